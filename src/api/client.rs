@@ -1,0 +1,413 @@
+//! The HTTP client for Weya's call API.
+
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, NetworkFailure, safe_excerpt};
+use super::types::{BatchPage, BatchQuery, BatchRequest, Envelope, Phone};
+
+/// The most we read of any answer. Weya's documented answers are small; a
+/// larger one is a misconfigured base URL or a proxy, not data.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How much of an unexpected body is shown to the operator.
+const EXCERPT_CHARS: usize = 120;
+/// Where we assume the workspace's phone list lives. Weya documents no such
+/// endpoint; `WEYA_PHONES_PATH` overrides it.
+pub const DEFAULT_PHONES_PATH: &str = "/api/call/phones/{userId}";
+
+/// How requests authenticate. Both are documented for createBatch.
+#[derive(Clone)]
+pub enum Auth {
+    /// `x-api-key: KEY`, the workspace key.
+    ApiKey(SecretString),
+    /// `Authorization: Bearer TOKEN`.
+    Bearer(SecretString),
+}
+
+impl Auth {
+    /// The header this mode uses, for the screen.
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Self::ApiKey(_) => "x-api-key",
+            Self::Bearer(_) => "Bearer token",
+        }
+    }
+
+    /// The credential with all but (at most) its last four characters hidden;
+    /// short credentials are hidden entirely.
+    pub fn masked(&self) -> String {
+        let secret = match self {
+            Self::ApiKey(s) | Self::Bearer(s) => s.expose_secret(),
+        };
+        let n = secret.chars().count();
+        if n >= 16 {
+            let tail: String = secret.chars().skip(n - 4).collect();
+            format!("••••{tail}")
+        } else {
+            "••••".to_owned()
+        }
+    }
+
+    fn headers(&self) -> Result<HeaderMap, ApiError> {
+        let mut headers = HeaderMap::new();
+        let invalid =
+            || ApiError::Config("the credential contains characters a header cannot carry".into());
+        match self {
+            Self::ApiKey(key) => {
+                let mut v = HeaderValue::from_str(key.expose_secret()).map_err(|_| invalid())?;
+                v.set_sensitive(true);
+                headers.insert("x-api-key", v);
+            }
+            Self::Bearer(token) => {
+                let mut v = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+                    .map_err(|_| invalid())?;
+                v.set_sensitive(true);
+                headers.insert(AUTHORIZATION, v);
+            }
+        }
+        Ok(headers)
+    }
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Auth({} {})", self.mode(), self.masked())
+    }
+}
+
+/// Everything the client needs to reach one Weya workspace.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Scheme, host and optional port (and path prefix), e.g. `https://api.example.com`.
+    pub base_url: String,
+    pub auth: Auth,
+    pub user_id: Option<String>,
+    /// Path of the phone list; `{userId}` is replaced by the user id.
+    pub phones_path: String,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>, auth: Auth) -> Self {
+        Self {
+            base_url: base_url.into(),
+            auth,
+            user_id: None,
+            phones_path: DEFAULT_PHONES_PATH.to_owned(),
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A created batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub batch_id: String,
+    pub request_id: Option<String>,
+}
+
+/// A client for one workspace. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct WeyaClient {
+    http: reqwest::Client,
+    config: ClientConfig,
+    host: String,
+}
+
+struct Reply {
+    status: u16,
+    body: Vec<u8>,
+    request_id: Option<String>,
+    retry_after: Option<u64>,
+}
+
+impl WeyaClient {
+    pub fn new(mut config: ClientConfig) -> Result<Self, ApiError> {
+        config.base_url = config.base_url.trim_end_matches('/').to_owned();
+        let url = reqwest::Url::parse(&config.base_url).map_err(|e| {
+            ApiError::Config(format!(
+                "the base URL {:?} is not a URL: {e}",
+                config.base_url
+            ))
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(ApiError::Config(format!(
+                "the base URL must start with https:// or http://, not {}://",
+                url.scheme()
+            )));
+        }
+        let host = match url.port() {
+            Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_owned(),
+        };
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .default_headers(config.auth.headers()?)
+            .user_agent(concat!("weya-tui/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Config(format!("could not build the HTTP client: {e}")))?;
+        Ok(Self { http, config, host })
+    }
+
+    /// `host[:port]` of the target, for the screen.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// `POST /api/call/createBatch` with exactly `request.to_body()`.
+    pub async fn create_batch(&self, request: &BatchRequest) -> Result<Created, ApiError> {
+        self.create_batch_raw(request.to_body()).await
+    }
+
+    /// Sends `body` as the createBatch body, byte for byte.
+    pub async fn create_batch_raw(&self, body: String) -> Result<Created, ApiError> {
+        let url = format!("{}/api/call/createBatch", self.config.base_url);
+        let builder = self
+            .http
+            .post(url)
+            .header(CONTENT_TYPE, "application/json")
+            .body(body);
+        let reply = self.send(builder).await?;
+        let request_id = reply.request_id.clone();
+        let batch_id: String = decode(reply)?;
+        Ok(Created {
+            batch_id,
+            request_id,
+        })
+    }
+
+    /// The workspace's phone numbers, from the configured (assumed) path.
+    pub async fn list_phones(&self) -> Result<Vec<Phone>, ApiError> {
+        let path = &self.config.phones_path;
+        let path = if path.contains("{userId}") {
+            path.replace("{userId}", &encode_segment(self.require_user_id()?))
+        } else {
+            path.clone()
+        };
+        let url = format!("{}{}", self.config.base_url, path);
+        decode(self.send(self.http.get(url)).await?)
+    }
+
+    /// `GET /api/call/batches/{userId}`. A 404 means "no batches" (documented).
+    pub async fn list_batches(&self, query: &BatchQuery) -> Result<BatchPage, ApiError> {
+        let url = format!(
+            "{}/api/call/batches/{}",
+            self.config.base_url,
+            encode_segment(self.require_user_id()?)
+        );
+        let mut params = vec![
+            ("page", query.page.to_string()),
+            ("limit", query.limit.to_string()),
+        ];
+        if let Some(s) = &query.search {
+            params.push(("search", s.clone()));
+        }
+        let reply = self.send(self.http.get(url).query(&params)).await;
+        match reply {
+            Ok(reply) if reply.status == 404 => Ok(BatchPage::default()),
+            Ok(reply) => decode(reply),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn require_user_id(&self) -> Result<&str, ApiError> {
+        self.config.user_id.as_deref().ok_or_else(|| {
+            ApiError::Config(
+                "no user ID is configured (set WEYA_USER_ID or user_id in the config file)".into(),
+            )
+        })
+    }
+
+    async fn send(&self, builder: reqwest::RequestBuilder) -> Result<Reply, ApiError> {
+        let mut response = builder.send().await.map_err(|e| self.network_error(&e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| safe_excerpt(s.as_bytes(), 64));
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.trim().parse().ok());
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+        {
+            return Err(ApiError::TooLarge {
+                limit: MAX_BODY_BYTES,
+            });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.network_error(&e))? {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(ApiError::TooLarge {
+                    limit: MAX_BODY_BYTES,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        tracing::debug!(status, request_id = ?request_id, bytes = body.len(), "answer");
+        Ok(Reply {
+            status,
+            body,
+            request_id,
+            retry_after,
+        })
+    }
+
+    fn network_error(&self, e: &reqwest::Error) -> ApiError {
+        tracing::warn!(error = %chain(e), "request failed");
+        ApiError::Network {
+            kind: classify(e, &self.config),
+            host: self.host.clone(),
+        }
+    }
+}
+
+/// Turns an answer into `data` of the envelope, or into an error.
+fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, ApiError> {
+    let Reply {
+        status,
+        body,
+        request_id,
+        retry_after,
+    } = reply;
+    if !(200..300).contains(&status) {
+        let envelope = serde_json::from_slice::<Envelope<serde_json::Value>>(&body).ok();
+        let message = envelope
+            .as_ref()
+            .and_then(|e| e.best_message())
+            .map(|m| safe_excerpt(m.as_bytes(), 300));
+        let excerpt = match &message {
+            Some(_) => None,
+            None => Some(safe_excerpt(&body, EXCERPT_CHARS)),
+        };
+        return Err(ApiError::Status {
+            status,
+            message,
+            request_id,
+            excerpt,
+            retry_after,
+        });
+    }
+    let unexpected = |request_id| ApiError::Unexpected {
+        status,
+        excerpt: safe_excerpt(&body, EXCERPT_CHARS),
+        request_id,
+    };
+    let envelope: Envelope<T> = match serde_json::from_slice(&body) {
+        Ok(e) => e,
+        Err(_) => return Err(unexpected(request_id)),
+    };
+    if envelope.status == Some(false) {
+        let message = envelope.best_message().map(str::to_owned);
+        return Err(ApiError::Status {
+            status,
+            message,
+            request_id,
+            excerpt: None,
+            retry_after,
+        });
+    }
+    match envelope.data {
+        Some(data) => Ok(data),
+        None => Err(unexpected(request_id)),
+    }
+}
+
+fn classify(e: &reqwest::Error, config: &ClientConfig) -> NetworkFailure {
+    let text = chain(e).to_ascii_lowercase();
+    if e.is_timeout() {
+        if e.is_connect() {
+            NetworkFailure::ConnectTimeout {
+                after: config.connect_timeout,
+            }
+        } else {
+            NetworkFailure::Timeout {
+                after: config.timeout,
+            }
+        }
+    } else if text.contains("dns error") || text.contains("failed to lookup address") {
+        NetworkFailure::Dns
+    } else if text.contains("connection refused") {
+        NetworkFailure::Refused
+    } else if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+        NetworkFailure::Tls
+    } else if text.contains("connection closed")
+        || text.contains("connection reset")
+        || text.contains("incomplete message")
+        || text.contains("unexpected eof")
+        || text.contains("broken pipe")
+    {
+        NetworkFailure::Dropped
+    } else {
+        NetworkFailure::Other(safe_excerpt(chain(e).as_bytes(), 160))
+    }
+}
+
+/// The error and all its sources, joined. Never holds a credential: reqwest
+/// errors carry the URL, and credentials travel only in headers.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// Percent-encodes a path segment (user IDs are configuration, not trusted).
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masked_credentials_hide_all_but_four() {
+        let long = Auth::ApiKey(SecretString::from("sk_live_0123456789abcdef"));
+        assert_eq!(long.masked(), "••••cdef");
+        assert!(!format!("{long:?}").contains("0123456789"));
+        let short = Auth::Bearer(SecretString::from("abc123"));
+        assert_eq!(short.masked(), "••••");
+    }
+
+    #[test]
+    fn segments_are_encoded() {
+        assert_eq!(encode_segment("64e5f1"), "64e5f1");
+        assert_eq!(encode_segment("a/b c"), "a%2Fb%20c");
+    }
+
+    #[test]
+    fn non_http_base_url_is_refused() {
+        let e = WeyaClient::new(ClientConfig::new(
+            "ftp://x",
+            Auth::ApiKey(SecretString::from("k")),
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("https://"), "{e}");
+    }
+}

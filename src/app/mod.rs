@@ -1,0 +1,417 @@
+//! The application model and its one `update` function (the Elm
+//! architecture): everything that happens arrives as a [`Msg`], `update`
+//! changes the [`App`] without any I/O and returns the [`Cmd`]s to run.
+
+pub mod effects;
+pub mod keymap;
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+
+use crate::api::{ApiError, BatchRequest, Created, Phone};
+use crate::form::{FieldId, Form};
+use keymap::{Action, Scope};
+
+/// Everything that can happen.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize,
+    /// Animation tick; only sent while something animates.
+    Tick,
+    PhonesLoaded {
+        generation: u64,
+        result: Result<Vec<Phone>, ApiError>,
+    },
+    SubmitFinished {
+        request_id: u64,
+        result: Result<Created, ApiError>,
+    },
+}
+
+impl Msg {
+    /// The message of a terminal event; key releases are dropped (some
+    /// terminals report them, and a key must act once).
+    pub fn from_event(event: Event) -> Option<Self> {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => Some(Self::Key(key)),
+            Event::Paste(text) => Some(Self::Paste(text)),
+            Event::Resize(..) => Some(Self::Resize),
+            _ => None,
+        }
+    }
+}
+
+/// Work for the outside world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cmd {
+    FetchPhones {
+        generation: u64,
+    },
+    /// Send `body` (exactly the bytes the review showed) to createBatch.
+    Submit {
+        request_id: u64,
+        body: String,
+    },
+    CancelSubmit {
+        request_id: u64,
+    },
+}
+
+/// What the header says about the target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetLabel {
+    Sandbox,
+    Remote {
+        host: String,
+        auth_mode: &'static str,
+        masked_key: String,
+        /// Where the credential came from, to say when it is refused.
+        credential_source: String,
+    },
+}
+
+/// What the app is started with.
+#[derive(Debug, Clone)]
+pub struct AppContext {
+    pub target: TargetLabel,
+    pub default_timezone: String,
+    /// Whether colour may be used (`NO_COLOR` unset).
+    pub color: bool,
+}
+
+/// A valid request and the exact body that will be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub request: BatchRequest,
+    pub body: String,
+    pub scroll: u16,
+}
+
+impl Review {
+    pub fn new(request: BatchRequest) -> Self {
+        let body = request.to_body();
+        Self {
+            request,
+            body,
+            scroll: 0,
+        }
+    }
+}
+
+/// How a submission ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Created(Created),
+    Failed(ApiError),
+    /// The operator stopped waiting: the batch may or may not exist.
+    Abandoned {
+        after: Duration,
+    },
+}
+
+/// The screen on show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Form,
+    Review(Review),
+    Sending {
+        review: Review,
+        request_id: u64,
+        started: Instant,
+    },
+    Result {
+        review: Review,
+        outcome: Outcome,
+    },
+}
+
+/// The whole model.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub context: AppContext,
+    pub form: Form,
+    pub screen: Screen,
+    pub help: bool,
+    /// First line of the help overlay on show.
+    pub help_scroll: u16,
+    /// A one-line notice under the form (e.g. a cut paste).
+    pub notice: Option<String>,
+    /// Animation frame counter.
+    pub frame: u64,
+    pub quit: bool,
+    phones_generation: u64,
+    next_request_id: u64,
+}
+
+impl App {
+    /// A new app and the commands to start it (fetch the phone list).
+    pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
+        let form = Form::new(&context.default_timezone);
+        let mut app = Self {
+            context,
+            form,
+            screen: Screen::Form,
+            help: false,
+            help_scroll: 0,
+            notice: None,
+            frame: 0,
+            quit: false,
+            phones_generation: 0,
+            next_request_id: 0,
+        };
+        let cmd = app.reload_phones();
+        (app, vec![cmd])
+    }
+
+    /// Whether something on screen moves (so the run loop ticks).
+    pub fn is_animating(&self) -> bool {
+        self.form.numbers.phones.is_loading() || matches!(self.screen, Screen::Sending { .. })
+    }
+
+    /// The key scopes that apply now, most important first.
+    pub fn scopes(&self) -> Vec<Scope> {
+        let mut scopes = vec![Scope::Global];
+        if self.help {
+            scopes.push(Scope::Help);
+            return scopes;
+        }
+        match &self.screen {
+            Screen::Form => {
+                scopes.push(Scope::Form);
+                match self.form.focus {
+                    FieldId::Numbers => scopes.extend([Scope::FormList, Scope::Numbers]),
+                    FieldId::Days => scopes.extend([Scope::FormList, Scope::Days]),
+                    _ => scopes.push(Scope::FormText),
+                }
+            }
+            Screen::Review(_) => scopes.push(Scope::Review),
+            Screen::Sending { .. } => scopes.push(Scope::Sending),
+            Screen::Result { .. } => scopes.push(Scope::Result),
+        }
+        scopes
+    }
+
+    fn reload_phones(&mut self) -> Cmd {
+        self.phones_generation += 1;
+        self.form.numbers.phones.start_loading();
+        Cmd::FetchPhones {
+            generation: self.phones_generation,
+        }
+    }
+}
+
+/// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Key(key) => on_key(app, key),
+        Msg::Paste(text) => {
+            on_paste(app, &text);
+            Vec::new()
+        }
+        Msg::Resize => Vec::new(),
+        Msg::Tick => {
+            app.frame = app.frame.wrapping_add(1);
+            Vec::new()
+        }
+        Msg::PhonesLoaded { generation, result } => {
+            // A reply to an older fetch would overwrite a newer one.
+            if generation == app.phones_generation {
+                app.form.numbers.phones.finish(result);
+            }
+            Vec::new()
+        }
+        Msg::SubmitFinished { request_id, result } => {
+            on_submit_finished(app, request_id, result);
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    let action = keymap::lookup(&key, &app.scopes());
+    let Some(action) = action else {
+        // Unbound keys edit the focused text field, and nothing else.
+        if matches!(app.screen, Screen::Form)
+            && !app.help
+            && let Some(line) = app.form.line_mut(app.form.focus)
+        {
+            if line.handle_key(key) {
+                app.form.edited(app.form.focus);
+            }
+            app.notice = None;
+        }
+        return Vec::new();
+    };
+    match action {
+        Action::Quit => {
+            app.quit = true;
+            Vec::new()
+        }
+        Action::Help => {
+            app.help = true;
+            app.help_scroll = 0;
+            Vec::new()
+        }
+        Action::CloseHelp => {
+            app.help = false;
+            Vec::new()
+        }
+        Action::NextField => {
+            app.form.focus_to(app.form.focus.next());
+            Vec::new()
+        }
+        Action::PrevField => {
+            app.form.focus_to(app.form.focus.prev());
+            Vec::new()
+        }
+        Action::Review => {
+            match app.form.submit() {
+                Ok(request) => {
+                    app.notice = None;
+                    app.screen = Screen::Review(Review::new(request));
+                }
+                Err(n) => {
+                    let s = if n == 1 { "" } else { "s" };
+                    app.notice = Some(format!("{n} field{s} to fix: see the messages marked ✗"));
+                }
+            }
+            Vec::new()
+        }
+        Action::Up | Action::Down | Action::Left | Action::Right | Action::Toggle => {
+            on_move(app, action);
+            Vec::new()
+        }
+        Action::RetryLoad => vec![app.reload_phones()],
+        Action::Submit => on_submit(app),
+        Action::Back => on_back(app),
+    }
+}
+
+fn on_move(app: &mut App, action: Action) {
+    if app.help {
+        app.help_scroll = match action {
+            Action::Up => app.help_scroll.saturating_sub(1),
+            Action::Down => app.help_scroll.saturating_add(1),
+            _ => app.help_scroll,
+        };
+        return;
+    }
+    match (&mut app.screen, app.form.focus) {
+        (Screen::Review(review), _) => match action {
+            Action::Up => review.scroll = review.scroll.saturating_sub(1),
+            Action::Down => review.scroll = review.scroll.saturating_add(1),
+            _ => {}
+        },
+        (Screen::Form, FieldId::Numbers) => match action {
+            Action::Up => app.form.numbers.up(),
+            Action::Down => app.form.numbers.down(),
+            Action::Toggle => {
+                app.form.numbers.toggle();
+                if app.form.numbers.selected_count() > 0 {
+                    app.form.errors.remove(&FieldId::Numbers);
+                }
+            }
+            _ => {}
+        },
+        (Screen::Form, FieldId::Days) => match action {
+            Action::Left => app.form.days.left(),
+            Action::Right => app.form.days.right(),
+            Action::Toggle => {
+                app.form.days.toggle();
+                app.form.recheck(FieldId::Days);
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+fn on_submit(app: &mut App) -> Vec<Cmd> {
+    // Only the review submits; on the sending screen Enter is unbound, so a
+    // second Enter or a key repeat sends nothing more.
+    let Screen::Review(review) = &app.screen else {
+        return Vec::new();
+    };
+    let review = review.clone();
+    app.next_request_id += 1;
+    let request_id = app.next_request_id;
+    let body = review.body.clone();
+    app.screen = Screen::Sending {
+        review,
+        request_id,
+        started: Instant::now(),
+    };
+    vec![Cmd::Submit { request_id, body }]
+}
+
+fn on_back(app: &mut App) -> Vec<Cmd> {
+    match std::mem::replace(&mut app.screen, Screen::Form) {
+        Screen::Sending {
+            review,
+            request_id,
+            started,
+        } => {
+            app.screen = Screen::Result {
+                review,
+                outcome: Outcome::Abandoned {
+                    after: started.elapsed(),
+                },
+            };
+            vec![Cmd::CancelSubmit { request_id }]
+        }
+        Screen::Form | Screen::Review(_) | Screen::Result { .. } => Vec::new(),
+    }
+}
+
+fn on_submit_finished(app: &mut App, request_id: u64, result: Result<Created, ApiError>) {
+    let Screen::Sending {
+        review,
+        request_id: current,
+        ..
+    } = &app.screen
+    else {
+        return;
+    };
+    if *current != request_id {
+        return;
+    }
+    let review = review.clone();
+    if let Err(ApiError::Status {
+        status: 400,
+        message: Some(message),
+        ..
+    }) = &result
+    {
+        // Put the server's words beside the field they name.
+        if let Some(field) = FieldId::from_server_message(message) {
+            app.form.errors.insert(field, format!("Weya: {message}"));
+            app.form.focus = field;
+        }
+    }
+    let outcome = match result {
+        Ok(created) => Outcome::Created(created),
+        Err(e) => Outcome::Failed(e),
+    };
+    app.screen = Screen::Result { review, outcome };
+}
+
+fn on_paste(app: &mut App, text: &str) {
+    if !matches!(app.screen, Screen::Form) || app.help {
+        return;
+    }
+    let field = app.form.focus;
+    if let Some(line) = app.form.line_mut(field) {
+        let dropped = line.paste(text);
+        let max = line.max_chars();
+        app.form.edited(field);
+        app.notice = (dropped > 0).then(|| {
+            format!(
+                "Paste cut to {max} characters: {dropped} characters did not fit in {}",
+                field.label()
+            )
+        });
+    }
+}

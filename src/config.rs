@@ -1,0 +1,326 @@
+//! Configuration: the config file, the environment, the XDG paths, and the
+//! choice between a real Weya workspace and the embedded sandbox.
+//!
+//! Secrets come from the environment or the config file only, never from a
+//! command-line flag, and are held as [`secrecy::SecretString`].
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use crate::api::{Auth, ClientConfig, DEFAULT_PHONES_PATH};
+
+/// The config file's keys. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    base_url: Option<String>,
+    user_id: Option<String>,
+    phones_path: Option<String>,
+    api_key: Option<String>,
+    token: Option<String>,
+    timezone: Option<String>,
+    timeout_secs: Option<u64>,
+}
+
+/// Where the credential in use came from: the operator is told this when the
+/// server refuses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialSource {
+    Env(&'static str),
+    ConfigFile(PathBuf),
+    Sandbox,
+}
+
+impl std::fmt::Display for CredentialSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Env(var) => write!(f, "environment variable {var}"),
+            Self::ConfigFile(path) => write!(f, "config file {}", path.display()),
+            Self::Sandbox => f.write_str("the sandbox's own key"),
+        }
+    }
+}
+
+/// What the app talks to.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// Start the embedded sandbox and talk to it over loopback HTTP.
+    Sandbox,
+    Remote {
+        client: ClientConfig,
+        credential: CredentialSource,
+    },
+}
+
+/// Where weya-tui keeps its files.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub state_dir: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    /// The XDG locations (`XDG_CONFIG_HOME`, `XDG_STATE_HOME`, `XDG_DATA_HOME`
+    /// are honoured), or `None` when no home directory can be found.
+    pub fn discover() -> Option<Self> {
+        let dirs = directories::ProjectDirs::from("", "", "weya-tui")?;
+        let state_dir = dirs
+            .state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf();
+        Some(Self {
+            config_file: dirs.config_dir().join("config.toml"),
+            state_dir,
+            data_dir: dirs.data_dir().to_path_buf(),
+        })
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.state_dir.join("weya-tui.log")
+    }
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub target: Target,
+    /// The timezone the form starts with.
+    pub default_timezone: String,
+    /// The config file that was read, if one was.
+    pub config_file: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{0}")]
+    Incomplete(String),
+}
+
+/// Resolves the configuration from an optional config file and the
+/// environment (`env` is injected so tests need not touch the process's).
+///
+/// `explicit_file` must exist; the default file may be absent.
+pub fn load(
+    explicit_file: Option<&Path>,
+    default_file: Option<&Path>,
+    force_sandbox: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, ConfigError> {
+    let (file, file_path) = match (explicit_file, default_file) {
+        (Some(path), _) => (read_file(path)?, Some(path.to_path_buf())),
+        (None, Some(path)) if path.exists() => (read_file(path)?, Some(path.to_path_buf())),
+        _ => (FileConfig::default(), None),
+    };
+    let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let from_file = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+
+    let default_timezone = env("WEYA_TIMEZONE")
+        .or_else(|| from_file(&file.timezone))
+        .or_else(system_timezone)
+        .unwrap_or_else(|| "UTC".to_owned());
+
+    let file_source = || CredentialSource::ConfigFile(file_path.clone().unwrap_or_default());
+    let credential = if let Some(key) = env("WEYA_API_KEY") {
+        Some((
+            Auth::ApiKey(SecretString::from(key)),
+            CredentialSource::Env("WEYA_API_KEY"),
+        ))
+    } else if let Some(token) = env("WEYA_TOKEN") {
+        Some((
+            Auth::Bearer(SecretString::from(token)),
+            CredentialSource::Env("WEYA_TOKEN"),
+        ))
+    } else if let Some(key) = from_file(&file.api_key) {
+        Some((Auth::ApiKey(SecretString::from(key)), file_source()))
+    } else {
+        from_file(&file.token).map(|t| (Auth::Bearer(SecretString::from(t)), file_source()))
+    };
+    let base_url = env("WEYA_BASE_URL").or_else(|| from_file(&file.base_url));
+
+    let target = match (force_sandbox, base_url, credential) {
+        (true, _, _) | (false, None, None) => Target::Sandbox,
+        (false, None, Some((_, source))) => {
+            return Err(ConfigError::Incomplete(format!(
+                "a credential is set ({source}) but no base URL: set WEYA_BASE_URL \
+                 (Weya does not document its production host), or run with --sandbox"
+            )));
+        }
+        (false, Some(url), None) => {
+            return Err(ConfigError::Incomplete(format!(
+                "WEYA_BASE_URL is {url} but no credential is set: set WEYA_API_KEY or \
+                 WEYA_TOKEN, or api_key in the config file"
+            )));
+        }
+        (false, Some(url), Some((auth, credential))) => {
+            let mut client = ClientConfig::new(url, auth);
+            client.user_id = env("WEYA_USER_ID").or_else(|| from_file(&file.user_id));
+            client.phones_path = env("WEYA_PHONES_PATH")
+                .or_else(|| from_file(&file.phones_path))
+                .unwrap_or_else(|| DEFAULT_PHONES_PATH.to_owned());
+            if !client.phones_path.starts_with('/') {
+                client.phones_path.insert(0, '/');
+            }
+            if let Some(secs) = file.timeout_secs {
+                client.timeout = Duration::from_secs(secs.max(1));
+            }
+            Target::Remote { client, credential }
+        }
+    };
+    Ok(Config {
+        target,
+        default_timezone,
+        config_file: file_path,
+    })
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// The operator's IANA timezone: `TZ`, else `/etc/timezone`, else the target
+/// of the `/etc/localtime` link.
+pub fn system_timezone() -> Option<String> {
+    let valid = |name: &str| name.parse::<chrono_tz::Tz>().is_ok();
+    if let Ok(tz) = std::env::var("TZ") {
+        let tz = tz.trim_start_matches(':');
+        if valid(tz) {
+            return Some(tz.to_owned());
+        }
+    }
+    if let Ok(text) = std::fs::read_to_string("/etc/timezone") {
+        let tz = text.trim();
+        if valid(tz) {
+            return Some(tz.to_owned());
+        }
+    }
+    let link = std::fs::read_link("/etc/localtime").ok()?;
+    let link = link.to_string_lossy();
+    let (_, name) = link.split_once("zoneinfo/")?;
+    valid(name).then(|| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn nothing_configured_means_sandbox() {
+        let c = load(None, None, false, &env_of(&[])).unwrap();
+        assert!(matches!(c.target, Target::Sandbox));
+    }
+
+    #[test]
+    fn env_configures_a_remote_target_with_api_key() {
+        let c = load(
+            None,
+            None,
+            false,
+            &env_of(&[
+                ("WEYA_BASE_URL", "https://weya.example"),
+                ("WEYA_API_KEY", "k-123"),
+                ("WEYA_USER_ID", "u1"),
+                ("WEYA_PHONES_PATH", "api/x/{userId}"),
+            ]),
+        )
+        .unwrap();
+        let Target::Remote { client, credential } = c.target else {
+            panic!("expected remote");
+        };
+        assert_eq!(client.base_url, "https://weya.example");
+        assert_eq!(client.auth.mode(), "x-api-key");
+        assert_eq!(client.user_id.as_deref(), Some("u1"));
+        assert_eq!(client.phones_path, "/api/x/{userId}");
+        assert_eq!(credential, CredentialSource::Env("WEYA_API_KEY"));
+    }
+
+    #[test]
+    fn sandbox_flag_wins_and_half_configurations_are_refused() {
+        let env = env_of(&[
+            ("WEYA_BASE_URL", "https://weya.example"),
+            ("WEYA_API_KEY", "k"),
+        ]);
+        assert!(matches!(
+            load(None, None, true, &env).unwrap().target,
+            Target::Sandbox
+        ));
+        let e = load(None, None, false, &env_of(&[("WEYA_API_KEY", "k")])).unwrap_err();
+        assert!(e.to_string().contains("WEYA_BASE_URL"), "{e}");
+        assert!(!e.to_string().contains("k\""), "{e}");
+        let e = load(
+            None,
+            None,
+            false,
+            &env_of(&[("WEYA_BASE_URL", "https://x")]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("WEYA_API_KEY"), "{e}");
+    }
+
+    #[test]
+    fn config_file_supplies_values_and_env_overrides_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "base_url = \"https://file.example\"\ntoken = \"t-file\"\nuser_id = \"u-file\"\ntimezone = \"Asia/Kolkata\"\n",
+        )
+        .unwrap();
+        let c = load(Some(&path), None, false, &env_of(&[])).unwrap();
+        assert_eq!(c.default_timezone, "Asia/Kolkata");
+        let Target::Remote { client, credential } = c.target else {
+            panic!("expected remote");
+        };
+        assert_eq!(client.auth.mode(), "Bearer token");
+        assert_eq!(credential, CredentialSource::ConfigFile(path.clone()));
+        let c = load(
+            Some(&path),
+            None,
+            false,
+            &env_of(&[("WEYA_USER_ID", "u-env")]),
+        )
+        .unwrap();
+        let Target::Remote { client, .. } = c.target else {
+            panic!("expected remote");
+        };
+        assert_eq!(client.user_id.as_deref(), Some("u-env"));
+    }
+
+    #[test]
+    fn bad_config_file_names_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "base_ur = \"x\"\n").unwrap();
+        let e = load(Some(&path), None, false, &env_of(&[])).unwrap_err();
+        assert!(e.to_string().contains("base_ur"), "{e}");
+        let missing = dir.path().join("absent.toml");
+        assert!(load(Some(&missing), None, false, &env_of(&[])).is_err());
+        assert!(load(None, Some(&missing), false, &env_of(&[])).is_ok());
+    }
+}

@@ -1,0 +1,132 @@
+//! A single-line text field on top of `ratatui-textarea`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Style;
+use ratatui_textarea::{CursorMove, TextArea};
+
+/// One line of editable text with a length limit (in characters).
+#[derive(Debug, Clone)]
+pub struct LineInput {
+    area: TextArea<'static>,
+    max_chars: usize,
+}
+
+impl LineInput {
+    pub fn new(value: &str, max_chars: usize) -> Self {
+        let mut input = Self {
+            area: TextArea::default(),
+            max_chars,
+        };
+        input.area.set_cursor_line_style(Style::default());
+        input.set(value);
+        input
+    }
+
+    pub fn value(&self) -> &str {
+        self.area
+            .lines()
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    /// Replaces the content, cursor at the end.
+    pub fn set(&mut self, value: &str) {
+        let value = flatten(value);
+        let value: String = value.chars().take(self.max_chars).collect();
+        let mut area = TextArea::new(vec![value]);
+        area.set_cursor_line_style(self.area.cursor_line_style());
+        area.set_cursor_style(self.area.cursor_style());
+        area.move_cursor(CursorMove::End);
+        self.area = area;
+    }
+
+    pub fn max_chars(&self) -> usize {
+        self.max_chars
+    }
+
+    /// The widget to draw when the field has focus.
+    pub fn textarea(&self) -> &TextArea<'static> {
+        &self.area
+    }
+
+    /// Edits with a key. Keys that would make a second line are refused, and
+    /// nothing is inserted past the length limit. Returns whether the value
+    /// changed.
+    pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        let newline = matches!(key.code, KeyCode::Enter)
+            || (key.modifiers.contains(KeyModifiers::CONTROL)
+                && matches!(key.code, KeyCode::Char('m' | 'j')));
+        if newline {
+            return false;
+        }
+        let inserts = matches!(key.code, KeyCode::Char(_))
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if inserts && self.value().chars().count() >= self.max_chars {
+            return false;
+        }
+        self.area.input(key)
+    }
+
+    /// Inserts pasted text at the cursor as one edit: line breaks become
+    /// spaces and the text is cut at the limit. Returns how many characters
+    /// were dropped.
+    pub fn paste(&mut self, text: &str) -> usize {
+        let room = self.max_chars.saturating_sub(self.value().chars().count());
+        let flat = flatten(text);
+        let total = flat.chars().count();
+        let kept: String = flat.chars().take(room).collect();
+        self.area.insert_str(kept);
+        total.saturating_sub(room)
+    }
+}
+
+/// Line breaks and tabs to spaces, other control characters dropped.
+fn flatten(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\r' | '\n' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn typing_and_enter_stay_on_one_line() {
+        let mut l = LineInput::new("", 10);
+        for c in "héllo".chars() {
+            l.handle_key(key(KeyCode::Char(c)));
+        }
+        assert!(!l.handle_key(key(KeyCode::Enter)));
+        l.handle_key(key(KeyCode::Backspace));
+        assert_eq!(l.value(), "héll");
+    }
+
+    #[test]
+    fn limit_holds_for_typing_and_paste() {
+        let mut l = LineInput::new("abc", 5);
+        assert_eq!(l.paste("de\nfgh"), 4);
+        assert_eq!(l.value(), "abcde");
+        assert!(!l.handle_key(key(KeyCode::Char('x'))));
+        assert_eq!(l.value(), "abcde");
+    }
+
+    #[test]
+    fn paste_flattens_line_breaks() {
+        let mut l = LineInput::new("", 50);
+        l.paste("May\r\ncampaign\tEU");
+        assert_eq!(l.value(), "May campaign EU");
+    }
+}

@@ -1,0 +1,155 @@
+//! weya-tui: stage Weya outbound calling campaigns from the terminal.
+//!
+//! The library holds the whole application so that tests drive the real
+//! thing: [`run`] is generic over the ratatui backend and takes its input as
+//! a stream, and [`Runtime`] is the update-and-effects core it loops over.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod form;
+pub mod remote;
+pub mod sandbox;
+pub mod ui;
+
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::Event;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
+use tokio::sync::mpsc;
+
+use crate::api::WeyaClient;
+use crate::app::effects::Effects;
+use crate::app::{App, AppContext, Msg, update};
+
+/// How often animations (spinners, elapsed time) advance while one is on show.
+const TICK: Duration = Duration::from_millis(100);
+
+/// The model, the effects that serve it, and the channel their replies come
+/// back on.
+pub struct Runtime {
+    pub app: App,
+    effects: Effects,
+    replies: mpsc::Receiver<Msg>,
+}
+
+impl Runtime {
+    /// A new app talking to `client`; the first commands (the phone list
+    /// fetch) start at once. Must be called inside a tokio runtime.
+    pub fn new(context: AppContext, client: WeyaClient) -> Self {
+        let (tx, replies) = mpsc::channel(64);
+        let (app, cmds) = App::new(context);
+        let mut effects = Effects::new(client, tx);
+        for cmd in cmds {
+            effects.run(cmd);
+        }
+        Self {
+            app,
+            effects,
+            replies,
+        }
+    }
+
+    /// Updates the model with `msg` and starts the commands that result.
+    pub fn dispatch(&mut self, msg: Msg) {
+        for cmd in update(&mut self.app, msg) {
+            self.effects.run(cmd);
+        }
+    }
+
+    /// The next reply of a finished effect.
+    pub async fn next_reply(&mut self) -> Option<Msg> {
+        self.replies.recv().await
+    }
+
+    /// A reply that is already waiting, if any.
+    pub fn ready_reply(&mut self) -> Option<Msg> {
+        self.replies.try_recv().ok()
+    }
+}
+
+/// A backend that can bracket a frame so the terminal shows it whole.
+pub trait FrameBackend: Backend {
+    fn begin_frame(&mut self) {}
+    fn end_frame(&mut self) {}
+}
+
+impl FrameBackend for TestBackend {}
+
+impl<W: io::Write> FrameBackend for CrosstermBackend<W> {
+    fn begin_frame(&mut self) {
+        let _ = crossterm::queue!(self, crossterm::terminal::BeginSynchronizedUpdate);
+    }
+
+    fn end_frame(&mut self) {
+        let _ = crossterm::execute!(self, crossterm::terminal::EndSynchronizedUpdate);
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("drawing failed: {0}")]
+    Draw(String),
+    #[error("reading the terminal failed: {0}")]
+    Input(#[from] io::Error),
+}
+
+/// Draws the current state once, inside a synchronized update.
+pub fn draw<B: FrameBackend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunError> {
+    terminal.backend_mut().begin_frame();
+    let drawn = terminal
+        .draw(|frame| ui::view(app, frame))
+        .map(|_| ())
+        .map_err(|e| RunError::Draw(e.to_string()));
+    terminal.backend_mut().end_frame();
+    drawn
+}
+
+/// The run loop: wait for input, a reply or (only while something animates) a
+/// tick, and draw once when nothing else is ready. Because the select is
+/// biased, a burst (a paste, a resize storm, several replies) is applied
+/// whole before one draw. Idle costs nothing.
+///
+/// Returns the final model when the operator quits or the input ends.
+pub async fn run<B, S>(
+    terminal: &mut Terminal<B>,
+    mut input: S,
+    mut runtime: Runtime,
+) -> Result<App, RunError>
+where
+    B: FrameBackend,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    loop {
+        let animating = runtime.app.is_animating();
+        let msg = tokio::select! {
+            biased;
+            event = input.next() => match event {
+                Some(event) => Msg::from_event(event?),
+                None => return Ok(runtime.app),
+            },
+            Some(reply) = runtime.replies.recv() => Some(reply),
+            _ = ticker.tick(), if animating => Some(Msg::Tick),
+            () = std::future::ready(()), if dirty => {
+                draw(terminal, &runtime.app)?;
+                dirty = false;
+                None
+            }
+        };
+        if let Some(msg) = msg {
+            runtime.dispatch(msg);
+            dirty = true;
+        }
+        if runtime.app.quit {
+            return Ok(runtime.app);
+        }
+    }
+}

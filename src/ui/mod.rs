@@ -1,0 +1,137 @@
+//! Drawing. `view` only reads the [`App`]; it never changes it and never
+//! does I/O.
+
+mod form;
+mod help;
+mod result;
+mod review;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::{App, TargetLabel, keymap};
+use theme::Theme;
+
+/// Below this the screen says it is too small instead of drawing a broken form.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+
+/// Width of the label column of the form and the review.
+pub(crate) const LABEL_WIDTH: u16 = 19;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub(crate) fn spinner(frame: u64) -> &'static str {
+    SPINNER[(frame % SPINNER.len() as u64) as usize]
+}
+
+/// Draws the whole screen.
+pub fn view(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme::new(app.context.color);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(app, &theme, frame, header);
+    let body = body.inner(ratatui::layout::Margin::new(1, 1));
+    match &app.screen {
+        crate::app::Screen::Form => form::draw(app, &theme, frame, body),
+        crate::app::Screen::Review(review) => review::draw(app, review, None, &theme, frame, body),
+        crate::app::Screen::Sending {
+            review, started, ..
+        } => review::draw(app, review, Some(*started), &theme, frame, body),
+        crate::app::Screen::Result { review, outcome } => {
+            result::draw(app, review, outcome, &theme, frame, body);
+        }
+    }
+    draw_footer(app, &theme, frame, footer);
+    if app.help {
+        help::draw(app.help_scroll, &theme, frame, area);
+    }
+}
+
+fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let title = match &app.screen {
+        crate::app::Screen::Form => "New call batch",
+        crate::app::Screen::Review(_) => "Review",
+        crate::app::Screen::Sending { .. } => "Sending",
+        crate::app::Screen::Result { .. } => "Result",
+    };
+    let left = Line::from(vec![
+        Span::styled(" weya-tui ", theme.title()),
+        Span::styled("│ ", theme.dim()),
+        Span::raw(title),
+    ]);
+    let right = match &app.context.target {
+        TargetLabel::Sandbox => Line::from(vec![
+            Span::styled(" SANDBOX ", theme.sandbox_badge()),
+            Span::styled(" local test server, nothing reaches Weya ", theme.dim()),
+        ]),
+        TargetLabel::Remote {
+            host,
+            auth_mode,
+            masked_key,
+            ..
+        } => Line::from(vec![
+            Span::styled(format!(" {host} "), theme.title()),
+            Span::styled(format!("{auth_mode} {masked_key} "), theme.dim()),
+        ]),
+    };
+    frame.render_widget(Paragraph::new("").style(theme.header()), area);
+    frame.render_widget(Paragraph::new(left).style(theme.header()), area);
+    frame.render_widget(
+        Paragraph::new(right)
+            .alignment(Alignment::Right)
+            .style(theme.header()),
+        area,
+    );
+}
+
+fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = vec![Span::raw(" ")];
+    let mut width = 1usize;
+    for (keys, what) in keymap::hints(&app.scopes()) {
+        let len = keys.chars().count() + what.chars().count() + 3;
+        if width + len > usize::from(area.width) {
+            break;
+        }
+        width += len;
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from("Terminal too small"),
+        Line::from(format!(
+            "{}x{}: weya-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT}",
+            area.width, area.height
+        )),
+        Line::from("Enlarge the window; nothing you typed is lost. Ctrl-C quits."),
+    ];
+    let y = area.height.saturating_sub(3) / 2;
+    let rect = Rect::new(
+        area.x,
+        area.y + y,
+        area.width,
+        area.height.saturating_sub(y),
+    );
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        rect,
+    );
+}
