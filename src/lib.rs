@@ -127,7 +127,8 @@ where
 {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut dirty = true;
+    draw(terminal, &runtime.app)?;
+    let mut dirty = false;
     loop {
         let animating = runtime.app.is_animating();
         let msg = tokio::select! {

@@ -415,3 +415,239 @@ fn on_paste(app: &mut App, text: &str) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEventState, KeyModifiers};
+
+    fn context() -> AppContext {
+        AppContext {
+            target: TargetLabel::Sandbox,
+            default_timezone: "Europe/Berlin".into(),
+            color: false,
+        }
+    }
+
+    fn phone(id: &str) -> Phone {
+        Phone {
+            id: id.into(),
+            phone_number: "4930901820".into(),
+            integration: "twilio".into(),
+            label: "Berlin".into(),
+        }
+    }
+
+    fn key(app: &mut App, code: KeyCode) -> Vec<Cmd> {
+        update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn ctrl(app: &mut App, c: char) -> Vec<Cmd> {
+        update(
+            app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        )
+    }
+
+    /// An app with one phone loaded, a name, the phone picked, on the review.
+    fn on_review() -> App {
+        let (mut app, _) = App::new(context());
+        update(
+            &mut app,
+            Msg::PhonesLoaded {
+                generation: 1,
+                result: Ok(vec![phone("64e5f12345abcdef87654329")]),
+            },
+        );
+        for c in "Q3".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Char(' '));
+        ctrl(&mut app, 's');
+        assert!(matches!(app.screen, Screen::Review(_)));
+        app
+    }
+
+    #[test]
+    fn starting_fetches_the_phone_list_and_focuses_the_name() {
+        let (app, cmds) = App::new(context());
+        assert_eq!(cmds, vec![Cmd::FetchPhones { generation: 1 }]);
+        assert_eq!(app.form.focus, FieldId::Name);
+        assert!(app.is_animating(), "spinner while loading");
+    }
+
+    #[test]
+    fn a_stale_phone_reply_is_dropped() {
+        let (mut app, _) = App::new(context());
+        app.form.focus = FieldId::Numbers;
+        assert_eq!(
+            key(&mut app, KeyCode::Char('r')),
+            vec![Cmd::FetchPhones { generation: 2 }]
+        );
+        update(
+            &mut app,
+            Msg::PhonesLoaded {
+                generation: 1,
+                result: Ok(vec![phone("a")]),
+            },
+        );
+        assert!(
+            app.form.numbers.phones.is_loading(),
+            "generation 1 is stale"
+        );
+        update(
+            &mut app,
+            Msg::PhonesLoaded {
+                generation: 2,
+                result: Ok(vec![phone("b")]),
+            },
+        );
+        assert_eq!(app.form.numbers.rows()[0].id, "b");
+    }
+
+    #[test]
+    fn the_review_body_is_what_submit_sends_and_a_second_enter_sends_nothing() {
+        let mut app = on_review();
+        let Screen::Review(review) = &app.screen else {
+            unreachable!()
+        };
+        let shown = review.body.clone();
+        let cmds = key(&mut app, KeyCode::Enter);
+        assert_eq!(
+            cmds,
+            vec![Cmd::Submit {
+                request_id: 1,
+                body: shown
+            }]
+        );
+        assert!(key(&mut app, KeyCode::Enter).is_empty(), "second Enter");
+        let mut repeat = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        repeat.kind = crossterm::event::KeyEventKind::Repeat;
+        assert!(update(&mut app, Msg::Key(repeat)).is_empty(), "key repeat");
+    }
+
+    #[test]
+    fn esc_while_sending_cancels_and_a_late_reply_is_ignored() {
+        let mut app = on_review();
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(
+            key(&mut app, KeyCode::Esc),
+            vec![Cmd::CancelSubmit { request_id: 1 }]
+        );
+        assert!(matches!(
+            app.screen,
+            Screen::Result {
+                outcome: Outcome::Abandoned { .. },
+                ..
+            }
+        ));
+        update(
+            &mut app,
+            Msg::SubmitFinished {
+                request_id: 1,
+                result: Ok(Created {
+                    batch_id: "x".into(),
+                    request_id: None,
+                }),
+            },
+        );
+        assert!(
+            matches!(
+                app.screen,
+                Screen::Result {
+                    outcome: Outcome::Abandoned { .. },
+                    ..
+                }
+            ),
+            "a reply after the operator stopped waiting does not rewrite the screen"
+        );
+    }
+
+    #[test]
+    fn a_400_naming_a_field_marks_it_and_keeps_everything() {
+        let mut app = on_review();
+        key(&mut app, KeyCode::Enter);
+        update(
+            &mut app,
+            Msg::SubmitFinished {
+                request_id: 1,
+                result: Err(ApiError::Status {
+                    status: 400,
+                    message: Some("batchName already exists".into()),
+                    request_id: None,
+                    excerpt: None,
+                    retry_after: None,
+                }),
+            },
+        );
+        key(&mut app, KeyCode::Esc);
+        assert!(matches!(app.screen, Screen::Form));
+        assert_eq!(app.form.focus, FieldId::Name);
+        assert_eq!(
+            app.form.errors.get(&FieldId::Name).map(String::as_str),
+            Some("Weya: batchName already exists")
+        );
+        assert_eq!(app.form.name.value(), "Q3");
+        assert_eq!(app.form.numbers.selected_count(), 1);
+    }
+
+    #[test]
+    fn ctrl_c_quits_from_a_text_field_and_question_mark_is_typed_there() {
+        let (mut app, _) = App::new(context());
+        key(&mut app, KeyCode::Char('?'));
+        assert_eq!(app.form.name.value(), "?");
+        assert!(!app.help);
+        ctrl(&mut app, 'c');
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn question_mark_and_f1_open_help_outside_text_fields_and_esc_closes() {
+        let (mut app, _) = App::new(context());
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Char('?'));
+        assert!(app.help);
+        key(&mut app, KeyCode::Char(' '));
+        assert_eq!(
+            app.form.numbers.selected_count(),
+            0,
+            "keys go to help, not the form"
+        );
+        key(&mut app, KeyCode::Esc);
+        assert!(!app.help);
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::F(1));
+        assert!(app.help, "F1 works in a text field");
+    }
+
+    #[test]
+    fn key_releases_are_dropped() {
+        let mut release = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        release.state = KeyEventState::NONE;
+        assert!(Msg::from_event(Event::Key(release)).is_none());
+    }
+
+    #[test]
+    fn shift_tab_goes_back_from_any_field() {
+        let (mut app, _) = App::new(context());
+        for expected in FieldId::ALL.iter().rev() {
+            key(&mut app, KeyCode::BackTab);
+            assert_eq!(app.form.focus, *expected);
+        }
+    }
+
+    #[test]
+    fn a_huge_paste_is_cut_with_a_notice() {
+        let (mut app, _) = App::new(context());
+        update(&mut app, Msg::Paste("x".repeat(1 << 20)));
+        assert_eq!(app.form.name.value().len(), crate::form::MAX_NAME_CHARS);
+        assert!(
+            app.notice
+                .as_deref()
+                .unwrap_or_default()
+                .contains("Paste cut")
+        );
+    }
+}

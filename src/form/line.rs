@@ -64,17 +64,35 @@ impl LineInput {
             && !key
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        if inserts && self.value().chars().count() >= self.max_chars {
+        if inserts && self.room() == 0 {
             return false;
         }
         self.area.input(key)
+    }
+
+    /// Selects the whole value, so that typing replaces it (as a web form
+    /// does when Tab enters a field). Any cursor movement drops the selection.
+    pub fn select_all(&mut self) {
+        if !self.value().is_empty() {
+            self.area.select_all();
+        }
+    }
+
+    /// Characters that can still be typed: the limit less what stays after
+    /// the selection (if any) is replaced.
+    fn room(&self) -> usize {
+        let selected = self
+            .area
+            .selection_range()
+            .map_or(0, |((_, a), (_, b))| b.saturating_sub(a));
+        (self.max_chars + selected).saturating_sub(self.value().chars().count())
     }
 
     /// Inserts pasted text at the cursor as one edit: line breaks become
     /// spaces and the text is cut at the limit. Returns how many characters
     /// were dropped.
     pub fn paste(&mut self, text: &str) -> usize {
-        let room = self.max_chars.saturating_sub(self.value().chars().count());
+        let room = self.room();
         let flat = flatten(text);
         let total = flat.chars().count();
         let kept: String = flat.chars().take(room).collect();
@@ -121,6 +139,27 @@ mod tests {
         assert_eq!(l.value(), "abcde");
         assert!(!l.handle_key(key(KeyCode::Char('x'))));
         assert_eq!(l.value(), "abcde");
+    }
+
+    #[test]
+    fn typing_over_a_selection_replaces_it_even_at_the_limit() {
+        let mut l = LineInput::new("09:00", 5);
+        l.select_all();
+        for c in "17:30".chars() {
+            l.handle_key(key(KeyCode::Char(c)));
+        }
+        assert_eq!(l.value(), "17:30");
+        l.select_all();
+        l.handle_key(key(KeyCode::Left));
+        l.handle_key(key(KeyCode::Char('x')));
+        assert_eq!(
+            l.value(),
+            "17:30",
+            "an arrow drops the selection; full field refuses"
+        );
+        l.select_all();
+        assert_eq!(l.paste("8"), 0);
+        assert_eq!(l.value(), "8");
     }
 
     #[test]

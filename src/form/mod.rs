@@ -169,6 +169,9 @@ impl Form {
         let left = self.focus;
         self.focus = field;
         self.recheck(left);
+        if let Some(line) = self.line_mut(field) {
+            line.select_all();
+        }
     }
 
     /// Re-validates one field and updates its error. The window's two ends are

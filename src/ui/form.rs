@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::{LABEL_WIDTH, spinner};
+use super::{LABEL_WIDTH, spinner, wrap_words};
 use crate::app::App;
 use crate::form::days::DAY_NAMES;
 use crate::form::{FieldId, Form, number, time};
@@ -142,34 +142,6 @@ fn error_lines(form: &Form, fields: &[FieldId], width: u16, theme: &Theme) -> Ve
     lines
 }
 
-/// Splits `text` into lines of at most `width` characters at spaces (a word
-/// longer than the width is cut).
-pub(crate) fn wrap_words(text: &str, width: u16) -> Vec<String> {
-    let width = usize::from(width.max(8));
-    let mut lines: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for word in text.split_whitespace() {
-        let needed =
-            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
-        if needed > width && !current.is_empty() {
-            lines.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(word);
-        while current.chars().count() > width {
-            let head: String = current.chars().take(width).collect();
-            current = current.chars().skip(width).collect();
-            lines.push(head);
-        }
-    }
-    if !current.is_empty() || lines.is_empty() {
-        lines.push(current);
-    }
-    lines
-}
-
 /// A one-line text field with a hint after it. The focused field is the
 /// live text area (with its cursor); the others are plain text.
 #[allow(clippy::too_many_arguments)]
@@ -234,8 +206,8 @@ fn numbers_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             format!("  {} loading the phone list…", spinner(app.frame)),
             theme.dim(),
         )),
-        Remote::Failed { error, .. } => line.push(Span::styled(
-            format!("  ✗ could not load the list: {error} (r retries)"),
+        Remote::Failed { .. } => line.push(Span::styled(
+            "  ✗ list not loaded (r on the list retries)",
             theme.error(),
         )),
         Remote::Loaded(_) | Remote::Idle => {}
@@ -254,11 +226,24 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
         ..area
     };
     if rows.is_empty() {
-        let text = match &picker.phones {
-            Remote::Loaded(_) => "No phone numbers in this workspace's list",
-            _ => "",
+        let lines: Vec<Line> = match &picker.phones {
+            Remote::Loaded(_) => vec![Line::styled(
+                "No phone numbers in this workspace's list",
+                theme.dim(),
+            )],
+            Remote::Failed { error, .. } => {
+                let text = format!(
+                    "Could not load the phone list: {error}. Press r here to retry; \
+                     the rest of the form works meanwhile."
+                );
+                wrap_words(&text, area.width.saturating_sub(2))
+                    .into_iter()
+                    .map(|l| Line::styled(l, theme.error()))
+                    .collect()
+            }
+            Remote::Loading { .. } | Remote::Idle => Vec::new(),
         };
-        frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), area);
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
     let height = usize::from(area.height);
@@ -381,16 +366,4 @@ fn notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
     };
     frame.render_widget(Paragraph::new(line), area);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap_words;
-
-    #[test]
-    fn words_wrap_within_the_width() {
-        assert_eq!(wrap_words("aaaa bbb cc", 8), vec!["aaaa bbb", "cc"]);
-        assert_eq!(wrap_words("abcdefghijk", 8), vec!["abcdefgh", "ijk"]);
-        assert_eq!(wrap_words("", 10), vec![""]);
-    }
 }

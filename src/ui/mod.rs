@@ -9,6 +9,7 @@ pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -134,4 +135,67 @@ fn too_small(frame: &mut Frame, area: Rect) {
             .wrap(ratatui::widgets::Wrap { trim: true }),
         rect,
     );
+}
+
+/// A "label  value" row; a long value wraps under itself, not under the
+/// label.
+pub(crate) fn labeled(
+    name: &str,
+    value: &str,
+    style: Style,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let indent = usize::from(LABEL_WIDTH);
+    wrap_words(value, width.saturating_sub(LABEL_WIDTH + 1))
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let head = if i == 0 { name } else { "" };
+            Line::from(vec![
+                Span::styled(format!("{head:<indent$}"), theme.title()),
+                Span::styled(part, style),
+            ])
+        })
+        .collect()
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces (a word
+/// longer than the width is cut).
+pub(crate) fn wrap_words(text: &str, width: u16) -> Vec<String> {
+    let width = usize::from(width.max(8));
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if needed > width && !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+        while current.chars().count() > width {
+            let head: String = current.chars().take(width).collect();
+            current = current.chars().skip(width).collect();
+            lines.push(head);
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_words;
+
+    #[test]
+    fn words_wrap_within_the_width() {
+        assert_eq!(wrap_words("aaaa bbb cc", 8), vec!["aaaa bbb", "cc"]);
+        assert_eq!(wrap_words("abcdefghijk", 8), vec!["abcdefgh", "ijk"]);
+        assert_eq!(wrap_words("", 10), vec![""]);
+    }
 }

@@ -2,10 +2,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::style::Style;
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::LABEL_WIDTH;
+use super::labeled;
 use super::theme::Theme;
 use crate::api::ApiError;
 use crate::app::{App, Outcome, Review, TargetLabel};
@@ -18,31 +19,23 @@ pub fn draw(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let row = |name: &str, value: String| {
-        Line::from(vec![
-            Span::styled(
-                format!("{name:<w$}", w = usize::from(LABEL_WIDTH)),
-                theme.title(),
-            ),
-            Span::raw(value),
-        ])
-    };
+    let row = |name: &str, value: String| labeled(name, &value, Style::new(), area.width, theme);
     let name = review.request.batch_name.clone();
     let mut lines = Vec::new();
     match outcome {
         Outcome::Created(created) => {
             lines.push(Line::styled("✓ Batch created", theme.ok()));
             lines.push(Line::raw(""));
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{:<w$}", "Batch ID", w = usize::from(LABEL_WIDTH)),
-                    theme.title(),
-                ),
-                Span::styled(created.batch_id.clone(), theme.ok()),
-            ]));
-            lines.push(row("Batch name", name));
+            lines.extend(labeled(
+                "Batch ID",
+                &created.batch_id,
+                theme.ok(),
+                area.width,
+                theme,
+            ));
+            lines.extend(row("Batch name", name));
             if let Some(id) = &created.request_id {
-                lines.push(row("Request ID", id.clone()));
+                lines.extend(row("Request ID", id.clone()));
             }
             lines.push(Line::raw(""));
             lines.push(Line::raw("Esc returns to the form, with its values kept."));
@@ -55,14 +48,14 @@ pub fn draw(
             };
             lines.push(headline);
             lines.push(Line::raw(""));
-            lines.push(row("Error", error.to_string()));
+            lines.extend(row("Error", error.to_string()));
             if let Some(status) = error.status() {
-                lines.push(row("HTTP status", status.to_string()));
+                lines.extend(row("HTTP status", status.to_string()));
             }
             if let Some(id) = error.request_id() {
-                lines.push(row("Request ID", format!("{id} (support asks for it)")));
+                lines.extend(row("Request ID", format!("{id} (support asks for it)")));
             }
-            lines.push(row("Batch name", name));
+            lines.extend(row("Batch name", name));
             lines.push(Line::raw(""));
             lines.push(Line::raw(advice(app, error)));
             lines.push(Line::raw(
@@ -75,8 +68,8 @@ pub fn draw(
                 theme.warn(),
             ));
             lines.push(Line::raw(""));
-            lines.push(row("Waited", format!("{:.1} s", after.as_secs_f32())));
-            lines.push(row("Batch name", name));
+            lines.extend(row("Waited", format!("{:.1} s", after.as_secs_f32())));
+            lines.extend(row("Batch name", name));
             lines.push(Line::raw(""));
             lines.push(Line::raw(
                 "The request had been sent, so the batch may exist. Check Weya's batch list \
@@ -116,11 +109,15 @@ fn advice(app: &App, error: &ApiError) -> String {
             Some(secs) => format!("Too many requests: wait {secs} s before sending again."),
             None => "Too many requests: wait a minute before sending again.".to_owned(),
         },
-        ApiError::Status { status, .. } if *status >= 500 => {
-            "The server failed. Sending again is usually safe for a 5xx; if it persists, give \
-             support the request ID."
-                .to_owned()
-        }
+        ApiError::Status { status, .. } if *status >= 500 => match error.request_id() {
+            Some(id) => format!(
+                "The server failed. Weya's documentation says to retry; if it persists, give \
+                 support the request ID {id}."
+            ),
+            None => "The server (or a proxy in front of it) failed. Weya's documentation says \
+                     to retry; if it persists, contact Weya support."
+                .to_owned(),
+        },
         ApiError::Unexpected { .. } => {
             "The answer was not Weya's JSON: is the base URL right? A proxy may have answered."
                 .to_owned()

@@ -4,11 +4,12 @@ use std::time::Instant;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::{LABEL_WIDTH, spinner};
+use super::{labeled, spinner};
 use crate::app::{App, Review, TargetLabel};
 use crate::form::days::DaySet;
 use crate::form::{number, time};
@@ -23,7 +24,7 @@ pub fn draw(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let summary = summary_lines(app, review, theme);
+    let summary = summary_lines(app, review, area.width, theme);
     let [top, body_area, status] = Layout::vertical([
         Constraint::Length(summary.len() as u16),
         Constraint::Fill(1),
@@ -72,18 +73,8 @@ pub fn draw(
     frame.render_widget(Paragraph::new(line), status);
 }
 
-fn row<'a>(name: &'a str, value: String, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(
-            format!("{name:<w$}", w = usize::from(LABEL_WIDTH)),
-            theme.title(),
-        ),
-        Span::raw(value),
-    ])
-}
-
 /// The request in plain words.
-fn summary_lines<'a>(app: &App, review: &'a Review, theme: &Theme) -> Vec<Line<'a>> {
+fn summary_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let req = &review.request;
     let picker = &app.form.numbers;
     let numbers: Vec<String> = req
@@ -143,12 +134,16 @@ fn summary_lines<'a>(app: &App, review: &'a Review, theme: &Theme) -> Vec<Line<'
             ..
         } => format!("{host}, {auth_mode} {masked_key}"),
     };
-    vec![
-        row("Batch name", req.batch_name.clone(), theme),
-        row("Calls from", rotating, theme),
-        row("Schedule", schedule, theme),
-        row("Retries", retries, theme),
-        row("Target", target, theme),
-        Line::raw(""),
-    ]
+    let mut lines = Vec::new();
+    for (name, value) in [
+        ("Batch name", req.batch_name.as_str()),
+        ("Calls from", &rotating),
+        ("Schedule", &schedule),
+        ("Retries", &retries),
+        ("Target", &target),
+    ] {
+        lines.extend(labeled(name, value, Style::new(), width, theme));
+    }
+    lines.push(Line::raw(""));
+    lines
 }

@@ -1,0 +1,114 @@
+//! The test harness: the real app (update, effects, view) on a TestBackend,
+//! talking over loopback HTTP to the embedded sandbox or to a stand-in server.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use weya_tui::api::{ClientConfig, WeyaClient};
+use weya_tui::app::{App, AppContext, Msg, TargetLabel};
+use weya_tui::sandbox::Sandbox;
+use weya_tui::{Runtime, draw};
+
+/// How long a condition may take before the test fails. Generous: CI shares
+/// two cores; a passing test never waits this long.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+pub fn context() -> AppContext {
+    AppContext {
+        target: TargetLabel::Sandbox,
+        default_timezone: "America/New_York".into(),
+        color: false,
+    }
+}
+
+pub struct Harness {
+    pub runtime: Runtime,
+    pub terminal: Terminal<TestBackend>,
+}
+
+impl Harness {
+    /// The app against `config`, on a `width`x`height` TestBackend.
+    pub fn new(config: ClientConfig, width: u16, height: u16) -> Self {
+        let client = WeyaClient::new(config).expect("client");
+        let runtime = Runtime::new(context(), client);
+        let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        Self { runtime, terminal }
+    }
+
+    pub fn on_sandbox(sandbox: &Sandbox) -> Self {
+        Self::new(sandbox.client_config(), 120, 40)
+    }
+
+    pub fn app(&self) -> &App {
+        &self.runtime.app
+    }
+
+    pub fn key(&mut self, code: KeyCode) {
+        self.send(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    pub fn ctrl(&mut self, c: char) {
+        self.send(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    }
+
+    pub fn send(&mut self, key: KeyEvent) {
+        self.runtime.dispatch(Msg::Key(key));
+    }
+
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Applies replies as they arrive until `done` holds; fails after
+    /// [`PATIENCE`] with `what` and the screen.
+    pub async fn wait_for(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !done(self.app()) {
+            match tokio::time::timeout_at(deadline, self.runtime.next_reply()).await {
+                Ok(Some(msg)) => self.runtime.dispatch(msg),
+                Ok(None) => panic!("reply channel closed while waiting for {what}"),
+                Err(_) => panic!("timed out waiting for {what}; screen:\n{}", self.screen()),
+            }
+        }
+    }
+
+    pub async fn wait_for_phones(&mut self) {
+        self.wait_for("the phone list", |app| {
+            !app.form.numbers.phones.is_loading() && app.form.numbers.phones.value().is_some()
+        })
+        .await;
+    }
+
+    /// Draws and returns the screen as text, one line per row.
+    pub fn screen(&mut self) -> String {
+        draw(&mut self.terminal, &self.runtime.app).expect("draw");
+        screen_text(self.terminal.backend())
+    }
+}
+
+pub fn screen_text(backend: &TestBackend) -> String {
+    let buffer = backend.buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        for x in 0..buffer.area.width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Finds the first 24-hex word on the screen.
+pub fn object_id_in(text: &str) -> Option<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|w| weya_tui::api::types::is_object_id(w))
+        .map(str::to_owned)
+}

@@ -1,0 +1,215 @@
+//! Whole flows: the real app on a TestBackend with scripted keys, against the
+//! embedded sandbox over loopback HTTP.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::post;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+
+use common::{Harness, object_id_in, screen_text};
+use weya_tui::api::{Auth, ClientConfig, WeyaClient};
+use weya_tui::app::{Outcome, Screen};
+use weya_tui::form::FieldId;
+use weya_tui::sandbox::Sandbox;
+use weya_tui::{Runtime, run};
+
+#[tokio::test]
+async fn name_tab_space_ctrl_s_enter_creates_a_batch_and_shows_its_id() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut h = Harness::on_sandbox(&sandbox);
+    h.wait_for_phones().await;
+    assert!(h.screen().contains("+12125550143"), "phone list shown");
+
+    h.type_text("May renewals");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Char(' '));
+    h.ctrl('s');
+    let review = h.screen();
+    assert!(
+        review.contains("\"batchName\": \"May renewals\""),
+        "{review}"
+    );
+    assert!(review.contains("Nothing has been sent yet"), "{review}");
+    assert!(sandbox.store().batches().is_empty(), "review sends nothing");
+
+    h.key(KeyCode::Enter);
+    h.wait_for("the result", |app| {
+        matches!(app.screen, Screen::Result { .. })
+    })
+    .await;
+    let screen = h.screen();
+    assert!(screen.contains("Batch created"), "{screen}");
+    let id = object_id_in(&screen.replace("64e5f12345abcdef", "")).expect("an ID on screen");
+    let stored = sandbox.store().batches();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].id, id, "the ID shown is the one the server made");
+    assert_eq!(stored[0].name, "May renewals");
+    assert_eq!(
+        stored[0].body["callingNumbers"],
+        serde_json::json!(["64e5f12345abcdef87654321"])
+    );
+
+    h.key(KeyCode::Esc);
+    assert!(matches!(h.app().screen, Screen::Form));
+    assert_eq!(h.app().form.name.value(), "May renewals", "form kept");
+}
+
+#[tokio::test]
+async fn ctrl_s_on_an_invalid_form_stays_and_focuses_the_first_error() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut h = Harness::on_sandbox(&sandbox);
+    h.wait_for_phones().await;
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("25:00");
+    h.ctrl('s');
+    assert!(matches!(h.app().screen, Screen::Form));
+    assert_eq!(h.app().form.focus, FieldId::Name);
+    let screen = h.screen();
+    assert!(screen.contains("✗ Enter a batch name"), "{screen}");
+    assert!(screen.contains("is not a time"), "{screen}");
+    assert!(screen.contains("2 fields to fix"), "{screen}");
+    assert_eq!(
+        h.app().form.window_start.value(),
+        "25:00",
+        "typing replaced the selected value and is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_server_400_is_shown_with_its_field_and_the_form_is_intact() {
+    // A stand-in that rejects the timezone, as a stricter Weya might.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let router = Router::new()
+        .route(
+            "/api/call/createBatch",
+            post(|| async {
+                (
+                    axum::http::StatusCode::BAD_REQUEST,
+                    [("x-request-id", "req-7")],
+                    axum::Json(serde_json::json!({"status":false,"code":400,
+                        "message":"Bad request","errorMessage":"timezone is not supported"})),
+                )
+            }),
+        )
+        .route(
+            "/api/call/phones/{user}",
+            axum::routing::get(|| async {
+                axum::Json(serde_json::json!({"status":true,"code":200,"data":[
+                    {"_id":"64e5f12345abcdef87654321","phoneNumber":"12125550143","integration":"twilio","label":"NY"}]}))
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let mut config = ClientConfig::new(url, Auth::ApiKey(SecretString::from("k")));
+    config.user_id = Some("u".into());
+    let mut h = Harness::new(config, 120, 40);
+    h.wait_for_phones().await;
+    h.type_text("EU wave");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Char(' '));
+    h.ctrl('s');
+    h.key(KeyCode::Enter);
+    h.wait_for("the result", |app| {
+        matches!(app.screen, Screen::Result { .. })
+    })
+    .await;
+    let screen = h.screen();
+    assert!(screen.contains("The batch was not created"), "{screen}");
+    assert!(screen.contains("timezone is not supported"), "{screen}");
+    assert!(screen.contains("req-7"), "request ID shown: {screen}");
+    h.key(KeyCode::Esc);
+    let form = h.screen();
+    assert!(form.contains("✗ Weya: timezone is not supported"), "{form}");
+    assert_eq!(h.app().form.focus, FieldId::Timezone);
+    assert_eq!(h.app().form.name.value(), "EU wave");
+    assert_eq!(h.app().form.numbers.selected_count(), 1);
+}
+
+#[tokio::test]
+async fn esc_while_sending_stops_waiting_and_says_the_outcome_is_unknown() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (seen_tx, mut seen) = tokio::sync::mpsc::channel::<()>(1);
+    let router = Router::new().route(
+        "/api/call/createBatch",
+        post(move || {
+            let seen_tx = seen_tx.clone();
+            async move {
+                let _ = seen_tx.send(()).await;
+                std::future::pending::<()>().await;
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let config = ClientConfig::new(url, Auth::ApiKey(SecretString::from("k")));
+    let mut h = Harness::new(config, 120, 40);
+    h.wait_for("the failed phone fetch", |app| {
+        app.form.numbers.phones.error().is_some()
+    })
+    .await;
+    let screen = h.screen();
+    assert!(
+        screen.contains("Could not load the phone list: no user ID"),
+        "fetch error shown in the field: {screen}"
+    );
+
+    // Nothing to pick from: go straight to a review by filling the picker by ID.
+    h.runtime.app.form.numbers =
+        weya_tui::form::phones::PhonePicker::with_selected(vec!["64e5f12345abcdef87654321".into()]);
+    h.type_text("Slow");
+    h.ctrl('s');
+    h.key(KeyCode::Enter);
+    tokio::time::timeout(common::PATIENCE, seen.recv())
+        .await
+        .expect("request reached the server");
+    assert!(h.screen().contains("Sending"));
+    h.key(KeyCode::Esc);
+    match &h.app().screen {
+        Screen::Result {
+            outcome: Outcome::Abandoned { .. },
+            ..
+        } => {}
+        other => panic!("expected an abandoned outcome, got {other:?}"),
+    }
+    assert!(h.screen().contains("Outcome unknown"));
+}
+
+#[tokio::test]
+async fn run_draws_takes_scripted_keys_and_quits_on_ctrl_c() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let client = WeyaClient::new(sandbox.client_config()).unwrap();
+    let runtime = Runtime::new(common::context(), client);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let key = |code| Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let mut script: Vec<std::io::Result<Event>> =
+        "Q3 push".chars().map(|c| key(KeyCode::Char(c))).collect();
+    script.push(Ok(Event::Paste(" EU\nwave".into())));
+    script.push(key(KeyCode::Tab));
+    script.push(Ok(Event::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    ))));
+    script.push(key(KeyCode::Char('x'))); // after Ctrl-C: never applied
+    let app = tokio::time::timeout(
+        Duration::from_secs(10),
+        run(&mut terminal, futures::stream::iter(script), runtime),
+    )
+    .await
+    .expect("run returns")
+    .expect("run ok");
+    assert!(app.quit);
+    assert_eq!(app.form.name.value(), "Q3 push EU wave");
+    assert_eq!(app.form.focus, FieldId::Numbers);
+    let screen = screen_text(terminal.backend());
+    assert!(screen.contains("SANDBOX"), "{screen}");
+}

@@ -1,0 +1,292 @@
+//! Every screen, drawn from a known state: insta snapshots at 80x24 and
+//! 120x40, and cell-by-cell checks of the styles that carry meaning.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+
+use common::screen_text;
+use weya_tui::api::{ApiError, Created, Phone};
+use weya_tui::app::{App, AppContext, Cmd, Msg, TargetLabel, update};
+use weya_tui::draw;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn seed_phones() -> Vec<Phone> {
+    serde_json::from_str(include_str!("../assets/sandbox-phones.json")).unwrap()
+}
+
+fn app_with(context: AppContext) -> App {
+    let (mut app, _) = App::new(context);
+    update(
+        &mut app,
+        Msg::PhonesLoaded {
+            generation: 1,
+            result: Ok(seed_phones()),
+        },
+    );
+    app
+}
+
+fn app() -> App {
+    app_with(common::context())
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Cmd> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Cmd> {
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// Name typed, two numbers picked, focus back on the name.
+fn filled() -> App {
+    let mut app = app();
+    type_text(&mut app, "May renewals");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char(' '));
+    app
+}
+
+fn submitted(result: Result<Created, ApiError>) -> App {
+    let mut app = filled();
+    ctrl(&mut app, 's');
+    let cmds = press(&mut app, KeyCode::Enter);
+    let [Cmd::Submit { request_id, .. }] = cmds.as_slice() else {
+        panic!("expected one submit, got {cmds:?}");
+    };
+    update(
+        &mut app,
+        Msg::SubmitFinished {
+            request_id: *request_id,
+            result,
+        },
+    );
+    app
+}
+
+fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    draw(&mut terminal, app).unwrap();
+    terminal
+}
+
+fn snapshot(name: &str, app: &App) {
+    for (w, h) in SIZES {
+        let terminal = render(app, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen_text(terminal.backend()));
+    }
+}
+
+#[test]
+fn form_empty() {
+    snapshot("form_empty", &app());
+}
+
+#[test]
+fn form_loading_and_failed_phone_list() {
+    let (loading, _) = App::new(common::context());
+    snapshot("form_loading", &loading);
+    let mut failed = loading.clone();
+    update(
+        &mut failed,
+        Msg::PhonesLoaded {
+            generation: 1,
+            result: Err(ApiError::Status {
+                status: 404,
+                message: Some("Route not found".into()),
+                request_id: None,
+                excerpt: None,
+                retry_after: None,
+            }),
+        },
+    );
+    snapshot("form_phones_failed", &failed);
+}
+
+#[test]
+fn form_filled() {
+    snapshot("form_filled", &filled());
+}
+
+#[test]
+fn form_with_errors() {
+    let mut app = app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Mars/Base");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "18");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "6");
+    ctrl(&mut app, 's');
+    snapshot("form_errors", &app);
+}
+
+#[test]
+fn review() {
+    let mut app = filled();
+    ctrl(&mut app, 's');
+    snapshot("review", &app);
+}
+
+#[test]
+fn result_created() {
+    let app = submitted(Ok(Created {
+        batch_id: "6650c0ffee0ddba11ab1e001".into(),
+        request_id: Some("sbx-00000000000000aa".into()),
+    }));
+    snapshot("result_created", &app);
+}
+
+#[test]
+fn result_refused_credential() {
+    let mut context = common::context();
+    context.target = TargetLabel::Remote {
+        host: "api.weya.example".into(),
+        auth_mode: "x-api-key",
+        masked_key: "••••cdef".into(),
+        credential_source: "environment variable WEYA_API_KEY".into(),
+    };
+    let mut app = app_with(context);
+    type_text(&mut app, "May renewals");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' '));
+    ctrl(&mut app, 's');
+    let cmds = press(&mut app, KeyCode::Enter);
+    let [Cmd::Submit { request_id, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    update(
+        &mut app,
+        Msg::SubmitFinished {
+            request_id: *request_id,
+            result: Err(ApiError::Status {
+                status: 403,
+                message: Some("Invalid API key".into()),
+                request_id: Some("req-9f2".into()),
+                excerpt: None,
+                retry_after: None,
+            }),
+        },
+    );
+    snapshot("result_403", &app);
+}
+
+#[test]
+fn result_html_gateway_error() {
+    let app = submitted(Err(ApiError::Status {
+        status: 502,
+        message: None,
+        request_id: None,
+        excerpt: Some("502 Bad Gateway".into()),
+        retry_after: None,
+    }));
+    snapshot("result_502_html", &app);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app();
+    press(&mut app, KeyCode::F(1));
+    snapshot("help", &app);
+}
+
+#[test]
+fn too_small() {
+    let terminal = render(&app(), 50, 15);
+    insta::assert_snapshot!("too_small_50x15", screen_text(terminal.backend()));
+}
+
+#[test]
+fn focus_errors_and_cursor_are_styled_not_only_coloured() {
+    let mut app = app();
+    press(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 's'); // focuses the name, with an error
+    press(&mut app, KeyCode::Tab); // focus the numbers list
+    let terminal = render(&app, 120, 40);
+    let buffer = terminal.backend().buffer();
+    let text = screen_text(terminal.backend());
+    let row_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} not on screen:\n{text}")) as u16
+    };
+    // Focus: the ▶ marker and a bold label.
+    let focus_row = row_of("▶ Calling numbers");
+    assert!(buffer[(3, focus_row)].modifier.contains(Modifier::BOLD));
+    // Errors: bold, so NO_COLOR still tells them apart.
+    let error_row = row_of("✗ Enter a batch name");
+    let x = text
+        .lines()
+        .nth(error_row as usize)
+        .unwrap()
+        .find('✗')
+        .unwrap() as u16;
+    assert!(buffer[(x + 3, error_row)].modifier.contains(Modifier::BOLD));
+    assert_eq!(
+        buffer[(x + 3, error_row)].fg,
+        Color::Reset,
+        "no colour with color=false"
+    );
+    // The highlighted row of the focused list is reversed.
+    let cursor_row = row_of("+12125550143");
+    assert!(
+        buffer[(25, cursor_row)]
+            .modifier
+            .contains(Modifier::REVERSED)
+    );
+
+    let mut colored = common::context();
+    colored.color = true;
+    let mut app = app_with(colored);
+    ctrl(&mut app, 's');
+    let terminal = render(&app, 120, 40);
+    let text = screen_text(terminal.backend());
+    let error_row = text
+        .lines()
+        .position(|l| l.contains("✗ Enter a batch name"))
+        .unwrap() as u16;
+    let x = text
+        .lines()
+        .nth(error_row as usize)
+        .unwrap()
+        .find('✗')
+        .unwrap() as u16;
+    assert_eq!(
+        terminal.backend().buffer()[(x + 3, error_row)].fg,
+        Color::Red
+    );
+}
+
+#[test]
+fn the_sandbox_badge_is_on_every_screen() {
+    let mut review = filled();
+    ctrl(&mut review, 's');
+    let created = submitted(Ok(Created {
+        batch_id: "6650c0ffee0ddba11ab1e001".into(),
+        request_id: None,
+    }));
+    for app in [app(), filled(), review, created] {
+        for (w, h) in SIZES {
+            let text = screen_text(render(&app, w, h).backend());
+            assert!(text.lines().next().unwrap().contains("SANDBOX"), "{text}");
+        }
+    }
+}
