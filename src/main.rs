@@ -87,6 +87,7 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
             let client = WeyaClient::new(client)?;
             let label = TargetLabel::Remote {
                 host: client.host().to_owned(),
+                base_url: client.config().base_url.clone(),
                 auth_mode: client.config().auth.mode(),
                 masked_key: client.config().auth.masked(),
                 credential_source: credential.to_string(),

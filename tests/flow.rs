@@ -213,3 +213,67 @@ async fn run_draws_takes_scripted_keys_and_quits_on_ctrl_c() {
     let screen = screen_text(terminal.backend());
     assert!(screen.contains("SANDBOX"), "{screen}");
 }
+
+#[tokio::test]
+async fn another_server_receives_exactly_the_documented_body_with_x_api_key() {
+    type Seen = (axum::http::HeaderMap, axum::body::Bytes);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Seen>(4);
+    let router = Router::new()
+        .route(
+            "/api/call/createBatch",
+            post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let tx = tx.clone();
+                async move {
+                    let _ = tx.send((headers, body)).await;
+                    (
+                        axum::http::StatusCode::CREATED,
+                        axum::Json(serde_json::json!({"message":"Batch created successfully",
+                            "status":true,"code":201,"errorMessage":"","data":"64e5f12345abcdef98765432"})),
+                    )
+                }
+            }),
+        )
+        .route(
+            "/api/call/phones/{user}",
+            axum::routing::get(|| async {
+                axum::Json(serde_json::json!({"status":true,"code":200,"data":[
+                    {"_id":"64e5f12345abcdef87654321","phoneNumber":"12125550143","integration":"twilio","label":"NY"}]}))
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let mut config = ClientConfig::new(url, Auth::ApiKey(SecretString::from("workspace-key-123")));
+    config.user_id = Some("64e5f12345abcdef11111111".into());
+    let mut h = Harness::new(config, 80, 24);
+    h.wait_for_phones().await;
+    h.type_text("API Campaign May 2025");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Char(' '));
+    h.ctrl('s');
+    let shown = match &h.app().screen {
+        Screen::Review(review) => review.body.clone(),
+        other => panic!("expected the review, got {other:?}"),
+    };
+    h.key(KeyCode::Enter);
+    let (headers, body) = tokio::time::timeout(common::PATIENCE, rx.recv())
+        .await
+        .expect("the server got the request")
+        .unwrap();
+    assert_eq!(headers["x-api-key"], "workspace-key-123");
+    assert_eq!(headers["content-type"], "application/json");
+    assert!(headers.get("authorization").is_none());
+    assert_eq!(body, shown.as_bytes(), "the review showed the exact bytes");
+    let sent: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({"batchName":"API Campaign May 2025","callingNumbers":["64e5f12345abcdef87654321"],
+            "retry":3,"delay":60,"timezone":"America/New_York",
+            "callingHour":{"start":"09:00","end":"17:00"},"allowedDays":[1,2,3,4,5]})
+    );
+    h.wait_for("the result", |app| {
+        matches!(app.screen, Screen::Result { .. })
+    })
+    .await;
+    assert!(h.screen().contains("64e5f12345abcdef98765432"));
+}

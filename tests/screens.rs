@@ -160,6 +160,7 @@ fn result_refused_credential() {
     let mut context = common::context();
     context.target = TargetLabel::Remote {
         host: "api.weya.example".into(),
+        base_url: "https://api.weya.example".into(),
         auth_mode: "x-api-key",
         masked_key: "••••cdef".into(),
         credential_source: "environment variable WEYA_API_KEY".into(),

@@ -66,6 +66,8 @@ pub enum TargetLabel {
     Sandbox,
     Remote {
         host: String,
+        /// Scheme, host and any path prefix, as requests are sent to it.
+        base_url: String,
         auth_mode: &'static str,
         masked_key: String,
         /// Where the credential came from, to say when it is refused.

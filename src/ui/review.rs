@@ -35,7 +35,7 @@ pub fn draw(
 
     let endpoint = match &app.context.target {
         TargetLabel::Sandbox => "POST /api/call/createBatch (sandbox)".to_owned(),
-        TargetLabel::Remote { host, .. } => format!("POST {host}/api/call/createBatch"),
+        TargetLabel::Remote { base_url, .. } => format!("POST {base_url}/api/call/createBatch"),
     };
     let block = Block::default().borders(Borders::TOP).title(Span::styled(
         format!(" Body, byte for byte, sent to {endpoint} "),
