@@ -10,7 +10,8 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::api::{Auth, ClientConfig, DEFAULT_PHONES_PATH};
+use crate::api::types::is_object_id;
+use crate::api::{Auth, ClientConfig, DEFAULT_PHONES_PATH, Phone};
 
 /// The config file's keys. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -77,6 +78,11 @@ impl Paths {
             state_dir,
             data_dir: dirs.data_dir().to_path_buf(),
         })
+    }
+
+    /// The operator's phone book: phone ID → number and label.
+    pub fn phone_book(&self) -> PathBuf {
+        self.config_file.with_file_name("phonebook.toml")
     }
 
     pub fn log_file(&self) -> PathBuf {
@@ -195,6 +201,53 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     })
 }
 
+/// One entry of the phone book.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BookEntry {
+    number: String,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    integration: String,
+}
+
+/// Reads the phone book: a TOML file whose tables are phone IDs, e.g.
+///
+/// ```toml
+/// ["64e5f12345abcdef87654321"]
+/// number = "12125550143"
+/// label = "New York sales"
+/// ```
+///
+/// A missing file is an empty book. Errors name the file and what is wrong.
+pub fn load_phone_book(path: &Path) -> Result<Vec<Phone>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let book: std::collections::BTreeMap<String, BookEntry> =
+        toml::from_str(&text).map_err(|e| format!("{} is not valid: {e}", path.display()))?;
+    book.into_iter()
+        .map(|(id, entry)| {
+            let id = id.to_ascii_lowercase();
+            if !is_object_id(&id) {
+                return Err(format!(
+                    "{}: \"{id}\" is not a phone ID (24 hex characters)",
+                    path.display()
+                ));
+            }
+            Ok(Phone {
+                id,
+                phone_number: entry.number.trim_start_matches('+').to_owned(),
+                integration: entry.integration,
+                label: entry.label,
+            })
+        })
+        .collect()
+}
+
 /// The operator's IANA timezone: `TZ`, else `/etc/timezone`, else the target
 /// of the `/etc/localtime` link.
 pub fn system_timezone() -> Option<String> {
@@ -310,6 +363,28 @@ mod tests {
             panic!("expected remote");
         };
         assert_eq!(client.user_id.as_deref(), Some("u-env"));
+    }
+
+    #[test]
+    fn the_phone_book_maps_ids_to_numbers_and_labels() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("phonebook.toml");
+        assert_eq!(load_phone_book(&path), Ok(Vec::new()), "no file, no book");
+        std::fs::write(
+            &path,
+            "[\"64E5F12345ABCDEF00000001\"]\nnumber = \"+4930901820\"\nlabel = \"Berlin desk\"\n",
+        )
+        .unwrap();
+        let book = load_phone_book(&path).unwrap();
+        assert_eq!(book[0].id, "64e5f12345abcdef00000001");
+        assert_eq!(book[0].phone_number, "4930901820");
+        assert_eq!(book[0].label, "Berlin desk");
+        std::fs::write(&path, "[nope]\nnumber = \"1\"\n").unwrap();
+        let e = load_phone_book(&path).unwrap_err();
+        assert!(e.contains("\"nope\" is not a phone ID"), "{e}");
+        std::fs::write(&path, "[\"64e5f12345abcdef00000001\"]\nnumbr = \"1\"\n").unwrap();
+        let e = load_phone_book(&path).unwrap_err();
+        assert!(e.contains("numbr"), "{e}");
     }
 
     #[test]

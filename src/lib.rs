@@ -12,6 +12,7 @@ pub mod config;
 pub mod form;
 pub mod remote;
 pub mod sandbox;
+pub mod schedule;
 pub mod ui;
 
 use std::io;
@@ -140,6 +141,7 @@ where
             Some(reply) = runtime.replies.recv() => Some(reply),
             _ = ticker.tick(), if animating => Some(Msg::Tick),
             () = std::future::ready(()), if dirty => {
+                runtime.dispatch(Msg::Clock(chrono::Utc::now()));
                 draw(terminal, &runtime.app)?;
                 dirty = false;
                 None

@@ -96,9 +96,19 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         }
     };
     tracing::info!(target = ?target, "starting");
+    // Read before the UI starts: the UI loop never touches the disk.
+    let (phone_book, notice) = match paths.map(|p| config::load_phone_book(&p.phone_book())) {
+        Some(Ok(book)) => (book, None),
+        Some(Err(e)) => (Vec::new(), Some(format!("Phone book not used: {e}"))),
+        None => (Vec::new(), None),
+    };
     let context = AppContext {
         target,
         default_timezone: config.default_timezone,
+        local_timezone: config::system_timezone().unwrap_or_else(|| "UTC".to_owned()),
+        started_at: chrono::Utc::now(),
+        phone_book,
+        notice,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let runtime = Runtime::new(context, client);

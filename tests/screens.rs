@@ -247,7 +247,7 @@ fn focus_errors_and_cursor_are_styled_not_only_coloured() {
         "no colour with color=false"
     );
     // The highlighted row of the focused list is reversed.
-    let cursor_row = row_of("+12125550143");
+    let cursor_row = row_of("+1 212 555 0143");
     assert!(
         buffer[(25, cursor_row)]
             .modifier

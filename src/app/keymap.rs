@@ -7,7 +7,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
+    /// Every binding.
     Help,
+    /// What the focused field does, then every binding.
+    FieldHelp,
     NextField,
     PrevField,
     Review,
@@ -15,8 +18,27 @@ pub enum Action {
     Down,
     Left,
     Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
     Toggle,
     RetryLoad,
+    /// Start filtering the list (`/`).
+    Filter,
+    SelectVisible,
+    ClearAll,
+    /// Type a phone ID by hand.
+    ManualId,
+    /// Take what is being typed (a filter, an ID, a timezone match).
+    Accept,
+    /// Drop what is being typed.
+    Cancel,
+    Increase,
+    Decrease,
+    PresetWeekdays,
+    PresetEveryDay,
+    PresetWeekends,
     Submit,
     Back,
     CloseHelp,
@@ -29,14 +51,24 @@ pub enum Scope {
     Global,
     /// The form, whatever field has focus.
     Form,
-    /// The form when the focused field is a text field.
+    /// The form when the focused field takes typed text.
     FormText,
-    /// The form when the focused field is not a text field.
+    /// The form when the focused field is a list or toggles.
     FormList,
     /// The calling-numbers list.
     Numbers,
+    /// Typing a filter of the calling numbers.
+    NumbersFilter,
+    /// Typing a phone ID by hand.
+    NumbersManual,
+    /// The timezone field, which filters the IANA list as you type.
+    Timezone,
+    /// The calling window's start and end.
+    Time,
     /// The allowed-days toggles.
     Days,
+    /// Retries and the retry delay.
+    Number,
     Review,
     Sending,
     Result,
@@ -51,7 +83,12 @@ impl Scope {
             Self::FormText => "Form, in a text field",
             Self::FormList => "Form, outside text fields",
             Self::Numbers => "Calling numbers",
+            Self::NumbersFilter => "Calling numbers, filtering",
+            Self::NumbersManual => "Calling numbers, typing an ID",
+            Self::Timezone => "Timezone",
+            Self::Time => "Window start and end",
             Self::Days => "Allowed days",
+            Self::Number => "Retries and retry delay",
             Self::Review => "Review",
             Self::Sending => "While sending",
             Self::Result => "Result",
@@ -101,6 +138,10 @@ impl Key {
             KeyCode::Down => "↓".to_owned(),
             KeyCode::Left => "←".to_owned(),
             KeyCode::Right => "→".to_owned(),
+            KeyCode::PageUp => "PgUp".to_owned(),
+            KeyCode::PageDown => "PgDn".to_owned(),
+            KeyCode::Home => "Home".to_owned(),
+            KeyCode::End => "End".to_owned(),
             KeyCode::F(n) => format!("F{n}"),
             KeyCode::Char(' ') => "Space".to_owned(),
             KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
@@ -127,173 +168,79 @@ pub struct Binding {
     pub help: &'static str,
 }
 
-/// The default bindings. Order is the order of the help overlay.
+const fn bind(
+    scope: Scope,
+    keys: &'static [Key],
+    action: Action,
+    short: &'static str,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        scope,
+        short,
+        help,
+    }
+}
+
+const UP: Key = key(KeyCode::Up);
+const DOWN: Key = key(KeyCode::Down);
+const ENTER: Key = key(KeyCode::Enter);
+const ESC: Key = key(KeyCode::Esc);
+
+/// The default bindings. Order is the order of the help overlay, the footer
+/// and the README.
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: &[ctrl('c')],
-        action: Action::Quit,
-        scope: Scope::Global,
-        short: "quit",
-        help: "Quit at once, from anywhere",
-    },
-    Binding {
-        keys: &[key(KeyCode::F(1))],
-        action: Action::Help,
-        scope: Scope::Global,
-        short: "help",
-        help: "Show this help",
-    },
-    Binding {
-        keys: &[key(KeyCode::Tab)],
-        action: Action::NextField,
-        scope: Scope::Form,
-        short: "next",
-        help: "Next field (wraps around)",
-    },
-    Binding {
-        keys: &[key(KeyCode::BackTab)],
-        action: Action::PrevField,
-        scope: Scope::Form,
-        short: "prev",
-        help: "Previous field",
-    },
-    Binding {
-        keys: &[ctrl('s')],
-        action: Action::Review,
-        scope: Scope::Form,
-        short: "review",
-        help: "Check the form and open the review",
-    },
-    Binding {
-        keys: &[key(KeyCode::Enter)],
-        action: Action::NextField,
-        scope: Scope::FormText,
-        short: "next",
-        help: "Next field",
-    },
-    Binding {
-        keys: &[key(KeyCode::Char('?'))],
-        action: Action::Help,
-        scope: Scope::FormList,
-        short: "help",
-        help: "Show this help (in a text field, ? is typed)",
-    },
-    Binding {
-        keys: &[key(KeyCode::Up), key(KeyCode::Char('k'))],
-        action: Action::Up,
-        scope: Scope::Numbers,
-        short: "move",
-        help: "Highlight the previous number",
-    },
-    Binding {
-        keys: &[key(KeyCode::Down), key(KeyCode::Char('j'))],
-        action: Action::Down,
-        scope: Scope::Numbers,
-        short: "move",
-        help: "Highlight the next number",
-    },
-    Binding {
-        keys: &[key(KeyCode::Char(' '))],
-        action: Action::Toggle,
-        scope: Scope::Numbers,
-        short: "select",
-        help: "Select or unselect the highlighted number",
-    },
-    Binding {
-        keys: &[key(KeyCode::Char('r'))],
-        action: Action::RetryLoad,
-        scope: Scope::Numbers,
-        short: "reload",
-        help: "Fetch the phone list again",
-    },
-    Binding {
-        keys: &[key(KeyCode::Left), key(KeyCode::Char('h'))],
-        action: Action::Left,
-        scope: Scope::Days,
-        short: "move",
-        help: "Highlight the previous day",
-    },
-    Binding {
-        keys: &[key(KeyCode::Right), key(KeyCode::Char('l'))],
-        action: Action::Right,
-        scope: Scope::Days,
-        short: "move",
-        help: "Highlight the next day",
-    },
-    Binding {
-        keys: &[key(KeyCode::Char(' '))],
-        action: Action::Toggle,
-        scope: Scope::Days,
-        short: "toggle",
-        help: "Allow or disallow the highlighted day",
-    },
-    Binding {
-        keys: &[key(KeyCode::Enter)],
-        action: Action::Submit,
-        scope: Scope::Review,
-        short: "send",
-        help: "Send the batch (once)",
-    },
-    Binding {
-        keys: &[key(KeyCode::Esc)],
-        action: Action::Back,
-        scope: Scope::Review,
-        short: "back to form",
-        help: "Back to the form, nothing sent",
-    },
-    Binding {
-        keys: &[key(KeyCode::Up), key(KeyCode::Char('k'))],
-        action: Action::Up,
-        scope: Scope::Review,
-        short: "scroll",
-        help: "Scroll the body up",
-    },
-    Binding {
-        keys: &[key(KeyCode::Down), key(KeyCode::Char('j'))],
-        action: Action::Down,
-        scope: Scope::Review,
-        short: "scroll",
-        help: "Scroll the body down",
-    },
-    Binding {
-        keys: &[key(KeyCode::Esc)],
-        action: Action::Back,
-        scope: Scope::Sending,
-        short: "stop waiting",
-        help: "Stop waiting for the answer (the batch may still have been created)",
-    },
-    Binding {
-        keys: &[key(KeyCode::Esc)],
-        action: Action::Back,
-        scope: Scope::Result,
-        short: "back to form",
-        help: "Back to the form, with everything as you left it",
-    },
-    Binding {
-        keys: &[key(KeyCode::Up), key(KeyCode::Char('k'))],
-        action: Action::Up,
-        scope: Scope::Help,
-        short: "scroll",
-        help: "Scroll the help up",
-    },
-    Binding {
-        keys: &[key(KeyCode::Down), key(KeyCode::Char('j'))],
-        action: Action::Down,
-        scope: Scope::Help,
-        short: "scroll",
-        help: "Scroll the help down",
-    },
-    Binding {
-        keys: &[
-            key(KeyCode::Esc),
-            key(KeyCode::Char('?')),
-            key(KeyCode::F(1)),
-        ],
-        action: Action::CloseHelp,
-        scope: Scope::Help,
-        short: "close",
-        help: "Close the help",
-    },
+    bind(Scope::Global, &[ctrl('c')], Action::Quit, "quit", "Quit at once, from anywhere"),
+    bind(Scope::Global, &[key(KeyCode::F(1))], Action::FieldHelp, "help", "Explain the focused field and list every key"),
+    bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
+    bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
+    bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
+    bind(Scope::FormText, &[ENTER], Action::NextField, "next", "Next field"),
+    bind(Scope::FormList, &[key(KeyCode::Char('?'))], Action::Help, "keys", "List every key (in a text field, ? is typed)"),
+    bind(Scope::Numbers, &[UP, key(KeyCode::Char('k'))], Action::Up, "move", "Highlight the previous number"),
+    bind(Scope::Numbers, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "move", "Highlight the next number"),
+    bind(Scope::Numbers, &[key(KeyCode::PageUp)], Action::PageUp, "page", "A page up"),
+    bind(Scope::Numbers, &[key(KeyCode::PageDown)], Action::PageDown, "page", "A page down"),
+    bind(Scope::Numbers, &[key(KeyCode::Home), key(KeyCode::Char('g'))], Action::Home, "first", "First number"),
+    bind(Scope::Numbers, &[key(KeyCode::End), key(KeyCode::Char('G'))], Action::End, "last", "Last number"),
+    bind(Scope::Numbers, &[key(KeyCode::Char(' '))], Action::Toggle, "select", "Select or unselect the highlighted number"),
+    bind(Scope::Numbers, &[key(KeyCode::Char('/'))], Action::Filter, "filter", "Filter by number, label, integration or ID"),
+    bind(Scope::Numbers, &[key(KeyCode::Char('a'))], Action::SelectVisible, "all", "Select every number shown (the filter decides which)"),
+    bind(Scope::Numbers, &[key(KeyCode::Char('x'))], Action::ClearAll, "none", "Unselect every number"),
+    bind(Scope::Numbers, &[key(KeyCode::Char('i'))], Action::ManualId, "type ID", "Type a phone ID that is not in the list"),
+    bind(Scope::Numbers, &[key(KeyCode::Char('r'))], Action::RetryLoad, "reload", "Fetch the phone list again"),
+    bind(Scope::NumbersFilter, &[UP], Action::Up, "move", "Highlight the previous match"),
+    bind(Scope::NumbersFilter, &[DOWN], Action::Down, "move", "Highlight the next match"),
+    bind(Scope::NumbersFilter, &[ENTER], Action::Accept, "keep filter", "Keep the filter and go back to the list"),
+    bind(Scope::NumbersFilter, &[ESC], Action::Cancel, "clear filter", "Clear the filter"),
+    bind(Scope::NumbersManual, &[ENTER], Action::Accept, "add", "Add and select the typed ID (24 hex characters)"),
+    bind(Scope::NumbersManual, &[ESC], Action::Cancel, "cancel", "Stop typing an ID"),
+    bind(Scope::Timezone, &[UP], Action::Up, "move", "Highlight the previous match"),
+    bind(Scope::Timezone, &[DOWN], Action::Down, "move", "Highlight the next match"),
+    bind(Scope::Timezone, &[ENTER], Action::Accept, "take", "Take the highlighted timezone (Tab takes it too)"),
+    bind(Scope::Timezone, &[ESC], Action::Cancel, "undo", "Put back the timezone you had"),
+    bind(Scope::Time, &[UP], Action::Increase, "+15 min", "15 minutes later"),
+    bind(Scope::Time, &[DOWN], Action::Decrease, "−15 min", "15 minutes earlier"),
+    bind(Scope::Days, &[key(KeyCode::Left), key(KeyCode::Char('h'))], Action::Left, "move", "Highlight the previous day"),
+    bind(Scope::Days, &[key(KeyCode::Right), key(KeyCode::Char('l'))], Action::Right, "move", "Highlight the next day"),
+    bind(Scope::Days, &[key(KeyCode::Char(' '))], Action::Toggle, "toggle", "Allow or disallow the highlighted day"),
+    bind(Scope::Days, &[key(KeyCode::Char('w'))], Action::PresetWeekdays, "weekdays", "Monday to Friday"),
+    bind(Scope::Days, &[key(KeyCode::Char('a'))], Action::PresetEveryDay, "every day", "Every day of the week"),
+    bind(Scope::Days, &[key(KeyCode::Char('s'))], Action::PresetWeekends, "weekends", "Saturday and Sunday"),
+    bind(Scope::Number, &[key(KeyCode::Char('+')), UP], Action::Increase, "more", "Step up"),
+    bind(Scope::Number, &[key(KeyCode::Char('-')), DOWN], Action::Decrease, "less", "Step down"),
+    bind(Scope::Review, &[ENTER], Action::Submit, "send", "Send the batch (once)"),
+    bind(Scope::Review, &[ESC], Action::Back, "back to form", "Back to the form, nothing sent"),
+    bind(Scope::Review, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll up"),
+    bind(Scope::Review, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll down"),
+    bind(Scope::Sending, &[ESC], Action::Back, "stop waiting", "Stop waiting for the answer (the batch may still have been created)"),
+    bind(Scope::Result, &[ESC], Action::Back, "back to form", "Back to the form, with everything as you left it"),
+    bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
+    bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
+    bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),
 ];
 
 /// The action of `event` in the first of `scopes` (in priority order) that

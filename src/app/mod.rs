@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use crate::api::{ApiError, BatchRequest, Created, Phone};
+use chrono::{DateTime, Utc};
+
+use crate::form::line::LineInput;
+use crate::form::phones::Mode;
 use crate::form::{FieldId, Form};
 use keymap::{Action, Scope};
 
@@ -21,6 +25,8 @@ pub enum Msg {
     Resize,
     /// Animation tick; only sent while something animates.
     Tick,
+    /// The time now, given by the run loop before it draws.
+    Clock(DateTime<Utc>),
     PhonesLoaded {
         generation: u64,
         result: Result<Vec<Phone>, ApiError>,
@@ -80,6 +86,14 @@ pub enum TargetLabel {
 pub struct AppContext {
     pub target: TargetLabel,
     pub default_timezone: String,
+    /// The operator's own timezone, to show the window in their time.
+    pub local_timezone: String,
+    /// The time at start.
+    pub started_at: DateTime<Utc>,
+    /// The operator's phone book, merged into the phone list.
+    pub phone_book: Vec<Phone>,
+    /// Something to tell the operator at start (e.g. a phone-book problem).
+    pub notice: Option<String>,
     /// Whether colour may be used (`NO_COLOR` unset).
     pub color: bool,
 }
@@ -137,12 +151,17 @@ pub struct App {
     pub form: Form,
     pub screen: Screen,
     pub help: bool,
+    /// The field whose explanation heads the help (F1), if any.
+    pub help_field: Option<FieldId>,
     /// First line of the help overlay on show.
     pub help_scroll: u16,
     /// A one-line notice under the form (e.g. a cut paste).
     pub notice: Option<String>,
     /// Animation frame counter.
     pub frame: u64,
+    /// The time shown (timezone clocks, the window elsewhere). Given by the
+    /// run loop, so `update` stays pure and tests fix it.
+    pub now: DateTime<Utc>,
     pub quit: bool,
     phones_generation: u64,
     next_request_id: u64,
@@ -151,14 +170,17 @@ pub struct App {
 impl App {
     /// A new app and the commands to start it (fetch the phone list).
     pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
-        let form = Form::new(&context.default_timezone);
+        let mut form = Form::new(&context.default_timezone);
+        form.numbers.set_phone_book(context.phone_book.clone());
         let mut app = Self {
+            now: context.started_at,
+            notice: context.notice.clone(),
             context,
             form,
             screen: Screen::Form,
             help: false,
+            help_field: None,
             help_scroll: 0,
-            notice: None,
             frame: 0,
             quit: false,
             phones_generation: 0,
@@ -183,11 +205,18 @@ impl App {
         match &self.screen {
             Screen::Form => {
                 scopes.push(Scope::Form);
-                match self.form.focus {
-                    FieldId::Numbers => scopes.extend([Scope::FormList, Scope::Numbers]),
-                    FieldId::Days => scopes.extend([Scope::FormList, Scope::Days]),
-                    _ => scopes.push(Scope::FormText),
-                }
+                scopes.extend_from_slice(match self.form.focus {
+                    FieldId::Numbers => match self.form.numbers.mode {
+                        Mode::Browse => &[Scope::FormList, Scope::Numbers][..],
+                        Mode::Filter => &[Scope::NumbersFilter],
+                        Mode::Manual(_) => &[Scope::NumbersManual],
+                    },
+                    FieldId::Days => &[Scope::FormList, Scope::Days],
+                    FieldId::Timezone => &[Scope::Timezone, Scope::FormText],
+                    FieldId::WindowStart | FieldId::WindowEnd => &[Scope::Time, Scope::FormText],
+                    FieldId::Retries | FieldId::Delay => &[Scope::Number, Scope::FormText],
+                    FieldId::Name => &[Scope::FormText],
+                });
             }
             Screen::Review(_) => scopes.push(Scope::Review),
             Screen::Sending { .. } => scopes.push(Scope::Sending),
@@ -203,7 +232,34 @@ impl App {
             generation: self.phones_generation,
         }
     }
+
+    /// The text input that typed keys and pastes go to, if any: the focused
+    /// text field, or the phone list's filter or ID entry.
+    fn typing_target(&mut self) -> Option<&mut LineInput> {
+        if !matches!(self.screen, Screen::Form) || self.help {
+            return None;
+        }
+        match self.form.focus {
+            FieldId::Numbers => self.form.numbers.input_mut(),
+            field => self.form.line_mut(field),
+        }
+    }
+
+    /// After typing changed the target's text.
+    fn typed(&mut self) {
+        match self.form.focus {
+            FieldId::Numbers => {
+                if matches!(self.form.numbers.mode, Mode::Filter) {
+                    self.form.numbers.apply_filter();
+                }
+            }
+            field => self.form.edited(field),
+        }
+    }
 }
+
+/// Rows that PgUp and PgDn move the phone list by.
+const PAGE: isize = 10;
 
 /// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
@@ -218,10 +274,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.frame = app.frame.wrapping_add(1);
             Vec::new()
         }
+        Msg::Clock(now) => {
+            app.now = now;
+            Vec::new()
+        }
         Msg::PhonesLoaded { generation, result } => {
             // A reply to an older fetch would overwrite a newer one.
             if generation == app.phones_generation {
-                app.form.numbers.phones.finish(result);
+                app.form.numbers.finish_loading(result);
             }
             Vec::new()
         }
@@ -233,63 +293,101 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    let action = keymap::lookup(&key, &app.scopes());
-    let Some(action) = action else {
-        // Unbound keys edit the focused text field, and nothing else.
-        if matches!(app.screen, Screen::Form)
-            && !app.help
-            && let Some(line) = app.form.line_mut(app.form.focus)
-        {
+    let Some(action) = keymap::lookup(&key, &app.scopes()) else {
+        // Unbound keys edit the text being typed, and nothing else.
+        if let Some(line) = app.typing_target() {
             if line.handle_key(key) {
-                app.form.edited(app.form.focus);
+                app.typed();
             }
             app.notice = None;
         }
         return Vec::new();
     };
+    let form = &mut app.form;
     match action {
-        Action::Quit => {
-            app.quit = true;
-            Vec::new()
-        }
-        Action::Help => {
+        Action::Quit => app.quit = true,
+        Action::Help | Action::FieldHelp => {
             app.help = true;
             app.help_scroll = 0;
-            Vec::new()
+            app.help_field = (action == Action::FieldHelp && matches!(app.screen, Screen::Form))
+                .then_some(form.focus);
         }
-        Action::CloseHelp => {
-            app.help = false;
-            Vec::new()
-        }
-        Action::NextField => {
-            app.form.focus_to(app.form.focus.next());
-            Vec::new()
-        }
-        Action::PrevField => {
-            app.form.focus_to(app.form.focus.prev());
-            Vec::new()
-        }
-        Action::Review => {
-            match app.form.submit() {
-                Ok(request) => {
-                    app.notice = None;
-                    app.screen = Screen::Review(Review::new(request));
-                }
-                Err(n) => {
-                    let s = if n == 1 { "" } else { "s" };
-                    app.notice = Some(format!("{n} field{s} to fix: see the messages marked ✗"));
-                }
+        Action::CloseHelp => app.help = false,
+        Action::NextField => form.focus_to(form.focus.next()),
+        Action::PrevField => form.focus_to(form.focus.prev()),
+        Action::Review => match form.submit() {
+            Ok(request) => {
+                app.notice = None;
+                app.screen = Screen::Review(Review::new(request));
             }
-            Vec::new()
+            Err(n) => {
+                let s = if n == 1 { "" } else { "s" };
+                app.notice = Some(format!("{n} field{s} to fix: see the messages marked ✗"));
+            }
+        },
+        Action::RetryLoad => return vec![app.reload_phones()],
+        Action::Submit => return on_submit(app),
+        Action::Back => return on_back(app),
+        Action::Up
+        | Action::Down
+        | Action::Left
+        | Action::Right
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Home
+        | Action::End
+        | Action::Toggle => on_move(app, action),
+        Action::Filter => form.numbers.start_filter(),
+        Action::SelectVisible => {
+            form.numbers.select_visible();
+            form.edited(FieldId::Numbers);
         }
-        Action::Up | Action::Down | Action::Left | Action::Right | Action::Toggle => {
-            on_move(app, action);
-            Vec::new()
+        Action::ClearAll => form.numbers.clear_selection(),
+        Action::ManualId => form.numbers.start_manual(),
+        Action::Accept => match form.focus {
+            FieldId::Numbers => match form.numbers.mode {
+                Mode::Filter => form.numbers.keep_filter(),
+                Mode::Manual(_) => {
+                    form.numbers.commit_manual();
+                    form.edited(FieldId::Numbers);
+                }
+                Mode::Browse => {}
+            },
+            FieldId::Timezone if form.timezone.open => {
+                form.timezone.accept();
+                form.edited(FieldId::Timezone);
+                form.timezone.open = false;
+            }
+            _ => form.focus_to(form.focus.next()),
+        },
+        Action::Cancel => match form.focus {
+            FieldId::Numbers => match form.numbers.mode {
+                Mode::Filter => form.numbers.clear_filter(),
+                _ => form.numbers.cancel_manual(),
+            },
+            FieldId::Timezone => {
+                form.timezone.cancel();
+                form.recheck(FieldId::Timezone);
+            }
+            _ => {}
+        },
+        Action::Increase | Action::Decrease => {
+            let up = action == Action::Increase;
+            match form.focus {
+                f @ (FieldId::WindowStart | FieldId::WindowEnd) => form.step_time(f, up),
+                f => form.step_number(f, up),
+            }
         }
-        Action::RetryLoad => vec![app.reload_phones()],
-        Action::Submit => on_submit(app),
-        Action::Back => on_back(app),
+        Action::PresetWeekdays | Action::PresetEveryDay | Action::PresetWeekends => {
+            form.days.set(match action {
+                Action::PresetWeekdays => &[1, 2, 3, 4, 5],
+                Action::PresetEveryDay => &[0, 1, 2, 3, 4, 5, 6],
+                _ => &[0, 6],
+            });
+            form.recheck(FieldId::Days);
+        }
     }
+    Vec::new()
 }
 
 fn on_move(app: &mut App, action: Action) {
@@ -307,15 +405,25 @@ fn on_move(app: &mut App, action: Action) {
             Action::Down => review.scroll = review.scroll.saturating_add(1),
             _ => {}
         },
-        (Screen::Form, FieldId::Numbers) => match action {
-            Action::Up => app.form.numbers.up(),
-            Action::Down => app.form.numbers.down(),
-            Action::Toggle => {
-                app.form.numbers.toggle();
-                if app.form.numbers.selected_count() > 0 {
-                    app.form.errors.remove(&FieldId::Numbers);
+        (Screen::Form, FieldId::Numbers) => {
+            let picker = &mut app.form.numbers;
+            match action {
+                Action::Up => picker.up(),
+                Action::Down => picker.down(),
+                Action::PageUp => picker.move_by(-PAGE),
+                Action::PageDown => picker.move_by(PAGE),
+                Action::Home => picker.home(),
+                Action::End => picker.end(),
+                Action::Toggle => {
+                    picker.toggle();
+                    app.form.edited(FieldId::Numbers);
                 }
+                _ => {}
             }
+        }
+        (Screen::Form, FieldId::Timezone) => match action {
+            Action::Up => app.form.timezone.up(),
+            Action::Down => app.form.timezone.down(),
             _ => {}
         },
         (Screen::Form, FieldId::Days) => match action {
@@ -401,21 +509,19 @@ fn on_submit_finished(app: &mut App, request_id: u64, result: Result<Created, Ap
 }
 
 fn on_paste(app: &mut App, text: &str) {
-    if !matches!(app.screen, Screen::Form) || app.help {
-        return;
-    }
     let field = app.form.focus;
-    if let Some(line) = app.form.line_mut(field) {
-        let dropped = line.paste(text);
-        let max = line.max_chars();
-        app.form.edited(field);
-        app.notice = (dropped > 0).then(|| {
-            format!(
-                "Paste cut to {max} characters: {dropped} characters did not fit in {}",
-                field.label()
-            )
-        });
-    }
+    let Some(line) = app.typing_target() else {
+        return;
+    };
+    let dropped = line.paste(text);
+    let max = line.max_chars();
+    app.typed();
+    app.notice = (dropped > 0).then(|| {
+        format!(
+            "Paste cut to {max} characters: {dropped} characters did not fit in {}",
+            field.label()
+        )
+    });
 }
 
 #[cfg(test)]
@@ -427,6 +533,10 @@ mod tests {
         AppContext {
             target: TargetLabel::Sandbox,
             default_timezone: "Europe/Berlin".into(),
+            local_timezone: "Europe/Berlin".into(),
+            started_at: DateTime::UNIX_EPOCH,
+            phone_book: Vec::new(),
+            notice: None,
             color: false,
         }
     }
@@ -505,7 +615,7 @@ mod tests {
                 result: Ok(vec![phone("b")]),
             },
         );
-        assert_eq!(app.form.numbers.rows()[0].id, "b");
+        assert_eq!(app.form.numbers.visible().next().unwrap().phone.id, "b");
     }
 
     #[test]

@@ -33,6 +33,13 @@ impl DaySet {
         set
     }
 
+    /// Turns on exactly `days` (Weya numbers), e.g. a preset.
+    pub fn set(&mut self, days: &[u8]) {
+        let cursor = self.cursor;
+        *self = Self::from_days(days);
+        self.cursor = cursor;
+    }
+
     pub fn is_on(&self, day: usize) -> bool {
         self.on.get(day).copied().unwrap_or(false)
     }

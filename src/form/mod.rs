@@ -6,6 +6,7 @@ pub mod line;
 pub mod number;
 pub mod phones;
 pub mod time;
+pub mod timezone;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -14,6 +15,7 @@ use crate::api::{BatchRequest, CallingHour};
 use days::DaySet;
 use line::LineInput;
 use phones::PhonePicker;
+use timezone::TimezonePicker;
 
 /// The longest batch name we accept. Weya documents no limit; this keeps the
 /// name readable in its dashboard.
@@ -109,7 +111,7 @@ pub struct FieldError {
 pub struct Form {
     pub name: LineInput,
     pub numbers: PhonePicker,
-    pub timezone: LineInput,
+    pub timezone: TimezonePicker,
     pub window_start: LineInput,
     pub window_end: LineInput,
     pub days: DaySet,
@@ -127,7 +129,7 @@ impl Form {
         Self {
             name: LineInput::new("", MAX_NAME_CHARS),
             numbers: PhonePicker::default(),
-            timezone: LineInput::new(timezone, 64),
+            timezone: TimezonePicker::new(timezone),
             window_start: LineInput::new("09:00", 5),
             window_end: LineInput::new("17:00", 5),
             days: DaySet::default(),
@@ -142,7 +144,7 @@ impl Form {
     pub fn line_mut(&mut self, field: FieldId) -> Option<&mut LineInput> {
         match field {
             FieldId::Name => Some(&mut self.name),
-            FieldId::Timezone => Some(&mut self.timezone),
+            FieldId::Timezone => Some(&mut self.timezone.input),
             FieldId::WindowStart => Some(&mut self.window_start),
             FieldId::WindowEnd => Some(&mut self.window_end),
             FieldId::Retries => Some(&mut self.retries),
@@ -154,7 +156,7 @@ impl Form {
     pub fn line(&self, field: FieldId) -> Option<&LineInput> {
         match field {
             FieldId::Name => Some(&self.name),
-            FieldId::Timezone => Some(&self.timezone),
+            FieldId::Timezone => Some(&self.timezone.input),
             FieldId::WindowStart => Some(&self.window_start),
             FieldId::WindowEnd => Some(&self.window_end),
             FieldId::Retries => Some(&self.retries),
@@ -167,6 +169,11 @@ impl Form {
     /// lack of one) is up to date.
     pub fn focus_to(&mut self, field: FieldId) {
         let left = self.focus;
+        match left {
+            FieldId::Timezone => self.timezone.leave(),
+            FieldId::Numbers => self.numbers.leave(),
+            _ => {}
+        }
         self.focus = field;
         self.recheck(left);
         if let Some(line) = self.line_mut(field) {
@@ -198,9 +205,64 @@ impl Form {
     /// After an edit: an error the edit fixed goes at once; a new one waits
     /// until the field is left, so typing is not nagged.
     pub fn edited(&mut self, field: FieldId) {
+        if field == FieldId::Timezone {
+            self.timezone.edited();
+        }
         if self.errors.contains_key(&field) {
             self.recheck(field);
         }
+    }
+
+    /// Up/Down on a window time: 15 minutes later or earlier, on the quarter
+    /// hour, within the day. An unreadable value starts from 09:00.
+    pub fn step_time(&mut self, field: FieldId, later: bool) {
+        let Some(line) = self.line_mut(field) else {
+            return;
+        };
+        let minutes = time::parse_time(line.value()).map_or(9 * 60, time::TimeOfDay::minutes);
+        let quarter = if later {
+            (minutes / 15 + 1) * 15
+        } else {
+            minutes.div_ceil(15).saturating_sub(1) * 15
+        };
+        let stepped = quarter.min(23 * 60 + 45);
+        if let Some(t) = time::TimeOfDay::new(stepped / 60, stepped % 60) {
+            line.set(&t.to_hh_mm());
+        }
+        self.edited(field);
+    }
+
+    /// +/- on retries (by one) or the delay (by a step that grows with it),
+    /// within the bounds. An unreadable value starts from the default.
+    pub fn step_number(&mut self, field: FieldId, up: bool) {
+        match field {
+            FieldId::Retries => {
+                let n = number::parse_retries(self.retries.value()).unwrap_or(3);
+                let n = if up {
+                    (n + 1).min(number::MAX_RETRIES)
+                } else {
+                    n.saturating_sub(1)
+                };
+                self.retries.set(&n.to_string());
+            }
+            FieldId::Delay => {
+                let secs = number::parse_delay(self.delay.value()).unwrap_or(60);
+                let step = match (secs, up) {
+                    (0..60, true) | (0..=60, false) => 15,
+                    (60..600, true) | (61..=600, false) => 60,
+                    (600..3600, true) | (601..=3600, false) => 300,
+                    _ => 900,
+                };
+                let secs = if up {
+                    (secs + step).min(number::MAX_DELAY_SECS)
+                } else {
+                    secs.saturating_sub(step)
+                };
+                self.delay.set(&number::compact_delay(secs));
+            }
+            _ => return,
+        }
+        self.edited(field);
     }
 
     /// Validates everything; on errors shows each beside its field and focuses
@@ -321,7 +383,7 @@ mod tests {
     fn filled() -> Form {
         let mut form = Form::new("America/New_York");
         form.name.set("  May outreach ");
-        form.numbers.phones.finish(Ok(vec![Phone {
+        form.numbers.finish_loading(Ok(vec![Phone {
             id: "64e5f12345abcdef87654321".into(),
             phone_number: "12125550143".into(),
             integration: "twilio".into(),

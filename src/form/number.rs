@@ -37,6 +37,16 @@ pub fn parse_delay(input: &str) -> Result<u32, String> {
         .ok_or_else(bad)
 }
 
+/// The shortest way to type `secs`: "1h", "15m", "90".
+pub fn compact_delay(secs: u32) -> String {
+    match secs {
+        0 => "0".to_owned(),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => s.to_string(),
+    }
+}
+
 /// "900 s = 15 min", "60 s = 1 min", "45 s".
 pub fn describe_delay(secs: u32) -> String {
     if secs < 60 {

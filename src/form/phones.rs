@@ -1,48 +1,231 @@
-//! The calling-numbers picker: a multi-select over the fetched phone list.
+//! The calling-numbers picker: a filterable multi-select over the fetched
+//! phone list, the operator's local phone book, and IDs typed by hand.
 
 use crate::api::Phone;
+use crate::api::types::is_object_id;
 use crate::remote::Remote;
 
-/// The phone list, the highlighted row and the selected phone IDs.
-///
-/// Selection is kept by ID, so a reload that reorders or shortens the list
-/// loses nothing the operator picked.
-#[derive(Debug, Clone, Default)]
+use super::line::LineInput;
+
+/// Where a row of the picker comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The workspace's phone list, fetched from the API.
+    Workspace,
+    /// The operator's phone book (`phonebook.toml`), not in the fetched list.
+    Local,
+    /// An ID typed by hand that no list knows.
+    Manual,
+}
+
+/// One row: a phone and what the filter searches.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub phone: Phone,
+    pub source: Source,
+    /// Lowercase number (digits and as formatted), label, integration and ID.
+    haystack: String,
+}
+
+impl Entry {
+    fn new(phone: Phone, source: Source) -> Self {
+        let haystack = format!(
+            "{} {} {} {} {}",
+            phone.phone_number,
+            format_number(&phone.phone_number),
+            phone.label,
+            phone.integration,
+            phone.id
+        )
+        .to_lowercase();
+        Self {
+            phone,
+            source,
+            haystack,
+        }
+    }
+}
+
+/// What keys typed into the picker do.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Browse,
+    /// Typing a filter (`/`).
+    Filter,
+    /// Typing a phone ID by hand (`i`).
+    Manual(Box<ManualEntry>),
+}
+
+/// A phone ID being typed, with the last complaint about it.
+#[derive(Debug, Clone)]
+pub struct ManualEntry {
+    pub input: LineInput,
+    pub error: Option<String>,
+}
+
+/// The picker's state. Selection is kept by ID, so a reload that reorders or
+/// shortens the list, or a filter that hides a row, loses nothing picked.
+#[derive(Debug, Clone)]
 pub struct PhonePicker {
     pub phones: Remote<Vec<Phone>>,
+    phone_book: Vec<Phone>,
+    entries: Vec<Entry>,
+    /// Indices into `entries` that pass the filter, in list order.
+    visible: Vec<usize>,
+    pub filter: LineInput,
+    pub mode: Mode,
     cursor: usize,
     selected: Vec<String>,
 }
 
-impl PhonePicker {
-    pub fn with_selected(selected: Vec<String>) -> Self {
+impl Default for PhonePicker {
+    fn default() -> Self {
         Self {
-            selected,
-            ..Self::default()
+            phones: Remote::Idle,
+            phone_book: Vec::new(),
+            entries: Vec::new(),
+            visible: Vec::new(),
+            filter: LineInput::new("", 40),
+            mode: Mode::Browse,
+            cursor: 0,
+            selected: Vec::new(),
         }
     }
+}
 
-    pub fn rows(&self) -> &[Phone] {
-        self.phones.value().map(Vec::as_slice).unwrap_or_default()
+impl PhonePicker {
+    pub fn with_selected(selected: Vec<String>) -> Self {
+        let mut picker = Self {
+            selected,
+            ..Self::default()
+        };
+        picker.rebuild();
+        picker
+    }
+
+    /// Takes the answer of a phone-list fetch.
+    pub fn finish_loading(&mut self, result: Result<Vec<Phone>, crate::api::ApiError>) {
+        self.phones.finish(result);
+        self.rebuild();
+    }
+
+    /// Merges the operator's phone book in (marked local).
+    pub fn set_phone_book(&mut self, phones: Vec<Phone>) {
+        self.phone_book = phones;
+        self.rebuild();
+    }
+
+    /// Recomputes the rows after the sources changed: the workspace list
+    /// first, then phone-book entries it lacks, then selected IDs nobody
+    /// knows. The filter is applied again.
+    fn rebuild(&mut self) {
+        let workspace = self.phones.value().map(Vec::as_slice).unwrap_or_default();
+        let mut entries: Vec<Entry> = workspace
+            .iter()
+            .map(|p| {
+                let mut phone = p.clone();
+                if phone.label.is_empty()
+                    && let Some(local) = self.phone_book.iter().find(|l| l.id == p.id)
+                {
+                    phone.label.clone_from(&local.label);
+                }
+                Entry::new(phone, Source::Workspace)
+            })
+            .collect();
+        let known = |entries: &[Entry], id: &str| entries.iter().any(|e| e.phone.id == id);
+        for phone in &self.phone_book {
+            if !known(&entries, &phone.id) {
+                entries.push(Entry::new(phone.clone(), Source::Local));
+            }
+        }
+        for id in &self.selected {
+            if !known(&entries, id) {
+                let phone = Phone {
+                    id: id.clone(),
+                    phone_number: String::new(),
+                    integration: String::new(),
+                    label: "typed by hand".into(),
+                };
+                entries.push(Entry::new(phone, Source::Manual));
+            }
+        }
+        self.entries = entries;
+        self.apply_filter();
+    }
+
+    /// Recomputes the visible rows from the filter text. Called on each
+    /// change of the filter, never per frame.
+    pub fn apply_filter(&mut self) {
+        let query = self.filter.value().trim().to_lowercase();
+        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+        let numeric = !digits.is_empty()
+            && query
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'));
+        let terms: Vec<&str> = query.split_whitespace().collect();
+        self.visible = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                if numeric {
+                    e.phone.phone_number.contains(&digits) || e.haystack.contains(&query)
+                } else {
+                    terms.iter().all(|t| e.haystack.contains(t))
+                }
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// The rows that pass the filter.
+    pub fn visible(&self) -> impl ExactSizeIterator<Item = &Entry> {
+        self.visible.iter().map(|&i| &self.entries[i])
+    }
+
+    pub fn visible_len(&self) -> usize {
+        self.visible.len()
+    }
+
+    /// All rows, filtered or not.
+    pub fn total(&self) -> usize {
+        self.entries.len()
     }
 
     pub fn cursor(&self) -> usize {
-        self.cursor.min(self.rows().len().saturating_sub(1))
+        self.cursor.min(self.visible.len().saturating_sub(1))
+    }
+
+    /// Moves the highlight by `delta` rows, stopping at the ends.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1);
+        self.cursor = self.cursor().saturating_add_signed(delta).min(last);
     }
 
     pub fn up(&mut self) {
-        self.cursor = self.cursor().saturating_sub(1);
+        self.move_by(-1);
     }
 
     pub fn down(&mut self) {
-        if self.cursor() + 1 < self.rows().len() {
-            self.cursor = self.cursor() + 1;
-        }
+        self.move_by(1);
     }
 
-    /// Toggles the highlighted number; nothing when the list is empty.
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.cursor = self.visible.len().saturating_sub(1);
+    }
+
+    fn highlighted(&self) -> Option<&Entry> {
+        self.visible.get(self.cursor()).map(|&i| &self.entries[i])
+    }
+
+    /// Toggles the highlighted number; nothing when no row is visible.
     pub fn toggle(&mut self) {
-        let Some(id) = self.rows().get(self.cursor()).map(|p| p.id.clone()) else {
+        let Some(id) = self.highlighted().map(|e| e.phone.id.clone()) else {
             return;
         };
         if let Some(i) = self.selected.iter().position(|s| *s == id) {
@@ -52,78 +235,316 @@ impl PhonePicker {
         }
     }
 
+    /// Selects every visible row (the filter decides which).
+    pub fn select_visible(&mut self) {
+        for &i in &self.visible {
+            let id = &self.entries[i].phone.id;
+            if !self.selected.contains(id) {
+                self.selected.push(id.clone());
+            }
+        }
+    }
+
+    /// Unselects everything, visible or not. Hand-typed IDs leave the list.
+    pub fn clear_selection(&mut self) {
+        self.selected.clear();
+        self.rebuild();
+    }
+
     pub fn is_selected(&self, id: &str) -> bool {
         self.selected.iter().any(|s| s == id)
     }
 
-    /// The selected IDs in list order, then any selected ID the list does not
-    /// (or no longer) hold, in the order they were picked.
+    /// The selected IDs in list order (workspace, then phone book, then typed).
     pub fn selected_ids(&self) -> Vec<String> {
-        let rows = self.rows();
-        let mut ids: Vec<String> = rows
+        self.entries
             .iter()
-            .filter(|p| self.is_selected(&p.id))
-            .map(|p| p.id.clone())
-            .collect();
-        ids.extend(
-            self.selected
-                .iter()
-                .filter(|id| !rows.iter().any(|p| &p.id == *id))
-                .cloned(),
-        );
-        ids
+            .filter(|e| self.is_selected(&e.phone.id))
+            .map(|e| e.phone.id.clone())
+            .collect()
     }
 
     pub fn selected_count(&self) -> usize {
         self.selected.len()
     }
 
-    /// The phone record of an ID, when the list has it.
+    /// The phone record of an ID, when any source knows its number.
     pub fn phone(&self, id: &str) -> Option<&Phone> {
-        self.rows().iter().find(|p| p.id == id)
+        self.entries
+            .iter()
+            .find(|e| e.phone.id == id && e.source != Source::Manual)
+            .map(|e| &e.phone)
     }
+
+    /// Starts typing a filter; the current one is selected so typing
+    /// replaces it.
+    pub fn start_filter(&mut self) {
+        self.filter.select_all();
+        self.mode = Mode::Filter;
+    }
+
+    /// Enter while filtering: keep the filter, back to the list.
+    pub fn keep_filter(&mut self) {
+        self.mode = Mode::Browse;
+    }
+
+    /// Esc while filtering: drop the filter.
+    pub fn clear_filter(&mut self) {
+        self.filter.set("");
+        self.apply_filter();
+        self.mode = Mode::Browse;
+    }
+
+    /// Esc while typing an ID: forget it.
+    pub fn cancel_manual(&mut self) {
+        self.mode = Mode::Browse;
+    }
+
+    /// Focus leaves the field: a filter being typed is kept; an ID being
+    /// typed stays, to be finished on return.
+    pub fn leave(&mut self) {
+        if matches!(self.mode, Mode::Filter) {
+            self.mode = Mode::Browse;
+        }
+    }
+
+    /// The text input that typed keys go to, in the filter and ID modes.
+    pub fn input_mut(&mut self) -> Option<&mut LineInput> {
+        match &mut self.mode {
+            Mode::Browse => None,
+            Mode::Filter => Some(&mut self.filter),
+            Mode::Manual(entry) => {
+                entry.error = None;
+                Some(&mut entry.input)
+            }
+        }
+    }
+
+    /// Starts typing an ID by hand.
+    pub fn start_manual(&mut self) {
+        self.mode = Mode::Manual(Box::new(ManualEntry {
+            input: LineInput::new("", 24),
+            error: None,
+        }));
+    }
+
+    /// Adds the typed ID (selected) if it is 24 hex characters; otherwise
+    /// says why and keeps what was typed.
+    pub fn commit_manual(&mut self) {
+        let Mode::Manual(entry) = &mut self.mode else {
+            return;
+        };
+        let id = entry.input.value().trim().to_ascii_lowercase();
+        if !is_object_id(&id) {
+            entry.error = Some(format!(
+                "A phone ID is 24 hex characters (0-9, a-f); this has {}",
+                id.chars().count()
+            ));
+            return;
+        }
+        self.mode = Mode::Browse;
+        if !self.is_selected(&id) {
+            self.selected.push(id.clone());
+        }
+        self.rebuild();
+        if let Some(pos) = self
+            .visible
+            .iter()
+            .position(|&i| self.entries[i].phone.id == id)
+        {
+            self.cursor = pos;
+        }
+    }
+}
+
+/// A phone number for reading: `+1 212 555 0143`, `+44 207 946 0958`.
+///
+/// The country calling code is found by ITU's structure (1 and 7 are one
+/// digit, a fixed set is two, the rest three); the national part is grouped
+/// in threes, with a leading pair or a closing four where the length asks.
+/// Real national formats vary; this only has to make the digits easy to read
+/// and compare.
+pub fn format_number(digits: &str) -> String {
+    const TWO_DIGIT: [&str; 44] = [
+        "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
+        "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
+        "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
+    ];
+    let digits = digits.trim_start_matches('+');
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() < 7 {
+        return if digits.is_empty() {
+            String::new()
+        } else {
+            format!("+{digits}")
+        };
+    }
+    let cc_len = match digits.as_bytes()[0] {
+        b'1' | b'7' => 1,
+        _ if TWO_DIGIT.contains(&&digits[..2]) => 2,
+        _ => 3,
+    };
+    let (cc, national) = digits.split_at(cc_len);
+    // Threes, with a leading pair or a closing four where the length asks.
+    let n = national.len();
+    let first = match n % 3 {
+        2 => 2,
+        _ => 3.min(n),
+    };
+    let mut groups = vec![&national[..first]];
+    let mut rest = &national[first..];
+    while !rest.is_empty() {
+        let take = if rest.len() == 4 {
+            4
+        } else {
+            3.min(rest.len())
+        };
+        groups.push(&rest[..take]);
+        rest = &rest[take..];
+    }
+    format!("+{cc} {}", groups.join(" "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn phone(id: &str) -> Phone {
+    fn phone(id: &str, number: &str, label: &str) -> Phone {
         Phone {
             id: id.into(),
-            phone_number: "1".into(),
+            phone_number: number.into(),
             integration: "twilio".into(),
-            label: String::new(),
+            label: label.into(),
         }
+    }
+
+    fn loaded(phones: Vec<Phone>) -> PhonePicker {
+        let mut p = PhonePicker::default();
+        p.finish_loading(Ok(phones));
+        p
+    }
+
+    fn three() -> PhonePicker {
+        loaded(vec![
+            phone("a", "12125550143", "New York sales"),
+            phone("b", "442079460958", "London"),
+            phone("c", "919876543210", "Bengaluru"),
+        ])
     }
 
     #[test]
     fn selection_survives_a_reload_that_drops_a_row() {
-        let mut p = PhonePicker::default();
-        p.phones
-            .finish(Ok(vec![phone("a"), phone("b"), phone("c")]));
-        p.down();
-        p.down();
+        let mut p = three();
+        p.end();
         p.toggle();
-        p.up();
-        p.up();
+        p.home();
         p.toggle();
         assert_eq!(p.selected_ids(), vec!["a", "c"]);
-        p.phones.finish(Ok(vec![phone("a"), phone("b")]));
-        assert_eq!(p.selected_ids(), vec!["a", "c"], "c kept though not listed");
-        p.down();
-        p.down();
-        p.down();
-        assert_eq!(p.cursor(), 1, "cursor stays inside the list");
-        p.up();
-        p.toggle();
-        assert_eq!(p.selected_ids(), vec!["c"]);
+        p.finish_loading(Ok(vec![phone("a", "1", ""), phone("b", "2", "")]));
+        assert_eq!(p.selected_ids(), vec!["a", "c"], "c kept, as a typed ID");
+        assert_eq!(p.visible().last().unwrap().source, Source::Manual);
     }
 
     #[test]
-    fn toggle_on_an_empty_list_does_nothing() {
-        let mut p = PhonePicker::default();
-        p.toggle();
+    fn the_filter_matches_number_label_integration_and_id() {
+        let mut p = three();
+        for (query, want) in [
+            ("london", vec!["b"]),
+            ("+1 212", vec!["a"]),
+            ("2125550143", vec!["a"]),
+            ("TWILIO", vec!["a", "b", "c"]),
+            ("new sales", vec!["a"]),
+            ("c", vec!["c"]), // the ID; no label contains a c
+            ("zzz", vec![]),
+        ] {
+            p.filter.set(query);
+            p.apply_filter();
+            let ids: Vec<_> = p.visible().map(|e| e.phone.id.as_str()).collect();
+            assert_eq!(ids, want, "{query}");
+        }
+    }
+
+    #[test]
+    fn select_visible_respects_the_filter_and_clear_takes_all() {
+        let mut p = three();
+        p.filter.set("london");
+        p.apply_filter();
+        p.select_visible();
+        assert_eq!(p.selected_ids(), vec!["b"]);
+        p.filter.set("");
+        p.apply_filter();
+        p.select_visible();
+        assert_eq!(p.selected_count(), 3);
+        p.clear_selection();
         assert_eq!(p.selected_count(), 0);
+    }
+
+    #[test]
+    fn the_cursor_stays_on_visible_rows() {
+        let mut p = three();
+        p.end();
+        p.filter.set("london");
+        p.apply_filter();
+        assert_eq!(p.cursor(), 0);
+        p.move_by(5);
+        assert_eq!(p.cursor(), 0);
+        p.toggle();
+        assert_eq!(p.selected_ids(), vec!["b"]);
+    }
+
+    #[test]
+    fn manual_ids_are_validated_selected_and_listed() {
+        let mut p = three();
+        p.start_manual();
+        if let Mode::Manual(entry) = &mut p.mode {
+            entry.input.set("64e5f1234");
+        }
+        p.commit_manual();
+        let Mode::Manual(entry) = &p.mode else {
+            panic!("should stay in manual mode with an error");
+        };
+        let e = entry.error.as_deref().unwrap_or_default();
+        assert!(e.contains("24 hex"), "{e}");
+        assert_eq!(entry.input.value(), "64e5f1234", "what was typed is kept");
+        if let Mode::Manual(entry) = &mut p.mode {
+            entry.input.set("64E5F12345ABCDEF00000001");
+        }
+        p.commit_manual();
+        assert!(matches!(p.mode, Mode::Browse));
+        assert_eq!(p.selected_ids(), vec!["64e5f12345abcdef00000001"]);
+        let row = p.visible().nth(p.cursor()).unwrap();
+        assert_eq!(row.source, Source::Manual);
+    }
+
+    #[test]
+    fn the_phone_book_is_merged_and_marked_local() {
+        let mut p = three();
+        p.set_phone_book(vec![
+            phone("a", "12125550143", "dup of a"),
+            phone("z", "4930901820", "Berlin desk"),
+        ]);
+        let rows: Vec<_> = p
+            .visible()
+            .map(|e| (e.phone.id.as_str(), e.source))
+            .collect();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[3], ("z", Source::Local));
+        assert_eq!(
+            p.visible().next().unwrap().phone.label,
+            "New York sales",
+            "workspace wins"
+        );
+    }
+
+    #[test]
+    fn numbers_read_with_the_country_code_apart() {
+        assert_eq!(format_number("12125550143"), "+1 212 555 0143");
+        assert_eq!(format_number("442079460958"), "+44 207 946 0958");
+        assert_eq!(format_number("919876543210"), "+91 987 654 3210");
+        assert_eq!(format_number("4930901820"), "+49 30 901 820");
+        assert_eq!(format_number("5511987654321"), "+55 11 987 654 321");
+        assert_eq!(format_number("+35312345678"), "+353 12 345 678");
+        assert_eq!(format_number("7495123456"), "+7 495 123 456");
+        assert_eq!(format_number("123"), "+123");
+        assert_eq!(format_number(""), "");
     }
 }

@@ -1,62 +1,139 @@
 //! The create-batch form.
 
+use std::str::FromStr;
+
+use chrono_tz::Tz;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
 use super::{LABEL_WIDTH, spinner, wrap_words};
 use crate::app::App;
 use crate::form::days::DAY_NAMES;
+use crate::form::phones::{Mode, Source, format_number};
+use crate::form::timezone::utc_offset;
 use crate::form::{FieldId, Form, number, time};
 use crate::remote::Remote;
+use crate::schedule;
+
+/// Rows of the timezone match list.
+const TZ_LIST_ROWS: u16 = 8;
+
+/// Where each part of the form is drawn. Computed from the form and the
+/// area alone, so drawing and mouse hits agree.
+#[derive(Debug, Clone, Copy)]
+pub struct FormLayout {
+    pub name: Rect,
+    pub numbers_head: Rect,
+    pub numbers_list: Rect,
+    pub timezone: Rect,
+    pub window: Rect,
+    pub days: Rect,
+    pub retries: Rect,
+    pub delay: Rect,
+    pub notice: Rect,
+}
+
+impl FormLayout {
+    pub fn new(form: &Form, area: Rect) -> Self {
+        let err_width = area.width.saturating_sub(LABEL_WIDTH + 2);
+        let err = |f: FieldId| {
+            form.errors
+                .get(&f)
+                .map_or(0, |m| wrap_words(m, err_width).len() as u16)
+        };
+        let picker = &form.numbers;
+        let sub_line =
+            u16::from(!matches!(picker.mode, Mode::Browse) || !picker.filter.value().is_empty());
+        let manual_error =
+            u16::from(matches!(picker.mode, Mode::Manual(ref entry) if entry.error.is_some()));
+        let fixed = [
+            1 + err(FieldId::Name),
+            1,
+            1 + sub_line + manual_error + err(FieldId::Numbers),
+            1,
+            1 + err(FieldId::Timezone),
+            1 + err(FieldId::WindowStart) + err(FieldId::WindowEnd),
+            1 + err(FieldId::Days),
+            1 + err(FieldId::Retries),
+            1 + err(FieldId::Delay),
+            1,
+        ];
+        // The list is as tall as its rows, within what the screen leaves; the
+        // fields below it follow it up rather than sit at the bottom.
+        let room = area.height.saturating_sub(fixed.iter().sum());
+        let wanted = u16::try_from(picker.visible_len()).unwrap_or(u16::MAX);
+        let list_height = wanted.clamp(3, room.max(3));
+        let rows = Layout::vertical([
+            Constraint::Length(fixed[0]),
+            Constraint::Length(fixed[1]),
+            Constraint::Length(fixed[2]),
+            Constraint::Length(list_height),
+            Constraint::Length(fixed[3]),
+            Constraint::Length(fixed[4]),
+            Constraint::Length(fixed[5]),
+            Constraint::Length(fixed[6]),
+            Constraint::Length(fixed[7]),
+            Constraint::Length(fixed[8]),
+            Constraint::Length(fixed[9]),
+        ])
+        .split(area);
+        Self {
+            name: rows[0],
+            numbers_head: rows[2],
+            numbers_list: rows[3],
+            timezone: rows[5],
+            window: rows[6],
+            days: rows[7],
+            retries: rows[8],
+            delay: rows[9],
+            notice: rows[10],
+        }
+    }
+
+    /// The field drawn at a screen position, for a mouse click.
+    pub fn field_at(&self, x: u16, y: u16) -> Option<FieldId> {
+        let hit = |r: Rect| r.contains(ratatui::layout::Position { x, y });
+        if hit(self.name) {
+            Some(FieldId::Name)
+        } else if hit(self.numbers_head) || hit(self.numbers_list) {
+            Some(FieldId::Numbers)
+        } else if hit(self.timezone) {
+            Some(FieldId::Timezone)
+        } else if hit(self.window) {
+            // "Calling window  09:00  to 17:00": the end starts 10 cells in.
+            Some(if x >= self.window.x + LABEL_WIDTH + 8 {
+                FieldId::WindowEnd
+            } else {
+                FieldId::WindowStart
+            })
+        } else if hit(self.days) {
+            Some(FieldId::Days)
+        } else if hit(self.retries) {
+            Some(FieldId::Retries)
+        } else if hit(self.delay) {
+            Some(FieldId::Delay)
+        } else {
+            None
+        }
+    }
+}
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &app.form;
-    let err_width = area.width.saturating_sub(LABEL_WIDTH + 2);
-    let err = |f: FieldId| {
-        form.errors
-            .get(&f)
-            .map_or(0, |m| wrap_words(m, err_width).len() as u16)
-    };
-    let fixed = [
-        1 + err(FieldId::Name),
-        1,
-        1 + err(FieldId::Numbers),
-        1,
-        1 + err(FieldId::Timezone),
-        1 + err(FieldId::WindowStart) + err(FieldId::WindowEnd),
-        1 + err(FieldId::Days),
-        1 + err(FieldId::Retries),
-        1 + err(FieldId::Delay),
-        1,
-    ];
-    // The list is as tall as its rows, within what the screen leaves; the
-    // fields below it follow it up rather than sit at the bottom.
-    let room = area.height.saturating_sub(fixed.iter().sum());
-    let list_height = (form.numbers.rows().len() as u16).clamp(3, room.max(3));
-    let rows = Layout::vertical([
-        Constraint::Length(fixed[0]),
-        Constraint::Length(fixed[1]),
-        Constraint::Length(fixed[2]),
-        Constraint::Length(list_height),
-        Constraint::Length(fixed[3]),
-        Constraint::Length(fixed[4]),
-        Constraint::Length(fixed[5]),
-        Constraint::Length(fixed[6]),
-        Constraint::Length(fixed[7]),
-        Constraint::Length(fixed[8]),
-        Constraint::Length(fixed[9]),
-    ])
-    .split(area);
+    let layout = FormLayout::new(form, area);
 
-    let counter = format!(
-        "  {}/{}",
-        form.name.value().chars().count(),
-        form.name.max_chars()
-    );
+    let name_len = form.name.value().chars().count();
+    let max = form.name.max_chars();
+    // The counter appears as the limit nears, not before.
+    let counter = if name_len * 5 >= max * 4 {
+        format!("  {name_len}/{max} characters")
+    } else {
+        String::new()
+    };
     text_field(
         form,
         FieldId::Name,
@@ -64,22 +141,17 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         &counter,
         theme,
         frame,
-        rows[0],
+        layout.name,
     );
-    numbers_title(app, theme, frame, rows[2]);
-    numbers_list(form, theme, frame, rows[3]);
-    text_field(
-        form,
-        FieldId::Timezone,
-        "Timezone",
-        "  IANA name, e.g. America/New_York",
-        theme,
-        frame,
-        rows[5],
+    numbers_head(app, theme, frame, layout.numbers_head);
+    numbers_list(form, theme, frame, layout.numbers_list);
+    timezone(app, theme, frame, layout.timezone);
+    window(app, theme, frame, layout.window);
+    days(form, theme, frame, layout.days);
+    let retries_hint = format!(
+        "  retries of a failed call (0–{}, +/- steps)",
+        number::MAX_RETRIES
     );
-    window(form, theme, frame, rows[6]);
-    days(form, theme, frame, rows[7]);
-    let retries_hint = format!("  retries of a failed call (0–{})", number::MAX_RETRIES);
     text_field(
         form,
         FieldId::Retries,
@@ -87,13 +159,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         &retries_hint,
         theme,
         frame,
-        rows[8],
+        layout.retries,
     );
     let delay_hint = match number::parse_delay(form.delay.value()) {
-        Ok(secs) => format!(
-            "  {} between retries (90, 90s, 15m, 1h)",
-            number::describe_delay(secs)
-        ),
+        Ok(secs) => format!("  {} between retries", number::describe_delay(secs)),
         Err(_) => "  seconds, or 90s, 15m, 1h".to_owned(),
     };
     text_field(
@@ -103,9 +172,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         &delay_hint,
         theme,
         frame,
-        rows[9],
+        layout.delay,
     );
-    notice(app, theme, frame, rows[10]);
+    notice(app, theme, frame, layout.notice);
+    if form.focus == FieldId::Timezone && form.timezone.open {
+        timezone_matches(app, theme, frame, area, layout.timezone);
+    }
 }
 
 fn label<'a>(text: &'a str, focused: bool, theme: &Theme) -> Vec<Span<'a>> {
@@ -118,33 +190,40 @@ fn label<'a>(text: &'a str, focused: bool, theme: &Theme) -> Vec<Span<'a>> {
     vec![
         Span::styled(marker, style),
         Span::styled(
-            format!("{text:<w$}", w = usize::from(LABEL_WIDTH) - 2),
+            format!("{text:<w$}", w = usize::from(LABEL_WIDTH) - 3),
             style,
         ),
+        Span::raw(" "),
     ]
 }
 
 /// The error rows under a field, indented to the value column and wrapped
 /// at word boundaries to the width that is left.
 fn error_lines(form: &Form, fields: &[FieldId], width: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let indent = " ".repeat(usize::from(LABEL_WIDTH));
     let mut lines = Vec::new();
     for message in fields.iter().filter_map(|f| form.errors.get(f)) {
-        let wrapped = wrap_words(message, width.saturating_sub(LABEL_WIDTH + 2));
-        for (i, part) in wrapped.into_iter().enumerate() {
-            let mark = if i == 0 { "✗ " } else { "  " };
-            lines.push(Line::from(vec![
-                Span::raw(indent.clone()),
-                Span::styled(format!("{mark}{part}"), theme.error()),
-            ]));
-        }
+        lines.extend(indented_error(message, width, theme));
     }
     lines
 }
 
+fn indented_error(message: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let indent = " ".repeat(usize::from(LABEL_WIDTH));
+    wrap_words(message, width.saturating_sub(LABEL_WIDTH + 2))
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let mark = if i == 0 { "✗ " } else { "  " };
+            Line::from(vec![
+                Span::raw(indent.clone()),
+                Span::styled(format!("{mark}{part}"), theme.error()),
+            ])
+        })
+        .collect()
+}
+
 /// A one-line text field with a hint after it. The focused field is the
 /// live text area (with its cursor); the others are plain text.
-#[allow(clippy::too_many_arguments)]
 fn text_field(
     form: &Form,
     field: FieldId,
@@ -159,48 +238,51 @@ fn text_field(
     };
     let focused = form.focus == field;
     let value_width = (input.max_chars() as u16 + 1).clamp(6, 48);
-    let value_area = Rect::new(
-        area.x + LABEL_WIDTH,
-        area.y,
-        value_width.min(area.width.saturating_sub(LABEL_WIDTH)),
-        1,
-    );
     let mut line = label(name, focused, theme);
     let shown = input.value().chars().count() as u16;
     let value_cells = if focused {
         value_width
     } else {
-        shown.min(value_width)
+        shown.max(7).min(value_width)
     };
     line.push(Span::raw(" ".repeat(usize::from(value_cells))));
     line.push(Span::styled(hint.to_owned(), theme.dim()));
     let mut lines = vec![Line::from(line)];
     lines.extend(error_lines(form, &[field], area.width, theme));
     frame.render_widget(Paragraph::new(lines), area);
+    let value_area = Rect::new(
+        area.x + LABEL_WIDTH,
+        area.y,
+        value_cells.min(area.width.saturating_sub(LABEL_WIDTH)),
+        1,
+    );
+    draw_value(input, focused, theme, frame, value_area);
+}
+
+fn draw_value(
+    input: &crate::form::line::LineInput,
+    focused: bool,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     if focused {
-        frame.render_widget(input.textarea(), value_area);
+        frame.render_widget(input.textarea(), area);
     } else if input.value().is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled("(empty)", theme.dim())),
-            value_area,
-        );
+        frame.render_widget(Paragraph::new(Span::styled("(empty)", theme.dim())), area);
     } else {
         frame.render_widget(
             Paragraph::new(Span::styled(input.value(), theme.value())),
-            value_area,
+            area,
         );
     }
 }
 
-fn numbers_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn numbers_head(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &app.form;
     let picker = &form.numbers;
     let mut line = label("Calling numbers", form.focus == FieldId::Numbers, theme);
-    let total = picker.rows().len();
-    line.push(Span::raw(format!(
-        "{} of {total} selected",
-        picker.selected_count()
-    )));
+    line.push(Span::raw(format!("{} selected", picker.selected_count())));
     match &picker.phones {
         Remote::Loading { .. } => line.push(Span::styled(
             format!("  {} loading the phone list…", spinner(app.frame)),
@@ -213,34 +295,75 @@ fn numbers_title(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Remote::Loaded(_) | Remote::Idle => {}
     }
     let mut lines = vec![Line::from(line)];
+    let indent = Span::raw(" ".repeat(usize::from(LABEL_WIDTH)));
+    let shown = format!("{} of {} shown", picker.visible_len(), picker.total());
+    let mut input_at = None;
+    match &picker.mode {
+        Mode::Filter => {
+            lines.push(Line::from(vec![
+                indent,
+                Span::styled("/ ", theme.key()),
+                Span::raw(" ".repeat(22)),
+                Span::styled(format!(" {shown} · Enter keeps · Esc clears"), theme.dim()),
+            ]));
+            input_at = Some((&picker.filter, 1, 22));
+        }
+        Mode::Manual(entry) => {
+            let (input, error) = (&entry.input, &entry.error);
+            lines.push(Line::from(vec![
+                indent,
+                Span::styled("ID ", theme.key()),
+                Span::raw(" ".repeat(25)),
+                Span::styled(" 24 hex · Enter adds · Esc cancels", theme.dim()),
+            ]));
+            input_at = Some((input, 1, 25));
+            if let Some(e) = error {
+                lines.extend(indented_error(e, area.width, theme).into_iter().take(1));
+            }
+        }
+        Mode::Browse if !picker.filter.value().is_empty() => lines.push(Line::from(vec![
+            indent,
+            Span::styled(format!("filter “{}”", picker.filter.value()), theme.warn()),
+            Span::styled(format!(" · {shown} · / edits it"), theme.dim()),
+        ])),
+        Mode::Browse => {}
+    }
     lines.extend(error_lines(form, &[FieldId::Numbers], area.width, theme));
     frame.render_widget(Paragraph::new(lines), area);
+    if let Some((input, row, width)) = input_at {
+        let x = area.x + LABEL_WIDTH + 3;
+        let rect = Rect::new(x, area.y + row, width, 1).intersection(area);
+        frame.render_widget(input.textarea(), rect);
+    }
 }
 
 fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     let picker = &form.numbers;
-    let rows = picker.rows();
     let area = Rect {
         x: area.x + LABEL_WIDTH,
         width: area.width.saturating_sub(LABEL_WIDTH),
         ..area
     };
-    if rows.is_empty() {
+    if picker.visible_len() == 0 {
         let lines: Vec<Line> = match &picker.phones {
-            Remote::Loaded(_) => vec![Line::styled(
-                "No phone numbers in this workspace's list",
-                theme.dim(),
-            )],
             Remote::Failed { error, .. } => {
                 let text = format!(
-                    "Could not load the phone list: {error}. Press r here to retry; \
-                     the rest of the form works meanwhile."
+                    "Could not load the phone list: {error}. Press r here to retry, or i to \
+                     type a phone ID; the rest of the form works meanwhile."
                 );
                 wrap_words(&text, area.width.saturating_sub(2))
                     .into_iter()
                     .map(|l| Line::styled(l, theme.error()))
                     .collect()
             }
+            _ if picker.total() > 0 => vec![Line::styled(
+                "No number matches the filter (Esc or / to change it)",
+                theme.dim(),
+            )],
+            Remote::Loaded(_) => vec![Line::styled(
+                "No phone numbers in this workspace's list (i types an ID)",
+                theme.dim(),
+            )],
             Remote::Loading { .. } | Remote::Idle => Vec::new(),
         };
         frame.render_widget(Paragraph::new(lines), area);
@@ -250,24 +373,35 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     let cursor = picker.cursor();
     let offset = (cursor + 1).saturating_sub(height);
     let focused = form.focus == FieldId::Numbers;
+    // [x] + number + label + integration + short ID, the label taking the slack.
     let label_width = usize::from(area.width)
-        .saturating_sub(4 + 16 + 1 + 8 + 1 + 8)
-        .clamp(8, 28);
-    let lines: Vec<Line> = rows
-        .iter()
+        .saturating_sub(4 + 19 + 1 + 8 + 1 + 8)
+        .clamp(6, 32);
+    let lines: Vec<Line> = picker
+        .visible()
         .enumerate()
         .skip(offset)
         .take(height)
-        .map(|(i, phone)| {
+        .map(|(i, entry)| {
+            let phone = &entry.phone;
             let selected = picker.is_selected(&phone.id);
             let mark = if selected { "[x] " } else { "[ ] " };
-            let label: String = phone.label.chars().take(label_width).collect();
             let short_id = &phone.id[phone.id.len().saturating_sub(6)..];
-            let text = format!(
-                "{mark}{:<16} {label:<label_width$} {:<8} …{short_id}",
-                format!("+{}", phone.phone_number),
-                phone.integration,
-            );
+            let text = match entry.source {
+                Source::Manual => format!("{mark}{:<19} {}", "ID typed by hand", phone.id),
+                source => {
+                    let label = ellipsize(&phone.label, label_width);
+                    let kind = if source == Source::Local {
+                        "local"
+                    } else {
+                        phone.integration.as_str()
+                    };
+                    format!(
+                        "{mark}{:<19} {label:<label_width$} {kind:<8} …{short_id}",
+                        format_number(&phone.phone_number)
+                    )
+                }
+            };
             let style = match (focused && i == cursor, selected) {
                 (true, _) => theme.cursor(),
                 (false, true) => theme.selected(),
@@ -279,7 +413,96 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn window(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// `text` cut to `width` characters, with an ellipsis when cut.
+fn ellipsize(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn timezone(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let form = &app.form;
+    let focused = form.focus == FieldId::Timezone;
+    let hint = match Tz::from_str(form.timezone.value().trim()) {
+        Ok(tz) => format!(
+            "  {} · {} there now",
+            utc_offset(tz, app.now),
+            app.now.with_timezone(&tz).format("%H:%M")
+        ),
+        Err(_) if focused => "  type a city, region or abbreviation".to_owned(),
+        Err(_) => String::new(),
+    };
+    let input = &form.timezone.input;
+    let value_width = 30;
+    let mut line = label("Timezone", focused, theme);
+    line.push(Span::raw(" ".repeat(value_width)));
+    line.push(Span::styled(hint, theme.dim()));
+    let mut lines = vec![Line::from(line)];
+    lines.extend(error_lines(form, &[FieldId::Timezone], area.width, theme));
+    frame.render_widget(Paragraph::new(lines), area);
+    let value_area =
+        Rect::new(area.x + LABEL_WIDTH, area.y, value_width as u16, 1).intersection(area);
+    draw_value(input, focused, theme, frame, value_area);
+}
+
+/// The match list under (or, without room, over) the timezone field.
+fn timezone_matches(app: &App, theme: &Theme, frame: &mut Frame, screen: Rect, field: Rect) {
+    let picker = &app.form.timezone;
+    let total = picker.matches().len();
+    let rows = TZ_LIST_ROWS.min(total.max(1) as u16);
+    let height = rows + 2;
+    let width = 56.min(screen.width.saturating_sub(LABEL_WIDTH));
+    let below = field.y + 1;
+    let y = if below + height <= screen.y + screen.height {
+        below
+    } else {
+        field.y.saturating_sub(height)
+    };
+    let rect =
+        Rect::new(field.x + LABEL_WIDTH.saturating_sub(1), y, width, height).intersection(screen);
+    let cursor = picker.cursor();
+    let offset = (cursor + 1).saturating_sub(usize::from(rows));
+    let lines: Vec<Line> = if total == 0 {
+        vec![Line::styled("No timezone matches", theme.dim())]
+    } else {
+        picker
+            .matches()
+            .enumerate()
+            .skip(offset)
+            .take(usize::from(rows))
+            .map(|(i, zone)| {
+                let name = zone.tz.name();
+                let text = format!(
+                    "{name:<32} {:<10} {}",
+                    utc_offset(zone.tz, app.now),
+                    app.now.with_timezone(&zone.tz).format("%H:%M")
+                );
+                let style = if i == cursor {
+                    theme.cursor()
+                } else {
+                    Style::new()
+                };
+                Line::styled(text, style)
+            })
+            .collect()
+    };
+    let title = format!(
+        " {total} match{} · ↑↓ · Enter takes ",
+        if total == 1 { "" } else { "es" }
+    );
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+        rect,
+    );
+}
+
+fn window(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let form = &app.form;
     let focus = form.focus;
     let focused = matches!(focus, FieldId::WindowStart | FieldId::WindowEnd);
     let mut line = label("Calling window", focused, theme);
@@ -295,17 +518,9 @@ fn window(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     line.push(part(FieldId::WindowStart));
     line.push(Span::raw(" to "));
     line.push(part(FieldId::WindowEnd));
-    let length = match (
-        time::parse_time(form.window_start.value()),
-        time::parse_time(form.window_end.value()),
-    ) {
-        (Ok(s), Ok(e)) if e > s => format!(
-            "  {} a day, in the batch timezone",
-            time::describe_minutes(e.minutes() - s.minutes())
-        ),
-        _ => "  24-hour HH:MM".to_owned(),
-    };
-    line.push(Span::styled(length, theme.dim()));
+    // 19 label + "09:00  to 17:00 " 16 cells before the hint.
+    let room = usize::from(area.width.saturating_sub(LABEL_WIDTH + 16));
+    line.push(Span::styled(window_hint(app, room), theme.dim()));
     let mut lines = vec![Line::from(line)];
     lines.extend(error_lines(
         form,
@@ -322,6 +537,40 @@ fn window(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
             frame.render_widget(input.textarea(), rect);
         }
     }
+}
+
+/// "8 h a day · 19:30–03:30 +1 your time (Asia/Kolkata)", the zone's name
+/// left out when `room` is short.
+fn window_hint(app: &App, room: usize) -> String {
+    let form = &app.form;
+    let (Ok(start), Ok(end)) = (
+        time::parse_time(form.window_start.value()),
+        time::parse_time(form.window_end.value()),
+    ) else {
+        return "  24-hour HH:MM, ↑↓ step 15 min".to_owned();
+    };
+    if end <= start {
+        return "  must end after it starts".to_owned();
+    }
+    let mut hint = format!(
+        "  {} a day",
+        time::describe_minutes(end.minutes() - start.minutes())
+    );
+    let batch = Tz::from_str(form.timezone.value().trim());
+    let local = Tz::from_str(&app.context.local_timezone);
+    if let (Ok(batch), Ok(local)) = (batch, local)
+        && batch != local
+        && let Some(there) =
+            schedule::window_elsewhere(batch, schedule::today_in(batch, app.now), start, end, local)
+    {
+        let long = format!(" · {there} your time ({})", local.name());
+        if hint.chars().count() + long.chars().count() <= room {
+            hint.push_str(&long);
+        } else {
+            hint.push_str(&format!(" · {there} your time"));
+        }
+    }
+    hint
 }
 
 fn days(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -352,7 +601,7 @@ fn days(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let line = match (&app.notice, app.form.errors.len()) {
-        (Some(notice), _) => Line::styled(notice.clone(), theme.warn()),
+        (Some(notice), _) => Line::styled(format!("  {notice}"), theme.warn()),
         (None, 0) => Line::styled(
             "  Ctrl-S checks the form and shows exactly what will be sent",
             theme.dim(),

@@ -1,7 +1,7 @@
 //! Drawing. `view` only reads the [`App`]; it never changes it and never
 //! does I/O.
 
-mod form;
+pub mod form;
 mod help;
 mod result;
 mod review;

@@ -21,6 +21,11 @@ pub fn context() -> AppContext {
     AppContext {
         target: TargetLabel::Sandbox,
         default_timezone: "America/New_York".into(),
+        local_timezone: "Asia/Kolkata".into(),
+        started_at: chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 15, 14, 0, 0)
+            .unwrap(),
+        phone_book: Vec::new(),
+        notice: None,
         color: false,
     }
 }
