@@ -128,6 +128,8 @@ where
 {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let size = terminal.size().map_err(|e| RunError::Draw(e.to_string()))?;
+    runtime.dispatch(Msg::Resize(size.width, size.height));
     draw(terminal, &runtime.app)?;
     let mut dirty = false;
     loop {

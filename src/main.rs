@@ -5,7 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    EventStream,
+};
 use tokio::signal::unix::{SignalKind, signal};
 
 use weya_tui::api::WeyaClient;
@@ -117,12 +120,12 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     // ratatui::init() wraps whatever hook is installed before it.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
+        let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
         tracing::error!(panic = %info, "panic");
         default_hook(info);
     }));
     let mut terminal = ratatui::init();
-    let _ = crossterm::execute!(io::stdout(), EnableBracketedPaste);
+    let _ = crossterm::execute!(io::stdout(), EnableBracketedPaste, EnableMouseCapture);
 
     let mut term = signal(SignalKind::terminate())?;
     let mut hup = signal(SignalKind::hangup())?;
@@ -131,7 +134,7 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         _ = term.recv() => Ok(()),
         _ = hup.recv() => Ok(()),
     };
-    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
+    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
     outcome
 }

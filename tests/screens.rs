@@ -291,3 +291,63 @@ fn the_sandbox_badge_is_on_every_screen() {
         }
     }
 }
+
+#[test]
+fn numbers_filter_being_typed() {
+    let mut app = app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "+44");
+    snapshot("numbers_filtering", &app);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('a'));
+    snapshot("numbers_filter_kept", &app);
+}
+
+#[test]
+fn numbers_id_typed_by_hand_with_an_error() {
+    let mut app = app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "64e5f1");
+    press(&mut app, KeyCode::Enter);
+    snapshot("numbers_manual_error", &app);
+}
+
+#[test]
+fn numbers_with_a_phone_book_entry() {
+    let mut context = common::context();
+    context.phone_book = vec![Phone {
+        id: "64e5f12345abcdef000000aa".into(),
+        phone_number: "4940123456".into(),
+        integration: String::new(),
+        label: "Hamburg (my book)".into(),
+    }];
+    let mut app = app_with(context);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "hamburg");
+    press(&mut app, KeyCode::Enter);
+    snapshot("numbers_local", &app);
+}
+
+#[test]
+fn timezone_matches_open() {
+    let mut app = app();
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "ist");
+    press(&mut app, KeyCode::Down);
+    snapshot("timezone_matches", &app);
+}
+
+#[test]
+fn field_help_on_f1() {
+    let mut app = app();
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::F(1));
+    snapshot("field_help_days", &app);
+}

@@ -266,10 +266,20 @@ pub fn keys_label(binding: &Binding) -> String {
 
 /// Footer hints for the active scopes: "Tab next · Ctrl-S review · …".
 /// Bindings with the same short text in a row are merged ("↑/k/↓/j move").
+/// A binding hidden by a scope of higher priority is left out.
 pub fn hints(scopes: &[Scope]) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
-    for scope in scopes.iter().rev() {
-        for b in BINDINGS.iter().filter(|b| b.scope == *scope) {
+    let shadowed = |b: &Binding, position: usize| {
+        BINDINGS.iter().any(|other| {
+            scopes[..position].contains(&other.scope)
+                && other.keys.iter().any(|k| b.keys.contains(k))
+        })
+    };
+    for (position, scope) in scopes.iter().enumerate().rev() {
+        for b in BINDINGS
+            .iter()
+            .filter(|b| b.scope == *scope && !shadowed(b, position))
+        {
             let label = b.keys.first().map(Key::label).unwrap_or_default();
             match out.last_mut() {
                 Some((keys, short)) if *short == b.short => {
@@ -333,6 +343,13 @@ mod tests {
             ),
             Some(Action::Help)
         );
+    }
+
+    #[test]
+    fn the_footer_leaves_out_bindings_that_a_closer_scope_hides() {
+        let hints = hints(&[Scope::Global, Scope::Form, Scope::Timezone, Scope::FormText]);
+        let enter: Vec<_> = hints.iter().filter(|(k, _)| k.contains("Enter")).collect();
+        assert_eq!(enter, [&("Enter".to_owned(), "take")]);
     }
 
     #[test]

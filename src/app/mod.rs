@@ -7,7 +7,7 @@ pub mod keymap;
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
 use crate::api::{ApiError, BatchRequest, Created, Phone};
 use chrono::{DateTime, Utc};
@@ -22,7 +22,12 @@ use keymap::{Action, Scope};
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
-    Resize,
+    Resize(u16, u16),
+    /// A left click at a screen cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
     /// Animation tick; only sent while something animates.
     Tick,
     /// The time now, given by the run loop before it draws.
@@ -44,7 +49,13 @@ impl Msg {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => Some(Self::Key(key)),
             Event::Paste(text) => Some(Self::Paste(text)),
-            Event::Resize(..) => Some(Self::Resize),
+            Event::Resize(w, h) => Some(Self::Resize(w, h)),
+            Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column,
+                row,
+                ..
+            }) => Some(Self::Click { column, row }),
             _ => None,
         }
     }
@@ -163,6 +174,8 @@ pub struct App {
     /// run loop, so `update` stays pure and tests fix it.
     pub now: DateTime<Utc>,
     pub quit: bool,
+    /// The terminal's size, for mouse hits.
+    pub size: (u16, u16),
     phones_generation: u64,
     next_request_id: u64,
 }
@@ -183,6 +196,7 @@ impl App {
             help_scroll: 0,
             frame: 0,
             quit: false,
+            size: (0, 0),
             phones_generation: 0,
             next_request_id: 0,
         };
@@ -269,7 +283,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             on_paste(app, &text);
             Vec::new()
         }
-        Msg::Resize => Vec::new(),
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            Vec::new()
+        }
+        Msg::Click { column, row } => {
+            on_click(app, column, row);
+            Vec::new()
+        }
         Msg::Tick => {
             app.frame = app.frame.wrapping_add(1);
             Vec::new()
@@ -506,6 +527,20 @@ fn on_submit_finished(app: &mut App, request_id: u64, result: Result<Created, Ap
         Err(e) => Outcome::Failed(e),
     };
     app.screen = Screen::Result { review, outcome };
+}
+
+/// A click on the form focuses the field under it (as Tab would).
+fn on_click(app: &mut App, column: u16, row: u16) {
+    if !matches!(app.screen, Screen::Form) || app.help {
+        return;
+    }
+    let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+    let layout = crate::ui::form::FormLayout::new(&app.form, crate::ui::body_area(screen));
+    if let Some(field) = layout.field_at(column, row)
+        && field != app.form.focus
+    {
+        app.form.focus_to(field);
+    }
 }
 
 fn on_paste(app: &mut App, text: &str) {
@@ -761,5 +796,183 @@ mod tests {
                 .unwrap_or_default()
                 .contains("Paste cut")
         );
+    }
+
+    fn typed(app: &mut App, text: &str) {
+        for c in text.chars() {
+            key(app, KeyCode::Char(c));
+        }
+    }
+
+    fn with_phones(n: usize) -> App {
+        let (mut app, _) = App::new(context());
+        let phones = (0..n)
+            .map(|i| Phone {
+                id: format!("64e5f12345abcdef{i:08x}"),
+                phone_number: format!("1212555{i:04}"),
+                integration: if i % 2 == 0 { "twilio" } else { "plivo" }.into(),
+                label: format!("Line {i}"),
+            })
+            .collect();
+        update(
+            &mut app,
+            Msg::PhonesLoaded {
+                generation: 1,
+                result: Ok(phones),
+            },
+        );
+        app
+    }
+
+    #[test]
+    fn filter_then_select_shown_then_clear_by_keys() {
+        let mut app = with_phones(6);
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "plivo");
+        assert_eq!(app.form.numbers.visible_len(), 3);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('a'));
+        assert_eq!(app.form.numbers.selected_count(), 3);
+        key(&mut app, KeyCode::Char('/'));
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.form.numbers.visible_len(), 6, "Esc clears the filter");
+        assert_eq!(
+            app.form.numbers.selected_count(),
+            3,
+            "and keeps the selection"
+        );
+        key(&mut app, KeyCode::Char('x'));
+        assert_eq!(app.form.numbers.selected_count(), 0);
+    }
+
+    #[test]
+    fn a_phone_id_typed_by_hand_is_checked_then_selected() {
+        let mut app = with_phones(1);
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Char('i'));
+        typed(&mut app, "abc");
+        key(&mut app, KeyCode::Enter);
+        assert!(
+            matches!(app.form.numbers.mode, Mode::Manual(_)),
+            "still typing"
+        );
+        assert_eq!(app.scopes().last(), Some(&Scope::NumbersManual));
+        for _ in 0..3 {
+            key(&mut app, KeyCode::Backspace);
+        }
+        typed(&mut app, "64e5f12345abcdefffffffff");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(
+            app.form.numbers.selected_ids(),
+            vec!["64e5f12345abcdefffffffff"]
+        );
+    }
+
+    #[test]
+    fn timezone_typing_filters_and_tab_takes_the_match() {
+        let (mut app, _) = App::new(context());
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Tab);
+        typed(&mut app, "kolkata");
+        assert!(app.form.timezone.open);
+        key(&mut app, KeyCode::Tab);
+        assert_eq!(app.form.timezone.value(), "Asia/Kolkata");
+        assert_eq!(app.form.focus, FieldId::WindowStart);
+        key(&mut app, KeyCode::BackTab);
+        typed(&mut app, "IST");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.form.timezone.value(), "Asia/Kolkata");
+        assert_eq!(
+            app.form.focus,
+            FieldId::Timezone,
+            "Enter takes the match and stays"
+        );
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(
+            app.form.focus,
+            FieldId::WindowStart,
+            "a second Enter moves on"
+        );
+    }
+
+    #[test]
+    fn arrows_step_times_and_plus_minus_step_numbers() {
+        let (mut app, _) = App::new(context());
+        app.form.focus_to(FieldId::WindowStart);
+        key(&mut app, KeyCode::Up);
+        assert_eq!(app.form.window_start.value(), "09:15");
+        app.form.window_start.set("9:07");
+        key(&mut app, KeyCode::Down);
+        assert_eq!(
+            app.form.window_start.value(),
+            "09:00",
+            "to the quarter below"
+        );
+        app.form.focus_to(FieldId::Retries);
+        key(&mut app, KeyCode::Char('+'));
+        assert_eq!(app.form.retries.value(), "4");
+        app.form.retries.set("10");
+        key(&mut app, KeyCode::Char('+'));
+        assert_eq!(app.form.retries.value(), "10", "bounded");
+        app.form.focus_to(FieldId::Delay);
+        key(&mut app, KeyCode::Char('+'));
+        assert_eq!(app.form.delay.value(), "2m");
+        app.form.delay.set("1h");
+        key(&mut app, KeyCode::Char('-'));
+        assert_eq!(app.form.delay.value(), "55m");
+    }
+
+    #[test]
+    fn day_presets_replace_the_selection() {
+        let (mut app, _) = App::new(context());
+        app.form.focus_to(FieldId::Days);
+        key(&mut app, KeyCode::Char('s'));
+        assert_eq!(app.form.days.numbers(), vec![0, 6]);
+        key(&mut app, KeyCode::Char('a'));
+        assert_eq!(app.form.days.numbers().len(), 7);
+        key(&mut app, KeyCode::Char('w'));
+        assert_eq!(app.form.days.numbers(), vec![1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn f1_explains_the_focused_field_and_question_mark_only_lists_keys() {
+        let (mut app, _) = App::new(context());
+        app.form.focus_to(FieldId::Days);
+        key(&mut app, KeyCode::F(1));
+        assert_eq!(app.help_field, Some(FieldId::Days));
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('?'));
+        assert!(app.help);
+        assert_eq!(app.help_field, None);
+    }
+
+    #[test]
+    fn a_click_focuses_the_field_under_it() {
+        let (mut app, _) = App::new(context());
+        update(&mut app, Msg::Resize(120, 40));
+        let body = crate::ui::body_area(ratatui::layout::Rect::new(0, 0, 120, 40));
+        let layout = crate::ui::form::FormLayout::new(&app.form, body);
+        update(
+            &mut app,
+            Msg::Click {
+                column: layout.days.x + 25,
+                row: layout.days.y,
+            },
+        );
+        assert_eq!(app.form.focus, FieldId::Days);
+        // Leaving the name showed its error, so the rows below moved down:
+        // what is drawn now is what is hit.
+        let layout = crate::ui::form::FormLayout::new(&app.form, body);
+        update(
+            &mut app,
+            Msg::Click {
+                column: layout.window.x + 30,
+                row: layout.window.y,
+            },
+        );
+        assert_eq!(app.form.focus, FieldId::WindowEnd);
+        update(&mut app, Msg::Click { column: 3, row: 0 });
+        assert_eq!(app.form.focus, FieldId::WindowEnd, "the header is no field");
     }
 }

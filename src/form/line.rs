@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Style;
 use ratatui_textarea::{CursorMove, TextArea};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// One line of editable text with a length limit (in characters).
 #[derive(Debug, Clone)]
@@ -67,7 +68,50 @@ impl LineInput {
         if inserts && self.room() == 0 {
             return false;
         }
-        self.area.input(key)
+        let bare = key.modifiers.is_empty();
+        let selecting = self.area.selection_range().is_some();
+        // The text area steps by `char`; a flag, a skin-toned emoji or an
+        // accent typed as a combining mark is one grapheme and must move and
+        // delete as one.
+        match key.code {
+            KeyCode::Left | KeyCode::Right if bare => {
+                let col = self.grapheme_step(key.code == KeyCode::Right);
+                self.area.cancel_selection();
+                self.area.move_cursor(CursorMove::Jump(0, col as u16));
+                false
+            }
+            KeyCode::Backspace if bare && !selecting => {
+                let col = self.area.cursor().1;
+                let start = self.grapheme_step(false);
+                if start == col {
+                    return false;
+                }
+                self.area.move_cursor(CursorMove::Jump(0, start as u16));
+                self.area.delete_str(col - start)
+            }
+            KeyCode::Delete if bare && !selecting => {
+                let col = self.area.cursor().1;
+                let end = self.grapheme_step(true);
+                end > col && self.area.delete_str(end - col)
+            }
+            _ => self.area.input(key),
+        }
+    }
+
+    /// The char index of the grapheme boundary before (or after) the cursor.
+    fn grapheme_step(&self, forward: bool) -> usize {
+        let col = self.area.cursor().1;
+        let mut boundaries = self
+            .value()
+            .grapheme_indices(true)
+            .map(|(byte, _)| byte)
+            .chain(std::iter::once(self.value().len()))
+            .map(|byte| self.value()[..byte].chars().count());
+        if forward {
+            boundaries.find(|&b| b > col).unwrap_or(col)
+        } else {
+            boundaries.take_while(|&b| b < col).last().unwrap_or(0)
+        }
     }
 
     /// Selects the whole value, so that typing replaces it (as a web form
@@ -160,6 +204,28 @@ mod tests {
         l.select_all();
         assert_eq!(l.paste("8"), 0);
         assert_eq!(l.value(), "8");
+    }
+
+    #[test]
+    fn graphemes_move_and_delete_whole() {
+        // A flag (two regional indicators), a thumbs-up with a skin tone, and
+        // an e with a combining acute accent.
+        let mut l = LineInput::new("a🇮🇳👍🏽e\u{301}z", 50);
+        l.handle_key(key(KeyCode::Backspace));
+        assert_eq!(l.value(), "a🇮🇳👍🏽e\u{301}");
+        l.handle_key(key(KeyCode::Backspace));
+        assert_eq!(l.value(), "a🇮🇳👍🏽");
+        l.handle_key(key(KeyCode::Left));
+        l.handle_key(key(KeyCode::Char('x')));
+        assert_eq!(l.value(), "a🇮🇳x👍🏽");
+        l.handle_key(key(KeyCode::Left));
+        l.handle_key(key(KeyCode::Left));
+        l.handle_key(key(KeyCode::Delete));
+        assert_eq!(l.value(), "ax👍🏽");
+        l.handle_key(key(KeyCode::Right));
+        l.handle_key(key(KeyCode::Right));
+        l.handle_key(key(KeyCode::Char('!')));
+        assert_eq!(l.value(), "ax👍🏽!");
     }
 
     #[test]

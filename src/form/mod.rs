@@ -71,6 +71,46 @@ impl FieldId {
         }
     }
 
+    /// What Weya does with the field, for F1.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Self::Name => {
+                "Sent as batchName: the campaign's name in Weya's dashboard. Required. Spaces \
+                 around it are trimmed. Up to 120 characters: our limit, Weya documents none."
+            }
+            Self::Numbers => {
+                "Sent as callingNumbers: the IDs (24 hex characters) of the caller phone numbers \
+                 the dialer rotates through. At least one. The list is fetched from a path Weya \
+                 does not document (WEYA_PHONES_PATH) and merged with your phonebook.toml; i \
+                 takes an ID by hand, / filters, a selects every row shown."
+            }
+            Self::Timezone => {
+                "Sent as timezone: the IANA zone in which the calling window and the allowed \
+                 days are read. Type a city, region or abbreviation (new york, kolkata, IST); \
+                 Enter or Tab takes the highlighted match."
+            }
+            Self::WindowStart | Self::WindowEnd => {
+                "Sent as callingHour {start, end}: the daily window, 24-hour HH:MM in the batch \
+                 timezone, in which the dialer places calls. Type 9, 930, 0900 or 09:00; Up and \
+                 Down step 15 minutes. It must end after it starts: Weya does not document \
+                 windows that cross midnight."
+            }
+            Self::Days => {
+                "Sent as allowedDays: the weekdays calls may be placed, as numbers with \
+                 0 = Sunday, 1 = Monday … 6 = Saturday (Weya's numbering). Space toggles the \
+                 highlighted day; w picks weekdays, a every day, s weekends."
+            }
+            Self::Retries => {
+                "Sent as retry: how many more times a failed call is attempted. Weya documents \
+                 no limit; we allow 0 to 10. + and - step."
+            }
+            Self::Delay => {
+                "Sent as delay, in seconds: how long after a failed call its retry comes. Type \
+                 90, 90s, 15m or 1h. Weya documents no limit; we allow up to 24 h. + and - step."
+            }
+        }
+    }
+
     /// Whether the field takes typed text (so printable keys are input, not
     /// commands).
     pub fn is_text(self) -> bool {

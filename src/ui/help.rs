@@ -6,24 +6,41 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
+use super::wrap_words;
 use crate::app::keymap::{self, BINDINGS};
+use crate::form::FieldId;
 
-/// Draws the overlay from line `scroll` on (clamped so the end stays full).
-pub fn draw(scroll: u16, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the overlay from line `scroll` on (clamped so the end stays full),
+/// headed by what `field` does when F1 asked about one.
+pub fn draw(field: Option<FieldId>, scroll: u16, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).min(96);
     let mut lines: Vec<Line> = Vec::new();
+    if let Some(field) = field {
+        lines.push(Line::styled(field.label(), theme.title()));
+        for part in wrap_words(field.explain(), width.saturating_sub(4)) {
+            lines.push(Line::raw(format!("  {part}")));
+        }
+        lines.push(Line::raw(""));
+    }
     let mut scope = None;
     for b in BINDINGS {
         if scope != Some(b.scope) {
             lines.push(Line::styled(b.scope.title(), theme.title()));
             scope = Some(b.scope);
         }
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<12}", keymap::keys_label(b)), theme.key()),
-            Span::raw(b.help),
-        ]));
+        let keys = keymap::keys_label(b);
+        for (i, part) in wrap_words(b.help, width.saturating_sub(18))
+            .into_iter()
+            .enumerate()
+        {
+            let keys = if i == 0 { keys.as_str() } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<12}"), theme.key()),
+                Span::raw(part),
+            ]));
+        }
     }
     let total = lines.len() as u16;
-    let width = area.width.saturating_sub(4).min(96);
     let height = area.height.saturating_sub(2).min(total + 2);
     let inner = height.saturating_sub(2);
     let rect = Rect::new(

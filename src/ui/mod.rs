@@ -37,14 +37,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         too_small(frame, area);
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, _, footer] = frame_areas(area);
+    let body = body_area(area);
     draw_header(app, &theme, frame, header);
-    let body = body.inner(ratatui::layout::Margin::new(1, 1));
     match &app.screen {
         crate::app::Screen::Form => form::draw(app, &theme, frame, body),
         crate::app::Screen::Review(review) => review::draw(app, review, None, &theme, frame, body),
@@ -57,8 +52,23 @@ pub fn view(app: &App, frame: &mut Frame) {
     }
     draw_footer(app, &theme, frame, footer);
     if app.help {
-        help::draw(app.help_scroll, &theme, frame, area);
+        help::draw(app.help_field, app.help_scroll, &theme, frame, area);
     }
+}
+
+/// Header, body and footer rows of the screen.
+fn frame_areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// Where a screen's content goes, inside the header, the footer and a margin.
+pub fn body_area(screen: Rect) -> Rect {
+    frame_areas(screen)[1].inner(ratatui::layout::Margin::new(1, 1))
 }
 
 fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
