@@ -1,0 +1,103 @@
+//! What an operator would feel: filtering a large phone list, searching the
+//! timezone database, and drawing the whole form. Figures: BENCHMARKS.md.
+
+use std::hint::black_box;
+
+use chrono::TimeZone;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use weya_tui::api::Phone;
+use weya_tui::app::{App, AppContext, Msg, TargetLabel, update};
+use weya_tui::form::phones::PhonePicker;
+use weya_tui::form::timezone;
+
+fn phones(n: usize) -> Vec<Phone> {
+    const INTEGRATIONS: [&str; 3] = ["twilio", "plivo", "telnyx"];
+    const CITIES: [&str; 6] = [
+        "New York", "London", "Mumbai", "Berlin", "Sydney", "Toronto",
+    ];
+    (0..n)
+        .map(|i| Phone {
+            id: format!("64e5f123{i:016x}"),
+            phone_number: format!("{}{:010}", [1, 44, 91, 49][i % 4], 2_125_550_000 + i),
+            integration: INTEGRATIONS[i % 3].to_owned(),
+            label: format!("{} line {i}", CITIES[i % 6]),
+        })
+        .collect()
+}
+
+fn filter_phones(c: &mut Criterion) {
+    let mut picker = PhonePicker::default();
+    picker.finish_loading(Ok(phones(10_000)));
+    let mut group = c.benchmark_group("filter 10,000 phones");
+    for query in [
+        "london",
+        "+44 212",
+        "telnyx mumbai",
+        "64e5f1230000000000000fff",
+        "",
+    ] {
+        group.bench_function(format!("{query:?}"), |b| {
+            b.iter(|| {
+                picker.filter.set(black_box(query));
+                picker.apply_filter();
+                black_box(picker.visible_len())
+            });
+        });
+    }
+    group.finish();
+}
+
+fn search_timezones(c: &mut Criterion) {
+    // Built once at first use; measure the searches, not the build.
+    black_box(timezone::zones());
+    let mut group = c.benchmark_group("timezone search");
+    for query in ["new york", "IST", "a", "europe/ber"] {
+        group.bench_function(format!("{query:?}"), |b| {
+            b.iter(|| black_box(timezone::search(black_box(query))).len());
+        });
+    }
+    group.finish();
+}
+
+fn app() -> App {
+    let context = AppContext {
+        target: TargetLabel::Sandbox,
+        default_timezone: "America/New_York".into(),
+        local_timezone: "Asia/Kolkata".into(),
+        started_at: chrono::Utc.with_ymd_and_hms(2026, 1, 15, 14, 0, 0).unwrap(),
+        phone_book: Vec::new(),
+        notice: None,
+        color: true,
+    };
+    let (mut app, _) = App::new(context);
+    update(
+        &mut app,
+        Msg::PhonesLoaded {
+            generation: 1,
+            result: Ok(phones(10_000)),
+        },
+    );
+    app
+}
+
+fn redraw(c: &mut Criterion) {
+    let app = app();
+    let mut group = c.benchmark_group("full redraw of the form (10,000 phones)");
+    for (w, h) in [(80, 24), (120, 40), (300, 100)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        group.bench_function(format!("{w}x{h}"), |b| {
+            b.iter(|| {
+                // A fresh buffer each time, so every cell is drawn and diffed.
+                terminal.clear().unwrap();
+                weya_tui::draw(&mut terminal, black_box(&app)).unwrap();
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, filter_phones, search_timezones, redraw);
+criterion_main!(benches);

@@ -1,0 +1,161 @@
+//! Random operators: sequences of keys, pastes, resizes and clicks fed to the
+//! real `update` and drawn at every step. Nothing may panic, no field may
+//! change unless it was the one being typed into, and Ctrl-S must always
+//! end on the review or on visible errors.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use weya_tui::api::{ApiError, Phone};
+use weya_tui::app::{App, Cmd, Msg, Screen, update};
+use weya_tui::form::{FieldId, validate};
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn msg() -> impl Strategy<Value = Msg> {
+    let codes = prop_oneof![
+        Just(KeyCode::Tab),
+        Just(KeyCode::BackTab),
+        Just(KeyCode::Enter),
+        Just(KeyCode::Esc),
+        Just(KeyCode::Up),
+        Just(KeyCode::Down),
+        Just(KeyCode::Left),
+        Just(KeyCode::Right),
+        Just(KeyCode::Home),
+        Just(KeyCode::End),
+        Just(KeyCode::PageDown),
+        Just(KeyCode::Backspace),
+        Just(KeyCode::Delete),
+        Just(KeyCode::F(1)),
+        prop::sample::select(vec![
+            ' ', '/', 'a', 'x', 'i', 'r', 'w', 's', '+', '-', '?', 'j', 'k', '9', ':', 'é', '👍',
+            '🇮', 'N'
+        ])
+        .prop_map(KeyCode::Char),
+    ];
+    prop_oneof![
+        8 => codes.prop_map(key),
+        1 => Just(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL))),
+        1 => "[a-zA-Z0-9 :/\\n\\t😀-😂é]{0,40}".prop_map(Msg::Paste),
+        1 => (0usize..3000).prop_map(|n| Msg::Paste("x".repeat(n))),
+        1 => (20u16..300, 5u16..100).prop_map(|(w, h)| Msg::Resize(w, h)),
+        1 => (0u16..300, 0u16..100).prop_map(|(column, row)| Msg::Click { column, row }),
+    ]
+}
+
+/// Every value the operator can set, to compare before and after a step.
+#[derive(Debug, Clone, PartialEq)]
+struct Values {
+    name: String,
+    numbers: Vec<String>,
+    timezone: String,
+    start: String,
+    end: String,
+    days: Vec<u8>,
+    retries: String,
+    delay: String,
+}
+
+impl Values {
+    fn of(app: &App) -> Self {
+        let f = &app.form;
+        Self {
+            name: f.name.value().to_owned(),
+            numbers: f.numbers.selected_ids(),
+            timezone: f.timezone.value().to_owned(),
+            start: f.window_start.value().to_owned(),
+            end: f.window_end.value().to_owned(),
+            days: f.days.numbers(),
+            retries: f.retries.value().to_owned(),
+            delay: f.delay.value().to_owned(),
+        }
+    }
+
+    /// The values that belong to `field`'s neighbours, i.e. that must not
+    /// change while `field` has focus.
+    fn without(&self, field: FieldId) -> Self {
+        let mut v = self.clone();
+        match field {
+            FieldId::Name => v.name.clear(),
+            FieldId::Numbers => v.numbers.clear(),
+            FieldId::Timezone => v.timezone.clear(),
+            FieldId::WindowStart => v.start.clear(),
+            FieldId::WindowEnd => v.end.clear(),
+            FieldId::Days => v.days.clear(),
+            FieldId::Retries => v.retries.clear(),
+            FieldId::Delay => v.delay.clear(),
+        }
+        v
+    }
+}
+
+fn seeded_app() -> App {
+    let (mut app, _) = App::new(common::context());
+    let phones: Vec<Phone> =
+        serde_json::from_str(include_str!("../assets/sandbox-phones.json")).unwrap();
+    update(
+        &mut app,
+        Msg::PhonesLoaded {
+            generation: 1,
+            result: Ok(phones),
+        },
+    );
+    app
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_operators_lose_nothing_and_break_nothing(steps in prop::collection::vec(msg(), 1..80)) {
+        let mut app = seeded_app();
+        let mut size = (120u16, 40u16);
+        update(&mut app, Msg::Resize(size.0, size.1));
+        for step in steps {
+            if let Msg::Resize(w, h) = step {
+                size = (w, h);
+            }
+            let focus = app.form.focus;
+            let on_form = matches!(app.screen, Screen::Form);
+            let ctrl_s = matches!(&step, Msg::Key(k) if k.code == KeyCode::Char('s') && k.modifiers == KeyModifiers::CONTROL);
+            let valid_before = validate(&app.form).is_ok();
+            let before = Values::of(&app);
+
+            for cmd in update(&mut app, step) {
+                // The network answers every submit with a 400 naming a field:
+                // the form must come back intact.
+                if let Cmd::Submit { request_id, .. } = cmd {
+                    update(&mut app, Msg::SubmitFinished {
+                        request_id,
+                        result: Err(ApiError::Status {
+                            status: 400,
+                            message: Some("retry must be a non-negative whole number".into()),
+                            request_id: None,
+                            excerpt: None,
+                            retry_after: None,
+                        }),
+                    });
+                }
+            }
+
+            let after = Values::of(&app);
+            prop_assert_eq!(before.without(focus), after.without(focus), "a field that was not focused changed");
+            if on_form && ctrl_s && !app.help {
+                if valid_before {
+                    prop_assert!(matches!(app.screen, Screen::Review(_)), "a valid form opens the review");
+                } else {
+                    prop_assert!(matches!(app.screen, Screen::Form) && !app.form.errors.is_empty(), "an invalid form shows its errors");
+                }
+            }
+            let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+            weya_tui::draw(&mut terminal, &app).unwrap();
+        }
+    }
+}
