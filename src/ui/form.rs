@@ -130,7 +130,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let max = form.name.max_chars();
     // The counter appears as the limit nears, not before.
     let counter = if name_len * 5 >= max * 4 {
-        format!("  {name_len}/{max} characters")
+        format!("  {name_len}/{max}")
     } else {
         String::new()
     };
