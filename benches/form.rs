@@ -70,6 +70,8 @@ fn app() -> App {
         started_at: chrono::Utc.with_ymd_and_hms(2026, 1, 15, 14, 0, 0).unwrap(),
         phone_book: Vec::new(),
         notice: None,
+        known_batches: Vec::new(),
+        can_list_batches: false,
         color: true,
     };
     let (mut app, _) = App::new(context);

@@ -31,5 +31,15 @@ pub enum Command {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// Make createBatch misbehave, to try the error screens: 500, 403,
+        /// 400, html-502, 429, slow, hang, malformed or drop.
+        #[arg(long, value_name = "FAULT")]
+        fault: Option<crate::sandbox::Fault>,
+    },
+    /// Print the submit journal: every batch sent from this machine.
+    History {
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }

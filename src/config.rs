@@ -85,6 +85,11 @@ impl Paths {
         self.config_file.with_file_name("phonebook.toml")
     }
 
+    /// The submit journal (JSON Lines).
+    pub fn journal(&self) -> PathBuf {
+        self.state_dir.join("journal.jsonl")
+    }
+
     pub fn log_file(&self) -> PathBuf {
         self.state_dir.join("weya-tui.log")
     }

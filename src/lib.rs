@@ -13,9 +13,10 @@ pub mod form;
 pub mod remote;
 pub mod sandbox;
 pub mod schedule;
+pub mod store;
 pub mod ui;
 
-use std::io;
+use std::io::{self, Write};
 use std::time::Duration;
 
 use crossterm::event::Event;
@@ -42,10 +43,16 @@ pub struct Runtime {
 impl Runtime {
     /// A new app talking to `client`; the first commands (the phone list
     /// fetch) start at once. Must be called inside a tokio runtime.
-    pub fn new(context: AppContext, client: WeyaClient) -> Self {
+    ///
+    /// Submissions are journaled to `journal` when it is given.
+    pub fn new(
+        context: AppContext,
+        client: WeyaClient,
+        journal: Option<std::path::PathBuf>,
+    ) -> Self {
         let (tx, replies) = mpsc::channel(64);
         let (app, cmds) = App::new(context);
-        let mut effects = Effects::new(client, tx);
+        let mut effects = Effects::new(client, tx, journal);
         for cmd in cmds {
             effects.run(cmd);
         }
@@ -75,12 +82,36 @@ impl Runtime {
 }
 
 /// A backend that can bracket a frame so the terminal shows it whole.
+/// Also what else the run loop asks of the terminal it owns.
 pub trait FrameBackend: Backend {
     fn begin_frame(&mut self) {}
     fn end_frame(&mut self) {}
+    /// Puts `text` on the clipboard.
+    fn copy_to_clipboard(&mut self, _text: &str) {}
+    /// Captures the mouse (clicks reach the app) or releases it (the
+    /// terminal selects text).
+    fn capture_mouse(&mut self, _on: bool) {}
 }
 
 impl FrameBackend for TestBackend {}
+
+/// OSC 52: "set the clipboard to this base64 text". Terminals that allow it
+/// (most, and through SSH) put it on the local clipboard.
+pub fn osc52(text: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for chunk in text.as_bytes().chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                b64.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    format!("\x1b]52;c;{b64}\x07")
+}
 
 impl<W: io::Write> FrameBackend for CrosstermBackend<W> {
     fn begin_frame(&mut self) {
@@ -89,6 +120,19 @@ impl<W: io::Write> FrameBackend for CrosstermBackend<W> {
 
     fn end_frame(&mut self) {
         let _ = crossterm::execute!(self, crossterm::terminal::EndSynchronizedUpdate);
+    }
+
+    fn copy_to_clipboard(&mut self, text: &str) {
+        let _ = self.write_all(osc52(text).as_bytes());
+        let _ = io::Write::flush(self);
+    }
+
+    fn capture_mouse(&mut self, on: bool) {
+        let _ = if on {
+            crossterm::execute!(self, crossterm::event::EnableMouseCapture)
+        } else {
+            crossterm::execute!(self, crossterm::event::DisableMouseCapture)
+        };
     }
 }
 
@@ -99,6 +143,7 @@ pub enum RunError {
     #[error("reading the terminal failed: {0}")]
     Input(#[from] io::Error),
 }
+
 
 /// Draws the current state once, inside a synchronized update.
 pub fn draw<B: FrameBackend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunError> {
@@ -130,6 +175,8 @@ where
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let size = terminal.size().map_err(|e| RunError::Draw(e.to_string()))?;
     runtime.dispatch(Msg::Resize(size.width, size.height));
+    let mut mouse = runtime.app.wants_mouse();
+    terminal.backend_mut().capture_mouse(mouse);
     draw(terminal, &runtime.app)?;
     let mut dirty = false;
     loop {
@@ -144,6 +191,13 @@ where
             _ = ticker.tick(), if animating => Some(Msg::Tick),
             () = std::future::ready(()), if dirty => {
                 runtime.dispatch(Msg::Clock(chrono::Utc::now()));
+                for text in runtime.effects.take_clipboard() {
+                    terminal.backend_mut().copy_to_clipboard(&text);
+                }
+                if runtime.app.wants_mouse() != mouse {
+                    mouse = runtime.app.wants_mouse();
+                    terminal.backend_mut().capture_mouse(mouse);
+                }
                 draw(terminal, &runtime.app)?;
                 dirty = false;
                 None
@@ -156,5 +210,15 @@ where
         if runtime.app.quit {
             return Ok(runtime.app);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn osc52_carries_base64() {
+        assert_eq!(super::osc52("64e5f1"), "\x1b]52;c;NjRlNWYx\x07");
+        assert_eq!(super::osc52("ab"), "\x1b]52;c;YWI=\x07");
+        assert_eq!(super::osc52("a"), "\x1b]52;c;YQ==\x07");
     }
 }

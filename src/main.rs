@@ -12,10 +12,11 @@ use crossterm::event::{
 use tokio::signal::unix::{SignalKind, signal};
 
 use weya_tui::api::WeyaClient;
-use weya_tui::app::{AppContext, TargetLabel};
+use weya_tui::app::{AppContext, KnownBatch, TargetLabel};
 use weya_tui::cli::{Cli, Command};
 use weya_tui::config::{self, Paths, Target};
-use weya_tui::sandbox::{SANDBOX_USER_ID, Sandbox};
+use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
+use weya_tui::store::journal::JournalOutcome;
 use weya_tui::{Runtime, run};
 
 fn main() -> ExitCode {
@@ -31,7 +32,8 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Some(Command::Sandbox { port }) => standalone_sandbox(port).await,
+            Some(Command::Sandbox { port, fault }) => standalone_sandbox(port, fault).await,
+            Some(Command::History { json }) => history(paths.as_ref(), json),
             None => tui(&cli, paths.as_ref()).await,
         }
     });
@@ -78,13 +80,13 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         &|name| std::env::var(name).ok(),
     )?;
     // Keep the sandbox alive for as long as the app runs.
-    let (_sandbox, client, target) = match config.target {
+    let (_sandbox, client, target, can_list_batches) = match config.target {
         Target::Sandbox => {
             let sandbox = Sandbox::start(0)
                 .await
                 .context("cannot start the embedded sandbox")?;
             let client = WeyaClient::new(sandbox.client_config())?;
-            (Some(sandbox), client, TargetLabel::Sandbox)
+            (Some(sandbox), client, TargetLabel::Sandbox, true)
         }
         Target::Remote { client, credential } => {
             let client = WeyaClient::new(client)?;
@@ -95,7 +97,8 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
                 masked_key: client.config().auth.masked(),
                 credential_source: credential.to_string(),
             };
-            (None, client, label)
+            let can_list = client.config().user_id.is_some();
+            (None, client, label, can_list)
         }
     };
     tracing::info!(target = ?target, "starting");
@@ -105,6 +108,8 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         Some(Err(e)) => (Vec::new(), Some(format!("Phone book not used: {e}"))),
         None => (Vec::new(), None),
     };
+    let journal = paths.map(Paths::journal);
+    let known_batches = journal.as_deref().map(known_batches).unwrap_or_default();
     let context = AppContext {
         target,
         default_timezone: config.default_timezone,
@@ -112,9 +117,11 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         started_at: chrono::Utc::now(),
         phone_book,
         notice,
+        known_batches,
+        can_list_batches,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let runtime = Runtime::new(context, client);
+    let runtime = Runtime::new(context, client, journal);
 
     // Our hook runs after ratatui's (which restores the terminal) because
     // ratatui::init() wraps whatever hook is installed before it.
@@ -139,11 +146,94 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     outcome
 }
 
-async fn standalone_sandbox(port: u16) -> anyhow::Result<()> {
+/// Batches created from this machine, from the journal.
+fn known_batches(journal: &std::path::Path) -> Vec<KnownBatch> {
+    let entries = match weya_tui::store::journal::read(journal) {
+        Ok((entries, _)) => entries,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the journal");
+            return Vec::new();
+        }
+    };
+    entries
+        .into_iter()
+        .filter(|e| e.outcome == JournalOutcome::Created)
+        .filter_map(|e| {
+            Some(KnownBatch {
+                id: e.batch_id?,
+                name: e.batch_name,
+                time: e
+                    .time
+                    .replace('T', " ")
+                    .chars()
+                    .take(16)
+                    .collect::<String>()
+                    + " UTC",
+                target: e.target,
+            })
+        })
+        .collect()
+}
+
+/// `weya-tui history`: the journal as a table, or as JSON lines.
+fn history(paths: Option<&Paths>, json: bool) -> anyhow::Result<()> {
+    let path = paths
+        .map(Paths::journal)
+        .context("no home directory: there is no journal")?;
+    let (entries, skipped) = weya_tui::store::journal::read(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = io::stdout().lock();
+    if json {
+        for entry in &entries {
+            writeln!(out, "{}", serde_json::to_string(entry)?)?;
+        }
+        return Ok(());
+    }
+    if entries.is_empty() {
+        writeln!(out, "No submissions yet (journal: {}).", path.display())?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<24} {:<8} {:<26} {:<24} {:<20} TARGET",
+        "SENT (UTC)", "OUTCOME", "BATCH NAME", "BATCH ID", "REQUEST ID"
+    )?;
+    for e in &entries {
+        let outcome = match e.outcome {
+            JournalOutcome::Created => "created",
+            JournalOutcome::Failed => "failed",
+            JournalOutcome::Unknown => "UNKNOWN",
+        };
+        let name: String = e.batch_name.chars().take(26).collect();
+        writeln!(
+            out,
+            "{:<24} {:<8} {:<26} {:<24} {:<20} {}",
+            e.time,
+            outcome,
+            name,
+            e.batch_id.as_deref().unwrap_or("-"),
+            e.request_id.as_deref().unwrap_or("-"),
+            e.target
+        )?;
+        if let Some(error) = &e.error {
+            writeln!(out, "{:<24} {error}", "")?;
+        }
+    }
+    if skipped > 0 {
+        writeln!(out, "({skipped} unreadable lines skipped)")?;
+    }
+    writeln!(out, "Journal: {}", path.display())?;
+    Ok(())
+}
+
+async fn standalone_sandbox(port: u16, fault: Option<Fault>) -> anyhow::Result<()> {
     use secrecy::ExposeSecret;
     let sandbox = Sandbox::start(port)
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+    if let Some(fault) = &fault {
+        sandbox.store().set_fault(Some(fault.clone()));
+    }
     let url = sandbox.base_url();
     let key = sandbox.key().expose_secret();
     let mut out = io::stdout().lock();
@@ -167,6 +257,9 @@ async fn standalone_sandbox(port: u16) -> anyhow::Result<()> {
         out,
         "  WEYA_BASE_URL={url} WEYA_API_KEY={key} WEYA_USER_ID={SANDBOX_USER_ID} weya-tui"
     )?;
+    if let Some(fault) = fault {
+        writeln!(out, "Fault switch on: createBatch answers with {fault:?}.")?;
+    }
     writeln!(out, "Ctrl-C stops it.")?;
     out.flush()?;
     drop(out);

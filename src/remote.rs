@@ -4,7 +4,7 @@ use crate::api::ApiError;
 
 /// A remote value. A reload keeps the previous value so the screen can keep
 /// showing it (with a loading marker) instead of blanking.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Remote<T> {
     #[default]
     Idle,

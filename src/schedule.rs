@@ -1,6 +1,6 @@
 //! Calling-window arithmetic with real timezones.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::form::time::TimeOfDay;
@@ -41,9 +41,143 @@ pub fn today_in(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&tz).date_naive()
 }
 
+/// One calling window, as absolute times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// The next `count` windows that have not ended at `now`, looking at most
+/// `horizon` days ahead. A day whose start or end falls in a
+/// daylight-saving gap is skipped (the time does not exist that day).
+pub fn next_windows(
+    tz: Tz,
+    start: TimeOfDay,
+    end: TimeOfDay,
+    days: &[u8],
+    now: DateTime<Utc>,
+    count: usize,
+    horizon: u32,
+) -> Vec<Window> {
+    let today = today_in(tz, now);
+    let at = |day: NaiveDate, t: TimeOfDay| {
+        let naive = day.and_hms_opt(u32::from(t.minutes() / 60), u32::from(t.minutes() % 60), 0)?;
+        tz.from_local_datetime(&naive)
+            .earliest()
+            .map(|dt| dt.with_timezone(&Utc))
+    };
+    today
+        .iter_days()
+        .take(horizon as usize)
+        .filter(|day| {
+            let weekday = day.weekday().num_days_from_sunday() as u8;
+            days.contains(&weekday)
+        })
+        .filter_map(|day| {
+            Some(Window {
+                start: at(day, start)?,
+                end: at(day, end)?,
+            })
+        })
+        .filter(|w| w.end > now)
+        .take(count)
+        .collect()
+}
+
+/// A change of `tz`'s UTC offset within `days` days of `now`: the first
+/// local date with the new offset, and the offsets before and after.
+/// Offsets are compared at local noon, clear of the night-time changes.
+pub fn offset_change(tz: Tz, now: DateTime<Utc>, days: i64) -> Option<(NaiveDate, String, String)> {
+    let offset_on = |day: NaiveDate| {
+        let noon = day.and_hms_opt(12, 0, 0)?;
+        let at = tz.from_local_datetime(&noon).earliest()?;
+        Some(crate::form::timezone::utc_offset(
+            tz,
+            at.with_timezone(&Utc),
+        ))
+    };
+    let today = today_in(tz, now);
+    let mut before = offset_on(today)?;
+    for day in today.iter_days().skip(1).take(days as usize) {
+        let after = offset_on(day)?;
+        if after != before {
+            return Some((day, before, after));
+        }
+        before = after;
+    }
+    None
+}
+
+/// Something the operator should see before sending (not an error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning(pub String);
+
+/// US TCPA calling hours: 8 am to 9 pm at the called party's location.
+const TCPA_START: u16 = 8 * 60;
+const TCPA_END: u16 = 21 * 60;
+
+/// The warnings about a schedule. `earlier_batch` is a batch of the same
+/// name created from this machine: (when, ID).
+#[allow(clippy::too_many_arguments)]
+pub fn warnings(
+    tz: Tz,
+    start: TimeOfDay,
+    end: TimeOfDay,
+    days: &[u8],
+    retries: u32,
+    delay_secs: u32,
+    name: &str,
+    earlier_batch: Option<(&str, &str)>,
+) -> Vec<Warning> {
+    let mut out = Vec::new();
+    if start.minutes() < TCPA_START || end.minutes() > TCPA_END {
+        out.push(Warning(format!(
+            "The window {}–{} runs outside 08:00–21:00 {}. In the US the TCPA allows \
+             telemarketing calls only from 8 am to 9 pm at the called person's location; \
+             check the rules that apply to your contacts.",
+            start.to_hh_mm(),
+            end.to_hh_mm(),
+            tz.name()
+        )));
+    }
+    let weekend: Vec<&str> = [(6, "Saturday"), (0, "Sunday")]
+        .into_iter()
+        .filter(|(d, _)| days.contains(d))
+        .map(|(_, n)| n)
+        .collect();
+    if !weekend.is_empty() {
+        out.push(Warning(format!(
+            "Calls on {}: make sure your contacts expect weekend calls.",
+            weekend.join(" and ")
+        )));
+    }
+    if retries == 0 {
+        out.push(Warning(
+            "No retries: a call that fails is not attempted again.".to_owned(),
+        ));
+    }
+    let window_secs = u32::from(end.minutes().saturating_sub(start.minutes())) * 60;
+    if retries > 0 && delay_secs > window_secs {
+        out.push(Warning(format!(
+            "The retry delay ({}) is longer than the daily window ({}): a retry can never \
+             fall in the same window as the call it repeats.",
+            crate::form::number::describe_delay(delay_secs),
+            crate::form::time::describe_minutes(end.minutes().saturating_sub(start.minutes()))
+        )));
+    }
+    if let Some((when, id)) = earlier_batch {
+        out.push(Warning(format!(
+            "A batch named \"{name}\" was already created from this machine ({when}, ID {id})."
+        )));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
     use chrono_tz::{America, Asia, Europe};
 
     fn t(h: u16, m: u16) -> TimeOfDay {
@@ -78,6 +212,98 @@ mod tests {
                 Asia::Kolkata
             ),
             None
+        );
+    }
+
+    #[test]
+    fn the_next_windows_skip_disallowed_days_and_ended_windows() {
+        // Thursday 15 Jan 2026, 18:00 in New York: today's window has ended.
+        let now = Utc.with_ymd_and_hms(2026, 1, 15, 23, 0, 0).unwrap();
+        let ws = next_windows(
+            America::New_York,
+            t(9, 0),
+            t(17, 0),
+            &[1, 2, 3, 4, 5],
+            now,
+            5,
+            14,
+        );
+        let starts: Vec<String> = ws
+            .iter()
+            .map(|w| {
+                w.start
+                    .with_timezone(&America::New_York)
+                    .format("%a %d %H:%M")
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "Fri 16 09:00",
+                "Mon 19 09:00",
+                "Tue 20 09:00",
+                "Wed 21 09:00",
+                "Thu 22 09:00"
+            ]
+        );
+        assert_eq!(ws[0].start.format("%H:%M").to_string(), "14:00", "UTC");
+    }
+
+    #[test]
+    fn a_window_open_now_is_the_first() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 15, 15, 0, 0).unwrap(); // 10:00 NY
+        let ws = next_windows(America::New_York, t(9, 0), t(17, 0), &[4], now, 1, 14);
+        assert!(ws[0].start < now && now < ws[0].end);
+    }
+
+    #[test]
+    fn a_daylight_saving_change_ahead_is_found() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let (day, before, after) = offset_change(America::New_York, now, 14).unwrap();
+        assert_eq!(day, NaiveDate::from_ymd_opt(2026, 3, 8).unwrap());
+        assert_eq!(
+            (before.as_str(), after.as_str()),
+            ("UTC−05:00", "UTC−04:00")
+        );
+        assert_eq!(offset_change(Asia::Kolkata, now, 14), None);
+    }
+
+    #[test]
+    fn warnings_name_what_is_unusual() {
+        let w = |start, end, days: &[u8], retries, delay, earlier| {
+            warnings(
+                America::New_York,
+                start,
+                end,
+                days,
+                retries,
+                delay,
+                "May",
+                earlier,
+            )
+            .into_iter()
+            .map(|w| w.0)
+            .collect::<Vec<_>>()
+        };
+        assert!(w(t(9, 0), t(17, 0), &[1, 2, 3, 4, 5], 3, 60, None).is_empty());
+        let all = w(
+            t(7, 0),
+            t(22, 0),
+            &[0, 6],
+            0,
+            60,
+            Some(("2026-01-15 10:00", "64e5")),
+        );
+        assert_eq!(all.len(), 4, "{all:#?}");
+        assert!(all[0].contains("TCPA"));
+        assert!(all[1].contains("Saturday and Sunday"));
+        assert!(all[2].contains("No retries"));
+        assert!(all[3].contains("already created"));
+        let long_delay = w(t(9, 0), t(10, 0), &[1], 2, 7200, None);
+        assert!(
+            long_delay[0].contains("longer than the daily window"),
+            "{long_delay:?}"
         );
     }
 }

@@ -129,3 +129,44 @@ fn no_flag_takes_a_secret() {
         );
     }
 }
+
+#[test]
+fn history_prints_the_journal() {
+    let mut cmd = weya();
+    let state = tempfile::tempdir().unwrap();
+    let journal = state.path().join("weya-tui/journal.jsonl");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    std::fs::write(
+        &journal,
+        concat!(
+            r#"{"time":"2026-01-15T14:00:00.000Z","target":"sandbox","outcome":"created","batch_name":"May renewals","batch_id":"64e5f12345abcdef98765432","request_id":"sbx-1","body":{"batchName":"May renewals"}}"#,
+            "\n",
+            r#"{"time":"2026-01-15T14:05:00.000Z","target":"api.weya.example","outcome":"unknown","batch_name":"June","error":"the server did not answer within 30 s","body":{"batchName":"June"}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = cmd
+        .env("XDG_STATE_HOME", state.path())
+        .arg("history")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("created  May renewals"), "{text}");
+    assert!(text.contains("64e5f12345abcdef98765432"), "{text}");
+    assert!(text.contains("UNKNOWN  June"), "{text}");
+    assert!(text.contains("did not answer within 30 s"), "{text}");
+
+    let out = weya()
+        .env("XDG_STATE_HOME", state.path())
+        .args(["history", "--json"])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["outcome"], "unknown");
+}

@@ -40,10 +40,8 @@ async fn name_tab_space_ctrl_s_enter_creates_a_batch_and_shows_its_id() {
     assert!(sandbox.store().batches().is_empty(), "review sends nothing");
 
     h.key(KeyCode::Enter);
-    h.wait_for("the result", |app| {
-        matches!(app.screen, Screen::Result { .. })
-    })
-    .await;
+    h.wait_for("the result", |app| matches!(app.screen, Screen::Result(_)))
+        .await;
     let screen = h.screen();
     assert!(screen.contains("Batch created"), "{screen}");
     let id = object_id_in(&screen.replace("64e5f12345abcdef", "")).expect("an ID on screen");
@@ -119,10 +117,8 @@ async fn a_server_400_is_shown_with_its_field_and_the_form_is_intact() {
     h.key(KeyCode::Char(' '));
     h.ctrl('s');
     h.key(KeyCode::Enter);
-    h.wait_for("the result", |app| {
-        matches!(app.screen, Screen::Result { .. })
-    })
-    .await;
+    h.wait_for("the result", |app| matches!(app.screen, Screen::Result(_)))
+        .await;
     let screen = h.screen();
     assert!(screen.contains("The batch was not created"), "{screen}");
     assert!(screen.contains("timezone is not supported"), "{screen}");
@@ -175,10 +171,7 @@ async fn esc_while_sending_stops_waiting_and_says_the_outcome_is_unknown() {
     assert!(h.screen().contains("Sending"));
     h.key(KeyCode::Esc);
     match &h.app().screen {
-        Screen::Result {
-            outcome: Outcome::Abandoned { .. },
-            ..
-        } => {}
+        Screen::Result(answer) if matches!(answer.outcome, Outcome::Abandoned { .. }) => {}
         other => panic!("expected an abandoned outcome, got {other:?}"),
     }
     assert!(h.screen().contains("Outcome unknown"));
@@ -188,7 +181,7 @@ async fn esc_while_sending_stops_waiting_and_says_the_outcome_is_unknown() {
 async fn run_draws_takes_scripted_keys_and_quits_on_ctrl_c() {
     let sandbox = Sandbox::start(0).await.unwrap();
     let client = WeyaClient::new(sandbox.client_config()).unwrap();
-    let runtime = Runtime::new(common::context(), client);
+    let runtime = Runtime::new(common::context(), client, None);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let key = |code| Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     let mut script: Vec<std::io::Result<Event>> =
@@ -271,9 +264,7 @@ async fn another_server_receives_exactly_the_documented_body_with_x_api_key() {
             "retry":3,"delay":60,"timezone":"America/New_York",
             "callingHour":{"start":"09:00","end":"17:00"},"allowedDays":[1,2,3,4,5]})
     );
-    h.wait_for("the result", |app| {
-        matches!(app.screen, Screen::Result { .. })
-    })
-    .await;
+    h.wait_for("the result", |app| matches!(app.screen, Screen::Result(_)))
+        .await;
     assert!(h.screen().contains("64e5f12345abcdef98765432"));
 }

@@ -65,20 +65,25 @@ fn filled() -> App {
 }
 
 fn submitted(result: Result<Created, ApiError>) -> App {
+    submitted_with_cmds(result).0
+}
+
+/// The app after the answer, and the commands the answer started.
+fn submitted_with_cmds(result: Result<Created, ApiError>) -> (App, Vec<Cmd>) {
     let mut app = filled();
     ctrl(&mut app, 's');
     let cmds = press(&mut app, KeyCode::Enter);
     let [Cmd::Submit { request_id, .. }] = cmds.as_slice() else {
         panic!("expected one submit, got {cmds:?}");
     };
-    update(
+    let cmds = update(
         &mut app,
         Msg::SubmitFinished {
             request_id: *request_id,
             result,
         },
     );
-    app
+    (app, cmds)
 }
 
 fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -350,4 +355,54 @@ fn field_help_on_f1() {
     }
     press(&mut app, KeyCode::F(1));
     snapshot("field_help_days", &app);
+}
+
+#[test]
+fn result_unknown_outcome_found_in_the_list() {
+    use weya_tui::api::{BatchSummary, NetworkFailure};
+    let (mut app, cmds) = submitted_with_cmds(Err(ApiError::Network {
+        kind: NetworkFailure::Dropped,
+        host: "127.0.0.1:8080".into(),
+    }));
+    let found = BatchSummary {
+        id: "6650c0ffee0ddba11ab1e002".into(),
+        batch_name: "May renewals".into(),
+        total_calls: 0,
+        calls_picked: 0,
+        calls_completed: 0,
+        queue_status: "paused".into(),
+        created_at: "2026-01-15T14:00:01.000Z".into(),
+        updated_at: "2026-01-15T14:00:01.000Z".into(),
+    };
+    let lookup = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::FindBatch { request_id, .. } => Some(*request_id),
+            _ => None,
+        })
+        .expect("an unknown outcome asks the batch list");
+    update(
+        &mut app,
+        Msg::BatchesFound {
+            request_id: lookup,
+            result: Ok(vec![found]),
+        },
+    );
+    snapshot("result_unknown_found", &app);
+}
+
+#[test]
+fn review_with_warnings() {
+    let mut app = filled();
+    press(&mut app, KeyCode::Tab); // timezone
+    press(&mut app, KeyCode::Tab); // start
+    type_text(&mut app, "7");
+    press(&mut app, KeyCode::Tab); // end
+    type_text(&mut app, "22");
+    press(&mut app, KeyCode::Tab); // days
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Tab); // retries
+    type_text(&mut app, "0");
+    ctrl(&mut app, 's');
+    snapshot("review_warnings", &app);
 }

@@ -249,7 +249,16 @@ impl WeyaClient {
             });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.network_error(&e))? {
+        // Headers arrived, so the server got the request: a failure now is a
+        // connection dropped mid-answer, whatever reqwest calls it.
+        let dropped = |e: reqwest::Error| {
+            tracing::warn!(error = %chain(&e), "answer cut off");
+            ApiError::Network {
+                kind: NetworkFailure::Dropped,
+                host: self.host.clone(),
+            }
+        };
+        while let Some(chunk) = response.chunk().await.map_err(dropped)? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
                 return Err(ApiError::TooLarge {
                     limit: MAX_BODY_BYTES,

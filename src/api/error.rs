@@ -72,11 +72,16 @@ impl ApiError {
 
     /// Whether the request may have reached the server and been acted on
     /// even though no answer arrived (a timeout or a dropped connection).
+    /// A success status with an unreadable body counts too: the server
+    /// said yes, but not what it made.
     pub fn outcome_unknown(&self) -> bool {
         matches!(
             self,
             Self::Network {
                 kind: NetworkFailure::Timeout { .. } | NetworkFailure::Dropped,
+                ..
+            } | Self::Unexpected {
+                status: 200..=299,
                 ..
             }
         )

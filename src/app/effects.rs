@@ -2,12 +2,14 @@
 //! [`Msg`] on the app's channel, so the UI loop never waits on the network.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::{Cmd, Msg};
-use crate::api::WeyaClient;
+use crate::api::{BatchQuery, WeyaClient};
+use crate::store::journal;
 
 /// Spawns the work of commands and remembers what can be cancelled.
 #[derive(Debug)]
@@ -15,15 +17,27 @@ pub struct Effects {
     client: WeyaClient,
     replies: mpsc::Sender<Msg>,
     in_flight: HashMap<u64, AbortHandle>,
+    journal: Option<PathBuf>,
+    /// Text for the terminal's clipboard: the run loop, which owns the
+    /// terminal, writes it.
+    clipboard: Vec<String>,
 }
 
 impl Effects {
-    pub fn new(client: WeyaClient, replies: mpsc::Sender<Msg>) -> Self {
+    /// `journal` is where submissions are recorded (none in most tests).
+    pub fn new(client: WeyaClient, replies: mpsc::Sender<Msg>, journal: Option<PathBuf>) -> Self {
         Self {
             client,
             replies,
             in_flight: HashMap::new(),
+            journal,
+            clipboard: Vec::new(),
         }
+    }
+
+    /// Text the run loop should put on the clipboard.
+    pub fn take_clipboard(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.clipboard)
     }
 
     /// Starts the work of `cmd` and returns at once.
@@ -61,6 +75,31 @@ impl Effects {
                     task.abort();
                 }
             }
+            Cmd::FindBatch { request_id, name } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    let query = BatchQuery {
+                        page: 1,
+                        limit: 20,
+                        search: Some(name),
+                    };
+                    let result = client.list_batches(&query).await.map(|page| page.batches);
+                    let _ = replies.send(Msg::BatchesFound { request_id, result }).await;
+                });
+            }
+            Cmd::Journal(entry) => {
+                let Some(path) = self.journal.clone() else {
+                    return;
+                };
+                // A blocking thread: the UI loop never waits on the disk.
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = journal::append(&path, &entry) {
+                        tracing::error!(error = %e, path = %path.display(), "cannot write the journal");
+                    }
+                });
+            }
+            Cmd::Copy(text) => self.clipboard.push(text),
         }
     }
 }

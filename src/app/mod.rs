@@ -4,13 +4,17 @@
 
 pub mod effects;
 pub mod keymap;
+pub mod submit;
 
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
-use crate::api::{ApiError, BatchRequest, Created, Phone};
+use crate::api::{ApiError, BatchRequest, BatchSummary, Created, Phone};
+use crate::schedule::Warning;
+use crate::store::journal::JournalEntry;
 use chrono::{DateTime, Utc};
+pub use submit::{Answer, Verdict};
 
 use crate::form::line::LineInput;
 use crate::form::phones::Mode;
@@ -40,6 +44,11 @@ pub enum Msg {
         request_id: u64,
         result: Result<Created, ApiError>,
     },
+    /// The batch list, fetched to confirm or look for a batch.
+    BatchesFound {
+        request_id: u64,
+        result: Result<Vec<BatchSummary>, ApiError>,
+    },
 }
 
 impl Msg {
@@ -62,7 +71,7 @@ impl Msg {
 }
 
 /// Work for the outside world.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     FetchPhones {
         generation: u64,
@@ -75,6 +84,26 @@ pub enum Cmd {
     CancelSubmit {
         request_id: u64,
     },
+    /// Search the batch list for batches named `name`.
+    FindBatch {
+        request_id: u64,
+        name: String,
+    },
+    /// Append to the submit journal.
+    Journal(Box<JournalEntry>),
+    /// Put text on the terminal's clipboard (OSC 52): the terminal owner
+    /// does this, not an effect.
+    Copy(String),
+}
+
+/// A batch created from this machine, from the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownBatch {
+    pub name: String,
+    pub id: String,
+    pub time: String,
+    /// `sandbox` or the host: a sandbox batch does not clash with a real one.
+    pub target: String,
 }
 
 /// What the header says about the target.
@@ -105,6 +134,11 @@ pub struct AppContext {
     pub phone_book: Vec<Phone>,
     /// Something to tell the operator at start (e.g. a phone-book problem).
     pub notice: Option<String>,
+    /// Batches this machine created before, from the journal.
+    pub known_batches: Vec<KnownBatch>,
+    /// Whether the batch list can be read (a user ID is configured), to
+    /// confirm a new batch or look for one whose creation is unknown.
+    pub can_list_batches: bool,
     /// Whether colour may be used (`NO_COLOR` unset).
     pub color: bool,
 }
@@ -114,15 +148,18 @@ pub struct AppContext {
 pub struct Review {
     pub request: BatchRequest,
     pub body: String,
+    /// What the operator should see before sending.
+    pub warnings: Vec<Warning>,
     pub scroll: u16,
 }
 
 impl Review {
-    pub fn new(request: BatchRequest) -> Self {
+    pub fn new(request: BatchRequest, warnings: Vec<Warning>) -> Self {
         let body = request.to_body();
         Self {
             request,
             body,
+            warnings,
             scroll: 0,
         }
     }
@@ -148,11 +185,9 @@ pub enum Screen {
         review: Review,
         request_id: u64,
         started: Instant,
+        sent_at: DateTime<Utc>,
     },
-    Result {
-        review: Review,
-        outcome: Outcome,
-    },
+    Result(Box<Answer>),
 }
 
 /// The whole model.
@@ -176,7 +211,11 @@ pub struct App {
     pub quit: bool,
     /// The terminal's size, for mouse hits.
     pub size: (u16, u16),
+    /// Batches created from this machine in this session.
+    pub known_batches: Vec<KnownBatch>,
     phones_generation: u64,
+    /// The batch-list request whose answer the result screen waits for.
+    lookup_id: u64,
     next_request_id: u64,
 }
 
@@ -197,6 +236,8 @@ impl App {
             frame: 0,
             quit: false,
             size: (0, 0),
+            known_batches: Vec::new(),
+            lookup_id: 0,
             phones_generation: 0,
             next_request_id: 0,
         };
@@ -206,7 +247,20 @@ impl App {
 
     /// Whether something on screen moves (so the run loop ticks).
     pub fn is_animating(&self) -> bool {
-        self.form.numbers.phones.is_loading() || matches!(self.screen, Screen::Sending { .. })
+        self.form.numbers.phones.is_loading()
+            || match &self.screen {
+                Screen::Sending { .. } => true,
+                Screen::Result(answer) => {
+                    answer.lookup.is_loading() || answer.not_before.is_some_and(|t| t > self.now)
+                }
+                Screen::Form | Screen::Review(_) => false,
+            }
+    }
+
+    /// Whether the mouse is captured: on the form, for clicks. Elsewhere the
+    /// terminal keeps its own selection, so a batch ID can be selected.
+    pub fn wants_mouse(&self) -> bool {
+        matches!(self.screen, Screen::Form) && !self.help
     }
 
     /// The key scopes that apply now, most important first.
@@ -234,7 +288,14 @@ impl App {
             }
             Screen::Review(_) => scopes.push(Scope::Review),
             Screen::Sending { .. } => scopes.push(Scope::Sending),
-            Screen::Result { .. } => scopes.push(Scope::Result),
+            Screen::Result(answer) => {
+                scopes.push(Scope::Result);
+                if matches!(answer.outcome, Outcome::Created(_)) {
+                    scopes.push(Scope::Created);
+                } else if answer.may_resend() {
+                    scopes.push(Scope::Retryable);
+                }
+            }
         }
         scopes
     }
@@ -306,8 +367,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
-        Msg::SubmitFinished { request_id, result } => {
-            on_submit_finished(app, request_id, result);
+        Msg::SubmitFinished { request_id, result } => submit::finished(app, request_id, result),
+        Msg::BatchesFound { request_id, result } => {
+            submit::batches_found(app, request_id, result);
             Vec::new()
         }
     }
@@ -339,7 +401,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         Action::Review => match form.submit() {
             Ok(request) => {
                 app.notice = None;
-                app.screen = Screen::Review(Review::new(request));
+                let warnings = review_warnings(app, &request);
+                app.screen = Screen::Review(Review::new(request, warnings));
             }
             Err(n) => {
                 let s = if n == 1 { "" } else { "s" };
@@ -347,7 +410,21 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             }
         },
         Action::RetryLoad => return vec![app.reload_phones()],
-        Action::Submit => return on_submit(app),
+        Action::Submit => return submit::submit(app),
+        Action::Resend => return submit::resend(app),
+        Action::Copy => {
+            if let Screen::Result(answer) = &mut app.screen
+                && let Outcome::Created(created) = &answer.outcome
+            {
+                answer.copied = true;
+                return vec![Cmd::Copy(created.batch_id.clone())];
+            }
+        }
+        Action::NewBatch => {
+            app.screen = Screen::Form;
+            app.notice = Some("A new batch from the same values: give it a name.".into());
+            app.form.focus_to(FieldId::Name);
+        }
         Action::Back => return on_back(app),
         Action::Up
         | Action::Down
@@ -460,73 +537,52 @@ fn on_move(app: &mut App, action: Action) {
     }
 }
 
-fn on_submit(app: &mut App) -> Vec<Cmd> {
-    // Only the review submits; on the sending screen Enter is unbound, so a
-    // second Enter or a key repeat sends nothing more.
-    let Screen::Review(review) = &app.screen else {
+fn on_back(app: &mut App) -> Vec<Cmd> {
+    match &app.screen {
+        Screen::Sending { .. } => submit::abandon(app),
+        Screen::Review(_) | Screen::Result(_) => {
+            app.screen = Screen::Form;
+            app.notice = None;
+            Vec::new()
+        }
+        Screen::Form => Vec::new(),
+    }
+}
+
+/// The warnings of the review, about a request that is valid.
+fn review_warnings(app: &App, request: &BatchRequest) -> Vec<Warning> {
+    use std::str::FromStr;
+    let parse = |s: Option<&str>| s.and_then(|s| crate::form::time::parse_time(s).ok());
+    let hour = request.calling_hour.as_ref();
+    let (Some(tz), Some(start), Some(end)) = (
+        request
+            .timezone
+            .as_deref()
+            .and_then(|t| chrono_tz::Tz::from_str(t).ok()),
+        parse(hour.map(|h| h.start.as_str())),
+        parse(hour.map(|h| h.end.as_str())),
+    ) else {
         return Vec::new();
     };
-    let review = review.clone();
-    app.next_request_id += 1;
-    let request_id = app.next_request_id;
-    let body = review.body.clone();
-    app.screen = Screen::Sending {
-        review,
-        request_id,
-        started: Instant::now(),
-    };
-    vec![Cmd::Submit { request_id, body }]
-}
-
-fn on_back(app: &mut App) -> Vec<Cmd> {
-    match std::mem::replace(&mut app.screen, Screen::Form) {
-        Screen::Sending {
-            review,
-            request_id,
-            started,
-        } => {
-            app.screen = Screen::Result {
-                review,
-                outcome: Outcome::Abandoned {
-                    after: started.elapsed(),
-                },
-            };
-            vec![Cmd::CancelSubmit { request_id }]
-        }
-        Screen::Form | Screen::Review(_) | Screen::Result { .. } => Vec::new(),
-    }
-}
-
-fn on_submit_finished(app: &mut App, request_id: u64, result: Result<Created, ApiError>) {
-    let Screen::Sending {
-        review,
-        request_id: current,
-        ..
-    } = &app.screen
-    else {
-        return;
-    };
-    if *current != request_id {
-        return;
-    }
-    let review = review.clone();
-    if let Err(ApiError::Status {
-        status: 400,
-        message: Some(message),
-        ..
-    }) = &result
-    {
-        // Put the server's words beside the field they name.
-        if let Some(field) = FieldId::from_server_message(message) {
-            app.form.errors.insert(field, format!("Weya: {message}"));
-            app.form.focus = field;
-        }
-    }
-    let outcome = match result {
-        Ok(created) => Outcome::Created(created),
-        Err(e) => Outcome::Failed(e),
-    };
-    app.screen = Screen::Result { review, outcome };
+    let target = submit::target_name(&app.context.target);
+    let earlier = app
+        .context
+        .known_batches
+        .iter()
+        .chain(&app.known_batches)
+        .rev()
+        .find(|k| k.name == request.batch_name && k.target == target)
+        .map(|k| (k.time.as_str(), k.id.as_str()));
+    crate::schedule::warnings(
+        tz,
+        start,
+        end,
+        request.allowed_days.as_deref().unwrap_or_default(),
+        request.retry.unwrap_or(0),
+        request.delay.unwrap_or(0),
+        &request.batch_name,
+        earlier,
+    )
 }
 
 /// A click on the form focuses the field under it (as Tab would).
@@ -572,6 +628,8 @@ mod tests {
             started_at: DateTime::UNIX_EPOCH,
             phone_book: Vec::new(),
             notice: None,
+            known_batches: Vec::new(),
+            can_list_batches: false,
             color: false,
         }
     }
@@ -678,17 +736,18 @@ mod tests {
     fn esc_while_sending_cancels_and_a_late_reply_is_ignored() {
         let mut app = on_review();
         key(&mut app, KeyCode::Enter);
+        let cmds = key(&mut app, KeyCode::Esc);
+        assert_eq!(cmds[0], Cmd::CancelSubmit { request_id: 1 });
+        let Cmd::Journal(entry) = &cmds[1] else {
+            panic!("the abandoned submit is journaled: {cmds:?}");
+        };
         assert_eq!(
-            key(&mut app, KeyCode::Esc),
-            vec![Cmd::CancelSubmit { request_id: 1 }]
+            entry.outcome,
+            crate::store::journal::JournalOutcome::Unknown
         );
-        assert!(matches!(
-            app.screen,
-            Screen::Result {
-                outcome: Outcome::Abandoned { .. },
-                ..
-            }
-        ));
+        assert!(
+            matches!(&app.screen, Screen::Result(a) if matches!(a.outcome, Outcome::Abandoned { .. }))
+        );
         update(
             &mut app,
             Msg::SubmitFinished {
@@ -700,13 +759,7 @@ mod tests {
             },
         );
         assert!(
-            matches!(
-                app.screen,
-                Screen::Result {
-                    outcome: Outcome::Abandoned { .. },
-                    ..
-                }
-            ),
+            matches!(&app.screen, Screen::Result(a) if matches!(a.outcome, Outcome::Abandoned { .. })),
             "a reply after the operator stopped waiting does not rewrite the screen"
         );
     }

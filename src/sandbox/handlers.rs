@@ -13,8 +13,8 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::SANDBOX_USER_ID;
 use super::store::SandboxStore;
+use super::{Fault, SANDBOX_USER_ID};
 use crate::api::types::{BatchPage, Envelope, Pagination, is_object_id};
 
 type Shared = State<Arc<SandboxStore>>;
@@ -67,6 +67,38 @@ fn check_credential(key: &str, headers: &HeaderMap) -> Result<(), &'static str> 
 }
 
 async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    store.count_create_request();
+    let fault = store.fault();
+    match &fault {
+        Some(Fault::ServerError) => {
+            return error(
+                &store,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Could not store the batch: retry, or contact support with the request ID",
+            );
+        }
+        Some(Fault::Forbidden) => return error(&store, StatusCode::FORBIDDEN, "Invalid API key"),
+        Some(Fault::BadRequest(message)) => return error(&store, StatusCode::BAD_REQUEST, message),
+        Some(Fault::HtmlBadGateway) => {
+            return (
+                StatusCode::BAD_GATEWAY,
+                [(header::CONTENT_TYPE, "text/html")],
+                "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+                 <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                 </body>\r\n</html>\r\n",
+            )
+                .into_response();
+        }
+        Some(Fault::RateLimited(secs)) => {
+            let mut response = error(&store, StatusCode::TOO_MANY_REQUESTS, "Too many requests");
+            if let Ok(v) = secs.to_string().parse() {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return response;
+        }
+        Some(Fault::Hang) => std::future::pending::<()>().await,
+        Some(Fault::Slow(_) | Fault::MalformedJson | Fault::DropAfterStore) | None => {}
+    }
     if let Some(denied) = deny(&store, &headers) {
         return denied;
     }
@@ -83,6 +115,26 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
     match validate_batch(&value) {
         Ok(name) => {
             let id = store.insert(name, value);
+            match fault {
+                Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
+                Some(Fault::MalformedJson) => {
+                    return (
+                        StatusCode::CREATED,
+                        r#"{"message":"Batch created successfully","status":tr"#,
+                    )
+                        .into_response();
+                }
+                Some(Fault::DropAfterStore) => {
+                    // Headers go out, then the body fails: hyper drops the
+                    // connection before the answer is whole.
+                    let failing = futures::stream::once(async {
+                        Err::<Bytes, std::io::Error>(std::io::Error::other("dropped on purpose"))
+                    });
+                    return (StatusCode::CREATED, axum::body::Body::from_stream(failing))
+                        .into_response();
+                }
+                _ => {}
+            }
             reply(
                 &store,
                 StatusCode::CREATED,

@@ -5,6 +5,7 @@
 //! configured, so a fresh machine can create a batch with no account; the
 //! tests use it the same way. It accepts only its own credential.
 
+mod fault;
 mod handlers;
 mod store;
 
@@ -16,6 +17,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::api::{Auth, ClientConfig};
+pub use fault::Fault;
 pub use store::{SandboxStore, StoredBatch};
 
 /// The sandbox workspace's user ID (needed by the batch and phone lists).

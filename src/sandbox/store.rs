@@ -3,11 +3,12 @@
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
+use super::Fault;
 use crate::api::{BatchSummary, Phone};
 
 const SEED_PHONES: &str = include_str!("../../assets/sandbox-phones.json");
@@ -43,6 +44,8 @@ pub struct SandboxStore {
     batches: Mutex<Vec<StoredBatch>>,
     key: SecretString,
     ids: IdSource,
+    fault: Mutex<Option<Fault>>,
+    create_requests: AtomicUsize,
 }
 
 impl SandboxStore {
@@ -58,7 +61,28 @@ impl SandboxStore {
             batches: Mutex::new(Vec::new()),
             key,
             ids,
+            fault: Mutex::new(None),
+            create_requests: AtomicUsize::new(0),
         }
+    }
+
+    /// Turns a fault on (or off with `None`) for the following createBatch
+    /// requests.
+    pub fn set_fault(&self, fault: Option<Fault>) {
+        *self.fault.lock().unwrap_or_else(|e| e.into_inner()) = fault;
+    }
+
+    pub(super) fn fault(&self) -> Option<Fault> {
+        self.fault.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// How many createBatch requests arrived (valid or not).
+    pub fn create_requests(&self) -> usize {
+        self.create_requests.load(Ordering::SeqCst)
+    }
+
+    pub(super) fn count_create_request(&self) {
+        self.create_requests.fetch_add(1, Ordering::SeqCst);
     }
 
     pub fn key(&self) -> &SecretString {

@@ -46,9 +46,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         crate::app::Screen::Sending {
             review, started, ..
         } => review::draw(app, review, Some(*started), &theme, frame, body),
-        crate::app::Screen::Result { review, outcome } => {
-            result::draw(app, review, outcome, &theme, frame, body);
-        }
+        crate::app::Screen::Result(answer) => result::draw(app, answer, &theme, frame, body),
     }
     draw_footer(app, &theme, frame, footer);
     if app.help {

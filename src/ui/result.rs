@@ -4,38 +4,38 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::labeled;
 use super::theme::Theme;
+use super::{labeled, spinner};
 use crate::api::ApiError;
-use crate::app::{App, Outcome, Review, TargetLabel};
+use crate::app::{Answer, App, Outcome, TargetLabel, Verdict};
+use crate::remote::Remote;
 
-pub fn draw(
-    app: &App,
-    review: &Review,
-    outcome: &Outcome,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let row = |name: &str, value: String| labeled(name, &value, Style::new(), area.width, theme);
-    let name = review.request.batch_name.clone();
+pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width;
+    let row = |name: &str, value: String| labeled(name, &value, Style::new(), width, theme);
+    let name = answer.review.request.batch_name.clone();
     let mut lines = Vec::new();
-    match outcome {
+    let mut id_box = None;
+    match &answer.outcome {
         Outcome::Created(created) => {
             lines.push(Line::styled("✓ Batch created", theme.ok()));
             lines.push(Line::raw(""));
-            lines.extend(labeled(
-                "Batch ID",
-                &created.batch_id,
-                theme.ok(),
-                area.width,
-                theme,
+            // The ID in a box of its own: the thing the operator came for.
+            let id_width = created.batch_id.chars().count() as u16 + 4;
+            id_box = Some((
+                Rect::new(area.x, area.y + 2, id_width.min(area.width), 3),
+                created.batch_id.clone(),
             ));
+            lines.extend([Line::raw(""), Line::raw(""), Line::raw("")]);
             lines.extend(row("Batch name", name));
             if let Some(id) = &created.request_id {
                 lines.extend(row("Request ID", id.clone()));
+            }
+            lines.extend(row("In Weya's list", verdict_text(app, answer)));
+            if answer.copied {
+                lines.extend(row("Clipboard", "copied (OSC 52)".into()));
             }
             lines.push(Line::raw(""));
             lines.push(Line::raw("Esc returns to the form, with its values kept."));
@@ -56,8 +56,20 @@ pub fn draw(
                 lines.extend(row("Request ID", format!("{id} (support asks for it)")));
             }
             lines.extend(row("Batch name", name));
+            if error.outcome_unknown() {
+                lines.extend(row("In Weya's list", verdict_text(app, answer)));
+            }
+            if let Some(at) = answer.not_before.filter(|t| *t > app.now) {
+                lines.extend(row(
+                    "Retry after",
+                    format!(
+                        "{} s (the server asked)",
+                        (at - app.now).num_seconds().max(1)
+                    ),
+                ));
+            }
             lines.push(Line::raw(""));
-            lines.push(Line::raw(advice(app, error)));
+            lines.push(Line::raw(advice(app, answer, error)));
             lines.push(Line::raw(
                 "Esc returns to the form: everything you typed is still there.",
             ));
@@ -70,21 +82,78 @@ pub fn draw(
             lines.push(Line::raw(""));
             lines.extend(row("Waited", format!("{:.1} s", after.as_secs_f32())));
             lines.extend(row("Batch name", name));
+            lines.extend(row("In Weya's list", verdict_text(app, answer)));
             lines.push(Line::raw(""));
-            lines.push(Line::raw(
-                "The request had been sent, so the batch may exist. Check Weya's batch list \
-                 for this name before sending it again.",
-            ));
+            lines.push(Line::raw(unknown_advice(answer)));
             lines.push(Line::raw(
                 "Esc returns to the form: everything you typed is still there.",
             ));
         }
     }
+    if let Some(notice) = &app.notice {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(notice.clone(), theme.warn()));
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    if let Some((rect, id)) = id_box {
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {id}"), theme.ok()))
+                .block(Block::default().borders(Borders::ALL).title(" Batch ID ")),
+            rect,
+        );
+    }
+}
+
+/// What the batch list said, in words.
+fn verdict_text(app: &App, answer: &Answer) -> String {
+    if matches!(answer.lookup, Remote::Loading { .. }) {
+        return format!("{} checking the batch list…", spinner(app.frame));
+    }
+    match (answer.verdict(), &answer.outcome) {
+        (Verdict::Unchecked, _) => {
+            "not checked: no user ID is configured (WEYA_USER_ID)".to_owned()
+        }
+        (Verdict::Listed(b), Outcome::Created(_)) => format!(
+            "listed, status {}, {} calls",
+            if b.queue_status.is_empty() {
+                "unknown"
+            } else {
+                &b.queue_status
+            },
+            b.total_calls
+        ),
+        (Verdict::Listed(b), _) => format!(
+            "FOUND: batch {} with this name, created {}: it was created",
+            b.id,
+            chrono::DateTime::parse_from_rfc3339(&b.created_at)
+                .map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                .unwrap_or_else(|_| b.created_at.clone())
+        ),
+        (Verdict::Absent, Outcome::Created(_)) => {
+            "not listed yet (the list may lag; check again later)".to_owned()
+        }
+        (Verdict::Absent, _) => "no batch with this name created since you sent it".to_owned(),
+        (Verdict::Unreadable(e), _) => format!("could not read the list: {e}"),
+    }
+}
+
+/// What to do when the outcome is unknown, from the batch list's verdict.
+fn unknown_advice(answer: &Answer) -> &'static str {
+    match answer.verdict() {
+        Verdict::Listed(_) => "It was created: do not send it again.",
+        Verdict::Absent => {
+            "Weya's list has no such batch, so sending again should not make a second one: \
+             r sends the same body again."
+        }
+        Verdict::Unchecked | Verdict::Unreadable(_) => {
+            "The request had been sent, so the batch may exist. Check Weya's batch list for \
+             this name before sending again (r twice sends anyway)."
+        }
+    }
 }
 
 /// What the operator can do about an error.
-fn advice(app: &App, error: &ApiError) -> String {
+fn advice(app: &App, answer: &Answer, error: &ApiError) -> String {
     let source = match &app.context.target {
         TargetLabel::Sandbox => "the sandbox's own key".to_owned(),
         TargetLabel::Remote {
@@ -101,34 +170,30 @@ fn advice(app: &App, error: &ApiError) -> String {
             "The credential from {source} was refused: check that it is this workspace's key \
              (Weya dashboard: Settings → API access) and has not been revoked."
         ),
-        ApiError::Status {
-            status: 429,
-            retry_after,
-            ..
-        } => match retry_after {
-            Some(secs) => format!("Too many requests: wait {secs} s before sending again."),
-            None => "Too many requests: wait a minute before sending again.".to_owned(),
-        },
+        ApiError::Status { status: 404, .. } => {
+            "Not found: check WEYA_BASE_URL (the API's paths start with /api/call/). r sends again."
+                .to_owned()
+        }
+        ApiError::Status { status: 429, .. } => {
+            "Too many requests: r sends again once the wait is over.".to_owned()
+        }
         ApiError::Status { status, .. } if *status >= 500 => match error.request_id() {
             Some(id) => format!(
-                "The server failed. Weya's documentation says to retry; if it persists, give \
-                 support the request ID {id}."
+                "The server failed. Weya's documentation says to retry (r); if it persists, \
+                 give support the request ID {id}."
             ),
             None => "The server (or a proxy in front of it) failed. Weya's documentation says \
-                     to retry; if it persists, contact Weya support."
+                     to retry (r); if it persists, contact Weya support."
                 .to_owned(),
         },
         ApiError::Unexpected { .. } => {
             "The answer was not Weya's JSON: is the base URL right? A proxy may have answered."
                 .to_owned()
         }
-        e if e.outcome_unknown() => {
-            "The request may have reached Weya: check its batch list for this name before \
-             sending it again."
-                .to_owned()
-        }
+        e if e.outcome_unknown() => unknown_advice(answer).to_owned(),
         ApiError::Network { .. } => {
-            "Nothing reached Weya. Check the network and the base URL, then send again.".to_owned()
+            "Nothing reached Weya. Check the network and the base URL, then r sends again."
+                .to_owned()
         }
         _ => "Check the configuration, then send again.".to_owned(),
     }

@@ -1,18 +1,31 @@
-//! The review: what will happen in words, and the exact body that is sent.
+//! The review: what will happen in plain words, what to look at twice, when
+//! the dialer will call, and the exact body that is sent.
 
+use std::str::FromStr;
 use std::time::Instant;
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::{labeled, spinner};
+use super::{LABEL_WIDTH, labeled, spinner, wrap_words};
 use crate::app::{App, Review, TargetLabel};
 use crate::form::days::DaySet;
-use crate::form::{number, time};
+use crate::form::number;
+use crate::form::time::{self, TimeOfDay};
+use crate::schedule;
+
+/// From this width the body stands beside the summary instead of below it.
+const SIDE_BY_SIDE: u16 = 150;
+/// How many windows the preview lists, and how far ahead it looks.
+const PREVIEW_WINDOWS: usize = 5;
+const PREVIEW_HORIZON_DAYS: u32 = 60;
+const DST_LOOKAHEAD_DAYS: i64 = 14;
 
 /// Draws the review; with `sending` set, the in-flight state replaces the
 /// prompt.
@@ -24,31 +37,37 @@ pub fn draw(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let summary = summary_lines(app, review, area.width, theme);
-    let [top, body_area, status] = Layout::vertical([
-        Constraint::Length(summary.len() as u16),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    frame.render_widget(Paragraph::new(summary).wrap(Wrap { trim: false }), top);
-
-    let endpoint = match &app.context.target {
-        TargetLabel::Sandbox => "POST /api/call/createBatch (sandbox)".to_owned(),
-        TargetLabel::Remote { base_url, .. } => format!("POST {base_url}/api/call/createBatch"),
-    };
-    let block = Block::default().borders(Borders::TOP).title(Span::styled(
-        format!(" Body, byte for byte, sent to {endpoint} "),
-        theme.title(),
-    ));
-    let body: Vec<Line> = review.body.lines().map(Line::raw).collect();
-    frame.render_widget(
-        Paragraph::new(body)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((review.scroll, 0)),
-        body_area,
-    );
+    let [content, status] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    if content.width >= SIDE_BY_SIDE {
+        let [left, _, right] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(2),
+            Constraint::Length(84),
+        ])
+        .areas(content);
+        let mut lines = about(app, review, left.width, theme);
+        lines.push(Line::raw(""));
+        lines.extend(preview(app, review, left.width, theme));
+        frame.render_widget(Paragraph::new(lines).scroll((review.scroll, 0)), left);
+        frame.render_widget(
+            Paragraph::new(body_lines(app, review, theme)).wrap(Wrap { trim: false }),
+            right,
+        );
+    } else {
+        // Narrow: what it is, then exactly what is sent, then when it calls.
+        let mut lines = about(app, review, content.width, theme);
+        lines.push(Line::raw(""));
+        lines.extend(body_lines(app, review, theme));
+        lines.push(Line::raw(""));
+        lines.extend(preview(app, review, content.width, theme));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((review.scroll, 0)),
+            content,
+        );
+    }
 
     let line = match sending {
         None => Line::from(vec![
@@ -56,7 +75,9 @@ pub fn draw(
             Span::styled("Enter", theme.key()),
             Span::raw(" sends it once; "),
             Span::styled("Esc", theme.key()),
-            Span::raw(" goes back to the form."),
+            Span::raw(" goes back; "),
+            Span::styled("↑↓", theme.key()),
+            Span::raw(" scroll."),
         ]),
         Some(started) => Line::from(vec![
             Span::styled(
@@ -73,6 +94,168 @@ pub fn draw(
     frame.render_widget(Paragraph::new(line), status);
 }
 
+/// The body, headed by where it goes.
+fn body_lines(app: &App, review: &Review, theme: &Theme) -> Vec<Line<'static>> {
+    let endpoint = match &app.context.target {
+        TargetLabel::Sandbox => "POST /api/call/createBatch (sandbox)".to_owned(),
+        TargetLabel::Remote { base_url, .. } => format!("POST {base_url}/api/call/createBatch"),
+    };
+    let mut lines = vec![Line::styled(
+        format!("Body, byte for byte, sent to {endpoint}"),
+        theme.title(),
+    )];
+    lines.extend(review.body.lines().map(|l| Line::raw(l.to_owned())));
+    lines
+}
+
+/// Summary, warnings and the schedule preview.
+fn about(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = summary_lines(app, review, width, theme);
+    let warnings: Vec<String> = review
+        .warnings
+        .iter()
+        .map(|w| w.0.clone())
+        .chain(clock_changes(app, review))
+        .collect();
+    if !warnings.is_empty() {
+        lines.push(Line::raw(""));
+        for warning in warnings {
+            for (i, part) in wrap_words(&warning, width.saturating_sub(3))
+                .into_iter()
+                .enumerate()
+            {
+                let mark = if i == 0 { "⚠ " } else { "  " };
+                lines.push(Line::styled(format!("{mark}{part}"), theme.warn()));
+            }
+        }
+    }
+    lines
+}
+
+/// The batch's timezone, window and days, when the request has them.
+fn schedule_of(review: &Review) -> Option<(Tz, TimeOfDay, TimeOfDay, Vec<u8>)> {
+    let req = &review.request;
+    let hour = req.calling_hour.as_ref()?;
+    Some((
+        Tz::from_str(req.timezone.as_deref()?).ok()?,
+        time::parse_time(&hour.start).ok()?,
+        time::parse_time(&hour.end).ok()?,
+        req.allowed_days.clone()?,
+    ))
+}
+
+fn local_tz(app: &App) -> Option<Tz> {
+    Tz::from_str(&app.context.local_timezone).ok()
+}
+
+/// Daylight-saving changes ahead, in the batch's zone and the operator's.
+fn clock_changes(app: &App, review: &Review) -> Vec<String> {
+    let Some((tz, ..)) = schedule_of(review) else {
+        return Vec::new();
+    };
+    let mut zones = vec![tz];
+    if let Some(local) = local_tz(app).filter(|l| *l != tz) {
+        zones.push(local);
+    }
+    zones
+        .into_iter()
+        .filter_map(|zone| {
+            let (day, before, after) = schedule::offset_change(zone, app.now, DST_LOOKAHEAD_DAYS)?;
+            Some(format!(
+                "Clocks change in {} on {} ({before} → {after}): windows after that are an \
+                 hour apart from before, as seen from other zones.",
+                zone.name(),
+                day.format("%a %-d %b")
+            ))
+        })
+        .collect()
+}
+
+/// The next calling windows in the batch's zone, the operator's and UTC.
+fn preview(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let Some((tz, start, end, days)) = schedule_of(review) else {
+        return vec![Line::styled(
+            "No calling window: the server decides when to call.",
+            theme.dim(),
+        )];
+    };
+    let windows = schedule::next_windows(
+        tz,
+        start,
+        end,
+        &days,
+        app.now,
+        PREVIEW_WINDOWS,
+        PREVIEW_HORIZON_DAYS,
+    );
+    if windows.is_empty() {
+        return vec![Line::styled(
+            format!("⚠ This schedule never opens in the next {PREVIEW_HORIZON_DAYS} days."),
+            theme.warn(),
+        )];
+    }
+    let local = local_tz(app).filter(|l| *l != tz);
+    let mut header = format!("{:<22}", short_zone(tz));
+    if let Some(local) = local {
+        header.push_str(&format!(
+            "   {:<16}",
+            format!("you ({})", short_zone(local))
+        ));
+    }
+    header.push_str("   UTC");
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!("{:<w$}", "Next windows", w = usize::from(LABEL_WIDTH)),
+            theme.title(),
+        ),
+        Span::styled(header, theme.dim()),
+    ])];
+    for w in windows {
+        let mut row = format!(
+            "{} {}",
+            w.start.with_timezone(&tz).format("%a %-d %b"),
+            span_in(w.start, w.end, tz)
+        );
+        row = format!("{row:<22}");
+        if let Some(local) = local {
+            row.push_str(&format!("   {:<16}", span_in(w.start, w.end, local)));
+        }
+        row.push_str(&format!("   {}", span_in(w.start, w.end, chrono_tz::UTC)));
+        let open_now = w.start <= app.now && app.now < w.end;
+        let row: String = row
+            .chars()
+            .take(usize::from(width.saturating_sub(LABEL_WIDTH)))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                "{:<w$}",
+                if open_now { "  (open now)" } else { "" },
+                w = usize::from(LABEL_WIDTH)
+            )),
+            Span::raw(row),
+        ]));
+    }
+    lines
+}
+
+/// "America/New_York" → "New_York".
+fn short_zone(tz: Tz) -> &'static str {
+    tz.name().rsplit('/').next().unwrap_or(tz.name())
+}
+
+/// "09:00–17:00", with "+1" when the end is on the next day in `tz`, and
+/// the start's day shift against `tz`'s date of the window when it differs.
+fn span_in(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
+    let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
+    let days = (e.date_naive() - s.date_naive()).num_days();
+    let shift = if days > 0 {
+        format!(" +{days}")
+    } else {
+        String::new()
+    };
+    format!("{}–{}{shift}", s.format("%H:%M"), e.format("%H:%M"))
+}
+
 /// The request in plain words.
 fn summary_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let req = &review.request;
@@ -81,8 +264,12 @@ fn summary_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<L
         .calling_numbers
         .iter()
         .map(|id| match picker.phone(id) {
-            Some(p) if !p.label.is_empty() => format!("+{} ({})", p.phone_number, p.label),
-            Some(p) => format!("+{}", p.phone_number),
+            Some(p) if !p.label.is_empty() => format!(
+                "{} ({})",
+                crate::form::phones::format_number(&p.phone_number),
+                p.label
+            ),
+            Some(p) => crate::form::phones::format_number(&p.phone_number),
             None => format!("ID {id}"),
         })
         .collect();
@@ -93,25 +280,29 @@ fn summary_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<L
         format!("{n} numbers in rotation: {}", numbers.join(", "))
     };
     let days = DaySet::from_days(req.allowed_days.as_deref().unwrap_or_default()).describe();
-    let schedule = match &req.calling_hour {
-        Some(h) => {
-            let length = match (time::parse_time(&h.start), time::parse_time(&h.end)) {
-                (Ok(s), Ok(e)) if e > s => format!(
-                    " ({} a day)",
-                    time::describe_minutes(e.minutes() - s.minutes())
-                ),
-                _ => String::new(),
-            };
-            format!(
-                "{days} {}–{} {}{length}",
+    let schedule = match (&req.calling_hour, schedule_of(review)) {
+        (Some(h), Some((tz, start, end, _))) => {
+            let length = time::describe_minutes(end.minutes().saturating_sub(start.minutes()));
+            let mut text = format!(
+                "{days} {}–{} {} ({length} a day)",
                 h.start,
                 h.end,
-                req.timezone
-                    .as_deref()
-                    .unwrap_or("(server's default timezone)")
-            )
+                tz.name()
+            );
+            if let Some(local) = local_tz(app).filter(|l| *l != tz)
+                && let Some(there) = schedule::window_elsewhere(
+                    tz,
+                    schedule::today_in(tz, app.now),
+                    start,
+                    end,
+                    local,
+                )
+            {
+                text.push_str(&format!(", {there} your time ({})", local.name()));
+            }
+            text
         }
-        None => format!("{days}, hours left to the server"),
+        _ => format!("{days}, hours left to the server"),
     };
     let retries = match (req.retry, req.delay) {
         (Some(0), _) => "no retries".to_owned(),
@@ -144,6 +335,5 @@ fn summary_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<L
     ] {
         lines.extend(labeled(name, value, Style::new(), width, theme));
     }
-    lines.push(Line::raw(""));
     lines
 }

@@ -26,6 +26,8 @@ pub fn context() -> AppContext {
             .unwrap(),
         phone_book: Vec::new(),
         notice: None,
+        known_batches: Vec::new(),
+        can_list_batches: true,
         color: false,
     }
 }
@@ -38,8 +40,18 @@ pub struct Harness {
 impl Harness {
     /// The app against `config`, on a `width`x`height` TestBackend.
     pub fn new(config: ClientConfig, width: u16, height: u16) -> Self {
+        Self::with_journal(config, width, height, None)
+    }
+
+    /// The app, journaling its submissions to `journal`.
+    pub fn with_journal(
+        config: ClientConfig,
+        width: u16,
+        height: u16,
+        journal: Option<std::path::PathBuf>,
+    ) -> Self {
         let client = WeyaClient::new(config).expect("client");
-        let runtime = Runtime::new(context(), client);
+        let runtime = Runtime::new(context(), client, journal);
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         Self { runtime, terminal }
     }
@@ -81,6 +93,32 @@ impl Harness {
                 Err(_) => panic!("timed out waiting for {what}; screen:\n{}", self.screen()),
             }
         }
+    }
+
+    /// Fills a valid form (name, first number) and opens the review.
+    pub async fn fill_and_review(&mut self, name: &str) {
+        self.wait_for_phones().await;
+        self.type_text(name);
+        self.key(KeyCode::Tab);
+        self.key(KeyCode::Char(' '));
+        self.ctrl('s');
+        assert!(
+            matches!(self.app().screen, weya_tui::app::Screen::Review(_)),
+            "the review opens:\n{}",
+            self.screen()
+        );
+    }
+
+    /// Waits for the result screen and, when the batch list is being
+    /// checked, for that check too.
+    pub async fn wait_for_result(&mut self) {
+        self.wait_for("the result and its batch-list check", |app| {
+            match &app.screen {
+                weya_tui::app::Screen::Result(answer) => !answer.lookup.is_loading(),
+                _ => false,
+            }
+        })
+        .await;
     }
 
     pub async fn wait_for_phones(&mut self) {

@@ -1,0 +1,124 @@
+//! The submit journal: one JSON line per submission, appended to
+//! `$XDG_STATE_HOME/weya-tui/journal.jsonl`. It never holds a credential:
+//! entries are built from the request body and the answer only.
+
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// How a submission ended, as the journal records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JournalOutcome {
+    Created,
+    Failed,
+    /// No answer arrived (timeout, dropped connection, the operator stopped
+    /// waiting): the batch may exist.
+    Unknown,
+}
+
+/// One submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    /// When it was sent, RFC 3339 UTC.
+    pub time: String,
+    /// `sandbox`, or the host it was sent to.
+    pub target: String,
+    pub outcome: JournalOutcome,
+    pub batch_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The exact body that was sent.
+    pub body: serde_json::Value,
+}
+
+/// Appends one entry as one line. The line is written with a single
+/// `write_all` on a file opened for appending, so concurrent writers do not
+/// interleave within a line.
+pub fn append(path: &Path, entry: &JournalEntry) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut line = serde_json::to_vec(entry).map_err(io::Error::other)?;
+    line.push(b'\n');
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(&line)?;
+    file.sync_data()
+}
+
+/// Every readable entry, oldest first, and how many lines could not be read
+/// (a line cut by a crash, say). A missing journal is empty.
+pub fn read(path: &Path) -> io::Result<(Vec<JournalEntry>, usize)> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+        Err(e) => return Err(e),
+    };
+    let mut entries = Vec::new();
+    let mut skipped = 0;
+    for line in io::BufReader::new(file).lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(&line) {
+            Ok(entry) => entries.push(entry),
+            Err(_) => skipped += 1,
+        }
+    }
+    Ok((entries, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, outcome: JournalOutcome) -> JournalEntry {
+        JournalEntry {
+            time: "2026-01-15T14:00:00Z".into(),
+            target: "sandbox".into(),
+            outcome,
+            batch_name: name.into(),
+            batch_id: Some("64e5f12345abcdef98765432".into()),
+            request_id: None,
+            status: Some(201),
+            error: None,
+            body: serde_json::json!({"batchName": name}),
+        }
+    }
+
+    #[test]
+    fn entries_round_trip_and_a_torn_line_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/journal.jsonl");
+        assert_eq!(read(&path).unwrap(), (Vec::new(), 0));
+        append(&path, &entry("a", JournalOutcome::Created)).unwrap();
+        append(&path, &entry("b", JournalOutcome::Unknown)).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"{\"time\":\"2026-").unwrap();
+        let (entries, skipped) = read(&path).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].outcome, JournalOutcome::Unknown);
+        assert_eq!(skipped, 1);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.lines()
+                .next()
+                .unwrap()
+                .contains("\"outcome\":\"created\"")
+        );
+    }
+}
