@@ -144,7 +144,6 @@ pub enum RunError {
     Input(#[from] io::Error),
 }
 
-
 /// Draws the current state once, inside a synchronized update.
 pub fn draw<B: FrameBackend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunError> {
     terminal.backend_mut().begin_frame();
