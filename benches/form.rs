@@ -72,6 +72,7 @@ fn app() -> App {
         notice: None,
         known_batches: Vec::new(),
         can_list_batches: false,
+        initial: None,
         color: true,
     };
     let (mut app, _) = App::new(context);

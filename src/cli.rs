@@ -1,9 +1,9 @@
 //! The command line. No flag carries a secret: credentials come from the
-//! environment or the config file.
+//! environment, the config file, or standard input (`--api-key-stdin`).
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -11,21 +11,74 @@ use clap::{Parser, Subcommand};
     version,
     about = "Stage Weya outbound calling campaigns from the terminal",
     after_help = "With no credentials configured, weya-tui runs against its embedded sandbox.\n\
-                  Environment: WEYA_BASE_URL, WEYA_API_KEY or WEYA_TOKEN, WEYA_USER_ID, WEYA_PHONES_PATH."
+                  Environment: WEYA_BASE_URL, WEYA_API_KEY or WEYA_TOKEN, WEYA_USER_ID, WEYA_PHONES_PATH.\n\
+                  Exit codes: 0 done, 1 the API or the network failed, 2 invalid input or refused."
 )]
 pub struct Cli {
     /// Read this config file instead of the default one.
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Use the embedded sandbox even when credentials are configured.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub sandbox: bool,
+    /// Open the form filled from a batch file (JSON in the API body's shape,
+    /// or TOML with the same keys).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// Options of the commands that talk to the API without the TUI.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ApiOptions {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Read the API key from the first line of standard input.
+    #[arg(long)]
+    pub api_key_stdin: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a batch from a file, with the form's validation.
+    Create {
+        /// The batch: JSON in the API body's shape, or TOML with the same keys.
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// Print the exact body and an equivalent curl command; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Send without asking for confirmation.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// List the workspace's phone numbers.
+    Phones {
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// List batches, newest first.
+    Batches {
+        /// Only batches whose name contains this.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// Print the submit journal: every batch sent from this machine.
+    History {
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the embedded sandbox alone, for curl or another client.
     Sandbox {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -35,11 +88,5 @@ pub enum Command {
         /// 400, html-502, 429, slow, hang, malformed or drop.
         #[arg(long, value_name = "FAULT")]
         fault: Option<crate::sandbox::Fault>,
-    },
-    /// Print the submit journal: every batch sent from this machine.
-    History {
-        /// One JSON object per line instead of a table.
-        #[arg(long)]
-        json: bool,
     },
 }

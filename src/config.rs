@@ -32,6 +32,8 @@ struct FileConfig {
 pub enum CredentialSource {
     Env(&'static str),
     ConfigFile(PathBuf),
+    /// `--api-key-stdin`.
+    Stdin,
     Sandbox,
 }
 
@@ -40,6 +42,7 @@ impl std::fmt::Display for CredentialSource {
         match self {
             Self::Env(var) => write!(f, "environment variable {var}"),
             Self::ConfigFile(path) => write!(f, "config file {}", path.display()),
+            Self::Stdin => f.write_str("standard input (--api-key-stdin)"),
             Self::Sandbox => f.write_str("the sandbox's own key"),
         }
     }
@@ -85,6 +88,25 @@ impl Paths {
         self.config_file.with_file_name("phonebook.toml")
     }
 
+    /// The form's draft.
+    pub fn draft(&self) -> PathBuf {
+        self.state_dir.join("draft.json")
+    }
+
+    /// Saved templates.
+    pub fn templates(&self) -> PathBuf {
+        self.data_dir.join("templates")
+    }
+
+    /// Everything the store keeps.
+    pub fn store(&self) -> crate::store::StorePaths {
+        crate::store::StorePaths {
+            journal: self.journal(),
+            draft: self.draft(),
+            templates: self.templates(),
+        }
+    }
+
     /// The submit journal (JSON Lines).
     pub fn journal(&self) -> PathBuf {
         self.state_dir.join("journal.jsonl")
@@ -116,6 +138,11 @@ pub enum ConfigError {
     Parse { path: PathBuf, message: String },
     #[error("{0}")]
     Incomplete(String),
+    #[error(
+        "the config file {path} holds a credential and other users can read it; \
+         fix it with: chmod 600 '{path}'"
+    )]
+    Exposed { path: PathBuf },
 }
 
 /// Resolves the configuration from an optional config file and the
@@ -127,6 +154,18 @@ pub fn load(
     default_file: Option<&Path>,
     force_sandbox: bool,
     env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, ConfigError> {
+    load_with(explicit_file, default_file, force_sandbox, env, None)
+}
+
+/// [`load`], with a credential given another way (`--api-key-stdin`) that
+/// wins over the environment and the file.
+pub fn load_with(
+    explicit_file: Option<&Path>,
+    default_file: Option<&Path>,
+    force_sandbox: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+    given_key: Option<SecretString>,
 ) -> Result<Config, ConfigError> {
     let (file, file_path) = match (explicit_file, default_file) {
         (Some(path), _) => (read_file(path)?, Some(path.to_path_buf())),
@@ -142,7 +181,15 @@ pub fn load(
         .unwrap_or_else(|| "UTC".to_owned());
 
     let file_source = || CredentialSource::ConfigFile(file_path.clone().unwrap_or_default());
-    let credential = if let Some(key) = env("WEYA_API_KEY") {
+    if let Some(path) = &file_path
+        && (file.api_key.is_some() || file.token.is_some())
+        && readable_by_others(path)
+    {
+        return Err(ConfigError::Exposed { path: path.clone() });
+    }
+    let credential = if let Some(key) = given_key {
+        Some((Auth::ApiKey(key), CredentialSource::Stdin))
+    } else if let Some(key) = env("WEYA_API_KEY") {
         Some((
             Auth::ApiKey(SecretString::from(key)),
             CredentialSource::Env("WEYA_API_KEY"),
@@ -193,6 +240,12 @@ pub fn load(
         default_timezone,
         config_file: file_path,
     })
+}
+
+/// Whether the file's mode lets the group or others read it.
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o044 != 0)
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -342,7 +395,46 @@ mod tests {
     }
 
     #[test]
+    fn a_config_file_with_a_credential_that_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "base_url = \"https://x\"\napi_key = \"k-secret\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = load(Some(&path), None, false, &env_of(&[])).unwrap_err();
+        assert!(e.to_string().contains("chmod 600"), "{e}");
+        assert!(!e.to_string().contains("k-secret"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(load(Some(&path), None, false, &env_of(&[])).is_ok());
+        // No credential in it: its mode does not matter.
+        std::fs::write(&path, "base_url = \"https://x\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(
+            load(Some(&path), None, false, &env_of(&[]))
+                .is_err_and(|e| e.to_string().contains("no credential"))
+        );
+    }
+
+    #[test]
+    fn a_key_from_stdin_wins() {
+        let env = env_of(&[("WEYA_BASE_URL", "https://x"), ("WEYA_API_KEY", "from-env")]);
+        let c = load_with(
+            None,
+            None,
+            false,
+            &env,
+            Some(SecretString::from("from-stdin")),
+        )
+        .unwrap();
+        let Target::Remote { credential, .. } = c.target else {
+            panic!("expected remote");
+        };
+        assert_eq!(credential, CredentialSource::Stdin);
+    }
+
+    #[test]
     fn config_file_supplies_values_and_env_overrides_them() {
+        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(
@@ -350,6 +442,7 @@ mod tests {
             "base_url = \"https://file.example\"\ntoken = \"t-file\"\nuser_id = \"u-file\"\ntimezone = \"Asia/Kolkata\"\n",
         )
         .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         let c = load(Some(&path), None, false, &env_of(&[])).unwrap();
         assert_eq!(c.default_timezone, "Asia/Kolkata");
         let Target::Remote { client, credential } = c.target else {

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod app;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod form;
 pub mod remote;
@@ -28,6 +29,7 @@ use tokio::sync::mpsc;
 use crate::api::WeyaClient;
 use crate::app::effects::Effects;
 use crate::app::{App, AppContext, Msg, update};
+use crate::store::StorePaths;
 
 /// How often animations (spinners, elapsed time) advance while one is on show.
 const TICK: Duration = Duration::from_millis(100);
@@ -44,15 +46,12 @@ impl Runtime {
     /// A new app talking to `client`; the first commands (the phone list
     /// fetch) start at once. Must be called inside a tokio runtime.
     ///
-    /// Submissions are journaled to `journal` when it is given.
-    pub fn new(
-        context: AppContext,
-        client: WeyaClient,
-        journal: Option<std::path::PathBuf>,
-    ) -> Self {
+    /// The journal, the draft and templates are kept in `store` when it is
+    /// given.
+    pub fn new(context: AppContext, client: WeyaClient, store: Option<StorePaths>) -> Self {
         let (tx, replies) = mpsc::channel(64);
         let (app, cmds) = App::new(context);
-        let mut effects = Effects::new(client, tx, journal);
+        let mut effects = Effects::new(client, tx, store);
         for cmd in cmds {
             effects.run(cmd);
         }
@@ -73,6 +72,17 @@ impl Runtime {
     /// The next reply of a finished effect.
     pub async fn next_reply(&mut self) -> Option<Msg> {
         self.replies.recv().await
+    }
+
+    /// On the way out: writes the draft if the form changed since it was
+    /// last saved, and says where the draft is kept (if there is one).
+    pub fn finish(&self) -> Option<std::path::PathBuf> {
+        let path = self.effects.draft_path()?.to_path_buf();
+        if self.app.draft_state == app::DraftState::Changed {
+            let draft = store::draft::Draft::of(&self.app.form);
+            self.effects.write_draft_now(self.app.draft_seq, &draft);
+        }
+        path.exists().then_some(path)
     }
 
     /// A reply that is already waiting, if any.
@@ -160,12 +170,13 @@ pub fn draw<B: FrameBackend>(terminal: &mut Terminal<B>, app: &App) -> Result<()
 /// biased, a burst (a paste, a resize storm, several replies) is applied
 /// whole before one draw. Idle costs nothing.
 ///
-/// Returns the final model when the operator quits or the input ends.
+/// Returns when the operator quits or the input ends; the final model is
+/// `runtime.app`.
 pub async fn run<B, S>(
     terminal: &mut Terminal<B>,
     mut input: S,
-    mut runtime: Runtime,
-) -> Result<App, RunError>
+    runtime: &mut Runtime,
+) -> Result<(), RunError>
 where
     B: FrameBackend,
     S: Stream<Item = io::Result<Event>> + Unpin,
@@ -184,7 +195,7 @@ where
             biased;
             event = input.next() => match event {
                 Some(event) => Msg::from_event(event?),
-                None => return Ok(runtime.app),
+                None => return Ok(()),
             },
             Some(reply) = runtime.replies.recv() => Some(reply),
             _ = ticker.tick(), if animating => Some(Msg::Tick),
@@ -207,7 +218,7 @@ where
             dirty = true;
         }
         if runtime.app.quit {
-            return Ok(runtime.app);
+            return Ok(());
         }
     }
 }

@@ -1,22 +1,26 @@
 //! The binary: command line, logging to a file, terminal setup and restore.
 
-use std::io::{self, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    EventStream,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EventStream,
 };
+use secrecy::SecretString;
 use tokio::signal::unix::{SignalKind, signal};
 
-use weya_tui::api::WeyaClient;
+use weya_tui::api::{BatchQuery, WeyaClient};
 use weya_tui::app::{AppContext, KnownBatch, TargetLabel};
-use weya_tui::cli::{Cli, Command};
-use weya_tui::config::{self, Paths, Target};
+use weya_tui::cli::{ApiOptions, Cli, Command};
+use weya_tui::commands::{self, Destination, DryRunTarget, Io};
+use weya_tui::config::{self, Config, Paths, Target};
+use weya_tui::form::Form;
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
+use weya_tui::store::draft::{self, Draft};
 use weya_tui::store::journal::JournalOutcome;
+use weya_tui::store::template;
 use weya_tui::{Runtime, run};
 
 fn main() -> ExitCode {
@@ -30,22 +34,179 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async {
-        match cli.command {
-            Some(Command::Sandbox { port, fault }) => standalone_sandbox(port, fault).await,
-            Some(Command::History { json }) => history(paths.as_ref(), json),
-            None => tui(&cli, paths.as_ref()).await,
-        }
-    });
+    let result = runtime.block_on(dispatch(&cli, paths.as_ref()));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "exit with error");
             eprintln!("weya-tui: {e:#}");
             if let Some(log) = log_file {
                 eprintln!("(log: {})", log.display());
             }
-            ExitCode::from(2)
+            ExitCode::from(commands::REFUSED)
+        }
+    }
+}
+
+async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
+    let (stdout, stderr) = (io::stdout(), io::stderr());
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    match &cli.command {
+        None => tui(cli, paths).await.map(|()| commands::OK),
+        Some(Command::Sandbox { port, fault }) => standalone_sandbox(*port, fault.clone())
+            .await
+            .map(|()| commands::OK),
+        Some(Command::History { json }) => {
+            let path = paths
+                .map(Paths::journal)
+                .context("no home directory: there is no journal")?;
+            Ok(commands::history(
+                &path,
+                &mut Io::new(&mut out, &mut err, *json),
+            )?)
+        }
+        Some(Command::Phones { api }) => {
+            let config = load_config(cli, paths, *api)?;
+            let (client, _sandbox) = connect(&config).await?;
+            Ok(commands::phones(&client, &mut Io::new(&mut out, &mut err, api.json)).await?)
+        }
+        Some(Command::Batches {
+            search,
+            page,
+            limit,
+            api,
+        }) => {
+            let config = load_config(cli, paths, *api)?;
+            let (client, _sandbox) = connect(&config).await?;
+            let query = BatchQuery {
+                page: (*page).max(1),
+                limit: (*limit).clamp(1, 100),
+                search: search.clone(),
+            };
+            Ok(
+                commands::batches(&client, &query, &mut Io::new(&mut out, &mut err, api.json))
+                    .await?,
+            )
+        }
+        Some(Command::Create {
+            file,
+            dry_run,
+            yes,
+            api,
+        }) => {
+            let config = load_config(cli, paths, *api)?;
+            let dry_run = dry_run.then(|| dry_run_target(&config));
+            let journal = paths.map(Paths::journal);
+            let mut ask = ask_on_terminal;
+            let terminal = io::stdin().is_terminal() && !api.api_key_stdin;
+            let mut io = Io {
+                out: &mut out,
+                err: &mut err,
+                confirm: terminal.then_some(&mut ask as &mut commands::Confirm),
+                json: api.json,
+            };
+            let destination = async {
+                let (client, sandbox, target) = connect_labelled(&config)
+                    .await
+                    .map_err(|e| format!("{e:#}"))?;
+                Ok((
+                    Destination {
+                        client,
+                        target,
+                        journal,
+                    },
+                    sandbox,
+                ))
+            };
+            Ok(commands::create(
+                file,
+                &config.default_timezone,
+                dry_run,
+                *yes,
+                destination,
+                &mut io,
+            )
+            .await?)
+        }
+    }
+}
+
+/// Asks on the terminal; anything but y/yes is a no.
+fn ask_on_terminal(question: &str) -> io::Result<bool> {
+    let mut err = io::stderr();
+    write!(err, "{question}")?;
+    err.flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+fn load_config(cli: &Cli, paths: Option<&Paths>, api: ApiOptions) -> anyhow::Result<Config> {
+    let given_key = if api.api_key_stdin {
+        let mut line = String::new();
+        io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the API key from standard input")?;
+        let key = line.trim().to_owned();
+        anyhow::ensure!(
+            !key.is_empty(),
+            "--api-key-stdin: standard input held no key"
+        );
+        Some(SecretString::from(key))
+    } else {
+        None
+    };
+    Ok(config::load_with(
+        cli.config.as_deref(),
+        paths.map(|p| p.config_file.as_path()),
+        cli.sandbox,
+        &|name| std::env::var(name).ok(),
+        given_key,
+    )?)
+}
+
+fn dry_run_target(config: &Config) -> DryRunTarget {
+    match &config.target {
+        Target::Sandbox => DryRunTarget {
+            base_url: "http://127.0.0.1:PORT".to_owned(),
+            auth_header: "x-api-key: (the key `weya-tui sandbox` prints)".to_owned(),
+        },
+        Target::Remote { client, .. } => DryRunTarget {
+            base_url: client.base_url.trim_end_matches('/').to_owned(),
+            auth_header: match client.auth.mode() {
+                "x-api-key" => format!("x-api-key: {}", client.auth.masked()),
+                _ => format!("Authorization: Bearer {}", client.auth.masked()),
+            },
+        },
+    }
+}
+
+/// A client for the configured target; for the sandbox, the sandbox too
+/// (it stops when dropped).
+async fn connect(config: &Config) -> anyhow::Result<(WeyaClient, Option<Sandbox>)> {
+    let (client, sandbox, _) = connect_labelled(config).await?;
+    Ok((client, sandbox))
+}
+
+async fn connect_labelled(
+    config: &Config,
+) -> anyhow::Result<(WeyaClient, Option<Sandbox>, String)> {
+    match &config.target {
+        Target::Sandbox => {
+            let sandbox = Sandbox::start(0)
+                .await
+                .context("cannot start the embedded sandbox")?;
+            let client = WeyaClient::new(sandbox.client_config())?;
+            Ok((client, Some(sandbox), "sandbox".to_owned()))
+        }
+        Target::Remote { client, .. } => {
+            let client = WeyaClient::new(client.clone())?;
+            let host = client.host().to_owned();
+            Ok((client, None, host))
         }
     }
 }
@@ -72,6 +233,36 @@ fn init_logging(paths: &Paths) -> Option<std::path::PathBuf> {
     Some(path)
 }
 
+/// What the form starts with: a `--from` file, else the draft. A bad file
+/// stops the start (the app never opens half-filled); a bad draft is only
+/// reported.
+fn initial_values(
+    cli: &Cli,
+    paths: Option<&Paths>,
+    timezone: &str,
+) -> anyhow::Result<(Option<Draft>, Option<String>)> {
+    if let Some(file) = &cli.from {
+        let batch = template::read(file).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let base = Draft::of(&Form::new(timezone));
+        let note = format!("Filled from {}.", file.display());
+        return Ok((Some(Draft::from_file(&batch, &base)), Some(note)));
+    }
+    let Some(path) = paths.map(Paths::draft) else {
+        return Ok((None, None));
+    };
+    Ok(match draft::read(&path) {
+        Ok(Some(d)) => {
+            let when = d.saved_at.replace('T', " ").replace('Z', " UTC");
+            let note = format!(
+                "Restored your draft from {when}. It is removed once Weya confirms the batch."
+            );
+            (Some(d), Some(note))
+        }
+        Ok(None) => (None, None),
+        Err(e) => (None, Some(e)),
+    })
+}
+
 async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     let config = config::load(
         cli.config.as_deref(),
@@ -79,6 +270,7 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         cli.sandbox,
         &|name| std::env::var(name).ok(),
     )?;
+    let (initial, initial_note) = initial_values(cli, paths, &config.default_timezone)?;
     // Keep the sandbox alive for as long as the app runs.
     let (_sandbox, client, target, can_list_batches) = match config.target {
         Target::Sandbox => {
@@ -103,25 +295,28 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     };
     tracing::info!(target = ?target, "starting");
     // Read before the UI starts: the UI loop never touches the disk.
-    let (phone_book, notice) = match paths.map(|p| config::load_phone_book(&p.phone_book())) {
+    let (phone_book, book_note) = match paths.map(|p| config::load_phone_book(&p.phone_book())) {
         Some(Ok(book)) => (book, None),
         Some(Err(e)) => (Vec::new(), Some(format!("Phone book not used: {e}"))),
         None => (Vec::new(), None),
     };
-    let journal = paths.map(Paths::journal);
-    let known_batches = journal.as_deref().map(known_batches).unwrap_or_default();
+    let known_batches = paths
+        .map(|p| known_batches(&p.journal()))
+        .unwrap_or_default();
+    let notes: Vec<String> = [initial_note, book_note].into_iter().flatten().collect();
     let context = AppContext {
         target,
         default_timezone: config.default_timezone,
         local_timezone: config::system_timezone().unwrap_or_else(|| "UTC".to_owned()),
         started_at: chrono::Utc::now(),
         phone_book,
-        notice,
+        notice: (!notes.is_empty()).then(|| notes.join(" ")),
         known_batches,
         can_list_batches,
+        initial,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let runtime = Runtime::new(context, client, journal);
+    let mut runtime = Runtime::new(context, client, paths.map(Paths::store));
 
     // Our hook runs after ratatui's (which restores the terminal) because
     // ratatui::init() wraps whatever hook is installed before it.
@@ -132,17 +327,23 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         default_hook(info);
     }));
     let mut terminal = ratatui::init();
-    let _ = crossterm::execute!(io::stdout(), EnableBracketedPaste, EnableMouseCapture);
+    let _ = crossterm::execute!(io::stdout(), EnableBracketedPaste);
 
     let mut term = signal(SignalKind::terminate())?;
     let mut hup = signal(SignalKind::hangup())?;
     let outcome = tokio::select! {
-        r = run(&mut terminal, EventStream::new(), runtime) => r.map(|_| ()).map_err(anyhow::Error::from),
+        r = run(&mut terminal, EventStream::new(), &mut runtime) => r.map_err(anyhow::Error::from),
         _ = term.recv() => Ok(()),
         _ = hup.recv() => Ok(()),
     };
     let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
+    if let Some(path) = runtime.finish() {
+        println!(
+            "Your draft is kept in {} and comes back next time.",
+            path.display()
+        );
+    }
     outcome
 }
 
@@ -173,57 +374,6 @@ fn known_batches(journal: &std::path::Path) -> Vec<KnownBatch> {
             })
         })
         .collect()
-}
-
-/// `weya-tui history`: the journal as a table, or as JSON lines.
-fn history(paths: Option<&Paths>, json: bool) -> anyhow::Result<()> {
-    let path = paths
-        .map(Paths::journal)
-        .context("no home directory: there is no journal")?;
-    let (entries, skipped) = weya_tui::store::journal::read(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let mut out = io::stdout().lock();
-    if json {
-        for entry in &entries {
-            writeln!(out, "{}", serde_json::to_string(entry)?)?;
-        }
-        return Ok(());
-    }
-    if entries.is_empty() {
-        writeln!(out, "No submissions yet (journal: {}).", path.display())?;
-        return Ok(());
-    }
-    writeln!(
-        out,
-        "{:<24} {:<8} {:<26} {:<24} {:<20} TARGET",
-        "SENT (UTC)", "OUTCOME", "BATCH NAME", "BATCH ID", "REQUEST ID"
-    )?;
-    for e in &entries {
-        let outcome = match e.outcome {
-            JournalOutcome::Created => "created",
-            JournalOutcome::Failed => "failed",
-            JournalOutcome::Unknown => "UNKNOWN",
-        };
-        let name: String = e.batch_name.chars().take(26).collect();
-        writeln!(
-            out,
-            "{:<24} {:<8} {:<26} {:<24} {:<20} {}",
-            e.time,
-            outcome,
-            name,
-            e.batch_id.as_deref().unwrap_or("-"),
-            e.request_id.as_deref().unwrap_or("-"),
-            e.target
-        )?;
-        if let Some(error) = &e.error {
-            writeln!(out, "{:<24} {error}", "")?;
-        }
-    }
-    if skipped > 0 {
-        writeln!(out, "({skipped} unreadable lines skipped)")?;
-    }
-    writeln!(out, "Journal: {}", path.display())?;
-    Ok(())
 }
 
 async fn standalone_sandbox(port: u16, fault: Option<Fault>) -> anyhow::Result<()> {

@@ -133,9 +133,10 @@ async fn a_429_waits_for_retry_after_before_sending_again() {
 #[tokio::test]
 async fn a_dropped_connection_after_storing_is_found_in_the_list_and_not_resent() {
     let dir = tempfile::tempdir().unwrap();
-    let journal_path = dir.path().join("journal.jsonl");
+    let store = common::store_in(dir.path());
+    let journal_path = store.journal.clone();
     let sandbox = sandbox_with(Fault::DropAfterStore).await;
-    let mut h = Harness::with_journal(sandbox.client_config(), 120, 40, Some(journal_path.clone()));
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
     h.fill_and_review("Dropped").await;
     h.key(KeyCode::Enter);
     h.wait_for_result().await;
@@ -277,9 +278,10 @@ async fn a_double_enter_and_key_repeats_send_once() {
 #[tokio::test]
 async fn success_is_verified_in_the_list_copied_and_journaled() {
     let dir = tempfile::tempdir().unwrap();
-    let journal_path = dir.path().join("journal.jsonl");
+    let store = common::store_in(dir.path());
+    let journal_path = store.journal.clone();
     let sandbox = Sandbox::start(0).await.unwrap();
-    let mut h = Harness::with_journal(sandbox.client_config(), 80, 24, Some(journal_path.clone()));
+    let mut h = Harness::with_store(sandbox.client_config(), 80, 24, Some(store));
     h.fill_and_review("Verified").await;
     h.key(KeyCode::Enter);
     h.wait_for_result().await;

@@ -181,7 +181,7 @@ async fn esc_while_sending_stops_waiting_and_says_the_outcome_is_unknown() {
 async fn run_draws_takes_scripted_keys_and_quits_on_ctrl_c() {
     let sandbox = Sandbox::start(0).await.unwrap();
     let client = WeyaClient::new(sandbox.client_config()).unwrap();
-    let runtime = Runtime::new(common::context(), client, None);
+    let mut runtime = Runtime::new(common::context(), client, None);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let key = |code| Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     let mut script: Vec<std::io::Result<Event>> =
@@ -193,13 +193,14 @@ async fn run_draws_takes_scripted_keys_and_quits_on_ctrl_c() {
         KeyModifiers::CONTROL,
     ))));
     script.push(key(KeyCode::Char('x'))); // after Ctrl-C: never applied
-    let app = tokio::time::timeout(
+    tokio::time::timeout(
         Duration::from_secs(10),
-        run(&mut terminal, futures::stream::iter(script), runtime),
+        run(&mut terminal, futures::stream::iter(script), &mut runtime),
     )
     .await
     .expect("run returns")
     .expect("run ok");
+    let app = &runtime.app;
     assert!(app.quit);
     assert_eq!(app.form.name.value(), "Q3 push EU wave");
     assert_eq!(app.form.focus, FieldId::Numbers);

@@ -2,14 +2,33 @@
 //! [`Msg`] on the app's channel, so the UI loop never waits on the network.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::{Cmd, Msg};
 use crate::api::{BatchQuery, WeyaClient};
-use crate::store::journal;
+use crate::store::draft::{Draft, DraftWriter};
+use crate::store::template::Templates;
+use crate::store::{StorePaths, journal};
+
+/// The longest a change waits before the draft is written: a `kill -9`
+/// loses at most this much typing.
+pub const DRAFT_DELAY: Duration = Duration::from_millis(300);
+
+/// The store, as effects use it.
+#[derive(Debug, Clone)]
+struct Store {
+    paths: StorePaths,
+    drafts: Arc<DraftWriter>,
+    /// The newest draft not yet written; a timer is running while it is set.
+    pending: Arc<Mutex<Option<PendingDraft>>>,
+}
+
+/// A draft and the sequence number of the change it saves.
+type PendingDraft = (u64, Box<Draft>);
 
 /// Spawns the work of commands and remembers what can be cancelled.
 #[derive(Debug)]
@@ -17,22 +36,50 @@ pub struct Effects {
     client: WeyaClient,
     replies: mpsc::Sender<Msg>,
     in_flight: HashMap<u64, AbortHandle>,
-    journal: Option<PathBuf>,
+    store: Option<Store>,
     /// Text for the terminal's clipboard: the run loop, which owns the
     /// terminal, writes it.
     clipboard: Vec<String>,
 }
 
 impl Effects {
-    /// `journal` is where submissions are recorded (none in most tests).
-    pub fn new(client: WeyaClient, replies: mpsc::Sender<Msg>, journal: Option<PathBuf>) -> Self {
+    /// `store` is where the journal, the draft and templates live (none in
+    /// most tests: nothing is written).
+    pub fn new(client: WeyaClient, replies: mpsc::Sender<Msg>, store: Option<StorePaths>) -> Self {
+        let store = store.map(|paths| Store {
+            drafts: Arc::new(DraftWriter::new(paths.draft.clone())),
+            paths,
+            pending: Arc::new(Mutex::new(None)),
+        });
         Self {
             client,
             replies,
             in_flight: HashMap::new(),
-            journal,
+            store,
             clipboard: Vec::new(),
         }
+    }
+
+    /// Writes the draft now, on this thread: for the way out, when no timer
+    /// will fire any more. An older write still on its way is skipped.
+    pub fn write_draft_now(&self, seq: u64, draft: &Draft) -> Option<std::path::PathBuf> {
+        let store = self.store.as_ref()?;
+        if let Err(e) = store.drafts.write(seq, Some(draft)) {
+            tracing::error!(error = %e, "cannot write the draft");
+            return None;
+        }
+        Some(store.paths.draft.clone())
+    }
+
+    /// Where the draft is kept, if anywhere.
+    pub fn draft_path(&self) -> Option<&std::path::Path> {
+        self.store.as_ref().map(|s| s.paths.draft.as_path())
+    }
+
+    fn templates(&self) -> Option<Templates> {
+        self.store.as_ref().map(|s| Templates {
+            dir: s.paths.templates.clone(),
+        })
     }
 
     /// Text the run loop should put on the clipboard.
@@ -89,7 +136,7 @@ impl Effects {
                 });
             }
             Cmd::Journal(entry) => {
-                let Some(path) = self.journal.clone() else {
+                let Some(path) = self.store.as_ref().map(|s| s.paths.journal.clone()) else {
                     return;
                 };
                 // A blocking thread: the UI loop never waits on the disk.
@@ -100,6 +147,84 @@ impl Effects {
                 });
             }
             Cmd::Copy(text) => self.clipboard.push(text),
+            Cmd::SaveDraft { seq, draft } => {
+                let Some(store) = &self.store else { return };
+                let mut pending = store.pending.lock().unwrap_or_else(|e| e.into_inner());
+                let timer_running = pending.is_some();
+                *pending = Some((seq, draft));
+                if !timer_running {
+                    // The first change since the last write starts the clock;
+                    // later ones only replace what will be written.
+                    let store = store.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(DRAFT_DELAY).await;
+                        tokio::task::spawn_blocking(move || {
+                            let next = store
+                                .pending
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .take();
+                            if let Some((seq, draft)) = next
+                                && let Err(e) = store.drafts.write(seq, Some(&draft))
+                            {
+                                tracing::error!(error = %e, "cannot write the draft");
+                            }
+                        });
+                    });
+                }
+            }
+            Cmd::DeleteDraft { seq } => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = store.drafts.write(seq, None) {
+                        tracing::error!(error = %e, "cannot remove the draft");
+                    }
+                });
+            }
+            Cmd::SaveTemplate { name, file } => {
+                let Some(templates) = self.templates() else {
+                    return;
+                };
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || {
+                        templates
+                            .save(&name, &file)
+                            .map(|p| p.display().to_string())
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = replies.send(Msg::TemplateSaved(result)).await;
+                });
+            }
+            Cmd::ListTemplates => {
+                let templates = self.templates();
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    let result = match templates {
+                        Some(t) => tokio::task::spawn_blocking(move || t.list())
+                            .await
+                            .unwrap_or_else(|e| Err(e.to_string())),
+                        None => Err("no home directory: templates cannot be kept".to_owned()),
+                    };
+                    let _ = replies.send(Msg::TemplatesListed(result)).await;
+                });
+            }
+            Cmd::LoadTemplate { name } => {
+                let Some(templates) = self.templates() else {
+                    return;
+                };
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    let key = name.clone();
+                    let result = tokio::task::spawn_blocking(move || templates.load(&key))
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = replies.send(Msg::TemplateLoaded { name, result }).await;
+                });
+            }
         }
     }
 }

@@ -48,6 +48,10 @@ pub enum Action {
     NewBatch,
     Back,
     CloseHelp,
+    /// Save the form as a named template.
+    SaveTemplate,
+    /// Load a template into the form.
+    OpenTemplate,
 }
 
 /// Where a binding applies.
@@ -78,6 +82,8 @@ pub enum Scope {
     Review,
     Sending,
     Result,
+    /// A dialog over the form (templates).
+    Modal,
     /// The result of a batch that was created.
     Created,
     /// A result after which sending the same body again may help.
@@ -102,6 +108,7 @@ impl Scope {
             Self::Review => "Review",
             Self::Sending => "While sending",
             Self::Result => "Result",
+            Self::Modal => "Template dialog",
             Self::Created => "Result, created",
             Self::Retryable => "Result, not created",
             Self::Help => "Help",
@@ -210,6 +217,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
+    bind(Scope::Form, &[ctrl('t')], Action::SaveTemplate, "save template", "Save the form as a named template"),
+    bind(Scope::Form, &[ctrl('o')], Action::OpenTemplate, "open template", "Fill the form from a saved template"),
     bind(Scope::FormText, &[ENTER], Action::NextField, "next", "Next field"),
     bind(Scope::FormList, &[key(KeyCode::Char('?'))], Action::Help, "keys", "List every key (in a text field, ? is typed)"),
     bind(Scope::Numbers, &[UP, key(KeyCode::Char('k'))], Action::Up, "move", "Highlight the previous number"),
@@ -253,6 +262,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Created, &[key(KeyCode::Char('n'))], Action::NewBatch, "new batch", "Start a new batch from the same values"),
     bind(Scope::Retryable, &[key(KeyCode::Char('r'))], Action::Resend, "send again", "Send the same body again; when the outcome is unknown, only once the batch list shows no such batch (or on a second r)"),
     bind(Scope::Result, &[ESC], Action::Back, "back to form", "Back to the form, with everything as you left it"),
+    bind(Scope::Modal, &[UP], Action::Up, "move", "Highlight the previous template"),
+    bind(Scope::Modal, &[DOWN], Action::Down, "move", "Highlight the next template"),
+    bind(Scope::Modal, &[ENTER], Action::Accept, "ok", "Save under the typed name, or load the highlighted template"),
+    bind(Scope::Modal, &[ESC], Action::Cancel, "cancel", "Close the dialog"),
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
     bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
     bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),

@@ -3,6 +3,7 @@
 //! changes the [`App`] without any I/O and returns the [`Cmd`]s to run.
 
 pub mod effects;
+pub mod files;
 pub mod keymap;
 pub mod submit;
 
@@ -12,8 +13,11 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, M
 
 use crate::api::{ApiError, BatchRequest, BatchSummary, Created, Phone};
 use crate::schedule::Warning;
+use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
+use crate::store::template::BatchFile;
 use chrono::{DateTime, Utc};
+pub use files::{DraftState, Modal};
 pub use submit::{Answer, Verdict};
 
 use crate::form::line::LineInput;
@@ -48,6 +52,13 @@ pub enum Msg {
     BatchesFound {
         request_id: u64,
         result: Result<Vec<BatchSummary>, ApiError>,
+    },
+    /// A template was written (its path) or not (why).
+    TemplateSaved(Result<String, String>),
+    TemplatesListed(Result<Vec<String>, String>),
+    TemplateLoaded {
+        name: String,
+        result: Result<BatchFile, String>,
     },
 }
 
@@ -94,6 +105,23 @@ pub enum Cmd {
     /// Put text on the terminal's clipboard (OSC 52): the terminal owner
     /// does this, not an effect.
     Copy(String),
+    /// Save the draft (soon: writes are gathered, at most half a second late).
+    SaveDraft {
+        seq: u64,
+        draft: Box<Draft>,
+    },
+    /// Remove the draft (Weya confirmed the batch).
+    DeleteDraft {
+        seq: u64,
+    },
+    SaveTemplate {
+        name: String,
+        file: Box<BatchFile>,
+    },
+    ListTemplates,
+    LoadTemplate {
+        name: String,
+    },
 }
 
 /// A batch created from this machine, from the journal.
@@ -139,6 +167,8 @@ pub struct AppContext {
     /// Whether the batch list can be read (a user ID is configured), to
     /// confirm a new batch or look for one whose creation is unknown.
     pub can_list_batches: bool,
+    /// Values to start the form with: a restored draft or a `--from` file.
+    pub initial: Option<Draft>,
     /// Whether colour may be used (`NO_COLOR` unset).
     pub color: bool,
 }
@@ -213,6 +243,11 @@ pub struct App {
     pub size: (u16, u16),
     /// Batches created from this machine in this session.
     pub known_batches: Vec<KnownBatch>,
+    /// A dialog over the form (templates).
+    pub modal: Option<Modal>,
+    pub draft_state: DraftState,
+    /// Counts changes of the form, to order draft writes.
+    pub draft_seq: u64,
     phones_generation: u64,
     /// The batch-list request whose answer the result screen waits for.
     lookup_id: u64,
@@ -224,6 +259,9 @@ impl App {
     pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
         let mut form = Form::new(&context.default_timezone);
         form.numbers.set_phone_book(context.phone_book.clone());
+        if let Some(initial) = &context.initial {
+            initial.apply(&mut form);
+        }
         let mut app = Self {
             now: context.started_at,
             notice: context.notice.clone(),
@@ -237,6 +275,9 @@ impl App {
             quit: false,
             size: (0, 0),
             known_batches: Vec::new(),
+            modal: None,
+            draft_state: DraftState::Saved,
+            draft_seq: 0,
             lookup_id: 0,
             phones_generation: 0,
             next_request_id: 0,
@@ -268,6 +309,10 @@ impl App {
         let mut scopes = vec![Scope::Global];
         if self.help {
             scopes.push(Scope::Help);
+            return scopes;
+        }
+        if self.modal.is_some() {
+            scopes.push(Scope::Modal);
             return scopes;
         }
         match &self.screen {
@@ -311,7 +356,16 @@ impl App {
     /// The text input that typed keys and pastes go to, if any: the focused
     /// text field, or the phone list's filter or ID entry.
     fn typing_target(&mut self) -> Option<&mut LineInput> {
-        if !matches!(self.screen, Screen::Form) || self.help {
+        if matches!(self.modal, Some(Modal::SaveTemplate(..))) {
+            return match &mut self.modal {
+                Some(Modal::SaveTemplate(input, error)) => {
+                    *error = None;
+                    Some(input)
+                }
+                _ => None,
+            };
+        }
+        if !matches!(self.screen, Screen::Form) || self.help || self.modal.is_some() {
             return None;
         }
         match self.form.focus {
@@ -322,6 +376,9 @@ impl App {
 
     /// After typing changed the target's text.
     fn typed(&mut self) {
+        if self.modal.is_some() {
+            return;
+        }
         match self.form.focus {
             FieldId::Numbers => {
                 if matches!(self.form.numbers.mode, Mode::Filter) {
@@ -338,6 +395,13 @@ const PAGE: isize = 10;
 
 /// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    let before = Draft::of(&app.form);
+    let mut cmds = step(app, msg);
+    cmds.extend(files::track_draft(app, &before));
+    cmds
+}
+
+fn step(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(key) => on_key(app, key),
         Msg::Paste(text) => {
@@ -370,6 +434,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::SubmitFinished { request_id, result } => submit::finished(app, request_id, result),
         Msg::BatchesFound { request_id, result } => {
             submit::batches_found(app, request_id, result);
+            Vec::new()
+        }
+        Msg::TemplateSaved(result) => {
+            app.notice = Some(match result {
+                Ok(path) => format!("Template saved: {path}"),
+                Err(e) => format!("Template not saved: {e}"),
+            });
+            Vec::new()
+        }
+        Msg::TemplatesListed(result) => {
+            files::templates_listed(app, result);
+            Vec::new()
+        }
+        Msg::TemplateLoaded { name, result } => {
+            files::template_loaded(app, &name, result);
             Vec::new()
         }
     }
@@ -410,6 +489,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             }
         },
         Action::RetryLoad => return vec![app.reload_phones()],
+        Action::SaveTemplate => files::ask_template_name(app),
+        Action::OpenTemplate => return vec![files::ask_template(app)],
         Action::Submit => return submit::submit(app),
         Action::Resend => return submit::resend(app),
         Action::Copy => {
@@ -442,6 +523,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         }
         Action::ClearAll => form.numbers.clear_selection(),
         Action::ManualId => form.numbers.start_manual(),
+        Action::Accept if app.modal.is_some() => return files::accept(app).into_iter().collect(),
+        Action::Cancel if app.modal.is_some() => app.modal = None,
         Action::Accept => match form.focus {
             FieldId::Numbers => match form.numbers.mode {
                 Mode::Filter => form.numbers.keep_filter(),
@@ -489,6 +572,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
 }
 
 fn on_move(app: &mut App, action: Action) {
+    if app.modal.is_some() {
+        files::move_cursor(app, action == Action::Down);
+        return;
+    }
     if app.help {
         app.help_scroll = match action {
             Action::Up => app.help_scroll.saturating_sub(1),
@@ -630,6 +717,7 @@ mod tests {
             notice: None,
             known_batches: Vec::new(),
             can_list_batches: false,
+            initial: None,
             color: false,
         }
     }
@@ -1027,5 +1115,131 @@ mod tests {
         assert_eq!(app.form.focus, FieldId::WindowEnd);
         update(&mut app, Msg::Click { column: 3, row: 0 });
         assert_eq!(app.form.focus, FieldId::WindowEnd, "the header is no field");
+    }
+
+    #[test]
+    fn every_change_of_the_form_saves_the_draft_and_nothing_else_does() {
+        let (mut app, _) = App::new(context());
+        let cmds = key(&mut app, KeyCode::Char('Q'));
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::SaveDraft { seq: 1, draft }] if draft.name == "Q"),
+            "{cmds:?}"
+        );
+        assert!(
+            key(&mut app, KeyCode::Tab).is_empty(),
+            "moving focus changes no value"
+        );
+        assert!(key(&mut app, KeyCode::F(1)).is_empty());
+        assert_eq!(app.draft_state, DraftState::Changed);
+    }
+
+    #[test]
+    fn a_confirmed_batch_removes_the_draft() {
+        let mut app = on_review();
+        key(&mut app, KeyCode::Enter);
+        let cmds = update(
+            &mut app,
+            Msg::SubmitFinished {
+                request_id: 1,
+                result: Ok(Created {
+                    batch_id: "64e5f12345abcdef98765432".into(),
+                    request_id: None,
+                }),
+            },
+        );
+        assert!(
+            cmds.iter().any(|c| matches!(c, Cmd::DeleteDraft { .. })),
+            "{cmds:?}"
+        );
+        assert_eq!(app.draft_state, DraftState::Saved);
+    }
+
+    #[test]
+    fn a_failed_batch_keeps_the_draft() {
+        let mut app = on_review();
+        key(&mut app, KeyCode::Enter);
+        let cmds = update(
+            &mut app,
+            Msg::SubmitFinished {
+                request_id: 1,
+                result: Err(ApiError::Config("x".into())),
+            },
+        );
+        assert!(!cmds.iter().any(|c| matches!(c, Cmd::DeleteDraft { .. })));
+    }
+
+    #[test]
+    fn a_restored_draft_fills_the_form() {
+        let mut ctx = context();
+        let mut form = Form::new("Asia/Kolkata");
+        form.name.set("Restored");
+        form.retries.set("9x");
+        ctx.initial = Some(Draft::of(&form));
+        let (app, _) = App::new(ctx);
+        assert_eq!(app.form.name.value(), "Restored");
+        assert_eq!(app.form.retries.value(), "9x");
+        assert_eq!(app.form.timezone.value(), "Asia/Kolkata");
+    }
+
+    #[test]
+    fn templates_are_named_saved_listed_and_loaded_by_keys() {
+        let mut app = with_phones(2);
+        typed(&mut app, "Base");
+        ctrl(&mut app, 't');
+        assert!(matches!(app.modal, Some(Modal::SaveTemplate(..))));
+        assert_eq!(app.scopes(), vec![Scope::Global, Scope::Modal]);
+        typed(&mut app, "a/b");
+        assert!(
+            key(&mut app, KeyCode::Enter).is_empty(),
+            "a bad name is refused"
+        );
+        assert!(matches!(&app.modal, Some(Modal::SaveTemplate(_, Some(_)))));
+        for _ in 0..3 {
+            key(&mut app, KeyCode::Backspace);
+        }
+        typed(&mut app, "Mornings");
+        let cmds = key(&mut app, KeyCode::Enter);
+        let [Cmd::SaveTemplate { name, file }] = cmds.as_slice() else {
+            panic!("{cmds:?}");
+        };
+        assert_eq!(name, "Mornings");
+        assert_eq!(file.batch_name.as_deref(), Some("Base"));
+        assert!(app.modal.is_none());
+        assert_eq!(
+            app.form.name.value(),
+            "Base",
+            "typing in the dialog left the form alone"
+        );
+
+        assert_eq!(ctrl(&mut app, 'o'), vec![Cmd::ListTemplates]);
+        update(
+            &mut app,
+            Msg::TemplatesListed(Ok(vec!["A".into(), "Mornings".into()])),
+        );
+        key(&mut app, KeyCode::Down);
+        assert_eq!(
+            key(&mut app, KeyCode::Enter),
+            vec![Cmd::LoadTemplate {
+                name: "Mornings".into()
+            }]
+        );
+        let file = BatchFile {
+            batch_name: Some("From template".into()),
+            retry: Some(7),
+            ..BatchFile::default()
+        };
+        let cmds = update(
+            &mut app,
+            Msg::TemplateLoaded {
+                name: "Mornings".into(),
+                result: Ok(file),
+            },
+        );
+        assert_eq!(app.form.name.value(), "From template");
+        assert_eq!(app.form.retries.value(), "7");
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::SaveDraft { .. }]),
+            "the loaded values are a change"
+        );
     }
 }

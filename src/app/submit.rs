@@ -248,8 +248,10 @@ pub(super) fn finished(
         ),
         _ => None,
     };
+    let mut forget = false;
     let outcome = match result {
         Ok(created) => {
+            forget = true;
             app.known_batches.push(super::KnownBatch {
                 name: review.request.batch_name.clone(),
                 id: created.batch_id.clone(),
@@ -262,7 +264,11 @@ pub(super) fn finished(
     };
     let mut answer = Answer::new(review, outcome, sent_at);
     answer.not_before = not_before;
-    finish(app, answer)
+    let mut cmds = finish(app, answer);
+    if forget {
+        cmds.push(super::files::forget_draft(app));
+    }
+    cmds
 }
 
 /// Shows the answer, journals it, and asks the batch list about it.

@@ -109,6 +109,15 @@ impl PhonePicker {
         self.rebuild();
     }
 
+    pub fn phone_book(&self) -> &[Phone] {
+        &self.phone_book
+    }
+
+    /// Rebuilds the rows after `phones` was replaced directly.
+    pub fn refresh(&mut self) {
+        self.rebuild();
+    }
+
     /// Merges the operator's phone book in (marked local).
     pub fn set_phone_book(&mut self, phones: Vec<Phone>) {
         self.phone_book = phones;

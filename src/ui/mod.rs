@@ -3,6 +3,7 @@
 
 pub mod form;
 mod help;
+mod modal;
 mod result;
 mod review;
 pub mod theme;
@@ -49,6 +50,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         crate::app::Screen::Result(answer) => result::draw(app, answer, &theme, frame, body),
     }
     draw_footer(app, &theme, frame, footer);
+    if let Some(m) = &app.modal {
+        modal::draw(m, &theme, frame, area);
+    }
     if app.help {
         help::draw(app.help_field, app.help_scroll, &theme, frame, area);
     }
@@ -106,19 +110,38 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// The keys that apply now; quit and help always show, at the right.
 fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut spans = vec![Span::raw(" ")];
+    let always = keymap::hints(&[keymap::Scope::Global]);
+    let spans_of = |hints: &[(String, &'static str)]| -> Vec<Span<'static>> {
+        hints
+            .iter()
+            .flat_map(|(keys, what)| {
+                [
+                    Span::styled(keys.clone(), theme.key()),
+                    Span::raw(format!(" {what}  ")),
+                ]
+            })
+            .collect()
+    };
+    let right = Line::from(spans_of(&always));
+    let room = usize::from(area.width).saturating_sub(right.width() + 1);
+    let mut left = vec![Span::raw(" ")];
     let mut width = 1usize;
     for (keys, what) in keymap::hints(&app.scopes()) {
+        if always.iter().any(|(k, _)| *k == keys) {
+            continue;
+        }
         let len = keys.chars().count() + what.chars().count() + 3;
-        if width + len > usize::from(area.width) {
+        if width + len > room {
             break;
         }
         width += len;
-        spans.push(Span::styled(keys, theme.key()));
-        spans.push(Span::raw(format!(" {what}  ")));
+        left.push(Span::styled(keys, theme.key()));
+        left.push(Span::raw(format!(" {what}  ")));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), area);
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {

@@ -11,6 +11,16 @@ use ratatui::backend::TestBackend;
 use weya_tui::api::{ClientConfig, WeyaClient};
 use weya_tui::app::{App, AppContext, Msg, TargetLabel};
 use weya_tui::sandbox::Sandbox;
+use weya_tui::store::StorePaths;
+
+/// The store's files in `dir`.
+pub fn store_in(dir: &std::path::Path) -> StorePaths {
+    StorePaths {
+        journal: dir.join("state/journal.jsonl"),
+        draft: dir.join("state/draft.json"),
+        templates: dir.join("data/templates"),
+    }
+}
 use weya_tui::{Runtime, draw};
 
 /// How long a condition may take before the test fails. Generous: CI shares
@@ -28,6 +38,7 @@ pub fn context() -> AppContext {
         notice: None,
         known_batches: Vec::new(),
         can_list_batches: true,
+        initial: None,
         color: false,
     }
 }
@@ -40,18 +51,18 @@ pub struct Harness {
 impl Harness {
     /// The app against `config`, on a `width`x`height` TestBackend.
     pub fn new(config: ClientConfig, width: u16, height: u16) -> Self {
-        Self::with_journal(config, width, height, None)
+        Self::with_store(config, width, height, None)
     }
 
-    /// The app, journaling its submissions to `journal`.
-    pub fn with_journal(
+    /// The app, keeping its journal, draft and templates in `store`.
+    pub fn with_store(
         config: ClientConfig,
         width: u16,
         height: u16,
-        journal: Option<std::path::PathBuf>,
+        store: Option<StorePaths>,
     ) -> Self {
         let client = WeyaClient::new(config).expect("client");
-        let runtime = Runtime::new(context(), client, journal);
+        let runtime = Runtime::new(context(), client, store);
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         Self { runtime, terminal }
     }
