@@ -1,0 +1,317 @@
+//! The real binary in a pseudo-terminal (util-linux `script`): what only a
+//! real terminal shows. A draft survives `kill -9`, and no output channel
+//! ever holds the API key.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use secrecy::ExposeSecret;
+use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// weya-tui running in a 120x40 pseudo-terminal, its output collected.
+struct Pty {
+    child: Child,
+    output: Arc<Mutex<Vec<u8>>>,
+    pid: Option<u32>,
+}
+
+impl Pty {
+    fn start(home: &Path, env: &[(&str, String)], args: &str) -> Self {
+        let bin = env!("CARGO_BIN_EXE_weya-tui");
+        // `exec` makes the shell's PID the app's, printed first so the test
+        // can kill the app itself.
+        let script = format!("stty rows 40 cols 120; echo PID=$$; exec '{bin}' {args}");
+        let mut cmd = Command::new("script");
+        cmd.args(["-qfec", &script, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        for var in [
+            "WEYA_BASE_URL",
+            "WEYA_API_KEY",
+            "WEYA_TOKEN",
+            "WEYA_USER_ID",
+            "NO_COLOR",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("TERM", "xterm-256color")
+            .env("WEYA_LOG", "trace");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("util-linux script runs");
+        let mut stdout = child.stdout.take().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&output);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let mut pty = Self {
+            child,
+            output,
+            pid: None,
+        };
+        let pid = pty.wait_for("PID=");
+        let text = pty.text();
+        let digits: String = text[pid + 4..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        pty.pid = digits.parse().ok();
+        pty
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until the output holds `needle`; returns where.
+    fn wait_for(&self, needle: &str) -> usize {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(at) = self.text().find(needle) {
+                return at;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {needle:?}; output:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Types bytes as a terminal would send them.
+    fn send(&mut self, bytes: &[u8]) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// One key at a time, as a person types (an Esc followed at once by
+    /// another byte would read as Alt).
+    fn keys(&mut self, keys: &[&[u8]]) {
+        for key in keys {
+            self.send(key);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn wait_exit(&mut self) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "the app did not exit; output:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn kill_9(&mut self) {
+        let pid = self.pid.expect("the app's PID");
+        let status = Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.wait_exit();
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+const TAB: &[u8] = b"\t";
+const ENTER: &[u8] = b"\r";
+const CTRL_C: &[u8] = b"\x03";
+const CTRL_S: &[u8] = b"\x13";
+const CTRL_T: &[u8] = b"\x14";
+
+#[test]
+fn a_draft_survives_kill_9_and_comes_back() {
+    let home = tempfile::tempdir().unwrap();
+    let draft_path = home.path().join("state/weya-tui/draft.json");
+
+    let mut app = Pty::start(home.path(), &[], "");
+    app.wait_for("SANDBOX");
+    app.send("Crash test ü".as_bytes());
+    let draft = poll("the draft on disk", || {
+        weya_tui::store::draft::read(&draft_path)
+            .ok()
+            .flatten()
+            .filter(|d| d.name == "Crash test ü")
+    });
+    assert_eq!(draft.window_start, "09:00");
+    app.kill_9();
+
+    let mut again = Pty::start(home.path(), &[], "");
+    again.wait_for("Restored your draft from");
+    // The screen draws words apart (it skips blank cells), so look for one.
+    again.wait_for("Crash");
+    again.send(CTRL_C);
+    again.wait_exit();
+    again.wait_for("Your draft is kept in");
+    let kept = weya_tui::store::draft::read(&draft_path).unwrap().unwrap();
+    assert_eq!(kept.name, "Crash test ü");
+}
+
+/// Every file under `dir`, with its text.
+fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_key_appears_in_no_output_log_draft_template_or_journal() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let key = sandbox.key().expose_secret().to_owned();
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("WEYA_BASE_URL", sandbox.base_url()),
+        ("WEYA_API_KEY", key.clone()),
+        ("WEYA_USER_ID", SANDBOX_USER_ID.to_owned()),
+    ];
+    let mut outputs = Vec::new();
+
+    // The TUI: create a batch, save a template, leave a draft.
+    let mut tui = Pty::start(home.path(), &env, "");
+    tui.wait_for("x-api-key");
+    tui.wait_for("…654321"); // the phone list is in
+    tui.send(b"Leak check");
+    tui.keys(&[TAB, b" ", CTRL_S]);
+    tui.wait_for("Nothing has been sent yet");
+    tui.keys(&[ENTER]);
+    tui.wait_for("Batch created");
+    tui.keys(&[b"\x1b", CTRL_T, b"leak", ENTER]);
+    tui.wait_for("Template saved");
+    tui.send(b" more");
+    tui.keys(&[CTRL_C]);
+    tui.wait_exit();
+    tui.wait_for("Your draft is kept in");
+    outputs.push(("the TUI's terminal".to_owned(), tui.text()));
+
+    // The commands, with errors provoked on purpose.
+    let batch = home.path().join("batch.json");
+    std::fs::write(
+        &batch,
+        r#"{"batchName":"CLI leak","callingNumbers":["64e5f12345abcdef87654321"]}"#,
+    )
+    .unwrap();
+    let run = |args: &[&str], fault: Option<Fault>| {
+        sandbox.store().set_fault(fault);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
+        cmd.env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("WEYA_LOG", "trace")
+            .stdin(Stdio::null());
+        for (k, v) in &env {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(args).output().unwrap();
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let file = batch.to_str().unwrap();
+    for (args, fault) in [
+        (vec!["create", "--file", file, "--yes"], None),
+        (
+            vec!["create", "--file", file, "--yes", "--json"],
+            Some(Fault::Forbidden),
+        ),
+        (
+            vec!["create", "--file", file, "--yes"],
+            Some(Fault::ServerError),
+        ),
+        (
+            vec!["create", "--file", file, "--yes"],
+            Some(Fault::HtmlBadGateway),
+        ),
+        (
+            vec!["create", "--file", file, "--yes"],
+            Some(Fault::DropAfterStore),
+        ),
+        (vec!["create", "--file", file, "--dry-run"], None),
+        (vec!["create", "--file", file, "--dry-run", "--json"], None),
+        (vec!["phones"], None),
+        (vec!["batches", "--json"], None),
+        (vec!["history"], None),
+    ] {
+        outputs.push((args.join(" "), run(&args, fault)));
+    }
+
+    let files = files_under(home.path());
+    let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    for wanted in ["weya-tui.log", "journal.jsonl", "draft.json", "leak.json"] {
+        assert!(
+            names.iter().any(|n| n.ends_with(wanted)),
+            "{wanted} was written: {names:#?}"
+        );
+    }
+    let log = files
+        .iter()
+        .find(|(p, _)| p.ends_with("weya-tui.log"))
+        .map(|(_, t)| t.clone())
+        .unwrap();
+    assert!(
+        log.contains("batch created"),
+        "the log is real, at trace level"
+    );
+    for (path, text) in &files {
+        assert!(!text.contains(&key), "the key is in {}", path.display());
+    }
+    for (what, text) in &outputs {
+        assert!(
+            !text.contains(&key),
+            "the key is in the output of {what}:\n{text}"
+        );
+    }
+}
