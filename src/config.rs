@@ -123,6 +123,9 @@ pub struct Config {
     pub target: Target,
     /// The timezone the form starts with.
     pub default_timezone: String,
+    /// Whether that timezone was configured (`WEYA_TIMEZONE`, `timezone`)
+    /// rather than taken from the system.
+    pub timezone_configured: bool,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
 }
@@ -175,8 +178,9 @@ pub fn load_with(
     let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
     let from_file = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
 
-    let default_timezone = env("WEYA_TIMEZONE")
-        .or_else(|| from_file(&file.timezone))
+    let configured_timezone = env("WEYA_TIMEZONE").or_else(|| from_file(&file.timezone));
+    let timezone_configured = configured_timezone.is_some();
+    let default_timezone = configured_timezone
         .or_else(system_timezone)
         .unwrap_or_else(|| "UTC".to_owned());
 
@@ -238,6 +242,7 @@ pub fn load_with(
     Ok(Config {
         target,
         default_timezone,
+        timezone_configured,
         config_file: file_path,
     })
 }

@@ -19,7 +19,7 @@ use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::form::Form;
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
 use weya_tui::store::draft::{self, Draft};
-use weya_tui::store::journal::JournalOutcome;
+use weya_tui::store::journal::JournalEntry;
 use weya_tui::store::template;
 use weya_tui::{Runtime, run};
 
@@ -264,12 +264,21 @@ fn initial_values(
 }
 
 async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
-    let config = config::load(
+    let mut config = config::load(
         cli.config.as_deref(),
         paths.map(|p| p.config_file.as_path()),
         cli.sandbox,
         &|name| std::env::var(name).ok(),
     )?;
+    // Read before the UI starts: the UI loop never touches the disk.
+    let journal = paths
+        .map(|p| read_journal(&p.journal()))
+        .unwrap_or_default();
+    if !config.timezone_configured
+        && let Some(last) = weya_tui::store::journal::last_timezone(&journal)
+    {
+        config.default_timezone = last;
+    }
     let (initial, initial_note) = initial_values(cli, paths, &config.default_timezone)?;
     // Keep the sandbox alive for as long as the app runs.
     let (_sandbox, client, target, can_list_batches) = match config.target {
@@ -300,9 +309,7 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         Some(Err(e)) => (Vec::new(), Some(format!("Phone book not used: {e}"))),
         None => (Vec::new(), None),
     };
-    let known_batches = paths
-        .map(|p| known_batches(&p.journal()))
-        .unwrap_or_default();
+    let known_batches = KnownBatch::from_journal(&journal);
     let notes: Vec<String> = [initial_note, book_note].into_iter().flatten().collect();
     let context = AppContext {
         target,
@@ -347,33 +354,14 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     outcome
 }
 
-/// Batches created from this machine, from the journal.
-fn known_batches(journal: &std::path::Path) -> Vec<KnownBatch> {
-    let entries = match weya_tui::store::journal::read(journal) {
+fn read_journal(path: &std::path::Path) -> Vec<JournalEntry> {
+    match weya_tui::store::journal::read(path) {
         Ok((entries, _)) => entries,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the journal");
-            return Vec::new();
+            Vec::new()
         }
-    };
-    entries
-        .into_iter()
-        .filter(|e| e.outcome == JournalOutcome::Created)
-        .filter_map(|e| {
-            Some(KnownBatch {
-                id: e.batch_id?,
-                name: e.batch_name,
-                time: e
-                    .time
-                    .replace('T', " ")
-                    .chars()
-                    .take(16)
-                    .collect::<String>()
-                    + " UTC",
-                target: e.target,
-            })
-        })
-        .collect()
+    }
 }
 
 async fn standalone_sandbox(port: u16, fault: Option<Fault>) -> anyhow::Result<()> {

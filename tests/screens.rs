@@ -406,3 +406,20 @@ fn review_with_warnings() {
     ctrl(&mut app, 's');
     snapshot("review_warnings", &app);
 }
+
+#[test]
+fn result_rate_limited_and_refused() {
+    let limited = submitted(Err(ApiError::Status {
+        status: 429,
+        message: Some("Too many requests".into()),
+        request_id: Some("req-429".into()),
+        excerpt: None,
+        retry_after: Some(30),
+    }));
+    snapshot("result_429", &limited);
+    let refused = submitted(Err(ApiError::Network {
+        kind: weya_tui::api::NetworkFailure::Refused,
+        host: "api.weya.example".into(),
+    }));
+    snapshot("result_refused", &refused);
+}

@@ -79,6 +79,17 @@ pub fn read(path: &Path) -> io::Result<(Vec<JournalEntry>, usize)> {
     Ok((entries, skipped))
 }
 
+/// The timezone of the last batch sent (a valid IANA name), to start the
+/// next form with.
+pub fn last_timezone(entries: &[JournalEntry]) -> Option<String> {
+    entries
+        .iter()
+        .rev()
+        .filter_map(|e| e.body.get("timezone")?.as_str())
+        .find(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
+        .map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +106,21 @@ mod tests {
             error: None,
             body: serde_json::json!({"batchName": name}),
         }
+    }
+
+    #[test]
+    fn the_last_timezone_used_is_the_newest_valid_one() {
+        let mut a = entry("a", JournalOutcome::Created);
+        a.body = serde_json::json!({"timezone": "Asia/Kolkata"});
+        let mut b = entry("b", JournalOutcome::Failed);
+        b.body = serde_json::json!({"timezone": "Not/AZone"});
+        let c = entry("c", JournalOutcome::Created);
+        assert_eq!(
+            last_timezone(&[a.clone(), b.clone(), c]),
+            Some("Asia/Kolkata".into())
+        );
+        assert_eq!(last_timezone(&[b]), None);
+        assert_eq!(last_timezone(&[]), None);
     }
 
     #[test]

@@ -218,6 +218,20 @@ mod tests {
     }
 
     #[test]
+    fn both_formats_round_trip() {
+        let json = serde_json::to_string_pretty(&full()).unwrap();
+        assert_eq!(parse(&json, Format::Json, "t.json"), Ok(full()));
+        let toml = toml::to_string(&full()).unwrap();
+        assert_eq!(parse(&toml, Format::Toml, "t.toml"), Ok(full()));
+        let sparse = BatchFile {
+            batch_name: Some("only a name".into()),
+            ..BatchFile::default()
+        };
+        let toml = toml::to_string(&sparse).unwrap();
+        assert_eq!(parse(&toml, Format::Toml, "t.toml"), Ok(sparse));
+    }
+
+    #[test]
     fn errors_name_the_line_and_the_field() {
         let e = parse(
             "{\n  \"batchName\": \"x\",\n  \"retry\": \"3\"\n}",
