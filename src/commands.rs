@@ -252,85 +252,81 @@ fn api_failure(io: &mut Io<'_>, e: &ApiError) -> io::Result<u8> {
     io.fail(code, &e.to_string(), extra)
 }
 
-/// `phones`: the workspace's phone list.
-pub async fn phones(client: &WeyaClient, io: &mut Io<'_>) -> io::Result<u8> {
-    let phones = match client.list_phones().await {
-        Ok(p) => p,
+/// An answer of the API as JSON, or as the table `table` writes.
+fn listing<T: serde::Serialize>(
+    result: Result<T, ApiError>,
+    io: &mut Io<'_>,
+    table: impl FnOnce(&T, &mut dyn Write) -> io::Result<()>,
+) -> io::Result<u8> {
+    let value = match result {
+        Ok(v) => v,
         Err(e) => return api_failure(io, &e),
     };
     if io.json {
         writeln!(
             io.out,
             "{}",
-            serde_json::to_string(&phones).unwrap_or_default()
+            serde_json::to_string(&value).unwrap_or_default()
         )?;
-        return Ok(OK);
+    } else {
+        table(&value, io.out)?;
     }
-    writeln!(
-        io.out,
-        "{:<24}  {:<20}  {:<11}  LABEL",
-        "PHONE ID", "NUMBER", "INTEGRATION"
-    )?;
-    for p in &phones {
-        writeln!(
-            io.out,
-            "{:<24}  {:<20}  {:<11}  {}",
-            p.id,
-            crate::form::phones::format_number(&p.phone_number),
-            p.integration,
-            p.label
-        )?;
-    }
-    writeln!(io.out, "{} phone numbers", phones.len())?;
     Ok(OK)
+}
+
+/// `phones`: the workspace's phone list.
+pub async fn phones(client: &WeyaClient, io: &mut Io<'_>) -> io::Result<u8> {
+    listing(client.list_phones().await, io, |phones, out| {
+        writeln!(
+            out,
+            "{:<24}  {:<20}  {:<11}  LABEL",
+            "PHONE ID", "NUMBER", "INTEGRATION"
+        )?;
+        for p in phones {
+            let number = crate::form::phones::format_number(&p.phone_number);
+            writeln!(
+                out,
+                "{:<24}  {number:<20}  {:<11}  {}",
+                p.id, p.integration, p.label
+            )?;
+        }
+        writeln!(out, "{} phone numbers", phones.len())
+    })
 }
 
 /// `batches`: one page of the batch list, newest first.
 pub async fn batches(client: &WeyaClient, query: &BatchQuery, io: &mut Io<'_>) -> io::Result<u8> {
-    let page = match client.list_batches(query).await {
-        Ok(p) => p,
-        Err(e) => return api_failure(io, &e),
-    };
-    if io.json {
+    listing(client.list_batches(query).await, io, |page, out| {
+        if page.batches.is_empty() {
+            return writeln!(out, "No batches.");
+        }
         writeln!(
-            io.out,
-            "{}",
-            serde_json::to_string(&page).unwrap_or_default()
+            out,
+            "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>5}  CREATED",
+            "BATCH ID", "NAME", "STATUS", "PICKED", "COMPLETED", "TOTAL"
         )?;
-        return Ok(OK);
-    }
-    if page.batches.is_empty() {
-        writeln!(io.out, "No batches.")?;
-        return Ok(OK);
-    }
-    writeln!(
-        io.out,
-        "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>5}  CREATED",
-        "BATCH ID", "NAME", "STATUS", "PICKED", "COMPLETED", "TOTAL"
-    )?;
-    for b in &page.batches {
-        let name: String = b.batch_name.chars().take(30).collect();
+        for b in &page.batches {
+            let name: String = b.batch_name.chars().take(30).collect();
+            writeln!(
+                out,
+                "{:<24}  {name:<30}  {:<10}  {:>7}  {:>9}  {:>5}  {}",
+                b.id,
+                b.queue_status,
+                b.calls_picked,
+                b.calls_completed,
+                b.total_calls,
+                b.created_at
+            )?;
+        }
+        let p = &page.pagination;
         writeln!(
-            io.out,
-            "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>5}  {}",
-            b.id,
-            name,
-            b.queue_status,
-            b.calls_picked,
-            b.calls_completed,
-            b.total_calls,
-            b.created_at
-        )?;
-    }
-    let p = &page.pagination;
-    writeln!(
-        io.out,
-        "page {} of {} ({} batches)",
-        p.page,
-        p.total_pages.max(1),
-        p.total
-    )?;
-    Ok(OK)
+            out,
+            "page {} of {} ({} batches)",
+            p.page,
+            p.total_pages.max(1),
+            p.total
+        )
+    })
 }
 
 /// `history`: the submit journal.

@@ -1,25 +1,344 @@
-//! The built binary, run as an operator would.
+//! The built binary, run as an operator or a script would: the commands
+//! without the TUI against the sandbox, each exit code and each flag.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
-fn weya() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
-    let home = tempfile::tempdir().unwrap().keep();
-    for var in [
-        "WEYA_BASE_URL",
-        "WEYA_API_KEY",
-        "WEYA_TOKEN",
-        "WEYA_USER_ID",
-        "WEYA_PHONES_PATH",
-    ] {
-        cmd.env_remove(var);
+use secrecy::ExposeSecret;
+use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
+
+struct Env {
+    home: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Self {
+            home: tempfile::tempdir().unwrap(),
+        }
     }
-    cmd.env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"));
-    cmd
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.home.path().join(rel)
+    }
+
+    /// The binary with this home and nothing configured.
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
+        for var in [
+            "WEYA_BASE_URL",
+            "WEYA_API_KEY",
+            "WEYA_TOKEN",
+            "WEYA_USER_ID",
+            "WEYA_PHONES_PATH",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// The binary pointed at `sandbox` with its key.
+    fn against(&self, sandbox: &Sandbox) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("WEYA_BASE_URL", sandbox.base_url())
+            .env("WEYA_API_KEY", sandbox.key().expose_secret())
+            .env("WEYA_USER_ID", SANDBOX_USER_ID);
+        cmd
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+const VALID: &str = r#"{"batchName":"CLI batch","callingNumbers":["64e5f12345abcdef87654321"],
+ "retry":3,"delay":60,"timezone":"America/New_York",
+ "callingHour":{"start":"09:00","end":"17:00"},"allowedDays":[1,2,3,4,5]}"#;
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn create(cmd: &mut Command, file: &Path, flags: &[&str]) -> Output {
+    cmd.arg("create")
+        .arg("--file")
+        .arg(file)
+        .args(flags)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_with_yes_sends_once_prints_the_id_and_journals_it() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let batches = sandbox.store().batches();
+    assert_eq!(stdout.trim(), format!("Created batch {}", batches[0].id));
+    assert_eq!(batches[0].body["callingHour"]["end"], "17:00");
+
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["batchId"], sandbox.store().batches()[0].id);
+    assert_eq!(sandbox.store().create_requests(), 2);
+
+    let history = env.cmd().args(["history", "--json"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&history.stdout).lines().count(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn toml_files_work_the_same() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file(
+        "batch.toml",
+        "batchName = \"TOML batch\"\ncallingNumbers = [\"64e5f12345abcdef87654321\"]\ntimezone = \"Asia/Kolkata\"\n",
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(
+        sandbox.store().batches()[0].body["timezone"],
+        "Asia/Kolkata"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_yes_and_without_a_terminal_nothing_is_sent() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &[]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("not sending without --yes"), "{stderr}");
+    assert_eq!(sandbox.store().create_requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dry_run_prints_the_body_and_a_masked_curl_and_sends_nothing() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &["--dry-run"]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout.contains("\"batchName\": \"CLI batch\""), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "curl -sS -X POST '{}/api/call/createBatch'",
+            sandbox.base_url()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("x-api-key: ••••"), "{stdout}");
+    assert!(
+        !stdout.contains(sandbox.key().expose_secret()),
+        "the key is masked"
+    );
+    assert_eq!(sandbox.store().create_requests(), 0);
+
+    let out = create(&mut env.against(&sandbox), &file, &["--dry-run", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["dryRun"], true);
+    assert_eq!(json["body"]["retry"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_input_is_refused_with_each_field_named() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file(
+        "bad.json",
+        r#"{"batchName":"  ","callingHour":{"start":"18:00","end":"06:00"}}"#,
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("batchName: Enter a batch name"), "{stderr}");
+    assert!(
+        stderr.contains("callingNumbers: Select at least one"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("callingHour.end: End 06:00 must be after start 18:00"),
+        "{stderr}"
+    );
+
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["fields"][0]["field"], "batchName");
+    assert_eq!(sandbox.store().create_requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_file_names_the_line_and_the_field() {
+    let env = Env::new();
+    let file = env.file("bad.toml", "batchName = \"x\"\nretry = \"three\"\n");
+    let out = create(&mut env.cmd(), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("bad.toml, line 2, field retry"), "{stderr}");
+
+    // The TUI does not start half-filled from it either.
+    let out = env.cmd().arg("--from").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2, field retry"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_and_network_failures_exit_1() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    sandbox.store().set_fault(Some(Fault::ServerError));
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("HTTP 500") && stderr.contains("(request ID sbx-"),
+        "{stderr}"
+    );
+
+    sandbox.store().set_fault(Some(Fault::DropAfterStore));
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json["outcomeUnknown"], true);
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let out = create(
+        env.against(&sandbox)
+            .env("WEYA_BASE_URL", format!("http://{closed}")),
+        &file,
+        &["--yes"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).1.contains("the connection was refused"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phones_and_batches_print_tables_or_json() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let out = env.against(&sandbox).arg("phones").output().unwrap();
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout.contains("64e5f12345abcdef87654321  +1 212 555 0143"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("12 phone numbers"));
+    let out = env
+        .against(&sandbox)
+        .args(["phones", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 12);
+
+    let out = env.against(&sandbox).arg("batches").output().unwrap();
+    assert_eq!(text(&out).0.trim(), "No batches.");
+    let file = env.file("batch.json", VALID);
+    create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--search", "cli"])
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains("CLI batch") && stdout.contains("page 1 of 1 (1 batches)"),
+        "{stdout}"
+    );
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json", "--page", "2"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["pagination"]["page"], 2);
+
+    let out = env
+        .against(&sandbox)
+        .env_remove("WEYA_USER_ID")
+        .arg("batches")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no user ID is a configuration problem"
+    );
+    assert!(text(&out).1.contains("WEYA_USER_ID"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_can_come_from_standard_input() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let mut child = env
+        .against(&sandbox)
+        .env_remove("WEYA_API_KEY")
+        .args(["phones", "--api-key-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{}", sandbox.key().expose_secret()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).0.contains("12 phone numbers"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_config_file_with_a_key_that_others_can_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let config = env.file(
+        "weya.toml",
+        &format!(
+            "base_url = \"{}\"\napi_key = \"{}\"\nuser_id = \"{SANDBOX_USER_ID}\"\n",
+            sandbox.base_url(),
+            sandbox.key().expose_secret()
+        ),
+    );
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .arg("phones")
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains(&format!("chmod 600 '{}'", config.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(sandbox.key().expose_secret()));
+
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .arg("phones")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
 }
 
 /// Kills the child when the test ends, pass or fail.
@@ -34,7 +353,9 @@ impl Drop for Reaper {
 
 #[tokio::test]
 async fn sandbox_command_prints_what_a_client_needs_and_serves_it() {
-    let mut child = weya()
+    let env = Env::new();
+    let mut child = env
+        .cmd()
         .args(["sandbox", "--port", "0"])
         .stdout(Stdio::piped())
         .spawn()
@@ -85,9 +406,9 @@ async fn sandbox_command_prints_what_a_client_needs_and_serves_it() {
 
 #[test]
 fn a_key_without_a_base_url_is_refused_without_echoing_the_key() {
-    let out = weya()
+    let out = Env::new()
+        .cmd()
         .env("WEYA_API_KEY", "sk_live_do_not_print_me_123456")
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -99,15 +420,9 @@ fn a_key_without_a_base_url_is_refused_without_echoing_the_key() {
 
 #[test]
 fn a_broken_config_file_is_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("weya.toml");
-    std::fs::write(&path, "base_url = [\n").unwrap();
-    let out = weya()
-        .arg("--config")
-        .arg(&path)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let env = Env::new();
+    let path = env.file("weya.toml", "base_url = [\n");
+    let out = env.cmd().arg("--config").arg(&path).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("weya.toml"), "{stderr}");
@@ -115,7 +430,7 @@ fn a_broken_config_file_is_named() {
 
 #[test]
 fn no_flag_takes_a_secret() {
-    let out = weya().arg("--help").output().unwrap();
+    let out = Env::new().cmd().arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout).to_lowercase();
     assert!(out.status.success());
     assert!(
@@ -132,9 +447,8 @@ fn no_flag_takes_a_secret() {
 
 #[test]
 fn history_prints_the_journal() {
-    let mut cmd = weya();
-    let state = tempfile::tempdir().unwrap();
-    let journal = state.path().join("weya-tui/journal.jsonl");
+    let env = Env::new();
+    let journal = env.path("state/weya-tui/journal.jsonl");
     std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
     std::fs::write(
         &journal,
@@ -146,11 +460,7 @@ fn history_prints_the_journal() {
         ),
     )
     .unwrap();
-    let out = cmd
-        .env("XDG_STATE_HOME", state.path())
-        .arg("history")
-        .output()
-        .unwrap();
+    let out = env.cmd().arg("history").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("created  May renewals"), "{text}");
@@ -158,11 +468,7 @@ fn history_prints_the_journal() {
     assert!(text.contains("UNKNOWN  June"), "{text}");
     assert!(text.contains("did not answer within 30 s"), "{text}");
 
-    let out = weya()
-        .env("XDG_STATE_HOME", state.path())
-        .args(["history", "--json"])
-        .output()
-        .unwrap();
+    let out = env.cmd().args(["history", "--json"]).output().unwrap();
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

@@ -86,31 +86,15 @@ async fn ctrl_s_on_an_invalid_form_stays_and_focuses_the_first_error() {
 #[tokio::test]
 async fn a_server_400_is_shown_with_its_field_and_the_form_is_intact() {
     // A stand-in that rejects the timezone, as a stricter Weya might.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let router = Router::new()
-        .route(
-            "/api/call/createBatch",
-            post(|| async {
-                (
-                    axum::http::StatusCode::BAD_REQUEST,
-                    [("x-request-id", "req-7")],
-                    axum::Json(serde_json::json!({"status":false,"code":400,
-                        "message":"Bad request","errorMessage":"timezone is not supported"})),
-                )
-            }),
+    let reject = post(|| async {
+        (
+            axum::http::StatusCode::BAD_REQUEST,
+            [("x-request-id", "req-7")],
+            axum::Json(serde_json::json!({"status":false,"code":400,
+                "message":"Bad request","errorMessage":"timezone is not supported"})),
         )
-        .route(
-            "/api/call/phones/{user}",
-            axum::routing::get(|| async {
-                axum::Json(serde_json::json!({"status":true,"code":200,"data":[
-                    {"_id":"64e5f12345abcdef87654321","phoneNumber":"12125550143","integration":"twilio","label":"NY"}]}))
-            }),
-        );
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    let mut config = ClientConfig::new(url, Auth::ApiKey(SecretString::from("k")));
-    config.user_id = Some("u".into());
-    let mut h = Harness::new(config, 120, 40);
+    });
+    let mut h = stand_in(reject, "k", 120, 40).await;
     h.wait_for_phones().await;
     h.type_text("EU wave");
     h.key(KeyCode::Tab);
@@ -211,35 +195,21 @@ async fn run_draws_takes_scripted_keys_and_quits_on_ctrl_c() {
 #[tokio::test]
 async fn another_server_receives_exactly_the_documented_body_with_x_api_key() {
     type Seen = (axum::http::HeaderMap, axum::body::Bytes);
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Seen>(4);
-    let router = Router::new()
-        .route(
-            "/api/call/createBatch",
-            post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-                let tx = tx.clone();
-                async move {
-                    let _ = tx.send((headers, body)).await;
-                    (
-                        axum::http::StatusCode::CREATED,
-                        axum::Json(serde_json::json!({"message":"Batch created successfully",
-                            "status":true,"code":201,"errorMessage":"","data":"64e5f12345abcdef98765432"})),
-                    )
-                }
-            }),
-        )
-        .route(
-            "/api/call/phones/{user}",
-            axum::routing::get(|| async {
-                axum::Json(serde_json::json!({"status":true,"code":200,"data":[
-                    {"_id":"64e5f12345abcdef87654321","phoneNumber":"12125550143","integration":"twilio","label":"NY"}]}))
-            }),
-        );
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    let mut config = ClientConfig::new(url, Auth::ApiKey(SecretString::from("workspace-key-123")));
-    config.user_id = Some("64e5f12345abcdef11111111".into());
-    let mut h = Harness::new(config, 80, 24);
+    let create = post(
+        move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send((headers, body)).await;
+                (
+                    axum::http::StatusCode::CREATED,
+                    axum::Json(serde_json::json!({"message":"Batch created successfully",
+                    "status":true,"code":201,"errorMessage":"","data":"64e5f12345abcdef98765432"})),
+                )
+            }
+        },
+    );
+    let mut h = stand_in(create, "workspace-key-123", 80, 24).await;
     h.wait_for_phones().await;
     h.type_text("API Campaign May 2025");
     h.key(KeyCode::Tab);
@@ -268,4 +238,27 @@ async fn another_server_receives_exactly_the_documented_body_with_x_api_key() {
     h.wait_for("the result", |app| matches!(app.screen, Screen::Result(_)))
         .await;
     assert!(h.screen().contains("64e5f12345abcdef98765432"));
+}
+
+/// A stand-in Weya that answers createBatch with `create` and lists one
+/// phone, and the app pointed at it with `key`.
+async fn stand_in(
+    create: axum::routing::MethodRouter,
+    key: &str,
+    width: u16,
+    height: u16,
+) -> Harness {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let one_phone = axum::routing::get(|| async {
+        axum::Json(serde_json::json!({"status":true,"code":200,"data":[
+            {"_id":"64e5f12345abcdef87654321","phoneNumber":"12125550143","integration":"twilio","label":"NY"}]}))
+    });
+    let router = Router::new()
+        .route("/api/call/createBatch", create)
+        .route("/api/call/phones/{user}", one_phone);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let mut config = ClientConfig::new(url, Auth::ApiKey(SecretString::from(key.to_owned())));
+    config.user_id = Some("64e5f12345abcdef11111111".into());
+    Harness::new(config, width, height)
 }

@@ -13,6 +13,7 @@ use ratatui::backend::TestBackend;
 use weya_tui::api::{ApiError, Phone};
 use weya_tui::app::{App, Cmd, Msg, Screen, update};
 use weya_tui::form::{FieldId, validate};
+use weya_tui::store::draft::Draft;
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -50,50 +51,22 @@ fn msg() -> impl Strategy<Value = Msg> {
     ]
 }
 
-/// Every value the operator can set, to compare before and after a step.
-#[derive(Debug, Clone, PartialEq)]
-struct Values {
-    name: String,
-    numbers: Vec<String>,
-    timezone: String,
-    start: String,
-    end: String,
-    days: Vec<u8>,
-    retries: String,
-    delay: String,
-}
-
-impl Values {
-    fn of(app: &App) -> Self {
-        let f = &app.form;
-        Self {
-            name: f.name.value().to_owned(),
-            numbers: f.numbers.selected_ids(),
-            timezone: f.timezone.value().to_owned(),
-            start: f.window_start.value().to_owned(),
-            end: f.window_end.value().to_owned(),
-            days: f.days.numbers(),
-            retries: f.retries.value().to_owned(),
-            delay: f.delay.value().to_owned(),
-        }
+/// The values that belong to fields other than `field`: they must not
+/// change while `field` has focus. The draft holds every value the
+/// operator can set.
+fn others(draft: &Draft, field: FieldId) -> Draft {
+    let mut v = draft.clone();
+    match field {
+        FieldId::Name => v.name.clear(),
+        FieldId::Numbers => v.calling_numbers.clear(),
+        FieldId::Timezone => v.timezone.clear(),
+        FieldId::WindowStart => v.window_start.clear(),
+        FieldId::WindowEnd => v.window_end.clear(),
+        FieldId::Days => v.days.clear(),
+        FieldId::Retries => v.retries.clear(),
+        FieldId::Delay => v.delay.clear(),
     }
-
-    /// The values that belong to `field`'s neighbours, i.e. that must not
-    /// change while `field` has focus.
-    fn without(&self, field: FieldId) -> Self {
-        let mut v = self.clone();
-        match field {
-            FieldId::Name => v.name.clear(),
-            FieldId::Numbers => v.numbers.clear(),
-            FieldId::Timezone => v.timezone.clear(),
-            FieldId::WindowStart => v.start.clear(),
-            FieldId::WindowEnd => v.end.clear(),
-            FieldId::Days => v.days.clear(),
-            FieldId::Retries => v.retries.clear(),
-            FieldId::Delay => v.delay.clear(),
-        }
-        v
-    }
+    v
 }
 
 fn seeded_app() -> App {
@@ -126,7 +99,7 @@ proptest! {
             let on_form = matches!(app.screen, Screen::Form);
             let ctrl_s = matches!(&step, Msg::Key(k) if k.code == KeyCode::Char('s') && k.modifiers == KeyModifiers::CONTROL);
             let valid_before = validate(&app.form).is_ok();
-            let before = Values::of(&app);
+            let before = Draft::of(&app.form);
 
             for cmd in update(&mut app, step) {
                 // The network answers every submit with a 400 naming a field:
@@ -145,8 +118,8 @@ proptest! {
                 }
             }
 
-            let after = Values::of(&app);
-            prop_assert_eq!(before.without(focus), after.without(focus), "a field that was not focused changed");
+            let after = Draft::of(&app.form);
+            prop_assert_eq!(others(&before, focus), others(&after, focus), "a field that was not focused changed");
             if on_form && ctrl_s && !app.help {
                 if valid_before {
                     prop_assert!(matches!(app.screen, Screen::Review(_)), "a valid form opens the review");
