@@ -26,6 +26,11 @@ pub fn parse_time(input: &str) -> Result<TimeOfDay, String> {
     if s.is_empty() {
         return Err("Enter a time, e.g. 09:00".into());
     }
+    // Only ASCII digits and a colon make a time; checking first also keeps
+    // the byte slicing below on character boundaries.
+    if !s.is_ascii() {
+        return Err(bad());
+    }
     let (h, m) = match s.split_once(':') {
         Some((h, m)) if !h.is_empty() && h.len() <= 2 && m.len() == 2 => (h, m),
         Some(_) => return Err(bad()),
@@ -81,6 +86,8 @@ mod tests {
     fn rejects_what_is_not_a_time() {
         for input in [
             "", "24", "24:00", "9:5", "12:60", "noon", "9am", "12345", ":30", "-1",
+            // Found by the property test: a byte split inside a character.
+            "👍", "9👍", "é:00",
         ] {
             assert!(parse_time(input).is_err(), "{input}");
         }

@@ -212,7 +212,8 @@ pub fn validate_batch(value: &Value) -> Result<String, String> {
 
 fn is_hh_mm(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 5
+    s.is_ascii()
+        && b.len() == 5
         && b[2] == b':'
         && s[..2].parse::<u8>().is_ok_and(|h| h < 24)
         && s[3..].parse::<u8>().is_ok_and(|m| m < 60)

@@ -116,8 +116,8 @@ fn strip_position(message: &str) -> String {
 }
 
 fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> Option<usize> {
-    let start = span?.start.min(text.len());
-    Some(text[..start].matches('\n').count() + 1)
+    let before = text.get(..span?.start)?;
+    Some(before.matches('\n').count() + 1)
 }
 
 /// The TUI's templates: `NAME.json` files in one folder.

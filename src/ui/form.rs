@@ -386,7 +386,9 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
             let phone = &entry.phone;
             let selected = picker.is_selected(&phone.id);
             let mark = if selected { "[x] " } else { "[ ] " };
-            let short_id = &phone.id[phone.id.len().saturating_sub(6)..];
+            // IDs come from the server: count characters, not bytes.
+            let skip = phone.id.chars().count().saturating_sub(6);
+            let short_id: String = phone.id.chars().skip(skip).collect();
             let text = match entry.source {
                 Source::Manual => format!("{mark}{:<19} {}", "ID typed by hand", phone.id),
                 source => {
