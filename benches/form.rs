@@ -102,5 +102,28 @@ fn redraw(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, filter_phones, search_timezones, redraw);
+fn keystroke(c: &mut Criterion) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let mut group = c.benchmark_group("one keystroke through update (10,000 phones)");
+    for (label, select_all) in [("none selected", false), ("all selected", true)] {
+        let mut app = app();
+        if select_all {
+            update(&mut app, key(KeyCode::Tab));
+            update(&mut app, key(KeyCode::Char('a')));
+            update(&mut app, key(KeyCode::BackTab));
+        }
+        group.bench_function(label, |b| {
+            b.iter(|| {
+                // Type and erase a letter: the form changes, so the draft is
+                // compared and a save is asked for each time.
+                black_box(update(&mut app, key(KeyCode::Char('x'))));
+                black_box(update(&mut app, key(KeyCode::Backspace)));
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, filter_phones, search_timezones, redraw, keystroke);
 criterion_main!(benches);

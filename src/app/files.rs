@@ -28,18 +28,14 @@ pub enum DraftState {
     Changed,
 }
 
-/// After any update: if the form's values changed, save the draft.
-pub(super) fn track_draft(app: &mut App, before: &Draft) -> Option<Cmd> {
-    let now = Draft::of(&app.form);
-    if now == *before {
-        return None;
-    }
+/// The form's values changed: save the draft.
+pub(super) fn save_draft(app: &mut App) -> Cmd {
     app.draft_seq += 1;
     app.draft_state = DraftState::Changed;
-    Some(Cmd::SaveDraft {
+    Cmd::SaveDraft {
         seq: app.draft_seq,
-        draft: Box::new(now),
-    })
+        draft: Box::new(Draft::of(&app.form)),
+    }
 }
 
 /// Weya confirmed the batch: the draft has done its job.

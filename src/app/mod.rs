@@ -419,9 +419,20 @@ const PAGE: isize = 10;
 
 /// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
-    let before = Draft::of(&app.form);
+    // Only these can change what the operator typed or picked; the clock,
+    // ticks and most replies cannot, and need no comparison of drafts.
+    let may_edit = matches!(
+        msg,
+        Msg::Key(_) | Msg::Paste(_) | Msg::Click { .. } | Msg::TemplateLoaded { .. }
+    );
+    if !may_edit {
+        return step(app, msg);
+    }
+    let before = app.form.fingerprint();
     let mut cmds = step(app, msg);
-    cmds.extend(files::track_draft(app, &before));
+    if app.form.fingerprint() != before {
+        cmds.push(files::save_draft(app));
+    }
     cmds
 }
 

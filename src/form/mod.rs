@@ -242,6 +242,24 @@ impl Form {
         }
     }
 
+    /// A cheap summary of every value, to tell whether an update changed
+    /// any: the text fields and days as they are, the selection by its
+    /// version (it may hold thousands of IDs).
+    pub fn fingerprint(&self) -> impl PartialEq + use<> {
+        (
+            [
+                self.name.value().to_owned(),
+                self.timezone.value().to_owned(),
+                self.window_start.value().to_owned(),
+                self.window_end.value().to_owned(),
+                self.retries.value().to_owned(),
+                self.delay.value().to_owned(),
+            ],
+            self.days.numbers(),
+            self.numbers.version(),
+        )
+    }
+
     /// After an edit: an error the edit fixed goes at once; a new one waits
     /// until the field is left, so typing is not nagged.
     pub fn edited(&mut self, field: FieldId) {

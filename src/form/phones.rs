@@ -1,6 +1,8 @@
 //! The calling-numbers picker: a filterable multi-select over the fetched
 //! phone list, the operator's local phone book, and IDs typed by hand.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::api::Phone;
 use crate::api::types::is_object_id;
 use crate::remote::Remote;
@@ -75,7 +77,12 @@ pub struct PhonePicker {
     pub filter: LineInput,
     pub mode: Mode,
     cursor: usize,
-    selected: Vec<String>,
+    /// By ID: membership is checked per row, so it must be cheap with
+    /// thousands selected.
+    selected: HashSet<String>,
+    /// Counts changes of `selected`, so a change is seen without comparing
+    /// thousands of IDs.
+    version: u64,
 }
 
 impl Default for PhonePicker {
@@ -88,7 +95,8 @@ impl Default for PhonePicker {
             filter: LineInput::new("", 40),
             mode: Mode::Browse,
             cursor: 0,
-            selected: Vec::new(),
+            selected: HashSet::new(),
+            version: 0,
         }
     }
 }
@@ -96,7 +104,7 @@ impl Default for PhonePicker {
 impl PhonePicker {
     pub fn with_selected(selected: Vec<String>) -> Self {
         let mut picker = Self {
-            selected,
+            selected: selected.into_iter().collect(),
             ..Self::default()
         };
         picker.rebuild();
@@ -106,15 +114,6 @@ impl PhonePicker {
     /// Takes the answer of a phone-list fetch.
     pub fn finish_loading(&mut self, result: Result<Vec<Phone>, crate::api::ApiError>) {
         self.phones.finish(result);
-        self.rebuild();
-    }
-
-    pub fn phone_book(&self) -> &[Phone] {
-        &self.phone_book
-    }
-
-    /// Rebuilds the rows after `phones` was replaced directly.
-    pub fn refresh(&mut self) {
         self.rebuild();
     }
 
@@ -129,26 +128,30 @@ impl PhonePicker {
     /// knows. The filter is applied again.
     fn rebuild(&mut self) {
         let workspace = self.phones.value().map(Vec::as_slice).unwrap_or_default();
+        let book: HashMap<&str, &Phone> =
+            self.phone_book.iter().map(|p| (p.id.as_str(), p)).collect();
         let mut entries: Vec<Entry> = workspace
             .iter()
             .map(|p| {
                 let mut phone = p.clone();
                 if phone.label.is_empty()
-                    && let Some(local) = self.phone_book.iter().find(|l| l.id == p.id)
+                    && let Some(local) = book.get(p.id.as_str())
                 {
                     phone.label.clone_from(&local.label);
                 }
                 Entry::new(phone, Source::Workspace)
             })
             .collect();
-        let known = |entries: &[Entry], id: &str| entries.iter().any(|e| e.phone.id == id);
+        let mut known: HashSet<String> = entries.iter().map(|e| e.phone.id.clone()).collect();
         for phone in &self.phone_book {
-            if !known(&entries, &phone.id) {
+            if known.insert(phone.id.clone()) {
                 entries.push(Entry::new(phone.clone(), Source::Local));
             }
         }
-        for id in &self.selected {
-            if !known(&entries, id) {
+        let mut typed: Vec<&String> = self.selected.iter().collect();
+        typed.sort();
+        for id in typed {
+            if !known.contains(id) {
                 let phone = Phone {
                     id: id.clone(),
                     phone_number: String::new(),
@@ -237,31 +240,30 @@ impl PhonePicker {
         let Some(id) = self.highlighted().map(|e| e.phone.id.clone()) else {
             return;
         };
-        if let Some(i) = self.selected.iter().position(|s| *s == id) {
-            self.selected.remove(i);
-        } else {
-            self.selected.push(id);
+        if !self.selected.remove(&id) {
+            self.selected.insert(id);
         }
+        self.version += 1;
     }
 
     /// Selects every visible row (the filter decides which).
     pub fn select_visible(&mut self) {
         for &i in &self.visible {
             let id = &self.entries[i].phone.id;
-            if !self.selected.contains(id) {
-                self.selected.push(id.clone());
-            }
+            self.selected.insert(id.clone());
         }
+        self.version += 1;
     }
 
     /// Unselects everything, visible or not. Hand-typed IDs leave the list.
     pub fn clear_selection(&mut self) {
         self.selected.clear();
+        self.version += 1;
         self.rebuild();
     }
 
     pub fn is_selected(&self, id: &str) -> bool {
-        self.selected.iter().any(|s| s == id)
+        self.selected.contains(id)
     }
 
     /// The selected IDs in list order (workspace, then phone book, then typed).
@@ -271,6 +273,19 @@ impl PhonePicker {
             .filter(|e| self.is_selected(&e.phone.id))
             .map(|e| e.phone.id.clone())
             .collect()
+    }
+
+    /// Selects exactly `ids` (a draft or a template being applied).
+    pub fn replace_selection(&mut self, ids: Vec<String>) {
+        self.selected = ids.into_iter().collect();
+        self.version += 1;
+        self.mode = Mode::Browse;
+        self.rebuild();
+    }
+
+    /// Changes whenever the selection does.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     pub fn selected_count(&self) -> usize {
@@ -352,9 +367,8 @@ impl PhonePicker {
             return;
         }
         self.mode = Mode::Browse;
-        if !self.is_selected(&id) {
-            self.selected.push(id.clone());
-        }
+        self.selected.insert(id.clone());
+        self.version += 1;
         self.rebuild();
         if let Some(pos) = self
             .visible

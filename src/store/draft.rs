@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::form::Form;
 use crate::form::days::DaySet;
-use crate::form::phones::PhonePicker;
 use crate::form::timezone::TimezonePicker;
 use crate::store::template::BatchFile;
 
@@ -48,12 +47,7 @@ impl Draft {
     /// knows (the fetched phone list, focus).
     pub fn apply(&self, form: &mut Form) {
         form.name.set(&self.name);
-        let phones = std::mem::take(&mut form.numbers.phones);
-        let book = form.numbers.phone_book().to_vec();
-        form.numbers = PhonePicker::with_selected(self.calling_numbers.clone());
-        form.numbers.set_phone_book(book);
-        form.numbers.phones = phones;
-        form.numbers.refresh();
+        form.numbers.replace_selection(self.calling_numbers.clone());
         form.timezone = TimezonePicker::new(&self.timezone);
         form.window_start.set(&self.window_start);
         form.window_end.set(&self.window_end);
@@ -180,6 +174,7 @@ impl DraftWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::phones::PhonePicker;
 
     #[test]
     fn a_draft_keeps_invalid_values_and_restores_them() {
