@@ -76,10 +76,26 @@ impl Effects {
         self.store.as_ref().map(|s| s.paths.draft.as_path())
     }
 
-    fn templates(&self) -> Option<Templates> {
-        self.store.as_ref().map(|s| Templates {
+    /// Runs `work` on the templates folder on a blocking thread and replies
+    /// with its result (an error when there is no folder to keep them in).
+    fn with_templates<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(Templates) -> Result<T, String> + Send + 'static,
+        reply: impl FnOnce(Result<T, String>) -> Msg + Send + 'static,
+    ) {
+        let templates = self.store.as_ref().map(|s| Templates {
             dir: s.paths.templates.clone(),
-        })
+        });
+        let replies = self.replies.clone();
+        tokio::spawn(async move {
+            let result = match templates {
+                Some(t) => tokio::task::spawn_blocking(move || work(t))
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string())),
+                None => Err("no home directory: templates cannot be kept".to_owned()),
+            };
+            let _ = replies.send(reply(result)).await;
+        });
     }
 
     /// Text the run loop should put on the clipboard.
@@ -183,47 +199,17 @@ impl Effects {
                     }
                 });
             }
-            Cmd::SaveTemplate { name, file } => {
-                let Some(templates) = self.templates() else {
-                    return;
-                };
-                let replies = self.replies.clone();
-                tokio::spawn(async move {
-                    let result = tokio::task::spawn_blocking(move || {
-                        templates
-                            .save(&name, &file)
-                            .map(|p| p.display().to_string())
-                    })
-                    .await
-                    .unwrap_or_else(|e| Err(e.to_string()));
-                    let _ = replies.send(Msg::TemplateSaved(result)).await;
-                });
-            }
-            Cmd::ListTemplates => {
-                let templates = self.templates();
-                let replies = self.replies.clone();
-                tokio::spawn(async move {
-                    let result = match templates {
-                        Some(t) => tokio::task::spawn_blocking(move || t.list())
-                            .await
-                            .unwrap_or_else(|e| Err(e.to_string())),
-                        None => Err("no home directory: templates cannot be kept".to_owned()),
-                    };
-                    let _ = replies.send(Msg::TemplatesListed(result)).await;
-                });
-            }
+            Cmd::SaveTemplate { name, file } => self.with_templates(
+                move |t| t.save(&name, &file).map(|p| p.display().to_string()),
+                Msg::TemplateSaved,
+            ),
+            Cmd::ListTemplates => self.with_templates(|t| t.list(), Msg::TemplatesListed),
             Cmd::LoadTemplate { name } => {
-                let Some(templates) = self.templates() else {
-                    return;
-                };
-                let replies = self.replies.clone();
-                tokio::spawn(async move {
-                    let key = name.clone();
-                    let result = tokio::task::spawn_blocking(move || templates.load(&key))
-                        .await
-                        .unwrap_or_else(|e| Err(e.to_string()));
-                    let _ = replies.send(Msg::TemplateLoaded { name, result }).await;
-                });
+                let key = name.clone();
+                self.with_templates(
+                    move |t| t.load(&key),
+                    move |result| Msg::TemplateLoaded { name, result },
+                );
             }
         }
     }
