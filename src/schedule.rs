@@ -15,25 +15,7 @@ pub fn window_elsewhere(
     end: TimeOfDay,
     other: Tz,
 ) -> Option<String> {
-    let at = |t: TimeOfDay| {
-        let naive = day.and_hms_opt(u32::from(t.minutes() / 60), u32::from(t.minutes() % 60), 0)?;
-        batch_tz
-            .from_local_datetime(&naive)
-            .earliest()
-            .map(|dt| dt.with_timezone(&other))
-    };
-    let (s, e) = (at(start)?, at(end)?);
-    let shift = |dt: DateTime<Tz>| match (dt.date_naive() - s.date_naive()).num_days() {
-        0 => String::new(),
-        n if n > 0 => format!(" +{n}"),
-        n => format!(" {n}"),
-    };
-    Some(format!(
-        "{}–{}{}",
-        s.format("%H:%M"),
-        e.format("%H:%M"),
-        shift(e)
-    ))
+    Some(Window::on(batch_tz, day, start, end)?.describe_in(other))
 }
 
 /// Today's date in `tz` at `now`.
@@ -48,6 +30,37 @@ pub struct Window {
     pub end: DateTime<Utc>,
 }
 
+impl Window {
+    /// The window `start`–`end` of `day` in `tz`; `None` when a time does
+    /// not exist that day (a daylight-saving gap).
+    pub fn on(tz: Tz, day: NaiveDate, start: TimeOfDay, end: TimeOfDay) -> Option<Self> {
+        let at = |t: TimeOfDay| {
+            let naive =
+                day.and_hms_opt(u32::from(t.minutes() / 60), u32::from(t.minutes() % 60), 0)?;
+            tz.from_local_datetime(&naive)
+                .earliest()
+                .map(|dt| dt.with_timezone(&Utc))
+        };
+        Some(Self {
+            start: at(start)?,
+            end: at(end)?,
+        })
+    }
+
+    /// "09:00–17:00" on the clocks of `tz`, with "+1" when it ends on the
+    /// next day there.
+    pub fn describe_in(&self, tz: Tz) -> String {
+        let (s, e) = (self.start.with_timezone(&tz), self.end.with_timezone(&tz));
+        let days = (e.date_naive() - s.date_naive()).num_days();
+        let shift = if days > 0 {
+            format!(" +{days}")
+        } else {
+            String::new()
+        };
+        format!("{}–{}{shift}", s.format("%H:%M"), e.format("%H:%M"))
+    }
+}
+
 /// The next `count` windows that have not ended at `now`, looking at most
 /// `horizon` days ahead. A day whose start or end falls in a
 /// daylight-saving gap is skipped (the time does not exist that day).
@@ -60,26 +73,14 @@ pub fn next_windows(
     count: usize,
     horizon: u32,
 ) -> Vec<Window> {
-    let today = today_in(tz, now);
-    let at = |day: NaiveDate, t: TimeOfDay| {
-        let naive = day.and_hms_opt(u32::from(t.minutes() / 60), u32::from(t.minutes() % 60), 0)?;
-        tz.from_local_datetime(&naive)
-            .earliest()
-            .map(|dt| dt.with_timezone(&Utc))
-    };
-    today
+    today_in(tz, now)
         .iter_days()
         .take(horizon as usize)
         .filter(|day| {
             let weekday = day.weekday().num_days_from_sunday() as u8;
             days.contains(&weekday)
         })
-        .filter_map(|day| {
-            Some(Window {
-                start: at(day, start)?,
-                end: at(day, end)?,
-            })
-        })
+        .filter_map(|day| Window::on(tz, day, start, end))
         .filter(|w| w.end > now)
         .take(count)
         .collect()

@@ -4,7 +4,6 @@
 use std::str::FromStr;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -214,13 +213,13 @@ fn preview(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'s
         let mut row = format!(
             "{} {}",
             w.start.with_timezone(&tz).format("%a %-d %b"),
-            span_in(w.start, w.end, tz)
+            w.describe_in(tz)
         );
         row = format!("{row:<22}");
         if let Some(local) = local {
-            row.push_str(&format!("   {:<16}", span_in(w.start, w.end, local)));
+            row.push_str(&format!("   {:<16}", w.describe_in(local)));
         }
-        row.push_str(&format!("   {}", span_in(w.start, w.end, chrono_tz::UTC)));
+        row.push_str(&format!("   {}", w.describe_in(chrono_tz::UTC)));
         let open_now = w.start <= app.now && app.now < w.end;
         let row: String = row
             .chars()
@@ -241,19 +240,6 @@ fn preview(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'s
 /// "America/New_York" → "New_York".
 fn short_zone(tz: Tz) -> &'static str {
     tz.name().rsplit('/').next().unwrap_or(tz.name())
-}
-
-/// "09:00–17:00", with "+1" when the end is on the next day in `tz`, and
-/// the start's day shift against `tz`'s date of the window when it differs.
-fn span_in(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
-    let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
-    let days = (e.date_naive() - s.date_naive()).num_days();
-    let shift = if days > 0 {
-        format!(" +{days}")
-    } else {
-        String::new()
-    };
-    format!("{}–{}{shift}", s.format("%H:%M"), e.format("%H:%M"))
 }
 
 /// The request in plain words.
