@@ -1,4 +1,5 @@
 //! The binary: command line, logging to a file, terminal setup and restore.
+#![forbid(unsafe_code)]
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
