@@ -620,11 +620,7 @@ fn on_move(app: &mut App, action: Action) {
         return;
     }
     match (&mut app.screen, app.form.focus) {
-        (Screen::Review(review), _) => match action {
-            Action::Up => review.scroll = review.scroll.saturating_sub(1),
-            Action::Down => review.scroll = review.scroll.saturating_add(1),
-            _ => {}
-        },
+        (Screen::Review(_), _) => scroll_review(app, action),
         (Screen::Form, FieldId::Numbers) => {
             let picker = &mut app.form.numbers;
             match action {
@@ -668,6 +664,22 @@ fn on_back(app: &mut App) -> Vec<Cmd> {
             Vec::new()
         }
         Screen::Form => Vec::new(),
+    }
+}
+
+/// ↑/↓ on the review, stopping at its end as drawn on this screen.
+fn scroll_review(app: &mut App, action: Action) {
+    let Screen::Review(review) = &app.screen else {
+        return;
+    };
+    let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+    let max = crate::ui::review::max_scroll(app, review, screen);
+    if let Screen::Review(review) = &mut app.screen {
+        review.scroll = match action {
+            Action::Up => review.scroll.min(max).saturating_sub(1),
+            Action::Down => (review.scroll + 1).min(max),
+            _ => review.scroll,
+        };
     }
 }
 

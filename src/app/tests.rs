@@ -537,3 +537,24 @@ fn templates_are_named_saved_listed_and_loaded_by_keys() {
         "the loaded values are a change"
     );
 }
+
+#[test]
+fn the_review_scrolls_to_its_end_and_no_further() {
+    let mut app = on_review();
+    update(&mut app, Msg::Resize(80, 24));
+    for _ in 0..100 {
+        key(&mut app, KeyCode::Down);
+    }
+    let screen = ratatui::layout::Rect::new(0, 0, 80, 24);
+    let Screen::Review(review) = &app.screen else {
+        panic!("on the review");
+    };
+    let max = crate::ui::review::max_scroll(&app, review, screen);
+    assert!(max > 0, "at 80x24 the review is taller than the screen");
+    assert_eq!(review.scroll, max);
+    key(&mut app, KeyCode::Up);
+    let Screen::Review(review) = &app.screen else {
+        panic!("on the review");
+    };
+    assert_eq!(review.scroll, max - 1, "one ↑ moves back at once");
+}

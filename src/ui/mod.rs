@@ -5,7 +5,7 @@ pub mod form;
 mod help;
 mod modal;
 mod result;
-mod review;
+pub mod review;
 pub mod theme;
 
 use ratatui::Frame;

@@ -36,35 +36,25 @@ pub fn draw(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let [content, status] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    if content.width >= SIDE_BY_SIDE {
-        let [left, _, right] = Layout::horizontal([
-            Constraint::Fill(1),
-            Constraint::Length(2),
-            Constraint::Length(84),
-        ])
-        .areas(content);
-        let mut lines = about(app, review, left.width, theme);
-        lines.push(Line::raw(""));
-        lines.extend(preview(app, review, left.width, theme));
-        frame.render_widget(Paragraph::new(lines).scroll((review.scroll, 0)), left);
+    let [content, status] = split(area);
+    let (lines, scrolled) = scrolling(app, review, content, theme);
+    let max = max_scroll_of(&lines, scrolled);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((review.scroll.min(max), 0)),
+        scrolled,
+    );
+    if scrolled != content {
+        // Wide: the body stands beside the summary, whole.
+        let right = Rect {
+            x: scrolled.right() + 2,
+            width: content.right().saturating_sub(scrolled.right() + 2),
+            ..content
+        };
         frame.render_widget(
             Paragraph::new(body_lines(app, review, theme)).wrap(Wrap { trim: false }),
             right,
-        );
-    } else {
-        // Narrow: what it is, then exactly what is sent, then when it calls.
-        let mut lines = about(app, review, content.width, theme);
-        lines.push(Line::raw(""));
-        lines.extend(body_lines(app, review, theme));
-        lines.push(Line::raw(""));
-        lines.extend(preview(app, review, content.width, theme));
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((review.scroll, 0)),
-            content,
         );
     }
 
@@ -91,6 +81,58 @@ pub fn draw(
         ]),
     };
     frame.render_widget(Paragraph::new(line), status);
+}
+
+/// The part that scrolls and the prompt line under it.
+fn split(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area)
+}
+
+/// The lines that scroll and where they go: on a wide screen the summary,
+/// warnings and preview (the body stands beside them); on a narrow one all
+/// of it, the body before the preview.
+fn scrolling(
+    app: &App,
+    review: &Review,
+    content: Rect,
+    theme: &Theme,
+) -> (Vec<Line<'static>>, Rect) {
+    if content.width >= SIDE_BY_SIDE {
+        let [left, _, _] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(2),
+            Constraint::Length(84),
+        ])
+        .areas(content);
+        let mut lines = about(app, review, left.width, theme);
+        lines.push(Line::raw(""));
+        lines.extend(preview(app, review, left.width, theme));
+        (lines, left)
+    } else {
+        let mut lines = about(app, review, content.width, theme);
+        lines.push(Line::raw(""));
+        lines.extend(body_lines(app, review, theme));
+        lines.push(Line::raw(""));
+        lines.extend(preview(app, review, content.width, theme));
+        (lines, content)
+    }
+}
+
+/// How far the review can scroll before its end leaves the screen.
+fn max_scroll_of(lines: &[Line], area: Rect) -> u16 {
+    let width = usize::from(area.width.max(1));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    u16::try_from(rows)
+        .unwrap_or(u16::MAX)
+        .saturating_sub(area.height)
+}
+
+/// The most the review on a `screen` of this size can scroll; `update` uses
+/// it so that ↓ stops at the end.
+pub fn max_scroll(app: &App, review: &Review, screen: Rect) -> u16 {
+    let [content, _] = split(super::body_area(screen));
+    let (lines, area) = scrolling(app, review, content, &Theme::new(false));
+    max_scroll_of(&lines, area)
 }
 
 /// The body, headed by where it goes.
