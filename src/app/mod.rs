@@ -612,9 +612,11 @@ fn on_move(app: &mut App, action: Action) {
         return;
     }
     if app.help {
+        let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+        let max = crate::ui::help::max_scroll(app.help_field, screen);
         app.help_scroll = match action {
-            Action::Up => app.help_scroll.saturating_sub(1),
-            Action::Down => app.help_scroll.saturating_add(1),
+            Action::Up => app.help_scroll.min(max).saturating_sub(1),
+            Action::Down => (app.help_scroll + 1).min(max),
             _ => app.help_scroll,
         };
         return;

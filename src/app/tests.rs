@@ -558,3 +558,18 @@ fn the_review_scrolls_to_its_end_and_no_further() {
     };
     assert_eq!(review.scroll, max - 1, "one ↑ moves back at once");
 }
+
+#[test]
+fn the_help_scrolls_to_its_end_and_no_further() {
+    let (mut app, _) = App::new(context());
+    update(&mut app, Msg::Resize(80, 24));
+    key(&mut app, KeyCode::F(1));
+    for _ in 0..500 {
+        key(&mut app, KeyCode::Down);
+    }
+    let max = crate::ui::help::max_scroll(app.help_field, ratatui::layout::Rect::new(0, 0, 80, 24));
+    assert!(max > 0);
+    assert_eq!(app.help_scroll, max);
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.help_scroll, max - 1);
+}

@@ -14,7 +14,35 @@ use crate::form::FieldId;
 /// headed by what `field` does when F1 asked about one.
 pub fn draw(field: Option<FieldId>, scroll: u16, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(96);
-    let mut lines: Vec<Line> = Vec::new();
+    let lines = content(field, width, theme);
+    let total = lines.len() as u16;
+    let height = box_height(total, area);
+    let inner = height.saturating_sub(2);
+    let rect = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    let title = if total > inner {
+        " Keys (↑/↓ scroll, Esc closes) "
+    } else {
+        " Keys (Esc closes) "
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(total.saturating_sub(inner)), 0)),
+        rect,
+    );
+}
+
+/// The overlay's lines at `width`: the field's explanation (F1), then every
+/// binding by scope.
+fn content(field: Option<FieldId>, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
     if let Some(field) = field {
         lines.push(Line::styled(field.label(), theme.title()));
         for part in wrap_words(field.explain(), width.saturating_sub(4)) {
@@ -40,26 +68,16 @@ pub fn draw(field: Option<FieldId>, scroll: u16, theme: &Theme, frame: &mut Fram
             ]));
         }
     }
-    let total = lines.len() as u16;
-    let height = area.height.saturating_sub(2).min(total + 2);
-    let inner = height.saturating_sub(2);
-    let rect = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
-    let title = if total > inner {
-        " Keys (↑/↓ scroll, Esc closes) "
-    } else {
-        " Keys (Esc closes) "
-    };
-    let block = Block::default().borders(Borders::ALL).title(title);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll.min(total.saturating_sub(inner)), 0)),
-        rect,
-    );
+    lines
+}
+
+fn box_height(total: u16, area: Rect) -> u16 {
+    area.height.saturating_sub(2).min(total + 2)
+}
+
+/// The most the overlay can scroll on a `screen` of this size.
+pub fn max_scroll(field: Option<FieldId>, screen: Rect) -> u16 {
+    let width = screen.width.saturating_sub(4).min(96);
+    let total = content(field, width, &Theme::new(false)).len() as u16;
+    total.saturating_sub(box_height(total, screen).saturating_sub(2))
 }

@@ -2,7 +2,7 @@
 //! does I/O.
 
 pub mod form;
-mod help;
+pub mod help;
 mod modal;
 mod result;
 pub mod review;
