@@ -349,3 +349,26 @@ async fn an_oversized_answer_is_refused_unread() {
         .unwrap_err();
     assert!(matches!(err, ApiError::TooLarge { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_failed_tls_handshake_is_said_in_words() {
+    // The sandbox speaks plain HTTP: asking it for TLS fails the handshake.
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let url = format!("https://{}", sandbox.addr());
+    let err = client_for(&url, Duration::from_secs(5))
+        .create_batch(&request("x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            ApiError::Network {
+                kind: NetworkFailure::Tls,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("TLS handshake failed"), "{err}");
+    assert_eq!(sandbox.store().create_requests(), 0);
+}

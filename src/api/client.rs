@@ -351,7 +351,17 @@ fn classify(e: &reqwest::Error, config: &ClientConfig) -> NetworkFailure {
         NetworkFailure::Dns
     } else if text.contains("connection refused") {
         NetworkFailure::Refused
-    } else if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+    } else if [
+        "certificate",
+        "tls",
+        "handshake",
+        // rustls, when the other end does not speak TLS at all.
+        "corrupt message",
+        "alert",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+    {
         NetworkFailure::Tls
     } else if text.contains("connection closed")
         || text.contains("connection reset")
