@@ -372,3 +372,253 @@ async fn a_failed_tls_handshake_is_said_in_words() {
     assert!(err.to_string().contains("TLS handshake failed"), "{err}");
     assert_eq!(sandbox.store().create_requests(), 0);
 }
+
+/// What a server was sent: method, path, the credential header, the body.
+#[derive(Debug, Clone)]
+struct Received {
+    method: String,
+    path: String,
+    api_key: Option<String>,
+    body: String,
+}
+
+type Log = std::sync::Arc<std::sync::Mutex<Vec<Received>>>;
+
+/// A server on `ip` that records every request and answers each as Weya's
+/// createBatch would (201 and a fresh-looking ID): were a redirect followed
+/// to it, the client would believe the batch was created.
+async fn recorder(ip: &str) -> (String, Log) {
+    let log = Log::default();
+    let seen = log.clone();
+    let router = Router::new().fallback(
+        move |method: axum::http::Method,
+              uri: axum::http::Uri,
+              headers: axum::http::HeaderMap,
+              body: String| {
+            let seen = seen.clone();
+            async move {
+                seen.lock().unwrap().push(Received {
+                    method: method.to_string(),
+                    path: uri.path().to_owned(),
+                    api_key: headers
+                        .get("x-api-key")
+                        .map(|v| v.to_str().unwrap().to_owned()),
+                    body,
+                });
+                (
+                    StatusCode::CREATED,
+                    r#"{"status":true,"code":201,"data":"64e5f12345abcdef98765432"}"#,
+                )
+            }
+        },
+    );
+    let listener = TcpListener::bind((ip, 0)).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (url, log)
+}
+
+/// A server on 127.0.0.1 that answers every request with `status` and a
+/// `Location` of the same path under `to`.
+async fn redirector(status: u16, to: String) -> String {
+    let router = Router::new().fallback(move |uri: axum::http::Uri| {
+        let to = to.clone();
+        async move {
+            (
+                StatusCode::from_u16(status).unwrap(),
+                [("location", format!("{to}{}", uri))],
+            )
+        }
+    });
+    stand_in(router).await
+}
+
+const KEY: &str = "sk_live_redirect_must_not_carry_me";
+
+fn keyed_client(url: &str) -> WeyaClient {
+    let mut config = ClientConfig::new(url, Auth::ApiKey(SecretString::from(KEY)));
+    config.user_id = Some("u".into());
+    WeyaClient::new(config).unwrap()
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_refused_and_the_key_never_leaves() {
+    let (stranger, received) = recorder("127.0.0.2").await;
+    let stranger_host = stranger.trim_start_matches("http://").to_owned();
+    for status in [301, 302, 303, 307, 308] {
+        let origin = redirector(status, stranger.clone()).await;
+        let client = keyed_client(&origin);
+        let results = [
+            (
+                "createBatch",
+                client.create_batch(&request("Elsewhere")).await.map(|_| ()),
+            ),
+            ("the phone list", client.list_phones().await.map(|_| ())),
+            (
+                "the batch list",
+                client
+                    .list_batches(&BatchQuery::default())
+                    .await
+                    .map(|_| ()),
+            ),
+        ];
+        for (what, result) in results {
+            let err = result.expect_err(&format!("{status} on {what} is not followed"));
+            assert_eq!(err.status(), Some(status), "{what}: {err:?}");
+            let text = err.to_string();
+            assert!(
+                text.contains(&stranger_host) && text.contains("/api/call/"),
+                "{status} on {what}: the error names the Location: {text}"
+            );
+            assert!(!text.contains(KEY) && !format!("{err:?}").contains(KEY));
+        }
+    }
+    let received = received.lock().unwrap();
+    assert!(
+        received.is_empty(),
+        "the other host got nothing, so neither the key nor the body: {received:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_port_or_scheme_of_the_same_host_is_refused_too() {
+    let (other_port, received) = recorder("127.0.0.1").await;
+    let origin = redirector(307, other_port.clone()).await;
+    assert!(keyed_client(&origin).list_phones().await.is_err());
+    let https = other_port.replace("http://", "https://");
+    let origin = redirector(308, https).await;
+    assert!(keyed_client(&origin).list_phones().await.is_err());
+    assert!(received.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_redirect_within_the_same_origin_is_followed_with_the_key_and_body() {
+    let log = Log::default();
+    let seen = log.clone();
+    let router = Router::new()
+        .route(
+            "/api/call/createBatch",
+            post(|| async {
+                (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [("location", "/v2/api/call/createBatch")],
+                )
+            }),
+        )
+        .route(
+            "/v2/api/call/createBatch",
+            post(move |headers: axum::http::HeaderMap, body: String| {
+                let seen = seen.clone();
+                async move {
+                    seen.lock().unwrap().push(Received {
+                        method: "POST".into(),
+                        path: "/v2/api/call/createBatch".into(),
+                        api_key: headers
+                            .get("x-api-key")
+                            .map(|v| v.to_str().unwrap().to_owned()),
+                        body,
+                    });
+                    (
+                        StatusCode::CREATED,
+                        r#"{"status":true,"code":201,"data":"64e5f12345abcdef98765432"}"#,
+                    )
+                }
+            }),
+        );
+    let url = stand_in(router).await;
+    let created = keyed_client(&url)
+        .create_batch(&request("Moved"))
+        .await
+        .unwrap();
+    assert_eq!(created.batch_id, "64e5f12345abcdef98765432");
+    let log = log.lock().unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].api_key.as_deref(), Some(KEY));
+    assert_eq!(log[0].body, request("Moved").to_body());
+    assert_eq!(
+        (log[0].method.as_str(), log[0].path.as_str()),
+        ("POST", "/v2/api/call/createBatch")
+    );
+}
+
+/// createBatch answering 201 with `data` as given (raw JSON).
+async fn created_with_data(data: &'static str) -> String {
+    let body = format!(
+        r#"{{"message":"Batch created successfully","status":true,"code":201,"errorMessage":"","data":{data}}}"#
+    );
+    stand_in(Router::new().route(
+        "/api/call/createBatch",
+        post(move || {
+            let body = body.clone();
+            async move { (StatusCode::CREATED, [("x-request-id", "req-7")], body) }
+        }),
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn a_201_without_a_24_hex_id_is_an_unknown_outcome() {
+    for data in [
+        r#""""#,
+        r#""abc""#,
+        r#""\u001b[2J\u001b]0;pwned\u0007""#,
+        r#""64e5f12345abcdef9876543""#,
+        r#""64e5f12345abcdef98765432 ""#,
+    ] {
+        let url = created_with_data(data).await;
+        let err = client_for(&url, Duration::from_secs(5))
+            .create_batch(&request("x"))
+            .await
+            .expect_err(&format!("data {data} is not a batch ID"));
+        assert!(err.outcome_unknown(), "{data}: {err:?}");
+        assert_eq!(err.status(), Some(201));
+        assert_eq!(err.request_id(), Some("req-7"));
+        let text = err.to_string();
+        assert!(text.contains("batch ID"), "{text}");
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_2xx_too_large_to_read_is_an_unknown_outcome_not_a_failure() {
+    let big = "x".repeat(weya_tui::api::client::MAX_BODY_BYTES + 1);
+    let declared = big.clone();
+    let router = Router::new()
+        // Content-Length says it is too large: refused before reading.
+        .route(
+            "/api/call/createBatch",
+            post(move || {
+                let big = declared.clone();
+                async move { (StatusCode::CREATED, big) }
+            }),
+        )
+        // No Content-Length: refused once the cap is crossed.
+        .route(
+            "/chunked/api/call/createBatch",
+            post(move || {
+                let big = big.clone();
+                async move {
+                    let chunks = futures::stream::iter(
+                        big.into_bytes()
+                            .chunks(64 * 1024)
+                            .map(|c| Ok::<_, std::io::Error>(axum::body::Bytes::copy_from_slice(c)))
+                            .collect::<Vec<_>>(),
+                    );
+                    (StatusCode::CREATED, axum::body::Body::from_stream(chunks))
+                }
+            }),
+        );
+    let url = stand_in(router).await;
+    for base in [url.clone(), format!("{url}/chunked")] {
+        let err = client_for(&base, Duration::from_secs(5))
+            .create_batch(&request("x"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::TooLarge { .. }), "{base}: {err:?}");
+        assert!(
+            err.outcome_unknown(),
+            "{base}: a 201 may have made it: {err:?}"
+        );
+        assert_eq!(err.status(), Some(201), "{base}");
+    }
+}

@@ -476,3 +476,35 @@ fn history_prints_the_journal() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1]["outcome"], "unknown");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_201_without_a_batch_id_exits_1_as_an_unknown_outcome() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    sandbox.store().set_fault(Some(Fault::NotAnId));
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains("Created batch"), "{stdout}");
+    assert!(
+        stderr.contains("gave no batch ID") && stderr.contains("may have been created"),
+        "{stderr}"
+    );
+
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["outcomeUnknown"], true, "{json}");
+    assert!(json.get("batchId").is_none(), "{json}");
+
+    let history = env.cmd().args(["history", "--json"]).output().unwrap();
+    let entries: Vec<serde_json::Value> = String::from_utf8_lossy(&history.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 2);
+    assert!(
+        entries.iter().all(|e| e["outcome"] == "unknown"),
+        "{entries:?}"
+    );
+}

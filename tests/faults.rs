@@ -326,3 +326,45 @@ async fn wait_for_journal(path: &std::path::Path, n: usize) -> Vec<journal::Jour
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+/// Polls, in real time, until `path` exists or not as `present` says: the
+/// draft is written on a blocking thread, which a paused clock does not
+/// wait for.
+async fn wait_for_file(path: &std::path::Path, present: bool) {
+    let deadline = std::time::Instant::now() + common::PATIENCE;
+    while path.exists() != present {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} exists: {}",
+            path.display(),
+            path.exists()
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_201_whose_data_is_not_an_id_is_unknown_keeps_the_draft_and_is_looked_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_in(dir.path());
+    let draft_path = store.draft.clone();
+    let sandbox = sandbox_with(Fault::NotAnId).await;
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
+    h.fill_and_review("No ID").await;
+    wait_for_file(&draft_path, true).await;
+    h.key(KeyCode::Enter);
+    h.wait_for_result().await;
+    let screen = h.screen();
+    assert!(!screen.contains("Batch created"), "{screen}");
+    assert!(screen.contains("Outcome unknown"), "{screen}");
+    assert!(
+        screen.contains(r#"the answer gave no batch ID (data was "abc")"#),
+        "{screen}"
+    );
+    let id = sandbox.store().batches()[0].id.clone();
+    assert!(screen.contains(&format!("FOUND: batch {id}")), "{screen}");
+    h.key(KeyCode::Char('r'));
+    h.key(KeyCode::Char('r'));
+    assert_eq!(sandbox.store().create_requests(), 1);
+    assert!(draft_path.exists(), "the draft is kept");
+}

@@ -423,3 +423,18 @@ fn result_rate_limited_and_refused() {
     }));
     snapshot("result_refused", &refused);
 }
+
+#[test]
+fn result_redirected_and_unreadable_success() {
+    let redirected = submitted(Err(ApiError::Redirected {
+        status: 307,
+        location: "http://127.0.0.2:8080/api/call/createBatch".into(),
+    }));
+    snapshot("result_redirected", &redirected);
+    let no_id = submitted(Err(ApiError::NoBatchId {
+        status: 201,
+        data: r#""abc""#.into(),
+        request_id: Some("req-7".into()),
+    }));
+    snapshot("result_no_batch_id", &no_id);
+}

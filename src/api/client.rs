@@ -7,13 +7,18 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, NetworkFailure, safe_excerpt};
-use super::types::{BatchPage, BatchQuery, BatchRequest, Envelope, Phone};
+use super::types::{BatchPage, BatchQuery, BatchRequest, Envelope, Phone, is_object_id};
 
 /// The most we read of any answer. Weya's documented answers are small; a
 /// larger one is a misconfigured base URL or a proxy, not data.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// How much of an unexpected body is shown to the operator.
 const EXCERPT_CHARS: usize = 120;
+/// How many redirects within the base URL's origin are followed, as
+/// reqwest's default policy does, so a loop ends.
+const MAX_REDIRECTS: usize = 10;
+/// How long one request may take in all, unless configured (`timeout_secs`).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Where we assume the workspace's phone list lives. Weya documents no such
 /// endpoint; `WEYA_PHONES_PATH` overrides it.
 pub const DEFAULT_PHONES_PATH: &str = "/api/call/phones/{userId}";
@@ -99,7 +104,7 @@ impl ClientConfig {
             user_id: None,
             phones_path: DEFAULT_PHONES_PATH.to_owned(),
             connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
         }
     }
 }
@@ -149,6 +154,7 @@ impl WeyaClient {
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .default_headers(config.auth.headers()?)
+            .redirect(same_origin_redirects())
             .user_agent(concat!("weya-tui/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ApiError::Config(format!("could not build the HTTP client: {e}")))?;
@@ -178,8 +184,22 @@ impl WeyaClient {
             .header(CONTENT_TYPE, "application/json")
             .body(body);
         let reply = self.send(builder).await?;
-        let request_id = reply.request_id.clone();
+        let (status, request_id) = (reply.status, reply.request_id.clone());
         let batch_id: String = decode(reply)?;
+        if !is_object_id(&batch_id) {
+            // The server said yes without saying to what: the batch may
+            // exist, so this is an unknown outcome, never a success.
+            let data = if batch_id.is_empty() {
+                "empty".to_owned()
+            } else {
+                format!("{:?}", safe_excerpt(batch_id.as_bytes(), 40))
+            };
+            return Err(ApiError::NoBatchId {
+                status,
+                data,
+                request_id,
+            });
+        }
         Ok(Created {
             batch_id,
             request_id,
@@ -240,13 +260,15 @@ impl WeyaClient {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|s| s.trim().parse().ok());
+        let too_large = ApiError::TooLarge {
+            status,
+            limit: MAX_BODY_BYTES,
+        };
         if response
             .content_length()
             .is_some_and(|n| n > MAX_BODY_BYTES as u64)
         {
-            return Err(ApiError::TooLarge {
-                limit: MAX_BODY_BYTES,
-            });
+            return Err(too_large);
         }
         let mut body = Vec::new();
         // Headers arrived, so the server got the request: a failure now is a
@@ -260,9 +282,7 @@ impl WeyaClient {
         };
         while let Some(chunk) = response.chunk().await.map_err(dropped)? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(ApiError::TooLarge {
-                    limit: MAX_BODY_BYTES,
-                });
+                return Err(too_large);
             }
             body.extend_from_slice(&chunk);
         }
@@ -277,11 +297,81 @@ impl WeyaClient {
 
     fn network_error(&self, e: &reqwest::Error) -> ApiError {
         tracing::warn!(error = %chain(e), "request failed");
+        if let Some(refused) = find_source::<CrossOriginRedirect>(e) {
+            return ApiError::Redirected {
+                status: refused.status,
+                location: refused.location.clone(),
+            };
+        }
         ApiError::Network {
             kind: classify(e, &self.config),
             host: self.host.clone(),
         }
     }
+}
+
+/// The redirect policy: follow redirects that stay on the base URL's origin
+/// (scheme, host and port), refuse any other. reqwest's default policy
+/// strips `Authorization` on a cross-host redirect but not `x-api-key`, and
+/// repeats the body on 307/308: following one would hand the workspace key
+/// (and the batch) to whatever host the answer names.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let origin = attempt.previous().first().map(reqwest::Url::origin);
+        if origin.is_some_and(|o| o != attempt.url().origin()) {
+            let refused = CrossOriginRedirect {
+                status: attempt.status().as_u16(),
+                location: shown_url(attempt.url()),
+            };
+            attempt.error(refused)
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// A redirect the policy refused to follow.
+#[derive(Debug)]
+struct CrossOriginRedirect {
+    status: u16,
+    location: String,
+}
+
+impl std::fmt::Display for CrossOriginRedirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "redirect {} to another origin: {}",
+            self.status, self.location
+        )
+    }
+}
+
+impl std::error::Error for CrossOriginRedirect {}
+
+/// A URL from a server, fit to show: without any user name or password it
+/// carries, markup-free and cut short.
+fn shown_url(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    // Both fail only for URLs that cannot carry credentials at all.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_fragment(None);
+    safe_excerpt(url.as_str().as_bytes(), 160)
+}
+
+/// The first error of type `T` in `e`'s chain of sources.
+fn find_source<T: std::error::Error + 'static>(e: &dyn std::error::Error) -> Option<&T> {
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(found) = s.downcast_ref::<T>() {
+            return Some(found);
+        }
+        source = s.source();
+    }
+    None
 }
 
 /// Turns an answer into `data` of the envelope, or into an error.

@@ -32,12 +32,32 @@ pub enum ApiError {
         excerpt: String,
         request_id: Option<String>,
     },
+    /// A success status whose `data` is not a batch ID: the server said yes
+    /// without saying to what.
+    #[error("HTTP {status}: the answer gave no batch ID (data was {data})")]
+    NoBatchId {
+        status: u16,
+        /// What `data` held, as a short markup-free excerpt.
+        data: String,
+        request_id: Option<String>,
+    },
     /// The request did not get an HTTP answer.
     #[error("{kind} ({host})")]
     Network { kind: NetworkFailure, host: String },
     /// The answer was larger than we are willing to read.
-    #[error("the answer was larger than {limit} bytes and was not read")]
-    TooLarge { limit: usize },
+    #[error("HTTP {status}: the answer was larger than {limit} bytes and was not read")]
+    TooLarge { status: u16, limit: usize },
+    /// The server redirected to another origin (scheme, host or port). It
+    /// is not followed: the credential and the body would go with it.
+    #[error(
+        "HTTP {status}: the server redirected to {location}; a redirect away from the \
+         configured host is not followed, so neither the key nor the body went there"
+    )]
+    Redirected {
+        status: u16,
+        /// Where it pointed, without any credentials the URL carried.
+        location: String,
+    },
     /// The request could not be made from the configuration.
     #[error("{0}")]
     Config(String),
@@ -47,17 +67,21 @@ impl ApiError {
     /// The HTTP status, when there was an answer.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Status { status, .. } | Self::Unexpected { status, .. } => Some(*status),
-            _ => None,
+            Self::Status { status, .. }
+            | Self::Unexpected { status, .. }
+            | Self::NoBatchId { status, .. }
+            | Self::TooLarge { status, .. }
+            | Self::Redirected { status, .. } => Some(*status),
+            Self::Network { .. } | Self::Config(_) => None,
         }
     }
 
     /// The request ID the server gave, if any.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Status { request_id, .. } | Self::Unexpected { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Self::Status { request_id, .. }
+            | Self::Unexpected { request_id, .. }
+            | Self::NoBatchId { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -72,8 +96,10 @@ impl ApiError {
 
     /// Whether the request may have reached the server and been acted on
     /// even though no answer arrived (a timeout or a dropped connection).
-    /// A success status with an unreadable body counts too: the server
-    /// said yes, but not what it made.
+    /// A success status whose body could not be read, or did not name a
+    /// batch, counts too: the server said yes, but not what it made. So
+    /// does a 302 or 303 that was not followed: servers answer a POST they
+    /// carried out with one, pointing at the result.
     pub fn outcome_unknown(&self) -> bool {
         matches!(
             self,
@@ -83,8 +109,30 @@ impl ApiError {
             } | Self::Unexpected {
                 status: 200..=299,
                 ..
-            }
+            } | Self::NoBatchId { .. }
+                | Self::TooLarge {
+                    status: 200..=299,
+                    ..
+                }
+                | Self::Redirected {
+                    status: 302 | 303,
+                    ..
+                }
         )
+    }
+
+    /// Whether sending the same request again would only get the same
+    /// answer: the input or the credential was refused, or the base URL
+    /// points at a server that sends everything elsewhere.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            Self::Status {
+                status: 400 | 401 | 403,
+                ..
+            } => true,
+            Self::Redirected { .. } => !self.outcome_unknown(),
+            _ => false,
+        }
     }
 }
 

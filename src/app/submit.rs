@@ -91,16 +91,13 @@ impl Answer {
         }
     }
 
-    /// Whether `r` can ever send again from here: not after a success, a
-    /// refusal of the input or the credential, or once the list shows the
-    /// batch exists.
+    /// Whether `r` can ever send again from here: not after a success, an
+    /// answer that sending again would only repeat, or once the list shows
+    /// the batch exists.
     pub fn may_resend(&self) -> bool {
         match &self.outcome {
-            Outcome::Created(_)
-            | Outcome::Failed(ApiError::Status {
-                status: 400 | 401 | 403,
-                ..
-            }) => false,
+            Outcome::Created(_) => false,
+            Outcome::Failed(e) if e.is_permanent() => false,
             _ => !(self.is_unknown() && matches!(self.verdict(), Verdict::Listed(_))),
         }
     }
@@ -117,10 +114,7 @@ impl Answer {
         }
         match &self.outcome {
             Outcome::Created(_) => Err("This batch was created; n starts a new one.".into()),
-            Outcome::Failed(ApiError::Status {
-                status: 400 | 401 | 403,
-                ..
-            }) => Err(
+            Outcome::Failed(e) if e.is_permanent() => Err(
                 "Sending the same body again would get the same answer: Esc, fix, resend.".into(),
             ),
             _ if self.is_unknown() => match self.verdict() {

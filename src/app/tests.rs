@@ -148,6 +148,45 @@ fn esc_while_sending_cancels_and_a_late_reply_is_ignored() {
 }
 
 #[test]
+fn an_unreadable_success_is_unknown_and_is_not_sent_again_at_once() {
+    for error in [
+        ApiError::TooLarge {
+            status: 201,
+            limit: 1024,
+        },
+        ApiError::NoBatchId {
+            status: 201,
+            data: "\"abc\"".into(),
+            request_id: None,
+        },
+        ApiError::Unexpected {
+            status: 201,
+            excerpt: "{\"status\":tr".into(),
+            request_id: None,
+        },
+    ] {
+        let mut app = on_review();
+        key(&mut app, KeyCode::Enter);
+        let cmds = update(
+            &mut app,
+            Msg::SubmitFinished {
+                request_id: 1,
+                result: Err(error.clone()),
+            },
+        );
+        assert!(
+            matches!(&app.screen, Screen::Result(a) if a.is_unknown()),
+            "{error:?}"
+        );
+        assert!(!cmds.iter().any(|c| matches!(c, Cmd::DeleteDraft { .. })));
+        assert!(
+            key(&mut app, KeyCode::Char('r')).is_empty(),
+            "{error:?}: no list to check, so r once does not send"
+        );
+    }
+}
+
+#[test]
 fn a_400_naming_a_field_marks_it_and_keeps_everything() {
     let mut app = on_review();
     key(&mut app, KeyCode::Enter);

@@ -23,6 +23,8 @@ pub enum Fault {
     Hang,
     /// Stores the batch and answers 201 with a cut-off JSON body.
     MalformedJson,
+    /// Stores the batch and answers 201 with `data` that is not a batch ID.
+    NotAnId,
     /// Stores the batch, then drops the connection mid-answer.
     DropAfterStore,
 }
@@ -41,10 +43,11 @@ impl FromStr for Fault {
             "slow" => Self::Slow(Duration::from_secs(40)),
             "hang" => Self::Hang,
             "malformed" => Self::MalformedJson,
+            "bad-id" => Self::NotAnId,
             "drop" => Self::DropAfterStore,
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}: use 500, 403, 400, html-502, 429, slow, hang, malformed or drop"
+                    "unknown fault {other:?}: use 500, 403, 400, html-502, 429, slow, hang, malformed, bad-id or drop"
                 ));
             }
         })

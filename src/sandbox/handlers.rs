@@ -97,7 +97,8 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
             return response;
         }
         Some(Fault::Hang) => std::future::pending::<()>().await,
-        Some(Fault::Slow(_) | Fault::MalformedJson | Fault::DropAfterStore) | None => {}
+        Some(Fault::Slow(_) | Fault::MalformedJson | Fault::NotAnId | Fault::DropAfterStore)
+        | None => {}
     }
     if let Some(denied) = deny(&store, &headers) {
         return denied;
@@ -117,6 +118,13 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
             let id = store.insert(name, value);
             match fault {
                 Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
+                Some(Fault::NotAnId) => {
+                    return reply(
+                        &store,
+                        StatusCode::CREATED,
+                        Envelope::ok(201, "Batch created successfully", "abc"),
+                    );
+                }
                 Some(Fault::MalformedJson) => {
                     return (
                         StatusCode::CREATED,

@@ -41,10 +41,19 @@ pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: 
             lines.push(Line::raw("Esc returns to the form, with its values kept."));
         }
         Outcome::Failed(error) => {
-            let headline = if error.outcome_unknown() {
-                Line::styled("? Outcome unknown: no answer arrived", theme.warn())
-            } else {
-                Line::styled("✗ The batch was not created", theme.error())
+            let headline = match error {
+                ApiError::Network { .. } if error.outcome_unknown() => {
+                    Line::styled("? Outcome unknown: no answer arrived", theme.warn())
+                }
+                ApiError::Redirected { .. } if error.outcome_unknown() => Line::styled(
+                    "? Outcome unknown: the server redirected the request elsewhere",
+                    theme.warn(),
+                ),
+                _ if error.outcome_unknown() => Line::styled(
+                    "? Outcome unknown: a success status came, but no batch ID could be read",
+                    theme.warn(),
+                ),
+                _ => Line::styled("✗ The batch was not created", theme.error()),
             };
             lines.push(headline);
             lines.push(Line::raw(""));
@@ -186,11 +195,20 @@ fn advice(app: &App, answer: &Answer, error: &ApiError) -> String {
                      to retry (r); if it persists, contact Weya support."
                 .to_owned(),
         },
+        ApiError::Redirected { .. } => format!(
+            "WEYA_BASE_URL leads to a server that sends requests to another host: set it to \
+             the API's own address. {}",
+            if error.outcome_unknown() {
+                unknown_advice(answer)
+            } else {
+                "Sending again would be redirected again."
+            }
+        ),
+        e if e.outcome_unknown() => unknown_advice(answer).to_owned(),
         ApiError::Unexpected { .. } => {
             "The answer was not Weya's JSON: is the base URL right? A proxy may have answered."
                 .to_owned()
         }
-        e if e.outcome_unknown() => unknown_advice(answer).to_owned(),
         ApiError::Network { .. } => {
             "Nothing reached Weya. Check the network and the base URL, then r sends again."
                 .to_owned()
