@@ -85,7 +85,8 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         port: u16,
         /// Make createBatch misbehave, to try the error screens: 500, 403,
-        /// 400, html-502, 429, slow, hang, malformed, bad-id or drop.
+        /// 400, html-502, 429, slow, slow-store, hang, malformed, bad-id or
+        /// drop.
         #[arg(long, value_name = "FAULT")]
         fault: Option<crate::sandbox::Fault>,
     },

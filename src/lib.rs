@@ -50,7 +50,9 @@ impl Runtime {
     /// given.
     pub fn new(context: AppContext, client: WeyaClient, store: Option<StorePaths>) -> Self {
         let (tx, replies) = mpsc::channel(64);
-        let (app, cmds) = App::new(context);
+        let (mut app, cmds) = App::new(context);
+        // What the client will actually allow, not what the app assumes.
+        app.request_timeout = client.config().timeout;
         let mut effects = Effects::new(client, tx, store);
         for cmd in cmds {
             effects.run(cmd);

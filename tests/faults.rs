@@ -327,6 +327,19 @@ async fn wait_for_journal(path: &std::path::Path, n: usize) -> Vec<journal::Jour
     }
 }
 
+/// Polls (on the test's clock) until the sandbox has had `n` createBatch
+/// requests.
+async fn wait_for_requests(sandbox: &Sandbox, n: usize) {
+    let deadline = tokio::time::Instant::now() + common::PATIENCE;
+    while sandbox.store().create_requests() < n {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the sandbox never got request {n}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 /// Polls, in real time, until `path` exists or not as `present` says: the
 /// draft is written on a blocking thread, which a paused clock does not
 /// wait for.
@@ -341,6 +354,141 @@ async fn wait_for_file(path: &std::path::Path, present: bool) {
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+}
+
+/// A sandbox that takes 4 s to store a batch, and a client that waits 6 s.
+async fn storing_late() -> (Sandbox, weya_tui::api::ClientConfig) {
+    let sandbox = sandbox_with(Fault::SlowStore(Duration::from_secs(4))).await;
+    let mut config = sandbox.client_config();
+    config.timeout = Duration::from_secs(6);
+    (sandbox, config)
+}
+
+#[tokio::test(start_paused = true)]
+async fn esc_and_r_twice_against_a_server_that_stores_late_send_once() {
+    let (sandbox, config) = storing_late().await;
+    let mut h = Harness::new(config, 120, 40);
+    h.fill_and_review("Late").await;
+    h.key(KeyCode::Enter);
+    wait_for_requests(&sandbox, 1).await;
+    // Enter, Esc, r, Esc, r: the lookup after each Esc finds nothing,
+    // because the server has not stored the batch yet.
+    for _ in 0..2 {
+        h.key(KeyCode::Esc);
+        if matches!(h.app().screen, Screen::Result(_)) {
+            h.wait_for_result().await;
+            assert!(
+                !h.screen().contains("should not make a second one"),
+                "{}",
+                h.screen()
+            );
+        }
+        h.key(KeyCode::Char('r'));
+    }
+    // Long after every request's time is up.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    while let Some(msg) = h.runtime.ready_reply() {
+        h.runtime.dispatch(msg);
+    }
+    assert_eq!(sandbox.store().create_requests(), 1, "one POST");
+    assert_eq!(sandbox.store().batches().len(), 1, "one batch");
+    let id = sandbox.store().batches()[0].id.clone();
+    let notice = h.app().notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains(&format!("was created after all: {id}")),
+        "the form says what became of it: {notice}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_abandoned_send_that_lands_shows_its_batch_and_forgets_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_in(dir.path());
+    let (journal_path, draft_path) = (store.journal.clone(), store.draft.clone());
+    let (sandbox, config) = storing_late().await;
+    let mut h = Harness::with_store(config, 120, 40, Some(store));
+    h.fill_and_review("Landed").await;
+    wait_for_file(&draft_path, true).await;
+    h.key(KeyCode::Enter);
+    wait_for_requests(&sandbox, 1).await;
+    h.key(KeyCode::Esc);
+    h.wait_for_result().await;
+    let screen = h.screen();
+    assert!(screen.contains("you stopped waiting"), "{screen}");
+    assert!(screen.contains("still running"), "{screen}");
+    assert!(
+        screen.contains("The first send may still arrive (up to 6 s"),
+        "the configured timeout: {screen}"
+    );
+    assert!(
+        !screen.contains("r send again"),
+        "r is not offered: {screen}"
+    );
+    h.key(KeyCode::Char('r'));
+    assert!(
+        matches!(h.app().screen, Screen::Result(_)),
+        "r sends nothing"
+    );
+
+    h.wait_for("the first send's own answer", |app| {
+        matches!(&app.screen, Screen::Result(a)
+            if matches!(a.outcome, weya_tui::app::Outcome::Created(_)))
+    })
+    .await;
+    h.wait_for_result().await;
+    let id = sandbox.store().batches()[0].id.clone();
+    let screen = h.screen();
+    assert!(screen.contains("Batch created"), "{screen}");
+    assert!(screen.contains(&id), "{screen}");
+    assert!(screen.contains("listed, status paused"), "{screen}");
+    assert!(
+        !screen.contains("may still arrive"),
+        "no stale notice: {screen}"
+    );
+
+    let entries = wait_for_journal(&journal_path, 2).await;
+    assert_eq!(entries[0].outcome, JournalOutcome::Unknown);
+    assert_eq!(entries[1].outcome, JournalOutcome::Created);
+    assert_eq!(entries[1].batch_id.as_deref(), Some(id.as_str()));
+    wait_for_file(&draft_path, false).await;
+    assert_eq!(sandbox.store().create_requests(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_an_abandoned_send_times_out_a_second_lookup_frees_r() {
+    let sandbox = sandbox_with(Fault::Hang).await;
+    let mut config = sandbox.client_config();
+    config.timeout = Duration::from_secs(2);
+    let mut h = Harness::new(config, 120, 40);
+    h.fill_and_review("Lost").await;
+    h.key(KeyCode::Enter);
+    wait_for_requests(&sandbox, 1).await;
+    h.key(KeyCode::Esc);
+    h.wait_for_result().await;
+    h.key(KeyCode::Char('r'));
+    h.key(KeyCode::Char('r'));
+    assert!(
+        matches!(h.app().screen, Screen::Result(_)),
+        "not sent while it may still arrive, not even on a second r"
+    );
+    h.wait_for("the timeout and the second lookup", |app| {
+        matches!(&app.screen, Screen::Result(a)
+            if matches!(a.outcome, weya_tui::app::Outcome::Failed(_)) && !a.lookup.is_loading())
+    })
+    .await;
+    let screen = h.screen();
+    assert!(screen.contains("did not answer within 2 s"), "{screen}");
+    assert!(
+        screen.contains("no batch with this name created since you sent it"),
+        "{screen}"
+    );
+    assert!(screen.contains("r sends the same body again"), "{screen}");
+    sandbox.store().set_fault(None);
+    h.key(KeyCode::Char('r'));
+    h.wait_for_result().await;
+    assert!(h.screen().contains("Batch created"), "{}", h.screen());
+    assert_eq!(sandbox.store().create_requests(), 2);
+    assert_eq!(sandbox.store().batches().len(), 1);
 }
 
 #[tokio::test]

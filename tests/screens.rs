@@ -425,6 +425,35 @@ fn result_rate_limited_and_refused() {
 }
 
 #[test]
+fn result_abandoned_while_the_first_send_runs() {
+    let mut app = filled();
+    app.request_timeout = std::time::Duration::from_secs(30);
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Enter);
+    let cmds = press(&mut app, KeyCode::Esc);
+    let lookup = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::FindBatch { request_id, .. } => Some(*request_id),
+            _ => None,
+        })
+        .expect("the list is asked at once");
+    update(
+        &mut app,
+        Msg::BatchesFound {
+            request_id: lookup,
+            result: Ok(Vec::new()),
+        },
+    );
+    press(&mut app, KeyCode::Char('r'));
+    snapshot("result_abandoned_running", &app);
+    // Back on the review, Enter waits for it too, and says so.
+    press(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 's');
+    snapshot("review_first_send_running", &app);
+}
+
+#[test]
 fn result_redirected_and_unreadable_success() {
     let redirected = submitted(Err(ApiError::Redirected {
         status: 307,

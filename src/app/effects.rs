@@ -1,12 +1,10 @@
 //! Runs [`Cmd`]s: each network call is a tokio task that answers with a
 //! [`Msg`] on the app's channel, so the UI loop never waits on the network.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
-use tokio::task::AbortHandle;
 
 use super::{Cmd, Msg};
 use crate::api::{BatchQuery, WeyaClient};
@@ -30,12 +28,11 @@ struct Store {
 /// A draft and the sequence number of the change it saves.
 type PendingDraft = (u64, Box<Draft>);
 
-/// Spawns the work of commands and remembers what can be cancelled.
+/// Spawns the work of commands.
 #[derive(Debug)]
 pub struct Effects {
     client: WeyaClient,
     replies: mpsc::Sender<Msg>,
-    in_flight: HashMap<u64, AbortHandle>,
     store: Option<Store>,
     /// Text for the terminal's clipboard: the run loop, which owns the
     /// terminal, writes it.
@@ -54,7 +51,6 @@ impl Effects {
         Self {
             client,
             replies,
-            in_flight: HashMap::new(),
             store,
             clipboard: Vec::new(),
         }
@@ -105,7 +101,6 @@ impl Effects {
 
     /// Starts the work of `cmd` and returns at once.
     pub fn run(&mut self, cmd: Cmd) {
-        self.in_flight.retain(|_, task| !task.is_finished());
         match cmd {
             Cmd::FetchPhones { generation } => {
                 let client = self.client.clone();
@@ -119,7 +114,9 @@ impl Effects {
             Cmd::Submit { request_id, body } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
-                let task = tokio::spawn(async move {
+                // Never aborted, even when the operator stops waiting: its
+                // answer is the only word on whether the batch was made.
+                tokio::spawn(async move {
                     let result = client.create_batch_raw(body).await;
                     match &result {
                         Ok(created) => {
@@ -131,17 +128,18 @@ impl Effects {
                         .send(Msg::SubmitFinished { request_id, result })
                         .await;
                 });
-                self.in_flight.insert(request_id, task.abort_handle());
             }
-            Cmd::CancelSubmit { request_id } => {
-                if let Some(task) = self.in_flight.remove(&request_id) {
-                    task.abort();
-                }
-            }
-            Cmd::FindBatch { request_id, name } => {
+            Cmd::FindBatch {
+                request_id,
+                name,
+                after,
+            } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
                 tokio::spawn(async move {
+                    if !after.is_zero() {
+                        tokio::time::sleep(after).await;
+                    }
                     let query = BatchQuery {
                         page: 1,
                         limit: 20,

@@ -92,13 +92,12 @@ pub enum Cmd {
         request_id: u64,
         body: String,
     },
-    CancelSubmit {
-        request_id: u64,
-    },
-    /// Search the batch list for batches named `name`.
+    /// Search the batch list for batches named `name`, once `after` has
+    /// passed (a batch may be stored until its request has timed out).
     FindBatch {
         request_id: u64,
         name: String,
+        after: Duration,
     },
     /// Append to the submit journal.
     Journal(Box<JournalEntry>),
@@ -272,6 +271,11 @@ pub struct App {
     pub draft_state: DraftState,
     /// Counts changes of the form, to order draft writes.
     pub draft_seq: u64,
+    /// The longest a request runs (the client's timeout): how long a
+    /// submit the operator stopped waiting for may still create the batch.
+    pub request_timeout: Duration,
+    /// That submit, while it runs: nothing else is sent until it ends.
+    abandoned: Option<submit::Abandoned>,
     phones_generation: u64,
     /// The batch-list request whose answer the result screen waits for.
     lookup_id: u64,
@@ -302,6 +306,8 @@ impl App {
             modal: None,
             draft_state: DraftState::Saved,
             draft_seq: 0,
+            request_timeout: crate::api::client::DEFAULT_TIMEOUT,
+            abandoned: None,
             lookup_id: 0,
             phones_generation: 0,
             next_request_id: 0,
@@ -316,10 +322,18 @@ impl App {
             || match &self.screen {
                 Screen::Sending { .. } => true,
                 Screen::Result(answer) => {
-                    answer.lookup.is_loading() || answer.not_before.is_some_and(|t| t > self.now)
+                    answer.lookup.is_loading()
+                        || answer.still_sending.is_some()
+                        || answer.not_before.is_some_and(|t| t > self.now)
                 }
                 Screen::Form | Screen::Review(_) => false,
             }
+    }
+
+    /// Whether a submit the operator stopped waiting for is still running,
+    /// so that nothing may be sent now.
+    pub fn first_send_running(&self) -> bool {
+        self.abandoned.is_some()
     }
 
     /// Whether the mouse is captured: on the form, for clicks. Elsewhere the

@@ -20,8 +20,14 @@ const LOOKUP_SLACK_SECS: i64 = 120;
 pub struct Answer {
     pub review: Review,
     pub outcome: Outcome,
+    /// The submit this answers.
+    pub request_id: u64,
     /// When the body was sent.
     pub sent_at: DateTime<Utc>,
+    /// The operator stopped waiting, but the request still runs and may yet
+    /// create the batch, for at most this long after it was sent (the
+    /// request timeout). Nothing is sent again until it has ended.
+    pub still_sending: Option<std::time::Duration>,
     /// The batch list, fetched to confirm a new batch or to look for one
     /// whose creation is unknown. `Idle` when no user ID is configured.
     pub lookup: Remote<Vec<BatchSummary>>,
@@ -46,12 +52,24 @@ pub enum Verdict {
     Unreadable(ApiError),
 }
 
+/// A submit the operator stopped waiting for, still running. It is not
+/// aborted: the server may have the body already, and only its answer can
+/// tell whether the batch was made.
+#[derive(Debug, Clone)]
+pub(super) struct Abandoned {
+    request_id: u64,
+    review: Review,
+    sent_at: DateTime<Utc>,
+}
+
 impl Answer {
-    fn new(review: Review, outcome: Outcome, sent_at: DateTime<Utc>) -> Self {
+    fn new(review: Review, outcome: Outcome, request_id: u64, sent_at: DateTime<Utc>) -> Self {
         Self {
             review,
             outcome,
+            request_id,
             sent_at,
+            still_sending: None,
             lookup: Remote::Idle,
             resend_armed: false,
             copied: false,
@@ -91,10 +109,14 @@ impl Answer {
         }
     }
 
-    /// Whether `r` can ever send again from here: not after a success, an
-    /// answer that sending again would only repeat, or once the list shows
-    /// the batch exists.
+    /// Whether `r` is offered: not after a success or an answer that
+    /// sending again would only repeat, not while the first send may still
+    /// arrive or the list is being asked about it, and not once the list
+    /// shows the batch exists.
     pub fn may_resend(&self) -> bool {
+        if self.still_sending.is_some() || (self.is_unknown() && self.lookup.is_loading()) {
+            return false;
+        }
         match &self.outcome {
             Outcome::Created(_) => false,
             Outcome::Failed(e) if e.is_permanent() => false,
@@ -112,10 +134,18 @@ impl Answer {
                 (at - now).num_seconds().max(1)
             ));
         }
+        if let Some(timeout) = self.still_sending {
+            return Err(first_send_may_arrive(timeout));
+        }
         match &self.outcome {
             Outcome::Created(_) => Err("This batch was created; n starts a new one.".into()),
             Outcome::Failed(e) if e.is_permanent() => Err(
                 "Sending the same body again would get the same answer: Esc, fix, resend.".into(),
+            ),
+            // "r twice" is for a list that cannot be read, not one that
+            // has not answered yet.
+            _ if self.is_unknown() && self.lookup.is_loading() => Err(
+                "Weya's batch list is being checked for this batch: wait for its answer.".into(),
             ),
             _ if self.is_unknown() => match self.verdict() {
                 Verdict::Listed(b) => Err(format!(
@@ -135,6 +165,15 @@ impl Answer {
     }
 }
 
+/// What stops a second send while the first may still create the batch.
+fn first_send_may_arrive(timeout: std::time::Duration) -> String {
+    format!(
+        "The first send may still arrive (up to {} s after it was sent): nothing is sent \
+         again until it has ended.",
+        timeout.as_secs()
+    )
+}
+
 /// Enter on the review: send once.
 pub(super) fn submit(app: &mut App) -> Vec<Cmd> {
     // Only the review submits; on the sending screen Enter is unbound, so a
@@ -147,6 +186,10 @@ pub(super) fn submit(app: &mut App) -> Vec<Cmd> {
 }
 
 fn send(app: &mut App, review: Review) -> Vec<Cmd> {
+    if app.abandoned.is_some() {
+        // One createBatch at a time: the review says why Enter waits.
+        return Vec::new();
+    }
     app.next_request_id += 1;
     let request_id = app.next_request_id;
     let body = review.body.clone();
@@ -171,7 +214,10 @@ pub(super) fn resend(app: &mut App) -> Vec<Cmd> {
             send(app, review)
         }
         Err(why) => {
-            if answer.is_unknown() && !answer.resend_armed {
+            // The next r sends anyway only when the list cannot tell; not
+            // while the first send runs or the list is still being asked.
+            if answer.is_unknown() && answer.still_sending.is_none() && !answer.lookup.is_loading()
+            {
                 answer.resend_armed = true;
             }
             app.notice = Some(why);
@@ -180,7 +226,9 @@ pub(super) fn resend(app: &mut App) -> Vec<Cmd> {
     }
 }
 
-/// Esc while sending: stop waiting. The body may have arrived.
+/// Esc while sending: stop waiting, but let the request run. The body may
+/// have arrived; aborting would only stop us hearing whether it made the
+/// batch, so its answer is still taken when it comes.
 pub(super) fn abandon(app: &mut App) -> Vec<Cmd> {
     let Screen::Sending {
         review,
@@ -191,29 +239,39 @@ pub(super) fn abandon(app: &mut App) -> Vec<Cmd> {
     else {
         return Vec::new();
     };
+    app.abandoned = Some(Abandoned {
+        request_id,
+        review: review.clone(),
+        sent_at,
+    });
     let outcome = Outcome::Abandoned {
         after: started.elapsed(),
     };
-    let mut cmds = vec![Cmd::CancelSubmit { request_id }];
-    cmds.extend(finish(app, Answer::new(review, outcome, sent_at)));
-    cmds
+    let mut answer = Answer::new(review, outcome, request_id, sent_at);
+    answer.still_sending = Some(app.request_timeout);
+    finish(app, answer, std::time::Duration::ZERO)
 }
 
-/// The answer to a submit, if it is the one being waited for.
+/// The answer to a submit: the one being waited for, or one the operator
+/// stopped waiting for.
 pub(super) fn finished(
     app: &mut App,
     request_id: u64,
     result: Result<Created, ApiError>,
 ) -> Vec<Cmd> {
-    let Screen::Sending {
-        request_id: current,
-        ..
-    } = &app.screen
-    else {
-        return Vec::new();
-    };
-    if *current != request_id {
-        return Vec::new();
+    match &app.screen {
+        Screen::Sending {
+            request_id: current,
+            ..
+        } if *current == request_id => {}
+        _ if app
+            .abandoned
+            .as_ref()
+            .is_some_and(|a| a.request_id == request_id) =>
+        {
+            return finished_late(app, result);
+        }
+        _ => return Vec::new(),
     }
     let Screen::Sending {
         review, sent_at, ..
@@ -221,6 +279,81 @@ pub(super) fn finished(
     else {
         return Vec::new();
     };
+    conclude(
+        app,
+        review,
+        request_id,
+        sent_at,
+        result,
+        std::time::Duration::ZERO,
+    )
+}
+
+/// The answer of a submit the operator stopped waiting for. On its result
+/// screen it takes the place of "unknown", and on the review (whose Enter
+/// was waiting for it) it is shown the same way; on the form, where the
+/// operator may be typing, it is journaled and told in a notice.
+fn finished_late(app: &mut App, result: Result<Created, ApiError>) -> Vec<Cmd> {
+    let Some(Abandoned {
+        request_id,
+        review,
+        sent_at,
+    }) = app.abandoned.take()
+    else {
+        return Vec::new();
+    };
+    let shown = match &app.screen {
+        Screen::Result(a) => a.request_id == request_id,
+        Screen::Review(_) => true,
+        Screen::Form | Screen::Sending { .. } => false,
+    };
+    if shown {
+        // The server may store the batch until the request's time is up:
+        // the check of an unknown outcome is made only after that.
+        let wait = match &result {
+            Err(e) if e.outcome_unknown() => {
+                let elapsed = (app.now - sent_at).to_std().unwrap_or_default();
+                app.request_timeout.saturating_sub(elapsed)
+            }
+            _ => std::time::Duration::ZERO,
+        };
+        app.notice = None;
+        return conclude(app, review, request_id, sent_at, result, wait);
+    }
+    let name = review.request.batch_name.clone();
+    app.notice = Some(match &result {
+        Ok(created) => format!(
+            "The batch you stopped waiting for, “{name}”, was created after all: {}.",
+            created.batch_id
+        ),
+        Err(e) if e.outcome_unknown() => format!(
+            "The send of “{name}” you stopped waiting for ended without a clear answer ({e}): \
+             check Weya's batch list before sending it again."
+        ),
+        Err(e) => format!("The send of “{name}” you stopped waiting for failed: {e}."),
+    });
+    if let Ok(created) = &result {
+        app.known_batches
+            .push(known_batch(app, &review, sent_at, created));
+    }
+    let outcome = match result {
+        Ok(created) => Outcome::Created(created),
+        Err(e) => Outcome::Failed(e),
+    };
+    let answer = Answer::new(review, outcome, request_id, sent_at);
+    vec![Cmd::Journal(Box::new(journal_entry(app, &answer)))]
+}
+
+/// Shows a submit's answer as the result: marks the field a 400 names,
+/// honours Retry-After, and forgets the draft once Weya has the batch.
+fn conclude(
+    app: &mut App,
+    review: Review,
+    request_id: u64,
+    sent_at: DateTime<Utc>,
+    result: Result<Created, ApiError>,
+    lookup_after: std::time::Duration,
+) -> Vec<Cmd> {
     if let Err(ApiError::Status {
         status: 400,
         message: Some(message),
@@ -246,27 +379,38 @@ pub(super) fn finished(
     let outcome = match result {
         Ok(created) => {
             forget = true;
-            app.known_batches.push(super::KnownBatch {
-                name: review.request.batch_name.clone(),
-                id: created.batch_id.clone(),
-                time: sent_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                target: target_name(&app.context.target),
-            });
+            let known = known_batch(app, &review, sent_at, &created);
+            app.known_batches.push(known);
             Outcome::Created(created)
         }
         Err(e) => Outcome::Failed(e),
     };
-    let mut answer = Answer::new(review, outcome, sent_at);
+    let mut answer = Answer::new(review, outcome, request_id, sent_at);
     answer.not_before = not_before;
-    let mut cmds = finish(app, answer);
+    let mut cmds = finish(app, answer, lookup_after);
     if forget {
         cmds.push(super::files::forget_draft(app));
     }
     cmds
 }
 
-/// Shows the answer, journals it, and asks the batch list about it.
-fn finish(app: &mut App, mut answer: Answer) -> Vec<Cmd> {
+fn known_batch(
+    app: &App,
+    review: &Review,
+    sent_at: DateTime<Utc>,
+    created: &Created,
+) -> super::KnownBatch {
+    super::KnownBatch {
+        name: review.request.batch_name.clone(),
+        id: created.batch_id.clone(),
+        time: sent_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        target: target_name(&app.context.target),
+    }
+}
+
+/// Shows the answer, journals it, and asks the batch list about it (after
+/// `lookup_after`).
+fn finish(app: &mut App, mut answer: Answer, lookup_after: std::time::Duration) -> Vec<Cmd> {
     let mut cmds = vec![Cmd::Journal(Box::new(journal_entry(app, &answer)))];
     let check = matches!(answer.outcome, Outcome::Created(_)) || answer.is_unknown();
     if check && app.context.can_list_batches {
@@ -275,6 +419,7 @@ fn finish(app: &mut App, mut answer: Answer) -> Vec<Cmd> {
         cmds.push(Cmd::FindBatch {
             request_id: app.next_request_id,
             name: answer.review.request.batch_name.clone(),
+            after: lookup_after,
         });
         app.lookup_id = app.next_request_id;
     }

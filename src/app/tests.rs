@@ -1,6 +1,7 @@
 //! `update` on its own: keys and replies in, model and commands out.
 use super::*;
 use crossterm::event::{KeyCode, KeyEventState, KeyModifiers};
+use keymap::Scope;
 
 fn context() -> AppContext {
     AppContext {
@@ -115,36 +116,250 @@ fn the_review_body_is_what_submit_sends_and_a_second_enter_sends_nothing() {
     assert!(update(&mut app, Msg::Key(repeat)).is_empty(), "key repeat");
 }
 
-#[test]
-fn esc_while_sending_cancels_and_a_late_reply_is_ignored() {
+/// Enter, then Esc: the result of an abandoned submit, and the commands.
+fn abandoned() -> (App, Vec<Cmd>) {
     let mut app = on_review();
+    app.context.can_list_batches = true;
+    app.request_timeout = std::time::Duration::from_secs(7);
     key(&mut app, KeyCode::Enter);
     let cmds = key(&mut app, KeyCode::Esc);
-    assert_eq!(cmds[0], Cmd::CancelSubmit { request_id: 1 });
-    let Cmd::Journal(entry) = &cmds[1] else {
+    (app, cmds)
+}
+
+fn answer(app: &App) -> &Answer {
+    match &app.screen {
+        Screen::Result(answer) => answer,
+        other => panic!("expected the result, got {other:?}"),
+    }
+}
+
+fn lookup_of(cmds: &[Cmd]) -> (u64, std::time::Duration) {
+    cmds.iter()
+        .find_map(|c| match c {
+            Cmd::FindBatch {
+                request_id, after, ..
+            } => Some((*request_id, *after)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("a lookup of the batch list: {cmds:?}"))
+}
+
+fn none_found(app: &mut App, lookup: u64) {
+    update(
+        app,
+        Msg::BatchesFound {
+            request_id: lookup,
+            result: Ok(Vec::new()),
+        },
+    );
+}
+
+#[test]
+fn esc_while_sending_keeps_the_request_and_journals_an_unknown_outcome() {
+    let (app, cmds) = abandoned();
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::Submit { .. })),
+        "{cmds:?}"
+    );
+    let Cmd::Journal(entry) = &cmds[0] else {
         panic!("the abandoned submit is journaled: {cmds:?}");
     };
     assert_eq!(
         entry.outcome,
         crate::store::journal::JournalOutcome::Unknown
     );
-    assert!(
-        matches!(&app.screen, Screen::Result(a) if matches!(a.outcome, Outcome::Abandoned { .. }))
+    assert_eq!(lookup_of(&cmds).1, std::time::Duration::ZERO);
+    let answer = answer(&app);
+    assert!(matches!(answer.outcome, Outcome::Abandoned { .. }));
+    assert_eq!(
+        answer.still_sending,
+        Some(std::time::Duration::from_secs(7))
     );
+    assert!(app.first_send_running());
+    assert!(app.is_animating(), "the screen shows it still running");
+}
+
+#[test]
+fn while_the_abandoned_request_runs_nothing_is_sent_again() {
+    let (mut app, cmds) = abandoned();
+    // The list has no such batch (yet): that alone no longer frees r.
+    none_found(&mut app, lookup_of(&cmds).0);
+    assert_eq!(answer(&app).verdict(), Verdict::Absent);
+    assert!(
+        !app.scopes().contains(&Scope::Retryable),
+        "r is not offered"
+    );
+    for _ in 0..3 {
+        assert!(submit::resend(&mut app).is_empty());
+    }
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("The first send may still arrive (up to 7 s"),
+        "{notice}"
+    );
+    // Nor from the review: Esc, Ctrl-S, Enter.
+    key(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 's');
+    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(matches!(app.screen, Screen::Review(_)));
+}
+
+#[test]
+fn a_late_success_on_the_result_screen_is_a_normal_success() {
+    let (mut app, _) = abandoned();
+    app.now += chrono::Duration::seconds(3);
+    let cmds = update(
+        &mut app,
+        Msg::SubmitFinished {
+            request_id: 1,
+            result: Ok(Created {
+                batch_id: "64e5f12345abcdef98765432".into(),
+                request_id: Some("req-1".into()),
+            }),
+        },
+    );
+    let answer = answer(&app);
+    assert!(
+        matches!(&answer.outcome, Outcome::Created(c) if c.batch_id == "64e5f12345abcdef98765432")
+    );
+    assert_eq!(answer.still_sending, None);
+    assert!(!app.first_send_running());
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::Journal(e)
+            if e.outcome == crate::store::journal::JournalOutcome::Created)),
+        "{cmds:?}"
+    );
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::DeleteDraft { .. })));
+    assert_eq!(
+        lookup_of(&cmds).1,
+        std::time::Duration::ZERO,
+        "a success is confirmed at once"
+    );
+    assert_eq!(app.known_batches.len(), 1);
+}
+
+#[test]
+fn a_late_definite_failure_allows_a_resend() {
+    let (mut app, _) = abandoned();
+    update(
+        &mut app,
+        Msg::SubmitFinished {
+            request_id: 1,
+            result: Err(ApiError::Status {
+                status: 500,
+                message: Some("storage failure".into()),
+                request_id: None,
+                excerpt: None,
+                retry_after: None,
+            }),
+        },
+    );
+    assert!(matches!(answer(&app).outcome, Outcome::Failed(_)));
+    assert!(app.scopes().contains(&Scope::Retryable));
+    let cmds = key(&mut app, KeyCode::Char('r'));
+    assert!(matches!(cmds.as_slice(), [Cmd::Submit { .. }]), "{cmds:?}");
+}
+
+#[test]
+fn a_late_timeout_is_checked_again_after_the_timeout_before_r_sends() {
+    let (mut app, _) = abandoned();
+    // Two seconds after sending the connection drops, with no answer.
+    app.now += chrono::Duration::seconds(2);
+    let cmds = update(
+        &mut app,
+        Msg::SubmitFinished {
+            request_id: 1,
+            result: Err(ApiError::Network {
+                kind: crate::api::NetworkFailure::Dropped,
+                host: "h".into(),
+            }),
+        },
+    );
+    let (lookup, after) = lookup_of(&cmds);
+    assert_eq!(
+        after,
+        std::time::Duration::from_secs(5),
+        "not before the request's 7 s are up"
+    );
+    assert!(!app.first_send_running());
+    assert!(
+        submit::resend(&mut app).is_empty() && submit::resend(&mut app).is_empty(),
+        "not even r twice while the list is being asked"
+    );
+    none_found(&mut app, lookup);
+    let cmds = key(&mut app, KeyCode::Char('r'));
+    assert!(matches!(cmds.as_slice(), [Cmd::Submit { .. }]), "{cmds:?}");
+}
+
+#[test]
+fn a_late_answer_after_leaving_the_result_is_journaled_and_told() {
+    let (mut app, _) = abandoned();
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Form));
+    let cmds = update(
+        &mut app,
+        Msg::SubmitFinished {
+            request_id: 1,
+            result: Ok(Created {
+                batch_id: "64e5f12345abcdef98765432".into(),
+                request_id: None,
+            }),
+        },
+    );
+    assert!(matches!(app.screen, Screen::Form), "the form stays");
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::Journal(e)]
+            if e.batch_id.as_deref() == Some("64e5f12345abcdef98765432")),
+        "{cmds:?}"
+    );
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("was created after all: 64e5f12345abcdef98765432"),
+        "{notice}"
+    );
+    assert!(!app.first_send_running());
+    assert_eq!(app.known_batches.len(), 1, "its name is flagged on review");
+}
+
+#[test]
+fn a_late_answer_while_on_the_review_replaces_it_with_the_result() {
+    let (mut app, _) = abandoned();
+    key(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 's');
+    assert!(matches!(app.screen, Screen::Review(_)));
     update(
         &mut app,
         Msg::SubmitFinished {
             request_id: 1,
             result: Ok(Created {
-                batch_id: "x".into(),
+                batch_id: "64e5f12345abcdef98765432".into(),
                 request_id: None,
             }),
         },
     );
     assert!(
-        matches!(&app.screen, Screen::Result(a) if matches!(a.outcome, Outcome::Abandoned { .. })),
-        "a reply after the operator stopped waiting does not rewrite the screen"
+        matches!(&answer(&app).outcome, Outcome::Created(c) if c.batch_id == "64e5f12345abcdef98765432"),
+        "the Enter it was holding back would have made a second batch"
     );
+}
+
+#[test]
+fn a_reply_to_an_older_submit_is_ignored() {
+    let mut app = on_review();
+    key(&mut app, KeyCode::Enter);
+    let before = app.screen.clone();
+    update(
+        &mut app,
+        Msg::SubmitFinished {
+            request_id: 9,
+            result: Ok(Created {
+                batch_id: "64e5f12345abcdef98765432".into(),
+                request_id: None,
+            }),
+        },
+    );
+    assert_eq!(app.screen, before);
 }
 
 #[test]
@@ -174,10 +389,7 @@ fn an_unreadable_success_is_unknown_and_is_not_sent_again_at_once() {
                 result: Err(error.clone()),
             },
         );
-        assert!(
-            matches!(&app.screen, Screen::Result(a) if a.is_unknown()),
-            "{error:?}"
-        );
+        assert!(answer(&app).is_unknown(), "{error:?}");
         assert!(!cmds.iter().any(|c| matches!(c, Cmd::DeleteDraft { .. })));
         assert!(
             key(&mut app, KeyCode::Char('r')).is_empty(),

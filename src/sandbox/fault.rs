@@ -19,6 +19,9 @@ pub enum Fault {
     RateLimited(u64),
     /// Stores the batch, then answers only after this long.
     Slow(Duration),
+    /// Waits this long, then stores the batch and answers. It stores even
+    /// when the client has stopped waiting, as a real server carries on.
+    SlowStore(Duration),
     /// Never answers and stores nothing (a server stuck before storing).
     Hang,
     /// Stores the batch and answers 201 with a cut-off JSON body.
@@ -41,13 +44,14 @@ impl FromStr for Fault {
             "html-502" => Self::HtmlBadGateway,
             "429" => Self::RateLimited(30),
             "slow" => Self::Slow(Duration::from_secs(40)),
+            "slow-store" => Self::SlowStore(Duration::from_secs(20)),
             "hang" => Self::Hang,
             "malformed" => Self::MalformedJson,
             "bad-id" => Self::NotAnId,
             "drop" => Self::DropAfterStore,
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}: use 500, 403, 400, html-502, 429, slow, hang, malformed, bad-id or drop"
+                    "unknown fault {other:?}: use 500, 403, 400, html-502, 429, slow, slow-store, hang, malformed, bad-id or drop"
                 ));
             }
         })

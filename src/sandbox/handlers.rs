@@ -97,7 +97,13 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
             return response;
         }
         Some(Fault::Hang) => std::future::pending::<()>().await,
-        Some(Fault::Slow(_) | Fault::MalformedJson | Fault::NotAnId | Fault::DropAfterStore)
+        Some(
+            Fault::Slow(_)
+            | Fault::SlowStore(_)
+            | Fault::MalformedJson
+            | Fault::NotAnId
+            | Fault::DropAfterStore,
+        )
         | None => {}
     }
     if let Some(denied) = deny(&store, &headers) {
@@ -115,7 +121,29 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
     };
     match validate_batch(&value) {
         Ok(name) => {
-            let id = store.insert(name, value);
+            let id = match fault {
+                Some(Fault::SlowStore(delay)) => {
+                    // In a task of its own, so that it stores even when the
+                    // client hangs up first.
+                    let (tx, rx) = tokio::sync::oneshot::channel();
+                    let later = Arc::clone(&store);
+                    tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        let _ = tx.send(later.insert(name, value));
+                    });
+                    match rx.await {
+                        Ok(id) => id,
+                        Err(_) => {
+                            return error(
+                                &store,
+                                StatusCode::INTERNAL_SERVER_ERROR,
+                                "the batch was not stored",
+                            );
+                        }
+                    }
+                }
+                _ => store.insert(name, value),
+            };
             match fault {
                 Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
                 Some(Fault::NotAnId) => {

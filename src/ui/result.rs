@@ -90,6 +90,16 @@ pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: 
             ));
             lines.push(Line::raw(""));
             lines.extend(row("Waited", format!("{:.1} s", after.as_secs_f32())));
+            if let Some(timeout) = answer.still_sending {
+                lines.extend(row(
+                    "First send",
+                    format!(
+                        "{} still running: it may yet create the batch (up to {} s after sending)",
+                        spinner(app.frame),
+                        timeout.as_secs()
+                    ),
+                ));
+            }
             lines.extend(row("Batch name", name));
             lines.extend(row("In Weya's list", verdict_text(app, answer)));
             lines.push(Line::raw(""));
@@ -147,18 +157,34 @@ fn verdict_text(app: &App, answer: &Answer) -> String {
 }
 
 /// What to do when the outcome is unknown, from the batch list's verdict.
-fn unknown_advice(answer: &Answer) -> &'static str {
+fn unknown_advice(answer: &Answer) -> String {
+    if let Some(timeout) = answer
+        .still_sending
+        .filter(|_| !matches!(answer.verdict(), Verdict::Listed(_)))
+    {
+        return format!(
+            "The first send may still arrive (up to {} s after it was sent): its answer will \
+             show here. r is offered only once it has ended and Weya's list has no such batch.",
+            timeout.as_secs()
+        );
+    }
+    if answer.lookup.is_loading() {
+        return "The request had been sent, so the batch may exist: Weya's batch list is being \
+                checked for it before anything is sent again."
+            .to_owned();
+    }
     match answer.verdict() {
         Verdict::Listed(_) => "It was created: do not send it again.",
         Verdict::Absent => {
-            "Weya's list has no such batch, so sending again should not make a second one: \
-             r sends the same body again."
+            "The first send has ended and Weya's list has no such batch: r sends the same body \
+             again."
         }
         Verdict::Unchecked | Verdict::Unreadable(_) => {
             "The request had been sent, so the batch may exist. Check Weya's batch list for \
              this name before sending again (r twice sends anyway)."
         }
     }
+    .to_owned()
 }
 
 /// What the operator can do about an error.
@@ -201,10 +227,10 @@ fn advice(app: &App, answer: &Answer, error: &ApiError) -> String {
             if error.outcome_unknown() {
                 unknown_advice(answer)
             } else {
-                "Sending again would be redirected again."
+                "Sending again would be redirected again.".to_owned()
             }
         ),
-        e if e.outcome_unknown() => unknown_advice(answer).to_owned(),
+        e if e.outcome_unknown() => unknown_advice(answer),
         ApiError::Unexpected { .. } => {
             "The answer was not Weya's JSON: is the base URL right? A proxy may have answered."
                 .to_owned()

@@ -59,6 +59,13 @@ pub fn draw(
     }
 
     let line = match sending {
+        None if app.first_send_running() => Line::styled(
+            format!(
+                "The first send may still arrive (up to {} s): Enter waits until it has ended.",
+                app.request_timeout.as_secs()
+            ),
+            theme.warn(),
+        ),
         None => Line::from(vec![
             Span::styled("Nothing has been sent yet. ", theme.title()),
             Span::styled("Enter", theme.key()),
