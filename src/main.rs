@@ -3,6 +3,7 @@
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
@@ -18,6 +19,7 @@ use weya_tui::cli::{ApiOptions, Cli, Command};
 use weya_tui::commands::{self, Destination, DryRunTarget, Io};
 use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::form::Form;
+use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
 use weya_tui::store::draft::{self, Draft};
 use weya_tui::store::journal::JournalEntry;
@@ -27,7 +29,7 @@ use weya_tui::{Runtime, run};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let paths = Paths::discover();
-    let log_file = paths.as_ref().and_then(init_logging);
+    let log = paths.as_ref().and_then(init_logging);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -36,22 +38,30 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(dispatch(&cli, paths.as_ref()));
-    match result {
+    let code = match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "exit with error");
             eprintln!("weya-tui: {e:#}");
-            if let Some(log) = log_file {
-                eprintln!("(log: {})", log.display());
+            if let Some((path, _)) = &log {
+                eprintln!("(log: {})", path.display());
             }
             ExitCode::from(commands::REFUSED)
         }
+    };
+    if let Some((_, writer)) = &log {
+        // The last lines (an exit error) reach the file, unless the disk
+        // hangs: then they are lost, not the exit.
+        writer.flush_within(std::time::Duration::from_millis(500));
     }
+    code
 }
 
 async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
-    let (stdout, stderr) = (io::stdout(), io::stderr());
-    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    // Not locked: a lock held for the whole run would stall any other
+    // thread that writes (a panic message, a log library's complaint) and,
+    // with it, whatever that thread holds. Each write takes the lock alone.
+    let (mut out, mut err) = (io::stdout(), io::stderr());
     match &cli.command {
         None => tui(cli, paths).await.map(|()| commands::OK),
         Some(Command::Sandbox { port, fault }) => standalone_sandbox(*port, fault.clone())
@@ -213,8 +223,10 @@ async fn connect_labelled(
 }
 
 /// Logs go to a file in the state dir, never to the screen the TUI owns.
-/// `WEYA_LOG` sets the level (error, warn, info, debug, trace).
-fn init_logging(paths: &Paths) -> Option<std::path::PathBuf> {
+/// `WEYA_LOG` sets the level (error, warn, info, debug, trace). The writer
+/// drops lines rather than make anyone wait for the disk (see
+/// [`LossyWriter`]); it is returned to be flushed on the way out.
+fn init_logging(paths: &Paths) -> Option<(std::path::PathBuf, Arc<LossyWriter>)> {
     std::fs::create_dir_all(&paths.state_dir).ok()?;
     let path = paths.log_file();
     let file = std::fs::OpenOptions::new()
@@ -222,16 +234,19 @@ fn init_logging(paths: &Paths) -> Option<std::path::PathBuf> {
         .append(true)
         .open(&path)
         .ok()?;
+    let writer = Arc::new(LossyWriter::spawn(file, LOG_BACKLOG).ok()?);
     let level = std::env::var("WEYA_LOG")
         .ok()
         .and_then(|l| l.parse().ok())
         .unwrap_or(tracing::Level::INFO);
     tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
+        .with_writer(Arc::clone(&writer))
         .with_ansi(false)
         .with_max_level(level)
+        // Its complaints go to stderr, which is the TUI's screen.
+        .log_internal_errors(false)
         .init();
-    Some(path)
+    Some((path, writer))
 }
 
 /// What the form starts with: a `--from` file, else the draft. A bad file
