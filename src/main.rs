@@ -21,10 +21,9 @@ use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::form::Form;
 use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
-use weya_tui::store::draft::{self, Draft};
-use weya_tui::store::journal::JournalEntry;
-use weya_tui::store::template;
-use weya_tui::{Runtime, run};
+use weya_tui::store::draft::Draft;
+use weya_tui::store::{journal, template};
+use weya_tui::{DraftOnExit, Runtime, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -249,34 +248,17 @@ fn init_logging(paths: &Paths) -> Option<(std::path::PathBuf, Arc<LossyWriter>)>
     Some((path, writer))
 }
 
-/// What the form starts with: a `--from` file, else the draft. A bad file
-/// stops the start (the app never opens half-filled); a bad draft is only
-/// reported.
-fn initial_values(
-    cli: &Cli,
-    paths: Option<&Paths>,
-    timezone: &str,
-) -> anyhow::Result<(Option<Draft>, Option<String>)> {
-    if let Some(file) = &cli.from {
-        let batch = template::read(file).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let base = Draft::of(&Form::new(timezone));
-        let note = format!("Filled from {}.", file.display());
-        return Ok((Some(Draft::from_file(&batch, &base)), Some(note)));
-    }
-    let Some(path) = paths.map(Paths::draft) else {
+/// What the form starts with from a `--from` file, if one is given. A bad
+/// file stops the start (the app never opens half-filled). Without one,
+/// [`Runtime::new`] restores the draft a session left.
+fn initial_values(cli: &Cli, timezone: &str) -> anyhow::Result<(Option<Draft>, Option<String>)> {
+    let Some(file) = &cli.from else {
         return Ok((None, None));
     };
-    Ok(match draft::read(&path) {
-        Ok(Some(d)) => {
-            let when = d.saved_at.replace('T', " ").replace('Z', " UTC");
-            let note = format!(
-                "Restored your draft from {when}. It is removed once Weya confirms the batch."
-            );
-            (Some(d), Some(note))
-        }
-        Ok(None) => (None, None),
-        Err(e) => (None, Some(e)),
-    })
+    let batch = template::read(file).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let base = Draft::of(&Form::new(timezone));
+    let note = format!("Filled from {}.", file.display());
+    Ok((Some(Draft::from_file(&batch, &base)), Some(note)))
 }
 
 async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
@@ -287,15 +269,15 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         &|name| std::env::var(name).ok(),
     )?;
     // Read before the UI starts: the UI loop never touches the disk.
-    let journal = paths
-        .map(|p| read_journal(&p.journal()))
+    let (journal, journal_note) = paths
+        .map(|p| journal::read_at_start(&p.journal()))
         .unwrap_or_default();
     if !config.timezone_configured
         && let Some(last) = weya_tui::store::journal::last_timezone(&journal)
     {
         config.default_timezone = last;
     }
-    let (initial, initial_note) = initial_values(cli, paths, &config.default_timezone)?;
+    let (initial, initial_note) = initial_values(cli, &config.default_timezone)?;
     // Keep the sandbox alive for as long as the app runs.
     let (_sandbox, client, target, can_list_batches) = match config.target {
         Target::Sandbox => {
@@ -326,7 +308,10 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         None => (Vec::new(), None),
     };
     let known_batches = KnownBatch::from_journal(&journal);
-    let notes: Vec<String> = [initial_note, book_note].into_iter().flatten().collect();
+    let notes: Vec<String> = [initial_note, book_note, journal_note]
+        .into_iter()
+        .flatten()
+        .collect();
     let context = AppContext {
         target,
         default_timezone: config.default_timezone,
@@ -361,23 +346,24 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     };
     let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
-    if let Some(path) = runtime.finish() {
-        println!(
+    match runtime.finish() {
+        DraftOnExit::Nothing => {}
+        DraftOnExit::Kept(path) => println!(
             "Your draft is kept in {} and comes back next time.",
             path.display()
-        );
-    }
-    outcome
-}
-
-fn read_journal(path: &std::path::Path) -> Vec<JournalEntry> {
-    match weya_tui::store::journal::read(path) {
-        Ok((entries, _)) => entries,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read the journal");
-            Vec::new()
+        ),
+        DraftOnExit::Lost {
+            why,
+            earlier: Some(path),
+        } => eprintln!(
+            "weya-tui: your draft could not be saved ({why}); {} holds an earlier state of it.",
+            path.display()
+        ),
+        DraftOnExit::Lost { why, earlier: None } => {
+            eprintln!("weya-tui: your draft could not be saved ({why}); nothing of it was kept.");
         }
     }
+    outcome
 }
 
 async fn standalone_sandbox(port: u16, fault: Option<Fault>) -> anyhow::Result<()> {
