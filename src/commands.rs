@@ -329,7 +329,8 @@ pub async fn batches(client: &WeyaClient, query: &BatchQuery, io: &mut Io<'_>) -
     })
 }
 
-/// `history`: the submit journal.
+/// `history`: the submit journal. Lines that cannot be read are skipped and
+/// counted; the rest is shown.
 pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
     let (entries, skipped) = journal::read(path)?;
     if io.json {
@@ -340,10 +341,17 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
                 serde_json::to_string(entry).unwrap_or_default()
             )?;
         }
+        if skipped > 0 {
+            let note = journal::skipped_lines(skipped);
+            writeln!(io.err, "weya-tui: journal {}: {note}", path.display())?;
+        }
         return Ok(OK);
     }
     if entries.is_empty() {
         writeln!(io.out, "No submissions yet (journal: {}).", path.display())?;
+        if skipped > 0 {
+            writeln!(io.out, "({})", journal::skipped_lines(skipped))?;
+        }
         return Ok(OK);
     }
     writeln!(
@@ -373,7 +381,7 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
         }
     }
     if skipped > 0 {
-        writeln!(io.out, "({skipped} unreadable lines skipped)")?;
+        writeln!(io.out, "({})", journal::skipped_lines(skipped))?;
     }
     writeln!(io.out, "Journal: {}", path.display())?;
     Ok(OK)

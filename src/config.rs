@@ -142,10 +142,17 @@ pub enum ConfigError {
     #[error("{0}")]
     Incomplete(String),
     #[error(
-        "the config file {path} holds a credential and other users can read it; \
+        "the config file {path} holds a credential and other users can {access} it; \
          fix it with: chmod 600 '{path}'"
     )]
-    Exposed { path: PathBuf },
+    Exposed { path: PathBuf, access: Access },
+    /// Whoever can change the file can point the app, and the key from the
+    /// environment, at a server of their own.
+    #[error(
+        "other users can change the config file {path}, and with it where your key is sent; \
+         fix it with: chmod 600 '{path}'"
+    )]
+    Writable { path: PathBuf },
 }
 
 /// Resolves the configuration from an optional config file and the
@@ -185,11 +192,18 @@ pub fn load_with(
         .unwrap_or_else(|| "UTC".to_owned());
 
     let file_source = || CredentialSource::ConfigFile(file_path.clone().unwrap_or_default());
-    if let Some(path) = &file_path
-        && (file.api_key.is_some() || file.token.is_some())
-        && readable_by_others(path)
-    {
-        return Err(ConfigError::Exposed { path: path.clone() });
+    if let Some(path) = &file_path {
+        let access = access_by_others(path);
+        if file.api_key.is_some() || file.token.is_some() {
+            if let Some(access) = access {
+                return Err(ConfigError::Exposed {
+                    path: path.clone(),
+                    access,
+                });
+            }
+        } else if matches!(access, Some(Access::Write | Access::ReadWrite)) {
+            return Err(ConfigError::Writable { path: path.clone() });
+        }
     }
     let credential = if let Some(key) = given_key {
         Some((Auth::ApiKey(key), CredentialSource::Stdin))
@@ -247,10 +261,34 @@ pub fn load_with(
     })
 }
 
-/// Whether the file's mode lets the group or others read it.
-fn readable_by_others(path: &Path) -> bool {
+/// What the group or others may do to a file, by its mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+    ReadWrite,
+}
+
+impl std::fmt::Display for Access {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Read => "read",
+            Self::Write => "change",
+            Self::ReadWrite => "read and change",
+        })
+    }
+}
+
+/// Whether the file's mode lets the group or others read or write it.
+fn access_by_others(path: &Path) -> Option<Access> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o044 != 0)
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    match (mode & 0o044 != 0, mode & 0o022 != 0) {
+        (true, true) => Some(Access::ReadWrite),
+        (true, false) => Some(Access::Read),
+        (false, true) => Some(Access::Write),
+        (false, false) => None,
+    }
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -411,13 +449,50 @@ mod tests {
         assert!(!e.to_string().contains("k-secret"));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert!(load(Some(&path), None, false, &env_of(&[])).is_ok());
-        // No credential in it: its mode does not matter.
+        // No credential in it: who may read it does not matter.
         std::fs::write(&path, "base_url = \"https://x\"\n").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert!(
             load(Some(&path), None, false, &env_of(&[]))
                 .is_err_and(|e| e.to_string().contains("no credential"))
         );
+    }
+
+    #[test]
+    fn a_config_file_with_a_credential_that_others_can_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "base_url = \"https://x\"\napi_key = \"k-secret\"\n").unwrap();
+        for (mode, says) in [
+            (0o622, "other users can change it"),
+            (0o602, "other users can change it"),
+            (0o666, "other users can read and change it"),
+        ] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let e = load(Some(&path), None, false, &env_of(&[])).unwrap_err();
+            let e = e.to_string();
+            assert!(e.contains(says), "{mode:o}: {e}");
+            assert!(
+                e.contains(&format!("chmod 600 '{}'", path.display())),
+                "{e}"
+            );
+            assert!(!e.contains("k-secret"));
+        }
+        // No credential in it, but a base URL others could change to send
+        // the environment's key elsewhere: refused too.
+        std::fs::write(&path, "base_url = \"https://x\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o622)).unwrap();
+        let env = env_of(&[("WEYA_API_KEY", "k-env")]);
+        let e = load(Some(&path), None, false, &env)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("where your key is sent") && e.contains("chmod 600"),
+            "{e}"
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(load(Some(&path), None, false, &env).is_ok());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod form;
+pub mod logging;
 pub mod remote;
 pub mod sandbox;
 pub mod schedule;
@@ -30,6 +31,7 @@ use crate::api::WeyaClient;
 use crate::app::effects::Effects;
 use crate::app::{App, AppContext, Msg, update};
 use crate::store::StorePaths;
+use crate::store::draft::{self, DraftFiles, DraftWriter};
 
 /// How often animations (spinners, elapsed time) advance while one is on show.
 const TICK: Duration = Duration::from_millis(100);
@@ -47,12 +49,51 @@ impl Runtime {
     /// fetch) start at once. Must be called inside a tokio runtime.
     ///
     /// The journal, the draft and templates are kept in `store` when it is
-    /// given.
+    /// given: this session takes a draft slot of its own there (see
+    /// [`store::draft::claim`]) and, unless `context` brings values of its
+    /// own, restores the draft an ended session left, offering any others.
     pub fn new(context: AppContext, client: WeyaClient, store: Option<StorePaths>) -> Self {
+        Self::with_draft_files(context, client, store, Box::new(draft::Disk))
+    }
+
+    /// [`Runtime::new`], writing drafts through `files` (a test makes them
+    /// fail as a full disk does).
+    pub fn with_draft_files(
+        mut context: AppContext,
+        client: WeyaClient,
+        store: Option<StorePaths>,
+        files: Box<dyn DraftFiles>,
+    ) -> Self {
         let (tx, replies) = mpsc::channel(64);
+        let mut offer = None;
+        let store = store.map(|paths| {
+            // Before the UI starts: the UI loop never touches the disk.
+            let claim = draft::claim(&paths.draft, context.initial.is_none());
+            // The draft's news first: if the rows run out, the rest is cut.
+            let mut notes = claim.notes;
+            notes.extend(context.notice.take());
+            match (claim.restored, &claim.slot) {
+                (Some(restored), Ok(slot)) => {
+                    offer = Some((
+                        draft::LeftDraft {
+                            path: slot.path().to_path_buf(),
+                            draft: restored.clone(),
+                        },
+                        claim.others,
+                    ));
+                    context.initial = Some(restored);
+                }
+                _ => notes.extend(draft::others_note(&claim.others)),
+            }
+            context.notice = (!notes.is_empty()).then(|| notes.join(" "));
+            (paths, DraftWriter::new(claim.slot, files))
+        });
         let (mut app, cmds) = App::new(context);
         // What the client will actually allow, not what the app assumes.
         app.request_timeout = client.config().timeout;
+        if let Some((restored, others)) = offer {
+            app::files::offer_drafts(&mut app, restored, others);
+        }
         let mut effects = Effects::new(client, tx, store);
         for cmd in cmds {
             effects.run(cmd);
@@ -76,21 +117,49 @@ impl Runtime {
         self.replies.recv().await
     }
 
-    /// On the way out: writes the draft if the form changed since it was
-    /// last saved, and says where the draft is kept (if there is one).
-    pub fn finish(&self) -> Option<std::path::PathBuf> {
-        let path = self.effects.draft_path()?.to_path_buf();
-        if self.app.draft_state == app::DraftState::Changed {
-            let draft = store::draft::Draft::of(&self.app.form);
-            self.effects.write_draft_now(self.app.draft_seq, &draft);
+    /// On the way out: writes the draft if the form is not on disk as it
+    /// is, and says what became of it. Blocking.
+    pub fn finish(&self) -> DraftOnExit {
+        let Some(drafts) = self.effects.drafts() else {
+            return DraftOnExit::Nothing;
+        };
+        let path = drafts.path();
+        if self.app.draft_state != app::DraftState::Saved {
+            let draft = draft::Draft::of(&self.app.form);
+            // An older write still on its way is skipped.
+            if let Err(e) = drafts.write(self.app.draft_seq, Some(&draft)) {
+                tracing::error!(error = %e, "cannot write the draft");
+                return DraftOnExit::Lost {
+                    why: e.to_string(),
+                    earlier: path.filter(|p| p.exists()),
+                };
+            }
         }
-        path.exists().then_some(path)
+        match path {
+            Some(path) if path.exists() => DraftOnExit::Kept(path),
+            _ => DraftOnExit::Nothing,
+        }
     }
 
     /// A reply that is already waiting, if any.
     pub fn ready_reply(&mut self) -> Option<Msg> {
         self.replies.try_recv().ok()
     }
+}
+
+/// What became of the draft when the app closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftOnExit {
+    /// There is none to keep (nothing typed, or Weya confirmed the batch).
+    Nothing,
+    /// The form as it was is in this file and comes back next time.
+    Kept(std::path::PathBuf),
+    /// The form could not be written: what was on screen is not on disk.
+    Lost {
+        why: String,
+        /// A file holding an earlier state of the form, if there is one.
+        earlier: Option<std::path::PathBuf>,
+    },
 }
 
 /// A backend that can bracket a frame so the terminal shows it whole.

@@ -3,6 +3,7 @@
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
@@ -18,16 +19,16 @@ use weya_tui::cli::{ApiOptions, Cli, Command};
 use weya_tui::commands::{self, Destination, DryRunTarget, Io};
 use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::form::Form;
+use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
-use weya_tui::store::draft::{self, Draft};
-use weya_tui::store::journal::JournalEntry;
-use weya_tui::store::template;
-use weya_tui::{Runtime, run};
+use weya_tui::store::draft::Draft;
+use weya_tui::store::{journal, template};
+use weya_tui::{DraftOnExit, Runtime, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let paths = Paths::discover();
-    let log_file = paths.as_ref().and_then(init_logging);
+    let log = paths.as_ref().and_then(init_logging);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -36,22 +37,30 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(dispatch(&cli, paths.as_ref()));
-    match result {
+    let code = match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "exit with error");
             eprintln!("weya-tui: {e:#}");
-            if let Some(log) = log_file {
-                eprintln!("(log: {})", log.display());
+            if let Some((path, _)) = &log {
+                eprintln!("(log: {})", path.display());
             }
             ExitCode::from(commands::REFUSED)
         }
+    };
+    if let Some((_, writer)) = &log {
+        // The last lines (an exit error) reach the file, unless the disk
+        // hangs: then they are lost, not the exit.
+        writer.flush_within(std::time::Duration::from_millis(500));
     }
+    code
 }
 
 async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
-    let (stdout, stderr) = (io::stdout(), io::stderr());
-    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    // Not locked: a lock held for the whole run would stall any other
+    // thread that writes (a panic message, a log library's complaint) and,
+    // with it, whatever that thread holds. Each write takes the lock alone.
+    let (mut out, mut err) = (io::stdout(), io::stderr());
     match &cli.command {
         None => tui(cli, paths).await.map(|()| commands::OK),
         Some(Command::Sandbox { port, fault }) => standalone_sandbox(*port, fault.clone())
@@ -213,8 +222,10 @@ async fn connect_labelled(
 }
 
 /// Logs go to a file in the state dir, never to the screen the TUI owns.
-/// `WEYA_LOG` sets the level (error, warn, info, debug, trace).
-fn init_logging(paths: &Paths) -> Option<std::path::PathBuf> {
+/// `WEYA_LOG` sets the level (error, warn, info, debug, trace). The writer
+/// drops lines rather than make anyone wait for the disk (see
+/// [`LossyWriter`]); it is returned to be flushed on the way out.
+fn init_logging(paths: &Paths) -> Option<(std::path::PathBuf, Arc<LossyWriter>)> {
     std::fs::create_dir_all(&paths.state_dir).ok()?;
     let path = paths.log_file();
     let file = std::fs::OpenOptions::new()
@@ -222,46 +233,32 @@ fn init_logging(paths: &Paths) -> Option<std::path::PathBuf> {
         .append(true)
         .open(&path)
         .ok()?;
+    let writer = Arc::new(LossyWriter::spawn(file, LOG_BACKLOG).ok()?);
     let level = std::env::var("WEYA_LOG")
         .ok()
         .and_then(|l| l.parse().ok())
         .unwrap_or(tracing::Level::INFO);
     tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
+        .with_writer(Arc::clone(&writer))
         .with_ansi(false)
         .with_max_level(level)
+        // Its complaints go to stderr, which is the TUI's screen.
+        .log_internal_errors(false)
         .init();
-    Some(path)
+    Some((path, writer))
 }
 
-/// What the form starts with: a `--from` file, else the draft. A bad file
-/// stops the start (the app never opens half-filled); a bad draft is only
-/// reported.
-fn initial_values(
-    cli: &Cli,
-    paths: Option<&Paths>,
-    timezone: &str,
-) -> anyhow::Result<(Option<Draft>, Option<String>)> {
-    if let Some(file) = &cli.from {
-        let batch = template::read(file).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let base = Draft::of(&Form::new(timezone));
-        let note = format!("Filled from {}.", file.display());
-        return Ok((Some(Draft::from_file(&batch, &base)), Some(note)));
-    }
-    let Some(path) = paths.map(Paths::draft) else {
+/// What the form starts with from a `--from` file, if one is given. A bad
+/// file stops the start (the app never opens half-filled). Without one,
+/// [`Runtime::new`] restores the draft a session left.
+fn initial_values(cli: &Cli, timezone: &str) -> anyhow::Result<(Option<Draft>, Option<String>)> {
+    let Some(file) = &cli.from else {
         return Ok((None, None));
     };
-    Ok(match draft::read(&path) {
-        Ok(Some(d)) => {
-            let when = d.saved_at.replace('T', " ").replace('Z', " UTC");
-            let note = format!(
-                "Restored your draft from {when}. It is removed once Weya confirms the batch."
-            );
-            (Some(d), Some(note))
-        }
-        Ok(None) => (None, None),
-        Err(e) => (None, Some(e)),
-    })
+    let batch = template::read(file).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let base = Draft::of(&Form::new(timezone));
+    let note = format!("Filled from {}.", file.display());
+    Ok((Some(Draft::from_file(&batch, &base)), Some(note)))
 }
 
 async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
@@ -272,15 +269,15 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         &|name| std::env::var(name).ok(),
     )?;
     // Read before the UI starts: the UI loop never touches the disk.
-    let journal = paths
-        .map(|p| read_journal(&p.journal()))
+    let (journal, journal_note) = paths
+        .map(|p| journal::read_at_start(&p.journal()))
         .unwrap_or_default();
     if !config.timezone_configured
         && let Some(last) = weya_tui::store::journal::last_timezone(&journal)
     {
         config.default_timezone = last;
     }
-    let (initial, initial_note) = initial_values(cli, paths, &config.default_timezone)?;
+    let (initial, initial_note) = initial_values(cli, &config.default_timezone)?;
     // Keep the sandbox alive for as long as the app runs.
     let (_sandbox, client, target, can_list_batches) = match config.target {
         Target::Sandbox => {
@@ -311,7 +308,10 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
         None => (Vec::new(), None),
     };
     let known_batches = KnownBatch::from_journal(&journal);
-    let notes: Vec<String> = [initial_note, book_note].into_iter().flatten().collect();
+    let notes: Vec<String> = [initial_note, book_note, journal_note]
+        .into_iter()
+        .flatten()
+        .collect();
     let context = AppContext {
         target,
         default_timezone: config.default_timezone,
@@ -346,23 +346,24 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     };
     let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
-    if let Some(path) = runtime.finish() {
-        println!(
+    match runtime.finish() {
+        DraftOnExit::Nothing => {}
+        DraftOnExit::Kept(path) => println!(
             "Your draft is kept in {} and comes back next time.",
             path.display()
-        );
-    }
-    outcome
-}
-
-fn read_journal(path: &std::path::Path) -> Vec<JournalEntry> {
-    match weya_tui::store::journal::read(path) {
-        Ok((entries, _)) => entries,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read the journal");
-            Vec::new()
+        ),
+        DraftOnExit::Lost {
+            why,
+            earlier: Some(path),
+        } => eprintln!(
+            "weya-tui: your draft could not be saved ({why}); {} holds an earlier state of it.",
+            path.display()
+        ),
+        DraftOnExit::Lost { why, earlier: None } => {
+            eprintln!("weya-tui: your draft could not be saved ({why}); nothing of it was kept.");
         }
     }
+    outcome
 }
 
 async fn standalone_sandbox(port: u16, fault: Option<Fault>) -> anyhow::Result<()> {

@@ -508,3 +508,29 @@ async fn a_201_without_a_batch_id_exits_1_as_an_unknown_outcome() {
         "{entries:?}"
     );
 }
+
+#[test]
+fn history_skips_lines_that_are_not_utf8_and_shows_the_rest() {
+    let env = Env::new();
+    let journal = env.path("state/weya-tui/journal.jsonl");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(br#"{"time":"2026-01-15T14:00:00.000Z","target":"sandbox","outcome":"created","batch_name":"May renewals","batch_id":"64e5f12345abcdef98765432","body":{"batchName":"May renewals"}}"#);
+    bytes.extend_from_slice(b"\n{\"time\":\"\xff\xfe\"}\n\xc3\x28\n");
+    bytes.extend_from_slice(br#"{"time":"2026-01-15T14:05:00.000Z","target":"sandbox","outcome":"failed","batch_name":"June","body":{"batchName":"June"}}"#);
+    bytes.push(b'\n');
+    std::fs::write(&journal, bytes).unwrap();
+
+    let out = env.cmd().arg("history").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("created  May renewals"), "{text}");
+    assert!(text.contains("failed   June"), "{text}");
+    assert!(text.contains("(2 unreadable lines skipped)"), "{text}");
+
+    let out = env.cmd().args(["history", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 unreadable lines skipped"), "{err}");
+}

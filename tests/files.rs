@@ -8,9 +8,13 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyCode;
 
 use common::{Harness, store_in};
-use weya_tui::app::Modal;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use weya_tui::api::WeyaClient;
+use weya_tui::app::{DraftState, Modal, SaveStep};
 use weya_tui::sandbox::Sandbox;
 use weya_tui::store::draft;
+use weya_tui::{DraftOnExit, Runtime};
 
 /// Polls until `read` gives a value, failing after the harness's patience.
 async fn eventually<T>(what: &str, mut read: impl FnMut() -> Option<T>) -> T {
@@ -108,4 +112,214 @@ async fn a_template_is_saved_listed_and_loaded_back() {
         h.app().form.numbers.selected_ids(),
         vec!["64e5f12345abcdef87654321"]
     );
+}
+
+/// Two sessions on one home: each keeps its own draft, and one's confirmed
+/// batch removes only its own.
+#[tokio::test]
+async fn two_sessions_on_one_home_keep_separate_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path());
+    let first_draft = store.draft.clone();
+    let second_draft = first_draft.with_file_name("draft-2.json");
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut careful = Harness::with_store(sandbox.client_config(), 120, 40, Some(store.clone()));
+    careful.wait_for_phones().await;
+    careful.type_text("Long careful work");
+    eventually("the first session's draft", || {
+        draft::read(&first_draft)
+            .ok()
+            .flatten()
+            .filter(|d| d.name == "Long careful work")
+    })
+    .await;
+
+    let mut quick = Harness::with_store(sandbox.client_config(), 80, 24, Some(store));
+    let screen = quick
+        .screen()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        screen.contains(&format!(
+            "Another weya-tui (PID {}) is running with the draft {}: this one keeps its draft in {}.",
+            std::process::id(),
+            first_draft.display(),
+            second_draft.display()
+        )),
+        "{screen}"
+    );
+    assert_eq!(quick.app().form.name.value(), "", "nothing of the other's");
+    quick.fill_and_review("Quick test").await;
+    eventually("the quick test's own draft", || {
+        draft::read(&second_draft)
+            .ok()
+            .flatten()
+            .filter(|d| d.name == "Quick test")
+    })
+    .await;
+    quick.key(KeyCode::Enter);
+    quick.wait_for_result().await;
+    eventually("the quick test's draft to go", || {
+        (!second_draft.exists()).then_some(())
+    })
+    .await;
+    let kept = draft::read(&first_draft).unwrap().unwrap();
+    assert_eq!(
+        kept.name, "Long careful work",
+        "the other draft is untouched"
+    );
+    assert_eq!(careful.runtime.finish(), DraftOnExit::Kept(first_draft));
+}
+
+#[tokio::test]
+async fn an_unreadable_draft_is_moved_aside_and_the_screen_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path());
+    let draft_path = store.draft.clone();
+    std::fs::create_dir_all(draft_path.parent().unwrap()).unwrap();
+    std::fs::write(&draft_path, b"{\"name\": \"weeks of").unwrap();
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut h = Harness::with_store(sandbox.client_config(), 80, 24, Some(store));
+    let moved = std::fs::read_dir(draft_path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("draft.json.corrupt-"))
+        .expect("moved aside");
+    let screen = h.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        screen.contains(&format!("it was moved to {}", moved.display())),
+        "{screen}"
+    );
+    h.wait_for_phones().await;
+    h.type_text("Fresh");
+    eventually("the new draft", || {
+        draft::read(&draft_path)
+            .ok()
+            .flatten()
+            .filter(|d| d.name == "Fresh")
+    })
+    .await;
+    assert_eq!(std::fs::read(&moved).unwrap(), b"{\"name\": \"weeks of");
+}
+
+/// Every draft write fails as on a full disk.
+#[derive(Debug)]
+struct FullDisk;
+
+impl draft::DraftFiles for FullDisk {
+    fn replace(&self, _: &std::path::Path, _: &[u8]) -> std::io::Result<()> {
+        Err(std::io::Error::from_raw_os_error(28))
+    }
+    fn remove(&self, _: &std::path::Path) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_is_said_on_screen_and_no_draft_is_claimed_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path());
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let client = WeyaClient::new(sandbox.client_config()).unwrap();
+    let runtime =
+        Runtime::with_draft_files(common::context(), client, Some(store), Box::new(FullDisk));
+    let terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut h = Harness { runtime, terminal };
+    h.wait_for_phones().await;
+    h.type_text("Cannot keep");
+    h.wait_for("the failed write", |app| {
+        matches!(app.draft_state, DraftState::Failed(_))
+    })
+    .await;
+    let screen = h.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        screen.contains("Your draft is not being saved (cannot write")
+            && screen.contains(
+                "No space left on device (os error 28)): what you type is only on this screen."
+            ),
+        "{screen}"
+    );
+    let DraftOnExit::Lost { why, earlier } = h.runtime.finish() else {
+        panic!("the draft was not kept");
+    };
+    assert!(why.contains("No space left on device"), "{why}");
+    assert_eq!(earlier, None);
+}
+
+#[tokio::test]
+async fn nowhere_to_write_is_said_at_start_and_on_the_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    // The state folder's parent is a file: not even root can write there.
+    std::fs::write(dir.path().join("state"), "a file").unwrap();
+    let mut store = store_in(dir.path());
+    store.draft = dir.path().join("state/weya-tui/draft.json");
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut h = Harness::with_store(sandbox.client_config(), 80, 24, Some(store));
+    let screen = h.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        screen.contains(&format!(
+            "Drafts cannot be saved: cannot create the folder {}/state/weya-tui:",
+            dir.path().display()
+        )),
+        "{screen}"
+    );
+    h.type_text("x");
+    let DraftOnExit::Lost { why, earlier: None } = h.runtime.finish() else {
+        panic!("no draft can be kept");
+    };
+    assert!(why.contains("cannot create the folder"), "{why}");
+}
+
+#[tokio::test]
+async fn a_template_of_the_same_name_is_replaced_only_after_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path());
+    let file = store.templates.join("Mornings.json");
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut h = Harness::with_store(sandbox.client_config(), 80, 24, Some(store));
+    h.wait_for_phones().await;
+    let save_as = |h: &mut Harness, name: &str| {
+        h.ctrl('t');
+        h.type_text(name);
+        h.key(KeyCode::Enter);
+    };
+    h.type_text("First");
+    save_as(&mut h, "Mornings");
+    h.wait_for("the template saved", |app| app.modal.is_none())
+        .await;
+    let batch_name = || -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&file).unwrap()).unwrap()
+            ["batchName"]
+            .clone()
+    };
+    assert_eq!(batch_name(), "First");
+
+    h.key(KeyCode::End);
+    h.type_text(" changed");
+    save_as(&mut h, "Mornings");
+    h.wait_for("the question", |app| {
+        matches!(&app.modal, Some(Modal::SaveTemplate(d)) if matches!(d.step, SaveStep::ConfirmReplace(_)))
+    })
+    .await;
+    assert!(h.screen().contains("A template named “Mornings” exists."));
+    assert_eq!(batch_name(), "First", "not replaced before the answer");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    assert!(h.app().modal.is_none());
+    assert_eq!(batch_name(), "First", "Esc kept it");
+
+    save_as(&mut h, "Mornings");
+    h.wait_for("the question", |app| {
+        matches!(&app.modal, Some(Modal::SaveTemplate(d)) if matches!(d.step, SaveStep::ConfirmReplace(_)))
+    })
+    .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("the template replaced", |app| {
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Template saved"))
+    })
+    .await;
+    assert_eq!(batch_name(), "First changed");
 }

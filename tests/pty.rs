@@ -315,3 +315,107 @@ async fn the_api_key_appears_in_no_output_log_draft_template_or_journal() {
         );
     }
 }
+
+#[test]
+fn two_instances_at_once_keep_their_own_drafts() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("state/weya-tui");
+    let (first, second) = (dir.join("draft.json"), dir.join("draft-2.json"));
+
+    let mut careful = Pty::start(home.path(), &[], "");
+    careful.wait_for("SANDBOX");
+    careful.send(b"Careful");
+    poll("the first draft", || {
+        weya_tui::store::draft::read(&first)
+            .ok()
+            .flatten()
+            .filter(|d| d.name == "Careful")
+    });
+
+    let mut quick = Pty::start(home.path(), &[], "");
+    quick.wait_for("Another");
+    quick.wait_for(&format!("(PID {})", careful.pid.unwrap()));
+    quick.wait_for("draft-2.json");
+    quick.wait_for("…654321");
+    quick.send(b"Quick");
+    quick.keys(&[TAB, b" ", CTRL_S]);
+    quick.wait_for("Nothing has been sent yet");
+    quick.keys(&[ENTER]);
+    quick.wait_for("Batch created");
+    poll("the quick draft to go", || (!second.exists()).then_some(()));
+    quick.keys(&[CTRL_C]);
+    quick.wait_exit();
+    assert!(!quick.text().contains("Your draft is kept"));
+
+    careful.keys(&[CTRL_C]);
+    careful.wait_exit();
+    careful.wait_for("Your draft is kept in");
+    let kept = weya_tui::store::draft::read(&first).unwrap().unwrap();
+    assert_eq!(kept.name, "Careful", "the other's batch left it alone");
+}
+
+/// A state folder that cannot be made (its parent is a file, which stops
+/// root too): the screen says so at once, and quitting claims nothing.
+#[test]
+fn nowhere_to_write_is_said_on_screen_and_on_the_way_out() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("blocked"), "a file").unwrap();
+    let state = home.path().join("blocked/state");
+    let mut app = Pty::start(
+        home.path(),
+        &[("XDG_STATE_HOME", state.display().to_string())],
+        "",
+    );
+    app.wait_for("Drafts");
+    app.wait_for("cannot");
+    app.wait_for("saved:");
+    app.send(b"Typed");
+    app.wait_for("only on this screen");
+    app.send(CTRL_C);
+    app.wait_exit();
+    app.wait_for("your draft could not be saved");
+    assert!(!app.text().contains("Your draft is kept"), "{}", app.text());
+}
+
+/// The log on a full disk (/dev/full) and a folder where the draft would
+/// be: logging drops lines instead of writing its complaints over the
+/// screen or stopping the app, and Ctrl-C quits at once.
+#[test]
+fn a_full_disk_under_the_log_neither_hangs_nor_garbles_the_app() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("state/weya-tui");
+    std::fs::create_dir_all(dir.join("draft.json")).unwrap();
+    std::os::unix::fs::symlink("/dev/full", dir.join("weya-tui.log")).unwrap();
+    let mut app = Pty::start(home.path(), &[], "");
+    app.wait_for("…654321");
+    app.send(b"Still here");
+    poll("the draft, beside the folder in its way", || {
+        weya_tui::store::draft::read(&dir.join("draft-2.json"))
+            .ok()
+            .flatten()
+            .filter(|d| d.name == "Still here")
+    });
+    app.send(CTRL_C);
+    app.wait_exit();
+    app.wait_for("Your draft is kept in");
+    app.wait_for("draft-2.json");
+    assert!(!app.text().contains("tracing-subscriber"), "{}", app.text());
+}
+
+#[test]
+fn a_journal_line_that_is_not_utf8_costs_only_itself() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("state/weya-tui");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut journal = Vec::new();
+    journal.extend_from_slice(br#"{"time":"2026-01-15T14:00:00Z","target":"sandbox","outcome":"created","batch_name":"Renewals","batch_id":"64e5f12345abcdef98765432","body":{"batchName":"Renewals","timezone":"Pacific/Chatham"}}"#);
+    journal.extend_from_slice(b"\n\xff\xfe garbage\n{\"time\":\"\xc3\x28\"}\n");
+    std::fs::write(dir.join("journal.jsonl"), journal).unwrap();
+    let mut app = Pty::start(home.path(), &[], "");
+    app.wait_for("unreadable");
+    app.wait_for("skipped");
+    // The last timezone sent is still the form's.
+    app.wait_for("Pacific/Chatham");
+    app.send(CTRL_C);
+    app.wait_exit();
+}

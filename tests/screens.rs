@@ -467,3 +467,63 @@ fn result_redirected_and_unreadable_success() {
     }));
     snapshot("result_no_batch_id", &no_id);
 }
+
+#[test]
+fn drafts_left_by_earlier_sessions_offered() {
+    use weya_tui::store::draft::{Draft, LeftDraft};
+    let left = |name: &str, file: &str, at: &str| {
+        let mut form = weya_tui::form::Form::new("America/New_York");
+        form.name.set(name);
+        let mut draft = Draft::of(&form);
+        draft.saved_at = at.into();
+        LeftDraft {
+            path: format!("/home/op/.local/state/weya-tui/{file}").into(),
+            draft,
+        }
+    };
+    let restored = left("June renewals", "draft-2.json", "2026-01-15T13:58:02Z");
+    let mut context = common::context();
+    context.initial = Some(restored.draft.clone());
+    context.notice = Some(
+        "Restored your draft from 2026-01-15 13:58:02 UTC (/home/op/.local/state/weya-tui/draft-2.json). It is removed once Weya confirms the batch.".into(),
+    );
+    let mut app = app_with(context);
+    weya_tui::app::files::offer_drafts(
+        &mut app,
+        restored,
+        vec![
+            left("Long careful work", "draft.json", "2026-01-15T11:20:45Z"),
+            left("", "draft-3.json", "2026-01-14T09:00:00Z"),
+        ],
+    );
+    press(&mut app, KeyCode::Down);
+    snapshot("drafts_offered", &app);
+}
+
+#[test]
+fn template_of_the_same_name_asks_before_replacing() {
+    let mut app = filled();
+    ctrl(&mut app, 't');
+    press(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Msg::TemplateSaved(Err(weya_tui::store::template::SaveError::Exists(
+            "May renewals".into(),
+        ))),
+    );
+    snapshot("template_replace_asked", &app);
+}
+
+#[test]
+fn draft_not_being_saved() {
+    let mut app = filled();
+    let seq = app.draft_seq;
+    update(
+        &mut app,
+        Msg::DraftWritten {
+            seq,
+            result: Err("cannot write /home/op/.local/state/weya-tui/draft.json: No space left on device (os error 28)".into()),
+        },
+    );
+    snapshot("draft_not_saved", &app);
+}

@@ -40,11 +40,15 @@ pub struct Effects {
 }
 
 impl Effects {
-    /// `store` is where the journal, the draft and templates live (none in
-    /// most tests: nothing is written).
-    pub fn new(client: WeyaClient, replies: mpsc::Sender<Msg>, store: Option<StorePaths>) -> Self {
-        let store = store.map(|paths| Store {
-            drafts: Arc::new(DraftWriter::new(paths.draft.clone())),
+    /// `store` is where the journal and templates live, with the writer of
+    /// this session's draft (none in most tests: nothing is written).
+    pub fn new(
+        client: WeyaClient,
+        replies: mpsc::Sender<Msg>,
+        store: Option<(StorePaths, DraftWriter)>,
+    ) -> Self {
+        let store = store.map(|(paths, drafts)| Store {
+            drafts: Arc::new(drafts),
             paths,
             pending: Arc::new(Mutex::new(None)),
         });
@@ -56,28 +60,19 @@ impl Effects {
         }
     }
 
-    /// Writes the draft now, on this thread: for the way out, when no timer
-    /// will fire any more. An older write still on its way is skipped.
-    pub fn write_draft_now(&self, seq: u64, draft: &Draft) -> Option<std::path::PathBuf> {
-        let store = self.store.as_ref()?;
-        if let Err(e) = store.drafts.write(seq, Some(draft)) {
-            tracing::error!(error = %e, "cannot write the draft");
-            return None;
-        }
-        Some(store.paths.draft.clone())
-    }
-
-    /// Where the draft is kept, if anywhere.
-    pub fn draft_path(&self) -> Option<&std::path::Path> {
-        self.store.as_ref().map(|s| s.paths.draft.as_path())
+    /// The writer of this session's draft, when there is a store: on the
+    /// way out, [`Runtime::finish`](crate::Runtime::finish) writes through
+    /// it on its own thread, when no timer will fire any more.
+    pub fn drafts(&self) -> Option<&DraftWriter> {
+        self.store.as_ref().map(|s| s.drafts.as_ref())
     }
 
     /// Runs `work` on the templates folder on a blocking thread and replies
     /// with its result (an error when there is no folder to keep them in).
-    fn with_templates<T: Send + 'static>(
+    fn with_templates<T: Send + 'static, E: From<String> + Send + 'static>(
         &self,
-        work: impl FnOnce(Templates) -> Result<T, String> + Send + 'static,
-        reply: impl FnOnce(Result<T, String>) -> Msg + Send + 'static,
+        work: impl FnOnce(Templates) -> Result<T, E> + Send + 'static,
+        reply: impl FnOnce(Result<T, E>) -> Msg + Send + 'static,
     ) {
         let templates = self.store.as_ref().map(|s| Templates {
             dir: s.paths.templates.clone(),
@@ -87,8 +82,10 @@ impl Effects {
             let result = match templates {
                 Some(t) => tokio::task::spawn_blocking(move || work(t))
                     .await
-                    .unwrap_or_else(|e| Err(e.to_string())),
-                None => Err("no home directory: templates cannot be kept".to_owned()),
+                    .unwrap_or_else(|e| Err(E::from(e.to_string()))),
+                None => Err(E::from(
+                    "no home directory: templates cannot be kept".to_owned(),
+                )),
             };
             let _ = replies.send(reply(result)).await;
         });
@@ -170,20 +167,25 @@ impl Effects {
                     // The first change since the last write starts the clock;
                     // later ones only replace what will be written.
                     let store = store.clone();
+                    let replies = self.replies.clone();
                     tokio::spawn(async move {
                         tokio::time::sleep(DRAFT_DELAY).await;
-                        tokio::task::spawn_blocking(move || {
+                        let written = tokio::task::spawn_blocking(move || {
                             let next = store
                                 .pending
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
                                 .take();
-                            if let Some((seq, draft)) = next
-                                && let Err(e) = store.drafts.write(seq, Some(&draft))
-                            {
+                            next.map(|(seq, draft)| (seq, store.drafts.write(seq, Some(&draft))))
+                        })
+                        .await;
+                        if let Ok(Some((seq, result))) = written {
+                            if let Err(e) = &result {
                                 tracing::error!(error = %e, "cannot write the draft");
                             }
-                        });
+                            let result = result.map_err(|e| e.to_string());
+                            let _ = replies.send(Msg::DraftWritten { seq, result }).await;
+                        }
                     });
                 }
             }
@@ -191,14 +193,46 @@ impl Effects {
                 let Some(store) = self.store.clone() else {
                     return;
                 };
-                tokio::task::spawn_blocking(move || {
-                    if let Err(e) = store.drafts.write(seq, None) {
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    let removed =
+                        tokio::task::spawn_blocking(move || store.drafts.write(seq, None)).await;
+                    let result = match removed {
+                        Ok(Ok(())) => Ok(()),
+                        Ok(Err(e)) => Err(e.to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    if let Err(e) = &result {
                         tracing::error!(error = %e, "cannot remove the draft");
                     }
+                    let _ = replies.send(Msg::DraftRemoved(result)).await;
                 });
             }
-            Cmd::SaveTemplate { name, file } => self.with_templates(
-                move |t| t.save(&name, &file).map(|p| p.display().to_string()),
+            Cmd::AdoptDraft { path } => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    let key = path.clone();
+                    let adopted =
+                        tokio::task::spawn_blocking(move || store.drafts.adopt(&key)).await;
+                    let result = match adopted {
+                        Ok(result) => result.map_err(|e| e.to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = replies.send(Msg::DraftAdopted { path, result }).await;
+                });
+            }
+            Cmd::SaveTemplate {
+                name,
+                file,
+                replace,
+            } => self.with_templates(
+                move |t| {
+                    t.save(&name, &file, replace)
+                        .map(|p| p.display().to_string())
+                },
                 Msg::TemplateSaved,
             ),
             Cmd::ListTemplates => self.with_templates(|t| t.list(), Msg::TemplatesListed),

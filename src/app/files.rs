@@ -1,37 +1,69 @@
 //! The form's life on disk, seen from the app: the draft that follows every
-//! change, and templates saved and loaded by name.
+//! change, drafts left by earlier sessions, and templates saved and loaded
+//! by name.
 
 use super::{App, Cmd, Screen};
 use crate::form::line::LineInput;
 use crate::remote::Remote;
-use crate::store::draft::{Draft, batch_file_of};
-use crate::store::template::{BatchFile, Templates};
+use crate::store::draft::{Draft, LeftDraft, batch_file_of};
+use crate::store::template::{BatchFile, SaveError, Templates};
 
 /// A dialog over the form.
 #[derive(Debug, Clone)]
 pub enum Modal {
     /// Naming a template to save the form as.
-    SaveTemplate(Box<LineInput>, Option<String>),
+    SaveTemplate(Box<TemplateDialog>),
     /// Picking a template to load.
     LoadTemplate {
         names: Remote<Vec<String>>,
         cursor: usize,
     },
+    /// At start: drafts left by sessions that ended. The first is on the
+    /// form; picking another makes it this session's draft.
+    Drafts {
+        drafts: Vec<LeftDraft>,
+        cursor: usize,
+        /// The picked draft is being taken over: keys wait, so nothing is
+        /// typed into a form about to be replaced.
+        opening: bool,
+    },
+}
+
+/// The Ctrl-T dialog.
+#[derive(Debug, Clone)]
+pub struct TemplateDialog {
+    pub input: LineInput,
+    pub error: Option<String>,
+    pub step: SaveStep,
+}
+
+/// Where the Ctrl-T dialog stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveStep {
+    Naming,
+    /// Written unless a template of that name exists.
+    Saving,
+    /// A template of this name exists: Enter replaces it, Esc keeps it.
+    ConfirmReplace(String),
 }
 
 /// Where the draft stands against the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DraftState {
     /// The file (or its absence) matches what the operator means to keep.
     Saved,
     /// The form changed since; a save is on its way.
     Changed,
+    /// The last save failed, for this reason: the form is not on disk.
+    Failed(String),
 }
 
 /// The form's values changed: save the draft.
 pub(super) fn save_draft(app: &mut App) -> Cmd {
     app.draft_seq += 1;
-    app.draft_state = DraftState::Changed;
+    if app.draft_state == DraftState::Saved {
+        app.draft_state = DraftState::Changed;
+    }
     Cmd::SaveDraft {
         seq: app.draft_seq,
         draft: Box::new(Draft::of(&app.form)),
@@ -45,11 +77,68 @@ pub(super) fn forget_draft(app: &mut App) -> Cmd {
     Cmd::DeleteDraft { seq: app.draft_seq }
 }
 
+/// A draft write finished. Only the newest change's success means the form
+/// is on disk; any failure means it may not be.
+pub(super) fn draft_written(app: &mut App, seq: u64, result: Result<(), String>) {
+    match result {
+        Ok(()) if seq == app.draft_seq => app.draft_state = DraftState::Saved,
+        Ok(()) => {}
+        Err(why) => app.draft_state = DraftState::Failed(why),
+    }
+}
+
+/// Removing the draft of a confirmed batch failed: it would come back.
+pub(super) fn draft_removed(app: &mut App, result: Result<(), String>) {
+    if let Err(why) = result {
+        app.notice = Some(format!(
+            "The draft was not removed ({why}): it will be restored at the next start."
+        ));
+    }
+}
+
+/// Offers `others`, drafts left by ended sessions, beside `restored`, the
+/// one on the form.
+pub fn offer_drafts(app: &mut App, restored: LeftDraft, others: Vec<LeftDraft>) {
+    if others.is_empty() {
+        return;
+    }
+    let mut drafts = vec![restored];
+    drafts.extend(others);
+    app.modal = Some(Modal::Drafts {
+        drafts,
+        cursor: 0,
+        opening: false,
+    });
+}
+
+/// The picked draft is this session's now (or could not be taken).
+pub(super) fn draft_adopted(app: &mut App, path: &std::path::Path, result: Result<Draft, String>) {
+    if matches!(app.modal, Some(Modal::Drafts { .. })) {
+        app.modal = None;
+    }
+    match result {
+        Ok(draft) => {
+            draft.apply(&mut app.form);
+            app.draft_state = DraftState::Saved;
+            let when = draft.saved_at.replace('T', " ").replace('Z', " UTC");
+            app.notice = Some(format!(
+                "Restored the draft {} from {when}; the others stay as they are and are offered at the next start.",
+                path.display()
+            ));
+        }
+        Err(why) => app.notice = Some(format!("Draft not opened: {why}")),
+    }
+}
+
 /// Ctrl-T: name the form to save it as a template.
 pub(super) fn ask_template_name(app: &mut App) {
     let mut input = LineInput::new(app.form.name.value().trim(), 64);
     input.select_all();
-    app.modal = Some(Modal::SaveTemplate(Box::new(input), None));
+    app.modal = Some(Modal::SaveTemplate(Box::new(TemplateDialog {
+        input,
+        error: None,
+        step: SaveStep::Naming,
+    })));
 }
 
 /// Ctrl-O: list the templates to pick one.
@@ -63,43 +152,115 @@ pub(super) fn ask_template(app: &mut App) -> Cmd {
 /// Enter in a dialog.
 pub(super) fn accept(app: &mut App) -> Option<Cmd> {
     match app.modal.as_mut()? {
-        Modal::SaveTemplate(input, error) => match Templates::check_name(input.value()) {
-            Ok(name) => {
-                let file = batch_file_of(&app.form);
-                app.modal = None;
-                Some(Cmd::SaveTemplate {
-                    name,
-                    file: Box::new(file),
-                })
+        Modal::SaveTemplate(dialog) => {
+            let replace = match &dialog.step {
+                SaveStep::Naming => false,
+                SaveStep::ConfirmReplace(_) => true,
+                SaveStep::Saving => return None,
+            };
+            match Templates::check_name(dialog.input.value()) {
+                Ok(name) => {
+                    // The dialog stays until the answer: an existing
+                    // template is replaced only when asked again.
+                    dialog.step = SaveStep::Saving;
+                    Some(Cmd::SaveTemplate {
+                        name,
+                        file: Box::new(batch_file_of(&app.form)),
+                        replace,
+                    })
+                }
+                Err(why) => {
+                    dialog.error = Some(why);
+                    dialog.step = SaveStep::Naming;
+                    None
+                }
             }
-            Err(why) => {
-                *error = Some(why);
-                None
-            }
-        },
+        }
         Modal::LoadTemplate { names, cursor } => {
             let name = names.value()?.get(*cursor)?.clone();
             app.modal = None;
             Some(Cmd::LoadTemplate { name })
         }
+        Modal::Drafts {
+            drafts,
+            cursor,
+            opening,
+        } => {
+            if *opening {
+                return None;
+            }
+            if *cursor == 0 {
+                app.modal = None;
+                return None;
+            }
+            *opening = true;
+            Some(Cmd::AdoptDraft {
+                path: drafts.get(*cursor)?.path.clone(),
+            })
+        }
     }
 }
 
-/// Up/Down in the template list.
-pub(super) fn move_cursor(app: &mut App, down: bool) {
-    if let Some(Modal::LoadTemplate { names, cursor }) = &mut app.modal {
-        let len = names.value().map_or(0, Vec::len);
-        *cursor = if down {
-            (*cursor + 1).min(len.saturating_sub(1))
-        } else {
-            cursor.saturating_sub(1)
-        };
+/// Esc in a dialog.
+pub(super) fn cancel(app: &mut App) {
+    match &mut app.modal {
+        Some(Modal::SaveTemplate(dialog)) if matches!(dialog.step, SaveStep::ConfirmReplace(_)) => {
+            // The existing template is kept; another name may be typed.
+            dialog.step = SaveStep::Naming;
+            dialog.input.select_all();
+        }
+        Some(Modal::Drafts { opening: true, .. }) => {}
+        _ => app.modal = None,
     }
+}
+
+/// Up/Down in a list dialog.
+pub(super) fn move_cursor(app: &mut App, down: bool) {
+    let (len, cursor) = match &mut app.modal {
+        Some(Modal::LoadTemplate { names, cursor }) => (names.value().map_or(0, Vec::len), cursor),
+        Some(Modal::Drafts {
+            drafts,
+            cursor,
+            opening: false,
+        }) => (drafts.len(), cursor),
+        _ => return,
+    };
+    *cursor = if down {
+        (*cursor + 1).min(len.saturating_sub(1))
+    } else {
+        cursor.saturating_sub(1)
+    };
 }
 
 pub(super) fn templates_listed(app: &mut App, result: Result<Vec<String>, String>) {
     if let Some(Modal::LoadTemplate { names, .. }) = &mut app.modal {
         names.finish(result.map_err(crate::api::ApiError::Config));
+    }
+}
+
+/// The answer to a template save.
+pub(super) fn template_saved(app: &mut App, result: Result<String, SaveError>) {
+    let dialog = match &mut app.modal {
+        Some(Modal::SaveTemplate(dialog)) if dialog.step == SaveStep::Saving => Some(dialog),
+        _ => None,
+    };
+    match (result, dialog) {
+        (Err(SaveError::Exists(name)), Some(dialog)) => {
+            dialog.step = SaveStep::ConfirmReplace(name);
+        }
+        (Err(SaveError::Failed(why)), Some(dialog)) => {
+            dialog.error = Some(why);
+            dialog.step = SaveStep::Naming;
+        }
+        (result, _) => {
+            if matches!(app.modal, Some(Modal::SaveTemplate(_))) {
+                app.modal = None;
+            }
+            app.notice = Some(match result {
+                Ok(path) => format!("Template saved: {path}"),
+                Err(e) => format!("Template not saved: {e}"),
+            });
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod files;
 pub mod keymap;
 pub mod submit;
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
@@ -15,9 +16,9 @@ use crate::api::{ApiError, BatchRequest, BatchSummary, Created, Phone};
 use crate::schedule::Warning;
 use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
-use crate::store::template::BatchFile;
+use crate::store::template::{BatchFile, SaveError};
 use chrono::{DateTime, Utc};
-pub use files::{DraftState, Modal};
+pub use files::{DraftState, Modal, SaveStep, TemplateDialog};
 pub use submit::{Answer, Verdict};
 
 use crate::form::line::LineInput;
@@ -53,12 +54,26 @@ pub enum Msg {
         request_id: u64,
         result: Result<Vec<BatchSummary>, ApiError>,
     },
-    /// A template was written (its path) or not (why).
-    TemplateSaved(Result<String, String>),
+    /// A template was written (its path) or not (why, or that one of that
+    /// name exists).
+    TemplateSaved(Result<String, SaveError>),
     TemplatesListed(Result<Vec<String>, String>),
     TemplateLoaded {
         name: String,
         result: Result<BatchFile, String>,
+    },
+    /// The draft of change `seq` was written, or not (why).
+    DraftWritten {
+        seq: u64,
+        result: Result<(), String>,
+    },
+    /// The draft of a confirmed batch was removed, or not (why).
+    DraftRemoved(Result<(), String>),
+    /// A draft left by an earlier session was taken over (to fill the
+    /// form), or not (why).
+    DraftAdopted {
+        path: PathBuf,
+        result: Result<Draft, String>,
     },
 }
 
@@ -113,9 +128,15 @@ pub enum Cmd {
     DeleteDraft {
         seq: u64,
     },
+    /// Make the draft at `path`, left by an ended session, this session's.
+    AdoptDraft {
+        path: PathBuf,
+    },
+    /// Save a template; one of the same name is replaced only with `replace`.
     SaveTemplate {
         name: String,
         file: Box<BatchFile>,
+        replace: bool,
     },
     ListTemplates,
     LoadTemplate {
@@ -396,9 +417,9 @@ impl App {
     fn typing_target(&mut self) -> Option<&mut LineInput> {
         if matches!(self.modal, Some(Modal::SaveTemplate(..))) {
             return match &mut self.modal {
-                Some(Modal::SaveTemplate(input, error)) => {
-                    *error = None;
-                    Some(input)
+                Some(Modal::SaveTemplate(dialog)) if dialog.step == SaveStep::Naming => {
+                    dialog.error = None;
+                    Some(&mut dialog.input)
                 }
                 _ => None,
             };
@@ -486,10 +507,7 @@ fn step(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::TemplateSaved(result) => {
-            app.notice = Some(match result {
-                Ok(path) => format!("Template saved: {path}"),
-                Err(e) => format!("Template not saved: {e}"),
-            });
+            files::template_saved(app, result);
             Vec::new()
         }
         Msg::TemplatesListed(result) => {
@@ -498,6 +516,18 @@ fn step(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::TemplateLoaded { name, result } => {
             files::template_loaded(app, &name, result);
+            Vec::new()
+        }
+        Msg::DraftWritten { seq, result } => {
+            files::draft_written(app, seq, result);
+            Vec::new()
+        }
+        Msg::DraftRemoved(result) => {
+            files::draft_removed(app, result);
+            Vec::new()
+        }
+        Msg::DraftAdopted { path, result } => {
+            files::draft_adopted(app, &path, result);
             Vec::new()
         }
     }
@@ -573,7 +603,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         Action::ClearAll => form.numbers.clear_selection(),
         Action::ManualId => form.numbers.start_manual(),
         Action::Accept if app.modal.is_some() => return files::accept(app).into_iter().collect(),
-        Action::Cancel if app.modal.is_some() => app.modal = None,
+        Action::Cancel if app.modal.is_some() => files::cancel(app),
         Action::Accept => match form.focus {
             FieldId::Numbers => match form.numbers.mode {
                 Mode::Filter => form.numbers.keep_filter(),
@@ -741,7 +771,7 @@ fn on_click(app: &mut App, column: u16, row: u16) {
         return;
     }
     let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-    let layout = crate::ui::form::FormLayout::new(&app.form, crate::ui::body_area(screen));
+    let layout = crate::ui::form::FormLayout::new(app, crate::ui::body_area(screen));
     if let Some(field) = layout.field_at(column, row)
         && field != app.form.focus
     {

@@ -1,5 +1,6 @@
 //! `update` on its own: keys and replies in, model and commands out.
 use super::*;
+use crate::store::template::SaveError;
 use crossterm::event::{KeyCode, KeyEventState, KeyModifiers};
 use keymap::Scope;
 
@@ -639,7 +640,7 @@ fn a_click_focuses_the_field_under_it() {
     let (mut app, _) = App::new(context());
     update(&mut app, Msg::Resize(120, 40));
     let body = crate::ui::body_area(ratatui::layout::Rect::new(0, 0, 120, 40));
-    let layout = crate::ui::form::FormLayout::new(&app.form, body);
+    let layout = crate::ui::form::FormLayout::new(&app, body);
     update(
         &mut app,
         Msg::Click {
@@ -650,7 +651,7 @@ fn a_click_focuses_the_field_under_it() {
     assert_eq!(app.form.focus, FieldId::Days);
     // Leaving the name showed its error, so the rows below moved down:
     // what is drawn now is what is hit.
-    let layout = crate::ui::form::FormLayout::new(&app.form, body);
+    let layout = crate::ui::form::FormLayout::new(&app, body);
     update(
         &mut app,
         Msg::Click {
@@ -739,17 +740,25 @@ fn templates_are_named_saved_listed_and_loaded_by_keys() {
         key(&mut app, KeyCode::Enter).is_empty(),
         "a bad name is refused"
     );
-    assert!(matches!(&app.modal, Some(Modal::SaveTemplate(_, Some(_)))));
+    assert!(matches!(&app.modal, Some(Modal::SaveTemplate(d)) if d.error.is_some()));
     for _ in 0..3 {
         key(&mut app, KeyCode::Backspace);
     }
     typed(&mut app, "Mornings");
     let cmds = key(&mut app, KeyCode::Enter);
-    let [Cmd::SaveTemplate { name, file }] = cmds.as_slice() else {
+    let [
+        Cmd::SaveTemplate {
+            name,
+            file,
+            replace: false,
+        },
+    ] = cmds.as_slice()
+    else {
         panic!("{cmds:?}");
     };
     assert_eq!(name, "Mornings");
     assert_eq!(file.batch_name.as_deref(), Some("Base"));
+    update(&mut app, Msg::TemplateSaved(Ok("/t/Mornings.json".into())));
     assert!(app.modal.is_none());
     assert_eq!(
         app.form.name.value(),
@@ -823,4 +832,170 @@ fn the_help_scrolls_to_its_end_and_no_further() {
     assert_eq!(app.help_scroll, max);
     key(&mut app, KeyCode::Up);
     assert_eq!(app.help_scroll, max - 1);
+}
+
+#[test]
+fn saving_a_template_over_one_of_the_same_name_asks_first() {
+    let mut app = with_phones(1);
+    typed(&mut app, "Base");
+    ctrl(&mut app, 't');
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::SaveTemplate { replace: false, .. }]),
+        "{cmds:?}"
+    );
+    update(
+        &mut app,
+        Msg::TemplateSaved(Err(SaveError::Exists("Base".into()))),
+    );
+    update(&mut app, Msg::Resize(80, 24));
+    let screen = screen_of(&app, 80, 24);
+    assert!(
+        screen.contains("A template named “Base” exists."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Enter replaces it · Esc keeps it"),
+        "{screen}"
+    );
+    assert!(
+        app.notice.is_none(),
+        "nothing was saved, nothing said saved"
+    );
+
+    // Esc keeps the old one and goes back to the name.
+    assert!(key(&mut app, KeyCode::Esc).is_empty());
+    assert!(matches!(&app.modal, Some(Modal::SaveTemplate(d)) if d.step == SaveStep::Naming));
+    // Enter asks again; this time Enter replaces it.
+    key(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Msg::TemplateSaved(Err(SaveError::Exists("Base".into()))),
+    );
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [
+        Cmd::SaveTemplate {
+            name,
+            replace: true,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(name, "Base");
+    update(&mut app, Msg::TemplateSaved(Ok("/t/Base.json".into())));
+    assert!(app.modal.is_none());
+    assert_eq!(app.notice.as_deref(), Some("Template saved: /t/Base.json"));
+}
+
+fn screen_of(app: &App, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| crate::ui::view(app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        for x in 0..width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_failed_draft_write_is_on_screen_until_one_succeeds() {
+    let (mut app, _) = App::new(context());
+    key(&mut app, KeyCode::Char('Q'));
+    assert_eq!(app.draft_state, DraftState::Changed);
+    let why = "cannot write /s/draft.json: No space left on device (os error 28)";
+    update(
+        &mut app,
+        Msg::DraftWritten {
+            seq: 1,
+            result: Err(why.into()),
+        },
+    );
+    assert_eq!(app.draft_state, DraftState::Failed(why.into()));
+    for (w, h) in [(120, 40), (80, 24)] {
+        let screen = screen_of(&app, w, h);
+        let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("Your draft is not being saved (cannot write /s/draft.json: No space left on device (os error 28)): what you type is only on this screen."),
+            "{screen}"
+        );
+    }
+    // Typing on does not hide it; a later write that succeeds does.
+    key(&mut app, KeyCode::Char('x'));
+    assert!(matches!(app.draft_state, DraftState::Failed(_)));
+    update(
+        &mut app,
+        Msg::DraftWritten {
+            seq: 2,
+            result: Ok(()),
+        },
+    );
+    assert_eq!(app.draft_state, DraftState::Saved);
+    assert!(!screen_of(&app, 120, 40).contains("not being saved"));
+}
+
+#[test]
+fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
+    use crate::store::draft::LeftDraft;
+    let left = |name: &str, file: &str| {
+        let mut form = Form::new("UTC");
+        form.name.set(name);
+        let mut draft = Draft::of(&form);
+        draft.saved_at = "2026-01-15T09:30:00Z".into();
+        LeftDraft {
+            path: PathBuf::from(format!("/s/{file}")),
+            draft,
+        }
+    };
+    let mut ctx = context();
+    ctx.initial = Some(left("Careful work", "draft.json").draft);
+    let (mut app, _) = App::new(ctx);
+    files::offer_drafts(
+        &mut app,
+        left("Careful work", "draft.json"),
+        vec![left("Quick test", "draft-2.json")],
+    );
+    for (w, h) in [(120, 40), (80, 24)] {
+        let screen = screen_of(&app, w, h);
+        assert!(
+            screen.contains("Drafts left by earlier sessions"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("“Quick test”  2026-01-15 09:30 UTC  draft-2.json"),
+            "{screen}"
+        );
+        assert!(screen.contains("in /s"), "{screen}");
+    }
+    // Keys go to the dialog: the form cannot change under it.
+    assert!(key(&mut app, KeyCode::Char('z')).is_empty());
+    key(&mut app, KeyCode::Down);
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Cmd::AdoptDraft {
+            path: PathBuf::from("/s/draft-2.json")
+        }]
+    );
+    assert!(key(&mut app, KeyCode::Esc).is_empty());
+    assert!(app.modal.is_some(), "it waits for the draft");
+    let cmds = update(
+        &mut app,
+        Msg::DraftAdopted {
+            path: PathBuf::from("/s/draft-2.json"),
+            result: Ok(left("Quick test", "draft-2.json").draft),
+        },
+    );
+    assert!(
+        cmds.is_empty(),
+        "the form is what is on disk: nothing to save"
+    );
+    assert!(app.modal.is_none());
+    assert_eq!(app.form.name.value(), "Quick test");
+    assert_eq!(app.draft_state, DraftState::Saved);
 }

@@ -57,26 +57,67 @@ pub fn append(path: &Path, entry: &JournalEntry) -> io::Result<()> {
 }
 
 /// Every readable entry, oldest first, and how many lines could not be read
-/// (a line cut by a crash, say). A missing journal is empty.
+/// (a line cut by a crash, say, or bytes that are not UTF-8): a bad line
+/// costs only itself. A missing journal is empty.
 pub fn read(path: &Path) -> io::Result<(Vec<JournalEntry>, usize)> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+        // A folder that cannot exist (a file in its place) holds no journal
+        // either; the draft's notice says why nothing can be kept there.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok((Vec::new(), 0));
+        }
         Err(e) => return Err(e),
     };
     let mut entries = Vec::new();
     let mut skipped = 0;
-    for line in io::BufReader::new(file).lines() {
+    for line in io::BufReader::new(file).split(b'\n') {
         let line = line?;
-        if line.trim().is_empty() {
+        if line.trim_ascii().is_empty() {
             continue;
         }
-        match serde_json::from_str(&line) {
+        match serde_json::from_slice(&line) {
             Ok(entry) => entries.push(entry),
             Err(_) => skipped += 1,
         }
     }
     Ok((entries, skipped))
+}
+
+/// The journal as the TUI starts with it, and what to tell the operator
+/// about it (lines skipped, or a journal that cannot be read at all).
+pub fn read_at_start(path: &Path) -> (Vec<JournalEntry>, Option<String>) {
+    match read(path) {
+        Ok((entries, 0)) => (entries, None),
+        Ok((entries, skipped)) => (
+            entries,
+            Some(format!(
+                "Journal {}: {}.",
+                path.display(),
+                skipped_lines(skipped)
+            )),
+        ),
+        Err(e) => (
+            Vec::new(),
+            Some(format!(
+                "The journal {} cannot be read ({e}): earlier batch names and the last timezone are not known.",
+                path.display()
+            )),
+        ),
+    }
+}
+
+/// "1 unreadable line skipped", "2 unreadable lines skipped".
+pub fn skipped_lines(n: usize) -> String {
+    format!(
+        "{n} unreadable line{} skipped",
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// The timezone of the last batch sent (a valid IANA name), to start the
@@ -121,6 +162,34 @@ mod tests {
         );
         assert_eq!(last_timezone(&[b]), None);
         assert_eq!(last_timezone(&[]), None);
+    }
+
+    #[test]
+    fn lines_that_are_not_utf8_are_skipped_and_counted_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut kolkata = entry("Renewals", JournalOutcome::Created);
+        kolkata.body = serde_json::json!({"batchName": "Renewals", "timezone": "Asia/Kolkata"});
+        append(&path, &kolkata).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"{\"time\":\"\xff\xfe\"}\n\xc3\x28 not text\n")
+            .unwrap();
+        append(&path, &entry("Later", JournalOutcome::Failed)).unwrap();
+
+        let (entries, skipped) = read(&path).unwrap();
+        assert_eq!(skipped, 2);
+        let names: Vec<_> = entries.iter().map(|e| e.batch_name.as_str()).collect();
+        assert_eq!(names, ["Renewals", "Later"]);
+        assert_eq!(last_timezone(&entries), Some("Asia/Kolkata".into()));
+
+        let (entries, note) = read_at_start(&path);
+        assert_eq!(entries.len(), 2);
+        let note = note.unwrap();
+        assert!(note.contains("2 unreadable lines skipped"), "{note}");
+        assert!(note.contains(&path.display().to_string()), "{note}");
     }
 
     #[test]

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct StorePaths {
     pub journal: PathBuf,
+    /// The first draft slot; a second instance running at once keeps its
+    /// draft beside it (see [`draft::claim`]).
     pub draft: PathBuf,
     pub templates: PathBuf,
 }
@@ -21,11 +23,26 @@ pub struct StorePaths {
 /// file or the new one, never a mix: write a temporary file beside it, fsync,
 /// rename over, fsync the folder.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_via_temp(path, bytes, true)
+}
+
+/// [`atomic_write`], but only where no file is: an existing one is left
+/// alone and the error's kind is `AlreadyExists`. The check and the rename
+/// are one step, so a file created meanwhile by another process is safe too.
+pub fn atomic_create(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_via_temp(path, bytes, false)
+}
+
+fn write_via_temp(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    if replace {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
     std::fs::File::open(dir)?.sync_all()
 }

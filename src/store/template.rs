@@ -120,6 +120,22 @@ fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> Option<usize> {
     Some(before.matches('\n').count() + 1)
 }
 
+/// Why a template was not saved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SaveError {
+    /// A template of this name exists, and replacing it was not asked for.
+    #[error("a template named “{0}” exists")]
+    Exists(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<String> for SaveError {
+    fn from(why: String) -> Self {
+        Self::Failed(why)
+    }
+}
+
 /// The TUI's templates: `NAME.json` files in one folder.
 #[derive(Debug, Clone)]
 pub struct Templates {
@@ -147,14 +163,26 @@ impl Templates {
         self.dir.join(format!("{name}.json"))
     }
 
-    /// Writes a template atomically.
-    pub fn save(&self, name: &str, file: &BatchFile) -> Result<PathBuf, String> {
+    /// Writes a template atomically. One of the same name is replaced only
+    /// with `replace`; otherwise it is left as it is and the answer is
+    /// [`SaveError::Exists`].
+    pub fn save(&self, name: &str, file: &BatchFile, replace: bool) -> Result<PathBuf, SaveError> {
         let name = Self::check_name(name)?;
         let text = serde_json::to_string_pretty(file).map_err(|e| e.to_string())?;
         let path = self.path(&name);
-        super::atomic_write(&path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        Ok(path)
+        let written = if replace {
+            super::atomic_write(&path, text.as_bytes())
+        } else {
+            super::atomic_create(&path, text.as_bytes())
+        };
+        match written {
+            Ok(()) => Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(SaveError::Exists(name)),
+            Err(e) => Err(SaveError::Failed(format!(
+                "cannot write {}: {e}",
+                path.display()
+            ))),
+        }
     }
 
     /// The names of the saved templates, sorted.
@@ -184,6 +212,26 @@ impl Templates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_of_the_same_name_is_replaced_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = Templates {
+            dir: dir.path().join("templates"),
+        };
+        templates.save("Mornings", &full(), false).unwrap();
+        let other = BatchFile {
+            batch_name: Some("other".into()),
+            ..BatchFile::default()
+        };
+        assert_eq!(
+            templates.save("Mornings", &other, false),
+            Err(SaveError::Exists("Mornings".into()))
+        );
+        assert_eq!(templates.load("Mornings"), Ok(full()), "left as it was");
+        templates.save("Mornings", &other, true).unwrap();
+        assert_eq!(templates.load("Mornings"), Ok(other));
+    }
 
     const DOC_EXAMPLE: &str = r#"{"batchName":"API Campaign May 2025","callingNumbers":["64e5f12345abcdef87654321"],
  "retry":3,"delay":60,"timezone":"America/New_York",
@@ -281,10 +329,10 @@ mod tests {
             dir: dir.path().join("templates"),
         };
         assert_eq!(templates.list(), Ok(Vec::new()));
-        templates.save("Weekday mornings", &full()).unwrap();
-        templates.save("b", &BatchFile::default()).unwrap();
+        templates.save("Weekday mornings", &full(), false).unwrap();
+        templates.save("b", &BatchFile::default(), false).unwrap();
         assert_eq!(templates.list().unwrap(), vec!["Weekday mornings", "b"]);
         assert_eq!(templates.load("Weekday mornings"), Ok(full()));
-        assert!(templates.save("../escape", &full()).is_err());
+        assert!(templates.save("../escape", &full(), false).is_err());
     }
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
 use super::{LABEL_WIDTH, spinner, wrap_words};
-use crate::app::App;
+use crate::app::{App, DraftState};
 use crate::form::days::DAY_NAMES;
 use crate::form::phones::{Mode, Source, format_number};
 use crate::form::timezone::utc_offset;
@@ -38,7 +38,8 @@ pub struct FormLayout {
 }
 
 impl FormLayout {
-    pub fn new(form: &Form, area: Rect) -> Self {
+    pub fn new(app: &App, area: Rect) -> Self {
+        let form = &app.form;
         let err_width = area.width.saturating_sub(LABEL_WIDTH + 2);
         let err = |f: FieldId| {
             form.errors
@@ -60,7 +61,7 @@ impl FormLayout {
             1 + err(FieldId::Days),
             1 + err(FieldId::Retries),
             1 + err(FieldId::Delay),
-            1,
+            notice_lines(app, area.width).len() as u16,
         ];
         // The list is as tall as its rows, within what the screen leaves; the
         // fields below it follow it up rather than sit at the bottom.
@@ -124,7 +125,7 @@ impl FormLayout {
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &app.form;
-    let layout = FormLayout::new(form, area);
+    let layout = FormLayout::new(app, area);
 
     let name_len = form.name.value().chars().count();
     let max = form.name.max_chars();
@@ -601,20 +602,81 @@ fn days(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let line = match (&app.notice, app.form.errors.len()) {
-        (Some(notice), _) => Line::styled(format!("  {notice}"), theme.warn()),
-        (None, 0) => Line::styled(
-            "  Ctrl-S checks the form and shows exactly what will be sent",
-            theme.dim(),
-        ),
-        (None, n) => Line::styled(
+/// The most rows the notice under the form takes from the phone list.
+const NOTICE_ROWS: usize = 4;
+
+/// How a line under the form reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tone {
+    Hint,
+    Warn,
+    Error,
+}
+
+/// The lines under the form, wrapped to `width`: the notice and a draft
+/// that is not being saved, else the count of errors, else the hint.
+fn notice_lines(app: &App, width: u16) -> Vec<(String, Tone)> {
+    let mut parts = Vec::new();
+    if let Some(notice) = &app.notice {
+        parts.push((notice.clone(), Tone::Warn));
+    }
+    if let DraftState::Failed(why) = &app.draft_state {
+        parts.push((
             format!(
-                "  {n} field{} to fix: see the messages marked ✗",
-                if n == 1 { "" } else { "s" }
+                "✗ Your draft is not being saved ({why}): what you type is only on this screen."
             ),
-            theme.error(),
-        ),
-    };
-    frame.render_widget(Paragraph::new(line), area);
+            Tone::Error,
+        ));
+    }
+    if parts.is_empty() {
+        parts.push(match app.form.errors.len() {
+            0 => (
+                "Ctrl-S checks the form and shows exactly what will be sent".to_owned(),
+                Tone::Hint,
+            ),
+            n => (
+                format!(
+                    "{n} field{} to fix: see the messages marked ✗",
+                    if n == 1 { "" } else { "s" }
+                ),
+                Tone::Error,
+            ),
+        });
+    }
+    let mut lines: Vec<(String, Tone)> = parts
+        .into_iter()
+        .flat_map(|(text, tone)| {
+            wrap_words(&text, width.saturating_sub(2))
+                .into_iter()
+                .map(move |line| (format!("  {line}"), tone))
+        })
+        .collect();
+    // The draft's failure is the last part: it keeps its place when the
+    // rows run out, and the notice above it is cut instead.
+    if lines.len() > NOTICE_ROWS {
+        let cut = lines.len() - NOTICE_ROWS;
+        let failure = lines.iter().position(|(_, t)| *t == Tone::Error);
+        match failure {
+            Some(at) if at >= cut => {
+                lines.drain(at - cut..at);
+            }
+            _ => lines.truncate(NOTICE_ROWS),
+        }
+    }
+    lines
+}
+
+fn notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lines: Vec<Line> = notice_lines(app, area.width)
+        .into_iter()
+        .map(|(text, tone)| {
+            let style = match tone {
+                Tone::Hint => theme.dim(),
+                Tone::Warn => theme.warn(),
+                Tone::Error => theme.error(),
+            };
+            Line::styled(text, style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }

@@ -7,23 +7,99 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
-use crate::app::Modal;
+use super::wrap_words;
+use crate::app::{Modal, SaveStep};
 use crate::remote::Remote;
 
 pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let width = 60.min(area.width.saturating_sub(4));
+    let wide = matches!(modal, Modal::Drafts { .. });
+    let width = (if wide { 76 } else { 60 }).min(area.width.saturating_sub(4));
+    let text_width = width.saturating_sub(2);
+    let wrapped = |text: &str, style: Style| -> Vec<Line<'static>> {
+        wrap_words(text, text_width)
+            .into_iter()
+            .map(|part| Line::styled(part, style))
+            .collect()
+    };
     let (title, mut lines, input) = match modal {
-        Modal::SaveTemplate(input, error) => {
+        Modal::SaveTemplate(dialog) => {
             let mut lines = vec![
                 Line::raw("Name (letters, digits, spaces, - and _):"),
                 Line::raw(""),
                 Line::raw(""),
             ];
-            if let Some(e) = error {
-                lines.push(Line::styled(format!("✗ {e}"), theme.error()));
+            if let Some(e) = &dialog.error {
+                lines.extend(wrapped(&format!("✗ {e}"), theme.error()));
             }
-            lines.push(Line::styled("Enter saves · Esc cancels", theme.dim()));
-            (" Save the form as a template ", lines, Some(input))
+            match &dialog.step {
+                SaveStep::Naming => {
+                    lines.push(Line::styled("Enter saves · Esc cancels", theme.dim()))
+                }
+                SaveStep::Saving => lines.push(Line::styled("Saving…", theme.dim())),
+                SaveStep::ConfirmReplace(name) => {
+                    lines.extend(wrapped(
+                        &format!("A template named “{name}” exists."),
+                        theme.warn(),
+                    ));
+                    lines.push(Line::styled(
+                        "Enter replaces it · Esc keeps it",
+                        theme.key(),
+                    ));
+                }
+            }
+            (" Save the form as a template ", lines, Some(&dialog.input))
+        }
+        Modal::Drafts {
+            drafts,
+            cursor,
+            opening,
+        } => {
+            let mut lines = wrapped("Sessions that have ended left these drafts.", Style::new());
+            lines.push(Line::raw(""));
+            for (i, left) in drafts.iter().enumerate() {
+                let file = left.path.file_name().unwrap_or_default().to_string_lossy();
+                // "2026-01-15T13:58:02Z" → "2026-01-15 13:58 UTC".
+                let when: String = left
+                    .draft
+                    .saved_at
+                    .replace('T', " ")
+                    .chars()
+                    .take(16)
+                    .collect();
+                let on_form = if i == 0 { "  (on the form)" } else { "" };
+                let tail = format!("  {when} UTC  {file}{on_form} ");
+                // The name gives way when the row is too long.
+                let room = usize::from(text_width)
+                    .saturating_sub(tail.chars().count() + 1)
+                    .max(8);
+                let name = match left.draft.name.trim() {
+                    "" => "(no name)".to_owned(),
+                    name if name.chars().count() + 2 > room => {
+                        let cut: String = name.chars().take(room.saturating_sub(3)).collect();
+                        format!("“{cut}…”")
+                    }
+                    name => format!("“{name}”"),
+                };
+                let style = if i == *cursor {
+                    theme.cursor()
+                } else {
+                    Style::new()
+                };
+                lines.push(Line::styled(format!(" {name}{tail}"), style));
+            }
+            if let Some(dir) = drafts.first().and_then(|d| d.path.parent()) {
+                lines.extend(wrapped(&format!("in {}", dir.display()), theme.dim()));
+            }
+            lines.push(Line::raw(""));
+            if *opening {
+                lines.push(Line::styled("Opening…", theme.dim()));
+            } else {
+                lines.extend(wrapped(
+                    "Enter opens the highlighted one (the others stay as they are) · Esc keeps the form",
+                    theme.dim(),
+                ));
+            }
+            (" Drafts left by earlier sessions ", lines, None)
         }
         Modal::LoadTemplate { names, cursor } => {
             let mut lines = Vec::new();
