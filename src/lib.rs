@@ -15,6 +15,7 @@ pub mod remote;
 pub mod sandbox;
 pub mod schedule;
 pub mod store;
+pub mod text;
 pub mod ui;
 
 use std::io::{self, Write};

@@ -13,13 +13,12 @@ use secrecy::SecretString;
 use tokio::signal::unix::{SignalKind, signal};
 
 use weya_tui::api::{BatchQuery, WeyaClient};
-use weya_tui::app::{AppContext, KnownBatch, TargetLabel};
+use weya_tui::app::{AppContext, Initial, KnownBatch, TargetLabel};
 use weya_tui::cli::{ApiOptions, Cli, Command};
 use weya_tui::commands::{self, Destination, DryRunTarget, Io};
 use weya_tui::config::{self, Config, Paths, Target};
-use weya_tui::form::Form;
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
-use weya_tui::store::draft::{self, Draft};
+use weya_tui::store::draft;
 use weya_tui::store::journal::JournalEntry;
 use weya_tui::store::template;
 use weya_tui::{Runtime, run};
@@ -40,7 +39,8 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "exit with error");
-            eprintln!("weya-tui: {e:#}");
+            // The error may quote a file or the server: shown made safe.
+            eprintln!("weya-tui: {}", weya_tui::text::visible(&format!("{e:#}")));
             if let Some(log) = log_file {
                 eprintln!("(log: {})", log.display());
             }
@@ -234,19 +234,18 @@ fn init_logging(paths: &Paths) -> Option<std::path::PathBuf> {
     Some(path)
 }
 
-/// What the form starts with: a `--from` file, else the draft. A bad file
-/// stops the start (the app never opens half-filled); a bad draft is only
-/// reported.
+/// What the form starts with: a `--from` file, else the draft. A file that
+/// cannot be read as a batch stops the start (the app never opens
+/// half-filled); one that reads but holds invalid values opens with them,
+/// marked. A bad draft is only reported.
 fn initial_values(
     cli: &Cli,
     paths: Option<&Paths>,
-    timezone: &str,
-) -> anyhow::Result<(Option<Draft>, Option<String>)> {
+) -> anyhow::Result<(Option<Initial>, Option<String>)> {
     if let Some(file) = &cli.from {
         let batch = template::read(file).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let base = Draft::of(&Form::new(timezone));
         let note = format!("Filled from {}.", file.display());
-        return Ok((Some(Draft::from_file(&batch, &base)), Some(note)));
+        return Ok((Some(Initial::File(batch)), Some(note)));
     }
     let Some(path) = paths.map(Paths::draft) else {
         return Ok((None, None));
@@ -257,7 +256,7 @@ fn initial_values(
             let note = format!(
                 "Restored your draft from {when}. It is removed once Weya confirms the batch."
             );
-            (Some(d), Some(note))
+            (Some(Initial::Draft(d)), Some(note))
         }
         Ok(None) => (None, None),
         Err(e) => (None, Some(e)),
@@ -280,7 +279,7 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     {
         config.default_timezone = last;
     }
-    let (initial, initial_note) = initial_values(cli, paths, &config.default_timezone)?;
+    let (initial, initial_note) = initial_values(cli, paths)?;
     // Keep the sandbox alive for as long as the app runs.
     let (_sandbox, client, target, can_list_batches) = match config.target {
         Target::Sandbox => {

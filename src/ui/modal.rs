@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::theme::Theme;
 use crate::app::Modal;
 use crate::remote::Remote;
+use crate::text::visible;
 
 pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = 60.min(area.width.saturating_sub(4));
@@ -20,7 +21,7 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Line::raw(""),
             ];
             if let Some(e) = error {
-                lines.push(Line::styled(format!("✗ {e}"), theme.error()));
+                lines.push(Line::styled(format!("✗ {}", visible(e)), theme.error()));
             }
             lines.push(Line::styled("Enter saves · Esc cancels", theme.dim()));
             (" Save the form as a template ", lines, Some(input))
@@ -32,7 +33,11 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
                     lines.push(Line::styled("Reading the templates…", theme.dim()))
                 }
                 Remote::Failed { error, .. } => {
-                    lines.push(Line::styled(format!("✗ {error}"), theme.error()))
+                    let error = error.to_string();
+                    lines.push(Line::styled(
+                        format!("✗ {}", visible(&error)),
+                        theme.error(),
+                    ))
                 }
                 Remote::Loaded(names) if names.is_empty() => {
                     lines.push(Line::styled(
@@ -47,7 +52,8 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
                         } else {
                             Style::new()
                         };
-                        lines.push(Line::styled(format!(" {name} "), style));
+                        // A file name on disk: anything may be in it.
+                        lines.push(Line::styled(format!(" {} ", visible(name)), style));
                     }
                 }
             }
@@ -74,6 +80,6 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
     if let Some(input) = input {
         let field = Rect::new(rect.x + 1, rect.y + 2, rect.width.saturating_sub(2), 1);
-        frame.render_widget(input.textarea(), field);
+        super::draw_input(input, frame, field);
     }
 }
