@@ -1,5 +1,6 @@
 //! What an operator would feel: filtering a large phone list, searching the
-//! timezone database, and drawing the whole form. Figures: BENCHMARKS.md.
+//! timezone database, drawing the whole form, and opening a batch file of
+//! 20,000 phone IDs up to its review. Figures: BENCHMARKS.md.
 
 use std::hint::black_box;
 
@@ -9,7 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use weya_tui::api::Phone;
-use weya_tui::app::{App, AppContext, Msg, TargetLabel, update};
+use weya_tui::app::{App, AppContext, Initial, Msg, Screen, TargetLabel, update};
 use weya_tui::form::phones::PhonePicker;
 use weya_tui::form::timezone;
 
@@ -62,8 +63,8 @@ fn search_timezones(c: &mut Criterion) {
     group.finish();
 }
 
-fn app() -> App {
-    let context = AppContext {
+fn context() -> AppContext {
+    AppContext {
         target: TargetLabel::Sandbox,
         default_timezone: "America/New_York".into(),
         local_timezone: "Asia/Kolkata".into(),
@@ -74,8 +75,11 @@ fn app() -> App {
         can_list_batches: false,
         initial: None,
         color: true,
-    };
-    let (mut app, _) = App::new(context);
+    }
+}
+
+fn app() -> App {
+    let (mut app, _) = App::new(context());
     update(
         &mut app,
         Msg::PhonesLoaded {
@@ -125,5 +129,55 @@ fn keystroke(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, filter_phones, search_timezones, redraw, keystroke);
+/// `--from` a file of 20,000 phone IDs: read and parse it, fill the form,
+/// load a phone list of 1,000, check the form (Ctrl-S) and draw the review.
+fn batch_file_to_review(c: &mut Criterion) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    let ids: Vec<String> = (0..20_000).map(|i| format!("74e5f123{i:016x}")).collect();
+    let file = serde_json::json!({
+        "batchName": "Twenty thousand", "callingNumbers": ids, "retry": 2, "delay": 600,
+        "timezone": "America/New_York", "callingHour": {"start": "09:00", "end": "17:00"},
+        "allowedDays": [1, 2, 3, 4, 5],
+    });
+    std::fs::write(&path, serde_json::to_vec_pretty(&file).unwrap()).unwrap();
+    let list = phones(1_000);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    c.bench_function(
+        "batch file of 20,000 IDs to the review, drawn at 120x40",
+        |b| {
+            b.iter(|| {
+                let batch = weya_tui::store::template::read(&path).unwrap();
+                let (mut app, _) = App::new(AppContext {
+                    initial: Some(Initial::File(batch)),
+                    ..context()
+                });
+                update(
+                    &mut app,
+                    Msg::PhonesLoaded {
+                        generation: 1,
+                        result: Ok(list.clone()),
+                    },
+                );
+                update(
+                    &mut app,
+                    Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+                );
+                assert!(matches!(app.screen, Screen::Review(_)));
+                weya_tui::draw(&mut terminal, &app).unwrap();
+                black_box(app)
+            });
+        },
+    );
+}
+
+criterion_group!(
+    benches,
+    filter_phones,
+    search_timezones,
+    redraw,
+    keystroke,
+    batch_file_to_review
+);
 criterion_main!(benches);

@@ -14,6 +14,7 @@ use crate::form::{Form, validate};
 use crate::store::draft::Draft;
 use crate::store::journal::{self, JournalEntry, JournalOutcome};
 use crate::store::template;
+use crate::text::{json as json_line, visible};
 
 /// Exit codes.
 pub const OK: u8 = 0;
@@ -45,15 +46,17 @@ impl<'a> Io<'a> {
         }
     }
 
+    /// Says why the command failed, on stderr or as JSON on stdout. The
+    /// message may quote the server or a file: it is shown made safe.
     fn fail(&mut self, code: u8, message: &str, extra: serde_json::Value) -> io::Result<u8> {
         if self.json {
             let mut value = json!({ "error": message });
             if let (Some(obj), serde_json::Value::Object(more)) = (value.as_object_mut(), extra) {
                 obj.extend(more);
             }
-            writeln!(self.out, "{value}")?;
+            writeln!(self.out, "{}", json_line(&value))?;
         } else {
-            writeln!(self.err, "weya-tui: {message}")?;
+            writeln!(self.err, "weya-tui: {}", visible(message))?;
         }
         Ok(code)
     }
@@ -100,11 +103,11 @@ pub async fn create(
         Err(errors) => {
             let fields: Vec<_> = errors
                 .iter()
-                .map(|e| json!({"field": field_key(e.field), "message": e.message}))
+                .map(|e| json!({"field": e.key(), "message": e.message}))
                 .collect();
             if !io.json {
                 for e in &errors {
-                    writeln!(io.err, "  {}: {}", field_key(e.field), e.message)?;
+                    writeln!(io.err, "  {}: {}", e.key(), visible(&e.message))?;
                 }
             }
             let message = format!("{} is not a valid batch; nothing was sent", file.display());
@@ -112,6 +115,9 @@ pub async fn create(
         }
     };
     let body = request.to_body();
+    if let Some(warning) = crate::form::invisible_in_name(&request.batch_name) {
+        writeln!(io.err, "weya-tui: warning: {warning}")?;
+    }
     if let Some(target) = dry_run {
         return dry_run_output(&body, &target, io);
     }
@@ -123,7 +129,8 @@ pub async fn create(
     if !yes {
         let question = format!(
             "Send batch “{}” to {}? [y/N] ",
-            request.batch_name, destination.target
+            visible(&request.batch_name),
+            visible(&destination.target)
         );
         let confirmed = match io.confirm.as_mut() {
             Some(ask) => ask(&question)?,
@@ -160,10 +167,12 @@ pub async fn create(
                 writeln!(
                     io.out,
                     "{}",
-                    json!({"batchId": created.batch_id, "requestId": created.request_id, "target": destination.target})
+                    json_line(
+                        &json!({"batchId": created.batch_id, "requestId": created.request_id, "target": destination.target})
+                    )
                 )?;
             } else {
-                writeln!(io.out, "Created batch {}", created.batch_id)?;
+                writeln!(io.out, "Created batch {}", visible(&created.batch_id))?;
             }
             OK
         }
@@ -192,11 +201,8 @@ pub async fn create(
     if let Some(path) = &destination.journal
         && let Err(e) = journal::append(path, &entry)
     {
-        writeln!(
-            io.err,
-            "weya-tui: the journal {} was not written: {e}",
-            path.display()
-        )?;
+        let message = format!("the journal {} was not written: {e}", path.display());
+        writeln!(io.err, "weya-tui: {}", visible(&message))?;
     }
     Ok(code)
 }
@@ -212,9 +218,12 @@ fn dry_run_output(body: &str, target: &DryRunTarget, io: &mut Io<'_>) -> io::Res
         writeln!(
             io.out,
             "{}",
-            json!({"dryRun": true, "body": value, "curl": curl})
+            json_line(&json!({"dryRun": true, "body": value, "curl": curl}))
         )?;
     } else {
+        // The body escapes what a terminal would act on (`to_body`); the
+        // base URL is configuration and goes through `visible` like the rest.
+        let (body, curl) = (visible(body), visible(&curl));
         writeln!(
             io.out,
             "Dry run: nothing was sent. The body, byte for byte:\n{body}\n"
@@ -225,21 +234,6 @@ fn dry_run_output(body: &str, target: &DryRunTarget, io: &mut Io<'_>) -> io::Res
         )?;
     }
     Ok(OK)
-}
-
-/// The API's name of a form field.
-fn field_key(field: crate::form::FieldId) -> &'static str {
-    use crate::form::FieldId;
-    match field {
-        FieldId::Name => "batchName",
-        FieldId::Numbers => "callingNumbers",
-        FieldId::Timezone => "timezone",
-        FieldId::WindowStart => "callingHour.start",
-        FieldId::WindowEnd => "callingHour.end",
-        FieldId::Days => "allowedDays",
-        FieldId::Retries => "retry",
-        FieldId::Delay => "delay",
-    }
 }
 
 fn api_failure(io: &mut Io<'_>, e: &ApiError) -> io::Result<u8> {
@@ -263,11 +257,7 @@ fn listing<T: serde::Serialize>(
         Err(e) => return api_failure(io, &e),
     };
     if io.json {
-        writeln!(
-            io.out,
-            "{}",
-            serde_json::to_string(&value).unwrap_or_default()
-        )?;
+        writeln!(io.out, "{}", json_line(&value))?;
     } else {
         table(&value, io.out)?;
     }
@@ -286,8 +276,11 @@ pub async fn phones(client: &WeyaClient, io: &mut Io<'_>) -> io::Result<u8> {
             let number = crate::form::phones::format_number(&p.phone_number);
             writeln!(
                 out,
-                "{:<24}  {number:<20}  {:<11}  {}",
-                p.id, p.integration, p.label
+                "{:<24}  {:<20}  {:<11}  {}",
+                visible(&p.id),
+                visible(&number),
+                visible(&p.integration),
+                visible(&p.label)
             )?;
         }
         writeln!(out, "{} phone numbers", phones.len())
@@ -306,16 +299,16 @@ pub async fn batches(client: &WeyaClient, query: &BatchQuery, io: &mut Io<'_>) -
             "BATCH ID", "NAME", "STATUS", "PICKED", "COMPLETED", "TOTAL"
         )?;
         for b in &page.batches {
-            let name: String = b.batch_name.chars().take(30).collect();
             writeln!(
                 out,
-                "{:<24}  {name:<30}  {:<10}  {:>7}  {:>9}  {:>5}  {}",
-                b.id,
-                b.queue_status,
+                "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>5}  {}",
+                visible(&b.id),
+                cell(&b.batch_name, 30),
+                visible(&b.queue_status),
                 b.calls_picked,
                 b.calls_completed,
                 b.total_calls,
-                b.created_at
+                visible(&b.created_at)
             )?;
         }
         let p = &page.pagination;
@@ -335,11 +328,7 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
     let (entries, skipped) = journal::read(path)?;
     if io.json {
         for entry in &entries {
-            writeln!(
-                io.out,
-                "{}",
-                serde_json::to_string(entry).unwrap_or_default()
-            )?;
+            writeln!(io.out, "{}", json_line(entry))?;
         }
         if skipped > 0 {
             let note = journal::skipped_lines(skipped);
@@ -347,8 +336,10 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
         }
         return Ok(OK);
     }
+    let journal = path.display().to_string();
+    let journal = visible(&journal);
     if entries.is_empty() {
-        writeln!(io.out, "No submissions yet (journal: {}).", path.display())?;
+        writeln!(io.out, "No submissions yet (journal: {journal}).")?;
         if skipped > 0 {
             writeln!(io.out, "({})", journal::skipped_lines(skipped))?;
         }
@@ -365,24 +356,28 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
             JournalOutcome::Failed => "failed",
             JournalOutcome::Unknown => "UNKNOWN",
         };
-        let name: String = e.batch_name.chars().take(26).collect();
         writeln!(
             io.out,
             "{:<24} {:<8} {:<26} {:<24} {:<20} {}",
-            e.time,
+            visible(&e.time),
             outcome,
-            name,
-            e.batch_id.as_deref().unwrap_or("-"),
-            e.request_id.as_deref().unwrap_or("-"),
-            e.target
+            cell(&e.batch_name, 26),
+            visible(e.batch_id.as_deref().unwrap_or("-")),
+            visible(e.request_id.as_deref().unwrap_or("-")),
+            visible(&e.target)
         )?;
         if let Some(error) = &e.error {
-            writeln!(io.out, "{:<24} {error}", "")?;
+            writeln!(io.out, "{:<24} {}", "", visible(error))?;
         }
     }
     if skipped > 0 {
         writeln!(io.out, "({})", journal::skipped_lines(skipped))?;
     }
-    writeln!(io.out, "Journal: {}", path.display())?;
+    writeln!(io.out, "Journal: {journal}")?;
     Ok(OK)
+}
+
+/// A table cell: `text` made [`visible`] and cut to `width` characters.
+fn cell(text: &str, width: usize) -> String {
+    visible(text).chars().take(width).collect()
 }

@@ -16,6 +16,7 @@ pub mod remote;
 pub mod sandbox;
 pub mod schedule;
 pub mod store;
+pub mod text;
 pub mod ui;
 
 use std::io::{self, Write};
@@ -29,7 +30,7 @@ use tokio::sync::mpsc;
 
 use crate::api::WeyaClient;
 use crate::app::effects::Effects;
-use crate::app::{App, AppContext, Msg, update};
+use crate::app::{App, AppContext, Initial, Msg, update};
 use crate::store::StorePaths;
 use crate::store::draft::{self, DraftFiles, DraftWriter};
 
@@ -81,7 +82,7 @@ impl Runtime {
                         },
                         claim.others,
                     ));
-                    context.initial = Some(restored);
+                    context.initial = Some(Initial::Draft(restored));
                 }
                 _ => notes.extend(draft::others_note(&claim.others)),
             }

@@ -14,14 +14,12 @@ use secrecy::SecretString;
 use tokio::signal::unix::{SignalKind, signal};
 
 use weya_tui::api::{BatchQuery, WeyaClient};
-use weya_tui::app::{AppContext, KnownBatch, TargetLabel};
+use weya_tui::app::{AppContext, Initial, KnownBatch, TargetLabel};
 use weya_tui::cli::{ApiOptions, Cli, Command};
 use weya_tui::commands::{self, Destination, DryRunTarget, Io};
 use weya_tui::config::{self, Config, Paths, Target};
-use weya_tui::form::Form;
 use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
-use weya_tui::store::draft::Draft;
 use weya_tui::store::{journal, template};
 use weya_tui::{DraftOnExit, Runtime, run};
 
@@ -41,7 +39,8 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "exit with error");
-            eprintln!("weya-tui: {e:#}");
+            // The error may quote a file or the server: shown made safe.
+            eprintln!("weya-tui: {}", weya_tui::text::visible(&format!("{e:#}")));
             if let Some((path, _)) = &log {
                 eprintln!("(log: {})", path.display());
             }
@@ -248,17 +247,17 @@ fn init_logging(paths: &Paths) -> Option<(std::path::PathBuf, Arc<LossyWriter>)>
     Some((path, writer))
 }
 
-/// What the form starts with from a `--from` file, if one is given. A bad
-/// file stops the start (the app never opens half-filled). Without one,
-/// [`Runtime::new`] restores the draft a session left.
-fn initial_values(cli: &Cli, timezone: &str) -> anyhow::Result<(Option<Draft>, Option<String>)> {
+/// What the form starts with from a `--from` file, if one is given. A file
+/// that cannot be read as a batch stops the start (the app never opens
+/// half-filled); one that reads but holds invalid values opens with them,
+/// marked. Without one, [`Runtime::new`] restores the draft a session left.
+fn initial_values(cli: &Cli) -> anyhow::Result<(Option<Initial>, Option<String>)> {
     let Some(file) = &cli.from else {
         return Ok((None, None));
     };
     let batch = template::read(file).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let base = Draft::of(&Form::new(timezone));
     let note = format!("Filled from {}.", file.display());
-    Ok((Some(Draft::from_file(&batch, &base)), Some(note)))
+    Ok((Some(Initial::File(batch)), Some(note)))
 }
 
 async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
@@ -277,7 +276,7 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     {
         config.default_timezone = last;
     }
-    let (initial, initial_note) = initial_values(cli, &config.default_timezone)?;
+    let (initial, initial_note) = initial_values(cli)?;
     // Keep the sandbox alive for as long as the app runs.
     let (_sandbox, client, target, can_list_batches) = match config.target {
         Target::Sandbox => {

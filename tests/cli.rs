@@ -509,6 +509,288 @@ async fn a_201_without_a_batch_id_exits_1_as_an_unknown_outcome() {
     );
 }
 
+/// What a hostile server puts in every string: a title change, a screen
+/// clear, C1 controls, a bidi override and a zero-width space.
+const HOSTILE: &str =
+    "\u{1b}]2;PWNED-TITLE\u{7}\u{1b}[2J\u{9b}31m\u{9d}0;x\u{7f} \u{202E}gnp.exe\u{200B}";
+
+/// Fails unless `bytes` are UTF-8 holding nothing a terminal would act on
+/// or hide (line breaks aside).
+fn assert_terminal_safe(what: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes)
+        .unwrap_or_else(|e| panic!("{what} is not UTF-8 ({e}): {bytes:?}"));
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| c != '\n' && weya_tui::text::hidden(c).is_some())
+        .collect();
+    assert!(bad.is_empty(), "{what} holds {bad:?}:\n{text}");
+}
+
+/// A stand-in for Weya on loopback: `router` serves it.
+async fn stand_in(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
+impl Env {
+    /// The binary pointed at a stand-in server.
+    fn against_url(&self, url: &str) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("WEYA_BASE_URL", url)
+            .env("WEYA_API_KEY", "sk_test_standin_0000000000")
+            .env("WEYA_USER_ID", SANDBOX_USER_ID);
+        cmd
+    }
+}
+
+/// Every string Weya could send holds escape sequences and invisible
+/// characters.
+fn hostile_weya() -> axum::Router {
+    use axum::Json;
+    use axum::http::StatusCode;
+    use axum::routing::{get, post};
+    use serde_json::json;
+    axum::Router::new()
+        .route(
+            "/api/call/phones/{user}",
+            get(|| async {
+                Json(json!({"status": true, "data": [{
+                    "_id": format!("64e5f1{HOSTILE}"), "phoneNumber": format!("1212{HOSTILE}"),
+                    "integration": HOSTILE, "label": HOSTILE,
+                }]}))
+            }),
+        )
+        .route(
+            "/api/call/batches/{user}",
+            get(|| async {
+                Json(json!({"status": true, "data": {"batches": [{
+                    "_id": HOSTILE, "batchName": HOSTILE, "queue_status": HOSTILE,
+                    "createdAt": HOSTILE, "totalCalls": 1,
+                }], "pagination": {"total": 1, "page": 1, "limit": 10, "totalPages": 1}}}))
+            }),
+        )
+        .route(
+            "/api/call/createBatch",
+            post(|| async {
+                (
+                    StatusCode::CREATED,
+                    Json(json!({"status": true, "code": 201, "data": HOSTILE})),
+                )
+            }),
+        )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_text_never_reaches_the_terminal_raw() {
+    let env = Env::new();
+    let url = stand_in(hostile_weya()).await;
+    let file = env.file("batch.json", VALID);
+    // A 2xx whose data is no batch ID is an unknown outcome (exit 1): the
+    // hostile text is quoted in the error, made safe.
+    for (args, code, shows) in [
+        (
+            &["phones"][..],
+            0,
+            "⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩⟨U+001B⟩[2J⟨U+009B⟩31m",
+        ),
+        (&["batches"], 0, "⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩"),
+        (
+            &["create", "--yes", "--file"],
+            1,
+            "gave no batch ID (data was \"⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩",
+        ),
+        (&["history"], 0, "⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩"),
+    ] {
+        let mut cmd = env.against_url(&url);
+        cmd.args(args);
+        if args[0] == "create" {
+            cmd.arg(&file);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {:?}", text(&out));
+        assert_terminal_safe(&format!("{args:?} stdout"), &out.stdout);
+        assert_terminal_safe(&format!("{args:?} stderr"), &out.stderr);
+        let (stdout, stderr) = text(&out);
+        let shown = format!("{stdout}{stderr}");
+        assert!(shown.contains(shows), "{args:?}: {shown}");
+        assert!(shown.contains("⟨U+202E⟩gnp.exe⟨U+200B⟩"), "{args:?}");
+
+        // JSON: the exact value to a parser, escaped for the terminal.
+        let mut cmd = env.against_url(&url);
+        cmd.args(args);
+        if args[0] == "create" {
+            cmd.arg(&file);
+        }
+        let out = cmd.arg("--json").output().unwrap();
+        assert_terminal_safe(&format!("{args:?} --json"), &out.stdout);
+        let first = text(&out).0.lines().next().unwrap_or_default().to_owned();
+        let value: serde_json::Value = serde_json::from_str(&first).unwrap();
+        match args[0] {
+            "create" => {
+                assert_eq!(value["outcomeUnknown"], true, "{first}");
+                continue;
+            }
+            // The journal keeps the error as it was shown.
+            "history" => {
+                assert_eq!(value["outcome"], "unknown", "{first}");
+                continue;
+            }
+            _ => {}
+        }
+        assert!(
+            first.contains(r"\u001b]2;PWNED-TITLE\u0007"),
+            "{args:?}: {first}"
+        );
+        let pick = match args[0] {
+            "phones" => &value[0]["label"],
+            _ => &value["batches"][0]["batchName"],
+        };
+        assert_eq!(pick, HOSTILE, "{args:?}: {first}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_errors_and_bytes_that_are_not_utf8_are_shown_safely() {
+    use axum::http::StatusCode;
+    use axum::routing::{get, post};
+    let env = Env::new();
+    let url = stand_in(
+        axum::Router::new()
+            // Not UTF-8, with an escape sequence: a proxy's page, say.
+            .route(
+                "/api/call/phones/{user}",
+                get(|| async {
+                    (
+                        StatusCode::BAD_GATEWAY,
+                        b"\xff\xfe\x1b]2;PWNED\x07 \xc2\x9b2J gateway".to_vec(),
+                    )
+                }),
+            )
+            .route(
+                "/api/call/batches/{user}",
+                get(|| async { (StatusCode::OK, b"{\"data\": \"\xff\x1b[2J\"}".to_vec()) }),
+            )
+            .route(
+                "/api/call/createBatch",
+                post(|| async {
+                    axum::Json(
+                        serde_json::json!({"status": false, "code": 200, "message": HOSTILE}),
+                    )
+                }),
+            ),
+    )
+    .await;
+    let file = env.file("batch.json", VALID);
+    for args in [
+        &["phones"][..],
+        &["batches"],
+        &["create", "--yes", "--file"],
+        &["history"],
+    ] {
+        let mut cmd = env.against_url(&url);
+        cmd.args(args);
+        if args[0] == "create" {
+            cmd.arg(&file);
+        }
+        let out = cmd.output().unwrap();
+        assert_terminal_safe(&format!("{args:?} stdout"), &out.stdout);
+        assert_terminal_safe(&format!("{args:?} stderr"), &out.stderr);
+        let (stdout, stderr) = text(&out);
+        let all = format!("{stdout}{stderr}");
+        match args[0] {
+            "phones" => assert!(
+                all.contains("\u{FFFD}\u{FFFD}⟨U+001B⟩]2;PWNED⟨U+0007⟩ ⟨U+009B⟩2J gateway"),
+                "{all}"
+            ),
+            "batches" => assert!(all.contains("\u{FFFD}⟨U+001B⟩[2J"), "{all}"),
+            _ => assert!(
+                all.contains("⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩"),
+                "{args:?}: {all}"
+            ),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_refuses_what_it_would_have_to_change_to_send() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let id = "64e5f12345abcdef87654321";
+    let long = "n".repeat(122);
+    for (json, expect) in [
+        (
+            format!(r#"{{"batchName": "{long}", "callingNumbers": ["{id}"]}}"#),
+            "batchName: 122 characters; at most 120",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}"], "allowedDays": [1, 7]}}"#),
+            "allowedDays: 7 is not a day; Weya counts 0 = Sunday … 6 = Saturday",
+        ),
+        (
+            format!(r#"{{"batchName": "May\u001b[2J\n", "callingNumbers": ["{id}"]}}"#),
+            "batchName: holds U+001B ESCAPE at character 4 and 1 more after it: a name may not hold control characters",
+        ),
+        (
+            format!(r#"{{"batchName": "evil\u202Etxt.exe", "callingNumbers": ["{id}"]}}"#),
+            "batchName: holds U+202E RIGHT-TO-LEFT OVERRIDE at character 5",
+        ),
+        (
+            r#"{"batchName": "x", "callingNumbers": ["12125550143"]}"#.to_owned(),
+            "callingNumbers[0]: 12125550143 looks like a phone number; callingNumbers takes 24-hex phone IDs — `weya-tui phones` lists them",
+        ),
+        (
+            format!(
+                r#"{{"batchName": "x", "callingNumbers": ["{id}", "not-an-id", "../../x", "\u001b]2;T\u0007"]}}"#
+            ),
+            "callingNumbers[1]: “not-an-id” is not a phone ID",
+        ),
+        (
+            format!(
+                r#"{{"batchName": "x", "callingNumbers": ["{id}", "not-an-id", "../../x", "\u001b]2;T\u0007"]}}"#
+            ),
+            "callingNumbers[3]: “⟨U+001B⟩]2;T⟨U+0007⟩” is not a phone ID",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}", "../../x"]}}"#),
+            "callingNumbers[1]: “../../x” is not a phone ID",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}"], "retries": 3}}"#),
+            "unknown field `retries`; did you mean `retry`?",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}", "{id}"]}}"#),
+            "field callingNumbers[1]: 64e5f12345abcdef87654321 is listed again (first as callingNumbers[0])",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}"], "retry": 1000}}"#),
+            "retry: 1000 is more than 10",
+        ),
+    ] {
+        let file = env.file("bad.json", &json);
+        let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{json}: {stderr}");
+        assert!(stderr.contains(expect), "{json}\nwants {expect}\n{stderr}");
+        assert_terminal_safe(&json, &out.stderr);
+    }
+    assert_eq!(sandbox.store().create_requests(), 0, "nothing was sent");
+
+    // The file's order is the order sent.
+    let other = "64e5f12345abcdef87654325";
+    let file = env.file(
+        "order.json",
+        &format!(r#"{{"batchName": "x", "callingNumbers": ["{other}", "{id}"]}}"#),
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(
+        sandbox.store().batches()[0].body["callingNumbers"],
+        serde_json::json!([other, id])
+    );
+}
+
 #[test]
 fn history_skips_lines_that_are_not_utf8_and_shows_the_rest() {
     let env = Env::new();
@@ -533,4 +815,23 @@ fn history_skips_lines_that_are_not_utf8_and_shows_the_rest() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("2 unreadable lines skipped"), "{err}");
+}
+
+#[test]
+fn a_batch_file_over_10_mb_is_refused_unread() {
+    let env = Env::new();
+    let path = env.path("huge.json");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(100 * 1000 * 1000)
+        .unwrap();
+    for args in [&["create", "--dry-run", "--file"][..], &["--from"]] {
+        let out = env.cmd().args(args).arg(&path).output().unwrap();
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the file is 100.0 MB; a batch file may be at most 10 MB"),
+            "{args:?}: {stderr}"
+        );
+    }
 }

@@ -483,7 +483,7 @@ fn drafts_left_by_earlier_sessions_offered() {
     };
     let restored = left("June renewals", "draft-2.json", "2026-01-15T13:58:02Z");
     let mut context = common::context();
-    context.initial = Some(restored.draft.clone());
+    context.initial = Some(weya_tui::app::Initial::Draft(restored.draft.clone()));
     context.notice = Some(
         "Restored your draft from 2026-01-15 13:58:02 UTC (/home/op/.local/state/weya-tui/draft-2.json). It is removed once Weya confirms the batch.".into(),
     );
@@ -526,4 +526,139 @@ fn draft_not_being_saved() {
         },
     );
     snapshot("draft_not_saved", &app);
+}
+
+/// A batch file with a problem in nearly every field it gives.
+const BAD_FILE: &str = r#"{
+  "batchName": "May\u001b]2;PWNED-TITLE\u0007 renewals",
+  "callingNumbers": ["64e5f12345abcdef87654321", "12125550143", "not-an-id"],
+  "allowedDays": [1, 7],
+  "retry": 12
+}"#;
+
+#[test]
+fn form_from_a_file_opens_with_its_values_and_errors_beside_them() {
+    let file = weya_tui::store::template::parse(
+        BAD_FILE,
+        weya_tui::store::template::Format::Json,
+        "bad.json",
+    )
+    .unwrap();
+    let mut context = common::context();
+    context.initial = Some(weya_tui::app::Initial::File(file));
+    context.notice = Some("Filled from bad.json.".into());
+    let app = app_with(context);
+    // Nothing was changed to make a value valid.
+    assert_eq!(
+        app.form.name.value(),
+        "May\u{1b}]2;PWNED-TITLE\u{7} renewals"
+    );
+    assert_eq!(
+        app.form.numbers.selected_ids(),
+        vec!["64e5f12345abcdef87654321", "12125550143", "not-an-id"]
+    );
+    assert_eq!(app.form.days.not_days(), &[7]);
+    assert_eq!(app.form.retries.value(), "12");
+    let fields: Vec<_> = app.form.errors.keys().copied().collect();
+    use weya_tui::form::FieldId;
+    assert_eq!(
+        fields,
+        [
+            FieldId::Name,
+            FieldId::Numbers,
+            FieldId::Days,
+            FieldId::Retries
+        ]
+    );
+    assert_eq!(app.form.focus, FieldId::Name, "the first invalid field");
+    snapshot("form_from_bad_file", &app);
+}
+
+#[test]
+fn invisible_characters_in_the_name_read_clearly_on_the_review_and_the_result() {
+    let mut app = app();
+    type_text(&mut app, "May\u{200B}renewals\u{FEFF}");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' '));
+    ctrl(&mut app, 's');
+    snapshot("review_invisible_name", &app);
+    let text = screen_text(render(&app, 120, 40).backend());
+    assert!(text.contains("May⟨U+200B⟩renewals⟨U+FEFF⟩"), "{text}");
+    assert!(
+        text.contains(r#""batchName": "May\u200brenewals\ufeff""#),
+        "{text}"
+    );
+    assert!(text.contains("U+FEFF ZERO WIDTH NO-BREAK SPACE"), "{text}");
+
+    let cmds = press(&mut app, KeyCode::Enter);
+    let [Cmd::Submit { request_id, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    update(
+        &mut app,
+        Msg::SubmitFinished {
+            request_id: *request_id,
+            result: Ok(Created {
+                // The server's word, whatever it holds.
+                batch_id: "\u{1b}]2;PWNED\u{7}".into(),
+                request_id: None,
+            }),
+        },
+    );
+    let text = screen_text(render(&app, 80, 24).backend());
+    assert!(text.contains("May⟨U+200B⟩renewals⟨U+FEFF⟩"), "{text}");
+    assert!(text.contains("⟨U+001B⟩]2;PWNED⟨U+0007⟩"), "{text}");
+}
+
+#[test]
+fn a_bidi_override_in_the_name_is_a_field_error_naming_it() {
+    let mut app = app();
+    type_text(&mut app, "evil\u{202E}txt.exe");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' '));
+    ctrl(&mut app, 's');
+    assert!(
+        matches!(app.screen, weya_tui::app::Screen::Form),
+        "not sent"
+    );
+    let error = &app.form.errors[&weya_tui::form::FieldId::Name];
+    assert!(
+        error.contains("U+202E RIGHT-TO-LEFT OVERRIDE at character 5"),
+        "{error}"
+    );
+    let text = screen_text(render(&app, 120, 40).backend());
+    assert!(text.contains("evil⟨U+202E⟩txt.exe"), "{text}");
+}
+
+#[test]
+fn hostile_phone_labels_are_shown_not_obeyed() {
+    let mut context = common::context();
+    context.phone_book = vec![Phone {
+        id: "64e5f12345abcdef8765432f".into(),
+        phone_number: "12125550100".into(),
+        integration: "twilio".into(),
+        label: "\u{1b}]2;PWNED-TITLE\u{7}\u{1b}[2J\u{9b}1m".into(),
+    }];
+    let mut app = app_with(context);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    let text = screen_text(render(&app, 120, 40).backend());
+    assert!(text.contains("⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩"), "{text}");
+}
+
+#[test]
+fn a_hostile_error_message_is_shown_not_obeyed() {
+    let app = submitted(Err(ApiError::Status {
+        status: 400,
+        message: Some("bad \u{1b}]2;PWNED\u{7}\u{1b}[2J name".into()),
+        request_id: Some("req-\u{9b}1m".into()),
+        excerpt: None,
+        retry_after: None,
+    }));
+    let text = screen_text(render(&app, 80, 24).backend());
+    assert!(
+        text.contains("⟨U+001B⟩]2;PWNED⟨U+0007⟩⟨U+001B⟩[2J name"),
+        "{text}"
+    );
+    assert!(text.contains("req-⟨U+009B⟩1m"), "{text}");
 }

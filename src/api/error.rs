@@ -191,8 +191,8 @@ impl fmt::Display for NetworkFailure {
 /// A short, single-line, markup-free excerpt of a body for an operator.
 ///
 /// An HTML page is reduced to its `<title>` when it has one, else to its text.
-/// Control characters are dropped, whitespace is folded, and the result is cut
-/// to `max` characters.
+/// Whitespace is folded, the result is cut to `max` characters, and what a
+/// terminal would act on or not show is made visible ([`crate::text::visible`]).
 pub fn safe_excerpt(body: &[u8], max: usize) -> String {
     let text = String::from_utf8_lossy(body);
     let lower = text.to_ascii_lowercase();
@@ -201,16 +201,17 @@ pub fn safe_excerpt(body: &[u8], max: usize) -> String {
         _ => strip_tags(&text),
     };
     let folded = source.split_whitespace().collect::<Vec<_>>().join(" ");
-    let clean: String = folded.chars().filter(|c| !c.is_control()).collect();
-    if clean.is_empty() {
+    if folded.is_empty() {
         return "(empty body)".to_owned();
     }
-    if clean.chars().count() > max {
-        let cut: String = clean.chars().take(max.saturating_sub(1)).collect();
-        format!("{cut}…")
+    let cut = if folded.chars().count() > max {
+        let mut cut: String = folded.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
     } else {
-        clean
-    }
+        folded
+    };
+    crate::text::visible(&cut).into_owned()
 }
 
 fn strip_tags(s: &str) -> String {
@@ -244,7 +245,7 @@ mod tests {
     #[test]
     fn html_without_title_is_stripped_and_folded() {
         let page = b"<html><body>\n<h1>Service\r\n Unavailable</h1>\x1b[31m</body></html>";
-        assert_eq!(safe_excerpt(page, 80), "Service Unavailable [31m");
+        assert_eq!(safe_excerpt(page, 80), "Service Unavailable ⟨U+001B⟩[31m");
     }
 
     #[test]

@@ -32,12 +32,11 @@ impl BatchRequest {
     ///
     /// One field per line, each value compact, in Weya's documented order: as
     /// readable on screen as pretty JSON but a third of the height, and still
-    /// byte-for-byte what goes over the wire.
+    /// byte-for-byte what goes over the wire. Control and invisible
+    /// characters are `\uXXXX` escapes: the same string to Weya, and plain
+    /// to see wherever the body is shown.
     pub fn to_body(&self) -> String {
-        // Serializing strings, integers and vectors of them cannot fail.
-        fn json<T: Serialize + ?Sized>(v: &T) -> String {
-            serde_json::to_string(v).unwrap_or_default()
-        }
+        use crate::text::json;
         let mut fields = vec![
             ("batchName", json(&self.batch_name)),
             ("callingNumbers", json(&self.calling_numbers)),
@@ -231,6 +230,25 @@ mod tests {
             serde_json::json!({"batchName":"May","callingNumbers":["64e5f12345abcdef87654321"],
                 "retry":3,"callingHour":{"start":"09:00","end":"17:00"},"allowedDays":[1,2,3,4,5]})
         );
+    }
+
+    #[test]
+    fn invisible_characters_in_the_body_are_escapes_that_decode_to_the_same_name() {
+        let req = BatchRequest {
+            batch_name: "May\u{200B}run\u{FEFF}".into(),
+            calling_numbers: vec!["64e5f12345abcdef87654321".into()],
+            retry: None,
+            delay: None,
+            timezone: None,
+            calling_hour: None,
+            allowed_days: None,
+        };
+        let body = req.to_body();
+        assert!(
+            body.contains(r#""batchName": "May\u200brun\ufeff""#),
+            "{body}"
+        );
+        assert_eq!(serde_json::from_str::<BatchRequest>(&body).unwrap(), req);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! by name.
 
 use super::{App, Cmd, Screen};
+use crate::form::Form;
 use crate::form::line::LineInput;
 use crate::remote::Remote;
 use crate::store::draft::{Draft, LeftDraft, batch_file_of};
@@ -132,7 +133,9 @@ pub(super) fn draft_adopted(app: &mut App, path: &std::path::Path, result: Resul
 
 /// Ctrl-T: name the form to save it as a template.
 pub(super) fn ask_template_name(app: &mut App) {
-    let mut input = LineInput::new(app.form.name.value().trim(), 64);
+    // The batch name is only a suggestion here: cut to what fits.
+    let suggestion: String = app.form.name.value().trim().chars().take(64).collect();
+    let mut input = LineInput::new(&suggestion, 64);
     input.select_all();
     app.modal = Some(Modal::SaveTemplate(Box::new(TemplateDialog {
         input,
@@ -268,11 +271,35 @@ pub(super) fn template_saved(app: &mut App, result: Result<String, SaveError>) {
 pub(super) fn template_loaded(app: &mut App, name: &str, result: Result<BatchFile, String>) {
     match result {
         Ok(file) => {
-            let base = Draft::of(&crate::form::Form::new(&app.context.default_timezone));
-            Draft::from_file(&file, &base).apply(&mut app.form);
+            let invalid = fill_from_file(&mut app.form, &file, &app.context.default_timezone);
             app.screen = Screen::Form;
-            app.notice = Some(format!("Loaded the template “{name}”."));
+            let loaded = format!("Loaded the template “{name}”.");
+            app.notice = Some(match to_fix(invalid) {
+                Some(more) => format!("{loaded} {more}"),
+                None => loaded,
+            });
         }
         Err(e) => app.notice = Some(format!("Template not loaded: {e}")),
     }
+}
+
+/// A batch file's values replace the form's, exactly as the file has them
+/// (the fields it leaves out take the defaults). Each field it gave that is
+/// invalid shows its error at once; returns how many do.
+pub(super) fn fill_from_file(form: &mut Form, file: &BatchFile, default_timezone: &str) -> usize {
+    let base = Draft::of(&Form::new(default_timezone));
+    Draft::from_file(file, &base).apply(form);
+    form.check_given(&file.given_fields())
+}
+
+/// What to say when a file's values need fixing.
+pub(super) fn to_fix(invalid: usize) -> Option<String> {
+    let fields = match invalid {
+        0 => return None,
+        1 => "1 field".to_owned(),
+        n => format!("{n} fields"),
+    };
+    Some(format!(
+        "{fields} to fix (marked ✗), shown as the file has them."
+    ))
 }

@@ -212,9 +212,20 @@ pub struct AppContext {
     /// confirm a new batch or look for one whose creation is unknown.
     pub can_list_batches: bool,
     /// Values to start the form with: a restored draft or a `--from` file.
-    pub initial: Option<Draft>,
+    pub initial: Option<Initial>,
     /// Whether colour may be used (`NO_COLOR` unset).
     pub color: bool,
+}
+
+/// What the form starts with, besides its defaults.
+#[derive(Debug, Clone)]
+pub enum Initial {
+    /// The draft the last session left, as it was (errors wait until the
+    /// operator moves on, as when typing).
+    Draft(Draft),
+    /// A batch file (`--from`): its values exactly as it has them, and an
+    /// error beside each field it gave that is invalid.
+    File(BatchFile),
 }
 
 /// A valid request and the exact body that will be sent.
@@ -305,15 +316,25 @@ pub struct App {
 
 impl App {
     /// A new app and the commands to start it (fetch the phone list).
-    pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
+    pub fn new(mut context: AppContext) -> (Self, Vec<Cmd>) {
         let mut form = Form::new(&context.default_timezone);
         form.numbers.set_phone_book(context.phone_book.clone());
-        if let Some(initial) = &context.initial {
-            initial.apply(&mut form);
+        let mut notice = context.notice.clone();
+        // Once in the form, the values are not kept twice (a file may hold
+        // hundreds of thousands of IDs).
+        match context.initial.take() {
+            Some(Initial::Draft(draft)) => draft.apply(&mut form),
+            Some(Initial::File(file)) => {
+                let invalid = files::fill_from_file(&mut form, &file, &context.default_timezone);
+                if let Some(more) = files::to_fix(invalid) {
+                    notice = Some(notice.map_or_else(|| more.clone(), |n| format!("{n} {more}")));
+                }
+            }
+            None => {}
         }
         let mut app = Self {
             now: context.started_at,
-            notice: context.notice.clone(),
+            notice,
             context,
             form,
             screen: Screen::Form,
@@ -731,6 +752,16 @@ fn scroll_review(app: &mut App, action: Action) {
 
 /// The warnings of the review, about a request that is valid.
 fn review_warnings(app: &App, request: &BatchRequest) -> Vec<Warning> {
+    let mut warnings: Vec<Warning> = crate::form::invisible_in_name(&request.batch_name)
+        .map(Warning)
+        .into_iter()
+        .collect();
+    warnings.extend(schedule_warnings(app, request));
+    warnings
+}
+
+/// The warnings about when and how often the batch calls.
+fn schedule_warnings(app: &App, request: &BatchRequest) -> Vec<Warning> {
     use std::str::FromStr;
     let parse = |s: Option<&str>| s.and_then(|s| crate::form::time::parse_time(s).ok());
     let hour = request.calling_hour.as_ref();

@@ -721,7 +721,7 @@ fn a_restored_draft_fills_the_form() {
     let mut form = Form::new("Asia/Kolkata");
     form.name.set("Restored");
     form.retries.set("9x");
-    ctx.initial = Some(Draft::of(&form));
+    ctx.initial = Some(super::Initial::Draft(Draft::of(&form)));
     let (app, _) = App::new(ctx);
     assert_eq!(app.form.name.value(), "Restored");
     assert_eq!(app.form.retries.value(), "9x");
@@ -954,7 +954,7 @@ fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
         }
     };
     let mut ctx = context();
-    ctx.initial = Some(left("Careful work", "draft.json").draft);
+    ctx.initial = Some(Initial::Draft(left("Careful work", "draft.json").draft));
     let (mut app, _) = App::new(ctx);
     files::offer_drafts(
         &mut app,
@@ -998,4 +998,38 @@ fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
     assert!(app.modal.is_none());
     assert_eq!(app.form.name.value(), "Quick test");
     assert_eq!(app.draft_state, DraftState::Saved);
+}
+
+#[test]
+fn a_template_with_invalid_values_loads_them_as_they_are_marked() {
+    let (mut app, _) = App::new(context());
+    let file = BatchFile {
+        batch_name: Some("n".repeat(125)),
+        allowed_days: Some(vec![1, 7]),
+        ..BatchFile::default()
+    };
+    update(
+        &mut app,
+        Msg::TemplateLoaded {
+            name: "Old".into(),
+            result: Ok(file),
+        },
+    );
+    assert_eq!(app.form.name.value().len(), 125, "not cut");
+    assert_eq!(app.form.days.not_days(), &[7]);
+    assert_eq!(
+        app.form.errors.keys().copied().collect::<Vec<_>>(),
+        [FieldId::Name, FieldId::Days],
+        "only the fields the template gave"
+    );
+    assert!(app.form.errors[&FieldId::Name].starts_with("125 characters; at most 120"));
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Loaded the template “Old”. 2 fields to fix (marked ✗), shown as the file has them.")
+    );
+    // Changing the days lets the number that is no day go.
+    app.form.focus_to(FieldId::Days);
+    key(&mut app, KeyCode::Char('w'));
+    assert!(!app.form.errors.contains_key(&FieldId::Days));
+    assert_eq!(app.form.days.not_days(), &[] as &[u8]);
 }

@@ -7,6 +7,10 @@ pub const DAY_NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat
 pub struct DaySet {
     on: [bool; 7],
     cursor: usize,
+    /// Numbers from a file that are not days (7 and up), kept so that the
+    /// form can say so instead of dropping them. The operator's first change
+    /// of the days lets them go.
+    not_days: Vec<u8>,
 }
 
 impl Default for DaySet {
@@ -15,19 +19,24 @@ impl Default for DaySet {
         Self {
             on: [false, true, true, true, true, true, false],
             cursor: 1,
+            not_days: Vec::new(),
         }
     }
 }
 
 impl DaySet {
+    /// The days numbered in `days`; a number that is no day is kept aside
+    /// for [`Self::not_days`].
     pub fn from_days(days: &[u8]) -> Self {
         let mut set = Self {
             on: [false; 7],
             cursor: 1,
+            not_days: Vec::new(),
         };
         for &d in days {
-            if let Some(slot) = set.on.get_mut(usize::from(d)) {
-                *slot = true;
+            match set.on.get_mut(usize::from(d)) {
+                Some(slot) => *slot = true,
+                None => set.not_days.push(d),
             }
         }
         set
@@ -38,6 +47,11 @@ impl DaySet {
         let cursor = self.cursor;
         *self = Self::from_days(days);
         self.cursor = cursor;
+    }
+
+    /// The numbers given that are not days, in the order given.
+    pub fn not_days(&self) -> &[u8] {
+        &self.not_days
     }
 
     pub fn is_on(&self, day: usize) -> bool {
@@ -57,6 +71,7 @@ impl DaySet {
     }
 
     pub fn toggle(&mut self) {
+        self.not_days.clear();
         self.on[self.cursor] = !self.on[self.cursor];
     }
 
@@ -106,5 +121,16 @@ mod tests {
         assert_eq!(d.describe(), "every day");
         assert_eq!(DaySet::from_days(&[0, 6]).describe(), "Sun, Sat");
         assert_eq!(DaySet::from_days(&[]).describe(), "no day");
+    }
+
+    #[test]
+    fn numbers_that_are_no_day_are_kept_until_the_days_are_changed() {
+        let mut d = DaySet::from_days(&[1, 7, 9]);
+        assert_eq!((d.numbers(), d.not_days()), (vec![1], &[7, 9][..]));
+        d.toggle();
+        assert_eq!(d.not_days(), &[] as &[u8]);
+        let mut d = DaySet::from_days(&[8]);
+        d.set(&[1, 2]);
+        assert_eq!(d.not_days(), &[] as &[u8]);
     }
 }

@@ -31,15 +31,21 @@ impl LineInput {
             .unwrap_or_default()
     }
 
-    /// Replaces the content, cursor at the end.
+    /// Replaces the content, cursor at the end. The value is kept exactly,
+    /// even past the limit or with characters typing cannot make: a draft or
+    /// a batch file is shown as it is, and validation says what is wrong
+    /// with it, rather than the form changing it unseen.
     pub fn set(&mut self, value: &str) {
-        let value = flatten(value);
-        let value: String = value.chars().take(self.max_chars).collect();
-        let mut area = TextArea::new(vec![value]);
+        let mut area = TextArea::new(vec![value.to_owned()]);
         area.set_cursor_line_style(self.area.cursor_line_style());
         area.set_cursor_style(self.area.cursor_style());
         area.move_cursor(CursorMove::End);
         self.area = area;
+    }
+
+    /// The cursor's position, in characters from the start.
+    pub fn cursor(&self) -> usize {
+        self.area.cursor().1
     }
 
     pub fn max_chars(&self) -> usize {
@@ -226,6 +232,13 @@ mod tests {
         l.handle_key(key(KeyCode::Right));
         l.handle_key(key(KeyCode::Char('!')));
         assert_eq!(l.value(), "ax👍🏽!");
+    }
+
+    #[test]
+    fn a_value_set_from_a_file_is_kept_exactly() {
+        let long = "x".repeat(7);
+        let l = LineInput::new(&format!("{long}\u{1b}\n"), 5);
+        assert_eq!(l.value(), "xxxxxxx\u{1b}\n", "not cut, not cleaned");
     }
 
     #[test]

@@ -11,7 +11,9 @@ pub mod timezone;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use crate::api::types::is_object_id;
 use crate::api::{BatchRequest, CallingHour};
+use crate::text;
 use days::DaySet;
 use line::LineInput;
 use phones::PhonePicker;
@@ -111,6 +113,20 @@ impl FieldId {
         }
     }
 
+    /// The field's name in Weya's body (and in batch files).
+    pub fn api_key(self) -> &'static str {
+        match self {
+            Self::Name => "batchName",
+            Self::Numbers => "callingNumbers",
+            Self::Timezone => "timezone",
+            Self::WindowStart => "callingHour.start",
+            Self::WindowEnd => "callingHour.end",
+            Self::Days => "allowedDays",
+            Self::Retries => "retry",
+            Self::Delay => "delay",
+        }
+    }
+
     /// Whether the field takes typed text (so printable keys are input, not
     /// commands).
     pub fn is_text(self) -> bool {
@@ -143,7 +159,44 @@ impl FieldId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: FieldId,
+    /// Which element of a list field (`callingNumbers[3]`), when it is one.
+    pub item: Option<usize>,
     pub message: String,
+}
+
+impl FieldError {
+    /// Where the problem is, as the body names it: `batchName`,
+    /// `callingNumbers[3]`.
+    pub fn key(&self) -> String {
+        match self.item {
+            Some(i) => format!("{}[{i}]", self.field.api_key()),
+            None => self.field.api_key().to_owned(),
+        }
+    }
+}
+
+/// One message per field for the form: the first problem, and how many
+/// more there are (a file may hold thousands of bad IDs).
+fn by_field(errors: &[FieldError]) -> BTreeMap<FieldId, String> {
+    let mut shown: BTreeMap<FieldId, (&FieldError, usize)> = BTreeMap::new();
+    for e in errors {
+        shown.entry(e.field).or_insert((e, 0)).1 += 1;
+    }
+    shown
+        .into_iter()
+        .map(|(field, (first, n))| {
+            // The count goes first: a narrow screen may cut the end.
+            let more = match n {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            let message = match first.item {
+                Some(_) => format!("{}{more}: {}", first.key(), first.message),
+                None => format!("{}{more}", first.message),
+            };
+            (field, message)
+        })
+        .collect()
 }
 
 /// The form's raw state: exactly what the operator typed and picked.
@@ -224,22 +277,36 @@ impl Form {
     /// Re-validates one field and updates its error. The window's two ends are
     /// checked together, since each can make the other invalid.
     pub fn recheck(&mut self, field: FieldId) {
-        let errors = match validate(self) {
-            Ok(_) => Vec::new(),
-            Err(errors) => errors,
-        };
         let related: &[FieldId] = match field {
             FieldId::WindowStart | FieldId::WindowEnd => {
                 &[FieldId::WindowStart, FieldId::WindowEnd]
             }
             _ => std::slice::from_ref(&field),
         };
-        for f in related {
-            match errors.iter().find(|e| e.field == *f) {
-                Some(e) => self.errors.insert(*f, e.message.clone()),
+        self.recheck_all(related);
+    }
+
+    /// Re-validates `fields` and updates their errors.
+    fn recheck_all(&mut self, fields: &[FieldId]) {
+        let errors = by_field(&validate(self).err().unwrap_or_default());
+        for f in fields {
+            match errors.get(f) {
+                Some(message) => self.errors.insert(*f, message.clone()),
                 None => self.errors.remove(f),
             };
         }
+    }
+
+    /// Values just came from a file: each of `fields` that is invalid shows
+    /// its error at once, and focus goes to the first of them. Returns how
+    /// many there are. Nothing is changed to make a value valid.
+    pub fn check_given(&mut self, fields: &[FieldId]) -> usize {
+        self.errors.clear();
+        self.recheck_all(fields);
+        if let Some(first) = self.errors.keys().next() {
+            self.focus = *first;
+        }
+        self.errors.len()
     }
 
     /// A cheap summary of every value, to tell whether an update changed
@@ -256,6 +323,7 @@ impl Form {
                 self.delay.value().to_owned(),
             ],
             self.days.numbers(),
+            self.days.not_days().len(),
             self.numbers.version(),
         )
     }
@@ -332,10 +400,7 @@ impl Form {
                 Ok(request)
             }
             Err(errors) => {
-                self.errors = errors
-                    .iter()
-                    .map(|e| (e.field, e.message.clone()))
-                    .collect();
+                self.errors = by_field(&errors);
                 if let Some(first) = errors.first() {
                     self.focus = first.field;
                 }
@@ -349,7 +414,13 @@ impl Form {
 /// Errors come in field order.
 pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut fail = |field, message: String| errors.push(FieldError { field, message });
+    let mut fail = |field, message: String| {
+        errors.push(FieldError {
+            field,
+            item: None,
+            message,
+        })
+    };
 
     let name = form.name.value().trim();
     if name.is_empty() {
@@ -357,6 +428,9 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
             FieldId::Name,
             "Enter a batch name (shown in Weya's dashboard)".into(),
         );
+    }
+    for problem in name_problems(form.name.value()) {
+        fail(FieldId::Name, problem);
     }
 
     let numbers = form.numbers.selected_ids();
@@ -400,8 +474,14 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
         );
     }
 
+    for d in form.days.not_days() {
+        fail(
+            FieldId::Days,
+            format!("{d} is not a day; Weya counts 0 = Sunday … 6 = Saturday"),
+        );
+    }
     let days = form.days.numbers();
-    if days.is_empty() {
+    if days.is_empty() && form.days.not_days().is_empty() {
         fail(
             FieldId::Days,
             "Allow at least one day (Space toggles the highlighted day)".into(),
@@ -415,7 +495,20 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
         .map_err(|e| fail(FieldId::Delay, e))
         .ok();
 
+    errors.extend(
+        numbers
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| !is_object_id(id))
+            .map(|(i, id)| FieldError {
+                field: FieldId::Numbers,
+                item: Some(i),
+                message: phone_id_problem(id),
+            }),
+    );
+
     if !errors.is_empty() {
+        // Stable: a field's problems stay in the order found.
         errors.sort_by_key(|e| e.field);
         return Err(errors);
     }
@@ -431,6 +524,82 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
         }),
         allowed_days: Some(days),
     })
+}
+
+/// What is wrong with a batch name besides being empty: characters a
+/// terminal acts on or that turn the text around, and length. The first
+/// offending character is named, so it can be found.
+fn name_problems(raw: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let at = |wanted: &dyn Fn(char) -> bool| {
+        raw.chars()
+            .enumerate()
+            .filter(|(_, c)| wanted(*c))
+            .fold((None, 0), |(first, n), (i, c)| {
+                (first.or(Some((i + 1, c))), n + 1)
+            })
+    };
+    let more = |n: usize| match n {
+        0 | 1 => String::new(),
+        n => format!(" and {} more after it", n - 1),
+    };
+    if let (Some((pos, c)), n) = at(&|c| c.is_control()) {
+        problems.push(format!(
+            "holds {} at character {pos}{}: a name may not hold control characters",
+            text::describe(c),
+            more(n)
+        ));
+    }
+    if let (Some((pos, c)), n) = at(&text::is_bidi_control) {
+        problems.push(format!(
+            "holds {} at character {pos}{}: it turns the text after it around, so the \
+             name would read differently from what it is",
+            text::describe(c),
+            more(n)
+        ));
+    }
+    let length = raw.trim().chars().count();
+    if length > MAX_NAME_CHARS {
+        problems.push(format!(
+            "{length} characters; at most {MAX_NAME_CHARS} (our limit: Weya documents none)"
+        ));
+    }
+    problems
+}
+
+/// A warning for a valid name that holds characters which draw nothing
+/// (zero-width spaces and joiners, the byte-order mark): they are sent, so
+/// the review shows them as `⟨U+200B⟩` and says what they are.
+pub fn invisible_in_name(name: &str) -> Option<String> {
+    let mut found: Vec<char> = Vec::new();
+    for c in name.chars() {
+        if text::hidden(c).is_some() && !found.contains(&c) {
+            found.push(c);
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let what: Vec<String> = found.into_iter().map(text::describe).collect();
+    Some(format!(
+        "The batch name holds characters that draw nothing (shown as ⟨U+…⟩ here and as \\u \
+         escapes in the body): {}. They are sent; remove them unless you mean them.",
+        what.join(", ")
+    ))
+}
+
+/// Why `id` is not a phone ID, in words that say where to find one.
+fn phone_id_problem(id: &str) -> String {
+    const TAKES: &str = "callingNumbers takes 24-hex phone IDs — `weya-tui phones` lists them";
+    let shown = text::visible(id);
+    let digits = id.strip_prefix('+').unwrap_or(id);
+    if (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{shown} looks like a phone number; {TAKES}")
+    } else if !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!("{shown} has {} hex characters, not 24; {TAKES}", id.len())
+    } else {
+        format!("“{shown}” is not a phone ID; {TAKES}")
+    }
 }
 
 #[cfg(test)]

@@ -8,9 +8,17 @@ pub const MAX_DELAY_SECS: u32 = 24 * 60 * 60;
 
 pub fn parse_retries(input: &str) -> Result<u32, String> {
     let s = input.trim();
-    match s.parse::<u32>() {
-        Ok(n) if n <= MAX_RETRIES => Ok(n),
-        _ => Err(format!(
+    match s.parse::<u64>() {
+        Ok(n) => u32::try_from(n)
+            .ok()
+            .filter(|&n| n <= MAX_RETRIES)
+            .ok_or_else(|| {
+                format!(
+                    "{n} is more than {MAX_RETRIES}: retries go from 0 to {MAX_RETRIES} (our \
+                 limit; Weya documents none)"
+                )
+            }),
+        Err(_) => Err(format!(
             "Enter a whole number of retries from 0 to {MAX_RETRIES}"
         )),
     }
@@ -31,10 +39,17 @@ pub fn parse_delay(input: &str) -> Result<u32, String> {
         "h" | "hr" | "hrs" => 3600,
         _ => return Err(bad()),
     };
-    let n: u32 = digits.parse().map_err(|_| bad())?;
-    n.checked_mul(factor)
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let secs = n.saturating_mul(factor);
+    u32::try_from(secs)
+        .ok()
         .filter(|&secs| secs <= MAX_DELAY_SECS)
-        .ok_or_else(bad)
+        .ok_or_else(|| {
+            format!(
+                "{secs} s is longer than 24 h, the longest retry delay (our limit; Weya \
+                 documents none)"
+            )
+        })
 }
 
 /// The shortest way to type `secs`: "1h", "15m", "90".
@@ -74,7 +89,13 @@ mod tests {
     fn retries_within_bounds() {
         assert_eq!(parse_retries("3"), Ok(3));
         assert_eq!(parse_retries("0"), Ok(0));
-        assert!(parse_retries("11").is_err());
+        assert_eq!(
+            parse_retries("12"),
+            Err(
+                "12 is more than 10: retries go from 0 to 10 (our limit; Weya documents none)"
+                    .into()
+            )
+        );
         assert!(parse_retries("-1").is_err());
         assert!(parse_retries("two").is_err());
     }
@@ -89,6 +110,11 @@ mod tests {
         for bad in ["", "25h", "1d", "m", "1.5h", "99999999999"] {
             assert!(parse_delay(bad).is_err(), "{bad}");
         }
+        assert!(
+            parse_delay("90000")
+                .unwrap_err()
+                .starts_with("90000 s is longer than 24 h")
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The calling-numbers picker: a filterable multi-select over the fetched
 //! phone list, the operator's local phone book, and IDs typed by hand.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use indexmap::IndexSet;
 
 use crate::api::Phone;
 use crate::api::types::is_object_id;
@@ -16,7 +18,7 @@ pub enum Source {
     Workspace,
     /// The operator's phone book (`phonebook.toml`), not in the fetched list.
     Local,
-    /// An ID typed by hand that no list knows.
+    /// An ID no list knows: typed by hand, or from a file or a draft.
     Manual,
 }
 
@@ -31,15 +33,28 @@ pub struct Entry {
 
 impl Entry {
     fn new(phone: Phone, source: Source) -> Self {
-        let haystack = format!(
-            "{} {} {} {} {}",
-            phone.phone_number,
-            format_number(&phone.phone_number),
-            phone.label,
-            phone.integration,
-            phone.id
-        )
-        .to_lowercase();
+        // Built by hand, not with `format!`: a file may bring tens of
+        // thousands of rows, and this runs for each on every reload.
+        let formatted = format_number(&phone.phone_number);
+        let parts = [
+            phone.phone_number.as_str(),
+            &formatted,
+            &phone.label,
+            &phone.integration,
+            &phone.id,
+        ];
+        let mut haystack = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        for part in parts {
+            if !haystack.is_empty() {
+                haystack.push(' ');
+            }
+            haystack.push_str(part);
+        }
+        if haystack.is_ascii() {
+            haystack.make_ascii_lowercase();
+        } else {
+            haystack = haystack.to_lowercase();
+        }
         Self {
             phone,
             source,
@@ -72,14 +87,17 @@ pub struct PhonePicker {
     pub phones: Remote<Vec<Phone>>,
     phone_book: Vec<Phone>,
     entries: Vec<Entry>,
+    /// Where each ID's row is in `entries`: the review looks up thousands.
+    row_of: HashMap<String, usize>,
     /// Indices into `entries` that pass the filter, in list order.
     visible: Vec<usize>,
     pub filter: LineInput,
     pub mode: Mode,
     cursor: usize,
-    /// By ID: membership is checked per row, so it must be cheap with
-    /// thousands selected.
-    selected: HashSet<String>,
+    /// By ID, in the order selected (a file's order is the order sent).
+    /// Membership is checked per row, so it must be cheap with thousands
+    /// selected.
+    selected: IndexSet<String>,
     /// Counts changes of `selected`, so a change is seen without comparing
     /// thousands of IDs.
     version: u64,
@@ -91,11 +109,12 @@ impl Default for PhonePicker {
             phones: Remote::Idle,
             phone_book: Vec::new(),
             entries: Vec::new(),
+            row_of: HashMap::new(),
             visible: Vec::new(),
             filter: LineInput::new("", 40),
             mode: Mode::Browse,
             cursor: 0,
-            selected: HashSet::new(),
+            selected: IndexSet::new(),
             version: 0,
         }
     }
@@ -125,7 +144,8 @@ impl PhonePicker {
 
     /// Recomputes the rows after the sources changed: the workspace list
     /// first, then phone-book entries it lacks, then selected IDs nobody
-    /// knows. The filter is applied again.
+    /// knows, in the order selected. The filter is applied again. Linear in
+    /// the rows: a file may select tens of thousands of IDs.
     fn rebuild(&mut self) {
         let workspace = self.phones.value().map(Vec::as_slice).unwrap_or_default();
         let book: HashMap<&str, &Phone> =
@@ -142,26 +162,32 @@ impl PhonePicker {
                 Entry::new(phone, Source::Workspace)
             })
             .collect();
-        let mut known: HashSet<String> = entries.iter().map(|e| e.phone.id.clone()).collect();
+        let mut row_of: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            row_of.entry(e.phone.id.clone()).or_insert(i);
+        }
         for phone in &self.phone_book {
-            if known.insert(phone.id.clone()) {
+            if !row_of.contains_key(&phone.id) {
+                row_of.insert(phone.id.clone(), entries.len());
                 entries.push(Entry::new(phone.clone(), Source::Local));
             }
         }
-        let mut typed: Vec<&String> = self.selected.iter().collect();
-        typed.sort();
-        for id in typed {
-            if !known.contains(id) {
+        for id in &self.selected {
+            if !row_of.contains_key(id) {
+                row_of.insert(id.clone(), entries.len());
+                // Nothing but the ID: no list knows more, and a file may
+                // bring hundreds of thousands of these.
                 let phone = Phone {
                     id: id.clone(),
                     phone_number: String::new(),
                     integration: String::new(),
-                    label: "typed by hand".into(),
+                    label: String::new(),
                 };
                 entries.push(Entry::new(phone, Source::Manual));
             }
         }
         self.entries = entries;
+        self.row_of = row_of;
         self.apply_filter();
     }
 
@@ -240,7 +266,9 @@ impl PhonePicker {
         let Some(id) = self.highlighted().map(|e| e.phone.id.clone()) else {
             return;
         };
-        if !self.selected.remove(&id) {
+        // `shift_remove` keeps the order of the others; O(selected), once
+        // per key.
+        if !self.selected.shift_remove(&id) {
             self.selected.insert(id);
         }
         self.version += 1;
@@ -266,13 +294,10 @@ impl PhonePicker {
         self.selected.contains(id)
     }
 
-    /// The selected IDs in list order (workspace, then phone book, then typed).
+    /// The selected IDs in the order they were selected: a file's or a
+    /// template's order is the order sent.
     pub fn selected_ids(&self) -> Vec<String> {
-        self.entries
-            .iter()
-            .filter(|e| self.is_selected(&e.phone.id))
-            .map(|e| e.phone.id.clone())
-            .collect()
+        self.selected.iter().cloned().collect()
     }
 
     /// Selects exactly `ids` (a draft or a template being applied).
@@ -294,10 +319,8 @@ impl PhonePicker {
 
     /// The phone record of an ID, when any source knows its number.
     pub fn phone(&self, id: &str) -> Option<&Phone> {
-        self.entries
-            .iter()
-            .find(|e| e.phone.id == id && e.source != Source::Manual)
-            .map(|e| &e.phone)
+        let entry = self.entries.get(*self.row_of.get(id)?)?;
+        (entry.source != Source::Manual).then_some(&entry.phone)
     }
 
     /// Starts typing a filter; the current one is selected so typing
@@ -461,10 +484,20 @@ mod tests {
         p.toggle();
         p.home();
         p.toggle();
-        assert_eq!(p.selected_ids(), vec!["a", "c"]);
+        assert_eq!(p.selected_ids(), vec!["c", "a"], "in the order selected");
         p.finish_loading(Ok(vec![phone("a", "1", ""), phone("b", "2", "")]));
-        assert_eq!(p.selected_ids(), vec!["a", "c"], "c kept, as a typed ID");
+        assert_eq!(p.selected_ids(), vec!["c", "a"], "c kept, as a typed ID");
         assert_eq!(p.visible().last().unwrap().source, Source::Manual);
+    }
+
+    #[test]
+    fn a_files_ids_keep_their_order_and_are_found_by_id() {
+        let mut p = three();
+        p.replace_selection(vec!["zz".into(), "c".into(), "a".into()]);
+        assert_eq!(p.selected_ids(), vec!["zz", "c", "a"]);
+        assert_eq!(p.phone("c").map(|ph| ph.label.as_str()), Some("Bengaluru"));
+        assert_eq!(p.phone("zz"), None, "nobody knows its number");
+        assert_eq!(p.total(), 4);
     }
 
     #[test]

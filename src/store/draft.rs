@@ -45,7 +45,7 @@ impl Draft {
             timezone: form.timezone.value().to_owned(),
             window_start: form.window_start.value().to_owned(),
             window_end: form.window_end.value().to_owned(),
-            days: form.days.numbers(),
+            days: [form.days.numbers().as_slice(), form.days.not_days()].concat(),
             retries: form.retries.value().to_owned(),
             delay: form.delay.value().to_owned(),
         }

@@ -2,11 +2,18 @@
 //! body, so a body copied from Weya's documentation works) or TOML with the
 //! same keys. Used by `--from`, `create --file` and the TUI's templates.
 
+use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::api::CallingHour;
+
+/// The largest batch file read. 10 MB holds over 350,000 phone IDs; a
+/// larger file is a mistake, and reading it whole would take memory the
+/// size of several copies of it.
+pub const MAX_FILE_BYTES: u64 = 10 * 1000 * 1000;
 
 /// A batch file. Every field is optional here: a template may hold only
 /// some; what the request needs is checked by the form's validation.
@@ -23,10 +30,90 @@ pub struct BatchFile {
     pub delay: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "strict_hour"
+    )]
     pub calling_hour: Option<CallingHour>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_days: Option<Vec<u8>>,
+}
+
+/// `callingHour` with nothing but `start` and `end`: the API type is lenient
+/// (it also reads Weya's answers), a file is not.
+fn strict_hour<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CallingHour>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Strict {
+        start: String,
+        end: String,
+    }
+    let hour = Option::<Strict>::deserialize(d)?;
+    Ok(hour.map(|h| CallingHour {
+        start: h.start,
+        end: h.end,
+    }))
+}
+
+impl BatchFile {
+    /// The form's fields this file gives a value for.
+    pub fn given_fields(&self) -> Vec<crate::form::FieldId> {
+        use crate::form::FieldId;
+        let given = [
+            (self.batch_name.is_some(), &[FieldId::Name][..]),
+            (self.calling_numbers.is_some(), &[FieldId::Numbers]),
+            (self.timezone.is_some(), &[FieldId::Timezone]),
+            (
+                self.calling_hour.is_some(),
+                &[FieldId::WindowStart, FieldId::WindowEnd],
+            ),
+            (self.allowed_days.is_some(), &[FieldId::Days]),
+            (self.retry.is_some(), &[FieldId::Retries]),
+            (self.delay.is_some(), &[FieldId::Delay]),
+        ];
+        given
+            .into_iter()
+            .filter(|(is, _)| *is)
+            .flat_map(|(_, fields)| fields.iter().copied())
+            .collect()
+    }
+
+    /// A list that names the same phone ID or day twice is refused: which
+    /// of the two was meant cannot be told, and sending it once would send
+    /// something other than the file.
+    fn check_repeats(&self) -> Result<(), (String, String)> {
+        fn first_repeat<T: std::hash::Hash + Eq>(items: &[T]) -> Option<(usize, usize)> {
+            let mut seen = HashMap::with_capacity(items.len());
+            items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| seen.insert(item, i).map(|first| (first, i)))
+        }
+        if let Some(ids) = &self.calling_numbers
+            && let Some((first, again)) = first_repeat(ids)
+        {
+            return Err((
+                format!("callingNumbers[{again}]"),
+                format!(
+                    "{} is listed again (first as callingNumbers[{first}]); list each phone ID once",
+                    crate::text::visible(&ids[again])
+                ),
+            ));
+        }
+        if let Some(days) = &self.allowed_days
+            && let Some((first, again)) = first_repeat(days)
+        {
+            return Err((
+                format!("allowedDays[{again}]"),
+                format!(
+                    "{} is listed again (first as allowedDays[{first}]); list each day once",
+                    days[again]
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A file that could not be read as a batch, said so that it can be fixed.
@@ -56,15 +143,45 @@ impl Format {
     }
 }
 
-/// Reads and parses a batch file.
+/// Reads and parses a batch file. A file over [`MAX_FILE_BYTES`] is refused
+/// by its size before it is read, and reading stops there in any case (a
+/// pipe or a device has no size to check).
 pub fn read(path: &Path) -> Result<BatchFile, FileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| FileError {
-        path: path.display().to_string(),
+    let shown = path.display().to_string();
+    let fail = |message: String| FileError {
+        path: shown.clone(),
         line: None,
         field: None,
-        message: e.to_string(),
+        message,
+    };
+    let too_large = |bytes: Option<u64>| {
+        let size = bytes.map_or_else(
+            || "more than 10 MB".to_owned(),
+            |n| format!("{:.1} MB", n as f64 / 1e6),
+        );
+        fail(format!(
+            "the file is {size}; a batch file may be at most 10 MB (over 350,000 phone IDs)"
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    let size = file.metadata().map_err(|e| fail(e.to_string()))?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(Some(size)));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or_default());
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(None));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "byte {} is not UTF-8: a batch file is UTF-8 text",
+            e.utf8_error().valid_up_to() + 1
+        ))
     })?;
-    parse(&text, Format::of(path), &path.display().to_string())
+    parse(&text, Format::of(path), &shown)
 }
 
 /// Parses `text`; errors name the line and, where it is known, the field.
@@ -75,15 +192,15 @@ pub fn parse(text: &str, format: Format, path: &str) -> Result<BatchFile, FileEr
         field: (!field.is_empty() && field != ".").then_some(field),
         message,
     };
-    match format {
+    let file: BatchFile = match format {
         Format::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
             serde_path_to_error::deserialize(&mut de).map_err(|e| {
                 let field = e.path().to_string();
                 let inner = e.into_inner();
-                let message = strip_position(&inner.to_string());
+                let message = explain_unknown(&strip_position(&inner.to_string()));
                 error(Some(inner.line()), field, message)
-            })
+            })?
         }
         Format::Toml => {
             let de = toml::Deserializer::parse(text).map_err(|e| {
@@ -99,11 +216,52 @@ pub fn parse(text: &str, format: Format, path: &str) -> Result<BatchFile, FileEr
                 error(
                     line_of(text, inner.span()),
                     field,
-                    inner.message().to_owned(),
+                    explain_unknown(inner.message()),
                 )
-            })
+            })?
         }
+    };
+    file.check_repeats()
+        .map_err(|(field, message)| error(None, field, message))?;
+    Ok(file)
+}
+
+/// serde says "unknown field `retries`, expected one of `batchName`, …";
+/// this adds the likeliest meant key: "did you mean `retry`?".
+fn explain_unknown(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_owned();
+    };
+    let mut quoted = rest.split('`').step_by(2);
+    let Some(unknown) = quoted.next() else {
+        return message.to_owned();
+    };
+    let known: Vec<&str> = quoted.collect();
+    match did_you_mean(unknown, &known) {
+        Some(key) => format!("unknown field `{unknown}`; did you mean `{key}`?"),
+        None => format!(
+            "unknown field `{unknown}`; the fields are {}",
+            known.join(", ")
+        ),
     }
+}
+
+/// The known key closest to `unknown`, if any is close: case, `_` and `-`
+/// are ignored (`allowed_days` is `allowedDays`), then spelling is compared.
+fn did_you_mean<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let wanted = fold(unknown);
+    known
+        .iter()
+        .map(|&k| (k, strsim::jaro_winkler(&wanted, &fold(k))))
+        .filter(|&(_, score)| score >= 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k)
 }
 
 /// serde_json ends its messages with " at line L column C"; the line is
@@ -320,6 +478,85 @@ mod tests {
 
         let e = parse("{\"batchName\": ", Format::Json, "b.json").unwrap_err();
         assert_eq!(e.line, Some(1), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_with_the_key_meant() {
+        for (text, format, unknown, meant) in [
+            (r#"{"retries": 3}"#, Format::Json, "retries", "retry"),
+            (
+                r#"{"allowed_days": [1]}"#,
+                Format::Json,
+                "allowed_days",
+                "allowedDays",
+            ),
+            (
+                "callingHours = { start = \"09:00\", end = \"17:00\" }\n",
+                Format::Toml,
+                "callingHours",
+                "callingHour",
+            ),
+            (
+                "batchname = \"x\"\n",
+                Format::Toml,
+                "batchname",
+                "batchName",
+            ),
+            (
+                r#"{"callingHour": {"start": "09:00", "end": "17:00", "ends": "18:00"}}"#,
+                Format::Json,
+                "ends",
+                "end",
+            ),
+        ] {
+            let e = parse(text, format, "b").unwrap_err();
+            assert!(
+                e.message.contains(&format!(
+                    "unknown field `{unknown}`; did you mean `{meant}`?"
+                )),
+                "{e}"
+            );
+        }
+        let e = parse(r#"{"colour": "red"}"#, Format::Json, "b.json").unwrap_err();
+        assert!(
+            e.message.ends_with("the fields are batchName, callingNumbers, retry, delay, timezone, callingHour, allowedDays"),
+            "nothing close: every key is listed: {e}"
+        );
+    }
+
+    #[test]
+    fn a_repeated_id_or_day_is_refused_with_both_places() {
+        let e = parse(
+            r#"{"callingNumbers": ["64e5f12345abcdef87654321", "64e5f12345abcdef87654322", "64e5f12345abcdef87654321"]}"#,
+            Format::Json,
+            "b.json",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "b.json, field callingNumbers[2]: 64e5f12345abcdef87654321 is listed again \
+             (first as callingNumbers[0]); list each phone ID once"
+        );
+        let e = parse("allowedDays = [1, 2, 1]\n", Format::Toml, "b.toml").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("allowedDays[2]"), "{e}");
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_by_its_size_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.json");
+        let file = std::fs::File::create(&path).unwrap();
+        // Sparse: the size says 100 MB, nothing is written (or read).
+        file.set_len(100 * 1000 * 1000).unwrap();
+        let e = read(&path).unwrap_err();
+        assert!(
+            e.message
+                .contains("100.0 MB; a batch file may be at most 10 MB"),
+            "{e}"
+        );
+        // A device has no size: reading stops at the limit.
+        let e = read(Path::new("/dev/zero")).unwrap_err();
+        assert!(e.message.contains("more than 10 MB"), "{e}");
     }
 
     #[test]

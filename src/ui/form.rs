@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
-use super::{LABEL_WIDTH, spinner, wrap_words};
+use super::{LABEL_WIDTH, draw_input, spinner, wrap_words};
 use crate::app::{App, DraftState};
 use crate::form::days::DAY_NAMES;
 use crate::form::phones::{Mode, Source, format_number};
@@ -18,6 +18,7 @@ use crate::form::timezone::utc_offset;
 use crate::form::{FieldId, Form, number, time};
 use crate::remote::Remote;
 use crate::schedule;
+use crate::text::visible;
 
 /// Rows of the timezone match list.
 const TZ_LIST_ROWS: u16 = 8;
@@ -268,12 +269,14 @@ fn draw_value(
     area: Rect,
 ) {
     if focused {
-        frame.render_widget(input.textarea(), area);
+        draw_input(input, frame, area);
     } else if input.value().is_empty() {
         frame.render_widget(Paragraph::new(Span::styled("(empty)", theme.dim())), area);
     } else {
+        // A value from a file may hold what typing cannot make: shown made
+        // visible, so the error beside the field can be found in it.
         frame.render_widget(
-            Paragraph::new(Span::styled(input.value(), theme.value())),
+            Paragraph::new(Span::styled(visible(input.value()), theme.value())),
             area,
         );
     }
@@ -324,7 +327,10 @@ fn numbers_head(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         Mode::Browse if !picker.filter.value().is_empty() => lines.push(Line::from(vec![
             indent,
-            Span::styled(format!("filter “{}”", picker.filter.value()), theme.warn()),
+            Span::styled(
+                format!("filter “{}”", visible(picker.filter.value())),
+                theme.warn(),
+            ),
             Span::styled(format!(" · {shown} · / edits it"), theme.dim()),
         ])),
         Mode::Browse => {}
@@ -334,7 +340,7 @@ fn numbers_head(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some((input, row, width)) = input_at {
         let x = area.x + LABEL_WIDTH + 3;
         let rect = Rect::new(x, area.y + row, width, 1).intersection(area);
-        frame.render_widget(input.textarea(), rect);
+        draw_input(input, frame, rect);
     }
 }
 
@@ -387,21 +393,24 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
             let phone = &entry.phone;
             let selected = picker.is_selected(&phone.id);
             let mark = if selected { "[x] " } else { "[ ] " };
-            // IDs come from the server: count characters, not bytes.
-            let skip = phone.id.chars().count().saturating_sub(6);
-            let short_id: String = phone.id.chars().skip(skip).collect();
+            // Every part comes from the server or a file: made visible, and
+            // counted in characters, not bytes.
+            let id = visible(&phone.id);
+            let skip = id.chars().count().saturating_sub(6);
+            let short_id: String = id.chars().skip(skip).collect();
             let text = match entry.source {
-                Source::Manual => format!("{mark}{:<19} {}", "ID typed by hand", phone.id),
+                // Typed by hand, or from a file or a draft.
+                Source::Manual => format!("{mark}{:<19} {id}", "ID not in the list"),
                 source => {
-                    let label = ellipsize(&phone.label, label_width);
+                    let label = ellipsize(&visible(&phone.label), label_width);
                     let kind = if source == Source::Local {
-                        "local"
+                        "local".into()
                     } else {
-                        phone.integration.as_str()
+                        visible(&phone.integration)
                     };
                     format!(
                         "{mark}{:<19} {label:<label_width$} {kind:<8} …{short_id}",
-                        format_number(&phone.phone_number)
+                        visible(&format_number(&phone.phone_number))
                     )
                 }
             };
@@ -515,7 +524,7 @@ fn window(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         if focus == field {
             Span::raw("      ")
         } else {
-            Span::styled(format!("{value:<6}"), theme.value())
+            Span::styled(format!("{:<6}", visible(value)), theme.value())
         }
     };
     line.push(part(FieldId::WindowStart));
@@ -537,7 +546,7 @@ fn window(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             && let Some(input) = form.line(field)
         {
             let rect = Rect::new(x, area.y, 6, 1).intersection(area);
-            frame.render_widget(input.textarea(), rect);
+            draw_input(input, frame, rect);
         }
     }
 }
@@ -618,7 +627,7 @@ enum Tone {
 fn notice_lines(app: &App, width: u16) -> Vec<(String, Tone)> {
     let mut parts = Vec::new();
     if let Some(notice) = &app.notice {
-        parts.push((notice.clone(), Tone::Warn));
+        parts.push((visible(notice).into_owned(), Tone::Warn));
     }
     if let DraftState::Failed(why) = &app.draft_state {
         parts.push((

@@ -10,11 +10,13 @@ pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::{App, TargetLabel, keymap};
+use crate::form::line::LineInput;
+use crate::text::visible;
 use theme::Theme;
 
 /// Below this the screen says it is too small instead of drawing a broken form.
@@ -96,7 +98,7 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             masked_key,
             ..
         } => Line::from(vec![
-            Span::styled(format!(" {host} "), theme.title()),
+            Span::styled(format!(" {} ", visible(host)), theme.title()),
             Span::styled(format!("{auth_mode} {masked_key} "), theme.dim()),
         ]),
     };
@@ -168,6 +170,41 @@ fn too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
+/// A text input being edited. A value that holds what a terminal would act
+/// on or not show (a file, a draft or a paste put it there) is
+/// drawn made [`visible`], with the cursor on the character it is on, so
+/// that the error beside the field can be found and fixed in it.
+pub(crate) fn draw_input(input: &LineInput, frame: &mut Frame, area: Rect) {
+    let value = input.value();
+    if matches!(visible(value), std::borrow::Cow::Borrowed(_)) {
+        frame.render_widget(input.textarea(), area);
+        return;
+    }
+    let at = value
+        .char_indices()
+        .nth(input.cursor())
+        .map_or(value.len(), |(i, _)| i);
+    let (before, rest) = value.split_at(at);
+    let mut chars = rest.chars();
+    let under = chars
+        .next()
+        .map_or_else(|| " ".to_owned(), |c| visible(&c.to_string()).into_owned());
+    let before = visible(before).into_owned();
+    // Keep the cursor in view, as the text area would.
+    let shift = Line::raw(before.as_str())
+        .width()
+        .saturating_sub(usize::from(area.width.saturating_sub(1)));
+    let line = Line::from(vec![
+        Span::raw(before),
+        Span::styled(under, Style::new().add_modifier(Modifier::REVERSED)),
+        Span::raw(visible(chars.as_str()).into_owned()),
+    ]);
+    frame.render_widget(
+        Paragraph::new(line).scroll((0, u16::try_from(shift).unwrap_or(u16::MAX))),
+        area,
+    );
+}
+
 /// A "label  value" row; a long value wraps under itself, not under the
 /// label.
 pub(crate) fn labeled(
@@ -192,12 +229,14 @@ pub(crate) fn labeled(
 }
 
 /// Splits `text` into lines of at most `width` characters at spaces (a word
-/// longer than the width is cut).
+/// longer than the width is cut). The text is made [`visible`] first: the
+/// labelled rows, warnings and errors that pass through here quote the
+/// server and files.
 pub(crate) fn wrap_words(text: &str, width: u16) -> Vec<String> {
     let width = usize::from(width.max(8));
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    for word in text.split_whitespace() {
+    for word in visible(text).split_whitespace() {
         let needed =
             current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
         if needed > width && !current.is_empty() {
@@ -228,5 +267,13 @@ mod tests {
         assert_eq!(wrap_words("aaaa bbb cc", 8), vec!["aaaa bbb", "cc"]);
         assert_eq!(wrap_words("abcdefghijk", 8), vec!["abcdefgh", "ijk"]);
         assert_eq!(wrap_words("", 10), vec![""]);
+    }
+
+    #[test]
+    fn wrapped_text_shows_what_a_terminal_would_obey_or_hide() {
+        assert_eq!(
+            wrap_words("x\u{1b}]2;T\u{7} y\u{202E}z", 40),
+            vec!["x⟨U+001B⟩]2;T⟨U+0007⟩ y⟨U+202E⟩z"]
+        );
     }
 }

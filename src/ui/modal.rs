@@ -10,6 +10,7 @@ use super::theme::Theme;
 use super::wrap_words;
 use crate::app::{Modal, SaveStep};
 use crate::remote::Remote;
+use crate::text::visible;
 
 pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
     let wide = matches!(modal, Modal::Drafts { .. });
@@ -29,7 +30,7 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Line::raw(""),
             ];
             if let Some(e) = &dialog.error {
-                lines.extend(wrapped(&format!("✗ {e}"), theme.error()));
+                lines.extend(wrapped(&format!("✗ {}", visible(e)), theme.error()));
             }
             match &dialog.step {
                 SaveStep::Naming => {
@@ -108,7 +109,11 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
                     lines.push(Line::styled("Reading the templates…", theme.dim()))
                 }
                 Remote::Failed { error, .. } => {
-                    lines.push(Line::styled(format!("✗ {error}"), theme.error()))
+                    let error = error.to_string();
+                    lines.push(Line::styled(
+                        format!("✗ {}", visible(&error)),
+                        theme.error(),
+                    ))
                 }
                 Remote::Loaded(names) if names.is_empty() => {
                     lines.push(Line::styled(
@@ -123,7 +128,8 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
                         } else {
                             Style::new()
                         };
-                        lines.push(Line::styled(format!(" {name} "), style));
+                        // A file name on disk: anything may be in it.
+                        lines.push(Line::styled(format!(" {} ", visible(name)), style));
                     }
                 }
             }
@@ -150,6 +156,6 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
     if let Some(input) = input {
         let field = Rect::new(rect.x + 1, rect.y + 2, rect.width.saturating_sub(2), 1);
-        frame.render_widget(input.textarea(), field);
+        super::draw_input(input, frame, field);
     }
 }

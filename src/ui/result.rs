@@ -11,6 +11,7 @@ use super::{labeled, spinner};
 use crate::api::ApiError;
 use crate::app::{Answer, App, Outcome, TargetLabel, Verdict};
 use crate::remote::Remote;
+use crate::text::visible;
 
 pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width;
@@ -23,10 +24,12 @@ pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: 
             lines.push(Line::styled("✓ Batch created", theme.ok()));
             lines.push(Line::raw(""));
             // The ID in a box of its own: the thing the operator came for.
-            let id_width = created.batch_id.chars().count() as u16 + 4;
+            // It is the server's word: shown made visible.
+            let id = visible(&created.batch_id).into_owned();
+            let id_width = id.chars().count() as u16 + 4;
             id_box = Some((
                 Rect::new(area.x, area.y + 2, id_width.min(area.width), 3),
-                created.batch_id.clone(),
+                id,
             ));
             lines.extend([Line::raw(""), Line::raw(""), Line::raw("")]);
             lines.extend(row("Batch name", name));
@@ -111,7 +114,7 @@ pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: 
     }
     if let Some(notice) = &app.notice {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(notice.clone(), theme.warn()));
+        lines.push(Line::styled(visible(notice).into_owned(), theme.warn()));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     if let Some((rect, id)) = id_box {

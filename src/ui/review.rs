@@ -18,9 +18,15 @@ use crate::form::days::DaySet;
 use crate::form::number;
 use crate::form::time::{self, TimeOfDay};
 use crate::schedule;
+use crate::text::visible;
 
-/// From this width the body stands beside the summary instead of below it.
+/// From this width the body stands beside the summary instead of below it
+/// (when it fits there whole).
 const SIDE_BY_SIDE: u16 = 150;
+/// Width of the body's column when it stands beside the summary.
+const BODY_COLUMN: u16 = 84;
+/// How many calling numbers the summary names; the body lists them all.
+const NAMED_NUMBERS: usize = 5;
 /// How many windows the preview lists, and how far ahead it looks.
 const PREVIEW_WINDOWS: usize = 5;
 const PREVIEW_HORIZON_DAYS: u32 = 60;
@@ -37,12 +43,16 @@ pub fn draw(
     area: Rect,
 ) {
     let [content, status] = split(area);
-    let (lines, scrolled) = scrolling(app, review, content, theme);
+    let (mut lines, scrolled) = scrolling(app, review, content, theme);
     let max = max_scroll_of(&lines, scrolled);
+    // Only what is on screen is wrapped and drawn: a body of thousands of
+    // IDs is thousands of rows.
+    let (skipped, offset) = lines_above(&lines, review.scroll.min(max), scrolled.width);
+    let shown = lines.split_off(skipped);
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(shown)
             .wrap(Wrap { trim: false })
-            .scroll((review.scroll.min(max), 0)),
+            .scroll((offset, 0)),
         scrolled,
     );
     if scrolled != content {
@@ -53,7 +63,7 @@ pub fn draw(
             ..content
         };
         frame.render_widget(
-            Paragraph::new(body_lines(app, review, theme)).wrap(Wrap { trim: false }),
+            Paragraph::new(body_lines(app, review, right.width, theme)).wrap(Wrap { trim: false }),
             right,
         );
     }
@@ -96,19 +106,21 @@ fn split(area: Rect) -> [Rect; 2] {
 }
 
 /// The lines that scroll and where they go: on a wide screen the summary,
-/// warnings and preview (the body stands beside them); on a narrow one all
-/// of it, the body before the preview.
+/// warnings and preview (the body stands beside them, when it fits there
+/// whole); otherwise all of it, the body before the preview.
 fn scrolling(
     app: &App,
     review: &Review,
     content: Rect,
     theme: &Theme,
 ) -> (Vec<Line<'static>>, Rect) {
-    if content.width >= SIDE_BY_SIDE {
+    let beside = content.width >= SIDE_BY_SIDE
+        && body_rows(review, BODY_COLUMN) < usize::from(content.height);
+    if beside {
         let [left, _, _] = Layout::horizontal([
             Constraint::Fill(1),
             Constraint::Length(2),
-            Constraint::Length(84),
+            Constraint::Length(BODY_COLUMN),
         ])
         .areas(content);
         let mut lines = about(app, review, left.width, theme);
@@ -118,20 +130,38 @@ fn scrolling(
     } else {
         let mut lines = about(app, review, content.width, theme);
         lines.push(Line::raw(""));
-        lines.extend(body_lines(app, review, theme));
+        lines.extend(body_lines(app, review, content.width, theme));
         lines.push(Line::raw(""));
         lines.extend(preview(app, review, content.width, theme));
         (lines, content)
     }
 }
 
+/// The rows a line wraps to.
+fn rows_of(line: &Line, width: u16) -> usize {
+    line.width().div_ceil(usize::from(width.max(1))).max(1)
+}
+
 /// How far the review can scroll before its end leaves the screen.
 fn max_scroll_of(lines: &[Line], area: Rect) -> u16 {
-    let width = usize::from(area.width.max(1));
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let rows: usize = lines.iter().map(|l| rows_of(l, area.width)).sum();
     u16::try_from(rows)
         .unwrap_or(u16::MAX)
         .saturating_sub(area.height)
+}
+
+/// How many whole lines lie above row `scroll`, and how many rows of the
+/// next one do.
+fn lines_above(lines: &[Line], scroll: u16, width: u16) -> (usize, u16) {
+    let mut above = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let rows = rows_of(line, width);
+        if above + rows > usize::from(scroll) {
+            return (i, scroll - above as u16);
+        }
+        above += rows;
+    }
+    (lines.len(), 0)
 }
 
 /// The most the review on a `screen` of this size can scroll; `update` uses
@@ -142,18 +172,50 @@ pub fn max_scroll(app: &App, review: &Review, screen: Rect) -> u16 {
     max_scroll_of(&lines, area)
 }
 
-/// The body, headed by where it goes.
-fn body_lines(app: &App, review: &Review, theme: &Theme) -> Vec<Line<'static>> {
+/// The body, headed by where it goes, cut into rows of `width` characters
+/// (the callingNumbers line of a large batch is many screens long).
+fn body_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let endpoint = match &app.context.target {
         TargetLabel::Sandbox => "POST /api/call/createBatch (sandbox)".to_owned(),
-        TargetLabel::Remote { base_url, .. } => format!("POST {base_url}/api/call/createBatch"),
+        TargetLabel::Remote { base_url, .. } => {
+            format!("POST {}/api/call/createBatch", visible(base_url))
+        }
     };
     let mut lines = vec![Line::styled(
         format!("Body, byte for byte, sent to {endpoint}"),
         theme.title(),
     )];
-    lines.extend(review.body.lines().map(|l| Line::raw(l.to_owned())));
+    // `to_body` escapes controls and invisible characters; `visible` keeps
+    // this screen safe whatever a body holds.
+    for line in review.body.lines() {
+        lines.extend(rows(&visible(line), width).map(|row| Line::raw(row.to_owned())));
+    }
     lines
+}
+
+/// How many rows the body takes at `width`.
+fn body_rows(review: &Review, width: u16) -> usize {
+    1 + review
+        .body
+        .lines()
+        .map(|l| l.chars().count().div_ceil(usize::from(width.max(1))).max(1))
+        .sum::<usize>()
+}
+
+/// `line` in pieces of at most `width` characters (one piece when empty).
+fn rows(line: &str, width: u16) -> impl Iterator<Item = &str> {
+    let width = usize::from(width.max(1));
+    let mut rest = Some(line);
+    std::iter::from_fn(move || {
+        let line = rest?;
+        let cut = line
+            .char_indices()
+            .nth(width)
+            .map_or(line.len(), |(i, _)| i);
+        let (row, tail) = line.split_at(cut);
+        rest = (!tail.is_empty()).then_some(tail);
+        Some(row)
+    })
 }
 
 /// Summary, warnings and the schedule preview.
@@ -295,9 +357,10 @@ fn short_zone(tz: Tz) -> &'static str {
 fn summary_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let req = &review.request;
     let picker = &app.form.numbers;
-    let numbers: Vec<String> = req
+    let mut numbers: Vec<String> = req
         .calling_numbers
         .iter()
+        .take(NAMED_NUMBERS)
         .map(|id| match picker.phone(id) {
             Some(p) if !p.label.is_empty() => format!(
                 "{} ({})",
@@ -308,7 +371,13 @@ fn summary_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<L
             None => format!("ID {id}"),
         })
         .collect();
-    let n = numbers.len();
+    let n = req.calling_numbers.len();
+    if n > NAMED_NUMBERS {
+        numbers.push(format!(
+            "and {} more (the body lists every ID)",
+            n - NAMED_NUMBERS
+        ));
+    }
     let rotating = if n == 1 {
         format!("1 number: {}", numbers.join(", "))
     } else {
