@@ -6,11 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EventStream,
-};
+use crossterm::event::EventStream;
 use secrecy::SecretString;
-use tokio::signal::unix::{SignalKind, signal};
 
 use weya_tui::api::{BatchQuery, WeyaClient};
 use weya_tui::app::{AppContext, KnownBatch, TargetLabel};
@@ -22,7 +19,8 @@ use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
 use weya_tui::store::draft::{self, Draft};
 use weya_tui::store::journal::JournalEntry;
 use weya_tui::store::template;
-use weya_tui::{Runtime, run};
+use weya_tui::terminal::{Signals, TerminalGuard};
+use weya_tui::{Runtime, run_with_signals};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -40,9 +38,11 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "exit with error");
-            eprintln!("weya-tui: {e:#}");
+            // Not `eprintln!`: it panics when the terminal has gone (EIO).
+            let mut err = io::stderr();
+            let _ = writeln!(err, "weya-tui: {e:#}");
             if let Some(log) = log_file {
-                eprintln!("(log: {})", log.display());
+                let _ = writeln!(err, "(log: {})", log.display());
             }
             ExitCode::from(commands::REFUSED)
         }
@@ -53,7 +53,7 @@ async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     let (stdout, stderr) = (io::stdout(), io::stderr());
     let (mut out, mut err) = (stdout.lock(), stderr.lock());
     match &cli.command {
-        None => tui(cli, paths).await.map(|()| commands::OK),
+        None => tui(cli, paths).await,
         Some(Command::Sandbox { port, fault }) => standalone_sandbox(*port, fault.clone())
             .await
             .map(|()| commands::OK),
@@ -264,7 +264,8 @@ fn initial_values(
     })
 }
 
-async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
+/// The app on the terminal; the exit code.
+async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     let mut config = config::load(
         cli.config.as_deref(),
         paths.map(|p| p.config_file.as_path()),
@@ -326,33 +327,30 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     };
     let mut runtime = Runtime::new(context, client, paths.map(Paths::store));
 
-    // Our hook runs after ratatui's (which restores the terminal) because
-    // ratatui::init() wraps whatever hook is installed before it.
+    // Our hook runs after the one that restores the terminal, which
+    // TerminalGuard::enter wraps around whatever hook is installed before.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
         tracing::error!(panic = %info, "panic");
         default_hook(info);
     }));
-    let mut terminal = ratatui::init();
-    let _ = crossterm::execute!(io::stdout(), EnableBracketedPaste);
-
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    let outcome = tokio::select! {
-        r = run(&mut terminal, EventStream::new(), &mut runtime) => r.map_err(anyhow::Error::from),
-        _ = term.recv() => Ok(()),
-        _ = hup.recv() => Ok(()),
-    };
-    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
-    ratatui::restore();
+    // Before the terminal changes: from here on SIGINT, SIGQUIT, SIGTERM
+    // and SIGHUP end the app the way a quit does, and SIGTSTP suspends it.
+    let signals = Signals::listen()?;
+    let mut terminal = TerminalGuard::enter().context("cannot set up the terminal")?;
+    let ended = run_with_signals(&mut terminal, EventStream::new(), signals, &mut runtime).await;
+    drop(terminal);
     if let Some(path) = runtime.finish() {
-        println!(
+        // Not `println!`: it panics when the terminal has gone (EIO).
+        let _ = writeln!(
+            io::stdout(),
             "Your draft is kept in {} and comes back next time.",
             path.display()
         );
     }
-    outcome
+    let ended = ended?;
+    tracing::info!(?ended, "the app ended");
+    Ok(ended.exit_code())
 }
 
 fn read_journal(path: &std::path::Path) -> Vec<JournalEntry> {

@@ -30,6 +30,15 @@ struct Store {
 /// A draft and the sequence number of the change it saves.
 type PendingDraft = (u64, Box<Draft>);
 
+/// What only the owner of the terminal (the run loop) can do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TerminalRequest {
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Give the terminal back to the shell and stop until continued.
+    Suspend,
+}
+
 /// Spawns the work of commands and remembers what can be cancelled.
 #[derive(Debug)]
 pub struct Effects {
@@ -37,9 +46,8 @@ pub struct Effects {
     replies: mpsc::Sender<Msg>,
     in_flight: HashMap<u64, AbortHandle>,
     store: Option<Store>,
-    /// Text for the terminal's clipboard: the run loop, which owns the
-    /// terminal, writes it.
-    clipboard: Vec<String>,
+    /// Requests for the run loop, which owns the terminal.
+    terminal: Vec<TerminalRequest>,
 }
 
 impl Effects {
@@ -56,7 +64,7 @@ impl Effects {
             replies,
             in_flight: HashMap::new(),
             store,
-            clipboard: Vec::new(),
+            terminal: Vec::new(),
         }
     }
 
@@ -98,9 +106,9 @@ impl Effects {
         });
     }
 
-    /// Text the run loop should put on the clipboard.
-    pub fn take_clipboard(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.clipboard)
+    /// What the run loop should do with the terminal, in order.
+    pub fn take_terminal_requests(&mut self) -> Vec<TerminalRequest> {
+        std::mem::take(&mut self.terminal)
     }
 
     /// Starts the work of `cmd` and returns at once.
@@ -162,7 +170,8 @@ impl Effects {
                     }
                 });
             }
-            Cmd::Copy(text) => self.clipboard.push(text),
+            Cmd::Copy(text) => self.terminal.push(TerminalRequest::Copy(text)),
+            Cmd::Suspend => self.terminal.push(TerminalRequest::Suspend),
             Cmd::SaveDraft { seq, draft } => {
                 let Some(store) = &self.store else { return };
                 let mut pending = store.pending.lock().unwrap_or_else(|e| e.into_inner());

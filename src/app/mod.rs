@@ -60,6 +60,8 @@ pub enum Msg {
         name: String,
         result: Result<BatchFile, String>,
     },
+    /// Ctrl-Z did not stop the app, and why.
+    NotSuspended(String),
 }
 
 impl Msg {
@@ -105,6 +107,9 @@ pub enum Cmd {
     /// Put text on the terminal's clipboard (OSC 52): the terminal owner
     /// does this, not an effect.
     Copy(String),
+    /// Give the terminal back to the shell and stop (Ctrl-Z): the terminal
+    /// owner does this too.
+    Suspend,
     /// Save the draft (soon: writes are gathered, at most half a second late).
     SaveDraft {
         seq: u64,
@@ -486,6 +491,10 @@ fn step(app: &mut App, msg: Msg) -> Vec<Cmd> {
             files::template_loaded(app, &name, result);
             Vec::new()
         }
+        Msg::NotSuspended(why) => {
+            app.notice = Some(format!("Ctrl-Z does nothing here: {why}."));
+            Vec::new()
+        }
     }
 }
 
@@ -503,6 +512,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     let form = &mut app.form;
     match action {
         Action::Quit => app.quit = true,
+        Action::Suspend => return vec![Cmd::Suspend],
         Action::Help | Action::FieldHelp => {
             app.help = true;
             app.help_scroll = 0;
