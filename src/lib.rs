@@ -16,6 +16,7 @@ pub mod remote;
 pub mod sandbox;
 pub mod schedule;
 pub mod store;
+pub mod terminal;
 pub mod text;
 pub mod ui;
 
@@ -29,10 +30,11 @@ use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
 use tokio::sync::mpsc;
 
 use crate::api::WeyaClient;
-use crate::app::effects::Effects;
+use crate::app::effects::{Effects, TerminalRequest};
 use crate::app::{App, AppContext, Initial, Msg, update};
 use crate::store::StorePaths;
 use crate::store::draft::{self, DraftFiles, DraftWriter};
+use crate::terminal::{ExitSignal, Signal, SuspendError};
 
 /// How often animations (spinners, elapsed time) advance while one is on show.
 const TICK: Duration = Duration::from_millis(100);
@@ -173,6 +175,17 @@ pub trait FrameBackend: Backend {
     /// Captures the mouse (clicks reach the app) or releases it (the
     /// terminal selects text).
     fn capture_mouse(&mut self, _on: bool) {}
+    /// Gives the terminal back to the shell and stops the job (Ctrl-Z);
+    /// returns once it runs again, and the run loop then calls
+    /// [`FrameBackend::resume`]. An error means nothing changed.
+    fn suspend(&mut self) -> Result<(), SuspendError> {
+        Err(SuspendError::Unsupported)
+    }
+    /// Takes the terminal again after a stop (ours or anyone's): its modes,
+    /// whatever the shell did to them meanwhile.
+    fn resume(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl FrameBackend for TestBackend {}
@@ -216,6 +229,14 @@ impl<W: io::Write> FrameBackend for CrosstermBackend<W> {
             crossterm::execute!(self, crossterm::event::DisableMouseCapture)
         };
     }
+
+    fn suspend(&mut self) -> Result<(), SuspendError> {
+        terminal::suspend(self)
+    }
+
+    fn resume(&mut self) -> io::Result<()> {
+        terminal::enter(self)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -224,6 +245,29 @@ pub enum RunError {
     Draw(String),
     #[error("reading the terminal failed: {0}")]
     Input(#[from] io::Error),
+    #[error("taking the terminal back after a stop failed: {0}")]
+    Resume(io::Error),
+}
+
+/// Why the run loop returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The operator quit.
+    Quit,
+    /// The input stream ended.
+    InputEnded,
+    /// A signal asked the app to end.
+    Signal(ExitSignal),
+}
+
+impl Ended {
+    /// The process's exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Quit | Self::InputEnded => 0,
+            Self::Signal(signal) => signal.exit_code(),
+        }
+    }
 }
 
 /// Draws the current state once, inside a synchronized update.
@@ -246,12 +290,30 @@ pub fn draw<B: FrameBackend>(terminal: &mut Terminal<B>, app: &App) -> Result<()
 /// `runtime.app`.
 pub async fn run<B, S>(
     terminal: &mut Terminal<B>,
-    mut input: S,
+    input: S,
     runtime: &mut Runtime,
-) -> Result<(), RunError>
+) -> Result<Ended, RunError>
 where
     B: FrameBackend,
     S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    run_with_signals(terminal, input, futures::stream::pending(), runtime).await
+}
+
+/// [`run`], also answering `signals`: one that ends the app returns at once
+/// (the caller saves the draft and restores the terminal), SIGTSTP suspends
+/// the app as Ctrl-Z does, SIGCONT takes the terminal back and draws it
+/// whole.
+pub async fn run_with_signals<B, S, G>(
+    terminal: &mut Terminal<B>,
+    mut input: S,
+    mut signals: G,
+    runtime: &mut Runtime,
+) -> Result<Ended, RunError>
+where
+    B: FrameBackend,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+    G: Stream<Item = Signal> + Unpin,
 {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -265,16 +327,42 @@ where
         let animating = runtime.app.is_animating();
         let msg = tokio::select! {
             biased;
+            // Signals before input: on a closed terminal crossterm's reader
+            // spins on EOF holding its lock (crossterm issue #793), and
+            // SIGHUP must still be seen.
+            Some(signal) = signals.next() => {
+                match signal {
+                    Signal::Exit(which) => return Ok(Ended::Signal(which)),
+                    Signal::Suspend => {
+                        // As the kernel ignores SIGTSTP without job control.
+                        if let Some(e) = suspend(terminal, runtime, mouse)? {
+                            tracing::info!(error = %e, "SIGTSTP ignored");
+                        }
+                    }
+                    Signal::Continue => resume(terminal, runtime, mouse)?,
+                }
+                dirty = true;
+                None
+            }
             event = input.next() => match event {
                 Some(event) => Msg::from_event(event?),
-                None => return Ok(()),
+                None => return Ok(Ended::InputEnded),
             },
             Some(reply) = runtime.replies.recv() => Some(reply),
             _ = ticker.tick(), if animating => Some(Msg::Tick),
             () = std::future::ready(()), if dirty => {
                 runtime.dispatch(Msg::Clock(chrono::Utc::now()));
-                for text in runtime.effects.take_clipboard() {
-                    terminal.backend_mut().copy_to_clipboard(&text);
+                for request in runtime.effects.take_terminal_requests() {
+                    match request {
+                        TerminalRequest::Copy(text) => {
+                            terminal.backend_mut().copy_to_clipboard(&text);
+                        }
+                        TerminalRequest::Suspend => {
+                            if let Some(e) = suspend(terminal, runtime, mouse)? {
+                                runtime.dispatch(Msg::NotSuspended(e.to_string()));
+                            }
+                        }
+                    }
                 }
                 if runtime.app.wants_mouse() != mouse {
                     mouse = runtime.app.wants_mouse();
@@ -290,9 +378,45 @@ where
             dirty = true;
         }
         if runtime.app.quit {
-            return Ok(());
+            return Ok(Ended::Quit);
         }
     }
+}
+
+/// Ctrl-Z or SIGTSTP: the terminal goes back to the shell until the app is
+/// continued, and is then taken again (the caller draws). Returns why not
+/// when the app did not stop.
+fn suspend<B: FrameBackend>(
+    terminal: &mut Terminal<B>,
+    runtime: &mut Runtime,
+    mouse: bool,
+) -> Result<Option<SuspendError>, RunError> {
+    if let Err(e) = terminal.backend_mut().suspend() {
+        return Ok(Some(e));
+    }
+    resume(terminal, runtime, mouse)?;
+    Ok(None)
+}
+
+/// After a stop: the terminal's modes again, and every cell drawn anew on
+/// the next draw (the shell drew over the screen, and its size may have
+/// changed meanwhile). `resize` resets what ratatui believes is on screen,
+/// as `clear` would, without `clear`'s question to the terminal about the
+/// cursor (a round trip that waits two seconds for a terminal that does not
+/// answer).
+fn resume<B: FrameBackend>(
+    terminal: &mut Terminal<B>,
+    runtime: &mut Runtime,
+    mouse: bool,
+) -> Result<(), RunError> {
+    terminal.backend_mut().resume().map_err(RunError::Resume)?;
+    terminal.backend_mut().capture_mouse(mouse);
+    let size = terminal.size().map_err(|e| RunError::Draw(e.to_string()))?;
+    terminal
+        .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+        .map_err(|e| RunError::Draw(e.to_string()))?;
+    runtime.dispatch(Msg::Resize(size.width, size.height));
+    Ok(())
 }
 
 #[cfg(test)]

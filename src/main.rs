@@ -7,11 +7,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EventStream,
-};
+use crossterm::event::EventStream;
 use secrecy::SecretString;
-use tokio::signal::unix::{SignalKind, signal};
 
 use weya_tui::api::{BatchQuery, WeyaClient};
 use weya_tui::app::{AppContext, Initial, KnownBatch, TargetLabel};
@@ -21,7 +18,8 @@ use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
 use weya_tui::store::{journal, template};
-use weya_tui::{DraftOnExit, Runtime, run};
+use weya_tui::terminal::{Signals, TerminalGuard};
+use weya_tui::{DraftOnExit, Runtime, run_with_signals};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,10 +37,16 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "exit with error");
-            // The error may quote a file or the server: shown made safe.
-            eprintln!("weya-tui: {}", weya_tui::text::visible(&format!("{e:#}")));
+            // Made safe: the error may quote a file or the server. Not
+            // `eprintln!`: it panics when the terminal has gone (EIO).
+            let mut err = io::stderr();
+            let _ = writeln!(
+                err,
+                "weya-tui: {}",
+                weya_tui::text::visible(&format!("{e:#}"))
+            );
             if let Some((path, _)) = &log {
-                eprintln!("(log: {})", path.display());
+                let _ = writeln!(err, "(log: {})", path.display());
             }
             ExitCode::from(commands::REFUSED)
         }
@@ -61,7 +65,7 @@ async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     // with it, whatever that thread holds. Each write takes the lock alone.
     let (mut out, mut err) = (io::stdout(), io::stderr());
     match &cli.command {
-        None => tui(cli, paths).await.map(|()| commands::OK),
+        None => tui(cli, paths).await,
         Some(Command::Sandbox { port, fault }) => standalone_sandbox(*port, fault.clone())
             .await
             .map(|()| commands::OK),
@@ -260,7 +264,8 @@ fn initial_values(cli: &Cli) -> anyhow::Result<(Option<Initial>, Option<String>)
     Ok((Some(Initial::File(batch)), Some(note)))
 }
 
-async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
+/// The app on the terminal; the exit code.
+async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     let mut config = config::load(
         cli.config.as_deref(),
         paths.map(|p| p.config_file.as_path()),
@@ -325,44 +330,50 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<()> {
     };
     let mut runtime = Runtime::new(context, client, paths.map(Paths::store));
 
-    // Our hook runs after ratatui's (which restores the terminal) because
-    // ratatui::init() wraps whatever hook is installed before it.
+    // Our hook runs after the one that restores the terminal, which
+    // TerminalGuard::enter wraps around whatever hook is installed before.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
         tracing::error!(panic = %info, "panic");
         default_hook(info);
     }));
-    let mut terminal = ratatui::init();
-    let _ = crossterm::execute!(io::stdout(), EnableBracketedPaste);
-
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    let outcome = tokio::select! {
-        r = run(&mut terminal, EventStream::new(), &mut runtime) => r.map_err(anyhow::Error::from),
-        _ = term.recv() => Ok(()),
-        _ = hup.recv() => Ok(()),
-    };
-    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
-    ratatui::restore();
+    // Before the terminal changes: from here on SIGINT, SIGQUIT, SIGTERM
+    // and SIGHUP end the app the way a quit does, and SIGTSTP suspends it.
+    let signals = Signals::listen()?;
+    let mut terminal = TerminalGuard::enter().context("cannot set up the terminal")?;
+    let ended = run_with_signals(&mut terminal, EventStream::new(), signals, &mut runtime).await;
+    drop(terminal);
+    // Not `println!`/`eprintln!`: they panic when the terminal has gone (EIO).
+    let (mut out, mut err) = (io::stdout(), io::stderr());
     match runtime.finish() {
         DraftOnExit::Nothing => {}
-        DraftOnExit::Kept(path) => println!(
-            "Your draft is kept in {} and comes back next time.",
-            path.display()
-        ),
+        DraftOnExit::Kept(path) => {
+            let _ = writeln!(
+                out,
+                "Your draft is kept in {} and comes back next time.",
+                path.display()
+            );
+        }
         DraftOnExit::Lost {
             why,
             earlier: Some(path),
-        } => eprintln!(
-            "weya-tui: your draft could not be saved ({why}); {} holds an earlier state of it.",
-            path.display()
-        ),
+        } => {
+            let _ = writeln!(
+                err,
+                "weya-tui: your draft could not be saved ({why}); {} holds an earlier state of it.",
+                path.display()
+            );
+        }
         DraftOnExit::Lost { why, earlier: None } => {
-            eprintln!("weya-tui: your draft could not be saved ({why}); nothing of it was kept.");
+            let _ = writeln!(
+                err,
+                "weya-tui: your draft could not be saved ({why}); nothing of it was kept."
+            );
         }
     }
-    outcome
+    let ended = ended?;
+    tracing::info!(?ended, "the app ended");
+    Ok(ended.exit_code())
 }
 
 async fn standalone_sandbox(port: u16, fault: Option<Fault>) -> anyhow::Result<()> {

@@ -193,6 +193,44 @@ async fn run_draws_takes_scripted_keys_and_quits_on_ctrl_c() {
 }
 
 #[tokio::test]
+async fn ctrl_z_on_a_terminal_that_cannot_suspend_says_so_and_keeps_the_form() {
+    use futures::StreamExt;
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let client = WeyaClient::new(sandbox.client_config()).unwrap();
+    let mut runtime = Runtime::new(common::context(), client, None);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let ctrl = |c| {
+        Ok(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )))
+    };
+    let typed = "Kept".chars().map(|c| {
+        Ok(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )))
+    });
+    // The input waits once after Ctrl-Z, as a person would: the run loop
+    // acts on the terminal when nothing else is ready.
+    let input =
+        futures::stream::iter(typed.chain([ctrl('z')])).chain(futures::stream::once(async move {
+            tokio::task::yield_now().await;
+            ctrl('c')
+        }));
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        run(&mut terminal, Box::pin(input), &mut runtime),
+    )
+    .await
+    .expect("run returns")
+    .expect("run ok");
+    assert_eq!(runtime.app.form.name.value(), "Kept");
+    let screen = screen_text(terminal.backend());
+    assert!(screen.contains("Ctrl-Z does nothing here"), "{screen}");
+}
+
+#[tokio::test]
 async fn another_server_receives_exactly_the_documented_body_with_x_api_key() {
     type Seen = (axum::http::HeaderMap, axum::body::Bytes);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Seen>(4);

@@ -1,6 +1,8 @@
 //! The real binary in a pseudo-terminal (util-linux `script`): what only a
 //! real terminal shows. A draft survives `kill -9`, and no output channel
-//! ever holds the API key.
+//! ever holds the API key. Signals, Ctrl-Z and a closed terminal leave a
+//! terminal the shell can use and the draft on disk; those run the app as a
+//! job of an interactive bash, as an operator would.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -26,8 +28,50 @@ impl Pty {
         // `exec` makes the shell's PID the app's, printed first so the test
         // can kill the app itself.
         let script = format!("stty rows 40 cols 120; echo PID=$$; exec '{bin}' {args}");
+        let mut pty = Self::spawn(home, env, &script);
+        pty.pid = Some(pty.pid_after(0));
+        pty
+    }
+
+    /// An interactive bash with job control, at its prompt; the app is
+    /// started in it with [`Pty::launch`].
+    fn shell(home: &Path) -> Self {
+        let bash = format!("PS1='{PROMPT}' exec bash --norc --noprofile -i");
+        let mut shell = Self::spawn(home, &[], &bash);
+        shell.wait_for(PROMPT);
+        shell.command("stty rows 40 cols 120");
+        shell
+    }
+
+    /// Runs `line` at the shell's prompt and waits for the next prompt;
+    /// returns what was printed in between.
+    fn command(&mut self, line: &str) -> String {
+        let mark = self.len();
+        self.send(format!("{line}\r").as_bytes());
+        let end = self.wait_for_after(PROMPT, mark);
+        self.text_between(mark, end)
+    }
+
+    /// Starts the app as a job of the shell and waits for its form. When
+    /// the app ends, the shell prints `EXIT=` and its exit code.
+    fn launch(&mut self) {
+        let bin = env!("CARGO_BIN_EXE_weya-tui");
+        let mark = self.len();
+        // `exec` gives the job's PID to the app. The markers are split in
+        // the command, so its echo does not match them.
+        self.send(
+            format!(
+                "sh -c 'printf \"P%sD=%s\\n\" I $$; exec \"$0\"' '{bin}'; echo \"EX\"\"IT=$?\"\r"
+            )
+            .as_bytes(),
+        );
+        self.pid = Some(self.pid_after(mark));
+        self.wait_for_after("SANDBOX", mark);
+    }
+
+    fn spawn(home: &Path, env: &[(&str, String)], script: &str) -> Self {
         let mut cmd = Command::new("script");
-        cmd.args(["-qfec", &script, "/dev/null"])
+        cmd.args(["-qfec", script, "/dev/null"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
@@ -62,31 +106,55 @@ impl Pty {
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        let mut pty = Self {
+        Self {
             child,
             output,
             pid: None,
-        };
-        let pid = pty.wait_for("PID=");
-        let text = pty.text();
-        let digits: String = text[pid + 4..]
+        }
+    }
+
+    /// The PID printed as `PID=` after `from`.
+    fn pid_after(&self, from: usize) -> u32 {
+        let at = self.wait_for_after("PID=", from) + 4;
+        let digits: String = self
+            .text_between(at, self.len())
             .chars()
             .take_while(char::is_ascii_digit)
             .collect();
-        pty.pid = digits.parse().ok();
-        pty
+        digits.parse().expect("a PID")
     }
 
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
     }
 
+    /// The output between two marks (byte offsets: a mark may fall inside
+    /// a character still on its way).
+    fn text_between(&self, from: usize, to: usize) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()[from..to]).into_owned()
+    }
+
+    /// How much output there is so far (a mark for [`Pty::wait_for_after`]).
+    fn len(&self) -> usize {
+        self.output.lock().unwrap().len()
+    }
+
     /// Waits until the output holds `needle`; returns where.
     fn wait_for(&self, needle: &str) -> usize {
+        self.wait_for_after(needle, 0)
+    }
+
+    /// Waits until the output after `from` holds `needle`; returns where.
+    fn wait_for_after(&self, needle: &str, from: usize) -> usize {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            if let Some(at) = self.text().find(needle) {
-                return at;
+            let found = self.output.lock().unwrap().get(from..).and_then(|after| {
+                after
+                    .windows(needle.len())
+                    .position(|w| w == needle.as_bytes())
+            });
+            if let Some(at) = found {
+                return from + at;
             }
             assert!(
                 Instant::now() < deadline,
@@ -126,13 +194,30 @@ impl Pty {
     }
 
     fn kill_9(&mut self) {
+        self.kill("-9");
+        self.wait_exit();
+    }
+
+    /// Sends the app a signal from outside, as `kill` in another window.
+    fn kill(&self, signal: &str) {
         let pid = self.pid.expect("the app's PID");
         let status = Command::new("kill")
-            .args(["-9", &pid.to_string()])
+            .args([signal, &pid.to_string()])
             .status()
             .unwrap();
         assert!(status.success());
-        self.wait_exit();
+    }
+
+    /// Checks, at the shell's prompt, that the terminal is the shell's
+    /// again: line editing and echo on.
+    fn assert_cooked(&mut self) {
+        let stty = self.command("stty -a");
+        for mode in ["icanon", "echo"] {
+            assert!(
+                stty.contains(&format!(" {mode} ")) && !stty.contains(&format!("-{mode} ")),
+                "{mode} is off after the app:\n{stty}"
+            );
+        }
     }
 }
 
@@ -154,11 +239,177 @@ fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     }
 }
 
+/// The prompt of the shell that [`Pty::shell`] starts.
+const PROMPT: &str = "weya-pty$ ";
+
 const TAB: &[u8] = b"\t";
 const ENTER: &[u8] = b"\r";
 const CTRL_C: &[u8] = b"\x03";
 const CTRL_S: &[u8] = b"\x13";
 const CTRL_T: &[u8] = b"\x14";
+const CTRL_Z: &[u8] = b"\x1a";
+
+/// What the app writes to give the terminal back: the alternate screen
+/// left, the cursor shown, mouse capture off.
+const GIVEN_BACK: [&str; 3] = ["\x1b[?1049l", "\x1b[?25h", "\x1b[?1000l"];
+
+fn assert_given_back(output: &str) {
+    for sequence in GIVEN_BACK {
+        assert!(
+            output.contains(sequence),
+            "{sequence:?} is missing: the terminal was not given back:\n{output:?}"
+        );
+    }
+}
+
+/// The draft's name on disk, once it is `name`.
+fn draft_named(path: &Path, name: &str) -> weya_tui::store::draft::Draft {
+    poll(&format!("the draft {name:?} on disk"), || {
+        weya_tui::store::draft::read(path)
+            .ok()
+            .flatten()
+            .filter(|d| d.name == name)
+    })
+}
+
+/// Types `first` and waits until it is on disk, then types `last` and
+/// waits until the app drew it: the app has `last`, the disk not yet (the
+/// draft is written at most 0.3 s after a change).
+fn type_with_unsaved_end(app: &mut Pty, draft: &Path, first: &str, last: &str) {
+    app.send(first.as_bytes());
+    draft_named(draft, first);
+    let mark = app.len();
+    app.send(last.as_bytes());
+    app.wait_for_after(last.trim(), mark);
+}
+
+#[test]
+fn kill_int_quit_and_term_save_the_draft_give_the_terminal_back_and_exit_128_plus_n() {
+    let home = tempfile::tempdir().unwrap();
+    let draft = home.path().join("state/weya-tui/draft.json");
+    let mut shell = Pty::shell(home.path());
+    for (signal, code) in [("-INT", 130), ("-QUIT", 131), ("-TERM", 143)] {
+        shell.launch();
+        let name = format!("Signal{signal}");
+        type_with_unsaved_end(&mut shell, &draft, &name, " last");
+        let mark = shell.len();
+        shell.kill(signal);
+        let exit = shell.wait_for_after("EXIT=", mark);
+        shell.wait_for_after(PROMPT, exit);
+        let output = shell.text_between(mark, shell.len());
+        assert!(output.contains(&format!("EXIT={code}")), "{output:?}");
+        assert!(output.contains("Your draft is kept in"), "{output:?}");
+        assert_given_back(&output);
+        shell.assert_cooked();
+        let kept = weya_tui::store::draft::read(&draft).unwrap().unwrap();
+        assert_eq!(kept.name, format!("{name} last"), "after kill {signal}");
+        std::fs::remove_file(&draft).unwrap();
+    }
+}
+
+#[test]
+fn ctrl_z_gives_the_shell_a_sane_terminal_and_fg_brings_the_form_back() {
+    let home = tempfile::tempdir().unwrap();
+    let draft = home.path().join("state/weya-tui/draft.json");
+    let mut shell = Pty::shell(home.path());
+    shell.launch();
+    shell.send(b"Suspended");
+    draft_named(&draft, "Suspended");
+
+    let mark = shell.len();
+    shell.send(CTRL_Z);
+    let stopped = shell.wait_for_after("Stopped", mark);
+    shell.wait_for_after(PROMPT, stopped);
+    assert_given_back(&shell.text_between(mark, stopped));
+    shell.assert_cooked();
+
+    let mark = shell.len();
+    shell.send(b"fg\r");
+    // Drawn whole: the name field is there again, without a resize.
+    shell.wait_for_after("Suspended", mark + "fg".len());
+    shell.wait_for_after("\x1b[?1049h", mark);
+    shell.send(b" and back");
+    draft_named(&draft, "Suspended and back");
+    shell.send(CTRL_C);
+    shell.wait_for_after("Your draft is kept in", mark);
+    shell.wait_for_after(PROMPT, mark);
+    shell.assert_cooked();
+}
+
+#[test]
+fn sigtstp_from_outside_suspends_like_ctrl_z_and_the_app_comes_back_whole() {
+    let home = tempfile::tempdir().unwrap();
+    let draft = home.path().join("state/weya-tui/draft.json");
+    let mut shell = Pty::shell(home.path());
+    shell.launch();
+    shell.send(b"Outside");
+    draft_named(&draft, "Outside");
+
+    let mark = shell.len();
+    shell.kill("-TSTP");
+    let stopped = shell.wait_for_after("Stopped", mark);
+    shell.wait_for_after(PROMPT, stopped);
+    assert_given_back(&shell.text_between(mark, stopped));
+    shell.assert_cooked();
+    // Continued in the background, the app must not take the terminal from
+    // the shell (it stops again, on SIGTTOU, until `fg`).
+    shell.kill("-CONT");
+    shell.assert_cooked();
+
+    let mark = shell.len();
+    shell.send(b"fg\r");
+    shell.wait_for_after("Outside", mark + "fg".len());
+    shell.send(b" typed after fg");
+    draft_named(&draft, "Outside typed after fg");
+    // The job's `echo EXIT` ran when it stopped; this says it ended.
+    shell.send(CTRL_C);
+    shell.wait_for_after("Your draft is kept in", mark);
+    shell.wait_for_after(PROMPT, mark);
+    shell.assert_cooked();
+}
+
+#[test]
+fn ctrl_z_without_a_shell_to_come_back_to_says_so_and_keeps_running() {
+    let home = tempfile::tempdir().unwrap();
+    // Run straight by `script`, as by tmux or ssh: no job control.
+    let mut app = Pty::start(home.path(), &[], "");
+    app.wait_for("SANDBOX");
+    app.send(CTRL_Z);
+    app.wait_for("Ctrl-Z does nothing here");
+    app.send(b"Still here");
+    app.wait_for("Still");
+    app.send(CTRL_C);
+    app.wait_exit();
+}
+
+#[test]
+fn closing_the_terminal_saves_the_draft_and_exits_quietly() {
+    // The app outlives `script` (the terminal) by a moment: made our child
+    // then, its exit status can be read.
+    rustix::process::set_child_subreaper(Some(rustix::process::getpid())).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let draft = home.path().join("state/weya-tui/draft.json");
+    let mut app = Pty::start(home.path(), &[], "");
+    app.wait_for("SANDBOX");
+    type_with_unsaved_end(&mut app, &draft, "Hangup", " last");
+    let pid = rustix::process::Pid::from_raw(app.pid.unwrap() as i32).unwrap();
+    // Killing `script` closes the pseudo-terminal's master: SIGHUP, then
+    // EIO on every write.
+    app.child.kill().unwrap();
+    app.child.wait().unwrap();
+    let status = poll("the app's exit", || {
+        rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::NOHANG)
+            .ok()
+            .flatten()
+            .map(|(_, status)| status)
+    });
+    assert_eq!(status.terminating_signal(), None, "killed: {status:?}");
+    assert_eq!(status.exit_status(), Some(129), "{status:?}");
+    let kept = weya_tui::store::draft::read(&draft).unwrap().unwrap();
+    assert_eq!(kept.name, "Hangup last");
+    let log = std::fs::read_to_string(home.path().join("state/weya-tui/weya-tui.log")).unwrap();
+    assert!(!log.contains("panic"), "{log}");
+}
 
 #[test]
 fn a_draft_survives_kill_9_and_comes_back() {

@@ -28,15 +28,23 @@ struct Store {
 /// A draft and the sequence number of the change it saves.
 type PendingDraft = (u64, Box<Draft>);
 
+/// What only the owner of the terminal (the run loop) can do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TerminalRequest {
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Give the terminal back to the shell and stop until continued.
+    Suspend,
+}
+
 /// Spawns the work of commands.
 #[derive(Debug)]
 pub struct Effects {
     client: WeyaClient,
     replies: mpsc::Sender<Msg>,
     store: Option<Store>,
-    /// Text for the terminal's clipboard: the run loop, which owns the
-    /// terminal, writes it.
-    clipboard: Vec<String>,
+    /// Requests for the run loop, which owns the terminal.
+    terminal: Vec<TerminalRequest>,
 }
 
 impl Effects {
@@ -56,7 +64,7 @@ impl Effects {
             client,
             replies,
             store,
-            clipboard: Vec::new(),
+            terminal: Vec::new(),
         }
     }
 
@@ -91,9 +99,9 @@ impl Effects {
         });
     }
 
-    /// Text the run loop should put on the clipboard.
-    pub fn take_clipboard(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.clipboard)
+    /// What the run loop should do with the terminal, in order.
+    pub fn take_terminal_requests(&mut self) -> Vec<TerminalRequest> {
+        std::mem::take(&mut self.terminal)
     }
 
     /// Starts the work of `cmd` and returns at once.
@@ -157,7 +165,8 @@ impl Effects {
                     }
                 });
             }
-            Cmd::Copy(text) => self.clipboard.push(text),
+            Cmd::Copy(text) => self.terminal.push(TerminalRequest::Copy(text)),
+            Cmd::Suspend => self.terminal.push(TerminalRequest::Suspend),
             Cmd::SaveDraft { seq, draft } => {
                 let Some(store) = &self.store else { return };
                 let mut pending = store.pending.lock().unwrap_or_else(|e| e.into_inner());

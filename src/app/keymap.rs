@@ -7,6 +7,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
+    /// Back to the shell until `fg` (Ctrl-Z).
+    Suspend,
     /// Every binding.
     Help,
     /// What the focused field does, then every binding.
@@ -181,7 +183,8 @@ pub struct Binding {
     pub keys: &'static [Key],
     pub action: Action,
     pub scope: Scope,
-    /// A word or two for the footer.
+    /// A word or two for the footer; empty leaves the binding out of the
+    /// footer (the help and the README still list it).
     pub short: &'static str,
     /// A sentence for the help overlay and the README.
     pub help: &'static str,
@@ -213,6 +216,9 @@ const ESC: Key = key(KeyCode::Esc);
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     bind(Scope::Global, &[ctrl('c')], Action::Quit, "quit", "Quit at once, from anywhere"),
+    // Not in the footer: every terminal user knows it, and the footer's room
+    // is for the keys of the screen on show.
+    bind(Scope::Global, &[ctrl('z')], Action::Suspend, "", "Suspend to the shell (fg brings the app back as it was)"),
     bind(Scope::Global, &[key(KeyCode::F(1))], Action::FieldHelp, "help", "Explain the focused field and list every key"),
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
@@ -306,7 +312,7 @@ pub fn hints(scopes: &[Scope]) -> Vec<(String, &'static str)> {
     for (position, scope) in scopes.iter().enumerate().rev() {
         for b in BINDINGS
             .iter()
-            .filter(|b| b.scope == *scope && !shadowed(b, position))
+            .filter(|b| b.scope == *scope && !b.short.is_empty() && !shadowed(b, position))
         {
             let label = b.keys.first().map(Key::label).unwrap_or_default();
             match out.last_mut() {
@@ -378,6 +384,21 @@ mod tests {
         let hints = hints(&[Scope::Global, Scope::Form, Scope::Timezone, Scope::FormText]);
         let enter: Vec<_> = hints.iter().filter(|(k, _)| k.contains("Enter")).collect();
         assert_eq!(enter, [&("Enter".to_owned(), "take")]);
+    }
+
+    #[test]
+    fn ctrl_z_suspends_from_anywhere_but_leaves_the_footer_to_the_screen() {
+        let e = ev(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        assert_eq!(
+            lookup(&e, &[Scope::Global, Scope::Form, Scope::FormText]),
+            Some(Action::Suspend)
+        );
+        let footer = hints(&[Scope::Global]);
+        assert!(
+            footer.iter().all(|(keys, _)| keys != "Ctrl-Z"),
+            "{footer:?}"
+        );
+        assert!(markdown_table().contains("| Anywhere | Ctrl-Z | Suspend"));
     }
 
     #[test]

@@ -75,6 +75,8 @@ pub enum Msg {
         path: PathBuf,
         result: Result<Draft, String>,
     },
+    /// Ctrl-Z did not stop the app, and why.
+    NotSuspended(String),
 }
 
 impl Msg {
@@ -119,6 +121,9 @@ pub enum Cmd {
     /// Put text on the terminal's clipboard (OSC 52): the terminal owner
     /// does this, not an effect.
     Copy(String),
+    /// Give the terminal back to the shell and stop (Ctrl-Z): the terminal
+    /// owner does this too.
+    Suspend,
     /// Save the draft (soon: writes are gathered, at most half a second late).
     SaveDraft {
         seq: u64,
@@ -551,6 +556,10 @@ fn step(app: &mut App, msg: Msg) -> Vec<Cmd> {
             files::draft_adopted(app, &path, result);
             Vec::new()
         }
+        Msg::NotSuspended(why) => {
+            app.notice = Some(format!("Ctrl-Z does nothing here: {why}."));
+            Vec::new()
+        }
     }
 }
 
@@ -568,6 +577,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     let form = &mut app.form;
     match action {
         Action::Quit => app.quit = true,
+        Action::Suspend => return vec![Cmd::Suspend],
         Action::Help | Action::FieldHelp => {
             app.help = true;
             app.help_scroll = 0;

@@ -438,6 +438,28 @@ fn ctrl_c_quits_from_a_text_field_and_question_mark_is_typed_there() {
 }
 
 #[test]
+fn ctrl_z_asks_the_terminal_owner_to_suspend_from_anywhere_and_types_nothing() {
+    let (mut app, _) = App::new(context());
+    typed(&mut app, "Q3");
+    assert_eq!(ctrl(&mut app, 'z'), vec![Cmd::Suspend]);
+    assert_eq!(app.form.name.value(), "Q3");
+    let mut app = on_review();
+    assert_eq!(ctrl(&mut app, 'z'), vec![Cmd::Suspend]);
+    assert!(matches!(app.screen, Screen::Review(_)), "the screen stays");
+}
+
+#[test]
+fn a_refused_suspend_says_why() {
+    let (mut app, _) = App::new(context());
+    let cmds = update(&mut app, Msg::NotSuspended("no shell to go back to".into()));
+    assert!(cmds.is_empty());
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Ctrl-Z does nothing here: no shell to go back to.")
+    );
+}
+
+#[test]
 fn question_mark_and_f1_open_help_outside_text_fields_and_esc_closes() {
     let (mut app, _) = App::new(context());
     key(&mut app, KeyCode::Tab);
