@@ -243,7 +243,7 @@ fn field_key(field: crate::form::FieldId) -> &'static str {
 }
 
 fn api_failure(io: &mut Io<'_>, e: &ApiError) -> io::Result<u8> {
-    let code = if matches!(e, ApiError::Config(_)) {
+    let code = if e.is_config_problem() {
         REFUSED
     } else {
         FAILED
