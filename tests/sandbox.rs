@@ -488,6 +488,16 @@ async fn add_calls_answers_each_bad_body_with_a_400_naming_it() {
     ] {
         assert_error(raw.post(path, body).await, 400, says);
     }
+    let huge = "x".repeat(33 * 1024 * 1024);
+    assert_error(
+        raw.post(
+            path,
+            with(json!([{"phoneNumber": "12125550100", "note": huge}])),
+        )
+        .await,
+        413,
+        "too large",
+    );
     let (status, ok) = raw
         .post(
             path,

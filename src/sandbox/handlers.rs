@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -560,10 +561,26 @@ fn is_phone_number(s: &str) -> bool {
     (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-async fn add_calls(State(store): Shared, headers: HeaderMap, body: Bytes) -> Response {
+async fn add_calls(
+    State(store): Shared,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     if let Some(denied) = deny(&store, &headers) {
         return denied;
     }
+    // An import can be large: a body over the limit gets the envelope too.
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let message = format!(
+                "Request body too large: the sandbox reads at most {} MB",
+                MAX_ADD_CALLS_BODY / (1024 * 1024)
+            );
+            return error(&store, StatusCode::PAYLOAD_TOO_LARGE, &message);
+        }
+        Err(rejection) => return error(&store, rejection.status(), &rejection.body_text()),
+    };
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {

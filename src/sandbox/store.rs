@@ -515,11 +515,7 @@ impl SandboxStore {
 
     /// Moves the simulated time on by `by`, dialing as it goes.
     pub fn advance(&self, by: Duration) {
-        let mut state = self.lock();
-        let State { batches, now, rng } = &mut *state;
-        let changed = dialer::run(batches, *now, by, &self.dialer, rng);
-        *now += chrono::Duration::from_std(by).unwrap_or_default();
-        drop(state);
+        let changed = simulate(&mut self.lock(), by, &self.dialer);
         if changed {
             self.touch();
         }
@@ -530,23 +526,23 @@ impl SandboxStore {
     pub(super) fn tick(&self, elapsed: Duration) {
         // After a suspended laptop wakes, dial at most this much of the gap.
         const CATCH_UP: chrono::Duration = chrono::Duration::minutes(5);
-        let target = {
-            let state = self.lock();
-            match self.clock {
-                Clock::Manual { .. } => return,
-                Clock::Tokio { .. } => {
-                    state.now + chrono::Duration::from_std(elapsed).unwrap_or_default()
-                }
-                Clock::Wall => Utc::now().max(state.now),
-            }
-        };
         let mut state = self.lock();
+        let target = match self.clock {
+            Clock::Manual { .. } => return,
+            Clock::Tokio { .. } => {
+                state.now + chrono::Duration::from_std(elapsed).unwrap_or_default()
+            }
+            Clock::Wall => Utc::now().max(state.now),
+        };
         if target - state.now > CATCH_UP {
             state.now = target - CATCH_UP;
         }
         let span = (target - state.now).to_std().unwrap_or_default();
+        let changed = simulate(&mut state, span, &self.dialer);
         drop(state);
-        self.advance(span);
+        if changed {
+            self.touch();
+        }
     }
 
     /// Brings the simulated time up to the clock without dialing, after a
@@ -607,6 +603,14 @@ impl SandboxStore {
         // can panic, so a poisoned lock still guards consistent data.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Dials for `by` from the simulated time, and moves it on.
+fn simulate(state: &mut State, by: Duration, dialer: &DialerConfig) -> bool {
+    let State { batches, now, rng } = state;
+    let changed = dialer::run(batches, *now, by, dialer, rng);
+    *now += chrono::Duration::from_std(by).unwrap_or_default();
+    changed
 }
 
 /// IDs that look like MongoDB ObjectIds: 4 bytes of seconds, then 8 random bytes.
