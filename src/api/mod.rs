@@ -2,7 +2,7 @@
 
 pub mod client;
 pub mod error;
-pub mod lenient;
+mod lenient;
 pub mod types;
 
 pub use client::{Auth, ClientConfig, Created, DEFAULT_PHONES_PATH, Deleted, WeyaClient};

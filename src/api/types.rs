@@ -274,7 +274,7 @@ impl CallQuery {
 }
 
 /// `data` of `GET /api/call/batch-details/{batchId}`: one page of a batch's
-/// calls. Every field is lenient (see [`super::lenient`]): a missing or odd
+/// calls. Every field is lenient (see `api/lenient.rs`): a missing or odd
 /// value reads as empty or 0, and one odd call costs only itself.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -688,6 +688,49 @@ mod tests {
         assert_eq!(e.best_message(), Some("Nope"));
         let e: Envelope<String> = serde_json::from_str("{}").unwrap();
         assert_eq!(e.best_message(), None);
+    }
+
+    #[test]
+    fn call_query_sends_the_documented_pairs_and_leaves_out_empty_ones() {
+        let blank = CallQuery {
+            filter: Some(String::new()),
+            search: Some("  ".into()),
+            ..CallQuery::default()
+        };
+        let keys: Vec<_> = blank.params().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["page", "limit", "sortBy", "sortOrder"]);
+        let full = CallQuery {
+            filter: Some("no-answer".into()),
+            search: Some("Ana".into()),
+            ..CallQuery::default()
+        };
+        assert_eq!(
+            full.params(),
+            [
+                ("page", "1".to_owned()),
+                ("limit", "20".to_owned()),
+                ("filter", r#"{"callStatus":"no-answer"}"#.to_owned()),
+                ("sortBy", "createdAt".to_owned()),
+                ("sortOrder", "desc".to_owned()),
+                ("search", "Ana".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn transcripts_of_any_shape_read_as_text() {
+        let text = |v: serde_json::Value| transcript_text(&v);
+        assert_eq!(text(serde_json::json!("Hi there")), "Hi there");
+        assert_eq!(
+            text(serde_json::json!({"turns": [{"from": "bot", "message": "Hi"}, "…", 7]})),
+            "bot: Hi\n…\n7"
+        );
+        assert_eq!(
+            text(serde_json::json!([{"role": "user", "audio": "x.wav"}])),
+            r#"{"role":"user","audio":"x.wav"}"#,
+            "an unknown shape is shown, not lost"
+        );
+        assert_eq!(text(serde_json::Value::Null), "");
     }
 
     #[test]
