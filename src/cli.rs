@@ -86,8 +86,16 @@ pub enum Command {
         port: u16,
         /// Make createBatch misbehave, to try the error screens: 500, 403,
         /// 400, html-502, 429, slow, slow-store, hang, malformed, bad-id or
-        /// drop.
+        /// drop; or partial-207 (addCallsToBatch fails one chunk).
         #[arg(long, value_name = "FAULT")]
         fault: Option<crate::sandbox::Fault>,
+        /// Let the simulated dialer call at any hour and on any day,
+        /// whatever each batch's calling window says (for demos at night).
+        #[arg(long)]
+        ignore_window: bool,
+        /// Delete the sandbox's saved batches and calls, then exit: the
+        /// next start begins afresh, with the example batches.
+        #[arg(long, conflicts_with_all = ["port", "fault", "ignore_window"])]
+        reset: bool,
     },
 }

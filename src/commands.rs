@@ -237,7 +237,7 @@ fn dry_run_output(body: &str, target: &DryRunTarget, io: &mut Io<'_>) -> io::Res
 }
 
 fn api_failure(io: &mut Io<'_>, e: &ApiError) -> io::Result<u8> {
-    let code = if matches!(e, ApiError::Config(_)) {
+    let code = if e.is_config_problem() {
         REFUSED
     } else {
         FAILED

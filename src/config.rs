@@ -108,6 +108,11 @@ impl Paths {
     }
 
     /// The submit journal (JSON Lines).
+    /// The embedded sandbox's saved batches and calls.
+    pub fn sandbox_state(&self) -> PathBuf {
+        self.state_dir.join("sandbox")
+    }
+
     pub fn journal(&self) -> PathBuf {
         self.state_dir.join("journal.jsonl")
     }

@@ -16,7 +16,7 @@ use weya_tui::cli::{ApiOptions, Cli, Command};
 use weya_tui::commands::{self, Destination, DryRunTarget, Io};
 use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
-use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
+use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox, SandboxOptions};
 use weya_tui::store::{journal, template};
 use weya_tui::terminal::{Signals, TerminalGuard};
 use weya_tui::{DraftOnExit, Runtime, run_with_signals};
@@ -66,7 +66,13 @@ async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     let (mut out, mut err) = (io::stdout(), io::stderr());
     match &cli.command {
         None => tui(cli, paths).await,
-        Some(Command::Sandbox { port, fault }) => standalone_sandbox(*port, fault.clone())
+        Some(Command::Sandbox { reset: true, .. }) => reset_sandbox(paths).map(|()| commands::OK),
+        Some(Command::Sandbox {
+            port,
+            fault,
+            ignore_window,
+            ..
+        }) => standalone_sandbox(*port, fault.clone(), *ignore_window, paths)
             .await
             .map(|()| commands::OK),
         Some(Command::History { json }) => {
@@ -80,7 +86,7 @@ async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         }
         Some(Command::Phones { api }) => {
             let config = load_config(cli, paths, *api)?;
-            let (client, _sandbox) = connect(&config).await?;
+            let (client, _sandbox) = connect(&config, paths).await?;
             Ok(commands::phones(&client, &mut Io::new(&mut out, &mut err, api.json)).await?)
         }
         Some(Command::Batches {
@@ -90,7 +96,7 @@ async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             api,
         }) => {
             let config = load_config(cli, paths, *api)?;
-            let (client, _sandbox) = connect(&config).await?;
+            let (client, _sandbox) = connect(&config, paths).await?;
             let query = BatchQuery {
                 page: (*page).max(1),
                 limit: (*limit).clamp(1, 100),
@@ -119,7 +125,7 @@ async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 json: api.json,
             };
             let destination = async {
-                let (client, sandbox, target) = connect_labelled(&config)
+                let (client, sandbox, target) = connect_labelled(&config, paths)
                     .await
                     .map_err(|e| format!("{e:#}"))?;
                 Ok((
@@ -200,17 +206,21 @@ fn dry_run_target(config: &Config) -> DryRunTarget {
 
 /// A client for the configured target; for the sandbox, the sandbox too
 /// (it stops when dropped).
-async fn connect(config: &Config) -> anyhow::Result<(WeyaClient, Option<Sandbox>)> {
-    let (client, sandbox, _) = connect_labelled(config).await?;
+async fn connect(
+    config: &Config,
+    paths: Option<&Paths>,
+) -> anyhow::Result<(WeyaClient, Option<Sandbox>)> {
+    let (client, sandbox, _) = connect_labelled(config, paths).await?;
     Ok((client, sandbox))
 }
 
 async fn connect_labelled(
     config: &Config,
+    paths: Option<&Paths>,
 ) -> anyhow::Result<(WeyaClient, Option<Sandbox>, String)> {
     match &config.target {
         Target::Sandbox => {
-            let sandbox = Sandbox::start(0)
+            let sandbox = Sandbox::start_with(0, sandbox_options(paths))
                 .await
                 .context("cannot start the embedded sandbox")?;
             let client = WeyaClient::new(sandbox.client_config())?;
@@ -222,6 +232,12 @@ async fn connect_labelled(
             Ok((client, None, host))
         }
     }
+}
+
+/// The embedded sandbox keeps its batches under the state dir (when there
+/// is a home) and starts with examples, so every command sees the same ones.
+fn sandbox_options(paths: Option<&Paths>) -> SandboxOptions {
+    SandboxOptions::app(paths.map(Paths::sandbox_state))
 }
 
 /// Logs go to a file in the state dir, never to the screen the TUI owns.
@@ -285,7 +301,7 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     // Keep the sandbox alive for as long as the app runs.
     let (_sandbox, client, target, can_list_batches) = match config.target {
         Target::Sandbox => {
-            let sandbox = Sandbox::start(0)
+            let sandbox = Sandbox::start_with(0, sandbox_options(paths))
                 .await
                 .context("cannot start the embedded sandbox")?;
             let client = WeyaClient::new(sandbox.client_config())?;
@@ -376,9 +392,34 @@ async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     Ok(ended.exit_code())
 }
 
-async fn standalone_sandbox(port: u16, fault: Option<Fault>) -> anyhow::Result<()> {
+fn reset_sandbox(paths: Option<&Paths>) -> anyhow::Result<()> {
+    let dir = paths
+        .map(Paths::sandbox_state)
+        .context("no home directory: the sandbox keeps no state")?;
+    let file = dir.join(weya_tui::sandbox::persist::STATE_FILE);
+    if weya_tui::sandbox::persist::reset(&dir)
+        .with_context(|| format!("cannot remove {}", file.display()))?
+    {
+        println!(
+            "Removed the sandbox's batches and calls ({}).",
+            file.display()
+        );
+    } else {
+        println!("The sandbox had nothing saved ({}).", file.display());
+    }
+    Ok(())
+}
+
+async fn standalone_sandbox(
+    port: u16,
+    fault: Option<Fault>,
+    ignore_window: bool,
+    paths: Option<&Paths>,
+) -> anyhow::Result<()> {
     use secrecy::ExposeSecret;
-    let sandbox = Sandbox::start(port)
+    let mut options = sandbox_options(paths);
+    options.dialer.ignore_window = ignore_window;
+    let sandbox = Sandbox::start_with(port, options)
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
     if let Some(fault) = &fault {
@@ -401,14 +442,36 @@ async fn standalone_sandbox(port: u16, fault: Option<Fault>) -> anyhow::Result<(
         out,
         "  phones    GET {url}/api/call/phones/{SANDBOX_USER_ID}   (our assumed path)"
     )?;
+    match sandbox.state_file() {
+        Some(file) => writeln!(
+            out,
+            "  state     {} (kept between runs; --reset clears it)",
+            file.display()
+        )?,
+        None => writeln!(out, "  state     in memory only (no home directory)")?,
+    }
+    if let Some(note) = sandbox.note() {
+        writeln!(out, "  note      {note}")?;
+    }
+    if ignore_window {
+        writeln!(
+            out,
+            "  dialer    calls at any hour (--ignore-window), not only in each batch's window"
+        )?;
+    }
     writeln!(out)?;
     writeln!(out, "Point weya-tui at it from another terminal:")?;
     writeln!(
         out,
         "  WEYA_BASE_URL={url} WEYA_API_KEY={key} WEYA_USER_ID={SANDBOX_USER_ID} weya-tui"
     )?;
-    if let Some(fault) = fault {
-        writeln!(out, "Fault switch on: createBatch answers with {fault:?}.")?;
+    match fault {
+        Some(Fault::Partial207) => writeln!(
+            out,
+            "Fault switch on: addCallsToBatch fails the last chunk of its rows and answers 207."
+        )?,
+        Some(fault) => writeln!(out, "Fault switch on: createBatch answers with {fault:?}.")?,
+        None => {}
     }
     writeln!(out, "Ctrl-C stops it.")?;
     out.flush()?;

@@ -86,6 +86,22 @@ pub fn next_windows(
         .collect()
 }
 
+/// Whether the window `start`–`end` on `days` (0 = Sunday) in `tz` is open
+/// at `now`. A window that ends before it starts is never open, as the form
+/// does not make one and Weya does not document one across midnight; a day
+/// whose start or end falls in a daylight-saving gap has no window.
+pub fn window_open(
+    tz: Tz,
+    start: TimeOfDay,
+    end: TimeOfDay,
+    days: &[u8],
+    now: DateTime<Utc>,
+) -> bool {
+    next_windows(tz, start, end, days, now, 1, 1)
+        .first()
+        .is_some_and(|w| w.start <= now && now < w.end)
+}
+
 /// A change of `tz`'s UTC offset within `days` days of `now`: the first
 /// local date with the new offset, and the offsets before and after.
 /// Offsets are compared at local noon, clear of the night-time changes.
@@ -256,6 +272,36 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 1, 15, 15, 0, 0).unwrap(); // 10:00 NY
         let ws = next_windows(America::New_York, t(9, 0), t(17, 0), &[4], now, 1, 14);
         assert!(ws[0].start < now && now < ws[0].end);
+    }
+
+    #[test]
+    fn a_window_is_open_on_its_days_between_its_times() {
+        let weekdays = [1, 2, 3, 4, 5];
+        let open = |h: u32, m: u32| {
+            // Thursday 15 Jan 2026 in New York (UTC−5).
+            let now = Utc.with_ymd_and_hms(2026, 1, 15, h + 5, m, 0).unwrap();
+            window_open(America::New_York, t(9, 0), t(17, 0), &weekdays, now)
+        };
+        assert!(!open(8, 59));
+        assert!(open(9, 0));
+        assert!(open(16, 59));
+        assert!(!open(17, 0), "the end is not in the window");
+        let saturday_noon = Utc.with_ymd_and_hms(2026, 1, 17, 17, 0, 0).unwrap();
+        assert!(!window_open(
+            America::New_York,
+            t(9, 0),
+            t(17, 0),
+            &weekdays,
+            saturday_noon
+        ));
+        let night = Utc.with_ymd_and_hms(2026, 1, 15, 4, 0, 0).unwrap(); // 23:00 NY
+        assert!(!window_open(
+            America::New_York,
+            t(22, 0),
+            t(6, 0),
+            &weekdays,
+            night
+        ));
     }
 
     #[test]

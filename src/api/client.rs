@@ -6,8 +6,12 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
-use super::error::{ApiError, NetworkFailure, safe_excerpt};
-use super::types::{BatchPage, BatchQuery, BatchRequest, Envelope, Phone, is_object_id};
+use super::error::{Action, ApiError, NetworkFailure, safe_excerpt};
+use super::types::{
+    AddCallsData, AddCallsOutcome, BatchDetails, BatchPage, BatchQuery, BatchRequest, CallQuery,
+    CallsAdded, DialerRequest, DialerState, Envelope, PartialAdd, Phone, SuccessEnvelope,
+    add_calls_body, is_object_id,
+};
 
 /// The most we read of any answer. Weya's documented answers are small; a
 /// larger one is a misconfigured base URL or a proxy, not data.
@@ -113,6 +117,14 @@ impl ClientConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Created {
     pub batch_id: String,
+    pub request_id: Option<String>,
+}
+
+/// A deleted batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deleted {
+    /// The server's words ("Batch deleted").
+    pub message: Option<String>,
     pub request_id: Option<String>,
 }
 
@@ -240,12 +252,115 @@ impl WeyaClient {
         }
     }
 
-    fn require_user_id(&self) -> Result<&str, ApiError> {
-        self.config.user_id.as_deref().ok_or_else(|| {
-            ApiError::Config(
-                "no user ID is configured (set WEYA_USER_ID or user_id in the config file)".into(),
-            )
+    /// `GET /api/call/batch-details/{batchId}`: one page of a batch's calls.
+    pub async fn batch_details(
+        &self,
+        batch_id: &str,
+        query: &CallQuery,
+    ) -> Result<BatchDetails, ApiError> {
+        let batch_id = require_object_id("batch ID", batch_id)?;
+        let url = format!("{}/api/call/batch-details/{batch_id}", self.config.base_url);
+        let reply = self.send(self.http.get(url).query(&query.params())).await;
+        self.for_action(Action::BatchDetails, reply.and_then(decode))
+    }
+
+    /// `POST /api/call/start-calling`: the dialer starts on the batch.
+    /// Needs the configured user ID; without one nothing is sent.
+    pub async fn start_calling(&self, batch_id: &str) -> Result<DialerState, ApiError> {
+        self.dialer(Action::StartCalling, "start-calling", batch_id)
+            .await
+    }
+
+    /// `POST /api/call/stop-calling`: the dialer stops picking up the
+    /// batch's calls. Needs the configured user ID; without one nothing is
+    /// sent.
+    pub async fn stop_calling(&self, batch_id: &str) -> Result<DialerState, ApiError> {
+        self.dialer(Action::StopCalling, "stop-calling", batch_id)
+            .await
+    }
+
+    async fn dialer(
+        &self,
+        action: Action,
+        path: &str,
+        batch_id: &str,
+    ) -> Result<DialerState, ApiError> {
+        let body = DialerRequest {
+            batch_id: require_object_id("batch ID", batch_id)?.to_owned(),
+            user_id: self.require_user_id()?.to_owned(),
+        };
+        let url = format!("{}/api/call/{path}", self.config.base_url);
+        let reply = self.send(self.http.post(url).json(&body)).await;
+        self.for_action(action, reply.and_then(decode))
+    }
+
+    /// `DELETE /api/call/delete-batch/{batchId}`. Irreversible. The answer
+    /// is the other envelope (`{"success": true, "message": …}`); a
+    /// `success: false` is an error with its message.
+    pub async fn delete_batch(&self, batch_id: &str) -> Result<Deleted, ApiError> {
+        let batch_id = require_object_id("batch ID", batch_id)?;
+        let url = format!("{}/api/call/delete-batch/{batch_id}", self.config.base_url);
+        let reply = self.send(self.http.delete(url)).await;
+        self.for_action(Action::DeleteBatch, reply.and_then(decode_success))
+    }
+
+    /// `POST /api/call/addCallsToBatch` with `rows` as `call_data`. Each
+    /// row needs `phoneNumber`; its other fields are the agent's variables.
+    pub async fn add_calls(
+        &self,
+        batch_id: &str,
+        rows: &[serde_json::Map<String, serde_json::Value>],
+    ) -> Result<AddCallsOutcome, ApiError> {
+        let batch_id = require_object_id("batch ID", batch_id)?;
+        self.add_calls_raw(add_calls_body(batch_id, rows)).await
+    }
+
+    /// Sends `body` as the addCallsToBatch body, byte for byte (an importer
+    /// serialises its chunks itself: [`add_calls_body`] makes one). A 207
+    /// is a [`AddCallsOutcome::Partial`], not an error, so the rows of the
+    /// failed chunks can be sent again.
+    pub async fn add_calls_raw(&self, body: String) -> Result<AddCallsOutcome, ApiError> {
+        let url = format!("{}/api/call/addCallsToBatch", self.config.base_url);
+        let builder = self
+            .http
+            .post(url)
+            .header(CONTENT_TYPE, "application/json")
+            .body(body);
+        let reply = self.send(builder).await;
+        self.for_action(Action::AddCalls, reply.and_then(decode_add_calls))
+    }
+
+    /// A refused credential on `action` becomes [`ApiError::AuthRefused`],
+    /// which says what Weya documents for it and what was sent.
+    fn for_action<T>(&self, action: Action, result: Result<T, ApiError>) -> Result<T, ApiError> {
+        result.map_err(|e| match e {
+            ApiError::Status {
+                status: status @ (401 | 403),
+                message,
+                request_id,
+                excerpt,
+                ..
+            } => ApiError::AuthRefused {
+                status,
+                action,
+                used: self.config.auth.mode(),
+                message,
+                excerpt,
+                request_id,
+            },
+            other => other,
         })
+    }
+
+    fn require_user_id(&self) -> Result<&str, ApiError> {
+        self.config
+            .user_id
+            .as_deref()
+            .ok_or(ApiError::MissingSetting {
+                what: "user ID",
+                setting: "WEYA_USER_ID",
+                key: "user_id",
+            })
     }
 
     async fn send(&self, builder: reqwest::RequestBuilder) -> Result<Reply, ApiError> {
@@ -422,6 +537,117 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, ApiError> {
     match envelope.data {
         Some(data) => Ok(data),
         None => Err(unexpected(request_id)),
+    }
+}
+
+/// The error for a non-success answer, as [`decode`] makes it.
+fn status_error(reply: Reply) -> ApiError {
+    let status = reply.status;
+    match decode::<serde::de::IgnoredAny>(reply) {
+        Err(e) => e,
+        // Only called for non-success statuses, which `decode` refuses.
+        Ok(_) => ApiError::Unexpected {
+            status,
+            excerpt: String::new(),
+            request_id: None,
+        },
+    }
+}
+
+/// Reads the `{"success": …}` envelope of delete-batch.
+fn decode_success(reply: Reply) -> Result<Deleted, ApiError> {
+    if !(200..300).contains(&reply.status) {
+        return Err(status_error(reply));
+    }
+    let Reply {
+        status,
+        body,
+        request_id,
+        retry_after,
+    } = reply;
+    let unexpected = |request_id| ApiError::Unexpected {
+        status,
+        excerpt: safe_excerpt(&body, EXCERPT_CHARS),
+        request_id,
+    };
+    let Ok(envelope) = serde_json::from_slice::<SuccessEnvelope>(&body) else {
+        return Err(unexpected(request_id));
+    };
+    let message = [
+        envelope.error_message.as_deref(),
+        envelope.message.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::trim)
+    .find(|m| !m.is_empty())
+    .map(|m| safe_excerpt(m.as_bytes(), 300));
+    match envelope.success.or(envelope.status) {
+        Some(true) => Ok(Deleted {
+            message: envelope.message,
+            request_id,
+        }),
+        Some(false) => Err(ApiError::Status {
+            status,
+            message,
+            request_id,
+            excerpt: None,
+            retry_after,
+        }),
+        None => Err(unexpected(request_id)),
+    }
+}
+
+/// Reads addCallsToBatch's answer: a 207 (or a success naming failed
+/// chunks) is a partial result, anything else goes through [`decode`].
+fn decode_add_calls(reply: Reply) -> Result<AddCallsOutcome, ApiError> {
+    if (200..300).contains(&reply.status)
+        && let Ok(envelope) = serde_json::from_slice::<Envelope<AddCallsData>>(&reply.body)
+    {
+        let data = envelope.data.clone().unwrap_or_default();
+        if !data.failed_chunks.is_empty() {
+            return Ok(AddCallsOutcome::Partial(PartialAdd {
+                added: data.added,
+                call_ids: data.call_ids,
+                failed_chunks: data.failed_chunks,
+                message: envelope
+                    .best_message()
+                    .map(|m| safe_excerpt(m.as_bytes(), 300)),
+                request_id: reply.request_id,
+            }));
+        }
+        if reply.status == 207 {
+            // Partly stored, and nothing says which rows: the outcome of
+            // every row is unknown.
+            return Err(ApiError::Unexpected {
+                status: 207,
+                excerpt: safe_excerpt(&reply.body, EXCERPT_CHARS),
+                request_id: reply.request_id,
+            });
+        }
+    }
+    let request_id = reply.request_id.clone();
+    let data: AddCallsData = decode(reply)?;
+    Ok(AddCallsOutcome::Added(CallsAdded {
+        added: data.added.unwrap_or(data.call_ids.len() as u64),
+        call_ids: data.call_ids,
+        request_id,
+    }))
+}
+
+/// `id` when it is a 24-hex ID. IDs become path segments: one that is
+/// not (`../x`, `a?b`) is refused before any request rather than encoded,
+/// since it cannot name anything on Weya.
+fn require_object_id<'a>(what: &'static str, id: &'a str) -> Result<&'a str, ApiError> {
+    if is_object_id(id) {
+        Ok(id)
+    } else {
+        let value = if id.trim().is_empty() {
+            id.to_owned()
+        } else {
+            safe_excerpt(id.as_bytes(), 40)
+        };
+        Err(ApiError::InvalidId { what, value })
     }
 }
 

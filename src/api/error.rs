@@ -61,6 +61,138 @@ pub enum ApiError {
     /// The request could not be made from the configuration.
     #[error("{0}")]
     Config(String),
+    /// The server refused the credential (401 or 403) for an action whose
+    /// page documents which credential it takes. Holds what the screen
+    /// needs to say so: the action, and the mode the request used (where
+    /// that mode was configured is the app's to add, see
+    /// [`ApiError::auth_advice`]).
+    #[error(
+        "{}; {}",
+        describe_status(*status, message.as_deref(), excerpt.as_deref()),
+        auth_hint(*action, used)
+    )]
+    AuthRefused {
+        status: u16,
+        action: Action,
+        /// The auth mode sent: `x-api-key` or `Bearer token` ([`super::Auth::mode`]).
+        used: &'static str,
+        message: Option<String>,
+        excerpt: Option<String>,
+        request_id: Option<String>,
+    },
+    /// A setting the request needs is not configured; nothing was sent.
+    #[error("no {what} is configured (set {setting} or {key} in the config file)")]
+    MissingSetting {
+        what: &'static str,
+        /// The environment variable.
+        setting: &'static str,
+        /// The config file key.
+        key: &'static str,
+    },
+    /// An ID that is not Weya's 24 hex characters; nothing was sent. IDs
+    /// become path segments, so this is checked before any request.
+    #[error("{value:?} is not a {what} (24 hex characters); nothing was sent")]
+    InvalidId { what: &'static str, value: String },
+}
+
+/// What a request was for, so an error can say which credential Weya
+/// documents for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    CreateBatch,
+    ListBatches,
+    BatchDetails,
+    StartCalling,
+    StopCalling,
+    DeleteBatch,
+    AddCalls,
+}
+
+impl Action {
+    /// In words, after "for": "for start-calling".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CreateBatch => "createBatch",
+            Self::ListBatches => "the batch list",
+            Self::BatchDetails => "batch-details",
+            Self::StartCalling => "start-calling",
+            Self::StopCalling => "stop-calling",
+            Self::DeleteBatch => "delete-batch",
+            Self::AddCalls => "addCallsToBatch",
+        }
+    }
+
+    /// The credential the action's page in Weya's reference shows.
+    pub fn documented_auth(self) -> DocumentedAuth {
+        match self {
+            Self::CreateBatch => DocumentedAuth::Either,
+            Self::AddCalls => DocumentedAuth::ApiKey,
+            Self::ListBatches
+            | Self::BatchDetails
+            | Self::StartCalling
+            | Self::StopCalling
+            | Self::DeleteBatch => DocumentedAuth::Bearer,
+        }
+    }
+}
+
+/// Which credential a page of Weya's reference shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentedAuth {
+    /// `x-api-key` or `Authorization: Bearer`.
+    Either,
+    /// `Authorization: Bearer` only.
+    Bearer,
+    /// `x-api-key` only.
+    ApiKey,
+}
+
+impl DocumentedAuth {
+    /// The setting that supplies it.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Self::Either => "WEYA_API_KEY or WEYA_TOKEN",
+            Self::Bearer => "WEYA_TOKEN",
+            Self::ApiKey => "WEYA_API_KEY",
+        }
+    }
+
+    /// "a Bearer token", …
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Either => "an x-api-key or a Bearer token",
+            Self::Bearer => "a Bearer token",
+            Self::ApiKey => "an x-api-key workspace key",
+        }
+    }
+
+    /// Whether a request sent with `mode` ([`super::Auth::mode`]) used the
+    /// documented credential.
+    pub fn accepts(self, mode: &str) -> bool {
+        match self {
+            Self::Either => true,
+            Self::Bearer => mode == "Bearer token",
+            Self::ApiKey => mode == "x-api-key",
+        }
+    }
+}
+
+fn auth_hint(action: Action, used: &str) -> String {
+    let documented = action.documented_auth();
+    if documented.accepts(used) {
+        format!(
+            "Weya documents {} for {}",
+            documented.describe(),
+            action.label()
+        )
+    } else {
+        format!(
+            "Weya documents {} ({}) for {}, and this request used {used}",
+            documented.describe(),
+            documented.setting(),
+            action.label()
+        )
+    }
 }
 
 impl ApiError {
@@ -71,8 +203,9 @@ impl ApiError {
             | Self::Unexpected { status, .. }
             | Self::NoBatchId { status, .. }
             | Self::TooLarge { status, .. }
-            | Self::Redirected { status, .. } => Some(*status),
-            Self::Network { .. } | Self::Config(_) => None,
+            | Self::Redirected { status, .. }
+            | Self::AuthRefused { status, .. } => Some(*status),
+            _ => None,
         }
     }
 
@@ -81,7 +214,8 @@ impl ApiError {
         match self {
             Self::Status { request_id, .. }
             | Self::Unexpected { request_id, .. }
-            | Self::NoBatchId { request_id, .. } => request_id.as_deref(),
+            | Self::NoBatchId { request_id, .. }
+            | Self::AuthRefused { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -89,9 +223,51 @@ impl ApiError {
     /// The server's message, if it sent one.
     pub fn server_message(&self) -> Option<&str> {
         match self {
-            Self::Status { message, .. } => message.as_deref(),
+            Self::Status { message, .. } | Self::AuthRefused { message, .. } => message.as_deref(),
             _ => None,
         }
+    }
+
+    /// Whether the server refused the credential (HTTP 401 or 403).
+    pub fn is_auth_failure(&self) -> bool {
+        matches!(self.status(), Some(401 | 403))
+    }
+
+    /// Whether nothing was sent because the configuration or the input
+    /// cannot make a request (the commands exit 2 for these).
+    pub fn is_config_problem(&self) -> bool {
+        matches!(
+            self,
+            Self::Config(_) | Self::MissingSetting { .. } | Self::InvalidId { .. }
+        )
+    }
+
+    /// For a refused credential on an action whose page documents one, what
+    /// to tell the operator, with `source` saying where the credential came
+    /// from (e.g. "environment variable WEYA_API_KEY"):
+    /// "start-calling needs WEYA_TOKEN (Weya documents a Bearer token for
+    /// it); the request used x-api-key from environment variable
+    /// WEYA_API_KEY." `None` for any other error.
+    pub fn auth_advice(&self, source: &str) -> Option<String> {
+        let Self::AuthRefused { action, used, .. } = self else {
+            return None;
+        };
+        let documented = action.documented_auth();
+        Some(if documented.accepts(used) {
+            format!(
+                "The {used} from {source} was refused for {}: check that it has not expired \
+                 or been revoked (Weya documents {} for it).",
+                action.label(),
+                documented.describe()
+            )
+        } else {
+            format!(
+                "{} needs {} (Weya documents {} for it); the request used {used} from {source}.",
+                action.label(),
+                documented.setting(),
+                documented.describe()
+            )
+        })
     }
 
     /// Whether the request may have reached the server and been acted on

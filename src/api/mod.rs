@@ -2,8 +2,13 @@
 
 pub mod client;
 pub mod error;
+mod lenient;
 pub mod types;
 
-pub use client::{Auth, ClientConfig, Created, DEFAULT_PHONES_PATH, WeyaClient};
-pub use error::{ApiError, NetworkFailure};
-pub use types::{BatchPage, BatchQuery, BatchRequest, BatchSummary, CallingHour, Envelope, Phone};
+pub use client::{Auth, ClientConfig, Created, DEFAULT_PHONES_PATH, Deleted, WeyaClient};
+pub use error::{Action, ApiError, DocumentedAuth, NetworkFailure};
+pub use types::{
+    AddCallsOutcome, BatchDetails, BatchPage, BatchQuery, BatchRequest, BatchSummary, Call,
+    CallQuery, CallingHour, CallsAdded, DialerState, Envelope, FailedChunk, PartialAdd, Phone,
+    PhoneLog, SortOrder,
+};

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lenient;
+
 /// The body of `POST /api/call/createBatch`.
 ///
 /// Only [`crate::form::validate`] builds one from operator input, so a value of
@@ -198,6 +200,448 @@ impl Default for BatchQuery {
     }
 }
 
+/// How a batch's calls are ordered by `createdAt`.
+///
+/// Weya documents `sortBy` and `sortOrder` without their values or
+/// defaults; we always send `sortBy=createdAt` with `asc` or `desc`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Oldest first.
+    Asc,
+    /// Newest first: our default (the batch list is newest first too).
+    #[default]
+    Desc,
+}
+
+impl SortOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        }
+    }
+}
+
+/// Query of one batch's calls (`GET /api/call/batch-details/{batchId}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallQuery {
+    /// 1-based.
+    pub page: u32,
+    pub limit: u32,
+    /// Only calls with this call status, sent as
+    /// `filter={"callStatus":"…"}` (Weya's one documented example).
+    pub filter: Option<String>,
+    pub sort_order: SortOrder,
+    /// Text to look for; Weya does not document which fields it searches.
+    pub search: Option<String>,
+}
+
+impl Default for CallQuery {
+    fn default() -> Self {
+        Self {
+            page: 1,
+            limit: 20,
+            filter: None,
+            sort_order: SortOrder::Desc,
+            search: None,
+        }
+    }
+}
+
+impl CallQuery {
+    /// The query string's pairs, in the order they are sent. An empty
+    /// filter or search is left out rather than sent empty.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        let mut params = vec![
+            ("page", self.page.to_string()),
+            ("limit", self.limit.to_string()),
+        ];
+        if let Some(status) = self.filter.as_deref().filter(|s| !s.is_empty()) {
+            params.push((
+                "filter",
+                serde_json::json!({ "callStatus": status }).to_string(),
+            ));
+        }
+        params.push(("sortBy", "createdAt".to_owned()));
+        params.push(("sortOrder", self.sort_order.as_str().to_owned()));
+        if let Some(search) = self.search.as_deref().filter(|s| !s.trim().is_empty()) {
+            params.push(("search", search.to_owned()));
+        }
+        params
+    }
+}
+
+/// `data` of `GET /api/call/batch-details/{batchId}`: one page of a batch's
+/// calls. Every field is lenient (see `api/lenient.rs`): a missing or odd
+/// value reads as empty or 0, and one odd call costs only itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BatchDetails {
+    #[serde(deserialize_with = "lenient::string")]
+    pub batch_id: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub batch_name: String,
+    /// Shown as it comes: "active", "paused", "completed" in Weya's
+    /// examples, "stopped" after stop-calling.
+    #[serde(deserialize_with = "lenient::string")]
+    pub batch_status: String,
+    #[serde(deserialize_with = "lenient::count")]
+    pub page: u64,
+    #[serde(deserialize_with = "lenient::count")]
+    pub limit: u64,
+    /// Calls matching the query, over all pages.
+    #[serde(deserialize_with = "lenient::count")]
+    pub total: u64,
+    #[serde(deserialize_with = "lenient::count")]
+    pub total_pages: u64,
+    #[serde(rename = "data", deserialize_with = "lenient::objects")]
+    pub calls: Vec<Call>,
+}
+
+/// One contact of a batch and what happened when it was called.
+///
+/// Besides the documented fields a call carries the free-form contact
+/// fields it was added with (`name`, `plan`, `due_date`, …: the agent's
+/// variables). They are kept in [`Call::fields`] in the order the server
+/// sent them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Call {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub phone_number: String,
+    #[serde(flatten)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub phone_logs: Vec<PhoneLog>,
+    pub created_at: String,
+}
+
+impl Call {
+    /// The latest attempt: Weya's examples show one log per attempt, and we
+    /// assume they are listed oldest first.
+    pub fn latest_log(&self) -> Option<&PhoneLog> {
+        self.phone_logs.last()
+    }
+
+    /// The call's status: its latest attempt's `callStatus`; `None` before
+    /// the first attempt.
+    pub fn status(&self) -> Option<&str> {
+        self.latest_log()
+            .map(|l| l.call_status.as_str())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// A contact field as text: a string as it is, anything else as JSON.
+    pub fn field_text(&self, key: &str) -> Option<String> {
+        self.fields.get(key).map(value_text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Call {
+    /// By hand rather than with `#[serde(flatten)]`: flatten buffers every
+    /// call before reading it, and a page holds a thousand of them.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{MapAccess, Visitor};
+
+        enum Key {
+            Id,
+            PhoneNumber,
+            PhoneLogs,
+            CreatedAt,
+            Field(String),
+        }
+
+        impl<'de> Deserialize<'de> for Key {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct KeyVisitor;
+                impl Visitor<'_> for KeyVisitor {
+                    type Value = Key;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a field name")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key, E> {
+                        Ok(match v {
+                            "_id" => Key::Id,
+                            "phoneNumber" => Key::PhoneNumber,
+                            "phoneLogs" => Key::PhoneLogs,
+                            "createdAt" => Key::CreatedAt,
+                            other => Key::Field(other.to_owned()),
+                        })
+                    }
+                }
+                d.deserialize_identifier(KeyVisitor)
+            }
+        }
+
+        struct CallVisitor;
+        impl<'de> Visitor<'de> for CallVisitor {
+            type Value = Call;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a call object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Call, A::Error> {
+                let mut call = Call::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Id => {
+                            call.id = map.next_value::<lenient::Text>()?.0.unwrap_or_default()
+                        }
+                        Key::PhoneNumber => {
+                            call.phone_number =
+                                map.next_value::<lenient::Text>()?.0.unwrap_or_default();
+                        }
+                        Key::PhoneLogs => {
+                            call.phone_logs = map.next_value::<lenient::Objects<PhoneLog>>()?.0;
+                        }
+                        Key::CreatedAt => {
+                            call.created_at =
+                                map.next_value::<lenient::Text>()?.0.unwrap_or_default();
+                        }
+                        Key::Field(name) => {
+                            let value = map.next_value()?;
+                            call.fields.insert(name, value);
+                        }
+                    }
+                }
+                Ok(call)
+            }
+        }
+
+        d.deserialize_map(CallVisitor)
+    }
+}
+
+/// One attempt to reach a contact.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PhoneLog {
+    /// Shown as it comes: Weya's examples show only "completed"; others
+    /// ("no-answer", "busy", "failed", "in-progress") are what the sandbox
+    /// sends and our assumption.
+    #[serde(deserialize_with = "lenient::string")]
+    pub call_status: String,
+    /// Seconds (an assumption: Weya gives no unit). Read from a number, a
+    /// number in a string, or `m:ss`/`h:mm:ss`.
+    #[serde(
+        deserialize_with = "lenient::seconds",
+        serialize_with = "lenient::ser_seconds",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub call_duration: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_url: Option<String>,
+    /// Kept as sent: a string, or a list of turns. [`PhoneLog::transcript_text`]
+    /// renders either.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<serde_json::Value>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub created_at: String,
+}
+
+impl PhoneLog {
+    /// The transcript as text, one turn per line; `None` when there is none.
+    pub fn transcript_text(&self) -> Option<String> {
+        self.transcript
+            .as_ref()
+            .map(transcript_text)
+            .filter(|t| !t.trim().is_empty())
+    }
+}
+
+/// A transcript as text. A string is itself; a list of turns becomes one
+/// line per turn, `speaker: words` when a turn names its speaker (`role`,
+/// `speaker`, `from` or `name`) and its words (`text`, `content`,
+/// `message`, `utterance` or `transcript`); an object holding such a list
+/// (`turns`, `messages`, `transcript`, `conversation`) is that list. Any
+/// other shape is shown as compact JSON rather than lost.
+pub fn transcript_text(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    const SPEAKER: [&str; 4] = ["role", "speaker", "from", "name"];
+    const WORDS: [&str; 5] = ["text", "content", "message", "utterance", "transcript"];
+    const LISTS: [&str; 4] = ["turns", "messages", "transcript", "conversation"];
+    let first = |obj: &serde_json::Map<String, Value>, keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| obj.get(*k).filter(|v| !v.is_null()))
+            .cloned()
+    };
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(turns) => turns
+            .iter()
+            .map(|turn| match turn {
+                Value::Object(obj) => match (first(obj, &SPEAKER), first(obj, &WORDS)) {
+                    (Some(who), Some(words)) => {
+                        format!("{}: {}", value_text(&who), transcript_text(&words))
+                    }
+                    (None, Some(words)) => transcript_text(&words),
+                    _ => turn.to_string(),
+                },
+                other => transcript_text(other),
+            })
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Value::Object(obj) => match first(obj, &LISTS).or_else(|| first(obj, &WORDS)) {
+            Some(inner) => transcript_text(&inner),
+            None => value.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// A JSON value as text: a string as it is, anything else as JSON.
+fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The body of `start-calling` and `stop-calling`. Start's optional
+/// `callingNumbers`, `callData` and `uuid` are not sent: Weya does not say
+/// what they change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DialerRequest {
+    pub batch_id: String,
+    pub user_id: String,
+}
+
+/// `data` of `start-calling` and `stop-calling`: `status` is "started" or
+/// "stopped" in Weya's examples.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DialerState {
+    #[serde(deserialize_with = "lenient::string")]
+    pub batch_id: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub status: String,
+}
+
+/// The other envelope, of `delete-batch` (and `upload`):
+/// `{"success": true, "message": "Batch deleted"}`. `status` and
+/// `errorMessage` are read too, in case an error comes in the usual envelope.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuccessEnvelope {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+}
+
+/// How many rows Weya stores per chunk in `addCallsToBatch`.
+pub const ADD_CALLS_CHUNK: usize = 1000;
+/// The number of the first chunk in `failedChunks[].chunkNum`. Weya does
+/// not say whether it counts from 0 or 1; we assume 1 (a count for people),
+/// and the sandbox does the same. Everything that maps a chunk to rows goes
+/// through [`PartialAdd::failed_rows`], so this is the one place to change.
+pub const FIRST_CHUNK_NUM: u64 = 1;
+
+/// `data` of `addCallsToBatch`, for a whole or a partial success.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AddCallsData {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<u64>,
+    #[serde(deserialize_with = "lenient::strings")]
+    pub call_ids: Vec<String>,
+    #[serde(
+        deserialize_with = "lenient::objects",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub failed_chunks: Vec<FailedChunk>,
+}
+
+/// A chunk of rows the server could not store.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FailedChunk {
+    #[serde(deserialize_with = "lenient::count")]
+    pub chunk_num: u64,
+    #[serde(deserialize_with = "lenient::string")]
+    pub error: String,
+}
+
+/// What `addCallsToBatch` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddCallsOutcome {
+    /// Every row was stored.
+    Added(CallsAdded),
+    /// HTTP 207: some chunks were stored and some were not. The rows of the
+    /// failed chunks can be sent again ([`PartialAdd::failed_rows`]).
+    Partial(PartialAdd),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallsAdded {
+    pub added: u64,
+    pub call_ids: Vec<String>,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialAdd {
+    /// How many were stored, when the server said.
+    pub added: Option<u64>,
+    pub call_ids: Vec<String>,
+    /// Never empty: a 207 that names no failed chunk is an
+    /// [`super::ApiError::Unexpected`] answer instead (nothing tells which rows to resend).
+    pub failed_chunks: Vec<FailedChunk>,
+    /// The server's words (`errorMessage` or `message`).
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl PartialAdd {
+    /// The indices, in the `call_data` that was sent (`rows_sent` long), of
+    /// the rows in failed chunks: the rows to send again. A chunk number
+    /// outside what was sent is ignored.
+    pub fn failed_rows(&self, rows_sent: usize) -> Vec<std::ops::Range<usize>> {
+        let mut ranges: Vec<_> = self
+            .failed_chunks
+            .iter()
+            .filter_map(|c| {
+                let index = usize::try_from(c.chunk_num.checked_sub(FIRST_CHUNK_NUM)?).ok()?;
+                let start = index.checked_mul(ADD_CALLS_CHUNK)?;
+                (start < rows_sent).then(|| start..(start + ADD_CALLS_CHUNK).min(rows_sent))
+            })
+            .collect();
+        ranges.sort_by_key(|r| r.start);
+        ranges.dedup();
+        ranges
+    }
+}
+
+/// The body of `addCallsToBatch`: `{"batchId": …, "call_data": [rows]}`
+/// (snake_case `call_data`, as Weya documents), rows as given.
+pub fn add_calls_body(
+    batch_id: &str,
+    rows: &[serde_json::Map<String, serde_json::Value>],
+) -> String {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        #[serde(rename = "batchId")]
+        batch_id: &'a str,
+        call_data: &'a [serde_json::Map<String, serde_json::Value>],
+    }
+    // Strings and JSON maps with string keys always serialize.
+    serde_json::to_string(&Body {
+        batch_id,
+        call_data: rows,
+    })
+    .unwrap_or_default()
+}
+
 /// Whether `s` is a 24-hex-character ID (a MongoDB ObjectId), as Weya's IDs are.
 pub fn is_object_id(s: &str) -> bool {
     s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -262,6 +706,49 @@ mod tests {
         assert_eq!(e.best_message(), Some("Nope"));
         let e: Envelope<String> = serde_json::from_str("{}").unwrap();
         assert_eq!(e.best_message(), None);
+    }
+
+    #[test]
+    fn call_query_sends_the_documented_pairs_and_leaves_out_empty_ones() {
+        let blank = CallQuery {
+            filter: Some(String::new()),
+            search: Some("  ".into()),
+            ..CallQuery::default()
+        };
+        let keys: Vec<_> = blank.params().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["page", "limit", "sortBy", "sortOrder"]);
+        let full = CallQuery {
+            filter: Some("no-answer".into()),
+            search: Some("Ana".into()),
+            ..CallQuery::default()
+        };
+        assert_eq!(
+            full.params(),
+            [
+                ("page", "1".to_owned()),
+                ("limit", "20".to_owned()),
+                ("filter", r#"{"callStatus":"no-answer"}"#.to_owned()),
+                ("sortBy", "createdAt".to_owned()),
+                ("sortOrder", "desc".to_owned()),
+                ("search", "Ana".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn transcripts_of_any_shape_read_as_text() {
+        let text = |v: serde_json::Value| transcript_text(&v);
+        assert_eq!(text(serde_json::json!("Hi there")), "Hi there");
+        assert_eq!(
+            text(serde_json::json!({"turns": [{"from": "bot", "message": "Hi"}, "…", 7]})),
+            "bot: Hi\n…\n7"
+        );
+        assert_eq!(
+            text(serde_json::json!([{"role": "user", "audio": "x.wav"}])),
+            r#"{"role":"user","audio":"x.wav"}"#,
+            "an unknown shape is shown, not lost"
+        );
+        assert_eq!(text(serde_json::Value::Null), "");
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! Fault switches: make the sandbox's createBatch answer the way a real
-//! deployment sometimes does, so every error path can be tried and tested.
+//! Fault switches: make the sandbox's createBatch (and, for `partial-207`,
+//! addCallsToBatch) answer the way a real deployment sometimes does, so
+//! every error path can be tried and tested.
 
 use std::str::FromStr;
 use std::time::Duration;
 
-/// How createBatch misbehaves while the switch is on.
+/// How createBatch misbehaves while the switch is on (or addCallsToBatch,
+/// for [`Fault::Partial207`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
     /// 500 with the envelope and a request ID (Weya's "storage failure").
@@ -30,6 +32,9 @@ pub enum Fault {
     NotAnId,
     /// Stores the batch, then drops the connection mid-answer.
     DropAfterStore,
+    /// addCallsToBatch fails one chunk of its rows (the last) and answers
+    /// 207 with `failedChunks`; createBatch is unaffected.
+    Partial207,
 }
 
 impl FromStr for Fault {
@@ -49,11 +54,39 @@ impl FromStr for Fault {
             "malformed" => Self::MalformedJson,
             "bad-id" => Self::NotAnId,
             "drop" => Self::DropAfterStore,
+            "partial-207" => Self::Partial207,
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}: use 500, 403, 400, html-502, 429, slow, slow-store, hang, malformed, bad-id or drop"
+                    "unknown fault {other:?}: use 500, 403, 400, html-502, 429, slow, slow-store, \
+                     hang, malformed, bad-id, drop or partial-207"
                 ));
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_name_parses_and_an_unknown_one_lists_them() {
+        for name in [
+            "500",
+            "403",
+            "400",
+            "html-502",
+            "429",
+            "slow",
+            "hang",
+            "malformed",
+            "drop",
+            "partial-207",
+        ] {
+            assert!(name.parse::<Fault>().is_ok(), "{name}");
+        }
+        assert_eq!("partial-207".parse::<Fault>(), Ok(Fault::Partial207));
+        let e = "207".parse::<Fault>().unwrap_err();
+        assert!(e.contains("drop or partial-207"), "{e}");
     }
 }

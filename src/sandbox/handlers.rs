@@ -5,25 +5,41 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::store::SandboxStore;
+use super::store::{MAX_PAGE, SandboxStore, Switched};
 use super::{Fault, SANDBOX_USER_ID};
-use crate::api::types::{BatchPage, Envelope, Pagination, is_object_id};
+use crate::api::types::{
+    AddCallsData, BatchPage, CallQuery, DialerState, Envelope, Pagination, SortOrder,
+    SuccessEnvelope, is_object_id,
+};
 
 type Shared = State<Arc<SandboxStore>>;
+
+/// The largest addCallsToBatch body the sandbox reads (Weya documents no
+/// limit; axum's default of 2 MB is too small for a large import).
+const MAX_ADD_CALLS_BODY: usize = 32 * 1024 * 1024;
 
 pub fn router(store: Arc<SandboxStore>) -> Router {
     Router::new()
         .route("/api/call/createBatch", post(create_batch))
         .route("/api/call/batches/{user_id}", get(list_batches))
         .route("/api/call/phones/{user_id}", get(list_phones))
+        .route("/api/call/batch-details/{batch_id}", get(batch_details))
+        .route("/api/call/start-calling", post(start_calling))
+        .route("/api/call/stop-calling", post(stop_calling))
+        .route("/api/call/delete-batch/{batch_id}", delete(delete_batch))
+        .route(
+            "/api/call/addCallsToBatch",
+            post(add_calls).layer(DefaultBodyLimit::max(MAX_ADD_CALLS_BODY)),
+        )
         .fallback(not_found)
         .with_state(store)
 }
@@ -102,7 +118,8 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
             | Fault::SlowStore(_)
             | Fault::MalformedJson
             | Fault::NotAnId
-            | Fault::DropAfterStore,
+            | Fault::DropAfterStore
+            | Fault::Partial207,
         )
         | None => {}
     }
@@ -275,12 +292,8 @@ async fn list_batches(
     let page = q.page.unwrap_or(1).max(1);
     let limit = q.limit.unwrap_or(10).clamp(1, 100);
     let needle = q.search.unwrap_or_default().to_lowercase();
-    let matching: Vec<_> = if user_id == SANDBOX_USER_ID {
-        store
-            .batches()
-            .into_iter()
-            .filter(|b| b.name.to_lowercase().contains(&needle))
-            .collect()
+    let matching = if user_id == SANDBOX_USER_ID {
+        store.summaries(&needle)
     } else {
         Vec::new()
     };
@@ -290,10 +303,9 @@ async fn list_batches(
     }
     let total = matching.len() as u64;
     let batches = matching
-        .iter()
+        .into_iter()
         .skip(((page - 1) * limit) as usize)
         .take(limit as usize)
-        .map(|b| b.summary())
         .collect();
     let data = BatchPage {
         batches,
@@ -332,6 +344,324 @@ async fn list_phones(
             store.phones().to_vec(),
         ),
     )
+}
+
+/// The query of batch-details, read as text so that a bad value gets the
+/// envelope and a message rather than axum's plain-text rejection.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DetailsQuery {
+    page: Option<String>,
+    limit: Option<String>,
+    filter: Option<String>,
+    sort_by: Option<String>,
+    sort_order: Option<String>,
+    search: Option<String>,
+}
+
+impl DetailsQuery {
+    /// Checks each parameter; Weya documents their names only, so the
+    /// sandbox is strict where a client bug would otherwise go unseen.
+    fn parse(self) -> Result<CallQuery, String> {
+        let number = |value: Option<String>, name: &str, default: u32| match value {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| format!("{name} must be a whole number from 1")),
+        };
+        let filter = match self.filter.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => {
+                let bad = || r#"filter must be JSON such as {"callStatus":"completed"}"#.to_owned();
+                let value: Value = serde_json::from_str(text).map_err(|_| bad())?;
+                let object = value.as_object().ok_or_else(bad)?;
+                if let Some(key) = object.keys().find(|k| *k != "callStatus") {
+                    return Err(format!("filter supports callStatus only, not {key:?}"));
+                }
+                match object.get("callStatus") {
+                    None => None,
+                    Some(Value::String(s)) => Some(s.clone()),
+                    Some(_) => return Err("filter.callStatus must be a string".into()),
+                }
+            }
+        };
+        if let Some(by) = self.sort_by.as_deref()
+            && by != "createdAt"
+        {
+            return Err(format!("sortBy supports createdAt only, not {by:?}"));
+        }
+        let sort_order = match self.sort_order.as_deref() {
+            None => SortOrder::Desc,
+            Some(o) if o.eq_ignore_ascii_case("asc") => SortOrder::Asc,
+            Some(o) if o.eq_ignore_ascii_case("desc") => SortOrder::Desc,
+            Some(o) => return Err(format!("sortOrder must be asc or desc, not {o:?}")),
+        };
+        Ok(CallQuery {
+            page: number(self.page, "page", 1)?,
+            limit: number(self.limit, "limit", 10)?.min(MAX_PAGE as u32),
+            filter,
+            sort_order,
+            search: self.search,
+        })
+    }
+}
+
+async fn batch_details(
+    State(store): Shared,
+    headers: HeaderMap,
+    Path(batch_id): Path<String>,
+    Query(q): Query<DetailsQuery>,
+) -> Response {
+    if let Some(denied) = deny(&store, &headers) {
+        return denied;
+    }
+    if !is_object_id(&batch_id) {
+        return error(
+            &store,
+            StatusCode::BAD_REQUEST,
+            "Invalid batch ID: expected 24 hex characters",
+        );
+    }
+    let query = match q.parse() {
+        Ok(query) => query,
+        Err(message) => return error(&store, StatusCode::BAD_REQUEST, &message),
+    };
+    match store.details(&batch_id, &query) {
+        Some(details) => reply(
+            &store,
+            StatusCode::OK,
+            Envelope::ok(200, "Batch details fetched successfully", details),
+        ),
+        None => error(&store, StatusCode::NOT_FOUND, "Batch not found"),
+    }
+}
+
+/// 401 for a missing or wrong credential: start-calling and stop-calling
+/// are the pages where Weya documents a 401 ("token missing or expired").
+fn deny_unauthorized(store: &SandboxStore, headers: &HeaderMap) -> Option<Response> {
+    check_credential(store.key().expose_secret(), headers)
+        .err()
+        .map(|message| error(store, StatusCode::UNAUTHORIZED, message))
+}
+
+/// Reads `{"batchId", "userId"}`; the batch must exist and belong to the
+/// sandbox's user. Start's optional `callingNumbers`, `callData` and `uuid`
+/// are accepted and ignored (Weya does not say what they change).
+fn dialer_target(store: &SandboxStore, body: &[u8]) -> Result<String, (StatusCode, String)> {
+    let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_owned());
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| (StatusCode::BAD_REQUEST, format!("Invalid JSON body: {e}")))?;
+    let id = |key: &str| match value.get(key) {
+        None | Some(Value::Null) => Err(bad(&format!("{key} is required"))),
+        Some(Value::String(s)) if is_object_id(s) => Ok(s.clone()),
+        Some(_) => Err(bad(&format!("{key} must be an ID of 24 hex characters"))),
+    };
+    let batch_id = id("batchId")?;
+    let user_id = id("userId")?;
+    if user_id != SANDBOX_USER_ID {
+        return Err((StatusCode::NOT_FOUND, "User not found".into()));
+    }
+    if store.batch(&batch_id).is_none() {
+        return Err((StatusCode::NOT_FOUND, "Batch not found".into()));
+    }
+    Ok(batch_id)
+}
+
+async fn start_calling(State(store): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    switch_dialer(&store, &headers, &body, true)
+}
+
+async fn stop_calling(State(store): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    switch_dialer(&store, &headers, &body, false)
+}
+
+fn switch_dialer(store: &SandboxStore, headers: &HeaderMap, body: &[u8], start: bool) -> Response {
+    if let Some(denied) = deny_unauthorized(store, headers) {
+        return denied;
+    }
+    let batch_id = match dialer_target(store, body) {
+        Ok(id) => id,
+        Err((status, message)) => return error(store, status, &message),
+    };
+    let (status, message) = match store.switch(&batch_id, start) {
+        Switched::Started => ("started", "Calling started"),
+        Switched::Stopped => ("stopped", "Calling stopped"),
+        Switched::NoBatch => return error(store, StatusCode::NOT_FOUND, "Batch not found"),
+    };
+    reply(
+        store,
+        StatusCode::OK,
+        Envelope::ok(
+            200,
+            message,
+            DialerState {
+                batch_id,
+                status: status.to_owned(),
+            },
+        ),
+    )
+}
+
+/// delete-batch answers in its own envelope, `{"success": …, "message": …}`,
+/// errors included.
+fn success_reply(store: &SandboxStore, status: StatusCode, message: &str) -> Response {
+    let body = SuccessEnvelope {
+        success: Some(status.is_success()),
+        message: Some(message.to_owned()),
+        ..SuccessEnvelope::default()
+    };
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Ok(v) = store.request_id().parse() {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+async fn delete_batch(
+    State(store): Shared,
+    headers: HeaderMap,
+    Path(batch_id): Path<String>,
+) -> Response {
+    if let Err(message) = check_credential(store.key().expose_secret(), &headers) {
+        return success_reply(&store, StatusCode::FORBIDDEN, message);
+    }
+    if !is_object_id(&batch_id) {
+        return success_reply(
+            &store,
+            StatusCode::BAD_REQUEST,
+            "Invalid batch ID: expected 24 hex characters",
+        );
+    }
+    if store.delete(&batch_id) {
+        success_reply(&store, StatusCode::OK, "Batch deleted")
+    } else {
+        success_reply(&store, StatusCode::NOT_FOUND, "Batch not found")
+    }
+}
+
+/// Field names a row may not set: the server sets them.
+const RESERVED: [&str; 3] = ["_id", "phoneLogs", "createdAt"];
+
+/// Checks an addCallsToBatch body: the batch ID and the rows. Returns
+/// them, or the 400's message.
+fn validate_calls(value: Value) -> Result<(String, Vec<Map<String, Value>>), String> {
+    let Value::Object(mut obj) = value else {
+        return Err("Request body must be a JSON object".into());
+    };
+    let batch_id = match obj.get("batchId") {
+        None | Some(Value::Null) => return Err("batchId is required".into()),
+        Some(Value::String(s)) if is_object_id(s) => s.clone(),
+        Some(_) => return Err("batchId must be a batch ID of 24 hex characters".into()),
+    };
+    let rows = match obj.shift_remove("call_data") {
+        None | Some(Value::Null) => return Err("call_data is required".into()),
+        Some(Value::Array(rows)) if rows.is_empty() => {
+            return Err("call_data must contain at least one call".into());
+        }
+        Some(Value::Array(rows)) => rows,
+        Some(_) => return Err("call_data must be an array of calls".into()),
+    };
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let Value::Object(row) = row else {
+                return Err(format!("call_data[{i}] must be an object"));
+            };
+            match row.get("phoneNumber") {
+                None | Some(Value::Null) => {
+                    return Err(format!("call_data[{i}].phoneNumber is required"));
+                }
+                Some(Value::String(s)) if is_phone_number(s) => {}
+                Some(_) => {
+                    return Err(format!(
+                        "call_data[{i}].phoneNumber must be digits with the country code, + optional"
+                    ));
+                }
+            }
+            if let Some(key) = RESERVED.iter().find(|k| row.contains_key(**k)) {
+                return Err(format!("call_data[{i}].{key} is set by the server"));
+            }
+            Ok(row)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(|rows| (batch_id, rows))
+}
+
+/// Digits with the country code, `+` optional (`12125551234`), as Weya
+/// documents phone numbers; 8 to 15 digits (E.164's most).
+fn is_phone_number(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+async fn add_calls(
+    State(store): Shared,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if let Some(denied) = deny(&store, &headers) {
+        return denied;
+    }
+    // An import can be large: a body over the limit gets the envelope too.
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let message = format!(
+                "Request body too large: the sandbox reads at most {} MB",
+                MAX_ADD_CALLS_BODY / (1024 * 1024)
+            );
+            return error(&store, StatusCode::PAYLOAD_TOO_LARGE, &message);
+        }
+        Err(rejection) => return error(&store, rejection.status(), &rejection.body_text()),
+    };
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                &store,
+                StatusCode::BAD_REQUEST,
+                &format!("Invalid JSON body: {e}"),
+            );
+        }
+    };
+    let (batch_id, rows) = match validate_calls(value) {
+        Ok(valid) => valid,
+        Err(message) => return error(&store, StatusCode::BAD_REQUEST, &message),
+    };
+    let chunks = rows.len().div_ceil(crate::api::types::ADD_CALLS_CHUNK);
+    // partial-207 fails the last chunk: with more than one, the others
+    // are stored, as a real partial failure would leave them.
+    let fail_chunk = (store.fault() == Some(Fault::Partial207)).then(|| chunks - 1);
+    let Some(added) = store.add_calls(&batch_id, rows, fail_chunk) else {
+        return error(&store, StatusCode::NOT_FOUND, "Batch not found");
+    };
+    let data = AddCallsData {
+        added: Some(added.call_ids.len() as u64),
+        call_ids: added.call_ids,
+        failed_chunks: added.failed_chunks,
+    };
+    if data.failed_chunks.is_empty() {
+        return reply(
+            &store,
+            StatusCode::OK,
+            Envelope::ok(200, "Calls added successfully", data),
+        );
+    }
+    let message = format!(
+        "{} of {chunks} chunks failed: send their rows again",
+        data.failed_chunks.len()
+    );
+    let envelope = Envelope {
+        message: Some("Some calls could not be added".into()),
+        status: Some(false),
+        code: Some(207),
+        error_message: Some(message),
+        data: Some(data),
+    };
+    reply(&store, StatusCode::MULTI_STATUS, envelope)
 }
 
 async fn not_found(State(store): Shared) -> Response {

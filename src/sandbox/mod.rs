@@ -1,34 +1,86 @@
 //! The embedded sandbox: an HTTP server on 127.0.0.1 that implements Weya's
-//! documented call API (validation, envelopes, errors) over a store in memory.
+//! documented call API (validation, envelopes, errors) over a store in
+//! memory, with a simulated dialer that works through started batches.
 //!
 //! The app talks to it over real loopback HTTP when no credentials are
 //! configured, so a fresh machine can create a batch with no account; the
 //! tests use it the same way. It accepts only its own credential.
+//!
+//! [`Sandbox::start`] is what tests want: in memory, empty, on the wall
+//! clock. [`Sandbox::start_with`] takes [`SandboxOptions`]: a state
+//! directory (batches and calls kept between runs, see [`persist`]),
+//! example batches on a first run, the dialer's settings and a clock.
 
+mod dialer;
+mod examples;
 mod fault;
 mod handlers;
+pub mod persist;
 mod store;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 use crate::api::{Auth, ClientConfig};
+pub use dialer::{BatchSettings, DialerConfig, IN_PROGRESS};
 pub use fault::Fault;
-pub use store::{SandboxStore, StoredBatch};
+use persist::Persister;
+pub use store::{CallStep, Clock, QueueStatus, SandboxStore, StoredBatch, StoredCall};
 
 /// The sandbox workspace's user ID (needed by the batch and phone lists).
 pub const SANDBOX_USER_ID: &str = "5f0c0ffee0ddba11ab1e5eed";
 
-/// A running sandbox. Dropping it stops the server.
+/// How the names of the example batches begin. The UI can say a batch is
+/// an example when the target is the sandbox and its name begins so (the
+/// batch list's items carry no other mark; the store also flags them, see
+/// [`SandboxStore::is_example`]).
+pub const EXAMPLE_PREFIX: &str = "Example: ";
+
+/// How long the state waits after a change before it is saved, so a burst
+/// of changes (a dialer at work) costs one write.
+const SAVE_DEBOUNCE: Duration = Duration::from_secs(1);
+
+/// How a sandbox starts.
+#[derive(Debug, Clone, Default)]
+pub struct SandboxOptions {
+    /// Keep batches and calls in this directory between runs; `None` keeps
+    /// them in memory only.
+    pub state_dir: Option<PathBuf>,
+    /// Start with the example batches when there is no saved state.
+    pub examples: bool,
+    pub dialer: DialerConfig,
+    pub clock: Clock,
+}
+
+impl SandboxOptions {
+    /// What the app runs: state kept in `state_dir` (when there is a home
+    /// to keep it in) and examples on a first run.
+    pub fn app(state_dir: Option<PathBuf>) -> Self {
+        Self {
+            state_dir,
+            examples: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// A running sandbox. Dropping it stops the server and saves its state.
 pub struct Sandbox {
     addr: SocketAddr,
     key: SecretString,
     store: Arc<SandboxStore>,
     shutdown: Option<oneshot::Sender<()>>,
+    tasks: Vec<JoinHandle<()>>,
+    persister: Option<Arc<Persister>>,
+    note: Option<String>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -41,15 +93,42 @@ impl std::fmt::Debug for Sandbox {
 
 impl Sandbox {
     /// Starts the sandbox on `127.0.0.1:port` (0 picks a free port) with a
-    /// fresh random credential and the seed phone numbers.
+    /// fresh random credential, the seed phone numbers and no batches, in
+    /// memory, dialing on the wall clock.
     pub async fn start(port: u16) -> std::io::Result<Self> {
+        Self::start_with(port, SandboxOptions::default()).await
+    }
+
+    /// Starts the sandbox with `options`. A saved state that cannot be read
+    /// is moved aside (and said in [`Sandbox::note`]), not lost.
+    pub async fn start_with(port: u16, options: SandboxOptions) -> std::io::Result<Self> {
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
-        let store = Arc::new(SandboxStore::seeded());
+        let clock = options.clock;
+        let store = Arc::new(SandboxStore::with(clock, options.dialer, Vec::new()));
+
+        let (saved, note) = match &options.state_dir {
+            Some(dir) => load_state(dir).await,
+            None => (None, None),
+        };
+        let from_disk = saved.is_some();
+        match saved {
+            Some(batches) => store.replace_batches(batches),
+            None if options.examples => {
+                store.replace_batches(examples::examples(&store, store.now()))
+            }
+            None => {}
+        }
+        let persister = options.state_dir.map(|dir| {
+            // What was just read needs no write; examples do.
+            let written = if from_disk { store.generation() } else { 0 };
+            Arc::new(Persister::new(dir, written))
+        });
+
         let key = store.key().clone();
         let router = handlers::router(Arc::clone(&store));
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(async move {
+        let mut tasks = vec![tokio::spawn(async move {
             let served = axum::serve(listener, router)
                 .with_graceful_shutdown(async {
                     let _ = rx.await;
@@ -58,13 +137,25 @@ impl Sandbox {
             if let Err(e) = served {
                 tracing::error!(error = %e, "sandbox server stopped");
             }
-        });
+        })];
+        if !matches!(clock, Clock::Manual { .. }) {
+            tasks.push(tokio::spawn(drive_dialer(Arc::clone(&store))));
+        }
+        if let Some(persister) = &persister {
+            tasks.push(tokio::spawn(save_changes(
+                Arc::clone(&store),
+                Arc::clone(persister),
+            )));
+        }
         tracing::info!(%addr, "sandbox listening");
         Ok(Self {
             addr,
             key,
             store,
             shutdown: Some(tx),
+            tasks,
+            persister,
+            note,
         })
     }
 
@@ -87,6 +178,41 @@ impl Sandbox {
         &self.store
     }
 
+    /// Something to tell the operator about the start: a saved state that
+    /// could not be read and was moved aside.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// The file the state is kept in, when it is kept.
+    pub fn state_file(&self) -> Option<PathBuf> {
+        self.persister.as_ref().map(|p| p.path())
+    }
+
+    /// Moves the sandbox's time on by `by`, dialing as it goes: a test says
+    /// "after 30 s of dialing" without waiting 30 s. With [`Clock::Manual`]
+    /// this is the only way time passes.
+    pub fn advance(&self, by: Duration) {
+        self.store.advance(by);
+    }
+
+    /// The sandbox's time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.store.now()
+    }
+
+    /// Saves the state now if it changed since the last save (blocking:
+    /// called on the way out, and by tests).
+    pub fn save_now(&self) -> std::io::Result<()> {
+        match &self.persister {
+            Some(persister) => {
+                let (generation, batches) = self.store.snapshot();
+                persister.write(generation, batches)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// A client configuration that reaches this sandbox with its credential.
     pub fn client_config(&self) -> ClientConfig {
         let mut config = ClientConfig::new(
@@ -102,6 +228,78 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        for task in &self.tasks[1..] {
+            task.abort();
+        }
+        // The last changes, written here rather than lost with the process.
+        // It blocks the thread briefly, once, on the way out.
+        if let Err(e) = self.save_now() {
+            tracing::warn!(error = %e, "cannot save the sandbox's state");
+        }
+    }
+}
+
+/// The saved batches, or `None` to start afresh; and a note when the saved
+/// state was unreadable and moved aside.
+async fn load_state(dir: &std::path::Path) -> (Option<Vec<StoredBatch>>, Option<String>) {
+    let dir = dir.to_owned();
+    let loaded = tokio::task::spawn_blocking(move || {
+        persist::load(&dir).map_err(|e| {
+            let moved = persist::set_aside(&dir);
+            (e, moved)
+        })
+    })
+    .await;
+    match loaded {
+        Ok(Ok(batches)) => (batches, None),
+        Ok(Err((e, moved))) => {
+            tracing::warn!(error = %e, "sandbox state not loaded");
+            let kept = match moved {
+                Ok(to) => format!("kept as {}", to.display()),
+                Err(why) => format!("could not be moved aside: {why}"),
+            };
+            (
+                None,
+                Some(format!("The sandbox started afresh: {e} ({kept}).")),
+            )
+        }
+        Err(e) => (None, Some(format!("The sandbox started afresh: {e}."))),
+    }
+}
+
+/// Runs the dialer while it has work, on tokio's clock: idle, it sleeps
+/// until a batch is started or calls are added.
+async fn drive_dialer(store: Arc<SandboxStore>) {
+    loop {
+        if !store.dialer_busy() {
+            store.dialer_wake.notified().await;
+            store.skip_idle_time();
+        }
+        let mut last = tokio::time::Instant::now();
+        let mut interval = tokio::time::interval_at(last + dialer::SLICE, dialer::SLICE);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while store.dialer_busy() {
+            interval.tick().await;
+            let now = tokio::time::Instant::now();
+            store.tick(now - last);
+            last = now;
+        }
+    }
+}
+
+/// Saves the state a moment after it changes, on a blocking thread.
+async fn save_changes(store: Arc<SandboxStore>, persister: Arc<Persister>) {
+    loop {
+        store.changed.notified().await;
+        tokio::time::sleep(SAVE_DEBOUNCE).await;
+        let (generation, batches) = store.snapshot();
+        let persister = Arc::clone(&persister);
+        let saved = tokio::task::spawn_blocking(move || persister.write(generation, batches)).await;
+        match saved {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot save the sandbox's state"),
+            Err(e) => tracing::warn!(error = %e, "the sandbox's save task failed"),
         }
     }
 }

@@ -1,73 +1,260 @@
-//! The sandbox's state: seed phone numbers and the batches created so far.
+//! The sandbox's state: seed phone numbers, the batches with their calls,
+//! the simulated clock and dialer.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tokio::sync::Notify;
 
 use super::Fault;
-use crate::api::{BatchSummary, Phone};
+use super::dialer::{self, DialerConfig, Rng};
+use crate::api::types::{ADD_CALLS_CHUNK, FIRST_CHUNK_NUM, FailedChunk};
+use crate::api::{BatchDetails, BatchSummary, Call, CallQuery, Phone, SortOrder};
 
 const SEED_PHONES: &str = include_str!("../../assets/sandbox-phones.json");
 
-/// A batch as the sandbox keeps it.
-#[derive(Debug, Clone)]
+/// The most calls one batch-details page holds in the sandbox (Weya does
+/// not document a limit).
+pub const MAX_PAGE: u64 = 100;
+
+/// A timestamp as Weya writes them: ISO 8601 UTC with milliseconds.
+pub fn iso(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Where a batch stands, as `queue_status` and `batchStatus` show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueueStatus {
+    /// Created and not started (Weya's examples use "paused").
+    Paused,
+    /// Started: the dialer picks up its calls within its window.
+    Active,
+    /// Stopped with stop-calling ("should show stopped", say Weya's docs).
+    Stopped,
+    /// Started, and nothing is left to dial.
+    Completed,
+}
+
+impl QueueStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Paused => "paused",
+            Self::Active => "active",
+            Self::Stopped => "stopped",
+            Self::Completed => "completed",
+        }
+    }
+}
+
+/// A batch as the sandbox keeps it (and saves it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StoredBatch {
     pub id: String,
     pub name: String,
-    pub body: serde_json::Value,
+    /// The createBatch body as it was accepted.
+    pub body: Value,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub status: QueueStatus,
+    pub calls: Vec<StoredCall>,
+    /// One of the examples the sandbox starts with (their names begin
+    /// with [`super::EXAMPLE_PREFIX`]).
+    #[serde(default)]
+    pub example: bool,
+    /// Calls the dialer may pick up now (a fraction of a call saved up
+    /// between slices).
+    #[serde(skip)]
+    pub(super) credit: f64,
 }
 
 impl StoredBatch {
     pub fn summary(&self) -> BatchSummary {
-        let at = self.created_at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        let picked = self.calls.iter().filter(|c| !c.logs.is_empty()).count();
+        let completed = self
+            .calls
+            .iter()
+            .filter(|c| c.logs.last().is_some_and(|l| l.call_status == "completed"))
+            .count();
         BatchSummary {
             id: self.id.clone(),
             batch_name: self.name.clone(),
-            total_calls: 0,
-            calls_picked: 0,
-            calls_completed: 0,
-            queue_status: "paused".into(),
-            created_at: at.clone(),
-            updated_at: at,
+            total_calls: self.calls.len() as u64,
+            calls_picked: picked as u64,
+            calls_completed: completed as u64,
+            queue_status: self.status.as_str().to_owned(),
+            created_at: iso(self.created_at),
+            updated_at: iso(self.updated_at),
         }
     }
+}
+
+/// A contact of a batch and its attempts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredCall {
+    pub id: String,
+    pub phone_number: String,
+    /// The row's other fields, in the order they were sent.
+    pub fields: Map<String, Value>,
+    pub created_at: DateTime<Utc>,
+    pub logs: Vec<crate::api::PhoneLog>,
+    pub next: CallStep,
+}
+
+impl StoredCall {
+    /// The call as batch-details shows it.
+    pub fn to_call(&self) -> Call {
+        Call {
+            id: self.id.clone(),
+            phone_number: self.phone_number.clone(),
+            fields: self.fields.clone(),
+            phone_logs: self.logs.clone(),
+            created_at: iso(self.created_at),
+        }
+    }
+
+    fn status(&self) -> Option<&str> {
+        self.logs.last().map(|l| l.call_status.as_str())
+    }
+
+    /// Whether `needle` (lower case) is in the phone number (digits alone
+    /// count: "212 555" finds 12125550143) or in a contact field's value.
+    fn matches(&self, needle: &str, digits: &str) -> bool {
+        if self.phone_number.contains(needle)
+            || (!digits.is_empty() && self.phone_number.contains(digits))
+        {
+            return true;
+        }
+        self.fields.values().any(|v| match v {
+            Value::String(s) => s.to_lowercase().contains(needle),
+            Value::Null | Value::Array(_) | Value::Object(_) => false,
+            other => other.to_string().contains(needle),
+        })
+    }
+}
+
+/// What happens next to a call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "camelCase")]
+pub enum CallStep {
+    /// Waiting to be dialled; after a failed attempt, not before the
+    /// retry delay has passed.
+    #[serde(rename_all = "camelCase")]
+    Waiting { not_before: Option<DateTime<Utc>> },
+    /// On the line until `ends_at`, then ends as `result` says.
+    #[serde(rename_all = "camelCase")]
+    OnCall {
+        ends_at: DateTime<Utc>,
+        result: Box<crate::api::PhoneLog>,
+    },
+    /// Answered, or out of retries.
+    Done,
+}
+
+/// How the sandbox tells the time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Clock {
+    /// The wall clock: the running server dials in real time.
+    #[default]
+    Wall,
+    /// Starts at `start` and moves only with [`super::Sandbox::advance`]:
+    /// tests say exactly how much time passes.
+    Manual { start: DateTime<Utc> },
+    /// Starts at `start` and runs with tokio's clock, so a test on a paused
+    /// clock moves it with `tokio::time::advance` or a sleep.
+    Tokio { start: DateTime<Utc> },
+}
+
+/// What start-calling or stop-calling found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switched {
+    Started,
+    Stopped,
+    NoBatch,
+}
+
+/// What an addCallsToBatch request did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    pub call_ids: Vec<String>,
+    pub failed_chunks: Vec<FailedChunk>,
+}
+
+/// The mutable part, behind one lock.
+struct State {
+    batches: Vec<StoredBatch>,
+    /// Simulated up to here.
+    now: DateTime<Utc>,
+    rng: Rng,
 }
 
 /// Everything the sandbox knows.
 pub struct SandboxStore {
     phones: Vec<Phone>,
-    batches: Mutex<Vec<StoredBatch>>,
+    state: Mutex<State>,
     key: SecretString,
     ids: IdSource,
     fault: Mutex<Option<Fault>>,
     create_requests: AtomicUsize,
+    clock: Clock,
+    /// Where tokio's clock stood at `Clock::Tokio`'s start.
+    tokio_anchor: tokio::time::Instant,
+    dialer: DialerConfig,
+    /// Bumped by every change worth saving.
+    generation: AtomicU64,
+    /// Wakes the task that saves the state.
+    pub(super) changed: Notify,
+    /// Wakes the dialer's task when there is something to dial.
+    pub(super) dialer_wake: Notify,
 }
 
 impl SandboxStore {
-    /// A store with the seed phone numbers from `assets/` and no batches.
+    /// A store with the seed phone numbers from `assets/` and no batches,
+    /// on the wall clock.
     pub fn seeded() -> Self {
+        Self::with(Clock::Wall, DialerConfig::default(), Vec::new())
+    }
+
+    pub(super) fn with(clock: Clock, dialer: DialerConfig, batches: Vec<StoredBatch>) -> Self {
         let ids = IdSource::new();
         // The seed is compiled in and covered by a test; an empty list is the
         // only sane fallback if it were ever broken.
         let phones = serde_json::from_str(SEED_PHONES).unwrap_or_default();
         let key = SecretString::from(format!("sbx_{:016x}{:016x}", ids.random(), ids.random()));
+        let now = match clock {
+            Clock::Wall => Utc::now(),
+            Clock::Manual { start } | Clock::Tokio { start } => start,
+        };
         Self {
             phones,
-            batches: Mutex::new(Vec::new()),
+            state: Mutex::new(State {
+                batches,
+                now,
+                rng: Rng::new(dialer.seed),
+            }),
             key,
             ids,
             fault: Mutex::new(None),
             create_requests: AtomicUsize::new(0),
+            clock,
+            tokio_anchor: tokio::time::Instant::now(),
+            dialer,
+            generation: AtomicU64::new(0),
+            changed: Notify::new(),
+            dialer_wake: Notify::new(),
         }
     }
 
-    /// Turns a fault on (or off with `None`) for the following createBatch
-    /// requests.
+    /// Turns a fault on (or off with `None`) for the following requests.
     pub fn set_fault(&self, fault: Option<Fault>) {
         *self.fault.lock().unwrap_or_else(|e| e.into_inner()) = fault;
     }
@@ -93,24 +280,311 @@ impl SandboxStore {
         &self.phones
     }
 
-    /// Stores a validated batch and returns its new ID.
-    pub fn insert(&self, name: String, body: serde_json::Value) -> String {
+    pub fn dialer_config(&self) -> &DialerConfig {
+        &self.dialer
+    }
+
+    /// The sandbox's time: what new batches and calls are stamped with.
+    pub fn now(&self) -> DateTime<Utc> {
+        let simulated = self.lock().now;
+        self.clock_now(simulated)
+    }
+
+    fn clock_now(&self, simulated: DateTime<Utc>) -> DateTime<Utc> {
+        match self.clock {
+            Clock::Wall => Utc::now().max(simulated),
+            Clock::Manual { .. } => simulated,
+            Clock::Tokio { start } => {
+                let run = tokio::time::Instant::now() - self.tokio_anchor;
+                (start + chrono::Duration::from_std(run).unwrap_or_default()).max(simulated)
+            }
+        }
+    }
+
+    /// Stores a validated batch and returns its new ID. It starts paused,
+    /// with no calls.
+    pub fn insert(&self, name: String, body: Value) -> String {
         let id = self.ids.object_id();
-        let batch = StoredBatch {
+        let mut state = self.lock();
+        let now = self.clock_now(state.now);
+        state.batches.push(StoredBatch {
             id: id.clone(),
             name,
             body,
-            created_at: Utc::now(),
-        };
-        self.lock().push(batch);
+            created_at: now,
+            updated_at: now,
+            status: QueueStatus::Paused,
+            calls: Vec::new(),
+            example: false,
+            credit: 0.0,
+        });
+        drop(state);
+        self.touch();
         id
     }
 
     /// All batches, newest first.
     pub fn batches(&self) -> Vec<StoredBatch> {
-        let mut all = self.lock().clone();
+        let mut all = self.lock().batches.clone();
         all.reverse();
         all
+    }
+
+    /// One batch.
+    pub fn batch(&self, id: &str) -> Option<StoredBatch> {
+        self.lock().batches.iter().find(|b| b.id == id).cloned()
+    }
+
+    /// Whether `id` is one of the examples the sandbox started with.
+    pub fn is_example(&self, id: &str) -> bool {
+        self.lock().batches.iter().any(|b| b.id == id && b.example)
+    }
+
+    /// The batch list's items whose name contains `needle` (lower case),
+    /// newest first.
+    pub fn summaries(&self, needle: &str) -> Vec<BatchSummary> {
+        self.lock()
+            .batches
+            .iter()
+            .rev()
+            .filter(|b| b.name.to_lowercase().contains(needle))
+            .map(StoredBatch::summary)
+            .collect()
+    }
+
+    /// One page of a batch's calls. `query.filter` matches a call's latest
+    /// status; `query.search` looks in the phone number and the contact
+    /// fields, case-insensitively. `None` when there is no such batch.
+    pub fn details(&self, id: &str, query: &CallQuery) -> Option<BatchDetails> {
+        let state = self.lock();
+        let batch = state.batches.iter().find(|b| b.id == id)?;
+        let needle = query
+            .search
+            .as_deref()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty());
+        let digits: String = needle
+            .as_deref()
+            .filter(|n| {
+                n.chars()
+                    .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            })
+            .map(|n| n.chars().filter(char::is_ascii_digit).collect())
+            .unwrap_or_default();
+        let mut matching: Vec<(usize, &StoredCall)> = batch
+            .calls
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                query
+                    .filter
+                    .as_deref()
+                    .is_none_or(|status| c.status() == Some(status))
+            })
+            .filter(|(_, c)| needle.as_deref().is_none_or(|n| c.matches(n, &digits)))
+            .collect();
+        // Calls added together share a time: their order of arrival decides.
+        matching.sort_by_key(|(i, c)| (c.created_at, *i));
+        if query.sort_order == SortOrder::Desc {
+            matching.reverse();
+        }
+        let page = u64::from(query.page.max(1));
+        let limit = u64::from(query.limit).clamp(1, MAX_PAGE);
+        let total = matching.len() as u64;
+        let calls = matching
+            .iter()
+            .skip(((page - 1) * limit) as usize)
+            .take(limit as usize)
+            .map(|(_, c)| c.to_call())
+            .collect();
+        Some(BatchDetails {
+            batch_id: batch.id.clone(),
+            batch_name: batch.name.clone(),
+            batch_status: batch.status.as_str().to_owned(),
+            page,
+            limit,
+            total,
+            total_pages: total.div_ceil(limit),
+            calls,
+        })
+    }
+
+    /// start-calling (`start`) or stop-calling. Starting any batch makes
+    /// it active (Weya does not say whether start resumes a stopped batch;
+    /// the sandbox resumes it). Stopping keeps a completed batch completed;
+    /// calls on the line finish either way.
+    pub fn switch(&self, id: &str, start: bool) -> Switched {
+        let mut state = self.lock();
+        let now = self.clock_now(state.now);
+        let Some(batch) = state.batches.iter_mut().find(|b| b.id == id) else {
+            return Switched::NoBatch;
+        };
+        let status = match (start, batch.status) {
+            (true, _) => QueueStatus::Active,
+            (false, QueueStatus::Completed) => QueueStatus::Completed,
+            (false, _) => QueueStatus::Stopped,
+        };
+        if batch.status != status {
+            batch.status = status;
+            batch.updated_at = now;
+        }
+        drop(state);
+        self.touch();
+        self.dialer_wake.notify_one();
+        if start {
+            Switched::Started
+        } else {
+            Switched::Stopped
+        }
+    }
+
+    /// Deletes a batch and its calls; `false` when there is no such batch.
+    pub fn delete(&self, id: &str) -> bool {
+        let mut state = self.lock();
+        let before = state.batches.len();
+        state.batches.retain(|b| b.id != id);
+        let deleted = state.batches.len() < before;
+        drop(state);
+        if deleted {
+            self.touch();
+        }
+        deleted
+    }
+
+    /// Adds validated rows (each has a `phoneNumber` string) to a batch in
+    /// chunks of [`ADD_CALLS_CHUNK`], as Weya does. `fail_chunk` (a
+    /// 0-based index) is a chunk to fail on purpose. `None` when there is
+    /// no such batch. A completed batch becomes active again: it was
+    /// started, and there is work again.
+    pub fn add_calls(
+        &self,
+        id: &str,
+        rows: Vec<Map<String, Value>>,
+        fail_chunk: Option<usize>,
+    ) -> Option<Added> {
+        let mut state = self.lock();
+        let now = self.clock_now(state.now);
+        let batch = state.batches.iter_mut().find(|b| b.id == id)?;
+        let mut added = Added {
+            call_ids: Vec::with_capacity(rows.len()),
+            failed_chunks: Vec::new(),
+        };
+        let mut rows = rows.into_iter().peekable();
+        let mut chunk = 0;
+        while rows.peek().is_some() {
+            let rows_of_chunk = rows.by_ref().take(ADD_CALLS_CHUNK);
+            if fail_chunk == Some(chunk) {
+                rows_of_chunk.for_each(drop);
+                added.failed_chunks.push(FailedChunk {
+                    chunk_num: chunk as u64 + FIRST_CHUNK_NUM,
+                    error: "The sandbox failed this chunk on purpose (fault partial-207): \
+                            send its rows again"
+                        .to_owned(),
+                });
+            } else {
+                for mut fields in rows_of_chunk {
+                    let phone_number = match fields.shift_remove("phoneNumber") {
+                        Some(Value::String(s)) => s,
+                        _ => continue,
+                    };
+                    let call_id = self.ids.object_id();
+                    added.call_ids.push(call_id.clone());
+                    batch.calls.push(StoredCall {
+                        id: call_id,
+                        phone_number,
+                        fields,
+                        created_at: now,
+                        logs: Vec::new(),
+                        next: CallStep::Waiting { not_before: None },
+                    });
+                }
+            }
+            chunk += 1;
+        }
+        if !added.call_ids.is_empty() {
+            batch.updated_at = now;
+            if batch.status == QueueStatus::Completed {
+                batch.status = QueueStatus::Active;
+            }
+        }
+        drop(state);
+        self.touch();
+        self.dialer_wake.notify_one();
+        Some(added)
+    }
+
+    /// Moves the simulated time on by `by`, dialing as it goes.
+    pub fn advance(&self, by: Duration) {
+        let changed = simulate(&mut self.lock(), by, &self.dialer);
+        if changed {
+            self.touch();
+        }
+    }
+
+    /// The dialer's task: catch the simulation up with the clock. `elapsed`
+    /// is how long tokio's clock ran since the last tick.
+    pub(super) fn tick(&self, elapsed: Duration) {
+        // After a suspended laptop wakes, dial at most this much of the gap.
+        const CATCH_UP: chrono::Duration = chrono::Duration::minutes(5);
+        let mut state = self.lock();
+        let target = match self.clock {
+            Clock::Manual { .. } => return,
+            Clock::Tokio { .. } => {
+                state.now + chrono::Duration::from_std(elapsed).unwrap_or_default()
+            }
+            Clock::Wall => Utc::now().max(state.now),
+        };
+        if target - state.now > CATCH_UP {
+            state.now = target - CATCH_UP;
+        }
+        let span = (target - state.now).to_std().unwrap_or_default();
+        let changed = simulate(&mut state, span, &self.dialer);
+        drop(state);
+        if changed {
+            self.touch();
+        }
+    }
+
+    /// Brings the simulated time up to the clock without dialing, after a
+    /// spell with nothing to dial.
+    pub(super) fn skip_idle_time(&self) {
+        let mut state = self.lock();
+        state.now = self.clock_now(state.now);
+    }
+
+    /// Whether the dialer has anything to do: a batch is active or a call
+    /// is on the line.
+    pub(super) fn dialer_busy(&self) -> bool {
+        self.lock().batches.iter().any(|b| {
+            b.status == QueueStatus::Active
+                || b.calls
+                    .iter()
+                    .any(|c| matches!(c.next, CallStep::OnCall { .. }))
+        })
+    }
+
+    /// Replaces every batch (the saved state at start, or the examples).
+    pub(super) fn replace_batches(&self, batches: Vec<StoredBatch>) {
+        self.lock().batches = batches;
+        self.touch();
+        self.dialer_wake.notify_one();
+    }
+
+    /// The change count and a copy of the batches, for saving.
+    pub(super) fn snapshot(&self) -> (u64, Vec<StoredBatch>) {
+        let state = self.lock();
+        (
+            self.generation.load(Ordering::SeqCst),
+            state.batches.clone(),
+        )
+    }
+
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    pub(super) fn new_id(&self) -> String {
+        self.ids.object_id()
     }
 
     /// A fresh request ID for the `x-request-id` header.
@@ -118,10 +592,25 @@ impl SandboxStore {
         format!("sbx-{:016x}", self.ids.random())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<StoredBatch>> {
-        // A panic while holding the lock cannot leave the Vec half-written.
-        self.batches.lock().unwrap_or_else(|e| e.into_inner())
+    /// Notes a change worth saving.
+    fn touch(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.changed.notify_one();
     }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Every change leaves the state whole before the next statement
+        // can panic, so a poisoned lock still guards consistent data.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Dials for `by` from the simulated time, and moves it on.
+fn simulate(state: &mut State, by: Duration, dialer: &DialerConfig) -> bool {
+    let State { batches, now, rng } = state;
+    let changed = dialer::run(batches, *now, by, dialer, rng);
+    *now += chrono::Duration::from_std(by).unwrap_or_default();
+    changed
 }
 
 /// IDs that look like MongoDB ObjectIds: 4 bytes of seconds, then 8 random bytes.
