@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod form;
+pub mod import;
 pub mod logging;
 pub mod remote;
 pub mod sandbox;

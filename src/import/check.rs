@@ -1,0 +1,299 @@
+//! Every row checked before anything is sent: the phone number normalised
+//! and validated, duplicates removed (the first kept), empty rows skipped.
+//! One pass, keeping only what the operator is shown and what sending
+//! needs (see the module docs of [`crate::import`]).
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::mapping::{ColumnMapping, PHONE_KEY, ValidMapping};
+use super::phone::{self, Invalid, PhoneDigits};
+use super::plan::{PlanBuilder, SendPlan};
+use super::region::Region;
+use super::source::{ContactsFile, RowReader};
+use super::{Control, ImportError, Progress, Stage};
+
+/// How many valid rows the report shows exactly as they will be sent.
+pub const SAMPLE_CONTACTS: usize = 5;
+
+/// Progress is reported (and the cancel flag read) every this many rows.
+const TICK_ROWS: u64 = 4096;
+
+/// The most rows the duplicate set is sized for in advance (a table of
+/// 2^21 slots, 36 MB): past that an estimate from the first rows is not
+/// worth trusting with memory.
+const MAX_RESERVE: usize = 1_000_000;
+
+/// Everything the operator chose that decides what is sent: the journal
+/// keeps it, so a resumed import sends what the first run planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSettings {
+    pub mapping: ColumnMapping,
+    /// The region of numbers written without a country code; `None`: every
+    /// number must carry its own.
+    pub region: Option<Region>,
+}
+
+/// Row counts. Every row after the header is exactly one of valid,
+/// invalid, duplicate or skipped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub valid: u64,
+    pub invalid: u64,
+    pub duplicate: u64,
+    /// Rows whose cells are all empty.
+    pub skipped: u64,
+}
+
+impl Counts {
+    pub fn rows(&self) -> u64 {
+        self.valid + self.invalid + self.duplicate + self.skipped
+    }
+}
+
+/// Why a row is not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RejectReason {
+    Phone(Invalid),
+    /// Non-empty cells past the header's last column: the row is shifted
+    /// (an unquoted delimiter inside a value, usually), so its values would
+    /// go under the wrong names.
+    ExtraCells {
+        cells: usize,
+        header: usize,
+    },
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Phone(why) => why.fmt(f),
+            Self::ExtraCells { cells, header } => write!(
+                f,
+                "{cells} cells where the header has {header} (a separator inside an unquoted value?)"
+            ),
+        }
+    }
+}
+
+/// A row that will not be sent, as the file has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    /// The line (text) or row (sheet) number; the header is line 1.
+    pub line: u64,
+    pub reason: RejectReason,
+    pub cells: Vec<String>,
+}
+
+/// A row whose number an earlier row already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DuplicateRow {
+    pub line: u64,
+    /// The line of the row that is kept.
+    pub first_line: u64,
+    pub phone: PhoneDigits,
+}
+
+/// What the check found, and the plan to send the valid rows.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    pub counts: Counts,
+    /// In file order.
+    pub rejected: Vec<RejectedRow>,
+    /// In file order.
+    pub duplicates: Vec<DuplicateRow>,
+    /// The first valid rows as the JSON objects that will be sent.
+    pub samples: Vec<String>,
+    pub plan: SendPlan,
+}
+
+/// What becomes of one row.
+pub(crate) enum RowClass {
+    Empty,
+    Rejected(RejectReason),
+    Valid(PhoneDigits),
+}
+
+/// The one decision about a row, made the same way by the check and by
+/// each request's body.
+pub(crate) fn classify(
+    cells: &[String],
+    width: usize,
+    mapping: &ValidMapping,
+    region: Option<Region>,
+) -> RowClass {
+    if cells.iter().all(|cell| cell.trim().is_empty()) {
+        return RowClass::Empty;
+    }
+    if let Some(last) = cells.iter().rposition(|cell| !cell.trim().is_empty())
+        && last >= width
+    {
+        return RowClass::Rejected(RejectReason::ExtraCells {
+            cells: last + 1,
+            header: width,
+        });
+    }
+    let raw = cells.get(mapping.phone_column()).map_or("", String::as_str);
+    match phone::normalize(raw, region) {
+        Ok(digits) => RowClass::Valid(digits),
+        Err(why) => RowClass::Rejected(RejectReason::Phone(why)),
+    }
+}
+
+/// Appends one contact as it is sent: `{"phoneNumber":"…","<name>":"…"}`,
+/// the variables in the file's column order, each value the cell's text
+/// (an empty string for a missing cell).
+pub(crate) fn push_contact(
+    out: &mut String,
+    phone: PhoneDigits,
+    cells: &[String],
+    mapping: &ValidMapping,
+) {
+    out.push_str("{\"");
+    out.push_str(PHONE_KEY);
+    out.push_str("\":\"");
+    out.push_str(&phone.to_string());
+    out.push('"');
+    for (column, name) in mapping.variables() {
+        out.push(',');
+        push_json_string(out, name);
+        out.push(':');
+        push_json_string(out, cells.get(*column).map_or("", String::as_str));
+    }
+    out.push('}');
+}
+
+/// `s` as a JSON string (RFC 8259: quote, backslash and control characters
+/// escaped, everything else as is).
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let n = u32::from(c) as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[n >> 4]));
+                out.push(char::from(HEX[n & 0xf]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Reads every row of `file` once with `settings`: counts, rejected rows,
+/// duplicates, samples and the sending plan.
+pub fn check(
+    file: &ContactsFile,
+    settings: &ImportSettings,
+    control: &mut Control<'_>,
+) -> Result<CheckReport, ImportError> {
+    let mapping = settings.mapping.validate().map_err(ImportError::Mapping)?;
+    file.identity().still_matches()?;
+    let width = file.header().len();
+    let mut rows = RowReader::open(file.path(), &file.layout, file.data_start)?;
+    let mut counts = Counts::default();
+    let mut rejected = Vec::new();
+    let mut duplicates = Vec::new();
+    let mut samples = Vec::new();
+    // Number → line of the row kept. The numbers are E.164 digits, so the
+    // key is exact: no two numbers share one.
+    let mut kept: HashMap<u64, u64> = HashMap::new();
+    let mut plan = PlanBuilder::default();
+    let mut read = 0u64;
+    while rows.next_row()? {
+        read += 1;
+        if read.is_multiple_of(TICK_ROWS) {
+            let (done, total) = rows.progress();
+            if read == TICK_ROWS && done > 0 {
+                // Size the set once for the whole file, from the bytes per
+                // row so far: growing it by doubling would hold the old and
+                // the new table at once, a third more memory at the peak.
+                let expected = total.saturating_mul(read) / done;
+                let more = expected.saturating_sub(read) as usize;
+                kept.reserve(more.min(MAX_RESERVE));
+            }
+            control.tick(Progress {
+                stage: Stage::Checking,
+                done,
+                total,
+            })?;
+        }
+        let line = rows.line();
+        match classify(rows.cells(), width, &mapping, settings.region) {
+            RowClass::Empty => counts.skipped += 1,
+            RowClass::Rejected(reason) => {
+                counts.invalid += 1;
+                rejected.push(RejectedRow {
+                    line,
+                    reason,
+                    cells: rows.cells().to_vec(),
+                });
+            }
+            RowClass::Valid(phone) => match kept.entry(phone.as_u64()) {
+                Entry::Occupied(first) => {
+                    counts.duplicate += 1;
+                    duplicates.push(DuplicateRow {
+                        line,
+                        first_line: *first.get(),
+                        phone,
+                    });
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(line);
+                    counts.valid += 1;
+                    plan.push(line, rows.start());
+                    if samples.len() < SAMPLE_CONTACTS {
+                        let mut json = String::new();
+                        push_contact(&mut json, phone, rows.cells(), &mapping);
+                        samples.push(json);
+                    }
+                }
+            },
+        }
+    }
+    let (_, total) = rows.progress();
+    control.tick(Progress {
+        stage: Stage::Checking,
+        done: total,
+        total,
+    })?;
+    let duplicate_lines = duplicates.iter().map(|d| d.line).collect();
+    Ok(CheckReport {
+        counts,
+        rejected,
+        duplicates,
+        samples,
+        plan: plan.finish(file, settings.clone(), mapping, duplicate_lines),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_match_serde_json() {
+        for s in [
+            "",
+            "plain",
+            "quote \" and \\ back",
+            "tab\tnew\nline\r",
+            "\u{1}\u{1f}",
+            "é ✓ 😀",
+        ] {
+            let mut out = String::new();
+            push_json_string(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
+}

@@ -1,0 +1,530 @@
+//! The import journal: nothing sent twice, nothing lost. One JSON file per
+//! (batch, file identity) under a directory the caller gives (the app uses
+//! `$XDG_STATE_HOME/weya-tui/imports/`), holding each request's rows and
+//! state, replaced atomically on every change.
+//!
+//! The caller's loop, per request: [`ImportJournal::mark_sending`] (written
+//! before the request leaves; if that write fails, do not send), send,
+//! then [`mark_confirmed`](ImportJournal::mark_confirmed),
+//! [`mark_failed`](ImportJournal::mark_failed) (Weya said no: nothing was
+//! added) or [`mark_unknown`](ImportJournal::mark_unknown) (no answer: the
+//! rows may have been added). A request whose outcome is unknown is never
+//! sent again by [`next_to_send`](ImportJournal::next_to_send): the operator
+//! decides ([`resolve_unknown`](ImportJournal::resolve_unknown)). A journal
+//! found with a request still `sending` is from a run that stopped
+//! mid-request: that request reads as unknown.
+//!
+//! The journal holds row ranges and states, never a contact's data.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::check::ImportSettings;
+use super::plan::SendPlan;
+use super::source::{FileIdentity, Fnv};
+use crate::store::atomic_write;
+
+const VERSION: u32 = 1;
+
+/// What is known of one request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum RequestState {
+    /// Not sent yet.
+    Planned,
+    /// On its way (since this time, RFC 3339).
+    Sending { since: String },
+    /// Weya accepted it; `added` as Weya counted, when it said.
+    Confirmed {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        added: Option<u64>,
+    },
+    /// Weya refused it: none of its rows were added.
+    Failed { reason: String },
+    /// Sent, but no answer came: its rows may or may not be in the batch.
+    Unknown { reason: String },
+}
+
+impl RequestState {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::Sending { .. } => "sending",
+            Self::Confirmed { .. } => "confirmed",
+            Self::Failed { .. } => "failed",
+            Self::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+/// One request's row range and state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalRequest {
+    pub index: usize,
+    /// Valid rows `first_row..first_row + rows` (from 1).
+    pub first_row: u64,
+    pub rows: u32,
+    pub first_line: u64,
+    pub last_line: u64,
+    #[serde(flatten)]
+    pub state: RequestState,
+}
+
+/// What the operator decided about a request whose outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// They checked the batch (Weya's dashboard): the rows are there.
+    WasAdded,
+    /// They checked: the rows are not there; send them again.
+    SendAgain,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("import journal {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("import journal {}: not readable ({message})", path.display())]
+    Corrupt { path: PathBuf, message: String },
+    #[error("an import of this file into this batch is already recorded ({}): resume it", path.display())]
+    Exists { path: PathBuf },
+    #[error("there is no request {index} in this import")]
+    NoSuchRequest { index: usize },
+    #[error("request {} is {from}: it cannot become {to}", index + 1)]
+    Transition {
+        index: usize,
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error("this journal is for another plan (the file or the column choices differ)")]
+    PlanMismatch,
+}
+
+/// Counts of requests and rows by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JournalSummary {
+    pub planned: usize,
+    pub confirmed: usize,
+    pub failed: usize,
+    /// Unknown, or still marked sending.
+    pub unknown: usize,
+    pub rows_total: u64,
+    pub rows_confirmed: u64,
+}
+
+/// The journal of one import: a file into a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportJournal {
+    version: u32,
+    batch_id: String,
+    file: FileIdentity,
+    settings: ImportSettings,
+    created: String,
+    updated: String,
+    requests: Vec<JournalRequest>,
+    #[serde(skip)]
+    path: PathBuf,
+}
+
+impl ImportJournal {
+    /// A new journal for sending `plan` to `batch_id`, written at once, all
+    /// requests planned. Refuses to replace a journal of the same file and
+    /// batch: that one records what was sent already ([`find`](Self::find)
+    /// it and resume, or [`discard`](Self::discard) it knowingly).
+    pub fn start(dir: &Path, batch_id: &str, plan: &SendPlan) -> Result<Self, JournalError> {
+        let path = journal_path(dir, batch_id, plan.identity());
+        if path.exists() {
+            return Err(JournalError::Exists { path });
+        }
+        let now = now();
+        let journal = Self {
+            version: VERSION,
+            batch_id: batch_id.to_owned(),
+            file: plan.identity().clone(),
+            settings: plan.settings().clone(),
+            created: now.clone(),
+            updated: now,
+            requests: plan
+                .requests()
+                .iter()
+                .map(|r| JournalRequest {
+                    index: r.index,
+                    first_row: r.first_row,
+                    rows: r.rows,
+                    first_line: r.first_line,
+                    last_line: r.last_line,
+                    state: RequestState::Planned,
+                })
+                .collect(),
+            path,
+        };
+        journal.save()?;
+        Ok(journal)
+    }
+
+    /// The journal of `file` into `batch_id`, if an import of it was
+    /// started: its settings are what to check the file with again to
+    /// resume.
+    pub fn find(
+        dir: &Path,
+        batch_id: &str,
+        file: &FileIdentity,
+    ) -> Result<Option<Self>, JournalError> {
+        let path = journal_path(dir, batch_id, file);
+        match std::fs::read(&path) {
+            Ok(bytes) => Self::parse(&path, &bytes).map(Some),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(JournalError::Io { path, source }),
+        }
+    }
+
+    /// Every import into `batch_id` recorded in `dir`, oldest first: other
+    /// files, and other versions of this one, whose rows may be in the
+    /// batch already. Unreadable journals are skipped.
+    pub fn for_batch(dir: &Path, batch_id: &str) -> Result<Vec<Self>, JournalError> {
+        let prefix = format!("{}-", file_stem_of(batch_id));
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(JournalError::Io {
+                    path: dir.to_owned(),
+                    source,
+                });
+            }
+        };
+        let mut found: Vec<Self> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".json"))
+            })
+            .filter_map(|path| {
+                let bytes = std::fs::read(&path).ok()?;
+                Self::parse(&path, &bytes).ok()
+            })
+            .filter(|journal| journal.batch_id == batch_id)
+            .collect();
+        found.sort_by(|a, b| a.created.cmp(&b.created));
+        Ok(found)
+    }
+
+    fn parse(path: &Path, bytes: &[u8]) -> Result<Self, JournalError> {
+        let mut journal: Self =
+            serde_json::from_slice(bytes).map_err(|e| JournalError::Corrupt {
+                path: path.to_owned(),
+                message: e.to_string(),
+            })?;
+        if journal.version != VERSION {
+            return Err(JournalError::Corrupt {
+                path: path.to_owned(),
+                message: format!(
+                    "version {} (this weya-tui reads {VERSION})",
+                    journal.version
+                ),
+            });
+        }
+        journal.path = path.to_owned();
+        // A request still "sending" belongs to a run that stopped before
+        // the answer came: its rows may be in the batch.
+        for request in &mut journal.requests {
+            if let RequestState::Sending { since } = &request.state {
+                request.state = RequestState::Unknown {
+                    reason: format!("weya-tui stopped while it was being sent ({since})"),
+                };
+            }
+        }
+        Ok(journal)
+    }
+
+    /// The plan matches this journal's requests (same file, same
+    /// settings, same rows per request): resuming with it sends what was
+    /// planned.
+    pub fn check_plan(&self, plan: &SendPlan) -> Result<(), JournalError> {
+        let same_requests = plan.requests().len() == self.requests.len()
+            && plan.requests().iter().zip(&self.requests).all(|(p, j)| {
+                p.index == j.index
+                    && p.first_row == j.first_row
+                    && p.rows == j.rows
+                    && p.first_line == j.first_line
+                    && p.last_line == j.last_line
+            });
+        if same_requests && plan.identity() == &self.file && plan.settings() == &self.settings {
+            Ok(())
+        } else {
+            Err(JournalError::PlanMismatch)
+        }
+    }
+
+    pub fn batch_id(&self) -> &str {
+        &self.batch_id
+    }
+
+    pub fn file(&self) -> &FileIdentity {
+        &self.file
+    }
+
+    /// The mapping and region the import was planned with.
+    pub fn settings(&self) -> &ImportSettings {
+        &self.settings
+    }
+
+    pub fn requests(&self) -> &[JournalRequest] {
+        &self.requests
+    }
+
+    /// Where the journal is kept.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// When the import was started, RFC 3339.
+    pub fn created(&self) -> &str {
+        &self.created
+    }
+
+    /// The first request not confirmed, in plan order: where a resumed
+    /// import stands.
+    pub fn first_unconfirmed(&self) -> Option<&JournalRequest> {
+        self.requests
+            .iter()
+            .find(|r| !matches!(r.state, RequestState::Confirmed { .. }))
+    }
+
+    /// The next request to send: the first planned one. Failed and unknown
+    /// requests are not: they wait for [`retry_failed`](Self::retry_failed)
+    /// or [`resolve_unknown`](Self::resolve_unknown).
+    pub fn next_to_send(&self) -> Option<&JournalRequest> {
+        self.requests
+            .iter()
+            .find(|r| r.state == RequestState::Planned)
+    }
+
+    /// Requests whose outcome is unknown: ask the operator about each.
+    pub fn unknown(&self) -> Vec<&JournalRequest> {
+        self.requests
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.state,
+                    RequestState::Unknown { .. } | RequestState::Sending { .. }
+                )
+            })
+            .collect()
+    }
+
+    /// Requests Weya refused, with their rows and reasons: what "resend the
+    /// failed rows" sends again.
+    pub fn failed(&self) -> Vec<&JournalRequest> {
+        self.requests
+            .iter()
+            .filter(|r| matches!(r.state, RequestState::Failed { .. }))
+            .collect()
+    }
+
+    /// Every request confirmed.
+    pub fn is_complete(&self) -> bool {
+        self.first_unconfirmed().is_none()
+    }
+
+    pub fn summary(&self) -> JournalSummary {
+        let mut summary = JournalSummary::default();
+        for request in &self.requests {
+            summary.rows_total += u64::from(request.rows);
+            match request.state {
+                RequestState::Planned => summary.planned += 1,
+                RequestState::Confirmed { .. } => {
+                    summary.confirmed += 1;
+                    summary.rows_confirmed += u64::from(request.rows);
+                }
+                RequestState::Failed { .. } => summary.failed += 1,
+                RequestState::Sending { .. } | RequestState::Unknown { .. } => {
+                    summary.unknown += 1;
+                }
+            }
+        }
+        summary
+    }
+
+    /// Records that request `index` is about to be sent. Only a planned
+    /// request can be: this is the guard against sending one twice. Send
+    /// only after this returned `Ok` (it is on disk).
+    pub fn mark_sending(&mut self, index: usize) -> Result<(), JournalError> {
+        self.transition(index, "sending", |state| match state {
+            RequestState::Planned => Some(RequestState::Sending { since: now() }),
+            _ => None,
+        })
+    }
+
+    /// Weya accepted request `index`.
+    pub fn mark_confirmed(&mut self, index: usize, added: Option<u64>) -> Result<(), JournalError> {
+        self.transition(index, "confirmed", |state| match state {
+            RequestState::Sending { .. } => Some(RequestState::Confirmed { added }),
+            _ => None,
+        })
+    }
+
+    /// Weya refused request `index`: none of its rows were added.
+    pub fn mark_failed(&mut self, index: usize, reason: &str) -> Result<(), JournalError> {
+        self.transition(index, "failed", |state| match state {
+            RequestState::Sending { .. } => Some(RequestState::Failed {
+                reason: reason.to_owned(),
+            }),
+            _ => None,
+        })
+    }
+
+    /// No answer came for request `index` (timeout, dropped connection, the
+    /// operator stopped waiting): its rows may have been added.
+    pub fn mark_unknown(&mut self, index: usize, reason: &str) -> Result<(), JournalError> {
+        self.transition(index, "unknown", |state| match state {
+            RequestState::Sending { .. } => Some(RequestState::Unknown {
+                reason: reason.to_owned(),
+            }),
+            _ => None,
+        })
+    }
+
+    /// The operator's answer about a request whose outcome was unknown.
+    pub fn resolve_unknown(
+        &mut self,
+        index: usize,
+        resolution: Resolution,
+    ) -> Result<(), JournalError> {
+        let to = match resolution {
+            Resolution::WasAdded => "confirmed",
+            Resolution::SendAgain => "planned",
+        };
+        self.transition(index, to, |state| match state {
+            RequestState::Unknown { .. } | RequestState::Sending { .. } => Some(match resolution {
+                Resolution::WasAdded => RequestState::Confirmed { added: None },
+                Resolution::SendAgain => RequestState::Planned,
+            }),
+            _ => None,
+        })
+    }
+
+    /// Plans the failed requests again (their rows were not added), for
+    /// "resend the failed rows". Returns how many.
+    pub fn retry_failed(&mut self) -> Result<usize, JournalError> {
+        let mut retried = 0;
+        for request in &mut self.requests {
+            if matches!(request.state, RequestState::Failed { .. }) {
+                request.state = RequestState::Planned;
+                retried += 1;
+            }
+        }
+        if retried > 0 {
+            self.updated = now();
+            self.save()?;
+        }
+        Ok(retried)
+    }
+
+    /// Deletes the journal file (the import is abandoned or was finished
+    /// and the operator wants it gone).
+    pub fn discard(self) -> Result<(), JournalError> {
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(JournalError::Io {
+                path: self.path,
+                source,
+            }),
+        }
+    }
+
+    /// Moves request `index` to the state `next` gives for its current one
+    /// (`None`: not allowed), then writes the journal. On a failed write the
+    /// state in memory is put back, so memory and disk agree.
+    fn transition(
+        &mut self,
+        index: usize,
+        to: &'static str,
+        next: impl FnOnce(&RequestState) -> Option<RequestState>,
+    ) -> Result<(), JournalError> {
+        let request = self
+            .requests
+            .get_mut(index)
+            .ok_or(JournalError::NoSuchRequest { index })?;
+        let new = next(&request.state).ok_or(JournalError::Transition {
+            index,
+            from: request.state.name(),
+            to,
+        })?;
+        let old = std::mem::replace(&mut request.state, new);
+        let old_updated = std::mem::replace(&mut self.updated, now());
+        if let Err(e) = self.save() {
+            self.requests[index].state = old;
+            self.updated = old_updated;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn save(&self) -> Result<(), JournalError> {
+        let io_error = |source| JournalError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let mut bytes =
+            serde_json::to_vec_pretty(self).map_err(|e| io_error(io::Error::other(e)))?;
+        bytes.push(b'\n');
+        atomic_write(&self.path, &bytes).map_err(io_error)
+    }
+}
+
+impl fmt::Display for JournalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "request {}: rows {}–{} (lines {}–{})",
+            self.index + 1,
+            self.first_row,
+            self.first_row + u64::from(self.rows) - 1,
+            self.first_line,
+            self.last_line
+        )
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// `DIR/<batch>-<key>.json`, the key a hash of the file identity.
+fn journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
+    let mut hash = Fnv::default();
+    hash.write(file.path.as_os_str().as_encoded_bytes());
+    hash.write(&[0]);
+    hash.write(&file.size.to_le_bytes());
+    hash.write(&file.modified_secs.to_le_bytes());
+    hash.write(&file.modified_nanos.to_le_bytes());
+    hash.write(&file.content_hash.to_le_bytes());
+    dir.join(format!("{}-{:016x}.json", file_stem_of(batch_id), hash.0))
+}
+
+/// The batch ID as a file name part: as is when it is plain (Weya's IDs are
+/// 24 hex digits), else a hash of it, so no ID can name a path.
+fn file_stem_of(batch_id: &str) -> String {
+    let plain = !batch_id.is_empty()
+        && batch_id.len() <= 64
+        && batch_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if plain {
+        batch_id.to_owned()
+    } else {
+        let mut hash = Fnv::default();
+        hash.write(batch_id.as_bytes());
+        format!("id{:016x}", hash.0)
+    }
+}
