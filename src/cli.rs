@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod batch;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "weya-tui",
@@ -73,7 +75,13 @@ pub enum Command {
         #[command(flatten)]
         api: ApiOptions,
     },
-    /// Print the submit journal: every batch sent from this machine.
+    /// One batch: view it, list its calls, start or stop its dialer, delete it.
+    Batch {
+        #[command(subcommand)]
+        command: batch::BatchCommand,
+    },
+    /// Print the journal: every batch created, started, stopped or deleted
+    /// from this machine.
     History {
         /// One JSON object per line instead of a table.
         #[arg(long)]

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::api::{ApiError, BatchQuery, WeyaClient};
 use crate::form::{Form, validate};
 use crate::store::draft::Draft;
-use crate::store::journal::{self, JournalEntry, JournalOutcome};
+use crate::store::journal::{self, JournalAction, JournalEntry, JournalOutcome};
 use crate::store::template;
 use crate::text::{json as json_line, visible};
 
@@ -48,7 +48,12 @@ impl<'a> Io<'a> {
 
     /// Says why the command failed, on stderr or as JSON on stdout. The
     /// message may quote the server or a file: it is shown made safe.
-    fn fail(&mut self, code: u8, message: &str, extra: serde_json::Value) -> io::Result<u8> {
+    pub(crate) fn fail(
+        &mut self,
+        code: u8,
+        message: &str,
+        extra: serde_json::Value,
+    ) -> io::Result<u8> {
         if self.json {
             let mut value = json!({ "error": message });
             if let (Some(obj), serde_json::Value::Object(more)) = (value.as_object_mut(), extra) {
@@ -151,6 +156,7 @@ pub async fn create(
     let mut entry = JournalEntry {
         time: sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         target: destination.target.clone(),
+        action: JournalAction::Create,
         outcome: JournalOutcome::Created,
         batch_name: request.batch_name.clone(),
         batch_id: None,
@@ -322,8 +328,8 @@ pub async fn batches(client: &WeyaClient, query: &BatchQuery, io: &mut Io<'_>) -
     })
 }
 
-/// `history`: the submit journal. Lines that cannot be read are skipped and
-/// counted; the rest is shown.
+/// `history`: the journal of creates, starts, stops and deletes. Lines
+/// that cannot be read are skipped and counted; the rest is shown.
 pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
     let (entries, skipped) = journal::read(path)?;
     if io.json {
@@ -347,21 +353,28 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
     }
     writeln!(
         io.out,
-        "{:<24} {:<8} {:<26} {:<24} {:<20} TARGET",
-        "SENT (UTC)", "OUTCOME", "BATCH NAME", "BATCH ID", "REQUEST ID"
+        "{:<24} {:<6} {:<8} {:<26} {:<24} {:<20} TARGET",
+        "SENT (UTC)", "ACTION", "OUTCOME", "BATCH NAME", "BATCH ID", "REQUEST ID"
     )?;
     for e in &entries {
         let outcome = match e.outcome {
             JournalOutcome::Created => "created",
+            JournalOutcome::Done => "done",
             JournalOutcome::Failed => "failed",
             JournalOutcome::Unknown => "UNKNOWN",
         };
+        let name = if e.batch_name.is_empty() {
+            "-".to_owned()
+        } else {
+            cell(&e.batch_name, 26)
+        };
         writeln!(
             io.out,
-            "{:<24} {:<8} {:<26} {:<24} {:<20} {}",
+            "{:<24} {:<6} {:<8} {:<26} {:<24} {:<20} {}",
             visible(&e.time),
+            e.action.as_str(),
             outcome,
-            cell(&e.batch_name, 26),
+            name,
             visible(e.batch_id.as_deref().unwrap_or("-")),
             visible(e.request_id.as_deref().unwrap_or("-")),
             visible(&e.target)
@@ -378,6 +391,6 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
 }
 
 /// A table cell: `text` made [`visible`] and cut to `width` characters.
-fn cell(text: &str, width: usize) -> String {
+pub(crate) fn cell(text: &str, width: usize) -> String {
     visible(text).chars().take(width).collect()
 }

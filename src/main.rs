@@ -12,7 +12,7 @@ use secrecy::SecretString;
 
 use weya_tui::api::{BatchQuery, WeyaClient};
 use weya_tui::app::{AppContext, Initial, KnownBatch, TargetLabel};
-use weya_tui::cli::{ApiOptions, Cli, Command};
+use weya_tui::cli::{ApiOptions, Cli, Command, batch};
 use weya_tui::commands::{self, Destination, DryRunTarget, Io};
 use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
@@ -83,6 +83,27 @@ async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 &path,
                 &mut Io::new(&mut out, &mut err, *json),
             )?)
+        }
+        Some(Command::Batch { command }) => {
+            let api = command.api();
+            let config = load_config(cli, paths, api)?;
+            let credential = match &config.target {
+                Target::Sandbox => config::CredentialSource::Sandbox.to_string(),
+                Target::Remote { credential, .. } => credential.to_string(),
+            };
+            let (client, _sandbox, target) = connect_labelled(&config, paths).await?;
+            let workspace = batch::Workspace {
+                client,
+                target,
+                credential,
+                journal: paths.map(Paths::journal),
+                width: batch::output_width(),
+            };
+            let mut ask = batch::ask_line_on_terminal;
+            let terminal = io::stdin().is_terminal() && !api.api_key_stdin;
+            let ask = terminal.then_some(&mut ask as &mut batch::AskLine);
+            let mut io = Io::new(&mut out, &mut err, api.json);
+            Ok(batch::run(command, &workspace, ask, &mut io).await?)
         }
         Some(Command::Phones { api }) => {
             let config = load_config(cli, paths, *api)?;

@@ -9,7 +9,7 @@ use super::{App, Cmd, Outcome, Review, Screen, TargetLabel};
 use crate::api::{ApiError, BatchSummary, Created};
 use crate::form::FieldId;
 use crate::remote::Remote;
-use crate::store::journal::{JournalEntry, JournalOutcome};
+use crate::store::journal::{JournalAction, JournalEntry, JournalOutcome};
 
 /// How far back a batch of the same name counts as "the one we sent" when
 /// the outcome is unknown: clocks differ, and the request may have waited.
@@ -484,6 +484,7 @@ fn journal_entry(app: &App, answer: &Answer) -> JournalEntry {
             .sent_at
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         target: target_name(&app.context.target),
+        action: JournalAction::Create,
         outcome,
         batch_name: answer.review.request.batch_name.clone(),
         batch_id,

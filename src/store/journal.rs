@@ -1,4 +1,5 @@
-//! The submit journal: one JSON line per submission, appended to
+//! The submit journal: one JSON line per request that changes a batch
+//! (create, start, stop, delete), appended to
 //! `$XDG_STATE_HOME/weya-tui/journal.jsonl`. It never holds a credential:
 //! entries are built from the request body and the answer only.
 
@@ -7,25 +8,60 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-/// How a submission ended, as the journal records it.
+/// What a journaled request did to a batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JournalAction {
+    /// createBatch. The default: lines written before the other actions
+    /// were journaled carry no `action`, and every one of them was a create.
+    #[default]
+    Create,
+    /// start-calling.
+    Start,
+    /// stop-calling.
+    Stop,
+    /// delete-batch.
+    Delete,
+}
+
+impl JournalAction {
+    /// As the journal spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+/// How a request ended, as the journal records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JournalOutcome {
+    /// A create that answered with a batch ID.
     Created,
+    /// A start, stop or delete the server said it carried out.
+    Done,
     Failed,
     /// No answer arrived (timeout, dropped connection, the operator stopped
     /// waiting): the batch may exist.
     Unknown,
 }
 
-/// One submission.
+/// One request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
     /// When it was sent, RFC 3339 UTC.
     pub time: String,
     /// `sandbox`, or the host it was sent to.
     pub target: String,
+    #[serde(default)]
+    pub action: JournalAction,
     pub outcome: JournalOutcome,
+    /// Empty when a start, stop or delete was sent without the name being
+    /// known (it is looked up in the journal, not asked of the server).
     pub batch_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
@@ -35,7 +71,7 @@ pub struct JournalEntry {
     pub status: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// The exact body that was sent.
+    /// The exact body that was sent; `null` for a delete, which has none.
     pub body: serde_json::Value,
 }
 
@@ -120,6 +156,37 @@ pub fn skipped_lines(n: usize) -> String {
     )
 }
 
+/// The name the journal knows for batch `id` on `target`: the newest one
+/// a create or a delete recorded. `None` when it was made elsewhere.
+pub fn known_name<'a>(entries: &'a [JournalEntry], target: &str, id: &str) -> Option<&'a str> {
+    entries
+        .iter()
+        .rev()
+        .filter(|e| e.target == target && e.batch_id.as_deref() == Some(id))
+        .map(|e| e.batch_name.as_str())
+        .find(|name| !name.is_empty())
+}
+
+/// The body batch `id` was created with on `target`, when it was created
+/// from this machine: the batch's calling window, which no answer of
+/// Weya's repeats, is known only from there.
+pub fn created_body<'a>(
+    entries: &'a [JournalEntry],
+    target: &str,
+    id: &str,
+) -> Option<&'a serde_json::Value> {
+    entries
+        .iter()
+        .rev()
+        .find(|e| {
+            e.action == JournalAction::Create
+                && e.outcome == JournalOutcome::Created
+                && e.target == target
+                && e.batch_id.as_deref() == Some(id)
+        })
+        .map(|e| &e.body)
+}
+
 /// The timezone of the last batch sent (a valid IANA name), to start the
 /// next form with.
 pub fn last_timezone(entries: &[JournalEntry]) -> Option<String> {
@@ -139,6 +206,7 @@ mod tests {
         JournalEntry {
             time: "2026-01-15T14:00:00Z".into(),
             target: "sandbox".into(),
+            action: JournalAction::Create,
             outcome,
             batch_name: name.into(),
             batch_id: Some("64e5f12345abcdef98765432".into()),
@@ -214,6 +282,46 @@ mod tests {
                 .next()
                 .unwrap()
                 .contains("\"outcome\":\"created\"")
+        );
+    }
+
+    #[test]
+    fn a_line_written_before_actions_were_journaled_reads_as_a_create() {
+        let old = br#"{"time":"2026-01-15T14:00:00.000Z","target":"sandbox","outcome":"created","batch_name":"May","batch_id":"64e5f12345abcdef98765432","body":{"batchName":"May"}}"#;
+        let entry: JournalEntry = serde_json::from_slice(old).unwrap();
+        assert_eq!(entry.action, JournalAction::Create);
+        assert_eq!(entry.outcome, JournalOutcome::Created);
+        assert_eq!(
+            created_body(
+                std::slice::from_ref(&entry),
+                "sandbox",
+                "64e5f12345abcdef98765432"
+            ),
+            Some(&serde_json::json!({"batchName": "May"}))
+        );
+    }
+
+    #[test]
+    fn actions_round_trip_and_the_name_is_the_newest_known() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let id = "64e5f12345abcdef98765432";
+        append(&path, &entry("June renewals", JournalOutcome::Created)).unwrap();
+        let mut stop = entry("", JournalOutcome::Done);
+        stop.action = JournalAction::Stop;
+        stop.body = serde_json::Value::Null;
+        append(&path, &stop).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.lines().nth(1).unwrap().contains(r#""action":"stop""#));
+        let (entries, skipped) = read(&path).unwrap();
+        assert_eq!(skipped, 0);
+        assert_eq!(entries[1], stop);
+        assert_eq!(known_name(&entries, "sandbox", id), Some("June renewals"));
+        assert_eq!(known_name(&entries, "api.weya.example", id), None);
+        // A stop is no create: the window is still the created batch's.
+        assert_eq!(
+            created_body(&entries, "sandbox", id),
+            Some(&serde_json::json!({"batchName": "June renewals"}))
         );
     }
 }

@@ -1,0 +1,866 @@
+//! `weya-tui batch view|calls|start|stop|delete ID`: one batch without the
+//! TUI, gh-style. Like the other commands (see [`crate::commands`]) each
+//! writes to the streams it is given and returns its exit code: 0 done,
+//! 1 the API or the network failed, 2 invalid input or refused (nothing
+//! was sent). Every start, stop and delete that is sent is journaled.
+
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use serde_json::{Value, json};
+
+use super::ApiOptions;
+use crate::api::error::safe_excerpt;
+use crate::api::types::is_object_id;
+use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
+use crate::commands::{FAILED, Io, OK, REFUSED, cell};
+use crate::form::days::DaySet;
+use crate::form::phones::format_number;
+use crate::store::journal::{self, JournalAction, JournalEntry, JournalOutcome};
+use crate::text::{json as json_line, visible};
+
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Name, status, progress, dates and calling window of a batch.
+    View {
+        /// The batch ID (24 hex characters).
+        id: String,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// One page of a batch's calls.
+    Calls {
+        /// The batch ID (24 hex characters).
+        id: String,
+        /// Only calls whose last attempt has this status (e.g. completed).
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// Start the dialer on a batch (start-calling).
+    Start {
+        /// The batch ID (24 hex characters).
+        id: String,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// Stop the dialer on a batch (stop-calling).
+    Stop {
+        /// The batch ID (24 hex characters).
+        id: String,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// Delete a batch and its calls, irreversibly. Asks for the batch's
+    /// name to be typed, unless --yes.
+    Delete {
+        /// The batch ID (24 hex characters).
+        id: String,
+        /// Delete without asking. Without it and without a terminal to ask
+        /// on, nothing is deleted.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+}
+
+impl BatchCommand {
+    pub fn api(&self) -> ApiOptions {
+        match self {
+            Self::View { api, .. }
+            | Self::Calls { api, .. }
+            | Self::Start { api, .. }
+            | Self::Stop { api, .. }
+            | Self::Delete { api, .. } => *api,
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Self::View { id, .. }
+            | Self::Calls { id, .. }
+            | Self::Start { id, .. }
+            | Self::Stop { id, .. }
+            | Self::Delete { id, .. } => id,
+        }
+    }
+}
+
+/// Where the commands send to, and what they say about it.
+pub struct Workspace {
+    pub client: WeyaClient,
+    /// `sandbox` or the host, as the journal records it.
+    pub target: String,
+    /// Where the credential came from ("environment variable WEYA_API_KEY"),
+    /// for the advice on a refused one. Never the credential itself.
+    pub credential: String,
+    pub journal: Option<PathBuf>,
+    /// How wide the calls table may be; `None` for as wide as it needs
+    /// (the output is not a terminal).
+    pub width: Option<usize>,
+}
+
+/// Asks a question on the terminal and returns the line typed.
+pub type AskLine = dyn FnMut(&str) -> io::Result<String>;
+
+/// Asks on stderr and reads one line from stdin.
+pub fn ask_line_on_terminal(question: &str) -> io::Result<String> {
+    let mut err = io::stderr();
+    write!(err, "{question}")?;
+    err.flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer)
+}
+
+/// How wide the calls table may be: `COLUMNS` when set, else the
+/// terminal's width when the output is one, else no limit (a pipe gets
+/// every column).
+pub fn output_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .or_else(|| {
+            io::stdout()
+                .is_terminal()
+                .then(crossterm::terminal::size)
+                .and_then(Result::ok)
+                .map(|(cols, _)| usize::from(cols))
+        })
+}
+
+/// Runs `command`. `ask` is `None` when there is no terminal to ask on.
+pub async fn run(
+    command: &BatchCommand,
+    workspace: &Workspace,
+    ask: Option<&mut AskLine>,
+    io: &mut Io<'_>,
+) -> io::Result<u8> {
+    let id = command.id();
+    // Before anything else: an ID that is not one is the first thing to
+    // fix, whatever else is wrong.
+    if !is_object_id(id) {
+        let e = ApiError::InvalidId {
+            what: "batch ID",
+            value: safe_excerpt(id.as_bytes(), 40),
+        };
+        return failure(io, workspace, &e);
+    }
+    match command {
+        BatchCommand::View { .. } => view(workspace, id, io).await,
+        BatchCommand::Calls {
+            status,
+            page,
+            limit,
+            ..
+        } => {
+            let query = CallQuery {
+                page: (*page).max(1),
+                limit: (*limit).clamp(1, 100),
+                filter: status.clone().filter(|s| !s.trim().is_empty()),
+                ..CallQuery::default()
+            };
+            calls(workspace, id, &query, io).await
+        }
+        BatchCommand::Start { .. } => dialer(workspace, id, Switch::Start, io).await,
+        BatchCommand::Stop { .. } => dialer(workspace, id, Switch::Stop, io).await,
+        BatchCommand::Delete { yes, .. } => delete(workspace, id, *yes, ask, io).await,
+    }
+}
+
+/// Says why a request failed (or was not sent), with the request ID
+/// support asks for and, for a refused credential, which one the action
+/// needs and which was used, from where.
+fn failure(io: &mut Io<'_>, workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
+    let code = if e.is_config_problem() {
+        REFUSED
+    } else {
+        FAILED
+    };
+    let mut message = e.to_string();
+    if let Some(id) = e.request_id() {
+        message.push_str(&format!(" (request ID {id})"));
+    }
+    let advice = e.auth_advice(&workspace.credential);
+    if io.json {
+        let extra = json!({"status": e.status(), "requestId": e.request_id(), "advice": advice});
+        return io.fail(code, &message, extra);
+    }
+    io.fail(code, &message, json!({}))?;
+    if let Some(advice) = advice {
+        writeln!(io.err, "weya-tui: {}", visible(&advice))?;
+    }
+    Ok(code)
+}
+
+/// Something worth knowing that does not make the command fail.
+fn note(io: &mut Io<'_>, text: &str) -> io::Result<()> {
+    writeln!(io.err, "weya-tui: {}", visible(text))
+}
+
+fn read_journal(workspace: &Workspace) -> Vec<JournalEntry> {
+    workspace
+        .journal
+        .as_deref()
+        .and_then(|path| journal::read(path).ok())
+        .map(|(entries, _)| entries)
+        .unwrap_or_default()
+}
+
+// ---- view ----
+
+/// `batch view ID`. batch-details gives the name, status and number of
+/// calls; the batch list adds progress and dates (it needs the user ID);
+/// the calling window is in no answer of Weya's, so it comes from the
+/// journal when the batch was created from this machine.
+async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8> {
+    let first = CallQuery {
+        limit: 1,
+        ..CallQuery::default()
+    };
+    let details = match workspace.client.batch_details(id, &first).await {
+        Ok(details) => details,
+        Err(e) => return failure(io, workspace, &e),
+    };
+    let (summary, summary_missing) = match find_in_list(&workspace.client, &details).await {
+        Ok(Some(summary)) => (Some(summary), None),
+        Ok(None) => (None, Some("the batch list did not include it".to_owned())),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let entries = read_journal(workspace);
+    let window = journal::created_body(&entries, &workspace.target, id).map(CallingWindow::of);
+
+    let total = summary.as_ref().map_or(details.total, |s| s.total_calls);
+    if io.json {
+        let value = json!({
+            "batchId": details.batch_id,
+            "batchName": details.batch_name,
+            "batchStatus": details.batch_status,
+            "totalCalls": total,
+            "callsPicked": summary.as_ref().map(|s| s.calls_picked),
+            "callsCompleted": summary.as_ref().map(|s| s.calls_completed),
+            "createdAt": summary.as_ref().map(|s| &s.created_at),
+            "updatedAt": summary.as_ref().map(|s| &s.updated_at),
+            "callingWindow": window.as_ref().map(CallingWindow::to_json),
+            "progressUnknown": summary_missing,
+        });
+        writeln!(io.out, "{}", json_line(&value))?;
+        return Ok(OK);
+    }
+
+    let now = Utc::now();
+    let out = &mut *io.out;
+    writeln!(out, "Batch     {}", visible(&details.batch_name))?;
+    writeln!(out, "ID        {}", visible(&details.batch_id))?;
+    writeln!(out, "Status    {}", visible(&details.batch_status))?;
+    match &summary {
+        Some(s) => {
+            writeln!(
+                out,
+                "Calls     {} in all · {} picked · {} completed",
+                s.total_calls, s.calls_picked, s.calls_completed
+            )?;
+            writeln!(
+                out,
+                "Progress  {}",
+                progress(s.calls_completed, s.calls_picked, s.total_calls)
+            )?;
+            writeln!(out, "Created   {}", when(&s.created_at, now))?;
+            writeln!(out, "Updated   {}", when(&s.updated_at, now))?;
+        }
+        None => writeln!(out, "Calls     {total} in all")?,
+    }
+    match &window {
+        Some(w) => writeln!(
+            out,
+            "Window    {} (as sent from this machine)",
+            w.describe()
+        )?,
+        None => writeln!(
+            out,
+            "Window    not known: Weya's answers do not include it, and this batch \
+             was not created from this machine"
+        )?,
+    }
+    if let Some(why) = summary_missing {
+        note(
+            io,
+            &format!("progress and dates are not shown: {why} (they come from the batch list)"),
+        )?;
+    }
+    Ok(OK)
+}
+
+/// The batch's item in the batch list, found by searching for its name.
+async fn find_in_list(
+    client: &WeyaClient,
+    details: &BatchDetails,
+) -> Result<Option<BatchSummary>, ApiError> {
+    let query = BatchQuery {
+        page: 1,
+        limit: 100,
+        search: Some(details.batch_name.clone()).filter(|n| !n.is_empty()),
+    };
+    let page = client.list_batches(&query).await?;
+    Ok(page.batches.into_iter().find(|b| b.id == details.batch_id))
+}
+
+/// "[██████░░░░░░░░░░░░░░] 30% completed, 45% picked".
+fn progress(completed: u64, picked: u64, total: u64) -> String {
+    const WIDTH: u64 = 20;
+    let share = |n: u64| (n.min(total) * 100).checked_div(total).unwrap_or(0);
+    let cells = |n: u64| (n.min(total) * WIDTH).checked_div(total).unwrap_or(0);
+    let (done, started) = (cells(completed), cells(picked.max(completed)));
+    let bar: String = (0..WIDTH)
+        .map(|i| match i {
+            i if i < done => '█',
+            i if i < started => '▒',
+            _ => '░',
+        })
+        .collect();
+    format!(
+        "[{bar}] {}% completed, {}% picked",
+        share(completed),
+        share(picked)
+    )
+}
+
+/// "2026-01-15 14:00 UTC (3 h ago)"; a time that does not read as one is
+/// shown as it came.
+fn when(raw: &str, now: DateTime<Utc>) -> String {
+    match DateTime::parse_from_rfc3339(raw) {
+        Ok(at) => {
+            let at = at.with_timezone(&Utc);
+            format!("{} ({})", at.format("%Y-%m-%d %H:%M UTC"), ago(now - at))
+        }
+        Err(_) if raw.is_empty() => "-".to_owned(),
+        Err(_) => visible(raw).into_owned(),
+    }
+}
+
+/// "just now", "5 min ago", "3 h ago", "2 d ago"; "in the future" for a
+/// server clock ahead of ours.
+fn ago(elapsed: chrono::Duration) -> String {
+    match elapsed.num_minutes() {
+        ..-1 => "in the future".to_owned(),
+        -1..1 => "just now".to_owned(),
+        m @ 1..60 => format!("{m} min ago"),
+        m @ 60..2880 => format!("{} h ago", m / 60),
+        m => format!("{} d ago", m / 1440),
+    }
+}
+
+/// The calling window a batch was created with, from its createBatch body.
+struct CallingWindow {
+    timezone: Option<String>,
+    hours: Option<(String, String)>,
+    days: Option<Vec<u8>>,
+}
+
+impl CallingWindow {
+    fn of(body: &Value) -> Self {
+        let text = |v: &Value| v.as_str().map(str::to_owned);
+        Self {
+            timezone: body.get("timezone").and_then(text),
+            hours: body
+                .get("callingHour")
+                .and_then(|h| Some((text(h.get("start")?)?, text(h.get("end")?)?))),
+            days: body
+                .get("allowedDays")
+                .and_then(Value::as_array)
+                .map(|days| {
+                    days.iter()
+                        .filter_map(|d| d.as_u64().and_then(|d| u8::try_from(d).ok()))
+                        .collect()
+                }),
+        }
+    }
+
+    /// "09:00–17:00 America/New_York, Mon–Fri"; a part the body left out
+    /// is Weya's default, which Weya does not document.
+    fn describe(&self) -> String {
+        let hours = self
+            .hours
+            .as_ref()
+            .map_or("hours not set".to_owned(), |(start, end)| {
+                format!("{}–{}", visible(start), visible(end))
+            });
+        let timezone = self
+            .timezone
+            .as_deref()
+            .map_or("timezone not set".into(), visible);
+        let days = self.days.as_deref().map_or("days not set".to_owned(), |d| {
+            DaySet::from_days(d).describe()
+        });
+        format!("{hours} {timezone}, {days}")
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "timezone": self.timezone,
+            "callingHour": self.hours.as_ref().map(|(start, end)| json!({"start": start, "end": end})),
+            "allowedDays": self.days,
+        })
+    }
+}
+
+// ---- calls ----
+
+/// Width of the columns every call has; the contact's fields follow.
+const PHONE_WIDTH: usize = 17;
+const STATUS_WIDTH: usize = 12;
+const DURATION_WIDTH: usize = 8;
+const ATTEMPTS_WIDTH: usize = 8;
+const TIME_WIDTH: usize = 16;
+/// The widest a contact field's column gets; longer values are cut.
+const FIELD_WIDTH: usize = 24;
+const GAP: usize = 2;
+
+/// `batch calls ID`: one page of the batch's calls as a table, or the
+/// batch-details answer as JSON.
+async fn calls(
+    workspace: &Workspace,
+    id: &str,
+    query: &CallQuery,
+    io: &mut Io<'_>,
+) -> io::Result<u8> {
+    let details = match workspace.client.batch_details(id, query).await {
+        Ok(details) => details,
+        Err(e) => return failure(io, workspace, &e),
+    };
+    if io.json {
+        writeln!(io.out, "{}", json_line(&details))?;
+        return Ok(OK);
+    }
+    let out = &mut *io.out;
+    writeln!(
+        out,
+        "{} · {} · {}",
+        visible(&details.batch_name),
+        visible(&details.batch_status),
+        visible(&details.batch_id)
+    )?;
+    let status = query
+        .filter
+        .as_deref()
+        .map(|s| format!(" with status {}", visible(s)))
+        .unwrap_or_default();
+    if details.calls.is_empty() {
+        writeln!(out, "No calls{status} on page {}.", query.page)?;
+    } else {
+        let fields = field_columns(&details.calls, workspace.width);
+        write_calls_table(out, &details.calls, &fields.shown)?;
+        if !fields.hidden.is_empty() {
+            let names: Vec<_> = fields.hidden.iter().map(|k| visible(k)).collect();
+            writeln!(
+                out,
+                "({} more field{} not shown for want of width: {}; --json has them all)",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "page {}/{} · {} call{}{status}",
+        details.page.max(1),
+        details.total_pages.max(1),
+        details.total,
+        if details.total == 1 { "" } else { "s" }
+    )?;
+    Ok(OK)
+}
+
+/// The contact fields' columns: those that fit, in the order first seen.
+struct FieldColumns {
+    shown: Vec<(String, usize)>,
+    hidden: Vec<String>,
+}
+
+fn field_columns(calls: &[Call], width: Option<usize>) -> FieldColumns {
+    let mut columns: Vec<(String, usize)> = Vec::new();
+    for call in calls {
+        for key in call.fields.keys() {
+            let len = chars(&call.field_text(key).unwrap_or_default()).min(FIELD_WIDTH);
+            match columns.iter_mut().find(|(k, _)| k == key) {
+                Some((_, w)) => *w = (*w).max(len),
+                None => columns.push((key.clone(), chars(key).min(FIELD_WIDTH).max(len))),
+            }
+        }
+    }
+    let mut used =
+        PHONE_WIDTH + STATUS_WIDTH + DURATION_WIDTH + ATTEMPTS_WIDTH + TIME_WIDTH + 4 * GAP;
+    let mut fits = true;
+    let (mut shown, mut hidden) = (Vec::new(), Vec::new());
+    for (key, w) in columns {
+        // Once one does not fit, the rest go too: columns keep their order.
+        fits = fits && width.is_none_or(|max| used + GAP + w <= max);
+        if fits {
+            used += GAP + w;
+            shown.push((key, w));
+        } else {
+            hidden.push(key);
+        }
+    }
+    FieldColumns { shown, hidden }
+}
+
+fn write_calls_table(
+    out: &mut dyn Write,
+    calls: &[Call],
+    fields: &[(String, usize)],
+) -> io::Result<()> {
+    let mut header = format!(
+        "{:<PHONE_WIDTH$}  {:<STATUS_WIDTH$}  {:>DURATION_WIDTH$}  {:>ATTEMPTS_WIDTH$}  {:<TIME_WIDTH$}",
+        "PHONE", "STATUS", "DURATION", "ATTEMPTS", "TIME (UTC)"
+    );
+    for (key, w) in fields {
+        header.push_str(&format!("  {}", pad(&cell(key, *w), *w)));
+    }
+    writeln!(out, "{}", header.trim_end())?;
+    for call in calls {
+        let log = call.latest_log();
+        let time = log
+            .map(|l| l.created_at.as_str())
+            .filter(|t| !t.is_empty())
+            .unwrap_or(&call.created_at);
+        let mut line = format!(
+            "{}  {}  {:>DURATION_WIDTH$}  {:>ATTEMPTS_WIDTH$}  {}",
+            pad(
+                &cell(&format_number(&call.phone_number), PHONE_WIDTH),
+                PHONE_WIDTH
+            ),
+            pad(
+                &cell(call.status().unwrap_or("-"), STATUS_WIDTH),
+                STATUS_WIDTH
+            ),
+            log.and_then(|l| l.call_duration)
+                .map_or("-".to_owned(), duration),
+            call.phone_logs.len(),
+            pad(&short_time(time), TIME_WIDTH),
+        );
+        for (key, w) in fields {
+            let value = call.field_text(key).unwrap_or_default();
+            line.push_str(&format!("  {}", pad(&cell(&value, *w), *w)));
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Characters as the table counts them: made visible first, since that is
+/// what is printed.
+fn chars(text: &str) -> usize {
+    visible(text).chars().count()
+}
+
+/// `text` (already made visible) padded with spaces to `width` characters.
+fn pad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    format!("{text}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// "1:05", "1:02:03".
+fn duration(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// "2026-01-15 14:03"; a time that does not read as one, as it came.
+fn short_time(raw: &str) -> String {
+    match DateTime::parse_from_rfc3339(raw) {
+        Ok(at) => at.with_timezone(&Utc).format("%Y-%m-%d %H:%M").to_string(),
+        Err(_) if raw.is_empty() => "-".to_owned(),
+        Err(_) => cell(raw, TIME_WIDTH),
+    }
+}
+
+// ---- start, stop, delete ----
+
+/// What `batch start` and `batch stop` do to the dialer.
+#[derive(Debug, Clone, Copy)]
+enum Switch {
+    Start,
+    Stop,
+}
+
+/// `batch start ID` and `batch stop ID`.
+async fn dialer(
+    workspace: &Workspace,
+    id: &str,
+    switch: Switch,
+    io: &mut Io<'_>,
+) -> io::Result<u8> {
+    let sent_at = Utc::now();
+    let (result, action, done, expected) = match switch {
+        Switch::Start => (
+            workspace.client.start_calling(id).await,
+            JournalAction::Start,
+            "Started calling",
+            "started",
+        ),
+        Switch::Stop => (
+            workspace.client.stop_calling(id).await,
+            JournalAction::Stop,
+            "Stopped calling",
+            "stopped",
+        ),
+    };
+    let attempt = Attempt {
+        action,
+        id,
+        name: None,
+        sent_at,
+        // The user ID in it is configuration, not a secret.
+        body: json!({"batchId": id, "userId": workspace.client.config().user_id}),
+    };
+    let state = match result {
+        Ok(state) => state,
+        // A missing setting sent nothing: there is nothing to journal.
+        Err(e) if e.is_config_problem() => return failure(io, workspace, &e),
+        Err(e) => {
+            journal_attempt(workspace, attempt, Err(&e), io)?;
+            return failure(io, workspace, &e);
+        }
+    };
+    journal_attempt(workspace, attempt, Ok(None), io)?;
+    if io.json {
+        let value = json!({"batchId": id, "action": action.as_str(), "status": state.status});
+        writeln!(io.out, "{}", json_line(&value))?;
+        return Ok(OK);
+    }
+    write!(io.out, "{done} batch {id}")?;
+    if !state.status.is_empty() && state.status != expected {
+        write!(io.out, " (the server says: {})", visible(&state.status))?;
+    }
+    writeln!(io.out, ".")?;
+    Ok(OK)
+}
+
+/// `batch delete ID`: with `yes`, at once; otherwise only after the
+/// operator types the batch's name (GitHub's repository-delete pattern),
+/// and never without a terminal to type it on.
+async fn delete(
+    workspace: &Workspace,
+    id: &str,
+    yes: bool,
+    ask: Option<&mut AskLine>,
+    io: &mut Io<'_>,
+) -> io::Result<u8> {
+    let mut name = None;
+    if !yes {
+        let Some(ask) = ask else {
+            return io.fail(
+                REFUSED,
+                "not deleting without --yes: standard input is not a terminal to type the \
+                 batch's name on; nothing was sent",
+                json!({}),
+            );
+        };
+        let first = CallQuery {
+            limit: 1,
+            ..CallQuery::default()
+        };
+        let details = match workspace.client.batch_details(id, &first).await {
+            Ok(details) => details,
+            Err(e) => return failure(io, workspace, &e),
+        };
+        // A batch without a name is confirmed by its ID.
+        let (what, expected) = if details.batch_name.trim().is_empty() {
+            ("ID", id.to_owned())
+        } else {
+            ("name", details.batch_name.trim().to_owned())
+        };
+        let question = format!(
+            "This deletes batch “{}” ({}, {}, {} call{}) and all its calls. It cannot be undone.\n\
+             Type the batch's {what} to delete it: ",
+            visible(&details.batch_name),
+            id,
+            visible(&details.batch_status),
+            details.total,
+            if details.total == 1 { "" } else { "s" },
+        );
+        let answer = ask(&question)?;
+        let answer = answer.trim();
+        // What is shown is what can be typed: a name holding an invisible
+        // character is confirmed by its shown form too.
+        if answer != expected && answer != visible(&expected) {
+            return io.fail(
+                REFUSED,
+                &format!("that is not the batch's {what}; nothing was deleted"),
+                json!({}),
+            );
+        }
+        name = Some(details.batch_name);
+    }
+    let attempt = Attempt {
+        action: JournalAction::Delete,
+        id,
+        name,
+        sent_at: Utc::now(),
+        body: Value::Null,
+    };
+    match workspace.client.delete_batch(id).await {
+        Ok(deleted) => {
+            let name = journal_attempt(workspace, attempt, Ok(deleted.request_id), io)?;
+            if io.json {
+                let value = json!({"batchId": id, "deleted": true, "message": deleted.message});
+                writeln!(io.out, "{}", json_line(&value))?;
+            } else if name.is_empty() {
+                writeln!(io.out, "Deleted batch {id}.")?;
+            } else {
+                writeln!(io.out, "Deleted batch “{}” ({id}).", visible(&name))?;
+            }
+            Ok(OK)
+        }
+        Err(e) => {
+            journal_attempt(workspace, attempt, Err(&e), io)?;
+            failure(io, workspace, &e)
+        }
+    }
+}
+
+/// A start, stop or delete that was sent, for the journal.
+struct Attempt<'a> {
+    action: JournalAction,
+    id: &'a str,
+    /// The batch's name, when the command learnt it.
+    name: Option<String>,
+    sent_at: DateTime<Utc>,
+    body: Value,
+}
+
+/// Appends `attempt` to the journal, with the batch's name when it is
+/// known (the attempt's, or the journal's own). A journal that cannot be
+/// written is said, not fatal: the request was sent. Returns the name
+/// recorded.
+fn journal_attempt(
+    workspace: &Workspace,
+    attempt: Attempt<'_>,
+    result: Result<Option<String>, &ApiError>,
+    io: &mut Io<'_>,
+) -> io::Result<String> {
+    let Attempt {
+        action,
+        id,
+        name,
+        sent_at,
+        body,
+    } = attempt;
+    let Some(path) = &workspace.journal else {
+        return Ok(name.unwrap_or_default());
+    };
+    let name = name.unwrap_or_else(|| {
+        journal::known_name(&read_journal(workspace), &workspace.target, id)
+            .unwrap_or_default()
+            .to_owned()
+    });
+    let mut entry = JournalEntry {
+        time: sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        target: workspace.target.clone(),
+        action,
+        outcome: JournalOutcome::Done,
+        batch_name: name.clone(),
+        batch_id: Some(id.to_owned()),
+        request_id: None,
+        status: None,
+        error: None,
+        body,
+    };
+    match result {
+        Ok(request_id) => entry.request_id = request_id,
+        Err(e) => {
+            entry.outcome = if e.outcome_unknown() {
+                JournalOutcome::Unknown
+            } else {
+                JournalOutcome::Failed
+            };
+            entry.request_id = e.request_id().map(str::to_owned);
+            entry.status = e.status();
+            entry.error = Some(e.to_string());
+        }
+    }
+    if let Err(e) = journal::append(path, &entry) {
+        note(
+            io,
+            &format!("the journal {} was not written: {e}", path.display()),
+        )?;
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_shows_completed_and_picked() {
+        assert_eq!(
+            progress(5, 10, 20),
+            "[█████▒▒▒▒▒░░░░░░░░░░] 25% completed, 50% picked"
+        );
+        assert_eq!(
+            progress(0, 0, 0),
+            "[░░░░░░░░░░░░░░░░░░░░] 0% completed, 0% picked"
+        );
+        // A server that counts more than it has does not overflow the bar.
+        assert!(progress(30, 30, 20).starts_with("[████████████████████]"));
+    }
+
+    #[test]
+    fn durations_and_ages_read_as_an_operator_says_them() {
+        assert_eq!(duration(65.4), "1:05");
+        assert_eq!(duration(3723.0), "1:02:03");
+        assert_eq!(ago(chrono::Duration::seconds(20)), "just now");
+        assert_eq!(ago(chrono::Duration::minutes(5)), "5 min ago");
+        assert_eq!(ago(chrono::Duration::hours(3)), "3 h ago");
+        assert_eq!(ago(chrono::Duration::days(3)), "3 d ago");
+        assert_eq!(ago(chrono::Duration::minutes(-5)), "in the future");
+    }
+
+    #[test]
+    fn the_window_says_what_the_body_left_out() {
+        let body = json!({"timezone": "America/New_York",
+            "callingHour": {"start": "09:00", "end": "17:00"}, "allowedDays": [1, 2, 3, 4, 5]});
+        assert_eq!(
+            CallingWindow::of(&body).describe(),
+            "09:00–17:00 America/New_York, Mon–Fri"
+        );
+        assert_eq!(
+            CallingWindow::of(&json!({})).describe(),
+            "hours not set timezone not set, days not set"
+        );
+    }
+
+    #[test]
+    fn fields_that_do_not_fit_are_named_not_cut_in() {
+        let call = |name: &str| {
+            let mut c = Call::default();
+            c.fields.insert("name".into(), json!(name));
+            c.fields.insert("plan".into(), json!("gold"));
+            c
+        };
+        let calls = [call("Ada Lovelace"), call("Grace")];
+        let all = field_columns(&calls, None);
+        assert_eq!(all.shown, [("name".into(), 12), ("plan".into(), 4)]);
+        let fixed = PHONE_WIDTH + STATUS_WIDTH + DURATION_WIDTH + ATTEMPTS_WIDTH + TIME_WIDTH;
+        let narrow = field_columns(&calls, Some(fixed + 4 * GAP + GAP + 12 + 3));
+        assert_eq!(narrow.shown, [("name".into(), 12)]);
+        assert_eq!(narrow.hidden, ["plan"]);
+    }
+}
