@@ -8,7 +8,6 @@
 pub mod api;
 pub mod app;
 pub mod cli;
-pub mod commands;
 pub mod config;
 pub mod form;
 pub mod import;
