@@ -12,8 +12,8 @@ use secrecy::SecretString;
 
 use weya_tui::api::{BatchQuery, WeyaClient};
 use weya_tui::app::{AppContext, Initial, KnownBatch, TargetLabel};
-use weya_tui::cli::{ApiOptions, Cli, Command};
 use weya_tui::cli::commands::{self, Destination, DryRunTarget, Io};
+use weya_tui::cli::{ApiOptions, Cli, Command};
 use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox, SandboxOptions};
