@@ -9,6 +9,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod connection;
 pub mod domain;
 pub mod form;
 pub mod import;
