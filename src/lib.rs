@@ -8,14 +8,15 @@
 pub mod api;
 pub mod app;
 pub mod cli;
-pub mod commands;
 pub mod config;
+pub mod connection;
+pub mod domain;
 pub mod form;
 pub mod import;
+pub mod launch;
 pub mod logging;
 pub mod remote;
 pub mod sandbox;
-pub mod schedule;
 pub mod store;
 pub mod terminal;
 pub mod text;

@@ -5,10 +5,13 @@
 //! writer catches up.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::time::{Duration, Instant};
+
+use crate::config::Paths;
 
 /// Lines waiting for the writer thread beyond which new ones are dropped.
 pub const LOG_BACKLOG: usize = 1024;
@@ -107,6 +110,42 @@ impl Write for &LossyWriter {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// The log file this run writes to.
+#[derive(Debug)]
+pub struct LogFile {
+    pub path: PathBuf,
+    /// To be flushed on the way out.
+    pub writer: Arc<LossyWriter>,
+}
+
+/// Logs go to a file in the state dir, never to the screen the TUI owns.
+/// `WEYA_LOG` sets the level (error, warn, info, debug, trace). The writer
+/// drops lines rather than make anyone wait for the disk (see
+/// [`LossyWriter`]). `None` when there is no file to log to: the run goes
+/// on without a log.
+pub fn init(paths: &Paths) -> Option<LogFile> {
+    std::fs::create_dir_all(&paths.state_dir).ok()?;
+    let path = paths.log_file();
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
+    let writer = Arc::new(LossyWriter::spawn(file, LOG_BACKLOG).ok()?);
+    let level = std::env::var("WEYA_LOG")
+        .ok()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt()
+        .with_writer(Arc::clone(&writer))
+        .with_ansi(false)
+        .with_max_level(level)
+        // Its complaints go to stderr, which is the TUI's screen.
+        .log_internal_errors(false)
+        .init();
+    Some(LogFile { path, writer })
 }
 
 #[cfg(test)]

@@ -835,3 +835,36 @@ fn a_batch_file_over_10_mb_is_refused_unread() {
         );
     }
 }
+
+/// Each command connects once: against the embedded sandbox, one sandbox
+/// starts per run (each start logs "sandbox listening"), and a dry run,
+/// which sends nothing, starts none.
+#[test]
+fn each_run_starts_the_embedded_sandbox_at_most_once() {
+    let env = Env::new();
+    let log = env.path("state/weya-tui/weya-tui.log");
+    let starts = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("sandbox listening")
+            .count()
+    };
+    let file = env.file("batch.json", VALID);
+    let runs: [(&[&str], usize); 4] = [
+        (&["phones"], 1),
+        (&["batches"], 1),
+        (&["create", "--yes", "--file"], 1),
+        (&["create", "--dry-run", "--file"], 0),
+    ];
+    for (args, expected) in runs {
+        let before = starts();
+        let mut cmd = env.cmd();
+        cmd.args(args);
+        if args[0] == "create" {
+            cmd.arg(&file);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {:?}", text(&out));
+        assert_eq!(starts() - before, expected, "{args:?}");
+    }
+}

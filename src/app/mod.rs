@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
 use crate::api::{ApiError, BatchRequest, BatchSummary, Created, Phone};
-use crate::schedule::Warning;
+use crate::domain::schedule::Warning;
 use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
 use crate::store::template::{BatchFile, SaveError};
@@ -794,7 +794,7 @@ fn schedule_warnings(app: &App, request: &BatchRequest) -> Vec<Warning> {
         .rev()
         .find(|k| k.name == request.batch_name && k.target == target)
         .map(|k| (k.time.as_str(), k.id.as_str()));
-    crate::schedule::warnings(
+    crate::domain::schedule::warnings(
         tz,
         start,
         end,

@@ -9,7 +9,7 @@ use super::{App, Cmd, Outcome, Review, Screen, TargetLabel};
 use crate::api::{ApiError, BatchSummary, Created};
 use crate::form::FieldId;
 use crate::remote::Remote;
-use crate::store::journal::{JournalAction, JournalEntry, JournalOutcome};
+use crate::store::journal::{Answered, JournalEntry};
 
 /// How far back a batch of the same name counts as "the one we sent" when
 /// the outcome is unknown: clocks differ, and the request may have waited.
@@ -449,48 +449,16 @@ pub(super) fn target_name(target: &TargetLabel) -> String {
 }
 
 fn journal_entry(app: &App, answer: &Answer) -> JournalEntry {
-    let (outcome, batch_id, request_id, status, error) = match &answer.outcome {
-        Outcome::Created(c) => (
-            JournalOutcome::Created,
-            Some(c.batch_id.clone()),
-            c.request_id.clone(),
-            None,
-            None,
-        ),
-        Outcome::Failed(e) => (
-            if e.outcome_unknown() {
-                JournalOutcome::Unknown
-            } else {
-                JournalOutcome::Failed
-            },
-            None,
-            e.request_id().map(str::to_owned),
-            e.status(),
-            Some(e.to_string()),
-        ),
-        Outcome::Abandoned { after } => (
-            JournalOutcome::Unknown,
-            None,
-            None,
-            None,
-            Some(format!(
-                "the operator stopped waiting after {:.1} s",
-                after.as_secs_f32()
-            )),
-        ),
+    let answered = match &answer.outcome {
+        Outcome::Created(created) => Answered::Created(created),
+        Outcome::Failed(e) => Answered::Failed(e),
+        Outcome::Abandoned { after } => Answered::Abandoned { after: *after },
     };
-    JournalEntry {
-        time: answer
-            .sent_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        target: target_name(&app.context.target),
-        action: JournalAction::Create,
-        outcome,
-        batch_name: answer.review.request.batch_name.clone(),
-        batch_id,
-        request_id,
-        status,
-        error,
-        body: serde_json::from_str(&answer.review.body).unwrap_or_default(),
-    }
+    JournalEntry::new(
+        answer.sent_at,
+        target_name(&app.context.target),
+        answer.review.request.batch_name.clone(),
+        &answer.review.body,
+        answered,
+    )
 }

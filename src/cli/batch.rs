@@ -1,5 +1,5 @@
 //! `weya-tui batch view|calls|start|stop|delete ID`: one batch without the
-//! TUI, gh-style. Like the other commands (see [`crate::commands`]) each
+//! TUI, gh-style. Like the other commands (see [`crate::cli`]) each
 //! writes to the streams it is given and returns its exit code: 0 done,
 //! 1 the API or the network failed, 2 invalid input or refused (nothing
 //! was sent). Every start, stop and delete that is sent is journaled.
@@ -12,10 +12,10 @@ use clap::Subcommand;
 use serde_json::{Value, json};
 
 use super::ApiOptions;
+use super::output::{FAILED, Io, OK, REFUSED, cell};
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
-use crate::commands::{FAILED, Io, OK, REFUSED, cell};
 use crate::form::days::DaySet;
 use crate::form::phones::format_number;
 use crate::store::journal::{self, JournalAction, JournalEntry, JournalOutcome};

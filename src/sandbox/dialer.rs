@@ -20,8 +20,8 @@ use serde_json::{Value, json};
 
 use super::store::{CallStep, QueueStatus, StoredBatch, StoredCall, iso};
 use crate::api::PhoneLog;
+use crate::domain::schedule;
 use crate::form::time::{TimeOfDay, parse_time};
-use crate::schedule;
 
 /// The dialer's granularity: [`run`] moves in slices this long, so a long
 /// span gives the same result as many short ones.

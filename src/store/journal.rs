@@ -5,8 +5,12 @@
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::api::{ApiError, Created};
 
 /// What a journaled request did to a batch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +77,67 @@ pub struct JournalEntry {
     pub error: Option<String>,
     /// The exact body that was sent; `null` for a delete, which has none.
     pub body: serde_json::Value,
+}
+
+/// How a submission was answered, as far as its journal entry cares.
+#[derive(Debug, Clone, Copy)]
+pub enum Answered<'a> {
+    Created(&'a Created),
+    Failed(&'a ApiError),
+    /// The operator stopped waiting after this long: the batch may exist.
+    Abandoned {
+        after: Duration,
+    },
+}
+
+impl JournalEntry {
+    /// The entry for `body` sent to `target` at `sent_at` and answered so.
+    /// The TUI and `weya-tui create` both record through here, so their
+    /// entries read the same.
+    pub fn new(
+        sent_at: DateTime<Utc>,
+        target: String,
+        batch_name: String,
+        body: &str,
+        answered: Answered<'_>,
+    ) -> Self {
+        let mut entry = Self {
+            time: sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            target,
+            action: JournalAction::Create,
+            outcome: JournalOutcome::Created,
+            batch_name,
+            batch_id: None,
+            request_id: None,
+            status: None,
+            error: None,
+            body: serde_json::from_str(body).unwrap_or_default(),
+        };
+        match answered {
+            Answered::Created(created) => {
+                entry.batch_id = Some(created.batch_id.clone());
+                entry.request_id.clone_from(&created.request_id);
+            }
+            Answered::Failed(e) => {
+                entry.outcome = if e.outcome_unknown() {
+                    JournalOutcome::Unknown
+                } else {
+                    JournalOutcome::Failed
+                };
+                entry.request_id = e.request_id().map(str::to_owned);
+                entry.status = e.status();
+                entry.error = Some(e.to_string());
+            }
+            Answered::Abandoned { after } => {
+                entry.outcome = JournalOutcome::Unknown;
+                entry.error = Some(format!(
+                    "the operator stopped waiting after {:.1} s",
+                    after.as_secs_f32()
+                ));
+            }
+        }
+        entry
+    }
 }
 
 /// Appends one entry as one line. The line is written with a single
@@ -201,6 +266,50 @@ pub fn last_timezone(entries: &[JournalEntry]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entry_records_the_answer_however_it_came() {
+        let sent_at = chrono::DateTime::parse_from_rfc3339("2026-01-15T14:00:00.5Z")
+            .unwrap()
+            .to_utc();
+        let body = r#"{"batchName":"June","timezone":"UTC"}"#;
+        let entry =
+            |answered| JournalEntry::new(sent_at, "sandbox".into(), "June".into(), body, answered);
+        let created = Created {
+            batch_id: "b1".into(),
+            request_id: Some("r1".into()),
+        };
+        let e = entry(Answered::Created(&created));
+        assert_eq!(e.time, "2026-01-15T14:00:00.500Z");
+        assert_eq!(e.outcome, JournalOutcome::Created);
+        assert_eq!(
+            (e.batch_id.as_deref(), e.request_id.as_deref()),
+            (Some("b1"), Some("r1"))
+        );
+        assert_eq!(e.body["timezone"], "UTC");
+
+        let refused = ApiError::Status {
+            status: 400,
+            message: Some("bad".into()),
+            request_id: Some("r2".into()),
+            excerpt: None,
+            retry_after: None,
+        };
+        let e = entry(Answered::Failed(&refused));
+        assert_eq!(e.outcome, JournalOutcome::Failed);
+        assert_eq!((e.status, e.request_id.as_deref()), (Some(400), Some("r2")));
+        assert_eq!(e.error, Some(refused.to_string()));
+        assert_eq!(e.batch_id, None);
+
+        let e = entry(Answered::Abandoned {
+            after: Duration::from_millis(2500),
+        });
+        assert_eq!(e.outcome, JournalOutcome::Unknown);
+        assert_eq!(
+            e.error.as_deref(),
+            Some("the operator stopped waiting after 2.5 s")
+        );
+    }
 
     fn entry(name: &str, outcome: JournalOutcome) -> JournalEntry {
         JournalEntry {

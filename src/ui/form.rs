@@ -12,12 +12,12 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::theme::Theme;
 use super::{LABEL_WIDTH, draw_input, spinner, wrap_words};
 use crate::app::{App, DraftState};
+use crate::domain::schedule;
 use crate::form::days::DAY_NAMES;
 use crate::form::phones::{Mode, Source, format_number};
 use crate::form::timezone::utc_offset;
 use crate::form::{FieldId, Form, number, time};
 use crate::remote::Remote;
-use crate::schedule;
 use crate::text::visible;
 
 /// Rows of the timezone match list.

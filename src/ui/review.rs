@@ -14,10 +14,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::theme::Theme;
 use super::{LABEL_WIDTH, labeled, spinner, wrap_words};
 use crate::app::{App, Review, TargetLabel};
+use crate::domain::schedule;
 use crate::form::days::DaySet;
 use crate::form::number;
 use crate::form::time::{self, TimeOfDay};
-use crate::schedule;
 use crate::text::visible;
 
 /// From this width the body stands beside the summary instead of below it

@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-pub mod batch;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "weya-tui",
@@ -78,7 +76,7 @@ pub enum Command {
     /// One batch: view it, list its calls, start or stop its dialer, delete it.
     Batch {
         #[command(subcommand)]
-        command: batch::BatchCommand,
+        command: super::batch::BatchCommand,
     },
     /// Print the journal: every batch created, started, stopped or deleted
     /// from this machine.

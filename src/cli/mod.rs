@@ -1,0 +1,160 @@
+//! The command line: its definitions ([`args`]), one module per command
+//! that runs without the TUI, the output helpers they share, and
+//! [`run`], which picks the command (or the TUI) for a parsed command line.
+
+pub mod args;
+pub mod batch;
+pub mod batches;
+pub mod create;
+pub mod history;
+pub mod output;
+pub mod phones;
+pub mod sandbox;
+
+use std::io::{self, BufRead, IsTerminal};
+
+use anyhow::Context;
+use secrecy::SecretString;
+
+pub use args::{ApiOptions, Cli, Command};
+pub use output::{Confirm, FAILED, Io, OK, REFUSED};
+
+use crate::api::BatchQuery;
+use crate::config::{self, Config, Paths};
+use crate::connection::Connection;
+
+/// Runs what `cli` asks for; the exit code. `paths` is `None` without a
+/// home directory. Must be called inside a tokio runtime.
+pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
+    // Not locked: a lock held for the whole run would stall any other
+    // thread that writes (a panic message, a log library's complaint) and,
+    // with it, whatever that thread holds. Each write takes the lock alone.
+    let (mut out, mut err) = (io::stdout(), io::stderr());
+    match &cli.command {
+        None => crate::launch::tui(cli, paths).await,
+        Some(Command::Sandbox { reset: true, .. }) => sandbox::reset(paths).map(|()| OK),
+        Some(Command::Sandbox {
+            port,
+            fault,
+            ignore_window,
+            ..
+        }) => sandbox::serve(*port, fault.clone(), *ignore_window, paths)
+            .await
+            .map(|()| OK),
+        Some(Command::History { json }) => {
+            let path = paths
+                .map(Paths::journal)
+                .context("no home directory: there is no journal")?;
+            Ok(history::history(
+                &path,
+                &mut Io::new(&mut out, &mut err, *json),
+            )?)
+        }
+        Some(Command::Batch { command }) => {
+            let api = command.api();
+            let config = load_config(cli, paths, api)?;
+            let credential = match &config.target {
+                config::Target::Sandbox => config::CredentialSource::Sandbox.to_string(),
+                config::Target::Remote { credential, .. } => credential.to_string(),
+            };
+            let connection = Connection::open(&config, paths).await?;
+            let workspace = batch::Workspace {
+                client: connection.client.clone(),
+                target: connection.target_name().to_owned(),
+                credential,
+                journal: paths.map(Paths::journal),
+                width: batch::output_width(),
+            };
+            let mut ask = batch::ask_line_on_terminal;
+            let terminal = io::stdin().is_terminal() && !api.api_key_stdin;
+            let ask = terminal.then_some(&mut ask as &mut batch::AskLine);
+            let mut io = Io::new(&mut out, &mut err, api.json);
+            Ok(batch::run(command, &workspace, ask, &mut io).await?)
+        }
+        Some(Command::Phones { api }) => {
+            let config = load_config(cli, paths, *api)?;
+            let connection = Connection::open(&config, paths).await?;
+            let mut io = Io::new(&mut out, &mut err, api.json);
+            Ok(phones::phones(&connection.client, &mut io).await?)
+        }
+        Some(Command::Batches {
+            search,
+            page,
+            limit,
+            api,
+        }) => {
+            let config = load_config(cli, paths, *api)?;
+            let connection = Connection::open(&config, paths).await?;
+            let query = BatchQuery {
+                page: (*page).max(1),
+                limit: (*limit).clamp(1, 100),
+                search: search.clone(),
+            };
+            let mut io = Io::new(&mut out, &mut err, api.json);
+            Ok(batches::batches(&connection.client, &query, &mut io).await?)
+        }
+        Some(Command::Create {
+            file,
+            dry_run,
+            yes,
+            api,
+        }) => {
+            let config = load_config(cli, paths, *api)?;
+            let dry_run = dry_run.then(|| create::dry_run_target(&config));
+            let journal = paths.map(Paths::journal);
+            let mut ask = output::ask_on_terminal;
+            let terminal = io::stdin().is_terminal() && !api.api_key_stdin;
+            let mut io = Io {
+                out: &mut out,
+                err: &mut err,
+                confirm: terminal.then_some(&mut ask as &mut Confirm),
+                json: api.json,
+            };
+            let destination = async {
+                let connection = Connection::open(&config, paths)
+                    .await
+                    .map_err(|e| format!("{:#}", anyhow::Error::from(e)))?;
+                Ok(create::Destination {
+                    connection,
+                    journal,
+                })
+            };
+            Ok(create::create(
+                file,
+                &config.default_timezone,
+                dry_run,
+                *yes,
+                destination,
+                &mut io,
+            )
+            .await?)
+        }
+    }
+}
+
+/// The configuration for a command that talks to the API, with the key
+/// read from standard input when `--api-key-stdin` says so.
+fn load_config(cli: &Cli, paths: Option<&Paths>, api: ApiOptions) -> anyhow::Result<Config> {
+    let given_key = if api.api_key_stdin {
+        let mut line = String::new();
+        io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the API key from standard input")?;
+        let key = line.trim().to_owned();
+        anyhow::ensure!(
+            !key.is_empty(),
+            "--api-key-stdin: standard input held no key"
+        );
+        Some(SecretString::from(key))
+    } else {
+        None
+    };
+    Ok(config::load_with(
+        cli.config.as_deref(),
+        paths.map(|p| p.config_file.as_path()),
+        cli.sandbox,
+        &|name| std::env::var(name).ok(),
+        given_key,
+    )?)
+}

@@ -1,0 +1,3 @@
+//! What campaigns are made of, apart from any screen: calling windows.
+
+pub mod schedule;

@@ -1,0 +1,127 @@
+//! The TUI's start and end: what it needs read before the first frame (the
+//! config, the journal, the phone book, a `--from` file), the connection,
+//! the terminal taken and given back, and what the operator is told about
+//! their draft on the way out.
+
+use std::io::{self, Write};
+
+use anyhow::Context;
+use crossterm::event::EventStream;
+
+use crate::app::{AppContext, Initial, KnownBatch};
+use crate::cli::Cli;
+use crate::config::{self, Paths};
+use crate::connection::Connection;
+use crate::store::{journal, template};
+use crate::terminal::{Signals, TerminalGuard};
+use crate::{DraftOnExit, Runtime, run_with_signals};
+
+/// The app on the terminal; the exit code.
+pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
+    let mut config = config::load(
+        cli.config.as_deref(),
+        paths.map(|p| p.config_file.as_path()),
+        cli.sandbox,
+        &|name| std::env::var(name).ok(),
+    )?;
+    // Read before the UI starts: the UI loop never touches the disk.
+    let (journal, journal_note) = paths
+        .map(|p| journal::read_at_start(&p.journal()))
+        .unwrap_or_default();
+    if !config.timezone_configured
+        && let Some(last) = journal::last_timezone(&journal)
+    {
+        config.default_timezone = last;
+    }
+    let (initial, initial_note) = initial_values(cli)?;
+    // Kept for as long as the app runs: it holds the sandbox, if any.
+    let connection = Connection::open(&config, paths).await?;
+    tracing::info!(target = ?connection.target, "starting");
+    // Read before the UI starts: the UI loop never touches the disk.
+    let (phone_book, book_note) = match paths.map(|p| config::load_phone_book(&p.phone_book())) {
+        Some(Ok(book)) => (book, None),
+        Some(Err(e)) => (Vec::new(), Some(format!("Phone book not used: {e}"))),
+        None => (Vec::new(), None),
+    };
+    let known_batches = KnownBatch::from_journal(&journal);
+    let notes: Vec<String> = [initial_note, book_note, journal_note]
+        .into_iter()
+        .flatten()
+        .collect();
+    let context = AppContext {
+        target: connection.target.clone(),
+        default_timezone: config.default_timezone,
+        local_timezone: config::system_timezone().unwrap_or_else(|| "UTC".to_owned()),
+        started_at: chrono::Utc::now(),
+        phone_book,
+        notice: (!notes.is_empty()).then(|| notes.join(" ")),
+        known_batches,
+        can_list_batches: connection.can_list_batches,
+        initial,
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let mut runtime = Runtime::new(context, connection.client.clone(), paths.map(Paths::store));
+
+    // Our hook runs after the one that restores the terminal, which
+    // TerminalGuard::enter wraps around whatever hook is installed before.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!(panic = %info, "panic");
+        default_hook(info);
+    }));
+    // Before the terminal changes: from here on SIGINT, SIGQUIT, SIGTERM
+    // and SIGHUP end the app the way a quit does, and SIGTSTP suspends it.
+    let signals = Signals::listen()?;
+    let mut terminal = TerminalGuard::enter().context("cannot set up the terminal")?;
+    let ended = run_with_signals(&mut terminal, EventStream::new(), signals, &mut runtime).await;
+    drop(terminal);
+    say_what_became_of_the_draft(runtime.finish());
+    let ended = ended?;
+    tracing::info!(?ended, "the app ended");
+    Ok(ended.exit_code())
+}
+
+/// What the form starts with from a `--from` file, if one is given. A file
+/// that cannot be read as a batch stops the start (the app never opens
+/// half-filled); one that reads but holds invalid values opens with them,
+/// marked. Without one, [`Runtime::new`] restores the draft a session left.
+fn initial_values(cli: &Cli) -> anyhow::Result<(Option<Initial>, Option<String>)> {
+    let Some(file) = &cli.from else {
+        return Ok((None, None));
+    };
+    let batch = template::read(file).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let note = format!("Filled from {}.", file.display());
+    Ok((Some(Initial::File(batch)), Some(note)))
+}
+
+/// Once the terminal is the shell's again.
+fn say_what_became_of_the_draft(draft: DraftOnExit) {
+    // Not `println!`/`eprintln!`: they panic when the terminal has gone (EIO).
+    let (mut out, mut err) = (io::stdout(), io::stderr());
+    match draft {
+        DraftOnExit::Nothing => {}
+        DraftOnExit::Kept(path) => {
+            let _ = writeln!(
+                out,
+                "Your draft is kept in {} and comes back next time.",
+                path.display()
+            );
+        }
+        DraftOnExit::Lost {
+            why,
+            earlier: Some(path),
+        } => {
+            let _ = writeln!(
+                err,
+                "weya-tui: your draft could not be saved ({why}); {} holds an earlier state of it.",
+                path.display()
+            );
+        }
+        DraftOnExit::Lost { why, earlier: None } => {
+            let _ = writeln!(
+                err,
+                "weya-tui: your draft could not be saved ({why}); nothing of it was kept."
+            );
+        }
+    }
+}
