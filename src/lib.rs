@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod form;
 pub mod import;
+pub mod import_view;
 pub mod logging;
 pub mod remote;
 pub mod sandbox;
