@@ -224,14 +224,17 @@ impl ImportView {
 
     fn draw_map(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let [file, region, _, head, list] = Layout::vertical([
-            Constraint::Length(1),
+            Constraint::Length(2),
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Fill(1),
         ])
         .areas(area);
-        frame.render_widget(Paragraph::new(self.file_line(theme)), file);
+        frame.render_widget(
+            Paragraph::new(self.file_line(theme)).wrap(Wrap { trim: false }),
+            file,
+        );
         frame.render_widget(Paragraph::new(self.region_line(theme)), region);
         let sample = self.file.as_ref().and_then(|f| f.sample().first());
         let width = usize::from(area.width);
@@ -563,7 +566,12 @@ impl ImportView {
                 theme.error(),
             ));
             for (request, reason) in failed.iter().take(SHOWN_FAILED) {
-                lines.push(Line::raw(format!("  {}: {}", request, visible(reason))));
+                lines.push(Line::raw(format!(
+                    "  request {}, {}: {}",
+                    request.index + 1,
+                    rows_of(request),
+                    visible(reason)
+                )));
             }
             if failed.len() > SHOWN_FAILED {
                 lines.push(Line::styled(
@@ -591,7 +599,12 @@ fn doubt_lines(sending: &Sending, request: &JournalRequest, theme: &Theme) -> Ve
         RequestState::Unknown { reason } => reason.clone(),
         _ => "no answer".to_owned(),
     };
-    let mut lines = vec![Line::raw(format!("{request}: {}.", visible(&reason)))];
+    let mut lines = vec![Line::raw(format!(
+        "Request {}, {}: {}.",
+        request.index + 1,
+        rows_of(request),
+        visible(&reason)
+    ))];
     let before = sending
         .totals_before
         .map_or_else(|| "not known".to_owned(), thousands);
