@@ -1,0 +1,372 @@
+//! Runs the import view's [`ImportCmd`]s against the import core and Weya
+//! and answers with [`ImportMsg`]s: what the shell's effects call, one
+//! task per command. File reading, checking and journal writes run on
+//! tokio's blocking pool, so the UI loop never waits on the disk.
+//!
+//! The executor owns the import journal (one per view): each request is
+//! recorded as `sending` before it leaves and as confirmed, failed or
+//! unknown once answered, each time atomically, as the core does. Beside
+//! the journal a small `.before` file keeps the batch's totalCalls from
+//! when the import started, so a request in doubt can be judged after a
+//! crash too.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use super::{ImportCmd, ImportMsg, RequestOutcome, SendStart};
+use crate::api::{AddCallsOutcome, CallQuery, WeyaClient};
+use crate::import::path::{expand_tilde, list_dir};
+use crate::import::{Control, ImportJournal, OpenOptions, SendPlan, check, open, write_rejected};
+use crate::store::atomic_write;
+
+/// Where replies that come before the end of a command (progress) go.
+pub type ProgressSink = Arc<dyn Fn(ImportMsg) + Send + Sync>;
+
+/// Runs one import view's commands.
+#[derive(Debug, Clone)]
+pub struct ImportExecutor {
+    client: WeyaClient,
+    batch_id: String,
+    journal_dir: PathBuf,
+    home: Option<PathBuf>,
+    journal: Arc<Mutex<Option<ImportJournal>>>,
+}
+
+impl ImportExecutor {
+    /// An executor for an import into `batch_id`, keeping journals in
+    /// `journal_dir` (the app's `$XDG_STATE_HOME/weya-tui/imports/`) and
+    /// expanding `~` to `home`.
+    pub fn new(
+        client: WeyaClient,
+        batch_id: &str,
+        journal_dir: PathBuf,
+        home: Option<PathBuf>,
+    ) -> Self {
+        Self {
+            client,
+            batch_id: batch_id.to_owned(),
+            journal_dir,
+            home,
+            journal: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Runs `cmd` to its end and returns its reply (`None` for
+    /// [`ImportCmd::Close`], which is the shell's). Progress along the way
+    /// goes to `progress`.
+    pub async fn run(&self, cmd: ImportCmd, progress: ProgressSink) -> Option<ImportMsg> {
+        let reply = match cmd {
+            ImportCmd::ListDir { typed } => {
+                let home = self.home.clone();
+                let listed = typed.clone();
+                let result = blocking(move || {
+                    list_dir(&listed, home.as_deref())
+                        .map_err(|e| format!("{}: {e}", crate::import::path::split(&listed).0))
+                })
+                .await;
+                ImportMsg::DirListed { typed, result }
+            }
+            ImportCmd::Open { job, path, cancel } => {
+                let path = expand_tilde(&path, self.home.as_deref());
+                let result = blocking(move || {
+                    let mut report = |p| progress(ImportMsg::Progress { job, progress: p });
+                    let mut control = Control::default().cancel_on(&cancel).report_to(&mut report);
+                    open(&path, &OpenOptions::default(), &mut control)
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string())
+                })
+                .await;
+                ImportMsg::Opened { job, result }
+            }
+            ImportCmd::FindJournal { file } => {
+                let this = self.clone();
+                let result = blocking(move || {
+                    let found = ImportJournal::find(&this.journal_dir, &this.batch_id, &file)
+                        .map_err(|e| e.to_string())?;
+                    *this.slot() = found.clone();
+                    Ok(found)
+                })
+                .await;
+                ImportMsg::JournalFound(result)
+            }
+            ImportCmd::Check {
+                job,
+                file,
+                settings,
+                cancel,
+            } => {
+                let result = blocking(move || {
+                    let mut report = |p| progress(ImportMsg::Progress { job, progress: p });
+                    let mut control = Control::default().cancel_on(&cancel).report_to(&mut report);
+                    check(&file, &settings, &mut control)
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string())
+                })
+                .await;
+                ImportMsg::Checked { job, result }
+            }
+            ImportCmd::WriteRejected { file, report } => {
+                let result =
+                    blocking(move || write_rejected(&file, &report).map_err(|e| e.to_string()))
+                        .await;
+                ImportMsg::RejectedWritten(result)
+            }
+            ImportCmd::BeginSend { plan } => ImportMsg::SendReady(self.begin_send(plan).await),
+            ImportCmd::SendRequest { index, plan } => ImportMsg::RequestDone {
+                index,
+                outcome: self.send_request(index, &plan).await,
+            },
+            ImportCmd::FetchTotals => ImportMsg::Totals(self.total_calls().await),
+            ImportCmd::ResolveUnknown { index, resolution } => ImportMsg::JournalUpdated(
+                self.with_journal(move |j| {
+                    j.resolve_unknown(index, resolution)
+                        .map_err(|e| e.to_string())
+                })
+                .await,
+            ),
+            ImportCmd::RetryFailed => ImportMsg::JournalUpdated(
+                self.with_journal(|j| j.retry_failed().map(drop).map_err(|e| e.to_string()))
+                    .await,
+            ),
+            ImportCmd::DiscardJournal => {
+                let this = self.clone();
+                let result = blocking(move || {
+                    let Some(journal) = this.slot().take() else {
+                        return Ok(());
+                    };
+                    let before = before_path(journal.path());
+                    journal.discard().map_err(|e| e.to_string())?;
+                    // The figure belongs to the import just forgotten.
+                    let _ = std::fs::remove_file(before);
+                    Ok(())
+                })
+                .await;
+                ImportMsg::JournalDiscarded(result)
+            }
+            ImportCmd::Close => return None,
+        };
+        Some(reply)
+    }
+
+    fn slot(&self) -> MutexGuard<'_, Option<ImportJournal>> {
+        // A panic while holding the lock leaves a journal that matches its
+        // file (every change is written before memory keeps it).
+        self.journal.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Applies `change` to the journal in use and returns it as it is now.
+    async fn with_journal(
+        &self,
+        change: impl FnOnce(&mut ImportJournal) -> Result<(), String> + Send + 'static,
+    ) -> Result<ImportJournal, String> {
+        let this = self.clone();
+        blocking(move || {
+            let mut slot = this.slot();
+            let journal = slot
+                .as_mut()
+                .ok_or_else(|| "no import is under way".to_owned())?;
+            change(journal)?;
+            Ok(journal.clone())
+        })
+        .await
+    }
+
+    /// The journal for `plan`: the recorded one when its plan is this one
+    /// (resuming), else a new one, with the batch's totalCalls now.
+    async fn begin_send(&self, plan: Arc<SendPlan>) -> Result<SendStart, String> {
+        let this = self.clone();
+        let found = {
+            let plan = Arc::clone(&plan);
+            blocking(move || {
+                let mut slot = this.slot();
+                let recorded = match slot.take() {
+                    Some(journal) if journal.file() == plan.identity() => Some(journal),
+                    _ => ImportJournal::find(&this.journal_dir, &this.batch_id, plan.identity())
+                        .map_err(|e| e.to_string())?,
+                };
+                let Some(journal) = recorded else {
+                    return Ok(None);
+                };
+                if let Err(e) = journal.check_plan(&plan) {
+                    *slot = Some(journal);
+                    return Err(format!(
+                        "{e}: an import of this file into this batch is recorded with other \
+                         columns; resume it or start over"
+                    ));
+                }
+                let before = read_before(journal.path());
+                *slot = Some(journal.clone());
+                Ok(Some(SendStart { journal, before }))
+            })
+            .await?
+        };
+        if let Some(start) = found {
+            return Ok(start);
+        }
+        // The count before anything is sent: what a request in doubt is
+        // judged against. Not knowing it does not stop the import.
+        let before = self.total_calls().await.ok();
+        let this = self.clone();
+        blocking(move || {
+            let journal = ImportJournal::start(&this.journal_dir, &this.batch_id, &plan)
+                .map_err(|e| e.to_string())?;
+            if let Some(before) = before
+                && let Err(e) =
+                    atomic_write(&before_path(journal.path()), before.to_string().as_bytes())
+            {
+                tracing::warn!(error = %e, "cannot keep the batch's total before the import");
+            }
+            *this.slot() = Some(journal.clone());
+            Ok(SendStart { journal, before })
+        })
+        .await
+    }
+
+    /// One request: recorded as sending (or not sent at all), sent, and
+    /// its answer recorded.
+    async fn send_request(&self, index: usize, plan: &Arc<SendPlan>) -> RequestOutcome {
+        let this = self.clone();
+        let batch_id = self.batch_id.clone();
+        let plan_for_body = Arc::clone(plan);
+        let prepared = blocking(move || {
+            let mut slot = this.slot();
+            let Some(journal) = slot.as_mut() else {
+                return Err(RequestOutcome::NotSent {
+                    reason: "no import journal: nothing was sent".to_owned(),
+                });
+            };
+            journal
+                .mark_sending(index)
+                .map_err(|e| RequestOutcome::NotSent {
+                    reason: format!("{e}; nothing was sent"),
+                })?;
+            match plan_for_body.body(&batch_id, index) {
+                Ok(body) => Ok(body),
+                Err(e) => {
+                    let reason = format!("not sent: {e}");
+                    record(
+                        journal,
+                        index,
+                        &RequestOutcome::Failed {
+                            reason: reason.clone(),
+                        },
+                    );
+                    Err(RequestOutcome::Failed { reason })
+                }
+            }
+        })
+        .await;
+        let body = match prepared {
+            Ok(body) => body,
+            Err(outcome) => return outcome,
+        };
+        let rows = plan
+            .requests()
+            .get(index)
+            .map_or(0, |r| usize::try_from(r.rows).unwrap_or(usize::MAX));
+        let outcome = match self.client.add_calls_raw(body).await {
+            Ok(AddCallsOutcome::Added(added)) => RequestOutcome::Confirmed {
+                added: Some(added.added),
+            },
+            Ok(AddCallsOutcome::Partial(partial)) => {
+                let failed: usize = partial.failed_rows(rows).iter().map(|r| r.len()).sum();
+                let why: Vec<String> = partial
+                    .failed_chunks
+                    .iter()
+                    .map(|c| c.error.clone())
+                    .collect();
+                let why = why.join("; ");
+                if failed >= rows {
+                    RequestOutcome::Failed {
+                        reason: format!("HTTP 207, none of its rows stored: {why}"),
+                    }
+                } else {
+                    // Some rows are in and some are not: resending the
+                    // request would add the stored ones twice.
+                    RequestOutcome::Unknown {
+                        reason: format!(
+                            "HTTP 207: {} of its {rows} rows were not stored ({why})",
+                            failed
+                        ),
+                    }
+                }
+            }
+            Err(e) if e.outcome_unknown() => RequestOutcome::Unknown {
+                reason: e.to_string(),
+            },
+            Err(e) => RequestOutcome::Failed {
+                reason: e.to_string(),
+            },
+        };
+        let this = self.clone();
+        let recorded = outcome.clone();
+        let _: Result<(), String> = blocking(move || {
+            if let Some(journal) = this.slot().as_mut() {
+                record(journal, index, &recorded);
+            }
+            Ok(())
+        })
+        .await;
+        outcome
+    }
+
+    /// The batch's totalCalls, from batch details (one call per page is
+    /// enough: the total counts them all).
+    async fn total_calls(&self) -> Result<u64, String> {
+        let query = CallQuery {
+            limit: 1,
+            ..CallQuery::default()
+        };
+        self.client
+            .batch_details(&self.batch_id, &query)
+            .await
+            .map(|details| details.total)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Writes a request's answer to the journal. A failed write leaves the
+/// request `sending` on disk, which reads as unknown next time: safe.
+fn record(journal: &mut ImportJournal, index: usize, outcome: &RequestOutcome) {
+    let written = match outcome {
+        RequestOutcome::Confirmed { added } => journal.mark_confirmed(index, *added),
+        RequestOutcome::Failed { reason } => journal.mark_failed(index, reason),
+        RequestOutcome::Unknown { reason } => journal.mark_unknown(index, reason),
+        RequestOutcome::NotSent { .. } => Ok(()),
+    };
+    if let Err(e) = written {
+        tracing::error!(error = %e, index, "cannot record a request's answer");
+    }
+}
+
+fn before_path(journal: &Path) -> PathBuf {
+    journal.with_extension("before")
+}
+
+fn read_before(journal: &Path) -> Option<u64> {
+    std::fs::read_to_string(before_path(journal))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Runs `work` on the blocking pool. A panic there is the one way it
+/// cannot answer; it becomes an error the screen shows.
+async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: Send + 'static + From<String>,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(e) => Err(E::from(format!("the import task stopped: {e}"))),
+    }
+}
+
+/// A preparation that could not finish sent nothing.
+impl From<String> for RequestOutcome {
+    fn from(reason: String) -> Self {
+        Self::NotSent { reason }
+    }
+}

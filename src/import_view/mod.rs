@@ -1,0 +1,1052 @@
+//! The contacts import view: pick a file, map its columns, check every
+//! row, send the valid ones in requests of at most 1,000, list what failed
+//! and resend only that, and resume an import that stopped.
+//!
+//! Built apart from the app shell, to be plugged into it by a thin
+//! adapter: [`ImportView::update`] takes an [`ImportMsg`] and the time and
+//! returns the [`ImportCmd`]s to run; [`executor::ImportExecutor`] runs
+//! them against the import core and Weya; [`ImportView::draw`] only draws,
+//! recording the geometry `update` needs in a cell; [`keys::BINDINGS`] is
+//! the view's part of the keymap table.
+//!
+//! The model does no I/O and reads no clock: every directory listing, file
+//! read, check, journal write and request is a command, and progress and
+//! rates come from the times handed in.
+
+mod draw;
+pub mod executor;
+pub mod keys;
+#[cfg(test)]
+mod tests;
+
+use std::cell::Cell;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use crate::form::line::LineInput;
+use crate::import::path::{Completion, Entry, complete, split};
+use crate::import::{
+    CheckReport, ColumnMapping, ContactsFile, FileIdentity, ImportJournal, ImportSettings,
+    JournalRequest, Progress, Region, RequestState, Resolution, SendPlan,
+};
+use keys::{ImportAction, ImportScope, lookup};
+
+/// The longest path the input takes.
+const MAX_PATH_CHARS: usize = 4096;
+/// The longest variable name.
+const MAX_NAME_CHARS: usize = 64;
+
+/// Everything that can happen to the import view.
+#[derive(Debug, Clone)]
+pub enum ImportMsg {
+    Key(KeyEvent),
+    Paste(String),
+    /// The entries of the typed path's directory (for Tab).
+    DirListed {
+        typed: String,
+        result: Result<Vec<Entry>, String>,
+    },
+    /// How far opening or checking the file has come.
+    Progress {
+        job: u64,
+        progress: Progress,
+    },
+    Opened {
+        job: u64,
+        result: Result<Arc<ContactsFile>, String>,
+    },
+    /// The journal of this file into this batch, if an import was started.
+    JournalFound(Result<Option<ImportJournal>, String>),
+    Checked {
+        job: u64,
+        result: Result<Arc<CheckReport>, String>,
+    },
+    /// The rejected rows were written here (`None`: there were none).
+    RejectedWritten(Result<Option<PathBuf>, String>),
+    /// The journal is on disk and sending can start; `before` is the
+    /// batch's totalCalls when the import was first started, if known.
+    SendReady(Result<SendStart, String>),
+    /// One request was answered (or not).
+    RequestDone {
+        index: usize,
+        outcome: RequestOutcome,
+    },
+    /// The batch's totalCalls now.
+    Totals(Result<u64, String>),
+    /// The journal after the operator's choice (retry, resolve).
+    JournalUpdated(Result<ImportJournal, String>),
+    /// The recorded import was forgotten.
+    JournalDiscarded(Result<(), String>),
+}
+
+/// What the journal says when sending starts.
+#[derive(Debug, Clone)]
+pub struct SendStart {
+    pub journal: ImportJournal,
+    pub before: Option<u64>,
+}
+
+/// What became of one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestOutcome {
+    /// Weya stored every row.
+    Confirmed { added: Option<u64> },
+    /// Weya stored none of them (a 207 for its chunk, a 4xx/5xx, the file
+    /// changed): safe to send again.
+    Failed { reason: String },
+    /// No answer, or a partial one: the rows may be in the batch.
+    Unknown { reason: String },
+    /// Nothing left the machine: the journal could not be written first.
+    NotSent { reason: String },
+}
+
+/// Work for the executor.
+#[derive(Debug, Clone)]
+pub enum ImportCmd {
+    /// List the directory of `typed` (`~` expanded).
+    ListDir {
+        typed: String,
+    },
+    /// Open the file at `path` as typed (`~` is expanded by the
+    /// executor): identity, encoding, header, first rows.
+    Open {
+        job: u64,
+        path: String,
+        cancel: Arc<AtomicBool>,
+    },
+    /// Look for a journal of this file into the batch.
+    FindJournal {
+        file: FileIdentity,
+    },
+    /// Check every row, off the UI loop, reporting progress.
+    Check {
+        job: u64,
+        file: Arc<ContactsFile>,
+        settings: ImportSettings,
+        cancel: Arc<AtomicBool>,
+    },
+    WriteRejected {
+        file: Arc<ContactsFile>,
+        report: Arc<CheckReport>,
+    },
+    /// Start the journal for `plan` (or take up the one found).
+    BeginSend {
+        plan: Arc<SendPlan>,
+    },
+    /// Send request `index` of the plan: journal, request, journal.
+    SendRequest {
+        index: usize,
+        plan: Arc<SendPlan>,
+    },
+    /// The batch's totalCalls.
+    FetchTotals,
+    ResolveUnknown {
+        index: usize,
+        resolution: Resolution,
+    },
+    RetryFailed,
+    DiscardJournal,
+    /// The operator left the view: the shell pops it.
+    Close,
+}
+
+/// Where the operator is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Pick,
+    Opening,
+    /// An import of this file into this batch was recorded.
+    Resume,
+    Map,
+    Checking,
+    Preview,
+    Send,
+}
+
+/// What is being typed on the columns step.
+#[derive(Debug, Clone)]
+pub enum MapEdit {
+    Rename { column: usize, input: LineInput },
+    Region(LineInput),
+}
+
+/// Where sending stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendPhase {
+    /// Waiting for the journal to be written.
+    Starting,
+    Running,
+    /// Esc: no request starts after the one in flight.
+    Pausing,
+    Paused,
+    /// A request's outcome is unknown; the operator chooses.
+    Doubt,
+    Done,
+}
+
+/// The send step.
+#[derive(Debug, Clone)]
+pub struct Sending {
+    pub plan: Arc<SendPlan>,
+    /// The journal's requests, as last known.
+    pub requests: Vec<JournalRequest>,
+    pub phase: SendPhase,
+    pub in_flight: Option<usize>,
+    /// When this session started sending, and how many rows it has had
+    /// confirmed since: the rate.
+    pub started: Option<DateTime<Utc>>,
+    pub rows_this_session: u64,
+    /// totalCalls when the import started, and now.
+    pub totals_before: Option<u64>,
+    pub totals_now: Option<Result<u64, String>>,
+    pub error: Option<String>,
+}
+
+impl Sending {
+    fn count_rows(&self, which: impl Fn(&RequestState) -> bool) -> u64 {
+        self.requests
+            .iter()
+            .filter(|r| which(&r.state))
+            .map(|r| u64::from(r.rows))
+            .sum()
+    }
+
+    /// Rows Weya has confirmed.
+    pub fn rows_confirmed(&self) -> u64 {
+        self.count_rows(|s| matches!(s, RequestState::Confirmed { .. }))
+    }
+
+    pub fn rows_total(&self) -> u64 {
+        self.count_rows(|_| true)
+    }
+
+    pub fn failed(&self) -> impl Iterator<Item = (&JournalRequest, &str)> {
+        self.requests.iter().filter_map(|r| match &r.state {
+            RequestState::Failed { reason } => Some((r, reason.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The first request whose outcome is unknown.
+    pub fn in_doubt(&self) -> Option<&JournalRequest> {
+        self.requests.iter().find(|r| {
+            matches!(
+                r.state,
+                RequestState::Unknown { .. } | RequestState::Sending { .. }
+            )
+        })
+    }
+
+    fn next_planned(&self) -> Option<usize> {
+        self.requests
+            .iter()
+            .find(|r| r.state == RequestState::Planned)
+            .map(|r| r.index)
+    }
+
+    /// Rows per second this session, and the seconds left at that rate.
+    pub fn rate(&self, now: DateTime<Utc>) -> Option<(f64, u64)> {
+        let started = self.started?;
+        let millis = (now - started).num_milliseconds();
+        if millis <= 0 || self.rows_this_session == 0 {
+            return None;
+        }
+        #[allow(clippy::cast_precision_loss)] // rows and ms are far below 2^52
+        let rate = self.rows_this_session as f64 * 1000.0 / millis as f64;
+        let left = self.count_rows(|s| *s == RequestState::Planned);
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )] // a positive, whole number of seconds
+        let seconds = (left as f64 / rate).ceil() as u64;
+        Some((rate, seconds))
+    }
+}
+
+/// What `draw` measured, for `update` (scrolling) to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Geometry {
+    /// Rows of the column list on screen.
+    pub map_rows: u16,
+    /// How far the preview can scroll.
+    pub preview_max_scroll: u16,
+}
+
+/// The import view's state.
+#[derive(Debug)]
+pub struct ImportView {
+    batch_id: String,
+    batch_name: String,
+    pub(crate) step: Step,
+    pub(crate) path: LineInput,
+    /// The last Tab's candidates, shown under the input.
+    pub(crate) candidates: Vec<String>,
+    /// Tab was pressed and the listing is awaited.
+    pending_tab: Option<String>,
+    /// The listing of a directory, kept while the typed directory part is
+    /// the same (`(dir part, entries)`).
+    listing: Option<(String, Vec<Entry>)>,
+    /// A second Tab with nothing more to complete lists the candidates.
+    pub(crate) error: Option<String>,
+    pub(crate) notice: Option<String>,
+    job: u64,
+    cancel: Option<Arc<AtomicBool>>,
+    pub(crate) progress: Option<Progress>,
+    pub(crate) file: Option<Arc<ContactsFile>>,
+    pub(crate) mapping: ColumnMapping,
+    pub(crate) region: Option<Region>,
+    pub(crate) cursor: usize,
+    pub(crate) map_offset: Cell<usize>,
+    pub(crate) edit: Option<MapEdit>,
+    /// A recorded import of this file into this batch.
+    pub(crate) journal: Option<ImportJournal>,
+    /// The recorded import is being resumed: check with its settings.
+    pub(crate) resuming: bool,
+    pub(crate) report: Option<Arc<CheckReport>>,
+    pub(crate) preview_scroll: u16,
+    pub(crate) sending: Option<Sending>,
+    pub(crate) geometry: Cell<Geometry>,
+}
+
+impl ImportView {
+    /// A view to import contacts into `batch_id`; its timezone (when
+    /// known) presets the default region.
+    pub fn new(batch_id: &str, batch_name: &str, timezone: Option<&str>) -> Self {
+        Self {
+            batch_id: batch_id.to_owned(),
+            batch_name: batch_name.to_owned(),
+            step: Step::Pick,
+            path: LineInput::new("", MAX_PATH_CHARS),
+            candidates: Vec::new(),
+            pending_tab: None,
+            listing: None,
+            error: None,
+            notice: None,
+            job: 0,
+            cancel: None,
+            progress: None,
+            file: None,
+            mapping: ColumnMapping {
+                phone: None,
+                columns: Vec::new(),
+            },
+            region: timezone.and_then(Region::for_timezone),
+            cursor: 0,
+            map_offset: Cell::new(0),
+            edit: None,
+            journal: None,
+            resuming: false,
+            report: None,
+            preview_scroll: 0,
+            sending: None,
+            geometry: Cell::new(Geometry::default()),
+        }
+    }
+
+    pub fn batch_id(&self) -> &str {
+        &self.batch_id
+    }
+
+    pub fn batch_name(&self) -> &str {
+        &self.batch_name
+    }
+
+    pub fn step(&self) -> Step {
+        self.step
+    }
+
+    pub fn sending(&self) -> Option<&Sending> {
+        self.sending.as_ref()
+    }
+
+    pub fn report(&self) -> Option<&CheckReport> {
+        self.report.as_deref()
+    }
+
+    pub fn mapping(&self) -> &ColumnMapping {
+        &self.mapping
+    }
+
+    pub fn region(&self) -> Option<Region> {
+        self.region
+    }
+
+    /// Whether something runs that the screen should animate (a spinner,
+    /// a rate that changes with the time).
+    pub fn is_animating(&self) -> bool {
+        matches!(self.step, Step::Opening | Step::Checking)
+            || self.sending.as_ref().is_some_and(|s| {
+                matches!(
+                    s.phase,
+                    SendPhase::Starting | SendPhase::Running | SendPhase::Pausing
+                )
+            })
+    }
+
+    /// Whether typed text goes to an input (global one-letter keys must
+    /// not take it).
+    pub fn is_typing(&self) -> bool {
+        self.step == Step::Pick || self.edit.is_some()
+    }
+
+    /// The key scopes in force, closest first.
+    pub fn scopes(&self) -> Vec<ImportScope> {
+        let scope = match self.step {
+            Step::Pick => ImportScope::Pick,
+            Step::Opening | Step::Checking => ImportScope::Working,
+            Step::Resume => ImportScope::Resume,
+            Step::Map if self.edit.is_some() => ImportScope::MapEdit,
+            Step::Map => ImportScope::Map,
+            Step::Preview => ImportScope::Preview,
+            Step::Send => match self.sending.as_ref().map(|s| s.phase) {
+                Some(SendPhase::Doubt) => ImportScope::Doubt,
+                Some(SendPhase::Paused | SendPhase::Done) => ImportScope::Sent,
+                _ => ImportScope::Sending,
+            },
+        };
+        vec![scope]
+    }
+
+    /// Applies `msg`; returns the work to run. No I/O, no clock.
+    pub fn update(&mut self, msg: ImportMsg, now: DateTime<Utc>) -> Vec<ImportCmd> {
+        match msg {
+            ImportMsg::Key(key) => self.on_key(key, now),
+            ImportMsg::Paste(text) => {
+                match (&mut self.edit, self.step) {
+                    (Some(MapEdit::Rename { input, .. } | MapEdit::Region(input)), _) => {
+                        input.paste(&text);
+                    }
+                    (None, Step::Pick) => {
+                        self.path.paste(&text);
+                        self.candidates.clear();
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            ImportMsg::DirListed { typed, result } => self.on_listed(typed, result),
+            ImportMsg::Progress { job, progress } => {
+                if job == self.job {
+                    self.progress = Some(progress);
+                }
+                Vec::new()
+            }
+            ImportMsg::Opened { job, result } => self.on_opened(job, result),
+            ImportMsg::JournalFound(result) => self.on_journal_found(result),
+            ImportMsg::Checked { job, result } => self.on_checked(job, result),
+            ImportMsg::RejectedWritten(result) => {
+                match result {
+                    Ok(Some(path)) => {
+                        self.notice = Some(format!("Invalid rows written to {}", path.display()));
+                    }
+                    Ok(None) => self.notice = Some("No row was invalid: nothing written.".into()),
+                    Err(e) => self.error = Some(e),
+                }
+                Vec::new()
+            }
+            ImportMsg::SendReady(result) => self.on_send_ready(result, now),
+            ImportMsg::RequestDone { index, outcome } => self.on_request_done(index, outcome, now),
+            ImportMsg::Totals(result) => {
+                if let Some(sending) = &mut self.sending {
+                    sending.totals_now = Some(result);
+                }
+                Vec::new()
+            }
+            ImportMsg::JournalUpdated(result) => self.on_journal_updated(result, now),
+            ImportMsg::JournalDiscarded(result) => {
+                match result {
+                    Ok(()) => {
+                        self.journal = None;
+                        self.resuming = false;
+                        self.step = Step::Map;
+                        self.notice = Some("The recorded import was forgotten.".into());
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> Vec<ImportCmd> {
+        let action = lookup(&key, &self.scopes());
+        if self.edit.is_some() {
+            return self.on_edit_key(key, action);
+        }
+        if self.step == Step::Pick && action.is_none() {
+            if self.path.handle_key(key) {
+                self.candidates.clear();
+                self.error = None;
+            }
+            return Vec::new();
+        }
+        let Some(action) = action else {
+            return Vec::new();
+        };
+        self.notice = None;
+        match self.step {
+            Step::Pick => self.on_pick(action),
+            Step::Opening | Step::Checking => {
+                // Back: stop the running step (the flag is read every few
+                // thousand rows) and drop its reply.
+                if let Some(cancel) = self.cancel.take() {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+                self.job += 1;
+                self.progress = None;
+                self.step = if self.step == Step::Opening {
+                    Step::Pick
+                } else {
+                    Step::Map
+                };
+                Vec::new()
+            }
+            Step::Resume => self.on_resume(action),
+            Step::Map => self.on_map(action),
+            Step::Preview => self.on_preview(action),
+            Step::Send => self.on_send_key(action, now),
+        }
+    }
+
+    fn on_pick(&mut self, action: ImportAction) -> Vec<ImportCmd> {
+        match action {
+            ImportAction::Complete => {
+                let typed = self.path.value().to_owned();
+                let (dir, _) = split(&typed);
+                match &self.listing {
+                    Some((listed, entries)) if listed == dir => {
+                        let entries = entries.clone();
+                        self.apply_completion(&typed, &entries);
+                        Vec::new()
+                    }
+                    _ => {
+                        self.pending_tab = Some(typed.clone());
+                        vec![ImportCmd::ListDir { typed }]
+                    }
+                }
+            }
+            ImportAction::Accept => {
+                let typed = self.path.value().trim().to_owned();
+                if typed.is_empty() {
+                    self.error = Some("Type the path of a contacts file (Tab completes).".into());
+                    return Vec::new();
+                }
+                self.error = None;
+                self.candidates.clear();
+                self.start_job(Step::Opening, |job, cancel| ImportCmd::Open {
+                    job,
+                    path: typed,
+                    cancel,
+                })
+            }
+            ImportAction::Back => vec![ImportCmd::Close],
+            _ => Vec::new(),
+        }
+    }
+
+    /// A new job for a long step: the previous one's replies are dropped.
+    fn start_job(
+        &mut self,
+        step: Step,
+        cmd: impl FnOnce(u64, Arc<AtomicBool>) -> ImportCmd,
+    ) -> Vec<ImportCmd> {
+        self.job += 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.cancel = Some(Arc::clone(&cancel));
+        self.progress = None;
+        self.step = step;
+        vec![cmd(self.job, cancel)]
+    }
+
+    fn on_listed(&mut self, typed: String, result: Result<Vec<Entry>, String>) -> Vec<ImportCmd> {
+        let entries = match result {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.error = Some(e);
+                return Vec::new();
+            }
+        };
+        let (dir, _) = split(&typed);
+        self.listing = Some((dir.to_owned(), entries.clone()));
+        // Only if the operator has not typed on meanwhile.
+        if self.pending_tab.take().as_deref() == Some(typed.as_str()) && self.path.value() == typed
+        {
+            self.apply_completion(&typed, &entries);
+        }
+        Vec::new()
+    }
+
+    fn apply_completion(&mut self, typed: &str, entries: &[Entry]) {
+        let Completion { text, candidates } = complete(typed, entries);
+        self.error = None;
+        if candidates.is_empty() {
+            self.error = Some("Nothing there matches (folders and contacts files only).".into());
+        }
+        if text != typed {
+            self.path.set(&text);
+            // A directory was entered: its listing is another.
+            if text.ends_with('/') {
+                self.listing = None;
+            }
+        }
+        self.candidates = if candidates.len() > 1 {
+            candidates
+        } else {
+            Vec::new()
+        };
+    }
+
+    fn on_opened(&mut self, job: u64, result: Result<Arc<ContactsFile>, String>) -> Vec<ImportCmd> {
+        if job != self.job || self.step != Step::Opening {
+            return Vec::new();
+        }
+        self.cancel = None;
+        self.progress = None;
+        match result {
+            Ok(file) => {
+                self.mapping =
+                    ColumnMapping::guess(file.header(), &file.sample_cells(), self.region);
+                self.cursor = self.mapping.phone.unwrap_or(0);
+                self.map_offset.set(0);
+                self.journal = None;
+                self.resuming = false;
+                self.report = None;
+                self.sending = None;
+                let identity = file.identity().clone();
+                self.file = Some(file);
+                self.step = Step::Map;
+                vec![ImportCmd::FindJournal { file: identity }]
+            }
+            Err(e) => {
+                self.error = Some(e);
+                self.step = Step::Pick;
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_journal_found(
+        &mut self,
+        result: Result<Option<ImportJournal>, String>,
+    ) -> Vec<ImportCmd> {
+        match result {
+            Ok(Some(journal)) => {
+                // Only while the operator is still on the columns of the
+                // file it belongs to.
+                let same_file = self
+                    .file
+                    .as_ref()
+                    .is_some_and(|f| f.identity() == journal.file());
+                if same_file && self.step == Step::Map {
+                    self.step = Step::Resume;
+                    self.journal = Some(journal);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => self.error = Some(format!("The import journal cannot be read: {e}")),
+        }
+        Vec::new()
+    }
+
+    fn on_resume(&mut self, action: ImportAction) -> Vec<ImportCmd> {
+        match action {
+            ImportAction::Accept => {
+                let Some(journal) = &self.journal else {
+                    return Vec::new();
+                };
+                if journal.is_complete() {
+                    self.error = Some(
+                        "Every request of that import was confirmed: nothing is left to send."
+                            .into(),
+                    );
+                    return Vec::new();
+                }
+                let settings = journal.settings().clone();
+                self.mapping = settings.mapping.clone();
+                self.region = settings.region;
+                self.resuming = true;
+                self.check(settings)
+            }
+            ImportAction::Discard => vec![ImportCmd::DiscardJournal],
+            ImportAction::Back => {
+                self.step = Step::Pick;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn check(&mut self, settings: ImportSettings) -> Vec<ImportCmd> {
+        let Some(file) = self.file.clone() else {
+            return Vec::new();
+        };
+        self.error = None;
+        self.report = None;
+        self.start_job(Step::Checking, |job, cancel| ImportCmd::Check {
+            job,
+            file,
+            settings,
+            cancel,
+        })
+    }
+
+    fn on_map(&mut self, action: ImportAction) -> Vec<ImportCmd> {
+        let columns = self.mapping.columns.len();
+        match action {
+            ImportAction::Up => self.cursor = self.cursor.saturating_sub(1),
+            ImportAction::Down => {
+                self.cursor = (self.cursor + 1).min(columns.saturating_sub(1));
+            }
+            ImportAction::Toggle => {
+                if Some(self.cursor) == self.mapping.phone {
+                    self.error = Some("The phone column is always sent (as phoneNumber).".into());
+                } else if let Some(choice) = self.mapping.columns.get(self.cursor) {
+                    let send = !choice.send;
+                    self.mapping.set_send(self.cursor, send);
+                    self.error = None;
+                }
+            }
+            ImportAction::PhoneColumn => {
+                self.mapping.set_phone(self.cursor);
+                self.error = None;
+            }
+            ImportAction::Rename => {
+                if Some(self.cursor) == self.mapping.phone {
+                    self.error = Some("The phone column is sent as phoneNumber.".into());
+                } else if let Some(choice) = self.mapping.columns.get(self.cursor) {
+                    let mut input = LineInput::new(&choice.name, MAX_NAME_CHARS);
+                    input.select_all();
+                    self.edit = Some(MapEdit::Rename {
+                        column: self.cursor,
+                        input,
+                    });
+                }
+            }
+            ImportAction::Region => {
+                let code = self.region.map(|r| r.to_string()).unwrap_or_default();
+                let mut input = LineInput::new(&code, 2);
+                input.select_all();
+                self.edit = Some(MapEdit::Region(input));
+            }
+            ImportAction::Accept => {
+                if let Err(errors) = self.mapping.validate() {
+                    let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                    self.error = Some(list.join("; "));
+                    return Vec::new();
+                }
+                self.resuming = false;
+                let settings = ImportSettings {
+                    mapping: self.mapping.clone(),
+                    region: self.region,
+                };
+                return self.check(settings);
+            }
+            ImportAction::Back => {
+                self.step = Step::Pick;
+                self.error = None;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_edit_key(&mut self, key: KeyEvent, action: Option<ImportAction>) -> Vec<ImportCmd> {
+        let Some(edit) = &mut self.edit else {
+            return Vec::new();
+        };
+        match action {
+            Some(ImportAction::Back) => self.edit = None,
+            Some(ImportAction::Accept) => match edit {
+                MapEdit::Rename { column, input } => {
+                    let name = input.value().trim().to_owned();
+                    let column = *column;
+                    self.mapping.rename(column, &name);
+                    // A name given is a column meant to be sent.
+                    if !name.is_empty() {
+                        self.mapping.set_send(column, true);
+                    }
+                    self.edit = None;
+                    self.error = None;
+                }
+                MapEdit::Region(input) => {
+                    let code = input.value().trim().to_owned();
+                    if code.is_empty() {
+                        self.region = None;
+                        self.edit = None;
+                        self.error = None;
+                    } else {
+                        match code.parse::<Region>() {
+                            Ok(region) => {
+                                self.region = Some(region);
+                                self.edit = None;
+                                self.error = None;
+                            }
+                            Err(e) => self.error = Some(e.to_string()),
+                        }
+                    }
+                }
+            },
+            _ => {
+                let (MapEdit::Rename { input, .. } | MapEdit::Region(input)) = edit;
+                input.handle_key(key);
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_checked(&mut self, job: u64, result: Result<Arc<CheckReport>, String>) -> Vec<ImportCmd> {
+        if job != self.job || self.step != Step::Checking {
+            return Vec::new();
+        }
+        self.cancel = None;
+        self.progress = None;
+        match result {
+            Ok(report) => {
+                if self.resuming
+                    && let Some(journal) = &self.journal
+                    && journal.check_plan(&report.plan).is_err()
+                {
+                    self.error = Some(
+                        "The file no longer gives the rows the recorded import planned: \
+                         start over (d) or choose another file."
+                            .into(),
+                    );
+                    self.step = Step::Resume;
+                    return Vec::new();
+                }
+                self.report = Some(report);
+                self.preview_scroll = 0;
+                self.step = Step::Preview;
+            }
+            Err(e) => {
+                self.error = Some(e);
+                self.step = Step::Map;
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_preview(&mut self, action: ImportAction) -> Vec<ImportCmd> {
+        match action {
+            ImportAction::Up => self.preview_scroll = self.preview_scroll.saturating_sub(1),
+            ImportAction::Down => {
+                let max = self.geometry.get().preview_max_scroll;
+                self.preview_scroll = (self.preview_scroll + 1).min(max);
+            }
+            ImportAction::WriteRejected => {
+                if let (Some(file), Some(report)) = (&self.file, &self.report) {
+                    return vec![ImportCmd::WriteRejected {
+                        file: Arc::clone(file),
+                        report: Arc::clone(report),
+                    }];
+                }
+            }
+            ImportAction::Accept => {
+                let Some(report) = &self.report else {
+                    return Vec::new();
+                };
+                if report.plan.requests().is_empty() {
+                    self.error = Some("No valid row: nothing to send.".into());
+                    return Vec::new();
+                }
+                let plan = Arc::new(report.plan.clone());
+                self.sending = Some(Sending {
+                    plan: Arc::clone(&plan),
+                    requests: Vec::new(),
+                    phase: SendPhase::Starting,
+                    in_flight: None,
+                    started: None,
+                    rows_this_session: 0,
+                    totals_before: None,
+                    totals_now: None,
+                    error: None,
+                });
+                self.step = Step::Send;
+                return vec![ImportCmd::BeginSend { plan }];
+            }
+            ImportAction::Back => {
+                self.step = Step::Map;
+                self.resuming = false;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_send_ready(
+        &mut self,
+        result: Result<SendStart, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<ImportCmd> {
+        let Some(sending) = &mut self.sending else {
+            return Vec::new();
+        };
+        match result {
+            Ok(start) => {
+                sending.requests = start.journal.requests().to_vec();
+                sending.totals_before = start.before;
+                self.journal = Some(start.journal);
+                sending.phase = SendPhase::Running;
+                self.advance(now)
+            }
+            Err(e) => {
+                sending.error = Some(e);
+                sending.phase = SendPhase::Paused;
+                Vec::new()
+            }
+        }
+    }
+
+    /// The next step of sending: the next planned request, else the
+    /// operator's choice about an unknown outcome, else done.
+    fn advance(&mut self, now: DateTime<Utc>) -> Vec<ImportCmd> {
+        let Some(sending) = &mut self.sending else {
+            return Vec::new();
+        };
+        if sending.in_flight.is_some() {
+            return Vec::new();
+        }
+        match sending.phase {
+            SendPhase::Pausing => {
+                sending.phase = SendPhase::Paused;
+                return Vec::new();
+            }
+            SendPhase::Running => {}
+            _ => return Vec::new(),
+        }
+        if let Some(index) = sending.next_planned() {
+            sending.in_flight = Some(index);
+            if sending.started.is_none() {
+                sending.started = Some(now);
+            }
+            return vec![ImportCmd::SendRequest {
+                index,
+                plan: Arc::clone(&sending.plan),
+            }];
+        }
+        if sending.in_doubt().is_some() {
+            sending.phase = SendPhase::Doubt;
+            sending.totals_now = None;
+            return vec![ImportCmd::FetchTotals];
+        }
+        sending.phase = SendPhase::Done;
+        Vec::new()
+    }
+
+    fn on_request_done(
+        &mut self,
+        index: usize,
+        outcome: RequestOutcome,
+        now: DateTime<Utc>,
+    ) -> Vec<ImportCmd> {
+        let Some(sending) = &mut self.sending else {
+            return Vec::new();
+        };
+        if sending.in_flight != Some(index) {
+            return Vec::new();
+        }
+        sending.in_flight = None;
+        let Some(request) = sending.requests.get_mut(index) else {
+            return Vec::new();
+        };
+        request.state = match outcome {
+            RequestOutcome::Confirmed { added } => {
+                sending.rows_this_session += u64::from(request.rows);
+                RequestState::Confirmed { added }
+            }
+            RequestOutcome::Failed { reason } => RequestState::Failed { reason },
+            RequestOutcome::Unknown { reason } => RequestState::Unknown { reason },
+            RequestOutcome::NotSent { reason } => {
+                // A journal that cannot be written stops everything: the
+                // next request would meet the same disk.
+                sending.error = Some(reason);
+                sending.phase = SendPhase::Paused;
+                return Vec::new();
+            }
+        };
+        self.advance(now)
+    }
+
+    fn on_send_key(&mut self, action: ImportAction, now: DateTime<Utc>) -> Vec<ImportCmd> {
+        let Some(sending) = &mut self.sending else {
+            return Vec::new();
+        };
+        match (sending.phase, action) {
+            (SendPhase::Running | SendPhase::Starting, ImportAction::Back) => {
+                sending.phase = if sending.in_flight.is_some() {
+                    SendPhase::Pausing
+                } else {
+                    SendPhase::Paused
+                };
+                Vec::new()
+            }
+            (SendPhase::Paused, ImportAction::Accept) => {
+                sending.error = None;
+                sending.phase = SendPhase::Running;
+                // The rate is this run's.
+                sending.started = None;
+                sending.rows_this_session = 0;
+                self.advance(now)
+            }
+            (SendPhase::Paused | SendPhase::Done, ImportAction::Resend) => {
+                if sending.failed().next().is_none() {
+                    sending.error = Some("No request failed: nothing to resend.".into());
+                    return Vec::new();
+                }
+                sending.error = None;
+                vec![ImportCmd::RetryFailed]
+            }
+            (SendPhase::Doubt, ImportAction::WasAdded | ImportAction::SendAgain) => {
+                let Some(request) = sending.in_doubt() else {
+                    return Vec::new();
+                };
+                let resolution = if action == ImportAction::WasAdded {
+                    Resolution::WasAdded
+                } else {
+                    Resolution::SendAgain
+                };
+                vec![ImportCmd::ResolveUnknown {
+                    index: request.index,
+                    resolution,
+                }]
+            }
+            (SendPhase::Doubt, ImportAction::Totals) => {
+                sending.totals_now = None;
+                vec![ImportCmd::FetchTotals]
+            }
+            (SendPhase::Paused | SendPhase::Done | SendPhase::Doubt, ImportAction::Back) => {
+                vec![ImportCmd::Close]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_journal_updated(
+        &mut self,
+        result: Result<ImportJournal, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<ImportCmd> {
+        let Some(sending) = &mut self.sending else {
+            return Vec::new();
+        };
+        match result {
+            Ok(journal) => {
+                sending.requests = journal.requests().to_vec();
+                self.journal = Some(journal);
+                sending.phase = SendPhase::Running;
+                sending.started = None;
+                sending.rows_this_session = 0;
+                self.advance(now)
+            }
+            Err(e) => {
+                sending.error = Some(e);
+                Vec::new()
+            }
+        }
+    }
+}
