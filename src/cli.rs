@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod import;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "weya-tui",
@@ -73,6 +75,11 @@ pub enum Command {
         #[command(flatten)]
         api: ApiOptions,
     },
+    /// Work on one batch.
+    Batch {
+        #[command(subcommand)]
+        command: BatchCommand,
+    },
     /// Print the submit journal: every batch sent from this machine.
     History {
         /// One JSON object per line instead of a table.
@@ -98,4 +105,12 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["port", "fault", "ignore_window"])]
         reset: bool,
     },
+}
+
+/// `batch …`: commands on one batch.
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Add contacts from a CSV/TSV file or a spreadsheet: every row checked
+    /// first, sent in requests of at most 1,000, resumable.
+    Import(import::ImportArgs),
 }

@@ -12,7 +12,8 @@ use secrecy::SecretString;
 
 use weya_tui::api::{BatchQuery, WeyaClient};
 use weya_tui::app::{AppContext, Initial, KnownBatch, TargetLabel};
-use weya_tui::cli::{ApiOptions, Cli, Command};
+use weya_tui::cli::import::ImportContext;
+use weya_tui::cli::{ApiOptions, BatchCommand, Cli, Command};
 use weya_tui::commands::{self, Destination, DryRunTarget, Io};
 use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
@@ -106,6 +107,28 @@ async fn dispatch(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 commands::batches(&client, &query, &mut Io::new(&mut out, &mut err, api.json))
                     .await?,
             )
+        }
+        Some(Command::Batch {
+            command: BatchCommand::Import(args),
+        }) => {
+            let config = load_config(cli, paths, args.api)?;
+            let (client, _sandbox, target) = connect_labelled(&config, paths).await?;
+            let mut ask = ask_on_terminal;
+            let terminal = io::stdin().is_terminal() && !args.api.api_key_stdin;
+            let context = ImportContext {
+                client: &client,
+                target: &target,
+                journal_dir: paths.map(|p| p.state_dir.join("imports")),
+                submit_journal: paths.map(Paths::journal),
+                progress: err.is_terminal(),
+            };
+            let mut io = Io {
+                out: &mut out,
+                err: &mut err,
+                confirm: terminal.then_some(&mut ask as &mut commands::Confirm),
+                json: args.api.json,
+            };
+            Ok(weya_tui::cli::import::run(args, &context, &mut io).await?)
         }
         Some(Command::Create {
             file,
