@@ -73,10 +73,11 @@ pub enum Command {
         #[command(flatten)]
         api: ApiOptions,
     },
-    /// One batch: view it, list its calls, start or stop its dialer, delete it.
+    /// One batch: view it, list its calls, start or stop its dialer, delete
+    /// it, import contacts into it.
     Batch {
         #[command(subcommand)]
-        command: super::batch::BatchCommand,
+        command: BatchCommand,
     },
     /// Print the journal: every batch created, started, stopped or deleted
     /// from this machine.
@@ -104,4 +105,14 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["port", "fault", "ignore_window"])]
         reset: bool,
     },
+}
+
+/// `batch …`: commands on one batch.
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    #[command(flatten)]
+    Manage(super::batch::BatchAction),
+    /// Add contacts from a CSV/TSV file or a spreadsheet: every row checked
+    /// first, sent in requests of at most 1,000, resumable.
+    Import(super::import::ImportArgs),
 }

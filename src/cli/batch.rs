@@ -22,7 +22,7 @@ use crate::store::journal::{self, JournalAction, JournalEntry, JournalOutcome};
 use crate::text::{json as json_line, visible};
 
 #[derive(Debug, Subcommand)]
-pub enum BatchCommand {
+pub enum BatchAction {
     /// Name, status, progress, dates and calling window of a batch.
     View {
         /// The batch ID (24 hex characters).
@@ -72,7 +72,7 @@ pub enum BatchCommand {
     },
 }
 
-impl BatchCommand {
+impl BatchAction {
     pub fn api(&self) -> ApiOptions {
         match self {
             Self::View { api, .. }
@@ -140,7 +140,7 @@ pub fn output_width() -> Option<usize> {
 
 /// Runs `command`. `ask` is `None` when there is no terminal to ask on.
 pub async fn run(
-    command: &BatchCommand,
+    command: &BatchAction,
     workspace: &Workspace,
     ask: Option<&mut AskLine>,
     io: &mut Io<'_>,
@@ -156,8 +156,8 @@ pub async fn run(
         return failure(io, workspace, &e);
     }
     match command {
-        BatchCommand::View { .. } => view(workspace, id, io).await,
-        BatchCommand::Calls {
+        BatchAction::View { .. } => view(workspace, id, io).await,
+        BatchAction::Calls {
             status,
             page,
             limit,
@@ -171,9 +171,9 @@ pub async fn run(
             };
             calls(workspace, id, &query, io).await
         }
-        BatchCommand::Start { .. } => dialer(workspace, id, Switch::Start, io).await,
-        BatchCommand::Stop { .. } => dialer(workspace, id, Switch::Stop, io).await,
-        BatchCommand::Delete { yes, .. } => delete(workspace, id, *yes, ask, io).await,
+        BatchAction::Start { .. } => dialer(workspace, id, Switch::Start, io).await,
+        BatchAction::Stop { .. } => dialer(workspace, id, Switch::Stop, io).await,
+        BatchAction::Delete { yes, .. } => delete(workspace, id, *yes, ask, io).await,
     }
 }
 

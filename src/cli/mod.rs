@@ -7,6 +7,7 @@ pub mod batch;
 pub mod batches;
 pub mod create;
 pub mod history;
+pub mod import;
 pub mod output;
 pub mod phones;
 pub mod sandbox;
@@ -16,7 +17,7 @@ use std::io::{self, BufRead, IsTerminal};
 use anyhow::Context;
 use secrecy::SecretString;
 
-pub use args::{ApiOptions, Cli, Command};
+pub use args::{ApiOptions, BatchCommand, Cli, Command};
 pub use output::{Confirm, FAILED, Io, OK, REFUSED};
 
 use crate::api::BatchQuery;
@@ -50,7 +51,31 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 &mut Io::new(&mut out, &mut err, *json),
             )?)
         }
-        Some(Command::Batch { command }) => {
+        Some(Command::Batch {
+            command: BatchCommand::Import(args),
+        }) => {
+            let config = load_config(cli, paths, args.api)?;
+            let connection = Connection::open(&config, paths).await?;
+            let mut ask = output::ask_on_terminal;
+            let terminal = io::stdin().is_terminal() && !args.api.api_key_stdin;
+            let context = import::ImportContext {
+                client: &connection.client,
+                target: connection.target_name(),
+                journal_dir: paths.map(|p| p.state_dir.join("imports")),
+                submit_journal: paths.map(Paths::journal),
+                progress: err.is_terminal(),
+            };
+            let mut io = Io {
+                out: &mut out,
+                err: &mut err,
+                confirm: terminal.then_some(&mut ask as &mut Confirm),
+                json: args.api.json,
+            };
+            Ok(import::run(args, &context, &mut io).await?)
+        }
+        Some(Command::Batch {
+            command: BatchCommand::Manage(command),
+        }) => {
             let api = command.api();
             let config = load_config(cli, paths, api)?;
             let credential = match &config.target {

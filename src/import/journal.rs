@@ -127,6 +127,11 @@ pub struct ImportJournal {
     settings: ImportSettings,
     created: String,
     updated: String,
+    /// The batch's `totalCalls` when the import started, when it was
+    /// known: with the rows confirmed since, what to compare the batch's
+    /// total with when a request's outcome is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    batch_total_before: Option<u64>,
     requests: Vec<JournalRequest>,
     #[serde(skip)]
     path: PathBuf,
@@ -150,6 +155,7 @@ impl ImportJournal {
             settings: plan.settings().clone(),
             created: now.clone(),
             updated: now,
+            batch_total_before: None,
             requests: plan
                 .requests()
                 .iter()
@@ -289,6 +295,22 @@ impl ImportJournal {
     /// When the import was started, RFC 3339.
     pub fn created(&self) -> &str {
         &self.created
+    }
+
+    /// The batch's `totalCalls` when the import started, if recorded.
+    pub fn batch_total_before(&self) -> Option<u64> {
+        self.batch_total_before
+    }
+
+    /// Records the batch's `totalCalls` before anything of this import is
+    /// sent (written at once).
+    pub fn record_batch_total_before(&mut self, total: u64) -> Result<(), JournalError> {
+        let old = self.batch_total_before.replace(total);
+        if let Err(e) = self.save() {
+            self.batch_total_before = old;
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// The first request not confirmed, in plan order: where a resumed

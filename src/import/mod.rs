@@ -45,7 +45,7 @@ pub use mapping::{ColumnChoice, ColumnMapping, MappingError, PHONE_KEY, ValidMap
 pub use phone::{Invalid, PhoneDigits, normalize};
 pub use plan::{MAX_ROWS_PER_REQUEST, PlannedRequest, SendPlan};
 pub use region::Region;
-pub use rejected::{rejected_path, write_rejected};
+pub use rejected::{rejected_path, write_rejected, write_rejected_to};
 pub use source::{ContactsFile, FileIdentity, Notice, OpenOptions, SampleRow, open};
 
 /// What a long step has done so far, in bytes of the file (delimited

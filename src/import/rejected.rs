@@ -32,10 +32,18 @@ pub fn write_rejected(
     file: &ContactsFile,
     report: &CheckReport,
 ) -> Result<Option<PathBuf>, ImportError> {
+    write_rejected_to(file, report, rejected_path(file.path()))
+}
+
+/// [`write_rejected`] to a path the operator chose.
+pub fn write_rejected_to(
+    file: &ContactsFile,
+    report: &CheckReport,
+    path: PathBuf,
+) -> Result<Option<PathBuf>, ImportError> {
     if report.rejected.is_empty() {
         return Ok(None);
     }
-    let path = rejected_path(file.path());
     let io_error = |source| ImportError::Io {
         path: path.clone(),
         source,
