@@ -10,9 +10,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use weya_tui::api::Phone;
-use weya_tui::app::{App, AppContext, Initial, Msg, Screen, TargetLabel, update};
 use weya_tui::form::phones::PhonePicker;
 use weya_tui::form::timezone;
+use weya_tui::tui::views::create::{App, AppContext, Initial, Msg, Screen, TargetLabel, update};
 
 fn phones(n: usize) -> Vec<Phone> {
     const INTEGRATIONS: [&str; 3] = ["twilio", "plivo", "telnyx"];

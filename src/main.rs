@@ -11,14 +11,14 @@ use crossterm::event::EventStream;
 use secrecy::SecretString;
 
 use weya_tui::api::{BatchQuery, WeyaClient};
-use weya_tui::app::{AppContext, Initial, KnownBatch, TargetLabel};
 use weya_tui::cli::{ApiOptions, Cli, Command};
 use weya_tui::commands::{self, Destination, DryRunTarget, Io};
 use weya_tui::config::{self, Config, Paths, Target};
 use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox, SandboxOptions};
 use weya_tui::store::{journal, template};
-use weya_tui::terminal::{Signals, TerminalGuard};
+use weya_tui::tui::terminal::{Signals, TerminalGuard};
+use weya_tui::tui::views::create::{AppContext, Initial, KnownBatch, TargetLabel};
 use weya_tui::{DraftOnExit, Runtime, run_with_signals};
 
 fn main() -> ExitCode {

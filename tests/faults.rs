@@ -10,10 +10,10 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use common::Harness;
-use weya_tui::app::{Screen, Verdict};
 use weya_tui::form::FieldId;
 use weya_tui::sandbox::{Fault, Sandbox};
 use weya_tui::store::journal::{self, JournalOutcome};
+use weya_tui::tui::views::create::{Screen, Verdict};
 
 async fn sandbox_with(fault: Fault) -> Sandbox {
     let sandbox = Sandbox::start(0).await.unwrap();
@@ -432,7 +432,7 @@ async fn an_abandoned_send_that_lands_shows_its_batch_and_forgets_the_draft() {
 
     h.wait_for("the first send's own answer", |app| {
         matches!(&app.screen, Screen::Result(a)
-            if matches!(a.outcome, weya_tui::app::Outcome::Created(_)))
+            if matches!(a.outcome, weya_tui::tui::views::create::Outcome::Created(_)))
     })
     .await;
     h.wait_for_result().await;
@@ -473,7 +473,7 @@ async fn after_an_abandoned_send_times_out_a_second_lookup_frees_r() {
     );
     h.wait_for("the timeout and the second lookup", |app| {
         matches!(&app.screen, Screen::Result(a)
-            if matches!(a.outcome, weya_tui::app::Outcome::Failed(_)) && !a.lookup.is_loading())
+            if matches!(a.outcome, weya_tui::tui::views::create::Outcome::Failed(_)) && !a.lookup.is_loading())
     })
     .await;
     let screen = h.screen();

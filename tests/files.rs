@@ -11,9 +11,9 @@ use common::{Harness, store_in};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use weya_tui::api::WeyaClient;
-use weya_tui::app::{DraftState, Modal, SaveStep};
 use weya_tui::sandbox::Sandbox;
 use weya_tui::store::draft;
+use weya_tui::tui::views::create::{DraftState, Modal, SaveStep};
 use weya_tui::{DraftOnExit, Runtime};
 
 /// Polls until `read` gives a value, failing after the harness's patience.

@@ -15,9 +15,9 @@ use tokio::net::TcpListener;
 
 use common::{Harness, object_id_in, screen_text};
 use weya_tui::api::{Auth, ClientConfig, WeyaClient};
-use weya_tui::app::{Outcome, Screen};
 use weya_tui::form::FieldId;
 use weya_tui::sandbox::Sandbox;
+use weya_tui::tui::views::create::{Outcome, Screen};
 use weya_tui::{Runtime, run};
 
 #[tokio::test]

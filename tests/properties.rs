@@ -11,9 +11,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use weya_tui::api::{ApiError, Phone};
-use weya_tui::app::{App, Cmd, Msg, Screen, update};
 use weya_tui::form::{FieldId, validate};
 use weya_tui::store::draft::Draft;
+use weya_tui::tui::views::create::{App, Cmd, Msg, Screen, update};
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

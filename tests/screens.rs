@@ -10,8 +10,8 @@ use ratatui::style::{Color, Modifier};
 
 use common::screen_text;
 use weya_tui::api::{ApiError, Created, Phone};
-use weya_tui::app::{App, AppContext, Cmd, Msg, TargetLabel, update};
 use weya_tui::draw;
+use weya_tui::tui::views::create::{App, AppContext, Cmd, Msg, TargetLabel, update};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -483,12 +483,14 @@ fn drafts_left_by_earlier_sessions_offered() {
     };
     let restored = left("June renewals", "draft-2.json", "2026-01-15T13:58:02Z");
     let mut context = common::context();
-    context.initial = Some(weya_tui::app::Initial::Draft(restored.draft.clone()));
+    context.initial = Some(weya_tui::tui::views::create::Initial::Draft(
+        restored.draft.clone(),
+    ));
     context.notice = Some(
         "Restored your draft from 2026-01-15 13:58:02 UTC (/home/op/.local/state/weya-tui/draft-2.json). It is removed once Weya confirms the batch.".into(),
     );
     let mut app = app_with(context);
-    weya_tui::app::files::offer_drafts(
+    weya_tui::tui::views::create::files::offer_drafts(
         &mut app,
         restored,
         vec![
@@ -545,7 +547,7 @@ fn form_from_a_file_opens_with_its_values_and_errors_beside_them() {
     )
     .unwrap();
     let mut context = common::context();
-    context.initial = Some(weya_tui::app::Initial::File(file));
+    context.initial = Some(weya_tui::tui::views::create::Initial::File(file));
     context.notice = Some("Filled from bad.json.".into());
     let app = app_with(context);
     // Nothing was changed to make a value valid.
@@ -618,7 +620,7 @@ fn a_bidi_override_in_the_name_is_a_field_error_naming_it() {
     press(&mut app, KeyCode::Char(' '));
     ctrl(&mut app, 's');
     assert!(
-        matches!(app.screen, weya_tui::app::Screen::Form),
+        matches!(app.screen, weya_tui::tui::views::create::Screen::Form),
         "not sent"
     );
     let error = &app.form.errors[&weya_tui::form::FieldId::Name];

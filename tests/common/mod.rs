@@ -9,9 +9,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use weya_tui::api::{ClientConfig, WeyaClient};
-use weya_tui::app::{App, AppContext, Msg, TargetLabel};
 use weya_tui::sandbox::Sandbox;
 use weya_tui::store::StorePaths;
+use weya_tui::tui::views::create::{App, AppContext, Msg, TargetLabel};
 
 /// The store's files in `dir`.
 pub fn store_in(dir: &std::path::Path) -> StorePaths {
@@ -114,7 +114,10 @@ impl Harness {
         self.key(KeyCode::Char(' '));
         self.ctrl('s');
         assert!(
-            matches!(self.app().screen, weya_tui::app::Screen::Review(_)),
+            matches!(
+                self.app().screen,
+                weya_tui::tui::views::create::Screen::Review(_)
+            ),
             "the review opens:\n{}",
             self.screen()
         );
@@ -125,7 +128,7 @@ impl Harness {
     pub async fn wait_for_result(&mut self) {
         self.wait_for("the result and its batch-list check", |app| {
             match &app.screen {
-                weya_tui::app::Screen::Result(answer) => !answer.lookup.is_loading(),
+                weya_tui::tui::views::create::Screen::Result(answer) => !answer.lookup.is_loading(),
                 _ => false,
             }
         })

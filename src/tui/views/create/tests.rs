@@ -1,8 +1,8 @@
 //! `update` on its own: keys and replies in, model and commands out.
 use super::*;
 use crate::store::template::SaveError;
+use crate::tui::keymap::Scope;
 use crossterm::event::{KeyCode, KeyEventState, KeyModifiers};
-use keymap::Scope;
 
 fn context() -> AppContext {
     AppContext {
@@ -661,8 +661,8 @@ fn f1_explains_the_focused_field_and_question_mark_only_lists_keys() {
 fn a_click_focuses_the_field_under_it() {
     let (mut app, _) = App::new(context());
     update(&mut app, Msg::Resize(120, 40));
-    let body = crate::ui::body_area(ratatui::layout::Rect::new(0, 0, 120, 40));
-    let layout = crate::ui::form::FormLayout::new(&app, body);
+    let body = crate::tui::draw::body_area(ratatui::layout::Rect::new(0, 0, 120, 40));
+    let layout = crate::tui::views::create::ui::form::FormLayout::new(&app, body);
     update(
         &mut app,
         Msg::Click {
@@ -673,7 +673,7 @@ fn a_click_focuses_the_field_under_it() {
     assert_eq!(app.form.focus, FieldId::Days);
     // Leaving the name showed its error, so the rows below moved down:
     // what is drawn now is what is hit.
-    let layout = crate::ui::form::FormLayout::new(&app, body);
+    let layout = crate::tui::views::create::ui::form::FormLayout::new(&app, body);
     update(
         &mut app,
         Msg::Click {
@@ -831,7 +831,7 @@ fn the_review_scrolls_to_its_end_and_no_further() {
     let Screen::Review(review) = &app.screen else {
         panic!("on the review");
     };
-    let max = crate::ui::review::max_scroll(&app, review, screen);
+    let max = crate::tui::views::create::ui::review::max_scroll(&app, review, screen);
     assert!(max > 0, "at 80x24 the review is taller than the screen");
     assert_eq!(review.scroll, max);
     key(&mut app, KeyCode::Up);
@@ -849,7 +849,10 @@ fn the_help_scrolls_to_its_end_and_no_further() {
     for _ in 0..500 {
         key(&mut app, KeyCode::Down);
     }
-    let max = crate::ui::help::max_scroll(app.help_field, ratatui::layout::Rect::new(0, 0, 80, 24));
+    let max = crate::tui::widgets::help::max_scroll(
+        app.help_field,
+        ratatui::layout::Rect::new(0, 0, 80, 24),
+    );
     assert!(max > 0);
     assert_eq!(app.help_scroll, max);
     key(&mut app, KeyCode::Up);
@@ -914,7 +917,7 @@ fn saving_a_template_over_one_of_the_same_name_asks_first() {
 fn screen_of(app: &App, width: u16, height: u16) -> String {
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| crate::ui::view(app, f)).unwrap();
+    terminal.draw(|f| crate::tui::draw::view(app, f)).unwrap();
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..height {

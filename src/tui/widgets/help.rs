@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::theme::Theme;
-use super::wrap_words;
-use crate::app::keymap::{self, BINDINGS};
 use crate::form::FieldId;
+use crate::tui::keymap::{self, BINDINGS};
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::wrap_words;
 
 /// Draws the overlay from line `scroll` on (clamped so the end stays full),
 /// headed by what `field` does when F1 asked about one.

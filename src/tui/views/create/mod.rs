@@ -2,10 +2,9 @@
 //! architecture): everything that happens arrives as a [`Msg`], `update`
 //! changes the [`App`] without any I/O and returns the [`Cmd`]s to run.
 
-pub mod effects;
 pub mod files;
-pub mod keymap;
 pub mod submit;
+pub mod ui;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -24,7 +23,7 @@ pub use submit::{Answer, Verdict};
 use crate::form::line::LineInput;
 use crate::form::phones::Mode;
 use crate::form::{FieldId, Form};
-use keymap::{Action, Scope};
+use crate::tui::keymap::{self, Action, Scope};
 
 /// Everything that can happen.
 #[derive(Debug, Clone)]
@@ -688,7 +687,7 @@ fn on_move(app: &mut App, action: Action) {
     }
     if app.help {
         let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-        let max = crate::ui::help::max_scroll(app.help_field, screen);
+        let max = crate::tui::widgets::help::max_scroll(app.help_field, screen);
         app.help_scroll = match action {
             Action::Up => app.help_scroll.min(max).saturating_sub(1),
             Action::Down => (app.help_scroll + 1).min(max),
@@ -750,7 +749,7 @@ fn scroll_review(app: &mut App, action: Action) {
         return;
     };
     let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-    let max = crate::ui::review::max_scroll(app, review, screen);
+    let max = crate::tui::views::create::ui::review::max_scroll(app, review, screen);
     if let Screen::Review(review) = &mut app.screen {
         review.scroll = match action {
             Action::Up => review.scroll.min(max).saturating_sub(1),
@@ -812,7 +811,10 @@ fn on_click(app: &mut App, column: u16, row: u16) {
         return;
     }
     let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-    let layout = crate::ui::form::FormLayout::new(app, crate::ui::body_area(screen));
+    let layout = crate::tui::views::create::ui::form::FormLayout::new(
+        app,
+        crate::tui::draw::body_area(screen),
+    );
     if let Some(field) = layout.field_at(column, row)
         && field != app.form.focus
     {

@@ -9,9 +9,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::theme::Theme;
-use super::{LABEL_WIDTH, draw_input, spinner, wrap_words};
-use crate::app::{App, DraftState};
 use crate::form::days::DAY_NAMES;
 use crate::form::phones::{Mode, Source, format_number};
 use crate::form::timezone::utc_offset;
@@ -19,6 +16,9 @@ use crate::form::{FieldId, Form, number, time};
 use crate::remote::Remote;
 use crate::schedule;
 use crate::text::visible;
+use crate::tui::views::create::{App, DraftState};
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::{LABEL_WIDTH, draw_input, spinner, wrap_words};
 
 /// Rows of the timezone match list.
 const TZ_LIST_ROWS: u16 = 8;

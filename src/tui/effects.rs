@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::{Cmd, Msg};
+use super::views::create::{Cmd, Msg};
 use crate::api::{BatchQuery, WeyaClient};
 use crate::store::draft::{Draft, DraftWriter};
 use crate::store::template::Templates;

@@ -11,14 +11,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::theme::Theme;
-use super::{LABEL_WIDTH, labeled, spinner, wrap_words};
-use crate::app::{App, Review, TargetLabel};
 use crate::form::days::DaySet;
 use crate::form::number;
 use crate::form::time::{self, TimeOfDay};
 use crate::schedule;
 use crate::text::visible;
+use crate::tui::views::create::{App, Review, TargetLabel};
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::{LABEL_WIDTH, labeled, spinner, wrap_words};
 
 /// From this width the body stands beside the summary instead of below it
 /// (when it fits there whole).
@@ -167,7 +167,7 @@ fn lines_above(lines: &[Line], scroll: u16, width: u16) -> (usize, u16) {
 /// The most the review on a `screen` of this size can scroll; `update` uses
 /// it so that ↓ stops at the end.
 pub fn max_scroll(app: &App, review: &Review, screen: Rect) -> u16 {
-    let [content, _] = split(super::body_area(screen));
+    let [content, _] = split(crate::tui::draw::body_area(screen));
     let (lines, area) = scrolling(app, review, content, &Theme::new(false));
     max_scroll_of(&lines, area)
 }

@@ -6,12 +6,12 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::theme::Theme;
-use super::{labeled, spinner};
 use crate::api::ApiError;
-use crate::app::{Answer, App, Outcome, TargetLabel, Verdict};
 use crate::remote::Remote;
 use crate::text::visible;
+use crate::tui::views::create::{Answer, App, Outcome, TargetLabel, Verdict};
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::{labeled, spinner};
 
 pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width;

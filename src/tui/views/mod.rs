@@ -1,0 +1,3 @@
+//! The views of the app.
+
+pub mod create;
