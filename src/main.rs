@@ -18,7 +18,7 @@ use weya_tui::logging::{LOG_BACKLOG, LossyWriter};
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox, SandboxOptions};
 use weya_tui::store::{journal, template};
 use weya_tui::tui::terminal::{Signals, TerminalGuard};
-use weya_tui::tui::views::create::{AppContext, Initial, KnownBatch, TargetLabel};
+use weya_tui::tui::{AppContext, Initial, KnownBatch, TargetLabel};
 use weya_tui::{DraftOnExit, Runtime, run_with_signals};
 
 fn main() -> ExitCode {

@@ -8,10 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::keymap;
-use super::views::create::ui::{form, modal, result, review};
-use super::views::create::{App, Screen, TargetLabel};
-use super::widgets::help;
+use super::shell::{Shell, TargetLabel};
+use super::views::View;
+use super::views::batches;
+use super::views::create;
 use super::widgets::theme::Theme;
+use super::widgets::{help, palette};
 use crate::text::visible;
 
 /// Below this the screen says it is too small instead of drawing a broken form.
@@ -19,30 +21,26 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 20;
 
 /// Draws the whole screen.
-pub fn view(app: &App, frame: &mut Frame) {
+pub fn view(shell: &Shell, frame: &mut Frame) {
     let area = frame.area();
-    let theme = Theme::new(app.context.color);
+    let theme = Theme::new(shell.color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
         return;
     }
     let [header, _, footer] = frame_areas(area);
     let body = body_area(area);
-    draw_header(app, &theme, frame, header);
-    match &app.screen {
-        Screen::Form => form::draw(app, &theme, frame, body),
-        Screen::Review(review) => review::draw(app, review, None, &theme, frame, body),
-        Screen::Sending {
-            review, started, ..
-        } => review::draw(app, review, Some(*started), &theme, frame, body),
-        Screen::Result(answer) => result::draw(app, answer, &theme, frame, body),
+    draw_header(shell, &theme, frame, header);
+    match shell.top() {
+        None => create::ui::draw(&shell.create, &theme, frame, body, area),
+        Some(View::Batches(view)) => batches::ui::draw(view, &theme, frame, body),
     }
-    draw_footer(app, &theme, frame, footer);
-    if let Some(m) = &app.modal {
-        modal::draw(m, &theme, frame, area);
+    draw_footer(shell, &theme, frame, footer);
+    if let Some(h) = &shell.help {
+        help::draw(h, &theme, frame, area);
     }
-    if app.help {
-        help::draw(app.help_field, app.help_scroll, &theme, frame, area);
+    if let Some(p) = &shell.palette {
+        palette::draw(p, &theme, frame, area);
     }
 }
 
@@ -61,19 +59,32 @@ pub fn body_area(screen: Rect) -> Rect {
     frame_areas(screen)[1].inner(ratatui::layout::Margin::new(1, 1))
 }
 
-fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let title = match &app.screen {
-        Screen::Form => "New call batch",
-        Screen::Review(_) => "Review",
-        Screen::Sending { .. } => "Sending",
-        Screen::Result { .. } => "Result",
-    };
+/// "weya-tui │ Batches › June renewals" at the left, the target at the
+/// right (shortened when both do not fit).
+fn draw_header(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
     let left = Line::from(vec![
         Span::styled(" weya-tui ", theme.title()),
         Span::styled("│ ", theme.dim()),
-        Span::raw(title),
+        Span::raw(visible(&shell.breadcrumb().join(" › ")).into_owned()),
     ]);
-    let right = match &app.context.target {
+    let mut right = target_line(&shell.target, theme, false);
+    if left.width() + right.width() > usize::from(area.width) {
+        right = target_line(&shell.target, theme, true);
+    }
+    frame.render_widget(Paragraph::new("").style(theme.header()), area);
+    frame.render_widget(Paragraph::new(left).style(theme.header()), area);
+    frame.render_widget(
+        Paragraph::new(right)
+            .alignment(Alignment::Right)
+            .style(theme.header()),
+        area,
+    );
+}
+
+/// Where requests go: the sandbox badge, or the host and the credential.
+fn target_line(target: &TargetLabel, theme: &Theme, short: bool) -> Line<'static> {
+    match target {
+        TargetLabel::Sandbox if short => Line::styled(" SANDBOX ", theme.sandbox_badge()),
         TargetLabel::Sandbox => Line::from(vec![
             Span::styled(" SANDBOX ", theme.sandbox_badge()),
             Span::styled(" local test server, nothing reaches Weya ", theme.dim()),
@@ -87,19 +98,11 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled(format!(" {} ", visible(host)), theme.title()),
             Span::styled(format!("{auth_mode} {masked_key} "), theme.dim()),
         ]),
-    };
-    frame.render_widget(Paragraph::new("").style(theme.header()), area);
-    frame.render_widget(Paragraph::new(left).style(theme.header()), area);
-    frame.render_widget(
-        Paragraph::new(right)
-            .alignment(Alignment::Right)
-            .style(theme.header()),
-        area,
-    );
+    }
 }
 
 /// The keys that apply now; quit and help always show, at the right.
-fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_footer(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
     let always = keymap::hints(&[keymap::Scope::Global]);
     let spans_of = |hints: &[(String, &'static str)]| -> Vec<Span<'static>> {
         hints
@@ -116,7 +119,7 @@ fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let room = usize::from(area.width).saturating_sub(right.width() + 1);
     let mut left = vec![Span::raw(" ")];
     let mut width = 1usize;
-    for (keys, what) in keymap::hints(&app.scopes()) {
+    for (keys, what) in keymap::hints(&shell.scopes()) {
         if always.iter().any(|(k, _)| *k == keys) {
             continue;
         }

@@ -4,12 +4,16 @@
 pub mod draw;
 pub mod effects;
 pub mod keymap;
+pub mod palette;
+pub mod shell;
 pub mod terminal;
 pub mod views;
 pub mod widgets;
 
+pub use shell::{AppContext, Msg, Shell, TargetLabel, update};
+pub use views::create::{Initial, KnownBatch};
+
 use std::io::{self, Write};
-use std::time::Duration;
 
 use crossterm::event::Event;
 use futures::{Stream, StreamExt};
@@ -20,17 +24,15 @@ use tokio::sync::mpsc;
 use crate::api::WeyaClient;
 use crate::store::StorePaths;
 use crate::store::draft::{self, DraftFiles, DraftWriter};
-use effects::{Effects, TerminalRequest};
+use effects::{Effects, Subscription, TerminalRequest};
 use terminal::{ExitSignal, Signal, SuspendError};
-use views::create::{self as app, App, AppContext, Initial, Msg, update};
-
-/// How often animations (spinners, elapsed time) advance while one is on show.
-const TICK: Duration = Duration::from_millis(100);
+use tokio::time::Instant;
+use views::create::{self as app, DraftState};
 
 /// The model, the effects that serve it, and the channel their replies come
 /// back on.
 pub struct Runtime {
-    pub app: App,
+    pub app: Shell,
     effects: Effects,
     replies: mpsc::Receiver<Msg>,
 }
@@ -79,11 +81,11 @@ impl Runtime {
             context.notice = (!notes.is_empty()).then(|| notes.join(" "));
             (paths, DraftWriter::new(claim.slot, files))
         });
-        let (mut app, cmds) = App::new(context);
+        let (mut app, cmds) = Shell::new(context);
         // What the client will actually allow, not what the app assumes.
-        app.request_timeout = client.config().timeout;
+        app.create.request_timeout = client.config().timeout;
         if let Some((restored, others)) = offer {
-            app::files::offer_drafts(&mut app, restored, others);
+            app::files::offer_drafts(&mut app.create, restored, others);
         }
         let mut effects = Effects::new(client, tx, store);
         for cmd in cmds {
@@ -115,10 +117,11 @@ impl Runtime {
             return DraftOnExit::Nothing;
         };
         let path = drafts.path();
-        if self.app.draft_state != app::DraftState::Saved {
-            let draft = draft::Draft::of(&self.app.form);
+        let create = &self.app.create;
+        if create.draft_state != DraftState::Saved {
+            let draft = draft::Draft::of(&create.form);
             // An older write still on its way is skipped.
-            if let Err(e) = drafts.write(self.app.draft_seq, Some(&draft)) {
+            if let Err(e) = drafts.write(create.draft_seq, Some(&draft)) {
                 tracing::error!(error = %e, "cannot write the draft");
                 return DraftOnExit::Lost {
                     why: e.to_string(),
@@ -259,7 +262,7 @@ impl Ended {
 }
 
 /// Draws the current state once, inside a synchronized update.
-pub fn draw<B: FrameBackend>(terminal: &mut Terminal<B>, app: &App) -> Result<(), RunError> {
+pub fn draw<B: FrameBackend>(terminal: &mut Terminal<B>, app: &Shell) -> Result<(), RunError> {
     terminal.backend_mut().begin_frame();
     let drawn = terminal
         .draw(|frame| draw::view(app, frame))
@@ -269,8 +272,9 @@ pub fn draw<B: FrameBackend>(terminal: &mut Terminal<B>, app: &App) -> Result<()
     drawn
 }
 
-/// The run loop: wait for input, a reply or (only while something animates) a
-/// tick, and draw once when nothing else is ready. Because the select is
+/// The run loop: wait for input, a reply or the timer of a subscription
+/// (only while the view on show animates or polls), and draw once when
+/// nothing else is ready. Because the select is
 /// biased, a burst (a paste, a resize storm, several replies) is applied
 /// whole before one draw. Idle costs nothing.
 ///
@@ -303,8 +307,7 @@ where
     S: Stream<Item = io::Result<Event>> + Unpin,
     G: Stream<Item = Signal> + Unpin,
 {
-    let mut ticker = tokio::time::interval(TICK);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut timers = Timers::default();
     let size = terminal.size().map_err(|e| RunError::Draw(e.to_string()))?;
     runtime.dispatch(Msg::Resize(size.width, size.height));
     let mut mouse = runtime.app.wants_mouse();
@@ -312,7 +315,8 @@ where
     draw(terminal, &runtime.app)?;
     let mut dirty = false;
     loop {
-        let animating = runtime.app.is_animating();
+        let due = timers.next(&runtime.app.subscriptions(), Instant::now());
+        let wake = tokio::time::sleep_until(due.as_ref().map_or_else(Instant::now, |d| d.0));
         let msg = tokio::select! {
             biased;
             // Signals before input: on a closed terminal crossterm's reader
@@ -337,7 +341,10 @@ where
                 None => return Ok(Ended::InputEnded),
             },
             Some(reply) = runtime.replies.recv() => Some(reply),
-            _ = ticker.tick(), if animating => Some(Msg::Tick),
+            () = wake, if due.is_some() => due.map(|(_, name, msg)| {
+                timers.fired(name);
+                msg
+            }),
             () = std::future::ready(()), if dirty => {
                 runtime.dispatch(Msg::Clock(chrono::Utc::now()));
                 for request in runtime.effects.take_terminal_requests() {
@@ -368,6 +375,41 @@ where
         if runtime.app.quit {
             return Ok(Ended::Quit);
         }
+    }
+}
+
+/// When each subscription in force fires next: one timer per name, started
+/// when a view first asks for it and dropped when none does. With no
+/// subscription there is no timer, and the loop sleeps until input.
+#[derive(Debug, Default)]
+struct Timers {
+    due: Vec<(&'static str, Instant)>,
+}
+
+impl Timers {
+    /// Brings the timers in line with `subs` and says which fires first:
+    /// when, its name and its message.
+    fn next(
+        &mut self,
+        subs: &[Subscription],
+        now: Instant,
+    ) -> Option<(Instant, &'static str, Msg)> {
+        self.due
+            .retain(|(name, _)| subs.iter().any(|s| s.name == *name));
+        for sub in subs {
+            if self.due.iter().all(|(name, _)| *name != sub.name) {
+                self.due.push((sub.name, now + sub.every));
+            }
+        }
+        let (name, at) = *self.due.iter().min_by_key(|(_, at)| *at)?;
+        let sub = subs.iter().find(|s| s.name == name)?;
+        Some((at, name, sub.msg.clone()))
+    }
+
+    /// `name` fired: `next` starts it again a period from then, so a late
+    /// one is not made up with a burst.
+    fn fired(&mut self, name: &'static str) {
+        self.due.retain(|(n, _)| *n != name);
     }
 }
 

@@ -11,7 +11,7 @@ use ratatui::backend::TestBackend;
 use weya_tui::api::{ClientConfig, WeyaClient};
 use weya_tui::sandbox::Sandbox;
 use weya_tui::store::StorePaths;
-use weya_tui::tui::views::create::{App, AppContext, Msg, TargetLabel};
+use weya_tui::tui::{AppContext, Msg, Shell as App, TargetLabel};
 
 /// The store's files in `dir`.
 pub fn store_in(dir: &std::path::Path) -> StorePaths {
@@ -115,7 +115,7 @@ impl Harness {
         self.ctrl('s');
         assert!(
             matches!(
-                self.app().screen,
+                self.app().create.screen,
                 weya_tui::tui::views::create::Screen::Review(_)
             ),
             "the review opens:\n{}",
@@ -127,7 +127,7 @@ impl Harness {
     /// checked, for that check too.
     pub async fn wait_for_result(&mut self) {
         self.wait_for("the result and its batch-list check", |app| {
-            match &app.screen {
+            match &app.create.screen {
                 weya_tui::tui::views::create::Screen::Result(answer) => !answer.lookup.is_loading(),
                 _ => false,
             }
@@ -137,7 +137,8 @@ impl Harness {
 
     pub async fn wait_for_phones(&mut self) {
         self.wait_for("the phone list", |app| {
-            !app.form.numbers.phones.is_loading() && app.form.numbers.phones.value().is_some()
+            !app.create.form.numbers.phones.is_loading()
+                && app.create.form.numbers.phones.value().is_some()
         })
         .await;
     }

@@ -9,11 +9,12 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::api::ApiError;
 use crate::remote::Remote;
 use crate::text::visible;
-use crate::tui::views::create::{Answer, App, Outcome, TargetLabel, Verdict};
+use crate::tui::shell::TargetLabel;
+use crate::tui::views::create::{Answer, CreateView, Outcome, Verdict};
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{labeled, spinner};
 
-pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width;
     let row = |name: &str, value: String| labeled(name, &value, Style::new(), width, theme);
     let name = answer.review.request.batch_name.clone();
@@ -127,7 +128,7 @@ pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: 
 }
 
 /// What the batch list said, in words.
-fn verdict_text(app: &App, answer: &Answer) -> String {
+fn verdict_text(app: &CreateView, answer: &Answer) -> String {
     if matches!(answer.lookup, Remote::Loading { .. }) {
         return format!("{} checking the batch list…", spinner(app.frame));
     }
@@ -191,7 +192,7 @@ fn unknown_advice(answer: &Answer) -> String {
 }
 
 /// What the operator can do about an error.
-fn advice(app: &App, answer: &Answer, error: &ApiError) -> String {
+fn advice(app: &CreateView, answer: &Answer, error: &ApiError) -> String {
     let source = match &app.context.target {
         TargetLabel::Sandbox => "the sandbox's own key".to_owned(),
         TargetLabel::Remote {
