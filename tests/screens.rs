@@ -671,3 +671,43 @@ fn a_hostile_error_message_is_shown_not_obeyed() {
     );
     assert!(text.contains("req-⟨U+009B⟩1m"), "{text}");
 }
+
+#[test]
+fn sending_counts_the_seconds_from_the_time_handed_in() {
+    let mut app = filled();
+    ctrl(&mut app, 's');
+    let cmds = press(&mut app, KeyCode::Enter);
+    assert!(matches!(cmds.as_slice(), [Cmd::Submit { .. }]), "{cmds:?}");
+    let sent = common::context().started_at;
+    update(
+        &mut app,
+        Msg::Clock(sent + chrono::Duration::milliseconds(2_400)),
+    );
+    snapshot("sending", &app);
+}
+
+#[test]
+fn the_command_palette_over_the_form() {
+    let mut app = filled();
+    ctrl(&mut app, 'p');
+    type_text(&mut app, "batch");
+    snapshot("palette_batch", &app);
+}
+
+#[test]
+fn the_batch_list_placeholder() {
+    let mut app = filled();
+    ctrl(&mut app, 'b');
+    snapshot("batches_placeholder", &app);
+}
+
+#[test]
+fn a_batch_id_longer_than_a_screen_is_cut_not_an_overflow() {
+    let (app, _) = submitted_with_cmds(Ok(Created {
+        batch_id: "7".repeat(usize::from(u16::MAX) - 1),
+        request_id: None,
+    }));
+    let text = screen_text(render(&app, 80, 24).backend());
+    assert!(text.contains("✓ Batch created"), "{text}");
+    assert!(text.contains("7777777777"), "{text}");
+}

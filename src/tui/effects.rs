@@ -370,3 +370,61 @@ impl Effects {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Auth, ClientConfig};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    fn effects() -> (Effects, mpsc::Receiver<Msg>) {
+        let config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));
+        let client = WeyaClient::new(config).unwrap();
+        let (tx, rx) = mpsc::channel(8);
+        (Effects::new(client, tx, None), rx)
+    }
+
+    /// Sets its flag when dropped: an aborted task drops what it holds.
+    struct Dropped(Arc<AtomicBool>);
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_keyed_job_aborts_the_one_before_and_its_reply_never_comes() {
+        let (mut effects, mut replies) = effects();
+        let dropped = Arc::new(AtomicBool::new(false));
+        let guard = Dropped(dropped.clone());
+        let first = effects.replies.clone();
+        effects.spawn_keyed(JobKey::Phones, async move {
+            let _guard = guard;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let _ = first.send(Msg::NotSuspended("first".into())).await;
+        });
+        tokio::task::yield_now().await;
+        let second = effects.replies.clone();
+        effects.spawn_keyed(JobKey::Phones, async move {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let _ = second.send(Msg::NotSuspended("second".into())).await;
+        });
+        // Another key is left alone.
+        let other = effects.replies.clone();
+        effects.spawn_keyed(JobKey::BatchLookup, async move {
+            let _ = other.send(Msg::NotSuspended("other".into())).await;
+        });
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            match replies.recv().await {
+                Some(Msg::NotSuspended(which)) => got.push(which),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(got, ["other", "second"]);
+        assert!(dropped.load(Ordering::SeqCst), "the first task was aborted");
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        assert!(replies.try_recv().is_err(), "the first never answers");
+    }
+}

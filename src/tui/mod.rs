@@ -451,6 +451,63 @@ fn resume<B: FrameBackend>(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::Poll;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::api::{Auth, ClientConfig};
+
+    fn context() -> AppContext {
+        AppContext {
+            target: TargetLabel::Sandbox,
+            default_timezone: "Europe/Berlin".into(),
+            local_timezone: "Europe/Berlin".into(),
+            started_at: chrono::DateTime::UNIX_EPOCH,
+            phone_book: Vec::new(),
+            notice: None,
+            known_batches: Vec::new(),
+            can_list_batches: false,
+            initial: None,
+            color: false,
+        }
+    }
+
+    /// How many times the run loop woke in two seconds: it polls its
+    /// input once each time it wakes, and the input never has anything.
+    async fn wake_ups_in_two_seconds(runtime: &mut Runtime) -> usize {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let counter = polls.clone();
+        let input = futures::stream::poll_fn(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Poll::<Option<io::Result<Event>>>::Pending
+        });
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let ran =
+            tokio::time::timeout(Duration::from_secs(2), run(&mut terminal, input, runtime)).await;
+        assert!(ran.is_err(), "the loop runs until stopped");
+        polls.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn with_nothing_moving_or_polling_the_loop_never_wakes() {
+        // A closed port: the phone list fails at once.
+        let config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));
+        let client = WeyaClient::new(config).unwrap();
+        let mut runtime = Runtime::new(context(), client, None);
+        let reply = runtime.next_reply().await.unwrap();
+        runtime.dispatch(reply);
+        assert!(runtime.app.subscriptions().is_empty());
+        // The loop's first poll, and the one `timeout` makes of it as it
+        // ends: no wake-up in between.
+        assert_eq!(wake_ups_in_two_seconds(&mut runtime).await, 2);
+
+        // The same loop with a spinner on show ticks 10 times a second.
+        runtime.app.create.form.numbers.phones.start_loading();
+        assert!(wake_ups_in_two_seconds(&mut runtime).await >= 15);
+    }
+
     #[test]
     fn osc52_carries_base64() {
         assert_eq!(super::osc52("64e5f1"), "\x1b]52;c;NjRlNWYx\x07");

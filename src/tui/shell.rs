@@ -339,3 +339,123 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
     }
     Vec::new()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn context() -> AppContext {
+        AppContext {
+            target: TargetLabel::Sandbox,
+            default_timezone: "Europe/Berlin".into(),
+            local_timezone: "Europe/Berlin".into(),
+            started_at: DateTime::UNIX_EPOCH,
+            phone_book: Vec::new(),
+            notice: None,
+            known_batches: Vec::new(),
+            can_list_batches: false,
+            initial: None,
+            color: false,
+        }
+    }
+
+    fn key(shell: &mut Shell, code: KeyCode) -> Vec<Cmd> {
+        update(shell, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn ctrl(shell: &mut Shell, c: char) -> Vec<Cmd> {
+        update(
+            shell,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        )
+    }
+
+    fn typed(shell: &mut Shell, text: &str) {
+        for c in text.chars() {
+            key(shell, KeyCode::Char(c));
+        }
+    }
+
+    fn on_batches(shell: &Shell) -> bool {
+        matches!(shell.top(), Some(View::Batches(_)))
+    }
+
+    #[test]
+    fn the_palette_finds_the_batch_list_and_esc_comes_back_to_the_form_as_it_was() {
+        let (mut shell, _) = Shell::new(context());
+        typed(&mut shell, "June renewals");
+        ctrl(&mut shell, 'p');
+        typed(&mut shell, "batch");
+        assert_eq!(
+            shell.create.form.name.value(),
+            "June renewals",
+            "the palette's query is its own"
+        );
+        key(&mut shell, KeyCode::Enter);
+        assert!(shell.palette.is_none());
+        assert!(on_batches(&shell), "Enter opens the batch list");
+        assert_eq!(shell.breadcrumb(), ["Batches"]);
+        key(&mut shell, KeyCode::Esc);
+        assert!(shell.top().is_none(), "Esc goes back");
+        assert_eq!(shell.breadcrumb(), ["New batch"]);
+        assert_eq!(shell.create.form.name.value(), "June renewals");
+        assert_eq!(shell.create.form.focus, FieldId::Name);
+        typed(&mut shell, "!");
+        assert_eq!(shell.create.form.name.value(), "June renewals!");
+    }
+
+    #[test]
+    fn esc_closes_the_palette_and_leaves_everything_as_it_was() {
+        let (mut shell, _) = Shell::new(context());
+        typed(&mut shell, "Kept");
+        ctrl(&mut shell, 'p');
+        typed(&mut shell, "q");
+        key(&mut shell, KeyCode::Esc);
+        assert!(shell.palette.is_none() && !shell.quit && shell.top().is_none());
+        assert_eq!(shell.create.form.name.value(), "Kept");
+    }
+
+    #[test]
+    fn view_keys_in_a_text_field_switch_views_and_type_nothing() {
+        let (mut shell, _) = Shell::new(context());
+        typed(&mut shell, "Q3");
+        let cmds = ctrl(&mut shell, 'b');
+        assert!(on_batches(&shell));
+        assert!(cmds.is_empty(), "nothing typed, so no draft: {cmds:?}");
+        assert_eq!(shell.create.form.name.value(), "Q3");
+        ctrl(&mut shell, 'n');
+        assert!(shell.top().is_none(), "Ctrl-N from the list: the form");
+        assert_eq!(shell.create.form.name.value(), "Q3", "with its content");
+        ctrl(&mut shell, 'n');
+        assert!(shell.top().is_none());
+        assert_eq!(
+            shell.create.form.name.value(),
+            "Q3",
+            "Ctrl-N on the form types nothing"
+        );
+        ctrl(&mut shell, 'b');
+        ctrl(&mut shell, 'b');
+        assert_eq!(
+            shell.stack.len(),
+            1,
+            "the open list is brought back, not stacked"
+        );
+    }
+
+    #[test]
+    fn replies_reach_the_create_view_while_another_view_is_on_show() {
+        let (mut shell, _) = Shell::new(context());
+        ctrl(&mut shell, 'b');
+        update(
+            &mut shell,
+            Msg::Create(CreateMsg::PhonesLoaded {
+                generation: 1,
+                result: Ok(Vec::new()),
+            }),
+        );
+        assert!(!shell.create.form.numbers.phones.is_loading());
+        assert!(!shell.is_animating(), "nothing moves on the placeholder");
+        assert!(shell.subscriptions().is_empty());
+    }
+}

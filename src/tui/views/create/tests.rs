@@ -875,11 +875,40 @@ fn key_drawn(app: &mut App, code: KeyCode, size: (u16, u16)) {
     drawn(app, size);
 }
 
-/// Draws the screen at `size`, as the run loop does before the next input.
-fn drawn(app: &App, size: (u16, u16)) {
+/// Draws the screen at `size`, as the run loop does before the next input,
+/// and returns the rows on it.
+fn drawn(app: &App, size: (u16, u16)) -> Vec<String> {
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1)).unwrap();
     terminal.draw(|f| crate::tui::draw::view(app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..size.1)
+        .map(|y| (0..size.0).map(|x| buffer[(x, y)].symbol()).collect())
+        .collect()
+}
+
+#[test]
+fn moving_up_the_phone_list_keeps_its_rows_where_they_are() {
+    let mut app = with_phones(40);
+    key(&mut app, KeyCode::Tab);
+    let first_row = |rows: &[String]| {
+        rows.iter()
+            .find(|r| r.contains("[ ]") || r.contains("[x]"))
+            .cloned()
+            .unwrap()
+    };
+    for _ in 0..25 {
+        key_drawn(&mut app, KeyCode::Down, (80, 24));
+    }
+    let top = first_row(&drawn(&app, (80, 24)));
+    assert!(!top.contains("Line 0 "), "the list scrolled: {top}");
+    key(&mut app, KeyCode::Up);
+    let rows = drawn(&app, (80, 24));
+    assert_eq!(first_row(&rows), top, "↑ moves the highlight, not the list");
+    for _ in 0..3 {
+        key_drawn(&mut app, KeyCode::Up, (80, 24));
+    }
+    assert_eq!(first_row(&drawn(&app, (80, 24))), top);
 }
 
 fn review_scroll(app: &App) -> u16 {

@@ -27,7 +27,11 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
             // The ID in a box of its own: the thing the operator came for.
             // It is the server's word: shown made visible.
             let id = visible(&created.batch_id).into_owned();
-            let id_width = id.chars().count() as u16 + 4;
+            // A server may answer with anything: a long ID is cut by the
+            // screen, never an overflow.
+            let id_width = u16::try_from(id.chars().count())
+                .unwrap_or(u16::MAX)
+                .saturating_add(4);
             id_box = Some((
                 Rect::new(area.x, area.y + 2, id_width.min(area.width), 3),
                 id,
