@@ -10,9 +10,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use weya_tui::api::Phone;
-use weya_tui::app::{App, AppContext, Initial, Msg, Screen, TargetLabel, update};
 use weya_tui::form::phones::PhonePicker;
 use weya_tui::form::timezone;
+use weya_tui::tui::views::create::{CreateMsg, Screen};
+use weya_tui::tui::{AppContext, Initial, Msg, Shell as App, TargetLabel, update};
 
 fn phones(n: usize) -> Vec<Phone> {
     const INTEGRATIONS: [&str; 3] = ["twilio", "plivo", "telnyx"];
@@ -82,10 +83,10 @@ fn app() -> App {
     let (mut app, _) = App::new(context());
     update(
         &mut app,
-        Msg::PhonesLoaded {
+        Msg::Create(CreateMsg::PhonesLoaded {
             generation: 1,
             result: Ok(phones(10_000)),
-        },
+        }),
     );
     app
 }
@@ -155,16 +156,16 @@ fn batch_file_to_review(c: &mut Criterion) {
                 });
                 update(
                     &mut app,
-                    Msg::PhonesLoaded {
+                    Msg::Create(CreateMsg::PhonesLoaded {
                         generation: 1,
                         result: Ok(list.clone()),
-                    },
+                    }),
                 );
                 update(
                     &mut app,
                     Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
                 );
-                assert!(matches!(app.screen, Screen::Review(_)));
+                assert!(matches!(app.create.screen, Screen::Review(_)));
                 weya_tui::draw(&mut terminal, &app).unwrap();
                 black_box(app)
             });

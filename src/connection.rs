@@ -3,7 +3,6 @@
 //! and by the TUI alike.
 
 use crate::api::{ApiError, WeyaClient};
-use crate::app::TargetLabel;
 use crate::config::{Config, Paths, Target};
 use crate::sandbox::{Sandbox, SandboxOptions};
 
@@ -14,6 +13,22 @@ pub enum ConnectError {
     Sandbox(#[source] std::io::Error),
     #[error(transparent)]
     Client(#[from] ApiError),
+}
+
+/// What the operator is told they are talking to (the TUI's header, the
+/// journal's target).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetLabel {
+    Sandbox,
+    Remote {
+        host: String,
+        /// Scheme, host and any path prefix, as requests are sent to it.
+        base_url: String,
+        auth_mode: &'static str,
+        masked_key: String,
+        /// Where the credential came from, to say when it is refused.
+        credential_source: String,
+    },
 }
 
 /// The client for the configured target. `Debug` shows the credential

@@ -8,12 +8,12 @@ use std::io::{self, Write};
 use anyhow::Context;
 use crossterm::event::EventStream;
 
-use crate::app::{AppContext, Initial, KnownBatch};
 use crate::cli::Cli;
 use crate::config::{self, Paths};
 use crate::connection::Connection;
 use crate::store::{journal, template};
-use crate::terminal::{Signals, TerminalGuard};
+use crate::tui::terminal::{Signals, TerminalGuard};
+use crate::tui::{AppContext, Initial, KnownBatch};
 use crate::{DraftOnExit, Runtime, run_with_signals};
 
 /// The app on the terminal; the exit code.

@@ -10,10 +10,10 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use common::Harness;
-use weya_tui::app::{Screen, Verdict};
 use weya_tui::form::FieldId;
 use weya_tui::sandbox::{Fault, Sandbox};
 use weya_tui::store::journal::{self, JournalOutcome};
+use weya_tui::tui::views::create::{Screen, Verdict};
 
 async fn sandbox_with(fault: Fault) -> Sandbox {
     let sandbox = Sandbox::start(0).await.unwrap();
@@ -24,12 +24,12 @@ async fn sandbox_with(fault: Fault) -> Sandbox {
 fn assert_form_intact(h: &mut Harness, name: &str) {
     h.key(KeyCode::Esc);
     assert!(
-        matches!(h.app().screen, Screen::Form),
+        matches!(h.app().create.screen, Screen::Form),
         "Esc returns to the form"
     );
-    assert_eq!(h.app().form.name.value(), name);
-    assert_eq!(h.app().form.numbers.selected_count(), 1);
-    assert_eq!(h.app().form.timezone.value(), "America/New_York");
+    assert_eq!(h.app().create.form.name.value(), name);
+    assert_eq!(h.app().create.form.numbers.selected_count(), 1);
+    assert_eq!(h.app().create.form.timezone.value(), "America/New_York");
 }
 
 #[tokio::test]
@@ -85,7 +85,7 @@ async fn a_400_naming_a_field_is_shown_at_that_field() {
     h.wait_for_result().await;
     assert!(h.screen().contains("timezone is not supported"));
     assert_form_intact(&mut h, "Strict");
-    assert_eq!(h.app().form.focus, FieldId::Timezone);
+    assert_eq!(h.app().create.form.focus, FieldId::Timezone);
     assert!(h.screen().contains("✗ Weya: timezone is not supported"));
 }
 
@@ -183,7 +183,7 @@ async fn a_slow_answer_times_out_then_the_list_shows_the_batch() {
     h.wait_for_result().await;
     let screen = h.screen();
     assert!(screen.contains("did not answer within"), "{screen}");
-    let Screen::Result(answer) = &h.app().screen else {
+    let Screen::Result(answer) = &h.app().create.screen else {
         unreachable!()
     };
     assert!(
@@ -215,7 +215,7 @@ async fn when_the_list_has_no_such_batch_r_sends_again() {
     h.fill_and_review("Stuck").await;
     h.key(KeyCode::Enter);
     h.wait_for_result().await;
-    let Screen::Result(answer) = &h.app().screen else {
+    let Screen::Result(answer) = &h.app().create.screen else {
         unreachable!()
     };
     assert!(answer.is_unknown());
@@ -301,7 +301,7 @@ async fn success_is_verified_in_the_list_copied_and_journaled() {
 
     // n: a new batch from the same values; the same name is flagged.
     h.key(KeyCode::Char('n'));
-    assert_eq!(h.app().form.focus, FieldId::Name);
+    assert_eq!(h.app().create.form.focus, FieldId::Name);
     h.ctrl('s');
     let review = h.screen();
     assert!(
@@ -375,7 +375,7 @@ async fn esc_and_r_twice_against_a_server_that_stores_late_send_once() {
     // because the server has not stored the batch yet.
     for _ in 0..2 {
         h.key(KeyCode::Esc);
-        if matches!(h.app().screen, Screen::Result(_)) {
+        if matches!(h.app().create.screen, Screen::Result(_)) {
             h.wait_for_result().await;
             assert!(
                 !h.screen().contains("should not make a second one"),
@@ -393,7 +393,7 @@ async fn esc_and_r_twice_against_a_server_that_stores_late_send_once() {
     assert_eq!(sandbox.store().create_requests(), 1, "one POST");
     assert_eq!(sandbox.store().batches().len(), 1, "one batch");
     let id = sandbox.store().batches()[0].id.clone();
-    let notice = h.app().notice.clone().unwrap_or_default();
+    let notice = h.app().create.notice.clone().unwrap_or_default();
     assert!(
         notice.contains(&format!("was created after all: {id}")),
         "the form says what became of it: {notice}"
@@ -426,13 +426,13 @@ async fn an_abandoned_send_that_lands_shows_its_batch_and_forgets_the_draft() {
     );
     h.key(KeyCode::Char('r'));
     assert!(
-        matches!(h.app().screen, Screen::Result(_)),
+        matches!(h.app().create.screen, Screen::Result(_)),
         "r sends nothing"
     );
 
     h.wait_for("the first send's own answer", |app| {
-        matches!(&app.screen, Screen::Result(a)
-            if matches!(a.outcome, weya_tui::app::Outcome::Created(_)))
+        matches!(&app.create.screen, Screen::Result(a)
+            if matches!(a.outcome, weya_tui::tui::views::create::Outcome::Created(_)))
     })
     .await;
     h.wait_for_result().await;
@@ -468,12 +468,12 @@ async fn after_an_abandoned_send_times_out_a_second_lookup_frees_r() {
     h.key(KeyCode::Char('r'));
     h.key(KeyCode::Char('r'));
     assert!(
-        matches!(h.app().screen, Screen::Result(_)),
+        matches!(h.app().create.screen, Screen::Result(_)),
         "not sent while it may still arrive, not even on a second r"
     );
     h.wait_for("the timeout and the second lookup", |app| {
-        matches!(&app.screen, Screen::Result(a)
-            if matches!(a.outcome, weya_tui::app::Outcome::Failed(_)) && !a.lookup.is_loading())
+        matches!(&app.create.screen, Screen::Result(a)
+            if matches!(a.outcome, weya_tui::tui::views::create::Outcome::Failed(_)) && !a.lookup.is_loading())
     })
     .await;
     let screen = h.screen();

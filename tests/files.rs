@@ -11,9 +11,9 @@ use common::{Harness, store_in};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use weya_tui::api::WeyaClient;
-use weya_tui::app::{DraftState, Modal, SaveStep};
 use weya_tui::sandbox::Sandbox;
 use weya_tui::store::draft;
+use weya_tui::tui::views::create::{DraftState, Modal, SaveStep};
 use weya_tui::{DraftOnExit, Runtime};
 
 /// Polls until `read` gives a value, failing after the harness's patience.
@@ -83,7 +83,8 @@ async fn a_template_is_saved_listed_and_loaded_back() {
     h.type_text(" v2");
     h.key(KeyCode::Enter);
     h.wait_for("the template saved", |app| {
-        app.notice
+        app.create
+            .notice
             .as_deref()
             .is_some_and(|n| n.starts_with("Template saved"))
     })
@@ -99,17 +100,17 @@ async fn a_template_is_saved_listed_and_loaded_back() {
     h.type_text("something else");
     h.ctrl('o');
     h.wait_for("the template list", |app| {
-        matches!(&app.modal, Some(Modal::LoadTemplate { names, .. }) if names.value().is_some())
+        matches!(&app.create.modal, Some(Modal::LoadTemplate { names, .. }) if names.value().is_some())
     })
     .await;
     assert!(h.screen().contains("Weekday base v2"));
     h.key(KeyCode::Enter);
     h.wait_for("the template loaded", |app| {
-        app.form.name.value() == "Weekday base"
+        app.create.form.name.value() == "Weekday base"
     })
     .await;
     assert_eq!(
-        h.app().form.numbers.selected_ids(),
+        h.app().create.form.numbers.selected_ids(),
         vec!["64e5f12345abcdef87654321"]
     );
 }
@@ -149,7 +150,11 @@ async fn two_sessions_on_one_home_keep_separate_drafts() {
         )),
         "{screen}"
     );
-    assert_eq!(quick.app().form.name.value(), "", "nothing of the other's");
+    assert_eq!(
+        quick.app().create.form.name.value(),
+        "",
+        "nothing of the other's"
+    );
     quick.fill_and_review("Quick test").await;
     eventually("the quick test's own draft", || {
         draft::read(&second_draft)
@@ -229,7 +234,7 @@ async fn a_full_disk_is_said_on_screen_and_no_draft_is_claimed_kept() {
     h.wait_for_phones().await;
     h.type_text("Cannot keep");
     h.wait_for("the failed write", |app| {
-        matches!(app.draft_state, DraftState::Failed(_))
+        matches!(app.create.draft_state, DraftState::Failed(_))
     })
     .await;
     let screen = h.screen().split_whitespace().collect::<Vec<_>>().join(" ");
@@ -286,7 +291,7 @@ async fn a_template_of_the_same_name_is_replaced_only_after_asking() {
     };
     h.type_text("First");
     save_as(&mut h, "Mornings");
-    h.wait_for("the template saved", |app| app.modal.is_none())
+    h.wait_for("the template saved", |app| app.create.modal.is_none())
         .await;
     let batch_name = || -> serde_json::Value {
         serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&file).unwrap()).unwrap()
@@ -299,24 +304,25 @@ async fn a_template_of_the_same_name_is_replaced_only_after_asking() {
     h.type_text(" changed");
     save_as(&mut h, "Mornings");
     h.wait_for("the question", |app| {
-        matches!(&app.modal, Some(Modal::SaveTemplate(d)) if matches!(d.step, SaveStep::ConfirmReplace(_)))
+        matches!(&app.create.modal, Some(Modal::SaveTemplate(d)) if matches!(d.step, SaveStep::ConfirmReplace(_)))
     })
     .await;
     assert!(h.screen().contains("A template named “Mornings” exists."));
     assert_eq!(batch_name(), "First", "not replaced before the answer");
     h.key(KeyCode::Esc);
     h.key(KeyCode::Esc);
-    assert!(h.app().modal.is_none());
+    assert!(h.app().create.modal.is_none());
     assert_eq!(batch_name(), "First", "Esc kept it");
 
     save_as(&mut h, "Mornings");
     h.wait_for("the question", |app| {
-        matches!(&app.modal, Some(Modal::SaveTemplate(d)) if matches!(d.step, SaveStep::ConfirmReplace(_)))
+        matches!(&app.create.modal, Some(Modal::SaveTemplate(d)) if matches!(d.step, SaveStep::ConfirmReplace(_)))
     })
     .await;
     h.key(KeyCode::Enter);
     h.wait_for("the template replaced", |app| {
-        app.notice
+        app.create
+            .notice
             .as_deref()
             .is_some_and(|n| n.starts_with("Template saved"))
     })

@@ -15,9 +15,9 @@ use tokio::net::TcpListener;
 
 use common::{Harness, object_id_in, screen_text};
 use weya_tui::api::{Auth, ClientConfig, WeyaClient};
-use weya_tui::app::{Outcome, Screen};
 use weya_tui::form::FieldId;
 use weya_tui::sandbox::Sandbox;
+use weya_tui::tui::views::create::{Outcome, Screen};
 use weya_tui::{Runtime, run};
 
 #[tokio::test]
@@ -40,8 +40,10 @@ async fn name_tab_space_ctrl_s_enter_creates_a_batch_and_shows_its_id() {
     assert!(sandbox.store().batches().is_empty(), "review sends nothing");
 
     h.key(KeyCode::Enter);
-    h.wait_for("the result", |app| matches!(app.screen, Screen::Result(_)))
-        .await;
+    h.wait_for("the result", |app| {
+        matches!(app.create.screen, Screen::Result(_))
+    })
+    .await;
     let screen = h.screen();
     assert!(screen.contains("Batch created"), "{screen}");
     let id = object_id_in(&screen.replace("64e5f12345abcdef", "")).expect("an ID on screen");
@@ -55,8 +57,12 @@ async fn name_tab_space_ctrl_s_enter_creates_a_batch_and_shows_its_id() {
     );
 
     h.key(KeyCode::Esc);
-    assert!(matches!(h.app().screen, Screen::Form));
-    assert_eq!(h.app().form.name.value(), "May renewals", "form kept");
+    assert!(matches!(h.app().create.screen, Screen::Form));
+    assert_eq!(
+        h.app().create.form.name.value(),
+        "May renewals",
+        "form kept"
+    );
 }
 
 #[tokio::test]
@@ -70,14 +76,14 @@ async fn ctrl_s_on_an_invalid_form_stays_and_focuses_the_first_error() {
     h.key(KeyCode::Tab);
     h.type_text("25:00");
     h.ctrl('s');
-    assert!(matches!(h.app().screen, Screen::Form));
-    assert_eq!(h.app().form.focus, FieldId::Name);
+    assert!(matches!(h.app().create.screen, Screen::Form));
+    assert_eq!(h.app().create.form.focus, FieldId::Name);
     let screen = h.screen();
     assert!(screen.contains("✗ Enter a batch name"), "{screen}");
     assert!(screen.contains("is not a time"), "{screen}");
     assert!(screen.contains("2 fields to fix"), "{screen}");
     assert_eq!(
-        h.app().form.window_start.value(),
+        h.app().create.form.window_start.value(),
         "25:00",
         "typing replaced the selected value and is kept"
     );
@@ -101,8 +107,10 @@ async fn a_server_400_is_shown_with_its_field_and_the_form_is_intact() {
     h.key(KeyCode::Char(' '));
     h.ctrl('s');
     h.key(KeyCode::Enter);
-    h.wait_for("the result", |app| matches!(app.screen, Screen::Result(_)))
-        .await;
+    h.wait_for("the result", |app| {
+        matches!(app.create.screen, Screen::Result(_))
+    })
+    .await;
     let screen = h.screen();
     assert!(screen.contains("The batch was not created"), "{screen}");
     assert!(screen.contains("timezone is not supported"), "{screen}");
@@ -110,9 +118,9 @@ async fn a_server_400_is_shown_with_its_field_and_the_form_is_intact() {
     h.key(KeyCode::Esc);
     let form = h.screen();
     assert!(form.contains("✗ Weya: timezone is not supported"), "{form}");
-    assert_eq!(h.app().form.focus, FieldId::Timezone);
-    assert_eq!(h.app().form.name.value(), "EU wave");
-    assert_eq!(h.app().form.numbers.selected_count(), 1);
+    assert_eq!(h.app().create.form.focus, FieldId::Timezone);
+    assert_eq!(h.app().create.form.name.value(), "EU wave");
+    assert_eq!(h.app().create.form.numbers.selected_count(), 1);
 }
 
 #[tokio::test]
@@ -134,7 +142,7 @@ async fn esc_while_sending_stops_waiting_and_says_the_outcome_is_unknown() {
     let config = ClientConfig::new(url, Auth::ApiKey(SecretString::from("k")));
     let mut h = Harness::new(config, 120, 40);
     h.wait_for("the failed phone fetch", |app| {
-        app.form.numbers.phones.error().is_some()
+        app.create.form.numbers.phones.error().is_some()
     })
     .await;
     let screen = h.screen();
@@ -144,7 +152,7 @@ async fn esc_while_sending_stops_waiting_and_says_the_outcome_is_unknown() {
     );
 
     // Nothing to pick from: go straight to a review by filling the picker by ID.
-    h.runtime.app.form.numbers =
+    h.runtime.app.create.form.numbers =
         weya_tui::form::phones::PhonePicker::with_selected(vec!["64e5f12345abcdef87654321".into()]);
     h.type_text("Slow");
     h.ctrl('s');
@@ -154,7 +162,7 @@ async fn esc_while_sending_stops_waiting_and_says_the_outcome_is_unknown() {
         .expect("request reached the server");
     assert!(h.screen().contains("Sending"));
     h.key(KeyCode::Esc);
-    match &h.app().screen {
+    match &h.app().create.screen {
         Screen::Result(answer) if matches!(answer.outcome, Outcome::Abandoned { .. }) => {}
         other => panic!("expected an abandoned outcome, got {other:?}"),
     }
@@ -186,8 +194,8 @@ async fn run_draws_takes_scripted_keys_and_quits_on_ctrl_c() {
     .expect("run ok");
     let app = &runtime.app;
     assert!(app.quit);
-    assert_eq!(app.form.name.value(), "Q3 push EU wave");
-    assert_eq!(app.form.focus, FieldId::Numbers);
+    assert_eq!(app.create.form.name.value(), "Q3 push EU wave");
+    assert_eq!(app.create.form.focus, FieldId::Numbers);
     let screen = screen_text(terminal.backend());
     assert!(screen.contains("SANDBOX"), "{screen}");
 }
@@ -225,7 +233,7 @@ async fn ctrl_z_on_a_terminal_that_cannot_suspend_says_so_and_keeps_the_form() {
     .await
     .expect("run returns")
     .expect("run ok");
-    assert_eq!(runtime.app.form.name.value(), "Kept");
+    assert_eq!(runtime.app.create.form.name.value(), "Kept");
     let screen = screen_text(terminal.backend());
     assert!(screen.contains("Ctrl-Z does nothing here"), "{screen}");
 }
@@ -253,7 +261,7 @@ async fn another_server_receives_exactly_the_documented_body_with_x_api_key() {
     h.key(KeyCode::Tab);
     h.key(KeyCode::Char(' '));
     h.ctrl('s');
-    let shown = match &h.app().screen {
+    let shown = match &h.app().create.screen {
         Screen::Review(review) => review.body.clone(),
         other => panic!("expected the review, got {other:?}"),
     };
@@ -273,8 +281,10 @@ async fn another_server_receives_exactly_the_documented_body_with_x_api_key() {
             "retry":3,"delay":60,"timezone":"America/New_York",
             "callingHour":{"start":"09:00","end":"17:00"},"allowedDays":[1,2,3,4,5]})
     );
-    h.wait_for("the result", |app| matches!(app.screen, Screen::Result(_)))
-        .await;
+    h.wait_for("the result", |app| {
+        matches!(app.create.screen, Screen::Result(_))
+    })
+    .await;
     assert!(h.screen().contains("64e5f12345abcdef98765432"));
 }
 

@@ -26,7 +26,7 @@ use weya_tui::import_view::{
 };
 use weya_tui::sandbox::Fault;
 use weya_tui::sandbox::Sandbox;
-use weya_tui::ui::theme::Theme;
+use weya_tui::tui::widgets::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 const BATCH: &str = "64e5f12345abcdef98765432";

@@ -11,9 +11,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use weya_tui::api::{ApiError, Phone};
-use weya_tui::app::{App, Cmd, Msg, Screen, update};
 use weya_tui::form::{FieldId, validate};
 use weya_tui::store::draft::Draft;
+use weya_tui::tui::effects::Cmd;
+use weya_tui::tui::views::create::{CreateMsg, Screen};
+use weya_tui::tui::{Msg, Shell as App, update};
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -75,10 +77,10 @@ fn seeded_app() -> App {
         serde_json::from_str(include_str!("../assets/sandbox-phones.json")).unwrap();
     update(
         &mut app,
-        Msg::PhonesLoaded {
+        Msg::Create(CreateMsg::PhonesLoaded {
             generation: 1,
             result: Ok(phones),
-        },
+        }),
     );
     app
 }
@@ -110,17 +112,17 @@ proptest! {
             if let Msg::Resize(w, h) = step {
                 size = (w, h);
             }
-            let focus = app.form.focus;
-            let on_form = matches!(app.screen, Screen::Form);
+            let focus = app.create.form.focus;
+            let on_form = matches!(app.create.screen, Screen::Form);
             let ctrl_s = matches!(&step, Msg::Key(k) if k.code == KeyCode::Char('s') && k.modifiers == KeyModifiers::CONTROL);
-            let valid_before = validate(&app.form).is_ok();
-            let before = Draft::of(&app.form);
+            let valid_before = validate(&app.create.form).is_ok();
+            let before = Draft::of(&app.create.form);
 
             for cmd in update(&mut app, step) {
                 // The network answers every submit with a 400 naming a field:
                 // the form must come back intact.
                 if let Cmd::Submit { request_id, .. } = cmd {
-                    update(&mut app, Msg::SubmitFinished {
+                    update(&mut app, Msg::Create(CreateMsg::SubmitFinished {
                         request_id,
                         result: Err(ApiError::Status {
                             status: 400,
@@ -129,17 +131,17 @@ proptest! {
                             excerpt: None,
                             retry_after: None,
                         }),
-                    });
+                    }));
                 }
             }
 
-            let after = Draft::of(&app.form);
+            let after = Draft::of(&app.create.form);
             prop_assert_eq!(others(&before, focus), others(&after, focus), "a field that was not focused changed");
-            if on_form && ctrl_s && !app.help {
+            if on_form && ctrl_s && app.help.is_none() {
                 if valid_before {
-                    prop_assert!(matches!(app.screen, Screen::Review(_)), "a valid form opens the review");
+                    prop_assert!(matches!(app.create.screen, Screen::Review(_)), "a valid form opens the review");
                 } else {
-                    prop_assert!(matches!(app.screen, Screen::Form) && !app.form.errors.is_empty(), "an invalid form shows its errors");
+                    prop_assert!(matches!(app.create.screen, Screen::Form) && !app.create.form.errors.is_empty(), "an invalid form shows its errors");
                 }
             }
             let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();

@@ -10,8 +10,10 @@ use ratatui::style::{Color, Modifier};
 
 use common::screen_text;
 use weya_tui::api::{ApiError, Created, Phone};
-use weya_tui::app::{App, AppContext, Cmd, Msg, TargetLabel, update};
 use weya_tui::draw;
+use weya_tui::tui::effects::Cmd;
+use weya_tui::tui::views::create::CreateMsg;
+use weya_tui::tui::{AppContext, Msg, Shell as App, TargetLabel, update};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -23,10 +25,10 @@ fn app_with(context: AppContext) -> App {
     let (mut app, _) = App::new(context);
     update(
         &mut app,
-        Msg::PhonesLoaded {
+        Msg::Create(CreateMsg::PhonesLoaded {
             generation: 1,
             result: Ok(seed_phones()),
-        },
+        }),
     );
     app
 }
@@ -78,10 +80,10 @@ fn submitted_with_cmds(result: Result<Created, ApiError>) -> (App, Vec<Cmd>) {
     };
     let cmds = update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: *request_id,
             result,
-        },
+        }),
     );
     (app, cmds)
 }
@@ -111,7 +113,7 @@ fn form_loading_and_failed_phone_list() {
     let mut failed = loading.clone();
     update(
         &mut failed,
-        Msg::PhonesLoaded {
+        Msg::Create(CreateMsg::PhonesLoaded {
             generation: 1,
             result: Err(ApiError::Status {
                 status: 404,
@@ -120,7 +122,7 @@ fn form_loading_and_failed_phone_list() {
                 excerpt: None,
                 retry_after: None,
             }),
-        },
+        }),
     );
     snapshot("form_phones_failed", &failed);
 }
@@ -181,7 +183,7 @@ fn result_refused_credential() {
     };
     update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: *request_id,
             result: Err(ApiError::Status {
                 status: 403,
@@ -190,7 +192,7 @@ fn result_refused_credential() {
                 excerpt: None,
                 retry_after: None,
             }),
-        },
+        }),
     );
     snapshot("result_403", &app);
 }
@@ -383,10 +385,10 @@ fn result_unknown_outcome_found_in_the_list() {
         .expect("an unknown outcome asks the batch list");
     update(
         &mut app,
-        Msg::BatchesFound {
+        Msg::Create(CreateMsg::BatchesFound {
             request_id: lookup,
             result: Ok(vec![found]),
-        },
+        }),
     );
     snapshot("result_unknown_found", &app);
 }
@@ -427,7 +429,7 @@ fn result_rate_limited_and_refused() {
 #[test]
 fn result_abandoned_while_the_first_send_runs() {
     let mut app = filled();
-    app.request_timeout = std::time::Duration::from_secs(30);
+    app.create.request_timeout = std::time::Duration::from_secs(30);
     ctrl(&mut app, 's');
     press(&mut app, KeyCode::Enter);
     let cmds = press(&mut app, KeyCode::Esc);
@@ -440,10 +442,10 @@ fn result_abandoned_while_the_first_send_runs() {
         .expect("the list is asked at once");
     update(
         &mut app,
-        Msg::BatchesFound {
+        Msg::Create(CreateMsg::BatchesFound {
             request_id: lookup,
             result: Ok(Vec::new()),
-        },
+        }),
     );
     press(&mut app, KeyCode::Char('r'));
     snapshot("result_abandoned_running", &app);
@@ -483,13 +485,13 @@ fn drafts_left_by_earlier_sessions_offered() {
     };
     let restored = left("June renewals", "draft-2.json", "2026-01-15T13:58:02Z");
     let mut context = common::context();
-    context.initial = Some(weya_tui::app::Initial::Draft(restored.draft.clone()));
+    context.initial = Some(weya_tui::tui::Initial::Draft(restored.draft.clone()));
     context.notice = Some(
         "Restored your draft from 2026-01-15 13:58:02 UTC (/home/op/.local/state/weya-tui/draft-2.json). It is removed once Weya confirms the batch.".into(),
     );
     let mut app = app_with(context);
-    weya_tui::app::files::offer_drafts(
-        &mut app,
+    weya_tui::tui::views::create::files::offer_drafts(
+        &mut app.create,
         restored,
         vec![
             left("Long careful work", "draft.json", "2026-01-15T11:20:45Z"),
@@ -507,8 +509,8 @@ fn template_of_the_same_name_asks_before_replacing() {
     press(&mut app, KeyCode::Enter);
     update(
         &mut app,
-        Msg::TemplateSaved(Err(weya_tui::store::template::SaveError::Exists(
-            "May renewals".into(),
+        Msg::Create(CreateMsg::TemplateSaved(Err(
+            weya_tui::store::template::SaveError::Exists("May renewals".into()),
         ))),
     );
     snapshot("template_replace_asked", &app);
@@ -517,13 +519,13 @@ fn template_of_the_same_name_asks_before_replacing() {
 #[test]
 fn draft_not_being_saved() {
     let mut app = filled();
-    let seq = app.draft_seq;
+    let seq = app.create.draft_seq;
     update(
         &mut app,
-        Msg::DraftWritten {
+        Msg::Create(CreateMsg::DraftWritten {
             seq,
             result: Err("cannot write /home/op/.local/state/weya-tui/draft.json: No space left on device (os error 28)".into()),
-        },
+        }),
     );
     snapshot("draft_not_saved", &app);
 }
@@ -545,21 +547,21 @@ fn form_from_a_file_opens_with_its_values_and_errors_beside_them() {
     )
     .unwrap();
     let mut context = common::context();
-    context.initial = Some(weya_tui::app::Initial::File(file));
+    context.initial = Some(weya_tui::tui::Initial::File(file));
     context.notice = Some("Filled from bad.json.".into());
     let app = app_with(context);
     // Nothing was changed to make a value valid.
     assert_eq!(
-        app.form.name.value(),
+        app.create.form.name.value(),
         "May\u{1b}]2;PWNED-TITLE\u{7} renewals"
     );
     assert_eq!(
-        app.form.numbers.selected_ids(),
+        app.create.form.numbers.selected_ids(),
         vec!["64e5f12345abcdef87654321", "12125550143", "not-an-id"]
     );
-    assert_eq!(app.form.days.not_days(), &[7]);
-    assert_eq!(app.form.retries.value(), "12");
-    let fields: Vec<_> = app.form.errors.keys().copied().collect();
+    assert_eq!(app.create.form.days.not_days(), &[7]);
+    assert_eq!(app.create.form.retries.value(), "12");
+    let fields: Vec<_> = app.create.form.errors.keys().copied().collect();
     use weya_tui::form::FieldId;
     assert_eq!(
         fields,
@@ -570,7 +572,11 @@ fn form_from_a_file_opens_with_its_values_and_errors_beside_them() {
             FieldId::Retries
         ]
     );
-    assert_eq!(app.form.focus, FieldId::Name, "the first invalid field");
+    assert_eq!(
+        app.create.form.focus,
+        FieldId::Name,
+        "the first invalid field"
+    );
     snapshot("form_from_bad_file", &app);
 }
 
@@ -596,14 +602,14 @@ fn invisible_characters_in_the_name_read_clearly_on_the_review_and_the_result() 
     };
     update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: *request_id,
             result: Ok(Created {
                 // The server's word, whatever it holds.
                 batch_id: "\u{1b}]2;PWNED\u{7}".into(),
                 request_id: None,
             }),
-        },
+        }),
     );
     let text = screen_text(render(&app, 80, 24).backend());
     assert!(text.contains("May⟨U+200B⟩renewals⟨U+FEFF⟩"), "{text}");
@@ -618,10 +624,13 @@ fn a_bidi_override_in_the_name_is_a_field_error_naming_it() {
     press(&mut app, KeyCode::Char(' '));
     ctrl(&mut app, 's');
     assert!(
-        matches!(app.screen, weya_tui::app::Screen::Form),
+        matches!(
+            app.create.screen,
+            weya_tui::tui::views::create::Screen::Form
+        ),
         "not sent"
     );
-    let error = &app.form.errors[&weya_tui::form::FieldId::Name];
+    let error = &app.create.form.errors[&weya_tui::form::FieldId::Name];
     assert!(
         error.contains("U+202E RIGHT-TO-LEFT OVERRIDE at character 5"),
         "{error}"
@@ -661,4 +670,44 @@ fn a_hostile_error_message_is_shown_not_obeyed() {
         "{text}"
     );
     assert!(text.contains("req-⟨U+009B⟩1m"), "{text}");
+}
+
+#[test]
+fn sending_counts_the_seconds_from_the_time_handed_in() {
+    let mut app = filled();
+    ctrl(&mut app, 's');
+    let cmds = press(&mut app, KeyCode::Enter);
+    assert!(matches!(cmds.as_slice(), [Cmd::Submit { .. }]), "{cmds:?}");
+    let sent = common::context().started_at;
+    update(
+        &mut app,
+        Msg::Clock(sent + chrono::Duration::milliseconds(2_400)),
+    );
+    snapshot("sending", &app);
+}
+
+#[test]
+fn the_command_palette_over_the_form() {
+    let mut app = filled();
+    ctrl(&mut app, 'p');
+    type_text(&mut app, "batch");
+    snapshot("palette_batch", &app);
+}
+
+#[test]
+fn the_batch_list_placeholder() {
+    let mut app = filled();
+    ctrl(&mut app, 'b');
+    snapshot("batches_placeholder", &app);
+}
+
+#[test]
+fn a_batch_id_longer_than_a_screen_is_cut_not_an_overflow() {
+    let (app, _) = submitted_with_cmds(Ok(Created {
+        batch_id: "7".repeat(usize::from(u16::MAX) - 1),
+        request_id: None,
+    }));
+    let text = screen_text(render(&app, 80, 24).backend());
+    assert!(text.contains("✓ Batch created"), "{text}");
+    assert!(text.contains("7777777777"), "{text}");
 }

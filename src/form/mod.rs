@@ -127,31 +127,21 @@ impl FieldId {
         }
     }
 
-    /// Whether the field takes typed text (so printable keys are input, not
-    /// commands).
-    pub fn is_text(self) -> bool {
-        !matches!(self, Self::Numbers | Self::Days)
-    }
-
-    /// The field a server message is about, from the JSON field it names.
+    /// The field a server message is about, from the JSON field it names
+    /// (as [`FieldId::api_key`] spells it).
     pub fn from_server_message(message: &str) -> Option<Self> {
-        // Longest names first: "callingHour.end" before "callingHour".
-        const NAMES: [(&str, FieldId); 9] = [
-            ("callingHour.start", FieldId::WindowStart),
-            ("callingHour.end", FieldId::WindowEnd),
-            ("callingNumbers", FieldId::Numbers),
-            ("callingHour", FieldId::WindowStart),
-            ("allowedDays", FieldId::Days),
-            ("batchName", FieldId::Name),
-            ("timezone", FieldId::Timezone),
-            ("retry", FieldId::Retries),
-            ("delay", FieldId::Delay),
-        ];
         let lower = message.to_ascii_lowercase();
-        NAMES
-            .iter()
-            .find(|(name, _)| lower.contains(&name.to_ascii_lowercase()))
-            .map(|(_, field)| *field)
+        let names = |name: &str| lower.contains(&name.to_ascii_lowercase());
+        Self::ALL
+            .into_iter()
+            // Of names as long, the first in form order wins (max takes
+            // the last).
+            .rev()
+            .filter(|field| names(field.api_key()))
+            // "callingHour.end" holds "callingHour": the longest name wins.
+            .max_by_key(|field| field.api_key().len())
+            // The window as a whole: its start is where to fix it.
+            .or_else(|| names("callingHour").then_some(Self::WindowStart))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The calling-numbers picker: a filterable multi-select over the fetched
 //! phone list, the operator's local phone book, and IDs typed by hand.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use indexmap::IndexSet;
@@ -101,6 +102,10 @@ pub struct PhonePicker {
     /// Counts changes of `selected`, so a change is seen without comparing
     /// thousands of IDs.
     version: u64,
+    /// The first row on show, kept from one drawing to the next (as
+    /// ratatui's `ListState` keeps it): the list scrolls only when the
+    /// highlight would leave it. The drawing moves it, hence the cell.
+    offset: Cell<usize>,
 }
 
 impl Default for PhonePicker {
@@ -114,6 +119,7 @@ impl Default for PhonePicker {
             filter: LineInput::new("", 40),
             mode: Mode::Browse,
             cursor: 0,
+            offset: Cell::new(0),
             selected: IndexSet::new(),
             version: 0,
         }
@@ -233,6 +239,22 @@ impl PhonePicker {
 
     pub fn cursor(&self) -> usize {
         self.cursor.min(self.visible.len().saturating_sub(1))
+    }
+
+    /// The first row to show in a list `height` rows tall: the one shown
+    /// last time, moved only as far as the highlight needs to stay in view
+    /// (and no further down than the end allows). Called by the drawing.
+    pub fn offset_for(&self, height: usize) -> usize {
+        let cursor = self.cursor();
+        let mut offset = self.offset.get();
+        if cursor < offset {
+            offset = cursor;
+        } else if cursor >= offset + height {
+            offset = cursor + 1 - height;
+        }
+        offset = offset.min(self.visible.len().saturating_sub(height));
+        self.offset.set(offset);
+        offset
     }
 
     /// Moves the highlight by `delta` rows, stopping at the ends.

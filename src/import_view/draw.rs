@@ -13,7 +13,7 @@ use super::{Geometry, ImportView, MapEdit, SendPhase, Sending, Step};
 use crate::import::source::{Delimiter, TextEncoding};
 use crate::import::{JournalRequest, RequestState, Stage};
 use crate::text::visible;
-use crate::ui::theme::Theme;
+use crate::tui::widgets::theme::Theme;
 
 /// How many invalid rows the preview lists.
 const SHOWN_REJECTED: usize = 10;

@@ -5,7 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::app::keymap::Key;
+use crate::tui::keymap::Key;
 
 /// What a key does in the import view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use weya_tui::api::{ClientConfig, WeyaClient};
-use weya_tui::app::{App, AppContext, Msg, TargetLabel};
 use weya_tui::sandbox::Sandbox;
 use weya_tui::store::StorePaths;
+use weya_tui::tui::{AppContext, Msg, Shell as App, TargetLabel};
 
 /// The store's files in `dir`.
 pub fn store_in(dir: &std::path::Path) -> StorePaths {
@@ -114,7 +114,10 @@ impl Harness {
         self.key(KeyCode::Char(' '));
         self.ctrl('s');
         assert!(
-            matches!(self.app().screen, weya_tui::app::Screen::Review(_)),
+            matches!(
+                self.app().create.screen,
+                weya_tui::tui::views::create::Screen::Review(_)
+            ),
             "the review opens:\n{}",
             self.screen()
         );
@@ -124,8 +127,8 @@ impl Harness {
     /// checked, for that check too.
     pub async fn wait_for_result(&mut self) {
         self.wait_for("the result and its batch-list check", |app| {
-            match &app.screen {
-                weya_tui::app::Screen::Result(answer) => !answer.lookup.is_loading(),
+            match &app.create.screen {
+                weya_tui::tui::views::create::Screen::Result(answer) => !answer.lookup.is_loading(),
                 _ => false,
             }
         })
@@ -134,7 +137,8 @@ impl Harness {
 
     pub async fn wait_for_phones(&mut self) {
         self.wait_for("the phone list", |app| {
-            !app.form.numbers.phones.is_loading() && app.form.numbers.phones.value().is_some()
+            !app.create.form.numbers.phones.is_loading()
+                && app.create.form.numbers.phones.value().is_some()
         })
         .await;
     }

@@ -54,6 +54,14 @@ pub enum Action {
     SaveTemplate,
     /// Load a template into the form.
     OpenTemplate,
+    /// The command palette.
+    Palette,
+    /// Show the create view as it was left.
+    OpenCreate,
+    /// Show the batch list.
+    OpenBatches,
+    /// Back to the view this one was opened over.
+    Pop,
 }
 
 /// Where a binding applies.
@@ -91,6 +99,8 @@ pub enum Scope {
     /// A result after which sending the same body again may help.
     Retryable,
     Help,
+    /// A view opened over another, when it has no use of its own for Esc.
+    Navigation,
 }
 
 impl Scope {
@@ -114,6 +124,7 @@ impl Scope {
             Self::Created => "Result, created",
             Self::Retryable => "Result, not created",
             Self::Help => "Help",
+            Self::Navigation => "A view opened over another",
         }
     }
 }
@@ -220,6 +231,11 @@ pub const BINDINGS: &[Binding] = &[
     // is for the keys of the screen on show.
     bind(Scope::Global, &[ctrl('z')], Action::Suspend, "", "Suspend to the shell (fg brings the app back as it was)"),
     bind(Scope::Global, &[key(KeyCode::F(1))], Action::FieldHelp, "help", "Explain the focused field and list every key"),
+    // Not in the footer either: the help, the README and the palette list
+    // them, and the footer keeps its room for the screen on show.
+    bind(Scope::Global, &[ctrl('p')], Action::Palette, "", "Commands: find any action or view of this screen by typing a few letters of it"),
+    bind(Scope::Global, &[ctrl('n')], Action::OpenCreate, "", "New batch: the form, as you left it"),
+    bind(Scope::Global, &[ctrl('b')], Action::OpenBatches, "", "Batches: the list of the account's batches"),
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
@@ -275,6 +291,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
     bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
     bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),
+    bind(Scope::Navigation, &[ESC], Action::Pop, "back", "Back to the view this one was opened from"),
 ];
 
 /// The action of `event` in the first of `scopes` (in priority order) that

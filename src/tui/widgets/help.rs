@@ -5,16 +5,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::theme::Theme;
-use super::wrap_words;
-use crate::app::keymap::{self, BINDINGS};
 use crate::form::FieldId;
+use crate::tui::keymap::{self, BINDINGS};
+use crate::tui::shell::Help;
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::wrap_words;
 
-/// Draws the overlay from line `scroll` on (clamped so the end stays full),
-/// headed by what `field` does when F1 asked about one.
-pub fn draw(field: Option<FieldId>, scroll: u16, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the overlay from its scroll position on (so the end stays full),
+/// headed by what the field does when F1 asked about one.
+pub fn draw(help: &Help, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(96);
-    let lines = content(field, width, theme);
+    let lines = content(help.field, width, theme);
     let total = lines.len() as u16;
     let height = box_height(total, area);
     let inner = height.saturating_sub(2);
@@ -24,6 +25,7 @@ pub fn draw(field: Option<FieldId>, scroll: u16, theme: &Theme, frame: &mut Fram
         width,
         height,
     );
+    help.scroll.record_max(total.saturating_sub(inner));
     let title = if total > inner {
         " Keys (↑/↓ scroll, Esc closes) "
     } else {
@@ -34,7 +36,7 @@ pub fn draw(field: Option<FieldId>, scroll: u16, theme: &Theme, frame: &mut Fram
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .scroll((scroll.min(total.saturating_sub(inner)), 0)),
+            .scroll((help.scroll.offset(), 0)),
         rect,
     );
 }
@@ -73,11 +75,4 @@ fn content(field: Option<FieldId>, width: u16, theme: &Theme) -> Vec<Line<'stati
 
 fn box_height(total: u16, area: Rect) -> u16 {
     area.height.saturating_sub(2).min(total + 2)
-}
-
-/// The most the overlay can scroll on a `screen` of this size.
-pub fn max_scroll(field: Option<FieldId>, screen: Rect) -> u16 {
-    let width = screen.width.saturating_sub(4).min(96);
-    let total = content(field, width, &Theme::new(false)).len() as u16;
-    total.saturating_sub(box_height(total, screen).saturating_sub(2))
 }

@@ -6,11 +6,11 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::theme::Theme;
-use super::wrap_words;
-use crate::app::{Modal, SaveStep};
 use crate::remote::Remote;
 use crate::text::visible;
+use crate::tui::views::create::{Modal, SaveStep};
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::wrap_words;
 
 pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
     let wide = matches!(modal, Modal::Drafts { .. });
@@ -156,6 +156,6 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
     if let Some(input) = input {
         let field = Rect::new(rect.x + 1, rect.y + 2, rect.width.saturating_sub(2), 1);
-        super::draw_input(input, frame, field);
+        crate::tui::widgets::draw_input(input, frame, field);
     }
 }

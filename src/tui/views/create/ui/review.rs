@@ -2,8 +2,8 @@
 //! the dialer will call, and the exact body that is sent.
 
 use std::str::FromStr;
-use std::time::Instant;
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,14 +11,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::theme::Theme;
-use super::{LABEL_WIDTH, labeled, spinner, wrap_words};
-use crate::app::{App, Review, TargetLabel};
 use crate::domain::schedule;
 use crate::form::days::DaySet;
 use crate::form::number;
 use crate::form::time::{self, TimeOfDay};
 use crate::text::visible;
+use crate::tui::shell::TargetLabel;
+use crate::tui::views::create::{CreateView, Review};
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::{LABEL_WIDTH, labeled, spinner, wrap_words};
 
 /// From this width the body stands beside the summary instead of below it
 /// (when it fits there whole).
@@ -32,12 +33,12 @@ const PREVIEW_WINDOWS: usize = 5;
 const PREVIEW_HORIZON_DAYS: u32 = 60;
 const DST_LOOKAHEAD_DAYS: i64 = 14;
 
-/// Draws the review; with `sending` set, the in-flight state replaces the
-/// prompt.
+/// Draws the review; with `sending` set (when the body was sent), the
+/// in-flight state replaces the prompt.
 pub fn draw(
-    app: &App,
+    app: &CreateView,
     review: &Review,
-    sending: Option<Instant>,
+    sending: Option<DateTime<Utc>>,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
@@ -45,9 +46,11 @@ pub fn draw(
     let [content, status] = split(area);
     let (mut lines, scrolled) = scrolling(app, review, content, theme);
     let max = max_scroll_of(&lines, scrolled);
+    // So that ↓ stops at the end as drawn on this screen.
+    review.scroll.record_max(max);
     // Only what is on screen is wrapped and drawn: a body of thousands of
     // IDs is thousands of rows.
-    let (skipped, offset) = lines_above(&lines, review.scroll.min(max), scrolled.width);
+    let (skipped, offset) = lines_above(&lines, review.scroll.offset(), scrolled.width);
     let shown = lines.split_off(skipped);
     frame.render_widget(
         Paragraph::new(shown)
@@ -85,12 +88,16 @@ pub fn draw(
             Span::styled("↑↓", theme.key()),
             Span::raw(" scroll."),
         ]),
-        Some(started) => Line::from(vec![
+        Some(sent_at) => Line::from(vec![
             Span::styled(
                 format!(
                     "{} Sending… {:.1} s",
                     spinner(app.frame),
-                    started.elapsed().as_secs_f32()
+                    // The time the loop handed in; a clock set back shows 0.
+                    (app.now - sent_at)
+                        .to_std()
+                        .unwrap_or_default()
+                        .as_secs_f32()
                 ),
                 theme.warn(),
             ),
@@ -109,7 +116,7 @@ fn split(area: Rect) -> [Rect; 2] {
 /// warnings and preview (the body stands beside them, when it fits there
 /// whole); otherwise all of it, the body before the preview.
 fn scrolling(
-    app: &App,
+    app: &CreateView,
     review: &Review,
     content: Rect,
     theme: &Theme,
@@ -164,17 +171,9 @@ fn lines_above(lines: &[Line], scroll: u16, width: u16) -> (usize, u16) {
     (lines.len(), 0)
 }
 
-/// The most the review on a `screen` of this size can scroll; `update` uses
-/// it so that ↓ stops at the end.
-pub fn max_scroll(app: &App, review: &Review, screen: Rect) -> u16 {
-    let [content, _] = split(super::body_area(screen));
-    let (lines, area) = scrolling(app, review, content, &Theme::new(false));
-    max_scroll_of(&lines, area)
-}
-
 /// The body, headed by where it goes, cut into rows of `width` characters
 /// (the callingNumbers line of a large batch is many screens long).
-fn body_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+fn body_lines(app: &CreateView, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let endpoint = match &app.context.target {
         TargetLabel::Sandbox => "POST /api/call/createBatch (sandbox)".to_owned(),
         TargetLabel::Remote { base_url, .. } => {
@@ -219,7 +218,7 @@ fn rows(line: &str, width: u16) -> impl Iterator<Item = &str> {
 }
 
 /// Summary, warnings and the schedule preview.
-fn about(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+fn about(app: &CreateView, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = summary_lines(app, review, width, theme);
     let warnings: Vec<String> = review
         .warnings
@@ -254,12 +253,12 @@ fn schedule_of(review: &Review) -> Option<(Tz, TimeOfDay, TimeOfDay, Vec<u8>)> {
     ))
 }
 
-fn local_tz(app: &App) -> Option<Tz> {
+fn local_tz(app: &CreateView) -> Option<Tz> {
     Tz::from_str(&app.context.local_timezone).ok()
 }
 
 /// Daylight-saving changes ahead, in the batch's zone and the operator's.
-fn clock_changes(app: &App, review: &Review) -> Vec<String> {
+fn clock_changes(app: &CreateView, review: &Review) -> Vec<String> {
     let Some((tz, ..)) = schedule_of(review) else {
         return Vec::new();
     };
@@ -282,7 +281,7 @@ fn clock_changes(app: &App, review: &Review) -> Vec<String> {
 }
 
 /// The next calling windows in the batch's zone, the operator's and UTC.
-fn preview(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+fn preview(app: &CreateView, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let Some((tz, start, end, days)) = schedule_of(review) else {
         return vec![Line::styled(
             "No calling window: the server decides when to call.",
@@ -354,7 +353,12 @@ fn short_zone(tz: Tz) -> &'static str {
 }
 
 /// The request in plain words.
-fn summary_lines(app: &App, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+fn summary_lines(
+    app: &CreateView,
+    review: &Review,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let req = &review.request;
     let picker = &app.form.numbers;
     let mut numbers: Vec<String> = req

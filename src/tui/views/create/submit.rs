@@ -1,15 +1,14 @@
 //! Sending a batch once, and making sense of the answer: the journal entry,
 //! the check against the batch list, and when sending again is safe.
 
-use std::time::Instant;
-
 use chrono::{DateTime, Duration, Utc};
 
-use super::{App, Cmd, Outcome, Review, Screen, TargetLabel};
+use super::{Cmd, CreateView, Outcome, Review, Screen};
 use crate::api::{ApiError, BatchSummary, Created};
 use crate::form::FieldId;
 use crate::remote::Remote;
 use crate::store::journal::{Answered, JournalEntry};
+use crate::tui::shell::TargetLabel;
 
 /// How far back a batch of the same name counts as "the one we sent" when
 /// the outcome is unknown: clocks differ, and the request may have waited.
@@ -175,7 +174,7 @@ fn first_send_may_arrive(timeout: std::time::Duration) -> String {
 }
 
 /// Enter on the review: send once.
-pub(super) fn submit(app: &mut App) -> Vec<Cmd> {
+pub(super) fn submit(app: &mut CreateView) -> Vec<Cmd> {
     // Only the review submits; on the sending screen Enter is unbound, so a
     // second Enter or a key repeat sends nothing more.
     let Screen::Review(review) = &app.screen else {
@@ -185,7 +184,7 @@ pub(super) fn submit(app: &mut App) -> Vec<Cmd> {
     send(app, review)
 }
 
-fn send(app: &mut App, review: Review) -> Vec<Cmd> {
+fn send(app: &mut CreateView, review: Review) -> Vec<Cmd> {
     if app.abandoned.is_some() {
         // One createBatch at a time: the review says why Enter waits.
         return Vec::new();
@@ -196,14 +195,13 @@ fn send(app: &mut App, review: Review) -> Vec<Cmd> {
     app.screen = Screen::Sending {
         review,
         request_id,
-        started: Instant::now(),
         sent_at: app.now,
     };
     vec![Cmd::Submit { request_id, body }]
 }
 
 /// `r` on the result: the same body again, when that is safe.
-pub(super) fn resend(app: &mut App) -> Vec<Cmd> {
+pub(super) fn resend(app: &mut CreateView) -> Vec<Cmd> {
     let Screen::Result(answer) = &mut app.screen else {
         return Vec::new();
     };
@@ -229,11 +227,10 @@ pub(super) fn resend(app: &mut App) -> Vec<Cmd> {
 /// Esc while sending: stop waiting, but let the request run. The body may
 /// have arrived; aborting would only stop us hearing whether it made the
 /// batch, so its answer is still taken when it comes.
-pub(super) fn abandon(app: &mut App) -> Vec<Cmd> {
+pub(super) fn abandon(app: &mut CreateView) -> Vec<Cmd> {
     let Screen::Sending {
         review,
         request_id,
-        started,
         sent_at,
     } = std::mem::replace(&mut app.screen, Screen::Form)
     else {
@@ -245,7 +242,8 @@ pub(super) fn abandon(app: &mut App) -> Vec<Cmd> {
         sent_at,
     });
     let outcome = Outcome::Abandoned {
-        after: started.elapsed(),
+        // The clock the loop hands in; a clock set back counts as no time.
+        after: (app.now - sent_at).to_std().unwrap_or_default(),
     };
     let mut answer = Answer::new(review, outcome, request_id, sent_at);
     answer.still_sending = Some(app.request_timeout);
@@ -255,7 +253,7 @@ pub(super) fn abandon(app: &mut App) -> Vec<Cmd> {
 /// The answer to a submit: the one being waited for, or one the operator
 /// stopped waiting for.
 pub(super) fn finished(
-    app: &mut App,
+    app: &mut CreateView,
     request_id: u64,
     result: Result<Created, ApiError>,
 ) -> Vec<Cmd> {
@@ -293,7 +291,7 @@ pub(super) fn finished(
 /// screen it takes the place of "unknown", and on the review (whose Enter
 /// was waiting for it) it is shown the same way; on the form, where the
 /// operator may be typing, it is journaled and told in a notice.
-fn finished_late(app: &mut App, result: Result<Created, ApiError>) -> Vec<Cmd> {
+fn finished_late(app: &mut CreateView, result: Result<Created, ApiError>) -> Vec<Cmd> {
     let Some(Abandoned {
         request_id,
         review,
@@ -347,7 +345,7 @@ fn finished_late(app: &mut App, result: Result<Created, ApiError>) -> Vec<Cmd> {
 /// Shows a submit's answer as the result: marks the field a 400 names,
 /// honours Retry-After, and forgets the draft once Weya has the batch.
 fn conclude(
-    app: &mut App,
+    app: &mut CreateView,
     review: Review,
     request_id: u64,
     sent_at: DateTime<Utc>,
@@ -395,7 +393,7 @@ fn conclude(
 }
 
 fn known_batch(
-    app: &App,
+    app: &CreateView,
     review: &Review,
     sent_at: DateTime<Utc>,
     created: &Created,
@@ -410,7 +408,7 @@ fn known_batch(
 
 /// Shows the answer, journals it, and asks the batch list about it (after
 /// `lookup_after`).
-fn finish(app: &mut App, mut answer: Answer, lookup_after: std::time::Duration) -> Vec<Cmd> {
+fn finish(app: &mut CreateView, mut answer: Answer, lookup_after: std::time::Duration) -> Vec<Cmd> {
     let mut cmds = vec![Cmd::Journal(Box::new(journal_entry(app, &answer)))];
     let check = matches!(answer.outcome, Outcome::Created(_)) || answer.is_unknown();
     if check && app.context.can_list_batches {
@@ -429,7 +427,7 @@ fn finish(app: &mut App, mut answer: Answer, lookup_after: std::time::Duration) 
 
 /// The batch list's answer, if it is for the answer on screen.
 pub(super) fn batches_found(
-    app: &mut App,
+    app: &mut CreateView,
     request_id: u64,
     result: Result<Vec<BatchSummary>, ApiError>,
 ) {
@@ -448,7 +446,7 @@ pub(super) fn target_name(target: &TargetLabel) -> String {
     }
 }
 
-fn journal_entry(app: &App, answer: &Answer) -> JournalEntry {
+fn journal_entry(app: &CreateView, answer: &Answer) -> JournalEntry {
     let answered = match &answer.outcome {
         Outcome::Created(created) => Answered::Created(created),
         Outcome::Failed(e) => Answered::Failed(e),

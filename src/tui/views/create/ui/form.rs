@@ -9,9 +9,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::theme::Theme;
-use super::{LABEL_WIDTH, draw_input, spinner, wrap_words};
-use crate::app::{App, DraftState};
 use crate::domain::schedule;
 use crate::form::days::DAY_NAMES;
 use crate::form::phones::{Mode, Source, format_number};
@@ -19,6 +16,9 @@ use crate::form::timezone::utc_offset;
 use crate::form::{FieldId, Form, number, time};
 use crate::remote::Remote;
 use crate::text::visible;
+use crate::tui::views::create::{CreateView, DraftState};
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::{LABEL_WIDTH, draw_input, spinner, wrap_words};
 
 /// Rows of the timezone match list.
 const TZ_LIST_ROWS: u16 = 8;
@@ -39,7 +39,7 @@ pub struct FormLayout {
 }
 
 impl FormLayout {
-    pub fn new(app: &App, area: Rect) -> Self {
+    pub fn new(app: &CreateView, area: Rect) -> Self {
         let form = &app.form;
         let err_width = area.width.saturating_sub(LABEL_WIDTH + 2);
         let err = |f: FieldId| {
@@ -96,37 +96,39 @@ impl FormLayout {
         }
     }
 
-    /// The field drawn at a screen position, for a mouse click.
-    pub fn field_at(&self, x: u16, y: u16) -> Option<FieldId> {
-        let hit = |r: Rect| r.contains(ratatui::layout::Position { x, y });
-        if hit(self.name) {
-            Some(FieldId::Name)
-        } else if hit(self.numbers_head) || hit(self.numbers_list) {
-            Some(FieldId::Numbers)
-        } else if hit(self.timezone) {
-            Some(FieldId::Timezone)
-        } else if hit(self.window) {
-            // "Calling window  09:00  to 17:00": the end starts 10 cells in.
-            Some(if x >= self.window.x + LABEL_WIDTH + 8 {
-                FieldId::WindowEnd
-            } else {
-                FieldId::WindowStart
-            })
-        } else if hit(self.days) {
-            Some(FieldId::Days)
-        } else if hit(self.retries) {
-            Some(FieldId::Retries)
-        } else if hit(self.delay) {
-            Some(FieldId::Delay)
-        } else {
-            None
-        }
+    /// What a click on each part of the form focuses.
+    pub fn click_areas(&self) -> Vec<(Rect, FieldId)> {
+        // "Calling window  09:00  to 17:00": the end starts 8 cells after
+        // the label.
+        let split = (LABEL_WIDTH + 8).min(self.window.width);
+        let start = Rect {
+            width: split,
+            ..self.window
+        };
+        let end = Rect {
+            x: self.window.x + split,
+            width: self.window.width - split,
+            ..self.window
+        };
+        vec![
+            (self.name, FieldId::Name),
+            (self.numbers_head, FieldId::Numbers),
+            (self.numbers_list, FieldId::Numbers),
+            (self.timezone, FieldId::Timezone),
+            (start, FieldId::WindowStart),
+            (end, FieldId::WindowEnd),
+            (self.days, FieldId::Days),
+            (self.retries, FieldId::Retries),
+            (self.delay, FieldId::Delay),
+        ]
     }
 }
 
-pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &app.form;
     let layout = FormLayout::new(app, area);
+    // For clicks: `update` reads where the fields are from here.
+    app.field_areas.record(layout.click_areas());
 
     let name_len = form.name.value().chars().count();
     let max = form.name.max_chars();
@@ -282,7 +284,7 @@ fn draw_value(
     }
 }
 
-fn numbers_head(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &app.form;
     let picker = &form.numbers;
     let mut line = label("Calling numbers", form.focus == FieldId::Numbers, theme);
@@ -378,7 +380,7 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let height = usize::from(area.height);
     let cursor = picker.cursor();
-    let offset = (cursor + 1).saturating_sub(height);
+    let offset = picker.offset_for(height);
     let focused = form.focus == FieldId::Numbers;
     // [x] + number + label + integration + short ID, the label taking the slack.
     let label_width = usize::from(area.width)
@@ -436,7 +438,7 @@ fn ellipsize(text: &str, width: usize) -> String {
     }
 }
 
-fn timezone(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn timezone(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &app.form;
     let focused = form.focus == FieldId::Timezone;
     let hint = match Tz::from_str(form.timezone.value().trim()) {
@@ -462,7 +464,7 @@ fn timezone(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// The match list under (or, without room, over) the timezone field.
-fn timezone_matches(app: &App, theme: &Theme, frame: &mut Frame, screen: Rect, field: Rect) {
+fn timezone_matches(app: &CreateView, theme: &Theme, frame: &mut Frame, screen: Rect, field: Rect) {
     let picker = &app.form.timezone;
     let total = picker.matches().len();
     let rows = TZ_LIST_ROWS.min(total.max(1) as u16);
@@ -513,7 +515,7 @@ fn timezone_matches(app: &App, theme: &Theme, frame: &mut Frame, screen: Rect, f
     );
 }
 
-fn window(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn window(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &app.form;
     let focus = form.focus;
     let focused = matches!(focus, FieldId::WindowStart | FieldId::WindowEnd);
@@ -553,7 +555,7 @@ fn window(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// "8 h a day · 19:30–03:30 +1 your time (Asia/Kolkata)", the zone's name
 /// left out when `room` is short.
-fn window_hint(app: &App, room: usize) -> String {
+fn window_hint(app: &CreateView, room: usize) -> String {
     let form = &app.form;
     let (Ok(start), Ok(end)) = (
         time::parse_time(form.window_start.value()),
@@ -624,7 +626,7 @@ enum Tone {
 
 /// The lines under the form, wrapped to `width`: the notice and a draft
 /// that is not being saved, else the count of errors, else the hint.
-fn notice_lines(app: &App, width: u16) -> Vec<(String, Tone)> {
+fn notice_lines(app: &CreateView, width: u16) -> Vec<(String, Tone)> {
     let mut parts = Vec::new();
     if let Some(notice) = &app.notice {
         parts.push((visible(notice).into_owned(), Tone::Warn));
@@ -675,7 +677,7 @@ fn notice_lines(app: &App, width: u16) -> Vec<(String, Tone)> {
     lines
 }
 
-fn notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn notice(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = notice_lines(app, area.width)
         .into_iter()
         .map(|(text, tone)| {

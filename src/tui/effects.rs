@@ -1,16 +1,105 @@
 //! Runs [`Cmd`]s: each network call is a tokio task that answers with a
 //! [`Msg`] on the app's channel, so the UI loop never waits on the network.
+//!
+//! A job started with a [`JobKey`] is the only one of its key: starting
+//! another aborts the task of the one before (latest wins, as gitui's
+//! `AsyncSingleJob`), so a fast sequence of requests never leaves stale
+//! ones running. What must never be cut short (createBatch) has no key.
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
 
-use super::{Cmd, Msg};
+use super::shell::Msg;
+use super::views::Route;
+use super::views::create::CreateMsg;
 use crate::api::{BatchQuery, WeyaClient};
 use crate::store::draft::{Draft, DraftWriter};
-use crate::store::template::Templates;
+use crate::store::journal::JournalEntry;
+use crate::store::template::{BatchFile, Templates};
 use crate::store::{StorePaths, journal};
+
+/// Work for the outside world.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    /// Fetch the phone list; a newer fetch aborts an older one.
+    FetchPhones {
+        generation: u64,
+    },
+    /// Send `body` (exactly the bytes the review showed) to createBatch.
+    /// Never keyed, never aborted: see [`Effects::run`].
+    Submit {
+        request_id: u64,
+        body: String,
+    },
+    /// Search the batch list for batches named `name`, once `after` has
+    /// passed (a batch may be stored until its request has timed out). A
+    /// newer search aborts an older one: only the latest is waited for.
+    FindBatch {
+        request_id: u64,
+        name: String,
+        after: Duration,
+    },
+    /// Append to the submit journal.
+    Journal(Box<JournalEntry>),
+    /// Put text on the terminal's clipboard (OSC 52): the terminal owner
+    /// does this, not an effect.
+    Copy(String),
+    /// Give the terminal back to the shell and stop (Ctrl-Z): the terminal
+    /// owner does this too.
+    Suspend,
+    /// Save the draft (soon: writes are gathered, at most [`DRAFT_DELAY`]
+    /// late).
+    SaveDraft {
+        seq: u64,
+        draft: Box<Draft>,
+    },
+    /// Remove the draft (Weya confirmed the batch).
+    DeleteDraft {
+        seq: u64,
+    },
+    /// Make the draft at `path`, left by an ended session, this session's.
+    AdoptDraft {
+        path: PathBuf,
+    },
+    /// Save a template; one of the same name is replaced only with `replace`.
+    SaveTemplate {
+        name: String,
+        file: Box<BatchFile>,
+        replace: bool,
+    },
+    ListTemplates,
+    LoadTemplate {
+        name: String,
+    },
+    /// Show another view: the shell does this, before any effect runs.
+    Open(Route),
+}
+
+/// Periodic work of the view on show: `msg` every `every`, while the view
+/// asks for it. The run loop keeps one timer per `name`; a view that stops
+/// asking (or leaves the screen) stops it, and one that is slow never
+/// stacks ticks (a late tick is skipped, not made up).
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    pub name: &'static str,
+    pub every: Duration,
+    pub msg: Msg,
+}
+
+/// What a keyed job is: one task at most runs per key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKey {
+    /// The phone list of the form.
+    Phones,
+    /// The batch-list search that confirms or looks for a sent batch.
+    BatchLookup,
+}
 
 /// The longest a change waits before the draft is written: a `kill -9`
 /// loses at most this much typing.
@@ -45,6 +134,8 @@ pub struct Effects {
     store: Option<Store>,
     /// Requests for the run loop, which owns the terminal.
     terminal: Vec<TerminalRequest>,
+    /// The task running for each key.
+    jobs: HashMap<JobKey, AbortHandle>,
 }
 
 impl Effects {
@@ -65,6 +156,16 @@ impl Effects {
             replies,
             store,
             terminal: Vec::new(),
+            jobs: HashMap::new(),
+        }
+    }
+
+    /// Runs `job` as the one task of `key`, aborting the one before: its
+    /// reply never arrives.
+    pub fn spawn_keyed(&mut self, key: JobKey, job: impl Future<Output = ()> + Send + 'static) {
+        let handle = tokio::spawn(job).abort_handle();
+        if let Some(earlier) = self.jobs.insert(key, handle) {
+            earlier.abort();
         }
     }
 
@@ -110,10 +211,11 @@ impl Effects {
             Cmd::FetchPhones { generation } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
-                tokio::spawn(async move {
+                self.spawn_keyed(JobKey::Phones, async move {
                     let result = client.list_phones().await;
+                    let msg = CreateMsg::PhonesLoaded { generation, result };
                     // The receiver is gone only when the app is closing.
-                    let _ = replies.send(Msg::PhonesLoaded { generation, result }).await;
+                    let _ = replies.send(Msg::Create(msg)).await;
                 });
             }
             Cmd::Submit { request_id, body } => {
@@ -129,9 +231,8 @@ impl Effects {
                         }
                         Err(e) => tracing::warn!(error = %e, "create batch failed"),
                     }
-                    let _ = replies
-                        .send(Msg::SubmitFinished { request_id, result })
-                        .await;
+                    let msg = CreateMsg::SubmitFinished { request_id, result };
+                    let _ = replies.send(Msg::Create(msg)).await;
                 });
             }
             Cmd::FindBatch {
@@ -141,7 +242,7 @@ impl Effects {
             } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
-                tokio::spawn(async move {
+                self.spawn_keyed(JobKey::BatchLookup, async move {
                     if !after.is_zero() {
                         tokio::time::sleep(after).await;
                     }
@@ -151,7 +252,8 @@ impl Effects {
                         search: Some(name),
                     };
                     let result = client.list_batches(&query).await.map(|page| page.batches);
-                    let _ = replies.send(Msg::BatchesFound { request_id, result }).await;
+                    let msg = CreateMsg::BatchesFound { request_id, result };
+                    let _ = replies.send(Msg::Create(msg)).await;
                 });
             }
             Cmd::Journal(entry) => {
@@ -164,6 +266,12 @@ impl Effects {
                         tracing::error!(error = %e, path = %path.display(), "cannot write the journal");
                     }
                 });
+            }
+            Cmd::Open(route) => {
+                tracing::debug!(
+                    ?route,
+                    "a view to open reached the effects: the shell opens views"
+                );
             }
             Cmd::Copy(text) => self.terminal.push(TerminalRequest::Copy(text)),
             Cmd::Suspend => self.terminal.push(TerminalRequest::Suspend),
@@ -193,7 +301,8 @@ impl Effects {
                                 tracing::error!(error = %e, "cannot write the draft");
                             }
                             let result = result.map_err(|e| e.to_string());
-                            let _ = replies.send(Msg::DraftWritten { seq, result }).await;
+                            let msg = CreateMsg::DraftWritten { seq, result };
+                            let _ = replies.send(Msg::Create(msg)).await;
                         }
                     });
                 }
@@ -214,7 +323,9 @@ impl Effects {
                     if let Err(e) = &result {
                         tracing::error!(error = %e, "cannot remove the draft");
                     }
-                    let _ = replies.send(Msg::DraftRemoved(result)).await;
+                    let _ = replies
+                        .send(Msg::Create(CreateMsg::DraftRemoved(result)))
+                        .await;
                 });
             }
             Cmd::AdoptDraft { path } => {
@@ -230,7 +341,8 @@ impl Effects {
                         Ok(result) => result.map_err(|e| e.to_string()),
                         Err(e) => Err(e.to_string()),
                     };
-                    let _ = replies.send(Msg::DraftAdopted { path, result }).await;
+                    let msg = CreateMsg::DraftAdopted { path, result };
+                    let _ = replies.send(Msg::Create(msg)).await;
                 });
             }
             Cmd::SaveTemplate {
@@ -242,16 +354,77 @@ impl Effects {
                     t.save(&name, &file, replace)
                         .map(|p| p.display().to_string())
                 },
-                Msg::TemplateSaved,
+                |result| Msg::Create(CreateMsg::TemplateSaved(result)),
             ),
-            Cmd::ListTemplates => self.with_templates(|t| t.list(), Msg::TemplatesListed),
+            Cmd::ListTemplates => self.with_templates(
+                |t| t.list(),
+                |result| Msg::Create(CreateMsg::TemplatesListed(result)),
+            ),
             Cmd::LoadTemplate { name } => {
                 let key = name.clone();
                 self.with_templates(
                     move |t| t.load(&key),
-                    move |result| Msg::TemplateLoaded { name, result },
+                    move |result| Msg::Create(CreateMsg::TemplateLoaded { name, result }),
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Auth, ClientConfig};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    fn effects() -> (Effects, mpsc::Receiver<Msg>) {
+        let config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));
+        let client = WeyaClient::new(config).unwrap();
+        let (tx, rx) = mpsc::channel(8);
+        (Effects::new(client, tx, None), rx)
+    }
+
+    /// Sets its flag when dropped: an aborted task drops what it holds.
+    struct Dropped(Arc<AtomicBool>);
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_keyed_job_aborts_the_one_before_and_its_reply_never_comes() {
+        let (mut effects, mut replies) = effects();
+        let dropped = Arc::new(AtomicBool::new(false));
+        let guard = Dropped(dropped.clone());
+        let first = effects.replies.clone();
+        effects.spawn_keyed(JobKey::Phones, async move {
+            let _guard = guard;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let _ = first.send(Msg::NotSuspended("first".into())).await;
+        });
+        tokio::task::yield_now().await;
+        let second = effects.replies.clone();
+        effects.spawn_keyed(JobKey::Phones, async move {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let _ = second.send(Msg::NotSuspended("second".into())).await;
+        });
+        // Another key is left alone.
+        let other = effects.replies.clone();
+        effects.spawn_keyed(JobKey::BatchLookup, async move {
+            let _ = other.send(Msg::NotSuspended("other".into())).await;
+        });
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            match replies.recv().await {
+                Some(Msg::NotSuspended(which)) => got.push(which),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(got, ["other", "second"]);
+        assert!(dropped.load(Ordering::SeqCst), "the first task was aborted");
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        assert!(replies.try_recv().is_err(), "the first never answers");
     }
 }

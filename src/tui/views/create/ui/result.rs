@@ -6,14 +6,15 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::theme::Theme;
-use super::{labeled, spinner};
 use crate::api::ApiError;
-use crate::app::{Answer, App, Outcome, TargetLabel, Verdict};
 use crate::remote::Remote;
 use crate::text::visible;
+use crate::tui::shell::TargetLabel;
+use crate::tui::views::create::{Answer, CreateView, Outcome, Verdict};
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::{labeled, spinner};
 
-pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width;
     let row = |name: &str, value: String| labeled(name, &value, Style::new(), width, theme);
     let name = answer.review.request.batch_name.clone();
@@ -26,7 +27,11 @@ pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: 
             // The ID in a box of its own: the thing the operator came for.
             // It is the server's word: shown made visible.
             let id = visible(&created.batch_id).into_owned();
-            let id_width = id.chars().count() as u16 + 4;
+            // A server may answer with anything: a long ID is cut by the
+            // screen, never an overflow.
+            let id_width = u16::try_from(id.chars().count())
+                .unwrap_or(u16::MAX)
+                .saturating_add(4);
             id_box = Some((
                 Rect::new(area.x, area.y + 2, id_width.min(area.width), 3),
                 id,
@@ -127,7 +132,7 @@ pub fn draw(app: &App, answer: &Answer, theme: &Theme, frame: &mut Frame, area: 
 }
 
 /// What the batch list said, in words.
-fn verdict_text(app: &App, answer: &Answer) -> String {
+fn verdict_text(app: &CreateView, answer: &Answer) -> String {
     if matches!(answer.lookup, Remote::Loading { .. }) {
         return format!("{} checking the batch list…", spinner(app.frame));
     }
@@ -191,7 +196,7 @@ fn unknown_advice(answer: &Answer) -> String {
 }
 
 /// What the operator can do about an error.
-fn advice(app: &App, answer: &Answer, error: &ApiError) -> String {
+fn advice(app: &CreateView, answer: &Answer, error: &ApiError) -> String {
     let source = match &app.context.target {
         TargetLabel::Sandbox => "the sandbox's own key".to_owned(),
         TargetLabel::Remote {

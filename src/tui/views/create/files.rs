@@ -2,7 +2,7 @@
 //! change, drafts left by earlier sessions, and templates saved and loaded
 //! by name.
 
-use super::{App, Cmd, Screen};
+use super::{Cmd, CreateView, Screen};
 use crate::form::Form;
 use crate::form::line::LineInput;
 use crate::remote::Remote;
@@ -60,7 +60,7 @@ pub enum DraftState {
 }
 
 /// The form's values changed: save the draft.
-pub(super) fn save_draft(app: &mut App) -> Cmd {
+pub(super) fn save_draft(app: &mut CreateView) -> Cmd {
     app.draft_seq += 1;
     if app.draft_state == DraftState::Saved {
         app.draft_state = DraftState::Changed;
@@ -72,7 +72,7 @@ pub(super) fn save_draft(app: &mut App) -> Cmd {
 }
 
 /// Weya confirmed the batch: the draft has done its job.
-pub(super) fn forget_draft(app: &mut App) -> Cmd {
+pub(super) fn forget_draft(app: &mut CreateView) -> Cmd {
     app.draft_seq += 1;
     app.draft_state = DraftState::Saved;
     Cmd::DeleteDraft { seq: app.draft_seq }
@@ -80,7 +80,7 @@ pub(super) fn forget_draft(app: &mut App) -> Cmd {
 
 /// A draft write finished. Only the newest change's success means the form
 /// is on disk; any failure means it may not be.
-pub(super) fn draft_written(app: &mut App, seq: u64, result: Result<(), String>) {
+pub(super) fn draft_written(app: &mut CreateView, seq: u64, result: Result<(), String>) {
     match result {
         Ok(()) if seq == app.draft_seq => app.draft_state = DraftState::Saved,
         Ok(()) => {}
@@ -89,7 +89,7 @@ pub(super) fn draft_written(app: &mut App, seq: u64, result: Result<(), String>)
 }
 
 /// Removing the draft of a confirmed batch failed: it would come back.
-pub(super) fn draft_removed(app: &mut App, result: Result<(), String>) {
+pub(super) fn draft_removed(app: &mut CreateView, result: Result<(), String>) {
     if let Err(why) = result {
         app.notice = Some(format!(
             "The draft was not removed ({why}): it will be restored at the next start."
@@ -99,7 +99,7 @@ pub(super) fn draft_removed(app: &mut App, result: Result<(), String>) {
 
 /// Offers `others`, drafts left by ended sessions, beside `restored`, the
 /// one on the form.
-pub fn offer_drafts(app: &mut App, restored: LeftDraft, others: Vec<LeftDraft>) {
+pub fn offer_drafts(app: &mut CreateView, restored: LeftDraft, others: Vec<LeftDraft>) {
     if others.is_empty() {
         return;
     }
@@ -113,7 +113,11 @@ pub fn offer_drafts(app: &mut App, restored: LeftDraft, others: Vec<LeftDraft>) 
 }
 
 /// The picked draft is this session's now (or could not be taken).
-pub(super) fn draft_adopted(app: &mut App, path: &std::path::Path, result: Result<Draft, String>) {
+pub(super) fn draft_adopted(
+    app: &mut CreateView,
+    path: &std::path::Path,
+    result: Result<Draft, String>,
+) {
     if matches!(app.modal, Some(Modal::Drafts { .. })) {
         app.modal = None;
     }
@@ -132,7 +136,7 @@ pub(super) fn draft_adopted(app: &mut App, path: &std::path::Path, result: Resul
 }
 
 /// Ctrl-T: name the form to save it as a template.
-pub(super) fn ask_template_name(app: &mut App) {
+pub(super) fn ask_template_name(app: &mut CreateView) {
     // The batch name is only a suggestion here: cut to what fits.
     let suggestion: String = app.form.name.value().trim().chars().take(64).collect();
     let mut input = LineInput::new(&suggestion, 64);
@@ -145,7 +149,7 @@ pub(super) fn ask_template_name(app: &mut App) {
 }
 
 /// Ctrl-O: list the templates to pick one.
-pub(super) fn ask_template(app: &mut App) -> Cmd {
+pub(super) fn ask_template(app: &mut CreateView) -> Cmd {
     let mut names = Remote::Idle;
     names.start_loading();
     app.modal = Some(Modal::LoadTemplate { names, cursor: 0 });
@@ -153,7 +157,7 @@ pub(super) fn ask_template(app: &mut App) -> Cmd {
 }
 
 /// Enter in a dialog.
-pub(super) fn accept(app: &mut App) -> Option<Cmd> {
+pub(super) fn accept(app: &mut CreateView) -> Option<Cmd> {
     match app.modal.as_mut()? {
         Modal::SaveTemplate(dialog) => {
             let replace = match &dialog.step {
@@ -205,7 +209,7 @@ pub(super) fn accept(app: &mut App) -> Option<Cmd> {
 }
 
 /// Esc in a dialog.
-pub(super) fn cancel(app: &mut App) {
+pub(super) fn cancel(app: &mut CreateView) {
     match &mut app.modal {
         Some(Modal::SaveTemplate(dialog)) if matches!(dialog.step, SaveStep::ConfirmReplace(_)) => {
             // The existing template is kept; another name may be typed.
@@ -218,7 +222,7 @@ pub(super) fn cancel(app: &mut App) {
 }
 
 /// Up/Down in a list dialog.
-pub(super) fn move_cursor(app: &mut App, down: bool) {
+pub(super) fn move_cursor(app: &mut CreateView, down: bool) {
     let (len, cursor) = match &mut app.modal {
         Some(Modal::LoadTemplate { names, cursor }) => (names.value().map_or(0, Vec::len), cursor),
         Some(Modal::Drafts {
@@ -235,14 +239,14 @@ pub(super) fn move_cursor(app: &mut App, down: bool) {
     };
 }
 
-pub(super) fn templates_listed(app: &mut App, result: Result<Vec<String>, String>) {
+pub(super) fn templates_listed(app: &mut CreateView, result: Result<Vec<String>, String>) {
     if let Some(Modal::LoadTemplate { names, .. }) = &mut app.modal {
         names.finish(result.map_err(crate::api::ApiError::Config));
     }
 }
 
 /// The answer to a template save.
-pub(super) fn template_saved(app: &mut App, result: Result<String, SaveError>) {
+pub(super) fn template_saved(app: &mut CreateView, result: Result<String, SaveError>) {
     let dialog = match &mut app.modal {
         Some(Modal::SaveTemplate(dialog)) if dialog.step == SaveStep::Saving => Some(dialog),
         _ => None,
@@ -268,7 +272,7 @@ pub(super) fn template_saved(app: &mut App, result: Result<String, SaveError>) {
 }
 
 /// A template arrived: its values replace the form's.
-pub(super) fn template_loaded(app: &mut App, name: &str, result: Result<BatchFile, String>) {
+pub(super) fn template_loaded(app: &mut CreateView, name: &str, result: Result<BatchFile, String>) {
     match result {
         Ok(file) => {
             let invalid = fill_from_file(&mut app.form, &file, &app.context.default_timezone);

@@ -1,8 +1,23 @@
-//! `update` on its own: keys and replies in, model and commands out.
-use super::*;
+//! The create view through the shell's `update`, as the operator drives
+//! it: keys and replies in, model and commands out.
+use super::{
+    Answer, CreateMsg, DraftState, Initial, Modal, Outcome, SaveStep, Screen, Verdict, files,
+    submit,
+};
+use crate::api::{ApiError, Created, Phone};
+use crate::form::FieldId;
+use crate::form::Form;
+use crate::form::phones::Mode;
+use crate::store::draft::Draft;
+use crate::store::template::BatchFile;
 use crate::store::template::SaveError;
+use crate::tui::effects::Cmd;
+use crate::tui::keymap::Scope;
+use crate::tui::{AppContext, Msg, Shell as App, TargetLabel, update};
+use chrono::DateTime;
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use crossterm::event::{KeyCode, KeyEventState, KeyModifiers};
-use keymap::Scope;
+use std::path::PathBuf;
 
 fn context() -> AppContext {
     AppContext {
@@ -44,10 +59,10 @@ fn on_review() -> App {
     let (mut app, _) = App::new(context());
     update(
         &mut app,
-        Msg::PhonesLoaded {
+        Msg::Create(CreateMsg::PhonesLoaded {
             generation: 1,
             result: Ok(vec![phone("64e5f12345abcdef87654329")]),
-        },
+        }),
     );
     for c in "Q3".chars() {
         key(&mut app, KeyCode::Char(c));
@@ -55,7 +70,7 @@ fn on_review() -> App {
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Char(' '));
     ctrl(&mut app, 's');
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(matches!(app.create.screen, Screen::Review(_)));
     app
 }
 
@@ -63,43 +78,46 @@ fn on_review() -> App {
 fn starting_fetches_the_phone_list_and_focuses_the_name() {
     let (app, cmds) = App::new(context());
     assert_eq!(cmds, vec![Cmd::FetchPhones { generation: 1 }]);
-    assert_eq!(app.form.focus, FieldId::Name);
+    assert_eq!(app.create.form.focus, FieldId::Name);
     assert!(app.is_animating(), "spinner while loading");
 }
 
 #[test]
 fn a_stale_phone_reply_is_dropped() {
     let (mut app, _) = App::new(context());
-    app.form.focus = FieldId::Numbers;
+    app.create.form.focus = FieldId::Numbers;
     assert_eq!(
         key(&mut app, KeyCode::Char('r')),
         vec![Cmd::FetchPhones { generation: 2 }]
     );
     update(
         &mut app,
-        Msg::PhonesLoaded {
+        Msg::Create(CreateMsg::PhonesLoaded {
             generation: 1,
             result: Ok(vec![phone("a")]),
-        },
+        }),
     );
     assert!(
-        app.form.numbers.phones.is_loading(),
+        app.create.form.numbers.phones.is_loading(),
         "generation 1 is stale"
     );
     update(
         &mut app,
-        Msg::PhonesLoaded {
+        Msg::Create(CreateMsg::PhonesLoaded {
             generation: 2,
             result: Ok(vec![phone("b")]),
-        },
+        }),
     );
-    assert_eq!(app.form.numbers.visible().next().unwrap().phone.id, "b");
+    assert_eq!(
+        app.create.form.numbers.visible().next().unwrap().phone.id,
+        "b"
+    );
 }
 
 #[test]
 fn the_review_body_is_what_submit_sends_and_a_second_enter_sends_nothing() {
     let mut app = on_review();
-    let Screen::Review(review) = &app.screen else {
+    let Screen::Review(review) = &app.create.screen else {
         unreachable!()
     };
     let shown = review.body.clone();
@@ -120,15 +138,15 @@ fn the_review_body_is_what_submit_sends_and_a_second_enter_sends_nothing() {
 /// Enter, then Esc: the result of an abandoned submit, and the commands.
 fn abandoned() -> (App, Vec<Cmd>) {
     let mut app = on_review();
-    app.context.can_list_batches = true;
-    app.request_timeout = std::time::Duration::from_secs(7);
+    app.create.context.can_list_batches = true;
+    app.create.request_timeout = std::time::Duration::from_secs(7);
     key(&mut app, KeyCode::Enter);
     let cmds = key(&mut app, KeyCode::Esc);
     (app, cmds)
 }
 
 fn answer(app: &App) -> &Answer {
-    match &app.screen {
+    match &app.create.screen {
         Screen::Result(answer) => answer,
         other => panic!("expected the result, got {other:?}"),
     }
@@ -148,10 +166,10 @@ fn lookup_of(cmds: &[Cmd]) -> (u64, std::time::Duration) {
 fn none_found(app: &mut App, lookup: u64) {
     update(
         app,
-        Msg::BatchesFound {
+        Msg::Create(CreateMsg::BatchesFound {
             request_id: lookup,
             result: Ok(Vec::new()),
-        },
+        }),
     );
 }
 
@@ -176,7 +194,7 @@ fn esc_while_sending_keeps_the_request_and_journals_an_unknown_outcome() {
         answer.still_sending,
         Some(std::time::Duration::from_secs(7))
     );
-    assert!(app.first_send_running());
+    assert!(app.create.first_send_running());
     assert!(app.is_animating(), "the screen shows it still running");
 }
 
@@ -191,9 +209,9 @@ fn while_the_abandoned_request_runs_nothing_is_sent_again() {
         "r is not offered"
     );
     for _ in 0..3 {
-        assert!(submit::resend(&mut app).is_empty());
+        assert!(submit::resend(&mut app.create).is_empty());
     }
-    let notice = app.notice.clone().unwrap_or_default();
+    let notice = app.create.notice.clone().unwrap_or_default();
     assert!(
         notice.contains("The first send may still arrive (up to 7 s"),
         "{notice}"
@@ -201,31 +219,31 @@ fn while_the_abandoned_request_runs_nothing_is_sent_again() {
     // Nor from the review: Esc, Ctrl-S, Enter.
     key(&mut app, KeyCode::Esc);
     ctrl(&mut app, 's');
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(matches!(app.create.screen, Screen::Review(_)));
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(matches!(app.create.screen, Screen::Review(_)));
 }
 
 #[test]
 fn a_late_success_on_the_result_screen_is_a_normal_success() {
     let (mut app, _) = abandoned();
-    app.now += chrono::Duration::seconds(3);
+    app.create.now += chrono::Duration::seconds(3);
     let cmds = update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: 1,
             result: Ok(Created {
                 batch_id: "64e5f12345abcdef98765432".into(),
                 request_id: Some("req-1".into()),
             }),
-        },
+        }),
     );
     let answer = answer(&app);
     assert!(
         matches!(&answer.outcome, Outcome::Created(c) if c.batch_id == "64e5f12345abcdef98765432")
     );
     assert_eq!(answer.still_sending, None);
-    assert!(!app.first_send_running());
+    assert!(!app.create.first_send_running());
     assert!(
         cmds.iter().any(|c| matches!(c, Cmd::Journal(e)
             if e.outcome == crate::store::journal::JournalOutcome::Created)),
@@ -237,7 +255,7 @@ fn a_late_success_on_the_result_screen_is_a_normal_success() {
         std::time::Duration::ZERO,
         "a success is confirmed at once"
     );
-    assert_eq!(app.known_batches.len(), 1);
+    assert_eq!(app.create.known_batches.len(), 1);
 }
 
 #[test]
@@ -245,7 +263,7 @@ fn a_late_definite_failure_allows_a_resend() {
     let (mut app, _) = abandoned();
     update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: 1,
             result: Err(ApiError::Status {
                 status: 500,
@@ -254,7 +272,7 @@ fn a_late_definite_failure_allows_a_resend() {
                 excerpt: None,
                 retry_after: None,
             }),
-        },
+        }),
     );
     assert!(matches!(answer(&app).outcome, Outcome::Failed(_)));
     assert!(app.scopes().contains(&Scope::Retryable));
@@ -266,16 +284,16 @@ fn a_late_definite_failure_allows_a_resend() {
 fn a_late_timeout_is_checked_again_after_the_timeout_before_r_sends() {
     let (mut app, _) = abandoned();
     // Two seconds after sending the connection drops, with no answer.
-    app.now += chrono::Duration::seconds(2);
+    app.create.now += chrono::Duration::seconds(2);
     let cmds = update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: 1,
             result: Err(ApiError::Network {
                 kind: crate::api::NetworkFailure::Dropped,
                 host: "h".into(),
             }),
-        },
+        }),
     );
     let (lookup, after) = lookup_of(&cmds);
     assert_eq!(
@@ -283,9 +301,9 @@ fn a_late_timeout_is_checked_again_after_the_timeout_before_r_sends() {
         std::time::Duration::from_secs(5),
         "not before the request's 7 s are up"
     );
-    assert!(!app.first_send_running());
+    assert!(!app.create.first_send_running());
     assert!(
-        submit::resend(&mut app).is_empty() && submit::resend(&mut app).is_empty(),
+        submit::resend(&mut app.create).is_empty() && submit::resend(&mut app.create).is_empty(),
         "not even r twice while the list is being asked"
     );
     none_found(&mut app, lookup);
@@ -297,30 +315,34 @@ fn a_late_timeout_is_checked_again_after_the_timeout_before_r_sends() {
 fn a_late_answer_after_leaving_the_result_is_journaled_and_told() {
     let (mut app, _) = abandoned();
     key(&mut app, KeyCode::Esc);
-    assert!(matches!(app.screen, Screen::Form));
+    assert!(matches!(app.create.screen, Screen::Form));
     let cmds = update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: 1,
             result: Ok(Created {
                 batch_id: "64e5f12345abcdef98765432".into(),
                 request_id: None,
             }),
-        },
+        }),
     );
-    assert!(matches!(app.screen, Screen::Form), "the form stays");
+    assert!(matches!(app.create.screen, Screen::Form), "the form stays");
     assert!(
         matches!(cmds.as_slice(), [Cmd::Journal(e)]
             if e.batch_id.as_deref() == Some("64e5f12345abcdef98765432")),
         "{cmds:?}"
     );
-    let notice = app.notice.clone().unwrap_or_default();
+    let notice = app.create.notice.clone().unwrap_or_default();
     assert!(
         notice.contains("was created after all: 64e5f12345abcdef98765432"),
         "{notice}"
     );
-    assert!(!app.first_send_running());
-    assert_eq!(app.known_batches.len(), 1, "its name is flagged on review");
+    assert!(!app.create.first_send_running());
+    assert_eq!(
+        app.create.known_batches.len(),
+        1,
+        "its name is flagged on review"
+    );
 }
 
 #[test]
@@ -328,16 +350,16 @@ fn a_late_answer_while_on_the_review_replaces_it_with_the_result() {
     let (mut app, _) = abandoned();
     key(&mut app, KeyCode::Esc);
     ctrl(&mut app, 's');
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(matches!(app.create.screen, Screen::Review(_)));
     update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: 1,
             result: Ok(Created {
                 batch_id: "64e5f12345abcdef98765432".into(),
                 request_id: None,
             }),
-        },
+        }),
     );
     assert!(
         matches!(&answer(&app).outcome, Outcome::Created(c) if c.batch_id == "64e5f12345abcdef98765432"),
@@ -349,18 +371,18 @@ fn a_late_answer_while_on_the_review_replaces_it_with_the_result() {
 fn a_reply_to_an_older_submit_is_ignored() {
     let mut app = on_review();
     key(&mut app, KeyCode::Enter);
-    let before = app.screen.clone();
+    let before = app.create.screen.clone();
     update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: 9,
             result: Ok(Created {
                 batch_id: "64e5f12345abcdef98765432".into(),
                 request_id: None,
             }),
-        },
+        }),
     );
-    assert_eq!(app.screen, before);
+    assert_eq!(app.create.screen, before);
 }
 
 #[test]
@@ -385,10 +407,10 @@ fn an_unreadable_success_is_unknown_and_is_not_sent_again_at_once() {
         key(&mut app, KeyCode::Enter);
         let cmds = update(
             &mut app,
-            Msg::SubmitFinished {
+            Msg::Create(CreateMsg::SubmitFinished {
                 request_id: 1,
                 result: Err(error.clone()),
-            },
+            }),
         );
         assert!(answer(&app).is_unknown(), "{error:?}");
         assert!(!cmds.iter().any(|c| matches!(c, Cmd::DeleteDraft { .. })));
@@ -405,7 +427,7 @@ fn a_400_naming_a_field_marks_it_and_keeps_everything() {
     key(&mut app, KeyCode::Enter);
     update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: 1,
             result: Err(ApiError::Status {
                 status: 400,
@@ -414,25 +436,29 @@ fn a_400_naming_a_field_marks_it_and_keeps_everything() {
                 excerpt: None,
                 retry_after: None,
             }),
-        },
+        }),
     );
     key(&mut app, KeyCode::Esc);
-    assert!(matches!(app.screen, Screen::Form));
-    assert_eq!(app.form.focus, FieldId::Name);
+    assert!(matches!(app.create.screen, Screen::Form));
+    assert_eq!(app.create.form.focus, FieldId::Name);
     assert_eq!(
-        app.form.errors.get(&FieldId::Name).map(String::as_str),
+        app.create
+            .form
+            .errors
+            .get(&FieldId::Name)
+            .map(String::as_str),
         Some("Weya: batchName already exists")
     );
-    assert_eq!(app.form.name.value(), "Q3");
-    assert_eq!(app.form.numbers.selected_count(), 1);
+    assert_eq!(app.create.form.name.value(), "Q3");
+    assert_eq!(app.create.form.numbers.selected_count(), 1);
 }
 
 #[test]
 fn ctrl_c_quits_from_a_text_field_and_question_mark_is_typed_there() {
     let (mut app, _) = App::new(context());
     key(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.form.name.value(), "?");
-    assert!(!app.help);
+    assert_eq!(app.create.form.name.value(), "?");
+    assert!(app.help.is_none());
     ctrl(&mut app, 'c');
     assert!(app.quit);
 }
@@ -442,10 +468,13 @@ fn ctrl_z_asks_the_terminal_owner_to_suspend_from_anywhere_and_types_nothing() {
     let (mut app, _) = App::new(context());
     typed(&mut app, "Q3");
     assert_eq!(ctrl(&mut app, 'z'), vec![Cmd::Suspend]);
-    assert_eq!(app.form.name.value(), "Q3");
+    assert_eq!(app.create.form.name.value(), "Q3");
     let mut app = on_review();
     assert_eq!(ctrl(&mut app, 'z'), vec![Cmd::Suspend]);
-    assert!(matches!(app.screen, Screen::Review(_)), "the screen stays");
+    assert!(
+        matches!(app.create.screen, Screen::Review(_)),
+        "the screen stays"
+    );
 }
 
 #[test]
@@ -454,7 +483,7 @@ fn a_refused_suspend_says_why() {
     let cmds = update(&mut app, Msg::NotSuspended("no shell to go back to".into()));
     assert!(cmds.is_empty());
     assert_eq!(
-        app.notice.as_deref(),
+        app.create.notice.as_deref(),
         Some("Ctrl-Z does nothing here: no shell to go back to.")
     );
 }
@@ -464,18 +493,18 @@ fn question_mark_and_f1_open_help_outside_text_fields_and_esc_closes() {
     let (mut app, _) = App::new(context());
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Char('?'));
-    assert!(app.help);
+    assert!(app.help.is_some());
     key(&mut app, KeyCode::Char(' '));
     assert_eq!(
-        app.form.numbers.selected_count(),
+        app.create.form.numbers.selected_count(),
         0,
         "keys go to help, not the form"
     );
     key(&mut app, KeyCode::Esc);
-    assert!(!app.help);
+    assert!(app.help.is_none());
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::F(1));
-    assert!(app.help, "F1 works in a text field");
+    assert!(app.help.is_some(), "F1 works in a text field");
 }
 
 #[test]
@@ -491,7 +520,7 @@ fn shift_tab_goes_back_from_any_field() {
     let (mut app, _) = App::new(context());
     for expected in FieldId::ALL.iter().rev() {
         key(&mut app, KeyCode::BackTab);
-        assert_eq!(app.form.focus, *expected);
+        assert_eq!(app.create.form.focus, *expected);
     }
 }
 
@@ -499,9 +528,13 @@ fn shift_tab_goes_back_from_any_field() {
 fn a_huge_paste_is_cut_with_a_notice() {
     let (mut app, _) = App::new(context());
     update(&mut app, Msg::Paste("x".repeat(1 << 20)));
-    assert_eq!(app.form.name.value().len(), crate::form::MAX_NAME_CHARS);
+    assert_eq!(
+        app.create.form.name.value().len(),
+        crate::form::MAX_NAME_CHARS
+    );
     assert!(
-        app.notice
+        app.create
+            .notice
             .as_deref()
             .unwrap_or_default()
             .contains("Paste cut")
@@ -526,10 +559,10 @@ fn with_phones(n: usize) -> App {
         .collect();
     update(
         &mut app,
-        Msg::PhonesLoaded {
+        Msg::Create(CreateMsg::PhonesLoaded {
             generation: 1,
             result: Ok(phones),
-        },
+        }),
     );
     app
 }
@@ -540,20 +573,24 @@ fn filter_then_select_shown_then_clear_by_keys() {
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "plivo");
-    assert_eq!(app.form.numbers.visible_len(), 3);
+    assert_eq!(app.create.form.numbers.visible_len(), 3);
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.form.numbers.selected_count(), 3);
+    assert_eq!(app.create.form.numbers.selected_count(), 3);
     key(&mut app, KeyCode::Char('/'));
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.form.numbers.visible_len(), 6, "Esc clears the filter");
     assert_eq!(
-        app.form.numbers.selected_count(),
+        app.create.form.numbers.visible_len(),
+        6,
+        "Esc clears the filter"
+    );
+    assert_eq!(
+        app.create.form.numbers.selected_count(),
         3,
         "and keeps the selection"
     );
     key(&mut app, KeyCode::Char('x'));
-    assert_eq!(app.form.numbers.selected_count(), 0);
+    assert_eq!(app.create.form.numbers.selected_count(), 0);
 }
 
 #[test]
@@ -564,7 +601,7 @@ fn a_phone_id_typed_by_hand_is_checked_then_selected() {
     typed(&mut app, "abc");
     key(&mut app, KeyCode::Enter);
     assert!(
-        matches!(app.form.numbers.mode, Mode::Manual(_)),
+        matches!(app.create.form.numbers.mode, Mode::Manual(_)),
         "still typing"
     );
     assert_eq!(app.scopes().last(), Some(&Scope::NumbersManual));
@@ -574,7 +611,7 @@ fn a_phone_id_typed_by_hand_is_checked_then_selected() {
     typed(&mut app, "64e5f12345abcdefffffffff");
     key(&mut app, KeyCode::Enter);
     assert_eq!(
-        app.form.numbers.selected_ids(),
+        app.create.form.numbers.selected_ids(),
         vec!["64e5f12345abcdefffffffff"]
     );
 }
@@ -585,22 +622,22 @@ fn timezone_typing_filters_and_tab_takes_the_match() {
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Tab);
     typed(&mut app, "kolkata");
-    assert!(app.form.timezone.open);
+    assert!(app.create.form.timezone.open);
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.form.timezone.value(), "Asia/Kolkata");
-    assert_eq!(app.form.focus, FieldId::WindowStart);
+    assert_eq!(app.create.form.timezone.value(), "Asia/Kolkata");
+    assert_eq!(app.create.form.focus, FieldId::WindowStart);
     key(&mut app, KeyCode::BackTab);
     typed(&mut app, "IST");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.form.timezone.value(), "Asia/Kolkata");
+    assert_eq!(app.create.form.timezone.value(), "Asia/Kolkata");
     assert_eq!(
-        app.form.focus,
+        app.create.form.focus,
         FieldId::Timezone,
         "Enter takes the match and stays"
     );
     key(&mut app, KeyCode::Enter);
     assert_eq!(
-        app.form.focus,
+        app.create.form.focus,
         FieldId::WindowStart,
         "a second Enter moves on"
     );
@@ -609,60 +646,60 @@ fn timezone_typing_filters_and_tab_takes_the_match() {
 #[test]
 fn arrows_step_times_and_plus_minus_step_numbers() {
     let (mut app, _) = App::new(context());
-    app.form.focus_to(FieldId::WindowStart);
+    app.create.form.focus_to(FieldId::WindowStart);
     key(&mut app, KeyCode::Up);
-    assert_eq!(app.form.window_start.value(), "09:15");
-    app.form.window_start.set("9:07");
+    assert_eq!(app.create.form.window_start.value(), "09:15");
+    app.create.form.window_start.set("9:07");
     key(&mut app, KeyCode::Down);
     assert_eq!(
-        app.form.window_start.value(),
+        app.create.form.window_start.value(),
         "09:00",
         "to the quarter below"
     );
-    app.form.focus_to(FieldId::Retries);
+    app.create.form.focus_to(FieldId::Retries);
     key(&mut app, KeyCode::Char('+'));
-    assert_eq!(app.form.retries.value(), "4");
-    app.form.retries.set("10");
+    assert_eq!(app.create.form.retries.value(), "4");
+    app.create.form.retries.set("10");
     key(&mut app, KeyCode::Char('+'));
-    assert_eq!(app.form.retries.value(), "10", "bounded");
-    app.form.focus_to(FieldId::Delay);
+    assert_eq!(app.create.form.retries.value(), "10", "bounded");
+    app.create.form.focus_to(FieldId::Delay);
     key(&mut app, KeyCode::Char('+'));
-    assert_eq!(app.form.delay.value(), "2m");
-    app.form.delay.set("1h");
+    assert_eq!(app.create.form.delay.value(), "2m");
+    app.create.form.delay.set("1h");
     key(&mut app, KeyCode::Char('-'));
-    assert_eq!(app.form.delay.value(), "55m");
+    assert_eq!(app.create.form.delay.value(), "55m");
 }
 
 #[test]
 fn day_presets_replace_the_selection() {
     let (mut app, _) = App::new(context());
-    app.form.focus_to(FieldId::Days);
+    app.create.form.focus_to(FieldId::Days);
     key(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.form.days.numbers(), vec![0, 6]);
+    assert_eq!(app.create.form.days.numbers(), vec![0, 6]);
     key(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.form.days.numbers().len(), 7);
+    assert_eq!(app.create.form.days.numbers().len(), 7);
     key(&mut app, KeyCode::Char('w'));
-    assert_eq!(app.form.days.numbers(), vec![1, 2, 3, 4, 5]);
+    assert_eq!(app.create.form.days.numbers(), vec![1, 2, 3, 4, 5]);
 }
 
 #[test]
 fn f1_explains_the_focused_field_and_question_mark_only_lists_keys() {
     let (mut app, _) = App::new(context());
-    app.form.focus_to(FieldId::Days);
+    app.create.form.focus_to(FieldId::Days);
     key(&mut app, KeyCode::F(1));
-    assert_eq!(app.help_field, Some(FieldId::Days));
+    assert_eq!(app.help.as_ref().and_then(|h| h.field), Some(FieldId::Days));
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('?'));
-    assert!(app.help);
-    assert_eq!(app.help_field, None);
+    assert!(app.help.is_some());
+    assert_eq!(app.help.as_ref().and_then(|h| h.field), None);
 }
 
 #[test]
 fn a_click_focuses_the_field_under_it() {
     let (mut app, _) = App::new(context());
-    update(&mut app, Msg::Resize(120, 40));
-    let body = crate::ui::body_area(ratatui::layout::Rect::new(0, 0, 120, 40));
-    let layout = crate::ui::form::FormLayout::new(&app, body);
+    drawn(&app, (120, 40));
+    let body = crate::tui::draw::body_area(ratatui::layout::Rect::new(0, 0, 120, 40));
+    let layout = crate::tui::views::create::ui::form::FormLayout::new(&app.create, body);
     update(
         &mut app,
         Msg::Click {
@@ -670,10 +707,11 @@ fn a_click_focuses_the_field_under_it() {
             row: layout.days.y,
         },
     );
-    assert_eq!(app.form.focus, FieldId::Days);
+    assert_eq!(app.create.form.focus, FieldId::Days);
     // Leaving the name showed its error, so the rows below moved down:
     // what is drawn now is what is hit.
-    let layout = crate::ui::form::FormLayout::new(&app, body);
+    drawn(&app, (120, 40));
+    let layout = crate::tui::views::create::ui::form::FormLayout::new(&app.create, body);
     update(
         &mut app,
         Msg::Click {
@@ -681,9 +719,13 @@ fn a_click_focuses_the_field_under_it() {
             row: layout.window.y,
         },
     );
-    assert_eq!(app.form.focus, FieldId::WindowEnd);
+    assert_eq!(app.create.form.focus, FieldId::WindowEnd);
     update(&mut app, Msg::Click { column: 3, row: 0 });
-    assert_eq!(app.form.focus, FieldId::WindowEnd, "the header is no field");
+    assert_eq!(
+        app.create.form.focus,
+        FieldId::WindowEnd,
+        "the header is no field"
+    );
 }
 
 #[test]
@@ -699,7 +741,7 @@ fn every_change_of_the_form_saves_the_draft_and_nothing_else_does() {
         "moving focus changes no value"
     );
     assert!(key(&mut app, KeyCode::F(1)).is_empty());
-    assert_eq!(app.draft_state, DraftState::Changed);
+    assert_eq!(app.create.draft_state, DraftState::Changed);
 }
 
 #[test]
@@ -708,19 +750,19 @@ fn a_confirmed_batch_removes_the_draft() {
     key(&mut app, KeyCode::Enter);
     let cmds = update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: 1,
             result: Ok(Created {
                 batch_id: "64e5f12345abcdef98765432".into(),
                 request_id: None,
             }),
-        },
+        }),
     );
     assert!(
         cmds.iter().any(|c| matches!(c, Cmd::DeleteDraft { .. })),
         "{cmds:?}"
     );
-    assert_eq!(app.draft_state, DraftState::Saved);
+    assert_eq!(app.create.draft_state, DraftState::Saved);
 }
 
 #[test]
@@ -729,10 +771,10 @@ fn a_failed_batch_keeps_the_draft() {
     key(&mut app, KeyCode::Enter);
     let cmds = update(
         &mut app,
-        Msg::SubmitFinished {
+        Msg::Create(CreateMsg::SubmitFinished {
             request_id: 1,
             result: Err(ApiError::Config("x".into())),
-        },
+        }),
     );
     assert!(!cmds.iter().any(|c| matches!(c, Cmd::DeleteDraft { .. })));
 }
@@ -745,9 +787,9 @@ fn a_restored_draft_fills_the_form() {
     form.retries.set("9x");
     ctx.initial = Some(super::Initial::Draft(Draft::of(&form)));
     let (app, _) = App::new(ctx);
-    assert_eq!(app.form.name.value(), "Restored");
-    assert_eq!(app.form.retries.value(), "9x");
-    assert_eq!(app.form.timezone.value(), "Asia/Kolkata");
+    assert_eq!(app.create.form.name.value(), "Restored");
+    assert_eq!(app.create.form.retries.value(), "9x");
+    assert_eq!(app.create.form.timezone.value(), "Asia/Kolkata");
 }
 
 #[test]
@@ -755,14 +797,14 @@ fn templates_are_named_saved_listed_and_loaded_by_keys() {
     let mut app = with_phones(2);
     typed(&mut app, "Base");
     ctrl(&mut app, 't');
-    assert!(matches!(app.modal, Some(Modal::SaveTemplate(..))));
+    assert!(matches!(app.create.modal, Some(Modal::SaveTemplate(..))));
     assert_eq!(app.scopes(), vec![Scope::Global, Scope::Modal]);
     typed(&mut app, "a/b");
     assert!(
         key(&mut app, KeyCode::Enter).is_empty(),
         "a bad name is refused"
     );
-    assert!(matches!(&app.modal, Some(Modal::SaveTemplate(d)) if d.error.is_some()));
+    assert!(matches!(&app.create.modal, Some(Modal::SaveTemplate(d)) if d.error.is_some()));
     for _ in 0..3 {
         key(&mut app, KeyCode::Backspace);
     }
@@ -780,10 +822,13 @@ fn templates_are_named_saved_listed_and_loaded_by_keys() {
     };
     assert_eq!(name, "Mornings");
     assert_eq!(file.batch_name.as_deref(), Some("Base"));
-    update(&mut app, Msg::TemplateSaved(Ok("/t/Mornings.json".into())));
-    assert!(app.modal.is_none());
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::TemplateSaved(Ok("/t/Mornings.json".into()))),
+    );
+    assert!(app.create.modal.is_none());
     assert_eq!(
-        app.form.name.value(),
+        app.create.form.name.value(),
         "Base",
         "typing in the dialog left the form alone"
     );
@@ -791,7 +836,10 @@ fn templates_are_named_saved_listed_and_loaded_by_keys() {
     assert_eq!(ctrl(&mut app, 'o'), vec![Cmd::ListTemplates]);
     update(
         &mut app,
-        Msg::TemplatesListed(Ok(vec!["A".into(), "Mornings".into()])),
+        Msg::Create(CreateMsg::TemplatesListed(Ok(vec![
+            "A".into(),
+            "Mornings".into(),
+        ]))),
     );
     key(&mut app, KeyCode::Down);
     assert_eq!(
@@ -807,53 +855,99 @@ fn templates_are_named_saved_listed_and_loaded_by_keys() {
     };
     let cmds = update(
         &mut app,
-        Msg::TemplateLoaded {
+        Msg::Create(CreateMsg::TemplateLoaded {
             name: "Mornings".into(),
             result: Ok(file),
-        },
+        }),
     );
-    assert_eq!(app.form.name.value(), "From template");
-    assert_eq!(app.form.retries.value(), "7");
+    assert_eq!(app.create.form.name.value(), "From template");
+    assert_eq!(app.create.form.retries.value(), "7");
     assert!(
         matches!(cmds.as_slice(), [Cmd::SaveDraft { .. }]),
         "the loaded values are a change"
     );
 }
 
+/// Presses `code` and draws the screen at `size`, as the run loop does
+/// after each key: the drawing records how far things can scroll.
+fn key_drawn(app: &mut App, code: KeyCode, size: (u16, u16)) {
+    key(app, code);
+    drawn(app, size);
+}
+
+/// Draws the screen at `size`, as the run loop does before the next input,
+/// and returns the rows on it.
+fn drawn(app: &App, size: (u16, u16)) -> Vec<String> {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1)).unwrap();
+    terminal.draw(|f| crate::tui::draw::view(app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..size.1)
+        .map(|y| (0..size.0).map(|x| buffer[(x, y)].symbol()).collect())
+        .collect()
+}
+
+#[test]
+fn moving_up_the_phone_list_keeps_its_rows_where_they_are() {
+    let mut app = with_phones(40);
+    key(&mut app, KeyCode::Tab);
+    let first_row = |rows: &[String]| {
+        rows.iter()
+            .find(|r| r.contains("[ ]") || r.contains("[x]"))
+            .cloned()
+            .unwrap()
+    };
+    for _ in 0..25 {
+        key_drawn(&mut app, KeyCode::Down, (80, 24));
+    }
+    let top = first_row(&drawn(&app, (80, 24)));
+    assert!(!top.contains("Line 0 "), "the list scrolled: {top}");
+    key(&mut app, KeyCode::Up);
+    let rows = drawn(&app, (80, 24));
+    assert_eq!(first_row(&rows), top, "↑ moves the highlight, not the list");
+    for _ in 0..3 {
+        key_drawn(&mut app, KeyCode::Up, (80, 24));
+    }
+    assert_eq!(first_row(&drawn(&app, (80, 24))), top);
+}
+
+fn review_scroll(app: &App) -> u16 {
+    let Screen::Review(review) = &app.create.screen else {
+        panic!("on the review");
+    };
+    review.scroll.offset()
+}
+
 #[test]
 fn the_review_scrolls_to_its_end_and_no_further() {
     let mut app = on_review();
-    update(&mut app, Msg::Resize(80, 24));
+    key_drawn(&mut app, KeyCode::Down, (80, 24));
+    let mut last = 0;
     for _ in 0..100 {
-        key(&mut app, KeyCode::Down);
+        key_drawn(&mut app, KeyCode::Down, (80, 24));
+        last = review_scroll(&app);
     }
-    let screen = ratatui::layout::Rect::new(0, 0, 80, 24);
-    let Screen::Review(review) = &app.screen else {
-        panic!("on the review");
-    };
-    let max = crate::ui::review::max_scroll(&app, review, screen);
-    assert!(max > 0, "at 80x24 the review is taller than the screen");
-    assert_eq!(review.scroll, max);
-    key(&mut app, KeyCode::Up);
-    let Screen::Review(review) = &app.screen else {
-        panic!("on the review");
-    };
-    assert_eq!(review.scroll, max - 1, "one ↑ moves back at once");
+    assert!(last > 1, "at 80x24 the review is taller than the screen");
+    key_drawn(&mut app, KeyCode::Down, (80, 24));
+    assert_eq!(review_scroll(&app), last, "the end stops it");
+    key_drawn(&mut app, KeyCode::Up, (80, 24));
+    assert_eq!(review_scroll(&app), last - 1, "one ↑ moves back at once");
 }
 
 #[test]
 fn the_help_scrolls_to_its_end_and_no_further() {
     let (mut app, _) = App::new(context());
-    update(&mut app, Msg::Resize(80, 24));
-    key(&mut app, KeyCode::F(1));
+    key_drawn(&mut app, KeyCode::F(1), (80, 24));
     for _ in 0..500 {
-        key(&mut app, KeyCode::Down);
+        key_drawn(&mut app, KeyCode::Down, (80, 24));
     }
-    let max = crate::ui::help::max_scroll(app.help_field, ratatui::layout::Rect::new(0, 0, 80, 24));
+    let offset = |app: &App| app.help.as_ref().unwrap().scroll.offset();
+    let max = offset(&app);
     assert!(max > 0);
-    assert_eq!(app.help_scroll, max);
-    key(&mut app, KeyCode::Up);
-    assert_eq!(app.help_scroll, max - 1);
+    key_drawn(&mut app, KeyCode::Down, (80, 24));
+    assert_eq!(offset(&app), max);
+    key_drawn(&mut app, KeyCode::Up, (80, 24));
+    assert_eq!(offset(&app), max - 1);
 }
 
 #[test]
@@ -868,7 +962,9 @@ fn saving_a_template_over_one_of_the_same_name_asks_first() {
     );
     update(
         &mut app,
-        Msg::TemplateSaved(Err(SaveError::Exists("Base".into()))),
+        Msg::Create(CreateMsg::TemplateSaved(Err(SaveError::Exists(
+            "Base".into(),
+        )))),
     );
     update(&mut app, Msg::Resize(80, 24));
     let screen = screen_of(&app, 80, 24);
@@ -881,18 +977,22 @@ fn saving_a_template_over_one_of_the_same_name_asks_first() {
         "{screen}"
     );
     assert!(
-        app.notice.is_none(),
+        app.create.notice.is_none(),
         "nothing was saved, nothing said saved"
     );
 
     // Esc keeps the old one and goes back to the name.
     assert!(key(&mut app, KeyCode::Esc).is_empty());
-    assert!(matches!(&app.modal, Some(Modal::SaveTemplate(d)) if d.step == SaveStep::Naming));
+    assert!(
+        matches!(&app.create.modal, Some(Modal::SaveTemplate(d)) if d.step == SaveStep::Naming)
+    );
     // Enter asks again; this time Enter replaces it.
     key(&mut app, KeyCode::Enter);
     update(
         &mut app,
-        Msg::TemplateSaved(Err(SaveError::Exists("Base".into()))),
+        Msg::Create(CreateMsg::TemplateSaved(Err(SaveError::Exists(
+            "Base".into(),
+        )))),
     );
     let cmds = key(&mut app, KeyCode::Enter);
     let [
@@ -906,15 +1006,21 @@ fn saving_a_template_over_one_of_the_same_name_asks_first() {
         panic!("{cmds:?}");
     };
     assert_eq!(name, "Base");
-    update(&mut app, Msg::TemplateSaved(Ok("/t/Base.json".into())));
-    assert!(app.modal.is_none());
-    assert_eq!(app.notice.as_deref(), Some("Template saved: /t/Base.json"));
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::TemplateSaved(Ok("/t/Base.json".into()))),
+    );
+    assert!(app.create.modal.is_none());
+    assert_eq!(
+        app.create.notice.as_deref(),
+        Some("Template saved: /t/Base.json")
+    );
 }
 
 fn screen_of(app: &App, width: u16, height: u16) -> String {
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| crate::ui::view(app, f)).unwrap();
+    terminal.draw(|f| crate::tui::draw::view(app, f)).unwrap();
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..height {
@@ -930,16 +1036,16 @@ fn screen_of(app: &App, width: u16, height: u16) -> String {
 fn a_failed_draft_write_is_on_screen_until_one_succeeds() {
     let (mut app, _) = App::new(context());
     key(&mut app, KeyCode::Char('Q'));
-    assert_eq!(app.draft_state, DraftState::Changed);
+    assert_eq!(app.create.draft_state, DraftState::Changed);
     let why = "cannot write /s/draft.json: No space left on device (os error 28)";
     update(
         &mut app,
-        Msg::DraftWritten {
+        Msg::Create(CreateMsg::DraftWritten {
             seq: 1,
             result: Err(why.into()),
-        },
+        }),
     );
-    assert_eq!(app.draft_state, DraftState::Failed(why.into()));
+    assert_eq!(app.create.draft_state, DraftState::Failed(why.into()));
     for (w, h) in [(120, 40), (80, 24)] {
         let screen = screen_of(&app, w, h);
         let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -950,15 +1056,15 @@ fn a_failed_draft_write_is_on_screen_until_one_succeeds() {
     }
     // Typing on does not hide it; a later write that succeeds does.
     key(&mut app, KeyCode::Char('x'));
-    assert!(matches!(app.draft_state, DraftState::Failed(_)));
+    assert!(matches!(app.create.draft_state, DraftState::Failed(_)));
     update(
         &mut app,
-        Msg::DraftWritten {
+        Msg::Create(CreateMsg::DraftWritten {
             seq: 2,
             result: Ok(()),
-        },
+        }),
     );
-    assert_eq!(app.draft_state, DraftState::Saved);
+    assert_eq!(app.create.draft_state, DraftState::Saved);
     assert!(!screen_of(&app, 120, 40).contains("not being saved"));
 }
 
@@ -979,7 +1085,7 @@ fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
     ctx.initial = Some(Initial::Draft(left("Careful work", "draft.json").draft));
     let (mut app, _) = App::new(ctx);
     files::offer_drafts(
-        &mut app,
+        &mut app.create,
         left("Careful work", "draft.json"),
         vec![left("Quick test", "draft-2.json")],
     );
@@ -1005,21 +1111,21 @@ fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
         }]
     );
     assert!(key(&mut app, KeyCode::Esc).is_empty());
-    assert!(app.modal.is_some(), "it waits for the draft");
+    assert!(app.create.modal.is_some(), "it waits for the draft");
     let cmds = update(
         &mut app,
-        Msg::DraftAdopted {
+        Msg::Create(CreateMsg::DraftAdopted {
             path: PathBuf::from("/s/draft-2.json"),
             result: Ok(left("Quick test", "draft-2.json").draft),
-        },
+        }),
     );
     assert!(
         cmds.is_empty(),
         "the form is what is on disk: nothing to save"
     );
-    assert!(app.modal.is_none());
-    assert_eq!(app.form.name.value(), "Quick test");
-    assert_eq!(app.draft_state, DraftState::Saved);
+    assert!(app.create.modal.is_none());
+    assert_eq!(app.create.form.name.value(), "Quick test");
+    assert_eq!(app.create.draft_state, DraftState::Saved);
 }
 
 #[test]
@@ -1032,26 +1138,26 @@ fn a_template_with_invalid_values_loads_them_as_they_are_marked() {
     };
     update(
         &mut app,
-        Msg::TemplateLoaded {
+        Msg::Create(CreateMsg::TemplateLoaded {
             name: "Old".into(),
             result: Ok(file),
-        },
+        }),
     );
-    assert_eq!(app.form.name.value().len(), 125, "not cut");
-    assert_eq!(app.form.days.not_days(), &[7]);
+    assert_eq!(app.create.form.name.value().len(), 125, "not cut");
+    assert_eq!(app.create.form.days.not_days(), &[7]);
     assert_eq!(
-        app.form.errors.keys().copied().collect::<Vec<_>>(),
+        app.create.form.errors.keys().copied().collect::<Vec<_>>(),
         [FieldId::Name, FieldId::Days],
         "only the fields the template gave"
     );
-    assert!(app.form.errors[&FieldId::Name].starts_with("125 characters; at most 120"));
+    assert!(app.create.form.errors[&FieldId::Name].starts_with("125 characters; at most 120"));
     assert_eq!(
-        app.notice.as_deref(),
+        app.create.notice.as_deref(),
         Some("Loaded the template “Old”. 2 fields to fix (marked ✗), shown as the file has them.")
     );
     // Changing the days lets the number that is no day go.
-    app.form.focus_to(FieldId::Days);
+    app.create.form.focus_to(FieldId::Days);
     key(&mut app, KeyCode::Char('w'));
-    assert!(!app.form.errors.contains_key(&FieldId::Days));
-    assert_eq!(app.form.days.not_days(), &[] as &[u8]);
+    assert!(!app.create.form.errors.contains_key(&FieldId::Days));
+    assert_eq!(app.create.form.days.not_days(), &[] as &[u8]);
 }

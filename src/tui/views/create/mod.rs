@@ -1,16 +1,19 @@
-//! The application model and its one `update` function (the Elm
-//! architecture): everything that happens arrives as a [`Msg`], `update`
-//! changes the [`App`] without any I/O and returns the [`Cmd`]s to run.
+//! The create-batch view: the form, its review, sending it once, and the
+//! result; with the draft that follows the form and the template dialogs.
+//! Everything that happens to it arrives as a [`CreateMsg`]; `update`
+//! changes the [`CreateView`] without any I/O and returns the [`Cmd`]s to
+//! run. Its drawing is in [`ui`], which this model never imports.
 
-pub mod effects;
 pub mod files;
-pub mod keymap;
 pub mod submit;
+pub mod ui;
 
+use std::cell::RefCell;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Position, Rect};
 
 use crate::api::{ApiError, BatchRequest, BatchSummary, Created, Phone};
 use crate::domain::schedule::Warning;
@@ -24,23 +27,31 @@ pub use submit::{Answer, Verdict};
 use crate::form::line::LineInput;
 use crate::form::phones::Mode;
 use crate::form::{FieldId, Form};
-use keymap::{Action, Scope};
+use crate::tui::effects::Cmd;
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::shell::AppContext;
+use crate::tui::views::Scroll;
 
-/// Everything that can happen.
+/// Everything that can happen to the create view: what the shell hands
+/// it of the operator's input, and the replies of its commands.
 #[derive(Debug, Clone)]
-pub enum Msg {
-    Key(KeyEvent),
+pub enum CreateMsg {
+    /// A key bound in one of this view's scopes (see [`CreateView::scopes`]).
+    Action(Action),
+    /// A key no binding takes: it edits the text being typed, if any.
+    Typed(KeyEvent),
     Paste(String),
-    Resize(u16, u16),
     /// A left click at a screen cell.
     Click {
         column: u16,
         row: u16,
     },
-    /// Animation tick; only sent while something animates.
+    /// Animation tick; only sent while the view animates.
     Tick,
-    /// The time now, given by the run loop before it draws.
+    /// The time now, handed in by the run loop before it draws.
     Clock(DateTime<Utc>),
+    /// Something for the operator to read under the form.
+    Notice(String),
     PhonesLoaded {
         generation: u64,
         result: Result<Vec<Phone>, ApiError>,
@@ -74,78 +85,6 @@ pub enum Msg {
     DraftAdopted {
         path: PathBuf,
         result: Result<Draft, String>,
-    },
-    /// Ctrl-Z did not stop the app, and why.
-    NotSuspended(String),
-}
-
-impl Msg {
-    /// The message of a terminal event; key releases are dropped (some
-    /// terminals report them, and a key must act once).
-    pub fn from_event(event: Event) -> Option<Self> {
-        match event {
-            Event::Key(key) if key.kind != KeyEventKind::Release => Some(Self::Key(key)),
-            Event::Paste(text) => Some(Self::Paste(text)),
-            Event::Resize(w, h) => Some(Self::Resize(w, h)),
-            Event::Mouse(MouseEvent {
-                kind: MouseEventKind::Down(MouseButton::Left),
-                column,
-                row,
-                ..
-            }) => Some(Self::Click { column, row }),
-            _ => None,
-        }
-    }
-}
-
-/// Work for the outside world.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cmd {
-    FetchPhones {
-        generation: u64,
-    },
-    /// Send `body` (exactly the bytes the review showed) to createBatch.
-    Submit {
-        request_id: u64,
-        body: String,
-    },
-    /// Search the batch list for batches named `name`, once `after` has
-    /// passed (a batch may be stored until its request has timed out).
-    FindBatch {
-        request_id: u64,
-        name: String,
-        after: Duration,
-    },
-    /// Append to the submit journal.
-    Journal(Box<JournalEntry>),
-    /// Put text on the terminal's clipboard (OSC 52): the terminal owner
-    /// does this, not an effect.
-    Copy(String),
-    /// Give the terminal back to the shell and stop (Ctrl-Z): the terminal
-    /// owner does this too.
-    Suspend,
-    /// Save the draft (soon: writes are gathered, at most half a second late).
-    SaveDraft {
-        seq: u64,
-        draft: Box<Draft>,
-    },
-    /// Remove the draft (Weya confirmed the batch).
-    DeleteDraft {
-        seq: u64,
-    },
-    /// Make the draft at `path`, left by an ended session, this session's.
-    AdoptDraft {
-        path: PathBuf,
-    },
-    /// Save a template; one of the same name is replaced only with `replace`.
-    SaveTemplate {
-        name: String,
-        file: Box<BatchFile>,
-        replace: bool,
-    },
-    ListTemplates,
-    LoadTemplate {
-        name: String,
     },
 }
 
@@ -183,45 +122,6 @@ impl KnownBatch {
     }
 }
 
-/// What the header says about the target.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TargetLabel {
-    Sandbox,
-    Remote {
-        host: String,
-        /// Scheme, host and any path prefix, as requests are sent to it.
-        base_url: String,
-        auth_mode: &'static str,
-        masked_key: String,
-        /// Where the credential came from, to say when it is refused.
-        credential_source: String,
-    },
-}
-
-/// What the app is started with.
-#[derive(Debug, Clone)]
-pub struct AppContext {
-    pub target: TargetLabel,
-    pub default_timezone: String,
-    /// The operator's own timezone, to show the window in their time.
-    pub local_timezone: String,
-    /// The time at start.
-    pub started_at: DateTime<Utc>,
-    /// The operator's phone book, merged into the phone list.
-    pub phone_book: Vec<Phone>,
-    /// Something to tell the operator at start (e.g. a phone-book problem).
-    pub notice: Option<String>,
-    /// Batches this machine created before, from the journal.
-    pub known_batches: Vec<KnownBatch>,
-    /// Whether the batch list can be read (a user ID is configured), to
-    /// confirm a new batch or look for one whose creation is unknown.
-    pub can_list_batches: bool,
-    /// Values to start the form with: a restored draft or a `--from` file.
-    pub initial: Option<Initial>,
-    /// Whether colour may be used (`NO_COLOR` unset).
-    pub color: bool,
-}
-
 /// What the form starts with, besides its defaults.
 #[derive(Debug, Clone)]
 pub enum Initial {
@@ -240,7 +140,7 @@ pub struct Review {
     pub body: String,
     /// What the operator should see before sending.
     pub warnings: Vec<Warning>,
-    pub scroll: u16,
+    pub scroll: Scroll,
 }
 
 impl Review {
@@ -250,7 +150,7 @@ impl Review {
             request,
             body,
             warnings,
-            scroll: 0,
+            scroll: Scroll::default(),
         }
     }
 }
@@ -266,6 +166,27 @@ pub enum Outcome {
     },
 }
 
+/// Where the form's fields were last drawn: the drawing records them, a
+/// click is looked up in them. Without a drawing, a click hits nothing.
+#[derive(Debug, Clone, Default)]
+pub struct FieldAreas(RefCell<Vec<(Rect, FieldId)>>);
+
+impl FieldAreas {
+    /// What the drawing put where.
+    pub fn record(&self, areas: Vec<(Rect, FieldId)>) {
+        *self.0.borrow_mut() = areas;
+    }
+
+    /// The field drawn at a screen cell.
+    pub fn at(&self, x: u16, y: u16) -> Option<FieldId> {
+        self.0
+            .borrow()
+            .iter()
+            .find(|(area, _)| area.contains(Position { x, y }))
+            .map(|&(_, field)| field)
+    }
+}
+
 /// The screen on show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
@@ -274,33 +195,29 @@ pub enum Screen {
     Sending {
         review: Review,
         request_id: u64,
-        started: Instant,
+        /// When the body was sent; the screen counts the seconds since.
         sent_at: DateTime<Utc>,
     },
     Result(Box<Answer>),
 }
 
-/// The whole model.
+/// The create view's model.
 #[derive(Debug, Clone)]
-pub struct App {
+pub struct CreateView {
     pub context: AppContext,
     pub form: Form,
     pub screen: Screen,
-    pub help: bool,
-    /// The field whose explanation heads the help (F1), if any.
-    pub help_field: Option<FieldId>,
-    /// First line of the help overlay on show.
-    pub help_scroll: u16,
     /// A one-line notice under the form (e.g. a cut paste).
     pub notice: Option<String>,
     /// Animation frame counter.
     pub frame: u64,
-    /// The time shown (timezone clocks, the window elsewhere). Given by the
-    /// run loop, so `update` stays pure and tests fix it.
+    /// The time shown (timezone clocks, the window elsewhere, the seconds
+    /// spent sending). Handed in by the run loop, so `update` stays pure
+    /// and tests fix it.
     pub now: DateTime<Utc>,
-    pub quit: bool,
-    /// The terminal's size, for mouse hits.
-    pub size: (u16, u16),
+    /// Where the form's fields were drawn last, for clicks: written by
+    /// the drawing, read by `update`.
+    pub field_areas: FieldAreas,
     /// Batches created from this machine in this session.
     pub known_batches: Vec<KnownBatch>,
     /// A dialog over the form (templates).
@@ -319,8 +236,9 @@ pub struct App {
     next_request_id: u64,
 }
 
-impl App {
-    /// A new app and the commands to start it (fetch the phone list).
+impl CreateView {
+    /// A new create view and the commands to start it (fetch the phone
+    /// list).
     pub fn new(mut context: AppContext) -> (Self, Vec<Cmd>) {
         let mut form = Form::new(&context.default_timezone);
         form.numbers.set_phone_book(context.phone_book.clone());
@@ -343,12 +261,8 @@ impl App {
             context,
             form,
             screen: Screen::Form,
-            help: false,
-            help_field: None,
-            help_scroll: 0,
             frame: 0,
-            quit: false,
-            size: (0, 0),
+            field_areas: FieldAreas::default(),
             known_batches: Vec::new(),
             modal: None,
             draft_state: DraftState::Saved,
@@ -363,7 +277,8 @@ impl App {
         (app, vec![cmd])
     }
 
-    /// Whether something on screen moves (so the run loop ticks).
+    /// Whether something on screen moves (so the run loop ticks while the
+    /// view is on show).
     pub fn is_animating(&self) -> bool {
         self.form.numbers.phones.is_loading()
             || match &self.screen {
@@ -386,16 +301,33 @@ impl App {
     /// Whether the mouse is captured: on the form, for clicks. Elsewhere the
     /// terminal keeps its own selection, so a batch ID can be selected.
     pub fn wants_mouse(&self) -> bool {
-        matches!(self.screen, Screen::Form) && !self.help
+        matches!(self.screen, Screen::Form)
     }
 
-    /// The key scopes that apply now, most important first.
+    /// Where the operator is, for the header.
+    pub fn breadcrumb(&self) -> Vec<String> {
+        let mut crumbs = vec!["New batch".to_owned()];
+        crumbs.extend(
+            match &self.screen {
+                Screen::Form => None,
+                Screen::Review(_) => Some("Review"),
+                Screen::Sending { .. } => Some("Sending"),
+                Screen::Result(_) => Some("Result"),
+            }
+            .map(str::to_owned),
+        );
+        crumbs
+    }
+
+    /// The field F1 explains: the focused one, on the form.
+    pub fn help_field(&self) -> Option<FieldId> {
+        matches!(self.screen, Screen::Form).then_some(self.form.focus)
+    }
+
+    /// The key scopes of this view that apply now, most important first
+    /// (the shell puts its own around them).
     pub fn scopes(&self) -> Vec<Scope> {
-        let mut scopes = vec![Scope::Global];
-        if self.help {
-            scopes.push(Scope::Help);
-            return scopes;
-        }
+        let mut scopes = Vec::new();
         if self.modal.is_some() {
             scopes.push(Scope::Modal);
             return scopes;
@@ -450,7 +382,7 @@ impl App {
                 _ => None,
             };
         }
-        if !matches!(self.screen, Screen::Form) || self.help || self.modal.is_some() {
+        if !matches!(self.screen, Screen::Form) || self.modal.is_some() {
             return None;
         }
         match self.form.focus {
@@ -478,13 +410,18 @@ impl App {
 /// Rows that PgUp and PgDn move the phone list by.
 const PAGE: isize = 10;
 
-/// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
-pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+/// The one place the view's model changes. No I/O: effects come back as
+/// [`Cmd`]s.
+pub fn update(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
     // Only these can change what the operator typed or picked; the clock,
     // ticks and most replies cannot, and need no comparison of drafts.
     let may_edit = matches!(
         msg,
-        Msg::Key(_) | Msg::Paste(_) | Msg::Click { .. } | Msg::TemplateLoaded { .. }
+        CreateMsg::Action(_)
+            | CreateMsg::Typed(_)
+            | CreateMsg::Paste(_)
+            | CreateMsg::Click { .. }
+            | CreateMsg::TemplateLoaded { .. }
     );
     if !may_edit {
         return step(app, msg);
@@ -497,94 +434,85 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     cmds
 }
 
-fn step(app: &mut App, msg: Msg) -> Vec<Cmd> {
+fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
     match msg {
-        Msg::Key(key) => on_key(app, key),
-        Msg::Paste(text) => {
+        CreateMsg::Action(action) => on_action(app, action),
+        CreateMsg::Typed(key) => {
+            // Unbound keys edit the text being typed, and nothing else.
+            if let Some(line) = app.typing_target() {
+                if line.handle_key(key) {
+                    app.typed();
+                }
+                app.notice = None;
+            }
+            Vec::new()
+        }
+        CreateMsg::Paste(text) => {
             on_paste(app, &text);
             Vec::new()
         }
-        Msg::Resize(w, h) => {
-            app.size = (w, h);
-            Vec::new()
-        }
-        Msg::Click { column, row } => {
+        CreateMsg::Click { column, row } => {
             on_click(app, column, row);
             Vec::new()
         }
-        Msg::Tick => {
+        CreateMsg::Tick => {
             app.frame = app.frame.wrapping_add(1);
             Vec::new()
         }
-        Msg::Clock(now) => {
+        CreateMsg::Clock(now) => {
             app.now = now;
             Vec::new()
         }
-        Msg::PhonesLoaded { generation, result } => {
+        CreateMsg::Notice(text) => {
+            app.notice = Some(text);
+            Vec::new()
+        }
+        CreateMsg::PhonesLoaded { generation, result } => {
             // A reply to an older fetch would overwrite a newer one.
             if generation == app.phones_generation {
                 app.form.numbers.finish_loading(result);
             }
             Vec::new()
         }
-        Msg::SubmitFinished { request_id, result } => submit::finished(app, request_id, result),
-        Msg::BatchesFound { request_id, result } => {
+        CreateMsg::SubmitFinished { request_id, result } => {
+            submit::finished(app, request_id, result)
+        }
+        CreateMsg::BatchesFound { request_id, result } => {
             submit::batches_found(app, request_id, result);
             Vec::new()
         }
-        Msg::TemplateSaved(result) => {
+        CreateMsg::TemplateSaved(result) => {
             files::template_saved(app, result);
             Vec::new()
         }
-        Msg::TemplatesListed(result) => {
+        CreateMsg::TemplatesListed(result) => {
             files::templates_listed(app, result);
             Vec::new()
         }
-        Msg::TemplateLoaded { name, result } => {
+        CreateMsg::TemplateLoaded { name, result } => {
             files::template_loaded(app, &name, result);
             Vec::new()
         }
-        Msg::DraftWritten { seq, result } => {
+        CreateMsg::DraftWritten { seq, result } => {
             files::draft_written(app, seq, result);
             Vec::new()
         }
-        Msg::DraftRemoved(result) => {
+        CreateMsg::DraftRemoved(result) => {
             files::draft_removed(app, result);
             Vec::new()
         }
-        Msg::DraftAdopted { path, result } => {
+        CreateMsg::DraftAdopted { path, result } => {
             files::draft_adopted(app, &path, result);
-            Vec::new()
-        }
-        Msg::NotSuspended(why) => {
-            app.notice = Some(format!("Ctrl-Z does nothing here: {why}."));
             Vec::new()
         }
     }
 }
 
-fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    let Some(action) = keymap::lookup(&key, &app.scopes()) else {
-        // Unbound keys edit the text being typed, and nothing else.
-        if let Some(line) = app.typing_target() {
-            if line.handle_key(key) {
-                app.typed();
-            }
-            app.notice = None;
-        }
-        return Vec::new();
-    };
+/// A key bound in one of this view's scopes. The shell keeps the actions
+/// that are its own (quit, help, switching views) and hands the rest here.
+fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
     let form = &mut app.form;
     match action {
-        Action::Quit => app.quit = true,
-        Action::Suspend => return vec![Cmd::Suspend],
-        Action::Help | Action::FieldHelp => {
-            app.help = true;
-            app.help_scroll = 0;
-            app.help_field = (action == Action::FieldHelp && matches!(app.screen, Screen::Form))
-                .then_some(form.focus);
-        }
-        Action::CloseHelp => app.help = false,
         Action::NextField => form.focus_to(form.focus.next()),
         Action::PrevField => form.focus_to(form.focus.prev()),
         Action::Review => match form.submit() {
@@ -677,23 +605,23 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             });
             form.recheck(FieldId::Days);
         }
+        // The shell's own: it never hands them to a view.
+        Action::Quit
+        | Action::Suspend
+        | Action::Help
+        | Action::FieldHelp
+        | Action::CloseHelp
+        | Action::Palette
+        | Action::OpenCreate
+        | Action::OpenBatches
+        | Action::Pop => {}
     }
     Vec::new()
 }
 
-fn on_move(app: &mut App, action: Action) {
+fn on_move(app: &mut CreateView, action: Action) {
     if app.modal.is_some() {
         files::move_cursor(app, action == Action::Down);
-        return;
-    }
-    if app.help {
-        let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-        let max = crate::ui::help::max_scroll(app.help_field, screen);
-        app.help_scroll = match action {
-            Action::Up => app.help_scroll.min(max).saturating_sub(1),
-            Action::Down => (app.help_scroll + 1).min(max),
-            _ => app.help_scroll,
-        };
         return;
     }
     match (&mut app.screen, app.form.focus) {
@@ -732,7 +660,7 @@ fn on_move(app: &mut App, action: Action) {
     }
 }
 
-fn on_back(app: &mut App) -> Vec<Cmd> {
+fn on_back(app: &mut CreateView) -> Vec<Cmd> {
     match &app.screen {
         Screen::Sending { .. } => submit::abandon(app),
         Screen::Review(_) | Screen::Result(_) => {
@@ -745,23 +673,18 @@ fn on_back(app: &mut App) -> Vec<Cmd> {
 }
 
 /// ↑/↓ on the review, stopping at its end as drawn on this screen.
-fn scroll_review(app: &mut App, action: Action) {
-    let Screen::Review(review) = &app.screen else {
-        return;
-    };
-    let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-    let max = crate::ui::review::max_scroll(app, review, screen);
+fn scroll_review(app: &mut CreateView, action: Action) {
     if let Screen::Review(review) = &mut app.screen {
-        review.scroll = match action {
-            Action::Up => review.scroll.min(max).saturating_sub(1),
-            Action::Down => (review.scroll + 1).min(max),
-            _ => review.scroll,
-        };
+        match action {
+            Action::Up => review.scroll.up(),
+            Action::Down => review.scroll.down(),
+            _ => {}
+        }
     }
 }
 
 /// The warnings of the review, about a request that is valid.
-fn review_warnings(app: &App, request: &BatchRequest) -> Vec<Warning> {
+fn review_warnings(app: &CreateView, request: &BatchRequest) -> Vec<Warning> {
     let mut warnings: Vec<Warning> = crate::form::invisible_in_name(&request.batch_name)
         .map(Warning)
         .into_iter()
@@ -771,7 +694,7 @@ fn review_warnings(app: &App, request: &BatchRequest) -> Vec<Warning> {
 }
 
 /// The warnings about when and how often the batch calls.
-fn schedule_warnings(app: &App, request: &BatchRequest) -> Vec<Warning> {
+fn schedule_warnings(app: &CreateView, request: &BatchRequest) -> Vec<Warning> {
     use std::str::FromStr;
     let parse = |s: Option<&str>| s.and_then(|s| crate::form::time::parse_time(s).ok());
     let hour = request.calling_hour.as_ref();
@@ -807,20 +730,18 @@ fn schedule_warnings(app: &App, request: &BatchRequest) -> Vec<Warning> {
 }
 
 /// A click on the form focuses the field under it (as Tab would).
-fn on_click(app: &mut App, column: u16, row: u16) {
-    if !matches!(app.screen, Screen::Form) || app.help {
+fn on_click(app: &mut CreateView, column: u16, row: u16) {
+    if !matches!(app.screen, Screen::Form) {
         return;
     }
-    let screen = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-    let layout = crate::ui::form::FormLayout::new(app, crate::ui::body_area(screen));
-    if let Some(field) = layout.field_at(column, row)
+    if let Some(field) = app.field_areas.at(column, row)
         && field != app.form.focus
     {
         app.form.focus_to(field);
     }
 }
 
-fn on_paste(app: &mut App, text: &str) {
+fn on_paste(app: &mut CreateView, text: &str) {
     let field = app.form.focus;
     let Some(line) = app.typing_target() else {
         return;

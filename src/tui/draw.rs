@@ -1,0 +1,160 @@
+//! Drawing the whole screen: the shell's header and footer around the view
+//! on show, and the overlays. `view` only reads the model; it never changes
+//! it and never does I/O.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::keymap;
+use super::shell::{Shell, TargetLabel};
+use super::views::View;
+use super::views::batches;
+use super::views::create;
+use super::widgets::theme::Theme;
+use super::widgets::{help, palette};
+use crate::text::visible;
+
+/// Below this the screen says it is too small instead of drawing a broken form.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+
+/// Draws the whole screen.
+pub fn view(shell: &Shell, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme::new(shell.color);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let [header, _, footer] = frame_areas(area);
+    let body = body_area(area);
+    draw_header(shell, &theme, frame, header);
+    match shell.top() {
+        None => create::ui::draw(&shell.create, &theme, frame, body, area),
+        Some(View::Batches(view)) => batches::ui::draw(view, &theme, frame, body),
+    }
+    draw_footer(shell, &theme, frame, footer);
+    if let Some(h) = &shell.help {
+        help::draw(h, &theme, frame, area);
+    }
+    if let Some(p) = &shell.palette {
+        palette::draw(p, &theme, frame, area);
+    }
+}
+
+/// Header, body and footer rows of the screen.
+fn frame_areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// Where a screen's content goes, inside the header, the footer and a margin.
+pub fn body_area(screen: Rect) -> Rect {
+    frame_areas(screen)[1].inner(ratatui::layout::Margin::new(1, 1))
+}
+
+/// "weya-tui │ Batches › June renewals" at the left, the target at the
+/// right (shortened when both do not fit).
+fn draw_header(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let left = Line::from(vec![
+        Span::styled(" weya-tui ", theme.title()),
+        Span::styled("│ ", theme.dim()),
+        Span::raw(visible(&shell.breadcrumb().join(" › ")).into_owned()),
+    ]);
+    let mut right = target_line(&shell.target, theme, false);
+    if left.width() + right.width() > usize::from(area.width) {
+        right = target_line(&shell.target, theme, true);
+    }
+    frame.render_widget(Paragraph::new("").style(theme.header()), area);
+    frame.render_widget(Paragraph::new(left).style(theme.header()), area);
+    frame.render_widget(
+        Paragraph::new(right)
+            .alignment(Alignment::Right)
+            .style(theme.header()),
+        area,
+    );
+}
+
+/// Where requests go: the sandbox badge, or the host and the credential.
+fn target_line(target: &TargetLabel, theme: &Theme, short: bool) -> Line<'static> {
+    match target {
+        TargetLabel::Sandbox if short => Line::styled(" SANDBOX ", theme.sandbox_badge()),
+        TargetLabel::Sandbox => Line::from(vec![
+            Span::styled(" SANDBOX ", theme.sandbox_badge()),
+            Span::styled(" local test server, nothing reaches Weya ", theme.dim()),
+        ]),
+        TargetLabel::Remote {
+            host,
+            auth_mode,
+            masked_key,
+            ..
+        } => Line::from(vec![
+            Span::styled(format!(" {} ", visible(host)), theme.title()),
+            Span::styled(format!("{auth_mode} {masked_key} "), theme.dim()),
+        ]),
+    }
+}
+
+/// The keys that apply now; quit and help always show, at the right.
+fn draw_footer(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let always = keymap::hints(&[keymap::Scope::Global]);
+    let spans_of = |hints: &[(String, &'static str)]| -> Vec<Span<'static>> {
+        hints
+            .iter()
+            .flat_map(|(keys, what)| {
+                [
+                    Span::styled(keys.clone(), theme.key()),
+                    Span::raw(format!(" {what}  ")),
+                ]
+            })
+            .collect()
+    };
+    let right = Line::from(spans_of(&always));
+    let room = usize::from(area.width).saturating_sub(right.width() + 1);
+    let mut left = vec![Span::raw(" ")];
+    let mut width = 1usize;
+    for (keys, what) in keymap::hints(&shell.scopes()) {
+        if always.iter().any(|(k, _)| *k == keys) {
+            continue;
+        }
+        let len = keys.chars().count() + what.chars().count() + 3;
+        if width + len > room {
+            break;
+        }
+        width += len;
+        left.push(Span::styled(keys, theme.key()));
+        left.push(Span::raw(format!(" {what}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), area);
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from("Terminal too small"),
+        Line::from(format!(
+            "{}x{}: weya-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT}",
+            area.width, area.height
+        )),
+        Line::from("Enlarge the window; nothing you typed is lost. Ctrl-C quits."),
+    ];
+    let y = area.height.saturating_sub(3) / 2;
+    let rect = Rect::new(
+        area.x,
+        area.y + y,
+        area.width,
+        area.height.saturating_sub(y),
+    );
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        rect,
+    );
+}

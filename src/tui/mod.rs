@@ -1,0 +1,517 @@
+//! The terminal app: the run loop that owns the terminal, the shell and its
+//! views, the keymap, and the effects that run commands.
+
+pub mod draw;
+pub mod effects;
+pub mod keymap;
+pub mod palette;
+pub mod shell;
+pub mod terminal;
+pub mod views;
+pub mod widgets;
+
+pub use shell::{AppContext, Msg, Shell, TargetLabel, update};
+pub use views::create::{Initial, KnownBatch};
+
+use std::io::{self, Write};
+
+use crossterm::event::Event;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
+use tokio::sync::mpsc;
+
+use crate::api::WeyaClient;
+use crate::store::StorePaths;
+use crate::store::draft::{self, DraftFiles, DraftWriter};
+use effects::{Effects, Subscription, TerminalRequest};
+use terminal::{ExitSignal, Signal, SuspendError};
+use tokio::time::Instant;
+use views::create::{self as app, DraftState};
+
+/// The model, the effects that serve it, and the channel their replies come
+/// back on.
+pub struct Runtime {
+    pub app: Shell,
+    effects: Effects,
+    replies: mpsc::Receiver<Msg>,
+}
+
+impl Runtime {
+    /// A new app talking to `client`; the first commands (the phone list
+    /// fetch) start at once. Must be called inside a tokio runtime.
+    ///
+    /// The journal, the draft and templates are kept in `store` when it is
+    /// given: this session takes a draft slot of its own there (see
+    /// [`store::draft::claim`]) and, unless `context` brings values of its
+    /// own, restores the draft an ended session left, offering any others.
+    pub fn new(context: AppContext, client: WeyaClient, store: Option<StorePaths>) -> Self {
+        Self::with_draft_files(context, client, store, Box::new(draft::Disk))
+    }
+
+    /// [`Runtime::new`], writing drafts through `files` (a test makes them
+    /// fail as a full disk does).
+    pub fn with_draft_files(
+        mut context: AppContext,
+        client: WeyaClient,
+        store: Option<StorePaths>,
+        files: Box<dyn DraftFiles>,
+    ) -> Self {
+        let (tx, replies) = mpsc::channel(64);
+        let mut offer = None;
+        let store = store.map(|paths| {
+            // Before the UI starts: the UI loop never touches the disk.
+            let claim = draft::claim(&paths.draft, context.initial.is_none());
+            // The draft's news first: if the rows run out, the rest is cut.
+            let mut notes = claim.notes;
+            notes.extend(context.notice.take());
+            match (claim.restored, &claim.slot) {
+                (Some(restored), Ok(slot)) => {
+                    offer = Some((
+                        draft::LeftDraft {
+                            path: slot.path().to_path_buf(),
+                            draft: restored.clone(),
+                        },
+                        claim.others,
+                    ));
+                    context.initial = Some(Initial::Draft(restored));
+                }
+                _ => notes.extend(draft::others_note(&claim.others)),
+            }
+            context.notice = (!notes.is_empty()).then(|| notes.join(" "));
+            (paths, DraftWriter::new(claim.slot, files))
+        });
+        let (mut app, cmds) = Shell::new(context);
+        // What the client will actually allow, not what the app assumes.
+        app.create.request_timeout = client.config().timeout;
+        if let Some((restored, others)) = offer {
+            app::files::offer_drafts(&mut app.create, restored, others);
+        }
+        let mut effects = Effects::new(client, tx, store);
+        for cmd in cmds {
+            effects.run(cmd);
+        }
+        Self {
+            app,
+            effects,
+            replies,
+        }
+    }
+
+    /// Updates the model with `msg` and starts the commands that result.
+    pub fn dispatch(&mut self, msg: Msg) {
+        for cmd in update(&mut self.app, msg) {
+            self.effects.run(cmd);
+        }
+    }
+
+    /// The next reply of a finished effect.
+    pub async fn next_reply(&mut self) -> Option<Msg> {
+        self.replies.recv().await
+    }
+
+    /// On the way out: writes the draft if the form is not on disk as it
+    /// is, and says what became of it. Blocking.
+    pub fn finish(&self) -> DraftOnExit {
+        let Some(drafts) = self.effects.drafts() else {
+            return DraftOnExit::Nothing;
+        };
+        let path = drafts.path();
+        let create = &self.app.create;
+        if create.draft_state != DraftState::Saved {
+            let draft = draft::Draft::of(&create.form);
+            // An older write still on its way is skipped.
+            if let Err(e) = drafts.write(create.draft_seq, Some(&draft)) {
+                tracing::error!(error = %e, "cannot write the draft");
+                return DraftOnExit::Lost {
+                    why: e.to_string(),
+                    earlier: path.filter(|p| p.exists()),
+                };
+            }
+        }
+        match path {
+            Some(path) if path.exists() => DraftOnExit::Kept(path),
+            _ => DraftOnExit::Nothing,
+        }
+    }
+
+    /// A reply that is already waiting, if any.
+    pub fn ready_reply(&mut self) -> Option<Msg> {
+        self.replies.try_recv().ok()
+    }
+}
+
+/// What became of the draft when the app closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftOnExit {
+    /// There is none to keep (nothing typed, or Weya confirmed the batch).
+    Nothing,
+    /// The form as it was is in this file and comes back next time.
+    Kept(std::path::PathBuf),
+    /// The form could not be written: what was on screen is not on disk.
+    Lost {
+        why: String,
+        /// A file holding an earlier state of the form, if there is one.
+        earlier: Option<std::path::PathBuf>,
+    },
+}
+
+/// A backend that can bracket a frame so the terminal shows it whole.
+/// Also what else the run loop asks of the terminal it owns.
+pub trait FrameBackend: Backend {
+    fn begin_frame(&mut self) {}
+    fn end_frame(&mut self) {}
+    /// Puts `text` on the clipboard.
+    fn copy_to_clipboard(&mut self, _text: &str) {}
+    /// Captures the mouse (clicks reach the app) or releases it (the
+    /// terminal selects text).
+    fn capture_mouse(&mut self, _on: bool) {}
+    /// Gives the terminal back to the shell and stops the job (Ctrl-Z);
+    /// returns once it runs again, and the run loop then calls
+    /// [`FrameBackend::resume`]. An error means nothing changed.
+    fn suspend(&mut self) -> Result<(), SuspendError> {
+        Err(SuspendError::Unsupported)
+    }
+    /// Takes the terminal again after a stop (ours or anyone's): its modes,
+    /// whatever the shell did to them meanwhile.
+    fn resume(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl FrameBackend for TestBackend {}
+
+/// OSC 52: "set the clipboard to this base64 text". Terminals that allow it
+/// (most, and through SSH) put it on the local clipboard.
+pub fn osc52(text: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for chunk in text.as_bytes().chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                b64.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    format!("\x1b]52;c;{b64}\x07")
+}
+
+impl<W: io::Write> FrameBackend for CrosstermBackend<W> {
+    fn begin_frame(&mut self) {
+        let _ = crossterm::queue!(self, crossterm::terminal::BeginSynchronizedUpdate);
+    }
+
+    fn end_frame(&mut self) {
+        let _ = crossterm::execute!(self, crossterm::terminal::EndSynchronizedUpdate);
+    }
+
+    fn copy_to_clipboard(&mut self, text: &str) {
+        let _ = self.write_all(osc52(text).as_bytes());
+        let _ = io::Write::flush(self);
+    }
+
+    fn capture_mouse(&mut self, on: bool) {
+        let _ = if on {
+            crossterm::execute!(self, crossterm::event::EnableMouseCapture)
+        } else {
+            crossterm::execute!(self, crossterm::event::DisableMouseCapture)
+        };
+    }
+
+    fn suspend(&mut self) -> Result<(), SuspendError> {
+        terminal::suspend(self)
+    }
+
+    fn resume(&mut self) -> io::Result<()> {
+        terminal::enter(self)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("drawing failed: {0}")]
+    Draw(String),
+    #[error("reading the terminal failed: {0}")]
+    Input(#[from] io::Error),
+    #[error("taking the terminal back after a stop failed: {0}")]
+    Resume(io::Error),
+}
+
+/// Why the run loop returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The operator quit.
+    Quit,
+    /// The input stream ended.
+    InputEnded,
+    /// A signal asked the app to end.
+    Signal(ExitSignal),
+}
+
+impl Ended {
+    /// The process's exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Quit | Self::InputEnded => 0,
+            Self::Signal(signal) => signal.exit_code(),
+        }
+    }
+}
+
+/// Draws the current state once, inside a synchronized update.
+pub fn draw<B: FrameBackend>(terminal: &mut Terminal<B>, app: &Shell) -> Result<(), RunError> {
+    terminal.backend_mut().begin_frame();
+    let drawn = terminal
+        .draw(|frame| draw::view(app, frame))
+        .map(|_| ())
+        .map_err(|e| RunError::Draw(e.to_string()));
+    terminal.backend_mut().end_frame();
+    drawn
+}
+
+/// The run loop: wait for input, a reply or the timer of a subscription
+/// (only while the view on show animates or polls), and draw once when
+/// nothing else is ready. Because the select is
+/// biased, a burst (a paste, a resize storm, several replies) is applied
+/// whole before one draw. Idle costs nothing.
+///
+/// Returns when the operator quits or the input ends; the final model is
+/// `runtime.app`.
+pub async fn run<B, S>(
+    terminal: &mut Terminal<B>,
+    input: S,
+    runtime: &mut Runtime,
+) -> Result<Ended, RunError>
+where
+    B: FrameBackend,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    run_with_signals(terminal, input, futures::stream::pending(), runtime).await
+}
+
+/// [`run`], also answering `signals`: one that ends the app returns at once
+/// (the caller saves the draft and restores the terminal), SIGTSTP suspends
+/// the app as Ctrl-Z does, SIGCONT takes the terminal back and draws it
+/// whole.
+pub async fn run_with_signals<B, S, G>(
+    terminal: &mut Terminal<B>,
+    mut input: S,
+    mut signals: G,
+    runtime: &mut Runtime,
+) -> Result<Ended, RunError>
+where
+    B: FrameBackend,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+    G: Stream<Item = Signal> + Unpin,
+{
+    let mut timers = Timers::default();
+    let size = terminal.size().map_err(|e| RunError::Draw(e.to_string()))?;
+    runtime.dispatch(Msg::Resize(size.width, size.height));
+    let mut mouse = runtime.app.wants_mouse();
+    terminal.backend_mut().capture_mouse(mouse);
+    draw(terminal, &runtime.app)?;
+    let mut dirty = false;
+    loop {
+        let due = timers.next(&runtime.app.subscriptions(), Instant::now());
+        let wake = tokio::time::sleep_until(due.as_ref().map_or_else(Instant::now, |d| d.0));
+        let msg = tokio::select! {
+            biased;
+            // Signals before input: on a closed terminal crossterm's reader
+            // spins on EOF holding its lock (crossterm issue #793), and
+            // SIGHUP must still be seen.
+            Some(signal) = signals.next() => {
+                match signal {
+                    Signal::Exit(which) => return Ok(Ended::Signal(which)),
+                    Signal::Suspend => {
+                        // As the kernel ignores SIGTSTP without job control.
+                        if let Some(e) = suspend(terminal, runtime, mouse)? {
+                            tracing::info!(error = %e, "SIGTSTP ignored");
+                        }
+                    }
+                    Signal::Continue => resume(terminal, runtime, mouse)?,
+                }
+                dirty = true;
+                None
+            }
+            event = input.next() => match event {
+                Some(event) => Msg::from_event(event?),
+                None => return Ok(Ended::InputEnded),
+            },
+            Some(reply) = runtime.replies.recv() => Some(reply),
+            () = wake, if due.is_some() => due.map(|(_, name, msg)| {
+                timers.fired(name);
+                msg
+            }),
+            () = std::future::ready(()), if dirty => {
+                runtime.dispatch(Msg::Clock(chrono::Utc::now()));
+                for request in runtime.effects.take_terminal_requests() {
+                    match request {
+                        TerminalRequest::Copy(text) => {
+                            terminal.backend_mut().copy_to_clipboard(&text);
+                        }
+                        TerminalRequest::Suspend => {
+                            if let Some(e) = suspend(terminal, runtime, mouse)? {
+                                runtime.dispatch(Msg::NotSuspended(e.to_string()));
+                            }
+                        }
+                    }
+                }
+                if runtime.app.wants_mouse() != mouse {
+                    mouse = runtime.app.wants_mouse();
+                    terminal.backend_mut().capture_mouse(mouse);
+                }
+                draw(terminal, &runtime.app)?;
+                dirty = false;
+                None
+            }
+        };
+        if let Some(msg) = msg {
+            runtime.dispatch(msg);
+            dirty = true;
+        }
+        if runtime.app.quit {
+            return Ok(Ended::Quit);
+        }
+    }
+}
+
+/// When each subscription in force fires next: one timer per name, started
+/// when a view first asks for it and dropped when none does. With no
+/// subscription there is no timer, and the loop sleeps until input.
+#[derive(Debug, Default)]
+struct Timers {
+    due: Vec<(&'static str, Instant)>,
+}
+
+impl Timers {
+    /// Brings the timers in line with `subs` and says which fires first:
+    /// when, its name and its message.
+    fn next(
+        &mut self,
+        subs: &[Subscription],
+        now: Instant,
+    ) -> Option<(Instant, &'static str, Msg)> {
+        self.due
+            .retain(|(name, _)| subs.iter().any(|s| s.name == *name));
+        for sub in subs {
+            if self.due.iter().all(|(name, _)| *name != sub.name) {
+                self.due.push((sub.name, now + sub.every));
+            }
+        }
+        let (name, at) = *self.due.iter().min_by_key(|(_, at)| *at)?;
+        let sub = subs.iter().find(|s| s.name == name)?;
+        Some((at, name, sub.msg.clone()))
+    }
+
+    /// `name` fired: `next` starts it again a period from then, so a late
+    /// one is not made up with a burst.
+    fn fired(&mut self, name: &'static str) {
+        self.due.retain(|(n, _)| *n != name);
+    }
+}
+
+/// Ctrl-Z or SIGTSTP: the terminal goes back to the shell until the app is
+/// continued, and is then taken again (the caller draws). Returns why not
+/// when the app did not stop.
+fn suspend<B: FrameBackend>(
+    terminal: &mut Terminal<B>,
+    runtime: &mut Runtime,
+    mouse: bool,
+) -> Result<Option<SuspendError>, RunError> {
+    if let Err(e) = terminal.backend_mut().suspend() {
+        return Ok(Some(e));
+    }
+    resume(terminal, runtime, mouse)?;
+    Ok(None)
+}
+
+/// After a stop: the terminal's modes again, and every cell drawn anew on
+/// the next draw (the shell drew over the screen, and its size may have
+/// changed meanwhile). `resize` resets what ratatui believes is on screen,
+/// as `clear` would, without `clear`'s question to the terminal about the
+/// cursor (a round trip that waits two seconds for a terminal that does not
+/// answer).
+fn resume<B: FrameBackend>(
+    terminal: &mut Terminal<B>,
+    runtime: &mut Runtime,
+    mouse: bool,
+) -> Result<(), RunError> {
+    terminal.backend_mut().resume().map_err(RunError::Resume)?;
+    terminal.backend_mut().capture_mouse(mouse);
+    let size = terminal.size().map_err(|e| RunError::Draw(e.to_string()))?;
+    terminal
+        .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+        .map_err(|e| RunError::Draw(e.to_string()))?;
+    runtime.dispatch(Msg::Resize(size.width, size.height));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::Poll;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::api::{Auth, ClientConfig};
+
+    fn context() -> AppContext {
+        AppContext {
+            target: TargetLabel::Sandbox,
+            default_timezone: "Europe/Berlin".into(),
+            local_timezone: "Europe/Berlin".into(),
+            started_at: chrono::DateTime::UNIX_EPOCH,
+            phone_book: Vec::new(),
+            notice: None,
+            known_batches: Vec::new(),
+            can_list_batches: false,
+            initial: None,
+            color: false,
+        }
+    }
+
+    /// How many times the run loop woke in two seconds: it polls its
+    /// input once each time it wakes, and the input never has anything.
+    async fn wake_ups_in_two_seconds(runtime: &mut Runtime) -> usize {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let counter = polls.clone();
+        let input = futures::stream::poll_fn(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Poll::<Option<io::Result<Event>>>::Pending
+        });
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let ran =
+            tokio::time::timeout(Duration::from_secs(2), run(&mut terminal, input, runtime)).await;
+        assert!(ran.is_err(), "the loop runs until stopped");
+        polls.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn with_nothing_moving_or_polling_the_loop_never_wakes() {
+        // A closed port: the phone list fails at once.
+        let config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));
+        let client = WeyaClient::new(config).unwrap();
+        let mut runtime = Runtime::new(context(), client, None);
+        let reply = runtime.next_reply().await.unwrap();
+        runtime.dispatch(reply);
+        assert!(runtime.app.subscriptions().is_empty());
+        // The loop's first poll, and the one `timeout` makes of it as it
+        // ends: no wake-up in between.
+        assert_eq!(wake_ups_in_two_seconds(&mut runtime).await, 2);
+
+        // The same loop with a spinner on show ticks 10 times a second.
+        runtime.app.create.form.numbers.phones.start_loading();
+        assert!(wake_ups_in_two_seconds(&mut runtime).await >= 15);
+    }
+
+    #[test]
+    fn osc52_carries_base64() {
+        assert_eq!(super::osc52("64e5f1"), "\x1b]52;c;NjRlNWYx\x07");
+        assert_eq!(super::osc52("ab"), "\x1b]52;c;YWI=\x07");
+        assert_eq!(super::osc52("a"), "\x1b]52;c;YQ==\x07");
+    }
+}

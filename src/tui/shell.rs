@@ -1,0 +1,447 @@
+//! The shell: what is global to the app (the target, the terminal's size,
+//! the time, the help overlay, the command palette, quitting) and the
+//! route, a stack of views. It resolves each key through the keymap,
+//! keeps the actions that are its own and hands the rest, and every other
+//! message, to the view it belongs to. See [`crate::tui::views`] for the
+//! view pattern.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+
+use super::effects::{Cmd, Subscription};
+use super::keymap::{self, Action, Scope};
+use super::palette::{Palette, PaletteKey};
+use super::views::batches::BatchesMsg;
+use super::views::create::{self, CreateMsg, CreateView, Initial, KnownBatch};
+use super::views::{Route, Scroll, View};
+use crate::api::Phone;
+pub use crate::connection::TargetLabel;
+use crate::form::FieldId;
+
+/// How often animations (spinners, elapsed time) advance while one is on show.
+pub const TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Everything that can happen.
+// A view's replies are the big variants; a message is moved once, from the
+// channel to `update`, so boxing would cost an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// A left click at a screen cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// Animation tick; only sent while the view on show animates.
+    Tick,
+    /// The time now, handed in by the run loop before it draws.
+    Clock(DateTime<Utc>),
+    /// Ctrl-Z did not stop the app, and why.
+    NotSuspended(String),
+    /// For the create view.
+    Create(CreateMsg),
+    /// For the batch list.
+    Batches(BatchesMsg),
+}
+
+impl Msg {
+    /// The message of a terminal event; key releases are dropped (some
+    /// terminals report them, and a key must act once).
+    pub fn from_event(event: Event) -> Option<Self> {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => Some(Self::Key(key)),
+            Event::Paste(text) => Some(Self::Paste(text)),
+            Event::Resize(w, h) => Some(Self::Resize(w, h)),
+            Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column,
+                row,
+                ..
+            }) => Some(Self::Click { column, row }),
+            _ => None,
+        }
+    }
+}
+
+/// What the app is started with.
+#[derive(Debug, Clone)]
+pub struct AppContext {
+    pub target: TargetLabel,
+    pub default_timezone: String,
+    /// The operator's own timezone, to show the window in their time.
+    pub local_timezone: String,
+    /// The time at start.
+    pub started_at: DateTime<Utc>,
+    /// The operator's phone book, merged into the phone list.
+    pub phone_book: Vec<Phone>,
+    /// Something to tell the operator at start (e.g. a phone-book problem).
+    pub notice: Option<String>,
+    /// Batches this machine created before, from the journal.
+    pub known_batches: Vec<KnownBatch>,
+    /// Whether the batch list can be read (a user ID is configured), to
+    /// confirm a new batch or look for one whose creation is unknown.
+    pub can_list_batches: bool,
+    /// Values to start the form with: a restored draft or a `--from` file.
+    pub initial: Option<Initial>,
+    /// Whether colour may be used (`NO_COLOR` unset).
+    pub color: bool,
+}
+
+/// The help overlay.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Help {
+    /// The field whose explanation heads the help (F1), if any.
+    pub field: Option<FieldId>,
+    pub scroll: Scroll,
+}
+
+/// The whole model: the shell's own state and its views.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    pub target: TargetLabel,
+    /// Whether colour may be used (`NO_COLOR` unset).
+    pub color: bool,
+    /// The terminal's size.
+    pub size: (u16, u16),
+    /// The time, handed in by the run loop; passed on to every view.
+    pub now: DateTime<Utc>,
+    pub help: Option<Help>,
+    pub palette: Option<Palette>,
+    pub quit: bool,
+    /// The root of the route: the create view, which lives as long as the
+    /// app (it holds the form and its draft).
+    pub create: CreateView,
+    /// The views opened over it; the last is on show.
+    pub stack: Vec<View>,
+}
+
+impl Shell {
+    /// A new app on the create view, and the commands to start it.
+    pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
+        let (target, color, now) = (context.target.clone(), context.color, context.started_at);
+        let (create, cmds) = CreateView::new(context);
+        let shell = Self {
+            target,
+            color,
+            size: (0, 0),
+            now,
+            help: None,
+            palette: None,
+            quit: false,
+            create,
+            stack: Vec::new(),
+        };
+        (shell, cmds)
+    }
+
+    /// The view on show, when it is not the create view.
+    pub fn top(&self) -> Option<&View> {
+        self.stack.last()
+    }
+
+    /// Where the operator is, for the header: `Batches › June renewals`.
+    pub fn breadcrumb(&self) -> Vec<String> {
+        self.top()
+            .map_or_else(|| self.create.breadcrumb(), View::breadcrumb)
+    }
+
+    /// Whether something on screen moves (so the run loop ticks).
+    pub fn is_animating(&self) -> bool {
+        self.top()
+            .map_or_else(|| self.create.is_animating(), View::is_animating)
+    }
+
+    /// The periodic work of the view on show: the animation tick while it
+    /// animates, and what it polls. Empty, the loop sleeps until input.
+    pub fn subscriptions(&self) -> Vec<Subscription> {
+        let mut subs = self.top().map(View::subscriptions).unwrap_or_default();
+        if self.is_animating() {
+            subs.push(Subscription {
+                name: "animation",
+                every: TICK,
+                msg: Msg::Tick,
+            });
+        }
+        subs
+    }
+
+    /// Whether the mouse is captured: on the form, for clicks. Elsewhere the
+    /// terminal keeps its own selection, so a batch ID can be selected.
+    pub fn wants_mouse(&self) -> bool {
+        self.help.is_none()
+            && self.palette.is_none()
+            && self.top().is_none()
+            && self.create.wants_mouse()
+    }
+
+    /// The key scopes that apply now, most important first.
+    pub fn scopes(&self) -> Vec<Scope> {
+        let mut scopes = vec![Scope::Global];
+        if self.help.is_some() {
+            scopes.push(Scope::Help);
+            return scopes;
+        }
+        match self.top() {
+            None => scopes.extend(self.create.scopes()),
+            Some(view) => {
+                scopes.extend(view.scopes());
+                scopes.push(Scope::Navigation);
+            }
+        }
+        scopes
+    }
+
+    /// Shows `route`: the create view by closing what is over it, another
+    /// view by bringing it back if it is open, else by opening it.
+    pub fn open(&mut self, route: Route) {
+        if let Some(at) = self.stack.iter().position(|v| v.is(route)) {
+            self.stack.truncate(at + 1);
+        } else if let Some(view) = View::open(route) {
+            self.stack.push(view);
+        } else {
+            self.stack.clear();
+        }
+    }
+
+    /// Hands a message to the view on show.
+    fn deliver(&mut self, create: CreateMsg) -> Vec<Cmd> {
+        match self.stack.last_mut() {
+            None => create::update(&mut self.create, create),
+            // No other view takes input yet.
+            Some(View::Batches(_)) => Vec::new(),
+        }
+    }
+}
+
+/// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
+pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
+    let cmds = match msg {
+        Msg::Key(key) => on_key(shell, key),
+        Msg::Paste(text) if shell.help.is_none() && shell.palette.is_none() => {
+            shell.deliver(CreateMsg::Paste(text))
+        }
+        Msg::Paste(_) => Vec::new(),
+        Msg::Resize(w, h) => {
+            shell.size = (w, h);
+            Vec::new()
+        }
+        Msg::Click { column, row } if shell.help.is_none() && shell.palette.is_none() => {
+            shell.deliver(CreateMsg::Click { column, row })
+        }
+        Msg::Click { .. } => Vec::new(),
+        Msg::Tick => shell.deliver(CreateMsg::Tick),
+        Msg::Clock(now) => {
+            shell.now = now;
+            // Every view keeps the time, on show or not: a view shown again
+            // is drawn at once, before the next clock.
+            create::update(&mut shell.create, CreateMsg::Clock(now))
+        }
+        Msg::NotSuspended(why) => shell.deliver(CreateMsg::Notice(format!(
+            "Ctrl-Z does nothing here: {why}."
+        ))),
+        // The create view is always there: its replies always arrive.
+        Msg::Create(msg) => create::update(&mut shell.create, msg),
+        Msg::Batches(msg) => match shell.stack.iter_mut().find(|v| v.is(Route::Batches)) {
+            Some(view) => view.update_batches(msg),
+            // Closed meanwhile: the reply is of no use.
+            None => Vec::new(),
+        },
+    };
+    let mut out = Vec::with_capacity(cmds.len());
+    for cmd in cmds {
+        match cmd {
+            Cmd::Open(route) => shell.open(route),
+            cmd => out.push(cmd),
+        }
+    }
+    out
+}
+
+fn on_key(shell: &mut Shell, key: KeyEvent) -> Vec<Cmd> {
+    if let Some(palette) = &mut shell.palette {
+        // Ctrl-C quits from the palette too; every other key is its own.
+        if keymap::lookup(&key, &[Scope::Global]) == Some(Action::Quit) {
+            shell.quit = true;
+            return Vec::new();
+        }
+        return match palette.on_key(key) {
+            PaletteKey::Stay => Vec::new(),
+            PaletteKey::Close => {
+                shell.palette = None;
+                Vec::new()
+            }
+            PaletteKey::Run(action) => {
+                shell.palette = None;
+                act(shell, action)
+            }
+        };
+    }
+    match keymap::lookup(&key, &shell.scopes()) {
+        Some(action) => act(shell, action),
+        // Unbound keys edit the text being typed, and nothing else.
+        None if shell.help.is_none() => shell.deliver(CreateMsg::Typed(key)),
+        None => Vec::new(),
+    }
+}
+
+/// Does `action`: the shell's own here, the rest by the view on show.
+fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Quit => shell.quit = true,
+        Action::Suspend => return vec![Cmd::Suspend],
+        Action::Help | Action::FieldHelp => {
+            let field = (action == Action::FieldHelp && shell.top().is_none())
+                .then(|| shell.create.help_field())
+                .flatten();
+            shell.help = Some(Help {
+                field,
+                scroll: Scroll::default(),
+            });
+        }
+        Action::CloseHelp => shell.help = None,
+        Action::Up | Action::Down if shell.help.is_some() => {
+            if let Some(help) = &mut shell.help {
+                if action == Action::Up {
+                    help.scroll.up();
+                } else {
+                    help.scroll.down();
+                }
+            }
+        }
+        Action::Palette => {
+            shell.help = None;
+            let scopes = shell.scopes();
+            shell.palette = Some(Palette::new(&scopes));
+        }
+        Action::OpenCreate => shell.open(Route::Create),
+        Action::OpenBatches => shell.open(Route::Batches),
+        Action::Pop => {
+            shell.stack.pop();
+        }
+        action => return shell.deliver(CreateMsg::Action(action)),
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn context() -> AppContext {
+        AppContext {
+            target: TargetLabel::Sandbox,
+            default_timezone: "Europe/Berlin".into(),
+            local_timezone: "Europe/Berlin".into(),
+            started_at: DateTime::UNIX_EPOCH,
+            phone_book: Vec::new(),
+            notice: None,
+            known_batches: Vec::new(),
+            can_list_batches: false,
+            initial: None,
+            color: false,
+        }
+    }
+
+    fn key(shell: &mut Shell, code: KeyCode) -> Vec<Cmd> {
+        update(shell, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn ctrl(shell: &mut Shell, c: char) -> Vec<Cmd> {
+        update(
+            shell,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        )
+    }
+
+    fn typed(shell: &mut Shell, text: &str) {
+        for c in text.chars() {
+            key(shell, KeyCode::Char(c));
+        }
+    }
+
+    fn on_batches(shell: &Shell) -> bool {
+        matches!(shell.top(), Some(View::Batches(_)))
+    }
+
+    #[test]
+    fn the_palette_finds_the_batch_list_and_esc_comes_back_to_the_form_as_it_was() {
+        let (mut shell, _) = Shell::new(context());
+        typed(&mut shell, "June renewals");
+        ctrl(&mut shell, 'p');
+        typed(&mut shell, "batch");
+        assert_eq!(
+            shell.create.form.name.value(),
+            "June renewals",
+            "the palette's query is its own"
+        );
+        key(&mut shell, KeyCode::Enter);
+        assert!(shell.palette.is_none());
+        assert!(on_batches(&shell), "Enter opens the batch list");
+        assert_eq!(shell.breadcrumb(), ["Batches"]);
+        key(&mut shell, KeyCode::Esc);
+        assert!(shell.top().is_none(), "Esc goes back");
+        assert_eq!(shell.breadcrumb(), ["New batch"]);
+        assert_eq!(shell.create.form.name.value(), "June renewals");
+        assert_eq!(shell.create.form.focus, FieldId::Name);
+        typed(&mut shell, "!");
+        assert_eq!(shell.create.form.name.value(), "June renewals!");
+    }
+
+    #[test]
+    fn esc_closes_the_palette_and_leaves_everything_as_it_was() {
+        let (mut shell, _) = Shell::new(context());
+        typed(&mut shell, "Kept");
+        ctrl(&mut shell, 'p');
+        typed(&mut shell, "q");
+        key(&mut shell, KeyCode::Esc);
+        assert!(shell.palette.is_none() && !shell.quit && shell.top().is_none());
+        assert_eq!(shell.create.form.name.value(), "Kept");
+    }
+
+    #[test]
+    fn view_keys_in_a_text_field_switch_views_and_type_nothing() {
+        let (mut shell, _) = Shell::new(context());
+        typed(&mut shell, "Q3");
+        let cmds = ctrl(&mut shell, 'b');
+        assert!(on_batches(&shell));
+        assert!(cmds.is_empty(), "nothing typed, so no draft: {cmds:?}");
+        assert_eq!(shell.create.form.name.value(), "Q3");
+        ctrl(&mut shell, 'n');
+        assert!(shell.top().is_none(), "Ctrl-N from the list: the form");
+        assert_eq!(shell.create.form.name.value(), "Q3", "with its content");
+        ctrl(&mut shell, 'n');
+        assert!(shell.top().is_none());
+        assert_eq!(
+            shell.create.form.name.value(),
+            "Q3",
+            "Ctrl-N on the form types nothing"
+        );
+        ctrl(&mut shell, 'b');
+        ctrl(&mut shell, 'b');
+        assert_eq!(
+            shell.stack.len(),
+            1,
+            "the open list is brought back, not stacked"
+        );
+    }
+
+    #[test]
+    fn replies_reach_the_create_view_while_another_view_is_on_show() {
+        let (mut shell, _) = Shell::new(context());
+        ctrl(&mut shell, 'b');
+        update(
+            &mut shell,
+            Msg::Create(CreateMsg::PhonesLoaded {
+                generation: 1,
+                result: Ok(Vec::new()),
+            }),
+        );
+        assert!(!shell.create.form.numbers.phones.is_loading());
+        assert!(!shell.is_animating(), "nothing moves on the placeholder");
+        assert!(shell.subscriptions().is_empty());
+    }
+}

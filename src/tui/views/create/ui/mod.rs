@@ -1,0 +1,28 @@
+//! Drawing the create-batch view: the form, the review (and sending), the
+//! result, and the template and draft dialogs.
+
+pub mod form;
+pub mod modal;
+pub mod result;
+pub mod review;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::{CreateView, Screen};
+use crate::tui::widgets::theme::Theme;
+
+/// Draws the view's screen in `body`, and a dialog of it over `screen`.
+pub fn draw(view: &CreateView, theme: &Theme, frame: &mut Frame, body: Rect, screen: Rect) {
+    match &view.screen {
+        Screen::Form => form::draw(view, theme, frame, body),
+        Screen::Review(r) => review::draw(view, r, None, theme, frame, body),
+        Screen::Sending {
+            review: r, sent_at, ..
+        } => review::draw(view, r, Some(*sent_at), theme, frame, body),
+        Screen::Result(answer) => result::draw(view, answer, theme, frame, body),
+    }
+    if let Some(m) = &view.modal {
+        modal::draw(m, theme, frame, screen);
+    }
+}

@@ -1,0 +1,134 @@
+//! Drawing pieces every view uses: the theme, the spinner, the help overlay,
+//! text inputs and labelled rows. Draw code only: the model never imports
+//! from here (see `views`).
+
+pub mod help;
+pub mod palette;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::form::line::LineInput;
+use crate::text::visible;
+use theme::Theme;
+
+/// Width of the label column of the form and the review.
+pub(crate) const LABEL_WIDTH: u16 = 19;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub(crate) fn spinner(frame: u64) -> &'static str {
+    SPINNER[(frame % SPINNER.len() as u64) as usize]
+}
+
+/// A text input being edited. A value that holds what a terminal would act
+/// on or not show (a file, a draft or a paste put it there) is
+/// drawn made [`visible`], with the cursor on the character it is on, so
+/// that the error beside the field can be found and fixed in it.
+pub(crate) fn draw_input(input: &LineInput, frame: &mut Frame, area: Rect) {
+    let value = input.value();
+    if matches!(visible(value), std::borrow::Cow::Borrowed(_)) {
+        frame.render_widget(input.textarea(), area);
+        return;
+    }
+    let at = value
+        .char_indices()
+        .nth(input.cursor())
+        .map_or(value.len(), |(i, _)| i);
+    let (before, rest) = value.split_at(at);
+    let mut chars = rest.chars();
+    let under = chars
+        .next()
+        .map_or_else(|| " ".to_owned(), |c| visible(&c.to_string()).into_owned());
+    let before = visible(before).into_owned();
+    // Keep the cursor in view, as the text area would.
+    let shift = Line::raw(before.as_str())
+        .width()
+        .saturating_sub(usize::from(area.width.saturating_sub(1)));
+    let line = Line::from(vec![
+        Span::raw(before),
+        Span::styled(under, Style::new().add_modifier(Modifier::REVERSED)),
+        Span::raw(visible(chars.as_str()).into_owned()),
+    ]);
+    frame.render_widget(
+        Paragraph::new(line).scroll((0, u16::try_from(shift).unwrap_or(u16::MAX))),
+        area,
+    );
+}
+
+/// A "label  value" row; a long value wraps under itself, not under the
+/// label.
+pub(crate) fn labeled(
+    name: &str,
+    value: &str,
+    style: Style,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let indent = usize::from(LABEL_WIDTH);
+    wrap_words(value, width.saturating_sub(LABEL_WIDTH + 1))
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let head = if i == 0 { name } else { "" };
+            Line::from(vec![
+                Span::styled(format!("{head:<indent$}"), theme.title()),
+                Span::styled(part, style),
+            ])
+        })
+        .collect()
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces (a word
+/// longer than the width is cut). The text is made [`visible`] first: the
+/// labelled rows, warnings and errors that pass through here quote the
+/// server and files.
+pub(crate) fn wrap_words(text: &str, width: u16) -> Vec<String> {
+    let width = usize::from(width.max(8));
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in visible(text).split_whitespace() {
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if needed > width && !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+        while current.chars().count() > width {
+            let head: String = current.chars().take(width).collect();
+            current = current.chars().skip(width).collect();
+            lines.push(head);
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_words;
+
+    #[test]
+    fn words_wrap_within_the_width() {
+        assert_eq!(wrap_words("aaaa bbb cc", 8), vec!["aaaa bbb", "cc"]);
+        assert_eq!(wrap_words("abcdefghijk", 8), vec!["abcdefgh", "ijk"]);
+        assert_eq!(wrap_words("", 10), vec![""]);
+    }
+
+    #[test]
+    fn wrapped_text_shows_what_a_terminal_would_obey_or_hide() {
+        assert_eq!(
+            wrap_words("x\u{1b}]2;T\u{7} y\u{202E}z", 40),
+            vec!["x⟨U+001B⟩]2;T⟨U+0007⟩ y⟨U+202E⟩z"]
+        );
+    }
+}

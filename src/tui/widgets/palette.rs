@@ -1,0 +1,62 @@
+//! Drawing the command palette: the query, then what matches it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::text::visible;
+use crate::tui::palette::Palette;
+use crate::tui::widgets::theme::Theme;
+
+/// The palette, centred near the top of `area`.
+pub fn draw(palette: &Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).min(80);
+    let rows = area.height.saturating_sub(6).min(14);
+    let rect = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + 2,
+        width,
+        rows + 4,
+    );
+    let inner = usize::from(width.saturating_sub(2));
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("› ", theme.key()),
+            Span::raw(visible(&palette.query).into_owned()),
+            Span::styled(" ", theme.cursor()),
+        ]),
+        Line::from(""),
+    ];
+    let shown: Vec<_> = palette.shown().collect();
+    if shown.is_empty() {
+        lines.push(Line::styled("Nothing matches.", theme.dim()));
+    }
+    // The highlight stays in view: the list starts as late as it must.
+    let skip = (palette.cursor + 1).saturating_sub(usize::from(rows));
+    for (i, (what, keys)) in shown
+        .into_iter()
+        .enumerate()
+        .skip(skip)
+        .take(usize::from(rows))
+    {
+        let room = inner.saturating_sub(keys.chars().count() + 2);
+        let what: String = what.chars().take(room).collect();
+        let pad = inner.saturating_sub(what.chars().count() + keys.chars().count());
+        let style = if i == palette.cursor {
+            theme.cursor()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{what}{:pad$}", ""), style),
+            Span::styled(keys, theme.key()),
+        ]));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Commands (Enter runs, Esc closes) ");
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
