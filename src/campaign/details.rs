@@ -594,7 +594,7 @@ impl BatchDetailsView {
                     format!(
                         "created {} · updated {}",
                         when(&s.created_at),
-                        when(&s.updated_at)
+                        relative_text(&s.updated_at, now)
                     ),
                     theme.dim(),
                 ));
@@ -709,7 +709,7 @@ impl BatchDetailsView {
                 visible(&error_text(e, &self.context.credential_source))
             );
             match self.live.due_in(self.context.refresh, now) {
-                Some(secs) => text.push_str(&format!(" · retrying in {secs} s")),
+                Some(secs) => text.push_str(&format!(" · next try in {secs} s")),
                 None => text.push_str(" · not retrying"),
             }
             return Some(Line::styled(text, theme.error()));

@@ -155,7 +155,7 @@ impl Dialog {
                         "This cannot be undone: the batch and its calls, logs and recordings go.",
                     ),
                     Line::raw(""),
-                    Line::raw(format!("Type {name} to confirm:")),
+                    Line::raw(format!("To confirm, type “{name}” below:")),
                     Line::styled(format!("> {}▏", visible(&d.typed)), theme.value()),
                     Line::raw(""),
                 ];

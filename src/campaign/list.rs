@@ -657,7 +657,7 @@ impl BatchList {
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(2),
             Constraint::Length(1),
             Constraint::Length(1),
         ])
@@ -709,7 +709,7 @@ impl BatchList {
         }
 
         if let Some(b) = self.selected() {
-            frame.render_widget(Paragraph::new(detail_line(b, theme, now)), detail);
+            frame.render_widget(Paragraph::new(detail_lines(b, theme, now)), detail);
         }
         if let Some(line) = self.notice_line(theme, now) {
             frame.render_widget(Paragraph::new(line), notice);
@@ -820,7 +820,7 @@ impl BatchList {
         );
         match self.live.due_in(self.context.refresh, now) {
             Some(secs) => text.push_str(&format!(
-                " · retrying in {secs} s (failed {} times in a row)",
+                " · next try in {secs} s ({} failed)",
                 self.live.failures()
             )),
             None => text.push_str(" · not retrying"),
@@ -877,23 +877,30 @@ pub(crate) fn visible_offset(offset: usize, selected: usize, height: usize, coun
     }
 }
 
-/// The selected batch in full: its ID, times absolute and relative, the
-/// counts the bar draws.
-fn detail_line(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Line<'static> {
+/// The selected batch in full: its ID, the counts the bar draws, and its
+/// times absolute and relative.
+fn detail_lines(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Vec<Line<'static>> {
     let when = |text: &str| match parse_time(text) {
         Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
         None => relative_text(text, now),
     };
-    Line::from(vec![
-        Span::styled(format!("{} ", visible(&b.id)), theme.dim()),
-        Span::raw(format!(
-            "· {} completed · {} picked · {} calls · created {}",
-            b.calls_completed,
-            b.calls_picked,
-            b.total_calls,
-            when(&b.created_at)
-        )),
-    ])
+    vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", visible(&b.id)), theme.dim()),
+            Span::raw(format!(
+                "· {} completed · {} picked · {} calls",
+                b.calls_completed, b.calls_picked, b.total_calls
+            )),
+        ]),
+        Line::styled(
+            format!(
+                "created {} · updated {}",
+                when(&b.created_at),
+                relative_text(&b.updated_at, now)
+            ),
+            theme.dim(),
+        ),
+    ]
 }
 
 #[cfg(test)]

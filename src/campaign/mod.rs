@@ -141,7 +141,7 @@ impl Live {
         self.failures
     }
 
-    /// Seconds until the next refresh is due, for "retrying in 20 s".
+    /// Seconds until the next refresh is due, for "next try in 20 s".
     pub fn due_in(&self, refresh: Duration, now: DateTime<Utc>) -> Option<i64> {
         let every = self.poll_every(refresh)?;
         let last = self.last_answer?;

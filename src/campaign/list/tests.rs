@@ -99,7 +99,7 @@ fn load(
 /// A list drawn at 80x24 with page 1 of 3 (10 rows a page) loaded.
 fn loaded() -> BatchList {
     let mut list = BatchList::new(ViewContext::default());
-    draw(&list, 80, 15);
+    draw(&list, 80, 16);
     let (g, query, _) = tick(&mut list);
     assert_eq!(query.limit, 10, "the rows that fit");
     load(&mut list, g, Ok(page(0..10, 1, 10, 25)));
@@ -116,7 +116,7 @@ fn refused() -> ApiError {
 #[test]
 fn the_limit_is_the_rows_that_fit_and_pgdn_at_the_last_row_fetches_the_next_page() {
     let mut list = loaded();
-    assert!(draw(&list, 80, 15).contains("page 1/3 · 25 batches"));
+    assert!(draw(&list, 80, 16).contains("page 1/3 · 25 batches"));
     assert!(
         key(&mut list, KeyCode::PageDown).is_empty(),
         "to the last row first"
@@ -130,7 +130,7 @@ fn the_limit_is_the_rows_that_fit_and_pgdn_at_the_last_row_fetches_the_next_page
         id(10),
         "the new page's first row"
     );
-    assert!(draw(&list, 80, 15).contains("page 2/3 · 25 batches"));
+    assert!(draw(&list, 80, 16).contains("page 2/3 · 25 batches"));
 
     let (g, query, _) = fetch_of(key(&mut list, KeyCode::PageUp));
     assert_eq!(query.page, 1);
@@ -145,7 +145,7 @@ fn the_limit_is_the_rows_that_fit_and_pgdn_at_the_last_row_fetches_the_next_page
 #[test]
 fn pgdn_on_the_last_page_fetches_nothing() {
     let mut list = BatchList::new(ViewContext::default());
-    draw(&list, 80, 15);
+    draw(&list, 80, 16);
     let (g, _, _) = tick(&mut list);
     load(&mut list, g, Ok(page(0..4, 1, 10, 4)));
     key(&mut list, KeyCode::PageDown);
@@ -202,7 +202,7 @@ fn status_keys_filter_the_page_and_c_copies() {
         now(),
     );
     assert!(list.rows().iter().all(|b| b.queue_status == "completed"));
-    let screen = draw(&list, 80, 15);
+    let screen = draw(&list, 80, 16);
     assert!(screen.contains("completed only (this page)"), "{screen}");
     key(&mut list, KeyCode::Char('*'));
     assert_eq!(list.rows().len(), 10);
@@ -229,8 +229,8 @@ fn errors_back_off_5_10_20_60_and_a_refresh_never_stacks() {
         waits.push(list.poll_every().unwrap().as_secs());
     }
     assert_eq!(waits, [5, 10, 20, 60, 60]);
-    let screen = draw(&list, 80, 15);
-    assert!(screen.contains("retrying in 60 s"), "{screen}");
+    let screen = draw(&list, 80, 16);
+    assert!(screen.contains("next try in 60 s (5 failed)"), "{screen}");
     assert_eq!(list.rows().len(), 10, "the rows stay on screen");
     let (g, _, _) = tick(&mut list);
     load(&mut list, g, Ok(page(0..10, 1, 10, 25)));
@@ -272,7 +272,7 @@ fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
         now(),
     );
     assert_eq!(list.selected().unwrap().queue_status, "paused", "reverted");
-    let screen = draw(&list, 120, 15);
+    let screen = draw(&list, 120, 16);
     assert!(
         screen.contains("start-calling needs WEYA_TOKEN"),
         "{screen}"
@@ -362,14 +362,14 @@ fn the_selection_follows_its_batch_across_a_refresh() {
 #[test]
 fn moving_up_from_the_bottom_moves_the_cursor_not_the_window() {
     let mut list = BatchList::new(ViewContext::default());
-    draw(&list, 80, 9); // 4 rows fit
+    draw(&list, 80, 10); // 4 rows fit
     let (g, _, _) = tick(&mut list);
     load(&mut list, g, Ok(page(0..10, 1, 10, 10)));
     for _ in 0..9 {
         key(&mut list, KeyCode::Down);
     }
     key(&mut list, KeyCode::Up);
-    let screen = draw(&list, 80, 9);
+    let screen = draw(&list, 80, 10);
     let rows: Vec<&str> = screen.lines().skip(2).take(4).collect();
     assert!(
         rows[0].contains("Batch 6") && rows[3].contains("Batch 9"),
