@@ -344,12 +344,10 @@ impl BatchList {
                         }
                         self.clamp();
                         self.say(format!("Deleted “{name}”."), false);
-                        // The rows after it move up a page: fetch them.
-                        if self.live.is_loading() {
-                            Vec::new()
-                        } else {
-                            vec![self.fetch(Duration::ZERO)]
-                        }
+                        // The rows after it move up a page: fetch them. A
+                        // fetch in flight may predate the delete, so this
+                        // one supersedes it (latest wins).
+                        vec![self.fetch(Duration::ZERO)]
                     }
                     Err(e) => {
                         self.revert(&id);
