@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod campaign;
 pub mod cli;
 pub mod config;
 pub mod connection;

@@ -1,0 +1,229 @@
+use chrono::TimeZone;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::json;
+
+use super::*;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 15, 14, 0, 0).unwrap()
+}
+
+const BATCH: &str = "64e5f12345abcdef98765432";
+
+fn summary() -> BatchSummary {
+    BatchSummary {
+        id: BATCH.into(),
+        batch_name: "June renewals".into(),
+        total_calls: 30,
+        calls_picked: 12,
+        calls_completed: 7,
+        queue_status: "active".into(),
+        created_at: "2026-01-15T11:00:00.000Z".into(),
+        updated_at: "2026-01-15T13:59:00.000Z".into(),
+    }
+}
+
+fn call(n: usize) -> Call {
+    serde_json::from_value(json!({
+        "_id": format!("{:024x}", 0x6789_0000_u64 + n as u64),
+        "phoneNumber": format!("1212555{n:04}"),
+        "name": format!("Contact {n}"),
+        "plan": "Premium",
+        "due_date": "2026-02-01",
+        "city": "Austin",
+        "language": "en",
+        "phoneLogs": [
+            {"callStatus": "no-answer", "callDuration": 0, "createdAt": "2026-01-15T13:50:00.000Z"},
+            {"callStatus": if n.is_multiple_of(2) { "completed" } else { "busy" }, "callDuration": 65,
+             "recordingUrl": format!("https://sandbox.invalid/rec/{n}.mp3"),
+             "transcript": [{"role": "assistant", "content": "Hello, this is a long opening line about the renewal of your plan that wraps."},
+                            {"role": "user", "content": "Yes."}],
+             "createdAt": "2026-01-15T13:58:00.000Z"}
+        ],
+        "createdAt": "2026-01-15T11:00:00.000Z"
+    }))
+    .unwrap()
+}
+
+fn details(range: std::ops::Range<usize>, page: u64, limit: u64, total: u64) -> BatchDetails {
+    BatchDetails {
+        batch_id: BATCH.into(),
+        batch_name: "June renewals".into(),
+        batch_status: "active".into(),
+        page,
+        limit,
+        total,
+        total_pages: total.div_ceil(limit),
+        calls: range.map(call).collect(),
+    }
+}
+
+fn key(view: &mut BatchDetailsView, code: KeyCode) -> Vec<DetailsCmd> {
+    view.update(
+        DetailsMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        now(),
+    )
+}
+
+fn draw(view: &BatchDetailsView, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| view.draw(f, f.area(), &Theme::new(false), now()))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn fetch_of(cmds: Vec<DetailsCmd>) -> (u64, CallQuery, Duration) {
+    match cmds.as_slice() {
+        [
+            DetailsCmd::FetchCalls {
+                generation,
+                query,
+                after,
+                batch_id,
+            },
+        ] => {
+            assert_eq!(batch_id, BATCH);
+            (*generation, query.clone(), *after)
+        }
+        other => panic!("expected one fetch, got {other:?}"),
+    }
+}
+
+fn load(view: &mut BatchDetailsView, generation: u64, result: BatchDetails) {
+    view.update(
+        DetailsMsg::CallsLoaded {
+            generation,
+            result: Ok(result),
+        },
+        now(),
+    );
+}
+
+/// Drawn at 80x16 (10 rows fit), page 1 of 3 loaded.
+fn loaded() -> BatchDetailsView {
+    let mut view = BatchDetailsView::new(ViewContext::default(), summary());
+    draw(&view, 80, 16);
+    let (g, query, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    assert_eq!(query.limit, 10);
+    load(&mut view, g, details(0..10, 1, 10, 30));
+    view
+}
+
+#[test]
+fn pages_come_from_the_server() {
+    let mut view = loaded();
+    assert!(draw(&view, 80, 16).contains("page 1/3 · 30 calls"));
+    key(&mut view, KeyCode::PageDown);
+    let (g, query, _) = fetch_of(key(&mut view, KeyCode::PageDown));
+    assert_eq!(query.page, 2);
+    load(&mut view, g, details(10..20, 2, 10, 30));
+    assert_eq!(view.selected().unwrap().phone_number, "12125550010");
+}
+
+#[test]
+fn f_chooses_a_status_sent_as_the_filter_and_s_cycles_the_order() {
+    let mut view = loaded();
+    key(&mut view, KeyCode::Char('f'));
+    assert_eq!(view.scope(), Scope::StatusChoice);
+    let choices = view.status_choices();
+    assert_eq!(
+        choices,
+        [
+            None,
+            Some("completed".into()),
+            Some("busy".into()),
+            Some("no-answer".into())
+        ],
+        "every status, the documented one, then those seen"
+    );
+    key(&mut view, KeyCode::Down);
+    key(&mut view, KeyCode::Down);
+    let (_, query, _) = fetch_of(key(&mut view, KeyCode::Enter));
+    assert_eq!(query.filter.as_deref(), Some("busy"));
+    assert_eq!(
+        query
+            .params()
+            .iter()
+            .find(|(k, _)| *k == "filter")
+            .unwrap()
+            .1,
+        r#"{"callStatus":"busy"}"#
+    );
+    let (_, query, _) = fetch_of(view.update(
+        DetailsMsg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+        now(),
+    ));
+    assert_eq!((query.sort_order, query.page), (SortOrder::Asc, 1));
+}
+
+#[test]
+fn search_waits_for_a_pause() {
+    let mut view = loaded();
+    key(&mut view, KeyCode::Char('/'));
+    let (_, query, after) = fetch_of(key(&mut view, KeyCode::Char('A')));
+    assert_eq!(
+        (query.search.as_deref(), after),
+        (Some("A"), SEARCH_DEBOUNCE)
+    );
+}
+
+#[test]
+fn fields_scroll_sideways() {
+    let mut view = loaded();
+    let screen = draw(&view, 80, 16);
+    assert!(screen.contains("name"), "{screen}");
+    assert!(screen.contains("→"), "says there is more: {screen}");
+    key(&mut view, KeyCode::Right);
+    let screen = draw(&view, 80, 16);
+    assert!(!screen.contains("Contact 0"), "{screen}");
+    assert!(screen.contains("←plan"), "{screen}");
+    key(&mut view, KeyCode::Left);
+    assert!(draw(&view, 80, 16).contains("Contact 0"));
+}
+
+#[test]
+fn enter_opens_the_call_and_c_copies_its_recording() {
+    let mut view = loaded();
+    key(&mut view, KeyCode::Enter);
+    assert_eq!(view.scope(), Scope::Call);
+    let screen = draw(&view, 80, 16);
+    assert!(screen.contains("Attempts (2)"), "{screen}");
+    assert_eq!(
+        key(&mut view, KeyCode::Char('c')),
+        [DetailsCmd::Copy("https://sandbox.invalid/rec/0.mp3".into())]
+    );
+    // The transcript is below the fold at this size: it scrolls to it.
+    for _ in 0..20 {
+        key(&mut view, KeyCode::Down);
+    }
+    let screen = draw(&view, 80, 16);
+    assert!(screen.contains("user: Yes."), "{screen}");
+    key(&mut view, KeyCode::Esc);
+    assert_eq!(view.scope(), Scope::Calls);
+    assert_eq!(key(&mut view, KeyCode::Esc), [DetailsCmd::Close]);
+}
+
+#[test]
+fn a_refresh_keeps_the_cursor_on_its_call() {
+    let mut view = loaded();
+    key(&mut view, KeyCode::Down);
+    key(&mut view, KeyCode::Down);
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    let mut fresh = details(1..10, 1, 10, 30);
+    fresh.calls.push(call(50));
+    load(&mut view, g, fresh);
+    assert_eq!(view.selected().unwrap().phone_number, "12125550002");
+}

@@ -1,0 +1,427 @@
+use chrono::TimeZone;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::*;
+use crate::api::types::Pagination;
+use crate::api::{Action as ApiAction, NetworkFailure};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 15, 14, 0, 0).unwrap()
+}
+
+fn id(n: usize) -> String {
+    format!("{:024x}", 0x64e5_0000_0000_u64 + n as u64)
+}
+
+fn batch(n: usize, status: &str) -> BatchSummary {
+    BatchSummary {
+        id: id(n),
+        batch_name: format!("Batch {n}"),
+        total_calls: 40,
+        calls_picked: 10,
+        calls_completed: 5,
+        queue_status: status.to_owned(),
+        created_at: "2026-01-15T11:00:00.000Z".into(),
+        updated_at: "2026-01-15T13:59:50.000Z".into(),
+    }
+}
+
+fn page(range: std::ops::Range<usize>, page: u64, limit: u64, total: u64) -> BatchPage {
+    let statuses = ["paused", "active", "completed", "stopped"];
+    BatchPage {
+        batches: range.map(|n| batch(n, statuses[n % 4])).collect(),
+        pagination: Pagination {
+            total,
+            page,
+            limit,
+            total_pages: total.div_ceil(limit),
+        },
+    }
+}
+
+fn key(list: &mut BatchList, code: KeyCode) -> Vec<ListCmd> {
+    list.update(ListMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now())
+}
+
+fn type_text(list: &mut BatchList, text: &str) -> Vec<ListCmd> {
+    text.chars()
+        .flat_map(|c| key(list, KeyCode::Char(c)))
+        .collect()
+}
+
+/// Draws once (so the list knows how many rows fit) at `w`x`h`.
+fn draw(list: &BatchList, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| list.draw(f, f.area(), &Theme::new(false), now()))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Sends a tick and returns the fetch it starts.
+fn tick(list: &mut BatchList) -> (u64, BatchQuery, Duration) {
+    fetch_of(list.update(ListMsg::Tick, now()))
+}
+
+fn fetch_of(cmds: Vec<ListCmd>) -> (u64, BatchQuery, Duration) {
+    match cmds.as_slice() {
+        [
+            ListCmd::FetchPage {
+                generation,
+                query,
+                after,
+            },
+        ] => (*generation, query.clone(), *after),
+        other => panic!("expected one fetch, got {other:?}"),
+    }
+}
+
+fn load(
+    list: &mut BatchList,
+    generation: u64,
+    result: Result<BatchPage, ApiError>,
+) -> Vec<ListCmd> {
+    list.update(ListMsg::PageLoaded { generation, result }, now())
+}
+
+/// A list drawn at 80x24 with page 1 of 3 (10 rows a page) loaded.
+fn loaded() -> BatchList {
+    let mut list = BatchList::new(ViewContext::default());
+    draw(&list, 80, 16);
+    let (g, query, _) = tick(&mut list);
+    assert_eq!(query.limit, 10, "the rows that fit");
+    load(&mut list, g, Ok(page(0..10, 1, 10, 25)));
+    list
+}
+
+fn refused() -> ApiError {
+    ApiError::Network {
+        kind: NetworkFailure::Refused,
+        host: "127.0.0.1:1".into(),
+    }
+}
+
+#[test]
+fn the_limit_is_the_rows_that_fit_and_pgdn_at_the_last_row_fetches_the_next_page() {
+    let mut list = loaded();
+    assert!(draw(&list, 80, 16).contains("page 1/3 · 25 batches"));
+    assert!(
+        key(&mut list, KeyCode::PageDown).is_empty(),
+        "to the last row first"
+    );
+    assert_eq!(list.selected().unwrap().id, id(9));
+    let (g, query, after) = fetch_of(key(&mut list, KeyCode::PageDown));
+    assert_eq!((query.page, query.limit, after), (2, 10, Duration::ZERO));
+    load(&mut list, g, Ok(page(10..20, 2, 10, 25)));
+    assert_eq!(
+        list.selected().unwrap().id,
+        id(10),
+        "the new page's first row"
+    );
+    assert!(draw(&list, 80, 16).contains("page 2/3 · 25 batches"));
+
+    let (g, query, _) = fetch_of(key(&mut list, KeyCode::PageUp));
+    assert_eq!(query.page, 1);
+    load(&mut list, g, Ok(page(0..10, 1, 10, 25)));
+    assert_eq!(
+        list.selected().unwrap().id,
+        id(9),
+        "PgUp lands on the last row"
+    );
+}
+
+#[test]
+fn pgdn_on_the_last_page_fetches_nothing() {
+    let mut list = BatchList::new(ViewContext::default());
+    draw(&list, 80, 16);
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..4, 1, 10, 4)));
+    key(&mut list, KeyCode::PageDown);
+    assert!(key(&mut list, KeyCode::PageDown).is_empty());
+}
+
+#[test]
+fn search_is_debounced_and_the_latest_wins() {
+    let mut list = loaded();
+    assert!(!list.is_typing());
+    key(&mut list, KeyCode::Char('/'));
+    assert!(list.is_typing());
+    let fetches: Vec<_> = type_text(&mut list, "ju")
+        .into_iter()
+        .map(|c| fetch_of(vec![c]))
+        .collect();
+    assert_eq!(fetches.len(), 2);
+    assert!(
+        fetches
+            .iter()
+            .all(|(_, _, after)| *after == SEARCH_DEBOUNCE)
+    );
+    assert_eq!(fetches[0].1.search.as_deref(), Some("j"));
+    assert_eq!(fetches[1].1.search.as_deref(), Some("ju"));
+    assert!(fetches[0].0 < fetches[1].0);
+
+    // The older answer is dropped even if it arrives last.
+    load(&mut list, fetches[1].0, Ok(page(3..4, 1, 10, 1)));
+    load(&mut list, fetches[0].0, Ok(page(0..10, 1, 10, 25)));
+    assert_eq!(list.rows().len(), 1);
+    // Letters that are keys elsewhere are typed.
+    assert_eq!(type_text(&mut list, "s").len(), 1);
+    assert!(list.dialog().is_none());
+
+    key(&mut list, KeyCode::Enter);
+    assert!(!list.is_typing());
+    key(&mut list, KeyCode::Char('/'));
+    let (_, query, after) = fetch_of(key(&mut list, KeyCode::Esc));
+    assert_eq!(
+        (query.search, after),
+        (None, Duration::ZERO),
+        "Esc clears at once"
+    );
+}
+
+#[test]
+fn status_keys_filter_the_page_and_c_copies() {
+    let mut list = loaded();
+    key(&mut list, KeyCode::Char('a'));
+    assert!(list.rows().iter().all(|b| b.queue_status == "active"));
+    assert_eq!(list.rows().len(), 3);
+    list.update(
+        ListMsg::Key(KeyEvent::new(KeyCode::Char('C'), KeyModifiers::SHIFT)),
+        now(),
+    );
+    assert!(list.rows().iter().all(|b| b.queue_status == "completed"));
+    let screen = draw(&list, 80, 16);
+    assert!(screen.contains("completed only (this page)"), "{screen}");
+    key(&mut list, KeyCode::Char('*'));
+    assert_eq!(list.rows().len(), 10);
+    let cmds = key(&mut list, KeyCode::Char('c'));
+    assert_eq!(
+        cmds,
+        [ListCmd::Copy(id(2))],
+        "the cursor stayed on its batch"
+    );
+}
+
+#[test]
+fn errors_back_off_5_10_20_60_and_a_refresh_never_stacks() {
+    let mut list = loaded();
+    assert_eq!(list.poll_every(), Some(Duration::from_secs(5)));
+    let mut waits = Vec::new();
+    for _ in 0..5 {
+        let (g, _, _) = tick(&mut list);
+        assert!(
+            list.update(ListMsg::Tick, now()).is_empty(),
+            "one at a time"
+        );
+        load(&mut list, g, Err(refused()));
+        waits.push(list.poll_every().unwrap().as_secs());
+    }
+    assert_eq!(waits, [5, 10, 20, 60, 60]);
+    let screen = draw(&list, 80, 16);
+    assert!(screen.contains("next try in 60 s (5 failed)"), "{screen}");
+    assert_eq!(list.rows().len(), 10, "the rows stay on screen");
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..10, 1, 10, 25)));
+    assert_eq!(list.poll_every(), Some(Duration::from_secs(5)));
+}
+
+#[test]
+fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
+    let mut list = loaded();
+    assert_eq!(list.selected().unwrap().queue_status, "paused");
+    key(&mut list, KeyCode::Char('s'));
+    assert!(matches!(list.dialog(), Some(Dialog::Confirm { .. })));
+    let cmds = key(&mut list, KeyCode::Enter);
+    assert_eq!(cmds, [ListCmd::Start { id: id(0) }]);
+    assert_eq!(
+        list.selected().unwrap().queue_status,
+        "active",
+        "optimistic"
+    );
+
+    // A refresh that lands before the answer does not undo it.
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..10, 1, 10, 25)));
+    assert_eq!(list.selected().unwrap().queue_status, "active");
+
+    list.update(
+        ListMsg::DialerChanged {
+            id: id(0),
+            action: DialerAction::Start,
+            result: Err(ApiError::AuthRefused {
+                status: 401,
+                action: ApiAction::StartCalling,
+                used: "x-api-key",
+                message: Some("token missing or expired".into()),
+                excerpt: None,
+                request_id: None,
+            }),
+        },
+        now(),
+    );
+    assert_eq!(list.selected().unwrap().queue_status, "paused", "reverted");
+    let screen = draw(&list, 120, 16);
+    assert!(
+        screen.contains("start-calling needs WEYA_TOKEN"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_confirmed_stop_stays_until_the_next_refresh_corrects_it() {
+    let mut list = loaded();
+    key(&mut list, KeyCode::Down);
+    key(&mut list, KeyCode::Char('x'));
+    assert_eq!(
+        key(&mut list, KeyCode::Enter),
+        [ListCmd::Stop { id: id(1) }]
+    );
+    list.update(
+        ListMsg::DialerChanged {
+            id: id(1),
+            action: DialerAction::Stop,
+            result: Ok(DialerState {
+                batch_id: id(1),
+                status: "stopped".into(),
+            }),
+        },
+        now(),
+    );
+    assert_eq!(list.selected().unwrap().queue_status, "stopped");
+    let mut corrected = page(0..10, 1, 10, 25);
+    corrected.batches[1].queue_status = "completed".into();
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(corrected));
+    assert_eq!(list.selected().unwrap().queue_status, "completed");
+}
+
+#[test]
+fn delete_goes_only_with_the_exact_typed_name() {
+    let mut list = loaded();
+    key(&mut list, KeyCode::Char('D'));
+    assert!(list.is_typing());
+    assert!(type_text(&mut list, "batch 0").is_empty());
+    assert!(
+        key(&mut list, KeyCode::Enter).is_empty(),
+        "a wrong name deletes nothing"
+    );
+    assert!(draw(&list, 80, 24).contains("That is not the batch's name"));
+    for _ in 0..7 {
+        key(&mut list, KeyCode::Backspace);
+    }
+    type_text(&mut list, "Batch 0");
+    let cmds = key(&mut list, KeyCode::Enter);
+    assert_eq!(
+        cmds,
+        [ListCmd::Delete {
+            id: id(0),
+            name: "Batch 0".into()
+        }]
+    );
+    assert_eq!(list.selected().unwrap().queue_status, "deleting");
+    let cmds = list.update(
+        ListMsg::Deleted {
+            id: id(0),
+            result: Ok(Deleted {
+                message: Some("Batch deleted".into()),
+                request_id: None,
+            }),
+        },
+        now(),
+    );
+    assert!(matches!(cmds.as_slice(), [ListCmd::FetchPage { .. }]));
+    assert!(list.rows().iter().all(|b| b.id != id(0)));
+}
+
+#[test]
+fn the_selection_follows_its_batch_across_a_refresh() {
+    let mut list = loaded();
+    key(&mut list, KeyCode::Down);
+    key(&mut list, KeyCode::Down);
+    assert_eq!(list.selected().unwrap().id, id(2));
+    // A new batch arrives on top: the rows shift down by one.
+    let mut fresh = page(1..10, 1, 10, 26);
+    fresh.batches.insert(0, batch(99, "paused"));
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(fresh));
+    assert_eq!(list.selected().unwrap().id, id(2));
+}
+
+#[test]
+fn moving_up_from_the_bottom_moves_the_cursor_not_the_window() {
+    let mut list = BatchList::new(ViewContext::default());
+    draw(&list, 80, 10); // 4 rows fit
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..10, 1, 10, 10)));
+    for _ in 0..9 {
+        key(&mut list, KeyCode::Down);
+    }
+    key(&mut list, KeyCode::Up);
+    let screen = draw(&list, 80, 10);
+    let rows: Vec<&str> = screen.lines().skip(2).take(4).collect();
+    assert!(
+        rows[0].contains("Batch 6") && rows[3].contains("Batch 9"),
+        "{screen}"
+    );
+    assert_eq!(list.selected().unwrap().id, id(8));
+}
+
+#[test]
+fn no_user_id_says_which_setting_and_stops_polling() {
+    let mut list = BatchList::new(ViewContext::default());
+    let (g, _, _) = tick(&mut list);
+    load(
+        &mut list,
+        g,
+        Err(ApiError::MissingSetting {
+            what: "user ID",
+            setting: "WEYA_USER_ID",
+            key: "user_id",
+        }),
+    );
+    assert_eq!(list.poll_every(), None);
+    let screen = draw(&list, 120, 10);
+    assert!(screen.contains("WEYA_USER_ID"), "{screen}");
+    assert!(!screen.contains("retrying"), "{screen}");
+}
+
+#[test]
+fn an_empty_list_says_how_to_make_a_batch() {
+    let mut list = BatchList::new(ViewContext::default());
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(BatchPage::default()));
+    assert!(draw(&list, 80, 10).contains("No batches yet. Ctrl-N creates one."));
+    assert_eq!(
+        list.update(
+            ListMsg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)),
+            now()
+        ),
+        [ListCmd::NewBatch]
+    );
+}
+
+#[test]
+fn a_click_selects_the_row_under_it() {
+    let mut list = loaded();
+    let rows = list.geometry.get().rows;
+    list.update(
+        ListMsg::Click {
+            column: rows.x + 3,
+            row: rows.y + 4,
+        },
+        now(),
+    );
+    assert_eq!(list.selected().unwrap().id, id(4));
+}
