@@ -14,7 +14,6 @@ pub mod connection;
 pub mod domain;
 pub mod form;
 pub mod import;
-pub mod import_view;
 pub mod launch;
 pub mod logging;
 pub mod remote;

@@ -1,7 +1,7 @@
-//! The import view driven as the shell will drive it: keys into
+//! The import view alone, driven as the shell drives it: keys into
 //! `update`, its commands run by the executor against the embedded
 //! sandbox, the replies back into `update`. And every step drawn: insta
-//! snapshots at 80x24 and 120x40.
+//! snapshots at 80x24 and 120x40. (`flow.rs` drives it inside the app.)
 
 mod common;
 
@@ -14,18 +14,22 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 use tempfile::TempDir;
 
 use common::screen_text;
 use weya_tui::api::WeyaClient;
 use weya_tui::import::path::Entry;
 use weya_tui::import::{ImportJournal, Progress, Stage};
-use weya_tui::import_view::executor::{ImportExecutor, ProgressSink};
-use weya_tui::import_view::{
-    ImportCmd, ImportMsg, ImportView, RequestOutcome, SendPhase, SendStart, Step,
-};
 use weya_tui::sandbox::Fault;
 use weya_tui::sandbox::Sandbox;
+use weya_tui::tui::keymap;
+use weya_tui::tui::views::import;
+use weya_tui::tui::views::import::executor::{ImportExecutor, ProgressSink};
+use weya_tui::tui::views::import::{
+    ImportCmd, ImportMsg, ImportView, RequestOutcome, SendPhase, SendStart, Step,
+};
 use weya_tui::tui::widgets::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -64,16 +68,14 @@ impl Drive {
     fn new(client: WeyaClient, batch: &str, journals: &Path) -> Self {
         Self {
             view: ImportView::new(batch, "June renewals", Some("America/New_York")),
-            executor: ImportExecutor::new(client, batch, journals.to_owned(), None),
+            executor: ImportExecutor::new(client, batch, Some(journals.to_owned()), None),
             clock: 0,
         }
     }
 
     fn key(&mut self, code: KeyCode) -> Vec<ImportCmd> {
-        self.view.update(
-            ImportMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-            t(self.clock),
-        )
+        let msg = self.view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
+        self.view.update(msg, t(self.clock))
     }
 
     fn type_text(&mut self, text: &str) {
@@ -424,8 +426,14 @@ fn screen(view: &ImportView, width: u16, height: u16, now: DateTime<Utc>, dir: &
     terminal
         .draw(|frame| {
             let body = Rect::new(1, 1, width - 2, height - 3);
-            view.draw(frame, body, &theme, now);
-            view.draw_footer(frame, Rect::new(1, height - 1, width - 2, 1), &theme);
+            import::ui::draw(view, &theme, frame, body, now);
+            // The keys of the step, as the shell's footer shows them.
+            let footer: Vec<Span> = keymap::hints(&view.scopes())
+                .into_iter()
+                .flat_map(|(keys, what)| [Span::raw(keys), Span::raw(format!(" {what}  "))])
+                .collect();
+            let area = Rect::new(1, height - 1, width - 2, 1);
+            frame.render_widget(Paragraph::new(Line::from(footer)), area);
         })
         .unwrap();
     let canonical = std::fs::canonicalize(dir).unwrap();
@@ -439,10 +447,8 @@ fn snapshot(name: &str, view: &ImportView, now: DateTime<Utc>, dir: &Path) {
 }
 
 fn press(view: &mut ImportView, code: KeyCode) -> Vec<ImportCmd> {
-    view.update(
-        ImportMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        t(0),
-    )
+    let msg = view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
+    view.update(msg, t(0))
 }
 
 /// The file commands run at once (no sandbox); the rest returned.
@@ -456,7 +462,7 @@ fn serve(view: &mut ImportView, dir: &Path, cmds: Vec<ImportCmd>) -> Vec<ImportC
         weya_tui::api::Auth::ApiKey(secrecy::SecretString::from("k".to_owned())),
     ))
     .unwrap();
-    let executor = ImportExecutor::new(client, BATCH, dir.join("imports"), None);
+    let executor = ImportExecutor::new(client, BATCH, Some(dir.join("imports")), None);
     let mut left = Vec::new();
     let mut queue = std::collections::VecDeque::from(cmds);
     while let Some(cmd) = queue.pop_front() {

@@ -19,6 +19,14 @@ pub struct StorePaths {
     pub templates: PathBuf,
 }
 
+impl StorePaths {
+    /// Where import journals are kept: `imports/` beside the submit
+    /// journal, in the state folder, where `batch import` keeps them too.
+    pub fn imports(&self) -> PathBuf {
+        self.journal.with_file_name("imports")
+    }
+}
+
 /// Replaces `path` with `bytes` so that a reader (or a crash) sees the old
 /// file or the new one, never a mix: write a temporary file beside it, fsync,
 /// rename over, fsync the folder.

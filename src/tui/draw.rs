@@ -12,6 +12,7 @@ use super::shell::{Shell, TargetLabel};
 use super::views::View;
 use super::views::batches;
 use super::views::create;
+use super::views::import;
 use super::widgets::theme::Theme;
 use super::widgets::{help, palette};
 use crate::text::visible;
@@ -34,6 +35,7 @@ pub fn view(shell: &Shell, frame: &mut Frame) {
     match shell.top() {
         None => create::ui::draw(&shell.create, &theme, frame, body, area),
         Some(View::Batches(view)) => batches::ui::draw(view, &theme, frame, body),
+        Some(View::Import { view, .. }) => import::ui::draw(view, &theme, frame, body, shell.now),
     }
     draw_footer(shell, &theme, frame, footer);
     if let Some(h) = &shell.help {

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,6 +19,8 @@ use tokio::task::AbortHandle;
 use super::shell::Msg;
 use super::views::Route;
 use super::views::create::CreateMsg;
+use super::views::import::executor::{ImportExecutor, ProgressSink};
+use super::views::import::{ImportCmd, ImportTarget};
 use crate::api::{BatchQuery, WeyaClient};
 use crate::store::draft::{Draft, DraftWriter};
 use crate::store::journal::JournalEntry;
@@ -79,6 +82,21 @@ pub enum Cmd {
     },
     /// Show another view: the shell does this, before any effect runs.
     Open(Route),
+    /// Show the import view for this batch (the shell does this too).
+    OpenImport(ImportTarget),
+    /// An import view was opened: its executor, which holds the journal of
+    /// import `session` into `batch_id`, is made.
+    StartImport {
+        session: u64,
+        batch_id: String,
+    },
+    /// Work of import `session`, run by its executor; the replies come
+    /// back as [`Msg::Import`] with that session. [`ImportCmd::Close`]
+    /// ends the session: its executor is dropped and its file job stopped.
+    Import {
+        session: u64,
+        cmd: ImportCmd,
+    },
 }
 
 /// Periodic work of the view on show: `msg` every `every`, while the view
@@ -99,6 +117,11 @@ pub enum JobKey {
     Phones,
     /// The batch-list search that confirms or looks for a sent batch.
     BatchLookup,
+    /// The import's file being opened or checked: a newer one (or the end
+    /// of the import) aborts it, and its cancel flag stops the work.
+    ImportRead,
+    /// The folder listing of the import's Tab completion.
+    ImportListing,
 }
 
 /// The longest a change waits before the draft is written: a `kill -9`
@@ -136,6 +159,21 @@ pub struct Effects {
     terminal: Vec<TerminalRequest>,
     /// The task running for each key.
     jobs: HashMap<JobKey, AbortHandle>,
+    /// The import open, if any: its session and executor.
+    import: Option<(u64, ImportExecutor)>,
+    /// The operator's home folder, for `~` in an import's path.
+    home: Option<PathBuf>,
+}
+
+/// Sets a cancel flag when dropped: when a keyed job is aborted its future
+/// is dropped, and the blocking work it waits on stops at the flag. Once
+/// the job has ended, no one reads the flag any more.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 impl Effects {
@@ -157,6 +195,8 @@ impl Effects {
             store,
             terminal: Vec::new(),
             jobs: HashMap::new(),
+            import: None,
+            home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
         }
     }
 
@@ -203,6 +243,61 @@ impl Effects {
     /// What the run loop should do with the terminal, in order.
     pub fn take_terminal_requests(&mut self) -> Vec<TerminalRequest> {
         std::mem::take(&mut self.terminal)
+    }
+
+    /// Runs an import command in a task of its own: the file work on the
+    /// blocking pool (the executor sees to it), the requests on the
+    /// runtime. Progress comes back on the reply channel as it is made.
+    fn run_import(&mut self, session: u64, cmd: ImportCmd) {
+        let Some((current, executor)) = &self.import else {
+            return;
+        };
+        if *current != session {
+            // The work of an import closed since: nothing is left to do it.
+            return;
+        }
+        let executor = executor.clone();
+        let cancel = match &cmd {
+            ImportCmd::Close => {
+                self.import = None;
+                if let Some(job) = self.jobs.remove(&JobKey::ImportRead) {
+                    job.abort();
+                }
+                return;
+            }
+            ImportCmd::Open { cancel, .. } | ImportCmd::Check { cancel, .. } => {
+                Some(CancelOnDrop(Arc::clone(cancel)))
+            }
+            _ => None,
+        };
+        let key = match &cmd {
+            ImportCmd::Open { .. } | ImportCmd::Check { .. } => Some(JobKey::ImportRead),
+            ImportCmd::ListDir { .. } => Some(JobKey::ImportListing),
+            // Sending and the journal are never cut short: the journal
+            // must hear how each request ended.
+            _ => None,
+        };
+        let replies = self.replies.clone();
+        let progress: ProgressSink = {
+            let replies = replies.clone();
+            // Called on a blocking thread: never waits. A progress report
+            // lost to a full channel is made good by the next one.
+            Arc::new(move |msg| {
+                let _ = replies.try_send(Msg::Import { session, msg });
+            })
+        };
+        let job = async move {
+            let _cancel = cancel;
+            if let Some(msg) = executor.run(cmd, progress).await {
+                let _ = replies.send(Msg::Import { session, msg }).await;
+            }
+        };
+        match key {
+            Some(key) => self.spawn_keyed(key, job),
+            None => {
+                tokio::spawn(job);
+            }
+        }
     }
 
     /// Starts the work of `cmd` and returns at once.
@@ -273,6 +368,23 @@ impl Effects {
                     "a view to open reached the effects: the shell opens views"
                 );
             }
+            Cmd::OpenImport(target) => {
+                tracing::debug!(
+                    batch_id = %target.batch_id,
+                    "an import to open reached the effects: the shell opens views"
+                );
+            }
+            Cmd::StartImport { session, batch_id } => {
+                let journals = self.store.as_ref().map(|s| s.paths.imports());
+                let executor = ImportExecutor::new(
+                    self.client.clone(),
+                    &batch_id,
+                    journals,
+                    self.home.clone(),
+                );
+                self.import = Some((session, executor));
+            }
+            Cmd::Import { session, cmd } => self.run_import(session, cmd),
             Cmd::Copy(text) => self.terminal.push(TerminalRequest::Copy(text)),
             Cmd::Suspend => self.terminal.push(TerminalRequest::Suspend),
             Cmd::SaveDraft { seq, draft } => {

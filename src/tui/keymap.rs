@@ -62,6 +62,30 @@ pub enum Action {
     OpenBatches,
     /// Back to the view this one was opened over.
     Pop,
+    /// Import contacts into the batch on show.
+    Import,
+    /// Complete the typed path.
+    Complete,
+    /// The highlighted column holds the phone numbers.
+    PhoneColumn,
+    /// Rename what the highlighted column is sent as.
+    Rename,
+    /// Type the default region of phone numbers.
+    Region,
+    /// Check every row of the file; nothing is sent.
+    Check,
+    /// Write the invalid rows to `NAME.rejected.csv`.
+    WriteRejected,
+    /// Take up a recorded import, or sending that was paused.
+    Resume,
+    /// Forget a recorded import and start again.
+    StartOver,
+    /// A request whose outcome is unknown: its rows are in the batch.
+    MarkAdded,
+    /// A request whose outcome is unknown: its rows are not there.
+    SendAgain,
+    /// Ask for the batch's totalCalls again.
+    Recount,
 }
 
 /// Where a binding applies.
@@ -101,6 +125,24 @@ pub enum Scope {
     Help,
     /// A view opened over another, when it has no use of its own for Esc.
     Navigation,
+    /// Typing the path of the contacts file.
+    ImportPick,
+    /// Opening or checking the file.
+    ImportWorking,
+    /// The file's columns and the default region.
+    ImportMap,
+    /// Typing a column's name or the region.
+    ImportMapEdit,
+    /// The check's counts and sample rows.
+    ImportPreview,
+    /// An earlier import of this file into this batch was found.
+    ImportResume,
+    /// Requests on their way.
+    ImportSending,
+    /// Sending paused or finished.
+    ImportSent,
+    /// A request whose outcome is unknown waits for the operator.
+    ImportDoubt,
 }
 
 impl Scope {
@@ -125,6 +167,15 @@ impl Scope {
             Self::Retryable => "Result, not created",
             Self::Help => "Help",
             Self::Navigation => "A view opened over another",
+            Self::ImportPick => "Import, choosing the file",
+            Self::ImportWorking => "Import, reading or checking",
+            Self::ImportMap => "Import, columns",
+            Self::ImportMapEdit => "Import, typing a name or region",
+            Self::ImportPreview => "Import, check results",
+            Self::ImportResume => "Import, earlier import found",
+            Self::ImportSending => "Import, sending",
+            Self::ImportSent => "Import, paused or done",
+            Self::ImportDoubt => "Import, outcome unknown",
         }
     }
 }
@@ -138,6 +189,10 @@ pub struct Key {
 
 const fn key(code: KeyCode) -> Key {
     Key { code, ctrl: false }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
 }
 
 const fn ctrl(c: char) -> Key {
@@ -282,12 +337,43 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Sending, &[ESC], Action::Back, "stop waiting", "Stop waiting for the answer (the batch may still have been created)"),
     bind(Scope::Created, &[key(KeyCode::Char('c'))], Action::Copy, "copy ID", "Copy the new batch ID to the clipboard (OSC 52, works over SSH)"),
     bind(Scope::Created, &[key(KeyCode::Char('n'))], Action::NewBatch, "new batch", "Start a new batch from the same values"),
+    bind(Scope::Created, &[ch('i')], Action::Import, "import", "Import contacts into the new batch from a CSV or spreadsheet"),
     bind(Scope::Retryable, &[key(KeyCode::Char('r'))], Action::Resend, "send again", "Send the same body again; when the outcome is unknown, only once the batch list shows no such batch (or on a second r)"),
     bind(Scope::Result, &[ESC], Action::Back, "back to form", "Back to the form, with everything as you left it"),
     bind(Scope::Modal, &[UP], Action::Up, "move", "Highlight the previous template"),
     bind(Scope::Modal, &[DOWN], Action::Down, "move", "Highlight the next template"),
     bind(Scope::Modal, &[ENTER], Action::Accept, "ok", "Save under the typed name, or load the highlighted template"),
     bind(Scope::Modal, &[ESC], Action::Cancel, "cancel", "Close the dialog"),
+    bind(Scope::ImportPick, &[key(KeyCode::Tab)], Action::Complete, "complete", "Complete the path (~ is your home); twice lists the matches"),
+    bind(Scope::ImportPick, &[ENTER], Action::Accept, "open", "Open the file (.csv, .tsv, .xlsx, .xls, .ods)"),
+    bind(Scope::ImportPick, &[ESC], Action::Back, "close", "Leave the import; nothing was sent"),
+    bind(Scope::ImportWorking, &[ESC], Action::Back, "stop", "Stop reading or checking the file"),
+    bind(Scope::ImportMap, &[UP, ch('k')], Action::Up, "move", "Highlight the previous column"),
+    bind(Scope::ImportMap, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next column"),
+    bind(Scope::ImportMap, &[ch(' ')], Action::Toggle, "send", "Send the highlighted column as an agent variable, or not"),
+    bind(Scope::ImportMap, &[ch('p')], Action::PhoneColumn, "phone", "The highlighted column holds the phone numbers"),
+    bind(Scope::ImportMap, &[ch('e')], Action::Rename, "rename", "Rename the variable the column is sent as (First Name → name)"),
+    bind(Scope::ImportMap, &[ch('g')], Action::Region, "region", "The region of numbers written without a country code (US, GB, IN…)"),
+    bind(Scope::ImportMap, &[ENTER], Action::Check, "check", "Check every row; nothing is sent yet"),
+    bind(Scope::ImportMap, &[ESC], Action::Back, "other file", "Back to choosing the file"),
+    bind(Scope::ImportMapEdit, &[ENTER], Action::Accept, "ok", "Take the typed name or region"),
+    bind(Scope::ImportMapEdit, &[ESC], Action::Cancel, "cancel", "Keep the name or region as it was"),
+    bind(Scope::ImportPreview, &[UP, ch('k')], Action::Up, "scroll", "Scroll up"),
+    bind(Scope::ImportPreview, &[DOWN, ch('j')], Action::Down, "scroll", "Scroll down"),
+    bind(Scope::ImportPreview, &[ch('w')], Action::WriteRejected, "write rejected", "Write the invalid rows, with why, to NAME.rejected.csv beside the file"),
+    bind(Scope::ImportPreview, &[ENTER], Action::Submit, "send", "Send the valid rows, 1,000 per request"),
+    bind(Scope::ImportPreview, &[ESC], Action::Back, "columns", "Back to the columns"),
+    bind(Scope::ImportResume, &[ENTER], Action::Resume, "resume", "Check the file again with the recorded columns and send from the first unconfirmed request"),
+    bind(Scope::ImportResume, &[ch('d')], Action::StartOver, "start over", "Forget the recorded import and map the columns anew (rows it sent may be sent again)"),
+    bind(Scope::ImportResume, &[ESC], Action::Back, "other file", "Back to choosing the file"),
+    bind(Scope::ImportSending, &[ESC], Action::Back, "pause", "Pause once the request on its way has been answered"),
+    bind(Scope::ImportSent, &[ENTER], Action::Resume, "continue", "Send the requests not sent yet"),
+    bind(Scope::ImportSent, &[ch('r')], Action::Resend, "resend failed", "Send again only the rows of the requests that failed"),
+    bind(Scope::ImportSent, &[ESC], Action::Back, "close", "Leave the import (the journal keeps where it stands)"),
+    bind(Scope::ImportDoubt, &[ch('a')], Action::MarkAdded, "were added", "The batch has these rows: count them as sent"),
+    bind(Scope::ImportDoubt, &[ch('s')], Action::SendAgain, "send again", "The batch does not have these rows: send them again"),
+    bind(Scope::ImportDoubt, &[ch('t')], Action::Recount, "recount", "Fetch the batch's totalCalls again"),
+    bind(Scope::ImportDoubt, &[ESC], Action::Back, "close", "Leave the import; the request stays in doubt"),
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
     bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
     bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),
@@ -424,6 +510,49 @@ mod tests {
             assert_eq!(
                 lookup(&ev(KeyCode::BackTab, m), &[Scope::Form]),
                 Some(Action::PrevField)
+            );
+        }
+    }
+
+    #[test]
+    fn every_import_step_is_left_with_esc_and_binds_each_key_once() {
+        let steps = [
+            Scope::ImportPick,
+            Scope::ImportWorking,
+            Scope::ImportMap,
+            Scope::ImportMapEdit,
+            Scope::ImportPreview,
+            Scope::ImportResume,
+            Scope::ImportSending,
+            Scope::ImportSent,
+            Scope::ImportDoubt,
+        ];
+        let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
+        for scope in steps {
+            assert!(
+                matches!(lookup(&esc, &[scope]), Some(Action::Back | Action::Cancel)),
+                "{scope:?}"
+            );
+            let keys: Vec<Key> = BINDINGS
+                .iter()
+                .filter(|b| b.scope == scope)
+                .flat_map(|b| b.keys.iter().copied())
+                .collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{scope:?} binds {k:?} twice");
+            }
+        }
+        // Where a path or a name is typed, every printable key is text.
+        for b in BINDINGS
+            .iter()
+            .filter(|b| matches!(b.scope, Scope::ImportPick | Scope::ImportMapEdit))
+        {
+            assert!(
+                b.keys
+                    .iter()
+                    .all(|k| k.ctrl || !matches!(k.code, KeyCode::Char(_))),
+                "{:?} takes a printable key from typing",
+                b.action
             );
         }
     }

@@ -13,6 +13,7 @@ use super::keymap::{self, Action, Scope};
 use super::palette::{Palette, PaletteKey};
 use super::views::batches::BatchesMsg;
 use super::views::create::{self, CreateMsg, CreateView, Initial, KnownBatch};
+use super::views::import::{ImportCmd, ImportMsg, ImportTarget, ImportView};
 use super::views::{Route, Scroll, View};
 use crate::api::Phone;
 pub use crate::connection::TargetLabel;
@@ -45,6 +46,12 @@ pub enum Msg {
     Create(CreateMsg),
     /// For the batch list.
     Batches(BatchesMsg),
+    /// For import `session` (a reply for an import closed since is
+    /// dropped).
+    Import {
+        session: u64,
+        msg: ImportMsg,
+    },
 }
 
 impl Msg {
@@ -116,6 +123,20 @@ pub struct Shell {
     pub create: CreateView,
     /// The views opened over it; the last is on show.
     pub stack: Vec<View>,
+    /// The session of the last import opened.
+    import_sessions: u64,
+}
+
+/// Input for the view on show, in the shell's words.
+enum Input {
+    Action(Action),
+    /// A key no binding takes: typed text.
+    Typed(KeyEvent),
+    Paste(String),
+    Click {
+        column: u16,
+        row: u16,
+    },
 }
 
 impl Shell {
@@ -133,6 +154,7 @@ impl Shell {
             quit: false,
             create,
             stack: Vec::new(),
+            import_sessions: 0,
         };
         (shell, cmds)
     }
@@ -206,22 +228,109 @@ impl Shell {
         }
     }
 
-    /// Hands a message to the view on show.
-    fn deliver(&mut self, create: CreateMsg) -> Vec<Cmd> {
+    /// Shows the import into `target`'s batch: the one open for it if
+    /// there is one, else a new one. There is one import at a time: one
+    /// open for another batch is closed (its journal keeps where it
+    /// stands). A timezone not given is the journal's, if the batch was
+    /// created here.
+    pub fn open_import(&mut self, mut target: ImportTarget) -> Vec<Cmd> {
+        if let Some(at) = self.stack.iter().position(|v| v.import_session().is_some()) {
+            if let Some(View::Import { view, .. }) = self.stack.get(at)
+                && view.batch_id() == target.batch_id
+            {
+                self.stack.truncate(at + 1);
+                return Vec::new();
+            }
+            self.stack.truncate(at);
+        }
+        if target.timezone.is_none() {
+            target.timezone = self.known_timezone(&target.batch_id);
+        }
+        self.import_sessions += 1;
+        let session = self.import_sessions;
+        let view = ImportView::new(
+            &target.batch_id,
+            &target.batch_name,
+            target.timezone.as_deref(),
+        );
+        self.stack.push(View::Import {
+            session,
+            view: Box::new(view),
+        });
+        vec![Cmd::StartImport {
+            session,
+            batch_id: target.batch_id,
+        }]
+    }
+
+    /// The timezone a batch made here, on this target, was created with.
+    fn known_timezone(&self, batch_id: &str) -> Option<String> {
+        let target = create::submit::target_name(&self.target);
+        let context = &self.create.context.known_batches;
+        context
+            .iter()
+            .chain(&self.create.known_batches)
+            .rev()
+            .find(|k| k.id == batch_id && k.target == target)
+            .and_then(|k| k.timezone.clone())
+    }
+
+    /// The session of the import in the stack, if one is.
+    fn import_session(&self) -> Option<u64> {
+        self.stack.iter().find_map(View::import_session)
+    }
+
+    /// Hands input to the view on show.
+    fn deliver(&mut self, input: Input) -> Vec<Cmd> {
+        let now = self.now;
         match self.stack.last_mut() {
-            None => create::update(&mut self.create, create),
+            None => {
+                let msg = match input {
+                    Input::Action(action) => CreateMsg::Action(action),
+                    Input::Typed(key) => CreateMsg::Typed(key),
+                    Input::Paste(text) => CreateMsg::Paste(text),
+                    Input::Click { column, row } => CreateMsg::Click { column, row },
+                };
+                create::update(&mut self.create, msg)
+            }
             // No other view takes input yet.
             Some(View::Batches(_)) => Vec::new(),
+            Some(View::Import { session, view }) => {
+                let session = *session;
+                let msg = match input {
+                    Input::Action(action) => ImportMsg::Action(action),
+                    Input::Typed(key) => ImportMsg::Typed(key),
+                    Input::Paste(text) => ImportMsg::Paste(text),
+                    // The import view is all keys.
+                    Input::Click { .. } => return Vec::new(),
+                };
+                let cmds = view.update(msg, now);
+                self.import_cmds(session, cmds)
+            }
         }
+    }
+
+    /// An import's commands as the effects run them; `Close` is the
+    /// shell's: the view is closed.
+    fn import_cmds(&mut self, session: u64, cmds: Vec<ImportCmd>) -> Vec<Cmd> {
+        let mut out = Vec::with_capacity(cmds.len());
+        for cmd in cmds {
+            match cmd {
+                ImportCmd::Close => self.stack.retain(|v| v.import_session() != Some(session)),
+                cmd => out.push(Cmd::Import { session, cmd }),
+            }
+        }
+        out
     }
 }
 
 /// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
 pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
+    let import = shell.import_session();
     let cmds = match msg {
         Msg::Key(key) => on_key(shell, key),
         Msg::Paste(text) if shell.help.is_none() && shell.palette.is_none() => {
-            shell.deliver(CreateMsg::Paste(text))
+            shell.deliver(Input::Paste(text))
         }
         Msg::Paste(_) => Vec::new(),
         Msg::Resize(w, h) => {
@@ -229,19 +338,24 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Click { column, row } if shell.help.is_none() && shell.palette.is_none() => {
-            shell.deliver(CreateMsg::Click { column, row })
+            shell.deliver(Input::Click { column, row })
         }
         Msg::Click { .. } => Vec::new(),
-        Msg::Tick => shell.deliver(CreateMsg::Tick),
+        Msg::Tick if shell.top().is_none() => create::update(&mut shell.create, CreateMsg::Tick),
+        // The other views draw what moves from the time, which the run
+        // loop hands in before it draws.
+        Msg::Tick => Vec::new(),
         Msg::Clock(now) => {
             shell.now = now;
             // Every view keeps the time, on show or not: a view shown again
             // is drawn at once, before the next clock.
             create::update(&mut shell.create, CreateMsg::Clock(now))
         }
-        Msg::NotSuspended(why) => shell.deliver(CreateMsg::Notice(format!(
-            "Ctrl-Z does nothing here: {why}."
-        ))),
+        // The create view says it: it is the one with a notice line.
+        Msg::NotSuspended(why) => create::update(
+            &mut shell.create,
+            CreateMsg::Notice(format!("Ctrl-Z does nothing here: {why}.")),
+        ),
         // The create view is always there: its replies always arrive.
         Msg::Create(msg) => create::update(&mut shell.create, msg),
         Msg::Batches(msg) => match shell.stack.iter_mut().find(|v| v.is(Route::Batches)) {
@@ -249,13 +363,39 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             // Closed meanwhile: the reply is of no use.
             None => Vec::new(),
         },
+        Msg::Import { session, msg } => {
+            let now = shell.now;
+            let view = shell.stack.iter_mut().find_map(|v| match v {
+                View::Import { session: s, view } if *s == session => Some(view),
+                _ => None,
+            });
+            match view {
+                Some(view) => {
+                    let cmds = view.update(msg, now);
+                    shell.import_cmds(session, cmds)
+                }
+                // Closed meanwhile: its journal has what the reply said.
+                None => Vec::new(),
+            }
+        }
     };
     let mut out = Vec::with_capacity(cmds.len());
     for cmd in cmds {
         match cmd {
             Cmd::Open(route) => shell.open(route),
+            Cmd::OpenImport(target) => out.extend(shell.open_import(target)),
             cmd => out.push(cmd),
         }
+    }
+    // However the import left the stack (Esc, another view, another
+    // import), its executor goes with it.
+    if let Some(session) = import
+        && shell.import_session() != Some(session)
+    {
+        out.push(Cmd::Import {
+            session,
+            cmd: ImportCmd::Close,
+        });
     }
     out
 }
@@ -282,7 +422,7 @@ fn on_key(shell: &mut Shell, key: KeyEvent) -> Vec<Cmd> {
     match keymap::lookup(&key, &shell.scopes()) {
         Some(action) => act(shell, action),
         // Unbound keys edit the text being typed, and nothing else.
-        None if shell.help.is_none() => shell.deliver(CreateMsg::Typed(key)),
+        None if shell.help.is_none() => shell.deliver(Input::Typed(key)),
         None => Vec::new(),
     }
 }
@@ -321,7 +461,7 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
         Action::Pop => {
             shell.stack.pop();
         }
-        action => return shell.deliver(CreateMsg::Action(action)),
+        action => return shell.deliver(Input::Action(action)),
     }
     Vec::new()
 }
@@ -443,5 +583,100 @@ mod tests {
         assert!(!shell.create.form.numbers.phones.is_loading());
         assert!(!shell.is_animating(), "nothing moves on the placeholder");
         assert!(shell.subscriptions().is_empty());
+    }
+
+    fn june() -> ImportTarget {
+        ImportTarget {
+            batch_id: "64e5f12345abcdef98765432".into(),
+            batch_name: "June renewals".into(),
+            timezone: None,
+        }
+    }
+
+    fn on_import(shell: &Shell) -> Option<&ImportView> {
+        match shell.top() {
+            Some(View::Import { view, .. }) => Some(view),
+            _ => None,
+        }
+    }
+
+    /// The sessions `cmds` close.
+    fn closed(cmds: &[Cmd]) -> Vec<u64> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Cmd::Import {
+                    session,
+                    cmd: ImportCmd::Close,
+                } => Some(*session),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_import_takes_typing_and_its_executor_goes_however_it_is_left() {
+        let (mut shell, _) = Shell::new(context());
+        let cmds = shell.open_import(june());
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::StartImport { session: 1, batch_id }] if batch_id == "64e5f12345abcdef98765432"),
+            "{cmds:?}"
+        );
+        assert_eq!(shell.breadcrumb(), ["Import into “June renewals”"]);
+        typed(&mut shell, "~/c");
+        assert_eq!(on_import(&shell).unwrap().path.value(), "~/c");
+        let cmds = key(&mut shell, KeyCode::Tab);
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::Import { session: 1, cmd: ImportCmd::ListDir { typed } }] if typed == "~/c"),
+            "Tab lists the folder through the effects: {cmds:?}"
+        );
+
+        // Another view over it keeps it; the form (Ctrl-N) closes it.
+        assert!(closed(&ctrl(&mut shell, 'b')).is_empty());
+        assert!(shell.stack.len() == 2 && on_batches(&shell));
+        assert_eq!(closed(&ctrl(&mut shell, 'n')), [1]);
+        assert!(shell.stack.is_empty());
+
+        // A reply of the closed import finds no view and does nothing.
+        let late = Msg::Import {
+            session: 1,
+            msg: ImportMsg::DirListed {
+                typed: "~/c".into(),
+                result: Ok(Vec::new()),
+            },
+        };
+        assert!(update(&mut shell, late).is_empty());
+
+        // A new import is a new session; Esc closes it.
+        assert!(matches!(
+            shell.open_import(june()).as_slice(),
+            [Cmd::StartImport { session: 2, .. }]
+        ));
+        assert!(on_import(&shell).unwrap().path.value().is_empty());
+        assert_eq!(closed(&key(&mut shell, KeyCode::Esc)), [2]);
+        assert!(shell.top().is_none(), "back on the form");
+    }
+
+    #[test]
+    fn a_batch_made_here_presets_the_region_from_its_timezone() {
+        let mut known = context();
+        known.known_batches = vec![KnownBatch {
+            name: "June renewals".into(),
+            id: june().batch_id,
+            time: "2025-06-02 14:00 UTC".into(),
+            target: "sandbox".into(),
+            timezone: Some("America/New_York".into()),
+        }];
+        let (mut shell, _) = Shell::new(known);
+        shell.open_import(june());
+        let region = on_import(&shell).unwrap().region();
+        assert_eq!(region.map(|r| r.to_string()).as_deref(), Some("US"));
+
+        let (mut shell, _) = Shell::new(context());
+        shell.open_import(june());
+        assert_eq!(
+            on_import(&shell).unwrap().region(),
+            None,
+            "unknown: the operator chooses"
+        );
     }
 }

@@ -41,17 +41,25 @@
 
 pub mod batches;
 pub mod create;
+pub mod import;
 
 use std::cell::Cell;
 
 use crate::tui::effects::{Cmd, Subscription};
 use crate::tui::keymap::Scope;
 use batches::{BatchesMsg, BatchesView};
+use import::ImportView;
 
 /// A view opened over the create view.
 #[derive(Debug, Clone)]
 pub enum View {
     Batches(BatchesView),
+    /// Contacts into one batch. `session` tells its replies from those of
+    /// an import closed before (one executor, one journal per session).
+    Import {
+        session: u64,
+        view: Box<ImportView>,
+    },
 }
 
 /// A view to show, asked for by a key, the palette or a view.
@@ -75,36 +83,52 @@ impl View {
     pub fn is(&self, route: Route) -> bool {
         match self {
             Self::Batches(_) => route == Route::Batches,
+            // Opened for a batch, not by a route of its own.
+            Self::Import { .. } => false,
         }
     }
 
     pub fn breadcrumb(&self) -> Vec<String> {
         match self {
             Self::Batches(view) => view.breadcrumb(),
+            Self::Import { view, .. } => view.breadcrumb(),
         }
     }
 
     pub fn scopes(&self) -> Vec<Scope> {
         match self {
             Self::Batches(view) => view.scopes(),
+            Self::Import { view, .. } => view.scopes(),
         }
     }
 
     pub fn is_animating(&self) -> bool {
         match self {
             Self::Batches(view) => view.is_animating(),
+            Self::Import { view, .. } => view.is_animating(),
         }
     }
 
     pub fn subscriptions(&self) -> Vec<Subscription> {
         match self {
             Self::Batches(view) => view.subscriptions(),
+            // It animates while it works (the tick); nothing to poll.
+            Self::Import { .. } => Vec::new(),
         }
     }
 
     pub fn update_batches(&mut self, msg: BatchesMsg) -> Vec<Cmd> {
         match self {
             Self::Batches(view) => view.update(msg),
+            Self::Import { .. } => Vec::new(),
+        }
+    }
+
+    /// The session of the import this view is, if it is one.
+    pub fn import_session(&self) -> Option<u64> {
+        match self {
+            Self::Import { session, .. } => Some(*session),
+            Self::Batches(_) => None,
         }
     }
 }
@@ -185,5 +209,11 @@ mod tests {
             }
         }
         assert!(model.len() > 6, "the model's files were found: {model:?}");
+        for file in ["import/mod.rs", "import/executor.rs", "create/mod.rs"] {
+            assert!(
+                model.contains(&root.join("views").join(file)),
+                "{file} is checked: {model:?}"
+            );
+        }
     }
 }

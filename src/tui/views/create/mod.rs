@@ -31,6 +31,7 @@ use crate::tui::effects::Cmd;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::shell::AppContext;
 use crate::tui::views::Scroll;
+use crate::tui::views::import::ImportTarget;
 
 /// Everything that can happen to the create view: what the shell hands
 /// it of the operator's input, and the replies of its commands.
@@ -96,6 +97,9 @@ pub struct KnownBatch {
     pub time: String,
     /// `sandbox` or the host: a sandbox batch does not clash with a real one.
     pub target: String,
+    /// The timezone it was created with, when the body had one: it
+    /// presets the region of an import into it.
+    pub timezone: Option<String>,
 }
 
 impl KnownBatch {
@@ -116,6 +120,11 @@ impl KnownBatch {
                         .collect::<String>()
                         + " UTC",
                     target: e.target.clone(),
+                    timezone: e
+                        .body
+                        .get("timezone")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_owned),
                 })
             })
             .collect()
@@ -539,6 +548,18 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
                 return vec![Cmd::Copy(created.batch_id.clone())];
             }
         }
+        Action::Import => {
+            if let Screen::Result(answer) = &app.screen
+                && let Outcome::Created(created) = &answer.outcome
+            {
+                let request = &answer.review.request;
+                return vec![Cmd::OpenImport(ImportTarget {
+                    batch_id: created.batch_id.clone(),
+                    batch_name: request.batch_name.clone(),
+                    timezone: request.timezone.clone(),
+                })];
+            }
+        }
         Action::NewBatch => {
             app.screen = Screen::Form;
             app.notice = Some("A new batch from the same values: give it a name.".into());
@@ -615,6 +636,18 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::OpenCreate
         | Action::OpenBatches
         | Action::Pop => {}
+        // The import view's.
+        Action::Complete
+        | Action::PhoneColumn
+        | Action::Rename
+        | Action::Region
+        | Action::Check
+        | Action::WriteRejected
+        | Action::Resume
+        | Action::StartOver
+        | Action::MarkAdded
+        | Action::SendAgain
+        | Action::Recount => {}
     }
     Vec::new()
 }

@@ -403,6 +403,7 @@ fn known_batch(
         id: created.batch_id.clone(),
         time: sent_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         target: target_name(&app.context.target),
+        timezone: review.request.timezone.clone(),
     }
 }
 
@@ -439,7 +440,7 @@ pub(super) fn batches_found(
     }
 }
 
-pub(super) fn target_name(target: &TargetLabel) -> String {
+pub(crate) fn target_name(target: &TargetLabel) -> String {
     match target {
         TargetLabel::Sandbox => "sandbox".to_owned(),
         TargetLabel::Remote { host, .. } => host.clone(),

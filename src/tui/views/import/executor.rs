@@ -27,19 +27,21 @@ pub type ProgressSink = Arc<dyn Fn(ImportMsg) + Send + Sync>;
 pub struct ImportExecutor {
     client: WeyaClient,
     batch_id: String,
-    journal_dir: PathBuf,
+    /// `None` without a state folder: nothing can be sent then.
+    journal_dir: Option<PathBuf>,
     home: Option<PathBuf>,
     journal: Arc<Mutex<Option<ImportJournal>>>,
 }
 
 impl ImportExecutor {
     /// An executor for an import into `batch_id`, keeping journals in
-    /// `journal_dir` (the app's `$XDG_STATE_HOME/weya-tui/imports/`) and
-    /// expanding `~` to `home`.
+    /// `journal_dir` (the app's `$XDG_STATE_HOME/weya-tui/imports/`; without
+    /// one, files can be checked but nothing is sent) and expanding `~` to
+    /// `home`.
     pub fn new(
         client: WeyaClient,
         batch_id: &str,
-        journal_dir: PathBuf,
+        journal_dir: Option<PathBuf>,
         home: Option<PathBuf>,
     ) -> Self {
         Self {
@@ -81,7 +83,10 @@ impl ImportExecutor {
             ImportCmd::FindJournal { file } => {
                 let this = self.clone();
                 let result = blocking(move || {
-                    let found = ImportJournal::find(&this.journal_dir, &this.batch_id, &file)
+                    let Some(dir) = &this.journal_dir else {
+                        return Ok(None);
+                    };
+                    let found = ImportJournal::find(dir, &this.batch_id, &file)
                         .map_err(|e| e.to_string())?;
                     *this.slot() = found.clone();
                     Ok(found)
@@ -181,8 +186,11 @@ impl ImportExecutor {
                 let mut slot = this.slot();
                 let recorded = match slot.take() {
                     Some(journal) if journal.file() == plan.identity() => Some(journal),
-                    _ => ImportJournal::find(&this.journal_dir, &this.batch_id, plan.identity())
-                        .map_err(|e| e.to_string())?,
+                    _ => match &this.journal_dir {
+                        Some(dir) => ImportJournal::find(dir, &this.batch_id, plan.identity())
+                            .map_err(|e| e.to_string())?,
+                        None => None,
+                    },
                 };
                 let Some(journal) = recorded else {
                     return Ok(None);
@@ -203,13 +211,18 @@ impl ImportExecutor {
         if let Some(start) = found {
             return Ok(start);
         }
+        let Some(dir) = self.journal_dir.clone() else {
+            return Err("there is no state folder for the import journal (no home \
+                        directory): nothing was sent"
+                .to_owned());
+        };
         // The count before anything is sent: what a request in doubt is
         // judged against. Not knowing it does not stop the import.
         let before = self.total_calls().await.ok();
         let this = self.clone();
         blocking(move || {
-            let journal = ImportJournal::start(&this.journal_dir, &this.batch_id, &plan)
-                .map_err(|e| e.to_string())?;
+            let journal =
+                ImportJournal::start(&dir, &this.batch_id, &plan).map_err(|e| e.to_string())?;
             if let Some(before) = before
                 && let Err(e) =
                     atomic_write(&before_path(journal.path()), before.to_string().as_bytes())

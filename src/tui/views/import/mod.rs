@@ -2,22 +2,22 @@
 //! row, send the valid ones in requests of at most 1,000, list what failed
 //! and resend only that, and resume an import that stopped.
 //!
-//! Built apart from the app shell, to be plugged into it by a thin
-//! adapter: [`ImportView::update`] takes an [`ImportMsg`] and the time and
-//! returns the [`ImportCmd`]s to run; [`executor::ImportExecutor`] runs
-//! them against the import core and Weya; [`ImportView::draw`] only draws,
-//! recording the geometry `update` needs in a cell; [`keys::BINDINGS`] is
-//! the view's part of the keymap table.
+//! Opened over the create result or a batch's details (`i`), or from the
+//! palette, for one batch ([`ImportTarget`]). [`ImportView::update`] takes
+//! an [`ImportMsg`] and the time and returns the [`ImportCmd`]s to run; the
+//! shell's effects run them off the UI loop through
+//! [`executor::ImportExecutor`], against the import core and Weya, and
+//! send the replies back as [`ImportMsg`]s. Its drawing is in [`ui`],
+//! which this model never imports.
 //!
 //! The model does no I/O and reads no clock: every directory listing, file
 //! read, check, journal write and request is a command, and progress and
 //! rates come from the times handed in.
 
-mod draw;
 pub mod executor;
-pub mod keys;
 #[cfg(test)]
 mod tests;
+pub mod ui;
 
 use std::cell::Cell;
 use std::path::PathBuf;
@@ -33,17 +33,30 @@ use crate::import::{
     CheckReport, ColumnMapping, ContactsFile, FileIdentity, ImportJournal, ImportSettings,
     JournalRequest, Progress, Region, RequestState, Resolution, SendPlan,
 };
-use keys::{ImportAction, ImportScope, lookup};
+use crate::tui::keymap::{self, Action, Scope};
 
 /// The longest path the input takes.
 const MAX_PATH_CHARS: usize = 4096;
 /// The longest variable name.
 const MAX_NAME_CHARS: usize = 64;
 
+/// The batch an import fills: what opening the view needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportTarget {
+    pub batch_id: String,
+    pub batch_name: String,
+    /// The batch's timezone, when known (it was created here): it presets
+    /// the region of numbers written without a country code.
+    pub timezone: Option<String>,
+}
+
 /// Everything that can happen to the import view.
 #[derive(Debug, Clone)]
 pub enum ImportMsg {
-    Key(KeyEvent),
+    /// A key bound in one of this view's scopes (see [`ImportView::scopes`]).
+    Action(Action),
+    /// A key no binding takes: it edits the text being typed, if any.
+    Typed(KeyEvent),
     Paste(String),
     /// The entries of the typed path's directory (for Tab).
     DirListed {
@@ -152,6 +165,68 @@ pub enum ImportCmd {
     DiscardJournal,
     /// The operator left the view: the shell pops it.
     Close,
+}
+
+/// Two commands are the same when they do the same work on the same data:
+/// the file, the plan, the report and the cancel flag are shared handles,
+/// compared by identity. (So that [`Cmd`](crate::tui::effects::Cmd), which
+/// carries these, can be compared in tests.)
+impl PartialEq for ImportCmd {
+    fn eq(&self, other: &Self) -> bool {
+        use ImportCmd as C;
+        match (self, other) {
+            (C::ListDir { typed: a }, C::ListDir { typed: b }) => a == b,
+            (
+                C::Open {
+                    job: a,
+                    path: p,
+                    cancel: c,
+                },
+                C::Open {
+                    job: b,
+                    path: q,
+                    cancel: d,
+                },
+            ) => a == b && p == q && Arc::ptr_eq(c, d),
+            (C::FindJournal { file: a }, C::FindJournal { file: b }) => a == b,
+            (
+                C::Check {
+                    job: a,
+                    file: f,
+                    settings: s,
+                    cancel: c,
+                },
+                C::Check {
+                    job: b,
+                    file: g,
+                    settings: t,
+                    cancel: d,
+                },
+            ) => a == b && Arc::ptr_eq(f, g) && s == t && Arc::ptr_eq(c, d),
+            (C::WriteRejected { file: f, report: r }, C::WriteRejected { file: g, report: q }) => {
+                Arc::ptr_eq(f, g) && Arc::ptr_eq(r, q)
+            }
+            (C::BeginSend { plan: a }, C::BeginSend { plan: b }) => Arc::ptr_eq(a, b),
+            (C::SendRequest { index: i, plan: a }, C::SendRequest { index: j, plan: b }) => {
+                i == j && Arc::ptr_eq(a, b)
+            }
+            (
+                C::ResolveUnknown {
+                    index: i,
+                    resolution: a,
+                },
+                C::ResolveUnknown {
+                    index: j,
+                    resolution: b,
+                },
+            ) => i == j && a == b,
+            (C::FetchTotals, C::FetchTotals)
+            | (C::RetryFailed, C::RetryFailed)
+            | (C::DiscardJournal, C::DiscardJournal)
+            | (C::Close, C::Close) => true,
+            _ => false,
+        }
+    }
 }
 
 /// Where the operator is.
@@ -278,7 +353,7 @@ pub struct Geometry {
 }
 
 /// The import view's state.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ImportView {
     batch_id: String,
     batch_name: String,
@@ -395,27 +470,54 @@ impl ImportView {
     }
 
     /// The key scopes in force, closest first.
-    pub fn scopes(&self) -> Vec<ImportScope> {
+    pub fn scopes(&self) -> Vec<Scope> {
         let scope = match self.step {
-            Step::Pick => ImportScope::Pick,
-            Step::Opening | Step::Checking => ImportScope::Working,
-            Step::Resume => ImportScope::Resume,
-            Step::Map if self.edit.is_some() => ImportScope::MapEdit,
-            Step::Map => ImportScope::Map,
-            Step::Preview => ImportScope::Preview,
+            Step::Pick => Scope::ImportPick,
+            Step::Opening | Step::Checking => Scope::ImportWorking,
+            Step::Resume => Scope::ImportResume,
+            Step::Map if self.edit.is_some() => Scope::ImportMapEdit,
+            Step::Map => Scope::ImportMap,
+            Step::Preview => Scope::ImportPreview,
             Step::Send => match self.sending.as_ref().map(|s| s.phase) {
-                Some(SendPhase::Doubt) => ImportScope::Doubt,
-                Some(SendPhase::Paused | SendPhase::Done) => ImportScope::Sent,
-                _ => ImportScope::Sending,
+                Some(SendPhase::Doubt) => Scope::ImportDoubt,
+                Some(SendPhase::Paused | SendPhase::Done) => Scope::ImportSent,
+                _ => Scope::ImportSending,
             },
         };
         vec![scope]
     }
 
+    /// The message the shell makes of `key` on this view, its global keys
+    /// aside: a bound key is its action, any other is typed. For driving
+    /// the view alone (tests).
+    pub fn key_msg(&self, key: KeyEvent) -> ImportMsg {
+        match keymap::lookup(&key, &self.scopes()) {
+            Some(action) => ImportMsg::Action(action),
+            None => ImportMsg::Typed(key),
+        }
+    }
+
+    /// Where the operator is, for the header.
+    pub fn breadcrumb(&self) -> Vec<String> {
+        vec![format!("Import into “{}”", self.batch_name)]
+    }
+
     /// Applies `msg`; returns the work to run. No I/O, no clock.
     pub fn update(&mut self, msg: ImportMsg, now: DateTime<Utc>) -> Vec<ImportCmd> {
         match msg {
-            ImportMsg::Key(key) => self.on_key(key, now),
+            ImportMsg::Action(action) => self.on_action(action, now),
+            ImportMsg::Typed(key) => {
+                let input = match (&mut self.edit, self.step) {
+                    (Some(MapEdit::Rename { input, .. } | MapEdit::Region(input)), _) => input,
+                    (None, Step::Pick) => &mut self.path,
+                    _ => return Vec::new(),
+                };
+                if input.handle_key(key) && self.edit.is_none() {
+                    self.candidates.clear();
+                    self.error = None;
+                }
+                Vec::new()
+            }
             ImportMsg::Paste(text) => {
                 match (&mut self.edit, self.step) {
                     (Some(MapEdit::Rename { input, .. } | MapEdit::Region(input)), _) => {
@@ -473,25 +575,14 @@ impl ImportView {
         }
     }
 
-    fn on_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> Vec<ImportCmd> {
-        let action = lookup(&key, &self.scopes());
+    fn on_action(&mut self, action: Action, now: DateTime<Utc>) -> Vec<ImportCmd> {
         if self.edit.is_some() {
-            return self.on_edit_key(key, action);
+            return self.on_edit(action);
         }
-        if self.step == Step::Pick && action.is_none() {
-            if self.path.handle_key(key) {
-                self.candidates.clear();
-                self.error = None;
-            }
-            return Vec::new();
-        }
-        let Some(action) = action else {
-            return Vec::new();
-        };
         self.notice = None;
         match self.step {
             Step::Pick => self.on_pick(action),
-            Step::Opening | Step::Checking => {
+            Step::Opening | Step::Checking if action == Action::Back => {
                 // Back: stop the running step (the flag is read every few
                 // thousand rows) and drop its reply.
                 if let Some(cancel) = self.cancel.take() {
@@ -506,6 +597,7 @@ impl ImportView {
                 };
                 Vec::new()
             }
+            Step::Opening | Step::Checking => Vec::new(),
             Step::Resume => self.on_resume(action),
             Step::Map => self.on_map(action),
             Step::Preview => self.on_preview(action),
@@ -513,9 +605,9 @@ impl ImportView {
         }
     }
 
-    fn on_pick(&mut self, action: ImportAction) -> Vec<ImportCmd> {
+    fn on_pick(&mut self, action: Action) -> Vec<ImportCmd> {
         match action {
-            ImportAction::Complete => {
+            Action::Complete => {
                 let typed = self.path.value().to_owned();
                 let (dir, _) = split(&typed);
                 match &self.listing {
@@ -530,7 +622,7 @@ impl ImportView {
                     }
                 }
             }
-            ImportAction::Accept => {
+            Action::Accept => {
                 let typed = self.path.value().trim().to_owned();
                 if typed.is_empty() {
                     self.error = Some("Type the path of a contacts file (Tab completes).".into());
@@ -544,7 +636,7 @@ impl ImportView {
                     cancel,
                 })
             }
-            ImportAction::Back => vec![ImportCmd::Close],
+            Action::Back => vec![ImportCmd::Close],
             _ => Vec::new(),
         }
     }
@@ -653,9 +745,9 @@ impl ImportView {
         Vec::new()
     }
 
-    fn on_resume(&mut self, action: ImportAction) -> Vec<ImportCmd> {
+    fn on_resume(&mut self, action: Action) -> Vec<ImportCmd> {
         match action {
-            ImportAction::Accept => {
+            Action::Resume => {
                 let Some(journal) = &self.journal else {
                     return Vec::new();
                 };
@@ -672,8 +764,8 @@ impl ImportView {
                 self.resuming = true;
                 self.check(settings)
             }
-            ImportAction::Discard => vec![ImportCmd::DiscardJournal],
-            ImportAction::Back => {
+            Action::StartOver => vec![ImportCmd::DiscardJournal],
+            Action::Back => {
                 self.step = Step::Pick;
                 Vec::new()
             }
@@ -695,14 +787,14 @@ impl ImportView {
         })
     }
 
-    fn on_map(&mut self, action: ImportAction) -> Vec<ImportCmd> {
+    fn on_map(&mut self, action: Action) -> Vec<ImportCmd> {
         let columns = self.mapping.columns.len();
         match action {
-            ImportAction::Up => self.cursor = self.cursor.saturating_sub(1),
-            ImportAction::Down => {
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => {
                 self.cursor = (self.cursor + 1).min(columns.saturating_sub(1));
             }
-            ImportAction::Toggle => {
+            Action::Toggle => {
                 if Some(self.cursor) == self.mapping.phone {
                     self.error = Some("The phone column is always sent (as phoneNumber).".into());
                 } else if let Some(choice) = self.mapping.columns.get(self.cursor) {
@@ -711,11 +803,11 @@ impl ImportView {
                     self.error = None;
                 }
             }
-            ImportAction::PhoneColumn => {
+            Action::PhoneColumn => {
                 self.mapping.set_phone(self.cursor);
                 self.error = None;
             }
-            ImportAction::Rename => {
+            Action::Rename => {
                 if Some(self.cursor) == self.mapping.phone {
                     self.error = Some("The phone column is sent as phoneNumber.".into());
                 } else if let Some(choice) = self.mapping.columns.get(self.cursor) {
@@ -727,13 +819,13 @@ impl ImportView {
                     });
                 }
             }
-            ImportAction::Region => {
+            Action::Region => {
                 let code = self.region.map(|r| r.to_string()).unwrap_or_default();
                 let mut input = LineInput::new(&code, 2);
                 input.select_all();
                 self.edit = Some(MapEdit::Region(input));
             }
-            ImportAction::Accept => {
+            Action::Check => {
                 if let Err(errors) = self.mapping.validate() {
                     let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
                     self.error = Some(list.join("; "));
@@ -746,7 +838,7 @@ impl ImportView {
                 };
                 return self.check(settings);
             }
-            ImportAction::Back => {
+            Action::Back => {
                 self.step = Step::Pick;
                 self.error = None;
             }
@@ -755,13 +847,13 @@ impl ImportView {
         Vec::new()
     }
 
-    fn on_edit_key(&mut self, key: KeyEvent, action: Option<ImportAction>) -> Vec<ImportCmd> {
+    fn on_edit(&mut self, action: Action) -> Vec<ImportCmd> {
         let Some(edit) = &mut self.edit else {
             return Vec::new();
         };
         match action {
-            Some(ImportAction::Back) => self.edit = None,
-            Some(ImportAction::Accept) => match edit {
+            Action::Cancel => self.edit = None,
+            Action::Accept => match edit {
                 MapEdit::Rename { column, input } => {
                     let name = input.value().trim().to_owned();
                     let column = *column;
@@ -791,10 +883,7 @@ impl ImportView {
                     }
                 }
             },
-            _ => {
-                let (MapEdit::Rename { input, .. } | MapEdit::Region(input)) = edit;
-                input.handle_key(key);
-            }
+            _ => {}
         }
         Vec::new()
     }
@@ -831,14 +920,14 @@ impl ImportView {
         Vec::new()
     }
 
-    fn on_preview(&mut self, action: ImportAction) -> Vec<ImportCmd> {
+    fn on_preview(&mut self, action: Action) -> Vec<ImportCmd> {
         match action {
-            ImportAction::Up => self.preview_scroll = self.preview_scroll.saturating_sub(1),
-            ImportAction::Down => {
+            Action::Up => self.preview_scroll = self.preview_scroll.saturating_sub(1),
+            Action::Down => {
                 let max = self.geometry.get().preview_max_scroll;
                 self.preview_scroll = (self.preview_scroll + 1).min(max);
             }
-            ImportAction::WriteRejected => {
+            Action::WriteRejected => {
                 if let (Some(file), Some(report)) = (&self.file, &self.report) {
                     return vec![ImportCmd::WriteRejected {
                         file: Arc::clone(file),
@@ -846,7 +935,7 @@ impl ImportView {
                     }];
                 }
             }
-            ImportAction::Accept => {
+            Action::Submit => {
                 let Some(report) = &self.report else {
                     return Vec::new();
                 };
@@ -869,7 +958,7 @@ impl ImportView {
                 self.step = Step::Send;
                 return vec![ImportCmd::BeginSend { plan }];
             }
-            ImportAction::Back => {
+            Action::Back => {
                 self.step = Step::Map;
                 self.resuming = false;
             }
@@ -972,12 +1061,12 @@ impl ImportView {
         self.advance(now)
     }
 
-    fn on_send_key(&mut self, action: ImportAction, now: DateTime<Utc>) -> Vec<ImportCmd> {
+    fn on_send_key(&mut self, action: Action, now: DateTime<Utc>) -> Vec<ImportCmd> {
         let Some(sending) = &mut self.sending else {
             return Vec::new();
         };
         match (sending.phase, action) {
-            (SendPhase::Running | SendPhase::Starting, ImportAction::Back) => {
+            (SendPhase::Running | SendPhase::Starting, Action::Back) => {
                 sending.phase = if sending.in_flight.is_some() {
                     SendPhase::Pausing
                 } else {
@@ -985,7 +1074,7 @@ impl ImportView {
                 };
                 Vec::new()
             }
-            (SendPhase::Paused, ImportAction::Accept) => {
+            (SendPhase::Paused, Action::Resume) => {
                 sending.error = None;
                 sending.phase = SendPhase::Running;
                 // The rate is this run's.
@@ -993,7 +1082,7 @@ impl ImportView {
                 sending.rows_this_session = 0;
                 self.advance(now)
             }
-            (SendPhase::Paused | SendPhase::Done, ImportAction::Resend) => {
+            (SendPhase::Paused | SendPhase::Done, Action::Resend) => {
                 if sending.failed().next().is_none() {
                     sending.error = Some("No request failed: nothing to resend.".into());
                     return Vec::new();
@@ -1001,11 +1090,11 @@ impl ImportView {
                 sending.error = None;
                 vec![ImportCmd::RetryFailed]
             }
-            (SendPhase::Doubt, ImportAction::WasAdded | ImportAction::SendAgain) => {
+            (SendPhase::Doubt, Action::MarkAdded | Action::SendAgain) => {
                 let Some(request) = sending.in_doubt() else {
                     return Vec::new();
                 };
-                let resolution = if action == ImportAction::WasAdded {
+                let resolution = if action == Action::MarkAdded {
                     Resolution::WasAdded
                 } else {
                     Resolution::SendAgain
@@ -1015,11 +1104,11 @@ impl ImportView {
                     resolution,
                 }]
             }
-            (SendPhase::Doubt, ImportAction::Totals) => {
+            (SendPhase::Doubt, Action::Recount) => {
                 sending.totals_now = None;
                 vec![ImportCmd::FetchTotals]
             }
-            (SendPhase::Paused | SendPhase::Done | SendPhase::Doubt, ImportAction::Back) => {
+            (SendPhase::Paused | SendPhase::Done | SendPhase::Doubt, Action::Back) => {
                 vec![ImportCmd::Close]
             }
             _ => Vec::new(),

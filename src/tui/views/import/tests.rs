@@ -18,10 +18,8 @@ fn t(seconds: i64) -> DateTime<Utc> {
 }
 
 fn press(view: &mut ImportView, code: KeyCode) -> Vec<ImportCmd> {
-    view.update(
-        ImportMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        t(0),
-    )
+    let msg = view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
+    view.update(msg, t(0))
 }
 
 fn type_text(view: &mut ImportView, text: &str) {

@@ -1,0 +1,702 @@
+//! Drawing the import view. Reads the state, never changes it, except to
+//! record what `update` needs from the layout (the column list's height and
+//! offset, how far the preview scrolls) in the view's cells. The shell draws
+//! the header and the footer around it.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph, Wrap};
+
+use super::{Geometry, ImportView, MapEdit, SendPhase, Sending, Step};
+use crate::import::source::{Delimiter, TextEncoding};
+use crate::import::{JournalRequest, RequestState, Stage};
+use crate::text::visible;
+use crate::tui::widgets::theme::Theme;
+
+/// How many invalid rows the preview lists.
+const SHOWN_REJECTED: usize = 10;
+/// How many failed requests the send step lists before "and N more".
+const SHOWN_FAILED: usize = 8;
+
+/// Draws the view's body in `area`; the shell draws the header and the
+/// footer (the keys of [`ImportView::scopes`]).
+pub fn draw(view: &ImportView, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>) {
+    let [title, body, message] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    let step = match view.step {
+        Step::Pick | Step::Opening => "1 of 4 · the file",
+        Step::Resume | Step::Map => "2 of 4 · the columns",
+        Step::Checking | Step::Preview => "3 of 4 · the check",
+        Step::Send => "4 of 4 · sending",
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("Import contacts into ", theme.title()),
+            Span::styled(visible(&view.batch_name).into_owned(), theme.title()),
+            Span::styled(format!("  step {step}"), theme.dim()),
+        ])),
+        title,
+    );
+    match view.step {
+        Step::Pick => draw_pick(view, frame, body, theme),
+        Step::Opening | Step::Checking => draw_working(view, frame, body, theme),
+        Step::Resume => draw_resume(view, frame, body, theme),
+        Step::Map => draw_map(view, frame, body, theme),
+        Step::Preview => draw_preview(view, frame, body, theme),
+        Step::Send => {
+            if let Some(sending) = &view.sending {
+                draw_send(sending, frame, body, theme, now);
+            }
+        }
+    }
+    let line = match (&view.error, &view.notice) {
+        (Some(e), _) => Line::styled(format!("✗ {}", visible(e)), theme.error()),
+        (None, Some(n)) => Line::styled(visible(n).into_owned(), theme.ok()),
+        (None, None) => Line::default(),
+    };
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
+}
+
+fn draw_pick(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let [label, input, help, _, list] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::styled("Contacts file", theme.focused_label())),
+        label,
+    );
+    frame.render_widget(view.path.textarea(), input);
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            ".csv .tsv .xlsx .xls .ods · Tab completes · ~ is your home folder",
+            theme.dim(),
+        )),
+        help,
+    );
+    let rows = usize::from(list.height);
+    let mut lines: Vec<Line> = view
+        .candidates
+        .iter()
+        .take(rows.saturating_sub(1).max(1))
+        .map(|c| Line::raw(format!("  {}", visible(c))))
+        .collect();
+    if view.candidates.len() > lines.len() {
+        lines.push(Line::styled(
+            format!("  … and {} more", view.candidates.len() - lines.len()),
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+}
+
+fn draw_working(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let [what, gauge, _, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let name = view
+        .file
+        .as_ref()
+        .and_then(|f| f.path().file_name())
+        .map_or_else(
+            || view.path.value().to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+    let doing = if view.step == Step::Opening {
+        "Reading"
+    } else {
+        "Checking every row of"
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::raw(format!("{doing} ")),
+            Span::styled(visible(&name).into_owned(), theme.title()),
+            Span::raw("…"),
+        ])),
+        what,
+    );
+    let (ratio, label) = match view.progress {
+        Some(p) if p.total > 0 => {
+            #[allow(clippy::cast_precision_loss)] // a ratio for a bar
+            let ratio = (p.done as f64 / p.total as f64).clamp(0.0, 1.0);
+            let unit = match (p.stage, view.file.as_ref().and_then(|f| f.rows_hint())) {
+                (Stage::Checking, Some(_)) => {
+                    format!("{} of {} rows", thousands(p.done), thousands(p.total))
+                }
+                _ => format!("{} of {}", bytes(p.done), bytes(p.total)),
+            };
+            (ratio, format!("{:.0}% · {unit}", ratio * 100.0))
+        }
+        _ => (0.0, "starting".to_owned()),
+    };
+    frame.render_widget(
+        Gauge::default()
+            .ratio(ratio)
+            .label(label)
+            .gauge_style(theme.ok()),
+        gauge,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            "This runs beside the app: Esc stops it; nothing has been sent.",
+            theme.dim(),
+        )),
+        hint,
+    );
+}
+
+/// The file's name and how it was read, one line.
+fn file_line(view: &ImportView, theme: &Theme) -> Line<'static> {
+    let Some(file) = &view.file else {
+        return Line::default();
+    };
+    let mut how = Vec::new();
+    match file.delimiter() {
+        Some(Delimiter::Comma) | None => {}
+        Some(d) => how.push(format!("separated by {d}")),
+    }
+    if file.encoding() == Some(TextEncoding::Windows1252) {
+        how.push("read as Windows-1252".to_owned());
+    }
+    if file.sheets().len() > 1 {
+        how.push(format!("first of {} sheets", file.sheets().len()));
+    }
+    let mut spans = vec![
+        Span::styled("File     ", theme.dim()),
+        Span::raw(visible(&file.path().display().to_string()).into_owned()),
+    ];
+    if !how.is_empty() {
+        spans.push(Span::styled(
+            format!("  ({})", how.join(", ")),
+            theme.warn(),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn region_line(view: &ImportView, theme: &Theme) -> Line<'static> {
+    let value = match &view.edit {
+        Some(MapEdit::Region(input)) => {
+            return Line::from(vec![
+                Span::styled("Region   ", theme.focused_label()),
+                Span::styled(format!("{:<2}", input.value()), theme.cursor()),
+                Span::styled(
+                    "  two letters (US, GB, IN); empty: numbers carry their country code",
+                    theme.dim(),
+                ),
+            ]);
+        }
+        _ => view.region.map_or_else(
+            || "none: every number must start with its country code".to_owned(),
+            |r| format!("{r}: numbers without a country code are read as {r} numbers"),
+        ),
+    };
+    Line::from(vec![
+        Span::styled("Region   ", theme.dim()),
+        Span::raw(value),
+    ])
+}
+
+fn draw_map(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let [file, region, _, head, list] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(file_line(view, theme)).wrap(Wrap { trim: false }),
+        file,
+    );
+    frame.render_widget(Paragraph::new(region_line(view, theme)), region);
+    let sample = view.file.as_ref().and_then(|f| f.sample().first());
+    let width = usize::from(area.width);
+    let column_w = (width / 4).clamp(10, 28);
+    let name_w = (width / 4).clamp(10, 24);
+    let cell = |text: &str, w: usize| -> String {
+        let shown = visible(text);
+        let mut out: String = shown.chars().take(w.saturating_sub(1)).collect();
+        if shown.chars().count() >= w {
+            out.pop();
+            out.push('…');
+        }
+        format!("{out:<w$}")
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            format!(
+                "  send  {}{}{}",
+                cell("column", column_w),
+                cell("sent as", name_w),
+                format_args!("sample (line {})", sample.map_or(2, |s| s.line))
+            ),
+            theme.dim(),
+        )),
+        head,
+    );
+    let rows = usize::from(list.height).max(1);
+    let offset = keep_visible(view.map_offset.get(), view.cursor, rows);
+    view.map_offset.set(offset);
+    record(view, |g| g.map_rows = list.height);
+    let lines: Vec<Line> = view
+        .mapping
+        .columns
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, choice)| {
+            let is_phone = view.mapping.phone == Some(i);
+            let mark = if is_phone {
+                "☎  "
+            } else if choice.send {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            let name = match &view.edit {
+                Some(MapEdit::Rename { column, input }) if *column == i => {
+                    format!("{:<name_w$}", input.value())
+                }
+                _ if is_phone => cell("phoneNumber", name_w),
+                _ if choice.send => cell(&choice.name, name_w),
+                _ => cell("—", name_w),
+            };
+            let value = sample
+                .and_then(|s| s.cells.get(i))
+                .map_or("", String::as_str);
+            let pointer = if i == view.cursor { "▶ " } else { "  " };
+            let style = if i == view.cursor {
+                theme.focused_label()
+            } else if choice.send || is_phone {
+                theme.label()
+            } else {
+                theme.dim()
+            };
+            Line::from(vec![
+                Span::styled(format!("{pointer}{mark}   "), style),
+                Span::styled(cell(&choice.header, column_w), style),
+                Span::styled(
+                    name,
+                    if matches!(&view.edit, Some(MapEdit::Rename { column, .. }) if *column == i) {
+                        theme.cursor()
+                    } else {
+                        style
+                    },
+                ),
+                Span::styled(visible(value).into_owned(), theme.dim()),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}
+
+fn draw_resume(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(journal) = &view.journal else {
+        return;
+    };
+    let summary = journal.summary();
+    let created = journal.created().replace('T', " ");
+    let created: String = created.chars().take(16).collect();
+    let mut lines = vec![
+        file_line(view, theme),
+        Line::default(),
+        Line::styled(
+            format!("This file was being imported into this batch (started {created} UTC)."),
+            theme.warn(),
+        ),
+        Line::raw(format!(
+            "{} requests: {} confirmed ({} of {} rows), {} failed, {} in doubt, {} not sent.",
+            journal.requests().len(),
+            summary.confirmed,
+            thousands(summary.rows_confirmed),
+            thousands(summary.rows_total),
+            summary.failed,
+            summary.unknown,
+            summary.planned
+        )),
+        Line::default(),
+    ];
+    match journal.first_unconfirmed() {
+        Some(first) => {
+            lines.push(Line::raw(format!(
+                "Enter resumes from request {} ({}): the file is checked again \
+                 with the columns and region chosen then.",
+                first.index + 1,
+                rows_of(first)
+            )));
+            if summary.unknown > 0 {
+                lines.push(Line::styled(
+                    "A request whose answer never came is not sent again without \
+                     asking you: you will see the batch's totalCalls first.",
+                    theme.warn(),
+                ));
+            }
+        }
+        None => lines.push(Line::styled(
+            "Every request was confirmed: this file is in the batch already.",
+            theme.ok(),
+        )),
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "d starts over: the record is forgotten, and rows it sent would be sent again.",
+        theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(report) = &view.report else {
+        return;
+    };
+    let counts = report.counts;
+    let requests = report.plan.requests().len();
+    let mut lines = vec![
+        file_line(view, theme),
+        region_line(view, theme),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(format!("✓ {} valid", thousands(counts.valid)), theme.ok()),
+            Span::raw("  "),
+            Span::styled(
+                format!("✗ {} invalid", thousands(counts.invalid)),
+                if counts.invalid > 0 {
+                    theme.error()
+                } else {
+                    theme.dim()
+                },
+            ),
+            Span::raw(format!(
+                "  {} duplicate  {} skipped (empty)",
+                thousands(counts.duplicate),
+                thousands(counts.skipped)
+            )),
+        ]),
+        Line::raw(format!(
+            "Sends {} contacts in {} request{} of at most 1,000 rows.{}",
+            thousands(report.plan.rows()),
+            thousands(requests as u64),
+            if requests == 1 { "" } else { "s" },
+            if view.resuming {
+                " Resuming: confirmed requests are not sent again."
+            } else {
+                ""
+            }
+        )),
+    ];
+    if !report.rejected.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            format!(
+                "Invalid rows{} (w writes them all to NAME.rejected.csv)",
+                if report.rejected.len() > SHOWN_REJECTED {
+                    format!(", the first {SHOWN_REJECTED}")
+                } else {
+                    String::new()
+                }
+            ),
+            theme.title(),
+        ));
+        for row in report.rejected.iter().take(SHOWN_REJECTED) {
+            let cells = row.cells.join(" · ");
+            lines.push(Line::from(vec![
+                Span::styled(format!("  line {:<6}", row.line), theme.dim()),
+                Span::styled(format!("{:<22} ", row.reason.to_string()), theme.error()),
+                Span::raw(visible(&cells).into_owned()),
+            ]));
+        }
+    }
+    if let Some(first) = report.duplicates.first() {
+        lines.push(Line::styled(
+            format!(
+                "Duplicates are left out, the first kept: line {} repeats line {} ({}){}.",
+                first.line,
+                first.first_line,
+                first.phone,
+                match report.duplicates.len() - 1 {
+                    0 => String::new(),
+                    more => format!(", and {} more", thousands(more as u64)),
+                }
+            ),
+            theme.dim(),
+        ));
+    }
+    if !report.samples.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            "The first rows exactly as they are sent (call_data)",
+            theme.title(),
+        ));
+        for sample in &report.samples {
+            lines.push(Line::raw(format!("  {}", visible(sample))));
+        }
+    }
+    let max = max_scroll(&lines, area);
+    record(view, |g| g.preview_max_scroll = max);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((view.preview_scroll.min(max), 0)),
+        area,
+    );
+}
+
+fn draw_send(sending: &Sending, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
+    let [status, gauge, _, rest] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let total = sending.rows_total().max(sending.plan.rows());
+    let done = sending.rows_confirmed();
+    let requests = sending.plan.requests().len();
+    let status_line = match sending.phase {
+        SendPhase::Starting => Line::raw("Writing the import journal…"),
+        SendPhase::Running | SendPhase::Pausing => match sending.in_flight {
+            Some(i) => Line::raw(format!(
+                "Request {} of {requests} on its way ({}){}",
+                i + 1,
+                sending.requests.get(i).map(rows_of).unwrap_or_default(),
+                if sending.phase == SendPhase::Pausing {
+                    ": pausing once it is answered"
+                } else {
+                    ""
+                }
+            )),
+            None => Line::raw("Sending…"),
+        },
+        SendPhase::Paused => Line::styled(
+            "Paused. Enter sends the requests not sent yet.",
+            theme.warn(),
+        ),
+        SendPhase::Doubt => Line::styled(
+            "A request was sent but its answer never came: is it in the batch?",
+            theme.warn(),
+        ),
+        SendPhase::Done if sending.failed().next().is_some() => Line::styled(
+            "Done, except the requests below: r sends their rows again.",
+            theme.warn(),
+        ),
+        SendPhase::Done => Line::styled(
+            format!("Done: all {} contacts are in the batch.", thousands(done)),
+            theme.ok(),
+        ),
+    };
+    frame.render_widget(Paragraph::new(status_line), status);
+    #[allow(clippy::cast_precision_loss)] // a ratio for a bar
+    let ratio = if total == 0 {
+        0.0
+    } else {
+        (done as f64 / total as f64).clamp(0.0, 1.0)
+    };
+    let mut label = format!("{} / {} rows", thousands(done), thousands(total));
+    if let Some((rate, left)) = sending.rate(now) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // shown whole
+        let rate = rate.round() as u64;
+        label.push_str(&format!(" · {} rows/s", thousands(rate)));
+        if matches!(sending.phase, SendPhase::Running | SendPhase::Pausing) && left > 0 {
+            label.push_str(&format!(" · about {} left", duration(left)));
+        }
+    }
+    frame.render_widget(
+        Gauge::default()
+            .ratio(ratio)
+            .label(label)
+            .gauge_style(theme.ok()),
+        gauge,
+    );
+    let mut lines = Vec::new();
+    if let Some(error) = &sending.error {
+        lines.push(Line::styled(format!("✗ {}", visible(error)), theme.error()));
+    }
+    if sending.phase == SendPhase::Doubt
+        && let Some(request) = sending.in_doubt()
+    {
+        lines.extend(doubt_lines(sending, request, theme));
+        lines.push(Line::default());
+    }
+    let failed: Vec<_> = sending.failed().collect();
+    if !failed.is_empty() {
+        let rows: u64 = failed.iter().map(|(r, _)| u64::from(r.rows)).sum();
+        lines.push(Line::styled(
+            format!(
+                "{} request{} failed ({} rows, none of them added):",
+                failed.len(),
+                if failed.len() == 1 { "" } else { "s" },
+                thousands(rows)
+            ),
+            theme.error(),
+        ));
+        for (request, reason) in failed.iter().take(SHOWN_FAILED) {
+            lines.push(Line::raw(format!(
+                "  request {}, {}: {}",
+                request.index + 1,
+                rows_of(request),
+                visible(reason)
+            )));
+        }
+        if failed.len() > SHOWN_FAILED {
+            lines.push(Line::styled(
+                format!("  … and {} more", failed.len() - SHOWN_FAILED),
+                theme.dim(),
+            ));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+}
+
+/// Lets `draw` write what it measured.
+fn record(view: &ImportView, change: impl FnOnce(&mut Geometry)) {
+    let mut geometry = view.geometry.get();
+    change(&mut geometry);
+    view.geometry.set(geometry);
+}
+
+/// What the operator needs to decide about a request in doubt: the
+/// batch's totalCalls when the import started and now, and what each
+/// answer would make of it.
+fn doubt_lines(sending: &Sending, request: &JournalRequest, theme: &Theme) -> Vec<Line<'static>> {
+    let reason = match &request.state {
+        RequestState::Unknown { reason } => reason.clone(),
+        _ => "no answer".to_owned(),
+    };
+    let mut lines = vec![Line::raw(format!(
+        "Request {}, {}: {}.",
+        request.index + 1,
+        rows_of(request),
+        visible(&reason)
+    ))];
+    let before = sending
+        .totals_before
+        .map_or_else(|| "not known".to_owned(), thousands);
+    let now = match &sending.totals_now {
+        None => "asking Weya…".to_owned(),
+        Some(Ok(n)) => thousands(*n),
+        Some(Err(e)) => format!("cannot tell ({})", visible(e)),
+    };
+    lines.push(Line::from(vec![
+        Span::raw("The batch's totalCalls: before this import "),
+        Span::styled(before, theme.title()),
+        Span::raw(", now "),
+        Span::styled(now, theme.title()),
+        Span::raw("."),
+    ]));
+    if let Some(before) = sending.totals_before {
+        let confirmed = sending.rows_confirmed();
+        let with = before + confirmed + u64::from(request.rows);
+        lines.push(Line::raw(format!(
+            "With its {} rows added it would be {}; without them {} \
+             (if nothing else added calls meanwhile).",
+            thousands(u64::from(request.rows)),
+            thousands(with),
+            thousands(before + confirmed)
+        )));
+    }
+    lines.push(Line::styled(
+        "a: they are there (count them as sent) · s: they are not (send again) · t: ask again",
+        theme.dim(),
+    ));
+    lines
+}
+
+/// "rows 1,001–2,000".
+fn rows_of(request: &JournalRequest) -> String {
+    format!(
+        "rows {}–{}",
+        thousands(request.first_row),
+        thousands(request.first_row + u64::from(request.rows).saturating_sub(1))
+    )
+}
+
+/// The offset that keeps `cursor` among `rows` visible rows, moving as
+/// little as possible from `offset`.
+fn keep_visible(offset: usize, cursor: usize, rows: usize) -> usize {
+    if cursor < offset {
+        cursor
+    } else if cursor >= offset + rows {
+        cursor + 1 - rows
+    } else {
+        offset
+    }
+}
+
+/// How far `lines`, wrapped to `area`'s width, can scroll.
+fn max_scroll(lines: &[Line], area: Rect) -> u16 {
+    let width = usize::from(area.width.max(1));
+    let height: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    u16::try_from(height.saturating_sub(usize::from(area.height))).unwrap_or(u16::MAX)
+}
+
+/// 1234567 → "1,234,567".
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// 4718592 → "4.5 MiB".
+fn bytes(n: u64) -> String {
+    #[allow(clippy::cast_precision_loss)] // shown to one decimal
+    let mib = n as f64 / (1024.0 * 1024.0);
+    if mib >= 1.0 {
+        format!("{mib:.1} MiB")
+    } else {
+        format!("{} KiB", n.div_ceil(1024))
+    }
+}
+
+/// 75 → "1 min 15 s".
+fn duration(seconds: u64) -> String {
+    match seconds {
+        0..60 => format!("{seconds} s"),
+        60..3600 => format!("{} min {} s", seconds / 60, seconds % 60),
+        _ => format!("{} h {} min", seconds / 3600, seconds % 3600 / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(duration(75), "1 min 15 s");
+        assert_eq!(bytes(4_718_592), "4.5 MiB");
+    }
+
+    #[test]
+    fn the_column_list_scrolls_as_little_as_it_must() {
+        assert_eq!(keep_visible(0, 3, 5), 0);
+        assert_eq!(keep_visible(0, 7, 5), 3);
+        assert_eq!(keep_visible(3, 1, 5), 1);
+    }
+}
