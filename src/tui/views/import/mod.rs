@@ -435,6 +435,16 @@ impl ImportView {
         self.step
     }
 
+    /// The path as typed.
+    pub fn path_typed(&self) -> &str {
+        self.path.value()
+    }
+
+    /// The matches the last Tab listed, when there were several.
+    pub fn candidates(&self) -> &[String] {
+        &self.candidates
+    }
+
     pub fn sending(&self) -> Option<&Sending> {
         self.sending.as_ref()
     }
