@@ -539,4 +539,49 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(10)).await;
         assert!(replies.try_recv().is_err(), "the first never answers");
     }
+
+    /// Work of an import is run for its session only, and the end of the
+    /// session stops the file job: its cancel flag is set, so the blocking
+    /// read stops too, and its reply never comes.
+    #[tokio::test]
+    async fn closing_an_import_stops_its_file_job() {
+        let (mut effects, mut replies) = effects();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("june.csv");
+        std::fs::write(&path, "Name,Phone\nAnn,2125550143\n").unwrap();
+        effects.run(Cmd::StartImport {
+            session: 1,
+            batch_id: "64e5f12345abcdef98765432".into(),
+        });
+        let open = |cancel: &Arc<AtomicBool>| ImportCmd::Open {
+            job: 1,
+            path: path.display().to_string(),
+            cancel: Arc::clone(cancel),
+        };
+        // A command of another session does nothing.
+        let stale = Arc::new(AtomicBool::new(false));
+        effects.run(Cmd::Import {
+            session: 7,
+            cmd: open(&stale),
+        });
+        let cancel = Arc::new(AtomicBool::new(false));
+        effects.run(Cmd::Import {
+            session: 1,
+            cmd: open(&cancel),
+        });
+        effects.run(Cmd::Import {
+            session: 1,
+            cmd: ImportCmd::Close,
+        });
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while !cancel.load(Ordering::SeqCst) {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the job's cancel flag is set");
+        assert!(!stale.load(Ordering::SeqCst));
+        assert!(replies.try_recv().is_err(), "no reply from either");
+        assert!(effects.import.is_none(), "the executor is gone");
+    }
 }
