@@ -10,7 +10,9 @@ pub mod submit;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use crate::api::{ApiError, BatchRequest, BatchSummary, Created, Phone};
 use crate::schedule::Warning;
@@ -459,6 +461,20 @@ impl App {
         }
     }
 
+    /// Why the focused form field refuses a typed character, if it does.
+    fn refuses(&self, key: &KeyEvent) -> Option<String> {
+        let KeyCode::Char(c) = key.code else {
+            return None;
+        };
+        let on_form = matches!(self.screen, Screen::Form) && !self.help && self.modal.is_none();
+        let typing = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        (on_form && typing)
+            .then(|| self.form.refuses(c.encode_utf8(&mut [0; 4])))
+            .flatten()
+    }
+
     /// After typing changed the target's text.
     fn typed(&mut self) {
         if self.modal.is_some() {
@@ -565,6 +581,10 @@ fn step(app: &mut App, msg: Msg) -> Vec<Cmd> {
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     let Some(action) = keymap::lookup(&key, &app.scopes()) else {
+        if let Some(why) = app.refuses(&key) {
+            app.form.errors.insert(app.form.focus, why);
+            return Vec::new();
+        }
         // Unbound keys edit the text being typed, and nothing else.
         if let Some(line) = app.typing_target() {
             if line.handle_key(key) {
@@ -822,6 +842,14 @@ fn on_click(app: &mut App, column: u16, row: u16) {
 
 fn on_paste(app: &mut App, text: &str) {
     let field = app.form.focus;
+    if matches!(app.screen, Screen::Form)
+        && !app.help
+        && app.modal.is_none()
+        && let Some(why) = app.form.refuses(text)
+    {
+        app.form.errors.insert(field, why);
+        return;
+    }
     let Some(line) = app.typing_target() else {
         return;
     };
