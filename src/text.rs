@@ -138,6 +138,15 @@ pub fn describe(c: char) -> String {
     }
 }
 
+/// A character for a message, as it reads: “t”, “–”; one that draws
+/// nothing or that a terminal acts on by its name, as [`describe`] gives it.
+pub fn quoted(c: char) -> String {
+    match hidden(c) {
+        Some(_) => describe(c),
+        None => format!("“{c}”"),
+    }
+}
+
 /// `value` as one line of JSON in which every control and invisible
 /// character is a `\uXXXX` escape: the same value to a parser, nothing a
 /// terminal acts on, nothing hidden from a reader.

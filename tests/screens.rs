@@ -350,6 +350,46 @@ fn timezone_matches_open() {
 }
 
 #[test]
+fn timezone_found_by_the_name_people_use() {
+    let mut app = app();
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "bombay");
+    snapshot("timezone_by_city_alias", &app);
+}
+
+/// Retries 0: the delay is greyed and says it is not used or sent; a
+/// letter typed in Retries is refused with a message under it.
+#[test]
+fn no_retries_grey_the_delay_and_a_letter_in_retries_is_refused() {
+    let mut app = filled();
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(app.create.form.focus, weya_tui::form::FieldId::Retries);
+    type_text(&mut app, "0x");
+    snapshot("retries_zero_delay_unused", &app);
+
+    let mut colored = common::context();
+    colored.color = true;
+    let mut app = app_with(colored);
+    app.create.form.retries.set("0");
+    let terminal = render(&app, 120, 40);
+    let text = screen_text(terminal.backend());
+    let row = text
+        .lines()
+        .position(|l| l.contains("Retry delay"))
+        .unwrap();
+    let x = text.lines().nth(row).unwrap().find("60").unwrap() as u16;
+    assert_eq!(
+        terminal.backend().buffer()[(x, row as u16)].fg,
+        Color::DarkGray,
+        "the unused delay is greyed"
+    );
+}
+
+#[test]
 fn field_help_on_f1() {
     let mut app = app();
     for _ in 0..5 {

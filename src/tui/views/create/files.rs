@@ -137,8 +137,8 @@ pub(super) fn draft_adopted(
 
 /// Ctrl-T: name the form to save it as a template.
 pub(super) fn ask_template_name(app: &mut CreateView) {
-    // The batch name is only a suggestion here: cut to what fits.
-    let suggestion: String = app.form.name.value().trim().chars().take(64).collect();
+    // The batch name is only a suggestion here, made to pass the name rule.
+    let suggestion = Templates::suggest_name(app.form.name.value());
     let mut input = LineInput::new(&suggestion, 64);
     input.select_all();
     app.modal = Some(Modal::SaveTemplate(Box::new(TemplateDialog {

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
 use crate::api::{ApiError, BatchRequest, BatchSummary, Created, Phone};
@@ -391,6 +391,20 @@ impl CreateView {
         }
     }
 
+    /// Why the focused form field refuses a typed character, if it does.
+    fn refuses(&self, key: &KeyEvent) -> Option<String> {
+        let KeyCode::Char(c) = key.code else {
+            return None;
+        };
+        let on_form = matches!(self.screen, Screen::Form) && self.modal.is_none();
+        let typing = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        (on_form && typing)
+            .then(|| self.form.refuses(c.encode_utf8(&mut [0; 4])))
+            .flatten()
+    }
+
     /// After typing changed the target's text.
     fn typed(&mut self) {
         if self.modal.is_some() {
@@ -438,6 +452,10 @@ fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
     match msg {
         CreateMsg::Action(action) => on_action(app, action),
         CreateMsg::Typed(key) => {
+            if let Some(why) = app.refuses(&key) {
+                app.form.errors.insert(app.form.focus, why);
+                return Vec::new();
+            }
             // Unbound keys edit the text being typed, and nothing else.
             if let Some(line) = app.typing_target() {
                 if line.handle_key(key) {
@@ -743,6 +761,13 @@ fn on_click(app: &mut CreateView, column: u16, row: u16) {
 
 fn on_paste(app: &mut CreateView, text: &str) {
     let field = app.form.focus;
+    if matches!(app.screen, Screen::Form)
+        && app.modal.is_none()
+        && let Some(why) = app.form.refuses(text)
+    {
+        app.form.errors.insert(field, why);
+        return;
+    }
     let Some(line) = app.typing_target() else {
         return;
     };

@@ -1161,3 +1161,122 @@ fn a_template_with_invalid_values_loads_them_as_they_are_marked() {
     assert!(!app.create.form.errors.contains_key(&FieldId::Days));
     assert_eq!(app.create.form.days.not_days(), &[] as &[u8]);
 }
+
+#[test]
+fn a_city_people_say_is_taken_as_its_zone() {
+    let (mut app, _) = App::new(context());
+    app.create.form.focus_to(FieldId::Timezone);
+    typed(&mut app, "Bombay");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.create.form.timezone.value(), "Asia/Kolkata");
+    assert!(!app.create.form.errors.contains_key(&FieldId::Timezone));
+}
+
+#[test]
+fn window_times_typed_short_read_as_hh_mm_once_left() {
+    let (mut app, _) = App::new(context());
+    app.create.form.focus_to(FieldId::WindowStart);
+    typed(&mut app, "10");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "1930");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.create.form.window_start.value(), "10:00");
+    assert_eq!(app.create.form.window_end.value(), "19:30");
+}
+
+#[test]
+fn a_letter_in_retries_is_refused_with_a_message() {
+    let (mut app, _) = App::new(context());
+    app.create.form.focus_to(FieldId::Retries);
+    typed(&mut app, "three");
+    assert_eq!(
+        app.create.form.retries.value(),
+        "3",
+        "the value stays as it was"
+    );
+    assert_eq!(
+        app.create
+            .form
+            .errors
+            .get(&FieldId::Retries)
+            .map(String::as_str),
+        Some("“e” is not a digit: type the number of retries, 0 to 10")
+    );
+    typed(&mut app, "2");
+    assert_eq!(app.create.form.retries.value(), "2");
+    assert!(
+        !app.create.form.errors.contains_key(&FieldId::Retries),
+        "a digit clears it"
+    );
+    update(&mut app, Msg::Paste("two".into()));
+    assert_eq!(app.create.form.retries.value(), "2");
+    assert!(app.create.form.errors[&FieldId::Retries].starts_with("“t” is not a digit"));
+}
+
+#[test]
+fn a_compound_delay_is_taken_and_no_retries_leave_it_unsent() {
+    let mut app = with_phones(1);
+    typed(&mut app, "Q3");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char(' '));
+    app.create.form.focus_to(FieldId::Delay);
+    typed(&mut app, "1h30m");
+    ctrl(&mut app, 's');
+    let Screen::Review(review) = &app.create.screen else {
+        panic!("{:?}", app.create.form.errors);
+    };
+    assert_eq!(review.request.delay, Some(5400));
+    key(&mut app, KeyCode::Esc);
+    app.create.form.focus_to(FieldId::Retries);
+    typed(&mut app, "0");
+    ctrl(&mut app, 's');
+    let Screen::Review(review) = &app.create.screen else {
+        panic!("{:?}", app.create.form.errors);
+    };
+    assert_eq!(review.request.delay, None);
+    assert!(
+        review
+            .warnings
+            .iter()
+            .any(|w| w.0.contains("the retry delay is not sent")),
+        "{:?}",
+        review.warnings
+    );
+}
+
+#[test]
+fn the_review_warns_of_retries_with_no_delay() {
+    let mut app = with_phones(1);
+    typed(&mut app, "Q3");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char(' '));
+    app.create.form.focus_to(FieldId::Retries);
+    typed(&mut app, "10");
+    app.create.form.focus_to(FieldId::Delay);
+    typed(&mut app, "0");
+    ctrl(&mut app, 's');
+    let Screen::Review(review) = &app.create.screen else {
+        panic!("{:?}", app.create.form.errors);
+    };
+    assert!(
+        review
+            .warnings
+            .iter()
+            .any(|w| w.0.starts_with("10 retries 0 s apart")),
+        "{:?}",
+        review.warnings
+    );
+}
+
+#[test]
+fn the_template_name_suggested_from_the_batch_name_is_saved_as_is() {
+    let mut app = with_phones(1);
+    typed(&mut app, "Renewals – December");
+    ctrl(&mut app, 't');
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::SaveTemplate { name, .. }] if name == "Renewals – December"),
+        "{cmds:?} {:?}",
+        app.create.modal
+    );
+}

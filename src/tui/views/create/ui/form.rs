@@ -166,8 +166,9 @@ pub fn draw(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
         layout.retries,
     );
     let delay_hint = match number::parse_delay(form.delay.value()) {
+        _ if form.delay_unused() => "  not used with 0 retries, so not sent".to_owned(),
         Ok(secs) => format!("  {} between retries", number::describe_delay(secs)),
-        Err(_) => "  seconds, or 90s, 15m, 1h".to_owned(),
+        Err(_) => "  seconds, or 90s, 15m, 1h30m".to_owned(),
     };
     text_field(
         form,
@@ -261,6 +262,9 @@ fn text_field(
         1,
     );
     draw_value(input, focused, theme, frame, value_area);
+    if field == FieldId::Delay && form.delay_unused() && !focused {
+        frame.buffer_mut().set_style(value_area, theme.dim());
+    }
 }
 
 fn draw_value(
@@ -447,7 +451,7 @@ fn timezone(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
             utc_offset(tz, app.now),
             app.now.with_timezone(&tz).format("%H:%M")
         ),
-        Err(_) if focused => "  type a city, region or abbreviation".to_owned(),
+        Err(_) if focused => "  type a city, country or abbreviation".to_owned(),
         Err(_) => String::new(),
     };
     let input = &form.timezone.input;

@@ -25,7 +25,7 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (title, mut lines, input) = match modal {
         Modal::SaveTemplate(dialog) => {
             let mut lines = vec![
-                Line::raw("Name (letters, digits, spaces, - and _):"),
+                Line::raw("Name (letters, digits, spaces, dashes, _ and .):"),
                 Line::raw(""),
                 Line::raw(""),
             ];
