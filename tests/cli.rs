@@ -133,6 +133,11 @@ async fn dry_run_prints_the_body_and_a_masked_curl_and_sends_nothing() {
     let (stdout, _) = text(&out);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout.contains("\"batchName\": \"CLI batch\""), "{stdout}");
+    // Byte for byte: one field per line, as sent.
+    assert!(
+        stdout.contains("byte for byte:\n{\n  \"batchName\": \"CLI batch\",\n"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&format!(
             "curl -sS -X POST '{}/api/call/createBatch'",

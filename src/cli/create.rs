@@ -13,6 +13,7 @@ use crate::form::{Form, validate};
 use crate::store::draft::Draft;
 use crate::store::journal::{self, Answered, JournalEntry};
 use crate::store::template;
+use crate::text::visible_lines;
 
 /// What `create` sends to, for messages and the journal.
 pub struct Destination {
@@ -168,7 +169,7 @@ fn dry_run_output(body: &str, target: &DryRunTarget, io: &mut Io<'_>) -> io::Res
     } else {
         // The body escapes what a terminal would act on (`to_body`); the
         // base URL is configuration and goes through `visible` like the rest.
-        let (body, curl) = (visible(body), visible(&curl));
+        let (body, curl) = (visible_lines(body), visible_lines(&curl));
         writeln!(
             io.out,
             "Dry run: nothing was sent. The body, byte for byte:\n{body}\n"
