@@ -37,9 +37,11 @@ pub enum BatchAction {
         /// Only calls whose last attempt has this status (e.g. completed).
         #[arg(long, value_name = "STATUS")]
         status: Option<String>,
-        #[arg(long, default_value_t = 1)]
+        /// Which page, from 1.
+        #[arg(long, default_value_t = 1, value_parser = super::args::page_number)]
         page: u32,
-        #[arg(long, default_value_t = 20)]
+        /// Calls per page, 1 to 100.
+        #[arg(long, default_value_t = 20, value_parser = super::args::page_size)]
         limit: u32,
         #[command(flatten)]
         api: ApiOptions,
@@ -164,8 +166,8 @@ pub async fn run(
             ..
         } => {
             let query = CallQuery {
-                page: (*page).max(1),
-                limit: (*limit).clamp(1, 100),
+                page: *page,
+                limit: *limit,
                 filter: status.clone().filter(|s| !s.trim().is_empty()),
                 ..CallQuery::default()
             };

@@ -152,7 +152,20 @@ pub struct FieldError {
     pub field: FieldId,
     /// Which element of a list field (`callingNumbers[3]`), when it is one.
     pub item: Option<usize>,
+    pub problem: Problem,
+    /// In the form's words: what to type or press.
     pub message: String,
+}
+
+/// What kind of problem a [`FieldError`] is, so that a front end whose
+/// input is not the form (a batch file) can word it for that input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// Nothing was given where something is needed: a blank name, no
+    /// calling number, no day.
+    Missing,
+    /// A value was given, and the message says what is wrong with it.
+    Invalid,
 }
 
 impl FieldError {
@@ -447,15 +460,25 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
         errors.push(FieldError {
             field,
             item: None,
+            problem: Problem::Invalid,
             message,
+        })
+    };
+    let mut missing = Vec::new();
+    let mut lack = |field, message: &str| {
+        missing.push(FieldError {
+            field,
+            item: None,
+            problem: Problem::Missing,
+            message: message.to_owned(),
         })
     };
 
     let name = form.name.value().trim();
     if name.is_empty() {
-        fail(
+        lack(
             FieldId::Name,
-            "Enter a batch name (shown in Weya's dashboard)".into(),
+            "Enter a batch name (shown in Weya's dashboard)",
         );
     }
     for problem in name_problems(form.name.value()) {
@@ -469,7 +492,7 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
         } else {
             "Select at least one calling number (Space toggles the highlighted one)"
         };
-        fail(FieldId::Numbers, hint.into());
+        lack(FieldId::Numbers, hint);
     }
 
     let tz = form.timezone.value().trim();
@@ -518,9 +541,9 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
     }
     let days = form.days.numbers();
     if days.is_empty() && form.days.not_days().is_empty() {
-        fail(
+        lack(
             FieldId::Days,
-            "Allow at least one day (Space toggles the highlighted day)".into(),
+            "Allow at least one day (Space toggles the highlighted day)",
         );
     }
 
@@ -539,9 +562,12 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
             .map(|(i, id)| FieldError {
                 field: FieldId::Numbers,
                 item: Some(i),
+                problem: Problem::Invalid,
                 message: phone_id_problem(id),
             }),
     );
+    // What is missing comes first among its field's problems.
+    let mut errors: Vec<FieldError> = missing.into_iter().chain(errors).collect();
 
     if !errors.is_empty() {
         // Stable: a field's problems stay in the order found.
