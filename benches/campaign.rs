@@ -12,9 +12,9 @@ use serde_json::json;
 
 use weya_tui::api::types::Pagination;
 use weya_tui::api::{BatchDetails, BatchPage, BatchSummary, Call};
-use weya_tui::campaign::ViewContext;
-use weya_tui::campaign::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
-use weya_tui::campaign::list::{BatchList, ListCmd, ListMsg};
+use weya_tui::tui::views::batches::ViewContext;
+use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
+use weya_tui::tui::views::batches::list::{BatchList, ListCmd, ListMsg};
 use weya_tui::tui::widgets::theme::Theme;
 
 const ROWS: usize = 1_000;

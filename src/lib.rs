@@ -7,7 +7,6 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
-pub mod campaign;
 pub mod cli;
 pub mod config;
 pub mod connection;

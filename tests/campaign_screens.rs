@@ -13,9 +13,9 @@ use serde_json::json;
 use common::screen_text;
 use weya_tui::api::types::Pagination;
 use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Call, NetworkFailure};
-use weya_tui::campaign::ViewContext;
-use weya_tui::campaign::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
-use weya_tui::campaign::list::{BatchList, ListCmd, ListMsg};
+use weya_tui::tui::views::batches::ViewContext;
+use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
+use weya_tui::tui::views::batches::list::{BatchList, ListCmd, ListMsg};
 use weya_tui::tui::widgets::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];

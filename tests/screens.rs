@@ -9,9 +9,12 @@ use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 
 use common::screen_text;
-use weya_tui::api::{ApiError, Created, Phone};
+use weya_tui::api::types::Pagination;
+use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Created, Phone};
 use weya_tui::draw;
 use weya_tui::tui::effects::Cmd;
+use weya_tui::tui::views::batches::details::DetailsMsg;
+use weya_tui::tui::views::batches::list::ListMsg;
 use weya_tui::tui::views::create::CreateMsg;
 use weya_tui::tui::{AppContext, Msg, Shell as App, TargetLabel, update};
 
@@ -734,11 +737,128 @@ fn the_command_palette_over_the_form() {
     snapshot("palette_batch", &app);
 }
 
-#[test]
-fn the_batch_list_placeholder() {
+fn campaign_batch(n: u64, name: &str, status: &str, done: u64) -> BatchSummary {
+    BatchSummary {
+        id: format!("64e5f12345abcdef9876{n:04x}"),
+        batch_name: name.to_owned(),
+        total_calls: 40,
+        calls_picked: done + 3,
+        calls_completed: done,
+        queue_status: status.to_owned(),
+        created_at: format!("2026-01-1{n}T09:30:00.000Z"),
+        updated_at: "2026-01-15T13:58:00.000Z".to_owned(),
+    }
+}
+
+/// The app on the batch list (Ctrl-B) at `w`x`h`, its first page
+/// answered, drawn once before so the page fits the screen as it would.
+fn on_the_batch_list(w: u16, h: u16) -> App {
     let mut app = filled();
-    ctrl(&mut app, 'b');
-    snapshot("batches_placeholder", &app);
+    render(&app, w, h);
+    let cmds = ctrl(&mut app, 'b');
+    let [Cmd::FetchBatches { generation, .. }] = cmds.as_slice() else {
+        panic!("Ctrl-B fetches the list: {cmds:?}")
+    };
+    let page = BatchPage {
+        batches: vec![
+            campaign_batch(5, "June renewals", "active", 17),
+            campaign_batch(4, "Appointment confirmations", "paused", 0),
+            campaign_batch(3, "Payment reminders", "stopped", 9),
+            campaign_batch(2, "Welcome calls", "completed", 40),
+        ],
+        pagination: Pagination {
+            total: 4,
+            page: 1,
+            limit: 20,
+            total_pages: 1,
+        },
+    };
+    update(
+        &mut app,
+        Msg::BatchList(ListMsg::PageLoaded {
+            generation: *generation,
+            result: Ok(page),
+        }),
+    );
+    app
+}
+
+#[test]
+fn the_batch_list_in_the_app() {
+    for (w, h) in SIZES {
+        let app = on_the_batch_list(w, h);
+        let terminal = render(&app, w, h);
+        insta::assert_snapshot!(
+            format!("batch_list_{w}x{h}"),
+            screen_text(terminal.backend())
+        );
+    }
+}
+
+#[test]
+fn the_batch_details_in_the_app() {
+    for (w, h) in SIZES {
+        let mut app = on_the_batch_list(w, h);
+        let cmds = update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        );
+        let [
+            Cmd::FetchCalls {
+                generation,
+                batch_id,
+                ..
+            },
+        ] = cmds.as_slice()
+        else {
+            panic!("Enter opens the details: {cmds:?}")
+        };
+        let calls: Vec<serde_json::Value> = (0..6)
+            .map(|i| {
+                let logs = if i < 3 {
+                    serde_json::json!([{"callStatus": (["completed", "no-answer", "busy"][i]),
+                        "callDuration": 40 + i * 7, "createdAt": "2026-01-15T13:50:00.000Z"}])
+                } else {
+                    serde_json::json!([])
+                };
+                serde_json::json!({
+                    "_id": format!("6789000000000000000000{i:02}"),
+                    "phoneNumber": format!("1212555{:04}", 120 + i),
+                    "name": (["Mei Chen", "Luis Ortega", "Kate O'Neill", "Jonas Berg", "Isha Rao", "Ana Silva"][i]),
+                    "plan": "Premium",
+                    "phoneLogs": logs,
+                    "createdAt": "2026-01-15T09:30:00.000Z",
+                })
+            })
+            .collect();
+        let details: BatchDetails = serde_json::from_value(serde_json::json!({
+            "batchName": "June renewals",
+            "batchStatus": "active",
+            "batchId": batch_id,
+            "data": calls,
+            "limit": 20,
+            "total": 6,
+            "page": 1,
+            "totalPages": 1,
+        }))
+        .unwrap();
+        update(
+            &mut app,
+            Msg::BatchDetails {
+                batch_id: batch_id.clone(),
+                msg: DetailsMsg::CallsLoaded {
+                    generation: *generation,
+                    result: Ok(details),
+                },
+            },
+        );
+        assert_eq!(app.breadcrumb(), ["Batches", "June renewals"]);
+        let terminal = render(&app, w, h);
+        insta::assert_snapshot!(
+            format!("batch_details_{w}x{h}"),
+            screen_text(terminal.backend())
+        );
+    }
 }
 
 #[test]

@@ -18,7 +18,7 @@ use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
 use crate::form::days::DaySet;
 use crate::form::phones::format_number;
-use crate::store::journal::{self, JournalAction, JournalEntry, JournalOutcome};
+use crate::store::journal::{self, JournalAction, JournalEntry};
 use crate::text::{json as json_line, visible};
 
 #[derive(Debug, Subcommand)]
@@ -772,31 +772,15 @@ fn journal_attempt(
             .unwrap_or_default()
             .to_owned()
     });
-    let mut entry = JournalEntry {
-        time: sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        target: workspace.target.clone(),
+    let entry = JournalEntry::batch_action(
         action,
-        outcome: JournalOutcome::Done,
-        batch_name: name.clone(),
-        batch_id: Some(id.to_owned()),
-        request_id: None,
-        status: None,
-        error: None,
+        sent_at,
+        workspace.target.clone(),
+        id,
+        name.clone(),
         body,
-    };
-    match result {
-        Ok(request_id) => entry.request_id = request_id,
-        Err(e) => {
-            entry.outcome = if e.outcome_unknown() {
-                JournalOutcome::Unknown
-            } else {
-                JournalOutcome::Failed
-            };
-            entry.request_id = e.request_id().map(str::to_owned);
-            entry.status = e.status();
-            entry.error = Some(e.to_string());
-        }
-    }
+        result,
+    );
     if let Err(e) = journal::append(path, &entry) {
         note(
             io,

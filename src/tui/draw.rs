@@ -10,7 +10,6 @@ use ratatui::widgets::Paragraph;
 use super::keymap;
 use super::shell::{Shell, TargetLabel};
 use super::views::View;
-use super::views::batches;
 use super::views::create;
 use super::widgets::theme::Theme;
 use super::widgets::{help, palette};
@@ -33,7 +32,8 @@ pub fn view(shell: &Shell, frame: &mut Frame) {
     draw_header(shell, &theme, frame, header);
     match shell.top() {
         None => create::ui::draw(&shell.create, &theme, frame, body, area),
-        Some(View::Batches(view)) => batches::ui::draw(view, &theme, frame, body),
+        Some(View::BatchList(view)) => view.draw(frame, body, &theme, shell.now),
+        Some(View::BatchDetails(view)) => view.draw(frame, body, &theme, shell.now),
     }
     draw_footer(shell, &theme, frame, footer);
     if let Some(h) = &shell.help {

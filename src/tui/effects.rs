@@ -17,10 +17,13 @@ use tokio::task::AbortHandle;
 
 use super::shell::Msg;
 use super::views::Route;
+use super::views::batches::details::DetailsMsg;
+use super::views::batches::dialogs::DialerAction;
+use super::views::batches::list::ListMsg;
 use super::views::create::CreateMsg;
-use crate::api::{BatchQuery, WeyaClient};
+use crate::api::{ApiError, BatchQuery, BatchSummary, CallQuery, WeyaClient};
 use crate::store::draft::{Draft, DraftWriter};
-use crate::store::journal::JournalEntry;
+use crate::store::journal::{JournalAction, JournalEntry};
 use crate::store::template::{BatchFile, Templates};
 use crate::store::{StorePaths, journal};
 
@@ -79,6 +82,35 @@ pub enum Cmd {
     },
     /// Show another view: the shell does this, before any effect runs.
     Open(Route),
+    /// Show the details of this batch (the shell does this too).
+    OpenBatch(Box<BatchSummary>),
+    /// A page of the batch list, once `after` has passed (a search's
+    /// debounce): keyed, so a newer fetch aborts this one, wait included.
+    FetchBatches {
+        generation: u64,
+        query: BatchQuery,
+        after: Duration,
+    },
+    /// A page of one batch's calls, keyed as [`Cmd::FetchBatches`].
+    FetchCalls {
+        generation: u64,
+        batch_id: String,
+        query: CallQuery,
+        after: Duration,
+    },
+    /// start-calling or stop-calling on batch `id` (named `name`, for the
+    /// journal). Never keyed: a sent switch is always answered and
+    /// journaled.
+    Dialer {
+        id: String,
+        name: String,
+        action: DialerAction,
+    },
+    /// delete-batch, journaled as the dialer is.
+    DeleteBatch {
+        id: String,
+        name: String,
+    },
 }
 
 /// Periodic work of the view on show: `msg` every `every`, while the view
@@ -99,6 +131,10 @@ pub enum JobKey {
     Phones,
     /// The batch-list search that confirms or looks for a sent batch.
     BatchLookup,
+    /// "batches.page": the page of the batch list on show.
+    BatchPage,
+    /// "batch.calls": the page of calls of the batch on show.
+    BatchCalls,
 }
 
 /// The longest a change waits before the draft is written: a `kill -9`
@@ -136,6 +172,8 @@ pub struct Effects {
     terminal: Vec<TerminalRequest>,
     /// The task running for each key.
     jobs: HashMap<JobKey, AbortHandle>,
+    /// `sandbox` or the host, as the journal names the target.
+    target: String,
 }
 
 impl Effects {
@@ -145,6 +183,17 @@ impl Effects {
         client: WeyaClient,
         replies: mpsc::Sender<Msg>,
         store: Option<(StorePaths, DraftWriter)>,
+    ) -> Self {
+        Self::with_target(client, replies, store, "sandbox".to_owned())
+    }
+
+    /// [`Effects::new`], journaling actions as sent to `target` (`sandbox`
+    /// or the host).
+    pub fn with_target(
+        client: WeyaClient,
+        replies: mpsc::Sender<Msg>,
+        store: Option<(StorePaths, DraftWriter)>,
+        target: String,
     ) -> Self {
         let store = store.map(|(paths, drafts)| Store {
             drafts: Arc::new(drafts),
@@ -157,7 +206,23 @@ impl Effects {
             store,
             terminal: Vec::new(),
             jobs: HashMap::new(),
+            target,
         }
+    }
+
+    /// Appends the entry of a start, stop or delete to the journal, on a
+    /// blocking thread (the UI loop never waits on the disk). Called from
+    /// the task that sent the request, once it is answered.
+    fn journal_action(
+        journal: Option<PathBuf>,
+        entry: JournalEntry,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let path = journal?;
+        Some(tokio::task::spawn_blocking(move || {
+            if let Err(e) = journal::append(&path, &entry) {
+                tracing::error!(error = %e, path = %path.display(), "cannot write the journal");
+            }
+        }))
     }
 
     /// Runs `job` as the one task of `key`, aborting the one before: its
@@ -272,6 +337,104 @@ impl Effects {
                     ?route,
                     "a view to open reached the effects: the shell opens views"
                 );
+            }
+            Cmd::OpenBatch(summary) => {
+                tracing::debug!(
+                    id = %summary.id,
+                    "a batch to open reached the effects: the shell opens views"
+                );
+            }
+            Cmd::FetchBatches {
+                generation,
+                query,
+                after,
+            } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                self.spawn_keyed(JobKey::BatchPage, async move {
+                    if !after.is_zero() {
+                        tokio::time::sleep(after).await;
+                    }
+                    let result = client.list_batches(&query).await;
+                    let msg = ListMsg::PageLoaded { generation, result };
+                    let _ = replies.send(Msg::BatchList(msg)).await;
+                });
+            }
+            Cmd::FetchCalls {
+                generation,
+                batch_id,
+                query,
+                after,
+            } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                self.spawn_keyed(JobKey::BatchCalls, async move {
+                    if !after.is_zero() {
+                        tokio::time::sleep(after).await;
+                    }
+                    let result = client.batch_details(&batch_id, &query).await;
+                    let msg = DetailsMsg::CallsLoaded { generation, result };
+                    let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
+                });
+            }
+            Cmd::Dialer { id, name, action } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                let journal = self.store.as_ref().map(|s| s.paths.journal.clone());
+                let target = self.target.clone();
+                tokio::spawn(async move {
+                    let sent_at = chrono::Utc::now();
+                    let (result, journaled) = match action {
+                        DialerAction::Start => {
+                            (client.start_calling(&id).await, JournalAction::Start)
+                        }
+                        DialerAction::Stop => (client.stop_calling(&id).await, JournalAction::Stop),
+                    };
+                    // A missing setting sent nothing: nothing to journal.
+                    if !result.as_ref().is_err_and(ApiError::is_config_problem) {
+                        // The user ID in it is configuration, not a secret.
+                        let body = serde_json::json!({
+                            "batchId": id,
+                            "userId": client.config().user_id,
+                        });
+                        let answer = result.as_ref().map(|_| None);
+                        let entry = JournalEntry::batch_action(
+                            journaled, sent_at, target, &id, name, body, answer,
+                        );
+                        if let Some(written) = Self::journal_action(journal, entry) {
+                            let _ = written.await;
+                        }
+                    }
+                    let msg = ListMsg::DialerChanged { id, action, result };
+                    let _ = replies.send(Msg::BatchList(msg)).await;
+                });
+            }
+            Cmd::DeleteBatch { id, name } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                let journal = self.store.as_ref().map(|s| s.paths.journal.clone());
+                let target = self.target.clone();
+                tokio::spawn(async move {
+                    let sent_at = chrono::Utc::now();
+                    let result = client.delete_batch(&id).await;
+                    if !result.as_ref().is_err_and(ApiError::is_config_problem) {
+                        let answer = result.as_ref().map(|d| d.request_id.clone());
+                        let entry = JournalEntry::batch_action(
+                            JournalAction::Delete,
+                            sent_at,
+                            target,
+                            &id,
+                            name,
+                            serde_json::Value::Null,
+                            answer,
+                        );
+                        if let Some(written) = Self::journal_action(journal, entry) {
+                            let _ = written.await;
+                        }
+                    }
+                    let msg = ListMsg::Deleted { id, result };
+                    let _ = replies.send(Msg::BatchList(msg)).await;
+                });
             }
             Cmd::Copy(text) => self.terminal.push(TerminalRequest::Copy(text)),
             Cmd::Suspend => self.terminal.push(TerminalRequest::Suspend),

@@ -62,6 +62,25 @@ pub enum Action {
     OpenBatches,
     /// Back to the view this one was opened over.
     Pop,
+    /// Open the highlighted batch, or call, in full.
+    Open,
+    /// Start the dialer on a batch (asks first).
+    Start,
+    /// Stop the dialer on a batch (asks first).
+    Stop,
+    /// Delete a batch (asks for its name).
+    Delete,
+    ShowActive,
+    ShowPaused,
+    ShowCompleted,
+    /// Every status again.
+    ShowAll,
+    /// Choose a call status to filter by.
+    ChooseStatus,
+    /// Cycle the calls' order (createdAt newest or oldest first).
+    Sort,
+    /// Open the details of the batch just created.
+    OpenBatch,
 }
 
 /// Where a binding applies.
@@ -101,6 +120,20 @@ pub enum Scope {
     Help,
     /// A view opened over another, when it has no use of its own for Esc.
     Navigation,
+    /// The batch list.
+    Batches,
+    /// Typing a search of the batch list or of the calls.
+    BatchSearch,
+    /// One batch's calls.
+    Calls,
+    /// The choice of call statuses to filter by.
+    StatusChoice,
+    /// One call: its attempts, transcript and recording.
+    Call,
+    /// Confirming start or stop.
+    Confirm,
+    /// Typing a batch's name to delete it.
+    DeleteConfirm,
 }
 
 impl Scope {
@@ -125,6 +158,13 @@ impl Scope {
             Self::Retryable => "Result, not created",
             Self::Help => "Help",
             Self::Navigation => "A view opened over another",
+            Self::Batches => "Batch list",
+            Self::BatchSearch => "Batch list or calls, searching",
+            Self::Calls => "Batch details",
+            Self::StatusChoice => "Batch details, choosing a status",
+            Self::Call => "One call",
+            Self::Confirm => "Start or stop dialog",
+            Self::DeleteConfirm => "Delete dialog",
         }
     }
 }
@@ -138,6 +178,10 @@ pub struct Key {
 
 const fn key(code: KeyCode) -> Key {
     Key { code, ctrl: false }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
 }
 
 const fn ctrl(c: char) -> Key {
@@ -282,12 +326,60 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Sending, &[ESC], Action::Back, "stop waiting", "Stop waiting for the answer (the batch may still have been created)"),
     bind(Scope::Created, &[key(KeyCode::Char('c'))], Action::Copy, "copy ID", "Copy the new batch ID to the clipboard (OSC 52, works over SSH)"),
     bind(Scope::Created, &[key(KeyCode::Char('n'))], Action::NewBatch, "new batch", "Start a new batch from the same values"),
+    bind(Scope::Created, &[ch('o')], Action::OpenBatch, "open batch", "Open the new batch's details: its calls, live"),
     bind(Scope::Retryable, &[key(KeyCode::Char('r'))], Action::Resend, "send again", "Send the same body again; when the outcome is unknown, only once the batch list shows no such batch (or on a second r)"),
     bind(Scope::Result, &[ESC], Action::Back, "back to form", "Back to the form, with everything as you left it"),
     bind(Scope::Modal, &[UP], Action::Up, "move", "Highlight the previous template"),
     bind(Scope::Modal, &[DOWN], Action::Down, "move", "Highlight the next template"),
     bind(Scope::Modal, &[ENTER], Action::Accept, "ok", "Save under the typed name, or load the highlighted template"),
     bind(Scope::Modal, &[ESC], Action::Cancel, "cancel", "Close the dialog"),
+    // `c` copies everywhere (the new batch ID, a batch's ID, a recording's
+    // URL), so the "completed" filter is `C`; `i` on the batch details is
+    // kept for importing contacts.
+    bind(Scope::Batches, &[ENTER], Action::Open, "details", "Open the batch's calls"),
+    bind(Scope::Batches, &[ch('s')], Action::Start, "start", "Start calling (asks first)"),
+    bind(Scope::Batches, &[ch('x')], Action::Stop, "stop", "Stop calling (asks first; calls in progress finish)"),
+    bind(Scope::Batches, &[ch('D')], Action::Delete, "delete", "Delete the batch (type its name to confirm; irreversible)"),
+    bind(Scope::Batches, &[ch('c')], Action::Copy, "copy ID", "Copy the batch ID to the clipboard (OSC 52)"),
+    bind(Scope::Batches, &[ch('/')], Action::Filter, "search", "Search the batches (sent to Weya as you type)"),
+    bind(Scope::Batches, &[ch('r')], Action::RetryLoad, "refresh", "Refresh now (the list refreshes itself every 5 s while on screen)"),
+    bind(Scope::Batches, &[UP, ch('k')], Action::Up, "move", "Highlight the previous batch"),
+    bind(Scope::Batches, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next batch"),
+    bind(Scope::Batches, &[key(KeyCode::PageUp)], Action::PageUp, "page", "First row; on the first row, the previous page"),
+    bind(Scope::Batches, &[key(KeyCode::PageDown)], Action::PageDown, "page", "Last row; on the last row, the next page"),
+    bind(Scope::Batches, &[ch('a')], Action::ShowActive, "", "Show active batches (of the page shown: Weya's list has no status filter)"),
+    bind(Scope::Batches, &[ch('p')], Action::ShowPaused, "", "Show paused batches (of the page shown)"),
+    bind(Scope::Batches, &[ch('C')], Action::ShowCompleted, "", "Show completed batches (of the page shown; c copies)"),
+    bind(Scope::Batches, &[ch('*')], Action::ShowAll, "all", "Show every status (a, p, C filter)"),
+    bind(Scope::BatchSearch, &[ENTER], Action::Accept, "keep", "Keep the search and go back to the rows"),
+    bind(Scope::BatchSearch, &[ESC], Action::Cancel, "clear", "Clear the search"),
+    bind(Scope::Calls, &[ENTER], Action::Open, "call", "Open the call: attempts, transcript, recording"),
+    bind(Scope::Calls, &[ch('f')], Action::ChooseStatus, "filter", "Show only calls of one status"),
+    bind(Scope::Calls, &[ch('S')], Action::Sort, "sort", "Newest or oldest first"),
+    bind(Scope::Calls, &[ch('/')], Action::Filter, "search", "Search the calls (sent to Weya as you type)"),
+    bind(Scope::Calls, &[ch('r')], Action::RetryLoad, "refresh", "Refresh now (the calls refresh themselves every 5 s while on screen)"),
+    bind(Scope::Calls, &[ch('c')], Action::Copy, "copy ID", "Copy the batch ID to the clipboard (OSC 52)"),
+    bind(Scope::Calls, &[UP, ch('k')], Action::Up, "move", "Highlight the previous call"),
+    bind(Scope::Calls, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next call"),
+    bind(Scope::Calls, &[key(KeyCode::Left), ch('h')], Action::Left, "columns", "Scroll the contact's fields left"),
+    bind(Scope::Calls, &[key(KeyCode::Right), ch('l')], Action::Right, "columns", "Scroll the contact's fields right"),
+    bind(Scope::Calls, &[key(KeyCode::PageUp)], Action::PageUp, "page", "First row; on the first row, the previous page"),
+    bind(Scope::Calls, &[key(KeyCode::PageDown)], Action::PageDown, "page", "Last row; on the last row, the next page"),
+    bind(Scope::Calls, &[ESC], Action::Back, "back", "Back to the batch list"),
+    bind(Scope::StatusChoice, &[UP, ch('k')], Action::Up, "move", "Highlight the previous status"),
+    bind(Scope::StatusChoice, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next status"),
+    bind(Scope::StatusChoice, &[ENTER], Action::Accept, "show", "Show calls of the highlighted status"),
+    bind(Scope::StatusChoice, &[ESC], Action::Cancel, "cancel", "Keep the filter as it was"),
+    bind(Scope::Call, &[UP, ch('k')], Action::Up, "scroll", "Scroll up"),
+    bind(Scope::Call, &[DOWN, ch('j')], Action::Down, "scroll", "Scroll down"),
+    bind(Scope::Call, &[key(KeyCode::PageUp)], Action::PageUp, "page", "A page up"),
+    bind(Scope::Call, &[key(KeyCode::PageDown)], Action::PageDown, "page", "A page down"),
+    bind(Scope::Call, &[ch('c')], Action::Copy, "copy URL", "Copy the latest recording's URL (OSC 52)"),
+    bind(Scope::Call, &[ESC], Action::Back, "back", "Back to the calls"),
+    bind(Scope::Confirm, &[ENTER, ch('y')], Action::Accept, "yes", "Do it"),
+    bind(Scope::Confirm, &[ESC, ch('n')], Action::Cancel, "no", "Do nothing"),
+    bind(Scope::DeleteConfirm, &[ENTER], Action::Accept, "delete", "Delete, if the typed name is the batch's name"),
+    bind(Scope::DeleteConfirm, &[ESC], Action::Cancel, "cancel", "Keep the batch"),
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
     bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
     bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),
@@ -424,6 +516,50 @@ mod tests {
             assert_eq!(
                 lookup(&ev(KeyCode::BackTab, m), &[Scope::Form]),
                 Some(Action::PrevField)
+            );
+        }
+    }
+
+    #[test]
+    fn c_copies_and_capital_c_filters_completed() {
+        let c = ev(KeyCode::Char('c'), KeyModifiers::NONE);
+        let big_c = ev(KeyCode::Char('C'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&c, &[Scope::Batches]), Some(Action::Copy));
+        assert_eq!(
+            lookup(&big_c, &[Scope::Batches]),
+            Some(Action::ShowCompleted)
+        );
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_scope() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if a.scope == b.scope {
+                    assert!(
+                        !a.keys.iter().any(|k| b.keys.contains(k)),
+                        "{:?} and {:?} share a key in {:?}",
+                        a.action,
+                        b.action,
+                        a.scope
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn typed_text_scopes_bind_no_printable_key() {
+        for b in BINDINGS
+            .iter()
+            .filter(|b| matches!(b.scope, Scope::BatchSearch | Scope::DeleteConfirm))
+        {
+            assert!(
+                b.keys
+                    .iter()
+                    .all(|k| k.ctrl || !matches!(k.code, KeyCode::Char(_))),
+                "{:?} would swallow a typed character",
+                b.action
             );
         }
     }

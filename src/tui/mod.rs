@@ -87,7 +87,8 @@ impl Runtime {
         if let Some((restored, others)) = offer {
             app::files::offer_drafts(&mut app.create, restored, others);
         }
-        let mut effects = Effects::new(client, tx, store);
+        let target = app.target.name().to_owned();
+        let mut effects = Effects::with_target(client, tx, store, target);
         for cmd in cmds {
             effects.run(cmd);
         }

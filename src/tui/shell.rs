@@ -11,10 +11,13 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, M
 use super::effects::{Cmd, Subscription};
 use super::keymap::{self, Action, Scope};
 use super::palette::{Palette, PaletteKey};
-use super::views::batches::BatchesMsg;
+use super::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
+use super::views::batches::dialogs::DialerAction;
+use super::views::batches::list::{BatchList, ListCmd, ListMsg};
+use super::views::batches::{DEFAULT_REFRESH, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView, Initial, KnownBatch};
 use super::views::{Route, Scroll, View};
-use crate::api::Phone;
+use crate::api::{BatchSummary, Phone};
 pub use crate::connection::TargetLabel;
 use crate::form::FieldId;
 
@@ -44,7 +47,17 @@ pub enum Msg {
     /// For the create view.
     Create(CreateMsg),
     /// For the batch list.
-    Batches(BatchesMsg),
+    BatchList(ListMsg),
+    /// For the details of batch `batch_id` (a reply for another batch,
+    /// shown before, is dropped).
+    BatchDetails {
+        batch_id: String,
+        msg: DetailsMsg,
+    },
+    /// The terminal has focus again: a live view refreshes at once.
+    FocusGained,
+    /// The terminal lost focus: nothing polls until it is back.
+    FocusLost,
 }
 
 impl Msg {
@@ -61,6 +74,8 @@ impl Msg {
                 row,
                 ..
             }) => Some(Self::Click { column, row }),
+            Event::FocusGained => Some(Self::FocusGained),
+            Event::FocusLost => Some(Self::FocusLost),
             _ => None,
         }
     }
@@ -116,12 +131,39 @@ pub struct Shell {
     pub create: CreateView,
     /// The views opened over it; the last is on show.
     pub stack: Vec<View>,
+    /// Whether the terminal has focus (until it says otherwise, it has):
+    /// live views poll only then.
+    pub focused: bool,
+    /// What the campaign views are told of where they are.
+    pub views: ViewContext,
+}
+
+/// Input for the view on show, in the shell's words.
+enum Input {
+    Action(Action),
+    /// A key no binding takes: typed text.
+    Typed(KeyEvent),
+    Paste(String),
+    Click {
+        column: u16,
+        row: u16,
+    },
 }
 
 impl Shell {
     /// A new app on the create view, and the commands to start it.
     pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
         let (target, color, now) = (context.target.clone(), context.color, context.started_at);
+        let views = ViewContext {
+            sandbox: matches!(target, TargetLabel::Sandbox),
+            credential_source: match &target {
+                TargetLabel::Sandbox => "the sandbox's built-in key".to_owned(),
+                TargetLabel::Remote {
+                    credential_source, ..
+                } => credential_source.clone(),
+            },
+            refresh: DEFAULT_REFRESH,
+        };
         let (create, cmds) = CreateView::new(context);
         let shell = Self {
             target,
@@ -133,6 +175,8 @@ impl Shell {
             quit: false,
             create,
             stack: Vec::new(),
+            focused: true,
+            views,
         };
         (shell, cmds)
     }
@@ -157,7 +201,11 @@ impl Shell {
     /// The periodic work of the view on show: the animation tick while it
     /// animates, and what it polls. Empty, the loop sleeps until input.
     pub fn subscriptions(&self) -> Vec<Subscription> {
-        let mut subs = self.top().map(View::subscriptions).unwrap_or_default();
+        let mut subs = self
+            .top()
+            .filter(|_| self.focused)
+            .map(View::subscriptions)
+            .unwrap_or_default();
         if self.is_animating() {
             subs.push(Subscription {
                 name: "animation",
@@ -196,23 +244,141 @@ impl Shell {
 
     /// Shows `route`: the create view by closing what is over it, another
     /// view by bringing it back if it is open, else by opening it.
-    pub fn open(&mut self, route: Route) {
+    pub fn open(&mut self, route: Route) -> Vec<Cmd> {
         if let Some(at) = self.stack.iter().position(|v| v.is(route)) {
             self.stack.truncate(at + 1);
-        } else if let Some(view) = View::open(route) {
+        } else if let Some(view) = View::open(route, &self.views) {
             self.stack.push(view);
         } else {
             self.stack.clear();
         }
+        self.shown()
     }
 
-    /// Hands a message to the view on show.
-    fn deliver(&mut self, create: CreateMsg) -> Vec<Cmd> {
-        match self.stack.last_mut() {
-            None => create::update(&mut self.create, create),
-            // No other view takes input yet.
-            Some(View::Batches(_)) => Vec::new(),
+    /// Shows the details of a batch: over the list, which is opened under
+    /// it when it is not (so Esc leads to the list, as the breadcrumb says).
+    pub fn open_batch(&mut self, summary: BatchSummary) -> Vec<Cmd> {
+        if !self.stack.iter().any(|v| v.is(Route::Batches)) {
+            self.stack
+                .push(View::BatchList(BatchList::new(self.views.clone())));
         }
+        let details = BatchDetailsView::new(self.views.clone(), summary);
+        self.stack.push(View::BatchDetails(details));
+        self.shown()
+    }
+
+    /// Closes the view on show.
+    pub fn pop(&mut self) -> Vec<Cmd> {
+        self.stack.pop();
+        self.shown()
+    }
+
+    /// A view just came (back) on screen: a live one refreshes at once,
+    /// unless the terminal is not looking.
+    fn shown(&mut self) -> Vec<Cmd> {
+        match self.top().and_then(View::refresh_msg) {
+            Some(msg) if self.focused => update(self, msg),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Hands input to the view on show.
+    fn deliver(&mut self, input: Input) -> Vec<Cmd> {
+        let now = self.now;
+        match self.stack.last_mut() {
+            None => {
+                let msg = match input {
+                    Input::Action(action) => CreateMsg::Action(action),
+                    Input::Typed(key) => CreateMsg::Typed(key),
+                    Input::Paste(text) => CreateMsg::Paste(text),
+                    Input::Click { column, row } => CreateMsg::Click { column, row },
+                };
+                create::update(&mut self.create, msg)
+            }
+            Some(View::BatchList(list)) => {
+                let msg = match input {
+                    Input::Action(action) => ListMsg::Action(action),
+                    Input::Typed(key) => ListMsg::Key(key),
+                    Input::Paste(text) => ListMsg::Paste(text),
+                    Input::Click { column, row } => ListMsg::Click { column, row },
+                };
+                let cmds = list.update(msg, now);
+                self.list_cmds(cmds)
+            }
+            Some(View::BatchDetails(details)) => {
+                let msg = match input {
+                    Input::Action(action) => DetailsMsg::Action(action),
+                    Input::Typed(key) => DetailsMsg::Key(key),
+                    Input::Paste(text) => DetailsMsg::Paste(text),
+                    Input::Click { column, row } => DetailsMsg::Click { column, row },
+                };
+                let cmds = details.update(msg, now);
+                self.details_cmds(cmds)
+            }
+        }
+    }
+
+    /// The batch list's commands as the effects run them.
+    fn list_cmds(&mut self, cmds: Vec<ListCmd>) -> Vec<Cmd> {
+        let name_of = |shell: &Self, id: &str| {
+            shell
+                .stack
+                .iter()
+                .find_map(|v| match v {
+                    View::BatchList(list) => Some(list.name_of(id)),
+                    View::BatchDetails(_) => None,
+                })
+                .unwrap_or_default()
+        };
+        cmds.into_iter()
+            .map(|cmd| match cmd {
+                ListCmd::FetchPage {
+                    generation,
+                    query,
+                    after,
+                } => Cmd::FetchBatches {
+                    generation,
+                    query,
+                    after,
+                },
+                ListCmd::Start { id } => Cmd::Dialer {
+                    name: name_of(self, &id),
+                    id,
+                    action: DialerAction::Start,
+                },
+                ListCmd::Stop { id } => Cmd::Dialer {
+                    name: name_of(self, &id),
+                    id,
+                    action: DialerAction::Stop,
+                },
+                ListCmd::Delete { id, name } => Cmd::DeleteBatch { id, name },
+                ListCmd::Copy(text) => Cmd::Copy(text),
+                ListCmd::OpenDetails { summary } => Cmd::OpenBatch(summary),
+            })
+            .collect()
+    }
+
+    /// The batch details' commands as the effects run them.
+    fn details_cmds(&mut self, cmds: Vec<DetailsCmd>) -> Vec<Cmd> {
+        let mut out = Vec::with_capacity(cmds.len());
+        for cmd in cmds {
+            match cmd {
+                DetailsCmd::FetchCalls {
+                    generation,
+                    batch_id,
+                    query,
+                    after,
+                } => out.push(Cmd::FetchCalls {
+                    generation,
+                    batch_id,
+                    query,
+                    after,
+                }),
+                DetailsCmd::Copy(text) => out.push(Cmd::Copy(text)),
+                DetailsCmd::Close => out.extend(self.pop()),
+            }
+        }
+        out
     }
 }
 
@@ -221,7 +387,7 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
     let cmds = match msg {
         Msg::Key(key) => on_key(shell, key),
         Msg::Paste(text) if shell.help.is_none() && shell.palette.is_none() => {
-            shell.deliver(CreateMsg::Paste(text))
+            shell.deliver(Input::Paste(text))
         }
         Msg::Paste(_) => Vec::new(),
         Msg::Resize(w, h) => {
@@ -229,31 +395,69 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Click { column, row } if shell.help.is_none() && shell.palette.is_none() => {
-            shell.deliver(CreateMsg::Click { column, row })
+            shell.deliver(Input::Click { column, row })
         }
         Msg::Click { .. } => Vec::new(),
-        Msg::Tick => shell.deliver(CreateMsg::Tick),
+        // The animation tick; the campaign views do not animate.
+        Msg::Tick if shell.top().is_none() => create::update(&mut shell.create, CreateMsg::Tick),
+        Msg::Tick => Vec::new(),
         Msg::Clock(now) => {
             shell.now = now;
             // Every view keeps the time, on show or not: a view shown again
             // is drawn at once, before the next clock.
             create::update(&mut shell.create, CreateMsg::Clock(now))
         }
-        Msg::NotSuspended(why) => shell.deliver(CreateMsg::Notice(format!(
-            "Ctrl-Z does nothing here: {why}."
-        ))),
+        // The create view says it: it is the one with a notice line.
+        Msg::NotSuspended(why) => create::update(
+            &mut shell.create,
+            CreateMsg::Notice(format!("Ctrl-Z does nothing here: {why}.")),
+        ),
         // The create view is always there: its replies always arrive.
         Msg::Create(msg) => create::update(&mut shell.create, msg),
-        Msg::Batches(msg) => match shell.stack.iter_mut().find(|v| v.is(Route::Batches)) {
-            Some(view) => view.update_batches(msg),
-            // Closed meanwhile: the reply is of no use.
-            None => Vec::new(),
-        },
+        Msg::BatchList(msg) => {
+            let now = shell.now;
+            let list = shell.stack.iter_mut().find_map(|v| match v {
+                View::BatchList(list) => Some(list),
+                View::BatchDetails(_) => None,
+            });
+            match list {
+                Some(list) => {
+                    let cmds = list.update(msg, now);
+                    shell.list_cmds(cmds)
+                }
+                // Closed meanwhile: the reply is of no use (a start, stop
+                // or delete was journaled all the same).
+                None => Vec::new(),
+            }
+        }
+        Msg::BatchDetails { batch_id, msg } => {
+            let now = shell.now;
+            let details = shell.stack.iter_mut().find_map(|v| match v {
+                View::BatchDetails(d) if d.batch_id() == batch_id => Some(d),
+                _ => None,
+            });
+            match details {
+                Some(details) => {
+                    let cmds = details.update(msg, now);
+                    shell.details_cmds(cmds)
+                }
+                None => Vec::new(),
+            }
+        }
+        Msg::FocusGained => {
+            shell.focused = true;
+            shell.shown()
+        }
+        Msg::FocusLost => {
+            shell.focused = false;
+            Vec::new()
+        }
     };
     let mut out = Vec::with_capacity(cmds.len());
     for cmd in cmds {
         match cmd {
-            Cmd::Open(route) => shell.open(route),
+            Cmd::Open(route) => out.extend(shell.open(route)),
+            Cmd::OpenBatch(summary) => out.extend(shell.open_batch(*summary)),
             cmd => out.push(cmd),
         }
     }
@@ -282,7 +486,7 @@ fn on_key(shell: &mut Shell, key: KeyEvent) -> Vec<Cmd> {
     match keymap::lookup(&key, &shell.scopes()) {
         Some(action) => act(shell, action),
         // Unbound keys edit the text being typed, and nothing else.
-        None if shell.help.is_none() => shell.deliver(CreateMsg::Typed(key)),
+        None if shell.help.is_none() => shell.deliver(Input::Typed(key)),
         None => Vec::new(),
     }
 }
@@ -316,12 +520,10 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
             let scopes = shell.scopes();
             shell.palette = Some(Palette::new(&scopes));
         }
-        Action::OpenCreate => shell.open(Route::Create),
-        Action::OpenBatches => shell.open(Route::Batches),
-        Action::Pop => {
-            shell.stack.pop();
-        }
-        action => return shell.deliver(CreateMsg::Action(action)),
+        Action::OpenCreate => return shell.open(Route::Create),
+        Action::OpenBatches => return shell.open(Route::Batches),
+        Action::Pop => return shell.pop(),
+        action => return shell.deliver(Input::Action(action)),
     }
     Vec::new()
 }
@@ -364,7 +566,7 @@ mod tests {
     }
 
     fn on_batches(shell: &Shell) -> bool {
-        matches!(shell.top(), Some(View::Batches(_)))
+        matches!(shell.top(), Some(View::BatchList(_)))
     }
 
     #[test]
@@ -408,7 +610,10 @@ mod tests {
         typed(&mut shell, "Q3");
         let cmds = ctrl(&mut shell, 'b');
         assert!(on_batches(&shell));
-        assert!(cmds.is_empty(), "nothing typed, so no draft: {cmds:?}");
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::FetchBatches { .. }]),
+            "the list fetches; nothing typed, so no draft: {cmds:?}"
+        );
         assert_eq!(shell.create.form.name.value(), "Q3");
         ctrl(&mut shell, 'n');
         assert!(shell.top().is_none(), "Ctrl-N from the list: the form");
@@ -441,7 +646,90 @@ mod tests {
             }),
         );
         assert!(!shell.create.form.numbers.phones.is_loading());
-        assert!(!shell.is_animating(), "nothing moves on the placeholder");
-        assert!(shell.subscriptions().is_empty());
+        assert!(!shell.is_animating(), "nothing moves on the list");
+        let names: Vec<_> = shell.subscriptions().iter().map(|s| s.name).collect();
+        assert_eq!(names, ["batches.refresh"], "the list polls, and only it");
+    }
+
+    fn fetches(cmds: &[Cmd]) -> usize {
+        cmds.iter()
+            .filter(|c| matches!(c, Cmd::FetchBatches { .. }))
+            .count()
+    }
+
+    fn page_loaded(shell: &mut Shell, generation: u64) -> Vec<Cmd> {
+        let page = crate::api::BatchPage {
+            batches: vec![BatchSummary {
+                id: "64e5f12345abcdef98760000".into(),
+                batch_name: "June renewals".into(),
+                total_calls: 10,
+                calls_picked: 0,
+                calls_completed: 0,
+                queue_status: "paused".into(),
+                created_at: String::new(),
+                updated_at: String::new(),
+            }],
+            ..Default::default()
+        };
+        update(
+            shell,
+            Msg::BatchList(ListMsg::PageLoaded {
+                generation,
+                result: Ok(page),
+            }),
+        )
+    }
+
+    #[test]
+    fn the_list_polls_only_on_screen_with_focus_and_refreshes_when_shown_again() {
+        let (mut shell, _) = Shell::new(context());
+        assert_eq!(fetches(&ctrl(&mut shell, 'b')), 1, "opening fetches");
+        page_loaded(&mut shell, 1);
+        let polls = |shell: &Shell| {
+            shell
+                .subscriptions()
+                .iter()
+                .any(|s| s.name == "batches.refresh")
+        };
+        assert!(polls(&shell));
+
+        update(&mut shell, Msg::FocusLost);
+        assert!(!polls(&shell), "no focus, no polling");
+        assert_eq!(
+            fetches(&update(&mut shell, Msg::FocusGained)),
+            1,
+            "back: at once"
+        );
+        page_loaded(&mut shell, 2);
+        assert!(polls(&shell));
+
+        ctrl(&mut shell, 'n');
+        assert!(!polls(&shell), "the form on screen: the list does not poll");
+        assert_eq!(
+            fetches(&update(&mut shell, Msg::FocusGained)),
+            0,
+            "not on screen"
+        );
+        // Ctrl-B brings the same list back, fetched again at once.
+        assert_eq!(fetches(&ctrl(&mut shell, 'b')), 1);
+        assert_eq!(shell.stack.len(), 1);
+    }
+
+    #[test]
+    fn enter_opens_the_details_with_a_breadcrumb_and_esc_comes_back_to_the_list() {
+        let (mut shell, _) = Shell::new(context());
+        ctrl(&mut shell, 'b');
+        page_loaded(&mut shell, 1);
+        let cmds = key(&mut shell, KeyCode::Enter);
+        assert_eq!(shell.breadcrumb(), ["Batches", "June renewals"]);
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::FetchCalls { batch_id, .. }] if batch_id == "64e5f12345abcdef98760000"),
+            "{cmds:?}"
+        );
+        let names: Vec<_> = shell.subscriptions().iter().map(|s| s.name).collect();
+        assert_eq!(names, ["batch.calls.refresh"]);
+        let cmds = key(&mut shell, KeyCode::Esc);
+        assert_eq!(shell.breadcrumb(), ["Batches"]);
+        assert_eq!(fetches(&cmds), 1, "the list is refreshed as it comes back");
     }
 }

@@ -557,6 +557,25 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
                 return vec![Cmd::Copy(created.batch_id.clone())];
             }
         }
+        Action::OpenBatch => {
+            if let Screen::Result(answer) = &app.screen
+                && let Outcome::Created(created) = &answer.outcome
+            {
+                // The list's totals are not known yet: the details fetch
+                // them.
+                let summary = BatchSummary {
+                    id: created.batch_id.clone(),
+                    batch_name: answer.review.request.batch_name.clone(),
+                    total_calls: 0,
+                    calls_picked: 0,
+                    calls_completed: 0,
+                    queue_status: String::new(),
+                    created_at: String::new(),
+                    updated_at: String::new(),
+                };
+                return vec![Cmd::OpenBatch(Box::new(summary))];
+            }
+        }
         Action::NewBatch => {
             app.screen = Screen::Form;
             app.notice = Some("A new batch from the same values: give it a name.".into());
@@ -633,6 +652,17 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::OpenCreate
         | Action::OpenBatches
         | Action::Pop => {}
+        // The campaign views' own.
+        Action::Open
+        | Action::Start
+        | Action::Stop
+        | Action::Delete
+        | Action::ShowActive
+        | Action::ShowPaused
+        | Action::ShowCompleted
+        | Action::ShowAll
+        | Action::ChooseStatus
+        | Action::Sort => {}
     }
     Vec::new()
 }
