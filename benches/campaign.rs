@@ -1,6 +1,9 @@
 //! Drawing the campaign views with a 1,000-row page loaded, at 120x40:
 //! the batch list and a batch's calls table. Only the rows on screen are
 //! built, so the page size should not show. Figures: BENCHMARKS.md.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::hint::black_box;
 

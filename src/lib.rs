@@ -16,6 +16,7 @@ pub mod import;
 pub mod import_view;
 pub mod launch;
 pub mod logging;
+pub mod num;
 pub mod remote;
 pub mod sandbox;
 pub mod store;

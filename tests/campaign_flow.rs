@@ -3,6 +3,9 @@
 //! list → Enter → details → Esc → start → the rows progress → stop →
 //! delete with the typed name (a wrong name deletes nothing), and every
 //! start, stop and delete in the journal.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

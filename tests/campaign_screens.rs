@@ -1,6 +1,9 @@
 //! The campaign views drawn from known states: insta snapshots of the
 //! batch list (empty, loading, failing with backoff, populated), a batch's
 //! calls, one call, and each dialog, at 80x24 and 120x40.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

@@ -1,5 +1,8 @@
 //! The built binary, run as an operator or a script would: the commands
 //! without the TUI against the sandbox, each exit code and each flag.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

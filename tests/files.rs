@@ -1,5 +1,8 @@
 //! The draft and templates through the real effects, on disk in a temporary
 //! folder.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

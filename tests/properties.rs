@@ -2,6 +2,9 @@
 //! real `update` and drawn at every step. Nothing may panic, no field may
 //! change unless it was the one being typed into, and Ctrl-S must always
 //! end on the review or on visible errors.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

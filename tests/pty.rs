@@ -3,6 +3,9 @@
 //! ever holds the API key. Signals, Ctrl-Z and a closed terminal leave a
 //! terminal the shell can use and the draft on disk; those run the app as a
 //! job of an interactive bash, as an operator would.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,8 @@
 //! Every screen, drawn from a known state: insta snapshots at 80x24 and
 //! 120x40, and cell-by-cell checks of the styles that carry meaning.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

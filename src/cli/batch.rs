@@ -574,7 +574,7 @@ fn pad(text: &str, width: usize) -> String {
 
 /// "1:05", "1:02:03".
 fn duration(seconds: f64) -> String {
-    let total = seconds.max(0.0).round() as u64;
+    let total = crate::num::round_u64(seconds);
     let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
     if h > 0 {
         format!("{h}:{m:02}:{s:02}")

@@ -1109,7 +1109,7 @@ fn progress_line(
         let left = rows_total.saturating_sub(rows_done) as f64 / rate;
         line.push_str(&format!(
             ", {} rows/s, about {} s left",
-            count(rate.round() as u64),
+            count(crate::num::round_u64(rate)),
             left.ceil()
         ));
     }

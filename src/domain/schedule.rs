@@ -77,7 +77,7 @@ pub fn next_windows(
         .iter_days()
         .take(horizon as usize)
         .filter(|day| {
-            let weekday = day.weekday().num_days_from_sunday() as u8;
+            let weekday = crate::num::u8_sat(day.weekday().num_days_from_sunday());
             days.contains(&weekday)
         })
         .filter_map(|day| Window::on(tz, day, start, end))
@@ -116,7 +116,11 @@ pub fn offset_change(tz: Tz, now: DateTime<Utc>, days: i64) -> Option<(NaiveDate
     };
     let today = today_in(tz, now);
     let mut before = offset_on(today)?;
-    for day in today.iter_days().skip(1).take(days as usize) {
+    for day in today
+        .iter_days()
+        .skip(1)
+        .take(usize::try_from(days).unwrap_or(0))
+    {
         let after = offset_on(day)?;
         if after != before {
             return Some((day, before, after));

@@ -83,7 +83,8 @@ impl LineInput {
             KeyCode::Left | KeyCode::Right if bare => {
                 let col = self.grapheme_step(key.code == KeyCode::Right);
                 self.area.cancel_selection();
-                self.area.move_cursor(CursorMove::Jump(0, col as u16));
+                self.area
+                    .move_cursor(CursorMove::Jump(0, crate::num::u16_sat(col)));
                 false
             }
             KeyCode::Backspace if bare && !selecting => {
@@ -92,7 +93,8 @@ impl LineInput {
                 if start == col {
                     return false;
                 }
-                self.area.move_cursor(CursorMove::Jump(0, start as u16));
+                self.area
+                    .move_cursor(CursorMove::Jump(0, crate::num::u16_sat(start)));
                 self.area.delete_str(col - start)
             }
             KeyCode::Delete if bare && !selecting => {

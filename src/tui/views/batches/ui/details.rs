@@ -109,7 +109,7 @@ impl BatchDetailsView {
     ) {
         // Fixed columns: phone, status, duration, attempts, time.
         const FIXED: [u16; 5] = [16, 14, 8, 8, 10];
-        let fixed: u16 = FIXED.iter().sum::<u16>() + FIXED.len() as u16;
+        let fixed: u16 = FIXED.iter().sum::<u16>() + crate::num::u16_sat(FIXED.len());
         let room = heads.width.saturating_sub(fixed);
         let fields_fit = usize::from(room / (FIELD_WIDTH + 1));
         let max_scroll = self.geometry.get().call_max_scroll;

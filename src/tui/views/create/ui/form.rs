@@ -14,6 +14,7 @@ use crate::form::days::DAY_NAMES;
 use crate::form::phones::{Mode, Source, format_number};
 use crate::form::timezone::utc_offset;
 use crate::form::{FieldId, Form, number, time};
+use crate::num::u16_sat;
 use crate::remote::Remote;
 use crate::text::visible;
 use crate::tui::views::create::{CreateView, DraftState};
@@ -45,7 +46,7 @@ impl FormLayout {
         let err = |f: FieldId| {
             form.errors
                 .get(&f)
-                .map_or(0, |m| wrap_words(m, err_width).len() as u16)
+                .map_or(0, |m| u16_sat(wrap_words(m, err_width).len()))
         };
         let picker = &form.numbers;
         let sub_line =
@@ -62,7 +63,7 @@ impl FormLayout {
             1 + err(FieldId::Days),
             1 + err(FieldId::Retries),
             1 + err(FieldId::Delay),
-            notice_lines(app, area.width).len() as u16,
+            u16_sat(notice_lines(app, area.width).len()),
         ];
         // The list is as tall as its rows, within what the screen leaves; the
         // fields below it follow it up rather than sit at the bottom.
@@ -242,9 +243,9 @@ fn text_field(
         return;
     };
     let focused = form.focus == field;
-    let value_width = (input.max_chars() as u16 + 1).clamp(6, 48);
+    let value_width = u16_sat(input.max_chars()).saturating_add(1).clamp(6, 48);
     let mut line = label(name, focused, theme);
-    let shown = input.value().chars().count() as u16;
+    let shown = u16_sat(input.value().chars().count());
     let value_cells = if focused {
         value_width
     } else {
@@ -463,7 +464,7 @@ fn timezone(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
     lines.extend(error_lines(form, &[FieldId::Timezone], area.width, theme));
     frame.render_widget(Paragraph::new(lines), area);
     let value_area =
-        Rect::new(area.x + LABEL_WIDTH, area.y, value_width as u16, 1).intersection(area);
+        Rect::new(area.x + LABEL_WIDTH, area.y, u16_sat(value_width), 1).intersection(area);
     draw_value(input, focused, theme, frame, value_area);
 }
 
@@ -471,7 +472,7 @@ fn timezone(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn timezone_matches(app: &CreateView, theme: &Theme, frame: &mut Frame, screen: Rect, field: Rect) {
     let picker = &app.form.timezone;
     let total = picker.matches().len();
-    let rows = TZ_LIST_ROWS.min(total.max(1) as u16);
+    let rows = TZ_LIST_ROWS.min(u16_sat(total.max(1)));
     let height = rows + 2;
     let width = 56.min(screen.width.saturating_sub(LABEL_WIDTH));
     let below = field.y + 1;

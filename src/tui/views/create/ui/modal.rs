@@ -141,7 +141,9 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
             (" Open a template ", lines, None)
         }
     };
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let height = crate::num::u16_sat(lines.len())
+        .saturating_add(2)
+        .min(area.height);
     let rect = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + (area.height.saturating_sub(height)) / 2,
