@@ -35,6 +35,12 @@ pub enum Msg {
         column: u16,
         row: u16,
     },
+    /// The mouse wheel turned over a screen cell.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
     /// Animation tick; only sent while the view on show animates.
     Tick,
     /// The time now, handed in by the run loop before it draws.
@@ -61,6 +67,16 @@ impl Msg {
                 row,
                 ..
             }) => Some(Self::Click { column, row }),
+            Event::Mouse(MouseEvent {
+                kind: kind @ (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp),
+                column,
+                row,
+                ..
+            }) => Some(Self::Wheel {
+                column,
+                row,
+                down: kind == MouseEventKind::ScrollDown,
+            }),
             _ => None,
         }
     }
@@ -232,6 +248,10 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             shell.deliver(CreateMsg::Click { column, row })
         }
         Msg::Click { .. } => Vec::new(),
+        Msg::Wheel { column, row, down } if shell.help.is_none() && shell.palette.is_none() => {
+            shell.deliver(CreateMsg::Wheel { column, row, down })
+        }
+        Msg::Wheel { .. } => Vec::new(),
         Msg::Tick => shell.deliver(CreateMsg::Tick),
         Msg::Clock(now) => {
             shell.now = now;
