@@ -532,9 +532,8 @@ fn drafts_left_by_earlier_sessions_offered() {
     let restored = left("June renewals", "draft-2.json", "2026-01-15T13:58:02Z");
     let mut context = common::context();
     context.initial = Some(weya_tui::tui::Initial::Draft(restored.draft.clone()));
-    context.notice = Some(
-        "Restored your draft from 2026-01-15 13:58:02 UTC (/home/op/.local/state/weya-tui/draft-2.json). It is removed once Weya confirms the batch.".into(),
-    );
+    context.notice =
+        Some("This session keeps its draft in /home/op/.local/state/weya-tui/draft-2.json.".into());
     let mut app = app_with(context);
     weya_tui::tui::views::create::files::offer_drafts(
         &mut app.create,
@@ -873,4 +872,124 @@ fn a_batch_id_longer_than_a_screen_is_cut_not_an_overflow() {
     let text = screen_text(render(&app, 80, 24).backend());
     assert!(text.contains("✓ Batch created"), "{text}");
     assert!(text.contains("7777777777"), "{text}");
+}
+
+/// What the footer says at 80 columns with `field` focused.
+fn footer_at_80(app: &App) -> String {
+    let terminal = render(app, 80, 24);
+    screen_text(terminal.backend())
+        .lines()
+        .last()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn at_80_columns_the_footer_keeps_the_fields_own_keys_then_ctrl_s() {
+    let mut app = app();
+    // Each field in Tab order, with the keys of its own that must show.
+    let fields: [(&str, &[&str]); 8] = [
+        ("Batch name", &[]),
+        (
+            "Calling numbers",
+            &["Space select", "/ filter", "a all", "x none"],
+        ),
+        ("Timezone", &["Enter take", "Esc undo"]),
+        ("Calling window start", &["↑ +15 min", "↓ −15 min"]),
+        ("Calling window end", &["↑ +15 min", "↓ −15 min"]),
+        (
+            "Allowed days",
+            &["Space toggle", "w weekdays", "a every day"],
+        ),
+        ("Retries", &["+ more", "- less"]),
+        ("Retry delay", &["+ more", "- less"]),
+    ];
+    for (field, own) in fields {
+        let footer = footer_at_80(&app);
+        let review = footer
+            .find("Ctrl-S review")
+            .unwrap_or_else(|| panic!("{field}: no Ctrl-S in {footer:?}"));
+        for keys in own {
+            let at = footer
+                .find(keys)
+                .unwrap_or_else(|| panic!("{field}: no {keys:?} in {footer:?}"));
+            assert!(at < review, "{field}: {keys:?} before Ctrl-S in {footer:?}");
+        }
+        assert!(
+            footer.ends_with("Ctrl-C quit  F1 help"),
+            "{field}: {footer:?}"
+        );
+        press(&mut app, KeyCode::Tab);
+    }
+}
+
+#[test]
+fn template_dialog_previews_and_asks_before_deleting() {
+    use weya_tui::store::template::BatchFile;
+    use weya_tui::tui::views::create::TemplateEntry;
+    let mut app = filled();
+    ctrl(&mut app, 'o');
+    let file = |name: &str, numbers: usize| {
+        Ok(BatchFile {
+            batch_name: Some(name.into()),
+            calling_numbers: Some(vec!["64e5f12345abcdef87654321".into(); numbers]),
+            retry: Some(2),
+            delay: Some(1800),
+            timezone: Some("Europe/London".into()),
+            calling_hour: Some(weya_tui::api::CallingHour {
+                start: "10:00".into(),
+                end: "19:30".into(),
+            }),
+            allowed_days: Some(vec![1, 2, 3, 4, 5, 6]),
+        })
+    };
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::TemplatesListed(Ok(vec![
+            TemplateEntry {
+                name: "UK evenings".into(),
+                file: file("UK evenings – December", 12),
+            },
+            TemplateEntry {
+                name: "Broken".into(),
+                file: Err("not a batch file: expected value at line 1 column 1".into()),
+            },
+        ]))),
+    );
+    snapshot("template_preview", &app);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::SHIFT)),
+    );
+    snapshot("template_delete_asked", &app);
+}
+
+#[test]
+fn numbers_reload_failed_with_rows_on_show() {
+    let mut app = filled();
+    while app.create.form.focus != weya_tui::form::FieldId::Numbers {
+        press(&mut app, KeyCode::Tab);
+    }
+    let cmds = press(&mut app, KeyCode::Char('r'));
+    let generation = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::FetchPhones { generation } => Some(*generation),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::PhonesLoaded {
+            generation,
+            result: Err(ApiError::Status {
+                status: 403,
+                message: Some("Invalid API key".into()),
+                request_id: None,
+                excerpt: None,
+                retry_after: None,
+            }),
+        }),
+    );
+    snapshot("numbers_reload_failed", &app);
 }

@@ -118,16 +118,7 @@ fn draw_footer(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
     let right = Line::from(spans_of(&always));
     let room = usize::from(area.width).saturating_sub(right.width() + 1);
     let mut left = vec![Span::raw(" ")];
-    let mut width = 1usize;
-    for (keys, what) in keymap::hints(&shell.scopes()) {
-        if always.iter().any(|(k, _)| *k == keys) {
-            continue;
-        }
-        let len = keys.chars().count() + what.chars().count() + 3;
-        if width + len > room {
-            break;
-        }
-        width += len;
+    for (keys, what) in keymap::footer(&shell.scopes(), room.saturating_sub(1)) {
         left.push(Span::styled(keys, theme.key()));
         left.push(Span::raw(format!(" {what}  ")));
     }

@@ -20,7 +20,7 @@ use super::views::Route;
 use super::views::batches::details::DetailsMsg;
 use super::views::batches::dialogs::DialerAction;
 use super::views::batches::list::ListMsg;
-use super::views::create::CreateMsg;
+use super::views::create::{CreateMsg, TemplateEntry};
 use crate::api::{ApiError, BatchQuery, BatchSummary, CallQuery, WeyaClient};
 use crate::store::draft::{Draft, DraftWriter};
 use crate::store::journal::{JournalAction, JournalEntry};
@@ -76,10 +76,22 @@ pub enum Cmd {
         file: Box<BatchFile>,
         replace: bool,
     },
+    /// List the templates, each with its values (for the preview).
     ListTemplates,
     LoadTemplate {
         name: String,
     },
+    DeleteTemplate {
+        name: String,
+    },
+    /// Keep the form's draft (change `seq`) on disk, offered at the next
+    /// start, and go on in a new draft file (Ctrl-R, a blank form).
+    SetDraftAside {
+        seq: u64,
+        draft: Box<Draft>,
+    },
+    /// Read `phonebook.toml` again (`r` on the phone list).
+    ReadPhoneBook,
     /// Show another view: the shell does this, before any effect runs.
     Open(Route),
     /// Show the details of this batch (the shell does this too).
@@ -174,6 +186,8 @@ pub struct Effects {
     jobs: HashMap<JobKey, AbortHandle>,
     /// `sandbox` or the host, as the journal names the target.
     target: String,
+    /// The operator's `phonebook.toml`, read again on request.
+    phone_book: Option<PathBuf>,
 }
 
 impl Effects {
@@ -207,6 +221,7 @@ impl Effects {
             terminal: Vec::new(),
             jobs: HashMap::new(),
             target,
+            phone_book: None,
         }
     }
 
@@ -223,6 +238,11 @@ impl Effects {
                 tracing::error!(error = %e, path = %path.display(), "cannot write the journal");
             }
         }))
+    }
+
+    /// Where `phonebook.toml` is, for [`Cmd::ReadPhoneBook`].
+    pub fn set_phone_book(&mut self, path: PathBuf) {
+        self.phone_book = Some(path);
     }
 
     /// Runs `job` as the one task of `key`, aborting the one before: its
@@ -520,9 +540,64 @@ impl Effects {
                 |result| Msg::Create(CreateMsg::TemplateSaved(result)),
             ),
             Cmd::ListTemplates => self.with_templates(
-                |t| t.list(),
+                |t| {
+                    let names = t.list()?;
+                    Ok(names
+                        .into_iter()
+                        .map(|name| TemplateEntry {
+                            file: t.load(&name),
+                            name,
+                        })
+                        .collect())
+                },
                 |result| Msg::Create(CreateMsg::TemplatesListed(result)),
             ),
+            Cmd::DeleteTemplate { name } => {
+                let key = name.clone();
+                self.with_templates(
+                    move |t| {
+                        let path = t.path(&key);
+                        std::fs::remove_file(&path)
+                            .map_err(|e| format!("cannot remove {}: {e}", path.display()))
+                    },
+                    move |result| Msg::Create(CreateMsg::TemplateDeleted { name, result }),
+                );
+            }
+            Cmd::SetDraftAside { seq, draft } => {
+                let replies = self.replies.clone();
+                let store = self.store.clone();
+                tokio::spawn(async move {
+                    let result = match store {
+                        Some(store) => tokio::task::spawn_blocking(move || {
+                            store
+                                .drafts
+                                .set_aside(seq, &draft)
+                                .map_err(|e| e.to_string())
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string())),
+                        None => Err("no home directory to keep drafts in".to_owned()),
+                    };
+                    let _ = replies
+                        .send(Msg::Create(CreateMsg::DraftSetAside(result)))
+                        .await;
+                });
+            }
+            Cmd::ReadPhoneBook => {
+                let Some(path) = self.phone_book.clone() else {
+                    return;
+                };
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    let result =
+                        tokio::task::spawn_blocking(move || crate::config::load_phone_book(&path))
+                            .await
+                            .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = replies
+                        .send(Msg::Create(CreateMsg::PhoneBookRead(result)))
+                        .await;
+                });
+            }
             Cmd::LoadTemplate { name } => {
                 let key = name.clone();
                 self.with_templates(
@@ -589,5 +664,31 @@ mod tests {
         assert!(dropped.load(Ordering::SeqCst), "the first task was aborted");
         tokio::time::sleep(Duration::from_secs(10)).await;
         assert!(replies.try_recv().is_err(), "the first never answers");
+    }
+
+    #[tokio::test]
+    async fn the_phone_book_is_read_again_off_the_ui_loop() {
+        let (mut effects, mut replies) = effects();
+        effects.run(Cmd::ReadPhoneBook);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("phonebook.toml");
+        std::fs::write(
+            &path,
+            "[\"64e5f12345abcdef00000001\"]\nnumber = \"+4930901820\"\nlabel = \"Added\"\n",
+        )
+        .unwrap();
+        effects.set_phone_book(path);
+        effects.run(Cmd::ReadPhoneBook);
+        match replies.recv().await {
+            Some(Msg::Create(CreateMsg::PhoneBookRead(Ok(book)))) => {
+                assert_eq!(book.len(), 1);
+                assert_eq!(book[0].label, "Added");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            replies.try_recv().is_err(),
+            "without a path, nothing is read"
+        );
     }
 }

@@ -3,6 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::form::line::LineEdit;
+
 /// What a key can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -81,6 +83,12 @@ pub enum Action {
     Sort,
     /// Open the details of the batch just created.
     OpenBatch,
+    /// A blank form; the draft on it is kept on disk (Ctrl-R).
+    BlankForm,
+    /// Delete the highlighted template (after asking).
+    DeleteTemplate,
+    /// A readline edit of the text being typed.
+    Edit(LineEdit),
 }
 
 /// Where a binding applies.
@@ -134,6 +142,10 @@ pub enum Scope {
     Confirm,
     /// Typing a batch's name to delete it.
     DeleteConfirm,
+    /// Any text input: a field, a filter, a name being typed.
+    Editing,
+    /// The template dialog, picking one to load.
+    TemplateList,
 }
 
 impl Scope {
@@ -165,6 +177,8 @@ impl Scope {
             Self::Call => "One call",
             Self::Confirm => "Start or stop dialog",
             Self::DeleteConfirm => "Delete dialog",
+            Self::Editing => "Any text input",
+            Self::TemplateList => "Template dialog, loading",
         }
     }
 }
@@ -198,6 +212,9 @@ impl Key {
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         let alt = event.modifiers.contains(KeyModifiers::ALT);
         let code = match event.code {
+            // Terminals send Ctrl-_ (and Ctrl-/) as the byte 0x1F, which
+            // crossterm reports as Ctrl-7.
+            KeyCode::Char('7' | '/') if ctrl => KeyCode::Char('_'),
             KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
             other => other,
         };
@@ -285,7 +302,15 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
     bind(Scope::Form, &[ctrl('t')], Action::SaveTemplate, "save template", "Save the form as a named template"),
     bind(Scope::Form, &[ctrl('o')], Action::OpenTemplate, "open template", "Fill the form from a saved template"),
+    bind(Scope::Form, &[ctrl('r')], Action::BlankForm, "blank form", "Start a blank form; the draft on the form stays on disk and is offered at the next start"),
     bind(Scope::FormText, &[ENTER], Action::NextField, "next", "Next field"),
+    // Readline's keys, out of the footer: the help and the README list them.
+    bind(Scope::Editing, &[ctrl('u')], Action::Edit(LineEdit::ClearToStart), "", "Delete from the start of the line to the cursor"),
+    bind(Scope::Editing, &[ctrl('k')], Action::Edit(LineEdit::ClearToEnd), "", "Delete from the cursor to the end of the line"),
+    bind(Scope::Editing, &[ctrl('w')], Action::Edit(LineEdit::DeleteWordBack), "", "Delete the word before the cursor"),
+    bind(Scope::Editing, &[ctrl('y')], Action::Edit(LineEdit::Yank), "", "Put back what Ctrl-U, Ctrl-K or Ctrl-W deleted"),
+    // Ctrl-Z, the usual undo, suspends: undo is readline's Ctrl-_.
+    bind(Scope::Editing, &[ctrl('_')], Action::Edit(LineEdit::Undo), "", "Undo the last edit (Ctrl-/ in most terminals too)"),
     bind(Scope::FormList, &[key(KeyCode::Char('?'))], Action::Help, "keys", "List every key (in a text field, ? is typed)"),
     bind(Scope::Numbers, &[UP, key(KeyCode::Char('k'))], Action::Up, "move", "Highlight the previous number"),
     bind(Scope::Numbers, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "move", "Highlight the next number"),
@@ -380,6 +405,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Confirm, &[ESC, ch('n')], Action::Cancel, "no", "Do nothing"),
     bind(Scope::DeleteConfirm, &[ENTER], Action::Accept, "delete", "Delete, if the typed name is the batch's name"),
     bind(Scope::DeleteConfirm, &[ESC], Action::Cancel, "cancel", "Keep the batch"),
+    bind(Scope::TemplateList, &[key(KeyCode::Char('D'))], Action::DeleteTemplate, "delete", "Delete the highlighted template (asks first)"),
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
     bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
     bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),
@@ -411,7 +437,69 @@ pub fn keys_label(binding: &Binding) -> String {
 /// Bindings with the same short text in a row are merged ("↑/k/↓/j move").
 /// A binding hidden by a scope of higher priority is left out.
 pub fn hints(scopes: &[Scope]) -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = Vec::new();
+    hint_entries(scopes)
+        .into_iter()
+        .map(|h| (h.keys, h.short))
+        .collect()
+}
+
+/// How much a footer hint matters when room is short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rank {
+    /// The keys of the focused field or of the screen: what it alone does.
+    Own,
+    /// Ctrl-S: the way forward from anywhere in the form.
+    Forward,
+    /// Keys of the whole form or of every view (Tab, Enter next, Esc back).
+    General,
+    /// Arrows, pages, first and last: anyone tries them.
+    Moves,
+}
+
+const RANKS: [Rank; 4] = [Rank::Own, Rank::Forward, Rank::General, Rank::Moves];
+
+struct Hint {
+    keys: String,
+    short: &'static str,
+    rank: Rank,
+}
+
+impl Hint {
+    /// Cells it takes in the footer: "keys short" and two spaces.
+    fn width(&self) -> usize {
+        self.keys.chars().count() + self.short.chars().count() + 3
+    }
+}
+
+fn rank_of(binding: &Binding) -> Rank {
+    match (binding.action, binding.scope) {
+        (Action::Review, _) => Rank::Forward,
+        (
+            Action::Up
+            | Action::Down
+            | Action::Left
+            | Action::Right
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End,
+            _,
+        ) => Rank::Moves,
+        (
+            _,
+            Scope::Global
+            | Scope::Form
+            | Scope::FormText
+            | Scope::FormList
+            | Scope::Navigation
+            | Scope::Editing,
+        ) => Rank::General,
+        _ => Rank::Own,
+    }
+}
+
+fn hint_entries(scopes: &[Scope]) -> Vec<Hint> {
+    let mut out: Vec<Hint> = Vec::new();
     let shadowed = |b: &Binding, position: usize| {
         BINDINGS.iter().any(|other| {
             scopes[..position].contains(&other.scope)
@@ -425,15 +513,52 @@ pub fn hints(scopes: &[Scope]) -> Vec<(String, &'static str)> {
         {
             let label = b.keys.first().map(Key::label).unwrap_or_default();
             match out.last_mut() {
-                Some((keys, short)) if *short == b.short => {
-                    keys.push('/');
-                    keys.push_str(&label);
+                Some(last) if last.short == b.short => {
+                    last.keys.push('/');
+                    last.keys.push_str(&label);
                 }
-                _ => out.push((label, b.short)),
+                _ => out.push(Hint {
+                    keys: label,
+                    short: b.short,
+                    rank: rank_of(b),
+                }),
             }
         }
     }
     out
+}
+
+/// The footer's hints for the active scopes within `room` cells, global
+/// keys left out (the footer shows them apart). When not all fit, the
+/// screen's own keys come first, then Ctrl-S (room for it is kept), then
+/// the form's keys, then movement; they are shown in that order.
+pub fn footer(scopes: &[Scope], room: usize) -> Vec<(String, &'static str)> {
+    let global = hint_entries(&[Scope::Global]);
+    let hints: Vec<Hint> = hint_entries(scopes)
+        .into_iter()
+        .filter(|h| global.iter().all(|g| g.keys != h.keys))
+        .collect();
+    let forward: usize = hints
+        .iter()
+        .filter(|h| h.rank == Rank::Forward)
+        .map(Hint::width)
+        .sum();
+    let mut used = 0;
+    let mut shown = Vec::new();
+    for rank in RANKS {
+        let budget = if rank == Rank::Own {
+            room.saturating_sub(forward)
+        } else {
+            room
+        };
+        for hint in hints.iter().filter(|h| h.rank == rank) {
+            if used + hint.width() <= budget {
+                used += hint.width();
+                shown.push((hint.keys.clone(), hint.short));
+            }
+        }
+    }
+    shown
 }
 
 /// The keyboard table of the README, in Markdown.

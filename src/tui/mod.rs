@@ -99,6 +99,12 @@ impl Runtime {
         }
     }
 
+    /// Where the operator's `phonebook.toml` is: `r` on the phone list
+    /// reads it again.
+    pub fn set_phone_book(&mut self, path: std::path::PathBuf) {
+        self.effects.set_phone_book(path);
+    }
+
     /// Updates the model with `msg` and starts the commands that result.
     pub fn dispatch(&mut self, msg: Msg) {
         for cmd in update(&mut self.app, msg) {

@@ -47,6 +47,7 @@ fn is_command(action: Action) -> bool {
             | Action::Cancel
             | Action::CloseHelp
             | Action::Palette
+            | Action::Edit(_)
     )
 }
 

@@ -38,6 +38,12 @@ pub enum Msg {
         column: u16,
         row: u16,
     },
+    /// The mouse wheel turned over a screen cell.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
     /// Animation tick; only sent while the view on show animates.
     Tick,
     /// The time now, handed in by the run loop before it draws.
@@ -76,6 +82,16 @@ impl Msg {
             }) => Some(Self::Click { column, row }),
             Event::FocusGained => Some(Self::FocusGained),
             Event::FocusLost => Some(Self::FocusLost),
+            Event::Mouse(MouseEvent {
+                kind: kind @ (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp),
+                column,
+                row,
+                ..
+            }) => Some(Self::Wheel {
+                column,
+                row,
+                down: kind == MouseEventKind::ScrollDown,
+            }),
             _ => None,
         }
     }
@@ -398,6 +414,12 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             shell.deliver(Input::Click { column, row })
         }
         Msg::Click { .. } => Vec::new(),
+        Msg::Wheel { column, row, down }
+            if shell.help.is_none() && shell.palette.is_none() && shell.top().is_none() =>
+        {
+            create::update(&mut shell.create, CreateMsg::Wheel { column, row, down })
+        }
+        Msg::Wheel { .. } => Vec::new(),
         // The animation tick; the campaign views do not animate.
         Msg::Tick if shell.top().is_none() => create::update(&mut shell.create, CreateMsg::Tick),
         Msg::Tick => Vec::new(),

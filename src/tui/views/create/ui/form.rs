@@ -17,7 +17,7 @@ use crate::form::{FieldId, Form, number, time};
 use crate::num::u16_sat;
 use crate::remote::Remote;
 use crate::text::visible;
-use crate::tui::views::create::{CreateView, DraftState};
+use crate::tui::views::create::{ClickTarget, CreateView, DraftState};
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{LABEL_WIDTH, draw_input, spinner, wrap_words};
 
@@ -53,10 +53,16 @@ impl FormLayout {
             u16::from(!matches!(picker.mode, Mode::Browse) || !picker.filter.value().is_empty());
         let manual_error =
             u16::from(matches!(picker.mode, Mode::Manual(ref entry) if entry.error.is_some()));
+        let reload_failed = reload_failure(app).map_or(0, |why| {
+            wrap_words(&why, area.width.saturating_sub(LABEL_WIDTH))
+                .len()
+                .min(2)
+        });
+        let reload_failed = u16_sat(reload_failed);
         let fixed = [
             1 + err(FieldId::Name),
             1,
-            1 + sub_line + manual_error + err(FieldId::Numbers),
+            1 + sub_line + manual_error + reload_failed + err(FieldId::Numbers),
             1,
             1 + err(FieldId::Timezone),
             1 + err(FieldId::WindowStart) + err(FieldId::WindowEnd),
@@ -148,11 +154,24 @@ pub fn draw(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame,
         layout.name,
     );
-    numbers_head(app, theme, frame, layout.numbers_head);
-    numbers_list(form, theme, frame, layout.numbers_list);
+    numbers_head(
+        app,
+        theme,
+        frame,
+        layout.numbers_head,
+        layout.numbers_list.height,
+    );
+    let mut targets = numbers_list(form, theme, frame, layout.numbers_list);
     timezone(app, theme, frame, layout.timezone);
     window(app, theme, frame, layout.window);
     days(form, theme, frame, layout.days);
+    // "[x] Mon " after the label: each toggle 7 cells and a space.
+    targets.extend((0..DAY_NAMES.len()).map(|day| {
+        let x = layout.days.x + LABEL_WIDTH + 8 * u16_sat(day);
+        let rect = Rect::new(x, layout.days.y, 7, 1).intersection(layout.days);
+        (rect, ClickTarget::Day(day))
+    }));
+    app.field_areas.record_targets(targets);
     let retries_hint = format!(
         "  retries of a failed call (0–{}, +/- steps)",
         number::MAX_RETRIES
@@ -289,24 +308,83 @@ fn draw_value(
     }
 }
 
-fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Why the phone list could not be fetched again, while the rows of an
+/// earlier fetch (or the phone book) are still on show.
+fn reload_failure(app: &CreateView) -> Option<String> {
+    let picker = &app.form.numbers;
+    let error = picker.phones.error()?;
+    (picker.total() > 0).then(|| {
+        let shown = if picker.phones.value().is_some() {
+            "the rows are from before"
+        } else {
+            "only your phone book and typed IDs"
+        };
+        format!("✗ Not reloaded: {error} · {shown} · r retries")
+    })
+}
+
+/// "3 selected (1 above, 2 below) · 10 of 13 ↓": how many are picked, those
+/// the operator cannot see now, and where the list goes on.
+fn selection_summary(picker: &crate::form::phones::PhonePicker, rows: usize) -> String {
+    let len = picker.visible_len();
+    let offset = picker.offset_for(rows);
+    let end = (offset + rows).min(len);
+    let hidden = picker.selected_out_of_view(offset..end);
+    let mut out = format!("{} selected", picker.selected_count());
+    let parts: Vec<String> = [
+        (hidden.above, "above"),
+        (hidden.below, "below"),
+        (hidden.filtered_out, "hidden by the filter"),
+    ]
+    .into_iter()
+    .filter(|&(n, _)| n > 0)
+    .map(|(n, where_)| format!("{n} {where_}"))
+    .collect();
+    if !parts.is_empty() {
+        out.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    if len > rows {
+        let up = if offset > 0 { "↑" } else { "" };
+        let down = if end < len { "↓" } else { "" };
+        out.push_str(&format!(" · {} of {len} {up}{down}", end - offset));
+    }
+    out
+}
+
+fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect, rows: u16) {
     let form = &app.form;
     let picker = &form.numbers;
     let mut line = label("Calling numbers", form.focus == FieldId::Numbers, theme);
-    line.push(Span::raw(format!("{} selected", picker.selected_count())));
+    line.push(Span::raw(selection_summary(picker, usize::from(rows))));
+    let failure = reload_failure(app);
     match &picker.phones {
         Remote::Loading { .. } => line.push(Span::styled(
             format!("  {} loading the phone list…", spinner(app.frame)),
             theme.dim(),
         )),
-        Remote::Failed { .. } => line.push(Span::styled(
+        Remote::Failed { .. } if failure.is_none() => line.push(Span::styled(
             "  ✗ list not loaded (r on the list retries)",
             theme.error(),
         )),
-        Remote::Loaded(_) | Remote::Idle => {}
+        Remote::Failed { .. } | Remote::Loaded(_) | Remote::Idle => {}
     }
     let mut lines = vec![Line::from(line)];
     let indent = Span::raw(" ".repeat(usize::from(LABEL_WIDTH)));
+    if let Some(failure) = failure {
+        let room = area.width.saturating_sub(LABEL_WIDTH);
+        let mut parts = wrap_words(&visible(&failure), room);
+        // Two lines at most: the list keeps its room.
+        if parts.len() > 2 {
+            parts.truncate(2);
+            parts[1] = ellipsize(&format!("{}…", parts[1]), usize::from(room));
+        }
+        for part in parts {
+            lines.push(Line::from(vec![
+                indent.clone(),
+                Span::styled(part, theme.error()),
+            ]));
+        }
+    }
     let shown = format!("{} of {} shown", picker.visible_len(), picker.total());
     let mut input_at = None;
     match &picker.mode {
@@ -351,7 +429,13 @@ fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) 
     }
 }
 
-fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the rows on show; returns where each is, for clicks.
+fn numbers_list(
+    form: &Form,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Vec<(Rect, ClickTarget)> {
     let picker = &form.numbers;
     let area = Rect {
         x: area.x + LABEL_WIDTH,
@@ -381,7 +465,7 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
             Remote::Loading { .. } | Remote::Idle => Vec::new(),
         };
         frame.render_widget(Paragraph::new(lines), area);
-        return;
+        return Vec::new();
     }
     let height = usize::from(area.height);
     let cursor = picker.cursor();
@@ -429,7 +513,14 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
             Line::styled(text, style)
         })
         .collect();
+    let targets = (0..lines.len())
+        .map(|i| {
+            let rect = Rect::new(area.x, area.y + u16_sat(i), area.width, 1);
+            (rect, ClickTarget::PhoneRow(offset + i))
+        })
+        .collect();
     frame.render_widget(Paragraph::new(lines), area);
+    targets
 }
 
 /// `text` cut to `width` characters, with an ellipsis when cut.
