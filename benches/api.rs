@@ -1,6 +1,9 @@
 //! Reading the API's answers: a batch-details page of 1,000 calls, each
 //! with contact fields and phone logs with transcripts, as the calls view
 //! would receive it. Figures: BENCHMARKS.md.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::hint::black_box;
 

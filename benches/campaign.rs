@@ -1,6 +1,9 @@
 //! Drawing the campaign views with a 1,000-row page loaded, at 120x40:
 //! the batch list and a batch's calls table. Only the rows on screen are
 //! built, so the page size should not show. Figures: BENCHMARKS.md.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::hint::black_box;
 
@@ -12,9 +15,9 @@ use serde_json::json;
 
 use weya_tui::api::types::Pagination;
 use weya_tui::api::{BatchDetails, BatchPage, BatchSummary, Call};
-use weya_tui::campaign::ViewContext;
-use weya_tui::campaign::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
-use weya_tui::campaign::list::{BatchList, ListCmd, ListMsg};
+use weya_tui::tui::views::batches::ViewContext;
+use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
+use weya_tui::tui::views::batches::list::{BatchList, ListCmd, ListMsg};
 use weya_tui::tui::widgets::theme::Theme;
 
 const ROWS: usize = 1_000;

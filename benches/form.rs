@@ -1,6 +1,9 @@
 //! What an operator would feel: filtering a large phone list, searching the
 //! timezone database, drawing the whole form, and opening a batch file of
 //! 20,000 phone IDs up to its review. Figures: BENCHMARKS.md.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::hint::black_box;
 

@@ -2,6 +2,9 @@
 //! validating and de-duplicating every row (what the operator waits for
 //! before the report), and building one request's body (what each send
 //! waits for). Figures: BENCHMARKS.md.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::fmt::Write as _;
 use std::hint::black_box;

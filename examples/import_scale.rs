@@ -8,6 +8,9 @@
 //! /usr/bin/time -v target/release/examples/import_scale 100000 /tmp/contacts-100k.csv
 //! /usr/bin/time -v target/release/examples/import_scale 1000000 /tmp/contacts-1m.csv
 //! ```
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};

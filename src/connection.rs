@@ -31,6 +31,16 @@ pub enum TargetLabel {
     },
 }
 
+impl TargetLabel {
+    /// `sandbox` or the host: how messages and the journal name the target.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Sandbox => "sandbox",
+            Self::Remote { host, .. } => host,
+        }
+    }
+}
+
 /// The client for the configured target. `Debug` shows the credential
 /// masked, as [`crate::api::Auth`] does.
 #[derive(Debug)]
@@ -86,10 +96,7 @@ impl Connection {
 
     /// `sandbox` or the host: how messages and the journal name the target.
     pub fn target_name(&self) -> &str {
-        match &self.target {
-            TargetLabel::Sandbox => "sandbox",
-            TargetLabel::Remote { host, .. } => host,
-        }
+        self.target.name()
     }
 
     /// The embedded sandbox, when that is the target.

@@ -61,6 +61,9 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.map(Paths::store));
+    if let Some(paths) = paths {
+        runtime.set_phone_book(paths.phone_book());
+    }
 
     // Our hook runs after the one that restores the terminal, which
     // TerminalGuard::enter wraps around whatever hook is installed before.

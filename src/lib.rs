@@ -7,7 +7,6 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
-pub mod campaign;
 pub mod cli;
 pub mod config;
 pub mod connection;
@@ -16,6 +15,7 @@ pub mod form;
 pub mod import;
 pub mod launch;
 pub mod logging;
+pub mod num;
 pub mod remote;
 pub mod sandbox;
 pub mod store;

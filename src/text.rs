@@ -83,6 +83,17 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text of several lines (a request body, a curl command) as [`visible`]
+/// makes each line: the line breaks stay, so what is printed has the
+/// shape of what is sent.
+pub fn visible_lines(text: &str) -> Cow<'_, str> {
+    if !text.contains('\n') {
+        return visible(text);
+    }
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(visible).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 /// Bytes from outside as text to show: what is not UTF-8 becomes U+FFFD,
 /// the rest as [`visible`] makes it.
 pub fn visible_bytes(bytes: &[u8]) -> String {
@@ -138,6 +149,15 @@ pub fn describe(c: char) -> String {
     }
 }
 
+/// A character for a message, as it reads: “t”, “–”; one that draws
+/// nothing or that a terminal acts on by its name, as [`describe`] gives it.
+pub fn quoted(c: char) -> String {
+    match hidden(c) {
+        Some(_) => describe(c),
+        None => format!("“{c}”"),
+    }
+}
+
 /// `value` as one line of JSON in which every control and invisible
 /// character is a `\uXXXX` escape: the same value to a parser, nothing a
 /// terminal acts on, nothing hidden from a reader.
@@ -178,6 +198,12 @@ impl serde_json::ser::Formatter for EscapeHidden {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lines_keep_their_breaks_and_nothing_else_raw() {
+        assert_eq!(visible_lines("{\n  \"a\": 1\n}"), "{\n  \"a\": 1\n}");
+        assert_eq!(visible_lines("x\u{1b}[2J\ny\tz"), "x⟨U+001B⟩[2J\ny z");
+    }
+
     use super::*;
 
     const HOSTILE: &str = "\u{1b}]2;PWNED-TITLE\u{7}\u{1b}[2J";

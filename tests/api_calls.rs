@@ -1,6 +1,9 @@
 //! The client's campaign methods (batch details, start/stop, delete, add
 //! calls) against the embedded sandbox and against stand-in servers for the
 //! answers the sandbox never gives, over real loopback HTTP.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,8 @@
 //! The API client against the embedded sandbox and stand-in servers, over
 //! real loopback HTTP.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! `weya-tui batch view|calls|start|stop|delete`, run as the built binary
 //! against the embedded sandbox (or a stand-in) on loopback: output, exit
 //! codes, what is sent and what is not, and the journal.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};

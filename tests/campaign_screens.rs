@@ -1,6 +1,9 @@
 //! The campaign views drawn from known states: insta snapshots of the
 //! batch list (empty, loading, failing with backoff, populated), a batch's
 //! calls, one call, and each dialog, at 80x24 and 120x40.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 
@@ -13,9 +16,9 @@ use serde_json::json;
 use common::screen_text;
 use weya_tui::api::types::Pagination;
 use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Call, NetworkFailure};
-use weya_tui::campaign::ViewContext;
-use weya_tui::campaign::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
-use weya_tui::campaign::list::{BatchList, ListCmd, ListMsg};
+use weya_tui::tui::views::batches::ViewContext;
+use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
+use weya_tui::tui::views::batches::list::{BatchList, ListCmd, ListMsg};
 use weya_tui::tui::widgets::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];

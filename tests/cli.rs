@@ -1,5 +1,8 @@
 //! The built binary, run as an operator or a script would: the commands
 //! without the TUI against the sandbox, each exit code and each flag.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -133,6 +136,11 @@ async fn dry_run_prints_the_body_and_a_masked_curl_and_sends_nothing() {
     let (stdout, _) = text(&out);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout.contains("\"batchName\": \"CLI batch\""), "{stdout}");
+    // Byte for byte: one field per line, as sent.
+    assert!(
+        stdout.contains("byte for byte:\n{\n  \"batchName\": \"CLI batch\",\n"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&format!(
             "curl -sS -X POST '{}/api/call/createBatch'",
@@ -163,9 +171,9 @@ async fn invalid_input_is_refused_with_each_field_named() {
     let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr.contains("batchName: Enter a batch name"), "{stderr}");
+    assert!(stderr.contains("batchName: missing or blank"), "{stderr}");
     assert!(
-        stderr.contains("callingNumbers: Select at least one"),
+        stderr.contains("callingNumbers: missing or empty"),
         "{stderr}"
     );
     assert!(
@@ -867,4 +875,277 @@ fn each_run_starts_the_embedded_sandbox_at_most_once() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {:?}", text(&out));
         assert_eq!(starts() - before, expected, "{args:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn field_errors_speak_of_the_file_not_of_the_form() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file(
+        "bad.json",
+        r#"{"batchName": "x", "callingNumbers": [], "allowedDays": [], "delay": 90000,
+            "callingHour": {"start": "9am", "end": "17:00"}}"#,
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for wanted in [
+        "callingNumbers: missing or empty: give an array of phone IDs, each a string of 24 hex \
+         characters (`weya-tui phones` lists them)",
+        "allowedDays: an empty array: give at least one day as a number, 0 = Sunday … 6 = Saturday",
+        "delay: 90000 seconds is more than 86400 (24 h), the longest delay: delay takes a whole \
+         number of seconds",
+        r#"callingHour.start: “9am” is not a time: give a string in 24-hour "HH:MM", e.g. "09:00""#,
+    ] {
+        assert!(stderr.contains(wanted), "wants {wanted}\n{stderr}");
+    }
+    // Nothing a file cannot do: no keys to press, no units to type.
+    for form_words in ["Space", "toggles", "15m", "1h", "press"] {
+        assert!(!stderr.contains(form_words), "{form_words}:\n{stderr}");
+    }
+
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages = json["fields"].to_string();
+    assert!(!messages.contains("Space"), "{messages}");
+    assert!(messages.contains("missing or empty"), "{messages}");
+    assert_eq!(sandbox.store().create_requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_says_what_it_sends_with_its_warnings_on_stderr_with_yes_too() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file(
+        "batch.json",
+        r#"{"batchName": "Weekend push", "callingNumbers": ["64e5f12345abcdef87654321"],
+            "retry": 2, "delay": 900, "timezone": "Asia/Kolkata",
+            "callingHour": {"start": "10:00", "end": "18:30"}, "allowedDays": [0, 6]}"#,
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let first = stdout
+        .strip_prefix("Created batch ")
+        .unwrap_or_else(|| panic!("the summary is not on stdout: {stdout}"))
+        .trim()
+        .to_owned();
+    for wanted in [
+        "Batch name   Weekend push",
+        "Calls from   1 number: 64e5f12345abcdef87654321",
+        // In the batch's timezone, and in UTC.
+        "Schedule     Sun, Sat 10:00–18:30 Asia/Kolkata (8 h 30 min a day), 04:30–13:00 UTC",
+        "Next window  ",
+        "Retries      2 retries, 900 s = 15 min apart",
+        "Target       ",
+        "weya-tui: warning: Calls on Saturday and Sunday",
+    ] {
+        assert!(stderr.contains(wanted), "wants {wanted}\n{stderr}");
+    }
+    assert!(!stderr.contains("already created"), "{stderr}");
+
+    // The second time, the journal knows the name.
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let (stdout, stderr) = text(&out);
+    let duplicate = "weya-tui: warning: A batch named \"Weekend push\" was already created \
+                     from this machine (";
+    assert!(
+        stderr.contains(duplicate) && stderr.contains(&first),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        json["warnings"].to_string().contains("already created"),
+        "{json}"
+    );
+
+    // Without --yes and without a terminal the same is said, then refused.
+    let out = create(&mut env.against(&sandbox), &file, &[]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("Schedule     Sun, Sat 10:00–18:30") && stderr.contains("already created"),
+        "{stderr}"
+    );
+    assert_eq!(sandbox.store().create_requests(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_and_limits_out_of_range_are_refused_not_changed() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let id = "64e5f12345abcdef87654321";
+    for (args, wanted) in [
+        (
+            vec!["batches", "--limit", "500"],
+            "500 rows per page: give 1 to 100",
+        ),
+        (
+            vec!["batches", "--limit", "0"],
+            "0 rows per page: give 1 to 100",
+        ),
+        (vec!["batches", "--page", "0"], "pages are numbered from 1"),
+        (
+            vec!["batch", "calls", id, "--limit", "101"],
+            "101 rows per page",
+        ),
+        (
+            vec!["batch", "calls", id, "--page", "0"],
+            "pages are numbered from 1",
+        ),
+    ] {
+        let out = env.against(&sandbox).args(&args).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(wanted), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+    }
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json", "--limit", "100"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+}
+
+/// A Weya that refuses every credential with the server's own words.
+fn refusing_weya(status: u16) -> axum::Router {
+    use axum::Json;
+    use axum::http::StatusCode;
+    use serde_json::json;
+    let status = StatusCode::from_u16(status).unwrap();
+    axum::Router::new().fallback(move || async move {
+        (
+            status,
+            Json(json!({"status": false, "errorMessage": "Invalid API key"})),
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_credential_is_named_with_where_it_came_from() {
+    let env = Env::new();
+    let key = "sk_test_standin_0000000000";
+    let file = env.file("batch.json", VALID);
+    let contacts = env.file("contacts.csv", "phone\n+12125550143\n");
+    for status in [401, 403] {
+        let url = stand_in(refusing_weya(status)).await;
+        let runs: [(&str, Vec<std::ffi::OsString>); 4] = [
+            ("phones", vec!["phones".into()]),
+            ("batches", vec!["batches".into()]),
+            (
+                "create",
+                vec![
+                    "create".into(),
+                    "--yes".into(),
+                    "--file".into(),
+                    file.clone().into(),
+                ],
+            ),
+            (
+                "import",
+                vec![
+                    "batch".into(),
+                    "import".into(),
+                    "64e5f12345abcdef87654321".into(),
+                    contacts.clone().into(),
+                    "--region".into(),
+                    "US".into(),
+                    "--yes".into(),
+                ],
+            ),
+        ];
+        for (what, args) in &runs {
+            let out = env.against_url(&url).args(args).output().unwrap();
+            let (stdout, stderr) = text(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{what} {status}: {stdout}{stderr}"
+            );
+            assert!(
+                stderr.contains("x-api-key from environment variable WEYA_API_KEY"),
+                "{what} {status}: {stderr}"
+            );
+            assert!(
+                !stderr.contains(key) && !stdout.contains(key),
+                "{what}: the key leaked"
+            );
+        }
+        // A Bearer token from a config file, said as such.
+        let config = env.file(
+            "token.toml",
+            &format!(
+                "base_url = \"{url}\"\ntoken = \"tok_standin_0000000000\"\nuser_id = \"u1\"\n"
+            ),
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let out = env
+            .cmd()
+            .arg("--config")
+            .arg(&config)
+            .args(["phones", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let advice = json["advice"].as_str().unwrap_or_default();
+        assert!(
+            advice.contains("Bearer token from config file") && advice.contains("token.toml"),
+            "{json}"
+        );
+        assert!(
+            !out.stdout.windows(8).any(|w| w == b"tok_stan"),
+            "the token leaked"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phones_lists_the_phone_book_marked_local() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    std::fs::create_dir_all(env.path("config/weya-tui")).unwrap();
+    std::fs::write(
+        env.path("config/weya-tui/phonebook.toml"),
+        "[\"64e5f12345abcdef0000beef\"]\nnumber = \"+4930901820\"\nlabel = \"Berlin desk\"\n\n\
+         [\"64e5f12345abcdef87654321\"]\nnumber = \"+12125550143\"\nlabel = \"mine\"\n",
+    )
+    .unwrap();
+    let out = env.against(&sandbox).arg("phones").output().unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let berlin = stdout
+        .lines()
+        .find(|l| l.starts_with("64e5f12345abcdef0000beef"))
+        .unwrap_or_else(|| panic!("the local number is listed: {stdout}"));
+    assert!(
+        berlin.contains("+49") && berlin.contains("local") && berlin.contains("Berlin desk"),
+        "{berlin}"
+    );
+    let known = stdout
+        .lines()
+        .find(|l| l.starts_with("64e5f12345abcdef87654321"))
+        .unwrap();
+    assert!(
+        known.contains("workspace") && !known.contains("local"),
+        "{known}"
+    );
+    assert!(stdout.contains("13 phone numbers (1 local"), "{stdout}");
+
+    let out = env
+        .against(&sandbox)
+        .args(["phones", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 13);
+    let local: Vec<_> = rows.iter().filter(|r| r["source"] == "local").collect();
+    assert_eq!(local.len(), 1);
+    assert_eq!(local[0]["_id"], "64e5f12345abcdef0000beef");
+    assert!(
+        rows[..12].iter().all(|r| r["source"] == "workspace"),
+        "{json}"
+    );
 }

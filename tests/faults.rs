@@ -2,6 +2,9 @@
 //! switches: what the screen says, that the form is intact afterwards, that
 //! an unknown outcome is checked before anything is sent again, and that
 //! the journal records it all.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

@@ -1,11 +1,14 @@
 //! The draft and templates through the real effects, on disk in a temporary
 //! folder.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use common::{Harness, store_in};
 use ratatui::Terminal;
@@ -100,7 +103,7 @@ async fn a_template_is_saved_listed_and_loaded_back() {
     h.type_text("something else");
     h.ctrl('o');
     h.wait_for("the template list", |app| {
-        matches!(&app.create.modal, Some(Modal::LoadTemplate { names, .. }) if names.value().is_some())
+        matches!(&app.create.modal, Some(Modal::LoadTemplate { templates, .. }) if templates.value().is_some())
     })
     .await;
     assert!(h.screen().contains("Weekday base v2"));
@@ -113,6 +116,51 @@ async fn a_template_is_saved_listed_and_loaded_back() {
         h.app().create.form.numbers.selected_ids(),
         vec!["64e5f12345abcdef87654321"]
     );
+
+    // D deletes it from disk, after Enter confirms.
+    h.ctrl('o');
+    h.wait_for("the template list", |app| {
+        matches!(&app.create.modal, Some(Modal::LoadTemplate { templates, .. }) if templates.value().is_some())
+    })
+    .await;
+    assert!(h.screen().contains("1 number"), "the preview");
+    h.send(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::SHIFT));
+    assert!(file.exists(), "nothing deleted before Enter");
+    h.key(KeyCode::Enter);
+    h.wait_for("the list without it", |app| {
+        matches!(&app.create.modal, Some(Modal::LoadTemplate { templates, .. }) if templates.value().is_some_and(Vec::is_empty))
+    })
+    .await;
+    assert!(!file.exists());
+}
+
+/// Ctrl-R: a blank form, and the draft that was on it offered at the next
+/// start.
+#[tokio::test]
+async fn ctrl_r_starts_a_blank_form_and_keeps_the_draft_for_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path());
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store.clone()));
+    h.wait_for_phones().await;
+    h.type_text("Kept for later");
+    h.ctrl('r');
+    h.wait_for("a blank form", |app| {
+        app.create.form.name.value().is_empty()
+    })
+    .await;
+    assert!(h.screen().contains("Kept for later"), "the notice names it");
+    h.type_text("Fresh");
+    drop(h);
+    let next = draft::claim(&store.draft, true);
+    let mut names: Vec<_> = next
+        .restored
+        .iter()
+        .chain(next.others.iter().map(|o| &o.draft))
+        .map(|d| d.name.clone())
+        .collect();
+    names.sort();
+    assert!(names.contains(&"Kept for later".to_owned()), "{names:?}");
 }
 
 /// Two sessions on one home: each keeps its own draft, and one's confirmed

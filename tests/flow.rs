@@ -1,5 +1,8 @@
 //! Whole flows: the real app on a TestBackend with scripted keys, against the
 //! embedded sandbox over loopback HTTP.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

@@ -2,6 +2,9 @@
 //! its columns, check every row, write the rejected rows, build each
 //! request's exact body, and keep the journal that makes sending safe to
 //! stop and resume.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;

@@ -2,6 +2,9 @@
 //! binary against the sandbox on loopback (through a stand-in that can
 //! fail or stall one request), each exit code, and a `kill -9` in a
 //! pseudo-terminal followed by a run that resumes where it stopped.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};

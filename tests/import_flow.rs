@@ -3,6 +3,8 @@
 //! created, `i` on its result opens the import, and the contacts land in
 //! the batch. Its steps drawn inside the shell: insta snapshots at 80x24
 //! and 120x40.
+// A test that cannot set up should stop loudly.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -2,6 +2,9 @@
 //! `update`, its commands run by the executor against the embedded
 //! sandbox, the replies back into `update`. And every step drawn: insta
 //! snapshots at 80x24 and 120x40. (`flow.rs` drives it inside the app.)
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! The sandbox's campaign endpoints, its simulated dialer and its saved
 //! state: each documented error answer over loopback HTTP, the dialer on a
 //! controlled clock, persistence across runs, and `weya-tui sandbox --reset`.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 

@@ -1,5 +1,8 @@
 //! Every screen, drawn from a known state: insta snapshots at 80x24 and
 //! 120x40, and cell-by-cell checks of the styles that carry meaning.
+// A test or bench that cannot set up should stop loudly; its screen
+// positions are small.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common;
 
@@ -9,9 +12,12 @@ use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 
 use common::screen_text;
-use weya_tui::api::{ApiError, Created, Phone};
+use weya_tui::api::types::Pagination;
+use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Created, Phone};
 use weya_tui::draw;
 use weya_tui::tui::effects::Cmd;
+use weya_tui::tui::views::batches::details::DetailsMsg;
+use weya_tui::tui::views::batches::list::ListMsg;
 use weya_tui::tui::views::create::CreateMsg;
 use weya_tui::tui::{AppContext, Msg, Shell as App, TargetLabel, update};
 
@@ -350,6 +356,46 @@ fn timezone_matches_open() {
 }
 
 #[test]
+fn timezone_found_by_the_name_people_use() {
+    let mut app = app();
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "bombay");
+    snapshot("timezone_by_city_alias", &app);
+}
+
+/// Retries 0: the delay is greyed and says it is not used or sent; a
+/// letter typed in Retries is refused with a message under it.
+#[test]
+fn no_retries_grey_the_delay_and_a_letter_in_retries_is_refused() {
+    let mut app = filled();
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(app.create.form.focus, weya_tui::form::FieldId::Retries);
+    type_text(&mut app, "0x");
+    snapshot("retries_zero_delay_unused", &app);
+
+    let mut colored = common::context();
+    colored.color = true;
+    let mut app = app_with(colored);
+    app.create.form.retries.set("0");
+    let terminal = render(&app, 120, 40);
+    let text = screen_text(terminal.backend());
+    let row = text
+        .lines()
+        .position(|l| l.contains("Retry delay"))
+        .unwrap();
+    let x = text.lines().nth(row).unwrap().find("60").unwrap() as u16;
+    assert_eq!(
+        terminal.backend().buffer()[(x, row as u16)].fg,
+        Color::DarkGray,
+        "the unused delay is greyed"
+    );
+}
+
+#[test]
 fn field_help_on_f1() {
     let mut app = app();
     for _ in 0..5 {
@@ -486,9 +532,8 @@ fn drafts_left_by_earlier_sessions_offered() {
     let restored = left("June renewals", "draft-2.json", "2026-01-15T13:58:02Z");
     let mut context = common::context();
     context.initial = Some(weya_tui::tui::Initial::Draft(restored.draft.clone()));
-    context.notice = Some(
-        "Restored your draft from 2026-01-15 13:58:02 UTC (/home/op/.local/state/weya-tui/draft-2.json). It is removed once Weya confirms the batch.".into(),
-    );
+    context.notice =
+        Some("This session keeps its draft in /home/op/.local/state/weya-tui/draft-2.json.".into());
     let mut app = app_with(context);
     weya_tui::tui::views::create::files::offer_drafts(
         &mut app.create,
@@ -694,11 +739,128 @@ fn the_command_palette_over_the_form() {
     snapshot("palette_batch", &app);
 }
 
-#[test]
-fn the_batch_list_placeholder() {
+fn campaign_batch(n: u64, name: &str, status: &str, done: u64) -> BatchSummary {
+    BatchSummary {
+        id: format!("64e5f12345abcdef9876{n:04x}"),
+        batch_name: name.to_owned(),
+        total_calls: 40,
+        calls_picked: done + 3,
+        calls_completed: done,
+        queue_status: status.to_owned(),
+        created_at: format!("2026-01-1{n}T09:30:00.000Z"),
+        updated_at: "2026-01-15T13:58:00.000Z".to_owned(),
+    }
+}
+
+/// The app on the batch list (Ctrl-B) at `w`x`h`, its first page
+/// answered, drawn once before so the page fits the screen as it would.
+fn on_the_batch_list(w: u16, h: u16) -> App {
     let mut app = filled();
-    ctrl(&mut app, 'b');
-    snapshot("batches_placeholder", &app);
+    render(&app, w, h);
+    let cmds = ctrl(&mut app, 'b');
+    let [Cmd::FetchBatches { generation, .. }] = cmds.as_slice() else {
+        panic!("Ctrl-B fetches the list: {cmds:?}")
+    };
+    let page = BatchPage {
+        batches: vec![
+            campaign_batch(5, "June renewals", "active", 17),
+            campaign_batch(4, "Appointment confirmations", "paused", 0),
+            campaign_batch(3, "Payment reminders", "stopped", 9),
+            campaign_batch(2, "Welcome calls", "completed", 40),
+        ],
+        pagination: Pagination {
+            total: 4,
+            page: 1,
+            limit: 20,
+            total_pages: 1,
+        },
+    };
+    update(
+        &mut app,
+        Msg::BatchList(ListMsg::PageLoaded {
+            generation: *generation,
+            result: Ok(page),
+        }),
+    );
+    app
+}
+
+#[test]
+fn the_batch_list_in_the_app() {
+    for (w, h) in SIZES {
+        let app = on_the_batch_list(w, h);
+        let terminal = render(&app, w, h);
+        insta::assert_snapshot!(
+            format!("batch_list_{w}x{h}"),
+            screen_text(terminal.backend())
+        );
+    }
+}
+
+#[test]
+fn the_batch_details_in_the_app() {
+    for (w, h) in SIZES {
+        let mut app = on_the_batch_list(w, h);
+        let cmds = update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        );
+        let [
+            Cmd::FetchCalls {
+                generation,
+                batch_id,
+                ..
+            },
+        ] = cmds.as_slice()
+        else {
+            panic!("Enter opens the details: {cmds:?}")
+        };
+        let calls: Vec<serde_json::Value> = (0..6)
+            .map(|i| {
+                let logs = if i < 3 {
+                    serde_json::json!([{"callStatus": (["completed", "no-answer", "busy"][i]),
+                        "callDuration": 40 + i * 7, "createdAt": "2026-01-15T13:50:00.000Z"}])
+                } else {
+                    serde_json::json!([])
+                };
+                serde_json::json!({
+                    "_id": format!("6789000000000000000000{i:02}"),
+                    "phoneNumber": format!("1212555{:04}", 120 + i),
+                    "name": (["Mei Chen", "Luis Ortega", "Kate O'Neill", "Jonas Berg", "Isha Rao", "Ana Silva"][i]),
+                    "plan": "Premium",
+                    "phoneLogs": logs,
+                    "createdAt": "2026-01-15T09:30:00.000Z",
+                })
+            })
+            .collect();
+        let details: BatchDetails = serde_json::from_value(serde_json::json!({
+            "batchName": "June renewals",
+            "batchStatus": "active",
+            "batchId": batch_id,
+            "data": calls,
+            "limit": 20,
+            "total": 6,
+            "page": 1,
+            "totalPages": 1,
+        }))
+        .unwrap();
+        update(
+            &mut app,
+            Msg::BatchDetails {
+                batch_id: batch_id.clone(),
+                msg: DetailsMsg::CallsLoaded {
+                    generation: *generation,
+                    result: Ok(details),
+                },
+            },
+        );
+        assert_eq!(app.breadcrumb(), ["Batches", "June renewals"]);
+        let terminal = render(&app, w, h);
+        insta::assert_snapshot!(
+            format!("batch_details_{w}x{h}"),
+            screen_text(terminal.backend())
+        );
+    }
 }
 
 #[test]
@@ -710,4 +872,124 @@ fn a_batch_id_longer_than_a_screen_is_cut_not_an_overflow() {
     let text = screen_text(render(&app, 80, 24).backend());
     assert!(text.contains("✓ Batch created"), "{text}");
     assert!(text.contains("7777777777"), "{text}");
+}
+
+/// What the footer says at 80 columns with `field` focused.
+fn footer_at_80(app: &App) -> String {
+    let terminal = render(app, 80, 24);
+    screen_text(terminal.backend())
+        .lines()
+        .last()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn at_80_columns_the_footer_keeps_the_fields_own_keys_then_ctrl_s() {
+    let mut app = app();
+    // Each field in Tab order, with the keys of its own that must show.
+    let fields: [(&str, &[&str]); 8] = [
+        ("Batch name", &[]),
+        (
+            "Calling numbers",
+            &["Space select", "/ filter", "a all", "x none"],
+        ),
+        ("Timezone", &["Enter take", "Esc undo"]),
+        ("Calling window start", &["↑ +15 min", "↓ −15 min"]),
+        ("Calling window end", &["↑ +15 min", "↓ −15 min"]),
+        (
+            "Allowed days",
+            &["Space toggle", "w weekdays", "a every day"],
+        ),
+        ("Retries", &["+ more", "- less"]),
+        ("Retry delay", &["+ more", "- less"]),
+    ];
+    for (field, own) in fields {
+        let footer = footer_at_80(&app);
+        let review = footer
+            .find("Ctrl-S review")
+            .unwrap_or_else(|| panic!("{field}: no Ctrl-S in {footer:?}"));
+        for keys in own {
+            let at = footer
+                .find(keys)
+                .unwrap_or_else(|| panic!("{field}: no {keys:?} in {footer:?}"));
+            assert!(at < review, "{field}: {keys:?} before Ctrl-S in {footer:?}");
+        }
+        assert!(
+            footer.ends_with("Ctrl-C quit  F1 help"),
+            "{field}: {footer:?}"
+        );
+        press(&mut app, KeyCode::Tab);
+    }
+}
+
+#[test]
+fn template_dialog_previews_and_asks_before_deleting() {
+    use weya_tui::store::template::BatchFile;
+    use weya_tui::tui::views::create::TemplateEntry;
+    let mut app = filled();
+    ctrl(&mut app, 'o');
+    let file = |name: &str, numbers: usize| {
+        Ok(BatchFile {
+            batch_name: Some(name.into()),
+            calling_numbers: Some(vec!["64e5f12345abcdef87654321".into(); numbers]),
+            retry: Some(2),
+            delay: Some(1800),
+            timezone: Some("Europe/London".into()),
+            calling_hour: Some(weya_tui::api::CallingHour {
+                start: "10:00".into(),
+                end: "19:30".into(),
+            }),
+            allowed_days: Some(vec![1, 2, 3, 4, 5, 6]),
+        })
+    };
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::TemplatesListed(Ok(vec![
+            TemplateEntry {
+                name: "UK evenings".into(),
+                file: file("UK evenings – December", 12),
+            },
+            TemplateEntry {
+                name: "Broken".into(),
+                file: Err("not a batch file: expected value at line 1 column 1".into()),
+            },
+        ]))),
+    );
+    snapshot("template_preview", &app);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::SHIFT)),
+    );
+    snapshot("template_delete_asked", &app);
+}
+
+#[test]
+fn numbers_reload_failed_with_rows_on_show() {
+    let mut app = filled();
+    while app.create.form.focus != weya_tui::form::FieldId::Numbers {
+        press(&mut app, KeyCode::Tab);
+    }
+    let cmds = press(&mut app, KeyCode::Char('r'));
+    let generation = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::FetchPhones { generation } => Some(*generation),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::PhonesLoaded {
+            generation,
+            result: Err(ApiError::Status {
+                status: 403,
+                message: Some("Invalid API key".into()),
+                request_id: None,
+                excerpt: None,
+                retry_after: None,
+            }),
+        }),
+    );
+    snapshot("numbers_reload_failed", &app);
 }

@@ -25,7 +25,7 @@ pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     Ok(d.deserialize_any(NumberVisitor)?
         .filter(|n| n.is_finite() && *n >= 0.0)
-        .map_or(0, |n| n as u64))
+        .map_or(0, |n| crate::num::round_u64(n.floor())))
 }
 
 /// A duration in seconds: a number, a number written as text, or a clock
@@ -45,7 +45,9 @@ pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 /// Seconds as a whole number when they are one (`42`, not `42.0`).
 pub fn ser_seconds<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match v {
-        Some(n) if n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15 => s.serialize_u64(*n as u64),
+        Some(n) if n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15 => {
+            s.serialize_u64(crate::num::round_u64(*n))
+        }
         Some(n) => s.serialize_f64(*n),
         None => s.serialize_none(),
     }

@@ -66,9 +66,11 @@ pub enum Command {
         /// Only batches whose name contains this.
         #[arg(long)]
         search: Option<String>,
-        #[arg(long, default_value_t = 1)]
+        /// Which page, from 1.
+        #[arg(long, default_value_t = 1, value_parser = page_number)]
         page: u32,
-        #[arg(long, default_value_t = 20)]
+        /// Batches per page, 1 to 100.
+        #[arg(long, default_value_t = 20, value_parser = page_size)]
         limit: u32,
         #[command(flatten)]
         api: ApiOptions,
@@ -115,4 +117,29 @@ pub enum BatchCommand {
     /// Add contacts from a CSV/TSV file or a spreadsheet: every row checked
     /// first, sent in requests of at most 1,000, resumable.
     Import(super::import::ImportArgs),
+}
+
+/// `--page`: refused out of range rather than moved into it, so the page
+/// shown is the page asked for.
+pub(super) fn page_number(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err("pages are numbered from 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is not a page number (1, 2, 3 …)")),
+    }
+}
+
+/// The most rows a page may hold: the commands ask for no more than this.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// `--limit`: refused out of range rather than moved into it, so a script
+/// never gets fewer rows per page than it asked for without a word.
+pub(super) fn page_size(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n @ 1..=MAX_PAGE_SIZE) => Ok(n),
+        Ok(n) => Err(format!("{n} rows per page: give 1 to {MAX_PAGE_SIZE}")),
+        Err(_) => Err(format!(
+            "{text:?} is not a number of rows per page (1 to {MAX_PAGE_SIZE})"
+        )),
+    }
 }

@@ -18,7 +18,7 @@ use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
 use crate::form::days::DaySet;
 use crate::form::phones::format_number;
-use crate::store::journal::{self, JournalAction, JournalEntry, JournalOutcome};
+use crate::store::journal::{self, JournalAction, JournalEntry};
 use crate::text::{json as json_line, visible};
 
 #[derive(Debug, Subcommand)]
@@ -37,9 +37,11 @@ pub enum BatchAction {
         /// Only calls whose last attempt has this status (e.g. completed).
         #[arg(long, value_name = "STATUS")]
         status: Option<String>,
-        #[arg(long, default_value_t = 1)]
+        /// Which page, from 1.
+        #[arg(long, default_value_t = 1, value_parser = super::args::page_number)]
         page: u32,
-        #[arg(long, default_value_t = 20)]
+        /// Calls per page, 1 to 100.
+        #[arg(long, default_value_t = 20, value_parser = super::args::page_size)]
         limit: u32,
         #[command(flatten)]
         api: ApiOptions,
@@ -164,8 +166,8 @@ pub async fn run(
             ..
         } => {
             let query = CallQuery {
-                page: (*page).max(1),
-                limit: (*limit).clamp(1, 100),
+                page: *page,
+                limit: *limit,
                 filter: status.clone().filter(|s| !s.trim().is_empty()),
                 ..CallQuery::default()
             };
@@ -572,7 +574,7 @@ fn pad(text: &str, width: usize) -> String {
 
 /// "1:05", "1:02:03".
 fn duration(seconds: f64) -> String {
-    let total = seconds.max(0.0).round() as u64;
+    let total = crate::num::round_u64(seconds);
     let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
     if h > 0 {
         format!("{h}:{m:02}:{s:02}")
@@ -770,31 +772,15 @@ fn journal_attempt(
             .unwrap_or_default()
             .to_owned()
     });
-    let mut entry = JournalEntry {
-        time: sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        target: workspace.target.clone(),
+    let entry = JournalEntry::batch_action(
         action,
-        outcome: JournalOutcome::Done,
-        batch_name: name.clone(),
-        batch_id: Some(id.to_owned()),
-        request_id: None,
-        status: None,
-        error: None,
+        sent_at,
+        workspace.target.clone(),
+        id,
+        name.clone(),
         body,
-    };
-    match result {
-        Ok(request_id) => entry.request_id = request_id,
-        Err(e) => {
-            entry.outcome = if e.outcome_unknown() {
-                JournalOutcome::Unknown
-            } else {
-                JournalOutcome::Failed
-            };
-            entry.request_id = e.request_id().map(str::to_owned);
-            entry.status = e.status();
-            entry.error = Some(e.to_string());
-        }
-    }
+        result,
+    );
     if let Err(e) = journal::append(path, &entry) {
         note(
             io,

@@ -1,18 +1,28 @@
 //! `weya-tui create --file FILE`: a batch from a file, with the form's
 //! validation, sent once after confirmation (or shown as a dry run).
 
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use serde_json::json;
 
-use super::output::{FAILED, Io, OK, REFUSED, json_line, visible};
+use super::output::{
+    CredentialUsed, FAILED, Io, OK, REFUSED, api_failure_with, json_line, visible,
+};
+use crate::api::BatchRequest;
 use crate::config::{Config, Target};
-use crate::connection::Connection;
-use crate::form::{Form, validate};
+use crate::connection::{Connection, TargetLabel};
+use crate::domain::schedule;
+use crate::form::days::DaySet;
+use crate::form::{FieldError, FieldId, Form, Problem, number, time, validate};
 use crate::store::draft::Draft;
-use crate::store::journal::{self, Answered, JournalEntry};
+use crate::store::journal::{self, Answered, JournalEntry, JournalOutcome};
 use crate::store::template;
+use crate::text::visible_lines;
 
 /// What `create` sends to, for messages and the journal.
 pub struct Destination {
@@ -51,13 +61,17 @@ pub async fn create(
     let request = match validate(&form) {
         Ok(r) => r,
         Err(errors) => {
-            let fields: Vec<_> = errors
+            let worded: Vec<(String, String)> = errors
                 .iter()
-                .map(|e| json!({"field": e.key(), "message": e.message}))
+                .map(|e| (e.key(), in_file_terms(e, &form)))
+                .collect();
+            let fields: Vec<_> = worded
+                .iter()
+                .map(|(field, message)| json!({"field": field, "message": message}))
                 .collect();
             if !io.json {
-                for e in &errors {
-                    writeln!(io.err, "  {}: {}", e.key(), visible(&e.message))?;
+                for (field, message) in &worded {
+                    writeln!(io.err, "  {field}: {}", visible(message))?;
                 }
             }
             let message = format!("{} is not a valid batch; nothing was sent", file.display());
@@ -65,10 +79,10 @@ pub async fn create(
         }
     };
     let body = request.to_body();
-    if let Some(warning) = crate::form::invisible_in_name(&request.batch_name) {
-        writeln!(io.err, "weya-tui: warning: {warning}")?;
-    }
     if let Some(target) = dry_run {
+        if let Some(warning) = crate::form::invisible_in_name(&request.batch_name) {
+            writeln!(io.err, "weya-tui: warning: {warning}")?;
+        }
         return dry_run_output(&body, &target, io);
     }
     // The sandbox, when that is the target, lives until the request is done.
@@ -76,6 +90,21 @@ pub async fn create(
         Ok(destination) => destination,
         Err(e) => return io.fail(REFUSED, &e, json!({})),
     };
+    // What the review screen shows, said before anything is sent: with
+    // --yes too, so a script's log says what it sent and what to look at.
+    let earlier = destination
+        .journal
+        .as_deref()
+        .and_then(|path| journal::read(path).ok())
+        .map(|(entries, _)| entries)
+        .unwrap_or_default();
+    let review = Review::of(
+        &request,
+        &destination.connection,
+        &earlier,
+        chrono::Utc::now(),
+    );
+    review.write(io.err)?;
     if !yes {
         let question = format!(
             "Send batch “{}” to {}? [y/N] ",
@@ -96,6 +125,7 @@ pub async fn create(
             return io.fail(REFUSED, "not sent", json!({}));
         }
     }
+    let credential = CredentialUsed::of(&destination.connection);
     let sent_at = chrono::Utc::now();
     let target = destination.connection.target_name();
     let result = destination
@@ -120,9 +150,12 @@ pub async fn create(
                 writeln!(
                     io.out,
                     "{}",
-                    json_line(
-                        &json!({"batchId": created.batch_id, "requestId": created.request_id, "target": target})
-                    )
+                    json_line(&json!({
+                        "batchId": created.batch_id,
+                        "requestId": created.request_id,
+                        "target": target,
+                        "warnings": review.warnings,
+                    }))
                 )?;
             } else {
                 writeln!(io.out, "Created batch {}", visible(&created.batch_id))?;
@@ -139,8 +172,8 @@ pub async fn create(
                     "; the batch may have been created: check `weya-tui batches --search` before sending again",
                 );
             }
-            let extra = json!({"status": e.status(), "requestId": e.request_id(), "outcomeUnknown": e.outcome_unknown()});
-            io.fail(FAILED, &message, extra)?
+            let extra = json!({"outcomeUnknown": e.outcome_unknown()});
+            api_failure_with(io, FAILED, &message, e, &credential, extra)?
         }
     };
     if let Some(path) = &destination.journal
@@ -168,7 +201,7 @@ fn dry_run_output(body: &str, target: &DryRunTarget, io: &mut Io<'_>) -> io::Res
     } else {
         // The body escapes what a terminal would act on (`to_body`); the
         // base URL is configuration and goes through `visible` like the rest.
-        let (body, curl) = (visible(body), visible(&curl));
+        let (body, curl) = (visible_lines(body), visible_lines(&curl));
         writeln!(
             io.out,
             "Dry run: nothing was sent. The body, byte for byte:\n{body}\n"
@@ -196,4 +229,234 @@ pub fn dry_run_target(config: &Config) -> DryRunTarget {
             },
         },
     }
+}
+
+/// A field error in a batch file's terms: the key, the JSON type it takes,
+/// seconds for the delay. The form's own words speak of keys to press and
+/// units to type, which a file does not have.
+fn in_file_terms(e: &FieldError, form: &Form) -> String {
+    let given = form.line(e.field).map_or("", |line| line.value().trim());
+    let over = |max: u32| given.parse::<u64>().ok().filter(|&n| n > u64::from(max));
+    match (e.field, e.problem) {
+        (FieldId::Name, Problem::Missing) => {
+            "missing or blank: give the batch's name as a string (Weya's dashboard shows it)"
+                .to_owned()
+        }
+        (FieldId::Numbers, Problem::Missing) => {
+            "missing or empty: give an array of phone IDs, each a string of 24 hex characters \
+             (`weya-tui phones` lists them)"
+                .to_owned()
+        }
+        (FieldId::Days, Problem::Missing) => {
+            "an empty array: give at least one day as a number, 0 = Sunday … 6 = Saturday \
+             (leave allowedDays out for Monday to Friday)"
+                .to_owned()
+        }
+        // The window's ends also fail together (end before start): that
+        // message is about the values, not how to write them.
+        (FieldId::WindowStart | FieldId::WindowEnd, _) if time::parse_time(given).is_err() => {
+            format!(
+                "“{}” is not a time: give a string in 24-hour \"HH:MM\", e.g. \"09:00\"",
+                visible(given)
+            )
+        }
+        (FieldId::Retries, _) => match over(number::MAX_RETRIES) {
+            Some(n) => format!(
+                "{n} is more than {max}: retry takes a whole number from 0 to {max} (our limit; \
+                 Weya documents none)",
+                max = number::MAX_RETRIES
+            ),
+            None => format!(
+                "retry takes a whole number from 0 to {}",
+                number::MAX_RETRIES
+            ),
+        },
+        (FieldId::Delay, _) => {
+            let max = number::MAX_DELAY_SECS;
+            match over(max) {
+                Some(n) => format!(
+                    "{n} seconds is more than {max} (24 h), the longest delay: delay takes a \
+                     whole number of seconds from 0 to {max} (our limit; Weya documents none)"
+                ),
+                None => format!("delay takes a whole number of seconds from 0 to {max} (24 h)"),
+            }
+        }
+        _ => e.message.clone(),
+    }
+}
+
+/// How many calling numbers the summary names.
+const NAMED_NUMBERS: usize = 5;
+/// How far ahead the next window and a change of the clocks are looked for
+/// (as on the review screen).
+const HORIZON_DAYS: u32 = 60;
+const DST_LOOKAHEAD_DAYS: i64 = 14;
+
+/// What the review screen says about a valid request, as plain lines:
+/// who calls, when (in the batch's timezone and UTC), the retries, the
+/// target, and the warnings.
+struct Review {
+    lines: Vec<(&'static str, String)>,
+    warnings: Vec<String>,
+}
+
+impl Review {
+    /// `journal` holds the batches created from this machine, for the
+    /// warning about one of the same name.
+    fn of(
+        request: &BatchRequest,
+        connection: &Connection,
+        journal: &[JournalEntry],
+        now: DateTime<Utc>,
+    ) -> Self {
+        let n = request.calling_numbers.len();
+        let mut ids: Vec<String> = request
+            .calling_numbers
+            .iter()
+            .take(NAMED_NUMBERS)
+            .map(|id| visible(id).into_owned())
+            .collect();
+        if n > NAMED_NUMBERS {
+            ids.push(format!("and {} more", n - NAMED_NUMBERS));
+        }
+        let calls_from = match n {
+            1 => format!("1 number: {}", ids.join(", ")),
+            n => format!("{n} numbers in rotation: {}", ids.join(", ")),
+        };
+        let days = request.allowed_days.as_deref().unwrap_or_default();
+        let day_names = DaySet::from_days(days).describe();
+        let window = window_of(request);
+        let mut lines = vec![
+            ("Batch name", visible(&request.batch_name).into_owned()),
+            ("Calls from", calls_from),
+        ];
+        let mut warnings: Vec<String> = crate::form::invisible_in_name(&request.batch_name)
+            .into_iter()
+            .collect();
+        match window {
+            Some((tz, start, end)) => {
+                let length = time::describe_minutes(end.minutes().saturating_sub(start.minutes()));
+                let mut schedule = format!(
+                    "{day_names} {}–{} {} ({length} a day)",
+                    start.to_hh_mm(),
+                    end.to_hh_mm(),
+                    tz.name()
+                );
+                if tz != chrono_tz::UTC
+                    && let Some(utc) = schedule::window_elsewhere(
+                        tz,
+                        schedule::today_in(tz, now),
+                        start,
+                        end,
+                        chrono_tz::UTC,
+                    )
+                {
+                    schedule.push_str(&format!(", {utc} UTC today"));
+                }
+                lines.push(("Schedule", schedule));
+                let next = schedule::next_windows(tz, start, end, days, now, 1, HORIZON_DAYS);
+                match next.first() {
+                    Some(w) => {
+                        let open = if w.start <= now { " (open now)" } else { "" };
+                        lines.push((
+                            "Next window",
+                            format!(
+                                "{} {} {}, {} UTC{open}",
+                                w.start.with_timezone(&tz).format("%a %-d %b"),
+                                w.describe_in(tz),
+                                tz.name(),
+                                w.describe_in(chrono_tz::UTC)
+                            ),
+                        ));
+                    }
+                    None => warnings.push(format!(
+                        "This schedule never opens in the next {HORIZON_DAYS} days."
+                    )),
+                }
+                let target = connection.target_name();
+                let earlier = journal
+                    .iter()
+                    .rev()
+                    .filter(|e| e.outcome == JournalOutcome::Created && e.target == target)
+                    .filter(|e| e.batch_name == request.batch_name)
+                    .find_map(|e| Some((when(&e.time), e.batch_id.as_deref()?)));
+                warnings.extend(
+                    schedule::warnings(
+                        tz,
+                        start,
+                        end,
+                        days,
+                        request.retry.unwrap_or(0),
+                        request.delay.unwrap_or(0),
+                        &request.batch_name,
+                        earlier.as_ref().map(|(time, id)| (time.as_str(), *id)),
+                    )
+                    .into_iter()
+                    .map(|w| w.0),
+                );
+                if let Some((day, before, after)) =
+                    schedule::offset_change(tz, now, DST_LOOKAHEAD_DAYS)
+                {
+                    warnings.push(format!(
+                        "Clocks change in {} on {} ({before} → {after}): windows after that are \
+                         an hour apart from before, as seen from other zones.",
+                        tz.name(),
+                        day.format("%a %-d %b")
+                    ));
+                }
+            }
+            None => lines.push(("Schedule", format!("{day_names}, hours left to the server"))),
+        }
+        let retries = match (request.retry, request.delay) {
+            (Some(0), _) => "no retries".to_owned(),
+            (Some(1), Some(d)) => format!(
+                "1 retry, {} after the failed call",
+                number::describe_delay(d)
+            ),
+            (Some(r), Some(d)) => format!("{r} retries, {} apart", number::describe_delay(d)),
+            (r, _) => format!(
+                "{} retries",
+                r.map_or("server default".into(), |r| r.to_string())
+            ),
+        };
+        lines.push(("Retries", retries));
+        let target = match &connection.target {
+            TargetLabel::Sandbox => "SANDBOX: the local test server; nothing reaches Weya".into(),
+            TargetLabel::Remote {
+                host,
+                auth_mode,
+                masked_key,
+                ..
+            } => format!("{}, {auth_mode} {masked_key}", visible(host)),
+        };
+        lines.push(("Target", target));
+        Self { lines, warnings }
+    }
+
+    /// The lines, then each warning, for the operator (stderr).
+    fn write(&self, err: &mut dyn Write) -> io::Result<()> {
+        for (label, value) in &self.lines {
+            writeln!(err, "{label:<12} {value}")?;
+        }
+        for warning in &self.warnings {
+            writeln!(err, "weya-tui: warning: {}", visible(warning))?;
+        }
+        Ok(())
+    }
+}
+
+/// The request's timezone and window, when it has them.
+fn window_of(request: &BatchRequest) -> Option<(Tz, time::TimeOfDay, time::TimeOfDay)> {
+    let hour = request.calling_hour.as_ref()?;
+    Some((
+        Tz::from_str(request.timezone.as_deref()?).ok()?,
+        time::parse_time(&hour.start).ok()?,
+        time::parse_time(&hour.end).ok()?,
+    ))
+}
+
+/// A journal time as the review names it: "2026-01-15 14:00 UTC".
+fn when(time: &str) -> String {
+    let minutes: String = time.replace('T', " ").chars().take(16).collect();
+    format!("{minutes} UTC")
 }

@@ -21,7 +21,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::ApiOptions;
-use super::output::{FAILED, Io, OK, REFUSED};
+use super::output::{CredentialUsed, FAILED, Io, OK, REFUSED};
 use crate::api::types::is_object_id;
 use crate::api::{AddCallsOutcome, ApiError, CallQuery, WeyaClient};
 use crate::import::{
@@ -87,6 +87,8 @@ pub struct ImportArgs {
 /// What the command needs besides its arguments.
 pub struct ImportContext<'a> {
     pub client: &'a WeyaClient,
+    /// Which credential the requests carry, to say so when it is refused.
+    pub credential: &'a CredentialUsed,
     /// `sandbox` or the host, for the question before sending.
     pub target: &'a str,
     /// Where import journals are kept (`$XDG_STATE_HOME/weya-tui/imports`);
@@ -320,11 +322,12 @@ async fn import(
         Err(e) => {
             // addCallsToBatch may take a credential that batch details
             // does not (Weya documents a Bearer token for the latter).
+            let why = ctx.credential.advice(&e).unwrap_or_else(|| e.to_string());
             writeln!(
                 io.err,
                 "weya-tui: warning: the batch's calls could not be counted ({}); \
                  the import goes on without that figure",
-                visible(&e.to_string())
+                visible(&why)
             )?;
             None
         }
@@ -965,6 +968,8 @@ struct SendOutcome {
     rows_added: u64,
     /// Why sending stopped before the last request, if it did.
     stopped: Option<String>,
+    /// Which credential was refused and from where, if one was.
+    advice: Option<String>,
 }
 
 /// Sends every planned request in order, each marked in the journal
@@ -1038,9 +1043,17 @@ async fn send_all(
                 (journal.mark_unknown(request.index, &e.to_string()), false)
             }
             Err(e) => {
+                // Said once, at the end, not in the journal: where the
+                // credential came from may differ on the next run.
+                if outcome.advice.is_none() {
+                    outcome.advice = ctx.credential.advice(&e);
+                }
                 // The same credential, batch or configuration would refuse
                 // every other request too.
-                let stop = e.is_permanent() || e.status() == Some(404) || e.is_config_problem();
+                let stop = e.is_permanent()
+                    || e.is_auth_failure()
+                    || e.status() == Some(404)
+                    || e.is_config_problem();
                 (journal.mark_failed(request.index, &failed_reason(&e)), stop)
             }
         };
@@ -1096,7 +1109,7 @@ fn progress_line(
         let left = rows_total.saturating_sub(rows_done) as f64 / rate;
         line.push_str(&format!(
             ", {} rows/s, about {} s left",
-            count(rate.round() as u64),
+            count(crate::num::round_u64(rate)),
             left.ceil()
         ));
     }
@@ -1159,6 +1172,7 @@ fn report_end(
         set(facts, "unknown", as_json(&unknown));
         set(facts, "notSent", as_json(&not_sent));
         set(facts, "stopped", json!(outcome.stopped));
+        set(facts, "advice", json!(outcome.advice));
         writeln!(io.out, "{}", json_line(facts))?;
         return Ok(());
     }
@@ -1204,6 +1218,9 @@ fn report_end(
     )?;
     if let Some(why) = &outcome.stopped {
         writeln!(io.err, "weya-tui: {}", visible(why))?;
+    }
+    if let Some(advice) = &outcome.advice {
+        writeln!(io.err, "weya-tui: {}", visible(advice))?;
     }
     Ok(())
 }

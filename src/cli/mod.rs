@@ -58,8 +58,10 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             let connection = Connection::open(&config, paths).await?;
             let mut ask = output::ask_on_terminal;
             let terminal = io::stdin().is_terminal() && !args.api.api_key_stdin;
+            let credential = output::CredentialUsed::of(&connection);
             let context = import::ImportContext {
                 client: &connection.client,
+                credential: &credential,
                 target: connection.target_name(),
                 journal_dir: paths.map(|p| p.state_dir.join("imports")),
                 submit_journal: paths.map(Paths::journal),
@@ -99,8 +101,19 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         Some(Command::Phones { api }) => {
             let config = load_config(cli, paths, *api)?;
             let connection = Connection::open(&config, paths).await?;
+            let credential = output::CredentialUsed::of(&connection);
             let mut io = Io::new(&mut out, &mut err, api.json);
-            Ok(phones::phones(&connection.client, &mut io).await?)
+            let book = match paths.map(|p| config::load_phone_book(&p.phone_book())) {
+                Some(Ok(book)) => book,
+                None => Vec::new(),
+                // The workspace's list is still worth printing.
+                Some(Err(e)) => {
+                    let note = format!("warning: the phone book is not listed: {e}");
+                    writeln!(io.err, "weya-tui: {}", output::visible(&note))?;
+                    Vec::new()
+                }
+            };
+            Ok(phones::phones(&connection.client, book, &credential, &mut io).await?)
         }
         Some(Command::Batches {
             search,
@@ -111,12 +124,13 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             let config = load_config(cli, paths, *api)?;
             let connection = Connection::open(&config, paths).await?;
             let query = BatchQuery {
-                page: (*page).max(1),
-                limit: (*limit).clamp(1, 100),
+                page: *page,
+                limit: *limit,
                 search: search.clone(),
             };
+            let credential = output::CredentialUsed::of(&connection);
             let mut io = Io::new(&mut out, &mut err, api.json);
-            Ok(batches::batches(&connection.client, &query, &mut io).await?)
+            Ok(batches::batches(&connection.client, &query, &credential, &mut io).await?)
         }
         Some(Command::Create {
             file,

@@ -7,6 +7,8 @@ use std::io::{self, BufRead, Write};
 use serde_json::json;
 
 use crate::api::ApiError;
+use crate::config::CredentialSource;
+use crate::connection::{Connection, TargetLabel};
 pub use crate::text::{json as json_line, visible};
 
 /// Exit codes.
@@ -73,25 +75,105 @@ pub fn ask_on_terminal(question: &str) -> io::Result<bool> {
     ))
 }
 
-fn api_failure(io: &mut Io<'_>, e: &ApiError) -> io::Result<u8> {
+/// Which credential the requests carry and where it came from, to say so
+/// when the server refuses it. Never the credential itself.
+#[derive(Debug, Clone)]
+pub struct CredentialUsed {
+    /// `x-api-key` or `Bearer token` ([`crate::api::Auth::mode`]).
+    pub mode: &'static str,
+    /// "environment variable WEYA_API_KEY", "config file …".
+    pub source: String,
+}
+
+impl CredentialUsed {
+    pub fn of(connection: &Connection) -> Self {
+        let source = match &connection.target {
+            TargetLabel::Sandbox => CredentialSource::Sandbox.to_string(),
+            TargetLabel::Remote {
+                credential_source, ..
+            } => credential_source.clone(),
+        };
+        Self {
+            mode: connection.client.config().auth.mode(),
+            source,
+        }
+    }
+
+    /// For a refused credential (HTTP 401 or 403), what to tell the
+    /// operator: which credential was sent, from where, and, where Weya
+    /// documents one for the action, which it takes. `None` for any other
+    /// error.
+    pub fn advice(&self, e: &ApiError) -> Option<String> {
+        e.auth_advice(&self.source).or_else(|| {
+            e.is_auth_failure().then(|| {
+                format!(
+                    "The {} from {} was refused: check that it is this workspace's \
+                     credential and has not expired or been revoked.",
+                    self.mode, self.source
+                )
+            })
+        })
+    }
+}
+
+/// Says why a request failed, with the request ID support asks for and,
+/// for a refused credential, which one was sent and from where.
+pub(super) fn api_failure(
+    io: &mut Io<'_>,
+    e: &ApiError,
+    credential: &CredentialUsed,
+    extra: serde_json::Value,
+) -> io::Result<u8> {
     let code = if e.is_config_problem() {
         REFUSED
     } else {
         FAILED
     };
-    let extra = json!({"status": e.status(), "requestId": e.request_id()});
-    io.fail(code, &e.to_string(), extra)
+    api_failure_with(io, code, &e.to_string(), e, credential, extra)
+}
+
+/// [`api_failure`] with the caller's exit code and message (which may say
+/// more than the error does).
+pub(super) fn api_failure_with(
+    io: &mut Io<'_>,
+    code: u8,
+    message: &str,
+    e: &ApiError,
+    credential: &CredentialUsed,
+    extra: serde_json::Value,
+) -> io::Result<u8> {
+    let mut message = message.to_owned();
+    if let Some(id) = e.request_id()
+        && !message.contains(id)
+    {
+        message.push_str(&format!(" (request ID {id})"));
+    }
+    let advice = credential.advice(e);
+    if io.json {
+        let mut value =
+            json!({"status": e.status(), "requestId": e.request_id(), "advice": advice});
+        if let (Some(obj), serde_json::Value::Object(more)) = (value.as_object_mut(), extra) {
+            obj.extend(more);
+        }
+        return io.fail(code, &message, value);
+    }
+    io.fail(code, &message, json!({}))?;
+    if let Some(advice) = advice {
+        writeln!(io.err, "weya-tui: {}", visible(&advice))?;
+    }
+    Ok(code)
 }
 
 /// An answer of the API as JSON, or as the table `table` writes.
 pub(super) fn listing<T: serde::Serialize>(
     result: Result<T, ApiError>,
+    credential: &CredentialUsed,
     io: &mut Io<'_>,
     table: impl FnOnce(&T, &mut dyn Write) -> io::Result<()>,
 ) -> io::Result<u8> {
     let value = match result {
         Ok(v) => v,
-        Err(e) => return api_failure(io, &e),
+        Err(e) => return api_failure(io, &e, credential, json!({})),
     };
     if io.json {
         writeln!(io.out, "{}", json_line(&value))?;

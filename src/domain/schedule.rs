@@ -77,7 +77,7 @@ pub fn next_windows(
         .iter_days()
         .take(horizon as usize)
         .filter(|day| {
-            let weekday = day.weekday().num_days_from_sunday() as u8;
+            let weekday = crate::num::u8_sat(day.weekday().num_days_from_sunday());
             days.contains(&weekday)
         })
         .filter_map(|day| Window::on(tz, day, start, end))
@@ -116,7 +116,11 @@ pub fn offset_change(tz: Tz, now: DateTime<Utc>, days: i64) -> Option<(NaiveDate
     };
     let today = today_in(tz, now);
     let mut before = offset_on(today)?;
-    for day in today.iter_days().skip(1).take(days as usize) {
+    for day in today
+        .iter_days()
+        .skip(1)
+        .take(usize::try_from(days).unwrap_or(0))
+    {
         let after = offset_on(day)?;
         if after != before {
             return Some((day, before, after));
@@ -171,8 +175,34 @@ pub fn warnings(
     }
     if retries == 0 {
         out.push(Warning(
-            "No retries: a call that fails is not attempted again.".to_owned(),
+            "No retries: a call that fails is not attempted again (so the retry delay is not \
+             sent)."
+                .to_owned(),
         ));
+    }
+    // Retries that all land within a minute of the failed call reach the
+    // same busy line or the same person who just did not answer.
+    let all_retries_within = retries.saturating_mul(delay_secs);
+    if retries > 0 && all_retries_within < 60 {
+        let times = if retries == 1 { "once" } else { "times" };
+        let count = if retries == 1 {
+            String::new()
+        } else {
+            format!("{retries} ")
+        };
+        out.push(Warning(if delay_secs == 0 {
+            format!(
+                "{retries} {} 0 s apart: a call that fails is dialled again at once, {count}{times} \
+                 in a row. Set a retry delay unless that is what you mean.",
+                if retries == 1 { "retry" } else { "retries" }
+            )
+        } else {
+            format!(
+                "{retries} {} {delay_secs} s apart: every retry of a failed call comes within \
+                 {all_retries_within} s of it.",
+                if retries == 1 { "retry" } else { "retries" }
+            )
+        }));
     }
     let window_secs = u32::from(end.minutes().saturating_sub(start.minutes())) * 60;
     if retries > 0 && delay_secs > window_secs {
@@ -199,6 +229,39 @@ mod tests {
 
     fn t(h: u16, m: u16) -> TimeOfDay {
         TimeOfDay::new(h, m).unwrap()
+    }
+
+    #[test]
+    fn retries_without_a_delay_are_warned_of() {
+        let warned = |retries, delay| {
+            warnings(
+                Europe::London,
+                t(9, 0),
+                t(17, 0),
+                &[1],
+                retries,
+                delay,
+                "x",
+                None,
+            )
+            .into_iter()
+            .map(|w| w.0)
+            .filter(|w| w.contains("apart"))
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            warned(10, 0),
+            [
+                "10 retries 0 s apart: a call that fails is dialled again at once, 10 times in a \
+              row. Set a retry delay unless that is what you mean."
+            ]
+        );
+        assert_eq!(
+            warned(3, 15),
+            ["3 retries 15 s apart: every retry of a failed call comes within 45 s of it."]
+        );
+        assert!(warned(3, 60).is_empty());
+        assert!(warned(0, 0).is_empty(), "no retries, nothing to space");
     }
 
     #[test]

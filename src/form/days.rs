@@ -62,6 +62,13 @@ impl DaySet {
         self.cursor
     }
 
+    /// Highlights `day` (a click on it); a number that is no day is ignored.
+    pub fn highlight(&mut self, day: usize) {
+        if day < 7 {
+            self.cursor = day;
+        }
+    }
+
     pub fn left(&mut self) {
         self.cursor = (self.cursor + 6) % 7;
     }

@@ -5,6 +5,21 @@ use ratatui::style::Style;
 use ratatui_textarea::{CursorMove, TextArea};
 use unicode_segmentation::UnicodeSegmentation;
 
+/// The readline edits every text input takes, bound in the keymap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEdit {
+    /// Ctrl-U: delete from the start of the line to the cursor.
+    ClearToStart,
+    /// Ctrl-K: delete from the cursor to the end of the line.
+    ClearToEnd,
+    /// Ctrl-W: delete the word before the cursor.
+    DeleteWordBack,
+    /// Ctrl-Y: put back what the last of those deleted (readline's yank).
+    Yank,
+    /// Ctrl-_: undo the last edit.
+    Undo,
+}
+
 /// One line of editable text with a length limit (in characters).
 #[derive(Debug, Clone)]
 pub struct LineInput {
@@ -74,6 +89,11 @@ impl LineInput {
         if inserts && self.room() == 0 {
             return false;
         }
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && let KeyCode::Char(c) = key.code
+        {
+            return self.control(c);
+        }
         let bare = key.modifiers.is_empty();
         let selecting = self.area.selection_range().is_some();
         // The text area steps by `char`; a flag, a skin-toned emoji or an
@@ -83,7 +103,8 @@ impl LineInput {
             KeyCode::Left | KeyCode::Right if bare => {
                 let col = self.grapheme_step(key.code == KeyCode::Right);
                 self.area.cancel_selection();
-                self.area.move_cursor(CursorMove::Jump(0, col as u16));
+                self.area
+                    .move_cursor(CursorMove::Jump(0, crate::num::u16_sat(col)));
                 false
             }
             KeyCode::Backspace if bare && !selecting => {
@@ -92,7 +113,8 @@ impl LineInput {
                 if start == col {
                     return false;
                 }
-                self.area.move_cursor(CursorMove::Jump(0, start as u16));
+                self.area
+                    .move_cursor(CursorMove::Jump(0, crate::num::u16_sat(start)));
                 self.area.delete_str(col - start)
             }
             KeyCode::Delete if bare && !selecting => {
@@ -101,6 +123,40 @@ impl LineInput {
                 end > col && self.area.delete_str(end - col)
             }
             _ => self.area.input(key),
+        }
+    }
+
+    /// A control chord that no binding took. Only readline's movements
+    /// and deletions edit; the text area's other chords (its undo on
+    /// Ctrl-U, redo on Ctrl-R, paging on Ctrl-V) would act unseen.
+    fn control(&mut self, c: char) -> bool {
+        let edit = match c.to_ascii_lowercase() {
+            'u' => LineEdit::ClearToStart,
+            'k' => LineEdit::ClearToEnd,
+            'w' => LineEdit::DeleteWordBack,
+            'y' => LineEdit::Yank,
+            '_' | '7' | '/' => LineEdit::Undo,
+            'a' | 'e' | 'b' | 'f' | 'h' | 'd' => {
+                let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+                return self.area.input(key);
+            }
+            _ => return false,
+        };
+        self.edit(edit)
+    }
+
+    /// Does a readline edit; returns whether the value changed. What the
+    /// deletions take is kept for [`LineEdit::Yank`], within the limit.
+    pub fn edit(&mut self, edit: LineEdit) -> bool {
+        match edit {
+            LineEdit::ClearToStart => self.area.delete_line_by_head(),
+            LineEdit::ClearToEnd => self.area.delete_line_by_end(),
+            LineEdit::DeleteWordBack => self.area.delete_word(),
+            LineEdit::Yank => {
+                let text = self.area.yank_text();
+                !text.is_empty() && self.paste(&text) < text.chars().count()
+            }
+            LineEdit::Undo => self.area.undo(),
         }
     }
 

@@ -88,13 +88,13 @@ impl FieldId {
             }
             Self::Timezone => {
                 "Sent as timezone: the IANA zone in which the calling window and the allowed \
-                 days are read. Type a city, region or abbreviation (new york, kolkata, IST); \
-                 Enter or Tab takes the highlighted match."
+                 days are read. Type a city, country, region or abbreviation (new york, \
+                 bombay, india, UK, IST); Enter or Tab takes the highlighted match."
             }
             Self::WindowStart | Self::WindowEnd => {
                 "Sent as callingHour {start, end}: the daily window, 24-hour HH:MM in the batch \
-                 timezone, in which the dialer places calls. Type 9, 930, 0900 or 09:00; Up and \
-                 Down step 15 minutes. It must end after it starts: Weya does not document \
+                 timezone, in which the dialer places calls. Type 9, 930, 0900 or 09:00 (shown \
+                 as 09:30 once you leave the field); Up and Down step 15 minutes. It must end after it starts: Weya does not document \
                  windows that cross midnight."
             }
             Self::Days => {
@@ -104,11 +104,12 @@ impl FieldId {
             }
             Self::Retries => {
                 "Sent as retry: how many more times a failed call is attempted. Weya documents \
-                 no limit; we allow 0 to 10. + and - step."
+                 no limit; we allow 0 to 10, typed as digits. + and - step."
             }
             Self::Delay => {
                 "Sent as delay, in seconds: how long after a failed call its retry comes. Type \
-                 90, 90s, 15m or 1h. Weya documents no limit; we allow up to 24 h. + and - step."
+                 90, 90s, 15m, 1h30m, 90 min or 1d. Weya documents no limit; we allow up to \
+                 24 h. Not sent with 0 retries. + and - step."
             }
         }
     }
@@ -151,7 +152,20 @@ pub struct FieldError {
     pub field: FieldId,
     /// Which element of a list field (`callingNumbers[3]`), when it is one.
     pub item: Option<usize>,
+    pub problem: Problem,
+    /// In the form's words: what to type or press.
     pub message: String,
+}
+
+/// What kind of problem a [`FieldError`] is, so that a front end whose
+/// input is not the form (a batch file) can word it for that input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// Nothing was given where something is needed: a blank name, no
+    /// calling number, no day.
+    Missing,
+    /// A value was given, and the message says what is wrong with it.
+    Invalid,
 }
 
 impl FieldError {
@@ -217,7 +231,7 @@ impl Form {
             window_end: LineInput::new("17:00", 5),
             days: DaySet::default(),
             retries: LineInput::new("3", 3),
-            delay: LineInput::new("60", 8),
+            delay: LineInput::new("60", 12),
             focus: FieldId::Name,
             errors: BTreeMap::new(),
         }
@@ -258,10 +272,46 @@ impl Form {
             _ => {}
         }
         self.focus = field;
+        self.canonical_time(left);
         self.recheck(left);
         if let Some(line) = self.line_mut(field) {
             line.select_all();
         }
+    }
+
+    /// A window time that reads as a time is shown as Weya takes it (`1930`
+    /// becomes `19:30`); one that does not is left as typed, for its error.
+    fn canonical_time(&mut self, field: FieldId) {
+        if !matches!(field, FieldId::WindowStart | FieldId::WindowEnd) {
+            return;
+        }
+        if let Some(line) = self.line_mut(field)
+            && let Ok(time) = time::parse_time(line.value())
+            && time.to_hh_mm() != line.value()
+        {
+            line.set(&time.to_hh_mm());
+        }
+    }
+
+    /// Why text typed or pasted into the focused field is refused, if it
+    /// is: retries are a whole number, so a letter is said to be wrong
+    /// rather than dropped or kept for a later error.
+    pub fn refuses(&self, typed: &str) -> Option<String> {
+        if self.focus != FieldId::Retries {
+            return None;
+        }
+        let wrong = typed.trim().chars().find(|c| !c.is_ascii_digit())?;
+        Some(format!(
+            "{} is not a digit: type the number of retries, 0 to {}",
+            text::quoted(wrong),
+            number::MAX_RETRIES
+        ))
+    }
+
+    /// Whether the retry delay has no use: with 0 retries nothing is
+    /// retried, and the delay is not sent.
+    pub fn delay_unused(&self) -> bool {
+        number::parse_retries(self.retries.value()) == Ok(0)
     }
 
     /// Re-validates one field and updates its error. The window's two ends are
@@ -384,6 +434,8 @@ impl Form {
     /// Validates everything; on errors shows each beside its field and focuses
     /// the first. Nothing typed is changed either way.
     pub fn submit(&mut self) -> Result<BatchRequest, usize> {
+        self.canonical_time(FieldId::WindowStart);
+        self.canonical_time(FieldId::WindowEnd);
         match validate(self) {
             Ok(request) => {
                 self.errors.clear();
@@ -408,15 +460,25 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
         errors.push(FieldError {
             field,
             item: None,
+            problem: Problem::Invalid,
             message,
+        })
+    };
+    let mut missing = Vec::new();
+    let mut lack = |field, message: &str| {
+        missing.push(FieldError {
+            field,
+            item: None,
+            problem: Problem::Missing,
+            message: message.to_owned(),
         })
     };
 
     let name = form.name.value().trim();
     if name.is_empty() {
-        fail(
+        lack(
             FieldId::Name,
-            "Enter a batch name (shown in Weya's dashboard)".into(),
+            "Enter a batch name (shown in Weya's dashboard)",
         );
     }
     for problem in name_problems(form.name.value()) {
@@ -430,17 +492,24 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
         } else {
             "Select at least one calling number (Space toggles the highlighted one)"
         };
-        fail(FieldId::Numbers, hint.into());
+        lack(FieldId::Numbers, hint);
     }
 
     let tz = form.timezone.value().trim();
     let timezone = match chrono_tz::Tz::from_str(tz) {
         Ok(tz) => Some(tz.name().to_owned()),
         Err(_) => {
-            fail(
-                FieldId::Timezone,
-                format!("\"{tz}\" is not a timezone: use an IANA name such as America/New_York"),
-            );
+            let message = match timezone::did_you_mean(tz) {
+                Some(meant) => format!(
+                    "\"{tz}\" is not a timezone: did you mean {meant}? Type a city or country \
+                     and take a match, or an IANA name"
+                ),
+                None => format!(
+                    "\"{tz}\" is not a timezone: type a city or country and take a match, or \
+                     an IANA name such as America/New_York"
+                ),
+            };
+            fail(FieldId::Timezone, message);
             None
         }
     };
@@ -472,9 +541,9 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
     }
     let days = form.days.numbers();
     if days.is_empty() && form.days.not_days().is_empty() {
-        fail(
+        lack(
             FieldId::Days,
-            "Allow at least one day (Space toggles the highlighted day)".into(),
+            "Allow at least one day (Space toggles the highlighted day)",
         );
     }
 
@@ -493,9 +562,12 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
             .map(|(i, id)| FieldError {
                 field: FieldId::Numbers,
                 item: Some(i),
+                problem: Problem::Invalid,
                 message: phone_id_problem(id),
             }),
     );
+    // What is missing comes first among its field's problems.
+    let mut errors: Vec<FieldError> = missing.into_iter().chain(errors).collect();
 
     if !errors.is_empty() {
         // Stable: a field's problems stay in the order found.
@@ -506,7 +578,9 @@ pub fn validate(form: &Form) -> Result<BatchRequest, Vec<FieldError>> {
         batch_name: name.to_owned(),
         calling_numbers: numbers,
         retry,
-        delay,
+        // Without retries there is nothing to delay: sending one would only
+        // suggest that it does something.
+        delay: delay.filter(|_| retry != Some(0)),
         timezone,
         calling_hour: start.zip(end).map(|(s, e)| CallingHour {
             start: s.to_hh_mm(),
@@ -695,6 +769,70 @@ mod tests {
             Some(FieldId::Numbers)
         );
         assert_eq!(FieldId::from_server_message("Internal error"), None);
+    }
+
+    #[test]
+    fn a_time_is_shown_as_weya_takes_it_once_the_field_is_left() {
+        let mut form = filled();
+        form.focus_to(FieldId::WindowStart);
+        form.window_start.set("10");
+        form.focus_to(FieldId::WindowEnd);
+        assert_eq!(form.window_start.value(), "10:00");
+        form.window_end.set("1930");
+        form.focus_to(FieldId::Days);
+        assert_eq!(form.window_end.value(), "19:30");
+        // Only the spelling changes: what does not read as a time stays.
+        form.focus_to(FieldId::WindowStart);
+        form.window_start.set("2500");
+        form.focus_to(FieldId::WindowEnd);
+        assert_eq!(form.window_start.value(), "2500");
+        assert!(form.errors.contains_key(&FieldId::WindowStart));
+        // Ctrl-S without leaving the field shows it the same way.
+        form.window_start.set(" 930");
+        form.submit().unwrap();
+        assert_eq!(form.window_start.value(), "09:30");
+    }
+
+    #[test]
+    fn with_no_retries_the_delay_is_not_sent() {
+        let mut form = filled();
+        form.retries.set("0");
+        form.delay.set("1h30m");
+        let req = validate(&form).unwrap();
+        assert_eq!((req.retry, req.delay), (Some(0), None));
+        assert!(!req.to_body().contains("delay"), "{}", req.to_body());
+        form.retries.set("2");
+        assert_eq!(validate(&form).unwrap().delay, Some(5400));
+    }
+
+    #[test]
+    fn a_name_people_use_is_answered_with_the_zone_meant() {
+        let mut form = filled();
+        form.timezone.input.set("Bombay");
+        let errors = validate(&form).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "\"Bombay\" is not a timezone: did you mean Asia/Kolkata? Type a city or country \
+             and take a match, or an IANA name"
+        );
+    }
+
+    #[test]
+    fn retries_refuse_what_is_not_a_digit_and_say_so() {
+        let mut form = filled();
+        assert_eq!(form.refuses("t"), None, "the name takes any letter");
+        form.focus_to(FieldId::Retries);
+        assert_eq!(
+            form.refuses("t").as_deref(),
+            Some("“t” is not a digit: type the number of retries, 0 to 10")
+        );
+        assert_eq!(form.refuses("7"), None);
+        assert_eq!(
+            form.refuses(" 3\n"),
+            None,
+            "a pasted number with its line break"
+        );
+        assert!(form.refuses("three").is_some());
     }
 
     #[test]

@@ -24,32 +24,73 @@ pub fn parse_retries(input: &str) -> Result<u32, String> {
     }
 }
 
-/// Reads `90`, `90s`, `15m`, `1h` (seconds when no unit is given).
+/// Reads `90` (seconds), `90s`, `15m`, `1h`, `1h30m`, `90 min`, `1d`, `1 h 30 min`.
+/// What cannot be read and what is too long get different messages: the
+/// first says how to write a delay, the second what the limit is.
 pub fn parse_delay(input: &str) -> Result<u32, String> {
-    let s = input.trim().to_ascii_lowercase();
-    let bad =
-        || "Enter the delay in seconds (90) or with a unit (90s, 15m, 1h), at most 24h".to_owned();
-    let (digits, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => s.split_at(i),
-        None => (s.as_str(), "s"),
-    };
-    let factor = match unit.trim() {
-        "s" | "sec" | "secs" => 1,
-        "m" | "min" | "mins" => 60,
-        "h" | "hr" | "hrs" => 3600,
-        _ => return Err(bad()),
-    };
-    let n: u64 = digits.parse().map_err(|_| bad())?;
-    let secs = n.saturating_mul(factor);
+    let s = input.trim().to_lowercase();
+    let secs = read_duration(&s).ok_or_else(|| {
+        if s.is_empty() {
+            "Enter the delay: seconds (90) or a duration such as 15m, 1h30m".to_owned()
+        } else {
+            format!(
+                "\"{}\" is not a delay: write seconds (90) or a duration such as 90s, 15m, \
+                 1h30m or 2 h",
+                input.trim()
+            )
+        }
+    })?;
     u32::try_from(secs)
         .ok()
         .filter(|&secs| secs <= MAX_DELAY_SECS)
         .ok_or_else(|| {
+            let shown = if s.bytes().all(|b| b.is_ascii_digit()) {
+                format!("{secs} s")
+            } else {
+                format!("{} = {secs} s", input.trim())
+            };
             format!(
-                "{secs} s is longer than 24 h, the longest retry delay (our limit; Weya \
-                 documents none)"
+                "{shown} is longer than 24 h, the longest retry delay (our limit; Weya documents \
+                 none)"
             )
         })
+}
+
+/// Seconds in `s`, a bare number or number-unit pairs ("1h30m", "90 min");
+/// `None` when it is neither.
+fn read_duration(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(s.parse().unwrap_or(u64::MAX));
+    }
+    let mut rest = s;
+    let mut total: u64 = 0;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        // More digits than fit are a duration, just too long.
+        let n: u64 = rest[..digits].parse().unwrap_or(u64::MAX);
+        rest = rest[digits..].trim_start();
+        let letters = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let factor = match &rest[..letters] {
+            "s" | "sec" | "secs" | "second" | "seconds" => 1,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
+            "d" | "day" | "days" => 86_400,
+            _ => return None,
+        };
+        total = total.saturating_add(n.saturating_mul(factor));
+        rest = rest[letters..].trim_start();
+    }
+    Some(total)
 }
 
 /// The shortest way to type `secs`: "1h", "15m", "90".
@@ -107,7 +148,7 @@ mod tests {
         assert_eq!(parse_delay("15m"), Ok(900));
         assert_eq!(parse_delay("1h"), Ok(3600));
         assert_eq!(parse_delay("24h"), Ok(86400));
-        for bad in ["", "25h", "1d", "m", "1.5h", "99999999999"] {
+        for bad in ["", "25h", "m", "1.5h", "99999999999"] {
             assert!(parse_delay(bad).is_err(), "{bad}");
         }
         assert!(
@@ -115,6 +156,46 @@ mod tests {
                 .unwrap_err()
                 .starts_with("90000 s is longer than 24 h")
         );
+    }
+
+    #[test]
+    fn delays_read_the_way_people_write_them() {
+        for (input, secs) in [
+            ("1h30m", 5400),
+            ("1h 30m", 5400),
+            ("1 h 30 min", 5400),
+            ("90 min", 5400),
+            ("90 MIN", 5400),
+            ("2 hours", 7200),
+            ("1m30s", 90),
+            // A day is the longest delay we take: 24 h, not more.
+            ("1d", 86_400),
+        ] {
+            assert_eq!(parse_delay(input), Ok(secs), "{input}");
+        }
+    }
+
+    #[test]
+    fn not_understood_and_too_long_are_told_apart() {
+        for input in ["2d", "25h", "1d1s", "99999999999", "1440m1s"] {
+            let why = parse_delay(input).unwrap_err();
+            assert!(
+                why.contains("is longer than 24 h, the longest retry delay"),
+                "{input}: {why}"
+            );
+        }
+        assert_eq!(
+            parse_delay("2d").unwrap_err(),
+            "2d = 172800 s is longer than 24 h, the longest retry delay (our limit; Weya \
+             documents none)"
+        );
+        for input in ["1.5h", "ten", "1w", "m", "h1", "1h-30m", "⏱1h"] {
+            let why = parse_delay(input).unwrap_err();
+            assert!(
+                why.starts_with(&format!("\"{input}\" is not a delay")),
+                "{input}: {why}"
+            );
+        }
     }
 
     #[test]

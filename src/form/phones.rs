@@ -81,6 +81,15 @@ pub struct ManualEntry {
     pub error: Option<String>,
 }
 
+/// Selected rows the operator cannot see now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HiddenSelection {
+    pub above: usize,
+    pub below: usize,
+    /// Hidden by the filter.
+    pub filtered_out: usize,
+}
+
 /// The picker's state. Selection is kept by ID, so a reload that reorders or
 /// shortens the list, or a filter that hides a row, loses nothing picked.
 #[derive(Debug, Clone)]
@@ -265,6 +274,41 @@ impl PhonePicker {
 
     pub fn up(&mut self) {
         self.move_by(-1);
+    }
+
+    /// Highlights the `row`th visible row (a click on it), within the list.
+    pub fn highlight(&mut self, row: usize) {
+        self.cursor = row.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// The wheel: the rows on show move by `delta` and the highlight with
+    /// them, so it stays on the same line of the screen (the drawing keeps
+    /// the offset within the list).
+    pub fn scroll_by(&mut self, delta: isize) {
+        let offset = self.offset.get().saturating_add_signed(delta);
+        self.offset
+            .set(offset.min(self.visible.len().saturating_sub(1)));
+        self.move_by(delta);
+    }
+
+    /// Of the selected rows, how many the filter hides and how many are
+    /// above and below the `shown` rows of the visible list. Linear in the
+    /// selected rows, not in the list: the drawing asks on every frame.
+    pub fn selected_out_of_view(&self, shown: std::ops::Range<usize>) -> HiddenSelection {
+        let mut hidden = HiddenSelection::default();
+        for id in &self.selected {
+            let Some(&row) = self.row_of.get(id) else {
+                continue;
+            };
+            // `visible` is in list order: a binary search finds the row.
+            match self.visible.binary_search(&row) {
+                Ok(at) if at < shown.start => hidden.above += 1,
+                Ok(at) if at >= shown.end => hidden.below += 1,
+                Ok(_) => {}
+                Err(_) => hidden.filtered_out += 1,
+            }
+        }
+        hidden
     }
 
     pub fn down(&mut self) {

@@ -1,8 +1,13 @@
 //! The timezone field: a searchable picker over the whole IANA database.
 //!
 //! Typing filters by name, city, region or abbreviation ("new york",
-//! "kolkata", "IST"); Enter or Tab takes the highlighted match.
+//! "kolkata", "IST"), and by the names people use for a place: a city in the
+//! zone ("Bombay", "Bengaluru"), a country ("India", "UK") or CLDR's name for
+//! the zone's city ("Kyiv"), from `assets/tzdata/places.tsv` (generated from
+//! GeoNames and CLDR, see `assets/tzdata/README.md`). Enter or Tab takes the
+//! highlighted match.
 
+use std::cmp::Reverse;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Offset, TimeZone, Utc};
@@ -42,6 +47,49 @@ pub struct Zone {
     /// Under a continent or ocean (not `Etc/`, `US/` or a bare legacy name).
     regional: bool,
     preferred: bool,
+}
+
+/// `name<TAB>Zone/Name<TAB>people`, sorted by name; names are folded as
+/// [`normalize`] folds a query, with and without their accents.
+const PLACES: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/tzdata/places.tsv"
+));
+
+/// A name people use for a place in a zone.
+#[derive(Debug)]
+struct Place {
+    /// "bombay", "united kingdom", "são paulo"
+    name: &'static str,
+    /// Index into [`zones`].
+    zone: usize,
+    /// How many people the name stands for: ranks London, England before
+    /// London, Ontario, and a country's zones.
+    people: u64,
+}
+
+/// The place names, sorted by name, built once.
+fn places() -> &'static [Place] {
+    static PLACES_BY_NAME: OnceLock<Vec<Place>> = OnceLock::new();
+    PLACES_BY_NAME.get_or_init(|| {
+        let index: std::collections::HashMap<&str, usize> = zones()
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.tz.name(), i))
+            .collect();
+        PLACES
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.split('\t');
+                let name = fields.next()?;
+                // A zone chrono-tz does not know is skipped; a test checks
+                // that there is none.
+                let zone = *index.get(fields.next()?)?;
+                let people = fields.next()?.parse().ok()?;
+                Some(Place { name, zone, people })
+            })
+            .collect()
+    })
 }
 
 /// Every zone chrono-tz knows, built once.
@@ -97,12 +145,37 @@ pub fn zones() -> &'static [Zone] {
     })
 }
 
+/// Lower case, `_ / - . , ( )` as spaces, apostrophes dropped ("St. John’s"
+/// is "st johns"). `assets/tzdata/places.py` folds the place names alike.
 fn normalize(s: &str) -> String {
     s.to_lowercase()
-        .replace(['_', '/', '-'], " ")
+        .replace(['\'', '’'], "")
+        .replace(['_', '/', '-', '.', ',', '(', ')'], " ")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// How well a zone matches a query; lower is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    /// The zone's own name, typed in full.
+    Name,
+    /// The zone's own city ("kolkata", "new york").
+    City,
+    /// A name people use for a place in it: a city, a country, CLDR's
+    /// name for its city ("bombay", "india", "uk").
+    Place,
+    /// An abbreviation of one of the zones people mean by it ("IST").
+    PreferredAbbreviation,
+    /// An abbreviation, or a legacy zone's name.
+    Abbreviation,
+    /// The start of the zone's city.
+    CityStart,
+    /// The start of a place's name ("bomb").
+    PlaceStart,
+    /// Every word typed is in the zone's name.
+    Words,
 }
 
 /// Indices of the zones matching `query`, best first.
@@ -115,41 +188,87 @@ pub fn search(query: &str) -> Vec<usize> {
         all.sort_by_key(|&i| (!zones[i].regional, zones[i].tz.name()));
         return all;
     }
+    // Per zone: its best rank, and the most people a matching place name
+    // stands for (the tie-break between zones of equal rank).
+    let mut best: Vec<Option<(Rank, Reverse<u64>)>> = vec![None; zones.len()];
     let terms: Vec<&str> = q.split(' ').collect();
-    let mut scored: Vec<(u8, usize)> = zones
+    for (i, z) in zones.iter().enumerate() {
+        let exact = z.tz.name().to_lowercase() == raw;
+        // A legacy zone named like an abbreviation ("EST") must not hide
+        // the zone people mean by it (America/New_York).
+        let rank = if exact && z.regional {
+            Rank::Name
+        } else if z.city == q && z.regional {
+            Rank::City
+        } else if z.abbreviations.contains(&raw) && z.preferred {
+            Rank::PreferredAbbreviation
+        } else if exact || z.abbreviations.contains(&raw) {
+            Rank::Abbreviation
+        } else if z.city.starts_with(&q) {
+            Rank::CityStart
+        } else if terms.iter().all(|t| z.words.contains(t)) {
+            Rank::Words
+        } else {
+            continue;
+        };
+        best[i] = Some((rank, Reverse(0)));
+    }
+    // The names that begin with the query are one run of the sorted table.
+    let places = places();
+    let from = places.partition_point(|p| p.name < q.as_str());
+    for place in places[from..]
         .iter()
+        .take_while(|p| p.name.starts_with(q.as_str()))
+    {
+        let rank = if place.name == q {
+            Rank::Place
+        } else {
+            Rank::PlaceStart
+        };
+        let found = (rank, Reverse(place.people));
+        let slot = &mut best[place.zone];
+        match slot {
+            Some((r, people)) if *r == rank => *people = (*people).min(found.1),
+            Some(old) if *old <= found => {}
+            _ => *slot = Some(found),
+        }
+    }
+    let mut scored: Vec<(Rank, Reverse<u64>, usize)> = best
+        .into_iter()
         .enumerate()
-        .filter_map(|(i, z)| {
-            let exact = z.tz.name().to_lowercase() == raw;
-            // A legacy zone named like an abbreviation ("EST") must not hide
-            // the zone people mean by it (America/New_York).
-            let score = if exact && z.regional {
-                0
-            } else if z.city == q && z.regional {
-                1
-            } else if z.abbreviations.contains(&raw) && z.preferred {
-                2
-            } else if exact || z.abbreviations.contains(&raw) {
-                3
-            } else if z.city.starts_with(&q) {
-                4
-            } else if terms.iter().all(|t| z.words.contains(t)) {
-                5
-            } else {
-                return None;
-            };
-            Some((score, i))
-        })
+        .filter_map(|(i, b)| b.map(|(rank, people)| (rank, people, i)))
         .collect();
-    scored.sort_by_key(|&(score, i)| {
+    scored.sort_by_key(|&(rank, people, i)| {
         (
-            score,
+            rank,
+            people,
             !zones[i].preferred,
             !zones[i].regional,
             zones[i].tz.name(),
         )
     });
-    scored.into_iter().map(|(_, i)| i).collect()
+    scored.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// The zone a name that is not one most likely means, for an error: the
+/// best match of the search, or else the zone name closest in spelling
+/// ("Asia/Kolkatta").
+pub fn did_you_mean(typed: &str) -> Option<&'static str> {
+    let zones = zones();
+    if let Some(&i) = search(typed).first() {
+        return Some(zones[i].tz.name());
+    }
+    let q = normalize(typed);
+    zones
+        .iter()
+        .filter(|z| z.regional)
+        .map(|z| {
+            let score = strsim::jaro_winkler(&q, &z.words).max(strsim::jaro_winkler(&q, &z.city));
+            (z.tz.name(), score)
+        })
+        .filter(|&(_, score)| score >= 0.9)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(name, _)| name)
 }
 
 /// "UTC+05:30", "UTC−05:00", "UTC" at `now`.
@@ -271,6 +390,63 @@ mod tests {
         assert_eq!(first("berl"), "Europe/Berlin");
         assert!(search("europe").len() > 40);
         assert!(search("qqqq").is_empty());
+    }
+
+    #[test]
+    fn the_names_people_use_find_the_zone_first() {
+        for (query, zone) in [
+            ("Mumbai", "Asia/Kolkata"),
+            ("Bombay", "Asia/Kolkata"),
+            ("Delhi", "Asia/Kolkata"),
+            ("New Delhi", "Asia/Kolkata"),
+            ("Bengaluru", "Asia/Kolkata"),
+            ("bangalore", "Asia/Kolkata"),
+            ("india", "Asia/Kolkata"),
+            ("UK", "Europe/London"),
+            ("London", "Europe/London"),
+            ("united kingdom", "Europe/London"),
+            ("Sao Paulo", "America/Sao_Paulo"),
+            ("São Paulo", "America/Sao_Paulo"),
+            ("US", "America/New_York"),
+            ("Kyiv", "Europe/Kyiv"),
+            ("Ho Chi Minh City", "Asia/Ho_Chi_Minh"),
+            ("St. John’s", "America/St_Johns"),
+            ("bomb", "Asia/Kolkata"),
+        ] {
+            assert_eq!(first(query), zone, "{query}");
+        }
+        let names =
+            |q: &str| -> Vec<&str> { search(q).iter().map(|&i| zones()[i].tz.name()).collect() };
+        let india = names("india");
+        let pos = |z: &str| india.iter().position(|n| *n == z).unwrap();
+        assert!(
+            pos("Asia/Kolkata") < pos("America/Indiana/Indianapolis"),
+            "{india:?}"
+        );
+        assert_eq!(
+            names("london")[..2],
+            ["Europe/London", "America/Toronto"],
+            "London, Ontario comes after London"
+        );
+    }
+
+    #[test]
+    fn every_place_names_a_zone_chrono_tz_knows() {
+        let lines = PLACES.lines().count();
+        assert!(lines > 10_000, "{lines}");
+        assert_eq!(places().len(), lines, "a line was skipped");
+        assert!(
+            places().windows(2).all(|w| w[0].name <= w[1].name),
+            "sorted by name, as the search assumes"
+        );
+        assert!(places().iter().all(|p| normalize(p.name) == p.name));
+    }
+
+    #[test]
+    fn an_unknown_name_gets_the_zone_it_likely_means() {
+        assert_eq!(did_you_mean("Bombay"), Some("Asia/Kolkata"));
+        assert_eq!(did_you_mean("Asia/Kolkatta"), Some("Asia/Kolkata"));
+        assert_eq!(did_you_mean("Mars/Olympus"), None);
     }
 
     #[test]

@@ -219,7 +219,7 @@ pub fn check(
                 // row so far: growing it by doubling would hold the old and
                 // the new table at once, a third more memory at the peak.
                 let expected = total.saturating_mul(read) / done;
-                let more = expected.saturating_sub(read) as usize;
+                let more = crate::num::usize_sat(expected.saturating_sub(read));
                 kept.reserve(more.min(MAX_RESERVE));
             }
             control.tick(Progress {

@@ -16,6 +16,8 @@ use super::region::Region;
 /// (`+1 (212) 555-1234 ext. 12345` is 29): past this a cell is prose, and
 /// it is refused before the parser spends time on it.
 const MAX_INPUT_CHARS: usize = 64;
+/// The most digits an international number has, country code included.
+const MAX_E164_DIGITS: usize = 15;
 
 /// A valid number in E.164 digits. No E.164 number starts with 0 and none
 /// has more than 15 digits, so a `u64` holds it exactly: that is also what
@@ -120,6 +122,12 @@ fn parse_valid(raw: &str, region: Option<Region>) -> Result<PhoneDigits, Invalid
         return Err(why_invalid(&number, region));
     }
     let digits = format!("{}{}", number.code().value(), number.national());
+    // E.164 allows at most 15 digits with the country code; some national
+    // plans' patterns (Germany's) accept longer strings than any real
+    // number, e.g. letters read as keypad digits.
+    if digits.len() > MAX_E164_DIGITS {
+        return Err(Invalid::TooLong(region_of(&number, region)));
+    }
     digits
         .parse()
         .map(PhoneDigits)
@@ -263,5 +271,12 @@ mod tests {
             "no country code (choose a default region)"
         );
         assert_eq!(why(&"1".repeat(200), us()), "not a phone number");
+    }
+
+    #[test]
+    fn nothing_longer_than_e164_allows_is_accepted() {
+        // Germany's plan takes this (letters read as keypad digits) as 16
+        // digits with the code: no dialer can call it. Found by proptest.
+        assert_eq!(why("6xxx0xx0000x0-0", "DE".parse().ok()), "too long for DE");
     }
 }

@@ -572,7 +572,7 @@ fn open_text(identity: FileIdentity, scan: &Scan) -> Result<ContactsFile, Import
     } else {
         TextEncoding::Utf8
     };
-    let head = &scan.head[skip as usize..];
+    let head = &scan.head[crate::num::usize_sat(skip).min(scan.head.len())..];
     let newline = if head.contains(&b'\r') && !head.contains(&b'\n') {
         b'\r'
     } else {
@@ -727,7 +727,7 @@ pub(crate) fn render_cell(cell: &Data) -> String {
             if !(0.0..1e12).contains(&total) {
                 return dt.as_f64().to_string();
             }
-            let total = total as u64;
+            let total = crate::num::round_u64(total);
             format!("PT{}H{}M{}S", total / 3600, total / 60 % 60, total % 60)
         }
         Data::DateTime(dt) => {

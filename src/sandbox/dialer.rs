@@ -77,7 +77,7 @@ impl Rng {
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+        &items[crate::num::usize_sat(self.below(items.len() as u64))]
     }
 }
 
@@ -119,7 +119,7 @@ impl BatchSettings {
                     days.iter()
                         .filter_map(Value::as_u64)
                         .filter(|d| *d <= 6)
-                        .map(|d| d as u8)
+                        .filter_map(|d| u8::try_from(d).ok())
                         .collect()
                 })
                 .unwrap_or_else(|| (0..=6).collect()),
@@ -132,7 +132,8 @@ impl BatchSettings {
             Some((start, end)) => schedule::window_open(self.timezone, start, end, &self.days, now),
             None => {
                 let weekday = chrono::Datelike::weekday(&now.with_timezone(&self.timezone))
-                    .num_days_from_sunday() as u8;
+                    .num_days_from_sunday();
+                let weekday = crate::num::u8_sat(weekday);
                 self.days.contains(&weekday)
             }
         }

@@ -304,7 +304,7 @@ async fn list_batches(
     let total = matching.len() as u64;
     let batches = matching
         .into_iter()
-        .skip(((page - 1) * limit) as usize)
+        .skip(crate::num::usize_sat((page - 1) * limit))
         .take(limit as usize)
         .collect();
     let data = BatchPage {
@@ -401,7 +401,8 @@ impl DetailsQuery {
         };
         Ok(CallQuery {
             page: number(self.page, "page", 1)?,
-            limit: number(self.limit, "limit", 10)?.min(MAX_PAGE as u32),
+            limit: number(self.limit, "limit", 10)?
+                .min(u32::try_from(MAX_PAGE).unwrap_or(u32::MAX)),
             filter,
             sort_order,
             search: self.search,

@@ -393,7 +393,7 @@ impl SandboxStore {
         let total = matching.len() as u64;
         let calls = matching
             .iter()
-            .skip(((page - 1) * limit) as usize)
+            .skip(crate::num::usize_sat((page - 1) * limit))
             .take(limit as usize)
             .map(|(_, c)| c.to_call())
             .collect();
@@ -633,7 +633,9 @@ impl IdSource {
     }
 
     fn object_id(&self) -> String {
-        let secs = Utc::now().timestamp() as u32;
+        // An ObjectId's first four bytes: the seconds, wrapping in 2106 as
+        // MongoDB's do.
+        let secs = Utc::now().timestamp().rem_euclid(1 << 32);
         format!("{secs:08x}{:016x}", self.random())
     }
 }

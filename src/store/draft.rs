@@ -171,6 +171,28 @@ fn slot_path(first: &Path, n: u32) -> PathBuf {
     first.with_file_name(name)
 }
 
+/// Slot 1's draft file, from the draft file of any slot.
+fn first_slot_of(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if let Some((base, _)) = stem.rsplit_once('-') {
+        let first = match path.extension() {
+            Some(ext) => path.with_file_name(format!("{base}.{}", ext.to_string_lossy())),
+            None => path.with_file_name(base),
+        };
+        if slot_number(&first, name).is_some_and(|n| n > 1) {
+            return first;
+        }
+    }
+    path.to_path_buf()
+}
+
 /// The lock file of the slot whose draft is `draft`.
 fn lock_path(draft: &Path) -> PathBuf {
     let mut name = draft.file_name().unwrap_or_default().to_os_string();
@@ -375,19 +397,9 @@ pub fn claim(first: &Path, restore: bool) -> Claim {
     };
     match &mine {
         Ok(slot) => {
-            if let Some(draft) = &claim.restored {
-                let when = draft.saved_at.replace('T', " ").replace('Z', " UTC");
-                let from = if slot.path == first {
-                    String::new()
-                } else {
-                    format!(" ({})", slot.path.display())
-                };
-                claim.notes.push(format!(
-                    "Restored your draft from {when}{from}. It is removed once Weya confirms the batch."
-                ));
-            }
             match busy.as_slice() {
-                [] if slot.path != first && claim.restored.is_none() => claim.notes.push(format!(
+                // The form says itself that a draft was restored, and from when.
+                [] if slot.path != first => claim.notes.push(format!(
                     "This session keeps its draft in {}.",
                     slot.path.display()
                 )),
@@ -579,6 +591,42 @@ impl DraftWriter {
         Ok(())
     }
 
+    /// Keeps `draft` (change `seq`, the form as it is) in this instance's
+    /// draft file and lets that file go, as an ended session would: the
+    /// next start offers it. This instance goes on in a new slot, with no
+    /// draft yet. Returns the file that keeps `draft`. Blocking.
+    pub fn set_aside(&self, seq: u64, draft: &Draft) -> Result<PathBuf, DraftError> {
+        let mut state = self.state();
+        let path = match &state.slot {
+            Ok(slot) => slot.path.clone(),
+            Err(why) => return Err(DraftError::NoSlot(why.clone())),
+        };
+        let mut draft = draft.clone();
+        draft.saved_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let bytes = serde_json::to_vec_pretty(&draft).map_err(io::Error::other);
+        bytes
+            .and_then(|bytes| self.files.replace(&path, &bytes))
+            .map_err(|source| DraftError::Write {
+                path: path.clone(),
+                source,
+            })?;
+        let first = first_slot_of(&path);
+        let dir = first.parent().unwrap_or_else(|| Path::new("."));
+        let mut used: std::collections::BTreeSet<u32> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| slot_number(&first, entry.file_name().to_str()?))
+            .collect();
+        used.insert(1);
+        let fresh = new_slot(&first, &used).map_err(DraftError::NoSlot)?;
+        // The old slot's lock goes with it; writes still on their way for
+        // earlier changes are skipped, so none lands in the new slot.
+        state.slot = Ok(fresh);
+        state.last = state.last.max(seq);
+        Ok(path)
+    }
+
     /// Makes the draft at `path`, left by an ended session, this instance's:
     /// its slot is taken and the current one let go (its draft stays on
     /// disk, to be offered next time). Returns the draft to fill the form
@@ -721,6 +769,42 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_set_aside_stays_in_its_file_and_is_offered_at_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("draft.json");
+        let c = claim(&first, true);
+        let writer = DraftWriter::new(c.slot, Box::new(Disk));
+        writer.write(1, Some(&draft_named("typed"))).unwrap();
+
+        let kept = writer.set_aside(3, &draft_named("Renewals")).unwrap();
+        assert_eq!(kept, first);
+        assert_eq!(read(&first).unwrap().unwrap().name, "Renewals");
+        let now = writer.path().unwrap();
+        assert_ne!(now, first, "the session goes on in another file");
+        // A write of an earlier change, late, lands nowhere.
+        writer.write(2, Some(&draft_named("late"))).unwrap();
+        assert!(!now.exists());
+        assert_eq!(read(&first).unwrap().unwrap().name, "Renewals");
+        writer.write(4, Some(&draft_named("blank"))).unwrap();
+        assert_eq!(read(&now).unwrap().unwrap().name, "blank");
+
+        // Its lock was let go: another start finds it left by a session.
+        let next = claim(&first, true);
+        let names: Vec<_> = next
+            .restored
+            .iter()
+            .chain(next.others.iter().map(|o| &o.draft))
+            .map(|d| d.name.clone())
+            .collect();
+        assert_eq!(
+            names,
+            ["Renewals"],
+            "the running session's own is not offered"
+        );
+        drop(writer);
+    }
+
+    #[test]
     fn drafts_left_by_ended_sessions_restore_the_newest_and_list_the_rest() {
         let dir = tempfile::tempdir().unwrap();
         let first = dir.path().join("draft.json");
@@ -743,10 +827,11 @@ mod tests {
         );
         assert_eq!(c.others.len(), 1);
         assert_eq!(c.others[0].path, first);
+        // The form says the draft was restored; the note says where it is.
         assert!(
             c.notes
                 .join(" ")
-                .contains("Restored your draft from 2026-01-15 10:00:00 UTC (")
+                .contains("This session keeps its draft in ")
         );
         drop(c);
 

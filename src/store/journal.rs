@@ -140,6 +140,49 @@ impl JournalEntry {
     }
 }
 
+impl JournalEntry {
+    /// The entry of a start, stop or delete of batch `id` sent to `target`
+    /// at `sent_at`: done (with the answer's request ID, if any), or failed
+    /// or unknown with the error. The TUI and `weya-tui batch` both record
+    /// through here, so their entries read the same.
+    pub fn batch_action(
+        action: JournalAction,
+        sent_at: DateTime<Utc>,
+        target: String,
+        id: &str,
+        batch_name: String,
+        body: serde_json::Value,
+        result: Result<Option<String>, &ApiError>,
+    ) -> Self {
+        let mut entry = Self {
+            time: sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            target,
+            action,
+            outcome: JournalOutcome::Done,
+            batch_name,
+            batch_id: Some(id.to_owned()),
+            request_id: None,
+            status: None,
+            error: None,
+            body,
+        };
+        match result {
+            Ok(request_id) => entry.request_id = request_id,
+            Err(e) => {
+                entry.outcome = if e.outcome_unknown() {
+                    JournalOutcome::Unknown
+                } else {
+                    JournalOutcome::Failed
+                };
+                entry.request_id = e.request_id().map(str::to_owned);
+                entry.status = e.status();
+                entry.error = Some(e.to_string());
+            }
+        }
+        entry
+    }
+}
+
 /// Appends one entry as one line. The line is written with a single
 /// `write_all` on a file opened for appending, so concurrent writers do not
 /// interleave within a line.

@@ -294,6 +294,19 @@ impl From<String> for SaveError {
     }
 }
 
+/// The most characters a template name holds.
+const MAX_NAME_CHARS: usize = 64;
+
+/// Whether a template name may hold `c`: what people type in a name, and
+/// nothing a path or a terminal gives a meaning to.
+fn name_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(
+            c,
+            ' ' | '_' | '.' | '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '–' | '—' | '\u{2015}'
+        )
+}
+
 /// The TUI's templates: `NAME.json` files in one folder.
 #[derive(Debug, Clone)]
 pub struct Templates {
@@ -301,20 +314,55 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// A name that is safe as a file name: letters, digits, space, `-`, `_`.
+    /// A name as people type it that is safe as a file name: letters and
+    /// digits of any script, spaces, dashes (`-`, `–`, `—`), `_` and `.`,
+    /// not starting with `.` (a hidden file, or `..`). The first character
+    /// that is not allowed is named.
     pub fn check_name(name: &str) -> Result<String, String> {
         let name = name.trim();
         if name.is_empty() {
             return Err("Give the template a name".into());
         }
-        if name.len() > 64
-            || !name
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
-        {
-            return Err("Use up to 64 letters, digits, spaces, - or _".into());
+        if let Some(c) = name.chars().find(|&c| !name_char(c)) {
+            return Err(format!(
+                "{} cannot be in a template name: use letters, digits, spaces, dashes, _ or .",
+                crate::text::quoted(c)
+            ));
+        }
+        if name.starts_with('.') {
+            return Err("A template name cannot start with “.”: the file would be hidden".into());
+        }
+        let chars = name.chars().count();
+        if chars > MAX_NAME_CHARS {
+            return Err(format!(
+                "{chars} characters; a template name holds at most {MAX_NAME_CHARS}"
+            ));
+        }
+        // File systems count bytes: 255 for the name with its ".json".
+        if name.len() > 250 {
+            return Err("Too long for a file name: use fewer characters".into());
         }
         Ok(name.to_owned())
+    }
+
+    /// A name that passes [`Self::check_name`], from a batch's name: what
+    /// the rule refuses becomes a space ("May: EU/UK" is "May EU UK").
+    pub fn suggest_name(batch_name: &str) -> String {
+        let kept: String = batch_name
+            .chars()
+            .map(|c| if name_char(c) { c } else { ' ' })
+            .collect();
+        let words = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name: String = words
+            .trim_start_matches('.')
+            .chars()
+            .take(MAX_NAME_CHARS)
+            .collect();
+        let mut name = name.trim().to_owned();
+        while name.len() > 250 {
+            name.pop();
+        }
+        name
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -571,5 +619,72 @@ mod tests {
         assert_eq!(templates.list().unwrap(), vec!["Weekday mornings", "b"]);
         assert_eq!(templates.load("Weekday mornings"), Ok(full()));
         assert!(templates.save("../escape", &full(), false).is_err());
+    }
+
+    #[test]
+    fn a_name_as_people_type_it_is_a_template_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = Templates {
+            dir: dir.path().join("templates"),
+        };
+        for name in [
+            "Renewals – December",
+            "Q3 — EU",
+            "v1.2 follow_up",
+            "Relances été",
+            "नवीनीकरण",
+        ] {
+            assert_eq!(Templates::check_name(name).as_deref(), Ok(name));
+            templates.save(name, &full(), false).unwrap();
+            assert_eq!(templates.load(name), Ok(full()), "{name}");
+        }
+        assert!(
+            templates
+                .list()
+                .unwrap()
+                .contains(&"Renewals – December".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_refused_name_names_the_character() {
+        for (name, why) in [
+            (
+                "EU/UK",
+                "“/” cannot be in a template name: use letters, digits, spaces, dashes, _ or .",
+            ),
+            (
+                "May: EU",
+                "“:” cannot be in a template name: use letters, digits, spaces, dashes, _ or .",
+            ),
+            (
+                "a\u{1b}b",
+                "U+001B ESCAPE cannot be in a template name: use letters, digits, spaces, dashes, _ or .",
+            ),
+            (
+                "..",
+                "A template name cannot start with “.”: the file would be hidden",
+            ),
+            ("", "Give the template a name"),
+        ] {
+            assert_eq!(Templates::check_name(name), Err(why.to_owned()), "{name}");
+        }
+        assert!(Templates::check_name(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn the_name_suggested_from_a_batch_passes_the_rule() {
+        for (batch, suggested) in [
+            ("Renewals – December", "Renewals – December"),
+            ("May: EU/UK (2nd try)", "May EU UK 2nd try"),
+            ("...hidden", "hidden"),
+            ("  ", ""),
+        ] {
+            assert_eq!(Templates::suggest_name(batch), suggested);
+        }
+        let long = "é".repeat(120);
+        let name = Templates::suggest_name(&long);
+        assert_eq!(Templates::check_name(&name), Ok(name.clone()));
+        assert_eq!(name.chars().count(), 64);
     }
 }

@@ -10,7 +10,6 @@ use ratatui::widgets::Paragraph;
 use super::keymap;
 use super::shell::{Shell, TargetLabel};
 use super::views::View;
-use super::views::batches;
 use super::views::create;
 use super::views::import;
 use super::widgets::theme::Theme;
@@ -34,7 +33,8 @@ pub fn view(shell: &Shell, frame: &mut Frame) {
     draw_header(shell, &theme, frame, header);
     match shell.top() {
         None => create::ui::draw(&shell.create, &theme, frame, body, area),
-        Some(View::Batches(view)) => batches::ui::draw(view, &theme, frame, body),
+        Some(View::BatchList(view)) => view.draw(frame, body, &theme, shell.now),
+        Some(View::BatchDetails(view)) => view.draw(frame, body, &theme, shell.now),
         Some(View::Import { view, .. }) => import::ui::draw(view, &theme, frame, body, shell.now),
     }
     draw_footer(shell, &theme, frame, footer);
@@ -120,16 +120,7 @@ fn draw_footer(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
     let right = Line::from(spans_of(&always));
     let room = usize::from(area.width).saturating_sub(right.width() + 1);
     let mut left = vec![Span::raw(" ")];
-    let mut width = 1usize;
-    for (keys, what) in keymap::hints(&shell.scopes()) {
-        if always.iter().any(|(k, _)| *k == keys) {
-            continue;
-        }
-        let len = keys.chars().count() + what.chars().count() + 3;
-        if width + len > room {
-            break;
-        }
-        width += len;
+    for (keys, what) in keymap::footer(&shell.scopes(), room.saturating_sub(1)) {
         left.push(Span::styled(keys, theme.key()));
         left.push(Span::raw(format!(" {what}  ")));
     }

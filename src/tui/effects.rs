@@ -18,12 +18,15 @@ use tokio::task::AbortHandle;
 
 use super::shell::Msg;
 use super::views::Route;
-use super::views::create::CreateMsg;
+use super::views::batches::details::DetailsMsg;
+use super::views::batches::dialogs::DialerAction;
+use super::views::batches::list::ListMsg;
+use super::views::create::{CreateMsg, TemplateEntry};
 use super::views::import::executor::{ImportExecutor, ProgressSink};
 use super::views::import::{ImportCmd, ImportTarget};
-use crate::api::{BatchQuery, WeyaClient};
+use crate::api::{ApiError, BatchQuery, BatchSummary, CallQuery, WeyaClient};
 use crate::store::draft::{Draft, DraftWriter};
-use crate::store::journal::JournalEntry;
+use crate::store::journal::{JournalAction, JournalEntry};
 use crate::store::template::{BatchFile, Templates};
 use crate::store::{StorePaths, journal};
 
@@ -76,10 +79,22 @@ pub enum Cmd {
         file: Box<BatchFile>,
         replace: bool,
     },
+    /// List the templates, each with its values (for the preview).
     ListTemplates,
     LoadTemplate {
         name: String,
     },
+    DeleteTemplate {
+        name: String,
+    },
+    /// Keep the form's draft (change `seq`) on disk, offered at the next
+    /// start, and go on in a new draft file (Ctrl-R, a blank form).
+    SetDraftAside {
+        seq: u64,
+        draft: Box<Draft>,
+    },
+    /// Read `phonebook.toml` again (`r` on the phone list).
+    ReadPhoneBook,
     /// Show another view: the shell does this, before any effect runs.
     Open(Route),
     /// Show the import view for this batch (the shell does this too).
@@ -96,6 +111,35 @@ pub enum Cmd {
     Import {
         session: u64,
         cmd: ImportCmd,
+    },
+    /// Show the details of this batch (the shell does this too).
+    OpenBatch(Box<BatchSummary>),
+    /// A page of the batch list, once `after` has passed (a search's
+    /// debounce): keyed, so a newer fetch aborts this one, wait included.
+    FetchBatches {
+        generation: u64,
+        query: BatchQuery,
+        after: Duration,
+    },
+    /// A page of one batch's calls, keyed as [`Cmd::FetchBatches`].
+    FetchCalls {
+        generation: u64,
+        batch_id: String,
+        query: CallQuery,
+        after: Duration,
+    },
+    /// start-calling or stop-calling on batch `id` (named `name`, for the
+    /// journal). Never keyed: a sent switch is always answered and
+    /// journaled.
+    Dialer {
+        id: String,
+        name: String,
+        action: DialerAction,
+    },
+    /// delete-batch, journaled as the dialer is.
+    DeleteBatch {
+        id: String,
+        name: String,
     },
 }
 
@@ -122,6 +166,10 @@ pub enum JobKey {
     ImportRead,
     /// The folder listing of the import's Tab completion.
     ImportListing,
+    /// "batches.page": the page of the batch list on show.
+    BatchPage,
+    /// "batch.calls": the page of calls of the batch on show.
+    BatchCalls,
 }
 
 /// The longest a change waits before the draft is written: a `kill -9`
@@ -159,6 +207,10 @@ pub struct Effects {
     terminal: Vec<TerminalRequest>,
     /// The task running for each key.
     jobs: HashMap<JobKey, AbortHandle>,
+    /// `sandbox` or the host, as the journal names the target.
+    target: String,
+    /// The operator's `phonebook.toml`, read again on request.
+    phone_book: Option<PathBuf>,
     /// The import open, if any: its session and executor.
     import: Option<(u64, ImportExecutor)>,
     /// The operator's home folder, for `~` in an import's path.
@@ -184,6 +236,17 @@ impl Effects {
         replies: mpsc::Sender<Msg>,
         store: Option<(StorePaths, DraftWriter)>,
     ) -> Self {
+        Self::with_target(client, replies, store, "sandbox".to_owned())
+    }
+
+    /// [`Effects::new`], journaling actions as sent to `target` (`sandbox`
+    /// or the host).
+    pub fn with_target(
+        client: WeyaClient,
+        replies: mpsc::Sender<Msg>,
+        store: Option<(StorePaths, DraftWriter)>,
+        target: String,
+    ) -> Self {
         let store = store.map(|(paths, drafts)| Store {
             drafts: Arc::new(drafts),
             paths,
@@ -197,7 +260,29 @@ impl Effects {
             jobs: HashMap::new(),
             import: None,
             home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
+            target,
+            phone_book: None,
         }
+    }
+
+    /// Appends the entry of a start, stop or delete to the journal, on a
+    /// blocking thread (the UI loop never waits on the disk). Called from
+    /// the task that sent the request, once it is answered.
+    fn journal_action(
+        journal: Option<PathBuf>,
+        entry: JournalEntry,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let path = journal?;
+        Some(tokio::task::spawn_blocking(move || {
+            if let Err(e) = journal::append(&path, &entry) {
+                tracing::error!(error = %e, path = %path.display(), "cannot write the journal");
+            }
+        }))
+    }
+
+    /// Where `phonebook.toml` is, for [`Cmd::ReadPhoneBook`].
+    pub fn set_phone_book(&mut self, path: PathBuf) {
+        self.phone_book = Some(path);
     }
 
     /// Runs `job` as the one task of `key`, aborting the one before: its
@@ -385,6 +470,104 @@ impl Effects {
                 self.import = Some((session, executor));
             }
             Cmd::Import { session, cmd } => self.run_import(session, cmd),
+            Cmd::OpenBatch(summary) => {
+                tracing::debug!(
+                    id = %summary.id,
+                    "a batch to open reached the effects: the shell opens views"
+                );
+            }
+            Cmd::FetchBatches {
+                generation,
+                query,
+                after,
+            } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                self.spawn_keyed(JobKey::BatchPage, async move {
+                    if !after.is_zero() {
+                        tokio::time::sleep(after).await;
+                    }
+                    let result = client.list_batches(&query).await;
+                    let msg = ListMsg::PageLoaded { generation, result };
+                    let _ = replies.send(Msg::BatchList(msg)).await;
+                });
+            }
+            Cmd::FetchCalls {
+                generation,
+                batch_id,
+                query,
+                after,
+            } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                self.spawn_keyed(JobKey::BatchCalls, async move {
+                    if !after.is_zero() {
+                        tokio::time::sleep(after).await;
+                    }
+                    let result = client.batch_details(&batch_id, &query).await;
+                    let msg = DetailsMsg::CallsLoaded { generation, result };
+                    let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
+                });
+            }
+            Cmd::Dialer { id, name, action } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                let journal = self.store.as_ref().map(|s| s.paths.journal.clone());
+                let target = self.target.clone();
+                tokio::spawn(async move {
+                    let sent_at = chrono::Utc::now();
+                    let (result, journaled) = match action {
+                        DialerAction::Start => {
+                            (client.start_calling(&id).await, JournalAction::Start)
+                        }
+                        DialerAction::Stop => (client.stop_calling(&id).await, JournalAction::Stop),
+                    };
+                    // A missing setting sent nothing: nothing to journal.
+                    if !result.as_ref().is_err_and(ApiError::is_config_problem) {
+                        // The user ID in it is configuration, not a secret.
+                        let body = serde_json::json!({
+                            "batchId": id,
+                            "userId": client.config().user_id,
+                        });
+                        let answer = result.as_ref().map(|_| None);
+                        let entry = JournalEntry::batch_action(
+                            journaled, sent_at, target, &id, name, body, answer,
+                        );
+                        if let Some(written) = Self::journal_action(journal, entry) {
+                            let _ = written.await;
+                        }
+                    }
+                    let msg = ListMsg::DialerChanged { id, action, result };
+                    let _ = replies.send(Msg::BatchList(msg)).await;
+                });
+            }
+            Cmd::DeleteBatch { id, name } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                let journal = self.store.as_ref().map(|s| s.paths.journal.clone());
+                let target = self.target.clone();
+                tokio::spawn(async move {
+                    let sent_at = chrono::Utc::now();
+                    let result = client.delete_batch(&id).await;
+                    if !result.as_ref().is_err_and(ApiError::is_config_problem) {
+                        let answer = result.as_ref().map(|d| d.request_id.clone());
+                        let entry = JournalEntry::batch_action(
+                            JournalAction::Delete,
+                            sent_at,
+                            target,
+                            &id,
+                            name,
+                            serde_json::Value::Null,
+                            answer,
+                        );
+                        if let Some(written) = Self::journal_action(journal, entry) {
+                            let _ = written.await;
+                        }
+                    }
+                    let msg = ListMsg::Deleted { id, result };
+                    let _ = replies.send(Msg::BatchList(msg)).await;
+                });
+            }
             Cmd::Copy(text) => self.terminal.push(TerminalRequest::Copy(text)),
             Cmd::Suspend => self.terminal.push(TerminalRequest::Suspend),
             Cmd::SaveDraft { seq, draft } => {
@@ -469,9 +652,64 @@ impl Effects {
                 |result| Msg::Create(CreateMsg::TemplateSaved(result)),
             ),
             Cmd::ListTemplates => self.with_templates(
-                |t| t.list(),
+                |t| {
+                    let names = t.list()?;
+                    Ok(names
+                        .into_iter()
+                        .map(|name| TemplateEntry {
+                            file: t.load(&name),
+                            name,
+                        })
+                        .collect())
+                },
                 |result| Msg::Create(CreateMsg::TemplatesListed(result)),
             ),
+            Cmd::DeleteTemplate { name } => {
+                let key = name.clone();
+                self.with_templates(
+                    move |t| {
+                        let path = t.path(&key);
+                        std::fs::remove_file(&path)
+                            .map_err(|e| format!("cannot remove {}: {e}", path.display()))
+                    },
+                    move |result| Msg::Create(CreateMsg::TemplateDeleted { name, result }),
+                );
+            }
+            Cmd::SetDraftAside { seq, draft } => {
+                let replies = self.replies.clone();
+                let store = self.store.clone();
+                tokio::spawn(async move {
+                    let result = match store {
+                        Some(store) => tokio::task::spawn_blocking(move || {
+                            store
+                                .drafts
+                                .set_aside(seq, &draft)
+                                .map_err(|e| e.to_string())
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string())),
+                        None => Err("no home directory to keep drafts in".to_owned()),
+                    };
+                    let _ = replies
+                        .send(Msg::Create(CreateMsg::DraftSetAside(result)))
+                        .await;
+                });
+            }
+            Cmd::ReadPhoneBook => {
+                let Some(path) = self.phone_book.clone() else {
+                    return;
+                };
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    let result =
+                        tokio::task::spawn_blocking(move || crate::config::load_phone_book(&path))
+                            .await
+                            .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = replies
+                        .send(Msg::Create(CreateMsg::PhoneBookRead(result)))
+                        .await;
+                });
+            }
             Cmd::LoadTemplate { name } => {
                 let key = name.clone();
                 self.with_templates(
@@ -583,5 +821,31 @@ mod tests {
         assert!(!stale.load(Ordering::SeqCst));
         assert!(replies.try_recv().is_err(), "no reply from either");
         assert!(effects.import.is_none(), "the executor is gone");
+    }
+
+    #[tokio::test]
+    async fn the_phone_book_is_read_again_off_the_ui_loop() {
+        let (mut effects, mut replies) = effects();
+        effects.run(Cmd::ReadPhoneBook);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("phonebook.toml");
+        std::fs::write(
+            &path,
+            "[\"64e5f12345abcdef00000001\"]\nnumber = \"+4930901820\"\nlabel = \"Added\"\n",
+        )
+        .unwrap();
+        effects.set_phone_book(path);
+        effects.run(Cmd::ReadPhoneBook);
+        match replies.recv().await {
+            Some(Msg::Create(CreateMsg::PhoneBookRead(Ok(book)))) => {
+                assert_eq!(book.len(), 1);
+                assert_eq!(book[0].label, "Added");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            replies.try_recv().is_err(),
+            "without a path, nothing is read"
+        );
     }
 }

@@ -3,6 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::form::line::LineEdit;
+
 /// What a key can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -86,6 +88,31 @@ pub enum Action {
     SendAgain,
     /// Ask for the batch's totalCalls again.
     Recount,
+    /// Open the highlighted batch, or call, in full.
+    Open,
+    /// Start the dialer on a batch (asks first).
+    Start,
+    /// Stop the dialer on a batch (asks first).
+    Stop,
+    /// Delete a batch (asks for its name).
+    Delete,
+    ShowActive,
+    ShowPaused,
+    ShowCompleted,
+    /// Every status again.
+    ShowAll,
+    /// Choose a call status to filter by.
+    ChooseStatus,
+    /// Cycle the calls' order (createdAt newest or oldest first).
+    Sort,
+    /// Open the details of the batch just created.
+    OpenBatch,
+    /// A blank form; the draft on it is kept on disk (Ctrl-R).
+    BlankForm,
+    /// Delete the highlighted template (after asking).
+    DeleteTemplate,
+    /// A readline edit of the text being typed.
+    Edit(LineEdit),
 }
 
 /// Where a binding applies.
@@ -143,6 +170,24 @@ pub enum Scope {
     ImportSent,
     /// A request whose outcome is unknown waits for the operator.
     ImportDoubt,
+    /// The batch list.
+    Batches,
+    /// Typing a search of the batch list or of the calls.
+    BatchSearch,
+    /// One batch's calls.
+    Calls,
+    /// The choice of call statuses to filter by.
+    StatusChoice,
+    /// One call: its attempts, transcript and recording.
+    Call,
+    /// Confirming start or stop.
+    Confirm,
+    /// Typing a batch's name to delete it.
+    DeleteConfirm,
+    /// Any text input: a field, a filter, a name being typed.
+    Editing,
+    /// The template dialog, picking one to load.
+    TemplateList,
 }
 
 impl Scope {
@@ -176,6 +221,15 @@ impl Scope {
             Self::ImportSending => "Import, sending",
             Self::ImportSent => "Import, paused or done",
             Self::ImportDoubt => "Import, outcome unknown",
+            Self::Batches => "Batch list",
+            Self::BatchSearch => "Batch list or calls, searching",
+            Self::Calls => "Batch details",
+            Self::StatusChoice => "Batch details, choosing a status",
+            Self::Call => "One call",
+            Self::Confirm => "Start or stop dialog",
+            Self::DeleteConfirm => "Delete dialog",
+            Self::Editing => "Any text input",
+            Self::TemplateList => "Template dialog, loading",
         }
     }
 }
@@ -209,6 +263,9 @@ impl Key {
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         let alt = event.modifiers.contains(KeyModifiers::ALT);
         let code = match event.code {
+            // Terminals send Ctrl-_ (and Ctrl-/) as the byte 0x1F, which
+            // crossterm reports as Ctrl-7.
+            KeyCode::Char('7' | '/') if ctrl => KeyCode::Char('_'),
             KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
             other => other,
         };
@@ -296,7 +353,15 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
     bind(Scope::Form, &[ctrl('t')], Action::SaveTemplate, "save template", "Save the form as a named template"),
     bind(Scope::Form, &[ctrl('o')], Action::OpenTemplate, "open template", "Fill the form from a saved template"),
+    bind(Scope::Form, &[ctrl('r')], Action::BlankForm, "blank form", "Start a blank form; the draft on the form stays on disk and is offered at the next start"),
     bind(Scope::FormText, &[ENTER], Action::NextField, "next", "Next field"),
+    // Readline's keys, out of the footer: the help and the README list them.
+    bind(Scope::Editing, &[ctrl('u')], Action::Edit(LineEdit::ClearToStart), "", "Delete from the start of the line to the cursor"),
+    bind(Scope::Editing, &[ctrl('k')], Action::Edit(LineEdit::ClearToEnd), "", "Delete from the cursor to the end of the line"),
+    bind(Scope::Editing, &[ctrl('w')], Action::Edit(LineEdit::DeleteWordBack), "", "Delete the word before the cursor"),
+    bind(Scope::Editing, &[ctrl('y')], Action::Edit(LineEdit::Yank), "", "Put back what Ctrl-U, Ctrl-K or Ctrl-W deleted"),
+    // Ctrl-Z, the usual undo, suspends: undo is readline's Ctrl-_.
+    bind(Scope::Editing, &[ctrl('_')], Action::Edit(LineEdit::Undo), "", "Undo the last edit (Ctrl-/ in most terminals too)"),
     bind(Scope::FormList, &[key(KeyCode::Char('?'))], Action::Help, "keys", "List every key (in a text field, ? is typed)"),
     bind(Scope::Numbers, &[UP, key(KeyCode::Char('k'))], Action::Up, "move", "Highlight the previous number"),
     bind(Scope::Numbers, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "move", "Highlight the next number"),
@@ -338,6 +403,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Created, &[key(KeyCode::Char('c'))], Action::Copy, "copy ID", "Copy the new batch ID to the clipboard (OSC 52, works over SSH)"),
     bind(Scope::Created, &[key(KeyCode::Char('n'))], Action::NewBatch, "new batch", "Start a new batch from the same values"),
     bind(Scope::Created, &[ch('i')], Action::Import, "import", "Import contacts into the new batch from a CSV or spreadsheet"),
+    bind(Scope::Created, &[ch('o')], Action::OpenBatch, "open batch", "Open the new batch's details: its calls, live"),
     bind(Scope::Retryable, &[key(KeyCode::Char('r'))], Action::Resend, "send again", "Send the same body again; when the outcome is unknown, only once the batch list shows no such batch (or on a second r)"),
     bind(Scope::Result, &[ESC], Action::Back, "back to form", "Back to the form, with everything as you left it"),
     bind(Scope::Modal, &[UP], Action::Up, "move", "Highlight the previous template"),
@@ -375,6 +441,55 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportDoubt, &[ch('s')], Action::SendAgain, "send again", "The batch does not have these rows: send them again"),
     bind(Scope::ImportDoubt, &[ch('t')], Action::Recount, "recount", "Fetch the batch's totalCalls again"),
     bind(Scope::ImportDoubt, &[ESC], Action::Back, "close", "Leave the import; the request stays in doubt"),
+    // `c` copies everywhere (the new batch ID, a batch's ID, a recording's
+    // URL), so the "completed" filter is `C`; `i` on the batch details is
+    // kept for importing contacts.
+    bind(Scope::Batches, &[ENTER], Action::Open, "details", "Open the batch's calls"),
+    bind(Scope::Batches, &[ch('s')], Action::Start, "start", "Start calling (asks first)"),
+    bind(Scope::Batches, &[ch('x')], Action::Stop, "stop", "Stop calling (asks first; calls in progress finish)"),
+    bind(Scope::Batches, &[ch('D')], Action::Delete, "delete", "Delete the batch (type its name to confirm; irreversible)"),
+    bind(Scope::Batches, &[ch('c')], Action::Copy, "copy ID", "Copy the batch ID to the clipboard (OSC 52)"),
+    bind(Scope::Batches, &[ch('/')], Action::Filter, "search", "Search the batches (sent to Weya as you type)"),
+    bind(Scope::Batches, &[ch('r')], Action::RetryLoad, "refresh", "Refresh now (the list refreshes itself every 5 s while on screen)"),
+    bind(Scope::Batches, &[UP, ch('k')], Action::Up, "move", "Highlight the previous batch"),
+    bind(Scope::Batches, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next batch"),
+    bind(Scope::Batches, &[key(KeyCode::PageUp)], Action::PageUp, "page", "First row; on the first row, the previous page"),
+    bind(Scope::Batches, &[key(KeyCode::PageDown)], Action::PageDown, "page", "Last row; on the last row, the next page"),
+    bind(Scope::Batches, &[ch('a')], Action::ShowActive, "", "Show active batches (of the page shown: Weya's list has no status filter)"),
+    bind(Scope::Batches, &[ch('p')], Action::ShowPaused, "", "Show paused batches (of the page shown)"),
+    bind(Scope::Batches, &[ch('C')], Action::ShowCompleted, "", "Show completed batches (of the page shown; c copies)"),
+    bind(Scope::Batches, &[ch('*')], Action::ShowAll, "all", "Show every status (a, p, C filter)"),
+    bind(Scope::BatchSearch, &[ENTER], Action::Accept, "keep", "Keep the search and go back to the rows"),
+    bind(Scope::BatchSearch, &[ESC], Action::Cancel, "clear", "Clear the search"),
+    bind(Scope::Calls, &[ENTER], Action::Open, "call", "Open the call: attempts, transcript, recording"),
+    bind(Scope::Calls, &[ch('f')], Action::ChooseStatus, "filter", "Show only calls of one status"),
+    bind(Scope::Calls, &[ch('S')], Action::Sort, "sort", "Newest or oldest first"),
+    bind(Scope::Calls, &[ch('/')], Action::Filter, "search", "Search the calls (sent to Weya as you type)"),
+    bind(Scope::Calls, &[ch('r')], Action::RetryLoad, "refresh", "Refresh now (the calls refresh themselves every 5 s while on screen)"),
+    bind(Scope::Calls, &[ch('c')], Action::Copy, "copy ID", "Copy the batch ID to the clipboard (OSC 52)"),
+    bind(Scope::Calls, &[UP, ch('k')], Action::Up, "move", "Highlight the previous call"),
+    bind(Scope::Calls, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next call"),
+    bind(Scope::Calls, &[key(KeyCode::Left), ch('h')], Action::Left, "columns", "Scroll the contact's fields left"),
+    bind(Scope::Calls, &[key(KeyCode::Right), ch('l')], Action::Right, "columns", "Scroll the contact's fields right"),
+    bind(Scope::Calls, &[key(KeyCode::PageUp)], Action::PageUp, "page", "First row; on the first row, the previous page"),
+    bind(Scope::Calls, &[key(KeyCode::PageDown)], Action::PageDown, "page", "Last row; on the last row, the next page"),
+    bind(Scope::Calls, &[ESC], Action::Back, "back", "Back to the batch list"),
+    bind(Scope::StatusChoice, &[UP, ch('k')], Action::Up, "move", "Highlight the previous status"),
+    bind(Scope::StatusChoice, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next status"),
+    bind(Scope::StatusChoice, &[ENTER], Action::Accept, "show", "Show calls of the highlighted status"),
+    bind(Scope::StatusChoice, &[ESC], Action::Cancel, "cancel", "Keep the filter as it was"),
+    bind(Scope::Call, &[UP, ch('k')], Action::Up, "scroll", "Scroll up"),
+    bind(Scope::Call, &[DOWN, ch('j')], Action::Down, "scroll", "Scroll down"),
+    bind(Scope::Call, &[key(KeyCode::PageUp)], Action::PageUp, "page", "A page up"),
+    bind(Scope::Call, &[key(KeyCode::PageDown)], Action::PageDown, "page", "A page down"),
+    bind(Scope::Call, &[ch('c')], Action::Copy, "copy URL", "Copy the latest recording's URL (OSC 52)"),
+    bind(Scope::Call, &[ESC], Action::Back, "back", "Back to the calls"),
+    bind(Scope::Confirm, &[ENTER, ch('y')], Action::Accept, "yes", "Do it"),
+    bind(Scope::Confirm, &[ESC, ch('n')], Action::Cancel, "no", "Do nothing"),
+    bind(Scope::DeleteConfirm, &[ENTER], Action::Accept, "delete", "Delete, if the typed name is the batch's name"),
+    bind(Scope::DeleteConfirm, &[ESC], Action::Cancel, "cancel", "Keep the batch"),
+    bind(Scope::TemplateList, &[key(KeyCode::Char('D'))], Action::DeleteTemplate, "delete", "Delete the highlighted template (asks first)"),
+    bind(Scope::Calls, &[ch('i')], Action::Import, "import", "Import contacts into this batch from a CSV or spreadsheet"),
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
     bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
     bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),
@@ -406,7 +521,69 @@ pub fn keys_label(binding: &Binding) -> String {
 /// Bindings with the same short text in a row are merged ("↑/k/↓/j move").
 /// A binding hidden by a scope of higher priority is left out.
 pub fn hints(scopes: &[Scope]) -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = Vec::new();
+    hint_entries(scopes)
+        .into_iter()
+        .map(|h| (h.keys, h.short))
+        .collect()
+}
+
+/// How much a footer hint matters when room is short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rank {
+    /// The keys of the focused field or of the screen: what it alone does.
+    Own,
+    /// Ctrl-S: the way forward from anywhere in the form.
+    Forward,
+    /// Keys of the whole form or of every view (Tab, Enter next, Esc back).
+    General,
+    /// Arrows, pages, first and last: anyone tries them.
+    Moves,
+}
+
+const RANKS: [Rank; 4] = [Rank::Own, Rank::Forward, Rank::General, Rank::Moves];
+
+struct Hint {
+    keys: String,
+    short: &'static str,
+    rank: Rank,
+}
+
+impl Hint {
+    /// Cells it takes in the footer: "keys short" and two spaces.
+    fn width(&self) -> usize {
+        self.keys.chars().count() + self.short.chars().count() + 3
+    }
+}
+
+fn rank_of(binding: &Binding) -> Rank {
+    match (binding.action, binding.scope) {
+        (Action::Review, _) => Rank::Forward,
+        (
+            Action::Up
+            | Action::Down
+            | Action::Left
+            | Action::Right
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End,
+            _,
+        ) => Rank::Moves,
+        (
+            _,
+            Scope::Global
+            | Scope::Form
+            | Scope::FormText
+            | Scope::FormList
+            | Scope::Navigation
+            | Scope::Editing,
+        ) => Rank::General,
+        _ => Rank::Own,
+    }
+}
+
+fn hint_entries(scopes: &[Scope]) -> Vec<Hint> {
+    let mut out: Vec<Hint> = Vec::new();
     let shadowed = |b: &Binding, position: usize| {
         BINDINGS.iter().any(|other| {
             scopes[..position].contains(&other.scope)
@@ -420,15 +597,52 @@ pub fn hints(scopes: &[Scope]) -> Vec<(String, &'static str)> {
         {
             let label = b.keys.first().map(Key::label).unwrap_or_default();
             match out.last_mut() {
-                Some((keys, short)) if *short == b.short => {
-                    keys.push('/');
-                    keys.push_str(&label);
+                Some(last) if last.short == b.short => {
+                    last.keys.push('/');
+                    last.keys.push_str(&label);
                 }
-                _ => out.push((label, b.short)),
+                _ => out.push(Hint {
+                    keys: label,
+                    short: b.short,
+                    rank: rank_of(b),
+                }),
             }
         }
     }
     out
+}
+
+/// The footer's hints for the active scopes within `room` cells, global
+/// keys left out (the footer shows them apart). When not all fit, the
+/// screen's own keys come first, then Ctrl-S (room for it is kept), then
+/// the form's keys, then movement; they are shown in that order.
+pub fn footer(scopes: &[Scope], room: usize) -> Vec<(String, &'static str)> {
+    let global = hint_entries(&[Scope::Global]);
+    let hints: Vec<Hint> = hint_entries(scopes)
+        .into_iter()
+        .filter(|h| global.iter().all(|g| g.keys != h.keys))
+        .collect();
+    let forward: usize = hints
+        .iter()
+        .filter(|h| h.rank == Rank::Forward)
+        .map(Hint::width)
+        .sum();
+    let mut used = 0;
+    let mut shown = Vec::new();
+    for rank in RANKS {
+        let budget = if rank == Rank::Own {
+            room.saturating_sub(forward)
+        } else {
+            room
+        };
+        for hint in hints.iter().filter(|h| h.rank == rank) {
+            if used + hint.width() <= budget {
+                used += hint.width();
+                shown.push((hint.keys.clone(), hint.short));
+            }
+        }
+    }
+    shown
 }
 
 /// The keyboard table of the README, in Markdown.
@@ -543,16 +757,52 @@ mod tests {
                 assert!(!keys[i + 1..].contains(k), "{scope:?} binds {k:?} twice");
             }
         }
-        // Where a path or a name is typed, every printable key is text.
-        for b in BINDINGS
-            .iter()
-            .filter(|b| matches!(b.scope, Scope::ImportPick | Scope::ImportMapEdit))
-        {
+    }
+
+    #[test]
+    fn c_copies_and_capital_c_filters_completed() {
+        let c = ev(KeyCode::Char('c'), KeyModifiers::NONE);
+        let big_c = ev(KeyCode::Char('C'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&c, &[Scope::Batches]), Some(Action::Copy));
+        assert_eq!(
+            lookup(&big_c, &[Scope::Batches]),
+            Some(Action::ShowCompleted)
+        );
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_scope() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if a.scope == b.scope {
+                    assert!(
+                        !a.keys.iter().any(|k| b.keys.contains(k)),
+                        "{:?} and {:?} share a key in {:?}",
+                        a.action,
+                        b.action,
+                        a.scope
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn typed_text_scopes_bind_no_printable_key() {
+        for b in BINDINGS.iter().filter(|b| {
+            matches!(
+                b.scope,
+                Scope::BatchSearch
+                    | Scope::DeleteConfirm
+                    | Scope::ImportPick
+                    | Scope::ImportMapEdit
+            )
+        }) {
             assert!(
                 b.keys
                     .iter()
                     .all(|k| k.ctrl || !matches!(k.code, KeyCode::Char(_))),
-                "{:?} takes a printable key from typing",
+                "{:?} would swallow a typed character",
                 b.action
             );
         }

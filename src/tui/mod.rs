@@ -87,7 +87,8 @@ impl Runtime {
         if let Some((restored, others)) = offer {
             app::files::offer_drafts(&mut app.create, restored, others);
         }
-        let mut effects = Effects::new(client, tx, store);
+        let target = app.target.name().to_owned();
+        let mut effects = Effects::with_target(client, tx, store, target);
         for cmd in cmds {
             effects.run(cmd);
         }
@@ -96,6 +97,12 @@ impl Runtime {
             effects,
             replies,
         }
+    }
+
+    /// Where the operator's `phonebook.toml` is: `r` on the phone list
+    /// reads it again.
+    pub fn set_phone_book(&mut self, path: std::path::PathBuf) {
+        self.effects.set_phone_book(path);
     }
 
     /// Updates the model with `msg` and starts the commands that result.

@@ -48,6 +48,7 @@ fn is_command(action: Action) -> bool {
             | Action::CloseHelp
             | Action::Palette
             | Action::Complete
+            | Action::Edit(_)
     )
 }
 

@@ -11,11 +11,14 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, M
 use super::effects::{Cmd, Subscription};
 use super::keymap::{self, Action, Scope};
 use super::palette::{Palette, PaletteKey};
-use super::views::batches::BatchesMsg;
+use super::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
+use super::views::batches::dialogs::DialerAction;
+use super::views::batches::list::{BatchList, ListCmd, ListMsg};
+use super::views::batches::{DEFAULT_REFRESH, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView, Initial, KnownBatch};
 use super::views::import::{ImportCmd, ImportMsg, ImportTarget, ImportView};
 use super::views::{Route, Scroll, View};
-use crate::api::Phone;
+use crate::api::{BatchSummary, Phone};
 pub use crate::connection::TargetLabel;
 use crate::form::FieldId;
 
@@ -36,6 +39,12 @@ pub enum Msg {
         column: u16,
         row: u16,
     },
+    /// The mouse wheel turned over a screen cell.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
     /// Animation tick; only sent while the view on show animates.
     Tick,
     /// The time now, handed in by the run loop before it draws.
@@ -45,7 +54,17 @@ pub enum Msg {
     /// For the create view.
     Create(CreateMsg),
     /// For the batch list.
-    Batches(BatchesMsg),
+    BatchList(ListMsg),
+    /// For the details of batch `batch_id` (a reply for another batch,
+    /// shown before, is dropped).
+    BatchDetails {
+        batch_id: String,
+        msg: DetailsMsg,
+    },
+    /// The terminal has focus again: a live view refreshes at once.
+    FocusGained,
+    /// The terminal lost focus: nothing polls until it is back.
+    FocusLost,
     /// For import `session` (a reply for an import closed since is
     /// dropped).
     Import {
@@ -68,6 +87,18 @@ impl Msg {
                 row,
                 ..
             }) => Some(Self::Click { column, row }),
+            Event::FocusGained => Some(Self::FocusGained),
+            Event::FocusLost => Some(Self::FocusLost),
+            Event::Mouse(MouseEvent {
+                kind: kind @ (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp),
+                column,
+                row,
+                ..
+            }) => Some(Self::Wheel {
+                column,
+                row,
+                down: kind == MouseEventKind::ScrollDown,
+            }),
             _ => None,
         }
     }
@@ -125,6 +156,11 @@ pub struct Shell {
     pub stack: Vec<View>,
     /// The session of the last import opened.
     import_sessions: u64,
+    /// Whether the terminal has focus (until it says otherwise, it has):
+    /// live views poll only then.
+    pub focused: bool,
+    /// What the campaign views are told of where they are.
+    pub views: ViewContext,
 }
 
 /// Input for the view on show, in the shell's words.
@@ -143,6 +179,16 @@ impl Shell {
     /// A new app on the create view, and the commands to start it.
     pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
         let (target, color, now) = (context.target.clone(), context.color, context.started_at);
+        let views = ViewContext {
+            sandbox: matches!(target, TargetLabel::Sandbox),
+            credential_source: match &target {
+                TargetLabel::Sandbox => "the sandbox's built-in key".to_owned(),
+                TargetLabel::Remote {
+                    credential_source, ..
+                } => credential_source.clone(),
+            },
+            refresh: DEFAULT_REFRESH,
+        };
         let (create, cmds) = CreateView::new(context);
         let shell = Self {
             target,
@@ -155,6 +201,8 @@ impl Shell {
             create,
             stack: Vec::new(),
             import_sessions: 0,
+            focused: true,
+            views,
         };
         (shell, cmds)
     }
@@ -179,7 +227,11 @@ impl Shell {
     /// The periodic work of the view on show: the animation tick while it
     /// animates, and what it polls. Empty, the loop sleeps until input.
     pub fn subscriptions(&self) -> Vec<Subscription> {
-        let mut subs = self.top().map(View::subscriptions).unwrap_or_default();
+        let mut subs = self
+            .top()
+            .filter(|_| self.focused)
+            .map(View::subscriptions)
+            .unwrap_or_default();
         if self.is_animating() {
             subs.push(Subscription {
                 name: "animation",
@@ -218,14 +270,15 @@ impl Shell {
 
     /// Shows `route`: the create view by closing what is over it, another
     /// view by bringing it back if it is open, else by opening it.
-    pub fn open(&mut self, route: Route) {
+    pub fn open(&mut self, route: Route) -> Vec<Cmd> {
         if let Some(at) = self.stack.iter().position(|v| v.is(route)) {
             self.stack.truncate(at + 1);
-        } else if let Some(view) = View::open(route) {
+        } else if let Some(view) = View::open(route, &self.views) {
             self.stack.push(view);
         } else {
             self.stack.clear();
         }
+        self.shown()
     }
 
     /// Shows the import into `target`'s batch: the one open for it if
@@ -280,6 +333,33 @@ impl Shell {
         self.stack.iter().find_map(View::import_session)
     }
 
+    /// Shows the details of a batch: over the list, which is opened under
+    /// it when it is not (so Esc leads to the list, as the breadcrumb says).
+    pub fn open_batch(&mut self, summary: BatchSummary) -> Vec<Cmd> {
+        if !self.stack.iter().any(|v| v.is(Route::Batches)) {
+            self.stack
+                .push(View::BatchList(BatchList::new(self.views.clone())));
+        }
+        let details = BatchDetailsView::new(self.views.clone(), summary);
+        self.stack.push(View::BatchDetails(details));
+        self.shown()
+    }
+
+    /// Closes the view on show.
+    pub fn pop(&mut self) -> Vec<Cmd> {
+        self.stack.pop();
+        self.shown()
+    }
+
+    /// A view just came (back) on screen: a live one refreshes at once,
+    /// unless the terminal is not looking.
+    fn shown(&mut self) -> Vec<Cmd> {
+        match self.top().and_then(View::refresh_msg) {
+            Some(msg) if self.focused => update(self, msg),
+            _ => Vec::new(),
+        }
+    }
+
     /// Hands input to the view on show.
     fn deliver(&mut self, input: Input) -> Vec<Cmd> {
         let now = self.now;
@@ -293,8 +373,26 @@ impl Shell {
                 };
                 create::update(&mut self.create, msg)
             }
-            // No other view takes input yet.
-            Some(View::Batches(_)) => Vec::new(),
+            Some(View::BatchList(list)) => {
+                let msg = match input {
+                    Input::Action(action) => ListMsg::Action(action),
+                    Input::Typed(key) => ListMsg::Key(key),
+                    Input::Paste(text) => ListMsg::Paste(text),
+                    Input::Click { column, row } => ListMsg::Click { column, row },
+                };
+                let cmds = list.update(msg, now);
+                self.list_cmds(cmds)
+            }
+            Some(View::BatchDetails(details)) => {
+                let msg = match input {
+                    Input::Action(action) => DetailsMsg::Action(action),
+                    Input::Typed(key) => DetailsMsg::Key(key),
+                    Input::Paste(text) => DetailsMsg::Paste(text),
+                    Input::Click { column, row } => DetailsMsg::Click { column, row },
+                };
+                let cmds = details.update(msg, now);
+                self.details_cmds(cmds)
+            }
             Some(View::Import { session, view }) => {
                 let session = *session;
                 let msg = match input {
@@ -308,6 +406,70 @@ impl Shell {
                 self.import_cmds(session, cmds)
             }
         }
+    }
+
+    /// The batch list's commands as the effects run them.
+    fn list_cmds(&mut self, cmds: Vec<ListCmd>) -> Vec<Cmd> {
+        let name_of = |shell: &Self, id: &str| {
+            shell
+                .stack
+                .iter()
+                .find_map(|v| match v {
+                    View::BatchList(list) => Some(list.name_of(id)),
+                    View::BatchDetails(_) | View::Import { .. } => None,
+                })
+                .unwrap_or_default()
+        };
+        cmds.into_iter()
+            .map(|cmd| match cmd {
+                ListCmd::FetchPage {
+                    generation,
+                    query,
+                    after,
+                } => Cmd::FetchBatches {
+                    generation,
+                    query,
+                    after,
+                },
+                ListCmd::Start { id } => Cmd::Dialer {
+                    name: name_of(self, &id),
+                    id,
+                    action: DialerAction::Start,
+                },
+                ListCmd::Stop { id } => Cmd::Dialer {
+                    name: name_of(self, &id),
+                    id,
+                    action: DialerAction::Stop,
+                },
+                ListCmd::Delete { id, name } => Cmd::DeleteBatch { id, name },
+                ListCmd::Copy(text) => Cmd::Copy(text),
+                ListCmd::OpenDetails { summary } => Cmd::OpenBatch(summary),
+            })
+            .collect()
+    }
+
+    /// The batch details' commands as the effects run them.
+    fn details_cmds(&mut self, cmds: Vec<DetailsCmd>) -> Vec<Cmd> {
+        let mut out = Vec::with_capacity(cmds.len());
+        for cmd in cmds {
+            match cmd {
+                DetailsCmd::FetchCalls {
+                    generation,
+                    batch_id,
+                    query,
+                    after,
+                } => out.push(Cmd::FetchCalls {
+                    generation,
+                    batch_id,
+                    query,
+                    after,
+                }),
+                DetailsCmd::Copy(text) => out.push(Cmd::Copy(text)),
+                DetailsCmd::Close => out.extend(self.pop()),
+                DetailsCmd::OpenImport(target) => out.extend(self.open_import(target)),
+            }
+        }
+        out
     }
 
     /// An import's commands as the effects run them; `Close` is the
@@ -341,9 +503,14 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             shell.deliver(Input::Click { column, row })
         }
         Msg::Click { .. } => Vec::new(),
+        Msg::Wheel { column, row, down }
+            if shell.help.is_none() && shell.palette.is_none() && shell.top().is_none() =>
+        {
+            create::update(&mut shell.create, CreateMsg::Wheel { column, row, down })
+        }
+        Msg::Wheel { .. } => Vec::new(),
+        // The animation tick; the campaign views do not animate.
         Msg::Tick if shell.top().is_none() => create::update(&mut shell.create, CreateMsg::Tick),
-        // The other views draw what moves from the time, which the run
-        // loop hands in before it draws.
         Msg::Tick => Vec::new(),
         Msg::Clock(now) => {
             shell.now = now;
@@ -358,11 +525,44 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
         ),
         // The create view is always there: its replies always arrive.
         Msg::Create(msg) => create::update(&mut shell.create, msg),
-        Msg::Batches(msg) => match shell.stack.iter_mut().find(|v| v.is(Route::Batches)) {
-            Some(view) => view.update_batches(msg),
-            // Closed meanwhile: the reply is of no use.
-            None => Vec::new(),
-        },
+        Msg::BatchList(msg) => {
+            let now = shell.now;
+            let list = shell.stack.iter_mut().find_map(|v| match v {
+                View::BatchList(list) => Some(list),
+                View::BatchDetails(_) | View::Import { .. } => None,
+            });
+            match list {
+                Some(list) => {
+                    let cmds = list.update(msg, now);
+                    shell.list_cmds(cmds)
+                }
+                // Closed meanwhile: the reply is of no use (a start, stop
+                // or delete was journaled all the same).
+                None => Vec::new(),
+            }
+        }
+        Msg::BatchDetails { batch_id, msg } => {
+            let now = shell.now;
+            let details = shell.stack.iter_mut().find_map(|v| match v {
+                View::BatchDetails(d) if d.batch_id() == batch_id => Some(d),
+                _ => None,
+            });
+            match details {
+                Some(details) => {
+                    let cmds = details.update(msg, now);
+                    shell.details_cmds(cmds)
+                }
+                None => Vec::new(),
+            }
+        }
+        Msg::FocusGained => {
+            shell.focused = true;
+            shell.shown()
+        }
+        Msg::FocusLost => {
+            shell.focused = false;
+            Vec::new()
+        }
         Msg::Import { session, msg } => {
             let now = shell.now;
             let view = shell.stack.iter_mut().find_map(|v| match v {
@@ -382,7 +582,8 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
     let mut out = Vec::with_capacity(cmds.len());
     for cmd in cmds {
         match cmd {
-            Cmd::Open(route) => shell.open(route),
+            Cmd::Open(route) => out.extend(shell.open(route)),
+            Cmd::OpenBatch(summary) => out.extend(shell.open_batch(*summary)),
             Cmd::OpenImport(target) => out.extend(shell.open_import(target)),
             cmd => out.push(cmd),
         }
@@ -456,11 +657,9 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
             let scopes = shell.scopes();
             shell.palette = Some(Palette::new(&scopes));
         }
-        Action::OpenCreate => shell.open(Route::Create),
-        Action::OpenBatches => shell.open(Route::Batches),
-        Action::Pop => {
-            shell.stack.pop();
-        }
+        Action::OpenCreate => return shell.open(Route::Create),
+        Action::OpenBatches => return shell.open(Route::Batches),
+        Action::Pop => return shell.pop(),
         action => return shell.deliver(Input::Action(action)),
     }
     Vec::new()
@@ -504,7 +703,7 @@ mod tests {
     }
 
     fn on_batches(shell: &Shell) -> bool {
-        matches!(shell.top(), Some(View::Batches(_)))
+        matches!(shell.top(), Some(View::BatchList(_)))
     }
 
     #[test]
@@ -548,7 +747,10 @@ mod tests {
         typed(&mut shell, "Q3");
         let cmds = ctrl(&mut shell, 'b');
         assert!(on_batches(&shell));
-        assert!(cmds.is_empty(), "nothing typed, so no draft: {cmds:?}");
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::FetchBatches { .. }]),
+            "the list fetches; nothing typed, so no draft: {cmds:?}"
+        );
         assert_eq!(shell.create.form.name.value(), "Q3");
         ctrl(&mut shell, 'n');
         assert!(shell.top().is_none(), "Ctrl-N from the list: the form");
@@ -581,8 +783,106 @@ mod tests {
             }),
         );
         assert!(!shell.create.form.numbers.phones.is_loading());
-        assert!(!shell.is_animating(), "nothing moves on the placeholder");
-        assert!(shell.subscriptions().is_empty());
+        assert!(!shell.is_animating(), "nothing moves on the list");
+        let names: Vec<_> = shell.subscriptions().iter().map(|s| s.name).collect();
+        assert_eq!(names, ["batches.refresh"], "the list polls, and only it");
+    }
+
+    fn fetches(cmds: &[Cmd]) -> usize {
+        cmds.iter()
+            .filter(|c| matches!(c, Cmd::FetchBatches { .. }))
+            .count()
+    }
+
+    fn page_loaded(shell: &mut Shell, generation: u64) -> Vec<Cmd> {
+        let page = crate::api::BatchPage {
+            batches: vec![BatchSummary {
+                id: "64e5f12345abcdef98760000".into(),
+                batch_name: "June renewals".into(),
+                total_calls: 10,
+                calls_picked: 0,
+                calls_completed: 0,
+                queue_status: "paused".into(),
+                created_at: String::new(),
+                updated_at: String::new(),
+            }],
+            ..Default::default()
+        };
+        update(
+            shell,
+            Msg::BatchList(ListMsg::PageLoaded {
+                generation,
+                result: Ok(page),
+            }),
+        )
+    }
+
+    #[test]
+    fn the_list_polls_only_on_screen_with_focus_and_refreshes_when_shown_again() {
+        let (mut shell, _) = Shell::new(context());
+        assert_eq!(fetches(&ctrl(&mut shell, 'b')), 1, "opening fetches");
+        page_loaded(&mut shell, 1);
+        let polls = |shell: &Shell| {
+            shell
+                .subscriptions()
+                .iter()
+                .any(|s| s.name == "batches.refresh")
+        };
+        assert!(polls(&shell));
+
+        update(&mut shell, Msg::FocusLost);
+        assert!(!polls(&shell), "no focus, no polling");
+        assert_eq!(
+            fetches(&update(&mut shell, Msg::FocusGained)),
+            1,
+            "back: at once"
+        );
+        page_loaded(&mut shell, 2);
+        assert!(polls(&shell));
+
+        ctrl(&mut shell, 'n');
+        assert!(!polls(&shell), "the form on screen: the list does not poll");
+        assert_eq!(
+            fetches(&update(&mut shell, Msg::FocusGained)),
+            0,
+            "not on screen"
+        );
+        // Ctrl-B brings the same list back, fetched again at once.
+        assert_eq!(fetches(&ctrl(&mut shell, 'b')), 1);
+        assert_eq!(shell.stack.len(), 1);
+    }
+
+    #[test]
+    fn enter_opens_the_details_with_a_breadcrumb_and_esc_comes_back_to_the_list() {
+        let (mut shell, _) = Shell::new(context());
+        ctrl(&mut shell, 'b');
+        page_loaded(&mut shell, 1);
+        let cmds = key(&mut shell, KeyCode::Enter);
+        assert_eq!(shell.breadcrumb(), ["Batches", "June renewals"]);
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::FetchCalls { batch_id, .. }] if batch_id == "64e5f12345abcdef98760000"),
+            "{cmds:?}"
+        );
+        let names: Vec<_> = shell.subscriptions().iter().map(|s| s.name).collect();
+        assert_eq!(names, ["batch.calls.refresh"]);
+        let cmds = key(&mut shell, KeyCode::Esc);
+        assert_eq!(shell.breadcrumb(), ["Batches"]);
+        assert_eq!(fetches(&cmds), 1, "the list is refreshed as it comes back");
+    }
+
+    #[test]
+    fn i_on_the_details_opens_the_import_into_that_batch() {
+        let (mut shell, _) = Shell::new(context());
+        ctrl(&mut shell, 'b');
+        page_loaded(&mut shell, 1);
+        key(&mut shell, KeyCode::Enter);
+        let cmds = key(&mut shell, KeyCode::Char('i'));
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::StartImport { batch_id, .. }] if batch_id == "64e5f12345abcdef98760000"),
+            "{cmds:?}"
+        );
+        assert_eq!(shell.breadcrumb(), ["Import into “June renewals”"]);
+        assert!(on_import(&shell).is_some());
     }
 
     fn june() -> ImportTarget {

@@ -11,7 +11,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
+    EnableFocusChange,
+};
 use crossterm::terminal::{
     EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
     enable_raw_mode,
@@ -29,7 +32,8 @@ use tokio::signal::unix::{SignalKind, signal};
 static ENTERED: AtomicBool = AtomicBool::new(false);
 
 /// Switches the terminal to the app's modes: raw input, the alternate
-/// screen, bracketed paste. Mouse capture is the run loop's: it depends on
+/// screen, bracketed paste, focus reports (live views stop polling while
+/// the terminal is in the background). Mouse capture is the run loop's: it depends on
 /// the screen on show.
 ///
 /// Also what the app does when it is continued after a stop: the shell may
@@ -41,11 +45,17 @@ pub fn enter(out: &mut impl Write) -> io::Result<()> {
     ENTERED.store(true, Ordering::SeqCst);
     let _ = disable_raw_mode();
     enable_raw_mode()?;
-    crossterm::execute!(out, EnterAlternateScreen, EnableBracketedPaste)
+    crossterm::execute!(
+        out,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableFocusChange
+    )
 }
 
 /// Gives the terminal back as the shell expects it: raw mode off, the
-/// alternate screen left, mouse capture and bracketed paste off, a frame in
+/// alternate screen left, mouse capture, bracketed paste and focus reports
+/// off, a frame in
 /// progress ended, the cursor shown.
 ///
 /// Nothing is reported and nothing can panic: on a terminal that has gone
@@ -62,6 +72,7 @@ pub fn restore_to(out: &mut impl Write) {
         out,
         DisableMouseCapture,
         DisableBracketedPaste,
+        DisableFocusChange,
         EndSynchronizedUpdate,
         LeaveAlternateScreen,
         Show

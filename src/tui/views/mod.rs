@@ -45,21 +45,27 @@ pub mod import;
 
 use std::cell::Cell;
 
-use crate::tui::effects::{Cmd, Subscription};
+use crate::tui::effects::Subscription;
 use crate::tui::keymap::Scope;
-use batches::{BatchesMsg, BatchesView};
+use crate::tui::shell::Msg;
+use batches::ViewContext;
+use batches::details::{BatchDetailsView, DetailsMsg};
+use batches::list::{BatchList, ListMsg};
 use import::ImportView;
 
 /// A view opened over the create view.
+// A view is made once and lives in the stack until closed: boxing it would
+// only add an indirection to every key.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum View {
-    Batches(BatchesView),
+    /// The account's batches (Ctrl-B).
+    BatchList(BatchList),
+    /// One batch and its calls.
+    BatchDetails(BatchDetailsView),
     /// Contacts into one batch. `session` tells its replies from those of
     /// an import closed before (one executor, one journal per session).
-    Import {
-        session: u64,
-        view: Box<ImportView>,
-    },
+    Import { session: u64, view: Box<ImportView> },
 }
 
 /// A view to show, asked for by a key, the palette or a view.
@@ -72,17 +78,19 @@ pub enum Route {
 
 impl View {
     /// The view a route opens anew.
-    pub fn open(route: Route) -> Option<Self> {
+    pub fn open(route: Route, context: &ViewContext) -> Option<Self> {
         match route {
             Route::Create => None,
-            Route::Batches => Some(Self::Batches(BatchesView::default())),
+            Route::Batches => Some(Self::BatchList(BatchList::new(context.clone()))),
         }
     }
 
     /// Whether this view is the one `route` shows.
     pub fn is(&self, route: Route) -> bool {
         match self {
-            Self::Batches(_) => route == Route::Batches,
+            Self::BatchList(_) => route == Route::Batches,
+            // Reached from a batch, not by a route of its own.
+            Self::BatchDetails(_) => false,
             // Opened for a batch, not by a route of its own.
             Self::Import { .. } => false,
         }
@@ -90,37 +98,67 @@ impl View {
 
     pub fn breadcrumb(&self) -> Vec<String> {
         match self {
-            Self::Batches(view) => view.breadcrumb(),
+            Self::BatchList(_) => vec!["Batches".to_owned()],
+            Self::BatchDetails(view) => vec!["Batches".to_owned(), view.title()],
             Self::Import { view, .. } => view.breadcrumb(),
         }
     }
 
     pub fn scopes(&self) -> Vec<Scope> {
         match self {
-            Self::Batches(view) => view.scopes(),
+            Self::BatchList(view) => vec![view.scope()],
+            Self::BatchDetails(view) => vec![view.scope()],
             Self::Import { view, .. } => view.scopes(),
         }
     }
 
     pub fn is_animating(&self) -> bool {
         match self {
-            Self::Batches(view) => view.is_animating(),
+            Self::BatchList(_) | Self::BatchDetails(_) => false,
             Self::Import { view, .. } => view.is_animating(),
         }
     }
 
+    /// The live refresh of the view, while it is on screen (the shell
+    /// asks only then, and only while the terminal has focus).
     pub fn subscriptions(&self) -> Vec<Subscription> {
         match self {
-            Self::Batches(view) => view.subscriptions(),
+            Self::BatchList(view) => view
+                .poll_every()
+                .map(|every| Subscription {
+                    name: "batches.refresh",
+                    every,
+                    msg: Msg::BatchList(ListMsg::Tick),
+                })
+                .into_iter()
+                .collect(),
+            Self::BatchDetails(view) => view
+                .poll_every()
+                .map(|every| Subscription {
+                    name: "batch.calls.refresh",
+                    every,
+                    msg: Msg::BatchDetails {
+                        batch_id: view.batch_id().to_owned(),
+                        msg: DetailsMsg::Tick,
+                    },
+                })
+                .into_iter()
+                .collect(),
             // It animates while it works (the tick); nothing to poll.
             Self::Import { .. } => Vec::new(),
         }
     }
 
-    pub fn update_batches(&mut self, msg: BatchesMsg) -> Vec<Cmd> {
+    /// Whether the view refreshes itself: what it is sent when it comes
+    /// (back) on screen, so it is never shown stale.
+    pub fn refresh_msg(&self) -> Option<Msg> {
         match self {
-            Self::Batches(view) => view.update(msg),
-            Self::Import { .. } => Vec::new(),
+            Self::BatchList(_) => Some(Msg::BatchList(ListMsg::Tick)),
+            Self::BatchDetails(view) => Some(Msg::BatchDetails {
+                batch_id: view.batch_id().to_owned(),
+                msg: DetailsMsg::Tick,
+            }),
+            Self::Import { .. } => None,
         }
     }
 
@@ -128,7 +166,7 @@ impl View {
     pub fn import_session(&self) -> Option<u64> {
         match self {
             Self::Import { session, .. } => Some(*session),
-            Self::Batches(_) => None,
+            Self::BatchList(_) | Self::BatchDetails(_) => None,
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::tui::widgets::wrap_words;
 pub fn draw(help: &Help, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(96);
     let lines = content(help.field, width, theme);
-    let total = lines.len() as u16;
+    let total = crate::num::u16_sat(lines.len());
     let height = box_height(total, area);
     let inner = height.saturating_sub(2);
     let rect = Rect::new(

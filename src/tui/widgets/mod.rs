@@ -22,7 +22,7 @@ pub(crate) const LABEL_WIDTH: u16 = 19;
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub(crate) fn spinner(frame: u64) -> &'static str {
-    SPINNER[(frame % SPINNER.len() as u64) as usize]
+    SPINNER[crate::num::usize_sat(frame % SPINNER.len() as u64)]
 }
 
 /// A text input being edited. A value that holds what a terminal would act

@@ -1,40 +1,323 @@
-//! The batch list (Ctrl-B). A placeholder for now: it says the list is
-//! coming, and shows the shape a view takes (see [`crate::tui::views`]).
+//! Running a campaign: the batch list (Ctrl-B), one batch's calls, and
+//! the dialogs that start, stop and delete a batch.
+//!
+//! Each view owns its state and a pure `update(msg, now) -> Vec<…Cmd>`;
+//! its drawing (in [`ui`]) records the geometry `update` needs (rows on
+//! screen, where a click lands) in a [`Cell`](std::cell::Cell) on the
+//! state. Nothing here does I/O or reads a clock: the shell runs the
+//! commands with the client and hands the replies and the time back in,
+//! and ticks a view every `poll_every()` while it is on screen. Their keys
+//! are rows of [`crate::tui::keymap::BINDINGS`].
 
+pub mod details;
+pub mod dialogs;
+pub mod list;
 pub mod ui;
 
-use crate::tui::effects::{Cmd, Subscription};
-use crate::tui::keymap::Scope;
+use std::time::Duration;
 
-/// The batch list's model.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BatchesView {}
+use chrono::{DateTime, Utc};
 
-/// Everything that can happen to the batch list. Nothing yet: the list,
-/// its paging and its live refresh come with the next issue.
+use crate::api::ApiError;
+use crate::text::visible;
+
+/// How long a search waits for the next key before it is sent.
+pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// How often a view on screen refreshes, unless configured.
+pub const DEFAULT_REFRESH: Duration = Duration::from_secs(5);
+
+/// The waits after 1, 2, 3 and 4 or more failed refreshes in a row.
+pub const BACKOFF: [Duration; 4] = [
+    Duration::from_secs(5),
+    Duration::from_secs(10),
+    Duration::from_secs(20),
+    Duration::from_secs(60),
+];
+
+/// What the shell's environment tells a view about where it is.
 #[derive(Debug, Clone)]
-pub enum BatchesMsg {}
+pub struct ViewContext {
+    /// The target is the embedded sandbox (its example batches are said to
+    /// be examples).
+    pub sandbox: bool,
+    /// Where the credential came from ("environment variable
+    /// WEYA_API_KEY"), so a refused one can be named.
+    pub credential_source: String,
+    /// How often a view on screen refreshes when all is well.
+    pub refresh: Duration,
+}
 
-impl BatchesView {
-    pub fn breadcrumb(&self) -> Vec<String> {
-        vec!["Batches".to_owned()]
+impl Default for ViewContext {
+    fn default() -> Self {
+        Self {
+            sandbox: false,
+            credential_source: "the configuration".to_owned(),
+            refresh: DEFAULT_REFRESH,
+        }
+    }
+}
+
+/// The refresh bookkeeping of a live view: one request at a time, each
+/// tagged with a generation so that a late answer to an older query is
+/// dropped, and a wait that grows while requests fail.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// The generation of the newest request asked for.
+    generation: u64,
+    /// The generation still awaited, if any: a refresh never stacks on it.
+    in_flight: Option<u64>,
+    /// Failed refreshes in a row.
+    failures: u32,
+    /// The failure stops polling (a setting is missing): asking again
+    /// cannot help until the configuration changes.
+    stuck: bool,
+    /// When the last answer arrived, good or bad.
+    pub last_answer: Option<DateTime<Utc>>,
+    /// When rows last arrived.
+    pub last_success: Option<DateTime<Utc>>,
+}
+
+impl Live {
+    /// A new request: its generation. Whatever was in flight is superseded
+    /// (the shell's keyed job aborts it; its reply would be dropped anyway).
+    pub fn begin(&mut self) -> u64 {
+        self.generation += 1;
+        self.in_flight = Some(self.generation);
+        self.generation
     }
 
-    pub fn scopes(&self) -> Vec<Scope> {
-        Vec::new()
+    pub fn is_loading(&self) -> bool {
+        self.in_flight.is_some()
     }
 
-    pub fn is_animating(&self) -> bool {
-        false
+    /// Takes an answer: `false` for a stale one, to be dropped.
+    pub fn finish<T>(
+        &mut self,
+        generation: u64,
+        result: &Result<T, ApiError>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        if self.in_flight != Some(generation) {
+            return false;
+        }
+        self.in_flight = None;
+        self.last_answer = Some(now);
+        match result {
+            Ok(_) => {
+                self.failures = 0;
+                self.stuck = false;
+                self.last_success = Some(now);
+            }
+            Err(e) => {
+                self.failures = self.failures.saturating_add(1);
+                self.stuck = matches!(e, ApiError::MissingSetting { .. } | ApiError::Config(_));
+            }
+        }
+        true
     }
 
-    /// Periodic work while on screen: none until there is a list to
-    /// refresh.
-    pub fn subscriptions(&self) -> Vec<Subscription> {
-        Vec::new()
+    /// How long after the last answer the next refresh is due; `None`
+    /// when polling cannot help.
+    pub fn poll_every(&self, refresh: Duration) -> Option<Duration> {
+        if self.stuck {
+            return None;
+        }
+        Some(match self.failures {
+            0 => refresh,
+            n => {
+                BACKOFF[usize::try_from(n - 1)
+                    .unwrap_or(usize::MAX)
+                    .min(BACKOFF.len() - 1)]
+            }
+        })
     }
 
-    pub fn update(&mut self, msg: BatchesMsg) -> Vec<Cmd> {
-        match msg {}
+    /// Failed refreshes in a row.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// Seconds until the next refresh is due, for "next try in 20 s".
+    pub fn due_in(&self, refresh: Duration, now: DateTime<Utc>) -> Option<i64> {
+        let every = self.poll_every(refresh)?;
+        let last = self.last_answer?;
+        let due = last + chrono::Duration::from_std(every).unwrap_or_default();
+        Some((due - now).num_seconds().max(0))
+    }
+}
+
+/// A progress bar `width` cells wide: completed calls `█`, picked but not
+/// completed `▒`, the rest `░` (shapes, so it reads without colour).
+pub fn progress_bar(completed: u64, picked: u64, total: u64, width: usize) -> String {
+    if total == 0 || width == 0 {
+        return "░".repeat(width);
+    }
+    let cells = |n: u64| -> usize {
+        let n = u128::from(n.min(total));
+        usize::try_from(n * width as u128 / u128::from(total)).unwrap_or(width)
+    };
+    let done = cells(completed);
+    let picked = cells(picked.max(completed)).max(done);
+    let mut bar = "█".repeat(done);
+    bar.push_str(&"▒".repeat(picked - done));
+    bar.push_str(&"░".repeat(width - picked));
+    bar
+}
+
+/// A Weya timestamp (ISO 8601), if it is one.
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// "12 s ago", "3 min ago", "3 h ago", "2 d ago"; a date past a month.
+/// A time in the future (clocks differ) reads "just now".
+pub fn relative(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - then).num_seconds();
+    match secs {
+        i64::MIN..=4 => "just now".to_owned(),
+        5..=59 => format!("{secs} s ago"),
+        60..=3599 => format!("{} min ago", secs / 60),
+        3600..=86_399 => format!("{} h ago", secs / 3600),
+        86_400..=2_591_999 => format!("{} d ago", secs / 86_400),
+        _ => then.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// A timestamp as the detail lines show it: "2026-01-15 14:00 UTC".
+pub fn absolute(then: DateTime<Utc>) -> String {
+    then.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A server timestamp relative to now, or as it came when it does not parse.
+pub fn relative_text(text: &str, now: DateTime<Utc>) -> String {
+    match parse_time(text) {
+        Some(t) => relative(t, now),
+        None if text.trim().is_empty() => "—".to_owned(),
+        None => visible(text).into_owned(),
+    }
+}
+
+/// A phone number grouped for reading: `+1 212 555 1234` for a NANP
+/// number, else the country part kept whole and the rest in threes and a
+/// last four. Anything that is not digits (with an optional `+`) comes
+/// back as it was, made visible.
+pub fn group_phone(number: &str) -> String {
+    let digits = number.trim().trim_start_matches('+');
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return visible(number).into_owned();
+    }
+    if digits.len() == 11 && digits.starts_with('1') {
+        return format!("+1 {} {} {}", &digits[1..4], &digits[4..7], &digits[7..]);
+    }
+    if digits.len() < 8 {
+        return format!("+{digits}");
+    }
+    // Without a numbering plan: the last four together, threes before them.
+    let (head, last) = digits.split_at(digits.len() - 4);
+    let mut groups: Vec<&str> = Vec::new();
+    let mut rest = head;
+    while rest.len() > 3 {
+        let (a, b) = rest.split_at(rest.len() - 3);
+        groups.push(b);
+        rest = a;
+    }
+    groups.push(rest);
+    groups.reverse();
+    format!("+{} {last}", groups.join(" "))
+}
+
+/// What an error says on screen: the advice for a refused credential
+/// (which action needs which setting, which credential was used), else
+/// the error itself.
+pub fn error_text(error: &ApiError, credential_source: &str) -> String {
+    error
+        .auth_advice(credential_source)
+        .unwrap_or_else(|| error.to_string())
+}
+
+/// `text` cut to `width` characters with an ellipsis.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 15, 14, 0, 0).unwrap() + chrono::Duration::seconds(secs)
+    }
+
+    #[test]
+    fn backoff_grows_5_10_20_60_and_resets_on_success() {
+        let mut live = Live::default();
+        let refresh = Duration::from_secs(5);
+        let mut waits = Vec::new();
+        for _ in 0..5 {
+            let g = live.begin();
+            let failed: Result<(), ApiError> = Err(ApiError::Network {
+                kind: crate::api::NetworkFailure::Refused,
+                host: "h".into(),
+            });
+            assert!(live.finish(g, &failed, at(0)));
+            waits.push(live.poll_every(refresh).unwrap().as_secs());
+        }
+        assert_eq!(waits, [5, 10, 20, 60, 60]);
+        let g = live.begin();
+        live.finish(g, &Ok::<(), ApiError>(()), at(1));
+        assert_eq!(live.poll_every(refresh), Some(refresh));
+    }
+
+    #[test]
+    fn a_missing_setting_stops_polling_and_a_stale_answer_is_dropped() {
+        let mut live = Live::default();
+        let old = live.begin();
+        let new = live.begin();
+        assert!(!live.finish(old, &Ok::<(), ApiError>(()), at(0)), "stale");
+        let missing: Result<(), ApiError> = Err(ApiError::MissingSetting {
+            what: "user ID",
+            setting: "WEYA_USER_ID",
+            key: "user_id",
+        });
+        assert!(live.finish(new, &missing, at(0)));
+        assert_eq!(live.poll_every(Duration::from_secs(5)), None);
+    }
+
+    #[test]
+    fn times_read_relative_and_absolute() {
+        assert_eq!(relative(at(0), at(3)), "just now");
+        assert_eq!(relative(at(0), at(12)), "12 s ago");
+        assert_eq!(relative(at(0), at(200)), "3 min ago");
+        assert_eq!(relative(at(0), at(3 * 3600 + 5)), "3 h ago");
+        assert_eq!(relative(at(0), at(2 * 86_400)), "2 d ago");
+        assert_eq!(relative(at(0), at(40 * 86_400)), "2026-01-15");
+        assert_eq!(absolute(at(0)), "2026-01-15 14:00 UTC");
+        assert_eq!(relative_text("2026-01-15T13:00:00.000Z", at(0)), "1 h ago");
+        assert_eq!(relative_text("", at(0)), "—");
+    }
+
+    #[test]
+    fn phone_numbers_are_grouped_for_reading() {
+        assert_eq!(group_phone("12125551234"), "+1 212 555 1234");
+        assert_eq!(group_phone("+919876543210"), "+91 987 654 3210");
+        assert_eq!(group_phone("442079460000"), "+44 207 946 0000");
+        assert_eq!(group_phone("12345"), "+12345");
+        assert_eq!(group_phone("call\u{1b}me"), "call⟨U+001B⟩me");
+    }
+
+    #[test]
+    fn the_bar_shows_completed_then_picked() {
+        assert_eq!(progress_bar(2, 5, 10, 10), "██▒▒▒░░░░░");
+        assert_eq!(progress_bar(0, 0, 0, 4), "░░░░");
+        assert_eq!(progress_bar(10, 10, 10, 4), "████");
     }
 }

@@ -14,10 +14,12 @@ use crate::store::template::{BatchFile, SaveError, Templates};
 pub enum Modal {
     /// Naming a template to save the form as.
     SaveTemplate(Box<TemplateDialog>),
-    /// Picking a template to load.
+    /// Picking a template to load, its values shown before it is loaded.
     LoadTemplate {
-        names: Remote<Vec<String>>,
+        templates: Remote<Vec<TemplateEntry>>,
         cursor: usize,
+        /// The template `D` asked to delete: Enter deletes, Esc keeps it.
+        deleting: Option<String>,
     },
     /// At start: drafts left by sessions that ended. The first is on the
     /// form; picking another makes it this session's draft.
@@ -28,6 +30,14 @@ pub enum Modal {
         /// typed into a form about to be replaced.
         opening: bool,
     },
+}
+
+/// A saved template as the Ctrl-O dialog lists it: its name, and its
+/// values (or why they cannot be read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateEntry {
+    pub name: String,
+    pub file: Result<BatchFile, String>,
 }
 
 /// The Ctrl-T dialog.
@@ -97,6 +107,37 @@ pub(super) fn draft_removed(app: &mut CreateView, result: Result<(), String>) {
     }
 }
 
+/// "Draft from 14:02 restored — Ctrl-R starts a blank form.", the time in
+/// the operator's own zone (with the day when it is not today).
+pub fn restored_notice(
+    draft: &Draft,
+    local_timezone: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    use std::str::FromStr;
+    let saved = chrono::DateTime::parse_from_rfc3339(&draft.saved_at);
+    let zone = chrono_tz::Tz::from_str(local_timezone).unwrap_or(chrono_tz::UTC);
+    let when = match saved {
+        Ok(saved) => {
+            let saved = saved.with_timezone(&zone);
+            let today = now.with_timezone(&zone).date_naive();
+            if saved.date_naive() == today {
+                saved.format("%H:%M").to_string()
+            } else {
+                saved.format("%b %-d, %H:%M").to_string()
+            }
+        }
+        // A draft saved by hand or by an older version: no time to give.
+        Err(_) => "an earlier session".to_owned(),
+    };
+    let key = crate::tui::keymap::BINDINGS
+        .iter()
+        .find(|b| b.action == crate::tui::keymap::Action::BlankForm)
+        .map(crate::tui::keymap::keys_label)
+        .unwrap_or_default();
+    format!("Draft from {when} restored — {key} starts a blank form.")
+}
+
 /// Offers `others`, drafts left by ended sessions, beside `restored`, the
 /// one on the form.
 pub fn offer_drafts(app: &mut CreateView, restored: LeftDraft, others: Vec<LeftDraft>) {
@@ -137,8 +178,8 @@ pub(super) fn draft_adopted(
 
 /// Ctrl-T: name the form to save it as a template.
 pub(super) fn ask_template_name(app: &mut CreateView) {
-    // The batch name is only a suggestion here: cut to what fits.
-    let suggestion: String = app.form.name.value().trim().chars().take(64).collect();
+    // The batch name is only a suggestion here, made to pass the name rule.
+    let suggestion = Templates::suggest_name(app.form.name.value());
     let mut input = LineInput::new(&suggestion, 64);
     input.select_all();
     app.modal = Some(Modal::SaveTemplate(Box::new(TemplateDialog {
@@ -150,10 +191,97 @@ pub(super) fn ask_template_name(app: &mut CreateView) {
 
 /// Ctrl-O: list the templates to pick one.
 pub(super) fn ask_template(app: &mut CreateView) -> Cmd {
-    let mut names = Remote::Idle;
-    names.start_loading();
-    app.modal = Some(Modal::LoadTemplate { names, cursor: 0 });
+    let mut templates = Remote::Idle;
+    templates.start_loading();
+    app.modal = Some(Modal::LoadTemplate {
+        templates,
+        cursor: 0,
+        deleting: None,
+    });
     Cmd::ListTemplates
+}
+
+/// `D` in the Ctrl-O dialog: ask before deleting the highlighted template.
+pub(super) fn ask_delete_template(app: &mut CreateView) {
+    if let Some(Modal::LoadTemplate {
+        templates,
+        cursor,
+        deleting,
+    }) = &mut app.modal
+        && let Some(entry) = templates.value().and_then(|t| t.get(*cursor))
+    {
+        *deleting = Some(entry.name.clone());
+    }
+}
+
+/// A template was deleted, or not: say so, and list what is left.
+pub(super) fn template_deleted(
+    app: &mut CreateView,
+    name: &str,
+    result: Result<(), String>,
+) -> Option<Cmd> {
+    app.notice = Some(match result {
+        Ok(()) => format!("Template “{name}” deleted."),
+        Err(why) => format!("Template “{name}” not deleted: {why}"),
+    });
+    match &mut app.modal {
+        Some(Modal::LoadTemplate { templates, .. }) => {
+            templates.start_loading();
+            Some(Cmd::ListTemplates)
+        }
+        _ => None,
+    }
+}
+
+/// Ctrl-R: a blank form. The form's draft is not lost: the effect writes
+/// it where it is and lets that file go, so the next start offers it, and
+/// this session goes on in a new draft file. The form is blanked only once
+/// that is done ([`draft_set_aside`]).
+pub(super) fn blank_form(app: &mut CreateView) -> Option<Cmd> {
+    if !matches!(app.screen, Screen::Form) {
+        return None;
+    }
+    let blank = Form::new(&app.context.default_timezone);
+    if Draft::of(&app.form) == Draft::of(&blank) {
+        app.notice = Some("The form is blank already.".to_owned());
+        return None;
+    }
+    app.draft_seq += 1;
+    Some(Cmd::SetDraftAside {
+        seq: app.draft_seq,
+        draft: Box::new(Draft::of(&app.form)),
+    })
+}
+
+/// The draft was set aside (where, if it went to a file) or not (why): the
+/// form is blanked only if it was.
+pub(super) fn draft_set_aside(app: &mut CreateView, result: Result<std::path::PathBuf, String>) {
+    match result {
+        Ok(path) => {
+            let name = app.form.name.value().trim().to_owned();
+            let mut form = Form::new(&app.context.default_timezone);
+            // What the session knows stays: the phone list and the book.
+            form.numbers = std::mem::take(&mut app.form.numbers);
+            form.numbers.replace_selection(Vec::new());
+            form.numbers.clear_filter();
+            app.form = form;
+            app.draft_state = DraftState::Saved;
+            let which = if name.is_empty() {
+                "The earlier draft".to_owned()
+            } else {
+                format!("The draft “{name}”")
+            };
+            app.notice = Some(format!(
+                "A blank form. {which} stays in {} and is offered at the next start.",
+                path.display()
+            ));
+        }
+        Err(why) => {
+            app.notice = Some(format!(
+                "The form was not cleared: its draft could not be kept ({why})."
+            ));
+        }
+    }
 }
 
 /// Enter in a dialog.
@@ -183,8 +311,20 @@ pub(super) fn accept(app: &mut CreateView) -> Option<Cmd> {
                 }
             }
         }
-        Modal::LoadTemplate { names, cursor } => {
-            let name = names.value()?.get(*cursor)?.clone();
+        Modal::LoadTemplate {
+            deleting: Some(name),
+            ..
+        } => {
+            let name = name.clone();
+            if let Some(Modal::LoadTemplate { deleting, .. }) = &mut app.modal {
+                *deleting = None;
+            }
+            Some(Cmd::DeleteTemplate { name })
+        }
+        Modal::LoadTemplate {
+            templates, cursor, ..
+        } => {
+            let name = templates.value()?.get(*cursor)?.name.clone();
             app.modal = None;
             Some(Cmd::LoadTemplate { name })
         }
@@ -217,6 +357,8 @@ pub(super) fn cancel(app: &mut CreateView) {
             dialog.input.select_all();
         }
         Some(Modal::Drafts { opening: true, .. }) => {}
+        // The template is kept; the dialog stays.
+        Some(Modal::LoadTemplate { deleting, .. }) if deleting.is_some() => *deleting = None,
         _ => app.modal = None,
     }
 }
@@ -224,7 +366,11 @@ pub(super) fn cancel(app: &mut CreateView) {
 /// Up/Down in a list dialog.
 pub(super) fn move_cursor(app: &mut CreateView, down: bool) {
     let (len, cursor) = match &mut app.modal {
-        Some(Modal::LoadTemplate { names, cursor }) => (names.value().map_or(0, Vec::len), cursor),
+        Some(Modal::LoadTemplate {
+            templates,
+            cursor,
+            deleting: None,
+        }) => (templates.value().map_or(0, Vec::len), cursor),
         Some(Modal::Drafts {
             drafts,
             cursor,
@@ -239,9 +385,14 @@ pub(super) fn move_cursor(app: &mut CreateView, down: bool) {
     };
 }
 
-pub(super) fn templates_listed(app: &mut CreateView, result: Result<Vec<String>, String>) {
-    if let Some(Modal::LoadTemplate { names, .. }) = &mut app.modal {
-        names.finish(result.map_err(crate::api::ApiError::Config));
+pub(super) fn templates_listed(app: &mut CreateView, result: Result<Vec<TemplateEntry>, String>) {
+    if let Some(Modal::LoadTemplate {
+        templates, cursor, ..
+    }) = &mut app.modal
+    {
+        templates.finish(result.map_err(crate::api::ApiError::Config));
+        // After a delete the list is shorter.
+        *cursor = (*cursor).min(templates.value().map_or(0, Vec::len).saturating_sub(1));
     }
 }
 

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
 use crate::api::{ApiError, BatchRequest, BatchSummary, Created, Phone};
@@ -21,7 +21,7 @@ use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
 use crate::store::template::{BatchFile, SaveError};
 use chrono::{DateTime, Utc};
-pub use files::{DraftState, Modal, SaveStep, TemplateDialog};
+pub use files::{DraftState, Modal, SaveStep, TemplateDialog, TemplateEntry};
 pub use submit::{Answer, Verdict};
 
 use crate::form::line::LineInput;
@@ -47,6 +47,12 @@ pub enum CreateMsg {
         column: u16,
         row: u16,
     },
+    /// The mouse wheel turned over a screen cell.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
     /// Animation tick; only sent while the view animates.
     Tick,
     /// The time now, handed in by the run loop before it draws.
@@ -69,7 +75,16 @@ pub enum CreateMsg {
     /// A template was written (its path) or not (why, or that one of that
     /// name exists).
     TemplateSaved(Result<String, SaveError>),
-    TemplatesListed(Result<Vec<String>, String>),
+    TemplatesListed(Result<Vec<TemplateEntry>, String>),
+    TemplateDeleted {
+        name: String,
+        result: Result<(), String>,
+    },
+    /// The form's draft was set aside for a blank form (the file that
+    /// keeps it), or not (why).
+    DraftSetAside(Result<PathBuf, String>),
+    /// `phonebook.toml` read again, or why it could not be.
+    PhoneBookRead(Result<Vec<Phone>, String>),
     TemplateLoaded {
         name: String,
         result: Result<BatchFile, String>,
@@ -178,12 +193,38 @@ pub enum Outcome {
 /// Where the form's fields were last drawn: the drawing records them, a
 /// click is looked up in them. Without a drawing, a click hits nothing.
 #[derive(Debug, Clone, Default)]
-pub struct FieldAreas(RefCell<Vec<(Rect, FieldId)>>);
+pub struct FieldAreas(
+    RefCell<Vec<(Rect, FieldId)>>,
+    RefCell<Vec<(Rect, ClickTarget)>>,
+);
+
+/// A part of a field that a click toggles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClickTarget {
+    /// A row of the phone list, by its place among the visible rows.
+    PhoneRow(usize),
+    /// A day toggle, Weya-numbered (0 = Sunday).
+    Day(usize),
+}
 
 impl FieldAreas {
     /// What the drawing put where.
     pub fn record(&self, areas: Vec<(Rect, FieldId)>) {
         *self.0.borrow_mut() = areas;
+    }
+
+    /// The toggles the drawing put where.
+    pub fn record_targets(&self, targets: Vec<(Rect, ClickTarget)>) {
+        *self.1.borrow_mut() = targets;
+    }
+
+    /// The toggle drawn at a screen cell.
+    pub fn target_at(&self, x: u16, y: u16) -> Option<ClickTarget> {
+        self.1
+            .borrow()
+            .iter()
+            .find(|(area, _)| area.contains(Position { x, y }))
+            .map(|&(_, target)| target)
     }
 
     /// The field drawn at a screen cell.
@@ -255,7 +296,15 @@ impl CreateView {
         // Once in the form, the values are not kept twice (a file may hold
         // hundreds of thousands of IDs).
         match context.initial.take() {
-            Some(Initial::Draft(draft)) => draft.apply(&mut form),
+            Some(Initial::Draft(draft)) => {
+                draft.apply(&mut form);
+                // As Tab would: typing replaces the restored name.
+                form.name.select_all();
+                let restored =
+                    files::restored_notice(&draft, &context.local_timezone, context.started_at);
+                notice =
+                    Some(notice.map_or_else(|| restored.clone(), |n| format!("{restored} {n}")));
+            }
             Some(Initial::File(file)) => {
                 let invalid = files::fill_from_file(&mut form, &file, &context.default_timezone);
                 if let Some(more) = files::to_fix(invalid) {
@@ -337,8 +386,15 @@ impl CreateView {
     /// (the shell puts its own around them).
     pub fn scopes(&self) -> Vec<Scope> {
         let mut scopes = Vec::new();
-        if self.modal.is_some() {
+        if let Some(modal) = &self.modal {
             scopes.push(Scope::Modal);
+            match modal {
+                Modal::SaveTemplate(dialog) if dialog.step == SaveStep::Naming => {
+                    scopes.push(Scope::Editing);
+                }
+                Modal::LoadTemplate { deleting: None, .. } => scopes.push(Scope::TemplateList),
+                _ => {}
+            }
             return scopes;
         }
         match &self.screen {
@@ -347,14 +403,18 @@ impl CreateView {
                 scopes.extend_from_slice(match self.form.focus {
                     FieldId::Numbers => match self.form.numbers.mode {
                         Mode::Browse => &[Scope::FormList, Scope::Numbers][..],
-                        Mode::Filter => &[Scope::NumbersFilter],
-                        Mode::Manual(_) => &[Scope::NumbersManual],
+                        Mode::Filter => &[Scope::NumbersFilter, Scope::Editing],
+                        Mode::Manual(_) => &[Scope::NumbersManual, Scope::Editing],
                     },
                     FieldId::Days => &[Scope::FormList, Scope::Days],
-                    FieldId::Timezone => &[Scope::Timezone, Scope::FormText],
-                    FieldId::WindowStart | FieldId::WindowEnd => &[Scope::Time, Scope::FormText],
-                    FieldId::Retries | FieldId::Delay => &[Scope::Number, Scope::FormText],
-                    FieldId::Name => &[Scope::FormText],
+                    FieldId::Timezone => &[Scope::Timezone, Scope::FormText, Scope::Editing],
+                    FieldId::WindowStart | FieldId::WindowEnd => {
+                        &[Scope::Time, Scope::FormText, Scope::Editing]
+                    }
+                    FieldId::Retries | FieldId::Delay => {
+                        &[Scope::Number, Scope::FormText, Scope::Editing]
+                    }
+                    FieldId::Name => &[Scope::FormText, Scope::Editing],
                 });
             }
             Screen::Review(_) => scopes.push(Scope::Review),
@@ -398,6 +458,20 @@ impl CreateView {
             FieldId::Numbers => self.form.numbers.input_mut(),
             field => self.form.line_mut(field),
         }
+    }
+
+    /// Why the focused form field refuses a typed character, if it does.
+    fn refuses(&self, key: &KeyEvent) -> Option<String> {
+        let KeyCode::Char(c) = key.code else {
+            return None;
+        };
+        let on_form = matches!(self.screen, Screen::Form) && self.modal.is_none();
+        let typing = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        (on_form && typing)
+            .then(|| self.form.refuses(c.encode_utf8(&mut [0; 4])))
+            .flatten()
     }
 
     /// After typing changed the target's text.
@@ -447,6 +521,10 @@ fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
     match msg {
         CreateMsg::Action(action) => on_action(app, action),
         CreateMsg::Typed(key) => {
+            if let Some(why) = app.refuses(&key) {
+                app.form.errors.insert(app.form.focus, why);
+                return Vec::new();
+            }
             // Unbound keys edit the text being typed, and nothing else.
             if let Some(line) = app.typing_target() {
                 if line.handle_key(key) {
@@ -462,6 +540,10 @@ fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
         }
         CreateMsg::Click { column, row } => {
             on_click(app, column, row);
+            Vec::new()
+        }
+        CreateMsg::Wheel { column, row, down } => {
+            on_wheel(app, column, row, down);
             Vec::new()
         }
         CreateMsg::Tick => {
@@ -496,6 +578,20 @@ fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
         }
         CreateMsg::TemplatesListed(result) => {
             files::templates_listed(app, result);
+            Vec::new()
+        }
+        CreateMsg::TemplateDeleted { name, result } => files::template_deleted(app, &name, result)
+            .into_iter()
+            .collect(),
+        CreateMsg::DraftSetAside(result) => {
+            files::draft_set_aside(app, result);
+            Vec::new()
+        }
+        CreateMsg::PhoneBookRead(result) => {
+            match result {
+                Ok(book) => app.form.numbers.set_phone_book(book),
+                Err(why) => app.notice = Some(format!("Phone book not read again: {why}")),
+            }
             Vec::new()
         }
         CreateMsg::TemplateLoaded { name, result } => {
@@ -535,7 +631,17 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
                 app.notice = Some(format!("{n} field{s} to fix: see the messages marked ✗"));
             }
         },
-        Action::RetryLoad => return vec![app.reload_phones()],
+        // The phone book too: an entry added while the app runs shows up.
+        Action::RetryLoad => return vec![app.reload_phones(), Cmd::ReadPhoneBook],
+        Action::BlankForm => return files::blank_form(app).into_iter().collect(),
+        Action::DeleteTemplate => files::ask_delete_template(app),
+        Action::Edit(edit) => {
+            if let Some(line) = app.typing_target()
+                && line.edit(edit)
+            {
+                app.typed();
+            }
+        }
         Action::SaveTemplate => files::ask_template_name(app),
         Action::OpenTemplate => return vec![files::ask_template(app)],
         Action::Submit => return submit::submit(app),
@@ -558,6 +664,25 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
                     batch_name: request.batch_name.clone(),
                     timezone: request.timezone.clone(),
                 })];
+            }
+        }
+        Action::OpenBatch => {
+            if let Screen::Result(answer) = &app.screen
+                && let Outcome::Created(created) = &answer.outcome
+            {
+                // The list's totals are not known yet: the details fetch
+                // them.
+                let summary = BatchSummary {
+                    id: created.batch_id.clone(),
+                    batch_name: answer.review.request.batch_name.clone(),
+                    total_calls: 0,
+                    calls_picked: 0,
+                    calls_completed: 0,
+                    queue_status: String::new(),
+                    created_at: String::new(),
+                    updated_at: String::new(),
+                };
+                return vec![Cmd::OpenBatch(Box::new(summary))];
             }
         }
         Action::NewBatch => {
@@ -648,6 +773,17 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::MarkAdded
         | Action::SendAgain
         | Action::Recount => {}
+        // The campaign views' own.
+        Action::Open
+        | Action::Start
+        | Action::Stop
+        | Action::Delete
+        | Action::ShowActive
+        | Action::ShowPaused
+        | Action::ShowCompleted
+        | Action::ShowAll
+        | Action::ChooseStatus
+        | Action::Sort => {}
     }
     Vec::new()
 }
@@ -762,10 +898,36 @@ fn schedule_warnings(app: &CreateView, request: &BatchRequest) -> Vec<Warning> {
     )
 }
 
-/// A click on the form focuses the field under it (as Tab would).
+/// A click on the form focuses the field under it (as Tab would); on a
+/// phone row or a day it toggles it too.
 fn on_click(app: &mut CreateView, column: u16, row: u16) {
-    if !matches!(app.screen, Screen::Form) {
+    if !matches!(app.screen, Screen::Form) || app.modal.is_some() {
         return;
+    }
+    let form = &mut app.form;
+    match app.field_areas.target_at(column, row) {
+        Some(ClickTarget::PhoneRow(at)) => {
+            if form.focus != FieldId::Numbers {
+                form.focus_to(FieldId::Numbers);
+            }
+            if matches!(form.numbers.mode, Mode::Filter) {
+                form.numbers.keep_filter();
+            }
+            form.numbers.highlight(at);
+            form.numbers.toggle();
+            form.edited(FieldId::Numbers);
+            return;
+        }
+        Some(ClickTarget::Day(day)) => {
+            if form.focus != FieldId::Days {
+                form.focus_to(FieldId::Days);
+            }
+            form.days.highlight(day);
+            form.days.toggle();
+            form.recheck(FieldId::Days);
+            return;
+        }
+        None => {}
     }
     if let Some(field) = app.field_areas.at(column, row)
         && field != app.form.focus
@@ -774,8 +936,29 @@ fn on_click(app: &mut CreateView, column: u16, row: u16) {
     }
 }
 
+/// Rows the wheel scrolls the phone list by, per notch.
+const WHEEL_ROWS: isize = 3;
+
+/// The wheel over the phone list scrolls it.
+fn on_wheel(app: &mut CreateView, column: u16, row: u16, down: bool) {
+    if !matches!(app.screen, Screen::Form) || app.modal.is_some() {
+        return;
+    }
+    if app.field_areas.at(column, row) == Some(FieldId::Numbers) {
+        let delta = if down { WHEEL_ROWS } else { -WHEEL_ROWS };
+        app.form.numbers.scroll_by(delta);
+    }
+}
+
 fn on_paste(app: &mut CreateView, text: &str) {
     let field = app.form.focus;
+    if matches!(app.screen, Screen::Form)
+        && app.modal.is_none()
+        && let Some(why) = app.form.refuses(text)
+    {
+        app.form.errors.insert(field, why);
+        return;
+    }
     let Some(line) = app.typing_target() else {
         return;
     };

@@ -88,7 +88,7 @@ fn a_stale_phone_reply_is_dropped() {
     app.create.form.focus = FieldId::Numbers;
     assert_eq!(
         key(&mut app, KeyCode::Char('r')),
-        vec![Cmd::FetchPhones { generation: 2 }]
+        vec![Cmd::FetchPhones { generation: 2 }, Cmd::ReadPhoneBook]
     );
     update(
         &mut app,
@@ -604,7 +604,7 @@ fn a_phone_id_typed_by_hand_is_checked_then_selected() {
         matches!(app.create.form.numbers.mode, Mode::Manual(_)),
         "still typing"
     );
-    assert_eq!(app.scopes().last(), Some(&Scope::NumbersManual));
+    assert!(app.scopes().contains(&Scope::NumbersManual));
     for _ in 0..3 {
         key(&mut app, KeyCode::Backspace);
     }
@@ -798,7 +798,10 @@ fn templates_are_named_saved_listed_and_loaded_by_keys() {
     typed(&mut app, "Base");
     ctrl(&mut app, 't');
     assert!(matches!(app.create.modal, Some(Modal::SaveTemplate(..))));
-    assert_eq!(app.scopes(), vec![Scope::Global, Scope::Modal]);
+    assert_eq!(
+        app.scopes(),
+        vec![Scope::Global, Scope::Modal, Scope::Editing]
+    );
     typed(&mut app, "a/b");
     assert!(
         key(&mut app, KeyCode::Enter).is_empty(),
@@ -836,10 +839,12 @@ fn templates_are_named_saved_listed_and_loaded_by_keys() {
     assert_eq!(ctrl(&mut app, 'o'), vec![Cmd::ListTemplates]);
     update(
         &mut app,
-        Msg::Create(CreateMsg::TemplatesListed(Ok(vec![
-            "A".into(),
-            "Mornings".into(),
-        ]))),
+        Msg::Create(CreateMsg::TemplatesListed(Ok(["A", "Mornings"]
+            .map(|name| super::TemplateEntry {
+                name: name.into(),
+                file: Ok(BatchFile::default()),
+            })
+            .to_vec()))),
     );
     key(&mut app, KeyCode::Down);
     assert_eq!(
@@ -1160,4 +1165,417 @@ fn a_template_with_invalid_values_loads_them_as_they_are_marked() {
     key(&mut app, KeyCode::Char('w'));
     assert!(!app.create.form.errors.contains_key(&FieldId::Days));
     assert_eq!(app.create.form.days.not_days(), &[] as &[u8]);
+}
+
+#[test]
+fn a_city_people_say_is_taken_as_its_zone() {
+    let (mut app, _) = App::new(context());
+    app.create.form.focus_to(FieldId::Timezone);
+    typed(&mut app, "Bombay");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.create.form.timezone.value(), "Asia/Kolkata");
+    assert!(!app.create.form.errors.contains_key(&FieldId::Timezone));
+}
+
+#[test]
+fn window_times_typed_short_read_as_hh_mm_once_left() {
+    let (mut app, _) = App::new(context());
+    app.create.form.focus_to(FieldId::WindowStart);
+    typed(&mut app, "10");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "1930");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.create.form.window_start.value(), "10:00");
+    assert_eq!(app.create.form.window_end.value(), "19:30");
+}
+
+#[test]
+fn a_letter_in_retries_is_refused_with_a_message() {
+    let (mut app, _) = App::new(context());
+    app.create.form.focus_to(FieldId::Retries);
+    typed(&mut app, "three");
+    assert_eq!(
+        app.create.form.retries.value(),
+        "3",
+        "the value stays as it was"
+    );
+    assert_eq!(
+        app.create
+            .form
+            .errors
+            .get(&FieldId::Retries)
+            .map(String::as_str),
+        Some("“e” is not a digit: type the number of retries, 0 to 10")
+    );
+    typed(&mut app, "2");
+    assert_eq!(app.create.form.retries.value(), "2");
+    assert!(
+        !app.create.form.errors.contains_key(&FieldId::Retries),
+        "a digit clears it"
+    );
+    update(&mut app, Msg::Paste("two".into()));
+    assert_eq!(app.create.form.retries.value(), "2");
+    assert!(app.create.form.errors[&FieldId::Retries].starts_with("“t” is not a digit"));
+}
+
+#[test]
+fn a_compound_delay_is_taken_and_no_retries_leave_it_unsent() {
+    let mut app = with_phones(1);
+    typed(&mut app, "Q3");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char(' '));
+    app.create.form.focus_to(FieldId::Delay);
+    typed(&mut app, "1h30m");
+    ctrl(&mut app, 's');
+    let Screen::Review(review) = &app.create.screen else {
+        panic!("{:?}", app.create.form.errors);
+    };
+    assert_eq!(review.request.delay, Some(5400));
+    key(&mut app, KeyCode::Esc);
+    app.create.form.focus_to(FieldId::Retries);
+    typed(&mut app, "0");
+    ctrl(&mut app, 's');
+    let Screen::Review(review) = &app.create.screen else {
+        panic!("{:?}", app.create.form.errors);
+    };
+    assert_eq!(review.request.delay, None);
+    assert!(
+        review
+            .warnings
+            .iter()
+            .any(|w| w.0.contains("the retry delay is not sent")),
+        "{:?}",
+        review.warnings
+    );
+}
+
+/// The app drawn at `width`x`height`, so that clicks find what was drawn.
+fn screen_at(app: &App, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| crate::tui::draw::view(app, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where `text` is drawn: (column, row) of its first character.
+fn find(screen: &str, text: &str) -> (u16, u16) {
+    screen
+        .lines()
+        .enumerate()
+        .find_map(|(row, line)| {
+            let at = line.find(text)?;
+            Some((
+                crate::num::u16_sat(line[..at].chars().count()),
+                crate::num::u16_sat(row),
+            ))
+        })
+        .unwrap_or_else(|| panic!("{text:?} not on screen:\n{screen}"))
+}
+
+fn restored_app() -> App {
+    let mut ctx = context();
+    let mut form = Form::new("Europe/Berlin");
+    form.name.set("Renewals – December");
+    form.retries.set("5");
+    let mut draft = Draft::of(&form);
+    // 14:02 in Berlin, on the day the app starts.
+    draft.saved_at = "1970-01-01T13:02:00Z".into();
+    ctx.initial = Some(Initial::Draft(draft));
+    App::new(ctx).0
+}
+
+#[test]
+fn a_restored_name_is_replaced_by_typing_and_the_notice_says_from_when_and_ctrl_r() {
+    let mut app = restored_app();
+    assert_eq!(
+        app.create.notice.as_deref(),
+        Some("Draft from 14:02 restored — Ctrl-R starts a blank form.")
+    );
+    typed(&mut app, "Double enter test");
+    assert_eq!(app.create.form.name.value(), "Double enter test");
+}
+
+#[test]
+fn ctrl_r_keeps_the_draft_on_disk_before_the_form_goes_blank() {
+    let mut app = restored_app();
+    let cmds = ctrl(&mut app, 'r');
+    let [Cmd::SetDraftAside { draft, .. }] = cmds.as_slice() else {
+        panic!("expected the draft to be set aside first: {cmds:?}");
+    };
+    assert_eq!(draft.name, "Renewals – December");
+    assert_eq!(
+        app.create.form.name.value(),
+        "Renewals – December",
+        "nothing is cleared before the draft is safe"
+    );
+
+    // Could not be kept: the form stays as it is.
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::DraftSetAside(Err("disk full".into()))),
+    );
+    assert_eq!(app.create.form.name.value(), "Renewals – December");
+    assert!(app.create.notice.as_deref().unwrap().contains("disk full"));
+
+    ctrl(&mut app, 'r');
+    let cmds = update(
+        &mut app,
+        Msg::Create(CreateMsg::DraftSetAside(Ok("/s/draft.json".into()))),
+    );
+    assert!(cmds.is_empty(), "a blank form writes no draft: {cmds:?}");
+    assert_eq!(app.create.form.name.value(), "");
+    assert_eq!(app.create.form.retries.value(), "3");
+    assert_eq!(app.create.form.focus, FieldId::Name);
+    assert_eq!(
+        app.create.notice.as_deref(),
+        Some(
+            "A blank form. The draft “Renewals – December” stays in /s/draft.json and is \
+             offered at the next start."
+        )
+    );
+    assert!(
+        ctrl(&mut app, 'r').is_empty(),
+        "a blank form is blank already"
+    );
+}
+
+#[test]
+fn ctrl_u_clears_to_the_start_ctrl_y_puts_it_back_and_ctrl_underscore_undoes() {
+    let (mut app, _) = App::new(context());
+    typed(&mut app, "June renewals");
+    for _ in 0.."renewals".len() {
+        key(&mut app, KeyCode::Left);
+    }
+    ctrl(&mut app, 'u');
+    assert_eq!(app.create.form.name.value(), "renewals");
+    key(&mut app, KeyCode::End);
+    ctrl(&mut app, 'y');
+    assert_eq!(app.create.form.name.value(), "renewalsJune ");
+    // Legacy terminals: Ctrl-_ arrives as Ctrl-7.
+    ctrl(&mut app, '7');
+    assert_eq!(app.create.form.name.value(), "renewals");
+    // In a filter too.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "ber");
+    ctrl(&mut app, 'u');
+    assert_eq!(app.create.form.numbers.filter.value(), "");
+}
+
+#[test]
+fn the_template_dialog_previews_the_highlighted_template_and_d_deletes_after_asking() {
+    let mut app = with_phones(1);
+    assert_eq!(ctrl(&mut app, 'o'), vec![Cmd::ListTemplates]);
+    let entry = |name: &str, retry| super::TemplateEntry {
+        name: name.into(),
+        file: Ok(BatchFile {
+            batch_name: Some(format!("{name} batch")),
+            calling_numbers: Some(vec!["64e5f12345abcdef87654321".into(); 3]),
+            retry: Some(retry),
+            delay: Some(900),
+            timezone: Some("Asia/Kolkata".into()),
+            calling_hour: Some(crate::api::CallingHour {
+                start: "10:00".into(),
+                end: "19:30".into(),
+            }),
+            allowed_days: Some(vec![1, 2, 3, 4, 5]),
+        }),
+    };
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::TemplatesListed(Ok(vec![
+            entry("Evenings", 2),
+            entry("Mornings", 7),
+        ]))),
+    );
+    key(&mut app, KeyCode::Down);
+    let screen = screen_at(&app, 80, 24);
+    for shown in [
+        "Mornings batch",
+        "3 numbers",
+        "10:00–19:30  Asia/Kolkata",
+        "Mon–Fri",
+        "7 · delay 900 s = 15 min",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} in\n{screen}");
+    }
+    assert!(!screen.contains("Evenings batch"), "{screen}");
+
+    let shift_d = KeyEvent::new(KeyCode::Char('D'), KeyModifiers::SHIFT);
+    assert!(
+        update(&mut app, Msg::Key(shift_d)).is_empty(),
+        "it asks first"
+    );
+    assert!(screen_at(&app, 80, 24).contains("Delete the template “Mornings”?"));
+    key(&mut app, KeyCode::Esc);
+    assert!(
+        app.create.modal.is_some(),
+        "Esc keeps the template and the dialog"
+    );
+    update(&mut app, Msg::Key(shift_d));
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Cmd::DeleteTemplate {
+            name: "Mornings".into()
+        }]
+    );
+    let cmds = update(
+        &mut app,
+        Msg::Create(CreateMsg::TemplateDeleted {
+            name: "Mornings".into(),
+            result: Ok(()),
+        }),
+    );
+    assert_eq!(cmds, vec![Cmd::ListTemplates], "the list is read again");
+    assert_eq!(
+        app.create.notice.as_deref(),
+        Some("Template “Mornings” deleted.")
+    );
+}
+
+#[test]
+fn the_review_warns_of_retries_with_no_delay() {
+    let mut app = with_phones(1);
+    typed(&mut app, "Q3");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char(' '));
+    app.create.form.focus_to(FieldId::Retries);
+    typed(&mut app, "10");
+    app.create.form.focus_to(FieldId::Delay);
+    typed(&mut app, "0");
+    ctrl(&mut app, 's');
+    let Screen::Review(review) = &app.create.screen else {
+        panic!("{:?}", app.create.form.errors);
+    };
+    assert!(
+        review
+            .warnings
+            .iter()
+            .any(|w| w.0.starts_with("10 retries 0 s apart")),
+        "{:?}",
+        review.warnings
+    );
+}
+
+#[test]
+fn the_template_name_suggested_from_the_batch_name_is_saved_as_is() {
+    let mut app = with_phones(1);
+    typed(&mut app, "Renewals – December");
+    ctrl(&mut app, 't');
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::SaveTemplate { name, .. }] if name == "Renewals – December"),
+        "{cmds:?} {:?}",
+        app.create.modal
+    );
+}
+
+#[test]
+fn a_click_toggles_a_phone_row_or_a_day_and_the_wheel_scrolls_the_list() {
+    let mut app = with_phones(30);
+    let screen = screen_at(&app, 80, 24);
+    let (x, y) = find(&screen, "Line 2 ");
+    update(&mut app, Msg::Click { column: x, row: y });
+    assert_eq!(app.create.form.focus, FieldId::Numbers);
+    assert_eq!(
+        app.create.form.numbers.selected_ids(),
+        ["64e5f12345abcdef00000002"]
+    );
+    update(&mut app, Msg::Click { column: x, row: y });
+    assert!(
+        app.create.form.numbers.selected_ids().is_empty(),
+        "again: off"
+    );
+
+    let screen = screen_at(&app, 80, 24);
+    let (x, y) = find(&screen, "[ ] Sun");
+    update(&mut app, Msg::Click { column: x, row: y });
+    assert_eq!(app.create.form.focus, FieldId::Days);
+    assert!(app.create.form.days.is_on(0), "Sunday toggled on");
+
+    let (x, y) = find(&screen_at(&app, 80, 24), "Line 0 ");
+    update(
+        &mut app,
+        Msg::Wheel {
+            column: x,
+            row: y,
+            down: true,
+        },
+    );
+    let screen = screen_at(&app, 80, 24);
+    assert!(!screen.contains("Line 0 "), "scrolled:\n{screen}");
+    assert!(screen.contains("Line 3 "), "{screen}");
+}
+
+#[test]
+fn selected_rows_out_of_view_are_counted_where_the_operator_looks() {
+    let mut app = with_phones(30);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char(' '));
+    assert!(
+        screen_at(&app, 80, 24).contains("1 selected · "),
+        "all in view"
+    );
+    key(&mut app, KeyCode::End);
+    let screen = screen_at(&app, 80, 24);
+    assert!(screen.contains("1 selected (1 above) · "), "{screen}");
+    assert!(screen.contains("of 30 ↑"), "{screen}");
+    // Space acts on the highlighted row, on show; the hidden one stays.
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.create.form.numbers.selected_count(), 2);
+    assert!(screen_at(&app, 80, 24).contains("2 selected (1 above)"));
+}
+
+#[test]
+fn a_failed_reload_with_rows_on_show_says_why() {
+    let mut app = with_phones(3);
+    key(&mut app, KeyCode::Tab);
+    let cmds = key(&mut app, KeyCode::Char('r'));
+    let generation = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::FetchPhones { generation } => Some(*generation),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::PhonesLoaded {
+            generation,
+            result: Err(ApiError::Status {
+                status: 403,
+                message: Some("Invalid API key".into()),
+                request_id: None,
+                excerpt: None,
+                retry_after: None,
+            }),
+        }),
+    );
+    let screen = screen_at(&app, 120, 40);
+    assert!(screen.contains("Line 2"), "the rows stay:\n{screen}");
+    assert!(screen.contains("Not reloaded"), "{screen}");
+    assert!(screen.contains("HTTP 403"), "{screen}");
+    assert!(screen.contains("Invalid API"), "{screen}");
+    assert!(!screen.contains("list not loaded"), "{screen}");
+
+    // The phone book read again joins the list.
+    let mut book = phone("64e5f12345abcdefaaaaaaaa");
+    book.label = "Added while running".into();
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::PhoneBookRead(Ok(vec![book]))),
+    );
+    assert!(screen_at(&app, 120, 40).contains("Added while running"));
 }

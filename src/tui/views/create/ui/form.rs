@@ -14,9 +14,10 @@ use crate::form::days::DAY_NAMES;
 use crate::form::phones::{Mode, Source, format_number};
 use crate::form::timezone::utc_offset;
 use crate::form::{FieldId, Form, number, time};
+use crate::num::u16_sat;
 use crate::remote::Remote;
 use crate::text::visible;
-use crate::tui::views::create::{CreateView, DraftState};
+use crate::tui::views::create::{ClickTarget, CreateView, DraftState};
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{LABEL_WIDTH, draw_input, spinner, wrap_words};
 
@@ -45,24 +46,30 @@ impl FormLayout {
         let err = |f: FieldId| {
             form.errors
                 .get(&f)
-                .map_or(0, |m| wrap_words(m, err_width).len() as u16)
+                .map_or(0, |m| u16_sat(wrap_words(m, err_width).len()))
         };
         let picker = &form.numbers;
         let sub_line =
             u16::from(!matches!(picker.mode, Mode::Browse) || !picker.filter.value().is_empty());
         let manual_error =
             u16::from(matches!(picker.mode, Mode::Manual(ref entry) if entry.error.is_some()));
+        let reload_failed = reload_failure(app).map_or(0, |why| {
+            wrap_words(&why, area.width.saturating_sub(LABEL_WIDTH))
+                .len()
+                .min(2)
+        });
+        let reload_failed = u16_sat(reload_failed);
         let fixed = [
             1 + err(FieldId::Name),
             1,
-            1 + sub_line + manual_error + err(FieldId::Numbers),
+            1 + sub_line + manual_error + reload_failed + err(FieldId::Numbers),
             1,
             1 + err(FieldId::Timezone),
             1 + err(FieldId::WindowStart) + err(FieldId::WindowEnd),
             1 + err(FieldId::Days),
             1 + err(FieldId::Retries),
             1 + err(FieldId::Delay),
-            notice_lines(app, area.width).len() as u16,
+            u16_sat(notice_lines(app, area.width).len()),
         ];
         // The list is as tall as its rows, within what the screen leaves; the
         // fields below it follow it up rather than sit at the bottom.
@@ -147,11 +154,24 @@ pub fn draw(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame,
         layout.name,
     );
-    numbers_head(app, theme, frame, layout.numbers_head);
-    numbers_list(form, theme, frame, layout.numbers_list);
+    numbers_head(
+        app,
+        theme,
+        frame,
+        layout.numbers_head,
+        layout.numbers_list.height,
+    );
+    let mut targets = numbers_list(form, theme, frame, layout.numbers_list);
     timezone(app, theme, frame, layout.timezone);
     window(app, theme, frame, layout.window);
     days(form, theme, frame, layout.days);
+    // "[x] Mon " after the label: each toggle 7 cells and a space.
+    targets.extend((0..DAY_NAMES.len()).map(|day| {
+        let x = layout.days.x + LABEL_WIDTH + 8 * u16_sat(day);
+        let rect = Rect::new(x, layout.days.y, 7, 1).intersection(layout.days);
+        (rect, ClickTarget::Day(day))
+    }));
+    app.field_areas.record_targets(targets);
     let retries_hint = format!(
         "  retries of a failed call (0–{}, +/- steps)",
         number::MAX_RETRIES
@@ -166,8 +186,9 @@ pub fn draw(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
         layout.retries,
     );
     let delay_hint = match number::parse_delay(form.delay.value()) {
+        _ if form.delay_unused() => "  not used with 0 retries, so not sent".to_owned(),
         Ok(secs) => format!("  {} between retries", number::describe_delay(secs)),
-        Err(_) => "  seconds, or 90s, 15m, 1h".to_owned(),
+        Err(_) => "  seconds, or 90s, 15m, 1h30m".to_owned(),
     };
     text_field(
         form,
@@ -241,9 +262,9 @@ fn text_field(
         return;
     };
     let focused = form.focus == field;
-    let value_width = (input.max_chars() as u16 + 1).clamp(6, 48);
+    let value_width = u16_sat(input.max_chars()).saturating_add(1).clamp(6, 48);
     let mut line = label(name, focused, theme);
-    let shown = input.value().chars().count() as u16;
+    let shown = u16_sat(input.value().chars().count());
     let value_cells = if focused {
         value_width
     } else {
@@ -261,6 +282,9 @@ fn text_field(
         1,
     );
     draw_value(input, focused, theme, frame, value_area);
+    if field == FieldId::Delay && form.delay_unused() && !focused {
+        frame.buffer_mut().set_style(value_area, theme.dim());
+    }
 }
 
 fn draw_value(
@@ -284,24 +308,83 @@ fn draw_value(
     }
 }
 
-fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Why the phone list could not be fetched again, while the rows of an
+/// earlier fetch (or the phone book) are still on show.
+fn reload_failure(app: &CreateView) -> Option<String> {
+    let picker = &app.form.numbers;
+    let error = picker.phones.error()?;
+    (picker.total() > 0).then(|| {
+        let shown = if picker.phones.value().is_some() {
+            "the rows are from before"
+        } else {
+            "only your phone book and typed IDs"
+        };
+        format!("✗ Not reloaded: {error} · {shown} · r retries")
+    })
+}
+
+/// "3 selected (1 above, 2 below) · 10 of 13 ↓": how many are picked, those
+/// the operator cannot see now, and where the list goes on.
+fn selection_summary(picker: &crate::form::phones::PhonePicker, rows: usize) -> String {
+    let len = picker.visible_len();
+    let offset = picker.offset_for(rows);
+    let end = (offset + rows).min(len);
+    let hidden = picker.selected_out_of_view(offset..end);
+    let mut out = format!("{} selected", picker.selected_count());
+    let parts: Vec<String> = [
+        (hidden.above, "above"),
+        (hidden.below, "below"),
+        (hidden.filtered_out, "hidden by the filter"),
+    ]
+    .into_iter()
+    .filter(|&(n, _)| n > 0)
+    .map(|(n, where_)| format!("{n} {where_}"))
+    .collect();
+    if !parts.is_empty() {
+        out.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    if len > rows {
+        let up = if offset > 0 { "↑" } else { "" };
+        let down = if end < len { "↓" } else { "" };
+        out.push_str(&format!(" · {} of {len} {up}{down}", end - offset));
+    }
+    out
+}
+
+fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect, rows: u16) {
     let form = &app.form;
     let picker = &form.numbers;
     let mut line = label("Calling numbers", form.focus == FieldId::Numbers, theme);
-    line.push(Span::raw(format!("{} selected", picker.selected_count())));
+    line.push(Span::raw(selection_summary(picker, usize::from(rows))));
+    let failure = reload_failure(app);
     match &picker.phones {
         Remote::Loading { .. } => line.push(Span::styled(
             format!("  {} loading the phone list…", spinner(app.frame)),
             theme.dim(),
         )),
-        Remote::Failed { .. } => line.push(Span::styled(
+        Remote::Failed { .. } if failure.is_none() => line.push(Span::styled(
             "  ✗ list not loaded (r on the list retries)",
             theme.error(),
         )),
-        Remote::Loaded(_) | Remote::Idle => {}
+        Remote::Failed { .. } | Remote::Loaded(_) | Remote::Idle => {}
     }
     let mut lines = vec![Line::from(line)];
     let indent = Span::raw(" ".repeat(usize::from(LABEL_WIDTH)));
+    if let Some(failure) = failure {
+        let room = area.width.saturating_sub(LABEL_WIDTH);
+        let mut parts = wrap_words(&visible(&failure), room);
+        // Two lines at most: the list keeps its room.
+        if parts.len() > 2 {
+            parts.truncate(2);
+            parts[1] = ellipsize(&format!("{}…", parts[1]), usize::from(room));
+        }
+        for part in parts {
+            lines.push(Line::from(vec![
+                indent.clone(),
+                Span::styled(part, theme.error()),
+            ]));
+        }
+    }
     let shown = format!("{} of {} shown", picker.visible_len(), picker.total());
     let mut input_at = None;
     match &picker.mode {
@@ -346,7 +429,13 @@ fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) 
     }
 }
 
-fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the rows on show; returns where each is, for clicks.
+fn numbers_list(
+    form: &Form,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Vec<(Rect, ClickTarget)> {
     let picker = &form.numbers;
     let area = Rect {
         x: area.x + LABEL_WIDTH,
@@ -376,7 +465,7 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
             Remote::Loading { .. } | Remote::Idle => Vec::new(),
         };
         frame.render_widget(Paragraph::new(lines), area);
-        return;
+        return Vec::new();
     }
     let height = usize::from(area.height);
     let cursor = picker.cursor();
@@ -424,7 +513,14 @@ fn numbers_list(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
             Line::styled(text, style)
         })
         .collect();
+    let targets = (0..lines.len())
+        .map(|i| {
+            let rect = Rect::new(area.x, area.y + u16_sat(i), area.width, 1);
+            (rect, ClickTarget::PhoneRow(offset + i))
+        })
+        .collect();
     frame.render_widget(Paragraph::new(lines), area);
+    targets
 }
 
 /// `text` cut to `width` characters, with an ellipsis when cut.
@@ -447,7 +543,7 @@ fn timezone(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
             utc_offset(tz, app.now),
             app.now.with_timezone(&tz).format("%H:%M")
         ),
-        Err(_) if focused => "  type a city, region or abbreviation".to_owned(),
+        Err(_) if focused => "  type a city, country or abbreviation".to_owned(),
         Err(_) => String::new(),
     };
     let input = &form.timezone.input;
@@ -459,7 +555,7 @@ fn timezone(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
     lines.extend(error_lines(form, &[FieldId::Timezone], area.width, theme));
     frame.render_widget(Paragraph::new(lines), area);
     let value_area =
-        Rect::new(area.x + LABEL_WIDTH, area.y, value_width as u16, 1).intersection(area);
+        Rect::new(area.x + LABEL_WIDTH, area.y, u16_sat(value_width), 1).intersection(area);
     draw_value(input, focused, theme, frame, value_area);
 }
 
@@ -467,7 +563,7 @@ fn timezone(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn timezone_matches(app: &CreateView, theme: &Theme, frame: &mut Frame, screen: Rect, field: Rect) {
     let picker = &app.form.timezone;
     let total = picker.matches().len();
-    let rows = TZ_LIST_ROWS.min(total.max(1) as u16);
+    let rows = TZ_LIST_ROWS.min(u16_sat(total.max(1)));
     let height = rows + 2;
     let width = 56.min(screen.width.saturating_sub(LABEL_WIDTH));
     let below = field.y + 1;

@@ -3,14 +3,76 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use crate::form::days::DaySet;
+use crate::form::number;
 use crate::remote::Remote;
+use crate::store::template::BatchFile;
 use crate::text::visible;
 use crate::tui::views::create::{Modal, SaveStep};
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::wrap_words;
+
+/// Template names on show at once in the Ctrl-O dialog.
+const LIST_ROWS: usize = 8;
+
+/// What a template holds, as the form would show it.
+fn preview(file: &Result<BatchFile, String>, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let file = match file {
+        Ok(file) => file,
+        Err(why) => {
+            return wrap_words(&format!("✗ {}", visible(why)), width)
+                .into_iter()
+                .map(|part| Line::styled(part, theme.error()))
+                .collect();
+        }
+    };
+    let unset = || "—".to_owned();
+    let numbers = file.calling_numbers.as_ref().map_or_else(unset, |ids| {
+        format!(
+            "{} number{}",
+            ids.len(),
+            if ids.len() == 1 { "" } else { "s" }
+        )
+    });
+    let window = file.calling_hour.as_ref().map_or_else(unset, |h| {
+        format!("{}–{}", visible(&h.start), visible(&h.end))
+    });
+    let zone = file
+        .timezone
+        .as_deref()
+        .map_or_else(unset, |z| visible(z).into_owned());
+    let days = file
+        .allowed_days
+        .as_deref()
+        .map_or_else(unset, |d| DaySet::from_days(d).describe());
+    let retries = file.retry.map_or_else(unset, |r| r.to_string());
+    let delay = file.delay.map_or_else(unset, number::describe_delay);
+    let rows = [
+        (
+            "Batch name",
+            file.batch_name
+                .as_deref()
+                .map_or_else(unset, |n| visible(n).into_owned()),
+        ),
+        ("Numbers", numbers),
+        ("Window", format!("{window}  {zone}")),
+        ("Days", days),
+        ("Retries", format!("{retries} · delay {delay}")),
+    ];
+    let value_width = usize::from(width).saturating_sub(13);
+    rows.into_iter()
+        .map(|(label, value)| {
+            let value: String = value.chars().take(value_width).collect();
+            Line::from(vec![
+                Span::styled(format!(" {label:<11} "), theme.dim()),
+                Span::styled(value, theme.value()),
+            ])
+        })
+        .collect()
+}
 
 pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
     let wide = matches!(modal, Modal::Drafts { .. });
@@ -25,7 +87,7 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (title, mut lines, input) = match modal {
         Modal::SaveTemplate(dialog) => {
             let mut lines = vec![
-                Line::raw("Name (letters, digits, spaces, - and _):"),
+                Line::raw("Name (letters, digits, spaces, dashes, _ and .):"),
                 Line::raw(""),
                 Line::raw(""),
             ];
@@ -102,9 +164,13 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
             (" Drafts left by earlier sessions ", lines, None)
         }
-        Modal::LoadTemplate { names, cursor } => {
+        Modal::LoadTemplate {
+            templates,
+            cursor,
+            deleting,
+        } => {
             let mut lines = Vec::new();
-            match names {
+            match templates {
                 Remote::Loading { .. } | Remote::Idle => {
                     lines.push(Line::styled("Reading the templates…", theme.dim()))
                 }
@@ -115,33 +181,53 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
                         theme.error(),
                     ))
                 }
-                Remote::Loaded(names) if names.is_empty() => {
+                Remote::Loaded(entries) if entries.is_empty() => {
                     lines.push(Line::styled(
                         "No templates yet: Ctrl-T on the form saves one.",
                         theme.dim(),
                     ));
                 }
-                Remote::Loaded(names) => {
-                    for (i, name) in names.iter().enumerate().take(15) {
+                Remote::Loaded(entries) => {
+                    // The highlighted one stays in the rows on show.
+                    let offset = (*cursor + 1).saturating_sub(LIST_ROWS);
+                    for (i, entry) in entries.iter().enumerate().skip(offset).take(LIST_ROWS) {
                         let style = if i == *cursor {
                             theme.cursor()
                         } else {
                             Style::new()
                         };
                         // A file name on disk: anything may be in it.
-                        lines.push(Line::styled(format!(" {} ", visible(name)), style));
+                        lines.push(Line::styled(format!(" {} ", visible(&entry.name)), style));
+                    }
+                    if let Some(entry) = entries.get(*cursor) {
+                        lines.push(Line::raw(""));
+                        lines.extend(preview(&entry.file, text_width, theme));
                     }
                 }
             }
             lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "Enter loads (the form's values are replaced) · Esc cancels",
-                theme.dim(),
-            ));
+            match deleting {
+                Some(name) => {
+                    lines.extend(wrapped(
+                        &format!(
+                            "Delete the template “{}”? It cannot be undone.",
+                            visible(name)
+                        ),
+                        theme.warn(),
+                    ));
+                    lines.push(Line::styled("Enter deletes it · Esc keeps it", theme.key()));
+                }
+                None => lines.extend(wrapped(
+                    "Enter loads (the form's values are replaced) · D deletes · Esc cancels",
+                    theme.dim(),
+                )),
+            }
             (" Open a template ", lines, None)
         }
     };
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let height = crate::num::u16_sat(lines.len())
+        .saturating_add(2)
+        .min(area.height);
     let rect = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + (area.height.saturating_sub(height)) / 2,

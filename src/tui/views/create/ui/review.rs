@@ -164,7 +164,7 @@ fn lines_above(lines: &[Line], scroll: u16, width: u16) -> (usize, u16) {
     for (i, line) in lines.iter().enumerate() {
         let rows = rows_of(line, width);
         if above + rows > usize::from(scroll) {
-            return (i, scroll - above as u16);
+            return (i, scroll - crate::num::u16_sat(above));
         }
         above += rows;
     }

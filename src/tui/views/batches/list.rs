@@ -5,7 +5,8 @@
 //! The shell runs the [`ListCmd`]s and sends the replies back as
 //! [`ListMsg`]s; it sends [`ListMsg::Tick`] every [`BatchList::poll_every`]
 //! while the list is on screen and the terminal has focus (and once when
-//! the list comes back on screen), never otherwise.
+//! the list comes back on screen), never otherwise. Its drawing is
+//! [`super::ui::list`].
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -13,22 +14,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, TableState};
+use ratatui::layout::Rect;
 
 use super::dialogs::{DialerAction, Dialog, DialogReply};
-use super::keys::{self, Action, Scope};
-use super::{
-    Live, SEARCH_DEBOUNCE, ViewContext, absolute, error_text, fit, parse_time, progress_bar,
-    relative, relative_text, status_badge,
-};
+use super::{Live, SEARCH_DEBOUNCE, ViewContext, error_text};
 use crate::api::{ApiError, BatchPage, BatchQuery, BatchSummary, Deleted, DialerState};
-use crate::sandbox::EXAMPLE_PREFIX;
-use crate::text::visible;
-use crate::tui::widgets::theme::Theme;
+use crate::tui::keymap::{self, Action, Scope};
 
 /// Rows asked for before the list has been drawn once.
 const FIRST_LIMIT: u32 = 20;
@@ -54,7 +45,7 @@ impl StatusFilter {
         }
     }
 
-    fn word(self) -> &'static str {
+    pub(super) fn word(self) -> &'static str {
         match self {
             Self::All => "all",
             Self::Active => "active",
@@ -67,7 +58,10 @@ impl StatusFilter {
 /// Everything that can happen to the list.
 #[derive(Debug, Clone)]
 pub enum ListMsg {
+    /// A key: its action in the list's scope, else typed text.
     Key(KeyEvent),
+    /// What a bound key or the palette asks for.
+    Action(Action),
     Paste(String),
     /// A left click at a screen cell.
     Click {
@@ -114,8 +108,6 @@ pub enum ListCmd {
     Copy(String),
     /// Push the batch details view ([`super::details::BatchDetailsView::new`]).
     OpenDetails { summary: Box<BatchSummary> },
-    /// Open the new-batch form.
-    NewBatch,
 }
 
 /// Where the cursor lands on a page reached with PgDn or PgUp.
@@ -127,7 +119,7 @@ enum Landing {
 
 /// A change sent and not yet answered: the row shows it already.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Pending {
+pub(super) struct Pending {
     /// What the row shows until the answer.
     shown: &'static str,
     /// The status to put back if the server refuses.
@@ -136,9 +128,9 @@ struct Pending {
 
 /// A line under the rows: what just happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Notice {
-    text: String,
-    error: bool,
+pub(super) struct Notice {
+    pub(super) text: String,
+    pub(super) error: bool,
 }
 
 /// What `draw` saw, for `update`: how many rows fit and where they are.
@@ -149,30 +141,30 @@ pub struct ListGeometry {
 }
 
 /// The batch list's state.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct BatchList {
-    context: ViewContext,
+    pub(super) context: ViewContext,
     /// The last page that arrived (with changes in flight applied).
-    page: Option<BatchPage>,
-    error: Option<ApiError>,
-    live: Live,
-    query: BatchQuery,
+    pub(super) page: Option<BatchPage>,
+    pub(super) error: Option<ApiError>,
+    pub(super) live: Live,
+    pub(super) query: BatchQuery,
     /// The search being typed (sent as `search=` after a pause).
-    search: String,
-    searching: bool,
-    filter: StatusFilter,
+    pub(super) search: String,
+    pub(super) searching: bool,
+    pub(super) filter: StatusFilter,
     /// Index into the shown (filtered) rows.
-    selected: usize,
+    pub(super) selected: usize,
     /// The first shown row on screen (as ratatui's `TableState` keeps it).
-    offset: usize,
+    pub(super) offset: usize,
     /// After a page flip, where the cursor lands on the new page: the
     /// first row (PgDn) or the last (PgUp). Otherwise a new page keeps the
     /// cursor on the same batch.
     landing: Option<Landing>,
-    pending: HashMap<String, Pending>,
-    dialog: Option<Dialog>,
-    notice: Option<Notice>,
-    geometry: Cell<ListGeometry>,
+    pub(super) pending: HashMap<String, Pending>,
+    pub(super) dialog: Option<Dialog>,
+    pub(super) notice: Option<Notice>,
+    pub(super) geometry: Cell<ListGeometry>,
 }
 
 impl BatchList {
@@ -211,7 +203,7 @@ impl BatchList {
     pub fn scope(&self) -> Scope {
         match (&self.dialog, self.searching) {
             (Some(d), _) => d.scope(),
-            (None, true) => Scope::Search,
+            (None, true) => Scope::BatchSearch,
             (None, false) => Scope::Batches,
         }
     }
@@ -224,6 +216,11 @@ impl BatchList {
 
     pub fn query(&self) -> &BatchQuery {
         &self.query
+    }
+
+    /// Whether a start, stop or delete of batch `id` awaits its answer.
+    pub fn is_pending(&self, id: &str) -> bool {
+        self.pending.contains_key(id)
     }
 
     pub fn dialog(&self) -> Option<&Dialog> {
@@ -263,7 +260,11 @@ impl BatchList {
 
     fn handle(&mut self, msg: ListMsg, now: DateTime<Utc>) -> Vec<ListCmd> {
         match msg {
-            ListMsg::Key(key) => self.on_key(&key),
+            ListMsg::Key(key) => match keymap::lookup(&key, &[self.scope()]) {
+                Some(action) => self.on_action(action),
+                None => self.on_typed(&key),
+            },
+            ListMsg::Action(action) => self.on_action(action),
             ListMsg::Paste(text) => {
                 if let Some(d) = &mut self.dialog {
                     d.on_paste(&text);
@@ -360,26 +361,14 @@ impl BatchList {
         }
     }
 
-    fn on_key(&mut self, key: &KeyEvent) -> Vec<ListCmd> {
+    fn on_action(&mut self, action: Action) -> Vec<ListCmd> {
         if let Some(dialog) = &mut self.dialog {
-            return match dialog.on_key(key) {
-                DialogReply::Open => Vec::new(),
-                DialogReply::Cancelled => {
-                    self.dialog = None;
-                    Vec::new()
-                }
-                DialogReply::Confirmed => match self.dialog.take() {
-                    Some(d) => self.confirmed(d),
-                    None => Vec::new(),
-                },
-            };
+            let reply = dialog.on_action(action);
+            return self.dialog_replied(reply);
         }
         if self.searching {
-            return self.on_search_key(key);
+            return self.on_search_action(action);
         }
-        let Some(action) = keys::lookup(key, Scope::Batches) else {
-            return Vec::new();
-        };
         let count = self.rows().len();
         let visible = self.visible_rows();
         match action {
@@ -405,16 +394,15 @@ impl BatchList {
             }
             Action::Home => self.selected = 0,
             Action::End => self.selected = count.saturating_sub(1),
-            Action::Refresh => {
+            Action::RetryLoad => {
                 self.notice = None;
                 return vec![self.fetch(Duration::ZERO)];
             }
-            Action::Search => self.searching = true,
+            Action::Filter => self.searching = true,
             Action::ShowActive => self.set_filter(StatusFilter::Active),
             Action::ShowPaused => self.set_filter(StatusFilter::Paused),
             Action::ShowCompleted => self.set_filter(StatusFilter::Completed),
             Action::ShowAll => self.set_filter(StatusFilter::All),
-            Action::NewBatch => return vec![ListCmd::NewBatch],
             Action::Open | Action::Start | Action::Stop | Action::Delete | Action::Copy => {
                 return self.on_row(action);
             }
@@ -484,22 +472,48 @@ impl BatchList {
         }
     }
 
-    fn on_search_key(&mut self, key: &KeyEvent) -> Vec<ListCmd> {
-        match keys::lookup(key, Scope::Search) {
-            Some(Action::Accept) => {
-                self.searching = false;
-                return Vec::new();
+    /// The dialog answered a key: close it, and act when it said yes.
+    fn dialog_replied(&mut self, reply: DialogReply) -> Vec<ListCmd> {
+        match reply {
+            DialogReply::Open => Vec::new(),
+            DialogReply::Cancelled => {
+                self.dialog = None;
+                Vec::new()
             }
-            Some(Action::Cancel) => {
+            DialogReply::Confirmed => match self.dialog.take() {
+                Some(d) => self.confirmed(d),
+                None => Vec::new(),
+            },
+        }
+    }
+
+    fn on_search_action(&mut self, action: Action) -> Vec<ListCmd> {
+        match action {
+            Action::Accept => {
+                self.searching = false;
+                Vec::new()
+            }
+            Action::Cancel => {
                 self.searching = false;
                 if self.search.is_empty() && self.query.search.is_none() {
                     return Vec::new();
                 }
                 self.search.clear();
                 self.query.page = 1;
-                return vec![self.fetch(Duration::ZERO)];
+                vec![self.fetch(Duration::ZERO)]
             }
-            _ => {}
+            _ => Vec::new(),
+        }
+    }
+
+    /// A key no binding takes: text for the dialog or the search.
+    fn on_typed(&mut self, key: &KeyEvent) -> Vec<ListCmd> {
+        if let Some(dialog) = &mut self.dialog {
+            let reply = dialog.on_typed(key);
+            return self.dialog_replied(reply);
+        }
+        if !self.searching {
+            return Vec::new();
         }
         let typing = !key
             .modifiers
@@ -637,7 +651,7 @@ impl BatchList {
         }
     }
 
-    fn name_of(&self, id: &str) -> String {
+    pub fn name_of(&self, id: &str) -> String {
         self.page
             .as_ref()
             .and_then(|p| p.batches.iter().find(|b| b.id == id))
@@ -646,215 +660,6 @@ impl BatchList {
 
     fn say(&mut self, text: String, error: bool) {
         self.notice = Some(Notice { text, error });
-    }
-
-    /// Draws the list into `area` and records where its rows went.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
-        let rows = self.rows();
-        let [title, heads, table, detail, notice, status] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(2),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        self.geometry.set(ListGeometry { rows: table });
-
-        frame.render_widget(Paragraph::new(self.title_line(theme)), title);
-
-        let wide = area.width >= 100;
-        let widths = [
-            Constraint::Length(13),
-            Constraint::Fill(1),
-            Constraint::Length(if wide { 30 } else { 20 }),
-            Constraint::Length(11),
-            Constraint::Length(if wide { 11 } else { 0 }),
-        ];
-        let head =
-            Row::new(["Status", "Name", "Progress", "Created", "Updated"]).style(theme.title());
-        frame.render_widget(
-            Table::new(Vec::<Row>::new(), widths)
-                .header(head)
-                .column_spacing(1),
-            heads,
-        );
-
-        if rows.is_empty() {
-            let (text, style) = self.empty_text(theme);
-            frame.render_widget(Paragraph::new(Line::styled(text, style)), table);
-        } else {
-            let height = usize::from(table.height);
-            // The offset is kept, not recomputed: moving up does not stick
-            // the cursor to the bottom row.
-            let offset = visible_offset(self.offset, self.selected, height, rows.len());
-            let bar = if wide { 14 } else { 8 };
-            let shown: Vec<Row> = rows
-                .iter()
-                .skip(offset)
-                .take(height)
-                .map(|b| self.row(b, bar, theme, now))
-                .collect();
-            let mut state = TableState::default().with_selected(Some(self.selected - offset));
-            frame.render_stateful_widget(
-                Table::new(shown, widths)
-                    .column_spacing(1)
-                    .row_highlight_style(theme.cursor()),
-                table,
-                &mut state,
-            );
-        }
-
-        if let Some(b) = self.selected() {
-            frame.render_widget(Paragraph::new(detail_lines(b, theme, now)), detail);
-        }
-        if let Some(line) = self.notice_line(theme, now) {
-            frame.render_widget(Paragraph::new(line), notice);
-        }
-        frame.render_widget(
-            Paragraph::new(self.status_line(theme, now, area.width)),
-            status,
-        );
-        if let Some(d) = &self.dialog {
-            d.draw(frame, area, theme);
-        }
-    }
-
-    fn title_line(&self, theme: &Theme) -> Line<'static> {
-        let mut spans = vec![Span::styled("Batches", theme.title())];
-        if self.searching || !self.search.is_empty() {
-            spans.push(Span::styled("  search ", theme.dim()));
-            let cursor = if self.searching { "▏" } else { "" };
-            spans.push(Span::styled(
-                format!("{}{cursor}", visible(&self.search)),
-                theme.value(),
-            ));
-        }
-        let examples = self.context.sandbox
-            && self.page.as_ref().is_some_and(|p| {
-                !p.batches.is_empty()
-                    && p.batches
-                        .iter()
-                        .all(|b| b.batch_name.starts_with(EXAMPLE_PREFIX))
-            });
-        if examples {
-            spans.push(Span::styled(
-                "  These are the sandbox's examples: start one to watch it dial.",
-                theme.dim(),
-            ));
-        }
-        Line::from(spans)
-    }
-
-    fn empty_text(&self, theme: &Theme) -> (String, Style) {
-        match (&self.page, &self.error) {
-            (None, Some(e)) if matches!(e, ApiError::MissingSetting { .. }) => (
-                format!("✗ The batch list needs a user ID: {e}."),
-                theme.error(),
-            ),
-            (None, Some(_)) => ("The batches could not be read.".to_owned(), theme.dim()),
-            (None, None) => ("Reading the batches…".to_owned(), theme.dim()),
-            (Some(_), _) if !self.search.trim().is_empty() => (
-                format!("No batch matches “{}”.", visible(self.search.trim())),
-                theme.dim(),
-            ),
-            (Some(p), _) if !p.batches.is_empty() => (
-                format!(
-                    "No {} batch on this page (* shows all).",
-                    self.filter.word()
-                ),
-                theme.dim(),
-            ),
-            (Some(_), _) => (
-                "No batches yet. Ctrl-N creates one.".to_owned(),
-                Style::new(),
-            ),
-        }
-    }
-
-    fn row<'a>(
-        &self,
-        b: &'a BatchSummary,
-        bar: usize,
-        theme: &Theme,
-        now: DateTime<Utc>,
-    ) -> Row<'a> {
-        let mut status = status_badge(&b.queue_status, theme);
-        if self.pending.contains_key(&b.id) {
-            status.content = format!("{}…", status.content).into();
-        }
-        let progress = format!(
-            "{} {}/{}",
-            progress_bar(b.calls_completed, b.calls_picked, b.total_calls, bar),
-            b.calls_completed,
-            b.total_calls
-        );
-        Row::new(vec![
-            Line::from(status),
-            Line::raw(visible(&b.batch_name)),
-            Line::raw(progress),
-            Line::raw(relative_text(&b.created_at, now)),
-            Line::raw(relative_text(&b.updated_at, now)),
-        ])
-    }
-
-    fn notice_line(&self, theme: &Theme, now: DateTime<Utc>) -> Option<Line<'static>> {
-        if let Some(n) = &self.notice {
-            let (mark, style) = if n.error {
-                ("✗ ", theme.error())
-            } else {
-                ("✓ ", theme.ok())
-            };
-            return Some(Line::styled(format!("{mark}{}", visible(&n.text)), style));
-        }
-        let e = self.error.as_ref()?;
-        if self.page.is_none() && matches!(e, ApiError::MissingSetting { .. }) {
-            return None;
-        }
-        let mut text = format!(
-            "✗ {}",
-            visible(&error_text(e, &self.context.credential_source))
-        );
-        match self.live.due_in(self.context.refresh, now) {
-            Some(secs) => text.push_str(&format!(
-                " · next try in {secs} s ({} failed)",
-                self.live.failures()
-            )),
-            None => text.push_str(" · not retrying"),
-        }
-        Some(Line::styled(text, theme.error()))
-    }
-
-    fn status_line(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Line<'static> {
-        let mut left = match &self.page {
-            Some(p) => {
-                let pages = p.pagination.total_pages.max(1);
-                let total = p.pagination.total.max(p.batches.len() as u64);
-                let noun = if total == 1 { "batch" } else { "batches" };
-                format!("page {}/{pages} · {total} {noun}", self.query.page)
-            }
-            None => String::new(),
-        };
-        if self.filter != StatusFilter::All {
-            left.push_str(&format!(" · {} only (this page)", self.filter.word()));
-        }
-        let right = if self.live.is_loading() {
-            "refreshing…".to_owned()
-        } else {
-            match self.live.last_success {
-                Some(t) => format!("updated {}", relative(t, now)),
-                None => String::new(),
-            }
-        };
-        let room = usize::from(width).saturating_sub(right.chars().count() + 1);
-        let left = fit(&left, room);
-        let pad = usize::from(width).saturating_sub(left.chars().count() + right.chars().count());
-        Line::from(vec![
-            Span::raw(left),
-            Span::raw(" ".repeat(pad)),
-            Span::styled(right, theme.dim()),
-        ])
     }
 }
 
@@ -873,32 +678,6 @@ pub(crate) fn visible_offset(offset: usize, selected: usize, height: usize, coun
     } else {
         offset
     }
-}
-
-/// The selected batch in full: its ID, the counts the bar draws, and its
-/// times absolute and relative.
-fn detail_lines(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Vec<Line<'static>> {
-    let when = |text: &str| match parse_time(text) {
-        Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
-        None => relative_text(text, now),
-    };
-    vec![
-        Line::from(vec![
-            Span::styled(format!("{} ", visible(&b.id)), theme.dim()),
-            Span::raw(format!(
-                "· {} completed · {} picked · {} calls",
-                b.calls_completed, b.calls_picked, b.total_calls
-            )),
-        ]),
-        Line::styled(
-            format!(
-                "created {} · updated {}",
-                when(&b.created_at),
-                relative_text(&b.updated_at, now)
-            ),
-            theme.dim(),
-        ),
-    ]
 }
 
 #[cfg(test)]

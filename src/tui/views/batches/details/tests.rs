@@ -5,6 +5,7 @@ use ratatui::backend::TestBackend;
 use serde_json::json;
 
 use super::*;
+use crate::tui::widgets::theme::Theme;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 15, 14, 0, 0).unwrap()

@@ -1,0 +1,47 @@
+//! Number conversions that cannot wrap: a count too large for the narrower
+//! type becomes its maximum (a screen is never 65,536 rows high; a slice is
+//! never longer than `usize`), never a small wrong number.
+
+/// `n` as a `u16`, at most `u16::MAX`: for rows and columns on screen.
+pub fn u16_sat(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+/// `n` as a `usize`, at most `usize::MAX` (only a 16- or 32-bit target
+/// could cut it).
+pub fn usize_sat(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// `n` as a `u8`, at most `u8::MAX`: for weekday numbers (0 to 6).
+pub fn u8_sat(n: u32) -> u8 {
+    u8::try_from(n).unwrap_or(u8::MAX)
+}
+
+/// `x` rounded to the nearest whole number, as a `u64`: negative numbers
+/// and NaN give 0, numbers past `u64::MAX` give `u64::MAX`.
+pub fn round_u64(x: f64) -> u64 {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "float-to-integer `as` saturates (and maps NaN to 0), which is what this promises"
+    )]
+    let n = x.round() as u64;
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions_saturate_instead_of_wrapping() {
+        assert_eq!(u16_sat(70_000), u16::MAX);
+        assert_eq!(u16_sat(12), 12);
+        assert_eq!(usize_sat(7), 7);
+        assert_eq!(round_u64(2.5), 3);
+        assert_eq!(round_u64(-4.0), 0);
+        assert_eq!(round_u64(f64::NAN), 0);
+        assert_eq!(round_u64(1e30), u64::MAX);
+    }
+}

@@ -1,0 +1,546 @@
+//! One batch: its header and its calls, a page of
+//! `GET /api/call/batch-details/{id}` at a time, filtered by call status,
+//! ordered by `createdAt`, searched; and one call in full (its attempts,
+//! transcript and recording).
+//!
+//! As with the list, the shell runs the [`DetailsCmd`]s, sends back the
+//! replies, and sends [`DetailsMsg::Tick`] every
+//! [`BatchDetailsView::poll_every`] while the view is on screen. Its
+//! drawing is [`super::ui::details`].
+
+use crate::tui::views::import::ImportTarget;
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+
+use super::list::visible_offset;
+use super::{Live, SEARCH_DEBOUNCE, ViewContext};
+use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
+use crate::text::visible;
+use crate::tui::keymap::{self, Action, Scope};
+
+/// Calls asked for before the view has been drawn once.
+const FIRST_LIMIT: u32 = 20;
+
+/// Everything that can happen to the view.
+#[derive(Debug, Clone)]
+pub enum DetailsMsg {
+    /// A key: its action in the view's scope, else typed text.
+    Key(KeyEvent),
+    /// What a bound key or the palette asks for.
+    Action(Action),
+    Paste(String),
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// Time to refresh the page on screen.
+    Tick,
+    CallsLoaded {
+        generation: u64,
+        result: Result<BatchDetails, ApiError>,
+    },
+    /// A fresher summary of this batch (the list refreshed it): the
+    /// header's totals. batch-details gives no totals of its own.
+    Summary(Box<BatchSummary>),
+}
+
+/// Work for the shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailsCmd {
+    /// batch-details for `batch_id` after `after`: the keyed job
+    /// "batch.calls", latest wins (a newer fetch aborts this one, its wait
+    /// included). Reply [`DetailsMsg::CallsLoaded`] with this generation.
+    FetchCalls {
+        generation: u64,
+        batch_id: String,
+        query: CallQuery,
+        after: Duration,
+    },
+    /// Put the text on the clipboard (OSC 52).
+    Copy(String),
+    /// Pop this view.
+    Close,
+    /// Open the import of contacts into this batch.
+    OpenImport(ImportTarget),
+}
+
+/// What is on show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Mode {
+    Table,
+    /// Choosing a call status to filter by; the cursor is an index into
+    /// [`BatchDetailsView::status_choices`].
+    Choosing {
+        cursor: usize,
+    },
+    /// One call, by ID (it stays the same call across refreshes).
+    Call {
+        id: String,
+        scroll: u16,
+    },
+}
+
+/// Where a page flip puts the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Landing {
+    First,
+    Last,
+}
+
+/// What `draw` saw, for `update`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DetailsGeometry {
+    /// The calls' data rows.
+    pub rows: Rect,
+    /// How many contact-field columns fit beside the fixed ones.
+    pub fields_fit: usize,
+    /// How far the call detail can scroll.
+    pub call_max_scroll: u16,
+    /// The call detail's height, for PgUp/PgDn.
+    pub call_height: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchDetailsView {
+    pub(super) context: ViewContext,
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) summary: Option<BatchSummary>,
+    pub(super) details: Option<BatchDetails>,
+    pub(super) error: Option<ApiError>,
+    pub(super) live: Live,
+    pub(super) query: CallQuery,
+    pub(super) search: String,
+    pub(super) searching: bool,
+    pub(super) selected: usize,
+    pub(super) offset: usize,
+    /// The first contact field shown (←/→).
+    pub(super) column: usize,
+    /// Every contact field seen, in the order first seen.
+    pub(super) columns: Vec<String>,
+    /// Every call status seen, for the filter's choices.
+    pub(super) statuses: BTreeSet<String>,
+    pub(super) mode: Mode,
+    landing: Option<Landing>,
+    pub(super) notice: Option<String>,
+    pub(super) geometry: Cell<DetailsGeometry>,
+}
+
+impl BatchDetailsView {
+    /// The view of batch `id`, named `name`; `summary` (from the list)
+    /// fills the header until batch-details answers. The first
+    /// [`DetailsMsg::Tick`] fetches.
+    pub fn new(context: ViewContext, summary: BatchSummary) -> Self {
+        Self {
+            context,
+            id: summary.id.clone(),
+            name: summary.batch_name.clone(),
+            summary: Some(summary),
+            details: None,
+            error: None,
+            live: Live::default(),
+            query: CallQuery {
+                limit: FIRST_LIMIT,
+                ..CallQuery::default()
+            },
+            search: String::new(),
+            searching: false,
+            selected: 0,
+            offset: 0,
+            column: 0,
+            columns: Vec::new(),
+            statuses: BTreeSet::new(),
+            mode: Mode::Table,
+            landing: None,
+            notice: None,
+            geometry: Cell::new(DetailsGeometry::default()),
+        }
+    }
+
+    /// The breadcrumb's last part.
+    pub fn title(&self) -> String {
+        visible(&self.name).into_owned()
+    }
+
+    pub fn batch_id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn query(&self) -> &CallQuery {
+        &self.query
+    }
+
+    /// As [`super::list::BatchList::poll_every`].
+    pub fn poll_every(&self) -> Option<Duration> {
+        self.live.poll_every(self.context.refresh)
+    }
+
+    pub fn scope(&self) -> Scope {
+        match (&self.mode, self.searching) {
+            (_, true) => Scope::BatchSearch,
+            (Mode::Table, false) => Scope::Calls,
+            (Mode::Choosing { .. }, false) => Scope::StatusChoice,
+            (Mode::Call { .. }, false) => Scope::Call,
+        }
+    }
+
+    pub fn is_typing(&self) -> bool {
+        self.searching
+    }
+
+    pub fn calls(&self) -> &[Call] {
+        self.details.as_ref().map_or(&[], |d| d.calls.as_slice())
+    }
+
+    pub fn selected(&self) -> Option<&Call> {
+        self.calls().get(self.selected)
+    }
+
+    /// The call open in the call detail.
+    pub fn open_call(&self) -> Option<&Call> {
+        match &self.mode {
+            Mode::Call { id, .. } => self.calls().iter().find(|c| &c.id == id),
+            _ => None,
+        }
+    }
+
+    /// The filter's choices: every status (no filter), then "completed"
+    /// (the one Weya documents) and every other status seen.
+    pub fn status_choices(&self) -> Vec<Option<String>> {
+        let mut out = vec![None, Some("completed".to_owned())];
+        out.extend(
+            self.statuses
+                .iter()
+                .filter(|s| s.as_str() != "completed")
+                .map(|s| Some(s.clone())),
+        );
+        out
+    }
+
+    pub fn update(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<DetailsCmd> {
+        let cmds = self.handle(msg, now);
+        self.offset = visible_offset(
+            self.offset,
+            self.selected,
+            usize::from(self.geometry.get().rows.height),
+            self.calls().len(),
+        );
+        cmds
+    }
+
+    fn handle(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<DetailsCmd> {
+        match msg {
+            DetailsMsg::Key(key) => match keymap::lookup(&key, &[self.scope()]) {
+                Some(action) => self.on_action(action),
+                None => self.on_typed(&key),
+            },
+            DetailsMsg::Action(action) => self.on_action(action),
+            DetailsMsg::Paste(text) if self.searching => {
+                self.search
+                    .push_str(text.lines().next().unwrap_or_default());
+                vec![self.search_changed()]
+            }
+            DetailsMsg::Paste(_) => Vec::new(),
+            DetailsMsg::Click { column, row } => {
+                let rows = self.geometry.get().rows;
+                let inside = column >= rows.x
+                    && column < rows.right()
+                    && row >= rows.y
+                    && row < rows.bottom();
+                if inside && self.mode == Mode::Table {
+                    let index = self.offset + usize::from(row - rows.y);
+                    if index < self.calls().len() {
+                        self.selected = index;
+                    }
+                }
+                Vec::new()
+            }
+            DetailsMsg::Tick => {
+                if self.live.is_loading() {
+                    return Vec::new();
+                }
+                vec![self.fetch(Duration::ZERO)]
+            }
+            DetailsMsg::CallsLoaded { generation, result } => {
+                if !self.live.finish(generation, &result, now) {
+                    return Vec::new();
+                }
+                self.loaded(result);
+                Vec::new()
+            }
+            DetailsMsg::Summary(summary) => {
+                if summary.id == self.id {
+                    self.summary = Some(*summary);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: Action) -> Vec<DetailsCmd> {
+        if self.searching {
+            return self.on_search_action(action);
+        }
+        match self.mode.clone() {
+            Mode::Table => self.on_table_action(action),
+            Mode::Choosing { cursor } => {
+                let choices = self.status_choices();
+                match Some(action) {
+                    Some(Action::Up) => {
+                        self.mode = Mode::Choosing {
+                            cursor: cursor.saturating_sub(1),
+                        }
+                    }
+                    Some(Action::Down) => {
+                        self.mode = Mode::Choosing {
+                            cursor: (cursor + 1).min(choices.len().saturating_sub(1)),
+                        }
+                    }
+                    Some(Action::Accept) => {
+                        self.mode = Mode::Table;
+                        let chosen = choices.get(cursor).cloned().flatten();
+                        if chosen != self.query.filter {
+                            self.query.filter = chosen;
+                            return self.restart();
+                        }
+                    }
+                    Some(Action::Cancel) => self.mode = Mode::Table,
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Mode::Call { id, scroll } => {
+                let geometry = self.geometry.get();
+                let page = geometry.call_height.saturating_sub(1).max(1);
+                let scroll = match Some(action) {
+                    Some(Action::Up) => scroll.saturating_sub(1),
+                    Some(Action::Down) => scroll.saturating_add(1),
+                    Some(Action::PageUp) => scroll.saturating_sub(page),
+                    Some(Action::PageDown) => scroll.saturating_add(page),
+                    Some(Action::Back) => {
+                        self.mode = Mode::Table;
+                        return Vec::new();
+                    }
+                    Some(Action::Copy) => {
+                        let url = self.open_call().and_then(|c| {
+                            c.phone_logs
+                                .iter()
+                                .rev()
+                                .find_map(|l| l.recording_url.clone())
+                        });
+                        return match url {
+                            Some(url) => {
+                                self.notice = Some("Copied the recording's URL.".to_owned());
+                                vec![DetailsCmd::Copy(url)]
+                            }
+                            None => {
+                                self.notice = Some("This call has no recording.".to_owned());
+                                Vec::new()
+                            }
+                        };
+                    }
+                    _ => scroll,
+                };
+                self.mode = Mode::Call {
+                    id,
+                    scroll: scroll.min(geometry.call_max_scroll),
+                };
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_table_action(&mut self, action: Action) -> Vec<DetailsCmd> {
+        let count = self.calls().len();
+        let visible = usize::from(self.geometry.get().rows.height).max(1);
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down if self.selected + 1 < count => self.selected += 1,
+            Action::Left => self.column = self.column.saturating_sub(1),
+            Action::Right => {
+                let fit = self.geometry.get().fields_fit.max(1);
+                if self.column + fit < self.columns.len() {
+                    self.column += 1;
+                }
+            }
+            Action::PageDown => {
+                let last = count.saturating_sub(1);
+                let pages = self.details.as_ref().map_or(0, |d| d.total_pages);
+                if self.selected >= last && u64::from(self.query.page) < pages {
+                    self.query.page += 1;
+                    self.landing = Some(Landing::First);
+                    return vec![self.fetch(Duration::ZERO)];
+                }
+                self.selected = (self.selected + visible).min(last);
+            }
+            Action::PageUp => {
+                if self.selected == 0 && self.query.page > 1 {
+                    self.query.page -= 1;
+                    self.landing = Some(Landing::Last);
+                    return vec![self.fetch(Duration::ZERO)];
+                }
+                self.selected = self.selected.saturating_sub(visible);
+            }
+            Action::Open => {
+                if let Some(call) = self.selected() {
+                    self.mode = Mode::Call {
+                        id: call.id.clone(),
+                        scroll: 0,
+                    };
+                    self.notice = None;
+                }
+            }
+            Action::ChooseStatus => {
+                let cursor = self
+                    .status_choices()
+                    .iter()
+                    .position(|c| *c == self.query.filter)
+                    .unwrap_or(0);
+                self.mode = Mode::Choosing { cursor };
+            }
+            Action::Sort => {
+                self.query.sort_order = match self.query.sort_order {
+                    SortOrder::Desc => SortOrder::Asc,
+                    SortOrder::Asc => SortOrder::Desc,
+                };
+                return self.restart();
+            }
+            Action::Filter => self.searching = true,
+            Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
+            Action::Copy => {
+                self.notice = Some("Copied the batch ID.".to_owned());
+                return vec![DetailsCmd::Copy(self.id.clone())];
+            }
+            Action::Back => return vec![DetailsCmd::Close],
+            // The shell looks up the timezone of a batch created here.
+            Action::Import => {
+                return vec![DetailsCmd::OpenImport(ImportTarget {
+                    batch_id: self.id.clone(),
+                    batch_name: self.name.clone(),
+                    timezone: None,
+                })];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_search_action(&mut self, action: Action) -> Vec<DetailsCmd> {
+        match action {
+            Action::Accept => {
+                self.searching = false;
+                Vec::new()
+            }
+            Action::Cancel => {
+                self.searching = false;
+                if self.search.is_empty() && self.query.search.is_none() {
+                    return Vec::new();
+                }
+                self.search.clear();
+                self.restart()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A key no binding takes: text for the search, else nothing.
+    fn on_typed(&mut self, key: &KeyEvent) -> Vec<DetailsCmd> {
+        if !self.searching {
+            return Vec::new();
+        }
+        let typing = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Char(c) if typing => self.search.push(c),
+            KeyCode::Backspace => {
+                if self.search.pop().is_none() {
+                    return Vec::new();
+                }
+            }
+            _ => return Vec::new(),
+        }
+        vec![self.search_changed()]
+    }
+
+    fn search_changed(&mut self) -> DetailsCmd {
+        self.query.page = 1;
+        self.landing = Some(Landing::First);
+        self.fetch(SEARCH_DEBOUNCE)
+    }
+
+    /// The query changed: from the first page, at once.
+    fn restart(&mut self) -> Vec<DetailsCmd> {
+        self.query.page = 1;
+        self.landing = Some(Landing::First);
+        vec![self.fetch(Duration::ZERO)]
+    }
+
+    fn fetch(&mut self, after: Duration) -> DetailsCmd {
+        let rows = self.geometry.get().rows.height;
+        if rows > 0 && u32::from(rows) != self.query.limit {
+            let first = u64::from(self.query.page.saturating_sub(1)) * u64::from(self.query.limit);
+            let limit = u32::from(rows).max(3);
+            self.query.page = u32::try_from(first / u64::from(limit) + 1).unwrap_or(1);
+            self.query.limit = limit;
+        }
+        let search = self.search.trim();
+        self.query.search = (!search.is_empty()).then(|| search.to_owned());
+        DetailsCmd::FetchCalls {
+            generation: self.live.begin(),
+            batch_id: self.id.clone(),
+            query: self.query.clone(),
+            after,
+        }
+    }
+
+    fn loaded(&mut self, result: Result<BatchDetails, ApiError>) {
+        let details = match result {
+            Ok(d) => d,
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        };
+        self.error = None;
+        for call in &details.calls {
+            for key in call.fields.keys() {
+                if !self.columns.contains(key) {
+                    self.columns.push(key.clone());
+                }
+            }
+            for log in &call.phone_logs {
+                if !log.call_status.is_empty() {
+                    self.statuses.insert(log.call_status.clone());
+                }
+            }
+        }
+        if !details.batch_name.is_empty() {
+            self.name = details.batch_name.clone();
+        }
+        let id = self.selected().map(|c| c.id.clone());
+        self.details = Some(details);
+        let count = self.calls().len();
+        match self.landing.take() {
+            Some(Landing::First) => {
+                self.selected = 0;
+                self.offset = 0;
+            }
+            Some(Landing::Last) => self.selected = count.saturating_sub(1),
+            None => {
+                if let Some(i) = id.and_then(|id| self.calls().iter().position(|c| c.id == id)) {
+                    self.selected = i;
+                }
+            }
+        }
+        self.selected = self.selected.min(count.saturating_sub(1));
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,176 @@
+//! The dialogs over the batch list: confirm start or stop in words that
+//! say what will happen, and delete only once the batch's name is typed
+//! (GitHub's repository-delete pattern: nothing else confirms it).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::tui::keymap::{self, Action, Scope};
+
+/// Start or stop the dialer on a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialerAction {
+    Start,
+    Stop,
+}
+
+impl DialerAction {
+    /// The status the row shows at once, before the server answers.
+    pub fn optimistic_status(self) -> &'static str {
+        match self {
+            Self::Start => "active",
+            Self::Stop => "stopped",
+        }
+    }
+}
+
+/// A dialog on show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    Confirm {
+        action: DialerAction,
+        id: String,
+        name: String,
+    },
+    Delete(DeleteDialog),
+}
+
+/// The delete dialog: the name typed so far, and whether Enter was pressed
+/// on a name that is not the batch's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteDialog {
+    pub id: String,
+    pub name: String,
+    pub typed: String,
+    pub mismatch: bool,
+}
+
+/// What a key did to a dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogReply {
+    /// Still open.
+    Open,
+    /// Closed, nothing to do.
+    Cancelled,
+    /// Closed: do it.
+    Confirmed,
+}
+
+impl Dialog {
+    pub fn delete(id: String, name: String) -> Self {
+        Self::Delete(DeleteDialog {
+            id,
+            name,
+            typed: String::new(),
+            mismatch: false,
+        })
+    }
+
+    pub fn scope(&self) -> Scope {
+        match self {
+            Self::Confirm { .. } => Scope::Confirm,
+            Self::Delete(_) => Scope::DeleteConfirm,
+        }
+    }
+
+    /// A key: its action in the dialog's scope, else typed text.
+    pub fn on_key(&mut self, key: &KeyEvent) -> DialogReply {
+        match keymap::lookup(key, &[self.scope()]) {
+            Some(action) => self.on_action(action),
+            None => self.on_typed(key),
+        }
+    }
+
+    /// A bound key (or the palette) asked for `action`.
+    pub fn on_action(&mut self, action: Action) -> DialogReply {
+        match (action, self) {
+            (Action::Cancel, _) => DialogReply::Cancelled,
+            (Action::Accept, Self::Confirm { .. }) => DialogReply::Confirmed,
+            (Action::Accept, Self::Delete(d)) => {
+                // Exactly the name: a near miss deletes nothing, and says so.
+                if d.typed == d.name {
+                    DialogReply::Confirmed
+                } else {
+                    d.mismatch = true;
+                    DialogReply::Open
+                }
+            }
+            _ => DialogReply::Open,
+        }
+    }
+
+    /// A key no binding takes: typed into the delete dialog's name.
+    pub fn on_typed(&mut self, key: &KeyEvent) -> DialogReply {
+        let Self::Delete(d) = self else {
+            return DialogReply::Open;
+        };
+        let typing = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Char(c) if typing => d.typed.push(c),
+            KeyCode::Backspace => {
+                d.typed.pop();
+            }
+            _ => return DialogReply::Open,
+        }
+        d.mismatch = false;
+        DialogReply::Open
+    }
+
+    /// Pasted text goes into the typed name (one line of it).
+    pub fn on_paste(&mut self, text: &str) {
+        if let Self::Delete(d) = self {
+            d.typed.push_str(text.lines().next().unwrap_or_default());
+            d.mismatch = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn type_text(d: &mut Dialog, text: &str) {
+        for c in text.chars() {
+            assert_eq!(d.on_key(&key(KeyCode::Char(c))), DialogReply::Open);
+        }
+    }
+
+    #[test]
+    fn delete_needs_the_exact_name() {
+        let mut d = Dialog::delete("64e5f12345abcdef98765432".into(), "June renewals".into());
+        type_text(&mut d, "june renewals");
+        assert_eq!(d.on_key(&key(KeyCode::Enter)), DialogReply::Open);
+        let Dialog::Delete(state) = &d else { panic!() };
+        assert!(state.mismatch, "says the name is wrong");
+        for _ in 0.."june renewals".len() {
+            d.on_key(&key(KeyCode::Backspace));
+        }
+        type_text(&mut d, "June renewals");
+        assert_eq!(d.on_key(&key(KeyCode::Enter)), DialogReply::Confirmed);
+    }
+
+    #[test]
+    fn letters_that_are_keys_elsewhere_are_typed_in_the_delete_dialog() {
+        let mut d = Dialog::delete("id".into(), "yes no".into());
+        type_text(&mut d, "yes no");
+        assert_eq!(d.on_key(&key(KeyCode::Enter)), DialogReply::Confirmed);
+    }
+
+    #[test]
+    fn confirm_takes_enter_or_y_and_esc_or_n() {
+        let mut d = Dialog::Confirm {
+            action: DialerAction::Stop,
+            id: "id".into(),
+            name: "n".into(),
+        };
+        assert_eq!(d.on_key(&key(KeyCode::Char('q'))), DialogReply::Open);
+        assert_eq!(d.on_key(&key(KeyCode::Char('y'))), DialogReply::Confirmed);
+        assert_eq!(d.on_key(&key(KeyCode::Char('n'))), DialogReply::Cancelled);
+        assert_eq!(d.on_key(&key(KeyCode::Esc)), DialogReply::Cancelled);
+    }
+}

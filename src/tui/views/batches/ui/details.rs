@@ -1,0 +1,433 @@
+//! Drawing one batch: its header, the calls that fit (the contact's own
+//! fields as columns scrolled sideways), the status choice, and one call
+//! in full.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState};
+
+use super::{call_badge, status_badge};
+use crate::api::{Call, SortOrder};
+use crate::text::visible;
+use crate::tui::views::batches::details::{BatchDetailsView, DetailsGeometry, Mode};
+use crate::tui::views::batches::list::visible_offset;
+use crate::tui::views::batches::{
+    absolute, error_text, fit, group_phone, parse_time, progress_bar, relative, relative_text,
+};
+use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::wrap_words;
+
+/// The width of one contact-field column.
+const FIELD_WIDTH: u16 = 16;
+
+impl BatchDetailsView {
+    /// Draws the view into `area` and records its geometry.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
+        let [header, heads, table, notice, status] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(
+            Paragraph::new(self.header_lines(theme, now, area.width)),
+            header,
+        );
+        self.draw_table(frame, heads, table, theme, now);
+        if let Some(line) = self.notice_line(theme, now) {
+            frame.render_widget(Paragraph::new(line), notice);
+        }
+        frame.render_widget(
+            Paragraph::new(self.status_line(theme, now, area.width)),
+            status,
+        );
+        match &self.mode {
+            Mode::Choosing { cursor } => self.draw_choice(*cursor, frame, area, theme),
+            Mode::Call { scroll, .. } => self.draw_call(*scroll, frame, area, theme, now),
+            Mode::Table => {}
+        }
+    }
+
+    fn header_lines(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
+        let status = self
+            .details
+            .as_ref()
+            .map(|d| d.batch_status.clone())
+            .filter(|s| !s.is_empty())
+            .or_else(|| self.summary.as_ref().map(|s| s.queue_status.clone()))
+            .unwrap_or_default();
+        let mut first = vec![
+            Span::styled(visible(&self.name).into_owned(), theme.title()),
+            Span::raw("  "),
+        ];
+        if !status.is_empty() {
+            first.push(status_badge(&status, theme));
+            first.push(Span::raw("  "));
+        }
+        first.push(Span::styled(visible(&self.id).into_owned(), theme.dim()));
+        let mut lines = vec![Line::from(first)];
+        match &self.summary {
+            Some(s) => {
+                let bar = if width >= 100 { 30 } else { 16 };
+                lines.push(Line::raw(format!(
+                    "{} {} completed · {} picked · {} calls",
+                    progress_bar(s.calls_completed, s.calls_picked, s.total_calls, bar),
+                    s.calls_completed,
+                    s.calls_picked,
+                    s.total_calls
+                )));
+                let when = |text: &str| match parse_time(text) {
+                    Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
+                    None => relative_text(text, now),
+                };
+                lines.push(Line::styled(
+                    format!(
+                        "created {} · updated {}",
+                        when(&s.created_at),
+                        relative_text(&s.updated_at, now)
+                    ),
+                    theme.dim(),
+                ));
+            }
+            None => lines.push(Line::raw("")),
+        }
+        lines
+    }
+
+    fn draw_table(
+        &self,
+        frame: &mut Frame,
+        heads: Rect,
+        table: Rect,
+        theme: &Theme,
+        now: DateTime<Utc>,
+    ) {
+        // Fixed columns: phone, status, duration, attempts, time.
+        const FIXED: [u16; 5] = [16, 14, 8, 8, 10];
+        let fixed: u16 = FIXED.iter().sum::<u16>() + crate::num::u16_sat(FIXED.len());
+        let room = heads.width.saturating_sub(fixed);
+        let fields_fit = usize::from(room / (FIELD_WIDTH + 1));
+        let max_scroll = self.geometry.get().call_max_scroll;
+        let call_height = self.geometry.get().call_height;
+        self.geometry.set(DetailsGeometry {
+            rows: table,
+            fields_fit,
+            call_max_scroll: max_scroll,
+            call_height,
+        });
+        let first = self
+            .column
+            .min(self.columns.len().saturating_sub(fields_fit.max(1)));
+        let fields: Vec<&String> = self.columns.iter().skip(first).take(fields_fit).collect();
+
+        let mut widths = vec![Constraint::Length(FIXED[0])];
+        widths.extend(fields.iter().map(|_| Constraint::Length(FIELD_WIDTH)));
+        widths.extend(FIXED[1..].iter().map(|w| Constraint::Length(*w)));
+        let before = first;
+        let after = self.columns.len().saturating_sub(first + fields.len());
+        let mut head = vec![Line::raw("Phone")];
+        for (i, f) in fields.iter().enumerate() {
+            let mut name = visible(f).into_owned();
+            if i == 0 && before > 0 {
+                name = format!("←{name}");
+            }
+            if i + 1 == fields.len() && after > 0 {
+                name = format!("{} →", fit(&name, usize::from(FIELD_WIDTH) - 2));
+            }
+            head.push(Line::raw(fit(&name, usize::from(FIELD_WIDTH))));
+        }
+        head.extend(["Status", "Duration", "Attempts", "Time"].map(Line::raw));
+        frame.render_widget(
+            Table::new(Vec::<Row>::new(), widths.clone())
+                .header(Row::new(head).style(theme.title()))
+                .column_spacing(1),
+            heads,
+        );
+
+        let calls = self.calls();
+        if calls.is_empty() {
+            let text = match (&self.details, &self.error) {
+                (None, None) => "Reading the calls…".to_owned(),
+                (None, Some(_)) => "The calls could not be read.".to_owned(),
+                (Some(_), _) if self.query.filter.is_some() || self.query.search.is_some() => {
+                    "No call matches (f changes the status, / the search).".to_owned()
+                }
+                (Some(_), _) => "No calls in this batch yet.".to_owned(),
+            };
+            frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), table);
+            return;
+        }
+        let height = usize::from(table.height);
+        let offset = visible_offset(self.offset, self.selected, height, calls.len());
+        let rows: Vec<Row> = calls
+            .iter()
+            .skip(offset)
+            .take(height)
+            .map(|c| {
+                let mut cells = vec![Line::raw(group_phone(&c.phone_number))];
+                for f in &fields {
+                    let text = c.field_text(f).unwrap_or_default();
+                    cells.push(Line::raw(fit(&visible(&text), usize::from(FIELD_WIDTH))));
+                }
+                let log = c.latest_log();
+                cells.push(Line::from(call_badge(c.status(), theme)));
+                cells.push(Line::raw(
+                    log.and_then(|l| l.call_duration)
+                        .map(duration)
+                        .unwrap_or_default(),
+                ));
+                cells.push(Line::raw(c.phone_logs.len().to_string()));
+                let time = log.map_or(c.created_at.as_str(), |l| l.created_at.as_str());
+                cells.push(Line::raw(relative_text(time, now)));
+                Row::new(cells)
+            })
+            .collect();
+        let mut state = TableState::default().with_selected(Some(self.selected - offset));
+        frame.render_stateful_widget(
+            Table::new(rows, widths)
+                .column_spacing(1)
+                .row_highlight_style(theme.cursor()),
+            table,
+            &mut state,
+        );
+    }
+
+    fn notice_line(&self, theme: &Theme, now: DateTime<Utc>) -> Option<Line<'static>> {
+        if let Some(e) = &self.error {
+            let mut text = format!(
+                "✗ {}",
+                visible(&error_text(e, &self.context.credential_source))
+            );
+            match self.live.due_in(self.context.refresh, now) {
+                Some(secs) => text.push_str(&format!(" · next try in {secs} s")),
+                None => text.push_str(" · not retrying"),
+            }
+            return Some(Line::styled(text, theme.error()));
+        }
+        self.notice
+            .as_ref()
+            .map(|n| Line::styled(format!("✓ {n}"), theme.ok()))
+    }
+
+    fn status_line(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Line<'static> {
+        let mut left = match &self.details {
+            Some(d) => {
+                let noun = if d.total == 1 { "call" } else { "calls" };
+                format!(
+                    "page {}/{} · {} {noun}",
+                    self.query.page,
+                    d.total_pages.max(1),
+                    d.total
+                )
+            }
+            None => String::new(),
+        };
+        if let Some(f) = &self.query.filter {
+            left.push_str(&format!(" · status {}", visible(f)));
+        }
+        left.push_str(match self.query.sort_order {
+            SortOrder::Desc => " · newest first",
+            SortOrder::Asc => " · oldest first",
+        });
+        if self.searching || !self.search.is_empty() {
+            let cursor = if self.searching { "▏" } else { "" };
+            left.push_str(&format!(" · search “{}{cursor}”", visible(&self.search)));
+        }
+        let right = if self.live.is_loading() {
+            "refreshing…".to_owned()
+        } else {
+            self.live
+                .last_success
+                .map(|t| format!("updated {}", relative(t, now)))
+                .unwrap_or_default()
+        };
+        let room = usize::from(width).saturating_sub(right.chars().count() + 1);
+        let left = fit(&left, room);
+        let pad = usize::from(width).saturating_sub(left.chars().count() + right.chars().count());
+        Line::from(vec![
+            Span::raw(left),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(right, theme.dim()),
+        ])
+    }
+
+    fn draw_choice(&self, cursor: usize, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let choices = self.status_choices();
+        let mut lines: Vec<Line> = choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let text = match c {
+                    None => " every status ".to_owned(),
+                    Some(s) => format!(" {} ", visible(s)),
+                };
+                let mark = if *c == self.query.filter { "●" } else { " " };
+                let style = if i == cursor {
+                    theme.cursor()
+                } else {
+                    Style::new()
+                };
+                Line::styled(format!("{mark}{text}"), style)
+            })
+            .collect();
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Weya documents only “completed”.",
+            theme.dim(),
+        ));
+        let width = 40.min(area.width);
+        let height = u16::try_from(lines.len() + 2)
+            .unwrap_or(u16::MAX)
+            .min(area.height);
+        let rect = Rect::new(
+            area.x + area.width.saturating_sub(width) / 2,
+            area.y + area.height.saturating_sub(height) / 2,
+            width,
+            height,
+        );
+        frame.render_widget(Clear, rect);
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" Show calls of status "),
+            ),
+            rect,
+        );
+    }
+
+    /// The call detail: the contact, each attempt, the latest transcript
+    /// (wrapped, scrollable) and the recording's URL.
+    fn draw_call(
+        &self,
+        scroll: u16,
+        frame: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        now: DateTime<Utc>,
+    ) {
+        frame.render_widget(Clear, area);
+        let block = Block::default().borders(Borders::ALL).title(" Call ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let Some(call) = self.open_call() else {
+            frame.render_widget(
+                Paragraph::new("This call is not on the page any more (Esc goes back)."),
+                inner,
+            );
+            return;
+        };
+        let [body, footer] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+        let lines = call_lines(call, theme, now, body.width);
+        let max = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_sub(body.height);
+        let mut g = self.geometry.get();
+        g.call_max_scroll = max;
+        g.call_height = body.height;
+        self.geometry.set(g);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll.min(max), 0)), body);
+        let position = if max == 0 {
+            String::new()
+        } else {
+            format!("  line {}/{}", scroll.min(max) + 1, max + 1)
+        };
+        let note = self.notice.clone().unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(note, theme.ok()),
+                Span::styled(position, theme.dim()),
+            ])),
+            footer,
+        );
+    }
+}
+
+/// The lines of the call detail, wrapped to `width`.
+fn call_lines(call: &Call, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
+    let label = |name: &str| Span::styled(format!("{name:<12}"), theme.title());
+    let mut lines = vec![Line::from(vec![
+        label("Phone"),
+        Span::raw(group_phone(&call.phone_number)),
+        Span::styled(format!("   {}", visible(&call.id)), theme.dim()),
+    ])];
+    for (key, _) in &call.fields {
+        let value = call.field_text(key).unwrap_or_default();
+        lines.push(Line::from(vec![
+            label(&fit(&visible(key), 11)),
+            Span::raw(visible(&value).into_owned()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    if call.phone_logs.is_empty() {
+        lines.push(Line::styled("Not called yet.", theme.dim()));
+        return lines;
+    }
+    lines.push(Line::styled(
+        format!("Attempts ({})", call.phone_logs.len()),
+        theme.title(),
+    ));
+    for (i, log) in call.phone_logs.iter().enumerate() {
+        let when = match parse_time(&log.created_at) {
+            Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
+            None => relative_text(&log.created_at, now),
+        };
+        let status = if log.call_status.is_empty() {
+            None
+        } else {
+            Some(log.call_status.as_str())
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {}. ", i + 1)),
+            call_badge(status, theme),
+            Span::raw(format!(
+                "  {}  {when}",
+                log.call_duration
+                    .map(duration)
+                    .unwrap_or_else(|| "—".into())
+            )),
+        ]));
+    }
+    let latest = call.phone_logs.iter().rev();
+    let url = latest.clone().find_map(|l| l.recording_url.as_deref());
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        label("Recording"),
+        match url {
+            Some(u) => Span::styled(visible(u).into_owned(), theme.value()),
+            None => Span::styled("none", theme.dim()),
+        },
+    ]));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Transcript", theme.title()));
+    match latest.clone().find_map(|l| l.transcript_text()) {
+        Some(text) => {
+            for turn in text.lines() {
+                lines.extend(wrap_words(turn, width).into_iter().map(Line::raw));
+            }
+        }
+        None => lines.push(Line::styled("none", theme.dim())),
+    }
+    lines
+}
+
+/// Seconds as `m:ss` (or `h:mm:ss`).
+fn duration(secs: f64) -> String {
+    if !secs.is_finite() || secs < 0.0 {
+        return "—".to_owned();
+    }
+    // Whole seconds are what a reader wants; the cast saturates.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let s = secs.round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}

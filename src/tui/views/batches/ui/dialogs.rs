@@ -1,0 +1,88 @@
+//! Drawing the dialogs over the batch list.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::super::dialogs::{DialerAction, Dialog};
+use crate::text::visible;
+use crate::tui::widgets::theme::Theme;
+
+impl Dialog {
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let width = 64.min(area.width.saturating_sub(4)).max(20);
+        let (title, lines) = match self {
+            Self::Confirm { action, name, .. } => {
+                let name = visible(name);
+                let (title, question, effect) = match action {
+                    DialerAction::Start => (
+                        " Start calling ",
+                        format!("Start calling “{name}”?"),
+                        "The dialer picks up its queued calls within the batch's calling window.",
+                    ),
+                    DialerAction::Stop => (
+                        " Stop calling ",
+                        format!("Stop calling “{name}”?"),
+                        "Calls in progress finish; no new calls start.",
+                    ),
+                };
+                let lines = vec![
+                    Line::styled(question, theme.title()),
+                    Line::raw(effect),
+                    Line::raw(""),
+                    Line::from(vec![
+                        Span::styled("Enter", theme.key()),
+                        Span::raw(" yes  "),
+                        Span::styled("Esc", theme.key()),
+                        Span::raw(" no"),
+                    ]),
+                ];
+                (title, lines)
+            }
+            Self::Delete(d) => {
+                let name = visible(&d.name);
+                let mut lines = vec![
+                    Line::styled(format!("Delete “{name}”?"), theme.title()),
+                    Line::raw(
+                        "This cannot be undone: the batch and its calls, logs and recordings go.",
+                    ),
+                    Line::raw(""),
+                    Line::raw(format!("To confirm, type “{name}” below:")),
+                    Line::styled(format!("> {}▏", visible(&d.typed)), theme.value()),
+                    Line::raw(""),
+                ];
+                if d.mismatch {
+                    lines.push(Line::styled(
+                        "✗ That is not the batch's name; nothing was deleted.",
+                        theme.error(),
+                    ));
+                }
+                lines.push(Line::from(vec![
+                    Span::styled("Enter", theme.key()),
+                    Span::raw(" delete  "),
+                    Span::styled("Esc", theme.key()),
+                    Span::raw(" keep it"),
+                ]));
+                (" Delete batch ", lines)
+            }
+        };
+        // Wrapped text needs a height: count generously.
+        let inner = usize::from(width.saturating_sub(2)).max(1);
+        let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+        let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+        let rect = Rect::new(
+            area.x + area.width.saturating_sub(width) / 2,
+            area.y + area.height.saturating_sub(height) / 2,
+            width,
+            height,
+        );
+        frame.render_widget(Clear, rect);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::default().borders(Borders::ALL).title(title)),
+            rect,
+        );
+    }
+}

@@ -1,0 +1,256 @@
+//! Drawing the batch list: the rows that fit, the highlighted batch in
+//! full, what just happened, and the page and freshness line.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, TableState};
+
+use super::status_badge;
+use crate::api::{ApiError, BatchSummary};
+use crate::sandbox::EXAMPLE_PREFIX;
+use crate::text::visible;
+use crate::tui::views::batches::list::{BatchList, ListGeometry, StatusFilter, visible_offset};
+use crate::tui::views::batches::{
+    absolute, error_text, fit, parse_time, progress_bar, relative, relative_text,
+};
+use crate::tui::widgets::theme::Theme;
+
+impl BatchList {
+    /// Draws the list into `area` and records where its rows went.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
+        let rows = self.rows();
+        let [title, heads, table, detail, notice, status] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.geometry.set(ListGeometry { rows: table });
+
+        frame.render_widget(Paragraph::new(self.title_line(theme)), title);
+
+        let wide = area.width >= 100;
+        let widths = [
+            Constraint::Length(13),
+            Constraint::Fill(1),
+            Constraint::Length(if wide { 30 } else { 20 }),
+            Constraint::Length(11),
+            Constraint::Length(if wide { 11 } else { 0 }),
+        ];
+        let head =
+            Row::new(["Status", "Name", "Progress", "Created", "Updated"]).style(theme.title());
+        frame.render_widget(
+            Table::new(Vec::<Row>::new(), widths)
+                .header(head)
+                .column_spacing(1),
+            heads,
+        );
+
+        if rows.is_empty() {
+            let (text, style) = self.empty_text(theme);
+            frame.render_widget(Paragraph::new(Line::styled(text, style)), table);
+        } else {
+            let height = usize::from(table.height);
+            // The offset is kept, not recomputed: moving up does not stick
+            // the cursor to the bottom row.
+            let offset = visible_offset(self.offset, self.selected, height, rows.len());
+            let bar = if wide { 14 } else { 8 };
+            let shown: Vec<Row> = rows
+                .iter()
+                .skip(offset)
+                .take(height)
+                .map(|b| self.row(b, bar, theme, now))
+                .collect();
+            let mut state = TableState::default().with_selected(Some(self.selected - offset));
+            frame.render_stateful_widget(
+                Table::new(shown, widths)
+                    .column_spacing(1)
+                    .row_highlight_style(theme.cursor()),
+                table,
+                &mut state,
+            );
+        }
+
+        if let Some(b) = self.selected() {
+            frame.render_widget(Paragraph::new(detail_lines(b, theme, now)), detail);
+        }
+        if let Some(line) = self.notice_line(theme, now) {
+            frame.render_widget(Paragraph::new(line), notice);
+        }
+        frame.render_widget(
+            Paragraph::new(self.status_line(theme, now, area.width)),
+            status,
+        );
+        if let Some(d) = &self.dialog {
+            d.draw(frame, area, theme);
+        }
+    }
+
+    fn title_line(&self, theme: &Theme) -> Line<'static> {
+        let mut spans = vec![Span::styled("Batches", theme.title())];
+        if self.searching || !self.search.is_empty() {
+            spans.push(Span::styled("  search ", theme.dim()));
+            let cursor = if self.searching { "▏" } else { "" };
+            spans.push(Span::styled(
+                format!("{}{cursor}", visible(&self.search)),
+                theme.value(),
+            ));
+        }
+        let examples = self.context.sandbox
+            && self.page.as_ref().is_some_and(|p| {
+                !p.batches.is_empty()
+                    && p.batches
+                        .iter()
+                        .all(|b| b.batch_name.starts_with(EXAMPLE_PREFIX))
+            });
+        if examples {
+            spans.push(Span::styled(
+                "  These are the sandbox's examples: start one to watch it dial.",
+                theme.dim(),
+            ));
+        }
+        Line::from(spans)
+    }
+
+    fn empty_text(&self, theme: &Theme) -> (String, Style) {
+        match (&self.page, &self.error) {
+            (None, Some(e)) if matches!(e, ApiError::MissingSetting { .. }) => (
+                format!("✗ The batch list needs a user ID: {e}."),
+                theme.error(),
+            ),
+            (None, Some(_)) => ("The batches could not be read.".to_owned(), theme.dim()),
+            (None, None) => ("Reading the batches…".to_owned(), theme.dim()),
+            (Some(_), _) if !self.search.trim().is_empty() => (
+                format!("No batch matches “{}”.", visible(self.search.trim())),
+                theme.dim(),
+            ),
+            (Some(p), _) if !p.batches.is_empty() => (
+                format!(
+                    "No {} batch on this page (* shows all).",
+                    self.filter.word()
+                ),
+                theme.dim(),
+            ),
+            (Some(_), _) => (
+                "No batches yet. Ctrl-N creates one.".to_owned(),
+                Style::new(),
+            ),
+        }
+    }
+
+    fn row<'a>(
+        &self,
+        b: &'a BatchSummary,
+        bar: usize,
+        theme: &Theme,
+        now: DateTime<Utc>,
+    ) -> Row<'a> {
+        let mut status = status_badge(&b.queue_status, theme);
+        if self.pending.contains_key(&b.id) {
+            status.content = format!("{}…", status.content).into();
+        }
+        let progress = format!(
+            "{} {}/{}",
+            progress_bar(b.calls_completed, b.calls_picked, b.total_calls, bar),
+            b.calls_completed,
+            b.total_calls
+        );
+        Row::new(vec![
+            Line::from(status),
+            Line::raw(visible(&b.batch_name)),
+            Line::raw(progress),
+            Line::raw(relative_text(&b.created_at, now)),
+            Line::raw(relative_text(&b.updated_at, now)),
+        ])
+    }
+
+    fn notice_line(&self, theme: &Theme, now: DateTime<Utc>) -> Option<Line<'static>> {
+        if let Some(n) = &self.notice {
+            let (mark, style) = if n.error {
+                ("✗ ", theme.error())
+            } else {
+                ("✓ ", theme.ok())
+            };
+            return Some(Line::styled(format!("{mark}{}", visible(&n.text)), style));
+        }
+        let e = self.error.as_ref()?;
+        if self.page.is_none() && matches!(e, ApiError::MissingSetting { .. }) {
+            return None;
+        }
+        let mut text = format!(
+            "✗ {}",
+            visible(&error_text(e, &self.context.credential_source))
+        );
+        match self.live.due_in(self.context.refresh, now) {
+            Some(secs) => text.push_str(&format!(
+                " · next try in {secs} s ({} failed)",
+                self.live.failures()
+            )),
+            None => text.push_str(" · not retrying"),
+        }
+        Some(Line::styled(text, theme.error()))
+    }
+
+    fn status_line(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Line<'static> {
+        let mut left = match &self.page {
+            Some(p) => {
+                let pages = p.pagination.total_pages.max(1);
+                let total = p.pagination.total.max(p.batches.len() as u64);
+                let noun = if total == 1 { "batch" } else { "batches" };
+                format!("page {}/{pages} · {total} {noun}", self.query.page)
+            }
+            None => String::new(),
+        };
+        if self.filter != StatusFilter::All {
+            left.push_str(&format!(" · {} only (this page)", self.filter.word()));
+        }
+        let right = if self.live.is_loading() {
+            "refreshing…".to_owned()
+        } else {
+            match self.live.last_success {
+                Some(t) => format!("updated {}", relative(t, now)),
+                None => String::new(),
+            }
+        };
+        let room = usize::from(width).saturating_sub(right.chars().count() + 1);
+        let left = fit(&left, room);
+        let pad = usize::from(width).saturating_sub(left.chars().count() + right.chars().count());
+        Line::from(vec![
+            Span::raw(left),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(right, theme.dim()),
+        ])
+    }
+}
+
+/// The selected batch in full: its ID, the counts the bar draws, and its
+/// times absolute and relative.
+fn detail_lines(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Vec<Line<'static>> {
+    let when = |text: &str| match parse_time(text) {
+        Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
+        None => relative_text(text, now),
+    };
+    vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", visible(&b.id)), theme.dim()),
+            Span::raw(format!(
+                "· {} completed · {} picked · {} calls",
+                b.calls_completed, b.calls_picked, b.total_calls
+            )),
+        ]),
+        Line::styled(
+            format!(
+                "created {} · updated {}",
+                when(&b.created_at),
+                relative_text(&b.updated_at, now)
+            ),
+            theme.dim(),
+        ),
+    ]
+}
