@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use anyhow::Context;
 use crossterm::event::EventStream;
 
-use crate::cli::Cli;
+use crate::cli::args::Cli;
 use crate::config::{self, Paths};
 use crate::connection::Connection;
 use crate::store::{journal, template};

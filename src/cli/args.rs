@@ -113,7 +113,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum BatchCommand {
     #[command(flatten)]
-    Manage(super::batch::BatchAction),
+    Manage(BatchAction),
     /// Add contacts from a CSV/TSV file or a spreadsheet: every row checked
     /// first, sent in requests of at most 1,000, resumable.
     Import(super::import::ImportArgs),
@@ -142,4 +142,58 @@ pub(super) fn page_size(text: &str) -> Result<u32, String> {
             "{text:?} is not a number of rows per page (1 to {MAX_PAGE_SIZE})"
         )),
     }
+}
+
+/// `batch view|calls|start|stop|delete` (run by [`super::batch`]).
+#[derive(Debug, Subcommand)]
+pub enum BatchAction {
+    /// Name, status, progress, dates and calling window of a batch.
+    View {
+        /// The batch ID (24 hex characters).
+        id: String,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// One page of a batch's calls.
+    Calls {
+        /// The batch ID (24 hex characters).
+        id: String,
+        /// Only calls whose last attempt has this status (e.g. completed).
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// Which page, from 1.
+        #[arg(long, default_value_t = 1, value_parser = super::args::page_number)]
+        page: u32,
+        /// Calls per page, 1 to 100.
+        #[arg(long, default_value_t = 20, value_parser = super::args::page_size)]
+        limit: u32,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// Start the dialer on a batch (start-calling).
+    Start {
+        /// The batch ID (24 hex characters).
+        id: String,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// Stop the dialer on a batch (stop-calling).
+    Stop {
+        /// The batch ID (24 hex characters).
+        id: String,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// Delete a batch and its calls, irreversibly. Asks for the batch's
+    /// name to be typed, unless --yes.
+    Delete {
+        /// The batch ID (24 hex characters).
+        id: String,
+        /// Delete without asking. Without it and without a terminal to ask
+        /// on, nothing is deleted.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
 }

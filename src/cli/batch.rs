@@ -8,10 +8,9 @@ use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use clap::Subcommand;
 use serde_json::{Value, json};
 
-use super::ApiOptions;
+use super::args::{ApiOptions, BatchAction};
 use super::output::{FAILED, Io, OK, REFUSED, cell};
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
@@ -20,59 +19,6 @@ use crate::form::days::DaySet;
 use crate::form::phones::format_number;
 use crate::store::journal::{self, JournalAction, JournalEntry};
 use crate::text::{json as json_line, visible};
-
-#[derive(Debug, Subcommand)]
-pub enum BatchAction {
-    /// Name, status, progress, dates and calling window of a batch.
-    View {
-        /// The batch ID (24 hex characters).
-        id: String,
-        #[command(flatten)]
-        api: ApiOptions,
-    },
-    /// One page of a batch's calls.
-    Calls {
-        /// The batch ID (24 hex characters).
-        id: String,
-        /// Only calls whose last attempt has this status (e.g. completed).
-        #[arg(long, value_name = "STATUS")]
-        status: Option<String>,
-        /// Which page, from 1.
-        #[arg(long, default_value_t = 1, value_parser = super::args::page_number)]
-        page: u32,
-        /// Calls per page, 1 to 100.
-        #[arg(long, default_value_t = 20, value_parser = super::args::page_size)]
-        limit: u32,
-        #[command(flatten)]
-        api: ApiOptions,
-    },
-    /// Start the dialer on a batch (start-calling).
-    Start {
-        /// The batch ID (24 hex characters).
-        id: String,
-        #[command(flatten)]
-        api: ApiOptions,
-    },
-    /// Stop the dialer on a batch (stop-calling).
-    Stop {
-        /// The batch ID (24 hex characters).
-        id: String,
-        #[command(flatten)]
-        api: ApiOptions,
-    },
-    /// Delete a batch and its calls, irreversibly. Asks for the batch's
-    /// name to be typed, unless --yes.
-    Delete {
-        /// The batch ID (24 hex characters).
-        id: String,
-        /// Delete without asking. Without it and without a terminal to ask
-        /// on, nothing is deleted.
-        #[arg(long)]
-        yes: bool,
-        #[command(flatten)]
-        api: ApiOptions,
-    },
-}
 
 impl BatchAction {
     pub fn api(&self) -> ApiOptions {
