@@ -5,14 +5,11 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
-use super::mapping::{ColumnMapping, PHONE_KEY, ValidMapping};
-use super::phone::{self, Invalid, PhoneDigits};
+use super::phone::PhoneDigits;
 use super::plan::{PlanBuilder, SendPlan};
-use super::region::Region;
+pub use super::row::{ImportSettings, RejectReason};
+use super::row::{RowClass, classify, push_contact};
 use super::source::{ContactsFile, RowReader};
 use super::{Control, ImportError, Progress, Stage};
 
@@ -26,16 +23,6 @@ const TICK_ROWS: u64 = 4096;
 /// 2^21 slots, 36 MB): past that an estimate from the first rows is not
 /// worth trusting with memory.
 const MAX_RESERVE: usize = 1_000_000;
-
-/// Everything the operator chose that decides what is sent: the journal
-/// keeps it, so a resumed import sends what the first run planned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportSettings {
-    pub mapping: ColumnMapping,
-    /// The region of numbers written without a country code; `None`: every
-    /// number must carry its own.
-    pub region: Option<Region>,
-}
 
 /// Row counts. Every row after the header is exactly one of valid,
 /// invalid, duplicate or skipped.
@@ -51,31 +38,6 @@ pub struct Counts {
 impl Counts {
     pub fn rows(&self) -> u64 {
         self.valid + self.invalid + self.duplicate + self.skipped
-    }
-}
-
-/// Why a row is not sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RejectReason {
-    Phone(Invalid),
-    /// Non-empty cells past the header's last column: the row is shifted
-    /// (an unquoted delimiter inside a value, usually), so its values would
-    /// go under the wrong names.
-    ExtraCells {
-        cells: usize,
-        header: usize,
-    },
-}
-
-impl fmt::Display for RejectReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Phone(why) => why.fmt(f),
-            Self::ExtraCells { cells, header } => write!(
-                f,
-                "{cells} cells where the header has {header} (a separator inside an unquoted value?)"
-            ),
-        }
     }
 }
 
@@ -108,86 +70,6 @@ pub struct CheckReport {
     /// The first valid rows as the JSON objects that will be sent.
     pub samples: Vec<String>,
     pub plan: SendPlan,
-}
-
-/// What becomes of one row.
-pub(crate) enum RowClass {
-    Empty,
-    Rejected(RejectReason),
-    Valid(PhoneDigits),
-}
-
-/// The one decision about a row, made the same way by the check and by
-/// each request's body.
-pub(crate) fn classify(
-    cells: &[String],
-    width: usize,
-    mapping: &ValidMapping,
-    region: Option<Region>,
-) -> RowClass {
-    if cells.iter().all(|cell| cell.trim().is_empty()) {
-        return RowClass::Empty;
-    }
-    if let Some(last) = cells.iter().rposition(|cell| !cell.trim().is_empty())
-        && last >= width
-    {
-        return RowClass::Rejected(RejectReason::ExtraCells {
-            cells: last + 1,
-            header: width,
-        });
-    }
-    let raw = cells.get(mapping.phone_column()).map_or("", String::as_str);
-    match phone::normalize(raw, region) {
-        Ok(digits) => RowClass::Valid(digits),
-        Err(why) => RowClass::Rejected(RejectReason::Phone(why)),
-    }
-}
-
-/// Appends one contact as it is sent: `{"phoneNumber":"…","<name>":"…"}`,
-/// the variables in the file's column order, each value the cell's text
-/// (an empty string for a missing cell).
-pub(crate) fn push_contact(
-    out: &mut String,
-    phone: PhoneDigits,
-    cells: &[String],
-    mapping: &ValidMapping,
-) {
-    out.push_str("{\"");
-    out.push_str(PHONE_KEY);
-    out.push_str("\":\"");
-    out.push_str(&phone.to_string());
-    out.push('"');
-    for (column, name) in mapping.variables() {
-        out.push(',');
-        push_json_string(out, name);
-        out.push(':');
-        push_json_string(out, cells.get(*column).map_or("", String::as_str));
-    }
-    out.push('}');
-}
-
-/// `s` as a JSON string (RFC 8259: quote, backslash and control characters
-/// escaped, everything else as is).
-pub(crate) fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let n = u32::from(c) as usize;
-                out.push_str("\\u00");
-                out.push(char::from(HEX[n >> 4]));
-                out.push(char::from(HEX[n & 0xf]));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Reads every row of `file` once with `settings`: counts, rejected rows,
@@ -275,25 +157,4 @@ pub fn check(
         samples,
         plan: plan.finish(file, settings.clone(), mapping, duplicate_lines),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_strings_match_serde_json() {
-        for s in [
-            "",
-            "plain",
-            "quote \" and \\ back",
-            "tab\tnew\nline\r",
-            "\u{1}\u{1f}",
-            "é ✓ 😀",
-        ] {
-            let mut out = String::new();
-            push_json_string(&mut out, s);
-            assert_eq!(out, serde_json::to_string(s).unwrap());
-        }
-    }
 }

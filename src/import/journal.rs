@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::check::ImportSettings;
 use super::plan::SendPlan;
+use super::row::ImportSettings;
 use super::source::{FileIdentity, Fnv};
 use crate::store::atomic_write;
 

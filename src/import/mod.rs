@@ -32,6 +32,7 @@ pub mod phone;
 pub mod plan;
 pub mod region;
 pub mod rejected;
+mod row;
 pub mod source;
 
 use std::path::PathBuf;

@@ -8,8 +8,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::ImportError;
-use super::check::{ImportSettings, RowClass, classify, push_contact, push_json_string};
 use super::mapping::ValidMapping;
+use super::row::{ImportSettings, RowClass, classify, push_contact, push_json_string};
 use super::source::{ContactsFile, FileIdentity, Layout, RowReader, RowStart};
 
 /// Rows per request: one server chunk.

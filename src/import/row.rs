@@ -1,0 +1,147 @@
+//! One row of a contacts file: what becomes of it and how it is sent. The
+//! check ([`super::check`]) and each request's body ([`super::plan`]) decide
+//! a row the same way, through these.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::mapping::{ColumnMapping, PHONE_KEY, ValidMapping};
+use super::phone::{self, Invalid, PhoneDigits};
+use super::region::Region;
+
+/// Everything the operator chose that decides what is sent: the journal
+/// keeps it, so a resumed import sends what the first run planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSettings {
+    pub mapping: ColumnMapping,
+    /// The region of numbers written without a country code; `None`: every
+    /// number must carry its own.
+    pub region: Option<Region>,
+}
+
+/// Why a row is not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RejectReason {
+    Phone(Invalid),
+    /// Non-empty cells past the header's last column: the row is shifted
+    /// (an unquoted delimiter inside a value, usually), so its values would
+    /// go under the wrong names.
+    ExtraCells {
+        cells: usize,
+        header: usize,
+    },
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Phone(why) => why.fmt(f),
+            Self::ExtraCells { cells, header } => write!(
+                f,
+                "{cells} cells where the header has {header} (a separator inside an unquoted value?)"
+            ),
+        }
+    }
+}
+
+/// What becomes of one row.
+pub(crate) enum RowClass {
+    Empty,
+    Rejected(RejectReason),
+    Valid(PhoneDigits),
+}
+
+/// The one decision about a row, made the same way by the check and by
+/// each request's body.
+pub(crate) fn classify(
+    cells: &[String],
+    width: usize,
+    mapping: &ValidMapping,
+    region: Option<Region>,
+) -> RowClass {
+    if cells.iter().all(|cell| cell.trim().is_empty()) {
+        return RowClass::Empty;
+    }
+    if let Some(last) = cells.iter().rposition(|cell| !cell.trim().is_empty())
+        && last >= width
+    {
+        return RowClass::Rejected(RejectReason::ExtraCells {
+            cells: last + 1,
+            header: width,
+        });
+    }
+    let raw = cells.get(mapping.phone_column()).map_or("", String::as_str);
+    match phone::normalize(raw, region) {
+        Ok(digits) => RowClass::Valid(digits),
+        Err(why) => RowClass::Rejected(RejectReason::Phone(why)),
+    }
+}
+
+/// Appends one contact as it is sent: `{"phoneNumber":"…","<name>":"…"}`,
+/// the variables in the file's column order, each value the cell's text
+/// (an empty string for a missing cell).
+pub(crate) fn push_contact(
+    out: &mut String,
+    phone: PhoneDigits,
+    cells: &[String],
+    mapping: &ValidMapping,
+) {
+    out.push_str("{\"");
+    out.push_str(PHONE_KEY);
+    out.push_str("\":\"");
+    out.push_str(&phone.to_string());
+    out.push('"');
+    for (column, name) in mapping.variables() {
+        out.push(',');
+        push_json_string(out, name);
+        out.push(':');
+        push_json_string(out, cells.get(*column).map_or("", String::as_str));
+    }
+    out.push('}');
+}
+
+/// `s` as a JSON string (RFC 8259: quote, backslash and control characters
+/// escaped, everything else as is).
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let n = u32::from(c) as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[n >> 4]));
+                out.push(char::from(HEX[n & 0xf]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_match_serde_json() {
+        for s in [
+            "",
+            "plain",
+            "quote \" and \\ back",
+            "tab\tnew\nline\r",
+            "\u{1}\u{1f}",
+            "é ✓ 😀",
+        ] {
+            let mut out = String::new();
+            push_json_string(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
+}
