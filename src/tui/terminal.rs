@@ -191,12 +191,83 @@ pub enum SuspendError {
 /// app would wait for an `fg` that never comes (run straight by tmux, ssh
 /// or `script`, or after its shell exited).
 fn has_job_control() -> bool {
-    use rustix::process::{getpgrp, getppid, getsid};
-    let Ok(session) = getsid(None) else {
+    let Some(own) = ProcessIds::own() else {
         return false;
     };
-    let parent_session = getppid().and_then(|parent| getsid(Some(parent)).ok());
-    getpgrp() != session && parent_session == Some(session)
+    let parent = ProcessIds::of(own.parent);
+    job_control(own, parent)
+}
+
+/// The IDs of a process that decide whether its group is orphaned. A
+/// session ID of 0 is not an error: it is a session whose leader lives
+/// outside this PID namespace (a container, CI), which rustix cannot hold
+/// (its `Pid` is never 0), so these are plain numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ProcessIds {
+    parent: i32,
+    group: i32,
+    session: i32,
+}
+
+/// The pure half of [`has_job_control`]. A session that is 0 for either
+/// side cannot be compared: saying "no job control" there costs a notice,
+/// the other mistake costs a process stopped for good.
+fn job_control(own: ProcessIds, parent: Option<ProcessIds>) -> bool {
+    let Some(parent) = parent else {
+        return false;
+    };
+    own.session > 0 && own.group != own.session && parent.session == own.session
+}
+
+impl ProcessIds {
+    fn own() -> Option<Self> {
+        Self::read("self")
+    }
+
+    fn of(pid: i32) -> Option<Self> {
+        (pid > 0).then(|| Self::read(&pid.to_string())).flatten()
+    }
+
+    /// Linux: from `/proc/<pid>/stat`, since `getsid` there may answer 0.
+    #[cfg(target_os = "linux")]
+    fn read(pid: &str) -> Option<Self> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        Self::parse_stat(&stat)
+    }
+
+    /// Elsewhere there are no PID namespaces, and every session ID is a
+    /// process.
+    #[cfg(not(target_os = "linux"))]
+    fn read(pid: &str) -> Option<Self> {
+        use rustix::process::{Pid, getpgid, getppid, getsid};
+        let pid = match pid {
+            "self" => None,
+            n => Some(Pid::from_raw(n.parse().ok()?)?),
+        };
+        let parent = match pid {
+            None => getppid().map_or(0, |p| p.as_raw_nonzero().get()),
+            Some(_) => 0,
+        };
+        Some(Self {
+            parent,
+            group: getpgid(pid).ok()?.as_raw_nonzero().get(),
+            session: getsid(pid).ok()?.as_raw_nonzero().get(),
+        })
+    }
+
+    /// `pid (comm) state ppid pgrp session …`; the command name may hold
+    /// spaces and parentheses, so the fields start after the last `)`.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    fn parse_stat(stat: &str) -> Option<Self> {
+        let rest = &stat[stat.rfind(')')? + 1..];
+        let mut fields = rest.split_ascii_whitespace().skip(1);
+        let mut next = || fields.next()?.parse::<i32>().ok();
+        Some(Self {
+            parent: next()?,
+            group: next()?,
+            session: next()?,
+        })
+    }
 }
 
 /// Ctrl-Z: gives the terminal back to the shell and stops the job. Returns
@@ -319,6 +390,51 @@ impl Stream for Signals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stat_line_gives_parent_group_and_session_whatever_the_command_name() {
+        let stat = "4242 (we ya) (tui)) S 4200 4242 4100 34816 4242 4194560 0 0";
+        let ids = ProcessIds::parse_stat(stat).unwrap();
+        assert_eq!(
+            ids,
+            ProcessIds {
+                parent: 4200,
+                group: 4242,
+                session: 4100
+            }
+        );
+        assert_eq!(ProcessIds::parse_stat("4242 (tui"), None);
+        assert_eq!(ProcessIds::parse_stat("4242 (tui) S 1 x 3"), None);
+    }
+
+    #[test]
+    fn ctrl_z_stops_only_a_job_whose_shell_shares_its_session() {
+        let ids = |parent, group, session| ProcessIds {
+            parent,
+            group,
+            session,
+        };
+        // A shell (session 100) ran the app as job 200.
+        assert!(job_control(ids(150, 200, 100), Some(ids(90, 150, 100))));
+        // Run straight by `script` or tmux: the parent is in another session.
+        assert!(!job_control(ids(150, 200, 200), Some(ids(1, 150, 150))));
+        assert!(!job_control(ids(150, 200, 100), Some(ids(1, 150, 150))));
+        // In a container, sessions whose leader is outside read as 0 (the
+        // CI run that stopped on this): never a match.
+        assert!(!job_control(ids(150, 200, 100), Some(ids(1, 0, 0))));
+        assert!(!job_control(ids(150, 200, 0), Some(ids(1, 0, 0))));
+        // The parent has gone.
+        assert!(!job_control(ids(150, 200, 100), None));
+    }
+
+    #[test]
+    fn this_process_can_read_its_own_ids() {
+        let own = ProcessIds::own().unwrap();
+        assert_eq!(
+            own.parent,
+            rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
+        );
+    }
 
     #[test]
     fn exit_codes_are_128_and_the_signal_number() {
