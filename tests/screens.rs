@@ -739,6 +739,46 @@ fn the_command_palette_over_the_form() {
     snapshot("palette_batch", &app);
 }
 
+#[test]
+fn a_paste_into_the_palette_is_its_query_first_line_only() {
+    let mut typed = filled();
+    ctrl(&mut typed, 'p');
+    type_text(&mut typed, "batch");
+    let mut pasted = filled();
+    ctrl(&mut pasted, 'p');
+    let everything = pasted.palette.as_ref().unwrap().matches.len();
+    update(&mut pasted, Msg::Paste("batch\nlist".into()));
+    let palette = pasted.palette.as_ref().unwrap();
+    assert_eq!(palette.query, "batch");
+    assert!(palette.matches.len() < everything, "the paste refilters");
+    assert_eq!(palette.matches, typed.palette.as_ref().unwrap().matches);
+    assert_eq!(
+        screen_text(render(&pasted, 80, 24).backend()),
+        screen_text(render(&typed, 80, 24).backend()),
+        "pasting the word shows what typing it shows"
+    );
+    assert_eq!(
+        pasted.create.form.name.value(),
+        "May renewals",
+        "the paste went to the palette, not to the field under it"
+    );
+}
+
+#[test]
+fn a_paste_into_the_palette_loses_its_control_characters() {
+    let mut app = filled();
+    ctrl(&mut app, 'p');
+    update(
+        &mut app,
+        Msg::Paste("\u{1b}[2Jbat\u{1b}]2;PWNED\u{7}ch\u{9b}\tx\rmore".into()),
+    );
+    let query = &app.palette.as_ref().unwrap().query;
+    assert_eq!(query, "[2Jbat]2;PWNEDch x");
+    let text = screen_text(render(&app, 80, 24).backend());
+    assert!(text.contains("› [2Jbat]2;PWNEDch x"), "{text}");
+    assert!(!text.contains("U+001B"), "{text}");
+}
+
 fn campaign_batch(n: u64, name: &str, status: &str, done: u64) -> BatchSummary {
     BatchSummary {
         id: format!("64e5f12345abcdef9876{n:04x}"),

@@ -207,8 +207,10 @@ impl LineInput {
     }
 }
 
-/// Line breaks and tabs to spaces, other control characters dropped.
-fn flatten(s: &str) -> String {
+/// Line breaks and tabs to spaces, other control characters dropped: how
+/// pasted text goes into a one-line input (the command palette's query
+/// too).
+pub fn flatten(s: &str) -> String {
     s.replace("\r\n", "\n")
         .chars()
         .filter_map(|c| match c {

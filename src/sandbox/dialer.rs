@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
-use super::store::{CallStep, QueueStatus, StoredBatch, StoredCall, iso};
+use super::model::{CallStep, QueueStatus, StoredBatch, StoredCall, iso};
 use crate::api::PhoneLog;
 use crate::domain::schedule;
 use crate::form::time::{TimeOfDay, parse_time};

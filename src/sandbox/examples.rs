@@ -13,7 +13,8 @@ use serde_json::{Map, Value, json};
 
 use super::EXAMPLE_PREFIX;
 use super::dialer::{self, DialerConfig, Rng};
-use super::store::{CallStep, QueueStatus, SandboxStore, StoredBatch, StoredCall};
+use super::model::{CallStep, QueueStatus, StoredBatch, StoredCall};
+use super::store::SandboxStore;
 use crate::api::types::transcript_text;
 
 const NAMES: [&str; 16] = [

@@ -15,6 +15,7 @@ mod dialer;
 mod examples;
 mod fault;
 mod handlers;
+mod model;
 pub mod persist;
 mod store;
 
@@ -32,8 +33,9 @@ use tokio::task::JoinHandle;
 use crate::api::{Auth, ClientConfig};
 pub use dialer::{BatchSettings, DialerConfig, IN_PROGRESS};
 pub use fault::Fault;
+pub use model::{CallStep, QueueStatus, StoredBatch, StoredCall};
 use persist::Persister;
-pub use store::{CallStep, Clock, QueueStatus, SandboxStore, StoredBatch, StoredCall};
+pub use store::{Clock, SandboxStore};
 
 /// The sandbox workspace's user ID (needed by the batch and phone lists).
 pub const SANDBOX_USER_ID: &str = "5f0c0ffee0ddba11ab1e5eed";

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::store::StoredBatch;
+use super::model::StoredBatch;
 
 /// The file's name in the state directory.
 pub const STATE_FILE: &str = "sandbox.json";

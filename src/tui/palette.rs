@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::keymap::{self, Action, BINDINGS, Binding, Scope};
+use crate::form::line;
 
 /// Longest query kept: the palette is for a few letters.
 const MAX_QUERY: usize = 64;
@@ -111,6 +112,19 @@ impl Palette {
         PaletteKey::Stay
     }
 
+    /// Pasted text joins the query: its first line (terminals send a line
+    /// break in a paste as CR or LF), without control characters, as the
+    /// form's one-line inputs take a paste, and cut at the query's limit.
+    pub fn on_paste(&mut self, text: &str) {
+        let first = text.split(['\r', '\n']).next().unwrap_or_default();
+        let room = MAX_QUERY.saturating_sub(self.query.chars().count());
+        let before = self.query.len();
+        self.query.extend(line::flatten(first).chars().take(room));
+        if self.query.len() != before {
+            self.refilter();
+        }
+    }
+
     fn refilter(&mut self) {
         let mut scored: Vec<(usize, i64)> = self
             .entries
@@ -201,5 +215,15 @@ mod tests {
             1
         );
         assert!(!actions.contains(&Action::Palette));
+    }
+
+    #[test]
+    fn a_paste_fills_the_query_up_to_its_limit_and_no_further() {
+        let mut palette = Palette::new(&[Scope::Global]);
+        palette.on_paste("b");
+        palette.on_paste(&"a".repeat(MAX_QUERY * 2));
+        assert_eq!(palette.query.chars().count(), MAX_QUERY);
+        assert!(palette.query.starts_with("ba"));
+        assert!(palette.matches.is_empty(), "nothing has that many a's");
     }
 }

@@ -491,9 +491,14 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
     let import = shell.import_session();
     let cmds = match msg {
         Msg::Key(key) => on_key(shell, key),
-        Msg::Paste(text) if shell.help.is_none() && shell.palette.is_none() => {
-            shell.deliver(Input::Paste(text))
-        }
+        // The open palette takes the paste, as it takes the keys.
+        Msg::Paste(text) if shell.help.is_none() => match &mut shell.palette {
+            Some(palette) => {
+                palette.on_paste(&text);
+                Vec::new()
+            }
+            None => shell.deliver(Input::Paste(text)),
+        },
         Msg::Paste(_) => Vec::new(),
         Msg::Resize(w, h) => {
             shell.size = (w, h);
