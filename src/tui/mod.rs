@@ -426,14 +426,18 @@ impl Timers {
     }
 }
 
-/// Ctrl-Z or SIGTSTP: the terminal goes back to the shell until the app is
-/// continued, and is then taken again (the caller draws). Returns why not
-/// when the app did not stop.
+/// Ctrl-Z or SIGTSTP: the draft is written, the terminal goes back to the
+/// shell until the app is continued, and is then taken again (the caller
+/// draws). Returns why not when the app did not stop.
 fn suspend<B: FrameBackend>(
     terminal: &mut Terminal<B>,
     runtime: &mut Runtime,
     mouse: bool,
 ) -> Result<Option<SuspendError>, RunError> {
+    // As on the way out, and before the stop: a stopped job may never run
+    // again (`kill -9`, its terminal closed), and the timer that writes the
+    // draft does not run while it is stopped.
+    runtime.finish();
     if let Err(e) = terminal.backend_mut().suspend() {
         return Ok(Some(e));
     }
