@@ -16,7 +16,7 @@ use ratatui::backend::TestBackend;
 use weya_tui::api::{ApiError, Phone};
 use weya_tui::form::{FieldId, validate};
 use weya_tui::store::draft::Draft;
-use weya_tui::tui::effects::Cmd;
+use weya_tui::tui::msg::Cmd;
 use weya_tui::tui::views::create::{CreateMsg, Screen};
 use weya_tui::tui::{Msg, Shell as App, update};
 

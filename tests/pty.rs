@@ -340,6 +340,30 @@ fn ctrl_z_gives_the_shell_a_sane_terminal_and_fg_brings_the_form_back() {
 }
 
 #[test]
+fn ctrl_z_writes_the_draft_first_so_a_stopped_job_killed_keeps_the_last_typing() {
+    let home = tempfile::tempdir().unwrap();
+    let draft = home.path().join("state/weya-tui/draft.json");
+    let mut shell = Pty::shell(home.path());
+    shell.launch();
+    // Ctrl-Z at once: the last typing is not on disk yet when the job stops.
+    type_with_unsaved_end(&mut shell, &draft, "Typed", " late");
+    let mark = shell.len();
+    shell.send(CTRL_Z);
+    let stopped = shell.wait_for_after("Stopped", mark);
+    shell.wait_for_after(PROMPT, stopped);
+
+    // Killed while stopped (as when its terminal is closed): the app never
+    // runs again, so only what it wrote before stopping is there.
+    shell.kill("-9");
+    // The shell tells of the job's end before a prompt, once it has seen it.
+    poll("the shell to see the job killed", || {
+        shell.command("jobs").contains("Killed").then_some(())
+    });
+    let kept = weya_tui::store::draft::read(&draft).unwrap().unwrap();
+    assert_eq!(kept.name, "Typed late");
+}
+
+#[test]
 fn sigtstp_from_outside_suspends_like_ctrl_z_and_the_app_comes_back_whole() {
     let home = tempfile::tempdir().unwrap();
     let draft = home.path().join("state/weya-tui/draft.json");

@@ -15,7 +15,7 @@ use common::screen_text;
 use weya_tui::api::types::Pagination;
 use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Created, Phone};
 use weya_tui::draw;
-use weya_tui::tui::effects::Cmd;
+use weya_tui::tui::msg::Cmd;
 use weya_tui::tui::views::batches::details::DetailsMsg;
 use weya_tui::tui::views::batches::list::ListMsg;
 use weya_tui::tui::views::create::CreateMsg;

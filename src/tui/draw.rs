@@ -8,12 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::keymap;
-use super::shell::{Shell, TargetLabel};
+use super::shell::Shell;
 use super::views::View;
 use super::views::create;
 use super::views::import;
 use super::widgets::theme::Theme;
 use super::widgets::{help, palette};
+use crate::connection::TargetLabel;
 use crate::text::visible;
 
 /// Below this the screen says it is too small instead of drawing a broken form.

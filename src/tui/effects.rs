@@ -16,143 +16,18 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use super::shell::Msg;
-use super::views::Route;
+use super::msg::{Cmd, Msg};
 use super::views::batches::details::DetailsMsg;
 use super::views::batches::dialogs::DialerAction;
 use super::views::batches::list::ListMsg;
-use super::views::create::{CreateMsg, TemplateEntry};
+use super::views::create::msg::{CreateMsg, TemplateEntry};
+use super::views::import::ImportCmd;
 use super::views::import::executor::{ImportExecutor, ProgressSink};
-use super::views::import::{ImportCmd, ImportTarget};
-use crate::api::{ApiError, BatchQuery, BatchSummary, CallQuery, WeyaClient};
+use crate::api::{ApiError, BatchQuery, WeyaClient};
 use crate::store::draft::{Draft, DraftWriter};
 use crate::store::journal::{JournalAction, JournalEntry};
-use crate::store::template::{BatchFile, Templates};
+use crate::store::template::Templates;
 use crate::store::{StorePaths, journal};
-
-/// Work for the outside world.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cmd {
-    /// Fetch the phone list; a newer fetch aborts an older one.
-    FetchPhones {
-        generation: u64,
-    },
-    /// Send `body` (exactly the bytes the review showed) to createBatch.
-    /// Never keyed, never aborted: see [`Effects::run`].
-    Submit {
-        request_id: u64,
-        body: String,
-    },
-    /// Search the batch list for batches named `name`, once `after` has
-    /// passed (a batch may be stored until its request has timed out). A
-    /// newer search aborts an older one: only the latest is waited for.
-    FindBatch {
-        request_id: u64,
-        name: String,
-        after: Duration,
-    },
-    /// Append to the submit journal.
-    Journal(Box<JournalEntry>),
-    /// Put text on the terminal's clipboard (OSC 52): the terminal owner
-    /// does this, not an effect.
-    Copy(String),
-    /// Give the terminal back to the shell and stop (Ctrl-Z): the terminal
-    /// owner does this too.
-    Suspend,
-    /// Save the draft (soon: writes are gathered, at most [`DRAFT_DELAY`]
-    /// late).
-    SaveDraft {
-        seq: u64,
-        draft: Box<Draft>,
-    },
-    /// Remove the draft (Weya confirmed the batch).
-    DeleteDraft {
-        seq: u64,
-    },
-    /// Make the draft at `path`, left by an ended session, this session's.
-    AdoptDraft {
-        path: PathBuf,
-    },
-    /// Save a template; one of the same name is replaced only with `replace`.
-    SaveTemplate {
-        name: String,
-        file: Box<BatchFile>,
-        replace: bool,
-    },
-    /// List the templates, each with its values (for the preview).
-    ListTemplates,
-    LoadTemplate {
-        name: String,
-    },
-    DeleteTemplate {
-        name: String,
-    },
-    /// Keep the form's draft (change `seq`) on disk, offered at the next
-    /// start, and go on in a new draft file (Ctrl-R, a blank form).
-    SetDraftAside {
-        seq: u64,
-        draft: Box<Draft>,
-    },
-    /// Read `phonebook.toml` again (`r` on the phone list).
-    ReadPhoneBook,
-    /// Show another view: the shell does this, before any effect runs.
-    Open(Route),
-    /// Show the import view for this batch (the shell does this too).
-    OpenImport(ImportTarget),
-    /// An import view was opened: its executor, which holds the journal of
-    /// import `session` into `batch_id`, is made.
-    StartImport {
-        session: u64,
-        batch_id: String,
-    },
-    /// Work of import `session`, run by its executor; the replies come
-    /// back as [`Msg::Import`] with that session. [`ImportCmd::Close`]
-    /// ends the session: its executor is dropped and its file job stopped.
-    Import {
-        session: u64,
-        cmd: ImportCmd,
-    },
-    /// Show the details of this batch (the shell does this too).
-    OpenBatch(Box<BatchSummary>),
-    /// A page of the batch list, once `after` has passed (a search's
-    /// debounce): keyed, so a newer fetch aborts this one, wait included.
-    FetchBatches {
-        generation: u64,
-        query: BatchQuery,
-        after: Duration,
-    },
-    /// A page of one batch's calls, keyed as [`Cmd::FetchBatches`].
-    FetchCalls {
-        generation: u64,
-        batch_id: String,
-        query: CallQuery,
-        after: Duration,
-    },
-    /// start-calling or stop-calling on batch `id` (named `name`, for the
-    /// journal). Never keyed: a sent switch is always answered and
-    /// journaled.
-    Dialer {
-        id: String,
-        name: String,
-        action: DialerAction,
-    },
-    /// delete-batch, journaled as the dialer is.
-    DeleteBatch {
-        id: String,
-        name: String,
-    },
-}
-
-/// Periodic work of the view on show: `msg` every `every`, while the view
-/// asks for it. The run loop keeps one timer per `name`; a view that stops
-/// asking (or leaves the screen) stops it, and one that is slow never
-/// stacks ticks (a late tick is skipped, not made up).
-#[derive(Debug, Clone)]
-pub struct Subscription {
-    pub name: &'static str,
-    pub every: Duration,
-    pub msg: Msg,
-}
 
 /// What a keyed job is: one task at most runs per key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,17 +1,22 @@
 //! The terminal app: the run loop that owns the terminal, the shell and its
-//! views, the keymap, and the effects that run commands.
+//! views, the keymap, the effects that run commands, and the words they
+//! share ([`msg`], [`context`]), which import none of them.
 
+pub mod context;
 pub mod draw;
 pub mod effects;
 pub mod keymap;
+pub mod msg;
 pub mod palette;
 pub mod shell;
 pub mod terminal;
 pub mod views;
 pub mod widgets;
 
-pub use shell::{AppContext, Msg, Shell, TargetLabel, update};
-pub use views::create::{Initial, KnownBatch};
+pub use crate::connection::TargetLabel;
+pub use context::{AppContext, Initial, KnownBatch};
+pub use msg::Msg;
+pub use shell::{Shell, update};
 
 use std::io::{self, Write};
 
@@ -24,7 +29,8 @@ use tokio::sync::mpsc;
 use crate::api::WeyaClient;
 use crate::store::StorePaths;
 use crate::store::draft::{self, DraftFiles, DraftWriter};
-use effects::{Effects, Subscription, TerminalRequest};
+use effects::{Effects, TerminalRequest};
+use msg::Subscription;
 use terminal::{ExitSignal, Signal, SuspendError};
 use tokio::time::Instant;
 use views::create::{self as app, DraftState};
@@ -420,14 +426,18 @@ impl Timers {
     }
 }
 
-/// Ctrl-Z or SIGTSTP: the terminal goes back to the shell until the app is
-/// continued, and is then taken again (the caller draws). Returns why not
-/// when the app did not stop.
+/// Ctrl-Z or SIGTSTP: the draft is written, the terminal goes back to the
+/// shell until the app is continued, and is then taken again (the caller
+/// draws). Returns why not when the app did not stop.
 fn suspend<B: FrameBackend>(
     terminal: &mut Terminal<B>,
     runtime: &mut Runtime,
     mouse: bool,
 ) -> Result<Option<SuspendError>, RunError> {
+    // As on the way out, and before the stop: a stopped job may never run
+    // again (`kill -9`, its terminal closed), and the timer that writes the
+    // draft does not run while it is stopped.
+    runtime.finish();
     if let Err(e) = terminal.backend_mut().suspend() {
         return Ok(Some(e));
     }

@@ -6,127 +6,25 @@
 //! view pattern.
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::KeyEvent;
 
-use super::effects::{Cmd, Subscription};
+use super::context::AppContext;
 use super::keymap::{self, Action, Scope};
+use super::msg::{Cmd, Msg, Route, Subscription};
 use super::palette::{Palette, PaletteKey};
 use super::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
 use super::views::batches::dialogs::DialerAction;
 use super::views::batches::list::{BatchList, ListCmd, ListMsg};
 use super::views::batches::{DEFAULT_REFRESH, ViewContext};
-use super::views::create::{self, CreateMsg, CreateView, Initial, KnownBatch};
+use super::views::create::{self, CreateMsg, CreateView};
 use super::views::import::{ImportCmd, ImportMsg, ImportTarget, ImportView};
-use super::views::{Route, Scroll, View};
-use crate::api::{BatchSummary, Phone};
-pub use crate::connection::TargetLabel;
+use super::views::{Scroll, View};
+use crate::api::BatchSummary;
+use crate::connection::TargetLabel;
 use crate::form::FieldId;
 
 /// How often animations (spinners, elapsed time) advance while one is on show.
 pub const TICK: std::time::Duration = std::time::Duration::from_millis(100);
-
-/// Everything that can happen.
-// A view's replies are the big variants; a message is moved once, from the
-// channel to `update`, so boxing would cost an allocation for nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum Msg {
-    Key(KeyEvent),
-    Paste(String),
-    Resize(u16, u16),
-    /// A left click at a screen cell.
-    Click {
-        column: u16,
-        row: u16,
-    },
-    /// The mouse wheel turned over a screen cell.
-    Wheel {
-        column: u16,
-        row: u16,
-        down: bool,
-    },
-    /// Animation tick; only sent while the view on show animates.
-    Tick,
-    /// The time now, handed in by the run loop before it draws.
-    Clock(DateTime<Utc>),
-    /// Ctrl-Z did not stop the app, and why.
-    NotSuspended(String),
-    /// For the create view.
-    Create(CreateMsg),
-    /// For the batch list.
-    BatchList(ListMsg),
-    /// For the details of batch `batch_id` (a reply for another batch,
-    /// shown before, is dropped).
-    BatchDetails {
-        batch_id: String,
-        msg: DetailsMsg,
-    },
-    /// The terminal has focus again: a live view refreshes at once.
-    FocusGained,
-    /// The terminal lost focus: nothing polls until it is back.
-    FocusLost,
-    /// For import `session` (a reply for an import closed since is
-    /// dropped).
-    Import {
-        session: u64,
-        msg: ImportMsg,
-    },
-}
-
-impl Msg {
-    /// The message of a terminal event; key releases are dropped (some
-    /// terminals report them, and a key must act once).
-    pub fn from_event(event: Event) -> Option<Self> {
-        match event {
-            Event::Key(key) if key.kind != KeyEventKind::Release => Some(Self::Key(key)),
-            Event::Paste(text) => Some(Self::Paste(text)),
-            Event::Resize(w, h) => Some(Self::Resize(w, h)),
-            Event::Mouse(MouseEvent {
-                kind: MouseEventKind::Down(MouseButton::Left),
-                column,
-                row,
-                ..
-            }) => Some(Self::Click { column, row }),
-            Event::FocusGained => Some(Self::FocusGained),
-            Event::FocusLost => Some(Self::FocusLost),
-            Event::Mouse(MouseEvent {
-                kind: kind @ (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp),
-                column,
-                row,
-                ..
-            }) => Some(Self::Wheel {
-                column,
-                row,
-                down: kind == MouseEventKind::ScrollDown,
-            }),
-            _ => None,
-        }
-    }
-}
-
-/// What the app is started with.
-#[derive(Debug, Clone)]
-pub struct AppContext {
-    pub target: TargetLabel,
-    pub default_timezone: String,
-    /// The operator's own timezone, to show the window in their time.
-    pub local_timezone: String,
-    /// The time at start.
-    pub started_at: DateTime<Utc>,
-    /// The operator's phone book, merged into the phone list.
-    pub phone_book: Vec<Phone>,
-    /// Something to tell the operator at start (e.g. a phone-book problem).
-    pub notice: Option<String>,
-    /// Batches this machine created before, from the journal.
-    pub known_batches: Vec<KnownBatch>,
-    /// Whether the batch list can be read (a user ID is configured), to
-    /// confirm a new batch or look for one whose creation is unknown.
-    pub can_list_batches: bool,
-    /// Values to start the form with: a restored draft or a `--from` file.
-    pub initial: Option<Initial>,
-    /// Whether colour may be used (`NO_COLOR` unset).
-    pub color: bool,
-}
 
 /// The help overlay.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -673,6 +571,7 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::context::KnownBatch;
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn context() -> AppContext {

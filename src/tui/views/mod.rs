@@ -11,8 +11,9 @@
 //!
 //! - the model, `mod.rs` (and whatever it splits into): a `struct
 //!   <Name>View` with its state, a `<Name>Msg` enum of everything that can
-//!   happen to it, and `update(&mut self, msg) -> Vec<Cmd>`, pure (no I/O,
-//!   no drawing; time arrives as a message). It also says which key
+//!   happen to it (in `msg.rs`, a leaf: see below), and
+//!   `update(&mut self, msg) -> Vec<Cmd>`, pure (no I/O, no drawing; time
+//!   arrives as a message). It also says which key
 //!   [`Scope`]s apply now (`scopes`), where it is for the header
 //!   (`breadcrumb`), whether it animates (`is_animating`: the loop ticks
 //!   only then) and what periodic work it wants while on screen
@@ -25,8 +26,18 @@
 //!   [`crate::tui::widgets`]; `tests::the_model_never_imports_drawing`
 //!   holds that.
 //!
+//! The words the shell, the views and the effects share are leaves that
+//! import none of them: [`crate::tui::msg`] (`Msg`, `Cmd`, `Subscription`,
+//! `Route`), [`crate::tui::context`] (`AppContext`, what the app starts
+//! with) and each view's `msg.rs` (the batch and import views keep theirs
+//! beside their models, which never name the vocabulary back). A view's
+//! model imports those, never the shell or the effects; the effects import
+//! them and the views' messages, never the shell; only the shell imports
+//! everything. So no import runs in a circle;
+//! `tests::the_vocabulary_imports_no_behaviour` holds that.
+//!
 //! Then wire it in four places: a variant of [`View`] and of
-//! [`crate::tui::shell::Msg`] (`Msg::<Name>(<Name>Msg)`, so a view never
+//! [`crate::tui::msg::Msg`] (`Msg::<Name>(<Name>Msg)`, so a view never
 //! sees another's messages), the arms of [`View`]'s methods below, and its
 //! `ui::draw` in [`crate::tui::draw`]. Keys go in the one table,
 //! [`crate::tui::keymap::BINDINGS`], under a [`Scope`] of the view: the
@@ -37,7 +48,7 @@
 //! Replies of its effects come back wrapped in its `Msg` variant; a job
 //! that should not outlive a newer one takes a
 //! [`JobKey`](crate::tui::effects::JobKey). To open another view, the
-//! view's `update` returns [`Cmd::Open`](crate::tui::effects::Cmd::Open).
+//! view's `update` returns [`Cmd::Open`](crate::tui::msg::Cmd::Open).
 
 pub mod batches;
 pub mod create;
@@ -45,9 +56,8 @@ pub mod import;
 
 use std::cell::Cell;
 
-use crate::tui::effects::Subscription;
 use crate::tui::keymap::Scope;
-use crate::tui::shell::Msg;
+use crate::tui::msg::{Msg, Route, Subscription};
 use batches::ViewContext;
 use batches::details::{BatchDetailsView, DetailsMsg};
 use batches::list::{BatchList, ListMsg};
@@ -66,14 +76,6 @@ pub enum View {
     /// Contacts into one batch. `session` tells its replies from those of
     /// an import closed before (one executor, one journal per session).
     Import { session: u64, view: Box<ImportView> },
-}
-
-/// A view to show, asked for by a key, the palette or a view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    /// The create view, as it was left.
-    Create,
-    Batches,
 }
 
 impl View {
@@ -202,20 +204,17 @@ impl Scroll {
 
 #[cfg(test)]
 mod tests {
-    /// The model of the app (the shell, the views' models, the keymap, the
-    /// effects) never reaches into drawing code: what it needs of the
-    /// layout, the drawing records in it. Checked on the source, so a
-    /// `use` added later fails here and not in review.
-    #[test]
-    fn the_model_never_imports_drawing() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
-        let mut model = vec![
-            root.join("shell.rs"),
-            root.join("keymap.rs"),
-            root.join("effects.rs"),
-            root.join("palette.rs"),
-        ];
-        let mut dirs = vec![root.join("views")];
+    use std::path::{Path, PathBuf};
+
+    fn tui() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui")
+    }
+
+    /// The views' models: every `.rs` file under `views/` but the drawing
+    /// (`ui`, `ui.rs`) and the tests.
+    fn view_models() -> Vec<PathBuf> {
+        let mut model = Vec::new();
+        let mut dirs = vec![tui().join("views")];
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -230,13 +229,39 @@ mod tests {
                 }
             }
         }
+        model
+    }
+
+    /// The lines of a file's code: its tests may draw (to see what the
+    /// operator sees) and doc comments may name anything; code may not.
+    fn code_lines(path: &Path) -> Vec<String> {
+        let source = std::fs::read_to_string(path).unwrap();
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        code.lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The model of the app (the shell, the views' models, the keymap, the
+    /// effects, the vocabulary) never reaches into drawing code: what it
+    /// needs of the layout, the drawing records in it. Checked on the
+    /// source, so a `use` added later fails here and not in review.
+    #[test]
+    fn the_model_never_imports_drawing() {
+        let root = tui();
+        let mut model = vec![
+            root.join("shell.rs"),
+            root.join("keymap.rs"),
+            root.join("effects.rs"),
+            root.join("palette.rs"),
+            root.join("msg.rs"),
+            root.join("context.rs"),
+        ];
+        model.extend(view_models());
         let forbidden = ["widgets", "::ui", "draw::", "ratatui::widgets", "Frame"];
         for path in &model {
-            let source = std::fs::read_to_string(path).unwrap();
-            // Its tests may draw (to see what the operator sees).
-            let code = source.split("#[cfg(test)]").next().unwrap_or_default();
-            // Doc comments may name the drawing; code may not.
-            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for line in code_lines(path) {
                 for word in forbidden {
                     assert!(
                         !line.contains(word) || line.trim_start().starts_with("pub mod ui"),
@@ -251,6 +276,84 @@ mod tests {
             assert!(
                 model.contains(&root.join("views").join(file)),
                 "{file} is checked: {model:?}"
+            );
+        }
+    }
+
+    /// The vocabulary (`msg.rs`: `Msg`, `Cmd`, `Subscription`, `Route`;
+    /// `context.rs`; a view's own `msg.rs`) is spoken by the shell, the
+    /// views and the effects, and imports none of them; the views' models
+    /// reach the shell's world only through it. So `src/tui` has no import
+    /// circle: effects → vocabulary, views → vocabulary, shell → all,
+    /// nothing back.
+    #[test]
+    fn the_vocabulary_imports_no_behaviour() {
+        let root = tui();
+        let models = view_models();
+        // The batch and import views keep their messages beside their
+        // models, which speak only their own commands (`ListCmd`,
+        // `ImportCmd`, ...): the vocabulary may name those, and they may
+        // never name the vocabulary back.
+        let homes = [root.join("views/batches"), root.join("views/import")];
+        let named_homes = [
+            "views::batches::list::",
+            "views::batches::details::",
+            "views::batches::dialogs::",
+            "views::import::",
+        ];
+        let leaves: Vec<_> = models.iter().filter(|p| p.ends_with("msg.rs")).collect();
+        assert!(
+            leaves.contains(&&root.join("views/create/msg.rs")),
+            "{leaves:?}"
+        );
+        let vocabulary = [root.join("msg.rs"), root.join("context.rs")];
+        for path in vocabulary.iter().chain(leaves) {
+            for line in code_lines(path) {
+                for word in ["shell", "effects", "draw", "palette"] {
+                    assert!(
+                        !line.contains(word),
+                        "{} names behaviour ({word}): {line}",
+                        path.display()
+                    );
+                }
+                if let Some(at) = line.find("views::") {
+                    let named = &line[at..];
+                    assert!(
+                        named.contains("::msg::")
+                            || named_homes.iter().any(|h| named.starts_with(h)),
+                        "{} names a view's model: {line}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        for line in code_lines(&root.join("context.rs")) {
+            assert!(
+                !line.contains("tui::") && !line.contains("super::"),
+                "what the app starts with names none of it: {line}"
+            );
+        }
+        for path in &models {
+            let home = homes.iter().any(|h| path.starts_with(h));
+            for line in code_lines(path) {
+                for word in ["shell::", "::shell", "effects::", "::effects"] {
+                    assert!(
+                        !line.contains(word),
+                        "{} names the shell or the effects ({word}): {line}",
+                        path.display()
+                    );
+                }
+                assert!(
+                    !home || !(line.contains("tui::msg") || line.contains("tui::context")),
+                    "{} is named by the vocabulary and names it back: {line}",
+                    path.display()
+                );
+            }
+        }
+        for line in code_lines(&root.join("effects.rs")) {
+            assert!(
+                !line.contains("shell::") && !line.contains("::shell"),
+                "the effects name the shell: {line}"
             );
         }
     }

@@ -2,7 +2,7 @@
 //! change, drafts left by earlier sessions, and templates saved and loaded
 //! by name.
 
-use super::{Cmd, CreateView, Screen};
+use super::{Cmd, CreateView, Screen, TemplateEntry};
 use crate::form::Form;
 use crate::form::line::LineInput;
 use crate::remote::Remote;
@@ -30,14 +30,6 @@ pub enum Modal {
         /// typed into a form about to be replaced.
         opening: bool,
     },
-}
-
-/// A saved template as the Ctrl-O dialog lists it: its name, and its
-/// values (or why they cannot be read).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateEntry {
-    pub name: String,
-    pub file: Result<BatchFile, String>,
 }
 
 /// The Ctrl-T dialog.

@@ -5,157 +5,31 @@
 //! run. Its drawing is in [`ui`], which this model never imports.
 
 pub mod files;
+pub mod msg;
 pub mod submit;
 pub mod ui;
 
 use std::cell::RefCell;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
-use crate::api::{ApiError, BatchRequest, BatchSummary, Created, Phone};
+use crate::api::{ApiError, BatchRequest, BatchSummary, Created};
 use crate::domain::schedule::Warning;
-use crate::store::draft::Draft;
-use crate::store::journal::JournalEntry;
-use crate::store::template::{BatchFile, SaveError};
 use chrono::{DateTime, Utc};
-pub use files::{DraftState, Modal, SaveStep, TemplateDialog, TemplateEntry};
+pub use files::{DraftState, Modal, SaveStep, TemplateDialog};
+pub use msg::{CreateMsg, TemplateEntry};
 pub use submit::{Answer, Verdict};
 
 use crate::form::line::LineInput;
 use crate::form::phones::Mode;
 use crate::form::{FieldId, Form};
-use crate::tui::effects::Cmd;
+use crate::tui::context::{AppContext, Initial, KnownBatch};
 use crate::tui::keymap::{Action, Scope};
-use crate::tui::shell::AppContext;
+use crate::tui::msg::Cmd;
 use crate::tui::views::Scroll;
 use crate::tui::views::import::ImportTarget;
-
-/// Everything that can happen to the create view: what the shell hands
-/// it of the operator's input, and the replies of its commands.
-#[derive(Debug, Clone)]
-pub enum CreateMsg {
-    /// A key bound in one of this view's scopes (see [`CreateView::scopes`]).
-    Action(Action),
-    /// A key no binding takes: it edits the text being typed, if any.
-    Typed(KeyEvent),
-    Paste(String),
-    /// A left click at a screen cell.
-    Click {
-        column: u16,
-        row: u16,
-    },
-    /// The mouse wheel turned over a screen cell.
-    Wheel {
-        column: u16,
-        row: u16,
-        down: bool,
-    },
-    /// Animation tick; only sent while the view animates.
-    Tick,
-    /// The time now, handed in by the run loop before it draws.
-    Clock(DateTime<Utc>),
-    /// Something for the operator to read under the form.
-    Notice(String),
-    PhonesLoaded {
-        generation: u64,
-        result: Result<Vec<Phone>, ApiError>,
-    },
-    SubmitFinished {
-        request_id: u64,
-        result: Result<Created, ApiError>,
-    },
-    /// The batch list, fetched to confirm or look for a batch.
-    BatchesFound {
-        request_id: u64,
-        result: Result<Vec<BatchSummary>, ApiError>,
-    },
-    /// A template was written (its path) or not (why, or that one of that
-    /// name exists).
-    TemplateSaved(Result<String, SaveError>),
-    TemplatesListed(Result<Vec<TemplateEntry>, String>),
-    TemplateDeleted {
-        name: String,
-        result: Result<(), String>,
-    },
-    /// The form's draft was set aside for a blank form (the file that
-    /// keeps it), or not (why).
-    DraftSetAside(Result<PathBuf, String>),
-    /// `phonebook.toml` read again, or why it could not be.
-    PhoneBookRead(Result<Vec<Phone>, String>),
-    TemplateLoaded {
-        name: String,
-        result: Result<BatchFile, String>,
-    },
-    /// The draft of change `seq` was written, or not (why).
-    DraftWritten {
-        seq: u64,
-        result: Result<(), String>,
-    },
-    /// The draft of a confirmed batch was removed, or not (why).
-    DraftRemoved(Result<(), String>),
-    /// A draft left by an earlier session was taken over (to fill the
-    /// form), or not (why).
-    DraftAdopted {
-        path: PathBuf,
-        result: Result<Draft, String>,
-    },
-}
-
-/// A batch created from this machine, from the journal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownBatch {
-    pub name: String,
-    pub id: String,
-    pub time: String,
-    /// `sandbox` or the host: a sandbox batch does not clash with a real one.
-    pub target: String,
-    /// The timezone it was created with, when the body had one: it
-    /// presets the region of an import into it.
-    pub timezone: Option<String>,
-}
-
-impl KnownBatch {
-    /// The batches the journal records as created.
-    pub fn from_journal(entries: &[JournalEntry]) -> Vec<Self> {
-        entries
-            .iter()
-            .filter(|e| e.outcome == crate::store::journal::JournalOutcome::Created)
-            .filter_map(|e| {
-                Some(Self {
-                    id: e.batch_id.clone()?,
-                    name: e.batch_name.clone(),
-                    time: e
-                        .time
-                        .replace('T', " ")
-                        .chars()
-                        .take(16)
-                        .collect::<String>()
-                        + " UTC",
-                    target: e.target.clone(),
-                    timezone: e
-                        .body
-                        .get("timezone")
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_owned),
-                })
-            })
-            .collect()
-    }
-}
-
-/// What the form starts with, besides its defaults.
-#[derive(Debug, Clone)]
-pub enum Initial {
-    /// The draft the last session left, as it was (errors wait until the
-    /// operator moves on, as when typing).
-    Draft(Draft),
-    /// A batch file (`--from`): its values exactly as it has them, and an
-    /// error beside each field it gave that is invalid.
-    File(BatchFile),
-}
 
 /// A valid request and the exact body that will be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]

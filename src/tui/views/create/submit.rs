@@ -5,10 +5,10 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{Cmd, CreateView, Outcome, Review, Screen};
 use crate::api::{ApiError, BatchSummary, Created};
+use crate::connection::TargetLabel;
 use crate::form::FieldId;
 use crate::remote::Remote;
 use crate::store::journal::{Answered, JournalEntry};
-use crate::tui::shell::TargetLabel;
 
 /// How far back a batch of the same name counts as "the one we sent" when
 /// the outcome is unknown: clocks differ, and the request may have waited.

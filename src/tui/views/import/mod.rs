@@ -169,7 +169,7 @@ pub enum ImportCmd {
 
 /// Two commands are the same when they do the same work on the same data:
 /// the file, the plan, the report and the cancel flag are shared handles,
-/// compared by identity. (So that [`Cmd`](crate::tui::effects::Cmd), which
+/// compared by identity. (So that [`Cmd`](crate::tui::msg::Cmd), which
 /// carries these, can be compared in tests.)
 impl PartialEq for ImportCmd {
     fn eq(&self, other: &Self) -> bool {

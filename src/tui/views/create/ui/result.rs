@@ -7,9 +7,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::api::ApiError;
+use crate::connection::TargetLabel;
 use crate::remote::Remote;
 use crate::text::visible;
-use crate::tui::shell::TargetLabel;
 use crate::tui::views::create::{Answer, CreateView, Outcome, Verdict};
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{labeled, spinner};

@@ -11,12 +11,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::connection::TargetLabel;
 use crate::domain::schedule;
 use crate::form::days::DaySet;
 use crate::form::number;
 use crate::form::time::{self, TimeOfDay};
 use crate::text::visible;
-use crate::tui::shell::TargetLabel;
 use crate::tui::views::create::{CreateView, Review};
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{LABEL_WIDTH, labeled, spinner, wrap_words};

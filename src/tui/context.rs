@@ -1,0 +1,89 @@
+//! What the app is started with: the [`AppContext`] that the launcher
+//! reads from the configuration, the journal and the command line, and
+//! that the shell and the create view keep. A leaf: it imports no view,
+//! no shell and no effects.
+
+use chrono::{DateTime, Utc};
+
+use crate::api::Phone;
+use crate::connection::TargetLabel;
+use crate::store::draft::Draft;
+use crate::store::journal::JournalEntry;
+use crate::store::template::BatchFile;
+
+/// What the app is started with.
+#[derive(Debug, Clone)]
+pub struct AppContext {
+    pub target: TargetLabel,
+    pub default_timezone: String,
+    /// The operator's own timezone, to show the window in their time.
+    pub local_timezone: String,
+    /// The time at start.
+    pub started_at: DateTime<Utc>,
+    /// The operator's phone book, merged into the phone list.
+    pub phone_book: Vec<Phone>,
+    /// Something to tell the operator at start (e.g. a phone-book problem).
+    pub notice: Option<String>,
+    /// Batches this machine created before, from the journal.
+    pub known_batches: Vec<KnownBatch>,
+    /// Whether the batch list can be read (a user ID is configured), to
+    /// confirm a new batch or look for one whose creation is unknown.
+    pub can_list_batches: bool,
+    /// Values to start the form with: a restored draft or a `--from` file.
+    pub initial: Option<Initial>,
+    /// Whether colour may be used (`NO_COLOR` unset).
+    pub color: bool,
+}
+
+/// A batch created from this machine, from the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownBatch {
+    pub name: String,
+    pub id: String,
+    pub time: String,
+    /// `sandbox` or the host: a sandbox batch does not clash with a real one.
+    pub target: String,
+    /// The timezone it was created with, when the body had one: it
+    /// presets the region of an import into it.
+    pub timezone: Option<String>,
+}
+
+impl KnownBatch {
+    /// The batches the journal records as created.
+    pub fn from_journal(entries: &[JournalEntry]) -> Vec<Self> {
+        entries
+            .iter()
+            .filter(|e| e.outcome == crate::store::journal::JournalOutcome::Created)
+            .filter_map(|e| {
+                Some(Self {
+                    id: e.batch_id.clone()?,
+                    name: e.batch_name.clone(),
+                    time: e
+                        .time
+                        .replace('T', " ")
+                        .chars()
+                        .take(16)
+                        .collect::<String>()
+                        + " UTC",
+                    target: e.target.clone(),
+                    timezone: e
+                        .body
+                        .get("timezone")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_owned),
+                })
+            })
+            .collect()
+    }
+}
+
+/// What the form starts with, besides its defaults.
+#[derive(Debug, Clone)]
+pub enum Initial {
+    /// The draft the last session left, as it was (errors wait until the
+    /// operator moves on, as when typing).
+    Draft(Draft),
+    /// A batch file (`--from`): its values exactly as it has them, and an
+    /// error beside each field it gave that is invalid.
+    File(BatchFile),
+}

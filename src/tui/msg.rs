@@ -1,0 +1,236 @@
+//! The app's vocabulary: [`Msg`], everything that can happen, and [`Cmd`],
+//! the work for the outside world, with the [`Subscription`]s of periodic
+//! work and the [`Route`]s a view can be shown by. Words, no behaviour:
+//! the shell, the views and the effects all speak it, and it imports none
+//! of them, only each view's own messages (the create view's `msg.rs`; the
+//! batch and import views' models, which never name this module), so no
+//! import leads back here.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+
+use super::views::batches::details::DetailsMsg;
+use super::views::batches::dialogs::DialerAction;
+use super::views::batches::list::ListMsg;
+use super::views::create::msg::CreateMsg;
+use super::views::import::{ImportCmd, ImportMsg, ImportTarget};
+use crate::api::{BatchQuery, BatchSummary, CallQuery};
+use crate::store::draft::Draft;
+use crate::store::journal::JournalEntry;
+use crate::store::template::BatchFile;
+
+/// Everything that can happen.
+// A view's replies are the big variants; a message is moved once, from the
+// channel to `update`, so boxing would cost an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// A left click at a screen cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// The mouse wheel turned over a screen cell.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+    /// Animation tick; only sent while the view on show animates.
+    Tick,
+    /// The time now, handed in by the run loop before it draws.
+    Clock(DateTime<Utc>),
+    /// Ctrl-Z did not stop the app, and why.
+    NotSuspended(String),
+    /// For the create view.
+    Create(CreateMsg),
+    /// For the batch list.
+    BatchList(ListMsg),
+    /// For the details of batch `batch_id` (a reply for another batch,
+    /// shown before, is dropped).
+    BatchDetails {
+        batch_id: String,
+        msg: DetailsMsg,
+    },
+    /// The terminal has focus again: a live view refreshes at once.
+    FocusGained,
+    /// The terminal lost focus: nothing polls until it is back.
+    FocusLost,
+    /// For import `session` (a reply for an import closed since is
+    /// dropped).
+    Import {
+        session: u64,
+        msg: ImportMsg,
+    },
+}
+
+impl Msg {
+    /// The message of a terminal event; key releases are dropped (some
+    /// terminals report them, and a key must act once).
+    pub fn from_event(event: Event) -> Option<Self> {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => Some(Self::Key(key)),
+            Event::Paste(text) => Some(Self::Paste(text)),
+            Event::Resize(w, h) => Some(Self::Resize(w, h)),
+            Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column,
+                row,
+                ..
+            }) => Some(Self::Click { column, row }),
+            Event::FocusGained => Some(Self::FocusGained),
+            Event::FocusLost => Some(Self::FocusLost),
+            Event::Mouse(MouseEvent {
+                kind: kind @ (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp),
+                column,
+                row,
+                ..
+            }) => Some(Self::Wheel {
+                column,
+                row,
+                down: kind == MouseEventKind::ScrollDown,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A view to show, asked for by a key, the palette or a view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The create view, as it was left.
+    Create,
+    Batches,
+}
+
+/// Work for the outside world.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    /// Fetch the phone list; a newer fetch aborts an older one.
+    FetchPhones {
+        generation: u64,
+    },
+    /// Send `body` (exactly the bytes the review showed) to createBatch.
+    /// Never keyed, never aborted: see
+    /// [`Effects::run`](crate::tui::effects::Effects::run).
+    Submit {
+        request_id: u64,
+        body: String,
+    },
+    /// Search the batch list for batches named `name`, once `after` has
+    /// passed (a batch may be stored until its request has timed out). A
+    /// newer search aborts an older one: only the latest is waited for.
+    FindBatch {
+        request_id: u64,
+        name: String,
+        after: Duration,
+    },
+    /// Append to the submit journal.
+    Journal(Box<JournalEntry>),
+    /// Put text on the terminal's clipboard (OSC 52): the terminal owner
+    /// does this, not an effect.
+    Copy(String),
+    /// Give the terminal back to the shell and stop (Ctrl-Z): the terminal
+    /// owner does this too.
+    Suspend,
+    /// Save the draft (soon: writes are gathered, at most
+    /// [`DRAFT_DELAY`](crate::tui::effects::DRAFT_DELAY)
+    /// late).
+    SaveDraft {
+        seq: u64,
+        draft: Box<Draft>,
+    },
+    /// Remove the draft (Weya confirmed the batch).
+    DeleteDraft {
+        seq: u64,
+    },
+    /// Make the draft at `path`, left by an ended session, this session's.
+    AdoptDraft {
+        path: PathBuf,
+    },
+    /// Save a template; one of the same name is replaced only with `replace`.
+    SaveTemplate {
+        name: String,
+        file: Box<BatchFile>,
+        replace: bool,
+    },
+    /// List the templates, each with its values (for the preview).
+    ListTemplates,
+    LoadTemplate {
+        name: String,
+    },
+    DeleteTemplate {
+        name: String,
+    },
+    /// Keep the form's draft (change `seq`) on disk, offered at the next
+    /// start, and go on in a new draft file (Ctrl-R, a blank form).
+    SetDraftAside {
+        seq: u64,
+        draft: Box<Draft>,
+    },
+    /// Read `phonebook.toml` again (`r` on the phone list).
+    ReadPhoneBook,
+    /// Show another view: the shell does this, before any effect runs.
+    Open(Route),
+    /// Show the import view for this batch (the shell does this too).
+    OpenImport(ImportTarget),
+    /// An import view was opened: its executor, which holds the journal of
+    /// import `session` into `batch_id`, is made.
+    StartImport {
+        session: u64,
+        batch_id: String,
+    },
+    /// Work of import `session`, run by its executor; the replies come
+    /// back as [`Msg::Import`] with that session. [`ImportCmd::Close`]
+    /// ends the session: its executor is dropped and its file job stopped.
+    Import {
+        session: u64,
+        cmd: ImportCmd,
+    },
+    /// Show the details of this batch (the shell does this too).
+    OpenBatch(Box<BatchSummary>),
+    /// A page of the batch list, once `after` has passed (a search's
+    /// debounce): keyed, so a newer fetch aborts this one, wait included.
+    FetchBatches {
+        generation: u64,
+        query: BatchQuery,
+        after: Duration,
+    },
+    /// A page of one batch's calls, keyed as [`Cmd::FetchBatches`].
+    FetchCalls {
+        generation: u64,
+        batch_id: String,
+        query: CallQuery,
+        after: Duration,
+    },
+    /// start-calling or stop-calling on batch `id` (named `name`, for the
+    /// journal). Never keyed: a sent switch is always answered and
+    /// journaled.
+    Dialer {
+        id: String,
+        name: String,
+        action: DialerAction,
+    },
+    /// delete-batch, journaled as the dialer is.
+    DeleteBatch {
+        id: String,
+        name: String,
+    },
+}
+
+/// Periodic work of the view on show: `msg` every `every`, while the view
+/// asks for it. The run loop keeps one timer per `name`; a view that stops
+/// asking (or leaves the screen) stops it, and one that is slow never
+/// stacks ticks (a late tick is skipped, not made up).
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    pub name: &'static str,
+    pub every: Duration,
+    pub msg: Msg,
+}

@@ -1,0 +1,94 @@
+//! Everything that can happen to the create view ([`CreateMsg`]) and what
+//! its replies carry. A leaf of the view: the app's vocabulary
+//! ([`crate::tui::msg`]) names it, so it imports no model of the view,
+//! no shell and no effects.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use crate::api::{ApiError, BatchSummary, Created, Phone};
+use crate::store::draft::Draft;
+use crate::store::template::{BatchFile, SaveError};
+use crate::tui::keymap::Action;
+
+/// Everything that can happen to the create view: what the shell hands
+/// it of the operator's input, and the replies of its commands.
+#[derive(Debug, Clone)]
+pub enum CreateMsg {
+    /// A key bound in one of this view's scopes (see
+    /// [`CreateView::scopes`](super::CreateView::scopes)).
+    Action(Action),
+    /// A key no binding takes: it edits the text being typed, if any.
+    Typed(KeyEvent),
+    Paste(String),
+    /// A left click at a screen cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// The mouse wheel turned over a screen cell.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+    /// Animation tick; only sent while the view animates.
+    Tick,
+    /// The time now, handed in by the run loop before it draws.
+    Clock(DateTime<Utc>),
+    /// Something for the operator to read under the form.
+    Notice(String),
+    PhonesLoaded {
+        generation: u64,
+        result: Result<Vec<Phone>, ApiError>,
+    },
+    SubmitFinished {
+        request_id: u64,
+        result: Result<Created, ApiError>,
+    },
+    /// The batch list, fetched to confirm or look for a batch.
+    BatchesFound {
+        request_id: u64,
+        result: Result<Vec<BatchSummary>, ApiError>,
+    },
+    /// A template was written (its path) or not (why, or that one of that
+    /// name exists).
+    TemplateSaved(Result<String, SaveError>),
+    TemplatesListed(Result<Vec<TemplateEntry>, String>),
+    TemplateDeleted {
+        name: String,
+        result: Result<(), String>,
+    },
+    /// The form's draft was set aside for a blank form (the file that
+    /// keeps it), or not (why).
+    DraftSetAside(Result<PathBuf, String>),
+    /// `phonebook.toml` read again, or why it could not be.
+    PhoneBookRead(Result<Vec<Phone>, String>),
+    TemplateLoaded {
+        name: String,
+        result: Result<BatchFile, String>,
+    },
+    /// The draft of change `seq` was written, or not (why).
+    DraftWritten {
+        seq: u64,
+        result: Result<(), String>,
+    },
+    /// The draft of a confirmed batch was removed, or not (why).
+    DraftRemoved(Result<(), String>),
+    /// A draft left by an earlier session was taken over (to fill the
+    /// form), or not (why).
+    DraftAdopted {
+        path: PathBuf,
+        result: Result<Draft, String>,
+    },
+}
+
+/// A saved template as the Ctrl-O dialog lists it: its name, and its
+/// values (or why they cannot be read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateEntry {
+    pub name: String,
+    pub file: Result<BatchFile, String>,
+}
