@@ -11,7 +11,7 @@
 //!    ([`ContactsFile`]).
 //! 2. [`ColumnMapping::guess`] proposes the phone column and the variables;
 //!    the operator edits it; [`ColumnMapping::validate`] accepts it.
-//! 3. [`check`] reads every row once: counts, invalid rows with their
+//! 3. [`check()`] reads every row once: counts, invalid rows with their
 //!    reasons, duplicates, the first rows as they will be sent, and the
 //!    [`SendPlan`]. Only what is needed is kept: counts, one `u64` per
 //!    distinct number, the rejected rows, the samples, one position per
@@ -62,7 +62,7 @@ pub struct Progress {
 pub enum Stage {
     /// [`open`]: hashing the file, finding its encoding and header.
     Reading,
-    /// [`check`]: checking every row.
+    /// [`check()`]: checking every row.
     Checking,
 }
 

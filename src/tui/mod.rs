@@ -49,7 +49,7 @@ impl Runtime {
     ///
     /// The journal, the draft and templates are kept in `store` when it is
     /// given: this session takes a draft slot of its own there (see
-    /// [`store::draft::claim`]) and, unless `context` brings values of its
+    /// [`crate::store::draft::claim`]) and, unless `context` brings values of its
     /// own, restores the draft an ended session left, offering any others.
     pub fn new(context: AppContext, client: WeyaClient, store: Option<StorePaths>) -> Self {
         Self::with_draft_files(context, client, store, Box::new(draft::Disk))

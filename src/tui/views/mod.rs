@@ -39,7 +39,7 @@
 //! Then wire it in four places: a variant of [`View`] and of
 //! [`crate::tui::msg::Msg`] (`Msg::<Name>(<Name>Msg)`, so a view never
 //! sees another's messages), the arms of [`View`]'s methods below, and its
-//! `ui::draw` in [`crate::tui::draw`]. Keys go in the one table,
+//! `ui::draw` in [`crate::tui::draw()`]. Keys go in the one table,
 //! [`crate::tui::keymap::BINDINGS`], under a [`Scope`] of the view: the
 //! shell resolves a key to an [`Action`](crate::tui::keymap::Action),
 //! keeps its own (quit, help, palette, switching views, Esc back when the

@@ -1,5 +1,5 @@
 //! Styles. With `NO_COLOR` every state is still told apart by modifiers and
-//! markers (▶ for focus, ✗ for errors, [x] for selection), never by colour
+//! markers (▶ for focus, ✗ for errors, `[x]` for selection), never by colour
 //! alone.
 
 use ratatui::style::{Color, Modifier, Style};
