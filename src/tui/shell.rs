@@ -11,10 +11,10 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, M
 use super::effects::{Cmd, Subscription};
 use super::keymap::{self, Action, Scope};
 use super::palette::{Palette, PaletteKey};
+use super::views::batches::ViewContext;
 use super::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
 use super::views::batches::dialogs::DialerAction;
 use super::views::batches::list::{BatchList, ListCmd, ListMsg};
-use super::views::batches::{DEFAULT_REFRESH, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView, Initial, KnownBatch};
 use super::views::import::{ImportCmd, ImportMsg, ImportTarget, ImportView};
 use super::views::{Route, Scroll, View};
@@ -126,6 +126,8 @@ pub struct AppContext {
     pub initial: Option<Initial>,
     /// Whether colour may be used (`NO_COLOR` unset).
     pub color: bool,
+    /// How often a live view on screen refreshes (`WEYA_REFRESH_SECS`).
+    pub refresh: std::time::Duration,
 }
 
 /// The help overlay.
@@ -179,6 +181,7 @@ impl Shell {
     /// A new app on the create view, and the commands to start it.
     pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
         let (target, color, now) = (context.target.clone(), context.color, context.started_at);
+        let refresh = context.refresh;
         let views = ViewContext {
             sandbox: matches!(target, TargetLabel::Sandbox),
             credential_source: match &target {
@@ -187,7 +190,7 @@ impl Shell {
                     credential_source, ..
                 } => credential_source.clone(),
             },
-            refresh: DEFAULT_REFRESH,
+            refresh,
         };
         let (create, cmds) = CreateView::new(context);
         let shell = Self {
@@ -682,6 +685,7 @@ mod tests {
             can_list_batches: false,
             initial: None,
             color: false,
+            refresh: crate::tui::views::batches::DEFAULT_REFRESH,
         }
     }
 

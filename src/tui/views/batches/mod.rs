@@ -25,9 +25,10 @@ use crate::text::visible;
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 
 /// How often a view on screen refreshes, unless configured.
-pub const DEFAULT_REFRESH: Duration = Duration::from_secs(5);
+pub const DEFAULT_REFRESH: Duration = Duration::from_secs(crate::config::DEFAULT_REFRESH_SECS);
 
-/// The waits after 1, 2, 3 and 4 or more failed refreshes in a row.
+/// The waits after 1, 2, 3 and 4 or more failed refreshes in a row; never
+/// shorter than the configured refresh (see [`Live::poll_every`]).
 pub const BACKOFF: [Duration; 4] = [
     Duration::from_secs(5),
     Duration::from_secs(10),
@@ -118,18 +119,20 @@ impl Live {
     }
 
     /// How long after the last answer the next refresh is due; `None`
-    /// when polling cannot help.
+    /// when polling cannot help. After a failure, the step of [`BACKOFF`]
+    /// or `refresh`, whichever is longer: an error never makes a view ask
+    /// more often than it does when all is well (with a 30 s refresh the
+    /// waits are 30, 30, 30, 60 s).
     pub fn poll_every(&self, refresh: Duration) -> Option<Duration> {
         if self.stuck {
             return None;
         }
         Some(match self.failures {
             0 => refresh,
-            n => {
-                BACKOFF[usize::try_from(n - 1)
-                    .unwrap_or(usize::MAX)
-                    .min(BACKOFF.len() - 1)]
-            }
+            n => BACKOFF[usize::try_from(n - 1)
+                .unwrap_or(usize::MAX)
+                .min(BACKOFF.len() - 1)]
+            .max(refresh),
         })
     }
 
@@ -275,6 +278,25 @@ mod tests {
         let g = live.begin();
         live.finish(g, &Ok::<(), ApiError>(()), at(1));
         assert_eq!(live.poll_every(refresh), Some(refresh));
+    }
+
+    #[test]
+    fn backoff_is_never_shorter_than_the_configured_refresh() {
+        let mut live = Live::default();
+        let refresh = Duration::from_secs(30);
+        let mut waits = vec![live.poll_every(refresh).unwrap().as_secs()];
+        for _ in 0..4 {
+            let g = live.begin();
+            let failed: Result<(), ApiError> = Err(ApiError::Network {
+                kind: crate::api::NetworkFailure::Refused,
+                host: "h".into(),
+            });
+            live.finish(g, &failed, at(0));
+            waits.push(live.poll_every(refresh).unwrap().as_secs());
+        }
+        assert_eq!(waits, [30, 30, 30, 30, 60]);
+        let slow = Duration::from_secs(120);
+        assert_eq!(live.poll_every(slow), Some(slow));
     }
 
     #[test]
