@@ -18,7 +18,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::list::visible_offset;
-use super::{Live, SEARCH_DEBOUNCE, ViewContext};
+use super::live::{LivePage, fit_to_rows, search_param};
+use super::{SEARCH_DEBOUNCE, ViewContext};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Scope};
@@ -112,8 +113,8 @@ pub struct BatchDetailsView {
     pub(super) name: String,
     pub(super) summary: Option<BatchSummary>,
     pub(super) details: Option<BatchDetails>,
-    pub(super) error: Option<ApiError>,
-    pub(super) live: Live,
+    /// Its refreshes, and the error of the last one that failed.
+    pub(super) live: LivePage,
     pub(super) query: CallQuery,
     pub(super) search: String,
     pub(super) searching: bool,
@@ -137,13 +138,12 @@ impl BatchDetailsView {
     /// [`DetailsMsg::Tick`] fetches.
     pub fn new(context: ViewContext, summary: BatchSummary) -> Self {
         Self {
+            live: LivePage::new(context.refresh),
             context,
             id: summary.id.clone(),
             name: summary.batch_name.clone(),
             summary: Some(summary),
             details: None,
-            error: None,
-            live: Live::default(),
             query: CallQuery {
                 limit: FIRST_LIMIT,
                 ..CallQuery::default()
@@ -177,7 +177,7 @@ impl BatchDetailsView {
 
     /// As [`super::list::BatchList::poll_every`].
     pub fn poll_every(&self) -> Option<Duration> {
-        self.live.poll_every(self.context.refresh)
+        self.live.poll_every()
     }
 
     pub fn scope(&self) -> Scope {
@@ -260,17 +260,12 @@ impl BatchDetailsView {
                 }
                 Vec::new()
             }
-            DetailsMsg::Tick => {
-                if self.live.is_loading() {
-                    return Vec::new();
-                }
-                vec![self.fetch(Duration::ZERO)]
-            }
+            DetailsMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
+            DetailsMsg::Tick => Vec::new(),
             DetailsMsg::CallsLoaded { generation, result } => {
-                if !self.live.finish(generation, &result, now) {
-                    return Vec::new();
+                if let Some(details) = self.live.finish(generation, result, now) {
+                    self.loaded(details);
                 }
-                self.loaded(result);
                 Vec::new()
             }
             DetailsMsg::Summary(summary) => {
@@ -483,14 +478,8 @@ impl BatchDetailsView {
 
     fn fetch(&mut self, after: Duration) -> DetailsCmd {
         let rows = self.geometry.get().rows.height;
-        if rows > 0 && u32::from(rows) != self.query.limit {
-            let first = u64::from(self.query.page.saturating_sub(1)) * u64::from(self.query.limit);
-            let limit = u32::from(rows).max(3);
-            self.query.page = u32::try_from(first / u64::from(limit) + 1).unwrap_or(1);
-            self.query.limit = limit;
-        }
-        let search = self.search.trim();
-        self.query.search = (!search.is_empty()).then(|| search.to_owned());
+        fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
+        self.query.search = search_param(&self.search);
         DetailsCmd::FetchCalls {
             generation: self.live.begin(),
             batch_id: self.id.clone(),
@@ -499,15 +488,7 @@ impl BatchDetailsView {
         }
     }
 
-    fn loaded(&mut self, result: Result<BatchDetails, ApiError>) {
-        let details = match result {
-            Ok(d) => d,
-            Err(e) => {
-                self.error = Some(e);
-                return;
-            }
-        };
-        self.error = None;
+    fn loaded(&mut self, details: BatchDetails) {
         for call in &details.calls {
             for key in call.fields.keys() {
                 if !self.columns.contains(key) {

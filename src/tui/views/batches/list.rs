@@ -17,7 +17,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::dialogs::{DialerAction, Dialog, DialogReply};
-use super::{Live, SEARCH_DEBOUNCE, ViewContext, error_text};
+use super::live::{LivePage, fit_to_rows, search_param};
+use super::{SEARCH_DEBOUNCE, ViewContext, error_text};
 use crate::api::{ApiError, BatchPage, BatchQuery, BatchSummary, Deleted, DialerState};
 use crate::tui::keymap::{self, Action, Scope};
 
@@ -146,8 +147,8 @@ pub struct BatchList {
     pub(super) context: ViewContext,
     /// The last page that arrived (with changes in flight applied).
     pub(super) page: Option<BatchPage>,
-    pub(super) error: Option<ApiError>,
-    pub(super) live: Live,
+    /// Its refreshes, and the error of the last one that failed.
+    pub(super) live: LivePage,
     pub(super) query: BatchQuery,
     /// The search being typed (sent as `search=` after a pause).
     pub(super) search: String,
@@ -171,10 +172,9 @@ impl BatchList {
     /// An empty list; the first [`ListMsg::Tick`] fetches.
     pub fn new(context: ViewContext) -> Self {
         Self {
+            live: LivePage::new(context.refresh),
             context,
             page: None,
-            error: None,
-            live: Live::default(),
             query: BatchQuery {
                 limit: FIRST_LIMIT,
                 ..BatchQuery::default()
@@ -196,7 +196,7 @@ impl BatchList {
     /// [`ListMsg::Tick`]: the configured refresh, longer after errors (5,
     /// 10, 20, 60 s), `None` when asking again cannot help (no user ID).
     pub fn poll_every(&self) -> Option<Duration> {
-        self.live.poll_every(self.context.refresh)
+        self.live.poll_every()
     }
 
     /// The key scope in force, for the footer and the help.
@@ -289,18 +289,14 @@ impl BatchList {
                 }
                 Vec::new()
             }
-            ListMsg::Tick => {
-                if self.live.is_loading() {
-                    // Never stacks: the answer in flight will do.
-                    return Vec::new();
-                }
-                vec![self.fetch(Duration::ZERO)]
-            }
+            ListMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
+            // Never stacks: the answer in flight will do.
+            ListMsg::Tick => Vec::new(),
             ListMsg::PageLoaded { generation, result } => {
-                if !self.live.finish(generation, &result, now) {
-                    return Vec::new();
+                match self.live.finish(generation, result, now) {
+                    Some(page) => self.page_loaded(page),
+                    None => Vec::new(),
                 }
-                self.page_loaded(result)
             }
             ListMsg::DialerChanged { id, action, result } => {
                 let name = self.name_of(&id);
@@ -545,15 +541,9 @@ impl BatchList {
 
     /// A fetch of the current query, its limit fitted to the screen.
     fn fetch(&mut self, after: Duration) -> ListCmd {
-        let fit = self.fitting_limit();
-        if fit != self.query.limit {
-            // Keep the first row shown on the page asked for.
-            let first = u64::from(self.query.page.saturating_sub(1)) * u64::from(self.query.limit);
-            self.query.page = u32::try_from(first / u64::from(fit) + 1).unwrap_or(1);
-            self.query.limit = fit;
-        }
-        let search = self.search.trim();
-        self.query.search = (!search.is_empty()).then(|| search.to_owned());
+        let rows = self.geometry.get().rows.height;
+        fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
+        self.query.search = search_param(&self.search);
         ListCmd::FetchPage {
             generation: self.live.begin(),
             query: self.query.clone(),
@@ -561,27 +551,11 @@ impl BatchList {
         }
     }
 
-    /// As many rows as the last frame had room for.
-    fn fitting_limit(&self) -> u32 {
-        match self.geometry.get().rows.height {
-            0 => self.query.limit.max(1),
-            h => u32::from(h).max(3),
-        }
-    }
-
     fn visible_rows(&self) -> usize {
         usize::from(self.geometry.get().rows.height)
     }
 
-    fn page_loaded(&mut self, result: Result<BatchPage, ApiError>) -> Vec<ListCmd> {
-        let mut page = match result {
-            Ok(page) => page,
-            Err(e) => {
-                self.error = Some(e);
-                return Vec::new();
-            }
-        };
-        self.error = None;
+    fn page_loaded(&mut self, mut page: BatchPage) -> Vec<ListCmd> {
         // A page past the end (the last batch of it was deleted): the last one.
         let pages = page.pagination.total_pages;
         if page.batches.is_empty() && pages > 0 && u64::from(self.query.page) > pages {

@@ -119,7 +119,7 @@ impl BatchList {
     }
 
     fn empty_text(&self, theme: &Theme) -> (String, Style) {
-        match (&self.page, &self.error) {
+        match (&self.page, self.live.error()) {
             (None, Some(e)) if matches!(e, ApiError::MissingSetting { .. }) => (
                 format!("✗ The batch list needs a user ID: {e}."),
                 theme.error(),
@@ -179,7 +179,7 @@ impl BatchList {
             };
             return Some(Line::styled(format!("{mark}{}", visible(&n.text)), style));
         }
-        let e = self.error.as_ref()?;
+        let e = self.live.error()?;
         if self.page.is_none() && matches!(e, ApiError::MissingSetting { .. }) {
             return None;
         }
@@ -187,7 +187,7 @@ impl BatchList {
             "✗ {}",
             visible(&error_text(e, &self.context.credential_source))
         );
-        match self.live.due_in(self.context.refresh, now) {
+        match self.live.due_in(now) {
             Some(secs) => text.push_str(&format!(
                 " · next try in {secs} s ({} failed)",
                 self.live.failures()
@@ -210,14 +210,7 @@ impl BatchList {
         if self.filter != StatusFilter::All {
             left.push_str(&format!(" · {} only (this page)", self.filter.word()));
         }
-        let right = if self.live.is_loading() {
-            "refreshing…".to_owned()
-        } else {
-            match self.live.last_success {
-                Some(t) => format!("updated {}", relative(t, now)),
-                None => String::new(),
-            }
-        };
+        let right = self.live.freshness(now);
         let room = usize::from(width).saturating_sub(right.chars().count() + 1);
         let left = fit(&left, room);
         let pad = usize::from(width).saturating_sub(left.chars().count() + right.chars().count());
