@@ -14,12 +14,12 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use super::list::visible_offset;
 use super::live::{LivePage, fit_to_rows, search_param};
-use super::{SEARCH_DEBOUNCE, ViewContext};
+use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, with_editing};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Scope};
@@ -116,8 +116,7 @@ pub struct BatchDetailsView {
     /// Its refreshes, and the error of the last one that failed.
     pub(super) live: LivePage,
     pub(super) query: CallQuery,
-    pub(super) search: String,
-    pub(super) searching: bool,
+    pub(super) search: SearchBox,
     pub(super) selected: usize,
     pub(super) offset: usize,
     /// The first contact field shown (←/→).
@@ -148,8 +147,7 @@ impl BatchDetailsView {
                 limit: FIRST_LIMIT,
                 ..CallQuery::default()
             },
-            search: String::new(),
-            searching: false,
+            search: SearchBox::default(),
             selected: 0,
             offset: 0,
             column: 0,
@@ -181,7 +179,7 @@ impl BatchDetailsView {
     }
 
     pub fn scope(&self) -> Scope {
-        match (&self.mode, self.searching) {
+        match (&self.mode, self.search.is_open()) {
             (_, true) => Scope::BatchSearch,
             (Mode::Table, false) => Scope::Calls,
             (Mode::Choosing { .. }, false) => Scope::StatusChoice,
@@ -189,8 +187,13 @@ impl BatchDetailsView {
         }
     }
 
+    /// [`Self::scope`], and while searching the readline edits too.
+    pub fn scopes(&self) -> Vec<Scope> {
+        with_editing(self.scope())
+    }
+
     pub fn is_typing(&self) -> bool {
-        self.searching
+        self.search.is_open()
     }
 
     pub fn calls(&self) -> &[Call] {
@@ -235,16 +238,12 @@ impl BatchDetailsView {
 
     fn handle(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<DetailsCmd> {
         match msg {
-            DetailsMsg::Key(key) => match keymap::lookup(&key, &[self.scope()]) {
+            DetailsMsg::Key(key) => match keymap::lookup(&key, &self.scopes()) {
                 Some(action) => self.on_action(action),
                 None => self.on_typed(&key),
             },
             DetailsMsg::Action(action) => self.on_action(action),
-            DetailsMsg::Paste(text) if self.searching => {
-                self.search
-                    .push_str(text.lines().next().unwrap_or_default());
-                vec![self.search_changed()]
-            }
+            DetailsMsg::Paste(text) if self.search.on_paste(&text) => vec![self.search_changed()],
             DetailsMsg::Paste(_) => Vec::new(),
             DetailsMsg::Click { column, row } => {
                 let rows = self.geometry.get().rows;
@@ -278,7 +277,7 @@ impl BatchDetailsView {
     }
 
     fn on_action(&mut self, action: Action) -> Vec<DetailsCmd> {
-        if self.searching {
+        if self.search.is_open() {
             return self.on_search_action(action);
         }
         match self.mode.clone() {
@@ -405,7 +404,7 @@ impl BatchDetailsView {
                 };
                 return self.restart();
             }
-            Action::Filter => self.searching = true,
+            Action::Filter => self.search.open(),
             Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
             Action::Copy => {
                 self.notice = Some("Copied the batch ID.".to_owned());
@@ -427,40 +426,25 @@ impl BatchDetailsView {
 
     fn on_search_action(&mut self, action: Action) -> Vec<DetailsCmd> {
         match action {
-            Action::Accept => {
-                self.searching = false;
-                Vec::new()
-            }
+            Action::Accept => self.search.close(),
             Action::Cancel => {
-                self.searching = false;
-                if self.search.is_empty() && self.query.search.is_none() {
-                    return Vec::new();
+                let cleared = self.search.clear();
+                if cleared || self.query.search.is_some() {
+                    return self.restart();
                 }
-                self.search.clear();
-                self.restart()
             }
-            _ => Vec::new(),
+            Action::Edit(edit) if self.search.on_edit(edit) => return vec![self.search_changed()],
+            _ => {}
         }
+        Vec::new()
     }
 
     /// A key no binding takes: text for the search, else nothing.
     fn on_typed(&mut self, key: &KeyEvent) -> Vec<DetailsCmd> {
-        if !self.searching {
-            return Vec::new();
+        if self.search.on_key(*key) {
+            return vec![self.search_changed()];
         }
-        let typing = !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Char(c) if typing => self.search.push(c),
-            KeyCode::Backspace => {
-                if self.search.pop().is_none() {
-                    return Vec::new();
-                }
-            }
-            _ => return Vec::new(),
-        }
-        vec![self.search_changed()]
+        Vec::new()
     }
 
     fn search_changed(&mut self) -> DetailsCmd {
@@ -479,7 +463,7 @@ impl BatchDetailsView {
     fn fetch(&mut self, after: Duration) -> DetailsCmd {
         let rows = self.geometry.get().rows.height;
         fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
-        self.query.search = search_param(&self.search);
+        self.query.search = search_param(self.search.text());
         DetailsCmd::FetchCalls {
             generation: self.live.begin(),
             batch_id: self.id.clone(),

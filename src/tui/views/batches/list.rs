@@ -13,12 +13,12 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use super::dialogs::{DialerAction, Dialog, DialogReply};
 use super::live::{LivePage, fit_to_rows, search_param};
-use super::{SEARCH_DEBOUNCE, ViewContext, error_text};
+use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, error_text, with_editing};
 use crate::api::{ApiError, BatchPage, BatchQuery, BatchSummary, Deleted, DialerState};
 use crate::tui::keymap::{self, Action, Scope};
 
@@ -151,8 +151,7 @@ pub struct BatchList {
     pub(super) live: LivePage,
     pub(super) query: BatchQuery,
     /// The search being typed (sent as `search=` after a pause).
-    pub(super) search: String,
-    pub(super) searching: bool,
+    pub(super) search: SearchBox,
     pub(super) filter: StatusFilter,
     /// Index into the shown (filtered) rows.
     pub(super) selected: usize,
@@ -179,8 +178,7 @@ impl BatchList {
                 limit: FIRST_LIMIT,
                 ..BatchQuery::default()
             },
-            search: String::new(),
-            searching: false,
+            search: SearchBox::default(),
             filter: StatusFilter::All,
             selected: 0,
             offset: 0,
@@ -201,17 +199,22 @@ impl BatchList {
 
     /// The key scope in force, for the footer and the help.
     pub fn scope(&self) -> Scope {
-        match (&self.dialog, self.searching) {
+        match (&self.dialog, self.search.is_open()) {
             (Some(d), _) => d.scope(),
             (None, true) => Scope::BatchSearch,
             (None, false) => Scope::Batches,
         }
     }
 
+    /// [`Self::scope`], and while searching the readline edits too.
+    pub fn scopes(&self) -> Vec<Scope> {
+        with_editing(self.scope())
+    }
+
     /// Whether keys go to typed text (the shell then keeps its letter
     /// bindings away).
     pub fn is_typing(&self) -> bool {
-        self.searching || matches!(self.dialog, Some(Dialog::Delete(_)))
+        self.search.is_open() || matches!(self.dialog, Some(Dialog::Delete(_)))
     }
 
     pub fn query(&self) -> &BatchQuery {
@@ -260,7 +263,7 @@ impl BatchList {
 
     fn handle(&mut self, msg: ListMsg, now: DateTime<Utc>) -> Vec<ListCmd> {
         match msg {
-            ListMsg::Key(key) => match keymap::lookup(&key, &[self.scope()]) {
+            ListMsg::Key(key) => match keymap::lookup(&key, &self.scopes()) {
                 Some(action) => self.on_action(action),
                 None => self.on_typed(&key),
             },
@@ -268,9 +271,7 @@ impl BatchList {
             ListMsg::Paste(text) => {
                 if let Some(d) = &mut self.dialog {
                     d.on_paste(&text);
-                } else if self.searching {
-                    self.search
-                        .push_str(text.lines().next().unwrap_or_default());
+                } else if self.search.on_paste(&text) {
                     return vec![self.search_changed()];
                 }
                 Vec::new()
@@ -362,7 +363,7 @@ impl BatchList {
             let reply = dialog.on_action(action);
             return self.dialog_replied(reply);
         }
-        if self.searching {
+        if self.search.is_open() {
             return self.on_search_action(action);
         }
         let count = self.rows().len();
@@ -394,7 +395,7 @@ impl BatchList {
                 self.notice = None;
                 return vec![self.fetch(Duration::ZERO)];
             }
-            Action::Filter => self.searching = true,
+            Action::Filter => self.search.open(),
             Action::ShowActive => self.set_filter(StatusFilter::Active),
             Action::ShowPaused => self.set_filter(StatusFilter::Paused),
             Action::ShowCompleted => self.set_filter(StatusFilter::Completed),
@@ -485,21 +486,18 @@ impl BatchList {
 
     fn on_search_action(&mut self, action: Action) -> Vec<ListCmd> {
         match action {
-            Action::Accept => {
-                self.searching = false;
-                Vec::new()
-            }
+            Action::Accept => self.search.close(),
             Action::Cancel => {
-                self.searching = false;
-                if self.search.is_empty() && self.query.search.is_none() {
-                    return Vec::new();
+                let cleared = self.search.clear();
+                if cleared || self.query.search.is_some() {
+                    self.query.page = 1;
+                    return vec![self.fetch(Duration::ZERO)];
                 }
-                self.search.clear();
-                self.query.page = 1;
-                vec![self.fetch(Duration::ZERO)]
             }
-            _ => Vec::new(),
+            Action::Edit(edit) if self.search.on_edit(edit) => return vec![self.search_changed()],
+            _ => {}
         }
+        Vec::new()
     }
 
     /// A key no binding takes: text for the dialog or the search.
@@ -508,22 +506,10 @@ impl BatchList {
             let reply = dialog.on_typed(key);
             return self.dialog_replied(reply);
         }
-        if !self.searching {
-            return Vec::new();
+        if self.search.on_key(*key) {
+            return vec![self.search_changed()];
         }
-        let typing = !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Char(c) if typing => self.search.push(c),
-            KeyCode::Backspace => {
-                if self.search.pop().is_none() {
-                    return Vec::new();
-                }
-            }
-            _ => return Vec::new(),
-        }
-        vec![self.search_changed()]
+        Vec::new()
     }
 
     fn search_changed(&mut self) -> ListCmd {
@@ -543,7 +529,7 @@ impl BatchList {
     fn fetch(&mut self, after: Duration) -> ListCmd {
         let rows = self.geometry.get().rows.height;
         fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
-        self.query.search = search_param(&self.search);
+        self.query.search = search_param(self.search.text());
         ListCmd::FetchPage {
             generation: self.live.begin(),
             query: self.query.clone(),

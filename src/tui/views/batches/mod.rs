@@ -18,12 +18,18 @@ pub mod ui;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
 
 use crate::api::ApiError;
+use crate::form::line::{LineEdit, LineInput};
 use crate::text::visible;
+use crate::tui::keymap::Scope;
 
 /// How long a search waits for the next key before it is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// The longest search: a batch name is at most 120 characters.
+const SEARCH_MAX_CHARS: usize = 120;
 
 /// How often a view on screen refreshes, unless configured.
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(crate::config::DEFAULT_REFRESH_SECS);
@@ -48,6 +54,86 @@ impl Default for ViewContext {
             credential_source: "the configuration".to_owned(),
             refresh: DEFAULT_REFRESH,
         }
+    }
+}
+
+/// The `/` search of a campaign view: the form's line input (the cursor
+/// moves, readline's Ctrl-U/K/W/Y edit), open while it takes the keys and
+/// kept, closed, while its search is in force. The view sends the search
+/// [`SEARCH_DEBOUNCE`] after each change, latest wins.
+#[derive(Debug, Clone)]
+pub struct SearchBox {
+    input: LineInput,
+    open: bool,
+}
+
+impl Default for SearchBox {
+    fn default() -> Self {
+        Self {
+            input: LineInput::new("", SEARCH_MAX_CHARS),
+            open: false,
+        }
+    }
+}
+
+impl SearchBox {
+    /// `/`: the keys go to the search.
+    pub fn open(&mut self) {
+        self.open = true;
+    }
+
+    /// Enter: the rows take the keys again; the search stays.
+    pub fn close(&mut self) {
+        self.open = false;
+    }
+
+    /// Esc: closed and emptied. Whether there was text to clear.
+    pub fn clear(&mut self) -> bool {
+        self.open = false;
+        let had_text = !self.input.value().is_empty();
+        self.input.set("");
+        had_text
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    pub fn text(&self) -> &str {
+        self.input.value()
+    }
+
+    /// The cursor's position, in characters.
+    pub fn cursor(&self) -> usize {
+        self.input.cursor()
+    }
+
+    /// A key no binding took, while open: whether the text changed (a
+    /// cursor movement changes nothing, and sends nothing).
+    pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        self.open && self.input.handle_key(key)
+    }
+
+    /// A readline edit bound in the keymap: whether the text changed.
+    pub fn on_edit(&mut self, edit: LineEdit) -> bool {
+        self.open && self.input.edit(edit)
+    }
+
+    /// Pasted text, while open: its first line, at the cursor. Whether
+    /// the text changed.
+    pub fn on_paste(&mut self, text: &str) -> bool {
+        let line = text.lines().next().unwrap_or_default();
+        self.open && !line.is_empty() && self.input.paste(line) < line.chars().count()
+    }
+}
+
+/// A view's key scope, and readline's edits while its search takes the
+/// keys (so the help lists them there).
+fn with_editing(scope: Scope) -> Vec<Scope> {
+    if scope == Scope::BatchSearch {
+        vec![scope, Scope::Editing]
+    } else {
+        vec![scope]
     }
 }
 

@@ -228,3 +228,26 @@ fn a_refresh_keeps_the_cursor_on_its_call() {
     load(&mut view, g, fresh);
     assert_eq!(view.selected().unwrap().phone_number, "12125550002");
 }
+
+#[test]
+fn the_search_takes_typing_at_its_cursor() {
+    let mut view = loaded();
+    key(&mut view, KeyCode::Char('/'));
+    for c in "mchen".chars() {
+        key(&mut view, KeyCode::Char(c));
+    }
+    for _ in 0..4 {
+        assert!(key(&mut view, KeyCode::Left).is_empty());
+    }
+    let (_, query, after) = fetch_of(key(&mut view, KeyCode::Char('e')));
+    assert_eq!(
+        (query.search.as_deref(), after),
+        (Some("mechen"), SEARCH_DEBOUNCE)
+    );
+    assert!(draw(&view, 120, 20).contains("search “me▏chen”"));
+    key(&mut view, KeyCode::Enter);
+    assert!(
+        draw(&view, 120, 20).contains("search “mechen”"),
+        "kept, closed"
+    );
+}

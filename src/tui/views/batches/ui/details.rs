@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState};
 
-use super::{call_badge, status_badge};
+use super::{call_badge, search_text, status_badge};
 use crate::api::{Call, SortOrder};
 use crate::text::visible;
 use crate::tui::views::batches::details::{BatchDetailsView, DetailsGeometry, Mode};
@@ -234,9 +234,8 @@ impl BatchDetailsView {
             SortOrder::Desc => " · newest first",
             SortOrder::Asc => " · oldest first",
         });
-        if self.searching || !self.search.is_empty() {
-            let cursor = if self.searching { "▏" } else { "" };
-            left.push_str(&format!(" · search “{}{cursor}”", visible(&self.search)));
+        if let Some(search) = search_text(&self.search) {
+            left.push_str(&format!(" · search “{search}”"));
         }
         let right = self.live.freshness(now);
         let room = usize::from(width).saturating_sub(right.chars().count() + 1);

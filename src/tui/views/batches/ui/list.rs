@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 
-use super::status_badge;
+use super::{search_text, status_badge};
 use crate::api::{ApiError, BatchSummary};
 use crate::sandbox::EXAMPLE_PREFIX;
 use crate::text::visible;
@@ -94,13 +94,9 @@ impl BatchList {
 
     fn title_line(&self, theme: &Theme) -> Line<'static> {
         let mut spans = vec![Span::styled("Batches", theme.title())];
-        if self.searching || !self.search.is_empty() {
+        if let Some(search) = search_text(&self.search) {
             spans.push(Span::styled("  search ", theme.dim()));
-            let cursor = if self.searching { "▏" } else { "" };
-            spans.push(Span::styled(
-                format!("{}{cursor}", visible(&self.search)),
-                theme.value(),
-            ));
+            spans.push(Span::styled(search, theme.value()));
         }
         let examples = self.context.sandbox
             && self.page.as_ref().is_some_and(|p| {
@@ -126,8 +122,8 @@ impl BatchList {
             ),
             (None, Some(_)) => ("The batches could not be read.".to_owned(), theme.dim()),
             (None, None) => ("Reading the batches…".to_owned(), theme.dim()),
-            (Some(_), _) if !self.search.trim().is_empty() => (
-                format!("No batch matches “{}”.", visible(self.search.trim())),
+            (Some(_), _) if !self.search.text().trim().is_empty() => (
+                format!("No batch matches “{}”.", visible(self.search.text().trim())),
                 theme.dim(),
             ),
             (Some(p), _) if !p.batches.is_empty() => (
