@@ -128,6 +128,13 @@ pub enum Cmd {
         query: CallQuery,
         after: Duration,
     },
+    /// The header totals of batch `batch_id`: the first page of the batch
+    /// list searched for `name`, keyed.
+    FetchBatchTotals {
+        generation: u64,
+        batch_id: String,
+        name: String,
+    },
     /// start-calling or stop-calling on batch `id` (named `name`, for the
     /// journal). Never keyed: a sent switch is always answered and
     /// journaled.
@@ -170,6 +177,8 @@ pub enum JobKey {
     BatchPage,
     /// "batch.calls": the page of calls of the batch on show.
     BatchCalls,
+    /// "batch.totals": the list row of the batch on show, for its header.
+    BatchTotals,
 }
 
 /// The longest a change waits before the draft is written: a `kill -9`
@@ -506,6 +515,24 @@ impl Effects {
                     }
                     let result = client.batch_details(&batch_id, &query).await;
                     let msg = DetailsMsg::CallsLoaded { generation, result };
+                    let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
+                });
+            }
+            Cmd::FetchBatchTotals {
+                generation,
+                batch_id,
+                name,
+            } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                self.spawn_keyed(JobKey::BatchTotals, async move {
+                    let query = BatchQuery {
+                        page: 1,
+                        limit: 10,
+                        search: Some(name),
+                    };
+                    let result = client.list_batches(&query).await.map(|page| page.batches);
+                    let msg = DetailsMsg::TotalsLoaded { generation, result };
                     let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
                 });
             }

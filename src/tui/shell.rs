@@ -467,6 +467,15 @@ impl Shell {
                     query,
                     after,
                 }),
+                DetailsCmd::FetchTotals {
+                    generation,
+                    batch_id,
+                    name,
+                } => out.push(Cmd::FetchBatchTotals {
+                    generation,
+                    batch_id,
+                    name,
+                }),
                 DetailsCmd::Copy(text) => out.push(Cmd::Copy(text)),
                 DetailsCmd::Close => out.extend(self.pop()),
                 DetailsCmd::OpenImport(target) => out.extend(self.open_import(target)),

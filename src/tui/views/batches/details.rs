@@ -45,9 +45,12 @@ pub enum DetailsMsg {
         generation: u64,
         result: Result<BatchDetails, ApiError>,
     },
-    /// A fresher summary of this batch (the list refreshed it): the
-    /// header's totals. batch-details gives no totals of its own.
-    Summary(Box<BatchSummary>),
+    /// The batch list searched for this batch's name: the header's
+    /// totals, if this batch is among them.
+    TotalsLoaded {
+        generation: u64,
+        result: Result<Vec<BatchSummary>, ApiError>,
+    },
 }
 
 /// Work for the shell.
@@ -61,6 +64,14 @@ pub enum DetailsCmd {
         batch_id: String,
         query: CallQuery,
         after: Duration,
+    },
+    /// The first page of the batch list searched for `name`, as the keyed
+    /// job "batch.totals" (latest wins). Reply
+    /// [`DetailsMsg::TotalsLoaded`] with this generation.
+    FetchTotals {
+        generation: u64,
+        batch_id: String,
+        name: String,
     },
     /// Put the text on the clipboard (OSC 52).
     Copy(String),
@@ -111,10 +122,15 @@ pub struct BatchDetailsView {
     pub(super) context: ViewContext,
     pub(super) id: String,
     pub(super) name: String,
+    /// The header's status and totals: from the list at first, then kept
+    /// live (see [`Self::totals_refreshed`]).
     pub(super) summary: Option<BatchSummary>,
     pub(super) details: Option<BatchDetails>,
     /// Its refreshes, and the error of the last one that failed.
     pub(super) live: LivePage,
+    /// The refreshes of the header's totals (its own requests; it never
+    /// asks on its own beat, only after the calls have answered).
+    totals: LivePage,
     pub(super) query: CallQuery,
     pub(super) search: SearchBox,
     pub(super) selected: usize,
@@ -138,6 +154,7 @@ impl BatchDetailsView {
     pub fn new(context: ViewContext, summary: BatchSummary) -> Self {
         Self {
             live: LivePage::new(context.refresh),
+            totals: LivePage::new(context.refresh),
             context,
             id: summary.id.clone(),
             name: summary.batch_name.clone(),
@@ -171,6 +188,11 @@ impl BatchDetailsView {
 
     pub fn query(&self) -> &CallQuery {
         &self.query
+    }
+
+    /// The header's status and totals, as last heard.
+    pub fn summary(&self) -> Option<&BatchSummary> {
+        self.summary.as_ref()
     }
 
     /// As [`super::list::BatchList::poll_every`].
@@ -262,14 +284,21 @@ impl BatchDetailsView {
             DetailsMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
             DetailsMsg::Tick => Vec::new(),
             DetailsMsg::CallsLoaded { generation, result } => {
-                if let Some(details) = self.live.finish(generation, result, now) {
-                    self.loaded(details);
+                match self.live.finish(generation, result, now) {
+                    Some(details) => {
+                        self.loaded(details);
+                        self.fetch_totals().into_iter().collect()
+                    }
+                    None => Vec::new(),
                 }
-                Vec::new()
             }
-            DetailsMsg::Summary(summary) => {
-                if summary.id == self.id {
-                    self.summary = Some(*summary);
+            DetailsMsg::TotalsLoaded { generation, result } => {
+                let found = self
+                    .totals
+                    .finish(generation, result, now)
+                    .and_then(|page| page.into_iter().find(|b| b.id == self.id));
+                if let Some(summary) = found {
+                    self.summary = Some(summary);
                 }
                 Vec::new()
             }
@@ -472,7 +501,46 @@ impl BatchDetailsView {
         }
     }
 
+    /// The header's totals, asked for after each page of calls: Weya's
+    /// batch-details has the status and the number of calls but not how
+    /// many were picked or completed, which only the batch list carries,
+    /// and the list has no lookup by ID. So: its first page searched for
+    /// this batch's name (`search=NAME`, 10 rows), one request per
+    /// refresh, and the row with this ID. Not sent while one is in flight,
+    /// nor once it has said a setting is missing (no user ID: the header
+    /// keeps the totals it was opened with); a batch not on that page
+    /// (ten newer batches whose names contain its name) keeps its last
+    /// totals.
+    fn fetch_totals(&mut self) -> Option<DetailsCmd> {
+        let name = self.name.trim();
+        if name.is_empty() || !self.totals.may_refresh() || self.totals.poll_every().is_none() {
+            return None;
+        }
+        let name = name.to_owned();
+        Some(DetailsCmd::FetchTotals {
+            generation: self.totals.begin(),
+            batch_id: self.id.clone(),
+            name,
+        })
+    }
+
+    /// What batch-details says of the whole batch goes into the header at
+    /// once: its status, and, when no filter or search narrows the calls,
+    /// their number.
+    fn totals_refreshed(&mut self, details: &BatchDetails) {
+        let Some(summary) = &mut self.summary else {
+            return;
+        };
+        if !details.batch_status.is_empty() {
+            summary.queue_status.clone_from(&details.batch_status);
+        }
+        if self.query.filter.is_none() && self.query.search.is_none() {
+            summary.total_calls = details.total;
+        }
+    }
+
     fn loaded(&mut self, details: BatchDetails) {
+        self.totals_refreshed(&details);
         for call in &details.calls {
             for key in call.fields.keys() {
                 if !self.columns.contains(key) {
