@@ -79,6 +79,7 @@ fn context() -> AppContext {
         can_list_batches: false,
         initial: None,
         color: true,
+        refresh: weya_tui::tui::views::batches::DEFAULT_REFRESH,
     }
 }
 

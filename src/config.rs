@@ -4,6 +4,7 @@
 //! Secrets come from the environment or the config file only, never from a
 //! command-line flag, and are held as [`secrecy::SecretString`].
 
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -24,7 +25,16 @@ struct FileConfig {
     token: Option<String>,
     timezone: Option<String>,
     timeout_secs: Option<u64>,
+    refresh_secs: Option<u64>,
 }
+
+/// How often, in seconds, a live view on screen refreshes, unless
+/// configured (`WEYA_REFRESH_SECS`, `refresh_secs`).
+pub const DEFAULT_REFRESH_SECS: u64 = 5;
+
+/// The refresh intervals accepted. 0 would poll without pause, and more
+/// than an hour is no longer live; either is refused rather than changed.
+pub const REFRESH_SECS: RangeInclusive<u64> = 1..=3600;
 
 /// Where the credential in use came from: the operator is told this when the
 /// server refuses it.
@@ -133,6 +143,8 @@ pub struct Config {
     pub timezone_configured: bool,
     /// The config file that was read, if one was.
     pub config_file: Option<PathBuf>,
+    /// How often a live view on screen refreshes when all is well.
+    pub refresh: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +158,17 @@ pub enum ConfigError {
     Parse { path: PathBuf, message: String },
     #[error("{0}")]
     Incomplete(String),
+    /// A setting's value is not one it takes: refused, never changed.
+    #[error("{setting} ({origin}) is {value}: {expected}")]
+    Invalid {
+        setting: &'static str,
+        /// Where the value came from: "environment variable" or "config
+        /// file PATH".
+        origin: String,
+        /// The value as given, quoted when it is text.
+        value: String,
+        expected: String,
+    },
     #[error(
         "the config file {path} holds a credential and other users can {access} it; \
          fix it with: chmod 600 '{path}'"
@@ -195,6 +218,12 @@ pub fn load_with(
     let default_timezone = configured_timezone
         .or_else(system_timezone)
         .unwrap_or_else(|| "UTC".to_owned());
+
+    let refresh = refresh_interval(
+        env("WEYA_REFRESH_SECS"),
+        file.refresh_secs,
+        file_path.as_deref(),
+    )?;
 
     let file_source = || CredentialSource::ConfigFile(file_path.clone().unwrap_or_default());
     if let Some(path) = &file_path {
@@ -263,7 +292,47 @@ pub fn load_with(
         default_timezone,
         timezone_configured,
         config_file: file_path,
+        refresh,
     })
+}
+
+/// The refresh interval: `WEYA_REFRESH_SECS`, else the file's
+/// `refresh_secs`, else [`DEFAULT_REFRESH_SECS`]. A value that is not a
+/// whole number of seconds within [`REFRESH_SECS`] is refused, naming the
+/// setting and where it came from.
+fn refresh_interval(
+    from_env: Option<String>,
+    from_file: Option<u64>,
+    file: Option<&Path>,
+) -> Result<Duration, ConfigError> {
+    let (secs, setting, origin, value) = match (from_env, from_file) {
+        (Some(text), _) => (
+            text.trim().parse::<u64>().ok(),
+            "WEYA_REFRESH_SECS",
+            "environment variable".to_owned(),
+            format!("{text:?}"),
+        ),
+        (None, Some(secs)) => (
+            Some(secs),
+            "refresh_secs",
+            format!("config file {}", file.unwrap_or(Path::new("")).display()),
+            secs.to_string(),
+        ),
+        (None, None) => return Ok(Duration::from_secs(DEFAULT_REFRESH_SECS)),
+    };
+    match secs {
+        Some(secs) if REFRESH_SECS.contains(&secs) => Ok(Duration::from_secs(secs)),
+        _ => Err(ConfigError::Invalid {
+            setting,
+            origin,
+            value,
+            expected: format!(
+                "the refresh interval takes whole seconds from {} to {}",
+                REFRESH_SECS.start(),
+                REFRESH_SECS.end()
+            ),
+        }),
+    }
 }
 
 /// What the group or others may do to a file, by its mode.
@@ -546,6 +615,98 @@ mod tests {
             panic!("expected remote");
         };
         assert_eq!(client.user_id.as_deref(), Some("u-env"));
+    }
+
+    #[test]
+    fn the_refresh_interval_comes_from_the_environment_else_the_file_else_5_s() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let refresh = |file: Option<&str>, env: &[(&str, &str)]| {
+            if let Some(text) = file {
+                std::fs::write(&path, text).unwrap();
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+            let file = file.map(|_| path.as_path());
+            load(file, None, false, &env_of(env)).map(|c| c.refresh.as_secs())
+        };
+        assert_eq!(refresh(None, &[]).unwrap(), 5, "the default");
+        assert_eq!(refresh(Some("refresh_secs = 12\n"), &[]).unwrap(), 12);
+        assert_eq!(refresh(None, &[("WEYA_REFRESH_SECS", " 30 ")]).unwrap(), 30);
+        assert_eq!(
+            refresh(
+                Some("refresh_secs = 12\n"),
+                &[("WEYA_REFRESH_SECS", "3600")]
+            )
+            .unwrap(),
+            3600,
+            "the environment beats the file"
+        );
+        assert_eq!(
+            refresh(Some("refresh_secs = 1\n"), &[]).unwrap(),
+            1,
+            "the range's ends are taken"
+        );
+    }
+
+    #[test]
+    fn a_refresh_interval_out_of_range_or_not_a_number_is_refused_not_clamped() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        for (value, shown) in [
+            ("0", "\"0\""),
+            ("abc", "\"abc\""),
+            ("3601", "\"3601\""),
+            ("-5", "\"-5\""),
+        ] {
+            let e = load(None, None, false, &env_of(&[("WEYA_REFRESH_SECS", value)]))
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "WEYA_REFRESH_SECS (environment variable) is {shown}: \
+                     the refresh interval takes whole seconds from 1 to 3600"
+                )
+            );
+        }
+        for value in ["0", "86400"] {
+            std::fs::write(&path, format!("refresh_secs = {value}\n")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            let e = load(Some(&path), None, false, &env_of(&[]))
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "refresh_secs (config file {}) is {value}: \
+                     the refresh interval takes whole seconds from 1 to 3600",
+                    path.display()
+                )
+            );
+        }
+        // Not a number in the file: TOML's own error names the key and the file.
+        std::fs::write(&path, "refresh_secs = \"abc\"\n").unwrap();
+        let e = load(Some(&path), None, false, &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("refresh_secs") && e.contains(&path.display().to_string()),
+            "{e}"
+        );
+        // A bad environment value is refused even when the file's is good:
+        // the environment is what is in force.
+        std::fs::write(&path, "refresh_secs = 10\n").unwrap();
+        assert!(
+            load(
+                Some(&path),
+                None,
+                false,
+                &env_of(&[("WEYA_REFRESH_SECS", "0")])
+            )
+            .is_err()
+        );
     }
 
     #[test]

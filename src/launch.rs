@@ -59,6 +59,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         can_list_batches: connection.can_list_batches,
         initial,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        refresh: config.refresh,
     };
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.map(Paths::store));
     if let Some(paths) = paths {

@@ -232,3 +232,56 @@ async fn list_details_start_progress_stop_and_delete_in_the_app() {
     );
     assert!(entries.iter().all(|e| e.target == "sandbox"));
 }
+
+#[tokio::test]
+async fn the_details_header_follows_the_dialer_without_the_list() {
+    let sandbox = sandbox().await;
+    let mut h = Harness::on_sandbox(&sandbox);
+    h.ctrl('b');
+    h.wait_for("the batch list", |app| {
+        list(app).is_some_and(|l| !l.rows().is_empty())
+    })
+    .await;
+    let opened = selected(h.app());
+    assert_eq!(opened.batch_name, WELCOME);
+    assert_eq!((opened.calls_picked, opened.calls_completed), (0, 0));
+    h.key(KeyCode::Enter);
+    h.wait_for("the calls", |app| {
+        details(app).is_some_and(|d| !d.calls().is_empty())
+    })
+    .await;
+    assert!(
+        h.screen().contains("0 completed · 0 picked · 24 calls"),
+        "{}",
+        h.screen()
+    );
+
+    // The dialer starts elsewhere (another operator, the dashboard).
+    let client = weya_tui::api::WeyaClient::new(sandbox.client_config()).unwrap();
+    client.start_calling(&opened.id).await.unwrap();
+    sandbox.advance(Duration::from_secs(10));
+    // What the details' subscription sends every few seconds.
+    h.runtime.dispatch(Msg::BatchDetails {
+        batch_id: opened.id.clone(),
+        msg: weya_tui::tui::views::batches::details::DetailsMsg::Tick,
+    });
+    h.wait_for("the header's progress", |app| {
+        details(app)
+            .and_then(BatchDetailsView::summary)
+            .is_some_and(|s| s.calls_picked >= 10)
+    })
+    .await;
+    let screen = h.screen();
+    let header = screen
+        .lines()
+        .find(|l| l.contains("picked ·"))
+        .unwrap_or_else(|| panic!("no totals in\n{screen}"));
+    assert!(!header.contains(" 0 picked"), "{header}");
+    assert!(screen.contains("▶ active"), "{screen}");
+    // The list under it was not asked: it still says what it said.
+    let under = selected(h.app());
+    assert_eq!(
+        (under.calls_picked, under.queue_status.as_str()),
+        (0, "paused")
+    );
+}

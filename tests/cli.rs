@@ -35,6 +35,7 @@ impl Env {
             "WEYA_TOKEN",
             "WEYA_USER_ID",
             "WEYA_PHONES_PATH",
+            "WEYA_REFRESH_SECS",
         ] {
             cmd.env_remove(var);
         }
@@ -434,6 +435,21 @@ fn a_broken_config_file_is_named() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("weya.toml"), "{stderr}");
+}
+
+#[test]
+fn a_refresh_interval_of_0_is_refused_at_start_with_its_setting_named() {
+    let out = Env::new()
+        .cmd()
+        .env("WEYA_REFRESH_SECS", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("WEYA_REFRESH_SECS (environment variable) is \"0\""),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -879,9 +879,10 @@ fn the_batch_details_in_the_app() {
             "batchId": batch_id,
             "data": calls,
             "limit": 20,
-            "total": 6,
+            // As many as the list said (40): the header now follows it.
+            "total": 40,
             "page": 1,
-            "totalPages": 1,
+            "totalPages": 2,
         }))
         .unwrap();
         update(

@@ -33,6 +33,8 @@ pub struct AppContext {
     pub initial: Option<Initial>,
     /// Whether colour may be used (`NO_COLOR` unset).
     pub color: bool,
+    /// How often a live view on screen refreshes (`WEYA_REFRESH_SECS`).
+    pub refresh: std::time::Duration,
 }
 
 /// A batch created from this machine, from the journal.

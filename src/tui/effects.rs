@@ -45,6 +45,8 @@ pub enum JobKey {
     BatchPage,
     /// "batch.calls": the page of calls of the batch on show.
     BatchCalls,
+    /// "batch.totals": the list row of the batch on show, for its header.
+    BatchTotals,
 }
 
 /// The longest a change waits before the draft is written: a `kill -9`
@@ -381,6 +383,24 @@ impl Effects {
                     }
                     let result = client.batch_details(&batch_id, &query).await;
                     let msg = DetailsMsg::CallsLoaded { generation, result };
+                    let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
+                });
+            }
+            Cmd::FetchBatchTotals {
+                generation,
+                batch_id,
+                name,
+            } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                self.spawn_keyed(JobKey::BatchTotals, async move {
+                    let query = BatchQuery {
+                        page: 1,
+                        limit: 10,
+                        search: Some(name),
+                    };
+                    let result = client.list_batches(&query).await.map(|page| page.batches);
+                    let msg = DetailsMsg::TotalsLoaded { generation, result };
                     let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
                 });
             }

@@ -488,6 +488,7 @@ mod tests {
             can_list_batches: false,
             initial: None,
             color: false,
+            refresh: crate::tui::views::batches::DEFAULT_REFRESH,
         }
     }
 
@@ -523,6 +524,54 @@ mod tests {
         // The same loop with a spinner on show ticks 10 times a second.
         runtime.app.create.form.numbers.phones.start_loading();
         assert!(wake_ups_in_two_seconds(&mut runtime).await >= 15);
+    }
+
+    /// The list on screen, on a paused clock: when the run loop's timers
+    /// fire its refresh, each fetch answered at once. The times, in
+    /// seconds from opening, at which the first three refreshes ask.
+    async fn list_refreshes(refresh: Duration) -> Vec<u64> {
+        use crate::api::BatchPage;
+        use crate::tui::msg::Cmd;
+        use crate::tui::views::batches::list::ListMsg;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+        let (mut app, _) = Shell::new(AppContext {
+            refresh,
+            ..context()
+        });
+        let start = Instant::now();
+        let mut timers = Timers::default();
+        let mut asked = Vec::new();
+        let mut msg = Msg::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL));
+        while asked.len() < 4 {
+            for cmd in update(&mut app, msg) {
+                if let Cmd::FetchBatches { generation, .. } = cmd {
+                    asked.push(start.elapsed().as_secs());
+                    let result = Ok(BatchPage::default());
+                    update(
+                        &mut app,
+                        Msg::BatchList(ListMsg::PageLoaded { generation, result }),
+                    );
+                }
+            }
+            let (at, name, next) = timers
+                .next(&app.subscriptions(), Instant::now())
+                .expect("the list polls");
+            tokio::time::sleep_until(at).await;
+            timers.fired(name);
+            msg = next;
+        }
+        assert_eq!(asked[0], 0, "opening the list fetches at once");
+        asked.split_off(1)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_list_refreshes_at_the_configured_interval() {
+        assert_eq!(list_refreshes(Duration::from_secs(7)).await, [7, 14, 21]);
+        assert_eq!(
+            list_refreshes(Duration::from_secs(60)).await,
+            [60, 120, 180]
+        );
     }
 
     #[test]

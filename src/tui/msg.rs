@@ -209,6 +209,13 @@ pub enum Cmd {
         query: CallQuery,
         after: Duration,
     },
+    /// The header totals of batch `batch_id`: the first page of the batch
+    /// list searched for `name`, keyed.
+    FetchBatchTotals {
+        generation: u64,
+        batch_id: String,
+        name: String,
+    },
     /// start-calling or stop-calling on batch `id` (named `name`, for the
     /// journal). Never keyed: a sent switch is always answered and
     /// journaled.

@@ -12,10 +12,10 @@ use super::context::AppContext;
 use super::keymap::{self, Action, Scope};
 use super::msg::{Cmd, Msg, Route, Subscription};
 use super::palette::{Palette, PaletteKey};
+use super::views::batches::ViewContext;
 use super::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
 use super::views::batches::dialogs::DialerAction;
 use super::views::batches::list::{BatchList, ListCmd, ListMsg};
-use super::views::batches::{DEFAULT_REFRESH, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView};
 use super::views::import::{ImportCmd, ImportMsg, ImportTarget, ImportView};
 use super::views::{Scroll, View};
@@ -77,6 +77,7 @@ impl Shell {
     /// A new app on the create view, and the commands to start it.
     pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
         let (target, color, now) = (context.target.clone(), context.color, context.started_at);
+        let refresh = context.refresh;
         let views = ViewContext {
             sandbox: matches!(target, TargetLabel::Sandbox),
             credential_source: match &target {
@@ -85,7 +86,7 @@ impl Shell {
                     credential_source, ..
                 } => credential_source.clone(),
             },
-            refresh: DEFAULT_REFRESH,
+            refresh,
         };
         let (create, cmds) = CreateView::new(context);
         let shell = Self {
@@ -362,6 +363,15 @@ impl Shell {
                     query,
                     after,
                 }),
+                DetailsCmd::FetchTotals {
+                    generation,
+                    batch_id,
+                    name,
+                } => out.push(Cmd::FetchBatchTotals {
+                    generation,
+                    batch_id,
+                    name,
+                }),
                 DetailsCmd::Copy(text) => out.push(Cmd::Copy(text)),
                 DetailsCmd::Close => out.extend(self.pop()),
                 DetailsCmd::OpenImport(target) => out.extend(self.open_import(target)),
@@ -586,6 +596,7 @@ mod tests {
             can_list_batches: false,
             initial: None,
             color: false,
+            refresh: crate::tui::views::batches::DEFAULT_REFRESH,
         }
     }
 

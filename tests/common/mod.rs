@@ -40,6 +40,7 @@ pub fn context() -> AppContext {
         can_list_batches: true,
         initial: None,
         color: false,
+        refresh: weya_tui::tui::views::batches::DEFAULT_REFRESH,
     }
 }
 

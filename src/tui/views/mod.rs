@@ -108,8 +108,8 @@ impl View {
 
     pub fn scopes(&self) -> Vec<Scope> {
         match self {
-            Self::BatchList(view) => vec![view.scope()],
-            Self::BatchDetails(view) => vec![view.scope()],
+            Self::BatchList(view) => view.scopes(),
+            Self::BatchDetails(view) => view.scopes(),
             Self::Import { view, .. } => view.scopes(),
         }
     }

@@ -14,11 +14,12 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use super::list::visible_offset;
-use super::{Live, SEARCH_DEBOUNCE, ViewContext};
+use super::live::{LivePage, fit_to_rows, search_param};
+use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, with_editing};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Scope};
@@ -44,9 +45,12 @@ pub enum DetailsMsg {
         generation: u64,
         result: Result<BatchDetails, ApiError>,
     },
-    /// A fresher summary of this batch (the list refreshed it): the
-    /// header's totals. batch-details gives no totals of its own.
-    Summary(Box<BatchSummary>),
+    /// The batch list searched for this batch's name: the header's
+    /// totals, if this batch is among them.
+    TotalsLoaded {
+        generation: u64,
+        result: Result<Vec<BatchSummary>, ApiError>,
+    },
 }
 
 /// Work for the shell.
@@ -60,6 +64,14 @@ pub enum DetailsCmd {
         batch_id: String,
         query: CallQuery,
         after: Duration,
+    },
+    /// The first page of the batch list searched for `name`, as the keyed
+    /// job "batch.totals" (latest wins). Reply
+    /// [`DetailsMsg::TotalsLoaded`] with this generation.
+    FetchTotals {
+        generation: u64,
+        batch_id: String,
+        name: String,
     },
     /// Put the text on the clipboard (OSC 52).
     Copy(String),
@@ -110,13 +122,17 @@ pub struct BatchDetailsView {
     pub(super) context: ViewContext,
     pub(super) id: String,
     pub(super) name: String,
+    /// The header's status and totals: from the list at first, then kept
+    /// live (see [`Self::totals_refreshed`]).
     pub(super) summary: Option<BatchSummary>,
     pub(super) details: Option<BatchDetails>,
-    pub(super) error: Option<ApiError>,
-    pub(super) live: Live,
+    /// Its refreshes, and the error of the last one that failed.
+    pub(super) live: LivePage,
+    /// The refreshes of the header's totals (its own requests; it never
+    /// asks on its own beat, only after the calls have answered).
+    totals: LivePage,
     pub(super) query: CallQuery,
-    pub(super) search: String,
-    pub(super) searching: bool,
+    pub(super) search: SearchBox,
     pub(super) selected: usize,
     pub(super) offset: usize,
     /// The first contact field shown (←/→).
@@ -137,19 +153,18 @@ impl BatchDetailsView {
     /// [`DetailsMsg::Tick`] fetches.
     pub fn new(context: ViewContext, summary: BatchSummary) -> Self {
         Self {
+            live: LivePage::new(context.refresh),
+            totals: LivePage::new(context.refresh),
             context,
             id: summary.id.clone(),
             name: summary.batch_name.clone(),
             summary: Some(summary),
             details: None,
-            error: None,
-            live: Live::default(),
             query: CallQuery {
                 limit: FIRST_LIMIT,
                 ..CallQuery::default()
             },
-            search: String::new(),
-            searching: false,
+            search: SearchBox::default(),
             selected: 0,
             offset: 0,
             column: 0,
@@ -175,13 +190,18 @@ impl BatchDetailsView {
         &self.query
     }
 
+    /// The header's status and totals, as last heard.
+    pub fn summary(&self) -> Option<&BatchSummary> {
+        self.summary.as_ref()
+    }
+
     /// As [`super::list::BatchList::poll_every`].
     pub fn poll_every(&self) -> Option<Duration> {
-        self.live.poll_every(self.context.refresh)
+        self.live.poll_every()
     }
 
     pub fn scope(&self) -> Scope {
-        match (&self.mode, self.searching) {
+        match (&self.mode, self.search.is_open()) {
             (_, true) => Scope::BatchSearch,
             (Mode::Table, false) => Scope::Calls,
             (Mode::Choosing { .. }, false) => Scope::StatusChoice,
@@ -189,8 +209,13 @@ impl BatchDetailsView {
         }
     }
 
+    /// [`Self::scope`], and while searching the readline edits too.
+    pub fn scopes(&self) -> Vec<Scope> {
+        with_editing(self.scope())
+    }
+
     pub fn is_typing(&self) -> bool {
-        self.searching
+        self.search.is_open()
     }
 
     pub fn calls(&self) -> &[Call] {
@@ -235,16 +260,12 @@ impl BatchDetailsView {
 
     fn handle(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<DetailsCmd> {
         match msg {
-            DetailsMsg::Key(key) => match keymap::lookup(&key, &[self.scope()]) {
+            DetailsMsg::Key(key) => match keymap::lookup(&key, &self.scopes()) {
                 Some(action) => self.on_action(action),
                 None => self.on_typed(&key),
             },
             DetailsMsg::Action(action) => self.on_action(action),
-            DetailsMsg::Paste(text) if self.searching => {
-                self.search
-                    .push_str(text.lines().next().unwrap_or_default());
-                vec![self.search_changed()]
-            }
+            DetailsMsg::Paste(text) if self.search.on_paste(&text) => vec![self.search_changed()],
             DetailsMsg::Paste(_) => Vec::new(),
             DetailsMsg::Click { column, row } => {
                 let rows = self.geometry.get().rows;
@@ -260,22 +281,24 @@ impl BatchDetailsView {
                 }
                 Vec::new()
             }
-            DetailsMsg::Tick => {
-                if self.live.is_loading() {
-                    return Vec::new();
-                }
-                vec![self.fetch(Duration::ZERO)]
-            }
+            DetailsMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
+            DetailsMsg::Tick => Vec::new(),
             DetailsMsg::CallsLoaded { generation, result } => {
-                if !self.live.finish(generation, &result, now) {
-                    return Vec::new();
+                match self.live.finish(generation, result, now) {
+                    Some(details) => {
+                        self.loaded(details);
+                        self.fetch_totals().into_iter().collect()
+                    }
+                    None => Vec::new(),
                 }
-                self.loaded(result);
-                Vec::new()
             }
-            DetailsMsg::Summary(summary) => {
-                if summary.id == self.id {
-                    self.summary = Some(*summary);
+            DetailsMsg::TotalsLoaded { generation, result } => {
+                let found = self
+                    .totals
+                    .finish(generation, result, now)
+                    .and_then(|page| page.into_iter().find(|b| b.id == self.id));
+                if let Some(summary) = found {
+                    self.summary = Some(summary);
                 }
                 Vec::new()
             }
@@ -283,7 +306,7 @@ impl BatchDetailsView {
     }
 
     fn on_action(&mut self, action: Action) -> Vec<DetailsCmd> {
-        if self.searching {
+        if self.search.is_open() {
             return self.on_search_action(action);
         }
         match self.mode.clone() {
@@ -410,7 +433,7 @@ impl BatchDetailsView {
                 };
                 return self.restart();
             }
-            Action::Filter => self.searching = true,
+            Action::Filter => self.search.open(),
             Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
             Action::Copy => {
                 self.notice = Some("Copied the batch ID.".to_owned());
@@ -432,40 +455,25 @@ impl BatchDetailsView {
 
     fn on_search_action(&mut self, action: Action) -> Vec<DetailsCmd> {
         match action {
-            Action::Accept => {
-                self.searching = false;
-                Vec::new()
-            }
+            Action::Accept => self.search.close(),
             Action::Cancel => {
-                self.searching = false;
-                if self.search.is_empty() && self.query.search.is_none() {
-                    return Vec::new();
+                let cleared = self.search.clear();
+                if cleared || self.query.search.is_some() {
+                    return self.restart();
                 }
-                self.search.clear();
-                self.restart()
             }
-            _ => Vec::new(),
+            Action::Edit(edit) if self.search.on_edit(edit) => return vec![self.search_changed()],
+            _ => {}
         }
+        Vec::new()
     }
 
     /// A key no binding takes: text for the search, else nothing.
     fn on_typed(&mut self, key: &KeyEvent) -> Vec<DetailsCmd> {
-        if !self.searching {
-            return Vec::new();
+        if self.search.on_key(*key) {
+            return vec![self.search_changed()];
         }
-        let typing = !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Char(c) if typing => self.search.push(c),
-            KeyCode::Backspace => {
-                if self.search.pop().is_none() {
-                    return Vec::new();
-                }
-            }
-            _ => return Vec::new(),
-        }
-        vec![self.search_changed()]
+        Vec::new()
     }
 
     fn search_changed(&mut self) -> DetailsCmd {
@@ -483,14 +491,8 @@ impl BatchDetailsView {
 
     fn fetch(&mut self, after: Duration) -> DetailsCmd {
         let rows = self.geometry.get().rows.height;
-        if rows > 0 && u32::from(rows) != self.query.limit {
-            let first = u64::from(self.query.page.saturating_sub(1)) * u64::from(self.query.limit);
-            let limit = u32::from(rows).max(3);
-            self.query.page = u32::try_from(first / u64::from(limit) + 1).unwrap_or(1);
-            self.query.limit = limit;
-        }
-        let search = self.search.trim();
-        self.query.search = (!search.is_empty()).then(|| search.to_owned());
+        fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
+        self.query.search = search_param(self.search.text());
         DetailsCmd::FetchCalls {
             generation: self.live.begin(),
             batch_id: self.id.clone(),
@@ -499,15 +501,46 @@ impl BatchDetailsView {
         }
     }
 
-    fn loaded(&mut self, result: Result<BatchDetails, ApiError>) {
-        let details = match result {
-            Ok(d) => d,
-            Err(e) => {
-                self.error = Some(e);
-                return;
-            }
+    /// The header's totals, asked for after each page of calls: Weya's
+    /// batch-details has the status and the number of calls but not how
+    /// many were picked or completed, which only the batch list carries,
+    /// and the list has no lookup by ID. So: its first page searched for
+    /// this batch's name (`search=NAME`, 10 rows), one request per
+    /// refresh, and the row with this ID. Not sent while one is in flight,
+    /// nor once it has said a setting is missing (no user ID: the header
+    /// keeps the totals it was opened with); a batch not on that page
+    /// (ten newer batches whose names contain its name) keeps its last
+    /// totals.
+    fn fetch_totals(&mut self) -> Option<DetailsCmd> {
+        let name = self.name.trim();
+        if name.is_empty() || !self.totals.may_refresh() || self.totals.poll_every().is_none() {
+            return None;
+        }
+        let name = name.to_owned();
+        Some(DetailsCmd::FetchTotals {
+            generation: self.totals.begin(),
+            batch_id: self.id.clone(),
+            name,
+        })
+    }
+
+    /// What batch-details says of the whole batch goes into the header at
+    /// once: its status, and, when no filter or search narrows the calls,
+    /// their number.
+    fn totals_refreshed(&mut self, details: &BatchDetails) {
+        let Some(summary) = &mut self.summary else {
+            return;
         };
-        self.error = None;
+        if !details.batch_status.is_empty() {
+            summary.queue_status.clone_from(&details.batch_status);
+        }
+        if self.query.filter.is_none() && self.query.search.is_none() {
+            summary.total_calls = details.total;
+        }
+    }
+
+    fn loaded(&mut self, details: BatchDetails) {
+        self.totals_refreshed(&details);
         for call in &details.calls {
             for key in call.fields.keys() {
                 if !self.columns.contains(key) {

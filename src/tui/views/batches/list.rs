@@ -13,11 +13,12 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use super::dialogs::{DialerAction, Dialog, DialogReply};
-use super::{Live, SEARCH_DEBOUNCE, ViewContext, error_text};
+use super::live::{LivePage, fit_to_rows, search_param};
+use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, error_text, with_editing};
 use crate::api::{ApiError, BatchPage, BatchQuery, BatchSummary, Deleted, DialerState};
 use crate::tui::keymap::{self, Action, Scope};
 
@@ -146,12 +147,11 @@ pub struct BatchList {
     pub(super) context: ViewContext,
     /// The last page that arrived (with changes in flight applied).
     pub(super) page: Option<BatchPage>,
-    pub(super) error: Option<ApiError>,
-    pub(super) live: Live,
+    /// Its refreshes, and the error of the last one that failed.
+    pub(super) live: LivePage,
     pub(super) query: BatchQuery,
     /// The search being typed (sent as `search=` after a pause).
-    pub(super) search: String,
-    pub(super) searching: bool,
+    pub(super) search: SearchBox,
     pub(super) filter: StatusFilter,
     /// Index into the shown (filtered) rows.
     pub(super) selected: usize,
@@ -171,16 +171,14 @@ impl BatchList {
     /// An empty list; the first [`ListMsg::Tick`] fetches.
     pub fn new(context: ViewContext) -> Self {
         Self {
+            live: LivePage::new(context.refresh),
             context,
             page: None,
-            error: None,
-            live: Live::default(),
             query: BatchQuery {
                 limit: FIRST_LIMIT,
                 ..BatchQuery::default()
             },
-            search: String::new(),
-            searching: false,
+            search: SearchBox::default(),
             filter: StatusFilter::All,
             selected: 0,
             offset: 0,
@@ -196,22 +194,27 @@ impl BatchList {
     /// [`ListMsg::Tick`]: the configured refresh, longer after errors (5,
     /// 10, 20, 60 s), `None` when asking again cannot help (no user ID).
     pub fn poll_every(&self) -> Option<Duration> {
-        self.live.poll_every(self.context.refresh)
+        self.live.poll_every()
     }
 
     /// The key scope in force, for the footer and the help.
     pub fn scope(&self) -> Scope {
-        match (&self.dialog, self.searching) {
+        match (&self.dialog, self.search.is_open()) {
             (Some(d), _) => d.scope(),
             (None, true) => Scope::BatchSearch,
             (None, false) => Scope::Batches,
         }
     }
 
+    /// [`Self::scope`], and while searching the readline edits too.
+    pub fn scopes(&self) -> Vec<Scope> {
+        with_editing(self.scope())
+    }
+
     /// Whether keys go to typed text (the shell then keeps its letter
     /// bindings away).
     pub fn is_typing(&self) -> bool {
-        self.searching || matches!(self.dialog, Some(Dialog::Delete(_)))
+        self.search.is_open() || matches!(self.dialog, Some(Dialog::Delete(_)))
     }
 
     pub fn query(&self) -> &BatchQuery {
@@ -260,7 +263,7 @@ impl BatchList {
 
     fn handle(&mut self, msg: ListMsg, now: DateTime<Utc>) -> Vec<ListCmd> {
         match msg {
-            ListMsg::Key(key) => match keymap::lookup(&key, &[self.scope()]) {
+            ListMsg::Key(key) => match keymap::lookup(&key, &self.scopes()) {
                 Some(action) => self.on_action(action),
                 None => self.on_typed(&key),
             },
@@ -268,9 +271,7 @@ impl BatchList {
             ListMsg::Paste(text) => {
                 if let Some(d) = &mut self.dialog {
                     d.on_paste(&text);
-                } else if self.searching {
-                    self.search
-                        .push_str(text.lines().next().unwrap_or_default());
+                } else if self.search.on_paste(&text) {
                     return vec![self.search_changed()];
                 }
                 Vec::new()
@@ -289,18 +290,14 @@ impl BatchList {
                 }
                 Vec::new()
             }
-            ListMsg::Tick => {
-                if self.live.is_loading() {
-                    // Never stacks: the answer in flight will do.
-                    return Vec::new();
-                }
-                vec![self.fetch(Duration::ZERO)]
-            }
+            ListMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
+            // Never stacks: the answer in flight will do.
+            ListMsg::Tick => Vec::new(),
             ListMsg::PageLoaded { generation, result } => {
-                if !self.live.finish(generation, &result, now) {
-                    return Vec::new();
+                match self.live.finish(generation, result, now) {
+                    Some(page) => self.page_loaded(page),
+                    None => Vec::new(),
                 }
-                self.page_loaded(result)
             }
             ListMsg::DialerChanged { id, action, result } => {
                 let name = self.name_of(&id);
@@ -366,7 +363,7 @@ impl BatchList {
             let reply = dialog.on_action(action);
             return self.dialog_replied(reply);
         }
-        if self.searching {
+        if self.search.is_open() {
             return self.on_search_action(action);
         }
         let count = self.rows().len();
@@ -398,7 +395,7 @@ impl BatchList {
                 self.notice = None;
                 return vec![self.fetch(Duration::ZERO)];
             }
-            Action::Filter => self.searching = true,
+            Action::Filter => self.search.open(),
             Action::ShowActive => self.set_filter(StatusFilter::Active),
             Action::ShowPaused => self.set_filter(StatusFilter::Paused),
             Action::ShowCompleted => self.set_filter(StatusFilter::Completed),
@@ -489,21 +486,18 @@ impl BatchList {
 
     fn on_search_action(&mut self, action: Action) -> Vec<ListCmd> {
         match action {
-            Action::Accept => {
-                self.searching = false;
-                Vec::new()
-            }
+            Action::Accept => self.search.close(),
             Action::Cancel => {
-                self.searching = false;
-                if self.search.is_empty() && self.query.search.is_none() {
-                    return Vec::new();
+                let cleared = self.search.clear();
+                if cleared || self.query.search.is_some() {
+                    self.query.page = 1;
+                    return vec![self.fetch(Duration::ZERO)];
                 }
-                self.search.clear();
-                self.query.page = 1;
-                vec![self.fetch(Duration::ZERO)]
             }
-            _ => Vec::new(),
+            Action::Edit(edit) if self.search.on_edit(edit) => return vec![self.search_changed()],
+            _ => {}
         }
+        Vec::new()
     }
 
     /// A key no binding takes: text for the dialog or the search.
@@ -512,22 +506,10 @@ impl BatchList {
             let reply = dialog.on_typed(key);
             return self.dialog_replied(reply);
         }
-        if !self.searching {
-            return Vec::new();
+        if self.search.on_key(*key) {
+            return vec![self.search_changed()];
         }
-        let typing = !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Char(c) if typing => self.search.push(c),
-            KeyCode::Backspace => {
-                if self.search.pop().is_none() {
-                    return Vec::new();
-                }
-            }
-            _ => return Vec::new(),
-        }
-        vec![self.search_changed()]
+        Vec::new()
     }
 
     fn search_changed(&mut self) -> ListCmd {
@@ -545,15 +527,9 @@ impl BatchList {
 
     /// A fetch of the current query, its limit fitted to the screen.
     fn fetch(&mut self, after: Duration) -> ListCmd {
-        let fit = self.fitting_limit();
-        if fit != self.query.limit {
-            // Keep the first row shown on the page asked for.
-            let first = u64::from(self.query.page.saturating_sub(1)) * u64::from(self.query.limit);
-            self.query.page = u32::try_from(first / u64::from(fit) + 1).unwrap_or(1);
-            self.query.limit = fit;
-        }
-        let search = self.search.trim();
-        self.query.search = (!search.is_empty()).then(|| search.to_owned());
+        let rows = self.geometry.get().rows.height;
+        fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
+        self.query.search = search_param(self.search.text());
         ListCmd::FetchPage {
             generation: self.live.begin(),
             query: self.query.clone(),
@@ -561,27 +537,11 @@ impl BatchList {
         }
     }
 
-    /// As many rows as the last frame had room for.
-    fn fitting_limit(&self) -> u32 {
-        match self.geometry.get().rows.height {
-            0 => self.query.limit.max(1),
-            h => u32::from(h).max(3),
-        }
-    }
-
     fn visible_rows(&self) -> usize {
         usize::from(self.geometry.get().rows.height)
     }
 
-    fn page_loaded(&mut self, result: Result<BatchPage, ApiError>) -> Vec<ListCmd> {
-        let mut page = match result {
-            Ok(page) => page,
-            Err(e) => {
-                self.error = Some(e);
-                return Vec::new();
-            }
-        };
-        self.error = None;
+    fn page_loaded(&mut self, mut page: BatchPage) -> Vec<ListCmd> {
         // A page past the end (the last batch of it was deleted): the last one.
         let pages = page.pagination.total_pages;
         if page.batches.is_empty() && pages > 0 && u64::from(self.query.page) > pages {

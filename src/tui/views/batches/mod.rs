@@ -12,28 +12,27 @@
 pub mod details;
 pub mod dialogs;
 pub mod list;
+pub mod live;
 pub mod ui;
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
 
 use crate::api::ApiError;
+use crate::form::line::{LineEdit, LineInput};
 use crate::text::visible;
+use crate::tui::keymap::Scope;
 
 /// How long a search waits for the next key before it is sent.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 
-/// How often a view on screen refreshes, unless configured.
-pub const DEFAULT_REFRESH: Duration = Duration::from_secs(5);
+/// The longest search: a batch name is at most 120 characters.
+const SEARCH_MAX_CHARS: usize = 120;
 
-/// The waits after 1, 2, 3 and 4 or more failed refreshes in a row.
-pub const BACKOFF: [Duration; 4] = [
-    Duration::from_secs(5),
-    Duration::from_secs(10),
-    Duration::from_secs(20),
-    Duration::from_secs(60),
-];
+/// How often a view on screen refreshes, unless configured.
+pub const DEFAULT_REFRESH: Duration = Duration::from_secs(crate::config::DEFAULT_REFRESH_SECS);
 
 /// What the shell's environment tells a view about where it is.
 #[derive(Debug, Clone)]
@@ -58,92 +57,83 @@ impl Default for ViewContext {
     }
 }
 
-/// The refresh bookkeeping of a live view: one request at a time, each
-/// tagged with a generation so that a late answer to an older query is
-/// dropped, and a wait that grows while requests fail.
-#[derive(Debug, Clone, Default)]
-pub struct Live {
-    /// The generation of the newest request asked for.
-    generation: u64,
-    /// The generation still awaited, if any: a refresh never stacks on it.
-    in_flight: Option<u64>,
-    /// Failed refreshes in a row.
-    failures: u32,
-    /// The failure stops polling (a setting is missing): asking again
-    /// cannot help until the configuration changes.
-    stuck: bool,
-    /// When the last answer arrived, good or bad.
-    pub last_answer: Option<DateTime<Utc>>,
-    /// When rows last arrived.
-    pub last_success: Option<DateTime<Utc>>,
+/// The `/` search of a campaign view: the form's line input (the cursor
+/// moves, readline's Ctrl-U/K/W/Y edit), open while it takes the keys and
+/// kept, closed, while its search is in force. The view sends the search
+/// [`SEARCH_DEBOUNCE`] after each change, latest wins.
+#[derive(Debug, Clone)]
+pub struct SearchBox {
+    input: LineInput,
+    open: bool,
 }
 
-impl Live {
-    /// A new request: its generation. Whatever was in flight is superseded
-    /// (the shell's keyed job aborts it; its reply would be dropped anyway).
-    pub fn begin(&mut self) -> u64 {
-        self.generation += 1;
-        self.in_flight = Some(self.generation);
-        self.generation
-    }
-
-    pub fn is_loading(&self) -> bool {
-        self.in_flight.is_some()
-    }
-
-    /// Takes an answer: `false` for a stale one, to be dropped.
-    pub fn finish<T>(
-        &mut self,
-        generation: u64,
-        result: &Result<T, ApiError>,
-        now: DateTime<Utc>,
-    ) -> bool {
-        if self.in_flight != Some(generation) {
-            return false;
+impl Default for SearchBox {
+    fn default() -> Self {
+        Self {
+            input: LineInput::new("", SEARCH_MAX_CHARS),
+            open: false,
         }
-        self.in_flight = None;
-        self.last_answer = Some(now);
-        match result {
-            Ok(_) => {
-                self.failures = 0;
-                self.stuck = false;
-                self.last_success = Some(now);
-            }
-            Err(e) => {
-                self.failures = self.failures.saturating_add(1);
-                self.stuck = matches!(e, ApiError::MissingSetting { .. } | ApiError::Config(_));
-            }
-        }
-        true
+    }
+}
+
+impl SearchBox {
+    /// `/`: the keys go to the search.
+    pub fn open(&mut self) {
+        self.open = true;
     }
 
-    /// How long after the last answer the next refresh is due; `None`
-    /// when polling cannot help.
-    pub fn poll_every(&self, refresh: Duration) -> Option<Duration> {
-        if self.stuck {
-            return None;
-        }
-        Some(match self.failures {
-            0 => refresh,
-            n => {
-                BACKOFF[usize::try_from(n - 1)
-                    .unwrap_or(usize::MAX)
-                    .min(BACKOFF.len() - 1)]
-            }
-        })
+    /// Enter: the rows take the keys again; the search stays.
+    pub fn close(&mut self) {
+        self.open = false;
     }
 
-    /// Failed refreshes in a row.
-    pub fn failures(&self) -> u32 {
-        self.failures
+    /// Esc: closed and emptied. Whether there was text to clear.
+    pub fn clear(&mut self) -> bool {
+        self.open = false;
+        let had_text = !self.input.value().is_empty();
+        self.input.set("");
+        had_text
     }
 
-    /// Seconds until the next refresh is due, for "next try in 20 s".
-    pub fn due_in(&self, refresh: Duration, now: DateTime<Utc>) -> Option<i64> {
-        let every = self.poll_every(refresh)?;
-        let last = self.last_answer?;
-        let due = last + chrono::Duration::from_std(every).unwrap_or_default();
-        Some((due - now).num_seconds().max(0))
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    pub fn text(&self) -> &str {
+        self.input.value()
+    }
+
+    /// The cursor's position, in characters.
+    pub fn cursor(&self) -> usize {
+        self.input.cursor()
+    }
+
+    /// A key no binding took, while open: whether the text changed (a
+    /// cursor movement changes nothing, and sends nothing).
+    pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        self.open && self.input.handle_key(key)
+    }
+
+    /// A readline edit bound in the keymap: whether the text changed.
+    pub fn on_edit(&mut self, edit: LineEdit) -> bool {
+        self.open && self.input.edit(edit)
+    }
+
+    /// Pasted text, while open: its first line, at the cursor. Whether
+    /// the text changed.
+    pub fn on_paste(&mut self, text: &str) -> bool {
+        let line = text.lines().next().unwrap_or_default();
+        self.open && !line.is_empty() && self.input.paste(line) < line.chars().count()
+    }
+}
+
+/// A view's key scope, and readline's edits while its search takes the
+/// keys (so the help lists them there).
+fn with_editing(scope: Scope) -> Vec<Scope> {
+    if scope == Scope::BatchSearch {
+        vec![scope, Scope::Editing]
+    } else {
+        vec![scope]
     }
 }
 
@@ -255,41 +245,6 @@ mod tests {
 
     fn at(secs: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 1, 15, 14, 0, 0).unwrap() + chrono::Duration::seconds(secs)
-    }
-
-    #[test]
-    fn backoff_grows_5_10_20_60_and_resets_on_success() {
-        let mut live = Live::default();
-        let refresh = Duration::from_secs(5);
-        let mut waits = Vec::new();
-        for _ in 0..5 {
-            let g = live.begin();
-            let failed: Result<(), ApiError> = Err(ApiError::Network {
-                kind: crate::api::NetworkFailure::Refused,
-                host: "h".into(),
-            });
-            assert!(live.finish(g, &failed, at(0)));
-            waits.push(live.poll_every(refresh).unwrap().as_secs());
-        }
-        assert_eq!(waits, [5, 10, 20, 60, 60]);
-        let g = live.begin();
-        live.finish(g, &Ok::<(), ApiError>(()), at(1));
-        assert_eq!(live.poll_every(refresh), Some(refresh));
-    }
-
-    #[test]
-    fn a_missing_setting_stops_polling_and_a_stale_answer_is_dropped() {
-        let mut live = Live::default();
-        let old = live.begin();
-        let new = live.begin();
-        assert!(!live.finish(old, &Ok::<(), ApiError>(()), at(0)), "stale");
-        let missing: Result<(), ApiError> = Err(ApiError::MissingSetting {
-            what: "user ID",
-            setting: "WEYA_USER_ID",
-            key: "user_id",
-        });
-        assert!(live.finish(new, &missing, at(0)));
-        assert_eq!(live.poll_every(Duration::from_secs(5)), None);
     }
 
     #[test]

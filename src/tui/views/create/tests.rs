@@ -31,6 +31,7 @@ fn context() -> AppContext {
         can_list_batches: false,
         initial: None,
         color: false,
+        refresh: crate::tui::views::batches::DEFAULT_REFRESH,
     }
 }
 

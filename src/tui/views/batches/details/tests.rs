@@ -228,3 +228,132 @@ fn a_refresh_keeps_the_cursor_on_its_call() {
     load(&mut view, g, fresh);
     assert_eq!(view.selected().unwrap().phone_number, "12125550002");
 }
+
+#[test]
+fn the_search_takes_typing_at_its_cursor() {
+    let mut view = loaded();
+    key(&mut view, KeyCode::Char('/'));
+    for c in "mchen".chars() {
+        key(&mut view, KeyCode::Char(c));
+    }
+    for _ in 0..4 {
+        assert!(key(&mut view, KeyCode::Left).is_empty());
+    }
+    let (_, query, after) = fetch_of(key(&mut view, KeyCode::Char('e')));
+    assert_eq!(
+        (query.search.as_deref(), after),
+        (Some("mechen"), SEARCH_DEBOUNCE)
+    );
+    assert!(draw(&view, 120, 20).contains("search “me▏chen”"));
+    key(&mut view, KeyCode::Enter);
+    assert!(
+        draw(&view, 120, 20).contains("search “mechen”"),
+        "kept, closed"
+    );
+}
+
+#[test]
+fn the_header_totals_are_asked_after_each_page_of_calls_and_never_stacked() {
+    let mut view = BatchDetailsView::new(ViewContext::default(), summary());
+    draw(&view, 80, 16);
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    let mut stopped = details(0..10, 1, 10, 31);
+    stopped.batch_status = "stopped".into();
+    let cmds = view.update(
+        DetailsMsg::CallsLoaded {
+            generation: g,
+            result: Ok(stopped),
+        },
+        now(),
+    );
+    // batch-details' own status and number of calls show at once.
+    let header = draw(&view, 80, 16);
+    assert!(header.contains("■ stopped"), "{header}");
+    assert!(
+        header.contains("7 completed · 12 picked · 31 calls"),
+        "{header}"
+    );
+    let [
+        DetailsCmd::FetchTotals {
+            generation,
+            batch_id,
+            name,
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!((batch_id.as_str(), name.as_str()), (BATCH, "June renewals"));
+    let totals = *generation;
+
+    // A second page of calls while the totals are out asks nothing more.
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    let cmds = view.update(
+        DetailsMsg::CallsLoaded {
+            generation: g,
+            result: Ok(details(0..10, 1, 10, 31)),
+        },
+        now(),
+    );
+    assert!(cmds.is_empty(), "{cmds:?}");
+
+    // The list's row of this batch (found among others of that name).
+    let mut other = summary();
+    other.id = "64e5f12345abcdef00000000".into();
+    other.batch_name = "June renewals 2".into();
+    let mut fresh = summary();
+    fresh.calls_picked = 20;
+    fresh.calls_completed = 15;
+    fresh.total_calls = 31;
+    view.update(
+        DetailsMsg::TotalsLoaded {
+            generation: totals,
+            result: Ok(vec![other, fresh]),
+        },
+        now(),
+    );
+    assert!(draw(&view, 80, 16).contains("15 completed · 20 picked · 31 calls"));
+    assert_eq!(view.summary().map(|s| s.calls_picked), Some(20));
+}
+
+#[test]
+fn without_a_user_id_the_totals_are_not_asked_again_and_a_filter_keeps_the_total() {
+    let mut view = loaded();
+    let cmds = view.update(DetailsMsg::Tick, now());
+    let (g, _, _) = fetch_of(cmds);
+    let cmds = view.update(
+        DetailsMsg::CallsLoaded {
+            generation: g,
+            result: Ok(details(0..10, 1, 10, 30)),
+        },
+        now(),
+    );
+    // `loaded` left one totals request out: this page asks for none.
+    assert!(cmds.is_empty(), "{cmds:?}");
+    let missing = ApiError::MissingSetting {
+        what: "user ID",
+        setting: "WEYA_USER_ID",
+        key: "user_id",
+    };
+    view.update(
+        DetailsMsg::TotalsLoaded {
+            generation: 1,
+            result: Err(missing),
+        },
+        now(),
+    );
+    // A filter narrows the calls: their number is not the batch's.
+    key(&mut view, KeyCode::Char('f'));
+    key(&mut view, KeyCode::Down);
+    let (g, query, _) = fetch_of(key(&mut view, KeyCode::Enter));
+    assert_eq!(query.filter.as_deref(), Some("completed"));
+    let cmds = view.update(
+        DetailsMsg::CallsLoaded {
+            generation: g,
+            result: Ok(details(0..4, 1, 10, 4)),
+        },
+        now(),
+    );
+    assert!(cmds.is_empty(), "no user ID: not asked again: {cmds:?}");
+    assert!(draw(&view, 80, 16).contains("7 completed · 12 picked · 30 calls"));
+}

@@ -420,3 +420,39 @@ fn a_click_selects_the_row_under_it() {
     );
     assert_eq!(list.selected().unwrap().id, id(4));
 }
+
+#[test]
+fn the_search_is_a_line_input_with_a_cursor_and_readline_keys() {
+    let ctrl = |list: &mut BatchList, c: char| {
+        list.update(
+            ListMsg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+            now(),
+        )
+    };
+    let mut list = loaded();
+    key(&mut list, KeyCode::Char('/'));
+    type_text(&mut list, "jne");
+    assert!(
+        key(&mut list, KeyCode::Left).is_empty(),
+        "moving the cursor sends nothing"
+    );
+    key(&mut list, KeyCode::Left);
+    let (_, query, after) = fetch_of(type_text(&mut list, "u"));
+    assert_eq!(
+        (query.search.as_deref(), after),
+        (Some("june"), SEARCH_DEBOUNCE),
+        "the letter lands where the cursor is"
+    );
+    assert!(draw(&list, 80, 16).contains("search ju▏ne"));
+
+    // Ctrl-U deletes up to the cursor, Ctrl-Y puts it back.
+    let (_, query, _) = fetch_of(ctrl(&mut list, 'u'));
+    assert_eq!(query.search.as_deref(), Some("ne"));
+    let (_, query, _) = fetch_of(ctrl(&mut list, 'y'));
+    assert_eq!(query.search.as_deref(), Some("june"));
+    // From the end, Ctrl-U clears it: the whole list again, after the pause.
+    key(&mut list, KeyCode::End);
+    let (_, query, after) = fetch_of(ctrl(&mut list, 'u'));
+    assert_eq!((query.search, after), (None, SEARCH_DEBOUNCE));
+    assert!(ctrl(&mut list, 'u').is_empty(), "nothing left to clear");
+}

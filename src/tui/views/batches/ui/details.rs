@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState};
 
-use super::{call_badge, status_badge};
+use super::{call_badge, search_text, status_badge};
 use crate::api::{Call, SortOrder};
 use crate::text::visible;
 use crate::tui::views::batches::details::{BatchDetailsView, DetailsGeometry, Mode};
@@ -151,7 +151,7 @@ impl BatchDetailsView {
 
         let calls = self.calls();
         if calls.is_empty() {
-            let text = match (&self.details, &self.error) {
+            let text = match (&self.details, self.live.error()) {
                 (None, None) => "Reading the calls…".to_owned(),
                 (None, Some(_)) => "The calls could not be read.".to_owned(),
                 (Some(_), _) if self.query.filter.is_some() || self.query.search.is_some() => {
@@ -198,12 +198,12 @@ impl BatchDetailsView {
     }
 
     fn notice_line(&self, theme: &Theme, now: DateTime<Utc>) -> Option<Line<'static>> {
-        if let Some(e) = &self.error {
+        if let Some(e) = self.live.error() {
             let mut text = format!(
                 "✗ {}",
                 visible(&error_text(e, &self.context.credential_source))
             );
-            match self.live.due_in(self.context.refresh, now) {
+            match self.live.due_in(now) {
                 Some(secs) => text.push_str(&format!(" · next try in {secs} s")),
                 None => text.push_str(" · not retrying"),
             }
@@ -234,18 +234,10 @@ impl BatchDetailsView {
             SortOrder::Desc => " · newest first",
             SortOrder::Asc => " · oldest first",
         });
-        if self.searching || !self.search.is_empty() {
-            let cursor = if self.searching { "▏" } else { "" };
-            left.push_str(&format!(" · search “{}{cursor}”", visible(&self.search)));
+        if let Some(search) = search_text(&self.search) {
+            left.push_str(&format!(" · search “{search}”"));
         }
-        let right = if self.live.is_loading() {
-            "refreshing…".to_owned()
-        } else {
-            self.live
-                .last_success
-                .map(|t| format!("updated {}", relative(t, now)))
-                .unwrap_or_default()
-        };
+        let right = self.live.freshness(now);
         let room = usize::from(width).saturating_sub(right.chars().count() + 1);
         let left = fit(&left, room);
         let pad = usize::from(width).saturating_sub(left.chars().count() + right.chars().count());

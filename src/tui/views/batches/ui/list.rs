@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 
-use super::status_badge;
+use super::{search_text, status_badge};
 use crate::api::{ApiError, BatchSummary};
 use crate::sandbox::EXAMPLE_PREFIX;
 use crate::text::visible;
@@ -94,13 +94,9 @@ impl BatchList {
 
     fn title_line(&self, theme: &Theme) -> Line<'static> {
         let mut spans = vec![Span::styled("Batches", theme.title())];
-        if self.searching || !self.search.is_empty() {
+        if let Some(search) = search_text(&self.search) {
             spans.push(Span::styled("  search ", theme.dim()));
-            let cursor = if self.searching { "▏" } else { "" };
-            spans.push(Span::styled(
-                format!("{}{cursor}", visible(&self.search)),
-                theme.value(),
-            ));
+            spans.push(Span::styled(search, theme.value()));
         }
         let examples = self.context.sandbox
             && self.page.as_ref().is_some_and(|p| {
@@ -119,15 +115,15 @@ impl BatchList {
     }
 
     fn empty_text(&self, theme: &Theme) -> (String, Style) {
-        match (&self.page, &self.error) {
+        match (&self.page, self.live.error()) {
             (None, Some(e)) if matches!(e, ApiError::MissingSetting { .. }) => (
                 format!("✗ The batch list needs a user ID: {e}."),
                 theme.error(),
             ),
             (None, Some(_)) => ("The batches could not be read.".to_owned(), theme.dim()),
             (None, None) => ("Reading the batches…".to_owned(), theme.dim()),
-            (Some(_), _) if !self.search.trim().is_empty() => (
-                format!("No batch matches “{}”.", visible(self.search.trim())),
+            (Some(_), _) if !self.search.text().trim().is_empty() => (
+                format!("No batch matches “{}”.", visible(self.search.text().trim())),
                 theme.dim(),
             ),
             (Some(p), _) if !p.batches.is_empty() => (
@@ -179,7 +175,7 @@ impl BatchList {
             };
             return Some(Line::styled(format!("{mark}{}", visible(&n.text)), style));
         }
-        let e = self.error.as_ref()?;
+        let e = self.live.error()?;
         if self.page.is_none() && matches!(e, ApiError::MissingSetting { .. }) {
             return None;
         }
@@ -187,7 +183,7 @@ impl BatchList {
             "✗ {}",
             visible(&error_text(e, &self.context.credential_source))
         );
-        match self.live.due_in(self.context.refresh, now) {
+        match self.live.due_in(now) {
             Some(secs) => text.push_str(&format!(
                 " · next try in {secs} s ({} failed)",
                 self.live.failures()
@@ -210,14 +206,7 @@ impl BatchList {
         if self.filter != StatusFilter::All {
             left.push_str(&format!(" · {} only (this page)", self.filter.word()));
         }
-        let right = if self.live.is_loading() {
-            "refreshing…".to_owned()
-        } else {
-            match self.live.last_success {
-                Some(t) => format!("updated {}", relative(t, now)),
-                None => String::new(),
-            }
-        };
+        let right = self.live.freshness(now);
         let room = usize::from(width).saturating_sub(right.chars().count() + 1);
         let left = fit(&left, room);
         let pad = usize::from(width).saturating_sub(left.chars().count() + right.chars().count());

@@ -10,7 +10,23 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use crate::text::visible;
+use crate::tui::views::batches::SearchBox;
 use crate::tui::widgets::theme::Theme;
+
+/// The search as shown: its text with a bar at the cursor while it takes
+/// the keys; `None` when closed and empty.
+pub fn search_text(search: &SearchBox) -> Option<String> {
+    let text = search.text();
+    if !search.is_open() {
+        return (!text.is_empty()).then(|| visible(text).into_owned());
+    }
+    let at = text
+        .char_indices()
+        .nth(search.cursor())
+        .map_or(text.len(), |(i, _)| i);
+    let (before, after) = text.split_at(at);
+    Some(format!("{}▏{}", visible(before), visible(after)))
+}
 
 /// A batch status as a symbol and a word (told apart without colour) and
 /// its colour. Unknown statuses are shown as they come, made visible.
