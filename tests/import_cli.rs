@@ -63,9 +63,14 @@ impl Env {
         path
     }
 
+    /// The import journals kept (not the locks beside them, which hold
+    /// nothing but the PID of the run that last took them).
     fn journals(&self) -> Vec<PathBuf> {
         match std::fs::read_dir(self.path("state/weya-tui/imports")) {
-            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Ok(entries) => entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_none_or(|ext| ext != "lock"))
+                .collect(),
             Err(_) => Vec::new(),
         }
     }
@@ -581,6 +586,62 @@ async fn an_unknown_outcome_is_resent_only_when_the_operator_says_so() {
     let numbers = numbers_in(&sandbox, &batch);
     let distinct: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!((numbers.len(), distinct.len()), (3000, 3000));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_run_of_the_same_import_is_refused_while_the_first_sends() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // The first run's second request gets no answer: that run is still
+    // sending when the second starts.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(2500));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+
+    // A second run, even one told to send again what is in doubt, is
+    // refused before it sends anything.
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    let expected = format!(
+        "weya-tui: another import of this file into this batch is running (process {}): wait \
+         for it to end, or stop it; nothing was sent",
+        first.id()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert_eq!(proxy.bodies().len(), 2, "the second run sent nothing");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 1000);
+
+    // kill -9: the system lets go of the lock, and a rerun takes it and
+    // resumes at the request in doubt.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("resuming at request 2"), "{stderr}");
+    let bodies = proxy.bodies();
+    assert_eq!(bodies.len(), 4);
+    assert_eq!(bodies[2][0], number_of_row(1001));
+    assert_eq!(bodies[3][0], number_of_row(2001));
+    let numbers = numbers_in(&sandbox, &batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (2500, 2500));
 }
 
 /// weya-tui in a pseudo-terminal (util-linux `script`), its output kept.

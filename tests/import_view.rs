@@ -304,6 +304,48 @@ async fn an_import_stopped_midway_is_resumed_from_the_first_unconfirmed_request(
 }
 
 #[tokio::test]
+async fn while_another_run_sends_the_same_import_enter_is_refused_on_the_check_losing_nothing() {
+    let (sandbox, batch, client) = sandbox_batch().await;
+    let dir = tempfile::tempdir().unwrap();
+    let journals = dir.path().join("imports");
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, contacts(1500)).unwrap();
+    // Another run (a `batch import` of the same file) holds the import.
+    let file = weya_tui::import::open(
+        &path,
+        &weya_tui::import::OpenOptions::default(),
+        &mut weya_tui::import::Control::default(),
+    )
+    .unwrap();
+    let other = ImportJournal::lock(&journals, &batch, file.identity()).unwrap();
+
+    let mut drive = Drive::new(client, &batch, &journals);
+    drive.type_text(&path.display().to_string());
+    drive.press(KeyCode::Enter).await;
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Preview);
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Preview, "still on the check");
+    let text = screen(&drive.view, 120, 40, t(drive.clock), dir.path());
+    let expected = format!(
+        "✗ another import of this file into this batch is running (process {})",
+        std::process::id()
+    );
+    assert!(text.contains(&expected), "{text}");
+    assert!(
+        text.contains("✓ 1,500 valid"),
+        "the check is still there: {text}"
+    );
+    assert!(numbers_in(&sandbox, &batch).is_empty(), "nothing was sent");
+
+    // Once it has ended, Enter sends.
+    drop(other);
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.sending().unwrap().phase, SendPhase::Done);
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 1500);
+}
+
+#[tokio::test]
 async fn a_request_in_doubt_shows_the_totals_and_is_sent_again_only_when_chosen() {
     let (sandbox, batch, client) = sandbox_batch().await;
     let dir = tempfile::tempdir().unwrap();

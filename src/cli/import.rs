@@ -6,11 +6,14 @@
 //! import journal before and after it leaves. Running the same command
 //! again resumes where a run stopped (a crash, `kill -9`, a lost
 //! connection): confirmed requests are not sent again, refused ones are,
-//! and one whose outcome is unknown waits for the operator's word.
+//! and one whose outcome is unknown waits for the operator's word. Only
+//! one run sends an import at a time: a second is refused before it sends.
 //!
 //! Exit codes as the other commands: 0 every request confirmed, 1 some
 //! request failed or its outcome is unknown (each is listed), 2 invalid
-//! input or refused (nothing was sent).
+//! input or refused (nothing was sent; another run of the same import is
+//! a refusal too: nothing of this run was sent, and running it again once
+//! the other has ended is safe).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -190,6 +193,17 @@ async fn import(
     .await?;
     let file = opened.map_err(nothing_sent)?;
     set(facts, "file", json!(file.path()));
+
+    // One run at a time sends this import: two would send the same
+    // requests. Taken before the journal is read, so what another run
+    // recorded is on disk; held until this run ends. A dry run sends
+    // nothing and needs none.
+    let _lock = match &ctx.journal_dir {
+        Some(dir) if !args.dry_run => {
+            Some(ImportJournal::lock(dir, &args.batch_id, file.identity()).map_err(nothing_sent)?)
+        }
+        _ => None,
+    };
 
     // An earlier run of this import, if any: it decides the settings.
     let existing = match &ctx.journal_dir {

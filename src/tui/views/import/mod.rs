@@ -994,8 +994,12 @@ impl ImportView {
                 self.advance(now)
             }
             Err(e) => {
-                sending.error = Some(e);
-                sending.phase = SendPhase::Paused;
+                // Nothing was sent (another run holds the import, the
+                // journal cannot be written): back on the check, with
+                // everything as it was, to press Enter again later.
+                self.sending = None;
+                self.step = Step::Preview;
+                self.error = Some(e);
                 Vec::new()
             }
         }
