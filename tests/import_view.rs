@@ -346,6 +346,49 @@ async fn while_another_run_sends_the_same_import_enter_is_refused_on_the_check_l
 }
 
 #[tokio::test]
+async fn the_second_sheet_picked_is_the_one_imported_and_named_on_the_check() {
+    let (sandbox, batch, client) = sandbox_batch().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sheets.xlsx");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheets.xlsx"),
+        &path,
+    )
+    .unwrap();
+    let mut drive = Drive::new(client, &batch, &dir.path().join("imports"));
+    drive.type_text(&path.display().to_string());
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Sheet);
+    drive.press(KeyCode::Down).await;
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Map);
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Preview);
+    let text = screen(&drive.view, 120, 40, t(drive.clock), dir.path());
+    assert!(text.contains("(sheet “July”, 2 of 3)"), "{text}");
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.sending().unwrap().phase, SendPhase::Done);
+    assert_eq!(
+        numbers_in(&sandbox, &batch),
+        ["12125550111", "12125550122", "12125550133"],
+        "July's rows, not June's"
+    );
+    // The journal is July's: June's import is still to be made.
+    let june = weya_tui::import::open(
+        &path,
+        &weya_tui::import::OpenOptions::default(),
+        &mut weya_tui::import::Control::default(),
+    )
+    .unwrap();
+    let journals = dir.path().join("imports");
+    assert!(
+        ImportJournal::find(&journals, &batch, june.identity())
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
 async fn a_request_in_doubt_shows_the_totals_and_is_sent_again_only_when_chosen() {
     let (sandbox, batch, client) = sandbox_batch().await;
     let dir = tempfile::tempdir().unwrap();
@@ -614,6 +657,47 @@ fn snapshot_checking_with_progress() {
         t(0),
     );
     snapshot("import_checking", &view, t(0), dir.path());
+}
+
+/// The three-sheet workbook, copied into `dir`, opened: on the sheet step.
+fn workbook_opened(dir: &TempDir) -> ImportView {
+    let path = dir.path().join("sheets.xlsx");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheets.xlsx"),
+        &path,
+    )
+    .unwrap();
+    let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    view
+}
+
+#[test]
+fn snapshot_sheet_picker() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut view = workbook_opened(&dir);
+    assert_eq!(view.step(), Step::Sheet);
+    press(&mut view, KeyCode::Down);
+    snapshot("import_sheet", &view, t(0), dir.path());
+}
+
+#[test]
+fn the_first_sheet_is_the_default_and_esc_on_the_columns_goes_back_to_the_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut view = workbook_opened(&dir);
+    // Enter on the sheet already read: its columns, nothing read again.
+    let cmds = press(&mut view, KeyCode::Enter);
+    assert!(
+        matches!(cmds.as_slice(), [ImportCmd::FindJournal { file }] if file.sheet.as_deref() == Some("June")),
+        "{cmds:?}"
+    );
+    assert_eq!(view.step(), Step::Map);
+    press(&mut view, KeyCode::Esc);
+    assert_eq!(view.step(), Step::Sheet);
+    press(&mut view, KeyCode::Esc);
+    assert_eq!(view.step(), Step::Pick);
 }
 
 #[test]

@@ -575,7 +575,8 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// `DIR/<batch>-<key>.json`, the key a hash of the file identity.
+/// `DIR/<batch>-<key>.json`, the key a hash of the file identity (with the
+/// sheet, for a workbook).
 fn journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
     let mut hash = Fnv::default();
     hash.write(file.path.as_os_str().as_encoded_bytes());
@@ -584,6 +585,10 @@ fn journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
     hash.write(&file.modified_secs.to_le_bytes());
     hash.write(&file.modified_nanos.to_le_bytes());
     hash.write(&file.content_hash.to_le_bytes());
+    if let Some(sheet) = &file.sheet {
+        hash.write(&[0]);
+        hash.write(sheet.as_bytes());
+    }
     dir.join(format!("{}-{:016x}.json", file_stem_of(batch_id), hash.0))
 }
 

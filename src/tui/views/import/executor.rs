@@ -79,12 +79,17 @@ impl ImportExecutor {
                 .await;
                 ImportMsg::DirListed { typed, result }
             }
-            ImportCmd::Open { job, path, cancel } => {
+            ImportCmd::Open {
+                job,
+                path,
+                sheet,
+                cancel,
+            } => {
                 let path = expand_tilde(&path, self.home.as_deref());
                 let result = blocking(move || {
                     let mut report = |p| progress(ImportMsg::Progress { job, progress: p });
                     let mut control = Control::default().cancel_on(&cancel).report_to(&mut report);
-                    open(&path, &OpenOptions::default(), &mut control)
+                    open(&path, &OpenOptions { sheet }, &mut control)
                         .map(Arc::new)
                         .map_err(|e| e.to_string())
                 })
