@@ -277,6 +277,32 @@ async fn dry_run_checks_everything_and_sends_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn without_a_region_numbers_without_a_country_code_are_said_to_be_invalid() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file(
+        "mixed.csv",
+        b"Name,Phone\nAnn,(212) 555-0143\nBob,212 555 0188\nGus,+44 20 7946 0958\n",
+    );
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "none", "--dry-run"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "weya-tui: warning: no region: 2 numbers without a country code are invalid; \
+             --region US (or the country they are in) reads them"
+        ),
+        "{stderr}"
+    );
+    // With a region, no such word.
+    let (_, _, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run"]));
+    assert!(!stderr.contains("no region"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn without_yes_and_without_a_terminal_nothing_is_sent() {
     let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
     let batch = new_batch(&sandbox);

@@ -701,6 +701,52 @@ fn the_first_sheet_is_the_default_and_esc_on_the_columns_goes_back_to_the_sheets
 }
 
 #[test]
+fn without_a_region_the_check_leads_with_the_invalid_numbers_and_g_sets_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.csv");
+    std::fs::write(
+        &path,
+        "Name,Phone\nAnn,(212) 555-0143\nBob,212 555 0188\nGus,+44 20 7946 0958\n",
+    )
+    .unwrap();
+    // A batch in UTC: no country, so no region.
+    let mut view = ImportView::new(BATCH, "June renewals", Some("Etc/UTC"));
+    assert_eq!(view.region(), None);
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Preview);
+    let text = screen(&view, 80, 24, t(0), dir.path());
+    let lines: Vec<&str> = text.lines().collect();
+    let warning = lines
+        .iter()
+        .position(|l| l.contains("⚠ No region: 2 numbers without a country code are invalid."))
+        .unwrap_or_else(|| panic!("{text}"));
+    let counts = lines
+        .iter()
+        .position(|l| l.contains("✓ 1 valid"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(warning < counts, "it leads: {text}");
+    assert!(text.contains("g sets the region"), "{text}");
+
+    // g: the region input on the columns; US, Enter, and the check again.
+    press(&mut view, KeyCode::Char('g'));
+    assert_eq!(view.step(), Step::Map);
+    for c in "US".chars() {
+        press(&mut view, KeyCode::Char(c));
+    }
+    press(&mut view, KeyCode::Enter);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Preview);
+    assert_eq!(view.report().unwrap().counts.valid, 3);
+    let text = screen(&view, 80, 24, t(0), dir.path());
+    assert!(!text.contains("No region"), "{text}");
+}
+
+#[test]
 fn snapshot_map_and_renaming() {
     let dir = tempfile::tempdir().unwrap();
     let mut view = messy_mapped(&dir);

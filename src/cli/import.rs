@@ -289,6 +289,17 @@ async fn import(
         }
     };
     set(facts, "rejectedFile", json!(rejected_file));
+    let no_region = report.without_country_code();
+    if settings.region.is_none() && no_region > 0 {
+        writeln!(
+            io.err,
+            "weya-tui: warning: no region: {} number{} without a country code {} invalid; \
+             --region US (or the country they are in) reads them",
+            count(no_region as u64),
+            if no_region == 1 { "" } else { "s" },
+            if no_region == 1 { "is" } else { "are" },
+        )?;
+    }
     if !io.json {
         print_summary(io, &file, &settings, region_note.as_deref(), &report)?;
         if let Some(written) = &rejected_file {

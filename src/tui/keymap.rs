@@ -437,6 +437,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportPreview, &[ch('w')], Action::WriteRejected, "write rejected", "Write the invalid rows, with why, to NAME.rejected.csv beside the file"),
     bind(Scope::ImportPreview, &[ENTER], Action::Submit, "send", "Send the valid rows, 1,000 per request"),
     bind(Scope::ImportPreview, &[ESC], Action::Back, "columns", "Back to the columns"),
+    bind(Scope::ImportPreview, &[ch('g')], Action::Region, "region", "Set the region of numbers without a country code, then check again"),
     bind(Scope::ImportResume, &[ENTER], Action::Resume, "resume", "Check the file again with the recorded columns and send from the first unconfirmed request"),
     bind(Scope::ImportResume, &[ch('d')], Action::StartOver, "start over", "Forget the recorded import and map the columns anew (rows it sent may be sent again)"),
     bind(Scope::ImportResume, &[ESC], Action::Back, "other file", "Back to choosing the file"),

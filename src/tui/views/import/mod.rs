@@ -906,12 +906,7 @@ impl ImportView {
                     });
                 }
             }
-            Action::Region => {
-                let code = self.region.map(|r| r.to_string()).unwrap_or_default();
-                let mut input = LineInput::new(&code, 2);
-                input.select_all();
-                self.edit = Some(MapEdit::Region(input));
-            }
+            Action::Region => self.edit_region(),
             Action::Check => {
                 if let Err(errors) = self.mapping.validate() {
                     let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -934,6 +929,15 @@ impl ImportView {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The region input, on the columns step.
+    fn edit_region(&mut self) {
+        let code = self.region.map(|r| r.to_string()).unwrap_or_default();
+        let mut input = LineInput::new(&code, 2);
+        input.select_all();
+        self.step = Step::Map;
+        self.edit = Some(MapEdit::Region(input));
     }
 
     fn on_edit(&mut self, action: Action) -> Vec<ImportCmd> {
@@ -1050,6 +1054,13 @@ impl ImportView {
             Action::Back => {
                 self.step = Step::Map;
                 self.resuming = false;
+            }
+            // Back to the columns, typing the region; Enter there checks
+            // again with it.
+            Action::Region => {
+                self.resuming = false;
+                self.error = None;
+                self.edit_region();
             }
             _ => {}
         }

@@ -441,6 +441,21 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
         file_line(view, theme),
         region_line(view, theme),
         Line::default(),
+    ];
+    let no_region = report.without_country_code();
+    if view.region.is_none() && no_region > 0 {
+        lines.push(Line::styled(
+            format!(
+                "⚠ No region: {} number{} without a country code {} invalid. g sets the region \
+                 (US, GB, IN…) to read them.",
+                thousands(no_region as u64),
+                if no_region == 1 { "" } else { "s" },
+                if no_region == 1 { "is" } else { "are" },
+            ),
+            theme.warn(),
+        ));
+    }
+    lines.extend([
         Line::from(vec![
             Span::styled(format!("✓ {} valid", thousands(counts.valid)), theme.ok()),
             Span::raw("  "),
@@ -469,7 +484,7 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
                 ""
             }
         )),
-    ];
+    ]);
     if !report.rejected.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(
