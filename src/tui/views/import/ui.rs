@@ -446,8 +446,7 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
     if view.region.is_none() && no_region > 0 {
         lines.push(Line::styled(
             format!(
-                "⚠ No region: {} number{} without a country code {} invalid. g sets the region \
-                 (US, GB, IN…) to read them.",
+                "⚠ No region: {} number{} without a country code {} invalid (g sets one)",
                 thousands(no_region as u64),
                 if no_region == 1 { "" } else { "s" },
                 if no_region == 1 { "is" } else { "are" },
