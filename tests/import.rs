@@ -333,6 +333,53 @@ fn another_sheet_can_be_chosen_and_a_missing_one_is_named() {
 }
 
 #[test]
+fn each_sheet_of_a_workbook_is_its_own_import_in_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheets.xlsx");
+    let path = write(&dir, "sheets.xlsx", &std::fs::read(fixture).unwrap());
+    let june = open_file(&path);
+    assert_eq!(june.sheets(), ["June", "July", "Notes"]);
+    assert_eq!(june.sheet(), Some("June"));
+    let july = open(
+        &path,
+        &OpenOptions {
+            sheet: Some("July".into()),
+        },
+        &mut Control::default(),
+    )
+    .unwrap();
+    assert_eq!(july.sheet(), Some("July"));
+    assert_eq!(july.header(), ["Name", "Phone", "Plan"]);
+    let (_, report) = check_guessed(&july, us());
+    assert_eq!(report.counts.valid, 3);
+    assert_eq!(
+        bodies(&report)[0],
+        concat!(
+            r#"{"batchId":"64e5f12345abcdef98765432","call_data":["#,
+            r#"{"phoneNumber":"12125550111","Name":"Cy Dunn","Plan":"Gold"},"#,
+            r#"{"phoneNumber":"12125550122","Name":"Dee Ray","Plan":"Silver"},"#,
+            r#"{"phoneNumber":"12125550133","Name":"Eve Moss","Plan":"Gold"}"#,
+            "]}"
+        )
+    );
+
+    // June's import is recorded; July's is another, not a resume of it.
+    let imports = journal_dir(&dir);
+    let (_, june_report) = check_guessed(&june, us());
+    ImportJournal::start(&imports, BATCH, &june_report.plan).unwrap();
+    assert!(
+        ImportJournal::find(&imports, BATCH, july.identity())
+            .unwrap()
+            .is_none()
+    );
+    let found = ImportJournal::find(&imports, BATCH, june.identity())
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.file().sheet.as_deref(), Some("June"));
+    ImportJournal::start(&imports, BATCH, &report.plan).unwrap();
+}
+
+#[test]
 fn files_that_cannot_be_read_say_why() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &[u8], &str); 4] = [

@@ -63,9 +63,14 @@ impl Env {
         path
     }
 
+    /// The import journals kept (not the locks beside them, which hold
+    /// nothing but the PID of the run that last took them).
     fn journals(&self) -> Vec<PathBuf> {
         match std::fs::read_dir(self.path("state/weya-tui/imports")) {
-            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Ok(entries) => entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_none_or(|ext| ext != "lock"))
+                .collect(),
             Err(_) => Vec::new(),
         }
     }
@@ -272,6 +277,32 @@ async fn dry_run_checks_everything_and_sends_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn without_a_region_numbers_without_a_country_code_are_said_to_be_invalid() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file(
+        "mixed.csv",
+        b"Name,Phone\nAnn,(212) 555-0143\nBob,212 555 0188\nGus,+44 20 7946 0958\n",
+    );
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "none", "--dry-run"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "weya-tui: warning: no region: 2 numbers without a country code are invalid; \
+             --region US (or the country they are in) reads them"
+        ),
+        "{stderr}"
+    );
+    // With a region, no such word.
+    let (_, _, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run"]));
+    assert!(!stderr.contains("no region"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn without_yes_and_without_a_terminal_nothing_is_sent() {
     let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
     let batch = new_batch(&sandbox);
@@ -389,6 +420,8 @@ enum Step {
     Partial207,
     /// Never answered.
     Stall,
+    /// Forwarded once the test lets it through ([`Proxy::release`]).
+    Hold,
 }
 
 /// A stand-in for Weya in front of the sandbox: every request is
@@ -398,6 +431,7 @@ struct Proxy {
     url: String,
     /// The numbers of each addCallsToBatch received, in order.
     bodies: Arc<Mutex<Vec<Vec<String>>>>,
+    gate: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Clone)]
@@ -407,6 +441,7 @@ struct ProxyState {
     bodies: Arc<Mutex<Vec<Vec<String>>>>,
     calls: Arc<AtomicUsize>,
     script: Arc<dyn Fn(usize) -> Step + Send + Sync>,
+    gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl Proxy {
@@ -415,18 +450,25 @@ impl Proxy {
         script: impl Fn(usize) -> Step + Send + Sync + 'static,
     ) -> Self {
         let bodies = Arc::new(Mutex::new(Vec::new()));
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
         let state = ProxyState {
             sandbox,
             http: reqwest::Client::new(),
             bodies: Arc::clone(&bodies),
             calls: Arc::new(AtomicUsize::new(0)),
             script: Arc::new(script),
+            gate: Arc::clone(&gate),
         };
         let router = axum::Router::new().fallback(forward).with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, router).await });
-        Self { url, bodies }
+        Self { url, bodies, gate }
+    }
+
+    /// Lets one held request through.
+    fn release(&self) {
+        self.gate.add_permits(1);
     }
 
     fn bodies(&self) -> Vec<Vec<String>> {
@@ -456,6 +498,9 @@ async fn forward(
     }
     if step == Step::Stall {
         std::future::pending::<()>().await;
+    }
+    if step == Step::Hold {
+        state.gate.acquire().await.unwrap().forget();
     }
     let url = format!("{}{}", state.sandbox.base_url(), parts.uri);
     let mut outgoing = state.http.request(parts.method.clone(), url).body(body);
@@ -581,6 +626,205 @@ async fn an_unknown_outcome_is_resent_only_when_the_operator_says_so() {
     let numbers = numbers_in(&sandbox, &batch);
     let distinct: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!((numbers.len(), distinct.len()), (3000, 3000));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_run_of_the_same_import_is_refused_while_the_first_sends() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // The first run's second request gets no answer: that run is still
+    // sending when the second starts.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(2500));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+
+    // A second run, even one told to send again what is in doubt, is
+    // refused before it sends anything.
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    let expected = format!(
+        "weya-tui: another import of this file into this batch is running (process {}): wait \
+         for it to end, or stop it; nothing was sent",
+        first.id()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert_eq!(proxy.bodies().len(), 2, "the second run sent nothing");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 1000);
+
+    // kill -9: the system lets go of the lock, and a rerun takes it and
+    // resumes at the request in doubt.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("resuming at request 2"), "{stderr}");
+    let bodies = proxy.bodies();
+    assert_eq!(bodies.len(), 4);
+    assert_eq!(bodies[2][0], number_of_row(1001));
+    assert_eq!(bodies[3][0], number_of_row(2001));
+    let numbers = numbers_in(&sandbox, &batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (2500, 2500));
+}
+
+/// A run of `cmd` whose standard error is kept in a file, to read while
+/// it runs.
+fn spawn_watched(cmd: &mut Command, stderr: &Path) -> Child {
+    cmd.stdout(Stdio::piped())
+        .stderr(std::fs::File::create(stderr).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+fn interrupt(child: &Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+fn wait_exit(child: Child) -> (Option<i32>, String) {
+    let deadline = Instant::now() + PATIENCE;
+    let mut child = child;
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for the run to end"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// The states of the import's requests, from its journal.
+fn request_states(env: &Env) -> Vec<String> {
+    let journals = env.journals();
+    assert_eq!(journals.len(), 1, "{journals:?}");
+    let journal: Value = serde_json::from_slice(&std::fs::read(&journals[0]).unwrap()).unwrap();
+    journal["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_after_the_request_in_flight_and_a_rerun_sends_the_rest_once() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Hold } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let stderr_path = env.path("stderr.txt");
+    let first = spawn_watched(
+        env.import(&sandbox, &proxy.url, &batch, &file)
+            .args(["--region", "US", "--yes"]),
+        &stderr_path,
+    );
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    interrupt(&first);
+    poll("the word that it stops", || {
+        std::fs::read_to_string(&stderr_path)
+            .unwrap()
+            .contains("weya-tui: stopping after the request in flight (Ctrl-C again stops now)")
+            .then_some(())
+    });
+    // The request in flight is answered: it is recorded, not left in doubt.
+    proxy.release();
+    let (code, stdout) = wait_exit(first);
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
+    assert_eq!(code, Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("2 of 3 requests confirmed (2,000 of 3,000 contacts)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "Not sent (run the same command again to send them):\n  request 3: rows 2001–3000"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("stopped by Ctrl-C after request 2: rows 1001–2000"),
+        "{stderr}"
+    );
+    assert_eq!(request_states(&env), ["confirmed", "confirmed", "planned"]);
+    assert_eq!(proxy.bodies().len(), 2, "the third was not sent");
+
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("resuming at request 3"), "{stderr}");
+    let bodies = proxy.bodies();
+    assert_eq!(bodies.len(), 3);
+    assert_eq!(bodies[2][0], number_of_row(2001));
+    let numbers = numbers_in(&sandbox, &batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (3000, 3000));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_ctrl_c_stops_at_once_leaving_the_request_in_flight_in_doubt() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let stderr_path = env.path("stderr.txt");
+    let first = spawn_watched(
+        env.import(&sandbox, &proxy.url, &batch, &file)
+            .args(["--region", "US", "--yes"]),
+        &stderr_path,
+    );
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    interrupt(&first);
+    poll("the word that it stops", || {
+        std::fs::read_to_string(&stderr_path)
+            .unwrap()
+            .contains("Ctrl-C again stops now")
+            .then_some(())
+    });
+    interrupt(&first);
+    let (code, stdout) = wait_exit(first);
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
+    assert_eq!(code, Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("stopped at once by a second Ctrl-C while request 2"),
+        "{stderr}"
+    );
+    assert_eq!(request_states(&env), ["confirmed", "unknown", "planned"]);
 }
 
 /// weya-tui in a pseudo-terminal (util-linux `script`), its output kept.

@@ -304,6 +304,91 @@ async fn an_import_stopped_midway_is_resumed_from_the_first_unconfirmed_request(
 }
 
 #[tokio::test]
+async fn while_another_run_sends_the_same_import_enter_is_refused_on_the_check_losing_nothing() {
+    let (sandbox, batch, client) = sandbox_batch().await;
+    let dir = tempfile::tempdir().unwrap();
+    let journals = dir.path().join("imports");
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, contacts(1500)).unwrap();
+    // Another run (a `batch import` of the same file) holds the import.
+    let file = weya_tui::import::open(
+        &path,
+        &weya_tui::import::OpenOptions::default(),
+        &mut weya_tui::import::Control::default(),
+    )
+    .unwrap();
+    let other = ImportJournal::lock(&journals, &batch, file.identity()).unwrap();
+
+    let mut drive = Drive::new(client, &batch, &journals);
+    drive.type_text(&path.display().to_string());
+    drive.press(KeyCode::Enter).await;
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Preview);
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Preview, "still on the check");
+    let text = screen(&drive.view, 120, 40, t(drive.clock), dir.path());
+    let expected = format!(
+        "✗ another import of this file into this batch is running (process {})",
+        std::process::id()
+    );
+    assert!(text.contains(&expected), "{text}");
+    assert!(
+        text.contains("✓ 1,500 valid"),
+        "the check is still there: {text}"
+    );
+    assert!(numbers_in(&sandbox, &batch).is_empty(), "nothing was sent");
+
+    // Once it has ended, Enter sends.
+    drop(other);
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.sending().unwrap().phase, SendPhase::Done);
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 1500);
+}
+
+#[tokio::test]
+async fn the_second_sheet_picked_is_the_one_imported_and_named_on_the_check() {
+    let (sandbox, batch, client) = sandbox_batch().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sheets.xlsx");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheets.xlsx"),
+        &path,
+    )
+    .unwrap();
+    let mut drive = Drive::new(client, &batch, &dir.path().join("imports"));
+    drive.type_text(&path.display().to_string());
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Sheet);
+    drive.press(KeyCode::Down).await;
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Map);
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.step(), Step::Preview);
+    let text = screen(&drive.view, 120, 40, t(drive.clock), dir.path());
+    assert!(text.contains("(sheet “July”, 2 of 3)"), "{text}");
+    drive.press(KeyCode::Enter).await;
+    assert_eq!(drive.view.sending().unwrap().phase, SendPhase::Done);
+    assert_eq!(
+        numbers_in(&sandbox, &batch),
+        ["12125550111", "12125550122", "12125550133"],
+        "July's rows, not June's"
+    );
+    // The journal is July's: June's import is still to be made.
+    let june = weya_tui::import::open(
+        &path,
+        &weya_tui::import::OpenOptions::default(),
+        &mut weya_tui::import::Control::default(),
+    )
+    .unwrap();
+    let journals = dir.path().join("imports");
+    assert!(
+        ImportJournal::find(&journals, &batch, june.identity())
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
 async fn a_request_in_doubt_shows_the_totals_and_is_sent_again_only_when_chosen() {
     let (sandbox, batch, client) = sandbox_batch().await;
     let dir = tempfile::tempdir().unwrap();
@@ -572,6 +657,98 @@ fn snapshot_checking_with_progress() {
         t(0),
     );
     snapshot("import_checking", &view, t(0), dir.path());
+}
+
+/// The three-sheet workbook, copied into `dir`, opened: on the sheet step.
+fn workbook_opened(dir: &TempDir) -> ImportView {
+    let path = dir.path().join("sheets.xlsx");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sheets.xlsx"),
+        &path,
+    )
+    .unwrap();
+    let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    view
+}
+
+#[test]
+fn snapshot_sheet_picker() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut view = workbook_opened(&dir);
+    assert_eq!(view.step(), Step::Sheet);
+    press(&mut view, KeyCode::Down);
+    snapshot("import_sheet", &view, t(0), dir.path());
+}
+
+#[test]
+fn the_first_sheet_is_the_default_and_esc_on_the_columns_goes_back_to_the_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut view = workbook_opened(&dir);
+    // Enter on the sheet already read: its columns, nothing read again.
+    let cmds = press(&mut view, KeyCode::Enter);
+    assert!(
+        matches!(cmds.as_slice(), [ImportCmd::FindJournal { file }] if file.sheet.as_deref() == Some("June")),
+        "{cmds:?}"
+    );
+    assert_eq!(view.step(), Step::Map);
+    press(&mut view, KeyCode::Esc);
+    assert_eq!(view.step(), Step::Sheet);
+    press(&mut view, KeyCode::Esc);
+    assert_eq!(view.step(), Step::Pick);
+}
+
+#[test]
+fn without_a_region_the_check_leads_with_the_invalid_numbers_and_g_sets_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.csv");
+    std::fs::write(
+        &path,
+        "Name,Phone\nAnn,(212) 555-0143\nBob,212 555 0188\nGus,+44 20 7946 0958\n",
+    )
+    .unwrap();
+    // A batch in UTC: no country, so no region.
+    let mut view = ImportView::new(BATCH, "June renewals", Some("Etc/UTC"));
+    assert_eq!(view.region(), None);
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Preview);
+    let text = screen(&view, 80, 24, t(0), dir.path());
+    let lines: Vec<&str> = text.lines().collect();
+    let warning = lines
+        .iter()
+        .position(|l| {
+            l.contains("⚠ No region: 2 numbers without a country code are invalid (g sets one)")
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    let counts = lines
+        .iter()
+        .position(|l| l.contains("✓ 1 valid"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        warning + 1,
+        counts,
+        "one line, just above the counts: {text}"
+    );
+
+    // g: the region input on the columns; US, Enter, and the check again.
+    press(&mut view, KeyCode::Char('g'));
+    assert_eq!(view.step(), Step::Map);
+    for c in "US".chars() {
+        press(&mut view, KeyCode::Char(c));
+    }
+    press(&mut view, KeyCode::Enter);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Preview);
+    assert_eq!(view.report().unwrap().counts.valid, 3);
+    let text = screen(&view, 80, 24, t(0), dir.path());
+    assert!(!text.contains("No region"), "{text}");
 }
 
 #[test]

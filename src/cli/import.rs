@@ -6,11 +6,16 @@
 //! import journal before and after it leaves. Running the same command
 //! again resumes where a run stopped (a crash, `kill -9`, a lost
 //! connection): confirmed requests are not sent again, refused ones are,
-//! and one whose outcome is unknown waits for the operator's word.
+//! and one whose outcome is unknown waits for the operator's word. Only
+//! one run sends an import at a time: a second is refused before it sends.
+//! Ctrl-C while sending stops once the request in flight is answered and
+//! recorded (exit 130); a second Ctrl-C stops at once.
 //!
 //! Exit codes as the other commands: 0 every request confirmed, 1 some
 //! request failed or its outcome is unknown (each is listed), 2 invalid
-//! input or refused (nothing was sent).
+//! input or refused (nothing was sent; another run of the same import is
+//! a refusal too: nothing of this run was sent, and running it again once
+//! the other has ended is safe).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -21,7 +26,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::ApiOptions;
-use super::output::{CredentialUsed, FAILED, Io, OK, REFUSED};
+use super::output::{CredentialUsed, FAILED, INTERRUPTED, Io, OK, REFUSED};
 use crate::api::types::is_object_id;
 use crate::api::{AddCallsOutcome, ApiError, CallQuery, WeyaClient};
 use crate::import::{
@@ -191,6 +196,17 @@ async fn import(
     let file = opened.map_err(nothing_sent)?;
     set(facts, "file", json!(file.path()));
 
+    // One run at a time sends this import: two would send the same
+    // requests. Taken before the journal is read, so what another run
+    // recorded is on disk; held until this run ends. A dry run sends
+    // nothing and needs none.
+    let _lock = match &ctx.journal_dir {
+        Some(dir) if !args.dry_run => {
+            Some(ImportJournal::lock(dir, &args.batch_id, file.identity()).map_err(nothing_sent)?)
+        }
+        _ => None,
+    };
+
     // An earlier run of this import, if any: it decides the settings.
     let existing = match &ctx.journal_dir {
         Some(dir) => {
@@ -273,6 +289,17 @@ async fn import(
         }
     };
     set(facts, "rejectedFile", json!(rejected_file));
+    let no_region = report.without_country_code();
+    if settings.region.is_none() && no_region > 0 {
+        writeln!(
+            io.err,
+            "weya-tui: warning: no region: {} number{} without a country code {} invalid; \
+             --region US (or the country they are in) reads them",
+            count(no_region as u64),
+            if no_region == 1 { "" } else { "s" },
+            if no_region == 1 { "is" } else { "are" },
+        )?;
+    }
     if !io.json {
         print_summary(io, &file, &settings, region_note.as_deref(), &report)?;
         if let Some(written) = &rejected_file {
@@ -365,7 +392,13 @@ async fn import(
 
     let outcome = send_all(io, ctx, &args.batch_id, &plan, &mut journal).await?;
     report_end(io, &args.batch_id, &journal, &outcome, facts)?;
-    Ok(if journal.is_complete() { OK } else { FAILED })
+    Ok(if outcome.interrupted {
+        INTERRUPTED
+    } else if journal.is_complete() {
+        OK
+    } else {
+        FAILED
+    })
 }
 
 /// `US`, `gb`, or `none` (`Some(None)`: no default region).
@@ -970,6 +1003,63 @@ struct SendOutcome {
     stopped: Option<String>,
     /// Which credential was refused and from where, if one was.
     advice: Option<String>,
+    /// Ctrl-C stopped it.
+    interrupted: bool,
+}
+
+/// Ctrl-C while sending: the first stops the run once the request in
+/// flight is answered and recorded (so its outcome is known, not left in
+/// doubt); a second stops it at once. The count of presses, as they come;
+/// `None` when the signal cannot be listened to (then Ctrl-C ends the
+/// process as it does outside sending).
+fn listen_for_ctrl_c() -> Option<tokio::sync::watch::Receiver<u32>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupts = signal(SignalKind::interrupt()).ok()?;
+    let (presses, receiver) = tokio::sync::watch::channel(0);
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                // Sending is over. (The handler stays installed, as tokio
+                // keeps it: a Ctrl-C while the summary prints is ignored.)
+                () = presses.closed() => break,
+                got = interrupts.recv() => {
+                    if got.is_none() {
+                        break;
+                    }
+                    presses.send_modify(|n| *n += 1);
+                }
+            }
+        }
+    });
+    Some(receiver)
+}
+
+/// The next Ctrl-C's count of presses; never, without a listener.
+async fn next_ctrl_c(presses: &mut Option<tokio::sync::watch::Receiver<u32>>) -> u32 {
+    if let Some(receiver) = presses
+        && receiver.changed().await.is_ok()
+    {
+        return *receiver.borrow_and_update();
+    }
+    std::future::pending().await
+}
+
+fn ctrl_c_presses(presses: &Option<tokio::sync::watch::Receiver<u32>>) -> u32 {
+    presses.as_ref().map_or(0, |receiver| *receiver.borrow())
+}
+
+/// What the first Ctrl-C says, once.
+fn say_stopping(io: &mut Io<'_>, progress: bool, said: &mut bool) -> io::Result<()> {
+    if !*said {
+        *said = true;
+        let clear = if progress { "\r\x1b[2K" } else { "" };
+        writeln!(
+            io.err,
+            "{clear}weya-tui: stopping after the request in flight (Ctrl-C again stops now)"
+        )?;
+        io.err.flush()?;
+    }
+    Ok(())
 }
 
 /// Sends every planned request in order, each marked in the journal
@@ -987,7 +1077,17 @@ async fn send_all(
     let rows_total = journal.summary().rows_total;
     let mut rows_done = journal.summary().rows_confirmed;
     let started = (Instant::now(), rows_done);
+    let mut presses = listen_for_ctrl_c();
+    let mut said_stopping = false;
     while let Some(request) = journal.next_to_send().cloned() {
+        if ctrl_c_presses(&presses) > 0 {
+            say_stopping(io, ctx.progress, &mut said_stopping)?;
+            outcome.interrupted = true;
+            outcome.stopped = Some(format!(
+                "stopped by Ctrl-C before {request}; run the same command again to send the rest"
+            ));
+            break;
+        }
         if ctx.progress {
             let line = progress_line(request.index + 1, requests, rows_done, rows_total, started);
             write!(io.err, "\r\x1b[2K{line}")?;
@@ -1010,7 +1110,35 @@ async fn send_all(
             outcome.stopped = Some(format!("{request} was not sent: {e}"));
             break;
         }
-        let answer = ctx.client.add_calls_raw(body).await;
+        let answer = {
+            let sending = ctx.client.add_calls_raw(body);
+            tokio::pin!(sending);
+            loop {
+                tokio::select! {
+                    answer = &mut sending => break Some(answer),
+                    presses = next_ctrl_c(&mut presses) => {
+                        if presses > 1 {
+                            break None;
+                        }
+                        say_stopping(io, ctx.progress, &mut said_stopping)?;
+                    }
+                }
+            }
+        };
+        let Some(answer) = answer else {
+            // The second Ctrl-C: the request is dropped unanswered, so
+            // its rows may or may not be in the batch.
+            outcome.interrupted = true;
+            let why = "stopped by a second Ctrl-C before its answer came";
+            if let Err(e) = journal.mark_unknown(request.index, why) {
+                tracing::error!(error = %e, "cannot record a request left in doubt");
+            }
+            outcome.stopped = Some(format!(
+                "stopped at once by a second Ctrl-C while {request} was on its way; run the same \
+                 command again to resume (that request's outcome is unknown)"
+            ));
+            break;
+        };
         outcome.sent += 1;
         rows_done += u64::from(request.rows);
         let (recorded, stop_all) = match answer {
@@ -1069,6 +1197,14 @@ async fn send_all(
                 "the remaining requests were not sent: Weya would refuse them the same way"
                     .to_owned(),
             );
+            break;
+        }
+        if ctrl_c_presses(&presses) > 0 && journal.next_to_send().is_some() {
+            outcome.interrupted = true;
+            outcome.stopped = Some(format!(
+                "stopped by Ctrl-C after {request} (its answer is recorded); run the same command \
+                 again to send the rest"
+            ));
             break;
         }
     }

@@ -15,6 +15,9 @@ pub use crate::text::{json as json_line, visible};
 pub const OK: u8 = 0;
 pub const FAILED: u8 = 1;
 pub const REFUSED: u8 = 2;
+/// Stopped by Ctrl-C (128 + SIGINT, as a shell reports a process it
+/// interrupted).
+pub const INTERRUPTED: u8 = 130;
 
 /// Asks a yes/no question; `Ok(true)` for yes.
 pub type Confirm = dyn FnMut(&str) -> io::Result<bool>;

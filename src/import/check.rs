@@ -72,6 +72,17 @@ pub struct CheckReport {
     pub plan: SendPlan,
 }
 
+impl CheckReport {
+    /// Rows refused only because their number has no country code and no
+    /// default region was given: a region would make them readable.
+    pub fn without_country_code(&self) -> usize {
+        self.rejected
+            .iter()
+            .filter(|row| row.reason == RejectReason::Phone(super::Invalid::NoCountryCode))
+            .count()
+    }
+}
+
 /// Reads every row of `file` once with `settings`: counts, rejected rows,
 /// duplicates, samples and the sending plan.
 pub fn check(

@@ -14,6 +14,11 @@
 //! found with a request still `sending` is from a run that stopped
 //! mid-request: that request reads as unknown.
 //!
+//! Only one process sends an import at a time: [`ImportJournal::lock`]
+//! takes an advisory lock beside the journal, held for as long as the run
+//! may send and released by the system when the process ends, however it
+//! ends, so a run after a `kill -9` takes it and resumes.
+//!
 //! The journal holds row ranges and states, never a contact's data.
 
 use std::fmt;
@@ -26,6 +31,7 @@ use super::plan::SendPlan;
 use super::row::ImportSettings;
 use super::source::{FileIdentity, Fnv};
 use crate::store::atomic_write;
+use crate::store::lock::{FileLock, TryLock, try_lock};
 
 const VERSION: u32 = 1;
 
@@ -104,6 +110,26 @@ pub enum JournalError {
     },
     #[error("this journal is for another plan (the file or the column choices differ)")]
     PlanMismatch,
+    #[error(
+        "another import of this file into this batch is running{}: wait for it to end, or stop it",
+        pid.map(|pid| format!(" (process {pid})")).unwrap_or_default()
+    )]
+    Busy { pid: Option<u32> },
+}
+
+/// The right to send an import of one file into one batch, held by one
+/// process at a time for as long as this value lives.
+#[derive(Debug)]
+pub struct ImportLock {
+    journal: PathBuf,
+    _lock: FileLock,
+}
+
+impl ImportLock {
+    /// The journal this lock guards.
+    pub fn journal_path(&self) -> &Path {
+        &self.journal
+    }
 }
 
 /// Counts of requests and rows by state.
@@ -172,6 +198,33 @@ impl ImportJournal {
         };
         journal.save()?;
         Ok(journal)
+    }
+
+    /// Takes the lock of the import of `file` into `batch_id`, or says
+    /// that another process holds it ([`JournalError::Busy`], with its PID
+    /// when known). Take it before reading the journal to send from it:
+    /// what another run recorded meanwhile is then on disk.
+    pub fn lock(
+        dir: &Path,
+        batch_id: &str,
+        file: &FileIdentity,
+    ) -> Result<ImportLock, JournalError> {
+        let journal = journal_path(dir, batch_id, file);
+        let mut name = journal.file_name().unwrap_or_default().to_os_string();
+        name.push(".lock");
+        let path = journal.with_file_name(name);
+        let io_error = |source| JournalError::Io {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io_error)?;
+        match try_lock(&path).map_err(io_error)? {
+            TryLock::Taken(lock) => Ok(ImportLock {
+                journal,
+                _lock: lock,
+            }),
+            TryLock::Busy(pid) => Err(JournalError::Busy { pid }),
+        }
     }
 
     /// The journal of `file` into `batch_id`, if an import of it was
@@ -522,7 +575,8 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// `DIR/<batch>-<key>.json`, the key a hash of the file identity.
+/// `DIR/<batch>-<key>.json`, the key a hash of the file identity (with the
+/// sheet, for a workbook).
 fn journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
     let mut hash = Fnv::default();
     hash.write(file.path.as_os_str().as_encoded_bytes());
@@ -531,6 +585,10 @@ fn journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
     hash.write(&file.modified_secs.to_le_bytes());
     hash.write(&file.modified_nanos.to_le_bytes());
     hash.write(&file.content_hash.to_le_bytes());
+    if let Some(sheet) = &file.sheet {
+        hash.write(&[0]);
+        hash.write(sheet.as_bytes());
+    }
     dir.join(format!("{}-{:016x}.json", file_stem_of(batch_id), hash.0))
 }
 

@@ -41,7 +41,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use check::{
     CheckReport, Counts, DuplicateRow, ImportSettings, RejectReason, RejectedRow, check,
 };
-pub use journal::{ImportJournal, JournalError, JournalRequest, RequestState, Resolution};
+pub use journal::{
+    ImportJournal, ImportLock, JournalError, JournalRequest, RequestState, Resolution,
+};
 pub use mapping::{ColumnChoice, ColumnMapping, MappingError, PHONE_KEY, ValidMapping};
 pub use phone::{Invalid, PhoneDigits, normalize};
 pub use plan::{MAX_ROWS_PER_REQUEST, PlannedRequest, SendPlan};

@@ -43,6 +43,10 @@ pub struct FileIdentity {
     pub modified_nanos: u32,
     /// FNV-1a (64-bit) of the whole content.
     pub content_hash: u64,
+    /// The sheet read, for a workbook: an import of another sheet of the
+    /// same file is another import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 impl FileIdentity {
@@ -54,6 +58,7 @@ impl FileIdentity {
             modified_secs,
             modified_nanos,
             content_hash,
+            sheet: None,
         }
     }
 
@@ -220,6 +225,11 @@ impl ContactsFile {
     /// The workbook's sheet names (empty for delimited text).
     pub fn sheets(&self) -> &[String] {
         &self.sheets
+    }
+
+    /// The sheet read, for a workbook.
+    pub fn sheet(&self) -> Option<&str> {
+        self.identity.sheet.as_deref()
     }
 
     /// The delimiter of delimited text.
@@ -636,7 +646,7 @@ fn read_sample(rows: &mut RowReader) -> Result<Vec<SampleRow>, ImportError> {
 }
 
 fn open_sheet(
-    identity: FileIdentity,
+    mut identity: FileIdentity,
     kind: Workbook,
     options: &OpenOptions,
 ) -> Result<ContactsFile, ImportError> {
@@ -680,6 +690,7 @@ fn open_sheet(
             .ok_or_else(|| ImportError::Empty { path: path.clone() })?,
     };
     let range = workbook.worksheet_range(&name).map_err(spreadsheet)?;
+    identity.sheet = Some(name.clone());
     let header_row = range
         .rows()
         .position(|row| row.iter().any(|cell| !render_cell(cell).trim().is_empty()))

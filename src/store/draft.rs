@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::form::Form;
 use crate::form::days::DaySet;
 use crate::form::timezone::TimezonePicker;
+use crate::store::lock::{FileLock, TryLock, try_lock};
 use crate::store::template::BatchFile;
 
 /// Exactly what the operator typed and picked, valid or not.
@@ -223,8 +224,7 @@ fn slot_number(first: &Path, file_name: &str) -> Option<u32> {
 #[derive(Debug)]
 pub struct DraftSlot {
     path: PathBuf,
-    /// Closing it (or the process ending) releases the lock.
-    _lock: std::fs::File,
+    _lock: FileLock,
 }
 
 /// Whether a slot could be taken.
@@ -243,35 +243,13 @@ impl DraftSlot {
     /// Takes the slot whose draft is `path`, unless another process (or
     /// another slot value in this one) holds it.
     fn try_take(path: &Path) -> io::Result<Take> {
-        let lock = lock_path(path);
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock)?;
-        match file.try_lock() {
-            Ok(()) => {
-                // Only for the message another instance shows: the lock, not
-                // this number, decides who owns the slot, so failing to
-                // write it (a full disk) changes nothing.
-                let _ = file.set_len(0).and_then(|()| {
-                    use std::io::Write;
-                    writeln!(file, "{}", std::process::id())
-                });
-                Ok(Take::Taken(Self {
-                    path: path.to_path_buf(),
-                    _lock: file,
-                }))
-            }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let pid = std::fs::read_to_string(&lock)
-                    .ok()
-                    .and_then(|s| s.trim().parse().ok());
-                Ok(Take::Busy(pid))
-            }
-            Err(std::fs::TryLockError::Error(e)) => Err(e),
-        }
+        Ok(match try_lock(&lock_path(path))? {
+            TryLock::Taken(lock) => Take::Taken(Self {
+                path: path.to_path_buf(),
+                _lock: lock,
+            }),
+            TryLock::Busy(pid) => Take::Busy(pid),
+        })
     }
 }
 

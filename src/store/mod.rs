@@ -4,6 +4,7 @@
 
 pub mod draft;
 pub mod journal;
+pub mod lock;
 pub mod template;
 
 use std::io::Write;

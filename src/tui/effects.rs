@@ -689,6 +689,7 @@ mod tests {
         let open = |cancel: &Arc<AtomicBool>| ImportCmd::Open {
             job: 1,
             path: path.display().to_string(),
+            sheet: None,
             cancel: Arc::clone(cancel),
         };
         // A command of another session does nothing.

@@ -156,6 +156,8 @@ pub enum Scope {
     ImportPick,
     /// Opening or checking the file.
     ImportWorking,
+    /// Choosing the sheet of a workbook of several.
+    ImportSheet,
     /// The file's columns and the default region.
     ImportMap,
     /// Typing a column's name or the region.
@@ -214,6 +216,7 @@ impl Scope {
             Self::Navigation => "A view opened over another",
             Self::ImportPick => "Import, choosing the file",
             Self::ImportWorking => "Import, reading or checking",
+            Self::ImportSheet => "Import, choosing the sheet",
             Self::ImportMap => "Import, columns",
             Self::ImportMapEdit => "Import, typing a name or region",
             Self::ImportPreview => "Import, check results",
@@ -414,9 +417,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportPick, &[ENTER], Action::Accept, "open", "Open the file (.csv, .tsv, .xlsx, .xls, .ods)"),
     bind(Scope::ImportPick, &[ESC], Action::Back, "close", "Leave the import; nothing was sent"),
     bind(Scope::ImportWorking, &[ESC], Action::Back, "stop", "Stop reading or checking the file"),
+    bind(Scope::ImportSheet, &[ENTER], Action::Accept, "read", "Read the highlighted sheet of the workbook"),
+    bind(Scope::ImportSheet, &[UP, ch('k')], Action::Up, "move", "Highlight the previous sheet"),
+    bind(Scope::ImportSheet, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next sheet"),
+    bind(Scope::ImportSheet, &[ESC], Action::Back, "other file", "Back to choosing the file"),
     // First: at 80 columns the footer has room for the way on, not for all.
     bind(Scope::ImportMap, &[ENTER], Action::Check, "check", "Check every row; nothing is sent yet"),
-    bind(Scope::ImportMap, &[ESC], Action::Back, "other file", "Back to choosing the file"),
+    bind(Scope::ImportMap, &[ESC], Action::Back, "other file", "Back to choosing the file (or the sheet, in a workbook of several)"),
     bind(Scope::ImportMap, &[UP, ch('k')], Action::Up, "move", "Highlight the previous column"),
     bind(Scope::ImportMap, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next column"),
     bind(Scope::ImportMap, &[ch(' ')], Action::Toggle, "send", "Send the highlighted column as an agent variable, or not"),
@@ -430,6 +437,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportPreview, &[ch('w')], Action::WriteRejected, "write rejected", "Write the invalid rows, with why, to NAME.rejected.csv beside the file"),
     bind(Scope::ImportPreview, &[ENTER], Action::Submit, "send", "Send the valid rows, 1,000 per request"),
     bind(Scope::ImportPreview, &[ESC], Action::Back, "columns", "Back to the columns"),
+    bind(Scope::ImportPreview, &[ch('g')], Action::Region, "region", "Set the region of numbers without a country code, then check again"),
     bind(Scope::ImportResume, &[ENTER], Action::Resume, "resume", "Check the file again with the recorded columns and send from the first unconfirmed request"),
     bind(Scope::ImportResume, &[ch('d')], Action::StartOver, "start over", "Forget the recorded import and map the columns anew (rows it sent may be sent again)"),
     bind(Scope::ImportResume, &[ESC], Action::Back, "other file", "Back to choosing the file"),
@@ -734,6 +742,7 @@ mod tests {
         let steps = [
             Scope::ImportPick,
             Scope::ImportWorking,
+            Scope::ImportSheet,
             Scope::ImportMap,
             Scope::ImportMapEdit,
             Scope::ImportPreview,

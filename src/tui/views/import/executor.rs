@@ -9,6 +9,11 @@
 //! the journal a small `.before` file keeps the batch's totalCalls from
 //! when the import started, so a request in doubt can be judged after a
 //! crash too.
+//!
+//! Sending takes the import's lock first ([`ImportJournal::lock`]), so a
+//! `batch import` of the same file into the same batch cannot send at the
+//! same time; the executor keeps it until the view is left and its last
+//! request is recorded.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -16,7 +21,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use super::{ImportCmd, ImportMsg, RequestOutcome, SendStart};
 use crate::api::{AddCallsOutcome, CallQuery, WeyaClient};
 use crate::import::path::{expand_tilde, list_dir};
-use crate::import::{Control, ImportJournal, OpenOptions, SendPlan, check, open, write_rejected};
+use crate::import::{
+    Control, FileIdentity, ImportJournal, ImportLock, OpenOptions, SendPlan, check, open,
+    write_rejected,
+};
 use crate::store::atomic_write;
 
 /// Where replies that come before the end of a command (progress) go.
@@ -31,6 +39,8 @@ pub struct ImportExecutor {
     journal_dir: Option<PathBuf>,
     home: Option<PathBuf>,
     journal: Arc<Mutex<Option<ImportJournal>>>,
+    /// The lock of the import being sent, and the file it is for.
+    lock: Arc<Mutex<Option<(FileIdentity, ImportLock)>>>,
 }
 
 impl ImportExecutor {
@@ -50,6 +60,7 @@ impl ImportExecutor {
             journal_dir,
             home,
             journal: Arc::new(Mutex::new(None)),
+            lock: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -68,12 +79,17 @@ impl ImportExecutor {
                 .await;
                 ImportMsg::DirListed { typed, result }
             }
-            ImportCmd::Open { job, path, cancel } => {
+            ImportCmd::Open {
+                job,
+                path,
+                sheet,
+                cancel,
+            } => {
                 let path = expand_tilde(&path, self.home.as_deref());
                 let result = blocking(move || {
                     let mut report = |p| progress(ImportMsg::Progress { job, progress: p });
                     let mut control = Control::default().cancel_on(&cancel).report_to(&mut report);
-                    open(&path, &OpenOptions::default(), &mut control)
+                    open(&path, &OpenOptions { sheet }, &mut control)
                         .map(Arc::new)
                         .map_err(|e| e.to_string())
                 })
@@ -139,6 +155,11 @@ impl ImportExecutor {
                     let Some(journal) = this.slot().take() else {
                         return Ok(());
                     };
+                    // Not while another run sends from it.
+                    if let Err(e) = this.claim(journal.file()) {
+                        *this.slot() = Some(journal);
+                        return Err(e);
+                    }
                     let before = before_path(journal.path());
                     journal.discard().map_err(|e| e.to_string())?;
                     // The figure belongs to the import just forgotten.
@@ -159,6 +180,23 @@ impl ImportExecutor {
         self.journal.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Holds the import lock of `file` into this batch, taking it unless
+    /// it is held already; another file's is let go. Blocking.
+    fn claim(&self, file: &FileIdentity) -> Result<(), String> {
+        let Some(dir) = &self.journal_dir else {
+            return Err(NO_STATE_FOLDER.to_owned());
+        };
+        let mut held = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        if held.as_ref().is_some_and(|(of, _)| of == file) {
+            return Ok(());
+        }
+        *held = None;
+        let lock = ImportJournal::lock(dir, &self.batch_id, file)
+            .map_err(|e| format!("{e}; nothing was sent"))?;
+        *held = Some((file.clone(), lock));
+        Ok(())
+    }
+
     /// Applies `change` to the journal in use and returns it as it is now.
     async fn with_journal(
         &self,
@@ -176,23 +214,25 @@ impl ImportExecutor {
         .await
     }
 
-    /// The journal for `plan`: the recorded one when its plan is this one
-    /// (resuming), else a new one, with the batch's totalCalls now.
+    /// The journal for `plan`, under the import's lock: the recorded one
+    /// when its plan is this one (resuming), else a new one, with the
+    /// batch's totalCalls now.
     async fn begin_send(&self, plan: Arc<SendPlan>) -> Result<SendStart, String> {
+        let Some(dir) = self.journal_dir.clone() else {
+            return Err(NO_STATE_FOLDER.to_owned());
+        };
         let this = self.clone();
         let found = {
-            let plan = Arc::clone(&plan);
+            let (plan, dir) = (Arc::clone(&plan), dir.clone());
             blocking(move || {
+                this.claim(plan.identity())?;
+                // Read again under the lock: another run may have sent
+                // since the view looked.
+                let recorded = ImportJournal::find(&dir, &this.batch_id, plan.identity())
+                    .map_err(|e| e.to_string())?;
                 let mut slot = this.slot();
-                let recorded = match slot.take() {
-                    Some(journal) if journal.file() == plan.identity() => Some(journal),
-                    _ => match &this.journal_dir {
-                        Some(dir) => ImportJournal::find(dir, &this.batch_id, plan.identity())
-                            .map_err(|e| e.to_string())?,
-                        None => None,
-                    },
-                };
                 let Some(journal) = recorded else {
+                    *slot = None;
                     return Ok(None);
                 };
                 if let Err(e) = journal.check_plan(&plan) {
@@ -211,11 +251,6 @@ impl ImportExecutor {
         if let Some(start) = found {
             return Ok(start);
         }
-        let Some(dir) = self.journal_dir.clone() else {
-            return Err("there is no state folder for the import journal (no home \
-                        directory): nothing was sent"
-                .to_owned());
-        };
         // The count before anything is sent: what a request in doubt is
         // judged against. Not knowing it does not stop the import.
         let before = self.total_calls().await.ok();
@@ -337,6 +372,9 @@ impl ImportExecutor {
             .map_err(|e| e.to_string())
     }
 }
+
+const NO_STATE_FOLDER: &str = "there is no state folder for the import journal (no home \
+                               directory): nothing was sent";
 
 /// Writes a request's answer to the journal. A failed write leaves the
 /// request `sending` on disk, which reads as unknown next time: safe.

@@ -125,10 +125,12 @@ pub enum ImportCmd {
         typed: String,
     },
     /// Open the file at `path` as typed (`~` is expanded by the
-    /// executor): identity, encoding, header, first rows.
+    /// executor): identity, encoding, header, first rows; of `sheet`, in a
+    /// workbook (the first when `None`).
     Open {
         job: u64,
         path: String,
+        sheet: Option<String>,
         cancel: Arc<AtomicBool>,
     },
     /// Look for a journal of this file into the batch.
@@ -180,14 +182,16 @@ impl PartialEq for ImportCmd {
                 C::Open {
                     job: a,
                     path: p,
+                    sheet: s,
                     cancel: c,
                 },
                 C::Open {
                     job: b,
                     path: q,
+                    sheet: t,
                     cancel: d,
                 },
-            ) => a == b && p == q && Arc::ptr_eq(c, d),
+            ) => a == b && p == q && s == t && Arc::ptr_eq(c, d),
             (C::FindJournal { file: a }, C::FindJournal { file: b }) => a == b,
             (
                 C::Check {
@@ -234,6 +238,8 @@ impl PartialEq for ImportCmd {
 pub enum Step {
     Pick,
     Opening,
+    /// A workbook of several sheets: which one to read.
+    Sheet,
     /// An import of this file into this batch was recorded.
     Resume,
     Map,
@@ -373,6 +379,11 @@ pub struct ImportView {
     cancel: Option<Arc<AtomicBool>>,
     pub(crate) progress: Option<Progress>,
     pub(crate) file: Option<Arc<ContactsFile>>,
+    /// The highlighted sheet of a workbook of several.
+    pub(crate) sheet_cursor: usize,
+    /// The operator chose the sheet (Enter on the sheet step): the file
+    /// opened next goes straight to its columns.
+    sheet_chosen: bool,
     pub(crate) mapping: ColumnMapping,
     pub(crate) region: Option<Region>,
     pub(crate) cursor: usize,
@@ -406,6 +417,8 @@ impl ImportView {
             cancel: None,
             progress: None,
             file: None,
+            sheet_cursor: 0,
+            sheet_chosen: false,
             mapping: ColumnMapping {
                 phone: None,
                 columns: Vec::new(),
@@ -484,6 +497,7 @@ impl ImportView {
         let scope = match self.step {
             Step::Pick => Scope::ImportPick,
             Step::Opening | Step::Checking => Scope::ImportWorking,
+            Step::Sheet => Scope::ImportSheet,
             Step::Resume => Scope::ImportResume,
             Step::Map if self.edit.is_some() => Scope::ImportMapEdit,
             Step::Map => Scope::ImportMap,
@@ -608,6 +622,7 @@ impl ImportView {
                 Vec::new()
             }
             Step::Opening | Step::Checking => Vec::new(),
+            Step::Sheet => self.on_sheet(action),
             Step::Resume => self.on_resume(action),
             Step::Map => self.on_map(action),
             Step::Preview => self.on_preview(action),
@@ -640,9 +655,11 @@ impl ImportView {
                 }
                 self.error = None;
                 self.candidates.clear();
+                self.sheet_chosen = false;
                 self.start_job(Step::Opening, |job, cancel| ImportCmd::Open {
                     job,
                     path: typed,
+                    sheet: None,
                     cancel,
                 })
             }
@@ -711,25 +728,85 @@ impl ImportView {
         self.progress = None;
         match result {
             Ok(file) => {
-                self.mapping =
-                    ColumnMapping::guess(file.header(), &file.sample_cells(), self.region);
-                self.cursor = self.mapping.phone.unwrap_or(0);
-                self.map_offset.set(0);
-                self.journal = None;
-                self.resuming = false;
-                self.report = None;
-                self.sending = None;
-                let identity = file.identity().clone();
+                let several = file.sheets().len() > 1;
+                self.sheet_cursor = file
+                    .sheet()
+                    .and_then(|read| file.sheets().iter().position(|s| s == read))
+                    .unwrap_or(0);
                 self.file = Some(file);
-                self.step = Step::Map;
-                vec![ImportCmd::FindJournal { file: identity }]
+                if several && !self.sheet_chosen {
+                    self.step = Step::Sheet;
+                    Vec::new()
+                } else {
+                    self.columns_of_file()
+                }
             }
             Err(e) => {
                 self.error = Some(e);
-                self.step = Step::Pick;
+                self.step = if self.sheet_chosen && self.file.is_some() {
+                    Step::Sheet
+                } else {
+                    Step::Pick
+                };
                 Vec::new()
             }
         }
+    }
+
+    /// The columns step for the file opened: the guessed mapping, and a
+    /// look for a recorded import of it (of its sheet).
+    fn columns_of_file(&mut self) -> Vec<ImportCmd> {
+        let Some(file) = &self.file else {
+            return Vec::new();
+        };
+        self.mapping = ColumnMapping::guess(file.header(), &file.sample_cells(), self.region);
+        self.cursor = self.mapping.phone.unwrap_or(0);
+        self.map_offset.set(0);
+        self.journal = None;
+        self.resuming = false;
+        self.report = None;
+        self.sending = None;
+        let identity = file.identity().clone();
+        self.step = Step::Map;
+        vec![ImportCmd::FindJournal { file: identity }]
+    }
+
+    /// The sheet step: ↑/↓ and Enter, which reads the highlighted sheet
+    /// (the one read already goes straight to its columns).
+    fn on_sheet(&mut self, action: Action) -> Vec<ImportCmd> {
+        let Some(file) = self.file.clone() else {
+            return Vec::new();
+        };
+        match action {
+            Action::Up => self.sheet_cursor = self.sheet_cursor.saturating_sub(1),
+            Action::Down => {
+                self.sheet_cursor =
+                    (self.sheet_cursor + 1).min(file.sheets().len().saturating_sub(1));
+            }
+            Action::Accept => {
+                let Some(name) = file.sheets().get(self.sheet_cursor).cloned() else {
+                    return Vec::new();
+                };
+                self.sheet_chosen = true;
+                self.error = None;
+                if file.sheet() == Some(name.as_str()) {
+                    return self.columns_of_file();
+                }
+                let path = self.path.value().trim().to_owned();
+                return self.start_job(Step::Opening, |job, cancel| ImportCmd::Open {
+                    job,
+                    path,
+                    sheet: Some(name),
+                    cancel,
+                });
+            }
+            Action::Back => {
+                self.step = Step::Pick;
+                self.error = None;
+            }
+            _ => {}
+        }
+        Vec::new()
     }
 
     fn on_journal_found(
@@ -829,12 +906,7 @@ impl ImportView {
                     });
                 }
             }
-            Action::Region => {
-                let code = self.region.map(|r| r.to_string()).unwrap_or_default();
-                let mut input = LineInput::new(&code, 2);
-                input.select_all();
-                self.edit = Some(MapEdit::Region(input));
-            }
+            Action::Region => self.edit_region(),
             Action::Check => {
                 if let Err(errors) = self.mapping.validate() {
                     let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -849,12 +921,23 @@ impl ImportView {
                 return self.check(settings);
             }
             Action::Back => {
-                self.step = Step::Pick;
+                // A workbook of several sheets: back to its sheets.
+                let several = self.file.as_ref().is_some_and(|f| f.sheets().len() > 1);
+                self.step = if several { Step::Sheet } else { Step::Pick };
                 self.error = None;
             }
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The region input, on the columns step.
+    fn edit_region(&mut self) {
+        let code = self.region.map(|r| r.to_string()).unwrap_or_default();
+        let mut input = LineInput::new(&code, 2);
+        input.select_all();
+        self.step = Step::Map;
+        self.edit = Some(MapEdit::Region(input));
     }
 
     fn on_edit(&mut self, action: Action) -> Vec<ImportCmd> {
@@ -972,6 +1055,13 @@ impl ImportView {
                 self.step = Step::Map;
                 self.resuming = false;
             }
+            // Back to the columns, typing the region; Enter there checks
+            // again with it.
+            Action::Region => {
+                self.resuming = false;
+                self.error = None;
+                self.edit_region();
+            }
             _ => {}
         }
         Vec::new()
@@ -994,8 +1084,12 @@ impl ImportView {
                 self.advance(now)
             }
             Err(e) => {
-                sending.error = Some(e);
-                sending.phase = SendPhase::Paused;
+                // Nothing was sent (another run holds the import, the
+                // journal cannot be written): back on the check, with
+                // everything as it was, to press Enter again later.
+                self.sending = None;
+                self.step = Step::Preview;
+                self.error = Some(e);
                 Vec::new()
             }
         }

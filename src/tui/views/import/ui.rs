@@ -30,7 +30,7 @@ pub fn draw(view: &ImportView, theme: &Theme, frame: &mut Frame, area: Rect, now
     ])
     .areas(area);
     let step = match view.step {
-        Step::Pick | Step::Opening => "1 of 4 · the file",
+        Step::Pick | Step::Opening | Step::Sheet => "1 of 4 · the file",
         Step::Resume | Step::Map => "2 of 4 · the columns",
         Step::Checking | Step::Preview => "3 of 4 · the check",
         Step::Send => "4 of 4 · sending",
@@ -46,6 +46,7 @@ pub fn draw(view: &ImportView, theme: &Theme, frame: &mut Frame, area: Rect, now
     match view.step {
         Step::Pick => draw_pick(view, frame, body, theme),
         Step::Opening | Step::Checking => draw_working(view, frame, body, theme),
+        Step::Sheet => draw_sheet(view, frame, body, theme),
         Step::Resume => draw_resume(view, frame, body, theme),
         Step::Map => draw_map(view, frame, body, theme),
         Step::Preview => draw_preview(view, frame, body, theme),
@@ -159,6 +160,67 @@ fn draw_working(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
     );
 }
 
+/// The sheets of a workbook of several, the highlighted one to read.
+fn draw_sheet(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(file) = &view.file else {
+        return;
+    };
+    let [what, _, list, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let name = file
+        .path()
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(visible(&name).into_owned(), theme.title()),
+            Span::raw(format!(
+                " has {} sheets: which holds the contacts?",
+                file.sheets().len()
+            )),
+        ])),
+        what,
+    );
+    let rows = usize::from(list.height).max(1);
+    let offset = keep_visible(0, view.sheet_cursor, rows);
+    let lines: Vec<Line> = file
+        .sheets()
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, sheet)| {
+            let (pointer, style) = if i == view.sheet_cursor {
+                ("▶ ", theme.focused_label())
+            } else {
+                ("  ", theme.label())
+            };
+            let mut spans = vec![Span::styled(format!("{pointer}{}", visible(sheet)), style)];
+            if file.sheet() == Some(sheet.as_str()) {
+                let header = file.header().join(" · ");
+                spans.push(Span::styled(
+                    format!("   columns {}", visible(&header)),
+                    theme.dim(),
+                ));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            "The first sheet is read unless you choose another; nothing has been sent.",
+            theme.dim(),
+        )),
+        hint,
+    );
+}
+
 /// The file's name and how it was read, one line.
 fn file_line(view: &ImportView, theme: &Theme) -> Line<'static> {
     let Some(file) = &view.file else {
@@ -172,8 +234,15 @@ fn file_line(view: &ImportView, theme: &Theme) -> Line<'static> {
     if file.encoding() == Some(TextEncoding::Windows1252) {
         how.push("read as Windows-1252".to_owned());
     }
-    if file.sheets().len() > 1 {
-        how.push(format!("first of {} sheets", file.sheets().len()));
+    if let Some(sheet) = file.sheet()
+        && file.sheets().len() > 1
+    {
+        let nth = file.sheets().iter().position(|s| s == sheet).unwrap_or(0) + 1;
+        how.push(format!(
+            "sheet “{}”, {nth} of {}",
+            visible(sheet),
+            file.sheets().len()
+        ));
     }
     let mut spans = vec![
         Span::styled("File     ", theme.dim()),
@@ -372,6 +441,20 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
         file_line(view, theme),
         region_line(view, theme),
         Line::default(),
+    ];
+    let no_region = report.without_country_code();
+    if view.region.is_none() && no_region > 0 {
+        lines.push(Line::styled(
+            format!(
+                "⚠ No region: {} number{} without a country code {} invalid (g sets one)",
+                thousands(no_region as u64),
+                if no_region == 1 { "" } else { "s" },
+                if no_region == 1 { "is" } else { "are" },
+            ),
+            theme.warn(),
+        ));
+    }
+    lines.extend([
         Line::from(vec![
             Span::styled(format!("✓ {} valid", thousands(counts.valid)), theme.ok()),
             Span::raw("  "),
@@ -400,7 +483,7 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
                 ""
             }
         )),
-    ];
+    ]);
     if !report.rejected.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(
