@@ -63,7 +63,7 @@ fn others(draft: &Draft, field: FieldId) -> Draft {
     let mut v = draft.clone();
     match field {
         FieldId::Name => v.name.clear(),
-        FieldId::Numbers => v.calling_numbers.clear(),
+        FieldId::Numbers => v.calling_numbers = std::sync::Arc::from([]),
         FieldId::Timezone => v.timezone.clear(),
         FieldId::WindowStart => v.window_start.clear(),
         FieldId::WindowEnd => v.window_end.clear(),

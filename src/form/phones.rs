@@ -3,6 +3,7 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use indexmap::IndexSet;
 
@@ -111,6 +112,10 @@ pub struct PhonePicker {
     /// Counts changes of `selected`, so a change is seen without comparing
     /// thousands of IDs.
     version: u64,
+    /// `selected` as a list, made once per change of the selection: every
+    /// keystroke saves a draft, which then shares it instead of copying
+    /// thousands of IDs.
+    shared: Arc<[String]>,
     /// The first row on show, kept from one drawing to the next (as
     /// ratatui's `ListState` keeps it): the list scrolls only when the
     /// highlight would leave it. The drawing moves it, hence the cell.
@@ -131,6 +136,7 @@ impl Default for PhonePicker {
             offset: Cell::new(0),
             selected: IndexSet::new(),
             version: 0,
+            shared: Arc::from([]),
         }
     }
 }
@@ -141,6 +147,7 @@ impl PhonePicker {
             selected: selected.into_iter().collect(),
             ..Self::default()
         };
+        picker.selection_changed();
         picker.rebuild();
         picker
     }
@@ -337,7 +344,7 @@ impl PhonePicker {
         if !self.selected.shift_remove(&id) {
             self.selected.insert(id);
         }
-        self.version += 1;
+        self.selection_changed();
     }
 
     /// Selects every visible row (the filter decides which).
@@ -346,13 +353,13 @@ impl PhonePicker {
             let id = &self.entries[i].phone.id;
             self.selected.insert(id.clone());
         }
-        self.version += 1;
+        self.selection_changed();
     }
 
     /// Unselects everything, visible or not. Hand-typed IDs leave the list.
     pub fn clear_selection(&mut self) {
         self.selected.clear();
-        self.version += 1;
+        self.selection_changed();
         self.rebuild();
     }
 
@@ -363,13 +370,24 @@ impl PhonePicker {
     /// The selected IDs in the order they were selected: a file's or a
     /// template's order is the order sent.
     pub fn selected_ids(&self) -> Vec<String> {
-        self.selected.iter().cloned().collect()
+        self.shared.to_vec()
+    }
+
+    /// The same, shared: cheap to take on every keystroke.
+    pub fn selected_shared(&self) -> Arc<[String]> {
+        Arc::clone(&self.shared)
+    }
+
+    /// Every change of `selected` comes here.
+    fn selection_changed(&mut self) {
+        self.version += 1;
+        self.shared = self.selected.iter().cloned().collect();
     }
 
     /// Selects exactly `ids` (a draft or a template being applied).
     pub fn replace_selection(&mut self, ids: Vec<String>) {
         self.selected = ids.into_iter().collect();
-        self.version += 1;
+        self.selection_changed();
         self.mode = Mode::Browse;
         self.rebuild();
     }
@@ -457,7 +475,7 @@ impl PhonePicker {
         }
         self.mode = Mode::Browse;
         self.selected.insert(id.clone());
-        self.version += 1;
+        self.selection_changed();
         self.rebuild();
         if let Some(pos) = self
             .visible

@@ -11,7 +11,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +28,9 @@ pub struct Draft {
     #[serde(default)]
     pub saved_at: String,
     pub name: String,
-    pub calling_numbers: Vec<String>,
+    /// Shared with the form (one list per change of the selection, not per
+    /// keystroke).
+    pub calling_numbers: Arc<[String]>,
     pub timezone: String,
     pub window_start: String,
     pub window_end: String,
@@ -42,7 +44,7 @@ impl Draft {
         Self {
             saved_at: String::new(),
             name: form.name.value().to_owned(),
-            calling_numbers: form.numbers.selected_ids(),
+            calling_numbers: form.numbers.selected_shared(),
             timezone: form.timezone.value().to_owned(),
             window_start: form.window_start.value().to_owned(),
             window_end: form.window_end.value().to_owned(),
@@ -56,7 +58,8 @@ impl Draft {
     /// knows (the fetched phone list, focus).
     pub fn apply(&self, form: &mut Form) {
         form.name.set(&self.name);
-        form.numbers.replace_selection(self.calling_numbers.clone());
+        form.numbers
+            .replace_selection(self.calling_numbers.to_vec());
         form.timezone = TimezonePicker::new(&self.timezone);
         form.window_start.set(&self.window_start);
         form.window_end.set(&self.window_end);
@@ -76,7 +79,7 @@ impl Draft {
             draft.name.clone_from(v);
         }
         if let Some(v) = &file.calling_numbers {
-            draft.calling_numbers.clone_from(v);
+            draft.calling_numbers = Arc::from(v.as_slice());
         }
         if let Some(v) = &file.timezone {
             draft.timezone.clone_from(v);
@@ -658,6 +661,30 @@ mod tests {
         draft.apply(&mut restored);
         assert_eq!(Draft::of(&restored), draft);
         assert_eq!(restored.retries.value(), "x");
+    }
+
+    #[test]
+    fn drafts_share_the_selection_until_it_changes() {
+        let ids: Vec<String> = (0..10_000)
+            .map(|i| format!("64e5f12345abcdef{i:08x}"))
+            .collect();
+        let mut form = Form::new("UTC");
+        form.numbers = PhonePicker::with_selected(ids.clone());
+        form.name.set("a");
+        let first = Draft::of(&form);
+        form.name.set("ab");
+        let second = Draft::of(&form);
+        // A keystroke's draft copies no ID: the list is the same one.
+        assert!(Arc::ptr_eq(&first.calling_numbers, &second.calling_numbers));
+        assert_eq!(&*second.calling_numbers, ids.as_slice());
+        form.numbers.clear_selection();
+        let third = Draft::of(&form);
+        assert!(third.calling_numbers.is_empty(), "a change is seen at once");
+        assert_eq!(
+            second.calling_numbers.len(),
+            10_000,
+            "an earlier draft keeps its own"
+        );
     }
 
     #[test]
