@@ -6,7 +6,7 @@
 // positions are small.
 #![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -14,9 +14,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
+use weya_tui::api::WeyaClient;
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
+use weya_tui::tui::views::import::executor::{ImportExecutor, ProgressSink};
+use weya_tui::tui::views::import::{self, ImportMsg, ImportView, SendPhase, Step as ViewStep};
+use weya_tui::tui::widgets::theme::Theme;
+
+mod common;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -422,6 +431,9 @@ enum Step {
     Stall,
     /// Forwarded once the test lets it through ([`Proxy::release`]).
     Hold,
+    /// Forwarded (Weya stores the rows), then the connection drops before
+    /// the answer is whole: its outcome is unknown to the sender.
+    DropAfterForward,
 }
 
 /// A stand-in for Weya in front of the sandbox: every request is
@@ -517,6 +529,13 @@ async fn forward(
     let status = answer.status();
     let content_type = answer.headers().get("content-type").cloned();
     let bytes = answer.bytes().await.unwrap();
+    if step == Step::DropAfterForward {
+        // Headers go out, then the body fails: hyper drops the connection.
+        let failing = futures::stream::once(async {
+            Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("dropped on purpose"))
+        });
+        return (status, axum::body::Body::from_stream(failing)).into_response();
+    }
     let mut response = (status, bytes).into_response();
     if let Some(value) = content_type {
         response.headers_mut().insert("content-type", value);
@@ -975,4 +994,183 @@ async fn after_kill_9_during_the_third_of_five_requests_a_rerun_resumes_at_the_t
     let numbers = numbers_in(&sandbox, &batch);
     let distinct: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!((numbers.len(), distinct.len()), (5000, 5000));
+}
+
+/// `n` calls in the batch before the import, added straight to the
+/// sandbox: the "before" figure is then not 0, so a test sees it is the
+/// recorded one.
+async fn add_earlier_calls(sandbox: &Sandbox, batch: &str, n: usize) {
+    let client = WeyaClient::new(sandbox.client_config()).unwrap();
+    let rows: Vec<Value> = (0..n)
+        .map(|i| json!({"phoneNumber": format!("1312555{i:04}")}))
+        .collect();
+    let body = json!({"batchId": batch, "call_data": rows}).to_string();
+    client.add_calls_raw(body).await.unwrap();
+}
+
+/// The import view and its executor, driven as the shell drives them,
+/// keeping its journals where `batch import` run in `env` keeps them.
+struct ViewRun {
+    view: ImportView,
+    executor: ImportExecutor,
+}
+
+impl ViewRun {
+    fn new(env: &Env, sandbox: &Sandbox, url: &str, batch: &str) -> Self {
+        let mut config = sandbox.client_config();
+        config.base_url = url.to_owned();
+        let client = WeyaClient::new(config).unwrap();
+        let journals = env.path("state/weya-tui/imports");
+        Self {
+            view: ImportView::new(batch, "Import test", Some("America/New_York")),
+            executor: ImportExecutor::new(client, batch, Some(journals), None),
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let msg = self
+                .view
+                .key_msg(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            assert!(self.view.update(msg, view_time()).is_empty());
+        }
+    }
+
+    /// Presses `code` and runs the commands that follow, and theirs, to
+    /// the end.
+    async fn press(&mut self, code: KeyCode) {
+        let msg = self.view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
+        let mut queue = VecDeque::from(self.view.update(msg, view_time()));
+        while let Some(cmd) = queue.pop_front() {
+            let seen: Arc<Mutex<Vec<ImportMsg>>> = Arc::default();
+            let sink: ProgressSink = {
+                let seen = Arc::clone(&seen);
+                Arc::new(move |msg| seen.lock().unwrap().push(msg))
+            };
+            let reply = tokio::time::timeout(PATIENCE, self.executor.run(cmd, sink))
+                .await
+                .expect("the command ends");
+            let mut replies: Vec<ImportMsg> = seen.lock().unwrap().drain(..).collect();
+            replies.extend(reply);
+            for reply in replies {
+                queue.extend(self.view.update(reply, view_time()));
+            }
+        }
+    }
+
+    /// The view as drawn at 120x40.
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|frame| {
+                let area = frame.area();
+                import::ui::draw(&self.view, &Theme::new(false), frame, area, view_time());
+            })
+            .unwrap();
+        common::screen_text(terminal.backend())
+    }
+}
+
+fn view_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 6, 2, 14, 0, 0).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_the_view_left_in_doubt_shows_the_same_before_figure_in_batch_import() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    add_earlier_calls(&sandbox, &batch, 7).await;
+    // The view's second request is stored, but its answer is lost.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::DropAfterForward
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let sending = view.view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Doubt, "{sending:?}");
+    assert_eq!(sending.in_doubt().unwrap().index, 1);
+    let screen = view.screen();
+    assert!(
+        screen.contains("The batch's totalCalls: before this import 7, now 3,007."),
+        "{screen}"
+    );
+    // The operator leaves the view and goes on with `batch import`.
+    drop(view);
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "The batch's totalCalls: 7 before this import, 3,007 now. The confirmed requests \
+             added 2,000: without request 2's rows it would hold 2,007, with them 3,007."
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "nothing was sent twice");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 3007);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_batch_import_left_in_doubt_shows_the_same_before_figure_in_the_view() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    add_earlier_calls(&sandbox, &batch, 7).await;
+    // The second request of `batch import` never gets an answer, and the
+    // run is killed.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    // The operator opens the same file in the view: it resumes, sends the
+    // third request and asks about the second.
+    let mut view = ViewRun::new(&env, &sandbox, &sandbox.base_url(), &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    assert_eq!(view.view.step(), ViewStep::Resume);
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let sending = view.view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Doubt, "{sending:?}");
+    assert_eq!(sending.in_doubt().unwrap().index, 1);
+    let screen = view.screen();
+    assert!(
+        screen.contains("The batch's totalCalls: before this import 7, now 2,007."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("With its 1,000 rows added it would be 3,007; without them 2,007"),
+        "{screen}"
+    );
+    assert_eq!(
+        numbers_in(&sandbox, &batch).len(),
+        2007,
+        "request 2 not resent"
+    );
 }

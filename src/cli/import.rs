@@ -30,7 +30,7 @@ use super::output::{CredentialUsed, FAILED, INTERRUPTED, Io, OK, REFUSED};
 use crate::api::types::is_object_id;
 use crate::api::{AddCallsOutcome, ApiError, CallQuery, WeyaClient};
 use crate::import::{
-    CheckReport, ColumnMapping, ContactsFile, Control, ImportJournal, ImportSettings, JournalError,
+    CheckReport, ColumnMapping, ContactsFile, Control, ImportJournal, ImportSettings,
     JournalRequest, MappingError, OpenOptions, Progress, Region, RequestState, Resolution,
     SendPlan, Stage, check, rejected_path, write_rejected_to,
 };
@@ -381,7 +381,7 @@ async fn import(
             if !confirm(io, args, &question)? {
                 return Err(Refusal::new("not sent").into());
             }
-            start_journal(dir, &args.batch_id, &plan, total_now).map_err(nothing_sent)?
+            ImportJournal::start(dir, &args.batch_id, &plan, total_now).map_err(nothing_sent)?
         }
     };
     set(facts, "journal", json!(journal.path()));
@@ -800,19 +800,6 @@ async fn batch_total(client: &WeyaClient, batch_id: &str) -> Result<u64, ApiErro
         ..CallQuery::default()
     };
     Ok(client.batch_details(batch_id, &query).await?.total)
-}
-
-fn start_journal(
-    dir: &Path,
-    batch_id: &str,
-    plan: &SendPlan,
-    total_now: Option<u64>,
-) -> Result<ImportJournal, JournalError> {
-    let mut journal = ImportJournal::start(dir, batch_id, plan)?;
-    if let Some(total) = total_now {
-        journal.record_batch_total_before(total)?;
-    }
-    Ok(journal)
 }
 
 /// Other imports of the same file (an earlier version of it) into this

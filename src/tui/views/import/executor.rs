@@ -5,27 +5,26 @@
 //!
 //! The executor owns the import journal (one per view): each request is
 //! recorded as `sending` before it leaves and as confirmed, failed or
-//! unknown once answered, each time atomically, as the core does. Beside
-//! the journal a small `.before` file keeps the batch's totalCalls from
-//! when the import started, so a request in doubt can be judged after a
-//! crash too.
+//! unknown once answered, each time atomically, as the core does. The
+//! journal also keeps the batch's totalCalls from when the import started,
+//! so a request in doubt can be judged after a crash too, here or by
+//! `batch import`.
 //!
 //! Sending takes the import's lock first ([`ImportJournal::lock`]), so a
 //! `batch import` of the same file into the same batch cannot send at the
 //! same time; the executor keeps it until the view is left and its last
 //! request is recorded.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::{ImportCmd, ImportMsg, RequestOutcome, SendStart};
+use super::{ImportCmd, ImportMsg, RequestOutcome};
 use crate::api::{AddCallsOutcome, CallQuery, WeyaClient};
 use crate::import::path::{expand_tilde, list_dir};
 use crate::import::{
     Control, FileIdentity, ImportJournal, ImportLock, OpenOptions, SendPlan, check, open,
     write_rejected,
 };
-use crate::store::atomic_write;
 
 /// Where replies that come before the end of a command (progress) go.
 pub type ProgressSink = Arc<dyn Fn(ImportMsg) + Send + Sync>;
@@ -160,11 +159,7 @@ impl ImportExecutor {
                         *this.slot() = Some(journal);
                         return Err(e);
                     }
-                    let before = before_path(journal.path());
-                    journal.discard().map_err(|e| e.to_string())?;
-                    // The figure belongs to the import just forgotten.
-                    let _ = std::fs::remove_file(before);
-                    Ok(())
+                    journal.discard().map_err(|e| e.to_string())
                 })
                 .await;
                 ImportMsg::JournalDiscarded(result)
@@ -217,7 +212,7 @@ impl ImportExecutor {
     /// The journal for `plan`, under the import's lock: the recorded one
     /// when its plan is this one (resuming), else a new one, with the
     /// batch's totalCalls now.
-    async fn begin_send(&self, plan: Arc<SendPlan>) -> Result<SendStart, String> {
+    async fn begin_send(&self, plan: Arc<SendPlan>) -> Result<ImportJournal, String> {
         let Some(dir) = self.journal_dir.clone() else {
             return Err(NO_STATE_FOLDER.to_owned());
         };
@@ -242,30 +237,23 @@ impl ImportExecutor {
                          columns; resume it or start over"
                     ));
                 }
-                let before = read_before(journal.path());
                 *slot = Some(journal.clone());
-                Ok(Some(SendStart { journal, before }))
+                Ok(Some(journal))
             })
             .await?
         };
-        if let Some(start) = found {
-            return Ok(start);
+        if let Some(journal) = found {
+            return Ok(journal);
         }
         // The count before anything is sent: what a request in doubt is
         // judged against. Not knowing it does not stop the import.
         let before = self.total_calls().await.ok();
         let this = self.clone();
         blocking(move || {
-            let journal =
-                ImportJournal::start(&dir, &this.batch_id, &plan).map_err(|e| e.to_string())?;
-            if let Some(before) = before
-                && let Err(e) =
-                    atomic_write(&before_path(journal.path()), before.to_string().as_bytes())
-            {
-                tracing::warn!(error = %e, "cannot keep the batch's total before the import");
-            }
+            let journal = ImportJournal::start(&dir, &this.batch_id, &plan, before)
+                .map_err(|e| e.to_string())?;
             *this.slot() = Some(journal.clone());
-            Ok(SendStart { journal, before })
+            Ok(journal)
         })
         .await
     }
@@ -388,18 +376,6 @@ fn record(journal: &mut ImportJournal, index: usize, outcome: &RequestOutcome) {
     if let Err(e) = written {
         tracing::error!(error = %e, index, "cannot record a request's answer");
     }
-}
-
-fn before_path(journal: &Path) -> PathBuf {
-    journal.with_extension("before")
-}
-
-fn read_before(journal: &Path) -> Option<u64> {
-    std::fs::read_to_string(before_path(journal))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
 }
 
 /// Runs `work` on the blocking pool. A panic there is the one way it
