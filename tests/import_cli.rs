@@ -1174,3 +1174,52 @@ async fn a_request_batch_import_left_in_doubt_shows_the_same_before_figure_in_th
         "request 2 not resent"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_while_the_summary_is_written_ends_the_run_at_once_with_130() {
+    let env = Env::new();
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let batch = new_batch(&sandbox);
+    // Thousands of long invalid values: `--json` lists them all, far more
+    // than a pipe holds, so writing the summary waits on a reader.
+    let mut text = String::from("name,phone\nAnn,(212) 555-0143\n");
+    let long = "x".repeat(300);
+    for i in 0..5000 {
+        text.push_str(&format!("Bad {i},{long}\n"));
+    }
+    let file = env.file("long.csv", text.as_bytes());
+    let mut child = env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first byte of the summary: sending is over, and the rest of the
+    // summary waits for a reader that does not come.
+    let mut stdout = child.stdout.take().unwrap();
+    let (first_byte, got) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut byte = [0u8; 1];
+        let _ = first_byte.send(stdout.read_exact(&mut byte).map(|()| stdout));
+    });
+    let _stdout = got.recv_timeout(PATIENCE).unwrap().unwrap();
+    assert_eq!(request_states(&env), ["confirmed"]);
+    assert_eq!(numbers_in(&sandbox, &batch), ["12125550143"]);
+
+    interrupt(&child);
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let status = status.expect("Ctrl-C ends the run while the summary is written");
+    assert_eq!(status.code(), Some(130));
+}
