@@ -434,6 +434,8 @@ enum Step {
     /// Forwarded (Weya stores the rows), then the connection drops before
     /// the answer is whole: its outcome is unknown to the sender.
     DropAfterForward,
+    /// Forwarded (Weya stores the rows), then never answered.
+    StallAfterForward,
 }
 
 /// A stand-in for Weya in front of the sandbox: every request is
@@ -529,6 +531,9 @@ async fn forward(
     let status = answer.status();
     let content_type = answer.headers().get("content-type").cloned();
     let bytes = answer.bytes().await.unwrap();
+    if step == Step::StallAfterForward {
+        std::future::pending::<()>().await;
+    }
     if step == Step::DropAfterForward {
         // Headers go out, then the body fails: hyper drops the connection.
         let failing = futures::stream::once(async {
@@ -1222,4 +1227,228 @@ async fn ctrl_c_while_the_summary_is_written_ends_the_run_at_once_with_130() {
     };
     let status = status.expect("Ctrl-C ends the run while the summary is written");
     assert_eq!(status.code(), Some(130));
+}
+
+/// Puts a plain file where the journal folder was (its journals moved
+/// aside): no journal write can succeed, as on a full disk, and unlike
+/// permissions this holds for root too.
+fn break_journal_dir(dir: &Path) {
+    std::fs::rename(dir, dir.with_extension("away")).unwrap();
+    std::fs::write(dir, b"").unwrap();
+}
+
+/// The journal folder back as it was.
+fn mend_journal_dir(dir: &Path) {
+    std::fs::remove_file(dir).unwrap();
+    std::fs::rename(dir.with_extension("away"), dir).unwrap();
+}
+
+/// Each number of the batch once, and `n` of them.
+fn assert_each_once(sandbox: &Sandbox, batch: &str, n: usize) {
+    let numbers = numbers_in(sandbox, batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (n, n));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_kill_9_with_the_rows_stored_but_unanswered_a_rerun_asks_and_sends_them_once() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // Weya stores request 2's rows; its answer never comes, and the run
+    // is killed while it waits.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::StallAfterForward
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("request 2's rows stored", || {
+        (numbers_in(&sandbox, &batch).len() == 2000).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_eq!(request_states(&env), ["confirmed", "sending", "planned"]);
+
+    // The rerun does not send request 2 by itself, and its figures show
+    // the rows are there.
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "The batch's totalCalls: 0 before this import, 2,000 now. The confirmed requests \
+             added 1,000: without request 2's rows it would hold 1,000, with them 2,000."
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "request 3 only");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--unknown-added"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(proxy.bodies().len(), 3, "nothing sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_batch_import_cannot_record_stops_the_run_and_is_never_resent_silently() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let journals = env.path("state/weya-tui/imports");
+    // While request 2 is on its way, the journal's disk fills up.
+    let broken = journals.clone();
+    let proxy = Proxy::start(Arc::clone(&sandbox), move |n| {
+        if n == 2 {
+            break_journal_dir(&broken);
+        }
+        Step::Forward
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "weya-tui: request 2: rows 1001–2000 (lines 1002–2001) was sent, but its answer \
+             could not be recorded"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 2, "it stopped there");
+
+    // Room again: the rerun asks about request 2 and sends request 3.
+    mend_journal_dir(&journals);
+    assert_eq!(request_states(&env), ["confirmed", "sending", "planned"]);
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("its outcome is unknown"), "{stderr}");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--unknown-added"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(proxy.bodies().len(), 3, "request 2 was not sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_the_view_cannot_record_is_shown_in_doubt_and_sending_pauses() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let journals = env.path("state/weya-tui/imports");
+    // While request 1 is on its way, the journal's disk fills up.
+    let broken = journals.clone();
+    let proxy = Proxy::start(Arc::clone(&sandbox), move |n| {
+        if n == 1 {
+            break_journal_dir(&broken);
+        }
+        Step::Forward
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let sending = view.view.sending().unwrap();
+    // Request 1 is not shown as confirmed: the journal does not say so,
+    // and the next session will ask about it.
+    match &sending.requests[0].state {
+        weya_tui::import::RequestState::Unknown { reason } => assert!(
+            reason.starts_with("Weya added 1000 rows, but the journal could not record that"),
+            "{reason}"
+        ),
+        other => panic!("request 1 is {other:?}"),
+    }
+    // Request 2 could not be marked: not sent, and sending pauses.
+    assert_eq!(sending.phase, SendPhase::Paused);
+    let error = sending.error.as_deref().unwrap_or_default();
+    assert!(error.ends_with("nothing was sent"), "{error}");
+    assert_eq!(proxy.bodies().len(), 1);
+    drop(view);
+
+    // Room again: `batch import` asks about request 1 and sends the rest.
+    mend_journal_dir(&journals);
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--unknown-added"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("request 1: rows 1–1000 (lines 2–1001): its outcome is unknown"),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "request 1 was not sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_journal_cut_off_mid_line_sends_nothing_from_the_view_or_batch_import() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // The journal is cut off in the middle of a line (a disk that lost
+    // the end of it, an editor).
+    let journal = env.journals().pop().unwrap();
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let cut = text.find("\"state\": \"sending\"").unwrap() + 5;
+    std::fs::write(&journal, &text[..cut]).unwrap();
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    let expected = format!(
+        "weya-tui: import journal {}: not readable",
+        journal.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    assert!(
+        view.screen().contains("The import journal cannot be read"),
+        "{}",
+        view.screen()
+    );
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    assert!(view.view.sending().is_none(), "nothing is sending");
+    assert!(view.screen().contains("not readable"), "{}", view.screen());
+    assert_eq!(proxy.bodies().len(), 2, "nothing was sent");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 1000);
+    // The cut-off journal is left as it was, for the operator to look at.
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), text[..cut]);
 }

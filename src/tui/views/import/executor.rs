@@ -279,15 +279,10 @@ impl ImportExecutor {
             match plan_for_body.body(&batch_id, index) {
                 Ok(body) => Ok(body),
                 Err(e) => {
-                    let reason = format!("not sent: {e}");
-                    record(
-                        journal,
-                        index,
-                        &RequestOutcome::Failed {
-                            reason: reason.clone(),
-                        },
-                    );
-                    Err(RequestOutcome::Failed { reason })
+                    let failed = RequestOutcome::Failed {
+                        reason: format!("not sent: {e}"),
+                    };
+                    Err(record(journal, index, failed))
                 }
             }
         })
@@ -335,15 +330,16 @@ impl ImportExecutor {
             },
         };
         let this = self.clone();
-        let recorded = outcome.clone();
-        let _: Result<(), String> = blocking(move || {
-            if let Some(journal) = this.slot().as_mut() {
-                record(journal, index, &recorded);
-            }
-            Ok(())
+        let recorded = blocking(move || {
+            Ok::<_, String>(match this.slot().as_mut() {
+                Some(journal) => record(journal, index, outcome),
+                None => outcome,
+            })
         })
         .await;
-        outcome
+        // The request left: whatever stopped the recording, its rows may
+        // be in the batch.
+        recorded.unwrap_or_else(|reason| RequestOutcome::Unknown { reason })
     }
 
     /// The batch's totalCalls, from batch details (one call per page is
@@ -364,17 +360,37 @@ impl ImportExecutor {
 const NO_STATE_FOLDER: &str = "there is no state folder for the import journal (no home \
                                directory): nothing was sent";
 
-/// Writes a request's answer to the journal. A failed write leaves the
-/// request `sending` on disk, which reads as unknown next time: safe.
-fn record(journal: &mut ImportJournal, index: usize, outcome: &RequestOutcome) {
-    let written = match outcome {
-        RequestOutcome::Confirmed { added } => journal.mark_confirmed(index, *added),
-        RequestOutcome::Failed { reason } => journal.mark_failed(index, reason),
-        RequestOutcome::Unknown { reason } => journal.mark_unknown(index, reason),
-        RequestOutcome::NotSent { .. } => Ok(()),
+/// Writes a request's answer to the journal and returns what the view is
+/// to show. When it cannot be written, the journal (on disk and in memory)
+/// still has the request `sending`, which reads as unknown: the view shows
+/// it so too, with Weya's answer in the reason, and the operator settles
+/// it as after a crash, rather than the screen saying "confirmed" while
+/// the next session asks. (The next request's `sending` mark meets the
+/// same disk and pauses the import.)
+fn record(journal: &mut ImportJournal, index: usize, outcome: RequestOutcome) -> RequestOutcome {
+    let (written, answer) = match &outcome {
+        RequestOutcome::Confirmed { added } => (
+            journal.mark_confirmed(index, *added),
+            match added {
+                Some(added) => format!("Weya added {added} rows"),
+                None => "Weya accepted it".to_owned(),
+            },
+        ),
+        RequestOutcome::Failed { reason } => (
+            journal.mark_failed(index, reason),
+            format!("Weya refused it ({reason})"),
+        ),
+        RequestOutcome::Unknown { reason } => (journal.mark_unknown(index, reason), reason.clone()),
+        RequestOutcome::NotSent { .. } => return outcome,
     };
-    if let Err(e) = written {
-        tracing::error!(error = %e, index, "cannot record a request's answer");
+    match written {
+        Ok(()) => outcome,
+        Err(e) => {
+            tracing::error!(error = %e, index, "cannot record a request's answer");
+            RequestOutcome::Unknown {
+                reason: format!("{answer}, but the journal could not record that: {e}"),
+            }
+        }
     }
 }
 
