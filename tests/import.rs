@@ -366,7 +366,7 @@ fn each_sheet_of_a_workbook_is_its_own_import_in_the_journal() {
     // June's import is recorded; July's is another, not a resume of it.
     let imports = journal_dir(&dir);
     let (_, june_report) = check_guessed(&june, us());
-    ImportJournal::start(&imports, BATCH, &june_report.plan).unwrap();
+    ImportJournal::start(&imports, BATCH, &june_report.plan, None).unwrap();
     assert!(
         ImportJournal::find(&imports, BATCH, july.identity())
             .unwrap()
@@ -376,7 +376,7 @@ fn each_sheet_of_a_workbook_is_its_own_import_in_the_journal() {
         .unwrap()
         .unwrap();
     assert_eq!(found.file().sheet.as_deref(), Some("June"));
-    ImportJournal::start(&imports, BATCH, &report.plan).unwrap();
+    ImportJournal::start(&imports, BATCH, &report.plan, None).unwrap();
 }
 
 #[test]
@@ -532,7 +532,7 @@ fn the_journal_resumes_after_the_confirmed_requests() {
     let file = open_file(&path);
     let (settings, report) = check_guessed(&file, us());
     let imports = journal_dir(&dir);
-    let mut journal = ImportJournal::start(&imports, BATCH, &report.plan).unwrap();
+    let mut journal = ImportJournal::start(&imports, BATCH, &report.plan, None).unwrap();
     assert_eq!(journal.requests().len(), 5);
     for index in 0..2 {
         assert_eq!(journal.next_to_send().unwrap().index, index);
@@ -541,7 +541,7 @@ fn the_journal_resumes_after_the_confirmed_requests() {
     }
     // A second start for the same file and batch would forget what was sent.
     assert!(matches!(
-        ImportJournal::start(&imports, BATCH, &report.plan),
+        ImportJournal::start(&imports, BATCH, &report.plan, None),
         Err(JournalError::Exists { .. })
     ));
     drop(journal);
@@ -603,7 +603,7 @@ fn an_unknown_outcome_is_never_sent_again_without_the_operator() {
     let file = open_file(&path);
     let (_, report) = check_guessed(&file, us());
     let imports = journal_dir(&dir);
-    let mut journal = ImportJournal::start(&imports, BATCH, &report.plan).unwrap();
+    let mut journal = ImportJournal::start(&imports, BATCH, &report.plan, None).unwrap();
     journal.mark_sending(0).unwrap();
     journal.mark_confirmed(0, None).unwrap();
     // Request 2 leaves, and weya-tui is killed before the answer.
@@ -652,7 +652,7 @@ fn failed_requests_are_resent_on_request_only() {
     let file = open_file(&path);
     let (_, report) = check_guessed(&file, us());
     let imports = journal_dir(&dir);
-    let mut journal = ImportJournal::start(&imports, BATCH, &report.plan).unwrap();
+    let mut journal = ImportJournal::start(&imports, BATCH, &report.plan, None).unwrap();
     for index in 0..3 {
         journal.mark_sending(index).unwrap();
     }
@@ -692,7 +692,7 @@ fn a_journal_for_other_settings_does_not_fit_the_plan() {
     let path = write(&dir, "a.csv", b"name,phone\nAnn,2125550143\n");
     let file = open_file(&path);
     let (settings, report) = check_guessed(&file, us());
-    let journal = ImportJournal::start(&journal_dir(&dir), BATCH, &report.plan).unwrap();
+    let journal = ImportJournal::start(&journal_dir(&dir), BATCH, &report.plan, None).unwrap();
     let mut renamed = settings.clone();
     renamed.mapping.rename(0, "first_name");
     let other = check(&file, &renamed, &mut Control::default()).unwrap();
@@ -773,7 +773,7 @@ fn a_request_is_not_marked_for_sending_unless_the_journal_is_on_disk() {
     let file = open_file(&path);
     let (_, report) = check_guessed(&file, us());
     let imports = journal_dir(&dir);
-    let mut journal = ImportJournal::start(&imports, BATCH, &report.plan).unwrap();
+    let mut journal = ImportJournal::start(&imports, BATCH, &report.plan, None).unwrap();
     // The journal's folder is gone and a file stands in its place: no
     // write can succeed there (this holds even for root, unlike
     // permissions).
@@ -784,4 +784,48 @@ fn a_request_is_not_marked_for_sending_unless_the_journal_is_on_disk() {
     // Memory agrees with the disk: still planned, so the caller does not send.
     assert_eq!(journal.requests()[0].state, RequestState::Planned);
     assert_eq!(journal.next_to_send().unwrap().index, 0);
+}
+
+#[test]
+fn an_older_versions_before_file_is_read_once_into_the_journal_then_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "big.csv", generated_csv(2_500).as_bytes());
+    let file = open_file(&path);
+    let (_, report) = check_guessed(&file, us());
+    let imports = journal_dir(&dir);
+    // What the import view of an older version left: a journal without
+    // the figure, and the figure in a `.before` file beside it.
+    let mut journal = ImportJournal::start(&imports, BATCH, &report.plan, None).unwrap();
+    journal.mark_sending(0).unwrap();
+    let legacy = journal.path().with_extension("before");
+    std::fs::write(&legacy, "120").unwrap();
+    drop(journal);
+
+    // Reading does not change the files (it may run without the lock).
+    let mut journal = ImportJournal::find(&imports, BATCH, file.identity())
+        .unwrap()
+        .unwrap();
+    assert_eq!(journal.batch_total_before(), Some(120));
+    assert!(legacy.exists());
+    // The next write records it in the journal, and the file goes.
+    journal.resolve_unknown(0, Resolution::WasAdded).unwrap();
+    assert!(!legacy.exists());
+    let again = ImportJournal::find(&imports, BATCH, file.identity())
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.batch_total_before(), Some(120));
+
+    // A journal that has its own figure keeps it; forgetting the import
+    // removes a stray file too.
+    std::fs::write(&legacy, "999").unwrap();
+    let journal = ImportJournal::find(&imports, BATCH, file.identity())
+        .unwrap()
+        .unwrap();
+    assert_eq!(journal.batch_total_before(), Some(120));
+    journal.discard().unwrap();
+    assert!(!legacy.exists());
+    assert!(std::fs::read_dir(&imports).unwrap().all(|e| {
+        let name = e.unwrap().file_name();
+        name.to_string_lossy().ends_with(".lock")
+    }));
 }

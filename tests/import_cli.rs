@@ -6,7 +6,7 @@
 // positions are small.
 #![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -14,9 +14,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
+use weya_tui::api::WeyaClient;
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
+use weya_tui::tui::views::import::executor::{ImportExecutor, ProgressSink};
+use weya_tui::tui::views::import::{self, ImportMsg, ImportView, SendPhase, Step as ViewStep};
+use weya_tui::tui::widgets::theme::Theme;
+
+mod common;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -422,6 +431,11 @@ enum Step {
     Stall,
     /// Forwarded once the test lets it through ([`Proxy::release`]).
     Hold,
+    /// Forwarded (Weya stores the rows), then the connection drops before
+    /// the answer is whole: its outcome is unknown to the sender.
+    DropAfterForward,
+    /// Forwarded (Weya stores the rows), then never answered.
+    StallAfterForward,
 }
 
 /// A stand-in for Weya in front of the sandbox: every request is
@@ -517,6 +531,16 @@ async fn forward(
     let status = answer.status();
     let content_type = answer.headers().get("content-type").cloned();
     let bytes = answer.bytes().await.unwrap();
+    if step == Step::StallAfterForward {
+        std::future::pending::<()>().await;
+    }
+    if step == Step::DropAfterForward {
+        // Headers go out, then the body fails: hyper drops the connection.
+        let failing = futures::stream::once(async {
+            Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("dropped on purpose"))
+        });
+        return (status, axum::body::Body::from_stream(failing)).into_response();
+    }
     let mut response = (status, bytes).into_response();
     if let Some(value) = content_type {
         response.headers_mut().insert("content-type", value);
@@ -975,4 +999,456 @@ async fn after_kill_9_during_the_third_of_five_requests_a_rerun_resumes_at_the_t
     let numbers = numbers_in(&sandbox, &batch);
     let distinct: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!((numbers.len(), distinct.len()), (5000, 5000));
+}
+
+/// `n` calls in the batch before the import, added straight to the
+/// sandbox: the "before" figure is then not 0, so a test sees it is the
+/// recorded one.
+async fn add_earlier_calls(sandbox: &Sandbox, batch: &str, n: usize) {
+    let client = WeyaClient::new(sandbox.client_config()).unwrap();
+    let rows: Vec<Value> = (0..n)
+        .map(|i| json!({"phoneNumber": format!("1312555{i:04}")}))
+        .collect();
+    let body = json!({"batchId": batch, "call_data": rows}).to_string();
+    client.add_calls_raw(body).await.unwrap();
+}
+
+/// The import view and its executor, driven as the shell drives them,
+/// keeping its journals where `batch import` run in `env` keeps them.
+struct ViewRun {
+    view: ImportView,
+    executor: ImportExecutor,
+}
+
+impl ViewRun {
+    fn new(env: &Env, sandbox: &Sandbox, url: &str, batch: &str) -> Self {
+        let mut config = sandbox.client_config();
+        config.base_url = url.to_owned();
+        let client = WeyaClient::new(config).unwrap();
+        let journals = env.path("state/weya-tui/imports");
+        Self {
+            view: ImportView::new(batch, "Import test", Some("America/New_York")),
+            executor: ImportExecutor::new(client, batch, Some(journals), None),
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let msg = self
+                .view
+                .key_msg(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            assert!(self.view.update(msg, view_time()).is_empty());
+        }
+    }
+
+    /// Presses `code` and runs the commands that follow, and theirs, to
+    /// the end.
+    async fn press(&mut self, code: KeyCode) {
+        let msg = self.view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
+        let mut queue = VecDeque::from(self.view.update(msg, view_time()));
+        while let Some(cmd) = queue.pop_front() {
+            let seen: Arc<Mutex<Vec<ImportMsg>>> = Arc::default();
+            let sink: ProgressSink = {
+                let seen = Arc::clone(&seen);
+                Arc::new(move |msg| seen.lock().unwrap().push(msg))
+            };
+            let reply = tokio::time::timeout(PATIENCE, self.executor.run(cmd, sink))
+                .await
+                .expect("the command ends");
+            let mut replies: Vec<ImportMsg> = seen.lock().unwrap().drain(..).collect();
+            replies.extend(reply);
+            for reply in replies {
+                queue.extend(self.view.update(reply, view_time()));
+            }
+        }
+    }
+
+    /// The view as drawn at 120x40.
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|frame| {
+                let area = frame.area();
+                import::ui::draw(&self.view, &Theme::new(false), frame, area, view_time());
+            })
+            .unwrap();
+        common::screen_text(terminal.backend())
+    }
+}
+
+fn view_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 6, 2, 14, 0, 0).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_the_view_left_in_doubt_shows_the_same_before_figure_in_batch_import() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    add_earlier_calls(&sandbox, &batch, 7).await;
+    // The view's second request is stored, but its answer is lost.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::DropAfterForward
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let sending = view.view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Doubt, "{sending:?}");
+    assert_eq!(sending.in_doubt().unwrap().index, 1);
+    let screen = view.screen();
+    assert!(
+        screen.contains("The batch's totalCalls: before this import 7, now 3,007."),
+        "{screen}"
+    );
+    // The operator leaves the view and goes on with `batch import`.
+    drop(view);
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "The batch's totalCalls: 7 before this import, 3,007 now. The confirmed requests \
+             added 2,000: without request 2's rows it would hold 2,007, with them 3,007."
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "nothing was sent twice");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 3007);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_batch_import_left_in_doubt_shows_the_same_before_figure_in_the_view() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    add_earlier_calls(&sandbox, &batch, 7).await;
+    // The second request of `batch import` never gets an answer, and the
+    // run is killed.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    // The operator opens the same file in the view: it resumes, sends the
+    // third request and asks about the second.
+    let mut view = ViewRun::new(&env, &sandbox, &sandbox.base_url(), &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    assert_eq!(view.view.step(), ViewStep::Resume);
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let sending = view.view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Doubt, "{sending:?}");
+    assert_eq!(sending.in_doubt().unwrap().index, 1);
+    let screen = view.screen();
+    assert!(
+        screen.contains("The batch's totalCalls: before this import 7, now 2,007."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("With its 1,000 rows added it would be 3,007; without them 2,007"),
+        "{screen}"
+    );
+    assert_eq!(
+        numbers_in(&sandbox, &batch).len(),
+        2007,
+        "request 2 not resent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_while_the_summary_is_written_ends_the_run_at_once_with_130() {
+    let env = Env::new();
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let batch = new_batch(&sandbox);
+    // Thousands of long invalid values: `--json` lists them all, far more
+    // than a pipe holds, so writing the summary waits on a reader.
+    let mut text = String::from("name,phone\nAnn,(212) 555-0143\n");
+    let long = "x".repeat(300);
+    for i in 0..5000 {
+        text.push_str(&format!("Bad {i},{long}\n"));
+    }
+    let file = env.file("long.csv", text.as_bytes());
+    let mut child = env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first byte of the summary: sending is over, and the rest of the
+    // summary waits for a reader that does not come.
+    let mut stdout = child.stdout.take().unwrap();
+    let (first_byte, got) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut byte = [0u8; 1];
+        let _ = first_byte.send(stdout.read_exact(&mut byte).map(|()| stdout));
+    });
+    let _stdout = got.recv_timeout(PATIENCE).unwrap().unwrap();
+    assert_eq!(request_states(&env), ["confirmed"]);
+    assert_eq!(numbers_in(&sandbox, &batch), ["12125550143"]);
+
+    interrupt(&child);
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let status = status.expect("Ctrl-C ends the run while the summary is written");
+    assert_eq!(status.code(), Some(130));
+}
+
+/// Puts a plain file where the journal folder was (its journals moved
+/// aside): no journal write can succeed, as on a full disk, and unlike
+/// permissions this holds for root too.
+fn break_journal_dir(dir: &Path) {
+    std::fs::rename(dir, dir.with_extension("away")).unwrap();
+    std::fs::write(dir, b"").unwrap();
+}
+
+/// The journal folder back as it was.
+fn mend_journal_dir(dir: &Path) {
+    std::fs::remove_file(dir).unwrap();
+    std::fs::rename(dir.with_extension("away"), dir).unwrap();
+}
+
+/// Each number of the batch once, and `n` of them.
+fn assert_each_once(sandbox: &Sandbox, batch: &str, n: usize) {
+    let numbers = numbers_in(sandbox, batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (n, n));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_kill_9_with_the_rows_stored_but_unanswered_a_rerun_asks_and_sends_them_once() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // Weya stores request 2's rows; its answer never comes, and the run
+    // is killed while it waits.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::StallAfterForward
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("request 2's rows stored", || {
+        (numbers_in(&sandbox, &batch).len() == 2000).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_eq!(request_states(&env), ["confirmed", "sending", "planned"]);
+
+    // The rerun does not send request 2 by itself, and its figures show
+    // the rows are there.
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "The batch's totalCalls: 0 before this import, 2,000 now. The confirmed requests \
+             added 1,000: without request 2's rows it would hold 1,000, with them 2,000."
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "request 3 only");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--unknown-added"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(proxy.bodies().len(), 3, "nothing sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_batch_import_cannot_record_stops_the_run_and_is_never_resent_silently() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let journals = env.path("state/weya-tui/imports");
+    // While request 2 is on its way, the journal's disk fills up.
+    let broken = journals.clone();
+    let proxy = Proxy::start(Arc::clone(&sandbox), move |n| {
+        if n == 2 {
+            break_journal_dir(&broken);
+        }
+        Step::Forward
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "weya-tui: request 2: rows 1001–2000 (lines 1002–2001) was sent, but its answer \
+             could not be recorded"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 2, "it stopped there");
+
+    // Room again: the rerun asks about request 2 and sends request 3.
+    mend_journal_dir(&journals);
+    assert_eq!(request_states(&env), ["confirmed", "sending", "planned"]);
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("its outcome is unknown"), "{stderr}");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--unknown-added"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(proxy.bodies().len(), 3, "request 2 was not sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_the_view_cannot_record_is_shown_in_doubt_and_sending_pauses() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let journals = env.path("state/weya-tui/imports");
+    // While request 1 is on its way, the journal's disk fills up.
+    let broken = journals.clone();
+    let proxy = Proxy::start(Arc::clone(&sandbox), move |n| {
+        if n == 1 {
+            break_journal_dir(&broken);
+        }
+        Step::Forward
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let sending = view.view.sending().unwrap();
+    // Request 1 is not shown as confirmed: the journal does not say so,
+    // and the next session will ask about it.
+    match &sending.requests[0].state {
+        weya_tui::import::RequestState::Unknown { reason } => assert!(
+            reason.starts_with("Weya added 1000 rows, but the journal could not record that"),
+            "{reason}"
+        ),
+        other => panic!("request 1 is {other:?}"),
+    }
+    // Request 2 could not be marked: not sent, and sending pauses.
+    assert_eq!(sending.phase, SendPhase::Paused);
+    let error = sending.error.as_deref().unwrap_or_default();
+    assert!(error.ends_with("nothing was sent"), "{error}");
+    assert_eq!(proxy.bodies().len(), 1);
+    drop(view);
+
+    // Room again: `batch import` asks about request 1 and sends the rest.
+    mend_journal_dir(&journals);
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--unknown-added"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("request 1: rows 1–1000 (lines 2–1001): its outcome is unknown"),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "request 1 was not sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_journal_cut_off_mid_line_sends_nothing_from_the_view_or_batch_import() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // The journal is cut off in the middle of a line (a disk that lost
+    // the end of it, an editor).
+    let journal = env.journals().pop().unwrap();
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let cut = text.find("\"state\": \"sending\"").unwrap() + 5;
+    std::fs::write(&journal, &text[..cut]).unwrap();
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    let expected = format!(
+        "weya-tui: import journal {}: not readable",
+        journal.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    assert!(
+        view.screen().contains("The import journal cannot be read"),
+        "{}",
+        view.screen()
+    );
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    assert!(view.view.sending().is_none(), "nothing is sending");
+    assert!(view.screen().contains("not readable"), "{}", view.screen());
+    assert_eq!(proxy.bodies().len(), 2, "nothing was sent");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 1000);
+    // The cut-off journal is left as it was, for the operator to look at.
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), text[..cut]);
 }

@@ -31,7 +31,7 @@ use weya_tui::tui::keymap;
 use weya_tui::tui::views::import;
 use weya_tui::tui::views::import::executor::{ImportExecutor, ProgressSink};
 use weya_tui::tui::views::import::{
-    ImportCmd, ImportMsg, ImportView, RequestOutcome, SendPhase, SendStart, Step,
+    ImportCmd, ImportMsg, ImportView, RequestOutcome, SendPhase, Step,
 };
 use weya_tui::tui::widgets::theme::Theme;
 
@@ -402,7 +402,7 @@ async fn a_request_in_doubt_shows_the_totals_and_is_sent_again_only_when_chosen(
     // The journal a crash leaves: the first request confirmed, the second
     // marked sending when the process died (its rows did not arrive).
     let plan = drive.view.report().unwrap().plan.clone();
-    let mut journal = ImportJournal::start(&journals, &batch, &plan).unwrap();
+    let mut journal = ImportJournal::start(&journals, &batch, &plan, None).unwrap();
     let first = plan.body(&batch, 0).unwrap();
     client.add_calls_raw(first).await.unwrap();
     journal.mark_sending(0).unwrap();
@@ -600,14 +600,9 @@ fn big_sending(dir: &TempDir) -> (ImportView, ImportJournal) {
     let [ImportCmd::BeginSend { plan }] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
-    let journal = ImportJournal::start(&dir.path().join("imports"), BATCH, plan).unwrap();
-    view.update(
-        ImportMsg::SendReady(Ok(SendStart {
-            journal: journal.clone(),
-            before: Some(120),
-        })),
-        t(0),
-    );
+    let journal =
+        ImportJournal::start(&dir.path().join("imports"), BATCH, plan, Some(120)).unwrap();
+    view.update(ImportMsg::SendReady(Ok(journal.clone())), t(0));
     (view, journal)
 }
 

@@ -9,7 +9,8 @@
 //! and one whose outcome is unknown waits for the operator's word. Only
 //! one run sends an import at a time: a second is refused before it sends.
 //! Ctrl-C while sending stops once the request in flight is answered and
-//! recorded (exit 130); a second Ctrl-C stops at once.
+//! recorded (exit 130); a second Ctrl-C stops at once, and so does one
+//! while the summary prints.
 //!
 //! Exit codes as the other commands: 0 every request confirmed, 1 some
 //! request failed or its outcome is unknown (each is listed), 2 invalid
@@ -30,7 +31,7 @@ use super::output::{CredentialUsed, FAILED, INTERRUPTED, Io, OK, REFUSED};
 use crate::api::types::is_object_id;
 use crate::api::{AddCallsOutcome, ApiError, CallQuery, WeyaClient};
 use crate::import::{
-    CheckReport, ColumnMapping, ContactsFile, Control, ImportJournal, ImportSettings, JournalError,
+    CheckReport, ColumnMapping, ContactsFile, Control, ImportJournal, ImportSettings,
     JournalRequest, MappingError, OpenOptions, Progress, Region, RequestState, Resolution,
     SendPlan, Stage, check, rejected_path, write_rejected_to,
 };
@@ -381,7 +382,7 @@ async fn import(
             if !confirm(io, args, &question)? {
                 return Err(Refusal::new("not sent").into());
             }
-            start_journal(dir, &args.batch_id, &plan, total_now).map_err(nothing_sent)?
+            ImportJournal::start(dir, &args.batch_id, &plan, total_now).map_err(nothing_sent)?
         }
     };
     set(facts, "journal", json!(journal.path()));
@@ -802,19 +803,6 @@ async fn batch_total(client: &WeyaClient, batch_id: &str) -> Result<u64, ApiErro
     Ok(client.batch_details(batch_id, &query).await?.total)
 }
 
-fn start_journal(
-    dir: &Path,
-    batch_id: &str,
-    plan: &SendPlan,
-    total_now: Option<u64>,
-) -> Result<ImportJournal, JournalError> {
-    let mut journal = ImportJournal::start(dir, batch_id, plan)?;
-    if let Some(total) = total_now {
-        journal.record_batch_total_before(total)?;
-    }
-    Ok(journal)
-}
-
 /// Other imports of the same file (an earlier version of it) into this
 /// batch: their rows may be in the batch already.
 fn warn_about_other_imports(
@@ -1009,26 +997,25 @@ struct SendOutcome {
 
 /// Ctrl-C while sending: the first stops the run once the request in
 /// flight is answered and recorded (so its outcome is known, not left in
-/// doubt); a second stops it at once. The count of presses, as they come;
-/// `None` when the signal cannot be listened to (then Ctrl-C ends the
-/// process as it does outside sending).
+/// doubt); a second stops it at once. The count of presses, as they come,
+/// for as long as the receiver lives; `None` when the signal cannot be
+/// listened to (then Ctrl-C ends the process as it does outside sending).
+///
+/// Once sending is over (the receiver dropped), a Ctrl-C ends the process
+/// at once with 130, as it would have without this listener: tokio keeps
+/// its handler installed for the life of the process, so without this a
+/// Ctrl-C while the summary prints (or while writing it blocks on a pipe
+/// nobody reads) would be swallowed. Everything is recorded by then.
 fn listen_for_ctrl_c() -> Option<tokio::sync::watch::Receiver<u32>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupts = signal(SignalKind::interrupt()).ok()?;
     let (presses, receiver) = tokio::sync::watch::channel(0);
     tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                // Sending is over. (The handler stays installed, as tokio
-                // keeps it: a Ctrl-C while the summary prints is ignored.)
-                () = presses.closed() => break,
-                got = interrupts.recv() => {
-                    if got.is_none() {
-                        break;
-                    }
-                    presses.send_modify(|n| *n += 1);
-                }
+        while interrupts.recv().await.is_some() {
+            if presses.is_closed() {
+                std::process::exit(i32::from(INTERRUPTED));
             }
+            presses.send_modify(|n| *n += 1);
         }
     });
     Some(receiver)

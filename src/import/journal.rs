@@ -19,7 +19,9 @@
 //! may send and released by the system when the process ends, however it
 //! ends, so a run after a `kill -9` takes it and resumes.
 //!
-//! The journal holds row ranges and states, never a contact's data.
+//! The journal holds row ranges and states, never a contact's data, and
+//! the batch's `totalCalls` before the import, for judging a request in
+//! doubt whichever of the view and `batch import` resumes it.
 
 use std::fmt;
 use std::io;
@@ -161,27 +163,38 @@ pub struct ImportJournal {
     requests: Vec<JournalRequest>,
     #[serde(skip)]
     path: PathBuf,
+    /// `batch_total_before` came from an older version's `.before` file
+    /// beside the journal: removed once the journal on disk holds it.
+    #[serde(skip)]
+    legacy_before_file: bool,
 }
 
 impl ImportJournal {
     /// A new journal for sending `plan` to `batch_id`, written at once, all
-    /// requests planned. Refuses to replace a journal of the same file and
-    /// batch: that one records what was sent already ([`find`](Self::find)
-    /// it and resume, or [`discard`](Self::discard) it knowingly).
-    pub fn start(dir: &Path, batch_id: &str, plan: &SendPlan) -> Result<Self, JournalError> {
+    /// requests planned, with the batch's `totalCalls` before anything of
+    /// it is sent when that could be read. Refuses to replace a journal of
+    /// the same file and batch: that one records what was sent already
+    /// ([`find`](Self::find) it and resume, or [`discard`](Self::discard)
+    /// it knowingly).
+    pub fn start(
+        dir: &Path,
+        batch_id: &str,
+        plan: &SendPlan,
+        batch_total_before: Option<u64>,
+    ) -> Result<Self, JournalError> {
         let path = journal_path(dir, batch_id, plan.identity());
         if path.exists() {
             return Err(JournalError::Exists { path });
         }
         let now = now();
-        let journal = Self {
+        let mut journal = Self {
             version: VERSION,
             batch_id: batch_id.to_owned(),
             file: plan.identity().clone(),
             settings: plan.settings().clone(),
             created: now.clone(),
             updated: now,
-            batch_total_before: None,
+            batch_total_before,
             requests: plan
                 .requests()
                 .iter()
@@ -195,6 +208,7 @@ impl ImportJournal {
                 })
                 .collect(),
             path,
+            legacy_before_file: false,
         };
         journal.save()?;
         Ok(journal)
@@ -230,17 +244,31 @@ impl ImportJournal {
     /// The journal of `file` into `batch_id`, if an import of it was
     /// started: its settings are what to check the file with again to
     /// resume.
+    ///
+    /// Earlier versions of the import view kept the batch's total before
+    /// the import in a `.before` file beside the journal instead; a
+    /// journal without the figure takes it from there, so an import in
+    /// flight across the upgrade keeps it. Only read here (this may run
+    /// without the import's lock); the next write of the journal records
+    /// it and removes the file.
     pub fn find(
         dir: &Path,
         batch_id: &str,
         file: &FileIdentity,
     ) -> Result<Option<Self>, JournalError> {
         let path = journal_path(dir, batch_id, file);
-        match std::fs::read(&path) {
-            Ok(bytes) => Self::parse(&path, &bytes).map(Some),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(JournalError::Io { path, source }),
+        let mut journal = match std::fs::read(&path) {
+            Ok(bytes) => Self::parse(&path, &bytes)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(JournalError::Io { path, source }),
+        };
+        if journal.batch_total_before.is_none()
+            && let Some(before) = read_legacy_before(&path)
+        {
+            journal.batch_total_before = Some(before);
+            journal.legacy_before_file = true;
         }
+        Ok(Some(journal))
     }
 
     /// Every import into `batch_id` recorded in `dir`, oldest first: other
@@ -353,17 +381,6 @@ impl ImportJournal {
     /// The batch's `totalCalls` when the import started, if recorded.
     pub fn batch_total_before(&self) -> Option<u64> {
         self.batch_total_before
-    }
-
-    /// Records the batch's `totalCalls` before anything of this import is
-    /// sent (written at once).
-    pub fn record_batch_total_before(&mut self, total: u64) -> Result<(), JournalError> {
-        let old = self.batch_total_before.replace(total);
-        if let Err(e) = self.save() {
-            self.batch_total_before = old;
-            return Err(e);
-        }
-        Ok(())
     }
 
     /// The first request not confirmed, in plan order: where a resumed
@@ -508,13 +525,18 @@ impl ImportJournal {
     /// and the operator wants it gone).
     pub fn discard(self) -> Result<(), JournalError> {
         match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(source) => Err(JournalError::Io {
-                path: self.path,
-                source,
-            }),
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(JournalError::Io {
+                    path: self.path,
+                    source,
+                });
+            }
         }
+        // An older version's figure belongs to the import just forgotten.
+        remove_legacy_before(&self.path);
+        Ok(())
     }
 
     /// Moves request `index` to the state `next` gives for its current one
@@ -545,7 +567,7 @@ impl ImportJournal {
         Ok(())
     }
 
-    fn save(&self) -> Result<(), JournalError> {
+    fn save(&mut self) -> Result<(), JournalError> {
         let io_error = |source| JournalError::Io {
             path: self.path.clone(),
             source,
@@ -553,7 +575,13 @@ impl ImportJournal {
         let mut bytes =
             serde_json::to_vec_pretty(self).map_err(|e| io_error(io::Error::other(e)))?;
         bytes.push(b'\n');
-        atomic_write(&self.path, &bytes).map_err(io_error)
+        atomic_write(&self.path, &bytes).map_err(io_error)?;
+        if self.legacy_before_file {
+            // The journal holds the figure now.
+            self.legacy_before_file = false;
+            remove_legacy_before(&self.path);
+        }
+        Ok(())
     }
 }
 
@@ -568,6 +596,32 @@ impl fmt::Display for JournalRequest {
             self.first_line,
             self.last_line
         )
+    }
+}
+
+/// Where weya-tui's import view kept the batch's total before the import
+/// until the journal held it: `<journal>.before`, beside it.
+fn legacy_before_path(journal: &Path) -> PathBuf {
+    journal.with_extension("before")
+}
+
+fn read_legacy_before(journal: &Path) -> Option<u64> {
+    std::fs::read_to_string(legacy_before_path(journal))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn remove_legacy_before(journal: &Path) {
+    let path = legacy_before_path(journal);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        // Harmless: the journal's own figure wins over the file's.
+        Err(e) => {
+            tracing::warn!(error = %e, path = %path.display(), "cannot remove an old .before file")
+        }
     }
 }
 

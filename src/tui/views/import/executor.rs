@@ -5,27 +5,26 @@
 //!
 //! The executor owns the import journal (one per view): each request is
 //! recorded as `sending` before it leaves and as confirmed, failed or
-//! unknown once answered, each time atomically, as the core does. Beside
-//! the journal a small `.before` file keeps the batch's totalCalls from
-//! when the import started, so a request in doubt can be judged after a
-//! crash too.
+//! unknown once answered, each time atomically, as the core does. The
+//! journal also keeps the batch's totalCalls from when the import started,
+//! so a request in doubt can be judged after a crash too, here or by
+//! `batch import`.
 //!
 //! Sending takes the import's lock first ([`ImportJournal::lock`]), so a
 //! `batch import` of the same file into the same batch cannot send at the
 //! same time; the executor keeps it until the view is left and its last
 //! request is recorded.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::{ImportCmd, ImportMsg, RequestOutcome, SendStart};
+use super::{ImportCmd, ImportMsg, RequestOutcome};
 use crate::api::{AddCallsOutcome, CallQuery, WeyaClient};
 use crate::import::path::{expand_tilde, list_dir};
 use crate::import::{
     Control, FileIdentity, ImportJournal, ImportLock, OpenOptions, SendPlan, check, open,
     write_rejected,
 };
-use crate::store::atomic_write;
 
 /// Where replies that come before the end of a command (progress) go.
 pub type ProgressSink = Arc<dyn Fn(ImportMsg) + Send + Sync>;
@@ -160,11 +159,7 @@ impl ImportExecutor {
                         *this.slot() = Some(journal);
                         return Err(e);
                     }
-                    let before = before_path(journal.path());
-                    journal.discard().map_err(|e| e.to_string())?;
-                    // The figure belongs to the import just forgotten.
-                    let _ = std::fs::remove_file(before);
-                    Ok(())
+                    journal.discard().map_err(|e| e.to_string())
                 })
                 .await;
                 ImportMsg::JournalDiscarded(result)
@@ -217,7 +212,7 @@ impl ImportExecutor {
     /// The journal for `plan`, under the import's lock: the recorded one
     /// when its plan is this one (resuming), else a new one, with the
     /// batch's totalCalls now.
-    async fn begin_send(&self, plan: Arc<SendPlan>) -> Result<SendStart, String> {
+    async fn begin_send(&self, plan: Arc<SendPlan>) -> Result<ImportJournal, String> {
         let Some(dir) = self.journal_dir.clone() else {
             return Err(NO_STATE_FOLDER.to_owned());
         };
@@ -242,30 +237,23 @@ impl ImportExecutor {
                          columns; resume it or start over"
                     ));
                 }
-                let before = read_before(journal.path());
                 *slot = Some(journal.clone());
-                Ok(Some(SendStart { journal, before }))
+                Ok(Some(journal))
             })
             .await?
         };
-        if let Some(start) = found {
-            return Ok(start);
+        if let Some(journal) = found {
+            return Ok(journal);
         }
         // The count before anything is sent: what a request in doubt is
         // judged against. Not knowing it does not stop the import.
         let before = self.total_calls().await.ok();
         let this = self.clone();
         blocking(move || {
-            let journal =
-                ImportJournal::start(&dir, &this.batch_id, &plan).map_err(|e| e.to_string())?;
-            if let Some(before) = before
-                && let Err(e) =
-                    atomic_write(&before_path(journal.path()), before.to_string().as_bytes())
-            {
-                tracing::warn!(error = %e, "cannot keep the batch's total before the import");
-            }
+            let journal = ImportJournal::start(&dir, &this.batch_id, &plan, before)
+                .map_err(|e| e.to_string())?;
             *this.slot() = Some(journal.clone());
-            Ok(SendStart { journal, before })
+            Ok(journal)
         })
         .await
     }
@@ -291,15 +279,10 @@ impl ImportExecutor {
             match plan_for_body.body(&batch_id, index) {
                 Ok(body) => Ok(body),
                 Err(e) => {
-                    let reason = format!("not sent: {e}");
-                    record(
-                        journal,
-                        index,
-                        &RequestOutcome::Failed {
-                            reason: reason.clone(),
-                        },
-                    );
-                    Err(RequestOutcome::Failed { reason })
+                    let failed = RequestOutcome::Failed {
+                        reason: format!("not sent: {e}"),
+                    };
+                    Err(record(journal, index, failed))
                 }
             }
         })
@@ -347,15 +330,16 @@ impl ImportExecutor {
             },
         };
         let this = self.clone();
-        let recorded = outcome.clone();
-        let _: Result<(), String> = blocking(move || {
-            if let Some(journal) = this.slot().as_mut() {
-                record(journal, index, &recorded);
-            }
-            Ok(())
+        let recorded = blocking(move || {
+            Ok::<_, String>(match this.slot().as_mut() {
+                Some(journal) => record(journal, index, outcome),
+                None => outcome,
+            })
         })
         .await;
-        outcome
+        // The request left: whatever stopped the recording, its rows may
+        // be in the batch.
+        recorded.unwrap_or_else(|reason| RequestOutcome::Unknown { reason })
     }
 
     /// The batch's totalCalls, from batch details (one call per page is
@@ -376,30 +360,38 @@ impl ImportExecutor {
 const NO_STATE_FOLDER: &str = "there is no state folder for the import journal (no home \
                                directory): nothing was sent";
 
-/// Writes a request's answer to the journal. A failed write leaves the
-/// request `sending` on disk, which reads as unknown next time: safe.
-fn record(journal: &mut ImportJournal, index: usize, outcome: &RequestOutcome) {
-    let written = match outcome {
-        RequestOutcome::Confirmed { added } => journal.mark_confirmed(index, *added),
-        RequestOutcome::Failed { reason } => journal.mark_failed(index, reason),
-        RequestOutcome::Unknown { reason } => journal.mark_unknown(index, reason),
-        RequestOutcome::NotSent { .. } => Ok(()),
+/// Writes a request's answer to the journal and returns what the view is
+/// to show. When it cannot be written, the journal (on disk and in memory)
+/// still has the request `sending`, which reads as unknown: the view shows
+/// it so too, with Weya's answer in the reason, and the operator settles
+/// it as after a crash, rather than the screen saying "confirmed" while
+/// the next session asks. (The next request's `sending` mark meets the
+/// same disk and pauses the import.)
+fn record(journal: &mut ImportJournal, index: usize, outcome: RequestOutcome) -> RequestOutcome {
+    let (written, answer) = match &outcome {
+        RequestOutcome::Confirmed { added } => (
+            journal.mark_confirmed(index, *added),
+            match added {
+                Some(added) => format!("Weya added {added} rows"),
+                None => "Weya accepted it".to_owned(),
+            },
+        ),
+        RequestOutcome::Failed { reason } => (
+            journal.mark_failed(index, reason),
+            format!("Weya refused it ({reason})"),
+        ),
+        RequestOutcome::Unknown { reason } => (journal.mark_unknown(index, reason), reason.clone()),
+        RequestOutcome::NotSent { .. } => return outcome,
     };
-    if let Err(e) = written {
-        tracing::error!(error = %e, index, "cannot record a request's answer");
+    match written {
+        Ok(()) => outcome,
+        Err(e) => {
+            tracing::error!(error = %e, index, "cannot record a request's answer");
+            RequestOutcome::Unknown {
+                reason: format!("{answer}, but the journal could not record that: {e}"),
+            }
+        }
     }
-}
-
-fn before_path(journal: &Path) -> PathBuf {
-    journal.with_extension("before")
-}
-
-fn read_before(journal: &Path) -> Option<u64> {
-    std::fs::read_to_string(before_path(journal))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
 }
 
 /// Runs `work` on the blocking pool. A panic there is the one way it

@@ -80,9 +80,9 @@ pub enum ImportMsg {
     },
     /// The rejected rows were written here (`None`: there were none).
     RejectedWritten(Result<Option<PathBuf>, String>),
-    /// The journal is on disk and sending can start; `before` is the
-    /// batch's totalCalls when the import was first started, if known.
-    SendReady(Result<SendStart, String>),
+    /// The journal is on disk and sending can start (it holds the batch's
+    /// totalCalls from when the import was first started, if known).
+    SendReady(Result<ImportJournal, String>),
     /// One request was answered (or not).
     RequestDone {
         index: usize,
@@ -94,13 +94,6 @@ pub enum ImportMsg {
     JournalUpdated(Result<ImportJournal, String>),
     /// The recorded import was forgotten.
     JournalDiscarded(Result<(), String>),
-}
-
-/// What the journal says when sending starts.
-#[derive(Debug, Clone)]
-pub struct SendStart {
-    pub journal: ImportJournal,
-    pub before: Option<u64>,
 }
 
 /// What became of one request.
@@ -1069,17 +1062,17 @@ impl ImportView {
 
     fn on_send_ready(
         &mut self,
-        result: Result<SendStart, String>,
+        result: Result<ImportJournal, String>,
         now: DateTime<Utc>,
     ) -> Vec<ImportCmd> {
         let Some(sending) = &mut self.sending else {
             return Vec::new();
         };
         match result {
-            Ok(start) => {
-                sending.requests = start.journal.requests().to_vec();
-                sending.totals_before = start.before;
-                self.journal = Some(start.journal);
+            Ok(journal) => {
+                sending.requests = journal.requests().to_vec();
+                sending.totals_before = journal.batch_total_before();
+                self.journal = Some(journal);
                 sending.phase = SendPhase::Running;
                 self.advance(now)
             }

@@ -120,14 +120,9 @@ fn sending(dir: &TempDir, rows: usize) -> (ImportView, ImportJournal) {
     let [ImportCmd::BeginSend { plan }] = cmds.as_slice() else {
         panic!("{cmds:?}");
     };
-    let journal = ImportJournal::start(&dir.path().join("imports"), BATCH, plan).unwrap();
-    let cmds = view.update(
-        ImportMsg::SendReady(Ok(SendStart {
-            journal: journal.clone(),
-            before: Some(120),
-        })),
-        t(0),
-    );
+    let journal =
+        ImportJournal::start(&dir.path().join("imports"), BATCH, plan, Some(120)).unwrap();
+    let cmds = view.update(ImportMsg::SendReady(Ok(journal.clone())), t(0));
     assert_eq!(sent(&cmds), [0]);
     (view, journal)
 }
@@ -447,13 +442,7 @@ fn a_recorded_import_of_the_same_file_is_offered_for_resuming() {
     assert_eq!(view.step(), Step::Preview);
     let cmds = press(&mut view, KeyCode::Enter);
     assert!(matches!(cmds.as_slice(), [ImportCmd::BeginSend { .. }]));
-    let cmds = view.update(
-        ImportMsg::SendReady(Ok(SendStart {
-            journal,
-            before: Some(120),
-        })),
-        t(0),
-    );
+    let cmds = view.update(ImportMsg::SendReady(Ok(journal)), t(0));
     assert_eq!(sent(&cmds), [2], "from the first unconfirmed request");
     assert_eq!(view.sending().unwrap().rows_confirmed(), 2000);
 }
