@@ -31,6 +31,9 @@ pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 /// The longest search: a batch name is at most 120 characters.
 const SEARCH_MAX_CHARS: usize = 120;
 
+/// Rows a notch of the mouse wheel moves the selection (or scrolls a call).
+const WHEEL_ROWS: usize = 3;
+
 /// How often a view on screen refreshes, unless configured.
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(crate::config::DEFAULT_REFRESH_SECS);
 

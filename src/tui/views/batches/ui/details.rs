@@ -112,10 +112,19 @@ impl BatchDetailsView {
         let fixed: u16 = FIXED.iter().sum::<u16>() + crate::num::u16_sat(FIXED.len());
         let room = heads.width.saturating_sub(fixed);
         let fields_fit = usize::from(room / (FIELD_WIDTH + 1));
+        let calls = self.calls();
+        // Clicks map to the calls as drawn from this offset.
+        let first_row = visible_offset(
+            self.offset,
+            self.selected,
+            usize::from(table.height),
+            calls.len(),
+        );
         let max_scroll = self.geometry.get().call_max_scroll;
         let call_height = self.geometry.get().call_height;
         self.geometry.set(DetailsGeometry {
             rows: table,
+            first: first_row,
             fields_fit,
             call_max_scroll: max_scroll,
             call_height,
@@ -149,7 +158,6 @@ impl BatchDetailsView {
             heads,
         );
 
-        let calls = self.calls();
         if calls.is_empty() {
             let text = match (&self.details, self.live.error()) {
                 (None, None) => "Reading the calls…".to_owned(),
@@ -162,12 +170,10 @@ impl BatchDetailsView {
             frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), table);
             return;
         }
-        let height = usize::from(table.height);
-        let offset = visible_offset(self.offset, self.selected, height, calls.len());
         let rows: Vec<Row> = calls
             .iter()
-            .skip(offset)
-            .take(height)
+            .skip(first_row)
+            .take(usize::from(table.height))
             .map(|c| {
                 let mut cells = vec![Line::raw(group_phone(&c.phone_number))];
                 for f in &fields {
@@ -187,7 +193,7 @@ impl BatchDetailsView {
                 Row::new(cells)
             })
             .collect();
-        let mut state = TableState::default().with_selected(Some(self.selected - offset));
+        let mut state = TableState::default().with_selected(Some(self.selected - first_row));
         frame.render_stateful_widget(
             Table::new(rows, widths)
                 .column_spacing(1)

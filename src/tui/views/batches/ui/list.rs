@@ -31,7 +31,15 @@ impl BatchList {
             Constraint::Length(1),
         ])
         .areas(area);
-        self.geometry.set(ListGeometry { rows: table });
+        // The offset is kept, not recomputed: moving up does not stick the
+        // cursor to the bottom row. Clicks map to the rows as drawn from it.
+        let first = visible_offset(
+            self.offset,
+            self.selected,
+            usize::from(table.height),
+            rows.len(),
+        );
+        self.geometry.set(ListGeometry { rows: table, first });
 
         frame.render_widget(Paragraph::new(self.title_line(theme)), title);
 
@@ -56,18 +64,14 @@ impl BatchList {
             let (text, style) = self.empty_text(theme);
             frame.render_widget(Paragraph::new(Line::styled(text, style)), table);
         } else {
-            let height = usize::from(table.height);
-            // The offset is kept, not recomputed: moving up does not stick
-            // the cursor to the bottom row.
-            let offset = visible_offset(self.offset, self.selected, height, rows.len());
             let bar = if wide { 14 } else { 8 };
             let shown: Vec<Row> = rows
                 .iter()
-                .skip(offset)
-                .take(height)
+                .skip(first)
+                .take(usize::from(table.height))
                 .map(|b| self.row(b, bar, theme, now))
                 .collect();
-            let mut state = TableState::default().with_selected(Some(self.selected - offset));
+            let mut state = TableState::default().with_selected(Some(self.selected - first));
             frame.render_stateful_widget(
                 Table::new(shown, widths)
                     .column_spacing(1)
