@@ -231,16 +231,6 @@ pub fn error_text(error: &ApiError, credential_source: &str) -> String {
         .unwrap_or_else(|| error.to_string())
 }
 
-/// `text` cut to `width` characters with an ellipsis.
-pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
