@@ -14,6 +14,8 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+
 /// Why a character is not shown as itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hidden {
@@ -173,6 +175,46 @@ pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// `text` cut to `width` terminal columns, with an ellipsis “…” when cut:
+/// at a character boundary, never through a wide character (a CJK
+/// character or an emoji takes two columns).
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = take_columns(text.chars(), width.saturating_sub(1));
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// As [`fit`], keeping the end: “…” and the last characters that fit (a
+/// search box keeps its cursor, at the end, in view).
+pub fn fit_end(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let kept: String = take_columns(text.chars().rev(), width.saturating_sub(1));
+    let mut out = String::with_capacity(kept.len() + 3);
+    if width > 0 {
+        out.push('…');
+    }
+    out.extend(kept.chars().rev());
+    out
+}
+
+/// The characters of `chars`, in order, while they fit in `columns`.
+fn take_columns(chars: impl Iterator<Item = char>, columns: usize) -> String {
+    let mut used = 0;
+    chars
+        .take_while(|c| {
+            used += c.width().unwrap_or(0);
+            used <= columns
+        })
+        .collect()
+}
+
 /// serde_json escapes C0 controls itself; this escapes the rest.
 struct EscapeHidden;
 
@@ -198,6 +240,20 @@ impl serde_json::ser::Formatter for EscapeHidden {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fit_cuts_to_columns_with_an_ellipsis() {
+        use super::{fit, fit_end};
+        assert_eq!(fit("June renewals", 13), "June renewals");
+        assert_eq!(fit("June renewals", 8), "June re…");
+        assert_eq!(fit_end("June renewals", 8), "…enewals");
+        // Wide characters take two columns and are never halved.
+        assert_eq!(fit("日本語のバッチ", 6), "日本…");
+        assert_eq!(fit("日本語のバッチ", 7), "日本語…");
+        assert_eq!(fit_end("日本語のバッチ", 6), "…ッチ");
+        assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit("abc", 1), "…");
+    }
+
     #[test]
     fn lines_keep_their_breaks_and_nothing_else_raw() {
         assert_eq!(visible_lines("{\n  \"a\": 1\n}"), "{\n  \"a\": 1\n}");

@@ -174,6 +174,44 @@ fn list_of_sandbox_examples() {
     snap("list_examples", w, h, list_screen(&list, w, h));
 }
 
+/// The sandbox's examples, as the app starts with them.
+fn examples_list(w: u16, h: u16) -> BatchList {
+    let examples: Vec<_> = batches()
+        .into_iter()
+        .take(4)
+        .map(|mut b| {
+            b.batch_name = format!("Example: {}", b.batch_name);
+            b
+        })
+        .collect();
+    let context = ViewContext {
+        sandbox: true,
+        ..ViewContext::default()
+    };
+    list_with(context, w, h, Ok(page_of(examples, 4)))
+}
+
+/// A search being typed takes the title line: the note on the examples
+/// goes (it was cut mid-word at 80 columns), and a search longer than the
+/// line keeps its end, where the cursor is, in view.
+#[test]
+fn list_searching() {
+    for (w, h) in SIZES {
+        let mut list = examples_list(w, h);
+        key(&mut list, KeyCode::Char('/'));
+        for c in "ne".chars() {
+            key(&mut list, KeyCode::Char(c));
+        }
+        snap("list_searching", w, h, list_screen(&list, w, h));
+        let long =
+            "renewals for the customers of the northern region, second quarter, plus the late ones";
+        for c in long.chars() {
+            key(&mut list, KeyCode::Char(c));
+        }
+        snap("list_searching_long", w, h, list_screen(&list, w, h));
+    }
+}
+
 #[test]
 fn dialogs() {
     for (w, h) in SIZES {
@@ -227,7 +265,14 @@ fn call(n: usize) -> Call {
 }
 
 fn details_view(w: u16, h: u16) -> BatchDetailsView {
-    let mut view = BatchDetailsView::new(ViewContext::default(), batches().remove(0));
+    details_view_named(w, h, "June renewals")
+}
+
+/// The details of batch 0, named `name`, with its first page of calls.
+fn details_view_named(w: u16, h: u16, name: &str) -> BatchDetailsView {
+    let mut summary = batches().remove(0);
+    summary.batch_name = name.to_owned();
+    let mut view = BatchDetailsView::new(ViewContext::default(), summary);
     screen(w, h, |f| view.draw(f, f.area(), &Theme::new(false), now()));
     let cmds = view.update(DetailsMsg::Tick, now());
     let [
@@ -244,7 +289,7 @@ fn details_view(w: u16, h: u16) -> BatchDetailsView {
             generation: *generation,
             result: Ok(BatchDetails {
                 batch_id: "64e5f12345abcdef98760000".into(),
-                batch_name: "June renewals".into(),
+                batch_name: name.into(),
                 batch_status: "active".into(),
                 page: 1,
                 limit,
@@ -260,6 +305,27 @@ fn details_view(w: u16, h: u16) -> BatchDetailsView {
 
 fn details_screen(view: &BatchDetailsView, w: u16, h: u16) -> String {
     screen(w, h, |f| view.draw(f, f.area(), &Theme::new(false), now()))
+}
+
+/// A name longer than the line is cut with an ellipsis; the status and the
+/// ID stay in view, and so does the search at the foot.
+#[test]
+fn details_with_a_long_name() {
+    let name = "June renewals for the customers of the northern region who signed up in the second quarter";
+    for (w, h) in SIZES {
+        let mut view = details_view_named(w, h, name);
+        let press = |view: &mut BatchDetailsView, code| {
+            view.update(
+                DetailsMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+                now(),
+            )
+        };
+        press(&mut view, KeyCode::Char('/'));
+        for c in "someone with a rather long name, 40 chars".chars() {
+            press(&mut view, KeyCode::Char(c));
+        }
+        snap("details_long_name", w, h, details_screen(&view, w, h));
+    }
 }
 
 #[test]

@@ -905,6 +905,22 @@ fn the_batch_details_in_the_app() {
 }
 
 #[test]
+fn a_long_batch_name_in_the_header_is_cut_before_the_target() {
+    for (w, h) in SIZES {
+        let mut app = app();
+        let name = "Quarterly renewals for the northern region ".repeat(3);
+        app.open_batch(campaign_batch(1, &name, "paused", 0));
+        let terminal = render(&app, w, h);
+        let screen = screen_text(terminal.backend());
+        let header = screen.lines().next().unwrap();
+        assert!(
+            header.contains("Batches › Quarterly") && header.ends_with("… SANDBOX"),
+            "{header}"
+        );
+    }
+}
+
+#[test]
 fn a_batch_id_longer_than_a_screen_is_cut_not_an_overflow() {
     let (app, _) = submitted_with_cmds(Ok(Created {
         batch_id: "7".repeat(usize::from(u16::MAX) - 1),

@@ -13,7 +13,7 @@ use super::views::View;
 use super::views::create;
 use super::views::import;
 use super::widgets::theme::Theme;
-use super::widgets::{help, palette};
+use super::widgets::{fit_line, help, palette};
 use crate::connection::TargetLabel;
 use crate::text::visible;
 
@@ -63,7 +63,7 @@ pub fn body_area(screen: Rect) -> Rect {
 }
 
 /// "weya-tui │ Batches › June renewals" at the left, the target at the
-/// right (shortened when both do not fit).
+/// right (shortened when both do not fit, and the breadcrumb cut).
 fn draw_header(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
     let left = Line::from(vec![
         Span::styled(" weya-tui ", theme.title()),
@@ -74,6 +74,12 @@ fn draw_header(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
     if left.width() + right.width() > usize::from(area.width) {
         right = target_line(&shell.target, theme, true);
     }
+    // A long batch name in the breadcrumb is cut before the target, which
+    // always shows.
+    let room = area
+        .width
+        .saturating_sub(crate::num::u16_sat(right.width()));
+    let left = fit_line(left, room);
     frame.render_widget(Paragraph::new("").style(theme.header()), area);
     frame.render_widget(Paragraph::new(left).style(theme.header()), area);
     frame.render_widget(

@@ -71,6 +71,12 @@ enum Input {
         column: u16,
         row: u16,
     },
+    /// The wheel, a notch down or up, over a screen cell.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
 }
 
 impl Shell {
@@ -141,13 +147,18 @@ impl Shell {
         subs
     }
 
-    /// Whether the mouse is captured: on the form, for clicks. Elsewhere the
-    /// terminal keeps its own selection, so a batch ID can be selected.
+    /// Whether the mouse is captured: on the form and the campaign views,
+    /// for clicks and the wheel. The import view is all keys, so there the
+    /// terminal keeps its own selection (elsewhere Shift-drag selects in
+    /// most terminals, and `y` copies a batch's ID).
     pub fn wants_mouse(&self) -> bool {
         self.help.is_none()
             && self.palette.is_none()
-            && self.top().is_none()
-            && self.create.wants_mouse()
+            && match self.top() {
+                None => self.create.wants_mouse(),
+                Some(View::BatchList(_) | View::BatchDetails(_)) => true,
+                Some(View::Import { .. }) => false,
+            }
     }
 
     /// The key scopes that apply now, most important first.
@@ -269,6 +280,7 @@ impl Shell {
                     Input::Typed(key) => CreateMsg::Typed(key),
                     Input::Paste(text) => CreateMsg::Paste(text),
                     Input::Click { column, row } => CreateMsg::Click { column, row },
+                    Input::Wheel { column, row, down } => CreateMsg::Wheel { column, row, down },
                 };
                 create::update(&mut self.create, msg)
             }
@@ -278,6 +290,7 @@ impl Shell {
                     Input::Typed(key) => ListMsg::Key(key),
                     Input::Paste(text) => ListMsg::Paste(text),
                     Input::Click { column, row } => ListMsg::Click { column, row },
+                    Input::Wheel { down, .. } => ListMsg::Wheel { down },
                 };
                 let cmds = list.update(msg, now);
                 self.list_cmds(cmds)
@@ -288,6 +301,7 @@ impl Shell {
                     Input::Typed(key) => DetailsMsg::Key(key),
                     Input::Paste(text) => DetailsMsg::Paste(text),
                     Input::Click { column, row } => DetailsMsg::Click { column, row },
+                    Input::Wheel { down, .. } => DetailsMsg::Wheel { down },
                 };
                 let cmds = details.update(msg, now);
                 self.details_cmds(cmds)
@@ -299,7 +313,7 @@ impl Shell {
                     Input::Typed(key) => ImportMsg::Typed(key),
                     Input::Paste(text) => ImportMsg::Paste(text),
                     // The import view is all keys.
-                    Input::Click { .. } => return Vec::new(),
+                    Input::Click { .. } | Input::Wheel { .. } => return Vec::new(),
                 };
                 let cmds = view.update(msg, now);
                 self.import_cmds(session, cmds)
@@ -416,10 +430,8 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             shell.deliver(Input::Click { column, row })
         }
         Msg::Click { .. } => Vec::new(),
-        Msg::Wheel { column, row, down }
-            if shell.help.is_none() && shell.palette.is_none() && shell.top().is_none() =>
-        {
-            create::update(&mut shell.create, CreateMsg::Wheel { column, row, down })
+        Msg::Wheel { column, row, down } if shell.help.is_none() && shell.palette.is_none() => {
+            shell.deliver(Input::Wheel { column, row, down })
         }
         Msg::Wheel { .. } => Vec::new(),
         // The animation tick; the campaign views do not animate.

@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::form::line::LineInput;
-use crate::text::visible;
+use crate::text::{fit, visible};
 use theme::Theme;
 
 /// Width of the label column of the form and the review.
@@ -83,6 +83,38 @@ pub(crate) fn labeled(
         .collect()
 }
 
+/// `line` cut to `width` columns with an ellipsis, each span keeping its
+/// style (the ellipsis takes the style of the span it cuts).
+pub(crate) fn fit_line(line: Line<'static>, width: u16) -> Line<'static> {
+    let width = usize::from(width);
+    if line.width() <= width {
+        return line;
+    }
+    let plain: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    // What `fit` keeps of the whole, ellipsis aside, taken span by span.
+    let mut keep = fit(&plain, width).chars().count().saturating_sub(1);
+    let mut spans = Vec::with_capacity(line.spans.len());
+    for span in line.spans {
+        let count = span.content.chars().count();
+        if count < keep {
+            keep -= count;
+            spans.push(span);
+        } else {
+            let mut cut: String = span.content.chars().take(keep).collect();
+            if width > 0 {
+                cut.push('…');
+            }
+            spans.push(Span::styled(cut, span.style));
+            break;
+        }
+    }
+    Line {
+        spans,
+        style: line.style,
+        alignment: line.alignment,
+    }
+}
+
 /// Splits `text` into lines of at most `width` characters at spaces (a word
 /// longer than the width is cut). The text is made [`visible`] first: the
 /// labelled rows, warnings and errors that pass through here quote the
@@ -116,6 +148,29 @@ pub(crate) fn wrap_words(text: &str, width: u16) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::wrap_words;
+
+    #[test]
+    fn a_line_is_cut_with_an_ellipsis_each_span_keeping_its_style() {
+        use super::fit_line;
+        use ratatui::style::Style;
+        use ratatui::text::{Line, Span};
+        let bold = Style::new().bold();
+        let line = || Line::from(vec![Span::styled("June", bold), Span::raw(" renewals")]);
+        assert_eq!(fit_line(line(), 13), line(), "fits");
+        assert_eq!(
+            fit_line(line(), 8),
+            Line::from(vec![Span::styled("June", bold), Span::raw(" re…")])
+        );
+        assert_eq!(
+            fit_line(line(), 4),
+            Line::from(vec![Span::styled("Jun…", bold)])
+        );
+        assert_eq!(
+            fit_line(line(), 5),
+            Line::from(vec![Span::styled("June…", bold)])
+        );
+        assert_eq!(fit_line(line(), 0).width(), 0);
+    }
 
     #[test]
     fn words_wrap_within_the_width() {

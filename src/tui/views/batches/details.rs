@@ -17,9 +17,9 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use super::list::visible_offset;
+use super::list::{row_at, visible_offset};
 use super::live::{LivePage, fit_to_rows, search_param};
-use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, with_editing};
+use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Scope};
@@ -35,9 +35,16 @@ pub enum DetailsMsg {
     /// What a bound key or the palette asks for.
     Action(Action),
     Paste(String),
+    /// A left click at a screen cell: on a call, selects it; on the
+    /// selected call, opens it.
     Click {
         column: u16,
         row: u16,
+    },
+    /// A notch of the wheel: the selection moves [`WHEEL_ROWS`] rows, or
+    /// the open call scrolls as many lines.
+    Wheel {
+        down: bool,
     },
     /// Time to refresh the page on screen.
     Tick,
@@ -109,6 +116,8 @@ enum Landing {
 pub struct DetailsGeometry {
     /// The calls' data rows.
     pub rows: Rect,
+    /// The index of the call drawn at the top of `rows`.
+    pub first: usize,
     /// How many contact-field columns fit beside the fixed ones.
     pub fields_fit: usize,
     /// How far the call detail can scroll.
@@ -267,18 +276,9 @@ impl BatchDetailsView {
             DetailsMsg::Action(action) => self.on_action(action),
             DetailsMsg::Paste(text) if self.search.on_paste(&text) => vec![self.search_changed()],
             DetailsMsg::Paste(_) => Vec::new(),
-            DetailsMsg::Click { column, row } => {
-                let rows = self.geometry.get().rows;
-                let inside = column >= rows.x
-                    && column < rows.right()
-                    && row >= rows.y
-                    && row < rows.bottom();
-                if inside && self.mode == Mode::Table {
-                    let index = self.offset + usize::from(row - rows.y);
-                    if index < self.calls().len() {
-                        self.selected = index;
-                    }
-                }
+            DetailsMsg::Click { column, row } => self.on_click(column, row),
+            DetailsMsg::Wheel { down } => {
+                self.on_wheel(down);
                 Vec::new()
             }
             DetailsMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
@@ -302,6 +302,49 @@ impl BatchDetailsView {
                 }
                 Vec::new()
             }
+        }
+    }
+
+    /// A click on a call selects it, and on the selected call opens it (so
+    /// a double click opens the call clicked). Anywhere else, or while the
+    /// status choice or a call is open, it does nothing.
+    fn on_click(&mut self, column: u16, row: u16) -> Vec<DetailsCmd> {
+        let geometry = self.geometry.get();
+        let Some(index) =
+            row_at(geometry.rows, geometry.first, column, row).filter(|&i| i < self.calls().len())
+        else {
+            return Vec::new();
+        };
+        if self.mode != Mode::Table {
+            return Vec::new();
+        }
+        // The operator went to the rows: the search stays, as with Enter.
+        self.search.close();
+        if index == self.selected {
+            return self.on_table_action(Action::Open);
+        }
+        self.selected = index;
+        Vec::new()
+    }
+
+    fn on_wheel(&mut self, down: bool) {
+        let step = |at: usize, last: usize| {
+            if down {
+                (at + WHEEL_ROWS).min(last)
+            } else {
+                at.saturating_sub(WHEEL_ROWS)
+            }
+        };
+        match &mut self.mode {
+            Mode::Table => {
+                self.selected = step(self.selected, self.calls().len().saturating_sub(1));
+            }
+            Mode::Call { scroll, .. } => {
+                let max = usize::from(self.geometry.get().call_max_scroll);
+                let to = step(usize::from(*scroll), max);
+                *scroll = u16::try_from(to).unwrap_or(u16::MAX);
+            }
+            Mode::Choosing { .. } => {}
         }
     }
 

@@ -14,11 +14,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 
 use super::dialogs::{DialerAction, Dialog, DialogReply};
 use super::live::{LivePage, fit_to_rows, search_param};
-use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, error_text, with_editing};
+use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, error_text, with_editing};
 use crate::api::{ApiError, BatchPage, BatchQuery, BatchSummary, Deleted, DialerState};
 use crate::tui::keymap::{self, Action, Scope};
 
@@ -64,10 +64,15 @@ pub enum ListMsg {
     /// What a bound key or the palette asks for.
     Action(Action),
     Paste(String),
-    /// A left click at a screen cell.
+    /// A left click at a screen cell: on a row, selects it; on the selected
+    /// row, opens it.
     Click {
         column: u16,
         row: u16,
+    },
+    /// A notch of the wheel: the selection moves [`WHEEL_ROWS`] rows.
+    Wheel {
+        down: bool,
     },
     /// Time to refresh: the subscription's beat, or the list back on screen.
     Tick,
@@ -139,6 +144,8 @@ pub(super) struct Notice {
 pub struct ListGeometry {
     /// Where the data rows are (below the column heads).
     pub rows: Rect,
+    /// The index of the row drawn at the top of `rows`.
+    pub first: usize,
 }
 
 /// The batch list's state.
@@ -276,17 +283,15 @@ impl BatchList {
                 }
                 Vec::new()
             }
-            ListMsg::Click { column, row } => {
-                let rows = self.geometry.get().rows;
-                let inside = column >= rows.x
-                    && column < rows.right()
-                    && row >= rows.y
-                    && row < rows.bottom();
-                if inside && self.dialog.is_none() {
-                    let index = self.offset + usize::from(row - rows.y);
-                    if index < self.rows().len() {
-                        self.selected = index;
-                    }
+            ListMsg::Click { column, row } => self.on_click(column, row),
+            ListMsg::Wheel { down } => {
+                if self.dialog.is_none() {
+                    let last = self.rows().len().saturating_sub(1);
+                    self.selected = if down {
+                        (self.selected + WHEEL_ROWS).min(last)
+                    } else {
+                        self.selected.saturating_sub(WHEEL_ROWS)
+                    };
                 }
                 Vec::new()
             }
@@ -405,6 +410,28 @@ impl BatchList {
             }
             _ => {}
         }
+        Vec::new()
+    }
+
+    /// A click on a row selects it, and on the selected row opens it (so a
+    /// double click opens the row clicked). Anywhere else, or over a
+    /// dialog, it does nothing.
+    fn on_click(&mut self, column: u16, row: u16) -> Vec<ListCmd> {
+        let geometry = self.geometry.get();
+        let Some(index) =
+            row_at(geometry.rows, geometry.first, column, row).filter(|&i| i < self.rows().len())
+        else {
+            return Vec::new();
+        };
+        if self.dialog.is_some() {
+            return Vec::new();
+        }
+        // The operator went to the rows: the search stays, as with Enter.
+        self.search.close();
+        if index == self.selected {
+            return self.on_row(Action::Open);
+        }
+        self.selected = index;
         Vec::new()
     }
 
@@ -621,6 +648,13 @@ impl BatchList {
     fn say(&mut self, text: String, error: bool) {
         self.notice = Some(Notice { text, error });
     }
+}
+
+/// The index of the row drawn at screen cell (`column`, `row`), when the
+/// cell is in `rows`, whose top row shows row `first`.
+pub(crate) fn row_at(rows: Rect, first: usize, column: u16, row: u16) -> Option<usize> {
+    rows.contains(Position { x: column, y: row })
+        .then(|| first + usize::from(row - rows.y))
 }
 
 /// The first row to show so that `selected` is on screen, moving the

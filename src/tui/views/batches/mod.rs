@@ -31,6 +31,9 @@ pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 /// The longest search: a batch name is at most 120 characters.
 const SEARCH_MAX_CHARS: usize = 120;
 
+/// Rows a notch of the mouse wheel moves the selection (or scrolls a call).
+const WHEEL_ROWS: usize = 3;
+
 /// How often a view on screen refreshes, unless configured.
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(crate::config::DEFAULT_REFRESH_SECS);
 
@@ -226,16 +229,6 @@ pub fn error_text(error: &ApiError, credential_source: &str) -> String {
     error
         .auth_advice(credential_source)
         .unwrap_or_else(|| error.to_string())
-}
-
-/// `text` cut to `width` characters with an ellipsis.
-pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 #[cfg(test)]

@@ -8,17 +8,21 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState};
+use unicode_width::UnicodeWidthStr as _;
 
 use super::{call_badge, search_text, status_badge};
 use crate::api::{Call, SortOrder};
-use crate::text::visible;
+use crate::text::{fit, visible};
 use crate::tui::views::batches::details::{BatchDetailsView, DetailsGeometry, Mode};
 use crate::tui::views::batches::list::visible_offset;
 use crate::tui::views::batches::{
-    absolute, error_text, fit, group_phone, parse_time, progress_bar, relative, relative_text,
+    absolute, error_text, group_phone, parse_time, progress_bar, relative, relative_text,
 };
 use crate::tui::widgets::theme::Theme;
-use crate::tui::widgets::wrap_words;
+use crate::tui::widgets::{fit_line, wrap_words};
+
+/// The columns a batch's name keeps in the header however narrow.
+const MIN_NAME: usize = 16;
 
 /// The width of one contact-field column.
 const FIELD_WIDTH: u16 = 16;
@@ -40,7 +44,7 @@ impl BatchDetailsView {
         );
         self.draw_table(frame, heads, table, theme, now);
         if let Some(line) = self.notice_line(theme, now) {
-            frame.render_widget(Paragraph::new(line), notice);
+            frame.render_widget(Paragraph::new(fit_line(line, notice.width)), notice);
         }
         frame.render_widget(
             Paragraph::new(self.status_line(theme, now, area.width)),
@@ -61,15 +65,17 @@ impl BatchDetailsView {
             .filter(|s| !s.is_empty())
             .or_else(|| self.summary.as_ref().map(|s| s.queue_status.clone()))
             .unwrap_or_default();
-        let mut first = vec![
-            Span::styled(visible(&self.name).into_owned(), theme.title()),
-            Span::raw("  "),
-        ];
+        // A long name is cut, so the status and the ID stay in view.
+        let mut rest = vec![Span::raw("  ")];
         if !status.is_empty() {
-            first.push(status_badge(&status, theme));
-            first.push(Span::raw("  "));
+            rest.push(status_badge(&status, theme));
+            rest.push(Span::raw("  "));
         }
-        first.push(Span::styled(visible(&self.id).into_owned(), theme.dim()));
+        rest.push(Span::styled(visible(&self.id).into_owned(), theme.dim()));
+        let room = usize::from(width).saturating_sub(Line::from(rest.clone()).width());
+        let name = fit(&visible(&self.name), room.max(MIN_NAME));
+        let mut first = vec![Span::styled(name, theme.title())];
+        first.extend(rest);
         let mut lines = vec![Line::from(first)];
         match &self.summary {
             Some(s) => {
@@ -96,7 +102,7 @@ impl BatchDetailsView {
             }
             None => lines.push(Line::raw("")),
         }
-        lines
+        lines.into_iter().map(|l| fit_line(l, width)).collect()
     }
 
     fn draw_table(
@@ -112,10 +118,19 @@ impl BatchDetailsView {
         let fixed: u16 = FIXED.iter().sum::<u16>() + crate::num::u16_sat(FIXED.len());
         let room = heads.width.saturating_sub(fixed);
         let fields_fit = usize::from(room / (FIELD_WIDTH + 1));
+        let calls = self.calls();
+        // Clicks map to the calls as drawn from this offset.
+        let first_row = visible_offset(
+            self.offset,
+            self.selected,
+            usize::from(table.height),
+            calls.len(),
+        );
         let max_scroll = self.geometry.get().call_max_scroll;
         let call_height = self.geometry.get().call_height;
         self.geometry.set(DetailsGeometry {
             rows: table,
+            first: first_row,
             fields_fit,
             call_max_scroll: max_scroll,
             call_height,
@@ -149,7 +164,6 @@ impl BatchDetailsView {
             heads,
         );
 
-        let calls = self.calls();
         if calls.is_empty() {
             let text = match (&self.details, self.live.error()) {
                 (None, None) => "Reading the calls…".to_owned(),
@@ -159,15 +173,14 @@ impl BatchDetailsView {
                 }
                 (Some(_), _) => "No calls in this batch yet.".to_owned(),
             };
-            frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), table);
+            let line = fit_line(Line::styled(text, theme.dim()), table.width);
+            frame.render_widget(Paragraph::new(line), table);
             return;
         }
-        let height = usize::from(table.height);
-        let offset = visible_offset(self.offset, self.selected, height, calls.len());
         let rows: Vec<Row> = calls
             .iter()
-            .skip(offset)
-            .take(height)
+            .skip(first_row)
+            .take(usize::from(table.height))
             .map(|c| {
                 let mut cells = vec![Line::raw(group_phone(&c.phone_number))];
                 for f in &fields {
@@ -187,7 +200,7 @@ impl BatchDetailsView {
                 Row::new(cells)
             })
             .collect();
-        let mut state = TableState::default().with_selected(Some(self.selected - offset));
+        let mut state = TableState::default().with_selected(Some(self.selected - first_row));
         frame.render_stateful_widget(
             Table::new(rows, widths)
                 .column_spacing(1)
@@ -214,33 +227,51 @@ impl BatchDetailsView {
             .map(|n| Line::styled(format!("✓ {n}"), theme.ok()))
     }
 
+    /// The page, the filter, the order and the search at the left, the
+    /// freshness at the right. A search being typed keeps its cursor in
+    /// view: the order goes first to make room for it.
+    /// The page, the filter, the order and the search at the left, the
+    /// freshness at the right. A search being typed keeps its cursor in
+    /// view: the order goes first to make room for it.
     fn status_line(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Line<'static> {
-        let mut left = match &self.details {
-            Some(d) => {
-                let noun = if d.total == 1 { "call" } else { "calls" };
-                format!(
-                    "page {}/{} · {} {noun}",
-                    self.query.page,
-                    d.total_pages.max(1),
-                    d.total
-                )
-            }
-            None => String::new(),
-        };
+        let mut parts = Vec::new();
+        if let Some(d) = &self.details {
+            let noun = if d.total == 1 { "call" } else { "calls" };
+            parts.push(format!(
+                "page {}/{} · {} {noun}",
+                self.query.page,
+                d.total_pages.max(1),
+                d.total
+            ));
+        }
         if let Some(f) = &self.query.filter {
-            left.push_str(&format!(" · status {}", visible(f)));
+            parts.push(format!("status {}", visible(f)));
         }
-        left.push_str(match self.query.sort_order {
-            SortOrder::Desc => " · newest first",
-            SortOrder::Asc => " · oldest first",
-        });
-        if let Some(search) = search_text(&self.search) {
-            left.push_str(&format!(" · search “{search}”"));
-        }
+        let order = match self.query.sort_order {
+            SortOrder::Desc => "newest first",
+            SortOrder::Asc => "oldest first",
+        };
         let right = self.live.freshness(now);
-        let room = usize::from(width).saturating_sub(right.chars().count() + 1);
-        let left = fit(&left, room);
-        let pad = usize::from(width).saturating_sub(left.chars().count() + right.chars().count());
+        let room = usize::from(width).saturating_sub(right.width() + 1);
+        const SEP: &str = " · ";
+        let quoted = |parts: &[String]| {
+            let before = parts.iter().map(|p| p.width() + SEP.width()).sum::<usize>();
+            room.saturating_sub(before + "search “”".width())
+        };
+        if let Some(whole) = search_text(&self.search, usize::MAX) {
+            let mut with_order = parts.clone();
+            with_order.push(order.to_owned());
+            if quoted(&with_order) > whole.width() {
+                parts = with_order;
+            }
+            if let Some(search) = search_text(&self.search, quoted(&parts)) {
+                parts.push(format!("search “{search}”"));
+            }
+        } else {
+            parts.push(order.to_owned());
+        }
+        let left = fit(&parts.join(SEP), room);
+        let pad = usize::from(width).saturating_sub(left.width() + right.width());
         Line::from(vec![
             Span::raw(left),
             Span::raw(" ".repeat(pad)),
@@ -316,7 +347,11 @@ impl BatchDetailsView {
         };
         let [body, footer] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
-        let lines = call_lines(call, theme, now, body.width);
+        // A long value or URL is cut; the transcript is wrapped already.
+        let lines: Vec<Line> = call_lines(call, theme, now, body.width)
+            .into_iter()
+            .map(|l| fit_line(l, body.width))
+            .collect();
         let max = u16::try_from(lines.len())
             .unwrap_or(u16::MAX)
             .saturating_sub(body.height);
@@ -331,13 +366,11 @@ impl BatchDetailsView {
             format!("  line {}/{}", scroll.min(max) + 1, max + 1)
         };
         let note = self.notice.clone().unwrap_or_default();
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(note, theme.ok()),
-                Span::styled(position, theme.dim()),
-            ])),
-            footer,
-        );
+        let line = Line::from(vec![
+            Span::styled(note, theme.ok()),
+            Span::styled(position, theme.dim()),
+        ]);
+        frame.render_widget(Paragraph::new(fit_line(line, footer.width)), footer);
     }
 }
 

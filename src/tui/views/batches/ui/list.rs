@@ -7,15 +7,17 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
+use unicode_width::UnicodeWidthStr as _;
 
 use super::{search_text, status_badge};
 use crate::api::{ApiError, BatchSummary};
 use crate::sandbox::EXAMPLE_PREFIX;
-use crate::text::visible;
+use crate::text::{fit, visible};
 use crate::tui::views::batches::list::{BatchList, ListGeometry, StatusFilter, visible_offset};
 use crate::tui::views::batches::{
-    absolute, error_text, fit, parse_time, progress_bar, relative, relative_text,
+    absolute, error_text, parse_time, progress_bar, relative, relative_text,
 };
+use crate::tui::widgets::fit_line;
 use crate::tui::widgets::theme::Theme;
 
 impl BatchList {
@@ -31,9 +33,17 @@ impl BatchList {
             Constraint::Length(1),
         ])
         .areas(area);
-        self.geometry.set(ListGeometry { rows: table });
+        // The offset is kept, not recomputed: moving up does not stick the
+        // cursor to the bottom row. Clicks map to the rows as drawn from it.
+        let first = visible_offset(
+            self.offset,
+            self.selected,
+            usize::from(table.height),
+            rows.len(),
+        );
+        self.geometry.set(ListGeometry { rows: table, first });
 
-        frame.render_widget(Paragraph::new(self.title_line(theme)), title);
+        frame.render_widget(Paragraph::new(self.title_line(theme, area.width)), title);
 
         let wide = area.width >= 100;
         let widths = [
@@ -54,20 +64,25 @@ impl BatchList {
 
         if rows.is_empty() {
             let (text, style) = self.empty_text(theme);
-            frame.render_widget(Paragraph::new(Line::styled(text, style)), table);
+            let line = fit_line(Line::styled(text, style), table.width);
+            frame.render_widget(Paragraph::new(line), table);
         } else {
-            let height = usize::from(table.height);
-            // The offset is kept, not recomputed: moving up does not stick
-            // the cursor to the bottom row.
-            let offset = visible_offset(self.offset, self.selected, height, rows.len());
             let bar = if wide { 14 } else { 8 };
+            // The columns as the table lays them out, so that a long name
+            // is cut with an ellipsis rather than by the table.
+            let columns: Vec<usize> = Layout::horizontal(widths)
+                .spacing(1)
+                .split(table)
+                .iter()
+                .map(|c| usize::from(c.width))
+                .collect();
             let shown: Vec<Row> = rows
                 .iter()
-                .skip(offset)
-                .take(height)
-                .map(|b| self.row(b, bar, theme, now))
+                .skip(first)
+                .take(usize::from(table.height))
+                .map(|b| self.row(b, bar, &columns, theme, now))
                 .collect();
-            let mut state = TableState::default().with_selected(Some(self.selected - offset));
+            let mut state = TableState::default().with_selected(Some(self.selected - first));
             frame.render_stateful_widget(
                 Table::new(shown, widths)
                     .column_spacing(1)
@@ -78,10 +93,14 @@ impl BatchList {
         }
 
         if let Some(b) = self.selected() {
-            frame.render_widget(Paragraph::new(detail_lines(b, theme, now)), detail);
+            let lines = detail_lines(b, theme, now)
+                .into_iter()
+                .map(|l| fit_line(l, detail.width))
+                .collect::<Vec<_>>();
+            frame.render_widget(Paragraph::new(lines), detail);
         }
         if let Some(line) = self.notice_line(theme, now) {
-            frame.render_widget(Paragraph::new(line), notice);
+            frame.render_widget(Paragraph::new(fit_line(line, notice.width)), notice);
         }
         frame.render_widget(
             Paragraph::new(self.status_line(theme, now, area.width)),
@@ -92,26 +111,29 @@ impl BatchList {
         }
     }
 
-    fn title_line(&self, theme: &Theme) -> Line<'static> {
+    /// "Batches", the search, and a note on the sandbox's examples (only
+    /// while no search is shown: the search matters more).
+    fn title_line(&self, theme: &Theme, width: u16) -> Line<'static> {
         let mut spans = vec![Span::styled("Batches", theme.title())];
-        if let Some(search) = search_text(&self.search) {
-            spans.push(Span::styled("  search ", theme.dim()));
+        let label = "  search ";
+        let room = usize::from(width).saturating_sub("Batches".len() + label.len());
+        if let Some(search) = search_text(&self.search, room) {
+            spans.push(Span::styled(label, theme.dim()));
             spans.push(Span::styled(search, theme.value()));
-        }
-        let examples = self.context.sandbox
+        } else if self.context.sandbox
             && self.page.as_ref().is_some_and(|p| {
                 !p.batches.is_empty()
                     && p.batches
                         .iter()
                         .all(|b| b.batch_name.starts_with(EXAMPLE_PREFIX))
-            });
-        if examples {
+            })
+        {
             spans.push(Span::styled(
                 "  These are the sandbox's examples: start one to watch it dial.",
                 theme.dim(),
             ));
         }
-        Line::from(spans)
+        fit_line(Line::from(spans), width)
     }
 
     fn empty_text(&self, theme: &Theme) -> (String, Style) {
@@ -140,13 +162,14 @@ impl BatchList {
         }
     }
 
-    fn row<'a>(
+    fn row(
         &self,
-        b: &'a BatchSummary,
+        b: &BatchSummary,
         bar: usize,
+        columns: &[usize],
         theme: &Theme,
         now: DateTime<Utc>,
-    ) -> Row<'a> {
+    ) -> Row<'static> {
         let mut status = status_badge(&b.queue_status, theme);
         if self.pending.contains_key(&b.id) {
             status.content = format!("{}…", status.content).into();
@@ -157,13 +180,20 @@ impl BatchList {
             b.calls_completed,
             b.total_calls
         );
-        Row::new(vec![
-            Line::from(status),
-            Line::raw(visible(&b.batch_name)),
-            Line::raw(progress),
-            Line::raw(relative_text(&b.created_at, now)),
-            Line::raw(relative_text(&b.updated_at, now)),
-        ])
+        let cells = [
+            visible(&b.batch_name).into_owned(),
+            progress,
+            relative_text(&b.created_at, now),
+            relative_text(&b.updated_at, now),
+        ];
+        let mut row = vec![Line::from(status)];
+        row.extend(
+            cells
+                .iter()
+                .zip(columns.iter().skip(1))
+                .map(|(text, &width)| Line::raw(fit(text, width))),
+        );
+        Row::new(row)
     }
 
     fn notice_line(&self, theme: &Theme, now: DateTime<Utc>) -> Option<Line<'static>> {
@@ -207,9 +237,9 @@ impl BatchList {
             left.push_str(&format!(" · {} only (this page)", self.filter.word()));
         }
         let right = self.live.freshness(now);
-        let room = usize::from(width).saturating_sub(right.chars().count() + 1);
+        let room = usize::from(width).saturating_sub(right.width() + 1);
         let left = fit(&left, room);
-        let pad = usize::from(width).saturating_sub(left.chars().count() + right.chars().count());
+        let pad = usize::from(width).saturating_sub(left.width() + right.width());
         Line::from(vec![
             Span::raw(left),
             Span::raw(" ".repeat(pad)),

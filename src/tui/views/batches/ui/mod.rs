@@ -8,24 +8,35 @@ pub mod list;
 
 use ratatui::style::Style;
 use ratatui::text::Span;
+use unicode_width::UnicodeWidthStr as _;
 
-use crate::text::visible;
+use crate::text::{fit, fit_end, visible};
 use crate::tui::views::batches::SearchBox;
 use crate::tui::widgets::theme::Theme;
 
-/// The search as shown: its text with a bar at the cursor while it takes
-/// the keys; `None` when closed and empty.
-pub fn search_text(search: &SearchBox) -> Option<String> {
+/// The search as shown in `width` columns: its text with a bar at the
+/// cursor while it takes the keys; `None` when closed and empty. Too long,
+/// it is cut with an ellipsis, around the cursor while it is typed.
+pub fn search_text(search: &SearchBox, width: usize) -> Option<String> {
     let text = search.text();
     if !search.is_open() {
-        return (!text.is_empty()).then(|| visible(text).into_owned());
+        return (!text.is_empty()).then(|| fit(&visible(text), width));
     }
     let at = text
         .char_indices()
         .nth(search.cursor())
         .map_or(text.len(), |(i, _)| i);
     let (before, after) = text.split_at(at);
-    Some(format!("{}▏{}", visible(before), visible(after)))
+    let (before, after) = (visible(before), visible(after));
+    let room = width.saturating_sub(1);
+    if before.width() + after.width() <= room {
+        return Some(format!("{before}▏{after}"));
+    }
+    // What is before the cursor keeps its end, so the cursor stays in view,
+    // and leaves what is after it at most half of the room.
+    let before = fit_end(&before, room - after.width().min(room / 2));
+    let after = fit(&after, room.saturating_sub(before.width()));
+    Some(format!("{before}▏{after}"))
 }
 
 /// A batch status as a symbol and a word (told apart without colour) and
