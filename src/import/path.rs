@@ -47,6 +47,21 @@ pub fn home_dir() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|dirs| dirs.home_dir().to_owned())
 }
 
+/// `path` as an operator reads it best: relative to the directory the app
+/// runs in when it is under it, else `~/…` under the home directory, else
+/// whole. Only for showing: the journal keys an import by the whole path.
+pub fn shown(path: &Path, cwd: Option<&Path>, home: Option<&Path>) -> String {
+    if let Some(rest) = cwd.and_then(|cwd| path.strip_prefix(cwd).ok())
+        && !rest.as_os_str().is_empty()
+    {
+        return rest.display().to_string();
+    }
+    if let Some(rest) = home.and_then(|home| path.strip_prefix(home).ok()) {
+        return Path::new("~").join(rest).display().to_string();
+    }
+    path.display().to_string()
+}
+
 /// `~` and `~/…` with `home` in front; anything else (including
 /// `~user`, not supported) unchanged.
 pub fn expand_tilde(typed: &str, home: Option<&Path>) -> PathBuf {
@@ -165,6 +180,20 @@ pub fn list_dir(typed: &str, home: Option<&Path>) -> io::Result<Vec<Entry>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_is_shown_from_where_the_operator_stands() {
+        let (cwd, home) = (Path::new("/home/op/work"), Path::new("/home/op"));
+        let shown = |p: &str| shown(Path::new(p), Some(cwd), Some(home));
+        assert_eq!(shown("/home/op/work/lists/june.csv"), "lists/june.csv");
+        assert_eq!(shown("/home/op/Downloads/june.csv"), "~/Downloads/june.csv");
+        assert_eq!(shown("/srv/crm/june.csv"), "/srv/crm/june.csv");
+        // Not a prefix by characters: /home/op/workshop is not under work.
+        assert_eq!(shown("/home/op/workshop/a.csv"), "~/workshop/a.csv");
+        assert_eq!(shown("/home/op/work"), "~/work");
+        assert_eq!(shown("/x.csv"), "/x.csv");
+        assert_eq!(super::shown(Path::new("/x.csv"), None, None), "/x.csv");
+    }
 
     #[test]
     fn tilde_expands_to_home() {

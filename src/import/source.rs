@@ -187,6 +187,9 @@ pub struct ContactsFile {
     sheets: Vec<String>,
     /// Where the first row after the header starts.
     pub(crate) data_start: RowStart,
+    /// The path as shown (see [`super::path::shown`]), worked out where
+    /// the file is read, not while drawing.
+    shown_path: String,
 }
 
 impl ContactsFile {
@@ -197,6 +200,12 @@ impl ContactsFile {
     /// The canonical path.
     pub fn path(&self) -> &Path {
         &self.identity.path
+    }
+
+    /// The path as an operator reads it best: relative to the current
+    /// directory, or under `~`.
+    pub fn shown_path(&self) -> &str {
+        &self.shown_path
     }
 
     /// The header's cells, as the file has them.
@@ -330,11 +339,18 @@ pub fn open(
     if after.len() != before.len() || modified(&after) != modified(&before) {
         return Err(ImportError::Changed { path: canonical });
     }
+    let shown_path = super::path::shown(
+        &canonical,
+        std::env::current_dir().ok().as_deref(),
+        super::path::home_dir().as_deref(),
+    );
     let identity = FileIdentity::of(canonical, &after, scan.hash);
-    match format {
+    let mut file = match format {
         Format::Text => open_text(identity, &scan),
         Format::Workbook(kind) => open_sheet(identity, kind, options),
-    }
+    }?;
+    file.shown_path = shown_path;
+    Ok(file)
 }
 
 /// What a file is, from its extension.
@@ -623,6 +639,7 @@ fn open_text(identity: FileIdentity, scan: &Scan) -> Result<ContactsFile, Import
     let data_start = rows.next_start();
     let sample = read_sample(&mut rows)?;
     Ok(ContactsFile {
+        shown_path: String::new(),
         identity,
         layout: Layout::Text(layout),
         header,
@@ -710,6 +727,7 @@ fn open_sheet(
     let data_start = rows.next_start();
     let sample = read_sample(&mut rows)?;
     Ok(ContactsFile {
+        shown_path: String::new(),
         identity,
         layout: Layout::Sheet(sheet),
         header,

@@ -246,7 +246,7 @@ fn file_line(view: &ImportView, theme: &Theme) -> Line<'static> {
     }
     let mut spans = vec![
         Span::styled("File     ", theme.dim()),
-        Span::raw(visible(&file.path().display().to_string()).into_owned()),
+        Span::raw(visible(file.shown_path()).into_owned()),
     ];
     if !how.is_empty() {
         spans.push(Span::styled(
