@@ -1165,3 +1165,24 @@ async fn phones_lists_the_phone_book_marked_local() {
         "{json}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tui_without_a_terminal_says_so_on_stderr_and_writes_nothing_to_stdout() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    // Standard input from /dev/null and output to a pipe, with and without
+    // a sandbox to start.
+    for mut cmd in [env.against(&sandbox), {
+        let mut c = env.cmd();
+        c.arg("--sandbox");
+        c
+    }] {
+        let out = cmd.output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(stdout, "", "nothing at all on stdout");
+        assert_eq!(
+            stderr,
+            "weya-tui needs a terminal; the commands (weya-tui --help) work without one\n"
+        );
+    }
+}
