@@ -186,6 +186,34 @@ pub(super) fn listing<T: serde::Serialize>(
     Ok(OK)
 }
 
+/// `n` and the noun for that many: "1 batch", "6 batches".
+pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Refuses a page asked for past the last one, which the server answers
+/// with an empty page: shown as such, it would read as an empty account
+/// or batch. `things` counts what the pages hold ("6 batches"). Page 1 is
+/// never past the last: an empty page 1 is the plain truth.
+pub(super) fn past_the_last_page(
+    io: &mut Io<'_>,
+    asked: u32,
+    empty: bool,
+    total_pages: u64,
+    things: &str,
+) -> io::Result<Option<u8>> {
+    if asked <= 1 || !(empty || u64::from(asked) > total_pages) {
+        return Ok(None);
+    }
+    let pages = total_pages.max(1);
+    let message = format!(
+        "page {asked} is past the last page ({}, {things})",
+        counted(pages, "page", "pages")
+    );
+    let extra = json!({ "page": asked, "totalPages": pages });
+    io.fail(REFUSED, &message, extra).map(Some)
+}
+
 /// A table cell: `text` made [`visible`] and cut to `width` characters.
 pub(crate) fn cell(text: &str, width: usize) -> String {
     visible(text).chars().take(width).collect()
