@@ -1239,3 +1239,22 @@ async fn a_page_past_the_last_is_refused_and_never_reads_as_no_batches() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(text(&out).0, "No batches.\n");
 }
+
+#[test]
+fn a_config_file_that_cannot_be_read_is_named_with_the_reason_said_once() {
+    let env = Env::new();
+    for args in [
+        vec!["--config", "/nonexistent"],
+        vec!["--config", "/nonexistent", "batches"],
+    ] {
+        let out = env.cmd().args(&args).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stdout, "");
+        assert_eq!(
+            stderr.lines().next().unwrap(),
+            "weya-tui: cannot read the config file /nonexistent: No such file or directory",
+            "{args:?}"
+        );
+    }
+}
