@@ -149,11 +149,10 @@ pub struct Config {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read the config file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// The reason is said here and is no `source()`: printers that walk
+    /// the chain would say it twice.
+    #[error("cannot read the config file {path}: {}", io_reason(why))]
+    Read { path: PathBuf, why: std::io::Error },
     #[error("the config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("{0}")]
@@ -365,10 +364,20 @@ fn access_by_others(path: &Path) -> Option<Access> {
     }
 }
 
+/// What went wrong, in the system's words without its number: "No such
+/// file or directory", not "… (os error 2)".
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match (e.raw_os_error(), text.rfind(" (os error ")) {
+        (Some(_), Some(at)) => text[..at].to_owned(),
+        _ => text,
+    }
+}
+
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let text = std::fs::read_to_string(path).map_err(|why| ConfigError::Read {
         path: path.to_path_buf(),
-        source,
+        why,
     })?;
     toml::from_str(&text).map_err(|e| ConfigError::Parse {
         path: path.to_path_buf(),
@@ -400,7 +409,7 @@ pub fn load_phone_book(path: &Path) -> Result<Vec<Phone>, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => return Err(format!("cannot read {}: {}", path.display(), io_reason(&e))),
     };
     let book: std::collections::BTreeMap<String, BookEntry> =
         toml::from_str(&text).map_err(|e| format!("{} is not valid: {e}", path.display()))?;
@@ -456,6 +465,17 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn a_config_file_that_cannot_be_read_says_why_once_without_the_error_number() {
+        let missing = Path::new("/nonexistent/weya.toml");
+        let e = load(Some(missing), None, false, &env_of(&[])).unwrap_err();
+        let wanted =
+            "cannot read the config file /nonexistent/weya.toml: No such file or directory";
+        assert_eq!(e.to_string(), wanted);
+        // Whatever walks the chain of causes finds nothing more to say.
+        assert_eq!(format!("{:#}", anyhow::Error::from(e)), wanted);
     }
 
     #[test]

@@ -3,11 +3,12 @@
 //! the terminal taken and given back, and what the operator is told about
 //! their draft on the way out.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::Context;
 use crossterm::event::EventStream;
 
+use crate::cli::REFUSED;
 use crate::cli::args::Cli;
 use crate::config::{self, Paths};
 use crate::connection::Connection;
@@ -15,6 +16,10 @@ use crate::store::{journal, template};
 use crate::tui::terminal::{Signals, TerminalGuard};
 use crate::tui::{AppContext, Initial, KnownBatch};
 use crate::{DraftOnExit, Runtime, run_with_signals};
+
+/// What is said, on stderr alone, when there is no terminal to run on.
+pub const NEEDS_A_TERMINAL: &str =
+    "weya-tui needs a terminal; the commands (weya-tui --help) work without one";
 
 /// The app on the terminal; the exit code.
 pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
@@ -34,6 +39,14 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         config.default_timezone = last;
     }
     let (initial, initial_note) = initial_values(cli)?;
+    // After the settings are checked (a mistake there is worth saying
+    // anywhere), before anything starts: keys come from stdin and frames go
+    // to stdout, so without a terminal on both the app cannot run, and
+    // stdout (a file, a pipe) must not get a single escape code.
+    if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
+        let _ = writeln!(io::stderr(), "{NEEDS_A_TERMINAL}");
+        return Ok(REFUSED);
+    }
     // Kept for as long as the app runs: it holds the sandbox, if any.
     let connection = Connection::open(&config, paths).await?;
     tracing::info!(target = ?connection.target, "starting");

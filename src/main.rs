@@ -30,11 +30,12 @@ fn main() -> ExitCode {
     let code = match runtime.block_on(cli::run(&cli, paths.as_ref())) {
         Ok(code) => code,
         Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "exit with error");
+            let said = cli::output::error_text(&e);
+            tracing::error!(error = said, "exit with error");
             // Made safe: the error may quote a file or the server. Not
             // `eprintln!`: it panics when the terminal has gone (EIO).
             let mut err = io::stderr();
-            let _ = writeln!(err, "weya-tui: {}", text::visible(&format!("{e:#}")));
+            let _ = writeln!(err, "weya-tui: {}", text::visible(&said));
             if let Some(log) = &log {
                 let _ = writeln!(err, "(log: {})", log.path.display());
             }

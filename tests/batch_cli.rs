@@ -667,3 +667,39 @@ async fn server_text_never_reaches_the_terminal_raw() {
         assert!(stdout.contains("June⟨U+001B⟩]2;PWNED"), "{stdout}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_past_the_last_page_are_refused_not_shown_as_no_calls() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 30);
+    for (args, wanted) in [
+        (
+            vec!["calls", &id, "--page", "9", "--limit", "4"],
+            "page 9 is past the last page (8 pages, 30 calls)",
+        ),
+        (
+            vec!["calls", &id, "--page", "3"],
+            "page 3 is past the last page (2 pages, 30 calls)",
+        ),
+        (
+            vec!["calls", &id, "--page", "2", "--status", "completed"],
+            "page 2 is past the last page (1 page, 0 calls with status completed)",
+        ),
+    ] {
+        let out = env.batch(&sandbox, &args);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert_eq!(stderr, format!("weya-tui: {wanted}\n"), "{args:?}");
+    }
+    let out = env.batch(&sandbox, &["calls", &id, "--page", "3", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        json_of(&out)["error"],
+        "page 3 is past the last page (2 pages, 30 calls)"
+    );
+    // The last page is shown as it is.
+    let out = env.batch(&sandbox, &["calls", &id, "--page", "8", "--limit", "4"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).0.ends_with("page 8/8 · 30 calls\n"));
+}

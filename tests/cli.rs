@@ -266,16 +266,9 @@ async fn phones_and_batches_print_tables_or_json() {
         .unwrap();
     let (stdout, _) = text(&out);
     assert!(
-        stdout.contains("CLI batch") && stdout.contains("page 1 of 1 (1 batches)"),
+        stdout.contains("CLI batch") && stdout.contains("page 1 of 1 (1 batch)"),
         "{stdout}"
     );
-    let out = env
-        .against(&sandbox)
-        .args(["batches", "--json", "--page", "2"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["pagination"]["page"], 2);
 
     let out = env
         .against(&sandbox)
@@ -1164,4 +1157,104 @@ async fn phones_lists_the_phone_book_marked_local() {
         rows[..12].iter().all(|r| r["source"] == "workspace"),
         "{json}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tui_without_a_terminal_says_so_on_stderr_and_writes_nothing_to_stdout() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    // Standard input from /dev/null and output to a pipe, with and without
+    // a sandbox to start.
+    for mut cmd in [env.against(&sandbox), {
+        let mut c = env.cmd();
+        c.arg("--sandbox");
+        c
+    }] {
+        let out = cmd.output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(stdout, "", "nothing at all on stdout");
+        assert_eq!(
+            stderr,
+            "weya-tui needs a terminal; the commands (weya-tui --help) work without one\n"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_past_the_last_is_refused_and_never_reads_as_no_batches() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    for _ in 0..6 {
+        create(&mut env.against(&sandbox), &file, &["--yes"]);
+    }
+    for args in [
+        vec!["batches", "--page", "99"],
+        vec!["batches", "--page", "5"],
+        vec!["batches", "--page", "4", "--limit", "2"],
+    ] {
+        let out = env.against(&sandbox).args(&args).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        let pages = if args.contains(&"--limit") {
+            "3 pages"
+        } else {
+            "1 page"
+        };
+        assert_eq!(
+            stderr,
+            format!(
+                "weya-tui: page {} is past the last page ({pages}, 6 batches)\n",
+                args[2]
+            ),
+            "{args:?}"
+        );
+    }
+    // JSON: an error object instead of an empty page, the same exit code.
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json", "--page", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["error"],
+        "page 2 is past the last page (1 page, 6 batches)"
+    );
+    assert_eq!(json["totalPages"], 1);
+    // The last page itself, and page 1 of an empty search, are answers.
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--page", "3", "--limit", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).0.ends_with("page 3 of 3 (6 batches)\n"));
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--search", "nothing like it"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out).0, "No batches.\n");
+}
+
+#[test]
+fn a_config_file_that_cannot_be_read_is_named_with_the_reason_said_once() {
+    let env = Env::new();
+    for args in [
+        vec!["--config", "/nonexistent"],
+        vec!["--config", "/nonexistent", "batches"],
+    ] {
+        let out = env.cmd().args(&args).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stdout, "");
+        assert_eq!(
+            stderr.lines().next().unwrap(),
+            "weya-tui: cannot read the config file /nonexistent: No such file or directory",
+            "{args:?}"
+        );
+    }
 }

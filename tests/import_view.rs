@@ -696,7 +696,7 @@ fn the_first_sheet_is_the_default_and_esc_on_the_columns_goes_back_to_the_sheets
 }
 
 #[test]
-fn without_a_region_the_check_leads_with_the_invalid_numbers_and_g_sets_one() {
+fn without_a_region_the_check_leads_with_the_invalid_numbers_and_g_sets_one_and_checks_again() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mixed.csv");
     std::fs::write(
@@ -731,14 +731,21 @@ fn without_a_region_the_check_leads_with_the_invalid_numbers_and_g_sets_one() {
         "one line, just above the counts: {text}"
     );
 
-    // g: the region input on the columns; US, Enter, and the check again.
+    // g: the region typed on the check itself, as its key says ("Set the
+    // region …, then check again"); US, Enter, and the check runs again.
+    let hint = keymap::hints(&view.scopes());
+    assert!(hint.iter().any(|(k, _)| k == "g"), "{hint:?}");
     press(&mut view, KeyCode::Char('g'));
-    assert_eq!(view.step(), Step::Map);
+    assert_eq!(view.step(), Step::Preview, "not sent back to the columns");
     for c in "US".chars() {
         press(&mut view, KeyCode::Char(c));
     }
-    press(&mut view, KeyCode::Enter);
+    snapshot("import_preview_typing_the_region", &view, t(0), dir.path());
     let cmds = press(&mut view, KeyCode::Enter);
+    assert!(
+        matches!(cmds.as_slice(), [ImportCmd::Check { settings, .. }] if settings.region.is_some()),
+        "{cmds:?}"
+    );
     serve(&mut view, dir.path(), cmds);
     assert_eq!(view.step(), Step::Preview);
     assert_eq!(view.report().unwrap().counts.valid, 3);
@@ -804,6 +811,16 @@ fn snapshot_resume_offer() {
             text.replace(&created, "2025-06-02 13:40")
         );
     }
+    // Resumed, the check says what is left, not what was planned at first.
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Preview);
+    let text = screen(&view, 120, 40, t(0), dir.path());
+    assert!(
+        text.contains("Sends 1,500 contacts in 2 requests; 1,000 already confirmed."),
+        "{text}"
+    );
+    assert!(!text.contains("2,500 contacts"), "{text}");
 }
 
 #[test]

@@ -705,3 +705,15 @@ fn a_journal_line_that_is_not_utf8_costs_only_itself() {
     app.send(CTRL_C);
     app.wait_exit();
 }
+
+#[test]
+fn with_output_to_a_file_the_app_does_not_start_and_the_file_stays_empty() {
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    // Keys would come from the terminal, but frames would go to the file.
+    let mut app = Pty::start(home.path(), &[], &format!("> '{}'", out.display()));
+    app.wait_for("weya-tui needs a terminal; the commands (weya-tui --help) work without one");
+    app.wait_exit();
+    assert_eq!(std::fs::read(&out).unwrap(), b"");
+    assert!(!app.text().contains("\x1b[?1049"), "{:?}", app.text());
+}

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::args::{ApiOptions, BatchAction};
-use super::output::{FAILED, Io, OK, REFUSED, cell};
+use super::output::{self, FAILED, Io, OK, REFUSED, cell};
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
@@ -385,6 +385,22 @@ async fn calls(
         Ok(details) => details,
         Err(e) => return failure(io, workspace, &e),
     };
+    // Raw here: `fail` makes the whole message visible.
+    let status = query
+        .filter
+        .as_deref()
+        .map(|s| format!(" with status {s}"))
+        .unwrap_or_default();
+    let things = format!(
+        "{}{status}",
+        output::counted(details.total, "call", "calls")
+    );
+    let empty = details.calls.is_empty();
+    if let Some(code) =
+        output::past_the_last_page(io, query.page, empty, details.total_pages, &things)?
+    {
+        return Ok(code);
+    }
     if io.json {
         writeln!(io.out, "{}", json_line(&details))?;
         return Ok(OK);
@@ -397,11 +413,7 @@ async fn calls(
         visible(&details.batch_status),
         visible(&details.batch_id)
     )?;
-    let status = query
-        .filter
-        .as_deref()
-        .map(|s| format!(" with status {}", visible(s)))
-        .unwrap_or_default();
+    let status = visible(&status);
     if details.calls.is_empty() {
         writeln!(out, "No calls{status} on page {}.", query.page)?;
     } else {

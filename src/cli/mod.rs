@@ -152,7 +152,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             let destination = async {
                 let connection = Connection::open(&config, paths)
                     .await
-                    .map_err(|e| format!("{:#}", anyhow::Error::from(e)))?;
+                    .map_err(|e| output::error_text(&e.into()))?;
                 Ok(create::Destination {
                     connection,
                     journal,

@@ -65,6 +65,26 @@ impl<'a> Io<'a> {
     }
 }
 
+/// An error and its causes on one line, as `{:#}` joins them, less any
+/// cause that the text before it already ends with. A message may quote
+/// its source and still return it from `source()` (a thiserror field named
+/// `source` is one whether or not the message says it); said twice, the
+/// reason reads as two failures.
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let said = cause.to_string();
+        if text.ends_with(&said) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&said);
+    }
+    text
+}
+
 /// Asks on the terminal; anything but y/yes is a no.
 pub fn ask_on_terminal(question: &str) -> io::Result<bool> {
     let mut err = io::stderr();
@@ -186,7 +206,58 @@ pub(super) fn listing<T: serde::Serialize>(
     Ok(OK)
 }
 
+/// `n` and the noun for that many: "1 batch", "6 batches".
+pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Refuses a page asked for past the last one, which the server answers
+/// with an empty page: shown as such, it would read as an empty account
+/// or batch. `things` counts what the pages hold ("6 batches"). Page 1 is
+/// never past the last: an empty page 1 is the plain truth.
+pub(super) fn past_the_last_page(
+    io: &mut Io<'_>,
+    asked: u32,
+    empty: bool,
+    total_pages: u64,
+    things: &str,
+) -> io::Result<Option<u8>> {
+    if asked <= 1 || !(empty || u64::from(asked) > total_pages) {
+        return Ok(None);
+    }
+    let pages = total_pages.max(1);
+    let message = format!(
+        "page {asked} is past the last page ({}, {things})",
+        counted(pages, "page", "pages")
+    );
+    let extra = json!({ "page": asked, "totalPages": pages });
+    io.fail(REFUSED, &message, extra).map(Some)
+}
+
 /// A table cell: `text` made [`visible`] and cut to `width` characters.
 pub(crate) fn cell(text: &str, width: usize) -> String {
     visible(text).chars().take(width).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Says its source and returns it, as a thiserror variant with a field
+    /// named `source` and `{source}` in its message does.
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot read f: {source}")]
+    struct QuotesItsSource {
+        source: io::Error,
+    }
+
+    #[test]
+    fn a_cause_is_said_once_even_when_the_message_already_quotes_it() {
+        let source = io::Error::other("disk on fire");
+        let e = anyhow::Error::from(QuotesItsSource { source });
+        assert_eq!(error_text(&e), "cannot read f: disk on fire");
+        // Context that does not quote its cause still gets it appended.
+        let e = e.context("cannot start");
+        assert_eq!(error_text(&e), "cannot start: cannot read f: disk on fire");
+    }
 }

@@ -247,7 +247,7 @@ impl<W: io::Write> FrameBackend for CrosstermBackend<W> {
 pub enum RunError {
     #[error("drawing failed: {0}")]
     Draw(String),
-    #[error("reading the terminal failed: {0}")]
+    #[error("reading the terminal failed")]
     Input(#[from] io::Error),
     #[error("taking the terminal back after a stop failed: {0}")]
     Resume(io::Error),

@@ -41,10 +41,12 @@ static ENTERED: AtomicBool = AtomicBool::new(false);
 /// crossterm's own idea that raw mode is on is dropped first, or enabling
 /// it would do nothing.
 pub fn enter(out: &mut impl Write) -> io::Result<()> {
-    // Set first: a failure half way must still be undone by `restore`.
-    ENTERED.store(true, Ordering::SeqCst);
     let _ = disable_raw_mode();
+    // Nothing has changed if this fails: `restore` must then write
+    // nothing, or it would print the codes of modes never entered.
     enable_raw_mode()?;
+    // Before the writes: a failure half way must still be undone.
+    ENTERED.store(true, Ordering::SeqCst);
     crossterm::execute!(
         out,
         EnterAlternateScreen,

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::form::line::LineInput;
@@ -270,9 +270,13 @@ pub struct Sending {
     pub requests: Vec<JournalRequest>,
     pub phase: SendPhase,
     pub in_flight: Option<usize>,
-    /// When this session started sending, and how many rows it has had
-    /// confirmed since: the rate.
-    pub started: Option<DateTime<Utc>>,
+    /// When the current stretch of sending started: `None` while nothing
+    /// is sent (paused, in doubt, done), so the rate neither counts that
+    /// time nor keeps falling once sending has ended.
+    pub sending_since: Option<DateTime<Utc>>,
+    /// The time spent sending in this session's earlier stretches.
+    pub sent_for: TimeDelta,
+    /// Rows confirmed in this session: with the time sending, the rate.
     pub rows_this_session: u64,
     /// totalCalls when the import started, and now.
     pub totals_before: Option<u64>,
@@ -322,10 +326,25 @@ impl Sending {
             .map(|r| r.index)
     }
 
-    /// Rows per second this session, and the seconds left at that rate.
+    /// A stretch of sending starts (nothing changes if one runs).
+    fn clock_on(&mut self, now: DateTime<Utc>) {
+        self.sending_since.get_or_insert(now);
+    }
+
+    /// The stretch of sending ends: the rate stands still until the next.
+    fn clock_off(&mut self, now: DateTime<Utc>) {
+        if let Some(since) = self.sending_since.take() {
+            self.sent_for += (now - since).max(TimeDelta::zero());
+        }
+    }
+
+    /// Rows per second while sending this session, and the seconds left
+    /// at that rate.
     pub fn rate(&self, now: DateTime<Utc>) -> Option<(f64, u64)> {
-        let started = self.started?;
-        let millis = (now - started).num_milliseconds();
+        let running = self
+            .sending_since
+            .map_or(TimeDelta::zero(), |since| now - since);
+        let millis = (self.sent_for + running).num_milliseconds();
         if millis <= 0 || self.rows_this_session == 0 {
             return None;
         }
@@ -340,6 +359,14 @@ impl Sending {
         let seconds = (left as f64 / rate).ceil() as u64;
         Some((rate, seconds))
     }
+}
+
+/// What a resumed import has left to send, and what is already in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resumed {
+    pub rows: u64,
+    pub requests: usize,
+    pub confirmed_rows: u64,
 }
 
 /// What `draw` measured, for `update` (scrolling) to read.
@@ -467,6 +494,23 @@ impl ImportView {
         self.region
     }
 
+    /// When resuming a recorded import: what it has left to send (rows,
+    /// requests) and the rows Weya has already confirmed.
+    pub fn left_to_send(&self) -> Option<Resumed> {
+        let journal = self.journal.as_ref().filter(|_| self.resuming)?;
+        let mut resumed = Resumed::default();
+        for request in journal.requests() {
+            let rows = u64::from(request.rows);
+            if matches!(request.state, RequestState::Confirmed { .. }) {
+                resumed.confirmed_rows += rows;
+            } else {
+                resumed.rows += rows;
+                resumed.requests += 1;
+            }
+        }
+        Some(resumed)
+    }
+
     /// Whether something runs that the screen should animate (a spinner,
     /// a rate that changes with the time).
     pub fn is_animating(&self) -> bool {
@@ -492,7 +536,7 @@ impl ImportView {
             Step::Opening | Step::Checking => Scope::ImportWorking,
             Step::Sheet => Scope::ImportSheet,
             Step::Resume => Scope::ImportResume,
-            Step::Map if self.edit.is_some() => Scope::ImportMapEdit,
+            Step::Map | Step::Preview if self.edit.is_some() => Scope::ImportMapEdit,
             Step::Map => Scope::ImportMap,
             Step::Preview => Scope::ImportPreview,
             Step::Send => match self.sending.as_ref().map(|s| s.phase) {
@@ -924,12 +968,12 @@ impl ImportView {
         Vec::new()
     }
 
-    /// The region input, on the columns step.
+    /// The region input, on the columns step or the check (where the
+    /// region taken checks again).
     fn edit_region(&mut self) {
         let code = self.region.map(|r| r.to_string()).unwrap_or_default();
         let mut input = LineInput::new(&code, 2);
         input.select_all();
-        self.step = Step::Map;
         self.edit = Some(MapEdit::Region(input));
     }
 
@@ -953,19 +997,27 @@ impl ImportView {
                 }
                 MapEdit::Region(input) => {
                     let code = input.value().trim().to_owned();
-                    if code.is_empty() {
-                        self.region = None;
-                        self.edit = None;
-                        self.error = None;
+                    let region = if code.is_empty() {
+                        None
                     } else {
                         match code.parse::<Region>() {
-                            Ok(region) => {
-                                self.region = Some(region);
-                                self.edit = None;
-                                self.error = None;
+                            Ok(region) => Some(region),
+                            Err(e) => {
+                                self.error = Some(e.to_string());
+                                return Vec::new();
                             }
-                            Err(e) => self.error = Some(e.to_string()),
                         }
+                    };
+                    self.region = region;
+                    self.edit = None;
+                    self.error = None;
+                    // On the check, `g` promises the check again with it.
+                    if self.step == Step::Preview {
+                        let settings = ImportSettings {
+                            mapping: self.mapping.clone(),
+                            region,
+                        };
+                        return self.check(settings);
                     }
                 }
             },
@@ -1030,12 +1082,16 @@ impl ImportView {
                     return Vec::new();
                 }
                 let plan = Arc::new(report.plan.clone());
+                // What refused the last Enter (another run holding the
+                // import) is the past: the send step says its own.
+                self.error = None;
                 self.sending = Some(Sending {
                     plan: Arc::clone(&plan),
                     requests: Vec::new(),
                     phase: SendPhase::Starting,
                     in_flight: None,
-                    started: None,
+                    sending_since: None,
+                    sent_for: TimeDelta::zero(),
                     rows_this_session: 0,
                     totals_before: None,
                     totals_now: None,
@@ -1048,8 +1104,8 @@ impl ImportView {
                 self.step = Step::Map;
                 self.resuming = false;
             }
-            // Back to the columns, typing the region; Enter there checks
-            // again with it.
+            // The region typed on the check; Enter checks again with it
+            // (a region of its own: no longer the recorded import's).
             Action::Region => {
                 self.resuming = false;
                 self.error = None;
@@ -1100,6 +1156,7 @@ impl ImportView {
         match sending.phase {
             SendPhase::Pausing => {
                 sending.phase = SendPhase::Paused;
+                sending.clock_off(now);
                 return Vec::new();
             }
             SendPhase::Running => {}
@@ -1107,14 +1164,14 @@ impl ImportView {
         }
         if let Some(index) = sending.next_planned() {
             sending.in_flight = Some(index);
-            if sending.started.is_none() {
-                sending.started = Some(now);
-            }
+            sending.clock_on(now);
             return vec![ImportCmd::SendRequest {
                 index,
                 plan: Arc::clone(&sending.plan),
             }];
         }
+        // Nothing is sent from here on until the operator acts.
+        sending.clock_off(now);
         if sending.in_doubt().is_some() {
             sending.phase = SendPhase::Doubt;
             sending.totals_now = None;
@@ -1152,6 +1209,7 @@ impl ImportView {
                 // next request would meet the same disk.
                 sending.error = Some(reason);
                 sending.phase = SendPhase::Paused;
+                sending.clock_off(now);
                 return Vec::new();
             }
         };
@@ -1164,19 +1222,17 @@ impl ImportView {
         };
         match (sending.phase, action) {
             (SendPhase::Running | SendPhase::Starting, Action::Back) => {
-                sending.phase = if sending.in_flight.is_some() {
-                    SendPhase::Pausing
+                if sending.in_flight.is_some() {
+                    sending.phase = SendPhase::Pausing;
                 } else {
-                    SendPhase::Paused
-                };
+                    sending.phase = SendPhase::Paused;
+                    sending.clock_off(now);
+                }
                 Vec::new()
             }
             (SendPhase::Paused, Action::Resume) => {
                 sending.error = None;
                 sending.phase = SendPhase::Running;
-                // The rate is this run's.
-                sending.started = None;
-                sending.rows_this_session = 0;
                 self.advance(now)
             }
             (SendPhase::Paused | SendPhase::Done, Action::Resend) => {
@@ -1225,8 +1281,6 @@ impl ImportView {
                 sending.requests = journal.requests().to_vec();
                 self.journal = Some(journal);
                 sending.phase = SendPhase::Running;
-                sending.started = None;
-                sending.rows_this_session = 0;
                 self.advance(now)
             }
             Err(e) => {

@@ -465,3 +465,72 @@ fn the_rejected_rows_are_written_by_command() {
             .contains("june.rejected.csv")
     );
 }
+
+#[test]
+fn the_rate_counts_only_time_spent_sending_and_stands_still_once_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut view, _) = sending(&dir, 2500);
+    done(&mut view, 0, confirmed(), 2);
+    view.update(ImportMsg::Action(Action::Back), t(3));
+    done(&mut view, 1, confirmed(), 4);
+    assert_eq!(view.sending().unwrap().phase, SendPhase::Paused);
+    let rate = |view: &ImportView, at| view.sending().unwrap().rate(t(at)).unwrap().0;
+    // 2,000 rows in 4 s, however long the pause lasts.
+    assert!((rate(&view, 4) - 500.0).abs() < 1e-9);
+    assert!(
+        (rate(&view, 100) - 500.0).abs() < 1e-9,
+        "{}",
+        rate(&view, 100)
+    );
+    // Resumed at 50 s: the 46 s paused are not sending time.
+    let cmds = view.update(ImportMsg::Action(Action::Resume), t(50));
+    assert_eq!(sent(&cmds), [2]);
+    done(
+        &mut view,
+        2,
+        RequestOutcome::Confirmed { added: Some(500) },
+        51,
+    );
+    assert_eq!(view.sending().unwrap().phase, SendPhase::Done);
+    // 2,500 rows in 5 s of sending, and still so long after Done.
+    assert!(
+        (rate(&view, 51) - 500.0).abs() < 1e-9,
+        "{}",
+        rate(&view, 51)
+    );
+    assert!(
+        (rate(&view, 5000) - 500.0).abs() < 1e-9,
+        "{}",
+        rate(&view, 5000)
+    );
+}
+
+#[test]
+fn a_refusal_from_another_import_is_gone_once_this_one_sends() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut view = previewed(&dir, &contacts(1500));
+    let cmds = press(&mut view, KeyCode::Enter);
+    assert!(matches!(cmds.as_slice(), [ImportCmd::BeginSend { .. }]));
+    let refusal = "another import of this file into this batch is running (process 42)";
+    view.update(ImportMsg::SendReady(Err(refusal.into())), t(0));
+    assert_eq!(view.step(), Step::Preview);
+    assert_eq!(view.error.as_deref(), Some(refusal));
+    // The other run ended; Enter again takes the import.
+    let cmds = press(&mut view, KeyCode::Enter);
+    let [ImportCmd::BeginSend { plan }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(view.error, None, "the refusal is the past");
+    let journal = ImportJournal::start(&dir.path().join("imports"), BATCH, plan, None).unwrap();
+    let cmds = view.update(ImportMsg::SendReady(Ok(journal)), t(0));
+    assert_eq!(sent(&cmds), [0]);
+    done(&mut view, 0, confirmed(), 1);
+    done(
+        &mut view,
+        1,
+        RequestOutcome::Confirmed { added: Some(500) },
+        2,
+    );
+    assert_eq!(view.sending().unwrap().phase, SendPhase::Done);
+    assert_eq!(view.error, None);
+}

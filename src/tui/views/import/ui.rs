@@ -472,17 +472,22 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
                 thousands(counts.skipped)
             )),
         ]),
-        Line::raw(format!(
-            "Sends {} contacts in {} request{} of at most 1,000 rows.{}",
-            thousands(report.plan.rows()),
-            thousands(requests as u64),
-            if requests == 1 { "" } else { "s" },
-            if view.resuming {
-                " Resuming: confirmed requests are not sent again."
-            } else {
-                ""
-            }
-        )),
+        Line::raw(match view.left_to_send() {
+            // Resuming: what is left, never what was planned at first.
+            Some(left) => format!(
+                "Sends {} contacts in {} request{}; {} already confirmed.",
+                thousands(left.rows),
+                thousands(left.requests as u64),
+                if left.requests == 1 { "" } else { "s" },
+                thousands(left.confirmed_rows)
+            ),
+            None => format!(
+                "Sends {} contacts in {} request{} of at most 1,000 rows.",
+                thousands(report.plan.rows()),
+                thousands(requests as u64),
+                if requests == 1 { "" } else { "s" },
+            ),
+        }),
     ]);
     if !report.rejected.is_empty() {
         lines.push(Line::default());
