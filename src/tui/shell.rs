@@ -436,7 +436,7 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
         Msg::Wheel { .. } => Vec::new(),
         // The animation tick; the campaign views do not animate.
         Msg::Tick if shell.top().is_none() => create::update(&mut shell.create, CreateMsg::Tick),
-        Msg::Tick => Vec::new(),
+        Msg::Tick | Msg::Second => Vec::new(),
         Msg::Clock(now) => {
             shell.now = now;
             // Every view keeps the time, on show or not: a view shown again

@@ -19,7 +19,7 @@ use ratatui::layout::Rect;
 
 use super::list::{row_at, visible_offset};
 use super::live::{LivePage, fit_to_rows, search_param};
-use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
+use super::{Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Scope};
@@ -116,6 +116,8 @@ enum Landing {
 pub struct DetailsGeometry {
     /// The calls' data rows.
     pub rows: Rect,
+    /// The rows a page holds (as [`super::list::ListGeometry::page_rows`]).
+    pub page_rows: u16,
     /// The index of the call drawn at the top of `rows`.
     pub first: usize,
     /// How many contact-field columns fit beside the fixed ones.
@@ -152,7 +154,7 @@ pub struct BatchDetailsView {
     pub(super) statuses: BTreeSet<String>,
     pub(super) mode: Mode,
     landing: Option<Landing>,
-    pub(super) notice: Option<String>,
+    pub(super) notice: Option<Notice>,
     pub(super) geometry: Cell<DetailsGeometry>,
 }
 
@@ -207,6 +209,12 @@ impl BatchDetailsView {
     /// As [`super::list::BatchList::poll_every`].
     pub fn poll_every(&self) -> Option<Duration> {
         self.live.poll_every()
+    }
+
+    /// Whether a time on screen moves on its own (see
+    /// [`LivePage::shows_time`]).
+    pub fn shows_time(&self) -> bool {
+        self.live.shows_time()
     }
 
     pub fn scope(&self) -> Scope {
@@ -284,6 +292,10 @@ impl BatchDetailsView {
             DetailsMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
             DetailsMsg::Tick => Vec::new(),
             DetailsMsg::CallsLoaded { generation, result } => {
+                // A failed refresh is the news now (as on the list).
+                if self.live.awaits(generation) && result.is_err() {
+                    self.notice = None;
+                }
                 match self.live.finish(generation, result, now) {
                     Some(details) => {
                         self.loaded(details);
@@ -389,7 +401,9 @@ impl BatchDetailsView {
                     Some(Action::PageUp) => scroll.saturating_sub(page),
                     Some(Action::PageDown) => scroll.saturating_add(page),
                     Some(Action::Back) => {
+                        // What was said of the call stays with it.
                         self.mode = Mode::Table;
+                        self.notice = None;
                         return Vec::new();
                     }
                     Some(Action::Copy) => {
@@ -401,11 +415,11 @@ impl BatchDetailsView {
                         });
                         return match url {
                             Some(url) => {
-                                self.notice = Some("Copied the recording's URL.".to_owned());
+                                self.notice = Some(Notice::done("Copied the recording's URL."));
                                 vec![DetailsCmd::Copy(url)]
                             }
                             None => {
-                                self.notice = Some("This call has no recording.".to_owned());
+                                self.notice = Some(Notice::info("This call has no recording."));
                                 Vec::new()
                             }
                         };
@@ -422,6 +436,8 @@ impl BatchDetailsView {
     }
 
     fn on_table_action(&mut self, action: Action) -> Vec<DetailsCmd> {
+        // What the last action did lasts until the operator moves on.
+        self.notice = None;
         let count = self.calls().len();
         let visible = usize::from(self.geometry.get().rows.height).max(1);
         match action {
@@ -458,7 +474,6 @@ impl BatchDetailsView {
                         id: call.id.clone(),
                         scroll: 0,
                     };
-                    self.notice = None;
                 }
             }
             Action::ChooseStatus => {
@@ -479,7 +494,7 @@ impl BatchDetailsView {
             Action::Filter => self.search.open(),
             Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
             Action::Copy => {
-                self.notice = Some("Copied the batch ID.".to_owned());
+                self.notice = Some(Notice::done("Copied the batch ID."));
                 return vec![DetailsCmd::Copy(self.id.clone())];
             }
             Action::Back => return vec![DetailsCmd::Close],
@@ -533,7 +548,7 @@ impl BatchDetailsView {
     }
 
     fn fetch(&mut self, after: Duration) -> DetailsCmd {
-        let rows = self.geometry.get().rows.height;
+        let rows = self.geometry.get().page_rows;
         fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
         self.query.search = search_param(self.search.text());
         DetailsCmd::FetchCalls {

@@ -18,7 +18,9 @@ use ratatui::layout::{Position, Rect};
 
 use super::dialogs::{DialerAction, Dialog, DialogReply};
 use super::live::{LivePage, fit_to_rows, search_param};
-use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, error_text, with_editing};
+use super::{
+    Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, error_text, with_editing,
+};
 use crate::api::{ApiError, BatchPage, BatchQuery, BatchSummary, Deleted, DialerState};
 use crate::tui::keymap::{self, Action, Scope};
 
@@ -132,18 +134,15 @@ pub(super) struct Pending {
     previous: String,
 }
 
-/// A line under the rows: what just happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Notice {
-    pub(super) text: String,
-    pub(super) error: bool,
-}
-
 /// What `draw` saw, for `update`: how many rows fit and where they are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListGeometry {
     /// Where the data rows are (below the column heads).
     pub rows: Rect,
+    /// The rows a page holds: those of `rows` with a one-line notice under
+    /// them. A longer notice (a wrapped error) scrolls the rows a while;
+    /// it does not change the page size, and so the page asked for.
+    pub page_rows: u16,
     /// The index of the row drawn at the top of `rows`.
     pub first: usize,
 }
@@ -202,6 +201,12 @@ impl BatchList {
     /// 10, 20, 60 s), `None` when asking again cannot help (no user ID).
     pub fn poll_every(&self) -> Option<Duration> {
         self.live.poll_every()
+    }
+
+    /// Whether a time on screen moves on its own (see
+    /// [`LivePage::shows_time`]).
+    pub fn shows_time(&self) -> bool {
+        self.live.shows_time()
     }
 
     /// The key scope in force, for the footer and the help.
@@ -286,6 +291,7 @@ impl BatchList {
             ListMsg::Click { column, row } => self.on_click(column, row),
             ListMsg::Wheel { down } => {
                 if self.dialog.is_none() {
+                    self.notice = None;
                     let last = self.rows().len().saturating_sub(1);
                     self.selected = if down {
                         (self.selected + WHEEL_ROWS).min(last)
@@ -299,6 +305,11 @@ impl BatchList {
             // Never stacks: the answer in flight will do.
             ListMsg::Tick => Vec::new(),
             ListMsg::PageLoaded { generation, result } => {
+                // A failed refresh is the news now: what the last action
+                // did is stale beside it (the error shows under the rows).
+                if self.live.awaits(generation) && result.is_err() {
+                    self.notice = None;
+                }
                 match self.live.finish(generation, result, now) {
                     Some(page) => self.page_loaded(page),
                     None => Vec::new(),
@@ -319,7 +330,7 @@ impl BatchList {
                             DialerAction::Start => "Started calling",
                             DialerAction::Stop => "Stopped calling",
                         };
-                        self.say(format!("{done} “{name}”."), false);
+                        self.say(Notice::done(format!("{done} “{name}”.")));
                     }
                     Err(e) => {
                         self.revert(&id);
@@ -328,7 +339,7 @@ impl BatchList {
                             DialerAction::Stop => "Not stopped",
                         };
                         let why = error_text(&e, &self.context.credential_source);
-                        self.say(format!("{what}: “{name}”: {why}"), true);
+                        self.say(Notice::failed(format!("{what}: “{name}”: {why}")));
                     }
                 }
                 Vec::new()
@@ -346,7 +357,7 @@ impl BatchList {
                             }
                         }
                         self.clamp();
-                        self.say(format!("Deleted “{name}”."), false);
+                        self.say(Notice::done(format!("Deleted “{name}”.")));
                         // The rows after it move up a page: fetch them. A
                         // fetch in flight may predate the delete, so this
                         // one supersedes it (latest wins).
@@ -355,7 +366,7 @@ impl BatchList {
                     Err(e) => {
                         self.revert(&id);
                         let why = error_text(&e, &self.context.credential_source);
-                        self.say(format!("Not deleted: “{name}”: {why}"), true);
+                        self.say(Notice::failed(format!("Not deleted: “{name}”: {why}")));
                         Vec::new()
                     }
                 }
@@ -371,6 +382,8 @@ impl BatchList {
         if self.search.is_open() {
             return self.on_search_action(action);
         }
+        // What the last action did lasts until the operator moves on.
+        self.notice = None;
         let count = self.rows().len();
         let visible = self.visible_rows();
         match action {
@@ -396,10 +409,7 @@ impl BatchList {
             }
             Action::Home => self.selected = 0,
             Action::End => self.selected = count.saturating_sub(1),
-            Action::RetryLoad => {
-                self.notice = None;
-                return vec![self.fetch(Duration::ZERO)];
-            }
+            Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
             Action::Filter => self.search.open(),
             Action::ShowActive => self.set_filter(StatusFilter::Active),
             Action::ShowPaused => self.set_filter(StatusFilter::Paused),
@@ -428,6 +438,7 @@ impl BatchList {
         }
         // The operator went to the rows: the search stays, as with Enter.
         self.search.close();
+        self.notice = None;
         if index == self.selected {
             return self.on_row(Action::Open);
         }
@@ -441,10 +452,10 @@ impl BatchList {
             return Vec::new();
         };
         if self.pending.contains_key(&batch.id) {
-            self.say(
-                format!("“{}” is waiting for an answer.", batch.batch_name),
-                false,
-            );
+            self.say(Notice::info(format!(
+                "“{}” is waiting for an answer.",
+                batch.batch_name
+            )));
             return Vec::new();
         }
         match action {
@@ -454,7 +465,10 @@ impl BatchList {
                 }];
             }
             Action::Copy => {
-                self.say(format!("Copied the ID of “{}”.", batch.batch_name), false);
+                self.say(Notice::done(format!(
+                    "Copied the ID of “{}”.",
+                    batch.batch_name
+                )));
                 return vec![ListCmd::Copy(batch.id)];
             }
             Action::Start | Action::Stop => {
@@ -554,7 +568,7 @@ impl BatchList {
 
     /// A fetch of the current query, its limit fitted to the screen.
     fn fetch(&mut self, after: Duration) -> ListCmd {
-        let rows = self.geometry.get().rows.height;
+        let rows = self.geometry.get().page_rows;
         fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
         self.query.search = search_param(self.search.text());
         ListCmd::FetchPage {
@@ -645,8 +659,8 @@ impl BatchList {
             .map_or_else(|| id.to_owned(), |b| b.batch_name.clone())
     }
 
-    fn say(&mut self, text: String, error: bool) {
-        self.notice = Some(Notice { text, error });
+    fn say(&mut self, notice: Notice) {
+        self.notice = Some(notice);
     }
 }
 

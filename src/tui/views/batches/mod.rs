@@ -60,6 +60,48 @@ impl Default for ViewContext {
     }
 }
 
+/// What a notice says of what just happened, told apart by its mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// An action was carried out (`✓`).
+    Done,
+    /// Nothing was done, and this says why (`·`): no ✓ for a non-action.
+    Info,
+    /// An action failed (`✗`).
+    Failed,
+}
+
+/// A line under the rows: what the operator's last action did. It lasts
+/// until the next key moves on (or a refresh fails: the error is the news).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub tone: Tone,
+}
+
+impl Notice {
+    pub fn done(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            tone: Tone::Done,
+        }
+    }
+
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            tone: Tone::Info,
+        }
+    }
+
+    pub fn failed(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            tone: Tone::Failed,
+        }
+    }
+}
+
 /// The `/` search of a campaign view: the form's line input (the cursor
 /// moves, readline's Ctrl-U/K/W/Y edit), open while it takes the keys and
 /// kept, closed, while its search is in force. The view sends the search

@@ -280,6 +280,60 @@ fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
     );
 }
 
+/// Starts the selected batch and has the server say yes.
+fn started(list: &mut BatchList) {
+    key(list, KeyCode::Char('s'));
+    let cmds = key(list, KeyCode::Enter);
+    let [ListCmd::Start { id }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    let state = DialerState {
+        batch_id: id.clone(),
+        status: "started".into(),
+    };
+    list.update(
+        ListMsg::DialerChanged {
+            id: id.clone(),
+            action: DialerAction::Start,
+            result: Ok(state),
+        },
+        now(),
+    );
+}
+
+#[test]
+fn a_failed_refresh_replaces_a_stale_success_at_once() {
+    let mut list = loaded();
+    started(&mut list);
+    assert!(draw(&list, 120, 16).contains("✓ Started calling “Batch 0”."));
+
+    // The server goes away: the next refresh's error is on screen at
+    // once, with its backoff, and the success is gone.
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Err(refused()));
+    let screen = draw(&list, 120, 16);
+    assert!(!screen.contains("Started calling"), "{screen}");
+    assert!(
+        screen.contains("✗ the connection was refused") && screen.contains("next try in"),
+        "{screen}"
+    );
+    assert!(screen.contains("(1 failed)"), "{screen}");
+}
+
+#[test]
+fn a_success_notice_lasts_until_the_operator_moves_on() {
+    let mut list = loaded();
+    started(&mut list);
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..10, 1, 10, 25)));
+    assert!(
+        draw(&list, 120, 16).contains("✓ Started calling"),
+        "a refresh that agrees is no news"
+    );
+    key(&mut list, KeyCode::Down);
+    assert!(!draw(&list, 120, 16).contains("Started calling"));
+}
+
 #[test]
 fn a_confirmed_stop_stays_until_the_next_refresh_corrects_it() {
     let mut list = loaded();
