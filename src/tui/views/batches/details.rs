@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use super::list::{row_at, visible_offset};
+use super::list::{Landing, row_at, visible_offset};
 use super::live::{LivePage, fit_to_rows, search_param};
 use super::{Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
@@ -102,13 +102,6 @@ pub(super) enum Mode {
         id: String,
         scroll: u16,
     },
-}
-
-/// Where a page flip puts the cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Landing {
-    First,
-    Last,
 }
 
 /// What `draw` saw, for `update`.
@@ -454,16 +447,16 @@ impl BatchDetailsView {
                 let last = count.saturating_sub(1);
                 let pages = self.details.as_ref().map_or(0, |d| d.total_pages);
                 if self.selected >= last && u64::from(self.query.page) < pages {
+                    self.landing = Some(Landing::after(self.query.page, self.query.limit));
                     self.query.page += 1;
-                    self.landing = Some(Landing::First);
                     return vec![self.fetch(Duration::ZERO)];
                 }
                 self.selected = (self.selected + visible).min(last);
             }
             Action::PageUp => {
                 if self.selected == 0 && self.query.page > 1 {
+                    self.landing = Some(Landing::before(self.query.page, self.query.limit));
                     self.query.page -= 1;
-                    self.landing = Some(Landing::Last);
                     return vec![self.fetch(Duration::ZERO)];
                 }
                 self.selected = self.selected.saturating_sub(visible);
@@ -536,14 +529,14 @@ impl BatchDetailsView {
 
     fn search_changed(&mut self) -> DetailsCmd {
         self.query.page = 1;
-        self.landing = Some(Landing::First);
+        self.landing = Some(Landing(0));
         self.fetch(SEARCH_DEBOUNCE)
     }
 
     /// The query changed: from the first page, at once.
     fn restart(&mut self) -> Vec<DetailsCmd> {
         self.query.page = 1;
-        self.landing = Some(Landing::First);
+        self.landing = Some(Landing(0));
         vec![self.fetch(Duration::ZERO)]
     }
 
@@ -618,11 +611,11 @@ impl BatchDetailsView {
         self.details = Some(details);
         let count = self.calls().len();
         match self.landing.take() {
-            Some(Landing::First) => {
-                self.selected = 0;
-                self.offset = 0;
+            // As on the list: counted from the first call of all.
+            Some(landing) => {
+                self.selected = landing.on(self.query.page, self.query.limit);
+                self.offset = self.selected;
             }
-            Some(Landing::Last) => self.selected = count.saturating_sub(1),
             None => {
                 if let Some(i) = id.and_then(|id| self.calls().iter().position(|c| c.id == id)) {
                     self.selected = i;

@@ -118,11 +118,32 @@ pub enum ListCmd {
     OpenDetails { summary: Box<BatchSummary> },
 }
 
-/// Where the cursor lands on a page reached with PgDn or PgUp.
+/// Where the cursor lands on a page reached with PgDn or PgUp: the row
+/// after the last one shown (PgDn) or before the first (PgUp), counted
+/// from the first row of the whole list. Counted so, not as "the first
+/// row of page N", because the page asked for is fitted to the screen
+/// ([`fit_to_rows`]): a list fetched 20 rows a page before it was drawn
+/// and 30 after has row 21 on page 1, and the cursor goes there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Landing {
-    First,
-    Last,
+pub(super) struct Landing(pub(super) u64);
+
+impl Landing {
+    /// The first row of the page after page `page` of `limit` rows.
+    pub(super) fn after(page: u32, limit: u32) -> Self {
+        Self(u64::from(page) * u64::from(limit))
+    }
+
+    /// The last row of the page before page `page` of `limit` rows.
+    pub(super) fn before(page: u32, limit: u32) -> Self {
+        Self((u64::from(page.saturating_sub(1)) * u64::from(limit)).saturating_sub(1))
+    }
+
+    /// The row's index on page `page` of `limit` rows (past its end when
+    /// it is on a later page: the caller clamps).
+    pub(super) fn on(self, page: u32, limit: u32) -> usize {
+        let first = u64::from(page.saturating_sub(1)) * u64::from(limit);
+        usize::try_from(self.0.saturating_sub(first)).unwrap_or(usize::MAX)
+    }
 }
 
 /// A change sent and not yet answered: the row shows it already.
@@ -393,16 +414,16 @@ impl BatchList {
                 let last = count.saturating_sub(1);
                 let total_pages = self.page.as_ref().map_or(0, |p| p.pagination.total_pages);
                 if self.selected >= last && u64::from(self.query.page) < total_pages {
+                    self.landing = Some(Landing::after(self.query.page, self.query.limit));
                     self.query.page += 1;
-                    self.landing = Some(Landing::First);
                     return vec![self.fetch(Duration::ZERO)];
                 }
                 self.selected = (self.selected + visible.max(1)).min(last);
             }
             Action::PageUp => {
                 if self.selected == 0 && self.query.page > 1 {
+                    self.landing = Some(Landing::before(self.query.page, self.query.limit));
                     self.query.page -= 1;
-                    self.landing = Some(Landing::Last);
                     return vec![self.fetch(Duration::ZERO)];
                 }
                 self.selected = self.selected.saturating_sub(visible.max(1));
@@ -598,11 +619,11 @@ impl BatchList {
         let id = self.selected().map(|b| b.id.clone());
         self.page = Some(page);
         match self.landing.take() {
-            Some(Landing::First) => {
-                self.selected = 0;
-                self.offset = 0;
+            // The window starts at the row landed on (as far as it can).
+            Some(landing) => {
+                self.selected = landing.on(self.query.page, self.query.limit);
+                self.offset = self.selected;
             }
-            Some(Landing::Last) => self.selected = self.rows().len().saturating_sub(1),
             None => self.reselect(id.as_deref()),
         }
         self.clamp();

@@ -144,6 +144,44 @@ fn the_limit_is_the_rows_that_fit_and_pgdn_at_the_last_row_fetches_the_next_page
 }
 
 #[test]
+fn pgdn_before_the_first_refit_keeps_the_cursor_on_the_next_row_not_the_top() {
+    // Ctrl-B fetches before the first drawing: 20 rows a page, 2 pages.
+    let mut list = BatchList::new(ViewContext::default());
+    let (g, query, _) = tick(&mut list);
+    assert_eq!((query.page, query.limit), (1, 20));
+    load(&mut list, g, Ok(page(0..20, 1, 20, 25)));
+    // Drawn at 120x40, 34 rows fit; PgDn twice: the last row, then the
+    // next page, fitted to the screen: rows 21..25 are on page 1 now.
+    draw(&list, 120, 40);
+    key(&mut list, KeyCode::PageDown);
+    assert_eq!(list.selected().unwrap().batch_name, "Batch 19");
+    let (g, query, _) = fetch_of(key(&mut list, KeyCode::PageDown));
+    assert_eq!((query.page, query.limit), (1, 34));
+    load(&mut list, g, Ok(page(0..25, 1, 34, 25)));
+    assert_eq!(
+        list.selected().unwrap().batch_name,
+        "Batch 20",
+        "the row after the last one shown, not the top"
+    );
+    let screen = draw(&list, 120, 40);
+    assert!(screen.contains("page 1/1 · 25 batches"), "{screen}");
+
+    // PgUp over a refit the same way: the row before the first shown.
+    let mut list = BatchList::new(ViewContext::default());
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..20, 1, 20, 45)));
+    list.update(ListMsg::Action(Action::End), now());
+    let (g, query, _) = fetch_of(key(&mut list, KeyCode::PageDown));
+    assert_eq!((query.page, query.limit), (2, 20), "not drawn yet");
+    load(&mut list, g, Ok(page(20..40, 2, 20, 45)));
+    draw(&list, 120, 40);
+    let (g, query, _) = fetch_of(key(&mut list, KeyCode::PageUp));
+    assert_eq!((query.page, query.limit), (1, 34));
+    load(&mut list, g, Ok(page(0..34, 1, 34, 45)));
+    assert_eq!(list.selected().unwrap().batch_name, "Batch 19");
+}
+
+#[test]
 fn pgdn_on_the_last_page_fetches_nothing() {
     let mut list = BatchList::new(ViewContext::default());
     draw(&list, 80, 16);
