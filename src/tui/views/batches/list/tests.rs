@@ -311,11 +311,21 @@ fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
         now(),
     );
     assert_eq!(list.selected().unwrap().queue_status, "paused", "reverted");
-    let screen = draw(&list, 120, 16);
-    assert!(
-        screen.contains("start-calling needs WEYA_TOKEN"),
-        "{screen}"
-    );
+    // Status, Weya's words and what the docs say, wrapped whole at 120
+    // and at 80 columns: the credential part is never cut off.
+    for width in [120, 80] {
+        let screen = draw(&list, width, 16);
+        let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains(
+                "✗ Not started: “Batch 0”: HTTP 401: Weya says “token missing or expired”. \
+                 Weya documents a Bearer token (WEYA_TOKEN) for start-calling; this request \
+                 sent x-api-key from the configuration."
+            ),
+            "{screen}"
+        );
+        assert!(!screen.contains('…'), "{screen}");
+    }
 }
 
 /// Starts the selected batch and has the server say yes.
