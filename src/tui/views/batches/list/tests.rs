@@ -383,6 +383,25 @@ fn a_success_notice_lasts_until_the_operator_moves_on() {
 }
 
 #[test]
+fn counts_have_thousands_separators_and_one_is_singular() {
+    let mut list = BatchList::new(ViewContext::default());
+    let (g, _, _) = tick(&mut list);
+    let mut one = page(0..1, 1, 20, 1);
+    one.batches[0].total_calls = 38_000;
+    one.batches[0].calls_picked = 0;
+    one.batches[0].calls_completed = 0;
+    load(&mut list, g, Ok(one));
+    let screen = draw(&list, 120, 16);
+    assert!(screen.contains(" 0/38,000 "), "{screen}");
+    assert!(screen.contains("0 picked · 38,000 calls"), "{screen}");
+    assert!(screen.contains("page 1/1 · 1 batch "), "{screen}");
+
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..20, 1, 20, 5_000)));
+    assert!(draw(&list, 120, 16).contains("page 1/250 · 5,000 batches"));
+}
+
+#[test]
 fn a_confirmed_stop_stays_until_the_next_refresh_corrects_it() {
     let mut list = loaded();
     key(&mut list, KeyCode::Down);

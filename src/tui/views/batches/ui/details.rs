@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState};
 use unicode_width::UnicodeWidthStr as _;
 
-use super::{call_badge, notice_lines, search_text, status_badge};
+use super::{call_badge, count, notice_lines, search_text, status_badge, thousands};
 use crate::api::{Call, SortOrder};
 use crate::text::{fit, visible};
 use crate::tui::views::batches::details::{BatchDetailsView, DetailsGeometry, Mode};
@@ -81,11 +81,11 @@ impl BatchDetailsView {
             Some(s) => {
                 let bar = if width >= 100 { 30 } else { 16 };
                 lines.push(Line::raw(format!(
-                    "{} {} completed · {} picked · {} calls",
+                    "{} {} completed · {} picked · {}",
                     progress_bar(s.calls_completed, s.calls_picked, s.total_calls, bar),
-                    s.calls_completed,
-                    s.calls_picked,
-                    s.total_calls
+                    thousands(s.calls_completed),
+                    thousands(s.calls_picked),
+                    count(s.total_calls, "call", "calls")
                 )));
                 let when = |text: &str| match parse_time(text) {
                     Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
@@ -240,12 +240,11 @@ impl BatchDetailsView {
     fn status_line(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Line<'static> {
         let mut parts = Vec::new();
         if let Some(d) = &self.details {
-            let noun = if d.total == 1 { "call" } else { "calls" };
             parts.push(format!(
-                "page {}/{} · {} {noun}",
-                self.query.page,
-                d.total_pages.max(1),
-                d.total
+                "page {}/{} · {}",
+                thousands(self.query.page.into()),
+                thousands(d.total_pages.max(1)),
+                count(d.total, "call", "calls")
             ));
         }
         if let Some(f) = &self.query.filter {

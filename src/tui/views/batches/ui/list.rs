@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use unicode_width::UnicodeWidthStr as _;
 
-use super::{notice_lines, search_text, status_badge};
+use super::{count, notice_lines, search_text, status_badge, thousands};
 use crate::api::{ApiError, BatchSummary};
 use crate::sandbox::EXAMPLE_PREFIX;
 use crate::text::{fit, visible};
@@ -181,8 +181,8 @@ impl BatchList {
         let progress = format!(
             "{} {}/{}",
             progress_bar(b.calls_completed, b.calls_picked, b.total_calls, bar),
-            b.calls_completed,
-            b.total_calls
+            thousands(b.calls_completed),
+            thousands(b.total_calls)
         );
         let cells = [
             visible(&b.batch_name).into_owned(),
@@ -226,8 +226,12 @@ impl BatchList {
             Some(p) => {
                 let pages = p.pagination.total_pages.max(1);
                 let total = p.pagination.total.max(p.batches.len() as u64);
-                let noun = if total == 1 { "batch" } else { "batches" };
-                format!("page {}/{pages} · {total} {noun}", self.query.page)
+                format!(
+                    "page {}/{} · {}",
+                    thousands(self.query.page.into()),
+                    thousands(pages),
+                    count(total, "batch", "batches")
+                )
             }
             None => String::new(),
         };
@@ -257,8 +261,10 @@ fn detail_lines(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Vec<Line
         Line::from(vec![
             Span::styled(format!("{} ", visible(&b.id)), theme.dim()),
             Span::raw(format!(
-                "· {} completed · {} picked · {} calls",
-                b.calls_completed, b.calls_picked, b.total_calls
+                "· {} completed · {} picked · {}",
+                thousands(b.calls_completed),
+                thousands(b.calls_picked),
+                count(b.total_calls, "call", "calls")
             )),
         ]),
         Line::styled(

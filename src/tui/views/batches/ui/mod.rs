@@ -15,6 +15,15 @@ use crate::tui::views::batches::{Notice, SearchBox, Tone};
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::wrap_words;
 
+/// A count with thousands separators ("38,000"), as the other screens
+/// show counts.
+pub(crate) use crate::tui::views::import::ui::thousands;
+
+/// `n` and its noun, singular for one: "1 call", "38,000 calls".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// The most lines the notices under the rows take: enough for a refused
 /// credential's status, Weya's words and the hint at 80 columns. Past it
 /// the last line is cut with an ellipsis.
