@@ -909,6 +909,8 @@ fn a_long_batch_name_in_the_header_is_cut_before_the_target() {
     for (w, h) in SIZES {
         let mut app = app();
         let name = "Quarterly renewals for the northern region ".repeat(3);
+        // Opened from the list, under it in the breadcrumb.
+        app.open(weya_tui::tui::msg::Route::Batches);
         app.open_batch(campaign_batch(1, &name, "paused", 0));
         let terminal = render(&app, w, h);
         let screen = screen_text(terminal.backend());

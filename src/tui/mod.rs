@@ -526,6 +526,34 @@ mod tests {
         assert!(wake_ups_in_two_seconds(&mut runtime).await >= 15);
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_countdown_on_screen_is_redrawn_each_second_but_not_without_focus() {
+        use crate::tui::views::View;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+        // A closed port: the batch list fails at once, and says "next try
+        // in 5 s", a time that must count down on screen.
+        let mut config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));
+        config.user_id = Some("64e5f12345abcdef98765432".into());
+        let client = WeyaClient::new(config).unwrap();
+        let mut runtime = Runtime::new(context(), client, None);
+        let ctrl_b = KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL);
+        runtime.dispatch(Msg::Key(ctrl_b));
+        let failed =
+            |app: &Shell| matches!(app.top(), Some(View::BatchList(list)) if list.shows_time());
+        while !failed(&runtime.app) {
+            let reply = runtime.next_reply().await.unwrap();
+            runtime.dispatch(reply);
+        }
+        // The refresh is 5 s away; each second between, the loop wakes to
+        // draw the countdown (and polls its input as it does).
+        assert!(wake_ups_in_two_seconds(&mut runtime).await >= 3);
+
+        // Without focus nothing is looked at: no beat, no wake-up.
+        runtime.dispatch(Msg::FocusLost);
+        assert_eq!(wake_ups_in_two_seconds(&mut runtime).await, 2);
+    }
+
     /// The list on screen, on a paused clock: when the run loop's timers
     /// fire its refresh, each fetch answered at once. The times, in
     /// seconds from opening, at which the first three refreshes ask.

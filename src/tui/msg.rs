@@ -46,6 +46,10 @@ pub enum Msg {
     Tick,
     /// The time now, handed in by the run loop before it draws.
     Clock(DateTime<Utc>),
+    /// The once-a-second beat while the view on show displays a time that
+    /// moves ("updated 3 s ago", "next try in 20 s"). It changes nothing:
+    /// the loop draws after it, with the time.
+    Second,
     /// Ctrl-Z did not stop the app, and why.
     NotSuspended(String),
     /// For the create view.

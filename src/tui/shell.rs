@@ -15,7 +15,7 @@ use super::palette::{Palette, PaletteKey};
 use super::views::batches::ViewContext;
 use super::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
 use super::views::batches::dialogs::DialerAction;
-use super::views::batches::list::{BatchList, ListCmd, ListMsg};
+use super::views::batches::list::{ListCmd, ListMsg};
 use super::views::create::{self, CreateMsg, CreateView};
 use super::views::import::{ImportCmd, ImportMsg, ImportTarget, ImportView};
 use super::views::{Scroll, View};
@@ -118,9 +118,23 @@ impl Shell {
     }
 
     /// Where the operator is, for the header: `Batches › June renewals`.
+    /// A batch's details name the view under them, where Esc leads (the
+    /// list, or the create view's result: `New batch › Result › June
+    /// renewals`).
     pub fn breadcrumb(&self) -> Vec<String> {
-        self.top()
-            .map_or_else(|| self.create.breadcrumb(), View::breadcrumb)
+        let below = |views: &[View]| {
+            views
+                .last()
+                .map_or_else(|| self.create.breadcrumb(), View::breadcrumb)
+        };
+        match self.stack.split_last() {
+            Some((View::BatchDetails(details), under)) => {
+                let mut crumbs = below(under);
+                crumbs.push(details.title());
+                crumbs
+            }
+            _ => below(&self.stack),
+        }
     }
 
     /// Whether something on screen moves (so the run loop ticks).
@@ -243,13 +257,10 @@ impl Shell {
         self.stack.iter().find_map(View::import_session)
     }
 
-    /// Shows the details of a batch: over the list, which is opened under
-    /// it when it is not (so Esc leads to the list, as the breadcrumb says).
+    /// Shows the details of a batch over the view on show, the list's
+    /// Enter or the create result's `o`: Esc leads back there, as the
+    /// breadcrumb says (navigation is a stack).
     pub fn open_batch(&mut self, summary: BatchSummary) -> Vec<Cmd> {
-        if !self.stack.iter().any(|v| v.is(Route::Batches)) {
-            self.stack
-                .push(View::BatchList(BatchList::new(self.views.clone())));
-        }
         let details = BatchDetailsView::new(self.views.clone(), summary);
         self.stack.push(View::BatchDetails(details));
         self.shown()
@@ -436,7 +447,7 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
         Msg::Wheel { .. } => Vec::new(),
         // The animation tick; the campaign views do not animate.
         Msg::Tick if shell.top().is_none() => create::update(&mut shell.create, CreateMsg::Tick),
-        Msg::Tick => Vec::new(),
+        Msg::Tick | Msg::Second => Vec::new(),
         Msg::Clock(now) => {
             shell.now = now;
             // Every view keeps the time, on show or not: a view shown again
@@ -795,6 +806,30 @@ mod tests {
         let cmds = key(&mut shell, KeyCode::Esc);
         assert_eq!(shell.breadcrumb(), ["Batches"]);
         assert_eq!(fetches(&cmds), 1, "the list is refreshed as it comes back");
+    }
+
+    #[test]
+    fn details_opened_over_the_form_go_back_to_it_with_esc() {
+        // As `o` on the create result does: the details over the create
+        // view, and Esc back there, not to a list never shown.
+        let (mut shell, _) = Shell::new(context());
+        typed(&mut shell, "Kept");
+        let summary = BatchSummary {
+            id: "64e5f12345abcdef98760000".into(),
+            batch_name: "June renewals".into(),
+            total_calls: 0,
+            calls_picked: 0,
+            calls_completed: 0,
+            queue_status: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        shell.open_batch(summary);
+        assert_eq!(shell.breadcrumb(), ["New batch", "June renewals"]);
+        assert_eq!(shell.stack.len(), 1, "no list is slipped under it");
+        key(&mut shell, KeyCode::Esc);
+        assert!(shell.top().is_none(), "back where the operator came from");
+        assert_eq!(shell.create.form.name.value(), "Kept");
     }
 
     #[test]

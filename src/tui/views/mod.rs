@@ -55,6 +55,7 @@ pub mod create;
 pub mod import;
 
 use std::cell::Cell;
+use std::time::Duration;
 
 use crate::tui::keymap::Scope;
 use crate::tui::msg::{Msg, Route, Subscription};
@@ -121,9 +122,33 @@ impl View {
         }
     }
 
-    /// The live refresh of the view, while it is on screen (the shell
-    /// asks only then, and only while the terminal has focus).
+    /// The live refresh of the view, and the beat that redraws a time that
+    /// moves on screen, while it is on screen (the shell asks only then,
+    /// and only while the terminal has focus).
     pub fn subscriptions(&self) -> Vec<Subscription> {
+        let mut subs = self.refresh();
+        if self.shows_time() {
+            subs.push(Subscription {
+                name: "clock",
+                every: Duration::from_secs(1),
+                msg: Msg::Second,
+            });
+        }
+        subs
+    }
+
+    /// Whether a time on screen moves on its own ("updated 3 s ago", "next
+    /// try in 20 s", "12 s ago" in a row): it is drawn again each second.
+    fn shows_time(&self) -> bool {
+        match self {
+            Self::BatchList(view) => view.shows_time(),
+            Self::BatchDetails(view) => view.shows_time(),
+            Self::Import { .. } => false,
+        }
+    }
+
+    /// The refresh the view polls with, if it does.
+    fn refresh(&self) -> Vec<Subscription> {
         match self {
             Self::BatchList(view) => view
                 .poll_every()

@@ -17,9 +17,9 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use super::list::{row_at, visible_offset};
+use super::list::{Landing, row_at, visible_offset};
 use super::live::{LivePage, fit_to_rows, search_param};
-use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
+use super::{Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Scope};
@@ -104,18 +104,13 @@ pub(super) enum Mode {
     },
 }
 
-/// Where a page flip puts the cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Landing {
-    First,
-    Last,
-}
-
 /// What `draw` saw, for `update`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DetailsGeometry {
     /// The calls' data rows.
     pub rows: Rect,
+    /// The rows a page holds (as [`super::list::ListGeometry::page_rows`]).
+    pub page_rows: u16,
     /// The index of the call drawn at the top of `rows`.
     pub first: usize,
     /// How many contact-field columns fit beside the fixed ones.
@@ -152,7 +147,7 @@ pub struct BatchDetailsView {
     pub(super) statuses: BTreeSet<String>,
     pub(super) mode: Mode,
     landing: Option<Landing>,
-    pub(super) notice: Option<String>,
+    pub(super) notice: Option<Notice>,
     pub(super) geometry: Cell<DetailsGeometry>,
 }
 
@@ -207,6 +202,12 @@ impl BatchDetailsView {
     /// As [`super::list::BatchList::poll_every`].
     pub fn poll_every(&self) -> Option<Duration> {
         self.live.poll_every()
+    }
+
+    /// Whether a time on screen moves on its own (see
+    /// [`LivePage::shows_time`]).
+    pub fn shows_time(&self) -> bool {
+        self.live.shows_time()
     }
 
     pub fn scope(&self) -> Scope {
@@ -284,6 +285,10 @@ impl BatchDetailsView {
             DetailsMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
             DetailsMsg::Tick => Vec::new(),
             DetailsMsg::CallsLoaded { generation, result } => {
+                // A failed refresh is the news now (as on the list).
+                if self.live.awaits(generation) && result.is_err() {
+                    self.notice = None;
+                }
                 match self.live.finish(generation, result, now) {
                     Some(details) => {
                         self.loaded(details);
@@ -389,7 +394,9 @@ impl BatchDetailsView {
                     Some(Action::PageUp) => scroll.saturating_sub(page),
                     Some(Action::PageDown) => scroll.saturating_add(page),
                     Some(Action::Back) => {
+                        // What was said of the call stays with it.
                         self.mode = Mode::Table;
+                        self.notice = None;
                         return Vec::new();
                     }
                     Some(Action::Copy) => {
@@ -401,11 +408,11 @@ impl BatchDetailsView {
                         });
                         return match url {
                             Some(url) => {
-                                self.notice = Some("Copied the recording's URL.".to_owned());
+                                self.notice = Some(Notice::done("Copied the recording's URL."));
                                 vec![DetailsCmd::Copy(url)]
                             }
                             None => {
-                                self.notice = Some("This call has no recording.".to_owned());
+                                self.notice = Some(Notice::info("This call has no recording."));
                                 Vec::new()
                             }
                         };
@@ -422,6 +429,8 @@ impl BatchDetailsView {
     }
 
     fn on_table_action(&mut self, action: Action) -> Vec<DetailsCmd> {
+        // What the last action did lasts until the operator moves on.
+        self.notice = None;
         let count = self.calls().len();
         let visible = usize::from(self.geometry.get().rows.height).max(1);
         match action {
@@ -438,16 +447,16 @@ impl BatchDetailsView {
                 let last = count.saturating_sub(1);
                 let pages = self.details.as_ref().map_or(0, |d| d.total_pages);
                 if self.selected >= last && u64::from(self.query.page) < pages {
+                    self.landing = Some(Landing::after(self.query.page, self.query.limit));
                     self.query.page += 1;
-                    self.landing = Some(Landing::First);
                     return vec![self.fetch(Duration::ZERO)];
                 }
                 self.selected = (self.selected + visible).min(last);
             }
             Action::PageUp => {
                 if self.selected == 0 && self.query.page > 1 {
+                    self.landing = Some(Landing::before(self.query.page, self.query.limit));
                     self.query.page -= 1;
-                    self.landing = Some(Landing::Last);
                     return vec![self.fetch(Duration::ZERO)];
                 }
                 self.selected = self.selected.saturating_sub(visible);
@@ -458,7 +467,6 @@ impl BatchDetailsView {
                         id: call.id.clone(),
                         scroll: 0,
                     };
-                    self.notice = None;
                 }
             }
             Action::ChooseStatus => {
@@ -479,7 +487,7 @@ impl BatchDetailsView {
             Action::Filter => self.search.open(),
             Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
             Action::Copy => {
-                self.notice = Some("Copied the batch ID.".to_owned());
+                self.notice = Some(Notice::done("Copied the batch ID."));
                 return vec![DetailsCmd::Copy(self.id.clone())];
             }
             Action::Back => return vec![DetailsCmd::Close],
@@ -521,19 +529,19 @@ impl BatchDetailsView {
 
     fn search_changed(&mut self) -> DetailsCmd {
         self.query.page = 1;
-        self.landing = Some(Landing::First);
+        self.landing = Some(Landing(0));
         self.fetch(SEARCH_DEBOUNCE)
     }
 
     /// The query changed: from the first page, at once.
     fn restart(&mut self) -> Vec<DetailsCmd> {
         self.query.page = 1;
-        self.landing = Some(Landing::First);
+        self.landing = Some(Landing(0));
         vec![self.fetch(Duration::ZERO)]
     }
 
     fn fetch(&mut self, after: Duration) -> DetailsCmd {
-        let rows = self.geometry.get().rows.height;
+        let rows = self.geometry.get().page_rows;
         fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
         self.query.search = search_param(self.search.text());
         DetailsCmd::FetchCalls {
@@ -603,11 +611,11 @@ impl BatchDetailsView {
         self.details = Some(details);
         let count = self.calls().len();
         match self.landing.take() {
-            Some(Landing::First) => {
-                self.selected = 0;
-                self.offset = 0;
+            // As on the list: counted from the first call of all.
+            Some(landing) => {
+                self.selected = landing.on(self.query.page, self.query.limit);
+                self.offset = self.selected;
             }
-            Some(Landing::Last) => self.selected = count.saturating_sub(1),
             None => {
                 if let Some(i) = id.and_then(|id| self.calls().iter().position(|c| c.id == id)) {
                     self.selected = i;

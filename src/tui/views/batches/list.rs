@@ -18,7 +18,9 @@ use ratatui::layout::{Position, Rect};
 
 use super::dialogs::{DialerAction, Dialog, DialogReply};
 use super::live::{LivePage, fit_to_rows, search_param};
-use super::{SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, error_text, with_editing};
+use super::{
+    Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, error_text, with_editing,
+};
 use crate::api::{ApiError, BatchPage, BatchQuery, BatchSummary, Deleted, DialerState};
 use crate::tui::keymap::{self, Action, Scope};
 
@@ -116,11 +118,32 @@ pub enum ListCmd {
     OpenDetails { summary: Box<BatchSummary> },
 }
 
-/// Where the cursor lands on a page reached with PgDn or PgUp.
+/// Where the cursor lands on a page reached with PgDn or PgUp: the row
+/// after the last one shown (PgDn) or before the first (PgUp), counted
+/// from the first row of the whole list. Counted so, not as "the first
+/// row of page N", because the page asked for is fitted to the screen
+/// ([`fit_to_rows`]): a list fetched 20 rows a page before it was drawn
+/// and 30 after has row 21 on page 1, and the cursor goes there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Landing {
-    First,
-    Last,
+pub(super) struct Landing(pub(super) u64);
+
+impl Landing {
+    /// The first row of the page after page `page` of `limit` rows.
+    pub(super) fn after(page: u32, limit: u32) -> Self {
+        Self(u64::from(page) * u64::from(limit))
+    }
+
+    /// The last row of the page before page `page` of `limit` rows.
+    pub(super) fn before(page: u32, limit: u32) -> Self {
+        Self((u64::from(page.saturating_sub(1)) * u64::from(limit)).saturating_sub(1))
+    }
+
+    /// The row's index on page `page` of `limit` rows (past its end when
+    /// it is on a later page: the caller clamps).
+    pub(super) fn on(self, page: u32, limit: u32) -> usize {
+        let first = u64::from(page.saturating_sub(1)) * u64::from(limit);
+        usize::try_from(self.0.saturating_sub(first)).unwrap_or(usize::MAX)
+    }
 }
 
 /// A change sent and not yet answered: the row shows it already.
@@ -132,18 +155,15 @@ pub(super) struct Pending {
     previous: String,
 }
 
-/// A line under the rows: what just happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Notice {
-    pub(super) text: String,
-    pub(super) error: bool,
-}
-
 /// What `draw` saw, for `update`: how many rows fit and where they are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListGeometry {
     /// Where the data rows are (below the column heads).
     pub rows: Rect,
+    /// The rows a page holds: those of `rows` with a one-line notice under
+    /// them. A longer notice (a wrapped error) scrolls the rows a while;
+    /// it does not change the page size, and so the page asked for.
+    pub page_rows: u16,
     /// The index of the row drawn at the top of `rows`.
     pub first: usize,
 }
@@ -202,6 +222,12 @@ impl BatchList {
     /// 10, 20, 60 s), `None` when asking again cannot help (no user ID).
     pub fn poll_every(&self) -> Option<Duration> {
         self.live.poll_every()
+    }
+
+    /// Whether a time on screen moves on its own (see
+    /// [`LivePage::shows_time`]).
+    pub fn shows_time(&self) -> bool {
+        self.live.shows_time()
     }
 
     /// The key scope in force, for the footer and the help.
@@ -286,6 +312,7 @@ impl BatchList {
             ListMsg::Click { column, row } => self.on_click(column, row),
             ListMsg::Wheel { down } => {
                 if self.dialog.is_none() {
+                    self.notice = None;
                     let last = self.rows().len().saturating_sub(1);
                     self.selected = if down {
                         (self.selected + WHEEL_ROWS).min(last)
@@ -299,6 +326,11 @@ impl BatchList {
             // Never stacks: the answer in flight will do.
             ListMsg::Tick => Vec::new(),
             ListMsg::PageLoaded { generation, result } => {
+                // A failed refresh is the news now: what the last action
+                // did is stale beside it (the error shows under the rows).
+                if self.live.awaits(generation) && result.is_err() {
+                    self.notice = None;
+                }
                 match self.live.finish(generation, result, now) {
                     Some(page) => self.page_loaded(page),
                     None => Vec::new(),
@@ -319,7 +351,7 @@ impl BatchList {
                             DialerAction::Start => "Started calling",
                             DialerAction::Stop => "Stopped calling",
                         };
-                        self.say(format!("{done} “{name}”."), false);
+                        self.say(Notice::done(format!("{done} “{name}”.")));
                     }
                     Err(e) => {
                         self.revert(&id);
@@ -328,7 +360,7 @@ impl BatchList {
                             DialerAction::Stop => "Not stopped",
                         };
                         let why = error_text(&e, &self.context.credential_source);
-                        self.say(format!("{what}: “{name}”: {why}"), true);
+                        self.say(Notice::failed(format!("{what}: “{name}”: {why}")));
                     }
                 }
                 Vec::new()
@@ -346,7 +378,7 @@ impl BatchList {
                             }
                         }
                         self.clamp();
-                        self.say(format!("Deleted “{name}”."), false);
+                        self.say(Notice::done(format!("Deleted “{name}”.")));
                         // The rows after it move up a page: fetch them. A
                         // fetch in flight may predate the delete, so this
                         // one supersedes it (latest wins).
@@ -355,7 +387,7 @@ impl BatchList {
                     Err(e) => {
                         self.revert(&id);
                         let why = error_text(&e, &self.context.credential_source);
-                        self.say(format!("Not deleted: “{name}”: {why}"), true);
+                        self.say(Notice::failed(format!("Not deleted: “{name}”: {why}")));
                         Vec::new()
                     }
                 }
@@ -371,6 +403,8 @@ impl BatchList {
         if self.search.is_open() {
             return self.on_search_action(action);
         }
+        // What the last action did lasts until the operator moves on.
+        self.notice = None;
         let count = self.rows().len();
         let visible = self.visible_rows();
         match action {
@@ -380,26 +414,23 @@ impl BatchList {
                 let last = count.saturating_sub(1);
                 let total_pages = self.page.as_ref().map_or(0, |p| p.pagination.total_pages);
                 if self.selected >= last && u64::from(self.query.page) < total_pages {
+                    self.landing = Some(Landing::after(self.query.page, self.query.limit));
                     self.query.page += 1;
-                    self.landing = Some(Landing::First);
                     return vec![self.fetch(Duration::ZERO)];
                 }
                 self.selected = (self.selected + visible.max(1)).min(last);
             }
             Action::PageUp => {
                 if self.selected == 0 && self.query.page > 1 {
+                    self.landing = Some(Landing::before(self.query.page, self.query.limit));
                     self.query.page -= 1;
-                    self.landing = Some(Landing::Last);
                     return vec![self.fetch(Duration::ZERO)];
                 }
                 self.selected = self.selected.saturating_sub(visible.max(1));
             }
             Action::Home => self.selected = 0,
             Action::End => self.selected = count.saturating_sub(1),
-            Action::RetryLoad => {
-                self.notice = None;
-                return vec![self.fetch(Duration::ZERO)];
-            }
+            Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
             Action::Filter => self.search.open(),
             Action::ShowActive => self.set_filter(StatusFilter::Active),
             Action::ShowPaused => self.set_filter(StatusFilter::Paused),
@@ -428,6 +459,7 @@ impl BatchList {
         }
         // The operator went to the rows: the search stays, as with Enter.
         self.search.close();
+        self.notice = None;
         if index == self.selected {
             return self.on_row(Action::Open);
         }
@@ -441,10 +473,10 @@ impl BatchList {
             return Vec::new();
         };
         if self.pending.contains_key(&batch.id) {
-            self.say(
-                format!("“{}” is waiting for an answer.", batch.batch_name),
-                false,
-            );
+            self.say(Notice::info(format!(
+                "“{}” is waiting for an answer.",
+                batch.batch_name
+            )));
             return Vec::new();
         }
         match action {
@@ -454,7 +486,10 @@ impl BatchList {
                 }];
             }
             Action::Copy => {
-                self.say(format!("Copied the ID of “{}”.", batch.batch_name), false);
+                self.say(Notice::done(format!(
+                    "Copied the ID of “{}”.",
+                    batch.batch_name
+                )));
                 return vec![ListCmd::Copy(batch.id)];
             }
             Action::Start | Action::Stop => {
@@ -554,7 +589,7 @@ impl BatchList {
 
     /// A fetch of the current query, its limit fitted to the screen.
     fn fetch(&mut self, after: Duration) -> ListCmd {
-        let rows = self.geometry.get().rows.height;
+        let rows = self.geometry.get().page_rows;
         fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
         self.query.search = search_param(self.search.text());
         ListCmd::FetchPage {
@@ -584,11 +619,11 @@ impl BatchList {
         let id = self.selected().map(|b| b.id.clone());
         self.page = Some(page);
         match self.landing.take() {
-            Some(Landing::First) => {
-                self.selected = 0;
-                self.offset = 0;
+            // The window starts at the row landed on (as far as it can).
+            Some(landing) => {
+                self.selected = landing.on(self.query.page, self.query.limit);
+                self.offset = self.selected;
             }
-            Some(Landing::Last) => self.selected = self.rows().len().saturating_sub(1),
             None => self.reselect(id.as_deref()),
         }
         self.clamp();
@@ -645,8 +680,8 @@ impl BatchList {
             .map_or_else(|| id.to_owned(), |b| b.batch_name.clone())
     }
 
-    fn say(&mut self, text: String, error: bool) {
-        self.notice = Some(Notice { text, error });
+    fn say(&mut self, notice: Notice) {
+        self.notice = Some(notice);
     }
 }
 

@@ -74,6 +74,19 @@ impl LivePage {
         self.in_flight.is_some()
     }
 
+    /// Whether `generation` is the request still awaited: its answer will
+    /// count, not be dropped.
+    pub fn awaits(&self, generation: u64) -> bool {
+        self.in_flight == Some(generation)
+    }
+
+    /// Whether the view shows a time that moves on its own: "updated 3 s
+    /// ago" once a page has come, or "next try in 20 s" while failing and
+    /// retrying. Then the screen must be drawn again each second.
+    pub fn shows_time(&self) -> bool {
+        self.last_success.is_some() || (self.error.is_some() && self.poll_every().is_some())
+    }
+
     /// Takes an answer: the page, when it is the one awaited and it came.
     /// A failure is kept (see [`Self::error`]) and counts towards the
     /// backoff; an answer to an older request is dropped whole.
@@ -272,6 +285,29 @@ mod tests {
         let g = slow.begin();
         slow.finish(g, refused(), at(0));
         assert_eq!(slow.poll_every(), Some(Duration::from_secs(120)));
+    }
+
+    #[test]
+    fn a_time_moves_on_screen_once_a_page_came_or_while_retrying() {
+        let mut live = five();
+        assert!(!live.shows_time(), "nothing asked: nothing to count");
+        let g = live.begin();
+        assert!(live.awaits(g));
+        live.finish(g, refused(), at(0));
+        assert!(!live.awaits(g));
+        assert!(live.shows_time(), "next try in 5 s");
+        let mut missing = five();
+        let g = missing.begin();
+        let e = ApiError::MissingSetting {
+            what: "user ID",
+            setting: "WEYA_USER_ID",
+            key: "user_id",
+        };
+        missing.finish::<u32>(g, Err(e), at(0));
+        assert!(!missing.shows_time(), "not retrying: nothing counts down");
+        let g = live.begin();
+        live.finish(g, Ok(1), at(1));
+        assert!(live.shows_time(), "updated 3 s ago");
     }
 
     #[test]

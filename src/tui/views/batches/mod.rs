@@ -60,6 +60,48 @@ impl Default for ViewContext {
     }
 }
 
+/// What a notice says of what just happened, told apart by its mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// An action was carried out (`✓`).
+    Done,
+    /// Nothing was done, and this says why (`·`): no ✓ for a non-action.
+    Info,
+    /// An action failed (`✗`).
+    Failed,
+}
+
+/// A line under the rows: what the operator's last action did. It lasts
+/// until the next key moves on (or a refresh fails: the error is the news).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub tone: Tone,
+}
+
+impl Notice {
+    pub fn done(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            tone: Tone::Done,
+        }
+    }
+
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            tone: Tone::Info,
+        }
+    }
+
+    pub fn failed(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            tone: Tone::Failed,
+        }
+    }
+}
+
 /// The `/` search of a campaign view: the form's line input (the cursor
 /// moves, readline's Ctrl-U/K/W/Y edit), open while it takes the keys and
 /// kept, closed, while its search is in force. The view sends the search
@@ -222,13 +264,54 @@ pub fn group_phone(number: &str) -> String {
     format!("+{} {last}", groups.join(" "))
 }
 
-/// What an error says on screen: the advice for a refused credential
-/// (which action needs which setting, which credential was used), else
-/// the error itself.
+/// The most of Weya's own message a refused credential quotes: enough
+/// for its words, short enough that the hint after it stays on screen.
+const SERVER_WORDS: usize = 120;
+
+/// What an error says on screen. A refused credential (401, 403) says the
+/// status and Weya's own words first, then what the documentation says
+/// the action takes and what this request sent, as a fact beside the
+/// answer, not as its cause (an invalid key is refused the same way).
+/// Any other error says itself.
 pub fn error_text(error: &ApiError, credential_source: &str) -> String {
-    error
-        .auth_advice(credential_source)
-        .unwrap_or_else(|| error.to_string())
+    let ApiError::AuthRefused {
+        status,
+        action,
+        used,
+        message,
+        excerpt,
+        ..
+    } = error
+    else {
+        return error.to_string();
+    };
+    let mut text = format!("HTTP {status}");
+    let words = message
+        .as_deref()
+        .or(excerpt.as_deref())
+        .map(str::trim)
+        .filter(|w| !w.is_empty());
+    if let Some(words) = words {
+        let words = crate::text::fit(&visible(words), SERVER_WORDS);
+        text.push_str(&format!(": Weya says “{words}”"));
+    }
+    let documented = action.documented_auth();
+    let label = action.label();
+    if documented.accepts(used) {
+        text.push_str(&format!(
+            ". Weya documents {} for {label}; this request sent it ({used}) from \
+             {credential_source}: check that it is valid and has not been revoked.",
+            documented.describe()
+        ));
+    } else {
+        text.push_str(&format!(
+            ". Weya documents {} ({}) for {label}; this request sent {used} from \
+             {credential_source}.",
+            documented.describe(),
+            documented.setting()
+        ));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -260,6 +343,42 @@ mod tests {
         assert_eq!(group_phone("442079460000"), "+44 207 946 0000");
         assert_eq!(group_phone("12345"), "+12345");
         assert_eq!(group_phone("call\u{1b}me"), "call⟨U+001B⟩me");
+    }
+
+    #[test]
+    fn a_refused_credential_shows_the_status_and_weyas_words_then_the_documented_auth() {
+        use crate::api::Action as ApiAction;
+        let refused = |action, used, message: Option<&str>| ApiError::AuthRefused {
+            status: 401,
+            action,
+            used,
+            message: message.map(str::to_owned),
+            excerpt: None,
+            request_id: None,
+        };
+        let source = "environment variable WEYA_API_KEY";
+        let stop = refused(
+            ApiAction::StopCalling,
+            "x-api-key",
+            Some("Invalid API key\u{1b}[2J"),
+        );
+        assert_eq!(
+            error_text(&stop, source),
+            "HTTP 401: Weya says “Invalid API key⟨U+001B⟩[2J”. Weya documents a Bearer token \
+             (WEYA_TOKEN) for stop-calling; this request sent x-api-key from environment \
+             variable WEYA_API_KEY."
+        );
+        assert!(
+            !error_text(&stop, source).contains("needs"),
+            "no cause claimed"
+        );
+        let bearer = refused(ApiAction::StartCalling, "Bearer token", None);
+        assert_eq!(
+            error_text(&bearer, "environment variable WEYA_TOKEN"),
+            "HTTP 401. Weya documents a Bearer token for start-calling; this request sent it \
+             (Bearer token) from environment variable WEYA_TOKEN: check that it is valid and \
+             has not been revoked."
+        );
     }
 
     #[test]

@@ -218,6 +218,46 @@ fn enter_opens_the_call_and_c_copies_its_recording() {
 }
 
 #[test]
+fn c_on_a_call_without_a_recording_says_so_neutrally_and_esc_clears_it() {
+    let mut view = loaded();
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    let mut page = details(0..10, 1, 10, 30);
+    for log in &mut page.calls[0].phone_logs {
+        log.recording_url = None;
+    }
+    load(&mut view, g, page);
+    key(&mut view, KeyCode::Enter);
+    assert!(key(&mut view, KeyCode::Char('c')).is_empty());
+    let screen = draw(&view, 80, 16);
+    assert!(screen.contains("· This call has no recording."), "{screen}");
+    assert!(
+        !screen.contains("✓ This call"),
+        "nothing was done: {screen}"
+    );
+    key(&mut view, KeyCode::Esc);
+    let screen = draw(&view, 80, 16);
+    assert!(!screen.contains("no recording"), "{screen}");
+}
+
+#[test]
+fn counts_have_thousands_separators_and_one_is_singular() {
+    let mut big = summary();
+    big.total_calls = 38_000;
+    big.calls_picked = 12_345;
+    big.calls_completed = 5_000;
+    let view = BatchDetailsView::new(ViewContext::default(), big);
+    let screen = draw(&view, 120, 16);
+    assert!(
+        screen.contains("5,000 completed · 12,345 picked · 38,000 calls"),
+        "{screen}"
+    );
+    let mut one = summary();
+    one.total_calls = 1;
+    let view = BatchDetailsView::new(ViewContext::default(), one);
+    assert!(draw(&view, 120, 16).contains("picked · 1 call"));
+}
+
+#[test]
 fn a_refresh_keeps_the_cursor_on_its_call() {
     let mut view = loaded();
     key(&mut view, KeyCode::Down);

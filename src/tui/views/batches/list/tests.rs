@@ -144,6 +144,44 @@ fn the_limit_is_the_rows_that_fit_and_pgdn_at_the_last_row_fetches_the_next_page
 }
 
 #[test]
+fn pgdn_before_the_first_refit_keeps_the_cursor_on_the_next_row_not_the_top() {
+    // Ctrl-B fetches before the first drawing: 20 rows a page, 2 pages.
+    let mut list = BatchList::new(ViewContext::default());
+    let (g, query, _) = tick(&mut list);
+    assert_eq!((query.page, query.limit), (1, 20));
+    load(&mut list, g, Ok(page(0..20, 1, 20, 25)));
+    // Drawn at 120x40, 34 rows fit; PgDn twice: the last row, then the
+    // next page, fitted to the screen: rows 21..25 are on page 1 now.
+    draw(&list, 120, 40);
+    key(&mut list, KeyCode::PageDown);
+    assert_eq!(list.selected().unwrap().batch_name, "Batch 19");
+    let (g, query, _) = fetch_of(key(&mut list, KeyCode::PageDown));
+    assert_eq!((query.page, query.limit), (1, 34));
+    load(&mut list, g, Ok(page(0..25, 1, 34, 25)));
+    assert_eq!(
+        list.selected().unwrap().batch_name,
+        "Batch 20",
+        "the row after the last one shown, not the top"
+    );
+    let screen = draw(&list, 120, 40);
+    assert!(screen.contains("page 1/1 · 25 batches"), "{screen}");
+
+    // PgUp over a refit the same way: the row before the first shown.
+    let mut list = BatchList::new(ViewContext::default());
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..20, 1, 20, 45)));
+    list.update(ListMsg::Action(Action::End), now());
+    let (g, query, _) = fetch_of(key(&mut list, KeyCode::PageDown));
+    assert_eq!((query.page, query.limit), (2, 20), "not drawn yet");
+    load(&mut list, g, Ok(page(20..40, 2, 20, 45)));
+    draw(&list, 120, 40);
+    let (g, query, _) = fetch_of(key(&mut list, KeyCode::PageUp));
+    assert_eq!((query.page, query.limit), (1, 34));
+    load(&mut list, g, Ok(page(0..34, 1, 34, 45)));
+    assert_eq!(list.selected().unwrap().batch_name, "Batch 19");
+}
+
+#[test]
 fn pgdn_on_the_last_page_fetches_nothing() {
     let mut list = BatchList::new(ViewContext::default());
     draw(&list, 80, 16);
@@ -273,11 +311,94 @@ fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
         now(),
     );
     assert_eq!(list.selected().unwrap().queue_status, "paused", "reverted");
+    // Status, Weya's words and what the docs say, wrapped whole at 120
+    // and at 80 columns: the credential part is never cut off.
+    for width in [120, 80] {
+        let screen = draw(&list, width, 16);
+        let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains(
+                "✗ Not started: “Batch 0”: HTTP 401: Weya says “token missing or expired”. \
+                 Weya documents a Bearer token (WEYA_TOKEN) for start-calling; this request \
+                 sent x-api-key from the configuration."
+            ),
+            "{screen}"
+        );
+        assert!(!screen.contains('…'), "{screen}");
+    }
+}
+
+/// Starts the selected batch and has the server say yes.
+fn started(list: &mut BatchList) {
+    key(list, KeyCode::Char('s'));
+    let cmds = key(list, KeyCode::Enter);
+    let [ListCmd::Start { id }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    let state = DialerState {
+        batch_id: id.clone(),
+        status: "started".into(),
+    };
+    list.update(
+        ListMsg::DialerChanged {
+            id: id.clone(),
+            action: DialerAction::Start,
+            result: Ok(state),
+        },
+        now(),
+    );
+}
+
+#[test]
+fn a_failed_refresh_replaces_a_stale_success_at_once() {
+    let mut list = loaded();
+    started(&mut list);
+    assert!(draw(&list, 120, 16).contains("✓ Started calling “Batch 0”."));
+
+    // The server goes away: the next refresh's error is on screen at
+    // once, with its backoff, and the success is gone.
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Err(refused()));
     let screen = draw(&list, 120, 16);
+    assert!(!screen.contains("Started calling"), "{screen}");
     assert!(
-        screen.contains("start-calling needs WEYA_TOKEN"),
+        screen.contains("✗ the connection was refused") && screen.contains("next try in"),
         "{screen}"
     );
+    assert!(screen.contains("(1 failed)"), "{screen}");
+}
+
+#[test]
+fn a_success_notice_lasts_until_the_operator_moves_on() {
+    let mut list = loaded();
+    started(&mut list);
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..10, 1, 10, 25)));
+    assert!(
+        draw(&list, 120, 16).contains("✓ Started calling"),
+        "a refresh that agrees is no news"
+    );
+    key(&mut list, KeyCode::Down);
+    assert!(!draw(&list, 120, 16).contains("Started calling"));
+}
+
+#[test]
+fn counts_have_thousands_separators_and_one_is_singular() {
+    let mut list = BatchList::new(ViewContext::default());
+    let (g, _, _) = tick(&mut list);
+    let mut one = page(0..1, 1, 20, 1);
+    one.batches[0].total_calls = 38_000;
+    one.batches[0].calls_picked = 0;
+    one.batches[0].calls_completed = 0;
+    load(&mut list, g, Ok(one));
+    let screen = draw(&list, 120, 16);
+    assert!(screen.contains(" 0/38,000 "), "{screen}");
+    assert!(screen.contains("0 picked · 38,000 calls"), "{screen}");
+    assert!(screen.contains("page 1/1 · 1 batch "), "{screen}");
+
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Ok(page(0..20, 1, 20, 5_000)));
+    assert!(draw(&list, 120, 16).contains("page 1/250 · 5,000 batches"));
 }
 
 #[test]

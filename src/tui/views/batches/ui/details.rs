@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState};
 use unicode_width::UnicodeWidthStr as _;
 
-use super::{call_badge, search_text, status_badge};
+use super::{call_badge, count, notice_lines, search_text, status_badge, thousands};
 use crate::api::{Call, SortOrder};
 use crate::text::{fit, visible};
 use crate::tui::views::batches::details::{BatchDetailsView, DetailsGeometry, Mode};
@@ -30,11 +30,13 @@ const FIELD_WIDTH: u16 = 16;
 impl BatchDetailsView {
     /// Draws the view into `area` and records its geometry.
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
+        let notices = self.notice_lines(theme, now, area.width);
+        let extra = crate::num::u16_sat(notices.len().saturating_sub(1));
         let [header, heads, table, notice, status] = Layout::vertical([
             Constraint::Length(3),
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(1 + extra),
             Constraint::Length(1),
         ])
         .areas(area);
@@ -42,10 +44,8 @@ impl BatchDetailsView {
             Paragraph::new(self.header_lines(theme, now, area.width)),
             header,
         );
-        self.draw_table(frame, heads, table, theme, now);
-        if let Some(line) = self.notice_line(theme, now) {
-            frame.render_widget(Paragraph::new(fit_line(line, notice.width)), notice);
-        }
+        self.draw_table(frame, heads, table, extra, theme, now);
+        frame.render_widget(Paragraph::new(notices), notice);
         frame.render_widget(
             Paragraph::new(self.status_line(theme, now, area.width)),
             status,
@@ -81,11 +81,11 @@ impl BatchDetailsView {
             Some(s) => {
                 let bar = if width >= 100 { 30 } else { 16 };
                 lines.push(Line::raw(format!(
-                    "{} {} completed · {} picked · {} calls",
+                    "{} {} completed · {} picked · {}",
                     progress_bar(s.calls_completed, s.calls_picked, s.total_calls, bar),
-                    s.calls_completed,
-                    s.calls_picked,
-                    s.total_calls
+                    thousands(s.calls_completed),
+                    thousands(s.calls_picked),
+                    count(s.total_calls, "call", "calls")
                 )));
                 let when = |text: &str| match parse_time(text) {
                     Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
@@ -110,6 +110,7 @@ impl BatchDetailsView {
         frame: &mut Frame,
         heads: Rect,
         table: Rect,
+        extra: u16,
         theme: &Theme,
         now: DateTime<Utc>,
     ) {
@@ -130,6 +131,7 @@ impl BatchDetailsView {
         let call_height = self.geometry.get().call_height;
         self.geometry.set(DetailsGeometry {
             rows: table,
+            page_rows: table.height.saturating_add(extra),
             first: first_row,
             fields_fit,
             call_max_scroll: max_scroll,
@@ -210,21 +212,23 @@ impl BatchDetailsView {
         );
     }
 
-    fn notice_line(&self, theme: &Theme, now: DateTime<Utc>) -> Option<Line<'static>> {
-        if let Some(e) = self.live.error() {
-            let mut text = format!(
-                "✗ {}",
-                visible(&error_text(e, &self.context.credential_source))
-            );
+    /// What the last action did, then why the last refresh failed and
+    /// when the next try is (see [`notice_lines`]).
+    fn notice_lines(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
+        let failure = self.live.error().map(|e| {
+            let mut text = error_text(e, &self.context.credential_source);
             match self.live.due_in(now) {
-                Some(secs) => text.push_str(&format!(" · next try in {secs} s")),
+                Some(secs) => text.push_str(&format!(
+                    " · next try in {secs} s ({} failed)",
+                    self.live.failures()
+                )),
                 None => text.push_str(" · not retrying"),
             }
-            return Some(Line::styled(text, theme.error()));
-        }
-        self.notice
-            .as_ref()
-            .map(|n| Line::styled(format!("✓ {n}"), theme.ok()))
+            text
+        });
+        // The open call shows its own notice in its frame.
+        let notice = self.notice.as_ref().filter(|_| self.open_call().is_none());
+        notice_lines(notice, failure.as_deref(), theme, width)
     }
 
     /// The page, the filter, the order and the search at the left, the
@@ -236,12 +240,11 @@ impl BatchDetailsView {
     fn status_line(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Line<'static> {
         let mut parts = Vec::new();
         if let Some(d) = &self.details {
-            let noun = if d.total == 1 { "call" } else { "calls" };
             parts.push(format!(
-                "page {}/{} · {} {noun}",
-                self.query.page,
-                d.total_pages.max(1),
-                d.total
+                "page {}/{} · {}",
+                thousands(self.query.page.into()),
+                thousands(d.total_pages.max(1)),
+                count(d.total, "call", "calls")
             ));
         }
         if let Some(f) = &self.query.filter {
@@ -365,11 +368,23 @@ impl BatchDetailsView {
         } else {
             format!("  line {}/{}", scroll.min(max) + 1, max + 1)
         };
-        let note = self.notice.clone().unwrap_or_default();
-        let line = Line::from(vec![
-            Span::styled(note, theme.ok()),
-            Span::styled(position, theme.dim()),
-        ]);
+        let mut spans: Vec<Span> = self
+            .notice
+            .as_ref()
+            .and_then(|n| {
+                notice_lines(Some(n), None, theme, footer.width)
+                    .into_iter()
+                    .next()
+            })
+            .map(|l| {
+                l.spans
+                    .into_iter()
+                    .map(|s| s.patch_style(l.style))
+                    .collect()
+            })
+            .unwrap_or_default();
+        spans.push(Span::styled(position, theme.dim()));
+        let line = Line::from(spans);
         frame.render_widget(Paragraph::new(fit_line(line, footer.width)), footer);
     }
 }

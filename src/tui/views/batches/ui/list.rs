@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use unicode_width::UnicodeWidthStr as _;
 
-use super::{search_text, status_badge};
+use super::{count, notice_lines, search_text, status_badge, thousands};
 use crate::api::{ApiError, BatchSummary};
 use crate::sandbox::EXAMPLE_PREFIX;
 use crate::text::{fit, visible};
@@ -24,12 +24,14 @@ impl BatchList {
     /// Draws the list into `area` and records where its rows went.
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
         let rows = self.rows();
+        let notices = self.notice_lines(theme, now, area.width);
+        let extra = crate::num::u16_sat(notices.len().saturating_sub(1));
         let [title, heads, table, detail, notice, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Fill(1),
             Constraint::Length(2),
-            Constraint::Length(1),
+            Constraint::Length(1 + extra),
             Constraint::Length(1),
         ])
         .areas(area);
@@ -41,7 +43,11 @@ impl BatchList {
             usize::from(table.height),
             rows.len(),
         );
-        self.geometry.set(ListGeometry { rows: table, first });
+        self.geometry.set(ListGeometry {
+            rows: table,
+            page_rows: table.height.saturating_add(extra),
+            first,
+        });
 
         frame.render_widget(Paragraph::new(self.title_line(theme, area.width)), title);
 
@@ -99,9 +105,7 @@ impl BatchList {
                 .collect::<Vec<_>>();
             frame.render_widget(Paragraph::new(lines), detail);
         }
-        if let Some(line) = self.notice_line(theme, now) {
-            frame.render_widget(Paragraph::new(fit_line(line, notice.width)), notice);
-        }
+        frame.render_widget(Paragraph::new(notices), notice);
         frame.render_widget(
             Paragraph::new(self.status_line(theme, now, area.width)),
             status,
@@ -177,8 +181,8 @@ impl BatchList {
         let progress = format!(
             "{} {}/{}",
             progress_bar(b.calls_completed, b.calls_picked, b.total_calls, bar),
-            b.calls_completed,
-            b.total_calls
+            thousands(b.calls_completed),
+            thousands(b.total_calls)
         );
         let cells = [
             visible(&b.batch_name).into_owned(),
@@ -196,31 +200,25 @@ impl BatchList {
         Row::new(row)
     }
 
-    fn notice_line(&self, theme: &Theme, now: DateTime<Utc>) -> Option<Line<'static>> {
-        if let Some(n) = &self.notice {
-            let (mark, style) = if n.error {
-                ("✗ ", theme.error())
-            } else {
-                ("✓ ", theme.ok())
-            };
-            return Some(Line::styled(format!("{mark}{}", visible(&n.text)), style));
-        }
-        let e = self.live.error()?;
-        if self.page.is_none() && matches!(e, ApiError::MissingSetting { .. }) {
-            return None;
-        }
-        let mut text = format!(
-            "✗ {}",
-            visible(&error_text(e, &self.context.credential_source))
-        );
-        match self.live.due_in(now) {
-            Some(secs) => text.push_str(&format!(
-                " · next try in {secs} s ({} failed)",
-                self.live.failures()
-            )),
-            None => text.push_str(" · not retrying"),
-        }
-        Some(Line::styled(text, theme.error()))
+    /// What the last action did, then why the last refresh failed and
+    /// when the next try is (see [`notice_lines`]).
+    fn notice_lines(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
+        let failure = self.live.error().and_then(|e| {
+            // Said in the rows' place already, with the setting to give.
+            if self.page.is_none() && matches!(e, ApiError::MissingSetting { .. }) {
+                return None;
+            }
+            let mut text = error_text(e, &self.context.credential_source);
+            match self.live.due_in(now) {
+                Some(secs) => text.push_str(&format!(
+                    " · next try in {secs} s ({} failed)",
+                    self.live.failures()
+                )),
+                None => text.push_str(" · not retrying"),
+            }
+            Some(text)
+        });
+        notice_lines(self.notice.as_ref(), failure.as_deref(), theme, width)
     }
 
     fn status_line(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Line<'static> {
@@ -228,8 +226,12 @@ impl BatchList {
             Some(p) => {
                 let pages = p.pagination.total_pages.max(1);
                 let total = p.pagination.total.max(p.batches.len() as u64);
-                let noun = if total == 1 { "batch" } else { "batches" };
-                format!("page {}/{pages} · {total} {noun}", self.query.page)
+                format!(
+                    "page {}/{} · {}",
+                    thousands(self.query.page.into()),
+                    thousands(pages),
+                    count(total, "batch", "batches")
+                )
             }
             None => String::new(),
         };
@@ -259,8 +261,10 @@ fn detail_lines(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Vec<Line
         Line::from(vec![
             Span::styled(format!("{} ", visible(&b.id)), theme.dim()),
             Span::raw(format!(
-                "· {} completed · {} picked · {} calls",
-                b.calls_completed, b.calls_picked, b.total_calls
+                "· {} completed · {} picked · {}",
+                thousands(b.calls_completed),
+                thousands(b.calls_picked),
+                count(b.total_calls, "call", "calls")
             )),
         ]),
         Line::styled(

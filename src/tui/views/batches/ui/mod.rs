@@ -7,12 +7,68 @@ pub mod dialogs;
 pub mod list;
 
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr as _;
 
 use crate::text::{fit, fit_end, visible};
-use crate::tui::views::batches::SearchBox;
+use crate::tui::views::batches::{Notice, SearchBox, Tone};
 use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::wrap_words;
+
+/// A count with thousands separators ("38,000"), as the other screens
+/// show counts.
+pub(crate) use crate::tui::views::import::ui::thousands;
+
+/// `n` and its noun, singular for one: "1 call", "38,000 calls".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// The most lines the notices under the rows take: enough for a refused
+/// credential's status, Weya's words and the hint at 80 columns. Past it
+/// the last line is cut with an ellipsis.
+pub const NOTICE_LINES: usize = 5;
+
+/// The lines under the rows, in `width` columns: the notice of the last
+/// action, then the error of the last refresh (`failure`, already with its
+/// backoff). Each is wrapped, not cut, so a long error keeps its end (the
+/// credential it names); at most [`NOTICE_LINES`] in all.
+pub fn notice_lines(
+    notice: Option<&Notice>,
+    failure: Option<&str>,
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let mut texts = Vec::new();
+    if let Some(n) = notice {
+        let (mark, style) = match n.tone {
+            Tone::Done => ("✓ ", theme.ok()),
+            Tone::Info => ("· ", Style::new()),
+            Tone::Failed => ("✗ ", theme.error()),
+        };
+        texts.push((mark, n.text.as_str(), style));
+    }
+    if let Some(text) = failure {
+        texts.push(("✗ ", text, theme.error()));
+    }
+    let mut lines = Vec::new();
+    for (mark, text, style) in texts {
+        // Wrapped lines are indented under the text, past the mark.
+        let wrapped = wrap_words(text, width.saturating_sub(2));
+        for (i, line) in wrapped.into_iter().enumerate() {
+            let lead = if i == 0 { mark } else { "  " };
+            lines.push(Line::styled(format!("{lead}{line}"), style));
+        }
+    }
+    if lines.len() > NOTICE_LINES {
+        lines.truncate(NOTICE_LINES);
+        if let Some(last) = lines.last_mut() {
+            let text = format!("{last} …");
+            *last = Line::styled(fit(&text, usize::from(width)), last.style);
+        }
+    }
+    lines
+}
 
 /// The search as shown in `width` columns: its text with a bar at the
 /// cursor while it takes the keys; `None` when closed and empty. Too long,
