@@ -481,7 +481,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Calls, &[key(KeyCode::Right), ch('l')], Action::Right, "columns", "Scroll the contact's fields right"),
     bind(Scope::Calls, &[key(KeyCode::PageUp)], Action::PageUp, "page", "First row; on the first row, the previous page"),
     bind(Scope::Calls, &[key(KeyCode::PageDown)], Action::PageDown, "page", "Last row; on the last row, the next page"),
-    bind(Scope::Calls, &[ESC], Action::Back, "back", "Back to the batch list"),
+    bind(Scope::Calls, &[ESC], Action::Back, "back", "Back where you came from (the batch list or the result)"),
     bind(Scope::StatusChoice, &[UP, ch('k')], Action::Up, "move", "Highlight the previous status"),
     bind(Scope::StatusChoice, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next status"),
     bind(Scope::StatusChoice, &[ENTER], Action::Accept, "show", "Show calls of the highlighted status"),
