@@ -749,7 +749,7 @@ fn a_paste_into_the_palette_is_its_query_first_line_only() {
     let everything = pasted.palette.as_ref().unwrap().matches.len();
     update(&mut pasted, Msg::Paste("batch\nlist".into()));
     let palette = pasted.palette.as_ref().unwrap();
-    assert_eq!(palette.query, "batch");
+    assert_eq!(palette.query(), "batch");
     assert!(palette.matches.len() < everything, "the paste refilters");
     assert_eq!(palette.matches, typed.palette.as_ref().unwrap().matches);
     assert_eq!(
@@ -772,7 +772,7 @@ fn a_paste_into_the_palette_loses_its_control_characters() {
         &mut app,
         Msg::Paste("\u{1b}[2Jbat\u{1b}]2;PWNED\u{7}ch\u{9b}\tx\rmore".into()),
     );
-    let query = &app.palette.as_ref().unwrap().query;
+    let query = app.palette.as_ref().unwrap().query();
     assert_eq!(query, "[2Jbat]2;PWNEDch x");
     let text = screen_text(render(&app, 80, 24).backend());
     assert!(text.contains("› [2Jbat]2;PWNEDch x"), "{text}");
@@ -1049,4 +1049,93 @@ fn numbers_reload_failed_with_rows_on_show() {
         }),
     );
     snapshot("numbers_reload_failed", &app);
+}
+
+/// The line of the screen that starts (after borders) with `prefix`.
+fn line_with<'a>(screen: &'a str, prefix: &str) -> &'a str {
+    screen
+        .lines()
+        .map(|l| {
+            l.trim_start_matches([' ', '│'])
+                .trim_end_matches([' ', '│'])
+        })
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starts with {prefix:?} in\n{screen}"))
+}
+
+#[test]
+fn readline_keys_edit_the_name_typed_in_the_delete_dialog() {
+    let mut app = on_the_batch_list(80, 24);
+    type_text(&mut app, "D");
+    type_text(&mut app, "example: welcome calls");
+    let typed = |app: &App| {
+        let screen = screen_text(render(app, 80, 24).backend());
+        line_with(&screen, "> ").to_owned()
+    };
+    assert_eq!(typed(&app), "> example: welcome calls▏");
+    ctrl(&mut app, 'w');
+    assert_eq!(typed(&app), "> example: welcome ▏", "Ctrl-W takes a word");
+    ctrl(&mut app, 'u');
+    assert_eq!(typed(&app), "> ▏", "Ctrl-U clears to the start");
+    type_text(&mut app, "une renewal");
+    press(&mut app, KeyCode::Home);
+    type_text(&mut app, "J");
+    assert_eq!(
+        typed(&app),
+        "> J▏une renewal",
+        "the cursor is drawn where it is"
+    );
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, "x");
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Right);
+    assert_eq!(typed(&app), "> June renewax▏");
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "ls");
+    let cmds = press(&mut app, KeyCode::Enter);
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::DeleteBatch { .. })),
+        "the name as edited deletes: {cmds:?}"
+    );
+}
+
+#[test]
+fn readline_keys_edit_the_palette_query_and_its_cursor_is_drawn_where_it_is() {
+    let mut app = filled();
+    ctrl(&mut app, 'p');
+    let query = |app: &App| app.palette.as_ref().unwrap().query().to_owned();
+    type_text(&mut app, "start");
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "suspend");
+    assert_eq!(query(&app), "suspend", "Ctrl-U cleared what was typed");
+    press(&mut app, KeyCode::Home);
+    type_text(&mut app, "to ");
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    assert_eq!(query(&app), "to suspend");
+    let terminal = render(&app, 80, 24);
+    let screen = screen_text(terminal.backend());
+    let row = screen
+        .lines()
+        .position(|l| l.contains("› to suspend"))
+        .unwrap();
+    let line = screen.lines().nth(row).unwrap();
+    let column = line[..line.find("nd").unwrap()].chars().count();
+    let cell = &terminal.backend().buffer()[(column as u16, row as u16)];
+    assert_eq!(cell.symbol(), "n");
+    assert!(
+        cell.modifier.contains(Modifier::REVERSED),
+        "the cursor is on the n, two from the end"
+    );
+    ctrl(&mut app, 'w');
+    assert_eq!(
+        query(&app),
+        "to nd",
+        "Ctrl-W takes the word before the cursor"
+    );
+    press(&mut app, KeyCode::Right);
+    type_text(&mut app, "!");
+    assert_eq!(query(&app), "to n!d");
 }

@@ -63,6 +63,16 @@ impl LineInput {
         self.area.cursor().1
     }
 
+    /// The value before the cursor and from it on.
+    pub fn split_at_cursor(&self) -> (&str, &str) {
+        let value = self.value();
+        let at = value
+            .char_indices()
+            .nth(self.cursor())
+            .map_or(value.len(), |(i, _)| i);
+        value.split_at(at)
+    }
+
     pub fn max_chars(&self) -> usize {
         self.max_chars
     }

@@ -130,10 +130,10 @@ impl SearchBox {
     }
 }
 
-/// A view's key scope, and readline's edits while its search takes the
-/// keys (so the help lists them there).
+/// A view's key scope, and readline's edits while its search or the
+/// delete dialog's name takes the keys (so the help lists them there).
 fn with_editing(scope: Scope) -> Vec<Scope> {
-    if scope == Scope::BatchSearch {
+    if matches!(scope, Scope::BatchSearch | Scope::DeleteConfirm) {
         vec![scope, Scope::Editing]
     } else {
         vec![scope]
