@@ -260,7 +260,7 @@ fn focus_errors_and_cursor_are_styled_not_only_coloured() {
         "no colour with color=false"
     );
     // The highlighted row of the focused list is reversed.
-    let cursor_row = row_of("+1 212 555 0143");
+    let cursor_row = row_of("+1 212-555-0143");
     assert!(
         buffer[(25, cursor_row)]
             .modifier
@@ -1138,4 +1138,95 @@ fn readline_keys_edit_the_palette_query_and_its_cursor_is_drawn_where_it_is() {
     press(&mut app, KeyCode::Right);
     type_text(&mut app, "!");
     assert_eq!(query(&app), "to n!d");
+}
+
+/// The app on the calls of "June renewals" at `w`x`h`, showing `numbers`.
+fn on_the_calls(w: u16, h: u16, numbers: &[&str]) -> App {
+    let mut app = on_the_batch_list(w, h);
+    let cmds = press(&mut app, KeyCode::Enter);
+    let [
+        Cmd::FetchCalls {
+            generation,
+            batch_id,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("Enter opens the details: {cmds:?}")
+    };
+    let calls: Vec<serde_json::Value> = numbers
+        .iter()
+        .enumerate()
+        .map(|(i, number)| {
+            serde_json::json!({
+                "_id": format!("6789000000000000000000{i:02}"),
+                "phoneNumber": number,
+                "phoneLogs": [{"callStatus": "in-progress", "callDuration": 3725,
+                    "createdAt": "2026-01-15T13:50:00.000Z"}],
+                "createdAt": "2026-01-15T09:30:00.000Z",
+            })
+        })
+        .collect();
+    let details: BatchDetails = serde_json::from_value(serde_json::json!({
+        "batchName": "June renewals",
+        "batchStatus": "active",
+        "batchId": batch_id,
+        "data": calls,
+        "limit": 20,
+        "total": numbers.len(),
+        "page": 1,
+        "totalPages": 1,
+    }))
+    .unwrap();
+    update(
+        &mut app,
+        Msg::BatchDetails {
+            batch_id: batch_id.clone(),
+            msg: DetailsMsg::CallsLoaded {
+                generation: *generation,
+                result: Ok(details),
+            },
+        },
+    );
+    app
+}
+
+#[test]
+fn numbers_in_the_calls_table_are_whole_in_international_format_at_60_columns() {
+    let numbers = [
+        "353851234567",
+        "12125550123",
+        "447911123456",
+        "919876543210",
+    ];
+    let shown = [
+        "+353 85 123 4567",
+        "+1 212-555-0123",
+        "+44 7911 123456",
+        "+91 98765 43210",
+    ];
+    for (w, h) in [(60, 20), (80, 24), (120, 40)] {
+        let app = on_the_calls(w, h, &numbers);
+        let screen = screen_text(render(&app, w, h).backend());
+        for number in shown {
+            assert!(
+                screen.lines().any(|l| l.trim_start().starts_with(number)),
+                "{number} whole at {w}x{h}:\n{screen}"
+            );
+        }
+        assert!(screen.contains("in-progress"), "{screen}");
+    }
+}
+
+#[test]
+fn a_number_too_long_for_the_screen_is_cut_with_an_ellipsis() {
+    let long = "9".repeat(40);
+    let app = on_the_calls(60, 20, &[&long]);
+    let screen = screen_text(render(&app, 60, 20).backend());
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.trim_start().starts_with("+999") && l.contains("9…")),
+        "{screen}"
+    );
 }

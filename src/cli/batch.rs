@@ -15,8 +15,8 @@ use super::output::{FAILED, Io, OK, REFUSED, cell};
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
+use crate::domain::phone::format_number;
 use crate::form::days::DaySet;
-use crate::form::phones::format_number;
 use crate::store::journal::{self, JournalAction, JournalEntry};
 use crate::text::{json as json_line, visible};
 
@@ -363,8 +363,10 @@ impl CallingWindow {
 
 // ---- calls ----
 
-/// Width of the columns every call has; the contact's fields follow.
-const PHONE_WIDTH: usize = 17;
+/// Width of the columns every call has; the contact's fields follow. A
+/// number in international format takes at most 20 (15 digits, a `+` and
+/// the spaces and dashes between its groups).
+const PHONE_WIDTH: usize = 20;
 const STATUS_WIDTH: usize = 12;
 const DURATION_WIDTH: usize = 8;
 const ATTEMPTS_WIDTH: usize = 8;

@@ -9,9 +9,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use crate::domain::phone::format_number;
 use crate::domain::schedule;
 use crate::form::days::DAY_NAMES;
-use crate::form::phones::{Mode, Source, format_number};
+use crate::form::phones::{Mode, Source};
 use crate::form::timezone::utc_offset;
 use crate::form::{FieldId, Form, number, time};
 use crate::num::u16_sat;
@@ -501,7 +502,7 @@ fn numbers_list(
                     };
                     format!(
                         "{mark}{:<19} {label:<label_width$} {kind:<8} …{short_id}",
-                        visible(&format_number(&phone.phone_number))
+                        format_number(&phone.phone_number)
                     )
                 }
             };
