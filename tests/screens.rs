@@ -1230,3 +1230,14 @@ fn a_number_too_long_for_the_screen_is_cut_with_an_ellipsis() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_palette_over_the_batch_list_cuts_long_rows_with_an_ellipsis() {
+    let mut app = on_the_batch_list(80, 24);
+    ctrl(&mut app, 'p');
+    let terminal = render(&app, 80, 24);
+    let screen = screen_text(terminal.backend());
+    let refresh = line_with(&screen, "Refresh now");
+    assert!(refresh.ends_with("…  r"), "{refresh}");
+    insta::assert_snapshot!("palette_batches_80x24", screen);
+}

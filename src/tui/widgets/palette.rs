@@ -5,7 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr as _;
 
+use crate::text::fit;
 use crate::tui::palette::Palette;
 use crate::tui::widgets::theme::Theme;
 
@@ -34,9 +36,9 @@ pub fn draw(palette: &Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
         .skip(skip)
         .take(usize::from(rows))
     {
-        let room = inner.saturating_sub(keys.chars().count() + 2);
-        let what: String = what.chars().take(room).collect();
-        let pad = inner.saturating_sub(what.chars().count() + keys.chars().count());
+        // Cut by columns, with an ellipsis, two columns clear of the keys.
+        let what = fit(what, inner.saturating_sub(keys.width() + 2));
+        let pad = inner.saturating_sub(what.width() + keys.width());
         let style = if i == palette.cursor {
             theme.cursor()
         } else {
