@@ -1241,3 +1241,19 @@ fn the_palette_over_the_batch_list_cuts_long_rows_with_an_ellipsis() {
     assert!(refresh.ends_with("…  r"), "{refresh}");
     insta::assert_snapshot!("palette_batches_80x24", screen);
 }
+
+#[test]
+fn a_paste_that_loses_control_characters_says_so() {
+    let mut app = app();
+    update(&mut app, Msg::Paste("Line two\u{1b}[31m red".into()));
+    assert_eq!(app.create.form.name.value(), "Line two[31m red");
+    let screen = screen_text(render(&app, 80, 24).backend());
+    assert!(
+        screen.contains("Removed 1 control character from the paste (U+001B ESCAPE)"),
+        "{screen}"
+    );
+    // A clean paste says nothing.
+    let mut clean = self::app();
+    update(&mut clean, Msg::Paste("Line two red".into()));
+    assert_eq!(clean.create.notice, None);
+}
