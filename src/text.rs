@@ -204,6 +204,16 @@ pub fn fit_end(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` with spaces after it to fill `width` terminal columns, counted as
+/// [`fit`] counts them (a CJK character takes two): what a table's column
+/// needs where `format!`'s `{:<w}` counts characters.
+pub fn pad(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + width);
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(text.width())));
+    out
+}
+
 /// The characters of `chars`, in order, while they fit in `columns`.
 fn take_columns(chars: impl Iterator<Item = char>, columns: usize) -> String {
     let mut used = 0;
@@ -252,6 +262,14 @@ mod tests {
         assert_eq!(fit_end("日本語のバッチ", 6), "…ッチ");
         assert_eq!(fit("abc", 0), "");
         assert_eq!(fit("abc", 1), "…");
+    }
+
+    #[test]
+    fn pad_fills_columns_not_characters() {
+        use super::pad;
+        assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(pad("日本", 6), "日本  ");
+        assert_eq!(pad("toolong", 3), "toolong", "never cuts");
     }
 
     #[test]

@@ -214,7 +214,7 @@ async fn view_without_a_user_id_shows_what_batch_details_gives_and_says_what_is_
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn calls_lists_a_page_with_grouped_numbers_attempts_and_the_contact_fields() {
+async fn calls_lists_a_page_with_international_numbers_attempts_and_the_contact_fields() {
     let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
     let id = june_renewals(&env, &sandbox, 30);
     sandbox.store().switch(&id, true);
@@ -238,7 +238,7 @@ async fn calls_lists_a_page_with_grouped_numbers_attempts_and_the_contact_fields
     });
     for (line, call) in lines[2..7].iter().zip(&expected.calls) {
         let digits = &call.phone_number[1..];
-        let grouped = format!("+1 {} {} {}", &digits[..3], &digits[3..6], &digits[6..]);
+        let grouped = format!("+1 {}-{}-{}", &digits[..3], &digits[3..6], &digits[6..]);
         assert!(line.starts_with(&grouped), "{line}");
         assert!(line.contains(call.status().unwrap_or("-")), "{line}");
         assert!(line.contains(&call.field_text("name").unwrap()), "{line}");
@@ -284,7 +284,7 @@ async fn calls_lists_a_page_with_grouped_numbers_attempts_and_the_contact_fields
     let shown: Vec<String> = stdout
         .lines()
         .filter(|l| l.starts_with("+1"))
-        .map(|l| l.split("  ").next().unwrap().replace([' ', '+'], ""))
+        .map(|l| l.split("  ").next().unwrap().replace([' ', '+', '-'], ""))
         .collect();
     let expected: Vec<&str> = second
         .calls

@@ -221,7 +221,7 @@ fn calls_take_clicks_and_the_wheel_and_the_wheel_scrolls_a_transcript() {
     assert!(click(&mut app, find(&screen, "Phone")).is_empty(), "heads");
     assert_eq!(calls_state(&app), ("Contact 0".into(), None));
 
-    let row = find(&screen, "+1 212 555 0124");
+    let row = find(&screen, "+1 212-555-0124");
     click(&mut app, row);
     assert_eq!(calls_state(&app), ("Contact 4".into(), None));
     wheel(&mut app, row, true);

@@ -243,7 +243,7 @@ async fn phones_and_batches_print_tables_or_json() {
     let (stdout, _) = text(&out);
     assert_eq!(out.status.code(), Some(0));
     assert!(
-        stdout.contains("64e5f12345abcdef87654321  +1 212 555 0143"),
+        stdout.contains("64e5f12345abcdef87654321  +1 212-555-0143"),
         "{stdout}"
     );
     assert!(stdout.contains("12 phone numbers"));

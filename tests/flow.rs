@@ -28,7 +28,7 @@ async fn name_tab_space_ctrl_s_enter_creates_a_batch_and_shows_its_id() {
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut h = Harness::on_sandbox(&sandbox);
     h.wait_for_phones().await;
-    assert!(h.screen().contains("+1 212 555 0143"), "phone list shown");
+    assert!(h.screen().contains("+1 212-555-0143"), "phone list shown");
 
     h.type_text("May renewals");
     h.key(KeyCode::Tab);

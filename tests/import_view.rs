@@ -879,3 +879,18 @@ fn snapshot_sending_paused_done_and_doubt() {
     view.update(ImportMsg::Totals(Ok(1620)), t(34));
     snapshot("import_doubt", &view, t(34), dir.path());
 }
+
+#[test]
+fn a_long_batch_name_in_the_header_is_cut_and_the_step_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "Quarterly renewals campaign of customers in Northern Ireland and Scotland";
+    let view = ImportView::new(BATCH, name, None);
+    let text = screen(&view, 80, 24, t(0), dir.path());
+    let header = text.lines().nth(1).unwrap();
+    assert!(header.ends_with("…  step 1 of 4 · the file"), "{header}");
+    assert!(
+        header.contains("Import contacts into Quarterly renewals"),
+        "{header}"
+    );
+    insta::assert_snapshot!("import_long_name_80x24", text);
+}

@@ -260,7 +260,7 @@ fn focus_errors_and_cursor_are_styled_not_only_coloured() {
         "no colour with color=false"
     );
     // The highlighted row of the focused list is reversed.
-    let cursor_row = row_of("+1 212 555 0143");
+    let cursor_row = row_of("+1 212-555-0143");
     assert!(
         buffer[(25, cursor_row)]
             .modifier
@@ -749,7 +749,7 @@ fn a_paste_into_the_palette_is_its_query_first_line_only() {
     let everything = pasted.palette.as_ref().unwrap().matches.len();
     update(&mut pasted, Msg::Paste("batch\nlist".into()));
     let palette = pasted.palette.as_ref().unwrap();
-    assert_eq!(palette.query, "batch");
+    assert_eq!(palette.query(), "batch");
     assert!(palette.matches.len() < everything, "the paste refilters");
     assert_eq!(palette.matches, typed.palette.as_ref().unwrap().matches);
     assert_eq!(
@@ -772,7 +772,7 @@ fn a_paste_into_the_palette_loses_its_control_characters() {
         &mut app,
         Msg::Paste("\u{1b}[2Jbat\u{1b}]2;PWNED\u{7}ch\u{9b}\tx\rmore".into()),
     );
-    let query = &app.palette.as_ref().unwrap().query;
+    let query = app.palette.as_ref().unwrap().query();
     assert_eq!(query, "[2Jbat]2;PWNEDch x");
     let text = screen_text(render(&app, 80, 24).backend());
     assert!(text.contains("› [2Jbat]2;PWNEDch x"), "{text}");
@@ -1051,4 +1051,211 @@ fn numbers_reload_failed_with_rows_on_show() {
         }),
     );
     snapshot("numbers_reload_failed", &app);
+}
+
+/// The line of the screen that starts (after borders) with `prefix`.
+fn line_with<'a>(screen: &'a str, prefix: &str) -> &'a str {
+    screen
+        .lines()
+        .map(|l| {
+            l.trim_start_matches([' ', '│'])
+                .trim_end_matches([' ', '│'])
+        })
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starts with {prefix:?} in\n{screen}"))
+}
+
+#[test]
+fn readline_keys_edit_the_name_typed_in_the_delete_dialog() {
+    let mut app = on_the_batch_list(80, 24);
+    type_text(&mut app, "D");
+    type_text(&mut app, "example: welcome calls");
+    let typed = |app: &App| {
+        let screen = screen_text(render(app, 80, 24).backend());
+        line_with(&screen, "> ").to_owned()
+    };
+    assert_eq!(typed(&app), "> example: welcome calls▏");
+    ctrl(&mut app, 'w');
+    assert_eq!(typed(&app), "> example: welcome ▏", "Ctrl-W takes a word");
+    ctrl(&mut app, 'u');
+    assert_eq!(typed(&app), "> ▏", "Ctrl-U clears to the start");
+    type_text(&mut app, "une renewal");
+    press(&mut app, KeyCode::Home);
+    type_text(&mut app, "J");
+    assert_eq!(
+        typed(&app),
+        "> J▏une renewal",
+        "the cursor is drawn where it is"
+    );
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, "x");
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Right);
+    assert_eq!(typed(&app), "> June renewax▏");
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "ls");
+    let cmds = press(&mut app, KeyCode::Enter);
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::DeleteBatch { .. })),
+        "the name as edited deletes: {cmds:?}"
+    );
+}
+
+#[test]
+fn readline_keys_edit_the_palette_query_and_its_cursor_is_drawn_where_it_is() {
+    let mut app = filled();
+    ctrl(&mut app, 'p');
+    let query = |app: &App| app.palette.as_ref().unwrap().query().to_owned();
+    type_text(&mut app, "start");
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "suspend");
+    assert_eq!(query(&app), "suspend", "Ctrl-U cleared what was typed");
+    press(&mut app, KeyCode::Home);
+    type_text(&mut app, "to ");
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    assert_eq!(query(&app), "to suspend");
+    let terminal = render(&app, 80, 24);
+    let screen = screen_text(terminal.backend());
+    let row = screen
+        .lines()
+        .position(|l| l.contains("› to suspend"))
+        .unwrap();
+    let line = screen.lines().nth(row).unwrap();
+    let column = line[..line.find("nd").unwrap()].chars().count();
+    let cell = &terminal.backend().buffer()[(column as u16, row as u16)];
+    assert_eq!(cell.symbol(), "n");
+    assert!(
+        cell.modifier.contains(Modifier::REVERSED),
+        "the cursor is on the n, two from the end"
+    );
+    ctrl(&mut app, 'w');
+    assert_eq!(
+        query(&app),
+        "to nd",
+        "Ctrl-W takes the word before the cursor"
+    );
+    press(&mut app, KeyCode::Right);
+    type_text(&mut app, "!");
+    assert_eq!(query(&app), "to n!d");
+}
+
+/// The app on the calls of "June renewals" at `w`x`h`, showing `numbers`.
+fn on_the_calls(w: u16, h: u16, numbers: &[&str]) -> App {
+    let mut app = on_the_batch_list(w, h);
+    let cmds = press(&mut app, KeyCode::Enter);
+    let [
+        Cmd::FetchCalls {
+            generation,
+            batch_id,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("Enter opens the details: {cmds:?}")
+    };
+    let calls: Vec<serde_json::Value> = numbers
+        .iter()
+        .enumerate()
+        .map(|(i, number)| {
+            serde_json::json!({
+                "_id": format!("6789000000000000000000{i:02}"),
+                "phoneNumber": number,
+                "phoneLogs": [{"callStatus": "in-progress", "callDuration": 3725,
+                    "createdAt": "2026-01-15T13:50:00.000Z"}],
+                "createdAt": "2026-01-15T09:30:00.000Z",
+            })
+        })
+        .collect();
+    let details: BatchDetails = serde_json::from_value(serde_json::json!({
+        "batchName": "June renewals",
+        "batchStatus": "active",
+        "batchId": batch_id,
+        "data": calls,
+        "limit": 20,
+        "total": numbers.len(),
+        "page": 1,
+        "totalPages": 1,
+    }))
+    .unwrap();
+    update(
+        &mut app,
+        Msg::BatchDetails {
+            batch_id: batch_id.clone(),
+            msg: DetailsMsg::CallsLoaded {
+                generation: *generation,
+                result: Ok(details),
+            },
+        },
+    );
+    app
+}
+
+#[test]
+fn numbers_in_the_calls_table_are_whole_in_international_format_at_60_columns() {
+    let numbers = [
+        "353851234567",
+        "12125550123",
+        "447911123456",
+        "919876543210",
+    ];
+    let shown = [
+        "+353 85 123 4567",
+        "+1 212-555-0123",
+        "+44 7911 123456",
+        "+91 98765 43210",
+    ];
+    for (w, h) in [(60, 20), (80, 24), (120, 40)] {
+        let app = on_the_calls(w, h, &numbers);
+        let screen = screen_text(render(&app, w, h).backend());
+        for number in shown {
+            assert!(
+                screen.lines().any(|l| l.trim_start().starts_with(number)),
+                "{number} whole at {w}x{h}:\n{screen}"
+            );
+        }
+        assert!(screen.contains("in-progress"), "{screen}");
+    }
+}
+
+#[test]
+fn a_number_too_long_for_the_screen_is_cut_with_an_ellipsis() {
+    let long = "9".repeat(40);
+    let app = on_the_calls(60, 20, &[&long]);
+    let screen = screen_text(render(&app, 60, 20).backend());
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.trim_start().starts_with("+999") && l.contains("9…")),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_palette_over_the_batch_list_cuts_long_rows_with_an_ellipsis() {
+    let mut app = on_the_batch_list(80, 24);
+    ctrl(&mut app, 'p');
+    let terminal = render(&app, 80, 24);
+    let screen = screen_text(terminal.backend());
+    let refresh = line_with(&screen, "Refresh now");
+    assert!(refresh.ends_with("…  r"), "{refresh}");
+    insta::assert_snapshot!("palette_batches_80x24", screen);
+}
+
+#[test]
+fn a_paste_that_loses_control_characters_says_so() {
+    let mut app = app();
+    update(&mut app, Msg::Paste("Line two\u{1b}[31m red".into()));
+    assert_eq!(app.create.form.name.value(), "Line two[31m red");
+    let screen = screen_text(render(&app, 80, 24).backend());
+    assert!(
+        screen.contains("Removed 1 control character from the paste (U+001B ESCAPE)"),
+        "{screen}"
+    );
+    // A clean paste says nothing.
+    let mut clean = self::app();
+    update(&mut clean, Msg::Paste("Line two red".into()));
+    assert_eq!(clean.create.notice, None);
 }

@@ -367,8 +367,9 @@ impl fmt::Display for NetworkFailure {
 /// A short, single-line, markup-free excerpt of a body for an operator.
 ///
 /// An HTML page is reduced to its `<title>` when it has one, else to its text.
-/// Whitespace is folded, the result is cut to `max` characters, and what a
-/// terminal would act on or not show is made visible ([`crate::text::visible`]).
+/// Whitespace is folded, the result is cut to `max` terminal columns (a CJK
+/// character takes two) with an ellipsis, and what a terminal would act on
+/// or not show is made visible ([`crate::text::visible`]).
 pub fn safe_excerpt(body: &[u8], max: usize) -> String {
     let text = String::from_utf8_lossy(body);
     let lower = text.to_ascii_lowercase();
@@ -380,14 +381,7 @@ pub fn safe_excerpt(body: &[u8], max: usize) -> String {
     if folded.is_empty() {
         return "(empty body)".to_owned();
     }
-    let cut = if folded.chars().count() > max {
-        let mut cut: String = folded.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    } else {
-        folded
-    };
-    crate::text::visible(&cut).into_owned()
+    crate::text::visible(&crate::text::fit(&folded, max)).into_owned()
 }
 
 fn strip_tags(s: &str) -> String {
@@ -429,6 +423,11 @@ mod tests {
         assert_eq!(safe_excerpt(b"", 10), "(empty body)");
         assert_eq!(safe_excerpt(b"   \n ", 10), "(empty body)");
         assert_eq!(safe_excerpt("ééééééééééééé".as_bytes(), 5), "éééé…");
+        // Cut by columns: a CJK character takes two.
+        assert_eq!(
+            safe_excerpt("サーバーエラーです".as_bytes(), 9),
+            "サーバー…"
+        );
     }
 
     #[test]

@@ -9,14 +9,15 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
+use unicode_width::UnicodeWidthStr as _;
 
 use super::args::{ApiOptions, BatchAction};
 use super::output::{self, FAILED, Io, OK, REFUSED, cell};
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
+use crate::domain::phone::format_number;
 use crate::form::days::DaySet;
-use crate::form::phones::format_number;
 use crate::store::journal::{self, JournalAction, JournalEntry};
 use crate::text::{json as json_line, visible};
 
@@ -363,8 +364,10 @@ impl CallingWindow {
 
 // ---- calls ----
 
-/// Width of the columns every call has; the contact's fields follow.
-const PHONE_WIDTH: usize = 17;
+/// Width of the columns every call has; the contact's fields follow. A
+/// number in international format takes at most 20 (15 digits, a `+` and
+/// the spaces and dashes between its groups).
+const PHONE_WIDTH: usize = 20;
 const STATUS_WIDTH: usize = 12;
 const DURATION_WIDTH: usize = 8;
 const ATTEMPTS_WIDTH: usize = 8;
@@ -451,10 +454,10 @@ fn field_columns(calls: &[Call], width: Option<usize>) -> FieldColumns {
     let mut columns: Vec<(String, usize)> = Vec::new();
     for call in calls {
         for key in call.fields.keys() {
-            let len = chars(&call.field_text(key).unwrap_or_default()).min(FIELD_WIDTH);
+            let len = shown_width(&call.field_text(key).unwrap_or_default()).min(FIELD_WIDTH);
             match columns.iter_mut().find(|(k, _)| k == key) {
                 Some((_, w)) => *w = (*w).max(len),
-                None => columns.push((key.clone(), chars(key).min(FIELD_WIDTH).max(len))),
+                None => columns.push((key.clone(), shown_width(key).min(FIELD_WIDTH).max(len))),
             }
         }
     }
@@ -485,7 +488,7 @@ fn write_calls_table(
         "PHONE", "STATUS", "DURATION", "ATTEMPTS", "TIME (UTC)"
     );
     for (key, w) in fields {
-        header.push_str(&format!("  {}", pad(&cell(key, *w), *w)));
+        header.push_str(&format!("  {}", cell(key, *w)));
     }
     writeln!(out, "{}", header.trim_end())?;
     for call in calls {
@@ -496,38 +499,26 @@ fn write_calls_table(
             .unwrap_or(&call.created_at);
         let mut line = format!(
             "{}  {}  {:>DURATION_WIDTH$}  {:>ATTEMPTS_WIDTH$}  {}",
-            pad(
-                &cell(&format_number(&call.phone_number), PHONE_WIDTH),
-                PHONE_WIDTH
-            ),
-            pad(
-                &cell(call.status().unwrap_or("-"), STATUS_WIDTH),
-                STATUS_WIDTH
-            ),
+            cell(&format_number(&call.phone_number), PHONE_WIDTH),
+            cell(call.status().unwrap_or("-"), STATUS_WIDTH),
             log.and_then(|l| l.call_duration)
                 .map_or("-".to_owned(), duration),
             call.phone_logs.len(),
-            pad(&short_time(time), TIME_WIDTH),
+            cell(&short_time(time), TIME_WIDTH),
         );
         for (key, w) in fields {
             let value = call.field_text(key).unwrap_or_default();
-            line.push_str(&format!("  {}", pad(&cell(&value, *w), *w)));
+            line.push_str(&format!("  {}", cell(&value, *w)));
         }
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }
 
-/// Characters as the table counts them: made visible first, since that is
+/// Columns as the table counts them: made visible first, since that is
 /// what is printed.
-fn chars(text: &str) -> usize {
-    visible(text).chars().count()
-}
-
-/// `text` (already made visible) padded with spaces to `width` characters.
-fn pad(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    format!("{text}{}", " ".repeat(width.saturating_sub(n)))
+fn shown_width(text: &str) -> usize {
+    visible(text).width()
 }
 
 /// "1:05", "1:02:03".

@@ -1,9 +1,9 @@
 //! `weya-tui batches`: one page of the batch list.
 
-use std::io;
+use std::io::{self, Write};
 
 use super::output::{CredentialUsed, Io, cell, counted, listing, past_the_last_page, visible};
-use crate::api::{BatchQuery, WeyaClient};
+use crate::api::{BatchPage, BatchQuery, WeyaClient};
 
 /// `batches`: one page of the batch list, newest first.
 pub async fn batches(
@@ -21,35 +21,98 @@ pub async fn batches(
             return Ok(code);
         }
     }
-    listing(result, credential, io, |page, out| {
-        if page.batches.is_empty() {
-            return writeln!(out, "No batches.");
-        }
+    listing(result, credential, io, write_page)
+}
+
+/// One page as a table: names cut to their column with an ellipsis and
+/// padded by terminal columns, so a CJK name keeps the columns after it
+/// in line.
+fn write_page(page: &BatchPage, out: &mut dyn Write) -> io::Result<()> {
+    if page.batches.is_empty() {
+        return writeln!(out, "No batches.");
+    }
+    writeln!(
+        out,
+        "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>5}  CREATED",
+        "BATCH ID", "NAME", "STATUS", "PICKED", "COMPLETED", "TOTAL"
+    )?;
+    for b in &page.batches {
         writeln!(
             out,
-            "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>5}  CREATED",
-            "BATCH ID", "NAME", "STATUS", "PICKED", "COMPLETED", "TOTAL"
+            "{:<24}  {}  {:<10}  {:>7}  {:>9}  {:>5}  {}",
+            visible(&b.id),
+            cell(&b.batch_name, 30),
+            visible(&b.queue_status),
+            b.calls_picked,
+            b.calls_completed,
+            b.total_calls,
+            visible(&b.created_at)
         )?;
-        for b in &page.batches {
-            writeln!(
-                out,
-                "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>5}  {}",
-                visible(&b.id),
-                cell(&b.batch_name, 30),
-                visible(&b.queue_status),
-                b.calls_picked,
-                b.calls_completed,
-                b.total_calls,
-                visible(&b.created_at)
-            )?;
+    }
+    let p = &page.pagination;
+    writeln!(
+        out,
+        "page {} of {} ({})",
+        p.page,
+        p.total_pages.max(1),
+        counted(p.total, "batch", "batches")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use unicode_width::UnicodeWidthStr as _;
+
+    use super::*;
+    use crate::api::BatchSummary;
+    use crate::api::types::Pagination;
+
+    fn batch(name: &str) -> BatchSummary {
+        BatchSummary {
+            id: "64e5f12345abcdef98765432".into(),
+            batch_name: name.into(),
+            queue_status: "active".into(),
+            total_calls: 40,
+            calls_picked: 3,
+            calls_completed: 1,
+            created_at: "2026-01-15T09:30:00.000Z".into(),
+            updated_at: String::new(),
         }
-        let p = &page.pagination;
-        writeln!(
-            out,
-            "page {} of {} ({})",
-            p.page,
-            p.total_pages.max(1),
-            counted(p.total, "batch", "batches")
-        )
-    })
+    }
+
+    #[test]
+    fn long_names_end_in_an_ellipsis_and_wide_ones_keep_the_columns_in_line() {
+        let page = BatchPage {
+            batches: vec![
+                batch("Example: Appointment confirmations"),
+                batch("東京の営業チーム"),
+                batch("東京の営業チームの予約確認のお電話です"),
+                batch("June renewals"),
+            ],
+            pagination: Pagination {
+                total: 4,
+                page: 1,
+                limit: 20,
+                total_pages: 1,
+            },
+        };
+        let mut out = Vec::new();
+        write_page(&page, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[1].contains("  Example: Appointment confirma…  active"),
+            "{text}"
+        );
+        assert!(
+            lines[3].contains("  東京の営業チームの予約確認の…   active"),
+            "{text}"
+        );
+        // STATUS starts in the same terminal column on every line.
+        let status_at = |line: &str| line[..line.find("active").unwrap()].width();
+        let header = lines[0][..lines[0].find("STATUS").unwrap()].width();
+        for line in &lines[1..5] {
+            assert_eq!(status_at(line), header, "{text}");
+        }
+    }
 }

@@ -42,17 +42,17 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
             JournalOutcome::Unknown => "UNKNOWN",
         };
         let name = if e.batch_name.is_empty() {
-            "-".to_owned()
+            "-"
         } else {
-            cell(&e.batch_name, 26)
+            &e.batch_name
         };
         writeln!(
             io.out,
-            "{:<24} {:<6} {:<8} {:<26} {:<24} {:<20} {}",
+            "{:<24} {:<6} {:<8} {} {:<24} {:<20} {}",
             visible(&e.time),
             e.action.as_str(),
             outcome,
-            name,
+            cell(name, 26),
             visible(e.batch_id.as_deref().unwrap_or("-")),
             visible(e.request_id.as_deref().unwrap_or("-")),
             visible(&e.target)
@@ -66,4 +66,59 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
     }
     writeln!(io.out, "Journal: {journal}")?;
     Ok(OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use unicode_width::UnicodeWidthStr as _;
+
+    use super::*;
+    use crate::store::journal::{JournalAction, JournalEntry};
+
+    fn entry(name: &str) -> JournalEntry {
+        JournalEntry {
+            time: "2026-01-15T09:30:00.000Z".into(),
+            target: "sandbox".into(),
+            action: JournalAction::Create,
+            outcome: JournalOutcome::Created,
+            batch_name: name.into(),
+            batch_id: Some("64e5f12345abcdef98765432".into()),
+            request_id: None,
+            status: Some(201),
+            error: None,
+            body: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn long_names_end_in_an_ellipsis_and_wide_ones_keep_the_columns_in_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        for name in [
+            "Example: Appointment confirmations",
+            "東京の営業チーム",
+            "東京の営業チームの予約確認のお電話です",
+            "",
+        ] {
+            journal::append(&path, &entry(name)).unwrap();
+        }
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        history(&path, &mut Io::new(&mut out, &mut err, false)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[1].contains(" Example: Appointment conf… 64e5"),
+            "{text}"
+        );
+        assert!(
+            lines[3].contains(" 東京の営業チームの予約確…  64e5"),
+            "{text}"
+        );
+        // BATCH ID starts in the same terminal column on every line.
+        let id_at = |line: &str| line[..line.find("64e5").unwrap()].width();
+        let header = lines[0][..lines[0].find("BATCH ID").unwrap()].width();
+        for line in &lines[1..5] {
+            assert_eq!(id_at(line), header, "{text}");
+        }
+    }
 }

@@ -234,9 +234,11 @@ pub(super) fn past_the_last_page(
     io.fail(REFUSED, &message, extra).map(Some)
 }
 
-/// A table cell: `text` made [`visible`] and cut to `width` characters.
+/// A table cell: `text` made [`visible`], cut to `width` terminal columns
+/// with an ellipsis, and padded to fill them (a CJK character takes two
+/// columns, so the next column still lines up).
 pub(crate) fn cell(text: &str, width: usize) -> String {
-    visible(text).chars().take(width).collect()
+    crate::text::pad(&crate::text::fit(&visible(text), width), width)
 }
 
 #[cfg(test)]

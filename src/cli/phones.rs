@@ -55,7 +55,7 @@ pub async fn phones(
         )?;
         for row in rows {
             let p = &row.phone;
-            let number = crate::form::phones::format_number(&p.phone_number);
+            let number = crate::domain::phone::format_number(&p.phone_number);
             writeln!(
                 out,
                 "{:<24}  {:<20}  {:<11}  {:<9}  {}",

@@ -1,3 +1,5 @@
-//! What campaigns are made of, apart from any screen: calling windows.
+//! What campaigns are made of, apart from any screen: calling windows and
+//! phone numbers as they are shown.
 
+pub mod phone;
 pub mod schedule;

@@ -63,6 +63,16 @@ impl LineInput {
         self.area.cursor().1
     }
 
+    /// The value before the cursor and from it on.
+    pub fn split_at_cursor(&self) -> (&str, &str) {
+        let value = self.value();
+        let at = value
+            .char_indices()
+            .nth(self.cursor())
+            .map_or(value.len(), |(i, _)| i);
+        value.split_at(at)
+    }
+
     pub fn max_chars(&self) -> usize {
         self.max_chars
     }
@@ -208,17 +218,30 @@ impl LineInput {
 }
 
 /// Line breaks and tabs to spaces, other control characters dropped: how
-/// pasted text goes into a one-line input (the command palette's query
-/// too).
+/// pasted text goes into a one-line input. What is dropped is
+/// [`dropped_by_paste`], for the input's owner to tell the operator.
 pub fn flatten(s: &str) -> String {
     s.replace("\r\n", "\n")
         .chars()
-        .filter_map(|c| match c {
-            '\r' | '\n' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
+        .filter(|&c| !is_dropped(c))
+        .map(|c| {
+            if matches!(c, '\r' | '\n' | '\t') {
+                ' '
+            } else {
+                c
+            }
         })
         .collect()
+}
+
+/// The control characters of `text` that [`flatten`] (so a paste) drops,
+/// in order: an ESC from a copied terminal colour, a BEL, a NUL.
+pub fn dropped_by_paste(text: &str) -> Vec<char> {
+    text.chars().filter(|&c| is_dropped(c)).collect()
+}
+
+fn is_dropped(c: char) -> bool {
+    c.is_control() && !matches!(c, '\r' | '\n' | '\t')
 }
 
 #[cfg(test)]
@@ -297,6 +320,16 @@ mod tests {
         let long = "x".repeat(7);
         let l = LineInput::new(&format!("{long}\u{1b}\n"), 5);
         assert_eq!(l.value(), "xxxxxxx\u{1b}\n", "not cut, not cleaned");
+    }
+
+    #[test]
+    fn the_control_characters_a_paste_loses_are_named() {
+        let mut l = LineInput::new("", 50);
+        let pasted = "Line two\u{1b}[31m red\u{7}\r\n";
+        l.paste(pasted);
+        assert_eq!(l.value(), "Line two[31m red ");
+        assert_eq!(dropped_by_paste(pasted), ['\u{1b}', '\u{7}']);
+        assert!(dropped_by_paste("tab\tand\nbreak").is_empty());
     }
 
     #[test]

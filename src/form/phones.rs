@@ -12,6 +12,7 @@ use crate::api::types::is_object_id;
 use crate::remote::Remote;
 
 use super::line::LineInput;
+use crate::domain::phone::format_number;
 
 /// Where a row of the picker comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -487,53 +488,6 @@ impl PhonePicker {
     }
 }
 
-/// A phone number for reading: `+1 212 555 0143`, `+44 207 946 0958`.
-///
-/// The country calling code is found by ITU's structure (1 and 7 are one
-/// digit, a fixed set is two, the rest three); the national part is grouped
-/// in threes, with a leading pair or a closing four where the length asks.
-/// Real national formats vary; this only has to make the digits easy to read
-/// and compare.
-pub fn format_number(digits: &str) -> String {
-    const TWO_DIGIT: [&str; 44] = [
-        "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
-        "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
-        "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
-    ];
-    let digits = digits.trim_start_matches('+');
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() < 7 {
-        return if digits.is_empty() {
-            String::new()
-        } else {
-            format!("+{digits}")
-        };
-    }
-    let cc_len = match digits.as_bytes()[0] {
-        b'1' | b'7' => 1,
-        _ if TWO_DIGIT.contains(&&digits[..2]) => 2,
-        _ => 3,
-    };
-    let (cc, national) = digits.split_at(cc_len);
-    // Threes, with a leading pair or a closing four where the length asks.
-    let n = national.len();
-    let first = match n % 3 {
-        2 => 2,
-        _ => 3.min(n),
-    };
-    let mut groups = vec![&national[..first]];
-    let mut rest = &national[first..];
-    while !rest.is_empty() {
-        let take = if rest.len() == 4 {
-            4
-        } else {
-            3.min(rest.len())
-        };
-        groups.push(&rest[..take]);
-        rest = &rest[take..];
-    }
-    format!("+{cc} {}", groups.join(" "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -673,18 +627,5 @@ mod tests {
             "New York sales",
             "workspace wins"
         );
-    }
-
-    #[test]
-    fn numbers_read_with_the_country_code_apart() {
-        assert_eq!(format_number("12125550143"), "+1 212 555 0143");
-        assert_eq!(format_number("442079460958"), "+44 207 946 0958");
-        assert_eq!(format_number("919876543210"), "+91 987 654 3210");
-        assert_eq!(format_number("4930901820"), "+49 30 901 820");
-        assert_eq!(format_number("5511987654321"), "+55 11 987 654 321");
-        assert_eq!(format_number("+35312345678"), "+353 12 345 678");
-        assert_eq!(format_number("7495123456"), "+7 495 123 456");
-        assert_eq!(format_number("123"), "+123");
-        assert_eq!(format_number(""), "");
     }
 }

@@ -1,10 +1,10 @@
 //! The command palette (Ctrl-P): every view and action that applies now,
 //! read from the keymap table, found by typing a few letters of it.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::keymap::{self, Action, BINDINGS, Binding, Scope};
-use crate::form::line;
+use crate::form::line::LineInput;
 
 /// Longest query kept: the palette is for a few letters.
 const MAX_QUERY: usize = 64;
@@ -12,7 +12,9 @@ const MAX_QUERY: usize = 64;
 /// The palette's state.
 #[derive(Debug, Clone)]
 pub struct Palette {
-    pub query: String,
+    /// The form's line input: the cursor moves and readline's keys edit,
+    /// as in every text input.
+    query: LineInput,
     /// The commands it offers, in the order of the keymap table.
     entries: Vec<&'static Binding>,
     /// Those that match the query, best first (indexes into `entries`).
@@ -67,13 +69,22 @@ impl Palette {
             }
         }
         let mut palette = Self {
-            query: String::new(),
+            query: LineInput::new("", MAX_QUERY),
             matches: Vec::new(),
             entries,
             cursor: 0,
         };
         palette.refilter();
         palette
+    }
+
+    pub fn query(&self) -> &str {
+        self.query.value()
+    }
+
+    /// The query's input, to draw with its cursor.
+    pub fn input(&self) -> &LineInput {
+        &self.query
     }
 
     /// The entries that match, best first, with their key labels.
@@ -83,8 +94,9 @@ impl Palette {
             .map(|&i| (self.entries[i].help, keymap::keys_label(self.entries[i])))
     }
 
+    /// A key: Esc, Enter and the arrows up and down work the list; every
+    /// other key edits the query as any text input does.
     pub fn on_key(&mut self, key: KeyEvent) -> PaletteKey {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Esc => return PaletteKey::Close,
             KeyCode::Enter => {
@@ -99,28 +111,20 @@ impl Palette {
             KeyCode::Down => {
                 self.cursor = (self.cursor + 1).min(self.matches.len().saturating_sub(1));
             }
-            KeyCode::Backspace => {
-                self.query.pop();
-                self.refilter();
-            }
-            KeyCode::Char(c) if !ctrl && self.query.chars().count() < MAX_QUERY => {
-                self.query.push(c);
-                self.refilter();
-            }
+            _ if self.query.handle_key(key) => self.refilter(),
             _ => {}
         }
         PaletteKey::Stay
     }
 
-    /// Pasted text joins the query: its first line (terminals send a line
-    /// break in a paste as CR or LF), without control characters, as the
-    /// form's one-line inputs take a paste, and cut at the query's limit.
+    /// Pasted text joins the query at the cursor: its first line
+    /// (terminals send a line break in a paste as CR or LF), as the form's
+    /// one-line inputs take a paste, cut at the query's limit.
     pub fn on_paste(&mut self, text: &str) {
         let first = text.split(['\r', '\n']).next().unwrap_or_default();
-        let room = MAX_QUERY.saturating_sub(self.query.chars().count());
-        let before = self.query.len();
-        self.query.extend(line::flatten(first).chars().take(room));
-        if self.query.len() != before {
+        let before = self.query.value().len();
+        self.query.paste(first);
+        if self.query.value().len() != before {
             self.refilter();
         }
     }
@@ -130,7 +134,7 @@ impl Palette {
             .entries
             .iter()
             .enumerate()
-            .filter_map(|(i, b)| fuzzy_score(&self.query, b.help).map(|s| (i, s)))
+            .filter_map(|(i, b)| fuzzy_score(self.query.value(), b.help).map(|s| (i, s)))
             .collect();
         // Stable: equal scores keep the table's order.
         scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
@@ -222,8 +226,8 @@ mod tests {
         let mut palette = Palette::new(&[Scope::Global]);
         palette.on_paste("b");
         palette.on_paste(&"a".repeat(MAX_QUERY * 2));
-        assert_eq!(palette.query.chars().count(), MAX_QUERY);
-        assert!(palette.query.starts_with("ba"));
+        assert_eq!(palette.query().chars().count(), MAX_QUERY);
+        assert!(palette.query().starts_with("ba"));
         assert!(palette.matches.is_empty(), "nothing has that many a's");
     }
 }

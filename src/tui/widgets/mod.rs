@@ -15,6 +15,7 @@ use ratatui::widgets::Paragraph;
 use crate::form::line::LineInput;
 use crate::text::{fit, visible};
 use theme::Theme;
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 /// Width of the label column of the form and the review.
 pub(crate) const LABEL_WIDTH: u16 = 19;
@@ -115,28 +116,34 @@ pub(crate) fn fit_line(line: Line<'static>, width: u16) -> Line<'static> {
     }
 }
 
-/// Splits `text` into lines of at most `width` characters at spaces (a word
-/// longer than the width is cut). The text is made [`visible`] first: the
+/// Splits `text` into lines of at most `width` terminal columns at spaces
+/// (a word longer than the width is cut; a CJK character takes two
+/// columns and is never halved). The text is made [`visible`] first: the
 /// labelled rows, warnings and errors that pass through here quote the
 /// server and files.
 pub(crate) fn wrap_words(text: &str, width: u16) -> Vec<String> {
     let width = usize::from(width.max(8));
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
+    let mut used = 0;
     for word in visible(text).split_whitespace() {
-        let needed =
-            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        let needed = used + usize::from(!current.is_empty()) + word.width();
         if needed > width && !current.is_empty() {
             lines.push(std::mem::take(&mut current));
+            used = 0;
         }
         if !current.is_empty() {
             current.push(' ');
+            used += 1;
         }
-        current.push_str(word);
-        while current.chars().count() > width {
-            let head: String = current.chars().take(width).collect();
-            current = current.chars().skip(width).collect();
-            lines.push(head);
+        for c in word.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width && !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+                used = 0;
+            }
+            current.push(c);
+            used += w;
         }
     }
     if !current.is_empty() || lines.is_empty() {
@@ -177,6 +184,15 @@ mod tests {
         assert_eq!(wrap_words("aaaa bbb cc", 8), vec!["aaaa bbb", "cc"]);
         assert_eq!(wrap_words("abcdefghijk", 8), vec!["abcdefgh", "ijk"]);
         assert_eq!(wrap_words("", 10), vec![""]);
+        // Columns, not characters: each of these takes two.
+        assert_eq!(
+            wrap_words("東京の営業チーム 大阪の営業チーム", 16),
+            vec!["東京の営業チーム", "大阪の営業チーム"]
+        );
+        assert_eq!(
+            wrap_words("東京の営業チームです", 8),
+            vec!["東京の営", "業チーム", "です"]
+        );
     }
 
     #[test]

@@ -5,8 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr as _;
 
-use crate::text::visible;
+use crate::text::fit;
 use crate::tui::palette::Palette;
 use crate::tui::widgets::theme::Theme;
 
@@ -21,14 +22,8 @@ pub fn draw(palette: &Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
         rows + 4,
     );
     let inner = usize::from(width.saturating_sub(2));
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("› ", theme.key()),
-            Span::raw(visible(&palette.query).into_owned()),
-            Span::styled(" ", theme.cursor()),
-        ]),
-        Line::from(""),
-    ];
+    // The query is drawn over this line, after the prompt, as a text input.
+    let mut lines = vec![Line::styled("› ", theme.key()), Line::from("")];
     let shown: Vec<_> = palette.shown().collect();
     if shown.is_empty() {
         lines.push(Line::styled("Nothing matches.", theme.dim()));
@@ -41,9 +36,9 @@ pub fn draw(palette: &Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
         .skip(skip)
         .take(usize::from(rows))
     {
-        let room = inner.saturating_sub(keys.chars().count() + 2);
-        let what: String = what.chars().take(room).collect();
-        let pad = inner.saturating_sub(what.chars().count() + keys.chars().count());
+        // Cut by columns, with an ellipsis, two columns clear of the keys.
+        let what = fit(what, inner.saturating_sub(keys.width() + 2));
+        let pad = inner.saturating_sub(what.width() + keys.width());
         let style = if i == palette.cursor {
             theme.cursor()
         } else {
@@ -59,4 +54,6 @@ pub fn draw(palette: &Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
         .title(" Commands (Enter runs, Esc closes) ");
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+    let query = Rect::new(rect.x + 3, rect.y + 1, width.saturating_sub(4), 1).intersection(area);
+    super::draw_input(palette.input(), frame, query);
 }

@@ -2,8 +2,10 @@
 //! say what will happen, and delete only once the batch's name is typed
 //! (GitHub's repository-delete pattern: nothing else confirms it).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
+use crate::form::MAX_NAME_CHARS;
+use crate::form::line::LineInput;
 use crate::tui::keymap::{self, Action, Scope};
 
 /// Start or stop the dialer on a batch.
@@ -24,23 +26,25 @@ impl DialerAction {
 }
 
 /// A dialog on show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Dialog {
     Confirm {
         action: DialerAction,
         id: String,
         name: String,
     },
-    Delete(DeleteDialog),
+    /// Boxed: the line input is large beside the other dialog.
+    Delete(Box<DeleteDialog>),
 }
 
-/// The delete dialog: the name typed so far, and whether Enter was pressed
-/// on a name that is not the batch's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The delete dialog: the name typed so far (in the form's line input, so
+/// the cursor moves and readline's keys edit), and whether Enter was
+/// pressed on a name that is not the batch's.
+#[derive(Debug, Clone)]
 pub struct DeleteDialog {
     pub id: String,
     pub name: String,
-    pub typed: String,
+    pub typed: LineInput,
     pub mismatch: bool,
 }
 
@@ -57,12 +61,15 @@ pub enum DialogReply {
 
 impl Dialog {
     pub fn delete(id: String, name: String) -> Self {
-        Self::Delete(DeleteDialog {
+        // Room for the whole name even when the server holds a longer one
+        // than the form would make.
+        let room = name.chars().count().max(MAX_NAME_CHARS);
+        Self::Delete(Box::new(DeleteDialog {
             id,
             name,
-            typed: String::new(),
+            typed: LineInput::new("", room),
             mismatch: false,
-        })
+        }))
     }
 
     pub fn scope(&self) -> Scope {
@@ -72,9 +79,9 @@ impl Dialog {
         }
     }
 
-    /// A key: its action in the dialog's scope, else typed text.
+    /// A key: its action in the dialog's scopes, else typed text.
     pub fn on_key(&mut self, key: &KeyEvent) -> DialogReply {
-        match keymap::lookup(key, &[self.scope()]) {
+        match keymap::lookup(key, &super::with_editing(self.scope())) {
             Some(action) => self.on_action(action),
             None => self.on_typed(key),
         }
@@ -87,40 +94,38 @@ impl Dialog {
             (Action::Accept, Self::Confirm { .. }) => DialogReply::Confirmed,
             (Action::Accept, Self::Delete(d)) => {
                 // Exactly the name: a near miss deletes nothing, and says so.
-                if d.typed == d.name {
+                if d.typed.value() == d.name {
                     DialogReply::Confirmed
                 } else {
                     d.mismatch = true;
                     DialogReply::Open
                 }
             }
+            (Action::Edit(edit), Self::Delete(d)) => {
+                if d.typed.edit(edit) {
+                    d.mismatch = false;
+                }
+                DialogReply::Open
+            }
             _ => DialogReply::Open,
         }
     }
 
-    /// A key no binding takes: typed into the delete dialog's name.
+    /// A key no binding takes: an edit of the delete dialog's name
+    /// (typing, the arrows, Home/End, Backspace, readline's chords).
     pub fn on_typed(&mut self, key: &KeyEvent) -> DialogReply {
-        let Self::Delete(d) = self else {
-            return DialogReply::Open;
-        };
-        let typing = !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Char(c) if typing => d.typed.push(c),
-            KeyCode::Backspace => {
-                d.typed.pop();
-            }
-            _ => return DialogReply::Open,
+        if let Self::Delete(d) = self
+            && d.typed.handle_key(*key)
+        {
+            d.mismatch = false;
         }
-        d.mismatch = false;
         DialogReply::Open
     }
 
-    /// Pasted text goes into the typed name (one line of it).
+    /// Pasted text goes into the typed name at the cursor (one line of it).
     pub fn on_paste(&mut self, text: &str) {
         if let Self::Delete(d) = self {
-            d.typed.push_str(text.lines().next().unwrap_or_default());
+            d.typed.paste(text.lines().next().unwrap_or_default());
             d.mismatch = false;
         }
     }
@@ -129,6 +134,7 @@ impl Dialog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

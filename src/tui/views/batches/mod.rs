@@ -172,10 +172,10 @@ impl SearchBox {
     }
 }
 
-/// A view's key scope, and readline's edits while its search takes the
-/// keys (so the help lists them there).
+/// A view's key scope, and readline's edits while its search or the
+/// delete dialog's name takes the keys (so the help lists them there).
 fn with_editing(scope: Scope) -> Vec<Scope> {
-    if scope == Scope::BatchSearch {
+    if matches!(scope, Scope::BatchSearch | Scope::DeleteConfirm) {
         vec![scope, Scope::Editing]
     } else {
         vec![scope]
@@ -233,35 +233,6 @@ pub fn relative_text(text: &str, now: DateTime<Utc>) -> String {
         None if text.trim().is_empty() => "—".to_owned(),
         None => visible(text).into_owned(),
     }
-}
-
-/// A phone number grouped for reading: `+1 212 555 1234` for a NANP
-/// number, else the country part kept whole and the rest in threes and a
-/// last four. Anything that is not digits (with an optional `+`) comes
-/// back as it was, made visible.
-pub fn group_phone(number: &str) -> String {
-    let digits = number.trim().trim_start_matches('+');
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return visible(number).into_owned();
-    }
-    if digits.len() == 11 && digits.starts_with('1') {
-        return format!("+1 {} {} {}", &digits[1..4], &digits[4..7], &digits[7..]);
-    }
-    if digits.len() < 8 {
-        return format!("+{digits}");
-    }
-    // Without a numbering plan: the last four together, threes before them.
-    let (head, last) = digits.split_at(digits.len() - 4);
-    let mut groups: Vec<&str> = Vec::new();
-    let mut rest = head;
-    while rest.len() > 3 {
-        let (a, b) = rest.split_at(rest.len() - 3);
-        groups.push(b);
-        rest = a;
-    }
-    groups.push(rest);
-    groups.reverse();
-    format!("+{} {last}", groups.join(" "))
 }
 
 /// The most of Weya's own message a refused credential quotes: enough
@@ -334,15 +305,6 @@ mod tests {
         assert_eq!(absolute(at(0)), "2026-01-15 14:00 UTC");
         assert_eq!(relative_text("2026-01-15T13:00:00.000Z", at(0)), "1 h ago");
         assert_eq!(relative_text("", at(0)), "—");
-    }
-
-    #[test]
-    fn phone_numbers_are_grouped_for_reading() {
-        assert_eq!(group_phone("12125551234"), "+1 212 555 1234");
-        assert_eq!(group_phone("+919876543210"), "+91 987 654 3210");
-        assert_eq!(group_phone("442079460000"), "+44 207 946 0000");
-        assert_eq!(group_phone("12345"), "+12345");
-        assert_eq!(group_phone("call\u{1b}me"), "call⟨U+001B⟩me");
     }
 
     #[test]

@@ -8,11 +8,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr as _;
 
 use super::{Geometry, ImportView, MapEdit, SendPhase, Sending, Step};
 use crate::import::source::{Delimiter, TextEncoding};
 use crate::import::{JournalRequest, RequestState, Stage};
-use crate::text::visible;
+use crate::text::{fit, visible};
+use crate::tui::widgets::fit_line;
 use crate::tui::widgets::theme::Theme;
 
 /// How many invalid rows the preview lists.
@@ -35,14 +37,17 @@ pub fn draw(view: &ImportView, theme: &Theme, frame: &mut Frame, area: Rect, now
         Step::Checking | Step::Preview => "3 of 4 · the check",
         Step::Send => "4 of 4 · sending",
     };
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled("Import contacts into ", theme.title()),
-            Span::styled(visible(&view.batch_name).into_owned(), theme.title()),
-            Span::styled(format!("  step {step}"), theme.dim()),
-        ])),
-        title,
-    );
+    // A long batch name is cut, with an ellipsis, before the step is.
+    let lead = "Import contacts into ";
+    let step = format!("  step {step}");
+    let room = usize::from(title.width).saturating_sub(lead.width() + step.width());
+    let name = fit(&visible(&view.batch_name), room.max(1));
+    let header = Line::from(vec![
+        Span::styled(lead, theme.title()),
+        Span::styled(name, theme.title()),
+        Span::styled(step, theme.dim()),
+    ]);
+    frame.render_widget(Paragraph::new(fit_line(header, title.width)), title);
     match view.step {
         Step::Pick => draw_pick(view, frame, body, theme),
         Step::Opening | Step::Checking => draw_working(view, frame, body, theme),

@@ -12,11 +12,12 @@ use unicode_width::UnicodeWidthStr as _;
 
 use super::{call_badge, count, notice_lines, search_text, status_badge, thousands};
 use crate::api::{Call, SortOrder};
+use crate::domain::phone::format_number;
 use crate::text::{fit, visible};
 use crate::tui::views::batches::details::{BatchDetailsView, DetailsGeometry, Mode};
 use crate::tui::views::batches::list::visible_offset;
 use crate::tui::views::batches::{
-    absolute, error_text, group_phone, parse_time, progress_bar, relative, relative_text,
+    absolute, error_text, parse_time, progress_bar, relative, relative_text,
 };
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{fit_line, wrap_words};
@@ -114,11 +115,6 @@ impl BatchDetailsView {
         theme: &Theme,
         now: DateTime<Utc>,
     ) {
-        // Fixed columns: phone, status, duration, attempts, time.
-        const FIXED: [u16; 5] = [16, 14, 8, 8, 10];
-        let fixed: u16 = FIXED.iter().sum::<u16>() + crate::num::u16_sat(FIXED.len());
-        let room = heads.width.saturating_sub(fixed);
-        let fields_fit = usize::from(room / (FIELD_WIDTH + 1));
         let calls = self.calls();
         // Clicks map to the calls as drawn from this offset.
         let first_row = visible_offset(
@@ -127,6 +123,17 @@ impl BatchDetailsView {
             usize::from(table.height),
             calls.len(),
         );
+        let phones: Vec<String> = calls
+            .iter()
+            .skip(first_row)
+            .take(usize::from(table.height))
+            .map(|c| format_number(&c.phone_number))
+            .collect();
+        let [phone_width, status, duration_width, attempts, time] =
+            fixed_widths(&phones, heads.width);
+        let fixed = phone_width + status + duration_width + attempts + time + 5;
+        let room = heads.width.saturating_sub(fixed);
+        let fields_fit = usize::from(room / (FIELD_WIDTH + 1));
         let max_scroll = self.geometry.get().call_max_scroll;
         let call_height = self.geometry.get().call_height;
         self.geometry.set(DetailsGeometry {
@@ -142,9 +149,9 @@ impl BatchDetailsView {
             .min(self.columns.len().saturating_sub(fields_fit.max(1)));
         let fields: Vec<&String> = self.columns.iter().skip(first).take(fields_fit).collect();
 
-        let mut widths = vec![Constraint::Length(FIXED[0])];
+        let mut widths = vec![Constraint::Length(phone_width)];
         widths.extend(fields.iter().map(|_| Constraint::Length(FIELD_WIDTH)));
-        widths.extend(FIXED[1..].iter().map(|w| Constraint::Length(*w)));
+        widths.extend([status, duration_width, attempts, time].map(Constraint::Length));
         let before = first;
         let after = self.columns.len().saturating_sub(first + fields.len());
         let mut head = vec![Line::raw("Phone")];
@@ -182,9 +189,9 @@ impl BatchDetailsView {
         let rows: Vec<Row> = calls
             .iter()
             .skip(first_row)
-            .take(usize::from(table.height))
-            .map(|c| {
-                let mut cells = vec![Line::raw(group_phone(&c.phone_number))];
+            .zip(phones)
+            .map(|(c, phone)| {
+                let mut cells = vec![Line::raw(fit(&phone, usize::from(phone_width)))];
                 for f in &fields {
                     let text = c.field_text(f).unwrap_or_default();
                     cells.push(Line::raw(fit(&visible(&text), usize::from(FIELD_WIDTH))));
@@ -389,12 +396,36 @@ impl BatchDetailsView {
     }
 }
 
+/// The widths of the columns every call has (phone, status, duration,
+/// attempts, time) in `width`. The phone column is as wide as the longest
+/// number on show; when the screen is too narrow for all of them the other
+/// columns give up their room first, and a number is cut, with an
+/// ellipsis, only when they cannot give more.
+fn fixed_widths(phones: &[String], width: u16) -> [u16; 5] {
+    let longest = phones.iter().map(|p| p.width()).max().unwrap_or(0);
+    let phone = crate::num::u16_sat(longest.max("Phone".len()));
+    let mut others: [u16; 4] = [14, 8, 8, 10];
+    // Who gives room, in turn, and down to what: the status's slack
+    // (its longest, "☎ in-progress", takes 13), then the headers of the
+    // short numbers, then the time and the status word (their symbol
+    // leads, so they still read).
+    const STEPS: [(usize, u16); 5] = [(0, 13), (2, 3), (1, 5), (3, 8), (0, 8)];
+    let mut over = (phone + others.iter().sum::<u16>() + 5).saturating_sub(width);
+    for (i, least) in STEPS {
+        let give = over.min(others[i].saturating_sub(least));
+        others[i] -= give;
+        over -= give;
+    }
+    let [status, duration, attempts, time] = others;
+    [phone.saturating_sub(over), status, duration, attempts, time]
+}
+
 /// The lines of the call detail, wrapped to `width`.
 fn call_lines(call: &Call, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
     let label = |name: &str| Span::styled(format!("{name:<12}"), theme.title());
     let mut lines = vec![Line::from(vec![
         label("Phone"),
-        Span::raw(group_phone(&call.phone_number)),
+        Span::raw(format_number(&call.phone_number)),
         Span::styled(format!("   {}", visible(&call.id)), theme.dim()),
     ])];
     for (key, _) in &call.fields {

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::super::dialogs::{DialerAction, Dialog};
+use crate::form::line::LineInput;
 use crate::text::visible;
 use crate::tui::widgets::theme::Theme;
 
@@ -49,7 +50,7 @@ impl Dialog {
                     ),
                     Line::raw(""),
                     Line::raw(format!("To confirm, type “{name}” below:")),
-                    Line::styled(format!("> {}▏", visible(&d.typed)), theme.value()),
+                    typed_line(&d.typed, theme),
                     Line::raw(""),
                 ];
                 if d.mismatch {
@@ -85,4 +86,13 @@ impl Dialog {
             rect,
         );
     }
+}
+
+/// The name typed so far, with a bar where the cursor is.
+fn typed_line(input: &LineInput, theme: &Theme) -> Line<'static> {
+    let (before, after) = input.split_at_cursor();
+    Line::styled(
+        format!("> {}▏{}", visible(before), visible(after)),
+        theme.value(),
+    )
 }

@@ -9,14 +9,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use crate::domain::phone::format_number;
 use crate::domain::schedule;
 use crate::form::days::DAY_NAMES;
-use crate::form::phones::{Mode, Source, format_number};
+use crate::form::phones::{Mode, Source};
 use crate::form::timezone::utc_offset;
 use crate::form::{FieldId, Form, number, time};
 use crate::num::u16_sat;
 use crate::remote::Remote;
-use crate::text::visible;
+use crate::text::{fit, pad, visible};
 use crate::tui::views::create::{ClickTarget, CreateView, DraftState};
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{LABEL_WIDTH, draw_input, spinner, wrap_words};
@@ -376,7 +377,7 @@ fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect, 
         // Two lines at most: the list keeps its room.
         if parts.len() > 2 {
             parts.truncate(2);
-            parts[1] = ellipsize(&format!("{}…", parts[1]), usize::from(room));
+            parts[1] = fit(&format!("{}…", parts[1]), usize::from(room));
         }
         for part in parts {
             lines.push(Line::from(vec![
@@ -493,15 +494,15 @@ fn numbers_list(
                 // Typed by hand, or from a file or a draft.
                 Source::Manual => format!("{mark}{:<19} {id}", "ID not in the list"),
                 source => {
-                    let label = ellipsize(&visible(&phone.label), label_width);
+                    let label = pad(&fit(&visible(&phone.label), label_width), label_width);
                     let kind = if source == Source::Local {
                         "local".into()
                     } else {
                         visible(&phone.integration)
                     };
                     format!(
-                        "{mark}{:<19} {label:<label_width$} {kind:<8} …{short_id}",
-                        visible(&format_number(&phone.phone_number))
+                        "{mark}{:<19} {label} {kind:<8} …{short_id}",
+                        format_number(&phone.phone_number)
                     )
                 }
             };
@@ -521,17 +522,6 @@ fn numbers_list(
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
     targets
-}
-
-/// `text` cut to `width` characters, with an ellipsis when cut.
-fn ellipsize(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
 }
 
 fn timezone(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -368,10 +368,10 @@ fn summary_lines(
         .map(|id| match picker.phone(id) {
             Some(p) if !p.label.is_empty() => format!(
                 "{} ({})",
-                crate::form::phones::format_number(&p.phone_number),
+                crate::domain::phone::format_number(&p.phone_number),
                 p.label
             ),
-            Some(p) => crate::form::phones::format_number(&p.phone_number),
+            Some(p) => crate::domain::phone::format_number(&p.phone_number),
             None => format!("ID {id}"),
         })
         .collect();
