@@ -6,8 +6,8 @@
 //! ([`crate::store::atomic_write`]): a reader or a crash sees the old file or
 //! the new one, never a mix. Writes happen off the request path, at most
 //! about once a second while things change, and once more when the sandbox
-//! stops. Two processes sharing the directory each keep their own copy in
-//! memory: the last one to write wins, and the file stays whole. The
+//! stops. Only one sandbox runs per directory ([`super::start_or_join`]):
+//! another process talks to it rather than keeping a copy of its own. The
 //! sandbox's key is never saved (it is new each run); neither are the
 //! fault switch or the request counters.
 

@@ -85,15 +85,22 @@ impl SandboxStore {
     /// A store with the seed phone numbers from `assets/` and no batches,
     /// on the wall clock.
     pub fn seeded() -> Self {
-        Self::with(Clock::Wall, DialerConfig::default(), Vec::new())
+        Self::with(Clock::Wall, DialerConfig::default(), None, Vec::new())
     }
 
-    pub(super) fn with(clock: Clock, dialer: DialerConfig, batches: Vec<StoredBatch>) -> Self {
+    pub(super) fn with(
+        clock: Clock,
+        dialer: DialerConfig,
+        key: Option<SecretString>,
+        batches: Vec<StoredBatch>,
+    ) -> Self {
         let ids = IdSource::new();
         // The seed is compiled in and covered by a test; an empty list is the
         // only sane fallback if it were ever broken.
         let phones = serde_json::from_str(SEED_PHONES).unwrap_or_default();
-        let key = SecretString::from(format!("sbx_{:016x}{:016x}", ids.random(), ids.random()));
+        let key = key.unwrap_or_else(|| {
+            SecretString::from(format!("sbx_{:016x}{:016x}", ids.random(), ids.random()))
+        });
         let now = match clock {
             Clock::Wall => Utc::now(),
             Clock::Manual { start } | Clock::Tokio { start } => start,
