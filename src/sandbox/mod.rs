@@ -161,9 +161,13 @@ impl Sandbox {
             Some(dir) => load_state(dir).await,
             None => (None, None),
         };
-        let from_disk = saved.is_some();
+        // The state file holds the log up to here; a replayed log is
+        // written into it at the first save, which empties the log.
+        let (log_seq, up_to_date) = saved
+            .as_ref()
+            .map_or((0, false), |s| (s.log_seq, !s.replayed));
         match saved {
-            Some(batches) => store.replace_batches(batches),
+            Some(saved) => store.replace_batches(saved.batches),
             None if options.examples => {
                 store.replace_batches(examples::examples(&store, store.now()))
             }
@@ -176,11 +180,17 @@ impl Sandbox {
             }
             None => None,
         };
-        let persister = options.state_dir.map(|dir| {
-            // What was just read needs no write; examples do.
-            let written = if from_disk { store.generation() } else { 0 };
-            Arc::new(Persister::new(dir, written))
-        });
+        let persister = match options.state_dir {
+            Some(dir) => {
+                // What was just read needs no write; examples and a
+                // replayed log do.
+                let written = if up_to_date { store.generation() } else { 0 };
+                let persister = Persister::new(dir, written, log_seq);
+                store.keep_log(persister.open_log(log_seq)?);
+                Some(Arc::new(persister))
+            }
+            None => None,
+        };
 
         let key = store.key().clone();
         let router = handlers::router(Arc::clone(&store));
@@ -264,10 +274,7 @@ impl Sandbox {
     /// called on the way out, and by tests).
     pub fn save_now(&self) -> std::io::Result<()> {
         match &self.persister {
-            Some(persister) => {
-                let (generation, batches) = self.store.snapshot();
-                persister.write(generation, batches)
-            }
+            Some(persister) => save(&self.store, persister),
             None => Ok(()),
         }
     }
@@ -321,7 +328,7 @@ pub fn claim(dir: &std::path::Path) -> Result<FileLock, StartError> {
 
 /// The saved batches, or `None` to start afresh; and a note when the saved
 /// state was unreadable and moved aside.
-async fn load_state(dir: &std::path::Path) -> (Option<Vec<StoredBatch>>, Option<String>) {
+async fn load_state(dir: &std::path::Path) -> (Option<persist::Loaded>, Option<String>) {
     let dir = dir.to_owned();
     let loaded = tokio::task::spawn_blocking(move || {
         persist::load(&dir).map_err(|e| {
@@ -372,13 +379,20 @@ async fn save_changes(store: Arc<SandboxStore>, persister: Arc<Persister>) {
     loop {
         store.changed.notified().await;
         tokio::time::sleep(SAVE_DEBOUNCE).await;
-        let (generation, batches) = store.snapshot();
-        let persister = Arc::clone(&persister);
-        let saved = tokio::task::spawn_blocking(move || persister.write(generation, batches)).await;
+        let (store, persister) = (Arc::clone(&store), Arc::clone(&persister));
+        let saved = tokio::task::spawn_blocking(move || save(&store, &persister)).await;
         match saved {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "cannot save the sandbox's state"),
             Err(e) => tracing::warn!(error = %e, "the sandbox's save task failed"),
         }
     }
+}
+
+/// Writes the state file if the state changed since the last write, then
+/// empties the log if the file now holds all of it (blocking).
+fn save(store: &SandboxStore, persister: &Persister) -> std::io::Result<()> {
+    let snapshot = store.snapshot();
+    let saved_seq = persister.write(snapshot.generation, snapshot.batches, snapshot.log_seq)?;
+    store.compact_log(saved_seq)
 }

@@ -34,6 +34,9 @@ const JOIN_PATIENCE: Duration = Duration::from_secs(5);
 /// is gone.
 const POLL: Duration = Duration::from_millis(50);
 const STANDBY_POLL: Duration = Duration::from_millis(250);
+/// How many times in a row a guest that got the claim tries the owner's
+/// port before it gives up (10 s).
+const PORT_TRIES: u32 = 40;
 
 /// Where a running sandbox listens, and its key. `Debug` leaves the key out.
 #[derive(Clone)]
@@ -179,6 +182,7 @@ impl Standby {
         };
         let task = tokio::spawn(async move {
             let mut every = tokio::time::interval(STANDBY_POLL);
+            let mut port_busy = 0;
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 every.tick().await;
@@ -189,6 +193,13 @@ impl Standby {
                         return;
                     }
                     Err(StartError::Busy { .. }) => {}
+                    // The owner's listener may outlive its claim briefly
+                    // (its server winds down after the last save).
+                    Err(StartError::Io(e))
+                        if e.kind() == std::io::ErrorKind::AddrInUse && port_busy < PORT_TRIES =>
+                    {
+                        port_busy += 1;
+                    }
                     Err(e) => {
                         // The port was taken meanwhile: this process's
                         // requests fail from now on, and say so.
