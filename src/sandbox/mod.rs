@@ -141,9 +141,24 @@ impl Sandbox {
     /// is moved aside (and said in [`Sandbox::note`]), not lost. With a
     /// state directory, the sandbox claims it first: [`StartError::Busy`]
     /// when another one runs there ([`start_or_join`] then joins that one).
-    pub async fn start_with(port: u16, options: SandboxOptions) -> Result<Self, StartError> {
+    pub async fn start_with(port: u16, mut options: SandboxOptions) -> Result<Self, StartError> {
+        // A directory that cannot be used (a file in its way) leaves the
+        // sandbox in memory, as it was before it kept a state at all.
+        let mut unusable = None;
         let claim = match &options.state_dir {
-            Some(dir) => Some(claim(dir)?),
+            Some(dir) => match claim(dir) {
+                Ok(claim) => Some(claim),
+                Err(StartError::Io(e)) => {
+                    tracing::warn!(error = %e, "the sandbox keeps its state in memory only");
+                    unusable = Some(format!(
+                        "The sandbox keeps its batches in memory only: {}: {e}.",
+                        dir.display()
+                    ));
+                    options.state_dir = None;
+                    None
+                }
+                Err(busy) => return Err(busy),
+            },
             None => None,
         };
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
@@ -159,7 +174,7 @@ impl Sandbox {
 
         let (saved, note) = match &options.state_dir {
             Some(dir) => load_state(dir).await,
-            None => (None, None),
+            None => (None, unusable),
         };
         // The state file holds the log up to here; a replayed log is
         // written into it at the first save, which empties the log.
