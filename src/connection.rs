@@ -73,7 +73,8 @@ impl Connection {
     pub async fn open(config: &Config, paths: Option<&Paths>) -> Result<Self, ConnectError> {
         match &config.target {
             Target::Sandbox => {
-                let options = SandboxOptions::app(paths.map(Paths::sandbox_state));
+                let mut options = SandboxOptions::app(paths.map(Paths::sandbox_state));
+                options.dialer.ignore_window = config.ignore_window;
                 let running = crate::sandbox::start_or_join(options.clone())
                     .await
                     .map_err(ConnectError::Sandbox)?;
@@ -285,6 +286,15 @@ mod tests {
                 .await
                 .contains(&"Made by the second".to_owned())
         );
+    }
+
+    #[tokio::test]
+    async fn ignore_window_reaches_the_sandbox_this_connection_starts() {
+        let mut config = config(Target::Sandbox);
+        config.ignore_window = true;
+        let connection = Connection::open(&config, None).await.unwrap();
+        let sandbox = connection.sandbox().unwrap();
+        assert!(sandbox.store().dialer_config().ignore_window);
     }
 
     #[tokio::test]

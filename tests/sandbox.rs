@@ -735,3 +735,78 @@ async fn every_confirmed_row_is_in_the_sandbox_after_the_importing_process_is_ki
         numbers.len()
     );
 }
+
+// ---- the examples ----
+
+#[tokio::test]
+async fn an_example_started_at_any_hour_of_any_day_dials_at_once() {
+    // Sunday 18 Jan 2026 from 00:00 UTC, every 5 hours for a week: nights,
+    // weekends and weekdays, in every timezone's sense.
+    for step in 0..34 {
+        let start =
+            Utc.with_ymd_and_hms(2026, 1, 18, 0, 0, 0).unwrap() + chrono::Duration::hours(5 * step);
+        let sandbox = Sandbox::start_with(
+            0,
+            SandboxOptions {
+                examples: true,
+                clock: Clock::Manual { start },
+                ..SandboxOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        let paused: Vec<_> = sandbox
+            .store()
+            .batches()
+            .into_iter()
+            .filter(|b| b.summary().queue_status == "paused")
+            .collect();
+        let dialled = paused.iter().any(|b| {
+            sandbox.store().switch(&b.id, true);
+            sandbox.advance(Duration::from_secs(5));
+            summary(&sandbox, &b.id).calls_picked > 0
+        });
+        assert!(dialled, "no example to start dials at {start}");
+    }
+}
+
+#[test]
+fn ignore_window_is_a_global_option_for_the_embedded_sandbox_and_refused_for_a_real_api() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], remote: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_weya-tui"));
+        cmd.args(args)
+            .env_remove("WEYA_API_KEY")
+            .env_remove("WEYA_TOKEN")
+            .env_remove("WEYA_BASE_URL")
+            .env_remove("WEYA_USER_ID")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .stdin(std::process::Stdio::null());
+        if remote {
+            cmd.env("WEYA_BASE_URL", "http://127.0.0.1:9")
+                .env("WEYA_API_KEY", "sk_test_0123456789abcdef");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(&["--ignore-window", "batches"], false);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains("Example: "), "{out}");
+    let (code, _, err) = run(&["batches", "--ignore-window"], true);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--ignore-window applies to the embedded sandbox only"),
+        "{err}"
+    );
+    let (code, _, _) = run(&["batches", "--ignore-window", "--sandbox"], true);
+    assert_eq!(code, Some(0));
+    let (_, help, _) = run(&["--help"], false);
+    assert!(help.contains("--ignore-window"), "{help}");
+}
