@@ -145,6 +145,9 @@ pub struct Config {
     pub config_file: Option<PathBuf>,
     /// How often a live view on screen refreshes when all is well.
     pub refresh: Duration,
+    /// The embedded sandbox, if this process starts it, dials whatever
+    /// the batches' calling windows say (`--ignore-window`).
+    pub ignore_window: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -292,6 +295,7 @@ pub fn load_with(
         timezone_configured,
         config_file: file_path,
         refresh,
+        ignore_window: false,
     })
 }
 

@@ -4,13 +4,13 @@
 
 use crate::api::{ApiError, WeyaClient};
 use crate::config::{Config, Paths, Target};
-use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::sandbox::{Running, Sandbox, SandboxOptions, Standby, StartError};
 
 /// Why there is no connection.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     #[error("cannot start the embedded sandbox")]
-    Sandbox(#[source] std::io::Error),
+    Sandbox(#[source] StartError),
     #[error(transparent)]
     Client(#[from] ApiError),
 }
@@ -51,9 +51,19 @@ pub struct Connection {
     /// Whether the batch list can be asked for: it needs a user ID, which
     /// the sandbox always has and a remote target only when configured.
     pub can_list_batches: bool,
-    /// Serves `client` when the sandbox is the target; dropping the
-    /// connection stops it (and saves its state).
-    sandbox: Option<Sandbox>,
+    /// What serves `client` when the sandbox is the target.
+    sandbox: Option<Serving>,
+}
+
+/// Who runs the sandbox this connection talks to.
+#[derive(Debug)]
+enum Serving {
+    /// This process: dropping the connection stops it (and saves its
+    /// state), and another process may then take over.
+    Here(Sandbox),
+    /// Another process sharing the state directory; this one takes over
+    /// if that one ends first.
+    Elsewhere(Standby),
 }
 
 impl Connection {
@@ -63,15 +73,25 @@ impl Connection {
     pub async fn open(config: &Config, paths: Option<&Paths>) -> Result<Self, ConnectError> {
         match &config.target {
             Target::Sandbox => {
-                let options = SandboxOptions::app(paths.map(Paths::sandbox_state));
-                let sandbox = Sandbox::start_with(0, options)
+                let mut options = SandboxOptions::app(paths.map(Paths::sandbox_state));
+                options.dialer.ignore_window = config.ignore_window;
+                let running = crate::sandbox::start_or_join(options.clone())
                     .await
                     .map_err(ConnectError::Sandbox)?;
+                // Labelled the same either way: it is the same local
+                // sandbox, never a remote host.
+                let (client, serving) = match running {
+                    Running::Own(sandbox) => (sandbox.client_config(), Serving::Here(sandbox)),
+                    Running::Other(endpoint) => (
+                        endpoint.client_config(),
+                        Serving::Elsewhere(Standby::watch(&endpoint, options)),
+                    ),
+                };
                 Ok(Self {
-                    client: WeyaClient::new(sandbox.client_config())?,
+                    client: WeyaClient::new(client)?,
                     target: TargetLabel::Sandbox,
                     can_list_batches: true,
-                    sandbox: Some(sandbox),
+                    sandbox: Some(serving),
                 })
             }
             Target::Remote { client, credential } => {
@@ -99,9 +119,19 @@ impl Connection {
         self.target.name()
     }
 
-    /// The embedded sandbox, when that is the target.
+    /// The embedded sandbox, when that is the target and this process
+    /// started it (not when it joined another process's).
     pub fn sandbox(&self) -> Option<&Sandbox> {
-        self.sandbox.as_ref()
+        match &self.sandbox {
+            Some(Serving::Here(sandbox)) => Some(sandbox),
+            Some(Serving::Elsewhere(_)) | None => None,
+        }
+    }
+
+    /// Whether the sandbox this connection talks to runs in another
+    /// process (and this one has not taken it over).
+    pub fn joined_another_sandbox(&self) -> bool {
+        matches!(&self.sandbox, Some(Serving::Elsewhere(standby)) if !standby.took_over())
     }
 }
 
@@ -146,6 +176,125 @@ mod tests {
         assert!(!phones.is_empty());
         let key = sandbox.key().expose_secret().to_owned();
         assert!(!format!("{connection:?}").contains(&key));
+    }
+
+    fn paths_in(home: &std::path::Path) -> Paths {
+        Paths {
+            config_file: home.join("config.toml"),
+            state_dir: home.join("state"),
+            data_dir: home.join("data"),
+        }
+    }
+
+    const BODY: &str =
+        r#"{"batchName":"Made by the second","callingNumbers":["64e5f12345abcdef87654321"]}"#;
+
+    async fn names(connection: &Connection) -> Vec<String> {
+        let page = connection
+            .client
+            .list_batches(&crate::api::BatchQuery::default())
+            .await
+            .unwrap();
+        page.batches.into_iter().map(|b| b.batch_name).collect()
+    }
+
+    #[tokio::test]
+    async fn a_second_connection_on_the_same_state_joins_the_first_ones_sandbox() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = paths_in(home.path());
+        let sandbox = config(Target::Sandbox);
+        let first = Connection::open(&sandbox, Some(&paths)).await.unwrap();
+        let second = Connection::open(&sandbox, Some(&paths)).await.unwrap();
+        assert_eq!(
+            second.client.config().base_url,
+            first.client.config().base_url,
+            "one sandbox, not two"
+        );
+        assert_eq!(second.target, TargetLabel::Sandbox, "a sandbox, not a host");
+        assert!(second.can_list_batches && second.joined_another_sandbox());
+        assert!(!first.joined_another_sandbox());
+
+        second
+            .client
+            .create_batch_raw(BODY.to_owned())
+            .await
+            .unwrap();
+        assert!(
+            names(&first)
+                .await
+                .contains(&"Made by the second".to_owned())
+        );
+
+        // The address file holds the key: for this user's eyes only, and
+        // never in a debug print.
+        let file = paths.sandbox_state().join(crate::sandbox::ENDPOINT_FILE);
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&file).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+        let key = first.sandbox().unwrap().key().expose_secret().to_owned();
+        assert!(!format!("{second:?}").contains(&key));
+    }
+
+    #[tokio::test]
+    async fn when_the_owner_ends_a_newcomer_starts_afresh_on_the_saved_state() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = paths_in(home.path());
+        let sandbox = config(Target::Sandbox);
+        let first = Connection::open(&sandbox, Some(&paths)).await.unwrap();
+        let created = first
+            .client
+            .create_batch_raw(BODY.to_owned())
+            .await
+            .unwrap();
+        let old_url = first.client.config().base_url.clone();
+        drop(first);
+
+        let third = Connection::open(&sandbox, Some(&paths)).await.unwrap();
+        assert!(third.sandbox().is_some(), "it runs its own");
+        let page = third
+            .client
+            .list_batches(&crate::api::BatchQuery::default())
+            .await
+            .unwrap();
+        assert!(page.batches.iter().any(|b| b.id == created.batch_id));
+        assert_ne!(third.client.config().base_url, old_url);
+    }
+
+    #[tokio::test]
+    async fn a_guest_takes_over_when_the_owner_ends_first_and_its_client_carries_on() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = paths_in(home.path());
+        let sandbox = config(Target::Sandbox);
+        let owner = Connection::open(&sandbox, Some(&paths)).await.unwrap();
+        let guest = Connection::open(&sandbox, Some(&paths)).await.unwrap();
+        guest
+            .client
+            .create_batch_raw(BODY.to_owned())
+            .await
+            .unwrap();
+        drop(owner);
+
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while guest.joined_another_sandbox() {
+            assert!(tokio::time::Instant::now() < deadline, "never took over");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        // Same address, same key: the client it had still works.
+        assert!(
+            names(&guest)
+                .await
+                .contains(&"Made by the second".to_owned())
+        );
+    }
+
+    #[tokio::test]
+    async fn ignore_window_reaches_the_sandbox_this_connection_starts() {
+        let mut config = config(Target::Sandbox);
+        config.ignore_window = true;
+        let connection = Connection::open(&config, None).await.unwrap();
+        let sandbox = connection.sandbox().unwrap();
+        assert!(sandbox.store().dialer_config().ignore_window);
     }
 
     #[tokio::test]

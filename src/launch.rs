@@ -29,6 +29,8 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         cli.sandbox,
         &|name| std::env::var(name).ok(),
     )?;
+    crate::cli::check_ignore_window(cli, &config)?;
+    config.ignore_window = cli.ignore_window;
     // Read before the UI starts: the UI loop never touches the disk.
     let (journal, journal_note) = paths
         .map(|p| journal::read_at_start(&p.journal()))

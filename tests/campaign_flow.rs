@@ -29,7 +29,7 @@ fn thursday_morning() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 15, 15, 0, 0).unwrap()
 }
 
-const WELCOME: &str = "Example: Welcome calls";
+const WELCOME: &str = "Example: Welcome calls (every day, any hour)";
 
 async fn sandbox() -> Sandbox {
     Sandbox::start_with(
@@ -128,7 +128,7 @@ async fn list_details_start_progress_stop_and_delete_in_the_app() {
     .await;
     let screen = h.screen();
     assert!(
-        screen.contains("weya-tui │ Batches › Example: Welcome calls"),
+        screen.contains("weya-tui │ Batches › Example: Welcome calls (every day, any hour)"),
         "{screen}"
     );
     assert!(screen.contains("24 calls"), "{screen}");
@@ -144,7 +144,7 @@ async fn list_details_start_progress_stop_and_delete_in_the_app() {
     h.key(KeyCode::Char('s'));
     assert!(
         h.screen()
-            .contains("Start calling “Example: Welcome calls”?")
+            .contains("Start calling “Example: Welcome calls (every day, any hour)”?")
     );
     h.key(KeyCode::Enter);
     assert!(row(&mut h, WELCOME).contains("▶ active…"), "at once");
@@ -203,7 +203,7 @@ async fn list_details_start_progress_stop_and_delete_in_the_app() {
     .await;
     let screen = h.screen();
     assert!(
-        screen.contains("Deleted “Example: Welcome calls”."),
+        screen.contains("Deleted “Example: Welcome calls (every day, any hour)”."),
         "{screen}"
     );
     assert!(screen.contains("page 1/1 · 3 batches"), "{screen}");

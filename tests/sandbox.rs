@@ -644,3 +644,169 @@ fn the_sandbox_command_resets_the_state_the_app_keeps() {
         "{again}"
     );
 }
+
+// ---- a confirmed request is stored, even if the process dies next ----
+
+/// Row `i`'s number: unique across 100,000 rows.
+fn number_of_row(i: usize) -> String {
+    format!("1212{:03}{:04}", 200 + i / 10_000, i % 10_000)
+}
+
+/// The import journal's confirmed requests: how many rows they hold
+/// (they are confirmed in order, so these are the file's first rows).
+fn confirmed_rows(imports: &Path) -> Option<(usize, u64)> {
+    let journal = std::fs::read_dir(imports)
+        .ok()?
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))?;
+    let journal: Value = serde_json::from_slice(&std::fs::read(journal).ok()?).ok()?;
+    let confirmed: Vec<&Value> = journal["requests"]
+        .as_array()?
+        .iter()
+        .filter(|r| r["state"] == "confirmed")
+        .collect();
+    let rows = confirmed.iter().map(|r| r["rows"].as_u64().unwrap()).sum();
+    Some((confirmed.len(), rows))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_confirmed_row_is_in_the_sandbox_after_the_importing_process_is_killed_9() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("state/weya-tui/sandbox");
+    let imports = home.path().join("state/weya-tui/imports");
+    let sandbox = start_in(&state).await;
+    let batch = sandbox.store().insert(
+        "Kill test".into(),
+        json!({"batchName": "Kill test", "callingNumbers": ["64e5f12345abcdef87654321"]}),
+    );
+    drop(sandbox);
+    let mut csv = String::from("name,phone\n");
+    for i in 1..=30_000 {
+        csv.push_str(&format!("Contact {i},{}\n", number_of_row(i)));
+    }
+    let file = home.path().join("contacts.csv");
+    std::fs::write(&file, csv).unwrap();
+
+    // The importing process runs the sandbox itself: no credentials.
+    let mut import = std::process::Command::new(env!("CARGO_BIN_EXE_weya-tui"))
+        .args(["batch", "import", &batch])
+        .arg(&file)
+        .args(["--region", "US", "--yes"])
+        .env_remove("WEYA_API_KEY")
+        .env_remove("WEYA_TOKEN")
+        .env_remove("WEYA_BASE_URL")
+        .env_remove("WEYA_USER_ID")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + common::PATIENCE * 3;
+    while confirmed_rows(&imports).is_none_or(|(requests, _)| requests < 3) {
+        assert!(std::time::Instant::now() < deadline, "no request confirmed");
+        assert!(import.try_wait().unwrap().is_none(), "the import ended");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    import.kill().unwrap(); // SIGKILL: no way out, no last save
+    import.wait().unwrap();
+    let (requests, rows) = confirmed_rows(&imports).unwrap();
+    assert!(requests < 30, "killed before the end");
+
+    let after = start_in(&state).await;
+    let numbers: std::collections::HashSet<String> = after
+        .store()
+        .batch(&batch)
+        .unwrap()
+        .calls
+        .iter()
+        .map(|c| c.phone_number.clone())
+        .collect();
+    let missing = (1..=rows as usize)
+        .filter(|i| !numbers.contains(&number_of_row(*i)))
+        .count();
+    assert_eq!(
+        missing,
+        0,
+        "{requests} requests ({rows} rows) were confirmed; the sandbox holds {}",
+        numbers.len()
+    );
+}
+
+// ---- the examples ----
+
+#[tokio::test]
+async fn an_example_started_at_any_hour_of_any_day_dials_at_once() {
+    // Sunday 18 Jan 2026 from 00:00 UTC, every 5 hours for a week: nights,
+    // weekends and weekdays, in every timezone's sense.
+    for step in 0..34 {
+        let start =
+            Utc.with_ymd_and_hms(2026, 1, 18, 0, 0, 0).unwrap() + chrono::Duration::hours(5 * step);
+        let sandbox = Sandbox::start_with(
+            0,
+            SandboxOptions {
+                examples: true,
+                clock: Clock::Manual { start },
+                ..SandboxOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        let paused: Vec<_> = sandbox
+            .store()
+            .batches()
+            .into_iter()
+            .filter(|b| b.summary().queue_status == "paused")
+            .collect();
+        let dialled = paused.iter().any(|b| {
+            sandbox.store().switch(&b.id, true);
+            sandbox.advance(Duration::from_secs(5));
+            summary(&sandbox, &b.id).calls_picked > 0
+        });
+        assert!(dialled, "no example to start dials at {start}");
+    }
+}
+
+#[test]
+fn ignore_window_is_a_global_option_for_the_embedded_sandbox_and_refused_for_a_real_api() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], remote: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_weya-tui"));
+        cmd.args(args)
+            .env_remove("WEYA_API_KEY")
+            .env_remove("WEYA_TOKEN")
+            .env_remove("WEYA_BASE_URL")
+            .env_remove("WEYA_USER_ID")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .stdin(std::process::Stdio::null());
+        if remote {
+            cmd.env("WEYA_BASE_URL", "http://127.0.0.1:9")
+                .env("WEYA_API_KEY", "sk_test_0123456789abcdef");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(&["--ignore-window", "batches"], false);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains("Example: "), "{out}");
+    let (code, _, err) = run(&["batches", "--ignore-window"], true);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--ignore-window applies to the embedded sandbox only"),
+        "{err}"
+    );
+    let (code, _, _) = run(&["batches", "--ignore-window", "--sandbox"], true);
+    assert_eq!(code, Some(0));
+    let (_, help, _) = run(&["--help"], false);
+    assert!(help.contains("--ignore-window"), "{help}");
+}

@@ -21,6 +21,12 @@ pub struct Cli {
     /// Use the embedded sandbox even when credentials are configured.
     #[arg(long, global = true)]
     pub sandbox: bool,
+    /// Let the embedded sandbox's simulated dialer call at any hour and on
+    /// any day, whatever each batch's calling window says (for demos at
+    /// night). Applies to the sandbox this command starts; refused when a
+    /// real API is the target.
+    #[arg(long, global = true)]
+    pub ignore_window: bool,
     /// Open the form filled from a batch file (JSON in the API body's shape,
     /// or TOML with the same keys).
     #[arg(long, value_name = "FILE")]
@@ -98,10 +104,6 @@ pub enum Command {
         /// drop; or partial-207 (addCallsToBatch fails one chunk).
         #[arg(long, value_name = "FAULT")]
         fault: Option<crate::sandbox::Fault>,
-        /// Let the simulated dialer call at any hour and on any day,
-        /// whatever each batch's calling window says (for demos at night).
-        #[arg(long)]
-        ignore_window: bool,
         /// Delete the sandbox's saved batches and calls, then exit: the
         /// next start begins afresh, with the example batches.
         #[arg(long, conflicts_with_all = ["port", "fault", "ignore_window"])]

@@ -34,14 +34,11 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     match &cli.command {
         None => crate::launch::tui(cli, paths).await,
         Some(Command::Sandbox { reset: true, .. }) => sandbox::reset(paths).map(|()| OK),
-        Some(Command::Sandbox {
-            port,
-            fault,
-            ignore_window,
-            ..
-        }) => sandbox::serve(*port, fault.clone(), *ignore_window, paths)
-            .await
-            .map(|()| OK),
+        Some(Command::Sandbox { port, fault, .. }) => {
+            sandbox::serve(*port, fault.clone(), cli.ignore_window, paths)
+                .await
+                .map(|()| OK)
+        }
         Some(Command::History { json }) => {
             let path = paths
                 .map(Paths::journal)
@@ -189,11 +186,25 @@ fn load_config(cli: &Cli, paths: Option<&Paths>, api: ApiOptions) -> anyhow::Res
     } else {
         None
     };
-    Ok(config::load_with(
+    let mut config = config::load_with(
         cli.config.as_deref(),
         paths.map(|p| p.config_file.as_path()),
         cli.sandbox,
         &|name| std::env::var(name).ok(),
         given_key,
-    )?)
+    )?;
+    check_ignore_window(cli, &config)?;
+    config.ignore_window = cli.ignore_window;
+    Ok(config)
+}
+
+/// `--ignore-window` tells the embedded sandbox's dialer what to do: with
+/// a real API as the target it would do nothing, so it is refused.
+pub(crate) fn check_ignore_window(cli: &Cli, config: &Config) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !cli.ignore_window || matches!(config.target, config::Target::Sandbox),
+        "--ignore-window applies to the embedded sandbox only, and a real API is configured \
+         (add --sandbox to use the sandbox)"
+    );
+    Ok(())
 }

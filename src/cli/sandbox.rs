@@ -7,7 +7,9 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 
 use crate::config::Paths;
-use crate::sandbox::{Fault, SANDBOX_USER_ID, Sandbox, SandboxOptions, persist};
+use crate::sandbox::{
+    Endpoint, Fault, SANDBOX_USER_ID, Sandbox, SandboxOptions, StartError, persist,
+};
 
 /// `sandbox --reset`: deletes the saved batches and calls.
 pub fn reset(paths: Option<&Paths>) -> anyhow::Result<()> {
@@ -15,6 +17,13 @@ pub fn reset(paths: Option<&Paths>) -> anyhow::Result<()> {
         .map(Paths::sandbox_state)
         .context("no home directory: the sandbox keeps no state")?;
     let file = dir.join(persist::STATE_FILE);
+    // A running sandbox would write its batches back: it must stop first.
+    let _claim = crate::sandbox::claim(&dir).map_err(|e| match e {
+        busy @ StartError::Busy { .. } => anyhow::anyhow!("{busy}: stop it first"),
+        StartError::Io(e) => {
+            anyhow::Error::new(e).context(format!("cannot reset {}", dir.display()))
+        }
+    })?;
     if persist::reset(&dir).with_context(|| format!("cannot remove {}", file.display()))? {
         println!(
             "Removed the sandbox's batches and calls ({}).",
@@ -36,9 +45,22 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let mut options = SandboxOptions::app(paths.map(Paths::sandbox_state));
     options.dialer.ignore_window = ignore_window;
-    let sandbox = Sandbox::start_with(port, options)
-        .await
-        .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+    let sandbox = match Sandbox::start_with(port, options).await {
+        Ok(sandbox) => sandbox,
+        Err(busy @ StartError::Busy { .. }) => {
+            let at = match paths
+                .map(Paths::sandbox_state)
+                .and_then(|d| Endpoint::read(&d))
+            {
+                Some(endpoint) => format!(" at {}", endpoint.base_url()),
+                None => String::new(),
+            };
+            anyhow::bail!("{busy}{at}: stop it first, or point your client at it");
+        }
+        Err(StartError::Io(e)) => {
+            return Err(anyhow::Error::new(e).context(format!("cannot listen on 127.0.0.1:{port}")));
+        }
+    };
     if let Some(fault) = &fault {
         sandbox.store().set_fault(Some(fault.clone()));
     }

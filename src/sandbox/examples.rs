@@ -87,13 +87,15 @@ pub(super) fn examples(store: &SandboxStore, now: DateTime<Utc>) -> Vec<StoredBa
                 "callingHour": {"start": "09:00", "end": "20:00"}, "allowedDays": [0, 1, 2, 3, 4, 5, 6]}),
             fate: Fate::Active(Duration::from_secs(12)),
         },
+        // The one to start: it calls at any hour of any day, so "start
+        // one to watch it dial" holds on a Sunday night too.
         Example {
-            name: "Welcome calls",
+            name: "Welcome calls (every day, any hour)",
             days_ago: 0,
             calls: 24,
             body: json!({"callingNumbers": ["64e5f12345abcdef87654321"],
                 "retry": 2, "delay": 300, "timezone": "America/Chicago",
-                "callingHour": {"start": "09:00", "end": "18:00"}, "allowedDays": [1, 2, 3, 4, 5]}),
+                "callingHour": {"start": "00:00", "end": "23:59"}, "allowedDays": [0, 1, 2, 3, 4, 5, 6]}),
             fate: Fate::Paused,
         },
     ];

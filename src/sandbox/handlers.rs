@@ -14,7 +14,7 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::store::{MAX_PAGE, SandboxStore, Switched};
+use super::store::{MAX_PAGE, NotStored, SandboxStore, Switched};
 use super::{Fault, SANDBOX_USER_ID};
 use crate::api::types::{
     AddCallsData, BatchPage, CallQuery, DialerState, Envelope, Pagination, SortOrder,
@@ -56,6 +56,13 @@ fn reply<T: serde::Serialize>(
         response.headers_mut().insert("x-request-id", v);
     }
     response
+}
+
+/// A 500 for a change the sandbox could not record: nothing was changed,
+/// and the request may be sent again.
+fn not_stored(store: &SandboxStore, e: &NotStored) -> Response {
+    tracing::error!(error = %e, "request not stored");
+    error(store, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
 }
 
 fn error(store: &SandboxStore, status: StatusCode, message: &str) -> Response {
@@ -146,10 +153,11 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
                     let later = Arc::clone(&store);
                     tokio::spawn(async move {
                         tokio::time::sleep(delay).await;
-                        let _ = tx.send(later.insert(name, value));
+                        let _ = tx.send(later.try_insert(name, value));
                     });
                     match rx.await {
-                        Ok(id) => id,
+                        Ok(Ok(id)) => id,
+                        Ok(Err(e)) => return not_stored(&store, &e),
                         Err(_) => {
                             return error(
                                 &store,
@@ -159,7 +167,10 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
                         }
                     }
                 }
-                _ => store.insert(name, value),
+                _ => match store.try_insert(name, value) {
+                    Ok(id) => id,
+                    Err(e) => return not_stored(&store, &e),
+                },
             };
             match fault {
                 Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
@@ -487,10 +498,11 @@ fn switch_dialer(store: &SandboxStore, headers: &HeaderMap, body: &[u8], start: 
         Ok(id) => id,
         Err((status, message)) => return error(store, status, &message),
     };
-    let (status, message) = match store.switch(&batch_id, start) {
-        Switched::Started => ("started", "Calling started"),
-        Switched::Stopped => ("stopped", "Calling stopped"),
-        Switched::NoBatch => return error(store, StatusCode::NOT_FOUND, "Batch not found"),
+    let (status, message) = match store.try_switch(&batch_id, start) {
+        Ok(Switched::Started) => ("started", "Calling started"),
+        Ok(Switched::Stopped) => ("stopped", "Calling stopped"),
+        Ok(Switched::NoBatch) => return error(store, StatusCode::NOT_FOUND, "Batch not found"),
+        Err(e) => return not_stored(store, &e),
     };
     reply(
         store,
@@ -536,10 +548,13 @@ async fn delete_batch(
             "Invalid batch ID: expected 24 hex characters",
         );
     }
-    if store.delete(&batch_id) {
-        success_reply(&store, StatusCode::OK, "Batch deleted")
-    } else {
-        success_reply(&store, StatusCode::NOT_FOUND, "Batch not found")
+    match store.try_delete(&batch_id) {
+        Ok(true) => success_reply(&store, StatusCode::OK, "Batch deleted"),
+        Ok(false) => success_reply(&store, StatusCode::NOT_FOUND, "Batch not found"),
+        Err(e) => {
+            tracing::error!(error = %e, "delete-batch not stored");
+            success_reply(&store, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
+        }
     }
 }
 
@@ -636,8 +651,10 @@ async fn add_calls(
     // partial-207 fails the last chunk: with more than one, the others
     // are stored, as a real partial failure would leave them.
     let fail_chunk = (store.fault() == Some(Fault::Partial207)).then(|| chunks - 1);
-    let Some(added) = store.add_calls(&batch_id, rows, fail_chunk) else {
-        return error(&store, StatusCode::NOT_FOUND, "Batch not found");
+    let added = match store.try_add_calls(&batch_id, rows, fail_chunk) {
+        Ok(Some(added)) => added,
+        Ok(None) => return error(&store, StatusCode::NOT_FOUND, "Batch not found"),
+        Err(e) => return not_stored(&store, &e),
     };
     let data = AddCallsData {
         added: Some(added.call_ids.len() as u64),

@@ -17,6 +17,7 @@ mod fault;
 mod handlers;
 mod model;
 pub mod persist;
+mod shared;
 mod store;
 
 use std::net::SocketAddr;
@@ -31,10 +32,12 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::api::{Auth, ClientConfig};
+use crate::store::lock::{self, FileLock, TryLock};
 pub use dialer::{BatchSettings, DialerConfig, IN_PROGRESS};
 pub use fault::Fault;
 pub use model::{CallStep, QueueStatus, StoredBatch, StoredCall};
 use persist::Persister;
+pub use shared::{ENDPOINT_FILE, Endpoint, LOCK_FILE, Running, Standby, start_or_join};
 pub use store::{Clock, SandboxStore};
 
 /// The sandbox workspace's user ID (needed by the batch and phone lists).
@@ -60,6 +63,9 @@ pub struct SandboxOptions {
     pub examples: bool,
     pub dialer: DialerConfig,
     pub clock: Clock,
+    /// The credential to accept; `None` makes a fresh random one. Given
+    /// when a process takes over a sandbox whose clients know its key.
+    pub key: Option<SecretString>,
 }
 
 impl SandboxOptions {
@@ -74,6 +80,23 @@ impl SandboxOptions {
     }
 }
 
+/// Why a sandbox did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// Another process runs the sandbox kept in this state directory.
+    #[error("{} holds the sandbox kept in {}", holder(*.pid), dir.display())]
+    Busy { dir: PathBuf, pid: Option<u32> },
+}
+
+fn holder(pid: Option<u32>) -> String {
+    match pid {
+        Some(pid) => format!("another weya-tui (pid {pid})"),
+        None => "another weya-tui".to_owned(),
+    }
+}
+
 /// A running sandbox. Dropping it stops the server and saves its state.
 pub struct Sandbox {
     addr: SocketAddr,
@@ -83,6 +106,12 @@ pub struct Sandbox {
     tasks: Vec<JoinHandle<()>>,
     persister: Option<Arc<Persister>>,
     note: Option<String>,
+    /// Where other processes find this sandbox (removed when it stops).
+    endpoint_file: Option<PathBuf>,
+    /// Its state directory is this sandbox's alone while it runs: the
+    /// claim goes when the value does (after the last save, as fields
+    /// drop after [`Drop::drop`]), or when the process dies.
+    _claim: Option<FileLock>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -98,34 +127,85 @@ impl Sandbox {
     /// fresh random credential, the seed phone numbers and no batches, in
     /// memory, dialing on the wall clock.
     pub async fn start(port: u16) -> std::io::Result<Self> {
-        Self::start_with(port, SandboxOptions::default()).await
+        // With no state directory there is nothing to claim: only the
+        // socket can fail.
+        Self::start_with(port, SandboxOptions::default())
+            .await
+            .map_err(|e| match e {
+                StartError::Io(e) => e,
+                busy @ StartError::Busy { .. } => std::io::Error::other(busy),
+            })
     }
 
     /// Starts the sandbox with `options`. A saved state that cannot be read
-    /// is moved aside (and said in [`Sandbox::note`]), not lost.
-    pub async fn start_with(port: u16, options: SandboxOptions) -> std::io::Result<Self> {
+    /// is moved aside (and said in [`Sandbox::note`]), not lost. With a
+    /// state directory, the sandbox claims it first: [`StartError::Busy`]
+    /// when another one runs there ([`start_or_join`] then joins that one).
+    pub async fn start_with(port: u16, mut options: SandboxOptions) -> Result<Self, StartError> {
+        // A directory that cannot be used (a file in its way) leaves the
+        // sandbox in memory, as it was before it kept a state at all.
+        let mut unusable = None;
+        let claim = match &options.state_dir {
+            Some(dir) => match claim(dir) {
+                Ok(claim) => Some(claim),
+                Err(StartError::Io(e)) => {
+                    tracing::warn!(error = %e, "the sandbox keeps its state in memory only");
+                    unusable = Some(format!(
+                        "The sandbox keeps its batches in memory only: {}: {e}.",
+                        dir.display()
+                    ));
+                    options.state_dir = None;
+                    None
+                }
+                Err(busy) => return Err(busy),
+            },
+            None => None,
+        };
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let clock = options.clock;
-        let store = Arc::new(SandboxStore::with(clock, options.dialer, Vec::new()));
+        let ignore_window = options.dialer.ignore_window;
+        let store = Arc::new(SandboxStore::with(
+            clock,
+            options.dialer,
+            options.key,
+            Vec::new(),
+        ));
 
         let (saved, note) = match &options.state_dir {
             Some(dir) => load_state(dir).await,
-            None => (None, None),
+            None => (None, unusable),
         };
-        let from_disk = saved.is_some();
+        // The state file holds the log up to here; a replayed log is
+        // written into it at the first save, which empties the log.
+        let (log_seq, up_to_date) = saved
+            .as_ref()
+            .map_or((0, false), |s| (s.log_seq, !s.replayed));
         match saved {
-            Some(batches) => store.replace_batches(batches),
+            Some(saved) => store.replace_batches(saved.batches),
             None if options.examples => {
                 store.replace_batches(examples::examples(&store, store.now()))
             }
             None => {}
         }
-        let persister = options.state_dir.map(|dir| {
-            // What was just read needs no write; examples do.
-            let written = if from_disk { store.generation() } else { 0 };
-            Arc::new(Persister::new(dir, written))
-        });
+        let endpoint_file = match &options.state_dir {
+            Some(dir) => {
+                let endpoint = Endpoint::new(addr, store.key().clone(), ignore_window);
+                Some(endpoint.write(dir)?)
+            }
+            None => None,
+        };
+        let persister = match options.state_dir {
+            Some(dir) => {
+                // What was just read needs no write; examples and a
+                // replayed log do.
+                let written = if up_to_date { store.generation() } else { 0 };
+                let persister = Persister::new(dir, written, log_seq);
+                store.keep_log(persister.open_log(log_seq)?);
+                Some(Arc::new(persister))
+            }
+            None => None,
+        };
 
         let key = store.key().clone();
         let router = handlers::router(Arc::clone(&store));
@@ -158,6 +238,8 @@ impl Sandbox {
             tasks,
             persister,
             note,
+            endpoint_file,
+            _claim: claim,
         })
     }
 
@@ -207,10 +289,7 @@ impl Sandbox {
     /// called on the way out, and by tests).
     pub fn save_now(&self) -> std::io::Result<()> {
         match &self.persister {
-            Some(persister) => {
-                let (generation, batches) = self.store.snapshot();
-                persister.write(generation, batches)
-            }
+            Some(persister) => save(&self.store, persister),
             None => Ok(()),
         }
     }
@@ -239,12 +318,32 @@ impl Drop for Sandbox {
         if let Err(e) = self.save_now() {
             tracing::warn!(error = %e, "cannot save the sandbox's state");
         }
+        // Before the claim goes: a newcomer that takes it over writes its
+        // own file, which this must not remove.
+        if let Some(file) = &self.endpoint_file
+            && let Err(e) = std::fs::remove_file(file)
+        {
+            tracing::warn!(error = %e, "cannot remove the sandbox's address file");
+        }
+    }
+}
+
+/// The claim on `dir` (created if missing) for a sandbox of this process,
+/// or for clearing its state while none runs.
+pub fn claim(dir: &std::path::Path) -> Result<FileLock, StartError> {
+    std::fs::create_dir_all(dir)?;
+    match lock::try_lock(&dir.join(shared::LOCK_FILE))? {
+        TryLock::Taken(claim) => Ok(claim),
+        TryLock::Busy(pid) => Err(StartError::Busy {
+            dir: dir.to_owned(),
+            pid,
+        }),
     }
 }
 
 /// The saved batches, or `None` to start afresh; and a note when the saved
 /// state was unreadable and moved aside.
-async fn load_state(dir: &std::path::Path) -> (Option<Vec<StoredBatch>>, Option<String>) {
+async fn load_state(dir: &std::path::Path) -> (Option<persist::Loaded>, Option<String>) {
     let dir = dir.to_owned();
     let loaded = tokio::task::spawn_blocking(move || {
         persist::load(&dir).map_err(|e| {
@@ -295,13 +394,20 @@ async fn save_changes(store: Arc<SandboxStore>, persister: Arc<Persister>) {
     loop {
         store.changed.notified().await;
         tokio::time::sleep(SAVE_DEBOUNCE).await;
-        let (generation, batches) = store.snapshot();
-        let persister = Arc::clone(&persister);
-        let saved = tokio::task::spawn_blocking(move || persister.write(generation, batches)).await;
+        let (store, persister) = (Arc::clone(&store), Arc::clone(&persister));
+        let saved = tokio::task::spawn_blocking(move || save(&store, &persister)).await;
         match saved {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "cannot save the sandbox's state"),
             Err(e) => tracing::warn!(error = %e, "the sandbox's save task failed"),
         }
     }
+}
+
+/// Writes the state file if the state changed since the last write, then
+/// empties the log if the file now holds all of it (blocking).
+fn save(store: &SandboxStore, persister: &Persister) -> std::io::Result<()> {
+    let snapshot = store.snapshot();
+    let saved_seq = persister.write(snapshot.generation, snapshot.batches, snapshot.log_seq)?;
+    store.compact_log(saved_seq)
 }

@@ -1,25 +1,48 @@
 //! The sandbox's batches and calls on disk, so the TUI, `weya-tui batches`
 //! and `weya-tui sandbox` see the same ones from one run to the next.
 //!
-//! One file, `sandbox.json`, in the directory the caller gives (the app
-//! gives `$XDG_STATE_HOME/weya-tui/sandbox/`). It is replaced atomically
-//! ([`crate::store::atomic_write`]): a reader or a crash sees the old file or
-//! the new one, never a mix. Writes happen off the request path, at most
-//! about once a second while things change, and once more when the sandbox
-//! stops. Two processes sharing the directory each keep their own copy in
-//! memory: the last one to write wins, and the file stays whole. The
-//! sandbox's key is never saved (it is new each run); neither are the
-//! fault switch or the request counters.
+//! Two files in the directory the caller gives (the app gives
+//! `$XDG_STATE_HOME/weya-tui/sandbox/`):
+//!
+//! - `sandbox.json`, the whole state, replaced atomically
+//!   ([`crate::store::atomic_write`]): a reader or a crash sees the old
+//!   file or the new one, never a mix. It is written off the request path,
+//!   at most about once a second while things change (the dialer's progress
+//!   is saved only so: a crash may lose its last second), and once more
+//!   when the sandbox stops.
+//! - `sandbox-log.jsonl`, the requests that changed something (a batch
+//!   created, calls added, a batch started, stopped or deleted), one line
+//!   each, appended before the sandbox answers: Weya's 2xx means "stored",
+//!   and a `kill -9` right after it must not lose what was confirmed.
+//!   Rewriting the whole state per request would cost far more as a batch
+//!   grows (an import of 100,000 rows sends 100 requests). Each line has a
+//!   sequence number and the state file says up to which one it holds, so
+//!   a start replays only the lines after it; the log is emptied whenever
+//!   the state file has caught up with it (at start, with each save, at
+//!   the end). The lines reach the system, not necessarily the platter: a
+//!   killed process loses nothing, a power cut may.
+//!
+//! Only one sandbox runs per directory ([`super::start_or_join`]): another
+//! process talks to it rather than keeping a copy of its own. The
+//! sandbox's key is not saved here (it is new each run, and only in the
+//! address file while the sandbox runs); neither are the fault switch or
+//! the request counters.
 
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::model::StoredBatch;
+use super::model::{QueueStatus, StoredBatch, StoredCall};
 
 /// The file's name in the state directory.
 pub const STATE_FILE: &str = "sandbox.json";
+/// The log of changes not yet in the state file.
+pub const LOG_FILE: &str = "sandbox-log.jsonl";
 /// Bumped when the file's shape changes in a way old readers cannot read.
 const VERSION: u32 = 1;
 
@@ -27,6 +50,125 @@ const VERSION: u32 = 1;
 struct Saved {
     version: u32,
     batches: Vec<StoredBatch>,
+    /// The last line of the log this state includes.
+    #[serde(default)]
+    log_seq: u64,
+}
+
+/// A request that changed the state, as the log keeps it: what it did,
+/// not what it asked, so replaying it gives the same state again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "op")]
+pub(super) enum Mutation {
+    Create {
+        batch: StoredBatch,
+    },
+    AddCalls {
+        batch: String,
+        calls: Vec<StoredCall>,
+        status: QueueStatus,
+        at: DateTime<Utc>,
+    },
+    Switch {
+        batch: String,
+        status: QueueStatus,
+        at: DateTime<Utc>,
+    },
+    Delete {
+        batch: String,
+    },
+}
+
+impl Mutation {
+    /// Makes the change in `batches`: the store's requests and a replay at
+    /// start go through here alike.
+    pub(super) fn apply(self, batches: &mut Vec<StoredBatch>) {
+        match self {
+            Self::Create { batch } => batches.push(batch),
+            Self::AddCalls {
+                batch,
+                calls,
+                status,
+                at,
+            } => {
+                if let Some(b) = batches.iter_mut().find(|b| b.id == batch) {
+                    b.calls.extend(calls);
+                    b.status = status;
+                    b.updated_at = at;
+                }
+            }
+            Self::Switch { batch, status, at } => {
+                if let Some(b) = batches.iter_mut().find(|b| b.id == batch)
+                    && b.status != status
+                {
+                    b.status = status;
+                    b.updated_at = at;
+                }
+            }
+            Self::Delete { batch } => batches.retain(|b| b.id != batch),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Line {
+    seq: u64,
+    #[serde(flatten)]
+    mutation: Mutation,
+}
+
+/// The log, open for appending.
+pub(super) struct MutationLog {
+    file: File,
+    /// The last line written (or, when empty, the state file's `log_seq`).
+    seq: u64,
+}
+
+impl MutationLog {
+    fn open(dir: &Path, seq: u64) -> std::io::Result<Self> {
+        // The contacts' fields are in it: for this user's eyes only, like
+        // the state file.
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(dir.join(LOG_FILE))?;
+        Ok(Self { file, seq })
+    }
+
+    /// Appends `mutation` as one write, so a process killed meanwhile
+    /// leaves at most a torn last line, which was never confirmed.
+    pub(super) fn append(&mut self, mutation: &Mutation) -> std::io::Result<()> {
+        let line = Line {
+            seq: self.seq + 1,
+            mutation: mutation.clone(),
+        };
+        let mut bytes = serde_json::to_vec(&line).map_err(std::io::Error::other)?;
+        bytes.push(b'\n');
+        self.file.write_all(&bytes)?;
+        self.seq = line.seq;
+        Ok(())
+    }
+
+    pub(super) fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// Empties the log if the state file holds all of it (`saved_seq`).
+    pub(super) fn compact(&mut self, saved_seq: u64) -> std::io::Result<()> {
+        if saved_seq == self.seq {
+            self.file.set_len(0)?;
+        }
+        Ok(())
+    }
+}
+
+/// The saved state: the batches, with the logged changes replayed.
+pub(super) struct Loaded {
+    pub batches: Vec<StoredBatch>,
+    pub log_seq: u64,
+    /// Whether the log held changes the state file does not.
+    pub replayed: bool,
 }
 
 /// Why the saved state could not be read.
@@ -41,8 +183,52 @@ pub enum LoadError {
     Unreadable { path: PathBuf, detail: String },
 }
 
-/// The saved batches in `dir`; `None` when nothing was saved yet.
-pub fn load(dir: &Path) -> Result<Option<Vec<StoredBatch>>, LoadError> {
+/// The saved batches in `dir`, with the changes logged since; `None` when
+/// nothing was saved yet.
+pub(super) fn load(dir: &Path) -> Result<Option<Loaded>, LoadError> {
+    let saved = load_state_file(dir)?;
+    let (mut batches, mut log_seq, had_state) = match saved {
+        Some(saved) => (saved.batches, saved.log_seq, true),
+        None => (Vec::new(), 0, false),
+    };
+    let path = dir.join(LOG_FILE);
+    let file = match File::open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(had_state.then_some(Loaded {
+                batches,
+                log_seq,
+                replayed: false,
+            }));
+        }
+        Err(source) => return Err(LoadError::Read { path, source }),
+    };
+    let mut replayed = false;
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line.map_err(|source| LoadError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        // A torn last line is a request that was never answered.
+        let Ok(Line { seq, mutation }) = serde_json::from_str::<Line>(&line) else {
+            tracing::warn!("the sandbox's log ends with a torn line: skipped");
+            break;
+        };
+        if seq > log_seq {
+            mutation.apply(&mut batches);
+            log_seq = seq;
+            replayed = true;
+        }
+    }
+    Ok((had_state || replayed).then_some(Loaded {
+        batches,
+        log_seq,
+        replayed,
+    }))
+}
+
+/// The state file in `dir`; `None` when there is none.
+fn load_state_file(dir: &Path) -> Result<Option<Saved>, LoadError> {
     let path = dir.join(STATE_FILE);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
@@ -59,40 +245,57 @@ pub fn load(dir: &Path) -> Result<Option<Vec<StoredBatch>>, LoadError> {
             detail: format!("version {} (this one reads {VERSION})", saved.version),
         });
     }
-    Ok(Some(saved.batches))
+    Ok(Some(saved))
 }
 
 /// Moves an unreadable state file aside (to `sandbox.json.unreadable`) so
 /// that a fresh one can be started without destroying it.
 pub fn set_aside(dir: &Path) -> std::io::Result<PathBuf> {
+    set_log_aside(dir);
     let to = dir.join(format!("{STATE_FILE}.unreadable"));
     std::fs::rename(dir.join(STATE_FILE), &to)?;
     Ok(to)
 }
 
+/// Moves an unreadable state aside: the log too (to
+/// `sandbox-log.jsonl.unreadable`), since it holds changes to that state.
+fn set_log_aside(dir: &Path) {
+    let to = dir.join(format!("{LOG_FILE}.unreadable"));
+    if let Err(e) = std::fs::rename(dir.join(LOG_FILE), to)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(error = %e, "cannot move the sandbox's log aside");
+    }
+}
+
 /// Removes the saved state in `dir`: the next start begins afresh, with
 /// the examples. `Ok(false)` when there was nothing to remove.
 pub fn reset(dir: &Path) -> std::io::Result<bool> {
-    match std::fs::remove_file(dir.join(STATE_FILE)) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e),
+    let mut removed = false;
+    for file in [STATE_FILE, LOG_FILE] {
+        match std::fs::remove_file(dir.join(file)) {
+            Ok(()) => removed = true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
     }
+    Ok(removed)
 }
 
 /// Writes the state file, each write newer than the last.
 pub(super) struct Persister {
     dir: PathBuf,
-    /// The store's change count that the file holds. The lock also keeps
-    /// two writes (the debounced task's and the final one) from crossing.
-    written: Mutex<u64>,
+    /// The store's change count and the last line of the log that the
+    /// file holds. The lock also keeps two writes (the debounced task's
+    /// and the final one) from crossing.
+    written: Mutex<(u64, u64)>,
 }
 
 impl Persister {
-    pub(super) fn new(dir: PathBuf, written: u64) -> Self {
+    pub(super) fn new(dir: PathBuf, generation: u64, log_seq: u64) -> Self {
         Self {
             dir,
-            written: Mutex::new(written),
+            written: Mutex::new((generation, log_seq)),
         }
     }
 
@@ -100,20 +303,32 @@ impl Persister {
         self.dir.join(STATE_FILE)
     }
 
-    /// Writes `batches` (the state at change count `generation`) unless
-    /// the file already holds that state or a newer one.
-    pub(super) fn write(&self, generation: u64, batches: Vec<StoredBatch>) -> std::io::Result<()> {
+    /// Opens the log for appending, after the last line `log_seq`.
+    pub(super) fn open_log(&self, log_seq: u64) -> std::io::Result<MutationLog> {
+        MutationLog::open(&self.dir, log_seq)
+    }
+
+    /// Writes `batches` (the state at change count `generation`, including
+    /// the log up to `log_seq`) unless the file already holds that state
+    /// or a newer one. Returns the last line of the log the file holds.
+    pub(super) fn write(
+        &self,
+        generation: u64,
+        batches: Vec<StoredBatch>,
+        log_seq: u64,
+    ) -> std::io::Result<u64> {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        if generation <= *written {
-            return Ok(());
+        if generation <= written.0 {
+            return Ok(written.1);
         }
         let saved = Saved {
             version: VERSION,
             batches,
+            log_seq,
         };
         let bytes = serde_json::to_vec(&saved).map_err(std::io::Error::other)?;
         crate::store::atomic_write(&self.path(), &bytes)?;
-        *written = generation;
-        Ok(())
+        *written = (generation, log_seq);
+        Ok(log_seq)
     }
 }

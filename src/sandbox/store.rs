@@ -15,6 +15,7 @@ use tokio::sync::Notify;
 use super::Fault;
 use super::dialer::{self, DialerConfig, Rng};
 use super::model::{CallStep, QueueStatus, StoredBatch, StoredCall};
+use super::persist::{Mutation, MutationLog};
 use crate::api::types::{ADD_CALLS_CHUNK, FIRST_CHUNK_NUM, FailedChunk};
 use crate::api::{BatchDetails, BatchSummary, CallQuery, Phone, SortOrder};
 
@@ -53,6 +54,12 @@ pub struct Added {
     pub failed_chunks: Vec<FailedChunk>,
 }
 
+/// A change the sandbox could not record in its log: it was not made, and
+/// the request that asked for it is answered with a 500.
+#[derive(Debug, thiserror::Error)]
+#[error("the sandbox could not store the change: {0}")]
+pub struct NotStored(#[from] std::io::Error);
+
 /// The mutable part, behind one lock.
 struct State {
     batches: Vec<StoredBatch>,
@@ -79,21 +86,32 @@ pub struct SandboxStore {
     pub(super) changed: Notify,
     /// Wakes the dialer's task when there is something to dial.
     pub(super) dialer_wake: Notify,
+    /// Where each change is recorded before it is made, when the state is
+    /// kept on disk. Taken inside the state's lock, so the log's order is
+    /// the order of the changes.
+    log: Mutex<Option<MutationLog>>,
 }
 
 impl SandboxStore {
     /// A store with the seed phone numbers from `assets/` and no batches,
     /// on the wall clock.
     pub fn seeded() -> Self {
-        Self::with(Clock::Wall, DialerConfig::default(), Vec::new())
+        Self::with(Clock::Wall, DialerConfig::default(), None, Vec::new())
     }
 
-    pub(super) fn with(clock: Clock, dialer: DialerConfig, batches: Vec<StoredBatch>) -> Self {
+    pub(super) fn with(
+        clock: Clock,
+        dialer: DialerConfig,
+        key: Option<SecretString>,
+        batches: Vec<StoredBatch>,
+    ) -> Self {
         let ids = IdSource::new();
         // The seed is compiled in and covered by a test; an empty list is the
         // only sane fallback if it were ever broken.
         let phones = serde_json::from_str(SEED_PHONES).unwrap_or_default();
-        let key = SecretString::from(format!("sbx_{:016x}{:016x}", ids.random(), ids.random()));
+        let key = key.unwrap_or_else(|| {
+            SecretString::from(format!("sbx_{:016x}{:016x}", ids.random(), ids.random()))
+        });
         let now = match clock {
             Clock::Wall => Utc::now(),
             Clock::Manual { start } | Clock::Tokio { start } => start,
@@ -115,7 +133,23 @@ impl SandboxStore {
             generation: AtomicU64::new(0),
             changed: Notify::new(),
             dialer_wake: Notify::new(),
+            log: Mutex::new(None),
         }
+    }
+
+    /// Records every change from now on in `log` before making it.
+    pub(super) fn keep_log(&self, log: MutationLog) {
+        *self.log.lock().unwrap_or_else(|e| e.into_inner()) = Some(log);
+    }
+
+    /// Records `mutation` (when a log is kept), then makes it in `state`.
+    /// Nothing changes if it cannot be recorded.
+    fn commit(&self, state: &mut State, mutation: Mutation) -> Result<(), NotStored> {
+        if let Some(log) = self.log.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            log.append(&mutation)?;
+        }
+        mutation.apply(&mut state.batches);
+        Ok(())
     }
 
     /// Turns a fault on (or off with `None`) for the following requests.
@@ -166,12 +200,12 @@ impl SandboxStore {
     }
 
     /// Stores a validated batch and returns its new ID. It starts paused,
-    /// with no calls.
-    pub fn insert(&self, name: String, body: Value) -> String {
+    /// with no calls. Recorded before it is made, when the state is kept.
+    pub fn try_insert(&self, name: String, body: Value) -> Result<String, NotStored> {
         let id = self.ids.object_id();
         let mut state = self.lock();
         let now = self.clock_now(state.now);
-        state.batches.push(StoredBatch {
+        let batch = StoredBatch {
             id: id.clone(),
             name,
             body,
@@ -181,10 +215,32 @@ impl SandboxStore {
             calls: Vec::new(),
             example: false,
             credit: 0.0,
-        });
+        };
+        self.commit(&mut state, Mutation::Create { batch })?;
         drop(state);
         self.touch();
-        id
+        Ok(id)
+    }
+
+    /// [`Self::try_insert`] for tests and set-ups, where a change that
+    /// cannot be recorded is made all the same (and said in the log).
+    pub fn insert(&self, name: String, body: Value) -> String {
+        self.best_effort(|| self.try_insert(name.clone(), body.clone()))
+    }
+
+    /// Makes a change even when the log cannot record it: the log is
+    /// given up (the state file, saved a moment later, keeps the change)
+    /// and the change made without it, which cannot fail.
+    fn best_effort<T>(&self, mut change: impl FnMut() -> Result<T, NotStored>) -> T {
+        loop {
+            match change() {
+                Ok(done) => return done,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the sandbox no longer logs its changes");
+                    *self.log.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                }
+            }
+        }
     }
 
     /// All batches, newest first.
@@ -276,12 +332,12 @@ impl SandboxStore {
     /// start-calling (`start`) or stop-calling. Starting any batch makes
     /// it active (Weya does not say whether start resumes a stopped batch;
     /// the sandbox resumes it). Stopping keeps a completed batch completed;
-    /// calls on the line finish either way.
-    pub fn switch(&self, id: &str, start: bool) -> Switched {
+    /// calls on the line finish either way. Recorded before it is made.
+    pub fn try_switch(&self, id: &str, start: bool) -> Result<Switched, NotStored> {
         let mut state = self.lock();
         let now = self.clock_now(state.now);
-        let Some(batch) = state.batches.iter_mut().find(|b| b.id == id) else {
-            return Switched::NoBatch;
+        let Some(batch) = state.batches.iter().find(|b| b.id == id) else {
+            return Ok(Switched::NoBatch);
         };
         let status = match (start, batch.status) {
             (true, _) => QueueStatus::Active,
@@ -289,50 +345,72 @@ impl SandboxStore {
             (false, _) => QueueStatus::Stopped,
         };
         if batch.status != status {
-            batch.status = status;
-            batch.updated_at = now;
+            let batch = id.to_owned();
+            self.commit(
+                &mut state,
+                Mutation::Switch {
+                    batch,
+                    status,
+                    at: now,
+                },
+            )?;
         }
         drop(state);
         self.touch();
         self.dialer_wake.notify_one();
-        if start {
+        Ok(if start {
             Switched::Started
         } else {
             Switched::Stopped
-        }
+        })
+    }
+
+    /// [`Self::try_switch`], made even if it cannot be recorded.
+    pub fn switch(&self, id: &str, start: bool) -> Switched {
+        self.best_effort(|| self.try_switch(id, start))
     }
 
     /// Deletes a batch and its calls; `false` when there is no such batch.
-    pub fn delete(&self, id: &str) -> bool {
+    /// Recorded before it is made.
+    pub fn try_delete(&self, id: &str) -> Result<bool, NotStored> {
         let mut state = self.lock();
-        let before = state.batches.len();
-        state.batches.retain(|b| b.id != id);
-        let deleted = state.batches.len() < before;
-        drop(state);
-        if deleted {
-            self.touch();
+        if !state.batches.iter().any(|b| b.id == id) {
+            return Ok(false);
         }
-        deleted
+        let batch = id.to_owned();
+        self.commit(&mut state, Mutation::Delete { batch })?;
+        drop(state);
+        self.touch();
+        Ok(true)
+    }
+
+    /// [`Self::try_delete`], made even if it cannot be recorded.
+    pub fn delete(&self, id: &str) -> bool {
+        self.best_effort(|| self.try_delete(id))
     }
 
     /// Adds validated rows (each has a `phoneNumber` string) to a batch in
     /// chunks of [`ADD_CALLS_CHUNK`], as Weya does. `fail_chunk` (a
     /// 0-based index) is a chunk to fail on purpose. `None` when there is
     /// no such batch. A completed batch becomes active again: it was
-    /// started, and there is work again.
-    pub fn add_calls(
+    /// started, and there is work again. Recorded before it is made.
+    pub fn try_add_calls(
         &self,
         id: &str,
         rows: Vec<Map<String, Value>>,
         fail_chunk: Option<usize>,
-    ) -> Option<Added> {
+    ) -> Result<Option<Added>, NotStored> {
         let mut state = self.lock();
         let now = self.clock_now(state.now);
-        let batch = state.batches.iter_mut().find(|b| b.id == id)?;
+        let Some(batch) = state.batches.iter().find(|b| b.id == id) else {
+            return Ok(None);
+        };
+        let status = batch.status;
         let mut added = Added {
             call_ids: Vec::with_capacity(rows.len()),
             failed_chunks: Vec::new(),
         };
+        let mut calls = Vec::with_capacity(rows.len());
         let mut rows = rows.into_iter().peekable();
         let mut chunk = 0;
         while rows.peek().is_some() {
@@ -353,7 +431,7 @@ impl SandboxStore {
                     };
                     let call_id = self.ids.object_id();
                     added.call_ids.push(call_id.clone());
-                    batch.calls.push(StoredCall {
+                    calls.push(StoredCall {
                         id: call_id,
                         phone_number,
                         fields,
@@ -365,16 +443,36 @@ impl SandboxStore {
             }
             chunk += 1;
         }
-        if !added.call_ids.is_empty() {
-            batch.updated_at = now;
-            if batch.status == QueueStatus::Completed {
-                batch.status = QueueStatus::Active;
-            }
+        if !calls.is_empty() {
+            let status = match status {
+                QueueStatus::Completed => QueueStatus::Active,
+                other => other,
+            };
+            let batch = id.to_owned();
+            self.commit(
+                &mut state,
+                Mutation::AddCalls {
+                    batch,
+                    calls,
+                    status,
+                    at: now,
+                },
+            )?;
         }
         drop(state);
         self.touch();
         self.dialer_wake.notify_one();
-        Some(added)
+        Ok(Some(added))
+    }
+
+    /// [`Self::try_add_calls`], made even if it cannot be recorded.
+    pub fn add_calls(
+        &self,
+        id: &str,
+        rows: Vec<Map<String, Value>>,
+        fail_chunk: Option<usize>,
+    ) -> Option<Added> {
+        self.best_effort(|| self.try_add_calls(id, rows.clone(), fail_chunk))
     }
 
     /// Moves the simulated time on by `by`, dialing as it goes.
@@ -434,13 +532,29 @@ impl SandboxStore {
         self.dialer_wake.notify_one();
     }
 
-    /// The change count and a copy of the batches, for saving.
-    pub(super) fn snapshot(&self) -> (u64, Vec<StoredBatch>) {
+    /// The change count, a copy of the batches and the last line of the
+    /// log they include, for saving.
+    pub(super) fn snapshot(&self) -> Snapshot {
         let state = self.lock();
-        (
-            self.generation.load(Ordering::SeqCst),
-            state.batches.clone(),
-        )
+        let log_seq = self
+            .log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map_or(0, MutationLog::seq);
+        Snapshot {
+            generation: self.generation.load(Ordering::SeqCst),
+            batches: state.batches.clone(),
+            log_seq,
+        }
+    }
+
+    /// Empties the log when the state file holds all of it (`saved_seq`).
+    pub(super) fn compact_log(&self, saved_seq: u64) -> std::io::Result<()> {
+        match self.log.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            Some(log) => log.compact(saved_seq),
+            None => Ok(()),
+        }
     }
 
     pub(super) fn generation(&self) -> u64 {
@@ -467,6 +581,13 @@ impl SandboxStore {
         // can panic, so a poisoned lock still guards consistent data.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The state as of one moment, for saving.
+pub(super) struct Snapshot {
+    pub generation: u64,
+    pub batches: Vec<StoredBatch>,
+    pub log_seq: u64,
 }
 
 /// Dials for `by` from the simulated time, and moves it on.
