@@ -95,6 +95,32 @@ fn app() -> App {
     app
 }
 
+/// The phone list arriving: every entry is built (its number formatted with
+/// libphonenumber's data for the search text) on the UI loop, once a load.
+fn phones_arrive(c: &mut Criterion) {
+    let mut group = c.benchmark_group("the phone list arrives through update");
+    for n in [100, 10_000] {
+        let list = phones(n);
+        group.bench_function(format!("{n} phones"), |b| {
+            b.iter_batched(
+                || (App::new(context()).0, list.clone()),
+                |(mut app, list)| {
+                    update(
+                        &mut app,
+                        Msg::Create(CreateMsg::PhonesLoaded {
+                            generation: 1,
+                            result: Ok(list),
+                        }),
+                    );
+                    app
+                },
+                criterion::BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+}
+
 fn redraw(c: &mut Criterion) {
     let app = app();
     let mut group = c.benchmark_group("full redraw of the form (10,000 phones)");
@@ -181,6 +207,7 @@ criterion_group!(
     benches,
     filter_phones,
     search_timezones,
+    phones_arrive,
     redraw,
     keystroke,
     batch_file_to_review

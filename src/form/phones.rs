@@ -1,7 +1,7 @@
 //! The calling-numbers picker: a filterable multi-select over the fetched
 //! phone list, the operator's local phone book, and IDs typed by hand.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -30,27 +30,31 @@ pub enum Source {
 pub struct Entry {
     pub phone: Phone,
     pub source: Source,
-    /// Lowercase number (digits and as formatted), label, integration and ID.
+    /// Lowercase number (its digits: a query with digits is matched on
+    /// them), label, integration and ID.
     haystack: String,
+    /// The number as shown, formatted the first time its row is drawn:
+    /// libphonenumber's formatting takes microseconds a number, too long
+    /// to spend on every row of a 10,000-phone list as it arrives.
+    shown: OnceCell<String>,
 }
 
 impl Entry {
     fn new(phone: Phone, source: Source) -> Self {
         // Built by hand, not with `format!`: a file may bring tens of
-        // thousands of rows, and this runs for each on every reload.
-        let formatted = format_number(&phone.phone_number);
-        let parts = [
-            phone.phone_number.as_str(),
-            &formatted,
-            &phone.label,
-            &phone.integration,
-            &phone.id,
-        ];
-        let mut haystack = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-        for part in parts {
-            if !haystack.is_empty() {
-                haystack.push(' ');
-            }
+        // thousands of rows, and this runs for each on every reload. The
+        // number with a `+` in front, so a word query such as "+44 london"
+        // finds it.
+        let rest = [&phone.label, &phone.integration, &phone.id];
+        let mut haystack = String::with_capacity(
+            2 + phone.phone_number.len() + rest.iter().map(|p| p.len() + 1).sum::<usize>(),
+        );
+        if !phone.phone_number.starts_with('+') {
+            haystack.push('+');
+        }
+        haystack.push_str(&phone.phone_number);
+        for part in rest {
+            haystack.push(' ');
             haystack.push_str(part);
         }
         if haystack.is_ascii() {
@@ -62,7 +66,14 @@ impl Entry {
             phone,
             source,
             haystack,
+            shown: OnceCell::new(),
         }
+    }
+
+    /// The number in international format (see [`format_number`]).
+    pub fn number_shown(&self) -> &str {
+        self.shown
+            .get_or_init(|| format_number(&self.phone.phone_number))
     }
 }
 
@@ -513,6 +524,27 @@ mod tests {
             phone("b", "442079460958", "London"),
             phone("c", "919876543210", "Bengaluru"),
         ])
+    }
+
+    #[test]
+    fn numbers_are_found_by_digits_as_written_or_with_a_plus_beside_words() {
+        let mut p = three();
+        let shown = |p: &PhonePicker| -> Vec<String> {
+            p.visible().map(|e| e.phone.id.clone()).collect()
+        };
+        for (query, ids) in [
+            ("212-555", vec!["a"]),
+            ("+44 20 7946", vec!["b"]),
+            ("(212) 555 0143", vec!["a"]),
+            ("+44 london", vec!["b"]),
+            ("+91 beng", vec!["c"]),
+            ("+1 london", vec![]),
+        ] {
+            p.filter.set(query);
+            p.apply_filter();
+            assert_eq!(shown(&p), ids, "{query}");
+        }
+        assert_eq!(p.entries[1].number_shown(), "+44 20 7946 0958");
     }
 
     #[test]

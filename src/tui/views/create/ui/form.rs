@@ -9,7 +9,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::domain::phone::format_number;
 use crate::domain::schedule;
 use crate::form::days::DAY_NAMES;
 use crate::form::phones::{Mode, Source};
@@ -502,7 +501,7 @@ fn numbers_list(
                     };
                     format!(
                         "{mark}{:<19} {label} {kind:<8} …{short_id}",
-                        format_number(&phone.phone_number)
+                        entry.number_shown()
                     )
                 }
             };
