@@ -41,7 +41,7 @@ pub enum DetailsMsg {
         column: u16,
         row: u16,
     },
-    /// A notch of the wheel: the selection moves [`WHEEL_ROWS`] rows, or
+    /// A notch of the wheel: the selection moves three rows (`WHEEL_ROWS`), or
     /// the open call scrolls as many lines.
     Wheel {
         down: bool,

@@ -72,7 +72,7 @@ pub enum ListMsg {
         column: u16,
         row: u16,
     },
-    /// A notch of the wheel: the selection moves [`WHEEL_ROWS`] rows.
+    /// A notch of the wheel: the selection moves three rows (`WHEEL_ROWS`).
     Wheel {
         down: bool,
     },
