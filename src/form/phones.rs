@@ -529,9 +529,8 @@ mod tests {
     #[test]
     fn numbers_are_found_by_digits_as_written_or_with_a_plus_beside_words() {
         let mut p = three();
-        let shown = |p: &PhonePicker| -> Vec<String> {
-            p.visible().map(|e| e.phone.id.clone()).collect()
-        };
+        let shown =
+            |p: &PhonePicker| -> Vec<String> { p.visible().map(|e| e.phone.id.clone()).collect() };
         for (query, ids) in [
             ("212-555", vec!["a"]),
             ("+44 20 7946", vec!["b"]),
