@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::api::ApiError;
-use crate::form::line::{LineEdit, LineInput};
+use crate::form::line::{LineEdit, LineInput, paste_notice};
 use crate::text::visible;
 use crate::tui::keymap::Scope;
 
@@ -164,12 +164,26 @@ impl SearchBox {
         self.open && self.input.edit(edit)
     }
 
-    /// Pasted text, while open: its first line, at the cursor. Whether
-    /// the text changed.
-    pub fn on_paste(&mut self, text: &str) -> bool {
+    /// Pasted text, while open: its first line, at the cursor.
+    pub fn on_paste(&mut self, text: &str) -> Pasted {
         let line = text.lines().next().unwrap_or_default();
-        self.open && !line.is_empty() && self.input.paste(line) < line.chars().count()
+        if !self.open {
+            return Pasted::default();
+        }
+        Pasted {
+            changed: !line.is_empty() && self.input.paste(line) < line.chars().count(),
+            notice: paste_notice(line).map(Notice::info),
+        }
     }
+}
+
+/// What a paste did to a view's input: whether its text changed, and what
+/// to tell the operator (the control characters it lost, in the words
+/// every input uses).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pasted {
+    pub changed: bool,
+    pub notice: Option<Notice>,
 }
 
 /// A view's key scope, and readline's edits while its search or the
