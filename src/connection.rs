@@ -56,6 +56,9 @@ pub struct Connection {
     /// The owner's dialer setting, when this process joined a sandbox
     /// whose `--ignore-window` differs from the one it was given.
     window_mismatch: Option<WindowMismatch>,
+    /// Whether the sandbox's dialer (this process's or the owner's) calls
+    /// at any hour; `false` for a real API.
+    dialer_ignores_window: bool,
 }
 
 /// A joined sandbox's dialer runs with the owner's `--ignore-window`, not
@@ -117,6 +120,8 @@ impl Connection {
                     target: TargetLabel::Sandbox,
                     can_list_batches: true,
                     sandbox: Some(serving),
+                    dialer_ignores_window: window_mismatch
+                        .map_or(config.ignore_window, |m| m.owner_ignores),
                     window_mismatch,
                 })
             }
@@ -136,6 +141,7 @@ impl Connection {
                     target,
                     sandbox: None,
                     window_mismatch: None,
+                    dialer_ignores_window: false,
                 })
             }
         }
@@ -159,6 +165,13 @@ impl Connection {
     /// process (and this one has not taken it over).
     pub fn joined_another_sandbox(&self) -> bool {
         matches!(&self.sandbox, Some(Serving::Elsewhere(standby)) if !standby.took_over())
+    }
+
+    /// Whether the dialer behind this connection calls at any hour,
+    /// whatever the batches' windows: the sandbox's with `--ignore-window`
+    /// (the running one's setting, when this process joined it).
+    pub fn dialer_ignores_window(&self) -> bool {
+        self.dialer_ignores_window
     }
 
     /// What to tell the operator when this process joined another's
