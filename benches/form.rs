@@ -80,6 +80,7 @@ fn context() -> AppContext {
         initial: None,
         color: true,
         refresh: weya_tui::tui::views::batches::DEFAULT_REFRESH,
+        dialer_ignores_window: false,
     }
 }
 

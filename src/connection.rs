@@ -53,6 +53,23 @@ pub struct Connection {
     pub can_list_batches: bool,
     /// What serves `client` when the sandbox is the target.
     sandbox: Option<Serving>,
+    /// The owner's dialer setting, when this process joined a sandbox
+    /// whose `--ignore-window` differs from the one it was given.
+    window_mismatch: Option<WindowMismatch>,
+    /// Whether the sandbox's dialer (this process's or the owner's) calls
+    /// at any hour; `false` for a real API.
+    dialer_ignores_window: bool,
+}
+
+/// A joined sandbox's dialer runs with the owner's `--ignore-window`, not
+/// the guest's: the guest's own flag does nothing, and the operator who
+/// gave it should hear so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WindowMismatch {
+    /// The process that runs the sandbox.
+    owner_pid: u32,
+    /// Whether the owner's dialer ignores the calling windows.
+    owner_ignores: bool,
 }
 
 /// Who runs the sandbox this connection talks to.
@@ -80,18 +97,32 @@ impl Connection {
                     .map_err(ConnectError::Sandbox)?;
                 // Labelled the same either way: it is the same local
                 // sandbox, never a remote host.
-                let (client, serving) = match running {
-                    Running::Own(sandbox) => (sandbox.client_config(), Serving::Here(sandbox)),
-                    Running::Other(endpoint) => (
-                        endpoint.client_config(),
-                        Serving::Elsewhere(Standby::watch(&endpoint, options)),
-                    ),
+                let (client, serving, window_mismatch) = match running {
+                    Running::Own(sandbox) => {
+                        (sandbox.client_config(), Serving::Here(sandbox), None)
+                    }
+                    Running::Other(endpoint) => {
+                        let mismatch = (endpoint.ignore_window != config.ignore_window).then_some(
+                            WindowMismatch {
+                                owner_pid: endpoint.pid,
+                                owner_ignores: endpoint.ignore_window,
+                            },
+                        );
+                        (
+                            endpoint.client_config(),
+                            Serving::Elsewhere(Standby::watch(&endpoint, options)),
+                            mismatch,
+                        )
+                    }
                 };
                 Ok(Self {
                     client: WeyaClient::new(client)?,
                     target: TargetLabel::Sandbox,
                     can_list_batches: true,
                     sandbox: Some(serving),
+                    dialer_ignores_window: window_mismatch
+                        .map_or(config.ignore_window, |m| m.owner_ignores),
+                    window_mismatch,
                 })
             }
             Target::Remote { client, credential } => {
@@ -109,6 +140,8 @@ impl Connection {
                     client,
                     target,
                     sandbox: None,
+                    window_mismatch: None,
+                    dialer_ignores_window: false,
                 })
             }
         }
@@ -132,6 +165,33 @@ impl Connection {
     /// process (and this one has not taken it over).
     pub fn joined_another_sandbox(&self) -> bool {
         matches!(&self.sandbox, Some(Serving::Elsewhere(standby)) if !standby.took_over())
+    }
+
+    /// Whether the dialer behind this connection calls at any hour,
+    /// whatever the batches' windows: the sandbox's with `--ignore-window`
+    /// (the running one's setting, when this process joined it).
+    pub fn dialer_ignores_window(&self) -> bool {
+        self.dialer_ignores_window
+    }
+
+    /// What to tell the operator when this process joined another's
+    /// sandbox and was given the other `--ignore-window` setting: the
+    /// owner's dialer decides, so the flag given here does nothing. `None`
+    /// when the settings agree, or this process runs the sandbox (it may
+    /// have taken over since, with its own setting).
+    pub fn window_mismatch(&self) -> Option<String> {
+        let m = self
+            .window_mismatch
+            .filter(|_| self.joined_another_sandbox())?;
+        let (with, does) = if m.owner_ignores {
+            ("with", "the dialer calls at any hour")
+        } else {
+            ("without", "the dialer keeps calling windows")
+        };
+        Some(format!(
+            "the sandbox is run by another weya-tui (PID {}) {with} --ignore-window: {does}",
+            m.owner_pid
+        ))
     }
 }
 
@@ -295,6 +355,58 @@ mod tests {
         let connection = Connection::open(&config, None).await.unwrap();
         let sandbox = connection.sandbox().unwrap();
         assert!(sandbox.store().dialer_config().ignore_window);
+    }
+
+    #[tokio::test]
+    async fn a_guest_given_another_ignore_window_than_the_owner_is_told_whose_counts() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = paths_in(home.path());
+        let keeps_windows = config(Target::Sandbox);
+        let mut ignores = config(Target::Sandbox);
+        ignores.ignore_window = true;
+
+        let owner = Connection::open(&keeps_windows, Some(&paths))
+            .await
+            .unwrap();
+        assert_eq!(
+            owner.window_mismatch(),
+            None,
+            "the owner's flag is in force"
+        );
+        let guest = Connection::open(&ignores, Some(&paths)).await.unwrap();
+        assert!(guest.joined_another_sandbox());
+        assert_eq!(
+            guest.window_mismatch().as_deref(),
+            Some(
+                format!(
+                    "the sandbox is run by another weya-tui (PID {}) without --ignore-window: \
+                     the dialer keeps calling windows",
+                    std::process::id()
+                )
+                .as_str()
+            )
+        );
+        let agreeing = Connection::open(&keeps_windows, Some(&paths))
+            .await
+            .unwrap();
+        assert_eq!(agreeing.window_mismatch(), None);
+        drop((guest, agreeing, owner));
+
+        // The other way round.
+        let home = tempfile::tempdir().unwrap();
+        let paths = paths_in(home.path());
+        let owner = Connection::open(&ignores, Some(&paths)).await.unwrap();
+        let guest = Connection::open(&keeps_windows, Some(&paths))
+            .await
+            .unwrap();
+        assert!(
+            guest
+                .window_mismatch()
+                .is_some_and(|t| t.ends_with("with --ignore-window: the dialer calls at any hour")),
+            "{:?}",
+            guest.window_mismatch()
+        );
+        drop(owner);
     }
 
     #[tokio::test]

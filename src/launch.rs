@@ -59,7 +59,14 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         None => (Vec::new(), None),
     };
     let known_batches = KnownBatch::from_journal(&journal);
-    let notes: Vec<String> = [initial_note, book_note, journal_note]
+    // The owner's dialer decides: a flag given here that differs does
+    // nothing, which the operator should not have to find out by waiting.
+    let window_note = connection.window_mismatch().map(|text| {
+        let mut chars = text.chars();
+        let first = chars.next().map(|c| c.to_uppercase().to_string());
+        format!("{}{}.", first.unwrap_or_default(), chars.as_str())
+    });
+    let notes: Vec<String> = [window_note, initial_note, book_note, journal_note]
         .into_iter()
         .flatten()
         .collect();
@@ -75,6 +82,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         initial,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         refresh: config.refresh,
+        dialer_ignores_window: connection.dialer_ignores_window(),
     };
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.map(Paths::store));
     if let Some(paths) = paths {

@@ -16,9 +16,10 @@ use serde_json::json;
 use common::screen_text;
 use weya_tui::api::types::Pagination;
 use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Call, NetworkFailure};
-use weya_tui::tui::views::batches::ViewContext;
+use weya_tui::domain::schedule::CallingSchedule;
 use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
 use weya_tui::tui::views::batches::list::{BatchList, ListCmd, ListMsg};
+use weya_tui::tui::views::batches::{KnownSchedules, ViewContext};
 use weya_tui::tui::widgets::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -270,9 +271,14 @@ fn details_view(w: u16, h: u16) -> BatchDetailsView {
 
 /// The details of batch 0, named `name`, with its first page of calls.
 fn details_view_named(w: u16, h: u16, name: &str) -> BatchDetailsView {
+    details_view_in(ViewContext::default(), w, h, name)
+}
+
+/// [`details_view_named`], the view told `context`.
+fn details_view_in(context: ViewContext, w: u16, h: u16, name: &str) -> BatchDetailsView {
     let mut summary = batches().remove(0);
     summary.batch_name = name.to_owned();
-    let mut view = BatchDetailsView::new(ViewContext::default(), summary);
+    let mut view = BatchDetailsView::new(context, summary);
     screen(w, h, |f| view.draw(f, f.area(), &Theme::new(false), now()));
     let cmds = view.update(DetailsMsg::Tick, now());
     let [
@@ -348,4 +354,100 @@ fn details_and_call() {
         press(&mut view, KeyCode::Enter);
         snap("call", w, h, details_screen(&view, w, h));
     }
+}
+
+// ---- an active batch outside its calling window ----
+
+/// Thursday 15 Jan 2026, 18:00 in New York: "June renewals" (active,
+/// weekdays 09:00–17:00 there) waits for Friday morning.
+fn evening() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 15, 23, 0, 0).unwrap()
+}
+
+/// The view context of a client that created "June renewals" (batch 0)
+/// on the sandbox, its dialer keeping the windows unless `ignoring`.
+fn june_made_here(ignoring: bool) -> ViewContext {
+    let june = CallingSchedule::from_body(&json!({
+        "timezone": "America/New_York",
+        "callingHour": {"start": "09:00", "end": "17:00"},
+        "allowedDays": [1, 2, 3, 4, 5]
+    }))
+    .unwrap();
+    ViewContext {
+        sandbox: true,
+        schedules: KnownSchedules::new([(batches()[0].id.clone(), june)], true, ignoring),
+        ..ViewContext::default()
+    }
+}
+
+const WAITS: &str = "outside its calling window: opens Fri 09:00 America/New_York (in 15 h)";
+
+#[test]
+fn an_active_batch_outside_its_window_says_when_it_opens() {
+    for (w, h) in SIZES {
+        let mut list = list_with(june_made_here(false), w, h, Ok(page_of(batches(), 63)));
+        let at = |list: &BatchList, when| {
+            screen(w, h, |f| list.draw(f, f.area(), &Theme::new(false), when))
+        };
+        let text = at(&list, evening());
+        snap("list_outside_window", w, h, text.clone());
+        assert!(text.contains(WAITS), "{text}");
+        // Inside the window, nothing to say.
+        assert!(!at(&list, now()).contains("outside its calling window"));
+        // Another batch highlighted: its schedule is unknown, so no word.
+        key(&mut list, KeyCode::Down);
+        assert!(!at(&list, evening()).contains("outside its calling window"));
+
+        let view = details_view_in(june_made_here(false), w, h, "June renewals");
+        let text = screen(w, h, |f| {
+            view.draw(f, f.area(), &Theme::new(false), evening())
+        });
+        snap("details_outside_window", w, h, text.clone());
+        assert!(text.contains(WAITS), "{text}");
+    }
+}
+
+#[test]
+fn nothing_is_said_of_a_window_the_dialer_ignores_or_of_an_unknown_schedule() {
+    let (w, h) = (120, 40);
+    for context in [june_made_here(true), ViewContext::default()] {
+        let list = list_with(context, w, h, Ok(page_of(batches(), 63)));
+        let text = screen(w, h, |f| {
+            list.draw(f, f.area(), &Theme::new(false), evening())
+        });
+        assert!(!text.contains("outside its calling window"), "{text}");
+    }
+}
+
+#[test]
+fn the_sandbox_examples_schedules_are_known_by_name() {
+    // "Example: Payment reminders" is active, every day 09:00–20:00 in
+    // Kolkata: 04:30 there at 23:00 UTC.
+    let mut reminders = batches().remove(2);
+    reminders.batch_name = "Example: Payment reminders".into();
+    reminders.queue_status = "active".into();
+    let context = ViewContext {
+        sandbox: true,
+        schedules: KnownSchedules::new([], true, false),
+        ..ViewContext::default()
+    };
+    let (w, h) = (120, 40);
+    let list = list_with(context, w, h, Ok(page_of(vec![reminders.clone()], 1)));
+    let text = screen(w, h, |f| {
+        list.draw(f, f.area(), &Theme::new(false), evening())
+    });
+    assert!(
+        text.contains("outside its calling window: opens Fri 09:00 Asia/Kolkata (in 4 h)"),
+        "{text}"
+    );
+    // A real API's batch of that name is not the example.
+    let remote = ViewContext {
+        schedules: KnownSchedules::new([], false, false),
+        ..ViewContext::default()
+    };
+    let list = list_with(remote, w, h, Ok(page_of(vec![reminders], 1)));
+    let text = screen(w, h, |f| {
+        list.draw(f, f.area(), &Theme::new(false), evening())
+    });
+    assert!(!text.contains("outside its calling window"), "{text}");
 }

@@ -645,6 +645,51 @@ fn the_sandbox_command_resets_the_state_the_app_keeps() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_command_given_ignore_window_says_when_the_running_sandbox_keeps_the_windows() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("state/weya-tui/sandbox");
+    // This process owns the sandbox, its dialer keeping the windows.
+    let owner = start_in(&state).await;
+    let run = |flags: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_weya-tui"))
+            .args(flags)
+            .arg("batches")
+            .env_remove("WEYA_API_KEY")
+            .env_remove("WEYA_TOKEN")
+            .env_remove("WEYA_BASE_URL")
+            .env_remove("WEYA_USER_ID")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--ignore-window"]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "weya-tui: warning: the sandbox is run by another weya-tui (PID {}) without \
+             --ignore-window: the dialer keeps calling windows",
+            std::process::id()
+        )),
+        "{err}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Example: "),
+        "the command still did its work"
+    );
+    let agreeing = run(&[]);
+    assert!(
+        !String::from_utf8_lossy(&agreeing.stderr).contains("--ignore-window"),
+        "no word when the settings agree"
+    );
+    drop(owner);
+}
+
 // ---- a confirmed request is stored, even if the process dies next ----
 
 /// Row `i`'s number: unique across 100,000 rows.

@@ -12,7 +12,7 @@ pub mod output;
 pub mod phones;
 pub mod sandbox;
 
-use std::io::{self, BufRead, IsTerminal};
+use std::io::{self, BufRead, IsTerminal, Write};
 
 use anyhow::Context;
 use secrecy::SecretString;
@@ -52,7 +52,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             command: BatchCommand::Import(args),
         }) => {
             let config = load_config(cli, paths, args.api)?;
-            let connection = Connection::open(&config, paths).await?;
+            let connection = connect(&config, paths).await?;
             let mut ask = output::ask_on_terminal;
             let terminal = io::stdin().is_terminal() && !args.api.api_key_stdin;
             let credential = output::CredentialUsed::of(&connection);
@@ -81,7 +81,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 config::Target::Sandbox => config::CredentialSource::Sandbox.to_string(),
                 config::Target::Remote { credential, .. } => credential.to_string(),
             };
-            let connection = Connection::open(&config, paths).await?;
+            let connection = connect(&config, paths).await?;
             let workspace = batch::Workspace {
                 client: connection.client.clone(),
                 target: connection.target_name().to_owned(),
@@ -97,7 +97,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         }
         Some(Command::Phones { api }) => {
             let config = load_config(cli, paths, *api)?;
-            let connection = Connection::open(&config, paths).await?;
+            let connection = connect(&config, paths).await?;
             let credential = output::CredentialUsed::of(&connection);
             let mut io = Io::new(&mut out, &mut err, api.json);
             let book = match paths.map(|p| config::load_phone_book(&p.phone_book())) {
@@ -119,7 +119,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             api,
         }) => {
             let config = load_config(cli, paths, *api)?;
-            let connection = Connection::open(&config, paths).await?;
+            let connection = connect(&config, paths).await?;
             let query = BatchQuery {
                 page: *page,
                 limit: *limit,
@@ -147,7 +147,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 json: api.json,
             };
             let destination = async {
-                let connection = Connection::open(&config, paths)
+                let connection = connect(&config, paths)
                     .await
                     .map_err(|e| output::error_text(&e.into()))?;
                 Ok(create::Destination {
@@ -166,6 +166,21 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             .await?)
         }
     }
+}
+
+/// The connection for a command, with a warning on stderr when it joined
+/// another process's sandbox whose `--ignore-window` differs from this
+/// command's: that flag then does nothing, and the operator hears so.
+async fn connect(
+    config: &Config,
+    paths: Option<&Paths>,
+) -> Result<Connection, crate::connection::ConnectError> {
+    let connection = Connection::open(config, paths).await?;
+    if let Some(text) = connection.window_mismatch() {
+        // Not `eprintln!`: it panics when stderr has gone.
+        let _ = writeln!(io::stderr(), "weya-tui: warning: {text}");
+    }
+    Ok(connection)
 }
 
 /// The configuration for a command that talks to the API, with the key

@@ -102,6 +102,90 @@ pub fn window_open(
         .is_some_and(|w| w.start <= now && now < w.end)
 }
 
+/// A batch's calling schedule as it was sent in its createBatch body:
+/// Weya's list and batch-details answers do not echo it, so the client
+/// knows it only for the batches whose body it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallingSchedule {
+    pub timezone: Tz,
+    pub start: TimeOfDay,
+    pub end: TimeOfDay,
+    /// 0 = Sunday … 6 = Saturday.
+    pub days: Vec<u8>,
+}
+
+/// How far ahead [`CallingSchedule::closed_note`] looks for the next
+/// window: a week and a day covers any set of allowed days.
+const NEXT_WINDOW_HORIZON: u32 = 8;
+
+impl CallingSchedule {
+    /// The schedule of a createBatch `body`, when it gives the timezone,
+    /// the calling hours and the allowed days. Weya documents no defaults
+    /// for any of them, so a body without one has no known schedule.
+    pub fn from_body(body: &serde_json::Value) -> Option<Self> {
+        let time = |part: &str| {
+            crate::form::time::parse_time(body.get("callingHour")?.get(part)?.as_str()?).ok()
+        };
+        let days = body
+            .get("allowedDays")?
+            .as_array()?
+            .iter()
+            .map(|d| {
+                d.as_u64()
+                    .filter(|d| *d <= 6)
+                    .and_then(|d| u8::try_from(d).ok())
+            })
+            .collect::<Option<Vec<u8>>>()?;
+        Some(Self {
+            timezone: body.get("timezone")?.as_str()?.parse().ok()?,
+            start: time("start")?,
+            end: time("end")?,
+            days,
+        })
+    }
+
+    /// When a batch on this schedule, not calling at `now`, may next
+    /// call: "outside its calling window: opens Mon 09:00
+    /// America/New_York (in 14 h)". `None` when the window is open, and
+    /// when there is nothing true to say: a window that ends before it
+    /// starts (Weya does not document one across midnight) or no day.
+    pub fn closed_note(&self, now: DateTime<Utc>) -> Option<String> {
+        if self.end <= self.start {
+            return None;
+        }
+        let next = next_windows(
+            self.timezone,
+            self.start,
+            self.end,
+            &self.days,
+            now,
+            1,
+            NEXT_WINDOW_HORIZON,
+        );
+        let opens = next.first()?.start;
+        if opens <= now {
+            return None;
+        }
+        Some(format!(
+            "outside its calling window: opens {} {} (in {})",
+            opens.with_timezone(&self.timezone).format("%a %H:%M"),
+            self.timezone.name(),
+            until(opens - now)
+        ))
+    }
+}
+
+/// A wait as the note says it: "25 min", "14 h", "3 d" (rounded down,
+/// but never "0 min").
+fn until(wait: chrono::Duration) -> String {
+    let minutes = wait.num_minutes().max(1);
+    match minutes {
+        ..60 => format!("{minutes} min"),
+        60..2880 => format!("{} h", minutes / 60),
+        _ => format!("{} d", minutes / 1440),
+    }
+}
+
 /// A change of `tz`'s UTC offset within `days` days of `now`: the first
 /// local date with the new offset, and the offsets before and after.
 /// Offsets are compared at local noon, clear of the night-time changes.
@@ -365,6 +449,88 @@ mod tests {
             &weekdays,
             night
         ));
+    }
+
+    fn new_york_weekdays() -> CallingSchedule {
+        CallingSchedule::from_body(&serde_json::json!({
+            "batchName": "May", "callingNumbers": ["64e5f12345abcdef87654321"],
+            "timezone": "America/New_York",
+            "callingHour": {"start": "09:00", "end": "17:00"},
+            "allowedDays": [1, 2, 3, 4, 5]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_closed_window_says_when_it_opens_in_the_batchs_timezone() {
+        let schedule = new_york_weekdays();
+        // Saturday 17 Jan 2026, 14:00 in New York (UTC−5).
+        let saturday = Utc.with_ymd_and_hms(2026, 1, 17, 19, 0, 0).unwrap();
+        assert_eq!(
+            schedule.closed_note(saturday).as_deref(),
+            Some("outside its calling window: opens Mon 09:00 America/New_York (in 43 h)")
+        );
+        // Thursday 15 Jan, 18:00 in New York.
+        let evening = Utc.with_ymd_and_hms(2026, 1, 15, 23, 0, 0).unwrap();
+        assert_eq!(
+            schedule.closed_note(evening).as_deref(),
+            Some("outside its calling window: opens Fri 09:00 America/New_York (in 15 h)")
+        );
+        // Sunday 18 Jan, 23:30 in New York: 9 h 30 min to go, said in hours.
+        let sunday_night = Utc.with_ymd_and_hms(2026, 1, 19, 4, 30, 0).unwrap();
+        assert_eq!(
+            schedule.closed_note(sunday_night).as_deref(),
+            Some("outside its calling window: opens Mon 09:00 America/New_York (in 9 h)")
+        );
+        let early = Utc.with_ymd_and_hms(2026, 1, 15, 13, 35, 0).unwrap(); // 08:35
+        assert!(
+            schedule
+                .closed_note(early)
+                .is_some_and(|n| n.ends_with("opens Thu 09:00 America/New_York (in 25 min)"))
+        );
+        // Friday 16 Jan, 17:00 in New York, a Thursday-only batch: days.
+        let long_before = Utc.with_ymd_and_hms(2026, 1, 16, 22, 0, 0).unwrap(); // Fri 17:00
+        assert!(
+            CallingSchedule {
+                days: vec![4],
+                ..new_york_weekdays()
+            }
+            .closed_note(long_before)
+            .is_some_and(|n| n.ends_with("opens Thu 09:00 America/New_York (in 5 d)"))
+        );
+        // Thursday 10:00 in New York: open, nothing to say.
+        let inside = Utc.with_ymd_and_hms(2026, 1, 15, 15, 0, 0).unwrap();
+        assert_eq!(schedule.closed_note(inside), None);
+    }
+
+    #[test]
+    fn a_schedule_is_known_only_from_a_body_that_gives_all_of_it() {
+        use serde_json::json;
+        let full = json!({"timezone": "Asia/Kolkata",
+            "callingHour": {"start": "09:00", "end": "20:00"}, "allowedDays": [0, 6]});
+        assert_eq!(
+            CallingSchedule::from_body(&full),
+            Some(CallingSchedule {
+                timezone: Asia::Kolkata,
+                start: t(9, 0),
+                end: t(20, 0),
+                days: vec![0, 6],
+            })
+        );
+        for missing in ["timezone", "callingHour", "allowedDays"] {
+            let mut body = full.clone();
+            body.as_object_mut().unwrap().remove(missing);
+            assert_eq!(CallingSchedule::from_body(&body), None, "no {missing}");
+        }
+        let mut odd_day = full.clone();
+        odd_day["allowedDays"] = json!([1, 9]);
+        assert_eq!(CallingSchedule::from_body(&odd_day), None);
+        // Across midnight: Weya documents no such window, so no word.
+        let mut night = full;
+        night["callingHour"] = json!({"start": "22:00", "end": "06:00"});
+        let night = CallingSchedule::from_body(&night).unwrap();
+        let noon = Utc.with_ymd_and_hms(2026, 1, 15, 6, 30, 0).unwrap();
+        assert_eq!(night.closed_note(noon), None);
     }
 
     #[test]

@@ -240,6 +240,37 @@ pub fn dropped_by_paste(text: &str) -> Vec<char> {
     text.chars().filter(|&c| is_dropped(c)).collect()
 }
 
+/// What a one-line input tells the operator when a paste of `text` lost
+/// control characters: "Removed 1 control character from the paste
+/// (U+001B ESCAPE)", naming the first few kinds. `None` when nothing was
+/// removed. Every input that takes a paste says it in these words.
+pub fn paste_notice(text: &str) -> Option<String> {
+    let removed = dropped_by_paste(text);
+    if removed.is_empty() {
+        return None;
+    }
+    let mut kinds: Vec<char> = Vec::new();
+    for &c in &removed {
+        if !kinds.contains(&c) {
+            kinds.push(c);
+        }
+    }
+    let mut named: Vec<String> = kinds
+        .iter()
+        .take(3)
+        .map(|&c| crate::text::describe(c))
+        .collect();
+    if kinds.len() > 3 {
+        named.push("…".to_owned());
+    }
+    let n = removed.len();
+    let s = if n == 1 { "" } else { "s" };
+    Some(format!(
+        "Removed {n} control character{s} from the paste ({})",
+        named.join(", ")
+    ))
+}
+
 fn is_dropped(c: char) -> bool {
     c.is_control() && !matches!(c, '\r' | '\n' | '\t')
 }

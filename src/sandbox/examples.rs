@@ -16,6 +16,7 @@ use super::dialer::{self, DialerConfig, Rng};
 use super::model::{CallStep, QueueStatus, StoredBatch, StoredCall};
 use super::store::SandboxStore;
 use crate::api::types::transcript_text;
+use crate::domain::schedule::CallingSchedule;
 
 const NAMES: [&str; 16] = [
     "Ana Souza",
@@ -57,9 +58,18 @@ struct Example {
     fate: Fate,
 }
 
-/// The examples, as of `now`.
-pub(super) fn examples(store: &SandboxStore, now: DateTime<Utc>) -> Vec<StoredBatch> {
-    let examples = [
+/// The calling schedule of the sandbox's example named `name` (with its
+/// [`EXAMPLE_PREFIX`]): the client knows them as the sandbox does, from
+/// this table, as Weya's answers (and so the sandbox's) never carry one.
+pub fn example_schedule(name: &str) -> Option<CallingSchedule> {
+    let name = name.strip_prefix(EXAMPLE_PREFIX)?;
+    let example = table().into_iter().find(|e| e.name == name)?;
+    CallingSchedule::from_body(&example.body)
+}
+
+/// What the examples are made of.
+fn table() -> [Example; 4] {
+    [
         Example {
             name: "June renewals",
             days_ago: 6,
@@ -98,7 +108,12 @@ pub(super) fn examples(store: &SandboxStore, now: DateTime<Utc>) -> Vec<StoredBa
                 "callingHour": {"start": "00:00", "end": "23:59"}, "allowedDays": [0, 1, 2, 3, 4, 5, 6]}),
             fate: Fate::Paused,
         },
-    ];
+    ]
+}
+
+/// The examples, as of `now`.
+pub(super) fn examples(store: &SandboxStore, now: DateTime<Utc>) -> Vec<StoredBatch> {
+    let examples = table();
     // Their history is made up the same way each time, whatever the
     // sandbox's own seed and windows.
     let config = DialerConfig {
@@ -243,6 +258,17 @@ mod tests {
         let active = batches[2].summary();
         assert!(active.calls_picked > 0 && active.calls_picked < active.total_calls);
         assert!(batches[3].calls.iter().all(|c| c.logs.is_empty()));
+        // The client knows each one's schedule, from the same table.
+        for b in &batches {
+            assert_eq!(
+                example_schedule(&b.name),
+                CallingSchedule::from_body(&b.body),
+                "{}",
+                b.name
+            );
+            assert!(example_schedule(&b.name).is_some());
+        }
+        assert_eq!(example_schedule("Payment reminders"), None, "no prefix");
         // Nothing is left on the line in a stopped example.
         assert!(
             batches[1]

@@ -34,6 +34,7 @@ use tokio::task::JoinHandle;
 use crate::api::{Auth, ClientConfig};
 use crate::store::lock::{self, FileLock, TryLock};
 pub use dialer::{BatchSettings, DialerConfig, IN_PROGRESS};
+pub use examples::example_schedule;
 pub use fault::Fault;
 pub use model::{CallStep, QueueStatus, StoredBatch, StoredCall};
 use persist::Persister;

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::api::Phone;
 use crate::connection::TargetLabel;
+use crate::domain::schedule::CallingSchedule;
 use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
 use crate::store::template::BatchFile;
@@ -35,6 +36,10 @@ pub struct AppContext {
     pub color: bool,
     /// How often a live view on screen refreshes (`WEYA_REFRESH_SECS`).
     pub refresh: std::time::Duration,
+    /// The sandbox's dialer calls at any hour (`--ignore-window`, of this
+    /// process or of the one that runs the sandbox): a batch outside its
+    /// window still calls, so nothing says it waits.
+    pub dialer_ignores_window: bool,
 }
 
 /// A batch created from this machine, from the journal.
@@ -48,6 +53,9 @@ pub struct KnownBatch {
     /// The timezone it was created with, when the body had one: it
     /// presets the region of an import into it.
     pub timezone: Option<String>,
+    /// Its calling schedule, when the body gave all of it: says when an
+    /// active batch outside its window will call.
+    pub schedule: Option<CallingSchedule>,
 }
 
 impl KnownBatch {
@@ -73,6 +81,7 @@ impl KnownBatch {
                         .get("timezone")
                         .and_then(serde_json::Value::as_str)
                         .map(str::to_owned),
+                    schedule: CallingSchedule::from_body(&e.body),
                 })
             })
             .collect()

@@ -489,6 +489,7 @@ mod tests {
             initial: None,
             color: false,
             refresh: crate::tui::views::batches::DEFAULT_REFRESH,
+            dialer_ignores_window: false,
         }
     }
 

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::keymap::{self, Action, BINDINGS, Binding, Scope};
-use crate::form::line::LineInput;
+use crate::form::line::{LineInput, paste_notice};
 
 /// Longest query kept: the palette is for a few letters.
 const MAX_QUERY: usize = 64;
@@ -21,6 +21,8 @@ pub struct Palette {
     pub matches: Vec<usize>,
     /// The highlighted match.
     pub cursor: usize,
+    /// What the last paste lost (its control characters), until the next key.
+    pasted: Option<String>,
 }
 
 /// What a key in the palette asks for.
@@ -73,6 +75,7 @@ impl Palette {
             matches: Vec::new(),
             entries,
             cursor: 0,
+            pasted: None,
         };
         palette.refilter();
         palette
@@ -87,6 +90,11 @@ impl Palette {
         &self.query
     }
 
+    /// What the last paste lost, said under the query until the next key.
+    pub fn paste_notice(&self) -> Option<&str> {
+        self.pasted.as_deref()
+    }
+
     /// The entries that match, best first, with their key labels.
     pub fn shown(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
         self.matches
@@ -97,6 +105,7 @@ impl Palette {
     /// A key: Esc, Enter and the arrows up and down work the list; every
     /// other key edits the query as any text input does.
     pub fn on_key(&mut self, key: KeyEvent) -> PaletteKey {
+        self.pasted = None;
         match key.code {
             KeyCode::Esc => return PaletteKey::Close,
             KeyCode::Enter => {
@@ -119,9 +128,11 @@ impl Palette {
 
     /// Pasted text joins the query at the cursor: its first line
     /// (terminals send a line break in a paste as CR or LF), as the form's
-    /// one-line inputs take a paste, cut at the query's limit.
+    /// one-line inputs take a paste, cut at the query's limit, and saying
+    /// which control characters it dropped, as they do.
     pub fn on_paste(&mut self, text: &str) {
         let first = text.split(['\r', '\n']).next().unwrap_or_default();
+        self.pasted = paste_notice(first);
         let before = self.query.value().len();
         self.query.paste(first);
         if self.query.value().len() != before {
@@ -229,5 +240,20 @@ mod tests {
         assert_eq!(palette.query().chars().count(), MAX_QUERY);
         assert!(palette.query().starts_with("ba"));
         assert!(palette.matches.is_empty(), "nothing has that many a's");
+    }
+
+    #[test]
+    fn a_paste_that_loses_control_characters_says_so_until_the_next_key() {
+        let mut palette = Palette::new(&[Scope::Global]);
+        palette.on_paste("he\u{1b}[1mlp");
+        assert_eq!(palette.query(), "he[1mlp");
+        assert_eq!(
+            palette.paste_notice(),
+            Some("Removed 1 control character from the paste (U+001B ESCAPE)")
+        );
+        palette.on_key(KeyEvent::from(KeyCode::Backspace));
+        assert_eq!(palette.paste_notice(), None);
+        palette.on_paste("help");
+        assert_eq!(palette.paste_notice(), None, "nothing lost, nothing said");
     }
 }

@@ -12,10 +12,10 @@ use super::context::AppContext;
 use super::keymap::{self, Action, Scope};
 use super::msg::{Cmd, Msg, Route, Subscription};
 use super::palette::{Palette, PaletteKey};
-use super::views::batches::ViewContext;
 use super::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
 use super::views::batches::dialogs::DialerAction;
 use super::views::batches::list::{ListCmd, ListMsg};
+use super::views::batches::{KnownSchedules, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView};
 use super::views::import::{ImportCmd, ImportMsg, ImportTarget, ImportView};
 use super::views::{Scroll, View};
@@ -93,6 +93,9 @@ impl Shell {
                 } => credential_source.clone(),
             },
             refresh,
+            // Filled in as each view opens (see `view_context`): batches
+            // are made as the app runs.
+            schedules: KnownSchedules::default(),
         };
         let (create, cmds) = CreateView::new(context);
         let shell = Self {
@@ -197,7 +200,7 @@ impl Shell {
     pub fn open(&mut self, route: Route) -> Vec<Cmd> {
         if let Some(at) = self.stack.iter().position(|v| v.is(route)) {
             self.stack.truncate(at + 1);
-        } else if let Some(view) = View::open(route, &self.views) {
+        } else if let Some(view) = View::open(route, &self.view_context()) {
             self.stack.push(view);
         } else {
             self.stack.clear();
@@ -240,6 +243,27 @@ impl Shell {
         }]
     }
 
+    /// What a view opened now is told: the shell's environment, and the
+    /// schedules of the batches made here so far (this session's too).
+    fn view_context(&self) -> ViewContext {
+        let context = &self.create.context;
+        let target = create::submit::target_name(&self.target);
+        let made_here = context
+            .known_batches
+            .iter()
+            .chain(&self.create.known_batches)
+            .filter(|k| k.target == target)
+            .filter_map(|k| Some((k.id.clone(), k.schedule.clone()?)));
+        ViewContext {
+            schedules: KnownSchedules::new(
+                made_here,
+                self.views.sandbox,
+                context.dialer_ignores_window,
+            ),
+            ..self.views.clone()
+        }
+    }
+
     /// The timezone a batch made here, on this target, was created with.
     fn known_timezone(&self, batch_id: &str) -> Option<String> {
         let target = create::submit::target_name(&self.target);
@@ -261,7 +285,7 @@ impl Shell {
     /// Enter or the create result's `o`: Esc leads back there, as the
     /// breadcrumb says (navigation is a stack).
     pub fn open_batch(&mut self, summary: BatchSummary) -> Vec<Cmd> {
-        let details = BatchDetailsView::new(self.views.clone(), summary);
+        let details = BatchDetailsView::new(self.view_context(), summary);
         self.stack.push(View::BatchDetails(details));
         self.shown()
     }
@@ -620,6 +644,7 @@ mod tests {
             initial: None,
             color: false,
             refresh: crate::tui::views::batches::DEFAULT_REFRESH,
+            dialer_ignores_window: false,
         }
     }
 
@@ -927,6 +952,7 @@ mod tests {
             time: "2025-06-02 14:00 UTC".into(),
             target: "sandbox".into(),
             timezone: Some("America/New_York".into()),
+            schedule: None,
         }];
         let (mut shell, _) = Shell::new(known);
         shell.open_import(june());

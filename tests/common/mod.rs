@@ -41,6 +41,7 @@ pub fn context() -> AppContext {
         initial: None,
         color: false,
         refresh: weya_tui::tui::views::batches::DEFAULT_REFRESH,
+        dialer_ignores_window: false,
     }
 }
 

@@ -23,7 +23,11 @@ pub fn draw(palette: &Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
     let inner = usize::from(width.saturating_sub(2));
     // The query is drawn over this line, after the prompt, as a text input.
-    let mut lines = vec![Line::styled("› ", theme.key()), Line::from("")];
+    // Under it, what the last paste lost, as every input says it.
+    let pasted = palette
+        .paste_notice()
+        .map_or_else(Line::default, |n| Line::styled(fit(n, inner), theme.warn()));
+    let mut lines = vec![Line::styled("› ", theme.key()), pasted];
     let shown: Vec<_> = palette.shown().collect();
     if shown.is_empty() {
         lines.push(Line::styled("Nothing matches.", theme.dim()));

@@ -275,8 +275,17 @@ impl BatchDetailsView {
                 None => self.on_typed(&key),
             },
             DetailsMsg::Action(action) => self.on_action(action),
-            DetailsMsg::Paste(text) if self.search.on_paste(&text) => vec![self.search_changed()],
-            DetailsMsg::Paste(_) => Vec::new(),
+            DetailsMsg::Paste(_) if !self.search.is_open() => Vec::new(),
+            DetailsMsg::Paste(text) => {
+                // The paste is the news now, as a key would be: a clean
+                // one clears what an earlier one said.
+                let pasted = self.search.on_paste(&text);
+                self.notice = pasted.notice;
+                if pasted.changed {
+                    return vec![self.search_changed()];
+                }
+                Vec::new()
+            }
             DetailsMsg::Click { column, row } => self.on_click(column, row),
             DetailsMsg::Wheel { down } => {
                 self.on_wheel(down);

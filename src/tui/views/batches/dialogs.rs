@@ -5,7 +5,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::form::MAX_NAME_CHARS;
-use crate::form::line::LineInput;
+use crate::form::line::{LineInput, paste_notice};
 use crate::tui::keymap::{self, Action, Scope};
 
 /// Start or stop the dialer on a batch.
@@ -46,6 +46,9 @@ pub struct DeleteDialog {
     pub name: String,
     pub typed: LineInput,
     pub mismatch: bool,
+    /// What the last paste lost (its control characters), until the next
+    /// edit: the name typed may look right and not be.
+    pub pasted: Option<String>,
 }
 
 /// What a key did to a dialog.
@@ -69,6 +72,7 @@ impl Dialog {
             name,
             typed: LineInput::new("", room),
             mismatch: false,
+            pasted: None,
         }))
     }
 
@@ -104,6 +108,7 @@ impl Dialog {
             (Action::Edit(edit), Self::Delete(d)) => {
                 if d.typed.edit(edit) {
                     d.mismatch = false;
+                    d.pasted = None;
                 }
                 DialogReply::Open
             }
@@ -118,15 +123,19 @@ impl Dialog {
             && d.typed.handle_key(*key)
         {
             d.mismatch = false;
+            d.pasted = None;
         }
         DialogReply::Open
     }
 
-    /// Pasted text goes into the typed name at the cursor (one line of it).
+    /// Pasted text goes into the typed name at the cursor (one line of
+    /// it), saying which control characters it lost.
     pub fn on_paste(&mut self, text: &str) {
         if let Self::Delete(d) = self {
-            d.typed.paste(text.lines().next().unwrap_or_default());
+            let line = text.lines().next().unwrap_or_default();
+            d.typed.paste(line);
             d.mismatch = false;
+            d.pasted = paste_notice(line);
         }
     }
 }
@@ -158,6 +167,21 @@ mod tests {
         }
         type_text(&mut d, "June renewals");
         assert_eq!(d.on_key(&key(KeyCode::Enter)), DialogReply::Confirmed);
+    }
+
+    #[test]
+    fn a_paste_into_the_name_that_loses_control_characters_says_so_until_the_next_edit() {
+        let mut d = Dialog::delete("id".into(), "June".into());
+        d.on_paste("Ju\u{7}ne\u{0}");
+        let Dialog::Delete(state) = &d else { panic!() };
+        assert_eq!(state.typed.value(), "June");
+        assert_eq!(
+            state.pasted.as_deref(),
+            Some("Removed 2 control characters from the paste (U+0007 BELL, U+0000 NULL)")
+        );
+        d.on_key(&key(KeyCode::Backspace));
+        let Dialog::Delete(state) = &d else { panic!() };
+        assert_eq!(state.pasted, None);
     }
 
     #[test]

@@ -304,7 +304,16 @@ impl BatchList {
             ListMsg::Paste(text) => {
                 if let Some(d) = &mut self.dialog {
                     d.on_paste(&text);
-                } else if self.search.on_paste(&text) {
+                    return Vec::new();
+                }
+                if !self.search.is_open() {
+                    return Vec::new();
+                }
+                // The paste is the news now, as a key would be: a clean
+                // one clears what an earlier one said.
+                let pasted = self.search.on_paste(&text);
+                self.notice = pasted.notice;
+                if pasted.changed {
                     return vec![self.search_changed()];
                 }
                 Vec::new()

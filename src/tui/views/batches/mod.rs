@@ -15,13 +15,16 @@ pub mod list;
 pub mod live;
 pub mod ui;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::api::ApiError;
-use crate::form::line::{LineEdit, LineInput};
+use crate::domain::schedule::CallingSchedule;
+use crate::form::line::{LineEdit, LineInput, paste_notice};
+use crate::sandbox::example_schedule;
 use crate::text::visible;
 use crate::tui::keymap::Scope;
 
@@ -48,6 +51,9 @@ pub struct ViewContext {
     pub credential_source: String,
     /// How often a view on screen refreshes when all is well.
     pub refresh: Duration,
+    /// The calling schedules the client knows, to say why an active
+    /// batch is not calling.
+    pub schedules: KnownSchedules,
 }
 
 impl Default for ViewContext {
@@ -56,6 +62,61 @@ impl Default for ViewContext {
             sandbox: false,
             credential_source: "the configuration".to_owned(),
             refresh: DEFAULT_REFRESH,
+            schedules: KnownSchedules::default(),
+        }
+    }
+}
+
+/// The calling schedules the client knows. Weya's list and batch-details
+/// answers carry none, so these are the batches created from this
+/// machine on this target (their bodies are in the journal) and, on the
+/// sandbox, its examples (the client has their table). Any other batch's
+/// schedule is unknown, and nothing is said of it.
+#[derive(Debug, Clone, Default)]
+pub struct KnownSchedules {
+    /// By batch ID.
+    by_id: HashMap<String, CallingSchedule>,
+    /// The sandbox's examples are known by their names.
+    sandbox_examples: bool,
+}
+
+impl KnownSchedules {
+    /// The schedules of the batches made on this target, by ID, and the
+    /// sandbox's examples when it is the target. None at all when the
+    /// dialer calls at any hour (`--ignore-window`): a batch outside its
+    /// window calls all the same there.
+    pub fn new(
+        by_id: impl IntoIterator<Item = (String, CallingSchedule)>,
+        sandbox: bool,
+        dialer_ignores_window: bool,
+    ) -> Self {
+        if dialer_ignores_window {
+            return Self::default();
+        }
+        Self {
+            by_id: by_id.into_iter().collect(),
+            sandbox_examples: sandbox,
+        }
+    }
+
+    /// Why batch `id` named `name`, in `status`, is not calling at `now`:
+    /// "outside its calling window: opens Mon 09:00 America/New_York (in
+    /// 14 h)". `None` unless it is active, its schedule is known and its
+    /// window is closed.
+    pub fn closed_note(
+        &self,
+        id: &str,
+        name: &str,
+        status: &str,
+        now: DateTime<Utc>,
+    ) -> Option<String> {
+        if status != "active" {
+            return None;
+        }
+        match self.by_id.get(id) {
+            Some(schedule) => schedule.closed_note(now),
+            None if self.sandbox_examples => example_schedule(name)?.closed_note(now),
+            None => None,
         }
     }
 }
@@ -164,12 +225,26 @@ impl SearchBox {
         self.open && self.input.edit(edit)
     }
 
-    /// Pasted text, while open: its first line, at the cursor. Whether
-    /// the text changed.
-    pub fn on_paste(&mut self, text: &str) -> bool {
+    /// Pasted text, while open: its first line, at the cursor.
+    pub fn on_paste(&mut self, text: &str) -> Pasted {
         let line = text.lines().next().unwrap_or_default();
-        self.open && !line.is_empty() && self.input.paste(line) < line.chars().count()
+        if !self.open {
+            return Pasted::default();
+        }
+        Pasted {
+            changed: !line.is_empty() && self.input.paste(line) < line.chars().count(),
+            notice: paste_notice(line).map(Notice::info),
+        }
     }
+}
+
+/// What a paste did to a view's input: whether its text changed, and what
+/// to tell the operator (the control characters it lost, in the words
+/// every input uses).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pasted {
+    pub changed: bool,
+    pub notice: Option<Notice>,
 }
 
 /// A view's key scope, and readline's edits while its search or the

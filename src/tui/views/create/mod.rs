@@ -22,7 +22,7 @@ pub use files::{DraftState, Modal, SaveStep, TemplateDialog};
 pub use msg::{CreateMsg, TemplateEntry};
 pub use submit::{Answer, Verdict};
 
-use crate::form::line::{LineInput, dropped_by_paste};
+use crate::form::line::{LineInput, paste_notice};
 use crate::form::phones::Mode;
 use crate::form::{FieldId, Form};
 use crate::tui::context::{AppContext, Initial, KnownBatch};
@@ -842,10 +842,7 @@ fn on_paste(app: &mut CreateView, text: &str) {
     // The paste is changed only with a word: what was cut, and what a
     // one-line input cannot hold.
     let mut said = Vec::new();
-    let removed = dropped_by_paste(text);
-    if !removed.is_empty() {
-        said.push(removed_notice(&removed));
-    }
+    said.extend(paste_notice(text));
     if dropped > 0 {
         said.push(format!(
             "Paste cut to {max} characters: {dropped} characters did not fit in {}",
@@ -853,31 +850,6 @@ fn on_paste(app: &mut CreateView, text: &str) {
         ));
     }
     app.notice = (!said.is_empty()).then(|| said.join("; "));
-}
-
-/// "Removed 1 control character from the paste (U+001B ESCAPE)", naming
-/// the first few kinds.
-fn removed_notice(removed: &[char]) -> String {
-    let mut kinds: Vec<char> = Vec::new();
-    for &c in removed {
-        if !kinds.contains(&c) {
-            kinds.push(c);
-        }
-    }
-    let mut named: Vec<String> = kinds
-        .iter()
-        .take(3)
-        .map(|&c| crate::text::describe(c))
-        .collect();
-    if kinds.len() > 3 {
-        named.push("…".to_owned());
-    }
-    let n = removed.len();
-    let s = if n == 1 { "" } else { "s" };
-    format!(
-        "Removed {n} control character{s} from the paste ({})",
-        named.join(", ")
-    )
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::{Cmd, CreateView, Outcome, Review, Screen};
 use crate::api::{ApiError, BatchSummary, Created};
 use crate::connection::TargetLabel;
+use crate::domain::schedule::CallingSchedule;
 use crate::form::FieldId;
 use crate::remote::Remote;
 use crate::store::journal::{Answered, JournalEntry};
@@ -404,6 +405,9 @@ fn known_batch(
         time: sent_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         target: target_name(&app.context.target),
         timezone: review.request.timezone.clone(),
+        schedule: serde_json::from_str(&review.body)
+            .ok()
+            .and_then(|body| CallingSchedule::from_body(&body)),
     }
 }
 

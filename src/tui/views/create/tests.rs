@@ -32,6 +32,7 @@ fn context() -> AppContext {
         initial: None,
         color: false,
         refresh: crate::tui::views::batches::DEFAULT_REFRESH,
+        dialer_ignores_window: false,
     }
 }
 

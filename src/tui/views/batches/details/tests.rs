@@ -124,6 +124,18 @@ fn loaded() -> BatchDetailsView {
 }
 
 #[test]
+fn a_paste_into_the_search_says_which_control_characters_it_lost() {
+    let mut view = loaded();
+    key(&mut view, KeyCode::Char('/'));
+    let (_, query, _) = fetch_of(view.update(DetailsMsg::Paste("212\u{7}".into()), now()));
+    assert_eq!(query.search.as_deref(), Some("212"));
+    assert_eq!(
+        view.notice.as_ref().map(|n| n.text.as_str()),
+        Some("Removed 1 control character from the paste (U+0007 BELL)")
+    );
+}
+
+#[test]
 fn pages_come_from_the_server() {
     let mut view = loaded();
     assert!(draw(&view, 80, 16).contains("page 1/3 · 30 calls"));

@@ -231,6 +231,22 @@ fn search_is_debounced_and_the_latest_wins() {
 }
 
 #[test]
+fn a_paste_into_the_search_says_which_control_characters_it_lost() {
+    let mut list = loaded();
+    key(&mut list, KeyCode::Char('/'));
+    let (_, query, _) = fetch_of(list.update(ListMsg::Paste("ju\u{1b}[0mne".into()), now()));
+    assert_eq!(query.search.as_deref(), Some("ju[0mne"));
+    assert!(
+        draw(&list, 80, 24)
+            .contains("· Removed 1 control character from the paste (U+001B ESCAPE)"),
+        "{}",
+        draw(&list, 80, 24)
+    );
+    list.update(ListMsg::Paste(" more".into()), now());
+    assert_eq!(list.notice, None, "a clean paste says nothing");
+}
+
+#[test]
 fn status_keys_filter_the_page_and_c_copies() {
     let mut list = loaded();
     key(&mut list, KeyCode::Char('a'));

@@ -25,6 +25,10 @@ use crate::tui::widgets::{fit_line, wrap_words};
 /// The columns a batch's name keeps in the header however narrow.
 const MIN_NAME: usize = 16;
 
+/// The header's lines: the name, the totals, the times (and a fourth, for
+/// a while, when an active batch is outside its calling window).
+const HEADER_LINES: usize = 3;
+
 /// The width of one contact-field column.
 const FIELD_WIDTH: u16 = 16;
 
@@ -32,19 +36,22 @@ impl BatchDetailsView {
     /// Draws the view into `area` and records its geometry.
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
         let notices = self.notice_lines(theme, now, area.width);
-        let extra = crate::num::u16_sat(notices.len().saturating_sub(1));
+        let header_lines = self.header_lines(theme, now, area.width);
+        let notice_rows = crate::num::u16_sat(notices.len().max(1));
+        // Lines past the usual three of the header and one notice take
+        // rows for a while; they do not change the page size.
+        let extra = crate::num::u16_sat(
+            notices.len().saturating_sub(1) + header_lines.len().saturating_sub(HEADER_LINES),
+        );
         let [header, heads, table, notice, status] = Layout::vertical([
-            Constraint::Length(3),
+            Constraint::Length(crate::num::u16_sat(header_lines.len().max(HEADER_LINES))),
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(1 + extra),
+            Constraint::Length(notice_rows),
             Constraint::Length(1),
         ])
         .areas(area);
-        frame.render_widget(
-            Paragraph::new(self.header_lines(theme, now, area.width)),
-            header,
-        );
+        frame.render_widget(Paragraph::new(header_lines), header);
         self.draw_table(frame, heads, table, extra, theme, now);
         frame.render_widget(Paragraph::new(notices), notice);
         frame.render_widget(
@@ -103,6 +110,13 @@ impl BatchDetailsView {
             }
             None => lines.push(Line::raw("")),
         }
+        // Weya does not say why an active batch is not calling; when its
+        // schedule is known here, this does.
+        let closed = self
+            .context
+            .schedules
+            .closed_note(&self.id, &self.name, &status, now);
+        lines.extend(closed.map(|note| Line::styled(note, theme.warn())));
         lines.into_iter().map(|l| fit_line(l, width)).collect()
     }
 

@@ -51,8 +51,12 @@ impl Dialog {
                     Line::raw(""),
                     Line::raw(format!("To confirm, type “{name}” below:")),
                     typed_line(&d.typed, theme),
-                    Line::raw(""),
                 ];
+                // In the blank line's place, so a clean paste moves nothing.
+                lines.push(match &d.pasted {
+                    Some(text) => Line::styled(format!("· {text}."), theme.warn()),
+                    None => Line::raw(""),
+                });
                 if d.mismatch {
                     lines.push(Line::styled(
                         "✗ That is not the batch's name; nothing was deleted.",

@@ -25,13 +25,23 @@ impl BatchList {
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
         let rows = self.rows();
         let notices = self.notice_lines(theme, now, area.width);
-        let extra = crate::num::u16_sat(notices.len().saturating_sub(1));
+        let details = self
+            .selected()
+            .map(|b| self.detail_lines(b, theme, now))
+            .unwrap_or_default();
+        // Lines past the usual two details and one notice take rows for a
+        // while; they do not change the page size (and so the page asked
+        // for) as the cursor moves.
+        let extra = crate::num::u16_sat(
+            notices.len().saturating_sub(1) + details.len().saturating_sub(DETAIL_LINES),
+        );
+        let notice_rows = crate::num::u16_sat(notices.len().max(1));
         let [title, heads, table, detail, notice, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(2),
-            Constraint::Length(1 + extra),
+            Constraint::Length(crate::num::u16_sat(details.len().max(DETAIL_LINES))),
+            Constraint::Length(notice_rows),
             Constraint::Length(1),
         ])
         .areas(area);
@@ -98,13 +108,11 @@ impl BatchList {
             );
         }
 
-        if let Some(b) = self.selected() {
-            let lines = detail_lines(b, theme, now)
-                .into_iter()
-                .map(|l| fit_line(l, detail.width))
-                .collect::<Vec<_>>();
-            frame.render_widget(Paragraph::new(lines), detail);
-        }
+        let details: Vec<Line> = details
+            .into_iter()
+            .map(|l| fit_line(l, detail.width))
+            .collect();
+        frame.render_widget(Paragraph::new(details), detail);
         frame.render_widget(Paragraph::new(notices), notice);
         frame.render_widget(
             Paragraph::new(self.status_line(theme, now, area.width)),
@@ -247,6 +255,29 @@ impl BatchList {
             Span::raw(" ".repeat(pad)),
             Span::styled(right, theme.dim()),
         ])
+    }
+}
+
+/// The lines the highlighted batch is shown in, but for the one saying
+/// that it is outside its calling window.
+const DETAIL_LINES: usize = 2;
+
+impl BatchList {
+    /// The selected batch in full (see [`detail_lines`]), and, when it is
+    /// active and its known calling window is closed, when it opens.
+    fn detail_lines(
+        &self,
+        b: &BatchSummary,
+        theme: &Theme,
+        now: DateTime<Utc>,
+    ) -> Vec<Line<'static>> {
+        let mut lines = detail_lines(b, theme, now);
+        let closed = self
+            .context
+            .schedules
+            .closed_note(&b.id, &b.batch_name, &b.queue_status, now);
+        lines.extend(closed.map(|note| Line::styled(note, theme.warn())));
+        lines
     }
 }
 
