@@ -217,58 +217,147 @@ impl LineInput {
     }
 }
 
-/// Line breaks and tabs to spaces, other control characters dropped: how
-/// pasted text goes into a one-line input. What is dropped is
-/// [`dropped_by_paste`], for the input's owner to tell the operator.
+/// Line breaks and tabs to spaces; terminal escape sequences (a colour or
+/// a title copied with the text) and other control characters dropped: how
+/// pasted text goes into a one-line input. What is dropped is told by
+/// [`paste_notice`], for the input's owner to show the operator.
 pub fn flatten(s: &str) -> String {
-    s.replace("\r\n", "\n")
-        .chars()
-        .filter(|&c| !is_dropped(c))
-        .map(|c| {
-            if matches!(c, '\r' | '\n' | '\t') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
+    clean(s).text
 }
 
-/// The control characters of `text` that [`flatten`] (so a paste) drops,
-/// in order: an ESC from a copied terminal colour, a BEL, a NUL.
+/// A paste taken apart: what a one-line input keeps and what it lost.
+struct Cleaned {
+    text: String,
+    /// Whole escape sequences removed (`ESC[31m`, `ESC]2;title BEL`).
+    sequences: usize,
+    /// Other control characters removed, in order.
+    controls: Vec<char>,
+}
+
+const ESC: char = '\u{1b}';
+const BEL: char = '\u{7}';
+/// The one-character CSI of C1.
+const CSI: char = '\u{9b}';
+
+fn clean(s: &str) -> Cleaned {
+    let mut cleaned = Cleaned {
+        text: String::with_capacity(s.len()),
+        sequences: 0,
+        controls: Vec::new(),
+    };
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ESC => match chars.peek() {
+                Some(_) => {
+                    skip_sequence(&mut chars);
+                    cleaned.sequences += 1;
+                }
+                None => cleaned.controls.push(c),
+            },
+            CSI => {
+                skip_csi(&mut chars);
+                cleaned.sequences += 1;
+            }
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                cleaned.text.push(' ');
+            }
+            '\n' | '\t' => cleaned.text.push(' '),
+            c if is_dropped(c) => cleaned.controls.push(c),
+            c => cleaned.text.push(c),
+        }
+    }
+    cleaned
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// After an ESC: the rest of its sequence (ECMA-48). CSI (`[`) runs to its
+/// final byte; OSC (`]`) and the string commands (`P`, `X`, `^`, `_`) to
+/// BEL or ST (`ESC \`); any other escape is intermediates and one final
+/// character. A sequence cut short ends where the text does not fit it.
+fn skip_sequence(chars: &mut Chars<'_>) {
+    match chars.next() {
+        Some('[') => skip_csi(chars),
+        Some(']' | 'P' | 'X' | '^' | '_') => {
+            while let Some(c) = chars.next() {
+                if c == BEL || (c == ESC && chars.next_if_eq(&'\\').is_some()) {
+                    break;
+                }
+            }
+        }
+        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+            while chars
+                .next_if(|c| ('\u{20}'..='\u{2f}').contains(c))
+                .is_some()
+            {}
+            chars.next_if(|c| ('\u{30}'..='\u{7e}').contains(c));
+        }
+        _ => {}
+    }
+}
+
+/// Parameters and intermediates, then the final byte (`@` to `~`).
+fn skip_csi(chars: &mut Chars<'_>) {
+    while chars
+        .next_if(|c| ('\u{20}'..='\u{3f}').contains(c))
+        .is_some()
+    {}
+    chars.next_if(|c| ('\u{40}'..='\u{7e}').contains(c));
+}
+
+/// The control characters of `text` that [`flatten`] (so a paste) drops
+/// outside escape sequences, in order: a BEL, a NUL, a lone ESC.
 pub fn dropped_by_paste(text: &str) -> Vec<char> {
-    text.chars().filter(|&c| is_dropped(c)).collect()
+    clean(text).controls
 }
 
 /// What a one-line input tells the operator when a paste of `text` lost
-/// control characters: "Removed 1 control character from the paste
-/// (U+001B ESCAPE)", naming the first few kinds. `None` when nothing was
-/// removed. Every input that takes a paste says it in these words.
+/// something: "Removed 1 terminal escape sequence (a colour or title copied
+/// with the text) from the paste", "Removed 1 control character from the
+/// paste (U+0007 BELL)", naming the first few kinds. `None` when nothing
+/// was removed. Every input that takes a paste says it in these words.
 pub fn paste_notice(text: &str) -> Option<String> {
-    let removed = dropped_by_paste(text);
-    if removed.is_empty() {
-        return None;
-    }
-    let mut kinds: Vec<char> = Vec::new();
-    for &c in &removed {
-        if !kinds.contains(&c) {
-            kinds.push(c);
+    let Cleaned {
+        sequences,
+        controls,
+        ..
+    } = clean(text);
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let escapes = (sequences > 0)
+        .then(|| format!("{sequences} terminal escape sequence{}", plural(sequences)));
+    let others = (!controls.is_empty()).then(|| {
+        let mut kinds: Vec<char> = Vec::new();
+        for &c in &controls {
+            if !kinds.contains(&c) {
+                kinds.push(c);
+            }
         }
+        let mut named: Vec<String> = kinds
+            .iter()
+            .take(3)
+            .map(|&c| crate::text::describe(c))
+            .collect();
+        if kinds.len() > 3 {
+            named.push("…".to_owned());
+        }
+        let n = controls.len();
+        (
+            format!("{n} control character{}", plural(n)),
+            named.join(", "),
+        )
+    });
+    match (escapes, others) {
+        (None, None) => None,
+        (Some(escapes), None) => Some(format!(
+            "Removed {escapes} from the paste (a colour or title copied with the text)"
+        )),
+        (None, Some((others, named))) => Some(format!("Removed {others} from the paste ({named})")),
+        (Some(escapes), Some((others, named))) => Some(format!(
+            "Removed {escapes} and {others} from the paste ({named})"
+        )),
     }
-    let mut named: Vec<String> = kinds
-        .iter()
-        .take(3)
-        .map(|&c| crate::text::describe(c))
-        .collect();
-    if kinds.len() > 3 {
-        named.push("…".to_owned());
-    }
-    let n = removed.len();
-    let s = if n == 1 { "" } else { "s" };
-    Some(format!(
-        "Removed {n} control character{s} from the paste ({})",
-        named.join(", ")
-    ))
 }
 
 fn is_dropped(c: char) -> bool {
@@ -281,6 +370,53 @@ mod tests {
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_paste_loses_whole_escape_sequences_not_just_their_esc() {
+        for (pasted, kept) in [
+            ("Line two\u{1b}[31m red\u{1b}[0m", "Line two red"),
+            ("\u{1b}[1;38;5;196mbold\u{1b}[m", "bold"),
+            ("a\u{1b}]2;PWNED\u{7}b", "ab"),
+            (
+                "a\u{1b}]8;;https://x\u{1b}\\link\u{1b}]8;;\u{1b}\\b",
+                "alinkb",
+            ),
+            ("a\u{9b}2Jb", "ab"),
+            ("a\u{1b}(Bb", "ab"),
+            ("a\u{1b}cb", "ab"),
+            ("x\r\ny\tz", "x y z"),
+            ("plain [31m text", "plain [31m text"),
+        ] {
+            assert_eq!(flatten(pasted), kept, "{pasted:?}");
+        }
+        // A lone ESC at the end, a BEL and a NUL are control characters.
+        assert_eq!(flatten("a\u{7}b\u{0}c\u{1b}"), "abc");
+        assert_eq!(
+            dropped_by_paste("a\u{7}b\u{0}c\u{1b}"),
+            ['\u{7}', '\u{0}', '\u{1b}']
+        );
+    }
+
+    #[test]
+    fn the_notice_counts_sequences_and_names_other_controls() {
+        assert_eq!(paste_notice("plain"), None);
+        assert_eq!(
+            paste_notice("a\u{1b}[31mb\u{1b}[0m").as_deref(),
+            Some(
+                "Removed 2 terminal escape sequences from the paste (a colour or title copied with the text)"
+            )
+        );
+        assert_eq!(
+            paste_notice("a\u{7}").as_deref(),
+            Some("Removed 1 control character from the paste (U+0007 BELL)")
+        );
+        assert_eq!(
+            paste_notice("\u{1b}[1ma\u{0}").as_deref(),
+            Some(
+                "Removed 1 terminal escape sequence and 1 control character from the paste (U+0000 NULL)"
+            )
+        );
     }
 
     #[test]
@@ -358,8 +494,12 @@ mod tests {
         let mut l = LineInput::new("", 50);
         let pasted = "Line two\u{1b}[31m red\u{7}\r\n";
         l.paste(pasted);
-        assert_eq!(l.value(), "Line two[31m red ");
-        assert_eq!(dropped_by_paste(pasted), ['\u{1b}', '\u{7}']);
+        assert_eq!(l.value(), "Line two red ");
+        assert_eq!(
+            dropped_by_paste(pasted),
+            ['\u{7}'],
+            "the ESC went with its sequence"
+        );
         assert!(dropped_by_paste("tab\tand\nbreak").is_empty());
     }
 

@@ -246,10 +246,12 @@ mod tests {
     fn a_paste_that_loses_control_characters_says_so_until_the_next_key() {
         let mut palette = Palette::new(&[Scope::Global]);
         palette.on_paste("he\u{1b}[1mlp");
-        assert_eq!(palette.query(), "he[1mlp");
+        assert_eq!(palette.query(), "help", "the whole colour code went");
         assert_eq!(
             palette.paste_notice(),
-            Some("Removed 1 control character from the paste (U+001B ESCAPE)")
+            Some(
+                "Removed 1 terminal escape sequence from the paste (a colour or title copied with the text)"
+            )
         );
         palette.on_key(KeyEvent::from(KeyCode::Backspace));
         assert_eq!(palette.paste_notice(), None);
