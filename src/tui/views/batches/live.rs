@@ -167,6 +167,15 @@ impl LivePage {
     }
 }
 
+/// The rows a page holds in a view `height` rows high whose own lines
+/// (title, column heads, status…) take `chrome` rows. Both the drawing
+/// (which records it) and the shell's first fetch (which knows the
+/// terminal's size before anything is drawn) count with it, so the first
+/// page asked for is the size of every later one.
+pub fn page_rows(height: u16, chrome: u16) -> u16 {
+    height.saturating_sub(chrome)
+}
+
 /// Fits a page query to `rows` on screen (at least 3; before the first
 /// drawing, `rows` is 0 and the query stays): the new `limit`, and the
 /// `page` that holds the first row of the page asked for before.

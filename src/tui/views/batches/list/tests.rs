@@ -577,3 +577,26 @@ fn the_search_is_a_line_input_with_a_cursor_and_readline_keys() {
     assert_eq!((query.search, after), (None, SEARCH_DEBOUNCE));
     assert!(ctrl(&mut list, 'u').is_empty(), "nothing left to clear");
 }
+
+/// The shell's height gives the first fetch the rows the drawing will
+/// hold (14 in the 20 rows of an 80x24 screen, 30 in the 36 of 120x40),
+/// and a key that came before the first page is applied when it arrives.
+#[test]
+fn the_first_page_fits_the_height_and_a_key_sent_before_it_is_kept() {
+    for (width, height, rows) in [(80, 20, 14_usize), (120, 36, 30)] {
+        let mut list = BatchList::new(ViewContext::default()).in_height(height);
+        let (g, query, _) = tick(&mut list);
+        assert_eq!(query.limit as usize, rows, "{width}x{height}");
+        assert!(key(&mut list, KeyCode::Down).is_empty());
+        assert!(key(&mut list, KeyCode::Down).is_empty());
+        let total = 3 * rows as u64;
+        load(&mut list, g, Ok(page(0..rows, 1, rows as u64, total)));
+        assert_eq!(list.selected, 2, "{width}x{height}: both Downs applied");
+        draw(&list, width, height);
+        let geometry = list.geometry.get();
+        assert_eq!(usize::from(geometry.page_rows), rows, "{width}x{height}");
+        assert_eq!(usize::from(geometry.rows.height), rows, "{width}x{height}");
+        let (_, query, _) = tick(&mut list);
+        assert_eq!((query.page, query.limit as usize), (1, rows), "no refit");
+    }
+}

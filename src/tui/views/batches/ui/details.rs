@@ -14,8 +14,11 @@ use super::{call_badge, count, notice_lines, search_text, status_badge, thousand
 use crate::api::{Call, SortOrder};
 use crate::domain::phone::format_number;
 use crate::text::{fit, visible};
-use crate::tui::views::batches::details::{BatchDetailsView, DetailsGeometry, Mode};
+use crate::tui::views::batches::details::{
+    BatchDetailsView, DETAILS_CHROME, DetailsGeometry, Mode,
+};
 use crate::tui::views::batches::list::visible_offset;
+use crate::tui::views::batches::live::page_rows;
 use crate::tui::views::batches::{
     absolute, error_text, parse_time, progress_bar, relative, relative_text,
 };
@@ -45,7 +48,10 @@ impl BatchDetailsView {
             Paragraph::new(self.header_lines(theme, now, area.width)),
             header,
         );
-        self.draw_table(frame, heads, table, extra, theme, now);
+        // The calls with a one-line notice: what the shell counted for the
+        // first fetch, before anything was drawn.
+        let page = page_rows(area.height, DETAILS_CHROME);
+        self.draw_table(frame, heads, table, page, theme, now);
         frame.render_widget(Paragraph::new(notices), notice);
         frame.render_widget(
             Paragraph::new(self.status_line(theme, now, area.width)),
@@ -111,7 +117,7 @@ impl BatchDetailsView {
         frame: &mut Frame,
         heads: Rect,
         table: Rect,
-        extra: u16,
+        page_rows: u16,
         theme: &Theme,
         now: DateTime<Utc>,
     ) {
@@ -138,7 +144,7 @@ impl BatchDetailsView {
         let call_height = self.geometry.get().call_height;
         self.geometry.set(DetailsGeometry {
             rows: table,
-            page_rows: table.height.saturating_add(extra),
+            page_rows,
             first: first_row,
             fields_fit,
             call_max_scroll: max_scroll,

@@ -13,7 +13,10 @@ use super::{count, notice_lines, search_text, status_badge, thousands};
 use crate::api::{ApiError, BatchSummary};
 use crate::sandbox::EXAMPLE_PREFIX;
 use crate::text::{fit, visible};
-use crate::tui::views::batches::list::{BatchList, ListGeometry, StatusFilter, visible_offset};
+use crate::tui::views::batches::list::{
+    BatchList, LIST_CHROME, ListGeometry, StatusFilter, visible_offset,
+};
+use crate::tui::views::batches::live::page_rows;
 use crate::tui::views::batches::{
     absolute, error_text, parse_time, progress_bar, relative, relative_text,
 };
@@ -45,7 +48,9 @@ impl BatchList {
         );
         self.geometry.set(ListGeometry {
             rows: table,
-            page_rows: table.height.saturating_add(extra),
+            // The rows of the table with a one-line notice: what the shell
+            // counted for the first fetch, before anything was drawn.
+            page_rows: page_rows(area.height, LIST_CHROME),
             first,
         });
 
