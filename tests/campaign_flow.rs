@@ -364,3 +364,32 @@ async fn the_first_page_fits_the_screen_and_a_key_sent_with_ctrl_b_is_kept() {
         );
     }
 }
+
+/// A refused credential on the list says what the start and stop dialogs
+/// and the CLI say: Weya's words, the request ID, what Weya documents for
+/// the list and which credential was sent from where.
+#[tokio::test]
+async fn a_refused_credential_on_the_list_says_which_was_sent_and_the_request_id() {
+    let sandbox = Sandbox::start_with(0, SandboxOptions::default())
+        .await
+        .unwrap();
+    let mut config = sandbox.client_config();
+    config.auth = weya_tui::api::Auth::ApiKey(secrecy::SecretString::from("wrong key"));
+    let mut h = Harness::new(config, 120, 40);
+    h.runtime.dispatch(Msg::Resize(120, 40));
+    h.ctrl('b');
+    h.wait_for("the refusal", |app| {
+        list(app).is_some_and(|l| !l.is_loading())
+    })
+    .await;
+    let screen = h.screen();
+    // The notice wraps: read it as one text.
+    let text = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for said in [
+        "HTTP 403: Weya says “Invalid API key” (request ID ",
+        "Weya documents a Bearer token (WEYA_TOKEN) for the batch list; this request sent \
+         x-api-key from the sandbox's built-in key.",
+    ] {
+        assert!(text.contains(said), "{said:?} not in\n{screen}");
+    }
+}

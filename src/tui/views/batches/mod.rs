@@ -243,8 +243,14 @@ const SERVER_WORDS: usize = 120;
 /// status and Weya's own words first, then what the documentation says
 /// the action takes and what this request sent, as a fact beside the
 /// answer, not as its cause (an invalid key is refused the same way).
-/// Any other error says itself.
+/// Any other error says itself. Each gives the request ID support asks
+/// for, when the server sent one. Everything the campaign views show of an
+/// error is said by this one function, as the CLI says it.
 pub fn error_text(error: &ApiError, credential_source: &str) -> String {
+    let request_id = error
+        .request_id()
+        .map(|id| format!(" (request ID {})", visible(id)))
+        .unwrap_or_default();
     let ApiError::AuthRefused {
         status,
         action,
@@ -254,7 +260,7 @@ pub fn error_text(error: &ApiError, credential_source: &str) -> String {
         ..
     } = error
     else {
-        return error.to_string();
+        return format!("{error}{request_id}");
     };
     let mut text = format!("HTTP {status}");
     let words = message
@@ -266,6 +272,7 @@ pub fn error_text(error: &ApiError, credential_source: &str) -> String {
         let words = crate::text::fit(&visible(words), SERVER_WORDS);
         text.push_str(&format!(": Weya says “{words}”"));
     }
+    text.push_str(&request_id);
     let documented = action.documented_auth();
     let label = action.label();
     if documented.accepts(used) {
@@ -340,6 +347,36 @@ mod tests {
             "HTTP 401. Weya documents a Bearer token for start-calling; this request sent it \
              (Bearer token) from environment variable WEYA_TOKEN: check that it is valid and \
              has not been revoked."
+        );
+    }
+
+    #[test]
+    fn every_error_gives_its_request_id() {
+        let failed = ApiError::Status {
+            status: 500,
+            message: Some("boom".into()),
+            request_id: Some("r1".into()),
+            excerpt: None,
+            retry_after: None,
+        };
+        assert_eq!(
+            error_text(&failed, "x"),
+            "HTTP 500 (the server failed): boom (request ID r1)"
+        );
+        let refused = ApiError::AuthRefused {
+            status: 403,
+            action: crate::api::Action::ListBatches,
+            used: "x-api-key",
+            message: Some("Invalid API key".into()),
+            excerpt: None,
+            request_id: Some("r2".into()),
+        };
+        assert!(
+            error_text(&refused, "environment variable WEYA_API_KEY").starts_with(
+                "HTTP 403: Weya says “Invalid API key” (request ID r2). Weya documents a \
+                 Bearer token (WEYA_TOKEN) for the batch list; this request sent x-api-key \
+                 from environment variable WEYA_API_KEY."
+            )
         );
     }
 
