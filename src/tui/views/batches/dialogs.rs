@@ -125,7 +125,7 @@ impl Dialog {
     /// Pasted text goes into the typed name at the cursor (one line of it).
     pub fn on_paste(&mut self, text: &str) {
         if let Self::Delete(d) = self {
-            d.typed.paste(text.lines().next().unwrap_or_default());
+            d.typed.paste(super::first_line(text));
             d.mismatch = false;
         }
     }

@@ -148,12 +148,26 @@ impl LivePage {
         })
     }
 
-    /// Seconds until the next refresh is due, for "next try in 20 s".
+    /// Seconds until the next refresh is due, for "next try in 20 s":
+    /// counted up, so it says 1 s until the moment it is due, and 0 from
+    /// then until the answer (the views then say "retrying…").
     pub fn due_in(&self, now: DateTime<Utc>) -> Option<i64> {
         let every = self.poll_every()?;
         let last = self.last_answer?;
         let due = last + chrono::Duration::from_std(every).unwrap_or_default();
-        Some((due - now).num_seconds().max(0))
+        let millis = (due - now).num_milliseconds().max(0);
+        Some((millis + 999) / 1000)
+    }
+
+    /// How the wait for the next try reads after an error: " · next try
+    /// in 20 s (2 failed)", " · retrying… (2 failed)" once it is due and
+    /// until the answer, " · not retrying" when asking again cannot help.
+    pub fn retry_text(&self, now: DateTime<Utc>) -> String {
+        match self.due_in(now) {
+            Some(0) => format!(" · retrying… ({} failed)", self.failures),
+            Some(secs) => format!(" · next try in {secs} s ({} failed)", self.failures),
+            None => " · not retrying".to_owned(),
+        }
     }
 
     /// The status line's word on the page's age: "refreshing…" while a

@@ -18,7 +18,7 @@ pub mod ui;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::ApiError;
 use crate::form::line::{LineEdit, LineInput};
@@ -122,9 +122,13 @@ impl Default for SearchBox {
 }
 
 impl SearchBox {
-    /// `/`: the keys go to the search.
+    /// `/`: the keys go to the search, the cursor at the end of its text
+    /// (where it was left may be anywhere: typing would land mid-word).
     pub fn open(&mut self) {
         self.open = true;
+        // End, as the operator would press it: the undo history stays.
+        self.input
+            .handle_key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
     }
 
     /// Enter: the rows take the keys again; the search stays.
@@ -164,12 +168,24 @@ impl SearchBox {
         self.open && self.input.edit(edit)
     }
 
-    /// Pasted text, while open: its first line, at the cursor. Whether
-    /// the text changed.
+    /// Pasted text, while open: its first line, at the cursor (see
+    /// [`first_line`]). Whether the text changed.
     pub fn on_paste(&mut self, text: &str) -> bool {
-        let line = text.lines().next().unwrap_or_default();
+        let line = first_line(text);
         self.open && !line.is_empty() && self.input.paste(line) < line.chars().count()
     }
+}
+
+/// What a paste into a one-line input of these views (the search, the
+/// delete dialog's name) puts there: its first line. Line breaks at its
+/// ends are where the paste ends, not text: a name copied with its line
+/// (`Bulk 11⏎`, which terminals often send as `Bulk 11\r`) pastes as
+/// `Bulk 11`, and nothing is said of them. `\r` alone ends a line too.
+pub fn first_line(text: &str) -> &str {
+    text.trim_matches(['\r', '\n'])
+        .split(['\r', '\n'])
+        .next()
+        .unwrap_or_default()
 }
 
 /// A view's key scope, and readline's edits while its search or the

@@ -230,13 +230,7 @@ impl BatchDetailsView {
     fn notice_lines(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
         let failure = self.live.error().map(|e| {
             let mut text = error_text(e, &self.context.credential_source);
-            match self.live.due_in(now) {
-                Some(secs) => text.push_str(&format!(
-                    " · next try in {secs} s ({} failed)",
-                    self.live.failures()
-                )),
-                None => text.push_str(" · not retrying"),
-            }
+            text.push_str(&self.live.retry_text(now));
             text
         });
         // The open call shows its own notice in its frame.

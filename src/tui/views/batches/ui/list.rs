@@ -214,13 +214,7 @@ impl BatchList {
                 return None;
             }
             let mut text = error_text(e, &self.context.credential_source);
-            match self.live.due_in(now) {
-                Some(secs) => text.push_str(&format!(
-                    " · next try in {secs} s ({} failed)",
-                    self.live.failures()
-                )),
-                None => text.push_str(" · not retrying"),
-            }
+            text.push_str(&self.live.retry_text(now));
             Some(text)
         });
         notice_lines(self.notice.as_ref(), failure.as_deref(), theme, width)
