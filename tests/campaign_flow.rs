@@ -285,3 +285,111 @@ async fn the_details_header_follows_the_dialer_without_the_list() {
         (0, "paused")
     );
 }
+
+/// A sandbox holding 59 batches, "Bulk 01" to "Bulk 59" (the newest
+/// first on the list).
+async fn fifty_nine_batches() -> Sandbox {
+    let sandbox = Sandbox::start_with(0, SandboxOptions::default())
+        .await
+        .unwrap();
+    let client = weya_tui::api::WeyaClient::new(sandbox.client_config()).unwrap();
+    for n in 1..=59 {
+        let request = weya_tui::api::BatchRequest {
+            batch_name: format!("Bulk {n:02}"),
+            calling_numbers: vec!["64e5f12345abcdef87654321".into()],
+            retry: None,
+            delay: None,
+            timezone: Some("America/New_York".into()),
+            calling_hour: None,
+            allowed_days: None,
+        };
+        client.create_batch(&request).await.unwrap();
+    }
+    sandbox
+}
+
+/// The footer's page line ("page 1/5 · 59 batches").
+fn page_line(h: &mut Harness) -> String {
+    let screen = h.screen();
+    screen
+        .lines()
+        .find(|l| l.trim_start().starts_with("page "))
+        .unwrap_or_else(|| panic!("no page line in\n{screen}"))
+        .split_whitespace()
+        .take(5)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn wait_for_page(h: &mut Harness) {
+    h.wait_for("the batch list's page", |app| {
+        list(app).is_some_and(|l| !l.is_loading() && !l.rows().is_empty())
+    })
+    .await;
+}
+
+/// Ctrl-B and PgDn at once, as a fast operator does: the PgDn is not lost
+/// while the first page loads, and the first page is already the size of
+/// every later one, so a refresh moves neither the highlight nor the
+/// page count.
+#[tokio::test]
+async fn the_first_page_fits_the_screen_and_a_key_sent_with_ctrl_b_is_kept() {
+    let sandbox = fifty_nine_batches().await;
+    // 80x24: 14 rows a page, 5 pages; 120x40: 30 rows, 2 pages.
+    for (width, height, rows, pages) in [(80, 24, 14, 5), (120, 40, 30, 2)] {
+        let mut h = Harness::new(sandbox.client_config(), width, height);
+        h.runtime.dispatch(Msg::Resize(width, height));
+        h.ctrl('b');
+        h.key(KeyCode::PageDown);
+        wait_for_page(&mut h).await;
+        let at = format!("{width}x{height}");
+        assert_eq!(list(h.app()).unwrap().rows().len(), rows, "{at}");
+        let shown = selected(h.app()).batch_name;
+        assert_eq!(
+            shown,
+            format!("Bulk {:02}", 59 - (rows - 1)),
+            "{at}: the PgDn went to the last row on screen:\n{}",
+            h.screen()
+        );
+        let footer = page_line(&mut h);
+        assert_eq!(footer, format!("page 1/{pages} · 59 batches"), "{at}");
+
+        refresh(&mut h);
+        wait_for_page(&mut h).await;
+        assert_eq!(selected(h.app()).batch_name, shown, "{at}: no key, no move");
+        assert_eq!(page_line(&mut h), footer, "{at}");
+        assert!(
+            row(&mut h, &shown).contains(&shown),
+            "{at}: the highlighted batch is on screen"
+        );
+    }
+}
+
+/// A refused credential on the list says what the start and stop dialogs
+/// and the CLI say: Weya's words, the request ID, what Weya documents for
+/// the list and which credential was sent from where.
+#[tokio::test]
+async fn a_refused_credential_on_the_list_says_which_was_sent_and_the_request_id() {
+    let sandbox = Sandbox::start_with(0, SandboxOptions::default())
+        .await
+        .unwrap();
+    let mut config = sandbox.client_config();
+    config.auth = weya_tui::api::Auth::ApiKey(secrecy::SecretString::from("wrong key"));
+    let mut h = Harness::new(config, 120, 40);
+    h.runtime.dispatch(Msg::Resize(120, 40));
+    h.ctrl('b');
+    h.wait_for("the refusal", |app| {
+        list(app).is_some_and(|l| !l.is_loading())
+    })
+    .await;
+    let screen = h.screen();
+    // The notice wraps: read it as one text.
+    let text = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for said in [
+        "HTTP 403: Weya says “Invalid API key” (request ID ",
+        "Weya documents a Bearer token (WEYA_TOKEN) for the batch list; this request sent \
+         x-api-key from the sandbox's built-in key.",
+    ] {
+        assert!(text.contains(said), "{said:?} not in\n{screen}");
+    }
+}

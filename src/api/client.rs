@@ -245,11 +245,12 @@ impl WeyaClient {
             params.push(("search", s.clone()));
         }
         let reply = self.send(self.http.get(url).query(&params)).await;
-        match reply {
+        let page = match reply {
             Ok(reply) if reply.status == 404 => Ok(BatchPage::default()),
             Ok(reply) => decode(reply),
             Err(e) => Err(e),
-        }
+        };
+        self.for_action(Action::ListBatches, page)
     }
 
     /// `GET /api/call/batch-details/{batchId}`: one page of a batch's calls.

@@ -26,6 +26,10 @@ use crate::form::FieldId;
 /// How often animations (spinners, elapsed time) advance while one is on show.
 pub const TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
+/// The screen's rows around a view's: the header, the footer, and the
+/// blank margin row under and over them.
+const BODY_CHROME: u16 = 4;
+
 /// The help overlay.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Help {
@@ -200,7 +204,7 @@ impl Shell {
     pub fn open(&mut self, route: Route) -> Vec<Cmd> {
         if let Some(at) = self.stack.iter().position(|v| v.is(route)) {
             self.stack.truncate(at + 1);
-        } else if let Some(view) = View::open(route, &self.view_context()) {
+        } else if let Some(view) = View::open(route, &self.view_context(), self.body_height()) {
             self.stack.push(view);
         } else {
             self.stack.clear();
@@ -285,9 +289,21 @@ impl Shell {
     /// Enter or the create result's `o`: Esc leads back there, as the
     /// breadcrumb says (navigation is a stack).
     pub fn open_batch(&mut self, summary: BatchSummary) -> Vec<Cmd> {
-        let details = BatchDetailsView::new(self.view_context(), summary);
+        let details =
+            BatchDetailsView::new(self.view_context(), summary).in_height(self.body_height());
         self.stack.push(View::BatchDetails(details));
         self.shown()
+    }
+
+    /// How many rows a view has under the header and over the footer, in
+    /// their margin (as the drawing lays them out): known from the
+    /// terminal's size before a view is first drawn, so a view's first
+    /// page can be the size of the next. 0 before the size is known.
+    fn body_height(&self) -> u16 {
+        match self.size.1 {
+            0 => 0,
+            height => height.saturating_sub(BODY_CHROME),
+        }
     }
 
     /// Closes the view on show.
@@ -667,6 +683,19 @@ mod tests {
 
     fn on_batches(shell: &Shell) -> bool {
         matches!(shell.top(), Some(View::BatchList(_)))
+    }
+
+    /// The height a view is opened with is the one it is drawn in: its
+    /// first page is sized by it.
+    #[test]
+    fn a_view_is_opened_with_the_height_it_is_drawn_in() {
+        for (w, h) in [(60, 20), (80, 24), (120, 40)] {
+            let (mut shell, _) = Shell::new(context());
+            assert_eq!(shell.body_height(), 0, "no size yet");
+            update(&mut shell, Msg::Resize(w, h));
+            let body = crate::tui::draw::body_area(ratatui::layout::Rect::new(0, 0, w, h));
+            assert_eq!(shell.body_height(), body.height, "{w}x{h}");
+        }
     }
 
     #[test]

@@ -80,11 +80,14 @@ pub enum View {
 }
 
 impl View {
-    /// The view a route opens anew.
-    pub fn open(route: Route, context: &ViewContext) -> Option<Self> {
+    /// The view a route opens anew, to be drawn `height` rows high (0:
+    /// not known yet).
+    pub fn open(route: Route, context: &ViewContext, height: u16) -> Option<Self> {
         match route {
             Route::Create => None,
-            Route::Batches => Some(Self::BatchList(BatchList::new(context.clone()))),
+            Route::Batches => Some(Self::BatchList(
+                BatchList::new(context.clone()).in_height(height),
+            )),
         }
     }
 

@@ -17,15 +17,20 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use super::list::{Landing, row_at, visible_offset};
-use super::live::{LivePage, fit_to_rows, search_param};
+use super::list::{Landing, QUEUED_MOVES, is_move, row_at, visible_offset};
+use super::live::{LivePage, fit_to_rows, page_rows, search_param};
 use super::{Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Scope};
 
-/// Calls asked for before the view has been drawn once.
+/// Calls asked for when the view's height is not known (the terminal has
+/// not said its size).
 const FIRST_LIMIT: u32 = 20;
+
+/// The view's lines around the calls: the three of the header, the column
+/// heads, one notice line and the status line.
+pub const DETAILS_CHROME: u16 = 6;
 
 /// Everything that can happen to the view.
 #[derive(Debug, Clone)]
@@ -147,6 +152,9 @@ pub struct BatchDetailsView {
     pub(super) statuses: BTreeSet<String>,
     pub(super) mode: Mode,
     landing: Option<Landing>,
+    /// Movement keys that came before the first page of calls: applied
+    /// when it arrives, so none is lost.
+    queued: Vec<Action>,
     pub(super) notice: Option<Notice>,
     pub(super) geometry: Cell<DetailsGeometry>,
 }
@@ -176,9 +184,22 @@ impl BatchDetailsView {
             statuses: BTreeSet::new(),
             mode: Mode::Table,
             landing: None,
+            queued: Vec::new(),
             notice: None,
             geometry: Cell::new(DetailsGeometry::default()),
         }
+    }
+
+    /// The view to be drawn in an area `height` rows high, as
+    /// [`super::list::BatchList::in_height`]: its first fetch asks for
+    /// the calls that fit.
+    #[must_use]
+    pub fn in_height(self, height: u16) -> Self {
+        self.geometry.set(DetailsGeometry {
+            page_rows: page_rows(height, DETAILS_CHROME),
+            ..self.geometry.get()
+        });
+        self
     }
 
     /// The breadcrumb's last part.
@@ -262,7 +283,7 @@ impl BatchDetailsView {
         self.offset = visible_offset(
             self.offset,
             self.selected,
-            usize::from(self.geometry.get().rows.height),
+            self.visible_rows(),
             self.calls().len(),
         );
         cmds
@@ -294,14 +315,21 @@ impl BatchDetailsView {
             DetailsMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
             DetailsMsg::Tick => Vec::new(),
             DetailsMsg::CallsLoaded { generation, result } => {
-                // A failed refresh is the news now (as on the list).
+                // A failed refresh is the news now (as on the list), and
+                // keys kept for a first page that did not come go.
                 if self.live.awaits(generation) && result.is_err() {
                     self.notice = None;
+                    self.queued.clear();
                 }
                 match self.live.finish(generation, result, now) {
                     Some(details) => {
                         self.loaded(details);
-                        self.fetch_totals().into_iter().collect()
+                        let mut cmds: Vec<_> = self.fetch_totals().into_iter().collect();
+                        // The keys that came while it loaded, in order.
+                        for action in std::mem::take(&mut self.queued) {
+                            cmds.extend(self.on_action(action));
+                        }
+                        cmds
                     }
                     None => Vec::new(),
                 }
@@ -440,8 +468,14 @@ impl BatchDetailsView {
     fn on_table_action(&mut self, action: Action) -> Vec<DetailsCmd> {
         // What the last action did lasts until the operator moves on.
         self.notice = None;
+        if self.details.is_none() && is_move(action) {
+            if self.queued.len() < QUEUED_MOVES {
+                self.queued.push(action);
+            }
+            return Vec::new();
+        }
         let count = self.calls().len();
-        let visible = usize::from(self.geometry.get().rows.height).max(1);
+        let visible = self.visible_rows().max(1);
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down if self.selected + 1 < count => self.selected += 1,
@@ -547,6 +581,16 @@ impl BatchDetailsView {
         self.query.page = 1;
         self.landing = Some(Landing(0));
         vec![self.fetch(Duration::ZERO)]
+    }
+
+    /// The calls on screen: as drawn, or before the first drawing as many
+    /// as a page holds.
+    fn visible_rows(&self) -> usize {
+        let geometry = self.geometry.get();
+        usize::from(match geometry.rows.height {
+            0 => geometry.page_rows,
+            drawn => drawn,
+        })
     }
 
     fn fetch(&mut self, after: Duration) -> DetailsCmd {

@@ -132,7 +132,7 @@ impl Dialog {
     /// it), saying which control characters it lost.
     pub fn on_paste(&mut self, text: &str) {
         if let Self::Delete(d) = self {
-            let line = text.lines().next().unwrap_or_default();
+            let line = super::first_line(text);
             d.typed.paste(line);
             d.mismatch = false;
             d.pasted = paste_notice(line);

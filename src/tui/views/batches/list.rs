@@ -17,15 +17,23 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 
 use super::dialogs::{DialerAction, Dialog, DialogReply};
-use super::live::{LivePage, fit_to_rows, search_param};
+use super::live::{LivePage, fit_to_rows, page_rows, search_param};
 use super::{
     Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, error_text, with_editing,
 };
 use crate::api::{ApiError, BatchPage, BatchQuery, BatchSummary, Deleted, DialerState};
 use crate::tui::keymap::{self, Action, Scope};
 
-/// Rows asked for before the list has been drawn once.
+/// Rows asked for when the list's height is not known (the terminal has
+/// not said its size).
 const FIRST_LIMIT: u32 = 20;
+
+/// The list's lines around its rows: the title, the column heads, the
+/// highlighted batch's two lines, one notice line and the status line.
+pub const LIST_CHROME: u16 = 6;
+
+/// The most movement keys kept while the first page loads.
+pub(super) const QUEUED_MOVES: usize = 16;
 
 /// Which statuses are shown. Weya's list takes no status filter, so this
 /// filters the page shown, and says so.
@@ -188,6 +196,9 @@ pub struct BatchList {
     /// first row (PgDn) or the last (PgUp). Otherwise a new page keeps the
     /// cursor on the same batch.
     landing: Option<Landing>,
+    /// Movement keys that came before the first page: applied when it
+    /// arrives, so none is lost.
+    queued: Vec<Action>,
     pub(super) pending: HashMap<String, Pending>,
     pub(super) dialog: Option<Dialog>,
     pub(super) notice: Option<Notice>,
@@ -210,11 +221,26 @@ impl BatchList {
             selected: 0,
             offset: 0,
             landing: None,
+            queued: Vec::new(),
             pending: HashMap::new(),
             dialog: None,
             notice: None,
             geometry: Cell::new(ListGeometry::default()),
         }
+    }
+
+    /// The list to be drawn in an area `height` rows high (the shell knows
+    /// it from the terminal's size before anything is drawn): the first
+    /// fetch asks for as many rows as will fit, so the page on screen does
+    /// not change size (and the highlighted batch) at the first refresh.
+    /// A `height` of 0 (not known) leaves the first fetch at 20 rows.
+    #[must_use]
+    pub fn in_height(self, height: u16) -> Self {
+        self.geometry.set(ListGeometry {
+            page_rows: page_rows(height, LIST_CHROME),
+            ..self.geometry.get()
+        });
+        self
     }
 
     /// How long after the last answer the shell should send the next
@@ -252,6 +278,11 @@ impl BatchList {
 
     pub fn query(&self) -> &BatchQuery {
         &self.query
+    }
+
+    /// Whether a page is being fetched.
+    pub fn is_loading(&self) -> bool {
+        self.live.is_loading()
     }
 
     /// Whether a start, stop or delete of batch `id` awaits its answer.
@@ -337,8 +368,11 @@ impl BatchList {
             ListMsg::PageLoaded { generation, result } => {
                 // A failed refresh is the news now: what the last action
                 // did is stale beside it (the error shows under the rows).
+                // Keys kept for a first page that did not come go too: a
+                // page a minute later is no place for them.
                 if self.live.awaits(generation) && result.is_err() {
                     self.notice = None;
+                    self.queued.clear();
                 }
                 match self.live.finish(generation, result, now) {
                     Some(page) => self.page_loaded(page),
@@ -414,6 +448,12 @@ impl BatchList {
         }
         // What the last action did lasts until the operator moves on.
         self.notice = None;
+        if self.page.is_none() && is_move(action) {
+            if self.queued.len() < QUEUED_MOVES {
+                self.queued.push(action);
+            }
+            return Vec::new();
+        }
         let count = self.rows().len();
         let visible = self.visible_rows();
         match action {
@@ -608,8 +648,14 @@ impl BatchList {
         }
     }
 
+    /// The rows on screen: as drawn, or before the first drawing as many
+    /// as a page holds.
     fn visible_rows(&self) -> usize {
-        usize::from(self.geometry.get().rows.height)
+        let geometry = self.geometry.get();
+        usize::from(match geometry.rows.height {
+            0 => geometry.page_rows,
+            drawn => drawn,
+        })
     }
 
     fn page_loaded(&mut self, mut page: BatchPage) -> Vec<ListCmd> {
@@ -636,7 +682,13 @@ impl BatchList {
             None => self.reselect(id.as_deref()),
         }
         self.clamp();
-        Vec::new()
+        // The keys that came while it loaded, in order, as if it had been
+        // there (a PgDn at the bottom may ask for the next page).
+        let mut cmds = Vec::new();
+        for action in std::mem::take(&mut self.queued) {
+            cmds.extend(self.on_action(action));
+        }
+        cmds
     }
 
     /// Keeps the cursor on batch `id` if it is still shown, else where it
@@ -692,6 +744,15 @@ impl BatchList {
     fn say(&mut self, notice: Notice) {
         self.notice = Some(notice);
     }
+}
+
+/// Whether `action` moves the cursor over the rows: kept, not lost, while
+/// no rows have come yet.
+pub(super) fn is_move(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End
+    )
 }
 
 /// The index of the row drawn at screen cell (`column`, `row`), when the

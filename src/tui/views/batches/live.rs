@@ -148,12 +148,26 @@ impl LivePage {
         })
     }
 
-    /// Seconds until the next refresh is due, for "next try in 20 s".
+    /// Seconds until the next refresh is due, for "next try in 20 s":
+    /// counted up, so it says 1 s until the moment it is due, and 0 from
+    /// then until the answer (the views then say "retrying…").
     pub fn due_in(&self, now: DateTime<Utc>) -> Option<i64> {
         let every = self.poll_every()?;
         let last = self.last_answer?;
         let due = last + chrono::Duration::from_std(every).unwrap_or_default();
-        Some((due - now).num_seconds().max(0))
+        let millis = (due - now).num_milliseconds().max(0);
+        Some((millis + 999) / 1000)
+    }
+
+    /// How the wait for the next try reads after an error: " · next try
+    /// in 20 s (2 failed)", " · retrying… (2 failed)" once it is due and
+    /// until the answer, " · not retrying" when asking again cannot help.
+    pub fn retry_text(&self, now: DateTime<Utc>) -> String {
+        match self.due_in(now) {
+            Some(0) => format!(" · retrying… ({} failed)", self.failures),
+            Some(secs) => format!(" · next try in {secs} s ({} failed)", self.failures),
+            None => " · not retrying".to_owned(),
+        }
     }
 
     /// The status line's word on the page's age: "refreshing…" while a
@@ -165,6 +179,15 @@ impl LivePage {
             (false, None) => String::new(),
         }
     }
+}
+
+/// The rows a page holds in a view `height` rows high whose own lines
+/// (title, column heads, status…) take `chrome` rows. Both the drawing
+/// (which records it) and the shell's first fetch (which knows the
+/// terminal's size before anything is drawn) count with it, so the first
+/// page asked for is the size of every later one.
+pub fn page_rows(height: u16, chrome: u16) -> u16 {
+    height.saturating_sub(chrome)
 }
 
 /// Fits a page query to `rows` on screen (at least 3; before the first

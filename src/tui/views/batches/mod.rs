@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::ApiError;
 use crate::domain::schedule::CallingSchedule;
@@ -183,9 +183,13 @@ impl Default for SearchBox {
 }
 
 impl SearchBox {
-    /// `/`: the keys go to the search.
+    /// `/`: the keys go to the search, the cursor at the end of its text
+    /// (where it was left may be anywhere: typing would land mid-word).
     pub fn open(&mut self) {
         self.open = true;
+        // End, as the operator would press it: the undo history stays.
+        self.input
+            .handle_key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
     }
 
     /// Enter: the rows take the keys again; the search stays.
@@ -225,9 +229,10 @@ impl SearchBox {
         self.open && self.input.edit(edit)
     }
 
-    /// Pasted text, while open: its first line, at the cursor.
+    /// Pasted text, while open: its first line, at the cursor (see
+    /// [`first_line`]).
     pub fn on_paste(&mut self, text: &str) -> Pasted {
-        let line = text.lines().next().unwrap_or_default();
+        let line = first_line(text);
         if !self.open {
             return Pasted::default();
         }
@@ -245,6 +250,18 @@ impl SearchBox {
 pub struct Pasted {
     pub changed: bool,
     pub notice: Option<Notice>,
+}
+
+/// What a paste into a one-line input of these views (the search, the
+/// delete dialog's name) puts there: its first line. Line breaks at its
+/// ends are where the paste ends, not text: a name copied with its line
+/// (`Bulk 11⏎`, which terminals often send as `Bulk 11\r`) pastes as
+/// `Bulk 11`, and nothing is said of them. `\r` alone ends a line too.
+pub fn first_line(text: &str) -> &str {
+    text.trim_matches(['\r', '\n'])
+        .split(['\r', '\n'])
+        .next()
+        .unwrap_or_default()
 }
 
 /// A view's key scope, and readline's edits while its search or the
@@ -318,8 +335,14 @@ const SERVER_WORDS: usize = 120;
 /// status and Weya's own words first, then what the documentation says
 /// the action takes and what this request sent, as a fact beside the
 /// answer, not as its cause (an invalid key is refused the same way).
-/// Any other error says itself.
+/// Any other error says itself. Each gives the request ID support asks
+/// for, when the server sent one. Everything the campaign views show of an
+/// error is said by this one function, as the CLI says it.
 pub fn error_text(error: &ApiError, credential_source: &str) -> String {
+    let request_id = error
+        .request_id()
+        .map(|id| format!(" (request ID {})", visible(id)))
+        .unwrap_or_default();
     let ApiError::AuthRefused {
         status,
         action,
@@ -329,7 +352,7 @@ pub fn error_text(error: &ApiError, credential_source: &str) -> String {
         ..
     } = error
     else {
-        return error.to_string();
+        return format!("{error}{request_id}");
     };
     let mut text = format!("HTTP {status}");
     let words = message
@@ -341,6 +364,7 @@ pub fn error_text(error: &ApiError, credential_source: &str) -> String {
         let words = crate::text::fit(&visible(words), SERVER_WORDS);
         text.push_str(&format!(": Weya says “{words}”"));
     }
+    text.push_str(&request_id);
     let documented = action.documented_auth();
     let label = action.label();
     if documented.accepts(used) {
@@ -415,6 +439,36 @@ mod tests {
             "HTTP 401. Weya documents a Bearer token for start-calling; this request sent it \
              (Bearer token) from environment variable WEYA_TOKEN: check that it is valid and \
              has not been revoked."
+        );
+    }
+
+    #[test]
+    fn every_error_gives_its_request_id() {
+        let failed = ApiError::Status {
+            status: 500,
+            message: Some("boom".into()),
+            request_id: Some("r1".into()),
+            excerpt: None,
+            retry_after: None,
+        };
+        assert_eq!(
+            error_text(&failed, "x"),
+            "HTTP 500 (the server failed): boom (request ID r1)"
+        );
+        let refused = ApiError::AuthRefused {
+            status: 403,
+            action: crate::api::Action::ListBatches,
+            used: "x-api-key",
+            message: Some("Invalid API key".into()),
+            excerpt: None,
+            request_id: Some("r2".into()),
+        };
+        assert!(
+            error_text(&refused, "environment variable WEYA_API_KEY").starts_with(
+                "HTTP 403: Weya says “Invalid API key” (request ID r2). Weya documents a \
+                 Bearer token (WEYA_TOKEN) for the batch list; this request sent x-api-key \
+                 from environment variable WEYA_API_KEY."
+            )
         );
     }
 

@@ -409,3 +409,36 @@ fn without_a_user_id_the_totals_are_not_asked_again_and_a_filter_keeps_the_total
     assert!(cmds.is_empty(), "no user ID: not asked again: {cmds:?}");
     assert!(draw(&view, 80, 16).contains("7 completed · 12 picked · 30 calls"));
 }
+
+/// Opened with Enter and PgDn at once: the first page is the size the
+/// drawing will give it (14 calls in the 20 rows of an 80x24 screen, 30
+/// in the 36 of 120x40), and the PgDns that came before it are applied
+/// when it arrives, not lost.
+#[test]
+fn the_first_page_fits_the_height_and_keys_sent_before_it_are_kept() {
+    for (width, height, rows) in [(80, 20, 14_u16), (120, 36, 30)] {
+        let mut view = BatchDetailsView::new(ViewContext::default(), summary()).in_height(height);
+        let (g, query, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+        assert_eq!(query.limit, u32::from(rows), "{width}x{height}");
+        assert!(key(&mut view, KeyCode::PageDown).is_empty(), "kept");
+        assert!(key(&mut view, KeyCode::PageDown).is_empty(), "kept");
+        let limit = u64::from(rows);
+        let cmds = view.update(
+            DetailsMsg::CallsLoaded {
+                generation: g,
+                result: Ok(details(0..usize::from(rows), 1, limit, 3 * limit)),
+            },
+            now(),
+        );
+        // The first PgDn went to the last call, the second to the next page.
+        let next = cmds.iter().find_map(|c| match c {
+            DetailsCmd::FetchCalls { query, .. } => Some(query.clone()),
+            _ => None,
+        });
+        assert_eq!(next.map(|q| (q.page, q.limit)), Some((2, u32::from(rows))));
+        // Drawn in that height, the page holds what was asked for.
+        draw(&view, width, height);
+        assert_eq!(view.geometry.get().page_rows, rows, "{width}x{height}");
+        assert_eq!(view.geometry.get().rows.height, rows, "{width}x{height}");
+    }
+}

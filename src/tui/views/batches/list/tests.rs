@@ -54,9 +54,14 @@ fn type_text(list: &mut BatchList, text: &str) -> Vec<ListCmd> {
 
 /// Draws once (so the list knows how many rows fit) at `w`x`h`.
 fn draw(list: &BatchList, w: u16, h: u16) -> String {
+    draw_at(list, w, h, now())
+}
+
+/// [`draw`] at time `at`.
+fn draw_at(list: &BatchList, w: u16, h: u16, at: DateTime<Utc>) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| list.draw(f, f.area(), &Theme::new(false), now()))
+        .draw(|f| list.draw(f, f.area(), &Theme::new(false), at))
         .unwrap();
     let buffer = terminal.backend().buffer();
     (0..buffer.area.height)
@@ -595,4 +600,79 @@ fn the_search_is_a_line_input_with_a_cursor_and_readline_keys() {
     let (_, query, after) = fetch_of(ctrl(&mut list, 'u'));
     assert_eq!((query.search, after), (None, SEARCH_DEBOUNCE));
     assert!(ctrl(&mut list, 'u').is_empty(), "nothing left to clear");
+}
+
+/// The shell's height gives the first fetch the rows the drawing will
+/// hold (14 in the 20 rows of an 80x24 screen, 30 in the 36 of 120x40),
+/// and a key that came before the first page is applied when it arrives.
+#[test]
+fn the_first_page_fits_the_height_and_a_key_sent_before_it_is_kept() {
+    for (width, height, rows) in [(80, 20, 14_usize), (120, 36, 30)] {
+        let mut list = BatchList::new(ViewContext::default()).in_height(height);
+        let (g, query, _) = tick(&mut list);
+        assert_eq!(query.limit as usize, rows, "{width}x{height}");
+        assert!(key(&mut list, KeyCode::Down).is_empty());
+        assert!(key(&mut list, KeyCode::Down).is_empty());
+        let total = 3 * rows as u64;
+        load(&mut list, g, Ok(page(0..rows, 1, rows as u64, total)));
+        assert_eq!(list.selected, 2, "{width}x{height}: both Downs applied");
+        draw(&list, width, height);
+        let geometry = list.geometry.get();
+        assert_eq!(usize::from(geometry.page_rows), rows, "{width}x{height}");
+        assert_eq!(usize::from(geometry.rows.height), rows, "{width}x{height}");
+        let (_, query, _) = tick(&mut list);
+        assert_eq!((query.page, query.limit as usize), (1, rows), "no refit");
+    }
+}
+
+/// `/` again puts the cursor at the end of the search, wherever it was
+/// left: what is typed goes after the text.
+#[test]
+fn reopening_the_search_puts_the_cursor_at_the_end() {
+    let mut list = loaded();
+    key(&mut list, KeyCode::Char('/'));
+    type_text(&mut list, "Bulk 12");
+    key(&mut list, KeyCode::Home);
+    assert_eq!(list.search.cursor(), 0, "left at the start");
+    key(&mut list, KeyCode::Enter);
+    key(&mut list, KeyCode::Char('/'));
+    type_text(&mut list, "3");
+    assert_eq!(list.search.text(), "Bulk 123");
+}
+
+/// A name pasted with its line break (as `\n`, `\r\n`, or the `\r`
+/// terminals send) is the name: it deletes.
+#[test]
+fn a_name_pasted_with_its_line_break_confirms_the_delete() {
+    for pasted in ["Batch 0\n", "Batch 0\r", "Batch 0\r\n", "\nBatch 0\r\n"] {
+        let mut list = loaded();
+        list.update(ListMsg::Action(Action::Delete), now());
+        list.update(ListMsg::Paste(pasted.to_owned()), now());
+        let cmds = key(&mut list, KeyCode::Enter);
+        assert!(
+            matches!(cmds.as_slice(), [ListCmd::Delete { name, .. }] if name == "Batch 0"),
+            "{pasted:?}: {cmds:?} {:?}",
+            list.dialog
+        );
+    }
+}
+
+/// The wait before the next try never reads "0 s": from the moment it
+/// is due until the answer, it says "retrying…".
+#[test]
+fn the_countdown_says_retrying_once_due_not_0_s() {
+    let mut list = loaded();
+    let (g, _, _) = tick(&mut list);
+    load(&mut list, g, Err(refused()));
+    let drawn_at = |list: &BatchList, ms: i64| {
+        draw_at(list, 120, 24, now() + chrono::Duration::milliseconds(ms))
+    };
+    assert!(drawn_at(&list, 0).contains("next try in 5 s (1 failed)"));
+    assert!(drawn_at(&list, 4_500).contains("next try in 1 s (1 failed)"));
+    let due = drawn_at(&list, 5_000);
+    assert!(due.contains("retrying… (1 failed)"), "{due}");
+    assert!(!due.contains("0 s"), "{due}");
+    // The beat asks again; until the answer it still says so.
+    tick(&mut list);
+    assert!(drawn_at(&list, 5_900).contains("retrying… (1 failed)"));
 }

@@ -14,8 +14,11 @@ use super::{call_badge, count, notice_lines, search_text, status_badge, thousand
 use crate::api::{Call, SortOrder};
 use crate::domain::phone::format_number;
 use crate::text::{fit, visible};
-use crate::tui::views::batches::details::{BatchDetailsView, DetailsGeometry, Mode};
+use crate::tui::views::batches::details::{
+    BatchDetailsView, DETAILS_CHROME, DetailsGeometry, Mode,
+};
 use crate::tui::views::batches::list::visible_offset;
+use crate::tui::views::batches::live::page_rows;
 use crate::tui::views::batches::{
     absolute, error_text, parse_time, progress_bar, relative, relative_text,
 };
@@ -38,11 +41,6 @@ impl BatchDetailsView {
         let notices = self.notice_lines(theme, now, area.width);
         let header_lines = self.header_lines(theme, now, area.width);
         let notice_rows = crate::num::u16_sat(notices.len().max(1));
-        // Lines past the usual three of the header and one notice take
-        // rows for a while; they do not change the page size.
-        let extra = crate::num::u16_sat(
-            notices.len().saturating_sub(1) + header_lines.len().saturating_sub(HEADER_LINES),
-        );
         let [header, heads, table, notice, status] = Layout::vertical([
             Constraint::Length(crate::num::u16_sat(header_lines.len().max(HEADER_LINES))),
             Constraint::Length(1),
@@ -52,7 +50,12 @@ impl BatchDetailsView {
         ])
         .areas(area);
         frame.render_widget(Paragraph::new(header_lines), header);
-        self.draw_table(frame, heads, table, extra, theme, now);
+        // The calls with a one-line notice: what the shell counted for the
+        // first fetch, before anything was drawn. Lines past the usual three
+        // of the header and one notice take rows for a while; they do not
+        // change the page size.
+        let page = page_rows(area.height, DETAILS_CHROME);
+        self.draw_table(frame, heads, table, page, theme, now);
         frame.render_widget(Paragraph::new(notices), notice);
         frame.render_widget(
             Paragraph::new(self.status_line(theme, now, area.width)),
@@ -125,7 +128,7 @@ impl BatchDetailsView {
         frame: &mut Frame,
         heads: Rect,
         table: Rect,
-        extra: u16,
+        page_rows: u16,
         theme: &Theme,
         now: DateTime<Utc>,
     ) {
@@ -152,7 +155,7 @@ impl BatchDetailsView {
         let call_height = self.geometry.get().call_height;
         self.geometry.set(DetailsGeometry {
             rows: table,
-            page_rows: table.height.saturating_add(extra),
+            page_rows,
             first: first_row,
             fields_fit,
             call_max_scroll: max_scroll,
@@ -238,13 +241,7 @@ impl BatchDetailsView {
     fn notice_lines(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
         let failure = self.live.error().map(|e| {
             let mut text = error_text(e, &self.context.credential_source);
-            match self.live.due_in(now) {
-                Some(secs) => text.push_str(&format!(
-                    " · next try in {secs} s ({} failed)",
-                    self.live.failures()
-                )),
-                None => text.push_str(" · not retrying"),
-            }
+            text.push_str(&self.live.retry_text(now));
             text
         });
         // The open call shows its own notice in its frame.

@@ -13,7 +13,10 @@ use super::{count, notice_lines, search_text, status_badge, thousands};
 use crate::api::{ApiError, BatchSummary};
 use crate::sandbox::EXAMPLE_PREFIX;
 use crate::text::{fit, visible};
-use crate::tui::views::batches::list::{BatchList, ListGeometry, StatusFilter, visible_offset};
+use crate::tui::views::batches::list::{
+    BatchList, LIST_CHROME, ListGeometry, StatusFilter, visible_offset,
+};
+use crate::tui::views::batches::live::page_rows;
 use crate::tui::views::batches::{
     absolute, error_text, parse_time, progress_bar, relative, relative_text,
 };
@@ -29,12 +32,6 @@ impl BatchList {
             .selected()
             .map(|b| self.detail_lines(b, theme, now))
             .unwrap_or_default();
-        // Lines past the usual two details and one notice take rows for a
-        // while; they do not change the page size (and so the page asked
-        // for) as the cursor moves.
-        let extra = crate::num::u16_sat(
-            notices.len().saturating_sub(1) + details.len().saturating_sub(DETAIL_LINES),
-        );
         let notice_rows = crate::num::u16_sat(notices.len().max(1));
         let [title, heads, table, detail, notice, status] = Layout::vertical([
             Constraint::Length(1),
@@ -55,7 +52,12 @@ impl BatchList {
         );
         self.geometry.set(ListGeometry {
             rows: table,
-            page_rows: table.height.saturating_add(extra),
+            // The rows of the table with two detail lines and a one-line
+            // notice: what the shell counted for the first fetch, before
+            // anything was drawn. Lines past those take rows for a while;
+            // they do not change the page size (and so the page asked for)
+            // as the cursor moves.
+            page_rows: page_rows(area.height, LIST_CHROME),
             first,
         });
 
@@ -217,13 +219,7 @@ impl BatchList {
                 return None;
             }
             let mut text = error_text(e, &self.context.credential_source);
-            match self.live.due_in(now) {
-                Some(secs) => text.push_str(&format!(
-                    " · next try in {secs} s ({} failed)",
-                    self.live.failures()
-                )),
-                None => text.push_str(" · not retrying"),
-            }
+            text.push_str(&self.live.retry_text(now));
             Some(text)
         });
         notice_lines(self.notice.as_ref(), failure.as_deref(), theme, width)
