@@ -1223,7 +1223,31 @@ fn numbers_in_the_calls_table_are_whole_in_international_format_at_60_columns() 
             );
         }
         assert!(screen.contains("in-progress"), "{screen}");
+        // A narrowed column takes a short header, not a cut word.
+        let heads = screen.lines().find(|l| l.contains("Phone")).unwrap();
+        for word in heads.split_whitespace() {
+            let cut = ["Status", "Duration", "Attempts"].iter().any(|long| {
+                long.starts_with(word) && *long != word && !["St", "Dur"].contains(&word)
+            });
+            assert!(!cut, "{w}x{h}: {word:?} in {heads}");
+        }
     }
+}
+
+#[test]
+fn no_line_of_the_form_is_cut_without_an_ellipsis_at_60_columns() {
+    let app = app();
+    let screen = screen_text(render(&app, 60, 20).backend());
+    for line in screen.lines().filter(|l| l.chars().count() >= 59) {
+        assert!(
+            line.trim_end().ends_with('…') || line.chars().count() < 60,
+            "cut at the edge without an ellipsis: {line:?}\n{screen}"
+        );
+    }
+    assert!(
+        screen.contains("UTC · …") || !screen.contains("UTC · 1"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -86,7 +86,7 @@ pub(crate) fn labeled(
 
 /// `line` cut to `width` columns with an ellipsis, each span keeping its
 /// style (the ellipsis takes the style of the span it cuts).
-pub(crate) fn fit_line(line: Line<'static>, width: u16) -> Line<'static> {
+pub(crate) fn fit_line<'a>(line: Line<'a>, width: u16) -> Line<'a> {
     let width = usize::from(width);
     if line.width() <= width {
         return line;
@@ -150,6 +150,15 @@ pub(crate) fn wrap_words(text: &str, width: u16) -> Vec<String> {
         lines.push(current);
     }
     lines
+}
+
+/// Every line of `lines` fitted to `width` with [`fit_line`]: for a block
+/// of one-line rows (a form's fields) that must never be cut silently.
+pub(crate) fn fit_lines<'a>(lines: Vec<Line<'a>>, width: u16) -> Vec<Line<'a>> {
+    lines
+        .into_iter()
+        .map(|line| fit_line(line, width))
+        .collect()
 }
 
 #[cfg(test)]

@@ -182,7 +182,20 @@ impl BatchDetailsView {
             }
             head.push(Line::raw(fit(&name, usize::from(FIELD_WIDTH))));
         }
-        head.extend(["Status", "Duration", "Attempts", "Time"].map(Line::raw));
+        // A narrowed column takes its short header, never a cut word.
+        for ((long, short), width) in [
+            (("Status", "St"), status),
+            (("Duration", "Dur"), duration_width),
+            (("Attempts", "#"), attempts),
+            (("Time", "Time"), time),
+        ] {
+            let name = if long.len() <= usize::from(width) {
+                long
+            } else {
+                short
+            };
+            head.push(Line::raw(fit(name, usize::from(width))));
+        }
         frame.render_widget(
             Table::new(Vec::<Row>::new(), widths.clone())
                 .header(Row::new(head).style(theme.title()))

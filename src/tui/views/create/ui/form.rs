@@ -19,7 +19,7 @@ use crate::remote::Remote;
 use crate::text::{fit, pad, visible};
 use crate::tui::views::create::{ClickTarget, CreateView, DraftState};
 use crate::tui::widgets::theme::Theme;
-use crate::tui::widgets::{LABEL_WIDTH, draw_input, spinner, wrap_words};
+use crate::tui::widgets::{LABEL_WIDTH, draw_input, fit_lines, spinner, wrap_words};
 
 /// Rows of the timezone match list.
 const TZ_LIST_ROWS: u16 = 8;
@@ -274,7 +274,7 @@ fn text_field(
     line.push(Span::styled(hint.to_owned(), theme.dim()));
     let mut lines = vec![Line::from(line)];
     lines.extend(error_lines(form, &[field], area.width, theme));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(fit_lines(lines, area.width)), area);
     let value_area = Rect::new(
         area.x + LABEL_WIDTH,
         area.y,
@@ -421,7 +421,7 @@ fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect, 
         Mode::Browse => {}
     }
     lines.extend(error_lines(form, &[FieldId::Numbers], area.width, theme));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(fit_lines(lines, area.width)), area);
     if let Some((input, row, width)) = input_at {
         let x = area.x + LABEL_WIDTH + 3;
         let rect = Rect::new(x, area.y + row, width, 1).intersection(area);
@@ -464,7 +464,7 @@ fn numbers_list(
             )],
             Remote::Loading { .. } | Remote::Idle => Vec::new(),
         };
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Paragraph::new(fit_lines(lines, area.width)), area);
         return Vec::new();
     }
     let height = usize::from(area.height);
@@ -519,7 +519,7 @@ fn numbers_list(
             (rect, ClickTarget::PhoneRow(offset + i))
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(fit_lines(lines, area.width)), area);
     targets
 }
 
@@ -542,7 +542,7 @@ fn timezone(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
     line.push(Span::styled(hint, theme.dim()));
     let mut lines = vec![Line::from(line)];
     lines.extend(error_lines(form, &[FieldId::Timezone], area.width, theme));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(fit_lines(lines, area.width)), area);
     let value_area =
         Rect::new(area.x + LABEL_WIDTH, area.y, u16_sat(value_width), 1).intersection(area);
     draw_value(input, focused, theme, frame, value_area);
@@ -627,7 +627,7 @@ fn window(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
         area.width,
         theme,
     ));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(fit_lines(lines, area.width)), area);
     for (field, x) in [(FieldId::WindowStart, x0), (FieldId::WindowEnd, x0 + 10)] {
         if focus == field
             && let Some(input) = form.line(field)
@@ -695,7 +695,7 @@ fn days(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let mut lines = vec![Line::from(line)];
     lines.extend(error_lines(form, &[FieldId::Days], area.width, theme));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(fit_lines(lines, area.width)), area);
 }
 
 /// The most rows the notice under the form takes from the phone list.
@@ -774,5 +774,5 @@ fn notice(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
             Line::styled(text, style)
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(fit_lines(lines, area.width)), area);
 }

@@ -19,7 +19,7 @@ use crate::form::time::{self, TimeOfDay};
 use crate::text::visible;
 use crate::tui::views::create::{CreateView, Review};
 use crate::tui::widgets::theme::Theme;
-use crate::tui::widgets::{LABEL_WIDTH, labeled, spinner, wrap_words};
+use crate::tui::widgets::{LABEL_WIDTH, fit_line, labeled, spinner, wrap_words};
 
 /// From this width the body stands beside the summary instead of below it
 /// (when it fits there whole).
@@ -104,7 +104,7 @@ pub fn draw(
             Span::raw("  Esc stops waiting (the batch may still be created)"),
         ]),
     };
-    frame.render_widget(Paragraph::new(line), status);
+    frame.render_widget(Paragraph::new(fit_line(line, status.width)), status);
 }
 
 /// The part that scrolls and the prompt line under it.
