@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::api::ApiError;
 use crate::config::CredentialSource;
 use crate::connection::{Connection, TargetLabel};
+pub(crate) use crate::num::thousands;
 pub use crate::text::{json as json_line, visible};
 
 /// Exit codes.
@@ -255,9 +256,9 @@ pub(super) fn listing<T: serde::Serialize>(
     Ok(OK)
 }
 
-/// `n` and the noun for that many: "1 batch", "6 batches".
+/// `n` and the noun for that many: "1 batch", "30,000 calls".
 pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// Refuses a page asked for past the last one, which the server answers
