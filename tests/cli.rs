@@ -939,7 +939,8 @@ async fn create_says_what_it_sends_with_its_warnings_on_stderr_with_yes_too() {
         .to_owned();
     for wanted in [
         "Batch name   Weekend push",
-        "Calls from   1 number: 64e5f12345abcdef87654321",
+        // Named as the TUI's review names it: the sandbox lists the phone.
+        "Calls from   1 number: +1 212-555-0143 (New York sales)\n",
         // In the batch's timezone, and in UTC.
         "Schedule     Sun, Sat 10:00–18:30 Asia/Kolkata (8 h 30 min a day), 04:30–13:00 UTC",
         "Next window  ",

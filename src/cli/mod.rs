@@ -155,9 +155,15 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 let connection = Connection::open(&config, paths)
                     .await
                     .map_err(|e| output::error_text(&e.into()))?;
+                // Only to name the numbers by: one that cannot be read
+                // leaves them named by ID (`phones` says why).
+                let phone_book = paths
+                    .and_then(|p| config::load_phone_book(&p.phone_book()).ok())
+                    .unwrap_or_default();
                 Ok(create::Destination {
                     connection,
                     journal,
+                    phone_book,
                 })
             };
             Ok(create::create(
