@@ -416,15 +416,7 @@ fn parse_region(text: &str) -> Result<Option<Region>, Refusal> {
 /// The region of the batch's timezone, when this machine created the
 /// batch (the submit journal holds the body it sent).
 fn region_of_batch(ctx: &ImportContext<'_>, batch_id: &str) -> Option<(Region, String)> {
-    let (entries, _) = crate::store::journal::read(ctx.submit_journal.as_deref()?).ok()?;
-    entries
-        .iter()
-        .rev()
-        .filter(|e| e.batch_id.as_deref() == Some(batch_id))
-        .find_map(|e| {
-            let zone = e.body.get("timezone")?.as_str()?;
-            Some((Region::for_timezone(zone)?, zone.to_owned()))
-        })
+    crate::import::region::of_batch(ctx.submit_journal.as_deref()?, batch_id, ctx.target)
 }
 
 /// The guessed mapping with the operator's `--phone-column` and
