@@ -2,9 +2,16 @@
 //! talks to when that is the target. Built once per run, by every command
 //! and by the TUI alike.
 
-use crate::api::{ApiError, WeyaClient};
+use std::time::Duration;
+
+use crate::api::{ApiError, ClientConfig, WeyaClient};
 use crate::config::{Config, Paths, Target};
 use crate::sandbox::{Running, Sandbox, SandboxOptions, Standby, StartError};
+
+/// How long a guest of the shared sandbox tries a refused request again
+/// while it waits for the sandbox to be taken over from an owner that
+/// quit.
+const TAKEOVER_PATIENCE: Duration = Duration::from_secs(5);
 
 /// Why there is no connection.
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +116,15 @@ impl Connection {
                             },
                         );
                         (
-                            endpoint.client_config(),
+                            ClientConfig {
+                                // The owner may quit at any moment; this
+                                // process's standby then starts the sandbox
+                                // again on the same address, normally within
+                                // a second. Meanwhile requests are refused
+                                // (and so safe to send again).
+                                refused_patience: TAKEOVER_PATIENCE,
+                                ..endpoint.client_config()
+                            },
                             Serving::Elsewhere(Standby::watch(&endpoint, options)),
                             mismatch,
                         )
@@ -347,6 +362,70 @@ mod tests {
                 .contains(&"Made by the second".to_owned())
         );
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_guest_loses_no_request_while_it_takes_over_from_an_owner_that_quits() {
+        const BATCHES: usize = 40;
+        const OWNER_QUITS_AFTER: usize = 5;
+        let home = tempfile::tempdir().unwrap();
+        let paths = paths_in(home.path());
+        let sandbox = config(Target::Sandbox);
+        let owner = Connection::open(&sandbox, Some(&paths)).await.unwrap();
+        let guest = Connection::open(&sandbox, Some(&paths)).await.unwrap();
+        assert!(guest.joined_another_sandbox());
+
+        let (sent, sent_rx) = tokio::sync::oneshot::channel();
+        let (gone, gone_rx) = tokio::sync::oneshot::channel();
+        let client = guest.client.clone();
+        let sender = tokio::spawn(async move {
+            let (mut sent, mut gone_rx) = (Some(sent), Some(gone_rx));
+            let mut failures = Vec::new();
+            for n in 0..BATCHES {
+                // The owner quits between two requests, not during one:
+                // a request the owner's server drops as it stops is a
+                // different matter (its outcome is unknown to a client).
+                if n == OWNER_QUITS_AFTER
+                    && let (Some(sent), Some(gone)) = (sent.take(), gone_rx.take())
+                {
+                    sent.send(()).unwrap();
+                    gone.await.unwrap();
+                }
+                let body = format!(
+                    r#"{{"batchName":"guest {n}","callingNumbers":["64e5f12345abcdef87654321"]}}"#
+                );
+                if let Err(e) = client.create_batch_raw(body).await {
+                    failures.push(format!("batch {n}: {e}"));
+                }
+            }
+            failures
+        });
+        sent_rx.await.unwrap();
+        drop(owner);
+        gone.send(()).unwrap();
+        let failures = tokio::time::timeout(PATIENCE, sender)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(failures, Vec::<String>::new());
+        assert!(!guest.joined_another_sandbox(), "the guest took over");
+
+        let page = guest
+            .client
+            .list_batches(&crate::api::BatchQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        for n in 0..BATCHES {
+            let name = format!("guest {n}");
+            let stored = page.batches.iter().filter(|b| b.batch_name == name);
+            assert_eq!(stored.count(), 1, "{name}");
+        }
+    }
+
+    /// Longer than the guest's patience for a takeover, with room to spare.
+    const PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
 
     #[tokio::test]
     async fn ignore_window_reaches_the_sandbox_this_connection_starts() {

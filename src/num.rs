@@ -1,6 +1,7 @@
 //! Number conversions that cannot wrap: a count too large for the narrower
 //! type becomes its maximum (a screen is never 65,536 rows high; a slice is
-//! never longer than `usize`), never a small wrong number.
+//! never longer than `usize`), never a small wrong number. And how a count
+//! reads to a person, the same on every screen and in every command.
 
 /// `n` as a `u16`, at most `u16::MAX`: for rows and columns on screen.
 pub fn u16_sat(n: usize) -> u16 {
@@ -30,6 +31,19 @@ pub fn round_u64(x: f64) -> u64 {
     n
 }
 
+/// 1234567 → "1,234,567": every count a person reads (not `--json`).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +57,14 @@ mod tests {
         assert_eq!(round_u64(-4.0), 0);
         assert_eq!(round_u64(f64::NAN), 0);
         assert_eq!(round_u64(1e30), u64::MAX);
+    }
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

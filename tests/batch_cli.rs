@@ -703,3 +703,32 @@ async fn calls_past_the_last_page_are_refused_not_shown_as_no_calls() {
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     assert!(text(&out).0.ends_with("page 8/8 · 30 calls\n"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn counts_read_with_thousands_separators_except_in_json() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 30_000);
+
+    let (stdout, _) = text(&env.batch(&sandbox, &["view", &id]));
+    assert!(
+        stdout.contains("Calls     30,000 in all · 0 picked · 0 completed"),
+        "{stdout}"
+    );
+    let (stdout, _) = text(&env.batch(&sandbox, &["calls", &id, "--limit", "20"]));
+    assert!(
+        stdout.ends_with("page 1/1,500 · 30,000 calls\n"),
+        "{stdout}"
+    );
+    let out = env.against(&sandbox).arg("batches").output().unwrap();
+    let (stdout, _) = text(&out);
+    let header = stdout.lines().next().unwrap();
+    let row = stdout.lines().nth(1).unwrap();
+    assert!(row.contains("        0          0   30,000  "), "{stdout}");
+    // TOTAL still ends where its heading does.
+    let end = |line: &str, what: &str| line.find(what).unwrap() + what.len();
+    assert_eq!(end(row, "30,000"), end(header, "TOTAL"), "{stdout}");
+
+    // Scripts get plain numbers.
+    let json = json_of(&env.batch(&sandbox, &["view", &id, "--json"]));
+    assert_eq!(json["totalCalls"], 30_000);
+}

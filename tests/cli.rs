@@ -939,7 +939,8 @@ async fn create_says_what_it_sends_with_its_warnings_on_stderr_with_yes_too() {
         .to_owned();
     for wanted in [
         "Batch name   Weekend push",
-        "Calls from   1 number: 64e5f12345abcdef87654321",
+        // Named as the TUI's review names it: the sandbox lists the phone.
+        "Calls from   1 number: +1 212-555-0143 (New York sales)\n",
         // In the batch's timezone, and in UTC.
         "Schedule     Sun, Sat 10:00–18:30 Asia/Kolkata (8 h 30 min a day), 04:30–13:00 UTC",
         "Next window  ",
@@ -1257,4 +1258,45 @@ fn a_config_file_that_cannot_be_read_is_named_with_the_reason_said_once() {
             "{args:?}"
         );
     }
+}
+
+/// The binary's stdout, a pipe whose reader has already gone, as in
+/// `weya-tui phones | head -1` once `head` has its line.
+fn into_a_closed_pipe(cmd: &mut Command) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    cmd.stdout(writer).stderr(Stdio::piped()).output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_stops_reading_ends_the_output_quietly() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    create(&mut env.against(&sandbox), &file, &["--yes"]);
+    for args in [
+        &["phones"][..],
+        &["phones", "--json"],
+        &["batches"],
+        &["batches", "--json"],
+        &["history"],
+    ] {
+        let out = into_a_closed_pipe(env.against(&sandbox).args(args));
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+    // Not a listing: the batch is still made, and the exit code says so.
+    let out = into_a_closed_pipe(
+        env.against(&sandbox)
+            .args(["create", "--yes", "--file"])
+            .arg(&file),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["batches"].as_array().unwrap().len(), 2, "{json}");
 }

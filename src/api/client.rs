@@ -23,6 +23,10 @@ const EXCERPT_CHARS: usize = 120;
 const MAX_REDIRECTS: usize = 10;
 /// How long one request may take in all, unless configured (`timeout_secs`).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The first and the longest pause before a refused request is tried
+/// again (the pause doubles in between).
+const REFUSED_FIRST_PAUSE: Duration = Duration::from_millis(20);
+const REFUSED_MAX_PAUSE: Duration = Duration::from_millis(500);
 /// Where we assume the workspace's phone list lives. Weya documents no such
 /// endpoint; `WEYA_PHONES_PATH` overrides it.
 pub const DEFAULT_PHONES_PATH: &str = "/api/call/phones/{userId}";
@@ -98,6 +102,11 @@ pub struct ClientConfig {
     pub phones_path: String,
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    /// How long a request whose connection is refused is tried again
+    /// (zero: never). For a server known to come back on the same address
+    /// shortly, as the shared sandbox does when a guest takes it over from
+    /// an owner that quit. Such a client keeps no idle connections.
+    pub refused_patience: Duration,
 }
 
 impl ClientConfig {
@@ -109,6 +118,7 @@ impl ClientConfig {
             phones_path: DEFAULT_PHONES_PATH.to_owned(),
             connect_timeout: Duration::from_secs(5),
             timeout: DEFAULT_TIMEOUT,
+            refused_patience: Duration::ZERO,
         }
     }
 }
@@ -162,7 +172,15 @@ impl WeyaClient {
             Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
             None => url.host_str().unwrap_or_default().to_owned(),
         };
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if !config.refused_patience.is_zero() {
+            // A server that may quit and come back keeps no idle connection
+            // from us: one it closes as it quits, while a request is being
+            // written on it, leaves that request's outcome unknown, where a
+            // new connection to it is refused cleanly (and tried again).
+            http = http.pool_max_idle_per_host(0);
+        }
+        let http = http
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .default_headers(config.auth.headers()?)
@@ -365,7 +383,7 @@ impl WeyaClient {
     }
 
     async fn send(&self, builder: reqwest::RequestBuilder) -> Result<Reply, ApiError> {
-        let mut response = builder.send().await.map_err(|e| self.network_error(&e))?;
+        let mut response = self.connect(builder).await?;
         let status = response.status().as_u16();
         let headers = response.headers();
         let request_id = headers
@@ -409,6 +427,41 @@ impl WeyaClient {
             request_id,
             retry_after,
         })
+    }
+
+    /// Sends the request, trying again while its connection is refused
+    /// for up to [`ClientConfig::refused_patience`]. A refused connection
+    /// means no byte of the request reached any server, so sending it
+    /// again cannot do anything twice, even for a POST. A timeout, or a
+    /// connection dropped after the request went out, is never retried: the
+    /// server may have acted on it, and the caller reports it as unknown.
+    async fn connect(
+        &self,
+        builder: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ApiError> {
+        let patience = self.config.refused_patience;
+        let deadline = tokio::time::Instant::now() + patience;
+        let mut pause = REFUSED_FIRST_PAUSE;
+        loop {
+            // Bodies here are strings or JSON, so a copy is always possible;
+            // without one there is nothing to send again.
+            let attempt = match builder.try_clone() {
+                Some(copy) if !patience.is_zero() => copy,
+                _ => return builder.send().await.map_err(|e| self.network_error(&e)),
+            };
+            match attempt.send().await {
+                Ok(response) => return Ok(response),
+                Err(e)
+                    if classify(&e, &self.config) == NetworkFailure::Refused
+                        && tokio::time::Instant::now() + pause < deadline =>
+                {
+                    tracing::debug!(?pause, "connection refused; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(REFUSED_MAX_PAUSE);
+                }
+                Err(e) => return Err(self.network_error(&e)),
+            }
+        }
     }
 
     fn network_error(&self, e: &reqwest::Error) -> ApiError {

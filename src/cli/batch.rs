@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr as _;
 
 use super::args::{ApiOptions, BatchAction};
-use super::output::{self, FAILED, Io, OK, REFUSED, cell};
+use super::output::{self, FAILED, Io, OK, REFUSED, cell, thousands};
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
@@ -216,7 +216,9 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             writeln!(
                 out,
                 "Calls     {} in all · {} picked · {} completed",
-                s.total_calls, s.calls_picked, s.calls_completed
+                thousands(s.total_calls),
+                thousands(s.calls_picked),
+                thousands(s.calls_completed)
             )?;
             writeln!(
                 out,
@@ -226,7 +228,7 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             writeln!(out, "Created   {}", when(&s.created_at, now))?;
             writeln!(out, "Updated   {}", when(&s.updated_at, now))?;
         }
-        None => writeln!(out, "Calls     {total} in all")?,
+        None => writeln!(out, "Calls     {} in all", thousands(total))?,
     }
     match &window {
         Some(w) => writeln!(
@@ -435,11 +437,10 @@ async fn calls(
     }
     writeln!(
         out,
-        "page {}/{} · {} call{}{status}",
-        details.page.max(1),
-        details.total_pages.max(1),
-        details.total,
-        if details.total == 1 { "" } else { "s" }
+        "page {}/{} · {}{status}",
+        thousands(details.page.max(1)),
+        thousands(details.total_pages.max(1)),
+        output::counted(details.total, "call", "calls")
     )?;
     Ok(OK)
 }
@@ -638,13 +639,12 @@ async fn delete(
             ("name", details.batch_name.trim().to_owned())
         };
         let question = format!(
-            "This deletes batch “{}” ({}, {}, {} call{}) and all its calls. It cannot be undone.\n\
+            "This deletes batch “{}” ({}, {}, {}) and all its calls. It cannot be undone.\n\
              Type the batch's {what} to delete it: ",
             visible(&details.batch_name),
             id,
             visible(&details.batch_status),
-            details.total,
-            if details.total == 1 { "" } else { "s" },
+            output::counted(details.total, "call", "calls"),
         );
         let answer = ask(&question)?;
         let answer = answer.trim();

@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::output::{CredentialUsed, Io, cell, counted, listing, past_the_last_page, visible};
+use super::output::{
+    CredentialUsed, Io, cell, counted, listing, past_the_last_page, thousands, visible,
+};
 use crate::api::{BatchPage, BatchQuery, WeyaClient};
 
 /// `batches`: one page of the batch list, newest first.
@@ -33,19 +35,19 @@ fn write_page(page: &BatchPage, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>5}  CREATED",
+        "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>7}  CREATED",
         "BATCH ID", "NAME", "STATUS", "PICKED", "COMPLETED", "TOTAL"
     )?;
     for b in &page.batches {
         writeln!(
             out,
-            "{:<24}  {}  {:<10}  {:>7}  {:>9}  {:>5}  {}",
+            "{:<24}  {}  {:<10}  {:>7}  {:>9}  {:>7}  {}",
             visible(&b.id),
             cell(&b.batch_name, 30),
             visible(&b.queue_status),
-            b.calls_picked,
-            b.calls_completed,
-            b.total_calls,
+            thousands(b.calls_picked),
+            thousands(b.calls_completed),
+            thousands(b.total_calls),
             visible(&b.created_at)
         )?;
     }
@@ -53,8 +55,8 @@ fn write_page(page: &BatchPage, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "page {} of {} ({})",
-        p.page,
-        p.total_pages.max(1),
+        thousands(p.page),
+        thousands(p.total_pages.max(1)),
         counted(p.total, "batch", "batches")
     )
 }

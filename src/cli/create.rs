@@ -13,11 +13,12 @@ use serde_json::json;
 use super::output::{
     CredentialUsed, FAILED, Io, OK, REFUSED, api_failure_with, json_line, visible,
 };
-use crate::api::BatchRequest;
+use crate::api::{BatchRequest, Phone};
 use crate::config::{Config, Target};
 use crate::connection::{Connection, TargetLabel};
-use crate::domain::schedule;
+use crate::domain::{phone, schedule};
 use crate::form::days::DaySet;
+use crate::form::phones::PhonePicker;
 use crate::form::{FieldError, FieldId, Form, Problem, number, time, validate};
 use crate::store::draft::Draft;
 use crate::store::journal::{self, Answered, JournalEntry, JournalOutcome};
@@ -28,6 +29,8 @@ use crate::text::visible_lines;
 pub struct Destination {
     pub connection: Connection,
     pub journal: Option<PathBuf>,
+    /// The phone book's numbers, to name the calling numbers by.
+    pub phone_book: Vec<Phone>,
 }
 
 /// How a dry run shows where the request would go: the base URL and the
@@ -98,9 +101,11 @@ pub async fn create(
         .and_then(|path| journal::read(path).ok())
         .map(|(entries, _)| entries)
         .unwrap_or_default();
+    let phones = known_phones(&destination).await;
     let review = Review::of(
         &request,
-        &destination.connection,
+        &destination.connection.target,
+        &phones,
         &earlier,
         chrono::Utc::now(),
     );
@@ -292,6 +297,21 @@ const NAMED_NUMBERS: usize = 5;
 const HORIZON_DAYS: u32 = 60;
 const DST_LOOKAHEAD_DAYS: i64 = 14;
 
+/// The numbers the workspace's list and the phone book know, merged as
+/// the form's picker merges them. Without the list (it failed, or the
+/// target has no user ID), the phone book's alone: a number neither knows
+/// is named by its ID.
+async fn known_phones(destination: &Destination) -> PhonePicker {
+    let fetched = destination.connection.client.list_phones().await;
+    if let Err(e) = &fetched {
+        tracing::info!(error = %e, "no phone list to name the calling numbers by");
+    }
+    let mut picker = PhonePicker::default();
+    picker.finish_loading(fetched);
+    picker.set_phone_book(destination.phone_book.clone());
+    picker
+}
+
 /// What the review screen says about a valid request, as plain lines:
 /// who calls, when (in the batch's timezone and UTC), the retries, the
 /// target, and the warnings.
@@ -305,7 +325,8 @@ impl Review {
     /// warning about one of the same name.
     fn of(
         request: &BatchRequest,
-        connection: &Connection,
+        target: &TargetLabel,
+        phones: &PhonePicker,
         journal: &[JournalEntry],
         now: DateTime<Utc>,
     ) -> Self {
@@ -314,7 +335,10 @@ impl Review {
             .calling_numbers
             .iter()
             .take(NAMED_NUMBERS)
-            .map(|id| visible(id).into_owned())
+            .map(|id| match phones.phone(id) {
+                Some(phone) => phone::describe(phone),
+                None => visible(id).into_owned(),
+            })
             .collect();
         if n > NAMED_NUMBERS {
             ids.push(format!("and {} more", n - NAMED_NUMBERS));
@@ -342,19 +366,16 @@ impl Review {
                     end.to_hh_mm(),
                     tz.name()
                 );
+                let next = schedule::next_windows(tz, start, end, days, now, 1, HORIZON_DAYS);
+                // In UTC as on the next calling day, not today: today may
+                // have no window (a Sunday for Mon–Fri), and the offset
+                // may differ across a clock change.
                 if tz != chrono_tz::UTC
-                    && let Some(utc) = schedule::window_elsewhere(
-                        tz,
-                        schedule::today_in(tz, now),
-                        start,
-                        end,
-                        chrono_tz::UTC,
-                    )
+                    && let Some(w) = next.first()
                 {
-                    schedule.push_str(&format!(", {utc} UTC today"));
+                    schedule.push_str(&format!(", {} UTC", w.describe_in(chrono_tz::UTC)));
                 }
                 lines.push(("Schedule", schedule));
-                let next = schedule::next_windows(tz, start, end, days, now, 1, HORIZON_DAYS);
                 match next.first() {
                     Some(w) => {
                         let open = if w.start <= now { " (open now)" } else { "" };
@@ -373,7 +394,7 @@ impl Review {
                         "This schedule never opens in the next {HORIZON_DAYS} days."
                     )),
                 }
-                let target = connection.target_name();
+                let target = target.name();
                 let earlier = journal
                     .iter()
                     .rev()
@@ -420,7 +441,7 @@ impl Review {
             ),
         };
         lines.push(("Retries", retries));
-        let target = match &connection.target {
+        let target = match target {
             TargetLabel::Sandbox => "SANDBOX: the local test server; nothing reaches Weya".into(),
             TargetLabel::Remote {
                 host,
@@ -459,4 +480,95 @@ fn window_of(request: &BatchRequest) -> Option<(Tz, time::TimeOfDay, time::TimeO
 fn when(time: &str) -> String {
     let minutes: String = time.replace('T', " ").chars().take(16).collect();
     format!("{minutes} UTC")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::api::types::CallingHour;
+
+    const NEW_YORK_SALES: &str = "64e5f12345abcdef87654321";
+
+    fn mon_to_fri(numbers: &[&str]) -> BatchRequest {
+        BatchRequest {
+            batch_name: "June renewals".into(),
+            calling_numbers: numbers.iter().map(|&id| id.to_owned()).collect(),
+            retry: Some(0),
+            delay: Some(60),
+            timezone: Some("America/New_York".into()),
+            calling_hour: Some(CallingHour {
+                start: "09:00".into(),
+                end: "17:00".into(),
+            }),
+            allowed_days: Some(vec![1, 2, 3, 4, 5]),
+        }
+    }
+
+    fn phones(phones: Vec<Phone>) -> PhonePicker {
+        let mut picker = PhonePicker::default();
+        picker.finish_loading(Ok(phones));
+        picker
+    }
+
+    fn line(review: &Review, label: &str) -> String {
+        let found = review.lines.iter().find(|(l, _)| *l == label);
+        found.map(|(_, value)| value.clone()).unwrap_or_default()
+    }
+
+    /// Sunday 18 Jan 2026, 12:00 in New York.
+    fn sunday() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 18, 17, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn calling_numbers_are_named_as_the_review_names_them_when_known() {
+        let known = phones(vec![Phone {
+            id: NEW_YORK_SALES.into(),
+            phone_number: "12125550143".into(),
+            integration: "twilio".into(),
+            label: "New York sales".into(),
+        }]);
+        let unknown = "64e5f12345abcdef00000000";
+        let request = mon_to_fri(&[NEW_YORK_SALES, unknown]);
+        let review = Review::of(&request, &TargetLabel::Sandbox, &known, &[], sunday());
+        assert_eq!(
+            line(&review, "Calls from"),
+            format!("2 numbers in rotation: +1 212-555-0143 (New York sales), {unknown}")
+        );
+        let review = Review::of(
+            &request,
+            &TargetLabel::Sandbox,
+            &PhonePicker::default(),
+            &[],
+            sunday(),
+        );
+        assert_eq!(
+            line(&review, "Calls from"),
+            format!("2 numbers in rotation: {NEW_YORK_SALES}, {unknown}")
+        );
+    }
+
+    #[test]
+    fn on_a_sunday_a_weekday_batch_is_said_to_open_on_monday_not_today() {
+        let request = mon_to_fri(&[NEW_YORK_SALES]);
+        let review = Review::of(
+            &request,
+            &TargetLabel::Sandbox,
+            &phones(vec![]),
+            &[],
+            sunday(),
+        );
+        let schedule = line(&review, "Schedule");
+        assert!(!schedule.contains("today"), "{schedule}");
+        assert_eq!(
+            schedule,
+            "Mon–Fri 09:00–17:00 America/New_York (8 h a day), 14:00–22:00 UTC"
+        );
+        assert_eq!(
+            line(&review, "Next window"),
+            "Mon 19 Jan 09:00–17:00 America/New_York, 14:00–22:00 UTC"
+        );
+    }
 }

@@ -35,6 +35,7 @@ use crate::import::{
     JournalRequest, MappingError, OpenOptions, Progress, Region, RequestState, Resolution,
     SendPlan, Stage, check, rejected_path, write_rejected_to,
 };
+use crate::num::thousands;
 use crate::text::{json as json_line, visible};
 
 /// How many invalid and duplicate rows the summary lists (the rejected
@@ -296,7 +297,7 @@ async fn import(
             io.err,
             "weya-tui: warning: no region: {} number{} without a country code {} invalid; \
              --region US (or the country they are in) reads them",
-            count(no_region as u64),
+            thousands(no_region as u64),
             if no_region == 1 { "" } else { "s" },
             if no_region == 1 { "is" } else { "are" },
         )?;
@@ -415,15 +416,7 @@ fn parse_region(text: &str) -> Result<Option<Region>, Refusal> {
 /// The region of the batch's timezone, when this machine created the
 /// batch (the submit journal holds the body it sent).
 fn region_of_batch(ctx: &ImportContext<'_>, batch_id: &str) -> Option<(Region, String)> {
-    let (entries, _) = crate::store::journal::read(ctx.submit_journal.as_deref()?).ok()?;
-    entries
-        .iter()
-        .rev()
-        .filter(|e| e.batch_id.as_deref() == Some(batch_id))
-        .find_map(|e| {
-            let zone = e.body.get("timezone")?.as_str()?;
-            Some((Region::for_timezone(zone)?, zone.to_owned()))
-        })
+    crate::import::region::of_batch(ctx.submit_journal.as_deref()?, batch_id, ctx.target)
 }
 
 /// The guessed mapping with the operator's `--phone-column` and
@@ -635,7 +628,7 @@ fn print_summary(
         out,
         "{}: {} rows after the header.",
         visible(&shown),
-        count(report.counts.rows())
+        thousands(report.counts.rows())
     )?;
     for notice in file.notices() {
         writeln!(out, "  {}", visible(&notice.to_string()))?;
@@ -670,10 +663,10 @@ fn print_summary(
     writeln!(
         out,
         "\n  {} valid   {} invalid   {} duplicate   {} skipped (empty)\n",
-        count(c.valid),
-        count(c.invalid),
-        count(c.duplicate),
-        count(c.skipped)
+        thousands(c.valid),
+        thousands(c.invalid),
+        thousands(c.duplicate),
+        thousands(c.skipped)
     )?;
     if !report.rejected.is_empty() {
         writeln!(
@@ -723,7 +716,7 @@ fn listing_title(what: &str, total: usize) -> String {
     if total > LISTED_ROWS {
         format!(
             "{what}, the first {LISTED_ROWS} of {}:",
-            count(total as u64)
+            thousands(total as u64)
         )
     } else {
         format!("{what}:")
@@ -771,8 +764,8 @@ fn dry_run_output(
         io.out,
         "\nDry run: nothing was sent. {} contacts would go in {} request{} of at most 1,000 rows. \
          The first body begins:\n{{\"batchId\":\"{batch_id}\",\"call_data\":[\n  {}{more}\n]}}",
-        count(report.counts.valid),
-        count(requests as u64),
+        thousands(report.counts.valid),
+        thousands(requests as u64),
         if requests == 1 { "" } else { "s" },
         report
             .samples
@@ -788,7 +781,7 @@ fn dry_run_output(
              ({} rows). Running without --dry-run resumes it.",
             s.confirmed,
             requests,
-            count(s.rows_confirmed)
+            thousands(s.rows_confirmed)
         )?;
     }
     Ok(())
@@ -822,7 +815,7 @@ fn warn_about_other_imports(
              ({} rows confirmed); it has changed since, so this import starts afresh and rows \
              sent then may be sent again (journal: {})",
             visible(other.created()),
-            count(s.rows_confirmed),
+            thousands(s.rows_confirmed),
             other.path().display()
         )?;
     }
@@ -833,7 +826,7 @@ fn warn_about_other_imports(
 fn plan_question(ctx: &ImportContext<'_>, batch_id: &str, requests: usize, rows: u64) -> String {
     format!(
         "Send {} contacts in {} request{} to batch {batch_id} on {}? [y/N] ",
-        count(rows),
+        thousands(rows),
         requests,
         if requests == 1 { "" } else { "s" },
         visible(ctx.target)
@@ -876,7 +869,7 @@ fn resume(
             "Already imported: all {} requests ({} contacts) of this file were confirmed in \
              this batch (journal: {}).",
             total,
-            count(s.rows_total),
+            thousands(s.rows_total),
             journal.path().display()
         ),
         Some(first) => format!(
@@ -885,8 +878,8 @@ fn resume(
             journal.created(),
             s.confirmed,
             total,
-            count(s.rows_confirmed),
-            count(s.rows_total),
+            thousands(s.rows_confirmed),
+            thousands(s.rows_total),
             first.index + 1,
             first.first_row,
             first.first_row + u64::from(first.rows) - 1
@@ -915,7 +908,7 @@ fn resume(
             let question = format!(
                 "Send request {}'s {} rows again? [y/N] ",
                 request.index + 1,
-                count(u64::from(request.rows))
+                thousands(u64::from(request.rows))
             );
             ask(&question)?.then_some(Resolution::SendAgain)
         } else {
@@ -962,21 +955,21 @@ fn totals_hint(
             _ => 0,
         })
         .sum();
-    let now = total_now.map_or_else(|| "could not be read".to_owned(), count);
+    let now = total_now.map_or_else(|| "could not be read".to_owned(), thousands);
     match journal.batch_total_before() {
         Some(before) => format!(
             "The batch's totalCalls: {} before this import, {now} now. The confirmed requests \
              added {}: without request {}'s rows it would hold {}, with them {}.",
-            count(before),
-            count(added),
+            thousands(before),
+            thousands(added),
             request.index + 1,
-            count(before + added),
-            count(before + added + u64::from(request.rows))
+            thousands(before + added),
+            thousands(before + added + u64::from(request.rows))
         ),
         None => format!(
             "The batch's totalCalls now: {now} (its total before this import was not recorded); \
              the confirmed requests added {}.",
-            count(added)
+            thousands(added)
         ),
     }
 }
@@ -1222,8 +1215,8 @@ fn progress_line(
 ) -> String {
     let mut line = format!(
         "Sending request {request} of {requests}: {} of {} rows",
-        count(rows_done),
-        count(rows_total)
+        thousands(rows_done),
+        thousands(rows_total)
     );
     let secs = started.0.elapsed().as_secs_f64();
     let this_run = rows_done.saturating_sub(started.1);
@@ -1232,7 +1225,7 @@ fn progress_line(
         let left = rows_total.saturating_sub(rows_done) as f64 / rate;
         line.push_str(&format!(
             ", {} rows/s, about {} s left",
-            count(crate::num::round_u64(rate)),
+            thousands(crate::num::round_u64(rate)),
             left.ceil()
         ));
     }
@@ -1305,7 +1298,7 @@ fn report_end(
             "\nSent {} request{} this run: Weya added {} contacts to batch {batch_id}.",
             outcome.sent,
             if outcome.sent == 1 { "" } else { "s" },
-            count(outcome.rows_added)
+            thousands(outcome.rows_added)
         )?;
     }
     writeln!(
@@ -1313,8 +1306,8 @@ fn report_end(
         "{} of {} requests confirmed ({} of {} contacts).",
         s.confirmed,
         journal.requests().len(),
-        count(s.rows_confirmed),
-        count(s.rows_total)
+        thousands(s.rows_confirmed),
+        thousands(s.rows_total)
     )?;
     let mut list = |title: &str, items: &[(&JournalRequest, &str)]| -> io::Result<()> {
         if items.is_empty() {
@@ -1348,31 +1341,9 @@ fn report_end(
     Ok(())
 }
 
-/// `1234567` → `1,234,567`.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_have_thousands_separators() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(100_000), "100,000");
-        assert_eq!(count(1_234_567), "1,234,567");
-    }
 
     #[test]
     fn a_column_is_found_by_its_header_never_by_a_near_miss() {

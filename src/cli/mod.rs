@@ -30,7 +30,12 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     // Not locked: a lock held for the whole run would stall any other
     // thread that writes (a panic message, a log library's complaint) and,
     // with it, whatever that thread holds. Each write takes the lock alone.
-    let (mut out, mut err) = (io::stdout(), io::stderr());
+    // A reader that stops reading (`| head -1`) stops the output, not the
+    // command.
+    let (mut out, mut err) = (
+        output::ReaderMayLeave::new(io::stdout()),
+        output::ReaderMayLeave::new(io::stderr()),
+    );
     match &cli.command {
         None => crate::launch::tui(cli, paths).await,
         Some(Command::Sandbox { reset: true, .. }) => sandbox::reset(paths).map(|()| OK),
@@ -62,7 +67,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 target: connection.target_name(),
                 journal_dir: paths.map(|p| p.state_dir.join("imports")),
                 submit_journal: paths.map(Paths::journal),
-                progress: err.is_terminal(),
+                progress: io::stderr().is_terminal(),
             };
             let mut io = Io {
                 out: &mut out,
@@ -150,9 +155,15 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 let connection = connect(&config, paths)
                     .await
                     .map_err(|e| output::error_text(&e.into()))?;
+                // Only to name the numbers by: one that cannot be read
+                // leaves them named by ID (`phones` says why).
+                let phone_book = paths
+                    .and_then(|p| config::load_phone_book(&p.phone_book()).ok())
+                    .unwrap_or_default();
                 Ok(create::Destination {
                     connection,
                     journal,
+                    phone_book,
                 })
             };
             Ok(create::create(

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::api::ApiError;
 use crate::config::CredentialSource;
 use crate::connection::{Connection, TargetLabel};
+pub(crate) use crate::num::thousands;
 pub use crate::text::{json as json_line, visible};
 
 /// Exit codes.
@@ -18,6 +19,55 @@ pub const REFUSED: u8 = 2;
 /// Stopped by Ctrl-C (128 + SIGINT, as a shell reports a process it
 /// interrupted).
 pub const INTERRUPTED: u8 = 130;
+
+/// A stream whose reader may stop reading (`weya-tui phones | head -1`):
+/// once a write finds the pipe closed, it and every later write are
+/// dropped as if written. A closed pipe is the reader's choice, not a
+/// failure: the command ends quietly, as `ls | head` does, and its exit
+/// code still says what became of its work. That is 0 for a listing
+/// rather than the 141 a shell reports for a process SIGPIPE ended: a
+/// `set -o pipefail` script that reads one line on purpose does not fail,
+/// and an import whose reader left still runs to the end and exits 0 or 1
+/// by what was confirmed, never half done because nobody watched.
+pub struct ReaderMayLeave<W> {
+    inner: W,
+    gone: bool,
+}
+
+impl<W: Write> ReaderMayLeave<W> {
+    pub fn new(inner: W) -> Self {
+        Self { inner, gone: false }
+    }
+
+    /// `Ok(done)` for a closed pipe, remembering it; other results as they are.
+    fn unless_gone<T>(&mut self, result: io::Result<T>, done: T) -> io::Result<T> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.gone = true;
+                Ok(done)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for ReaderMayLeave<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.gone {
+            return Ok(buf.len());
+        }
+        let result = self.inner.write(buf);
+        self.unless_gone(result, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.gone {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.unless_gone(result, ())
+    }
+}
 
 /// Asks a yes/no question; `Ok(true)` for yes.
 pub type Confirm = dyn FnMut(&str) -> io::Result<bool>;
@@ -206,9 +256,9 @@ pub(super) fn listing<T: serde::Serialize>(
     Ok(OK)
 }
 
-/// `n` and the noun for that many: "1 batch", "6 batches".
+/// `n` and the noun for that many: "1 batch", "30,000 calls".
 pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// Refuses a page asked for past the last one, which the server answers

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
+use super::output::ReaderMayLeave;
 use crate::config::Paths;
 use crate::sandbox::{
     Endpoint, Fault, SANDBOX_USER_ID, Sandbox, SandboxOptions, StartError, persist,
@@ -24,13 +25,16 @@ pub fn reset(paths: Option<&Paths>) -> anyhow::Result<()> {
             anyhow::Error::new(e).context(format!("cannot reset {}", dir.display()))
         }
     })?;
+    // Not `println!`: it panics when nobody reads the output.
+    let mut out = ReaderMayLeave::new(io::stdout());
     if persist::reset(&dir).with_context(|| format!("cannot remove {}", file.display()))? {
-        println!(
+        writeln!(
+            out,
             "Removed the sandbox's batches and calls ({}).",
             file.display()
-        );
+        )?;
     } else {
-        println!("The sandbox had nothing saved ({}).", file.display());
+        writeln!(out, "The sandbox had nothing saved ({}).", file.display())?;
     }
     Ok(())
 }
@@ -66,7 +70,7 @@ pub async fn serve(
     }
     let url = sandbox.base_url();
     let key = sandbox.key().expose_secret();
-    let mut out = io::stdout().lock();
+    let mut out = ReaderMayLeave::new(io::stdout().lock());
     writeln!(
         out,
         "weya-tui sandbox: Weya's documented call API on a local test server"

@@ -25,6 +25,19 @@ pub fn format_number(number: &str) -> String {
     }
 }
 
+/// A calling number as a review names it: `+1 212-555-0143 (New York
+/// sales)`, or the number alone when it has no label. The label is made
+/// [`visible`]: it comes from the server or the phone book.
+pub fn describe(phone: &crate::api::Phone) -> String {
+    let number = format_number(&phone.phone_number);
+    let label = phone.label.trim();
+    if label.is_empty() {
+        number
+    } else {
+        format!("{number} ({})", visible(label))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_number;

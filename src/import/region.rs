@@ -106,6 +106,35 @@ fn link_target(old: &str) -> Option<&'static str> {
     })
 }
 
+/// The timezone `batch_id` was created with, when the submit journal
+/// (`entries`) records it as created on `target` (`sandbox` or the host)
+/// from this machine, by the TUI or by `create` alike: the default region
+/// of an import into it, in the TUI and in `batch import`.
+pub fn batch_timezone<'a>(
+    entries: &'a [crate::store::journal::JournalEntry],
+    batch_id: &str,
+    target: &str,
+) -> Option<&'a str> {
+    entries
+        .iter()
+        .rev()
+        .filter(|e| e.outcome == crate::store::journal::JournalOutcome::Created)
+        .filter(|e| e.batch_id.as_deref() == Some(batch_id) && e.target == target)
+        .find_map(|e| e.body.get("timezone")?.as_str())
+}
+
+/// [`batch_timezone`] read from the journal file at `journal`, with its
+/// region; `None` when the journal cannot be read or has no region for it.
+pub fn of_batch(
+    journal: &std::path::Path,
+    batch_id: &str,
+    target: &str,
+) -> Option<(Region, String)> {
+    let (entries, _) = crate::store::journal::read(journal).ok()?;
+    let zone = batch_timezone(&entries, batch_id, target)?;
+    Some((Region::for_timezone(zone)?, zone.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

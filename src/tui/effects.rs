@@ -338,13 +338,19 @@ impl Effects {
             }
             Cmd::StartImport { session, batch_id } => {
                 let journals = self.store.as_ref().map(|s| s.paths.imports());
+                let submit_journal = self.store.as_ref().map(|s| s.paths.journal.clone());
+                let look_up_region = submit_journal.is_some();
                 let executor = ImportExecutor::new(
                     self.client.clone(),
                     &batch_id,
                     journals,
                     self.home.clone(),
-                );
+                )
+                .with_submit_journal(submit_journal, &self.target);
                 self.import = Some((session, executor));
+                if look_up_region {
+                    self.run_import(session, ImportCmd::FindBatchRegion);
+                }
             }
             Cmd::Import { session, cmd } => self.run_import(session, cmd),
             Cmd::OpenBatch(summary) => {

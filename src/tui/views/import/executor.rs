@@ -38,6 +38,9 @@ pub struct ImportExecutor {
     journal_dir: Option<PathBuf>,
     home: Option<PathBuf>,
     journal: Arc<Mutex<Option<ImportJournal>>>,
+    /// The submit journal and the target's name in it (`sandbox` or the
+    /// host), for the timezone the batch was created with.
+    submit_journal: Option<(PathBuf, String)>,
     /// The lock of the import being sent, and the file it is for.
     lock: Arc<Mutex<Option<(FileIdentity, ImportLock)>>>,
 }
@@ -59,8 +62,17 @@ impl ImportExecutor {
             journal_dir,
             home,
             journal: Arc::new(Mutex::new(None)),
+            submit_journal: None,
             lock: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Looks up the batch's timezone in the submit journal at `path`, as
+    /// sent to `target` (`sandbox` or the host).
+    #[must_use]
+    pub fn with_submit_journal(mut self, path: Option<PathBuf>, target: &str) -> Self {
+        self.submit_journal = path.map(|p| (p, target.to_owned()));
+        self
     }
 
     /// Runs `cmd` to its end and returns its reply (`None` for
@@ -94,6 +106,17 @@ impl ImportExecutor {
                 })
                 .await;
                 ImportMsg::Opened { job, result }
+            }
+            ImportCmd::FindBatchRegion => {
+                let (batch_id, journal) = (self.batch_id.clone(), self.submit_journal.clone());
+                let region = blocking(move || {
+                    Ok::<_, String>(journal.and_then(|(path, target)| {
+                        crate::import::region::of_batch(&path, &batch_id, &target)
+                    }))
+                })
+                .await;
+                // A journal that cannot be read presets no region.
+                ImportMsg::BatchRegion(region.ok().flatten().map(|(region, _)| region))
             }
             ImportCmd::FindJournal { file } => {
                 let this = self.clone();

@@ -72,6 +72,8 @@ pub enum ImportMsg {
         job: u64,
         result: Result<Arc<ContactsFile>, String>,
     },
+    /// The region of the batch's timezone, when the submit journal has it.
+    BatchRegion(Option<Region>),
     /// The journal of this file into this batch, if an import was started.
     JournalFound(Result<Option<ImportJournal>, String>),
     Checked {
@@ -126,6 +128,10 @@ pub enum ImportCmd {
         sheet: Option<String>,
         cancel: Arc<AtomicBool>,
     },
+    /// Look in the submit journal for the timezone the batch was created
+    /// with, to preset the region (the shell knows it only for batches
+    /// its session saw created; `create` may have made this one since).
+    FindBatchRegion,
     /// Look for a journal of this file into the batch.
     FindJournal {
         file: FileIdentity,
@@ -600,6 +606,14 @@ impl ImportView {
                 Vec::new()
             }
             ImportMsg::Opened { job, result } => self.on_opened(job, result),
+            ImportMsg::BatchRegion(region) => {
+                // Only before a file is open: from then on the region is
+                // the operator's (the guessed columns depend on it).
+                if self.region.is_none() && self.file.is_none() {
+                    self.region = region;
+                }
+                Vec::new()
+            }
             ImportMsg::JournalFound(result) => self.on_journal_found(result),
             ImportMsg::Checked { job, result } => self.on_checked(job, result),
             ImportMsg::RejectedWritten(result) => {

@@ -534,3 +534,62 @@ fn a_refusal_from_another_import_is_gone_once_this_one_sends() {
     assert_eq!(view.sending().unwrap().phase, SendPhase::Done);
     assert_eq!(view.error, None);
 }
+
+/// The submit journal as `weya-tui create` leaves it after making `BATCH`
+/// in Asia/Tokyo on the sandbox.
+fn journal_of_a_batch_made_by_create(dir: &TempDir) -> PathBuf {
+    use crate::store::journal::{self, Answered, JournalEntry};
+    let path = dir.path().join("journal.jsonl");
+    let created = crate::api::Created {
+        batch_id: BATCH.into(),
+        request_id: None,
+    };
+    let body = r#"{"batchName":"Tokyo","callingNumbers":["64e5f12345abcdef87654321"],"timezone":"Asia/Tokyo"}"#;
+    let entry = JournalEntry::new(
+        t(0),
+        "sandbox".into(),
+        "Tokyo".into(),
+        body,
+        Answered::Created(&created),
+    );
+    journal::append(&path, &entry).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_batch_made_by_create_presets_its_region_as_batch_import_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = journal_of_a_batch_made_by_create(&dir);
+    let client = crate::api::WeyaClient::new(crate::api::ClientConfig::new(
+        "http://127.0.0.1:9",
+        crate::api::Auth::ApiKey("key".into()),
+    ))
+    .unwrap();
+    let executor = super::executor::ImportExecutor::new(client, BATCH, None, None)
+        .with_submit_journal(Some(journal.clone()), "sandbox");
+    let reply = executor
+        .run(ImportCmd::FindBatchRegion, Arc::new(|_| {}))
+        .await
+        .unwrap();
+    // The shell knew no timezone for it: created after the TUI started.
+    let mut view = ImportView::new(BATCH, "Tokyo", None);
+    assert_eq!(view.region(), None);
+    view.update(reply, t(0));
+    assert_eq!(view.region().map(|r| r.to_string()), Some("JP".into()));
+    // `batch import` reads it through the same function.
+    let (region, zone) = crate::import::region::of_batch(&journal, BATCH, "sandbox").unwrap();
+    assert_eq!(
+        (region.to_string(), zone.as_str()),
+        ("JP".into(), "Asia/Tokyo")
+    );
+    // Another target's batch of that ID is not this one.
+    assert!(crate::import::region::of_batch(&journal, BATCH, "api.example.com").is_none());
+}
+
+#[test]
+fn the_batch_region_does_not_overwrite_the_operators_once_a_file_is_open() {
+    let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
+    let jp = Region::for_timezone("Asia/Tokyo");
+    view.update(ImportMsg::BatchRegion(jp), t(0));
+    assert_eq!(view.region().map(|r| r.to_string()), Some("US".into()));
+}

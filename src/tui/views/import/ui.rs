@@ -739,18 +739,8 @@ fn max_scroll(lines: &[Line], area: Rect) -> u16 {
     u16::try_from(height.saturating_sub(usize::from(area.height))).unwrap_or(u16::MAX)
 }
 
-/// 1234567 → "1,234,567".
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// The views' counts read as the commands' do.
+pub(crate) use crate::num::thousands;
 
 /// 4718592 → "4.5 MiB".
 fn bytes(n: u64) -> String {
