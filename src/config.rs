@@ -150,8 +150,25 @@ pub struct Config {
     pub ignore_window: bool,
 }
 
+impl Config {
+    /// `--ignore-window` tells the embedded sandbox's dialer what to do:
+    /// with a real API as the target it would do nothing, so it is refused.
+    pub fn ask_ignore_window(&mut self, asked: bool) -> Result<(), ConfigError> {
+        if asked && !matches!(self.target, Target::Sandbox) {
+            return Err(ConfigError::IgnoreWindowWithRealApi);
+        }
+        self.ignore_window = asked;
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error(
+        "--ignore-window applies to the embedded sandbox only, and a real API is configured \
+         (add --sandbox to use the sandbox)"
+    )]
+    IgnoreWindowWithRealApi,
     /// The reason is said here and is no `source()`: printers that walk
     /// the chain would say it twice.
     #[error("cannot read the config file {path}: {}", io_reason(why))]

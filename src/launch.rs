@@ -8,10 +8,10 @@ use std::io::{self, IsTerminal, Write};
 use anyhow::Context;
 use crossterm::event::EventStream;
 
-use crate::cli::REFUSED;
 use crate::cli::args::Cli;
 use crate::config::{self, Paths};
 use crate::connection::Connection;
+use crate::exit::REFUSED;
 use crate::store::{journal, template};
 use crate::tui::terminal::{Signals, TerminalGuard};
 use crate::tui::{AppContext, Initial, KnownBatch};
@@ -29,8 +29,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         cli.sandbox,
         &|name| std::env::var(name).ok(),
     )?;
-    crate::cli::check_ignore_window(cli, &config)?;
-    config.ignore_window = cli.ignore_window;
+    config.ask_ignore_window(cli.ignore_window)?;
     // Read before the UI starts: the UI loop never touches the disk.
     let (journal, journal_note) = paths
         .map(|p| journal::read_at_start(&p.journal()))

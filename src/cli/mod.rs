@@ -219,18 +219,6 @@ fn load_config(cli: &Cli, paths: Option<&Paths>, api: ApiOptions) -> anyhow::Res
         &|name| std::env::var(name).ok(),
         given_key,
     )?;
-    check_ignore_window(cli, &config)?;
-    config.ignore_window = cli.ignore_window;
+    config.ask_ignore_window(cli.ignore_window)?;
     Ok(config)
-}
-
-/// `--ignore-window` tells the embedded sandbox's dialer what to do: with
-/// a real API as the target it would do nothing, so it is refused.
-pub(crate) fn check_ignore_window(cli: &Cli, config: &Config) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        !cli.ignore_window || matches!(config.target, config::Target::Sandbox),
-        "--ignore-window applies to the embedded sandbox only, and a real API is configured \
-         (add --sandbox to use the sandbox)"
-    );
-    Ok(())
 }

@@ -12,13 +12,7 @@ use crate::connection::{Connection, TargetLabel};
 pub(crate) use crate::num::thousands;
 pub use crate::text::{json as json_line, visible};
 
-/// Exit codes.
-pub const OK: u8 = 0;
-pub const FAILED: u8 = 1;
-pub const REFUSED: u8 = 2;
-/// Stopped by Ctrl-C (128 + SIGINT, as a shell reports a process it
-/// interrupted).
-pub const INTERRUPTED: u8 = 130;
+pub use crate::exit::{FAILED, INTERRUPTED, OK, REFUSED};
 
 /// A stream whose reader may stop reading (`weya-tui phones | head -1`):
 /// once a write finds the pipe closed, it and every later write are

@@ -6,8 +6,6 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::source::is_supported;
-
 /// A directory entry as completion sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -155,8 +153,14 @@ fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
 }
 
 /// The entries of `typed`'s directory part (`~` expanded) that an import
-/// can use: directories, and files of a type [`open`](super::open) reads.
-pub fn list_dir(typed: &str, home: Option<&Path>) -> io::Result<Vec<Entry>> {
+/// can use: directories, and the files `readable` accepts (the types
+/// [`open`](super::open) reads: [`super::source::is_supported`]). Passed in,
+/// so that paths know nothing of file formats.
+pub fn list_dir(
+    typed: &str,
+    home: Option<&Path>,
+    readable: impl Fn(&Path) -> bool,
+) -> io::Result<Vec<Entry>> {
     let (dir, _) = split(typed);
     let dir = match dir {
         "" => PathBuf::from("."),
@@ -170,7 +174,7 @@ pub fn list_dir(typed: &str, home: Option<&Path>) -> io::Result<Vec<Entry>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         // `metadata` follows links: a link to a directory completes as one.
         let is_dir = std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
-        if is_dir || is_supported(&path) {
+        if is_dir || readable(&path) {
             entries.push(Entry { name, is_dir });
         }
     }
@@ -257,7 +261,7 @@ mod tests {
             std::fs::write(dir.path().join(name), "x").unwrap();
         }
         let typed = format!("{}/", dir.path().display());
-        let mut names: Vec<String> = list_dir(&typed, None)
+        let mut names: Vec<String> = list_dir(&typed, None, crate::import::source::is_supported)
             .unwrap()
             .into_iter()
             .map(|e| e.name + if e.is_dir { "/" } else { "" })

@@ -84,8 +84,12 @@ impl ImportExecutor {
                 let home = self.home.clone();
                 let listed = typed.clone();
                 let result = blocking(move || {
-                    list_dir(&listed, home.as_deref())
-                        .map_err(|e| format!("{}: {e}", crate::import::path::split(&listed).0))
+                    list_dir(
+                        &listed,
+                        home.as_deref(),
+                        crate::import::source::is_supported,
+                    )
+                    .map_err(|e| format!("{}: {e}", crate::import::path::split(&listed).0))
                 })
                 .await;
                 ImportMsg::DirListed { typed, result }
