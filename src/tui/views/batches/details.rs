@@ -9,7 +9,7 @@
 //! drawing is [`super::ui::details`].
 
 use crate::tui::views::import::ImportTarget;
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -21,6 +21,7 @@ use super::list::{Landing, QUEUED_MOVES, is_move, row_at, visible_offset};
 use super::live::{LivePage, fit_to_rows, page_rows, search_param};
 use super::{Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
+use crate::domain::phone::format_number;
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Scope};
 
@@ -135,6 +136,10 @@ pub struct BatchDetailsView {
     /// live (see [`Self::totals_refreshed`]).
     pub(super) summary: Option<BatchSummary>,
     pub(super) details: Option<BatchDetails>,
+    /// The page's numbers as shown, each formatted the first time its row
+    /// is drawn: libphonenumber's formatting takes microseconds a number,
+    /// too long to spend on every frame for every row on screen.
+    numbers_shown: Vec<OnceCell<String>>,
     /// Its refreshes, and the error of the last one that failed.
     pub(super) live: LivePage,
     /// The refreshes of the header's totals (its own requests; it never
@@ -172,6 +177,7 @@ impl BatchDetailsView {
             name: summary.batch_name.clone(),
             summary: Some(summary),
             details: None,
+            numbers_shown: Vec::new(),
             query: CallQuery {
                 limit: FIRST_LIMIT,
                 ..CallQuery::default()
@@ -251,6 +257,15 @@ impl BatchDetailsView {
 
     pub fn calls(&self) -> &[Call] {
         self.details.as_ref().map_or(&[], |d| d.calls.as_slice())
+    }
+
+    /// Call `i`'s number in international format, formatted once a page.
+    pub(super) fn number_shown(&self, i: usize) -> String {
+        let number = self.calls().get(i).map_or("", |c| c.phone_number.as_str());
+        match self.numbers_shown.get(i) {
+            Some(cell) => cell.get_or_init(|| format_number(number)).clone(),
+            None => format_number(number),
+        }
     }
 
     pub fn selected(&self) -> Option<&Call> {
@@ -663,6 +678,7 @@ impl BatchDetailsView {
         let id = self.selected().map(|c| c.id.clone());
         self.details = Some(details);
         let count = self.calls().len();
+        self.numbers_shown = std::iter::repeat_with(OnceCell::new).take(count).collect();
         match self.landing.take() {
             // As on the list: counted from the first call of all.
             Some(landing) => {

@@ -442,3 +442,18 @@ fn the_first_page_fits_the_height_and_keys_sent_before_it_are_kept() {
         assert_eq!(view.geometry.get().rows.height, rows, "{width}x{height}");
     }
 }
+
+#[test]
+fn numbers_are_formatted_once_a_page_and_a_new_page_shows_its_own() {
+    let mut view = loaded();
+    assert!(draw(&view, 80, 16).contains("+1 212-555-0000"));
+    // The next page's first row is another call: its number, not the
+    // first page's one kept from the last frame.
+    key(&mut view, KeyCode::PageDown);
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    load(&mut view, g, details(10..20, 2, 10, 30));
+    let screen = draw(&view, 80, 16);
+    assert!(screen.contains("+1 212-555-0010"), "{screen}");
+    assert!(!screen.contains("+1 212-555-0000"), "{screen}");
+    assert_eq!(view.number_shown(0), "+1 212-555-0010");
+}

@@ -140,11 +140,9 @@ impl BatchDetailsView {
             usize::from(table.height),
             calls.len(),
         );
-        let phones: Vec<String> = calls
-            .iter()
-            .skip(first_row)
+        let phones: Vec<String> = (first_row..calls.len())
             .take(usize::from(table.height))
-            .map(|c| format_number(&c.phone_number))
+            .map(|i| self.number_shown(i))
             .collect();
         let [phone_width, status, duration_width, attempts, time] =
             fixed_widths(&phones, heads.width);
