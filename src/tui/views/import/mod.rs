@@ -771,12 +771,22 @@ impl ImportView {
         };
     }
 
-    fn on_opened(&mut self, job: u64, result: Result<Arc<ContactsFile>, String>) -> Vec<ImportCmd> {
-        if job != self.job || self.step != Step::Opening {
-            return Vec::new();
+    /// The answer of file job `job` has come: whether it is the one the
+    /// view waits for in `step` (a stale one is ignored). If so, its
+    /// cancel switch and progress go.
+    fn finish_job(&mut self, job: u64, step: Step) -> bool {
+        if job != self.job || self.step != step {
+            return false;
         }
         self.cancel = None;
         self.progress = None;
+        true
+    }
+
+    fn on_opened(&mut self, job: u64, result: Result<Arc<ContactsFile>, String>) -> Vec<ImportCmd> {
+        if !self.finish_job(job, Step::Opening) {
+            return Vec::new();
+        }
         match result {
             Ok(file) => {
                 let several = file.sheets().len() > 1;
@@ -1041,11 +1051,9 @@ impl ImportView {
     }
 
     fn on_checked(&mut self, job: u64, result: Result<Arc<CheckReport>, String>) -> Vec<ImportCmd> {
-        if job != self.job || self.step != Step::Checking {
+        if !self.finish_job(job, Step::Checking) {
             return Vec::new();
         }
-        self.cancel = None;
-        self.progress = None;
         match result {
             Ok(report) => {
                 if self.resuming
