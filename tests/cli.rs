@@ -1300,3 +1300,68 @@ async fn a_reader_that_stops_reading_ends_the_output_quietly() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["batches"].as_array().unwrap().len(), 2, "{json}");
 }
+
+// ---- the sandbox, as strict as Weya's pages ----
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_calling_from_a_phone_id_the_workspace_does_not_own_is_refused_naming_it() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let foreign = "64e5f12345abcdef000000ff";
+    let file = env.file(
+        "batch.json",
+        &format!(
+            r#"{{"batchName": "Foreign", "callingNumbers": ["64e5f12345abcdef87654321", "{foreign}"]}}"#
+        ),
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "callingNumbers: {foreign} is not a phone number of this workspace"
+        )),
+        "{stderr}"
+    );
+    assert!(sandbox.store().batches().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_user_id_fails_the_batch_list_and_never_reads_as_no_batches() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let out = env
+        .against(&sandbox)
+        .env("WEYA_USER_ID", "my-user")
+        .arg("batches")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains("No batches"), "{stdout}");
+    assert!(
+        stderr.contains("HTTP 400") && stderr.contains("Invalid userId format"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batches_search_finds_a_status_as_weya_documents() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let body =
+        serde_json::json!({"batchName": "Spring", "callingNumbers": ["64e5f12345abcdef87654321"]});
+    let spring = sandbox.store().insert("Spring".into(), body.clone());
+    let summer = sandbox.store().insert("Summer".into(), body);
+    sandbox.store().switch(&summer, true);
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json", "--search", "paused"])
+        .output()
+        .unwrap();
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = page["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [spring.as_str()], "{page}");
+}

@@ -69,7 +69,8 @@ pub enum Command {
     },
     /// List batches, newest first.
     Batches {
-        /// Only batches whose name contains this.
+        /// Only batches whose name or status contains this (Weya's search
+        /// looks at both).
         #[arg(long)]
         search: Option<String>,
         /// Which page, from 1.

@@ -87,12 +87,15 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 config::Target::Remote { credential, .. } => credential.to_string(),
             };
             let connection = connect(&config, paths).await?;
+            let sandbox_elsewhere = matches!(config.target, config::Target::Sandbox)
+                .then(|| connection.joined_another_sandbox());
             let workspace = batch::Workspace {
                 client: connection.client.clone(),
                 target: connection.target_name().to_owned(),
                 credential,
                 journal: paths.map(Paths::journal),
                 width: batch::output_width(),
+                sandbox_elsewhere,
             };
             let mut ask = batch::ask_line_on_terminal;
             let terminal = io::stdin().is_terminal() && !api.api_key_stdin;

@@ -92,7 +92,7 @@ impl BatchDetailsView {
             Some(s) => {
                 let bar = if width >= 100 { 30 } else { 16 };
                 lines.push(Line::raw(format!(
-                    "{} {} completed · {} picked · {}",
+                    "{} {} completed · {} answered · {}",
                     progress_bar(s.calls_completed, s.calls_picked, s.total_calls, bar),
                     thousands(s.calls_completed),
                     thousands(s.calls_picked),

@@ -288,7 +288,7 @@ fn detail_lines(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Vec<Line
         Line::from(vec![
             Span::styled(format!("{} ", visible(&b.id)), theme.dim()),
             Span::raw(format!(
-                "· {} completed · {} picked · {}",
+                "· {} completed · {} answered · {}",
                 thousands(b.calls_completed),
                 thousands(b.calls_picked),
                 count(b.total_calls, "call", "calls")
