@@ -106,6 +106,7 @@ pub enum Action {
     StopCalling,
     DeleteBatch,
     AddCalls,
+    AddPhone,
 }
 
 impl Action {
@@ -119,6 +120,7 @@ impl Action {
             Self::StopCalling => "stop-calling",
             Self::DeleteBatch => "delete-batch",
             Self::AddCalls => "addCallsToBatch",
+            Self::AddPhone => "add-phone",
         }
     }
 
@@ -131,7 +133,8 @@ impl Action {
             | Self::BatchDetails
             | Self::StartCalling
             | Self::StopCalling
-            | Self::DeleteBatch => DocumentedAuth::Bearer,
+            | Self::DeleteBatch
+            | Self::AddPhone => DocumentedAuth::Bearer,
         }
     }
 }

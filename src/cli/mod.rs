@@ -17,7 +17,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use anyhow::Context;
 use secrecy::SecretString;
 
-pub use args::{ApiOptions, BatchCommand, Cli, Command};
+pub use args::{ApiOptions, BatchCommand, Cli, Command, PhonesCommand};
 pub use output::{Confirm, FAILED, Io, OK, REFUSED};
 
 use crate::api::BatchQuery;
@@ -103,7 +103,42 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             let mut io = Io::new(&mut out, &mut err, api.json);
             Ok(batch::run(command, &workspace, ask, &mut io).await?)
         }
-        Some(Command::Phones { api }) => {
+        Some(Command::Phones {
+            command:
+                Some(PhonesCommand::Add {
+                    number,
+                    integration,
+                    label,
+                    api,
+                }),
+            ..
+        }) => {
+            let request = phones::AddRequest {
+                number,
+                integration: *integration,
+                label,
+                book: paths.map(Paths::phone_book),
+            };
+            let mut io = Io::new(&mut out, &mut err, api.json);
+            // Checked before the secrets are asked for, and before the
+            // configuration is read: a typo costs nothing.
+            if let Some(code) = phones::refuse_early(&request, &mut io)? {
+                return Ok(code);
+            }
+            let config = load_config(cli, paths, *api)?;
+            let secrets = match phones::read_secrets(*integration) {
+                Ok(secrets) => secrets,
+                Err(phones::SecretsError::Interrupted) => return Ok(output::INTERRUPTED),
+                Err(phones::SecretsError::Io(e)) => {
+                    let message = format!("cannot read the provider's credentials: {e}");
+                    return Ok(io.fail(REFUSED, &message, serde_json::json!({}))?);
+                }
+            };
+            let connection = connect(&config, paths).await?;
+            let credential = output::CredentialUsed::of(&connection);
+            Ok(phones::add(&connection.client, &request, secrets, &credential, &mut io).await?)
+        }
+        Some(Command::Phones { api, .. }) => {
             let config = load_config(cli, paths, *api)?;
             let connection = connect(&config, paths).await?;
             let credential = output::CredentialUsed::of(&connection);
