@@ -4,10 +4,7 @@
 //! 1 and 7); `doctor` (17.2); a batch list whose 404 or odd fields never
 //! read as success or lose the page (17.3, 17.4); and the config file and
 //! base URL that are refused (issue 16 items 12 to 14).
-// A test or bench that cannot set up should stop loudly.
-#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
-
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
