@@ -18,8 +18,8 @@ use tokio::net::TcpListener;
 
 use weya_tui::api::types::{add_calls_body, is_object_id};
 use weya_tui::api::{
-    Action, AddCallsOutcome, ApiError, Auth, BatchQuery, BatchRequest, CallQuery, CallingHour,
-    ClientConfig, SortOrder, WeyaClient,
+    Action, AddCallsOutcome, ApiError, Auth, AuthMode, BatchQuery, BatchRequest, CallQuery,
+    CallingHour, ClientConfig, Credential, Credentials, SortOrder, WeyaClient,
 };
 use weya_tui::sandbox::{Clock, DialerConfig, Fault, Sandbox, SandboxOptions};
 
@@ -192,9 +192,9 @@ async fn started_calls_get_phone_logs_and_the_status_filter_finds_them() {
     let listed = client.list_batches(&BatchQuery::default()).await.unwrap();
     let summary = &listed.batches[0];
     assert_eq!(summary.queue_status, "active");
-    assert_eq!(summary.total_calls, 40);
+    assert_eq!(summary.total_calls.unwrap(), 40);
     assert!(
-        summary.calls_picked > 0 && summary.calls_completed > 0,
+        summary.calls_picked.unwrap() > 0 && summary.calls_completed.unwrap() > 0,
         "{summary:?}"
     );
 
@@ -209,7 +209,7 @@ async fn started_calls_get_phone_logs_and_the_status_filter_finds_them() {
         )
         .await
         .unwrap();
-    assert_eq!(completed.total, summary.calls_completed);
+    assert_eq!(completed.total, summary.calls_completed.unwrap());
     for call in &completed.calls {
         let log = call.latest_log().unwrap();
         assert_eq!(call.status(), Some("completed"));
@@ -420,7 +420,7 @@ async fn a_refused_token_says_what_the_action_documents_and_what_was_sent() {
             ApiError::AuthRefused {
                 status: 401,
                 action: Action::StartCalling,
-                used: "x-api-key",
+                used: AuthMode::ApiKey,
                 ..
             }
         ),
@@ -434,11 +434,11 @@ async fn a_refused_token_says_what_the_action_documents_and_what_was_sent() {
          (WEYA_TOKEN) for start-calling, and this request used x-api-key"
     );
     assert_eq!(
-        err.auth_advice("environment variable WEYA_API_KEY")
-            .as_deref(),
+        err.auth_advice().as_deref(),
         Some(
-            "start-calling needs WEYA_TOKEN (Weya documents a Bearer token for it); the request \
-             used x-api-key from environment variable WEYA_API_KEY."
+            "start-calling needs a Bearer token: set WEYA_TOKEN, or token in the config file \
+             (the request carried the x-api-key from the configuration, the only credential \
+             configured). `weya-tui doctor` shows which action takes which."
         )
     );
     let text = format!("{err} {err:?}");
@@ -447,11 +447,17 @@ async fn a_refused_token_says_what_the_action_documents_and_what_was_sent() {
     // The sandbox gives the documented 401 too, for a wrong token.
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut config = sandbox.client_config();
-    config.auth = Auth::Bearer(SecretString::from("expired-token-0000000000"));
+    config.credentials = Credentials::default().with(
+        AuthMode::Bearer,
+        Credential::new(
+            SecretString::from("expired-token-0000000000"),
+            "config file /x/config.toml",
+        ),
+    );
     let client = WeyaClient::new(config).unwrap();
     let err = client.stop_calling(BATCH).await.unwrap_err();
     assert_eq!(err.status(), Some(401));
-    let advice = err.auth_advice("config file /x/config.toml").unwrap();
+    let advice = err.auth_advice().unwrap();
     assert!(
         advice.contains("The Bearer token from config file /x/config.toml was refused"),
         "{advice}"

@@ -69,12 +69,17 @@ async fn create_batch_returns_an_id_that_the_batch_list_then_shows() {
 }
 
 #[tokio::test]
-async fn bearer_auth_is_accepted_too() {
+async fn create_batch_takes_the_token_alone_too_but_not_the_key_as_a_token() {
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut config = sandbox.client_config();
-    config.auth = Auth::Bearer(sandbox.key().clone());
-    let client = WeyaClient::new(config).unwrap();
+    config.credentials = Auth::Bearer(sandbox.token().clone()).into();
+    let client = WeyaClient::new(config.clone()).unwrap();
     assert!(client.create_batch(&request("Bearer")).await.is_ok());
+    // The key sent as a Bearer token is no token.
+    config.credentials = Auth::Bearer(sandbox.key().clone()).into();
+    let client = WeyaClient::new(config).unwrap();
+    let err = client.create_batch(&request("x")).await.unwrap_err();
+    assert_eq!(err.status(), Some(403));
 }
 
 #[tokio::test]
@@ -115,7 +120,7 @@ async fn each_documented_400_rule_names_the_field() {
 async fn a_wrong_or_missing_credential_is_403_and_never_echoed() {
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut config = sandbox.client_config();
-    config.auth = Auth::ApiKey(SecretString::from("wrong-key-0123456789"));
+    config.credentials = Auth::ApiKey(SecretString::from("wrong-key-0123456789")).into();
     let client = WeyaClient::new(config).unwrap();
     let err = client.create_batch(&request("x")).await.unwrap_err();
     assert_eq!(err.status(), Some(403));
@@ -142,10 +147,7 @@ async fn an_empty_batch_list_is_a_404_that_reads_as_empty() {
             sandbox.base_url(),
             weya_tui::sandbox::SANDBOX_USER_ID
         ))
-        .header(
-            "x-api-key",
-            secrecy::ExposeSecret::expose_secret(sandbox.key()),
-        )
+        .bearer_auth(secrecy::ExposeSecret::expose_secret(sandbox.token()))
         .send()
         .await
         .unwrap();

@@ -64,8 +64,12 @@ impl Env {
         cmd
     }
 
+    /// The binary pointed at `sandbox` with its key and its token, as an
+    /// operator is configured against Weya.
     fn against(&self, sandbox: &Sandbox) -> Command {
-        self.against_url(&sandbox.base_url(), sandbox.key().expose_secret())
+        let mut cmd = self.against_url(&sandbox.base_url(), sandbox.key().expose_secret());
+        cmd.env("WEYA_TOKEN", sandbox.token().expose_secret());
+        cmd
     }
 
     /// `weya-tui batch ARGS…` against `sandbox`.
@@ -152,9 +156,12 @@ async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_wit
     let summary = batch.summary();
     let dialled = batch.calls.iter().filter(|c| !c.logs.is_empty()).count() as u64;
     // Weya's callsPicked: calls "picked up/answered", not every call dialled.
-    assert!(summary.calls_picked > 0, "some calls were answered");
     assert!(
-        summary.calls_picked < dialled,
+        summary.calls_picked.unwrap() > 0,
+        "some calls were answered"
+    );
+    assert!(
+        summary.calls_picked.unwrap() < dialled,
         "{summary:?} of {dialled} dialled"
     );
 
@@ -166,7 +173,8 @@ async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_wit
     assert!(stdout.contains("Status    active\n"), "{stdout}");
     let calls = format!(
         "Calls     40 in all · {} answered · {} completed",
-        summary.calls_picked, summary.calls_completed
+        summary.calls_picked.unwrap(),
+        summary.calls_completed.unwrap()
     );
     assert!(stdout.contains(&calls), "{stdout}");
     assert!(stdout.contains("Progress  ["), "{stdout}");
@@ -185,7 +193,7 @@ async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_wit
     assert_eq!(json["batchName"], "June renewals");
     assert_eq!(json["batchStatus"], "active");
     assert_eq!(json["totalCalls"], 40);
-    assert_eq!(json["callsPicked"], summary.calls_picked);
+    assert_eq!(json["callsPicked"], summary.calls_picked.unwrap());
     assert_eq!(json["callingWindow"]["callingHour"]["end"], "17:00");
     assert_eq!(json["callingWindow"]["allowedDays"], json!([1, 2, 3, 4, 5]));
 
@@ -514,7 +522,10 @@ async fn a_refused_credential_names_weya_token_and_where_the_credential_came_fro
     let id = sandbox
         .store()
         .insert("Kept".into(), json!({"batchName": "Kept"}));
-    let wrong_key = "sk_live_wrongwrongwrong_4242";
+    // The workspace key alone, and the right one: the Bearer pages refuse
+    // it as Weya's would, and say which credential they take and where
+    // to set it.
+    let key_alone = sandbox.key().expose_secret();
     let wrong_token = "tok_expired_abcdefghijk_9999";
     let mut everything = String::new();
 
@@ -524,7 +535,7 @@ async fn a_refused_credential_names_weya_token_and_where_the_credential_came_fro
         ("delete-batch", &["delete", id.as_str(), "--yes"]),
     ] {
         let out = env
-            .against_url(&sandbox.base_url(), wrong_key)
+            .against_url(&sandbox.base_url(), key_alone)
             .arg("batch")
             .args(args)
             .output()
@@ -532,15 +543,16 @@ async fn a_refused_credential_names_weya_token_and_where_the_credential_came_fro
         let (stdout, stderr) = text(&out);
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         let advice = format!(
-            "weya-tui: {action} needs WEYA_TOKEN (Weya documents a Bearer token for it); \
-             the request used x-api-key from environment variable WEYA_API_KEY."
+            "weya-tui: {action} needs a Bearer token: set WEYA_TOKEN, or token in the config \
+             file (the request carried the x-api-key from environment variable WEYA_API_KEY, \
+             the only credential configured). `weya-tui doctor` shows which action takes which."
         );
         assert!(stderr.contains(&advice), "{stderr}");
         everything.push_str(&stdout);
         everything.push_str(&stderr);
 
         let out = env
-            .against_url(&sandbox.base_url(), wrong_key)
+            .against_url(&sandbox.base_url(), key_alone)
             .arg("batch")
             .args(args)
             .arg("--json")
@@ -551,7 +563,7 @@ async fn a_refused_credential_names_weya_token_and_where_the_credential_came_fro
             json["advice"]
                 .as_str()
                 .unwrap()
-                .contains("needs WEYA_TOKEN"),
+                .contains("needs a Bearer token: set WEYA_TOKEN"),
             "{json}"
         );
         everything.push_str(&String::from_utf8_lossy(&out.stdout));
@@ -578,7 +590,7 @@ async fn a_refused_credential_names_weya_token_and_where_the_credential_came_fro
     everything.push_str(&stderr);
 
     everything.push_str(&std::fs::read_to_string(env.journal()).unwrap());
-    for secret in [wrong_key, wrong_token, sandbox.key().expose_secret()] {
+    for secret in [wrong_token, key_alone] {
         assert!(
             !everything.contains(secret),
             "{secret} leaked:\n{everything}"

@@ -152,8 +152,10 @@ async fn list_details_start_progress_stop_and_delete_in_the_app() {
     // Ten seconds of dialing: the row moves on, the cursor stays.
     sandbox.advance(Duration::from_secs(10));
     refresh(&mut h);
-    h.wait_for("calls answered", |app| selected(app).calls_picked >= 5)
-        .await;
+    h.wait_for("calls answered", |app| {
+        selected(app).calls_picked.unwrap() >= 5
+    })
+    .await;
     assert_eq!(selected(h.app()).id, id);
 
     // x: stopped; nothing new is picked up afterwards.
@@ -241,7 +243,13 @@ async fn the_details_header_follows_the_dialer_without_the_list() {
     .await;
     let opened = selected(h.app());
     assert_eq!(opened.batch_name, WELCOME);
-    assert_eq!((opened.calls_picked, opened.calls_completed), (0, 0));
+    assert_eq!(
+        (
+            opened.calls_picked.unwrap(),
+            opened.calls_completed.unwrap()
+        ),
+        (0, 0)
+    );
     h.key(KeyCode::Enter);
     h.wait_for("the calls", |app| {
         details(app).is_some_and(|d| !d.calls().is_empty())
@@ -265,7 +273,7 @@ async fn the_details_header_follows_the_dialer_without_the_list() {
     h.wait_for("the header's progress", |app| {
         details(app)
             .and_then(BatchDetailsView::summary)
-            .is_some_and(|s| s.calls_picked >= 5)
+            .is_some_and(|s| s.calls_picked.unwrap() >= 5)
     })
     .await;
     let screen = h.screen();
@@ -278,7 +286,7 @@ async fn the_details_header_follows_the_dialer_without_the_list() {
     // The list under it was not asked: it still says what it said.
     let under = selected(h.app());
     assert_eq!(
-        (under.calls_picked, under.queue_status.as_str()),
+        (under.calls_picked.unwrap(), under.queue_status.as_str()),
         (0, "paused")
     );
 }
@@ -364,14 +372,20 @@ async fn the_first_page_fits_the_screen_and_a_key_sent_with_ctrl_b_is_kept() {
 
 /// A refused credential on the list says what the start and stop dialogs
 /// and the CLI say: Weya's words, the request ID, what Weya documents for
-/// the list and which credential was sent from where.
+/// the list and which credential was sent from where, and points to
+/// `weya-tui doctor`. Configured with the workspace key alone, the list
+/// (a Bearer page) is refused by the sandbox as Weya would refuse it.
 #[tokio::test]
 async fn a_refused_credential_on_the_list_says_which_was_sent_and_the_request_id() {
+    use weya_tui::api::{AuthMode, Credential, Credentials};
     let sandbox = Sandbox::start_with(0, SandboxOptions::default())
         .await
         .unwrap();
     let mut config = sandbox.client_config();
-    config.auth = weya_tui::api::Auth::ApiKey(secrecy::SecretString::from("wrong key"));
+    config.credentials = Credentials::default().with(
+        AuthMode::ApiKey,
+        Credential::new(sandbox.key().clone(), "environment variable WEYA_API_KEY"),
+    );
     let mut h = Harness::new(config, 120, 40);
     h.runtime.dispatch(Msg::Resize(120, 40));
     h.ctrl('b');
@@ -383,9 +397,11 @@ async fn a_refused_credential_on_the_list_says_which_was_sent_and_the_request_id
     // The notice wraps: read it as one text.
     let text = screen.split_whitespace().collect::<Vec<_>>().join(" ");
     for said in [
-        "HTTP 403: Weya says “Invalid API key” (request ID ",
-        "Weya documents a Bearer token (WEYA_TOKEN) for the batch list; this request sent \
-         x-api-key from the sandbox's built-in key.",
+        "HTTP 401: Weya says “Token missing: this endpoint requires Authorization: Bearer” \
+         (request ID ",
+        "Weya documents a Bearer token for the batch list; this request sent x-api-key from \
+         environment variable WEYA_API_KEY, the only credential configured: set WEYA_TOKEN, \
+         or token in the config file. `weya-tui doctor` checks each credential.",
     ] {
         assert!(text.contains(said), "{said:?} not in\n{screen}");
     }

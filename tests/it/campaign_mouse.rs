@@ -29,9 +29,9 @@ fn batch(n: usize) -> BatchSummary {
     BatchSummary {
         id: batch_id(n),
         batch_name: format!("Batch {n}"),
-        total_calls: 40,
-        calls_picked: 3,
-        calls_completed: 1,
+        total_calls: Some(40),
+        calls_picked: Some(3),
+        calls_completed: Some(1),
         queue_status: "paused".to_owned(),
         created_at: "2026-01-15T09:30:00.000Z".to_owned(),
         updated_at: "2026-01-15T13:58:00.000Z".to_owned(),

@@ -29,9 +29,9 @@ fn summary(n: u64, name: &str, status: &str, total: u64, picked: u64, done: u64)
     BatchSummary {
         id: format!("64e5f12345abcdef9876{n:04x}"),
         batch_name: name.to_owned(),
-        total_calls: total,
-        calls_picked: picked,
-        calls_completed: done,
+        total_calls: Some(total),
+        calls_picked: Some(picked),
+        calls_completed: Some(done),
         queue_status: status.to_owned(),
         created_at: format!("2026-01-{:02}T{:02}:30:00.000Z", 15 - n / 3, 13 - n % 3 * 4),
         updated_at: format!("2026-01-15T13:{:02}:12.000Z", 59 - n * 7),

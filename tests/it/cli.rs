@@ -44,11 +44,13 @@ impl Env {
         cmd
     }
 
-    /// The binary pointed at `sandbox` with its key.
+    /// The binary pointed at `sandbox` with its key and its token, as an
+    /// operator is configured against Weya.
     fn against(&self, sandbox: &Sandbox) -> Command {
         let mut cmd = self.cmd();
         cmd.env("WEYA_BASE_URL", sandbox.base_url())
             .env("WEYA_API_KEY", sandbox.key().expose_secret())
+            .env("WEYA_TOKEN", sandbox.token().expose_secret())
             .env("WEYA_USER_ID", SANDBOX_USER_ID);
         cmd
     }
@@ -363,6 +365,7 @@ async fn sandbox_command_prints_what_a_client_needs_and_serves_it() {
     let _reaper = Reaper(child);
     let mut url = None;
     let mut key = None;
+    let mut token = None;
     let mut user = None;
     for line in BufReader::new(stdout).lines() {
         let line = line.unwrap();
@@ -370,6 +373,7 @@ async fn sandbox_command_prints_what_a_client_needs_and_serves_it() {
         match (words.next(), words.next(), words.next()) {
             (Some("base"), Some("URL"), Some(v)) => url = Some(v.to_owned()),
             (Some("API"), Some("key"), Some(v)) => key = Some(v.to_owned()),
+            (Some("token"), Some(v), _) => token = Some(v.to_owned()),
             (Some("user"), Some("ID"), Some(v)) => user = Some(v.to_owned()),
             _ => {}
         }
@@ -378,6 +382,7 @@ async fn sandbox_command_prints_what_a_client_needs_and_serves_it() {
         }
     }
     let (url, key, user) = (url.unwrap(), key.unwrap(), user.unwrap());
+    let token = token.unwrap();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let http = reqwest::Client::new();
     let created = http
@@ -396,11 +401,19 @@ async fn sandbox_command_prints_what_a_client_needs_and_serves_it() {
     ));
     let listed = http
         .get(format!("{url}/api/call/batches/{user}"))
-        .bearer_auth(&key)
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap();
     assert_eq!(listed.status(), 200);
+    // The list is a Bearer page: the key is refused there, as Weya's is.
+    let with_the_key = http
+        .get(format!("{url}/api/call/batches/{user}"))
+        .header("x-api-key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_the_key.status(), 401);
 }
 
 #[test]
@@ -1559,8 +1572,9 @@ fn the_provider_secrets_are_no_flags_of_phones_add() {
         help.contains("--number") && help.contains("--label"),
         "{help}"
     );
+    // (--token-stdin, a global flag, reads the Bearer token from stdin.)
     for secret in [
-        "--token",
+        "--token ",
         "--auth-token",
         "--sid",
         "--acc-sid",

@@ -63,10 +63,11 @@ async fn a_403_says_which_credential_and_how_to_fix_it() {
     let screen = h.screen();
     assert!(screen.contains("HTTP 403"), "{screen}");
     assert!(
-        screen.contains("The credential from the sandbox's own key was refused"),
+        screen.contains("The x-api-key from the sandbox's own key was refused for createBatch"),
         "{screen}"
     );
-    assert!(screen.contains("Weya dashboard: Settings"), "{screen}");
+    assert!(screen.contains("Weya's dashboard: Settings"), "{screen}");
+    assert!(screen.contains("weya-tui doctor"), "{screen}");
     h.key(KeyCode::Char('r'));
     assert_eq!(
         sandbox.store().create_requests(),

@@ -59,6 +59,7 @@ impl Env {
 
     fn import(&self, sandbox: &Sandbox, url: &str, batch: &str, file: &Path) -> Command {
         let mut cmd = self.cmd(url, sandbox.key().expose_secret());
+        cmd.env("WEYA_TOKEN", sandbox.token().expose_secret());
         cmd.args(["batch", "import", batch]).arg(file);
         cmd
     }
@@ -402,6 +403,7 @@ async fn the_region_comes_from_the_timezone_of_a_batch_created_here() {
     );
     let (code, stdout, stderr) = run(env
         .cmd(&sandbox.base_url(), &key)
+        .env("WEYA_TOKEN", sandbox.token().expose_secret())
         .args(["create", "--yes", "--file"])
         .arg(&batch_file));
     assert_eq!(code, Some(0), "{stderr}");
@@ -949,6 +951,7 @@ async fn after_kill_9_during_the_third_of_five_requests_a_rerun_resumes_at_the_t
         ("XDG_DATA_HOME", env.path("data").display().to_string()),
         ("WEYA_BASE_URL", proxy.url.clone()),
         ("WEYA_API_KEY", sandbox.key().expose_secret().to_owned()),
+        ("WEYA_TOKEN", sandbox.token().expose_secret().to_owned()),
         ("WEYA_USER_ID", SANDBOX_USER_ID.to_owned()),
     ];
     let command = format!(

@@ -10,7 +10,8 @@
 //! - the API client and the sandbox: `api_client`, `api_calls`, `sandbox`;
 //! - the import core: `import`;
 //! - the built binary as an operator or a script runs it: `cli`,
-//!   `batch_cli`, `import_cli`; in a pseudo-terminal: `pty`.
+//!   `batch_cli`, `import_cli`; in a pseudo-terminal: `pty`;
+//! - credentials and settings, the binary and the TUI: `credentials`.
 // A test that cannot set up should stop loudly; screen positions are small.
 #![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
@@ -23,6 +24,7 @@ mod campaign_flow;
 mod campaign_mouse;
 mod campaign_screens;
 mod cli;
+mod credentials;
 mod faults;
 mod files;
 mod flow;

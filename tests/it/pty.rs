@@ -492,10 +492,12 @@ fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
 async fn the_api_key_appears_in_no_output_log_draft_template_or_journal() {
     let sandbox = Sandbox::start(0).await.unwrap();
     let key = sandbox.key().expose_secret().to_owned();
+    let token = sandbox.token().expose_secret().to_owned();
     let home = tempfile::tempdir().unwrap();
     let env = [
         ("WEYA_BASE_URL", sandbox.base_url()),
         ("WEYA_API_KEY", key.clone()),
+        ("WEYA_TOKEN", token.clone()),
         ("WEYA_USER_ID", SANDBOX_USER_ID.to_owned()),
     ];
     let mut outputs = Vec::new();
@@ -566,6 +568,8 @@ async fn the_api_key_appears_in_no_output_log_draft_template_or_journal() {
         (vec!["create", "--file", file, "--dry-run", "--json"], None),
         (vec!["phones"], None),
         (vec!["batches", "--json"], None),
+        (vec!["doctor"], None),
+        (vec!["doctor", "--json"], None),
         (vec!["history"], None),
     ] {
         outputs.push((args.join(" "), run(&args, fault)));
@@ -590,11 +594,16 @@ async fn the_api_key_appears_in_no_output_log_draft_template_or_journal() {
     );
     for (path, text) in &files {
         assert!(!text.contains(&key), "the key is in {}", path.display());
+        assert!(!text.contains(&token), "the token is in {}", path.display());
     }
     for (what, text) in &outputs {
         assert!(
             !text.contains(&key),
             "the key is in the output of {what}:\n{text}"
+        );
+        assert!(
+            !text.contains(&token),
+            "the token is in the output of {what}:\n{text}"
         );
     }
 }

@@ -10,7 +10,10 @@ use ratatui::style::{Color, Modifier};
 
 use common::screen_text;
 use weya_tui::api::types::Pagination;
-use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Created, Phone};
+use weya_tui::api::{
+    Action, ApiError, AuthMode, BatchDetails, BatchPage, BatchSummary, Created, Phone,
+};
+use weya_tui::connection::CredentialLabel;
 use weya_tui::draw;
 use weya_tui::tui::msg::Cmd;
 use weya_tui::tui::views::batches::details::DetailsMsg;
@@ -171,9 +174,18 @@ fn result_refused_credential() {
     context.target = TargetLabel::Remote {
         host: "api.weya.example".into(),
         base_url: "https://api.weya.example".into(),
-        auth_mode: "x-api-key",
-        masked_key: "••••cdef".into(),
-        credential_source: "environment variable WEYA_API_KEY".into(),
+        credentials: vec![
+            CredentialLabel {
+                mode: AuthMode::ApiKey,
+                masked: "••••cdef".into(),
+                source: "environment variable WEYA_API_KEY".into(),
+            },
+            CredentialLabel {
+                mode: AuthMode::Bearer,
+                masked: "••••9876".into(),
+                source: "environment variable WEYA_TOKEN".into(),
+            },
+        ],
     };
     let mut app = app_with(context);
     type_text(&mut app, "May renewals");
@@ -188,12 +200,14 @@ fn result_refused_credential() {
         &mut app,
         Msg::Create(CreateMsg::SubmitFinished {
             request_id: *request_id,
-            result: Err(ApiError::Status {
+            result: Err(ApiError::AuthRefused {
                 status: 403,
+                action: Action::CreateBatch,
+                used: AuthMode::ApiKey,
+                used_from: "environment variable WEYA_API_KEY".into(),
                 message: Some("Invalid API key".into()),
                 request_id: Some("req-9f2".into()),
                 excerpt: None,
-                retry_after: None,
             }),
         }),
     );
@@ -412,9 +426,9 @@ fn result_unknown_outcome_found_in_the_list() {
     let found = BatchSummary {
         id: "6650c0ffee0ddba11ab1e002".into(),
         batch_name: "May renewals".into(),
-        total_calls: 0,
-        calls_picked: 0,
-        calls_completed: 0,
+        total_calls: Some(0),
+        calls_picked: Some(0),
+        calls_completed: Some(0),
         queue_status: "paused".into(),
         created_at: "2026-01-15T14:00:01.000Z".into(),
         updated_at: "2026-01-15T14:00:01.000Z".into(),
@@ -786,9 +800,9 @@ fn campaign_batch(n: u64, name: &str, status: &str, done: u64) -> BatchSummary {
     BatchSummary {
         id: format!("64e5f12345abcdef9876{n:04x}"),
         batch_name: name.to_owned(),
-        total_calls: 40,
-        calls_picked: done + 3,
-        calls_completed: done,
+        total_calls: Some(40),
+        calls_picked: Some(done + 3),
+        calls_completed: Some(done),
         queue_status: status.to_owned(),
         created_at: format!("2026-01-1{n}T09:30:00.000Z"),
         updated_at: "2026-01-15T13:58:00.000Z".to_owned(),
