@@ -788,6 +788,7 @@ fn decode_add_calls(reply: Reply) -> Result<AddCallsOutcome, ApiError> {
     let data: AddCallsData = decode(reply)?;
     Ok(AddCallsOutcome::Added(CallsAdded {
         added: data.added.unwrap_or(data.call_ids.len() as u64),
+        said: data.added,
         call_ids: data.call_ids,
         request_id,
     }))

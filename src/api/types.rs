@@ -613,7 +613,11 @@ pub enum AddCallsOutcome {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallsAdded {
+    /// `added`, or the count of call IDs when it was not given.
     pub added: u64,
+    /// `added` exactly as the answer gave it (`None`: it did not): an
+    /// importer tells "Weya added none" from "Weya did not say".
+    pub said: Option<u64>,
     pub call_ids: Vec<String>,
     pub request_id: Option<String>,
 }

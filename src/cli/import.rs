@@ -1,19 +1,25 @@
 //! `weya-tui batch import ID FILE`: the contacts import without the TUI.
 //!
 //! The same steps as the import view (see [`crate::import`]): read the
-//! file, map its columns, check every row before anything is sent, then
-//! send the valid rows in requests of at most 1,000, each recorded in the
-//! import journal before and after it leaves. Running the same command
-//! again resumes where a run stopped (a crash, `kill -9`, a lost
-//! connection): confirmed requests are not sent again, refused ones are,
-//! and one whose outcome is unknown waits for the operator's word. Only
-//! one run sends an import at a time: a second is refused before it sends.
+//! file, map its columns, check every row before anything is sent, read
+//! the numbers the batch holds already (their rows are left out), then
+//! send the valid rows in requests of at most 1,000 through the import
+//! engine ([`crate::import::engine`]), which records each in the import
+//! journal before and after it leaves and decides what comes next. Running
+//! the same command again resumes where a run stopped (a crash, `kill -9`,
+//! a lost connection): confirmed requests are not sent again, refused ones
+//! are, and one partly added or whose outcome is unknown waits for the
+//! operator's word. The same content imported into the same batch before
+//! (wherever the file is now, touched or not) is "already imported": nothing
+//! is sent without `--again`. Only one run sends an import at a time: a
+//! second is refused before it sends.
 //! Ctrl-C while sending stops once the request in flight is answered and
 //! recorded (exit 130); a second Ctrl-C stops at once, and so does one
 //! while the summary prints.
 //!
-//! Exit codes as the other commands: 0 every request confirmed, 1 some
-//! request failed or its outcome is unknown (each is listed), 2 invalid
+//! Exit codes as the other commands: 0 every request confirmed (or the
+//! content was imported already), 1 some request failed, was partly added
+//! or its outcome is unknown (each is listed), 2 invalid
 //! input or refused (nothing was sent; another run of the same import is
 //! a refusal too: nothing of this run was sent, and running it again once
 //! the other has ended is safe).
@@ -29,11 +35,14 @@ use serde_json::{Value, json};
 use super::ApiOptions;
 use super::output::{CredentialUsed, FAILED, INTERRUPTED, Io, OK, REFUSED};
 use crate::api::types::is_object_id;
-use crate::api::{AddCallsOutcome, ApiError, CallQuery, WeyaClient};
+use crate::api::{ApiError, CallQuery, WeyaClient};
+use crate::import::engine::{self, DoubtFigures, ImportSender, Prepared};
+use crate::import::existing::{BatchNumbers, PagesRead, read_batch_numbers};
 use crate::import::{
-    CheckReport, ColumnMapping, ContactsFile, Control, ImportJournal, ImportSettings,
-    JournalRequest, MappingError, OpenOptions, Progress, Region, RequestState, Resolution,
-    SendPlan, Stage, check, rejected_path, write_rejected_to,
+    CheckReport, ColumnMapping, ContactsFile, Control, FileIdentity, ImportError, ImportJournal,
+    ImportSettings, JournalRequest, MappingError, OpenOptions, Overwrite, Progress, Region,
+    RejectedFileNote, RequestState, Resolution, SendPlan, Stage, Written, check, rejected_path,
+    write_rejected_to,
 };
 use crate::num::thousands;
 use crate::text::{json as json_line, visible};
@@ -87,6 +96,20 @@ pub struct ImportArgs {
     /// (you checked: its rows are in the batch).
     #[arg(long)]
     pub unknown_added: bool,
+    /// Import the file even though the same content (same rows, sheet,
+    /// columns and region) was imported into this batch before, or start
+    /// its recorded import afresh. Rows whose number the batch holds are
+    /// still left out, unless --include-existing.
+    #[arg(long)]
+    pub again: bool,
+    /// Send rows whose number the batch holds already too (by default they
+    /// are left out: the batch's numbers are read before sending).
+    #[arg(long)]
+    pub include_existing: bool,
+    /// Replace the file the invalid rows are written to even when it holds
+    /// other rows (by default it is never overwritten without asking).
+    #[arg(long)]
+    pub overwrite_rejected: bool,
     #[command(flatten)]
     pub api: ApiOptions,
 }
@@ -209,8 +232,9 @@ async fn import(
         _ => None,
     };
 
-    // An earlier run of this import, if any: it decides the settings.
-    let existing = match &ctx.journal_dir {
+    // An earlier import of this content into this batch, if any, from
+    // wherever the file was then: it decides the settings.
+    let mut existing = match &ctx.journal_dir {
         Some(dir) => {
             ImportJournal::find(dir, &args.batch_id, file.identity()).map_err(nothing_sent)?
         }
@@ -219,7 +243,7 @@ async fn import(
     let (region, region_note) = match (given_region, &existing) {
         (Some(region), _) => (region, None),
         (None, Some(journal)) => (journal.settings().region, None),
-        (None, None) => match region_of_batch(ctx, &args.batch_id) {
+        (None, _) => match region_of_batch(ctx, &args.batch_id) {
             Some((region, zone)) => (Some(region), Some(zone)),
             None => {
                 return Err(Refusal::new(format!(
@@ -235,24 +259,17 @@ async fn import(
         },
     };
     let flags_map = args.phone_column.is_some() || !args.skip_column.is_empty();
-    let mapping = match &existing {
-        Some(journal) if !flags_map => journal.settings().mapping.clone(),
+    let (mapping, rejected_note) = match &existing {
+        Some(journal) if !flags_map => (journal.settings().mapping.clone(), None),
         _ => mapping_from_flags(&file, args, region)?,
     };
     let settings = ImportSettings { mapping, region };
-    if let Some(journal) = &existing
-        && journal.settings() != &settings
-    {
-        return Err(Refusal::new(format!(
-            "this file's import into batch {} was started on {} with other settings ({}); \
-             run it without --region, --phone-column and --skip-column to resume it, or \
-             delete {} to start afresh (its sent rows stay in the batch). Nothing was sent",
-            args.batch_id,
-            journal.created(),
-            describe_settings(journal.settings(), file.header()),
-            journal.path().display()
-        ))
-        .into());
+    if let Some(journal) = existing.take() {
+        existing = earlier_import(io, args, journal, &settings, file.header(), facts)?;
+        if existing.is_none() && !args.again {
+            // Already imported: said, nothing to send.
+            return Ok(OK);
+        }
     }
 
     // Check every row.
@@ -266,31 +283,11 @@ async fn import(
     };
     let report = checked.map_err(nothing_sent)?;
     add_report_facts(facts, &file, &settings, &report);
+    if let Some(note) = &rejected_note {
+        set(facts, "rejectedFileRead", json!(note.to_string()));
+    }
 
-    // The invalid rows, beside the file or where the operator said.
-    let rejected_file = if report.rejected.is_empty() {
-        None
-    } else {
-        let target = args
-            .rejected
-            .clone()
-            .unwrap_or_else(|| rejected_path(file.path()));
-        match write_rejected_to(&file, &report, target.clone()) {
-            Ok(written) => written,
-            Err(e) if args.rejected.is_some() => {
-                return Err(nothing_sent(e).into());
-            }
-            Err(e) => {
-                writeln!(
-                    io.err,
-                    "weya-tui: warning: the invalid rows were not written: {}",
-                    visible(&e.to_string())
-                )?;
-                None
-            }
-        }
-    };
-    set(facts, "rejectedFile", json!(rejected_file));
+    let rejected_file = write_rejected_rows(io, args, &file, &report, facts)?;
     let no_region = report.without_country_code();
     if settings.region.is_none() && no_region > 0 {
         writeln!(
@@ -304,13 +301,25 @@ async fn import(
     }
     if !io.json {
         print_summary(io, &file, &settings, region_note.as_deref(), &report)?;
+        if let Some(note) = &rejected_note {
+            writeln!(io.out, "This is {}.", visible(&note.to_string()))?;
+        }
         if let Some(written) = &rejected_file {
-            let shown = written.display().to_string();
+            let shown = written.path.display().to_string();
             writeln!(
                 io.out,
-                "The invalid rows are in {} (with a reason column: fix them there and import that file).",
-                visible(&shown)
+                "The invalid rows are in {}{} (with a reason column: fix them there and import \
+                 that file).",
+                visible(&shown),
+                if written.unchanged {
+                    ", as the last run wrote them"
+                } else {
+                    ""
+                }
             )?;
+            if let Some(note) = written.guard_note() {
+                writeln!(io.out, "  {note}.")?;
+            }
         }
     }
     if report.counts.valid == 0 {
@@ -366,33 +375,62 @@ async fn import(
     let resumed = existing.is_some();
     set(facts, "resumed", json!(resumed));
     let mut journal = match existing {
-        Some(journal) => {
+        Some(mut journal) => {
             if journal.check_plan(&plan).is_err() {
                 return Err(Refusal::new(format!(
-                    "the import journal {} does not match this file's rows any more; delete it \
-                     to start afresh (its sent rows stay in the batch). Nothing was sent",
+                    "the import journal {} does not match this file's rows any more; run again \
+                     with --again to start afresh (rows whose number is in the batch are left \
+                     out). Nothing was sent",
                     journal.path().display()
                 ))
                 .into());
             }
-            journal
+            settle(io, args, &mut journal, total_now)?;
+            Some(journal)
         }
         None => {
-            warn_about_other_imports(io, dir, &args.batch_id, file.path())?;
-            let question = plan_question(ctx, &args.batch_id, plan.requests().len(), plan.rows());
-            if !confirm(io, args, &question)? {
-                return Err(Refusal::new("not sent").into());
-            }
+            warn_about_other_imports(io, dir, &args.batch_id, file.identity())?;
+            None
+        }
+    };
+
+    // The numbers the batch holds already: their rows are left out.
+    let to_send: Vec<usize> = match &journal {
+        Some(journal) => journal
+            .requests()
+            .iter()
+            .filter(|r| r.state == RequestState::Planned)
+            .map(|r| r.index)
+            .collect(),
+        None => (0..plan.requests().len()).collect(),
+    };
+    let compared = compare_with_batch(io, args, ctx, &plan, total_now, &to_send, facts).await?;
+    let (requests, rows) = to_send.iter().fold((0usize, 0u64), |(n, rows), &index| {
+        let planned = plan.requests().get(index).map_or(0, |r| u64::from(r.rows));
+        let left = compared.left_out_of(index);
+        if u64::from(left) >= planned {
+            (n, rows)
+        } else {
+            (n + 1, rows + planned - u64::from(left))
+        }
+    });
+    if requests > 0 {
+        let question = plan_question(ctx, &args.batch_id, requests, rows);
+        if !confirm(io, args, &question)? {
+            return Err(Refusal::new("not sent").into());
+        }
+    }
+    let mut journal = match journal.take() {
+        Some(journal) => journal,
+        None => {
             ImportJournal::start(dir, &args.batch_id, &plan, total_now).map_err(nothing_sent)?
         }
     };
     set(facts, "journal", json!(journal.path()));
 
-    if resumed {
-        resume(io, args, ctx, &mut journal, total_now)?;
-    }
-
-    let outcome = send_all(io, ctx, &args.batch_id, &plan, &mut journal).await?;
+    let sender = ImportSender::new(ctx.client.clone(), &args.batch_id, Arc::clone(&plan))
+        .leaving_out(compared.numbers);
+    let outcome = send_all(io, ctx, &sender, &mut journal).await?;
     report_end(io, &args.batch_id, &journal, &outcome, facts)?;
     Ok(if outcome.interrupted {
         INTERRUPTED
@@ -401,6 +439,180 @@ async fn import(
     } else {
         FAILED
     })
+}
+
+/// An import of this content into this batch is recorded. Complete with
+/// these settings: "already imported", nothing to send (`Ok(None)`). With
+/// `--again`: set aside, a new import starts (`Ok(None)`). Otherwise it is
+/// resumed (`Ok(Some)`), or refused when the settings differ.
+fn earlier_import(
+    io: &mut Io<'_>,
+    args: &ImportArgs,
+    journal: ImportJournal,
+    settings: &ImportSettings,
+    header: &[String],
+    facts: &mut Value,
+) -> Result<Option<ImportJournal>, Stop> {
+    let s = journal.summary();
+    if args.again {
+        if !args.dry_run {
+            writeln!(
+                io.err,
+                "weya-tui: --again: the record of this file's import into this batch ({} of {} \
+                 rows confirmed, started {}) is set aside; this import starts afresh",
+                thousands(s.rows_confirmed),
+                thousands(s.rows_total),
+                when(journal.created())
+            )?;
+            journal.discard().map_err(nothing_sent)?;
+        }
+        return Ok(None);
+    }
+    let same_settings = journal.settings() == settings;
+    if journal.is_complete() && same_settings {
+        let from = journal.file().path.display().to_string();
+        set(
+            facts,
+            "alreadyImported",
+            json!({
+                "on": journal.updated(),
+                "rows": s.rows_confirmed,
+                "added": s.rows_added,
+                "leftOut": s.rows_left_out,
+                "from": from,
+                "journal": journal.path(),
+            }),
+        );
+        set(facts, "sent", json!(0));
+        if io.json {
+            writeln!(io.out, "{}", json_line(facts))?;
+        } else {
+            writeln!(
+                io.out,
+                "Already imported on {} ({} rows): this file's content went into batch {} then \
+                 (from {}). Nothing was sent; --again imports it again.",
+                when(journal.updated()),
+                thousands(s.rows_confirmed),
+                args.batch_id,
+                visible(&from)
+            )?;
+        }
+        return Ok(None);
+    }
+    if !same_settings {
+        let done = if journal.is_complete() {
+            format!(
+                "was imported into batch {} on {} ({} rows)",
+                args.batch_id,
+                when(journal.updated()),
+                thousands(s.rows_confirmed)
+            )
+        } else {
+            format!(
+                "was being imported into batch {} (started {}, {} of {} rows confirmed)",
+                args.batch_id,
+                when(journal.created()),
+                thousands(s.rows_confirmed),
+                thousands(s.rows_total)
+            )
+        };
+        return Err(Refusal::new(format!(
+            "this file's content {done} with other settings ({}); run it without --region, \
+             --phone-column and --skip-column to resume it, or with --again to import it afresh \
+             with these (rows whose number is in the batch are left out). Nothing was sent",
+            describe_settings(journal.settings(), header),
+        ))
+        .into());
+    }
+    Ok(Some(journal))
+}
+
+/// An RFC 3339 time as "2025-06-02 14:03 UTC".
+fn when(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339).map_or_else(
+        |_| rfc3339.to_owned(),
+        |t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        },
+    )
+}
+
+/// The invalid rows, beside the file or where the operator said, never
+/// over a file that holds other rows without asking: a dry run leaves
+/// such a file as it is; a run asks on the terminal, else refuses
+/// (`--rejected`) or leaves it and says so (the default path).
+fn write_rejected_rows(
+    io: &mut Io<'_>,
+    args: &ImportArgs,
+    file: &ContactsFile,
+    report: &CheckReport,
+    facts: &mut Value,
+) -> Result<Option<Written>, Stop> {
+    if report.rejected.is_empty() {
+        set(facts, "rejectedFile", Value::Null);
+        return Ok(None);
+    }
+    let chosen = args.rejected.is_some();
+    let target = args
+        .rejected
+        .clone()
+        .unwrap_or_else(|| rejected_path(file.path()));
+    let overwrite = if args.overwrite_rejected && !args.dry_run {
+        Overwrite::Yes
+    } else {
+        Overwrite::No
+    };
+    let mut result = write_rejected_to(file, report, target.clone(), overwrite);
+    if let Err(ImportError::RejectedExists { regular: true, .. }) = &result
+        && !args.dry_run
+        && !args.yes
+        && let Some(ask) = io.confirm.as_mut()
+    {
+        let question = format!(
+            "{} exists and holds other rows (fixes of yours?). Overwrite it with the invalid \
+             rows of this run? [y/N] ",
+            visible(&target.display().to_string())
+        );
+        if ask(&question)? {
+            result = write_rejected_to(file, report, target.clone(), Overwrite::Yes);
+        }
+    }
+    let written = match result {
+        Ok(written) => written,
+        Err(e) => {
+            let why = match &e {
+                ImportError::RejectedExists { regular: true, .. } if args.dry_run => {
+                    format!("{e} (a dry run never does)")
+                }
+                ImportError::RejectedExists { regular: true, .. } => format!(
+                    "{e}: --overwrite-rejected replaces it, --rejected FILE writes the invalid \
+                     rows elsewhere"
+                ),
+                _ => e.to_string(),
+            };
+            if chosen && !args.dry_run {
+                return Err(Refusal::new(format!("{why}; nothing was sent")).into());
+            }
+            writeln!(
+                io.err,
+                "weya-tui: warning: the invalid rows were not written: {}",
+                visible(&why)
+            )?;
+            set(facts, "rejectedNotWritten", json!(why));
+            None
+        }
+    };
+    set(
+        facts,
+        "rejectedFile",
+        json!(written.as_ref().map(|w| &w.path)),
+    );
+    if let Some(written) = &written {
+        set(facts, "rejectedGuarded", json!(written.guarded));
+    }
+    Ok(written)
 }
 
 /// `US`, `gb`, or `none` (`Some(None)`: no default region).
@@ -425,9 +637,9 @@ fn mapping_from_flags(
     file: &ContactsFile,
     args: &ImportArgs,
     region: Option<Region>,
-) -> Result<ColumnMapping, Refusal> {
+) -> Result<(ColumnMapping, Option<RejectedFileNote>), Refusal> {
     let header = file.header();
-    let mut mapping = ColumnMapping::guess(header, &file.sample_cells(), region);
+    let (mut mapping, note) = ColumnMapping::for_file(file, region);
     if let Some(name) = &args.phone_column {
         mapping.set_phone(column_named(header, name, "--phone-column")?);
     }
@@ -435,7 +647,7 @@ fn mapping_from_flags(
         mapping.set_send(column_named(header, name, "--skip-column")?, false);
     }
     let errors = match mapping.validate() {
-        Ok(_) => return Ok(mapping),
+        Ok(_) => return Ok((mapping, note)),
         Err(errors) => errors,
     };
     let why: Vec<String> = errors
@@ -547,6 +759,7 @@ async fn off_the_loop<T: Send + 'static>(
                     let stage = match progress.stage {
                         Stage::Reading => "Reading",
                         Stage::Checking => "Checking every row",
+                        Stage::Comparing => "Looking for the numbers the batch holds",
                     };
                     let percent = (progress.done * 100).checked_div(progress.total).unwrap_or(100);
                     write!(io.err, "\r\x1b[2K{stage}… {percent}%")?;
@@ -796,25 +1009,28 @@ async fn batch_total(client: &WeyaClient, batch_id: &str) -> Result<u64, ApiErro
     Ok(client.batch_details(batch_id, &query).await?.total)
 }
 
-/// Other imports of the same file (an earlier version of it) into this
+/// Other imports of the same file, as it was before it changed, into this
 /// batch: their rows may be in the batch already.
 fn warn_about_other_imports(
     io: &mut Io<'_>,
     dir: &Path,
     batch_id: &str,
-    path: &Path,
+    file: &FileIdentity,
 ) -> io::Result<()> {
     let Ok(others) = ImportJournal::for_batch(dir, batch_id) else {
         return Ok(());
     };
-    for other in others.iter().filter(|j| j.file().path == path) {
+    for other in others
+        .iter()
+        .filter(|j| j.file().path == file.path && !j.is_of(file))
+    {
         let s = other.summary();
         writeln!(
             io.err,
             "weya-tui: warning: this file was imported into this batch before, as it was on {} \
-             ({} rows confirmed); it has changed since, so this import starts afresh and rows \
-             sent then may be sent again (journal: {})",
-            visible(other.created()),
+             ({} rows confirmed); it has changed since, so this import starts afresh (rows whose \
+             number is in the batch are left out, unless --include-existing) (journal: {})",
+            visible(&when(other.created())),
             thousands(s.rows_confirmed),
             other.path().display()
         )?;
@@ -833,15 +1049,6 @@ fn plan_question(ctx: &ImportContext<'_>, batch_id: &str, requests: usize, rows:
     )
 }
 
-/// The requests still to send and their rows.
-fn pending(journal: &ImportJournal) -> (usize, u64) {
-    journal
-        .requests()
-        .iter()
-        .filter(|r| r.state == RequestState::Planned)
-        .fold((0, 0), |(n, rows), r| (n + 1, rows + u64::from(r.rows)))
-}
-
 /// `--yes`, or the operator's yes on the terminal.
 fn confirm(io: &mut Io<'_>, args: &ImportArgs, question: &str) -> io::Result<bool> {
     if args.yes {
@@ -853,26 +1060,19 @@ fn confirm(io: &mut Io<'_>, args: &ImportArgs, question: &str) -> io::Result<boo
     }
 }
 
-/// A resumed import: says where it stands, settles the requests whose
-/// outcome is unknown, plans the refused ones again and asks to go on.
-fn resume(
+/// A resumed import: says where it stands, settles the requests in doubt
+/// (by the operator's flag or answer, after the batch's totals), and plans
+/// the refused ones again.
+fn settle(
     io: &mut Io<'_>,
     args: &ImportArgs,
-    ctx: &ImportContext<'_>,
     journal: &mut ImportJournal,
     total_now: Option<u64>,
 ) -> Result<(), Stop> {
     let s = journal.summary();
     let total = journal.requests().len();
-    let message = match journal.first_unconfirmed() {
-        None => format!(
-            "Already imported: all {} requests ({} contacts) of this file were confirmed in \
-             this batch (journal: {}).",
-            total,
-            thousands(s.rows_total),
-            journal.path().display()
-        ),
-        Some(first) => format!(
+    if let Some(first) = journal.first_unconfirmed() {
+        let message = format!(
             "Resuming the import started {}: {} of {} requests confirmed ({} of {} contacts); \
              resuming at request {} (rows {}–{}).",
             journal.created(),
@@ -883,22 +1083,25 @@ fn resume(
             first.index + 1,
             first.first_row,
             first.first_row + u64::from(first.rows) - 1
-        ),
-    };
-    writeln!(io.err, "{}", visible(&message))?;
+        );
+        writeln!(io.err, "{}", visible(&message))?;
+    }
 
-    let unknown: Vec<JournalRequest> = journal.unknown().into_iter().cloned().collect();
-    for request in &unknown {
-        let reason = match &request.state {
-            RequestState::Unknown { reason } => reason.as_str(),
-            _ => "no answer came",
+    let in_doubt: Vec<JournalRequest> = journal.unknown().into_iter().cloned().collect();
+    for request in &in_doubt {
+        let what = match &request.state {
+            RequestState::Unknown { reason } => {
+                format!("its outcome is unknown ({})", visible(reason))
+            }
+            RequestState::Partial { reason, .. } => {
+                format!("it was partly added ({})", visible(reason))
+            }
+            _ => "its outcome is unknown (no answer came)".to_owned(),
         };
+        let figures = DoubtFigures::of(journal, request, total_now);
         writeln!(
             io.err,
-            "{}: its outcome is unknown ({}): its rows may be in the batch already.\n  {}",
-            request,
-            visible(reason),
-            totals_hint(journal, request, total_now)
+            "{request}: {what}: its rows may be in the batch already.\n  {figures}"
         )?;
         let resolution = if args.resend_unknown {
             Some(Resolution::SendAgain)
@@ -908,7 +1111,7 @@ fn resume(
             let question = format!(
                 "Send request {}'s {} rows again? [y/N] ",
                 request.index + 1,
-                thousands(u64::from(request.rows))
+                thousands(u64::from(request.sent()))
             );
             ask(&question)?.then_some(Resolution::SendAgain)
         } else {
@@ -929,57 +1132,141 @@ fn resume(
             failed.join("; ")
         )?;
     }
-    let (requests, rows) = pending(journal);
-    if requests > 0 {
-        let question = plan_question(ctx, journal.batch_id(), requests, rows);
-        if !confirm(io, args, &question)? {
-            return Err(Refusal::new("not sent").into());
-        }
-    }
     Ok(())
 }
 
-/// "The batch held 0 calls before this import and holds 2,000 now; the
-/// confirmed requests added 2,000; with request 3's 1,000 rows it would
-/// hold 3,000."
-fn totals_hint(
-    journal: &ImportJournal,
-    request: &JournalRequest,
-    total_now: Option<u64>,
-) -> String {
-    let added: u64 = journal
-        .requests()
-        .iter()
-        .map(|r| match r.state {
-            RequestState::Confirmed { added } => added.unwrap_or(u64::from(r.rows)),
-            _ => 0,
-        })
-        .sum();
-    let now = total_now.map_or_else(|| "could not be read".to_owned(), thousands);
-    match journal.batch_total_before() {
-        Some(before) => format!(
-            "The batch's totalCalls: {} before this import, {now} now. The confirmed requests \
-             added {}: without request {}'s rows it would hold {}, with them {}.",
-            thousands(before),
-            thousands(added),
-            request.index + 1,
-            thousands(before + added),
-            thousands(before + added + u64::from(request.rows))
-        ),
-        None => format!(
-            "The batch's totalCalls now: {now} (its total before this import was not recorded); \
-             the confirmed requests added {}.",
-            thousands(added)
-        ),
+/// The batch's numbers, when they were read, and the rows of the
+/// requests to send that carry one of them.
+#[derive(Default)]
+struct Compared {
+    numbers: Option<Arc<BatchNumbers>>,
+    left_out: Vec<(usize, u32)>,
+}
+
+impl Compared {
+    fn left_out_of(&self, index: usize) -> u32 {
+        self.left_out
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map_or(0, |(_, n)| *n)
     }
+}
+
+/// Reads the numbers the batch holds (unless `--include-existing`) and
+/// counts the rows of `to_send` that carry one: those are left out.
+/// Reading them is bounded ([`crate::import::existing::MAX_CALLS`]) and
+/// shown page by page; when it cannot be done the import goes on, said.
+async fn compare_with_batch(
+    io: &mut Io<'_>,
+    args: &ImportArgs,
+    ctx: &ImportContext<'_>,
+    plan: &Arc<SendPlan>,
+    total_now: Option<u64>,
+    to_send: &[usize],
+    facts: &mut Value,
+) -> Result<Compared, Stop> {
+    if args.include_existing {
+        set(
+            facts,
+            "existing",
+            json!({"compared": false, "why": "--include-existing"}),
+        );
+        return Ok(Compared::default());
+    }
+    if to_send.is_empty() {
+        return Ok(Compared::default());
+    }
+    let numbers = if total_now == Some(0) {
+        BatchNumbers::default()
+    } else {
+        let progress = ctx.progress;
+        let err = &mut *io.err;
+        let read = read_batch_numbers(ctx.client, &args.batch_id, |p: PagesRead| {
+            if progress {
+                let _ = write!(
+                    err,
+                    "\r\x1b[2KReading the numbers in the batch: page {} of {}",
+                    thousands(p.pages),
+                    thousands(p.of)
+                );
+                let _ = err.flush();
+            }
+        })
+        .await;
+        if progress {
+            write!(io.err, "\r\x1b[2K")?;
+        }
+        match read {
+            Ok(numbers) => numbers,
+            Err(e) => {
+                let why = e
+                    .api_error()
+                    .and_then(|e| ctx.credential.advice(e))
+                    .map_or_else(|| e.to_string(), |advice| format!("{e}. {advice}"));
+                writeln!(io.err, "weya-tui: warning: {}", visible(&why))?;
+                set(facts, "existing", json!({"compared": false, "why": why}));
+                return Ok(Compared::default());
+            }
+        }
+    };
+    if numbers.read() < numbers.calls() {
+        writeln!(
+            io.err,
+            "weya-tui: warning: the batch's pages gave {} of its {} calls: rows whose number is \
+             among the others are not left out",
+            thousands(numbers.read()),
+            thousands(numbers.calls())
+        )?;
+    }
+    let numbers = Arc::new(numbers);
+    let left_out = {
+        let (plan, numbers, to_send) = (Arc::clone(plan), Arc::clone(&numbers), to_send.to_vec());
+        off_the_loop(io, ctx.progress, move |report| {
+            plan.left_out(
+                &numbers,
+                &to_send,
+                &mut Control::default().report_to(report),
+            )
+        })
+        .await?
+        .map_err(nothing_sent)?
+    };
+    let total: u64 = left_out.iter().map(|(_, n)| u64::from(*n)).sum();
+    set(
+        facts,
+        "existing",
+        json!({
+            "compared": true,
+            "calls": numbers.calls(),
+            "numbers": numbers.distinct(),
+            "leftOut": total,
+        }),
+    );
+    if total > 0 && !io.json {
+        writeln!(
+            io.out,
+            "{} number{} already in the batch {} left out (--include-existing sends {} too).",
+            thousands(total),
+            if total == 1 { "" } else { "s" },
+            if total == 1 { "is" } else { "are" },
+            if total == 1 { "it" } else { "them" },
+        )?;
+    }
+    Ok(Compared {
+        numbers: Some(numbers),
+        left_out,
+    })
 }
 
 /// What became of the requests this run sent.
 #[derive(Default)]
 struct SendOutcome {
-    /// Requests sent and rows Weya confirmed in this run.
+    /// Requests sent this run.
     sent: usize,
+    /// Rows Weya said it added this run.
     rows_added: u64,
+    /// Rows left out this run: the batch held their number.
+    rows_left_out: u64,
     /// Why sending stopped before the last request, if it did.
     stopped: Option<String>,
     /// Which credential was refused and from where, if one was.
@@ -1042,21 +1329,19 @@ fn say_stopping(io: &mut Io<'_>, progress: bool, said: &mut bool) -> io::Result<
     Ok(())
 }
 
-/// Sends every planned request in order, each marked in the journal
-/// before it leaves and after its answer. A refused request does not stop
-/// the others, unless every other would be refused the same way.
+/// Sends every planned request in order through the import engine, which
+/// records each before it leaves and after its answer and says when to
+/// stop (see [`crate::import::engine`]).
 async fn send_all(
     io: &mut Io<'_>,
     ctx: &ImportContext<'_>,
-    batch_id: &str,
-    plan: &Arc<SendPlan>,
+    sender: &ImportSender,
     journal: &mut ImportJournal,
 ) -> io::Result<SendOutcome> {
     let mut outcome = SendOutcome::default();
     let requests = journal.requests().len();
-    let rows_total = journal.summary().rows_total;
-    let mut rows_done = journal.summary().rows_confirmed;
-    let started = (Instant::now(), rows_done);
+    let at_start = journal.summary();
+    let started = (Instant::now(), at_start.rows_answered());
     let mut presses = listen_for_ctrl_c();
     let mut said_stopping = false;
     while let Some(request) = journal.next_to_send().cloned() {
@@ -1069,29 +1354,27 @@ async fn send_all(
             break;
         }
         if ctx.progress {
-            let line = progress_line(request.index + 1, requests, rows_done, rows_total, started);
+            let s = journal.summary();
+            let line = progress_line(
+                request.index + 1,
+                requests,
+                s.rows_answered(),
+                s.rows_total,
+                started,
+            );
             write!(io.err, "\r\x1b[2K{line}")?;
             io.err.flush()?;
         }
-        let body = {
-            let (plan, batch_id, index) = (Arc::clone(plan), batch_id.to_owned(), request.index);
-            tokio::task::spawn_blocking(move || plan.body(&batch_id, index))
-                .await
-                .map_err(io::Error::other)?
-        };
-        let body = match body {
-            Ok(body) => body,
-            Err(e) => {
-                outcome.stopped = Some(format!("{request} was not sent: {e}"));
+        let ready = match sender.prepare(journal, request.index) {
+            Ok(Prepared::Ready(ready)) => ready,
+            Ok(Prepared::AllLeftOut { .. }) => continue,
+            Err(not_sent) => {
+                outcome.stopped = Some(not_sent.to_string());
                 break;
             }
         };
-        if let Err(e) = journal.mark_sending(request.index) {
-            outcome.stopped = Some(format!("{request} was not sent: {e}"));
-            break;
-        }
         let answer = {
-            let sending = ctx.client.add_calls_raw(body);
+            let sending = sender.post(&ready);
             tokio::pin!(sending);
             loop {
                 tokio::select! {
@@ -1105,78 +1388,30 @@ async fn send_all(
                 }
             }
         };
+        outcome.sent += 1;
         let Some(answer) = answer else {
             // The second Ctrl-C: the request is dropped unanswered, so
             // its rows may or may not be in the batch.
             outcome.interrupted = true;
-            let why = "stopped by a second Ctrl-C before its answer came";
-            if let Err(e) = journal.mark_unknown(request.index, why) {
-                tracing::error!(error = %e, "cannot record a request left in doubt");
-            }
+            engine::abandon(
+                journal,
+                request.index,
+                "stopped by a second Ctrl-C before its answer came",
+            );
             outcome.stopped = Some(format!(
                 "stopped at once by a second Ctrl-C while {request} was on its way; run the same \
                  command again to resume (that request's outcome is unknown)"
             ));
             break;
         };
-        outcome.sent += 1;
-        rows_done += u64::from(request.rows);
-        let (recorded, stop_all) = match answer {
-            Ok(AddCallsOutcome::Added(added)) => {
-                outcome.rows_added += added.added;
-                (
-                    journal.mark_confirmed(request.index, Some(added.added)),
-                    false,
-                )
-            }
-            Ok(AddCallsOutcome::Partial(partial)) => {
-                let failed = partial.failed_rows(request.rows as usize);
-                let chunks: Vec<String> = partial
-                    .failed_chunks
-                    .iter()
-                    .map(|c| format!("chunk {}: {}", c.chunk_num, c.error))
-                    .collect();
-                let why = format!("HTTP 207, {}", chunks.join("; "));
-                if failed.len() == 1 && failed[0] == (0..request.rows as usize) {
-                    (journal.mark_failed(request.index, &why), false)
-                } else {
-                    // A request is one server chunk of 1,000 rows; a server
-                    // that chunks otherwise stored part of it, and the
-                    // journal cannot say which part: the operator decides.
-                    let why = format!("{why} (Weya stored part of this request)");
-                    (journal.mark_unknown(request.index, &why), false)
-                }
-            }
-            Err(e) if e.outcome_unknown() => {
-                (journal.mark_unknown(request.index, &e.to_string()), false)
-            }
-            Err(e) => {
-                // Said once, at the end, not in the journal: where the
-                // credential came from may differ on the next run.
-                if outcome.advice.is_none() {
-                    outcome.advice = ctx.credential.advice(&e);
-                }
-                // The same credential, batch or configuration would refuse
-                // every other request too.
-                let stop = e.is_permanent()
-                    || e.is_auth_failure()
-                    || e.status() == Some(404)
-                    || e.is_config_problem();
-                (journal.mark_failed(request.index, &failed_reason(&e)), stop)
-            }
-        };
-        if let Err(e) = recorded {
-            outcome.stopped = Some(format!(
-                "{request} was sent, but its answer could not be recorded ({e}); stopped: the next \
-                 run treats its outcome as unknown"
-            ));
-            break;
+        let done = engine::finish(journal, request.index, ready.sent, &answer);
+        // Said once, at the end, not in the journal: where the credential
+        // came from may differ on the next run.
+        if outcome.advice.is_none() {
+            outcome.advice = done.error().and_then(|e| ctx.credential.advice(e));
         }
-        if stop_all {
-            outcome.stopped = Some(
-                "the remaining requests were not sent: Weya would refuse them the same way"
-                    .to_owned(),
-            );
+        if let Some(why) = done.stop() {
+            outcome.stopped = Some(why);
             break;
         }
         if ctrl_c_presses(&presses) > 0 && journal.next_to_send().is_some() {
@@ -1192,15 +1427,10 @@ async fn send_all(
         write!(io.err, "\r\x1b[2K")?;
         io.err.flush()?;
     }
+    let at_end = journal.summary();
+    outcome.rows_added = at_end.rows_added.saturating_sub(at_start.rows_added);
+    outcome.rows_left_out = at_end.rows_left_out.saturating_sub(at_start.rows_left_out);
     Ok(outcome)
-}
-
-/// A refusal's words with its request ID, which support asks for.
-fn failed_reason(e: &ApiError) -> String {
-    match e.request_id() {
-        Some(id) => format!("{e} (request ID {id})"),
-        None => e.to_string(),
-    }
 }
 
 /// "Sending request 3 of 5: 2,000 of 5,000 rows, 1,850 rows/s, about 2 s
@@ -1233,7 +1463,7 @@ fn progress_line(
 }
 
 /// The end: what was sent, and each request that is not confirmed with
-/// its rows, lines and why.
+/// its rows, lines and why; the shortfall of partly added ones named.
 fn report_end(
     io: &mut Io<'_>,
     batch_id: &str,
@@ -1253,6 +1483,10 @@ fn report_end(
         RequestState::Failed { reason } => Some(reason),
         _ => None,
     });
+    let partial = listed(|state| match state {
+        RequestState::Partial { reason, .. } => Some(reason),
+        _ => None,
+    });
     let unknown = listed(|state| match state {
         RequestState::Unknown { reason } => Some(reason),
         RequestState::Sending { .. } => Some("no answer came"),
@@ -1266,25 +1500,45 @@ fn report_end(
         let as_json = |list: &[(&JournalRequest, &str)]| -> Value {
             list.iter()
                 .map(|(r, why)| {
-                    json!({
+                    let mut item = json!({
                         "request": r.index + 1,
                         "firstRow": r.first_row,
                         "lastRow": r.first_row + u64::from(r.rows) - 1,
                         "firstLine": r.first_line,
                         "lastLine": r.last_line,
                         "why": why,
-                    })
+                    });
+                    if let RequestState::Partial { added, .. } = r.state
+                        && let Some(obj) = item.as_object_mut()
+                    {
+                        obj.insert("sent".into(), json!(r.sent()));
+                        obj.insert("added".into(), json!(added));
+                        obj.insert(
+                            "notAdded".into(),
+                            json!(u64::from(r.sent()).saturating_sub(added)),
+                        );
+                    }
+                    item
                 })
                 .collect()
         };
         set(facts, "sent", json!(outcome.sent));
         set(facts, "rowsAdded", json!(outcome.rows_added));
+        set(facts, "rowsLeftOut", json!(outcome.rows_left_out));
         set(
             facts,
             "confirmed",
-            json!({"requests": s.confirmed, "rows": s.rows_confirmed, "of": s.rows_total}),
+            json!({
+                "requests": s.confirmed,
+                "rows": s.rows_confirmed,
+                "of": s.rows_total,
+                "added": s.rows_added,
+                "leftOut": s.rows_left_out,
+            }),
         );
+        set(facts, "rowsShort", json!(s.rows_short));
         set(facts, "failed", as_json(&failed));
+        set(facts, "partial", as_json(&partial));
         set(facts, "unknown", as_json(&unknown));
         set(facts, "notSent", as_json(&not_sent));
         set(facts, "stopped", json!(outcome.stopped));
@@ -1301,9 +1555,34 @@ fn report_end(
             thousands(outcome.rows_added)
         )?;
     }
+    if outcome.rows_left_out > 0 {
+        writeln!(
+            io.out,
+            "{} contact{} not sent: the batch held {} number already.",
+            thousands(outcome.rows_left_out),
+            if outcome.rows_left_out == 1 {
+                " was"
+            } else {
+                "s were"
+            },
+            if outcome.rows_left_out == 1 {
+                "its"
+            } else {
+                "their"
+            },
+        )?;
+    }
+    let short = if s.rows_short > 0 {
+        format!(
+            "; Weya did not add {} of the rows it was sent",
+            thousands(s.rows_short)
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         io.out,
-        "{} of {} requests confirmed ({} of {} contacts).",
+        "{} of {} requests confirmed ({} of {} contacts){short}.",
         s.confirmed,
         journal.requests().len(),
         thousands(s.rows_confirmed),
@@ -1322,6 +1601,12 @@ fn report_end(
     list(
         "Failed (nothing of these was added; run the same command again to send only these):",
         &failed,
+    )?;
+    list(
+        "Partly added (Weya added fewer rows than it was sent; run again with --resend-unknown \
+         to send the rows whose number is not in the batch, or --unknown-added once you have \
+         checked):",
+        &partial,
     )?;
     list(
         "Outcome unknown (their rows may be in the batch; run again with --resend-unknown or \

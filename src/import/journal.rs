@@ -1,18 +1,30 @@
 //! The import journal: nothing sent twice, nothing lost. One JSON file per
-//! (batch, file identity) under a directory the caller gives (the app uses
+//! import under a directory the caller gives (the app uses
 //! `$XDG_STATE_HOME/weya-tui/imports/`), holding each request's rows and
 //! state, replaced atomically on every change.
 //!
-//! The caller's loop, per request: [`ImportJournal::mark_sending`] (written
-//! before the request leaves; if that write fails, do not send), send,
-//! then [`mark_confirmed`](ImportJournal::mark_confirmed),
-//! [`mark_failed`](ImportJournal::mark_failed) (Weya said no: nothing was
-//! added) or [`mark_unknown`](ImportJournal::mark_unknown) (no answer: the
-//! rows may have been added). A request whose outcome is unknown is never
-//! sent again by [`next_to_send`](ImportJournal::next_to_send): the operator
-//! decides ([`resolve_unknown`](ImportJournal::resolve_unknown)). A journal
-//! found with a request still `sending` is from a run that stopped
-//! mid-request: that request reads as unknown.
+//! An import is known by its batch and its file's *content* (size and
+//! hash, and the sheet of a workbook), never by the file's path or
+//! modification time: the same rows copied elsewhere, or a file touched
+//! after its import, find the same journal, so what was sent is not sent
+//! again. The mapping and region it was planned with are in the journal
+//! ([`ImportJournal::settings`]); a plan with other settings does not fit
+//! it ([`ImportJournal::check_plan`]).
+//!
+//! The states a request goes through, and what each means for its rows,
+//! are decided by the import engine ([`super::engine`]); this module only
+//! records them: [`ImportJournal::mark_sending`] (written before the request
+//! leaves; if that write fails, do not send), then
+//! [`mark_confirmed`](ImportJournal::mark_confirmed) (every row sent was
+//! added), [`mark_partial`](ImportJournal::mark_partial) (Weya said it added
+//! fewer), [`mark_failed`](ImportJournal::mark_failed) (Weya said no:
+//! nothing was added) or [`mark_unknown`](ImportJournal::mark_unknown) (no
+//! answer, or one that contradicts itself: the rows may have been added).
+//! A request partly added or in doubt is never sent again by
+//! [`next_to_send`](ImportJournal::next_to_send): the operator decides
+//! ([`resolve_unknown`](ImportJournal::resolve_unknown)). A journal found
+//! with a request still `sending` is from a run that stopped mid-request:
+//! that request reads as unknown.
 //!
 //! Only one process sends an import at a time: [`ImportJournal::lock`]
 //! takes an advisory lock beside the journal, held for as long as the run
@@ -35,7 +47,10 @@ use super::source::{FileIdentity, Fnv};
 use crate::store::atomic_write;
 use crate::store::lock::{FileLock, TryLock, try_lock};
 
-const VERSION: u32 = 1;
+/// The version written. Version 1 (no `partial` state, no `left_out`)
+/// is read too: every version-1 journal is a valid version-2 one.
+const VERSION: u32 = 2;
+const OLDEST_READ: u32 = 1;
 
 /// What is known of one request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,7 +67,11 @@ pub enum RequestState {
     },
     /// Weya refused it: none of its rows were added.
     Failed { reason: String },
-    /// Sent, but no answer came: its rows may or may not be in the batch.
+    /// Weya said it added `added` of the rows sent, fewer than were sent:
+    /// the others are not in the batch, and which they are is not known.
+    Partial { added: u64, reason: String },
+    /// Sent, but no answer came, or one that contradicts itself: its rows
+    /// may or may not be in the batch.
     Unknown { reason: String },
 }
 
@@ -63,8 +82,18 @@ impl RequestState {
             Self::Sending { .. } => "sending",
             Self::Confirmed { .. } => "confirmed",
             Self::Failed { .. } => "failed",
+            Self::Partial { .. } => "partial",
             Self::Unknown { .. } => "unknown",
         }
+    }
+
+    /// Sent, and what became of its rows is not settled: partly added,
+    /// unknown, or still marked sending (a run that stopped).
+    pub fn in_doubt(&self) -> bool {
+        matches!(
+            self,
+            Self::Partial { .. } | Self::Unknown { .. } | Self::Sending { .. }
+        )
     }
 }
 
@@ -77,16 +106,44 @@ pub struct JournalRequest {
     pub rows: u32,
     pub first_line: u64,
     pub last_line: u64,
+    /// Rows not sent the last time it was sent because the batch held
+    /// their number already (see [`super::existing`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out: u32,
     #[serde(flatten)]
     pub state: RequestState,
 }
 
-/// What the operator decided about a request whose outcome is unknown.
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl JournalRequest {
+    /// The rows it carried when it was last sent (all but those left out).
+    pub fn sent(&self) -> u32 {
+        self.rows.saturating_sub(self.left_out)
+    }
+
+    /// The rows Weya said it added: all that were sent for a confirmed
+    /// request (when it did not say how many, or the operator settled it),
+    /// its figure for a partly added one, none otherwise.
+    pub fn added(&self) -> u64 {
+        match self.state {
+            RequestState::Confirmed { added } => added.unwrap_or(u64::from(self.sent())),
+            RequestState::Partial { added, .. } => added,
+            _ => 0,
+        }
+    }
+}
+
+/// What the operator decided about a request in doubt (partly added or
+/// unknown).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolution {
     /// They checked the batch (Weya's dashboard): the rows are there.
     WasAdded,
-    /// They checked: the rows are not there; send them again.
+    /// They checked: the rows are not there; send them again (the engine
+    /// leaves out those whose number the batch holds by then).
     SendAgain,
 }
 
@@ -113,6 +170,11 @@ pub enum JournalError {
     #[error("this journal is for another plan (the file or the column choices differ)")]
     PlanMismatch,
     #[error(
+        "request {}: {added} rows added of {sent} sent is not a confirmation (record it as partial)",
+        index + 1
+    )]
+    NotAllAdded { index: usize, added: u64, sent: u32 },
+    #[error(
         "another import of this file into this batch is running{}: wait for it to end, or stop it",
         pid.map(|pid| format!(" (process {pid})")).unwrap_or_default()
     )]
@@ -134,16 +196,42 @@ impl ImportLock {
     }
 }
 
-/// Counts of requests and rows by state.
+/// Counts of requests and rows by state: the one place where "rows
+/// confirmed" and its neighbours are counted, for every screen and
+/// command.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct JournalSummary {
     pub planned: usize,
     pub confirmed: usize,
     pub failed: usize,
+    /// Weya added fewer rows than were sent.
+    pub partial: usize,
     /// Unknown, or still marked sending.
     pub unknown: usize,
     pub rows_total: u64,
+    /// Rows of confirmed requests: in the batch, sent by this import or
+    /// left out because the batch held their number already.
     pub rows_confirmed: u64,
+    /// Rows Weya said it added (confirmed and partly added requests).
+    pub rows_added: u64,
+    /// Rows of confirmed requests left out because their number was in the
+    /// batch already.
+    pub rows_left_out: u64,
+    /// Rows sent that Weya said it did not add (partly added requests).
+    pub rows_short: u64,
+    /// Rows sent with no answer, or an answer that contradicts itself.
+    pub rows_in_doubt: u64,
+    /// Rows of refused requests.
+    pub rows_failed: u64,
+    /// Rows not sent yet.
+    pub rows_planned: u64,
+}
+
+impl JournalSummary {
+    /// Rows whose request has been answered one way or another.
+    pub fn rows_answered(&self) -> u64 {
+        self.rows_total - self.rows_planned
+    }
 }
 
 /// The journal of one import: a file into a batch.
@@ -204,6 +292,7 @@ impl ImportJournal {
                     rows: r.rows,
                     first_line: r.first_line,
                     last_line: r.last_line,
+                    left_out: 0,
                     state: RequestState::Planned,
                 })
                 .collect(),
@@ -241,9 +330,14 @@ impl ImportJournal {
         }
     }
 
-    /// The journal of `file` into `batch_id`, if an import of it was
-    /// started: its settings are what to check the file with again to
-    /// resume.
+    /// The journal of `file`'s content into `batch_id`, if an import of it
+    /// was started, from wherever the file was then and whatever its
+    /// modification time: its settings are what to check the file with
+    /// again to resume.
+    ///
+    /// Earlier versions kept a journal under a name made of the file's
+    /// path and modification time too: one found there (the same file,
+    /// untouched) is moved to its name by content and taken up.
     ///
     /// Earlier versions of the import view kept the batch's total before
     /// the import in a `.before` file beside the journal instead; a
@@ -259,7 +353,12 @@ impl ImportJournal {
         let path = journal_path(dir, batch_id, file);
         let mut journal = match std::fs::read(&path) {
             Ok(bytes) => Self::parse(&path, &bytes)?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                match take_up_legacy(dir, batch_id, file, &path)? {
+                    Some(journal) => journal,
+                    None => return Ok(None),
+                }
+            }
             Err(source) => return Err(JournalError::Io { path, source }),
         };
         if journal.batch_total_before.is_none()
@@ -310,15 +409,17 @@ impl ImportJournal {
                 path: path.to_owned(),
                 message: e.to_string(),
             })?;
-        if journal.version != VERSION {
+        if !(OLDEST_READ..=VERSION).contains(&journal.version) {
             return Err(JournalError::Corrupt {
                 path: path.to_owned(),
                 message: format!(
-                    "version {} (this weya-tui reads {VERSION})",
+                    "version {} (this weya-tui reads {OLDEST_READ} to {VERSION})",
                     journal.version
                 ),
             });
         }
+        // Written back as the current version from the next change on.
+        journal.version = VERSION;
         journal.path = path.to_owned();
         // A request still "sending" belongs to a run that stopped before
         // the answer came: its rows may be in the batch.
@@ -332,9 +433,10 @@ impl ImportJournal {
         Ok(journal)
     }
 
-    /// The plan matches this journal's requests (same file, same
+    /// The plan matches this journal's requests (same content, same
     /// settings, same rows per request): resuming with it sends what was
-    /// planned.
+    /// planned. Where the file is now and when it was last touched do not
+    /// matter.
     pub fn check_plan(&self, plan: &SendPlan) -> Result<(), JournalError> {
         let same_requests = plan.requests().len() == self.requests.len()
             && plan.requests().iter().zip(&self.requests).all(|(p, j)| {
@@ -344,7 +446,10 @@ impl ImportJournal {
                     && p.first_line == j.first_line
                     && p.last_line == j.last_line
             });
-        if same_requests && plan.identity() == &self.file && plan.settings() == &self.settings {
+        if same_requests
+            && same_content(plan.identity(), &self.file)
+            && plan.settings() == &self.settings
+        {
             Ok(())
         } else {
             Err(JournalError::PlanMismatch)
@@ -355,8 +460,21 @@ impl ImportJournal {
         &self.batch_id
     }
 
+    /// The file as it was when the import was started (its path then).
     pub fn file(&self) -> &FileIdentity {
         &self.file
+    }
+
+    /// Whether `file` has the content this import was started from (the
+    /// same rows, wherever the file is now).
+    pub fn is_of(&self, file: &FileIdentity) -> bool {
+        same_content(file, &self.file)
+    }
+
+    /// When the journal last changed, RFC 3339: for a complete import,
+    /// when it was completed.
+    pub fn updated(&self) -> &str {
+        &self.updated
     }
 
     /// The mapping and region the import was planned with.
@@ -391,26 +509,28 @@ impl ImportJournal {
             .find(|r| !matches!(r.state, RequestState::Confirmed { .. }))
     }
 
-    /// The next request to send: the first planned one. Failed and unknown
-    /// requests are not: they wait for [`retry_failed`](Self::retry_failed)
-    /// or [`resolve_unknown`](Self::resolve_unknown).
+    /// The next request to send: the first planned one. Failed requests
+    /// and those in doubt are not: they wait for
+    /// [`retry_failed`](Self::retry_failed) or
+    /// [`resolve_unknown`](Self::resolve_unknown).
     pub fn next_to_send(&self) -> Option<&JournalRequest> {
         self.requests
             .iter()
             .find(|r| r.state == RequestState::Planned)
     }
 
-    /// Requests whose outcome is unknown: ask the operator about each.
+    /// Requests in doubt (partly added, or whose outcome is unknown): ask
+    /// the operator about each.
     pub fn unknown(&self) -> Vec<&JournalRequest> {
         self.requests
             .iter()
-            .filter(|r| {
-                matches!(
-                    r.state,
-                    RequestState::Unknown { .. } | RequestState::Sending { .. }
-                )
-            })
+            .filter(|r| r.state.in_doubt())
             .collect()
+    }
+
+    /// The first request in doubt, in plan order.
+    pub fn first_in_doubt(&self) -> Option<&JournalRequest> {
+        self.requests.iter().find(|r| r.state.in_doubt())
     }
 
     /// Requests Weya refused, with their rows and reasons: what "resend the
@@ -430,36 +550,104 @@ impl ImportJournal {
     pub fn summary(&self) -> JournalSummary {
         let mut summary = JournalSummary::default();
         for request in &self.requests {
-            summary.rows_total += u64::from(request.rows);
+            let rows = u64::from(request.rows);
+            let sent = u64::from(request.sent());
+            summary.rows_total += rows;
+            summary.rows_added += request.added();
             match request.state {
-                RequestState::Planned => summary.planned += 1,
+                RequestState::Planned => {
+                    summary.planned += 1;
+                    summary.rows_planned += rows;
+                }
                 RequestState::Confirmed { .. } => {
                     summary.confirmed += 1;
-                    summary.rows_confirmed += u64::from(request.rows);
+                    summary.rows_confirmed += rows;
+                    summary.rows_left_out += u64::from(request.left_out);
                 }
-                RequestState::Failed { .. } => summary.failed += 1,
+                RequestState::Failed { .. } => {
+                    summary.failed += 1;
+                    summary.rows_failed += rows;
+                }
+                RequestState::Partial { added, .. } => {
+                    summary.partial += 1;
+                    summary.rows_short += sent.saturating_sub(added);
+                }
                 RequestState::Sending { .. } | RequestState::Unknown { .. } => {
                     summary.unknown += 1;
+                    summary.rows_in_doubt += sent;
                 }
             }
         }
         summary
     }
 
-    /// Records that request `index` is about to be sent. Only a planned
-    /// request can be: this is the guard against sending one twice. Send
-    /// only after this returned `Ok` (it is on disk).
+    /// Records that request `index` is about to be sent with all its rows.
+    /// Only a planned request can be: this is the guard against sending one
+    /// twice. Send only after this returned `Ok` (it is on disk).
     pub fn mark_sending(&mut self, index: usize) -> Result<(), JournalError> {
-        self.transition(index, "sending", |state| match state {
+        self.mark_sending_leaving_out(index, 0)
+    }
+
+    /// [`mark_sending`](Self::mark_sending) for a request of which
+    /// `left_out` rows stay behind (the batch holds their number already).
+    pub fn mark_sending_leaving_out(
+        &mut self,
+        index: usize,
+        left_out: u32,
+    ) -> Result<(), JournalError> {
+        self.transition_with(index, "sending", left_out, |state| match state {
             RequestState::Planned => Some(RequestState::Sending { since: now() }),
             _ => None,
         })
     }
 
-    /// Weya accepted request `index`.
+    /// Every row of planned request `index` is in the batch already: it is
+    /// confirmed without being sent.
+    pub fn mark_all_left_out(&mut self, index: usize) -> Result<(), JournalError> {
+        let rows = self
+            .requests
+            .get(index)
+            .ok_or(JournalError::NoSuchRequest { index })?
+            .rows;
+        self.transition_with(index, "confirmed", rows, |state| match state {
+            RequestState::Planned => Some(RequestState::Confirmed { added: Some(0) }),
+            _ => None,
+        })
+    }
+
+    /// Weya added every row of request `index` that was sent (`added`, when
+    /// it said how many, must be that number: fewer is
+    /// [`mark_partial`](Self::mark_partial)).
     pub fn mark_confirmed(&mut self, index: usize, added: Option<u64>) -> Result<(), JournalError> {
+        let sent = self
+            .requests
+            .get(index)
+            .ok_or(JournalError::NoSuchRequest { index })?
+            .sent();
+        if let Some(added) = added
+            && added != u64::from(sent)
+        {
+            return Err(JournalError::NotAllAdded { index, added, sent });
+        }
         self.transition(index, "confirmed", |state| match state {
             RequestState::Sending { .. } => Some(RequestState::Confirmed { added }),
+            _ => None,
+        })
+    }
+
+    /// Weya said it added `added` of the rows of request `index` that were
+    /// sent, fewer than all.
+    pub fn mark_partial(
+        &mut self,
+        index: usize,
+        added: u64,
+        reason: &str,
+    ) -> Result<(), JournalError> {
+        self.transition(index, "partial", |state| match state {
+            RequestState::Sending { .. } => Some(RequestState::Partial {
+                added,
+                reason: reason.to_owned(),
+            }),
             _ => None,
         })
     }
@@ -485,7 +673,8 @@ impl ImportJournal {
         })
     }
 
-    /// The operator's answer about a request whose outcome was unknown.
+    /// The operator's answer about a request in doubt (partly added, or
+    /// its outcome unknown).
     pub fn resolve_unknown(
         &mut self,
         index: usize,
@@ -495,12 +684,11 @@ impl ImportJournal {
             Resolution::WasAdded => "confirmed",
             Resolution::SendAgain => "planned",
         };
-        self.transition(index, to, |state| match state {
-            RequestState::Unknown { .. } | RequestState::Sending { .. } => Some(match resolution {
+        self.transition(index, to, |state| {
+            state.in_doubt().then_some(match resolution {
                 Resolution::WasAdded => RequestState::Confirmed { added: None },
                 Resolution::SendAgain => RequestState::Planned,
-            }),
-            _ => None,
+            })
         })
     }
 
@@ -548,6 +736,22 @@ impl ImportJournal {
         to: &'static str,
         next: impl FnOnce(&RequestState) -> Option<RequestState>,
     ) -> Result<(), JournalError> {
+        let left_out = self
+            .requests
+            .get(index)
+            .ok_or(JournalError::NoSuchRequest { index })?
+            .left_out;
+        self.transition_with(index, to, left_out, next)
+    }
+
+    /// [`transition`](Self::transition), recording `left_out` too.
+    fn transition_with(
+        &mut self,
+        index: usize,
+        to: &'static str,
+        left_out: u32,
+        next: impl FnOnce(&RequestState) -> Option<RequestState>,
+    ) -> Result<(), JournalError> {
         let request = self
             .requests
             .get_mut(index)
@@ -558,9 +762,11 @@ impl ImportJournal {
             to,
         })?;
         let old = std::mem::replace(&mut request.state, new);
+        let old_left_out = std::mem::replace(&mut request.left_out, left_out.min(request.rows));
         let old_updated = std::mem::replace(&mut self.updated, now());
         if let Err(e) = self.save() {
             self.requests[index].state = old;
+            self.requests[index].left_out = old_left_out;
             self.updated = old_updated;
             return Err(e);
         }
@@ -629,9 +835,29 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// `DIR/<batch>-<key>.json`, the key a hash of the file identity (with the
-/// sheet, for a workbook).
+/// The same rows: the same size and content hash, and the same sheet of
+/// a workbook. Path and modification time are not part of it.
+fn same_content(a: &FileIdentity, b: &FileIdentity) -> bool {
+    a.size == b.size && a.content_hash == b.content_hash && a.sheet == b.sheet
+}
+
+/// `DIR/<batch>-c<key>.json`, the key a hash of the file's content (its
+/// size and content hash, with the sheet, for a workbook): the same rows
+/// anywhere, touched or not, are the same import.
 fn journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
+    let mut hash = Fnv::default();
+    hash.write(&file.size.to_le_bytes());
+    hash.write(&file.content_hash.to_le_bytes());
+    if let Some(sheet) = &file.sheet {
+        hash.write(&[0]);
+        hash.write(sheet.as_bytes());
+    }
+    dir.join(format!("{}-c{:016x}.json", file_stem_of(batch_id), hash.0))
+}
+
+/// Where versions before the journal was known by content kept it: a
+/// name made of the path, size, modification time and content hash.
+fn legacy_journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
     let mut hash = Fnv::default();
     hash.write(file.path.as_os_str().as_encoded_bytes());
     hash.write(&[0]);
@@ -644,6 +870,38 @@ fn journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
         hash.write(sheet.as_bytes());
     }
     dir.join(format!("{}-{:016x}.json", file_stem_of(batch_id), hash.0))
+}
+
+/// A journal an earlier version kept under its old name, moved to `path`
+/// (its name by content) and read; `None` when there is none.
+fn take_up_legacy(
+    dir: &Path,
+    batch_id: &str,
+    file: &FileIdentity,
+    path: &Path,
+) -> Result<Option<ImportJournal>, JournalError> {
+    let legacy = legacy_journal_path(dir, batch_id, file);
+    let bytes = match std::fs::read(&legacy) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(JournalError::Io {
+                path: legacy,
+                source,
+            });
+        }
+    };
+    let journal = ImportJournal::parse(path, &bytes)?;
+    // Its old `.before` file moves with it.
+    let before = legacy_before_path(&legacy);
+    if before.exists() {
+        let _ = std::fs::rename(&before, legacy_before_path(path));
+    }
+    std::fs::rename(&legacy, path).map_err(|source| JournalError::Io {
+        path: legacy.clone(),
+        source,
+    })?;
+    Ok(Some(journal))
 }
 
 /// The batch ID as a file name part: as is when it is plain (Weya's IDs are

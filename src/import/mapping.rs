@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::phone;
 use super::region::Region;
+use super::source::ContactsFile;
 
 /// The key Weya reads the number from; no other column may be sent under it.
 pub const PHONE_KEY: &str = "phoneNumber";
@@ -59,6 +60,47 @@ pub struct ColumnMapping {
     /// Index of the phone column, `None` until one is chosen.
     pub phone: Option<usize>,
     pub columns: Vec<ColumnChoice>,
+    /// The file is a rejected-rows file weya-tui wrote
+    /// ([`super::rejected`]): the `'` it put before cells a spreadsheet
+    /// would run as formulas is taken off what is read and sent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rejected_file: bool,
+}
+
+/// The column names weya-tui gives the reason in a rejected-rows file.
+pub const REJECTED_REASON_COLUMNS: [&str; 2] = ["reason", "rejected_reason"];
+
+/// What [`ColumnMapping::for_file`] found about a file that is a
+/// rejected-rows file weya-tui wrote: which columns hold its reasons (not
+/// sent), said to the operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedFileNote {
+    /// The reason columns' headers, unticked.
+    pub columns: Vec<String>,
+}
+
+impl RejectedFileNote {
+    /// The note in a line of a narrow screen.
+    pub fn short(&self) -> String {
+        let names: Vec<String> = self.columns.iter().map(|c| format!("“{c}”")).collect();
+        format!(
+            "weya-tui's rejected rows: {} not sent, ' before formulas taken off.",
+            names.join(", ")
+        )
+    }
+}
+
+impl fmt::Display for RejectedFileNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<String> = self.columns.iter().map(|c| format!("“{c}”")).collect();
+        write!(
+            f,
+            "a rejected-rows file weya-tui wrote: its {} column{} not sent, and the ' it put \
+             before cells a spreadsheet would run as formulas is taken off",
+            names.join(" and "),
+            if names.len() == 1 { " is" } else { "s are" }
+        )
+    }
 }
 
 /// A mapping that can be sent: one phone column, and the other columns'
@@ -68,11 +110,25 @@ pub struct ValidMapping {
     phone: usize,
     /// Index and name of each column sent as a variable, in file order.
     variables: Vec<(usize, String)>,
+    /// See [`ColumnMapping::rejected_file`].
+    rejected_file: bool,
 }
 
 impl ValidMapping {
     pub fn phone_column(&self) -> usize {
         self.phone
+    }
+
+    /// Cell `column` of `cells` as it is read and sent: empty when the row
+    /// has none; in a rejected-rows file, without the `'` weya-tui put
+    /// before a cell a spreadsheet would run as a formula.
+    pub fn cell<'a>(&self, cells: &'a [String], column: usize) -> &'a str {
+        let cell = cells.get(column).map_or("", String::as_str);
+        if self.rejected_file {
+            super::rejected::unguarded(cell)
+        } else {
+            cell
+        }
     }
 
     /// The variables sent, as (column index, name), in the file's order.
@@ -144,7 +200,46 @@ impl ColumnMapping {
         Self {
             phone: guess_phone_column(header, sample, region),
             columns,
+            rejected_file: false,
         }
+    }
+
+    /// [`guess`](Self::guess) for `file`; and when it is a rejected-rows
+    /// file weya-tui wrote (`NAME.rejected.csv` with a `reason` column),
+    /// its reason columns unticked and its formula guards taken off, with
+    /// a note to tell the operator so.
+    pub fn for_file(
+        file: &ContactsFile,
+        region: Option<Region>,
+    ) -> (Self, Option<RejectedFileNote>) {
+        let mut mapping = Self::guess(file.header(), &file.sample_cells(), region);
+        let named_rejected = file
+            .path()
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.to_lowercase().ends_with(".rejected.csv"));
+        if !named_rejected {
+            return (mapping, None);
+        }
+        let reasons: Vec<usize> = file
+            .header()
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| REJECTED_REASON_COLUMNS.contains(&h.trim()))
+            .map(|(i, _)| i)
+            .collect();
+        if reasons.is_empty() {
+            return (mapping, None);
+        }
+        for &column in &reasons {
+            mapping.set_send(column, false);
+        }
+        mapping.rejected_file = true;
+        let columns = reasons
+            .iter()
+            .map(|&i| file.header()[i].trim().to_owned())
+            .collect();
+        (mapping, Some(RejectedFileNote { columns }))
     }
 
     /// Chooses the phone column (out of range: ignored).
@@ -203,7 +298,11 @@ impl ColumnMapping {
         });
         errors.extend(duplicates);
         match phone {
-            Some(phone) if errors.is_empty() => Ok(ValidMapping { phone, variables }),
+            Some(phone) if errors.is_empty() => Ok(ValidMapping {
+                phone,
+                variables,
+                rejected_file: self.rejected_file,
+            }),
             _ => Err(errors),
         }
     }

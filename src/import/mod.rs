@@ -16,15 +16,23 @@
 //!    [`SendPlan`]. Only what is needed is kept: counts, one `u64` per
 //!    distinct number, the rejected rows, the samples, one position per
 //!    1,000 rows. [`write_rejected`] saves the invalid rows beside the file.
-//! 4. [`SendPlan::body`] builds one request's exact JSON body by re-reading
-//!    its rows from the file; [`ImportJournal`] records each request's
-//!    state before and after it is sent.
+//! 4. [`existing::read_batch_numbers`] reads the numbers the batch holds
+//!    already (bounded, with progress) and [`SendPlan::left_out`] counts the
+//!    rows that carry one: they are left out unless the operator says
+//!    otherwise.
+//! 5. [`engine`] sends: [`SendPlan::body_leaving_out`] builds one request's
+//!    exact JSON body by re-reading its rows from the file, the engine
+//!    classifies Weya's answer and decides what comes next, and
+//!    [`ImportJournal`] records each request's state before and after it is
+//!    sent. `batch import` and the import view both drive the engine.
 //!
 //! Spreadsheets are the exception to streaming: calamine loads a whole
 //! sheet, so an `.xlsx`/`.xls`/`.ods` file is held in memory from [`open`]
 //! to the end of sending.
 
 pub mod check;
+pub mod engine;
+pub mod existing;
 pub mod journal;
 pub mod mapping;
 pub mod path;
@@ -44,11 +52,13 @@ pub use check::{
 pub use journal::{
     ImportJournal, ImportLock, JournalError, JournalRequest, RequestState, Resolution,
 };
-pub use mapping::{ColumnChoice, ColumnMapping, MappingError, PHONE_KEY, ValidMapping};
+pub use mapping::{
+    ColumnChoice, ColumnMapping, MappingError, PHONE_KEY, RejectedFileNote, ValidMapping,
+};
 pub use phone::{Invalid, PhoneDigits, normalize};
-pub use plan::{MAX_ROWS_PER_REQUEST, PlannedRequest, SendPlan};
+pub use plan::{MAX_ROWS_PER_REQUEST, PlannedRequest, RequestBody, SendPlan};
 pub use region::Region;
-pub use rejected::{rejected_path, write_rejected, write_rejected_to};
+pub use rejected::{Overwrite, Written, rejected_path, write_rejected, write_rejected_to};
 pub use source::{ContactsFile, FileIdentity, Notice, OpenOptions, SampleRow, open};
 
 /// What a long step has done so far, in bytes of the file (delimited
@@ -66,6 +76,9 @@ pub enum Stage {
     Reading,
     /// [`check()`]: checking every row.
     Checking,
+    /// [`SendPlan::left_out`]: finding the rows whose number the batch
+    /// holds already (progress in requests).
+    Comparing,
 }
 
 /// How a caller watches and stops a long step: a flag it sets to cancel
@@ -145,6 +158,19 @@ pub enum ImportError {
     Mapping(Vec<MappingError>),
     #[error("there is no request {index} in the plan")]
     NoSuchRequest { index: usize },
+    /// The rejected rows' file is there already and holds other rows
+    /// (`regular`), or is no regular file at all: it is not replaced
+    /// without the operator's word.
+    #[error(
+        "{}: {}",
+        path.display(),
+        if *regular {
+            "the file exists and holds other rows (fixes of yours?); it is not overwritten without asking"
+        } else {
+            "not a regular file; the invalid rows are not written there"
+        }
+    )]
+    RejectedExists { path: PathBuf, regular: bool },
     #[error("stopped before the end")]
     Cancelled,
 }

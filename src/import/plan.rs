@@ -7,10 +7,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::ImportError;
+use super::existing::BatchNumbers;
 use super::mapping::ValidMapping;
+use super::phone::PhoneDigits;
 use super::row::{ImportSettings, RowClass, classify, push_contact, push_json_string};
 use super::source::{ContactsFile, FileIdentity, Layout, RowReader, RowStart};
+use super::{Control, ImportError, Progress, Stage};
 
 /// Rows per request: one server chunk.
 pub const MAX_ROWS_PER_REQUEST: usize = 1000;
@@ -83,6 +85,93 @@ impl SendPlan {
     /// one checked (its size or mtime changed, or its rows no longer give
     /// this request's contacts).
     pub fn body(&self, batch_id: &str, index: usize) -> Result<String, ImportError> {
+        Ok(self.body_leaving_out(batch_id, index, None)?.json)
+    }
+
+    /// [`body`](Self::body) without the rows whose number `existing` holds
+    /// (the batch has them already), and how many rows it carries and how
+    /// many it leaves out. With every row left out, the body is not to be
+    /// sent (`sent` is 0).
+    pub fn body_leaving_out(
+        &self,
+        batch_id: &str,
+        index: usize,
+        existing: Option<&BatchNumbers>,
+    ) -> Result<RequestBody, ImportError> {
+        let rows = self
+            .requests
+            .get(index)
+            .map_or(0, |r| usize::try_from(r.rows).unwrap_or(0));
+        let mut json = String::with_capacity(64 + rows * 96);
+        json.push_str("{\"batchId\":");
+        push_json_string(&mut json, batch_id);
+        json.push_str(",\"call_data\":[");
+        let (mut sent, mut left_out) = (0u32, 0u32);
+        self.walk(index, |phone, cells| {
+            if existing.is_some_and(|numbers| numbers.contains(phone.as_u64())) {
+                left_out += 1;
+                return;
+            }
+            if sent > 0 {
+                json.push(',');
+            }
+            push_contact(&mut json, phone, cells, &self.mapping);
+            sent += 1;
+        })?;
+        json.push_str("]}");
+        Ok(RequestBody {
+            json,
+            sent,
+            left_out,
+        })
+    }
+
+    /// How many rows of each of `requests` carry a number `existing` holds,
+    /// as `(index, rows)` for those with any; reads their rows from the
+    /// file once, reporting progress in requests.
+    pub fn left_out(
+        &self,
+        existing: &BatchNumbers,
+        requests: &[usize],
+        control: &mut Control<'_>,
+    ) -> Result<Vec<(usize, u32)>, ImportError> {
+        let mut found = Vec::new();
+        let total = requests.len() as u64;
+        for (done, &index) in requests.iter().enumerate() {
+            control.tick(Progress {
+                stage: Stage::Comparing,
+                done: done as u64,
+                total,
+            })?;
+            if existing.is_empty() {
+                continue;
+            }
+            let mut count = 0u32;
+            self.walk(index, |phone, _| {
+                if existing.contains(phone.as_u64()) {
+                    count += 1;
+                }
+            })?;
+            if count > 0 {
+                found.push((index, count));
+            }
+        }
+        control.tick(Progress {
+            stage: Stage::Comparing,
+            done: total,
+            total,
+        })?;
+        Ok(found)
+    }
+
+    /// Reads request `index`'s contacts from the file, in order, giving
+    /// each one's number and cells to `each`. Fails with
+    /// [`ImportError::Changed`] when the file no longer gives them.
+    fn walk(
+        &self,
+        index: usize,
+        mut each: impl FnMut(PhoneDigits, &[String]),
+    ) -> Result<(), ImportError> {
         let request = self
             .requests
             .get(index)
@@ -92,12 +181,8 @@ impl SendPlan {
             path: self.identity.path.clone(),
         };
         let mut rows = RowReader::open(&self.identity.path, &self.layout, request.start)?;
-        let mut body = String::with_capacity(64 + usize::try_from(request.rows).unwrap_or(0) * 96);
-        body.push_str("{\"batchId\":");
-        push_json_string(&mut body, batch_id);
-        body.push_str(",\"call_data\":[");
-        let mut added = 0u32;
-        while added < request.rows {
+        let mut walked = 0u32;
+        while walked < request.rows {
             if !rows.next_row()? {
                 return Err(changed());
             }
@@ -109,19 +194,25 @@ impl SendPlan {
             if let RowClass::Valid(phone) =
                 classify(rows.cells(), self.width, &self.mapping, region)
             {
-                if added > 0 {
-                    body.push(',');
-                }
-                push_contact(&mut body, phone, rows.cells(), &self.mapping);
-                added += 1;
-                if added == request.rows && line != request.last_line {
+                each(phone, rows.cells());
+                walked += 1;
+                if walked == request.rows && line != request.last_line {
                     return Err(changed());
                 }
             }
         }
-        body.push_str("]}");
-        Ok(body)
+        Ok(())
     }
+}
+
+/// One request's body as it is to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestBody {
+    pub json: String,
+    /// Contacts in it.
+    pub sent: u32,
+    /// Contacts of the request left out: the batch holds their number.
+    pub left_out: u32,
 }
 
 /// Collects request boundaries while the check reads the rows.

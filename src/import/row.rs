@@ -71,7 +71,7 @@ pub(crate) fn classify(
             header: width,
         });
     }
-    let raw = cells.get(mapping.phone_column()).map_or("", String::as_str);
+    let raw = mapping.cell(cells, mapping.phone_column());
     match phone::normalize(raw, region) {
         Ok(digits) => RowClass::Valid(digits),
         Err(why) => RowClass::Rejected(RejectReason::Phone(why)),
@@ -96,7 +96,7 @@ pub(crate) fn push_contact(
         out.push(',');
         push_json_string(out, name);
         out.push(':');
-        push_json_string(out, cells.get(*column).map_or("", String::as_str));
+        push_json_string(out, mapping.cell(cells, *column));
     }
     out.push('}');
 }

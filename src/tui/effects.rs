@@ -41,6 +41,9 @@ pub enum JobKey {
     ImportRead,
     /// The folder listing of the import's Tab completion.
     ImportListing,
+    /// Reading the batch's numbers for the import's check: a newer
+    /// comparison (or the end of the import) stops the paging.
+    ImportCompare,
     /// "batches.page": the page of the batch list on show.
     BatchPage,
     /// "batch.calls": the page of calls of the batch on show.
@@ -222,8 +225,10 @@ impl Effects {
         let cancel = match &cmd {
             ImportCmd::Close => {
                 self.import = None;
-                if let Some(job) = self.jobs.remove(&JobKey::ImportRead) {
-                    job.abort();
+                for key in [JobKey::ImportRead, JobKey::ImportCompare] {
+                    if let Some(job) = self.jobs.remove(&key) {
+                        job.abort();
+                    }
                 }
                 return;
             }
@@ -235,6 +240,7 @@ impl Effects {
         let key = match &cmd {
             ImportCmd::Open { .. } | ImportCmd::Check { .. } => Some(JobKey::ImportRead),
             ImportCmd::ListDir { .. } => Some(JobKey::ImportListing),
+            ImportCmd::Compare { .. } => Some(JobKey::ImportCompare),
             // Sending and the journal are never cut short: the journal
             // must hear how each request ended.
             _ => None,

@@ -13,8 +13,8 @@ use weya_tui::import::journal::JournalSummary;
 use weya_tui::import::source::{Delimiter, TextEncoding};
 use weya_tui::import::{
     CheckReport, ColumnMapping, ContactsFile, Control, ImportError, ImportJournal, ImportSettings,
-    JournalError, Notice, OpenOptions, Progress, Region, RequestState, Resolution, Stage, check,
-    normalize, open, write_rejected,
+    JournalError, Notice, OpenOptions, Overwrite, Progress, Region, RequestState, Resolution,
+    Stage, check, normalize, open, write_rejected, write_rejected_to,
 };
 
 const BATCH: &str = "64e5f12345abcdef98765432";
@@ -146,7 +146,10 @@ fn the_rejected_rows_are_written_beside_the_file_with_their_reason() {
     let path = write(&dir, "june.csv", &messy_csv());
     let file = open_file(&path);
     let (_, report) = check_guessed(&file, us());
-    let written = write_rejected(&file, &report).unwrap().unwrap();
+    let written = write_rejected(&file, &report, Overwrite::No)
+        .unwrap()
+        .unwrap()
+        .path;
     assert_eq!(
         written,
         dir.path().canonicalize().unwrap().join("june.rejected.csv")
@@ -172,12 +175,105 @@ fn the_rejected_rows_are_written_beside_the_file_with_their_reason() {
 }
 
 #[test]
+fn would_be_formulas_are_guarded_and_the_file_imports_back_without_its_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "june.csv",
+        b"name,phone,note\n=cmd|' /C calc'!A0,n/a,@SUM(A1)\nBob,+1 212 555 01,-5\nCy,2125550143,ok\n",
+    );
+    let file = open_file(&path);
+    let (_, report) = check_guessed(&file, us());
+    let written = write_rejected(&file, &report, Overwrite::No)
+        .unwrap()
+        .unwrap();
+    assert_eq!(written.guarded, 4);
+    let text = std::fs::read_to_string(&written.path).unwrap();
+    assert_eq!(
+        text,
+        "\u{feff}name,phone,note,reason\n\
+         '=cmd|' /C calc'!A0,n/a,'@SUM(A1),not a phone number\n\
+         Bob,'+1 212 555 01,'-5,too short for US\n"
+    );
+    // Written again: the same rows, left as they are.
+    let again = write_rejected(&file, &report, Overwrite::No)
+        .unwrap()
+        .unwrap();
+    assert!(again.unchanged);
+
+    // Read back: the reason is not sent, the guards are taken off.
+    let back = open_file(&written.path);
+    let (mapping, note) = ColumnMapping::for_file(&back, us());
+    assert!(note.is_some());
+    assert!(!mapping.columns[3].send, "the reason column is unticked");
+    let settings = ImportSettings {
+        mapping,
+        region: us(),
+    };
+    let report = check(&back, &settings, &mut Control::default()).unwrap();
+    // "+1 212 555 01" is still too short; the guard did not make it worse.
+    assert_eq!(report.rejected[1].reason.to_string(), "too short for US");
+    assert_eq!(report.rejected[0].cells[0], "'=cmd|' /C calc'!A0");
+
+    // A file of the operator's under that name is not replaced without a yes.
+    std::fs::write(&written.path, "my fixes\n").unwrap();
+    let refused = write_rejected(&file, &report, Overwrite::No).unwrap_err();
+    assert!(matches!(
+        refused,
+        ImportError::RejectedExists { regular: true, .. }
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&written.path).unwrap(),
+        "my fixes\n"
+    );
+    let other = dir.path().join("mine.txt");
+    std::fs::write(&other, "keep\n").unwrap();
+    assert!(write_rejected_to(&file, &report, other.clone(), Overwrite::No).is_err());
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "keep\n");
+    write_rejected_to(&file, &report, other.clone(), Overwrite::Yes).unwrap();
+    assert_ne!(std::fs::read_to_string(&other).unwrap(), "keep\n");
+}
+
+#[test]
+fn an_import_is_known_by_its_content_not_by_its_path_or_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "big.csv", generated_csv(2_500).as_bytes());
+    let file = open_file(&path);
+    let (_, report) = check_guessed(&file, us());
+    let imports = journal_dir(&dir);
+    let journal = ImportJournal::start(&imports, BATCH, &report.plan, None).unwrap();
+
+    // Touched: its time changes, its rows do not.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    // And copied elsewhere.
+    let copy = write(&dir, "copy of big.csv", generated_csv(2_500).as_bytes());
+    for path in [&path, &copy] {
+        let file = open_file(path);
+        let found = ImportJournal::find(&imports, BATCH, file.identity())
+            .unwrap()
+            .expect("the same import");
+        assert_eq!(found.path(), journal.path());
+        let (_, report) = check_guessed(&file, us());
+        found.check_plan(&report.plan).unwrap();
+        // And the same lock: a second run of either is refused.
+        let _held = ImportJournal::lock(&imports, BATCH, file.identity()).unwrap();
+        assert!(ImportJournal::lock(&imports, BATCH, open_file(&path.clone()).identity()).is_err());
+    }
+}
+
+#[test]
 fn a_file_with_no_invalid_row_writes_no_rejected_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, "ok.csv", b"phone\n2125550143\n");
     let file = open_file(&path);
     let (_, report) = check_guessed(&file, us());
-    assert_eq!(write_rejected(&file, &report).unwrap(), None);
+    assert_eq!(write_rejected(&file, &report, Overwrite::No).unwrap(), None);
 }
 
 #[test]
@@ -564,10 +660,11 @@ fn the_journal_resumes_after_the_confirmed_requests() {
         JournalSummary {
             planned: 3,
             confirmed: 2,
-            failed: 0,
-            unknown: 0,
             rows_total: 4_545,
             rows_confirmed: 2_000,
+            rows_added: 2_000,
+            rows_planned: 2_545,
+            ..JournalSummary::default()
         }
     );
     let body = report.plan.body(BATCH, resume.index).unwrap();
@@ -657,7 +754,7 @@ fn failed_requests_are_resent_on_request_only() {
     journal
         .mark_failed(1, "HTTP 500: chunk 1 failed: storage error")
         .unwrap();
-    journal.mark_confirmed(2, Some(495)).unwrap();
+    journal.mark_confirmed(2, None).unwrap();
     let failed = journal.failed();
     assert_eq!(failed.len(), 1);
     assert_eq!(

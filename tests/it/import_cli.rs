@@ -204,11 +204,11 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
     );
 
     // The same command again sends nothing more.
-    let (code, _, stderr) = run(env
+    let (code, stdout, stderr) = run(env
         .import(&sandbox, &sandbox.base_url(), &batch, &file)
         .args(["--region", "US", "--yes"]));
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stderr.contains("Already imported"), "{stderr}");
+    assert!(stdout.contains("Already imported"), "{stdout}");
     assert_eq!(numbers_in(&sandbox, &batch).len(), 5);
 }
 
@@ -435,6 +435,14 @@ enum Step {
     DropAfterForward,
     /// Forwarded (Weya stores the rows), then never answered.
     StallAfterForward,
+    /// Only the first `n` rows are forwarded (Weya stores those), and its
+    /// answer comes back as it is: a 200 whose `added` is `n`.
+    StoreOnly(usize),
+    /// Forwarded (Weya stores every row), then answered with a 207 whose
+    /// `added` is every row sent and that lists chunk 1 as failed.
+    Contradicting207,
+    /// Not forwarded: answered with this status and request ID `req-refused`.
+    Refuse(u16),
 }
 
 /// A stand-in for Weya in front of the sandbox: every request is
@@ -495,11 +503,11 @@ async fn forward(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 64 << 20).await.unwrap();
+    let mut body = axum::body::to_bytes(body, 64 << 20).await.unwrap();
     let mut step = Step::Forward;
     if parts.uri.path() == "/api/call/addCallsToBatch" {
         let n = state.calls.fetch_add(1, Ordering::SeqCst) + 1;
-        let value: Value = serde_json::from_slice(&body).unwrap();
+        let mut value: Value = serde_json::from_slice(&body).unwrap();
         let numbers = value["call_data"]
             .as_array()
             .unwrap()
@@ -508,6 +516,24 @@ async fn forward(
             .collect();
         state.bodies.lock().unwrap().push(numbers);
         step = (state.script)(n);
+        if let Step::StoreOnly(kept) = step {
+            value["call_data"].as_array_mut().unwrap().truncate(kept);
+            body = axum::body::Bytes::from(value.to_string());
+        }
+    }
+    if let Step::Refuse(status) = step {
+        let status = axum::http::StatusCode::from_u16(status).unwrap();
+        let envelope = json!({"message": "Refused on purpose", "status": false,
+            "code": status.as_u16(), "errorMessage": "Refused on purpose"});
+        return (
+            status,
+            [
+                ("x-request-id", "req-refused"),
+                ("content-type", "application/json"),
+            ],
+            envelope.to_string(),
+        )
+            .into_response();
     }
     if step == Step::Stall {
         std::future::pending::<()>().await;
@@ -529,9 +555,27 @@ async fn forward(
     state.sandbox.store().set_fault(None);
     let status = answer.status();
     let content_type = answer.headers().get("content-type").cloned();
+    let request_id = answer.headers().get("x-request-id").cloned();
     let bytes = answer.bytes().await.unwrap();
     if step == Step::StallAfterForward {
         std::future::pending::<()>().await;
+    }
+    if step == Step::Contradicting207 {
+        let stored: Value = serde_json::from_slice(&bytes).unwrap();
+        let added = stored["data"]["added"].clone();
+        let envelope = json!({"message": "Some calls could not be added", "status": false,
+            "code": 207, "errorMessage": "1 of 1 chunks failed",
+            "data": {"added": added, "callIds": [],
+                     "failedChunks": [{"chunkNum": 1, "error": "storage timeout"}]}});
+        return (
+            axum::http::StatusCode::MULTI_STATUS,
+            [
+                ("x-request-id", "req-207"),
+                ("content-type", "application/json"),
+            ],
+            envelope.to_string(),
+        )
+            .into_response();
     }
     if step == Step::DropAfterForward {
         // Headers go out, then the body fails: hyper drops the connection.
@@ -543,6 +587,9 @@ async fn forward(
     let mut response = (status, bytes).into_response();
     if let Some(value) = content_type {
         response.headers_mut().insert("content-type", value);
+    }
+    if let Some(value) = request_id {
+        response.headers_mut().insert("x-request-id", value);
     }
     response
 }
@@ -1365,19 +1412,26 @@ async fn an_answer_the_view_cannot_record_is_shown_in_doubt_and_sending_pauses()
     view.press(KeyCode::Enter).await;
     view.press(KeyCode::Enter).await;
     let sending = view.view.sending().unwrap();
-    // Request 1 is not shown as confirmed: the journal does not say so,
-    // and the next session will ask about it.
-    match &sending.requests[0].state {
-        weya_tui::import::RequestState::Unknown { reason } => assert!(
-            reason.starts_with("Weya added 1000 rows, but the journal could not record that"),
-            "{reason}"
+    // Request 1 is not shown as confirmed: the journal does not say so
+    // (it still says sending, which reads as in doubt), and the next
+    // session will ask about it.
+    assert!(
+        matches!(
+            sending.requests()[0].state,
+            weya_tui::import::RequestState::Sending { .. }
         ),
-        other => panic!("request 1 is {other:?}"),
-    }
-    // Request 2 could not be marked: not sent, and sending pauses.
+        "{:?}",
+        sending.requests()[0]
+    );
+    assert_eq!(sending.summary().rows_confirmed, 0);
+    // The engine stops there: request 2 is not sent, and sending pauses,
+    // saying what Weya answered and that it could not be recorded.
     assert_eq!(sending.phase, SendPhase::Paused);
     let error = sending.error.as_deref().unwrap_or_default();
-    assert!(error.ends_with("nothing was sent"), "{error}");
+    assert!(
+        error.contains("was sent, but its answer could not be recorded (Weya added 1,000 rows;"),
+        "{error}"
+    );
     assert_eq!(proxy.bodies().len(), 1);
     drop(view);
 
@@ -1451,4 +1505,574 @@ async fn a_journal_cut_off_mid_line_sends_nothing_from_the_view_or_batch_import(
     assert_eq!(numbers_in(&sandbox, &batch).len(), 1000);
     // The cut-off journal is left as it was, for the operator to look at.
     assert_eq!(std::fs::read_to_string(&journal).unwrap(), text[..cut]);
+}
+
+// ---- Never twice, never wrong (issue 16): partial and contradicting
+// answers, one engine for the CLI and the view, the identity of an
+// import, numbers already in the batch, the rejected-rows file. ----
+
+/// The batch's calls as stored: each number with its fields.
+fn calls_in(sandbox: &Sandbox, batch: &str) -> Vec<(String, serde_json::Map<String, Value>)> {
+    let batch = sandbox.store().batch(batch).unwrap();
+    batch
+        .calls
+        .iter()
+        .map(|c| (c.phone_number.clone(), c.fields.clone()))
+        .collect()
+}
+
+/// Sets `path`'s modification time an hour ahead, as `touch` would.
+fn touch(path: &Path) {
+    let later = std::time::SystemTime::now() + Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_200_that_adds_half_the_rows_is_partial_and_only_the_missing_rows_go_again() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // Weya stores 500 of request 2's 1,000 rows and says so: added 500.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::StoreOnly(500)
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("big.csv", &generated_csv(2500));
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "request 2: rows 1001–2000 (lines 1002–2001): Weya added 500 of the 1,000 rows sent: \
+             500 not added (request ID "
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "2 of 3 requests confirmed (1,500 of 2,500 contacts); Weya did not add 500 of the \
+             rows it was sent."
+        ),
+        "{stdout}"
+    );
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 2000);
+
+    // Not sent again without a word.
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("it was partly added"), "{stderr}");
+    assert_eq!(proxy.bodies().len(), 3);
+
+    // Sent again: only the 500 rows whose number the batch does not hold.
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).args([
+        "--yes",
+        "--resend-unknown",
+        "--json",
+    ]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["existing"]["leftOut"], 500, "{report}");
+    assert_eq!(report["rowsAdded"], 500, "{report}");
+    assert_eq!(report["confirmed"]["rows"], 2500, "{report}");
+    let expected: Vec<String> = (1501..=2000).map(number_of_row).collect();
+    assert_eq!(proxy.bodies()[3], expected);
+    assert_each_once(&sandbox, &batch, 2500);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_207_that_says_every_row_was_added_is_in_doubt_and_never_resent_blindly() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // Request 2 is stored whole, and the answer is a 207 saying 1,000
+    // were added and that chunk 1 failed.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::Contradicting207
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "request 2: rows 1001–2000 (lines 1002–2001): HTTP 207 that contradicts itself: 1,000 \
+             rows added of 1,000 sent, and chunk 1: storage timeout (request ID req-207)"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Outcome unknown"), "{stdout}");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 3000);
+
+    // The next run shows the totals and does not send it by itself.
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "The batch's totalCalls: 0 before this import, 3,000 now. The confirmed requests \
+             added 2,000: without request 2's rows it would hold 2,000, with them 3,000."
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3);
+    // Told to send it again, the engine finds its numbers in the batch:
+    // nothing goes, and every row counts as in.
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1,000 numbers already in the batch are left out"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("3 of 3 requests confirmed (3,000 of 3,000 contacts)."),
+        "{stdout}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "nothing was sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_view_reads_partial_and_contradicting_answers_as_batch_import_does() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    // A 200 that adds half the rows: never "Done: all".
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::StoreOnly(500)
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("short.csv", &generated_csv(2500));
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    for _ in 0..3 {
+        view.press(KeyCode::Enter).await;
+    }
+    let sending = view.view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Doubt, "{sending:?}");
+    assert_eq!(sending.summary().rows_short, 500);
+    let screen = view.screen();
+    assert!(!screen.contains("Done"), "{screen}");
+    assert!(
+        screen.contains("Weya added 500 of the 1,000 rows sent: 500 not added"),
+        "{screen}"
+    );
+    // s: only the rows the batch does not hold go again.
+    view.press(KeyCode::Char('s')).await;
+    let sending = view.view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Done, "{sending:?}");
+    assert!(
+        view.screen()
+            .contains("Done: all 2,500 contacts are in the batch"),
+        "{}",
+        view.screen()
+    );
+    let expected: Vec<String> = (1501..=2000).map(number_of_row).collect();
+    assert_eq!(proxy.bodies()[3], expected);
+    assert_each_once(&sandbox, &batch, 2500);
+
+    // A contradicting 207: in doubt, with its request ID, as batch import
+    // reads it.
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::Contradicting207
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("contradicting.csv", &generated_csv(3000));
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    for _ in 0..3 {
+        view.press(KeyCode::Enter).await;
+    }
+    let sending = view.view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Doubt, "{sending:?}");
+    let doubt = sending.in_doubt().unwrap();
+    assert_eq!(doubt.index, 1);
+    match &doubt.state {
+        weya_tui::import::RequestState::Unknown { reason } => assert_eq!(
+            reason,
+            "HTTP 207 that contradicts itself: 1,000 rows added of 1,000 sent, and chunk 1: \
+             storage timeout (request ID req-207)"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(proxy.bodies().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_403_or_a_404_the_view_stops_as_batch_import_does_keeping_the_request_id() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    for status in [403, 404] {
+        let batch = new_batch(&sandbox);
+        let proxy = Proxy::start(Arc::clone(&sandbox), move |_| Step::Refuse(status)).await;
+        let file = env.file(&format!("refused-{status}.csv"), &generated_csv(3000));
+
+        let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+        view.type_text(&file.display().to_string());
+        for _ in 0..3 {
+            view.press(KeyCode::Enter).await;
+        }
+        let sending = view.view.sending().unwrap();
+        assert_eq!(sending.phase, SendPhase::Paused, "{status}: {sending:?}");
+        assert_eq!(proxy.bodies().len(), 1, "{status}: one request, not three");
+        let error = sending.error.as_deref().unwrap();
+        assert!(
+            error.starts_with("the remaining requests were not sent"),
+            "{error}"
+        );
+        let (_, reason) = sending.failed().next().unwrap();
+        assert!(reason.ends_with("(request ID req-refused)"), "{reason}");
+        assert!(
+            view.screen().contains("(request ID req-refused)"),
+            "{}",
+            view.screen()
+        );
+        drop(view);
+
+        // batch import: the same, from the journal the view left.
+        let (code, stdout, stderr) =
+            run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+        assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+        assert!(
+            stderr.contains("the remaining requests were not sent"),
+            "{stderr}"
+        );
+        assert!(stdout.contains("(request ID req-refused)"), "{stdout}");
+        assert_eq!(
+            proxy.bodies().len(),
+            2,
+            "{status}: one more, then it stopped"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_rows_touched_or_copied_are_already_imported_and_nothing_is_sent() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |_| Step::Forward).await;
+    let file = env.file("big.csv", &generated_csv(2500));
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(proxy.bodies().len(), 3);
+
+    // Touched: the same content, so the same import, complete.
+    touch(&file);
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Already imported on "), "{stdout}");
+    assert!(
+        stdout.contains("(2,500 rows): this file's content went into batch"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Nothing was sent; --again"), "{stdout}");
+    assert_eq!(proxy.bodies().len(), 3, "nothing was sent");
+
+    // Copied elsewhere: the same.
+    std::fs::create_dir_all(env.path("elsewhere")).unwrap();
+    let copy = env.file("elsewhere/copy.csv", &generated_csv(2500));
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &copy)
+        .args(["--yes", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["alreadyImported"]["rows"], 2500, "{report}");
+    assert_eq!(report["sent"], 0, "{report}");
+    assert_eq!(proxy.bodies().len(), 3, "nothing was sent");
+
+    // --again: a new import, but the batch holds every number: left out.
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &copy)
+        .args(["--yes", "--again"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("2,500 numbers already in the batch are left out"),
+        "{stdout}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "nothing was sent");
+    assert_each_once(&sandbox, &batch, 2500);
+
+    // --again --include-existing: sent again, as asked.
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &copy).args([
+        "--yes",
+        "--again",
+        "--include-existing",
+    ]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(proxy.bodies().len(), 6);
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 5000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_view_says_already_imported_for_the_same_rows_touched_or_copied() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |_| Step::Forward).await;
+    let file = env.file("big.csv", &generated_csv(2500));
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    touch(&file);
+    let copy = env.file("copy.csv", &generated_csv(2500));
+    for path in [&file, &copy] {
+        let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+        view.type_text(&path.display().to_string());
+        view.press(KeyCode::Enter).await;
+        assert_eq!(view.view.step(), ViewStep::Resume, "{}", view.screen());
+        let screen = view.screen();
+        assert!(screen.contains("Already imported on "), "{screen}");
+        assert!(
+            screen.contains("(2,500 rows): nothing is left to send"),
+            "{screen}"
+        );
+        view.press(KeyCode::Enter).await;
+        assert!(view.view.sending().is_none());
+    }
+    assert_eq!(proxy.bodies().len(), 3, "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn numbers_the_batch_holds_already_are_left_out_and_counted_in_both() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let proxy = Proxy::start(Arc::clone(&sandbox), |_| Step::Forward).await;
+    // The batch holds 312 of the file's numbers (rows 101–412), added
+    // some other way.
+    let holding = |batch: &str| {
+        let rows: Vec<Value> = (101..=412)
+            .map(|i| json!({"phoneNumber": number_of_row(i)}))
+            .collect();
+        json!({"batchId": batch, "call_data": rows}).to_string()
+    };
+    let client = WeyaClient::new(sandbox.client_config()).unwrap();
+    let file = env.file("big.csv", &generated_csv(2500));
+
+    let batch = new_batch(&sandbox);
+    client.add_calls_raw(holding(&batch)).await.unwrap();
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "312 numbers already in the batch are left out (--include-existing sends them too)."
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("312 contacts were not sent: the batch held their number already."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("3 of 3 requests confirmed (2,500 of 2,500 contacts)."),
+        "{stdout}"
+    );
+    assert_each_once(&sandbox, &batch, 2500);
+    let sent: usize = proxy.bodies().iter().map(Vec::len).sum();
+    assert_eq!(sent, 2188);
+
+    // --json says so too.
+    let batch = new_batch(&sandbox);
+    client.add_calls_raw(holding(&batch)).await.unwrap();
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["existing"]["compared"], true, "{report}");
+    assert_eq!(report["existing"]["calls"], 312, "{report}");
+    assert_eq!(report["existing"]["leftOut"], 312, "{report}");
+    assert_eq!(report["rowsLeftOut"], 312, "{report}");
+    assert_eq!(report["rowsAdded"], 2188, "{report}");
+    assert_each_once(&sandbox, &batch, 2500);
+
+    // The view: said on the check, left out when sent.
+    let batch = new_batch(&sandbox);
+    client.add_calls_raw(holding(&batch)).await.unwrap();
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let screen = view.screen();
+    assert!(
+        screen.contains("312 numbers already in the batch are left out (x sends them too)."),
+        "{screen}"
+    );
+    assert!(screen.contains("Sends 2,188 contacts"), "{screen}");
+    view.press(KeyCode::Enter).await;
+    let screen = view.screen();
+    assert!(
+        screen.contains(
+            "Done: all 2,500 contacts are in the batch (312 of them were there already and were \
+             not sent)."
+        ),
+        "{screen}"
+    );
+    assert_each_once(&sandbox, &batch, 2500);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reading_the_batch_s_numbers_is_bounded_and_reported_page_by_page() {
+    use weya_tui::import::existing::{ExistingError, MAX_CALLS, read_batch_numbers};
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let client = WeyaClient::new(sandbox.client_config()).unwrap();
+    let batch = new_batch(&sandbox);
+    add_earlier_calls(&sandbox, &batch, 250).await;
+    let mut pages = Vec::new();
+    let numbers = read_batch_numbers(&client, &batch, |p| pages.push((p.pages, p.of)))
+        .await
+        .unwrap();
+    assert_eq!(pages, [(1, 3), (2, 3), (3, 3)]);
+    assert_eq!((numbers.calls(), numbers.distinct()), (250, 250));
+
+    // Past the bound: one page read, and refused with the count.
+    let big = new_batch(&sandbox);
+    let rows: Vec<Value> = (0..=MAX_CALLS)
+        .map(|i| json!({"phoneNumber": format!("1646{:07}", i)}))
+        .collect();
+    for chunk in rows.chunks(10_000) {
+        let body = json!({"batchId": big, "call_data": chunk}).to_string();
+        client.add_calls_raw(body).await.unwrap();
+    }
+    let mut pages = 0;
+    let refused = read_batch_numbers(&client, &big, |_| pages += 1)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        ExistingError::TooMany {
+            calls: MAX_CALLS + 1
+        }
+    );
+    assert_eq!(pages, 0, "refused on the first page");
+    assert!(refused.to_string().contains("50,001 calls"), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_rejected_rows_never_overwrite_a_file_are_guarded_and_import_back_without_reasons() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file(
+        "june.csv",
+        b"name,phone,note\n\
+          =cmd|' /C calc'!A0,n/a,@SUM(A1)\n\
+          Bob,(212) 555-0143,ok\n\
+          Cy,555-12,-5\n",
+    );
+    // The operator's fixes are in june.rejected.csv: a dry run keeps them.
+    let fixes = env.file("june.rejected.csv", b"name,phone,note,reason\nmy fixes\n");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&fixes).unwrap(),
+        "name,phone,note,reason\nmy fixes\n"
+    );
+    assert!(stderr.contains("it is not overwritten"), "{stderr}");
+    assert!(stderr.contains("a dry run never does"), "{stderr}");
+
+    // --rejected naming an existing file: refused, nothing sent.
+    let other = env.file("other.txt", b"keep me\n");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes", "--rejected"])
+        .arg(&other));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("--overwrite-rejected replaces it"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "keep me\n");
+    assert!(numbers_in(&sandbox, &batch).is_empty());
+
+    // With --overwrite-rejected: written, each would-be formula guarded,
+    // and said.
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args([
+            "--region",
+            "US",
+            "--yes",
+            "--overwrite-rejected",
+            "--rejected",
+        ])
+        .arg(&other));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "\u{feff}name,phone,note,reason\n\
+         '=cmd|' /C calc'!A0,n/a,'@SUM(A1),not a phone number\n\
+         Cy,555-12,'-5,too short for US\n"
+    );
+    assert!(
+        stdout.contains(
+            "3 cells that a spreadsheet would run as a formula (starting with =, +, -, @, a tab \
+             or a line break) are written with a ' before them"
+        ),
+        "{stdout}"
+    );
+
+    // Fixed in a spreadsheet and imported back: the reason column is not
+    // sent, nor the ' the file was written with.
+    std::fs::remove_file(&fixes).unwrap();
+    let july = env.file(
+        "july.csv",
+        b"name,phone,note\n=cmd|' /C calc'!A0,n/a,@SUM(A1)\n",
+    );
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &july)
+        .args(["--region", "US", "--dry-run"]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    let rejected = env.path("july.rejected.csv");
+    let text = std::fs::read_to_string(&rejected).unwrap();
+    std::fs::write(&rejected, text.replace(",n/a,", ",(212) 555-0188,")).unwrap();
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &rejected)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "This is a rejected-rows file weya-tui wrote: its “reason” column is not sent"
+        ),
+        "{stdout}"
+    );
+    let calls = calls_in(&sandbox, &batch);
+    let (number, fields) = calls.iter().find(|(n, _)| n == "12125550188").unwrap();
+    assert_eq!(number, "12125550188");
+    assert!(!fields.contains_key("reason"), "{fields:?}");
+    assert_eq!(fields["name"], "=cmd|' /C calc'!A0");
+    assert_eq!(fields["note"], "@SUM(A1)");
 }

@@ -18,7 +18,7 @@ use weya_tui::sandbox::Sandbox;
 use weya_tui::tui::Shell;
 use weya_tui::tui::views::View;
 use weya_tui::tui::views::create::Screen;
-use weya_tui::tui::views::import::{ImportView, SendPhase, Step};
+use weya_tui::tui::views::import::{Comparing, ImportView, SendPhase, Step};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -103,8 +103,11 @@ async fn i_on_the_result_imports_the_messy_csv_and_the_batch_has_exactly_the_goo
     snapshot("import_app_map", h.app());
 
     h.key(KeyCode::Enter);
-    h.wait_for("the check", |app| step(app) == Some(Step::Preview))
-        .await;
+    h.wait_for("the check, compared with the batch", |app| {
+        step(app) == Some(Step::Preview)
+            && import_of(app).is_some_and(|v| matches!(v.comparing(), Some(Comparing::Done(_))))
+    })
+    .await;
     let counts = import_of(h.app()).unwrap().report().unwrap().counts;
     assert_eq!(
         (

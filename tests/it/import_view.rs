@@ -20,6 +20,7 @@ use tempfile::TempDir;
 
 use common::screen_text;
 use weya_tui::api::WeyaClient;
+use weya_tui::import::existing::BatchNumbers;
 use weya_tui::import::path::Entry;
 use weya_tui::import::{ImportJournal, Progress, Stage};
 use weya_tui::sandbox::Fault;
@@ -27,9 +28,7 @@ use weya_tui::sandbox::Sandbox;
 use weya_tui::tui::keymap;
 use weya_tui::tui::views::import;
 use weya_tui::tui::views::import::executor::{ImportExecutor, ProgressSink};
-use weya_tui::tui::views::import::{
-    ImportCmd, ImportMsg, ImportView, RequestOutcome, SendPhase, Step,
-};
+use weya_tui::tui::views::import::{Comparison, ImportCmd, ImportMsg, ImportView, SendPhase, Step};
 use weya_tui::tui::widgets::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -551,6 +550,18 @@ fn serve(view: &mut ImportView, dir: &Path, cmds: Vec<ImportCmd>) -> Vec<ImportC
     let mut left = Vec::new();
     let mut queue = std::collections::VecDeque::from(cmds);
     while let Some(cmd) = queue.pop_front() {
+        if let ImportCmd::Compare { job, .. } = cmd {
+            // A batch that holds no calls yet.
+            let reply = ImportMsg::Compared {
+                job,
+                result: Ok(Arc::new(Comparison {
+                    numbers: Arc::new(BatchNumbers::default()),
+                    left_out: 0,
+                })),
+            };
+            queue.extend(view.update(reply, t(0)));
+            continue;
+        }
         if !matches!(
             cmd,
             ImportCmd::Open { .. } | ImportCmd::Check { .. } | ImportCmd::FindJournal { .. }
@@ -594,7 +605,7 @@ fn big_sending(dir: &TempDir) -> (ImportView, ImportJournal) {
     let cmds = press(&mut view, KeyCode::Enter);
     serve(&mut view, dir.path(), cmds);
     let cmds = press(&mut view, KeyCode::Enter);
-    let [ImportCmd::BeginSend { plan }] = cmds.as_slice() else {
+    let [ImportCmd::BeginSend { plan, .. }] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     let journal =
@@ -603,8 +614,32 @@ fn big_sending(dir: &TempDir) -> (ImportView, ImportJournal) {
     (view, journal)
 }
 
-fn done(view: &mut ImportView, index: usize, outcome: RequestOutcome, at: i64) {
-    view.update(ImportMsg::RequestDone { index, outcome }, t(at));
+/// What the engine made of a request's answer, as the journal records it.
+enum Answer {
+    Confirmed,
+    Failed(&'static str),
+    Unknown(&'static str),
+    Partial(u64, &'static str),
+}
+
+/// Request `index` answered as `answer`: the journal the executor would
+/// hand back, into the view.
+fn done(view: &mut ImportView, journal: &mut ImportJournal, index: usize, answer: Answer, at: i64) {
+    journal.mark_sending(index).unwrap();
+    match answer {
+        Answer::Confirmed => journal.mark_confirmed(index, None).unwrap(),
+        Answer::Failed(why) => journal.mark_failed(index, why).unwrap(),
+        Answer::Unknown(why) => journal.mark_unknown(index, why).unwrap(),
+        Answer::Partial(added, why) => journal.mark_partial(index, added, why).unwrap(),
+    }
+    view.update(
+        ImportMsg::RequestDone {
+            index,
+            journal: Some(journal.clone()),
+            stop: None,
+        },
+        t(at),
+    );
 }
 
 #[test]
@@ -823,58 +858,64 @@ fn snapshot_resume_offer() {
 #[test]
 fn snapshot_sending_paused_done_and_doubt() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut view, _) = big_sending(&dir);
-    done(
-        &mut view,
-        0,
-        RequestOutcome::Confirmed { added: Some(1000) },
-        2,
-    );
+    let (mut view, mut journal) = big_sending(&dir);
+    done(&mut view, &mut journal, 0, Answer::Confirmed, 2);
     snapshot("import_sending", &view, t(3), dir.path());
 
     press(&mut view, KeyCode::Esc);
     done(
         &mut view,
+        &mut journal,
         1,
-        RequestOutcome::Failed {
-            reason: "HTTP 207, none of its rows stored: The sandbox failed this chunk".into(),
-        },
+        Answer::Failed("HTTP 207, chunk 1: The sandbox failed this chunk (request ID 7f3a)"),
         4,
     );
     snapshot("import_paused", &view, t(5), dir.path());
 
     press(&mut view, KeyCode::Enter);
-    done(
-        &mut view,
-        2,
-        RequestOutcome::Confirmed { added: Some(500) },
-        6,
-    );
+    done(&mut view, &mut journal, 2, Answer::Confirmed, 6);
     snapshot("import_done_with_failures", &view, t(7), dir.path());
 
-    let (mut view, _) = big_sending(&tempfile::tempdir().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let (mut view, mut journal) = big_sending(&dir);
+    done(&mut view, &mut journal, 0, Answer::Confirmed, 2);
     done(
         &mut view,
-        0,
-        RequestOutcome::Confirmed { added: Some(1000) },
-        2,
-    );
-    done(
-        &mut view,
+        &mut journal,
         1,
-        RequestOutcome::Unknown {
-            reason: "no answer within 30 s (api.weya.ai)".into(),
-        },
+        Answer::Unknown("no answer within 30 s (api.weya.ai)"),
         32,
     );
-    done(
-        &mut view,
-        2,
-        RequestOutcome::Confirmed { added: Some(500) },
-        33,
-    );
+    done(&mut view, &mut journal, 2, Answer::Confirmed, 33);
     view.update(ImportMsg::Totals(Ok(1620)), t(34));
     snapshot("import_doubt", &view, t(34), dir.path());
+}
+
+#[test]
+fn snapshot_partly_added_is_in_doubt_and_never_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut view, mut journal) = big_sending(&dir);
+    done(&mut view, &mut journal, 0, Answer::Confirmed, 2);
+    done(
+        &mut view,
+        &mut journal,
+        1,
+        Answer::Partial(
+            500,
+            "Weya added 500 of the 1,000 rows sent: 500 not added (request ID 7f3a)",
+        ),
+        3,
+    );
+    done(&mut view, &mut journal, 2, Answer::Confirmed, 4);
+    assert_eq!(view.sending().unwrap().phase, SendPhase::Doubt);
+    view.update(ImportMsg::Totals(Ok(2120)), t(5));
+    let text = screen(&view, 120, 40, t(5), dir.path());
+    assert!(!text.contains("Done"), "{text}");
+    assert!(
+        text.contains("With its 500 rows added it would be 2,620; without them 2,120"),
+        "{text}"
+    );
+    snapshot("import_partial", &view, t(5), dir.path());
 }
 
 #[test]

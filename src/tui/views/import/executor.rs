@@ -3,12 +3,14 @@
 //! task per command. File reading, checking and journal writes run on
 //! tokio's blocking pool, so the UI loop never waits on the disk.
 //!
-//! The executor owns the import journal (one per view): each request is
-//! recorded as `sending` before it leaves and as confirmed, failed or
-//! unknown once answered, each time atomically, as the core does. The
-//! journal also keeps the batch's totalCalls from when the import started,
-//! so a request in doubt can be judged after a crash too, here or by
-//! `batch import`.
+//! The executor owns the import journal (one per view) and sends through
+//! the import engine ([`crate::import::engine`]), as `batch import` does:
+//! the engine records each request as `sending` before it leaves and what
+//! its answer means once answered, and says whether sending goes on; the
+//! executor hands the view the journal as it then is. The journal also
+//! keeps the batch's totalCalls from when the import started, so a
+//! request in doubt can be judged after a crash too, here or by `batch
+//! import`.
 //!
 //! Sending takes the import's lock first ([`ImportJournal::lock`]), so a
 //! `batch import` of the same file into the same batch cannot send at the
@@ -18,12 +20,14 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::{ImportCmd, ImportMsg, RequestOutcome};
-use crate::api::{AddCallsOutcome, CallQuery, WeyaClient};
+use super::{Comparison, ImportCmd, ImportMsg};
+use crate::api::{CallQuery, WeyaClient};
+use crate::import::engine::{self, ImportSender, Prepared};
+use crate::import::existing::{BatchNumbers, read_batch_numbers};
 use crate::import::path::{expand_tilde, list_dir};
 use crate::import::{
-    Control, FileIdentity, ImportJournal, ImportLock, OpenOptions, SendPlan, check, open,
-    write_rejected,
+    Control, FileIdentity, ImportError, ImportJournal, ImportLock, OpenOptions, Overwrite,
+    Resolution, SendPlan, check, open, write_rejected,
 };
 
 /// Where replies that come before the end of a command (progress) go.
@@ -43,6 +47,8 @@ pub struct ImportExecutor {
     submit_journal: Option<(PathBuf, String)>,
     /// The lock of the import being sent, and the file it is for.
     lock: Arc<Mutex<Option<(FileIdentity, ImportLock)>>>,
+    /// The engine sending the plan, once sending began.
+    sender: Arc<Mutex<Option<ImportSender>>>,
 }
 
 impl ImportExecutor {
@@ -64,6 +70,7 @@ impl ImportExecutor {
             journal: Arc::new(Mutex::new(None)),
             submit_journal: None,
             lock: Arc::new(Mutex::new(None)),
+            sender: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -152,25 +159,56 @@ impl ImportExecutor {
                 .await;
                 ImportMsg::Checked { job, result }
             }
-            ImportCmd::WriteRejected { file, report } => {
+            ImportCmd::WriteRejected {
+                file,
+                report,
+                overwrite,
+            } => {
+                let overwrite = if overwrite {
+                    Overwrite::Yes
+                } else {
+                    Overwrite::No
+                };
                 let result =
-                    blocking(move || write_rejected(&file, &report).map_err(|e| e.to_string()))
+                    blocking(move || Ok::<_, String>(write_rejected(&file, &report, overwrite)))
                         .await;
-                ImportMsg::RejectedWritten(result)
+                match result {
+                    Ok(Err(ImportError::RejectedExists {
+                        path,
+                        regular: true,
+                    })) => ImportMsg::RejectedExists(path),
+                    Ok(written) => ImportMsg::RejectedWritten(written.map_err(|e| e.to_string())),
+                    Err(e) => ImportMsg::RejectedWritten(Err(e)),
+                }
             }
-            ImportCmd::BeginSend { plan } => ImportMsg::SendReady(self.begin_send(plan).await),
-            ImportCmd::SendRequest { index, plan } => ImportMsg::RequestDone {
-                index,
-                outcome: self.send_request(index, &plan).await,
+            ImportCmd::Compare {
+                job,
+                plan,
+                requests,
+            } => ImportMsg::Compared {
+                job,
+                result: self.compare(job, plan, requests, &progress).await,
             },
+            ImportCmd::BeginSend { plan, existing } => {
+                ImportMsg::SendReady(self.begin_send(plan, existing).await)
+            }
+            ImportCmd::SendRequest { index } => self.send_request(index).await,
             ImportCmd::FetchTotals => ImportMsg::Totals(self.total_calls().await),
-            ImportCmd::ResolveUnknown { index, resolution } => ImportMsg::JournalUpdated(
-                self.with_journal(move |j| {
-                    j.resolve_unknown(index, resolution)
-                        .map_err(|e| e.to_string())
-                })
-                .await,
-            ),
+            ImportCmd::ResolveUnknown { index, resolution } => {
+                if resolution == Resolution::SendAgain {
+                    // The rows may have landed since the batch's numbers
+                    // were read: read them again, so that sending again
+                    // leaves out those there now.
+                    self.refresh_existing().await;
+                }
+                ImportMsg::JournalUpdated(
+                    self.with_journal(move |j| {
+                        j.resolve_unknown(index, resolution)
+                            .map_err(|e| e.to_string())
+                    })
+                    .await,
+                )
+            }
             ImportCmd::RetryFailed => ImportMsg::JournalUpdated(
                 self.with_journal(|j| j.retry_failed().map(drop).map_err(|e| e.to_string()))
                     .await,
@@ -239,7 +277,15 @@ impl ImportExecutor {
     /// The journal for `plan`, under the import's lock: the recorded one
     /// when its plan is this one (resuming), else a new one, with the
     /// batch's totalCalls now.
-    async fn begin_send(&self, plan: Arc<SendPlan>) -> Result<ImportJournal, String> {
+    async fn begin_send(
+        &self,
+        plan: Arc<SendPlan>,
+        existing: Option<Arc<BatchNumbers>>,
+    ) -> Result<ImportJournal, String> {
+        *self.sender_slot() = Some(
+            ImportSender::new(self.client.clone(), &self.batch_id, Arc::clone(&plan))
+                .leaving_out(existing),
+        );
         let Some(dir) = self.journal_dir.clone() else {
             return Err(NO_STATE_FOLDER.to_owned());
         };
@@ -285,88 +331,128 @@ impl ImportExecutor {
         .await
     }
 
-    /// One request: recorded as sending (or not sent at all), sent, and
-    /// its answer recorded.
-    async fn send_request(&self, index: usize, plan: &Arc<SendPlan>) -> RequestOutcome {
+    fn sender_slot(&self) -> MutexGuard<'_, Option<ImportSender>> {
+        self.sender.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// One request through the engine: recorded as sending (or not sent at
+    /// all), sent, and its answer recorded; the journal as it then is, and
+    /// why sending stops, if it does.
+    async fn send_request(&self, index: usize) -> ImportMsg {
+        let Some(sender) = self.sender_slot().clone() else {
+            return ImportMsg::RequestDone {
+                index,
+                journal: None,
+                stop: Some("no import is under way: nothing was sent".to_owned()),
+            };
+        };
         let this = self.clone();
-        let batch_id = self.batch_id.clone();
-        let plan_for_body = Arc::clone(plan);
+        let prepare = sender.clone();
         let prepared = blocking(move || {
             let mut slot = this.slot();
             let Some(journal) = slot.as_mut() else {
-                return Err(RequestOutcome::NotSent {
-                    reason: "no import journal: nothing was sent".to_owned(),
-                });
+                return Err("no import journal: nothing was sent".to_owned());
             };
-            journal
-                .mark_sending(index)
-                .map_err(|e| RequestOutcome::NotSent {
-                    reason: format!("{e}; nothing was sent"),
-                })?;
-            match plan_for_body.body(&batch_id, index) {
-                Ok(body) => Ok(body),
-                Err(e) => {
-                    let failed = RequestOutcome::Failed {
-                        reason: format!("not sent: {e}"),
-                    };
-                    Err(record(journal, index, failed))
-                }
-            }
+            let prepared = prepare.prepare(journal, index);
+            Ok((prepared, journal.clone()))
         })
         .await;
-        let body = match prepared {
-            Ok(body) => body,
-            Err(outcome) => return outcome,
-        };
-        let rows = plan
-            .requests()
-            .get(index)
-            .map_or(0, |r| usize::try_from(r.rows).unwrap_or(usize::MAX));
-        let outcome = match self.client.add_calls_raw(body).await {
-            Ok(AddCallsOutcome::Added(added)) => RequestOutcome::Confirmed {
-                added: Some(added.added),
-            },
-            Ok(AddCallsOutcome::Partial(partial)) => {
-                let failed: usize = partial.failed_rows(rows).iter().map(|r| r.len()).sum();
-                let why: Vec<String> = partial
-                    .failed_chunks
-                    .iter()
-                    .map(|c| c.error.clone())
-                    .collect();
-                let why = why.join("; ");
-                if failed >= rows {
-                    RequestOutcome::Failed {
-                        reason: format!("HTTP 207, none of its rows stored: {why}"),
-                    }
-                } else {
-                    // Some rows are in and some are not: resending the
-                    // request would add the stored ones twice.
-                    RequestOutcome::Unknown {
-                        reason: format!(
-                            "HTTP 207: {} of its {rows} rows were not stored ({why})",
-                            failed
-                        ),
-                    }
-                }
+        let ready = match prepared {
+            Err(reason) => {
+                return ImportMsg::RequestDone {
+                    index,
+                    journal: None,
+                    stop: Some(reason),
+                };
             }
-            Err(e) if e.outcome_unknown() => RequestOutcome::Unknown {
-                reason: e.to_string(),
-            },
-            Err(e) => RequestOutcome::Failed {
-                reason: e.to_string(),
-            },
+            Ok((Err(not_sent), journal)) => {
+                return ImportMsg::RequestDone {
+                    index,
+                    journal: Some(journal),
+                    stop: Some(not_sent.to_string()),
+                };
+            }
+            Ok((Ok(Prepared::AllLeftOut { .. }), journal)) => {
+                return ImportMsg::RequestDone {
+                    index,
+                    journal: Some(journal),
+                    stop: None,
+                };
+            }
+            Ok((Ok(Prepared::Ready(ready)), _)) => ready,
         };
+        let answer = sender.post(&ready).await;
         let this = self.clone();
         let recorded = blocking(move || {
-            Ok::<_, String>(match this.slot().as_mut() {
-                Some(journal) => record(journal, index, outcome),
-                None => outcome,
-            })
+            let mut slot = this.slot();
+            let Some(journal) = slot.as_mut() else {
+                return Err("the import journal is gone".to_owned());
+            };
+            let outcome = engine::finish(journal, index, ready.sent, &answer);
+            Ok((outcome.stop(), journal.clone()))
         })
         .await;
-        // The request left: whatever stopped the recording, its rows may
-        // be in the batch.
-        recorded.unwrap_or_else(|reason| RequestOutcome::Unknown { reason })
+        match recorded {
+            Ok((stop, journal)) => ImportMsg::RequestDone {
+                index,
+                journal: Some(journal),
+                stop,
+            },
+            // The request left: whatever stopped the recording, the
+            // journal on disk says `sending`, which reads as unknown.
+            Err(reason) => ImportMsg::RequestDone {
+                index,
+                journal: None,
+                stop: Some(format!(
+                    "request {} was sent, but its answer could not be recorded: {reason}",
+                    index + 1
+                )),
+            },
+        }
+    }
+
+    /// Reads the batch's numbers, page by page (told to `progress`), and
+    /// counts the rows of `requests` that carry one.
+    async fn compare(
+        &self,
+        job: u64,
+        plan: Arc<SendPlan>,
+        requests: Vec<usize>,
+        progress: &ProgressSink,
+    ) -> Result<Arc<Comparison>, String> {
+        let numbers = read_batch_numbers(&self.client, &self.batch_id, |pages| {
+            progress(ImportMsg::CompareProgress { job, pages });
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        let numbers = Arc::new(numbers);
+        let counted = Arc::clone(&numbers);
+        let left_out = blocking(move || {
+            plan.left_out(&counted, &requests, &mut Control::default())
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+        Ok(Arc::new(Comparison {
+            numbers,
+            left_out: left_out.iter().map(|(_, n)| u64::from(*n)).sum(),
+        }))
+    }
+
+    /// Reads the batch's numbers again for the engine, when it compares
+    /// with them; if they cannot be read, the last ones stay.
+    async fn refresh_existing(&self) {
+        let Some(sender) = self.sender_slot().clone() else {
+            return;
+        };
+        if sender.existing().is_none() {
+            return;
+        }
+        match read_batch_numbers(&self.client, &self.batch_id, |_| {}).await {
+            Ok(numbers) => {
+                *self.sender_slot() = Some(sender.leaving_out(Some(Arc::new(numbers))));
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read the batch's numbers again"),
+        }
     }
 
     /// The batch's totalCalls, from batch details (one call per page is
@@ -387,40 +473,6 @@ impl ImportExecutor {
 const NO_STATE_FOLDER: &str = "there is no state folder for the import journal (no home \
                                directory): nothing was sent";
 
-/// Writes a request's answer to the journal and returns what the view is
-/// to show. When it cannot be written, the journal (on disk and in memory)
-/// still has the request `sending`, which reads as unknown: the view shows
-/// it so too, with Weya's answer in the reason, and the operator settles
-/// it as after a crash, rather than the screen saying "confirmed" while
-/// the next session asks. (The next request's `sending` mark meets the
-/// same disk and pauses the import.)
-fn record(journal: &mut ImportJournal, index: usize, outcome: RequestOutcome) -> RequestOutcome {
-    let (written, answer) = match &outcome {
-        RequestOutcome::Confirmed { added } => (
-            journal.mark_confirmed(index, *added),
-            match added {
-                Some(added) => format!("Weya added {added} rows"),
-                None => "Weya accepted it".to_owned(),
-            },
-        ),
-        RequestOutcome::Failed { reason } => (
-            journal.mark_failed(index, reason),
-            format!("Weya refused it ({reason})"),
-        ),
-        RequestOutcome::Unknown { reason } => (journal.mark_unknown(index, reason), reason.clone()),
-        RequestOutcome::NotSent { .. } => return outcome,
-    };
-    match written {
-        Ok(()) => outcome,
-        Err(e) => {
-            tracing::error!(error = %e, index, "cannot record a request's answer");
-            RequestOutcome::Unknown {
-                reason: format!("{answer}, but the journal could not record that: {e}"),
-            }
-        }
-    }
-}
-
 /// Runs `work` on the blocking pool. A panic there is the one way it
 /// cannot answer; it becomes an error the screen shows.
 async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
@@ -431,12 +483,5 @@ where
     match tokio::task::spawn_blocking(work).await {
         Ok(result) => result,
         Err(e) => Err(E::from(format!("the import task stopped: {e}"))),
-    }
-}
-
-/// A preparation that could not finish sent nothing.
-impl From<String> for RequestOutcome {
-    fn from(reason: String) -> Self {
-        Self::NotSent { reason }
     }
 }

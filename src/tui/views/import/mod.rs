@@ -13,6 +13,12 @@
 //! The model does no I/O and reads no clock: every directory listing, file
 //! read, check, journal write and request is a command, and progress and
 //! rates come from the times handed in.
+//!
+//! Nor does it carry a rule of the import: what a request's answer means,
+//! whether sending goes on, what counts as confirmed and what is in doubt
+//! are the import engine's ([`crate::import::engine`]) and the journal's,
+//! which the executor runs; the view draws the journal it is handed back
+//! after each step, as `batch import` prints it.
 
 pub mod executor;
 #[cfg(test)]
@@ -28,10 +34,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::form::line::LineInput;
+use crate::import::existing::{BatchNumbers, PagesRead};
+use crate::import::journal::JournalSummary;
 use crate::import::path::{Completion, Entry, complete, split};
 use crate::import::{
     CheckReport, ColumnMapping, ContactsFile, FileIdentity, ImportJournal, ImportSettings,
-    JournalRequest, Progress, Region, RequestState, Resolution, SendPlan,
+    JournalRequest, Progress, Region, RejectedFileNote, RequestState, Resolution, SendPlan,
+    Written,
 };
 use crate::tui::keymap::{self, Action, Scope};
 
@@ -80,15 +89,30 @@ pub enum ImportMsg {
         job: u64,
         result: Result<Arc<CheckReport>, String>,
     },
-    /// The rejected rows were written here (`None`: there were none).
-    RejectedWritten(Result<Option<PathBuf>, String>),
+    /// The rejected rows were written (`None`: there were none).
+    RejectedWritten(Result<Option<Written>, String>),
+    /// The rejected rows' file is there and holds other rows: not
+    /// overwritten unless the operator says so.
+    RejectedExists(PathBuf),
+    /// How far reading the batch's numbers has come.
+    CompareProgress {
+        job: u64,
+        pages: PagesRead,
+    },
+    /// The batch's numbers, and how many rows to send carry one.
+    Compared {
+        job: u64,
+        result: Result<Arc<Comparison>, String>,
+    },
     /// The journal is on disk and sending can start (it holds the batch's
     /// totalCalls from when the import was first started, if known).
     SendReady(Result<ImportJournal, String>),
-    /// One request was answered (or not).
+    /// One request went through the engine: the journal as it is now
+    /// (`None`: there is none), and why sending stops, if it does.
     RequestDone {
         index: usize,
-        outcome: RequestOutcome,
+        journal: Option<ImportJournal>,
+        stop: Option<String>,
     },
     /// The batch's totalCalls now.
     Totals(Result<u64, String>),
@@ -98,18 +122,12 @@ pub enum ImportMsg {
     JournalDiscarded(Result<(), String>),
 }
 
-/// What became of one request.
+/// The batch's numbers as read before sending, and what they leave out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RequestOutcome {
-    /// Weya stored every row.
-    Confirmed { added: Option<u64> },
-    /// Weya stored none of them (a 207 for its chunk, a 4xx/5xx, the file
-    /// changed): safe to send again.
-    Failed { reason: String },
-    /// No answer, or a partial one: the rows may be in the batch.
-    Unknown { reason: String },
-    /// Nothing left the machine: the journal could not be written first.
-    NotSent { reason: String },
+pub struct Comparison {
+    pub numbers: Arc<BatchNumbers>,
+    /// Rows of the requests to send whose number the batch holds.
+    pub left_out: u64,
 }
 
 /// Work for the executor.
@@ -143,18 +161,30 @@ pub enum ImportCmd {
         settings: ImportSettings,
         cancel: Arc<AtomicBool>,
     },
+    /// Write the invalid rows beside the file; over a file that holds
+    /// other rows only when `overwrite`.
     WriteRejected {
         file: Arc<ContactsFile>,
         report: Arc<CheckReport>,
+        overwrite: bool,
     },
-    /// Start the journal for `plan` (or take up the one found).
+    /// Read the batch's numbers and count the rows of `requests` that
+    /// carry one.
+    Compare {
+        job: u64,
+        plan: Arc<SendPlan>,
+        requests: Vec<usize>,
+    },
+    /// Start the journal for `plan` (or take up the one found), leaving out
+    /// rows whose number is in `existing`.
     BeginSend {
         plan: Arc<SendPlan>,
+        existing: Option<Arc<BatchNumbers>>,
     },
-    /// Send request `index` of the plan: journal, request, journal.
+    /// Send request `index` of the plan through the engine: journal,
+    /// request, journal.
     SendRequest {
         index: usize,
-        plan: Arc<SendPlan>,
     },
     /// The batch's totalCalls.
     FetchTotals,
@@ -206,13 +236,41 @@ impl PartialEq for ImportCmd {
                     cancel: d,
                 },
             ) => a == b && Arc::ptr_eq(f, g) && s == t && Arc::ptr_eq(c, d),
-            (C::WriteRejected { file: f, report: r }, C::WriteRejected { file: g, report: q }) => {
-                Arc::ptr_eq(f, g) && Arc::ptr_eq(r, q)
-            }
-            (C::BeginSend { plan: a }, C::BeginSend { plan: b }) => Arc::ptr_eq(a, b),
-            (C::SendRequest { index: i, plan: a }, C::SendRequest { index: j, plan: b }) => {
-                i == j && Arc::ptr_eq(a, b)
-            }
+            (
+                C::WriteRejected {
+                    file: f,
+                    report: r,
+                    overwrite: o,
+                },
+                C::WriteRejected {
+                    file: g,
+                    report: q,
+                    overwrite: p,
+                },
+            ) => Arc::ptr_eq(f, g) && Arc::ptr_eq(r, q) && o == p,
+            (
+                C::Compare {
+                    job: a,
+                    plan: p,
+                    requests: r,
+                },
+                C::Compare {
+                    job: b,
+                    plan: q,
+                    requests: s,
+                },
+            ) => a == b && Arc::ptr_eq(p, q) && r == s,
+            (
+                C::BeginSend {
+                    plan: a,
+                    existing: x,
+                },
+                C::BeginSend {
+                    plan: b,
+                    existing: y,
+                },
+            ) => Arc::ptr_eq(a, b) && x == y,
+            (C::SendRequest { index: i }, C::SendRequest { index: j }) => i == j,
             (
                 C::ResolveUnknown {
                     index: i,
@@ -272,8 +330,9 @@ pub enum SendPhase {
 #[derive(Debug, Clone)]
 pub struct Sending {
     pub plan: Arc<SendPlan>,
-    /// The journal's requests, as last known.
-    pub requests: Vec<JournalRequest>,
+    /// The journal as the executor last handed it back: what the screen
+    /// draws (`None` until it is written).
+    pub journal: Option<ImportJournal>,
     pub phase: SendPhase,
     pub in_flight: Option<usize>,
     /// When the current stretch of sending started: `None` while nothing
@@ -284,52 +343,60 @@ pub struct Sending {
     pub sent_for: TimeDelta,
     /// Rows confirmed in this session: with the time sending, the rate.
     pub rows_this_session: u64,
-    /// totalCalls when the import started, and now.
-    pub totals_before: Option<u64>,
+    /// totalCalls now (when the import started is in the journal).
     pub totals_now: Option<Result<u64, String>>,
     pub error: Option<String>,
 }
 
 impl Sending {
-    fn count_rows(&self, which: impl Fn(&RequestState) -> bool) -> u64 {
-        self.requests
-            .iter()
-            .filter(|r| which(&r.state))
-            .map(|r| u64::from(r.rows))
-            .sum()
+    /// The journal's counts (all zero before it is written).
+    pub fn summary(&self) -> JournalSummary {
+        self.journal
+            .as_ref()
+            .map(ImportJournal::summary)
+            .unwrap_or_default()
     }
 
-    /// Rows Weya has confirmed.
-    pub fn rows_confirmed(&self) -> u64 {
-        self.count_rows(|s| matches!(s, RequestState::Confirmed { .. }))
+    /// The journal's requests, as last known.
+    pub fn requests(&self) -> &[JournalRequest] {
+        self.journal.as_ref().map_or(&[], ImportJournal::requests)
     }
 
-    pub fn rows_total(&self) -> u64 {
-        self.count_rows(|_| true)
+    /// The batch's totalCalls when the import started, if recorded.
+    pub fn totals_before(&self) -> Option<u64> {
+        self.journal
+            .as_ref()
+            .and_then(ImportJournal::batch_total_before)
     }
 
     pub fn failed(&self) -> impl Iterator<Item = (&JournalRequest, &str)> {
-        self.requests.iter().filter_map(|r| match &r.state {
+        self.requests().iter().filter_map(|r| match &r.state {
             RequestState::Failed { reason } => Some((r, reason.as_str())),
             _ => None,
         })
     }
 
-    /// The first request whose outcome is unknown.
+    /// The first request in doubt (partly added, or its outcome unknown).
     pub fn in_doubt(&self) -> Option<&JournalRequest> {
-        self.requests.iter().find(|r| {
-            matches!(
-                r.state,
-                RequestState::Unknown { .. } | RequestState::Sending { .. }
-            )
-        })
+        self.journal
+            .as_ref()
+            .and_then(ImportJournal::first_in_doubt)
     }
 
     fn next_planned(&self) -> Option<usize> {
-        self.requests
-            .iter()
-            .find(|r| r.state == RequestState::Planned)
+        self.journal
+            .as_ref()
+            .and_then(ImportJournal::next_to_send)
             .map(|r| r.index)
+    }
+
+    /// Takes the journal the executor handed back, counting the rows it
+    /// confirmed since the last one for the rate.
+    fn take_journal(&mut self, journal: ImportJournal) {
+        let before = self.summary().rows_confirmed;
+        let after = journal.summary().rows_confirmed;
+        self.rows_this_session += after.saturating_sub(before);
+        self.journal = Some(journal);
     }
 
     /// A stretch of sending starts (nothing changes if one runs).
@@ -356,7 +423,7 @@ impl Sending {
         }
         #[allow(clippy::cast_precision_loss)] // rows and ms are far below 2^52
         let rate = self.rows_this_session as f64 * 1000.0 / millis as f64;
-        let left = self.count_rows(|s| *s == RequestState::Planned);
+        let left = self.summary().rows_planned;
         #[allow(
             clippy::cast_precision_loss,
             clippy::cast_possible_truncation,
@@ -365,6 +432,22 @@ impl Sending {
         let seconds = (left as f64 / rate).ceil() as u64;
         Some((rate, seconds))
     }
+}
+
+/// Comparing the rows to send with the numbers the batch holds, on the
+/// check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Comparing {
+    /// The operator chose to send those rows too (`x`).
+    Off,
+    /// Reading the batch's numbers (`job` tells its replies).
+    Reading {
+        job: u64,
+        pages: Option<PagesRead>,
+    },
+    Done(Arc<Comparison>),
+    /// They could not be read: nothing is left out.
+    Failed(String),
 }
 
 /// What a resumed import has left to send, and what is already in.
@@ -421,6 +504,20 @@ pub struct ImportView {
     pub(crate) resuming: bool,
     pub(crate) report: Option<Arc<CheckReport>>,
     pub(crate) preview_scroll: u16,
+    /// The file is a rejected-rows file weya-tui wrote: what is done about
+    /// it, said on the columns and the check.
+    pub(crate) rejected_note: Option<RejectedFileNote>,
+    /// The rows to send compared with the batch's numbers, once checked.
+    pub(crate) comparing: Option<Comparing>,
+    compare_job: u64,
+    /// The operator chose to send rows whose number the batch holds (`x`
+    /// on the check); kept for the next check.
+    include_existing: bool,
+    /// `w` found this file holding other rows: a second `w` overwrites it.
+    pending_overwrite: Option<PathBuf>,
+    /// Enter came while the batch's numbers were being read: sending
+    /// starts once they are (and not if they cannot be read).
+    pub(crate) send_when_compared: bool,
     pub(crate) sending: Option<Sending>,
     pub(crate) geometry: Cell<Geometry>,
 }
@@ -448,6 +545,7 @@ impl ImportView {
             mapping: ColumnMapping {
                 phone: None,
                 columns: Vec::new(),
+                rejected_file: false,
             },
             region: timezone.and_then(Region::for_timezone),
             cursor: 0,
@@ -457,6 +555,12 @@ impl ImportView {
             resuming: false,
             report: None,
             preview_scroll: 0,
+            rejected_note: None,
+            comparing: None,
+            compare_job: 0,
+            include_existing: false,
+            pending_overwrite: None,
+            send_when_compared: false,
             sending: None,
             geometry: Cell::new(Geometry::default()),
         }
@@ -498,6 +602,17 @@ impl ImportView {
 
     pub fn region(&self) -> Option<Region> {
         self.region
+    }
+
+    /// How the rows to send compare with the batch's numbers, on the check.
+    pub fn comparing(&self) -> Option<&Comparing> {
+        self.comparing.as_ref()
+    }
+
+    /// The recorded import of this file's content into this batch, if one
+    /// was found.
+    pub fn journal(&self) -> Option<&ImportJournal> {
+        self.journal.as_ref()
     }
 
     /// When resuming a recorded import: what it has left to send (rows,
@@ -617,17 +732,82 @@ impl ImportView {
             ImportMsg::JournalFound(result) => self.on_journal_found(result),
             ImportMsg::Checked { job, result } => self.on_checked(job, result),
             ImportMsg::RejectedWritten(result) => {
+                self.pending_overwrite = None;
                 match result {
-                    Ok(Some(path)) => {
-                        self.notice = Some(format!("Invalid rows written to {}", path.display()));
+                    Ok(Some(written)) => {
+                        let mut notice = if written.unchanged {
+                            format!(
+                                "The invalid rows are in {} already, unchanged",
+                                written.path.display()
+                            )
+                        } else {
+                            format!("Invalid rows written to {}", written.path.display())
+                        };
+                        if let Some(note) = written.short_guard_note() {
+                            notice.push_str(&format!("; {note}"));
+                        }
+                        notice.push('.');
+                        self.notice = Some(notice);
                     }
                     Ok(None) => self.notice = Some("No row was invalid: nothing written.".into()),
                     Err(e) => self.error = Some(e),
                 }
                 Vec::new()
             }
+            ImportMsg::RejectedExists(path) => {
+                self.error = Some(format!(
+                    "{} exists and holds other rows (fixes of yours?): w again overwrites it, \
+                     any other key keeps it.",
+                    path.display()
+                ));
+                self.pending_overwrite = Some(path);
+                Vec::new()
+            }
+            ImportMsg::CompareProgress { job, pages } => {
+                if let Some(Comparing::Reading {
+                    job: awaited,
+                    pages: shown,
+                }) = &mut self.comparing
+                    && *awaited == job
+                {
+                    *shown = Some(pages);
+                }
+                Vec::new()
+            }
+            ImportMsg::Compared { job, result } => {
+                if !matches!(&self.comparing, Some(Comparing::Reading { job: awaited, .. }) if *awaited == job)
+                {
+                    return Vec::new();
+                }
+                let waiting = std::mem::take(&mut self.send_when_compared);
+                match result {
+                    Ok(comparison) => {
+                        self.comparing = Some(Comparing::Done(comparison));
+                        if waiting && self.step == Step::Preview {
+                            return self.submit();
+                        }
+                    }
+                    Err(e) => {
+                        self.comparing = Some(Comparing::Failed(e));
+                        if waiting {
+                            // Not sent on an Enter given in the belief
+                            // that those rows would be left out.
+                            self.error = Some(
+                                "Not sent: the numbers in the batch could not be read. Enter \
+                                 sends every row anyway."
+                                    .into(),
+                            );
+                        }
+                    }
+                }
+                Vec::new()
+            }
             ImportMsg::SendReady(result) => self.on_send_ready(result, now),
-            ImportMsg::RequestDone { index, outcome } => self.on_request_done(index, outcome, now),
+            ImportMsg::RequestDone {
+                index,
+                journal,
+                stop,
+            } => self.on_request_done(index, journal, stop, now),
             ImportMsg::Totals(result) => {
                 if let Some(sending) = &mut self.sending {
                     sending.totals_now = Some(result);
@@ -655,6 +835,22 @@ impl ImportView {
             return self.on_edit(action);
         }
         self.notice = None;
+        // A question about overwriting the rejected rows' file is answered
+        // by the next key: `w` again overwrites, any other keeps it.
+        let overwrite = self.pending_overwrite.take();
+        if overwrite.is_some() && action != Action::WriteRejected {
+            self.error = None;
+        }
+        if let (Some(_), Action::WriteRejected, Some(file), Some(report)) =
+            (&overwrite, action, &self.file, &self.report)
+        {
+            self.error = None;
+            return vec![ImportCmd::WriteRejected {
+                file: Arc::clone(file),
+                report: Arc::clone(report),
+                overwrite: true,
+            }];
+        }
         match self.step {
             Step::Pick => self.on_pick(action),
             Step::Opening | Step::Checking if action == Action::Back => {
@@ -820,7 +1016,9 @@ impl ImportView {
         let Some(file) = &self.file else {
             return Vec::new();
         };
-        self.mapping = ColumnMapping::guess(file.header(), &file.sample_cells(), self.region);
+        let (mapping, note) = ColumnMapping::for_file(file, self.region);
+        self.mapping = mapping;
+        self.rejected_note = note;
         self.cursor = self.mapping.phone.unwrap_or(0);
         self.map_offset.set(0);
         self.journal = None;
@@ -878,10 +1076,12 @@ impl ImportView {
             Ok(Some(journal)) => {
                 // Only while the operator is still on the columns of the
                 // file it belongs to.
+                // Known by its content: the same rows copied elsewhere or
+                // touched since are the same import.
                 let same_file = self
                     .file
                     .as_ref()
-                    .is_some_and(|f| f.identity() == journal.file());
+                    .is_some_and(|f| journal.is_of(f.identity()));
                 if same_file && self.step == Step::Map {
                     self.step = Step::Resume;
                     self.journal = Some(journal);
@@ -1071,16 +1271,55 @@ impl ImportView {
                 self.report = Some(report);
                 self.preview_scroll = 0;
                 self.step = Step::Preview;
+                self.start_compare()
             }
             Err(e) => {
                 self.error = Some(e);
                 self.step = Step::Map;
+                Vec::new()
             }
         }
-        Vec::new()
+    }
+
+    /// Compares the rows to send with the numbers the batch holds (unless
+    /// the operator chose to send those too): the requests of the plan, or
+    /// of a resumed import those not confirmed.
+    fn start_compare(&mut self) -> Vec<ImportCmd> {
+        self.compare_job += 1;
+        let Some(report) = &self.report else {
+            self.comparing = None;
+            return Vec::new();
+        };
+        if self.include_existing {
+            self.comparing = Some(Comparing::Off);
+            return Vec::new();
+        }
+        let requests: Vec<usize> = match self.journal.as_ref().filter(|_| self.resuming) {
+            Some(journal) => journal
+                .requests()
+                .iter()
+                .filter(|r| !matches!(r.state, RequestState::Confirmed { .. }))
+                .map(|r| r.index)
+                .collect(),
+            None => (0..report.plan.requests().len()).collect(),
+        };
+        self.comparing = Some(Comparing::Reading {
+            job: self.compare_job,
+            pages: None,
+        });
+        vec![ImportCmd::Compare {
+            job: self.compare_job,
+            plan: Arc::new(report.plan.clone()),
+            requests,
+        }]
     }
 
     fn on_preview(&mut self, action: Action) -> Vec<ImportCmd> {
+        // An Enter waiting for the batch's numbers is withdrawn by a key
+        // that changes what would be sent.
+        if matches!(action, Action::Toggle | Action::Back | Action::Region) {
+            self.send_when_compared = false;
+        }
         match action {
             Action::Up => self.preview_scroll = self.preview_scroll.saturating_sub(1),
             Action::Down => {
@@ -1092,36 +1331,18 @@ impl ImportView {
                     return vec![ImportCmd::WriteRejected {
                         file: Arc::clone(file),
                         report: Arc::clone(report),
+                        overwrite: false,
                     }];
                 }
             }
-            Action::Submit => {
-                let Some(report) = &self.report else {
-                    return Vec::new();
-                };
-                if report.plan.requests().is_empty() {
-                    self.error = Some("No valid row: nothing to send.".into());
-                    return Vec::new();
-                }
-                let plan = Arc::new(report.plan.clone());
-                // What refused the last Enter (another run holding the
-                // import) is the past: the send step says its own.
+            // x: leave out the rows whose number the batch holds, or send
+            // them too.
+            Action::Toggle => {
+                self.include_existing = !self.include_existing;
                 self.error = None;
-                self.sending = Some(Sending {
-                    plan: Arc::clone(&plan),
-                    requests: Vec::new(),
-                    phase: SendPhase::Starting,
-                    in_flight: None,
-                    sending_since: None,
-                    sent_for: TimeDelta::zero(),
-                    rows_this_session: 0,
-                    totals_before: None,
-                    totals_now: None,
-                    error: None,
-                });
-                self.step = Step::Send;
-                return vec![ImportCmd::BeginSend { plan }];
+                return self.start_compare();
             }
+            Action::Submit => return self.submit(),
             Action::Back => {
                 self.step = Step::Map;
                 self.resuming = false;
@@ -1138,6 +1359,44 @@ impl ImportView {
         Vec::new()
     }
 
+    /// Enter on the check: sending starts, leaving out the numbers the
+    /// batch holds; while they are being read, once they are.
+    fn submit(&mut self) -> Vec<ImportCmd> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        if report.plan.requests().is_empty() {
+            self.error = Some("No valid row: nothing to send.".into());
+            return Vec::new();
+        }
+        let existing = match &self.comparing {
+            Some(Comparing::Reading { .. }) => {
+                self.send_when_compared = true;
+                self.error = None;
+                return Vec::new();
+            }
+            Some(Comparing::Done(comparison)) => Some(Arc::clone(&comparison.numbers)),
+            _ => None,
+        };
+        let plan = Arc::new(report.plan.clone());
+        // What refused the last Enter (another run holding the
+        // import) is the past: the send step says its own.
+        self.error = None;
+        self.sending = Some(Sending {
+            plan: Arc::clone(&plan),
+            journal: None,
+            phase: SendPhase::Starting,
+            in_flight: None,
+            sending_since: None,
+            sent_for: TimeDelta::zero(),
+            rows_this_session: 0,
+            totals_now: None,
+            error: None,
+        });
+        self.step = Step::Send;
+        vec![ImportCmd::BeginSend { plan, existing }]
+    }
+
     fn on_send_ready(
         &mut self,
         result: Result<ImportJournal, String>,
@@ -1148,8 +1407,7 @@ impl ImportView {
         };
         match result {
             Ok(journal) => {
-                sending.requests = journal.requests().to_vec();
-                sending.totals_before = journal.batch_total_before();
+                sending.journal = Some(journal.clone());
                 self.journal = Some(journal);
                 sending.phase = SendPhase::Running;
                 self.advance(now)
@@ -1187,10 +1445,7 @@ impl ImportView {
         if let Some(index) = sending.next_planned() {
             sending.in_flight = Some(index);
             sending.clock_on(now);
-            return vec![ImportCmd::SendRequest {
-                index,
-                plan: Arc::clone(&sending.plan),
-            }];
+            return vec![ImportCmd::SendRequest { index }];
         }
         // Nothing is sent from here on until the operator acts.
         sending.clock_off(now);
@@ -1206,7 +1461,8 @@ impl ImportView {
     fn on_request_done(
         &mut self,
         index: usize,
-        outcome: RequestOutcome,
+        journal: Option<ImportJournal>,
+        stop: Option<String>,
         now: DateTime<Utc>,
     ) -> Vec<ImportCmd> {
         let Some(sending) = &mut self.sending else {
@@ -1216,25 +1472,18 @@ impl ImportView {
             return Vec::new();
         }
         sending.in_flight = None;
-        let Some(request) = sending.requests.get_mut(index) else {
+        if let Some(journal) = journal {
+            sending.take_journal(journal.clone());
+            self.journal = Some(journal);
+        }
+        if let Some(why) = stop {
+            // The engine says no other request goes now (a refusal every
+            // other would meet, a journal that cannot be written).
+            sending.error = Some(why);
+            sending.phase = SendPhase::Paused;
+            sending.clock_off(now);
             return Vec::new();
-        };
-        request.state = match outcome {
-            RequestOutcome::Confirmed { added } => {
-                sending.rows_this_session += u64::from(request.rows);
-                RequestState::Confirmed { added }
-            }
-            RequestOutcome::Failed { reason } => RequestState::Failed { reason },
-            RequestOutcome::Unknown { reason } => RequestState::Unknown { reason },
-            RequestOutcome::NotSent { reason } => {
-                // A journal that cannot be written stops everything: the
-                // next request would meet the same disk.
-                sending.error = Some(reason);
-                sending.phase = SendPhase::Paused;
-                sending.clock_off(now);
-                return Vec::new();
-            }
-        };
+        }
         self.advance(now)
     }
 
@@ -1300,7 +1549,7 @@ impl ImportView {
         };
         match result {
             Ok(journal) => {
-                sending.requests = journal.requests().to_vec();
+                sending.journal = Some(journal.clone());
                 self.journal = Some(journal);
                 sending.phase = SendPhase::Running;
                 self.advance(now)

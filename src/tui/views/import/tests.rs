@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use tempfile::TempDir;
 
 use super::*;
+use crate::import::existing::BatchNumbers;
 use crate::import::{Control, OpenOptions, check, open};
 
 const BATCH: &str = "64e5f12345abcdef98765432";
@@ -56,6 +57,14 @@ fn serve(view: &mut ImportView, cmds: Vec<ImportCmd>) -> Vec<ImportCmd> {
                     .map_err(|e| e.to_string()),
             },
             ImportCmd::FindJournal { .. } => ImportMsg::JournalFound(Ok(None)),
+            // A batch that holds no calls yet.
+            ImportCmd::Compare { job, .. } => ImportMsg::Compared {
+                job,
+                result: Ok(Arc::new(Comparison {
+                    numbers: Arc::new(BatchNumbers::default()),
+                    left_out: 0,
+                })),
+            },
             other => {
                 left.push(other);
                 continue;
@@ -65,6 +74,30 @@ fn serve(view: &mut ImportView, cmds: Vec<ImportCmd>) -> Vec<ImportCmd> {
         left.extend(serve(view, more));
     }
     left
+}
+
+/// Runs the check of `cmds` and returns what its reply brings (the
+/// comparison with the batch, unanswered).
+fn serve_check_only(view: &mut ImportView, cmds: Vec<ImportCmd>) -> Vec<ImportCmd> {
+    let [
+        ImportCmd::Check {
+            job,
+            file,
+            settings,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    let report = check(file, settings, &mut Control::default()).unwrap();
+    view.update(
+        ImportMsg::Checked {
+            job: *job,
+            result: Ok(Arc::new(report)),
+        },
+        t(0),
+    )
 }
 
 fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
@@ -117,7 +150,7 @@ fn previewed(dir: &TempDir, text: &str) -> ImportView {
 fn sending(dir: &TempDir, rows: usize) -> (ImportView, ImportJournal) {
     let mut view = previewed(dir, &contacts(rows));
     let cmds = press(&mut view, KeyCode::Enter);
-    let [ImportCmd::BeginSend { plan }] = cmds.as_slice() else {
+    let [ImportCmd::BeginSend { plan, .. }] = cmds.as_slice() else {
         panic!("{cmds:?}");
     };
     let journal =
@@ -137,12 +170,47 @@ fn sent(cmds: &[ImportCmd]) -> Vec<usize> {
         .collect()
 }
 
-fn done(view: &mut ImportView, index: usize, outcome: RequestOutcome, at: i64) -> Vec<ImportCmd> {
-    view.update(ImportMsg::RequestDone { index, outcome }, t(at))
+/// What the engine made of a request's answer, as the executor's
+/// journal records it.
+enum Answer {
+    Confirmed,
+    Failed(&'static str),
+    Unknown(&'static str),
+    Partial(u64, &'static str),
 }
 
-fn confirmed() -> RequestOutcome {
-    RequestOutcome::Confirmed { added: Some(1000) }
+/// Request `index` answered as `answer`: the journal the executor would
+/// hand back, into the view.
+fn done(
+    view: &mut ImportView,
+    journal: &mut ImportJournal,
+    index: usize,
+    answer: Answer,
+    at: i64,
+) -> Vec<ImportCmd> {
+    journal.mark_sending(index).unwrap();
+    match answer {
+        Answer::Confirmed => journal.mark_confirmed(index, None).unwrap(),
+        Answer::Failed(why) => journal.mark_failed(index, why).unwrap(),
+        Answer::Unknown(why) => journal.mark_unknown(index, why).unwrap(),
+        Answer::Partial(added, why) => journal.mark_partial(index, added, why).unwrap(),
+    }
+    view.update(
+        ImportMsg::RequestDone {
+            index,
+            journal: Some(journal.clone()),
+            stop: None,
+        },
+        t(at),
+    )
+}
+
+fn confirmed() -> Answer {
+    Answer::Confirmed
+}
+
+fn rows_confirmed(view: &ImportView) -> u64 {
+    view.sending().unwrap().summary().rows_confirmed
 }
 
 #[test]
@@ -288,24 +356,24 @@ fn the_region_is_typed_and_a_wrong_one_is_refused() {
 #[test]
 fn esc_pauses_after_the_request_in_flight() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut view, _) = sending(&dir, 2500);
+    let (mut view, mut journal) = sending(&dir, 2500);
     assert!(
         press(&mut view, KeyCode::Esc).is_empty(),
         "nothing is cut off"
     );
     assert_eq!(view.sending().unwrap().phase, SendPhase::Pausing);
-    assert!(sent(&done(&mut view, 0, confirmed(), 2)).is_empty());
+    assert!(sent(&done(&mut view, &mut journal, 0, confirmed(), 2)).is_empty());
     assert_eq!(view.sending().unwrap().phase, SendPhase::Paused);
-    assert_eq!(view.sending().unwrap().rows_confirmed(), 1000);
+    assert_eq!(rows_confirmed(&view), 1000);
     assert_eq!(sent(&press(&mut view, KeyCode::Enter)), [1]);
-    assert_eq!(sent(&done(&mut view, 1, confirmed(), 4)), [2]);
+    assert_eq!(sent(&done(&mut view, &mut journal, 1, confirmed(), 4)), [2]);
 }
 
 #[test]
 fn the_rate_and_time_left_come_from_the_times_handed_in() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut view, _) = sending(&dir, 2500);
-    done(&mut view, 0, confirmed(), 2);
+    let (mut view, mut journal) = sending(&dir, 2500);
+    done(&mut view, &mut journal, 0, confirmed(), 2);
     let (rate, left) = view.sending().unwrap().rate(t(2)).unwrap();
     assert!((rate - 500.0).abs() < 1e-9, "{rate}");
     // 1,500 rows at 500 a second.
@@ -316,12 +384,10 @@ fn the_rate_and_time_left_come_from_the_times_handed_in() {
 fn a_failed_request_does_not_stop_the_others_and_r_resends_only_it() {
     let dir = tempfile::tempdir().unwrap();
     let (mut view, mut journal) = sending(&dir, 2500);
-    let failed = RequestOutcome::Failed {
-        reason: "HTTP 207, none of its rows stored: chunk 1 failed".into(),
-    };
-    assert_eq!(sent(&done(&mut view, 0, confirmed(), 1)), [1]);
-    assert_eq!(sent(&done(&mut view, 1, failed, 2)), [2]);
-    assert!(sent(&done(&mut view, 2, confirmed(), 3)).is_empty());
+    let failed = Answer::Failed("HTTP 207, chunk 1: failed");
+    assert_eq!(sent(&done(&mut view, &mut journal, 0, confirmed(), 1)), [1]);
+    assert_eq!(sent(&done(&mut view, &mut journal, 1, failed, 2)), [2]);
+    assert!(sent(&done(&mut view, &mut journal, 2, confirmed(), 3)).is_empty());
     let sending = view.sending().unwrap();
     assert_eq!(sending.phase, SendPhase::Done);
     let listed: Vec<usize> = sending.failed().map(|(r, _)| r.index).collect();
@@ -332,43 +398,34 @@ fn a_failed_request_does_not_stop_the_others_and_r_resends_only_it() {
         [ImportCmd::RetryFailed]
     ));
     // The executor's journal, as it would be by now.
-    for (index, outcome) in [(0, None), (1, Some("chunk 1 failed")), (2, None)] {
-        journal.mark_sending(index).unwrap();
-        match outcome {
-            None => journal.mark_confirmed(index, None).unwrap(),
-            Some(why) => journal.mark_failed(index, why).unwrap(),
-        }
-    }
     journal.retry_failed().unwrap();
-    let cmds = view.update(ImportMsg::JournalUpdated(Ok(journal)), t(5));
+    let cmds = view.update(ImportMsg::JournalUpdated(Ok(journal.clone())), t(5));
     assert_eq!(sent(&cmds), [1], "only the failed request again");
-    done(&mut view, 1, confirmed(), 6);
+    done(&mut view, &mut journal, 1, confirmed(), 6);
     assert_eq!(view.sending().unwrap().phase, SendPhase::Done);
     assert_eq!(view.sending().unwrap().failed().count(), 0);
-    assert_eq!(view.sending().unwrap().rows_confirmed(), 2500);
+    assert_eq!(rows_confirmed(&view), 2500);
 }
 
 #[test]
 fn an_unknown_outcome_waits_for_the_operator_with_the_totals() {
     let dir = tempfile::tempdir().unwrap();
     let (mut view, mut journal) = sending(&dir, 2500);
-    let unknown = RequestOutcome::Unknown {
-        reason: "no answer within 30 s".into(),
-    };
-    done(&mut view, 0, confirmed(), 1);
+    let unknown = Answer::Unknown("no answer within 30 s");
+    done(&mut view, &mut journal, 0, confirmed(), 1);
     assert_eq!(
-        sent(&done(&mut view, 1, unknown, 31)),
+        sent(&done(&mut view, &mut journal, 1, unknown, 31)),
         [2],
         "the others go on"
     );
-    let cmds = done(&mut view, 2, confirmed(), 32);
+    let cmds = done(&mut view, &mut journal, 2, confirmed(), 32);
     assert!(
         matches!(cmds.as_slice(), [ImportCmd::FetchTotals]),
         "{cmds:?}"
     );
     assert_eq!(view.sending().unwrap().phase, SendPhase::Doubt);
     view.update(ImportMsg::Totals(Ok(2620)), t(33));
-    assert_eq!(view.sending().unwrap().totals_before, Some(120));
+    assert_eq!(view.sending().unwrap().totals_before(), Some(120));
     // Nothing sends it silently: not Enter, not r.
     assert!(press(&mut view, KeyCode::Enter).is_empty());
     assert!(press(&mut view, KeyCode::Char('r')).is_empty());
@@ -383,14 +440,6 @@ fn an_unknown_outcome_waits_for_the_operator_with_the_totals() {
         ),
         "{cmds:?}"
     );
-    for (index, unknown) in [(0, false), (1, true), (2, false)] {
-        journal.mark_sending(index).unwrap();
-        if unknown {
-            journal.mark_unknown(index, "no answer").unwrap();
-        } else {
-            journal.mark_confirmed(index, None).unwrap();
-        }
-    }
     journal.resolve_unknown(1, Resolution::SendAgain).unwrap();
     let cmds = view.update(ImportMsg::JournalUpdated(Ok(journal)), t(40));
     assert_eq!(sent(&cmds), [1]);
@@ -444,7 +493,7 @@ fn a_recorded_import_of_the_same_file_is_offered_for_resuming() {
     assert!(matches!(cmds.as_slice(), [ImportCmd::BeginSend { .. }]));
     let cmds = view.update(ImportMsg::SendReady(Ok(journal)), t(0));
     assert_eq!(sent(&cmds), [2], "from the first unconfirmed request");
-    assert_eq!(view.sending().unwrap().rows_confirmed(), 2000);
+    assert_eq!(rows_confirmed(&view), 2000);
 }
 
 #[test]
@@ -454,10 +503,13 @@ fn the_rejected_rows_are_written_by_command() {
     assert_eq!(view.report().unwrap().counts.invalid, 1);
     let cmds = press(&mut view, KeyCode::Char('w'));
     assert!(matches!(cmds.as_slice(), [ImportCmd::WriteRejected { .. }]));
-    view.update(
-        ImportMsg::RejectedWritten(Ok(Some(dir.path().join("june.rejected.csv")))),
-        t(0),
-    );
+    let written = crate::import::Written {
+        path: dir.path().join("june.rejected.csv"),
+        rows: 1,
+        guarded: 0,
+        unchanged: false,
+    };
+    view.update(ImportMsg::RejectedWritten(Ok(Some(written))), t(0));
     assert!(
         view.notice
             .as_deref()
@@ -467,12 +519,198 @@ fn the_rejected_rows_are_written_by_command() {
 }
 
 #[test]
+fn a_rejected_file_holding_other_rows_is_overwritten_only_on_a_second_w() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut view = previewed(&dir, "phone\n2125550143\nn/a\n");
+    let cmds = press(&mut view, KeyCode::Char('w'));
+    assert!(matches!(
+        cmds.as_slice(),
+        [ImportCmd::WriteRejected {
+            overwrite: false,
+            ..
+        }]
+    ));
+    let there = dir.path().join("june.rejected.csv");
+    view.update(ImportMsg::RejectedExists(there.clone()), t(0));
+    let asked = view.error.clone().unwrap();
+    assert!(asked.contains("w again overwrites it"), "{asked}");
+    // Any other key keeps the file.
+    assert!(press(&mut view, KeyCode::Down).is_empty());
+    assert_eq!(view.error, None);
+    let cmds = press(&mut view, KeyCode::Char('w'));
+    assert!(matches!(
+        cmds.as_slice(),
+        [ImportCmd::WriteRejected {
+            overwrite: false,
+            ..
+        }]
+    ));
+    view.update(ImportMsg::RejectedExists(there), t(0));
+    let cmds = press(&mut view, KeyCode::Char('w'));
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [ImportCmd::WriteRejected {
+                overwrite: true,
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn the_rows_to_send_are_compared_with_the_batch_and_x_sends_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut view = mapped(&dir, &contacts(1500));
+    let cmds = press(&mut view, KeyCode::Enter);
+    let [
+        ImportCmd::Check {
+            job,
+            file,
+            settings,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    let report = check(file, settings, &mut Control::default()).unwrap();
+    let cmds = view.update(
+        ImportMsg::Checked {
+            job: *job,
+            result: Ok(Arc::new(report)),
+        },
+        t(0),
+    );
+    let [ImportCmd::Compare { job, requests, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(requests, &[0, 1]);
+    let job = *job;
+    // Enter waits for the comparison: nothing is sent before it, and
+    // sending starts once it is done.
+    assert!(press(&mut view, KeyCode::Enter).is_empty());
+    assert!(view.send_when_compared);
+    assert_eq!(view.step(), Step::Preview);
+    let numbers = Arc::new(BatchNumbers::from_numbers([12_125_500_000, 12_125_500_001]));
+    let cmds = view.update(
+        ImportMsg::Compared {
+            job,
+            result: Ok(Arc::new(Comparison {
+                numbers: Arc::clone(&numbers),
+                left_out: 2,
+            })),
+        },
+        t(0),
+    );
+    let [ImportCmd::BeginSend { existing, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(
+        existing.as_ref(),
+        Some(&numbers),
+        "the engine leaves them out"
+    );
+
+    // Numbers that cannot be read: an Enter given meanwhile sends nothing.
+    let mut view = mapped(&dir, &contacts(1500));
+    let cmds = press(&mut view, KeyCode::Enter);
+    let cmds = serve_check_only(&mut view, cmds);
+    let [ImportCmd::Compare { job, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let job = *job;
+    assert!(press(&mut view, KeyCode::Enter).is_empty());
+    let cmds = view.update(
+        ImportMsg::Compared {
+            job,
+            result: Err("HTTP 401 (not authenticated)".into()),
+        },
+        t(0),
+    );
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(view.error.as_deref().unwrap().starts_with("Not sent"));
+    assert!(matches!(view.comparing(), Some(Comparing::Failed(_))));
+    // Enter now knowingly sends every row.
+    let cmds = press(&mut view, KeyCode::Enter);
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [ImportCmd::BeginSend { existing: None, .. }]
+        ),
+        "{cmds:?}"
+    );
+
+    // x: sent too, nothing compared.
+    let mut view = previewed(&dir, &contacts(1500));
+    assert!(press(&mut view, KeyCode::Char('x')).is_empty());
+    assert_eq!(view.comparing(), Some(&Comparing::Off));
+    let cmds = press(&mut view, KeyCode::Enter);
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [ImportCmd::BeginSend { existing: None, .. }]
+        ),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn a_request_the_engine_stops_after_pauses_sending_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut view, mut journal) = sending(&dir, 2500);
+    journal.mark_sending(0).unwrap();
+    journal
+        .mark_failed(0, "HTTP 403 (the credential was refused) (request ID r-9)")
+        .unwrap();
+    let cmds = view.update(
+        ImportMsg::RequestDone {
+            index: 0,
+            journal: Some(journal.clone()),
+            stop: Some("the remaining requests were not sent: Weya would refuse them".into()),
+        },
+        t(1),
+    );
+    assert!(sent(&cmds).is_empty(), "{cmds:?}");
+    let sending = view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Paused);
+    assert!(sending.error.as_deref().unwrap().contains("not sent"));
+    let (_, reason) = sending.failed().next().unwrap();
+    assert!(reason.contains("request ID r-9"), "{reason}");
+}
+
+#[test]
+fn a_partly_added_request_is_in_doubt_never_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut view, mut journal) = sending(&dir, 2500);
+    done(&mut view, &mut journal, 0, confirmed(), 1);
+    done(
+        &mut view,
+        &mut journal,
+        1,
+        Answer::Partial(500, "Weya added 500 of the 1,000 rows sent: 500 not added"),
+        2,
+    );
+    let cmds = done(&mut view, &mut journal, 2, confirmed(), 3);
+    assert!(
+        matches!(cmds.as_slice(), [ImportCmd::FetchTotals]),
+        "{cmds:?}"
+    );
+    let sending = view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Doubt);
+    assert_eq!(sending.in_doubt().unwrap().index, 1);
+    assert_eq!(sending.summary().rows_confirmed, 1500);
+    assert_eq!(sending.summary().rows_short, 500);
+}
+
+#[test]
 fn the_rate_counts_only_time_spent_sending_and_stands_still_once_done() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut view, _) = sending(&dir, 2500);
-    done(&mut view, 0, confirmed(), 2);
+    let (mut view, mut journal) = sending(&dir, 2500);
+    done(&mut view, &mut journal, 0, confirmed(), 2);
     view.update(ImportMsg::Action(Action::Back), t(3));
-    done(&mut view, 1, confirmed(), 4);
+    done(&mut view, &mut journal, 1, confirmed(), 4);
     assert_eq!(view.sending().unwrap().phase, SendPhase::Paused);
     let rate = |view: &ImportView, at| view.sending().unwrap().rate(t(at)).unwrap().0;
     // 2,000 rows in 4 s, however long the pause lasts.
@@ -485,12 +723,7 @@ fn the_rate_counts_only_time_spent_sending_and_stands_still_once_done() {
     // Resumed at 50 s: the 46 s paused are not sending time.
     let cmds = view.update(ImportMsg::Action(Action::Resume), t(50));
     assert_eq!(sent(&cmds), [2]);
-    done(
-        &mut view,
-        2,
-        RequestOutcome::Confirmed { added: Some(500) },
-        51,
-    );
+    done(&mut view, &mut journal, 2, confirmed(), 51);
     assert_eq!(view.sending().unwrap().phase, SendPhase::Done);
     // 2,500 rows in 5 s of sending, and still so long after Done.
     assert!(
@@ -517,20 +750,16 @@ fn a_refusal_from_another_import_is_gone_once_this_one_sends() {
     assert_eq!(view.error.as_deref(), Some(refusal));
     // The other run ended; Enter again takes the import.
     let cmds = press(&mut view, KeyCode::Enter);
-    let [ImportCmd::BeginSend { plan }] = cmds.as_slice() else {
+    let [ImportCmd::BeginSend { plan, .. }] = cmds.as_slice() else {
         panic!("{cmds:?}");
     };
     assert_eq!(view.error, None, "the refusal is the past");
     let journal = ImportJournal::start(&dir.path().join("imports"), BATCH, plan, None).unwrap();
-    let cmds = view.update(ImportMsg::SendReady(Ok(journal)), t(0));
+    let mut journal = journal;
+    let cmds = view.update(ImportMsg::SendReady(Ok(journal.clone())), t(0));
     assert_eq!(sent(&cmds), [0]);
-    done(&mut view, 0, confirmed(), 1);
-    done(
-        &mut view,
-        1,
-        RequestOutcome::Confirmed { added: Some(500) },
-        2,
-    );
+    done(&mut view, &mut journal, 0, confirmed(), 1);
+    done(&mut view, &mut journal, 1, confirmed(), 2);
     assert_eq!(view.sending().unwrap().phase, SendPhase::Done);
     assert_eq!(view.error, None);
 }

@@ -10,7 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr as _;
 
-use super::{Geometry, ImportView, MapEdit, SendPhase, Sending, Step};
+use super::{Comparing, Geometry, ImportView, MapEdit, SendPhase, Sending, Step};
+use crate::import::engine::DoubtFigures;
 use crate::import::source::{Delimiter, TextEncoding};
 use crate::import::{JournalRequest, RequestState, Stage};
 use crate::text::{fit, visible};
@@ -294,10 +295,14 @@ fn draw_map(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    frame.render_widget(
-        Paragraph::new(file_line(view, theme)).wrap(Wrap { trim: false }),
-        file,
-    );
+    let mut top = vec![file_line(view, theme)];
+    if let Some(note) = &view.rejected_note {
+        top.push(Line::styled(
+            visible(&note.short()).into_owned(),
+            theme.warn(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), file);
     frame.render_widget(Paragraph::new(region_line(view, theme)), region);
     let sample = view.file.as_ref().and_then(|f| f.sample().first());
     let width = usize::from(area.width);
@@ -392,7 +397,11 @@ fn draw_resume(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) 
         file_line(view, theme),
         Line::default(),
         Line::styled(
-            format!("This file was being imported into this batch (started {created} UTC)."),
+            if journal.is_complete() {
+                format!("This file's rows were imported into this batch (started {created} UTC).")
+            } else {
+                format!("This file was being imported into this batch (started {created} UTC).")
+            },
             theme.warn(),
         ),
         Line::raw(format!(
@@ -423,14 +432,33 @@ fn draw_resume(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) 
                 ));
             }
         }
-        None => lines.push(Line::styled(
-            "Every request was confirmed: this file is in the batch already.",
-            theme.ok(),
-        )),
+        None => {
+            let on = journal.updated().replace('T', " ");
+            let on: String = on.chars().take(16).collect();
+            lines.push(Line::styled(
+                format!(
+                    "Already imported on {on} UTC ({} rows): nothing is left to send.",
+                    thousands(summary.rows_confirmed)
+                ),
+                theme.ok(),
+            ));
+            let from = journal.file().path.display().to_string();
+            if view
+                .file
+                .as_ref()
+                .is_some_and(|f| f.identity().path != journal.file().path)
+            {
+                lines.push(Line::raw(format!(
+                    "The same rows were imported from {} then.",
+                    visible(&from)
+                )));
+            }
+        }
     }
     lines.push(Line::default());
     lines.push(Line::styled(
-        "d starts over: the record is forgotten, and rows it sent would be sent again.",
+        "d starts over (imports it again): the record is forgotten; numbers the batch holds \
+         are left out on the check unless you press x there.",
         theme.dim(),
     ));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
@@ -442,11 +470,22 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
     };
     let counts = report.counts;
     let requests = report.plan.requests().len();
-    let mut lines = vec![
-        file_line(view, theme),
-        region_line(view, theme),
-        Line::default(),
-    ];
+    let left_out = match &view.comparing {
+        Some(Comparing::Done(comparison)) => comparison.left_out,
+        _ => 0,
+    };
+    let to_send = view
+        .left_to_send()
+        .map_or(report.plan.rows(), |left| left.rows)
+        .saturating_sub(left_out);
+    let mut lines = vec![file_line(view, theme), region_line(view, theme)];
+    if let Some(note) = &view.rejected_note {
+        lines.push(Line::styled(
+            visible(&note.short()).into_owned(),
+            theme.warn(),
+        ));
+    }
+    lines.push(Line::default());
     let no_region = report.without_country_code();
     if view.region.is_none() && no_region > 0 {
         lines.push(Line::styled(
@@ -478,22 +517,28 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             )),
         ]),
         Line::raw(match view.left_to_send() {
+            _ if left_out > 0 && to_send == 0 => {
+                "Sends nothing: the batch holds every one of these numbers already.".to_owned()
+            }
             // Resuming: what is left, never what was planned at first.
             Some(left) => format!(
                 "Sends {} contacts in {} request{}; {} already confirmed.",
-                thousands(left.rows),
+                thousands(left.rows.saturating_sub(left_out)),
                 thousands(left.requests as u64),
                 if left.requests == 1 { "" } else { "s" },
                 thousands(left.confirmed_rows)
             ),
             None => format!(
                 "Sends {} contacts in {} request{} of at most 1,000 rows.",
-                thousands(report.plan.rows()),
+                thousands(report.plan.rows().saturating_sub(left_out)),
                 thousands(requests as u64),
                 if requests == 1 { "" } else { "s" },
             ),
         }),
     ]);
+    if let Some(line) = comparing_line(view, theme) {
+        lines.push(line);
+    }
     if !report.rejected.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(
@@ -551,6 +596,59 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
     );
 }
 
+/// How the rows to send compare with the numbers the batch holds.
+fn comparing_line(view: &ImportView, theme: &Theme) -> Option<Line<'static>> {
+    Some(match view.comparing.as_ref()? {
+        Comparing::Reading { pages, .. } => {
+            let mut text = match pages {
+                Some(p) => format!(
+                    "Looking for these numbers in the batch: page {} of {}…",
+                    thousands(p.pages),
+                    thousands(p.of)
+                ),
+                None => "Looking for these numbers in the batch…".to_owned(),
+            };
+            if view.send_when_compared {
+                text.push_str(" Sending starts once that is done.");
+            }
+            Line::styled(text, theme.dim())
+        }
+        Comparing::Done(comparison) if comparison.left_out > 0 => Line::styled(
+            format!(
+                "{} number{} already in the batch {} left out (x sends {} too).",
+                thousands(comparison.left_out),
+                if comparison.left_out == 1 { "" } else { "s" },
+                if comparison.left_out == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+                if comparison.left_out == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+            ),
+            theme.warn(),
+        ),
+        Comparing::Done(comparison) if comparison.numbers.calls() == 0 => {
+            Line::styled("The batch holds no calls yet.", theme.dim())
+        }
+        Comparing::Done(comparison) => Line::styled(
+            format!(
+                "None of these numbers is in the batch yet (it holds {} calls).",
+                thousands(comparison.numbers.calls())
+            ),
+            theme.dim(),
+        ),
+        Comparing::Failed(e) => Line::styled(format!("⚠ {}", visible(e)), theme.warn()),
+        Comparing::Off => Line::styled(
+            "Numbers the batch holds already are sent again too (x leaves them out).",
+            theme.warn(),
+        ),
+    })
+}
+
 fn draw_send(sending: &Sending, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
     let [status, gauge, _, rest] = Layout::vertical([
         Constraint::Length(1),
@@ -559,8 +657,9 @@ fn draw_send(sending: &Sending, frame: &mut Frame, area: Rect, theme: &Theme, no
         Constraint::Fill(1),
     ])
     .areas(area);
-    let total = sending.rows_total().max(sending.plan.rows());
-    let done = sending.rows_confirmed();
+    let summary = sending.summary();
+    let total = summary.rows_total.max(sending.plan.rows());
+    let done = summary.rows_confirmed;
     let requests = sending.plan.requests().len();
     let status_line = match sending.phase {
         SendPhase::Starting => Line::raw("Writing the import journal…"),
@@ -568,7 +667,7 @@ fn draw_send(sending: &Sending, frame: &mut Frame, area: Rect, theme: &Theme, no
             Some(i) => Line::raw(format!(
                 "Request {} of {requests} on its way ({}){}",
                 i + 1,
-                sending.requests.get(i).map(rows_of).unwrap_or_default(),
+                sending.requests().get(i).map(rows_of).unwrap_or_default(),
                 if sending.phase == SendPhase::Pausing {
                     ": pausing once it is answered"
                 } else {
@@ -582,16 +681,43 @@ fn draw_send(sending: &Sending, frame: &mut Frame, area: Rect, theme: &Theme, no
             theme.warn(),
         ),
         SendPhase::Doubt => Line::styled(
-            "A request was sent but its answer never came: is it in the batch?",
+            match sending.in_doubt().map(|r| &r.state) {
+                Some(RequestState::Partial { .. }) => {
+                    "Weya added fewer rows than it was sent: are the others in the batch?"
+                }
+                _ => "A request's answer never came, or contradicts itself: is it in the batch?",
+            },
             theme.warn(),
         ),
         SendPhase::Done if sending.failed().next().is_some() => Line::styled(
             "Done, except the requests below: r sends their rows again.",
             theme.warn(),
         ),
+        // Only when the journal says every request is confirmed: anything
+        // short of that is never "all".
+        SendPhase::Done
+            if sending
+                .journal
+                .as_ref()
+                .is_some_and(crate::import::ImportJournal::is_complete) =>
+        {
+            let mut text = format!("Done: all {} contacts are in the batch", thousands(done));
+            if summary.rows_left_out > 0 {
+                text.push_str(&format!(
+                    " ({} of them were there already and were not sent)",
+                    thousands(summary.rows_left_out)
+                ));
+            }
+            text.push('.');
+            Line::styled(text, theme.ok())
+        }
         SendPhase::Done => Line::styled(
-            format!("Done: all {} contacts are in the batch.", thousands(done)),
-            theme.ok(),
+            format!(
+                "Done, but not all: {} of {} contacts are confirmed in the batch.",
+                thousands(done),
+                thousands(summary.rows_total)
+            ),
+            theme.warn(),
         ),
     };
     frame.render_widget(Paragraph::new(status_line), status);
@@ -666,10 +792,10 @@ fn record(view: &ImportView, change: impl FnOnce(&mut Geometry)) {
 
 /// What the operator needs to decide about a request in doubt: the
 /// batch's totalCalls when the import started and now, and what each
-/// answer would make of it.
+/// answer would make of it (the engine's [`DoubtFigures`]).
 fn doubt_lines(sending: &Sending, request: &JournalRequest, theme: &Theme) -> Vec<Line<'static>> {
     let reason = match &request.state {
-        RequestState::Unknown { reason } => reason.clone(),
+        RequestState::Unknown { reason } | RequestState::Partial { reason, .. } => reason.clone(),
         _ => "no answer".to_owned(),
     };
     let mut lines = vec![Line::raw(format!(
@@ -678,14 +804,21 @@ fn doubt_lines(sending: &Sending, request: &JournalRequest, theme: &Theme) -> Ve
         rows_of(request),
         visible(&reason)
     ))];
-    let before = sending
-        .totals_before
-        .map_or_else(|| "not known".to_owned(), thousands);
     let now = match &sending.totals_now {
         None => "asking Weya…".to_owned(),
         Some(Ok(n)) => thousands(*n),
         Some(Err(e)) => format!("cannot tell ({})", visible(e)),
     };
+    let figures = sending.journal.as_ref().map(|journal| {
+        let now = sending
+            .totals_now
+            .as_ref()
+            .and_then(|t| t.as_ref().ok().copied());
+        DoubtFigures::of(journal, request, now)
+    });
+    let before = sending
+        .totals_before()
+        .map_or_else(|| "not known".to_owned(), thousands);
     lines.push(Line::from(vec![
         Span::raw("The batch's totalCalls: before this import "),
         Span::styled(before, theme.title()),
@@ -693,19 +826,18 @@ fn doubt_lines(sending: &Sending, request: &JournalRequest, theme: &Theme) -> Ve
         Span::styled(now, theme.title()),
         Span::raw("."),
     ]));
-    if let Some(before) = sending.totals_before {
-        let confirmed = sending.rows_confirmed();
-        let with = before + confirmed + u64::from(request.rows);
+    if let Some((figures, (without, with))) = figures.and_then(|f| f.expected().map(|e| (f, e))) {
         lines.push(Line::raw(format!(
             "With its {} rows added it would be {}; without them {} \
              (if nothing else added calls meanwhile).",
-            thousands(u64::from(request.rows)),
+            thousands(figures.in_question),
             thousands(with),
-            thousands(before + confirmed)
+            thousands(without)
         )));
     }
     lines.push(Line::styled(
-        "a: they are there (count them as sent) · s: they are not (send again) · t: ask again",
+        "a: they are there (count them as sent) · s: send again those whose number the batch \
+         does not hold · t: ask again",
         theme.dim(),
     ));
     lines
