@@ -154,10 +154,15 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
     let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
     let batch = new_batch(&sandbox);
     let file = env.file("june.csv", &messy_csv());
+    // Gus's number is British: sent because the operator names GB.
     let (code, stdout, stderr) = run(env
         .import(&sandbox, &sandbox.base_url(), &batch, &file)
-        .args(["--region", "US", "--yes"]));
+        .args(["--region", "US", "--allow-countries", "GB", "--yes"]));
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 outside US: 1 GB: sent, as --allow-countries says."),
+        "{stdout}"
+    );
 
     let stored = sandbox.store().batch(&batch).unwrap();
     let numbers: Vec<&str> = stored
@@ -208,10 +213,148 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
     // The same command again sends nothing more.
     let (code, _, stderr) = run(env
         .import(&sandbox, &sandbox.base_url(), &batch, &file)
-        .args(["--region", "US", "--yes"]));
+        .args(["--region", "US", "--allow-countries", "GB", "--yes"]));
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("Already imported"), "{stderr}");
     assert_eq!(numbers_in(&sandbox, &batch).len(), 5);
+}
+
+/// The issue's file: a US typo that once became Dutch (+31), numbers of
+/// three other countries written with their codes, and a US number.
+const COUNTRIES_CSV: &str = "Name,Phone\n\
+Typo,(312) 555-01999\n\
+Nl,31255501999\n\
+Mx,+52 55 1234 5678\n\
+Gb,+44 20 7946 0958\n\
+Ann,(212) 555-0143\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn numbers_of_other_countries_are_counted_and_sent_only_when_named() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file("countries.csv", COUNTRIES_CSV.as_bytes());
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    // The typo is a US number too long, never a Dutch one.
+    assert!(
+        stdout.contains("line 2: “(312) 555-01999”: too long for US"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "1 valid   1 invalid   0 duplicate   0 skipped (empty)   3 outside US, not sent"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "3 outside US: 1 NL, 1 MX, 1 GB. 3 of them are not sent (numbers of NL, MX, GB); \
+             to send them too, run again with --allow-countries GB,MX,NL"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(numbers_in(&sandbox, &batch), ["12125550143"]);
+
+    // --json says the same, by country.
+    let other = new_batch(&sandbox);
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &other, &file)
+        .args(["--region", "US", "--dry-run", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["countries"], json!({"NL": 1, "MX": 1, "GB": 1}));
+    assert_eq!(report["counts"]["outsideRegion"], 3);
+    assert_eq!(report["outsideRegion"]["notSent"], 3);
+    assert_eq!(
+        report["outsideRegion"]["toSendThem"],
+        "--allow-countries GB,MX,NL"
+    );
+    assert_eq!(
+        report["rejected"],
+        json!([{"line": 2, "value": "(312) 555-01999", "why": "too long for US"}])
+    );
+
+    // Named, they go; a country not named stays back.
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &other, &file)
+        .args(["--region", "US", "--allow-countries", "nl,MX", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 of them is not sent (numbers of GB); to send them too, run again with --allow-countries GB,MX,NL"),
+        "{stdout}"
+    );
+    let mut numbers = numbers_in(&sandbox, &other);
+    numbers.sort();
+    assert_eq!(numbers, ["12125550143", "31255501999", "525512345678"]);
+
+    // A country that is no country is refused before anything is sent.
+    let third = new_batch(&sandbox);
+    let (code, _, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &third, &file)
+        .args(["--region", "US", "--allow-countries", "Holland", "--yes"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--allow-countries: “Holland”"), "{stderr}");
+    assert!(numbers_in(&sandbox, &third).is_empty());
+}
+
+/// Numbers as a spreadsheet's CSV export writes them: decimals, exponent
+/// forms (one that lost digits), and numbers with extensions.
+const SPREADSHEET_CSV: &str = "Name,Phone\n\
+Dec,12125550101.0\n\
+Exp,1.2125550102E10\n\
+Comma,\"12125550103,00\"\n\
+Lost,1.21E+10\n\
+X,212 555 0104 x12\n\
+Ext,(212) 555-0105 ext. 5\n\
+Rfc,+1 212 555 0106;ext=3\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_spreadsheets_decimals_are_whole_numbers_and_extensions_are_dialled_without_on_request() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file("export.csv", SPREADSHEET_CSV.as_bytes());
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    for line in [
+        "3 valid   4 invalid",
+        "3 numbers written as decimals (17796726653.0, 1.7796726653E10) read as whole numbers.",
+        "3 numbers have an extension and are invalid; --without-extensions dials them without it.",
+        "line 5: “1.21E+10”: digits lost in exponent form (export the column as text)",
+    ] {
+        assert!(stdout.contains(line), "{line}:\n{stdout}");
+    }
+    let mut numbers = numbers_in(&sandbox, &batch);
+    numbers.sort();
+    assert_eq!(numbers, ["12125550101", "12125550102", "12125550103"]);
+
+    let other = new_batch(&sandbox);
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &other, &file)
+        .args(["--region", "US", "--without-extensions", "--yes", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        report["numbers"],
+        json!({"decimalsReadAsWhole": 3, "extensionsDialledWithout": 3, "extensionsRefused": 0})
+    );
+    assert_eq!(report["counts"]["valid"], 6);
+    let mut numbers = numbers_in(&sandbox, &other);
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        [
+            "12125550101",
+            "12125550102",
+            "12125550103",
+            "12125550104",
+            "12125550105",
+            "12125550106"
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -228,7 +371,7 @@ async fn an_xlsx_imports_with_json_output() {
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         report["counts"],
-        json!({"valid": 3, "invalid": 1, "duplicate": 1, "skipped": 1})
+        json!({"valid": 3, "invalid": 1, "duplicate": 1, "skipped": 1, "outsideRegion": 0})
     );
     assert_eq!(
         report["rejected"],
@@ -268,7 +411,10 @@ async fn dry_run_checks_everything_and_sends_nothing() {
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["dryRun"], true);
     assert_eq!(report["body"]["call_data"].as_array().unwrap().len(), 5);
-    assert_eq!(report["counts"]["valid"], 29);
+    // Four numbers are of other countries: held back, and counted.
+    assert_eq!(report["counts"]["valid"], 25);
+    assert_eq!(report["counts"]["outsideRegion"], 4);
+    assert_eq!(report["countries"], json!({"IN": 2, "GB": 1, "IE": 1}));
 
     // The invalid rows go where the operator says.
     let elsewhere = env.path("fix-these.csv");

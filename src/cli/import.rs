@@ -31,7 +31,7 @@ use super::output::{CredentialUsed, FAILED, INTERRUPTED, Io, OK, REFUSED};
 use crate::api::types::is_object_id;
 use crate::api::{AddCallsOutcome, ApiError, CallQuery, WeyaClient};
 use crate::import::{
-    CheckReport, ColumnMapping, ContactsFile, Control, ImportJournal, ImportSettings,
+    CheckReport, ColumnMapping, ContactsFile, Control, Country, ImportJournal, ImportSettings,
     JournalRequest, MappingError, OpenOptions, Progress, Region, RequestState, Resolution,
     SendPlan, Stage, check, rejected_path, write_rejected_to,
 };
@@ -65,6 +65,15 @@ pub struct ImportArgs {
     /// batch's timezone, for a batch created from this machine.
     #[arg(long, value_name = "CC")]
     pub region: Option<String>,
+    /// Send the numbers of these countries too (NL,MX,GB), besides the
+    /// region's: a valid number of any other country is held back, and
+    /// the summary counts them by country.
+    #[arg(long, value_name = "CC,CC", value_delimiter = ',')]
+    pub allow_countries: Vec<String>,
+    /// Dial a number with an extension (x123, ext. 12, ;ext=5) without
+    /// it; without this flag such a row is invalid.
+    #[arg(long)]
+    pub without_extensions: bool,
     /// The sheet of a workbook to read (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -185,6 +194,7 @@ async fn import(
         .into());
     }
     let given_region = args.region.as_deref().map(parse_region).transpose()?;
+    let given_countries = parse_countries(&args.allow_countries)?;
 
     // Read the file.
     let path = args.file.clone();
@@ -239,13 +249,29 @@ async fn import(
         Some(journal) if !flags_map => journal.settings().mapping.clone(),
         _ => mapping_from_flags(&file, args, region)?,
     };
-    let settings = ImportSettings { mapping, region };
+    let mut settings = ImportSettings::new(mapping, region);
+    // As the region: a resumed import keeps what its first run allowed,
+    // unless the flags say otherwise.
+    let flags_numbers = !given_countries.is_empty() || args.without_extensions;
+    match &existing {
+        Some(journal) if !flags_numbers => {
+            settings
+                .allowed_countries
+                .clone_from(&journal.settings().allowed_countries);
+            settings.without_extensions = journal.settings().without_extensions;
+        }
+        _ => {
+            settings.allowed_countries = given_countries;
+            settings.without_extensions = args.without_extensions;
+        }
+    }
     if let Some(journal) = &existing
         && journal.settings() != &settings
     {
         return Err(Refusal::new(format!(
             "this file's import into batch {} was started on {} with other settings ({}); \
-             run it without --region, --phone-column and --skip-column to resume it, or \
+             run it without --region, --phone-column, --skip-column, --allow-countries and \
+             --without-extensions to resume it, or \
              delete {} to start afresh (its sent rows stay in the batch). Nothing was sent",
             args.batch_id,
             journal.created(),
@@ -314,8 +340,21 @@ async fn import(
         }
     }
     if report.counts.valid == 0 {
+        let held = if report.counts.outside_region > 0 {
+            format!(
+                " ({} valid number{} outside the region held back: see --allow-countries)",
+                thousands(report.counts.outside_region),
+                if report.counts.outside_region == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            )
+        } else {
+            String::new()
+        };
         return Err(Refusal::new(format!(
-            "{} has no valid row to send; nothing was sent",
+            "{} has no valid row to send{held}; nothing was sent",
             file.path().display()
         ))
         .into());
@@ -411,6 +450,22 @@ fn parse_region(text: &str) -> Result<Option<Region>, Refusal> {
     text.parse::<Region>()
         .map(Some)
         .map_err(|e| Refusal::new(format!("--region: {e}, or none; nothing was sent")))
+}
+
+/// `--allow-countries NL,mx, GB`: the countries, each once, in a fixed
+/// order (the journal compares settings).
+fn parse_countries(given: &[String]) -> Result<Vec<Country>, Refusal> {
+    let mut countries: Vec<Country> = Vec::new();
+    for text in given.iter().filter(|t| !t.trim().is_empty()) {
+        let country = text
+            .parse::<Country>()
+            .map_err(|e| Refusal::new(format!("--allow-countries: {e}; nothing was sent")))?;
+        if !countries.contains(&country) {
+            countries.push(country);
+        }
+    }
+    countries.sort_by_key(ToString::to_string);
+    Ok(countries)
 }
 
 /// The region of the batch's timezone, when this machine created the
@@ -597,7 +652,43 @@ fn add_report_facts(
     set(
         facts,
         "counts",
-        json!({"valid": c.valid, "invalid": c.invalid, "duplicate": c.duplicate, "skipped": c.skipped}),
+        json!({"valid": c.valid, "invalid": c.invalid, "duplicate": c.duplicate,
+               "skipped": c.skipped, "outsideRegion": c.outside_region}),
+    );
+    let countries: serde_json::Map<String, Value> = report
+        .countries()
+        .into_iter()
+        .map(|(country, n)| (country.to_string(), json!(n)))
+        .collect();
+    set(facts, "countries", Value::Object(countries));
+    let held = report.held_countries();
+    let mut allow: Vec<String> = settings
+        .allowed_countries
+        .iter()
+        .chain(&held)
+        .map(ToString::to_string)
+        .collect();
+    allow.sort();
+    allow.dedup();
+    set(
+        facts,
+        "outsideRegion",
+        json!({
+            "region": settings.region.map(|r| r.to_string()),
+            "allowed": settings.allowed_countries.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notSent": c.outside_region,
+            "heldCountries": held.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "toSendThem": (!held.is_empty()).then(|| format!("--allow-countries {}", allow.join(","))),
+        }),
+    );
+    set(
+        facts,
+        "numbers",
+        json!({
+            "decimalsReadAsWhole": report.read_from_decimal,
+            "extensionsDialledWithout": report.extensions_dropped,
+            "extensionsRefused": report.with_extension(),
+        }),
     );
     set(
         facts,
@@ -660,14 +751,21 @@ fn print_summary(
         writeln!(out, "Sent as agent variables: {}", variables.join(", "))?;
     }
     let c = report.counts;
+    let outside = match (c.outside_region, settings.region) {
+        (0, _) | (_, None) => String::new(),
+        (n, Some(region)) => format!("   {} outside {region}, not sent", thousands(n)),
+    };
     writeln!(
         out,
-        "\n  {} valid   {} invalid   {} duplicate   {} skipped (empty)\n",
+        "\n  {} valid   {} invalid   {} duplicate   {} skipped (empty){outside}\n",
         thousands(c.valid),
         thousands(c.invalid),
         thousands(c.duplicate),
         thousands(c.skipped)
     )?;
+    for line in number_notes(settings, report) {
+        writeln!(out, "{line}")?;
+    }
     if !report.rejected.is_empty() {
         writeln!(
             out,
@@ -710,6 +808,76 @@ fn print_summary(
         }
     }
     Ok(())
+}
+
+/// What the check says about the numbers beyond the counts: those
+/// outside the region by country and how to send them, the decimals read
+/// as whole numbers, the extensions. Each with the flag that changes it.
+fn number_notes(settings: &ImportSettings, report: &CheckReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(summary) = report.outside_summary() {
+        let held = report.held_countries();
+        if held.is_empty() {
+            notes.push(format!("{summary}: sent, as --allow-countries says."));
+        } else {
+            let mut allow: Vec<String> = settings
+                .allowed_countries
+                .iter()
+                .chain(&held)
+                .map(ToString::to_string)
+                .collect();
+            allow.sort();
+            allow.dedup();
+            notes.push(format!(
+                "{summary}. {} of them {} not sent (numbers of {}); to send them too, run \
+                 again with --allow-countries {}",
+                thousands(report.counts.outside_region),
+                if report.counts.outside_region == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+                held.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                allow.join(",")
+            ));
+        }
+    }
+    let decimals = report.read_from_decimal;
+    if decimals > 0 {
+        notes.push(format!(
+            "{} number{} written as decimals (17796726653.0, 1.7796726653E10) read as whole numbers.",
+            thousands(decimals),
+            if decimals == 1 { "" } else { "s" }
+        ));
+    }
+    if report.extensions_dropped > 0 {
+        notes.push(format!(
+            "{} number{} with an extension dialled without it (--without-extensions).",
+            thousands(report.extensions_dropped),
+            if report.extensions_dropped == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    }
+    let refused = report.with_extension();
+    if refused > 0 {
+        notes.push(format!(
+            "{} number{} an extension and {} invalid; --without-extensions dials {} without it.",
+            thousands(refused as u64),
+            if refused == 1 { " has" } else { "s have" },
+            if refused == 1 { "is" } else { "are" },
+            if refused == 1 { "it" } else { "them" }
+        ));
+    }
+    if !notes.is_empty() {
+        notes.push(String::new());
+    }
+    notes
 }
 
 fn listing_title(what: &str, total: usize) -> String {

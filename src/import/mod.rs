@@ -39,13 +39,13 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use check::{
-    CheckReport, Counts, DuplicateRow, ImportSettings, RejectReason, RejectedRow, check,
+    CheckReport, Counts, DuplicateRow, ImportSettings, OutsideRow, RejectReason, RejectedRow, check,
 };
 pub use journal::{
     ImportJournal, ImportLock, JournalError, JournalRequest, RequestState, Resolution,
 };
 pub use mapping::{ColumnChoice, ColumnMapping, MappingError, PHONE_KEY, ValidMapping};
-pub use phone::{Invalid, PhoneDigits, normalize};
+pub use phone::{Country, Invalid, PhoneDigits, Reading, normalize};
 pub use plan::{MAX_ROWS_PER_REQUEST, PlannedRequest, SendPlan};
 pub use region::Region;
 pub use rejected::{rejected_path, write_rejected, write_rejected_to};

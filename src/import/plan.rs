@@ -105,14 +105,13 @@ impl SendPlan {
             if self.duplicate_lines.binary_search(&line).is_ok() {
                 continue;
             }
-            let region = self.settings.region;
-            if let RowClass::Valid(phone) =
-                classify(rows.cells(), self.width, &self.mapping, region)
+            if let RowClass::Valid(reading) =
+                classify(rows.cells(), self.width, &self.mapping, &self.settings)
             {
                 if added > 0 {
                     body.push(',');
                 }
-                push_contact(&mut body, phone, rows.cells(), &self.mapping);
+                push_contact(&mut body, reading.digits, rows.cells(), &self.mapping);
                 added += 1;
                 if added == request.rows && line != request.last_line {
                     return Err(changed());

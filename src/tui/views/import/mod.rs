@@ -30,7 +30,7 @@ use crossterm::event::KeyEvent;
 use crate::form::line::LineInput;
 use crate::import::path::{Completion, Entry, complete, split};
 use crate::import::{
-    CheckReport, ColumnMapping, ContactsFile, FileIdentity, ImportJournal, ImportSettings,
+    CheckReport, ColumnMapping, ContactsFile, Country, FileIdentity, ImportJournal, ImportSettings,
     JournalRequest, Progress, Region, RequestState, Resolution, SendPlan,
 };
 use crate::tui::keymap::{self, Action, Scope};
@@ -412,6 +412,11 @@ pub struct ImportView {
     sheet_chosen: bool,
     pub(crate) mapping: ColumnMapping,
     pub(crate) region: Option<Region>,
+    /// Countries outside the region whose numbers are sent (`o` on the
+    /// check allows those it found).
+    pub(crate) allowed_countries: Vec<Country>,
+    /// Numbers with an extension are dialled without it (`x`).
+    pub(crate) without_extensions: bool,
     pub(crate) cursor: usize,
     pub(crate) map_offset: Cell<usize>,
     pub(crate) edit: Option<MapEdit>,
@@ -450,6 +455,8 @@ impl ImportView {
                 columns: Vec::new(),
             },
             region: timezone.and_then(Region::for_timezone),
+            allowed_countries: Vec::new(),
+            without_extensions: false,
             cursor: 0,
             map_offset: Cell::new(0),
             edit: None,
@@ -909,6 +916,9 @@ impl ImportView {
                 let settings = journal.settings().clone();
                 self.mapping = settings.mapping.clone();
                 self.region = settings.region;
+                self.allowed_countries
+                    .clone_from(&settings.allowed_countries);
+                self.without_extensions = settings.without_extensions;
                 self.resuming = true;
                 self.check(settings)
             }
@@ -919,6 +929,16 @@ impl ImportView {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The settings the operator's choices make.
+    fn settings(&self) -> ImportSettings {
+        let mut settings = ImportSettings::new(self.mapping.clone(), self.region);
+        settings
+            .allowed_countries
+            .clone_from(&self.allowed_countries);
+        settings.without_extensions = self.without_extensions;
+        settings
     }
 
     fn check(&mut self, settings: ImportSettings) -> Vec<ImportCmd> {
@@ -975,11 +995,7 @@ impl ImportView {
                     return Vec::new();
                 }
                 self.resuming = false;
-                let settings = ImportSettings {
-                    mapping: self.mapping.clone(),
-                    region: self.region,
-                };
-                return self.check(settings);
+                return self.check(self.settings());
             }
             Action::Back => {
                 // A workbook of several sheets: back to its sheets.
@@ -1037,11 +1053,7 @@ impl ImportView {
                     self.error = None;
                     // On the check, `g` promises the check again with it.
                     if self.step == Step::Preview {
-                        let settings = ImportSettings {
-                            mapping: self.mapping.clone(),
-                            region,
-                        };
-                        return self.check(settings);
+                        return self.check(self.settings());
                     }
                 }
             },
@@ -1125,6 +1137,39 @@ impl ImportView {
             Action::Back => {
                 self.step = Step::Map;
                 self.resuming = false;
+            }
+            // The numbers of the countries the check found outside the
+            // region: sent too, or held back again. Checked again.
+            Action::AllowCountries => {
+                let Some(report) = &self.report else {
+                    return Vec::new();
+                };
+                let held = report.held_countries();
+                if held.is_empty() && self.allowed_countries.is_empty() {
+                    self.error = Some("Every number is in the region: nothing to allow.".into());
+                    return Vec::new();
+                }
+                if held.is_empty() {
+                    self.allowed_countries.clear();
+                } else {
+                    self.allowed_countries.extend(held);
+                }
+                self.resuming = false;
+                return self.check(self.settings());
+            }
+            // Numbers with an extension: dialled without it, or invalid
+            // again. Checked again.
+            Action::WithoutExtensions => {
+                let Some(report) = &self.report else {
+                    return Vec::new();
+                };
+                if report.with_extension() == 0 && report.extensions_dropped == 0 {
+                    self.error = Some("No number has an extension.".into());
+                    return Vec::new();
+                }
+                self.without_extensions = !self.without_extensions;
+                self.resuming = false;
+                return self.check(self.settings());
             }
             // The region typed on the check; Enter checks again with it
             // (a region of its own: no longer the recorded import's).

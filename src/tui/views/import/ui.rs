@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr as _;
 
 use super::{Geometry, ImportView, MapEdit, SendPhase, Sending, Step};
 use crate::import::source::{Delimiter, TextEncoding};
-use crate::import::{JournalRequest, RequestState, Stage};
+use crate::import::{CheckReport, JournalRequest, RequestState, Stage};
 use crate::text::{fit, visible};
 use crate::tui::widgets::fit_line;
 use crate::tui::widgets::theme::Theme;
@@ -494,6 +494,7 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             ),
         }),
     ]);
+    lines.extend(number_lines(report, theme));
     if !report.rejected.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(
@@ -549,6 +550,60 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             .scroll((view.preview_scroll.min(max), 0)),
         area,
     );
+}
+
+/// What the check says about the numbers beyond the counts, each with
+/// the key that changes it: those outside the region by country (`o`),
+/// the decimals read as whole numbers, the extensions (`x`).
+fn number_lines(report: &CheckReport, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    if let Some(summary) = report.outside_summary() {
+        let held = report.counts.outside_region;
+        lines.push(if held == 0 {
+            Line::styled(
+                format!("✓ {summary}: sent, as you allowed (o holds them back)"),
+                theme.ok(),
+            )
+        } else {
+            Line::styled(
+                format!(
+                    "⚠ {summary}: {} not sent (o sends them too)",
+                    thousands(held)
+                ),
+                theme.warn(),
+            )
+        });
+    }
+    let decimals = report.read_from_decimal;
+    if decimals > 0 {
+        lines.push(Line::raw(format!(
+            "{} number{} written as decimals (17796726653.0, 1.7796726653E10) read as whole numbers",
+            thousands(decimals),
+            plural(decimals)
+        )));
+    }
+    let dropped = report.extensions_dropped;
+    if dropped > 0 {
+        lines.push(Line::raw(format!(
+            "{} number{} with an extension dialled without it (x refuses them)",
+            thousands(dropped),
+            plural(dropped)
+        )));
+    }
+    let refused = report.with_extension() as u64;
+    if refused > 0 {
+        lines.push(Line::styled(
+            format!(
+                "⚠ {} number{} an extension: invalid (x dials {} without it)",
+                thousands(refused),
+                if refused == 1 { " has" } else { "s have" },
+                if refused == 1 { "it" } else { "them" }
+            ),
+            theme.warn(),
+        ));
+    }
+    lines
 }
 
 fn draw_send(sending: &Sending, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
