@@ -845,6 +845,29 @@ fn the_check_counts_other_countries_and_o_sends_them_x_dials_without_extensions(
 }
 
 #[test]
+fn a_file_past_a_bound_is_refused_on_screen_with_a_line_s_worth_of_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("line.csv");
+    let mut bytes = b"phone,".to_vec();
+    bytes.resize(8 * 1024 * 1024, b'a');
+    std::fs::write(&path, bytes).unwrap();
+    let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Pick, "nothing to map");
+    let text = screen(&view, 120, 40, t(0), dir.path());
+    assert!(
+        text.contains("line 1 is longer than 1 MiB"),
+        "the bound is said:\n{text}"
+    );
+    assert!(
+        !text.contains("aaaaaaaaaa"),
+        "the file is not echoed:\n{text}"
+    );
+}
+
+#[test]
 fn snapshot_map_and_renaming() {
     let dir = tempfile::tempdir().unwrap();
     let mut view = messy_mapped(&dir);

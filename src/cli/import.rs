@@ -39,8 +39,23 @@ use crate::num::thousands;
 use crate::text::{json as json_line, visible};
 
 /// How many invalid and duplicate rows the summary lists (the rejected
-/// file and `--json` have them all).
+/// file has them all, `--json` the first 10,000).
 const LISTED_ROWS: usize = 10;
+/// The most characters of a refusal, and of a value from the file in a
+/// message or the summary (a header, a phone cell, a row as it is sent):
+/// what the file holds is shown, never echoed whole.
+const MAX_MESSAGE_CHARS: usize = 1000;
+const MAX_VALUE_CHARS: usize = 60;
+const MAX_SAMPLE_CHARS: usize = 300;
+/// The most invalid and duplicate rows `--json` lists.
+const MAX_JSON_ROWS: usize = 10_000;
+/// The most column names a message lists.
+const LISTED_COLUMNS: usize = 12;
+
+/// A value from the file as a message shows it: visible, and cut.
+fn excerpt(value: &str, max: usize) -> String {
+    crate::text::fit(&visible(value), max)
+}
 
 /// `batch import`'s arguments.
 #[derive(Debug, Clone, Args)]
@@ -163,7 +178,10 @@ pub async fn run(args: &ImportArgs, ctx: &ImportContext<'_>, io: &mut Io<'_>) ->
     match import(args, ctx, io, &mut facts).await {
         Ok(code) => Ok(code),
         Err(Stop::Io(e)) => Err(e),
-        Err(Stop::Refused(refusal)) => {
+        Err(Stop::Refused(mut refusal)) => {
+            // A line's worth: a message never carries a file's content
+            // whole (a header of a GB once came back in one).
+            refusal.message = crate::text::fit(&refusal.message, MAX_MESSAGE_CHARS);
             if io.json {
                 let mut value = facts;
                 if let Some(obj) = value.as_object_mut() {
@@ -546,11 +564,18 @@ fn column_named(header: &[String], name: &str, flag: &str) -> Result<usize, Refu
 }
 
 fn column_list(header: &[String]) -> String {
-    header
+    let mut list: Vec<String> = header
         .iter()
-        .map(|h| format!("“{h}”"))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .take(LISTED_COLUMNS)
+        .map(|h| format!("“{}”", excerpt(h, MAX_VALUE_CHARS)))
+        .collect();
+    if header.len() > LISTED_COLUMNS {
+        list.push(format!(
+            "and {} more",
+            thousands((header.len() - LISTED_COLUMNS) as u64)
+        ));
+    }
+    list.join(", ")
 }
 
 /// "region US, phone column “Phone”, not sending “Notes”".
@@ -564,7 +589,7 @@ fn describe_settings(settings: &ImportSettings, header: &[String]) -> String {
         .and_then(|i| header.get(i))
         .map_or_else(
             || "no phone column".to_owned(),
-            |h| format!("phone column “{h}”"),
+            |h| format!("phone column “{}”", excerpt(h, MAX_VALUE_CHARS)),
         );
     let skipped: Vec<String> = settings
         .mapping
@@ -572,7 +597,8 @@ fn describe_settings(settings: &ImportSettings, header: &[String]) -> String {
         .iter()
         .enumerate()
         .filter(|(i, c)| !c.send && Some(*i) != settings.mapping.phone)
-        .map(|(_, c)| format!("“{}”", c.header))
+        .map(|(_, c)| format!("“{}”", excerpt(&c.header, MAX_VALUE_CHARS)))
+        .take(LISTED_COLUMNS)
         .collect();
     if skipped.is_empty() {
         format!("{region}, {phone}")
@@ -633,19 +659,30 @@ fn add_report_facts(
     report: &CheckReport,
 ) {
     let phone = settings.mapping.phone;
+    // The first rows of each list: a file of a million invalid rows would
+    // make a JSON document of hundreds of MiB (the rejected file has them
+    // all, and the counts say how many there are).
     let rejected: Vec<Value> = report
         .rejected
         .iter()
+        .take(MAX_JSON_ROWS)
         .map(|row| {
             let value = phone
                 .and_then(|i| row.cells.get(i))
                 .map_or("", String::as_str);
+            // The phone cell as it is, but a line's worth of it: the
+            // rejected file has every cell whole.
+            let value: String = match value.char_indices().nth(MAX_SAMPLE_CHARS) {
+                Some((at, _)) => format!("{}…", &value[..at]),
+                None => value.to_owned(),
+            };
             json!({"line": row.line, "value": value, "why": row.reason.to_string()})
         })
         .collect();
     let duplicates: Vec<Value> = report
         .duplicates
         .iter()
+        .take(MAX_JSON_ROWS)
         .map(|d| json!({"line": d.line, "firstLine": d.first_line, "phoneNumber": d.phone.to_string()}))
         .collect();
     let c = report.counts;
@@ -734,7 +771,7 @@ fn print_summary(
     writeln!(
         out,
         "Phone numbers from column “{}”; a number without a country code is read as {}.",
-        visible(phone.map_or("", String::as_str)),
+        excerpt(phone.map_or("", String::as_str), MAX_VALUE_CHARS),
         visible(&region)
     )?;
     let variables: Vec<String> = settings
@@ -743,12 +780,21 @@ fn print_summary(
         .iter()
         .enumerate()
         .filter(|(i, c)| c.send && Some(*i) != settings.mapping.phone && !c.name.trim().is_empty())
-        .map(|(_, c)| visible(c.name.trim()).into_owned())
+        .map(|(_, c)| excerpt(c.name.trim(), MAX_VALUE_CHARS))
         .collect();
     if variables.is_empty() {
         writeln!(out, "No other column is sent.")?;
     } else {
-        writeln!(out, "Sent as agent variables: {}", variables.join(", "))?;
+        let more = variables.len().saturating_sub(LISTED_COLUMNS);
+        let listed = variables[..variables.len() - more].join(", ");
+        match more {
+            0 => writeln!(out, "Sent as agent variables: {listed}")?,
+            n => writeln!(
+                out,
+                "Sent as agent variables: {listed} and {} more",
+                thousands(n as u64)
+            )?,
+        }
     }
     let c = report.counts;
     let outside = match (c.outside_region, settings.region) {
@@ -782,7 +828,7 @@ fn print_summary(
                 out,
                 "  line {}: “{}”: {}",
                 row.line,
-                visible(value),
+                excerpt(value, MAX_VALUE_CHARS),
                 row.reason
             )?;
         }
@@ -804,7 +850,7 @@ fn print_summary(
     if !report.samples.is_empty() {
         writeln!(out, "The first rows as they will be sent:")?;
         for sample in &report.samples {
-            writeln!(out, "  {}", visible(sample))?;
+            writeln!(out, "  {}", excerpt(sample, MAX_SAMPLE_CHARS))?;
         }
     }
     Ok(())
@@ -938,7 +984,7 @@ fn dry_run_output(
         report
             .samples
             .iter()
-            .map(|s| visible(s).into_owned())
+            .map(|s| excerpt(s, MAX_SAMPLE_CHARS))
             .collect::<Vec<_>>()
             .join(",\n  "),
     )?;

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use super::limits::{Limit, MAX_REJECTED_BYTES, MAX_ROWS};
 use super::phone::{Country, PhoneDigits};
 use super::plan::{PlanBuilder, SendPlan};
 pub use super::row::{ImportSettings, RejectReason};
@@ -162,6 +163,16 @@ impl CheckReport {
     }
 }
 
+/// What keeping a copy of `cells` costs: the row, each string's header,
+/// and its bytes as the allocator rounds them.
+fn kept_cost(cells: &[String]) -> usize {
+    let strings: usize = cells
+        .iter()
+        .map(|c| 24 + c.len().next_multiple_of(16))
+        .sum();
+    64 + strings
+}
+
 /// Reads every row of `file` once with `settings`: counts, rejected rows,
 /// duplicates, samples and the sending plan.
 pub fn check(
@@ -184,8 +195,19 @@ pub fn check(
     let mut outside = Vec::new();
     let (mut read_from_decimal, mut extensions_dropped) = (0u64, 0u64);
     let mut read = 0u64;
+    // What the invalid rows' cells cost, kept for the rejected file.
+    let mut rejected_bytes = 0usize;
+    let too_big = |limit| ImportError::TooBig {
+        path: file.path().to_owned(),
+        limit,
+    };
     while rows.next_row()? {
         read += 1;
+        // Rows of nothing but empty cells are cheap; a file of nothing
+        // else is refused too, past twice the bound.
+        if read - counts.skipped > MAX_ROWS || read > 2 * MAX_ROWS {
+            return Err(too_big(Limit::Rows));
+        }
         if read.is_multiple_of(TICK_ROWS) {
             let (done, total) = rows.progress();
             if read == TICK_ROWS && done > 0 {
@@ -210,6 +232,13 @@ pub fn check(
             }
             RowClass::Rejected(reason) => {
                 counts.invalid += 1;
+                rejected_bytes += kept_cost(rows.cells());
+                if rejected_bytes > MAX_REJECTED_BYTES {
+                    return Err(too_big(Limit::InvalidRows {
+                        rows: counts.invalid,
+                        first_line: rejected.first().map_or(line, |r: &RejectedRow| r.line),
+                    }));
+                }
                 rejected.push(RejectedRow {
                     line,
                     reason,

@@ -20,12 +20,16 @@
 //!    its rows from the file; [`ImportJournal`] records each request's
 //!    state before and after it is sent.
 //!
-//! Spreadsheets are the exception to streaming: calamine loads a whole
-//! sheet, so an `.xlsx`/`.xls`/`.ods` file is held in memory from [`open`]
-//! to the end of sending.
+//! Spreadsheets are the exception to streaming: a sheet is held in memory
+//! from [`open`] to the end of sending (an `.xlsx` sheet as the text of its
+//! cells, see `sheet`). Every file is bounded ([`limits`]): a workbook is
+//! looked over before calamine reads it (`workbook`), delimited text as it
+//! is read, and what the check keeps of it as it grows, so that no file
+//! costs more than about 200 MiB.
 
 pub mod check;
 pub mod journal;
+pub mod limits;
 pub mod mapping;
 pub mod path;
 pub mod phone;
@@ -33,7 +37,9 @@ pub mod plan;
 pub mod region;
 pub mod rejected;
 mod row;
+mod sheet;
 pub mod source;
+mod workbook;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -137,6 +143,10 @@ pub enum ImportError {
         line: u64,
         message: String,
     },
+    /// Past one of the bounds of [`limits`]: refused at once, the rest of
+    /// the file not read.
+    #[error("{}: {limit}; nothing was read further", path.display())]
+    TooBig { path: PathBuf, limit: limits::Limit },
     #[error("{}: the file is empty (no header row)", path.display())]
     Empty { path: PathBuf },
     #[error("{}: the file changed since it was read; open it again", path.display())]

@@ -436,6 +436,10 @@ fn draw_resume(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) 
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
+/// The most characters of a row from the file on the check (invalid rows,
+/// the first rows as sent): the rest is in the file.
+const MAX_ROW_CHARS: usize = 300;
+
 fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(report) = &view.report else {
         return;
@@ -509,11 +513,12 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             theme.title(),
         ));
         for row in report.rejected.iter().take(SHOWN_REJECTED) {
-            let cells = row.cells.join(" · ");
+            // A line's worth of the row: a cell may hold 64 KiB.
+            let cells = fit(&visible(&row.cells.join(" · ")), MAX_ROW_CHARS);
             lines.push(Line::from(vec![
                 Span::styled(format!("  line {:<6}", row.line), theme.dim()),
                 Span::styled(format!("{:<22} ", row.reason.to_string()), theme.error()),
-                Span::raw(visible(&cells).into_owned()),
+                Span::raw(cells),
             ]));
         }
     }
@@ -539,7 +544,10 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             theme.title(),
         ));
         for sample in &report.samples {
-            lines.push(Line::raw(format!("  {}", visible(sample))));
+            lines.push(Line::raw(format!(
+                "  {}",
+                fit(&visible(sample), MAX_ROW_CHARS)
+            )));
         }
     }
     let max = max_scroll(&lines, area);
