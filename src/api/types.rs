@@ -145,41 +145,70 @@ pub struct Phone {
 }
 
 /// One item of `GET /api/call/batches/{userId}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+///
+/// Read as leniently as batch-details (see `api/lenient.rs`): a field that
+/// is missing, `null` or of another type costs only itself, never the
+/// page. Text reads as empty then (Weya refuses a blank `batchName`, so an
+/// empty name means it was not given) and a count as `None`, which the
+/// screens show as unknown rather than as 0.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct BatchSummary {
-    #[serde(rename = "_id")]
+    #[serde(rename = "_id", deserialize_with = "lenient::string")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::string")]
     pub batch_name: String,
-    #[serde(default)]
-    pub total_calls: u64,
-    #[serde(default)]
-    pub calls_picked: u64,
-    #[serde(default)]
-    pub calls_completed: u64,
-    #[serde(default, rename = "queue_status")]
+    #[serde(deserialize_with = "lenient::opt_count")]
+    pub total_calls: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_count")]
+    pub calls_picked: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_count")]
+    pub calls_completed: Option<u64>,
+    #[serde(rename = "queue_status", deserialize_with = "lenient::string")]
     pub queue_status: String,
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::string")]
     pub created_at: String,
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::string")]
     pub updated_at: String,
 }
 
+/// The batch list's `pagination`, read leniently: a missing or odd number
+/// reads as 0 (see [`BatchPage::with_pages`] for `totalPages`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct Pagination {
+    #[serde(deserialize_with = "lenient::count")]
     pub total: u64,
+    #[serde(deserialize_with = "lenient::count")]
     pub page: u64,
+    #[serde(deserialize_with = "lenient::count")]
     pub limit: u64,
+    #[serde(deserialize_with = "lenient::count")]
     pub total_pages: u64,
 }
 
-/// `data` of the batch list.
+/// `data` of the batch list. An element of `batches` that is not an
+/// object is skipped; a `pagination` that is not an object reads as zeros.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BatchPage {
+    #[serde(deserialize_with = "lenient::objects")]
     pub batches: Vec<BatchSummary>,
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::object_or_default")]
     pub pagination: Pagination,
+}
+
+impl BatchPage {
+    /// The page with `totalPages` worked out from `total` and `limit` when
+    /// the answer left it out (or gave 0 with batches to show): the same
+    /// answer's numbers, so paging on works.
+    pub fn with_pages(mut self) -> Self {
+        let p = &mut self.pagination;
+        if p.total_pages == 0 && p.limit > 0 && p.total > 0 {
+            p.total_pages = p.total.div_ceil(p.limit);
+        }
+        self
+    }
 }
 
 /// Query of the batch list.
@@ -645,6 +674,102 @@ pub fn add_calls_body(
 /// Whether `s` is a 24-hex-character ID (a MongoDB ObjectId), as Weya's IDs are.
 pub fn is_object_id(s: &str) -> bool {
     s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The provider a number is registered through (add-phone's
+/// `integration`: the three Weya's page lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Integration {
+    Plivo,
+    Twilio,
+    Telnyx,
+}
+
+impl Integration {
+    pub const ALL: [Self; 3] = [Self::Plivo, Self::Twilio, Self::Telnyx];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Plivo => "plivo",
+            Self::Twilio => "twilio",
+            Self::Telnyx => "telnyx",
+        }
+    }
+}
+
+impl std::fmt::Display for Integration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Integration {
+    type Err = String;
+
+    /// As Weya writes them, in lower case; any case is taken.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|i| i.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("{s:?} is not an integration: give plivo, twilio or telnyx"))
+    }
+}
+
+/// What `POST /api/call/add-phone` registers: a number of the operator's
+/// provider account, with that account's auth token and SID. Those two are
+/// secrets: `Debug` hides them and they leave the process only in the
+/// request's body ([`Self::to_body`]).
+#[derive(Clone)]
+pub struct PhoneRegistration {
+    /// Digits with the country code, `+` optional, as Weya writes numbers.
+    pub phone_number: String,
+    pub integration: Integration,
+    pub auth_token: secrecy::SecretString,
+    pub account_sid: secrecy::SecretString,
+}
+
+impl std::fmt::Debug for PhoneRegistration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneRegistration")
+            .field("phone_number", &self.phone_number)
+            .field("integration", &self.integration)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PhoneRegistration {
+    /// The request's body, `{userId, phoneNumber, integration, authToken,
+    /// accSId}`: the one place the secrets are exposed.
+    pub fn to_body(&self, user_id: &str) -> String {
+        use secrecy::ExposeSecret;
+        serde_json::json!({
+            "userId": user_id,
+            "phoneNumber": self.phone_number,
+            "integration": self.integration.as_str(),
+            "authToken": self.auth_token.expose_secret(),
+            "accSId": self.account_sid.expose_secret(),
+        })
+        .to_string()
+    }
+}
+
+/// `data` of add-phone: the new phone. Its `_id` is the phone ID that
+/// `callingNumbers` takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddedPhone {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub user_id: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub phone_number: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub integration: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub created_at: String,
 }
 
 #[cfg(test)]

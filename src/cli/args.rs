@@ -1,5 +1,6 @@
 //! The command line. No flag carries a secret: credentials come from the
-//! environment, the config file, or standard input (`--api-key-stdin`).
+//! environment, the config file, or standard input (`--api-key-stdin`,
+//! `--token-stdin`).
 
 use std::path::PathBuf;
 
@@ -11,7 +12,8 @@ use clap::{Args, Parser, Subcommand};
     version,
     about = "Stage Weya outbound calling campaigns from the terminal",
     after_help = "With no credentials configured, weya-tui runs against its embedded sandbox.\n\
-                  Environment: WEYA_BASE_URL, WEYA_API_KEY or WEYA_TOKEN, WEYA_USER_ID, WEYA_PHONES_PATH.\n\
+                  Environment: WEYA_BASE_URL, WEYA_API_KEY and WEYA_TOKEN, WEYA_USER_ID, WEYA_PHONES_PATH.\n\
+                  `weya-tui doctor` shows the settings in force and checks them.\n\
                   Exit codes: 0 done, 1 the API or the network failed, 2 invalid input or refused."
 )]
 pub struct Cli {
@@ -41,9 +43,21 @@ pub struct ApiOptions {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Read the API key from the first line of standard input.
+    /// Read the API key (x-api-key) from the first line of standard input.
     #[arg(long)]
     pub api_key_stdin: bool,
+    /// Read the Bearer token from standard input: its first line, or its
+    /// second with --api-key-stdin.
+    #[arg(long)]
+    pub token_stdin: bool,
+}
+
+impl ApiOptions {
+    /// Whether a credential is read from standard input, which then is
+    /// no terminal to ask questions on.
+    pub fn reads_stdin(&self) -> bool {
+        self.api_key_stdin || self.token_stdin
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,14 +76,19 @@ pub enum Command {
         #[command(flatten)]
         api: ApiOptions,
     },
-    /// List the workspace's phone numbers.
+    /// List the workspace's phone numbers (and the phone book's), or
+    /// register one with `phones add`.
+    #[command(args_conflicts_with_subcommands = true)]
     Phones {
+        #[command(subcommand)]
+        command: Option<PhonesCommand>,
         #[command(flatten)]
         api: ApiOptions,
     },
     /// List batches, newest first.
     Batches {
-        /// Only batches whose name contains this.
+        /// Only batches whose name or status contains this (Weya's search
+        /// looks at both).
         #[arg(long)]
         search: Option<String>,
         /// Which page, from 1.
@@ -94,6 +113,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show the settings in force and where each came from, which actions
+    /// each credential covers per Weya's pages, and check what can be
+    /// checked without changing anything. Exit 0 when all that is
+    /// configured works, 1 otherwise.
+    Doctor {
+        #[command(flatten)]
+        api: ApiOptions,
+    },
     /// Run the embedded sandbox alone, for curl or another client.
     Sandbox {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -109,6 +136,36 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["port", "fault", "ignore_window"])]
         reset: bool,
     },
+}
+
+/// `phones …`.
+#[derive(Debug, Subcommand)]
+pub enum PhonesCommand {
+    /// Register a number of your provider account with Weya (add-phone)
+    /// and keep its new phone ID, with the number and label, in
+    /// phonebook.toml. The provider's auth token and account SID are
+    /// secrets: they are asked for without echo on a terminal, or read from
+    /// standard input (the token on the first line, the SID on the second;
+    /// after the lines --api-key-stdin and --token-stdin read), never taken
+    /// as flags.
+    Add {
+        /// The number: digits with the country code, + optional
+        /// (14155550100).
+        #[arg(long)]
+        number: String,
+        /// The provider: plivo, twilio or telnyx.
+        #[arg(long, value_parser = integration)]
+        integration: crate::api::Integration,
+        /// What the phone book and the form's phone list call it.
+        #[arg(long, default_value = "")]
+        label: String,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+}
+
+fn integration(text: &str) -> Result<crate::api::Integration, String> {
+    text.parse()
 }
 
 /// `batch …`: commands on one batch.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr as _;
 
 use super::args::{ApiOptions, BatchAction};
-use super::output::{self, FAILED, Io, OK, REFUSED, cell, thousands};
+use super::output::{self, FAILED, Io, OK, REFUSED, cell, thousands, thousands_or_unknown};
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
@@ -55,6 +55,11 @@ pub struct Workspace {
     /// How wide the calls table may be; `None` for as wide as it needs
     /// (the output is not a terminal).
     pub width: Option<usize>,
+    /// With the sandbox as the target: whether another weya-tui runs it
+    /// (its dialer goes on after this command), or only this command
+    /// does (it dials only while a weya-tui runs; this one caught it up
+    /// on starting). `None` for a real API.
+    pub sandbox_elsewhere: Option<bool>,
 }
 
 /// Asks a question on the terminal and returns the line typed.
@@ -129,7 +134,7 @@ pub async fn run(
 /// Says why a request failed (or was not sent), with the request ID
 /// support asks for and, for a refused credential, which one the action
 /// needs and which was used, from where.
-fn failure(io: &mut Io<'_>, workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
+fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
     let code = if e.is_config_problem() {
         REFUSED
     } else {
@@ -139,7 +144,7 @@ fn failure(io: &mut Io<'_>, workspace: &Workspace, e: &ApiError) -> io::Result<u
     if let Some(id) = e.request_id() {
         message.push_str(&format!(" (request ID {id})"));
     }
-    let advice = e.auth_advice(&workspace.credential);
+    let advice = e.auth_advice();
     if io.json {
         let extra = json!({"status": e.status(), "requestId": e.request_id(), "advice": advice});
         return io.fail(code, &message, extra);
@@ -188,7 +193,11 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
     let entries = read_journal(workspace);
     let window = journal::created_body(&entries, &workspace.target, id).map(CallingWindow::of);
 
-    let total = summary.as_ref().map_or(details.total, |s| s.total_calls);
+    // The list may leave a count out; batch-details' total counts the calls too.
+    let total = summary
+        .as_ref()
+        .and_then(|s| s.total_calls)
+        .unwrap_or(details.total);
     if io.json {
         let value = json!({
             "batchId": details.batch_id,
@@ -202,6 +211,10 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "callingWindow": window.as_ref().map(CallingWindow::to_json),
             "progressUnknown": summary_missing,
         });
+        let mut value = value;
+        if let (Some(elsewhere), Some(obj)) = (workspace.sandbox_elsewhere, value.as_object_mut()) {
+            obj.insert("sandboxDialerRunning".into(), json!(elsewhere));
+        }
         writeln!(io.out, "{}", json_line(&value))?;
         return Ok(OK);
     }
@@ -215,15 +228,19 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         Some(s) => {
             writeln!(
                 out,
-                "Calls     {} in all · {} picked · {} completed",
-                thousands(s.total_calls),
-                thousands(s.calls_picked),
-                thousands(s.calls_completed)
+                "Calls     {} in all · {} answered · {} completed",
+                thousands(total),
+                thousands_or_unknown(s.calls_picked),
+                thousands_or_unknown(s.calls_completed)
             )?;
             writeln!(
                 out,
                 "Progress  {}",
-                progress(s.calls_completed, s.calls_picked, s.total_calls)
+                progress(
+                    s.calls_completed.unwrap_or(0),
+                    s.calls_picked.unwrap_or(0),
+                    total
+                )
             )?;
             writeln!(out, "Created   {}", when(&s.created_at, now))?;
             writeln!(out, "Updated   {}", when(&s.updated_at, now))?;
@@ -248,6 +265,18 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             &format!("progress and dates are not shown: {why} (they come from the batch list)"),
         )?;
     }
+    // Said where it matters: a batch the dialer should be working on.
+    if workspace.sandbox_elsewhere == Some(false) && details.batch_status == "active" {
+        note(
+            io,
+            &format!(
+                "no weya-tui is running the sandbox, so its dialer moves only while a \
+                 command like this one runs; each catches it up from where it stopped (at \
+                 most {} h at a time). A TUI or `weya-tui sandbox` keeps it dialing.",
+                crate::sandbox::MAX_CATCH_UP.as_secs() / 3600
+            ),
+        )?;
+    }
     Ok(OK)
 }
 
@@ -265,7 +294,8 @@ async fn find_in_list(
     Ok(page.batches.into_iter().find(|b| b.id == details.batch_id))
 }
 
-/// "[██████░░░░░░░░░░░░░░] 30% completed, 45% picked".
+/// "[██████░░░░░░░░░░░░░░] 30% completed, 45% answered": Weya's
+/// `callsPicked` counts calls "picked up/answered", and is called so.
 fn progress(completed: u64, picked: u64, total: u64) -> String {
     const WIDTH: u64 = 20;
     let share = |n: u64| (n.min(total) * 100).checked_div(total).unwrap_or(0);
@@ -279,7 +309,7 @@ fn progress(completed: u64, picked: u64, total: u64) -> String {
         })
         .collect();
     format!(
-        "[{bar}] {}% completed, {}% picked",
+        "[{bar}] {}% completed, {}% answered",
         share(completed),
         share(picked)
     )
@@ -744,14 +774,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn progress_shows_completed_and_picked() {
+    fn progress_shows_completed_and_answered() {
         assert_eq!(
             progress(5, 10, 20),
-            "[█████▒▒▒▒▒░░░░░░░░░░] 25% completed, 50% picked"
+            "[█████▒▒▒▒▒░░░░░░░░░░] 25% completed, 50% answered"
         );
         assert_eq!(
             progress(0, 0, 0),
-            "[░░░░░░░░░░░░░░░░░░░░] 0% completed, 0% picked"
+            "[░░░░░░░░░░░░░░░░░░░░] 0% completed, 0% answered"
         );
         // A server that counts more than it has does not overflow the bar.
         assert!(progress(30, 30, 20).starts_with("[████████████████████]"));

@@ -4,13 +4,23 @@
 //!
 //! The app talks to it over real loopback HTTP when no credentials are
 //! configured, so a fresh machine can create a batch with no account; the
-//! tests use it the same way. It accepts only its own credential.
+//! tests use it the same way. It holds a workspace key and a Bearer token
+//! and, as Weya's pages say, each endpoint takes only the one its page
+//! documents ([`auth`]).
 //!
 //! [`Sandbox::start`] is what tests want: in memory, empty, on the wall
 //! clock. [`Sandbox::start_with`] takes [`SandboxOptions`]: a state
-//! directory (batches and calls kept between runs, see [`persist`]),
-//! example batches on a first run, the dialer's settings and a clock.
+//! directory (batches, calls and added phones kept between runs, see
+//! [`persist`]), example batches on a first run, the dialer's settings and
+//! a clock.
+//!
+//! The dialer's progress is a function of time, not of whether a process
+//! ran: the state records how far the dialer had got, and a start (a TUI,
+//! or any command that runs the sandbox itself) dials on from there to
+//! now, at most [`MAX_CATCH_UP`] of it, with the saved random source, so
+//! the outcome is what one process running all along would have dialled.
 
+pub mod auth;
 mod dialer;
 mod examples;
 mod fault;
@@ -31,15 +41,15 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{Auth, ClientConfig};
+use crate::api::{AuthMode, ClientConfig, Credential, Credentials};
 use crate::store::lock::{self, FileLock, TryLock};
 pub use dialer::{BatchSettings, DialerConfig, IN_PROGRESS};
 pub use examples::example_schedule;
 pub use fault::Fault;
-pub use model::{CallStep, QueueStatus, StoredBatch, StoredCall};
+pub use model::{CallStep, QueueStatus, StoredBatch, StoredCall, StoredPhone};
 use persist::Persister;
 pub use shared::{ENDPOINT_FILE, Endpoint, LOCK_FILE, Running, Standby, start_or_join};
-pub use store::{Clock, SandboxStore};
+pub use store::{CaughtUp, Clock, MAX_CATCH_UP, SandboxStore};
 
 /// The sandbox workspace's user ID (needed by the batch and phone lists).
 pub const SANDBOX_USER_ID: &str = "5f0c0ffee0ddba11ab1e5eed";
@@ -64,9 +74,11 @@ pub struct SandboxOptions {
     pub examples: bool,
     pub dialer: DialerConfig,
     pub clock: Clock,
-    /// The credential to accept; `None` makes a fresh random one. Given
+    /// The workspace key to accept; `None` makes a fresh random one. Given
     /// when a process takes over a sandbox whose clients know its key.
     pub key: Option<SecretString>,
+    /// The Bearer token to accept, likewise.
+    pub token: Option<SecretString>,
 }
 
 impl SandboxOptions {
@@ -102,11 +114,14 @@ fn holder(pid: Option<u32>) -> String {
 pub struct Sandbox {
     addr: SocketAddr,
     key: SecretString,
+    token: SecretString,
     store: Arc<SandboxStore>,
     shutdown: Option<oneshot::Sender<()>>,
     tasks: Vec<JoinHandle<()>>,
     persister: Option<Arc<Persister>>,
     note: Option<String>,
+    /// What the start made of the time since the saved state.
+    caught_up: CaughtUp,
     /// Where other processes find this sandbox (removed when it stops).
     endpoint_file: Option<PathBuf>,
     /// Its state directory is this sandbox's alone while it runs: the
@@ -169,7 +184,7 @@ impl Sandbox {
         let store = Arc::new(SandboxStore::with(
             clock,
             options.dialer,
-            options.key,
+            auth::SandboxAuth::new(options.key, options.token),
             Vec::new(),
         ));
 
@@ -179,11 +194,23 @@ impl Sandbox {
         };
         // The state file holds the log up to here; a replayed log is
         // written into it at the first save, which empties the log.
-        let (log_seq, up_to_date) = saved
+        let (log_seq, mut up_to_date) = saved
             .as_ref()
-            .map_or((0, false), |s| (s.log_seq, !s.replayed));
+            .map_or((0, false), |s| (s.log_seq, s.pending.is_empty()));
+        let mut caught_up = CaughtUp::default();
         match saved {
-            Some(saved) => store.replace_batches(saved.batches),
+            Some(saved) => {
+                // Hours of dialing may be caught up: off the async threads.
+                let restoring = Arc::clone(&store);
+                let caught = tokio::task::spawn_blocking(move || restoring.restore(saved))
+                    .await
+                    .map_err(std::io::Error::other)?;
+                if caught.dialed > Duration::ZERO || caught.skipped > Duration::ZERO {
+                    tracing::info!(dialed = ?caught.dialed, skipped = ?caught.skipped, "the sandbox's dialer caught up");
+                }
+                up_to_date &= !caught.changed;
+                caught_up = caught;
+            }
             None if options.examples => {
                 store.replace_batches(examples::examples(&store, store.now()))
             }
@@ -191,15 +218,20 @@ impl Sandbox {
         }
         let endpoint_file = match &options.state_dir {
             Some(dir) => {
-                let endpoint = Endpoint::new(addr, store.key().clone(), ignore_window);
+                let endpoint = Endpoint::new(
+                    addr,
+                    store.key().clone(),
+                    store.token().clone(),
+                    ignore_window,
+                );
                 Some(endpoint.write(dir)?)
             }
             None => None,
         };
         let persister = match options.state_dir {
             Some(dir) => {
-                // What was just read needs no write; examples and a
-                // replayed log do.
+                // What was just read needs no write; examples, a replayed
+                // log and a dialer that caught up do.
                 let written = if up_to_date { store.generation() } else { 0 };
                 let persister = Persister::new(dir, written, log_seq);
                 store.keep_log(persister.open_log(log_seq)?);
@@ -208,7 +240,7 @@ impl Sandbox {
             None => None,
         };
 
-        let key = store.key().clone();
+        let (key, token) = (store.key().clone(), store.token().clone());
         let router = handlers::router(Arc::clone(&store));
         let (tx, rx) = oneshot::channel::<()>();
         let mut tasks = vec![tokio::spawn(async move {
@@ -234,11 +266,13 @@ impl Sandbox {
         Ok(Self {
             addr,
             key,
+            token,
             store,
             shutdown: Some(tx),
             tasks,
             persister,
             note,
+            caught_up,
             endpoint_file,
             _claim: claim,
         })
@@ -252,10 +286,16 @@ impl Sandbox {
         format!("http://{}", self.addr)
     }
 
-    /// The sandbox's own credential. It guards nothing of value, but it is
-    /// handled like any other key so that the sandbox exercises the same paths.
+    /// The sandbox's own workspace key (x-api-key). It guards nothing of
+    /// value, but it is handled like any other key so that the sandbox
+    /// exercises the same paths.
     pub fn key(&self) -> &SecretString {
         &self.key
+    }
+
+    /// The sandbox's own Bearer token, handled like the key.
+    pub fn token(&self) -> &SecretString {
+        &self.token
     }
 
     /// The store behind the server, for tests and the standalone command.
@@ -267,6 +307,12 @@ impl Sandbox {
     /// could not be read and was moved aside.
     pub fn note(&self) -> Option<&str> {
         self.note.as_deref()
+    }
+
+    /// How much time since the saved state this start dialled, and how
+    /// much it skipped (beyond [`MAX_CATCH_UP`]).
+    pub fn caught_up(&self) -> CaughtUp {
+        self.caught_up
     }
 
     /// The file the state is kept in, when it is kept.
@@ -295,15 +341,29 @@ impl Sandbox {
         }
     }
 
-    /// A client configuration that reaches this sandbox with its credential.
+    /// A client configuration that reaches this sandbox with both its
+    /// credentials, as the app is configured against Weya.
     pub fn client_config(&self) -> ClientConfig {
-        let mut config = ClientConfig::new(
-            self.base_url(),
-            Auth::ApiKey(SecretString::from(self.key.expose_secret().to_owned())),
-        );
-        config.user_id = Some(SANDBOX_USER_ID.to_owned());
-        config
+        client_config(self.base_url(), &self.key, &self.token)
     }
+}
+
+/// A client configuration for the sandbox at `base_url`, with its key
+/// and its token (each action carries the one its page documents).
+fn client_config(base_url: String, key: &SecretString, token: &SecretString) -> ClientConfig {
+    let copy = |s: &SecretString| SecretString::from(s.expose_secret().to_owned());
+    let credentials = Credentials::default()
+        .with(
+            AuthMode::ApiKey,
+            Credential::new(copy(key), "the sandbox's own key"),
+        )
+        .with(
+            AuthMode::Bearer,
+            Credential::new(copy(token), "the sandbox's own token"),
+        );
+    let mut config = ClientConfig::new(base_url, credentials);
+    config.user_id = Some(SANDBOX_USER_ID.to_owned());
+    config
 }
 
 impl Drop for Sandbox {
@@ -409,6 +469,6 @@ async fn save_changes(store: Arc<SandboxStore>, persister: Arc<Persister>) {
 /// empties the log if the file now holds all of it (blocking).
 fn save(store: &SandboxStore, persister: &Persister) -> std::io::Result<()> {
     let snapshot = store.snapshot();
-    let saved_seq = persister.write(snapshot.generation, snapshot.batches, snapshot.log_seq)?;
+    let saved_seq = persister.write(snapshot.generation, snapshot.state, snapshot.log_seq)?;
     store.compact_log(saved_seq)
 }

@@ -424,15 +424,10 @@ fn summary_lines(
             r.map_or("server default".into(), |r| r.to_string())
         ),
     };
-    let target = match &app.context.target {
-        TargetLabel::Sandbox => "SANDBOX: the local test server; nothing reaches Weya".to_owned(),
-        TargetLabel::Remote {
-            host,
-            auth_mode,
-            masked_key,
-            ..
-        } => format!("{host}, {auth_mode} {masked_key}"),
-    };
+    let target = app
+        .context
+        .target
+        .describe_for(crate::api::auth::Action::CreateBatch);
     let mut lines = Vec::new();
     for (name, value) in [
         ("Batch name", req.batch_name.as_str()),

@@ -1,0 +1,1683 @@
+//! The built binary, run as an operator or a script would: the commands
+//! without the TUI against the sandbox, each exit code and each flag.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use secrecy::ExposeSecret;
+use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
+
+struct Env {
+    home: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Self {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.home.path().join(rel)
+    }
+
+    /// The binary with this home and nothing configured.
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
+        for var in [
+            "WEYA_BASE_URL",
+            "WEYA_API_KEY",
+            "WEYA_TOKEN",
+            "WEYA_USER_ID",
+            "WEYA_PHONES_PATH",
+            "WEYA_REFRESH_SECS",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// The binary pointed at `sandbox` with its key and its token, as an
+    /// operator is configured against Weya.
+    fn against(&self, sandbox: &Sandbox) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("WEYA_BASE_URL", sandbox.base_url())
+            .env("WEYA_API_KEY", sandbox.key().expose_secret())
+            .env("WEYA_TOKEN", sandbox.token().expose_secret())
+            .env("WEYA_USER_ID", SANDBOX_USER_ID);
+        cmd
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+const VALID: &str = r#"{"batchName":"CLI batch","callingNumbers":["64e5f12345abcdef87654321"],
+ "retry":3,"delay":60,"timezone":"America/New_York",
+ "callingHour":{"start":"09:00","end":"17:00"},"allowedDays":[1,2,3,4,5]}"#;
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn create(cmd: &mut Command, file: &Path, flags: &[&str]) -> Output {
+    cmd.arg("create")
+        .arg("--file")
+        .arg(file)
+        .args(flags)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_with_yes_sends_once_prints_the_id_and_journals_it() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let batches = sandbox.store().batches();
+    assert_eq!(stdout.trim(), format!("Created batch {}", batches[0].id));
+    assert_eq!(batches[0].body["callingHour"]["end"], "17:00");
+
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["batchId"], sandbox.store().batches()[0].id);
+    assert_eq!(sandbox.store().create_requests(), 2);
+
+    let history = env.cmd().args(["history", "--json"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&history.stdout).lines().count(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn toml_files_work_the_same() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file(
+        "batch.toml",
+        "batchName = \"TOML batch\"\ncallingNumbers = [\"64e5f12345abcdef87654321\"]\ntimezone = \"Asia/Kolkata\"\n",
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(
+        sandbox.store().batches()[0].body["timezone"],
+        "Asia/Kolkata"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_yes_and_without_a_terminal_nothing_is_sent() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &[]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("not sending without --yes"), "{stderr}");
+    assert_eq!(sandbox.store().create_requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dry_run_prints_the_body_and_a_masked_curl_and_sends_nothing() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &["--dry-run"]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout.contains("\"batchName\": \"CLI batch\""), "{stdout}");
+    // Byte for byte: one field per line, as sent.
+    assert!(
+        stdout.contains("byte for byte:\n{\n  \"batchName\": \"CLI batch\",\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "curl -sS -X POST '{}/api/call/createBatch'",
+            sandbox.base_url()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("x-api-key: ••••"), "{stdout}");
+    assert!(
+        !stdout.contains(sandbox.key().expose_secret()),
+        "the key is masked"
+    );
+    assert_eq!(sandbox.store().create_requests(), 0);
+
+    let out = create(&mut env.against(&sandbox), &file, &["--dry-run", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["dryRun"], true);
+    assert_eq!(json["body"]["retry"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_input_is_refused_with_each_field_named() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file(
+        "bad.json",
+        r#"{"batchName":"  ","callingHour":{"start":"18:00","end":"06:00"}}"#,
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("batchName: missing or blank"), "{stderr}");
+    assert!(
+        stderr.contains("callingNumbers: missing or empty"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("callingHour.end: End 06:00 must be after start 18:00"),
+        "{stderr}"
+    );
+
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["fields"][0]["field"], "batchName");
+    assert_eq!(sandbox.store().create_requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_file_names_the_line_and_the_field() {
+    let env = Env::new();
+    let file = env.file("bad.toml", "batchName = \"x\"\nretry = \"three\"\n");
+    let out = create(&mut env.cmd(), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("bad.toml, line 2, field retry"), "{stderr}");
+
+    // The TUI does not start half-filled from it either.
+    let out = env.cmd().arg("--from").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2, field retry"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_and_network_failures_exit_1() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    sandbox.store().set_fault(Some(Fault::ServerError));
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("HTTP 500") && stderr.contains("(request ID sbx-"),
+        "{stderr}"
+    );
+
+    sandbox.store().set_fault(Some(Fault::DropAfterStore));
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json["outcomeUnknown"], true);
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let out = create(
+        env.against(&sandbox)
+            .env("WEYA_BASE_URL", format!("http://{closed}")),
+        &file,
+        &["--yes"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).1.contains("the connection was refused"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phones_and_batches_print_tables_or_json() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let out = env.against(&sandbox).arg("phones").output().unwrap();
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout.contains("64e5f12345abcdef87654321  +1 212-555-0143"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("12 phone numbers"));
+    let out = env
+        .against(&sandbox)
+        .args(["phones", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 12);
+
+    let out = env.against(&sandbox).arg("batches").output().unwrap();
+    assert_eq!(text(&out).0.trim(), "No batches.");
+    let file = env.file("batch.json", VALID);
+    create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--search", "cli"])
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains("CLI batch") && stdout.contains("page 1 of 1 (1 batch)"),
+        "{stdout}"
+    );
+
+    let out = env
+        .against(&sandbox)
+        .env_remove("WEYA_USER_ID")
+        .arg("batches")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no user ID is a configuration problem"
+    );
+    assert!(text(&out).1.contains("WEYA_USER_ID"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_can_come_from_standard_input() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let mut child = env
+        .against(&sandbox)
+        .env_remove("WEYA_API_KEY")
+        .args(["phones", "--api-key-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{}", sandbox.key().expose_secret()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).0.contains("12 phone numbers"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_config_file_with_a_key_that_others_can_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let config = env.file(
+        "weya.toml",
+        &format!(
+            "base_url = \"{}\"\napi_key = \"{}\"\nuser_id = \"{SANDBOX_USER_ID}\"\n",
+            sandbox.base_url(),
+            sandbox.key().expose_secret()
+        ),
+    );
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .arg("phones")
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains(&format!("chmod 600 '{}'", config.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(sandbox.key().expose_secret()));
+
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .arg("phones")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+}
+
+/// Kills the child when the test ends, pass or fail.
+struct Reaper(std::process::Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn sandbox_command_prints_what_a_client_needs_and_serves_it() {
+    let env = Env::new();
+    let mut child = env
+        .cmd()
+        .args(["sandbox", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _reaper = Reaper(child);
+    let mut url = None;
+    let mut key = None;
+    let mut token = None;
+    let mut user = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some("base"), Some("URL"), Some(v)) => url = Some(v.to_owned()),
+            (Some("API"), Some("key"), Some(v)) => key = Some(v.to_owned()),
+            (Some("token"), Some(v), _) => token = Some(v.to_owned()),
+            (Some("user"), Some("ID"), Some(v)) => user = Some(v.to_owned()),
+            _ => {}
+        }
+        if line.starts_with("Ctrl-C") {
+            break;
+        }
+    }
+    let (url, key, user) = (url.unwrap(), key.unwrap(), user.unwrap());
+    let token = token.unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let http = reqwest::Client::new();
+    let created = http
+        .post(format!("{url}/api/call/createBatch"))
+        .header("x-api-key", &key)
+        .header("content-type", "application/json")
+        .body(r#"{"batchName":"curl test","callingNumbers":["64e5f12345abcdef87654321"]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let body: serde_json::Value = created.json().await.unwrap();
+    assert_eq!(body["status"], true);
+    assert!(weya_tui::api::types::is_object_id(
+        body["data"].as_str().unwrap()
+    ));
+    let listed = http
+        .get(format!("{url}/api/call/batches/{user}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+    // The list is a Bearer page: the key is refused there, as Weya's is.
+    let with_the_key = http
+        .get(format!("{url}/api/call/batches/{user}"))
+        .header("x-api-key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_the_key.status(), 401);
+}
+
+#[test]
+fn a_key_without_a_base_url_is_refused_without_echoing_the_key() {
+    let out = Env::new()
+        .cmd()
+        .env("WEYA_API_KEY", "sk_live_do_not_print_me_123456")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WEYA_BASE_URL"), "{stderr}");
+    let everything = format!("{stderr}{}", String::from_utf8_lossy(&out.stdout));
+    assert!(!everything.contains("do_not_print_me"), "{everything}");
+}
+
+#[test]
+fn a_broken_config_file_is_named() {
+    let env = Env::new();
+    let path = env.file("weya.toml", "base_url = [\n");
+    let out = env.cmd().arg("--config").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("weya.toml"), "{stderr}");
+}
+
+#[test]
+fn a_refresh_interval_of_0_is_refused_at_start_with_its_setting_named() {
+    let out = Env::new()
+        .cmd()
+        .env("WEYA_REFRESH_SECS", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("WEYA_REFRESH_SECS (environment variable) is \"0\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn no_flag_takes_a_secret() {
+    let out = Env::new().cmd().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    assert!(out.status.success());
+    assert!(
+        help.contains("--sandbox") && help.contains("--config"),
+        "{help}"
+    );
+    for secret in ["--api-key", "--key", "--token", "--password"] {
+        assert!(
+            !help.contains(secret),
+            "{secret} must not be a flag:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn history_prints_the_journal() {
+    let env = Env::new();
+    let journal = env.path("state/weya-tui/journal.jsonl");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    std::fs::write(
+        &journal,
+        concat!(
+            r#"{"time":"2026-01-15T14:00:00.000Z","target":"sandbox","outcome":"created","batch_name":"May renewals","batch_id":"64e5f12345abcdef98765432","request_id":"sbx-1","body":{"batchName":"May renewals"}}"#,
+            "\n",
+            r#"{"time":"2026-01-15T14:05:00.000Z","target":"api.weya.example","outcome":"unknown","batch_name":"June","error":"the server did not answer within 30 s","body":{"batchName":"June"}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = env.cmd().arg("history").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("created  May renewals"), "{text}");
+    assert!(text.contains("64e5f12345abcdef98765432"), "{text}");
+    assert!(text.contains("UNKNOWN  June"), "{text}");
+    assert!(text.contains("did not answer within 30 s"), "{text}");
+
+    let out = env.cmd().args(["history", "--json"]).output().unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["outcome"], "unknown");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_201_without_a_batch_id_exits_1_as_an_unknown_outcome() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    sandbox.store().set_fault(Some(Fault::NotAnId));
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains("Created batch"), "{stdout}");
+    assert!(
+        stderr.contains("gave no batch ID") && stderr.contains("may have been created"),
+        "{stderr}"
+    );
+
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["outcomeUnknown"], true, "{json}");
+    assert!(json.get("batchId").is_none(), "{json}");
+
+    let history = env.cmd().args(["history", "--json"]).output().unwrap();
+    let entries: Vec<serde_json::Value> = String::from_utf8_lossy(&history.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 2);
+    assert!(
+        entries.iter().all(|e| e["outcome"] == "unknown"),
+        "{entries:?}"
+    );
+}
+
+/// A 201 whose `data` is an ID with a space before it is quoted exactly:
+/// trimmed, it would read as the valid ID it is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_201_whose_data_only_looks_like_an_id_is_quoted_exactly() {
+    use axum::http::StatusCode;
+    let env = Env::new();
+    let router = axum::Router::new().route(
+        "/api/call/createBatch",
+        axum::routing::post(|| async {
+            (
+                StatusCode::CREATED,
+                axum::Json(serde_json::json!({
+                    "status": true, "code": 201, "data": " 64e5f12345abcdef98765432"
+                })),
+            )
+        }),
+    );
+    let url = stand_in(router).await;
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against_url(&url), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(
+            "data was \" 64e5f12345abcdef98765432\", 25 characters; a batch ID is 24 hex characters"
+        ),
+        "{stderr}"
+    );
+}
+
+/// What a hostile server puts in every string: a title change, a screen
+/// clear, C1 controls, a bidi override and a zero-width space.
+const HOSTILE: &str =
+    "\u{1b}]2;PWNED-TITLE\u{7}\u{1b}[2J\u{9b}31m\u{9d}0;x\u{7f} \u{202E}gnp.exe\u{200B}";
+
+/// Fails unless `bytes` are UTF-8 holding nothing a terminal would act on
+/// or hide (line breaks aside).
+fn assert_terminal_safe(what: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes)
+        .unwrap_or_else(|e| panic!("{what} is not UTF-8 ({e}): {bytes:?}"));
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| c != '\n' && weya_tui::text::hidden(c).is_some())
+        .collect();
+    assert!(bad.is_empty(), "{what} holds {bad:?}:\n{text}");
+}
+
+/// A stand-in for Weya on loopback: `router` serves it.
+async fn stand_in(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
+impl Env {
+    /// The binary pointed at a stand-in server.
+    fn against_url(&self, url: &str) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("WEYA_BASE_URL", url)
+            .env("WEYA_API_KEY", "sk_test_standin_0000000000")
+            .env("WEYA_USER_ID", SANDBOX_USER_ID);
+        cmd
+    }
+}
+
+/// Every string Weya could send holds escape sequences and invisible
+/// characters.
+fn hostile_weya() -> axum::Router {
+    use axum::Json;
+    use axum::http::StatusCode;
+    use axum::routing::{get, post};
+    use serde_json::json;
+    axum::Router::new()
+        .route(
+            "/api/call/phones/{user}",
+            get(|| async {
+                Json(json!({"status": true, "data": [{
+                    "_id": format!("64e5f1{HOSTILE}"), "phoneNumber": format!("1212{HOSTILE}"),
+                    "integration": HOSTILE, "label": HOSTILE,
+                }]}))
+            }),
+        )
+        .route(
+            "/api/call/batches/{user}",
+            get(|| async {
+                Json(json!({"status": true, "data": {"batches": [{
+                    "_id": HOSTILE, "batchName": HOSTILE, "queue_status": HOSTILE,
+                    "createdAt": HOSTILE, "totalCalls": 1,
+                }], "pagination": {"total": 1, "page": 1, "limit": 10, "totalPages": 1}}}))
+            }),
+        )
+        .route(
+            "/api/call/createBatch",
+            post(|| async {
+                (
+                    StatusCode::CREATED,
+                    Json(json!({"status": true, "code": 201, "data": HOSTILE})),
+                )
+            }),
+        )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_text_never_reaches_the_terminal_raw() {
+    let env = Env::new();
+    let url = stand_in(hostile_weya()).await;
+    let file = env.file("batch.json", VALID);
+    // A 2xx whose data is no batch ID is an unknown outcome (exit 1): the
+    // hostile text is quoted in the error, made safe.
+    for (args, code, shows) in [
+        (
+            &["phones"][..],
+            0,
+            "⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩⟨U+001B⟩[2J⟨U+009B⟩31m",
+        ),
+        (&["batches"], 0, "⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩"),
+        (
+            &["create", "--yes", "--file"],
+            1,
+            "gave no batch ID (data was \"⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩",
+        ),
+        (&["history"], 0, "⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩"),
+    ] {
+        let mut cmd = env.against_url(&url);
+        cmd.args(args);
+        if args[0] == "create" {
+            cmd.arg(&file);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {:?}", text(&out));
+        assert_terminal_safe(&format!("{args:?} stdout"), &out.stdout);
+        assert_terminal_safe(&format!("{args:?} stderr"), &out.stderr);
+        let (stdout, stderr) = text(&out);
+        let shown = format!("{stdout}{stderr}");
+        assert!(shown.contains(shows), "{args:?}: {shown}");
+        assert!(shown.contains("⟨U+202E⟩gnp.exe⟨U+200B⟩"), "{args:?}");
+
+        // JSON: the exact value to a parser, escaped for the terminal.
+        let mut cmd = env.against_url(&url);
+        cmd.args(args);
+        if args[0] == "create" {
+            cmd.arg(&file);
+        }
+        let out = cmd.arg("--json").output().unwrap();
+        assert_terminal_safe(&format!("{args:?} --json"), &out.stdout);
+        let first = text(&out).0.lines().next().unwrap_or_default().to_owned();
+        let value: serde_json::Value = serde_json::from_str(&first).unwrap();
+        match args[0] {
+            "create" => {
+                assert_eq!(value["outcomeUnknown"], true, "{first}");
+                continue;
+            }
+            // The journal keeps the error as it was shown.
+            "history" => {
+                assert_eq!(value["outcome"], "unknown", "{first}");
+                continue;
+            }
+            _ => {}
+        }
+        assert!(
+            first.contains(r"\u001b]2;PWNED-TITLE\u0007"),
+            "{args:?}: {first}"
+        );
+        let pick = match args[0] {
+            "phones" => &value[0]["label"],
+            _ => &value["batches"][0]["batchName"],
+        };
+        assert_eq!(pick, HOSTILE, "{args:?}: {first}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_errors_and_bytes_that_are_not_utf8_are_shown_safely() {
+    use axum::http::StatusCode;
+    use axum::routing::{get, post};
+    let env = Env::new();
+    let url = stand_in(
+        axum::Router::new()
+            // Not UTF-8, with an escape sequence: a proxy's page, say.
+            .route(
+                "/api/call/phones/{user}",
+                get(|| async {
+                    (
+                        StatusCode::BAD_GATEWAY,
+                        b"\xff\xfe\x1b]2;PWNED\x07 \xc2\x9b2J gateway".to_vec(),
+                    )
+                }),
+            )
+            .route(
+                "/api/call/batches/{user}",
+                get(|| async { (StatusCode::OK, b"{\"data\": \"\xff\x1b[2J\"}".to_vec()) }),
+            )
+            .route(
+                "/api/call/createBatch",
+                post(|| async {
+                    axum::Json(
+                        serde_json::json!({"status": false, "code": 200, "message": HOSTILE}),
+                    )
+                }),
+            ),
+    )
+    .await;
+    let file = env.file("batch.json", VALID);
+    for args in [
+        &["phones"][..],
+        &["batches"],
+        &["create", "--yes", "--file"],
+        &["history"],
+    ] {
+        let mut cmd = env.against_url(&url);
+        cmd.args(args);
+        if args[0] == "create" {
+            cmd.arg(&file);
+        }
+        let out = cmd.output().unwrap();
+        assert_terminal_safe(&format!("{args:?} stdout"), &out.stdout);
+        assert_terminal_safe(&format!("{args:?} stderr"), &out.stderr);
+        let (stdout, stderr) = text(&out);
+        let all = format!("{stdout}{stderr}");
+        match args[0] {
+            "phones" => assert!(
+                all.contains("\u{FFFD}\u{FFFD}⟨U+001B⟩]2;PWNED⟨U+0007⟩ ⟨U+009B⟩2J gateway"),
+                "{all}"
+            ),
+            "batches" => assert!(all.contains("\u{FFFD}⟨U+001B⟩[2J"), "{all}"),
+            _ => assert!(
+                all.contains("⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩"),
+                "{args:?}: {all}"
+            ),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_refuses_what_it_would_have_to_change_to_send() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let id = "64e5f12345abcdef87654321";
+    let long = "n".repeat(122);
+    for (json, expect) in [
+        (
+            format!(r#"{{"batchName": "{long}", "callingNumbers": ["{id}"]}}"#),
+            "batchName: 122 characters; at most 120",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}"], "allowedDays": [1, 7]}}"#),
+            "allowedDays: 7 is not a day; Weya counts 0 = Sunday … 6 = Saturday",
+        ),
+        (
+            format!(r#"{{"batchName": "May\u001b[2J\n", "callingNumbers": ["{id}"]}}"#),
+            "batchName: holds U+001B ESCAPE at character 4 and 1 more after it: a name may not hold control characters",
+        ),
+        (
+            format!(r#"{{"batchName": "evil\u202Etxt.exe", "callingNumbers": ["{id}"]}}"#),
+            "batchName: holds U+202E RIGHT-TO-LEFT OVERRIDE at character 5",
+        ),
+        (
+            r#"{"batchName": "x", "callingNumbers": ["12125550143"]}"#.to_owned(),
+            "callingNumbers[0]: 12125550143 looks like a phone number; callingNumbers takes 24-hex phone IDs — `weya-tui phones` lists them",
+        ),
+        (
+            format!(
+                r#"{{"batchName": "x", "callingNumbers": ["{id}", "not-an-id", "../../x", "\u001b]2;T\u0007"]}}"#
+            ),
+            "callingNumbers[1]: “not-an-id” is not a phone ID",
+        ),
+        (
+            format!(
+                r#"{{"batchName": "x", "callingNumbers": ["{id}", "not-an-id", "../../x", "\u001b]2;T\u0007"]}}"#
+            ),
+            "callingNumbers[3]: “⟨U+001B⟩]2;T⟨U+0007⟩” is not a phone ID",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}", "../../x"]}}"#),
+            "callingNumbers[1]: “../../x” is not a phone ID",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}"], "retries": 3}}"#),
+            "unknown field `retries`; did you mean `retry`?",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}", "{id}"]}}"#),
+            "field callingNumbers[1]: 64e5f12345abcdef87654321 is listed again (first as callingNumbers[0])",
+        ),
+        (
+            format!(r#"{{"batchName": "x", "callingNumbers": ["{id}"], "retry": 1000}}"#),
+            "retry: 1000 is more than 10",
+        ),
+    ] {
+        let file = env.file("bad.json", &json);
+        let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{json}: {stderr}");
+        assert!(stderr.contains(expect), "{json}\nwants {expect}\n{stderr}");
+        assert_terminal_safe(&json, &out.stderr);
+    }
+    assert_eq!(sandbox.store().create_requests(), 0, "nothing was sent");
+
+    // The file's order is the order sent.
+    let other = "64e5f12345abcdef87654325";
+    let file = env.file(
+        "order.json",
+        &format!(r#"{{"batchName": "x", "callingNumbers": ["{other}", "{id}"]}}"#),
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(
+        sandbox.store().batches()[0].body["callingNumbers"],
+        serde_json::json!([other, id])
+    );
+}
+
+#[test]
+fn history_skips_lines_that_are_not_utf8_and_shows_the_rest() {
+    let env = Env::new();
+    let journal = env.path("state/weya-tui/journal.jsonl");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(br#"{"time":"2026-01-15T14:00:00.000Z","target":"sandbox","outcome":"created","batch_name":"May renewals","batch_id":"64e5f12345abcdef98765432","body":{"batchName":"May renewals"}}"#);
+    bytes.extend_from_slice(b"\n{\"time\":\"\xff\xfe\"}\n\xc3\x28\n");
+    bytes.extend_from_slice(br#"{"time":"2026-01-15T14:05:00.000Z","target":"sandbox","outcome":"failed","batch_name":"June","body":{"batchName":"June"}}"#);
+    bytes.push(b'\n');
+    std::fs::write(&journal, bytes).unwrap();
+
+    let out = env.cmd().arg("history").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("created  May renewals"), "{text}");
+    assert!(text.contains("failed   June"), "{text}");
+    assert!(text.contains("(2 unreadable lines skipped)"), "{text}");
+
+    let out = env.cmd().args(["history", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 unreadable lines skipped"), "{err}");
+}
+
+#[test]
+fn a_batch_file_over_10_mb_is_refused_unread() {
+    let env = Env::new();
+    let path = env.path("huge.json");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(100 * 1000 * 1000)
+        .unwrap();
+    for args in [&["create", "--dry-run", "--file"][..], &["--from"]] {
+        let out = env.cmd().args(args).arg(&path).output().unwrap();
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the file is 100.0 MB; a batch file may be at most 10 MB"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// Each command connects once: against the embedded sandbox, one sandbox
+/// starts per run (each start logs "sandbox listening"), and a dry run,
+/// which sends nothing, starts none.
+#[test]
+fn each_run_starts_the_embedded_sandbox_at_most_once() {
+    let env = Env::new();
+    let log = env.path("state/weya-tui/weya-tui.log");
+    let starts = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("sandbox listening")
+            .count()
+    };
+    let file = env.file("batch.json", VALID);
+    let runs: [(&[&str], usize); 4] = [
+        (&["phones"], 1),
+        (&["batches"], 1),
+        (&["create", "--yes", "--file"], 1),
+        (&["create", "--dry-run", "--file"], 0),
+    ];
+    for (args, expected) in runs {
+        let before = starts();
+        let mut cmd = env.cmd();
+        cmd.args(args);
+        if args[0] == "create" {
+            cmd.arg(&file);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {:?}", text(&out));
+        assert_eq!(starts() - before, expected, "{args:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn field_errors_speak_of_the_file_not_of_the_form() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file(
+        "bad.json",
+        r#"{"batchName": "x", "callingNumbers": [], "allowedDays": [], "delay": 90000,
+            "callingHour": {"start": "9am", "end": "17:00"}}"#,
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for wanted in [
+        "callingNumbers: missing or empty: give an array of phone IDs, each a string of 24 hex \
+         characters (`weya-tui phones` lists them)",
+        "allowedDays: an empty array: give at least one day as a number, 0 = Sunday … 6 = Saturday",
+        "delay: 90000 seconds is more than 86400 (24 h), the longest delay: delay takes a whole \
+         number of seconds",
+        r#"callingHour.start: “9am” is not a time: give a string in 24-hour "HH:MM", e.g. "09:00""#,
+    ] {
+        assert!(stderr.contains(wanted), "wants {wanted}\n{stderr}");
+    }
+    // Nothing a file cannot do: no keys to press, no units to type.
+    for form_words in ["Space", "toggles", "15m", "1h", "press"] {
+        assert!(!stderr.contains(form_words), "{form_words}:\n{stderr}");
+    }
+
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages = json["fields"].to_string();
+    assert!(!messages.contains("Space"), "{messages}");
+    assert!(messages.contains("missing or empty"), "{messages}");
+    assert_eq!(sandbox.store().create_requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_says_what_it_sends_with_its_warnings_on_stderr_with_yes_too() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file(
+        "batch.json",
+        r#"{"batchName": "Weekend push", "callingNumbers": ["64e5f12345abcdef87654321"],
+            "retry": 2, "delay": 900, "timezone": "Asia/Kolkata",
+            "callingHour": {"start": "10:00", "end": "18:30"}, "allowedDays": [0, 6]}"#,
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let first = stdout
+        .strip_prefix("Created batch ")
+        .unwrap_or_else(|| panic!("the summary is not on stdout: {stdout}"))
+        .trim()
+        .to_owned();
+    for wanted in [
+        "Batch name   Weekend push",
+        // Named as the TUI's review names it: the sandbox lists the phone.
+        "Calls from   1 number: +1 212-555-0143 (New York sales)\n",
+        // In the batch's timezone, and in UTC.
+        "Schedule     Sun, Sat 10:00–18:30 Asia/Kolkata (8 h 30 min a day), 04:30–13:00 UTC",
+        "Next window  ",
+        "Retries      2 retries, 900 s = 15 min apart",
+        "Target       ",
+        "weya-tui: warning: Calls on Saturday and Sunday",
+    ] {
+        assert!(stderr.contains(wanted), "wants {wanted}\n{stderr}");
+    }
+    assert!(!stderr.contains("already created"), "{stderr}");
+
+    // The second time, the journal knows the name.
+    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let (stdout, stderr) = text(&out);
+    let duplicate = "weya-tui: warning: A batch named \"Weekend push\" was already created \
+                     from this machine (";
+    assert!(
+        stderr.contains(duplicate) && stderr.contains(&first),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        json["warnings"].to_string().contains("already created"),
+        "{json}"
+    );
+
+    // Without --yes and without a terminal the same is said, then refused.
+    let out = create(&mut env.against(&sandbox), &file, &[]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("Schedule     Sun, Sat 10:00–18:30") && stderr.contains("already created"),
+        "{stderr}"
+    );
+    assert_eq!(sandbox.store().create_requests(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_and_limits_out_of_range_are_refused_not_changed() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let id = "64e5f12345abcdef87654321";
+    for (args, wanted) in [
+        (
+            vec!["batches", "--limit", "500"],
+            "500 rows per page: give 1 to 100",
+        ),
+        (
+            vec!["batches", "--limit", "0"],
+            "0 rows per page: give 1 to 100",
+        ),
+        (vec!["batches", "--page", "0"], "pages are numbered from 1"),
+        (
+            vec!["batch", "calls", id, "--limit", "101"],
+            "101 rows per page",
+        ),
+        (
+            vec!["batch", "calls", id, "--page", "0"],
+            "pages are numbered from 1",
+        ),
+    ] {
+        let out = env.against(&sandbox).args(&args).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(wanted), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+    }
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json", "--limit", "100"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+}
+
+/// A Weya that refuses every credential with the server's own words.
+fn refusing_weya(status: u16) -> axum::Router {
+    use axum::Json;
+    use axum::http::StatusCode;
+    use serde_json::json;
+    let status = StatusCode::from_u16(status).unwrap();
+    axum::Router::new().fallback(move || async move {
+        (
+            status,
+            Json(json!({"status": false, "errorMessage": "Invalid API key"})),
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_credential_is_named_with_where_it_came_from() {
+    let env = Env::new();
+    let key = "sk_test_standin_0000000000";
+    let file = env.file("batch.json", VALID);
+    let contacts = env.file("contacts.csv", "phone\n+12125550143\n");
+    for status in [401, 403] {
+        let url = stand_in(refusing_weya(status)).await;
+        let runs: [(&str, Vec<std::ffi::OsString>); 4] = [
+            ("phones", vec!["phones".into()]),
+            ("batches", vec!["batches".into()]),
+            (
+                "create",
+                vec![
+                    "create".into(),
+                    "--yes".into(),
+                    "--file".into(),
+                    file.clone().into(),
+                ],
+            ),
+            (
+                "import",
+                vec![
+                    "batch".into(),
+                    "import".into(),
+                    "64e5f12345abcdef87654321".into(),
+                    contacts.clone().into(),
+                    "--region".into(),
+                    "US".into(),
+                    "--yes".into(),
+                ],
+            ),
+        ];
+        for (what, args) in &runs {
+            let out = env.against_url(&url).args(args).output().unwrap();
+            let (stdout, stderr) = text(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{what} {status}: {stdout}{stderr}"
+            );
+            assert!(
+                stderr.contains("x-api-key from environment variable WEYA_API_KEY"),
+                "{what} {status}: {stderr}"
+            );
+            assert!(
+                !stderr.contains(key) && !stdout.contains(key),
+                "{what}: the key leaked"
+            );
+        }
+        // A Bearer token from a config file, said as such.
+        let config = env.file(
+            "token.toml",
+            &format!(
+                "base_url = \"{url}\"\ntoken = \"tok_standin_0000000000\"\nuser_id = \"u1\"\n"
+            ),
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let out = env
+            .cmd()
+            .arg("--config")
+            .arg(&config)
+            .args(["phones", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let advice = json["advice"].as_str().unwrap_or_default();
+        assert!(
+            advice.contains("Bearer token from config file") && advice.contains("token.toml"),
+            "{json}"
+        );
+        assert!(
+            !out.stdout.windows(8).any(|w| w == b"tok_stan"),
+            "the token leaked"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phones_lists_the_phone_book_marked_local() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    std::fs::create_dir_all(env.path("config/weya-tui")).unwrap();
+    std::fs::write(
+        env.path("config/weya-tui/phonebook.toml"),
+        "[\"64e5f12345abcdef0000beef\"]\nnumber = \"+4930901820\"\nlabel = \"Berlin desk\"\n\n\
+         [\"64e5f12345abcdef87654321\"]\nnumber = \"+12125550143\"\nlabel = \"mine\"\n",
+    )
+    .unwrap();
+    let out = env.against(&sandbox).arg("phones").output().unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let berlin = stdout
+        .lines()
+        .find(|l| l.starts_with("64e5f12345abcdef0000beef"))
+        .unwrap_or_else(|| panic!("the local number is listed: {stdout}"));
+    assert!(
+        berlin.contains("+49") && berlin.contains("local") && berlin.contains("Berlin desk"),
+        "{berlin}"
+    );
+    let known = stdout
+        .lines()
+        .find(|l| l.starts_with("64e5f12345abcdef87654321"))
+        .unwrap();
+    assert!(
+        known.contains("workspace") && !known.contains("local"),
+        "{known}"
+    );
+    assert!(stdout.contains("13 phone numbers (1 local"), "{stdout}");
+
+    let out = env
+        .against(&sandbox)
+        .args(["phones", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 13);
+    let local: Vec<_> = rows.iter().filter(|r| r["source"] == "local").collect();
+    assert_eq!(local.len(), 1);
+    assert_eq!(local[0]["_id"], "64e5f12345abcdef0000beef");
+    assert!(
+        rows[..12].iter().all(|r| r["source"] == "workspace"),
+        "{json}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tui_without_a_terminal_says_so_on_stderr_and_writes_nothing_to_stdout() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    // Standard input from /dev/null and output to a pipe, with and without
+    // a sandbox to start.
+    for mut cmd in [env.against(&sandbox), {
+        let mut c = env.cmd();
+        c.arg("--sandbox");
+        c
+    }] {
+        let out = cmd.output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(stdout, "", "nothing at all on stdout");
+        assert_eq!(
+            stderr,
+            "weya-tui needs a terminal; the commands (weya-tui --help) work without one\n"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_past_the_last_is_refused_and_never_reads_as_no_batches() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    for _ in 0..6 {
+        create(&mut env.against(&sandbox), &file, &["--yes"]);
+    }
+    for args in [
+        vec!["batches", "--page", "99"],
+        vec!["batches", "--page", "5"],
+        vec!["batches", "--page", "4", "--limit", "2"],
+    ] {
+        let out = env.against(&sandbox).args(&args).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        let pages = if args.contains(&"--limit") {
+            "3 pages"
+        } else {
+            "1 page"
+        };
+        assert_eq!(
+            stderr,
+            format!(
+                "weya-tui: page {} is past the last page ({pages}, 6 batches)\n",
+                args[2]
+            ),
+            "{args:?}"
+        );
+    }
+    // JSON: an error object instead of an empty page, the same exit code.
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json", "--page", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["error"],
+        "page 2 is past the last page (1 page, 6 batches)"
+    );
+    assert_eq!(json["totalPages"], 1);
+    // The last page itself, and page 1 of an empty search, are answers.
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--page", "3", "--limit", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).0.ends_with("page 3 of 3 (6 batches)\n"));
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--search", "nothing like it"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out).0, "No batches.\n");
+}
+
+#[test]
+fn a_config_file_that_cannot_be_read_is_named_with_the_reason_said_once() {
+    let env = Env::new();
+    for args in [
+        vec!["--config", "/nonexistent"],
+        vec!["--config", "/nonexistent", "batches"],
+    ] {
+        let out = env.cmd().args(&args).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stdout, "");
+        assert_eq!(
+            stderr.lines().next().unwrap(),
+            "weya-tui: cannot read the config file /nonexistent: No such file or directory",
+            "{args:?}"
+        );
+    }
+}
+
+/// The binary's stdout, a pipe whose reader has already gone, as in
+/// `weya-tui phones | head -1` once `head` has its line.
+fn into_a_closed_pipe(cmd: &mut Command) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    cmd.stdout(writer).stderr(Stdio::piped()).output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_stops_reading_ends_the_output_quietly() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    create(&mut env.against(&sandbox), &file, &["--yes"]);
+    for args in [
+        &["phones"][..],
+        &["phones", "--json"],
+        &["batches"],
+        &["batches", "--json"],
+        &["history"],
+    ] {
+        let out = into_a_closed_pipe(env.against(&sandbox).args(args));
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+    // Not a listing: the batch is still made, and the exit code says so.
+    let out = into_a_closed_pipe(
+        env.against(&sandbox)
+            .args(["create", "--yes", "--file"])
+            .arg(&file),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["batches"].as_array().unwrap().len(), 2, "{json}");
+}
+
+// ---- phones add (add-phone) ----
+
+/// Runs `cmd` with `input` on its standard input.
+fn with_stdin(cmd: &mut Command, input: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that refuses before reading may be gone already.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// Every file under `dir`, as bytes, with its path.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_owned()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                found.push((path, bytes));
+            }
+        }
+    }
+    found
+}
+
+fn holds(bytes: &[u8], needle: &str) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+const TOKEN: &str = "tok-7f3a9c0e5b1d";
+const SID: &str = "AC-2b8e4d6f0a1c";
+
+#[test]
+fn phones_add_registers_keeps_and_selects_the_number_and_no_secret_is_written_anywhere() {
+    let env = Env::new();
+    // The app's own sandbox: nothing configured.
+    let out = with_stdin(
+        env.cmd().args([
+            "phones",
+            "add",
+            "--number",
+            "14155550100",
+            "--integration",
+            "telnyx",
+            "--label",
+            "SF desk",
+        ]),
+        &format!("{TOKEN}\n{SID}\n"),
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let id = stdout
+        .split_whitespace()
+        .find(|w| weya_tui::api::types::is_object_id(w))
+        .unwrap_or_else(|| panic!("no phone ID in {stdout}"))
+        .to_owned();
+    assert!(
+        stdout.starts_with(&format!(
+            "Registered +1 415-555-0100 (telnyx) as phone ID {id}\n"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("phonebook.toml as \"SF desk\""), "{stdout}");
+    let book = weya_tui::config::load_phone_book(&env.path("config/weya-tui/phonebook.toml"));
+    let book = book.unwrap();
+    assert_eq!(book.len(), 1);
+    assert_eq!(
+        (book[0].id.as_str(), book[0].phone_number.as_str()),
+        (id.as_str(), "14155550100")
+    );
+    assert_eq!(
+        (book[0].label.as_str(), book[0].integration.as_str()),
+        ("SF desk", "telnyx")
+    );
+
+    // The workspace lists it, named by the book; a batch may call from it.
+    let out = env.cmd().args(["phones", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("not listed: {listed}"));
+    assert_eq!(row["source"], "workspace");
+    assert_eq!(row["label"], "SF desk");
+    let file = env.file(
+        "batch.json",
+        &format!(r#"{{"batchName": "From SF", "callingNumbers": ["{id}"]}}"#),
+    );
+    let out = create(&mut env.cmd(), &file, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+
+    // --json, for scripts.
+    let out = with_stdin(
+        env.cmd().args([
+            "phones",
+            "add",
+            "--json",
+            "--number",
+            "+442079460001",
+            "--integration",
+            "plivo",
+        ]),
+        &format!("{TOKEN}\n{SID}\n"),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{json}");
+    assert_eq!(json["phoneNumber"], "+442079460001");
+    assert_eq!(json["integration"], "plivo");
+    assert_eq!(json["userId"], SANDBOX_USER_ID);
+    assert!(
+        json["phoneBook"]
+            .as_str()
+            .unwrap()
+            .ends_with("phonebook.toml")
+    );
+
+    // The secrets are in no file: not the book, the sandbox's state and
+    // log, the app's log, the journal; and in no output.
+    for (path, bytes) in files_under(env.home.path()) {
+        for secret in [TOKEN, SID] {
+            assert!(!holds(&bytes, secret), "{} holds a secret", path.display());
+        }
+    }
+    for secret in [TOKEN, SID] {
+        assert!(!stdout.contains(secret) && !stderr.contains(secret));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phones_add_refuses_what_is_wrong_before_anything_is_sent() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let add = |args: &[&str], input: &str| {
+        let mut cmd = env.against(&sandbox);
+        cmd.args(["phones", "add"]).args(args);
+        with_stdin(&mut cmd, input)
+    };
+    let secrets = format!("{TOKEN}\n{SID}\n");
+    for (args, input, says) in [
+        (
+            &["--number", "+1 415 555 0100", "--integration", "twilio"][..],
+            secrets.as_str(),
+            "Number: Write the number as digits with the country code",
+        ),
+        (
+            &["--number", "1415", "--integration", "twilio"],
+            secrets.as_str(),
+            "Number: A number with its country code has 8 to 15 digits; this has 4",
+        ),
+        (
+            &["--number", "14155550100", "--integration", "twilio"],
+            "",
+            "Auth token: The provider's auth token is required",
+        ),
+        (
+            &["--number", "14155550100", "--integration", "twilio"],
+            &format!("{TOKEN}\n"),
+            "Account SID: The provider's account SID is required",
+        ),
+    ] {
+        let out = add(args, input);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(stderr.contains("nothing was sent"), "{stderr}");
+        assert!(!stderr.contains(TOKEN), "{stderr}");
+    }
+    let out = add(
+        &["--number", "14155550100", "--integration", "skype"],
+        &secrets,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("plivo, twilio or telnyx"),
+        "{:?}",
+        text(&out)
+    );
+    // No user ID: nothing can be sent.
+    let out = with_stdin(
+        env.against(&sandbox).env_remove("WEYA_USER_ID").args([
+            "phones",
+            "add",
+            "--number",
+            "14155550100",
+            "--integration",
+            "twilio",
+        ]),
+        &secrets,
+    );
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(text(&out).1.contains("WEYA_USER_ID"), "{:?}", text(&out));
+    assert_eq!(sandbox.store().phones().len(), 12, "nothing was registered");
+    assert!(
+        !env.path("config/weya-tui/phonebook.toml").exists(),
+        "nothing was kept"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phones_add_never_shows_a_secret_even_when_the_server_quotes_it() {
+    use axum::http::StatusCode;
+    let echoing = axum::Router::new().fallback(|body: String| async move {
+        (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({
+                "status": false, "code": 400,
+                "errorMessage": format!("Provider rejected the credentials in {body}")
+            })),
+        )
+    });
+    let env = Env::new();
+    let url = stand_in(echoing).await;
+    let out = with_stdin(
+        env.against_url(&url).args([
+            "phones",
+            "add",
+            "--number",
+            "14155550100",
+            "--integration",
+            "twilio",
+        ]),
+        &format!("{TOKEN}\n{SID}\n"),
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("HTTP 400"), "{stderr}");
+    assert!(
+        stderr.contains("Provider rejected the credentials"),
+        "{stderr}"
+    );
+    for secret in [TOKEN, SID] {
+        assert!(
+            !stderr.contains(secret) && !stdout.contains(secret),
+            "{stderr}"
+        );
+    }
+    assert!(!env.path("config/weya-tui/phonebook.toml").exists());
+}
+
+#[test]
+fn the_provider_secrets_are_no_flags_of_phones_add() {
+    let out = Env::new()
+        .cmd()
+        .args(["phones", "add", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    assert!(out.status.success(), "{help}");
+    assert!(
+        help.contains("--number") && help.contains("--label"),
+        "{help}"
+    );
+    // (--token-stdin, a global flag, reads the Bearer token from stdin.)
+    for secret in [
+        "--token ",
+        "--auth-token",
+        "--sid",
+        "--acc-sid",
+        "--account-sid",
+    ] {
+        assert!(
+            !help.contains(secret),
+            "{secret} must not be a flag:\n{help}"
+        );
+    }
+}
+
+// ---- the sandbox, as strict as Weya's pages ----
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_calling_from_a_phone_id_the_workspace_does_not_own_is_refused_naming_it() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let foreign = "64e5f12345abcdef000000ff";
+    let file = env.file(
+        "batch.json",
+        &format!(
+            r#"{{"batchName": "Foreign", "callingNumbers": ["64e5f12345abcdef87654321", "{foreign}"]}}"#
+        ),
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "callingNumbers: {foreign} is not a phone number of this workspace"
+        )),
+        "{stderr}"
+    );
+    assert!(sandbox.store().batches().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_user_id_fails_the_batch_list_and_never_reads_as_no_batches() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let out = env
+        .against(&sandbox)
+        .env("WEYA_USER_ID", "my-user")
+        .arg("batches")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains("No batches"), "{stdout}");
+    assert!(
+        stderr.contains("HTTP 400") && stderr.contains("Invalid userId format"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batches_search_finds_a_status_as_weya_documents() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let body =
+        serde_json::json!({"batchName": "Spring", "callingNumbers": ["64e5f12345abcdef87654321"]});
+    let spring = sandbox.store().insert("Spring".into(), body.clone());
+    let summer = sandbox.store().insert("Summer".into(), body);
+    sandbox.store().switch(&summer, true);
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json", "--search", "paused"])
+        .output()
+        .unwrap();
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = page["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [spring.as_str()], "{page}");
+}
