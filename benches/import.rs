@@ -50,7 +50,7 @@ fn import(c: &mut Criterion) {
             let file =
                 open(&path, &OpenOptions::default(), &mut Control::default()).expect("opened");
             let mapping = ColumnMapping::guess(file.header(), &file.sample_cells(), region);
-            let settings = ImportSettings { mapping, region };
+            let settings = ImportSettings::new(mapping, region);
             let report = check(&file, &settings, &mut Control::default()).expect("checked");
             black_box(report.counts)
         });
@@ -61,7 +61,7 @@ fn import(c: &mut Criterion) {
     let mapping = ColumnMapping::guess(file.header(), &file.sample_cells(), region);
     let report = check(
         &file,
-        &ImportSettings { mapping, region },
+        &ImportSettings::new(mapping, region),
         &mut Control::default(),
     )
     .expect("checked");

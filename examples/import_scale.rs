@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let opened = started.elapsed();
     let region = "US".parse().ok();
     let mapping = ColumnMapping::guess(file.header(), &file.sample_cells(), region);
-    let settings = ImportSettings { mapping, region };
+    let settings = ImportSettings::new(mapping, region);
     let report = check(&file, &settings, &mut Control::default())?;
     let checked = started.elapsed();
     println!(

@@ -85,6 +85,36 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` in double quotes exactly as it is, nothing trimmed or folded,
+/// every character visible: a quote and a backslash escaped, a tab and a
+/// line break as `\t`, `\n`, `\r`, every other control, invisible or
+/// unusual space as its code point (`⟨U+00A0⟩`). Past `max` characters it
+/// is cut with "…" inside the quotes. For a value that must not be
+/// mistaken for another (`" 64e5…"` is no batch ID).
+pub fn quoted_exactly(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 4) + 2);
+    out.push('"');
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push_str("…\"");
+            return out;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if hidden(c).is_some() || (c.is_whitespace() && c != ' ') => {
+                let _ = write!(out, "⟨U+{:04X}⟩", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Text of several lines (a request body, a curl command) as [`visible`]
 /// makes each line: the line breaks stay, so what is printed has the
 /// shape of what is sent.
@@ -279,6 +309,19 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_value_is_quoted_exactly_with_nothing_hidden_or_trimmed() {
+        assert_eq!(
+            quoted_exactly(" 64e5f12345abcdef98765432", 64),
+            "\" 64e5f12345abcdef98765432\""
+        );
+        assert_eq!(
+            quoted_exactly("a\tb\n\"c\"\\\u{a0}\u{1b}", 64),
+            "\"a\\tb\\n\\\"c\\\"\\\\⟨U+00A0⟩⟨U+001B⟩\""
+        );
+        assert_eq!(quoted_exactly("abcdef", 3), "\"abc…\"");
+    }
 
     const HOSTILE: &str = "\u{1b}]2;PWNED-TITLE\u{7}\u{1b}[2J";
 

@@ -179,10 +179,16 @@ impl WeyaClient {
         if !is_object_id(&batch_id) {
             // The server said yes without saying to what: the batch may
             // exist, so this is an unknown outcome, never a success.
+            // Quoted exactly, never trimmed: `" 64e5…"` with its space must
+            // not read as the ID it is not.
             let data = if batch_id.is_empty() {
                 "empty".to_owned()
             } else {
-                format!("{:?}", safe_excerpt(batch_id.as_bytes(), 40))
+                format!(
+                    "{}, {} characters; a batch ID is 24 hex characters",
+                    crate::text::quoted_exactly(&batch_id, 64),
+                    batch_id.chars().count()
+                )
             };
             return Err(ApiError::NoBatchId {
                 status,

@@ -39,17 +39,32 @@ use crate::api::{ApiError, CallQuery, WeyaClient};
 use crate::import::engine::{self, DoubtFigures, ImportSender, Prepared};
 use crate::import::existing::{BatchNumbers, PagesRead, read_batch_numbers};
 use crate::import::{
-    CheckReport, ColumnMapping, ContactsFile, Control, FileIdentity, ImportError, ImportJournal,
-    ImportSettings, JournalRequest, MappingError, OpenOptions, Overwrite, Progress, Region,
-    RejectedFileNote, RequestState, Resolution, SendPlan, Stage, Written, check, rejected_path,
-    write_rejected_to,
+    CheckReport, ColumnMapping, ContactsFile, Control, Country, FileIdentity, ImportError,
+    ImportJournal, ImportSettings, JournalRequest, MappingError, OpenOptions, Overwrite, Progress,
+    Region, RejectedFileNote, RequestState, Resolution, SendPlan, Stage, Written, check,
+    rejected_path, write_rejected_to,
 };
 use crate::num::thousands;
 use crate::text::{json as json_line, visible};
 
 /// How many invalid and duplicate rows the summary lists (the rejected
-/// file and `--json` have them all).
+/// file has them all, `--json` the first 10,000).
 const LISTED_ROWS: usize = 10;
+/// The most characters of a refusal, and of a value from the file in a
+/// message or the summary (a header, a phone cell, a row as it is sent):
+/// what the file holds is shown, never echoed whole.
+const MAX_MESSAGE_CHARS: usize = 1000;
+const MAX_VALUE_CHARS: usize = 60;
+const MAX_SAMPLE_CHARS: usize = 300;
+/// The most invalid and duplicate rows `--json` lists.
+const MAX_JSON_ROWS: usize = 10_000;
+/// The most column names a message lists.
+const LISTED_COLUMNS: usize = 12;
+
+/// A value from the file as a message shows it: visible, and cut.
+fn excerpt(value: &str, max: usize) -> String {
+    crate::text::fit(&visible(value), max)
+}
 
 /// `batch import`'s arguments.
 #[derive(Debug, Clone, Args)]
@@ -74,6 +89,15 @@ pub struct ImportArgs {
     /// batch's timezone, for a batch created from this machine.
     #[arg(long, value_name = "CC")]
     pub region: Option<String>,
+    /// Send the numbers of these countries too (NL,MX,GB), besides the
+    /// region's: a valid number of any other country is held back, and
+    /// the summary counts them by country.
+    #[arg(long, value_name = "CC,CC", value_delimiter = ',')]
+    pub allow_countries: Vec<String>,
+    /// Dial a number with an extension (x123, ext. 12, ;ext=5) without
+    /// it; without this flag such a row is invalid.
+    #[arg(long)]
+    pub without_extensions: bool,
     /// The sheet of a workbook to read (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -177,7 +201,10 @@ pub async fn run(args: &ImportArgs, ctx: &ImportContext<'_>, io: &mut Io<'_>) ->
     match import(args, ctx, io, &mut facts).await {
         Ok(code) => Ok(code),
         Err(Stop::Io(e)) => Err(e),
-        Err(Stop::Refused(refusal)) => {
+        Err(Stop::Refused(mut refusal)) => {
+            // A line's worth: a message never carries a file's content
+            // whole (a header of a GB once came back in one).
+            refusal.message = crate::text::fit(&refusal.message, MAX_MESSAGE_CHARS);
             if io.json {
                 let mut value = facts;
                 if let Some(obj) = value.as_object_mut() {
@@ -208,6 +235,7 @@ async fn import(
         .into());
     }
     let given_region = args.region.as_deref().map(parse_region).transpose()?;
+    let given_countries = parse_countries(&args.allow_countries)?;
 
     // Read the file.
     let path = args.file.clone();
@@ -263,7 +291,22 @@ async fn import(
         Some(journal) if !flags_map => (journal.settings().mapping.clone(), None),
         _ => mapping_from_flags(&file, args, region)?,
     };
-    let settings = ImportSettings { mapping, region };
+    let mut settings = ImportSettings::new(mapping, region);
+    // As the region: a resumed import keeps what its first run allowed,
+    // unless the flags say otherwise.
+    let flags_numbers = !given_countries.is_empty() || args.without_extensions;
+    match &existing {
+        Some(journal) if !flags_numbers => {
+            settings
+                .allowed_countries
+                .clone_from(&journal.settings().allowed_countries);
+            settings.without_extensions = journal.settings().without_extensions;
+        }
+        _ => {
+            settings.allowed_countries = given_countries;
+            settings.without_extensions = args.without_extensions;
+        }
+    }
     if let Some(journal) = existing.take() {
         existing = earlier_import(io, args, journal, &settings, file.header(), facts)?;
         if existing.is_none() && !args.again {
@@ -323,8 +366,21 @@ async fn import(
         }
     }
     if report.counts.valid == 0 {
+        let held = if report.counts.outside_region > 0 {
+            format!(
+                " ({} valid number{} outside the region held back: see --allow-countries)",
+                thousands(report.counts.outside_region),
+                if report.counts.outside_region == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            )
+        } else {
+            String::new()
+        };
         return Err(Refusal::new(format!(
-            "{} has no valid row to send; nothing was sent",
+            "{} has no valid row to send{held}; nothing was sent",
             file.path().display()
         ))
         .into());
@@ -518,7 +574,8 @@ fn earlier_import(
         };
         return Err(Refusal::new(format!(
             "this file's content {done} with other settings ({}); run it without --region, \
-             --phone-column and --skip-column to resume it, or with --again to import it afresh \
+             --phone-column, --skip-column, --allow-countries and --without-extensions to resume \
+             it, or with --again to import it afresh \
              with these (rows whose number is in the batch are left out). Nothing was sent",
             describe_settings(journal.settings(), header),
         ))
@@ -625,6 +682,22 @@ fn parse_region(text: &str) -> Result<Option<Region>, Refusal> {
         .map_err(|e| Refusal::new(format!("--region: {e}, or none; nothing was sent")))
 }
 
+/// `--allow-countries NL,mx, GB`: the countries, each once, in a fixed
+/// order (the journal compares settings).
+fn parse_countries(given: &[String]) -> Result<Vec<Country>, Refusal> {
+    let mut countries: Vec<Country> = Vec::new();
+    for text in given.iter().filter(|t| !t.trim().is_empty()) {
+        let country = text
+            .parse::<Country>()
+            .map_err(|e| Refusal::new(format!("--allow-countries: {e}; nothing was sent")))?;
+        if !countries.contains(&country) {
+            countries.push(country);
+        }
+    }
+    countries.sort_by_key(ToString::to_string);
+    Ok(countries)
+}
+
 /// The region of the batch's timezone, when this machine created the
 /// batch (the submit journal holds the body it sent).
 fn region_of_batch(ctx: &ImportContext<'_>, batch_id: &str) -> Option<(Region, String)> {
@@ -703,11 +776,18 @@ fn column_named(header: &[String], name: &str, flag: &str) -> Result<usize, Refu
 }
 
 fn column_list(header: &[String]) -> String {
-    header
+    let mut list: Vec<String> = header
         .iter()
-        .map(|h| format!("“{h}”"))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .take(LISTED_COLUMNS)
+        .map(|h| format!("“{}”", excerpt(h, MAX_VALUE_CHARS)))
+        .collect();
+    if header.len() > LISTED_COLUMNS {
+        list.push(format!(
+            "and {} more",
+            thousands((header.len() - LISTED_COLUMNS) as u64)
+        ));
+    }
+    list.join(", ")
 }
 
 /// "region US, phone column “Phone”, not sending “Notes”".
@@ -721,7 +801,7 @@ fn describe_settings(settings: &ImportSettings, header: &[String]) -> String {
         .and_then(|i| header.get(i))
         .map_or_else(
             || "no phone column".to_owned(),
-            |h| format!("phone column “{h}”"),
+            |h| format!("phone column “{}”", excerpt(h, MAX_VALUE_CHARS)),
         );
     let skipped: Vec<String> = settings
         .mapping
@@ -729,7 +809,8 @@ fn describe_settings(settings: &ImportSettings, header: &[String]) -> String {
         .iter()
         .enumerate()
         .filter(|(i, c)| !c.send && Some(*i) != settings.mapping.phone)
-        .map(|(_, c)| format!("“{}”", c.header))
+        .map(|(_, c)| format!("“{}”", excerpt(&c.header, MAX_VALUE_CHARS)))
+        .take(LISTED_COLUMNS)
         .collect();
     if skipped.is_empty() {
         format!("{region}, {phone}")
@@ -791,26 +872,73 @@ fn add_report_facts(
     report: &CheckReport,
 ) {
     let phone = settings.mapping.phone;
+    // The first rows of each list: a file of a million invalid rows would
+    // make a JSON document of hundreds of MiB (the rejected file has them
+    // all, and the counts say how many there are).
     let rejected: Vec<Value> = report
         .rejected
         .iter()
+        .take(MAX_JSON_ROWS)
         .map(|row| {
             let value = phone
                 .and_then(|i| row.cells.get(i))
                 .map_or("", String::as_str);
+            // The phone cell as it is, but a line's worth of it: the
+            // rejected file has every cell whole.
+            let value: String = match value.char_indices().nth(MAX_SAMPLE_CHARS) {
+                Some((at, _)) => format!("{}…", &value[..at]),
+                None => value.to_owned(),
+            };
             json!({"line": row.line, "value": value, "why": row.reason.to_string()})
         })
         .collect();
     let duplicates: Vec<Value> = report
         .duplicates
         .iter()
+        .take(MAX_JSON_ROWS)
         .map(|d| json!({"line": d.line, "firstLine": d.first_line, "phoneNumber": d.phone.to_string()}))
         .collect();
     let c = report.counts;
     set(
         facts,
         "counts",
-        json!({"valid": c.valid, "invalid": c.invalid, "duplicate": c.duplicate, "skipped": c.skipped}),
+        json!({"valid": c.valid, "invalid": c.invalid, "duplicate": c.duplicate,
+               "skipped": c.skipped, "outsideRegion": c.outside_region}),
+    );
+    let countries: serde_json::Map<String, Value> = report
+        .countries()
+        .into_iter()
+        .map(|(country, n)| (country.to_string(), json!(n)))
+        .collect();
+    set(facts, "countries", Value::Object(countries));
+    let held = report.held_countries();
+    let mut allow: Vec<String> = settings
+        .allowed_countries
+        .iter()
+        .chain(&held)
+        .map(ToString::to_string)
+        .collect();
+    allow.sort();
+    allow.dedup();
+    set(
+        facts,
+        "outsideRegion",
+        json!({
+            "region": settings.region.map(|r| r.to_string()),
+            "allowed": settings.allowed_countries.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notSent": c.outside_region,
+            "heldCountries": held.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "toSendThem": (!held.is_empty()).then(|| format!("--allow-countries {}", allow.join(","))),
+        }),
+    );
+    set(
+        facts,
+        "numbers",
+        json!({
+            "decimalsReadAsWhole": report.read_from_decimal,
+            "extensionsDialledWithout": report.extensions_dropped,
+            "extensionsRefused": report.with_extension(),
+        }),
     );
     set(
         facts,
@@ -856,7 +984,7 @@ fn print_summary(
     writeln!(
         out,
         "Phone numbers from column “{}”; a number without a country code is read as {}.",
-        visible(phone.map_or("", String::as_str)),
+        excerpt(phone.map_or("", String::as_str), MAX_VALUE_CHARS),
         visible(&region)
     )?;
     let variables: Vec<String> = settings
@@ -865,22 +993,38 @@ fn print_summary(
         .iter()
         .enumerate()
         .filter(|(i, c)| c.send && Some(*i) != settings.mapping.phone && !c.name.trim().is_empty())
-        .map(|(_, c)| visible(c.name.trim()).into_owned())
+        .map(|(_, c)| excerpt(c.name.trim(), MAX_VALUE_CHARS))
         .collect();
     if variables.is_empty() {
         writeln!(out, "No other column is sent.")?;
     } else {
-        writeln!(out, "Sent as agent variables: {}", variables.join(", "))?;
+        let more = variables.len().saturating_sub(LISTED_COLUMNS);
+        let listed = variables[..variables.len() - more].join(", ");
+        match more {
+            0 => writeln!(out, "Sent as agent variables: {listed}")?,
+            n => writeln!(
+                out,
+                "Sent as agent variables: {listed} and {} more",
+                thousands(n as u64)
+            )?,
+        }
     }
     let c = report.counts;
+    let outside = match (c.outside_region, settings.region) {
+        (0, _) | (_, None) => String::new(),
+        (n, Some(region)) => format!("   {} outside {region}, not sent", thousands(n)),
+    };
     writeln!(
         out,
-        "\n  {} valid   {} invalid   {} duplicate   {} skipped (empty)\n",
+        "\n  {} valid   {} invalid   {} duplicate   {} skipped (empty){outside}\n",
         thousands(c.valid),
         thousands(c.invalid),
         thousands(c.duplicate),
         thousands(c.skipped)
     )?;
+    for line in number_notes(settings, report) {
+        writeln!(out, "{line}")?;
+    }
     if !report.rejected.is_empty() {
         writeln!(
             out,
@@ -897,7 +1041,7 @@ fn print_summary(
                 out,
                 "  line {}: “{}”: {}",
                 row.line,
-                visible(value),
+                excerpt(value, MAX_VALUE_CHARS),
                 row.reason
             )?;
         }
@@ -919,10 +1063,80 @@ fn print_summary(
     if !report.samples.is_empty() {
         writeln!(out, "The first rows as they will be sent:")?;
         for sample in &report.samples {
-            writeln!(out, "  {}", visible(sample))?;
+            writeln!(out, "  {}", excerpt(sample, MAX_SAMPLE_CHARS))?;
         }
     }
     Ok(())
+}
+
+/// What the check says about the numbers beyond the counts: those
+/// outside the region by country and how to send them, the decimals read
+/// as whole numbers, the extensions. Each with the flag that changes it.
+fn number_notes(settings: &ImportSettings, report: &CheckReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(summary) = report.outside_summary() {
+        let held = report.held_countries();
+        if held.is_empty() {
+            notes.push(format!("{summary}: sent, as --allow-countries says."));
+        } else {
+            let mut allow: Vec<String> = settings
+                .allowed_countries
+                .iter()
+                .chain(&held)
+                .map(ToString::to_string)
+                .collect();
+            allow.sort();
+            allow.dedup();
+            notes.push(format!(
+                "{summary}. {} of them {} not sent (numbers of {}); to send them too, run \
+                 again with --allow-countries {}",
+                thousands(report.counts.outside_region),
+                if report.counts.outside_region == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+                held.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                allow.join(",")
+            ));
+        }
+    }
+    let decimals = report.read_from_decimal;
+    if decimals > 0 {
+        notes.push(format!(
+            "{} number{} written as decimals (17796726653.0, 1.7796726653E10) read as whole numbers.",
+            thousands(decimals),
+            if decimals == 1 { "" } else { "s" }
+        ));
+    }
+    if report.extensions_dropped > 0 {
+        notes.push(format!(
+            "{} number{} with an extension dialled without it (--without-extensions).",
+            thousands(report.extensions_dropped),
+            if report.extensions_dropped == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    }
+    let refused = report.with_extension();
+    if refused > 0 {
+        notes.push(format!(
+            "{} number{} an extension and {} invalid; --without-extensions dials {} without it.",
+            thousands(refused as u64),
+            if refused == 1 { " has" } else { "s have" },
+            if refused == 1 { "is" } else { "are" },
+            if refused == 1 { "it" } else { "them" }
+        ));
+    }
+    if !notes.is_empty() {
+        notes.push(String::new());
+    }
+    notes
 }
 
 fn listing_title(what: &str, total: usize) -> String {
@@ -983,7 +1197,7 @@ fn dry_run_output(
         report
             .samples
             .iter()
-            .map(|s| visible(s).into_owned())
+            .map(|s| excerpt(s, MAX_SAMPLE_CHARS))
             .collect::<Vec<_>>()
             .join(",\n  "),
     )?;

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use super::phone::PhoneDigits;
+use super::limits::{Limit, MAX_REJECTED_BYTES, MAX_ROWS};
+use super::phone::{Country, PhoneDigits};
 use super::plan::{PlanBuilder, SendPlan};
 pub use super::row::{ImportSettings, RejectReason};
 use super::row::{RowClass, classify, push_contact};
@@ -24,8 +25,8 @@ const TICK_ROWS: u64 = 4096;
 /// worth trusting with memory.
 const MAX_RESERVE: usize = 1_000_000;
 
-/// Row counts. Every row after the header is exactly one of valid,
-/// invalid, duplicate or skipped.
+/// Row counts. Every row after the header is exactly one of valid (sent),
+/// invalid, duplicate, outside the region (held back) or skipped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub valid: u64,
@@ -33,12 +34,26 @@ pub struct Counts {
     pub duplicate: u64,
     /// Rows whose cells are all empty.
     pub skipped: u64,
+    /// Valid numbers of a country outside the region that the operator has
+    /// not allowed: not sent (see [`CheckReport::outside`]).
+    pub outside_region: u64,
 }
 
 impl Counts {
     pub fn rows(&self) -> u64 {
-        self.valid + self.invalid + self.duplicate + self.skipped
+        self.valid + self.invalid + self.duplicate + self.skipped + self.outside_region
     }
+}
+
+/// A valid number of a country other than the default region (first
+/// rows of each number only: a duplicate is counted as a duplicate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutsideRow {
+    pub line: u64,
+    pub phone: PhoneDigits,
+    pub country: Country,
+    /// The operator allowed its country: it is sent.
+    pub sent: bool,
 }
 
 /// A row that will not be sent, as the file has it.
@@ -70,9 +85,74 @@ pub struct CheckReport {
     /// The first valid rows as the JSON objects that will be sent.
     pub samples: Vec<String>,
     pub plan: SendPlan,
+    /// Every valid number outside the default region, in file order.
+    pub outside: Vec<OutsideRow>,
+    /// Rows whose number a spreadsheet wrote as a decimal or exponent
+    /// (`17796726653.0`, `1.7796726653E10`), read as the whole number.
+    pub read_from_decimal: u64,
+    /// Rows whose number is dialled without its extension.
+    pub extensions_dropped: u64,
 }
 
 impl CheckReport {
+    /// The countries of [`Self::outside`] with their numbers, most first
+    /// (on a tie, the one the file has first).
+    pub fn countries(&self) -> Vec<(Country, u64)> {
+        let mut counted: Vec<(Country, u64)> = Vec::new();
+        for row in &self.outside {
+            match counted.iter_mut().find(|(c, _)| *c == row.country) {
+                Some((_, n)) => *n += 1,
+                None => counted.push((row.country, 1)),
+            }
+        }
+        // Stable: a tie keeps the file's order.
+        counted.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        counted
+    }
+
+    /// The countries whose numbers are held back (not allowed), in the
+    /// order of [`Self::countries`]: what to allow to send them too.
+    pub fn held_countries(&self) -> Vec<Country> {
+        let held: Vec<Country> = self
+            .outside
+            .iter()
+            .filter(|r| !r.sent)
+            .map(|r| r.country)
+            .collect();
+        self.countries()
+            .into_iter()
+            .map(|(c, _)| c)
+            .filter(|c| held.contains(c))
+            .collect()
+    }
+
+    /// "3 outside US: 1 NL, 1 MX, 1 GB", when any number is.
+    pub fn outside_summary(&self) -> Option<String> {
+        let region = self.plan.settings().region?;
+        if self.outside.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = self
+            .countries()
+            .iter()
+            .map(|(country, n)| format!("{} {country}", crate::num::thousands(*n)))
+            .collect();
+        Some(format!(
+            "{} outside {region}: {}",
+            crate::num::thousands(self.outside.len() as u64),
+            list.join(", ")
+        ))
+    }
+
+    /// Rows refused only because their number has an extension: dialling
+    /// without it would make them valid.
+    pub fn with_extension(&self) -> usize {
+        self.rejected
+            .iter()
+            .filter(|row| row.reason == RejectReason::Phone(super::Invalid::HasExtension))
+            .count()
+    }
+
     /// Rows refused only because their number has no country code and no
     /// default region was given: a region would make them readable.
     pub fn without_country_code(&self) -> usize {
@@ -81,6 +161,16 @@ impl CheckReport {
             .filter(|row| row.reason == RejectReason::Phone(super::Invalid::NoCountryCode))
             .count()
     }
+}
+
+/// What keeping a copy of `cells` costs: the row, each string's header,
+/// and its bytes as the allocator rounds them.
+fn kept_cost(cells: &[String]) -> usize {
+    let strings: usize = cells
+        .iter()
+        .map(|c| 24 + c.len().next_multiple_of(16))
+        .sum();
+    64 + strings
 }
 
 /// Reads every row of `file` once with `settings`: counts, rejected rows,
@@ -102,9 +192,22 @@ pub fn check(
     // key is exact: no two numbers share one.
     let mut kept: HashMap<u64, u64> = HashMap::new();
     let mut plan = PlanBuilder::default();
+    let mut outside = Vec::new();
+    let (mut read_from_decimal, mut extensions_dropped) = (0u64, 0u64);
     let mut read = 0u64;
+    // What the invalid rows' cells cost, kept for the rejected file.
+    let mut rejected_bytes = 0usize;
+    let too_big = |limit| ImportError::TooBig {
+        path: file.path().to_owned(),
+        limit,
+    };
     while rows.next_row()? {
         read += 1;
+        // Rows of nothing but empty cells are cheap; a file of nothing
+        // else is refused too, past twice the bound.
+        if read - counts.skipped > MAX_ROWS || read > 2 * MAX_ROWS {
+            return Err(too_big(Limit::Rows));
+        }
         if read.is_multiple_of(TICK_ROWS) {
             let (done, total) = rows.progress();
             if read == TICK_ROWS && done > 0 {
@@ -122,36 +225,67 @@ pub fn check(
             })?;
         }
         let line = rows.line();
-        match classify(rows.cells(), width, &mapping, settings.region) {
-            RowClass::Empty => counts.skipped += 1,
+        let (reading, sent) = match classify(rows.cells(), width, &mapping, settings) {
+            RowClass::Empty => {
+                counts.skipped += 1;
+                continue;
+            }
             RowClass::Rejected(reason) => {
                 counts.invalid += 1;
+                rejected_bytes += kept_cost(rows.cells());
+                if rejected_bytes > MAX_REJECTED_BYTES {
+                    return Err(too_big(Limit::InvalidRows {
+                        rows: counts.invalid,
+                        first_line: rejected.first().map_or(line, |r: &RejectedRow| r.line),
+                    }));
+                }
                 rejected.push(RejectedRow {
                     line,
                     reason,
                     cells: rows.cells().to_vec(),
                 });
+                continue;
             }
-            RowClass::Valid(phone) => match kept.entry(phone.as_u64()) {
-                Entry::Occupied(first) => {
-                    counts.duplicate += 1;
-                    duplicates.push(DuplicateRow {
+            RowClass::Valid(reading) => (reading, true),
+            RowClass::Held(reading) => (reading, false),
+        };
+        read_from_decimal += u64::from(reading.from_decimal);
+        extensions_dropped += u64::from(reading.extension_dropped);
+        let phone = reading.digits;
+        match kept.entry(phone.as_u64()) {
+            Entry::Occupied(first) => {
+                counts.duplicate += 1;
+                duplicates.push(DuplicateRow {
+                    line,
+                    first_line: *first.get(),
+                    phone,
+                });
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(line);
+                if settings
+                    .region
+                    .is_some_and(|region| reading.country != Country::Region(region))
+                {
+                    outside.push(OutsideRow {
                         line,
-                        first_line: *first.get(),
                         phone,
+                        country: reading.country,
+                        sent,
                     });
                 }
-                Entry::Vacant(slot) => {
-                    slot.insert(line);
-                    counts.valid += 1;
-                    plan.push(line, rows.start());
-                    if samples.len() < SAMPLE_CONTACTS {
-                        let mut json = String::new();
-                        push_contact(&mut json, phone, rows.cells(), &mapping);
-                        samples.push(json);
-                    }
+                if !sent {
+                    counts.outside_region += 1;
+                    continue;
                 }
-            },
+                counts.valid += 1;
+                plan.push(line, rows.start());
+                if samples.len() < SAMPLE_CONTACTS {
+                    let mut json = String::new();
+                    push_contact(&mut json, phone, rows.cells(), &mapping);
+                    samples.push(json);
+                }
+            }
         }
     }
     let (_, total) = rows.progress();
@@ -167,5 +301,8 @@ pub fn check(
         duplicates,
         samples,
         plan: plan.finish(file, settings.clone(), mapping, duplicate_lines),
+        outside,
+        read_from_decimal,
+        extensions_dropped,
     })
 }

@@ -26,14 +26,18 @@
 //!    [`ImportJournal`] records each request's state before and after it is
 //!    sent. `batch import` and the import view both drive the engine.
 //!
-//! Spreadsheets are the exception to streaming: calamine loads a whole
-//! sheet, so an `.xlsx`/`.xls`/`.ods` file is held in memory from [`open`]
-//! to the end of sending.
+//! Spreadsheets are the exception to streaming: a sheet is held in memory
+//! from [`open`] to the end of sending (an `.xlsx` sheet as the text of its
+//! cells, see `sheet`). Every file is bounded ([`limits`]): a workbook is
+//! looked over before calamine reads it (`workbook`), delimited text as it
+//! is read, and what the check keeps of it as it grows, so that no file
+//! costs more than about 200 MiB.
 
 pub mod check;
 pub mod engine;
 pub mod existing;
 pub mod journal;
+pub mod limits;
 pub mod mapping;
 pub mod path;
 pub mod phone;
@@ -41,13 +45,15 @@ pub mod plan;
 pub mod region;
 pub mod rejected;
 mod row;
+mod sheet;
 pub mod source;
+mod workbook;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use check::{
-    CheckReport, Counts, DuplicateRow, ImportSettings, RejectReason, RejectedRow, check,
+    CheckReport, Counts, DuplicateRow, ImportSettings, OutsideRow, RejectReason, RejectedRow, check,
 };
 pub use journal::{
     ImportJournal, ImportLock, JournalError, JournalRequest, RequestState, Resolution,
@@ -55,7 +61,7 @@ pub use journal::{
 pub use mapping::{
     ColumnChoice, ColumnMapping, MappingError, PHONE_KEY, RejectedFileNote, ValidMapping,
 };
-pub use phone::{Invalid, PhoneDigits, normalize};
+pub use phone::{Country, Invalid, PhoneDigits, Reading, normalize};
 pub use plan::{MAX_ROWS_PER_REQUEST, PlannedRequest, RequestBody, SendPlan};
 pub use region::Region;
 pub use rejected::{Overwrite, Written, rejected_path, write_rejected, write_rejected_to};
@@ -150,6 +156,10 @@ pub enum ImportError {
         line: u64,
         message: String,
     },
+    /// Past one of the bounds of [`limits`]: refused at once, the rest of
+    /// the file not read.
+    #[error("{}: {limit}; nothing was read further", path.display())]
+    TooBig { path: PathBuf, limit: limits::Limit },
     #[error("{}: the file is empty (no header row)", path.display())]
     Empty { path: PathBuf },
     #[error("{}: the file changed since it was read; open it again", path.display())]

@@ -190,11 +190,10 @@ impl SendPlan {
             if self.duplicate_lines.binary_search(&line).is_ok() {
                 continue;
             }
-            let region = self.settings.region;
-            if let RowClass::Valid(phone) =
-                classify(rows.cells(), self.width, &self.mapping, region)
+            if let RowClass::Valid(reading) =
+                classify(rows.cells(), self.width, &self.mapping, &self.settings)
             {
-                each(phone, rows.cells());
+                each(reading.digits, rows.cells());
                 walked += 1;
                 if walked == request.rows && line != request.last_line {
                     return Err(changed());

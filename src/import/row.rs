@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::mapping::{ColumnMapping, PHONE_KEY, ValidMapping};
-use super::phone::{self, Invalid, PhoneDigits};
+use super::phone::{self, Country, Invalid, PhoneDigits, Reading};
 use super::region::Region;
 
 /// Everything the operator chose that decides what is sent: the journal
@@ -18,6 +18,47 @@ pub struct ImportSettings {
     /// The region of numbers written without a country code; `None`: every
     /// number must carry its own.
     pub region: Option<Region>,
+    /// The countries other than `region` whose numbers are sent: the
+    /// operator said yes to each. A valid number of any other country is
+    /// held back (counted, never sent). Without a region, every country is
+    /// the operator's: nothing is held.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_countries: Vec<Country>,
+    /// A number with an extension is dialled without it (counted); else
+    /// such a row is invalid.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub without_extensions: bool,
+}
+
+// serde's `skip_serializing_if` takes a reference: absent is false, so a
+// journal written before these settings existed reads the same.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+impl ImportSettings {
+    /// `mapping` and `region`, numbers of other countries held back and
+    /// extensions refused: what the operator has not said yes to.
+    pub fn new(mapping: ColumnMapping, region: Option<Region>) -> Self {
+        Self {
+            mapping,
+            region,
+            allowed_countries: Vec::new(),
+            without_extensions: false,
+        }
+    }
+
+    /// Whether a valid number of `country` is sent: its region's, or one
+    /// the operator allowed, or any when there is no default region.
+    pub fn sends(&self, country: Country) -> bool {
+        match self.region {
+            None => true,
+            Some(region) => {
+                country == Country::Region(region) || self.allowed_countries.contains(&country)
+            }
+        }
+    }
 }
 
 /// Why a row is not sent.
@@ -49,7 +90,11 @@ impl fmt::Display for RejectReason {
 pub(crate) enum RowClass {
     Empty,
     Rejected(RejectReason),
-    Valid(PhoneDigits),
+    /// A valid number, sent unless it repeats an earlier row.
+    Valid(Reading),
+    /// A valid number of a country outside the region that the operator
+    /// has not allowed: held back.
+    Held(Reading),
 }
 
 /// The one decision about a row, made the same way by the check and by
@@ -58,7 +103,7 @@ pub(crate) fn classify(
     cells: &[String],
     width: usize,
     mapping: &ValidMapping,
-    region: Option<Region>,
+    settings: &ImportSettings,
 ) -> RowClass {
     if cells.iter().all(|cell| cell.trim().is_empty()) {
         return RowClass::Empty;
@@ -72,8 +117,9 @@ pub(crate) fn classify(
         });
     }
     let raw = mapping.cell(cells, mapping.phone_column());
-    match phone::normalize(raw, region) {
-        Ok(digits) => RowClass::Valid(digits),
+    match phone::read(raw, settings.region, settings.without_extensions) {
+        Ok(reading) if settings.sends(reading.country) => RowClass::Valid(reading),
+        Ok(reading) => RowClass::Held(reading),
         Err(why) => RowClass::Rejected(RejectReason::Phone(why)),
     }
 }

@@ -15,9 +15,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
-use calamine::{Data, Range, Reader};
+use calamine::{Data, DataRef, Reader};
 use serde::{Deserialize, Serialize};
 
+use super::limits::{Limit, MAX_CELL_BYTES, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_ROW_BYTES};
+use super::sheet::{self, Sheet, TextCells};
+use super::workbook::{self, Refused, ZipKind};
 use super::{Control, ImportError, Progress, Stage};
 
 /// How many rows after the header [`open`] keeps for the mapping view.
@@ -289,26 +292,6 @@ pub(crate) struct TextLayout {
     ends_with_newline: bool,
 }
 
-/// A sheet held in memory.
-#[derive(Debug)]
-pub(crate) struct Sheet {
-    range: Range<Data>,
-    /// Index in `range` of the header row.
-    header_row: usize,
-}
-
-impl Sheet {
-    fn height(&self) -> usize {
-        self.range.height()
-    }
-
-    /// The row number a spreadsheet program shows for `range` row `index`.
-    fn row_number(&self, index: usize) -> u64 {
-        let first = self.range.start().map_or(0, |(row, _)| u64::from(row));
-        first + index as u64 + 1
-    }
-}
-
 /// Where a row starts, to read again from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RowStart {
@@ -403,6 +386,7 @@ enum ScanError {
     Utf16,
     NotText,
     Cancelled,
+    TooBig(Limit),
 }
 
 impl ScanError {
@@ -413,6 +397,7 @@ impl ScanError {
             Self::Utf16 => ImportError::Utf16 { path },
             Self::NotText => ImportError::NotText { path },
             Self::Cancelled => ImportError::Cancelled,
+            Self::TooBig(limit) => ImportError::TooBig { path, limit },
         }
     }
 }
@@ -449,6 +434,10 @@ fn scan(path: &Path, size: u64, text: bool, control: &mut Control<'_>) -> Result
     let mut carry: Vec<u8> = Vec::with_capacity(4);
     let mut buf = vec![0u8; CHUNK];
     let mut done = 0u64;
+    // The bytes since the last line break, and the breaks so far (LF, and
+    // CR for a file of CR line ends): a line longer than a row may be is
+    // refused a MiB in, not read whole into one record.
+    let (mut run, mut lf, mut cr) = (0usize, 0u64, 0u64);
     loop {
         let n = match file.read(&mut buf) {
             Ok(0) => break,
@@ -459,6 +448,26 @@ fn scan(path: &Path, size: u64, text: bool, control: &mut Control<'_>) -> Result
         let chunk = &buf[..n];
         hash.write(chunk);
         last_byte = chunk.last().copied();
+        if text {
+            let mut rest = chunk;
+            while let Some(at) = rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+                if run + at > MAX_ROW_BYTES {
+                    break;
+                }
+                if rest[at] == b'\n' {
+                    lf += 1;
+                } else {
+                    cr += 1;
+                }
+                run = 0;
+                rest = &rest[at + 1..];
+            }
+            run += rest.len();
+            if run > MAX_ROW_BYTES {
+                let line = if lf > 0 { lf } else { cr } + 1;
+                return Err(ScanError::TooBig(Limit::Line { line }));
+            }
+        }
         if text {
             if head.len() < SNIFF_BYTES {
                 let take = (SNIFF_BYTES - head.len()).min(n);
@@ -636,6 +645,7 @@ fn open_text(identity: FileIdentity, scan: &Scan) -> Result<ContactsFile, Import
             break (rows.cells().to_vec(), rows.line());
         }
     };
+    check_header(&identity.path, &header)?;
     let data_start = rows.next_start();
     let sample = read_sample(&mut rows)?;
     Ok(ContactsFile {
@@ -662,6 +672,17 @@ fn read_sample(rows: &mut RowReader) -> Result<Vec<SampleRow>, ImportError> {
     Ok(sample)
 }
 
+/// The header's cells together are no longer than [`MAX_HEADER_BYTES`].
+fn check_header(path: &Path, header: &[String]) -> Result<(), ImportError> {
+    if header.iter().map(String::len).sum::<usize>() > MAX_HEADER_BYTES {
+        return Err(ImportError::TooBig {
+            path: path.to_owned(),
+            limit: Limit::Header,
+        });
+    }
+    Ok(())
+}
+
 fn open_sheet(
     mut identity: FileIdentity,
     kind: Workbook,
@@ -672,47 +693,86 @@ fn open_sheet(
         path: path.clone(),
         message: e.to_string(),
     };
+    // Looked over first, so that calamine never holds more than the
+    // bounds allow (see `workbook`).
+    let checked = match kind {
+        Workbook::Xlsx => workbook::check_zip(&path, ZipKind::Xlsx),
+        Workbook::Xlsb => workbook::check_zip(&path, ZipKind::Xlsb),
+        Workbook::Ods => workbook::check_zip(&path, ZipKind::Ods),
+        Workbook::Xls => workbook::check_xls(&path),
+    };
+    checked.map_err(|refused| match refused {
+        Refused::Io(source) => ImportError::Io {
+            path: path.clone(),
+            source,
+        },
+        Refused::Limit(limit) => ImportError::TooBig {
+            path: path.clone(),
+            limit,
+        },
+        Refused::Malformed(message) => ImportError::Spreadsheet {
+            path: path.clone(),
+            message,
+        },
+    })?;
     // By the extension, not calamine's `open_workbook_auto`, which matches
     // extensions case-sensitively (`CONTACTS.XLSX` would be tried as each
-    // format in turn).
-    let opened = match kind {
-        Workbook::Xlsx => calamine::open_workbook(&path)
-            .map(calamine::Sheets::Xlsx)
-            .map_err(calamine::Error::Xlsx),
-        Workbook::Xlsb => calamine::open_workbook(&path)
-            .map(calamine::Sheets::Xlsb)
-            .map_err(calamine::Error::Xlsb),
-        Workbook::Xls => calamine::open_workbook(&path)
-            .map(calamine::Sheets::Xls)
-            .map_err(calamine::Error::Xls),
-        Workbook::Ods => calamine::open_workbook(&path)
-            .map(calamine::Sheets::Ods)
-            .map_err(calamine::Error::Ods),
+    // format in turn). `.xlsx` and `.xlsb` sheets are read cell by cell,
+    // keeping their text; calamine lays out `.ods` and `.xls` itself.
+    let (sheets, name, mut sheet) = match kind {
+        Workbook::Xlsx => {
+            let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path)
+                .map_err(|e| spreadsheet(calamine::Error::Xlsx(e)))?;
+            let sheets = book.sheet_names();
+            let name = choose_sheet(&path, &sheets, options)?;
+            let mut cells = book
+                .worksheet_cells_reader(&name)
+                .map_err(|e| spreadsheet(calamine::Error::Xlsx(e)))?;
+            let text = read_cells(&path, || {
+                cells
+                    .next_cell()
+                    .map_err(|e| spreadsheet(calamine::Error::Xlsx(e)))
+            })?;
+            (sheets, name, Sheet::from_text(text))
+        }
+        Workbook::Xlsb => {
+            let mut book: calamine::Xlsb<_> = calamine::open_workbook(&path)
+                .map_err(|e| spreadsheet(calamine::Error::Xlsb(e)))?;
+            let sheets = book.sheet_names();
+            let name = choose_sheet(&path, &sheets, options)?;
+            let mut cells = book
+                .worksheet_cells_reader(&name)
+                .map_err(|e| spreadsheet(calamine::Error::Xlsb(e)))?;
+            let text = read_cells(&path, || {
+                cells
+                    .next_cell()
+                    .map_err(|e| spreadsheet(calamine::Error::Xlsb(e)))
+            })?;
+            (sheets, name, Sheet::from_text(text))
+        }
+        Workbook::Xls | Workbook::Ods => {
+            let opened = if kind == Workbook::Xls {
+                calamine::open_workbook(&path)
+                    .map(calamine::Sheets::Xls)
+                    .map_err(calamine::Error::Xls)
+            } else {
+                calamine::open_workbook(&path)
+                    .map(calamine::Sheets::Ods)
+                    .map_err(calamine::Error::Ods)
+            };
+            let mut book = opened.map_err(spreadsheet)?;
+            let sheets = book.sheet_names();
+            let name = choose_sheet(&path, &sheets, options)?;
+            let range = book.worksheet_range(&name).map_err(spreadsheet)?;
+            (sheets, name, Sheet::from_grid(range))
+        }
     };
-    let mut workbook = opened.map_err(spreadsheet)?;
-    let sheets = workbook.sheet_names();
-    let name = match &options.sheet {
-        Some(wanted) => sheets
-            .iter()
-            .find(|s| *s == wanted)
-            .cloned()
-            .ok_or_else(|| ImportError::NoSuchSheet {
-                path: path.clone(),
-                sheet: wanted.clone(),
-                available: sheets.clone(),
-            })?,
-        None => sheets
-            .first()
-            .cloned()
-            .ok_or_else(|| ImportError::Empty { path: path.clone() })?,
-    };
-    let range = workbook.worksheet_range(&name).map_err(spreadsheet)?;
     identity.sheet = Some(name.clone());
-    let header_row = range
-        .rows()
-        .position(|row| row.iter().any(|cell| !render_cell(cell).trim().is_empty()))
+    sheet.header_row = sheet
+        .first_filled_row()
         .ok_or_else(|| ImportError::Empty { path: path.clone() })?;
-    let sheet = Arc::new(Sheet { range, header_row });
+    let header_row = sheet.header_row;
+    let sheet = Arc::new(sheet);
     let mut notices = Vec::new();
     if sheets.len() > 1 {
         notices.push(Notice::Sheet {
@@ -720,9 +780,14 @@ fn open_sheet(
             of: sheets.len(),
         });
     }
-    let mut rows = RowReader::sheet(Arc::clone(&sheet), RowStart::Sheet { row: header_row });
+    let mut rows = RowReader::sheet(
+        Arc::clone(&sheet),
+        &path,
+        RowStart::Sheet { row: header_row },
+    );
     rows.next_row()?;
     let header = rows.cells().to_vec();
+    check_header(&path, &header)?;
     let header_line = rows.line();
     let data_start = rows.next_start();
     let sample = read_sample(&mut rows)?;
@@ -739,6 +804,55 @@ fn open_sheet(
     })
 }
 
+/// The sheet `options` names, or the first.
+fn choose_sheet(
+    path: &Path,
+    sheets: &[String],
+    options: &OpenOptions,
+) -> Result<String, ImportError> {
+    match &options.sheet {
+        Some(wanted) => sheets
+            .iter()
+            .find(|s| *s == wanted)
+            .cloned()
+            .ok_or_else(|| ImportError::NoSuchSheet {
+                path: path.to_owned(),
+                sheet: wanted.clone(),
+                available: sheets.to_vec(),
+            }),
+        None => sheets.first().cloned().ok_or_else(|| ImportError::Empty {
+            path: path.to_owned(),
+        }),
+    }
+}
+
+/// Every cell `next` gives, kept as text within the bounds.
+fn read_cells<'a>(
+    path: &Path,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, ImportError>,
+) -> Result<TextCells, ImportError> {
+    let mut cells = TextCells::default();
+    while let Some(cell) = next()? {
+        let (row, column) = cell.get_position();
+        cells
+            .push(row, column, cell.get_value())
+            .map_err(|refusal| match refusal {
+                sheet::Refusal::Limit(limit) => ImportError::TooBig {
+                    path: path.to_owned(),
+                    limit,
+                },
+                sheet::Refusal::OutOfOrder { row } => ImportError::Spreadsheet {
+                    path: path.to_owned(),
+                    message: format!(
+                        "the cells of row {row} come after later ones (not the order a \
+                         spreadsheet program writes): open the file in one and save it again"
+                    ),
+                },
+            })?;
+    }
+    Ok(cells)
+}
+
 /// A spreadsheet cell as text: strings as they are, integers without a
 /// trailing `.0`, dates in ISO 8601 (`2025-06-30`, `2025-06-30T14:05:00`).
 pub(crate) fn render_cell(cell: &Data) -> String {
@@ -746,9 +860,7 @@ pub(crate) fn render_cell(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        // `Display` for f64 prints 12.0 as "12" and never uses an exponent:
-        // a phone number typed as a number comes out as its digits.
-        Data::Float(f) => f.to_string(),
+        Data::Float(f) => render_float(*f),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) if dt.is_duration() => {
             let total = (dt.as_f64() * 86_400.0).round();
@@ -771,6 +883,20 @@ pub(crate) fn render_cell(cell: &Data) -> String {
     }
 }
 
+/// A number cell as text. `Display` for f64 prints 12.0 as "12" and never
+/// uses an exponent, so a phone number typed as a number comes out as its
+/// digits; a whole number stored with a float's last-digit noise
+/// (`17796726652.999998`, what a formula can leave) is that whole number.
+fn render_float(f: f64) -> String {
+    let whole = f.round();
+    // A few units in the last place of a number below 2^53, where every
+    // whole number is exact.
+    if f.abs() >= 1.0 && f.abs() < 9.0e15 && (f - whole).abs() <= f.abs() * 8.0 * f64::EPSILON {
+        return whole.to_string();
+    }
+    f.to_string()
+}
+
 /// Rows one at a time, from a [`RowStart`], with each row's cells decoded
 /// into buffers reused from row to row.
 pub(crate) struct RowReader {
@@ -782,7 +908,7 @@ pub(crate) struct RowReader {
 
 enum RowSource {
     Text {
-        reader: csv::Reader<File>,
+        reader: csv::Reader<Metered>,
         record: csv::ByteRecord,
         layout: TextLayout,
         path: PathBuf,
@@ -792,7 +918,41 @@ enum RowSource {
     Sheet {
         sheet: Arc<Sheet>,
         next: usize,
+        /// For a refusal's words.
+        path: PathBuf,
     },
+}
+
+/// The file under the csv reader, counting the bytes read since the row
+/// began: a row past [`MAX_ROW_BYTES`] (a quote left open over a million
+/// lines) is refused as it grows, not once it is whole in memory. The
+/// reader reads ahead by a buffer, so the count is a buffer short at most.
+pub(crate) struct Metered {
+    file: File,
+    since_row: u64,
+}
+
+/// What [`Metered`] fails a read with.
+#[derive(Debug, thiserror::Error)]
+#[error("a row longer than {MAX_ROW_BYTES} bytes")]
+struct RowTooLong;
+
+impl Read for Metered {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.since_row += n as u64;
+        if self.since_row > (MAX_ROW_BYTES + 2 * CHUNK) as u64 {
+            return Err(io::Error::other(RowTooLong));
+        }
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Metered {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.since_row = 0;
+        self.file.seek(pos)
+    }
 }
 
 impl RowReader {
@@ -803,7 +963,7 @@ impl RowReader {
     ) -> Result<Self, ImportError> {
         match layout {
             Layout::Text(text) => Self::text(file_path, *text, from),
-            Layout::Sheet(sheet) => Ok(Self::sheet(Arc::clone(sheet), from)),
+            Layout::Sheet(sheet) => Ok(Self::sheet(Arc::clone(sheet), file_path, from)),
         }
     }
 
@@ -830,7 +990,7 @@ impl RowReader {
             // last cell.
             .terminator(csv::Terminator::Any(layout.newline))
             .buffer_capacity(CHUNK)
-            .from_reader(file);
+            .from_reader(Metered { file, since_row: 0 });
         let mut position = csv::Position::new();
         position.set_byte(byte).set_line(line).set_record(record);
         reader
@@ -850,14 +1010,18 @@ impl RowReader {
         })
     }
 
-    fn sheet(sheet: Arc<Sheet>, from: RowStart) -> Self {
+    fn sheet(sheet: Arc<Sheet>, path: &Path, from: RowStart) -> Self {
         let next = match from {
             RowStart::Sheet { row } => row,
             // A text position in a sheet: read nothing.
             RowStart::Text { .. } => usize::MAX,
         };
         Self {
-            source: RowSource::Sheet { sheet, next },
+            source: RowSource::Sheet {
+                sheet,
+                next,
+                path: path.to_owned(),
+            },
             cells: Vec::new(),
             line: 0,
             start: from,
@@ -878,6 +1042,7 @@ impl RowReader {
                 let more = reader
                     .read_byte_record(record)
                     .map_err(|e| csv_error(path, position.line(), e))?;
+                reader.get_mut().since_row = 0;
                 if !more {
                     return Ok(false);
                 }
@@ -894,25 +1059,48 @@ impl RowReader {
                     [rest @ .., b'\r'] if i == last && layout.newline == b'\n' => rest,
                     field => field,
                 });
+                let too_big = |limit| ImportError::TooBig {
+                    path: path.clone(),
+                    limit,
+                };
+                let line = self.line;
+                if record.len() > MAX_COLUMNS {
+                    return Err(too_big(Limit::Columns { line }));
+                }
+                if record.iter().any(|field| field.len() > MAX_CELL_BYTES) {
+                    return Err(too_big(Limit::Cell { line }));
+                }
                 fill(&mut self.cells, fields, |out, field| {
                     decode_field(out, field, encoding)
                 })
                 .map_err(|()| ImportError::Changed { path: path.clone() })?;
                 Ok(true)
             }
-            RowSource::Sheet { sheet, next } => {
+            RowSource::Sheet { sheet, next, path } => {
                 if *next >= sheet.height() {
                     return Ok(false);
                 }
-                let row = &sheet.range[*next];
                 self.start = RowStart::Sheet { row: *next };
                 self.line = sheet.row_number(*next);
+                sheet.fill_row(*next, &mut self.cells);
                 *next += 1;
-                fill(&mut self.cells, row.iter(), |out, cell| {
-                    out.push_str(&render_cell(cell));
-                    Ok(())
-                })?;
-                Ok(true)
+                // Cells read one by one were bounded as they were read;
+                // a workbook calamine laid out is bounded here.
+                let line = self.line;
+                let limit = if self.cells.len() > MAX_COLUMNS {
+                    Some(Limit::Columns { line })
+                } else if self.cells.iter().any(|cell| cell.len() > MAX_CELL_BYTES) {
+                    Some(Limit::Cell { line })
+                } else {
+                    None
+                };
+                match limit {
+                    Some(limit) => Err(ImportError::TooBig {
+                        path: path.clone(),
+                        limit,
+                    }),
+                    None => Ok(true),
+                }
             }
         }
     }
@@ -955,7 +1143,7 @@ impl RowReader {
                 size,
                 ..
             } => (layout.skip + reader.position().byte(), *size),
-            RowSource::Sheet { sheet, next } => (*next as u64, sheet.height() as u64),
+            RowSource::Sheet { sheet, next, .. } => (*next as u64, sheet.height() as u64),
         }
     }
 }
@@ -1023,6 +1211,12 @@ fn csv_error(path: &Path, line: u64, error: csv::Error) -> ImportError {
     let line = error.position().map_or(line, csv::Position::line);
     let message = error.to_string();
     match error.into_kind() {
+        csv::ErrorKind::Io(source) if source.get_ref().is_some_and(|e| e.is::<RowTooLong>()) => {
+            ImportError::TooBig {
+                path: path.to_owned(),
+                limit: Limit::Row { line },
+            }
+        }
         csv::ErrorKind::Io(source) => ImportError::Io {
             path: path.to_owned(),
             source,

@@ -76,6 +76,11 @@ pub enum Action {
     Rename,
     /// Type the default region of phone numbers.
     Region,
+    /// Send the numbers of the countries outside the region too (or hold
+    /// them back again).
+    AllowCountries,
+    /// Dial numbers with an extension without it (or refuse them again).
+    WithoutExtensions,
     /// Check every row of the file; nothing is sent.
     Check,
     /// Write the invalid rows to `NAME.rejected.csv`.
@@ -450,10 +455,12 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportPreview, &[UP, ch('k')], Action::Up, "scroll", "Scroll up"),
     bind(Scope::ImportPreview, &[DOWN, ch('j')], Action::Down, "scroll", "Scroll down"),
     bind(Scope::ImportPreview, &[ch('w')], Action::WriteRejected, "write rejected", "Write the invalid rows, with why, to NAME.rejected.csv beside the file (a file there that holds other rows: asks first)"),
-    bind(Scope::ImportPreview, &[ch('x')], Action::Toggle, "in batch", "Leave out the rows whose number the batch holds already (the default), or send them too"),
+    bind(Scope::ImportPreview, &[ch('b')], Action::Toggle, "in batch", "Leave out the rows whose number the batch holds already (the default), or send them too"),
     bind(Scope::ImportPreview, &[ENTER], Action::Submit, "send", "Send the valid rows, 1,000 per request"),
     bind(Scope::ImportPreview, &[ESC], Action::Back, "columns", "Back to the columns"),
     bind(Scope::ImportPreview, &[ch('g')], Action::Region, "region", "Set the region of numbers without a country code, then check again"),
+    bind(Scope::ImportPreview, &[ch('o')], Action::AllowCountries, "other countries", "Send the numbers of the countries outside the region too, or hold them back again; checks again"),
+    bind(Scope::ImportPreview, &[ch('x')], Action::WithoutExtensions, "extensions", "Dial numbers with an extension without it, or refuse them again; checks again"),
     bind(Scope::ImportResume, &[ENTER], Action::Resume, "resume", "Check the file again with the recorded columns and send from the first unconfirmed request"),
     bind(Scope::ImportResume, &[ch('d')], Action::StartOver, "start over", "Forget the recorded import and map the columns anew, to import the file again (numbers the batch holds are still left out unless x on the check)"),
     bind(Scope::ImportResume, &[ESC], Action::Back, "other file", "Back to choosing the file"),

@@ -353,7 +353,12 @@ where
                 Some(event) => Msg::from_event(event?),
                 None => return Ok(Ended::InputEnded),
             },
-            Some(reply) = runtime.replies.recv() => Some(reply),
+            Some(reply) = runtime.replies.recv() => {
+                // The time the reply came, not the last draw's: a view
+                // counts its next refresh from it ("next try in 5 s").
+                runtime.dispatch(Msg::Clock(chrono::Utc::now()));
+                Some(reply)
+            }
             () = wake, if due.is_some() => due.map(|(_, name, msg)| {
                 timers.fired(name);
                 msg
@@ -386,7 +391,13 @@ where
             dirty = true;
         }
         if runtime.app.quit {
-            return Ok(Ended::Quit);
+            // Ctrl-C ends the app as SIGINT does (130); the palette's quit
+            // is a quit (0).
+            return Ok(if runtime.app.interrupted {
+                Ended::Signal(ExitSignal::Interrupt)
+            } else {
+                Ended::Quit
+            });
         }
     }
 }
@@ -592,6 +603,87 @@ mod tests {
         }
         assert_eq!(asked[0], 0, "opening the list fetches at once");
         asked.split_off(1)
+    }
+
+    /// The batch list with a 2 s refresh (`WEYA_REFRESH_SECS=2`) whose
+    /// every page fails after a second on the wire, driven as the run loop
+    /// drives it: the "next try in N s" each failure shows, and how long
+    /// after that failure the next request really went.
+    async fn shown_and_real_retries(failures: usize) -> Vec<(u64, u64)> {
+        use crate::api::{ApiError, NetworkFailure};
+        use crate::tui::msg::Cmd;
+        use crate::tui::views::batches::list::ListMsg;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        use ratatui::backend::TestBackend;
+
+        let (mut app, _) = Shell::new(AppContext {
+            refresh: Duration::from_secs(2),
+            ..context()
+        });
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let start = Instant::now();
+        let wall = |at: Instant| {
+            chrono::DateTime::UNIX_EPOCH + chrono::Duration::from_std(at - start).unwrap()
+        };
+        let mut timers = Timers::default();
+        let mut retries = Vec::new();
+        let mut answered: Option<(Instant, u64)> = None;
+        let mut msg = Msg::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL));
+        while retries.len() < failures {
+            update(&mut app, Msg::Clock(wall(Instant::now())));
+            for cmd in update(&mut app, msg) {
+                let Cmd::FetchBatches { generation, .. } = cmd else {
+                    continue;
+                };
+                if let Some((at, shown)) = answered.take() {
+                    retries.push((shown, (Instant::now() - at).as_secs()));
+                }
+                // The loop goes round while the request is on the wire
+                // (its timers brought in line), a second passes, then the
+                // error comes; the loop reads the clock as a reply arrives.
+                timers.next(&app.subscriptions(), Instant::now());
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                update(&mut app, Msg::Clock(wall(Instant::now())));
+                let result = Err(ApiError::Network {
+                    kind: NetworkFailure::Refused,
+                    host: "h".into(),
+                });
+                update(
+                    &mut app,
+                    Msg::BatchList(ListMsg::PageLoaded { generation, result }),
+                );
+                draw(&mut terminal, &app).unwrap();
+                let buffer = terminal.backend().buffer();
+                let text: String = buffer
+                    .content
+                    .iter()
+                    .map(ratatui::buffer::Cell::symbol)
+                    .collect();
+                let shown = text
+                    .split("next try in ")
+                    .nth(1)
+                    .and_then(|rest| rest.split(' ').next())
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| panic!("no countdown on screen: {text}"));
+                answered = Some((Instant::now(), shown));
+            }
+            let (at, name, next) = timers
+                .next(&app.subscriptions(), Instant::now())
+                .expect("the list polls");
+            tokio::time::sleep_until(at).await;
+            timers.fired(name);
+            msg = next;
+        }
+        retries
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_countdown_on_screen_is_when_the_next_try_goes() {
+        // (shown, real) after each failure: 5, 10, 20 s as the backoff says.
+        assert_eq!(
+            shown_and_real_retries(3).await,
+            [(5, 5), (10, 10), (20, 20)]
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -51,6 +51,9 @@ pub struct Shell {
     pub help: Option<Help>,
     pub palette: Option<Palette>,
     pub quit: bool,
+    /// The quit came from Ctrl-C, the terminal's interrupt key: the app
+    /// exits 130, as SIGINT makes it (a quit chosen in the palette is 0).
+    pub interrupted: bool,
     /// The root of the route: the create view, which lives as long as the
     /// app (it holds the form and its draft).
     pub create: CreateView,
@@ -104,6 +107,7 @@ impl Shell {
             help: None,
             palette: None,
             quit: false,
+            interrupted: false,
             create,
             stack: Vec::new(),
             import_sessions: 0,
@@ -576,6 +580,7 @@ fn on_key(shell: &mut Shell, key: KeyEvent) -> Vec<Cmd> {
         // Ctrl-C quits from the palette too; every other key is its own.
         if keymap::lookup(&key, &[Scope::Global]) == Some(Action::Quit) {
             shell.quit = true;
+            shell.interrupted = true;
             return Vec::new();
         }
         return match palette.on_key(key) {
@@ -591,6 +596,10 @@ fn on_key(shell: &mut Shell, key: KeyEvent) -> Vec<Cmd> {
         };
     }
     match keymap::lookup(&key, &shell.scopes()) {
+        Some(Action::Quit) => {
+            shell.interrupted = true;
+            act(shell, Action::Quit)
+        }
         Some(action) => act(shell, action),
         // Unbound keys edit the text being typed, and nothing else.
         None if shell.help.is_none() => shell.deliver(Input::Typed(key)),
@@ -770,8 +779,17 @@ mod tests {
         );
         assert!(!shell.create.form.numbers.phones.is_loading());
         assert!(!shell.is_animating(), "nothing moves on the list");
+        // No refresh timer while the first page is asked for: its answer
+        // starts it, so the wait counts from the answer.
+        assert!(shell.subscriptions().is_empty());
+        page_loaded(&mut shell, 1);
         let names: Vec<_> = shell.subscriptions().iter().map(|s| s.name).collect();
-        assert_eq!(names, ["batches.refresh"], "the list polls, and only it");
+        // And the clock: "updated 3 s ago" moves.
+        assert_eq!(
+            names,
+            ["batches.refresh", "clock"],
+            "the list polls, and only it"
+        );
     }
 
     fn fetches(cmds: &[Cmd]) -> usize {
@@ -849,8 +867,8 @@ mod tests {
             matches!(cmds.as_slice(), [Cmd::FetchCalls { batch_id, .. }] if batch_id == "64e5f12345abcdef98760000"),
             "{cmds:?}"
         );
-        let names: Vec<_> = shell.subscriptions().iter().map(|s| s.name).collect();
-        assert_eq!(names, ["batch.calls.refresh"]);
+        // The calls are asked for: their answer starts the refresh timer.
+        assert!(shell.subscriptions().is_empty());
         let cmds = key(&mut shell, KeyCode::Esc);
         assert_eq!(shell.breadcrumb(), ["Batches"]);
         assert_eq!(fetches(&cmds), 1, "the list is refreshed as it comes back");

@@ -536,6 +536,36 @@ async fn a_201_without_a_batch_id_exits_1_as_an_unknown_outcome() {
     );
 }
 
+/// A 201 whose `data` is an ID with a space before it is quoted exactly:
+/// trimmed, it would read as the valid ID it is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_201_whose_data_only_looks_like_an_id_is_quoted_exactly() {
+    use axum::http::StatusCode;
+    let env = Env::new();
+    let router = axum::Router::new().route(
+        "/api/call/createBatch",
+        axum::routing::post(|| async {
+            (
+                StatusCode::CREATED,
+                axum::Json(serde_json::json!({
+                    "status": true, "code": 201, "data": " 64e5f12345abcdef98765432"
+                })),
+            )
+        }),
+    );
+    let url = stand_in(router).await;
+    let file = env.file("batch.json", VALID);
+    let out = create(&mut env.against_url(&url), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(
+            "data was \" 64e5f12345abcdef98765432\", 25 characters; a batch ID is 24 hex characters"
+        ),
+        "{stderr}"
+    );
+}
+
 /// What a hostile server puts in every string: a title change, a screen
 /// clear, C1 controls, a bidi override and a zero-width space.
 const HOSTILE: &str =

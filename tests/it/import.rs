@@ -36,7 +36,7 @@ fn us() -> Option<Region> {
 /// The guessed mapping, checked.
 fn check_guessed(file: &ContactsFile, region: Option<Region>) -> (ImportSettings, CheckReport) {
     let mapping = ColumnMapping::guess(file.header(), &file.sample_cells(), region);
-    let settings = ImportSettings { mapping, region };
+    let settings = ImportSettings::new(mapping, region);
     let report = check(file, &settings, &mut Control::default()).unwrap();
     (settings, report)
 }
@@ -90,13 +90,34 @@ fn a_messy_csv_yields_exactly_the_good_rows() {
     let mut mapping = ColumnMapping::guess(file.header(), &file.sample_cells(), us());
     assert_eq!(mapping.phone, Some(1));
     mapping.rename(0, "name");
-    let settings = ImportSettings {
-        mapping,
-        region: us(),
-    };
+    // Gus's number is British: held back until the operator allows GB.
+    let held = check(
+        &file,
+        &ImportSettings::new(mapping.clone(), us()),
+        &mut Control::default(),
+    )
+    .unwrap();
+    assert_eq!((held.counts.valid, held.counts.outside_region), (4, 1));
+    assert_eq!(
+        held.outside_summary().as_deref(),
+        Some("1 outside US: 1 GB")
+    );
+    assert_eq!(held.outside[0].line, 10);
+    assert!(!held.outside[0].sent);
+    let body = held.plan.body(BATCH, 0).unwrap();
+    assert!(!body.contains("442079460958"), "{body}");
+
+    let mut settings = ImportSettings::new(mapping, us());
+    settings.allowed_countries = vec!["GB".parse().unwrap()];
     let report = check(&file, &settings, &mut Control::default()).unwrap();
 
     assert_eq!(report.counts.valid, 5);
+    assert_eq!(report.counts.outside_region, 0);
+    assert_eq!(
+        report.outside_summary().as_deref(),
+        Some("1 outside US: 1 GB")
+    );
+    assert!(report.outside[0].sent);
     assert_eq!(report.counts.invalid, 3);
     assert_eq!(report.counts.duplicate, 1);
     assert_eq!(report.counts.skipped, 1);
@@ -509,10 +530,7 @@ fn an_invalid_mapping_is_refused_before_any_row_is_read() {
     ));
     let mut mapping = ColumnMapping::guess(file.header(), &file.sample_cells(), us());
     mapping.rename(1, "name");
-    let settings = ImportSettings {
-        mapping,
-        region: us(),
-    };
+    let settings = ImportSettings::new(mapping, us());
     let error = check(&file, &settings, &mut Control::default()).unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -590,10 +608,7 @@ fn the_check_reports_progress_and_stops_when_asked() {
     let path = write(&dir, "big.csv", generated_csv(10_000).as_bytes());
     let file = open_file(&path);
     let mapping = ColumnMapping::guess(file.header(), &file.sample_cells(), us());
-    let settings = ImportSettings {
-        mapping,
-        region: us(),
-    };
+    let settings = ImportSettings::new(mapping, us());
     let mut seen: Vec<Progress> = Vec::new();
     let mut report = |p: Progress| seen.push(p);
     check(
@@ -833,9 +848,14 @@ fn the_example_contacts_file_has_three_bad_rows_and_a_duplicate() {
             counts.valid,
             counts.invalid,
             counts.duplicate,
-            counts.skipped
+            counts.skipped,
+            counts.outside_region,
         ),
-        (29, 3, 1, 1)
+        (25, 3, 1, 1, 4)
+    );
+    assert_eq!(
+        report.outside_summary().as_deref(),
+        Some("4 outside US: 2 IN, 1 GB, 1 IE")
     );
     let rejected: Vec<String> = report
         .rejected

@@ -152,10 +152,15 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
     let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
     let batch = new_batch(&sandbox);
     let file = env.file("june.csv", &messy_csv());
+    // Gus's number is British: sent because the operator names GB.
     let (code, stdout, stderr) = run(env
         .import(&sandbox, &sandbox.base_url(), &batch, &file)
-        .args(["--region", "US", "--yes"]));
+        .args(["--region", "US", "--allow-countries", "GB", "--yes"]));
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 outside US: 1 GB: sent, as --allow-countries says."),
+        "{stdout}"
+    );
 
     let stored = sandbox.store().batch(&batch).unwrap();
     let numbers: Vec<&str> = stored
@@ -206,10 +211,148 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
     // The same command again sends nothing more.
     let (code, stdout, stderr) = run(env
         .import(&sandbox, &sandbox.base_url(), &batch, &file)
-        .args(["--region", "US", "--yes"]));
+        .args(["--region", "US", "--allow-countries", "GB", "--yes"]));
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("Already imported"), "{stdout}");
     assert_eq!(numbers_in(&sandbox, &batch).len(), 5);
+}
+
+/// The issue's file: a US typo that once became Dutch (+31), numbers of
+/// three other countries written with their codes, and a US number.
+const COUNTRIES_CSV: &str = "Name,Phone\n\
+Typo,(312) 555-01999\n\
+Nl,31255501999\n\
+Mx,+52 55 1234 5678\n\
+Gb,+44 20 7946 0958\n\
+Ann,(212) 555-0143\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn numbers_of_other_countries_are_counted_and_sent_only_when_named() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file("countries.csv", COUNTRIES_CSV.as_bytes());
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    // The typo is a US number too long, never a Dutch one.
+    assert!(
+        stdout.contains("line 2: “(312) 555-01999”: too long for US"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "1 valid   1 invalid   0 duplicate   0 skipped (empty)   3 outside US, not sent"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "3 outside US: 1 NL, 1 MX, 1 GB. 3 of them are not sent (numbers of NL, MX, GB); \
+             to send them too, run again with --allow-countries GB,MX,NL"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(numbers_in(&sandbox, &batch), ["12125550143"]);
+
+    // --json says the same, by country.
+    let other = new_batch(&sandbox);
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &other, &file)
+        .args(["--region", "US", "--dry-run", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["countries"], json!({"NL": 1, "MX": 1, "GB": 1}));
+    assert_eq!(report["counts"]["outsideRegion"], 3);
+    assert_eq!(report["outsideRegion"]["notSent"], 3);
+    assert_eq!(
+        report["outsideRegion"]["toSendThem"],
+        "--allow-countries GB,MX,NL"
+    );
+    assert_eq!(
+        report["rejected"],
+        json!([{"line": 2, "value": "(312) 555-01999", "why": "too long for US"}])
+    );
+
+    // Named, they go; a country not named stays back.
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &other, &file)
+        .args(["--region", "US", "--allow-countries", "nl,MX", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 of them is not sent (numbers of GB); to send them too, run again with --allow-countries GB,MX,NL"),
+        "{stdout}"
+    );
+    let mut numbers = numbers_in(&sandbox, &other);
+    numbers.sort();
+    assert_eq!(numbers, ["12125550143", "31255501999", "525512345678"]);
+
+    // A country that is no country is refused before anything is sent.
+    let third = new_batch(&sandbox);
+    let (code, _, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &third, &file)
+        .args(["--region", "US", "--allow-countries", "Holland", "--yes"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--allow-countries: “Holland”"), "{stderr}");
+    assert!(numbers_in(&sandbox, &third).is_empty());
+}
+
+/// Numbers as a spreadsheet's CSV export writes them: decimals, exponent
+/// forms (one that lost digits), and numbers with extensions.
+const SPREADSHEET_CSV: &str = "Name,Phone\n\
+Dec,12125550101.0\n\
+Exp,1.2125550102E10\n\
+Comma,\"12125550103,00\"\n\
+Lost,1.21E+10\n\
+X,212 555 0104 x12\n\
+Ext,(212) 555-0105 ext. 5\n\
+Rfc,+1 212 555 0106;ext=3\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_spreadsheets_decimals_are_whole_numbers_and_extensions_are_dialled_without_on_request() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file("export.csv", SPREADSHEET_CSV.as_bytes());
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    for line in [
+        "3 valid   4 invalid",
+        "3 numbers written as decimals (17796726653.0, 1.7796726653E10) read as whole numbers.",
+        "3 numbers have an extension and are invalid; --without-extensions dials them without it.",
+        "line 5: “1.21E+10”: digits lost in exponent form (export the column as text)",
+    ] {
+        assert!(stdout.contains(line), "{line}:\n{stdout}");
+    }
+    let mut numbers = numbers_in(&sandbox, &batch);
+    numbers.sort();
+    assert_eq!(numbers, ["12125550101", "12125550102", "12125550103"]);
+
+    let other = new_batch(&sandbox);
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &other, &file)
+        .args(["--region", "US", "--without-extensions", "--yes", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        report["numbers"],
+        json!({"decimalsReadAsWhole": 3, "extensionsDialledWithout": 3, "extensionsRefused": 0})
+    );
+    assert_eq!(report["counts"]["valid"], 6);
+    let mut numbers = numbers_in(&sandbox, &other);
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        [
+            "12125550101",
+            "12125550102",
+            "12125550103",
+            "12125550104",
+            "12125550105",
+            "12125550106"
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -226,7 +369,7 @@ async fn an_xlsx_imports_with_json_output() {
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         report["counts"],
-        json!({"valid": 3, "invalid": 1, "duplicate": 1, "skipped": 1})
+        json!({"valid": 3, "invalid": 1, "duplicate": 1, "skipped": 1, "outsideRegion": 0})
     );
     assert_eq!(
         report["rejected"],
@@ -266,7 +409,10 @@ async fn dry_run_checks_everything_and_sends_nothing() {
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["dryRun"], true);
     assert_eq!(report["body"]["call_data"].as_array().unwrap().len(), 5);
-    assert_eq!(report["counts"]["valid"], 29);
+    // Four numbers are of other countries: held back, and counted.
+    assert_eq!(report["counts"]["valid"], 25);
+    assert_eq!(report["counts"]["outsideRegion"], 4);
+    assert_eq!(report["countries"], json!({"IN": 2, "GB": 1, "IE": 1}));
 
     // The invalid rows go where the operator says.
     let elsewhere = env.path("fix-these.csv");
@@ -1925,7 +2071,7 @@ async fn numbers_the_batch_holds_already_are_left_out_and_counted_in_both() {
     view.press(KeyCode::Enter).await;
     let screen = view.screen();
     assert!(
-        screen.contains("312 numbers already in the batch are left out (x sends them too)."),
+        screen.contains("312 numbers already in the batch are left out (b sends them too)."),
         "{screen}"
     );
     assert!(screen.contains("Sends 2,188 contacts"), "{screen}");
@@ -2075,4 +2221,415 @@ async fn the_rejected_rows_never_overwrite_a_file_are_guarded_and_import_back_wi
     assert!(!fields.contains_key("reason"), "{fields:?}");
     assert_eq!(fields["name"], "=cmd|' /C calc'!A0");
     assert_eq!(fields["note"], "@SUM(A1)");
+}
+
+// ---- files that would cost too much: refused at once, never echoed ----
+
+/// A zip written by hand, so a part can say it unpacks to gigabytes while
+/// its deflate data is a few MiB (deflate segments repeated).
+mod zipped {
+    use std::io::Write;
+
+    /// One part: its name, its data as stored (method 0) or deflated
+    /// (method 8), its CRC-32 and unpacked size.
+    pub struct Part {
+        pub name: String,
+        pub method: u16,
+        pub data: Vec<u8>,
+        pub crc: u32,
+        pub size: u64,
+    }
+
+    /// `bytes` stored as they are.
+    pub fn stored(name: &str, bytes: &[u8]) -> Part {
+        Part {
+            name: name.to_owned(),
+            method: 0,
+            data: bytes.to_vec(),
+            crc: crc32fast::hash(bytes),
+            size: bytes.len() as u64,
+        }
+    }
+
+    /// Each `(bytes, times)` piece deflated once and repeated `times`
+    /// (a full flush makes every segment stand alone), then a final empty
+    /// block: the deflate data of the pieces one after the other.
+    pub fn deflated(name: &str, pieces: &[(&[u8], u64)]) -> Part {
+        let mut data = Vec::new();
+        let mut crc = crc32fast::Hasher::new();
+        let mut size = 0u64;
+        for (bytes, times) in pieces {
+            let segment = deflate(bytes, flate2::FlushCompress::Full);
+            let mut one = crc32fast::Hasher::new();
+            one.update(bytes);
+            for _ in 0..*times {
+                data.extend_from_slice(&segment);
+                crc.combine(&one);
+            }
+            size += bytes.len() as u64 * times;
+        }
+        data.extend_from_slice(&deflate(b"", flate2::FlushCompress::Finish));
+        Part {
+            name: name.to_owned(),
+            method: 8,
+            data,
+            crc: crc.finalize(),
+            size,
+        }
+    }
+
+    fn deflate(bytes: &[u8], flush: flate2::FlushCompress) -> Vec<u8> {
+        let mut compress = flate2::Compress::new(flate2::Compression::best(), false);
+        let mut out = Vec::with_capacity(bytes.len() / 100 + 1024);
+        loop {
+            let read = usize::try_from(compress.total_in()).unwrap();
+            compress
+                .compress_vec(&bytes[read..], &mut out, flush)
+                .unwrap();
+            if usize::try_from(compress.total_in()).unwrap() == bytes.len()
+                && out.len() < out.capacity()
+            {
+                return out;
+            }
+            out.reserve(64 * 1024);
+        }
+    }
+
+    /// The zip of `parts` (sizes below 4 GiB: no zip64).
+    pub fn zip(parts: &[Part]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut directory = Vec::new();
+        for part in parts {
+            let offset = out.len() as u32;
+            let size = u32::try_from(part.size).unwrap();
+            let name = part.name.as_bytes();
+            let header = |sig: u32, central: bool, out: &mut Vec<u8>| {
+                out.write_all(&sig.to_le_bytes()).unwrap();
+                if central {
+                    out.write_all(&20u16.to_le_bytes()).unwrap();
+                }
+                for v in [20u16, 0, part.method, 0, 0] {
+                    out.write_all(&v.to_le_bytes()).unwrap();
+                }
+                out.write_all(&part.crc.to_le_bytes()).unwrap();
+                out.write_all(&(part.data.len() as u32).to_le_bytes())
+                    .unwrap();
+                out.write_all(&size.to_le_bytes()).unwrap();
+                out.write_all(&(name.len() as u16).to_le_bytes()).unwrap();
+                out.write_all(&0u16.to_le_bytes()).unwrap();
+                if central {
+                    for v in [0u16, 0, 0] {
+                        out.write_all(&v.to_le_bytes()).unwrap();
+                    }
+                    out.write_all(&0u32.to_le_bytes()).unwrap();
+                    out.write_all(&offset.to_le_bytes()).unwrap();
+                }
+                out.write_all(name).unwrap();
+            };
+            header(0x0403_4b50, false, &mut out);
+            out.extend_from_slice(&part.data);
+            header(0x0201_4b50, true, &mut directory);
+        }
+        let at = out.len() as u32;
+        out.extend_from_slice(&directory);
+        out.write_all(&0x0605_4b50u32.to_le_bytes()).unwrap();
+        let count = u16::try_from(parts.len()).unwrap_or(u16::MAX - 1);
+        for v in [0u16, 0, count, count] {
+            out.write_all(&v.to_le_bytes()).unwrap();
+        }
+        out.write_all(&(directory.len() as u32).to_le_bytes())
+            .unwrap();
+        out.write_all(&at.to_le_bytes()).unwrap();
+        out.write_all(&0u16.to_le_bytes()).unwrap();
+        out
+    }
+
+    const NS: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+
+    /// An `.xlsx` of one sheet whose XML is `sheet` (its rows).
+    pub fn xlsx(sheet: Part) -> Vec<u8> {
+        let rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        let package = "http://schemas.openxmlformats.org/package/2006/relationships";
+        zip(&[
+            stored(
+                "[Content_Types].xml",
+                br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+            ),
+            stored(
+                "_rels/.rels",
+                format!(r#"<Relationships xmlns="{package}"><Relationship Id="rId1" Type="{rels}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#).as_bytes(),
+            ),
+            stored(
+                "xl/workbook.xml",
+                format!(r#"<workbook {NS} xmlns:r="{rels}"><sheets><sheet name="Contacts" sheetId="1" r:id="rId1"/></sheets></workbook>"#).as_bytes(),
+            ),
+            stored(
+                "xl/_rels/workbook.xml.rels",
+                format!(r#"<Relationships xmlns="{package}"><Relationship Id="rId1" Type="{rels}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#).as_bytes(),
+            ),
+            sheet,
+        ])
+    }
+
+    /// The sheet part of `rows` (`<row>…</row>` each), stored.
+    pub fn sheet(rows: &str) -> Part {
+        stored(
+            "xl/worksheets/sheet1.xml",
+            format!("<worksheet {NS}><sheetData>{rows}</sheetData></worksheet>").as_bytes(),
+        )
+    }
+
+    pub const SHEET_START: &str = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
+    pub const SHEET_END: &str = "</sheetData></worksheet>";
+}
+
+/// What a refusal of a hostile file must be: exit 2, nothing sent, the
+/// bound named, and no more than a line's worth said (on stderr; stdout
+/// empty, or one short JSON line).
+fn assert_refused_briefly(env: &Env, sandbox: &Sandbox, batch: &str, file: &Path, says: &str) {
+    let started = Instant::now();
+    let (code, stdout, stderr) = run(env
+        .import(sandbox, &sandbox.base_url(), batch, file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains(says), "{says}:\n{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    assert!(stdout.is_empty(), "{} bytes on stdout", stdout.len());
+    assert!(
+        stderr.len() < 1200,
+        "{} bytes on stderr:\n{stderr}",
+        stderr.len()
+    );
+    let (code, stdout, _) = run(env
+        .import(sandbox, &sandbox.base_url(), batch, file)
+        .args(["--region", "US", "--yes", "--json"]));
+    assert_eq!(code, Some(2));
+    assert!(stdout.len() < 1500, "{} bytes of JSON", stdout.len());
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(json["error"].as_str().unwrap().contains(says), "{json}");
+    // Refused at once: no GiB was unpacked or read (generous, for a
+    // loaded machine and a debug build).
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(numbers_in(sandbox, batch).is_empty(), "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_xlsx_reads_number_cells_as_the_whole_numbers_they_are() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // Numbers typed as numbers, one with a float's last-digit noise (what
+    // a formula leaves), and a CSV's decimals pasted in as text.
+    let rows = [
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Phone</t></is></c></row>"#,
+        r#"<row r="2"><c r="A2" t="inlineStr"><is><t>Num</t></is></c><c r="B2"><v>17796726653</v></c></row>"#,
+        r#"<row r="3"><c r="A3" t="inlineStr"><is><t>Noise</t></is></c><c r="B3"><v>12125550104.000002</v></c></row>"#,
+        r#"<row r="4"><c r="A4" t="inlineStr"><is><t>Text</t></is></c><c r="B4" t="inlineStr"><is><t>12125550101.0</t></is></c></row>"#,
+        r#"<row r="5"><c r="A5" t="inlineStr"><is><t>Exp</t></is></c><c r="B5" t="inlineStr"><is><t>1.2125550102E10</t></is></c></row>"#,
+    ]
+    .concat();
+    let file = env.file("numbers.xlsx", &zipped::xlsx(zipped::sheet(&rows)));
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["counts"]["valid"], 4, "{report}");
+    assert_eq!(report["numbers"]["decimalsReadAsWhole"], 2, "{report}");
+    let mut numbers = numbers_in(&sandbox, &batch);
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        ["12125550101", "12125550102", "12125550104", "17796726653"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_3_mib_xlsx_whose_one_cell_unpacks_to_3_gib_is_refused_at_once() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let mib = vec![b'7'; 1024 * 1024];
+    let head = format!(
+        r#"{}<row r="1"><c r="A1" t="inlineStr"><is><t>Phone</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>"#,
+        zipped::SHEET_START
+    );
+    let tail = format!("</t></is></c></row>{}", zipped::SHEET_END);
+    let sheet = zipped::deflated(
+        "xl/worksheets/sheet1.xml",
+        &[(head.as_bytes(), 1), (&mib, 3 * 1024), (tail.as_bytes(), 1)],
+    );
+    let bytes = zipped::xlsx(sheet);
+    assert!(bytes.len() < 8 * 1024 * 1024, "{} bytes", bytes.len());
+    let file = env.file("bomb.xlsx", &bytes);
+    assert_refused_briefly(
+        &env,
+        &sandbox,
+        &batch,
+        &file,
+        "its part “xl/worksheets/sheet1.xml” unpacks to 3.0 GiB, more than the 256 MiB \
+         weya-tui reads of it: save the sheet as CSV UTF-8 and import that",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_xlsx_of_20_million_rows_is_refused_at_once() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let row = br#"<row><c t="inlineStr"><is><t>12125550143</t></is></c></row>"#.repeat(1000);
+    let sheet = zipped::deflated(
+        "xl/worksheets/sheet1.xml",
+        &[
+            (zipped::SHEET_START.as_bytes(), 1),
+            (&row, 20_000),
+            (zipped::SHEET_END.as_bytes(), 1),
+        ],
+    );
+    let file = env.file("rows.xlsx", &zipped::xlsx(sheet));
+    assert_refused_briefly(&env, &sandbox, &batch, &file, "unpacks to 1.1 GiB");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_xlsx_cell_longer_than_64_kib_is_refused_with_its_row() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let long = "x".repeat(100 * 1024);
+    let rows = format!(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Phone</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>{long}</t></is></c></row>"#
+    );
+    let file = env.file("long.xlsx", &zipped::xlsx(zipped::sheet(&rows)));
+    assert_refused_briefly(
+        &env,
+        &sandbox,
+        &batch,
+        &file,
+        "line 2 has a cell longer than 64 KiB (the most weya-tui reads of a cell)",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ods_whose_repeated_cells_would_fill_gigabytes_is_refused() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // One filled cell repeated across 16,384 columns and a million rows:
+    // a few hundred bytes that calamine would lay out as 16 billion cells.
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>Phone</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="12125550143"><text:p>12125550143</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let bytes = zipped::zip(&[
+        zipped::stored(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        zipped::stored("content.xml", content.as_bytes()),
+    ]);
+    let file = env.file("repeat.ods", &bytes);
+    assert_refused_briefly(
+        &env,
+        &sandbox,
+        &batch,
+        &file,
+        "its sheets hold more than 2,000,000 cells",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_zip_of_more_than_ten_thousand_parts_is_refused() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let parts: Vec<zipped::Part> = (0..10_001)
+        .map(|i| zipped::stored(&format!("x/{i}.bin"), b""))
+        .collect();
+    let file = env.file("parts.xlsx", &zipped::zip(&parts));
+    assert_refused_briefly(&env, &sandbox, &batch, &file, "it holds 10,001 parts");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_one_line_csv_of_16_mib_is_refused_a_mib_in_and_never_echoed() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let mut bytes = b"phone,".to_vec();
+    bytes.resize(16 * 1024 * 1024, b'a');
+    let file = env.file("line.csv", &bytes);
+    assert_refused_briefly(
+        &env,
+        &sandbox,
+        &batch,
+        &file,
+        "line 1 is longer than 1 MiB (the most weya-tui reads of a line",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quote_left_open_over_many_lines_is_refused_as_it_grows() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let mut text = String::from("phone,note\n12125550143,\"opened\n");
+    text.push_str(&"a short line\n".repeat(200_000));
+    let file = env.file("open.csv", text.as_bytes());
+    assert_refused_briefly(
+        &env,
+        &sandbox,
+        &batch,
+        &file,
+        "the row on line 2 is longer than 1 MiB",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cell_a_header_or_a_row_count_past_its_bound_is_refused() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let cell = format!("phone,note\n12125550143,{}\n", "n".repeat(70 * 1024));
+    let file = env.file("cell.csv", cell.as_bytes());
+    assert_refused_briefly(
+        &env,
+        &sandbox,
+        &batch,
+        &file,
+        "line 2 has a cell longer than 64 KiB",
+    );
+
+    let header: Vec<String> = (0..5000).map(|i| format!("column number {i:06}")).collect();
+    let text = format!("phone,{}\n12125550143\n", header.join(","));
+    let file = env.file("header.csv", text.as_bytes());
+    assert_refused_briefly(
+        &env,
+        &sandbox,
+        &batch,
+        &file,
+        "the header row is longer than 64 KiB",
+    );
+
+    // Rows of nothing cost the least to check (a row of numbers costs the
+    // phone parser, too slow for a debug build a million times over): past
+    // twice the bound even they are refused.
+    let mut text = String::from("phone,note\n");
+    text.push_str(&",\n".repeat(2_000_001));
+    let file = env.file("rows.csv", text.as_bytes());
+    assert_refused_briefly(
+        &env,
+        &sandbox,
+        &batch,
+        &file,
+        "more than 1,000,000 rows after the header",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_lists_a_line_s_worth_of_a_wide_header() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let header: Vec<String> = (0..2000)
+        .map(|i| format!("col{i:04}{}", "x".repeat(20)))
+        .collect();
+    let text = format!("{}\n1,2\n", header.join(","));
+    let file = env.file("wide.csv", text.as_bytes());
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--phone-column", "Mobile", "--yes"]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains("no such column"), "{stderr}");
+    assert!(stderr.contains("and 1,988 more"), "{stderr}");
+    assert!(stderr.len() < 1200, "{} bytes:\n{stderr}", stderr.len());
 }

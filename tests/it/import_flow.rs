@@ -114,15 +114,25 @@ async fn i_on_the_result_imports_the_messy_csv_and_the_batch_has_exactly_the_goo
             counts.valid,
             counts.invalid,
             counts.duplicate,
-            counts.skipped
+            counts.skipped,
+            counts.outside_region,
         ),
-        (5, 3, 1, 1)
+        (4, 3, 1, 1, 1)
     );
     snapshot("import_app_preview", h.app());
     assert!(
         sandbox.store().batch(&id).unwrap().calls.is_empty(),
         "nothing sent before Enter on the check"
     );
+    // Gus's British number is held back until `o` says yes to GB.
+    h.key(KeyCode::Char('o'));
+    h.wait_for("the check again, GB allowed", |app| {
+        step(app) == Some(Step::Preview)
+            && import_of(app)
+                .and_then(ImportView::report)
+                .is_some_and(|r| r.counts.valid == 5)
+    })
+    .await;
 
     h.key(KeyCode::Enter);
     h.wait_for("every request answered", |app| {

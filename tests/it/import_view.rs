@@ -168,16 +168,15 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
     drive.key(KeyCode::Enter);
     drive.press(KeyCode::Enter).await;
     assert_eq!(drive.view.step(), Step::Preview);
-    let counts = drive.view.report().unwrap().counts;
-    assert_eq!(
-        (
-            counts.valid,
-            counts.invalid,
-            counts.duplicate,
-            counts.skipped
-        ),
-        (5, 3, 1, 1)
-    );
+    let counted = |view: &ImportView| {
+        let c = view.report().unwrap().counts;
+        (c.valid, c.invalid, c.duplicate, c.skipped, c.outside_region)
+    };
+    // Gus's number is British: held back until `o` says yes to GB.
+    assert_eq!(counted(&drive.view), (4, 3, 1, 1, 1));
+    drive.press(KeyCode::Char('o')).await;
+    assert_eq!(drive.view.step(), Step::Preview);
+    assert_eq!(counted(&drive.view), (5, 3, 1, 1, 0));
     drive.press(KeyCode::Enter).await;
     assert_eq!(drive.view.sending().unwrap().phase, SendPhase::Done);
     assert_eq!(
@@ -780,9 +779,124 @@ fn without_a_region_the_check_leads_with_the_invalid_numbers_and_g_sets_one_and_
     );
     serve(&mut view, dir.path(), cmds);
     assert_eq!(view.step(), Step::Preview);
-    assert_eq!(view.report().unwrap().counts.valid, 3);
+    // Gus's British number is outside the region now: held, and said so.
+    let counts = view.report().unwrap().counts;
+    assert_eq!((counts.valid, counts.outside_region), (2, 1));
     let text = screen(&view, 80, 24, t(0), dir.path());
     assert!(!text.contains("No region"), "{text}");
+    assert!(text.contains("1 outside US: 1 GB"), "{text}");
+}
+
+/// The issue's file: a US typo that once became Dutch, numbers of three
+/// other countries, a spreadsheet's decimals and numbers with extensions.
+const NUMBERS_CSV: &str = "Name,Phone\n\
+Typo,(312) 555-01999\n\
+Ann,(212) 555-0143\n\
+Nl,31255501999\n\
+Mx,+52 55 1234 5678\n\
+Gb,+44 20 7946 0958\n\
+Dec,12125550101.0\n\
+Exp,1.2125550102E10\n\
+Lost,1.21E+10\n\
+Ext,212 555 0104 x12\n\
+Ext2,(212) 555-0105 ext. 5\n";
+
+#[test]
+fn the_check_counts_other_countries_and_o_sends_them_x_dials_without_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("numbers.csv");
+    std::fs::write(&path, NUMBERS_CSV).unwrap();
+    let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Preview);
+    let report = view.report().unwrap();
+    let c = report.counts;
+    // The typo and the lost digits invalid, two extensions refused.
+    assert_eq!((c.valid, c.invalid, c.outside_region), (3, 4, 3));
+    assert_eq!(report.read_from_decimal, 2);
+    let text = screen(&view, 120, 40, t(0), dir.path());
+    for line in [
+        "⚠ 3 outside US: 1 NL, 1 MX, 1 GB: 3 not sent (o sends them too)",
+        "2 numbers written as decimals (17796726653.0, 1.7796726653E10) read as whole numbers",
+        "⚠ 2 numbers have an extension: invalid (x dials them without it)",
+        "too long for US",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
+    }
+    snapshot("import_preview_numbers", &view, t(0), dir.path());
+    let hint = keymap::hints(&view.scopes());
+    assert!(hint.iter().any(|(k, _)| k == "o"), "{hint:?}");
+    assert!(hint.iter().any(|(k, _)| k == "x"), "{hint:?}");
+
+    // o: the three countries allowed, checked again; they are sent.
+    let cmds = press(&mut view, KeyCode::Char('o'));
+    assert!(
+        matches!(cmds.as_slice(), [ImportCmd::Check { settings, .. }]
+            if settings.allowed_countries.len() == 3),
+        "{cmds:?}"
+    );
+    serve(&mut view, dir.path(), cmds);
+    let c = view.report().unwrap().counts;
+    assert_eq!((c.valid, c.outside_region), (6, 0));
+    let text = screen(&view, 120, 40, t(0), dir.path());
+    assert!(
+        text.contains("✓ 3 outside US: 1 NL, 1 MX, 1 GB: sent, as you allowed (o holds them back)"),
+        "{text}"
+    );
+
+    // x: the extensions dialled without them.
+    let cmds = press(&mut view, KeyCode::Char('x'));
+    serve(&mut view, dir.path(), cmds);
+    let report = view.report().unwrap();
+    assert_eq!((report.counts.valid, report.counts.invalid), (8, 2));
+    assert_eq!(report.extensions_dropped, 2);
+    let text = screen(&view, 120, 40, t(0), dir.path());
+    assert!(
+        text.contains("2 numbers with an extension dialled without it (x refuses them)"),
+        "{text}"
+    );
+    let body = report.plan.body(BATCH, 0).unwrap();
+    for number in [
+        "12125550104",
+        "12125550105",
+        "12125550101",
+        "12125550102",
+        "31255501999",
+    ] {
+        assert!(body.contains(number), "{number}: {body}");
+    }
+
+    // o again holds them back.
+    let cmds = press(&mut view, KeyCode::Char('o'));
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.report().unwrap().counts.outside_region, 3);
+}
+
+#[test]
+fn a_file_past_a_bound_is_refused_on_screen_with_a_line_s_worth_of_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("line.csv");
+    let mut bytes = b"phone,".to_vec();
+    bytes.resize(8 * 1024 * 1024, b'a');
+    std::fs::write(&path, bytes).unwrap();
+    let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Pick, "nothing to map");
+    let text = screen(&view, 120, 40, t(0), dir.path());
+    assert!(
+        text.contains("line 1 is longer than 1 MiB"),
+        "the bound is said:\n{text}"
+    );
+    assert!(
+        !text.contains("aaaaaaaaaa"),
+        "the file is not echoed:\n{text}"
+    );
 }
 
 #[test]

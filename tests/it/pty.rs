@@ -307,6 +307,29 @@ fn kill_int_quit_and_term_save_the_draft_give_the_terminal_back_and_exit_128_plu
     }
 }
 
+/// Ctrl-C typed in the app (a key in raw mode, not a signal) ends it as
+/// SIGINT does: draft kept, terminal given back, exit 130 as the README
+/// says.
+#[test]
+fn ctrl_c_typed_in_the_app_exits_130_and_keeps_the_draft() {
+    let home = tempfile::tempdir().unwrap();
+    let draft = home.path().join("state/weya-tui/draft.json");
+    let mut shell = Pty::shell(home.path());
+    shell.launch();
+    type_with_unsaved_end(&mut shell, &draft, "Interrupted", " last");
+    let mark = shell.len();
+    shell.send(CTRL_C);
+    let exit = shell.wait_for_after("EXIT=", mark);
+    shell.wait_for_after(PROMPT, exit);
+    let output = shell.text_between(mark, shell.len());
+    assert!(output.contains("EXIT=130"), "{output:?}");
+    assert!(output.contains("Your draft is kept in"), "{output:?}");
+    assert_given_back(&output);
+    shell.assert_cooked();
+    let kept = weya_tui::store::draft::read(&draft).unwrap().unwrap();
+    assert_eq!(kept.name, "Interrupted last");
+}
+
 #[test]
 fn ctrl_z_gives_the_shell_a_sane_terminal_and_fg_brings_the_form_back() {
     let home = tempfile::tempdir().unwrap();

@@ -154,7 +154,7 @@ impl View {
     fn refresh(&self) -> Vec<Subscription> {
         match self {
             Self::BatchList(view) => view
-                .poll_every()
+                .refresh_timer()
                 .map(|every| Subscription {
                     name: "batches.refresh",
                     every,
@@ -163,7 +163,7 @@ impl View {
                 .into_iter()
                 .collect(),
             Self::BatchDetails(view) => view
-                .poll_every()
+                .refresh_timer()
                 .map(|every| Subscription {
                     name: "batch.calls.refresh",
                     every,

@@ -231,6 +231,12 @@ impl BatchDetailsView {
         self.live.poll_every()
     }
 
+    /// The period of the shell's refresh timer (see
+    /// [`LivePage::timer_period`]): none while a page is asked for.
+    pub fn refresh_timer(&self) -> Option<Duration> {
+        self.live.timer_period()
+    }
+
     /// Whether a time on screen moves on its own (see
     /// [`LivePage::shows_time`]).
     pub fn shows_time(&self) -> bool {

@@ -280,6 +280,12 @@ impl BatchList {
         &self.query
     }
 
+    /// The period of the shell's refresh timer (see
+    /// [`LivePage::timer_period`]): none while a page is asked for.
+    pub fn refresh_timer(&self) -> Option<Duration> {
+        self.live.timer_period()
+    }
+
     /// Whether a page is being fetched.
     pub fn is_loading(&self) -> bool {
         self.live.is_loading()

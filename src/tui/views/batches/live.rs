@@ -148,6 +148,20 @@ impl LivePage {
         })
     }
 
+    /// The period of the shell's refresh timer: [`Self::poll_every`], but
+    /// none while a request is out. So the timer starts when the answer
+    /// comes, and fires exactly when [`Self::due_in`] (counted from that
+    /// answer) says: a timer started with the request would fire the
+    /// request's time early, with the wait of the step before (2, 5, 10 s
+    /// while the screen said 5, 10, 20).
+    pub fn timer_period(&self) -> Option<Duration> {
+        if self.in_flight.is_some() {
+            None
+        } else {
+            self.poll_every()
+        }
+    }
+
     /// Seconds until the next refresh is due, for "next try in 20 s":
     /// counted up, so it says 1 s until the moment it is due, and 0 from
     /// then until the answer (the views then say "retrying…").
@@ -292,6 +306,16 @@ mod tests {
         live.finish(g, Ok(1), at(100));
         assert_eq!(live.poll_every(), Some(Duration::from_secs(5)));
         assert!(live.error().is_none() && live.failures() == 0);
+    }
+
+    #[test]
+    fn the_refresh_timer_runs_only_between_an_answer_and_the_next_request() {
+        let mut live = five();
+        let g = live.begin();
+        assert_eq!(live.timer_period(), None, "a request is out");
+        live.finish(g, refused(), at(0));
+        assert_eq!(live.timer_period(), Some(Duration::from_secs(5)));
+        assert_eq!(live.due_in(at(0)), Some(5), "the same wait on screen");
     }
 
     #[test]

@@ -656,6 +656,8 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::PhoneColumn
         | Action::Rename
         | Action::Region
+        | Action::AllowCountries
+        | Action::WithoutExtensions
         | Action::Check
         | Action::WriteRejected
         | Action::Resume

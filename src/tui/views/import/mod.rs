@@ -38,7 +38,7 @@ use crate::import::existing::{BatchNumbers, PagesRead};
 use crate::import::journal::JournalSummary;
 use crate::import::path::{Completion, Entry, complete, split};
 use crate::import::{
-    CheckReport, ColumnMapping, ContactsFile, FileIdentity, ImportJournal, ImportSettings,
+    CheckReport, ColumnMapping, ContactsFile, Country, FileIdentity, ImportJournal, ImportSettings,
     JournalRequest, Progress, Region, RejectedFileNote, RequestState, Resolution, SendPlan,
     Written,
 };
@@ -438,7 +438,7 @@ impl Sending {
 /// check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Comparing {
-    /// The operator chose to send those rows too (`x`).
+    /// The operator chose to send those rows too (`b`).
     Off,
     /// Reading the batch's numbers (`job` tells its replies).
     Reading {
@@ -495,6 +495,11 @@ pub struct ImportView {
     sheet_chosen: bool,
     pub(crate) mapping: ColumnMapping,
     pub(crate) region: Option<Region>,
+    /// Countries outside the region whose numbers are sent (`o` on the
+    /// check allows those it found).
+    pub(crate) allowed_countries: Vec<Country>,
+    /// Numbers with an extension are dialled without it (`x`).
+    pub(crate) without_extensions: bool,
     pub(crate) cursor: usize,
     pub(crate) map_offset: Cell<usize>,
     pub(crate) edit: Option<MapEdit>,
@@ -510,7 +515,7 @@ pub struct ImportView {
     /// The rows to send compared with the batch's numbers, once checked.
     pub(crate) comparing: Option<Comparing>,
     compare_job: u64,
-    /// The operator chose to send rows whose number the batch holds (`x`
+    /// The operator chose to send rows whose number the batch holds (`b`
     /// on the check); kept for the next check.
     include_existing: bool,
     /// `w` found this file holding other rows: a second `w` overwrites it.
@@ -548,6 +553,8 @@ impl ImportView {
                 rejected_file: false,
             },
             region: timezone.and_then(Region::for_timezone),
+            allowed_countries: Vec::new(),
+            without_extensions: false,
             cursor: 0,
             map_offset: Cell::new(0),
             edit: None,
@@ -1109,6 +1116,9 @@ impl ImportView {
                 let settings = journal.settings().clone();
                 self.mapping = settings.mapping.clone();
                 self.region = settings.region;
+                self.allowed_countries
+                    .clone_from(&settings.allowed_countries);
+                self.without_extensions = settings.without_extensions;
                 self.resuming = true;
                 self.check(settings)
             }
@@ -1119,6 +1129,16 @@ impl ImportView {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The settings the operator's choices make.
+    fn settings(&self) -> ImportSettings {
+        let mut settings = ImportSettings::new(self.mapping.clone(), self.region);
+        settings
+            .allowed_countries
+            .clone_from(&self.allowed_countries);
+        settings.without_extensions = self.without_extensions;
+        settings
     }
 
     fn check(&mut self, settings: ImportSettings) -> Vec<ImportCmd> {
@@ -1175,11 +1195,7 @@ impl ImportView {
                     return Vec::new();
                 }
                 self.resuming = false;
-                let settings = ImportSettings {
-                    mapping: self.mapping.clone(),
-                    region: self.region,
-                };
-                return self.check(settings);
+                return self.check(self.settings());
             }
             Action::Back => {
                 // A workbook of several sheets: back to its sheets.
@@ -1237,11 +1253,7 @@ impl ImportView {
                     self.error = None;
                     // On the check, `g` promises the check again with it.
                     if self.step == Step::Preview {
-                        let settings = ImportSettings {
-                            mapping: self.mapping.clone(),
-                            region,
-                        };
-                        return self.check(settings);
+                        return self.check(self.settings());
                     }
                 }
             },
@@ -1346,6 +1358,39 @@ impl ImportView {
             Action::Back => {
                 self.step = Step::Map;
                 self.resuming = false;
+            }
+            // The numbers of the countries the check found outside the
+            // region: sent too, or held back again. Checked again.
+            Action::AllowCountries => {
+                let Some(report) = &self.report else {
+                    return Vec::new();
+                };
+                let held = report.held_countries();
+                if held.is_empty() && self.allowed_countries.is_empty() {
+                    self.error = Some("Every number is in the region: nothing to allow.".into());
+                    return Vec::new();
+                }
+                if held.is_empty() {
+                    self.allowed_countries.clear();
+                } else {
+                    self.allowed_countries.extend(held);
+                }
+                self.resuming = false;
+                return self.check(self.settings());
+            }
+            // Numbers with an extension: dialled without it, or invalid
+            // again. Checked again.
+            Action::WithoutExtensions => {
+                let Some(report) = &self.report else {
+                    return Vec::new();
+                };
+                if report.with_extension() == 0 && report.extensions_dropped == 0 {
+                    self.error = Some("No number has an extension.".into());
+                    return Vec::new();
+                }
+                self.without_extensions = !self.without_extensions;
+                self.resuming = false;
+                return self.check(self.settings());
             }
             // The region typed on the check; Enter checks again with it
             // (a region of its own: no longer the recorded import's).

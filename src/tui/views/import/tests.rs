@@ -642,9 +642,9 @@ fn the_rows_to_send_are_compared_with_the_batch_and_x_sends_them_all() {
         "{cmds:?}"
     );
 
-    // x: sent too, nothing compared.
+    // b: sent too, nothing compared.
     let mut view = previewed(&dir, &contacts(1500));
-    assert!(press(&mut view, KeyCode::Char('x')).is_empty());
+    assert!(press(&mut view, KeyCode::Char('b')).is_empty());
     assert_eq!(view.comparing(), Some(&Comparing::Off));
     let cmds = press(&mut view, KeyCode::Enter);
     assert!(

@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr as _;
 use super::{Comparing, Geometry, ImportView, MapEdit, SendPhase, Sending, Step};
 use crate::import::engine::DoubtFigures;
 use crate::import::source::{Delimiter, TextEncoding};
-use crate::import::{JournalRequest, RequestState, Stage};
+use crate::import::{CheckReport, JournalRequest, RequestState, Stage};
 use crate::text::{fit, visible};
 use crate::tui::widgets::fit_line;
 use crate::tui::widgets::theme::Theme;
@@ -464,6 +464,10 @@ fn draw_resume(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) 
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
+/// The most characters of a row from the file on the check (invalid rows,
+/// the first rows as sent): the rest is in the file.
+const MAX_ROW_CHARS: usize = 300;
+
 fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
     let Some(report) = &view.report else {
         return;
@@ -536,6 +540,7 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             ),
         }),
     ]);
+    lines.extend(number_lines(report, theme));
     if let Some(line) = comparing_line(view, theme) {
         lines.push(line);
     }
@@ -553,11 +558,12 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             theme.title(),
         ));
         for row in report.rejected.iter().take(SHOWN_REJECTED) {
-            let cells = row.cells.join(" · ");
+            // A line's worth of the row: a cell may hold 64 KiB.
+            let cells = fit(&visible(&row.cells.join(" · ")), MAX_ROW_CHARS);
             lines.push(Line::from(vec![
                 Span::styled(format!("  line {:<6}", row.line), theme.dim()),
                 Span::styled(format!("{:<22} ", row.reason.to_string()), theme.error()),
-                Span::raw(visible(&cells).into_owned()),
+                Span::raw(cells),
             ]));
         }
     }
@@ -583,7 +589,10 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             theme.title(),
         ));
         for sample in &report.samples {
-            lines.push(Line::raw(format!("  {}", visible(sample))));
+            lines.push(Line::raw(format!(
+                "  {}",
+                fit(&visible(sample), MAX_ROW_CHARS)
+            )));
         }
     }
     let max = max_scroll(&lines, area);
@@ -615,7 +624,7 @@ fn comparing_line(view: &ImportView, theme: &Theme) -> Option<Line<'static>> {
         }
         Comparing::Done(comparison) if comparison.left_out > 0 => Line::styled(
             format!(
-                "{} number{} already in the batch {} left out (x sends {} too).",
+                "{} number{} already in the batch {} left out (b sends {} too).",
                 thousands(comparison.left_out),
                 if comparison.left_out == 1 { "" } else { "s" },
                 if comparison.left_out == 1 {
@@ -643,10 +652,64 @@ fn comparing_line(view: &ImportView, theme: &Theme) -> Option<Line<'static>> {
         ),
         Comparing::Failed(e) => Line::styled(format!("⚠ {}", visible(e)), theme.warn()),
         Comparing::Off => Line::styled(
-            "Numbers the batch holds already are sent again too (x leaves them out).",
+            "Numbers the batch holds already are sent again too (b leaves them out).",
             theme.warn(),
         ),
     })
+}
+
+/// What the check says about the numbers beyond the counts, each with
+/// the key that changes it: those outside the region by country (`o`),
+/// the decimals read as whole numbers, the extensions (`x`).
+fn number_lines(report: &CheckReport, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    if let Some(summary) = report.outside_summary() {
+        let held = report.counts.outside_region;
+        lines.push(if held == 0 {
+            Line::styled(
+                format!("✓ {summary}: sent, as you allowed (o holds them back)"),
+                theme.ok(),
+            )
+        } else {
+            Line::styled(
+                format!(
+                    "⚠ {summary}: {} not sent (o sends them too)",
+                    thousands(held)
+                ),
+                theme.warn(),
+            )
+        });
+    }
+    let decimals = report.read_from_decimal;
+    if decimals > 0 {
+        lines.push(Line::raw(format!(
+            "{} number{} written as decimals (17796726653.0, 1.7796726653E10) read as whole numbers",
+            thousands(decimals),
+            plural(decimals)
+        )));
+    }
+    let dropped = report.extensions_dropped;
+    if dropped > 0 {
+        lines.push(Line::raw(format!(
+            "{} number{} with an extension dialled without it (x refuses them)",
+            thousands(dropped),
+            plural(dropped)
+        )));
+    }
+    let refused = report.with_extension() as u64;
+    if refused > 0 {
+        lines.push(Line::styled(
+            format!(
+                "⚠ {} number{} an extension: invalid (x dials {} without it)",
+                thousands(refused),
+                if refused == 1 { " has" } else { "s have" },
+                if refused == 1 { "it" } else { "them" }
+            ),
+            theme.warn(),
+        ));
+    }
+    lines
 }
 
 fn draw_send(sending: &Sending, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
