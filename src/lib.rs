@@ -6,6 +6,7 @@
 //! The terminal app lives in [`tui`]; the rest is shared with the commands.
 #![forbid(unsafe_code)]
 
+pub mod actions;
 pub mod api;
 pub mod cli;
 pub mod config;
