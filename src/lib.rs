@@ -11,6 +11,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod connection;
+pub mod create;
 pub mod domain;
 pub mod exit;
 pub mod form;

@@ -33,7 +33,8 @@ use crate::store::{StorePaths, journal};
 pub enum JobKey {
     /// The phone list of the form.
     Phones,
-    /// The batch-list search that confirms or looks for a sent batch.
+    /// The watch of the batch list that confirms or looks for a sent
+    /// batch.
     BatchLookup,
     /// The import's file being opened or checked: a newer one (or the end
     /// of the import) aborts it, and its cancel flag stops the work.
@@ -274,37 +275,34 @@ impl Effects {
                 // Never aborted, even when the operator stops waiting: its
                 // answer is the only word on whether the batch was made.
                 tokio::spawn(async move {
-                    let result = client.create_batch_raw(body).await;
-                    match &result {
-                        Ok(created) => {
-                            tracing::info!(batch_id = %created.batch_id, "batch created")
-                        }
-                        Err(e) => tracing::warn!(error = %e, "create batch failed"),
-                    }
+                    let result = crate::create::send(&client, body).await;
                     let msg = CreateMsg::SubmitFinished { request_id, result };
                     let _ = replies.send(Msg::Create(msg)).await;
                 });
             }
-            Cmd::FindBatch {
+            Cmd::WatchForBatch {
                 request_id,
-                name,
-                after,
+                sought,
+                wait,
+                every,
             } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
                 self.spawn_keyed(JobKey::BatchLookup, async move {
-                    if !after.is_zero() {
-                        tokio::time::sleep(after).await;
+                    let mut watch = crate::create::Watch::new(&client, &sought, wait, every);
+                    while let Some(look) = watch.next().await {
+                        let msg = CreateMsg::BatchesFound { request_id, look };
+                        if replies.send(Msg::Create(msg)).await.is_err() {
+                            // The app is closing.
+                            return;
+                        }
                     }
-                    let query = BatchQuery {
-                        page: 1,
-                        limit: 20,
-                        search: Some(name),
-                    };
-                    let result = client.list_batches(&query).await.map(|page| page.batches);
-                    let msg = CreateMsg::BatchesFound { request_id, result };
-                    let _ = replies.send(Msg::Create(msg)).await;
                 });
+            }
+            Cmd::StopBatchLookup => {
+                if let Some(job) = self.jobs.remove(&JobKey::BatchLookup) {
+                    job.abort();
+                }
             }
             Cmd::Journal(entry) => {
                 let Some(path) = self.store.as_ref().map(|s| s.paths.journal.clone()) else {
