@@ -27,9 +27,9 @@ fn summary(i: usize) -> BatchSummary {
     BatchSummary {
         id: format!("{:024x}", 0x64e5_0000_0000_u64 + i as u64),
         batch_name: format!("Campaign {i} renewals"),
-        total_calls: 500,
-        calls_picked: (i % 500) as u64,
-        calls_completed: (i % 300) as u64,
+        total_calls: Some(500),
+        calls_picked: Some((i % 500) as u64),
+        calls_completed: Some((i % 300) as u64),
         queue_status: STATUSES[i % 4].to_owned(),
         created_at: "2026-01-14T10:00:00.000Z".into(),
         updated_at: "2026-01-15T13:59:00.000Z".into(),

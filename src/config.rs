@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use crate::api::types::is_object_id;
-use crate::api::{Auth, ClientConfig, DEFAULT_PHONES_PATH, Phone};
+use crate::api::{AuthMode, ClientConfig, Credential, Credentials, DEFAULT_PHONES_PATH, Phone};
 
 /// The config file's keys. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -36,26 +36,50 @@ pub const DEFAULT_REFRESH_SECS: u64 = 5;
 /// than an hour is no longer live; either is refused rather than changed.
 pub const REFRESH_SECS: RangeInclusive<u64> = 1..=3600;
 
-/// Where the credential in use came from: the operator is told this when the
-/// server refuses it.
+/// Where a setting in force came from: the operator is told this when a
+/// credential is refused, and `doctor` lists it for every setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CredentialSource {
+pub enum Origin {
     Env(&'static str),
     ConfigFile(PathBuf),
-    /// `--api-key-stdin`.
-    Stdin,
+    /// Standard input, by the flag that says so (`--api-key-stdin`).
+    Stdin(&'static str),
+    /// Nothing set it: weya-tui's default.
+    Default,
+    /// Read from the system (the timezone).
+    System,
+    /// The embedded sandbox's own credentials.
     Sandbox,
 }
 
-impl std::fmt::Display for CredentialSource {
+/// The name this type had when there was one credential.
+pub type CredentialSource = Origin;
+
+impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Env(var) => write!(f, "environment variable {var}"),
             Self::ConfigFile(path) => write!(f, "config file {}", path.display()),
-            Self::Stdin => f.write_str("standard input (--api-key-stdin)"),
-            Self::Sandbox => f.write_str("the sandbox's own key"),
+            Self::Stdin(flag) => write!(f, "standard input ({flag})"),
+            Self::Default => f.write_str("default"),
+            Self::System => f.write_str("the system"),
+            Self::Sandbox => f.write_str("the sandbox's own credentials"),
         }
     }
+}
+
+/// One setting as it is in force, for `doctor`: what it is, where it can
+/// be set, its value (a credential masked) and where that came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// In words: "base URL", "x-api-key".
+    pub name: &'static str,
+    pub env: Option<&'static str>,
+    pub key: Option<&'static str>,
+    /// As shown: a credential masked; `None` when not set.
+    pub value: Option<String>,
+    /// `None` when not set.
+    pub origin: Option<Origin>,
 }
 
 /// What the app talks to.
@@ -63,10 +87,17 @@ impl std::fmt::Display for CredentialSource {
 pub enum Target {
     /// Start the embedded sandbox and talk to it over loopback HTTP.
     Sandbox,
-    Remote {
-        client: ClientConfig,
-        credential: CredentialSource,
-    },
+    /// A Weya workspace: where each credential came from is in
+    /// [`ClientConfig::credentials`].
+    Remote { client: ClientConfig },
+}
+
+/// Credentials given on standard input (`--api-key-stdin`,
+/// `--token-stdin`): they win over the environment and the file.
+#[derive(Default)]
+pub struct GivenCredentials {
+    pub key: Option<SecretString>,
+    pub token: Option<SecretString>,
 }
 
 /// Where weya-tui keeps its files.
@@ -148,6 +179,8 @@ pub struct Config {
     /// The embedded sandbox, if this process starts it, dials whatever
     /// the batches' calling windows say (`--ignore-window`).
     pub ignore_window: bool,
+    /// Every setting, with its value and where it came from (`doctor`).
+    pub settings: Vec<Setting>,
 }
 
 impl Config {
@@ -200,6 +233,36 @@ pub enum ConfigError {
          fix it with: chmod 600 '{path}'"
     )]
     Writable { path: PathBuf },
+    /// Reading a FIFO would wait for a writer, `/dev/zero` would never end,
+    /// a directory is no file: only a regular file is read, and at once.
+    #[error("the config file {path} is {kind}, not a regular file")]
+    NotAFile { path: PathBuf, kind: &'static str },
+    #[error("the config file {path} is larger than {limit} bytes: not a config file")]
+    TooLarge { path: PathBuf, limit: u64 },
+    /// As ssh refuses its config: a file another user owns can be changed
+    /// by them, to point the app (and the key) at any host.
+    #[error(
+        "the config file {path} belongs to another user (uid {owner}), who could change where \
+         your credentials are sent; fix it with: chown \"$(id -un)\" '{path}' (as root), or \
+         use a file of your own"
+    )]
+    NotOwned { path: PathBuf, owner: u32 },
+    /// Whoever can change a directory on the way to the file can replace
+    /// the file.
+    #[error(
+        "other users can change the directory {dir}, and so replace the config file {path}; \
+         fix it with: chmod go-w '{dir}'"
+    )]
+    DirectoryWritable { dir: PathBuf, path: PathBuf },
+    #[error(
+        "the directory {dir} of the config file {path} belongs to another user (uid {owner}), \
+         who could replace the file; use a config file in a directory of your own"
+    )]
+    DirectoryNotOwned {
+        dir: PathBuf,
+        path: PathBuf,
+        owner: u32,
+    },
 }
 
 /// Resolves the configuration from an optional config file and the
@@ -212,31 +275,49 @@ pub fn load(
     force_sandbox: bool,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Config, ConfigError> {
-    load_with(explicit_file, default_file, force_sandbox, env, None)
+    load_with(
+        explicit_file,
+        default_file,
+        force_sandbox,
+        env,
+        GivenCredentials::default(),
+    )
 }
 
-/// [`load`], with a credential given another way (`--api-key-stdin`) that
-/// wins over the environment and the file.
+/// [`load`], with credentials given another way (`--api-key-stdin`,
+/// `--token-stdin`) that win over the environment and the file.
 pub fn load_with(
     explicit_file: Option<&Path>,
     default_file: Option<&Path>,
     force_sandbox: bool,
     env: &dyn Fn(&str) -> Option<String>,
-    given_key: Option<SecretString>,
+    given: GivenCredentials,
 ) -> Result<Config, ConfigError> {
     let (file, file_path) = match (explicit_file, default_file) {
         (Some(path), _) => (read_file(path)?, Some(path.to_path_buf())),
-        (None, Some(path)) if path.exists() => (read_file(path)?, Some(path.to_path_buf())),
+        (None, Some(path)) if path.symlink_metadata().is_ok() => {
+            (read_file(path)?, Some(path.to_path_buf()))
+        }
         _ => (FileConfig::default(), None),
     };
     let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
     let from_file = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+    let file_origin = || Origin::ConfigFile(file_path.clone().unwrap_or_default());
+    // The environment, else the file: the value and where it came from.
+    let pick = |var: &'static str, value: &Option<String>| match env(var) {
+        Some(v) => Some((v, Origin::Env(var))),
+        None => from_file(value).map(|v| (v, file_origin())),
+    };
 
-    let configured_timezone = env("WEYA_TIMEZONE").or_else(|| from_file(&file.timezone));
+    let configured_timezone = pick("WEYA_TIMEZONE", &file.timezone);
     let timezone_configured = configured_timezone.is_some();
-    let default_timezone = configured_timezone
-        .or_else(system_timezone)
-        .unwrap_or_else(|| "UTC".to_owned());
+    let (default_timezone, timezone_origin) = match configured_timezone {
+        Some(found) => found,
+        None => match system_timezone() {
+            Some(tz) => (tz, Origin::System),
+            None => ("UTC".to_owned(), Origin::Default),
+        },
+    };
 
     let refresh = refresh_interval(
         env("WEYA_REFRESH_SECS"),
@@ -244,7 +325,6 @@ pub fn load_with(
         file_path.as_deref(),
     )?;
 
-    let file_source = || CredentialSource::ConfigFile(file_path.clone().unwrap_or_default());
     if let Some(path) = &file_path {
         let access = access_by_others(path);
         if file.api_key.is_some() || file.token.is_some() {
@@ -258,52 +338,141 @@ pub fn load_with(
             return Err(ConfigError::Writable { path: path.clone() });
         }
     }
-    let credential = if let Some(key) = given_key {
-        Some((Auth::ApiKey(key), CredentialSource::Stdin))
-    } else if let Some(key) = env("WEYA_API_KEY") {
-        Some((
-            Auth::ApiKey(SecretString::from(key)),
-            CredentialSource::Env("WEYA_API_KEY"),
-        ))
-    } else if let Some(token) = env("WEYA_TOKEN") {
-        Some((
-            Auth::Bearer(SecretString::from(token)),
-            CredentialSource::Env("WEYA_TOKEN"),
-        ))
-    } else if let Some(key) = from_file(&file.api_key) {
-        Some((Auth::ApiKey(SecretString::from(key)), file_source()))
-    } else {
-        from_file(&file.token).map(|t| (Auth::Bearer(SecretString::from(t)), file_source()))
-    };
-    let base_url = env("WEYA_BASE_URL").or_else(|| from_file(&file.base_url));
+    let credential =
+        |mode: AuthMode, given: Option<SecretString>, in_file: &Option<String>| match given {
+            Some(secret) => Some((secret, Origin::Stdin(mode.stdin_flag()))),
+            None => pick(mode.env_var(), in_file).map(|(v, o)| (SecretString::from(v), o)),
+        };
+    let key = credential(AuthMode::ApiKey, given.key, &file.api_key);
+    let token = credential(AuthMode::Bearer, given.token, &file.token);
+    let base_url = pick("WEYA_BASE_URL", &file.base_url);
+    if let Some((url, origin)) = &base_url {
+        refuse_userinfo(url, origin)?;
+    }
+    let user_id = pick("WEYA_USER_ID", &file.user_id);
+    let phones_path = pick("WEYA_PHONES_PATH", &file.phones_path).map(|(mut path, origin)| {
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
+        (path, origin)
+    });
+    let timeout = file
+        .timeout_secs
+        .map(|secs| (Duration::from_secs(secs.max(1)), file_origin()));
 
-    let target = match (force_sandbox, base_url, credential) {
-        (true, _, _) | (false, None, None) => Target::Sandbox,
-        (false, None, Some((_, source))) => {
+    let mut credentials = Credentials::default();
+    let mut settings = vec![Setting {
+        name: "base URL",
+        env: Some("WEYA_BASE_URL"),
+        key: Some("base_url"),
+        value: base_url.as_ref().map(|(url, _)| url.clone()),
+        origin: base_url.as_ref().map(|(_, origin)| origin.clone()),
+    }];
+    for (mode, found) in [(AuthMode::ApiKey, key), (AuthMode::Bearer, token)] {
+        let origin = found.as_ref().map(|(_, origin)| origin.clone());
+        let found = found.map(|(secret, origin)| Credential::new(secret, origin.to_string()));
+        settings.push(Setting {
+            name: mode.label(),
+            env: Some(mode.env_var()),
+            key: Some(mode.config_key()),
+            value: found.as_ref().map(Credential::masked),
+            origin,
+        });
+        if let Some(found) = found {
+            credentials = credentials.with(mode, found);
+        }
+    }
+    settings.extend([
+        Setting {
+            name: "user ID",
+            env: Some("WEYA_USER_ID"),
+            key: Some("user_id"),
+            value: user_id.as_ref().map(|(v, _)| v.clone()),
+            origin: user_id.as_ref().map(|(_, o)| o.clone()),
+        },
+        Setting {
+            name: "phones path",
+            env: Some("WEYA_PHONES_PATH"),
+            key: Some("phones_path"),
+            value: Some(
+                phones_path
+                    .as_ref()
+                    .map_or(DEFAULT_PHONES_PATH, |(v, _)| v.as_str())
+                    .to_owned(),
+            ),
+            origin: Some(
+                phones_path
+                    .as_ref()
+                    .map_or(Origin::Default, |(_, o)| o.clone()),
+            ),
+        },
+        Setting {
+            name: "timezone",
+            env: Some("WEYA_TIMEZONE"),
+            key: Some("timezone"),
+            value: Some(default_timezone.clone()),
+            origin: Some(timezone_origin),
+        },
+        Setting {
+            name: "refresh",
+            env: Some("WEYA_REFRESH_SECS"),
+            key: Some("refresh_secs"),
+            value: Some(format!("{} s", refresh.as_secs())),
+            origin: Some(if env("WEYA_REFRESH_SECS").is_some() {
+                Origin::Env("WEYA_REFRESH_SECS")
+            } else if file.refresh_secs.is_some() {
+                file_origin()
+            } else {
+                Origin::Default
+            }),
+        },
+        Setting {
+            name: "timeout",
+            env: None,
+            key: Some("timeout_secs"),
+            value: Some(format!(
+                "{} s",
+                timeout
+                    .as_ref()
+                    .map_or(crate::api::client::DEFAULT_TIMEOUT, |(t, _)| *t)
+                    .as_secs()
+            )),
+            origin: Some(timeout.as_ref().map_or(Origin::Default, |(_, o)| o.clone())),
+        },
+    ]);
+
+    let target = match (force_sandbox, base_url, credentials.is_empty()) {
+        (true, _, _) | (false, None, true) => Target::Sandbox,
+        (false, None, false) => {
+            let sources: Vec<&str> = credentials
+                .modes()
+                .into_iter()
+                .filter_map(|m| credentials.get(m).map(Credential::source))
+                .collect();
             return Err(ConfigError::Incomplete(format!(
-                "a credential is set ({source}) but no base URL: set WEYA_BASE_URL \
-                 (Weya does not document its production host), or run with --sandbox"
+                "a credential is set ({}) but no base URL: set WEYA_BASE_URL \
+                 (Weya does not document its production host), or run with --sandbox",
+                sources.join(", ")
             )));
         }
-        (false, Some(url), None) => {
+        (false, Some((url, _)), true) => {
             return Err(ConfigError::Incomplete(format!(
-                "WEYA_BASE_URL is {url} but no credential is set: set WEYA_API_KEY or \
-                 WEYA_TOKEN, or api_key in the config file"
+                "WEYA_BASE_URL is {url} but no credential is set: set WEYA_API_KEY (the \
+                 workspace key, for importing contacts) and WEYA_TOKEN (a Bearer token, for \
+                 the batch list, starting, stopping and deleting), or api_key and token in the \
+                 config file"
             )));
         }
-        (false, Some(url), Some((auth, credential))) => {
-            let mut client = ClientConfig::new(url, auth);
-            client.user_id = env("WEYA_USER_ID").or_else(|| from_file(&file.user_id));
-            client.phones_path = env("WEYA_PHONES_PATH")
-                .or_else(|| from_file(&file.phones_path))
-                .unwrap_or_else(|| DEFAULT_PHONES_PATH.to_owned());
-            if !client.phones_path.starts_with('/') {
-                client.phones_path.insert(0, '/');
+        (false, Some((url, _)), false) => {
+            let mut client = ClientConfig::new(url, credentials);
+            client.user_id = user_id.map(|(v, _)| v);
+            if let Some((path, _)) = phones_path {
+                client.phones_path = path;
             }
-            if let Some(secs) = file.timeout_secs {
-                client.timeout = Duration::from_secs(secs.max(1));
+            if let Some((timeout, _)) = timeout {
+                client.timeout = timeout;
             }
-            Target::Remote { client, credential }
+            Target::Remote { client }
         }
     };
     Ok(Config {
@@ -313,6 +482,32 @@ pub fn load_with(
         config_file: file_path,
         refresh,
         ignore_window: false,
+        settings,
+    })
+}
+
+/// A base URL with a user name or password is refused: Weya's
+/// credentials travel in headers, and a password in the URL would be
+/// shown wherever the URL is (the log, a dry run's curl line). The
+/// message shows the URL without them.
+fn refuse_userinfo(url: &str, origin: &Origin) -> Result<(), ConfigError> {
+    let Some(shown) = crate::api::client::without_userinfo(url) else {
+        return Ok(());
+    };
+    let setting = match origin {
+        Origin::Env(var) => var,
+        _ => "base_url",
+    };
+    Err(ConfigError::Invalid {
+        setting,
+        origin: match origin {
+            Origin::Env(_) => "environment variable".to_owned(),
+            other => other.to_string(),
+        },
+        value: format!("{shown:?} with a user name or password (not shown)"),
+        expected: "remove them from the URL: Weya's credentials go in WEYA_API_KEY and \
+                   WEYA_TOKEN (or api_key and token in the config file), never in the URL"
+            .to_owned(),
     })
 }
 
@@ -395,15 +590,134 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// The most a config file (or the phone book) may hold. Either is a few
+/// lines; anything larger is some other file.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|why| ConfigError::Read {
+    let read = |why| ConfigError::Read {
         path: path.to_path_buf(),
         why,
+    };
+    let file = open_regular_file(path).map_err(|e| match e {
+        OpenError::Io(why) => read(why),
+        OpenError::NotAFile(kind) => ConfigError::NotAFile {
+            path: path.to_path_buf(),
+            kind,
+        },
     })?;
+    check_owner(path, &file)?;
+    let text = read_bounded(file, MAX_CONFIG_BYTES)
+        .map_err(read)?
+        .ok_or_else(|| ConfigError::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_CONFIG_BYTES,
+        })?;
     toml::from_str(&text).map_err(|e| ConfigError::Parse {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
+}
+
+/// Why a file was not opened.
+#[derive(Debug)]
+pub(crate) enum OpenError {
+    Io(std::io::Error),
+    /// What it is instead of a regular file: "a directory", "a FIFO", …
+    NotAFile(&'static str),
+}
+
+/// Opens `path` for reading if it is a regular file, and at once whatever
+/// it is: the open does not wait for a FIFO's writer (`O_NONBLOCK`), and
+/// what was opened is checked, not what the name pointed at a moment before.
+pub(crate) fn open_regular_file(path: &Path) -> Result<std::fs::File, OpenError> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY,
+        Mode::empty(),
+    )
+    .map_err(|e| OpenError::Io(e.into()))?;
+    let file = std::fs::File::from(fd);
+    let kind = file.metadata().map_err(OpenError::Io)?.file_type();
+    if kind.is_file() {
+        return Ok(file);
+    }
+    use std::os::unix::fs::FileTypeExt;
+    Err(OpenError::NotAFile(if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }))
+}
+
+/// The file's text, or `None` when it holds more than `limit` bytes.
+fn read_bounded(file: std::fs::File, limit: u64) -> std::io::Result<Option<String>> {
+    use std::io::Read;
+    let mut text = String::new();
+    file.take(limit + 1).read_to_string(&mut text)?;
+    Ok((text.len() as u64 <= limit).then_some(text))
+}
+
+/// As ssh checks its config: the file must be this user's (or root's),
+/// and every directory on the way to it (as named, and where its links
+/// lead) must be this user's or root's and not changeable by other users,
+/// unless it is sticky (`/tmp`: others cannot replace what is yours in it).
+fn check_owner(path: &Path, file: &std::fs::File) -> Result<(), ConfigError> {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::geteuid().as_raw();
+    let trusted = |uid: u32| uid == me || uid == 0;
+    let owner = file
+        .metadata()
+        .map_err(|why| ConfigError::Read {
+            path: path.to_path_buf(),
+            why,
+        })?
+        .uid();
+    if !trusted(owner) {
+        return Err(ConfigError::NotOwned {
+            path: path.to_path_buf(),
+            owner,
+        });
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| absolute.clone());
+    let mut dirs: Vec<&Path> = absolute.ancestors().skip(1).collect();
+    for dir in real.ancestors().skip(1) {
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    for dir in dirs {
+        // A directory that cannot be read about is one the open above
+        // went through: the file was read, and nothing here says more.
+        let Ok(meta) = std::fs::metadata(dir) else {
+            continue;
+        };
+        const STICKY: u32 = 0o1000;
+        if !trusted(meta.uid()) {
+            return Err(ConfigError::DirectoryNotOwned {
+                dir: dir.to_path_buf(),
+                path: path.to_path_buf(),
+                owner: meta.uid(),
+            });
+        }
+        if meta.mode() & 0o022 != 0 && meta.mode() & STICKY == 0 {
+            return Err(ConfigError::DirectoryWritable {
+                dir: dir.to_path_buf(),
+                path: path.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// One entry of the phone book.
@@ -427,11 +741,20 @@ struct BookEntry {
 ///
 /// A missing file is an empty book. Errors name the file and what is wrong.
 pub fn load_phone_book(path: &Path) -> Result<Vec<Phone>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("cannot read {}: {}", path.display(), io_reason(&e))),
+    let cannot = |e: &std::io::Error| format!("cannot read {}: {}", path.display(), io_reason(e));
+    let file = match open_regular_file(path) {
+        Ok(file) => file,
+        Err(OpenError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Vec::new());
+        }
+        Err(OpenError::Io(e)) => return Err(cannot(&e)),
+        Err(OpenError::NotAFile(kind)) => {
+            return Err(format!("{} is {kind}, not a regular file", path.display()));
+        }
     };
+    let text = read_bounded(file, MAX_CONFIG_BYTES)
+        .map_err(|e| cannot(&e))?
+        .ok_or_else(|| format!("{} is larger than {MAX_CONFIG_BYTES} bytes", path.display()))?;
     let book: std::collections::BTreeMap<String, BookEntry> =
         toml::from_str(&text).map_err(|e| format!("{} is not valid: {e}", path.display()))?;
     book.into_iter()
@@ -519,14 +842,75 @@ mod tests {
             ]),
         )
         .unwrap();
-        let Target::Remote { client, credential } = c.target else {
+        let Target::Remote { client } = c.target else {
             panic!("expected remote");
         };
         assert_eq!(client.base_url, "https://weya.example");
-        assert_eq!(client.auth.mode(), "x-api-key");
+        assert_eq!(client.credentials.modes(), [AuthMode::ApiKey]);
         assert_eq!(client.user_id.as_deref(), Some("u1"));
         assert_eq!(client.phones_path, "/api/x/{userId}");
-        assert_eq!(credential, CredentialSource::Env("WEYA_API_KEY"));
+        assert_eq!(
+            source_of(&client, AuthMode::ApiKey),
+            "environment variable WEYA_API_KEY"
+        );
+    }
+
+    fn source_of(client: &ClientConfig, mode: AuthMode) -> String {
+        client
+            .credentials
+            .get(mode)
+            .map(|c| c.source().to_owned())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn both_credentials_are_held_each_from_where_it_was_set() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "base_url = \"https://x\"\napi_key = \"k-file-0123456789\"\ntoken = \"t-file\"\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        // The environment's token wins over the file's; the file's key stays.
+        let env = env_of(&[("WEYA_TOKEN", "t-env")]);
+        let c = load(Some(&path), None, false, &env).unwrap();
+        let Target::Remote { client } = &c.target else {
+            panic!("expected remote");
+        };
+        assert_eq!(
+            client.credentials.modes(),
+            [AuthMode::ApiKey, AuthMode::Bearer]
+        );
+        assert_eq!(
+            source_of(client, AuthMode::ApiKey),
+            format!("config file {}", path.display())
+        );
+        assert_eq!(
+            source_of(client, AuthMode::Bearer),
+            "environment variable WEYA_TOKEN"
+        );
+        let shown: Vec<(&str, Option<String>, Option<Origin>)> = c
+            .settings
+            .iter()
+            .map(|s| (s.name, s.value.clone(), s.origin.clone()))
+            .collect();
+        assert!(shown.contains(&(
+            "x-api-key",
+            Some("••••6789".to_owned()),
+            Some(Origin::ConfigFile(path.clone()))
+        )));
+        assert!(shown.contains(&(
+            "Bearer token",
+            Some("••••".to_owned()),
+            Some(Origin::Env("WEYA_TOKEN"))
+        )));
+        assert!(
+            !format!("{c:?}").contains("k-file-0123456789"),
+            "no credential in a debug print"
+        );
     }
 
     #[test]
@@ -611,20 +995,34 @@ mod tests {
     }
 
     #[test]
-    fn a_key_from_stdin_wins() {
-        let env = env_of(&[("WEYA_BASE_URL", "https://x"), ("WEYA_API_KEY", "from-env")]);
+    fn a_key_or_a_token_from_stdin_wins() {
+        let env = env_of(&[
+            ("WEYA_BASE_URL", "https://x"),
+            ("WEYA_API_KEY", "from-env"),
+            ("WEYA_TOKEN", "from-env"),
+        ]);
         let c = load_with(
             None,
             None,
             false,
             &env,
-            Some(SecretString::from("from-stdin")),
+            GivenCredentials {
+                key: None,
+                token: Some(SecretString::from("from-stdin")),
+            },
         )
         .unwrap();
-        let Target::Remote { credential, .. } = c.target else {
+        let Target::Remote { client } = c.target else {
             panic!("expected remote");
         };
-        assert_eq!(credential, CredentialSource::Stdin);
+        assert_eq!(
+            source_of(&client, AuthMode::Bearer),
+            "standard input (--token-stdin)"
+        );
+        assert_eq!(
+            source_of(&client, AuthMode::ApiKey),
+            "environment variable WEYA_API_KEY"
+        );
     }
 
     #[test]
@@ -640,11 +1038,14 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         let c = load(Some(&path), None, false, &env_of(&[])).unwrap();
         assert_eq!(c.default_timezone, "Asia/Kolkata");
-        let Target::Remote { client, credential } = c.target else {
+        let Target::Remote { client } = c.target else {
             panic!("expected remote");
         };
-        assert_eq!(client.auth.mode(), "Bearer token");
-        assert_eq!(credential, CredentialSource::ConfigFile(path.clone()));
+        assert_eq!(client.credentials.modes(), [AuthMode::Bearer]);
+        assert_eq!(
+            source_of(&client, AuthMode::Bearer),
+            format!("config file {}", path.display())
+        );
         let c = load(
             Some(&path),
             None,

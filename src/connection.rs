@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use crate::api::{ApiError, ClientConfig, WeyaClient};
+use crate::api::auth::Action;
+use crate::api::{ApiError, AuthMode, ClientConfig, Credentials, WeyaClient};
 use crate::config::{Config, Paths, Target};
 use crate::sandbox::{Running, Sandbox, SandboxOptions, Standby, StartError};
 
@@ -31,11 +32,36 @@ pub enum TargetLabel {
         host: String,
         /// Scheme, host and any path prefix, as requests are sent to it.
         base_url: String,
-        auth_mode: &'static str,
-        masked_key: String,
-        /// Where the credential came from, to say when it is refused.
-        credential_source: String,
+        /// The credentials configured, masked, the key first.
+        credentials: Vec<CredentialLabel>,
     },
+}
+
+/// A configured credential as the screen shows it: never the credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialLabel {
+    pub mode: AuthMode,
+    /// All but its last four characters hidden.
+    pub masked: String,
+    /// Where it came from: "environment variable WEYA_TOKEN".
+    pub source: String,
+}
+
+impl CredentialLabel {
+    /// The labels of `credentials`, the key first.
+    pub fn of(credentials: &Credentials) -> Vec<Self> {
+        credentials
+            .modes()
+            .into_iter()
+            .filter_map(|mode| {
+                credentials.get(mode).map(|c| Self {
+                    mode,
+                    masked: c.masked(),
+                    source: c.source().to_owned(),
+                })
+            })
+            .collect()
+    }
 }
 
 impl TargetLabel {
@@ -44,6 +70,63 @@ impl TargetLabel {
         match self {
             Self::Sandbox => "sandbox",
             Self::Remote { host, .. } => host,
+        }
+    }
+
+    /// The credentials, masked: "x-api-key ••••cdef · Bearer ••••5678".
+    pub fn credentials_text(&self) -> String {
+        self.credentials_joined(|mode| match mode {
+            AuthMode::ApiKey => "x-api-key",
+            AuthMode::Bearer => "Bearer",
+        })
+    }
+
+    /// [`TargetLabel::credentials_text`] for a narrow header:
+    /// "key ••••cdef · token ••••5678".
+    pub fn credentials_short(&self) -> String {
+        self.credentials_joined(|mode| match mode {
+            AuthMode::ApiKey => "key",
+            AuthMode::Bearer => "token",
+        })
+    }
+
+    fn credentials_joined(&self, name: impl Fn(AuthMode) -> &'static str) -> String {
+        match self {
+            Self::Sandbox => "the sandbox's own key and token".to_owned(),
+            Self::Remote { credentials, .. } => credentials
+                .iter()
+                .map(|c| format!("{} {}", name(c.mode), c.masked))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        }
+    }
+
+    /// The credential a request for `action` carries, by the same rule
+    /// the client follows ([`Credentials::for_action`]).
+    pub fn carries(&self, action: Action) -> Option<&CredentialLabel> {
+        let Self::Remote { credentials, .. } = self else {
+            return None;
+        };
+        let mode = action
+            .documented_auth()
+            .choose(|m| credentials.iter().any(|c| c.mode == m))?;
+        credentials.iter().find(|c| c.mode == mode)
+    }
+
+    /// Where a request for `action` goes and what it carries, for a
+    /// review: "api.example.com, with x-api-key ••••cdef", or the sandbox.
+    pub fn describe_for(&self, action: Action) -> String {
+        match self {
+            Self::Sandbox => "SANDBOX: the local test server; nothing reaches Weya".to_owned(),
+            Self::Remote { host, .. } => match self.carries(action) {
+                Some(c) => format!(
+                    "{}, with {} {}",
+                    crate::text::visible(host),
+                    c.mode,
+                    c.masked
+                ),
+                None => crate::text::visible(host).into_owned(),
+            },
         }
     }
 }
@@ -140,15 +223,13 @@ impl Connection {
                     window_mismatch,
                 })
             }
-            Target::Remote { client, credential } => {
+            Target::Remote { client } => {
                 let client = WeyaClient::new(client.clone())?;
                 let config = client.config();
                 let target = TargetLabel::Remote {
                     host: client.host().to_owned(),
                     base_url: config.base_url.clone(),
-                    auth_mode: config.auth.mode(),
-                    masked_key: config.auth.masked(),
-                    credential_source: credential.to_string(),
+                    credentials: CredentialLabel::of(&config.credentials),
                 };
                 Ok(Self {
                     can_list_batches: config.user_id.is_some(),
@@ -216,12 +297,12 @@ mod tests {
 
     use super::*;
     use crate::api::{Auth, ClientConfig};
-    use crate::config::CredentialSource;
 
     const KEY: &str = "sk_live_0123456789abcdef";
 
     fn config(target: Target) -> Config {
-        let mut config = crate::config::load_with(None, None, true, &|_| None, None).unwrap();
+        let mut config =
+            crate::config::load_with(None, None, true, &|_| None, Default::default()).unwrap();
         config.target = target;
         config
     }
@@ -494,28 +575,18 @@ mod tests {
             "https://api.example.com/",
             Auth::ApiKey(SecretString::from(KEY)),
         );
-        let remote = |client: ClientConfig| {
-            config(Target::Remote {
-                client,
-                credential: CredentialSource::Env("WEYA_API_KEY"),
-            })
-        };
+        let remote = |client: ClientConfig| config(Target::Remote { client });
         let connection = Connection::open(&remote(client.clone()), None)
             .await
             .unwrap();
         assert!(connection.sandbox().is_none());
         assert_eq!(connection.target_name(), "api.example.com");
         assert!(!connection.can_list_batches, "no user ID, no batch list");
-        let TargetLabel::Remote {
-            base_url,
-            masked_key,
-            ..
-        } = &connection.target
-        else {
+        let TargetLabel::Remote { base_url, .. } = &connection.target else {
             panic!("{:?}", connection.target);
         };
         assert_eq!(base_url, "https://api.example.com");
-        assert_eq!(masked_key, "••••cdef");
+        assert_eq!(connection.target.credentials_text(), "x-api-key ••••cdef");
         let debug = format!("{connection:?}");
         assert!(!debug.contains("0123456789"), "{debug}");
 
@@ -524,13 +595,52 @@ mod tests {
         assert!(connection.can_list_batches);
     }
 
+    #[test]
+    fn the_label_says_what_each_action_carries_by_the_clients_rule() {
+        use crate::api::{AuthMode, Credential, Credentials};
+        let credentials = Credentials::default()
+            .with(
+                AuthMode::ApiKey,
+                Credential::new(SecretString::from(KEY), "environment variable WEYA_API_KEY"),
+            )
+            .with(
+                AuthMode::Bearer,
+                Credential::new(
+                    SecretString::from("tok_0123456789ab9876"),
+                    "config file /c.toml",
+                ),
+            );
+        let label = TargetLabel::Remote {
+            host: "api.example.com".into(),
+            base_url: "https://api.example.com".into(),
+            credentials: CredentialLabel::of(&credentials),
+        };
+        assert_eq!(
+            label.credentials_text(),
+            "x-api-key ••••cdef · Bearer ••••9876"
+        );
+        assert_eq!(label.credentials_short(), "key ••••cdef · token ••••9876");
+        for action in Action::ALL {
+            assert_eq!(
+                label.carries(action).map(|c| c.mode),
+                credentials.for_action(action).map(|(m, _)| m),
+                "{action:?}"
+            );
+        }
+        assert_eq!(
+            label.describe_for(Action::CreateBatch),
+            "api.example.com, with x-api-key ••••cdef"
+        );
+        assert_eq!(
+            label.describe_for(Action::DeleteBatch),
+            "api.example.com, with Bearer token ••••9876"
+        );
+    }
+
     #[tokio::test]
     async fn a_base_url_that_is_not_a_url_is_a_client_error() {
         let client = ClientConfig::new("not a url", Auth::ApiKey(SecretString::from(KEY)));
-        let config = config(Target::Remote {
-            client,
-            credential: CredentialSource::Env("WEYA_API_KEY"),
-        });
+        let config = config(Target::Remote { client });
         let e = Connection::open(&config, None).await.unwrap_err();
         assert!(
             matches!(e, ConnectError::Client(ApiError::Config(_))),

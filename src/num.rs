@@ -44,6 +44,12 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A count the server may have left out: [`thousands`], or "?" when it
+/// is unknown (never 0, which would be a claim).
+pub fn thousands_or_unknown(n: Option<u64>) -> String {
+    n.map_or_else(|| "?".to_owned(), thousands)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
-use secrecy::{ExposeSecret, SecretString};
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
-use super::error::{Action, ApiError, NetworkFailure, safe_excerpt};
+use super::auth::{Action, AuthMode, Credentials};
+use super::error::{ApiError, NetworkFailure, safe_excerpt};
 use super::types::{
     AddCallsData, AddCallsOutcome, BatchDetails, BatchPage, BatchQuery, BatchRequest, CallQuery,
     CallsAdded, DialerRequest, DialerState, Envelope, PartialAdd, Phone, SuccessEnvelope,
@@ -31,72 +31,14 @@ const REFUSED_MAX_PAUSE: Duration = Duration::from_millis(500);
 /// endpoint; `WEYA_PHONES_PATH` overrides it.
 pub const DEFAULT_PHONES_PATH: &str = "/api/call/phones/{userId}";
 
-/// How requests authenticate. Both are documented for createBatch.
-#[derive(Clone)]
-pub enum Auth {
-    /// `x-api-key: KEY`, the workspace key.
-    ApiKey(SecretString),
-    /// `Authorization: Bearer TOKEN`.
-    Bearer(SecretString),
-}
-
-impl Auth {
-    /// The header this mode uses, for the screen.
-    pub fn mode(&self) -> &'static str {
-        match self {
-            Self::ApiKey(_) => "x-api-key",
-            Self::Bearer(_) => "Bearer token",
-        }
-    }
-
-    /// The credential with all but (at most) its last four characters hidden;
-    /// short credentials are hidden entirely.
-    pub fn masked(&self) -> String {
-        let secret = match self {
-            Self::ApiKey(s) | Self::Bearer(s) => s.expose_secret(),
-        };
-        let n = secret.chars().count();
-        if n >= 16 {
-            let tail: String = secret.chars().skip(n - 4).collect();
-            format!("••••{tail}")
-        } else {
-            "••••".to_owned()
-        }
-    }
-
-    fn headers(&self) -> Result<HeaderMap, ApiError> {
-        let mut headers = HeaderMap::new();
-        let invalid =
-            || ApiError::Config("the credential contains characters a header cannot carry".into());
-        match self {
-            Self::ApiKey(key) => {
-                let mut v = HeaderValue::from_str(key.expose_secret()).map_err(|_| invalid())?;
-                v.set_sensitive(true);
-                headers.insert("x-api-key", v);
-            }
-            Self::Bearer(token) => {
-                let mut v = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                    .map_err(|_| invalid())?;
-                v.set_sensitive(true);
-                headers.insert(AUTHORIZATION, v);
-            }
-        }
-        Ok(headers)
-    }
-}
-
-impl std::fmt::Debug for Auth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Auth({} {})", self.mode(), self.masked())
-    }
-}
-
 /// Everything the client needs to reach one Weya workspace.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// Scheme, host and optional port (and path prefix), e.g. `https://api.example.com`.
     pub base_url: String,
-    pub auth: Auth,
+    /// The workspace key, a Bearer token, or both: each request carries
+    /// the one its action's page documents ([`Credentials::for_action`]).
+    pub credentials: Credentials,
     pub user_id: Option<String>,
     /// Path of the phone list; `{userId}` is replaced by the user id.
     pub phones_path: String,
@@ -110,10 +52,10 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    pub fn new(base_url: impl Into<String>, auth: Auth) -> Self {
+    pub fn new(base_url: impl Into<String>, credentials: impl Into<Credentials>) -> Self {
         Self {
             base_url: base_url.into(),
-            auth,
+            credentials: credentials.into(),
             user_id: None,
             phones_path: DEFAULT_PHONES_PATH.to_owned(),
             connect_timeout: Duration::from_secs(5),
@@ -138,6 +80,15 @@ pub struct Deleted {
     pub request_id: Option<String>,
 }
 
+/// A value read from an answer, with the answer's status and request ID
+/// (what `doctor` reports of each check).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered<T> {
+    pub value: T,
+    pub status: u16,
+    pub request_id: Option<String>,
+}
+
 /// A client for one workspace. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct WeyaClient {
@@ -157,10 +108,8 @@ impl WeyaClient {
     pub fn new(mut config: ClientConfig) -> Result<Self, ApiError> {
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
         let url = reqwest::Url::parse(&config.base_url).map_err(|e| {
-            ApiError::Config(format!(
-                "the base URL {:?} is not a URL: {e}",
-                config.base_url
-            ))
+            let shown = without_userinfo(&config.base_url).unwrap_or(config.base_url.clone());
+            ApiError::Config(format!("the base URL {shown:?} is not a URL: {e}"))
         })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(ApiError::Config(format!(
@@ -168,6 +117,16 @@ impl WeyaClient {
                 url.scheme()
             )));
         }
+        // A password in the URL would travel in every request and appear
+        // wherever the URL is shown; Weya's credentials go in headers.
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(ApiError::Config(format!(
+                "the base URL {} carries a user name or password: remove it (the credentials \
+                 go in WEYA_API_KEY and WEYA_TOKEN)",
+                shown_url(&url)
+            )));
+        }
+        config.credentials.check()?;
         let host = match url.port() {
             Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
             None => url.host_str().unwrap_or_default().to_owned(),
@@ -183,7 +142,6 @@ impl WeyaClient {
         let http = http
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
-            .default_headers(config.auth.headers()?)
             .redirect(same_origin_redirects())
             .user_agent(concat!("weya-tui/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -213,9 +171,11 @@ impl WeyaClient {
             .post(url)
             .header(CONTENT_TYPE, "application/json")
             .body(body);
-        let reply = self.send(builder).await?;
+        let reply = self
+            .send(self.authed(Action::CreateBatch, builder)?)
+            .await?;
         let (status, request_id) = (reply.status, reply.request_id.clone());
-        let batch_id: String = decode(reply)?;
+        let batch_id: String = self.for_action(Action::CreateBatch, decode(reply))?;
         if !is_object_id(&batch_id) {
             // The server said yes without saying to what: the batch may
             // exist, so this is an unknown outcome, never a success.
@@ -238,6 +198,11 @@ impl WeyaClient {
 
     /// The workspace's phone numbers, from the configured (assumed) path.
     pub async fn list_phones(&self) -> Result<Vec<Phone>, ApiError> {
+        self.list_phones_answered().await.map(|a| a.value)
+    }
+
+    /// [`WeyaClient::list_phones`], with the answer's status and request ID.
+    pub async fn list_phones_answered(&self) -> Result<Answered<Vec<Phone>>, ApiError> {
         let path = &self.config.phones_path;
         let path = if path.contains("{userId}") {
             path.replace("{userId}", &encode_segment(self.require_user_id()?))
@@ -245,16 +210,33 @@ impl WeyaClient {
             path.clone()
         };
         let url = format!("{}{}", self.config.base_url, path);
-        decode(self.send(self.http.get(url)).await?)
+        let reply = self
+            .send(self.authed(Action::ListPhones, self.http.get(url))?)
+            .await;
+        self.for_action(Action::ListPhones, reply.and_then(answered(decode)))
     }
 
-    /// `GET /api/call/batches/{userId}`. A 404 means "no batches" (documented).
+    /// `GET /api/call/batches/{userId}`. Weya's own 404 "No batches found"
+    /// means an empty list (documented); any other 404 is an error that
+    /// names the path tried ([`ApiError::ListNotFound`]). The page is read
+    /// leniently: an odd field costs only itself.
     pub async fn list_batches(&self, query: &BatchQuery) -> Result<BatchPage, ApiError> {
+        self.list_batches_answered(query).await.map(|a| a.value)
+    }
+
+    /// [`WeyaClient::list_batches`], with the answer's status and request ID.
+    pub async fn list_batches_answered(
+        &self,
+        query: &BatchQuery,
+    ) -> Result<Answered<BatchPage>, ApiError> {
         let url = format!(
             "{}/api/call/batches/{}",
             self.config.base_url,
             encode_segment(self.require_user_id()?)
         );
+        let path = reqwest::Url::parse(&url)
+            .map(|u| safe_excerpt(u.path().as_bytes(), 160))
+            .unwrap_or_default();
         let mut params = vec![
             ("page", query.page.to_string()),
             ("limit", query.limit.to_string()),
@@ -262,10 +244,19 @@ impl WeyaClient {
         if let Some(s) = &query.search {
             params.push(("search", s.clone()));
         }
-        let reply = self.send(self.http.get(url).query(&params)).await;
+        let builder = self.http.get(url).query(&params);
+        let reply = self.send(self.authed(Action::ListBatches, builder)?).await;
         let page = match reply {
-            Ok(reply) if reply.status == 404 => Ok(BatchPage::default()),
-            Ok(reply) => decode(reply),
+            Ok(reply) if reply.status == 404 && says_no_batches(&reply.body) => Ok(Answered {
+                value: BatchPage::default(),
+                status: reply.status,
+                request_id: reply.request_id,
+            }),
+            Ok(reply) if reply.status == 404 => Err(list_not_found(reply, path)),
+            Ok(reply) => answered(decode::<BatchPage>)(reply).map(|mut a| {
+                a.value = a.value.with_pages();
+                a
+            }),
             Err(e) => Err(e),
         };
         self.for_action(Action::ListBatches, page)
@@ -279,7 +270,8 @@ impl WeyaClient {
     ) -> Result<BatchDetails, ApiError> {
         let batch_id = require_object_id("batch ID", batch_id)?;
         let url = format!("{}/api/call/batch-details/{batch_id}", self.config.base_url);
-        let reply = self.send(self.http.get(url).query(&query.params())).await;
+        let builder = self.http.get(url).query(&query.params());
+        let reply = self.send(self.authed(Action::BatchDetails, builder)?).await;
         self.for_action(Action::BatchDetails, reply.and_then(decode))
     }
 
@@ -309,7 +301,9 @@ impl WeyaClient {
             user_id: self.require_user_id()?.to_owned(),
         };
         let url = format!("{}/api/call/{path}", self.config.base_url);
-        let reply = self.send(self.http.post(url).json(&body)).await;
+        let reply = self
+            .send(self.authed(action, self.http.post(url).json(&body))?)
+            .await;
         self.for_action(action, reply.and_then(decode))
     }
 
@@ -319,7 +313,9 @@ impl WeyaClient {
     pub async fn delete_batch(&self, batch_id: &str) -> Result<Deleted, ApiError> {
         let batch_id = require_object_id("batch ID", batch_id)?;
         let url = format!("{}/api/call/delete-batch/{batch_id}", self.config.base_url);
-        let reply = self.send(self.http.delete(url)).await;
+        let reply = self
+            .send(self.authed(Action::DeleteBatch, self.http.delete(url))?)
+            .await;
         self.for_action(Action::DeleteBatch, reply.and_then(decode_success))
     }
 
@@ -345,29 +341,54 @@ impl WeyaClient {
             .post(url)
             .header(CONTENT_TYPE, "application/json")
             .body(body);
-        let reply = self.send(builder).await;
+        let reply = self.send(self.authed(Action::AddCalls, builder)?).await;
         self.for_action(Action::AddCalls, reply.and_then(decode_add_calls))
     }
 
+    /// `builder` with the credential `action`'s page documents (or the
+    /// one there is). Every request goes through here: a new action needs
+    /// its [`Action`] (and its page's credential in
+    /// [`Action::documented_auth`]), nothing else.
+    fn authed(
+        &self,
+        action: Action,
+        builder: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, ApiError> {
+        Ok(builder.headers(self.config.credentials.headers(action)?))
+    }
+
+    /// The mode a request for `action` carries, and where that credential
+    /// came from.
+    fn used_for(&self, action: Action) -> Option<(AuthMode, String)> {
+        self.config
+            .credentials
+            .for_action(action)
+            .map(|(mode, credential)| (mode, credential.source().to_owned()))
+    }
+
     /// A refused credential on `action` becomes [`ApiError::AuthRefused`],
-    /// which says what Weya documents for it and what was sent.
+    /// which says what Weya documents for it, what was sent, and from where.
     fn for_action<T>(&self, action: Action, result: Result<T, ApiError>) -> Result<T, ApiError> {
-        result.map_err(|e| match e {
-            ApiError::Status {
-                status: status @ (401 | 403),
-                message,
-                request_id,
-                excerpt,
-                ..
-            } => ApiError::AuthRefused {
+        result.map_err(|e| match (e, self.used_for(action)) {
+            (
+                ApiError::Status {
+                    status: status @ (401 | 403),
+                    message,
+                    request_id,
+                    excerpt,
+                    ..
+                },
+                Some((used, used_from)),
+            ) => ApiError::AuthRefused {
                 status,
                 action,
-                used: self.config.auth.mode(),
+                used,
+                used_from,
                 message,
                 excerpt,
                 request_id,
             },
-            other => other,
+            (other, _) => other,
         })
     }
 
@@ -531,6 +552,21 @@ fn shown_url(url: &reqwest::Url) -> String {
     safe_excerpt(url.as_str().as_bytes(), 160)
 }
 
+/// `url` without its user name and password, when it carries any; `None`
+/// when it carries none. Text that is no URL is cut by hand (what lies
+/// between `://` and the last `@` before the path), so that a malformed
+/// URL cannot leak a password either.
+pub(crate) fn without_userinfo(url: &str) -> Option<String> {
+    if let Ok(parsed) = reqwest::Url::parse(url) {
+        return (!parsed.username().is_empty() || parsed.password().is_some())
+            .then(|| shown_url(&parsed));
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_end].rfind('@')?;
+    Some(format!("{scheme}://{}", &rest[at + 1..]))
+}
+
 /// The first error of type `T` in `e`'s chain of sources.
 fn find_source<T: std::error::Error + 'static>(e: &dyn std::error::Error) -> Option<&T> {
     let mut source = e.source();
@@ -591,6 +627,54 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, ApiError> {
     match envelope.data {
         Some(data) => Ok(data),
         None => Err(unexpected(request_id)),
+    }
+}
+
+/// `decode`, keeping the answer's status and request ID beside the value.
+fn answered<T>(
+    decode: impl Fn(Reply) -> Result<T, ApiError>,
+) -> impl Fn(Reply) -> Result<Answered<T>, ApiError> {
+    move |reply| {
+        let (status, request_id) = (reply.status, reply.request_id.clone());
+        decode(reply).map(|value| Answered {
+            value,
+            status,
+            request_id,
+        })
+    }
+}
+
+/// Whether a 404 on the batch list is Weya's own "No batches found" (the
+/// envelope with that message), which its page documents as an empty list.
+/// Anything else (a proxy's page, a framework's "Cannot GET", another
+/// message) is not.
+fn says_no_batches(body: &[u8]) -> bool {
+    serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(body).is_ok_and(|envelope| {
+        [
+            envelope.message.as_deref(),
+            envelope.error_message.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|m| m.to_ascii_lowercase().contains("no batches found"))
+    })
+}
+
+/// A 404 on the batch list that is not "No batches found".
+fn list_not_found(reply: Reply, path: String) -> ApiError {
+    match status_error(reply) {
+        ApiError::Status {
+            message,
+            excerpt,
+            request_id,
+            ..
+        } => ApiError::ListNotFound {
+            path,
+            message,
+            excerpt,
+            request_id,
+        },
+        other => other,
     }
 }
 
@@ -773,15 +857,40 @@ fn encode_segment(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use secrecy::SecretString;
+
     use super::*;
+    use crate::api::Auth;
 
     #[test]
-    fn masked_credentials_hide_all_but_four() {
-        let long = Auth::ApiKey(SecretString::from("sk_live_0123456789abcdef"));
-        assert_eq!(long.masked(), "••••cdef");
-        assert!(!format!("{long:?}").contains("0123456789"));
-        let short = Auth::Bearer(SecretString::from("abc123"));
-        assert_eq!(short.masked(), "••••");
+    fn a_404_is_an_empty_list_only_in_weyas_own_words() {
+        assert!(says_no_batches(
+            br#"{"message":"No batches found","status":false,"code":404}"#
+        ));
+        assert!(says_no_batches(br#"{"errorMessage":"no batches found."}"#));
+        assert!(!says_no_batches(br#"{"message":"Route not found"}"#));
+        assert!(!says_no_batches(
+            b"<html><title>404 Not Found</title></html>"
+        ));
+        assert!(!says_no_batches(b"No batches found"), "not the envelope");
+        assert!(!says_no_batches(b""));
+    }
+
+    #[test]
+    fn a_password_in_the_base_url_is_refused_without_being_echoed() {
+        for url in [
+            "http://user:hunter2pw@host",
+            "https://hunter2pw@host/prefix",
+        ] {
+            let e = WeyaClient::new(ClientConfig::new(
+                url,
+                Auth::ApiKey(SecretString::from("k")),
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains("user name or password"), "{e}");
+            assert!(!e.contains("hunter2pw"), "{e}");
+        }
     }
 
     #[test]

@@ -7,6 +7,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::auth::AuthMode;
+pub use super::auth::{Action, DocumentedAuth};
+
 /// A failure of one API call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -61,21 +64,38 @@ pub enum ApiError {
     /// The request could not be made from the configuration.
     #[error("{0}")]
     Config(String),
-    /// The server refused the credential (401 or 403) for an action whose
-    /// page documents which credential it takes. Holds what the screen
-    /// needs to say so: the action, and the mode the request used (where
-    /// that mode was configured is the app's to add, see
-    /// [`ApiError::auth_advice`]).
+    /// The server refused the credential (401 or 403). Holds what the
+    /// screen needs to say so: the action (its page documents which
+    /// credential it takes), the credential the request carried and where
+    /// that one was configured ([`ApiError::auth_advice`]).
     #[error(
         "{}; {}",
         describe_status(*status, message.as_deref(), excerpt.as_deref()),
-        auth_hint(*action, used)
+        auth_hint(*action, *used)
     )]
     AuthRefused {
         status: u16,
         action: Action,
-        /// The auth mode sent: `x-api-key` or `Bearer token` ([`super::Auth::mode`]).
-        used: &'static str,
+        /// The credential the request carried.
+        used: AuthMode,
+        /// Where that credential was configured ("environment variable
+        /// WEYA_API_KEY").
+        used_from: String,
+        message: Option<String>,
+        excerpt: Option<String>,
+        request_id: Option<String>,
+    },
+    /// A 404 that is not Weya's own "No batches found": a wrong path
+    /// prefix in the base URL, a wrong user ID, a proxy's page. Names the
+    /// path that was tried, never reads as an empty list.
+    #[error(
+        "{} for {path}: only Weya's own \"No batches found\" means an empty list; \
+         check the base URL's path prefix (WEYA_BASE_URL) and the user ID (WEYA_USER_ID)",
+        describe_status(404, message.as_deref(), excerpt.as_deref())
+    )]
+    ListNotFound {
+        /// The URL path requested, without the query.
+        path: String,
         message: Option<String>,
         excerpt: Option<String>,
         request_id: Option<String>,
@@ -95,89 +115,7 @@ pub enum ApiError {
     InvalidId { what: &'static str, value: String },
 }
 
-/// What a request was for, so an error can say which credential Weya
-/// documents for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    CreateBatch,
-    ListBatches,
-    BatchDetails,
-    StartCalling,
-    StopCalling,
-    DeleteBatch,
-    AddCalls,
-}
-
-impl Action {
-    /// In words, after "for": "for start-calling".
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::CreateBatch => "createBatch",
-            Self::ListBatches => "the batch list",
-            Self::BatchDetails => "batch-details",
-            Self::StartCalling => "start-calling",
-            Self::StopCalling => "stop-calling",
-            Self::DeleteBatch => "delete-batch",
-            Self::AddCalls => "addCallsToBatch",
-        }
-    }
-
-    /// The credential the action's page in Weya's reference shows.
-    pub fn documented_auth(self) -> DocumentedAuth {
-        match self {
-            Self::CreateBatch => DocumentedAuth::Either,
-            Self::AddCalls => DocumentedAuth::ApiKey,
-            Self::ListBatches
-            | Self::BatchDetails
-            | Self::StartCalling
-            | Self::StopCalling
-            | Self::DeleteBatch => DocumentedAuth::Bearer,
-        }
-    }
-}
-
-/// Which credential a page of Weya's reference shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocumentedAuth {
-    /// `x-api-key` or `Authorization: Bearer`.
-    Either,
-    /// `Authorization: Bearer` only.
-    Bearer,
-    /// `x-api-key` only.
-    ApiKey,
-}
-
-impl DocumentedAuth {
-    /// The setting that supplies it.
-    pub fn setting(self) -> &'static str {
-        match self {
-            Self::Either => "WEYA_API_KEY or WEYA_TOKEN",
-            Self::Bearer => "WEYA_TOKEN",
-            Self::ApiKey => "WEYA_API_KEY",
-        }
-    }
-
-    /// "a Bearer token", …
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Either => "an x-api-key or a Bearer token",
-            Self::Bearer => "a Bearer token",
-            Self::ApiKey => "an x-api-key workspace key",
-        }
-    }
-
-    /// Whether a request sent with `mode` ([`super::Auth::mode`]) used the
-    /// documented credential.
-    pub fn accepts(self, mode: &str) -> bool {
-        match self {
-            Self::Either => true,
-            Self::Bearer => mode == "Bearer token",
-            Self::ApiKey => mode == "x-api-key",
-        }
-    }
-}
-
-fn auth_hint(action: Action, used: &str) -> String {
+fn auth_hint(action: Action, used: AuthMode) -> String {
     let documented = action.documented_auth();
     if documented.accepts(used) {
         format!(
@@ -205,6 +143,7 @@ impl ApiError {
             | Self::TooLarge { status, .. }
             | Self::Redirected { status, .. }
             | Self::AuthRefused { status, .. } => Some(*status),
+            Self::ListNotFound { .. } => Some(404),
             _ => None,
         }
     }
@@ -215,7 +154,8 @@ impl ApiError {
             Self::Status { request_id, .. }
             | Self::Unexpected { request_id, .. }
             | Self::NoBatchId { request_id, .. }
-            | Self::AuthRefused { request_id, .. } => request_id.as_deref(),
+            | Self::AuthRefused { request_id, .. }
+            | Self::ListNotFound { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -223,7 +163,9 @@ impl ApiError {
     /// The server's message, if it sent one.
     pub fn server_message(&self) -> Option<&str> {
         match self {
-            Self::Status { message, .. } | Self::AuthRefused { message, .. } => message.as_deref(),
+            Self::Status { message, .. }
+            | Self::AuthRefused { message, .. }
+            | Self::ListNotFound { message, .. } => message.as_deref(),
             _ => None,
         }
     }
@@ -242,31 +184,45 @@ impl ApiError {
         )
     }
 
-    /// For a refused credential on an action whose page documents one, what
-    /// to tell the operator, with `source` saying where the credential came
-    /// from (e.g. "environment variable WEYA_API_KEY"):
-    /// "start-calling needs WEYA_TOKEN (Weya documents a Bearer token for
-    /// it); the request used x-api-key from environment variable
-    /// WEYA_API_KEY." `None` for any other error.
-    pub fn auth_advice(&self, source: &str) -> Option<String> {
-        let Self::AuthRefused { action, used, .. } = self else {
+    /// For a refused credential, what to tell the operator: which
+    /// credential the request carried and from where, and, when the
+    /// action's page documents the other one, that it needs that one and
+    /// where to set it. `None` for any other error.
+    ///
+    /// "start-calling needs a Bearer token: set WEYA_TOKEN, or token in the
+    /// config file (the request carried the x-api-key from environment
+    /// variable WEYA_API_KEY, the only credential configured)."
+    pub fn auth_advice(&self) -> Option<String> {
+        let Self::AuthRefused {
+            action,
+            used,
+            used_from,
+            ..
+        } = self
+        else {
             return None;
         };
         let documented = action.documented_auth();
-        Some(if documented.accepts(used) {
-            format!(
-                "The {used} from {source} was refused for {}: check that it has not expired \
-                 or been revoked (Weya documents {} for it).",
-                action.label(),
+        let label = action.label();
+        Some(match documented {
+            DocumentedAuth::Undocumented => format!(
+                "The {used} from {used_from} was refused for {label}, whose path is our \
+                 assumption (Weya documents no phone list): check WEYA_PHONES_PATH, or keep \
+                 the numbers in the phone book. `weya-tui doctor` checks each credential."
+            ),
+            _ if documented.accepts(*used) => format!(
+                "The {used} from {used_from} was refused for {label}: check that it is this \
+                 workspace's and has not expired or been revoked (Weya documents {} for it). \
+                 `weya-tui doctor` checks each credential.",
                 documented.describe()
-            )
-        } else {
-            format!(
-                "{} needs {} (Weya documents {} for it); the request used {used} from {source}.",
-                action.label(),
-                documented.setting(),
-                documented.describe()
-            )
+            ),
+            _ => format!(
+                "{label} needs {}: set {} (the request carried the {used} from {used_from}, \
+                 the only credential configured). `weya-tui doctor` shows which action takes \
+                 which.",
+                documented.describe(),
+                documented.preferred().where_to_set()
+            ),
         })
     }
 
@@ -306,6 +262,9 @@ impl ApiError {
                 status: 400 | 401 | 403,
                 ..
             } => true,
+            // Sent again, the same credential or the same wrong path would
+            // get the same answer.
+            Self::AuthRefused { .. } | Self::ListNotFound { .. } => true,
             Self::Redirected { .. } => !self.outcome_unknown(),
             _ => false,
         }

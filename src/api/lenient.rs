@@ -1,5 +1,5 @@
 //! Lenient deserializers for the answers whose shape Weya documents only by
-//! example (batch details, its calls and their phone logs).
+//! example (the batch list, batch details, its calls and their phone logs).
 //!
 //! One odd value (a number where a string was shown, a `null`, a stray
 //! element in a list) costs only that value, never the whole page: a page
@@ -26,6 +26,26 @@ pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     Ok(d.deserialize_any(NumberVisitor)?
         .filter(|n| n.is_finite() && *n >= 0.0)
         .map_or(0, |n| crate::num::round_u64(n.floor())))
+}
+
+/// A non-negative whole number, or one written as text; `None` for
+/// anything else (a `null`, a negative number, text that is no number), so
+/// that an unknown count is not shown as 0.
+pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(d.deserialize_any(NumberVisitor)?
+        .filter(|n| n.is_finite() && *n >= 0.0 && *n < 9.0e15)
+        .map(|n| crate::num::round_u64(n.floor())))
+}
+
+/// An object read as `T`; anything else (a `null`, a list, text) reads as
+/// `T::default()`. `T` must be lenient itself.
+pub fn object_or_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    let ObjectOrSkip(value) = ObjectOrSkip::<T>::deserialize(d)?;
+    Ok(value.unwrap_or_default())
 }
 
 /// A duration in seconds: a number, a number written as text, or a clock

@@ -1,11 +1,13 @@
 //! Weya's call API: wire types, the client, and its errors.
 
+pub mod auth;
 pub mod client;
 pub mod error;
 mod lenient;
 pub mod types;
 
-pub use client::{Auth, ClientConfig, Created, DEFAULT_PHONES_PATH, Deleted, WeyaClient};
+pub use auth::{Auth, AuthMode, Credential, Credentials};
+pub use client::{Answered, ClientConfig, Created, DEFAULT_PHONES_PATH, Deleted, WeyaClient};
 pub use error::{Action, ApiError, DocumentedAuth, NetworkFailure};
 pub use types::{
     AddCallsOutcome, BatchDetails, BatchPage, BatchQuery, BatchRequest, BatchSummary, Call,

@@ -145,41 +145,70 @@ pub struct Phone {
 }
 
 /// One item of `GET /api/call/batches/{userId}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+///
+/// Read as leniently as batch-details (see `api/lenient.rs`): a field that
+/// is missing, `null` or of another type costs only itself, never the
+/// page. Text reads as empty then (Weya refuses a blank `batchName`, so an
+/// empty name means it was not given) and a count as `None`, which the
+/// screens show as unknown rather than as 0.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct BatchSummary {
-    #[serde(rename = "_id")]
+    #[serde(rename = "_id", deserialize_with = "lenient::string")]
     pub id: String,
+    #[serde(deserialize_with = "lenient::string")]
     pub batch_name: String,
-    #[serde(default)]
-    pub total_calls: u64,
-    #[serde(default)]
-    pub calls_picked: u64,
-    #[serde(default)]
-    pub calls_completed: u64,
-    #[serde(default, rename = "queue_status")]
+    #[serde(deserialize_with = "lenient::opt_count")]
+    pub total_calls: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_count")]
+    pub calls_picked: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_count")]
+    pub calls_completed: Option<u64>,
+    #[serde(rename = "queue_status", deserialize_with = "lenient::string")]
     pub queue_status: String,
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::string")]
     pub created_at: String,
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::string")]
     pub updated_at: String,
 }
 
+/// The batch list's `pagination`, read leniently: a missing or odd number
+/// reads as 0 (see [`BatchPage::with_pages`] for `totalPages`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct Pagination {
+    #[serde(deserialize_with = "lenient::count")]
     pub total: u64,
+    #[serde(deserialize_with = "lenient::count")]
     pub page: u64,
+    #[serde(deserialize_with = "lenient::count")]
     pub limit: u64,
+    #[serde(deserialize_with = "lenient::count")]
     pub total_pages: u64,
 }
 
-/// `data` of the batch list.
+/// `data` of the batch list. An element of `batches` that is not an
+/// object is skipped; a `pagination` that is not an object reads as zeros.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BatchPage {
+    #[serde(deserialize_with = "lenient::objects")]
     pub batches: Vec<BatchSummary>,
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::object_or_default")]
     pub pagination: Pagination,
+}
+
+impl BatchPage {
+    /// The page with `totalPages` worked out from `total` and `limit` when
+    /// the answer left it out (or gave 0 with batches to show): the same
+    /// answer's numbers, so paging on works.
+    pub fn with_pages(mut self) -> Self {
+        let p = &mut self.pagination;
+        if p.total_pages == 0 && p.limit > 0 && p.total > 0 {
+            p.total_pages = p.total.div_ceil(p.limit);
+        }
+        self
+    }
 }
 
 /// Query of the batch list.

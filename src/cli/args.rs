@@ -1,5 +1,6 @@
 //! The command line. No flag carries a secret: credentials come from the
-//! environment, the config file, or standard input (`--api-key-stdin`).
+//! environment, the config file, or standard input (`--api-key-stdin`,
+//! `--token-stdin`).
 
 use std::path::PathBuf;
 
@@ -11,7 +12,8 @@ use clap::{Args, Parser, Subcommand};
     version,
     about = "Stage Weya outbound calling campaigns from the terminal",
     after_help = "With no credentials configured, weya-tui runs against its embedded sandbox.\n\
-                  Environment: WEYA_BASE_URL, WEYA_API_KEY or WEYA_TOKEN, WEYA_USER_ID, WEYA_PHONES_PATH.\n\
+                  Environment: WEYA_BASE_URL, WEYA_API_KEY and WEYA_TOKEN, WEYA_USER_ID, WEYA_PHONES_PATH.\n\
+                  `weya-tui doctor` shows the settings in force and checks them.\n\
                   Exit codes: 0 done, 1 the API or the network failed, 2 invalid input or refused."
 )]
 pub struct Cli {
@@ -41,9 +43,21 @@ pub struct ApiOptions {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Read the API key from the first line of standard input.
+    /// Read the API key (x-api-key) from the first line of standard input.
     #[arg(long)]
     pub api_key_stdin: bool,
+    /// Read the Bearer token from standard input: its first line, or its
+    /// second with --api-key-stdin.
+    #[arg(long)]
+    pub token_stdin: bool,
+}
+
+impl ApiOptions {
+    /// Whether a credential is read from standard input, which then is
+    /// no terminal to ask questions on.
+    pub fn reads_stdin(&self) -> bool {
+        self.api_key_stdin || self.token_stdin
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +115,14 @@ pub enum Command {
         /// One JSON object per line instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Show the settings in force and where each came from, which actions
+    /// each credential covers per Weya's pages, and check what can be
+    /// checked without changing anything. Exit 0 when all that is
+    /// configured works, 1 otherwise.
+    Doctor {
+        #[command(flatten)]
+        api: ApiOptions,
     },
     /// Run the embedded sandbox alone, for curl or another client.
     Sandbox {

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr as _;
 
 use super::args::{ApiOptions, BatchAction};
-use super::output::{self, FAILED, Io, OK, REFUSED, cell, thousands};
+use super::output::{self, FAILED, Io, OK, REFUSED, cell, thousands, thousands_or_unknown};
 use crate::actions;
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
@@ -130,7 +130,7 @@ pub async fn run(
 /// Says why a request failed (or was not sent), with the request ID
 /// support asks for and, for a refused credential, which one the action
 /// needs and which was used, from where.
-fn failure(io: &mut Io<'_>, workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
+fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
     let code = if e.is_config_problem() {
         REFUSED
     } else {
@@ -140,7 +140,7 @@ fn failure(io: &mut Io<'_>, workspace: &Workspace, e: &ApiError) -> io::Result<u
     if let Some(id) = e.request_id() {
         message.push_str(&format!(" (request ID {id})"));
     }
-    let advice = e.auth_advice(&workspace.credential);
+    let advice = e.auth_advice();
     if io.json {
         let extra = json!({"status": e.status(), "requestId": e.request_id(), "advice": advice});
         return io.fail(code, &message, extra);
@@ -189,7 +189,11 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
     let entries = read_journal(workspace);
     let window = journal::created_body(&entries, &workspace.target, id).map(CallingWindow::of);
 
-    let total = summary.as_ref().map_or(details.total, |s| s.total_calls);
+    // The list may leave a count out; batch-details' total counts the calls too.
+    let total = summary
+        .as_ref()
+        .and_then(|s| s.total_calls)
+        .unwrap_or(details.total);
     if io.json {
         let value = json!({
             "batchId": details.batch_id,
@@ -217,14 +221,18 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             writeln!(
                 out,
                 "Calls     {} in all · {} picked · {} completed",
-                thousands(s.total_calls),
-                thousands(s.calls_picked),
-                thousands(s.calls_completed)
+                thousands(total),
+                thousands_or_unknown(s.calls_picked),
+                thousands_or_unknown(s.calls_completed)
             )?;
             writeln!(
                 out,
                 "Progress  {}",
-                progress(s.calls_completed, s.calls_picked, s.total_calls)
+                progress(
+                    s.calls_completed.unwrap_or(0),
+                    s.calls_picked.unwrap_or(0),
+                    total
+                )
             )?;
             writeln!(out, "Created   {}", when(&s.created_at, now))?;
             writeln!(out, "Updated   {}", when(&s.updated_at, now))?;

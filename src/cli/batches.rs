@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 
 use super::output::{
-    CredentialUsed, Io, cell, counted, listing, past_the_last_page, thousands, visible,
+    CredentialUsed, Io, cell, counted, listing, past_the_last_page, thousands,
+    thousands_or_unknown, visible,
 };
 use crate::api::{BatchPage, BatchQuery, WeyaClient};
 
@@ -42,13 +43,13 @@ fn write_page(page: &BatchPage, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{:<24}  {}  {:<10}  {:>7}  {:>9}  {:>7}  {}",
-            visible(&b.id),
-            cell(&b.batch_name, 30),
-            visible(&b.queue_status),
-            thousands(b.calls_picked),
-            thousands(b.calls_completed),
-            thousands(b.total_calls),
-            visible(&b.created_at)
+            visible(or_unknown(&b.id)),
+            cell(or_unknown(&b.batch_name), 30),
+            visible(or_unknown(&b.queue_status)),
+            thousands_or_unknown(b.calls_picked),
+            thousands_or_unknown(b.calls_completed),
+            thousands_or_unknown(b.total_calls),
+            visible(or_unknown(&b.created_at))
         )?;
     }
     let p = &page.pagination;
@@ -59,6 +60,11 @@ fn write_page(page: &BatchPage, out: &mut dyn Write) -> io::Result<()> {
         thousands(p.total_pages.max(1)),
         counted(p.total, "batch", "batches")
     )
+}
+
+/// A field the list left out (or sent empty) is shown as unknown.
+fn or_unknown(text: &str) -> &str {
+    if text.trim().is_empty() { "?" } else { text }
 }
 
 #[cfg(test)]
@@ -74,9 +80,9 @@ mod tests {
             id: "64e5f12345abcdef98765432".into(),
             batch_name: name.into(),
             queue_status: "active".into(),
-            total_calls: 40,
-            calls_picked: 3,
-            calls_completed: 1,
+            total_calls: Some(40),
+            calls_picked: Some(3),
+            calls_completed: Some(1),
             created_at: "2026-01-15T09:30:00.000Z".into(),
             updated_at: String::new(),
         }

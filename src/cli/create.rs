@@ -549,12 +549,13 @@ pub fn dry_run_target(config: &Config) -> DryRunTarget {
             base_url: "http://127.0.0.1:PORT".to_owned(),
             auth_header: "x-api-key: (the key `weya-tui sandbox` prints)".to_owned(),
         },
-        Target::Remote { client, .. } => DryRunTarget {
+        Target::Remote { client } => DryRunTarget {
             base_url: client.base_url.trim_end_matches('/').to_owned(),
-            auth_header: match client.auth.mode() {
-                "x-api-key" => format!("x-api-key: {}", client.auth.masked()),
-                _ => format!("Authorization: Bearer {}", client.auth.masked()),
-            },
+            // The credential createBatch would carry, by the client's rule.
+            auth_header: client
+                .credentials
+                .header_line(crate::api::auth::Action::CreateBatch)
+                .unwrap_or_default(),
         },
     }
 }

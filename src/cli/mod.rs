@@ -6,6 +6,7 @@ pub mod args;
 pub mod batch;
 pub mod batches;
 pub mod create;
+pub mod doctor;
 pub mod history;
 pub mod import;
 pub mod output;
@@ -59,7 +60,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             let config = load_config(cli, paths, args.api)?;
             let connection = connect(&config, paths).await?;
             let mut ask = output::ask_on_terminal;
-            let terminal = io::stdin().is_terminal() && !args.api.api_key_stdin;
+            let terminal = io::stdin().is_terminal() && !args.api.reads_stdin();
             let credential = output::CredentialUsed::of(&connection);
             let context = import::ImportContext {
                 client: &connection.client,
@@ -82,11 +83,8 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         }) => {
             let api = command.api();
             let config = load_config(cli, paths, api)?;
-            let credential = match &config.target {
-                config::Target::Sandbox => config::CredentialSource::Sandbox.to_string(),
-                config::Target::Remote { credential, .. } => credential.to_string(),
-            };
             let connection = connect(&config, paths).await?;
+            let credential = connection.target.credentials_text();
             let workspace = batch::Workspace {
                 client: connection.client.clone(),
                 target: connection.target_name().to_owned(),
@@ -95,10 +93,15 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 width: batch::output_width(),
             };
             let mut ask = batch::ask_line_on_terminal;
-            let terminal = io::stdin().is_terminal() && !api.api_key_stdin;
+            let terminal = io::stdin().is_terminal() && !api.reads_stdin();
             let ask = terminal.then_some(&mut ask as &mut batch::AskLine);
             let mut io = Io::new(&mut out, &mut err, api.json);
             Ok(batch::run(command, &workspace, ask, &mut io).await?)
+        }
+        Some(Command::Doctor { api }) => {
+            let config = load_config(cli, paths, *api)?;
+            let mut io = Io::new(&mut out, &mut err, api.json);
+            Ok(doctor::doctor(&config, paths, &mut io).await?)
         }
         Some(Command::Phones { api }) => {
             let config = load_config(cli, paths, *api)?;
@@ -147,7 +150,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             let dry_run = dry_run.then(|| create::dry_run_target(&config));
             let journal = paths.map(Paths::journal);
             let mut ask = output::ask_on_terminal;
-            let terminal = io::stdin().is_terminal() && !api.api_key_stdin;
+            let terminal = io::stdin().is_terminal() && !api.reads_stdin();
             let mut io = Io {
                 out: &mut out,
                 err: &mut err,
@@ -198,29 +201,36 @@ async fn connect(
 }
 
 /// The configuration for a command that talks to the API, with the key
-/// read from standard input when `--api-key-stdin` says so.
+/// and the token read from standard input when `--api-key-stdin` and
+/// `--token-stdin` say so (the key on the first line, then the token).
 fn load_config(cli: &Cli, paths: Option<&Paths>, api: ApiOptions) -> anyhow::Result<Config> {
-    let given_key = if api.api_key_stdin {
+    let mut given = config::GivenCredentials::default();
+    let mut stdin = io::stdin().lock();
+    for (asked, flag, slot) in [
+        (api.api_key_stdin, "--api-key-stdin", &mut given.key),
+        (api.token_stdin, "--token-stdin", &mut given.token),
+    ] {
+        if !asked {
+            continue;
+        }
         let mut line = String::new();
-        io::stdin()
-            .lock()
+        stdin
             .read_line(&mut line)
-            .context("cannot read the API key from standard input")?;
-        let key = line.trim().to_owned();
+            .with_context(|| format!("{flag}: cannot read standard input"))?;
+        let secret = line.trim().to_owned();
         anyhow::ensure!(
-            !key.is_empty(),
-            "--api-key-stdin: standard input held no key"
+            !secret.is_empty(),
+            "{flag}: standard input held no line with a credential"
         );
-        Some(SecretString::from(key))
-    } else {
-        None
-    };
+        *slot = Some(SecretString::from(secret));
+    }
+    drop(stdin);
     let mut config = config::load_with(
         cli.config.as_deref(),
         paths.map(|p| p.config_file.as_path()),
         cli.sandbox,
         &|name| std::env::var(name).ok(),
-        given_key,
+        given,
     )?;
     config.ask_ignore_window(cli.ignore_window)?;
     Ok(config)

@@ -7,9 +7,8 @@ use std::io::{self, BufRead, Write};
 use serde_json::json;
 
 use crate::api::ApiError;
-use crate::config::CredentialSource;
-use crate::connection::{Connection, TargetLabel};
-pub(crate) use crate::num::thousands;
+use crate::connection::Connection;
+pub(crate) use crate::num::{thousands, thousands_or_unknown};
 pub use crate::text::{json as json_line, visible};
 
 pub use crate::exit::{FAILED, INTERRUPTED, OK, REFUSED};
@@ -142,41 +141,32 @@ pub fn ask_on_terminal(question: &str) -> io::Result<bool> {
     ))
 }
 
-/// Which credential the requests carry and where it came from, to say so
-/// when the server refuses it. Never the credential itself.
+/// Which credentials the requests carry (masked) and where they came from,
+/// to say so when the server refuses one. Never a credential itself.
 #[derive(Debug, Clone)]
 pub struct CredentialUsed {
-    /// `x-api-key` or `Bearer token` ([`crate::api::Auth::mode`]).
-    pub mode: &'static str,
-    /// "environment variable WEYA_API_KEY", "config file …".
-    pub source: String,
+    /// "x-api-key ••••cdef · Bearer token ••••5678", or the sandbox's.
+    pub summary: String,
 }
 
 impl CredentialUsed {
     pub fn of(connection: &Connection) -> Self {
-        let source = match &connection.target {
-            TargetLabel::Sandbox => CredentialSource::Sandbox.to_string(),
-            TargetLabel::Remote {
-                credential_source, ..
-            } => credential_source.clone(),
-        };
         Self {
-            mode: connection.client.config().auth.mode(),
-            source,
+            summary: connection.target.credentials_text(),
         }
     }
 
     /// For a refused credential (HTTP 401 or 403), what to tell the
     /// operator: which credential was sent, from where, and, where Weya
-    /// documents one for the action, which it takes. `None` for any other
-    /// error.
+    /// documents the other one for the action, which it takes and where
+    /// to set it. `None` for any other error.
     pub fn advice(&self, e: &ApiError) -> Option<String> {
-        e.auth_advice(&self.source).or_else(|| {
+        e.auth_advice().or_else(|| {
             e.is_auth_failure().then(|| {
                 format!(
-                    "The {} from {} was refused: check that it is this workspace's \
-                     credential and has not expired or been revoked.",
-                    self.mode, self.source
+                    "The credentials ({}) were refused: check that they are this workspace's \
+                     and have not expired or been revoked (`weya-tui doctor` checks each).",
+                    self.summary
                 )
             })
         })

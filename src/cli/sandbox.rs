@@ -70,6 +70,7 @@ pub async fn serve(
     }
     let url = sandbox.base_url();
     let key = sandbox.key().expose_secret();
+    let token = sandbox.token().expose_secret();
     let mut out = ReaderMayLeave::new(io::stdout().lock());
     writeln!(
         out,
@@ -79,7 +80,17 @@ pub async fn serve(
     writeln!(out, "  user ID   {SANDBOX_USER_ID}")?;
     writeln!(
         out,
-        "  API key   {key}   (x-api-key, or Authorization: Bearer; valid for this run only)"
+        "  API key   {key}   (x-api-key: createBatch, addCallsToBatch)"
+    )?;
+    writeln!(
+        out,
+        "  token     {token}   (Authorization: Bearer: createBatch, the batch list, \
+         batch-details, start, stop, delete, add-phone)"
+    )?;
+    writeln!(
+        out,
+        "            each endpoint takes what its page in Weya's reference documents; \
+         both are valid for this run only"
     )?;
     writeln!(
         out,
@@ -106,7 +117,8 @@ pub async fn serve(
     writeln!(out, "Point weya-tui at it from another terminal:")?;
     writeln!(
         out,
-        "  WEYA_BASE_URL={url} WEYA_API_KEY={key} WEYA_USER_ID={SANDBOX_USER_ID} weya-tui"
+        "  WEYA_BASE_URL={url} WEYA_API_KEY={key} WEYA_TOKEN={token} \
+         WEYA_USER_ID={SANDBOX_USER_ID} weya-tui"
     )?;
     match fault {
         Some(Fault::Partial207) => writeln!(

@@ -255,16 +255,9 @@ fn retries_line(retry: Option<u32>, delay: Option<u32>) -> String {
     }
 }
 
+/// Where it goes, with the credential createBatch would carry.
 fn target_line(target: &TargetLabel) -> String {
-    match target {
-        TargetLabel::Sandbox => "SANDBOX: the local test server; nothing reaches Weya".to_owned(),
-        TargetLabel::Remote {
-            host,
-            auth_mode,
-            masked_key,
-            ..
-        } => format!("{}, {auth_mode} {masked_key}", visible(host)),
-    }
+    target.describe_for(crate::api::auth::Action::CreateBatch)
 }
 
 #[cfg(test)]

@@ -166,9 +166,9 @@ mod tests {
         BatchSummary {
             id: id.into(),
             batch_name: name.into(),
-            total_calls: 0,
-            calls_picked: 0,
-            calls_completed: 0,
+            total_calls: Some(0),
+            calls_picked: Some(0),
+            calls_completed: Some(0),
             queue_status: "paused".into(),
             created_at: created_at.into(),
             updated_at: String::new(),

@@ -35,9 +35,9 @@ fn batch(id: &str, created_at: &str) -> BatchSummary {
     BatchSummary {
         id: id.into(),
         batch_name: "June renewals".into(),
-        total_calls: 0,
-        calls_picked: 0,
-        calls_completed: 0,
+        total_calls: Some(0),
+        calls_picked: Some(0),
+        calls_completed: Some(0),
         queue_status: "paused".into(),
         created_at: created_at.into(),
         updated_at: String::new(),

@@ -10,10 +10,10 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::auth::Page;
 use super::store::{MAX_PAGE, NotStored, SandboxStore, Switched};
 use super::{Fault, SANDBOX_USER_ID};
 use crate::api::types::{
@@ -69,24 +69,14 @@ fn error(store: &SandboxStore, status: StatusCode, message: &str) -> Response {
     reply(store, status, Envelope::error(status.as_u16(), message))
 }
 
-/// 403 for a missing or wrong credential, as Weya documents for createBatch.
-fn deny(store: &SandboxStore, headers: &HeaderMap) -> Option<Response> {
-    check_credential(store.key().expose_secret(), headers)
+/// The refusal, in the envelope, when `headers` do not carry what `page`
+/// takes (see [`super::auth`]).
+fn deny(store: &SandboxStore, page: Page, headers: &HeaderMap) -> Option<Response> {
+    store
+        .auth()
+        .check(page, headers)
         .err()
-        .map(|message| error(store, StatusCode::FORBIDDEN, message))
-}
-
-fn check_credential(key: &str, headers: &HeaderMap) -> Result<(), &'static str> {
-    let api_key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match (api_key, bearer) {
-        (None, None) => Err("Missing API key: send x-api-key or Authorization: Bearer"),
-        (Some(k), _) | (None, Some(k)) if k == key => Ok(()),
-        _ => Err("Invalid API key"),
-    }
+        .map(|refusal| error(store, refusal.status, refusal.message))
 }
 
 async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> Response {
@@ -130,7 +120,7 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
         )
         | None => {}
     }
-    if let Some(denied) = deny(&store, &headers) {
+    if let Some(denied) = deny(&store, Page::CreateBatch, &headers) {
         return denied;
     }
     let value: Value = match serde_json::from_slice(&body) {
@@ -297,7 +287,7 @@ async fn list_batches(
     Path(user_id): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    if let Some(denied) = deny(&store, &headers) {
+    if let Some(denied) = deny(&store, Page::ListBatches, &headers) {
         return denied;
     }
     let page = q.page.unwrap_or(1).max(1);
@@ -340,7 +330,7 @@ async fn list_phones(
     headers: HeaderMap,
     Path(user_id): Path<String>,
 ) -> Response {
-    if let Some(denied) = deny(&store, &headers) {
+    if let Some(denied) = deny(&store, Page::ListPhones, &headers) {
         return denied;
     }
     if user_id != SANDBOX_USER_ID {
@@ -427,7 +417,7 @@ async fn batch_details(
     Path(batch_id): Path<String>,
     Query(q): Query<DetailsQuery>,
 ) -> Response {
-    if let Some(denied) = deny(&store, &headers) {
+    if let Some(denied) = deny(&store, Page::BatchDetails, &headers) {
         return denied;
     }
     if !is_object_id(&batch_id) {
@@ -449,14 +439,6 @@ async fn batch_details(
         ),
         None => error(&store, StatusCode::NOT_FOUND, "Batch not found"),
     }
-}
-
-/// 401 for a missing or wrong credential: start-calling and stop-calling
-/// are the pages where Weya documents a 401 ("token missing or expired").
-fn deny_unauthorized(store: &SandboxStore, headers: &HeaderMap) -> Option<Response> {
-    check_credential(store.key().expose_secret(), headers)
-        .err()
-        .map(|message| error(store, StatusCode::UNAUTHORIZED, message))
 }
 
 /// Reads `{"batchId", "userId"}`; the batch must exist and belong to the
@@ -491,7 +473,15 @@ async fn stop_calling(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
 }
 
 fn switch_dialer(store: &SandboxStore, headers: &HeaderMap, body: &[u8], start: bool) -> Response {
-    if let Some(denied) = deny_unauthorized(store, headers) {
+    if let Some(denied) = deny(
+        store,
+        if start {
+            Page::StartCalling
+        } else {
+            Page::StopCalling
+        },
+        headers,
+    ) {
         return denied;
     }
     let batch_id = match dialer_target(store, body) {
@@ -538,8 +528,9 @@ async fn delete_batch(
     headers: HeaderMap,
     Path(batch_id): Path<String>,
 ) -> Response {
-    if let Err(message) = check_credential(store.key().expose_secret(), &headers) {
-        return success_reply(&store, StatusCode::FORBIDDEN, message);
+    // delete-batch documents 401 for a missing token, not 403.
+    if let Err(refusal) = store.auth().check(Page::DeleteBatch, &headers) {
+        return success_reply(&store, refusal.status, refusal.message);
     }
     if !is_object_id(&batch_id) {
         return success_reply(
@@ -618,7 +609,7 @@ async fn add_calls(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    if let Some(denied) = deny(&store, &headers) {
+    if let Some(denied) = deny(&store, Page::AddCalls, &headers) {
         return denied;
     }
     // An import can be large: a body over the limit gets the envelope too.

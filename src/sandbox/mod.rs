@@ -4,13 +4,16 @@
 //!
 //! The app talks to it over real loopback HTTP when no credentials are
 //! configured, so a fresh machine can create a batch with no account; the
-//! tests use it the same way. It accepts only its own credential.
+//! tests use it the same way. It holds a workspace key and a Bearer token
+//! and, as Weya's pages say, each endpoint takes only the one its page
+//! documents ([`auth`]).
 //!
 //! [`Sandbox::start`] is what tests want: in memory, empty, on the wall
 //! clock. [`Sandbox::start_with`] takes [`SandboxOptions`]: a state
 //! directory (batches and calls kept between runs, see [`persist`]),
 //! example batches on a first run, the dialer's settings and a clock.
 
+pub mod auth;
 mod dialer;
 mod examples;
 mod fault;
@@ -31,7 +34,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{Auth, ClientConfig};
+use crate::api::{AuthMode, ClientConfig, Credential, Credentials};
 use crate::store::lock::{self, FileLock, TryLock};
 pub use dialer::{BatchSettings, DialerConfig, IN_PROGRESS};
 pub use examples::example_schedule;
@@ -64,9 +67,11 @@ pub struct SandboxOptions {
     pub examples: bool,
     pub dialer: DialerConfig,
     pub clock: Clock,
-    /// The credential to accept; `None` makes a fresh random one. Given
+    /// The workspace key to accept; `None` makes a fresh random one. Given
     /// when a process takes over a sandbox whose clients know its key.
     pub key: Option<SecretString>,
+    /// The Bearer token to accept, likewise.
+    pub token: Option<SecretString>,
 }
 
 impl SandboxOptions {
@@ -102,6 +107,7 @@ fn holder(pid: Option<u32>) -> String {
 pub struct Sandbox {
     addr: SocketAddr,
     key: SecretString,
+    token: SecretString,
     store: Arc<SandboxStore>,
     shutdown: Option<oneshot::Sender<()>>,
     tasks: Vec<JoinHandle<()>>,
@@ -169,7 +175,7 @@ impl Sandbox {
         let store = Arc::new(SandboxStore::with(
             clock,
             options.dialer,
-            options.key,
+            auth::SandboxAuth::new(options.key, options.token),
             Vec::new(),
         ));
 
@@ -191,7 +197,12 @@ impl Sandbox {
         }
         let endpoint_file = match &options.state_dir {
             Some(dir) => {
-                let endpoint = Endpoint::new(addr, store.key().clone(), ignore_window);
+                let endpoint = Endpoint::new(
+                    addr,
+                    store.key().clone(),
+                    store.token().clone(),
+                    ignore_window,
+                );
                 Some(endpoint.write(dir)?)
             }
             None => None,
@@ -208,7 +219,7 @@ impl Sandbox {
             None => None,
         };
 
-        let key = store.key().clone();
+        let (key, token) = (store.key().clone(), store.token().clone());
         let router = handlers::router(Arc::clone(&store));
         let (tx, rx) = oneshot::channel::<()>();
         let mut tasks = vec![tokio::spawn(async move {
@@ -234,6 +245,7 @@ impl Sandbox {
         Ok(Self {
             addr,
             key,
+            token,
             store,
             shutdown: Some(tx),
             tasks,
@@ -252,10 +264,16 @@ impl Sandbox {
         format!("http://{}", self.addr)
     }
 
-    /// The sandbox's own credential. It guards nothing of value, but it is
-    /// handled like any other key so that the sandbox exercises the same paths.
+    /// The sandbox's own workspace key (x-api-key). It guards nothing of
+    /// value, but it is handled like any other key so that the sandbox
+    /// exercises the same paths.
     pub fn key(&self) -> &SecretString {
         &self.key
+    }
+
+    /// The sandbox's own Bearer token, handled like the key.
+    pub fn token(&self) -> &SecretString {
+        &self.token
     }
 
     /// The store behind the server, for tests and the standalone command.
@@ -295,15 +313,29 @@ impl Sandbox {
         }
     }
 
-    /// A client configuration that reaches this sandbox with its credential.
+    /// A client configuration that reaches this sandbox with both its
+    /// credentials, as the app is configured against Weya.
     pub fn client_config(&self) -> ClientConfig {
-        let mut config = ClientConfig::new(
-            self.base_url(),
-            Auth::ApiKey(SecretString::from(self.key.expose_secret().to_owned())),
-        );
-        config.user_id = Some(SANDBOX_USER_ID.to_owned());
-        config
+        client_config(self.base_url(), &self.key, &self.token)
     }
+}
+
+/// A client configuration for the sandbox at `base_url`, with its key
+/// and its token (each action carries the one its page documents).
+fn client_config(base_url: String, key: &SecretString, token: &SecretString) -> ClientConfig {
+    let copy = |s: &SecretString| SecretString::from(s.expose_secret().to_owned());
+    let credentials = Credentials::default()
+        .with(
+            AuthMode::ApiKey,
+            Credential::new(copy(key), "the sandbox's own key"),
+        )
+        .with(
+            AuthMode::Bearer,
+            Credential::new(copy(token), "the sandbox's own token"),
+        );
+    let mut config = ClientConfig::new(base_url, credentials);
+    config.user_id = Some(SANDBOX_USER_ID.to_owned());
+    config
 }
 
 impl Drop for Sandbox {

@@ -71,9 +71,9 @@ impl StoredBatch {
         BatchSummary {
             id: self.id.clone(),
             batch_name: self.name.clone(),
-            total_calls: self.calls.len() as u64,
-            calls_picked: picked as u64,
-            calls_completed: completed as u64,
+            total_calls: Some(self.calls.len() as u64),
+            calls_picked: Some(picked as u64),
+            calls_completed: Some(completed as u64),
             queue_status: self.status.as_str().to_owned(),
             created_at: iso(self.created_at),
             updated_at: iso(self.updated_at),

@@ -19,8 +19,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
 
-use super::{SANDBOX_USER_ID, Sandbox, SandboxOptions, StartError};
-use crate::api::{Auth, ClientConfig};
+use super::{Sandbox, SandboxOptions, StartError};
+use crate::api::ClientConfig;
 
 /// The claim on the state directory.
 pub const LOCK_FILE: &str = "sandbox.lock";
@@ -38,11 +38,13 @@ const STANDBY_POLL: Duration = Duration::from_millis(250);
 /// port before it gives up (10 s).
 const PORT_TRIES: u32 = 40;
 
-/// Where a running sandbox listens, and its key. `Debug` leaves the key out.
+/// Where a running sandbox listens, and its key and token. `Debug` leaves
+/// them out.
 #[derive(Clone)]
 pub struct Endpoint {
     pub addr: SocketAddr,
     key: SecretString,
+    token: SecretString,
     /// The process that runs it.
     pub pid: u32,
     /// Whether its dialer ignores the batches' calling windows.
@@ -66,14 +68,24 @@ struct Saved {
     pid: u32,
     addr: SocketAddr,
     key: String,
+    /// Absent from the file of a weya-tui whose sandbox had no token: that
+    /// one took its key on every endpoint, as a Bearer token too.
+    #[serde(default)]
+    token: Option<String>,
     ignore_window: bool,
 }
 
 impl Endpoint {
-    pub(super) fn new(addr: SocketAddr, key: SecretString, ignore_window: bool) -> Self {
+    pub(super) fn new(
+        addr: SocketAddr,
+        key: SecretString,
+        token: SecretString,
+        ignore_window: bool,
+    ) -> Self {
         Self {
             addr,
             key,
+            token,
             pid: std::process::id(),
             ignore_window,
         }
@@ -87,6 +99,7 @@ impl Endpoint {
             pid: self.pid,
             addr: self.addr,
             key: self.key.expose_secret().to_owned(),
+            token: Some(self.token.expose_secret().to_owned()),
             ignore_window: self.ignore_window,
         };
         let bytes = serde_json::to_vec(&saved).map_err(std::io::Error::other)?;
@@ -102,6 +115,7 @@ impl Endpoint {
         let saved: Saved = serde_json::from_slice(&bytes).ok()?;
         Some(Self {
             addr: saved.addr,
+            token: SecretString::from(saved.token.unwrap_or_else(|| saved.key.clone())),
             key: SecretString::from(saved.key),
             pid: saved.pid,
             ignore_window: saved.ignore_window,
@@ -112,11 +126,10 @@ impl Endpoint {
         format!("http://{}", self.addr)
     }
 
-    /// A client configuration that reaches this sandbox with its key.
+    /// A client configuration that reaches this sandbox with its key and
+    /// its token.
     pub fn client_config(&self) -> ClientConfig {
-        let mut config = ClientConfig::new(self.base_url(), Auth::ApiKey(self.key.clone()));
-        config.user_id = Some(SANDBOX_USER_ID.to_owned());
-        config
+        super::client_config(self.base_url(), &self.key, &self.token)
     }
 }
 
@@ -178,6 +191,7 @@ impl Standby {
         let port = endpoint.addr.port();
         let options = SandboxOptions {
             key: Some(endpoint.key.clone()),
+            token: Some(endpoint.token.clone()),
             ..options
         };
         let task = tokio::spawn(async move {

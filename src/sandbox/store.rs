@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use tokio::sync::Notify;
 
 use super::Fault;
+use super::auth::SandboxAuth;
 use super::dialer::{self, DialerConfig, Rng};
 use super::model::{CallStep, QueueStatus, StoredBatch, StoredCall};
 use super::persist::{Mutation, MutationLog};
@@ -72,7 +73,7 @@ struct State {
 pub struct SandboxStore {
     phones: Vec<Phone>,
     state: Mutex<State>,
-    key: SecretString,
+    auth: SandboxAuth,
     ids: IdSource,
     fault: Mutex<Option<Fault>>,
     create_requests: AtomicUsize,
@@ -96,22 +97,24 @@ impl SandboxStore {
     /// A store with the seed phone numbers from `assets/` and no batches,
     /// on the wall clock.
     pub fn seeded() -> Self {
-        Self::with(Clock::Wall, DialerConfig::default(), None, Vec::new())
+        Self::with(
+            Clock::Wall,
+            DialerConfig::default(),
+            SandboxAuth::new(None, None),
+            Vec::new(),
+        )
     }
 
     pub(super) fn with(
         clock: Clock,
         dialer: DialerConfig,
-        key: Option<SecretString>,
+        auth: SandboxAuth,
         batches: Vec<StoredBatch>,
     ) -> Self {
         let ids = IdSource::new();
         // The seed is compiled in and covered by a test; an empty list is the
         // only sane fallback if it were ever broken.
         let phones = serde_json::from_str(SEED_PHONES).unwrap_or_default();
-        let key = key.unwrap_or_else(|| {
-            SecretString::from(format!("sbx_{:016x}{:016x}", ids.random(), ids.random()))
-        });
         let now = match clock {
             Clock::Wall => Utc::now(),
             Clock::Manual { start } | Clock::Tokio { start } => start,
@@ -123,7 +126,7 @@ impl SandboxStore {
                 now,
                 rng: Rng::new(dialer.seed),
             }),
-            key,
+            auth,
             ids,
             fault: Mutex::new(None),
             create_requests: AtomicUsize::new(0),
@@ -170,8 +173,19 @@ impl SandboxStore {
         self.create_requests.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// The workspace key it takes (x-api-key).
     pub fn key(&self) -> &SecretString {
-        &self.key
+        self.auth.key()
+    }
+
+    /// The Bearer token it takes.
+    pub fn token(&self) -> &SecretString {
+        self.auth.token()
+    }
+
+    /// Which credential each endpoint takes.
+    pub(super) fn auth(&self) -> &SandboxAuth {
+        &self.auth
     }
 
     pub fn phones(&self) -> &[Phone] {

@@ -98,15 +98,17 @@ fn target_line(target: &TargetLabel, theme: &Theme, short: bool) -> Line<'static
             Span::styled(" SANDBOX ", theme.sandbox_badge()),
             Span::styled(" local test server, nothing reaches Weya ", theme.dim()),
         ]),
-        TargetLabel::Remote {
-            host,
-            auth_mode,
-            masked_key,
-            ..
-        } => Line::from(vec![
-            Span::styled(format!(" {} ", visible(host)), theme.title()),
-            Span::styled(format!("{auth_mode} {masked_key} "), theme.dim()),
-        ]),
+        TargetLabel::Remote { host, .. } => {
+            let credentials = if short {
+                target.credentials_short()
+            } else {
+                target.credentials_text()
+            };
+            Line::from(vec![
+                Span::styled(format!(" {} ", visible(host)), theme.title()),
+                Span::styled(format!("{credentials} "), theme.dim()),
+            ])
+        }
     }
 }
 

@@ -90,12 +90,6 @@ impl Shell {
         let refresh = context.refresh;
         let views = ViewContext {
             sandbox: matches!(target, TargetLabel::Sandbox),
-            credential_source: match &target {
-                TargetLabel::Sandbox => "the sandbox's built-in key".to_owned(),
-                TargetLabel::Remote {
-                    credential_source, ..
-                } => credential_source.clone(),
-            },
             refresh,
             // Filled in as each view opens (see `view_context`): batches
             // are made as the app runs.
@@ -791,9 +785,9 @@ mod tests {
             batches: vec![BatchSummary {
                 id: "64e5f12345abcdef98760000".into(),
                 batch_name: "June renewals".into(),
-                total_calls: 10,
-                calls_picked: 0,
-                calls_completed: 0,
+                total_calls: Some(10),
+                calls_picked: Some(0),
+                calls_completed: Some(0),
                 queue_status: "paused".into(),
                 created_at: String::new(),
                 updated_at: String::new(),
@@ -871,9 +865,9 @@ mod tests {
         let summary = BatchSummary {
             id: "64e5f12345abcdef98760000".into(),
             batch_name: "June renewals".into(),
-            total_calls: 0,
-            calls_picked: 0,
-            calls_completed: 0,
+            total_calls: Some(0),
+            calls_picked: Some(0),
+            calls_completed: Some(0),
             queue_status: String::new(),
             created_at: String::new(),
             updated_at: String::new(),

@@ -654,7 +654,7 @@ impl BatchDetailsView {
             summary.queue_status.clone_from(&details.batch_status);
         }
         if self.query.filter.is_none() && self.query.search.is_none() {
-            summary.total_calls = details.total;
+            summary.total_calls = Some(details.total);
         }
     }
 

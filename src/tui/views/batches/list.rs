@@ -402,7 +402,7 @@ impl BatchList {
                             DialerAction::Start => "Not started",
                             DialerAction::Stop => "Not stopped",
                         };
-                        let why = error_text(&e, &self.context.credential_source);
+                        let why = error_text(&e);
                         self.say(Notice::failed(format!("{what}: “{name}”: {why}")));
                     }
                 }
@@ -429,7 +429,7 @@ impl BatchList {
                     }
                     Err(e) => {
                         self.revert(&id);
-                        let why = error_text(&e, &self.context.credential_source);
+                        let why = error_text(&e);
                         self.say(Notice::failed(format!("Not deleted: “{name}”: {why}")));
                         Vec::new()
                     }

@@ -46,9 +46,6 @@ pub struct ViewContext {
     /// The target is the embedded sandbox (its example batches are said to
     /// be examples).
     pub sandbox: bool,
-    /// Where the credential came from ("environment variable
-    /// WEYA_API_KEY"), so a refused one can be named.
-    pub credential_source: String,
     /// How often a view on screen refreshes when all is well.
     pub refresh: Duration,
     /// The calling schedules the client knows, to say why an active
@@ -60,7 +57,6 @@ impl Default for ViewContext {
     fn default() -> Self {
         Self {
             sandbox: false,
-            credential_source: "the configuration".to_owned(),
             refresh: DEFAULT_REFRESH,
             schedules: KnownSchedules::default(),
         }
@@ -333,12 +329,13 @@ const SERVER_WORDS: usize = 120;
 
 /// What an error says on screen. A refused credential (401, 403) says the
 /// status and Weya's own words first, then what the documentation says
-/// the action takes and what this request sent, as a fact beside the
-/// answer, not as its cause (an invalid key is refused the same way).
-/// Any other error says itself. Each gives the request ID support asks
-/// for, when the server sent one. Everything the campaign views show of an
-/// error is said by this one function, as the CLI says it.
-pub fn error_text(error: &ApiError, credential_source: &str) -> String {
+/// the action takes and what this request sent, from where, as a fact
+/// beside the answer, not as its cause (an invalid key is refused the same
+/// way), and points to `weya-tui doctor`. Any other error says itself.
+/// Each gives the request ID support asks for, when the server sent one.
+/// Everything the campaign views show of an error is said by this one
+/// function, as the CLI says it.
+pub fn error_text(error: &ApiError) -> String {
     let request_id = error
         .request_id()
         .map(|id| format!(" (request ID {})", visible(id)))
@@ -347,6 +344,7 @@ pub fn error_text(error: &ApiError, credential_source: &str) -> String {
         status,
         action,
         used,
+        used_from,
         message,
         excerpt,
         ..
@@ -367,18 +365,20 @@ pub fn error_text(error: &ApiError, credential_source: &str) -> String {
     text.push_str(&request_id);
     let documented = action.documented_auth();
     let label = action.label();
-    if documented.accepts(used) {
+    let used_from = visible(used_from);
+    if documented.accepts(*used) {
         text.push_str(&format!(
             ". Weya documents {} for {label}; this request sent it ({used}) from \
-             {credential_source}: check that it is valid and has not been revoked.",
+             {used_from}: check that it is valid and has not been revoked. \
+             `weya-tui doctor` checks each credential.",
             documented.describe()
         ));
     } else {
         text.push_str(&format!(
-            ". Weya documents {} ({}) for {label}; this request sent {used} from \
-             {credential_source}.",
+            ". Weya documents {} for {label}; this request sent {used} from {used_from}, \
+             the only credential configured: set {}. `weya-tui doctor` checks each credential.",
             documented.describe(),
-            documented.setting()
+            documented.preferred().where_to_set()
         ));
     }
     text
@@ -409,36 +409,35 @@ mod tests {
     #[test]
     fn a_refused_credential_shows_the_status_and_weyas_words_then_the_documented_auth() {
         use crate::api::Action as ApiAction;
-        let refused = |action, used, message: Option<&str>| ApiError::AuthRefused {
+        use crate::api::AuthMode;
+        let refused = |action, used: AuthMode, message: Option<&str>| ApiError::AuthRefused {
             status: 401,
             action,
             used,
+            used_from: format!("environment variable {}", used.env_var()),
             message: message.map(str::to_owned),
             excerpt: None,
             request_id: None,
         };
-        let source = "environment variable WEYA_API_KEY";
         let stop = refused(
             ApiAction::StopCalling,
-            "x-api-key",
+            AuthMode::ApiKey,
             Some("Invalid API key\u{1b}[2J"),
         );
         assert_eq!(
-            error_text(&stop, source),
+            error_text(&stop),
             "HTTP 401: Weya says “Invalid API key⟨U+001B⟩[2J”. Weya documents a Bearer token \
-             (WEYA_TOKEN) for stop-calling; this request sent x-api-key from environment \
-             variable WEYA_API_KEY."
+             for stop-calling; this request sent x-api-key from environment variable \
+             WEYA_API_KEY, the only credential configured: set WEYA_TOKEN, or token in the \
+             config file. `weya-tui doctor` checks each credential."
         );
-        assert!(
-            !error_text(&stop, source).contains("needs"),
-            "no cause claimed"
-        );
-        let bearer = refused(ApiAction::StartCalling, "Bearer token", None);
+        assert!(!error_text(&stop).contains("needs"), "no cause claimed");
+        let bearer = refused(ApiAction::StartCalling, AuthMode::Bearer, None);
         assert_eq!(
-            error_text(&bearer, "environment variable WEYA_TOKEN"),
+            error_text(&bearer),
             "HTTP 401. Weya documents a Bearer token for start-calling; this request sent it \
              (Bearer token) from environment variable WEYA_TOKEN: check that it is valid and \
-             has not been revoked."
+             has not been revoked. `weya-tui doctor` checks each credential."
         );
     }
 
@@ -452,23 +451,27 @@ mod tests {
             retry_after: None,
         };
         assert_eq!(
-            error_text(&failed, "x"),
+            error_text(&failed),
             "HTTP 500 (the server failed): boom (request ID r1)"
         );
         let refused = ApiError::AuthRefused {
             status: 403,
             action: crate::api::Action::ListBatches,
-            used: "x-api-key",
+            used: crate::api::AuthMode::ApiKey,
+            used_from: "environment variable WEYA_API_KEY".into(),
             message: Some("Invalid API key".into()),
             excerpt: None,
             request_id: Some("r2".into()),
         };
         assert!(
-            error_text(&refused, "environment variable WEYA_API_KEY").starts_with(
+            error_text(&refused).starts_with(
                 "HTTP 403: Weya says “Invalid API key” (request ID r2). Weya documents a \
-                 Bearer token (WEYA_TOKEN) for the batch list; this request sent x-api-key \
-                 from environment variable WEYA_API_KEY."
-            )
+                 Bearer token for the batch list; this request sent x-api-key from \
+                 environment variable WEYA_API_KEY, the only credential configured: set \
+                 WEYA_TOKEN"
+            ),
+            "{}",
+            error_text(&refused)
         );
     }
 

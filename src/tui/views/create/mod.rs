@@ -542,12 +542,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
                 let summary = BatchSummary {
                     id: created.batch_id.clone(),
                     batch_name: answer.review.request.batch_name.clone(),
-                    total_calls: 0,
-                    calls_picked: 0,
-                    calls_completed: 0,
-                    queue_status: String::new(),
-                    created_at: String::new(),
-                    updated_at: String::new(),
+                    ..BatchSummary::default()
                 };
                 return vec![Cmd::OpenBatch(Box::new(summary))];
             }

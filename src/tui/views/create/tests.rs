@@ -1639,9 +1639,9 @@ fn a_lost_send_found_while_its_review_waits_shows_its_result_instead() {
     let found = crate::api::BatchSummary {
         id: "64e5f12345abcdef98765432".into(),
         batch_name: "Q3".into(),
-        total_calls: 0,
-        calls_picked: 0,
-        calls_completed: 0,
+        total_calls: Some(0),
+        calls_picked: Some(0),
+        calls_completed: Some(0),
         queue_status: "paused".into(),
         created_at: "1970-01-01T00:00:10.000Z".into(),
         updated_at: String::new(),

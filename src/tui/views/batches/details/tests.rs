@@ -17,9 +17,9 @@ fn summary() -> BatchSummary {
     BatchSummary {
         id: BATCH.into(),
         batch_name: "June renewals".into(),
-        total_calls: 30,
-        calls_picked: 12,
-        calls_completed: 7,
+        total_calls: Some(30),
+        calls_picked: Some(12),
+        calls_completed: Some(7),
         queue_status: "active".into(),
         created_at: "2026-01-15T11:00:00.000Z".into(),
         updated_at: "2026-01-15T13:59:00.000Z".into(),
@@ -254,9 +254,9 @@ fn c_on_a_call_without_a_recording_says_so_neutrally_and_esc_clears_it() {
 #[test]
 fn counts_have_thousands_separators_and_one_is_singular() {
     let mut big = summary();
-    big.total_calls = 38_000;
-    big.calls_picked = 12_345;
-    big.calls_completed = 5_000;
+    big.total_calls = Some(38_000);
+    big.calls_picked = Some(12_345);
+    big.calls_completed = Some(5_000);
     let view = BatchDetailsView::new(ViewContext::default(), big);
     let screen = draw(&view, 120, 16);
     assert!(
@@ -264,7 +264,7 @@ fn counts_have_thousands_separators_and_one_is_singular() {
         "{screen}"
     );
     let mut one = summary();
-    one.total_calls = 1;
+    one.total_calls = Some(1);
     let view = BatchDetailsView::new(ViewContext::default(), one);
     assert!(draw(&view, 120, 16).contains("picked · 1 call"));
 }
@@ -354,9 +354,9 @@ fn the_header_totals_are_asked_after_each_page_of_calls_and_never_stacked() {
     other.id = "64e5f12345abcdef00000000".into();
     other.batch_name = "June renewals 2".into();
     let mut fresh = summary();
-    fresh.calls_picked = 20;
-    fresh.calls_completed = 15;
-    fresh.total_calls = 31;
+    fresh.calls_picked = Some(20);
+    fresh.calls_completed = Some(15);
+    fresh.total_calls = Some(31);
     view.update(
         DetailsMsg::TotalsLoaded {
             generation: totals,
@@ -365,7 +365,7 @@ fn the_header_totals_are_asked_after_each_page_of_calls_and_never_stacked() {
         now(),
     );
     assert!(draw(&view, 80, 16).contains("15 completed · 20 picked · 31 calls"));
-    assert_eq!(view.summary().map(|s| s.calls_picked), Some(20));
+    assert_eq!(view.summary().map(|s| s.calls_picked.unwrap()), Some(20));
 }
 
 #[test]

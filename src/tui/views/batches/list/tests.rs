@@ -20,9 +20,9 @@ fn batch(n: usize, status: &str) -> BatchSummary {
     BatchSummary {
         id: id(n),
         batch_name: format!("Batch {n}"),
-        total_calls: 40,
-        calls_picked: 10,
-        calls_completed: 5,
+        total_calls: Some(40),
+        calls_picked: Some(10),
+        calls_completed: Some(5),
         queue_status: status.to_owned(),
         created_at: "2026-01-15T11:00:00.000Z".into(),
         updated_at: "2026-01-15T13:59:50.000Z".into(),
@@ -326,7 +326,8 @@ fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
             result: Err(ApiError::AuthRefused {
                 status: 401,
                 action: ApiAction::StartCalling,
-                used: "x-api-key",
+                used: crate::api::AuthMode::ApiKey,
+                used_from: "environment variable WEYA_API_KEY".into(),
                 message: Some("token missing or expired".into()),
                 excerpt: None,
                 request_id: None,
@@ -343,8 +344,10 @@ fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
         assert!(
             words.contains(
                 "✗ Not started: “Batch 0”: HTTP 401: Weya says “token missing or expired”. \
-                 Weya documents a Bearer token (WEYA_TOKEN) for start-calling; this request \
-                 sent x-api-key from the configuration."
+                 Weya documents a Bearer token for start-calling; this request sent x-api-key \
+                 from environment variable WEYA_API_KEY, the only credential configured: set \
+                 WEYA_TOKEN, or token in the config file. `weya-tui doctor` checks each \
+                 credential."
             ),
             "{screen}"
         );
@@ -411,9 +414,9 @@ fn counts_have_thousands_separators_and_one_is_singular() {
     let mut list = BatchList::new(ViewContext::default());
     let (g, _, _) = tick(&mut list);
     let mut one = page(0..1, 1, 20, 1);
-    one.batches[0].total_calls = 38_000;
-    one.batches[0].calls_picked = 0;
-    one.batches[0].calls_completed = 0;
+    one.batches[0].total_calls = Some(38_000);
+    one.batches[0].calls_picked = Some(0);
+    one.batches[0].calls_completed = Some(0);
     load(&mut list, g, Ok(one));
     let screen = draw(&list, 120, 16);
     assert!(screen.contains(" 0/38,000 "), "{screen}");

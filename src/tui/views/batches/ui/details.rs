@@ -10,7 +10,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState};
 use unicode_width::UnicodeWidthStr as _;
 
-use super::{call_badge, count, notice_lines, search_text, status_badge, thousands};
+use super::{
+    call_badge, count, count_or_unknown, notice_lines, search_text, status_badge, thousands,
+    thousands_or_unknown,
+};
 use crate::api::{Call, SortOrder};
 use crate::domain::phone::format_number;
 use crate::text::{fit, visible};
@@ -93,10 +96,15 @@ impl BatchDetailsView {
                 let bar = if width >= 100 { 30 } else { 16 };
                 lines.push(Line::raw(format!(
                     "{} {} completed · {} picked · {}",
-                    progress_bar(s.calls_completed, s.calls_picked, s.total_calls, bar),
-                    thousands(s.calls_completed),
-                    thousands(s.calls_picked),
-                    count(s.total_calls, "call", "calls")
+                    progress_bar(
+                        s.calls_completed.unwrap_or(0),
+                        s.calls_picked.unwrap_or(0),
+                        s.total_calls.unwrap_or(0),
+                        bar
+                    ),
+                    thousands_or_unknown(s.calls_completed),
+                    thousands_or_unknown(s.calls_picked),
+                    count_or_unknown(s.total_calls, "call", "calls")
                 )));
                 let when = |text: &str| match parse_time(text) {
                     Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
@@ -251,7 +259,7 @@ impl BatchDetailsView {
     /// when the next try is (see [`notice_lines`]).
     fn notice_lines(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
         let failure = self.live.error().map(|e| {
-            let mut text = error_text(e, &self.context.credential_source);
+            let mut text = error_text(e);
             text.push_str(&self.live.retry_text(now));
             text
         });

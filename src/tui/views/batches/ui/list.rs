@@ -9,7 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use unicode_width::UnicodeWidthStr as _;
 
-use super::{count, notice_lines, search_text, status_badge, thousands};
+use super::{
+    count, count_or_unknown, notice_lines, search_text, status_badge, thousands,
+    thousands_or_unknown,
+};
 use crate::api::{ApiError, BatchSummary};
 use crate::sandbox::EXAMPLE_PREFIX;
 use crate::text::{fit, visible};
@@ -190,12 +193,23 @@ impl BatchList {
         }
         let progress = format!(
             "{} {}/{}",
-            progress_bar(b.calls_completed, b.calls_picked, b.total_calls, bar),
-            thousands(b.calls_completed),
-            thousands(b.total_calls)
+            progress_bar(
+                b.calls_completed.unwrap_or(0),
+                b.calls_picked.unwrap_or(0),
+                b.total_calls.unwrap_or(0),
+                bar
+            ),
+            thousands_or_unknown(b.calls_completed),
+            thousands_or_unknown(b.total_calls)
         );
+        // A name the list left out is shown as unknown, never as blank.
+        let name = if b.batch_name.trim().is_empty() {
+            "?".to_owned()
+        } else {
+            visible(&b.batch_name).into_owned()
+        };
         let cells = [
-            visible(&b.batch_name).into_owned(),
+            name,
             progress,
             relative_text(&b.created_at, now),
             relative_text(&b.updated_at, now),
@@ -218,7 +232,7 @@ impl BatchList {
             if self.page.is_none() && matches!(e, ApiError::MissingSetting { .. }) {
                 return None;
             }
-            let mut text = error_text(e, &self.context.credential_source);
+            let mut text = error_text(e);
             text.push_str(&self.live.retry_text(now));
             Some(text)
         });
@@ -289,9 +303,9 @@ fn detail_lines(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Vec<Line
             Span::styled(format!("{} ", visible(&b.id)), theme.dim()),
             Span::raw(format!(
                 "· {} completed · {} picked · {}",
-                thousands(b.calls_completed),
-                thousands(b.calls_picked),
-                count(b.total_calls, "call", "calls")
+                thousands_or_unknown(b.calls_completed),
+                thousands_or_unknown(b.calls_picked),
+                count_or_unknown(b.total_calls, "call", "calls")
             )),
         ]),
         Line::styled(

@@ -17,11 +17,20 @@ use crate::tui::widgets::wrap_words;
 
 /// A count with thousands separators ("38,000"), as the other screens
 /// show counts.
+pub(crate) use crate::num::thousands_or_unknown;
 pub(crate) use crate::tui::views::import::ui::thousands;
 
 /// `n` and its noun, singular for one: "1 call", "38,000 calls".
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// [`count`] of a number the list may have left out: "? calls" then.
+pub fn count_or_unknown(n: Option<u64>, one: &str, many: &str) -> String {
+    match n {
+        Some(n) => count(n, one, many),
+        None => format!("? {many}"),
+    }
 }
 
 /// The most lines the notices under the rows take: enough for a refused

@@ -7,7 +7,6 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::api::ApiError;
-use crate::connection::TargetLabel;
 use crate::create::Candidate;
 use crate::remote::Remote;
 use crate::text::visible;
@@ -163,7 +162,7 @@ fn verdict_text(app: &CreateView, answer: &Answer) -> String {
             } else {
                 &b.queue_status
             },
-            b.total_calls
+            crate::num::thousands_or_unknown(b.total_calls)
         ),
         (Verdict::Listed(b), _) => format!(
             "FOUND: batch {} with this name, created {}: it was created",
@@ -280,21 +279,25 @@ fn unknown_advice(app: &CreateView, answer: &Answer) -> String {
 
 /// What the operator can do about an error.
 fn advice(app: &CreateView, answer: &Answer, error: &ApiError) -> String {
-    let source = match &app.context.target {
-        TargetLabel::Sandbox => "the sandbox's own key".to_owned(),
-        TargetLabel::Remote {
-            credential_source, ..
-        } => credential_source.clone(),
-    };
+    let source = app.context.target.credentials_text();
     match error {
         ApiError::Status { status: 400, .. } => {
             "Weya rejected the input: the field it names is marked on the form.".to_owned()
         }
+        // Says which credential went, from where, and what createBatch takes.
+        ApiError::AuthRefused { used, .. } => {
+            let mut text = error.auth_advice().unwrap_or_default();
+            if *used == crate::api::AuthMode::ApiKey {
+                text.push_str(" The workspace key is in Weya's dashboard: Settings → API access.");
+            }
+            text
+        }
         ApiError::Status {
             status: 401 | 403, ..
         } => format!(
-            "The credential from {source} was refused: check that it is this workspace's key \
-             (Weya dashboard: Settings → API access) and has not been revoked."
+            "The credentials ({source}) were refused: check that they are this workspace's \
+             (Weya dashboard: Settings → API access) and have not been revoked \
+             (`weya-tui doctor` checks each)."
         ),
         ApiError::Status { status: 404, .. } => {
             "Not found: check WEYA_BASE_URL (the API's paths start with /api/call/). r sends again."

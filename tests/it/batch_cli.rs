@@ -1,0 +1,740 @@
+//! `weya-tui batch view|calls|start|stop|delete`, run as the built binary
+//! against the embedded sandbox (or a stand-in) on loopback: output, exit
+//! codes, what is sent and what is not, and the journal.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use secrecy::ExposeSecret;
+use serde_json::{Map, Value, json};
+
+use weya_tui::api::CallQuery;
+use weya_tui::sandbox::{Clock, SANDBOX_USER_ID, Sandbox, SandboxOptions};
+
+struct Env {
+    home: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Self {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.home.path().join(rel)
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.path("state/weya-tui/journal.jsonl")
+    }
+
+    /// The binary with this home, nothing configured and no terminal.
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
+        for var in [
+            "WEYA_BASE_URL",
+            "WEYA_API_KEY",
+            "WEYA_TOKEN",
+            "WEYA_USER_ID",
+            "WEYA_PHONES_PATH",
+            "COLUMNS",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// The binary pointed at `url` with `key` and the sandbox's user ID.
+    fn against_url(&self, url: &str, key: &str) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("WEYA_BASE_URL", url)
+            .env("WEYA_API_KEY", key)
+            .env("WEYA_USER_ID", SANDBOX_USER_ID);
+        cmd
+    }
+
+    /// The binary pointed at `sandbox` with its key and its token, as an
+    /// operator is configured against Weya.
+    fn against(&self, sandbox: &Sandbox) -> Command {
+        let mut cmd = self.against_url(&sandbox.base_url(), sandbox.key().expose_secret());
+        cmd.env("WEYA_TOKEN", sandbox.token().expose_secret());
+        cmd
+    }
+
+    /// `weya-tui batch ARGS…` against `sandbox`.
+    fn batch(&self, sandbox: &Sandbox, args: &[&str]) -> Output {
+        self.against(sandbox)
+            .arg("batch")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn history_json(&self) -> Vec<Value> {
+        let out = self.cmd().args(["history", "--json"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", text(out)))
+}
+
+/// Thursday 15 Jan 2026, 10:00 in New York: inside the batches' window.
+async fn sandbox_on_manual_clock() -> Sandbox {
+    Sandbox::start_with(
+        0,
+        SandboxOptions {
+            clock: Clock::Manual {
+                start: Utc.with_ymd_and_hms(2026, 1, 15, 15, 0, 0).unwrap(),
+            },
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+const BODY: &str = r#"{"batchName":"June renewals","callingNumbers":["64e5f12345abcdef87654321"],
+ "retry":0,"delay":60,"timezone":"America/New_York",
+ "callingHour":{"start":"09:00","end":"17:00"},"allowedDays":[1,2,3,4,5]}"#;
+
+/// Creates "June renewals" through the binary (so the journal knows it)
+/// and gives it `n` contacts with a name and a plan.
+fn june_renewals(env: &Env, sandbox: &Sandbox, n: usize) -> String {
+    let file = env.path("batch.json");
+    std::fs::write(&file, BODY).unwrap();
+    let out = env
+        .against(sandbox)
+        .args(["create", "--yes", "--json", "--file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let id = json_of(&out)["batchId"].as_str().unwrap().to_owned();
+    let rows = (0..n)
+        .map(|i| {
+            let mut row = Map::new();
+            row.insert("phoneNumber".into(), json!(format!("1415555{i:04}")));
+            row.insert("name".into(), json!(format!("Contact {i}")));
+            row.insert("plan".into(), json!("Family"));
+            row
+        })
+        .collect();
+    sandbox.store().add_calls(&id, rows, None).unwrap();
+    id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_with() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 40);
+    sandbox.store().switch(&id, true);
+    sandbox.advance(Duration::from_secs(10));
+    let summary = sandbox.store().batch(&id).unwrap().summary();
+    assert!(summary.calls_picked.unwrap() > 0, "the dialer picked calls");
+
+    let out = env.batch(&sandbox, &["view", &id]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("Batch     June renewals\n"), "{stdout}");
+    assert!(stdout.contains(&format!("ID        {id}\n")), "{stdout}");
+    assert!(stdout.contains("Status    active\n"), "{stdout}");
+    let calls = format!(
+        "Calls     40 in all · {} picked · {} completed",
+        summary.calls_picked.unwrap(),
+        summary.calls_completed.unwrap()
+    );
+    assert!(stdout.contains(&calls), "{stdout}");
+    assert!(stdout.contains("Progress  ["), "{stdout}");
+    assert!(
+        stdout.contains("Created   2026-01-15 15:00 UTC"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "Window    09:00–17:00 America/New_York, Mon–Fri (as sent from this machine)"
+        ),
+        "{stdout}"
+    );
+
+    let json = json_of(&env.batch(&sandbox, &["view", &id, "--json"]));
+    assert_eq!(json["batchName"], "June renewals");
+    assert_eq!(json["batchStatus"], "active");
+    assert_eq!(json["totalCalls"], 40);
+    assert_eq!(json["callsPicked"], summary.calls_picked.unwrap());
+    assert_eq!(json["callingWindow"]["callingHour"]["end"], "17:00");
+    assert_eq!(json["callingWindow"]["allowedDays"], json!([1, 2, 3, 4, 5]));
+
+    // A batch made elsewhere: its window is not known, and that is said.
+    let other = sandbox.store().insert(
+        "Made elsewhere".into(),
+        json!({"batchName": "Made elsewhere"}),
+    );
+    let (stdout, _) = text(&env.batch(&sandbox, &["view", &other]));
+    assert!(stdout.contains("Window    not known"), "{stdout}");
+    let json = json_of(&env.batch(&sandbox, &["view", &other, "--json"]));
+    assert_eq!(json["callingWindow"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn view_without_a_user_id_shows_what_batch_details_gives_and_says_what_is_missing() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 3);
+    let out = env
+        .against(&sandbox)
+        .env_remove("WEYA_USER_ID")
+        .args(["batch", "view", &id])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("Calls     3 in all\n"), "{stdout}");
+    assert!(!stdout.contains("Progress"), "{stdout}");
+    assert!(stderr.contains("WEYA_USER_ID"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_lists_a_page_with_international_numbers_attempts_and_the_contact_fields() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 30);
+    sandbox.store().switch(&id, true);
+    // Part of the way: some calls done, some on the line, some waiting.
+    sandbox.advance(Duration::from_secs(10));
+    let store = sandbox.store();
+    let details = |query: CallQuery| store.details(&id, &query).unwrap();
+
+    let out = env.batch(&sandbox, &["calls", &id, "--limit", "5"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], format!("June renewals · active · {id}"));
+    assert!(
+        lines[1].starts_with("PHONE") && lines[1].contains("ATTEMPTS") && lines[1].contains("name"),
+        "{stdout}"
+    );
+    let expected = details(CallQuery {
+        limit: 5,
+        ..CallQuery::default()
+    });
+    for (line, call) in lines[2..7].iter().zip(&expected.calls) {
+        let digits = &call.phone_number[1..];
+        let grouped = format!("+1 {}-{}-{}", &digits[..3], &digits[3..6], &digits[6..]);
+        assert!(line.starts_with(&grouped), "{line}");
+        assert!(line.contains(call.status().unwrap_or("-")), "{line}");
+        assert!(line.contains(&call.field_text("name").unwrap()), "{line}");
+        let attempts = format!(" {} ", call.phone_logs.len());
+        assert!(line.contains(&attempts), "{line}");
+    }
+    assert_eq!(lines[7], "page 1/6 · 30 calls");
+
+    // --status: only calls whose last attempt has it, counted in the footer.
+    let completed = details(CallQuery {
+        filter: Some("completed".into()),
+        limit: 100,
+        ..CallQuery::default()
+    });
+    assert!(
+        completed.total > 0 && completed.total < 30,
+        "a mix of outcomes"
+    );
+    let out = env.batch(
+        &sandbox,
+        &["calls", &id, "--status", "completed", "--limit", "100"],
+    );
+    let (stdout, _) = text(&out);
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.starts_with("+1")).collect();
+    assert_eq!(rows.len() as u64, completed.total, "{stdout}");
+    assert!(rows.iter().all(|r| r.contains("completed")), "{stdout}");
+    assert!(
+        stdout.ends_with(&format!(
+            "page 1/1 · {} calls with status completed\n",
+            completed.total
+        )),
+        "{stdout}"
+    );
+
+    // --page: the second page is the server's second page.
+    let second = details(CallQuery {
+        page: 2,
+        limit: 4,
+        ..CallQuery::default()
+    });
+    let out = env.batch(&sandbox, &["calls", &id, "--page", "2", "--limit", "4"]);
+    let (stdout, _) = text(&out);
+    let shown: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.starts_with("+1"))
+        .map(|l| l.split("  ").next().unwrap().replace([' ', '+', '-'], ""))
+        .collect();
+    let expected: Vec<&str> = second
+        .calls
+        .iter()
+        .map(|c| c.phone_number.as_str())
+        .collect();
+    assert_eq!(shown, expected);
+    assert!(stdout.ends_with("page 2/8 · 30 calls\n"), "{stdout}");
+
+    // --json is batch-details' data, every field of every call.
+    let json = json_of(&env.batch(
+        &sandbox,
+        &["calls", &id, "--page", "2", "--limit", "4", "--json"],
+    ));
+    assert_eq!(json["page"], 2);
+    assert_eq!(json["total"], 30);
+    assert_eq!(json["data"].as_array().unwrap().len(), 4);
+    assert_eq!(json["data"][0]["phoneNumber"], second.calls[0].phone_number);
+    assert_eq!(json["data"][0]["plan"], "Family");
+
+    // A narrow terminal keeps the fixed columns and names the fields left out.
+    let out = env
+        .against(&sandbox)
+        .env("COLUMNS", "80")
+        .args(["batch", "calls", &id, "--limit", "2"])
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&out);
+    assert!(stdout.lines().all(|l| l.chars().count() <= 80), "{stdout}");
+    assert!(
+        stdout.contains("2 more fields not shown for want of width: name, plan"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn start_then_stop_changes_the_status_view_shows_and_history_lists_them() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 3);
+    let status =
+        |env: &Env| json_of(&env.batch(&sandbox, &["view", &id, "--json"]))["batchStatus"].clone();
+    assert_eq!(status(&env), "paused");
+
+    let out = env.batch(&sandbox, &["start", &id]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout, format!("Started calling batch {id}.\n"));
+    assert_eq!(status(&env), "active");
+
+    let out = env.batch(&sandbox, &["stop", &id, "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        json_of(&out),
+        json!({"batchId": id, "action": "stop", "status": "stopped"})
+    );
+    assert_eq!(status(&env), "stopped");
+
+    let out = env.batch(&sandbox, &["delete", &id, "--yes"]);
+    let (stdout, _) = text(&out);
+    assert_eq!(stdout, format!("Deleted batch “June renewals” ({id}).\n"));
+
+    let entries = env.history_json();
+    let actions: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("create", "created"),
+            ("start", "done"),
+            ("stop", "done"),
+            ("delete", "done")
+        ]
+    );
+    assert!(entries.iter().all(|e| e["batch_id"] == id.as_str()));
+    assert!(entries.iter().all(|e| e["batch_name"] == "June renewals"));
+    assert_eq!(
+        entries[1]["body"],
+        json!({"batchId": id, "userId": SANDBOX_USER_ID})
+    );
+
+    let out = env.cmd().arg("history").output().unwrap();
+    let (stdout, _) = text(&out);
+    for (action, outcome) in actions {
+        let row = format!("{action:<6} {outcome:<8} June renewals");
+        assert!(stdout.contains(&row), "{row}:\n{stdout}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_with_yes_removes_the_batch_and_view_then_says_not_found() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 3);
+    let out = env.batch(&sandbox, &["delete", &id, "--yes", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert_eq!(json_of(&out)["deleted"], true);
+    assert!(sandbox.store().batch(&id).is_none());
+
+    let out = env.batch(&sandbox, &["view", &id]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("HTTP 404 (not found): Batch not found"),
+        "{stderr}"
+    );
+
+    // Deleting it again fails, and the failure is journaled too.
+    let out = env.batch(&sandbox, &["delete", &id, "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    let last = env.history_json().pop().unwrap();
+    assert_eq!(
+        (last["action"].clone(), last["outcome"].clone()),
+        (json!("delete"), json!("failed"))
+    );
+    assert_eq!(last["status"], 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_without_yes_and_without_a_terminal_refuses_and_sends_nothing() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 3);
+    for flags in [&[][..], &["--json"][..]] {
+        let out = env
+            .against(&sandbox)
+            .args(["batch", "delete", &id])
+            .args(flags)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+        assert!(
+            format!("{stdout}{stderr}").contains("not deleting without --yes"),
+            "{stdout}{stderr}"
+        );
+    }
+    assert!(
+        sandbox.store().batch(&id).is_some(),
+        "the batch is still there"
+    );
+    assert_eq!(env.history_json().len(), 1, "only the create is journaled");
+
+    // Nothing at all reaches a server: not even a look at the batch.
+    let (url, requests) = counting_stand_in().await;
+    let out = env
+        .against_url(&url, "sk_test_standin_0000000000")
+        .args(["batch", "delete", &id])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(requests.load(Ordering::SeqCst), 0);
+}
+
+/// A server on loopback that counts the requests it gets and answers 500.
+async fn counting_stand_in() -> (String, Arc<AtomicUsize>) {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&requests);
+    let router = axum::Router::new().fallback(move || {
+        let seen = Arc::clone(&seen);
+        async move {
+            seen.fetch_add(1, Ordering::SeqCst);
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (url, requests)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invalid_id_or_a_missing_user_id_exits_2_with_nothing_sent() {
+    let env = Env::new();
+    let (url, requests) = counting_stand_in().await;
+    for args in [
+        &["view", "64e5f1"][..],
+        &["calls", "../../etc"],
+        &["start", "not-an-id"],
+        &["stop", "64E5F12345ABCDEF9876543Z"],
+        &["delete", "x", "--yes"],
+        &["delete", "x"],
+    ] {
+        let out = env
+            .against_url(&url, "sk_test_standin_0000000000")
+            .arg("batch")
+            .args(args)
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("is not a batch ID (24 hex characters); nothing was sent"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let batch = "64e5f12345abcdef98765432";
+    for action in ["start", "stop"] {
+        let out = env
+            .against_url(&url, "sk_test_standin_0000000000")
+            .env_remove("WEYA_USER_ID")
+            .args(["batch", action, batch])
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("no user ID is configured (set WEYA_USER_ID or user_id"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(requests.load(Ordering::SeqCst), 0);
+    assert!(!env.journal().exists(), "nothing sent, nothing journaled");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_credential_names_weya_token_and_where_the_credential_came_from() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = sandbox
+        .store()
+        .insert("Kept".into(), json!({"batchName": "Kept"}));
+    // The workspace key alone, and the right one: the Bearer pages refuse
+    // it as Weya's would, and say which credential they take and where
+    // to set it.
+    let key_alone = sandbox.key().expose_secret();
+    let wrong_token = "tok_expired_abcdefghijk_9999";
+    let mut everything = String::new();
+
+    for (action, args) in [
+        ("start-calling", &["start", id.as_str()][..]),
+        ("stop-calling", &["stop", id.as_str()]),
+        ("delete-batch", &["delete", id.as_str(), "--yes"]),
+    ] {
+        let out = env
+            .against_url(&sandbox.base_url(), key_alone)
+            .arg("batch")
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        let advice = format!(
+            "weya-tui: {action} needs a Bearer token: set WEYA_TOKEN, or token in the config \
+             file (the request carried the x-api-key from environment variable WEYA_API_KEY, \
+             the only credential configured). `weya-tui doctor` shows which action takes which."
+        );
+        assert!(stderr.contains(&advice), "{stderr}");
+        everything.push_str(&stdout);
+        everything.push_str(&stderr);
+
+        let out = env
+            .against_url(&sandbox.base_url(), key_alone)
+            .arg("batch")
+            .args(args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        let json = json_of(&out);
+        assert!(
+            json["advice"]
+                .as_str()
+                .unwrap()
+                .contains("needs a Bearer token: set WEYA_TOKEN"),
+            "{json}"
+        );
+        everything.push_str(&String::from_utf8_lossy(&out.stdout));
+    }
+
+    // A token that is refused: it is the right kind, so check it.
+    let out = env
+        .cmd()
+        .env("WEYA_BASE_URL", sandbox.base_url())
+        .env("WEYA_TOKEN", wrong_token)
+        .env("WEYA_USER_ID", SANDBOX_USER_ID)
+        .args(["batch", "start", &id])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains(
+            "The Bearer token from environment variable WEYA_TOKEN was refused for start-calling"
+        ),
+        "{stderr}"
+    );
+    everything.push_str(&stdout);
+    everything.push_str(&stderr);
+
+    everything.push_str(&std::fs::read_to_string(env.journal()).unwrap());
+    for secret in [wrong_token, key_alone] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} leaked:\n{everything}"
+        );
+    }
+    assert!(sandbox.store().batch(&id).is_some());
+    let outcomes: Vec<Value> = env
+        .history_json()
+        .iter()
+        .map(|e| e["outcome"].clone())
+        .collect();
+    assert!(outcomes.iter().all(|o| o == "failed"), "{outcomes:?}");
+}
+
+#[test]
+fn history_reads_a_journal_line_written_before_actions_were_journaled() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.journal().parent().unwrap()).unwrap();
+    std::fs::write(
+        env.journal(),
+        concat!(
+            r#"{"time":"2026-01-15T14:00:00.000Z","target":"sandbox","outcome":"created","batch_name":"May renewals","batch_id":"64e5f12345abcdef98765432","body":{"batchName":"May renewals"}}"#,
+            "\n",
+            r#"{"time":"2026-01-15T15:00:00.000Z","target":"sandbox","action":"start","outcome":"done","batch_name":"May renewals","batch_id":"64e5f12345abcdef98765432","body":{"batchId":"64e5f12345abcdef98765432","userId":"5f0c0ffee0ddba11ab1e5eed"}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = env.cmd().arg("history").output().unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("create created  May renewals"), "{stdout}");
+    assert!(stdout.contains("start  done     May renewals"), "{stdout}");
+    assert!(!stdout.contains("unreadable"), "{stdout}");
+    let entries = env.history_json();
+    assert_eq!(entries[0]["action"], "create");
+    assert_eq!(entries[1]["action"], "start");
+}
+
+/// What a hostile server puts in every string.
+const HOSTILE: &str = "\u{1b}]2;PWNED\u{7}\u{1b}[2J\u{9b}31m\u{202E}gnp.exe\u{200B}";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_text_never_reaches_the_terminal_raw() {
+    use axum::Json;
+    use axum::routing::get;
+    let details = json!({"status": true, "code": 200, "data": {
+        "batchId": "64e5f12345abcdef98765432", "batchName": format!("June{HOSTILE}"),
+        "batchStatus": format!("active{HOSTILE}"), "page": 1, "limit": 20, "total": 1,
+        "totalPages": 1, "data": [{"_id": "c1", "phoneNumber": format!("1415{HOSTILE}"),
+            format!("field{HOSTILE}"): format!("value{HOSTILE}"),
+            "phoneLogs": [{"callStatus": format!("busy{HOSTILE}"), "createdAt": HOSTILE}],
+            "createdAt": HOSTILE}]}});
+    let list = json!({"status": true, "data": {"batches": [{"_id": "64e5f12345abcdef98765432",
+        "batchName": "June", "queue_status": HOSTILE, "createdAt": HOSTILE, "updatedAt": HOSTILE}],
+        "pagination": {"total": 1, "page": 1, "limit": 100, "totalPages": 1}}});
+    let router = axum::Router::new()
+        .route(
+            "/api/call/batch-details/{id}",
+            get(move || async move { Json(details) }),
+        )
+        .route(
+            "/api/call/batches/{user}",
+            get(move || async move { Json(list) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let env = Env::new();
+    for args in [
+        &["view", "64e5f12345abcdef98765432"][..],
+        &["calls", "64e5f12345abcdef98765432"],
+    ] {
+        let out = env
+            .against_url(&url, "sk_test_standin_0000000000")
+            .arg("batch")
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        for (what, output) in [("stdout", &stdout), ("stderr", &stderr)] {
+            let bad: Vec<char> = output
+                .chars()
+                .filter(|&c| c != '\n' && weya_tui::text::hidden(c).is_some())
+                .collect();
+            assert!(bad.is_empty(), "{args:?} {what} holds {bad:?}:\n{output}");
+        }
+        assert!(stdout.contains("June⟨U+001B⟩]2;PWNED"), "{stdout}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_past_the_last_page_are_refused_not_shown_as_no_calls() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 30);
+    for (args, wanted) in [
+        (
+            vec!["calls", &id, "--page", "9", "--limit", "4"],
+            "page 9 is past the last page (8 pages, 30 calls)",
+        ),
+        (
+            vec!["calls", &id, "--page", "3"],
+            "page 3 is past the last page (2 pages, 30 calls)",
+        ),
+        (
+            vec!["calls", &id, "--page", "2", "--status", "completed"],
+            "page 2 is past the last page (1 page, 0 calls with status completed)",
+        ),
+    ] {
+        let out = env.batch(&sandbox, &args);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert_eq!(stderr, format!("weya-tui: {wanted}\n"), "{args:?}");
+    }
+    let out = env.batch(&sandbox, &["calls", &id, "--page", "3", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        json_of(&out)["error"],
+        "page 3 is past the last page (2 pages, 30 calls)"
+    );
+    // The last page is shown as it is.
+    let out = env.batch(&sandbox, &["calls", &id, "--page", "8", "--limit", "4"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).0.ends_with("page 8/8 · 30 calls\n"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn counts_read_with_thousands_separators_except_in_json() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 30_000);
+
+    let (stdout, _) = text(&env.batch(&sandbox, &["view", &id]));
+    assert!(
+        stdout.contains("Calls     30,000 in all · 0 picked · 0 completed"),
+        "{stdout}"
+    );
+    let (stdout, _) = text(&env.batch(&sandbox, &["calls", &id, "--limit", "20"]));
+    assert!(
+        stdout.ends_with("page 1/1,500 · 30,000 calls\n"),
+        "{stdout}"
+    );
+    let out = env.against(&sandbox).arg("batches").output().unwrap();
+    let (stdout, _) = text(&out);
+    let header = stdout.lines().next().unwrap();
+    let row = stdout.lines().nth(1).unwrap();
+    assert!(row.contains("        0          0   30,000  "), "{stdout}");
+    // TOTAL still ends where its heading does.
+    let end = |line: &str, what: &str| line.find(what).unwrap() + what.len();
+    assert_eq!(end(row, "30,000"), end(header, "TOTAL"), "{stdout}");
+
+    // Scripts get plain numbers.
+    let json = json_of(&env.batch(&sandbox, &["view", &id, "--json"]));
+    assert_eq!(json["totalCalls"], 30_000);
+}

@@ -1,0 +1,450 @@
+//! The campaign views drawn from known states: insta snapshots of the
+//! batch list (empty, loading, failing with backoff, populated), a batch's
+//! calls, one call, and each dialog, at 80x24 and 120x40.
+
+use crate::common;
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::json;
+
+use common::screen_text;
+use weya_tui::api::types::Pagination;
+use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Call, NetworkFailure};
+use weya_tui::domain::schedule::CallingSchedule;
+use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
+use weya_tui::tui::views::batches::list::{BatchList, ListCmd, ListMsg};
+use weya_tui::tui::views::batches::{KnownSchedules, ViewContext};
+use weya_tui::tui::widgets::theme::Theme;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 15, 14, 0, 0).unwrap()
+}
+
+fn summary(n: u64, name: &str, status: &str, total: u64, picked: u64, done: u64) -> BatchSummary {
+    BatchSummary {
+        id: format!("64e5f12345abcdef9876{n:04x}"),
+        batch_name: name.to_owned(),
+        total_calls: Some(total),
+        calls_picked: Some(picked),
+        calls_completed: Some(done),
+        queue_status: status.to_owned(),
+        created_at: format!("2026-01-{:02}T{:02}:30:00.000Z", 15 - n / 3, 13 - n % 3 * 4),
+        updated_at: format!("2026-01-15T13:{:02}:12.000Z", 59 - n * 7),
+    }
+}
+
+fn batches() -> Vec<BatchSummary> {
+    vec![
+        summary(0, "June renewals", "active", 120, 64, 41),
+        summary(1, "Appointment confirmations", "paused", 30, 0, 0),
+        summary(2, "Payment reminders", "stopped", 48, 20, 9),
+        summary(3, "Welcome calls", "completed", 24, 24, 17),
+        summary(4, "Winback \u{1b}[31mQ1", "queued", 10, 0, 0),
+    ]
+}
+
+fn page_of(batches: Vec<BatchSummary>, total: u64) -> BatchPage {
+    let limit = 5;
+    BatchPage {
+        pagination: Pagination {
+            total,
+            page: 1,
+            limit,
+            total_pages: total.div_ceil(limit),
+        },
+        batches,
+    }
+}
+
+/// Draws `draw` on a `w`x`h` TestBackend and returns the screen's text.
+fn screen(w: u16, h: u16, draw: impl Fn(&mut ratatui::Frame)) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| draw(f)).unwrap();
+    screen_text(terminal.backend())
+}
+
+fn list_screen(list: &BatchList, w: u16, h: u16) -> String {
+    screen(w, h, |f| list.draw(f, f.area(), &Theme::new(false), now()))
+}
+
+/// A list at `w`x`h` after its first fetch got `result`.
+fn list_with(
+    context: ViewContext,
+    w: u16,
+    h: u16,
+    result: Result<BatchPage, ApiError>,
+) -> BatchList {
+    let mut list = BatchList::new(context);
+    list_screen(&list, w, h);
+    let cmds = list.update(ListMsg::Tick, now());
+    let [ListCmd::FetchPage { generation, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    list.update(
+        ListMsg::PageLoaded {
+            generation: *generation,
+            result,
+        },
+        now(),
+    );
+    list
+}
+
+fn key(list: &mut BatchList, code: KeyCode) {
+    list.update(ListMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now());
+}
+
+fn snap(name: &str, w: u16, h: u16, text: String) {
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+}
+
+#[test]
+fn list_loading() {
+    for (w, h) in SIZES {
+        let mut list = BatchList::new(ViewContext::default());
+        list.update(ListMsg::Tick, now());
+        snap("list_loading", w, h, list_screen(&list, w, h));
+    }
+}
+
+#[test]
+fn list_empty() {
+    for (w, h) in SIZES {
+        let list = list_with(ViewContext::default(), w, h, Ok(BatchPage::default()));
+        snap("list_empty", w, h, list_screen(&list, w, h));
+    }
+}
+
+#[test]
+fn list_error_with_backoff() {
+    for (w, h) in SIZES {
+        let mut list = list_with(ViewContext::default(), w, h, Ok(page_of(batches(), 63)));
+        for _ in 0..3 {
+            let cmds = list.update(ListMsg::Tick, now());
+            let [ListCmd::FetchPage { generation, .. }] = cmds.as_slice() else {
+                panic!("{cmds:?}")
+            };
+            list.update(
+                ListMsg::PageLoaded {
+                    generation: *generation,
+                    result: Err(ApiError::Network {
+                        kind: NetworkFailure::Refused,
+                        host: "api.weya.example".into(),
+                    }),
+                },
+                now(),
+            );
+        }
+        snap("list_error_backoff", w, h, list_screen(&list, w, h));
+    }
+}
+
+#[test]
+fn list_populated() {
+    for (w, h) in SIZES {
+        let mut list = list_with(ViewContext::default(), w, h, Ok(page_of(batches(), 63)));
+        key(&mut list, KeyCode::Down);
+        snap("list_populated", w, h, list_screen(&list, w, h));
+    }
+}
+
+#[test]
+fn list_of_sandbox_examples() {
+    let examples: Vec<_> = batches()
+        .into_iter()
+        .take(4)
+        .map(|mut b| {
+            b.batch_name = format!("Example: {}", b.batch_name);
+            b
+        })
+        .collect();
+    let context = ViewContext {
+        sandbox: true,
+        ..ViewContext::default()
+    };
+    let (w, h) = (120, 40);
+    let list = list_with(context, w, h, Ok(page_of(examples, 4)));
+    snap("list_examples", w, h, list_screen(&list, w, h));
+}
+
+/// The sandbox's examples, as the app starts with them.
+fn examples_list(w: u16, h: u16) -> BatchList {
+    let examples: Vec<_> = batches()
+        .into_iter()
+        .take(4)
+        .map(|mut b| {
+            b.batch_name = format!("Example: {}", b.batch_name);
+            b
+        })
+        .collect();
+    let context = ViewContext {
+        sandbox: true,
+        ..ViewContext::default()
+    };
+    list_with(context, w, h, Ok(page_of(examples, 4)))
+}
+
+/// A search being typed takes the title line: the note on the examples
+/// goes (it was cut mid-word at 80 columns), and a search longer than the
+/// line keeps its end, where the cursor is, in view.
+#[test]
+fn list_searching() {
+    for (w, h) in SIZES {
+        let mut list = examples_list(w, h);
+        key(&mut list, KeyCode::Char('/'));
+        for c in "ne".chars() {
+            key(&mut list, KeyCode::Char(c));
+        }
+        snap("list_searching", w, h, list_screen(&list, w, h));
+        let long =
+            "renewals for the customers of the northern region, second quarter, plus the late ones";
+        for c in long.chars() {
+            key(&mut list, KeyCode::Char(c));
+        }
+        snap("list_searching_long", w, h, list_screen(&list, w, h));
+    }
+}
+
+#[test]
+fn dialogs() {
+    for (w, h) in SIZES {
+        let mut list = list_with(ViewContext::default(), w, h, Ok(page_of(batches(), 63)));
+        key(&mut list, KeyCode::Down);
+        key(&mut list, KeyCode::Char('s'));
+        snap("dialog_start", w, h, list_screen(&list, w, h));
+        key(&mut list, KeyCode::Esc);
+        key(&mut list, KeyCode::Up);
+        key(&mut list, KeyCode::Char('x'));
+        snap("dialog_stop", w, h, list_screen(&list, w, h));
+        key(&mut list, KeyCode::Esc);
+        key(&mut list, KeyCode::Char('D'));
+        for c in "june renewals".chars() {
+            key(&mut list, KeyCode::Char(c));
+        }
+        key(&mut list, KeyCode::Enter);
+        snap("dialog_delete_wrong_name", w, h, list_screen(&list, w, h));
+    }
+}
+
+const PLANS: [&str; 4] = ["Basic", "Plus", "Premium", "Family"];
+
+fn call(n: usize) -> Call {
+    let statuses = ["completed", "no-answer", "busy", "failed"];
+    let logs: Vec<_> = (0..n % 3)
+        .map(|a| {
+            let status = statuses[(n + a) % 4];
+            json!({"callStatus": status, "callDuration": if status == "completed" { 95 + n } else { 0 },
+                "recordingUrl": format!("https://sandbox.invalid/rec/{n:04}.mp3"),
+                "transcript": [
+                    {"role": "assistant", "content": "Hello, this is Weya calling about your June renewal. Is now a good time to talk about the options for your plan?"},
+                    {"role": "user", "content": "Yes, go ahead."},
+                    {"role": "assistant", "content": "Your Premium plan renews on 1 February at 49.50 a month."},
+                    {"role": "user", "content": "Please email me the details."}
+                ],
+                "createdAt": format!("2026-01-15T13:{:02}:00.000Z", 10 + a * 20)})
+        })
+        .collect();
+    serde_json::from_value(json!({
+        "_id": format!("6789abcdef0123456789{n:04x}"),
+        "phoneNumber": format!("1212555{n:04}"),
+        "name": format!("Contact {n}"),
+        "plan": PLANS[n % 4],
+        "due_date": "2026-02-01",
+        "amount": 49.5,
+        "phoneLogs": logs,
+        "createdAt": "2026-01-15T11:05:00.000Z"
+    }))
+    .unwrap()
+}
+
+fn details_view(w: u16, h: u16) -> BatchDetailsView {
+    details_view_named(w, h, "June renewals")
+}
+
+/// The details of batch 0, named `name`, with its first page of calls.
+fn details_view_named(w: u16, h: u16, name: &str) -> BatchDetailsView {
+    details_view_in(ViewContext::default(), w, h, name)
+}
+
+/// [`details_view_named`], the view told `context`.
+fn details_view_in(context: ViewContext, w: u16, h: u16, name: &str) -> BatchDetailsView {
+    let mut summary = batches().remove(0);
+    summary.batch_name = name.to_owned();
+    let mut view = BatchDetailsView::new(context, summary);
+    screen(w, h, |f| view.draw(f, f.area(), &Theme::new(false), now()));
+    let cmds = view.update(DetailsMsg::Tick, now());
+    let [
+        DetailsCmd::FetchCalls {
+            generation, query, ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    let limit = u64::from(query.limit);
+    view.update(
+        DetailsMsg::CallsLoaded {
+            generation: *generation,
+            result: Ok(BatchDetails {
+                batch_id: "64e5f12345abcdef98760000".into(),
+                batch_name: name.into(),
+                batch_status: "active".into(),
+                page: 1,
+                limit,
+                total: 120,
+                total_pages: 120u64.div_ceil(limit),
+                calls: (0..usize::try_from(limit).unwrap()).map(call).collect(),
+            }),
+        },
+        now(),
+    );
+    view
+}
+
+fn details_screen(view: &BatchDetailsView, w: u16, h: u16) -> String {
+    screen(w, h, |f| view.draw(f, f.area(), &Theme::new(false), now()))
+}
+
+/// A name longer than the line is cut with an ellipsis; the status and the
+/// ID stay in view, and so does the search at the foot.
+#[test]
+fn details_with_a_long_name() {
+    let name = "June renewals for the customers of the northern region who signed up in the second quarter";
+    for (w, h) in SIZES {
+        let mut view = details_view_named(w, h, name);
+        let press = |view: &mut BatchDetailsView, code| {
+            view.update(
+                DetailsMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+                now(),
+            )
+        };
+        press(&mut view, KeyCode::Char('/'));
+        for c in "someone with a rather long name, 40 chars".chars() {
+            press(&mut view, KeyCode::Char(c));
+        }
+        snap("details_long_name", w, h, details_screen(&view, w, h));
+    }
+}
+
+#[test]
+fn details_and_call() {
+    for (w, h) in SIZES {
+        let mut view = details_view(w, h);
+        let press = |view: &mut BatchDetailsView, code| {
+            view.update(
+                DetailsMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+                now(),
+            )
+        };
+        press(&mut view, KeyCode::Down);
+        press(&mut view, KeyCode::Down);
+        snap("details", w, h, details_screen(&view, w, h));
+        press(&mut view, KeyCode::Char('f'));
+        snap("details_status_choice", w, h, details_screen(&view, w, h));
+        press(&mut view, KeyCode::Esc);
+        press(&mut view, KeyCode::Up);
+        press(&mut view, KeyCode::Enter);
+        snap("call", w, h, details_screen(&view, w, h));
+    }
+}
+
+// ---- an active batch outside its calling window ----
+
+/// Thursday 15 Jan 2026, 18:00 in New York: "June renewals" (active,
+/// weekdays 09:00–17:00 there) waits for Friday morning.
+fn evening() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 15, 23, 0, 0).unwrap()
+}
+
+/// The view context of a client that created "June renewals" (batch 0)
+/// on the sandbox, its dialer keeping the windows unless `ignoring`.
+fn june_made_here(ignoring: bool) -> ViewContext {
+    let june = CallingSchedule::from_body(&json!({
+        "timezone": "America/New_York",
+        "callingHour": {"start": "09:00", "end": "17:00"},
+        "allowedDays": [1, 2, 3, 4, 5]
+    }))
+    .unwrap();
+    ViewContext {
+        sandbox: true,
+        schedules: KnownSchedules::new([(batches()[0].id.clone(), june)], true, ignoring),
+        ..ViewContext::default()
+    }
+}
+
+const WAITS: &str = "outside its calling window: opens Fri 09:00 America/New_York (in 15 h)";
+
+#[test]
+fn an_active_batch_outside_its_window_says_when_it_opens() {
+    for (w, h) in SIZES {
+        let mut list = list_with(june_made_here(false), w, h, Ok(page_of(batches(), 63)));
+        let at = |list: &BatchList, when| {
+            screen(w, h, |f| list.draw(f, f.area(), &Theme::new(false), when))
+        };
+        let text = at(&list, evening());
+        snap("list_outside_window", w, h, text.clone());
+        assert!(text.contains(WAITS), "{text}");
+        // Inside the window, nothing to say.
+        assert!(!at(&list, now()).contains("outside its calling window"));
+        // Another batch highlighted: its schedule is unknown, so no word.
+        key(&mut list, KeyCode::Down);
+        assert!(!at(&list, evening()).contains("outside its calling window"));
+
+        let view = details_view_in(june_made_here(false), w, h, "June renewals");
+        let text = screen(w, h, |f| {
+            view.draw(f, f.area(), &Theme::new(false), evening())
+        });
+        snap("details_outside_window", w, h, text.clone());
+        assert!(text.contains(WAITS), "{text}");
+    }
+}
+
+#[test]
+fn nothing_is_said_of_a_window_the_dialer_ignores_or_of_an_unknown_schedule() {
+    let (w, h) = (120, 40);
+    for context in [june_made_here(true), ViewContext::default()] {
+        let list = list_with(context, w, h, Ok(page_of(batches(), 63)));
+        let text = screen(w, h, |f| {
+            list.draw(f, f.area(), &Theme::new(false), evening())
+        });
+        assert!(!text.contains("outside its calling window"), "{text}");
+    }
+}
+
+#[test]
+fn the_sandbox_examples_schedules_are_known_by_name() {
+    // "Example: Payment reminders" is active, every day 09:00–20:00 in
+    // Kolkata: 04:30 there at 23:00 UTC.
+    let mut reminders = batches().remove(2);
+    reminders.batch_name = "Example: Payment reminders".into();
+    reminders.queue_status = "active".into();
+    let context = ViewContext {
+        sandbox: true,
+        schedules: KnownSchedules::new([], true, false),
+        ..ViewContext::default()
+    };
+    let (w, h) = (120, 40);
+    let list = list_with(context, w, h, Ok(page_of(vec![reminders.clone()], 1)));
+    let text = screen(w, h, |f| {
+        list.draw(f, f.area(), &Theme::new(false), evening())
+    });
+    assert!(
+        text.contains("outside its calling window: opens Fri 09:00 Asia/Kolkata (in 4 h)"),
+        "{text}"
+    );
+    // A real API's batch of that name is not the example.
+    let remote = ViewContext {
+        schedules: KnownSchedules::new([], false, false),
+        ..ViewContext::default()
+    };
+    let list = list_with(remote, w, h, Ok(page_of(vec![reminders], 1)));
+    let text = screen(w, h, |f| {
+        list.draw(f, f.area(), &Theme::new(false), evening())
+    });
+    assert!(!text.contains("outside its calling window"), "{text}");
+}

@@ -1,0 +1,1454 @@
+//! `weya-tui batch import` as an operator or a script runs it: the built
+//! binary against the sandbox on loopback (through a stand-in that can
+//! fail or stall one request), each exit code, and a `kill -9` in a
+//! pseudo-terminal followed by a run that resumes where it stopped.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+use weya_tui::api::WeyaClient;
+use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
+use weya_tui::tui::views::import::executor::{ImportExecutor, ProgressSink};
+use weya_tui::tui::views::import::{self, ImportMsg, ImportView, SendPhase, Step as ViewStep};
+use weya_tui::tui::widgets::theme::Theme;
+
+use crate::common;
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+struct Env {
+    home: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Self {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.home.path().join(rel)
+    }
+
+    /// The binary with this home, pointed at `url` with `key`.
+    fn cmd(&self, url: &str, key: &str) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
+        cmd.env_remove("WEYA_TOKEN")
+            .env_remove("WEYA_PHONES_PATH")
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("WEYA_BASE_URL", url)
+            .env("WEYA_API_KEY", key)
+            .env("WEYA_USER_ID", SANDBOX_USER_ID)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn import(&self, sandbox: &Sandbox, url: &str, batch: &str, file: &Path) -> Command {
+        let mut cmd = self.cmd(url, sandbox.key().expose_secret());
+        cmd.env("WEYA_TOKEN", sandbox.token().expose_secret());
+        cmd.args(["batch", "import", batch]).arg(file);
+        cmd
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// The import journals kept (not the locks beside them, which hold
+    /// nothing but the PID of the run that last took them).
+    fn journals(&self) -> Vec<PathBuf> {
+        match std::fs::read_dir(self.path("state/weya-tui/imports")) {
+            Ok(entries) => entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_none_or(|ext| ext != "lock"))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+fn run(cmd: &mut Command) -> (Option<i32>, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().unwrap();
+    (
+        status.code(),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+/// A new empty batch in the sandbox.
+fn new_batch(sandbox: &Sandbox) -> String {
+    sandbox.store().insert(
+        "Import test".into(),
+        json!({"batchName": "Import test", "callingNumbers": ["64e5f12345abcdef87654321"],
+               "timezone": "America/New_York"}),
+    )
+}
+
+/// The batch's numbers, in the order they were added.
+fn numbers_in(sandbox: &Sandbox, batch: &str) -> Vec<String> {
+    let batch = sandbox.store().batch(batch).unwrap();
+    batch.calls.iter().map(|c| c.phone_number.clone()).collect()
+}
+
+/// The issue's file: a UTF-8 BOM, semicolons, quoted values holding the
+/// delimiter, a quote and a line break, a duplicate, an empty row, three
+/// bad numbers and a name in Windows-1252.
+fn messy_csv() -> Vec<u8> {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(
+        b"Name;Phone;Plan;Note\r\n\
+Ann Lee;(212) 555-0143;Gold;\"late; twice\"\r\n\
+Bob Roy;212.555.0188;Silver;\r\n\
+Ren\xE9e Fa\xE7on;+1 212 555 0199;Gold;\"says \"\"hi\"\"\"\r\n\
+Cy Dunn;555-12;Gold;\r\n\
+Dee Ray;12125550143;Bronze;same as Ann\r\n\
+;;;\r\n\
+Eve Moss;n/a;Gold;\r\n\
+Fay Cole;;Silver;\r\n\
+Gus Hill;+44 20 7946 0958;Gold;\"two\r\nlines\"\r\n\
+Hal Ford;(212) 555-0111;Silver;\r\n",
+    );
+    bytes
+}
+
+/// `n` contacts with distinct valid US numbers, row `i` (from 1) holding
+/// `1212555` and `i` in four digits (or `1646555…` past 9,999).
+fn generated_csv(n: usize) -> Vec<u8> {
+    let mut text = String::from("name,phone\n");
+    for i in 1..=n {
+        text.push_str(&format!("Contact {i},{}\n", number_of_row(i)));
+    }
+    text.into_bytes()
+}
+
+fn number_of_row(i: usize) -> String {
+    let area = if i < 10_000 { 212 } else { 646 };
+    format!("1{area}555{:04}", i % 10_000)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_messy_csv_imports_exactly_the_good_rows() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file("june.csv", &messy_csv());
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+
+    let stored = sandbox.store().batch(&batch).unwrap();
+    let numbers: Vec<&str> = stored
+        .calls
+        .iter()
+        .map(|c| c.phone_number.as_str())
+        .collect();
+    assert_eq!(
+        numbers,
+        [
+            "12125550143",
+            "12125550188",
+            "12125550199",
+            "442079460958",
+            "12125550111"
+        ]
+    );
+    assert_eq!(stored.calls[2].fields["Name"], "Renée Façon");
+    assert_eq!(stored.calls[0].fields["Note"], "late; twice");
+    assert_eq!(stored.calls[3].fields["Note"], "two\r\nlines");
+    // What the operator read before it was sent.
+    assert!(
+        stdout.contains("5 valid   3 invalid   1 duplicate   1 skipped"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line 5: “555-12”: too short for US"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line 6: 12125550143 is on line 2 already"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("read as Windows-1252"), "{stdout}");
+    let rejected = env.path("june.rejected.csv");
+    assert!(stdout.contains(&rejected.display().to_string()), "{stdout}");
+    let rejected = std::fs::read_to_string(rejected).unwrap();
+    assert_eq!(
+        rejected.lines().count(),
+        4,
+        "a header and three rows:\n{rejected}"
+    );
+    assert!(
+        stdout.contains("1 of 1 requests confirmed (5 of 5 contacts)"),
+        "{stdout}"
+    );
+
+    // The same command again sends nothing more.
+    let (code, _, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("Already imported"), "{stderr}");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_xlsx_imports_with_json_output() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contacts.xlsx");
+    // A copy: the rejected rows are written beside the file.
+    let file = env.file("contacts.xlsx", &std::fs::read(fixture).unwrap());
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        report["counts"],
+        json!({"valid": 3, "invalid": 1, "duplicate": 1, "skipped": 1})
+    );
+    assert_eq!(
+        report["rejected"],
+        json!([{"line": 5, "value": "555-12", "why": "too short for US"}])
+    );
+    assert_eq!(report["confirmed"]["rows"], 3);
+    assert_eq!(report["failed"], json!([]));
+    let stored = sandbox.store().batch(&batch).unwrap();
+    assert_eq!(stored.calls.len(), 3);
+    assert_eq!(stored.calls[2].fields["Name"], "Éloïse Brun");
+    assert_eq!(stored.calls[0].fields["Due date"], "2025-06-30");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dry_run_checks_everything_and_sends_nothing() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/contacts-example.csv");
+    let file = env.file("contacts.csv", &std::fs::read(example).unwrap());
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Dry run: nothing was sent."), "{stdout}");
+    assert!(
+        stdout.contains(&format!(r#"{{"batchId":"{batch}","call_data":["#)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r#"{"phoneNumber":"12125550143","name":"Ann Lee","plan":"Gold""#),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run", "--json"]));
+    assert_eq!(code, Some(0));
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["dryRun"], true);
+    assert_eq!(report["body"]["call_data"].as_array().unwrap().len(), 5);
+    assert_eq!(report["counts"]["valid"], 29);
+
+    // The invalid rows go where the operator says.
+    let elsewhere = env.path("fix-these.csv");
+    let (code, stdout, _) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run", "--rejected"])
+        .arg(&elsewhere));
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("fix-these.csv"), "{stdout}");
+    let rejected = std::fs::read_to_string(&elsewhere).unwrap();
+    assert!(rejected.contains("call after 6pm"), "{rejected}");
+
+    assert!(numbers_in(&sandbox, &batch).is_empty(), "nothing was sent");
+    assert!(env.journals().is_empty(), "no import was recorded");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_region_numbers_without_a_country_code_are_said_to_be_invalid() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file(
+        "mixed.csv",
+        b"Name,Phone\nAnn,(212) 555-0143\nBob,212 555 0188\nGus,+44 20 7946 0958\n",
+    );
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "none", "--dry-run"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "weya-tui: warning: no region: 2 numbers without a country code are invalid; \
+             --region US (or the country they are in) reads them"
+        ),
+        "{stderr}"
+    );
+    // With a region, no such word.
+    let (_, _, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run"]));
+    assert!(!stderr.contains("no region"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_yes_and_without_a_terminal_nothing_is_sent() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file("june.csv", &messy_csv());
+    let (code, _, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("not sending without --yes"), "{stderr}");
+    assert!(numbers_in(&sandbox, &batch).is_empty());
+    assert!(env.journals().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_input_exits_2_and_sends_nothing() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let good = env.file("june.csv", &messy_csv());
+    let no_phone = env.file("names.csv", b"name,plan\nAnn,Gold\nBob,Silver\n");
+    let all_bad = env.file("bad.csv", b"name,phone\nAnn,555-12\nBob,n/a\n");
+    let cases: Vec<(&str, PathBuf, Vec<&str>, &str)> = vec![
+        (
+            "a file that is not there",
+            env.path("missing.csv"),
+            vec!["--region", "US"],
+            "missing.csv",
+        ),
+        (
+            "no phone column",
+            no_phone,
+            vec!["--region", "US"],
+            "pass --phone-column",
+        ),
+        (
+            "no valid row",
+            all_bad,
+            vec!["--region", "US"],
+            "no valid row",
+        ),
+        (
+            "an unknown region",
+            good.clone(),
+            vec!["--region", "XX"],
+            "“XX” is not a region",
+        ),
+        ("no region to be had", good.clone(), vec![], "Pass --region"),
+        (
+            "a column that is not there",
+            good.clone(),
+            vec!["--region", "US", "--phone-column", "Mobile"],
+            "no such column",
+        ),
+    ];
+    for (what, file, flags, says) in cases {
+        let mut cmd = env.import(&sandbox, &sandbox.base_url(), &batch, &file);
+        let (code, _, stderr) = run(cmd.args(&flags).arg("--yes"));
+        assert_eq!(code, Some(2), "{what}: {stderr}");
+        assert!(stderr.contains(says), "{what}: {stderr}");
+        assert!(
+            stderr.contains("nothing was sent") || stderr.contains("Nothing was sent"),
+            "{what}: {stderr}"
+        );
+    }
+    // A batch ID that is not one, and a batch that does not exist.
+    for (id, says) in [
+        ("not-an-id", "is not a batch ID"),
+        ("64e5f12345abcdef00000000", "not found"),
+    ] {
+        let mut cmd = env.import(&sandbox, &sandbox.base_url(), id, &good);
+        let (code, stdout, stderr) = run(cmd.args(["--region", "US", "--yes"]));
+        assert_eq!(code, Some(2), "{id}: {stdout}{stderr}");
+        assert!(stderr.contains(says), "{id}: {stderr}");
+    }
+    // As JSON: the error with what the check found.
+    let mut cmd = env.import(&sandbox, &sandbox.base_url(), &batch, &good);
+    let (code, stdout, _) = run(cmd.args(["--region", "US", "--json"]));
+    assert_eq!(code, Some(2));
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(report["error"].as_str().unwrap().contains("--yes"));
+    assert_eq!(report["rejected"].as_array().unwrap().len(), 3);
+    assert!(numbers_in(&sandbox, &batch).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_region_comes_from_the_timezone_of_a_batch_created_here() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let key = sandbox.key().expose_secret().to_owned();
+    let batch_file = env.file(
+        "batch.json",
+        br#"{"batchName":"Delhi","callingNumbers":["64e5f12345abcdef87654321"],"timezone":"Asia/Kolkata"}"#,
+    );
+    let (code, stdout, stderr) = run(env
+        .cmd(&sandbox.base_url(), &key)
+        .env("WEYA_TOKEN", sandbox.token().expose_secret())
+        .args(["create", "--yes", "--file"])
+        .arg(&batch_file));
+    assert_eq!(code, Some(0), "{stderr}");
+    let batch = stdout.trim().rsplit(' ').next().unwrap().to_owned();
+    let file = env.file("delhi.csv", b"name,mobile\nAsha,98765 43210\n");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .arg("--yes"));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("read as IN (the batch's timezone is Asia/Kolkata)"),
+        "{stdout}"
+    );
+    assert_eq!(numbers_in(&sandbox, &batch), ["919876543210"]);
+}
+
+/// What the stand-in does with the `n`th addCallsToBatch (from 1).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Forward,
+    /// Forwarded with the sandbox's `partial-207` fault on.
+    Partial207,
+    /// Never answered.
+    Stall,
+    /// Forwarded once the test lets it through ([`Proxy::release`]).
+    Hold,
+    /// Forwarded (Weya stores the rows), then the connection drops before
+    /// the answer is whole: its outcome is unknown to the sender.
+    DropAfterForward,
+    /// Forwarded (Weya stores the rows), then never answered.
+    StallAfterForward,
+}
+
+/// A stand-in for Weya in front of the sandbox: every request is
+/// forwarded, and each addCallsToBatch's numbers are recorded and the
+/// request treated as `script` says.
+struct Proxy {
+    url: String,
+    /// The numbers of each addCallsToBatch received, in order.
+    bodies: Arc<Mutex<Vec<Vec<String>>>>,
+    gate: Arc<tokio::sync::Semaphore>,
+}
+
+#[derive(Clone)]
+struct ProxyState {
+    sandbox: Arc<Sandbox>,
+    http: reqwest::Client,
+    bodies: Arc<Mutex<Vec<Vec<String>>>>,
+    calls: Arc<AtomicUsize>,
+    script: Arc<dyn Fn(usize) -> Step + Send + Sync>,
+    gate: Arc<tokio::sync::Semaphore>,
+}
+
+impl Proxy {
+    async fn start(
+        sandbox: Arc<Sandbox>,
+        script: impl Fn(usize) -> Step + Send + Sync + 'static,
+    ) -> Self {
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let state = ProxyState {
+            sandbox,
+            http: reqwest::Client::new(),
+            bodies: Arc::clone(&bodies),
+            calls: Arc::new(AtomicUsize::new(0)),
+            script: Arc::new(script),
+            gate: Arc::clone(&gate),
+        };
+        let router = axum::Router::new().fallback(forward).with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self { url, bodies, gate }
+    }
+
+    /// Lets one held request through.
+    fn release(&self) {
+        self.gate.add_permits(1);
+    }
+
+    fn bodies(&self) -> Vec<Vec<String>> {
+        self.bodies.lock().unwrap().clone()
+    }
+}
+
+async fn forward(
+    axum::extract::State(state): axum::extract::State<ProxyState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 64 << 20).await.unwrap();
+    let mut step = Step::Forward;
+    if parts.uri.path() == "/api/call/addCallsToBatch" {
+        let n = state.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let value: Value = serde_json::from_slice(&body).unwrap();
+        let numbers = value["call_data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["phoneNumber"].as_str().unwrap().to_owned())
+            .collect();
+        state.bodies.lock().unwrap().push(numbers);
+        step = (state.script)(n);
+    }
+    if step == Step::Stall {
+        std::future::pending::<()>().await;
+    }
+    if step == Step::Hold {
+        state.gate.acquire().await.unwrap().forget();
+    }
+    let url = format!("{}{}", state.sandbox.base_url(), parts.uri);
+    let mut outgoing = state.http.request(parts.method.clone(), url).body(body);
+    for name in ["x-api-key", "authorization", "content-type"] {
+        if let Some(value) = parts.headers.get(name) {
+            outgoing = outgoing.header(name, value.clone());
+        }
+    }
+    if step == Step::Partial207 {
+        state.sandbox.store().set_fault(Some(Fault::Partial207));
+    }
+    let answer = outgoing.send().await.unwrap();
+    state.sandbox.store().set_fault(None);
+    let status = answer.status();
+    let content_type = answer.headers().get("content-type").cloned();
+    let bytes = answer.bytes().await.unwrap();
+    if step == Step::StallAfterForward {
+        std::future::pending::<()>().await;
+    }
+    if step == Step::DropAfterForward {
+        // Headers go out, then the body fails: hyper drops the connection.
+        let failing = futures::stream::once(async {
+            Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("dropped on purpose"))
+        });
+        return (status, axum::body::Body::from_stream(failing)).into_response();
+    }
+    let mut response = (status, bytes).into_response();
+    if let Some(value) = content_type {
+        response.headers_mut().insert("content-type", value);
+    }
+    response
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_207_fails_one_request_and_the_next_run_resends_only_its_rows() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::Partial207
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("big.csv", &generated_csv(2500));
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("request 2: rows 1001–2000 (lines 1002–2001): HTTP 207, chunk 1: The sandbox failed this chunk on purpose"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 of 3 requests confirmed (1,500 of 2,500 contacts)"),
+        "{stdout}"
+    );
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 1500);
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["resumed"], true);
+    assert_eq!(report["sent"], 1);
+    assert_eq!(report["rowsAdded"], 1000);
+
+    // The second run sent request 2's rows, and only those.
+    let bodies = proxy.bodies();
+    assert_eq!(bodies.len(), 4);
+    let expected: Vec<String> = (1001..=2000).map(number_of_row).collect();
+    assert_eq!(bodies[3], expected);
+    // Each valid number exactly once.
+    let numbers = numbers_in(&sandbox, &batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (2500, 2500));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_outcome_is_resent_only_when_the_operator_says_so() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // The second request of the first run never gets an answer.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    // Without a terminal and without --resend-unknown, the other request
+    // goes and the unknown one waits.
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("request 2: rows 1001–2000 (lines 1002–2001): its outcome is unknown"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("The batch's totalCalls: 0 before this import, 1,000 now."),
+        "{stderr}"
+    );
+    assert!(stdout.contains("Outcome unknown"), "{stdout}");
+    assert!(
+        stdout.contains("2 of 3 requests confirmed (2,000 of 3,000 contacts)"),
+        "{stdout}"
+    );
+    let bodies = proxy.bodies();
+    assert_eq!(bodies.len(), 3, "request 2 was not sent again");
+    assert_eq!(bodies[2][0], number_of_row(2001));
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(proxy.bodies()[3][0], number_of_row(1001));
+    let numbers = numbers_in(&sandbox, &batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (3000, 3000));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_run_of_the_same_import_is_refused_while_the_first_sends() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // The first run's second request gets no answer: that run is still
+    // sending when the second starts.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(2500));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+
+    // A second run, even one told to send again what is in doubt, is
+    // refused before it sends anything.
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    let expected = format!(
+        "weya-tui: another import of this file into this batch is running (process {}): wait \
+         for it to end, or stop it; nothing was sent",
+        first.id()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert_eq!(proxy.bodies().len(), 2, "the second run sent nothing");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 1000);
+
+    // kill -9: the system lets go of the lock, and a rerun takes it and
+    // resumes at the request in doubt.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("resuming at request 2"), "{stderr}");
+    let bodies = proxy.bodies();
+    assert_eq!(bodies.len(), 4);
+    assert_eq!(bodies[2][0], number_of_row(1001));
+    assert_eq!(bodies[3][0], number_of_row(2001));
+    let numbers = numbers_in(&sandbox, &batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (2500, 2500));
+}
+
+/// A run of `cmd` whose standard error is kept in a file, to read while
+/// it runs.
+fn spawn_watched(cmd: &mut Command, stderr: &Path) -> Child {
+    cmd.stdout(Stdio::piped())
+        .stderr(std::fs::File::create(stderr).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+fn interrupt(child: &Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+fn wait_exit(child: Child) -> (Option<i32>, String) {
+    let deadline = Instant::now() + PATIENCE;
+    let mut child = child;
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for the run to end"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// The states of the import's requests, from its journal.
+fn request_states(env: &Env) -> Vec<String> {
+    let journals = env.journals();
+    assert_eq!(journals.len(), 1, "{journals:?}");
+    let journal: Value = serde_json::from_slice(&std::fs::read(&journals[0]).unwrap()).unwrap();
+    journal["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_after_the_request_in_flight_and_a_rerun_sends_the_rest_once() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Hold } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let stderr_path = env.path("stderr.txt");
+    let first = spawn_watched(
+        env.import(&sandbox, &proxy.url, &batch, &file)
+            .args(["--region", "US", "--yes"]),
+        &stderr_path,
+    );
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    interrupt(&first);
+    poll("the word that it stops", || {
+        std::fs::read_to_string(&stderr_path)
+            .unwrap()
+            .contains("weya-tui: stopping after the request in flight (Ctrl-C again stops now)")
+            .then_some(())
+    });
+    // The request in flight is answered: it is recorded, not left in doubt.
+    proxy.release();
+    let (code, stdout) = wait_exit(first);
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
+    assert_eq!(code, Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("2 of 3 requests confirmed (2,000 of 3,000 contacts)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "Not sent (run the same command again to send them):\n  request 3: rows 2001–3000"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("stopped by Ctrl-C after request 2: rows 1001–2000"),
+        "{stderr}"
+    );
+    assert_eq!(request_states(&env), ["confirmed", "confirmed", "planned"]);
+    assert_eq!(proxy.bodies().len(), 2, "the third was not sent");
+
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("resuming at request 3"), "{stderr}");
+    let bodies = proxy.bodies();
+    assert_eq!(bodies.len(), 3);
+    assert_eq!(bodies[2][0], number_of_row(2001));
+    let numbers = numbers_in(&sandbox, &batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (3000, 3000));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_ctrl_c_stops_at_once_leaving_the_request_in_flight_in_doubt() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let stderr_path = env.path("stderr.txt");
+    let first = spawn_watched(
+        env.import(&sandbox, &proxy.url, &batch, &file)
+            .args(["--region", "US", "--yes"]),
+        &stderr_path,
+    );
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    interrupt(&first);
+    poll("the word that it stops", || {
+        std::fs::read_to_string(&stderr_path)
+            .unwrap()
+            .contains("Ctrl-C again stops now")
+            .then_some(())
+    });
+    interrupt(&first);
+    let (code, stdout) = wait_exit(first);
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
+    assert_eq!(code, Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("stopped at once by a second Ctrl-C while request 2"),
+        "{stderr}"
+    );
+    assert_eq!(request_states(&env), ["confirmed", "unknown", "planned"]);
+}
+
+/// weya-tui in a pseudo-terminal (util-linux `script`), its output kept.
+struct Pty {
+    child: Child,
+    output: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Pty {
+    /// `command` (a shell line) in a 120x40 terminal.
+    fn start(env: &[(&str, String)], command: &str) -> Self {
+        let script = format!("stty rows 40 cols 120; echo PID=$$; exec {command}");
+        let mut cmd = Command::new("script");
+        cmd.args(["-qfec", &script, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .env_remove("WEYA_TOKEN")
+            .env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("util-linux script runs");
+        let mut stdout = child.stdout.take().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&output);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self { child, output }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    fn wait_for(&self, needle: &str) {
+        poll(
+            &format!("{needle:?} on the terminal:\n{}", self.text()),
+            || self.text().contains(needle).then_some(()),
+        );
+    }
+
+    fn pid(&self) -> u32 {
+        self.wait_for("PID=");
+        poll("the PID", || {
+            let text = self.text();
+            let after = &text[text.find("PID=")? + 4..];
+            let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+            after[digits.len()..]
+                .starts_with(['\r', '\n'])
+                .then(|| digits.parse().ok())?
+        })
+    }
+
+    fn type_line(&mut self, line: &str) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(format!("{line}\r").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) {
+        poll(&format!("the app to exit:\n{}", self.text()), || {
+            self.child.try_wait().unwrap().map(|_| ())
+        });
+    }
+}
+
+fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_kill_9_during_the_third_of_five_requests_a_rerun_resumes_at_the_third() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // The third request of the first run never gets an answer.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 3 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("five.csv", &generated_csv(5000));
+    let vars: Vec<(&str, String)> = vec![
+        ("HOME", env.path("").display().to_string()),
+        ("XDG_CONFIG_HOME", env.path("config").display().to_string()),
+        ("XDG_STATE_HOME", env.path("state").display().to_string()),
+        ("XDG_DATA_HOME", env.path("data").display().to_string()),
+        ("WEYA_BASE_URL", proxy.url.clone()),
+        ("WEYA_API_KEY", sandbox.key().expose_secret().to_owned()),
+        ("WEYA_TOKEN", sandbox.token().expose_secret().to_owned()),
+        ("WEYA_USER_ID", SANDBOX_USER_ID.to_owned()),
+    ];
+    let command = format!(
+        "'{}' batch import {batch} '{}' --region US",
+        env!("CARGO_BIN_EXE_weya-tui"),
+        file.display()
+    );
+
+    let mut first = Pty::start(&vars, &command);
+    let pid = first.pid();
+    first.wait_for("Send 5,000 contacts in 5 requests");
+    first.type_line("y");
+    poll("the third request", || {
+        (proxy.bodies().len() == 3).then_some(())
+    });
+    let killed = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    first.wait_exit();
+    assert_eq!(
+        numbers_in(&sandbox, &batch).len(),
+        2000,
+        "two requests went through"
+    );
+
+    let mut second = Pty::start(&vars, &command);
+    second.wait_for("resuming at request 3 (rows 2001–3000)");
+    second.wait_for("its outcome is unknown");
+    second.wait_for("2,000 now");
+    second.wait_for("without request 3's rows it would hold 2,000, with them 3,000");
+    second.wait_for("Send request 3's 1,000 rows again? [y/N]");
+    second.type_line("y");
+    second.wait_for("Send 3,000 contacts in 3 requests");
+    second.type_line("y");
+    second.wait_for("5 of 5 requests confirmed (5,000 of 5,000 contacts)");
+    second.wait_exit();
+
+    // The rerun began with request 3's rows.
+    let bodies = proxy.bodies();
+    assert_eq!(bodies.len(), 6);
+    let third: Vec<String> = (2001..=3000).map(number_of_row).collect();
+    assert_eq!(bodies[3], third);
+    let numbers = numbers_in(&sandbox, &batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (5000, 5000));
+}
+
+/// `n` calls in the batch before the import, added straight to the
+/// sandbox: the "before" figure is then not 0, so a test sees it is the
+/// recorded one.
+async fn add_earlier_calls(sandbox: &Sandbox, batch: &str, n: usize) {
+    let client = WeyaClient::new(sandbox.client_config()).unwrap();
+    let rows: Vec<Value> = (0..n)
+        .map(|i| json!({"phoneNumber": format!("1312555{i:04}")}))
+        .collect();
+    let body = json!({"batchId": batch, "call_data": rows}).to_string();
+    client.add_calls_raw(body).await.unwrap();
+}
+
+/// The import view and its executor, driven as the shell drives them,
+/// keeping its journals where `batch import` run in `env` keeps them.
+struct ViewRun {
+    view: ImportView,
+    executor: ImportExecutor,
+}
+
+impl ViewRun {
+    fn new(env: &Env, sandbox: &Sandbox, url: &str, batch: &str) -> Self {
+        let mut config = sandbox.client_config();
+        config.base_url = url.to_owned();
+        let client = WeyaClient::new(config).unwrap();
+        let journals = env.path("state/weya-tui/imports");
+        Self {
+            view: ImportView::new(batch, "Import test", Some("America/New_York")),
+            executor: ImportExecutor::new(client, batch, Some(journals), None),
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let msg = self
+                .view
+                .key_msg(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            assert!(self.view.update(msg, view_time()).is_empty());
+        }
+    }
+
+    /// Presses `code` and runs the commands that follow, and theirs, to
+    /// the end.
+    async fn press(&mut self, code: KeyCode) {
+        let msg = self.view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
+        let mut queue = VecDeque::from(self.view.update(msg, view_time()));
+        while let Some(cmd) = queue.pop_front() {
+            let seen: Arc<Mutex<Vec<ImportMsg>>> = Arc::default();
+            let sink: ProgressSink = {
+                let seen = Arc::clone(&seen);
+                Arc::new(move |msg| seen.lock().unwrap().push(msg))
+            };
+            let reply = tokio::time::timeout(PATIENCE, self.executor.run(cmd, sink))
+                .await
+                .expect("the command ends");
+            let mut replies: Vec<ImportMsg> = seen.lock().unwrap().drain(..).collect();
+            replies.extend(reply);
+            for reply in replies {
+                queue.extend(self.view.update(reply, view_time()));
+            }
+        }
+    }
+
+    /// The view as drawn at 120x40.
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|frame| {
+                let area = frame.area();
+                import::ui::draw(&self.view, &Theme::new(false), frame, area, view_time());
+            })
+            .unwrap();
+        common::screen_text(terminal.backend())
+    }
+}
+
+fn view_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 6, 2, 14, 0, 0).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_the_view_left_in_doubt_shows_the_same_before_figure_in_batch_import() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    add_earlier_calls(&sandbox, &batch, 7).await;
+    // The view's second request is stored, but its answer is lost.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::DropAfterForward
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let sending = view.view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Doubt, "{sending:?}");
+    assert_eq!(sending.in_doubt().unwrap().index, 1);
+    let screen = view.screen();
+    assert!(
+        screen.contains("The batch's totalCalls: before this import 7, now 3,007."),
+        "{screen}"
+    );
+    // The operator leaves the view and goes on with `batch import`.
+    drop(view);
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "The batch's totalCalls: 7 before this import, 3,007 now. The confirmed requests \
+             added 2,000: without request 2's rows it would hold 2,007, with them 3,007."
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "nothing was sent twice");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 3007);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_batch_import_left_in_doubt_shows_the_same_before_figure_in_the_view() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    add_earlier_calls(&sandbox, &batch, 7).await;
+    // The second request of `batch import` never gets an answer, and the
+    // run is killed.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    // The operator opens the same file in the view: it resumes, sends the
+    // third request and asks about the second.
+    let mut view = ViewRun::new(&env, &sandbox, &sandbox.base_url(), &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    assert_eq!(view.view.step(), ViewStep::Resume);
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let sending = view.view.sending().unwrap();
+    assert_eq!(sending.phase, SendPhase::Doubt, "{sending:?}");
+    assert_eq!(sending.in_doubt().unwrap().index, 1);
+    let screen = view.screen();
+    assert!(
+        screen.contains("The batch's totalCalls: before this import 7, now 2,007."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("With its 1,000 rows added it would be 3,007; without them 2,007"),
+        "{screen}"
+    );
+    assert_eq!(
+        numbers_in(&sandbox, &batch).len(),
+        2007,
+        "request 2 not resent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_while_the_summary_is_written_ends_the_run_at_once_with_130() {
+    let env = Env::new();
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let batch = new_batch(&sandbox);
+    // Thousands of long invalid values: `--json` lists them all, far more
+    // than a pipe holds, so writing the summary waits on a reader.
+    let mut text = String::from("name,phone\nAnn,(212) 555-0143\n");
+    let long = "x".repeat(300);
+    for i in 0..5000 {
+        text.push_str(&format!("Bad {i},{long}\n"));
+    }
+    let file = env.file("long.csv", text.as_bytes());
+    let mut child = env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first byte of the summary: sending is over, and the rest of the
+    // summary waits for a reader that does not come.
+    let mut stdout = child.stdout.take().unwrap();
+    let (first_byte, got) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut byte = [0u8; 1];
+        let _ = first_byte.send(stdout.read_exact(&mut byte).map(|()| stdout));
+    });
+    let _stdout = got.recv_timeout(PATIENCE).unwrap().unwrap();
+    assert_eq!(request_states(&env), ["confirmed"]);
+    assert_eq!(numbers_in(&sandbox, &batch), ["12125550143"]);
+
+    interrupt(&child);
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let status = status.expect("Ctrl-C ends the run while the summary is written");
+    assert_eq!(status.code(), Some(130));
+}
+
+/// Puts a plain file where the journal folder was (its journals moved
+/// aside): no journal write can succeed, as on a full disk, and unlike
+/// permissions this holds for root too.
+fn break_journal_dir(dir: &Path) {
+    std::fs::rename(dir, dir.with_extension("away")).unwrap();
+    std::fs::write(dir, b"").unwrap();
+}
+
+/// The journal folder back as it was.
+fn mend_journal_dir(dir: &Path) {
+    std::fs::remove_file(dir).unwrap();
+    std::fs::rename(dir.with_extension("away"), dir).unwrap();
+}
+
+/// Each number of the batch once, and `n` of them.
+fn assert_each_once(sandbox: &Sandbox, batch: &str, n: usize) {
+    let numbers = numbers_in(sandbox, batch);
+    let distinct: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!((numbers.len(), distinct.len()), (n, n));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_kill_9_with_the_rows_stored_but_unanswered_a_rerun_asks_and_sends_them_once() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    // Weya stores request 2's rows; its answer never comes, and the run
+    // is killed while it waits.
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 {
+            Step::StallAfterForward
+        } else {
+            Step::Forward
+        }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("request 2's rows stored", || {
+        (numbers_in(&sandbox, &batch).len() == 2000).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_eq!(request_states(&env), ["confirmed", "sending", "planned"]);
+
+    // The rerun does not send request 2 by itself, and its figures show
+    // the rows are there.
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "The batch's totalCalls: 0 before this import, 2,000 now. The confirmed requests \
+             added 1,000: without request 2's rows it would hold 1,000, with them 2,000."
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "request 3 only");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--unknown-added"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(proxy.bodies().len(), 3, "nothing sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_batch_import_cannot_record_stops_the_run_and_is_never_resent_silently() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let journals = env.path("state/weya-tui/imports");
+    // While request 2 is on its way, the journal's disk fills up.
+    let broken = journals.clone();
+    let proxy = Proxy::start(Arc::clone(&sandbox), move |n| {
+        if n == 2 {
+            break_journal_dir(&broken);
+        }
+        Step::Forward
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "weya-tui: request 2: rows 1001–2000 (lines 1002–2001) was sent, but its answer \
+             could not be recorded"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 2, "it stopped there");
+
+    // Room again: the rerun asks about request 2 and sends request 3.
+    mend_journal_dir(&journals);
+    assert_eq!(request_states(&env), ["confirmed", "sending", "planned"]);
+    let (code, stdout, stderr) = run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("its outcome is unknown"), "{stderr}");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--unknown-added"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(proxy.bodies().len(), 3, "request 2 was not sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_the_view_cannot_record_is_shown_in_doubt_and_sending_pauses() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let journals = env.path("state/weya-tui/imports");
+    // While request 1 is on its way, the journal's disk fills up.
+    let broken = journals.clone();
+    let proxy = Proxy::start(Arc::clone(&sandbox), move |n| {
+        if n == 1 {
+            break_journal_dir(&broken);
+        }
+        Step::Forward
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    let sending = view.view.sending().unwrap();
+    // Request 1 is not shown as confirmed: the journal does not say so,
+    // and the next session will ask about it.
+    match &sending.requests[0].state {
+        weya_tui::import::RequestState::Unknown { reason } => assert!(
+            reason.starts_with("Weya added 1000 rows, but the journal could not record that"),
+            "{reason}"
+        ),
+        other => panic!("request 1 is {other:?}"),
+    }
+    // Request 2 could not be marked: not sent, and sending pauses.
+    assert_eq!(sending.phase, SendPhase::Paused);
+    let error = sending.error.as_deref().unwrap_or_default();
+    assert!(error.ends_with("nothing was sent"), "{error}");
+    assert_eq!(proxy.bodies().len(), 1);
+    drop(view);
+
+    // Room again: `batch import` asks about request 1 and sends the rest.
+    mend_journal_dir(&journals);
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--unknown-added"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("request 1: rows 1–1000 (lines 2–1001): its outcome is unknown"),
+        "{stderr}"
+    );
+    assert_eq!(proxy.bodies().len(), 3, "request 1 was not sent again");
+    assert_each_once(&sandbox, &batch, 3000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_journal_cut_off_mid_line_sends_nothing_from_the_view_or_batch_import() {
+    let env = Env::new();
+    let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let proxy = Proxy::start(Arc::clone(&sandbox), |n| {
+        if n == 2 { Step::Stall } else { Step::Forward }
+    })
+    .await;
+    let file = env.file("three.csv", &generated_csv(3000));
+    let mut first = env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--region", "US", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("the second request", || {
+        (proxy.bodies().len() == 2).then_some(())
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // The journal is cut off in the middle of a line (a disk that lost
+    // the end of it, an editor).
+    let journal = env.journals().pop().unwrap();
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let cut = text.find("\"state\": \"sending\"").unwrap() + 5;
+    std::fs::write(&journal, &text[..cut]).unwrap();
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &proxy.url, &batch, &file)
+        .args(["--yes", "--resend-unknown"]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    let expected = format!(
+        "weya-tui: import journal {}: not readable",
+        journal.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+
+    let mut view = ViewRun::new(&env, &sandbox, &proxy.url, &batch);
+    view.type_text(&file.display().to_string());
+    view.press(KeyCode::Enter).await;
+    assert!(
+        view.screen().contains("The import journal cannot be read"),
+        "{}",
+        view.screen()
+    );
+    view.press(KeyCode::Enter).await;
+    view.press(KeyCode::Enter).await;
+    assert!(view.view.sending().is_none(), "nothing is sending");
+    assert!(view.screen().contains("not readable"), "{}", view.screen());
+    assert_eq!(proxy.bodies().len(), 2, "nothing was sent");
+    assert_eq!(numbers_in(&sandbox, &batch).len(), 1000);
+    // The cut-off journal is left as it was, for the operator to look at.
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), text[..cut]);
+}

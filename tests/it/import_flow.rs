@@ -1,0 +1,199 @@
+//! The import inside the app: the real shell on a TestBackend with scripted
+//! keys, against the embedded sandbox over loopback HTTP. A batch is
+//! created, `i` on its result opens the import, and the contacts land in
+//! the batch. Its steps drawn inside the shell: insta snapshots at 80x24
+//! and 120x40.
+
+use crate::common;
+
+use std::path::Path;
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use common::{Harness, object_id_in, screen_text};
+use weya_tui::api::{CallQuery, WeyaClient};
+use weya_tui::sandbox::Sandbox;
+use weya_tui::tui::Shell;
+use weya_tui::tui::views::View;
+use weya_tui::tui::views::create::Screen;
+use weya_tui::tui::views::import::{ImportView, SendPhase, Step};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn fixtures() -> String {
+    // Relative to the checkout (where cargo runs the tests): the screen
+    // then shows the same path wherever the checkout is.
+    "tests/fixtures/".to_owned()
+}
+
+fn import_of(app: &Shell) -> Option<&ImportView> {
+    match app.top() {
+        Some(View::Import { view, .. }) => Some(view),
+        _ => None,
+    }
+}
+
+fn step(app: &Shell) -> Option<Step> {
+    import_of(app).map(ImportView::step)
+}
+
+/// The app drawn at each size. The file is shown relative to the directory
+/// the tests run in (the checkout), so the screens are the same wherever it
+/// is.
+fn snapshot(name: &str, app: &Shell) {
+    for (w, h) in SIZES {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        weya_tui::draw(&mut terminal, app).unwrap();
+        let text = screen_text(terminal.backend());
+        assert!(!text.contains(env!("CARGO_MANIFEST_DIR")), "{text}");
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+    }
+}
+
+/// A batch created on the form, its result on screen; its ID.
+async fn created(h: &mut Harness, name: &str) -> String {
+    h.fill_and_review(name).await;
+    h.key(KeyCode::Enter);
+    h.wait_for_result().await;
+    let screen = h.screen();
+    assert!(screen.contains("Batch created"), "{screen}");
+    object_id_in(&screen.replace("64e5f12345abcdef", "")).expect("an ID on screen")
+}
+
+#[tokio::test]
+async fn i_on_the_result_imports_the_messy_csv_and_the_batch_has_exactly_the_good_rows() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_in(dir.path());
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
+    let id = created(&mut h, "June renewals").await;
+
+    h.key(KeyCode::Char('i'));
+    assert_eq!(h.app().breadcrumb(), ["Import into “June renewals”"]);
+    assert_eq!(
+        import_of(h.app()).unwrap().region().map(|r| r.to_string()),
+        Some("US".to_owned()),
+        "the batch's timezone (America/New_York) gives the region"
+    );
+    // Tab completes the path as far as it is one, then lists the matches.
+    h.type_text(&format!("{}contacts.", fixtures()));
+    h.key(KeyCode::Tab);
+    h.wait_for("the three spreadsheets listed", |app| {
+        import_of(app).is_some_and(|v| v.candidates().len() == 3)
+    })
+    .await;
+    snapshot("import_app_pick", h.app());
+    for _ in "contacts.".chars() {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("mes");
+    h.key(KeyCode::Tab);
+    h.wait_for("the file name completed", |app| {
+        import_of(app).is_some_and(|v| v.path_typed().ends_with("/messy-semicolon-1252.csv"))
+    })
+    .await;
+
+    h.key(KeyCode::Enter);
+    h.wait_for("the columns", |app| step(app) == Some(Step::Map))
+        .await;
+    let screen = h.screen();
+    assert!(screen.contains("Windows-1252"), "{screen}");
+    snapshot("import_app_map", h.app());
+
+    h.key(KeyCode::Enter);
+    h.wait_for("the check", |app| step(app) == Some(Step::Preview))
+        .await;
+    let counts = import_of(h.app()).unwrap().report().unwrap().counts;
+    assert_eq!(
+        (
+            counts.valid,
+            counts.invalid,
+            counts.duplicate,
+            counts.skipped
+        ),
+        (5, 3, 1, 1)
+    );
+    snapshot("import_app_preview", h.app());
+    assert!(
+        sandbox.store().batch(&id).unwrap().calls.is_empty(),
+        "nothing sent before Enter on the check"
+    );
+
+    h.key(KeyCode::Enter);
+    h.wait_for("every request answered", |app| {
+        import_of(app)
+            .and_then(ImportView::sending)
+            .is_some_and(|s| s.phase == SendPhase::Done)
+    })
+    .await;
+    snapshot("import_app_done", h.app());
+
+    // What Weya's batch details say: exactly the five good rows.
+    let client = WeyaClient::new(sandbox.client_config()).unwrap();
+    let query = CallQuery {
+        limit: 50,
+        ..CallQuery::default()
+    };
+    let details = client.batch_details(&id, &query).await.unwrap();
+    let mut numbers: Vec<&str> = details
+        .calls
+        .iter()
+        .map(|c| c.phone_number.as_str())
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        [
+            "12125550111",
+            "12125550143",
+            "12125550188",
+            "12125550199",
+            "442079460958"
+        ]
+    );
+    assert_eq!(details.total, 5);
+    let renee = details
+        .calls
+        .iter()
+        .find(|c| c.phone_number == "12125550199")
+        .unwrap();
+    assert_eq!(renee.fields["Name"], "Renée Façon");
+    assert!(
+        Path::new(&dir.path().join("state/imports")).is_dir(),
+        "the import journal is kept beside the submit journal"
+    );
+
+    // Esc leaves the import: back on the result it was opened from.
+    h.key(KeyCode::Esc);
+    assert!(h.app().top().is_none());
+    assert!(matches!(h.app().create.screen, Screen::Result(_)));
+    assert!(h.screen().contains("Batch created"));
+}
+
+#[tokio::test]
+async fn the_palette_offers_the_import_on_the_result_only() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut h = Harness::on_sandbox(&sandbox);
+    h.wait_for_phones().await;
+    h.ctrl('p');
+    h.type_text("import");
+    let screen = h.screen();
+    assert!(
+        !screen.contains("Import contacts"),
+        "no batch yet:\n{screen}"
+    );
+    h.key(KeyCode::Esc);
+
+    created(&mut h, "July renewals").await;
+    h.ctrl('p');
+    h.type_text("import");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Import contacts into the new batch"),
+        "{screen}"
+    );
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app().breadcrumb(), ["Import into “July renewals”"]);
+}
