@@ -8,9 +8,9 @@ use serde::de::DeserializeOwned;
 use super::auth::{Action, AuthMode, Credentials};
 use super::error::{ApiError, NetworkFailure, safe_excerpt};
 use super::types::{
-    AddCallsData, AddCallsOutcome, BatchDetails, BatchPage, BatchQuery, BatchRequest, CallQuery,
-    CallsAdded, DialerRequest, DialerState, Envelope, PartialAdd, Phone, SuccessEnvelope,
-    add_calls_body, is_object_id,
+    AddCallsData, AddCallsOutcome, AddedPhone, BatchDetails, BatchPage, BatchQuery, BatchRequest,
+    CallQuery, CallsAdded, DialerRequest, DialerState, Envelope, PartialAdd, Phone,
+    PhoneRegistration, SuccessEnvelope, add_calls_body, is_object_id,
 };
 
 /// The most we read of any answer. Weya's documented answers are small; a
@@ -343,6 +343,26 @@ impl WeyaClient {
             .body(body);
         let reply = self.send(self.authed(Action::AddCalls, builder)?).await;
         self.for_action(Action::AddCalls, reply.and_then(decode_add_calls))
+    }
+
+    /// `POST /api/call/add-phone`: registers a number of the operator's
+    /// provider account; the answer's `_id` is a phone ID `callingNumbers`
+    /// takes. Weya's page documents a Bearer token for it. Needs the
+    /// configured user ID; without one nothing is sent. The body holds
+    /// the provider's secrets: it is never logged, and no error quotes it.
+    pub async fn add_phone(
+        &self,
+        registration: &PhoneRegistration,
+    ) -> Result<AddedPhone, ApiError> {
+        let body = registration.to_body(self.require_user_id()?);
+        let url = format!("{}/api/call/add-phone", self.config.base_url);
+        let builder = self
+            .http
+            .post(url)
+            .header(CONTENT_TYPE, "application/json")
+            .body(body);
+        let reply = self.send(self.authed(Action::AddPhone, builder)?).await;
+        self.for_action(Action::AddPhone, reply.and_then(decode))
     }
 
     /// `builder` with the credential `action`'s page documents (or the

@@ -10,7 +10,7 @@ pub use auth::{Auth, AuthMode, Credential, Credentials};
 pub use client::{Answered, ClientConfig, Created, DEFAULT_PHONES_PATH, Deleted, WeyaClient};
 pub use error::{Action, ApiError, DocumentedAuth, NetworkFailure};
 pub use types::{
-    AddCallsOutcome, BatchDetails, BatchPage, BatchQuery, BatchRequest, BatchSummary, Call,
-    CallQuery, CallingHour, CallsAdded, DialerState, Envelope, FailedChunk, PartialAdd, Phone,
-    PhoneLog, SortOrder,
+    AddCallsOutcome, AddedPhone, BatchDetails, BatchPage, BatchQuery, BatchRequest, BatchSummary,
+    Call, CallQuery, CallingHour, CallsAdded, DialerState, Envelope, FailedChunk, Integration,
+    PartialAdd, Phone, PhoneLog, PhoneRegistration, SortOrder,
 };

@@ -676,6 +676,102 @@ pub fn is_object_id(s: &str) -> bool {
     s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The provider a number is registered through (add-phone's
+/// `integration`: the three Weya's page lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Integration {
+    Plivo,
+    Twilio,
+    Telnyx,
+}
+
+impl Integration {
+    pub const ALL: [Self; 3] = [Self::Plivo, Self::Twilio, Self::Telnyx];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Plivo => "plivo",
+            Self::Twilio => "twilio",
+            Self::Telnyx => "telnyx",
+        }
+    }
+}
+
+impl std::fmt::Display for Integration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Integration {
+    type Err = String;
+
+    /// As Weya writes them, in lower case; any case is taken.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|i| i.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("{s:?} is not an integration: give plivo, twilio or telnyx"))
+    }
+}
+
+/// What `POST /api/call/add-phone` registers: a number of the operator's
+/// provider account, with that account's auth token and SID. Those two are
+/// secrets: `Debug` hides them and they leave the process only in the
+/// request's body ([`Self::to_body`]).
+#[derive(Clone)]
+pub struct PhoneRegistration {
+    /// Digits with the country code, `+` optional, as Weya writes numbers.
+    pub phone_number: String,
+    pub integration: Integration,
+    pub auth_token: secrecy::SecretString,
+    pub account_sid: secrecy::SecretString,
+}
+
+impl std::fmt::Debug for PhoneRegistration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneRegistration")
+            .field("phone_number", &self.phone_number)
+            .field("integration", &self.integration)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PhoneRegistration {
+    /// The request's body, `{userId, phoneNumber, integration, authToken,
+    /// accSId}`: the one place the secrets are exposed.
+    pub fn to_body(&self, user_id: &str) -> String {
+        use secrecy::ExposeSecret;
+        serde_json::json!({
+            "userId": user_id,
+            "phoneNumber": self.phone_number,
+            "integration": self.integration.as_str(),
+            "authToken": self.auth_token.expose_secret(),
+            "accSId": self.account_sid.expose_secret(),
+        })
+        .to_string()
+    }
+}
+
+/// `data` of add-phone: the new phone. Its `_id` is the phone ID that
+/// `callingNumbers` takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddedPhone {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub user_id: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub phone_number: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub integration: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub created_at: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,14 +84,19 @@ pub enum Command {
         #[command(flatten)]
         api: ApiOptions,
     },
-    /// List the workspace's phone numbers.
+    /// List the workspace's phone numbers (and the phone book's), or
+    /// register one with `phones add`.
+    #[command(args_conflicts_with_subcommands = true)]
     Phones {
+        #[command(subcommand)]
+        command: Option<PhonesCommand>,
         #[command(flatten)]
         api: ApiOptions,
     },
     /// List batches, newest first.
     Batches {
-        /// Only batches whose name contains this.
+        /// Only batches whose name or status contains this (Weya's search
+        /// looks at both).
         #[arg(long)]
         search: Option<String>,
         /// Which page, from 1.
@@ -139,6 +144,36 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["port", "fault", "ignore_window"])]
         reset: bool,
     },
+}
+
+/// `phones …`.
+#[derive(Debug, Subcommand)]
+pub enum PhonesCommand {
+    /// Register a number of your provider account with Weya (add-phone)
+    /// and keep its new phone ID, with the number and label, in
+    /// phonebook.toml. The provider's auth token and account SID are
+    /// secrets: they are asked for without echo on a terminal, or read from
+    /// standard input (the token on the first line, the SID on the second;
+    /// after the lines --api-key-stdin and --token-stdin read), never taken
+    /// as flags.
+    Add {
+        /// The number: digits with the country code, + optional
+        /// (14155550100).
+        #[arg(long)]
+        number: String,
+        /// The provider: plivo, twilio or telnyx.
+        #[arg(long, value_parser = integration)]
+        integration: crate::api::Integration,
+        /// What the phone book and the form's phone list call it.
+        #[arg(long, default_value = "")]
+        label: String,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+}
+
+fn integration(text: &str) -> Result<crate::api::Integration, String> {
+    text.parse()
 }
 
 /// `batch …`: commands on one batch.

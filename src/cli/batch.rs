@@ -56,6 +56,11 @@ pub struct Workspace {
     /// How wide the calls table may be; `None` for as wide as it needs
     /// (the output is not a terminal).
     pub width: Option<usize>,
+    /// With the sandbox as the target: whether another weya-tui runs it
+    /// (its dialer goes on after this command), or only this command
+    /// does (it dials only while a weya-tui runs; this one caught it up
+    /// on starting). `None` for a real API.
+    pub sandbox_elsewhere: Option<bool>,
 }
 
 /// Asks a question on the terminal and returns the line typed.
@@ -207,6 +212,10 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "callingWindow": window.as_ref().map(CallingWindow::to_json),
             "progressUnknown": summary_missing,
         });
+        let mut value = value;
+        if let (Some(elsewhere), Some(obj)) = (workspace.sandbox_elsewhere, value.as_object_mut()) {
+            obj.insert("sandboxDialerRunning".into(), json!(elsewhere));
+        }
         writeln!(io.out, "{}", json_line(&value))?;
         return Ok(OK);
     }
@@ -220,7 +229,7 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         Some(s) => {
             writeln!(
                 out,
-                "Calls     {} in all · {} picked · {} completed",
+                "Calls     {} in all · {} answered · {} completed",
                 thousands(total),
                 thousands_or_unknown(s.calls_picked),
                 thousands_or_unknown(s.calls_completed)
@@ -257,6 +266,18 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             &format!("progress and dates are not shown: {why} (they come from the batch list)"),
         )?;
     }
+    // Said where it matters: a batch the dialer should be working on.
+    if workspace.sandbox_elsewhere == Some(false) && details.batch_status == "active" {
+        note(
+            io,
+            &format!(
+                "no weya-tui is running the sandbox, so its dialer moves only while a \
+                 command like this one runs; each catches it up from where it stopped (at \
+                 most {} h at a time). A TUI or `weya-tui sandbox` keeps it dialing.",
+                crate::sandbox::MAX_CATCH_UP.as_secs() / 3600
+            ),
+        )?;
+    }
     Ok(OK)
 }
 
@@ -274,7 +295,8 @@ async fn find_in_list(
     Ok(page.batches.into_iter().find(|b| b.id == details.batch_id))
 }
 
-/// "[██████░░░░░░░░░░░░░░] 30% completed, 45% picked".
+/// "[██████░░░░░░░░░░░░░░] 30% completed, 45% answered": Weya's
+/// `callsPicked` counts calls "picked up/answered", and is called so.
 fn progress(completed: u64, picked: u64, total: u64) -> String {
     const WIDTH: u64 = 20;
     let share = |n: u64| (n.min(total) * 100).checked_div(total).unwrap_or(0);
@@ -288,7 +310,7 @@ fn progress(completed: u64, picked: u64, total: u64) -> String {
         })
         .collect();
     format!(
-        "[{bar}] {}% completed, {}% picked",
+        "[{bar}] {}% completed, {}% answered",
         share(completed),
         share(picked)
     )
@@ -696,14 +718,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn progress_shows_completed_and_picked() {
+    fn progress_shows_completed_and_answered() {
         assert_eq!(
             progress(5, 10, 20),
-            "[█████▒▒▒▒▒░░░░░░░░░░] 25% completed, 50% picked"
+            "[█████▒▒▒▒▒░░░░░░░░░░] 25% completed, 50% answered"
         );
         assert_eq!(
             progress(0, 0, 0),
-            "[░░░░░░░░░░░░░░░░░░░░] 0% completed, 0% picked"
+            "[░░░░░░░░░░░░░░░░░░░░] 0% completed, 0% answered"
         );
         // A server that counts more than it has does not overflow the bar.
         assert!(progress(30, 30, 20).starts_with("[████████████████████]"));

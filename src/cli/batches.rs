@@ -36,13 +36,13 @@ fn write_page(page: &BatchPage, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "{:<24}  {:<30}  {:<10}  {:>7}  {:>9}  {:>7}  CREATED",
-        "BATCH ID", "NAME", "STATUS", "PICKED", "COMPLETED", "TOTAL"
+        "{:<24}  {:<30}  {:<10}  {:>8}  {:>9}  {:>7}  CREATED",
+        "BATCH ID", "NAME", "STATUS", "ANSWERED", "COMPLETED", "TOTAL"
     )?;
     for b in &page.batches {
         writeln!(
             out,
-            "{:<24}  {}  {:<10}  {:>7}  {:>9}  {:>7}  {}",
+            "{:<24}  {}  {:<10}  {:>8}  {:>9}  {:>7}  {}",
             visible(or_unknown(&b.id)),
             cell(or_unknown(&b.batch_name), 30),
             visible(or_unknown(&b.queue_status)),

@@ -18,7 +18,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use anyhow::Context;
 use secrecy::SecretString;
 
-pub use args::{ApiOptions, BatchCommand, Cli, Command};
+pub use args::{ApiOptions, BatchCommand, Cli, Command, PhonesCommand};
 pub use output::{Confirm, FAILED, Io, OK, REFUSED};
 
 use crate::api::BatchQuery;
@@ -85,12 +85,15 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             let config = load_config(cli, paths, api)?;
             let connection = connect(&config, paths).await?;
             let credential = connection.target.credentials_text();
+            let sandbox_elsewhere = matches!(config.target, config::Target::Sandbox)
+                .then(|| connection.joined_another_sandbox());
             let workspace = batch::Workspace {
                 client: connection.client.clone(),
                 target: connection.target_name().to_owned(),
                 credential,
                 journal: paths.map(Paths::journal),
                 width: batch::output_width(),
+                sandbox_elsewhere,
             };
             let mut ask = batch::ask_line_on_terminal;
             let terminal = io::stdin().is_terminal() && !api.reads_stdin();
@@ -98,12 +101,47 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             let mut io = Io::new(&mut out, &mut err, api.json);
             Ok(batch::run(command, &workspace, ask, &mut io).await?)
         }
+        Some(Command::Phones {
+            command:
+                Some(PhonesCommand::Add {
+                    number,
+                    integration,
+                    label,
+                    api,
+                }),
+            ..
+        }) => {
+            let request = phones::AddRequest {
+                number,
+                integration: *integration,
+                label,
+                book: paths.map(Paths::phone_book),
+            };
+            let mut io = Io::new(&mut out, &mut err, api.json);
+            // Checked before the secrets are asked for, and before the
+            // configuration is read: a typo costs nothing.
+            if let Some(code) = phones::refuse_early(&request, &mut io)? {
+                return Ok(code);
+            }
+            let config = load_config(cli, paths, *api)?;
+            let secrets = match phones::read_secrets(*integration) {
+                Ok(secrets) => secrets,
+                Err(phones::SecretsError::Interrupted) => return Ok(output::INTERRUPTED),
+                Err(phones::SecretsError::Io(e)) => {
+                    let message = format!("cannot read the provider's credentials: {e}");
+                    return Ok(io.fail(REFUSED, &message, serde_json::json!({}))?);
+                }
+            };
+            let connection = connect(&config, paths).await?;
+            let credential = output::CredentialUsed::of(&connection);
+            Ok(phones::add(&connection.client, &request, secrets, &credential, &mut io).await?)
+        }
         Some(Command::Doctor { api }) => {
             let config = load_config(cli, paths, *api)?;
             let mut io = Io::new(&mut out, &mut err, api.json);
             Ok(doctor::doctor(&config, paths, &mut io).await?)
         }
-        Some(Command::Phones { api }) => {
+        Some(Command::Phones { api, .. }) => {
             let config = load_config(cli, paths, *api)?;
             let connection = connect(&config, paths).await?;
             let credential = output::CredentialUsed::of(&connection);

@@ -1,5 +1,6 @@
 //! The calling-numbers picker: a filterable multi-select over the fetched
-//! phone list, the operator's local phone book, and IDs typed by hand.
+//! phone list, the operator's local phone book, and IDs typed by hand; and
+//! its dialog that registers a new number with add-phone.
 
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
@@ -7,9 +8,12 @@ use std::sync::Arc;
 
 use indexmap::IndexSet;
 
-use crate::api::Phone;
+use secrecy::SecretString;
+
 use crate::api::types::is_object_id;
+use crate::api::{Integration, Phone};
 use crate::remote::Remote;
+use crate::store::phonebook::{self, NewPhone, PhoneField};
 
 use super::line::LineInput;
 use crate::domain::phone::format_number;
@@ -85,6 +89,173 @@ pub enum Mode {
     Filter,
     /// Typing a phone ID by hand (`i`).
     Manual(Box<ManualEntry>),
+    /// Registering a new number with add-phone (`n`).
+    Adding(Box<AddPhoneDialog>),
+}
+
+/// The add-a-number dialog: the number, its provider, a label, and the
+/// provider's auth token and account SID, which are secrets: drawn
+/// masked, left out of `Debug`, in no draft, and gone when the dialog
+/// closes.
+#[derive(Clone)]
+pub struct AddPhoneDialog {
+    pub number: LineInput,
+    pub integration: Integration,
+    pub label: LineInput,
+    pub auth_token: LineInput,
+    pub account_sid: LineInput,
+    pub focus: PhoneField,
+    /// What is wrong with each field, from the last Enter.
+    pub errors: Vec<(PhoneField, String)>,
+    /// Why Weya refused (or could not be reached), from the last send.
+    pub failure: Option<String>,
+    /// The request on its way, if any: nothing is typed meanwhile.
+    pub sending: Option<u64>,
+}
+
+impl std::fmt::Debug for AddPhoneDialog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddPhoneDialog")
+            .field("number", &self.number.value())
+            .field("integration", &self.integration)
+            .field("label", &self.label.value())
+            .field("focus", &self.focus)
+            .field("errors", &self.errors)
+            .field("failure", &self.failure)
+            .field("sending", &self.sending)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The dialog's fields in Tab order.
+const ADD_FIELDS: [PhoneField; 5] = [
+    PhoneField::Number,
+    PhoneField::Integration,
+    PhoneField::Label,
+    PhoneField::AuthToken,
+    PhoneField::AccountSid,
+];
+
+impl AddPhoneDialog {
+    fn new() -> Self {
+        Self {
+            number: LineInput::new("", 16),
+            integration: Integration::Twilio,
+            label: LineInput::new("", phonebook::MAX_LABEL),
+            // Providers' tokens and SIDs are a few dozen characters.
+            auth_token: LineInput::new("", 200),
+            account_sid: LineInput::new("", 200),
+            focus: PhoneField::Number,
+            errors: Vec::new(),
+            failure: None,
+            sending: None,
+        }
+    }
+
+    /// The error of `field`, if it has one.
+    pub fn error(&self, field: PhoneField) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, why)| why.as_str())
+    }
+
+    /// The text input of `field` (none for the integration, a choice).
+    pub fn input(&self, field: PhoneField) -> Option<&LineInput> {
+        match field {
+            PhoneField::Number => Some(&self.number),
+            PhoneField::Label => Some(&self.label),
+            PhoneField::AuthToken => Some(&self.auth_token),
+            PhoneField::AccountSid => Some(&self.account_sid),
+            PhoneField::Integration => None,
+        }
+    }
+
+    /// Whether `field` is drawn masked.
+    pub fn is_secret(field: PhoneField) -> bool {
+        matches!(field, PhoneField::AuthToken | PhoneField::AccountSid)
+    }
+
+    /// The fields in the order Tab visits them.
+    pub fn fields() -> &'static [PhoneField] {
+        &ADD_FIELDS
+    }
+
+    /// Where typed keys go: the focused text field; nothing while the
+    /// request is on its way. Typing in a field takes its error away.
+    fn input_mut(&mut self) -> Option<&mut LineInput> {
+        if self.sending.is_some() {
+            return None;
+        }
+        let focus = self.focus;
+        self.errors.retain(|(f, _)| *f != focus);
+        match focus {
+            PhoneField::Number => Some(&mut self.number),
+            PhoneField::Label => Some(&mut self.label),
+            PhoneField::AuthToken => Some(&mut self.auth_token),
+            PhoneField::AccountSid => Some(&mut self.account_sid),
+            PhoneField::Integration => None,
+        }
+    }
+
+    /// Tab (`forward`) or Shift-Tab: the next field, round.
+    pub fn move_focus(&mut self, forward: bool) {
+        let at = ADD_FIELDS
+            .iter()
+            .position(|f| *f == self.focus)
+            .unwrap_or(0);
+        let n = ADD_FIELDS.len();
+        self.focus = ADD_FIELDS[if forward {
+            (at + 1) % n
+        } else {
+            (at + n - 1) % n
+        }];
+    }
+
+    /// ←/→ on the integration: the previous or next provider, round.
+    pub fn cycle_integration(&mut self, forward: bool) {
+        if self.focus != PhoneField::Integration || self.sending.is_some() {
+            return;
+        }
+        let all = Integration::ALL;
+        let at = all.iter().position(|i| *i == self.integration).unwrap_or(0);
+        let n = all.len();
+        self.integration = all[if forward {
+            (at + 1) % n
+        } else {
+            (at + n - 1) % n
+        }];
+        self.errors.retain(|(f, _)| *f != PhoneField::Integration);
+    }
+
+    /// Enter: the request to send, or every wrong field marked (the
+    /// focus on the first) and nothing sent. What was typed stays.
+    pub fn request(&mut self) -> Option<NewPhone> {
+        if self.sending.is_some() {
+            return None;
+        }
+        let secret = |input: &LineInput| SecretString::from(input.value().to_owned());
+        match phonebook::check(
+            self.number.value(),
+            self.integration.as_str(),
+            self.label.value(),
+            secret(&self.auth_token),
+            secret(&self.account_sid),
+        ) {
+            Ok(new) => {
+                self.errors.clear();
+                self.failure = None;
+                Some(new)
+            }
+            Err(wrong) => {
+                if let Some((first, _)) = wrong.first() {
+                    self.focus = *first;
+                }
+                self.errors = wrong;
+                None
+            }
+        }
+    }
 }
 
 /// A phone ID being typed, with the last complaint about it.
@@ -438,7 +609,7 @@ impl PhonePicker {
         self.mode = Mode::Browse;
     }
 
-    /// Esc while typing an ID: forget it.
+    /// Esc while typing an ID, or in the add-a-number dialog: forget it.
     pub fn cancel_manual(&mut self) {
         self.mode = Mode::Browse;
     }
@@ -460,6 +631,46 @@ impl PhonePicker {
                 entry.error = None;
                 Some(&mut entry.input)
             }
+            Mode::Adding(dialog) => dialog.input_mut(),
+        }
+    }
+
+    /// Opens the dialog that registers a new number (`n`).
+    pub fn start_adding(&mut self) {
+        self.mode = Mode::Adding(Box::new(AddPhoneDialog::new()));
+    }
+
+    /// The add-a-number dialog, when it is open.
+    pub fn adding_mut(&mut self) -> Option<&mut AddPhoneDialog> {
+        match &mut self.mode {
+            Mode::Adding(dialog) => Some(dialog),
+            Mode::Browse | Mode::Filter | Mode::Manual(_) => None,
+        }
+    }
+
+    /// A number registered from the dialog: it joins the list (as the
+    /// phone book now has it), is selected and highlighted, and the
+    /// dialog closes, its secrets with it.
+    pub fn add_registered(&mut self, phone: Phone) {
+        let id = phone.id.clone();
+        if !self.phone_book.iter().any(|p| p.id == id) {
+            self.phone_book.push(phone);
+        }
+        self.mode = Mode::Browse;
+        self.selected.insert(id.clone());
+        self.selection_changed();
+        self.rebuild();
+        self.highlight_id(&id);
+    }
+
+    /// Puts the highlight on the row of `id`, if it is on show.
+    fn highlight_id(&mut self, id: &str) {
+        if let Some(pos) = self
+            .visible
+            .iter()
+            .position(|&i| self.entries[i].phone.id == id)
+        {
+            self.cursor = pos;
         }
     }
 
@@ -489,13 +700,7 @@ impl PhonePicker {
         self.selected.insert(id.clone());
         self.selection_changed();
         self.rebuild();
-        if let Some(pos) = self
-            .visible
-            .iter()
-            .position(|&i| self.entries[i].phone.id == id)
-        {
-            self.cursor = pos;
-        }
+        self.highlight_id(&id);
     }
 }
 

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
-use super::model::{CallStep, QueueStatus, StoredBatch, StoredCall, iso};
+use super::model::{CallStep, DialQueue, QueueStatus, StoredBatch, StoredCall, iso};
 use crate::api::PhoneLog;
 use crate::domain::schedule;
 use crate::form::time::{TimeOfDay, parse_time};
@@ -26,6 +26,10 @@ use crate::form::time::{TimeOfDay, parse_time};
 /// The dialer's granularity: [`run`] moves in slices this long, so a long
 /// span gives the same result as many short ones.
 pub const SLICE: Duration = Duration::from_millis(250);
+
+/// How many days ahead [`BatchSettings::next_open`] looks: a week and a
+/// day covers any set of allowed days.
+const OPENING_HORIZON: u32 = 8;
 
 /// The call status of an attempt still on the line (our assumption: Weya
 /// documents only "completed").
@@ -69,6 +73,11 @@ impl Rng {
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
+    }
+
+    /// Where the sequence stands: [`Rng::new`] of it goes on from here.
+    pub fn state(&self) -> u64 {
+        self.0
     }
 
     /// A number in `0..n` (`n` > 0).
@@ -126,6 +135,51 @@ impl BatchSettings {
         }
     }
 
+    /// The earliest time from `now` at which the batch may pick up calls
+    /// (`now` itself when it may now), looking a week and a day ahead;
+    /// `None` when it never may in that time. Never later than the true
+    /// opening: when unsure, `now`.
+    pub fn next_open(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self.window {
+            Some((start, end)) => {
+                let next = schedule::next_windows(
+                    self.timezone,
+                    start,
+                    end,
+                    &self.days,
+                    now,
+                    1,
+                    OPENING_HORIZON,
+                );
+                next.first().map(|w| w.start.max(now))
+            }
+            None => {
+                let today = schedule::today_in(self.timezone, now);
+                for day in today.iter_days().take(OPENING_HORIZON as usize) {
+                    let weekday =
+                        crate::num::u8_sat(chrono::Datelike::weekday(&day).num_days_from_sunday());
+                    if !self.days.contains(&weekday) {
+                        continue;
+                    }
+                    if day == today {
+                        return Some(now);
+                    }
+                    // A midnight that does not exist (a daylight-saving
+                    // gap): no guess, dial slice by slice from here.
+                    let Some(midnight) = day.and_hms_opt(0, 0, 0) else {
+                        return Some(now);
+                    };
+                    return Some(
+                        chrono::TimeZone::from_local_datetime(&self.timezone, &midnight)
+                            .earliest()
+                            .map_or(now, |t| t.with_timezone(&Utc)),
+                    );
+                }
+                None
+            }
+        }
+    }
+
     /// Whether the batch may pick up calls at `now`.
     pub fn may_dial(&self, now: DateTime<Utc>) -> bool {
         match self.window {
@@ -142,6 +196,13 @@ impl BatchSettings {
 
 /// Moves every batch on by `span` from `from`, in [`SLICE`]s. Returns
 /// whether anything changed.
+///
+/// Stretches in which nothing can happen are passed over rather than
+/// sliced, with the same result: when no batch is active and no call is
+/// on the line (nothing moves until a request comes), and while every
+/// active batch's window is closed with no call on the line (nothing is
+/// dialled before the earliest opening). So a start that catches up a
+/// night costs the calls made, not the hours.
 pub fn run(
     batches: &mut [StoredBatch],
     from: DateTime<Utc>,
@@ -149,66 +210,195 @@ pub fn run(
     config: &DialerConfig,
     rng: &mut Rng,
 ) -> bool {
+    // A body does not change once accepted: read once a run, not a slice.
+    let settings: Vec<BatchSettings> = batches.iter().map(|b| BatchSettings::of(&b.body)).collect();
     let mut changed = false;
     let mut done = Duration::ZERO;
     while done < span {
+        let at = from + chrono::Duration::from_std(done).unwrap_or_default();
+        match quiet(batches, &settings, at, config) {
+            Quiet::Forever => break,
+            Quiet::Until(opens) => {
+                let whole_slices_left = (span - done).as_nanos() / SLICE.as_nanos();
+                let closed = match opens {
+                    // Every slice that ends before the opening.
+                    Some(opens) => {
+                        let gap = (opens - at).to_std().unwrap_or_default().as_nanos();
+                        gap.div_ceil(SLICE.as_nanos()).saturating_sub(1)
+                    }
+                    None => whole_slices_left,
+                }
+                .min(whole_slices_left);
+                if closed > 0 {
+                    // As each closed slice would leave them.
+                    for batch in batches.iter_mut() {
+                        if batch.status == QueueStatus::Active {
+                            batch.credit = 0.0;
+                        }
+                    }
+                    done += SLICE * u32::try_from(closed).unwrap_or(u32::MAX);
+                    continue;
+                }
+            }
+            Quiet::No => {}
+        }
         let slice = SLICE.min(span - done);
         done += slice;
         let now = from + chrono::Duration::from_std(done).unwrap_or_default();
-        for batch in batches.iter_mut() {
-            changed |= step(batch, now, slice, config, rng);
+        for (batch, settings) in batches.iter_mut().zip(&settings) {
+            changed |= step(batch, settings, now, slice, config, rng);
         }
     }
     changed
 }
 
+/// Whether the slices from `at` on can change anything.
+enum Quiet {
+    /// They may.
+    No,
+    /// Nothing is active and nothing on the line: nothing changes until a
+    /// request comes.
+    Forever,
+    /// Every active batch is outside its window, none can complete, and no
+    /// call is on the line: nothing changes before the earliest opening
+    /// (`None`: none within a week).
+    Until(Option<DateTime<Utc>>),
+}
+
+fn quiet(
+    batches: &mut [StoredBatch],
+    settings: &[BatchSettings],
+    at: DateTime<Utc>,
+    config: &DialerConfig,
+) -> Quiet {
+    let mut active = false;
+    let mut opens: Option<DateTime<Utc>> = None;
+    for (batch, settings) in batches.iter_mut().zip(settings) {
+        let status = batch.status;
+        let queue = queue_of(batch);
+        if !queue.on_line.is_empty() {
+            return Quiet::No;
+        }
+        if status != QueueStatus::Active {
+            continue;
+        }
+        active = true;
+        if config.ignore_window || queue.finished() {
+            return Quiet::No;
+        }
+        match settings.next_open(at) {
+            Some(t) if t <= at => return Quiet::No,
+            Some(t) => opens = Some(opens.map_or(t, |o| o.min(t))),
+            None => {}
+        }
+    }
+    if active {
+        Quiet::Until(opens)
+    } else {
+        Quiet::Forever
+    }
+}
+
+/// Whether the dialer has anything to do in `batch`: it is active or a
+/// call is on the line.
+pub(super) fn is_busy(batch: &mut StoredBatch) -> bool {
+    batch.status == QueueStatus::Active || !queue_of(batch).on_line.is_empty()
+}
+
+/// The batch's queue, built from its calls if it has none yet.
+fn queue_of(batch: &mut StoredBatch) -> &mut DialQueue {
+    let StoredBatch {
+        queue,
+        calls,
+        run_from,
+        ..
+    } = batch;
+    queue
+        .0
+        .get_or_insert_with(|| Box::new(DialQueue::of(calls, *run_from)))
+}
+
 /// One slice of one batch ending at `now`: calls whose time is up end
 /// (whatever the batch's status: a call in progress finishes), then an
-/// active batch within its window picks up what its rate allows, then a
-/// batch with nothing left is completed.
+/// active batch within its window picks up what its rate allows, lowest
+/// place first, then a batch whose run has nothing left is completed.
 fn step(
     batch: &mut StoredBatch,
+    settings: &BatchSettings,
     now: DateTime<Utc>,
     slice: Duration,
     config: &DialerConfig,
     rng: &mut Rng,
 ) -> bool {
-    let busy = batch.status == QueueStatus::Active
-        || batch
-            .calls
-            .iter()
-            .any(|c| matches!(c.next, CallStep::OnCall { .. }));
-    if !busy {
+    let mut queue = match batch.queue.0.take() {
+        Some(queue) => queue,
+        None => Box::new(DialQueue::of(&batch.calls, batch.run_from)),
+    };
+    let changed = step_with(batch, &mut queue, settings, now, slice, config, rng);
+    batch.queue.0 = Some(queue);
+    changed
+}
+
+fn step_with(
+    batch: &mut StoredBatch,
+    queue: &mut DialQueue,
+    settings: &BatchSettings,
+    now: DateTime<Utc>,
+    slice: Duration,
+    config: &DialerConfig,
+    rng: &mut Rng,
+) -> bool {
+    if batch.status != QueueStatus::Active && queue.on_line.is_empty() {
         return false;
     }
-    let settings = BatchSettings::of(&batch.body);
     let mut changed = false;
-    for call in &mut batch.calls {
-        if matches!(&call.next, CallStep::OnCall { ends_at, .. } if *ends_at <= now) {
-            finish(call, &settings);
-            changed = true;
+    let run_from = batch.run_from;
+    let calls = &mut batch.calls;
+    queue.on_line.retain(|&i| {
+        let call = &mut calls[i];
+        if !matches!(&call.next, CallStep::OnCall { ends_at, .. } if *ends_at <= now) {
+            return true;
         }
-    }
+        finish(call, settings);
+        if let CallStep::Waiting { not_before } = call.next
+            && i >= run_from
+        {
+            match not_before {
+                Some(at) => queue.later.insert((at, i)),
+                None => queue.ready.insert(i),
+            };
+        }
+        changed = true;
+        false
+    });
     if batch.status == QueueStatus::Active {
         if config.ignore_window || settings.may_dial(now) {
             let rate = config.calls_per_second.max(0.0);
             // At most a second's worth saved up, so a batch does not burst
             // after a quiet spell.
             batch.credit = (batch.credit + rate * slice.as_secs_f64()).min(rate.max(1.0));
+            if batch.credit >= 1.0 {
+                // Retries whose delay is over queue up by their place.
+                while let Some(&(at, i)) = queue.later.first()
+                    && at <= now
+                {
+                    queue.later.pop_first();
+                    queue.ready.insert(i);
+                }
+            }
             while batch.credit >= 1.0 {
-                let due = batch.calls.iter_mut().find(|c| match c.next {
-                    CallStep::Waiting { not_before } => not_before.is_none_or(|t| t <= now),
-                    _ => false,
-                });
-                let Some(call) = due else { break };
-                pick(call, now, rng);
+                let Some(i) = queue.ready.pop_first() else {
+                    break;
+                };
+                pick(&mut batch.calls[i], now, rng);
+                queue.on_line.push(i);
                 batch.credit -= 1.0;
                 changed = true;
             }
         } else {
             batch.credit = 0.0;
         }
-        if batch.calls.iter().all(|c| matches!(c.next, CallStep::Done)) {
+        if queue.finished() {
             batch.status = QueueStatus::Completed;
             changed = true;
         }

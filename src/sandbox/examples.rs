@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::EXAMPLE_PREFIX;
 use super::dialer::{self, DialerConfig, Rng};
-use super::model::{CallStep, QueueStatus, StoredBatch, StoredCall};
+use super::model::{CallStep, QueueCache, QueueStatus, StoredBatch, StoredCall};
 use super::store::SandboxStore;
 use crate::api::types::transcript_text;
 use crate::domain::schedule::CallingSchedule;
@@ -141,7 +141,9 @@ pub(super) fn examples(store: &SandboxStore, now: DateTime<Utc>) -> Vec<StoredBa
             status: QueueStatus::Paused,
             calls,
             example: true,
+            run_from: 0,
             credit: 0.0,
+            queue: QueueCache::default(),
         };
         let started = added + chrono::Duration::minutes(10);
         let dial = |batch: &mut StoredBatch, rng: &mut Rng, span: Duration| {

@@ -17,7 +17,7 @@ use super::auth::Page;
 use super::store::{MAX_PAGE, NotStored, SandboxStore, Switched};
 use super::{Fault, SANDBOX_USER_ID};
 use crate::api::types::{
-    AddCallsData, BatchPage, CallQuery, DialerState, Envelope, Pagination, SortOrder,
+    AddCallsData, AddedPhone, BatchPage, CallQuery, DialerState, Envelope, Pagination, SortOrder,
     SuccessEnvelope, is_object_id,
 };
 
@@ -36,6 +36,7 @@ pub fn router(store: Arc<SandboxStore>) -> Router {
         .route("/api/call/start-calling", post(start_calling))
         .route("/api/call/stop-calling", post(stop_calling))
         .route("/api/call/delete-batch/{batch_id}", delete(delete_batch))
+        .route("/api/call/add-phone", post(add_phone))
         .route(
             "/api/call/addCallsToBatch",
             post(add_calls).layer(DefaultBodyLimit::max(MAX_ADD_CALLS_BODY)),
@@ -133,7 +134,7 @@ async fn create_batch(State(store): Shared, headers: HeaderMap, body: Bytes) -> 
             );
         }
     };
-    match validate_batch(&value) {
+    match validate_batch(&value).and_then(|name| owned_numbers(&store, &value).map(|()| name)) {
         Ok(name) => {
             let id = match fault {
                 Some(Fault::SlowStore(delay)) => {
@@ -264,6 +265,37 @@ pub fn validate_batch(value: &Value) -> Result<String, String> {
     Ok(name)
 }
 
+/// createBatch's `callingNumbers` (already checked to be phone IDs) must
+/// be the workspace's own, as Weya's page says: the 400 names the others.
+fn owned_numbers(store: &SandboxStore, body: &Value) -> Result<(), String> {
+    let ids = body
+        .get("callingNumbers")
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_str).collect::<Vec<_>>())
+        .unwrap_or_default();
+    foreign_numbers(store, "callingNumbers", ids)
+}
+
+/// A 400's message when some of `ids` (from the body's `field`) are not
+/// phone IDs of the workspace.
+fn foreign_numbers(store: &SandboxStore, field: &str, ids: Vec<&str>) -> Result<(), String> {
+    let foreign = store.foreign_phones(ids);
+    match foreign.as_slice() {
+        [] => Ok(()),
+        [one] => Err(format!(
+            "{field}: {one} is not a phone number of this workspace (add it with add-phone)"
+        )),
+        many => Err(format!(
+            "{field}: {} are not phone numbers of this workspace (add them with add-phone)",
+            many.join(", ")
+        )),
+    }
+}
+
+/// Weya's answer to a userId that is not an ID ("400 – Invalid userId
+/// format", on the batch list's page).
+const BAD_USER_ID: &str = "Invalid userId format";
+
 fn is_hh_mm(s: &str) -> bool {
     let b = s.as_bytes();
     s.is_ascii()
@@ -289,6 +321,9 @@ async fn list_batches(
 ) -> Response {
     if let Some(denied) = deny(&store, Page::ListBatches, &headers) {
         return denied;
+    }
+    if !is_object_id(&user_id) {
+        return error(&store, StatusCode::BAD_REQUEST, BAD_USER_ID);
     }
     let page = q.page.unwrap_or(1).max(1);
     let limit = q.limit.unwrap_or(10).clamp(1, 100);
@@ -333,17 +368,16 @@ async fn list_phones(
     if let Some(denied) = deny(&store, Page::ListPhones, &headers) {
         return denied;
     }
+    if !is_object_id(&user_id) {
+        return error(&store, StatusCode::BAD_REQUEST, BAD_USER_ID);
+    }
     if user_id != SANDBOX_USER_ID {
         return error(&store, StatusCode::NOT_FOUND, "User not found");
     }
     reply(
         &store,
         StatusCode::OK,
-        Envelope::ok(
-            200,
-            "Phone numbers fetched successfully",
-            store.phones().to_vec(),
-        ),
+        Envelope::ok(200, "Phone numbers fetched successfully", store.phones()),
     )
 }
 
@@ -441,27 +475,86 @@ async fn batch_details(
     }
 }
 
+/// What start-calling or stop-calling asks for.
+struct DialerTarget {
+    batch_id: String,
+    /// start-calling's `callData`: the calls to dial instead of the
+    /// batch's others.
+    call_data: Option<Vec<Map<String, Value>>>,
+}
+
 /// Reads `{"batchId", "userId"}`; the batch must exist and belong to the
-/// sandbox's user. Start's optional `callingNumbers`, `callData` and `uuid`
-/// are accepted and ignored (Weya does not say what they change).
-fn dialer_target(store: &SandboxStore, body: &[u8]) -> Result<String, (StatusCode, String)> {
+/// sandbox's user. Start also takes `callData` (calls "processed instead
+/// of existing batch calls", checked as addCallsToBatch's rows are),
+/// `callingNumbers` (the workspace's phone IDs; which number dials a call
+/// shows in no answer Weya documents, so the sandbox checks them and keeps
+/// nothing of them) and `uuid` (undocumented beyond its name: ignored).
+fn dialer_target(
+    store: &SandboxStore,
+    body: &[u8],
+    start: bool,
+) -> Result<DialerTarget, (StatusCode, String)> {
     let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_owned());
-    let value: Value = serde_json::from_slice(body)
+    let mut value: Value = serde_json::from_slice(body)
         .map_err(|e| (StatusCode::BAD_REQUEST, format!("Invalid JSON body: {e}")))?;
-    let id = |key: &str| match value.get(key) {
-        None | Some(Value::Null) => Err(bad(&format!("{key} is required"))),
-        Some(Value::String(s)) if is_object_id(s) => Ok(s.clone()),
-        Some(_) => Err(bad(&format!("{key} must be an ID of 24 hex characters"))),
+    let batch_id = match value.get("batchId") {
+        None | Some(Value::Null) => return Err(bad("batchId is required")),
+        Some(Value::String(s)) if is_object_id(s) => s.clone(),
+        Some(_) => return Err(bad("batchId must be an ID of 24 hex characters")),
     };
-    let batch_id = id("batchId")?;
-    let user_id = id("userId")?;
-    if user_id != SANDBOX_USER_ID {
-        return Err((StatusCode::NOT_FOUND, "User not found".into()));
+    match value.get("userId") {
+        None | Some(Value::Null) => return Err(bad("userId is required")),
+        Some(Value::String(s)) if is_object_id(s) => {
+            if s != SANDBOX_USER_ID {
+                return Err((StatusCode::NOT_FOUND, "User not found".into()));
+            }
+        }
+        Some(_) => return Err(bad(BAD_USER_ID)),
     }
+    let call_data = if start {
+        if let Some(numbers) = value.get("callingNumbers") {
+            let ids = phone_ids("callingNumbers", numbers).map_err(|m| bad(&m))?;
+            foreign_numbers(store, "callingNumbers", ids).map_err(|m| bad(&m))?;
+        }
+        match value
+            .as_object_mut()
+            .and_then(|o| o.shift_remove("callData"))
+        {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(rows)) if rows.is_empty() => {
+                return Err(bad("callData must contain at least one call"));
+            }
+            Some(Value::Array(rows)) => Some(validate_rows("callData", rows).map_err(|m| bad(&m))?),
+            Some(_) => return Err(bad("callData must be an array of calls")),
+        }
+    } else {
+        None
+    };
     if store.batch(&batch_id).is_none() {
         return Err((StatusCode::NOT_FOUND, "Batch not found".into()));
     }
-    Ok(batch_id)
+    Ok(DialerTarget {
+        batch_id,
+        call_data,
+    })
+}
+
+/// A non-empty array of phone IDs in the body's `field`.
+fn phone_ids<'a>(field: &str, value: &'a Value) -> Result<Vec<&'a str>, String> {
+    let Some(ids) = value.as_array() else {
+        return Err(format!("{field} must be an array of phone IDs"));
+    };
+    if ids.is_empty() {
+        return Err(format!("{field} must contain at least one phone ID"));
+    }
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            id.as_str()
+                .filter(|s| is_object_id(s))
+                .ok_or_else(|| format!("{field}[{i}] is not a valid phone ID (24 hex characters)"))
+        })
+        .collect()
 }
 
 async fn start_calling(State(store): Shared, headers: HeaderMap, body: Bytes) -> Response {
@@ -484,11 +577,18 @@ fn switch_dialer(store: &SandboxStore, headers: &HeaderMap, body: &[u8], start: 
     ) {
         return denied;
     }
-    let batch_id = match dialer_target(store, body) {
-        Ok(id) => id,
+    let target = match dialer_target(store, body, start) {
+        Ok(target) => target,
         Err((status, message)) => return error(store, status, &message),
     };
-    let (status, message) = match store.try_switch(&batch_id, start) {
+    let batch_id = target.batch_id;
+    let switched = match target.call_data {
+        Some(rows) => store
+            .try_start_with(&batch_id, rows)
+            .map(|found| found.map_or(Switched::NoBatch, |_| Switched::Started)),
+        None => store.try_switch(&batch_id, start),
+    };
+    let (status, message) = match switched {
         Ok(Switched::Started) => ("started", "Calling started"),
         Ok(Switched::Stopped) => ("stopped", "Calling stopped"),
         Ok(Switched::NoBatch) => return error(store, StatusCode::NOT_FOUND, "Batch not found"),
@@ -506,6 +606,84 @@ fn switch_dialer(store: &SandboxStore, headers: &HeaderMap, body: &[u8], start: 
             },
         ),
     )
+}
+
+/// The integrations add-phone takes, as Weya's page lists them.
+pub const INTEGRATIONS: [&str; 3] = ["plivo", "twilio", "telnyx"];
+
+/// `POST /api/call/add-phone`: registers a number of the operator's
+/// provider account. The sandbox cannot ask the provider whether the
+/// token and SID are right: it requires them, checks nothing more, and
+/// keeps neither (no message of it ever quotes them).
+async fn add_phone(State(store): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(denied) = deny(&store, Page::AddPhone, &headers) {
+        return denied;
+    }
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        // serde's message may quote the body, secrets and all.
+        Err(_) => return error(&store, StatusCode::BAD_REQUEST, "Invalid JSON body"),
+    };
+    let (phone_number, integration) = match validate_phone(&value) {
+        Ok(valid) => valid,
+        Err((status, message)) => return error(&store, status, &message),
+    };
+    let phone = match store.try_add_phone(phone_number, integration) {
+        Ok(phone) => phone,
+        Err(e) => return not_stored(&store, &e),
+    };
+    let data = AddedPhone {
+        id: phone.id,
+        user_id: SANDBOX_USER_ID.to_owned(),
+        phone_number: phone.phone_number,
+        integration: phone.integration,
+        created_at: super::model::iso(phone.created_at),
+    };
+    reply(
+        &store,
+        StatusCode::CREATED,
+        Envelope::ok(201, "Phone number added successfully", data),
+    )
+}
+
+/// Checks an add-phone body; the number and integration to keep, or the
+/// answer's status and message (which never quote a credential).
+fn validate_phone(value: &Value) -> Result<(String, String), (StatusCode, String)> {
+    let bad = |m: String| (StatusCode::BAD_REQUEST, m);
+    let Some(obj) = value.as_object() else {
+        return Err(bad("Request body must be a JSON object".into()));
+    };
+    let text = |key: &str| match obj.get(key) {
+        None | Some(Value::Null) => Err(bad(format!("{key} is required"))),
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            Err(bad(format!("{key} is required and must not be blank")))
+        }
+        Some(Value::String(s)) => Ok(s.as_str()),
+        Some(_) => Err(bad(format!("{key} must be a string"))),
+    };
+    let user_id = text("userId")?;
+    if !is_object_id(user_id) {
+        return Err(bad(BAD_USER_ID.into()));
+    }
+    let phone_number = text("phoneNumber")?;
+    if !is_phone_number(phone_number) {
+        return Err(bad(
+            "phoneNumber must be digits with the country code, + optional".into(),
+        ));
+    }
+    let integration = text("integration")?;
+    if !INTEGRATIONS.contains(&integration) {
+        return Err(bad(format!(
+            "integration must be one of {}",
+            INTEGRATIONS.join(", ")
+        )));
+    }
+    text("authToken")?;
+    text("accSId")?;
+    if user_id != SANDBOX_USER_ID {
+        return Err((StatusCode::NOT_FOUND, "User not found".into()));
+    }
+    Ok((phone_number.to_owned(), integration.to_owned()))
 }
 
 /// delete-batch answers in its own envelope, `{"success": …, "message": …}`,
@@ -571,30 +749,36 @@ fn validate_calls(value: Value) -> Result<(String, Vec<Map<String, Value>>), Str
         Some(Value::Array(rows)) => rows,
         Some(_) => return Err("call_data must be an array of calls".into()),
     };
+    validate_rows("call_data", rows).map(|rows| (batch_id, rows))
+}
+
+/// Checks calls sent as `field` (addCallsToBatch's `call_data`,
+/// start-calling's `callData`): objects, each with a valid `phoneNumber`,
+/// none setting what the server sets.
+fn validate_rows(field: &str, rows: Vec<Value>) -> Result<Vec<Map<String, Value>>, String> {
     rows.into_iter()
         .enumerate()
         .map(|(i, row)| {
             let Value::Object(row) = row else {
-                return Err(format!("call_data[{i}] must be an object"));
+                return Err(format!("{field}[{i}] must be an object"));
             };
             match row.get("phoneNumber") {
                 None | Some(Value::Null) => {
-                    return Err(format!("call_data[{i}].phoneNumber is required"));
+                    return Err(format!("{field}[{i}].phoneNumber is required"));
                 }
                 Some(Value::String(s)) if is_phone_number(s) => {}
                 Some(_) => {
                     return Err(format!(
-                        "call_data[{i}].phoneNumber must be digits with the country code, + optional"
+                        "{field}[{i}].phoneNumber must be digits with the country code, + optional"
                     ));
                 }
             }
             if let Some(key) = RESERVED.iter().find(|k| row.contains_key(**k)) {
-                return Err(format!("call_data[{i}].{key} is set by the server"));
+                return Err(format!("{field}[{i}].{key} is set by the server"));
             }
             Ok(row)
         })
-        .collect::<Result<Vec<_>, _>>()
-        .map(|rows| (batch_id, rows))
+        .collect()
 }
 
 /// Digits with the country code, `+` optional (`12125551234`), as Weya

@@ -10,8 +10,15 @@
 //!
 //! [`Sandbox::start`] is what tests want: in memory, empty, on the wall
 //! clock. [`Sandbox::start_with`] takes [`SandboxOptions`]: a state
-//! directory (batches and calls kept between runs, see [`persist`]),
-//! example batches on a first run, the dialer's settings and a clock.
+//! directory (batches, calls and added phones kept between runs, see
+//! [`persist`]), example batches on a first run, the dialer's settings and
+//! a clock.
+//!
+//! The dialer's progress is a function of time, not of whether a process
+//! ran: the state records how far the dialer had got, and a start (a TUI,
+//! or any command that runs the sandbox itself) dials on from there to
+//! now, at most [`MAX_CATCH_UP`] of it, with the saved random source, so
+//! the outcome is what one process running all along would have dialled.
 
 pub mod auth;
 mod dialer;
@@ -39,10 +46,10 @@ use crate::store::lock::{self, FileLock, TryLock};
 pub use dialer::{BatchSettings, DialerConfig, IN_PROGRESS};
 pub use examples::example_schedule;
 pub use fault::Fault;
-pub use model::{CallStep, QueueStatus, StoredBatch, StoredCall};
+pub use model::{CallStep, QueueStatus, StoredBatch, StoredCall, StoredPhone};
 use persist::Persister;
 pub use shared::{ENDPOINT_FILE, Endpoint, LOCK_FILE, Running, Standby, start_or_join};
-pub use store::{Clock, SandboxStore};
+pub use store::{CaughtUp, Clock, MAX_CATCH_UP, SandboxStore};
 
 /// The sandbox workspace's user ID (needed by the batch and phone lists).
 pub const SANDBOX_USER_ID: &str = "5f0c0ffee0ddba11ab1e5eed";
@@ -113,6 +120,8 @@ pub struct Sandbox {
     tasks: Vec<JoinHandle<()>>,
     persister: Option<Arc<Persister>>,
     note: Option<String>,
+    /// What the start made of the time since the saved state.
+    caught_up: CaughtUp,
     /// Where other processes find this sandbox (removed when it stops).
     endpoint_file: Option<PathBuf>,
     /// Its state directory is this sandbox's alone while it runs: the
@@ -185,11 +194,23 @@ impl Sandbox {
         };
         // The state file holds the log up to here; a replayed log is
         // written into it at the first save, which empties the log.
-        let (log_seq, up_to_date) = saved
+        let (log_seq, mut up_to_date) = saved
             .as_ref()
-            .map_or((0, false), |s| (s.log_seq, !s.replayed));
+            .map_or((0, false), |s| (s.log_seq, s.pending.is_empty()));
+        let mut caught_up = CaughtUp::default();
         match saved {
-            Some(saved) => store.replace_batches(saved.batches),
+            Some(saved) => {
+                // Hours of dialing may be caught up: off the async threads.
+                let restoring = Arc::clone(&store);
+                let caught = tokio::task::spawn_blocking(move || restoring.restore(saved))
+                    .await
+                    .map_err(std::io::Error::other)?;
+                if caught.dialed > Duration::ZERO || caught.skipped > Duration::ZERO {
+                    tracing::info!(dialed = ?caught.dialed, skipped = ?caught.skipped, "the sandbox's dialer caught up");
+                }
+                up_to_date &= !caught.changed;
+                caught_up = caught;
+            }
             None if options.examples => {
                 store.replace_batches(examples::examples(&store, store.now()))
             }
@@ -209,8 +230,8 @@ impl Sandbox {
         };
         let persister = match options.state_dir {
             Some(dir) => {
-                // What was just read needs no write; examples and a
-                // replayed log do.
+                // What was just read needs no write; examples, a replayed
+                // log and a dialer that caught up do.
                 let written = if up_to_date { store.generation() } else { 0 };
                 let persister = Persister::new(dir, written, log_seq);
                 store.keep_log(persister.open_log(log_seq)?);
@@ -251,6 +272,7 @@ impl Sandbox {
             tasks,
             persister,
             note,
+            caught_up,
             endpoint_file,
             _claim: claim,
         })
@@ -285,6 +307,12 @@ impl Sandbox {
     /// could not be read and was moved aside.
     pub fn note(&self) -> Option<&str> {
         self.note.as_deref()
+    }
+
+    /// How much time since the saved state this start dialled, and how
+    /// much it skipped (beyond [`MAX_CATCH_UP`]).
+    pub fn caught_up(&self) -> CaughtUp {
+        self.caught_up
     }
 
     /// The file the state is kept in, when it is kept.
@@ -441,6 +469,6 @@ async fn save_changes(store: Arc<SandboxStore>, persister: Arc<Persister>) {
 /// empties the log if the file now holds all of it (blocking).
 fn save(store: &SandboxStore, persister: &Persister) -> std::io::Result<()> {
     let snapshot = store.snapshot();
-    let saved_seq = persister.write(snapshot.generation, snapshot.batches, snapshot.log_seq)?;
+    let saved_seq = persister.write(snapshot.generation, snapshot.state, snapshot.log_seq)?;
     store.compact_log(saved_seq)
 }

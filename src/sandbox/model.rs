@@ -2,6 +2,8 @@
 //! data that the store holds and the dialer moves on, so it depends on
 //! neither.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -54,15 +56,34 @@ pub struct StoredBatch {
     /// with [`super::EXAMPLE_PREFIX`]).
     #[serde(default)]
     pub example: bool,
+    /// The calls before this one are left alone by the run under way:
+    /// start-calling with `callData` dials those calls "instead of
+    /// existing batch calls" (Weya's words). A start without it is 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub run_from: usize,
     /// Calls the dialer may pick up now (a fraction of a call saved up
     /// between slices).
     #[serde(skip)]
     pub(super) credit: f64,
+    /// Which calls wait, and which are on the line, kept beside the calls
+    /// so that a slice of dialing costs what happens in it, not what the
+    /// batch holds (a start catches up hours of it). Never saved: built
+    /// from the calls when missing.
+    #[serde(skip)]
+    pub(super) queue: QueueCache,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl StoredBatch {
+    /// The batch list's item. `callsPicked` is what Weya's page defines:
+    /// calls "picked up/answered", counted once however many attempts
+    /// they took (an answered call still on the line counts: it was
+    /// picked up), not every call dialled.
     pub fn summary(&self) -> BatchSummary {
-        let picked = self.calls.iter().filter(|c| !c.logs.is_empty()).count();
+        let picked = self.calls.iter().filter(|c| c.answered()).count();
         let completed = self
             .calls
             .iter()
@@ -77,6 +98,30 @@ impl StoredBatch {
             queue_status: self.status.as_str().to_owned(),
             created_at: iso(self.created_at),
             updated_at: iso(self.updated_at),
+        }
+    }
+}
+
+/// A number registered with add-phone. The provider's auth token and
+/// account SID it came with are checked and forgotten: never kept, saved
+/// or logged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredPhone {
+    pub id: String,
+    pub phone_number: String,
+    pub integration: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl StoredPhone {
+    /// As the (assumed) phone list shows it: add-phone takes no label.
+    pub fn to_phone(&self) -> crate::api::Phone {
+        crate::api::Phone {
+            id: self.id.clone(),
+            phone_number: self.phone_number.clone(),
+            integration: self.integration.clone(),
+            label: String::new(),
         }
     }
 }
@@ -104,6 +149,13 @@ impl StoredCall {
             phone_logs: self.logs.clone(),
             created_at: iso(self.created_at),
         }
+    }
+
+    /// Whether someone picked up: an attempt completed, or the one on the
+    /// line is being answered.
+    pub fn answered(&self) -> bool {
+        self.logs.iter().any(|l| l.call_status == "completed")
+            || matches!(&self.next, CallStep::OnCall { result, .. } if result.call_status == "completed")
     }
 
     pub(super) fn status(&self) -> Option<&str> {
@@ -142,4 +194,65 @@ pub enum CallStep {
     },
     /// Answered, or out of retries.
     Done,
+}
+
+/// A batch's calls as the dialer sees them, by their place in the batch.
+#[derive(Debug, Default)]
+pub(super) struct DialQueue {
+    /// Waiting calls with no retry delay left, lowest place first: the
+    /// order in which they were added is the order they are dialled.
+    pub ready: BTreeSet<usize>,
+    /// Waiting calls with a retry delay to wait out: (not before, place).
+    pub later: BTreeSet<(DateTime<Utc>, usize)>,
+    /// Calls on the line.
+    pub on_line: Vec<usize>,
+}
+
+impl DialQueue {
+    /// From the calls: those from `run_from` on may be dialled; any call
+    /// on the line is on it, whatever the run.
+    pub fn of(calls: &[StoredCall], run_from: usize) -> Self {
+        let mut queue = Self::default();
+        for (i, call) in calls.iter().enumerate() {
+            match call.next {
+                CallStep::Waiting { not_before } if i >= run_from => match not_before {
+                    None => {
+                        queue.ready.insert(i);
+                    }
+                    Some(at) => {
+                        queue.later.insert((at, i));
+                    }
+                },
+                CallStep::OnCall { .. } => queue.on_line.push(i),
+                CallStep::Waiting { .. } | CallStep::Done => {}
+            }
+        }
+        queue
+    }
+
+    /// Whether every call of the run has ended for good.
+    pub fn finished(&self) -> bool {
+        self.ready.is_empty() && self.later.is_empty() && self.on_line.is_empty()
+    }
+}
+
+/// A [`DialQueue`] or nothing yet. A copy of a batch (a snapshot to save,
+/// an answer) has none: it is rebuilt when the dialer next needs it.
+#[derive(Default)]
+pub(super) struct QueueCache(pub Option<Box<DialQueue>>);
+
+impl Clone for QueueCache {
+    fn clone(&self) -> Self {
+        Self(None)
+    }
+}
+
+impl std::fmt::Debug for QueueCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "QueueCache(built)"
+        } else {
+            "QueueCache(none)"
+        })
+    }
 }

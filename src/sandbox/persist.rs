@@ -37,7 +37,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::model::{QueueStatus, StoredBatch, StoredCall};
+use super::model::{QueueStatus, StoredBatch, StoredCall, StoredPhone};
 
 /// The file's name in the state directory.
 pub const STATE_FILE: &str = "sandbox.json";
@@ -47,12 +47,36 @@ pub const LOG_FILE: &str = "sandbox-log.jsonl";
 const VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Saved {
     version: u32,
-    batches: Vec<StoredBatch>,
+    #[serde(flatten)]
+    state: SavedState,
     /// The last line of the log this state includes.
-    #[serde(default)]
+    #[serde(default, rename = "log_seq")]
     log_seq: u64,
+}
+
+/// What the sandbox keeps between runs. The fields after `batches` came
+/// later: a file without them reads as no phones added and a dialer with
+/// nothing to catch up.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SavedState {
+    pub batches: Vec<StoredBatch>,
+    /// Numbers registered with add-phone (the seed numbers are not saved:
+    /// they come with the binary). No provider credential is kept.
+    #[serde(default)]
+    pub phones: Vec<StoredPhone>,
+    /// How far the dialer had got: a start dials on from here to now (see
+    /// [`super::store::MAX_CATCH_UP`]), so progress is a function of time,
+    /// not of whether a process was running.
+    #[serde(default)]
+    pub dialed_until: Option<DateTime<Utc>>,
+    /// The dialer's random source as it stood then, so a run that stops
+    /// and starts draws what one long run would.
+    #[serde(default)]
+    pub rng: Option<u64>,
 }
 
 /// A request that changed the state, as the log keeps it: what it did,
@@ -74,15 +98,41 @@ pub(super) enum Mutation {
         status: QueueStatus,
         at: DateTime<Utc>,
     },
+    /// start-calling with `callData`: these calls are added and dialled
+    /// instead of the batch's others.
+    StartWith {
+        batch: String,
+        calls: Vec<StoredCall>,
+        at: DateTime<Utc>,
+    },
     Delete {
         batch: String,
+        /// Absent in logs written before it was recorded.
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    AddPhone {
+        phone: StoredPhone,
     },
 }
 
 impl Mutation {
-    /// Makes the change in `batches`: the store's requests and a replay at
-    /// start go through here alike.
-    pub(super) fn apply(self, batches: &mut Vec<StoredBatch>) {
+    /// When it was made, to dial up to that time before making it again
+    /// (a replay at start); `None` when the log did not record it.
+    pub(super) fn at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Create { batch } => Some(batch.created_at),
+            Self::AddCalls { at, .. } | Self::Switch { at, .. } | Self::StartWith { at, .. } => {
+                Some(*at)
+            }
+            Self::Delete { at, .. } => *at,
+            Self::AddPhone { phone } => Some(phone.created_at),
+        }
+    }
+
+    /// Makes the change: the store's requests and a replay at start go
+    /// through here alike.
+    pub(super) fn apply(self, batches: &mut Vec<StoredBatch>, phones: &mut Vec<StoredPhone>) {
         match self {
             Self::Create { batch } => batches.push(batch),
             Self::AddCalls {
@@ -92,20 +142,40 @@ impl Mutation {
                 at,
             } => {
                 if let Some(b) = batches.iter_mut().find(|b| b.id == batch) {
+                    let first = b.calls.len();
                     b.calls.extend(calls);
+                    // New calls wait, undialled, after the others.
+                    if let Some(queue) = b.queue.0.as_mut() {
+                        queue.ready.extend(first.max(b.run_from)..b.calls.len());
+                    }
                     b.status = status;
                     b.updated_at = at;
                 }
             }
             Self::Switch { batch, status, at } => {
-                if let Some(b) = batches.iter_mut().find(|b| b.id == batch)
-                    && b.status != status
-                {
-                    b.status = status;
+                if let Some(b) = batches.iter_mut().find(|b| b.id == batch) {
+                    if b.status != status {
+                        b.status = status;
+                        b.updated_at = at;
+                    }
+                    // A start without callData dials every call again.
+                    if status == QueueStatus::Active && b.run_from != 0 {
+                        b.run_from = 0;
+                        b.queue.0 = None;
+                    }
+                }
+            }
+            Self::StartWith { batch, calls, at } => {
+                if let Some(b) = batches.iter_mut().find(|b| b.id == batch) {
+                    b.run_from = b.calls.len();
+                    b.calls.extend(calls);
+                    b.queue.0 = None;
+                    b.status = QueueStatus::Active;
                     b.updated_at = at;
                 }
             }
-            Self::Delete { batch } => batches.retain(|b| b.id != batch),
+            Self::Delete { batch, .. } => batches.retain(|b| b.id != batch),
+            Self::AddPhone { phone } => phones.push(phone),
         }
     }
 }
@@ -163,12 +233,12 @@ impl MutationLog {
     }
 }
 
-/// The saved state: the batches, with the logged changes replayed.
+/// The saved state, and the logged changes it does not hold yet (the
+/// store makes them again, dialing up to the time of each).
 pub(super) struct Loaded {
-    pub batches: Vec<StoredBatch>,
+    pub state: SavedState,
     pub log_seq: u64,
-    /// Whether the log held changes the state file does not.
-    pub replayed: bool,
+    pub pending: Vec<Mutation>,
 }
 
 /// Why the saved state could not be read.
@@ -183,27 +253,27 @@ pub enum LoadError {
     Unreadable { path: PathBuf, detail: String },
 }
 
-/// The saved batches in `dir`, with the changes logged since; `None` when
+/// The saved state in `dir`, with the changes logged since; `None` when
 /// nothing was saved yet.
 pub(super) fn load(dir: &Path) -> Result<Option<Loaded>, LoadError> {
     let saved = load_state_file(dir)?;
-    let (mut batches, mut log_seq, had_state) = match saved {
-        Some(saved) => (saved.batches, saved.log_seq, true),
-        None => (Vec::new(), 0, false),
+    let (state, mut log_seq, had_state) = match saved {
+        Some(saved) => (saved.state, saved.log_seq, true),
+        None => (SavedState::default(), 0, false),
     };
     let path = dir.join(LOG_FILE);
     let file = match File::open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(had_state.then_some(Loaded {
-                batches,
+                state,
                 log_seq,
-                replayed: false,
+                pending: Vec::new(),
             }));
         }
         Err(source) => return Err(LoadError::Read { path, source }),
     };
-    let mut replayed = false;
+    let mut pending = Vec::new();
     for line in std::io::BufReader::new(file).lines() {
         let line = line.map_err(|source| LoadError::Read {
             path: path.clone(),
@@ -215,15 +285,14 @@ pub(super) fn load(dir: &Path) -> Result<Option<Loaded>, LoadError> {
             break;
         };
         if seq > log_seq {
-            mutation.apply(&mut batches);
+            pending.push(mutation);
             log_seq = seq;
-            replayed = true;
         }
     }
-    Ok((had_state || replayed).then_some(Loaded {
-        batches,
+    Ok((had_state || !pending.is_empty()).then_some(Loaded {
+        state,
         log_seq,
-        replayed,
+        pending,
     }))
 }
 
@@ -308,13 +377,13 @@ impl Persister {
         MutationLog::open(&self.dir, log_seq)
     }
 
-    /// Writes `batches` (the state at change count `generation`, including
+    /// Writes `state` (the state at change count `generation`, including
     /// the log up to `log_seq`) unless the file already holds that state
     /// or a newer one. Returns the last line of the log the file holds.
     pub(super) fn write(
         &self,
         generation: u64,
-        batches: Vec<StoredBatch>,
+        state: SavedState,
         log_seq: u64,
     ) -> std::io::Result<u64> {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
@@ -323,7 +392,7 @@ impl Persister {
         }
         let saved = Saved {
             version: VERSION,
-            batches,
+            state,
             log_seq,
         };
         let bytes = serde_json::to_vec(&saved).map_err(std::io::Error::other)?;

@@ -15,8 +15,8 @@ use tokio::sync::Notify;
 use super::Fault;
 use super::auth::SandboxAuth;
 use super::dialer::{self, DialerConfig, Rng};
-use super::model::{CallStep, QueueStatus, StoredBatch, StoredCall};
-use super::persist::{Mutation, MutationLog};
+use super::model::{CallStep, QueueCache, QueueStatus, StoredBatch, StoredCall, StoredPhone};
+use super::persist::{Loaded, Mutation, MutationLog, SavedState};
 use crate::api::types::{ADD_CALLS_CHUNK, FIRST_CHUNK_NUM, FailedChunk};
 use crate::api::{BatchDetails, BatchSummary, CallQuery, Phone, SortOrder};
 
@@ -25,6 +25,14 @@ const SEED_PHONES: &str = include_str!("../../assets/sandbox-phones.json");
 /// The most calls one batch-details page holds in the sandbox (Weya does
 /// not document a limit).
 pub const MAX_PAGE: u64 = 100;
+
+/// The most simulated time the dialer catches up at once: at a start, from
+/// where the saved state had got to, and after a laptop wakes. Of a longer
+/// absence the first 24 hours are dialled and the rest skipped (nothing is
+/// picked up in it; calls on the line end at once). It bounds the work a
+/// start may do: 24 hours are at most about 170,000 calls a batch at the
+/// dialer's two a second, and stretches with nothing to dial cost nothing.
+pub const MAX_CATCH_UP: Duration = Duration::from_secs(24 * 3600);
 
 /// How the sandbox tells the time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -64,13 +72,26 @@ pub struct NotStored(#[from] std::io::Error);
 /// The mutable part, behind one lock.
 struct State {
     batches: Vec<StoredBatch>,
+    /// Numbers registered with add-phone, after the seed ones.
+    phones: Vec<StoredPhone>,
     /// Simulated up to here.
     now: DateTime<Utc>,
     rng: Rng,
 }
 
+/// What a start made of the time since the saved state: dialled, and
+/// skipped beyond [`MAX_CATCH_UP`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaughtUp {
+    pub dialed: Duration,
+    pub skipped: Duration,
+    /// Whether the dialer changed anything meanwhile.
+    pub changed: bool,
+}
+
 /// Everything the sandbox knows.
 pub struct SandboxStore {
+    /// The seed numbers, from `assets/`.
     phones: Vec<Phone>,
     state: Mutex<State>,
     auth: SandboxAuth,
@@ -123,6 +144,7 @@ impl SandboxStore {
             phones,
             state: Mutex::new(State {
                 batches,
+                phones: Vec::new(),
                 now,
                 rng: Rng::new(dialer.seed),
             }),
@@ -151,7 +173,7 @@ impl SandboxStore {
         if let Some(log) = self.log.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
             log.append(&mutation)?;
         }
-        mutation.apply(&mut state.batches);
+        mutation.apply(&mut state.batches, &mut state.phones);
         Ok(())
     }
 
@@ -188,8 +210,45 @@ impl SandboxStore {
         &self.auth
     }
 
-    pub fn phones(&self) -> &[Phone] {
-        &self.phones
+    /// The workspace's numbers: the seed ones, then those added.
+    pub fn phones(&self) -> Vec<Phone> {
+        let state = self.lock();
+        let mut all = self.phones.clone();
+        all.extend(state.phones.iter().map(StoredPhone::to_phone));
+        all
+    }
+
+    /// Of `ids`, those that are not phone IDs of the workspace, in order.
+    pub fn foreign_phones<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        let state = self.lock();
+        ids.into_iter()
+            .filter(|id| {
+                !self.phones.iter().any(|p| p.id == *id)
+                    && !state.phones.iter().any(|p| p.id == *id)
+            })
+            .collect()
+    }
+
+    /// Registers a number (add-phone): a new phone ID. Weya documents no
+    /// rule on a number added twice; each add is a new phone. Recorded
+    /// before it is made. The provider's credentials are not kept.
+    pub fn try_add_phone(
+        &self,
+        phone_number: String,
+        integration: String,
+    ) -> Result<StoredPhone, NotStored> {
+        let mut state = self.lock();
+        let phone = StoredPhone {
+            id: self.ids.object_id(),
+            phone_number,
+            integration,
+            created_at: self.clock_now(state.now),
+        };
+        let added = phone.clone();
+        self.commit(&mut state, Mutation::AddPhone { phone })?;
+        drop(state);
+        self.touch();
+        Ok(added)
     }
 
     pub fn dialer_config(&self) -> &DialerConfig {
@@ -228,7 +287,9 @@ impl SandboxStore {
             status: QueueStatus::Paused,
             calls: Vec::new(),
             example: false,
+            run_from: 0,
             credit: 0.0,
+            queue: QueueCache::default(),
         };
         self.commit(&mut state, Mutation::Create { batch })?;
         drop(state);
@@ -274,14 +335,17 @@ impl SandboxStore {
         self.lock().batches.iter().any(|b| b.id == id && b.example)
     }
 
-    /// The batch list's items whose name contains `needle` (lower case),
-    /// newest first.
+    /// The batch list's items whose name or `queue_status` contains
+    /// `needle` (lower case), newest first: Weya's `search` filters "by
+    /// batchName or queue_status".
     pub fn summaries(&self, needle: &str) -> Vec<BatchSummary> {
         self.lock()
             .batches
             .iter()
             .rev()
-            .filter(|b| b.name.to_lowercase().contains(needle))
+            .filter(|b| {
+                b.name.to_lowercase().contains(needle) || b.status.as_str().contains(needle)
+            })
             .map(StoredBatch::summary)
             .collect()
     }
@@ -358,7 +422,8 @@ impl SandboxStore {
             (false, QueueStatus::Completed) => QueueStatus::Completed,
             (false, _) => QueueStatus::Stopped,
         };
-        if batch.status != status {
+        // A start also ends a run of callData calls: every call is dialled.
+        if batch.status != status || (start && batch.run_from != 0) {
             let batch = id.to_owned();
             self.commit(
                 &mut state,
@@ -379,6 +444,54 @@ impl SandboxStore {
         })
     }
 
+    /// start-calling with `callData`: `rows` (validated, each with a
+    /// `phoneNumber` string) become calls of the batch, and the dialer
+    /// works through them "instead of existing batch calls", as Weya's
+    /// page says; the others wait for a start without `callData`.
+    /// `None` when there is no such batch. Recorded before it is made.
+    pub fn try_start_with(
+        &self,
+        id: &str,
+        rows: Vec<Map<String, Value>>,
+    ) -> Result<Option<Vec<String>>, NotStored> {
+        let mut state = self.lock();
+        let now = self.clock_now(state.now);
+        if !state.batches.iter().any(|b| b.id == id) {
+            return Ok(None);
+        }
+        let calls: Vec<StoredCall> = rows
+            .into_iter()
+            .filter_map(|mut fields| {
+                let phone_number = match fields.shift_remove("phoneNumber") {
+                    Some(Value::String(s)) => s,
+                    _ => return None,
+                };
+                Some(StoredCall {
+                    id: self.ids.object_id(),
+                    phone_number,
+                    fields,
+                    created_at: now,
+                    logs: Vec::new(),
+                    next: CallStep::Waiting { not_before: None },
+                })
+            })
+            .collect();
+        let ids = calls.iter().map(|c| c.id.clone()).collect();
+        let batch = id.to_owned();
+        self.commit(
+            &mut state,
+            Mutation::StartWith {
+                batch,
+                calls,
+                at: now,
+            },
+        )?;
+        drop(state);
+        self.touch();
+        self.dialer_wake.notify_one();
+        Ok(Some(ids))
+    }
+
     /// [`Self::try_switch`], made even if it cannot be recorded.
     pub fn switch(&self, id: &str, start: bool) -> Switched {
         self.best_effort(|| self.try_switch(id, start))
@@ -392,7 +505,8 @@ impl SandboxStore {
             return Ok(false);
         }
         let batch = id.to_owned();
-        self.commit(&mut state, Mutation::Delete { batch })?;
+        let at = Some(self.clock_now(state.now));
+        self.commit(&mut state, Mutation::Delete { batch, at })?;
         drop(state);
         self.touch();
         Ok(true)
@@ -500,8 +614,6 @@ impl SandboxStore {
     /// The dialer's task: catch the simulation up with the clock. `elapsed`
     /// is how long tokio's clock ran since the last tick.
     pub(super) fn tick(&self, elapsed: Duration) {
-        // After a suspended laptop wakes, dial at most this much of the gap.
-        const CATCH_UP: chrono::Duration = chrono::Duration::minutes(5);
         let mut state = self.lock();
         let target = match self.clock {
             Clock::Manual { .. } => return,
@@ -510,15 +622,65 @@ impl SandboxStore {
             }
             Clock::Wall => Utc::now().max(state.now),
         };
-        if target - state.now > CATCH_UP {
-            state.now = target - CATCH_UP;
-        }
-        let span = (target - state.now).to_std().unwrap_or_default();
-        let changed = simulate(&mut state, span, &self.dialer);
+        // After a suspended laptop wakes, as after a start.
+        let mut budget = MAX_CATCH_UP;
+        let changed = dial_to(&mut state, target, &mut budget, &self.dialer);
         drop(state);
         if changed {
             self.touch();
         }
+    }
+
+    /// Takes up the saved state at start: the batches and phones as saved,
+    /// then each logged change that the file does not hold yet, at its
+    /// time, the dialer moving on between them from where it had got; then
+    /// on to the clock's time. So a batch started by a command that ended
+    /// at once has dialled, when the next command looks, what it would
+    /// have dialled had a process kept running (at most [`MAX_CATCH_UP`]
+    /// of it). Returns how much time was dialled and how much skipped.
+    pub(super) fn restore(&self, loaded: Loaded) -> CaughtUp {
+        let Loaded {
+            state: saved,
+            pending,
+            ..
+        } = loaded;
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let clock = self.clock_now(state.now);
+        state.batches = saved.batches;
+        state.phones = saved.phones;
+        if let Some(rng) = saved.rng {
+            state.rng = Rng::new(rng);
+        }
+        // Where the dialer had got to: as saved, or (a log without a state
+        // file) when the first change was made.
+        if let Some(from) = saved
+            .dialed_until
+            .or_else(|| pending.first().and_then(Mutation::at))
+        {
+            state.now = from;
+        }
+        let target = clock.max(state.now);
+        let mut budget = MAX_CATCH_UP;
+        let mut caught = CaughtUp::default();
+        let mut catch_up = |state: &mut State, to: DateTime<Utc>, budget: &mut Duration| {
+            let before = *budget;
+            let gap = (to - state.now).to_std().unwrap_or_default();
+            caught.changed |= dial_to(state, to, budget, &self.dialer);
+            caught.dialed += before - *budget;
+            caught.skipped += gap - (before - *budget);
+        };
+        for mutation in pending {
+            if let Some(at) = mutation.at() {
+                catch_up(state, at, &mut budget);
+            }
+            mutation.apply(&mut state.batches, &mut state.phones);
+        }
+        catch_up(state, target, &mut budget);
+        drop(guard);
+        self.touch();
+        self.dialer_wake.notify_one();
+        caught
     }
 
     /// Brings the simulated time up to the clock without dialing, after a
@@ -531,12 +693,7 @@ impl SandboxStore {
     /// Whether the dialer has anything to do: a batch is active or a call
     /// is on the line.
     pub(super) fn dialer_busy(&self) -> bool {
-        self.lock().batches.iter().any(|b| {
-            b.status == QueueStatus::Active
-                || b.calls
-                    .iter()
-                    .any(|c| matches!(c.next, CallStep::OnCall { .. }))
-        })
+        self.lock().batches.iter_mut().any(dialer::is_busy)
     }
 
     /// Replaces every batch (the saved state at start, or the examples).
@@ -546,8 +703,8 @@ impl SandboxStore {
         self.dialer_wake.notify_one();
     }
 
-    /// The change count, a copy of the batches and the last line of the
-    /// log they include, for saving.
+    /// The change count, a copy of the state and the last line of the
+    /// log it includes, for saving.
     pub(super) fn snapshot(&self) -> Snapshot {
         let state = self.lock();
         let log_seq = self
@@ -558,7 +715,12 @@ impl SandboxStore {
             .map_or(0, MutationLog::seq);
         Snapshot {
             generation: self.generation.load(Ordering::SeqCst),
-            batches: state.batches.clone(),
+            state: SavedState {
+                batches: state.batches.clone(),
+                phones: state.phones.clone(),
+                dialed_until: Some(state.now),
+                rng: Some(state.rng.state()),
+            },
             log_seq,
         }
     }
@@ -600,13 +762,32 @@ impl SandboxStore {
 /// The state as of one moment, for saving.
 pub(super) struct Snapshot {
     pub generation: u64,
-    pub batches: Vec<StoredBatch>,
+    pub state: SavedState,
     pub log_seq: u64,
+}
+
+/// Dials from the simulated time to `target`, at most `budget` of it
+/// (taken from it); the rest of the way the time moves on with nothing
+/// dialled. Nothing when `target` is not later.
+fn dial_to(
+    state: &mut State,
+    target: DateTime<Utc>,
+    budget: &mut Duration,
+    dialer: &DialerConfig,
+) -> bool {
+    let gap = (target - state.now).to_std().unwrap_or_default();
+    let dialed = gap.min(*budget);
+    *budget -= dialed;
+    let changed = simulate(state, dialed, dialer);
+    state.now = state.now.max(target);
+    changed
 }
 
 /// Dials for `by` from the simulated time, and moves it on.
 fn simulate(state: &mut State, by: Duration, dialer: &DialerConfig) -> bool {
-    let State { batches, now, rng } = state;
+    let State {
+        batches, now, rng, ..
+    } = state;
     let changed = dialer::run(batches, *now, by, dialer, rng);
     *now += chrono::Duration::from_std(by).unwrap_or_default();
     changed

@@ -1,10 +1,12 @@
 //! What weya-tui keeps on disk, under the XDG directories. Nothing here is
-//! called from the UI loop: effects run it on blocking threads, and `main`
+//! called from the UI loop: effects run it on blocking threads (or, for
+//! [`phonebook::add_phone`], in a task that writes on one), and `main`
 //! reads what the app starts with before the UI starts.
 
 pub mod draft;
 pub mod journal;
 pub mod lock;
+pub mod phonebook;
 pub mod template;
 
 use std::io::Write;

@@ -575,6 +575,25 @@ impl Effects {
                         .await;
                 });
             }
+            Cmd::AddPhone { request_id, new } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                let book = self.phone_book.clone();
+                // Never aborted: whether the number was registered is
+                // known only from its answer, and the book keeps it even
+                // when the operator stopped waiting.
+                tokio::spawn(async move {
+                    let result =
+                        crate::store::phonebook::add_phone(&client, &new, book.as_deref()).await;
+                    match &result {
+                        Ok(done) => tracing::info!(phone_id = %done.phone.id, "phone registered"),
+                        // The error's text never quotes the secrets.
+                        Err(e) => tracing::warn!(error = %e, "add-phone failed"),
+                    }
+                    let msg = CreateMsg::PhoneAdded { request_id, result };
+                    let _ = replies.send(Msg::Create(msg)).await;
+                });
+            }
             Cmd::LoadTemplate { name } => {
                 let key = name.clone();
                 self.with_templates(

@@ -34,6 +34,8 @@ pub enum Action {
     ClearAll,
     /// Type a phone ID by hand.
     ManualId,
+    /// Register a new number with add-phone (the picker's dialog).
+    AddPhone,
     /// Take what is being typed (a filter, an ID, a timezone match).
     Accept,
     /// Drop what is being typed.
@@ -132,6 +134,10 @@ pub enum Scope {
     NumbersFilter,
     /// Typing a phone ID by hand.
     NumbersManual,
+    /// The dialog that registers a new number.
+    NumbersAdd,
+    /// That dialog, on its choice of provider.
+    NumbersAddChoice,
     /// The timezone field, which filters the IANA list as you type.
     Timezone,
     /// The calling window's start and end.
@@ -202,6 +208,8 @@ impl Scope {
             Self::Numbers => "Calling numbers",
             Self::NumbersFilter => "Calling numbers, filtering",
             Self::NumbersManual => "Calling numbers, typing an ID",
+            Self::NumbersAdd => "Calling numbers, adding a number",
+            Self::NumbersAddChoice => "Adding a number, its provider",
             Self::Timezone => "Timezone",
             Self::Time => "Window start and end",
             Self::Days => "Allowed days",
@@ -377,6 +385,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Numbers, &[key(KeyCode::Char('a'))], Action::SelectVisible, "all", "Select every number shown (the filter decides which)"),
     bind(Scope::Numbers, &[key(KeyCode::Char('x'))], Action::ClearAll, "none", "Unselect every number"),
     bind(Scope::Numbers, &[key(KeyCode::Char('i'))], Action::ManualId, "type ID", "Type a phone ID that is not in the list"),
+    bind(Scope::Numbers, &[key(KeyCode::Char('n'))], Action::AddPhone, "add number", "Register a new number with Weya (add-phone), keep its phone ID in phonebook.toml and select it"),
     bind(Scope::Numbers, &[key(KeyCode::Char('r'))], Action::RetryLoad, "reload", "Fetch the phone list again"),
     bind(Scope::NumbersFilter, &[UP], Action::Up, "move", "Highlight the previous match"),
     bind(Scope::NumbersFilter, &[DOWN], Action::Down, "move", "Highlight the next match"),
@@ -384,6 +393,12 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::NumbersFilter, &[ESC], Action::Cancel, "clear filter", "Clear the filter"),
     bind(Scope::NumbersManual, &[ENTER], Action::Accept, "add", "Add and select the typed ID (24 hex characters)"),
     bind(Scope::NumbersManual, &[ESC], Action::Cancel, "cancel", "Stop typing an ID"),
+    bind(Scope::NumbersAdd, &[ENTER], Action::Accept, "register", "Send add-phone with the number and the provider's credentials (shown masked, never kept)"),
+    bind(Scope::NumbersAdd, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field of the dialog"),
+    bind(Scope::NumbersAdd, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field of the dialog"),
+    bind(Scope::NumbersAdd, &[ESC], Action::Cancel, "cancel", "Close the dialog; nothing is sent (while sending: stop waiting)"),
+    bind(Scope::NumbersAddChoice, &[key(KeyCode::Right), key(KeyCode::Char(' '))], Action::Right, "provider", "The next provider: plivo, twilio, telnyx"),
+    bind(Scope::NumbersAddChoice, &[key(KeyCode::Left)], Action::Left, "", "The previous provider"),
     bind(Scope::Timezone, &[UP], Action::Up, "move", "Highlight the previous match"),
     bind(Scope::Timezone, &[DOWN], Action::Down, "move", "Highlight the next match"),
     bind(Scope::Timezone, &[ENTER], Action::Accept, "take", "Take the highlighted timezone (Tab takes it too)"),

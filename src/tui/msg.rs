@@ -185,6 +185,13 @@ pub enum Cmd {
     },
     /// Read `phonebook.toml` again (`r` on the phone list).
     ReadPhoneBook,
+    /// Register a number with add-phone and keep it in `phonebook.toml`
+    /// (the picker's dialog). Never aborted: its answer is the only word
+    /// on whether the number was registered.
+    AddPhone {
+        request_id: u64,
+        new: Box<crate::store::phonebook::NewPhone>,
+    },
     /// Show another view: the shell does this, before any effect runs.
     Open(Route),
     /// Show the import view for this batch (the shell does this too).

@@ -152,8 +152,18 @@ async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_wit
     let id = june_renewals(&env, &sandbox, 40);
     sandbox.store().switch(&id, true);
     sandbox.advance(Duration::from_secs(10));
-    let summary = sandbox.store().batch(&id).unwrap().summary();
-    assert!(summary.calls_picked.unwrap() > 0, "the dialer picked calls");
+    let batch = sandbox.store().batch(&id).unwrap();
+    let summary = batch.summary();
+    let dialled = batch.calls.iter().filter(|c| !c.logs.is_empty()).count() as u64;
+    // Weya's callsPicked: calls "picked up/answered", not every call dialled.
+    assert!(
+        summary.calls_picked.unwrap() > 0,
+        "some calls were answered"
+    );
+    assert!(
+        summary.calls_picked.unwrap() < dialled,
+        "{summary:?} of {dialled} dialled"
+    );
 
     let out = env.batch(&sandbox, &["view", &id]);
     let (stdout, stderr) = text(&out);
@@ -162,7 +172,7 @@ async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_wit
     assert!(stdout.contains(&format!("ID        {id}\n")), "{stdout}");
     assert!(stdout.contains("Status    active\n"), "{stdout}");
     let calls = format!(
-        "Calls     40 in all · {} picked · {} completed",
+        "Calls     40 in all · {} answered · {} completed",
         summary.calls_picked.unwrap(),
         summary.calls_completed.unwrap()
     );
@@ -717,7 +727,7 @@ async fn counts_read_with_thousands_separators_except_in_json() {
 
     let (stdout, _) = text(&env.batch(&sandbox, &["view", &id]));
     assert!(
-        stdout.contains("Calls     30,000 in all · 0 picked · 0 completed"),
+        stdout.contains("Calls     30,000 in all · 0 answered · 0 completed"),
         "{stdout}"
     );
     let (stdout, _) = text(&env.batch(&sandbox, &["calls", &id, "--limit", "20"]));
@@ -737,4 +747,81 @@ async fn counts_read_with_thousands_separators_except_in_json() {
     // Scripts get plain numbers.
     let json = json_of(&env.batch(&sandbox, &["view", &id, "--json"]));
     assert_eq!(json["totalCalls"], 30_000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_started_by_a_command_that_ended_has_dialled_when_the_next_one_looks() {
+    let env = Env::new();
+    // The app's sandbox as `batch start` left it an hour ago: started,
+    // and no weya-tui running since.
+    let an_hour_ago = Utc::now() - chrono::Duration::hours(1);
+    let sandbox = Sandbox::start_with(
+        0,
+        SandboxOptions {
+            state_dir: Some(env.path("state/weya-tui/sandbox")),
+            clock: Clock::Manual { start: an_hour_ago },
+            dialer: weya_tui::sandbox::DialerConfig {
+                ignore_window: true,
+                ..Default::default()
+            },
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let store = sandbox.store();
+    let id = store.insert(
+        "Left running".into(),
+        json!({"batchName": "Left running", "callingNumbers": ["64e5f12345abcdef87654321"]}),
+    );
+    let rows = (0..20)
+        .map(|i| {
+            let mut row = Map::new();
+            row.insert("phoneNumber".into(), json!(format!("1415555{i:04}")));
+            row
+        })
+        .collect();
+    store.add_calls(&id, rows, None).unwrap();
+    store.switch(&id, true);
+    drop(sandbox);
+
+    let view = |json: bool| {
+        let mut cmd = env.cmd();
+        cmd.args(["--ignore-window", "batch", "view", &id]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    let out = view(true);
+    let json = json_of(&out);
+    assert_eq!(json["batchStatus"], "completed", "{json}");
+    let picked = json["callsPicked"].as_u64().unwrap();
+    assert!(picked > 0, "{json}");
+    assert_eq!(json["sandboxDialerRunning"], false, "{json}");
+
+    // A batch still dialling says who dials it.
+    let sandbox = Sandbox::start_with(
+        0,
+        SandboxOptions::app(Some(env.path("state/weya-tui/sandbox"))),
+    )
+    .await
+    .unwrap();
+    let more = (0..5000)
+        .map(|i| {
+            let mut row = Map::new();
+            row.insert("phoneNumber".into(), json!(format!("1415666{i:04}")));
+            row
+        })
+        .collect();
+    sandbox.store().add_calls(&id, more, None).unwrap();
+    drop(sandbox);
+    let out = view(false);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("Status    active"), "{stdout}");
+    assert!(
+        stderr.contains("no weya-tui is running the sandbox, so its dialer moves only while"),
+        "{stderr}"
+    );
 }

@@ -152,8 +152,8 @@ async fn list_details_start_progress_stop_and_delete_in_the_app() {
     // Ten seconds of dialing: the row moves on, the cursor stays.
     sandbox.advance(Duration::from_secs(10));
     refresh(&mut h);
-    h.wait_for("calls picked up", |app| {
-        selected(app).calls_picked.unwrap() >= 10
+    h.wait_for("calls answered", |app| {
+        selected(app).calls_picked.unwrap() >= 5
     })
     .await;
     assert_eq!(selected(h.app()).id, id);
@@ -256,7 +256,7 @@ async fn the_details_header_follows_the_dialer_without_the_list() {
     })
     .await;
     assert!(
-        h.screen().contains("0 completed · 0 picked · 24 calls"),
+        h.screen().contains("0 completed · 0 answered · 24 calls"),
         "{}",
         h.screen()
     );
@@ -273,15 +273,15 @@ async fn the_details_header_follows_the_dialer_without_the_list() {
     h.wait_for("the header's progress", |app| {
         details(app)
             .and_then(BatchDetailsView::summary)
-            .is_some_and(|s| s.calls_picked.unwrap() >= 10)
+            .is_some_and(|s| s.calls_picked.unwrap() >= 5)
     })
     .await;
     let screen = h.screen();
     let header = screen
         .lines()
-        .find(|l| l.contains("picked ·"))
+        .find(|l| l.contains("answered ·"))
         .unwrap_or_else(|| panic!("no totals in\n{screen}"));
-    assert!(!header.contains(" 0 picked"), "{header}");
+    assert!(!header.contains(" 0 answered"), "{header}");
     assert!(screen.contains("▶ active"), "{screen}");
     // The list under it was not asked: it still says what it said.
     let under = selected(h.app());

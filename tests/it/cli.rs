@@ -1484,6 +1484,282 @@ async fn a_same_named_batch_with_an_odd_date_is_a_candidate_never_an_absence() {
     }
 }
 
+// ---- phones add (add-phone) ----
+
+/// Runs `cmd` with `input` on its standard input.
+fn with_stdin(cmd: &mut Command, input: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that refuses before reading may be gone already.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// Every file under `dir`, as bytes, with its path.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_owned()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                found.push((path, bytes));
+            }
+        }
+    }
+    found
+}
+
+fn holds(bytes: &[u8], needle: &str) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+const TOKEN: &str = "tok-7f3a9c0e5b1d";
+const SID: &str = "AC-2b8e4d6f0a1c";
+
+#[test]
+fn phones_add_registers_keeps_and_selects_the_number_and_no_secret_is_written_anywhere() {
+    let env = Env::new();
+    // The app's own sandbox: nothing configured.
+    let out = with_stdin(
+        env.cmd().args([
+            "phones",
+            "add",
+            "--number",
+            "14155550100",
+            "--integration",
+            "telnyx",
+            "--label",
+            "SF desk",
+        ]),
+        &format!("{TOKEN}\n{SID}\n"),
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let id = stdout
+        .split_whitespace()
+        .find(|w| weya_tui::api::types::is_object_id(w))
+        .unwrap_or_else(|| panic!("no phone ID in {stdout}"))
+        .to_owned();
+    assert!(
+        stdout.starts_with(&format!(
+            "Registered +1 415-555-0100 (telnyx) as phone ID {id}\n"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("phonebook.toml as \"SF desk\""), "{stdout}");
+    let book = weya_tui::config::load_phone_book(&env.path("config/weya-tui/phonebook.toml"));
+    let book = book.unwrap();
+    assert_eq!(book.len(), 1);
+    assert_eq!(
+        (book[0].id.as_str(), book[0].phone_number.as_str()),
+        (id.as_str(), "14155550100")
+    );
+    assert_eq!(
+        (book[0].label.as_str(), book[0].integration.as_str()),
+        ("SF desk", "telnyx")
+    );
+
+    // The workspace lists it, named by the book; a batch may call from it.
+    let out = env.cmd().args(["phones", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("not listed: {listed}"));
+    assert_eq!(row["source"], "workspace");
+    assert_eq!(row["label"], "SF desk");
+    let file = env.file(
+        "batch.json",
+        &format!(r#"{{"batchName": "From SF", "callingNumbers": ["{id}"]}}"#),
+    );
+    let out = create(&mut env.cmd(), &file, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+
+    // --json, for scripts.
+    let out = with_stdin(
+        env.cmd().args([
+            "phones",
+            "add",
+            "--json",
+            "--number",
+            "+442079460001",
+            "--integration",
+            "plivo",
+        ]),
+        &format!("{TOKEN}\n{SID}\n"),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{json}");
+    assert_eq!(json["phoneNumber"], "+442079460001");
+    assert_eq!(json["integration"], "plivo");
+    assert_eq!(json["userId"], SANDBOX_USER_ID);
+    assert!(
+        json["phoneBook"]
+            .as_str()
+            .unwrap()
+            .ends_with("phonebook.toml")
+    );
+
+    // The secrets are in no file: not the book, the sandbox's state and
+    // log, the app's log, the journal; and in no output.
+    for (path, bytes) in files_under(env.home.path()) {
+        for secret in [TOKEN, SID] {
+            assert!(!holds(&bytes, secret), "{} holds a secret", path.display());
+        }
+    }
+    for secret in [TOKEN, SID] {
+        assert!(!stdout.contains(secret) && !stderr.contains(secret));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phones_add_refuses_what_is_wrong_before_anything_is_sent() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let add = |args: &[&str], input: &str| {
+        let mut cmd = env.against(&sandbox);
+        cmd.args(["phones", "add"]).args(args);
+        with_stdin(&mut cmd, input)
+    };
+    let secrets = format!("{TOKEN}\n{SID}\n");
+    for (args, input, says) in [
+        (
+            &["--number", "+1 415 555 0100", "--integration", "twilio"][..],
+            secrets.as_str(),
+            "Number: Write the number as digits with the country code",
+        ),
+        (
+            &["--number", "1415", "--integration", "twilio"],
+            secrets.as_str(),
+            "Number: A number with its country code has 8 to 15 digits; this has 4",
+        ),
+        (
+            &["--number", "14155550100", "--integration", "twilio"],
+            "",
+            "Auth token: The provider's auth token is required",
+        ),
+        (
+            &["--number", "14155550100", "--integration", "twilio"],
+            &format!("{TOKEN}\n"),
+            "Account SID: The provider's account SID is required",
+        ),
+    ] {
+        let out = add(args, input);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(stderr.contains("nothing was sent"), "{stderr}");
+        assert!(!stderr.contains(TOKEN), "{stderr}");
+    }
+    let out = add(
+        &["--number", "14155550100", "--integration", "skype"],
+        &secrets,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("plivo, twilio or telnyx"),
+        "{:?}",
+        text(&out)
+    );
+    // No user ID: nothing can be sent.
+    let out = with_stdin(
+        env.against(&sandbox).env_remove("WEYA_USER_ID").args([
+            "phones",
+            "add",
+            "--number",
+            "14155550100",
+            "--integration",
+            "twilio",
+        ]),
+        &secrets,
+    );
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(text(&out).1.contains("WEYA_USER_ID"), "{:?}", text(&out));
+    assert_eq!(sandbox.store().phones().len(), 12, "nothing was registered");
+    assert!(
+        !env.path("config/weya-tui/phonebook.toml").exists(),
+        "nothing was kept"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phones_add_never_shows_a_secret_even_when_the_server_quotes_it() {
+    use axum::http::StatusCode;
+    let echoing = axum::Router::new().fallback(|body: String| async move {
+        (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({
+                "status": false, "code": 400,
+                "errorMessage": format!("Provider rejected the credentials in {body}")
+            })),
+        )
+    });
+    let env = Env::new();
+    let url = stand_in(echoing).await;
+    let out = with_stdin(
+        env.against_url(&url).args([
+            "phones",
+            "add",
+            "--number",
+            "14155550100",
+            "--integration",
+            "twilio",
+        ]),
+        &format!("{TOKEN}\n{SID}\n"),
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("HTTP 400"), "{stderr}");
+    assert!(
+        stderr.contains("Provider rejected the credentials"),
+        "{stderr}"
+    );
+    for secret in [TOKEN, SID] {
+        assert!(
+            !stderr.contains(secret) && !stdout.contains(secret),
+            "{stderr}"
+        );
+    }
+    assert!(!env.path("config/weya-tui/phonebook.toml").exists());
+}
+
+#[test]
+fn the_provider_secrets_are_no_flags_of_phones_add() {
+    let out = Env::new()
+        .cmd()
+        .args(["phones", "add", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    assert!(out.status.success(), "{help}");
+    assert!(
+        help.contains("--number") && help.contains("--label"),
+        "{help}"
+    );
+    // (--token-stdin, a global flag, reads the Bearer token from stdin.)
+    for secret in [
+        "--token ",
+        "--auth-token",
+        "--sid",
+        "--acc-sid",
+        "--account-sid",
+    ] {
+        assert!(
+            !help.contains(secret),
+            "{secret} must not be a flag:\n{help}"
+        );
+    }
+}
+
 /// Issue 16, item 8: a batch file is sent as it is written. Nothing is
 /// trimmed or rewritten, and what the file leaves out stays out of the
 /// body (Weya's defaults apply), which the summary says.
@@ -1649,4 +1925,69 @@ fn create_refuses_anything_but_a_regular_file_at_once() {
             "{stderr}"
         );
     }
+}
+
+// ---- the sandbox, as strict as Weya's pages ----
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_calling_from_a_phone_id_the_workspace_does_not_own_is_refused_naming_it() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let foreign = "64e5f12345abcdef000000ff";
+    let file = env.file(
+        "batch.json",
+        &format!(
+            r#"{{"batchName": "Foreign", "callingNumbers": ["64e5f12345abcdef87654321", "{foreign}"]}}"#
+        ),
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "callingNumbers: {foreign} is not a phone number of this workspace"
+        )),
+        "{stderr}"
+    );
+    assert!(sandbox.store().batches().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_user_id_fails_the_batch_list_and_never_reads_as_no_batches() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let out = env
+        .against(&sandbox)
+        .env("WEYA_USER_ID", "my-user")
+        .arg("batches")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains("No batches"), "{stdout}");
+    assert!(
+        stderr.contains("HTTP 400") && stderr.contains("Invalid userId format"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batches_search_finds_a_status_as_weya_documents() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let body =
+        serde_json::json!({"batchName": "Spring", "callingNumbers": ["64e5f12345abcdef87654321"]});
+    let spring = sandbox.store().insert("Spring".into(), body.clone());
+    let summer = sandbox.store().insert("Summer".into(), body);
+    sandbox.store().switch(&summer, true);
+    let out = env
+        .against(&sandbox)
+        .args(["batches", "--json", "--search", "paused"])
+        .output()
+        .unwrap();
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = page["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [spring.as_str()], "{page}");
 }

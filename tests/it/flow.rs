@@ -383,3 +383,131 @@ async fn create_prints_the_lines_the_review_screen_shows() {
         assert!(review.contains(&start), "{warning}\n{review}");
     }
 }
+
+#[tokio::test]
+async fn n_on_the_phone_list_registers_a_number_keeps_its_id_and_selects_it() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("config/phonebook.toml");
+    let mut h = Harness::on_sandbox(&sandbox);
+    h.runtime.set_phone_book(book.clone());
+    h.wait_for_phones().await;
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Char('n'));
+    assert!(h.screen().contains("Add a number (add-phone)"));
+
+    // A wrong number is said beside it, and nothing is sent.
+    h.type_text("+1 415 555 0100");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Right); // telnyx
+    h.key(KeyCode::Tab);
+    h.type_text("SF desk");
+    h.key(KeyCode::Tab);
+    h.type_text("tok-7f3a9c0e5b1d");
+    h.key(KeyCode::Tab);
+    h.type_text("AC-2b8e4d6f0a1c");
+    h.key(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains("✗ Number: Write the number as digits"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("tok-7f3a") && !screen.contains("AC-2b8e"),
+        "{screen}"
+    );
+    assert_eq!(sandbox.store().phones().len(), 12, "nothing sent");
+
+    // Fixed in place: the rest is as it was typed.
+    h.ctrl('u');
+    h.type_text("14155550100");
+    h.key(KeyCode::Enter);
+    h.wait_for("the number registered", |app| {
+        !matches!(
+            app.create.form.numbers.mode,
+            weya_tui::form::phones::Mode::Adding(_)
+        )
+    })
+    .await;
+    let phones = sandbox.store().phones();
+    let added = phones.last().unwrap();
+    assert_eq!(phones.len(), 13);
+    assert_eq!(
+        (added.phone_number.as_str(), added.integration.as_str()),
+        ("14155550100", "telnyx")
+    );
+    let numbers = &h.app().create.form.numbers;
+    assert_eq!(numbers.selected_ids(), vec![added.id.clone()], "selected");
+    let kept = weya_tui::config::load_phone_book(&book).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (kept[0].id.as_str(), kept[0].label.as_str()),
+        (added.id.as_str(), "SF desk")
+    );
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!(
+            "Registered +1 415-555-0100 (SF desk) as phone ID {}",
+            added.id
+        )),
+        "{screen}"
+    );
+    // The new number calls a batch.
+    h.key(KeyCode::BackTab);
+    h.type_text("From SF");
+    h.ctrl('s');
+    h.key(KeyCode::Enter);
+    h.wait_for_result().await;
+    assert_eq!(
+        sandbox.store().batches()[0].body["callingNumbers"],
+        serde_json::json!([added.id])
+    );
+}
+
+#[tokio::test]
+async fn a_refused_add_phone_is_said_in_the_dialog_with_everything_typed_kept() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut config = sandbox.client_config();
+    // A user the sandbox does not know: add-phone answers 404.
+    config.user_id = Some("64e5f12345abcdef00000000".into());
+    let mut h = Harness::new(config, 120, 40);
+    h.wait_for("the phone list's answer", |app| {
+        !app.create.form.numbers.phones.is_loading()
+    })
+    .await;
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Char('n'));
+    h.type_text("14155550100");
+    for _ in 0..3 {
+        h.key(KeyCode::Tab);
+    }
+    h.type_text("tok-7f3a9c0e5b1d");
+    h.key(KeyCode::Tab);
+    h.type_text("AC-2b8e4d6f0a1c");
+    h.key(KeyCode::Enter);
+    h.wait_for("the refusal", |app| match &app.create.form.numbers.mode {
+        weya_tui::form::phones::Mode::Adding(d) => d.failure.is_some(),
+        _ => false,
+    })
+    .await;
+    let screen = h.screen();
+    assert!(
+        screen.contains("✗ HTTP 404 (not found): User not found"),
+        "{screen}"
+    );
+    let weya_tui::form::phones::Mode::Adding(dialog) = &h.app().create.form.numbers.mode else {
+        panic!("the dialog stays open");
+    };
+    assert_eq!(dialog.number.value(), "14155550100");
+    assert_eq!(dialog.auth_token.value(), "tok-7f3a9c0e5b1d");
+    assert!(dialog.sending.is_none(), "it may be sent again");
+    let shown = format!("{:?}", h.app().create.form.numbers);
+    assert!(
+        !shown.contains("tok-7f3a") && !shown.contains("AC-2b8e"),
+        "{shown}"
+    );
+    // Esc closes it; nothing was registered.
+    h.key(KeyCode::Esc);
+    assert!(!h.screen().contains("Add a number"));
+    assert_eq!(sandbox.store().phones().len(), 12);
+}

@@ -723,3 +723,63 @@ fn with_output_to_a_file_the_app_does_not_start_and_the_file_stays_empty() {
     assert_eq!(std::fs::read(&out).unwrap(), b"");
     assert!(!app.text().contains("\x1b[?1049"), "{:?}", app.text());
 }
+
+#[test]
+fn phones_add_asks_for_the_provider_secrets_without_echo_and_gives_the_terminal_back() {
+    let home = tempfile::tempdir().unwrap();
+    let mut shell = Pty::shell(home.path());
+    let bin = env!("CARGO_BIN_EXE_weya-tui");
+    let (token, sid) = ("tok-echo-5e6f7a8b", "AC-echo-1c2d3e4f");
+    let mark = shell.len();
+    // The marker is split in the command, so its echo does not match it.
+    shell.send(
+        format!(
+            "'{bin}' phones add --number 14155550100 --integration twilio --label Desk; \
+             echo \"EX\"\"IT=$?\"\r"
+        )
+        .as_bytes(),
+    );
+    shell.wait_for_after("twilio auth token (not shown): ", mark);
+    shell.send(format!("{token}\r").as_bytes());
+    shell.wait_for_after("twilio account SID (not shown): ", mark);
+    shell.send(format!("{sid}\r").as_bytes());
+    shell.wait_for_after("EXIT=0", mark);
+    let said = shell.text_between(mark, shell.len());
+    assert!(
+        said.contains("Registered +1 415-555-0100 (twilio)"),
+        "{said}"
+    );
+    assert!(
+        !said.contains(token) && !said.contains(sid),
+        "echoed:\n{said}"
+    );
+    shell.wait_for_after(PROMPT, mark);
+    shell.assert_cooked();
+
+    // Ctrl-C at the prompt stops it, with the terminal as it was.
+    let mark = shell.len();
+    shell.send(
+        format!(
+            "'{bin}' phones add --number 14155550101 --integration plivo; \
+             echo \"EX\"\"IT=$?\"\r"
+        )
+        .as_bytes(),
+    );
+    shell.wait_for_after("plivo auth token (not shown): ", mark);
+    shell.send(b"half");
+    shell.send(CTRL_C);
+    shell.wait_for_after("EXIT=130", mark);
+    shell.wait_for_after(PROMPT, mark);
+    shell.assert_cooked();
+    let book =
+        weya_tui::config::load_phone_book(&home.path().join("config/weya-tui/phonebook.toml"))
+            .unwrap();
+    assert_eq!(book.len(), 1, "only the first was registered");
+    for (path, text) in files_under(home.path()) {
+        assert!(
+            !text.contains(token) && !text.contains(sid),
+            "{} holds a secret",
+            path.display()
+        );
+    }
+}

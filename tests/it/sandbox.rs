@@ -14,8 +14,8 @@ use serde_json::{Map, Value, json};
 use weya_tui::api::{BatchSummary, Call, CallQuery};
 use weya_tui::sandbox::persist::STATE_FILE;
 use weya_tui::sandbox::{
-    CallStep, Clock, DialerConfig, EXAMPLE_PREFIX, IN_PROGRESS, SANDBOX_USER_ID, Sandbox,
-    SandboxOptions,
+    CallStep, Clock, DialerConfig, EXAMPLE_PREFIX, IN_PROGRESS, MAX_CATCH_UP, SANDBOX_USER_ID,
+    Sandbox, SandboxOptions,
 };
 
 /// Thursday 15 Jan 2026, 10:00 in New York.
@@ -66,6 +66,21 @@ fn calls(sandbox: &Sandbox, id: &str) -> Vec<Call> {
     batch.calls.iter().map(|c| c.to_call()).collect()
 }
 
+/// How many calls the dialer has tried (picked up or not).
+fn dialled(sandbox: &Sandbox, id: &str) -> usize {
+    calls(sandbox, id)
+        .iter()
+        .filter(|c| !c.phone_logs.is_empty())
+        .count()
+}
+
+/// How many calls someone answered, as batch-details shows them: an
+/// attempt completed, or the one on the line is (the dialer knows).
+fn answered(sandbox: &Sandbox, id: &str) -> u64 {
+    let batch = sandbox.store().batch(id).unwrap();
+    batch.calls.iter().filter(|c| c.answered()).count() as u64
+}
+
 // ---- the dialer, on a clock the test moves ----
 
 #[tokio::test]
@@ -73,27 +88,23 @@ async fn after_30_seconds_of_dialing_60_calls_were_picked_and_then_all_finish() 
     let sandbox = sandbox_at(thursday_morning(), DialerConfig::default()).await;
     let id = batch_with_calls(&sandbox, 100, 0, 60);
     sandbox.advance(Duration::from_secs(30));
-    assert_eq!(
-        summary(&sandbox, &id).calls_picked.unwrap(),
-        0,
-        "not started yet"
-    );
+    assert_eq!(dialled(&sandbox, &id), 0, "not started yet");
 
     sandbox.store().switch(&id, true);
     sandbox.advance(Duration::from_secs(30));
     let after_30 = summary(&sandbox, &id);
     assert_eq!(after_30.queue_status, "active");
-    assert_eq!(
-        after_30.calls_picked.unwrap(),
-        60,
-        "2 calls a second for 30 s"
-    );
+    assert_eq!(dialled(&sandbox, &id), 60, "2 calls a second for 30 s");
     assert!(after_30.calls_completed.unwrap() > 0, "{after_30:?}");
+    // callsPicked is what Weya's page says: picked up, answered.
+    assert_eq!(after_30.calls_picked, Some(answered(&sandbox, &id)));
+    assert!(after_30.calls_picked.unwrap() < 60, "{after_30:?}");
 
     sandbox.advance(Duration::from_secs(60));
     let done = summary(&sandbox, &id);
     assert_eq!(done.queue_status, "completed", "nothing left");
-    assert_eq!(done.calls_picked.unwrap(), 100);
+    assert_eq!(dialled(&sandbox, &id), 100);
+    assert_eq!(done.calls_picked, done.calls_completed, "none on the line");
     let calls = calls(&sandbox, &id);
     assert!(calls.iter().all(|c| c.phone_logs.len() == 1), "no retries");
     let statuses: std::collections::BTreeSet<_> = calls.iter().filter_map(Call::status).collect();
@@ -192,14 +203,10 @@ async fn stop_halts_new_calls_and_lets_calls_on_the_line_finish() {
     };
     assert!(on_line(&sandbox) > 0, "some calls are in progress");
     sandbox.store().switch(&id, false);
-    let picked = summary(&sandbox, &id).calls_picked.unwrap();
+    let picked = dialled(&sandbox, &id);
     sandbox.advance(Duration::from_secs(60));
     let after = summary(&sandbox, &id);
-    assert_eq!(
-        after.calls_picked.unwrap(),
-        picked,
-        "nothing new was dialled"
-    );
+    assert_eq!(dialled(&sandbox, &id), picked, "nothing new was dialled");
     assert_eq!(after.queue_status, "stopped");
     assert_eq!(on_line(&sandbox), 0, "the calls in progress finished");
     assert!(
@@ -209,10 +216,7 @@ async fn stop_halts_new_calls_and_lets_calls_on_the_line_finish() {
     );
     sandbox.store().switch(&id, true);
     sandbox.advance(Duration::from_secs(5));
-    assert!(
-        summary(&sandbox, &id).calls_picked.unwrap() > picked,
-        "start resumes"
-    );
+    assert!(dialled(&sandbox, &id) > picked, "start resumes");
 }
 
 #[tokio::test]
@@ -226,7 +230,7 @@ async fn the_dialer_keeps_to_the_window_unless_told_to_ignore_it() {
     // A call every half second from 16:59:30.5 to 16:59:59.5; 17:00 is
     // outside the window.
     assert_eq!(
-        summary(&sandbox, &id).calls_picked.unwrap(),
+        dialled(&sandbox, &id),
         59,
         "dialled until 17:00 and no longer"
     );
@@ -239,7 +243,7 @@ async fn the_dialer_keeps_to_the_window_unless_told_to_ignore_it() {
     closed.advance(Duration::from_secs(60));
     let waiting = summary(&closed, &id);
     assert_eq!(
-        (waiting.calls_picked.unwrap(), waiting.queue_status.as_str()),
+        (dialled(&closed, &id), waiting.queue_status.as_str()),
         (0, "active")
     );
 
@@ -273,7 +277,7 @@ async fn the_running_server_dials_on_tokio_time() {
     let id = batch_with_calls(&sandbox, 100, 0, 60);
     sandbox.store().switch(&id, true);
     tokio::time::sleep(Duration::from_millis(30_100)).await;
-    assert_eq!(summary(&sandbox, &id).calls_picked.unwrap(), 60);
+    assert_eq!(dialled(&sandbox, &id), 60);
     assert_eq!(
         sandbox.now(),
         thursday_morning() + chrono::Duration::milliseconds(30_100)
@@ -872,4 +876,379 @@ fn ignore_window_is_a_global_option_for_the_embedded_sandbox_and_refused_for_a_r
     assert_eq!(code, Some(0));
     let (_, help, _) = run(&["--help"], false);
     assert!(help.contains("--ignore-window"), "{help}");
+}
+
+// ---- as strict as Weya's pages ----
+
+#[tokio::test]
+async fn calls_picked_counts_the_calls_answered_not_every_call_dialled() {
+    let sandbox = sandbox_at(thursday_morning(), DialerConfig::default()).await;
+    let id = batch_with_calls(&sandbox, 40, 2, 5);
+    sandbox.store().switch(&id, true);
+    sandbox.advance(Duration::from_secs(60));
+    let raw = Raw::new(&sandbox);
+    let (status, list) = raw
+        .get(&format!("/api/call/batches/{SANDBOX_USER_ID}"))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let item = &list["data"]["batches"][0];
+    // What batch-details shows: calls with an attempt that completed.
+    let (_, details) = raw
+        .get(&format!("/api/call/batch-details/{id}?limit=100"))
+        .await;
+    let calls = details["data"]["data"].as_array().unwrap();
+    let answered = calls
+        .iter()
+        .filter(|c| {
+            c["phoneLogs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["callStatus"] == "completed")
+        })
+        .count();
+    let attempts: usize = calls
+        .iter()
+        .map(|c| c["phoneLogs"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(item["queue_status"], "completed", "{item}");
+    assert_eq!(item["callsPicked"], answered, "{item}");
+    assert_eq!(item["callsCompleted"], answered, "{item}");
+    assert!(
+        answered < 40 && attempts > 40,
+        "{answered} answered of {attempts} attempts"
+    );
+}
+
+#[tokio::test]
+async fn search_finds_batches_by_name_or_by_queue_status() {
+    let sandbox = sandbox_at(thursday_morning(), DialerConfig::default()).await;
+    let started = batch_with_calls(&sandbox, 3, 0, 60);
+    sandbox.store().switch(&started, true);
+    let store = sandbox.store();
+    let body = json!({"batchName": "x", "callingNumbers": ["64e5f12345abcdef87654321"]});
+    let paused = store.insert("Pausing thoughts".into(), body.clone());
+    let other = store.insert("Renewals".into(), body);
+    let raw = Raw::new(&sandbox);
+    let found = |search: &str| {
+        let raw = &raw;
+        let path = format!("/api/call/batches/{SANDBOX_USER_ID}?search={search}");
+        async move {
+            let (status, body) = raw.get(&path).await;
+            if status == 404 {
+                return Vec::new();
+            }
+            assert_eq!(status, 200, "{body}");
+            body["data"]["batches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b["_id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("paused").await, [other.clone(), paused.clone()]);
+    assert_eq!(found("PAUS").await, [other.clone(), paused.clone()]);
+    assert_eq!(found("active").await, [started]);
+    assert_eq!(found("renew").await, [other]);
+    assert_eq!(found("stopped").await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_malformed_user_id_is_a_400_invalid_user_id_format() {
+    let sandbox = sandbox_at(thursday_morning(), DialerConfig::default()).await;
+    let id = batch_with_calls(&sandbox, 3, 0, 60);
+    let raw = Raw::new(&sandbox);
+    for path in ["/api/call/batches/not-a-user", "/api/call/phones/5f0c0ffee"] {
+        assert_error(raw.get(path).await, 400, "Invalid userId format");
+    }
+    for path in ["/api/call/start-calling", "/api/call/stop-calling"] {
+        let body = json!({"batchId": id, "userId": "nobody"});
+        assert_error(raw.post(path, body).await, 400, "Invalid userId format");
+    }
+    let phone = json!({"userId": "x", "phoneNumber": "14155550100", "integration": "twilio",
+        "authToken": "t", "accSId": "s"});
+    assert_error(
+        raw.post("/api/call/add-phone", phone).await,
+        400,
+        "Invalid userId format",
+    );
+    // A well-formed ID of nobody is still "No batches found".
+    assert_error(
+        raw.get("/api/call/batches/64e5f12345abcdef00000000").await,
+        404,
+        "No batches found",
+    );
+}
+
+#[tokio::test]
+async fn start_calling_dials_its_call_data_instead_of_the_batch_calls() {
+    let sandbox = sandbox_at(thursday_morning(), DialerConfig::default()).await;
+    let id = batch_with_calls(&sandbox, 10, 0, 60);
+    let raw = Raw::new(&sandbox);
+    let start = |extra: Value| {
+        let mut body = json!({"batchId": id, "userId": SANDBOX_USER_ID});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        raw.post("/api/call/start-calling", body)
+    };
+    // Each bad part is named, and nothing starts.
+    let owned = "64e5f12345abcdef87654322";
+    let foreign = "64e5f12345abcdef00000009";
+    for (extra, says) in [
+        (
+            json!({"callData": []}),
+            "callData must contain at least one call",
+        ),
+        (json!({"callData": {}}), "callData must be an array"),
+        (
+            json!({"callData": [{"phoneNumber": "14155550100"}, {"name": "x"}]}),
+            "callData[1].phoneNumber is required",
+        ),
+        (
+            json!({"callData": [{"phoneNumber": "1-415"}]}),
+            "callData[0].phoneNumber must be digits",
+        ),
+        (json!({"callingNumbers": []}), "callingNumbers must contain"),
+        (
+            json!({"callingNumbers": ["nope"]}),
+            "callingNumbers[0] is not a valid phone ID",
+        ),
+        (
+            json!({"callingNumbers": [owned, foreign]}),
+            &format!("callingNumbers: {foreign} is not a phone number of this workspace"),
+        ),
+    ] {
+        assert_error(start(extra).await, 400, says);
+    }
+    assert_eq!(summary(&sandbox, &id).queue_status, "paused");
+
+    // callData: these three calls are dialled, the ten waiting are not.
+    let (status, body) = start(json!({"callingNumbers": [owned], "callData": [
+        {"phoneNumber": "14155550901", "name": "Ada"},
+        {"phoneNumber": "+14155550902"},
+        {"phoneNumber": "14155550903", "plan": "Gold"},
+    ]}))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["status"], "started");
+    sandbox.advance(Duration::from_secs(30));
+    let calls = calls(&sandbox, &id);
+    assert_eq!(calls.len(), 13, "the calls are the batch's now");
+    let called: Vec<&str> = calls
+        .iter()
+        .filter(|c| !c.phone_logs.is_empty())
+        .map(|c| c.phone_number.as_str())
+        .collect();
+    assert_eq!(called, ["14155550901", "+14155550902", "14155550903"]);
+    assert_eq!(calls[10].fields["name"], "Ada");
+    assert_eq!(summary(&sandbox, &id).queue_status, "completed");
+
+    // A start without callData dials the batch's own calls again.
+    let (status, _) = start(json!({})).await;
+    assert_eq!(status, 200);
+    sandbox.advance(Duration::from_secs(30));
+    assert_eq!(dialled(&sandbox, &id), 13);
+}
+
+#[tokio::test]
+async fn create_batch_refuses_phone_ids_the_workspace_does_not_own_and_names_them() {
+    let sandbox = sandbox_at(thursday_morning(), DialerConfig::default()).await;
+    let raw = Raw::new(&sandbox);
+    let (a, b) = ("64e5f12345abcdef0000000a", "64e5f12345abcdef0000000b");
+    let body = |ids: &[&str]| json!({"batchName": "Foreign", "callingNumbers": ids});
+    assert_error(
+        raw.post(
+            "/api/call/createBatch",
+            body(&["64e5f12345abcdef87654321", a, b]),
+        )
+        .await,
+        400,
+        &format!("callingNumbers: {a}, {b} are not phone numbers of this workspace"),
+    );
+    assert!(sandbox.store().batches().is_empty(), "nothing was created");
+
+    // A number added with add-phone is the workspace's.
+    let (status, added) = raw
+        .post(
+            "/api/call/add-phone",
+            json!({"userId": SANDBOX_USER_ID, "phoneNumber": "14155550100",
+                "integration": "telnyx", "authToken": "t", "accSId": "s"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{added}");
+    let new = added["data"]["_id"].as_str().unwrap();
+    let (status, created) = raw.post("/api/call/createBatch", body(&[new])).await;
+    assert_eq!(status, 201, "{created}");
+}
+
+#[tokio::test]
+async fn add_phone_registers_a_number_that_the_phone_list_shows_and_a_restart_keeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = start_in(dir.path()).await;
+    let raw = Raw::new(&sandbox);
+    let (token, sid) = ("tok-0f1e2d3c4b5a", "AC-9a8b7c6d5e4f");
+    let valid = || {
+        json!({"userId": SANDBOX_USER_ID, "phoneNumber": "+14155550100",
+            "integration": "plivo", "authToken": token, "accSId": sid})
+    };
+    let without = |key: &str, value: Value| {
+        let mut body = valid();
+        body[key] = value;
+        body
+    };
+    for (body, says) in [
+        (json!([1]), "must be a JSON object"),
+        (
+            without("phoneNumber", Value::Null),
+            "phoneNumber is required",
+        ),
+        (
+            without("phoneNumber", json!("415-555")),
+            "phoneNumber must be digits",
+        ),
+        (
+            without("integration", json!("skype")),
+            "integration must be one of plivo, twilio, telnyx",
+        ),
+        (
+            without("integration", json!(7)),
+            "integration must be a string",
+        ),
+        (without("authToken", json!(" ")), "authToken is required"),
+        (without("accSId", Value::Null), "accSId is required"),
+    ] {
+        let answer = raw.post("/api/call/add-phone", body).await;
+        let text = answer.1.to_string();
+        assert!(!text.contains(token) && !text.contains(sid), "{text}");
+        assert_error(answer, 400, says);
+    }
+    assert_error(
+        raw.post(
+            "/api/call/add-phone",
+            without("userId", json!("64e5f12345abcdef00000000")),
+        )
+        .await,
+        404,
+        "User not found",
+    );
+    let bare = raw
+        .send(
+            raw.http
+                .post(format!("{}/api/call/add-phone", raw.base))
+                .json(&valid()),
+            false,
+        )
+        .await;
+    assert_error(bare, 401, "Token missing");
+    assert_eq!(sandbox.store().phones().len(), 12, "nothing was added");
+
+    let (status, added) = raw.post("/api/call/add-phone", valid()).await;
+    assert_eq!(status, 201, "{added}");
+    let data = &added["data"];
+    let id = data["_id"].as_str().unwrap().to_owned();
+    assert!(weya_tui::api::types::is_object_id(&id), "{data}");
+    assert_eq!(data["userId"], SANDBOX_USER_ID);
+    assert_eq!(data["phoneNumber"], "+14155550100");
+    assert_eq!(data["integration"], "plivo");
+    assert!(data["createdAt"].as_str().unwrap().ends_with('Z'), "{data}");
+    let path = format!("/api/call/phones/{SANDBOX_USER_ID}");
+    let phones = raw.get(&path).await.1["data"].as_array().unwrap().clone();
+    assert_eq!(phones.len(), 13);
+    assert_eq!(phones[12]["_id"], id.as_str());
+
+    // Kept between runs, without the provider's secrets.
+    drop(sandbox);
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap_or_default();
+        assert!(!text.contains(token) && !text.contains(sid), "{text}");
+    }
+    let again = start_in(dir.path()).await;
+    let phones = Raw::new(&again).get(&path).await.1["data"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(phones[12]["_id"], id.as_str());
+}
+
+// ---- the dialer, a function of time ----
+
+/// A sandbox kept in `dir` on a clock that starts at `start`.
+async fn kept_at(dir: &Path, start: DateTime<Utc>) -> Sandbox {
+    Sandbox::start_with(
+        0,
+        SandboxOptions {
+            state_dir: Some(dir.to_owned()),
+            clock: Clock::Manual { start },
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_start_dials_the_time_no_process_ran_as_one_process_would_have() {
+    let outcomes = |sandbox: &Sandbox, id: &str| -> Vec<(String, Option<f64>, String)> {
+        calls(sandbox, id)
+            .iter()
+            .flat_map(|c| c.phone_logs.clone())
+            .map(|l| (l.call_status, l.call_duration, l.created_at))
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let first = kept_at(dir.path(), thursday_morning()).await;
+    let id = batch_with_calls(&first, 200, 2, 30);
+    first.store().switch(&id, true);
+    first.advance(Duration::from_secs(10));
+    assert!(summary(&first, &id).queue_status == "active");
+    drop(first); // the command that started it ends
+
+    // An hour later, the next command starts the sandbox again.
+    let later = thursday_morning() + chrono::Duration::hours(1);
+    let second = kept_at(dir.path(), later).await;
+    assert_eq!(summary(&second, &id).queue_status, "completed");
+    assert_eq!(dialled(&second, &id), 200);
+    let caught = second.caught_up();
+    assert_eq!(caught.dialed, Duration::from_secs(3590));
+    assert_eq!(caught.skipped, Duration::ZERO);
+    assert_eq!(second.now(), later);
+
+    // The same as a sandbox that ran the whole hour.
+    let along = sandbox_at(thursday_morning(), DialerConfig::default()).await;
+    let same = batch_with_calls(&along, 200, 2, 30);
+    along.store().switch(&same, true);
+    along.advance(Duration::from_secs(10));
+    along.advance(Duration::from_secs(3590));
+    assert_eq!(outcomes(&second, &id), outcomes(&along, &same));
+}
+
+#[tokio::test]
+async fn a_long_absence_is_dialled_for_its_first_24_hours_and_the_rest_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    // Friday 16:00 in New York; the window shuts at 17:00 and opens again
+    // on Monday.
+    let friday = Utc.with_ymd_and_hms(2026, 1, 16, 21, 0, 0).unwrap();
+    let first = kept_at(dir.path(), friday).await;
+    let id = batch_with_calls(&first, 10_000, 0, 60);
+    first.store().switch(&id, true);
+    drop(first);
+
+    let started = std::time::Instant::now();
+    let three_days_on = friday + chrono::Duration::days(3);
+    let second = kept_at(dir.path(), three_days_on).await;
+    let caught = second.caught_up();
+    assert_eq!(caught.dialed, MAX_CATCH_UP);
+    assert_eq!(caught.skipped, Duration::from_secs(2 * 24 * 3600));
+    // The hour left of Friday's window at two calls a second (the last
+    // would be at 17:00, which is outside it); Monday's window opens after
+    // the first 24 hours. The closed hours cost nothing.
+    assert_eq!(dialled(&second, &id), 7199);
+    assert_eq!(summary(&second, &id).queue_status, "active");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "catching up took {:?}",
+        started.elapsed()
+    );
 }

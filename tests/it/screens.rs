@@ -1360,3 +1360,76 @@ fn a_paste_that_loses_control_characters_says_so() {
     update(&mut clean, Msg::Paste("Line two red".into()));
     assert_eq!(clean.create.notice, None);
 }
+
+#[test]
+fn numbers_add_dialog_masks_the_secrets_and_says_what_is_wrong_in_place() {
+    let mut app = app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('n'));
+    snapshot("numbers_add_empty", &app);
+    type_text(&mut app, "415 555");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Night line");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "tok-secret-1234");
+    let cmds = press(&mut app, KeyCode::Enter);
+    assert!(cmds.is_empty(), "nothing is sent: {cmds:?}");
+    snapshot("numbers_add_errors", &app);
+    for (w, h) in SIZES {
+        let screen = screen_text(render(&app, w, h).backend());
+        assert!(!screen.contains("tok-secret"), "{screen}");
+        assert!(screen.contains("•••••••••••••••"), "{screen}");
+    }
+
+    // Fixed (the focus went to the first wrong field): Enter sends the
+    // request off the UI loop, once.
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "14155550199");
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "AC-secret-5678");
+    let cmds = press(&mut app, KeyCode::Enter);
+    let [Cmd::AddPhone { request_id, new }] = cmds.as_slice() else {
+        panic!("expected one add-phone, got {cmds:?}");
+    };
+    assert_eq!(new.registration.phone_number, "14155550199");
+    assert_eq!(new.label, "Night line");
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "sent once");
+    snapshot("numbers_add_sending", &app);
+
+    let phone = Phone {
+        id: "64e5f12345abcdef000000ee".into(),
+        phone_number: "14155550199".into(),
+        integration: "twilio".into(),
+        label: "Night line".into(),
+    };
+    let registered = weya_tui::store::phonebook::Registered {
+        phone: phone.clone(),
+        answer: weya_tui::api::AddedPhone {
+            id: phone.id.clone(),
+            user_id: String::new(),
+            phone_number: phone.phone_number.clone(),
+            integration: phone.integration.clone(),
+            created_at: String::new(),
+        },
+        book: None,
+    };
+    let cmds = update(
+        &mut app,
+        Msg::Create(CreateMsg::PhoneAdded {
+            request_id: *request_id,
+            result: Ok(registered),
+        }),
+    );
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::FetchPhones { .. }, ..]),
+        "{cmds:?}"
+    );
+    assert_eq!(
+        app.create.form.numbers.selected_ids(),
+        vec![phone.id.clone()]
+    );
+    snapshot("numbers_added", &app);
+}

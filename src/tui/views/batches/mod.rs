@@ -270,8 +270,9 @@ fn with_editing(scope: Scope) -> Vec<Scope> {
     }
 }
 
-/// A progress bar `width` cells wide: completed calls `█`, picked but not
-/// completed `▒`, the rest `░` (shapes, so it reads without colour).
+/// A progress bar `width` cells wide: completed calls `█`, answered (Weya's
+/// `callsPicked`: "picked up/answered") but not completed `▒`, the rest
+/// `░` (shapes, so it reads without colour).
 pub fn progress_bar(completed: u64, picked: u64, total: u64, width: usize) -> String {
     if total == 0 || width == 0 {
         return "░".repeat(width);

@@ -26,6 +26,7 @@ pub use submit::Answer;
 use crate::form::line::{LineInput, paste_notice};
 use crate::form::phones::Mode;
 use crate::form::{FieldId, Form};
+use crate::store::phonebook::{AddPhoneError, PhoneField, Registered};
 use crate::tui::context::{AppContext, Initial, KnownBatch};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::msg::Cmd;
@@ -266,6 +267,18 @@ impl CreateView {
             return scopes;
         }
         match &self.screen {
+            // The dialog takes every key but the shell's.
+            Screen::Form
+                if self.form.focus == FieldId::Numbers
+                    && let Mode::Adding(dialog) = &self.form.numbers.mode =>
+            {
+                scopes.push(Scope::NumbersAdd);
+                if dialog.focus == PhoneField::Integration {
+                    scopes.push(Scope::NumbersAddChoice);
+                } else {
+                    scopes.push(Scope::Editing);
+                }
+            }
             Screen::Form => {
                 scopes.push(Scope::Form);
                 scopes.extend_from_slice(match self.form.focus {
@@ -273,6 +286,7 @@ impl CreateView {
                         Mode::Browse => &[Scope::FormList, Scope::Numbers][..],
                         Mode::Filter => &[Scope::NumbersFilter, Scope::Editing],
                         Mode::Manual(_) => &[Scope::NumbersManual, Scope::Editing],
+                        Mode::Adding(_) => &[Scope::NumbersAdd, Scope::Editing],
                     },
                     FieldId::Days => &[Scope::FormList, Scope::Days],
                     FieldId::Timezone => &[Scope::Timezone, Scope::FormText, Scope::Editing],
@@ -373,6 +387,7 @@ pub fn update(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
             | CreateMsg::Paste(_)
             | CreateMsg::Click { .. }
             | CreateMsg::TemplateLoaded { .. }
+            | CreateMsg::PhoneAdded { .. }
     );
     if !may_edit {
         return step(app, msg);
@@ -465,6 +480,7 @@ fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
             files::template_loaded(app, &name, result);
             Vec::new()
         }
+        CreateMsg::PhoneAdded { request_id, result } => phone_added(app, request_id, result),
         CreateMsg::DraftWritten { seq, result } => {
             files::draft_written(app, seq, result);
             Vec::new()
@@ -483,6 +499,9 @@ fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
 /// A key bound in one of this view's scopes. The shell keeps the actions
 /// that are its own (quit, help, switching views) and hands the rest here.
 fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
+    if let Some(cmds) = on_adding(app, action) {
+        return cmds;
+    }
     let form = &mut app.form;
     match action {
         Action::NextField => form.focus_to(form.focus.next()),
@@ -569,6 +588,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         }
         Action::ClearAll => form.numbers.clear_selection(),
         Action::ManualId => form.numbers.start_manual(),
+        Action::AddPhone => form.numbers.start_adding(),
         Action::Accept if app.modal.is_some() => return files::accept(app).into_iter().collect(),
         Action::Cancel if app.modal.is_some() => files::cancel(app),
         Action::Accept => match form.focus {
@@ -578,7 +598,8 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
                     form.numbers.commit_manual();
                     form.edited(FieldId::Numbers);
                 }
-                Mode::Browse => {}
+                // The dialog's own (see `on_adding`).
+                Mode::Adding(_) | Mode::Browse => {}
             },
             FieldId::Timezone if form.timezone.open => {
                 form.timezone.accept();
@@ -648,6 +669,110 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::Sort => {}
     }
     Vec::new()
+}
+
+/// A key while the add-a-number dialog is open: `None` for the keys it
+/// leaves to the rest (the readline edits of its fields).
+fn on_adding(app: &mut CreateView, action: Action) -> Option<Vec<Cmd>> {
+    if !matches!(app.screen, Screen::Form)
+        || app.modal.is_some()
+        || app.form.focus != FieldId::Numbers
+    {
+        return None;
+    }
+    let dialog = app.form.numbers.adding_mut()?;
+    match action {
+        Action::NextField | Action::PrevField => dialog.move_focus(action == Action::NextField),
+        Action::Left | Action::Right => dialog.cycle_integration(action == Action::Right),
+        Action::Accept => {
+            if let Some(new) = dialog.request() {
+                app.next_request_id += 1;
+                let request_id = app.next_request_id;
+                if let Some(dialog) = app.form.numbers.adding_mut() {
+                    dialog.sending = Some(request_id);
+                }
+                return Some(vec![Cmd::AddPhone {
+                    request_id,
+                    new: Box::new(new),
+                }]);
+            }
+        }
+        Action::Cancel => {
+            if dialog.sending.is_some() {
+                app.notice = Some(
+                    "Stopped waiting for add-phone: if Weya registers the number, \
+                     phonebook.toml keeps it and the list shows it."
+                        .to_owned(),
+                );
+            }
+            app.form.numbers.cancel_manual();
+        }
+        Action::Edit(_) => return None,
+        // Nothing else while the dialog is open.
+        _ => {}
+    }
+    Some(Vec::new())
+}
+
+/// add-phone answered the dialog's request `request_id`. Registered: the
+/// number joins the list selected, the dialog closes. Refused: the dialog
+/// says why, with everything typed still there.
+fn phone_added(
+    app: &mut CreateView,
+    request_id: u64,
+    result: Result<Registered, AddPhoneError>,
+) -> Vec<Cmd> {
+    let awaited = app
+        .form
+        .numbers
+        .adding_mut()
+        .is_some_and(|d| d.sending == Some(request_id));
+    let kept = |phone: &crate::api::Phone| {
+        format!(
+            "Registered {} as phone ID {}",
+            crate::domain::phone::describe(phone),
+            phone.id
+        )
+    };
+    match result {
+        Ok(done) if awaited => {
+            app.notice = Some(format!(
+                "{}: selected, and kept in phonebook.toml.",
+                kept(&done.phone)
+            ));
+            app.form.numbers.add_registered(done.phone);
+            app.form.edited(FieldId::Numbers);
+            vec![app.reload_phones()]
+        }
+        Err(AddPhoneError::NotKept { phone, why }) if awaited => {
+            app.notice = Some(format!(
+                "{}: selected, but phonebook.toml could not keep it ({why}): note the ID.",
+                kept(&phone)
+            ));
+            app.form.numbers.add_registered(phone);
+            app.form.edited(FieldId::Numbers);
+            vec![app.reload_phones()]
+        }
+        Err(e) if awaited => {
+            if let Some(dialog) = app.form.numbers.adding_mut() {
+                dialog.sending = None;
+                dialog.failure = Some(e.to_string());
+            }
+            Vec::new()
+        }
+        // The operator stopped waiting: say what became of it.
+        Ok(done) => {
+            app.notice = Some(format!(
+                "{}: kept in phonebook.toml (Space selects it).",
+                kept(&done.phone)
+            ));
+            vec![app.reload_phones(), Cmd::ReadPhoneBook]
+        }
+        Err(e) => {
+            app.notice = Some(format!("add-phone did not register the number: {e}"));
+            Vec::new()
+        }
+    }
 }
 
 fn on_move(app: &mut CreateView, action: Action) {
@@ -752,7 +877,10 @@ fn review_summary(app: &CreateView, request: &BatchRequest) -> crate::create::re
 /// A click on the form focuses the field under it (as Tab would); on a
 /// phone row or a day it toggles it too.
 fn on_click(app: &mut CreateView, column: u16, row: u16) {
-    if !matches!(app.screen, Screen::Form) || app.modal.is_some() {
+    if !matches!(app.screen, Screen::Form)
+        || app.modal.is_some()
+        || matches!(app.form.numbers.mode, Mode::Adding(_))
+    {
         return;
     }
     let form = &mut app.form;
@@ -792,7 +920,10 @@ const WHEEL_ROWS: isize = 3;
 
 /// The wheel over the phone list scrolls it.
 fn on_wheel(app: &mut CreateView, column: u16, row: u16, down: bool) {
-    if !matches!(app.screen, Screen::Form) || app.modal.is_some() {
+    if !matches!(app.screen, Screen::Form)
+        || app.modal.is_some()
+        || matches!(app.form.numbers.mode, Mode::Adding(_))
+    {
         return;
     }
     if app.field_areas.at(column, row) == Some(FieldId::Numbers) {

@@ -11,6 +11,7 @@ use crossterm::event::KeyEvent;
 use crate::api::{ApiError, Created, Phone};
 use crate::create::Look;
 use crate::store::draft::Draft;
+use crate::store::phonebook::{AddPhoneError, Registered};
 use crate::store::template::{BatchFile, SaveError};
 use crate::tui::keymap::Action;
 
@@ -68,6 +69,12 @@ pub enum CreateMsg {
     DraftSetAside(Result<PathBuf, String>),
     /// `phonebook.toml` read again, or why it could not be.
     PhoneBookRead(Result<Vec<Phone>, String>),
+    /// add-phone's outcome for the picker's dialog: the number registered
+    /// and kept in the phone book, or why not.
+    PhoneAdded {
+        request_id: u64,
+        result: Result<Registered, AddPhoneError>,
+    },
     TemplateLoaded {
         name: String,
         result: Result<BatchFile, String>,

@@ -260,13 +260,13 @@ fn counts_have_thousands_separators_and_one_is_singular() {
     let view = BatchDetailsView::new(ViewContext::default(), big);
     let screen = draw(&view, 120, 16);
     assert!(
-        screen.contains("5,000 completed · 12,345 picked · 38,000 calls"),
+        screen.contains("5,000 completed · 12,345 answered · 38,000 calls"),
         "{screen}"
     );
     let mut one = summary();
     one.total_calls = Some(1);
     let view = BatchDetailsView::new(ViewContext::default(), one);
-    assert!(draw(&view, 120, 16).contains("picked · 1 call"));
+    assert!(draw(&view, 120, 16).contains("answered · 1 call"));
 }
 
 #[test]
@@ -322,7 +322,7 @@ fn the_header_totals_are_asked_after_each_page_of_calls_and_never_stacked() {
     let header = draw(&view, 80, 16);
     assert!(header.contains("■ stopped"), "{header}");
     assert!(
-        header.contains("7 completed · 12 picked · 31 calls"),
+        header.contains("7 completed · 12 answered · 31 calls"),
         "{header}"
     );
     let [
@@ -364,7 +364,7 @@ fn the_header_totals_are_asked_after_each_page_of_calls_and_never_stacked() {
         },
         now(),
     );
-    assert!(draw(&view, 80, 16).contains("15 completed · 20 picked · 31 calls"));
+    assert!(draw(&view, 80, 16).contains("15 completed · 20 answered · 31 calls"));
     assert_eq!(view.summary().map(|s| s.calls_picked.unwrap()), Some(20));
 }
 
@@ -407,7 +407,7 @@ fn without_a_user_id_the_totals_are_not_asked_again_and_a_filter_keeps_the_total
         now(),
     );
     assert!(cmds.is_empty(), "no user ID: not asked again: {cmds:?}");
-    assert!(draw(&view, 80, 16).contains("7 completed · 12 picked · 30 calls"));
+    assert!(draw(&view, 80, 16).contains("7 completed · 12 answered · 30 calls"));
 }
 
 /// Opened with Enter and PgDn at once: the first page is the size the

@@ -95,7 +95,7 @@ impl BatchDetailsView {
             Some(s) => {
                 let bar = if width >= 100 { 30 } else { 16 };
                 lines.push(Line::raw(format!(
-                    "{} {} completed · {} picked · {}",
+                    "{} {} completed · {} answered · {}",
                     progress_bar(
                         s.calls_completed.unwrap_or(0),
                         s.calls_picked.unwrap_or(0),

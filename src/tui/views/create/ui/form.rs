@@ -410,6 +410,8 @@ fn numbers_head(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect, 
                 lines.extend(indented_error(e, area.width, theme).into_iter().take(1));
             }
         }
+        // Drawn over the form (see `super::add_phone`).
+        Mode::Adding(_) => {}
         Mode::Browse if !picker.filter.value().is_empty() => lines.push(Line::from(vec![
             indent,
             Span::styled(

@@ -1,6 +1,8 @@
 //! Drawing the create-batch view: the form, the review (and sending), the
-//! result, and the template and draft dialogs.
+//! result, the template and draft dialogs, and the phone picker's
+//! add-a-number dialog.
 
+pub mod add_phone;
 pub mod form;
 pub mod modal;
 pub mod result;
@@ -24,5 +26,9 @@ pub fn draw(view: &CreateView, theme: &Theme, frame: &mut Frame, body: Rect, scr
     }
     if let Some(m) = &view.modal {
         modal::draw(m, theme, frame, screen);
+    } else if matches!(view.screen, Screen::Form)
+        && let crate::form::phones::Mode::Adding(dialog) = &view.form.numbers.mode
+    {
+        add_phone::draw(dialog, theme, frame, screen);
     }
 }
