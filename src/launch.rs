@@ -30,6 +30,8 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         &|name| std::env::var(name).ok(),
     )?;
     config.ask_ignore_window(cli.ignore_window)?;
+    let landing = crate::create::within_from_env(&|name| std::env::var(name).ok())
+        .map_err(anyhow::Error::msg)?;
     // Read before the UI starts: the UI loop never touches the disk.
     let (journal, journal_note) = paths
         .map(|p| journal::read_at_start(&p.journal()))
@@ -84,6 +86,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         dialer_ignores_window: connection.dialer_ignores_window(),
     };
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.map(Paths::store));
+    runtime.set_landing(landing);
     if let Some(paths) = paths {
         runtime.set_phone_book(paths.phone_book());
     }

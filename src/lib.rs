@@ -6,10 +6,12 @@
 //! The terminal app lives in [`tui`]; the rest is shared with the commands.
 #![forbid(unsafe_code)]
 
+pub mod actions;
 pub mod api;
 pub mod cli;
 pub mod config;
 pub mod connection;
+pub mod create;
 pub mod domain;
 pub mod exit;
 pub mod form;

@@ -65,8 +65,16 @@ pub enum Command {
     /// Create a batch from a file, with the form's validation.
     Create {
         /// The batch: JSON in the API body's shape, or TOML with the same keys.
+        /// It is sent exactly as written; the fields it leaves out are not
+        /// sent (Weya's defaults apply).
         #[arg(long, value_name = "FILE")]
         file: PathBuf,
+        /// Fill the fields the file leaves out with the form's defaults
+        /// (09:00–17:00 Mon–Fri in your timezone, 3 retries 60 s apart) and
+        /// write values as the form does (name trimmed, 9:00 as 09:00);
+        /// every change is listed.
+        #[arg(long)]
+        form_defaults: bool,
         /// Print the exact body and an equivalent curl command; send nothing.
         #[arg(long)]
         dry_run: bool,

@@ -13,6 +13,7 @@ use unicode_width::UnicodeWidthStr as _;
 
 use super::args::{ApiOptions, BatchAction};
 use super::output::{self, FAILED, Io, OK, REFUSED, cell, thousands, thousands_or_unknown};
+use crate::actions;
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
@@ -581,6 +582,28 @@ enum Switch {
     Stop,
 }
 
+/// Where the actions are journaled, as the engine takes it.
+fn action_journal(workspace: &Workspace) -> actions::Journal {
+    actions::Journal {
+        path: workspace.journal.clone(),
+        target: workspace.target.clone(),
+    }
+}
+
+/// A journal that could not be written is said, not fatal: the request
+/// was sent.
+fn journal_note<T>(
+    sent: &actions::Sent<T>,
+    workspace: &Workspace,
+    io: &mut Io<'_>,
+) -> io::Result<()> {
+    match (&sent.journal_error, &workspace.journal) {
+        (Some(e), Some(path)) => note(io, &format!("{e} ({})", path.display())),
+        (Some(e), None) => note(io, e),
+        _ => Ok(()),
+    }
+}
+
 /// `batch start ID` and `batch stop ID`.
 async fn dialer(
     workspace: &Workspace,
@@ -588,39 +611,27 @@ async fn dialer(
     switch: Switch,
     io: &mut Io<'_>,
 ) -> io::Result<u8> {
-    let sent_at = Utc::now();
-    let (result, action, done, expected) = match switch {
+    let (engine_switch, action, done, expected) = match switch {
         Switch::Start => (
-            workspace.client.start_calling(id).await,
+            actions::Switch::Start,
             JournalAction::Start,
             "Started calling",
             "started",
         ),
         Switch::Stop => (
-            workspace.client.stop_calling(id).await,
+            actions::Switch::Stop,
             JournalAction::Stop,
             "Stopped calling",
             "stopped",
         ),
     };
-    let attempt = Attempt {
-        action,
-        id,
-        name: None,
-        sent_at,
-        // The user ID in it is configuration, not a secret.
-        body: json!({"batchId": id, "userId": workspace.client.config().user_id}),
-    };
-    let state = match result {
+    let journal = action_journal(workspace);
+    let sent = actions::switch(&workspace.client, &journal, id, None, engine_switch).await;
+    journal_note(&sent, workspace, io)?;
+    let state = match sent.result {
         Ok(state) => state,
-        // A missing setting sent nothing: there is nothing to journal.
-        Err(e) if e.is_config_problem() => return failure(io, workspace, &e),
-        Err(e) => {
-            journal_attempt(workspace, attempt, Err(&e), io)?;
-            return failure(io, workspace, &e);
-        }
+        Err(e) => return failure(io, workspace, &e),
     };
-    journal_attempt(workspace, attempt, Ok(None), io)?;
     if io.json {
         let value = json!({"batchId": id, "action": action.as_str(), "status": state.status});
         writeln!(io.out, "{}", json_line(&value))?;
@@ -636,7 +647,8 @@ async fn dialer(
 
 /// `batch delete ID`: with `yes`, at once; otherwise only after the
 /// operator types the batch's name (GitHub's repository-delete pattern),
-/// and never without a terminal to type it on.
+/// or its ID when it has no name to type, and never without a terminal to
+/// type it on. The TUI asks the same ([`actions::Confirmation`]).
 async fn delete(
     workspace: &Workspace,
     id: &str,
@@ -662,12 +674,8 @@ async fn delete(
             Ok(details) => details,
             Err(e) => return failure(io, workspace, &e),
         };
-        // A batch without a name is confirmed by its ID.
-        let (what, expected) = if details.batch_name.trim().is_empty() {
-            ("ID", id.to_owned())
-        } else {
-            ("name", details.batch_name.trim().to_owned())
-        };
+        let confirmation = actions::Confirmation::for_batch(id, &details.batch_name);
+        let what = confirmation.what;
         let question = format!(
             "This deletes batch “{}” ({}, {}, {}) and all its calls. It cannot be undone.\n\
              Type the batch's {what} to delete it: ",
@@ -677,10 +685,7 @@ async fn delete(
             output::counted(details.total, "call", "calls"),
         );
         let answer = ask(&question)?;
-        let answer = answer.trim();
-        // What is shown is what can be typed: a name holding an invisible
-        // character is confirmed by its shown form too.
-        if answer != expected && answer != visible(&expected) {
+        if !confirmation.accepts(&answer) {
             return io.fail(
                 REFUSED,
                 &format!("that is not the batch's {what}; nothing was deleted"),
@@ -689,84 +694,23 @@ async fn delete(
         }
         name = Some(details.batch_name);
     }
-    let attempt = Attempt {
-        action: JournalAction::Delete,
-        id,
-        name,
-        sent_at: Utc::now(),
-        body: Value::Null,
-    };
-    match workspace.client.delete_batch(id).await {
+    let journal = action_journal(workspace);
+    let sent = actions::delete(&workspace.client, &journal, id, name).await;
+    journal_note(&sent, workspace, io)?;
+    match sent.result {
         Ok(deleted) => {
-            let name = journal_attempt(workspace, attempt, Ok(deleted.request_id), io)?;
             if io.json {
                 let value = json!({"batchId": id, "deleted": true, "message": deleted.message});
                 writeln!(io.out, "{}", json_line(&value))?;
-            } else if name.is_empty() {
+            } else if sent.name.trim().is_empty() {
                 writeln!(io.out, "Deleted batch {id}.")?;
             } else {
-                writeln!(io.out, "Deleted batch “{}” ({id}).", visible(&name))?;
+                writeln!(io.out, "Deleted batch “{}” ({id}).", visible(&sent.name))?;
             }
             Ok(OK)
         }
-        Err(e) => {
-            journal_attempt(workspace, attempt, Err(&e), io)?;
-            failure(io, workspace, &e)
-        }
+        Err(e) => failure(io, workspace, &e),
     }
-}
-
-/// A start, stop or delete that was sent, for the journal.
-struct Attempt<'a> {
-    action: JournalAction,
-    id: &'a str,
-    /// The batch's name, when the command learnt it.
-    name: Option<String>,
-    sent_at: DateTime<Utc>,
-    body: Value,
-}
-
-/// Appends `attempt` to the journal, with the batch's name when it is
-/// known (the attempt's, or the journal's own). A journal that cannot be
-/// written is said, not fatal: the request was sent. Returns the name
-/// recorded.
-fn journal_attempt(
-    workspace: &Workspace,
-    attempt: Attempt<'_>,
-    result: Result<Option<String>, &ApiError>,
-    io: &mut Io<'_>,
-) -> io::Result<String> {
-    let Attempt {
-        action,
-        id,
-        name,
-        sent_at,
-        body,
-    } = attempt;
-    let Some(path) = &workspace.journal else {
-        return Ok(name.unwrap_or_default());
-    };
-    let name = name.unwrap_or_else(|| {
-        journal::known_name(&read_journal(workspace), &workspace.target, id)
-            .unwrap_or_default()
-            .to_owned()
-    });
-    let entry = JournalEntry::batch_action(
-        action,
-        sent_at,
-        workspace.target.clone(),
-        id,
-        name.clone(),
-        body,
-        result,
-    );
-    if let Err(e) = journal::append(path, &entry) {
-        note(
-            io,
-            &format!("the journal {} was not written: {e}", path.display()),
-        )?;
-    }
-    Ok(name)
 }
 
 #[cfg(test)]

@@ -1,11 +1,16 @@
-//! `weya-tui create --file FILE`: a batch from a file, with the form's
-//! validation, sent once after confirmation (or shown as a dry run).
+//! `weya-tui create --file FILE`: a batch from a file, sent exactly as the
+//! file says (or, with `--form-defaults`, as the form would make it, every
+//! change listed), once, after confirmation (or shown as a dry run). It
+//! drives the same create engine as the TUI ([`crate::create`]): when the
+//! answer is lost it watches Weya's batch list until the request can no
+//! longer land, and says whether the batch was made.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use chrono_tz::Tz;
 
 use serde_json::json;
@@ -13,15 +18,14 @@ use serde_json::json;
 use super::output::{
     CredentialUsed, FAILED, Io, OK, REFUSED, api_failure_with, json_line, visible,
 };
-use crate::api::{BatchRequest, Phone};
+use crate::api::{ApiError, BatchRequest, BatchSummary, Phone};
 use crate::config::{Config, Target};
-use crate::connection::{Connection, TargetLabel};
-use crate::domain::{phone, schedule};
-use crate::form::days::DaySet;
+use crate::connection::Connection;
+use crate::create::review::{self, Summary};
+use crate::create::{Attempt, Landing, Outcome, Sought, Verdict, Watch};
+use crate::form::file as batch_file;
 use crate::form::phones::PhonePicker;
-use crate::form::{FieldError, FieldId, Form, Problem, number, time, validate};
-use crate::store::draft::Draft;
-use crate::store::journal::{self, Answered, JournalEntry, JournalOutcome};
+use crate::store::journal::{self, Answered, JournalAction, JournalEntry, JournalOutcome};
 use crate::store::template;
 use crate::text::visible_lines;
 
@@ -40,34 +44,57 @@ pub struct DryRunTarget {
     pub auth_header: String,
 }
 
-/// `create --file FILE`: the same validation as the form, then (unless
-/// `dry_run`) one request, after confirmation unless `yes`.
+/// How `create` makes its request and what it asks first.
+pub struct Options<'a> {
+    /// Fill the fields the file leaves out with the form's defaults and
+    /// write values as the form does (`--form-defaults`); without it the
+    /// file is sent as written.
+    pub form_defaults: bool,
+    /// The form's timezone, for `--form-defaults`.
+    pub default_timezone: &'a str,
+    /// The operator's timezone, to say the next window in their time.
+    pub local_timezone: Option<String>,
+    /// Print the body and a curl command; send nothing.
+    pub dry_run: Option<DryRunTarget>,
+    /// Send without asking.
+    pub yes: bool,
+    /// How long a request whose answer was lost may still create the
+    /// batch ([`crate::create::LANDING_ENV`]).
+    pub landing: Duration,
+}
+
+/// `create --file FILE`: the file as a request (exactly as written unless
+/// the form's defaults are asked for), then (unless a dry run) one
+/// request, after confirmation unless `yes`.
 pub async fn create(
     file: &Path,
-    default_timezone: &str,
-    dry_run: Option<DryRunTarget>,
-    yes: bool,
+    options: Options<'_>,
     // A future is lazy: the sandbox (if that is the target) starts only
     // when there is something to send.
     destination: impl Future<Output = Result<Destination, String>>,
     io: &mut Io<'_>,
 ) -> io::Result<u8> {
-    let batch_file = match template::read(file) {
+    let given = match template::read(file) {
         Ok(f) => f,
         Err(e) => {
             let extra = json!({"line": e.line, "field": e.field});
             return io.fail(REFUSED, &e.to_string(), extra);
         }
     };
-    let mut form = Form::new(default_timezone);
-    Draft::from_file(&batch_file, &Draft::of(&form)).apply(&mut form);
-    let request = match validate(&form) {
-        Ok(r) => r,
-        Err(errors) => {
-            let worded: Vec<(String, String)> = errors
-                .iter()
-                .map(|e| (e.key(), in_file_terms(e, &form)))
-                .collect();
+    let built = if options.form_defaults {
+        batch_file::with_form_defaults(&given, options.default_timezone)
+    } else {
+        batch_file::as_written(&given).map(|request| (request, Vec::new()))
+    };
+    let built = built.map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| (e.key(), e.message.clone()))
+            .collect::<Vec<_>>()
+    });
+    let (request, changes) = match built {
+        Ok(built) => built,
+        Err(worded) => {
             let fields: Vec<_> = worded
                 .iter()
                 .map(|(field, message)| json!({"field": field, "message": message}))
@@ -81,12 +108,16 @@ pub async fn create(
             return io.fail(REFUSED, &message, json!({"fields": fields}));
         }
     };
+    let not_set = batch_file::not_set(&request);
     let body = request.to_body();
-    if let Some(target) = dry_run {
+    if let Some(target) = options.dry_run {
         if let Some(warning) = crate::form::invisible_in_name(&request.batch_name) {
             writeln!(io.err, "weya-tui: warning: {warning}")?;
         }
-        return dry_run_output(&body, &target, io);
+        if !io.json {
+            write_as_asked(io.err, &changes, &not_set)?;
+        }
+        return dry_run_output(&body, &target, &changes, &not_set, io);
     }
     // The sandbox, when that is the target, lives until the request is done.
     let destination = match destination.await {
@@ -101,96 +132,382 @@ pub async fn create(
         .and_then(|path| journal::read(path).ok())
         .map(|(entries, _)| entries)
         .unwrap_or_default();
+    let target = destination.connection.target_name().to_owned();
     let phones = known_phones(&destination).await;
-    let review = Review::of(
+    let summary = summary_of(
         &request,
-        &destination.connection.target,
+        &destination,
         &phones,
         &earlier,
-        chrono::Utc::now(),
+        &options,
+        &changes,
     );
-    review.write(io.err)?;
-    if !yes {
-        let question = format!(
-            "Send batch “{}” to {}? [y/N] ",
-            visible(&request.batch_name),
-            visible(destination.connection.target_name())
-        );
-        let confirmed = match io.confirm.as_mut() {
-            Some(ask) => ask(&question)?,
-            None => {
-                return io.fail(
-                    REFUSED,
-                    "not sending without --yes: standard input is not a terminal to confirm on",
-                    json!({}),
-                );
-            }
-        };
-        if !confirmed {
-            return io.fail(REFUSED, "not sent", json!({}));
-        }
+    write_summary(&summary, io.err)?;
+    if !yes_or_confirmed(&request, &destination, options.yes, io)? {
+        return Ok(REFUSED);
     }
     let credential = CredentialUsed::of(&destination.connection);
-    let sent_at = chrono::Utc::now();
-    let target = destination.connection.target_name();
-    let result = destination
-        .connection
-        .client
-        .create_batch_raw(body.clone())
-        .await;
-    let answered = match &result {
-        Ok(created) => Answered::Created(created),
-        Err(e) => Answered::Failed(e),
+    let client = &destination.connection.client;
+    let sought = Sought {
+        name: request.batch_name.clone(),
+        sent_at: Utc::now(),
+        known_ids: created_here(&earlier, &target, &request.batch_name),
+    };
+    let result = crate::create::send(client, body.clone()).await;
+    let landing = Landing::new(options.landing);
+    let can_look = client.config().user_id.is_some();
+    let mut attempt = Attempt::new(sought, Outcome::of(result), landing, can_look, Utc::now());
+    let answered = match &attempt.outcome {
+        Outcome::Created(created) => Answered::Created(created),
+        Outcome::Failed(e) => Answered::Failed(e),
+        Outcome::Abandoned { after } => Answered::Abandoned { after: *after },
     };
     let entry = JournalEntry::new(
-        sent_at,
-        target.to_owned(),
+        attempt.sought.sent_at,
+        target.clone(),
         request.batch_name.clone(),
         &body,
         answered,
     );
-    let code = match &result {
-        Ok(created) => {
-            if io.json {
-                writeln!(
-                    io.out,
-                    "{}",
-                    json_line(&json!({
-                        "batchId": created.batch_id,
-                        "requestId": created.request_id,
-                        "target": target,
-                        "warnings": review.warnings,
-                    }))
-                )?;
-            } else {
-                writeln!(io.out, "Created batch {}", visible(&created.batch_id))?;
-            }
-            OK
+    journal_append(&destination, &entry, io)?;
+    let answer = Answer {
+        target: &target,
+        warnings: &summary.warnings,
+        changes: &changes,
+        not_set: &not_set,
+        credential: &credential,
+    };
+    let e = match &attempt.outcome {
+        Outcome::Created(created) => {
+            let (id, request_id) = (created.batch_id.clone(), created.request_id.clone());
+            return answer.created(&id, request_id.as_deref(), false, io);
         }
-        Err(e) => {
+        Outcome::Failed(e) if !e.outcome_unknown() => {
             let mut message = e.to_string();
             if let Some(id) = e.request_id() {
                 message.push_str(&format!(" (request ID {id})"));
             }
-            if e.outcome_unknown() {
-                message.push_str(
-                    "; the batch may have been created: check `weya-tui batches --search` before sending again",
-                );
-            }
-            let extra = json!({"outcomeUnknown": e.outcome_unknown()});
-            api_failure_with(io, FAILED, &message, e, &credential, extra)?
+            let extra = json!({"outcomeUnknown": false});
+            return api_failure_with(io, FAILED, &message, e, &credential, extra);
         }
+        Outcome::Failed(e) => e.clone(),
+        Outcome::Abandoned { .. } => return Ok(FAILED),
     };
+    if attempt.wants_lookup() {
+        watch(client, &mut attempt, &e, io).await?;
+    }
+    match attempt.verdict() {
+        Verdict::Listed(batch) => {
+            let found = JournalEntry::new(
+                attempt.sought.sent_at,
+                target.clone(),
+                request.batch_name.clone(),
+                &body,
+                Answered::Found {
+                    batch_id: &batch.id,
+                },
+            );
+            journal_append(&destination, &found, io)?;
+            writeln!(
+                io.err,
+                "weya-tui: the answer was lost ({}), but Weya's batch list shows the batch: it \
+                 was created",
+                visible(&e.to_string())
+            )?;
+            answer.created(&batch.id, None, true, io)
+        }
+        verdict => answer.lost(&e, &attempt, &verdict, io),
+    }
+}
+
+/// Watches Weya's list for the batch whose answer was lost, saying so on
+/// stderr, until the request can no longer land (or the batch is seen).
+async fn watch(
+    client: &crate::api::WeyaClient,
+    attempt: &mut Attempt,
+    e: &ApiError,
+    io: &mut Io<'_>,
+) -> io::Result<()> {
+    let wait = attempt.watch_for(Utc::now());
+    let every = attempt.landing.every;
+    writeln!(
+        io.err,
+        "weya-tui: the answer was lost ({}); Weya may still store the batch until {}: looking \
+         for it in Weya's batch list every {} s until then. Nothing is sent again.",
+        visible(&e.to_string()),
+        attempt.lands_by.format("%H:%M:%S UTC"),
+        every.as_secs().max(1)
+    )?;
+    let sought = attempt.sought.clone();
+    let mut watch = Watch::new(client, &sought, wait, every);
+    let mut said = None;
+    attempt.start_looking();
+    while let Some(look) = watch.next().await {
+        attempt.looked(look, Utc::now());
+        // Each new thing seen once, not every look.
+        let seen = match attempt.verdict() {
+            Verdict::Candidates(c) => c.first().map(crate::create::Candidate::describe),
+            Verdict::Unreadable(e) => Some(format!("Weya's batch list could not be read: {e}")),
+            _ => None,
+        };
+        if seen.is_some() && seen != said {
+            if let Some(text) = &seen {
+                writeln!(io.err, "weya-tui: {}", visible(text))?;
+            }
+            said = seen;
+        }
+    }
+    Ok(())
+}
+
+/// What the command says of its answer.
+struct Answer<'a> {
+    target: &'a str,
+    warnings: &'a [String],
+    changes: &'a [String],
+    not_set: &'a [&'static str],
+    credential: &'a CredentialUsed,
+}
+
+impl Answer<'_> {
+    /// The batch exists: its ID on stdout.
+    fn created(
+        &self,
+        id: &str,
+        request_id: Option<&str>,
+        found_in_list: bool,
+        io: &mut Io<'_>,
+    ) -> io::Result<u8> {
+        if io.json {
+            let mut value = json!({
+                "batchId": id,
+                "requestId": request_id,
+                "target": self.target,
+                "warnings": self.warnings,
+                "changes": self.changes,
+                "notSet": self.not_set,
+            });
+            if found_in_list && let Some(obj) = value.as_object_mut() {
+                obj.insert("foundInList".into(), json!(true));
+            }
+            writeln!(io.out, "{}", json_line(&value))?;
+        } else {
+            writeln!(io.out, "Created batch {}", visible(id))?;
+        }
+        Ok(OK)
+    }
+
+    /// No answer said, and the list did not show the batch: whether it is
+    /// safe to send again, or what may be it.
+    fn lost(
+        &self,
+        e: &ApiError,
+        attempt: &Attempt,
+        verdict: &Verdict,
+        io: &mut Io<'_>,
+    ) -> io::Result<u8> {
+        let mut message = e.to_string();
+        if let Some(id) = e.request_id() {
+            message.push_str(&format!(" (request ID {id})"));
+        }
+        let (outcome_unknown, said) = match verdict {
+            Verdict::Absent if attempt.conclusive => (
+                false,
+                format!(
+                    "; the batch was not created: Weya's list has no batch of this name at a look \
+                     after {}, when the request could no longer land. Sending it again is safe",
+                    attempt.lands_by.format("%H:%M:%S UTC")
+                ),
+            ),
+            Verdict::Candidates(c) => (
+                true,
+                match c.first() {
+                    Some(first) => format!(
+                        "; the batch may have been created. {} Check it (`weya-tui batch view \
+                         {}`) before sending again",
+                        first.describe(),
+                        visible(&first.batch.id)
+                    ),
+                    None => "; the batch may have been created".to_owned(),
+                },
+            ),
+            Verdict::Unreadable(list) => (
+                true,
+                format!(
+                    "; the batch may have been created, and Weya's list could not be read \
+                     ({list}): check `weya-tui batches --search` before sending again"
+                ),
+            ),
+            _ if !attempt.can_look => (
+                true,
+                "; the batch may have been created, and with no user ID (WEYA_USER_ID) Weya's \
+                 list cannot be looked at: check Weya's dashboard before sending again"
+                    .to_owned(),
+            ),
+            _ => (
+                true,
+                "; the batch may have been created: check `weya-tui batches --search` before \
+                 sending again"
+                    .to_owned(),
+            ),
+        };
+        message.push_str(&said);
+        let candidates: Vec<_> = match verdict {
+            Verdict::Candidates(c) => c
+                .iter()
+                .map(|c| candidate_json(&c.batch, &c.describe()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let extra = json!({
+            "outcomeUnknown": outcome_unknown,
+            "safeToResend": !outcome_unknown,
+            "candidates": candidates,
+        });
+        api_failure_with(io, FAILED, &message, e, self.credential, extra)
+    }
+}
+
+fn candidate_json(batch: &BatchSummary, said: &str) -> serde_json::Value {
+    json!({
+        "batchId": batch.id,
+        "batchName": batch.batch_name,
+        "createdAt": batch.created_at,
+        "doubt": said,
+    })
+}
+
+/// The IDs of batches of this name the journal records as created on
+/// `target`: they are not the one sent.
+fn created_here(entries: &[JournalEntry], target: &str, name: &str) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|e| {
+            e.action == JournalAction::Create
+                && e.outcome == JournalOutcome::Created
+                && e.target == target
+                && e.batch_name.trim() == name.trim()
+        })
+        .filter_map(|e| e.batch_id.clone())
+        .collect()
+}
+
+/// Appends to the journal; one that cannot be written is said, not fatal:
+/// the request was sent.
+fn journal_append(
+    destination: &Destination,
+    entry: &JournalEntry,
+    io: &mut Io<'_>,
+) -> io::Result<()> {
     if let Some(path) = &destination.journal
-        && let Err(e) = journal::append(path, &entry)
+        && let Err(e) = journal::append(path, entry)
     {
         let message = format!("the journal {} was not written: {e}", path.display());
         writeln!(io.err, "weya-tui: {}", visible(&message))?;
     }
-    Ok(code)
+    Ok(())
 }
 
-fn dry_run_output(body: &str, target: &DryRunTarget, io: &mut Io<'_>) -> io::Result<u8> {
+/// With `yes`, at once; otherwise the operator's answer on the terminal.
+/// `Ok(false)` when it is not sent (and the refusal is said).
+fn yes_or_confirmed(
+    request: &BatchRequest,
+    destination: &Destination,
+    yes: bool,
+    io: &mut Io<'_>,
+) -> io::Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    let question = format!(
+        "Send batch “{}” to {}? [y/N] ",
+        visible(&request.batch_name),
+        visible(destination.connection.target_name())
+    );
+    let confirmed = match io.confirm.as_mut() {
+        Some(ask) => ask(&question)?,
+        None => {
+            io.fail(
+                REFUSED,
+                "not sending without --yes: standard input is not a terminal to confirm on",
+                json!({}),
+            )?;
+            return Ok(false);
+        }
+    };
+    if !confirmed {
+        io.fail(REFUSED, "not sent", json!({}))?;
+    }
+    Ok(confirmed)
+}
+
+/// The review's lines for this request, as the TUI shows them.
+fn summary_of(
+    request: &BatchRequest,
+    destination: &Destination,
+    phones: &PhonePicker,
+    journal: &[JournalEntry],
+    options: &Options<'_>,
+    changes: &[String],
+) -> Summary {
+    let target = destination.connection.target_name();
+    let earlier = journal
+        .iter()
+        .rev()
+        .filter(|e| e.outcome == JournalOutcome::Created && e.target == target)
+        .filter(|e| e.batch_name == request.batch_name)
+        .find_map(|e| Some((when(&e.time), e.batch_id.clone()?)));
+    review::summarize(
+        request,
+        &review::Context {
+            target: &destination.connection.target,
+            now: Utc::now(),
+            local: options
+                .local_timezone
+                .as_deref()
+                .and_then(|t| Tz::from_str(t).ok()),
+            phones,
+            earlier,
+            changes,
+        },
+    )
+}
+
+/// The lines, then each warning, for the operator (stderr).
+fn write_summary(summary: &Summary, err: &mut dyn Write) -> io::Result<()> {
+    for (label, value) in &summary.lines {
+        writeln!(err, "{label:<12} {}", visible(value))?;
+    }
+    for warning in &summary.warnings {
+        writeln!(err, "weya-tui: warning: {}", visible(warning))?;
+    }
+    Ok(())
+}
+
+/// In a dry run: what `--form-defaults` changed and what is left to Weya.
+fn write_as_asked(err: &mut dyn Write, changes: &[String], not_set: &[&str]) -> io::Result<()> {
+    if !changes.is_empty() {
+        writeln!(err, "{:<12} {}", "Changed", visible(&changes.join("; ")))?;
+    }
+    if !not_set.is_empty() {
+        writeln!(
+            err,
+            "{:<12} {}: {}",
+            "Not set",
+            not_set.join(", "),
+            review::NOT_SET
+        )?;
+    }
+    Ok(())
+}
+
+fn dry_run_output(
+    body: &str,
+    target: &DryRunTarget,
+    changes: &[String],
+    not_set: &[&str],
+    io: &mut Io<'_>,
+) -> io::Result<u8> {
     // The credential is masked: put yours in place of the dots to run it.
     let curl = format!(
         "curl -sS -X POST '{}/api/call/createBatch' \\\n  -H 'content-type: application/json' \\\n  -H '{}' \\\n  --data-binary @- <<'JSON'\n{body}\nJSON",
@@ -201,7 +518,13 @@ fn dry_run_output(body: &str, target: &DryRunTarget, io: &mut Io<'_>) -> io::Res
         writeln!(
             io.out,
             "{}",
-            json_line(&json!({"dryRun": true, "body": value, "curl": curl}))
+            json_line(&json!({
+                "dryRun": true,
+                "body": value,
+                "curl": curl,
+                "changes": changes,
+                "notSet": not_set,
+            }))
         )?;
     } else {
         // The body escapes what a terminal would act on (`to_body`); the
@@ -237,67 +560,6 @@ pub fn dry_run_target(config: &Config) -> DryRunTarget {
     }
 }
 
-/// A field error in a batch file's terms: the key, the JSON type it takes,
-/// seconds for the delay. The form's own words speak of keys to press and
-/// units to type, which a file does not have.
-fn in_file_terms(e: &FieldError, form: &Form) -> String {
-    let given = form.line(e.field).map_or("", |line| line.value().trim());
-    let over = |max: u32| given.parse::<u64>().ok().filter(|&n| n > u64::from(max));
-    match (e.field, e.problem) {
-        (FieldId::Name, Problem::Missing) => {
-            "missing or blank: give the batch's name as a string (Weya's dashboard shows it)"
-                .to_owned()
-        }
-        (FieldId::Numbers, Problem::Missing) => {
-            "missing or empty: give an array of phone IDs, each a string of 24 hex characters \
-             (`weya-tui phones` lists them)"
-                .to_owned()
-        }
-        (FieldId::Days, Problem::Missing) => {
-            "an empty array: give at least one day as a number, 0 = Sunday … 6 = Saturday \
-             (leave allowedDays out for Monday to Friday)"
-                .to_owned()
-        }
-        // The window's ends also fail together (end before start): that
-        // message is about the values, not how to write them.
-        (FieldId::WindowStart | FieldId::WindowEnd, _) if time::parse_time(given).is_err() => {
-            format!(
-                "“{}” is not a time: give a string in 24-hour \"HH:MM\", e.g. \"09:00\"",
-                visible(given)
-            )
-        }
-        (FieldId::Retries, _) => match over(number::MAX_RETRIES) {
-            Some(n) => format!(
-                "{n} is more than {max}: retry takes a whole number from 0 to {max} (our limit; \
-                 Weya documents none)",
-                max = number::MAX_RETRIES
-            ),
-            None => format!(
-                "retry takes a whole number from 0 to {}",
-                number::MAX_RETRIES
-            ),
-        },
-        (FieldId::Delay, _) => {
-            let max = number::MAX_DELAY_SECS;
-            match over(max) {
-                Some(n) => format!(
-                    "{n} seconds is more than {max} (24 h), the longest delay: delay takes a \
-                     whole number of seconds from 0 to {max} (our limit; Weya documents none)"
-                ),
-                None => format!("delay takes a whole number of seconds from 0 to {max} (24 h)"),
-            }
-        }
-        _ => e.message.clone(),
-    }
-}
-
-/// How many calling numbers the summary names.
-const NAMED_NUMBERS: usize = 5;
-/// How far ahead the next window and a change of the clocks are looked for
-/// (as on the review screen).
-const HORIZON_DAYS: u32 = 60;
-const DST_LOOKAHEAD_DAYS: i64 = 14;
-
 /// The numbers the workspace's list and the phone book know, merged as
 /// the form's picker merges them. Without the list (it failed, or the
 /// target has no user ID), the phone book's alone: a number neither knows
@@ -313,255 +575,8 @@ async fn known_phones(destination: &Destination) -> PhonePicker {
     picker
 }
 
-/// What the review screen says about a valid request, as plain lines:
-/// who calls, when (in the batch's timezone and UTC), the retries, the
-/// target, and the warnings.
-struct Review {
-    lines: Vec<(&'static str, String)>,
-    warnings: Vec<String>,
-}
-
-impl Review {
-    /// `journal` holds the batches created from this machine, for the
-    /// warning about one of the same name.
-    fn of(
-        request: &BatchRequest,
-        target: &TargetLabel,
-        phones: &PhonePicker,
-        journal: &[JournalEntry],
-        now: DateTime<Utc>,
-    ) -> Self {
-        let n = request.calling_numbers.len();
-        let mut ids: Vec<String> = request
-            .calling_numbers
-            .iter()
-            .take(NAMED_NUMBERS)
-            .map(|id| match phones.phone(id) {
-                Some(phone) => phone::describe(phone),
-                None => visible(id).into_owned(),
-            })
-            .collect();
-        if n > NAMED_NUMBERS {
-            ids.push(format!("and {} more", n - NAMED_NUMBERS));
-        }
-        let calls_from = match n {
-            1 => format!("1 number: {}", ids.join(", ")),
-            n => format!("{n} numbers in rotation: {}", ids.join(", ")),
-        };
-        let days = request.allowed_days.as_deref().unwrap_or_default();
-        let day_names = DaySet::from_days(days).describe();
-        let window = window_of(request);
-        let mut lines = vec![
-            ("Batch name", visible(&request.batch_name).into_owned()),
-            ("Calls from", calls_from),
-        ];
-        let mut warnings: Vec<String> = crate::form::invisible_in_name(&request.batch_name)
-            .into_iter()
-            .collect();
-        match window {
-            Some((tz, start, end)) => {
-                let length = time::describe_minutes(end.minutes().saturating_sub(start.minutes()));
-                let mut schedule = format!(
-                    "{day_names} {}–{} {} ({length} a day)",
-                    start.to_hh_mm(),
-                    end.to_hh_mm(),
-                    tz.name()
-                );
-                let next = schedule::next_windows(tz, start, end, days, now, 1, HORIZON_DAYS);
-                // In UTC as on the next calling day, not today: today may
-                // have no window (a Sunday for Mon–Fri), and the offset
-                // may differ across a clock change.
-                if tz != chrono_tz::UTC
-                    && let Some(w) = next.first()
-                {
-                    schedule.push_str(&format!(", {} UTC", w.describe_in(chrono_tz::UTC)));
-                }
-                lines.push(("Schedule", schedule));
-                match next.first() {
-                    Some(w) => {
-                        let open = if w.start <= now { " (open now)" } else { "" };
-                        lines.push((
-                            "Next window",
-                            format!(
-                                "{} {} {}, {} UTC{open}",
-                                w.start.with_timezone(&tz).format("%a %-d %b"),
-                                w.describe_in(tz),
-                                tz.name(),
-                                w.describe_in(chrono_tz::UTC)
-                            ),
-                        ));
-                    }
-                    None => warnings.push(format!(
-                        "This schedule never opens in the next {HORIZON_DAYS} days."
-                    )),
-                }
-                let target = target.name();
-                let earlier = journal
-                    .iter()
-                    .rev()
-                    .filter(|e| e.outcome == JournalOutcome::Created && e.target == target)
-                    .filter(|e| e.batch_name == request.batch_name)
-                    .find_map(|e| Some((when(&e.time), e.batch_id.as_deref()?)));
-                warnings.extend(
-                    schedule::warnings(
-                        tz,
-                        start,
-                        end,
-                        days,
-                        request.retry.unwrap_or(0),
-                        request.delay.unwrap_or(0),
-                        &request.batch_name,
-                        earlier.as_ref().map(|(time, id)| (time.as_str(), *id)),
-                    )
-                    .into_iter()
-                    .map(|w| w.0),
-                );
-                if let Some((day, before, after)) =
-                    schedule::offset_change(tz, now, DST_LOOKAHEAD_DAYS)
-                {
-                    warnings.push(format!(
-                        "Clocks change in {} on {} ({before} → {after}): windows after that are \
-                         an hour apart from before, as seen from other zones.",
-                        tz.name(),
-                        day.format("%a %-d %b")
-                    ));
-                }
-            }
-            None => lines.push(("Schedule", format!("{day_names}, hours left to the server"))),
-        }
-        let retries = match (request.retry, request.delay) {
-            (Some(0), _) => "no retries".to_owned(),
-            (Some(1), Some(d)) => format!(
-                "1 retry, {} after the failed call",
-                number::describe_delay(d)
-            ),
-            (Some(r), Some(d)) => format!("{r} retries, {} apart", number::describe_delay(d)),
-            (r, _) => format!(
-                "{} retries",
-                r.map_or("server default".into(), |r| r.to_string())
-            ),
-        };
-        lines.push(("Retries", retries));
-        let target = target.describe_for(crate::api::auth::Action::CreateBatch);
-        lines.push(("Target", target));
-        Self { lines, warnings }
-    }
-
-    /// The lines, then each warning, for the operator (stderr).
-    fn write(&self, err: &mut dyn Write) -> io::Result<()> {
-        for (label, value) in &self.lines {
-            writeln!(err, "{label:<12} {value}")?;
-        }
-        for warning in &self.warnings {
-            writeln!(err, "weya-tui: warning: {}", visible(warning))?;
-        }
-        Ok(())
-    }
-}
-
-/// The request's timezone and window, when it has them.
-fn window_of(request: &BatchRequest) -> Option<(Tz, time::TimeOfDay, time::TimeOfDay)> {
-    let hour = request.calling_hour.as_ref()?;
-    Some((
-        Tz::from_str(request.timezone.as_deref()?).ok()?,
-        time::parse_time(&hour.start).ok()?,
-        time::parse_time(&hour.end).ok()?,
-    ))
-}
-
 /// A journal time as the review names it: "2026-01-15 14:00 UTC".
 fn when(time: &str) -> String {
     let minutes: String = time.replace('T', " ").chars().take(16).collect();
     format!("{minutes} UTC")
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::TimeZone;
-
-    use super::*;
-    use crate::api::types::CallingHour;
-
-    const NEW_YORK_SALES: &str = "64e5f12345abcdef87654321";
-
-    fn mon_to_fri(numbers: &[&str]) -> BatchRequest {
-        BatchRequest {
-            batch_name: "June renewals".into(),
-            calling_numbers: numbers.iter().map(|&id| id.to_owned()).collect(),
-            retry: Some(0),
-            delay: Some(60),
-            timezone: Some("America/New_York".into()),
-            calling_hour: Some(CallingHour {
-                start: "09:00".into(),
-                end: "17:00".into(),
-            }),
-            allowed_days: Some(vec![1, 2, 3, 4, 5]),
-        }
-    }
-
-    fn phones(phones: Vec<Phone>) -> PhonePicker {
-        let mut picker = PhonePicker::default();
-        picker.finish_loading(Ok(phones));
-        picker
-    }
-
-    fn line(review: &Review, label: &str) -> String {
-        let found = review.lines.iter().find(|(l, _)| *l == label);
-        found.map(|(_, value)| value.clone()).unwrap_or_default()
-    }
-
-    /// Sunday 18 Jan 2026, 12:00 in New York.
-    fn sunday() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 1, 18, 17, 0, 0).unwrap()
-    }
-
-    #[test]
-    fn calling_numbers_are_named_as_the_review_names_them_when_known() {
-        let known = phones(vec![Phone {
-            id: NEW_YORK_SALES.into(),
-            phone_number: "12125550143".into(),
-            integration: "twilio".into(),
-            label: "New York sales".into(),
-        }]);
-        let unknown = "64e5f12345abcdef00000000";
-        let request = mon_to_fri(&[NEW_YORK_SALES, unknown]);
-        let review = Review::of(&request, &TargetLabel::Sandbox, &known, &[], sunday());
-        assert_eq!(
-            line(&review, "Calls from"),
-            format!("2 numbers in rotation: +1 212-555-0143 (New York sales), {unknown}")
-        );
-        let review = Review::of(
-            &request,
-            &TargetLabel::Sandbox,
-            &PhonePicker::default(),
-            &[],
-            sunday(),
-        );
-        assert_eq!(
-            line(&review, "Calls from"),
-            format!("2 numbers in rotation: {NEW_YORK_SALES}, {unknown}")
-        );
-    }
-
-    #[test]
-    fn on_a_sunday_a_weekday_batch_is_said_to_open_on_monday_not_today() {
-        let request = mon_to_fri(&[NEW_YORK_SALES]);
-        let review = Review::of(
-            &request,
-            &TargetLabel::Sandbox,
-            &phones(vec![]),
-            &[],
-            sunday(),
-        );
-        let schedule = line(&review, "Schedule");
-        assert!(!schedule.contains("today"), "{schedule}");
-        assert_eq!(
-            schedule,
-            "Mon–Fri 09:00–17:00 America/New_York (8 h a day), 14:00–22:00 UTC"
-        );
-        assert_eq!(
-            line(&review, "Next window"),
-            "Mon 19 Jan 09:00–17:00 America/New_York, 14:00–22:00 UTC"
-        );
-    }
 }

@@ -177,11 +177,14 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         }
         Some(Command::Create {
             file,
+            form_defaults,
             dry_run,
             yes,
             api,
         }) => {
             let config = load_config(cli, paths, *api)?;
+            let landing = crate::create::within_from_env(&|name| std::env::var(name).ok())
+                .map_err(anyhow::Error::msg)?;
             let dry_run = dry_run.then(|| create::dry_run_target(&config));
             let journal = paths.map(Paths::journal);
             let mut ask = output::ask_on_terminal;
@@ -207,15 +210,15 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                     phone_book,
                 })
             };
-            Ok(create::create(
-                file,
-                &config.default_timezone,
+            let options = create::Options {
+                form_defaults: *form_defaults,
+                default_timezone: &config.default_timezone,
+                local_timezone: config::system_timezone(),
                 dry_run,
-                *yes,
-                destination,
-                &mut io,
-            )
-            .await?)
+                yes: *yes,
+                landing,
+            };
+            Ok(create::create(file, options, destination, &mut io).await?)
         }
     }
 }

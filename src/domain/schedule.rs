@@ -235,35 +235,71 @@ pub fn warnings(
     name: &str,
     earlier_batch: Option<(&str, &str)>,
 ) -> Vec<Warning> {
-    let mut out = Vec::new();
-    if start.minutes() < TCPA_START || end.minutes() > TCPA_END {
-        out.push(Warning(format!(
-            "The window {}–{} runs outside 08:00–21:00 {}. In the US the TCPA allows \
+    let mut out: Vec<Warning> = hours_warning(tz.name(), start, end)
+        .into_iter()
+        .chain(days_warning(days))
+        .collect();
+    // The form sends no delay with 0 retries.
+    let delay = Some(delay_secs).filter(|_| retries > 0);
+    out.extend(retry_warnings(retries, delay, Some((start, end))));
+    out.extend(earlier_batch.map(|earlier| earlier_warning(name, earlier)));
+    out
+}
+
+/// A window outside the US TCPA calling hours, in the zone named `zone`.
+pub fn hours_warning(zone: &str, start: TimeOfDay, end: TimeOfDay) -> Option<Warning> {
+    (start.minutes() < TCPA_START || end.minutes() > TCPA_END).then(|| {
+        Warning(format!(
+            "The window {}–{} runs outside 08:00–21:00 {zone}. In the US the TCPA allows \
              telemarketing calls only from 8 am to 9 pm at the called person's location; \
              check the rules that apply to your contacts.",
             start.to_hh_mm(),
             end.to_hh_mm(),
-            tz.name()
-        )));
-    }
+        ))
+    })
+}
+
+/// Calls on a weekend day.
+pub fn days_warning(days: &[u8]) -> Option<Warning> {
     let weekend: Vec<&str> = [(6, "Saturday"), (0, "Sunday")]
         .into_iter()
         .filter(|(d, _)| days.contains(d))
         .map(|(_, n)| n)
         .collect();
-    if !weekend.is_empty() {
-        out.push(Warning(format!(
+    (!weekend.is_empty()).then(|| {
+        Warning(format!(
             "Calls on {}: make sure your contacts expect weekend calls.",
             weekend.join(" and ")
-        )));
-    }
+        ))
+    })
+}
+
+/// Retries that do nothing, come too close together, or cannot fall in
+/// the window. A delay that is not set (Weya's default) is not judged.
+pub fn retry_warnings(
+    retries: u32,
+    delay_secs: Option<u32>,
+    window: Option<(TimeOfDay, TimeOfDay)>,
+) -> Vec<Warning> {
+    let mut out = Vec::new();
     if retries == 0 {
         out.push(Warning(
-            "No retries: a call that fails is not attempted again (so the retry delay is not \
-             sent)."
-                .to_owned(),
+            match delay_secs {
+                None => {
+                    "No retries: a call that fails is not attempted again (so the retry \
+                         delay is not sent)."
+                }
+                Some(_) => {
+                    "No retries: a call that fails is not attempted again (the delay \
+                            sent with it has no use)."
+                }
+            }
+            .to_owned(),
         ));
     }
+    let Some(delay_secs) = delay_secs else {
+        return out;
+    };
     // Retries that all land within a minute of the failed call reach the
     // same busy line or the same person who just did not answer.
     let all_retries_within = retries.saturating_mul(delay_secs);
@@ -288,21 +324,25 @@ pub fn warnings(
             )
         }));
     }
-    let window_secs = u32::from(end.minutes().saturating_sub(start.minutes())) * 60;
-    if retries > 0 && delay_secs > window_secs {
-        out.push(Warning(format!(
-            "The retry delay ({}) is longer than the daily window ({}): a retry can never \
-             fall in the same window as the call it repeats.",
-            crate::form::number::describe_delay(delay_secs),
-            crate::form::time::describe_minutes(end.minutes().saturating_sub(start.minutes()))
-        )));
-    }
-    if let Some((when, id)) = earlier_batch {
-        out.push(Warning(format!(
-            "A batch named \"{name}\" was already created from this machine ({when}, ID {id})."
-        )));
+    if let Some((start, end)) = window {
+        let window_secs = u32::from(end.minutes().saturating_sub(start.minutes())) * 60;
+        if retries > 0 && delay_secs > window_secs {
+            out.push(Warning(format!(
+                "The retry delay ({}) is longer than the daily window ({}): a retry can never \
+                 fall in the same window as the call it repeats.",
+                crate::form::number::describe_delay(delay_secs),
+                crate::form::time::describe_minutes(end.minutes().saturating_sub(start.minutes()))
+            )));
+        }
     }
     out
+}
+
+/// A batch of the same name was created from this machine: (when, ID).
+pub fn earlier_warning(name: &str, (when, id): (&str, &str)) -> Warning {
+    Warning(format!(
+        "A batch named \"{name}\" was already created from this machine ({when}, ID {id})."
+    ))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! turns it into a [`BatchRequest`] or a list of field errors.
 
 pub mod days;
+pub mod file;
 pub mod line;
 pub mod number;
 pub mod phones;

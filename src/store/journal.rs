@@ -88,6 +88,10 @@ pub enum Answered<'a> {
     Abandoned {
         after: Duration,
     },
+    /// No answer said, but Weya's batch list showed the batch afterwards.
+    Found {
+        batch_id: &'a str,
+    },
 }
 
 impl JournalEntry {
@@ -127,6 +131,11 @@ impl JournalEntry {
                 entry.request_id = e.request_id().map(str::to_owned);
                 entry.status = e.status();
                 entry.error = Some(e.to_string());
+            }
+            Answered::Found { batch_id } => {
+                entry.batch_id = Some(batch_id.to_owned());
+                entry.error =
+                    Some("no answer said; found in Weya's batch list afterwards".to_owned());
             }
             Answered::Abandoned { after } => {
                 entry.outcome = JournalOutcome::Unknown;

@@ -143,9 +143,32 @@ impl Format {
     }
 }
 
-/// Reads and parses a batch file. A file over [`MAX_FILE_BYTES`] is refused
-/// by its size before it is read, and reading stops there in any case (a
-/// pipe or a device has no size to check).
+/// What a path is when it is not a regular file, in words.
+fn not_a_file(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads and parses a batch file. Anything but a regular file (a FIFO, a
+/// device, a directory) is refused before it is opened: opening a FIFO
+/// waits for a writer, and a device may never end. A file over
+/// [`MAX_FILE_BYTES`] is refused by its size before it is read.
 pub fn read(path: &Path) -> Result<BatchFile, FileError> {
     let shown = path.display().to_string();
     let fail = |message: String| FileError {
@@ -163,8 +186,26 @@ pub fn read(path: &Path) -> Result<BatchFile, FileError> {
             "the file is {size}; a batch file may be at most 10 MB (over 350,000 phone IDs)"
         ))
     };
+    let refuse = |kind: std::fs::FileType| {
+        fail(format!(
+            "{} is {}: a batch file must be a regular file",
+            shown,
+            not_a_file(kind)
+        ))
+    };
+    let kind = std::fs::metadata(path)
+        .map_err(|e| fail(e.to_string()))?
+        .file_type();
+    if !kind.is_file() {
+        return Err(refuse(kind));
+    }
     let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
-    let size = file.metadata().map_err(|e| fail(e.to_string()))?.len();
+    // Once more on what was opened: the path may have changed in between.
+    let metadata = file.metadata().map_err(|e| fail(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(refuse(metadata.file_type()));
+    }
+    let size = metadata.len();
     if size > MAX_FILE_BYTES {
         return Err(too_large(Some(size)));
     }
@@ -195,12 +236,24 @@ pub fn parse(text: &str, format: Format, path: &str) -> Result<BatchFile, FileEr
     let file: BatchFile = match format {
         Format::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
-            serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let file = serde_path_to_error::deserialize(&mut de).map_err(|e| {
                 let field = e.path().to_string();
                 let inner = e.into_inner();
                 let message = explain_unknown(&strip_position(&inner.to_string()));
                 error(Some(inner.line()), field, message)
-            })?
+            })?;
+            // What follows the object (a second one, a stray word) is not
+            // ignored: which of them was meant cannot be told.
+            de.end().map_err(|e| {
+                error(
+                    Some(e.line()),
+                    String::new(),
+                    "the file goes on after the batch's object ends: a batch file holds one \
+                     JSON object and nothing after it"
+                        .to_owned(),
+                )
+            })?;
+            file
         }
         Format::Toml => {
             let de = toml::Deserializer::parse(text).map_err(|e| {
@@ -602,9 +655,54 @@ mod tests {
                 .contains("100.0 MB; a batch file may be at most 10 MB"),
             "{e}"
         );
-        // A device has no size: reading stops at the limit.
+    }
+
+    #[test]
+    fn anything_but_a_regular_file_is_refused_unopened() {
+        let dir = tempfile::tempdir().unwrap();
         let e = read(Path::new("/dev/zero")).unwrap_err();
-        assert!(e.message.contains("more than 10 MB"), "{e}");
+        assert_eq!(
+            e.message,
+            "/dev/zero is a device: a batch file must be a regular file"
+        );
+        let e = read(dir.path()).unwrap_err();
+        assert!(
+            e.message
+                .ends_with("is a directory: a batch file must be a regular file")
+        );
+        // A FIFO with no writer: opening it would wait for ever.
+        let fifo = dir.path().join("batch.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let e = read(&fifo).unwrap_err();
+            assert!(
+                e.message
+                    .ends_with("is a named pipe (FIFO): a batch file must be a regular file"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn content_after_the_object_is_refused_with_its_line() {
+        for text in [
+            "{\"batchName\": \"x\"} xyz",
+            "{\"batchName\": \"x\"}\n{\"batchName\": \"y\"}\n",
+            "{\"batchName\": \"x\"}\n\n]",
+        ] {
+            let e = parse(text, Format::Json, "b.json").unwrap_err();
+            assert!(
+                e.message
+                    .starts_with("the file goes on after the batch's object ends"),
+                "{text:?}: {e}"
+            );
+            assert!(e.line.is_some(), "{e}");
+        }
+        let spaces = "{\"batchName\": \"x\"}\n  \n";
+        assert!(
+            parse(spaces, Format::Json, "b.json").is_ok(),
+            "white space ends a file"
+        );
     }
 
     #[test]

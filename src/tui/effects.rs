@@ -23,9 +23,8 @@ use super::views::batches::list::ListMsg;
 use super::views::create::msg::{CreateMsg, TemplateEntry};
 use super::views::import::ImportCmd;
 use super::views::import::executor::{ImportExecutor, ProgressSink};
-use crate::api::{ApiError, BatchQuery, WeyaClient};
+use crate::api::{BatchQuery, WeyaClient};
 use crate::store::draft::{Draft, DraftWriter};
-use crate::store::journal::{JournalAction, JournalEntry};
 use crate::store::template::Templates;
 use crate::store::{StorePaths, journal};
 
@@ -34,7 +33,8 @@ use crate::store::{StorePaths, journal};
 pub enum JobKey {
     /// The phone list of the form.
     Phones,
-    /// The batch-list search that confirms or looks for a sent batch.
+    /// The watch of the batch list that confirms or looks for a sent
+    /// batch.
     BatchLookup,
     /// The import's file being opened or checked: a newer one (or the end
     /// of the import) aborts it, and its cancel flag stops the work.
@@ -145,19 +145,13 @@ impl Effects {
         }
     }
 
-    /// Appends the entry of a start, stop or delete to the journal, on a
-    /// blocking thread (the UI loop never waits on the disk). Called from
-    /// the task that sent the request, once it is answered.
-    fn journal_action(
-        journal: Option<PathBuf>,
-        entry: JournalEntry,
-    ) -> Option<tokio::task::JoinHandle<()>> {
-        let path = journal?;
-        Some(tokio::task::spawn_blocking(move || {
-            if let Err(e) = journal::append(&path, &entry) {
-                tracing::error!(error = %e, path = %path.display(), "cannot write the journal");
-            }
-        }))
+    /// Where starts, stops and deletes are journaled (see
+    /// [`crate::actions`]).
+    fn action_journal(&self) -> crate::actions::Journal {
+        crate::actions::Journal {
+            path: self.store.as_ref().map(|s| s.paths.journal.clone()),
+            target: self.target.clone(),
+        }
     }
 
     /// Where `phonebook.toml` is, for [`Cmd::ReadPhoneBook`].
@@ -287,37 +281,34 @@ impl Effects {
                 // Never aborted, even when the operator stops waiting: its
                 // answer is the only word on whether the batch was made.
                 tokio::spawn(async move {
-                    let result = client.create_batch_raw(body).await;
-                    match &result {
-                        Ok(created) => {
-                            tracing::info!(batch_id = %created.batch_id, "batch created")
-                        }
-                        Err(e) => tracing::warn!(error = %e, "create batch failed"),
-                    }
+                    let result = crate::create::send(&client, body).await;
                     let msg = CreateMsg::SubmitFinished { request_id, result };
                     let _ = replies.send(Msg::Create(msg)).await;
                 });
             }
-            Cmd::FindBatch {
+            Cmd::WatchForBatch {
                 request_id,
-                name,
-                after,
+                sought,
+                wait,
+                every,
             } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
                 self.spawn_keyed(JobKey::BatchLookup, async move {
-                    if !after.is_zero() {
-                        tokio::time::sleep(after).await;
+                    let mut watch = crate::create::Watch::new(&client, &sought, wait, every);
+                    while let Some(look) = watch.next().await {
+                        let msg = CreateMsg::BatchesFound { request_id, look };
+                        if replies.send(Msg::Create(msg)).await.is_err() {
+                            // The app is closing.
+                            return;
+                        }
                     }
-                    let query = BatchQuery {
-                        page: 1,
-                        limit: 20,
-                        search: Some(name),
-                    };
-                    let result = client.list_batches(&query).await.map(|page| page.batches);
-                    let msg = CreateMsg::BatchesFound { request_id, result };
-                    let _ = replies.send(Msg::Create(msg)).await;
                 });
+            }
+            Cmd::StopBatchLookup => {
+                if let Some(job) = self.jobs.remove(&JobKey::BatchLookup) {
+                    job.abort();
+                }
             }
             Cmd::Journal(entry) => {
                 let Some(path) = self.store.as_ref().map(|s| s.paths.journal.clone()) else {
@@ -419,59 +410,32 @@ impl Effects {
             Cmd::Dialer { id, name, action } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
-                let journal = self.store.as_ref().map(|s| s.paths.journal.clone());
-                let target = self.target.clone();
+                let journal = self.action_journal();
                 tokio::spawn(async move {
-                    let sent_at = chrono::Utc::now();
-                    let (result, journaled) = match action {
-                        DialerAction::Start => {
-                            (client.start_calling(&id).await, JournalAction::Start)
-                        }
-                        DialerAction::Stop => (client.stop_calling(&id).await, JournalAction::Stop),
+                    let switch = match action {
+                        DialerAction::Start => crate::actions::Switch::Start,
+                        DialerAction::Stop => crate::actions::Switch::Stop,
                     };
-                    // A missing setting sent nothing: nothing to journal.
-                    if !result.as_ref().is_err_and(ApiError::is_config_problem) {
-                        // The user ID in it is configuration, not a secret.
-                        let body = serde_json::json!({
-                            "batchId": id,
-                            "userId": client.config().user_id,
-                        });
-                        let answer = result.as_ref().map(|_| None);
-                        let entry = JournalEntry::batch_action(
-                            journaled, sent_at, target, &id, name, body, answer,
-                        );
-                        if let Some(written) = Self::journal_action(journal, entry) {
-                            let _ = written.await;
-                        }
-                    }
-                    let msg = ListMsg::DialerChanged { id, action, result };
+                    let sent =
+                        crate::actions::switch(&client, &journal, &id, Some(name), switch).await;
+                    let msg = ListMsg::DialerChanged {
+                        id,
+                        action,
+                        result: sent.result,
+                    };
                     let _ = replies.send(Msg::BatchList(msg)).await;
                 });
             }
             Cmd::DeleteBatch { id, name } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
-                let journal = self.store.as_ref().map(|s| s.paths.journal.clone());
-                let target = self.target.clone();
+                let journal = self.action_journal();
                 tokio::spawn(async move {
-                    let sent_at = chrono::Utc::now();
-                    let result = client.delete_batch(&id).await;
-                    if !result.as_ref().is_err_and(ApiError::is_config_problem) {
-                        let answer = result.as_ref().map(|d| d.request_id.clone());
-                        let entry = JournalEntry::batch_action(
-                            JournalAction::Delete,
-                            sent_at,
-                            target,
-                            &id,
-                            name,
-                            serde_json::Value::Null,
-                            answer,
-                        );
-                        if let Some(written) = Self::journal_action(journal, entry) {
-                            let _ = written.await;
-                        }
-                    }
-                    let msg = ListMsg::Deleted { id, result };
+                    let sent = crate::actions::delete(&client, &journal, &id, Some(name)).await;
+                    let msg = ListMsg::Deleted {
+                        id,
+                        result: sent.result,
+                    };
                     let _ = replies.send(Msg::BatchList(msg)).await;
                 });
             }

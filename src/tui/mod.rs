@@ -105,6 +105,12 @@ impl Runtime {
         }
     }
 
+    /// How long a send whose answer was lost may still make its batch
+    /// ([`crate::create::LANDING_ENV`]).
+    pub fn set_landing(&mut self, within: std::time::Duration) {
+        self.app.create.landing = crate::create::Landing::new(within);
+    }
+
     /// Where the operator's `phonebook.toml` is: `r` on the phone list
     /// reads it again.
     pub fn set_phone_book(&mut self, path: std::path::PathBuf) {

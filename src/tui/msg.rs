@@ -18,6 +18,7 @@ use super::views::batches::list::ListMsg;
 use super::views::create::msg::CreateMsg;
 use super::views::import::{ImportCmd, ImportMsg, ImportTarget};
 use crate::api::{BatchQuery, BatchSummary, CallQuery};
+use crate::create::Sought;
 use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
 use crate::store::template::BatchFile;
@@ -127,14 +128,18 @@ pub enum Cmd {
         request_id: u64,
         body: String,
     },
-    /// Search the batch list for batches named `name`, once `after` has
-    /// passed (a batch may be stored until its request has timed out). A
-    /// newer search aborts an older one: only the latest is waited for.
-    FindBatch {
+    /// Watch the batch list for the batch `sought`: look at once, every
+    /// `every`, and once more after `wait` (zero: one look), answering
+    /// each look (see [`crate::create::Watch`]). A newer watch aborts an
+    /// older one.
+    WatchForBatch {
         request_id: u64,
-        name: String,
-        after: Duration,
+        sought: Box<Sought>,
+        wait: Duration,
+        every: Duration,
     },
+    /// Stop the watch of the batch list: the answer came after all.
+    StopBatchLookup,
     /// Append to the submit journal.
     Journal(Box<JournalEntry>),
     /// Put text on the terminal's clipboard (OSC 52): the terminal owner

@@ -406,3 +406,47 @@ async fn a_refused_credential_on_the_list_says_which_was_sent_and_the_request_id
         assert!(text.contains(said), "{said:?} not in\n{screen}");
     }
 }
+
+/// Issue 16: a batch whose name is blank was deleted by D and Enter with
+/// nothing typed. The dialog asks for its ID instead, as the CLI does.
+#[tokio::test]
+async fn a_batch_without_a_name_is_deleted_only_once_its_id_is_typed() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let id = sandbox
+        .store()
+        .try_insert("   ".into(), serde_json::json!({"batchName": "   "}))
+        .unwrap();
+    let mut h = Harness::on_sandbox(&sandbox);
+    h.ctrl('b');
+    h.wait_for("the batch list", |app| {
+        list(app).is_some_and(|l| !l.rows().is_empty())
+    })
+    .await;
+    h.key(KeyCode::Char('D'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("It has no name to type: to confirm, type its ID")
+            && screen.contains(&format!("“{id}” below")),
+        "asks for the ID: {screen}"
+    );
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen()
+            .contains("That is not the batch's ID; nothing was deleted"),
+        "{}",
+        h.screen()
+    );
+    h.type_text("   ");
+    h.key(KeyCode::Enter);
+    assert!(
+        sandbox.store().batch(&id).is_some(),
+        "nothing typed deletes nothing"
+    );
+    for _ in 0..3 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text(&id);
+    h.key(KeyCode::Enter);
+    wait_for_answer(&mut h, &id).await;
+    assert!(sandbox.store().batch(&id).is_none());
+}

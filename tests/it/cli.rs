@@ -37,6 +37,8 @@ impl Env {
             cmd.env_remove(var);
         }
         cmd.env("HOME", self.home.path())
+            // A lost answer is looked for in the list for 1 s, not 5 min.
+            .env("WEYA_LOST_ANSWER_SECS", "1")
             .env("XDG_CONFIG_HOME", self.path("config"))
             .env("XDG_STATE_HOME", self.path("state"))
             .env("XDG_DATA_HOME", self.path("data"))
@@ -215,8 +217,14 @@ async fn api_and_network_failures_exit_1() {
         "{stderr}"
     );
 
+    // Without a user ID the list cannot be looked at: the outcome stays
+    // unknown.
     sandbox.store().set_fault(Some(Fault::DropAfterStore));
-    let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
+    let out = create(
+        env.against(&sandbox).env_remove("WEYA_USER_ID"),
+        &file,
+        &["--yes", "--json"],
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json["outcomeUnknown"], true);
@@ -504,36 +512,46 @@ fn history_prints_the_journal() {
     assert_eq!(lines[1]["outcome"], "unknown");
 }
 
+/// A 201 whose `data` is no batch ID is never reported as created on its
+/// own word: without a list to look at, the outcome is unknown (exit 1);
+/// with one, the batch is looked for there, and found.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_201_without_a_batch_id_exits_1_as_an_unknown_outcome() {
+async fn a_201_without_a_batch_id_is_unknown_until_the_list_shows_the_batch() {
     let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
     sandbox.store().set_fault(Some(Fault::NotAnId));
     let file = env.file("batch.json", VALID);
-    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let out = create(
+        env.against(&sandbox).env_remove("WEYA_USER_ID"),
+        &file,
+        &["--yes"],
+    );
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(!stdout.contains("Created batch"), "{stdout}");
     assert!(
-        stderr.contains("gave no batch ID") && stderr.contains("may have been created"),
+        stderr.contains("gave no batch ID")
+            && stderr.contains("may have been created")
+            && stderr.contains("no user ID"),
         "{stderr}"
     );
 
     let out = create(&mut env.against(&sandbox), &file, &["--yes", "--json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["outcomeUnknown"], true, "{json}");
-    assert!(json.get("batchId").is_none(), "{json}");
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["foundInList"], true, "{json}");
+    assert_eq!(json["batchId"], sandbox.store().batches()[0].id.as_str());
+    assert!(
+        stderr.contains("Weya's batch list shows the batch"),
+        "{stderr}"
+    );
 
     let history = env.cmd().args(["history", "--json"]).output().unwrap();
-    let entries: Vec<serde_json::Value> = String::from_utf8_lossy(&history.stdout)
+    let outcomes: Vec<String> = String::from_utf8_lossy(&history.stdout)
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["outcome"].to_string())
         .collect();
-    assert_eq!(entries.len(), 2);
-    assert!(
-        entries.iter().all(|e| e["outcome"] == "unknown"),
-        "{entries:?}"
-    );
+    assert_eq!(outcomes, [r#""unknown""#, r#""unknown""#, r#""created""#]);
 }
 
 /// A 201 whose `data` is an ID with a space before it is quoted exactly:
@@ -685,8 +703,10 @@ async fn server_text_never_reaches_the_terminal_raw() {
         let first = text(&out).0.lines().next().unwrap_or_default().to_owned();
         let value: serde_json::Value = serde_json::from_str(&first).unwrap();
         match args[0] {
+            // The hostile list holds no batch of this name at the look
+            // made once the request could no longer land.
             "create" => {
-                assert_eq!(value["outcomeUnknown"], true, "{first}");
+                assert_eq!(value["safeToResend"], true, "{first}");
                 continue;
             }
             // The journal keeps the error as it was shown.
@@ -782,7 +802,7 @@ async fn create_refuses_what_it_would_have_to_change_to_send() {
         ),
         (
             format!(r#"{{"batchName": "x", "callingNumbers": ["{id}"], "allowedDays": [1, 7]}}"#),
-            "allowedDays: 7 is not a day; Weya counts 0 = Sunday … 6 = Saturday",
+            "allowedDays[1]: 7 is not a day; Weya counts 0 = Sunday … 6 = Saturday",
         ),
         (
             format!(r#"{{"batchName": "May\u001b[2J\n", "callingNumbers": ["{id}"]}}"#),
@@ -981,9 +1001,10 @@ async fn create_says_what_it_sends_with_its_warnings_on_stderr_with_yes_too() {
         "Batch name   Weekend push",
         // Named as the TUI's review names it: the sandbox lists the phone.
         "Calls from   1 number: +1 212-555-0143 (New York sales)\n",
-        // In the batch's timezone, and in UTC.
-        "Schedule     Sun, Sat 10:00–18:30 Asia/Kolkata (8 h 30 min a day), 04:30–13:00 UTC",
+        // In the batch's timezone; the next window in UTC too.
+        "Schedule     Sun, Sat 10:00–18:30 Asia/Kolkata (8 h 30 min a day)\n",
         "Next window  ",
+        "04:30–13:00 UTC",
         "Retries      2 retries, 900 s = 15 min apart",
         "Target       ",
         "weya-tui: warning: Calls on Saturday and Sunday",
@@ -1341,6 +1362,158 @@ async fn a_reader_that_stops_reading_ends_the_output_quietly() {
     assert_eq!(json["batches"].as_array().unwrap().len(), 2, "{json}");
 }
 
+impl Env {
+    /// `cmd` with a config file that makes requests time out after 1 s,
+    /// and a request whose answer is lost watched for `landing_secs`.
+    fn impatient(&self, mut cmd: Command, landing_secs: u64) -> Command {
+        use std::os::unix::fs::PermissionsExt;
+        let config = self.file("impatient.toml", "timeout_secs = 1\n");
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+        cmd.arg("--config")
+            .arg(config)
+            .env("WEYA_LOST_ANSWER_SECS", landing_secs.to_string());
+        cmd
+    }
+}
+
+/// Issue 16: a createBatch that answers after the timeout and stores the
+/// batch late. The command does not stop at "may have been created": it
+/// watches Weya's list until the request can no longer land, finds the
+/// batch, says it was created (exit 0), journals it, and sends nothing
+/// again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_stored_after_the_timeout_is_found_and_reported_created() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    sandbox
+        .store()
+        .set_fault(Some(Fault::SlowStore(std::time::Duration::from_secs(3))));
+    let file = env.file("batch.json", VALID);
+    let out = create(
+        &mut env.impatient(env.against(&sandbox), 30),
+        &file,
+        &["--yes", "--json"],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let batches = sandbox.store().batches();
+    assert_eq!(batches.len(), 1, "one batch");
+    assert_eq!(sandbox.store().create_requests(), 1, "one POST");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["batchId"], batches[0].id.as_str());
+    assert_eq!(json["foundInList"], true);
+    assert!(
+        stderr.contains("the answer was lost (")
+            && stderr.contains("Weya may still store the batch until")
+            && stderr.contains("Nothing is sent again"),
+        "says what it waits for: {stderr}"
+    );
+    let (entries, _) =
+        weya_tui::store::journal::read(&env.path("state/weya-tui/journal.jsonl")).unwrap();
+    let outcomes: Vec<_> = entries.iter().map(|e| e.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            weya_tui::store::journal::JournalOutcome::Unknown,
+            weya_tui::store::journal::JournalOutcome::Created
+        ]
+    );
+    assert_eq!(entries[1].batch_id.as_deref(), Some(batches[0].id.as_str()));
+}
+
+/// A request that never answers and stores nothing: once a look made
+/// after it could no longer land finds no such batch, the command says it
+/// was not created and that sending it again is safe.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_answer_with_no_batch_after_the_deadline_is_safe_to_send_again() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    sandbox.store().set_fault(Some(Fault::Hang));
+    let file = env.file("batch.json", VALID);
+    let out = create(
+        &mut env.impatient(env.against(&sandbox), 2),
+        &file,
+        &["--yes", "--json"],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["outcomeUnknown"], false, "{json}");
+    assert_eq!(json["safeToResend"], true, "{json}");
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("the batch was not created"),
+        "{json}"
+    );
+    assert_eq!(sandbox.store().create_requests(), 1);
+}
+
+/// A stand-in whose createBatch never answers, and whose list holds a
+/// batch of the name sent with a creation date that cannot be compared.
+fn listing_a_batch_created(created_at: fn() -> serde_json::Value) -> axum::Router {
+    use axum::Json;
+    use axum::routing::{get, post};
+    use serde_json::json;
+    axum::Router::new()
+        .route(
+            "/api/call/batches/{user}",
+            get(move || async move {
+                let mut batch = json!({"_id": "6650c0ffee0ddba11ab1e0aa", "batchName": "CLI batch",
+                    "queue_status": "paused", "totalCalls": 0});
+                if let Some(obj) = batch.as_object_mut()
+                    && !created_at().is_null()
+                {
+                    obj.insert("createdAt".into(), created_at());
+                }
+                Json(json!({"status": true, "data": {"batches": [batch],
+                    "pagination": {"total": 1, "page": 1, "limit": 50, "totalPages": 1}}}))
+            }),
+        )
+        .route(
+            "/api/call/createBatch",
+            post(std::future::pending::<Json<serde_json::Value>>),
+        )
+}
+
+/// Issue 16: a batch of the same name whose date is missing, not ISO 8601
+/// or ten minutes behind (a server clock behind) is shown as a candidate,
+/// never taken for "no such batch".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_same_named_batch_with_an_odd_date_is_a_candidate_never_an_absence() {
+    let env = Env::new();
+    let dates: [fn() -> serde_json::Value; 3] = [
+        || serde_json::Value::Null,
+        || serde_json::json!("2026-12-05 21:12:57"),
+        || {
+            serde_json::json!(
+                (chrono::Utc::now() - chrono::Duration::minutes(10))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            )
+        },
+    ];
+    for created_at in dates {
+        let url = stand_in(listing_a_batch_created(created_at)).await;
+        let file = env.file("batch.json", VALID);
+        let out = create(
+            &mut env.impatient(env.against_url(&url), 2),
+            &file,
+            &["--yes", "--json"],
+        );
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["outcomeUnknown"], true, "{json}");
+        assert_eq!(json["safeToResend"], false, "{json}");
+        assert_eq!(json["candidates"][0]["batchId"], "6650c0ffee0ddba11ab1e0aa");
+        let error = json["error"].as_str().unwrap();
+        assert!(
+            error.contains("A batch named “CLI batch” exists (6650c0ffee0ddba11ab1e0aa)")
+                && error.contains(": yours?"),
+            "{error}"
+        );
+    }
+}
+
 // ---- phones add (add-phone) ----
 
 /// Runs `cmd` with `input` on its standard input.
@@ -1613,6 +1786,173 @@ fn the_provider_secrets_are_no_flags_of_phones_add() {
         assert!(
             !help.contains(secret),
             "{secret} must not be a flag:\n{help}"
+        );
+    }
+}
+
+/// Issue 16, item 8: a batch file is sent as it is written. Nothing is
+/// trimmed or rewritten, and what the file leaves out stays out of the
+/// body (Weya's defaults apply), which the summary says.
+#[tokio::test(flavor = "multi_thread")]
+async fn create_sends_the_file_as_written_and_leaves_out_what_it_leaves_out() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let id = "64e5f12345abcdef87654321";
+    let file = env.file(
+        "batch.json",
+        &format!(
+            r#"{{"batchName": " June renewals ", "callingNumbers": ["{id}"],
+                "callingHour": {{"start": "09:00", "end": "17:00"}}, "timezone": null}}"#
+        ),
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        sandbox.store().batches()[0].body,
+        serde_json::json!({"batchName": " June renewals ", "callingNumbers": [id],
+            "callingHour": {"start": "09:00", "end": "17:00"}}),
+        "exactly the file: no trimming, no timezone, retry, delay or days filled in"
+    );
+    for wanted in [
+        "Batch name   “ June renewals ”",
+        "Schedule     09:00–17:00 (8 h a day); days and timezone not set: Weya's default",
+        "Retries      not set: Weya's default",
+        "starts or ends with a space: it is sent as written",
+    ] {
+        assert!(stderr.contains(wanted), "wants {wanted}\n{stderr}");
+    }
+
+    // A time that only reads as one is refused, not rewritten.
+    let file = env.file(
+        "nine.json",
+        &format!(
+            r#"{{"batchName": "Nine", "callingNumbers": ["{id}"],
+                "callingHour": {{"start": "9:00", "end": "17:00"}}}}"#
+        ),
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            r#"callingHour.start: “9:00” is not written as "HH:MM": write "09:00" (or pass --form-defaults to have it written so)"#
+        ),
+        "{stderr}"
+    );
+    assert_eq!(sandbox.store().create_requests(), 1, "nothing sent");
+
+    // With --form-defaults, as the form would make it: every change said,
+    // on stderr and in --json.
+    let out = create(
+        &mut env.against(&sandbox),
+        &file,
+        &["--yes", "--form-defaults", "--json"],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let changes = json["changes"].to_string();
+    for wanted in [
+        "callingHour.start “9:00” sent as “09:00”",
+        "retry filled with 3 (the form's default)",
+        "allowedDays filled with [1, 2, 3, 4, 5]",
+        "timezone filled with ",
+    ] {
+        assert!(changes.contains(wanted), "wants {wanted}\n{changes}");
+        assert!(stderr.contains(wanted), "wants {wanted}\n{stderr}");
+    }
+    assert!(stderr.contains("Changed      "), "{stderr}");
+    let body = &sandbox.store().batches()[0].body;
+    assert_eq!(body["callingHour"]["start"], "09:00");
+    assert_eq!(body["retry"], 3);
+    assert!(body["timezone"].is_string(), "{body}");
+    assert_eq!(json["notSet"], serde_json::json!([]));
+
+    // A dry run lists what is left to Weya too.
+    let out = create(
+        &mut env.cmd(),
+        &env.file(
+            "bare.json",
+            &format!(r#"{{"batchName": "Bare", "callingNumbers": ["{id}"]}}"#),
+        ),
+        &["--dry-run", "--json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["notSet"],
+        serde_json::json!(["retry", "delay", "timezone", "callingHour", "allowedDays"])
+    );
+}
+
+/// Issue 16, item 7: what follows the batch's object is not ignored.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_file_with_content_after_its_object_is_refused() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let id = "64e5f12345abcdef87654321";
+    let object = format!(r#"{{"batchName": "One", "callingNumbers": ["{id}"]}}"#);
+    for text_after in [" xyz", "\n{\"batchName\": \"Two\"}"] {
+        let file = env.file("batch.json", &format!("{object}{text_after}"));
+        let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("line ")
+                && stderr.contains("the file goes on after the batch's object ends"),
+            "{stderr}"
+        );
+        // The TUI does not start from it either.
+        let out = env.cmd().arg("--from").arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+    }
+    assert_eq!(sandbox.store().create_requests(), 0);
+}
+
+/// Issue 16, item 12: `create --file` on a FIFO, a device or a directory
+/// is refused at once; it used to wait for ever on a FIFO with no writer.
+#[test]
+fn create_refuses_anything_but_a_regular_file_at_once() {
+    let env = Env::new();
+    let fifo = env.path("batch.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success(),
+        "mkfifo"
+    );
+    for (path, kind) in [
+        (fifo, "a named pipe (FIFO)"),
+        (PathBuf::from("/dev/zero"), "a device"),
+        (env.path(""), "a directory"),
+    ] {
+        let mut child = Reaper(
+            env.cmd()
+                .args(["create", "--yes", "--file"])
+                .arg(&path)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = child.0.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} hangs",
+                path.display()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.0.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("is {kind}: a batch file must be a regular file")),
+            "{stderr}"
         );
     }
 }

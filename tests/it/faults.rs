@@ -207,33 +207,201 @@ async fn malformed_json_on_a_201_is_an_unknown_outcome_that_gets_checked() {
     assert!(screen.contains("FOUND"), "{screen}");
 }
 
-#[tokio::test]
-async fn when_the_list_has_no_such_batch_r_sends_again() {
+/// The answer of a request whose answer was lost, on screen.
+fn answer(h: &Harness) -> &weya_tui::tui::views::create::Answer {
+    match &h.app().create.screen {
+        Screen::Result(answer) => answer,
+        other => panic!("expected the result, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn when_the_list_has_no_such_batch_after_the_deadline_r_sends_again() {
     let sandbox = sandbox_with(Fault::Hang).await;
     let mut config = sandbox.client_config();
     config.timeout = Duration::from_millis(300);
     let mut h = Harness::new(config, 120, 40);
+    h.runtime.set_landing(Duration::from_secs(3));
     h.fill_and_review("Stuck").await;
     h.key(KeyCode::Enter);
     h.wait_for_result().await;
-    let Screen::Result(answer) = &h.app().create.screen else {
-        unreachable!()
-    };
-    assert!(answer.is_unknown());
-    assert_eq!(answer.verdict(), Verdict::Absent);
+    assert!(answer(&h).is_unknown());
+    assert_eq!(answer(&h).verdict(), Verdict::Absent);
     let screen = h.screen();
     assert!(
-        screen.contains("no batch with this name created since you sent it"),
+        screen.contains("not there yet: no batch with this name created since you sent it"),
         "{screen}"
     );
-    assert!(screen.contains("r sends the same body again"), "{screen}");
+    assert!(screen.contains("Waiting until"), "{screen}");
+    assert!(
+        !screen.contains("r send again"),
+        "r is not offered: {screen}"
+    );
+    h.key(KeyCode::Char('r'));
+    assert!(
+        matches!(h.app().create.screen, Screen::Result(_)),
+        "r sends nothing yet: {}",
+        h.screen()
+    );
 
+    h.wait_for(
+        "a look after the deadline",
+        |app| matches!(&app.create.screen, Screen::Result(a) if a.conclusive),
+    )
+    .await;
+    let screen = h.screen();
+    assert!(screen.contains("r sends the same body again"), "{screen}");
     sandbox.store().set_fault(None);
     h.key(KeyCode::Char('r'));
     h.wait_for_result().await;
     assert!(h.screen().contains("Batch created"));
     assert_eq!(sandbox.store().create_requests(), 2);
     assert_eq!(sandbox.store().batches().len(), 1);
+}
+
+/// Issue 16: a createBatch that answers after the timeout and stores the
+/// batch late. The look at the timeout finds nothing; `r` must not send a
+/// second one then, and the list, watched until the request can no longer
+/// land, shows the batch once it is stored.
+#[tokio::test(start_paused = true)]
+async fn a_batch_stored_after_the_timeout_is_found_and_r_never_sends_a_second() {
+    let sandbox = sandbox_with(Fault::SlowStore(Duration::from_secs(8))).await;
+    let mut config = sandbox.client_config();
+    config.timeout = Duration::from_secs(2);
+    let mut h = Harness::new(config, 120, 40);
+    h.runtime.set_landing(Duration::from_secs(20));
+    h.fill_and_review("Late").await;
+    h.key(KeyCode::Enter);
+    h.wait_for_result().await;
+    let screen = h.screen();
+    assert!(screen.contains("did not answer within 2 s"), "{screen}");
+    assert!(
+        screen.contains("Waiting until") && screen.contains("its list is watched"),
+        "says what it waits for, and until when: {screen}"
+    );
+    // Where the old screen offered r at once.
+    h.key(KeyCode::Char('r'));
+    h.key(KeyCode::Char('r'));
+    assert!(
+        matches!(h.app().create.screen, Screen::Result(_)),
+        "r sends nothing: {}",
+        h.screen()
+    );
+    assert_eq!(sandbox.store().create_requests(), 1, "no second POST");
+
+    h.wait_for("the batch in the list", |app| {
+        matches!(&app.create.screen, Screen::Result(a) if matches!(a.verdict(), Verdict::Listed(_)))
+    })
+    .await;
+    let id = sandbox.store().batches()[0].id.clone();
+    let screen = h.screen();
+    assert!(screen.contains(&format!("FOUND: batch {id}")), "{screen}");
+    assert!(screen.contains("do not send it again"), "{screen}");
+    // Long after: still one batch, still not offered.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    while let Some(msg) = h.runtime.ready_reply() {
+        h.runtime.dispatch(msg);
+    }
+    h.key(KeyCode::Char('r'));
+    h.key(KeyCode::Char('r'));
+    assert_eq!(sandbox.store().create_requests(), 1, "one POST");
+    assert_eq!(sandbox.store().batches().len(), 1, "one batch");
+    assert!(!h.screen().contains("r send again"), "{}", h.screen());
+}
+
+/// A stand-in for Weya on loopback whose createBatch never answers, and
+/// whose list holds a batch of the name "Odd" created at `created_at`
+/// (`None`: no date at all).
+async fn odd_weya(created_at: Option<&'static str>) -> String {
+    use axum::Json;
+    use axum::routing::{get, post};
+    use serde_json::json;
+    let router = axum::Router::new()
+        .route(
+            "/api/call/phones/{user}",
+            get(|| async {
+                Json(
+                    json!({"status": true, "data": [{"_id": "64e5f12345abcdef87654321",
+                    "phoneNumber": "12125550143", "label": "NY"}]}),
+                )
+            }),
+        )
+        .route(
+            "/api/call/batches/{user}",
+            get(move || async move {
+                let mut batch = json!({"_id": "6650c0ffee0ddba11ab1e0aa", "batchName": "Odd",
+                    "queue_status": "paused", "totalCalls": 0});
+                if let (Some(obj), Some(at)) = (batch.as_object_mut(), created_at) {
+                    obj.insert("createdAt".into(), json!(at));
+                }
+                Json(json!({"status": true, "data": {"batches": [batch],
+                    "pagination": {"total": 1, "page": 1, "limit": 50, "totalPages": 1}}}))
+            }),
+        )
+        .route(
+            "/api/call/createBatch",
+            post(std::future::pending::<Json<serde_json::Value>>),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
+/// Issue 16: the list's batch of the same name has a date that is
+/// missing, not ISO 8601, or ten minutes before the send (the harness's
+/// clock is 2026-01-15 14:00 UTC): a candidate shown to the operator,
+/// never "no such batch". Sending again is the operator's call, and only
+/// once the request can no longer land: a second r.
+#[tokio::test(start_paused = true)]
+async fn a_same_named_batch_with_an_odd_date_is_a_candidate_never_an_absence() {
+    for created_at in [
+        None,
+        Some("2026-12-05 21:12:57"),
+        Some("2026-01-15T13:50:00.000Z"),
+    ] {
+        let url = odd_weya(created_at).await;
+        let mut config = weya_tui::api::ClientConfig::new(
+            url,
+            weya_tui::api::Auth::ApiKey("sk_test_odd".into()),
+        );
+        config.user_id = Some(weya_tui::sandbox::SANDBOX_USER_ID.into());
+        config.timeout = Duration::from_secs(1);
+        let mut h = Harness::new(config, 120, 40);
+        h.runtime.set_landing(Duration::from_secs(4));
+        h.fill_and_review("Odd").await;
+        h.key(KeyCode::Enter);
+        h.wait_for_result().await;
+        let screen = h.screen();
+        assert!(
+            screen.contains("A batch named “Odd” exists (6650c0ffee0ddba11ab1e0aa)")
+                && screen.contains("yours?"),
+            "{created_at:?}: {screen}"
+        );
+        assert!(!screen.contains("r send again"), "{created_at:?}: {screen}");
+        assert!(
+            matches!(answer(&h).verdict(), Verdict::Candidates(_)),
+            "{created_at:?}"
+        );
+        h.wait_for(
+            "a look after the deadline",
+            |app| matches!(&app.create.screen, Screen::Result(a) if a.conclusive),
+        )
+        .await;
+        let sending = |h: &Harness| matches!(h.app().create.screen, Screen::Sending { .. });
+        h.key(KeyCode::Char('r'));
+        assert!(!sending(&h), "{created_at:?}: one r does not send");
+        let notice = h.app().create.notice.clone().unwrap_or_default();
+        assert!(
+            notice.contains("yours?") && notice.contains("Press r again"),
+            "{notice}"
+        );
+        h.key(KeyCode::Char('r'));
+        assert!(
+            sending(&h),
+            "{created_at:?}: the second r is the operator's call"
+        );
+    }
 }
 
 #[tokio::test]
@@ -456,11 +624,12 @@ async fn an_abandoned_send_that_lands_shows_its_batch_and_forgets_the_draft() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn after_an_abandoned_send_times_out_a_second_lookup_frees_r() {
+async fn after_an_abandoned_send_times_out_r_waits_for_a_look_past_the_deadline() {
     let sandbox = sandbox_with(Fault::Hang).await;
     let mut config = sandbox.client_config();
     config.timeout = Duration::from_secs(2);
     let mut h = Harness::new(config, 120, 40);
+    h.runtime.set_landing(Duration::from_secs(5));
     h.fill_and_review("Lost").await;
     h.key(KeyCode::Enter);
     wait_for_requests(&sandbox, 1).await;
@@ -472,15 +641,27 @@ async fn after_an_abandoned_send_times_out_a_second_lookup_frees_r() {
         matches!(h.app().create.screen, Screen::Result(_)),
         "not sent while it may still arrive, not even on a second r"
     );
-    h.wait_for("the timeout and the second lookup", |app| {
+    h.wait_for("the timeout", |app| {
         matches!(&app.create.screen, Screen::Result(a)
-            if matches!(a.outcome, weya_tui::tui::views::create::Outcome::Failed(_)) && !a.lookup.is_loading())
+            if matches!(a.outcome, weya_tui::tui::views::create::Outcome::Failed(_)))
     })
     .await;
     let screen = h.screen();
     assert!(screen.contains("did not answer within 2 s"), "{screen}");
+    h.key(KeyCode::Char('r'));
     assert!(
-        screen.contains("no batch with this name created since you sent it"),
+        matches!(h.app().create.screen, Screen::Result(_)),
+        "{}",
+        h.screen()
+    );
+    h.wait_for(
+        "a look after the deadline",
+        |app| matches!(&app.create.screen, Screen::Result(a) if a.conclusive),
+    )
+    .await;
+    let screen = h.screen();
+    assert!(
+        screen.contains("no batch with this name, at a look after"),
         "{screen}"
     );
     assert!(screen.contains("r sends the same body again"), "{screen}");

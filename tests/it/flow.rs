@@ -311,6 +311,79 @@ async fn stand_in(
     Harness::new(config, width, height)
 }
 
+/// Issue 16, item 5: one source for the review text. `weya-tui create`
+/// prints the very lines the review screen shows for the same request
+/// (today's time, the same timezone of the operator): the TUI and the CLI
+/// call the same library code.
+#[tokio::test(flavor = "multi_thread")]
+async fn create_prints_the_lines_the_review_screen_shows() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let mut h = Harness::new(sandbox.client_config(), 220, 50);
+    h.runtime
+        .dispatch(weya_tui::tui::Msg::Clock(chrono::Utc::now()));
+    h.fill_and_review("Same words").await;
+    let review = h.screen();
+    let Screen::Review(shown) = &h.app().create.screen else {
+        unreachable!()
+    };
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("batch.json");
+    std::fs::write(&file, &shown.body).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_weya-tui"))
+        .args(["create", "--yes", "--file"])
+        .arg(&file)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        // The harness's operator is in Kolkata.
+        .env("TZ", "Asia/Kolkata")
+        .env("WEYA_BASE_URL", sandbox.base_url())
+        .env(
+            "WEYA_API_KEY",
+            secrecy::ExposeSecret::expose_secret(sandbox.key()),
+        )
+        .env("WEYA_USER_ID", weya_tui::sandbox::SANDBOX_USER_ID)
+        .env_remove("WEYA_TOKEN")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let printed: Vec<(&str, &str)> = stderr
+        .lines()
+        .take_while(|l| !l.starts_with("weya-tui:"))
+        .map(|l| (l[..12].trim_end(), &l[13..]))
+        .collect();
+    assert!(printed.len() >= 5, "{stderr}");
+    for (label, value) in printed {
+        if label == "Target" {
+            // The harness's app calls its sandbox a sandbox; the command
+            // was given its URL and key as a remote.
+            continue;
+        }
+        let line = review
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("the review has no {label:?} line:\n{review}"));
+        // The body may stand beside, further right.
+        assert!(
+            line.trim_start()[label.len()..]
+                .trim_start()
+                .starts_with(&format!("{value}  ")),
+            "{label}: {value}\n{review}\n{stderr}"
+        );
+    }
+    // Warnings too (the same list, one source).
+    for warning in stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("weya-tui: warning: "))
+    {
+        let start: String = warning.chars().take(30).collect();
+        assert!(review.contains(&start), "{warning}\n{review}");
+    }
+}
+
 #[tokio::test]
 async fn n_on_the_phone_list_registers_a_number_keeps_its_id_and_selects_it() {
     let sandbox = Sandbox::start(0).await.unwrap();

@@ -436,7 +436,7 @@ fn result_unknown_outcome_found_in_the_list() {
     let lookup = cmds
         .iter()
         .find_map(|c| match c {
-            Cmd::FindBatch { request_id, .. } => Some(*request_id),
+            Cmd::WatchForBatch { request_id, .. } => Some(*request_id),
             _ => None,
         })
         .expect("an unknown outcome asks the batch list");
@@ -444,10 +444,70 @@ fn result_unknown_outcome_found_in_the_list() {
         &mut app,
         Msg::Create(CreateMsg::BatchesFound {
             request_id: lookup,
-            result: Ok(vec![found]),
+            look: look(Ok(vec![found]), false),
         }),
     );
     snapshot("result_unknown_found", &app);
+}
+
+/// A look at the batch list as a watch answers it.
+fn look(
+    result: Result<Vec<weya_tui::api::BatchSummary>, ApiError>,
+    conclusive: bool,
+) -> weya_tui::create::Look {
+    weya_tui::create::Look {
+        result,
+        conclusive,
+        next_in: (!conclusive).then_some(std::time::Duration::from_secs(15)),
+    }
+}
+
+/// A timeout: the list has no such batch yet, and is watched until the
+/// request can no longer land; then a batch of the name whose date cannot
+/// be compared; then, after the deadline, no such batch at all.
+#[test]
+fn result_unknown_watched_until_it_can_no_longer_land() {
+    use weya_tui::api::{BatchSummary, NetworkFailure};
+    let (mut app, cmds) = submitted_with_cmds(Err(ApiError::Network {
+        kind: NetworkFailure::Timeout {
+            after: std::time::Duration::from_secs(30),
+        },
+        host: "api.weya.example".into(),
+    }));
+    let lookup = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::WatchForBatch { request_id, .. } => Some(*request_id),
+            _ => None,
+        })
+        .expect("an unknown outcome asks the batch list");
+    let found = |batches| {
+        Msg::Create(CreateMsg::BatchesFound {
+            request_id: lookup,
+            look: batches,
+        })
+    };
+    update(&mut app, found(look(Ok(Vec::new()), false)));
+    press(&mut app, KeyCode::Char('r'));
+    snapshot("result_unknown_waiting", &app);
+    let odd = BatchSummary {
+        id: "6650c0ffee0ddba11ab1e002".into(),
+        batch_name: "May renewals".into(),
+        total_calls: Some(0),
+        calls_picked: Some(0),
+        calls_completed: Some(0),
+        queue_status: "paused".into(),
+        created_at: "2026-01-15 14:00:31".into(),
+        updated_at: String::new(),
+    };
+    update(&mut app, found(look(Ok(vec![odd]), true)));
+    snapshot("result_unknown_candidate", &app);
+    let (mut app, _) = submitted_with_cmds(Err(ApiError::Network {
+        kind: NetworkFailure::Dropped,
+        host: "api.weya.example".into(),
+    }));
+    update(&mut app, found(look(Ok(Vec::new()), true)));
+    snapshot("result_unknown_absent_after_the_deadline", &app);
 }
 
 #[test]
@@ -493,7 +553,7 @@ fn result_abandoned_while_the_first_send_runs() {
     let lookup = cmds
         .iter()
         .find_map(|c| match c {
-            Cmd::FindBatch { request_id, .. } => Some(*request_id),
+            Cmd::WatchForBatch { request_id, .. } => Some(*request_id),
             _ => None,
         })
         .expect("the list is asked at once");
@@ -501,7 +561,7 @@ fn result_abandoned_while_the_first_send_runs() {
         &mut app,
         Msg::Create(CreateMsg::BatchesFound {
             request_id: lookup,
-            result: Ok(Vec::new()),
+            look: look(Ok(Vec::new()), false),
         }),
     );
     press(&mut app, KeyCode::Char('r'));

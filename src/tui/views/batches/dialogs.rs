@@ -4,6 +4,7 @@
 
 use crossterm::event::KeyEvent;
 
+use crate::actions::Confirmation;
 use crate::form::MAX_NAME_CHARS;
 use crate::form::line::{LineInput, paste_notice};
 use crate::tui::keymap::{self, Action, Scope};
@@ -39,11 +40,14 @@ pub enum Dialog {
 
 /// The delete dialog: the name typed so far (in the form's line input, so
 /// the cursor moves and readline's keys edit), and whether Enter was
-/// pressed on a name that is not the batch's.
+/// pressed on a name that is not the batch's. A batch whose name is empty
+/// or blank is confirmed by its ID, as `weya-tui batch delete` does.
 #[derive(Debug, Clone)]
 pub struct DeleteDialog {
     pub id: String,
     pub name: String,
+    /// What must be typed: the name, or the ID.
+    pub confirmation: Confirmation,
     pub typed: LineInput,
     pub mismatch: bool,
     /// What the last paste lost (its control characters), until the next
@@ -67,7 +71,9 @@ impl Dialog {
         // Room for the whole name even when the server holds a longer one
         // than the form would make.
         let room = name.chars().count().max(MAX_NAME_CHARS);
+        let confirmation = Confirmation::for_batch(&id, &name);
         Self::Delete(Box::new(DeleteDialog {
+            confirmation,
             id,
             name,
             typed: LineInput::new("", room),
@@ -97,8 +103,9 @@ impl Dialog {
             (Action::Cancel, _) => DialogReply::Cancelled,
             (Action::Accept, Self::Confirm { .. }) => DialogReply::Confirmed,
             (Action::Accept, Self::Delete(d)) => {
-                // Exactly the name: a near miss deletes nothing, and says so.
-                if d.typed.value() == d.name {
+                // Exactly the name (or the ID): a near miss deletes
+                // nothing, and says so; nothing typed never deletes.
+                if d.confirmation.accepts(d.typed.value()) {
                     DialogReply::Confirmed
                 } else {
                     d.mismatch = true;
@@ -182,6 +189,35 @@ mod tests {
         d.on_key(&key(KeyCode::Backspace));
         let Dialog::Delete(state) = &d else { panic!() };
         assert_eq!(state.pasted, None);
+    }
+
+    /// Issue 16: a batch whose name is empty or blank was deleted by Enter
+    /// with nothing typed. It asks for the ID instead.
+    #[test]
+    fn a_batch_without_a_name_is_deleted_only_once_its_id_is_typed() {
+        let id = "64e5f12345abcdef98765432";
+        for blank in ["", "   "] {
+            let mut d = Dialog::delete(id.into(), blank.into());
+            assert_eq!(
+                d.on_key(&key(KeyCode::Enter)),
+                DialogReply::Open,
+                "{blank:?}"
+            );
+            type_text(&mut d, blank);
+            assert_eq!(
+                d.on_key(&key(KeyCode::Enter)),
+                DialogReply::Open,
+                "{blank:?}"
+            );
+            let Dialog::Delete(state) = &d else { panic!() };
+            assert!(state.mismatch);
+            assert_eq!(state.confirmation.what, "ID");
+            for _ in 0..blank.len() {
+                d.on_key(&key(KeyCode::Backspace));
+            }
+            type_text(&mut d, id);
+            assert_eq!(d.on_key(&key(KeyCode::Enter)), DialogReply::Confirmed);
+        }
     }
 
     #[test]

@@ -15,12 +15,13 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
-use crate::api::{ApiError, BatchRequest, BatchSummary, Created};
-use crate::domain::schedule::Warning;
+use crate::api::{BatchRequest, BatchSummary};
+use crate::create::review::Summary;
+pub use crate::create::{Outcome, Verdict};
 use chrono::{DateTime, Utc};
 pub use files::{DraftState, Modal, SaveStep, TemplateDialog};
 pub use msg::{CreateMsg, TemplateEntry};
-pub use submit::{Answer, Verdict};
+pub use submit::Answer;
 
 use crate::form::line::{LineInput, paste_notice};
 use crate::form::phones::Mode;
@@ -37,32 +38,22 @@ use crate::tui::views::import::ImportTarget;
 pub struct Review {
     pub request: BatchRequest,
     pub body: String,
-    /// What the operator should see before sending.
-    pub warnings: Vec<Warning>,
+    /// What the operator should read before sending: the request in
+    /// words, and the warnings.
+    pub summary: Summary,
     pub scroll: Scroll,
 }
 
 impl Review {
-    pub fn new(request: BatchRequest, warnings: Vec<Warning>) -> Self {
+    pub fn new(request: BatchRequest, summary: Summary) -> Self {
         let body = request.to_body();
         Self {
             request,
             body,
-            warnings,
+            summary,
             scroll: Scroll::default(),
         }
     }
-}
-
-/// How a submission ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Created(Created),
-    Failed(ApiError),
-    /// The operator stopped waiting: the batch may or may not exist.
-    Abandoned {
-        after: Duration,
-    },
 }
 
 /// Where the form's fields were last drawn: the drawing records them, a
@@ -151,13 +142,15 @@ pub struct CreateView {
     /// Counts changes of the form, to order draft writes.
     pub draft_seq: u64,
     /// The longest a request runs (the client's timeout): how long a
-    /// submit the operator stopped waiting for may still create the batch.
+    /// submit the operator stopped waiting for runs on.
     pub request_timeout: Duration,
-    /// That submit, while it runs: nothing else is sent until it ends.
-    abandoned: Option<submit::Abandoned>,
+    /// How long a send whose answer was lost may still make its batch, and
+    /// how often the list is looked at meanwhile.
+    pub landing: crate::create::Landing,
+    /// A send whose fate is open (or whose name is in doubt) while its
+    /// result is not on screen: nothing else is sent until it settles.
+    unsettled: Option<Box<Answer>>,
     phones_generation: u64,
-    /// The batch-list request whose answer the result screen waits for.
-    lookup_id: u64,
     next_request_id: u64,
 }
 
@@ -201,8 +194,8 @@ impl CreateView {
             draft_state: DraftState::Saved,
             draft_seq: 0,
             request_timeout: crate::api::client::DEFAULT_TIMEOUT,
-            abandoned: None,
-            lookup_id: 0,
+            landing: crate::create::Landing::new(crate::create::DEFAULT_LANDING),
+            unsettled: None,
             phones_generation: 0,
             next_request_id: 0,
         };
@@ -218,17 +211,18 @@ impl CreateView {
                 Screen::Sending { .. } => true,
                 Screen::Result(answer) => {
                     answer.lookup.is_loading()
-                        || answer.still_sending.is_some()
+                        || answer.running.is_some()
+                        || answer.waiting_until().is_some()
                         || answer.not_before.is_some_and(|t| t > self.now)
                 }
                 Screen::Form | Screen::Review(_) => false,
             }
     }
 
-    /// Whether a submit the operator stopped waiting for is still running,
-    /// so that nothing may be sent now.
-    pub fn first_send_running(&self) -> bool {
-        self.abandoned.is_some()
+    /// Why Enter on the review sends nothing now: an earlier send's fate
+    /// is still open. `None` when nothing is waited for.
+    pub fn waiting_for(&self) -> Option<String> {
+        submit::waiting_for(self)
     }
 
     /// Whether the mouse is captured: on the form, for clicks. Elsewhere the
@@ -311,7 +305,7 @@ impl CreateView {
                 scopes.push(Scope::Result);
                 if matches!(answer.outcome, Outcome::Created(_)) {
                     scopes.push(Scope::Created);
-                } else if answer.may_resend() {
+                } else if answer.may_resend(self.now) {
                     scopes.push(Scope::Retryable);
                 }
             }
@@ -457,9 +451,8 @@ fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
         CreateMsg::SubmitFinished { request_id, result } => {
             submit::finished(app, request_id, result)
         }
-        CreateMsg::BatchesFound { request_id, result } => {
-            submit::batches_found(app, request_id, result);
-            Vec::new()
+        CreateMsg::BatchesFound { request_id, look } => {
+            submit::batches_found(app, request_id, look)
         }
         CreateMsg::TemplateSaved(result) => {
             files::template_saved(app, result);
@@ -516,8 +509,8 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         Action::Review => match form.submit() {
             Ok(request) => {
                 app.notice = None;
-                let warnings = review_warnings(app, &request);
-                app.screen = Screen::Review(Review::new(request, warnings));
+                let summary = review_summary(app, &request);
+                app.screen = Screen::Review(Review::new(request, summary));
             }
             Err(n) => {
                 let s = if n == 1 { "" } else { "s" };
@@ -541,7 +534,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         Action::Resend => return submit::resend(app),
         Action::Copy => {
             if let Screen::Result(answer) = &mut app.screen
-                && let Outcome::Created(created) = &answer.outcome
+                && let Outcome::Created(created) = &answer.attempt.outcome
             {
                 answer.copied = true;
                 return vec![Cmd::Copy(created.batch_id.clone())];
@@ -574,7 +567,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
             }
         }
         Action::NewBatch => {
-            app.screen = Screen::Form;
+            submit::leave_result(app);
             app.notice = Some("A new batch from the same values: give it a name.".into());
             app.form.focus_to(FieldId::Name);
         }
@@ -828,7 +821,12 @@ fn on_move(app: &mut CreateView, action: Action) {
 fn on_back(app: &mut CreateView) -> Vec<Cmd> {
     match &app.screen {
         Screen::Sending { .. } => submit::abandon(app),
-        Screen::Review(_) | Screen::Result(_) => {
+        Screen::Result(_) => {
+            submit::leave_result(app);
+            app.notice = None;
+            Vec::new()
+        }
+        Screen::Review(_) => {
             app.screen = Screen::Form;
             app.notice = None;
             Vec::new()
@@ -848,31 +846,10 @@ fn scroll_review(app: &mut CreateView, action: Action) {
     }
 }
 
-/// The warnings of the review, about a request that is valid.
-fn review_warnings(app: &CreateView, request: &BatchRequest) -> Vec<Warning> {
-    let mut warnings: Vec<Warning> = crate::form::invisible_in_name(&request.batch_name)
-        .map(Warning)
-        .into_iter()
-        .collect();
-    warnings.extend(schedule_warnings(app, request));
-    warnings
-}
-
-/// The warnings about when and how often the batch calls.
-fn schedule_warnings(app: &CreateView, request: &BatchRequest) -> Vec<Warning> {
+/// What the review says about a request that is valid: the library's
+/// summary, the one `weya-tui create` prints too.
+fn review_summary(app: &CreateView, request: &BatchRequest) -> crate::create::review::Summary {
     use std::str::FromStr;
-    let parse = |s: Option<&str>| s.and_then(|s| crate::form::time::parse_time(s).ok());
-    let hour = request.calling_hour.as_ref();
-    let (Some(tz), Some(start), Some(end)) = (
-        request
-            .timezone
-            .as_deref()
-            .and_then(|t| chrono_tz::Tz::from_str(t).ok()),
-        parse(hour.map(|h| h.start.as_str())),
-        parse(hour.map(|h| h.end.as_str())),
-    ) else {
-        return Vec::new();
-    };
     let target = submit::target_name(&app.context.target);
     let earlier = app
         .context
@@ -881,17 +858,22 @@ fn schedule_warnings(app: &CreateView, request: &BatchRequest) -> Vec<Warning> {
         .chain(&app.known_batches)
         .rev()
         .find(|k| k.name == request.batch_name && k.target == target)
-        .map(|k| (k.time.as_str(), k.id.as_str()));
-    crate::domain::schedule::warnings(
-        tz,
-        start,
-        end,
-        request.allowed_days.as_deref().unwrap_or_default(),
-        request.retry.unwrap_or(0),
-        request.delay.unwrap_or(0),
-        &request.batch_name,
-        earlier,
-    )
+        .map(|k| (k.time.clone(), k.id.clone()));
+    let mut summary = crate::create::review::summarize(
+        request,
+        &crate::create::review::Context {
+            target: &app.context.target,
+            now: app.now,
+            local: chrono_tz::Tz::from_str(&app.context.local_timezone).ok(),
+            phones: &app.form.numbers,
+            earlier,
+            changes: &[],
+        },
+    );
+    if let Some(doubt) = submit::doubt_about(app, &request.batch_name) {
+        summary.warnings.push(doubt);
+    }
+    summary
 }
 
 /// A click on the form focuses the field under it (as Tab would); on a

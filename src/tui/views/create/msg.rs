@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use crate::api::{ApiError, BatchSummary, Created, Phone};
+use crate::api::{ApiError, Created, Phone};
+use crate::create::Look;
 use crate::store::draft::Draft;
 use crate::store::phonebook::{AddPhoneError, Registered};
 use crate::store::template::{BatchFile, SaveError};
@@ -49,10 +50,11 @@ pub enum CreateMsg {
         request_id: u64,
         result: Result<Created, ApiError>,
     },
-    /// The batch list, fetched to confirm or look for a batch.
+    /// A look at the batch list, made to confirm a batch or to look for
+    /// one whose answer was lost (one of a watch's looks).
     BatchesFound {
         request_id: u64,
-        result: Result<Vec<BatchSummary>, ApiError>,
+        look: Look,
     },
     /// A template was written (its path) or not (why, or that one of that
     /// name exists).

@@ -1,180 +1,112 @@
-//! Sending a batch once, and making sense of the answer: the journal entry,
-//! the check against the batch list, and when sending again is safe.
+//! Sending a batch once, and making sense of the answer, by driving the
+//! library's create engine ([`crate::create`]): the journal entry, the
+//! watch of the batch list when the answer was lost, and when sending
+//! again is safe. The rules are the engine's; this is their screen.
 
-use chrono::{DateTime, Duration, Utc};
+use std::ops::{Deref, DerefMut};
 
-use super::{Cmd, CreateView, Outcome, Review, Screen};
+use chrono::{DateTime, Utc};
+
+use super::{Cmd, CreateView, Review, Screen};
 use crate::api::{ApiError, BatchSummary, Created};
 use crate::connection::TargetLabel;
+use crate::create::{Attempt, Hold, Look, Outcome, Sought, Verdict};
 use crate::domain::schedule::CallingSchedule;
 use crate::form::FieldId;
-use crate::remote::Remote;
 use crate::store::journal::{Answered, JournalEntry};
 
-/// How far back a batch of the same name counts as "the one we sent" when
-/// the outcome is unknown: clocks differ, and the request may have waited.
-const LOOKUP_SLACK_SECS: i64 = 120;
-
-/// The result screen's state.
+/// The result screen's state: the engine's [`Attempt`] (which it derefs
+/// to), with the review that was sent and what only the screen needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     pub review: Review,
-    pub outcome: Outcome,
     /// The submit this answers.
     pub request_id: u64,
-    /// When the body was sent.
-    pub sent_at: DateTime<Utc>,
-    /// The operator stopped waiting, but the request still runs and may yet
-    /// create the batch, for at most this long after it was sent (the
-    /// request timeout). Nothing is sent again until it has ended.
-    pub still_sending: Option<std::time::Duration>,
-    /// The batch list, fetched to confirm a new batch or to look for one
-    /// whose creation is unknown. `Idle` when no user ID is configured.
-    pub lookup: Remote<Vec<BatchSummary>>,
-    /// `r` was pressed once without a lookup to go on: the next `r` sends.
-    pub resend_armed: bool,
+    pub attempt: Attempt,
     /// The batch ID was copied with OSC 52.
     pub copied: bool,
-    /// The server asked not to be sent anything before this (Retry-After).
-    pub not_before: Option<DateTime<Utc>>,
+    /// The batch-list request whose looks this answer takes.
+    lookup_id: u64,
+    /// A watch of the list runs for it: more looks are coming.
+    watching: bool,
 }
 
-/// What the batch list says about the batch sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// No lookup (no user ID), or not finished.
-    Unchecked,
-    /// The list has it.
-    Listed(BatchSummary),
-    /// The list does not have it.
-    Absent,
-    /// The list could not be read.
-    Unreadable(ApiError),
+impl Deref for Answer {
+    type Target = Attempt;
+
+    fn deref(&self) -> &Attempt {
+        &self.attempt
+    }
 }
 
-/// A submit the operator stopped waiting for, still running. It is not
-/// aborted: the server may have the body already, and only its answer can
-/// tell whether the batch was made.
-#[derive(Debug, Clone)]
-pub(super) struct Abandoned {
-    request_id: u64,
-    review: Review,
-    sent_at: DateTime<Utc>,
+impl DerefMut for Answer {
+    fn deref_mut(&mut self) -> &mut Attempt {
+        &mut self.attempt
+    }
 }
 
 impl Answer {
-    fn new(review: Review, outcome: Outcome, request_id: u64, sent_at: DateTime<Utc>) -> Self {
+    fn new(review: Review, request_id: u64, attempt: Attempt) -> Self {
         Self {
             review,
-            outcome,
             request_id,
-            sent_at,
-            still_sending: None,
-            lookup: Remote::Idle,
-            resend_armed: false,
+            attempt,
             copied: false,
-            not_before: None,
+            lookup_id: 0,
+            watching: false,
         }
     }
 
-    /// Whether the batch may exist although no success was seen.
-    pub fn is_unknown(&self) -> bool {
-        match &self.outcome {
-            Outcome::Abandoned { .. } => true,
-            Outcome::Failed(e) => e.outcome_unknown(),
-            Outcome::Created(_) => false,
-        }
+    /// When it was sent.
+    pub fn sent_at(&self) -> DateTime<Utc> {
+        self.attempt.sought.sent_at
     }
 
-    /// The batch list's word on the batch: by ID when it was created, else
-    /// by name among batches created since shortly before it was sent.
-    pub fn verdict(&self) -> Verdict {
-        match &self.lookup {
-            Remote::Loaded(batches) => {
-                let found = match &self.outcome {
-                    Outcome::Created(created) => batches.iter().find(|b| b.id == created.batch_id),
-                    _ => {
-                        let since = self.sent_at - Duration::seconds(LOOKUP_SLACK_SECS);
-                        batches.iter().find(|b| {
-                            b.batch_name == self.review.request.batch_name
-                                && DateTime::parse_from_rfc3339(&b.created_at)
-                                    .is_ok_and(|at| at.with_timezone(&Utc) >= since)
-                        })
-                    }
-                };
-                found.map_or(Verdict::Absent, |b| Verdict::Listed(b.clone()))
-            }
-            Remote::Failed { error, .. } => Verdict::Unreadable(error.clone()),
-            Remote::Idle | Remote::Loading { .. } => Verdict::Unchecked,
-        }
-    }
-
-    /// Whether `r` is offered: not after a success or an answer that
-    /// sending again would only repeat, not while the first send may still
-    /// arrive or the list is being asked about it, and not once the list
-    /// shows the batch exists.
-    pub fn may_resend(&self) -> bool {
-        if self.still_sending.is_some() || (self.is_unknown() && self.lookup.is_loading()) {
-            return false;
-        }
-        match &self.outcome {
-            Outcome::Created(_) => false,
-            Outcome::Failed(e) if e.is_permanent() => false,
-            _ => !(self.is_unknown() && matches!(self.verdict(), Verdict::Listed(_))),
-        }
-    }
-
-    /// Whether `r` may send the same body again now, and if not, why.
-    pub fn resend(&self, now: DateTime<Utc>) -> Result<(), String> {
-        if let Some(at) = self.not_before
-            && at > now
-        {
-            return Err(format!(
-                "The server asked to wait: {} s left before sending again.",
-                (at - now).num_seconds().max(1)
-            ));
-        }
-        if let Some(timeout) = self.still_sending {
-            return Err(first_send_may_arrive(timeout));
-        }
-        match &self.outcome {
-            Outcome::Created(_) => Err("This batch was created; n starts a new one.".into()),
-            Outcome::Failed(e) if e.is_permanent() => Err(
-                "Sending the same body again would get the same answer: Esc, fix, resend.".into(),
-            ),
-            // "r twice" is for a list that cannot be read, not one that
-            // has not answered yet.
-            _ if self.is_unknown() && self.lookup.is_loading() => Err(
-                "Weya's batch list is being checked for this batch: wait for its answer.".into(),
-            ),
-            _ if self.is_unknown() => match self.verdict() {
-                Verdict::Listed(b) => Err(format!(
-                    "Weya lists batch {} with this name, created after you sent it: it was \
-                     created, so it is not sent again.",
-                    b.id
-                )),
-                Verdict::Absent => Ok(()),
-                Verdict::Unchecked | Verdict::Unreadable(_) if self.resend_armed => Ok(()),
-                Verdict::Unchecked | Verdict::Unreadable(_) => Err(
-                    "The batch may exist and could not be checked. Press r again to send anyway."
-                        .into(),
-                ),
-            },
-            _ => Ok(()),
-        }
+    /// Whether it must stay in mind once its screen is left: its fate is
+    /// not known yet, or sending its name again is the operator's call.
+    fn outlives_its_screen(&self, now: DateTime<Utc>) -> bool {
+        !self.is_settled(now) || matches!(self.resend(now), Err(Hold::Doubt { .. }))
     }
 }
 
-/// What stops a second send while the first may still create the batch.
-fn first_send_may_arrive(timeout: std::time::Duration) -> String {
-    format!(
-        "The first send may still arrive (up to {} s after it was sent): nothing is sent \
-         again until it has ended.",
-        timeout.as_secs()
-    )
+/// What the operator is told while a send's fate is being settled, or
+/// `None` when nothing is being waited for.
+pub fn waiting_for(app: &CreateView) -> Option<String> {
+    let answer = app.unsettled.as_deref()?;
+    let name = crate::text::visible(&answer.review.request.batch_name);
+    if let Some(timeout) = answer.running {
+        return Some(format!(
+            "Enter waits until your send of “{name}” has ended (up to {} s).",
+            timeout.as_secs()
+        ));
+    }
+    let until = answer.waiting_until()?;
+    Some(format!(
+        "Enter waits until {}: your send of “{name}” had no clear answer, and Weya's list \
+         is watched for it.",
+        until.format("%H:%M:%S UTC")
+    ))
 }
 
-/// Enter on the review: send once.
+/// A warning for the review of a batch named `name`, when the last send
+/// of that name had no clear answer and the list shows a batch that may
+/// be it.
+pub fn doubt_about(app: &CreateView, name: &str) -> Option<String> {
+    let earlier = app.unsettled.as_deref()?;
+    if !crate::create::sighting::same_name(&earlier.review.request.batch_name, name) {
+        return None;
+    }
+    match earlier.verdict() {
+        Verdict::Candidates(c) => Some(format!(
+            "Your last send of this name had no clear answer. {}",
+            c.first().map(crate::create::Candidate::describe)?
+        )),
+        _ => None,
+    }
+}
+
+/// Enter on the review: send once, unless an earlier send's fate stands
+/// in the way.
 pub(super) fn submit(app: &mut CreateView) -> Vec<Cmd> {
     // Only the review submits; on the sending screen Enter is unbound, so a
     // second Enter or a key repeat sends nothing more.
@@ -182,14 +114,34 @@ pub(super) fn submit(app: &mut CreateView) -> Vec<Cmd> {
         return Vec::new();
     };
     let review = review.clone();
+    if let Some(earlier) = app.unsettled.as_deref_mut() {
+        let same_name = crate::create::sighting::same_name(
+            &earlier.review.request.batch_name,
+            &review.request.batch_name,
+        );
+        match earlier.resend(app.now) {
+            Err(
+                hold
+                @ (Hold::FirstStillRunning { .. } | Hold::MayStillLand { .. } | Hold::Checking),
+            ) => {
+                // Whatever the name: one send whose fate is open at a time.
+                app.notice = Some(hold.to_string());
+                return Vec::new();
+            }
+            Err(hold @ Hold::Doubt { .. }) if same_name => {
+                earlier.insist(&hold);
+                if let Hold::Doubt { why } = hold {
+                    app.notice = Some(format!("{why} Press Enter again to send anyway."));
+                }
+                return Vec::new();
+            }
+            _ => app.unsettled = None,
+        }
+    }
     send(app, review)
 }
 
 fn send(app: &mut CreateView, review: Review) -> Vec<Cmd> {
-    if app.abandoned.is_some() {
-        // One createBatch at a time: the review says why Enter waits.
-        return Vec::new();
-    }
     app.next_request_id += 1;
     let request_id = app.next_request_id;
     let body = review.body.clone();
@@ -201,7 +153,7 @@ fn send(app: &mut CreateView, review: Review) -> Vec<Cmd> {
     vec![Cmd::Submit { request_id, body }]
 }
 
-/// `r` on the result: the same body again, when that is safe.
+/// `r` on the result: the same body again, when the engine says it may go.
 pub(super) fn resend(app: &mut CreateView) -> Vec<Cmd> {
     let Screen::Result(answer) = &mut app.screen else {
         return Vec::new();
@@ -212,14 +164,9 @@ pub(super) fn resend(app: &mut CreateView) -> Vec<Cmd> {
             app.notice = None;
             send(app, review)
         }
-        Err(why) => {
-            // The next r sends anyway only when the list cannot tell; not
-            // while the first send runs or the list is still being asked.
-            if answer.is_unknown() && answer.still_sending.is_none() && !answer.lookup.is_loading()
-            {
-                answer.resend_armed = true;
-            }
-            app.notice = Some(why);
+        Err(hold) => {
+            answer.insist(&hold);
+            app.notice = Some(hold.to_string());
             Vec::new()
         }
     }
@@ -227,7 +174,8 @@ pub(super) fn resend(app: &mut CreateView) -> Vec<Cmd> {
 
 /// Esc while sending: stop waiting, but let the request run. The body may
 /// have arrived; aborting would only stop us hearing whether it made the
-/// batch, so its answer is still taken when it comes.
+/// batch, so its answer is still taken when it comes, and the list is
+/// watched for the batch meanwhile.
 pub(super) fn abandon(app: &mut CreateView) -> Vec<Cmd> {
     let Screen::Sending {
         review,
@@ -237,18 +185,17 @@ pub(super) fn abandon(app: &mut CreateView) -> Vec<Cmd> {
     else {
         return Vec::new();
     };
-    app.abandoned = Some(Abandoned {
-        request_id,
-        review: review.clone(),
-        sent_at,
-    });
     let outcome = Outcome::Abandoned {
         // The clock the loop hands in; a clock set back counts as no time.
         after: (app.now - sent_at).to_std().unwrap_or_default(),
     };
-    let mut answer = Answer::new(review, outcome, request_id, sent_at);
-    answer.still_sending = Some(app.request_timeout);
-    finish(app, answer, std::time::Duration::ZERO)
+    let mut answer = Answer::new(
+        review.clone(),
+        request_id,
+        attempt(app, &review, sent_at, outcome),
+    );
+    answer.runs_on(app.request_timeout);
+    finish(app, answer)
 }
 
 /// The answer to a submit: the one being waited for, or one the operator
@@ -263,14 +210,7 @@ pub(super) fn finished(
             request_id: current,
             ..
         } if *current == request_id => {}
-        _ if app
-            .abandoned
-            .as_ref()
-            .is_some_and(|a| a.request_id == request_id) =>
-        {
-            return finished_late(app, result);
-        }
-        _ => return Vec::new(),
+        _ => return finished_late(app, request_id, result),
     }
     let Screen::Sending {
         review, sent_at, ..
@@ -278,81 +218,6 @@ pub(super) fn finished(
     else {
         return Vec::new();
     };
-    conclude(
-        app,
-        review,
-        request_id,
-        sent_at,
-        result,
-        std::time::Duration::ZERO,
-    )
-}
-
-/// The answer of a submit the operator stopped waiting for. On its result
-/// screen it takes the place of "unknown", and on the review (whose Enter
-/// was waiting for it) it is shown the same way; on the form, where the
-/// operator may be typing, it is journaled and told in a notice.
-fn finished_late(app: &mut CreateView, result: Result<Created, ApiError>) -> Vec<Cmd> {
-    let Some(Abandoned {
-        request_id,
-        review,
-        sent_at,
-    }) = app.abandoned.take()
-    else {
-        return Vec::new();
-    };
-    let shown = match &app.screen {
-        Screen::Result(a) => a.request_id == request_id,
-        Screen::Review(_) => true,
-        Screen::Form | Screen::Sending { .. } => false,
-    };
-    if shown {
-        // The server may store the batch until the request's time is up:
-        // the check of an unknown outcome is made only after that.
-        let wait = match &result {
-            Err(e) if e.outcome_unknown() => {
-                let elapsed = (app.now - sent_at).to_std().unwrap_or_default();
-                app.request_timeout.saturating_sub(elapsed)
-            }
-            _ => std::time::Duration::ZERO,
-        };
-        app.notice = None;
-        return conclude(app, review, request_id, sent_at, result, wait);
-    }
-    let name = review.request.batch_name.clone();
-    app.notice = Some(match &result {
-        Ok(created) => format!(
-            "The batch you stopped waiting for, “{name}”, was created after all: {}.",
-            created.batch_id
-        ),
-        Err(e) if e.outcome_unknown() => format!(
-            "The send of “{name}” you stopped waiting for ended without a clear answer ({e}): \
-             check Weya's batch list before sending it again."
-        ),
-        Err(e) => format!("The send of “{name}” you stopped waiting for failed: {e}."),
-    });
-    if let Ok(created) = &result {
-        app.known_batches
-            .push(known_batch(app, &review, sent_at, created));
-    }
-    let outcome = match result {
-        Ok(created) => Outcome::Created(created),
-        Err(e) => Outcome::Failed(e),
-    };
-    let answer = Answer::new(review, outcome, request_id, sent_at);
-    vec![Cmd::Journal(Box::new(journal_entry(app, &answer)))]
-}
-
-/// Shows a submit's answer as the result: marks the field a 400 names,
-/// honours Retry-After, and forgets the draft once Weya has the batch.
-fn conclude(
-    app: &mut CreateView,
-    review: Review,
-    request_id: u64,
-    sent_at: DateTime<Utc>,
-    result: Result<Created, ApiError>,
-    lookup_after: std::time::Duration,
-) -> Vec<Cmd> {
     if let Err(ApiError::Status {
         status: 400,
         message: Some(message),
@@ -365,43 +230,204 @@ fn conclude(
             app.form.focus = field;
         }
     }
-    let not_before = match &result {
-        Err(ApiError::Status {
-            retry_after: Some(secs),
-            ..
-        }) => Some(
-            app.now + Duration::seconds(i64::try_from(*secs).unwrap_or(i64::MAX / 2).min(86_400)),
-        ),
-        _ => None,
+    let answer = Answer::new(
+        review.clone(),
+        request_id,
+        attempt(app, &review, sent_at, Outcome::of(result)),
+    );
+    let mut cmds = created(app, &answer);
+    cmds.extend(finish(app, answer));
+    cmds
+}
+
+/// The engine's attempt for a body sent at `sent_at`, answered so now.
+fn attempt(app: &CreateView, review: &Review, sent_at: DateTime<Utc>, outcome: Outcome) -> Attempt {
+    let name = &review.request.batch_name;
+    let target = target_name(&app.context.target);
+    // Batches of this name made before from here are not the one sent.
+    let known_ids = app
+        .context
+        .known_batches
+        .iter()
+        .chain(&app.known_batches)
+        .filter(|k| k.target == target && k.name.trim() == name.trim())
+        .map(|k| k.id.clone())
+        .collect();
+    let sought = Sought {
+        name: name.clone(),
+        sent_at,
+        known_ids,
     };
-    let mut forget = false;
-    let outcome = match result {
-        Ok(created) => {
-            forget = true;
-            let known = known_batch(app, &review, sent_at, &created);
-            app.known_batches.push(known);
-            Outcome::Created(created)
+    Attempt::new(
+        sought,
+        outcome,
+        app.landing,
+        app.context.can_list_batches,
+        app.now,
+    )
+}
+
+/// What a new batch changes beyond the screen: it is known to this
+/// session, and the draft that made it is no longer needed.
+fn created(app: &mut CreateView, answer: &Answer) -> Vec<Cmd> {
+    let Outcome::Created(created) = &answer.outcome else {
+        return Vec::new();
+    };
+    let known = known_batch(app, &answer.review, answer.sent_at(), &created.batch_id);
+    app.known_batches.push(known);
+    vec![super::files::forget_draft(app)]
+}
+
+/// The answer of a submit the operator stopped waiting for, on its result
+/// screen or kept while the operator is elsewhere. On the review (whose
+/// Enter was waiting for it) its result is shown; on the form, where the
+/// operator may be typing, it is told in a notice.
+fn finished_late(
+    app: &mut CreateView,
+    request_id: u64,
+    result: Result<Created, ApiError>,
+) -> Vec<Cmd> {
+    let on_screen = matches!(&app.screen, Screen::Result(a) if a.request_id == request_id && a.running.is_some());
+    let kept = app
+        .unsettled
+        .as_ref()
+        .is_some_and(|a| a.request_id == request_id && a.running.is_some());
+    if !on_screen && !kept {
+        return Vec::new();
+    }
+    if kept && matches!(app.screen, Screen::Review(_)) {
+        // The Enter it was holding back would have made a second batch.
+        if let Some(answer) = app.unsettled.take() {
+            app.screen = Screen::Result(answer);
+            app.notice = None;
         }
-        Err(e) => Outcome::Failed(e),
+    }
+    let now = app.now;
+    let Some(answer) = answer_mut(app, request_id) else {
+        return Vec::new();
     };
-    let mut answer = Answer::new(review, outcome, request_id, sent_at);
-    answer.not_before = not_before;
-    let mut cmds = finish(app, answer, lookup_after);
-    if forget {
-        cmds.push(super::files::forget_draft(app));
+    answer.answered(result, now);
+    let answer = answer.clone();
+    let mut cmds = vec![journal(app, &answer)];
+    let shown = matches!(&app.screen, Screen::Result(a) if a.request_id == request_id);
+    if shown {
+        cmds.extend(created(app, &answer));
+        cmds.extend(look_again(app, request_id));
+        return cmds;
+    }
+    // On the form the operator may be typing: the draft is theirs now.
+    let name = crate::text::visible(&answer.review.request.batch_name).into_owned();
+    app.notice = Some(match &answer.outcome {
+        Outcome::Created(created) => {
+            let known = known_batch(app, &answer.review, answer.sent_at(), &created.batch_id);
+            app.known_batches.push(known);
+            format!(
+                "The batch you stopped waiting for, “{name}”, was created after all: {}.",
+                created.batch_id
+            )
+        }
+        Outcome::Failed(e) if e.outcome_unknown() => format!(
+            "The send of “{name}” you stopped waiting for ended without a clear answer ({e}): \
+             Weya's list is watched for it before anything is sent again."
+        ),
+        Outcome::Failed(e) => format!("The send of “{name}” you stopped waiting for failed: {e}."),
+        Outcome::Abandoned { .. } => String::new(),
+    });
+    if answer.outlives_its_screen(now) {
+        cmds.extend(look_again(app, request_id));
+    } else {
+        // Settled by its own answer: nothing stays in mind off screen.
+        if answer.watching {
+            cmds.push(Cmd::StopBatchLookup);
+        }
+        app.unsettled = None;
     }
     cmds
+}
+
+/// After a late answer: a new batch is confirmed in the list at once; a
+/// definite failure needs no more looks; a lost answer is looked for until
+/// the request can no longer land (again, if the watch already ended: its
+/// looks were made while the request ran).
+fn look_again(app: &mut CreateView, request_id: u64) -> Vec<Cmd> {
+    let Some(answer) = answer_mut(app, request_id) else {
+        return Vec::new();
+    };
+    if answer.wants_lookup() {
+        if answer.is_unknown() && answer.watching {
+            return Vec::new();
+        }
+        let mut answer = answer.clone();
+        let cmds = watch(app, &mut answer);
+        if let Some(slot) = answer_mut(app, request_id) {
+            *slot = answer;
+        }
+        return cmds;
+    }
+    let stop = answer.watching;
+    answer.watching = false;
+    if stop {
+        vec![Cmd::StopBatchLookup]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The answer of submit `request_id`, on screen or kept off it.
+fn answer_mut(app: &mut CreateView, request_id: u64) -> Option<&mut Answer> {
+    match &mut app.screen {
+        Screen::Result(a) if a.request_id == request_id => Some(a),
+        _ => app
+            .unsettled
+            .as_deref_mut()
+            .filter(|a| a.request_id == request_id),
+    }
+}
+
+/// The answer that takes looks of batch-list request `lookup_id`.
+fn answer_of_lookup(app: &mut CreateView, lookup_id: u64) -> Option<&mut Answer> {
+    match &mut app.screen {
+        Screen::Result(a) if a.lookup_id == lookup_id => Some(a),
+        _ => app
+            .unsettled
+            .as_deref_mut()
+            .filter(|a| a.lookup_id == lookup_id),
+    }
+}
+
+/// Starts watching the list for `answer`'s batch.
+fn watch(app: &mut CreateView, answer: &mut Answer) -> Vec<Cmd> {
+    app.next_request_id += 1;
+    answer.lookup_id = app.next_request_id;
+    answer.watching = true;
+    answer.start_looking();
+    vec![Cmd::WatchForBatch {
+        request_id: answer.lookup_id,
+        sought: Box::new(answer.sought.clone()),
+        wait: answer.watch_for(app.now),
+        every: app.landing.every,
+    }]
+}
+
+/// Leaving the result screen: an answer whose fate is still open stays in
+/// mind (its watch goes on, and nothing else is sent until it settles).
+pub(super) fn leave_result(app: &mut CreateView) {
+    if let Screen::Result(answer) = std::mem::replace(&mut app.screen, Screen::Form)
+        && answer.outlives_its_screen(app.now)
+    {
+        app.unsettled = Some(answer);
+    }
 }
 
 fn known_batch(
     app: &CreateView,
     review: &Review,
     sent_at: DateTime<Utc>,
-    created: &Created,
+    batch_id: &str,
 ) -> super::KnownBatch {
     super::KnownBatch {
         name: review.request.batch_name.clone(),
-        id: created.batch_id.clone(),
+        id: batch_id.to_owned(),
         time: sent_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         target: target_name(&app.context.target),
         timezone: review.request.timezone.clone(),
@@ -411,36 +437,86 @@ fn known_batch(
     }
 }
 
-/// Shows the answer, journals it, and asks the batch list about it (after
-/// `lookup_after`).
-fn finish(app: &mut CreateView, mut answer: Answer, lookup_after: std::time::Duration) -> Vec<Cmd> {
-    let mut cmds = vec![Cmd::Journal(Box::new(journal_entry(app, &answer)))];
-    let check = matches!(answer.outcome, Outcome::Created(_)) || answer.is_unknown();
-    if check && app.context.can_list_batches {
-        app.next_request_id += 1;
-        answer.lookup.start_loading();
-        cmds.push(Cmd::FindBatch {
-            request_id: app.next_request_id,
-            name: answer.review.request.batch_name.clone(),
-            after: lookup_after,
-        });
-        app.lookup_id = app.next_request_id;
+/// Shows the answer, journals it, and watches the batch list for it.
+fn finish(app: &mut CreateView, mut answer: Answer) -> Vec<Cmd> {
+    let mut cmds = vec![journal(app, &answer)];
+    if answer.wants_lookup() {
+        cmds.extend(watch(app, &mut answer));
     }
     app.screen = Screen::Result(Box::new(answer));
     cmds
 }
 
-/// The batch list's answer, if it is for the answer on screen.
-pub(super) fn batches_found(
-    app: &mut CreateView,
-    request_id: u64,
-    result: Result<Vec<BatchSummary>, ApiError>,
-) {
-    if request_id != app.lookup_id {
-        return;
+/// A look at the batch list, for the answer on screen or the one kept off
+/// it. When it settles a kept answer, the operator is told.
+pub(super) fn batches_found(app: &mut CreateView, request_id: u64, look: Look) -> Vec<Cmd> {
+    let now = app.now;
+    let Some(answer) = answer_of_lookup(app, request_id) else {
+        return Vec::new();
+    };
+    if look.next_in.is_none() {
+        answer.watching = false;
     }
-    if let Screen::Result(answer) = &mut app.screen {
-        answer.lookup.finish(result);
+    let was_listed = matches!(answer.verdict(), Verdict::Listed(_));
+    answer.looked(look, now);
+    let mut cmds = Vec::new();
+    let answer = answer.clone();
+    if let (false, true, Verdict::Listed(b)) = (was_listed, answer.is_unknown(), answer.verdict()) {
+        // Found after its answer was lost: it was made. The journal and
+        // this session know it from now on.
+        cmds.push(Cmd::Journal(Box::new(found_entry(app, &answer, &b))));
+        let known = known_batch(app, &answer.review, answer.sent_at(), &b.id);
+        app.known_batches.push(known);
+    }
+    let kept = app
+        .unsettled
+        .as_ref()
+        .is_some_and(|a| a.lookup_id == request_id);
+    if kept && answer.is_settled(now) {
+        if matches!(app.screen, Screen::Review(_)) {
+            // The review's Enter was waiting for this: what became of the
+            // first send is what to read before sending anything.
+            if let Some(answer) = app.unsettled.take() {
+                app.screen = Screen::Result(answer);
+                app.notice = None;
+            }
+        } else {
+            app.notice = Some(settled_notice(&answer));
+            if !answer.outlives_its_screen(now) {
+                app.unsettled = None;
+            }
+        }
+    }
+    cmds
+}
+
+/// What became of a send whose answer was lost, told on the form.
+fn settled_notice(answer: &Answer) -> String {
+    let name = crate::text::visible(&answer.review.request.batch_name).into_owned();
+    match answer.verdict() {
+        Verdict::Listed(b) => format!(
+            "Your send of “{name}”, whose answer was lost, is in Weya's list: batch {}. It is \
+             not sent again.",
+            crate::text::visible(&b.id)
+        ),
+        Verdict::Absent => format!(
+            "Your send of “{name}”, whose answer was lost, is not in Weya's list after it could \
+             no longer land: sending it again is safe."
+        ),
+        Verdict::Candidates(c) => format!(
+            "Your send of “{name}” had no clear answer. {} Check before sending it again.",
+            c.first()
+                .map(crate::create::Candidate::describe)
+                .unwrap_or_default()
+        ),
+        Verdict::Unreadable(e) => format!(
+            "Your send of “{name}” had no clear answer, and Weya's list could not be read ({e}): \
+             check Weya's dashboard before sending it again."
+        ),
+        Verdict::Unchecked => format!(
+            "Your send of “{name}” had no clear answer: check Weya's dashboard before sending \
+             it again."
+        ),
     }
 }
 
@@ -451,17 +527,31 @@ pub(crate) fn target_name(target: &TargetLabel) -> String {
     }
 }
 
-fn journal_entry(app: &CreateView, answer: &Answer) -> JournalEntry {
+fn journal(app: &CreateView, answer: &Answer) -> Cmd {
     let answered = match &answer.outcome {
         Outcome::Created(created) => Answered::Created(created),
         Outcome::Failed(e) => Answered::Failed(e),
         Outcome::Abandoned { after } => Answered::Abandoned { after: *after },
     };
-    JournalEntry::new(
-        answer.sent_at,
+    Cmd::Journal(Box::new(JournalEntry::new(
+        answer.sent_at(),
         target_name(&app.context.target),
         answer.review.request.batch_name.clone(),
         &answer.review.body,
         answered,
+    )))
+}
+
+/// The journal's entry of a batch found in the list after its answer was
+/// lost.
+fn found_entry(app: &CreateView, answer: &Answer, batch: &BatchSummary) -> JournalEntry {
+    JournalEntry::new(
+        answer.sent_at(),
+        target_name(&app.context.target),
+        answer.review.request.batch_name.clone(),
+        &answer.review.body,
+        Answered::Found {
+            batch_id: &batch.id,
+        },
     )
 }

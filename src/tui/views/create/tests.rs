@@ -154,25 +154,37 @@ fn answer(app: &App) -> &Answer {
     }
 }
 
+/// The watch of the batch list among `cmds`: its request ID and how long
+/// it looks.
 fn lookup_of(cmds: &[Cmd]) -> (u64, std::time::Duration) {
     cmds.iter()
         .find_map(|c| match c {
-            Cmd::FindBatch {
-                request_id, after, ..
-            } => Some((*request_id, *after)),
+            Cmd::WatchForBatch {
+                request_id, wait, ..
+            } => Some((*request_id, *wait)),
             _ => None,
         })
         .unwrap_or_else(|| panic!("a lookup of the batch list: {cmds:?}"))
 }
 
-fn none_found(app: &mut App, lookup: u64) {
+/// A look of watch `lookup` finds no such batch; `conclusive` when it was
+/// made once the request could no longer land.
+fn none_found_at(app: &mut App, lookup: u64, conclusive: bool) {
     update(
         app,
         Msg::Create(CreateMsg::BatchesFound {
             request_id: lookup,
-            result: Ok(Vec::new()),
+            look: crate::create::Look {
+                result: Ok(Vec::new()),
+                conclusive,
+                next_in: (!conclusive).then_some(std::time::Duration::from_secs(15)),
+            },
         }),
     );
+}
+
+fn none_found(app: &mut App, lookup: u64) {
+    none_found_at(app, lookup, false);
 }
 
 #[test]
@@ -189,14 +201,14 @@ fn esc_while_sending_keeps_the_request_and_journals_an_unknown_outcome() {
         entry.outcome,
         crate::store::journal::JournalOutcome::Unknown
     );
-    assert_eq!(lookup_of(&cmds).1, std::time::Duration::ZERO);
+    assert_eq!(
+        lookup_of(&cmds).1,
+        crate::create::DEFAULT_LANDING,
+        "the list is watched until the request can no longer land"
+    );
     let answer = answer(&app);
     assert!(matches!(answer.outcome, Outcome::Abandoned { .. }));
-    assert_eq!(
-        answer.still_sending,
-        Some(std::time::Duration::from_secs(7))
-    );
-    assert!(app.create.first_send_running());
+    assert_eq!(answer.running, Some(std::time::Duration::from_secs(7)));
     assert!(app.is_animating(), "the screen shows it still running");
 }
 
@@ -215,7 +227,7 @@ fn while_the_abandoned_request_runs_nothing_is_sent_again() {
     }
     let notice = app.create.notice.clone().unwrap_or_default();
     assert!(
-        notice.contains("The first send may still arrive (up to 7 s"),
+        notice.contains("The first send may still arrive (it runs until its 7 s are up)"),
         "{notice}"
     );
     // Nor from the review: Esc, Ctrl-S, Enter.
@@ -244,8 +256,7 @@ fn a_late_success_on_the_result_screen_is_a_normal_success() {
     assert!(
         matches!(&answer.outcome, Outcome::Created(c) if c.batch_id == "64e5f12345abcdef98765432")
     );
-    assert_eq!(answer.still_sending, None);
-    assert!(!app.create.first_send_running());
+    assert_eq!(answer.running, None);
     assert!(
         cmds.iter().any(|c| matches!(c, Cmd::Journal(e)
             if e.outcome == crate::store::journal::JournalOutcome::Created)),
@@ -283,8 +294,9 @@ fn a_late_definite_failure_allows_a_resend() {
 }
 
 #[test]
-fn a_late_timeout_is_checked_again_after_the_timeout_before_r_sends() {
-    let (mut app, _) = abandoned();
+fn a_late_lost_answer_is_sent_again_only_after_a_look_past_the_deadline() {
+    let (mut app, cmds) = abandoned();
+    let (lookup, _) = lookup_of(&cmds);
     // Two seconds after sending the connection drops, with no answer.
     app.create.now += chrono::Duration::seconds(2);
     let cmds = update(
@@ -297,18 +309,30 @@ fn a_late_timeout_is_checked_again_after_the_timeout_before_r_sends() {
             }),
         }),
     );
-    let (lookup, after) = lookup_of(&cmds);
-    assert_eq!(
-        after,
-        std::time::Duration::from_secs(5),
-        "not before the request's 7 s are up"
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::WatchForBatch { .. })),
+        "the watch started at Esc goes on: {cmds:?}"
     );
-    assert!(!app.create.first_send_running());
     assert!(
         submit::resend(&mut app.create).is_empty() && submit::resend(&mut app.create).is_empty(),
         "not even r twice while the list is being asked"
     );
+    // The server may store it long after the timeout: nothing at the
+    // looks before the deadline frees r.
     none_found(&mut app, lookup);
+    assert!(
+        !app.scopes().contains(&Scope::Retryable),
+        "r is not offered"
+    );
+    assert!(key(&mut app, KeyCode::Char('r')).is_empty());
+    assert!(submit::resend(&mut app.create).is_empty());
+    let notice = app.create.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("Weya may still store the first send until"),
+        "{notice}"
+    );
+    none_found_at(&mut app, lookup, true);
+    assert!(app.scopes().contains(&Scope::Retryable));
     let cmds = key(&mut app, KeyCode::Char('r'));
     assert!(matches!(cmds.as_slice(), [Cmd::Submit { .. }]), "{cmds:?}");
 }
@@ -330,7 +354,7 @@ fn a_late_answer_after_leaving_the_result_is_journaled_and_told() {
     );
     assert!(matches!(app.create.screen, Screen::Form), "the form stays");
     assert!(
-        matches!(cmds.as_slice(), [Cmd::Journal(e)]
+        matches!(cmds.as_slice(), [Cmd::Journal(e), Cmd::StopBatchLookup]
             if e.batch_id.as_deref() == Some("64e5f12345abcdef98765432")),
         "{cmds:?}"
     );
@@ -339,7 +363,7 @@ fn a_late_answer_after_leaving_the_result_is_journaled_and_told() {
         notice.contains("was created after all: 64e5f12345abcdef98765432"),
         "{notice}"
     );
-    assert!(!app.create.first_send_running());
+    assert_eq!(app.create.waiting_for(), None, "nothing is waited for");
     assert_eq!(
         app.create.known_batches.len(),
         1,
@@ -1243,11 +1267,12 @@ fn a_compound_delay_is_taken_and_no_retries_leave_it_unsent() {
     assert_eq!(review.request.delay, None);
     assert!(
         review
+            .summary
             .warnings
             .iter()
-            .any(|w| w.0.contains("the retry delay is not sent")),
+            .any(|w| w.contains("the retry delay is not sent")),
         "{:?}",
-        review.warnings
+        review.summary.warnings
     );
 }
 
@@ -1463,11 +1488,12 @@ fn the_review_warns_of_retries_with_no_delay() {
     };
     assert!(
         review
+            .summary
             .warnings
             .iter()
-            .any(|w| w.0.starts_with("10 retries 0 s apart")),
+            .any(|w| w.starts_with("10 retries 0 s apart")),
         "{:?}",
-        review.warnings
+        review.summary.warnings
     );
 }
 
@@ -1580,4 +1606,70 @@ fn a_failed_reload_with_rows_on_show_says_why() {
         Msg::Create(CreateMsg::PhoneBookRead(Ok(vec![book]))),
     );
     assert!(screen_at(&app, 120, 40).contains("Added while running"));
+}
+
+/// Issue 16: after a lost answer the operator leaves the result and opens
+/// the review again: Enter sends nothing while the list is watched, and
+/// when the batch turns up there, its result takes the review's place
+/// (the review, opened before, said nothing had been sent) and the
+/// journal records it.
+#[test]
+fn a_lost_send_found_while_its_review_waits_shows_its_result_instead() {
+    let mut app = on_review();
+    app.create.context.can_list_batches = true;
+    key(&mut app, KeyCode::Enter);
+    let cmds = update(
+        &mut app,
+        Msg::Create(CreateMsg::SubmitFinished {
+            request_id: 1,
+            result: Err(ApiError::Network {
+                kind: crate::api::NetworkFailure::Dropped,
+                host: "h".into(),
+            }),
+        }),
+    );
+    let (lookup, _) = lookup_of(&cmds);
+    none_found(&mut app, lookup);
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.create.screen, Screen::Form));
+    assert!(app.create.waiting_for().is_some(), "the send stays in mind");
+    ctrl(&mut app, 's');
+    assert!(key(&mut app, KeyCode::Enter).is_empty(), "Enter waits");
+    assert!(matches!(app.create.screen, Screen::Review(_)));
+    let found = crate::api::BatchSummary {
+        id: "64e5f12345abcdef98765432".into(),
+        batch_name: "Q3".into(),
+        total_calls: Some(0),
+        calls_picked: Some(0),
+        calls_completed: Some(0),
+        queue_status: "paused".into(),
+        created_at: "1970-01-01T00:00:10.000Z".into(),
+        updated_at: String::new(),
+    };
+    let cmds = update(
+        &mut app,
+        Msg::Create(CreateMsg::BatchesFound {
+            request_id: lookup,
+            look: crate::create::Look {
+                result: Ok(vec![found]),
+                conclusive: false,
+                next_in: None,
+            },
+        }),
+    );
+    assert!(
+        matches!(answer(&app).verdict(), Verdict::Listed(b) if b.id == "64e5f12345abcdef98765432")
+    );
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::Journal(e)
+            if e.outcome == crate::store::journal::JournalOutcome::Created
+                && e.batch_id.as_deref() == Some("64e5f12345abcdef98765432"))),
+        "{cmds:?}"
+    );
+    assert_eq!(app.create.waiting_for(), None);
+    assert_eq!(
+        app.create.known_batches.len(),
+        1,
+        "its name is flagged on review"
+    );
 }

@@ -43,13 +43,31 @@ impl Dialog {
             }
             Self::Delete(d) => {
                 let name = visible(&d.name);
+                let what = d.confirmation.what;
+                let (question, ask) = if what == "ID" {
+                    (
+                        format!("Delete batch {}?", visible(&d.id)),
+                        format!(
+                            "It has no name to type: to confirm, type its ID “{}” below:",
+                            visible(&d.id)
+                        ),
+                    )
+                } else {
+                    (
+                        format!("Delete “{name}”?"),
+                        format!(
+                            "To confirm, type “{}” below:",
+                            visible(&d.confirmation.expected)
+                        ),
+                    )
+                };
                 let mut lines = vec![
-                    Line::styled(format!("Delete “{name}”?"), theme.title()),
+                    Line::styled(question, theme.title()),
                     Line::raw(
                         "This cannot be undone: the batch and its calls, logs and recordings go.",
                     ),
                     Line::raw(""),
-                    Line::raw(format!("To confirm, type “{name}” below:")),
+                    Line::raw(ask),
                     typed_line(&d.typed, theme),
                 ];
                 // In the blank line's place, so a clean paste moves nothing.
@@ -59,7 +77,7 @@ impl Dialog {
                 });
                 if d.mismatch {
                     lines.push(Line::styled(
-                        "✗ That is not the batch's name; nothing was deleted.",
+                        format!("✗ That is not the batch's {what}; nothing was deleted."),
                         theme.error(),
                     ));
                 }

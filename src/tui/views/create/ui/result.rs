@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::api::ApiError;
+use crate::create::Candidate;
 use crate::remote::Remote;
 use crate::text::visible;
 use crate::tui::views::create::{Answer, CreateView, Outcome, Verdict};
@@ -74,6 +75,11 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
             lines.extend(row("Batch name", name));
             if error.outcome_unknown() {
                 lines.extend(row("In Weya's list", verdict_text(app, answer)));
+                lines.extend(
+                    waiting_row(app, answer)
+                        .into_iter()
+                        .flat_map(|v| row("Waiting until", v)),
+                );
             }
             if let Some(at) = answer.not_before.filter(|t| *t > app.now) {
                 lines.extend(row(
@@ -97,7 +103,7 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
             ));
             lines.push(Line::raw(""));
             lines.extend(row("Waited", format!("{:.1} s", after.as_secs_f32())));
-            if let Some(timeout) = answer.still_sending {
+            if let Some(timeout) = answer.running {
                 lines.extend(row(
                     "First send",
                     format!(
@@ -109,8 +115,13 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
             }
             lines.extend(row("Batch name", name));
             lines.extend(row("In Weya's list", verdict_text(app, answer)));
+            lines.extend(
+                waiting_row(app, answer)
+                    .into_iter()
+                    .flat_map(|v| row("Waiting until", v)),
+            );
             lines.push(Line::raw(""));
-            lines.push(Line::raw(unknown_advice(answer)));
+            lines.push(Line::raw(unknown_advice(app, answer)));
             lines.push(Line::raw(
                 "Esc returns to the form: everything you typed is still there.",
             ));
@@ -135,10 +146,15 @@ fn verdict_text(app: &CreateView, answer: &Answer) -> String {
     if matches!(answer.lookup, Remote::Loading { .. }) {
         return format!("{} checking the batch list…", spinner(app.frame));
     }
+    let then = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map(|t| format!("; next look at {}", t.format("%H:%M:%S UTC")))
+            .unwrap_or_default()
+    };
     match (answer.verdict(), &answer.outcome) {
-        (Verdict::Unchecked, _) => {
+        (Verdict::Unchecked, _) if !answer.can_look => {
             "not checked: no user ID is configured (WEYA_USER_ID)".to_owned()
         }
+        (Verdict::Unchecked, _) => "not checked yet".to_owned(),
         (Verdict::Listed(b), Outcome::Created(_)) => format!(
             "listed, status {}, {} calls",
             if b.queue_status.is_empty() {
@@ -150,28 +166,64 @@ fn verdict_text(app: &CreateView, answer: &Answer) -> String {
         ),
         (Verdict::Listed(b), _) => format!(
             "FOUND: batch {} with this name, created {}: it was created",
-            b.id,
+            visible(&b.id),
             chrono::DateTime::parse_from_rfc3339(&b.created_at)
                 .map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-                .unwrap_or_else(|_| b.created_at.clone())
+                .unwrap_or_else(|_| visible(&b.created_at).into_owned())
         ),
+        (Verdict::Candidates(c), _) => {
+            let more = match c.len() {
+                1 => String::new(),
+                n => format!(" ({} more of this name)", n - 1),
+            };
+            format!(
+                "{}{more}{}",
+                c.first().map(Candidate::describe).unwrap_or_default(),
+                then(answer.next_look)
+            )
+        }
         (Verdict::Absent, Outcome::Created(_)) => {
             "not listed yet (the list may lag; check again later)".to_owned()
         }
-        (Verdict::Absent, _) => "no batch with this name created since you sent it".to_owned(),
-        (Verdict::Unreadable(e), _) => format!("could not read the list: {e}"),
+        (Verdict::Absent, _) if answer.conclusive => format!(
+            "no batch with this name, at a look after {}, when the send could no longer land",
+            answer.lands_by.format("%H:%M:%S UTC")
+        ),
+        (Verdict::Absent, _) => format!(
+            "not there yet: no batch with this name created since you sent it{}",
+            then(answer.next_look)
+        ),
+        (Verdict::Unreadable(e), _) => {
+            format!("could not read the list: {e}{}", then(answer.next_look))
+        }
     }
 }
 
+/// Until when the list is watched, and how long that is from now.
+fn waiting_row(app: &CreateView, answer: &Answer) -> Option<String> {
+    let until = answer.waiting_until()?;
+    let left = (until - app.now).to_std().unwrap_or_default().as_secs();
+    let left = match left {
+        0 => "the last look is due".to_owned(),
+        s @ ..120 => format!("{s} s from now"),
+        s => format!("{} min {} s from now", s / 60, s % 60),
+    };
+    Some(format!(
+        "{} ({left}): Weya may store the batch until then, and its list is watched",
+        until.format("%H:%M:%S UTC")
+    ))
+}
+
 /// What to do when the outcome is unknown, from the batch list's verdict.
-fn unknown_advice(answer: &Answer) -> String {
+fn unknown_advice(app: &CreateView, answer: &Answer) -> String {
     if let Some(timeout) = answer
-        .still_sending
+        .running
         .filter(|_| !matches!(answer.verdict(), Verdict::Listed(_)))
     {
         return format!(
             "The first send may still arrive (up to {} s after it was sent): its answer will \
-             show here. r is offered only once it has ended and Weya's list has no such batch.",
+             show here. r is offered only once it has ended and a look at Weya's list, made \
+             after it could no longer land, has no such batch.",
             timeout.as_secs()
         );
     }
@@ -180,18 +232,49 @@ fn unknown_advice(answer: &Answer) -> String {
                 checked for it before anything is sent again."
             .to_owned();
     }
-    match answer.verdict() {
-        Verdict::Listed(_) => "It was created: do not send it again.",
-        Verdict::Absent => {
-            "The first send has ended and Weya's list has no such batch: r sends the same body \
-             again."
-        }
+    let verdict = answer.verdict();
+    if let (Some(until), false) = (
+        answer.waiting_until(),
+        matches!(verdict, Verdict::Candidates(_)),
+    ) {
+        return format!(
+            "No answer said whether the batch was made, and a server may store it after the \
+             client gave up: nothing is sent again before a look at Weya's list after {} finds \
+             no such batch.",
+            until.format("%H:%M:%S UTC")
+        );
+    }
+    match verdict {
+        Verdict::Listed(_) => "It was created: do not send it again.".to_owned(),
+        Verdict::Absent => "The first send can no longer land and Weya's list has no such \
+                            batch: r sends the same body again."
+            .to_owned(),
+        Verdict::Candidates(_) => format!(
+            "It may be yours: check it (Ctrl-B lists the batches) before sending again.{}",
+            if answer.waiting_until().is_some() {
+                " The list is still watched."
+            } else {
+                " r twice sends anyway."
+            }
+        ),
+        Verdict::Unchecked if answer.waiting_until().is_none() && !answer.can_look => format!(
+            "The request had been sent, so the batch may exist. Check Weya's batch list for \
+             this name before sending again ({}).",
+            if app.now >= answer.lands_by {
+                "r twice sends anyway".to_owned()
+            } else {
+                format!(
+                    "r is offered after {}, when it can no longer land",
+                    answer.lands_by.format("%H:%M:%S UTC")
+                )
+            }
+        ),
         Verdict::Unchecked | Verdict::Unreadable(_) => {
             "The request had been sent, so the batch may exist. Check Weya's batch list for \
              this name before sending again (r twice sends anyway)."
+                .to_owned()
         }
     }
-    .to_owned()
 }
 
 /// What the operator can do about an error.
@@ -236,12 +319,12 @@ fn advice(app: &CreateView, answer: &Answer, error: &ApiError) -> String {
             "WEYA_BASE_URL leads to a server that sends requests to another host: set it to \
              the API's own address. {}",
             if error.outcome_unknown() {
-                unknown_advice(answer)
+                unknown_advice(app, answer)
             } else {
                 "Sending again would be redirected again.".to_owned()
             }
         ),
-        e if e.outcome_unknown() => unknown_advice(answer),
+        e if e.outcome_unknown() => unknown_advice(app, answer),
         ApiError::Unexpected { .. } => {
             "The answer was not Weya's JSON: is the base URL right? A proxy may have answered."
                 .to_owned()

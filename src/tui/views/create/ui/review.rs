@@ -12,9 +12,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::connection::TargetLabel;
+use crate::create::review::NAMED_NUMBERS;
 use crate::domain::schedule;
-use crate::form::days::DaySet;
-use crate::form::number;
 use crate::form::time::{self, TimeOfDay};
 use crate::text::visible;
 use crate::tui::views::create::{CreateView, Review};
@@ -26,12 +25,9 @@ use crate::tui::widgets::{LABEL_WIDTH, fit_line, labeled, spinner, wrap_words};
 const SIDE_BY_SIDE: u16 = 150;
 /// Width of the body's column when it stands beside the summary.
 const BODY_COLUMN: u16 = 84;
-/// How many calling numbers the summary names; the body lists them all.
-const NAMED_NUMBERS: usize = 5;
 /// How many windows the preview lists, and how far ahead it looks.
 const PREVIEW_WINDOWS: usize = 5;
 const PREVIEW_HORIZON_DAYS: u32 = 60;
-const DST_LOOKAHEAD_DAYS: i64 = 14;
 
 /// Draws the review; with `sending` set (when the body was sent), the
 /// in-flight state replaces the prompt.
@@ -72,13 +68,7 @@ pub fn draw(
     }
 
     let line = match sending {
-        None if app.first_send_running() => Line::styled(
-            format!(
-                "The first send may still arrive (up to {} s): Enter waits until it has ended.",
-                app.request_timeout.as_secs()
-            ),
-            theme.warn(),
-        ),
+        None if let Some(waiting) = app.waiting_for() => Line::styled(waiting, theme.warn()),
         None => Line::from(vec![
             Span::styled("Nothing has been sent yet. ", theme.title()),
             Span::styled("Enter", theme.key()),
@@ -130,12 +120,12 @@ fn scrolling(
             Constraint::Length(BODY_COLUMN),
         ])
         .areas(content);
-        let mut lines = about(app, review, left.width, theme);
+        let mut lines = about(review, left.width, theme);
         lines.push(Line::raw(""));
         lines.extend(preview(app, review, left.width, theme));
         (lines, left)
     } else {
-        let mut lines = about(app, review, content.width, theme);
+        let mut lines = about(review, content.width, theme);
         lines.push(Line::raw(""));
         lines.extend(body_lines(app, review, content.width, theme));
         lines.push(Line::raw(""));
@@ -217,19 +207,22 @@ fn rows(line: &str, width: u16) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Summary, warnings and the schedule preview.
-fn about(app: &CreateView, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = summary_lines(app, review, width, theme);
-    let warnings: Vec<String> = review
-        .warnings
-        .iter()
-        .map(|w| w.0.clone())
-        .chain(clock_changes(app, review))
-        .collect();
-    if !warnings.is_empty() {
+/// The summary and its warnings (the same lines `weya-tui create` prints).
+fn about(review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (label, value) in &review.summary.lines {
+        let value =
+            if *label == "Calls from" && review.request.calling_numbers.len() > NAMED_NUMBERS {
+                format!("{value} (the body lists every ID)")
+            } else {
+                value.clone()
+            };
+        lines.extend(labeled(label, &value, Style::new(), width, theme));
+    }
+    if !review.summary.warnings.is_empty() {
         lines.push(Line::raw(""));
-        for warning in warnings {
-            for (i, part) in wrap_words(&warning, width.saturating_sub(3))
+        for warning in &review.summary.warnings {
+            for (i, part) in wrap_words(warning, width.saturating_sub(3))
                 .into_iter()
                 .enumerate()
             {
@@ -255,29 +248,6 @@ fn schedule_of(review: &Review) -> Option<(Tz, TimeOfDay, TimeOfDay, Vec<u8>)> {
 
 fn local_tz(app: &CreateView) -> Option<Tz> {
     Tz::from_str(&app.context.local_timezone).ok()
-}
-
-/// Daylight-saving changes ahead, in the batch's zone and the operator's.
-fn clock_changes(app: &CreateView, review: &Review) -> Vec<String> {
-    let Some((tz, ..)) = schedule_of(review) else {
-        return Vec::new();
-    };
-    let mut zones = vec![tz];
-    if let Some(local) = local_tz(app).filter(|l| *l != tz) {
-        zones.push(local);
-    }
-    zones
-        .into_iter()
-        .filter_map(|zone| {
-            let (day, before, after) = schedule::offset_change(zone, app.now, DST_LOOKAHEAD_DAYS)?;
-            Some(format!(
-                "Clocks change in {} on {} ({before} → {after}): windows after that are an \
-                 hour apart from before, as seen from other zones.",
-                zone.name(),
-                day.format("%a %-d %b")
-            ))
-        })
-        .collect()
 }
 
 /// The next calling windows in the batch's zone, the operator's and UTC.
@@ -350,93 +320,4 @@ fn preview(app: &CreateView, review: &Review, width: u16, theme: &Theme) -> Vec<
 /// "America/New_York" → "New_York".
 fn short_zone(tz: Tz) -> &'static str {
     tz.name().rsplit('/').next().unwrap_or(tz.name())
-}
-
-/// The request in plain words.
-fn summary_lines(
-    app: &CreateView,
-    review: &Review,
-    width: u16,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let req = &review.request;
-    let picker = &app.form.numbers;
-    let mut numbers: Vec<String> = req
-        .calling_numbers
-        .iter()
-        .take(NAMED_NUMBERS)
-        .map(|id| match picker.phone(id) {
-            Some(p) if !p.label.is_empty() => format!(
-                "{} ({})",
-                crate::domain::phone::format_number(&p.phone_number),
-                p.label
-            ),
-            Some(p) => crate::domain::phone::format_number(&p.phone_number),
-            None => format!("ID {id}"),
-        })
-        .collect();
-    let n = req.calling_numbers.len();
-    if n > NAMED_NUMBERS {
-        numbers.push(format!(
-            "and {} more (the body lists every ID)",
-            n - NAMED_NUMBERS
-        ));
-    }
-    let rotating = if n == 1 {
-        format!("1 number: {}", numbers.join(", "))
-    } else {
-        format!("{n} numbers in rotation: {}", numbers.join(", "))
-    };
-    let days = DaySet::from_days(req.allowed_days.as_deref().unwrap_or_default()).describe();
-    let schedule = match (&req.calling_hour, schedule_of(review)) {
-        (Some(h), Some((tz, start, end, _))) => {
-            let length = time::describe_minutes(end.minutes().saturating_sub(start.minutes()));
-            let mut text = format!(
-                "{days} {}–{} {} ({length} a day)",
-                h.start,
-                h.end,
-                tz.name()
-            );
-            if let Some(local) = local_tz(app).filter(|l| *l != tz)
-                && let Some(there) = schedule::window_elsewhere(
-                    tz,
-                    schedule::today_in(tz, app.now),
-                    start,
-                    end,
-                    local,
-                )
-            {
-                text.push_str(&format!(", {there} your time ({})", local.name()));
-            }
-            text
-        }
-        _ => format!("{days}, hours left to the server"),
-    };
-    let retries = match (req.retry, req.delay) {
-        (Some(0), _) => "no retries".to_owned(),
-        (Some(1), Some(d)) => format!(
-            "1 retry, {} after the failed call",
-            number::describe_delay(d)
-        ),
-        (Some(r), Some(d)) => format!("{r} retries, {} apart", number::describe_delay(d)),
-        (r, _) => format!(
-            "{} retries",
-            r.map_or("server default".into(), |r| r.to_string())
-        ),
-    };
-    let target = app
-        .context
-        .target
-        .describe_for(crate::api::auth::Action::CreateBatch);
-    let mut lines = Vec::new();
-    for (name, value) in [
-        ("Batch name", req.batch_name.as_str()),
-        ("Calls from", &rotating),
-        ("Schedule", &schedule),
-        ("Retries", &retries),
-        ("Target", &target),
-    ] {
-        lines.extend(labeled(name, value, Style::new(), width, theme));
-    }
-    lines
 }

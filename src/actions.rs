@@ -1,0 +1,262 @@
+//! Start, stop and delete a batch: one request each, journaled the same
+//! way whoever sends it (the TUI's effects and `weya-tui batch`), and the
+//! confirmation a delete asks for. The front ends only present them.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use crate::api::{ApiError, Deleted, DialerState, WeyaClient};
+use crate::store::journal::{self, JournalAction, JournalEntry};
+use crate::text::visible;
+
+/// Where actions are journaled, and the target they are recorded under.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    /// The journal file; `None` when there is nowhere to keep one.
+    pub path: Option<PathBuf>,
+    /// `sandbox` or the host.
+    pub target: String,
+}
+
+/// A request that was made (or not: a missing setting sends nothing), and
+/// what the journal made of it.
+#[derive(Debug)]
+pub struct Sent<T> {
+    pub result: Result<T, ApiError>,
+    /// The batch's name as journaled: the one given, else the journal's
+    /// own for this ID, else empty.
+    pub name: String,
+    /// Why the journal could not be written; the request was sent anyway.
+    pub journal_error: Option<String>,
+}
+
+/// Start or stop the dialer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    Start,
+    Stop,
+}
+
+/// start-calling or stop-calling on batch `id`, journaled. `name` is the
+/// batch's name when the caller knows it.
+pub async fn switch(
+    client: &WeyaClient,
+    journal: &Journal,
+    id: &str,
+    name: Option<String>,
+    switch: Switch,
+) -> Sent<DialerState> {
+    let sent_at = Utc::now();
+    let (result, action) = match switch {
+        Switch::Start => (client.start_calling(id).await, JournalAction::Start),
+        Switch::Stop => (client.stop_calling(id).await, JournalAction::Stop),
+    };
+    // The user ID in it is configuration, not a secret.
+    let body = json!({"batchId": id, "userId": client.config().user_id});
+    let answer = result.as_ref().map(|_| None);
+    let (name, journal_error) = record(journal, action, sent_at, id, name, body, answer).await;
+    Sent {
+        result,
+        name,
+        journal_error,
+    }
+}
+
+/// delete-batch on batch `id`, journaled. Irreversible: the caller has
+/// asked (see [`Confirmation`]).
+pub async fn delete(
+    client: &WeyaClient,
+    journal: &Journal,
+    id: &str,
+    name: Option<String>,
+) -> Sent<Deleted> {
+    let sent_at = Utc::now();
+    let result = client.delete_batch(id).await;
+    let answer = result.as_ref().map(|d| d.request_id.clone());
+    let (name, journal_error) = record(
+        journal,
+        JournalAction::Delete,
+        sent_at,
+        id,
+        name,
+        Value::Null,
+        answer,
+    )
+    .await;
+    Sent {
+        result,
+        name,
+        journal_error,
+    }
+}
+
+/// Appends the entry of a request to the journal, on a blocking thread
+/// (the TUI's loop never waits on the disk). A request a missing setting
+/// kept from being sent is not journaled. Returns the name recorded and
+/// why the journal was not written, if it was not.
+async fn record(
+    journal: &Journal,
+    action: JournalAction,
+    sent_at: chrono::DateTime<Utc>,
+    id: &str,
+    name: Option<String>,
+    body: Value,
+    answer: Result<Option<String>, &ApiError>,
+) -> (String, Option<String>) {
+    let nothing_sent = answer.as_ref().is_err_and(|e| e.is_config_problem());
+    let Some(path) = journal.path.clone().filter(|_| !nothing_sent) else {
+        return (name.unwrap_or_default(), None);
+    };
+    let name = match name {
+        Some(name) => name,
+        None => {
+            let (path, target, id) = (path.clone(), journal.target.clone(), id.to_owned());
+            tokio::task::spawn_blocking(move || {
+                journal::read(&path)
+                    .ok()
+                    .and_then(|(entries, _)| {
+                        journal::known_name(&entries, &target, &id).map(str::to_owned)
+                    })
+                    .unwrap_or_default()
+            })
+            .await
+            .unwrap_or_default()
+        }
+    };
+    let entry = JournalEntry::batch_action(
+        action,
+        sent_at,
+        journal.target.clone(),
+        id,
+        name.clone(),
+        body,
+        answer,
+    );
+    let written = tokio::task::spawn_blocking(move || journal::append(&path, &entry)).await;
+    let error = match written {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(format!("the journal was not written: {e}")),
+        Err(e) => Some(format!("the journal was not written: {e}")),
+    };
+    if let Some(e) = &error {
+        tracing::error!(error = %e, "cannot write the journal");
+    }
+    (name, error)
+}
+
+/// What a delete asks to be typed before it is sent: the batch's name
+/// (GitHub's repository-delete pattern), or its ID when the name is empty
+/// or blank and so cannot be typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    /// "name" or "ID", as the question says it.
+    pub what: &'static str,
+    /// What is to be typed.
+    pub expected: String,
+}
+
+impl Confirmation {
+    pub fn for_batch(id: &str, name: &str) -> Self {
+        if name.trim().is_empty() {
+            Self {
+                what: "ID",
+                expected: id.to_owned(),
+            }
+        } else {
+            Self {
+                what: "name",
+                expected: name.trim().to_owned(),
+            }
+        }
+    }
+
+    /// Whether `typed` confirms the delete: exactly what is expected, its
+    /// outer spaces aside, or its shown form (a name holding a character
+    /// that draws nothing is confirmed as it is shown, `⟨U+200B⟩`).
+    pub fn accepts(&self, typed: &str) -> bool {
+        let typed = typed.trim();
+        !typed.is_empty() && (typed == self.expected || typed == visible(&self.expected))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "64e5f12345abcdef98765432";
+
+    #[test]
+    fn a_name_that_cannot_be_typed_is_confirmed_by_the_id() {
+        for blank in ["", "   ", "\u{a0}\t"] {
+            let c = Confirmation::for_batch(ID, blank);
+            assert_eq!(c.what, "ID");
+            assert!(!c.accepts(""), "{blank:?}: nothing typed deletes nothing");
+            assert!(!c.accepts(blank));
+            assert!(c.accepts(ID));
+        }
+        let c = Confirmation::for_batch(ID, " June ");
+        assert_eq!((c.what, c.expected.as_str()), ("name", "June"));
+        assert!(c.accepts("June") && !c.accepts("june") && !c.accepts(""));
+        let hidden = Confirmation::for_batch(ID, "May\u{200b}");
+        assert!(hidden.accepts("May⟨U+200B⟩"));
+    }
+
+    /// A start with no name given is journaled under the name the journal
+    /// knows for the batch; a missing setting journals nothing.
+    #[tokio::test]
+    async fn an_action_is_journaled_with_the_name_the_journal_knows() {
+        let sandbox = crate::sandbox::Sandbox::start(0).await.unwrap();
+        let client = WeyaClient::new(sandbox.client_config()).unwrap();
+        let id = sandbox
+            .store()
+            .try_insert("June".into(), json!({"batchName": "June"}))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal {
+            path: Some(dir.path().join("journal.jsonl")),
+            target: "sandbox".into(),
+        };
+        let created = JournalEntry {
+            time: "2026-01-15T14:00:00.000Z".into(),
+            target: "sandbox".into(),
+            action: JournalAction::Create,
+            outcome: journal::JournalOutcome::Created,
+            batch_name: "June".into(),
+            batch_id: Some(id.clone()),
+            request_id: None,
+            status: None,
+            error: None,
+            body: json!({}),
+        };
+        journal::append(journal.path.as_deref().unwrap(), &created).unwrap();
+        let sent = switch(&client, &journal, &id, None, Switch::Start).await;
+        assert!(sent.result.is_ok(), "{:?}", sent.result);
+        assert_eq!(sent.name, "June");
+        assert_eq!(sent.journal_error, None);
+        let sent = delete(&client, &journal, &id, Some("June".into())).await;
+        assert!(sent.result.is_ok(), "{:?}", sent.result);
+        let (entries, _) = journal::read(journal.path.as_deref().unwrap()).unwrap();
+        let actions: Vec<_> = entries
+            .iter()
+            .map(|e| (e.action, e.batch_name.as_str()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (JournalAction::Create, "June"),
+                (JournalAction::Start, "June"),
+                (JournalAction::Delete, "June")
+            ]
+        );
+
+        let mut config = sandbox.client_config();
+        config.user_id = None;
+        let unconfigured = WeyaClient::new(config).unwrap();
+        let sent = switch(&unconfigured, &journal, &id, None, Switch::Stop).await;
+        assert!(sent.result.unwrap_err().is_config_problem());
+        let (entries, _) = journal::read(journal.path.as_deref().unwrap()).unwrap();
+        assert_eq!(entries.len(), 3, "nothing sent, nothing journaled");
+    }
+}
