@@ -227,10 +227,7 @@ fn would_be_formulas_are_guarded_and_the_file_imports_back_without_its_reasons()
     let (mapping, note) = ColumnMapping::for_file(&back, us());
     assert!(note.is_some());
     assert!(!mapping.columns[3].send, "the reason column is unticked");
-    let settings = ImportSettings {
-        mapping,
-        region: us(),
-    };
+    let settings = ImportSettings::new(mapping, us());
     let report = check(&back, &settings, &mut Control::default()).unwrap();
     // "+1 212 555 01" is still too short; the guard did not make it worse.
     assert_eq!(report.rejected[1].reason.to_string(), "too short for US");
