@@ -688,7 +688,7 @@ async fn a_201_whose_data_is_not_an_id_is_unknown_keeps_the_draft_and_is_looked_
     assert!(!screen.contains("Batch created"), "{screen}");
     assert!(screen.contains("Outcome unknown"), "{screen}");
     assert!(
-        screen.contains(r#"the answer gave no batch ID (data was "abc")"#),
+        screen.contains(r#"the answer gave no batch ID (data was "abc", 3 characters"#),
         "{screen}"
     );
     let id = sandbox.store().batches()[0].id.clone();
