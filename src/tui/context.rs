@@ -42,6 +42,28 @@ pub struct AppContext {
     pub dialer_ignores_window: bool,
 }
 
+#[cfg(test)]
+impl AppContext {
+    /// What the unit tests start the app with: the sandbox, Berlin as both
+    /// timezones, the epoch, nothing known and no batch list.
+    pub(crate) fn for_tests() -> Self {
+        Self {
+            target: TargetLabel::Sandbox,
+            default_timezone: "Europe/Berlin".into(),
+            local_timezone: "Europe/Berlin".into(),
+            started_at: DateTime::UNIX_EPOCH,
+            phone_book: Vec::new(),
+            notice: None,
+            known_batches: Vec::new(),
+            can_list_batches: false,
+            initial: None,
+            color: false,
+            refresh: crate::tui::views::batches::DEFAULT_REFRESH,
+            dialer_ignores_window: false,
+        }
+    }
+}
+
 /// A batch created from this machine, from the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnownBatch {

@@ -668,6 +668,59 @@ mod tests {
         assert!(replies.try_recv().is_err(), "the first never answers");
     }
 
+    /// The draft timer, on the paused clock: a change is on disk once
+    /// [`DRAFT_DELAY`] has passed since the first change, not before (and
+    /// not only at exit), and changes within it are one write of the newest.
+    #[tokio::test(start_paused = true)]
+    async fn a_change_is_written_as_a_draft_once_its_delay_has_passed() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = StorePaths {
+            journal: dir.path().join("journal.jsonl"),
+            draft: dir.path().join("draft.json"),
+            templates: dir.path().join("templates"),
+        };
+        let claim = crate::store::draft::claim(&paths.draft, false);
+        let slot = claim.slot.as_ref().unwrap().path().to_path_buf();
+        let writer = DraftWriter::new(claim.slot, Box::new(crate::store::draft::Disk));
+        let config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));
+        let (tx, mut replies) = mpsc::channel(8);
+        let mut effects = Effects::new(WeyaClient::new(config).unwrap(), tx, Some((paths, writer)));
+        let draft = |name: &str| {
+            Box::new(Draft {
+                saved_at: String::new(),
+                name: name.to_owned(),
+                calling_numbers: Arc::from(Vec::new()),
+                timezone: "UTC".into(),
+                window_start: "09:00".into(),
+                window_end: "17:00".into(),
+                days: vec![1, 2, 3, 4, 5],
+                retries: "3".into(),
+                delay: "60".into(),
+            })
+        };
+        let read = || crate::store::draft::read(&slot).unwrap().map(|d| d.name);
+        let started = tokio::time::Instant::now();
+        effects.run(Cmd::SaveDraft {
+            seq: 1,
+            draft: draft("K"),
+        });
+        tokio::time::sleep(DRAFT_DELAY / 2).await;
+        effects.run(Cmd::SaveDraft {
+            seq: 2,
+            draft: draft("Kept"),
+        });
+        tokio::time::sleep(DRAFT_DELAY / 2 - Duration::from_millis(10)).await;
+        assert_eq!(read(), None, "nothing is written before the delay");
+        match replies.recv().await {
+            Some(Msg::Create(CreateMsg::DraftWritten { seq: 2, result })) => result.unwrap(),
+            other => panic!("{other:?}"),
+        }
+        assert!(started.elapsed() >= DRAFT_DELAY, "{:?}", started.elapsed());
+        assert_eq!(read().as_deref(), Some("Kept"), "the newest change");
+        tokio::time::sleep(DRAFT_DELAY * 10).await;
+        assert!(replies.try_recv().is_err(), "one write for both changes");
+    }
+
     /// Work of an import is run for its session only, and the end of the
     /// session stops the file job: its cancel flag is set, so the blocking
     /// read stops too, and its reply never comes.

@@ -493,23 +493,6 @@ mod tests {
     use super::*;
     use crate::api::{Auth, ClientConfig};
 
-    fn context() -> AppContext {
-        AppContext {
-            target: TargetLabel::Sandbox,
-            default_timezone: "Europe/Berlin".into(),
-            local_timezone: "Europe/Berlin".into(),
-            started_at: chrono::DateTime::UNIX_EPOCH,
-            phone_book: Vec::new(),
-            notice: None,
-            known_batches: Vec::new(),
-            can_list_batches: false,
-            initial: None,
-            color: false,
-            refresh: crate::tui::views::batches::DEFAULT_REFRESH,
-            dialer_ignores_window: false,
-        }
-    }
-
     /// How many times the run loop woke in two seconds: it polls its
     /// input once each time it wakes, and the input never has anything.
     async fn wake_ups_in_two_seconds(runtime: &mut Runtime) -> usize {
@@ -531,7 +514,7 @@ mod tests {
         // A closed port: the phone list fails at once.
         let config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));
         let client = WeyaClient::new(config).unwrap();
-        let mut runtime = Runtime::new(context(), client, None);
+        let mut runtime = Runtime::new(AppContext::for_tests(), client, None);
         let reply = runtime.next_reply().await.unwrap();
         runtime.dispatch(reply);
         assert!(runtime.app.subscriptions().is_empty());
@@ -554,7 +537,7 @@ mod tests {
         let mut config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));
         config.user_id = Some("64e5f12345abcdef98765432".into());
         let client = WeyaClient::new(config).unwrap();
-        let mut runtime = Runtime::new(context(), client, None);
+        let mut runtime = Runtime::new(AppContext::for_tests(), client, None);
         let ctrl_b = KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL);
         runtime.dispatch(Msg::Key(ctrl_b));
         let failed =
@@ -583,7 +566,7 @@ mod tests {
 
         let (mut app, _) = Shell::new(AppContext {
             refresh,
-            ..context()
+            ..AppContext::for_tests()
         });
         let start = Instant::now();
         let mut timers = Timers::default();
@@ -624,7 +607,7 @@ mod tests {
 
         let (mut app, _) = Shell::new(AppContext {
             refresh: Duration::from_secs(2),
-            ..context()
+            ..AppContext::for_tests()
         });
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         let start = Instant::now();

@@ -650,23 +650,6 @@ mod tests {
     use crate::tui::context::KnownBatch;
     use crossterm::event::{KeyCode, KeyModifiers};
 
-    fn context() -> AppContext {
-        AppContext {
-            target: TargetLabel::Sandbox,
-            default_timezone: "Europe/Berlin".into(),
-            local_timezone: "Europe/Berlin".into(),
-            started_at: DateTime::UNIX_EPOCH,
-            phone_book: Vec::new(),
-            notice: None,
-            known_batches: Vec::new(),
-            can_list_batches: false,
-            initial: None,
-            color: false,
-            refresh: crate::tui::views::batches::DEFAULT_REFRESH,
-            dialer_ignores_window: false,
-        }
-    }
-
     fn key(shell: &mut Shell, code: KeyCode) -> Vec<Cmd> {
         update(shell, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
     }
@@ -693,7 +676,7 @@ mod tests {
     #[test]
     fn a_view_is_opened_with_the_height_it_is_drawn_in() {
         for (w, h) in [(60, 20), (80, 24), (120, 40)] {
-            let (mut shell, _) = Shell::new(context());
+            let (mut shell, _) = Shell::new(AppContext::for_tests());
             assert_eq!(shell.body_height(), 0, "no size yet");
             update(&mut shell, Msg::Resize(w, h));
             let body = crate::tui::draw::body_area(ratatui::layout::Rect::new(0, 0, w, h));
@@ -703,7 +686,7 @@ mod tests {
 
     #[test]
     fn the_palette_finds_the_batch_list_and_esc_comes_back_to_the_form_as_it_was() {
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         typed(&mut shell, "June renewals");
         ctrl(&mut shell, 'p');
         typed(&mut shell, "batch");
@@ -727,7 +710,7 @@ mod tests {
 
     #[test]
     fn esc_closes_the_palette_and_leaves_everything_as_it_was() {
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         typed(&mut shell, "Kept");
         ctrl(&mut shell, 'p');
         typed(&mut shell, "q");
@@ -738,7 +721,7 @@ mod tests {
 
     #[test]
     fn view_keys_in_a_text_field_switch_views_and_type_nothing() {
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         typed(&mut shell, "Q3");
         let cmds = ctrl(&mut shell, 'b');
         assert!(on_batches(&shell));
@@ -768,7 +751,7 @@ mod tests {
 
     #[test]
     fn replies_reach_the_create_view_while_another_view_is_on_show() {
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         ctrl(&mut shell, 'b');
         update(
             &mut shell,
@@ -823,7 +806,7 @@ mod tests {
 
     #[test]
     fn the_list_polls_only_on_screen_with_focus_and_refreshes_when_shown_again() {
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         assert_eq!(fetches(&ctrl(&mut shell, 'b')), 1, "opening fetches");
         page_loaded(&mut shell, 1);
         let polls = |shell: &Shell| {
@@ -858,7 +841,7 @@ mod tests {
 
     #[test]
     fn enter_opens_the_details_with_a_breadcrumb_and_esc_comes_back_to_the_list() {
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         ctrl(&mut shell, 'b');
         page_loaded(&mut shell, 1);
         let cmds = key(&mut shell, KeyCode::Enter);
@@ -878,7 +861,7 @@ mod tests {
     fn details_opened_over_the_form_go_back_to_it_with_esc() {
         // As `o` on the create result does: the details over the create
         // view, and Esc back there, not to a list never shown.
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         typed(&mut shell, "Kept");
         let summary = BatchSummary {
             id: "64e5f12345abcdef98760000".into(),
@@ -900,7 +883,7 @@ mod tests {
 
     #[test]
     fn i_on_the_details_opens_the_import_into_that_batch() {
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         ctrl(&mut shell, 'b');
         page_loaded(&mut shell, 1);
         key(&mut shell, KeyCode::Enter);
@@ -943,7 +926,7 @@ mod tests {
 
     #[test]
     fn an_import_takes_typing_and_its_executor_goes_however_it_is_left() {
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         let cmds = shell.open_import(june());
         assert!(
             matches!(cmds.as_slice(), [Cmd::StartImport { session: 1, batch_id }] if batch_id == "64e5f12345abcdef98765432"),
@@ -986,7 +969,7 @@ mod tests {
 
     #[test]
     fn a_batch_made_here_presets_the_region_from_its_timezone() {
-        let mut known = context();
+        let mut known = AppContext::for_tests();
         known.known_batches = vec![KnownBatch {
             name: "June renewals".into(),
             id: june().batch_id,
@@ -1000,7 +983,7 @@ mod tests {
         let region = on_import(&shell).unwrap().region();
         assert_eq!(region.map(|r| r.to_string()).as_deref(), Some("US"));
 
-        let (mut shell, _) = Shell::new(context());
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
         shell.open_import(june());
         assert_eq!(
             on_import(&shell).unwrap().region(),

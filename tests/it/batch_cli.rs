@@ -2,8 +2,7 @@
 //! against the embedded sandbox (or a stand-in) on loopback: output, exit
 //! codes, what is sent and what is not, and the journal.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -15,63 +14,9 @@ use serde_json::{Map, Value, json};
 use weya_tui::api::CallQuery;
 use weya_tui::sandbox::{Clock, SANDBOX_USER_ID, Sandbox, SandboxOptions};
 
-struct Env {
-    home: tempfile::TempDir,
-}
+use crate::common::cli::{Env, text};
 
 impl Env {
-    fn new() -> Self {
-        Self {
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.home.path().join(rel)
-    }
-
-    fn journal(&self) -> PathBuf {
-        self.path("state/weya-tui/journal.jsonl")
-    }
-
-    /// The binary with this home, nothing configured and no terminal.
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
-        for var in [
-            "WEYA_BASE_URL",
-            "WEYA_API_KEY",
-            "WEYA_TOKEN",
-            "WEYA_USER_ID",
-            "WEYA_PHONES_PATH",
-            "COLUMNS",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_STATE_HOME", self.path("state"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    /// The binary pointed at `url` with `key` and the sandbox's user ID.
-    fn against_url(&self, url: &str, key: &str) -> Command {
-        let mut cmd = self.cmd();
-        cmd.env("WEYA_BASE_URL", url)
-            .env("WEYA_API_KEY", key)
-            .env("WEYA_USER_ID", SANDBOX_USER_ID);
-        cmd
-    }
-
-    /// The binary pointed at `sandbox` with its key and its token, as an
-    /// operator is configured against Weya.
-    fn against(&self, sandbox: &Sandbox) -> Command {
-        let mut cmd = self.against_url(&sandbox.base_url(), sandbox.key().expose_secret());
-        cmd.env("WEYA_TOKEN", sandbox.token().expose_secret());
-        cmd
-    }
-
     /// `weya-tui batch ARGS…` against `sandbox`.
     fn batch(&self, sandbox: &Sandbox, args: &[&str]) -> Output {
         self.against(sandbox)
@@ -88,13 +33,6 @@ impl Env {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
     }
-}
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn json_of(out: &Output) -> Value {

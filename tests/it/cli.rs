@@ -8,72 +8,11 @@ use std::process::{Command, Output, Stdio};
 use secrecy::ExposeSecret;
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
 
-struct Env {
-    home: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        Self {
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.home.path().join(rel)
-    }
-
-    /// The binary with this home and nothing configured.
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
-        for var in [
-            "WEYA_BASE_URL",
-            "WEYA_API_KEY",
-            "WEYA_TOKEN",
-            "WEYA_USER_ID",
-            "WEYA_PHONES_PATH",
-            "WEYA_REFRESH_SECS",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", self.home.path())
-            // A lost answer is looked for in the list for 1 s, not 5 min.
-            .env("WEYA_LOST_ANSWER_SECS", "1")
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_STATE_HOME", self.path("state"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    /// The binary pointed at `sandbox` with its key and its token, as an
-    /// operator is configured against Weya.
-    fn against(&self, sandbox: &Sandbox) -> Command {
-        let mut cmd = self.cmd();
-        cmd.env("WEYA_BASE_URL", sandbox.base_url())
-            .env("WEYA_API_KEY", sandbox.key().expose_secret())
-            .env("WEYA_TOKEN", sandbox.token().expose_secret())
-            .env("WEYA_USER_ID", SANDBOX_USER_ID);
-        cmd
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-}
+use crate::common::cli::{Env, text};
 
 const VALID: &str = r#"{"batchName":"CLI batch","callingNumbers":["64e5f12345abcdef87654321"],
  "retry":3,"delay":60,"timezone":"America/New_York",
  "callingHour":{"start":"09:00","end":"17:00"},"allowedDays":[1,2,3,4,5]}"#;
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn create(cmd: &mut Command, file: &Path, flags: &[&str]) -> Output {
     cmd.arg("create")
@@ -573,7 +512,7 @@ async fn a_201_whose_data_only_looks_like_an_id_is_quoted_exactly() {
     );
     let url = stand_in(router).await;
     let file = env.file("batch.json", VALID);
-    let out = create(&mut env.against_url(&url), &file, &["--yes"]);
+    let out = create(&mut env.against_stand_in(&url), &file, &["--yes"]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
@@ -611,12 +550,8 @@ async fn stand_in(router: axum::Router) -> String {
 
 impl Env {
     /// The binary pointed at a stand-in server.
-    fn against_url(&self, url: &str) -> Command {
-        let mut cmd = self.cmd();
-        cmd.env("WEYA_BASE_URL", url)
-            .env("WEYA_API_KEY", "sk_test_standin_0000000000")
-            .env("WEYA_USER_ID", SANDBOX_USER_ID);
-        cmd
+    fn against_stand_in(&self, url: &str) -> Command {
+        self.against_url(url, "sk_test_standin_0000000000")
     }
 }
 
@@ -678,7 +613,7 @@ async fn server_text_never_reaches_the_terminal_raw() {
         ),
         (&["history"], 0, "⟨U+001B⟩]2;PWNED-TITLE⟨U+0007⟩"),
     ] {
-        let mut cmd = env.against_url(&url);
+        let mut cmd = env.against_stand_in(&url);
         cmd.args(args);
         if args[0] == "create" {
             cmd.arg(&file);
@@ -693,7 +628,7 @@ async fn server_text_never_reaches_the_terminal_raw() {
         assert!(shown.contains("⟨U+202E⟩gnp.exe⟨U+200B⟩"), "{args:?}");
 
         // JSON: the exact value to a parser, escaped for the terminal.
-        let mut cmd = env.against_url(&url);
+        let mut cmd = env.against_stand_in(&url);
         cmd.args(args);
         if args[0] == "create" {
             cmd.arg(&file);
@@ -766,7 +701,7 @@ async fn server_errors_and_bytes_that_are_not_utf8_are_shown_safely() {
         &["create", "--yes", "--file"],
         &["history"],
     ] {
-        let mut cmd = env.against_url(&url);
+        let mut cmd = env.against_stand_in(&url);
         cmd.args(args);
         if args[0] == "create" {
             cmd.arg(&file);
@@ -1124,7 +1059,7 @@ async fn a_refused_credential_is_named_with_where_it_came_from() {
             ),
         ];
         for (what, args) in &runs {
-            let out = env.against_url(&url).args(args).output().unwrap();
+            let out = env.against_stand_in(&url).args(args).output().unwrap();
             let (stdout, stderr) = text(&out);
             assert_eq!(
                 out.status.code(),
@@ -1495,7 +1430,7 @@ async fn a_same_named_batch_with_an_odd_date_is_a_candidate_never_an_absence() {
         let url = stand_in(listing_a_batch_created(created_at)).await;
         let file = env.file("batch.json", VALID);
         let out = create(
-            &mut env.impatient(env.against_url(&url), 2),
+            &mut env.impatient(env.against_stand_in(&url), 2),
             &file,
             &["--yes", "--json"],
         );
@@ -1736,7 +1671,7 @@ async fn phones_add_never_shows_a_secret_even_when_the_server_quotes_it() {
     let env = Env::new();
     let url = stand_in(echoing).await;
     let out = with_stdin(
-        env.against_url(&url).args([
+        env.against_stand_in(&url).args([
             "phones",
             "add",
             "--number",

@@ -6,8 +6,8 @@
 //! base URL that are refused (issue 16 items 12 to 14).
 use crate::common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -17,6 +17,7 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use common::Harness;
+use common::cli::{Env, run};
 use weya_tui::api::{Auth, AuthMode, Credential, Credentials};
 use weya_tui::sandbox::{SANDBOX_USER_ID, Sandbox};
 use weya_tui::tui::Msg;
@@ -32,51 +33,9 @@ enum Configured {
     TokenAlone,
 }
 
-struct Env {
-    home: tempfile::TempDir,
-}
-
 impl Env {
-    fn new() -> Self {
-        Self {
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.home.path().join(rel)
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    /// The binary with this home, nothing configured and no terminal.
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
-        for var in [
-            "WEYA_BASE_URL",
-            "WEYA_API_KEY",
-            "WEYA_TOKEN",
-            "WEYA_USER_ID",
-            "WEYA_PHONES_PATH",
-            "WEYA_TIMEZONE",
-            "WEYA_REFRESH_SECS",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_STATE_HOME", self.path("state"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .stdin(Stdio::null());
-        cmd
-    }
-
     /// The binary pointed at `sandbox` with the credentials `configured`.
-    fn against(&self, sandbox: &Sandbox, configured: Configured) -> Command {
+    fn configured(&self, sandbox: &Sandbox, configured: Configured) -> Command {
         let mut cmd = self.cmd();
         cmd.env("WEYA_BASE_URL", sandbox.base_url())
             .env("WEYA_USER_ID", SANDBOX_USER_ID);
@@ -90,15 +49,6 @@ impl Env {
     }
 }
 
-fn run(cmd: &mut Command) -> (Option<i32>, String, String) {
-    let out: Output = cmd.output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 const BATCH: &str =
     r#"{"batchName":"Both keys","callingNumbers":["64e5f12345abcdef87654321"],"timezone":"UTC"}"#;
 
@@ -108,7 +58,7 @@ const CONTACTS: &str = "name,phone\nAsha,+12125550101\nBen,+12125550102\n";
 fn create(env: &Env, sandbox: &Sandbox, configured: Configured) -> String {
     let file = env.file("batch.json", BATCH);
     let (code, stdout, stderr) = run(env
-        .against(sandbox, configured)
+        .configured(sandbox, configured)
         .args(["create", "--yes", "--file"])
         .arg(&file));
     assert_eq!(code, Some(0), "{stderr}");
@@ -117,7 +67,7 @@ fn create(env: &Env, sandbox: &Sandbox, configured: Configured) -> String {
 
 fn import(env: &Env, sandbox: &Sandbox, configured: Configured, id: &str) -> Command {
     let file = env.file("contacts.csv", CONTACTS);
-    let mut cmd = env.against(sandbox, configured);
+    let mut cmd = env.configured(sandbox, configured);
     cmd.args(["batch", "import", id])
         .arg(&file)
         .args(["--region", "US", "--yes"]);
@@ -145,7 +95,7 @@ async fn with_both_credentials_the_whole_campaign_runs_against_the_strict_sandbo
         vec!["batch", "stop", &id],
         vec!["batch", "delete", &id, "--yes"],
     ] {
-        let (code, stdout, stderr) = run(env.against(&sandbox, Configured::Both).args(&args));
+        let (code, stdout, stderr) = run(env.configured(&sandbox, Configured::Both).args(&args));
         assert_eq!(code, Some(0), "{args:?}: {stdout}{stderr}");
     }
     assert!(sandbox.store().batch(&id).is_none(), "deleted");
@@ -168,7 +118,7 @@ async fn with_the_key_alone_the_bearer_actions_say_they_need_the_token_and_where
             "delete-batch",
         ),
     ] {
-        let (code, _, stderr) = run(env.against(&sandbox, Configured::KeyAlone).args(&args));
+        let (code, _, stderr) = run(env.configured(&sandbox, Configured::KeyAlone).args(&args));
         assert_eq!(code, Some(1), "{args:?}: {stderr}");
         assert!(
             stderr.contains(&format!(
@@ -190,7 +140,9 @@ async fn with_the_key_alone_the_bearer_actions_say_they_need_the_token_and_where
 async fn with_the_token_alone_importing_says_it_needs_the_key_and_where_to_set_it() {
     let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
     let id = create(&env, &sandbox, Configured::TokenAlone);
-    let (code, stdout, stderr) = run(env.against(&sandbox, Configured::TokenAlone).arg("batches"));
+    let (code, stdout, stderr) = run(env
+        .configured(&sandbox, Configured::TokenAlone)
+        .arg("batches"));
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("Both keys"), "{stdout}");
     let (code, _, stderr) = run(&mut import(&env, &sandbox, Configured::TokenAlone, &id));
@@ -217,7 +169,7 @@ async fn the_dry_run_and_the_review_show_the_header_create_carries_masked() {
     let token4 = last4(sandbox.token().expose_secret());
     let dry = |configured| {
         run(env
-            .against(&sandbox, configured)
+            .configured(&sandbox, configured)
             .args(["create", "--dry-run", "--file"])
             .arg(&file))
     };
@@ -240,7 +192,7 @@ async fn the_dry_run_and_the_review_show_the_header_create_carries_masked() {
 
     // The review `create` prints before it sends says the same.
     let (code, _, stderr) = run(env
-        .against(&sandbox, Configured::Both)
+        .configured(&sandbox, Configured::Both)
         .args(["create", "--yes", "--file"])
         .arg(&file));
     assert_eq!(code, Some(0), "{stderr}");
@@ -439,7 +391,7 @@ fn doctor_on_the_sandbox_passes_and_says_where_each_setting_came_from() {
 async fn doctor_reports_one_credential_and_both_truthfully() {
     use std::os::unix::fs::PermissionsExt;
     let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
-    let (code, stdout, _) = run(env.against(&sandbox, Configured::KeyAlone).arg("doctor"));
+    let (code, stdout, _) = run(env.configured(&sandbox, Configured::KeyAlone).arg("doctor"));
     assert_eq!(code, Some(1), "{stdout}");
     assert!(
         stdout.contains("✗ the batch list: HTTP 401 (not authenticated)"),
@@ -457,7 +409,7 @@ async fn doctor_reports_one_credential_and_both_truthfully() {
     assert!(stdout.contains("Problem: the check of the batch list failed"));
 
     let (code, stdout, _) = run(env
-        .against(&sandbox, Configured::KeyAlone)
+        .configured(&sandbox, Configured::KeyAlone)
         .args(["doctor", "--json"]));
     assert_eq!(code, Some(1));
     let report: Value = serde_json::from_str(&stdout).unwrap();
@@ -563,7 +515,7 @@ fn against_url(env: &Env, url: &str) -> Command {
 async fn a_404_that_is_not_no_batches_found_is_an_error_naming_the_path() {
     let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
     let (code, stdout, stderr) = run(env
-        .against(&sandbox, Configured::Both)
+        .configured(&sandbox, Configured::Both)
         .env("WEYA_BASE_URL", format!("{}/v2", sandbox.base_url()))
         .arg("batches"));
     assert_eq!(code, Some(1), "{stdout}{stderr}");

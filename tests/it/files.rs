@@ -37,7 +37,8 @@ async fn typing_is_saved_as_a_draft_within_moments_and_removed_once_created() {
     let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
     h.wait_for_phones().await;
     h.type_text("Kept safe");
-    let typed_at = Instant::now();
+    // Written while the app runs, not at exit; how soon (DRAFT_DELAY) is
+    // held on the paused clock by the effects' own test.
     let saved = eventually("the draft", || {
         draft::read(&draft_path)
             .ok()
@@ -45,13 +46,6 @@ async fn typing_is_saved_as_a_draft_within_moments_and_removed_once_created() {
             .filter(|d| d.name == "Kept safe")
     })
     .await;
-    // The write waits for DRAFT_DELAY (0.3 s) to gather keystrokes; this only
-    // catches a draft that is not written until much later (e.g. on exit).
-    assert!(
-        typed_at.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        typed_at.elapsed()
-    );
     assert_eq!(saved.timezone, "America/New_York");
     assert!(!saved.saved_at.is_empty());
 

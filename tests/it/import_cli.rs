@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -26,48 +26,14 @@ use crate::common;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
-struct Env {
-    home: tempfile::TempDir,
-}
+use crate::common::cli::{Env, run};
 
 impl Env {
-    fn new() -> Self {
-        Self {
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.home.path().join(rel)
-    }
-
-    /// The binary with this home, pointed at `url` with `key`.
-    fn cmd(&self, url: &str, key: &str) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weya-tui"));
-        cmd.env_remove("WEYA_TOKEN")
-            .env_remove("WEYA_PHONES_PATH")
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_STATE_HOME", self.path("state"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("WEYA_BASE_URL", url)
-            .env("WEYA_API_KEY", key)
-            .env("WEYA_USER_ID", SANDBOX_USER_ID)
-            .stdin(Stdio::null());
-        cmd
-    }
-
     fn import(&self, sandbox: &Sandbox, url: &str, batch: &str, file: &Path) -> Command {
-        let mut cmd = self.cmd(url, sandbox.key().expose_secret());
+        let mut cmd = self.against_url(url, sandbox.key().expose_secret());
         cmd.env("WEYA_TOKEN", sandbox.token().expose_secret());
         cmd.args(["batch", "import", batch]).arg(file);
         cmd
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
     }
 
     /// The import journals kept (not the locks beside them, which hold
@@ -81,19 +47,6 @@ impl Env {
             Err(_) => Vec::new(),
         }
     }
-}
-
-fn run(cmd: &mut Command) -> (Option<i32>, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().unwrap();
-    (
-        status.code(),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
 }
 
 /// A new empty batch in the sandbox.
@@ -548,7 +501,7 @@ async fn the_region_comes_from_the_timezone_of_a_batch_created_here() {
         br#"{"batchName":"Delhi","callingNumbers":["64e5f12345abcdef87654321"],"timezone":"Asia/Kolkata"}"#,
     );
     let (code, stdout, stderr) = run(env
-        .cmd(&sandbox.base_url(), &key)
+        .against_url(&sandbox.base_url(), &key)
         .env("WEYA_TOKEN", sandbox.token().expose_secret())
         .args(["create", "--yes", "--file"])
         .arg(&batch_file));

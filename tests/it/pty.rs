@@ -15,6 +15,45 @@ use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
+/// The pty tests drive util-linux `script` and an interactive `bash`: where
+/// either is missing they say so on stderr and are skipped (and fail when
+/// `WEYA_REQUIRE_PTY` is set, so a CI that means to run them does).
+fn skip_without_pty_tools() -> bool {
+    static MISSING: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let missing = MISSING.get_or_init(|| {
+        let runs = |program: &str, args: &[&str]| {
+            Command::new(program)
+                .args(args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let missing: Vec<&str> = [
+            ("script", runs("script", &["-qec", "true", "/dev/null"])),
+            ("bash", runs("bash", &["-c", "true"])),
+        ]
+        .into_iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(name, _)| name)
+        .collect();
+        (!missing.is_empty()).then(|| missing.join(" and "))
+    });
+    let Some(missing) = missing else {
+        return false;
+    };
+    assert!(
+        std::env::var_os("WEYA_REQUIRE_PTY").is_none(),
+        "WEYA_REQUIRE_PTY is set and {missing} cannot run"
+    );
+    eprintln!(
+        "skipped: this test runs the app in a pseudo-terminal through util-linux `script` and \
+         `bash`; {missing} cannot run here (Debian: apt install util-linux bash)"
+    );
+    true
+}
+
 /// weya-tui running in a 120x40 pseudo-terminal, its output collected.
 struct Pty {
     child: Child,
@@ -285,6 +324,9 @@ fn type_with_unsaved_end(app: &mut Pty, draft: &Path, first: &str, last: &str) {
 
 #[test]
 fn kill_int_quit_and_term_save_the_draft_give_the_terminal_back_and_exit_128_plus_n() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let draft = home.path().join("state/weya-tui/draft.json");
     let mut shell = Pty::shell(home.path());
@@ -312,6 +354,9 @@ fn kill_int_quit_and_term_save_the_draft_give_the_terminal_back_and_exit_128_plu
 /// says.
 #[test]
 fn ctrl_c_typed_in_the_app_exits_130_and_keeps_the_draft() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let draft = home.path().join("state/weya-tui/draft.json");
     let mut shell = Pty::shell(home.path());
@@ -332,6 +377,9 @@ fn ctrl_c_typed_in_the_app_exits_130_and_keeps_the_draft() {
 
 #[test]
 fn ctrl_z_gives_the_shell_a_sane_terminal_and_fg_brings_the_form_back() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let draft = home.path().join("state/weya-tui/draft.json");
     let mut shell = Pty::shell(home.path());
@@ -361,6 +409,9 @@ fn ctrl_z_gives_the_shell_a_sane_terminal_and_fg_brings_the_form_back() {
 
 #[test]
 fn ctrl_z_writes_the_draft_first_so_a_stopped_job_killed_keeps_the_last_typing() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let draft = home.path().join("state/weya-tui/draft.json");
     let mut shell = Pty::shell(home.path());
@@ -385,6 +436,9 @@ fn ctrl_z_writes_the_draft_first_so_a_stopped_job_killed_keeps_the_last_typing()
 
 #[test]
 fn sigtstp_from_outside_suspends_like_ctrl_z_and_the_app_comes_back_whole() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let draft = home.path().join("state/weya-tui/draft.json");
     let mut shell = Pty::shell(home.path());
@@ -417,6 +471,9 @@ fn sigtstp_from_outside_suspends_like_ctrl_z_and_the_app_comes_back_whole() {
 
 #[test]
 fn ctrl_z_without_a_shell_to_come_back_to_says_so_and_keeps_running() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     // Run straight by `script`, as by tmux or ssh: no job control.
     let mut app = Pty::start(home.path(), &[], "");
@@ -431,6 +488,9 @@ fn ctrl_z_without_a_shell_to_come_back_to_says_so_and_keeps_running() {
 
 #[test]
 fn closing_the_terminal_saves_the_draft_and_exits_quietly() {
+    if skip_without_pty_tools() {
+        return;
+    }
     // The app outlives `script` (the terminal) by a moment: made our child
     // then, its exit status can be read.
     rustix::process::set_child_subreaper(Some(rustix::process::getpid())).unwrap();
@@ -460,6 +520,9 @@ fn closing_the_terminal_saves_the_draft_and_exits_quietly() {
 
 #[test]
 fn a_draft_survives_kill_9_and_comes_back() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let draft_path = home.path().join("state/weya-tui/draft.json");
 
@@ -513,6 +576,9 @@ fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_api_key_appears_in_no_output_log_draft_template_or_journal() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let sandbox = Sandbox::start(0).await.unwrap();
     let key = sandbox.key().expose_secret().to_owned();
     let token = sandbox.token().expose_secret().to_owned();
@@ -633,6 +699,9 @@ async fn the_api_key_appears_in_no_output_log_draft_template_or_journal() {
 
 #[test]
 fn two_instances_at_once_keep_their_own_drafts() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("state/weya-tui");
     let (first, second) = (dir.join("draft.json"), dir.join("draft-2.json"));
@@ -673,6 +742,9 @@ fn two_instances_at_once_keep_their_own_drafts() {
 /// root too): the screen says so at once, and quitting claims nothing.
 #[test]
 fn nowhere_to_write_is_said_on_screen_and_on_the_way_out() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     std::fs::write(home.path().join("blocked"), "a file").unwrap();
     let state = home.path().join("blocked/state");
@@ -697,6 +769,9 @@ fn nowhere_to_write_is_said_on_screen_and_on_the_way_out() {
 /// screen or stopping the app, and Ctrl-C quits at once.
 #[test]
 fn a_full_disk_under_the_log_neither_hangs_nor_garbles_the_app() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("state/weya-tui");
     std::fs::create_dir_all(dir.join("draft.json")).unwrap();
@@ -719,6 +794,9 @@ fn a_full_disk_under_the_log_neither_hangs_nor_garbles_the_app() {
 
 #[test]
 fn a_journal_line_that_is_not_utf8_costs_only_itself() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("state/weya-tui");
     std::fs::create_dir_all(&dir).unwrap();
@@ -737,6 +815,9 @@ fn a_journal_line_that_is_not_utf8_costs_only_itself() {
 
 #[test]
 fn with_output_to_a_file_the_app_does_not_start_and_the_file_stays_empty() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let out = home.path().join("out");
     // Keys would come from the terminal, but frames would go to the file.
@@ -749,6 +830,9 @@ fn with_output_to_a_file_the_app_does_not_start_and_the_file_stays_empty() {
 
 #[test]
 fn phones_add_asks_for_the_provider_secrets_without_echo_and_gives_the_terminal_back() {
+    if skip_without_pty_tools() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let mut shell = Pty::shell(home.path());
     let bin = env!("CARGO_BIN_EXE_weya-tui");

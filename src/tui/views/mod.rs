@@ -263,12 +263,57 @@ mod tests {
     /// The lines of a file's code: its tests may draw (to see what the
     /// operator sees) and doc comments may name anything; code may not.
     fn code_lines(path: &Path) -> Vec<String> {
-        let source = std::fs::read_to_string(path).unwrap();
-        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
-        code.lines()
-            .filter(|l| !l.trim_start().starts_with("//"))
-            .map(str::to_owned)
-            .collect()
+        without_tests(&std::fs::read_to_string(path).unwrap())
+    }
+
+    /// `source` without its comment lines and without each item gated by
+    /// `#[cfg(test)]` (a `mod tests;` line, or a braced block to its
+    /// closing brace); the code after such an item is kept and checked.
+    fn without_tests(source: &str) -> Vec<String> {
+        let mut code = Vec::new();
+        let mut lines = source.lines();
+        while let Some(line) = lines.next() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("//") {
+                continue;
+            }
+            if !trimmed.starts_with("#[cfg(test)]") {
+                code.push(line.to_owned());
+                continue;
+            }
+            // Skip the gated item: further attributes, then one line ending
+            // in `;`, or a block counted brace by brace.
+            let mut depth = 0i32;
+            let mut opened = false;
+            for item in lines.by_ref() {
+                let t = item.trim();
+                if !opened && (t.starts_with("#[") || t.is_empty()) {
+                    continue;
+                }
+                depth += i32::try_from(item.matches('{').count()).unwrap();
+                depth -= i32::try_from(item.matches('}').count()).unwrap();
+                opened |= item.contains('{');
+                if (!opened && t.ends_with(';')) || (opened && depth <= 0) {
+                    break;
+                }
+            }
+        }
+        code
+    }
+
+    /// The check reads a whole file: an early `#[cfg(test)] mod tests;`
+    /// (as in `import/mod.rs`) or a test block hides nothing after it.
+    #[test]
+    fn the_source_checks_read_past_test_items() {
+        let source = "use a;\n#[cfg(test)]\nmod tests;\nuse widgets;\n\
+                      #[cfg(test)]\nmod inline {\n    use Frame;\n    fn f() { }\n}\n\
+                      // widgets in a comment\nfn draw_later() {}\n";
+        assert_eq!(
+            without_tests(source),
+            ["use a;", "use widgets;", "fn draw_later() {}"]
+        );
+        let import = code_lines(&tui().join("views/import/mod.rs"));
+        assert!(import.len() > 500, "{} lines read", import.len());
     }
 
     /// The model of the app (the shell, the views' models, the keymap, the

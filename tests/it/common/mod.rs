@@ -2,6 +2,8 @@
 //! talking over loopback HTTP to the embedded sandbox or to a stand-in server.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -13,28 +13,10 @@ use crate::store::template::BatchFile;
 use crate::store::template::SaveError;
 use crate::tui::keymap::Scope;
 use crate::tui::msg::Cmd;
-use crate::tui::{AppContext, Msg, Shell as App, TargetLabel, update};
-use chrono::DateTime;
+use crate::tui::{AppContext, Msg, Shell as App, update};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use crossterm::event::{KeyCode, KeyEventState, KeyModifiers};
 use std::path::PathBuf;
-
-fn context() -> AppContext {
-    AppContext {
-        target: TargetLabel::Sandbox,
-        default_timezone: "Europe/Berlin".into(),
-        local_timezone: "Europe/Berlin".into(),
-        started_at: DateTime::UNIX_EPOCH,
-        phone_book: Vec::new(),
-        notice: None,
-        known_batches: Vec::new(),
-        can_list_batches: false,
-        initial: None,
-        color: false,
-        refresh: crate::tui::views::batches::DEFAULT_REFRESH,
-        dialer_ignores_window: false,
-    }
-}
 
 fn phone(id: &str) -> Phone {
     Phone {
@@ -58,7 +40,7 @@ fn ctrl(app: &mut App, c: char) -> Vec<Cmd> {
 
 /// An app with one phone loaded, a name, the phone picked, on the review.
 fn on_review() -> App {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     update(
         &mut app,
         Msg::Create(CreateMsg::PhonesLoaded {
@@ -78,7 +60,7 @@ fn on_review() -> App {
 
 #[test]
 fn starting_fetches_the_phone_list_and_focuses_the_name() {
-    let (app, cmds) = App::new(context());
+    let (app, cmds) = App::new(AppContext::for_tests());
     assert_eq!(cmds, vec![Cmd::FetchPhones { generation: 1 }]);
     assert_eq!(app.create.form.focus, FieldId::Name);
     assert!(app.is_animating(), "spinner while loading");
@@ -86,7 +68,7 @@ fn starting_fetches_the_phone_list_and_focuses_the_name() {
 
 #[test]
 fn a_stale_phone_reply_is_dropped() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     app.create.form.focus = FieldId::Numbers;
     assert_eq!(
         key(&mut app, KeyCode::Char('r')),
@@ -481,7 +463,7 @@ fn a_400_naming_a_field_marks_it_and_keeps_everything() {
 
 #[test]
 fn ctrl_c_quits_from_a_text_field_and_question_mark_is_typed_there() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     key(&mut app, KeyCode::Char('?'));
     assert_eq!(app.create.form.name.value(), "?");
     assert!(app.help.is_none());
@@ -491,7 +473,7 @@ fn ctrl_c_quits_from_a_text_field_and_question_mark_is_typed_there() {
 
 #[test]
 fn ctrl_z_asks_the_terminal_owner_to_suspend_from_anywhere_and_types_nothing() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     typed(&mut app, "Q3");
     assert_eq!(ctrl(&mut app, 'z'), vec![Cmd::Suspend]);
     assert_eq!(app.create.form.name.value(), "Q3");
@@ -505,7 +487,7 @@ fn ctrl_z_asks_the_terminal_owner_to_suspend_from_anywhere_and_types_nothing() {
 
 #[test]
 fn a_refused_suspend_says_why() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     let cmds = update(&mut app, Msg::NotSuspended("no shell to go back to".into()));
     assert!(cmds.is_empty());
     assert_eq!(
@@ -516,7 +498,7 @@ fn a_refused_suspend_says_why() {
 
 #[test]
 fn question_mark_and_f1_open_help_outside_text_fields_and_esc_closes() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Char('?'));
     assert!(app.help.is_some());
@@ -543,7 +525,7 @@ fn key_releases_are_dropped() {
 
 #[test]
 fn shift_tab_goes_back_from_any_field() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     for expected in FieldId::ALL.iter().rev() {
         key(&mut app, KeyCode::BackTab);
         assert_eq!(app.create.form.focus, *expected);
@@ -552,7 +534,7 @@ fn shift_tab_goes_back_from_any_field() {
 
 #[test]
 fn a_huge_paste_is_cut_with_a_notice() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     update(&mut app, Msg::Paste("x".repeat(1 << 20)));
     assert_eq!(
         app.create.form.name.value().len(),
@@ -574,7 +556,7 @@ fn typed(app: &mut App, text: &str) {
 }
 
 fn with_phones(n: usize) -> App {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     let phones = (0..n)
         .map(|i| Phone {
             id: format!("64e5f12345abcdef{i:08x}"),
@@ -644,7 +626,7 @@ fn a_phone_id_typed_by_hand_is_checked_then_selected() {
 
 #[test]
 fn timezone_typing_filters_and_tab_takes_the_match() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Tab);
     typed(&mut app, "kolkata");
@@ -671,7 +653,7 @@ fn timezone_typing_filters_and_tab_takes_the_match() {
 
 #[test]
 fn arrows_step_times_and_plus_minus_step_numbers() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     app.create.form.focus_to(FieldId::WindowStart);
     key(&mut app, KeyCode::Up);
     assert_eq!(app.create.form.window_start.value(), "09:15");
@@ -698,7 +680,7 @@ fn arrows_step_times_and_plus_minus_step_numbers() {
 
 #[test]
 fn day_presets_replace_the_selection() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     app.create.form.focus_to(FieldId::Days);
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.create.form.days.numbers(), vec![0, 6]);
@@ -710,7 +692,7 @@ fn day_presets_replace_the_selection() {
 
 #[test]
 fn f1_explains_the_focused_field_and_question_mark_only_lists_keys() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     app.create.form.focus_to(FieldId::Days);
     key(&mut app, KeyCode::F(1));
     assert_eq!(app.help.as_ref().and_then(|h| h.field), Some(FieldId::Days));
@@ -722,7 +704,7 @@ fn f1_explains_the_focused_field_and_question_mark_only_lists_keys() {
 
 #[test]
 fn a_click_focuses_the_field_under_it() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     drawn(&app, (120, 40));
     let body = crate::tui::draw::body_area(ratatui::layout::Rect::new(0, 0, 120, 40));
     let layout = crate::tui::views::create::ui::form::FormLayout::new(&app.create, body);
@@ -756,7 +738,7 @@ fn a_click_focuses_the_field_under_it() {
 
 #[test]
 fn every_change_of_the_form_saves_the_draft_and_nothing_else_does() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     let cmds = key(&mut app, KeyCode::Char('Q'));
     assert!(
         matches!(cmds.as_slice(), [Cmd::SaveDraft { seq: 1, draft }] if draft.name == "Q"),
@@ -807,7 +789,7 @@ fn a_failed_batch_keeps_the_draft() {
 
 #[test]
 fn a_restored_draft_fills_the_form() {
-    let mut ctx = context();
+    let mut ctx = AppContext::for_tests();
     let mut form = Form::new("Asia/Kolkata");
     form.name.set("Restored");
     form.retries.set("9x");
@@ -967,7 +949,7 @@ fn the_review_scrolls_to_its_end_and_no_further() {
 
 #[test]
 fn the_help_scrolls_to_its_end_and_no_further() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     key_drawn(&mut app, KeyCode::F(1), (80, 24));
     for _ in 0..500 {
         key_drawn(&mut app, KeyCode::Down, (80, 24));
@@ -1065,7 +1047,7 @@ fn screen_of(app: &App, width: u16, height: u16) -> String {
 
 #[test]
 fn a_failed_draft_write_is_on_screen_until_one_succeeds() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     key(&mut app, KeyCode::Char('Q'));
     assert_eq!(app.create.draft_state, DraftState::Changed);
     let why = "cannot write /s/draft.json: No space left on device (os error 28)";
@@ -1112,7 +1094,7 @@ fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
             draft,
         }
     };
-    let mut ctx = context();
+    let mut ctx = AppContext::for_tests();
     ctx.initial = Some(Initial::Draft(left("Careful work", "draft.json").draft));
     let (mut app, _) = App::new(ctx);
     files::offer_drafts(
@@ -1161,7 +1143,7 @@ fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
 
 #[test]
 fn a_template_with_invalid_values_loads_them_as_they_are_marked() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     let file = BatchFile {
         batch_name: Some("n".repeat(125)),
         allowed_days: Some(vec![1, 7]),
@@ -1195,7 +1177,7 @@ fn a_template_with_invalid_values_loads_them_as_they_are_marked() {
 
 #[test]
 fn a_city_people_say_is_taken_as_its_zone() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     app.create.form.focus_to(FieldId::Timezone);
     typed(&mut app, "Bombay");
     key(&mut app, KeyCode::Tab);
@@ -1205,7 +1187,7 @@ fn a_city_people_say_is_taken_as_its_zone() {
 
 #[test]
 fn window_times_typed_short_read_as_hh_mm_once_left() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     app.create.form.focus_to(FieldId::WindowStart);
     typed(&mut app, "10");
     key(&mut app, KeyCode::Tab);
@@ -1217,7 +1199,7 @@ fn window_times_typed_short_read_as_hh_mm_once_left() {
 
 #[test]
 fn a_letter_in_retries_is_refused_with_a_message() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     app.create.form.focus_to(FieldId::Retries);
     typed(&mut app, "three");
     assert_eq!(
@@ -1312,7 +1294,7 @@ fn find(screen: &str, text: &str) -> (u16, u16) {
 }
 
 fn restored_app() -> App {
-    let mut ctx = context();
+    let mut ctx = AppContext::for_tests();
     let mut form = Form::new("Europe/Berlin");
     form.name.set("Renewals – December");
     form.retries.set("5");
@@ -1380,7 +1362,7 @@ fn ctrl_r_keeps_the_draft_on_disk_before_the_form_goes_blank() {
 
 #[test]
 fn ctrl_u_clears_to_the_start_ctrl_y_puts_it_back_and_ctrl_underscore_undoes() {
-    let (mut app, _) = App::new(context());
+    let (mut app, _) = App::new(AppContext::for_tests());
     typed(&mut app, "June renewals");
     for _ in 0.."renewals".len() {
         key(&mut app, KeyCode::Left);
