@@ -81,6 +81,7 @@ fn context() -> AppContext {
         color: true,
         refresh: weya_tui::tui::views::batches::DEFAULT_REFRESH,
         dialer_ignores_window: false,
+        examples: Vec::new(),
     }
 }
 

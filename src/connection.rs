@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::api::auth::Action;
 use crate::api::{ApiError, AuthMode, ClientConfig, Credentials, WeyaClient};
 use crate::config::{Config, Paths, Target};
+use crate::domain::schedule::CallingSchedule;
 use crate::sandbox::{Running, Sandbox, SandboxOptions, Standby, StartError};
 
 /// How long a guest of the shared sandbox tries a refused request again
@@ -268,6 +269,17 @@ impl Connection {
     /// (the running one's setting, when this process joined it).
     pub fn dialer_ignores_window(&self) -> bool {
         self.dialer_ignores_window
+    }
+
+    /// The batches whose calling schedules this connection knows by name:
+    /// the sandbox's examples on the sandbox, none elsewhere. The client
+    /// is handed them here and knows nothing else of the sandbox.
+    pub fn example_schedules(&self) -> Vec<(String, CallingSchedule)> {
+        if matches!(self.target, TargetLabel::Sandbox) {
+            crate::sandbox::example_schedules()
+        } else {
+            Vec::new()
+        }
     }
 
     /// What to tell the operator when this process joined another's

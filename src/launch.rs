@@ -84,6 +84,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         refresh: config.refresh,
         dialer_ignores_window: connection.dialer_ignores_window(),
+        examples: connection.example_schedules(),
     };
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.map(Paths::store));
     runtime.set_landing(landing);

@@ -58,13 +58,18 @@ struct Example {
     fate: Fate,
 }
 
-/// The calling schedule of the sandbox's example named `name` (with its
-/// [`EXAMPLE_PREFIX`]): the client knows them as the sandbox does, from
-/// this table, as Weya's answers (and so the sandbox's) never carry one.
-pub fn example_schedule(name: &str) -> Option<CallingSchedule> {
-    let name = name.strip_prefix(EXAMPLE_PREFIX)?;
-    let example = table().into_iter().find(|e| e.name == name)?;
-    CallingSchedule::from_body(&example.body)
+/// The examples' names (with their [`EXAMPLE_PREFIX`]) and calling
+/// schedules, as this table makes them. Weya's answers (and so the
+/// sandbox's) never carry a schedule: the connection hands these to the
+/// client, which knows nothing else of the sandbox.
+pub fn example_schedules() -> Vec<(String, CallingSchedule)> {
+    table()
+        .into_iter()
+        .filter_map(|e| {
+            let schedule = CallingSchedule::from_body(&e.body)?;
+            Some((format!("{EXAMPLE_PREFIX}{}", e.name), schedule))
+        })
+        .collect()
 }
 
 /// What the examples are made of.
@@ -266,17 +271,20 @@ mod tests {
                 && active.calls_picked.unwrap() < active.total_calls.unwrap()
         );
         assert!(batches[3].calls.iter().all(|c| c.logs.is_empty()));
-        // The client knows each one's schedule, from the same table.
+        // The client is handed each one's schedule, by its full name,
+        // from the same table.
+        let handed = example_schedules();
+        assert_eq!(handed.len(), batches.len());
         for b in &batches {
+            let schedule = handed.iter().find(|(name, _)| *name == b.name);
             assert_eq!(
-                example_schedule(&b.name),
+                schedule.map(|(_, s)| s.clone()),
                 CallingSchedule::from_body(&b.body),
                 "{}",
                 b.name
             );
-            assert!(example_schedule(&b.name).is_some());
+            assert!(schedule.is_some(), "{}", b.name);
         }
-        assert_eq!(example_schedule("Payment reminders"), None, "no prefix");
         // Nothing is left on the line in a stopped example.
         assert!(
             batches[1]

@@ -44,7 +44,7 @@ use tokio::task::JoinHandle;
 use crate::api::{AuthMode, ClientConfig, Credential, Credentials};
 use crate::store::lock::{self, FileLock, TryLock};
 pub use dialer::{BatchSettings, DialerConfig, IN_PROGRESS};
-pub use examples::example_schedule;
+pub use examples::example_schedules;
 pub use fault::Fault;
 pub use model::{CallStep, QueueStatus, StoredBatch, StoredCall, StoredPhone};
 use persist::Persister;

@@ -40,6 +40,9 @@ pub struct AppContext {
     /// process or of the one that runs the sandbox): a batch outside its
     /// window still calls, so nothing says it waits.
     pub dialer_ignores_window: bool,
+    /// Batches whose calling schedules the connection knows by name (the
+    /// sandbox's examples; none against Weya, whose answers carry none).
+    pub examples: Vec<(String, CallingSchedule)>,
 }
 
 #[cfg(test)]
@@ -60,6 +63,7 @@ impl AppContext {
             color: false,
             refresh: crate::tui::views::batches::DEFAULT_REFRESH,
             dialer_ignores_window: false,
+            examples: Vec::new(),
         }
     }
 }

@@ -93,6 +93,7 @@ impl Shell {
         let refresh = context.refresh;
         let views = ViewContext {
             sandbox: matches!(target, TargetLabel::Sandbox),
+            examples: context.examples.clone(),
             refresh,
             // Filled in as each view opens (see `view_context`): batches
             // are made as the app runs.
@@ -259,7 +260,7 @@ impl Shell {
         ViewContext {
             schedules: KnownSchedules::new(
                 made_here,
-                self.views.sandbox,
+                self.views.examples.iter().cloned(),
                 context.dialer_ignores_window,
             ),
             ..self.views.clone()

@@ -165,11 +165,27 @@ fn list_of_sandbox_examples() {
         .collect();
     let context = ViewContext {
         sandbox: true,
+        examples: as_examples(&examples),
         ..ViewContext::default()
     };
     let (w, h) = (120, 40);
     let list = list_with(context, w, h, Ok(page_of(examples, 4)));
     snap("list_examples", w, h, list_screen(&list, w, h));
+}
+
+/// `batches` as the connection hands over the sandbox's examples: by
+/// name, with a schedule (any hour, every day).
+fn as_examples(batches: &[BatchSummary]) -> Vec<(String, CallingSchedule)> {
+    let always = CallingSchedule::from_body(&json!({
+        "timezone": "UTC",
+        "callingHour": {"start": "00:00", "end": "23:59"},
+        "allowedDays": [0, 1, 2, 3, 4, 5, 6]
+    }))
+    .unwrap();
+    batches
+        .iter()
+        .map(|b| (b.batch_name.clone(), always.clone()))
+        .collect()
 }
 
 /// The sandbox's examples, as the app starts with them.
@@ -184,6 +200,7 @@ fn examples_list(w: u16, h: u16) -> BatchList {
         .collect();
     let context = ViewContext {
         sandbox: true,
+        examples: as_examples(&examples),
         ..ViewContext::default()
     };
     list_with(context, w, h, Ok(page_of(examples, 4)))
@@ -372,7 +389,7 @@ fn june_made_here(ignoring: bool) -> ViewContext {
     .unwrap();
     ViewContext {
         sandbox: true,
-        schedules: KnownSchedules::new([(batches()[0].id.clone(), june)], true, ignoring),
+        schedules: KnownSchedules::new([(batches()[0].id.clone(), june)], [], ignoring),
         ..ViewContext::default()
     }
 }
@@ -425,7 +442,7 @@ fn the_sandbox_examples_schedules_are_known_by_name() {
     reminders.queue_status = "active".into();
     let context = ViewContext {
         sandbox: true,
-        schedules: KnownSchedules::new([], true, false),
+        schedules: KnownSchedules::new([], weya_tui::sandbox::example_schedules(), false),
         ..ViewContext::default()
     };
     let (w, h) = (120, 40);
@@ -439,7 +456,7 @@ fn the_sandbox_examples_schedules_are_known_by_name() {
     );
     // A real API's batch of that name is not the example.
     let remote = ViewContext {
-        schedules: KnownSchedules::new([], false, false),
+        schedules: KnownSchedules::new([], [], false),
         ..ViewContext::default()
     };
     let list = list_with(remote, w, h, Ok(page_of(vec![reminders], 1)));

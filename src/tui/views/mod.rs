@@ -353,6 +353,37 @@ mod tests {
         }
     }
 
+    /// The client knows of the sandbox only that the connection is one
+    /// (`TargetLabel::Sandbox`) and what the connection hands over (its
+    /// examples' schedules): no file of the TUI, drawing included, reaches
+    /// into `crate::sandbox`. Checked on the source, tests left out.
+    #[test]
+    fn the_tui_never_imports_the_sandbox() {
+        let mut files = Vec::new();
+        let mut dirs = vec![tui()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("tests.rs")
+                {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 20, "the TUI's files were found: {files:?}");
+        for path in &files {
+            for line in code_lines(path) {
+                assert!(
+                    !line.contains("sandbox::"),
+                    "{} reaches into the sandbox: {line}",
+                    path.display()
+                );
+            }
+        }
+    }
+
     /// The vocabulary (`msg.rs`: `Msg`, `Cmd`, `Subscription`, `Route`;
     /// `context.rs`; a view's own `msg.rs`) is spoken by the shell, the
     /// views and the effects, and imports none of them; the views' models

@@ -44,6 +44,7 @@ pub fn context() -> AppContext {
         color: false,
         refresh: weya_tui::tui::views::batches::DEFAULT_REFRESH,
         dialer_ignores_window: false,
+        examples: weya_tui::sandbox::example_schedules(),
     }
 }
 

@@ -24,7 +24,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::api::ApiError;
 use crate::domain::schedule::CallingSchedule;
 use crate::form::line::{LineEdit, LineInput, paste_notice};
-use crate::sandbox::example_schedule;
 use crate::text::visible;
 use crate::tui::keymap::Scope;
 
@@ -46,6 +45,10 @@ pub struct ViewContext {
     /// The target is the embedded sandbox (its example batches are said to
     /// be examples).
     pub sandbox: bool,
+    /// Batches whose schedules the connection knows by name: the sandbox's
+    /// examples, handed over by the connection (the client has no table of
+    /// its own).
+    pub examples: Vec<(String, CallingSchedule)>,
     /// How often a view on screen refreshes when all is well.
     pub refresh: Duration,
     /// The calling schedules the client knows, to say why an active
@@ -57,6 +60,7 @@ impl Default for ViewContext {
     fn default() -> Self {
         Self {
             sandbox: false,
+            examples: Vec::new(),
             refresh: DEFAULT_REFRESH,
             schedules: KnownSchedules::default(),
         }
@@ -66,24 +70,24 @@ impl Default for ViewContext {
 /// The calling schedules the client knows. Weya's list and batch-details
 /// answers carry none, so these are the batches created from this
 /// machine on this target (their bodies are in the journal) and, on the
-/// sandbox, its examples (the client has their table). Any other batch's
+/// sandbox, its examples by name (the connection hands them over). Any other batch's
 /// schedule is unknown, and nothing is said of it.
 #[derive(Debug, Clone, Default)]
 pub struct KnownSchedules {
     /// By batch ID.
     by_id: HashMap<String, CallingSchedule>,
-    /// The sandbox's examples are known by their names.
-    sandbox_examples: bool,
+    /// Batches known by their names: the sandbox's examples.
+    by_name: HashMap<String, CallingSchedule>,
 }
 
 impl KnownSchedules {
-    /// The schedules of the batches made on this target, by ID, and the
-    /// sandbox's examples when it is the target. None at all when the
+    /// The schedules of the batches made on this target, by ID, and those
+    /// the connection knows by name (the sandbox's examples). None at all when the
     /// dialer calls at any hour (`--ignore-window`): a batch outside its
     /// window calls all the same there.
     pub fn new(
         by_id: impl IntoIterator<Item = (String, CallingSchedule)>,
-        sandbox: bool,
+        by_name: impl IntoIterator<Item = (String, CallingSchedule)>,
         dialer_ignores_window: bool,
     ) -> Self {
         if dialer_ignores_window {
@@ -91,7 +95,7 @@ impl KnownSchedules {
         }
         Self {
             by_id: by_id.into_iter().collect(),
-            sandbox_examples: sandbox,
+            by_name: by_name.into_iter().collect(),
         }
     }
 
@@ -109,11 +113,10 @@ impl KnownSchedules {
         if status != "active" {
             return None;
         }
-        match self.by_id.get(id) {
-            Some(schedule) => schedule.closed_note(now),
-            None if self.sandbox_examples => example_schedule(name)?.closed_note(now),
-            None => None,
-        }
+        self.by_id
+            .get(id)
+            .or_else(|| self.by_name.get(name))?
+            .closed_note(now)
     }
 }
 

@@ -14,7 +14,6 @@ use super::{
     thousands_or_unknown,
 };
 use crate::api::{ApiError, BatchSummary};
-use crate::sandbox::EXAMPLE_PREFIX;
 use crate::text::{fit, visible};
 use crate::tui::views::batches::list::{
     BatchList, LIST_CHROME, ListGeometry, StatusFilter, visible_offset,
@@ -140,9 +139,10 @@ impl BatchList {
         } else if self.context.sandbox
             && self.page.as_ref().is_some_and(|p| {
                 !p.batches.is_empty()
-                    && p.batches
-                        .iter()
-                        .all(|b| b.batch_name.starts_with(EXAMPLE_PREFIX))
+                    && p.batches.iter().all(|b| {
+                        let examples = &self.context.examples;
+                        examples.iter().any(|(name, _)| *name == b.batch_name)
+                    })
             })
         {
             spans.push(Span::styled(
