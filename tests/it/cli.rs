@@ -1567,6 +1567,105 @@ async fn a_gateways_502_503_or_504_is_watched_for_never_taken_as_not_created() {
     }
 }
 
+/// The credentials of `a_credential_the_server_echoes_is_masked_everywhere`:
+/// the key with characters a URL encodes.
+const ECHOED_KEY: &str = "sk_live/echo+0123456789=wxyz";
+const ECHOED_KEY_IN_URL: &str = "sk_live%2Fecho%2B0123456789%3Dwxyz";
+const ECHOED_TOKEN: &str = "tok_echo_0123456789_5678";
+
+/// A server that echoes the credentials: in a 401's message and request
+/// ID, in a proxy page's title (URL-encoded), in a 201's `data`.
+fn echoing(answer: usize) -> axum::Router {
+    use axum::Json;
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    use axum::routing::{get, post};
+    use serde_json::json;
+    axum::Router::new()
+        .route(
+            "/api/call/batches/{user}",
+            get(|| async {
+                (
+                    StatusCode::NOT_FOUND,
+                    Json(json!({"status": false, "message": "No batches found"})),
+                )
+            }),
+        )
+        .route(
+            "/api/call/createBatch",
+            post(move || async move {
+                match answer {
+                    0 => (
+                        StatusCode::UNAUTHORIZED,
+                        [("x-request-id", format!("req-{ECHOED_TOKEN}"))],
+                        Json(json!({"status": false, "message":
+                            format!("invalid key {ECHOED_KEY} (token {ECHOED_TOKEN})")})),
+                    )
+                        .into_response(),
+                    1 => (
+                        StatusCode::BAD_REQUEST,
+                        [(header::CONTENT_TYPE, "text/html")],
+                        format!(
+                            "<html><head><title>Blocked: /createBatch?key={ECHOED_KEY_IN_URL}\
+                             </title></head></html>"
+                        ),
+                    )
+                        .into_response(),
+                    _ => (
+                        StatusCode::CREATED,
+                        Json(json!({"status": true, "data": ECHOED_KEY})),
+                    )
+                        .into_response(),
+                }
+            }),
+        )
+}
+
+/// Issue 16: a server that echoes the credential it was sent does not get
+/// it printed: not on stderr, not in `--json`, not in the journal or the
+/// log. The text around it is still shown, the credential masked.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_credential_the_server_echoes_is_masked_everywhere() {
+    let env = Env::new();
+    let file = env.file("batch.json", VALID);
+    for (answer, shows) in [
+        (0, "invalid key ••••wxyz (token ••••5678)"),
+        (1, "Blocked: /createBatch?key=••••wxyz"),
+        (2, "data was \"••••wxyz\""),
+    ] {
+        let url = stand_in(echoing(answer)).await;
+        for json in [false, true] {
+            let mut cmd = env.against_url(&url, ECHOED_KEY);
+            cmd.env("WEYA_TOKEN", ECHOED_TOKEN);
+            let flags: &[&str] = if json {
+                &["--yes", "--json"]
+            } else {
+                &["--yes"]
+            };
+            let out = create(&mut cmd, &file, flags);
+            let (stdout, stderr) = text(&out);
+            assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+            let shown = format!("{stdout}{stderr}");
+            assert!(shown.contains(shows), "{answer}, json {json}: {shown}");
+            for secret in [ECHOED_KEY, ECHOED_KEY_IN_URL, ECHOED_TOKEN, "0123456789"] {
+                assert!(!shown.contains(secret), "{secret} shown: {shown}");
+            }
+        }
+    }
+    let files = files_under(env.home.path());
+    assert!(
+        files.iter().any(|(p, _)| p.ends_with("weya-tui.log"))
+            && files.iter().any(|(p, _)| p.ends_with("journal.jsonl")),
+        "{:?}",
+        files.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    for (path, bytes) in &files {
+        for secret in [ECHOED_KEY, ECHOED_KEY_IN_URL, ECHOED_TOKEN, "0123456789"] {
+            assert!(!holds(bytes, secret), "{} holds {secret}", path.display());
+        }
+    }
+}
+
 // ---- phones add (add-phone) ----
 
 /// Runs `cmd` with `input` on its standard input.
