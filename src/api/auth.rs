@@ -351,6 +351,84 @@ impl Credentials {
     }
 }
 
+/// The shortest credential masked in a server's text: a shorter one
+/// cannot be told from ordinary words ("key" in "invalid key"), and hiding
+/// every occurrence would garble the text, and the answer's JSON with it.
+/// Weya's keys and tokens are far longer.
+pub const MIN_MASKED_CHARS: usize = 8;
+
+impl Credentials {
+    /// `text` from a server with every configured credential, as it is and
+    /// URL-encoded, replaced by its masked form: a server that echoes the
+    /// credential it was sent ("invalid key sk_live_…") must not put it on
+    /// the screen, in a log or in the journal. Credentials shorter than
+    /// [`MIN_MASKED_CHARS`] are left.
+    pub fn hide_in(&self, text: Vec<u8>) -> Vec<u8> {
+        let mut patterns: Vec<(String, String)> = Vec::new();
+        for credential in [&self.key, &self.token].into_iter().flatten() {
+            let secret = credential.expose();
+            if secret.chars().count() < MIN_MASKED_CHARS {
+                continue;
+            }
+            let masked = credential.masked();
+            let encoded = url_encoded(secret);
+            for form in [secret.to_owned(), encoded.to_ascii_lowercase(), encoded] {
+                if !patterns.iter().any(|(p, _)| *p == form) {
+                    patterns.push((form, masked.clone()));
+                }
+            }
+        }
+        // The longer first: one credential may hold the other.
+        patterns.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        patterns.iter().fold(text, |text, (pattern, masked)| {
+            replace_bytes(text, pattern.as_bytes(), masked.as_bytes())
+        })
+    }
+
+    /// [`Credentials::hide_in`] for text.
+    pub fn hide_in_text(&self, text: &str) -> String {
+        String::from_utf8(self.hide_in(text.as_bytes().to_vec()))
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// `s` percent-encoded as a URL's query or path would carry it: all but
+/// the unreserved characters, upper-case hex.
+fn url_encoded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `text` with every occurrence of `pattern` (not empty) replaced.
+fn replace_bytes(text: Vec<u8>, pattern: &[u8], with: &[u8]) -> Vec<u8> {
+    let Some(&first) = pattern.first() else {
+        return text;
+    };
+    let found = |at: usize| text[at..].starts_with(pattern);
+    if !(0..text.len()).any(|i| text[i] == first && found(i)) {
+        return text;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == first && found(i) {
+            out.extend_from_slice(with);
+            i += pattern.len();
+        } else {
+            out.push(text[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
@@ -480,6 +558,45 @@ mod tests {
         let debug = format!("{:?}", both());
         assert!(!debug.contains("0123456789"), "{debug}");
         assert!(debug.contains("••••cdef from env key"), "{debug}");
+    }
+
+    #[test]
+    fn a_credential_a_server_echoes_is_masked_as_it_is_and_url_encoded() {
+        let key = "sk_live/0123+456789=abcdef";
+        let token = "tok_0123456789abcd5678";
+        let creds = Credentials::default()
+            .with(
+                AuthMode::ApiKey,
+                Credential::new(SecretString::from(key), "env key"),
+            )
+            .with(
+                AuthMode::Bearer,
+                Credential::new(SecretString::from(token), "env token"),
+            );
+        let said = format!(
+            "invalid key {key}; token Bearer {token}, twice: {key}{key}; \
+             <a href=\"/x?k=sk_live%2F0123%2B456789%3Dabcdef\">sk_live%2f0123%2b456789%3dabcdef</a>"
+        );
+        let shown = creds.hide_in_text(&said);
+        assert_eq!(
+            shown,
+            "invalid key ••••cdef; token Bearer ••••5678, twice: ••••cdef••••cdef; \
+             <a href=\"/x?k=••••cdef\">••••cdef</a>"
+        );
+        // Not a byte of invalid UTF-8 is lost around it.
+        let bytes = [b"\xff ".as_slice(), key.as_bytes(), b" \xfe"].concat();
+        assert_eq!(
+            creds.hide_in(bytes),
+            [b"\xff ".as_slice(), "••••cdef".as_bytes(), b" \xfe"].concat()
+        );
+        // Cut short, a credential is not the credential: left as it is.
+        assert_eq!(creds.hide_in_text("sk_live/0123+45"), "sk_live/0123+45");
+        // Too short to tell from words: "key" stays in "invalid key".
+        let short = Credentials::default().with(
+            AuthMode::ApiKey,
+            Credential::new(SecretString::from("key"), "env"),
+        );
+        assert_eq!(short.hide_in_text("invalid key"), "invalid key");
     }
 
     #[test]

@@ -142,7 +142,7 @@ impl WeyaClient {
         let http = http
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
-            .redirect(same_origin_redirects())
+            .redirect(same_origin_redirects(config.credentials.clone()))
             .user_agent(concat!("weya-tui/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ApiError::Config(format!("could not build the HTTP client: {e}")))?;
@@ -429,14 +429,23 @@ impl WeyaClient {
             })
     }
 
+    /// Sends the request and reads its answer. Every error and every
+    /// answer of every action comes through here, so this is where what a
+    /// server says has the configured credentials masked
+    /// ([`Credentials::hide_in`]): the body (so its message, its page's
+    /// excerpt and its `data` alike), the request ID, and where a refused
+    /// redirect pointed. No front end can forget it.
     async fn send(&self, builder: reqwest::RequestBuilder) -> Result<Reply, ApiError> {
-        let mut response = self.connect(builder).await?;
+        let mut response = self
+            .connect(builder)
+            .await
+            .map_err(|e| self.hide_in_error(e))?;
         let status = response.status().as_u16();
         let headers = response.headers();
         let request_id = headers
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
-            .map(|s| safe_excerpt(s.as_bytes(), 64));
+            .map(|s| safe_excerpt(&self.hide(s.as_bytes().to_vec()), 64));
         let retry_after = headers
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
@@ -455,7 +464,7 @@ impl WeyaClient {
         // Headers arrived, so the server got the request: a failure now is a
         // connection dropped mid-answer, whatever reqwest calls it.
         let dropped = |e: reqwest::Error| {
-            tracing::warn!(error = %chain(&e), "answer cut off");
+            tracing::warn!(error = %self.hide_text(&chain(&e)), "answer cut off");
             ApiError::Network {
                 kind: NetworkFailure::Dropped,
                 host: self.host.clone(),
@@ -467,6 +476,7 @@ impl WeyaClient {
             }
             body.extend_from_slice(&chunk);
         }
+        let body = self.hide(body);
         tracing::debug!(status, request_id = ?request_id, bytes = body.len(), "answer");
         Ok(Reply {
             status,
@@ -511,8 +521,36 @@ impl WeyaClient {
         }
     }
 
+    /// `text` from a server with the configured credentials masked.
+    fn hide(&self, text: Vec<u8>) -> Vec<u8> {
+        self.config.credentials.hide_in(text)
+    }
+
+    fn hide_text(&self, text: &str) -> String {
+        self.config.credentials.hide_in_text(text)
+    }
+
+    /// The server's words an error without an answer can carry (where a
+    /// redirect pointed, a failure's own text), credentials masked.
+    fn hide_in_error(&self, e: ApiError) -> ApiError {
+        match e {
+            ApiError::Redirected { status, location } => ApiError::Redirected {
+                status,
+                location: self.hide_text(&location),
+            },
+            ApiError::Network {
+                kind: NetworkFailure::Other(detail),
+                host,
+            } => ApiError::Network {
+                kind: NetworkFailure::Other(self.hide_text(&detail)),
+                host,
+            },
+            other => other,
+        }
+    }
+
     fn network_error(&self, e: &reqwest::Error) -> ApiError {
-        tracing::warn!(error = %chain(e), "request failed");
+        tracing::warn!(error = %self.hide_text(&chain(e)), "request failed");
         if let Some(refused) = find_source::<CrossOriginRedirect>(e) {
             return ApiError::Redirected {
                 status: refused.status,
@@ -531,13 +569,15 @@ impl WeyaClient {
 /// strips `Authorization` on a cross-host redirect but not `x-api-key`, and
 /// repeats the body on 307/308: following one would hand the workspace key
 /// (and the batch) to whatever host the answer names.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
+fn same_origin_redirects(credentials: Credentials) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
         let origin = attempt.previous().first().map(reqwest::Url::origin);
         if origin.is_some_and(|o| o != attempt.url().origin()) {
             let refused = CrossOriginRedirect {
                 status: attempt.status().as_u16(),
-                location: shown_url(attempt.url()),
+                // Masked before it is cut short: a cut would leave part
+                // of a credential the URL carried.
+                location: shown_url_hiding(attempt.url(), &credentials),
             };
             attempt.error(refused)
         } else if attempt.previous().len() > MAX_REDIRECTS {
@@ -570,12 +610,17 @@ impl std::error::Error for CrossOriginRedirect {}
 /// A URL from a server, fit to show: without any user name or password it
 /// carries, markup-free and cut short.
 fn shown_url(url: &reqwest::Url) -> String {
+    shown_url_hiding(url, &Credentials::default())
+}
+
+/// [`shown_url`], with `credentials` masked in it.
+fn shown_url_hiding(url: &reqwest::Url, credentials: &Credentials) -> String {
     let mut url = url.clone();
     // Both fail only for URLs that cannot carry credentials at all.
     let _ = url.set_username("");
     let _ = url.set_password(None);
     url.set_fragment(None);
-    safe_excerpt(url.as_str().as_bytes(), 160)
+    safe_excerpt(&credentials.hide_in(url.as_str().as_bytes().to_vec()), 160)
 }
 
 /// `url` without its user name and password, when it carries any; `None`
@@ -852,7 +897,12 @@ fn classify(e: &reqwest::Error, config: &ClientConfig) -> NetworkFailure {
     {
         NetworkFailure::Dropped
     } else {
-        NetworkFailure::Other(safe_excerpt(chain(e).as_bytes(), 160))
+        // Masked before it is cut short: the text may quote a URL a server
+        // chose.
+        NetworkFailure::Other(safe_excerpt(
+            &config.credentials.hide_in(chain(e).into_bytes()),
+            160,
+        ))
     }
 }
 

@@ -231,25 +231,45 @@ impl ApiError {
     /// A success status whose body could not be read, or did not name a
     /// batch, counts too: the server said yes, but not what it made. So
     /// does a 302 or 303 that was not followed: servers answer a POST they
-    /// carried out with one, pointing at the result.
+    /// carried out with one, pointing at the result. So does a 502, 503 or
+    /// 504 ([`ApiError::from_gateway`]): a gateway or proxy says it with its
+    /// own page when the server behind it answered too late or went away,
+    /// which may be after the server stored what was sent.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(
-            self,
-            Self::Network {
-                kind: NetworkFailure::Timeout { .. } | NetworkFailure::Dropped,
-                ..
-            } | Self::Unexpected {
-                status: 200..=299,
-                ..
-            } | Self::NoBatchId { .. }
-                | Self::TooLarge {
+        self.from_gateway()
+            || matches!(
+                self,
+                Self::Network {
+                    kind: NetworkFailure::Timeout { .. } | NetworkFailure::Dropped,
+                    ..
+                } | Self::Unexpected {
                     status: 200..=299,
                     ..
-                }
-                | Self::Redirected {
-                    status: 302 | 303,
-                    ..
-                }
+                } | Self::NoBatchId { .. }
+                    | Self::TooLarge {
+                        status: 200..=299,
+                        ..
+                    }
+                    | Self::Redirected {
+                        status: 302 | 303,
+                        ..
+                    }
+            )
+    }
+
+    /// Whether this is a 502, 503 or 504: the answer of a gateway or proxy
+    /// that lost the server's (or of a server that was going away), which
+    /// says nothing about what the server did with the request.
+    pub fn from_gateway(&self) -> bool {
+        matches!(
+            self,
+            Self::Status {
+                status: 502..=504,
+                ..
+            } | Self::TooLarge {
+                status: 502..=504,
+                ..
+            }
         )
     }
 
@@ -387,6 +407,25 @@ mod tests {
             safe_excerpt("サーバーエラーです".as_bytes(), 9),
             "サーバー…"
         );
+    }
+
+    #[test]
+    fn a_gateways_502_503_or_504_leaves_the_outcome_unknown_and_is_not_permanent() {
+        let status = |status| ApiError::Status {
+            status,
+            message: None,
+            request_id: None,
+            excerpt: Some("Bad Gateway".into()),
+            retry_after: None,
+        };
+        for code in [502, 503, 504] {
+            assert!(status(code).outcome_unknown(), "{code}");
+            assert!(status(code).from_gateway(), "{code}");
+            assert!(!status(code).is_permanent(), "{code}");
+        }
+        for code in [400, 404, 429, 500, 501, 505] {
+            assert!(!status(code).outcome_unknown(), "{code}");
+        }
     }
 
     #[test]

@@ -210,9 +210,8 @@ pub async fn create(
             journal_append(&destination, &found, io)?;
             writeln!(
                 io.err,
-                "weya-tui: the answer was lost ({}), but Weya's batch list shows the batch: it \
-                 was created",
-                visible(&e.to_string())
+                "weya-tui: {}, but Weya's batch list shows the batch: it was created",
+                visible(&no_clear_answer(&e))
             )?;
             answer.created(&batch.id, None, true, io)
         }
@@ -232,9 +231,10 @@ async fn watch(
     let every = attempt.landing.every;
     writeln!(
         io.err,
-        "weya-tui: the answer was lost ({}); Weya may still store the batch until {}: looking \
-         for it in Weya's batch list every {} s until then. Nothing is sent again.",
-        visible(&e.to_string()),
+        "weya-tui: {}: the batch may have been created; watching Weya's list for it. Weya may \
+         still store the batch until {}: looking for it in Weya's batch list every {} s until \
+         then. Nothing is sent again.",
+        visible(&no_clear_answer(e)),
         attempt.lands_by.format("%H:%M:%S UTC"),
         every.as_secs().max(1)
     )?;
@@ -258,6 +258,16 @@ async fn watch(
         }
     }
     Ok(())
+}
+
+/// Why no answer says whether the batch was made: it was lost, or a
+/// gateway's 502, 503 or 504 stood in for it.
+fn no_clear_answer(e: &ApiError) -> String {
+    if e.from_gateway() {
+        format!("a gateway answered for Weya ({e}), which may come after Weya stored the batch")
+    } else {
+        format!("the answer was lost ({e})")
+    }
 }
 
 /// What the command says of its answer.

@@ -31,7 +31,7 @@
 //! | 2xx, `added` > `S`, or a count of call IDs that is not `added`, or no count at all | in doubt | unknown |
 //! | 207 whose failed chunk holds every row sent, nothing added | refused | failed |
 //! | any other 207 (rows added and a chunk failed, a chunk that was not sent, no failed chunk) | in doubt | unknown |
-//! | no answer (timeout, dropped connection), an unreadable 2xx, a 302/303, a 502/504 from a proxy, any other network failure once connected | in doubt | unknown |
+//! | no answer (timeout, dropped connection), an unreadable 2xx, a 302/303, a 502/503/504 from a proxy, any other network failure once connected | in doubt | unknown |
 //! | 401, 403, 404 | refused, and sending stops | failed |
 //! | 429 | refused, and sending stops until later | failed |
 //! | no connection (refused, DNS, TLS, connect timeout), a configuration problem | refused, and sending stops | failed |
@@ -218,15 +218,12 @@ fn classify_error(e: &ApiError) -> Verdict {
 /// Whether the request may have reached Weya and been acted on though
 /// its answer was lost or cannot be read.
 fn answer_lost(e: &ApiError) -> bool {
+    // Among them a proxy's 502, 503 or 504: the server may have stored
+    // the rows before its answer was lost.
     if e.outcome_unknown() {
         return true;
     }
     match e {
-        // A proxy that lost the server's answer (bad gateway, gateway
-        // timeout): the server may have stored the rows.
-        ApiError::Status {
-            status: 502 | 504, ..
-        } => true,
         // Failed after the connection was made: the request may have gone.
         ApiError::Network {
             kind: NetworkFailure::Other(_),
@@ -626,7 +623,7 @@ mod tests {
                 other => panic!("{code}: {other:?}"),
             }
         }
-        for code in [400, 500, 503] {
+        for code in [400, 500] {
             assert!(
                 matches!(
                     classify(&status(code), 10),
@@ -635,7 +632,7 @@ mod tests {
                 "{code}"
             );
         }
-        for code in [502, 504] {
+        for code in [502, 503, 504] {
             assert!(
                 matches!(classify(&status(code), 10), Verdict::InDoubt { .. }),
                 "{code}"

@@ -359,12 +359,7 @@ where
                 Some(event) => Msg::from_event(event?),
                 None => return Ok(Ended::InputEnded),
             },
-            Some(reply) = runtime.replies.recv() => {
-                // The time the reply came, not the last draw's: a view
-                // counts its next refresh from it ("next try in 5 s").
-                runtime.dispatch(Msg::Clock(chrono::Utc::now()));
-                Some(reply)
-            }
+            Some(reply) = runtime.replies.recv() => Some(reply),
             () = wake, if due.is_some() => due.map(|(_, name, msg)| {
                 timers.fired(name);
                 msg
@@ -393,6 +388,12 @@ where
             }
         };
         if let Some(msg) = msg {
+            // Each message is handled at the time it came, not at the last
+            // draw's: a reply counts its next refresh from it ("next try in
+            // 5 s"), and an Enter pressed after minutes on the review is
+            // sent now, so the time a lost answer may still land is counted
+            // from the send, not from the last redraw.
+            runtime.dispatch(Msg::Clock(chrono::Utc::now()));
             runtime.dispatch(msg);
             dirty = true;
         }
@@ -681,6 +682,66 @@ mod tests {
         assert_eq!(
             list_refreshes(Duration::from_secs(60)).await,
             [60, 120, 180]
+        );
+    }
+
+    #[tokio::test]
+    async fn enter_on_the_review_is_sent_at_the_time_it_is_pressed_not_at_the_last_draw() {
+        use crate::api::Phone;
+        use crate::tui::views::create::{CreateMsg, Screen};
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        use std::sync::Mutex;
+
+        // A closed port: the phone list fails at once; a list is given.
+        let config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));
+        let client = WeyaClient::new(config).unwrap();
+        let mut runtime = Runtime::new(AppContext::for_tests(), client, None);
+        let failed = runtime.next_reply().await.unwrap();
+        runtime.dispatch(failed);
+        runtime.dispatch(Msg::Create(CreateMsg::PhonesLoaded {
+            generation: 1,
+            result: Ok(vec![Phone {
+                id: "64e5f12345abcdef87654329".into(),
+                phone_number: "4930901820".into(),
+                integration: "twilio".into(),
+                label: "Berlin".into(),
+            }]),
+        }));
+        let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        for c in "Q3".chars() {
+            runtime.dispatch(key(KeyCode::Char(c)));
+        }
+        runtime.dispatch(key(KeyCode::Tab));
+        runtime.dispatch(key(KeyCode::Char(' ')));
+        runtime.dispatch(Msg::Key(KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+        )));
+        assert!(matches!(runtime.app.create.screen, Screen::Review(_)));
+        // The last redraw read the clock ten minutes ago; the operator has
+        // been reading the review since.
+        let drawn = chrono::Utc::now() - chrono::Duration::minutes(10);
+        runtime.dispatch(Msg::Clock(drawn));
+
+        let fed = Arc::new(Mutex::new(None));
+        let at = fed.clone();
+        let input = futures::stream::once(async move {
+            *at.lock().unwrap() = Some(chrono::Utc::now());
+            Ok(Event::Key(KeyEvent::new(
+                KeyCode::Enter,
+                KeyModifiers::NONE,
+            )))
+        });
+        let mut terminal = Terminal::new(TestBackend::new(100, 40)).unwrap();
+        let ended = run(&mut terminal, Box::pin(input), &mut runtime).await;
+        assert_eq!(ended.unwrap(), Ended::InputEnded);
+        let fed = fed.lock().unwrap().expect("Enter was fed");
+        let Screen::Sending { sent_at, .. } = &runtime.app.create.screen else {
+            panic!("Enter sends: {:?}", runtime.app.create.screen);
+        };
+        assert!(
+            *sent_at >= fed,
+            "sent at {sent_at}, before the Enter fed at {fed} (the last draw's {drawn})"
         );
     }
 

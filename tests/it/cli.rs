@@ -1449,6 +1449,223 @@ async fn a_same_named_batch_with_an_odd_date_is_a_candidate_never_an_absence() {
     }
 }
 
+/// A stand-in behind a gateway: its createBatch answers `status` with the
+/// gateway's HTML page, having stored the batch (`stores`) or not; its
+/// list shows what was stored. The count of POSTs comes with it.
+fn behind_a_gateway(
+    status: axum::http::StatusCode,
+    stores: bool,
+) -> (axum::Router, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::Json;
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    use axum::routing::{get, post};
+    use serde_json::json;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    let posts = Arc::new(AtomicUsize::new(0));
+    let stored: Arc<Mutex<Option<String>>> = Arc::default();
+    let (counted, storing, listing) = (posts.clone(), stored.clone(), stored);
+    let router = axum::Router::new()
+        .route(
+            "/api/call/batches/{user}",
+            get(move || {
+                let listing = listing.clone();
+                async move {
+                    match listing.lock().unwrap().clone() {
+                        Some(at) => Json(json!({"status": true, "data": {"batches": [{
+                            "_id": "6650c0ffee0ddba11ab1e0bb", "batchName": "CLI batch",
+                            "createdAt": at, "queue_status": "paused", "totalCalls": 0}],
+                            "pagination": {"total": 1, "page": 1, "limit": 50,
+                            "totalPages": 1}}}))
+                        .into_response(),
+                        None => (
+                            StatusCode::NOT_FOUND,
+                            Json(json!({"status": false, "message": "No batches found"})),
+                        )
+                            .into_response(),
+                    }
+                }
+            }),
+        )
+        .route(
+            "/api/call/createBatch",
+            post(move || {
+                let (counted, storing) = (counted.clone(), storing.clone());
+                async move {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    if stores {
+                        *storing.lock().unwrap() = Some(
+                            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                        );
+                    }
+                    (
+                        status,
+                        [(header::CONTENT_TYPE, "text/html")],
+                        format!("<html><head><title>{status}</title></head></html>"),
+                    )
+                }
+            }),
+        );
+    (router, posts)
+}
+
+/// A gateway's 502, 503 or 504 may come after Weya stored the batch: the
+/// command never reports it as "not created" (which invites a second
+/// batch). It says the batch may have been created and watches Weya's
+/// list: the batch found there is reported created (exit 0); none there
+/// once the request could no longer land is "not created", safe to send
+/// again (exit 1). One POST each time.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gateways_502_503_or_504_is_watched_for_never_taken_as_not_created() {
+    use axum::http::StatusCode;
+    use std::sync::atomic::Ordering;
+    use weya_tui::store::journal::{self, JournalOutcome};
+    for (status, stores) in [
+        (StatusCode::BAD_GATEWAY, true),
+        (StatusCode::GATEWAY_TIMEOUT, true),
+        (StatusCode::SERVICE_UNAVAILABLE, true),
+        (StatusCode::BAD_GATEWAY, false),
+    ] {
+        let env = Env::new();
+        let (router, posts) = behind_a_gateway(status, stores);
+        let url = stand_in(router).await;
+        let file = env.file("batch.json", VALID);
+        let out = create(
+            &mut env.impatient(env.against_stand_in(&url), 2),
+            &file,
+            &["--yes", "--json"],
+        );
+        let (stdout, stderr) = text(&out);
+        let code = status.as_u16();
+        assert!(
+            stderr.contains(&format!("a gateway answered for Weya (HTTP {code}"))
+                && stderr.contains("the batch may have been created; watching Weya's list"),
+            "{code}: {stderr}"
+        );
+        assert_eq!(posts.load(Ordering::SeqCst), 1, "{code}: one POST");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let (entries, _) = journal::read(&env.journal()).unwrap();
+        let outcomes: Vec<_> = entries.iter().map(|e| e.outcome).collect();
+        if stores {
+            assert_eq!(out.status.code(), Some(0), "{code}: {stdout}\n{stderr}");
+            assert_eq!(json["batchId"], "6650c0ffee0ddba11ab1e0bb", "{json}");
+            assert_eq!(json["foundInList"], true, "{json}");
+            assert_eq!(
+                outcomes,
+                [JournalOutcome::Unknown, JournalOutcome::Created],
+                "{code}"
+            );
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{code}: {stdout}\n{stderr}");
+            assert_eq!(json["safeToResend"], true, "{json}");
+            let error = json["error"].as_str().unwrap();
+            assert!(error.contains("the batch was not created"), "{error}");
+            assert!(error.contains("at a look after"), "{error}");
+            assert_eq!(outcomes, [JournalOutcome::Unknown], "{code}");
+        }
+    }
+}
+
+/// The credentials of `a_credential_the_server_echoes_is_masked_everywhere`:
+/// the key with characters a URL encodes.
+const ECHOED_KEY: &str = "sk_live/echo+0123456789=wxyz";
+const ECHOED_KEY_IN_URL: &str = "sk_live%2Fecho%2B0123456789%3Dwxyz";
+const ECHOED_TOKEN: &str = "tok_echo_0123456789_5678";
+
+/// A server that echoes the credentials: in a 401's message and request
+/// ID, in a proxy page's title (URL-encoded), in a 201's `data`.
+fn echoing(answer: usize) -> axum::Router {
+    use axum::Json;
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    use axum::routing::{get, post};
+    use serde_json::json;
+    axum::Router::new()
+        .route(
+            "/api/call/batches/{user}",
+            get(|| async {
+                (
+                    StatusCode::NOT_FOUND,
+                    Json(json!({"status": false, "message": "No batches found"})),
+                )
+            }),
+        )
+        .route(
+            "/api/call/createBatch",
+            post(move || async move {
+                match answer {
+                    0 => (
+                        StatusCode::UNAUTHORIZED,
+                        [("x-request-id", format!("req-{ECHOED_TOKEN}"))],
+                        Json(json!({"status": false, "message":
+                            format!("invalid key {ECHOED_KEY} (token {ECHOED_TOKEN})")})),
+                    )
+                        .into_response(),
+                    1 => (
+                        StatusCode::BAD_REQUEST,
+                        [(header::CONTENT_TYPE, "text/html")],
+                        format!(
+                            "<html><head><title>Blocked: /createBatch?key={ECHOED_KEY_IN_URL}\
+                             </title></head></html>"
+                        ),
+                    )
+                        .into_response(),
+                    _ => (
+                        StatusCode::CREATED,
+                        Json(json!({"status": true, "data": ECHOED_KEY})),
+                    )
+                        .into_response(),
+                }
+            }),
+        )
+}
+
+/// Issue 16: a server that echoes the credential it was sent does not get
+/// it printed: not on stderr, not in `--json`, not in the journal or the
+/// log. The text around it is still shown, the credential masked.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_credential_the_server_echoes_is_masked_everywhere() {
+    let env = Env::new();
+    let file = env.file("batch.json", VALID);
+    for (answer, shows) in [
+        (0, "invalid key ••••wxyz (token ••••5678)"),
+        (1, "Blocked: /createBatch?key=••••wxyz"),
+        (2, "data was \"••••wxyz\""),
+    ] {
+        let url = stand_in(echoing(answer)).await;
+        for json in [false, true] {
+            let mut cmd = env.against_url(&url, ECHOED_KEY);
+            cmd.env("WEYA_TOKEN", ECHOED_TOKEN);
+            let flags: &[&str] = if json {
+                &["--yes", "--json"]
+            } else {
+                &["--yes"]
+            };
+            let out = create(&mut cmd, &file, flags);
+            let (stdout, stderr) = text(&out);
+            assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+            let shown = format!("{stdout}{stderr}");
+            assert!(shown.contains(shows), "{answer}, json {json}: {shown}");
+            for secret in [ECHOED_KEY, ECHOED_KEY_IN_URL, ECHOED_TOKEN, "0123456789"] {
+                assert!(!shown.contains(secret), "{secret} shown: {shown}");
+            }
+        }
+    }
+    let files = files_under(env.home.path());
+    assert!(
+        files.iter().any(|(p, _)| p.ends_with("weya-tui.log"))
+            && files.iter().any(|(p, _)| p.ends_with("journal.jsonl")),
+        "{:?}",
+        files.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    for (path, bytes) in &files {
+        for secret in [ECHOED_KEY, ECHOED_KEY_IN_URL, ECHOED_TOKEN, "0123456789"] {
+            assert!(!holds(bytes, secret), "{} holds {secret}", path.display());
+        }
+    }
+}
+
 // ---- phones add (add-phone) ----
 
 /// Runs `cmd` with `input` on its standard input.

@@ -430,6 +430,51 @@ fn an_unreadable_success_is_unknown_and_is_not_sent_again_at_once() {
 }
 
 #[test]
+fn a_gateways_502_503_or_504_may_have_made_the_batch_so_the_list_is_watched_before_r() {
+    for status in [502, 503, 504] {
+        let mut app = on_review();
+        app.create.context.can_list_batches = true;
+        key(&mut app, KeyCode::Enter);
+        let cmds = update(
+            &mut app,
+            Msg::Create(CreateMsg::SubmitFinished {
+                request_id: 1,
+                result: Err(ApiError::Status {
+                    status,
+                    message: None,
+                    request_id: None,
+                    excerpt: Some(format!("{status} Bad Gateway")),
+                    retry_after: None,
+                }),
+            }),
+        );
+        assert!(answer(&app).is_unknown(), "{status}");
+        let (lookup, wait) = lookup_of(&cmds);
+        assert!(
+            wait > std::time::Duration::ZERO,
+            "{status}: watched until it can no longer land"
+        );
+        let screen = screen_of(&app, 120, 40);
+        assert!(
+            screen.contains(&format!(
+                "? Outcome unknown: a gateway answered HTTP {status}, and the batch may have been \
+                 created; watching Weya's list"
+            )),
+            "{screen}"
+        );
+        assert!(!screen.contains("was not created"), "{screen}");
+        assert!(!screen.contains("retry (r)"), "{screen}");
+        // A look before the deadline proves nothing: r sends nothing.
+        none_found(&mut app, lookup);
+        assert!(
+            key(&mut app, KeyCode::Char('r')).is_empty(),
+            "{status}: r resends blindly"
+        );
+        assert!(matches!(app.create.screen, Screen::Result(_)));
+    }
+}
+
+#[test]
 fn a_400_naming_a_field_marks_it_and_keeps_everything() {
     let mut app = on_review();
     key(&mut app, KeyCode::Enter);

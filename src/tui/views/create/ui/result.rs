@@ -53,6 +53,19 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
                 ApiError::Network { .. } if error.outcome_unknown() => {
                     Line::styled("? Outcome unknown: no answer arrived", theme.warn())
                 }
+                _ if error.from_gateway() => Line::styled(
+                    format!(
+                        "? Outcome unknown: a gateway answered HTTP {}, and the batch may have \
+                         been created{}",
+                        error.status().unwrap_or_default(),
+                        if answer.waiting_until().is_some() {
+                            "; watching Weya's list"
+                        } else {
+                            ""
+                        }
+                    ),
+                    theme.warn(),
+                ),
                 ApiError::Redirected { .. } if error.outcome_unknown() => Line::styled(
                     "? Outcome unknown: the server redirected the request elsewhere",
                     theme.warn(),
@@ -303,6 +316,13 @@ fn advice(app: &CreateView, answer: &Answer, error: &ApiError) -> String {
             "Not found: check WEYA_BASE_URL (the API's paths start with /api/call/). r sends again."
                 .to_owned()
         }
+        // Before the 5xx advice: sent again blindly, it may make a second
+        // batch.
+        e if e.from_gateway() => format!(
+            "A gateway or proxy answers so when the server behind it was slow or went away, \
+             which may be after it stored the batch. {}",
+            unknown_advice(app, answer)
+        ),
         ApiError::Status { status: 429, .. } => {
             "Too many requests: r sends again once the wait is over.".to_owned()
         }
