@@ -623,7 +623,7 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
 #[derive(Debug)]
 pub(crate) enum OpenError {
     Io(std::io::Error),
-    /// What it is instead of a regular file: "a directory", "a FIFO", …
+    /// What it is instead of a regular file, from [`not_a_file`].
     NotAFile(&'static str),
 }
 
@@ -640,23 +640,38 @@ pub(crate) fn open_regular_file(path: &Path) -> Result<std::fs::File, OpenError>
     .map_err(|e| OpenError::Io(e.into()))?;
     let file = std::fs::File::from(fd);
     let kind = file.metadata().map_err(OpenError::Io)?.file_type();
-    if kind.is_file() {
-        return Ok(file);
+    match not_a_file(kind) {
+        None => Ok(file),
+        Some(what) => Err(OpenError::NotAFile(what)),
     }
-    use std::os::unix::fs::FileTypeExt;
-    Err(OpenError::NotAFile(if kind.is_dir() {
+}
+
+/// What `kind` is when it is not a regular file, in the words every
+/// refusal uses (the config file, `create --file`, a contacts file):
+/// "a named pipe (FIFO)", "a device", "a directory", "a socket"; `None`
+/// for a regular file.
+pub fn not_a_file(kind: std::fs::FileType) -> Option<&'static str> {
+    if kind.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("a device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some(if kind.is_dir() {
         "a directory"
-    } else if kind.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else if kind.is_socket() {
-        "a socket"
     } else {
-        "not a regular file"
-    }))
+        "a special file"
+    })
 }
 
 /// The file's text, or `None` when it holds more than `limit` bytes.

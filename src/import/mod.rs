@@ -138,6 +138,10 @@ pub enum ImportError {
         path.display()
     )]
     UnsupportedType { path: PathBuf },
+    /// A FIFO would wait for a writer, `/dev/zero` would never end, a
+    /// directory is no file: only a regular file is read, and at once.
+    #[error("the contacts file {} is {kind}, not a regular file", path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
     #[error("{}: the file is UTF-16 text; save it as CSV UTF-8", path.display())]
     Utf16 { path: PathBuf },
     #[error("{}: this is not a text file (a spreadsheet saved under another name?)", path.display())]

@@ -316,6 +316,12 @@ pub fn open(
     })?;
     let canonical = std::fs::canonicalize(path).map_err(io_error)?;
     let before = std::fs::metadata(&canonical).map_err(io_error)?;
+    if let Some(kind) = crate::config::not_a_file(before.file_type()) {
+        return Err(ImportError::NotAFile {
+            path: canonical,
+            kind,
+        });
+    }
     let scan = scan(&canonical, before.len(), format == Format::Text, control)
         .map_err(|e| e.with_path(&canonical))?;
     let after = std::fs::metadata(&canonical).map_err(io_error)?;
@@ -383,6 +389,7 @@ struct Scan {
 /// Errors of the scan before the path is attached.
 enum ScanError {
     Io(io::Error),
+    NotAFile(&'static str),
     Utf16,
     NotText,
     Cancelled,
@@ -394,6 +401,7 @@ impl ScanError {
         let path = path.to_owned();
         match self {
             Self::Io(source) => ImportError::Io { path, source },
+            Self::NotAFile(kind) => ImportError::NotAFile { path, kind },
             Self::Utf16 => ImportError::Utf16 { path },
             Self::NotText => ImportError::NotText { path },
             Self::Cancelled => ImportError::Cancelled,
@@ -421,10 +429,19 @@ impl Fnv {
     }
 }
 
+/// Opens a contacts file that is a regular file, and at once whatever it
+/// is (the path may have been swapped for a FIFO since it was looked at).
+fn open_regular(path: &Path) -> Result<File, crate::config::OpenError> {
+    crate::config::open_regular_file(path)
+}
+
 /// One read of the whole file: its hash, and for text, whether it is
 /// UTF-8 (and where it first is not).
 fn scan(path: &Path, size: u64, text: bool, control: &mut Control<'_>) -> Result<Scan, ScanError> {
-    let mut file = File::open(path).map_err(ScanError::Io)?;
+    let mut file = open_regular(path).map_err(|e| match e {
+        crate::config::OpenError::Io(e) => ScanError::Io(e),
+        crate::config::OpenError::NotAFile(kind) => ScanError::NotAFile(kind),
+    })?;
     let mut hash = Fnv::default();
     let mut head = Vec::new();
     let mut last_byte = None;
@@ -977,7 +994,13 @@ impl RowReader {
                 path: path.to_owned(),
             });
         };
-        let file = File::open(path).map_err(io_error)?;
+        let file = open_regular(path).map_err(|e| match e {
+            crate::config::OpenError::Io(source) => io_error(source),
+            crate::config::OpenError::NotAFile(kind) => ImportError::NotAFile {
+                path: path.to_owned(),
+                kind,
+            },
+        })?;
         let size = file.metadata().map_err(io_error)?.len();
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(layout.delimiter.byte())

@@ -143,28 +143,6 @@ impl Format {
     }
 }
 
-/// What a path is when it is not a regular file, in words.
-fn not_a_file(kind: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt as _;
-        if kind.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "a device";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-    }
-    if kind.is_dir() {
-        "a directory"
-    } else {
-        "not a regular file"
-    }
-}
-
 /// Reads and parses a batch file. Anything but a regular file (a FIFO, a
 /// device, a directory) is refused before it is opened: opening a FIFO
 /// waits for a writer, and a device may never end. A file over
@@ -190,7 +168,7 @@ pub fn read(path: &Path) -> Result<BatchFile, FileError> {
         fail(format!(
             "{} is {}: a batch file must be a regular file",
             shown,
-            not_a_file(kind)
+            crate::config::not_a_file(kind).unwrap_or("not a regular file")
         ))
     };
     let kind = std::fs::metadata(path)

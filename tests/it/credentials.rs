@@ -643,11 +643,8 @@ fn a_config_that_is_no_regular_file_is_refused_at_once() {
     let dir = env.path("a-directory");
     std::fs::create_dir(&dir).unwrap();
     for (path, says) in [
-        (
-            Path::new("/dev/zero"),
-            "is a character device, not a regular file",
-        ),
-        (fifo.as_path(), "is a FIFO (named pipe), not a regular file"),
+        (Path::new("/dev/zero"), "is a device, not a regular file"),
+        (fifo.as_path(), "is a named pipe (FIFO), not a regular file"),
         (dir.as_path(), "is a directory, not a regular file"),
     ] {
         let started = Instant::now();

@@ -382,6 +382,53 @@ async fn dry_run_checks_everything_and_sends_nothing() {
     assert!(env.journals().is_empty(), "no import was recorded");
 }
 
+/// Issue 16: `batch import ID FIFO` waited for ever for a writer, and a
+/// link to `/dev/zero` read until a bound. Anything but a regular file is
+/// refused at once, in the words the config file uses; nothing is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_contacts_file_that_is_no_regular_file_is_refused_at_once() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let fifo = env.path("contacts.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let zero = env.path("zero.csv");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let folder = env.path("folder.csv");
+    std::fs::create_dir(&folder).unwrap();
+    for (path, kind) in [
+        (fifo, "a named pipe (FIFO)"),
+        (zero, "a device"),
+        (folder, "a directory"),
+    ] {
+        let mut child = env
+            .import(&sandbox, &sandbox.base_url(), &batch, &path)
+            .args(["--region", "US", "--yes"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + PATIENCE;
+        while child.try_wait().unwrap().is_none() {
+            if Instant::now() > deadline {
+                child.kill().unwrap();
+                let _ = child.wait();
+                panic!("{kind}: batch import hangs");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{kind}: {stderr}");
+        assert!(
+            stderr.contains(&format!("is {kind}, not a regular file")),
+            "{kind}: {stderr}"
+        );
+    }
+    assert!(numbers_in(&sandbox, &batch).is_empty());
+    assert!(env.journals().is_empty());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_region_numbers_without_a_country_code_are_said_to_be_invalid() {
     let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());

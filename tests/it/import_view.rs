@@ -1046,3 +1046,44 @@ fn a_long_batch_name_in_the_header_is_cut_and_the_step_kept() {
     );
     insta::assert_snapshot!("import_long_name_80x24", text);
 }
+
+/// Issue 16: a contacts file that is a FIFO (or a device, or a directory)
+/// is refused at once, in the config file's words; the view used to wait
+/// for ever for the FIFO's writer.
+#[test]
+fn a_contacts_file_that_is_no_regular_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("contacts.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    let zero = dir.path().join("zero.csv");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let folder = dir.path().join("folder.csv");
+    std::fs::create_dir(&folder).unwrap();
+    for (path, kind) in [
+        (fifo, "a named pipe (FIFO)"),
+        (zero, "a device"),
+        (folder, "a directory"),
+    ] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let dir_path = dir.path().to_owned();
+        std::thread::spawn(move || {
+            let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
+            type_path(&mut view, &path);
+            let cmds = press(&mut view, KeyCode::Enter);
+            serve(&mut view, &dir_path, cmds);
+            let _ = tx.send((view.step(), screen(&view, 120, 40, t(0), &dir_path)));
+        });
+        let (step, text) = rx
+            .recv_timeout(common::PATIENCE)
+            .unwrap_or_else(|_| panic!("{kind}: the view hangs"));
+        assert_eq!(step, Step::Pick, "{kind}: nothing to map");
+        assert!(
+            text.contains(&format!("is {kind}, not a regular file")),
+            "{kind}:\n{text}"
+        );
+    }
+}
