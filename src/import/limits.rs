@@ -4,8 +4,8 @@
 //! few hundred bytes, a few dozen columns, some hundred thousand rows) and
 //! low enough that no file, however built, makes weya-tui hold more than
 //! about 200 MiB: a file past one is refused at once with the bound it
-//! passed, before the rest of it is read. The README's import section lists
-//! them.
+//! passed, before the rest of it is read. `docs/cli.md` (Importing contacts)
+//! lists them.
 
 use std::fmt;
 

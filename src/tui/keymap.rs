@@ -1,5 +1,5 @@
 //! Every key binding, in one table. Dispatch, the footer, the help overlay and
-//! the README's keyboard table are all read from [`BINDINGS`].
+//! the keyboard table of `docs/keys.md` are all read from [`BINDINGS`].
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -676,7 +676,7 @@ pub fn footer(scopes: &[Scope], room: usize) -> Vec<(String, &'static str)> {
     shown
 }
 
-/// The keyboard table of the README, in Markdown.
+/// The keyboard table of `docs/keys.md`, in Markdown.
 pub fn markdown_table() -> String {
     let mut out = String::from("| where | keys | what it does |\n|---|---|---|\n");
     for b in BINDINGS {
@@ -845,14 +845,14 @@ mod tests {
     fn readme_keyboard_table_is_generated_from_this_table() {
         const START: &str = "<!-- keymap:start -->\n";
         const END: &str = "<!-- keymap:end -->";
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/keys.md");
         let readme = std::fs::read_to_string(path).unwrap();
         let (head, rest) = readme
             .split_once(START)
-            .expect("README has the keymap:start marker");
+            .expect("docs/keys.md has the keymap:start marker");
         let (table, tail) = rest
             .split_once(END)
-            .expect("README has the keymap:end marker");
+            .expect("docs/keys.md has the keymap:end marker");
         let want = markdown_table();
         if table != want && std::env::var_os("WEYA_UPDATE_README").is_some() {
             std::fs::write(path, format!("{head}{START}{want}{END}{tail}")).unwrap();
@@ -860,7 +860,7 @@ mod tests {
         }
         assert!(
             table == want,
-            "README.md's keyboard table is stale: run WEYA_UPDATE_README=1 cargo test readme"
+            "docs/keys.md's keyboard table is stale: run WEYA_UPDATE_README=1 cargo test readme"
         );
     }
 }
