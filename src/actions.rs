@@ -147,8 +147,10 @@ async fn record(
 }
 
 /// What a delete asks to be typed before it is sent: the batch's name
-/// (GitHub's repository-delete pattern), or its ID when the name is empty
-/// or blank and so cannot be typed.
+/// (GitHub's repository-delete pattern), or its ID when the name cannot be
+/// typed: empty, or nothing but spaces and characters that draw nothing
+/// (a zero-width space, a direction mark), which would confirm with
+/// nothing visible typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirmation {
     /// "name" or "ID", as the question says it.
@@ -159,7 +161,7 @@ pub struct Confirmation {
 
 impl Confirmation {
     pub fn for_batch(id: &str, name: &str) -> Self {
-        if name.trim().is_empty() {
+        if !can_be_typed(name) {
             Self {
                 what: "ID",
                 expected: id.to_owned(),
@@ -181,6 +183,13 @@ impl Confirmation {
     }
 }
 
+/// Whether `name` has a character a person can see and type: not only
+/// spaces, controls and characters that draw nothing.
+pub fn can_be_typed(name: &str) -> bool {
+    name.chars()
+        .any(|c| !c.is_whitespace() && crate::text::hidden(c).is_none())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,7 +198,14 @@ mod tests {
 
     #[test]
     fn a_name_that_cannot_be_typed_is_confirmed_by_the_id() {
-        for blank in ["", "   ", "\u{a0}\t"] {
+        for blank in [
+            "",
+            "   ",
+            "\u{a0}\t",
+            "\u{200b}",
+            " \u{200e}\u{feff} ",
+            "\u{2060}",
+        ] {
             let c = Confirmation::for_batch(ID, blank);
             assert_eq!(c.what, "ID");
             assert!(!c.accepts(""), "{blank:?}: nothing typed deletes nothing");
