@@ -136,6 +136,10 @@ pub enum Invalid {
     /// `1.78E+10`: a spreadsheet wrote the number in exponent form with
     /// fewer digits than the number has; the rest are lost.
     DigitsLost,
+    /// `1-800-FLOWERS`: letters, which a dialer library reads as keypad
+    /// digits. Never turned into digits without a word: the operator
+    /// writes the digits.
+    HasLetters,
 }
 
 impl fmt::Display for Invalid {
@@ -155,6 +159,7 @@ impl fmt::Display for Invalid {
             Self::DigitsLost => {
                 f.write_str("digits lost in exponent form (export the column as text)")
             }
+            Self::HasLetters => f.write_str("has letters (write a vanity number's digits)"),
         }
     }
 }
@@ -202,6 +207,14 @@ pub fn read(
         reading
     };
     let first = parse_valid(text, region, without_extension);
+    if let Ok(reading) = &first
+        && !reading.extension_dropped
+        && has_letters(text)
+    {
+        // Letters the parser took as keypad digits, not an extension's
+        // marker: the number dialled would be a guess.
+        return Err(Invalid::HasLetters);
+    }
     if first.is_ok() || !could_be_international_digits(text) {
         return first.map(mark);
     }
@@ -215,6 +228,15 @@ pub fn read(
         Ok(reading) if grouped_from_country_code(text, reading.digits) => Ok(mark(reading)),
         _ => first,
     }
+}
+
+/// Whether `raw` holds a letter, a `tel:` scheme aside.
+fn has_letters(raw: &str) -> bool {
+    let raw = raw
+        .get(..4)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("tel:"))
+        .map_or(raw, |_| &raw[4..]);
+    raw.chars().any(char::is_alphabetic)
 }
 
 /// A spreadsheet's decimal form of a whole number as its digits:
@@ -551,6 +573,45 @@ mod tests {
             assert!(reading.extension_dropped, "{raw}");
         }
         assert!(!read("212 555 1234", us(), true).unwrap().extension_dropped);
+    }
+
+    /// A vanity number is a valid number to the parser (letters read as
+    /// keypad digits), and a guess to send: refused with its reason, while
+    /// an extension's marker and a `tel:` scheme are no such letters.
+    #[test]
+    fn a_number_with_letters_is_refused_not_read_as_keypad_digits() {
+        for raw in [
+            "1-800-FLOWERS",
+            "+1 800 FLOWERS",
+            "(212) 555-CALL",
+            "800-GOT-JUNK",
+        ] {
+            assert_eq!(
+                why(raw, us()),
+                "has letters (write a vanity number's digits)",
+                "{raw}"
+            );
+            assert_eq!(
+                read(raw, us(), true).unwrap_err(),
+                Invalid::HasLetters,
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            read("1-800-356-9377", us(), false)
+                .unwrap()
+                .digits
+                .to_string(),
+            "18003569377"
+        );
+        assert_eq!(
+            read("tel:+1-212-555-1234", us(), false)
+                .unwrap()
+                .digits
+                .to_string(),
+            "12125551234"
+        );
+        assert!(read("212 555 1234 x5", us(), true).is_ok());
     }
 
     #[test]
