@@ -103,6 +103,21 @@ where
     d.deserialize_any(ListVisitor(PhantomData, true))
 }
 
+/// A list of objects that must be there: `null` or anything but a list
+/// is an error (with `#[serde(default)]` left off, so is a missing one);
+/// an element that is not an object is skipped.
+pub fn required_objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Vec::<serde_json::Value>::deserialize(d)?
+        .into_iter()
+        .filter(serde_json::Value::is_object)
+        .map(|v| T::deserialize(v).map_err(de::Error::custom))
+        .collect()
+}
+
 struct StringVisitor;
 
 impl<'de> Visitor<'de> for StringVisitor {

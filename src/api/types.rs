@@ -187,14 +187,15 @@ pub struct Pagination {
     pub total_pages: u64,
 }
 
-/// `data` of the batch list. An element of `batches` that is not an
-/// object is skipped; a `pagination` that is not an object reads as zeros.
+/// `data` of the batch list. The `batches` list must be there: an answer
+/// without it (or with `null`) is no batch list, never an empty one. An
+/// element of it that is not an object is skipped; a `pagination` that is
+/// not an object reads as zeros.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct BatchPage {
-    #[serde(deserialize_with = "lenient::objects")]
+    #[serde(deserialize_with = "lenient::required_objects")]
     pub batches: Vec<BatchSummary>,
-    #[serde(deserialize_with = "lenient::object_or_default")]
+    #[serde(default, deserialize_with = "lenient::object_or_default")]
     pub pagination: Pagination,
 }
 
@@ -779,6 +780,31 @@ pub struct AddedPhone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An answer without the batch list is no empty workspace: it fails
+    /// (the CLI exits 1, the list shows the error), while an element that
+    /// is not a batch costs only itself.
+    #[test]
+    fn a_batch_page_without_its_list_is_refused_not_read_as_empty() {
+        for data in [
+            serde_json::json!({}),
+            serde_json::json!({"batches": null}),
+            serde_json::json!({"batches": {}, "pagination": {"page": 1}}),
+        ] {
+            assert!(
+                serde_json::from_value::<BatchPage>(data.clone()).is_err(),
+                "{data}"
+            );
+        }
+        let page: BatchPage = serde_json::from_value(serde_json::json!({
+            "batches": [7, {"_id": "64e5f12345abcdef98765432", "batchName": "June"}]
+        }))
+        .unwrap();
+        assert_eq!(page.batches.len(), 1);
+        assert_eq!(page.batches[0].batch_name, "June");
+        let empty: BatchPage = serde_json::from_value(serde_json::json!({"batches": []})).unwrap();
+        assert!(empty.batches.is_empty());
+    }
 
     #[test]
     fn batch_request_uses_weya_field_names_and_omits_unset_options() {
