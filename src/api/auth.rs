@@ -371,7 +371,7 @@ impl Credentials {
                 continue;
             }
             let masked = credential.masked();
-            let encoded = url_encoded(secret);
+            let encoded = super::client::encode_segment(secret);
             for form in [secret.to_owned(), encoded.to_ascii_lowercase(), encoded] {
                 if !patterns.iter().any(|(p, _)| *p == form) {
                     patterns.push((form, masked.clone()));
@@ -390,20 +390,6 @@ impl Credentials {
         String::from_utf8(self.hide_in(text.as_bytes().to_vec()))
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
-}
-
-/// `s` percent-encoded as a URL's query or path would carry it: all but
-/// the unreserved characters, upper-case hex.
-fn url_encoded(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `text` with every occurrence of `pattern` (not empty) replaced.

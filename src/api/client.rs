@@ -919,8 +919,10 @@ fn chain(e: &dyn std::error::Error) -> String {
     out
 }
 
-/// Percent-encodes a path segment (user IDs are configuration, not trusted).
-fn encode_segment(s: &str) -> String {
+/// Percent-encodes a path segment (user IDs are configuration, not
+/// trusted): all but the unreserved characters, upper-case hex, as a URL
+/// carries them (also how an echoed credential is looked for).
+pub(super) fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
