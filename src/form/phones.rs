@@ -2,6 +2,7 @@
 //! phone list, the operator's local phone book, and IDs typed by hand; and
 //! its dialog that registers a new number with add-phone.
 
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use crate::remote::Remote;
 use crate::store::phonebook::{self, NewPhone, PhoneField};
 
 use super::line::LineInput;
-use crate::domain::phone::format_number;
+use crate::domain::phone::{format_number, format_number_final};
 
 /// Where a row of the picker comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,10 +75,16 @@ impl Entry {
         }
     }
 
-    /// The number in international format (see [`format_number`]).
-    pub fn number_shown(&self) -> &str {
-        self.shown
-            .get_or_init(|| format_number(&self.phone.phone_number))
+    /// The number in international format (see [`format_number`]), kept
+    /// once its country's metadata is ready.
+    pub fn number_shown(&self) -> Cow<'_, str> {
+        if let Some(shown) = self.shown.get() {
+            return Cow::Borrowed(shown);
+        }
+        match format_number_final(&self.phone.phone_number) {
+            Some(shown) => Cow::Borrowed(self.shown.get_or_init(|| shown)),
+            None => Cow::Owned(format_number(&self.phone.phone_number)),
+        }
     }
 }
 

@@ -41,6 +41,9 @@ pub struct Runtime {
     pub app: Shell,
     effects: Effects,
     replies: mpsc::Receiver<Msg>,
+    /// Where a redraw is asked for when something ready in the background
+    /// changes what the screen shows.
+    redraw: mpsc::Sender<Msg>,
 }
 
 impl Runtime {
@@ -94,6 +97,7 @@ impl Runtime {
             app::files::offer_drafts(&mut app.create, restored, others);
         }
         let target = app.target.name().to_owned();
+        let redraw = tx.clone();
         let mut effects = Effects::with_target(client, tx, store, target);
         for cmd in cmds {
             effects.run(cmd);
@@ -102,7 +106,22 @@ impl Runtime {
             app,
             effects,
             replies,
+            redraw,
         }
+    }
+
+    /// From now on no frame waits for phone-number metadata (80 ms for
+    /// the sandbox's first twelve numbers): a number not formatted before
+    /// is drawn as its digits after a `+`, formatted on a thread of its
+    /// own, and the screen is drawn again when it is ready (see
+    /// [`crate::domain::phone::format_in_background`]). For the live
+    /// terminal; tests draw every number grouped at once.
+    pub fn format_numbers_in_background(&self) {
+        let redraw = self.redraw.clone();
+        crate::domain::phone::format_in_background(move || {
+            // Full: a redraw is on its way anyway.
+            let _ = redraw.try_send(Msg::Second);
+        });
     }
 
     /// How long a send whose answer was lost may still make its batch

@@ -21,7 +21,7 @@ use super::list::{Landing, QUEUED_MOVES, is_move, row_at, visible_offset};
 use super::live::{LivePage, fit_to_rows, page_rows, search_param};
 use super::{Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
 use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
-use crate::domain::phone::format_number;
+use crate::domain::phone::{format_number, format_number_final};
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Scope};
 
@@ -265,11 +265,19 @@ impl BatchDetailsView {
         self.details.as_ref().map_or(&[], |d| d.calls.as_slice())
     }
 
-    /// Call `i`'s number in international format, formatted once a page.
+    /// Call `i`'s number in international format, formatted once a page
+    /// (kept only once its country's metadata is ready: see
+    /// [`format_number`]).
     pub(super) fn number_shown(&self, i: usize) -> String {
         let number = self.calls().get(i).map_or("", |c| c.phone_number.as_str());
-        match self.numbers_shown.get(i) {
-            Some(cell) => cell.get_or_init(|| format_number(number)).clone(),
+        let Some(cell) = self.numbers_shown.get(i) else {
+            return format_number(number);
+        };
+        if let Some(shown) = cell.get() {
+            return shown.clone();
+        }
+        match format_number_final(number) {
+            Some(shown) => cell.get_or_init(|| shown).clone(),
             None => format_number(number),
         }
     }

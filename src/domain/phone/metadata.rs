@@ -1,0 +1,169 @@
+//! libphonenumber's metadata, built one calling code at a time.
+//!
+//! The `phonenumber` crate builds its whole database (250 regions, every
+//! pattern checked) the first time any number is read: 70 ms and 8 MiB of
+//! memory, which the first frame with a phone list on it used to pay. Here
+//! the same data (`assets/phone-metadata.bin`, cut from the crate's
+//! `PhoneNumberMetadata.xml` by `examples/phone_metadata.rs`) is kept as one
+//! chunk per calling code, and a code's regions are built the first time a
+//! number of that code is shown: `+1` builds the 25 regions of the North
+//! American plan, `+44` four. `tests::the_chunks_are_the_crates_database`
+//! fails when the file and the crate disagree (after an upgrade: run the
+//! example again).
+
+use std::sync::OnceLock;
+
+use phonenumber::metadata::{Database, loader};
+
+/// The chunks: [`MAGIC`], then for each calling code its number (`u16`,
+/// little-endian), the length of its chunk (`u32`, little-endian) and the
+/// chunk: the code's regions, `postcard`-encoded as the crate encodes its
+/// own database.
+static FILE: &[u8] = include_bytes!("../../../assets/phone-metadata.bin");
+
+const MAGIC: &[u8; 4] = b"WPM1";
+
+/// One calling code: its encoded regions, and their database once built.
+struct Slot {
+    code: u16,
+    chunk: &'static [u8],
+    database: OnceLock<Option<Database>>,
+}
+
+/// `chunks` in the layout [`FILE`] has (for `examples/phone_metadata.rs`).
+pub fn encode(chunks: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    for (code, chunk) in chunks {
+        out.extend_from_slice(&code.to_le_bytes());
+        let len = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out
+}
+
+/// The slots of [`FILE`], read once (a walk over its headers: no chunk is
+/// decoded). A damaged file reads as the codes before the damage, and a
+/// test holds that it is whole.
+fn slots() -> &'static [Slot] {
+    static SLOTS: OnceLock<Vec<Slot>> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let mut slots = Vec::new();
+        let Some(mut rest) = FILE.strip_prefix(MAGIC.as_slice()) else {
+            return slots;
+        };
+        while let Some((code, chunk, after)) = next_chunk(rest) {
+            slots.push(Slot {
+                code,
+                chunk,
+                database: OnceLock::new(),
+            });
+            rest = after;
+        }
+        slots
+    })
+}
+
+fn next_chunk(bytes: &'static [u8]) -> Option<(u16, &'static [u8], &'static [u8])> {
+    let (code, rest) = bytes.split_first_chunk::<2>()?;
+    let (len, rest) = rest.split_first_chunk::<4>()?;
+    let len = usize::try_from(u32::from_le_bytes(*len)).ok()?;
+    let (chunk, rest) = rest.split_at_checked(len)?;
+    Some((u16::from_le_bytes(*code), chunk, rest))
+}
+
+fn slot(code: u16) -> Option<&'static Slot> {
+    slots().iter().find(|slot| slot.code == code)
+}
+
+/// The calling code an international number (digits after the `+`)
+/// starts with. Calling codes are a prefix code: at most one of the first
+/// one, two or three digits is one.
+pub fn calling_code(digits: &str) -> Option<u16> {
+    (1..=3.min(digits.len()))
+        .filter_map(|len| digits.get(..len)?.parse::<u16>().ok())
+        .find(|&code| slot(code).is_some())
+}
+
+/// The database of `code`'s regions, built now if it was not before (12
+/// ms for the largest, `+1`, and each pattern is compiled the first time a
+/// number uses it). `None` for a code no country has.
+pub fn database(code: u16) -> Option<&'static Database> {
+    let slot = slot(code)?;
+    slot.database
+        .get_or_init(|| {
+            let regions: Vec<loader::Metadata> = postcard::from_bytes(slot.chunk).ok()?;
+            Database::from(regions).ok()
+        })
+        .as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phonenumber::Mode;
+
+    #[test]
+    fn the_file_is_whole() {
+        let mut rest = FILE.strip_prefix(MAGIC.as_slice()).expect("magic");
+        let mut codes = 0;
+        while !rest.is_empty() {
+            let (_, _, after) = next_chunk(rest).expect("a whole chunk");
+            rest = after;
+            codes += 1;
+        }
+        assert_eq!(codes, slots().len());
+        assert!(codes > 200, "{codes} calling codes");
+    }
+
+    /// Every region of the crate's database is in the chunk of its code,
+    /// and every example number libphonenumber gives reads, validates and
+    /// formats the same with the chunk as with the whole database.
+    #[test]
+    fn the_chunks_are_the_crates_database() {
+        let whole = &*phonenumber::metadata::DATABASE;
+        let mut checked = 0;
+        for code in 1..=999u16 {
+            let theirs = whole.region(&code).unwrap_or_default();
+            let Some(ours) = database(code) else {
+                assert!(theirs.is_empty(), "+{code}: {theirs:?} missing");
+                continue;
+            };
+            assert_eq!(ours.region(&code).unwrap_or_default(), theirs, "+{code}");
+            for meta in whole.by_code(&code).unwrap_or_default() {
+                let d = meta.descriptors();
+                let examples = [d.fixed_line(), d.mobile(), d.toll_free(), d.voip()]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|desc| desc.example());
+                for example in examples {
+                    let number = format!("+{code}{example}");
+                    let a = phonenumber::parse_with(whole, None, &number);
+                    let b = phonenumber::parse_with(ours, None, &number);
+                    let (Ok(a), Ok(b)) = (a, b) else {
+                        panic!("{number}: read differently");
+                    };
+                    assert_eq!(a.is_valid_with(whole), b.is_valid_with(ours), "{number}");
+                    let theirs = a.format().database(whole).mode(Mode::International);
+                    let shown = if a.is_valid_with(whole) {
+                        theirs.to_string()
+                    } else {
+                        format!("+{code}{example}")
+                    };
+                    assert_eq!(crate::domain::phone::format_number(&number), shown);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 500, "only {checked} examples");
+    }
+
+    #[test]
+    fn calling_codes_are_read_from_the_front() {
+        assert_eq!(calling_code("12125550143"), Some(1));
+        assert_eq!(calling_code("442079460958"), Some(44));
+        assert_eq!(calling_code("353851234567"), Some(353));
+        assert_eq!(calling_code("999123"), None);
+        assert_eq!(calling_code(""), None);
+    }
+}

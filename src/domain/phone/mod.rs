@@ -1,0 +1,220 @@
+//! Phone numbers as people read them: the international format of
+//! libphonenumber's data (the `phonenumber` crate), `+353 85 123 4567`,
+//! wherever a number is shown (the TUI's tables and details, the form's
+//! list, the review, the commands' tables).
+
+pub mod metadata;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
+
+use crate::text::visible;
+
+/// `number` (Weya's digits with the country code, a leading `+` allowed)
+/// in international format: `+1 212-555-0143`, `+44 20 7946 0958`. A
+/// number libphonenumber cannot read or knows to be invalid comes back as
+/// its digits after a `+`, ungrouped rather than grouped wrongly; anything
+/// that is not digits, as it was, made [`visible`].
+///
+/// In the live terminal (see [`format_in_background`]) this never waits: a
+/// number not formatted before is shown as its digits after a `+` and
+/// drawn again grouped a moment later.
+pub fn format_number(number: &str) -> String {
+    format_number_final(number).unwrap_or_else(|| ungrouped(number))
+}
+
+/// [`format_number`], or `None` while the number is being formatted in
+/// the background: what a row may keep for good.
+pub fn format_number_final(number: &str) -> Option<String> {
+    let Some(background) = BACKGROUND.get() else {
+        return Some(format_now(number));
+    };
+    let mut state = background
+        .state
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(shown) = state.shown.get(number) {
+        return Some(shown.clone());
+    }
+    if state.queued.insert(number.to_owned()) {
+        let _ = background.queue.send(number.to_owned());
+    }
+    None
+}
+
+/// The formatting of the live terminal: numbers are formatted on a thread
+/// of their own, so that no frame pays for libphonenumber's metadata (12
+/// ms to build `+1`'s, and each pattern compiled on first use: 80 ms and
+/// 18 MiB for the sandbox's first twelve numbers, all in one frame,
+/// before).
+struct Background {
+    queue: mpsc::Sender<String>,
+    state: Mutex<Formatted>,
+}
+
+#[derive(Default)]
+struct Formatted {
+    /// Every number formatted so far. A session shows a few thousand at
+    /// most (a batch's calls, a page at a time).
+    shown: HashMap<String, String>,
+    queued: HashSet<String>,
+}
+
+static BACKGROUND: OnceLock<Background> = OnceLock::new();
+
+/// From now on [`format_number`] never waits: numbers are formatted on a
+/// thread of their own, and `when_ready` is called (on that thread) each
+/// time it has caught up with what was asked. For the live terminal;
+/// tests and commands, which never call this, format in place. A second
+/// call changes nothing.
+pub fn format_in_background(when_ready: impl Fn() + Send + 'static) {
+    let (queue, asked) = mpsc::channel::<String>();
+    let background = Background {
+        queue,
+        state: Mutex::new(Formatted::default()),
+    };
+    if BACKGROUND.set(background).is_err() {
+        return;
+    }
+    let started = std::thread::Builder::new()
+        .name("phone numbers".to_owned())
+        .spawn(move || {
+            while let Ok(number) = asked.recv() {
+                let mut done = vec![number];
+                done.extend(asked.try_iter());
+                let shown: Vec<(String, String)> = done
+                    .into_iter()
+                    .map(|number| {
+                        let shown = format_now(&number);
+                        (number, shown)
+                    })
+                    .collect();
+                if let Some(background) = BACKGROUND.get() {
+                    let mut state = background
+                        .state
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    for (number, shown) in shown {
+                        state.queued.remove(&number);
+                        state.shown.insert(number, shown);
+                    }
+                }
+                when_ready();
+            }
+        });
+    if let Err(e) = started {
+        // Numbers stay ungrouped; nothing else is lost.
+        tracing::warn!(error = %e, "no thread to format phone numbers on");
+    }
+}
+
+/// [`format_number`], paying whatever the number's metadata costs now.
+fn format_now(number: &str) -> String {
+    let trimmed = number.trim();
+    let digits = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return visible(number).into_owned();
+    }
+    let international = format!("+{digits}");
+    let Some(code) = metadata::calling_code(digits) else {
+        return international;
+    };
+    let Some(database) = metadata::database(code) else {
+        return international;
+    };
+    match phonenumber::parse_with(database, None, &international) {
+        Ok(parsed) if parsed.is_valid_with(database) => {
+            grouped(database, code, &parsed.national().to_string())
+        }
+        _ => international,
+    }
+}
+
+/// A number as [`format_number`] shows it before it is formatted.
+fn ungrouped(number: &str) -> String {
+    let trimmed = number.trim();
+    let digits = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return visible(number).into_owned();
+    }
+    format!("+{digits}")
+}
+
+/// `+<code> <national>` grouped by the first of its country's formats
+/// that fits, as libphonenumber's international format does. Written out
+/// here because the `phonenumber` crate's formatter builds its whole
+/// database whichever database it is given (`unwrap_or(&DATABASE)`);
+/// `metadata::tests::the_chunks_are_the_crates_database` holds that both
+/// write every example number alike.
+fn grouped(database: &phonenumber::metadata::Database, code: u16, national: &str) -> String {
+    let Some(meta) = database.by_code(&code).and_then(|m| m.into_iter().next()) else {
+        return format!("+{code} {national}");
+    };
+    let formats = if meta.international_formats().is_empty() {
+        meta.formats()
+    } else {
+        meta.international_formats()
+    };
+    let fits = |format: &&phonenumber::metadata::Format| match format.leading_digits().last() {
+        None => true,
+        Some(leading) => {
+            leading.find(national).is_some_and(|m| m.start() == 0)
+                && format
+                    .pattern()
+                    .find(national)
+                    .is_some_and(|m| m.start() == 0 && m.end() == national.len())
+        }
+    };
+    match formats.iter().find(fits) {
+        Some(format) => format!(
+            "+{code} {}",
+            format.pattern().replace(national, format.format())
+        ),
+        None => format!("+{code} {national}"),
+    }
+}
+
+/// A calling number as a review names it: `+1 212-555-0143 (New York
+/// sales)`, or the number alone when it has no label. The label is made
+/// [`visible`]: it comes from the server or the phone book.
+pub fn describe(phone: &crate::api::Phone) -> String {
+    let number = format_number(&phone.phone_number);
+    let label = phone.label.trim();
+    if label.is_empty() {
+        number
+    } else {
+        format!("{number} ({})", visible(label))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_number;
+
+    #[test]
+    fn numbers_read_as_their_country_writes_them() {
+        for (digits, shown) in [
+            ("353851234567", "+353 85 123 4567"),
+            ("447911123456", "+44 7911 123456"),
+            ("442079460958", "+44 20 7946 0958"),
+            ("12125550143", "+1 212-555-0143"),
+            ("+12015550123", "+1 201-555-0123"),
+            ("919876543210", "+91 98765 43210"),
+            ("4930901820", "+49 30 901820"),
+        ] {
+            assert_eq!(format_number(digits), shown, "{digits}");
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_shown_as_it_came() {
+        assert_eq!(format_number("12345"), "+12345", "too short");
+        assert_eq!(
+            format_number("999123456789"),
+            "+999123456789",
+            "no such country"
+        );
+        assert_eq!(format_number(""), "");
+        assert_eq!(format_number("call\u{1b}me"), "call⟨U+001B⟩me");
+    }
+}
