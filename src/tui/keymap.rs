@@ -60,10 +60,9 @@ pub enum Action {
     OpenTemplate,
     /// The command palette.
     Palette,
-    /// Show the create view as it was left.
-    OpenCreate,
-    /// Show the batch list.
-    OpenBatches,
+    /// Show a view: the one open for the route if there is one, else a
+    /// new one (the create view as it was left).
+    Show(Route),
     /// Back to the view this one was opened over.
     Pop,
     /// Import contacts into the batch on show.
@@ -120,6 +119,50 @@ pub enum Action {
     DeleteTemplate,
     /// A readline edit of the text being typed.
     Edit(LineEdit),
+}
+
+/// A view to show, asked for by a key, the palette or a view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The create view, as it was left.
+    Create,
+    Batches,
+}
+
+/// What the shell hands the view on show of the operator's input: the
+/// action of a key bound in one of the view's scopes (or chosen in the
+/// palette), or the key itself when nothing binds it (typing), a paste, a
+/// click or the wheel. Declared once: every view's message wraps it
+/// (`<Name>Msg::Input`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Action(Action),
+    /// A key no binding takes: it edits the text being typed, if any.
+    Typed(KeyEvent),
+    Paste(String),
+    /// A left click at a screen cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// A notch of the mouse wheel, down or up, over a screen cell.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+}
+
+impl Input {
+    /// The input a key makes on a view whose scopes are `scopes`: its
+    /// action when one of them binds it, else typed text. (The shell
+    /// resolves the global keys first; for driving a view alone, tests.)
+    pub fn key(key: KeyEvent, scopes: &[Scope]) -> Self {
+        match lookup(&key, scopes) {
+            Some(action) => Self::Action(action),
+            None => Self::Typed(key),
+        }
+    }
 }
 
 /// Where a binding applies.
@@ -362,8 +405,8 @@ pub const BINDINGS: &[Binding] = &[
     // Not in the footer either: the help, the README and the palette list
     // them, and the footer keeps its room for the screen on show.
     bind(Scope::Global, &[ctrl('p')], Action::Palette, "", "Commands: find any action or view of this screen by typing a few letters of it"),
-    bind(Scope::Global, &[ctrl('n')], Action::OpenCreate, "", "New batch: the form, as you left it"),
-    bind(Scope::Global, &[ctrl('b')], Action::OpenBatches, "", "Batches: the list of the account's batches"),
+    bind(Scope::Global, &[ctrl('n')], Action::Show(Route::Create), "", "New batch: the form, as you left it"),
+    bind(Scope::Global, &[ctrl('b')], Action::Show(Route::Batches), "", "Batches: the list of the account's batches"),
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),

@@ -57,12 +57,73 @@ pub mod import;
 use std::cell::Cell;
 use std::time::Duration;
 
-use crate::tui::keymap::Scope;
-use crate::tui::msg::{Msg, Route, Subscription};
+use chrono::{DateTime, Utc};
+
+use crate::tui::keymap::{Input, Route, Scope};
+use crate::tui::msg::{Cmd, Msg, Subscription};
 use batches::ViewContext;
-use batches::details::{BatchDetailsView, DetailsMsg};
-use batches::list::{BatchList, ListMsg};
+use batches::details::BatchDetailsView;
+use batches::list::BatchList;
 use import::ImportView;
+
+/// The model half of a view: the one contract every view keeps (the
+/// create view too), and all the shell knows of a view.
+pub trait ViewModel {
+    /// Everything that can happen to the view: the operator's [`Input`]
+    /// (`<Name>Msg::Input`) and the replies of its commands.
+    type Msg: From<Input>;
+
+    /// The one place the view changes: pure (no I/O, no drawing, no
+    /// clock: the time is handed in), returning the work for the effects
+    /// and the shell ([`Cmd::Open`], [`Cmd::Close`], ...).
+    fn update(&mut self, msg: Self::Msg, now: DateTime<Utc>) -> Vec<Cmd>;
+
+    /// The key scopes of the view that apply now, most important first
+    /// (the shell puts its own around them).
+    fn scopes(&self) -> Vec<Scope>;
+
+    /// Where the operator is, for the header, given the breadcrumb of the
+    /// view under this one (most views ignore it; a batch's details add
+    /// to it, so they say where Esc leads).
+    fn breadcrumb(&self, under: Vec<String>) -> Vec<String>;
+
+    /// What the view polls while it is on screen (and the terminal has
+    /// focus): "refresh every 5 s", the clock of a time that moves.
+    fn subscriptions(&self) -> Vec<Subscription> {
+        Vec::new()
+    }
+
+    /// Whether something on it moves (the loop ticks only then).
+    fn is_animating(&self) -> bool {
+        false
+    }
+
+    /// Whether it takes the mouse (clicks, the wheel); else the terminal
+    /// keeps its own selection.
+    fn wants_mouse(&self) -> bool {
+        true
+    }
+
+    /// What it is sent when it comes (back) on screen, so it is never
+    /// shown stale.
+    fn shown(&self) -> Option<Msg> {
+        None
+    }
+
+    /// The work to do when it leaves the stack, however it leaves.
+    fn closed(&self) -> Vec<Cmd> {
+        Vec::new()
+    }
+}
+
+/// The beat that redraws a time that moves on screen ("updated 3 s ago").
+pub fn clock() -> Subscription {
+    Subscription {
+        name: "clock",
+        every: Duration::from_secs(1),
+        msg: Msg::Second,
+    }
+}
 
 /// A view opened over the create view.
 // A view is made once and lives in the stack until closed: boxing it would
@@ -74,9 +135,19 @@ pub enum View {
     BatchList(BatchList),
     /// One batch and its calls.
     BatchDetails(BatchDetailsView),
-    /// Contacts into one batch. `session` tells its replies from those of
-    /// an import closed before (one executor, one journal per session).
-    Import { session: u64, view: Box<ImportView> },
+    /// Contacts into one batch.
+    Import(ImportView),
+}
+
+/// `$body` with `$v` bound to the view's model, whichever it is.
+macro_rules! each {
+    ($view:expr, $v:ident => $body:expr) => {
+        match $view {
+            View::BatchList($v) => $body,
+            View::BatchDetails($v) => $body,
+            View::Import($v) => $body,
+        }
+    };
 }
 
 impl View {
@@ -96,108 +167,61 @@ impl View {
         match self {
             Self::BatchList(_) => route == Route::Batches,
             // Reached from a batch, not by a route of its own.
-            Self::BatchDetails(_) => false,
-            // Opened for a batch, not by a route of its own.
-            Self::Import { .. } => false,
+            Self::BatchDetails(_) | Self::Import(_) => false,
         }
     }
 
-    pub fn breadcrumb(&self) -> Vec<String> {
-        match self {
-            Self::BatchList(_) => vec!["Batches".to_owned()],
-            Self::BatchDetails(view) => vec!["Batches".to_owned(), view.title()],
-            Self::Import { view, .. } => view.breadcrumb(),
+    /// Hands `msg` to this view if it is addressed to it; else gives it
+    /// back.
+    // Given back whole, as `Msg` is passed everywhere (see its note on
+    // size): boxing it here would allocate for every reply.
+    #[allow(clippy::result_large_err)]
+    pub fn receive(&mut self, msg: Msg, now: DateTime<Utc>) -> Result<Vec<Cmd>, Msg> {
+        match (self, msg) {
+            (Self::BatchList(view), Msg::BatchList(msg)) => Ok(view.update(msg, now)),
+            (Self::BatchDetails(view), Msg::BatchDetails { batch_id, msg })
+                if view.batch_id() == batch_id =>
+            {
+                Ok(view.update(msg, now))
+            }
+            (Self::Import(view), Msg::Import { session, msg }) if view.session() == session => {
+                Ok(ViewModel::update(view, msg, now))
+            }
+            (_, msg) => Err(msg),
         }
+    }
+
+    /// Hands the operator's input to this view.
+    pub fn input(&mut self, input: Input, now: DateTime<Utc>) -> Vec<Cmd> {
+        each!(self, v => ViewModel::update(v, input.into(), now))
+    }
+
+    pub fn breadcrumb(&self, under: Vec<String>) -> Vec<String> {
+        each!(self, v => ViewModel::breadcrumb(v, under))
     }
 
     pub fn scopes(&self) -> Vec<Scope> {
-        match self {
-            Self::BatchList(view) => view.scopes(),
-            Self::BatchDetails(view) => view.scopes(),
-            Self::Import { view, .. } => view.scopes(),
-        }
+        each!(self, v => ViewModel::scopes(v))
     }
 
     pub fn is_animating(&self) -> bool {
-        match self {
-            Self::BatchList(_) | Self::BatchDetails(_) => false,
-            Self::Import { view, .. } => view.is_animating(),
-        }
+        each!(self, v => ViewModel::is_animating(v))
     }
 
-    /// The live refresh of the view, and the beat that redraws a time that
-    /// moves on screen, while it is on screen (the shell asks only then,
-    /// and only while the terminal has focus).
+    pub fn wants_mouse(&self) -> bool {
+        each!(self, v => ViewModel::wants_mouse(v))
+    }
+
     pub fn subscriptions(&self) -> Vec<Subscription> {
-        let mut subs = self.refresh();
-        if self.shows_time() {
-            subs.push(Subscription {
-                name: "clock",
-                every: Duration::from_secs(1),
-                msg: Msg::Second,
-            });
-        }
-        subs
+        each!(self, v => ViewModel::subscriptions(v))
     }
 
-    /// Whether a time on screen moves on its own ("updated 3 s ago", "next
-    /// try in 20 s", "12 s ago" in a row): it is drawn again each second.
-    fn shows_time(&self) -> bool {
-        match self {
-            Self::BatchList(view) => view.shows_time(),
-            Self::BatchDetails(view) => view.shows_time(),
-            Self::Import { .. } => false,
-        }
+    pub fn shown(&self) -> Option<Msg> {
+        each!(self, v => ViewModel::shown(v))
     }
 
-    /// The refresh the view polls with, if it does.
-    fn refresh(&self) -> Vec<Subscription> {
-        match self {
-            Self::BatchList(view) => view
-                .refresh_timer()
-                .map(|every| Subscription {
-                    name: "batches.refresh",
-                    every,
-                    msg: Msg::BatchList(ListMsg::Tick),
-                })
-                .into_iter()
-                .collect(),
-            Self::BatchDetails(view) => view
-                .refresh_timer()
-                .map(|every| Subscription {
-                    name: "batch.calls.refresh",
-                    every,
-                    msg: Msg::BatchDetails {
-                        batch_id: view.batch_id().to_owned(),
-                        msg: DetailsMsg::Tick,
-                    },
-                })
-                .into_iter()
-                .collect(),
-            // It animates while it works (the tick); nothing to poll.
-            Self::Import { .. } => Vec::new(),
-        }
-    }
-
-    /// Whether the view refreshes itself: what it is sent when it comes
-    /// (back) on screen, so it is never shown stale.
-    pub fn refresh_msg(&self) -> Option<Msg> {
-        match self {
-            Self::BatchList(_) => Some(Msg::BatchList(ListMsg::Tick)),
-            Self::BatchDetails(view) => Some(Msg::BatchDetails {
-                batch_id: view.batch_id().to_owned(),
-                msg: DetailsMsg::Tick,
-            }),
-            Self::Import { .. } => None,
-        }
-    }
-
-    /// The session of the import this view is, if it is one.
-    pub fn import_session(&self) -> Option<u64> {
-        match self {
-            Self::Import { session, .. } => Some(*session),
-            Self::BatchList(_) | Self::BatchDetails(_) => None,
-        }
+    pub fn closed(&self) -> Vec<Cmd> {
+        each!(self, v => ViewModel::closed(v))
     }
 }
 
@@ -384,34 +408,23 @@ mod tests {
         }
     }
 
-    /// The vocabulary (`msg.rs`: `Msg`, `Cmd`, `Subscription`, `Route`;
-    /// `context.rs`; a view's own `msg.rs`) is spoken by the shell, the
-    /// views and the effects, and imports none of them; the views' models
-    /// reach the shell's world only through it. So `src/tui` has no import
-    /// circle: effects → vocabulary, views → vocabulary, shell → all,
-    /// nothing back.
+    /// The vocabulary (`msg.rs`: `Msg`, `Cmd`, `Subscription`; `context.rs`;
+    /// the keymap's `Input` and `Route`; each view's own `msg.rs`) is
+    /// spoken by the shell, the views and the effects, and imports none of
+    /// them: it names a view only by its `msg.rs`. So `src/tui` has no
+    /// import circle: effects → vocabulary, views → vocabulary, shell →
+    /// all, nothing back.
     #[test]
     fn the_vocabulary_imports_no_behaviour() {
         let root = tui();
         let models = view_models();
-        // The batch and import views keep their messages beside their
-        // models, which speak only their own commands (`ListCmd`,
-        // `ImportCmd`, ...): the vocabulary may name those, and they may
-        // never name the vocabulary back.
-        let homes = [root.join("views/batches"), root.join("views/import")];
-        let named_homes = [
-            "views::batches::list::",
-            "views::batches::details::",
-            "views::batches::dialogs::",
-            "views::import::",
-        ];
         let leaves: Vec<_> = models.iter().filter(|p| p.ends_with("msg.rs")).collect();
-        assert!(
-            leaves.contains(&&root.join("views/create/msg.rs")),
-            "{leaves:?}"
-        );
+        for view in ["create", "batches", "import"] {
+            let leaf = root.join("views").join(view).join("msg.rs");
+            assert!(leaves.contains(&&leaf), "{leaves:?}");
+        }
         let vocabulary = [root.join("msg.rs"), root.join("context.rs")];
-        for path in vocabulary.iter().chain(leaves) {
+        for path in vocabulary.iter().chain(leaves.iter().copied()) {
             for line in code_lines(path) {
                 for word in ["shell", "effects", "draw", "palette"] {
                     assert!(
@@ -421,15 +434,28 @@ mod tests {
                     );
                 }
                 if let Some(at) = line.find("views::") {
-                    let named = &line[at..];
                     assert!(
-                        named.contains("::msg::")
-                            || named_homes.iter().any(|h| named.starts_with(h)),
+                        line[at..].contains("::msg::"),
                         "{} names a view's model: {line}",
                         path.display()
                     );
                 }
             }
+        }
+        for path in &leaves {
+            for line in code_lines(path) {
+                assert!(
+                    !line.contains("tui::msg") && !line.contains("tui::context"),
+                    "{} is named by the vocabulary and names it back: {line}",
+                    path.display()
+                );
+            }
+        }
+        for line in code_lines(&root.join("keymap.rs")) {
+            assert!(
+                !line.contains("tui::") && !line.contains("super::"),
+                "the keymap names none of the app: {line}"
+            );
         }
         for line in code_lines(&root.join("context.rs")) {
             assert!(
@@ -438,7 +464,6 @@ mod tests {
             );
         }
         for path in &models {
-            let home = homes.iter().any(|h| path.starts_with(h));
             for line in code_lines(path) {
                 for word in ["shell::", "::shell", "effects::", "::effects"] {
                     assert!(
@@ -447,11 +472,6 @@ mod tests {
                         path.display()
                     );
                 }
-                assert!(
-                    !home || !(line.contains("tui::msg") || line.contains("tui::context")),
-                    "{} is named by the vocabulary and names it back: {line}",
-                    path.display()
-                );
             }
         }
         for line in code_lines(&root.join("effects.rs")) {
