@@ -13,6 +13,7 @@ use super::views::View;
 use super::views::batches;
 use super::views::create;
 use super::views::import;
+use super::views::phones;
 use super::widgets::theme::Theme;
 use super::widgets::{fit_line, help, palette};
 use crate::connection::TargetLabel;
@@ -42,6 +43,7 @@ pub fn view(shell: &Shell, frame: &mut Frame) {
             batches::ui::details::draw(view, &theme, frame, body, now)
         }
         Some(View::Import(view)) => import::ui::draw(view, &theme, frame, body, now),
+        Some(View::Phones(view)) => phones::ui::draw(view, &theme, frame, body, now),
     }
     draw_footer(shell, &theme, frame, footer);
     if let Some(h) = &shell.help {

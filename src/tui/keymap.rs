@@ -127,6 +127,8 @@ pub enum Route {
     /// The create view, as it was left.
     Create,
     Batches,
+    /// The workspace's numbers and the phone book.
+    Phones,
 }
 
 /// What the shell hands the view on show of the operator's input: the
@@ -244,6 +246,8 @@ pub enum Scope {
     Editing,
     /// The template dialog, picking one to load.
     TemplateList,
+    /// The workspace's numbers and the phone book.
+    Phones,
 }
 
 impl Scope {
@@ -289,6 +293,7 @@ impl Scope {
             Self::DeleteConfirm => "Delete dialog",
             Self::Editing => "Any text input",
             Self::TemplateList => "Template dialog, loading",
+            Self::Phones => "Phones",
         }
     }
 }
@@ -407,6 +412,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Global, &[ctrl('p')], Action::Palette, "", "Commands: find any action or view of this screen by typing a few letters of it"),
     bind(Scope::Global, &[ctrl('n')], Action::Show(Route::Create), "", "New batch: the form, as you left it"),
     bind(Scope::Global, &[ctrl('b')], Action::Show(Route::Batches), "", "Batches: the list of the account's batches"),
+    // In the palette only: no chord is spared for it.
+    bind(Scope::Global, &[], Action::Show(Route::Phones), "", "Phones: the workspace's numbers, and which the phone book keeps"),
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
@@ -567,6 +574,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
     bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
     bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),
+    bind(Scope::Phones, &[UP, ch('k')], Action::Up, "move", "Highlight the previous number"),
+    bind(Scope::Phones, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next number"),
+    bind(Scope::Phones, &[ch('r')], Action::RetryLoad, "refresh", "Fetch the phone list and read phonebook.toml again"),
+    bind(Scope::Phones, &[ch('c')], Action::Copy, "copy ID", "Copy the highlighted number's phone ID (OSC 52)"),
     bind(Scope::Navigation, &[ESC], Action::Pop, "back", "Back to the view this one was opened from"),
 ];
 
@@ -581,8 +592,12 @@ pub fn lookup(event: &KeyEvent, scopes: &[Scope]) -> Option<Action> {
     })
 }
 
-/// The keys of a binding as one label, e.g. "↑/k".
+/// The keys of a binding as one label, e.g. "↑/k"; "palette" for one
+/// reached only from the command palette.
 pub fn keys_label(binding: &Binding) -> String {
+    if binding.keys.is_empty() {
+        return "palette".to_owned();
+    }
     binding
         .keys
         .iter()

@@ -15,6 +15,7 @@ pub use super::keymap::{Input, Route};
 use super::views::batches::msg::{DetailsMsg, DialerAction, ListMsg};
 use super::views::create::msg::CreateMsg;
 use super::views::import::msg::{ImportCmd, ImportMsg, ImportTarget};
+use super::views::phones::msg::PhonesMsg;
 use crate::api::{ApiError, BatchQuery, BatchSummary, CallQuery, Phone};
 use crate::create::Sought;
 use crate::store::draft::Draft;
@@ -71,6 +72,8 @@ pub enum Msg {
         session: u64,
         msg: ImportMsg,
     },
+    /// For the phones view.
+    Phones(PhonesMsg),
 }
 
 impl Msg {

@@ -1,58 +1,88 @@
-//! The views of the app, and the pattern every view follows.
+//! The views of the app, and the one contract every view keeps.
 //!
 //! The shell ([`crate::tui::shell`]) owns what is global and a stack of
 //! views; the view on top is on screen. The create view is the root of
 //! the stack and lives as long as the app (it holds the form and its
 //! draft); views opened over it are [`View`]s, pushed and popped.
 //!
-//! # Adding a view
+//! # The contract
 //!
-//! A view is a folder, `views/<name>/`, with two halves that never mix:
+//! Every view, the create view too, is a model that implements
+//! [`ViewModel`] and a drawing function, and nothing else:
 //!
-//! - the model, `mod.rs` (and whatever it splits into): a `struct
-//!   <Name>View` with its state, a `<Name>Msg` enum of everything that can
-//!   happen to it (in `msg.rs`, a leaf: see below), and
-//!   `update(&mut self, msg) -> Vec<Cmd>`, pure (no I/O, no drawing; time
-//!   arrives as a message). It also says which key
-//!   [`Scope`]s apply now (`scopes`), where it is for the header
-//!   (`breadcrumb`), whether it animates (`is_animating`: the loop ticks
-//!   only then) and what periodic work it wants while on screen
-//!   (`subscriptions`, e.g. "refresh every 5 s"; nothing polls off screen).
-//! - the drawing, `ui.rs` or `ui/`: `draw(&view, &Theme, &mut Frame, Rect)`,
-//!   reading the model only. What `update` needs to know of the layout
-//!   (scroll limits, the rectangles a click maps to) the drawing records in
-//!   the model through a `Cell` ([`Scroll`], the create view's
-//!   `FieldAreas`), so the model never imports the drawing or
+//! - `update(&mut self, msg, now) -> Vec<Cmd>`: pure (no I/O, no drawing,
+//!   no clock). Its work for the outside world, and for the shell
+//!   (`Cmd::Open`, `Cmd::OpenBatch`, `Cmd::OpenImport`, `Cmd::Close`), is a
+//!   [`Cmd`]: the shell translates nothing.
+//! - `scopes` (its keys now), `breadcrumb` (given the one under it),
+//!   `subscriptions` (what it polls while on screen: nothing polls off
+//!   screen), `is_animating` (the loop ticks only then), `wants_mouse`,
+//!   `shown` (the message it is sent when it comes back on screen, to
+//!   refresh) and `closed` (what it leaves to do when it goes).
+//! - Its message is `<Name>Msg`, with one variant `Input(Input)` for the
+//!   operator's input ([`Input`], declared
+//!   once: an action, a typed key, a paste, a click, the wheel) and the
+//!   replies of its commands.
+//! - Its drawing, in `ui.rs` (or `ui/`), is
+//!   `pub fn draw(view: &<Name>View, theme: &Theme, frame: &mut Frame,
+//!   area: Rect, now: DateTime<Utc>)`, reading the model only. What
+//!   `update` needs of the layout (scroll limits, where a click lands) the
+//!   drawing records in the model through a `Cell` ([`Scroll`], the create
+//!   view's `FieldAreas`), so the model never imports the drawing or
 //!   [`crate::tui::widgets`]; `tests::the_model_never_imports_drawing`
 //!   holds that.
 //!
+//! # Adding a view: the recipe
+//!
+//! The phones view ([`phones`]) is the example to copy. A new folder,
+//! `views/<name>/`:
+//!
+//! 1. `msg.rs`, a leaf: `pub enum <Name>Msg { Input(Input), ... }` and
+//!    `impl From<Input> for <Name>Msg`. It imports no model, no shell, no
+//!    effects and not [`crate::tui::msg`] (which names it).
+//! 2. `mod.rs`: the state, `impl ViewModel for <Name>View`. A job's answer
+//!    comes back through a [`Reply`](crate::tui::msg::Reply) the view
+//!    gives with the command (`Reply::new("<name>.job", |answer|
+//!    Msg::<Name>(...))`): the effects need no change to serve an existing
+//!    command to a new view.
+//! 3. `ui.rs`: `draw` as above. `tests.rs`: an update test and the
+//!    screens at 120x40 and 80x24 (insta, `TestBackend`).
+//!
+//! Then three shared files and one line of a fourth:
+//!
+//! - here: `pub mod <name>;`, a variant of [`View`], its arm in `each!`,
+//!   in [`View::open`] and [`View::is`] for its route, and in
+//!   [`View::receive`] for its messages;
+//! - `msg.rs` of the app ([`crate::tui::msg`]): `Msg::<Name>(<Name>Msg)`;
+//! - [`crate::tui::keymap`]: a [`Route`] variant, a [`Scope`] (with its
+//!   title) and the view's rows of [`BINDINGS`](crate::tui::keymap::BINDINGS),
+//!   with one `Scope::Global` row `Action::Show(Route::<Name>)` that puts it
+//!   in the palette (keys `&[]`: the palette only). Then `cargo test
+//!   readme` says to regenerate `docs/keys.md`;
+//! - [`crate::tui::draw()`]: its `ui::draw` arm.
+//!
+//! The shell is not touched: it resolves a key to an
+//! [`Action`](crate::tui::keymap::Action), keeps its own (quit, help, the
+//! palette, `Action::Show`, Esc back when the view does not bind Esc) and
+//! hands the view the rest as `Input`; every `Msg` it does not know is a
+//! view's, handed to the view it is addressed to. A job that should not
+//! outlive a newer one is keyed by the effects (latest wins).
+//!
+//! # No import circles
+//!
 //! The words the shell, the views and the effects share are leaves that
 //! import none of them: [`crate::tui::msg`] (`Msg`, `Cmd`, `Subscription`,
-//! `Route`), [`crate::tui::context`] (`AppContext`, what the app starts
-//! with) and each view's `msg.rs` (the batch and import views keep theirs
-//! beside their models, which never name the vocabulary back). A view's
-//! model imports those, never the shell or the effects; the effects import
-//! them and the views' messages, never the shell; only the shell imports
-//! everything. So no import runs in a circle;
-//! `tests::the_vocabulary_imports_no_behaviour` holds that.
-//!
-//! Then wire it in four places: a variant of [`View`] and of
-//! [`crate::tui::msg::Msg`] (`Msg::<Name>(<Name>Msg)`, so a view never
-//! sees another's messages), the arms of [`View`]'s methods below, and its
-//! `ui::draw` in [`crate::tui::draw()`]. Keys go in the one table,
-//! [`crate::tui::keymap::BINDINGS`], under a [`Scope`] of the view: the
-//! shell resolves a key to an [`Action`](crate::tui::keymap::Action),
-//! keeps its own (quit, help, palette, switching views, Esc back when the
-//! view does not bind Esc) and hands the view the rest as
-//! `<Name>Msg::Action`, or the key itself when nothing binds it (typing).
-//! Replies of its effects come back wrapped in its `Msg` variant; a job
-//! that should not outlive a newer one takes a
-//! [`JobKey`](crate::tui::effects::JobKey). To open another view, the
-//! view's `update` returns [`Cmd::Open`](crate::tui::msg::Cmd::Open).
+//! `Reply`), [`crate::tui::keymap`] (`Input`, `Route`, `Action`, `Scope`),
+//! [`crate::tui::context`] (what the app starts with) and each view's
+//! `msg.rs`. A view's model imports those, never the shell or the
+//! effects; the effects import them, never the shell; only the shell
+//! imports everything. `tests::the_vocabulary_imports_no_behaviour` holds
+//! that.
 
 pub mod batches;
 pub mod create;
 pub mod import;
+pub mod phones;
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -65,6 +95,7 @@ use batches::ViewContext;
 use batches::details::BatchDetailsView;
 use batches::list::BatchList;
 use import::ImportView;
+use phones::PhonesView;
 
 /// The model half of a view: the one contract every view keeps (the
 /// create view too), and all the shell knows of a view.
@@ -137,6 +168,8 @@ pub enum View {
     BatchDetails(BatchDetailsView),
     /// Contacts into one batch.
     Import(ImportView),
+    /// The workspace's numbers and the phone book.
+    Phones(PhonesView),
 }
 
 /// `$body` with `$v` bound to the view's model, whichever it is.
@@ -146,6 +179,7 @@ macro_rules! each {
             View::BatchList($v) => $body,
             View::BatchDetails($v) => $body,
             View::Import($v) => $body,
+            View::Phones($v) => $body,
         }
     };
 }
@@ -159,6 +193,7 @@ impl View {
             Route::Batches => Some(Self::BatchList(
                 BatchList::new(context.clone()).in_height(height),
             )),
+            Route::Phones => Some(Self::Phones(PhonesView::new())),
         }
     }
 
@@ -166,6 +201,7 @@ impl View {
     pub fn is(&self, route: Route) -> bool {
         match self {
             Self::BatchList(_) => route == Route::Batches,
+            Self::Phones(_) => route == Route::Phones,
             // Reached from a batch, not by a route of its own.
             Self::BatchDetails(_) | Self::Import(_) => false,
         }
@@ -187,6 +223,7 @@ impl View {
             (Self::Import(view), Msg::Import { session, msg }) if view.session() == session => {
                 Ok(ViewModel::update(view, msg, now))
             }
+            (Self::Phones(view), Msg::Phones(msg)) => Ok(view.update(msg, now)),
             (_, msg) => Err(msg),
         }
     }
