@@ -15,9 +15,12 @@ use serde_json::json;
 
 use weya_tui::api::types::Pagination;
 use weya_tui::api::{BatchDetails, BatchPage, BatchSummary, Call};
+use weya_tui::tui::msg::Cmd;
 use weya_tui::tui::views::batches::ViewContext;
-use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
-use weya_tui::tui::views::batches::list::{BatchList, ListCmd, ListMsg};
+use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsMsg};
+use weya_tui::tui::views::batches::list::{BatchList, ListMsg};
+use weya_tui::tui::views::batches::ui::details as details_ui;
+use weya_tui::tui::views::batches::ui::list as list_ui;
 use weya_tui::tui::widgets::theme::Theme;
 
 const ROWS: usize = 1_000;
@@ -57,7 +60,7 @@ fn render(c: &mut Criterion) {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
 
     let mut list = BatchList::new(ViewContext::default());
-    if let [ListCmd::FetchPage { generation, .. }] = list.update(ListMsg::Tick, now).as_slice() {
+    if let [Cmd::FetchBatches { generation, .. }] = list.update(ListMsg::Tick, now).as_slice() {
         let page = BatchPage {
             batches: (0..ROWS).map(summary).collect(),
             pagination: Pagination {
@@ -79,16 +82,14 @@ fn render(c: &mut Criterion) {
     c.bench_function("campaign/list 1000-row page 120x40", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| list.draw(f, f.area(), &theme, now))
+                .draw(|f| list_ui::draw(&list, &theme, f, f.area(), now))
                 .unwrap();
             black_box(terminal.backend().buffer().area);
         })
     });
 
     let mut view = BatchDetailsView::new(ViewContext::default(), summary(0));
-    if let [DetailsCmd::FetchCalls { generation, .. }] =
-        view.update(DetailsMsg::Tick, now).as_slice()
-    {
+    if let [Cmd::FetchCalls { generation, .. }] = view.update(DetailsMsg::Tick, now).as_slice() {
         let details = BatchDetails {
             batch_id: summary(0).id,
             batch_name: "Campaign 0 renewals".into(),
@@ -111,7 +112,7 @@ fn render(c: &mut Criterion) {
     c.bench_function("campaign/calls 1000-row page 120x40", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| view.draw(f, f.area(), &theme, now))
+                .draw(|f| details_ui::draw(&view, &theme, f, f.area(), now))
                 .unwrap();
             black_box(terminal.backend().buffer().area);
         })

@@ -10,8 +10,10 @@ use ratatui::widgets::Paragraph;
 use super::keymap;
 use super::shell::Shell;
 use super::views::View;
+use super::views::batches;
 use super::views::create;
 use super::views::import;
+use super::views::phones;
 use super::widgets::theme::Theme;
 use super::widgets::{fit_line, help, palette};
 use crate::connection::TargetLabel;
@@ -32,11 +34,16 @@ pub fn view(shell: &Shell, frame: &mut Frame) {
     let [header, _, footer] = frame_areas(area);
     let body = body_area(area);
     draw_header(shell, &theme, frame, header);
+    let now = shell.now;
+    // Every view's drawing is `ui::draw(&view, &theme, frame, area, now)`.
     match shell.top() {
-        None => create::ui::draw(&shell.create, &theme, frame, body, area),
-        Some(View::BatchList(view)) => view.draw(frame, body, &theme, shell.now),
-        Some(View::BatchDetails(view)) => view.draw(frame, body, &theme, shell.now),
-        Some(View::Import { view, .. }) => import::ui::draw(view, &theme, frame, body, shell.now),
+        None => create::ui::draw(&shell.create, &theme, frame, body, now),
+        Some(View::BatchList(view)) => batches::ui::list::draw(view, &theme, frame, body, now),
+        Some(View::BatchDetails(view)) => {
+            batches::ui::details::draw(view, &theme, frame, body, now)
+        }
+        Some(View::Import(view)) => import::ui::draw(view, &theme, frame, body, now),
+        Some(View::Phones(view)) => phones::ui::draw(view, &theme, frame, body, now),
     }
     draw_footer(shell, &theme, frame, footer);
     if let Some(h) = &shell.help {

@@ -17,9 +17,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::msg::{Cmd, Msg};
-use super::views::batches::details::DetailsMsg;
-use super::views::batches::dialogs::DialerAction;
-use super::views::batches::list::ListMsg;
+use super::views::batches::msg::{DetailsMsg, DialerAction, ListMsg};
 use super::views::create::msg::{CreateMsg, TemplateEntry};
 use super::views::import::ImportCmd;
 use super::views::import::executor::{ImportExecutor, ProgressSink};
@@ -31,8 +29,9 @@ use crate::store::{StorePaths, journal};
 /// What a keyed job is: one task at most runs per key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JobKey {
-    /// The phone list of the form.
-    Phones,
+    /// The phone list, for the view that named the job (the form's
+    /// picker, the phones view).
+    Phones(&'static str),
     /// The watch of the batch list that confirms or looks for a sent
     /// batch.
     BatchLookup,
@@ -265,14 +264,13 @@ impl Effects {
     /// Starts the work of `cmd` and returns at once.
     pub fn run(&mut self, cmd: Cmd) {
         match cmd {
-            Cmd::FetchPhones { generation } => {
+            Cmd::FetchPhones { generation, reply } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
-                self.spawn_keyed(JobKey::Phones, async move {
+                self.spawn_keyed(JobKey::Phones(reply.job), async move {
                     let result = client.list_phones().await;
-                    let msg = CreateMsg::PhonesLoaded { generation, result };
                     // The receiver is gone only when the app is closing.
-                    let _ = replies.send(Msg::Create(msg)).await;
+                    let _ = replies.send(reply.make((generation, result))).await;
                 });
             }
             Cmd::Submit { request_id, body } => {
@@ -320,6 +318,9 @@ impl Effects {
                         tracing::error!(error = %e, path = %path.display(), "cannot write the journal");
                     }
                 });
+            }
+            Cmd::Close => {
+                tracing::debug!("a view to close reached the effects: the shell closes views");
             }
             Cmd::Open(route) => {
                 tracing::debug!(
@@ -566,7 +567,7 @@ impl Effects {
                         .await;
                 });
             }
-            Cmd::ReadPhoneBook => {
+            Cmd::ReadPhoneBook { reply } => {
                 let Some(path) = self.phone_book.clone() else {
                     return;
                 };
@@ -576,9 +577,7 @@ impl Effects {
                         tokio::task::spawn_blocking(move || crate::config::load_phone_book(&path))
                             .await
                             .unwrap_or_else(|e| Err(e.to_string()));
-                    let _ = replies
-                        .send(Msg::Create(CreateMsg::PhoneBookRead(result)))
-                        .await;
+                    let _ = replies.send(reply.make(result)).await;
                 });
             }
             Cmd::AddPhone { request_id, new } => {
@@ -639,14 +638,14 @@ mod tests {
         let dropped = Arc::new(AtomicBool::new(false));
         let guard = Dropped(dropped.clone());
         let first = effects.replies.clone();
-        effects.spawn_keyed(JobKey::Phones, async move {
+        effects.spawn_keyed(JobKey::Phones("phones"), async move {
             let _guard = guard;
             tokio::time::sleep(Duration::from_secs(1)).await;
             let _ = first.send(Msg::NotSuspended("first".into())).await;
         });
         tokio::task::yield_now().await;
         let second = effects.replies.clone();
-        effects.spawn_keyed(JobKey::Phones, async move {
+        effects.spawn_keyed(JobKey::Phones("phones"), async move {
             tokio::time::sleep(Duration::from_secs(2)).await;
             let _ = second.send(Msg::NotSuspended("second".into())).await;
         });
@@ -770,7 +769,7 @@ mod tests {
     #[tokio::test]
     async fn the_phone_book_is_read_again_off_the_ui_loop() {
         let (mut effects, mut replies) = effects();
-        effects.run(Cmd::ReadPhoneBook);
+        effects.run(crate::tui::views::create::READ_PHONE_BOOK);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("phonebook.toml");
         std::fs::write(
@@ -779,7 +778,7 @@ mod tests {
         )
         .unwrap();
         effects.set_phone_book(path);
-        effects.run(Cmd::ReadPhoneBook);
+        effects.run(crate::tui::views::create::READ_PHONE_BOOK);
         match replies.recv().await {
             Some(Msg::Create(CreateMsg::PhoneBookRead(Ok(book)))) => {
                 assert_eq!(book.len(), 1);

@@ -60,10 +60,9 @@ pub enum Action {
     OpenTemplate,
     /// The command palette.
     Palette,
-    /// Show the create view as it was left.
-    OpenCreate,
-    /// Show the batch list.
-    OpenBatches,
+    /// Show a view: the one open for the route if there is one, else a
+    /// new one (the create view as it was left).
+    Show(Route),
     /// Back to the view this one was opened over.
     Pop,
     /// Import contacts into the batch on show.
@@ -120,6 +119,52 @@ pub enum Action {
     DeleteTemplate,
     /// A readline edit of the text being typed.
     Edit(LineEdit),
+}
+
+/// A view to show, asked for by a key, the palette or a view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The create view, as it was left.
+    Create,
+    Batches,
+    /// The workspace's numbers and the phone book.
+    Phones,
+}
+
+/// What the shell hands the view on show of the operator's input: the
+/// action of a key bound in one of the view's scopes (or chosen in the
+/// palette), or the key itself when nothing binds it (typing), a paste, a
+/// click or the wheel. Declared once: every view's message wraps it
+/// (`<Name>Msg::Input`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Action(Action),
+    /// A key no binding takes: it edits the text being typed, if any.
+    Typed(KeyEvent),
+    Paste(String),
+    /// A left click at a screen cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// A notch of the mouse wheel, down or up, over a screen cell.
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+}
+
+impl Input {
+    /// The input a key makes on a view whose scopes are `scopes`: its
+    /// action when one of them binds it, else typed text. (The shell
+    /// resolves the global keys first; for driving a view alone, tests.)
+    pub fn key(key: KeyEvent, scopes: &[Scope]) -> Self {
+        match lookup(&key, scopes) {
+            Some(action) => Self::Action(action),
+            None => Self::Typed(key),
+        }
+    }
 }
 
 /// Where a binding applies.
@@ -201,6 +246,8 @@ pub enum Scope {
     Editing,
     /// The template dialog, picking one to load.
     TemplateList,
+    /// The workspace's numbers and the phone book.
+    Phones,
 }
 
 impl Scope {
@@ -246,6 +293,7 @@ impl Scope {
             Self::DeleteConfirm => "Delete dialog",
             Self::Editing => "Any text input",
             Self::TemplateList => "Template dialog, loading",
+            Self::Phones => "Phones",
         }
     }
 }
@@ -362,8 +410,10 @@ pub const BINDINGS: &[Binding] = &[
     // Not in the footer either: the help, the README and the palette list
     // them, and the footer keeps its room for the screen on show.
     bind(Scope::Global, &[ctrl('p')], Action::Palette, "", "Commands: find any action or view of this screen by typing a few letters of it"),
-    bind(Scope::Global, &[ctrl('n')], Action::OpenCreate, "", "New batch: the form, as you left it"),
-    bind(Scope::Global, &[ctrl('b')], Action::OpenBatches, "", "Batches: the list of the account's batches"),
+    bind(Scope::Global, &[ctrl('n')], Action::Show(Route::Create), "", "New batch: the form, as you left it"),
+    bind(Scope::Global, &[ctrl('b')], Action::Show(Route::Batches), "", "Batches: the list of the account's batches"),
+    // In the palette only: no chord is spared for it.
+    bind(Scope::Global, &[], Action::Show(Route::Phones), "", "Phones: the workspace's numbers, and which the phone book keeps"),
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
@@ -524,6 +574,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
     bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
     bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),
+    bind(Scope::Phones, &[UP, ch('k')], Action::Up, "move", "Highlight the previous number"),
+    bind(Scope::Phones, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next number"),
+    bind(Scope::Phones, &[ch('r')], Action::RetryLoad, "refresh", "Fetch the phone list and read phonebook.toml again"),
+    bind(Scope::Phones, &[ch('c')], Action::Copy, "copy ID", "Copy the highlighted number's phone ID (OSC 52)"),
     bind(Scope::Navigation, &[ESC], Action::Pop, "back", "Back to the view this one was opened from"),
 ];
 
@@ -538,8 +592,12 @@ pub fn lookup(event: &KeyEvent, scopes: &[Scope]) -> Option<Action> {
     })
 }
 
-/// The keys of a binding as one label, e.g. "↑/k".
+/// The keys of a binding as one label, e.g. "↑/k"; "palette" for one
+/// reached only from the command palette.
 pub fn keys_label(binding: &Binding) -> String {
+    if binding.keys.is_empty() {
+        return "palette".to_owned();
+    }
     binding
         .keys
         .iter()

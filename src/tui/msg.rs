@@ -2,8 +2,7 @@
 //! the work for the outside world, with the [`Subscription`]s of periodic
 //! work and the [`Route`]s a view can be shown by. Words, no behaviour:
 //! the shell, the views and the effects all speak it, and it imports none
-//! of them, only each view's own messages (the create view's `msg.rs`; the
-//! batch and import views' models, which never name this module), so no
+//! of them, only each view's own messages (its `msg.rs`, a leaf), so no
 //! import leads back here.
 
 use std::path::PathBuf;
@@ -12,12 +11,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
-use super::views::batches::details::DetailsMsg;
-use super::views::batches::dialogs::DialerAction;
-use super::views::batches::list::ListMsg;
+pub use super::keymap::{Input, Route};
+use super::views::batches::msg::{DetailsMsg, DialerAction, ListMsg};
 use super::views::create::msg::CreateMsg;
-use super::views::import::{ImportCmd, ImportMsg, ImportTarget};
-use crate::api::{BatchQuery, BatchSummary, CallQuery};
+use super::views::import::msg::{ImportCmd, ImportMsg, ImportTarget};
+use super::views::phones::msg::PhonesMsg;
+use crate::api::{ApiError, BatchQuery, BatchSummary, CallQuery, Phone};
 use crate::create::Sought;
 use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
@@ -73,6 +72,8 @@ pub enum Msg {
         session: u64,
         msg: ImportMsg,
     },
+    /// For the phones view.
+    Phones(PhonesMsg),
 }
 
 impl Msg {
@@ -106,20 +107,15 @@ impl Msg {
     }
 }
 
-/// A view to show, asked for by a key, the palette or a view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    /// The create view, as it was left.
-    Create,
-    Batches,
-}
-
 /// Work for the outside world.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
-    /// Fetch the phone list; a newer fetch aborts an older one.
+    /// Fetch the phone list; a newer fetch for the same reply aborts an
+    /// older one. The answer comes back as the message `reply` makes of
+    /// the generation and the result.
     FetchPhones {
         generation: u64,
+        reply: Reply<(u64, Result<Vec<Phone>, ApiError>)>,
     },
     /// Send `body` (exactly the bytes the review showed) to createBatch.
     /// Never keyed, never aborted: see
@@ -183,8 +179,11 @@ pub enum Cmd {
         seq: u64,
         draft: Box<Draft>,
     },
-    /// Read `phonebook.toml` again (`r` on the phone list).
-    ReadPhoneBook,
+    /// Read `phonebook.toml` again (`r` on the phone list); the book, or
+    /// why it could not be read, comes back as `reply` makes it.
+    ReadPhoneBook {
+        reply: Reply<Result<Vec<Phone>, String>>,
+    },
     /// Register a number with add-phone and keep it in `phonebook.toml`
     /// (the picker's dialog). Never aborted: its answer is the only word
     /// on whether the number was registered.
@@ -194,6 +193,9 @@ pub enum Cmd {
     },
     /// Show another view: the shell does this, before any effect runs.
     Open(Route),
+    /// Close the view that asked (its Esc): the shell does this too, and
+    /// the view under it comes back on screen.
+    Close,
     /// Show the import view for this batch (the shell does this too).
     OpenImport(ImportTarget),
     /// An import view was opened: its executor, which holds the journal of
@@ -245,6 +247,48 @@ pub enum Cmd {
         id: String,
         name: String,
     },
+}
+
+/// Where the answer of a job goes: `to` makes it a message. `job` names
+/// the job for the effects: a newer keyed job of the same name aborts an
+/// older one, so two views asking for the same data never cut each
+/// other's answers short.
+pub struct Reply<T> {
+    pub job: &'static str,
+    pub to: fn(T) -> Msg,
+}
+
+impl<T> Reply<T> {
+    pub const fn new(job: &'static str, to: fn(T) -> Msg) -> Self {
+        Self { job, to }
+    }
+
+    /// The message of `answer`.
+    pub fn make(&self, answer: T) -> Msg {
+        (self.to)(answer)
+    }
+}
+
+// By hand: derived, they would ask the answer `T` to be `Clone` and
+// `Debug` too, and a function is compared by its address.
+impl<T> Clone for Reply<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Reply<T> {}
+
+impl<T> PartialEq for Reply<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.job == other.job && std::ptr::fn_addr_eq(self.to, other.to)
+    }
+}
+
+impl<T> std::fmt::Debug for Reply<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Reply({})", self.job)
+    }
 }
 
 /// Periodic work of the view on show: `msg` every `every`, while the view

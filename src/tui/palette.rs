@@ -224,7 +224,7 @@ mod tests {
             .map(|&i| palette.entries[i].action)
             .collect();
         assert!(actions.contains(&Action::Review));
-        assert!(actions.contains(&Action::OpenBatches));
+        assert!(actions.contains(&Action::Show(crate::tui::keymap::Route::Batches)));
         assert_eq!(
             actions.iter().filter(|a| **a == Action::NextField).count(),
             1

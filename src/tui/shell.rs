@@ -9,16 +9,14 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use super::context::AppContext;
-use super::keymap::{self, Action, Scope};
+use super::keymap::{self, Action, Input, Scope};
 use super::msg::{Cmd, Msg, Route, Subscription};
 use super::palette::{Palette, PaletteKey};
-use super::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
-use super::views::batches::dialogs::DialerAction;
-use super::views::batches::list::{ListCmd, ListMsg};
+use super::views::batches::details::BatchDetailsView;
 use super::views::batches::{KnownSchedules, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView};
-use super::views::import::{ImportCmd, ImportMsg, ImportTarget, ImportView};
-use super::views::{Scroll, View};
+use super::views::import::{ImportTarget, ImportView};
+use super::views::{Scroll, View, ViewModel};
 use crate::api::BatchSummary;
 use crate::connection::TargetLabel;
 use crate::form::FieldId;
@@ -68,24 +66,6 @@ pub struct Shell {
     pub views: ViewContext,
 }
 
-/// Input for the view on show, in the shell's words.
-enum Input {
-    Action(Action),
-    /// A key no binding takes: typed text.
-    Typed(KeyEvent),
-    Paste(String),
-    Click {
-        column: u16,
-        row: u16,
-    },
-    /// The wheel, a notch down or up, over a screen cell.
-    Wheel {
-        column: u16,
-        row: u16,
-        down: bool,
-    },
-}
-
 impl Shell {
     /// A new app on the create view, and the commands to start it.
     pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
@@ -124,23 +104,14 @@ impl Shell {
     }
 
     /// Where the operator is, for the header: `Batches › June renewals`.
-    /// A batch's details name the view under them, where Esc leads (the
-    /// list, or the create view's result: `New batch › Result › June
-    /// renewals`).
+    /// Each view is told the breadcrumb of the one under it: a batch's
+    /// details name the view where Esc leads (the list, or the create
+    /// view's result: `New batch › Result › June renewals`).
     pub fn breadcrumb(&self) -> Vec<String> {
-        let below = |views: &[View]| {
-            views
-                .last()
-                .map_or_else(|| self.create.breadcrumb(), View::breadcrumb)
-        };
-        match self.stack.split_last() {
-            Some((View::BatchDetails(details), under)) => {
-                let mut crumbs = below(under);
-                crumbs.push(details.title());
-                crumbs
-            }
-            _ => below(&self.stack),
-        }
+        let root = ViewModel::breadcrumb(&self.create, Vec::new());
+        self.stack
+            .iter()
+            .fold(root, |under, view| view.breadcrumb(under))
     }
 
     /// Whether something on screen moves (so the run loop ticks).
@@ -167,18 +138,17 @@ impl Shell {
         subs
     }
 
-    /// Whether the mouse is captured: on the form and the campaign views,
-    /// for clicks and the wheel. The import view is all keys, so there the
+    /// Whether the mouse is captured: when the view on show takes it (the
+    /// form and the campaign views, for clicks and the wheel) and no
+    /// overlay is open. The import view is all keys, so there the
     /// terminal keeps its own selection (elsewhere Shift-drag selects in
     /// most terminals, and `y` copies a batch's ID).
     pub fn wants_mouse(&self) -> bool {
         self.help.is_none()
             && self.palette.is_none()
-            && match self.top() {
-                None => self.create.wants_mouse(),
-                Some(View::BatchList(_) | View::BatchDetails(_)) => true,
-                Some(View::Import { .. }) => false,
-            }
+            && self
+                .top()
+                .map_or_else(|| self.create.wants_mouse(), View::wants_mouse)
     }
 
     /// The key scopes that apply now, most important first.
@@ -201,14 +171,28 @@ impl Shell {
     /// Shows `route`: the create view by closing what is over it, another
     /// view by bringing it back if it is open, else by opening it.
     pub fn open(&mut self, route: Route) -> Vec<Cmd> {
+        let mut cmds = Vec::new();
         if let Some(at) = self.stack.iter().position(|v| v.is(route)) {
-            self.stack.truncate(at + 1);
+            cmds.extend(self.truncate(at + 1));
         } else if let Some(view) = View::open(route, &self.view_context(), self.body_height()) {
             self.stack.push(view);
         } else {
-            self.stack.clear();
+            cmds.extend(self.truncate(0));
         }
-        self.shown()
+        cmds.extend(self.shown());
+        cmds
+    }
+
+    /// Closes the views from `len` up; what they leave to do (an import's
+    /// executor to drop) is returned.
+    fn truncate(&mut self, len: usize) -> Vec<Cmd> {
+        let mut cmds = Vec::new();
+        while self.stack.len() > len {
+            if let Some(view) = self.stack.pop() {
+                cmds.extend(view.closed());
+            }
+        }
+        cmds
     }
 
     /// Shows the import into `target`'s batch: the one open for it if
@@ -217,14 +201,14 @@ impl Shell {
     /// stands). A timezone not given is the journal's, if the batch was
     /// created here.
     pub fn open_import(&mut self, mut target: ImportTarget) -> Vec<Cmd> {
-        if let Some(at) = self.stack.iter().position(|v| v.import_session().is_some()) {
-            if let Some(View::Import { view, .. }) = self.stack.get(at)
+        let mut cmds = Vec::new();
+        if let Some(at) = self.stack.iter().position(|v| matches!(v, View::Import(_))) {
+            if let Some(View::Import(view)) = self.stack.get(at)
                 && view.batch_id() == target.batch_id
             {
-                self.stack.truncate(at + 1);
-                return Vec::new();
+                return self.truncate(at + 1);
             }
-            self.stack.truncate(at);
+            cmds.extend(self.truncate(at));
         }
         if target.timezone.is_none() {
             target.timezone = self.known_timezone(&target.batch_id);
@@ -235,15 +219,14 @@ impl Shell {
             &target.batch_id,
             &target.batch_name,
             target.timezone.as_deref(),
-        );
-        self.stack.push(View::Import {
-            session,
-            view: Box::new(view),
-        });
-        vec![Cmd::StartImport {
+        )
+        .in_session(session);
+        self.stack.push(View::Import(view));
+        cmds.push(Cmd::StartImport {
             session,
             batch_id: target.batch_id,
-        }]
+        });
+        cmds
     }
 
     /// What a view opened now is told: the shell's environment, and the
@@ -279,11 +262,6 @@ impl Shell {
             .and_then(|k| k.timezone.clone())
     }
 
-    /// The session of the import in the stack, if one is.
-    fn import_session(&self) -> Option<u64> {
-        self.stack.iter().find_map(View::import_session)
-    }
-
     /// Shows the details of a batch over the view on show, the list's
     /// Enter or the create result's `o`: Esc leads back there, as the
     /// breadcrumb says (navigation is a stack).
@@ -307,14 +285,16 @@ impl Shell {
 
     /// Closes the view on show.
     pub fn pop(&mut self) -> Vec<Cmd> {
-        self.stack.pop();
-        self.shown()
+        let len = self.stack.len().saturating_sub(1);
+        let mut cmds = self.truncate(len);
+        cmds.extend(self.shown());
+        cmds
     }
 
     /// A view just came (back) on screen: a live one refreshes at once,
     /// unless the terminal is not looking.
     fn shown(&mut self) -> Vec<Cmd> {
-        match self.top().and_then(View::refresh_msg) {
+        match self.top().and_then(View::shown) {
             Some(msg) if self.focused => update(self, msg),
             _ => Vec::new(),
         }
@@ -324,134 +304,42 @@ impl Shell {
     fn deliver(&mut self, input: Input) -> Vec<Cmd> {
         let now = self.now;
         match self.stack.last_mut() {
-            None => {
-                let msg = match input {
-                    Input::Action(action) => CreateMsg::Action(action),
-                    Input::Typed(key) => CreateMsg::Typed(key),
-                    Input::Paste(text) => CreateMsg::Paste(text),
-                    Input::Click { column, row } => CreateMsg::Click { column, row },
-                    Input::Wheel { column, row, down } => CreateMsg::Wheel { column, row, down },
-                };
-                create::update(&mut self.create, msg)
-            }
-            Some(View::BatchList(list)) => {
-                let msg = match input {
-                    Input::Action(action) => ListMsg::Action(action),
-                    Input::Typed(key) => ListMsg::Key(key),
-                    Input::Paste(text) => ListMsg::Paste(text),
-                    Input::Click { column, row } => ListMsg::Click { column, row },
-                    Input::Wheel { down, .. } => ListMsg::Wheel { down },
-                };
-                let cmds = list.update(msg, now);
-                self.list_cmds(cmds)
-            }
-            Some(View::BatchDetails(details)) => {
-                let msg = match input {
-                    Input::Action(action) => DetailsMsg::Action(action),
-                    Input::Typed(key) => DetailsMsg::Key(key),
-                    Input::Paste(text) => DetailsMsg::Paste(text),
-                    Input::Click { column, row } => DetailsMsg::Click { column, row },
-                    Input::Wheel { down, .. } => DetailsMsg::Wheel { down },
-                };
-                let cmds = details.update(msg, now);
-                self.details_cmds(cmds)
-            }
-            Some(View::Import { session, view }) => {
-                let session = *session;
-                let msg = match input {
-                    Input::Action(action) => ImportMsg::Action(action),
-                    Input::Typed(key) => ImportMsg::Typed(key),
-                    Input::Paste(text) => ImportMsg::Paste(text),
-                    // The import view is all keys.
-                    Input::Click { .. } | Input::Wheel { .. } => return Vec::new(),
-                };
-                let cmds = view.update(msg, now);
-                self.import_cmds(session, cmds)
+            None => ViewModel::update(&mut self.create, input.into(), now),
+            Some(view) => {
+                let cmds = view.input(input, now);
+                let at = self.stack.len() - 1;
+                self.closing(at, cmds)
             }
         }
     }
 
-    /// The batch list's commands as the effects run them.
-    fn list_cmds(&mut self, cmds: Vec<ListCmd>) -> Vec<Cmd> {
-        let name_of = |shell: &Self, id: &str| {
-            shell
-                .stack
-                .iter()
-                .find_map(|v| match v {
-                    View::BatchList(list) => Some(list.name_of(id)),
-                    View::BatchDetails(_) | View::Import { .. } => None,
-                })
-                .unwrap_or_default()
-        };
-        cmds.into_iter()
-            .map(|cmd| match cmd {
-                ListCmd::FetchPage {
-                    generation,
-                    query,
-                    after,
-                } => Cmd::FetchBatches {
-                    generation,
-                    query,
-                    after,
-                },
-                ListCmd::Start { id } => Cmd::Dialer {
-                    name: name_of(self, &id),
-                    id,
-                    action: DialerAction::Start,
-                },
-                ListCmd::Stop { id } => Cmd::Dialer {
-                    name: name_of(self, &id),
-                    id,
-                    action: DialerAction::Stop,
-                },
-                ListCmd::Delete { id, name } => Cmd::DeleteBatch { id, name },
-                ListCmd::Copy(text) => Cmd::Copy(text),
-                ListCmd::OpenDetails { summary } => Cmd::OpenBatch(summary),
-            })
-            .collect()
-    }
-
-    /// The batch details' commands as the effects run them.
-    fn details_cmds(&mut self, cmds: Vec<DetailsCmd>) -> Vec<Cmd> {
-        let mut out = Vec::with_capacity(cmds.len());
-        for cmd in cmds {
-            match cmd {
-                DetailsCmd::FetchCalls {
-                    generation,
-                    batch_id,
-                    query,
-                    after,
-                } => out.push(Cmd::FetchCalls {
-                    generation,
-                    batch_id,
-                    query,
-                    after,
-                }),
-                DetailsCmd::FetchTotals {
-                    generation,
-                    batch_id,
-                    name,
-                } => out.push(Cmd::FetchBatchTotals {
-                    generation,
-                    batch_id,
-                    name,
-                }),
-                DetailsCmd::Copy(text) => out.push(Cmd::Copy(text)),
-                DetailsCmd::Close => out.extend(self.pop()),
-                DetailsCmd::OpenImport(target) => out.extend(self.open_import(target)),
+    /// Hands a reply to the view it is addressed to, if it is still open
+    /// (one closed meanwhile has no use for it: a start, stop or delete
+    /// was journaled all the same, and an import's journal has what the
+    /// reply said).
+    fn reply(&mut self, mut msg: Msg) -> Vec<Cmd> {
+        let now = self.now;
+        for at in (0..self.stack.len()).rev() {
+            match self.stack[at].receive(msg, now) {
+                Ok(cmds) => return self.closing(at, cmds),
+                Err(back) => msg = back,
             }
         }
-        out
+        Vec::new()
     }
 
-    /// An import's commands as the effects run them; `Close` is the
-    /// shell's: the view is closed.
-    fn import_cmds(&mut self, session: u64, cmds: Vec<ImportCmd>) -> Vec<Cmd> {
+    /// The commands of the view at `at`, its [`Cmd::Close`] done: it is
+    /// closed (with any view over it) and the one under it is shown.
+    fn closing(&mut self, at: usize, cmds: Vec<Cmd>) -> Vec<Cmd> {
         let mut out = Vec::with_capacity(cmds.len());
         for cmd in cmds {
             match cmd {
-                ImportCmd::Close => self.stack.retain(|v| v.import_session() != Some(session)),
-                cmd => out.push(Cmd::Import { session, cmd }),
+                Cmd::Close if at < self.stack.len() => {
+                    out.extend(self.truncate(at));
+                    out.extend(self.shown());
+                }
+                Cmd::Close => {}
+                cmd => out.push(cmd),
             }
         }
         out
@@ -460,7 +348,6 @@ impl Shell {
 
 /// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
 pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
-    let import = shell.import_session();
     let cmds = match msg {
         Msg::Key(key) => on_key(shell, key),
         // The open palette takes the paste, as it takes the keys.
@@ -500,36 +387,6 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
         ),
         // The create view is always there: its replies always arrive.
         Msg::Create(msg) => create::update(&mut shell.create, msg),
-        Msg::BatchList(msg) => {
-            let now = shell.now;
-            let list = shell.stack.iter_mut().find_map(|v| match v {
-                View::BatchList(list) => Some(list),
-                View::BatchDetails(_) | View::Import { .. } => None,
-            });
-            match list {
-                Some(list) => {
-                    let cmds = list.update(msg, now);
-                    shell.list_cmds(cmds)
-                }
-                // Closed meanwhile: the reply is of no use (a start, stop
-                // or delete was journaled all the same).
-                None => Vec::new(),
-            }
-        }
-        Msg::BatchDetails { batch_id, msg } => {
-            let now = shell.now;
-            let details = shell.stack.iter_mut().find_map(|v| match v {
-                View::BatchDetails(d) if d.batch_id() == batch_id => Some(d),
-                _ => None,
-            });
-            match details {
-                Some(details) => {
-                    let cmds = details.update(msg, now);
-                    shell.details_cmds(cmds)
-                }
-                None => Vec::new(),
-            }
-        }
         Msg::FocusGained => {
             shell.focused = true;
             shell.shown()
@@ -538,21 +395,9 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             shell.focused = false;
             Vec::new()
         }
-        Msg::Import { session, msg } => {
-            let now = shell.now;
-            let view = shell.stack.iter_mut().find_map(|v| match v {
-                View::Import { session: s, view } if *s == session => Some(view),
-                _ => None,
-            });
-            match view {
-                Some(view) => {
-                    let cmds = view.update(msg, now);
-                    shell.import_cmds(session, cmds)
-                }
-                // Closed meanwhile: its journal has what the reply said.
-                None => Vec::new(),
-            }
-        }
+        // The rest is a view's own (`Msg::<Name>`): the view it is
+        // addressed to takes it.
+        msg => shell.reply(msg),
     };
     let mut out = Vec::with_capacity(cmds.len());
     for cmd in cmds {
@@ -560,18 +405,10 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             Cmd::Open(route) => out.extend(shell.open(route)),
             Cmd::OpenBatch(summary) => out.extend(shell.open_batch(*summary)),
             Cmd::OpenImport(target) => out.extend(shell.open_import(target)),
+            // The create view's Esc: nothing is under it.
+            Cmd::Close => {}
             cmd => out.push(cmd),
         }
-    }
-    // However the import left the stack (Esc, another view, another
-    // import), its executor goes with it.
-    if let Some(session) = import
-        && shell.import_session() != Some(session)
-    {
-        out.push(Cmd::Import {
-            session,
-            cmd: ImportCmd::Close,
-        });
     }
     out
 }
@@ -637,8 +474,7 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
             let scopes = shell.scopes();
             shell.palette = Some(Palette::new(&scopes));
         }
-        Action::OpenCreate => return shell.open(Route::Create),
-        Action::OpenBatches => return shell.open(Route::Batches),
+        Action::Show(route) => return shell.open(route),
         Action::Pop => return shell.pop(),
         action => return shell.deliver(Input::Action(action)),
     }
@@ -649,6 +485,8 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
 mod tests {
     use super::*;
     use crate::tui::context::KnownBatch;
+    use crate::tui::views::batches::list::ListMsg;
+    use crate::tui::views::import::{ImportCmd, ImportMsg};
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(shell: &mut Shell, code: KeyCode) -> Vec<Cmd> {
@@ -907,7 +745,7 @@ mod tests {
 
     fn on_import(shell: &Shell) -> Option<&ImportView> {
         match shell.top() {
-            Some(View::Import { view, .. }) => Some(view),
+            Some(View::Import(view)) => Some(view),
             _ => None,
         }
     }

@@ -50,7 +50,7 @@ async fn sandbox() -> Sandbox {
 fn list(app: &App) -> Option<&BatchList> {
     app.stack.iter().rev().find_map(|v| match v {
         View::BatchList(list) => Some(list),
-        View::BatchDetails(_) | View::Import { .. } => None,
+        _ => None,
     })
 }
 

@@ -14,8 +14,12 @@ use common::screen_text;
 use weya_tui::api::types::Pagination;
 use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Call, NetworkFailure};
 use weya_tui::domain::schedule::CallingSchedule;
-use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsCmd, DetailsMsg};
-use weya_tui::tui::views::batches::list::{BatchList, ListCmd, ListMsg};
+use weya_tui::tui::keymap::Input;
+use weya_tui::tui::msg::Cmd;
+use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsMsg};
+use weya_tui::tui::views::batches::list::{BatchList, ListMsg};
+use weya_tui::tui::views::batches::ui::details as details_ui;
+use weya_tui::tui::views::batches::ui::list as list_ui;
 use weya_tui::tui::views::batches::{KnownSchedules, ViewContext};
 use weya_tui::tui::widgets::theme::Theme;
 
@@ -69,7 +73,9 @@ fn screen(w: u16, h: u16, draw: impl Fn(&mut ratatui::Frame)) -> String {
 }
 
 fn list_screen(list: &BatchList, w: u16, h: u16) -> String {
-    screen(w, h, |f| list.draw(f, f.area(), &Theme::new(false), now()))
+    screen(w, h, |f| {
+        list_ui::draw(list, &Theme::new(false), f, f.area(), now())
+    })
 }
 
 /// A list at `w`x`h` after its first fetch got `result`.
@@ -82,7 +88,7 @@ fn list_with(
     let mut list = BatchList::new(context);
     list_screen(&list, w, h);
     let cmds = list.update(ListMsg::Tick, now());
-    let [ListCmd::FetchPage { generation, .. }] = cmds.as_slice() else {
+    let [Cmd::FetchBatches { generation, .. }] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     list.update(
@@ -96,7 +102,10 @@ fn list_with(
 }
 
 fn key(list: &mut BatchList, code: KeyCode) {
-    list.update(ListMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now());
+    list.update(
+        ListMsg::Input(Input::Typed(KeyEvent::new(code, KeyModifiers::NONE))),
+        now(),
+    );
 }
 
 fn snap(name: &str, w: u16, h: u16, text: String) {
@@ -126,7 +135,7 @@ fn list_error_with_backoff() {
         let mut list = list_with(ViewContext::default(), w, h, Ok(page_of(batches(), 63)));
         for _ in 0..3 {
             let cmds = list.update(ListMsg::Tick, now());
-            let [ListCmd::FetchPage { generation, .. }] = cmds.as_slice() else {
+            let [Cmd::FetchBatches { generation, .. }] = cmds.as_slice() else {
                 panic!("{cmds:?}")
             };
             list.update(
@@ -293,10 +302,12 @@ fn details_view_in(context: ViewContext, w: u16, h: u16, name: &str) -> BatchDet
     let mut summary = batches().remove(0);
     summary.batch_name = name.to_owned();
     let mut view = BatchDetailsView::new(context, summary);
-    screen(w, h, |f| view.draw(f, f.area(), &Theme::new(false), now()));
+    screen(w, h, |f| {
+        details_ui::draw(&view, &Theme::new(false), f, f.area(), now())
+    });
     let cmds = view.update(DetailsMsg::Tick, now());
     let [
-        DetailsCmd::FetchCalls {
+        Cmd::FetchCalls {
             generation, query, ..
         },
     ] = cmds.as_slice()
@@ -324,7 +335,9 @@ fn details_view_in(context: ViewContext, w: u16, h: u16, name: &str) -> BatchDet
 }
 
 fn details_screen(view: &BatchDetailsView, w: u16, h: u16) -> String {
-    screen(w, h, |f| view.draw(f, f.area(), &Theme::new(false), now()))
+    screen(w, h, |f| {
+        details_ui::draw(view, &Theme::new(false), f, f.area(), now())
+    })
 }
 
 /// A name longer than the line is cut with an ellipsis; the status and the
@@ -336,7 +349,7 @@ fn details_with_a_long_name() {
         let mut view = details_view_named(w, h, name);
         let press = |view: &mut BatchDetailsView, code| {
             view.update(
-                DetailsMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+                DetailsMsg::Input(Input::Typed(KeyEvent::new(code, KeyModifiers::NONE))),
                 now(),
             )
         };
@@ -354,7 +367,7 @@ fn details_and_call() {
         let mut view = details_view(w, h);
         let press = |view: &mut BatchDetailsView, code| {
             view.update(
-                DetailsMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+                DetailsMsg::Input(Input::Typed(KeyEvent::new(code, KeyModifiers::NONE))),
                 now(),
             )
         };
@@ -401,7 +414,9 @@ fn an_active_batch_outside_its_window_says_when_it_opens() {
     for (w, h) in SIZES {
         let mut list = list_with(june_made_here(false), w, h, Ok(page_of(batches(), 63)));
         let at = |list: &BatchList, when| {
-            screen(w, h, |f| list.draw(f, f.area(), &Theme::new(false), when))
+            screen(w, h, |f| {
+                list_ui::draw(list, &Theme::new(false), f, f.area(), when)
+            })
         };
         let text = at(&list, evening());
         snap("list_outside_window", w, h, text.clone());
@@ -414,7 +429,7 @@ fn an_active_batch_outside_its_window_says_when_it_opens() {
 
         let view = details_view_in(june_made_here(false), w, h, "June renewals");
         let text = screen(w, h, |f| {
-            view.draw(f, f.area(), &Theme::new(false), evening())
+            details_ui::draw(&view, &Theme::new(false), f, f.area(), evening())
         });
         snap("details_outside_window", w, h, text.clone());
         assert!(text.contains(WAITS), "{text}");
@@ -427,7 +442,7 @@ fn nothing_is_said_of_a_window_the_dialer_ignores_or_of_an_unknown_schedule() {
     for context in [june_made_here(true), ViewContext::default()] {
         let list = list_with(context, w, h, Ok(page_of(batches(), 63)));
         let text = screen(w, h, |f| {
-            list.draw(f, f.area(), &Theme::new(false), evening())
+            list_ui::draw(&list, &Theme::new(false), f, f.area(), evening())
         });
         assert!(!text.contains("outside its calling window"), "{text}");
     }
@@ -448,7 +463,7 @@ fn the_sandbox_examples_schedules_are_known_by_name() {
     let (w, h) = (120, 40);
     let list = list_with(context, w, h, Ok(page_of(vec![reminders.clone()], 1)));
     let text = screen(w, h, |f| {
-        list.draw(f, f.area(), &Theme::new(false), evening())
+        list_ui::draw(&list, &Theme::new(false), f, f.area(), evening())
     });
     assert!(
         text.contains("outside its calling window: opens Fri 09:00 Asia/Kolkata (in 4 h)"),
@@ -461,7 +476,7 @@ fn the_sandbox_examples_schedules_are_known_by_name() {
     };
     let list = list_with(remote, w, h, Ok(page_of(vec![reminders], 1)));
     let text = screen(w, h, |f| {
-        list.draw(f, f.area(), &Theme::new(false), evening())
+        list_ui::draw(&list, &Theme::new(false), f, f.area(), evening())
     });
     assert!(!text.contains("outside its calling window"), "{text}");
 }

@@ -1230,7 +1230,7 @@ impl ViewRun {
             let msg = self
                 .view
                 .key_msg(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-            assert!(self.view.update(msg, view_time()).is_empty());
+            assert!(self.view.work(msg, view_time()).is_empty());
         }
     }
 
@@ -1238,7 +1238,7 @@ impl ViewRun {
     /// the end.
     async fn press(&mut self, code: KeyCode) {
         let msg = self.view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
-        let mut queue = VecDeque::from(self.view.update(msg, view_time()));
+        let mut queue = VecDeque::from(self.view.work(msg, view_time()));
         while let Some(cmd) = queue.pop_front() {
             let seen: Arc<Mutex<Vec<ImportMsg>>> = Arc::default();
             let sink: ProgressSink = {
@@ -1251,7 +1251,7 @@ impl ViewRun {
             let mut replies: Vec<ImportMsg> = seen.lock().unwrap().drain(..).collect();
             replies.extend(reply);
             for reply in replies {
-                queue.extend(self.view.update(reply, view_time()));
+                queue.extend(self.view.work(reply, view_time()));
             }
         }
     }

@@ -30,7 +30,7 @@ fn fixtures() -> String {
 
 fn import_of(app: &Shell) -> Option<&ImportView> {
     match app.top() {
-        Some(View::Import { view, .. }) => Some(view),
+        Some(View::Import(view)) => Some(view),
         _ => None,
     }
 }

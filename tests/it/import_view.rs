@@ -74,7 +74,7 @@ impl Drive {
 
     fn key(&mut self, code: KeyCode) -> Vec<ImportCmd> {
         let msg = self.view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
-        self.view.update(msg, t(self.clock))
+        self.view.work(msg, t(self.clock))
     }
 
     fn type_text(&mut self, text: &str) {
@@ -103,7 +103,7 @@ impl Drive {
             replies.extend(reply);
             for reply in replies {
                 self.clock += 1;
-                queue.extend(self.view.update(reply, t(self.clock)));
+                queue.extend(self.view.work(reply, t(self.clock)));
             }
         }
     }
@@ -118,7 +118,7 @@ impl Drive {
                 .expect("the command ends");
             self.clock += 1;
             if let Some(reply) = reply {
-                next.extend(self.view.update(reply, t(self.clock)));
+                next.extend(self.view.work(reply, t(self.clock)));
             }
         }
         next
@@ -484,7 +484,7 @@ async fn the_check_of_100_000_rows_runs_beside_the_loop_with_progress() {
             drive.key(KeyCode::Down);
             keys_while_checking += 1;
         }
-        drive.view.update(msg, t(0));
+        drive.view.work(msg, t(0));
         if last {
             break;
         }
@@ -531,7 +531,7 @@ fn snapshot(name: &str, view: &ImportView, now: DateTime<Utc>, dir: &Path) {
 
 fn press(view: &mut ImportView, code: KeyCode) -> Vec<ImportCmd> {
     let msg = view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
-    view.update(msg, t(0))
+    view.work(msg, t(0))
 }
 
 /// The file commands run at once (no sandbox); the rest returned.
@@ -558,7 +558,7 @@ fn serve(view: &mut ImportView, dir: &Path, cmds: Vec<ImportCmd>) -> Vec<ImportC
                     left_out: 0,
                 })),
             };
-            queue.extend(view.update(reply, t(0)));
+            queue.extend(view.work(reply, t(0)));
             continue;
         }
         if !matches!(
@@ -570,7 +570,7 @@ fn serve(view: &mut ImportView, dir: &Path, cmds: Vec<ImportCmd>) -> Vec<ImportC
         }
         let sink: ProgressSink = Arc::new(|_| {});
         if let Some(reply) = rt.block_on(executor.run(cmd, sink)) {
-            queue.extend(view.update(reply, t(0)));
+            queue.extend(view.work(reply, t(0)));
         }
     }
     left
@@ -609,7 +609,7 @@ fn big_sending(dir: &TempDir) -> (ImportView, ImportJournal) {
     };
     let journal =
         ImportJournal::start(&dir.path().join("imports"), BATCH, plan, Some(120)).unwrap();
-    view.update(ImportMsg::SendReady(Ok(journal.clone())), t(0));
+    view.work(ImportMsg::SendReady(Ok(journal.clone())), t(0));
     (view, journal)
 }
 
@@ -631,7 +631,7 @@ fn done(view: &mut ImportView, journal: &mut ImportJournal, index: usize, answer
         Answer::Unknown(why) => journal.mark_unknown(index, why).unwrap(),
         Answer::Partial(added, why) => journal.mark_partial(index, added, why).unwrap(),
     }
-    view.update(
+    view.work(
         ImportMsg::RequestDone {
             index,
             journal: Some(journal.clone()),
@@ -649,7 +649,7 @@ fn snapshot_pick_with_candidates() {
         press(&mut view, KeyCode::Char(c));
     }
     press(&mut view, KeyCode::Tab);
-    view.update(
+    view.work(
         ImportMsg::DirListed {
             typed: "~/data/con".into(),
             result: Ok(vec![
@@ -671,7 +671,7 @@ fn snapshot_checking_with_progress() {
     let [ImportCmd::Check { job, .. }] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
-    view.update(
+    view.work(
         ImportMsg::Progress {
             job: *job,
             progress: Progress {
@@ -1001,7 +1001,7 @@ fn snapshot_sending_paused_done_and_doubt() {
         32,
     );
     done(&mut view, &mut journal, 2, Answer::Confirmed, 33);
-    view.update(ImportMsg::Totals(Ok(1620)), t(34));
+    view.work(ImportMsg::Totals(Ok(1620)), t(34));
     snapshot("import_doubt", &view, t(34), dir.path());
 }
 
@@ -1022,7 +1022,7 @@ fn snapshot_partly_added_is_in_doubt_and_never_done() {
     );
     done(&mut view, &mut journal, 2, Answer::Confirmed, 4);
     assert_eq!(view.sending().unwrap().phase, SendPhase::Doubt);
-    view.update(ImportMsg::Totals(Ok(2120)), t(5));
+    view.work(ImportMsg::Totals(Ok(2120)), t(5));
     let text = screen(&view, 120, 40, t(5), dir.path());
     assert!(!text.contains("Done"), "{text}");
     assert!(

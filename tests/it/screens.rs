@@ -1110,7 +1110,7 @@ fn numbers_reload_failed_with_rows_on_show() {
     let generation = cmds
         .iter()
         .find_map(|c| match c {
-            Cmd::FetchPhones { generation } => Some(*generation),
+            Cmd::FetchPhones { generation, .. } => Some(*generation),
             _ => None,
         })
         .unwrap();

@@ -3,8 +3,8 @@
 //! ordered by `createdAt`, searched; and one call in full (its attempts,
 //! transcript and recording).
 //!
-//! As with the list, the shell runs the [`DetailsCmd`]s, sends back the
-//! replies, and sends [`DetailsMsg::Tick`] every
+//! As with the list, the effects run its [`Cmd`]s and send back the
+//! replies, and the shell sends [`DetailsMsg::Tick`] every
 //! [`BatchDetailsView::poll_every`] while the view is on screen. Its
 //! drawing is [`super::ui::details`].
 
@@ -19,11 +19,14 @@ use ratatui::layout::Rect;
 
 use super::list::{Landing, QUEUED_MOVES, is_move, row_at, visible_offset};
 use super::live::{LivePage, fit_to_rows, page_rows, search_param};
+pub use super::msg::DetailsMsg;
 use super::{Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
-use crate::api::{ApiError, BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
+use crate::api::{BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
 use crate::domain::phone::{format_number, format_number_final};
 use crate::text::visible;
-use crate::tui::keymap::{self, Action, Scope};
+use crate::tui::keymap::{self, Action, Input, Scope};
+use crate::tui::msg::{Cmd, Msg, Subscription};
+use crate::tui::views::{ViewModel, clock};
 
 /// Calls asked for when the view's height is not known (the terminal has
 /// not said its size).
@@ -32,67 +35,6 @@ const FIRST_LIMIT: u32 = 20;
 /// The view's lines around the calls: the three of the header, the column
 /// heads, one notice line and the status line.
 pub const DETAILS_CHROME: u16 = 6;
-
-/// Everything that can happen to the view.
-#[derive(Debug, Clone)]
-pub enum DetailsMsg {
-    /// A key: its action in the view's scope, else typed text.
-    Key(KeyEvent),
-    /// What a bound key or the palette asks for.
-    Action(Action),
-    Paste(String),
-    /// A left click at a screen cell: on a call, selects it; on the
-    /// selected call, opens it.
-    Click {
-        column: u16,
-        row: u16,
-    },
-    /// A notch of the wheel: the selection moves three rows (`WHEEL_ROWS`), or
-    /// the open call scrolls as many lines.
-    Wheel {
-        down: bool,
-    },
-    /// Time to refresh the page on screen.
-    Tick,
-    CallsLoaded {
-        generation: u64,
-        result: Result<BatchDetails, ApiError>,
-    },
-    /// The batch list searched for this batch's name: the header's
-    /// totals, if this batch is among them.
-    TotalsLoaded {
-        generation: u64,
-        result: Result<Vec<BatchSummary>, ApiError>,
-    },
-}
-
-/// Work for the shell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DetailsCmd {
-    /// batch-details for `batch_id` after `after`: the keyed job
-    /// "batch.calls", latest wins (a newer fetch aborts this one, its wait
-    /// included). Reply [`DetailsMsg::CallsLoaded`] with this generation.
-    FetchCalls {
-        generation: u64,
-        batch_id: String,
-        query: CallQuery,
-        after: Duration,
-    },
-    /// The first page of the batch list searched for `name`, as the keyed
-    /// job "batch.totals" (latest wins). Reply
-    /// [`DetailsMsg::TotalsLoaded`] with this generation.
-    FetchTotals {
-        generation: u64,
-        batch_id: String,
-        name: String,
-    },
-    /// Put the text on the clipboard (OSC 52).
-    Copy(String),
-    /// Pop this view.
-    Close,
-    /// Open the import of contacts into this batch.
-    OpenImport(ImportTarget),
-}
 
 /// What is on show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,7 +249,7 @@ impl BatchDetailsView {
         out
     }
 
-    pub fn update(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<DetailsCmd> {
+    pub fn update(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<Cmd> {
         let cmds = self.handle(msg, now);
         self.offset = visible_offset(
             self.offset,
@@ -318,15 +260,15 @@ impl BatchDetailsView {
         cmds
     }
 
-    fn handle(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<DetailsCmd> {
+    fn handle(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<Cmd> {
         match msg {
-            DetailsMsg::Key(key) => match keymap::lookup(&key, &self.scopes()) {
+            DetailsMsg::Input(Input::Typed(key)) => match keymap::lookup(&key, &self.scopes()) {
                 Some(action) => self.on_action(action),
                 None => self.on_typed(&key),
             },
-            DetailsMsg::Action(action) => self.on_action(action),
-            DetailsMsg::Paste(_) if !self.search.is_open() => Vec::new(),
-            DetailsMsg::Paste(text) => {
+            DetailsMsg::Input(Input::Action(action)) => self.on_action(action),
+            DetailsMsg::Input(Input::Paste(_)) if !self.search.is_open() => Vec::new(),
+            DetailsMsg::Input(Input::Paste(text)) => {
                 // The paste is the news now, as a key would be: a clean
                 // one clears what an earlier one said.
                 let pasted = self.search.on_paste(&text);
@@ -336,8 +278,8 @@ impl BatchDetailsView {
                 }
                 Vec::new()
             }
-            DetailsMsg::Click { column, row } => self.on_click(column, row),
-            DetailsMsg::Wheel { down } => {
+            DetailsMsg::Input(Input::Click { column, row }) => self.on_click(column, row),
+            DetailsMsg::Input(Input::Wheel { down, .. }) => {
                 self.on_wheel(down);
                 Vec::new()
             }
@@ -379,7 +321,7 @@ impl BatchDetailsView {
     /// A click on a call selects it, and on the selected call opens it (so
     /// a double click opens the call clicked). Anywhere else, or while the
     /// status choice or a call is open, it does nothing.
-    fn on_click(&mut self, column: u16, row: u16) -> Vec<DetailsCmd> {
+    fn on_click(&mut self, column: u16, row: u16) -> Vec<Cmd> {
         let geometry = self.geometry.get();
         let Some(index) =
             row_at(geometry.rows, geometry.first, column, row).filter(|&i| i < self.calls().len())
@@ -419,7 +361,7 @@ impl BatchDetailsView {
         }
     }
 
-    fn on_action(&mut self, action: Action) -> Vec<DetailsCmd> {
+    fn on_action(&mut self, action: Action) -> Vec<Cmd> {
         if self.search.is_open() {
             return self.on_search_action(action);
         }
@@ -475,7 +417,7 @@ impl BatchDetailsView {
                         return match url {
                             Some(url) => {
                                 self.notice = Some(Notice::done("Copied the recording's URL."));
-                                vec![DetailsCmd::Copy(url)]
+                                vec![Cmd::Copy(url)]
                             }
                             None => {
                                 self.notice = Some(Notice::info("This call has no recording."));
@@ -494,7 +436,7 @@ impl BatchDetailsView {
         }
     }
 
-    fn on_table_action(&mut self, action: Action) -> Vec<DetailsCmd> {
+    fn on_table_action(&mut self, action: Action) -> Vec<Cmd> {
         // What the last action did lasts until the operator moves on.
         self.notice = None;
         if self.details.is_none() && is_move(action) {
@@ -560,12 +502,12 @@ impl BatchDetailsView {
             Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
             Action::Copy => {
                 self.notice = Some(Notice::done("Copied the batch ID."));
-                return vec![DetailsCmd::Copy(self.id.clone())];
+                return vec![Cmd::Copy(self.id.clone())];
             }
-            Action::Back => return vec![DetailsCmd::Close],
+            Action::Back => return vec![Cmd::Close],
             // The shell looks up the timezone of a batch created here.
             Action::Import => {
-                return vec![DetailsCmd::OpenImport(ImportTarget {
+                return vec![Cmd::OpenImport(ImportTarget {
                     batch_id: self.id.clone(),
                     batch_name: self.name.clone(),
                     timezone: None,
@@ -576,7 +518,7 @@ impl BatchDetailsView {
         Vec::new()
     }
 
-    fn on_search_action(&mut self, action: Action) -> Vec<DetailsCmd> {
+    fn on_search_action(&mut self, action: Action) -> Vec<Cmd> {
         match action {
             Action::Accept => self.search.close(),
             Action::Cancel => {
@@ -592,21 +534,21 @@ impl BatchDetailsView {
     }
 
     /// A key no binding takes: text for the search, else nothing.
-    fn on_typed(&mut self, key: &KeyEvent) -> Vec<DetailsCmd> {
+    fn on_typed(&mut self, key: &KeyEvent) -> Vec<Cmd> {
         if self.search.on_key(*key) {
             return vec![self.search_changed()];
         }
         Vec::new()
     }
 
-    fn search_changed(&mut self) -> DetailsCmd {
+    fn search_changed(&mut self) -> Cmd {
         self.query.page = 1;
         self.landing = Some(Landing(0));
         self.fetch(SEARCH_DEBOUNCE)
     }
 
     /// The query changed: from the first page, at once.
-    fn restart(&mut self) -> Vec<DetailsCmd> {
+    fn restart(&mut self) -> Vec<Cmd> {
         self.query.page = 1;
         self.landing = Some(Landing(0));
         vec![self.fetch(Duration::ZERO)]
@@ -622,11 +564,11 @@ impl BatchDetailsView {
         })
     }
 
-    fn fetch(&mut self, after: Duration) -> DetailsCmd {
+    fn fetch(&mut self, after: Duration) -> Cmd {
         let rows = self.geometry.get().page_rows;
         fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
         self.query.search = search_param(self.search.text());
-        DetailsCmd::FetchCalls {
+        Cmd::FetchCalls {
             generation: self.live.begin(),
             batch_id: self.id.clone(),
             query: self.query.clone(),
@@ -644,13 +586,13 @@ impl BatchDetailsView {
     /// keeps the totals it was opened with); a batch not on that page
     /// (ten newer batches whose names contain its name) keeps its last
     /// totals.
-    fn fetch_totals(&mut self) -> Option<DetailsCmd> {
+    fn fetch_totals(&mut self) -> Option<Cmd> {
         let name = self.name.trim();
         if name.is_empty() || !self.totals.may_refresh() || self.totals.poll_every().is_none() {
             return None;
         }
         let name = name.to_owned();
-        Some(DetailsCmd::FetchTotals {
+        Some(Cmd::FetchBatchTotals {
             generation: self.totals.begin(),
             batch_id: self.id.clone(),
             name,
@@ -706,6 +648,53 @@ impl BatchDetailsView {
             }
         }
         self.selected = self.selected.min(count.saturating_sub(1));
+    }
+}
+
+impl ViewModel for BatchDetailsView {
+    type Msg = DetailsMsg;
+
+    fn update(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<Cmd> {
+        Self::update(self, msg, now)
+    }
+
+    fn scopes(&self) -> Vec<Scope> {
+        Self::scopes(self)
+    }
+
+    /// The view it was opened over, where Esc leads, then the batch:
+    /// `Batches › June renewals`, `New batch › Result › June renewals`.
+    fn breadcrumb(&self, mut under: Vec<String>) -> Vec<String> {
+        under.push(self.title());
+        under
+    }
+
+    /// The refresh, once a page is in, and the clock of the times that
+    /// move in its rows.
+    fn subscriptions(&self) -> Vec<Subscription> {
+        let refresh = self.refresh_timer().map(|every| Subscription {
+            name: "batch.calls.refresh",
+            every,
+            msg: self.tick(),
+        });
+        refresh
+            .into_iter()
+            .chain(self.shows_time().then(clock))
+            .collect()
+    }
+
+    fn shown(&self) -> Option<Msg> {
+        Some(self.tick())
+    }
+}
+
+impl BatchDetailsView {
+    /// Time to refresh, addressed to this batch's view.
+    fn tick(&self) -> Msg {
+        Msg::BatchDetails {
+            batch_id: self.batch_id().to_owned(),
+            msg: DetailsMsg::Tick,
+        }
     }
 }
 

@@ -4,17 +4,11 @@
 
 use crossterm::event::KeyEvent;
 
+pub use super::msg::DialerAction;
 use crate::actions::Confirmation;
 use crate::form::MAX_NAME_CHARS;
 use crate::form::line::{LineInput, paste_notice};
 use crate::tui::keymap::{self, Action, Scope};
-
-/// Start or stop the dialer on a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DialerAction {
-    Start,
-    Stop,
-}
 
 impl DialerAction {
     /// The status the row shows at once, before the server answers.

@@ -2,7 +2,7 @@
 //! time, as many rows as fit, refreshed while on screen, with start, stop
 //! and delete.
 //!
-//! The shell runs the [`ListCmd`]s and sends the replies back as
+//! The effects run its [`Cmd`]s and send the replies back as
 //! [`ListMsg`]s; it sends [`ListMsg::Tick`] every [`BatchList::poll_every`]
 //! while the list is on screen and the terminal has focus (and once when
 //! the list comes back on screen), never otherwise. Its drawing is
@@ -16,13 +16,16 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 
-use super::dialogs::{DialerAction, Dialog, DialogReply};
+use super::dialogs::{Dialog, DialogReply};
 use super::live::{LivePage, fit_to_rows, page_rows, search_param};
+pub use super::msg::{DialerAction, ListMsg};
 use super::{
     Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, error_text, with_editing,
 };
-use crate::api::{ApiError, BatchPage, BatchQuery, BatchSummary, Deleted, DialerState};
-use crate::tui::keymap::{self, Action, Scope};
+use crate::api::{BatchPage, BatchQuery, BatchSummary};
+use crate::tui::keymap::{self, Action, Input, Scope};
+use crate::tui::msg::{Cmd, Msg, Subscription};
+use crate::tui::views::{ViewModel, clock};
 
 /// Rows asked for when the list's height is not known (the terminal has
 /// not said its size).
@@ -64,66 +67,6 @@ impl StatusFilter {
             Self::Completed => "completed",
         }
     }
-}
-
-/// Everything that can happen to the list.
-#[derive(Debug, Clone)]
-pub enum ListMsg {
-    /// A key: its action in the list's scope, else typed text.
-    Key(KeyEvent),
-    /// What a bound key or the palette asks for.
-    Action(Action),
-    Paste(String),
-    /// A left click at a screen cell: on a row, selects it; on the selected
-    /// row, opens it.
-    Click {
-        column: u16,
-        row: u16,
-    },
-    /// A notch of the wheel: the selection moves three rows (`WHEEL_ROWS`).
-    Wheel {
-        down: bool,
-    },
-    /// Time to refresh: the subscription's beat, or the list back on screen.
-    Tick,
-    PageLoaded {
-        generation: u64,
-        result: Result<BatchPage, ApiError>,
-    },
-    DialerChanged {
-        id: String,
-        action: DialerAction,
-        result: Result<DialerState, ApiError>,
-    },
-    Deleted {
-        id: String,
-        result: Result<Deleted, ApiError>,
-    },
-}
-
-/// Work for the shell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ListCmd {
-    /// Fetch a page after waiting `after` (zero: at once; a search waits
-    /// [`SEARCH_DEBOUNCE`]). Latest wins: run it as the keyed job
-    /// "batches.page", so a newer fetch aborts an older one, its wait
-    /// included (that is what debounces the search). The reply is
-    /// [`ListMsg::PageLoaded`] with this generation.
-    FetchPage {
-        generation: u64,
-        query: BatchQuery,
-        after: Duration,
-    },
-    /// start-calling; reply [`ListMsg::DialerChanged`]. Journal it.
-    Start { id: String },
-    /// stop-calling; reply [`ListMsg::DialerChanged`]. Journal it.
-    Stop { id: String },
-    /// delete-batch; reply [`ListMsg::Deleted`]. Journal it.
-    Delete { id: String, name: String },
-    /// Put the text on the clipboard (OSC 52).
-    Copy(String),
-    /// Push the batch details view ([`super::details::BatchDetailsView::new`]).
-    OpenDetails { summary: Box<BatchSummary> },
 }
 
 /// Where the cursor lands on a page reached with PgDn or PgUp: the row
@@ -317,7 +260,7 @@ impl BatchList {
         self.rows().get(self.selected).copied()
     }
 
-    pub fn update(&mut self, msg: ListMsg, now: DateTime<Utc>) -> Vec<ListCmd> {
+    pub fn update(&mut self, msg: ListMsg, now: DateTime<Utc>) -> Vec<Cmd> {
         let cmds = self.handle(msg, now);
         // The window moves only as far as the cursor needs: kept here, not
         // recomputed per frame, so moving up does not pin the cursor to the
@@ -331,14 +274,14 @@ impl BatchList {
         cmds
     }
 
-    fn handle(&mut self, msg: ListMsg, now: DateTime<Utc>) -> Vec<ListCmd> {
+    fn handle(&mut self, msg: ListMsg, now: DateTime<Utc>) -> Vec<Cmd> {
         match msg {
-            ListMsg::Key(key) => match keymap::lookup(&key, &self.scopes()) {
+            ListMsg::Input(Input::Typed(key)) => match keymap::lookup(&key, &self.scopes()) {
                 Some(action) => self.on_action(action),
                 None => self.on_typed(&key),
             },
-            ListMsg::Action(action) => self.on_action(action),
-            ListMsg::Paste(text) => {
+            ListMsg::Input(Input::Action(action)) => self.on_action(action),
+            ListMsg::Input(Input::Paste(text)) => {
                 if let Some(d) = &mut self.dialog {
                     d.on_paste(&text);
                     return Vec::new();
@@ -355,8 +298,8 @@ impl BatchList {
                 }
                 Vec::new()
             }
-            ListMsg::Click { column, row } => self.on_click(column, row),
-            ListMsg::Wheel { down } => {
+            ListMsg::Input(Input::Click { column, row }) => self.on_click(column, row),
+            ListMsg::Input(Input::Wheel { down, .. }) => {
                 if self.dialog.is_none() {
                     self.notice = None;
                     let last = self.rows().len().saturating_sub(1);
@@ -444,7 +387,7 @@ impl BatchList {
         }
     }
 
-    fn on_action(&mut self, action: Action) -> Vec<ListCmd> {
+    fn on_action(&mut self, action: Action) -> Vec<Cmd> {
         if let Some(dialog) = &mut self.dialog {
             let reply = dialog.on_action(action);
             return self.dialog_replied(reply);
@@ -502,7 +445,7 @@ impl BatchList {
     /// A click on a row selects it, and on the selected row opens it (so a
     /// double click opens the row clicked). Anywhere else, or over a
     /// dialog, it does nothing.
-    fn on_click(&mut self, column: u16, row: u16) -> Vec<ListCmd> {
+    fn on_click(&mut self, column: u16, row: u16) -> Vec<Cmd> {
         let geometry = self.geometry.get();
         let Some(index) =
             row_at(geometry.rows, geometry.first, column, row).filter(|&i| i < self.rows().len())
@@ -523,7 +466,7 @@ impl BatchList {
     }
 
     /// An action on the highlighted batch.
-    fn on_row(&mut self, action: Action) -> Vec<ListCmd> {
+    fn on_row(&mut self, action: Action) -> Vec<Cmd> {
         let Some(batch) = self.selected().cloned() else {
             return Vec::new();
         };
@@ -536,16 +479,14 @@ impl BatchList {
         }
         match action {
             Action::Open => {
-                return vec![ListCmd::OpenDetails {
-                    summary: Box::new(batch),
-                }];
+                return vec![Cmd::OpenBatch(Box::new(batch))];
             }
             Action::Copy => {
                 self.say(Notice::done(format!(
                     "Copied the ID of “{}”.",
                     batch.batch_name
                 )));
-                return vec![ListCmd::Copy(batch.id)];
+                return vec![Cmd::Copy(batch.id)];
             }
             Action::Start | Action::Stop => {
                 let action = if action == Action::Start {
@@ -566,19 +507,20 @@ impl BatchList {
     }
 
     /// A dialog said yes: show the result in the row at once, and send.
-    fn confirmed(&mut self, dialog: Dialog) -> Vec<ListCmd> {
+    fn confirmed(&mut self, dialog: Dialog) -> Vec<Cmd> {
         match dialog {
             Dialog::Confirm { action, id, .. } => {
                 let shown = action.optimistic_status();
                 self.optimistic(&id, shown);
-                vec![match action {
-                    DialerAction::Start => ListCmd::Start { id },
-                    DialerAction::Stop => ListCmd::Stop { id },
+                vec![Cmd::Dialer {
+                    name: self.name_of(&id),
+                    id,
+                    action,
                 }]
             }
             Dialog::Delete(d) => {
                 self.optimistic(&d.id, "deleting");
-                vec![ListCmd::Delete {
+                vec![Cmd::DeleteBatch {
                     id: d.id,
                     name: d.name,
                 }]
@@ -587,7 +529,7 @@ impl BatchList {
     }
 
     /// The dialog answered a key: close it, and act when it said yes.
-    fn dialog_replied(&mut self, reply: DialogReply) -> Vec<ListCmd> {
+    fn dialog_replied(&mut self, reply: DialogReply) -> Vec<Cmd> {
         match reply {
             DialogReply::Open => Vec::new(),
             DialogReply::Cancelled => {
@@ -601,7 +543,7 @@ impl BatchList {
         }
     }
 
-    fn on_search_action(&mut self, action: Action) -> Vec<ListCmd> {
+    fn on_search_action(&mut self, action: Action) -> Vec<Cmd> {
         match action {
             Action::Accept => self.search.close(),
             Action::Cancel => {
@@ -618,7 +560,7 @@ impl BatchList {
     }
 
     /// A key no binding takes: text for the dialog or the search.
-    fn on_typed(&mut self, key: &KeyEvent) -> Vec<ListCmd> {
+    fn on_typed(&mut self, key: &KeyEvent) -> Vec<Cmd> {
         if let Some(dialog) = &mut self.dialog {
             let reply = dialog.on_typed(key);
             return self.dialog_replied(reply);
@@ -629,7 +571,7 @@ impl BatchList {
         Vec::new()
     }
 
-    fn search_changed(&mut self) -> ListCmd {
+    fn search_changed(&mut self) -> Cmd {
         self.query.page = 1;
         self.selected = 0;
         self.offset = 0;
@@ -643,11 +585,11 @@ impl BatchList {
     }
 
     /// A fetch of the current query, its limit fitted to the screen.
-    fn fetch(&mut self, after: Duration) -> ListCmd {
+    fn fetch(&mut self, after: Duration) -> Cmd {
         let rows = self.geometry.get().page_rows;
         fit_to_rows(&mut self.query.page, &mut self.query.limit, rows);
         self.query.search = search_param(self.search.text());
-        ListCmd::FetchPage {
+        Cmd::FetchBatches {
             generation: self.live.begin(),
             query: self.query.clone(),
             after,
@@ -664,7 +606,7 @@ impl BatchList {
         })
     }
 
-    fn page_loaded(&mut self, mut page: BatchPage) -> Vec<ListCmd> {
+    fn page_loaded(&mut self, mut page: BatchPage) -> Vec<Cmd> {
         // A page past the end (the last batch of it was deleted): the last one.
         let pages = page.pagination.total_pages;
         if page.batches.is_empty() && pages > 0 && u64::from(self.query.page) > pages {
@@ -782,6 +724,40 @@ pub(crate) fn visible_offset(offset: usize, selected: usize, height: usize, coun
         selected + 1 - height
     } else {
         offset
+    }
+}
+
+impl ViewModel for BatchList {
+    type Msg = ListMsg;
+
+    fn update(&mut self, msg: ListMsg, now: DateTime<Utc>) -> Vec<Cmd> {
+        Self::update(self, msg, now)
+    }
+
+    fn scopes(&self) -> Vec<Scope> {
+        Self::scopes(self)
+    }
+
+    fn breadcrumb(&self, _under: Vec<String>) -> Vec<String> {
+        vec!["Batches".to_owned()]
+    }
+
+    /// The refresh, once a page is in, and the clock of "updated 3 s
+    /// ago".
+    fn subscriptions(&self) -> Vec<Subscription> {
+        let refresh = self.refresh_timer().map(|every| Subscription {
+            name: "batches.refresh",
+            every,
+            msg: Msg::BatchList(ListMsg::Tick),
+        });
+        refresh
+            .into_iter()
+            .chain(self.shows_time().then(clock))
+            .collect()
+    }
+
+    fn shown(&self) -> Option<Msg> {
+        Some(Msg::BatchList(ListMsg::Tick))
     }
 }
 

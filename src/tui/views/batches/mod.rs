@@ -13,6 +13,7 @@ pub mod details;
 pub mod dialogs;
 pub mod list;
 pub mod live;
+pub mod msg;
 pub mod ui;
 
 use std::collections::HashMap;

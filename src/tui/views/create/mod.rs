@@ -28,10 +28,10 @@ use crate::form::phones::Mode;
 use crate::form::{FieldId, Form};
 use crate::store::phonebook::{AddPhoneError, PhoneField, Registered};
 use crate::tui::context::{AppContext, Initial, KnownBatch};
-use crate::tui::keymap::{Action, Scope};
-use crate::tui::msg::Cmd;
-use crate::tui::views::Scroll;
+use crate::tui::keymap::{Action, Input, Scope};
+use crate::tui::msg::{Cmd, Msg, Reply};
 use crate::tui::views::import::ImportTarget;
+use crate::tui::views::{Scroll, ViewModel};
 
 /// A valid request and the exact body that will be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -318,6 +318,7 @@ impl CreateView {
         self.form.numbers.phones.start_loading();
         Cmd::FetchPhones {
             generation: self.phones_generation,
+            reply: PHONES_LOADED,
         }
     }
 
@@ -372,6 +373,19 @@ impl CreateView {
     }
 }
 
+/// Where the form's phone list comes back.
+pub const PHONES_LOADED: Reply<(u64, Result<Vec<crate::api::Phone>, crate::api::ApiError>)> =
+    Reply::new("phones.form", |(generation, result)| {
+        Msg::Create(CreateMsg::PhonesLoaded { generation, result })
+    });
+
+/// `phonebook.toml` read again for the form's phone list.
+pub const READ_PHONE_BOOK: Cmd = Cmd::ReadPhoneBook {
+    reply: Reply::new("phonebook.form", |result| {
+        Msg::Create(CreateMsg::PhoneBookRead(result))
+    }),
+};
+
 /// Rows that PgUp and PgDn move the phone list by.
 const PAGE: isize = 10;
 
@@ -382,11 +396,9 @@ pub fn update(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
     // ticks and most replies cannot, and need no comparison of drafts.
     let may_edit = matches!(
         msg,
-        CreateMsg::Action(_)
-            | CreateMsg::Typed(_)
-            | CreateMsg::Paste(_)
-            | CreateMsg::Click { .. }
-            | CreateMsg::TemplateLoaded { .. }
+        CreateMsg::Input(
+            Input::Action(_) | Input::Typed(_) | Input::Paste(_) | Input::Click { .. }
+        ) | CreateMsg::TemplateLoaded { .. }
             | CreateMsg::PhoneAdded { .. }
     );
     if !may_edit {
@@ -402,8 +414,8 @@ pub fn update(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
 
 fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
     match msg {
-        CreateMsg::Action(action) => on_action(app, action),
-        CreateMsg::Typed(key) => {
+        CreateMsg::Input(Input::Action(action)) => on_action(app, action),
+        CreateMsg::Input(Input::Typed(key)) => {
             if let Some(why) = app.refuses(&key) {
                 app.form.errors.insert(app.form.focus, why);
                 return Vec::new();
@@ -417,15 +429,15 @@ fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
             }
             Vec::new()
         }
-        CreateMsg::Paste(text) => {
+        CreateMsg::Input(Input::Paste(text)) => {
             on_paste(app, &text);
             Vec::new()
         }
-        CreateMsg::Click { column, row } => {
+        CreateMsg::Input(Input::Click { column, row }) => {
             on_click(app, column, row);
             Vec::new()
         }
-        CreateMsg::Wheel { column, row, down } => {
+        CreateMsg::Input(Input::Wheel { column, row, down }) => {
             on_wheel(app, column, row, down);
             Vec::new()
         }
@@ -518,7 +530,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
             }
         },
         // The phone book too: an entry added while the app runs shows up.
-        Action::RetryLoad => return vec![app.reload_phones(), Cmd::ReadPhoneBook],
+        Action::RetryLoad => return vec![app.reload_phones(), READ_PHONE_BOOK],
         Action::BlankForm => return files::blank_form(app).into_iter().collect(),
         Action::DeleteTemplate => files::ask_delete_template(app),
         Action::Edit(edit) => {
@@ -641,8 +653,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::FieldHelp
         | Action::CloseHelp
         | Action::Palette
-        | Action::OpenCreate
-        | Action::OpenBatches
+        | Action::Show(_)
         | Action::Pop => {}
         // The import view's.
         Action::Complete
@@ -768,7 +779,7 @@ fn phone_added(
                 "{}: kept in phonebook.toml (Space selects it).",
                 kept(&done.phone)
             ));
-            vec![app.reload_phones(), Cmd::ReadPhoneBook]
+            vec![app.reload_phones(), READ_PHONE_BOOK]
         }
         Err(e) => {
             app.notice = Some(format!("add-phone did not register the number: {e}"));
@@ -960,6 +971,32 @@ fn on_paste(app: &mut CreateView, text: &str) {
         ));
     }
     app.notice = (!said.is_empty()).then(|| said.join("; "));
+}
+
+impl ViewModel for CreateView {
+    type Msg = CreateMsg;
+
+    /// [`update`]: the time comes as [`CreateMsg::Clock`], which the
+    /// shell sends to this view on show or not.
+    fn update(&mut self, msg: CreateMsg, _now: DateTime<Utc>) -> Vec<Cmd> {
+        update(self, msg)
+    }
+
+    fn scopes(&self) -> Vec<Scope> {
+        Self::scopes(self)
+    }
+
+    fn breadcrumb(&self, _under: Vec<String>) -> Vec<String> {
+        Self::breadcrumb(self)
+    }
+
+    fn is_animating(&self) -> bool {
+        Self::is_animating(self)
+    }
+
+    fn wants_mouse(&self) -> bool {
+        Self::wants_mouse(self)
+    }
 }
 
 #[cfg(test)]

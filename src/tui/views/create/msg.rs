@@ -6,36 +6,22 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
 
 use crate::api::{ApiError, Created, Phone};
 use crate::create::Look;
 use crate::store::draft::Draft;
 use crate::store::phonebook::{AddPhoneError, Registered};
 use crate::store::template::{BatchFile, SaveError};
-use crate::tui::keymap::Action;
+use crate::tui::keymap::Input;
 
 /// Everything that can happen to the create view: what the shell hands
 /// it of the operator's input, and the replies of its commands.
 #[derive(Debug, Clone)]
 pub enum CreateMsg {
-    /// A key bound in one of this view's scopes (see
-    /// [`CreateView::scopes`](super::CreateView::scopes)).
-    Action(Action),
-    /// A key no binding takes: it edits the text being typed, if any.
-    Typed(KeyEvent),
-    Paste(String),
-    /// A left click at a screen cell.
-    Click {
-        column: u16,
-        row: u16,
-    },
-    /// The mouse wheel turned over a screen cell.
-    Wheel {
-        column: u16,
-        row: u16,
-        down: bool,
-    },
+    /// The operator's input: a key bound in one of this view's scopes
+    /// (see [`CreateView::scopes`](super::CreateView::scopes)), typed
+    /// text, a paste, a click or the wheel.
+    Input(Input),
     /// Animation tick; only sent while the view animates.
     Tick,
     /// The time now, handed in by the run loop before it draws.
@@ -100,4 +86,10 @@ pub enum CreateMsg {
 pub struct TemplateEntry {
     pub name: String,
     pub file: Result<BatchFile, String>,
+}
+
+impl From<Input> for CreateMsg {
+    fn from(input: Input) -> Self {
+        Self::Input(input)
+    }
 }

@@ -61,7 +61,13 @@ fn on_review() -> App {
 #[test]
 fn starting_fetches_the_phone_list_and_focuses_the_name() {
     let (app, cmds) = App::new(AppContext::for_tests());
-    assert_eq!(cmds, vec![Cmd::FetchPhones { generation: 1 }]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::FetchPhones {
+            generation: 1,
+            reply: crate::tui::views::create::PHONES_LOADED
+        }]
+    );
     assert_eq!(app.create.form.focus, FieldId::Name);
     assert!(app.is_animating(), "spinner while loading");
 }
@@ -72,7 +78,13 @@ fn a_stale_phone_reply_is_dropped() {
     app.create.form.focus = FieldId::Numbers;
     assert_eq!(
         key(&mut app, KeyCode::Char('r')),
-        vec![Cmd::FetchPhones { generation: 2 }, Cmd::ReadPhoneBook]
+        vec![
+            Cmd::FetchPhones {
+                generation: 2,
+                reply: crate::tui::views::create::PHONES_LOADED
+            },
+            crate::tui::views::create::READ_PHONE_BOOK
+        ]
     );
     update(
         &mut app,
@@ -1601,7 +1613,7 @@ fn a_failed_reload_with_rows_on_show_says_why() {
     let generation = cmds
         .iter()
         .find_map(|c| match c {
-            Cmd::FetchPhones { generation } => Some(*generation),
+            Cmd::FetchPhones { generation, .. } => Some(*generation),
             _ => None,
         })
         .unwrap();

@@ -21,6 +21,7 @@
 //! after each step, as `batch import` prints it.
 
 pub mod executor;
+pub mod msg;
 #[cfg(test)]
 mod tests;
 pub mod ui;
@@ -34,261 +35,66 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::form::line::LineInput;
-use crate::import::existing::{BatchNumbers, PagesRead};
+use crate::import::existing::PagesRead;
 use crate::import::journal::JournalSummary;
 use crate::import::path::{Completion, Entry, complete, split};
 use crate::import::{
-    CheckReport, ColumnMapping, ContactsFile, Country, FileIdentity, ImportJournal, ImportSettings,
+    CheckReport, ColumnMapping, ContactsFile, Country, ImportJournal, ImportSettings,
     JournalRequest, Progress, Region, RejectedFileNote, RequestState, Resolution, SendPlan,
-    Written,
 };
-use crate::tui::keymap::{self, Action, Scope};
+use crate::tui::keymap::{Action, Input, Scope};
+use crate::tui::msg::Cmd;
+use crate::tui::views::ViewModel;
+pub use msg::{Comparison, ImportCmd, ImportMsg, ImportTarget};
+
+/// The import view's work goes to its executor as [`Cmd::Import`] of its
+/// session, but for [`ImportCmd::Close`], which closes the view (the
+/// executor goes with it: see [`ViewModel::closed`]).
+impl ViewModel for ImportView {
+    type Msg = ImportMsg;
+
+    fn update(&mut self, msg: ImportMsg, now: DateTime<Utc>) -> Vec<Cmd> {
+        let session = self.session;
+        self.work(msg, now)
+            .into_iter()
+            .map(|cmd| match cmd {
+                ImportCmd::Close => Cmd::Close,
+                cmd => Cmd::Import { session, cmd },
+            })
+            .collect()
+    }
+
+    fn scopes(&self) -> Vec<Scope> {
+        Self::scopes(self)
+    }
+
+    fn breadcrumb(&self, _under: Vec<String>) -> Vec<String> {
+        Self::breadcrumb(self)
+    }
+
+    fn is_animating(&self) -> bool {
+        Self::is_animating(self)
+    }
+
+    /// It is all keys: the terminal keeps its own selection.
+    fn wants_mouse(&self) -> bool {
+        false
+    }
+
+    /// However it leaves the stack (Esc, another view, another import),
+    /// its executor goes with it.
+    fn closed(&self) -> Vec<Cmd> {
+        vec![Cmd::Import {
+            session: self.session,
+            cmd: ImportCmd::Close,
+        }]
+    }
+}
 
 /// The longest path the input takes.
 const MAX_PATH_CHARS: usize = 4096;
 /// The longest variable name.
 const MAX_NAME_CHARS: usize = 64;
-
-/// The batch an import fills: what opening the view needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportTarget {
-    pub batch_id: String,
-    pub batch_name: String,
-    /// The batch's timezone, when known (it was created here): it presets
-    /// the region of numbers written without a country code.
-    pub timezone: Option<String>,
-}
-
-/// Everything that can happen to the import view.
-#[derive(Debug, Clone)]
-pub enum ImportMsg {
-    /// A key bound in one of this view's scopes (see [`ImportView::scopes`]).
-    Action(Action),
-    /// A key no binding takes: it edits the text being typed, if any.
-    Typed(KeyEvent),
-    Paste(String),
-    /// The entries of the typed path's directory (for Tab).
-    DirListed {
-        typed: String,
-        result: Result<Vec<Entry>, String>,
-    },
-    /// How far opening or checking the file has come.
-    Progress {
-        job: u64,
-        progress: Progress,
-    },
-    Opened {
-        job: u64,
-        result: Result<Arc<ContactsFile>, String>,
-    },
-    /// The region of the batch's timezone, when the submit journal has it.
-    BatchRegion(Option<Region>),
-    /// The journal of this file into this batch, if an import was started.
-    JournalFound(Result<Option<ImportJournal>, String>),
-    Checked {
-        job: u64,
-        result: Result<Arc<CheckReport>, String>,
-    },
-    /// The rejected rows were written (`None`: there were none).
-    RejectedWritten(Result<Option<Written>, String>),
-    /// The rejected rows' file is there and holds other rows: not
-    /// overwritten unless the operator says so.
-    RejectedExists(PathBuf),
-    /// How far reading the batch's numbers has come.
-    CompareProgress {
-        job: u64,
-        pages: PagesRead,
-    },
-    /// The batch's numbers, and how many rows to send carry one.
-    Compared {
-        job: u64,
-        result: Result<Arc<Comparison>, String>,
-    },
-    /// The journal is on disk and sending can start (it holds the batch's
-    /// totalCalls from when the import was first started, if known).
-    SendReady(Result<ImportJournal, String>),
-    /// One request went through the engine: the journal as it is now
-    /// (`None`: there is none), and why sending stops, if it does.
-    RequestDone {
-        index: usize,
-        journal: Option<ImportJournal>,
-        stop: Option<String>,
-    },
-    /// The batch's totalCalls now.
-    Totals(Result<u64, String>),
-    /// The journal after the operator's choice (retry, resolve).
-    JournalUpdated(Result<ImportJournal, String>),
-    /// The recorded import was forgotten.
-    JournalDiscarded(Result<(), String>),
-}
-
-/// The batch's numbers as read before sending, and what they leave out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Comparison {
-    pub numbers: Arc<BatchNumbers>,
-    /// Rows of the requests to send whose number the batch holds.
-    pub left_out: u64,
-}
-
-/// Work for the executor.
-#[derive(Debug, Clone)]
-pub enum ImportCmd {
-    /// List the directory of `typed` (`~` expanded).
-    ListDir {
-        typed: String,
-    },
-    /// Open the file at `path` as typed (`~` is expanded by the
-    /// executor): identity, encoding, header, first rows; of `sheet`, in a
-    /// workbook (the first when `None`).
-    Open {
-        job: u64,
-        path: String,
-        sheet: Option<String>,
-        cancel: Arc<AtomicBool>,
-    },
-    /// Look in the submit journal for the timezone the batch was created
-    /// with, to preset the region (the shell knows it only for batches
-    /// its session saw created; `create` may have made this one since).
-    FindBatchRegion,
-    /// Look for a journal of this file into the batch.
-    FindJournal {
-        file: FileIdentity,
-    },
-    /// Check every row, off the UI loop, reporting progress.
-    Check {
-        job: u64,
-        file: Arc<ContactsFile>,
-        settings: ImportSettings,
-        cancel: Arc<AtomicBool>,
-    },
-    /// Write the invalid rows beside the file; over a file that holds
-    /// other rows only when `overwrite`.
-    WriteRejected {
-        file: Arc<ContactsFile>,
-        report: Arc<CheckReport>,
-        overwrite: bool,
-    },
-    /// Read the batch's numbers and count the rows of `requests` that
-    /// carry one.
-    Compare {
-        job: u64,
-        plan: Arc<SendPlan>,
-        requests: Vec<usize>,
-    },
-    /// Start the journal for `plan` (or take up the one found), leaving out
-    /// rows whose number is in `existing`.
-    BeginSend {
-        plan: Arc<SendPlan>,
-        existing: Option<Arc<BatchNumbers>>,
-    },
-    /// Send request `index` of the plan through the engine: journal,
-    /// request, journal.
-    SendRequest {
-        index: usize,
-    },
-    /// The batch's totalCalls.
-    FetchTotals,
-    ResolveUnknown {
-        index: usize,
-        resolution: Resolution,
-    },
-    RetryFailed,
-    DiscardJournal,
-    /// The operator left the view: the shell pops it.
-    Close,
-}
-
-/// Two commands are the same when they do the same work on the same data:
-/// the file, the plan, the report and the cancel flag are shared handles,
-/// compared by identity. (So that [`Cmd`](crate::tui::msg::Cmd), which
-/// carries these, can be compared in tests.)
-impl PartialEq for ImportCmd {
-    fn eq(&self, other: &Self) -> bool {
-        use ImportCmd as C;
-        match (self, other) {
-            (C::ListDir { typed: a }, C::ListDir { typed: b }) => a == b,
-            (
-                C::Open {
-                    job: a,
-                    path: p,
-                    sheet: s,
-                    cancel: c,
-                },
-                C::Open {
-                    job: b,
-                    path: q,
-                    sheet: t,
-                    cancel: d,
-                },
-            ) => a == b && p == q && s == t && Arc::ptr_eq(c, d),
-            (C::FindJournal { file: a }, C::FindJournal { file: b }) => a == b,
-            (
-                C::Check {
-                    job: a,
-                    file: f,
-                    settings: s,
-                    cancel: c,
-                },
-                C::Check {
-                    job: b,
-                    file: g,
-                    settings: t,
-                    cancel: d,
-                },
-            ) => a == b && Arc::ptr_eq(f, g) && s == t && Arc::ptr_eq(c, d),
-            (
-                C::WriteRejected {
-                    file: f,
-                    report: r,
-                    overwrite: o,
-                },
-                C::WriteRejected {
-                    file: g,
-                    report: q,
-                    overwrite: p,
-                },
-            ) => Arc::ptr_eq(f, g) && Arc::ptr_eq(r, q) && o == p,
-            (
-                C::Compare {
-                    job: a,
-                    plan: p,
-                    requests: r,
-                },
-                C::Compare {
-                    job: b,
-                    plan: q,
-                    requests: s,
-                },
-            ) => a == b && Arc::ptr_eq(p, q) && r == s,
-            (
-                C::BeginSend {
-                    plan: a,
-                    existing: x,
-                },
-                C::BeginSend {
-                    plan: b,
-                    existing: y,
-                },
-            ) => Arc::ptr_eq(a, b) && x == y,
-            (C::SendRequest { index: i }, C::SendRequest { index: j }) => i == j,
-            (
-                C::ResolveUnknown {
-                    index: i,
-                    resolution: a,
-                },
-                C::ResolveUnknown {
-                    index: j,
-                    resolution: b,
-                },
-            ) => i == j && a == b,
-            (C::FetchTotals, C::FetchTotals)
-            | (C::RetryFailed, C::RetryFailed)
-            | (C::DiscardJournal, C::DiscardJournal)
-            | (C::Close, C::Close) => true,
-            _ => false,
-        }
-    }
-}
 
 /// Where the operator is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -525,6 +331,8 @@ pub struct ImportView {
     pub(crate) send_when_compared: bool,
     pub(crate) sending: Option<Sending>,
     pub(crate) geometry: Cell<Geometry>,
+    /// The shell's number for this import (0 until it is opened as one).
+    session: u64,
 }
 
 impl ImportView {
@@ -570,6 +378,7 @@ impl ImportView {
             send_when_compared: false,
             sending: None,
             geometry: Cell::new(Geometry::default()),
+            session: 0,
         }
     }
 
@@ -680,10 +489,7 @@ impl ImportView {
     /// aside: a bound key is its action, any other is typed. For driving
     /// the view alone (tests).
     pub fn key_msg(&self, key: KeyEvent) -> ImportMsg {
-        match keymap::lookup(&key, &self.scopes()) {
-            Some(action) => ImportMsg::Action(action),
-            None => ImportMsg::Typed(key),
-        }
+        ImportMsg::Input(Input::key(key, &self.scopes()))
     }
 
     /// Where the operator is, for the header.
@@ -691,11 +497,25 @@ impl ImportView {
         vec![format!("Import into “{}”", self.batch_name)]
     }
 
-    /// Applies `msg`; returns the work to run. No I/O, no clock.
-    pub fn update(&mut self, msg: ImportMsg, now: DateTime<Utc>) -> Vec<ImportCmd> {
+    /// The session the shell opened this view as: its replies, and the
+    /// work for its executor, carry it (see [`Cmd::Import`]).
+    #[must_use]
+    pub fn in_session(mut self, session: u64) -> Self {
+        self.session = session;
+        self
+    }
+
+    pub fn session(&self) -> u64 {
+        self.session
+    }
+
+    /// Applies `msg`; returns the work for the executor (the view's
+    /// [`ViewModel::update`] hands it over as
+    /// [`Cmd::Import`]). No I/O, no clock.
+    pub fn work(&mut self, msg: ImportMsg, now: DateTime<Utc>) -> Vec<ImportCmd> {
         match msg {
-            ImportMsg::Action(action) => self.on_action(action, now),
-            ImportMsg::Typed(key) => {
+            ImportMsg::Input(Input::Action(action)) => self.on_action(action, now),
+            ImportMsg::Input(Input::Typed(key)) => {
                 let input = match (&mut self.edit, self.step) {
                     (Some(MapEdit::Rename { input, .. } | MapEdit::Region(input)), _) => input,
                     (None, Step::Pick) => &mut self.path,
@@ -707,7 +527,7 @@ impl ImportView {
                 }
                 Vec::new()
             }
-            ImportMsg::Paste(text) => {
+            ImportMsg::Input(Input::Paste(text)) => {
                 match (&mut self.edit, self.step) {
                     (Some(MapEdit::Rename { input, .. } | MapEdit::Region(input)), _) => {
                         input.paste(&text);
@@ -720,6 +540,8 @@ impl ImportView {
                 }
                 Vec::new()
             }
+            // The import view is all keys.
+            ImportMsg::Input(Input::Click { .. } | Input::Wheel { .. }) => Vec::new(),
             ImportMsg::DirListed { typed, result } => self.on_listed(typed, result),
             ImportMsg::Progress { job, progress } => {
                 if job == self.job {

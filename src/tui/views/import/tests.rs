@@ -20,7 +20,7 @@ fn t(seconds: i64) -> DateTime<Utc> {
 
 fn press(view: &mut ImportView, code: KeyCode) -> Vec<ImportCmd> {
     let msg = view.key_msg(KeyEvent::new(code, KeyModifiers::NONE));
-    view.update(msg, t(0))
+    view.work(msg, t(0))
 }
 
 fn type_text(view: &mut ImportView, text: &str) {
@@ -70,7 +70,7 @@ fn serve(view: &mut ImportView, cmds: Vec<ImportCmd>) -> Vec<ImportCmd> {
                 continue;
             }
         };
-        let more = view.update(reply, t(0));
+        let more = view.work(reply, t(0));
         left.extend(serve(view, more));
     }
     left
@@ -91,7 +91,7 @@ fn serve_check_only(view: &mut ImportView, cmds: Vec<ImportCmd>) -> Vec<ImportCm
         panic!("{cmds:?}")
     };
     let report = check(file, settings, &mut Control::default()).unwrap();
-    view.update(
+    view.work(
         ImportMsg::Checked {
             job: *job,
             result: Ok(Arc::new(report)),
@@ -155,7 +155,7 @@ fn sending(dir: &TempDir, rows: usize) -> (ImportView, ImportJournal) {
     };
     let journal =
         ImportJournal::start(&dir.path().join("imports"), BATCH, plan, Some(120)).unwrap();
-    let cmds = view.update(ImportMsg::SendReady(Ok(journal.clone())), t(0));
+    let cmds = view.work(ImportMsg::SendReady(Ok(journal.clone())), t(0));
     assert_eq!(sent(&cmds), [0]);
     (view, journal)
 }
@@ -195,7 +195,7 @@ fn done(
         Answer::Unknown(why) => journal.mark_unknown(index, why).unwrap(),
         Answer::Partial(added, why) => journal.mark_partial(index, added, why).unwrap(),
     }
-    view.update(
+    view.work(
         ImportMsg::RequestDone {
             index,
             journal: Some(journal.clone()),
@@ -229,7 +229,7 @@ fn the_steps_follow_one_another_and_esc_goes_back() {
     press(&mut view, KeyCode::Esc);
     assert!(cancel.load(Ordering::Relaxed));
     assert_eq!(view.step(), Step::Map);
-    view.update(
+    view.work(
         ImportMsg::Checked {
             job: *job,
             result: Err("stopped before the end".into()),
@@ -261,7 +261,7 @@ fn tab_lists_the_directory_by_command_and_completes() {
         panic!("{cmds:?}");
     };
     assert_eq!(typed, "~/data/con");
-    view.update(
+    view.work(
         ImportMsg::DirListed {
             typed: typed.clone(),
             result: Ok(vec![
@@ -399,7 +399,7 @@ fn a_failed_request_does_not_stop_the_others_and_r_resends_only_it() {
     ));
     // The executor's journal, as it would be by now.
     journal.retry_failed().unwrap();
-    let cmds = view.update(ImportMsg::JournalUpdated(Ok(journal.clone())), t(5));
+    let cmds = view.work(ImportMsg::JournalUpdated(Ok(journal.clone())), t(5));
     assert_eq!(sent(&cmds), [1], "only the failed request again");
     done(&mut view, &mut journal, 1, confirmed(), 6);
     assert_eq!(view.sending().unwrap().phase, SendPhase::Done);
@@ -424,7 +424,7 @@ fn an_unknown_outcome_waits_for_the_operator_with_the_totals() {
         "{cmds:?}"
     );
     assert_eq!(view.sending().unwrap().phase, SendPhase::Doubt);
-    view.update(ImportMsg::Totals(Ok(2620)), t(33));
+    view.work(ImportMsg::Totals(Ok(2620)), t(33));
     assert_eq!(view.sending().unwrap().totals_before(), Some(120));
     // Nothing sends it silently: not Enter, not r.
     assert!(press(&mut view, KeyCode::Enter).is_empty());
@@ -441,7 +441,7 @@ fn an_unknown_outcome_waits_for_the_operator_with_the_totals() {
         "{cmds:?}"
     );
     journal.resolve_unknown(1, Resolution::SendAgain).unwrap();
-    let cmds = view.update(ImportMsg::JournalUpdated(Ok(journal)), t(40));
+    let cmds = view.work(ImportMsg::JournalUpdated(Ok(journal)), t(40));
     assert_eq!(sent(&cmds), [1]);
 }
 
@@ -470,7 +470,7 @@ fn a_recorded_import_of_the_same_file_is_offered_for_resuming() {
         &mut Control::default(),
     )
     .unwrap();
-    let cmds = view.update(
+    let cmds = view.work(
         ImportMsg::Opened {
             job: *job,
             result: Ok(Arc::new(file)),
@@ -480,7 +480,7 @@ fn a_recorded_import_of_the_same_file_is_offered_for_resuming() {
     assert!(matches!(cmds.as_slice(), [ImportCmd::FindJournal { .. }]));
     press(&mut view, KeyCode::Down);
     press(&mut view, KeyCode::Char(' '));
-    view.update(ImportMsg::JournalFound(Ok(Some(journal.clone()))), t(0));
+    view.work(ImportMsg::JournalFound(Ok(Some(journal.clone()))), t(0));
     assert_eq!(view.step(), Step::Resume);
     let cmds = press(&mut view, KeyCode::Enter);
     let ImportCmd::Check { settings, .. } = &cmds[0] else {
@@ -491,7 +491,7 @@ fn a_recorded_import_of_the_same_file_is_offered_for_resuming() {
     assert_eq!(view.step(), Step::Preview);
     let cmds = press(&mut view, KeyCode::Enter);
     assert!(matches!(cmds.as_slice(), [ImportCmd::BeginSend { .. }]));
-    let cmds = view.update(ImportMsg::SendReady(Ok(journal)), t(0));
+    let cmds = view.work(ImportMsg::SendReady(Ok(journal)), t(0));
     assert_eq!(sent(&cmds), [2], "from the first unconfirmed request");
     assert_eq!(rows_confirmed(&view), 2000);
 }
@@ -509,7 +509,7 @@ fn the_rejected_rows_are_written_by_command() {
         guarded: 0,
         unchanged: false,
     };
-    view.update(ImportMsg::RejectedWritten(Ok(Some(written))), t(0));
+    view.work(ImportMsg::RejectedWritten(Ok(Some(written))), t(0));
     assert!(
         view.notice
             .as_deref()
@@ -531,7 +531,7 @@ fn a_rejected_file_holding_other_rows_is_overwritten_only_on_a_second_w() {
         }]
     ));
     let there = dir.path().join("june.rejected.csv");
-    view.update(ImportMsg::RejectedExists(there.clone()), t(0));
+    view.work(ImportMsg::RejectedExists(there.clone()), t(0));
     let asked = view.error.clone().unwrap();
     assert!(asked.contains("w again overwrites it"), "{asked}");
     // Any other key keeps the file.
@@ -545,7 +545,7 @@ fn a_rejected_file_holding_other_rows_is_overwritten_only_on_a_second_w() {
             ..
         }]
     ));
-    view.update(ImportMsg::RejectedExists(there), t(0));
+    view.work(ImportMsg::RejectedExists(there), t(0));
     let cmds = press(&mut view, KeyCode::Char('w'));
     assert!(
         matches!(
@@ -576,7 +576,7 @@ fn the_rows_to_send_are_compared_with_the_batch_and_x_sends_them_all() {
         panic!("{cmds:?}")
     };
     let report = check(file, settings, &mut Control::default()).unwrap();
-    let cmds = view.update(
+    let cmds = view.work(
         ImportMsg::Checked {
             job: *job,
             result: Ok(Arc::new(report)),
@@ -594,7 +594,7 @@ fn the_rows_to_send_are_compared_with_the_batch_and_x_sends_them_all() {
     assert!(view.send_when_compared);
     assert_eq!(view.step(), Step::Preview);
     let numbers = Arc::new(BatchNumbers::from_numbers([12_125_500_000, 12_125_500_001]));
-    let cmds = view.update(
+    let cmds = view.work(
         ImportMsg::Compared {
             job,
             result: Ok(Arc::new(Comparison {
@@ -622,7 +622,7 @@ fn the_rows_to_send_are_compared_with_the_batch_and_x_sends_them_all() {
     };
     let job = *job;
     assert!(press(&mut view, KeyCode::Enter).is_empty());
-    let cmds = view.update(
+    let cmds = view.work(
         ImportMsg::Compared {
             job,
             result: Err("HTTP 401 (not authenticated)".into()),
@@ -664,7 +664,7 @@ fn a_request_the_engine_stops_after_pauses_sending_with_its_reason() {
     journal
         .mark_failed(0, "HTTP 403 (the credential was refused) (request ID r-9)")
         .unwrap();
-    let cmds = view.update(
+    let cmds = view.work(
         ImportMsg::RequestDone {
             index: 0,
             journal: Some(journal.clone()),
@@ -709,7 +709,7 @@ fn the_rate_counts_only_time_spent_sending_and_stands_still_once_done() {
     let dir = tempfile::tempdir().unwrap();
     let (mut view, mut journal) = sending(&dir, 2500);
     done(&mut view, &mut journal, 0, confirmed(), 2);
-    view.update(ImportMsg::Action(Action::Back), t(3));
+    view.work(ImportMsg::Input(Input::Action(Action::Back)), t(3));
     done(&mut view, &mut journal, 1, confirmed(), 4);
     assert_eq!(view.sending().unwrap().phase, SendPhase::Paused);
     let rate = |view: &ImportView, at| view.sending().unwrap().rate(t(at)).unwrap().0;
@@ -721,7 +721,7 @@ fn the_rate_counts_only_time_spent_sending_and_stands_still_once_done() {
         rate(&view, 100)
     );
     // Resumed at 50 s: the 46 s paused are not sending time.
-    let cmds = view.update(ImportMsg::Action(Action::Resume), t(50));
+    let cmds = view.work(ImportMsg::Input(Input::Action(Action::Resume)), t(50));
     assert_eq!(sent(&cmds), [2]);
     done(&mut view, &mut journal, 2, confirmed(), 51);
     assert_eq!(view.sending().unwrap().phase, SendPhase::Done);
@@ -745,7 +745,7 @@ fn a_refusal_from_another_import_is_gone_once_this_one_sends() {
     let cmds = press(&mut view, KeyCode::Enter);
     assert!(matches!(cmds.as_slice(), [ImportCmd::BeginSend { .. }]));
     let refusal = "another import of this file into this batch is running (process 42)";
-    view.update(ImportMsg::SendReady(Err(refusal.into())), t(0));
+    view.work(ImportMsg::SendReady(Err(refusal.into())), t(0));
     assert_eq!(view.step(), Step::Preview);
     assert_eq!(view.error.as_deref(), Some(refusal));
     // The other run ended; Enter again takes the import.
@@ -756,7 +756,7 @@ fn a_refusal_from_another_import_is_gone_once_this_one_sends() {
     assert_eq!(view.error, None, "the refusal is the past");
     let journal = ImportJournal::start(&dir.path().join("imports"), BATCH, plan, None).unwrap();
     let mut journal = journal;
-    let cmds = view.update(ImportMsg::SendReady(Ok(journal.clone())), t(0));
+    let cmds = view.work(ImportMsg::SendReady(Ok(journal.clone())), t(0));
     assert_eq!(sent(&cmds), [0]);
     done(&mut view, &mut journal, 0, confirmed(), 1);
     done(&mut view, &mut journal, 1, confirmed(), 2);
@@ -803,7 +803,7 @@ async fn a_batch_made_by_create_presets_its_region_as_batch_import_does() {
     // The shell knew no timezone for it: created after the TUI started.
     let mut view = ImportView::new(BATCH, "Tokyo", None);
     assert_eq!(view.region(), None);
-    view.update(reply, t(0));
+    view.work(reply, t(0));
     assert_eq!(view.region().map(|r| r.to_string()), Some("JP".into()));
     // `batch import` reads it through the same function.
     let (region, zone) = crate::import::region::of_batch(&journal, BATCH, "sandbox").unwrap();
@@ -819,6 +819,6 @@ async fn a_batch_made_by_create_presets_its_region_as_batch_import_does() {
 fn the_batch_region_does_not_overwrite_the_operators_once_a_file_is_open() {
     let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
     let jp = Region::for_timezone("Asia/Tokyo");
-    view.update(ImportMsg::BatchRegion(jp), t(0));
+    view.work(ImportMsg::BatchRegion(jp), t(0));
     assert_eq!(view.region().map(|r| r.to_string()), Some("US".into()));
 }

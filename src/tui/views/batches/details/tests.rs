@@ -5,6 +5,8 @@ use ratatui::backend::TestBackend;
 use serde_json::json;
 
 use super::*;
+use crate::api::ApiError;
+use crate::tui::views::batches::ui::details as details_ui;
 use crate::tui::widgets::theme::Theme;
 
 fn now() -> DateTime<Utc> {
@@ -61,9 +63,9 @@ fn details(range: std::ops::Range<usize>, page: u64, limit: u64, total: u64) -> 
     }
 }
 
-fn key(view: &mut BatchDetailsView, code: KeyCode) -> Vec<DetailsCmd> {
+fn key(view: &mut BatchDetailsView, code: KeyCode) -> Vec<Cmd> {
     view.update(
-        DetailsMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        DetailsMsg::Input(Input::Typed(KeyEvent::new(code, KeyModifiers::NONE))),
         now(),
     )
 }
@@ -71,7 +73,7 @@ fn key(view: &mut BatchDetailsView, code: KeyCode) -> Vec<DetailsCmd> {
 fn draw(view: &BatchDetailsView, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| view.draw(f, f.area(), &Theme::new(false), now()))
+        .draw(|f| details_ui::draw(view, &Theme::new(false), f, f.area(), now()))
         .unwrap();
     let buffer = terminal.backend().buffer();
     (0..buffer.area.height)
@@ -86,10 +88,10 @@ fn draw(view: &BatchDetailsView, w: u16, h: u16) -> String {
         .join("\n")
 }
 
-fn fetch_of(cmds: Vec<DetailsCmd>) -> (u64, CallQuery, Duration) {
+fn fetch_of(cmds: Vec<Cmd>) -> (u64, CallQuery, Duration) {
     match cmds.as_slice() {
         [
-            DetailsCmd::FetchCalls {
+            Cmd::FetchCalls {
                 generation,
                 query,
                 after,
@@ -127,7 +129,8 @@ fn loaded() -> BatchDetailsView {
 fn a_paste_into_the_search_says_which_control_characters_it_lost() {
     let mut view = loaded();
     key(&mut view, KeyCode::Char('/'));
-    let (_, query, _) = fetch_of(view.update(DetailsMsg::Paste("212\u{7}".into()), now()));
+    let (_, query, _) =
+        fetch_of(view.update(DetailsMsg::Input(Input::Paste("212\u{7}".into())), now()));
     assert_eq!(query.search.as_deref(), Some("212"));
     assert_eq!(
         view.notice.as_ref().map(|n| n.text.as_str()),
@@ -176,7 +179,10 @@ fn f_chooses_a_status_sent_as_the_filter_and_s_cycles_the_order() {
         r#"{"callStatus":"busy"}"#
     );
     let (_, query, _) = fetch_of(view.update(
-        DetailsMsg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+        DetailsMsg::Input(Input::Typed(KeyEvent::new(
+            KeyCode::Char('S'),
+            KeyModifiers::SHIFT,
+        ))),
         now(),
     ));
     assert_eq!((query.sort_order, query.page), (SortOrder::Asc, 1));
@@ -216,7 +222,7 @@ fn enter_opens_the_call_and_c_copies_its_recording() {
     assert!(screen.contains("Attempts (2)"), "{screen}");
     assert_eq!(
         key(&mut view, KeyCode::Char('c')),
-        [DetailsCmd::Copy("https://sandbox.invalid/rec/0.mp3".into())]
+        [Cmd::Copy("https://sandbox.invalid/rec/0.mp3".into())]
     );
     // The transcript is below the fold at this size: it scrolls to it.
     for _ in 0..20 {
@@ -226,7 +232,7 @@ fn enter_opens_the_call_and_c_copies_its_recording() {
     assert!(screen.contains("user: Yes."), "{screen}");
     key(&mut view, KeyCode::Esc);
     assert_eq!(view.scope(), Scope::Calls);
-    assert_eq!(key(&mut view, KeyCode::Esc), [DetailsCmd::Close]);
+    assert_eq!(key(&mut view, KeyCode::Esc), [Cmd::Close]);
 }
 
 #[test]
@@ -326,7 +332,7 @@ fn the_header_totals_are_asked_after_each_page_of_calls_and_never_stacked() {
         "{header}"
     );
     let [
-        DetailsCmd::FetchTotals {
+        Cmd::FetchBatchTotals {
             generation,
             batch_id,
             name,
@@ -432,7 +438,7 @@ fn the_first_page_fits_the_height_and_keys_sent_before_it_are_kept() {
         );
         // The first PgDn went to the last call, the second to the next page.
         let next = cmds.iter().find_map(|c| match c {
-            DetailsCmd::FetchCalls { query, .. } => Some(query.clone()),
+            Cmd::FetchCalls { query, .. } => Some(query.clone()),
             _ => None,
         });
         assert_eq!(next.map(|q| (q.page, q.limit)), Some((2, u32::from(rows))));

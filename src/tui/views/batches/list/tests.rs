@@ -6,6 +6,8 @@ use ratatui::backend::TestBackend;
 use super::*;
 use crate::api::types::Pagination;
 use crate::api::{Action as ApiAction, NetworkFailure};
+use crate::api::{ApiError, Deleted, DialerState};
+use crate::tui::views::batches::ui::list as list_ui;
 use crate::tui::widgets::theme::Theme;
 
 fn now() -> DateTime<Utc> {
@@ -42,11 +44,14 @@ fn page(range: std::ops::Range<usize>, page: u64, limit: u64, total: u64) -> Bat
     }
 }
 
-fn key(list: &mut BatchList, code: KeyCode) -> Vec<ListCmd> {
-    list.update(ListMsg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now())
+fn key(list: &mut BatchList, code: KeyCode) -> Vec<Cmd> {
+    list.update(
+        ListMsg::Input(Input::Typed(KeyEvent::new(code, KeyModifiers::NONE))),
+        now(),
+    )
 }
 
-fn type_text(list: &mut BatchList, text: &str) -> Vec<ListCmd> {
+fn type_text(list: &mut BatchList, text: &str) -> Vec<Cmd> {
     text.chars()
         .flat_map(|c| key(list, KeyCode::Char(c)))
         .collect()
@@ -61,7 +66,7 @@ fn draw(list: &BatchList, w: u16, h: u16) -> String {
 fn draw_at(list: &BatchList, w: u16, h: u16, at: DateTime<Utc>) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| list.draw(f, f.area(), &Theme::new(false), at))
+        .draw(|f| list_ui::draw(list, &Theme::new(false), f, f.area(), at))
         .unwrap();
     let buffer = terminal.backend().buffer();
     (0..buffer.area.height)
@@ -81,10 +86,10 @@ fn tick(list: &mut BatchList) -> (u64, BatchQuery, Duration) {
     fetch_of(list.update(ListMsg::Tick, now()))
 }
 
-fn fetch_of(cmds: Vec<ListCmd>) -> (u64, BatchQuery, Duration) {
+fn fetch_of(cmds: Vec<Cmd>) -> (u64, BatchQuery, Duration) {
     match cmds.as_slice() {
         [
-            ListCmd::FetchPage {
+            Cmd::FetchBatches {
                 generation,
                 query,
                 after,
@@ -94,11 +99,7 @@ fn fetch_of(cmds: Vec<ListCmd>) -> (u64, BatchQuery, Duration) {
     }
 }
 
-fn load(
-    list: &mut BatchList,
-    generation: u64,
-    result: Result<BatchPage, ApiError>,
-) -> Vec<ListCmd> {
+fn load(list: &mut BatchList, generation: u64, result: Result<BatchPage, ApiError>) -> Vec<Cmd> {
     list.update(ListMsg::PageLoaded { generation, result }, now())
 }
 
@@ -175,7 +176,7 @@ fn pgdn_before_the_first_refit_keeps_the_cursor_on_the_next_row_not_the_top() {
     let mut list = BatchList::new(ViewContext::default());
     let (g, _, _) = tick(&mut list);
     load(&mut list, g, Ok(page(0..20, 1, 20, 45)));
-    list.update(ListMsg::Action(Action::End), now());
+    list.update(ListMsg::Input(Input::Action(Action::End)), now());
     let (g, query, _) = fetch_of(key(&mut list, KeyCode::PageDown));
     assert_eq!((query.page, query.limit), (2, 20), "not drawn yet");
     load(&mut list, g, Ok(page(20..40, 2, 20, 45)));
@@ -239,7 +240,8 @@ fn search_is_debounced_and_the_latest_wins() {
 fn a_paste_into_the_search_says_which_control_characters_it_lost() {
     let mut list = loaded();
     key(&mut list, KeyCode::Char('/'));
-    let (_, query, _) = fetch_of(list.update(ListMsg::Paste("ju\u{1b}[0mne".into()), now()));
+    let (_, query, _) =
+        fetch_of(list.update(ListMsg::Input(Input::Paste("ju\u{1b}[0mne".into())), now()));
     assert_eq!(
         query.search.as_deref(),
         Some("june"),
@@ -250,7 +252,7 @@ fn a_paste_into_the_search_says_which_control_characters_it_lost() {
         "{}",
         draw(&list, 80, 24)
     );
-    list.update(ListMsg::Paste(" more".into()), now());
+    list.update(ListMsg::Input(Input::Paste(" more".into())), now());
     assert_eq!(list.notice, None, "a clean paste says nothing");
 }
 
@@ -261,7 +263,10 @@ fn status_keys_filter_the_page_and_c_copies() {
     assert!(list.rows().iter().all(|b| b.queue_status == "active"));
     assert_eq!(list.rows().len(), 3);
     list.update(
-        ListMsg::Key(KeyEvent::new(KeyCode::Char('C'), KeyModifiers::SHIFT)),
+        ListMsg::Input(Input::Typed(KeyEvent::new(
+            KeyCode::Char('C'),
+            KeyModifiers::SHIFT,
+        ))),
         now(),
     );
     assert!(list.rows().iter().all(|b| b.queue_status == "completed"));
@@ -270,11 +275,7 @@ fn status_keys_filter_the_page_and_c_copies() {
     key(&mut list, KeyCode::Char('*'));
     assert_eq!(list.rows().len(), 10);
     let cmds = key(&mut list, KeyCode::Char('c'));
-    assert_eq!(
-        cmds,
-        [ListCmd::Copy(id(2))],
-        "the cursor stayed on its batch"
-    );
+    assert_eq!(cmds, [Cmd::Copy(id(2))], "the cursor stayed on its batch");
 }
 
 #[test]
@@ -307,7 +308,14 @@ fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
     key(&mut list, KeyCode::Char('s'));
     assert!(matches!(list.dialog(), Some(Dialog::Confirm { .. })));
     let cmds = key(&mut list, KeyCode::Enter);
-    assert_eq!(cmds, [ListCmd::Start { id: id(0) }]);
+    assert_eq!(
+        cmds,
+        [Cmd::Dialer {
+            id: id(0),
+            name: "Batch 0".into(),
+            action: DialerAction::Start
+        }]
+    );
     assert_eq!(
         list.selected().unwrap().queue_status,
         "active",
@@ -359,7 +367,14 @@ fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
 fn started(list: &mut BatchList) {
     key(list, KeyCode::Char('s'));
     let cmds = key(list, KeyCode::Enter);
-    let [ListCmd::Start { id }] = cmds.as_slice() else {
+    let [
+        Cmd::Dialer {
+            id,
+            action: DialerAction::Start,
+            ..
+        },
+    ] = cmds.as_slice()
+    else {
         panic!("{cmds:?}");
     };
     let state = DialerState {
@@ -435,7 +450,11 @@ fn a_confirmed_stop_stays_until_the_next_refresh_corrects_it() {
     key(&mut list, KeyCode::Char('x'));
     assert_eq!(
         key(&mut list, KeyCode::Enter),
-        [ListCmd::Stop { id: id(1) }]
+        [Cmd::Dialer {
+            id: id(1),
+            name: "Batch 1".into(),
+            action: DialerAction::Stop
+        }]
     );
     list.update(
         ListMsg::DialerChanged {
@@ -474,7 +493,7 @@ fn delete_goes_only_with_the_exact_typed_name() {
     let cmds = key(&mut list, KeyCode::Enter);
     assert_eq!(
         cmds,
-        [ListCmd::Delete {
+        [Cmd::DeleteBatch {
             id: id(0),
             name: "Batch 0".into()
         }]
@@ -490,7 +509,7 @@ fn delete_goes_only_with_the_exact_typed_name() {
         },
         now(),
     );
-    assert!(matches!(cmds.as_slice(), [ListCmd::FetchPage { .. }]));
+    assert!(matches!(cmds.as_slice(), [Cmd::FetchBatches { .. }]));
     assert!(list.rows().iter().all(|b| b.id != id(0)));
 }
 
@@ -560,10 +579,10 @@ fn a_click_selects_the_row_under_it() {
     let mut list = loaded();
     let rows = list.geometry.get().rows;
     list.update(
-        ListMsg::Click {
+        ListMsg::Input(Input::Click {
             column: rows.x + 3,
             row: rows.y + 4,
-        },
+        }),
         now(),
     );
     assert_eq!(list.selected().unwrap().id, id(4));
@@ -573,7 +592,10 @@ fn a_click_selects_the_row_under_it() {
 fn the_search_is_a_line_input_with_a_cursor_and_readline_keys() {
     let ctrl = |list: &mut BatchList, c: char| {
         list.update(
-            ListMsg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+            ListMsg::Input(Input::Typed(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::CONTROL,
+            ))),
             now(),
         )
     };
@@ -649,11 +671,11 @@ fn reopening_the_search_puts_the_cursor_at_the_end() {
 fn a_name_pasted_with_its_line_break_confirms_the_delete() {
     for pasted in ["Batch 0\n", "Batch 0\r", "Batch 0\r\n", "\nBatch 0\r\n"] {
         let mut list = loaded();
-        list.update(ListMsg::Action(Action::Delete), now());
-        list.update(ListMsg::Paste(pasted.to_owned()), now());
+        list.update(ListMsg::Input(Input::Action(Action::Delete)), now());
+        list.update(ListMsg::Input(Input::Paste(pasted.to_owned())), now());
         let cmds = key(&mut list, KeyCode::Enter);
         assert!(
-            matches!(cmds.as_slice(), [ListCmd::Delete { name, .. }] if name == "Batch 0"),
+            matches!(cmds.as_slice(), [Cmd::DeleteBatch { name, .. }] if name == "Batch 0"),
             "{pasted:?}: {cmds:?} {:?}",
             list.dialog
         );

@@ -38,9 +38,19 @@ const HEADER_LINES: usize = 3;
 /// The width of one contact-field column.
 const FIELD_WIDTH: u16 = 16;
 
+/// Draws the view into `area` and records its geometry.
+pub fn draw(
+    view: &BatchDetailsView,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    now: DateTime<Utc>,
+) {
+    view.render(frame, area, theme, now);
+}
+
 impl BatchDetailsView {
-    /// Draws the view into `area` and records its geometry.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
         let notices = self.notice_lines(theme, now, area.width);
         let header_lines = self.header_lines(theme, now, area.width);
         let notice_rows = crate::num::u16_sat(notices.len().max(1));

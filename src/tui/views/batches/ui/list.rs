@@ -25,9 +25,13 @@ use crate::tui::views::batches::{
 use crate::tui::widgets::fit_line;
 use crate::tui::widgets::theme::Theme;
 
+/// Draws the list into `area` and records where its rows went.
+pub fn draw(view: &BatchList, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>) {
+    view.render(frame, area, theme, now);
+}
+
 impl BatchList {
-    /// Draws the list into `area` and records where its rows went.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
         let rows = self.rows();
         let notices = self.notice_lines(theme, now, area.width);
         let details = self

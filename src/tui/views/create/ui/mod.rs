@@ -8,14 +8,17 @@ pub mod modal;
 pub mod result;
 pub mod review;
 
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::{CreateView, Screen};
 use crate::tui::widgets::theme::Theme;
 
-/// Draws the view's screen in `body`, and a dialog of it over `screen`.
-pub fn draw(view: &CreateView, theme: &Theme, frame: &mut Frame, body: Rect, screen: Rect) {
+/// Draws the view's screen in `body`, and a dialog of it over the whole
+/// screen. (Its time is its own, from [`super::CreateMsg::Clock`].)
+pub fn draw(view: &CreateView, theme: &Theme, frame: &mut Frame, body: Rect, _now: DateTime<Utc>) {
+    let screen = frame.area();
     match &view.screen {
         Screen::Form => form::draw(view, theme, frame, body),
         Screen::Review(r) => review::draw(view, r, None, theme, frame, body),

@@ -1,0 +1,70 @@
+//! What can happen to the campaign views: the batch list's [`ListMsg`]
+//! and one batch's [`DetailsMsg`]. A leaf: the app's vocabulary
+//! ([`crate::tui::msg`]) names it, so it imports no model of the views, no
+//! shell and no effects.
+
+use crate::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Deleted, DialerState};
+use crate::tui::keymap::Input;
+
+/// Start or stop the dialer on a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialerAction {
+    Start,
+    Stop,
+}
+
+/// Everything that can happen to the batch list.
+#[derive(Debug, Clone)]
+pub enum ListMsg {
+    /// The operator's input: a click on a row selects it, on the selected
+    /// row opens it; a notch of the wheel moves the selection three rows.
+    Input(Input),
+    /// Time to refresh: the subscription's beat, or the list back on screen.
+    Tick,
+    PageLoaded {
+        generation: u64,
+        result: Result<BatchPage, ApiError>,
+    },
+    DialerChanged {
+        id: String,
+        action: DialerAction,
+        result: Result<DialerState, ApiError>,
+    },
+    Deleted {
+        id: String,
+        result: Result<Deleted, ApiError>,
+    },
+}
+
+/// Everything that can happen to one batch's view.
+#[derive(Debug, Clone)]
+pub enum DetailsMsg {
+    /// The operator's input: a click on a call selects it, on the
+    /// selected call opens it; a notch of the wheel moves the selection
+    /// three rows, or scrolls the open call as many lines.
+    Input(Input),
+    /// Time to refresh the page on screen.
+    Tick,
+    CallsLoaded {
+        generation: u64,
+        result: Result<BatchDetails, ApiError>,
+    },
+    /// The batch list searched for this batch's name: the header's
+    /// totals, if this batch is among them.
+    TotalsLoaded {
+        generation: u64,
+        result: Result<Vec<BatchSummary>, ApiError>,
+    },
+}
+
+impl From<Input> for ListMsg {
+    fn from(input: Input) -> Self {
+        Self::Input(input)
+    }
+}
+
+impl From<Input> for DetailsMsg {
+    fn from(input: Input) -> Self {
+        Self::Input(input)
+    }
+}

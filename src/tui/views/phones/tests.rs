@@ -1,0 +1,193 @@
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::*;
+use crate::api::NetworkFailure;
+use crate::tui::context::AppContext;
+use crate::tui::shell::{Shell, update};
+use crate::tui::widgets::theme::Theme;
+
+fn phone(id: u8, number: &str, label: &str) -> Phone {
+    Phone {
+        id: format!("64e5f12345abcdef000000{id:02}"),
+        phone_number: number.into(),
+        integration: "twilio".into(),
+        label: label.into(),
+    }
+}
+
+fn workspace() -> Vec<Phone> {
+    vec![
+        phone(1, "+14155550101", "Sales line"),
+        phone(2, "+442071838750", "London desk"),
+        phone(3, "+919876543210", ""),
+    ]
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::UNIX_EPOCH
+}
+
+fn act(view: &mut PhonesView, action: Action) -> Vec<Cmd> {
+    ViewModel::update(view, PhonesMsg::Input(Input::Action(action)), now())
+}
+
+/// The view as it is once both answers came: the workspace's three
+/// numbers, the first and a number not in the workspace in the book.
+fn loaded() -> PhonesView {
+    let mut view = PhonesView::new();
+    let msg = view.shown().unwrap();
+    let Msg::Phones(msg) = msg else {
+        panic!("{msg:?}")
+    };
+    let cmds = ViewModel::update(&mut view, msg, now());
+    let [
+        Cmd::FetchPhones { generation, .. },
+        Cmd::ReadPhoneBook { .. },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}");
+    };
+    let generation = *generation;
+    ViewModel::update(
+        &mut view,
+        PhonesMsg::Loaded {
+            generation,
+            result: Ok(workspace()),
+        },
+        now(),
+    );
+    ViewModel::update(
+        &mut view,
+        PhonesMsg::BookRead(Ok(vec![
+            phone(1, "+14155550101", "Sales line"),
+            phone(9, "+4930901820", "Berlin, kept by hand"),
+        ])),
+        now(),
+    );
+    view
+}
+
+#[test]
+fn shown_it_fetches_both_and_answers_land_in_its_rows() {
+    let view = loaded();
+    let rows = view.rows();
+    assert_eq!(rows.len(), 3);
+    assert!(rows[0].in_book && !rows[1].in_book && !rows[2].in_book);
+    assert_eq!(view.only_in_book(), 1);
+    assert!(!view.is_loading());
+}
+
+#[test]
+fn a_stale_answer_is_dropped_and_r_fetches_again() {
+    let mut view = loaded();
+    let cmds = act(&mut view, Action::RetryLoad);
+    let [
+        Cmd::FetchPhones { generation, reply },
+        Cmd::ReadPhoneBook { .. },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(
+        reply.job, "phones.view",
+        "its own job: the form's is not cut short"
+    );
+    assert!(view.is_loading());
+    ViewModel::update(
+        &mut view,
+        PhonesMsg::Loaded {
+            generation: generation - 1,
+            result: Ok(Vec::new()),
+        },
+        now(),
+    );
+    assert_eq!(view.rows().len(), 3, "an older answer changes nothing");
+    ViewModel::update(
+        &mut view,
+        PhonesMsg::Loaded {
+            generation: *generation,
+            result: Err(ApiError::Network {
+                kind: NetworkFailure::Refused,
+                host: "127.0.0.1".into(),
+            }),
+        },
+        now(),
+    );
+    assert!(view.error().is_some() && view.rows().is_empty());
+}
+
+#[test]
+fn the_arrows_move_within_the_rows_and_c_copies_the_phone_id() {
+    let mut view = loaded();
+    for _ in 0..5 {
+        act(&mut view, Action::Down);
+    }
+    assert_eq!(view.selected(), 2, "stops at the last row");
+    act(&mut view, Action::Up);
+    assert_eq!(
+        act(&mut view, Action::Copy),
+        [Cmd::Copy("64e5f12345abcdef00000002".into())]
+    );
+    assert_eq!(
+        view.notice(),
+        Some("Copied the phone ID of +44 20 7183 8750.")
+    );
+}
+
+/// Reached from the palette; Esc leads back to the form as it was.
+#[test]
+fn the_palette_opens_it_and_esc_comes_back() {
+    let (mut shell, _) = Shell::new(AppContext::for_tests());
+    let key = |shell: &mut Shell, code, modifiers| {
+        update(shell, Msg::Key(KeyEvent::new(code, modifiers)))
+    };
+    key(&mut shell, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    for c in "phones".chars() {
+        key(&mut shell, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let cmds = key(&mut shell, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(shell.breadcrumb(), ["Phones"]);
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Cmd::FetchPhones { .. }, Cmd::ReadPhoneBook { .. }]
+        ),
+        "{cmds:?}"
+    );
+    assert_eq!(
+        shell.scopes(),
+        [Scope::Global, Scope::Phones, Scope::Navigation]
+    );
+    key(&mut shell, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(shell.top().is_none());
+    assert_eq!(shell.breadcrumb(), ["New batch"]);
+}
+
+fn screen(view: &PhonesView, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| ui::draw(view, &Theme::new(false), f, f.area(), now()))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn phones_screens() {
+    let view = loaded();
+    insta::assert_snapshot!("phones_120x40", screen(&view, 120, 40));
+    insta::assert_snapshot!("phones_80x24", screen(&view, 80, 24));
+    insta::assert_snapshot!("phones_loading_80x24", screen(&PhonesView::new(), 80, 24));
+}

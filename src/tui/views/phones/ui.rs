@@ -1,0 +1,127 @@
+//! Drawing the phones view: a title, the numbers as a table (number,
+//! label, integration, whether the phone book has it, phone ID), and a
+//! status line. Reads the model only.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, TableState};
+
+use super::PhonesView;
+use crate::domain::phone::format_number;
+use crate::text::visible;
+use crate::tui::widgets::fit_line;
+use crate::tui::widgets::theme::Theme;
+
+/// Draws the view into `area`.
+pub fn draw(view: &PhonesView, theme: &Theme, frame: &mut Frame, area: Rect, _now: DateTime<Utc>) {
+    let [title, heads, table, notice, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let heading = Line::from(vec![
+        Span::styled("Phones", theme.title()),
+        Span::styled(
+            "  the workspace's numbers, and which phonebook.toml keeps",
+            theme.dim(),
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(fit_line(heading, title.width)), title);
+
+    let wide = area.width >= 100;
+    let widths = [
+        Constraint::Length(20),
+        Constraint::Fill(1),
+        Constraint::Length(12),
+        Constraint::Length(10),
+        Constraint::Length(if wide { 24 } else { 0 }),
+    ];
+    let head =
+        Row::new(["Number", "Label", "Integration", "Phone book", "Phone ID"]).style(theme.title());
+    frame.render_widget(
+        Table::new(Vec::<Row>::new(), widths)
+            .header(head)
+            .column_spacing(1),
+        heads,
+    );
+
+    let rows = view.rows();
+    if rows.is_empty() {
+        let (text, style) = match view.error() {
+            Some(why) => (
+                format!("The phone list could not be fetched: {why}"),
+                theme.error(),
+            ),
+            None if !view.is_loaded() => ("Fetching the phone list…".to_owned(), theme.dim()),
+            None => (
+                "The workspace has no phone numbers.".to_owned(),
+                theme.dim(),
+            ),
+        };
+        let line = fit_line(
+            Line::styled(visible(&text).into_owned(), style),
+            table.width,
+        );
+        frame.render_widget(Paragraph::new(line), table);
+    } else {
+        let height = usize::from(table.height.max(1));
+        let first = view.selected().saturating_sub(height - 1);
+        let shown: Vec<Row> = rows
+            .iter()
+            .skip(first)
+            .take(height)
+            .map(|row| {
+                Row::new([
+                    format_number(&row.phone.phone_number),
+                    visible(&row.phone.label).into_owned(),
+                    visible(&row.phone.integration).into_owned(),
+                    if row.in_book { "yes" } else { "no" }.to_owned(),
+                    visible(&row.phone.id).into_owned(),
+                ])
+            })
+            .collect();
+        let mut state = TableState::default().with_selected(Some(view.selected() - first));
+        frame.render_stateful_widget(
+            Table::new(shown, widths)
+                .column_spacing(1)
+                .row_highlight_style(theme.cursor()),
+            table,
+            &mut state,
+        );
+    }
+
+    if let Some(text) = view.notice() {
+        let line = fit_line(Line::styled(text.to_owned(), theme.ok()), notice.width);
+        frame.render_widget(Paragraph::new(line), notice);
+    }
+
+    let count = rows.len();
+    let kept = rows.iter().filter(|r| r.in_book).count();
+    let mut parts = vec![match count {
+        _ if !view.is_loaded() => "fetching the phone list".to_owned(),
+        1 => "1 number".to_owned(),
+        n => format!("{n} numbers"),
+    }];
+    parts.push(match view.book() {
+        Some(Ok(_)) => format!("{kept} in phonebook.toml"),
+        Some(Err(why)) => format!("phonebook.toml not read: {why}"),
+        None => "phonebook.toml not read".to_owned(),
+    });
+    match view.only_in_book() {
+        0 => {}
+        n => parts.push(format!("{n} only in phonebook.toml")),
+    }
+    if view.is_loading() && view.is_loaded() {
+        parts.push("refreshing…".to_owned());
+    }
+    let line = fit_line(
+        Line::styled(visible(&parts.join(" · ")).into_owned(), theme.dim()),
+        status.width,
+    );
+    frame.render_widget(Paragraph::new(line), status);
+}
