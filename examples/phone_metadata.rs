@@ -18,7 +18,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::BufReader;
 
 use phonenumber::metadata::loader;
@@ -29,7 +28,14 @@ fn main() {
         eprintln!("usage: phone_metadata <PhoneNumberMetadata.xml> <out.bin>");
         std::process::exit(2);
     };
-    let regions = loader::load(BufReader::new(File::open(&xml).unwrap())).unwrap();
+    // `\d` is Unicode's digits to the regex crate: hundreds of ranges in
+    // every pattern that names a digit, compiled into each automaton. The
+    // numbers read here are ASCII digits (`format_number` checks), so the
+    // patterns say so; the metadata is otherwise as Google writes it.
+    let text = std::fs::read_to_string(&xml)
+        .unwrap()
+        .replace(r"\d", "[0-9]");
+    let regions = loader::load(BufReader::new(text.as_bytes())).unwrap();
     let mut by_code: BTreeMap<u16, Vec<loader::Metadata>> = BTreeMap::new();
     for region in regions {
         let code = region

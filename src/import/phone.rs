@@ -9,8 +9,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::domain::phone::metadata::whole;
 use phonenumber::country::Source;
-use phonenumber::metadata::DATABASE;
 use phonenumber::{ParseError, PhoneNumber};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -76,7 +76,7 @@ impl FromStr for Country {
                 .parse::<u16>()
                 .ok()
                 .filter(|code| {
-                    DATABASE
+                    whole()
                         .region(code)
                         .is_some_and(|regions| regions.contains(&"001"))
                 })
@@ -306,7 +306,7 @@ fn grouped_from_country_code(raw: &str, digits: PhoneDigits) -> bool {
         && digits.to_string().starts_with(first_group)
         && first_group
             .parse::<u16>()
-            .is_ok_and(|code| DATABASE.region(&code).is_some())
+            .is_ok_and(|code| whole().region(&code).is_some())
 }
 
 fn parse_valid(
@@ -314,7 +314,7 @@ fn parse_valid(
     region: Option<Region>,
     without_extension: bool,
 ) -> Result<Reading, Invalid> {
-    let number = match phonenumber::parse(region.map(Region::id), raw) {
+    let number = match phonenumber::parse_with(whole(), region.map(Region::id), raw) {
         Ok(number) => number,
         Err(e) => return Err(parse_failure(&e, raw, region)),
     };
@@ -322,7 +322,7 @@ fn parse_valid(
     if extension_dropped && !without_extension {
         return Err(Invalid::HasExtension);
     }
-    if !number.is_valid() {
+    if !number.is_valid_with(whole()) {
         return Err(why_invalid(&number, region));
     }
     let digits = format!("{}{}", number.code().value(), number.national());
@@ -336,7 +336,7 @@ fn parse_valid(
         .parse()
         .map(PhoneDigits)
         .map_err(|_| Invalid::TooLong(region_of(&number, region)))?;
-    let country = match number.country().id() {
+    let country = match region_id(&number) {
         Some(id) => Country::Region(Region::from_id(id)),
         None => Country::Global(number.code().value()),
     };
@@ -370,16 +370,22 @@ fn region_of(number: &PhoneNumber, default: Option<Region>) -> Option<Region> {
     if number.code().source() == Source::Default {
         return default;
     }
-    if let Some(id) = number.country().id() {
+    if let Some(id) = region_id(number) {
         return Some(Region::from_id(id));
     }
     // An invalid number has no metadata of its own; the code's main
     // region (44 → GB, 1 → US) is what people call it.
-    DATABASE
+    whole()
         .region(&number.code().value())?
         .first()?
         .parse()
         .ok()
+}
+
+/// The region `number` belongs to, as `number.country().id()` tells it
+/// but from [`whole`] (the crate's method builds its own database).
+fn region_id(number: &PhoneNumber) -> Option<phonenumber::country::Id> {
+    number.metadata(whole())?.id().parse().ok()
 }
 
 fn why_invalid(number: &PhoneNumber, default: Option<Region>) -> Invalid {
@@ -397,7 +403,7 @@ fn why_invalid(number: &PhoneNumber, default: Option<Region>) -> Invalid {
 /// of number it has (the crate's metadata leaves the general description's
 /// lengths empty, so they are gathered from the kinds).
 fn length_range(region: Region) -> Option<(usize, usize)> {
-    let d = DATABASE.by_id(region.code())?.descriptors();
+    let d = whole().by_id(region.code())?.descriptors();
     let kinds = [
         d.fixed_line(),
         d.mobile(),

@@ -98,6 +98,26 @@ pub fn database(code: u16) -> Option<&'static Database> {
         .as_ref()
 }
 
+/// Every region's metadata in one database, built the first time a
+/// contacts file is read: reading a number written nationally needs the
+/// default region's metadata and that of whatever code the number turns
+/// out to have. The same data as the chunks (ASCII digit patterns), so the
+/// `phonenumber` crate's own database is never built, nor carried in the
+/// binary.
+pub fn whole() -> &'static Database {
+    static WHOLE: OnceLock<Database> = OnceLock::new();
+    WHOLE.get_or_init(|| {
+        let regions: Vec<loader::Metadata> = slots()
+            .iter()
+            .flat_map(|slot| {
+                postcard::from_bytes::<Vec<loader::Metadata>>(slot.chunk).unwrap_or_default()
+            })
+            .collect();
+        // `tests::the_chunks_are_the_crates_database` reads every chunk.
+        Database::from(regions).expect("the phone metadata in the binary is whole")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
