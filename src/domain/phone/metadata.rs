@@ -30,7 +30,10 @@ struct Slot {
     database: OnceLock<Option<Database>>,
 }
 
-/// `chunks` in the layout [`FILE`] has (for `examples/phone_metadata.rs`).
+/// `chunks` in the layout `assets/phone-metadata.bin` has: `WPM1`, then for
+/// each calling code its number (`u16`, little-endian), the length of its
+/// chunk (`u32`, little-endian) and the chunk (for
+/// `examples/phone_metadata.rs`).
 pub fn encode(chunks: &[(u16, Vec<u8>)]) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     for (code, chunk) in chunks {
