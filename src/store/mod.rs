@@ -6,6 +6,7 @@
 
 pub mod draft;
 pub mod journal;
+pub mod jsonl;
 pub mod lock;
 pub mod phonebook;
 pub mod template;
