@@ -100,7 +100,8 @@ pub struct GivenCredentials {
     pub token: Option<SecretString>,
 }
 
-/// Where weya-tui keeps its files.
+/// Where weya-tui keeps its files: the one place every path is built
+/// from, for the app, the CLI and the store alike.
 #[derive(Debug, Clone)]
 pub struct Paths {
     pub config_file: PathBuf,
@@ -139,25 +140,24 @@ impl Paths {
         self.data_dir.join("templates")
     }
 
-    /// Everything the store keeps.
-    pub fn store(&self) -> crate::store::StorePaths {
-        crate::store::StorePaths {
-            journal: self.journal(),
-            draft: self.draft(),
-            templates: self.templates(),
-        }
+    /// The submit journal (JSON Lines).
+    pub fn journal(&self) -> PathBuf {
+        self.state_dir.join("journal.jsonl")
     }
 
-    /// The submit journal (JSON Lines).
+    /// Where import journals are kept: `imports/` in the state folder,
+    /// beside the submit journal, for the import view and `batch import`
+    /// alike.
+    pub fn imports(&self) -> PathBuf {
+        self.state_dir.join("imports")
+    }
+
     /// The embedded sandbox's saved batches and calls.
     pub fn sandbox_state(&self) -> PathBuf {
         self.state_dir.join("sandbox")
     }
 
-    pub fn journal(&self) -> PathBuf {
-        self.state_dir.join("journal.jsonl")
-    }
-
+    /// The log (and, beside it, the one before it: see [`crate::logging`]).
     pub fn log_file(&self) -> PathBuf {
         self.state_dir.join("weya-tui.log")
     }

@@ -86,7 +86,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         dialer_ignores_window: connection.dialer_ignores_window(),
         examples: connection.example_schedules(),
     };
-    let mut runtime = Runtime::new(context, connection.client.clone(), paths.map(Paths::store));
+    let mut runtime = Runtime::new(context, connection.client.clone(), paths.cloned());
     runtime.set_landing(landing);
     runtime.format_numbers_in_background();
     if let Some(paths) = paths {

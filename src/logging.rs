@@ -2,10 +2,26 @@
 //! slow or hung may lose log lines, never a keystroke. Each line goes
 //! through a bounded channel to a thread that writes it; when the channel is
 //! full the line is dropped and counted, and the count is written once the
-//! writer catches up.
+//! writer catches up. The log is rotated by size ([`RotatingFile`]): past
+//! [`LOG_CAP`] bytes it becomes `weya-tui.log.1` (replacing the one before)
+//! and a new one starts, so the two never take more than about twice the
+//! cap.
+//!
+//! Why this and not `tracing-appender` (decided for issue 18): its
+//! `non_blocking` writer is lossy too, but it only counts what it drops
+//! (the log never says that lines are missing, which
+//! `lines_arrive_in_order_with_a_count_of_those_dropped` below demands),
+//! and its guard waits a fixed second on the way out where ours waits
+//! [`LossyWriter::flush_within`] the patience `main` gives. Its rolling
+//! appender rotates by time (minutely to daily) and cannot cap the size: an
+//! app that logs little would keep a file a day, and one that logs a lot
+//! could still fill the disk in a day. It would also add crossbeam-channel
+//! and `time`'s formatting to the build for the ~100 lines it would
+//! replace; these ~100 lines are the whole cost.
 
+use std::fs::File;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, SyncSender, TrySendError};
@@ -15,6 +31,89 @@ use crate::config::Paths;
 
 /// Lines waiting for the writer thread beyond which new ones are dropped.
 pub const LOG_BACKLOG: usize = 1024;
+
+/// The size past which the log is rotated: a few weeks of a busy
+/// operator's `info` lines, a few minutes of `trace`.
+pub const LOG_CAP: u64 = 8 * 1024 * 1024;
+
+/// A log file that is rotated when it grows past its cap: it is renamed
+/// to `<name>.1` (replacing the one before) and a new one is started. A
+/// line is never split across the two. A failed rotation (a read-only
+/// folder) carries on in the same file.
+///
+/// Another process logging at once (the TUI and a CLI command) goes on
+/// writing to the file it opened, renamed or not, until it rotates itself:
+/// no line is lost, though one may land in `.1`.
+#[derive(Debug)]
+pub struct RotatingFile {
+    path: PathBuf,
+    file: File,
+    /// Bytes in the file as this process knows it.
+    len: u64,
+    cap: u64,
+}
+
+impl RotatingFile {
+    /// Opens `path` for appending, rotating it first if it is already past
+    /// `cap` (a run that ended with a full log).
+    pub fn open(path: &Path, cap: u64) -> io::Result<Self> {
+        let file = Self::append_to(path)?;
+        let len = file.metadata()?.len();
+        let mut this = Self {
+            path: path.to_path_buf(),
+            file,
+            len,
+            cap,
+        };
+        if this.len >= cap {
+            this.rotate();
+        }
+        Ok(this)
+    }
+
+    fn append_to(path: &Path) -> io::Result<File> {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+    }
+
+    /// The file that the one in use becomes.
+    pub fn old_path(path: &Path) -> PathBuf {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".1");
+        PathBuf::from(name)
+    }
+
+    fn rotate(&mut self) {
+        // Only a regular file is renamed: a log pointed at a device (a
+        // test's /dev/full) is left where it is.
+        let regular = std::fs::symlink_metadata(&self.path).is_ok_and(|m| m.is_file());
+        if !regular || std::fs::rename(&self.path, Self::old_path(&self.path)).is_err() {
+            return;
+        }
+        if let Ok(file) = Self::append_to(&self.path) {
+            self.file = file;
+            self.len = 0;
+        }
+    }
+}
+
+impl Write for RotatingFile {
+    /// Takes `buf` as one line (the writer thread hands over whole lines).
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.len > 0 && self.len.saturating_add(buf.len() as u64) > self.cap {
+            self.rotate();
+        }
+        self.file.write_all(buf)?;
+        self.len = self.len.saturating_add(buf.len() as u64);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
 
 enum Message {
     Line(Vec<u8>),
@@ -123,16 +222,12 @@ pub struct LogFile {
 /// Logs go to a file in the state dir, never to the screen the TUI owns.
 /// `WEYA_LOG` sets the level (error, warn, info, debug, trace). The writer
 /// drops lines rather than make anyone wait for the disk (see
-/// [`LossyWriter`]). `None` when there is no file to log to: the run goes
-/// on without a log.
+/// [`LossyWriter`]) and rotates the file by size (see [`RotatingFile`]).
+/// `None` when there is no file to log to: the run goes on without a log.
 pub fn init(paths: &Paths) -> Option<LogFile> {
     std::fs::create_dir_all(&paths.state_dir).ok()?;
     let path = paths.log_file();
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    let file = RotatingFile::open(&path, LOG_CAP).ok()?;
     let writer = Arc::new(LossyWriter::spawn(file, LOG_BACKLOG).ok()?);
     let level = std::env::var("WEYA_LOG")
         .ok()
@@ -207,6 +302,37 @@ mod tests {
             (&writer).write_all(b"line\n").unwrap();
         }
         assert!(writer.flush_within(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn a_log_past_its_cap_is_rotated_keeping_one_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("weya-tui.log");
+        let old = RotatingFile::old_path(&path);
+        let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+        let mut log = RotatingFile::open(&path, 10).unwrap();
+        log.write_all(b"one 5\n").unwrap();
+        log.write_all(b"two\n").unwrap();
+        assert_eq!(
+            (read(&path).as_str(), old.exists()),
+            ("one 5\ntwo\n", false)
+        );
+        // Past the cap: the line starts the new file, whole.
+        log.write_all(b"three\n").unwrap();
+        assert_eq!(read(&old), "one 5\ntwo\n");
+        assert_eq!(read(&path), "three\n");
+        // A line longer than the cap still goes in whole.
+        log.write_all(b"a long line\n").unwrap();
+        log.write_all(b"four\n").unwrap();
+        assert_eq!(read(&old), "a long line\n", "one old file only");
+        assert_eq!(read(&path), "four\n");
+        drop(log);
+        // A run that starts with the log past its cap rotates it first.
+        std::fs::write(&path, "0123456789ab\n").unwrap();
+        let mut log = RotatingFile::open(&path, 10).unwrap();
+        log.write_all(b"new\n").unwrap();
+        assert_eq!(read(&old), "0123456789ab\n");
+        assert_eq!(read(&path), "new\n");
     }
 
     #[test]

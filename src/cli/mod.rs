@@ -66,7 +66,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 client: &connection.client,
                 credential: &credential,
                 target: connection.target_name(),
-                journal_dir: paths.map(|p| p.state_dir.join("imports")),
+                journal_dir: paths.map(Paths::imports),
                 submit_journal: paths.map(Paths::journal),
                 progress: io::stderr().is_terminal(),
             };

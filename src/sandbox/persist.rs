@@ -19,8 +19,9 @@
 //!   sequence number and the state file says up to which one it holds, so
 //!   a start replays only the lines after it; the log is emptied whenever
 //!   the state file has caught up with it (at start, with each save, at
-//!   the end). The lines reach the system, not necessarily the platter: a
-//!   killed process loses nothing, a power cut may.
+//!   the end). It is written by [`crate::store::jsonl`], the submit
+//!   journal's appender, with its policy: each line is synced before the
+//!   answer, so neither a killed process nor a power cut loses it.
 //!
 //! Only one sandbox runs per directory ([`super::start_or_join`]): another
 //! process talks to it rather than keeping a copy of its own. The
@@ -28,14 +29,15 @@
 //! address file while the sandbox runs); neither are the fault switch or
 //! the request counters.
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::File;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::store::jsonl::Appender;
 
 use super::model::{QueueStatus, StoredBatch, StoredCall, StoredPhone};
 
@@ -189,7 +191,7 @@ struct Line {
 
 /// The log, open for appending.
 pub(super) struct MutationLog {
-    file: File,
+    file: Appender,
     /// The last line written (or, when empty, the state file's `log_seq`).
     seq: u64,
 }
@@ -197,25 +199,20 @@ pub(super) struct MutationLog {
 impl MutationLog {
     fn open(dir: &Path, seq: u64) -> std::io::Result<Self> {
         // The contacts' fields are in it: for this user's eyes only, like
-        // the state file.
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(dir.join(LOG_FILE))?;
+        // the state file (the appender creates it so).
+        let file = Appender::open(&dir.join(LOG_FILE))?;
         Ok(Self { file, seq })
     }
 
-    /// Appends `mutation` as one write, so a process killed meanwhile
-    /// leaves at most a torn last line, which was never confirmed.
+    /// Appends `mutation` as one line, synced before the answer (a
+    /// process killed meanwhile leaves at most a torn last line, which was
+    /// never confirmed).
     pub(super) fn append(&mut self, mutation: &Mutation) -> std::io::Result<()> {
         let line = Line {
             seq: self.seq + 1,
             mutation: mutation.clone(),
         };
-        let mut bytes = serde_json::to_vec(&line).map_err(std::io::Error::other)?;
-        bytes.push(b'\n');
-        self.file.write_all(&bytes)?;
+        self.file.append(&line)?;
         self.seq = line.seq;
         Ok(())
     }
@@ -227,7 +224,7 @@ impl MutationLog {
     /// Empties the log if the state file holds all of it (`saved_seq`).
     pub(super) fn compact(&mut self, saved_seq: u64) -> std::io::Result<()> {
         if saved_seq == self.seq {
-            self.file.set_len(0)?;
+            self.file.truncate()?;
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! `$XDG_STATE_HOME/weya-tui/journal.jsonl`. It never holds a credential:
 //! entries are built from the request body and the answer only.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead};
 use std::path::Path;
 use std::time::Duration;
 
@@ -192,21 +192,10 @@ impl JournalEntry {
     }
 }
 
-/// Appends one entry as one line. The line is written with a single
-/// `write_all` on a file opened for appending, so concurrent writers do not
-/// interleave within a line.
+/// Appends one entry as one line, durably: see [`super::jsonl`] for what
+/// that promises.
 pub fn append(path: &Path, entry: &JournalEntry) -> io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut line = serde_json::to_vec(entry).map_err(io::Error::other)?;
-    line.push(b'\n');
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    file.write_all(&line)?;
-    file.sync_data()
+    super::jsonl::append_to(path, entry)
 }
 
 /// Every readable entry, oldest first, and how many lines could not be read
@@ -318,6 +307,7 @@ pub fn last_timezone(entries: &[JournalEntry]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn an_entry_records_the_answer_however_it_came() {

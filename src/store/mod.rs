@@ -1,34 +1,18 @@
 //! What weya-tui keeps on disk, under the XDG directories. Nothing here is
 //! called from the UI loop: effects run it on blocking threads (or, for
 //! [`phonebook::add_phone`], in a task that writes on one), and `main`
-//! reads what the app starts with before the UI starts.
+//! reads what the app starts with before the UI starts. Where the files are
+//! is [`crate::config::Paths`].
 
 pub mod draft;
 pub mod journal;
+pub mod jsonl;
 pub mod lock;
 pub mod phonebook;
 pub mod template;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-/// Where the store's files are.
-#[derive(Debug, Clone)]
-pub struct StorePaths {
-    pub journal: PathBuf,
-    /// The first draft slot; a second instance running at once keeps its
-    /// draft beside it (see [`draft::claim`]).
-    pub draft: PathBuf,
-    pub templates: PathBuf,
-}
-
-impl StorePaths {
-    /// Where import journals are kept: `imports/` beside the submit
-    /// journal, in the state folder, where `batch import` keeps them too.
-    pub fn imports(&self) -> PathBuf {
-        self.journal.with_file_name("imports")
-    }
-}
+use std::path::Path;
 
 /// Replaces `path` with `bytes` so that a reader (or a crash) sees the old
 /// file or the new one, never a mix: write a temporary file beside it, fsync,

@@ -22,9 +22,10 @@ use super::views::create::msg::{CreateMsg, TemplateEntry};
 use super::views::import::ImportCmd;
 use super::views::import::executor::{ImportExecutor, ProgressSink};
 use crate::api::{BatchQuery, WeyaClient};
+use crate::config::Paths;
 use crate::store::draft::{Draft, DraftWriter};
+use crate::store::journal;
 use crate::store::template::Templates;
-use crate::store::{StorePaths, journal};
 
 /// What a keyed job is: one task at most runs per key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,7 +59,7 @@ pub const DRAFT_DELAY: Duration = Duration::from_millis(300);
 /// The store, as effects use it.
 #[derive(Debug, Clone)]
 struct Store {
-    paths: StorePaths,
+    paths: Paths,
     drafts: Arc<DraftWriter>,
     /// The newest draft not yet written; a timer is running while it is set.
     pending: Arc<Mutex<Option<PendingDraft>>>,
@@ -113,7 +114,7 @@ impl Effects {
     pub fn new(
         client: WeyaClient,
         replies: mpsc::Sender<Msg>,
-        store: Option<(StorePaths, DraftWriter)>,
+        store: Option<(Paths, DraftWriter)>,
     ) -> Self {
         Self::with_target(client, replies, store, "sandbox".to_owned())
     }
@@ -123,7 +124,7 @@ impl Effects {
     pub fn with_target(
         client: WeyaClient,
         replies: mpsc::Sender<Msg>,
-        store: Option<(StorePaths, DraftWriter)>,
+        store: Option<(Paths, DraftWriter)>,
         target: String,
     ) -> Self {
         let store = store.map(|(paths, drafts)| Store {
@@ -148,7 +149,7 @@ impl Effects {
     /// [`crate::actions`]).
     fn action_journal(&self) -> crate::actions::Journal {
         crate::actions::Journal {
-            path: self.store.as_ref().map(|s| s.paths.journal.clone()),
+            path: self.store.as_ref().map(|s| s.paths.journal()),
             target: self.target.clone(),
         }
     }
@@ -182,7 +183,7 @@ impl Effects {
         reply: impl FnOnce(Result<T, E>) -> Msg + Send + 'static,
     ) {
         let templates = self.store.as_ref().map(|s| Templates {
-            dir: s.paths.templates.clone(),
+            dir: s.paths.templates(),
         });
         let replies = self.replies.clone();
         tokio::spawn(async move {
@@ -309,7 +310,7 @@ impl Effects {
                 }
             }
             Cmd::Journal(entry) => {
-                let Some(path) = self.store.as_ref().map(|s| s.paths.journal.clone()) else {
+                let Some(path) = self.store.as_ref().map(|s| s.paths.journal()) else {
                     return;
                 };
                 // A blocking thread: the UI loop never waits on the disk.
@@ -336,7 +337,7 @@ impl Effects {
             }
             Cmd::StartImport { session, batch_id } => {
                 let journals = self.store.as_ref().map(|s| s.paths.imports());
-                let submit_journal = self.store.as_ref().map(|s| s.paths.journal.clone());
+                let submit_journal = self.store.as_ref().map(|s| s.paths.journal());
                 let look_up_region = submit_journal.is_some();
                 let executor = ImportExecutor::new(
                     self.client.clone(),
@@ -673,12 +674,12 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_change_is_written_as_a_draft_once_its_delay_has_passed() {
         let dir = tempfile::tempdir().unwrap();
-        let paths = StorePaths {
-            journal: dir.path().join("journal.jsonl"),
-            draft: dir.path().join("draft.json"),
-            templates: dir.path().join("templates"),
+        let paths = Paths {
+            config_file: dir.path().join("config.toml"),
+            state_dir: dir.path().to_path_buf(),
+            data_dir: dir.path().to_path_buf(),
         };
-        let claim = crate::store::draft::claim(&paths.draft, false);
+        let claim = crate::store::draft::claim(&paths.draft(), false);
         let slot = claim.slot.as_ref().unwrap().path().to_path_buf();
         let writer = DraftWriter::new(claim.slot, Box::new(crate::store::draft::Disk));
         let config = ClientConfig::new("http://127.0.0.1:9", Auth::ApiKey("key".into()));

@@ -27,7 +27,7 @@ use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
 use tokio::sync::mpsc;
 
 use crate::api::WeyaClient;
-use crate::store::StorePaths;
+use crate::config::Paths;
 use crate::store::draft::{self, DraftFiles, DraftWriter};
 use effects::{Effects, TerminalRequest};
 use msg::Subscription;
@@ -54,7 +54,7 @@ impl Runtime {
     /// given: this session takes a draft slot of its own there (see
     /// [`crate::store::draft::claim`]) and, unless `context` brings values of its
     /// own, restores the draft an ended session left, offering any others.
-    pub fn new(context: AppContext, client: WeyaClient, store: Option<StorePaths>) -> Self {
+    pub fn new(context: AppContext, client: WeyaClient, store: Option<Paths>) -> Self {
         Self::with_draft_files(context, client, store, Box::new(draft::Disk))
     }
 
@@ -63,14 +63,14 @@ impl Runtime {
     pub fn with_draft_files(
         mut context: AppContext,
         client: WeyaClient,
-        store: Option<StorePaths>,
+        store: Option<Paths>,
         files: Box<dyn DraftFiles>,
     ) -> Self {
         let (tx, replies) = mpsc::channel(64);
         let mut offer = None;
         let store = store.map(|paths| {
             // Before the UI starts: the UI loop never touches the disk.
-            let claim = draft::claim(&paths.draft, context.initial.is_none());
+            let claim = draft::claim(&paths.draft(), context.initial.is_none());
             // The draft's news first: if the rows run out, the rest is cut.
             let mut notes = claim.notes;
             notes.extend(context.notice.take());

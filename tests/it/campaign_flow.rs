@@ -95,7 +95,7 @@ async fn list_details_start_progress_stop_and_delete_in_the_app() {
     let sandbox = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let store = store_in(dir.path());
-    let journal_path = store.journal.clone();
+    let journal_path = store.journal();
     let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
 
     // Ctrl-B: the sandbox's examples, newest first.

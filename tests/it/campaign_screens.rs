@@ -108,8 +108,11 @@ fn key(list: &mut BatchList, code: KeyCode) {
     );
 }
 
+/// A snapshot where one is kept at this size (see `common::sizes`).
 fn snap(name: &str, w: u16, h: u16, text: String) {
-    insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+    common::sizes::check_screen(name, w, h, text, |file, text| {
+        insta::assert_snapshot!(file, text);
+    });
 }
 
 #[test]

@@ -135,7 +135,7 @@ async fn a_429_waits_for_retry_after_before_sending_again() {
 async fn a_dropped_connection_after_storing_is_found_in_the_list_and_not_resent() {
     let dir = tempfile::tempdir().unwrap();
     let store = common::store_in(dir.path());
-    let journal_path = store.journal.clone();
+    let journal_path = store.journal();
     let sandbox = sandbox_with(Fault::DropAfterStore).await;
     let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
     h.fill_and_review("Dropped").await;
@@ -448,7 +448,7 @@ async fn a_double_enter_and_key_repeats_send_once() {
 async fn success_is_verified_in_the_list_copied_and_journaled() {
     let dir = tempfile::tempdir().unwrap();
     let store = common::store_in(dir.path());
-    let journal_path = store.journal.clone();
+    let journal_path = store.journal();
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut h = Harness::with_store(sandbox.client_config(), 80, 24, Some(store));
     h.fill_and_review("Verified").await;
@@ -573,7 +573,7 @@ async fn esc_and_r_twice_against_a_server_that_stores_late_send_once() {
 async fn an_abandoned_send_that_lands_shows_its_batch_and_forgets_the_draft() {
     let dir = tempfile::tempdir().unwrap();
     let store = common::store_in(dir.path());
-    let (journal_path, draft_path) = (store.journal.clone(), store.draft.clone());
+    let (journal_path, draft_path) = (store.journal(), store.draft());
     let (sandbox, config) = storing_late().await;
     let mut h = Harness::with_store(config, 120, 40, Some(store));
     h.fill_and_review("Landed").await;
@@ -677,7 +677,7 @@ async fn after_an_abandoned_send_times_out_r_waits_for_a_look_past_the_deadline(
 async fn a_201_whose_data_is_not_an_id_is_unknown_keeps_the_draft_and_is_looked_up() {
     let dir = tempfile::tempdir().unwrap();
     let store = common::store_in(dir.path());
-    let draft_path = store.draft.clone();
+    let draft_path = store.draft();
     let sandbox = sandbox_with(Fault::NotAnId).await;
     let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
     h.fill_and_review("No ID").await;

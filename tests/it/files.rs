@@ -32,7 +32,7 @@ async fn eventually<T>(what: &str, mut read: impl FnMut() -> Option<T>) -> T {
 async fn typing_is_saved_as_a_draft_within_moments_and_removed_once_created() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_in(dir.path());
-    let draft_path = store.draft.clone();
+    let draft_path = store.draft();
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
     h.wait_for_phones().await;
@@ -64,7 +64,7 @@ async fn typing_is_saved_as_a_draft_within_moments_and_removed_once_created() {
 async fn a_template_is_saved_listed_and_loaded_back() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_in(dir.path());
-    let template_dir = store.templates.clone();
+    let template_dir = store.templates();
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
     h.wait_for_phones().await;
@@ -143,7 +143,7 @@ async fn ctrl_r_starts_a_blank_form_and_keeps_the_draft_for_the_next_start() {
     assert!(h.screen().contains("Kept for later"), "the notice names it");
     h.type_text("Fresh");
     drop(h);
-    let next = draft::claim(&store.draft, true);
+    let next = draft::claim(&store.draft(), true);
     let mut names: Vec<_> = next
         .restored
         .iter()
@@ -160,7 +160,7 @@ async fn ctrl_r_starts_a_blank_form_and_keeps_the_draft_for_the_next_start() {
 async fn two_sessions_on_one_home_keep_separate_drafts() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_in(dir.path());
-    let first_draft = store.draft.clone();
+    let first_draft = store.draft();
     let second_draft = first_draft.with_file_name("draft-2.json");
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut careful = Harness::with_store(sandbox.client_config(), 120, 40, Some(store.clone()));
@@ -220,7 +220,7 @@ async fn two_sessions_on_one_home_keep_separate_drafts() {
 async fn an_unreadable_draft_is_moved_aside_and_the_screen_says_where() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_in(dir.path());
-    let draft_path = store.draft.clone();
+    let draft_path = store.draft();
     std::fs::create_dir_all(draft_path.parent().unwrap()).unwrap();
     std::fs::write(&draft_path, b"{\"name\": \"weeks of").unwrap();
     let sandbox = Sandbox::start(0).await.unwrap();
@@ -297,7 +297,7 @@ async fn nowhere_to_write_is_said_at_start_and_on_the_way_out() {
     // The state folder's parent is a file: not even root can write there.
     std::fs::write(dir.path().join("state"), "a file").unwrap();
     let mut store = store_in(dir.path());
-    store.draft = dir.path().join("state/weya-tui/draft.json");
+    store.state_dir = dir.path().join("state/weya-tui");
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut h = Harness::with_store(sandbox.client_config(), 80, 24, Some(store));
     let screen = h.screen().split_whitespace().collect::<Vec<_>>().join(" ");
@@ -319,7 +319,7 @@ async fn nowhere_to_write_is_said_at_start_and_on_the_way_out() {
 async fn a_template_of_the_same_name_is_replaced_only_after_asking() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_in(dir.path());
-    let file = store.templates.join("Mornings.json");
+    let file = store.templates().join("Mornings.json");
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut h = Harness::with_store(sandbox.client_config(), 80, 24, Some(store));
     h.wait_for_phones().await;

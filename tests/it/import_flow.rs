@@ -48,7 +48,9 @@ fn snapshot(name: &str, app: &Shell) {
         weya_tui::draw(&mut terminal, app).unwrap();
         let text = screen_text(terminal.backend());
         assert!(!text.contains(env!("CARGO_MANIFEST_DIR")), "{text}");
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+        common::sizes::check_screen(name, w, h, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
     }
 }
 

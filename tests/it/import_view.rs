@@ -525,7 +525,10 @@ fn screen(view: &ImportView, width: u16, height: u16, now: DateTime<Utc>, dir: &
 
 fn snapshot(name: &str, view: &ImportView, now: DateTime<Utc>, dir: &Path) {
     for (w, h) in SIZES {
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(view, w, h, now, dir));
+        let text = screen(view, w, h, now, dir);
+        common::sizes::check_screen(name, w, h, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
     }
 }
 
@@ -952,10 +955,10 @@ fn snapshot_resume_offer() {
         let text = screen(&view, w, h, t(0), dir.path());
         let created = journal.created().replace('T', " ");
         let created: String = created.chars().take(16).collect();
-        insta::assert_snapshot!(
-            format!("import_resume_{w}x{h}"),
-            text.replace(&created, "2025-06-02 13:40")
-        );
+        let text = text.replace(&created, "2025-06-02 13:40");
+        common::sizes::check_screen("import_resume", w, h, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
     }
     // Resumed, the check says what is left, not what was planned at first.
     let cmds = press(&mut view, KeyCode::Enter);

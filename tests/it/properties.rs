@@ -106,11 +106,14 @@ proptest! {
     #[test]
     fn random_operators_lose_nothing_and_break_nothing(steps in prop::collection::vec(msg(), 1..80)) {
         let mut app = seeded_app();
-        let mut size = (120u16, 40u16);
-        update(&mut app, Msg::Resize(size.0, size.1));
+        update(&mut app, Msg::Resize(120, 40));
+        // One terminal, as the app keeps one: a new one only when the size
+        // changes. Every step is still drawn whole (a frame renders every
+        // widget; only the flush skips unchanged cells).
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         for step in steps {
             if let Msg::Resize(w, h) = step {
-                size = (w, h);
+                terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
             }
             let focus = app.create.form.focus;
             let on_form = matches!(app.create.screen, Screen::Form);
@@ -148,7 +151,6 @@ proptest! {
                     prop_assert!(matches!(app.create.screen, Screen::Form) && !app.create.form.errors.is_empty(), "an invalid form shows its errors");
                 }
             }
-            let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
             weya_tui::draw(&mut terminal, &app).unwrap();
         }
     }

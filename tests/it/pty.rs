@@ -623,6 +623,10 @@ async fn the_api_key_appears_in_no_output_log_draft_template_or_journal() {
             .env("XDG_STATE_HOME", home.path().join("state"))
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("WEYA_LOG", "trace")
+            // A create whose answer was lost (or a 5xx) watches the list
+            // until it can no longer land: 2 s here, not the default 5 min
+            // (the looks, and what they log, are the same).
+            .env("WEYA_LOST_ANSWER_SECS", "2")
             .stdin(Stdio::null());
         for (k, v) in &env {
             cmd.env(k, v);

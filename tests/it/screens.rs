@@ -103,7 +103,10 @@ fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
 fn snapshot(name: &str, app: &App) {
     for (w, h) in SIZES {
         let terminal = render(app, w, h);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen_text(terminal.backend()));
+        let text = screen_text(terminal.backend());
+        common::sizes::check_screen(name, w, h, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
     }
 }
 
@@ -907,10 +910,10 @@ fn the_batch_list_in_the_app() {
     for (w, h) in SIZES {
         let app = on_the_batch_list(w, h);
         let terminal = render(&app, w, h);
-        insta::assert_snapshot!(
-            format!("batch_list_{w}x{h}"),
-            screen_text(terminal.backend())
-        );
+        let text = screen_text(terminal.backend());
+        common::sizes::check_screen("batch_list", w, h, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
     }
 }
 
@@ -974,10 +977,10 @@ fn the_batch_details_in_the_app() {
         );
         assert_eq!(app.breadcrumb(), ["Batches", "June renewals"]);
         let terminal = render(&app, w, h);
-        insta::assert_snapshot!(
-            format!("batch_details_{w}x{h}"),
-            screen_text(terminal.backend())
-        );
+        let text = screen_text(terminal.backend());
+        common::sizes::check_screen("batch_details", w, h, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
     }
 }
 

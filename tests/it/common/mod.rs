@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod sizes;
 
 use std::time::Duration;
 
@@ -11,16 +12,16 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use weya_tui::api::{ClientConfig, WeyaClient};
+use weya_tui::config::Paths;
 use weya_tui::sandbox::Sandbox;
-use weya_tui::store::StorePaths;
 use weya_tui::tui::{AppContext, Msg, Shell as App, TargetLabel};
 
 /// The store's files in `dir`.
-pub fn store_in(dir: &std::path::Path) -> StorePaths {
-    StorePaths {
-        journal: dir.join("state/journal.jsonl"),
-        draft: dir.join("state/draft.json"),
-        templates: dir.join("data/templates"),
+pub fn store_in(dir: &std::path::Path) -> Paths {
+    Paths {
+        config_file: dir.join("config/config.toml"),
+        state_dir: dir.join("state"),
+        data_dir: dir.join("data"),
     }
 }
 use weya_tui::{Runtime, draw};
@@ -60,12 +61,7 @@ impl Harness {
     }
 
     /// The app, keeping its journal, draft and templates in `store`.
-    pub fn with_store(
-        config: ClientConfig,
-        width: u16,
-        height: u16,
-        store: Option<StorePaths>,
-    ) -> Self {
+    pub fn with_store(config: ClientConfig, width: u16, height: u16, store: Option<Paths>) -> Self {
         let client = WeyaClient::new(config).expect("client");
         let runtime = Runtime::new(context(), client, store);
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
