@@ -314,7 +314,15 @@ fn parse_valid(
     region: Option<Region>,
     without_extension: bool,
 ) -> Result<Reading, Invalid> {
-    let number = match phonenumber::parse_with(whole(), region.map(Region::id), raw) {
+    // The default region is for numbers written without a country code:
+    // given one that brings its own, the parser takes the region's trunk
+    // prefix off it (`+49 1512…` read in the US lost its `1`).
+    let parse_region = if raw.trim_start().starts_with('+') {
+        None
+    } else {
+        region
+    };
+    let number = match phonenumber::parse_with(whole(), parse_region.map(Region::id), raw) {
         Ok(number) => number,
         Err(e) => return Err(parse_failure(&e, raw, region)),
     };
@@ -463,6 +471,30 @@ mod tests {
         assert_eq!(ok("+91 98765 43210", None), "919876543210");
         // Italian fixed lines keep their leading zero after the code.
         assert_eq!(ok("+39 06 6982 1234", None), "390669821234");
+    }
+
+    /// The default region's trunk prefix is never taken off a number that
+    /// brings its own country code: `+49 1512…` in a US file lost its `1`
+    /// (the US trunk prefix) and became another German number.
+    #[test]
+    fn a_number_with_its_own_country_code_keeps_every_digit_whatever_the_region() {
+        for (raw, digits) in [
+            ("+49 1512 3456789", "4915123456789"),
+            ("+61 1300 975 707", "611300975707"),
+            ("+44 161 496 0734", "441614960734"),
+            ("+55 11 98765-4321", "5511987654321"),
+            ("+91 11 2345 6789", "911123456789"),
+        ] {
+            for region in [
+                us(),
+                "GB".parse().ok(),
+                "IN".parse().ok(),
+                "RU".parse().ok(),
+                None,
+            ] {
+                assert_eq!(ok(raw, region), digits, "{raw} with {region:?}");
+            }
+        }
     }
 
     #[test]

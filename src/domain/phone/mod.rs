@@ -6,6 +6,8 @@
 pub mod metadata;
 
 use std::collections::{HashMap, HashSet};
+
+use phonenumber::metadata::Database;
 use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
 
 use crate::text::visible;
@@ -52,10 +54,14 @@ struct Background {
     state: Mutex<Formatted>,
 }
 
+/// How many formatted numbers are kept before the store starts again (a
+/// few MiB): a long session of changing call lists must not grow without
+/// end.
+const MAX_KEPT: usize = 20_000;
+
 #[derive(Default)]
 struct Formatted {
-    /// Every number formatted so far. A session shows a few thousand at
-    /// most (a batch's calls, a page at a time).
+    /// The numbers formatted so far, up to [`MAX_KEPT`].
     shown: HashMap<String, String>,
     queued: HashSet<String>,
 }
@@ -94,6 +100,10 @@ pub fn format_in_background(when_ready: impl Fn() + Send + 'static) {
                         .state
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner);
+                    if state.shown.len() > MAX_KEPT {
+                        // Rows keep their own; what is dropped is formatted again.
+                        state.shown.clear();
+                    }
                     for (number, shown) in shown {
                         state.queued.remove(&number);
                         state.shown.insert(number, shown);
@@ -123,7 +133,13 @@ fn format_now(number: &str) -> String {
         return international;
     };
     match phonenumber::parse_with(database, None, &international) {
-        Ok(parsed) if parsed.is_valid_with(database) => {
+        // Grouped only when the grouping keeps every digit: the parser
+        // takes a trunk `0` off (`4402079460958` would show as the other
+        // number `+44 20 7946 0958`) and some plans add one.
+        Ok(parsed)
+            if parsed.is_valid_with(database)
+                && format!("{code}{}", parsed.national()) == digits =>
+        {
             grouped(database, code, &parsed.national().to_string())
         }
         _ => international,
@@ -146,7 +162,7 @@ fn ungrouped(number: &str) -> String {
 /// database whichever database it is given (`unwrap_or(&DATABASE)`);
 /// `metadata::tests::the_chunks_are_the_crates_database` holds that both
 /// write every example number alike.
-fn grouped(database: &phonenumber::metadata::Database, code: u16, national: &str) -> String {
+fn grouped(database: &Database, code: u16, national: &str) -> String {
     let Some(meta) = database.by_code(&code).and_then(|m| m.into_iter().next()) else {
         return format!("+{code} {national}");
     };
@@ -216,5 +232,12 @@ mod tests {
         );
         assert_eq!(format_number(""), "");
         assert_eq!(format_number("call\u{1b}me"), "call⟨U+001B⟩me");
+        // Grouping that would hide or add a digit is not done.
+        assert_eq!(
+            format_number("4402079460958"),
+            "+4402079460958",
+            "a trunk 0 kept"
+        );
+        assert_eq!(format_number("8100603272353"), "+8100603272353");
     }
 }
