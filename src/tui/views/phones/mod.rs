@@ -40,6 +40,10 @@ pub struct PhoneRow<'a> {
     pub phone: &'a Phone,
     /// Its phone ID is in `phonebook.toml`.
     pub in_book: bool,
+    /// The label to show: the workspace's, or the phone book's when the
+    /// workspace gives none (a number registered here has its label only
+    /// in the book).
+    pub label: &'a str,
 }
 
 /// The phones view's state.
@@ -75,9 +79,17 @@ impl PhonesView {
         match &self.phones {
             Some(Ok(phones)) => phones
                 .iter()
-                .map(|phone| PhoneRow {
-                    phone,
-                    in_book: book.iter().any(|b| b.id == phone.id),
+                .map(|phone| {
+                    let kept = book.iter().find(|b| b.id == phone.id);
+                    let label = match kept {
+                        Some(kept) if phone.label.trim().is_empty() => kept.label.as_str(),
+                        _ => phone.label.as_str(),
+                    };
+                    PhoneRow {
+                        phone,
+                        in_book: kept.is_some(),
+                        label,
+                    }
                 })
                 .collect(),
             _ => Vec::new(),

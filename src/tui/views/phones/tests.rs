@@ -191,3 +191,50 @@ fn phones_screens() {
     insta::assert_snapshot!("phones_80x24", screen(&view, 80, 24));
     insta::assert_snapshot!("phones_loading_80x24", screen(&PhonesView::new(), 80, 24));
 }
+
+/// A number registered here has its label only in the phone book; a long
+/// number or label is cut with an ellipsis, never silently; a narrow
+/// screen still shows the end of each phone ID (what `c` copies).
+#[test]
+fn the_books_label_fills_a_blank_one_and_nothing_is_cut_unmarked() {
+    let mut view = loaded();
+    ViewModel::update(
+        &mut view,
+        PhonesMsg::BookRead(Ok(vec![phone(
+            3,
+            "+919876543210",
+            "Bengaluru, registered here",
+        )])),
+        now(),
+    );
+    assert_eq!(view.rows()[2].label, "Bengaluru, registered here");
+    let generation = match view.shown() {
+        Some(Msg::Phones(msg)) => match ViewModel::update(&mut view, msg, now()).as_slice() {
+            [Cmd::FetchPhones { generation, .. }, ..] => *generation,
+            cmds => panic!("{cmds:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    let mut phones = workspace();
+    phones.push(phone(
+        4,
+        &format!("+{}", "9".repeat(30)),
+        &"long label ".repeat(12),
+    ));
+    ViewModel::update(
+        &mut view,
+        PhonesMsg::Loaded {
+            generation,
+            result: Ok(phones),
+        },
+        now(),
+    );
+    let narrow = screen(&view, 80, 24);
+    assert!(narrow.contains("Bengaluru, registered here"), "{narrow}");
+    assert!(
+        narrow.contains(&format!("+{}… ", "9".repeat(18))),
+        "{narrow}"
+    );
+    assert!(narrow.contains("long label long…"), "{narrow}");
+    assert!(narrow.contains("…000004"), "{narrow}");
+}

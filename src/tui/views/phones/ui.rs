@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState};
 
 use super::PhonesView;
 use crate::domain::phone::format_number;
-use crate::text::visible;
+use crate::text::{fit, fit_end, visible};
 use crate::tui::widgets::fit_line;
 use crate::tui::widgets::theme::Theme;
 
@@ -33,16 +33,26 @@ pub fn draw(view: &PhonesView, theme: &Theme, frame: &mut Frame, area: Rect, _no
     ]);
     frame.render_widget(Paragraph::new(fit_line(heading, title.width)), title);
 
-    let wide = area.width >= 100;
+    // The whole ID on a wide screen; its last six characters (as the
+    // form's list shows them) on a narrow one.
+    let id_width: u16 = if area.width >= 100 { 24 } else { 7 };
+    const NUMBER: u16 = 20;
+    const INTEGRATION: u16 = 12;
+    const BOOK: u16 = 10;
+    // Four gaps of one column between the five.
+    let label_width = area
+        .width
+        .saturating_sub(NUMBER + INTEGRATION + BOOK + id_width + 4);
     let widths = [
-        Constraint::Length(20),
-        Constraint::Fill(1),
-        Constraint::Length(12),
-        Constraint::Length(10),
-        Constraint::Length(if wide { 24 } else { 0 }),
+        Constraint::Length(NUMBER),
+        Constraint::Length(label_width),
+        Constraint::Length(INTEGRATION),
+        Constraint::Length(BOOK),
+        Constraint::Length(id_width),
     ];
+    let id_head = if id_width >= 24 { "Phone ID" } else { "ID" };
     let head =
-        Row::new(["Number", "Label", "Integration", "Phone book", "Phone ID"]).style(theme.title());
+        Row::new(["Number", "Label", "Integration", "Phone book", id_head]).style(theme.title());
     frame.render_widget(
         Table::new(Vec::<Row>::new(), widths)
             .header(head)
@@ -76,12 +86,19 @@ pub fn draw(view: &PhonesView, theme: &Theme, frame: &mut Frame, area: Rect, _no
             .skip(first)
             .take(height)
             .map(|row| {
+                let id = visible(&row.phone.id);
+                let id = if usize::from(id_width) >= id.chars().count() {
+                    id.into_owned()
+                } else {
+                    fit_end(&id, usize::from(id_width))
+                };
+                // Nothing is cut without an ellipsis saying so.
                 Row::new([
-                    format_number(&row.phone.phone_number),
-                    visible(&row.phone.label).into_owned(),
-                    visible(&row.phone.integration).into_owned(),
+                    fit(&format_number(&row.phone.phone_number), usize::from(NUMBER)),
+                    fit(&visible(row.label), usize::from(label_width)),
+                    fit(&visible(&row.phone.integration), usize::from(INTEGRATION)),
                     if row.in_book { "yes" } else { "no" }.to_owned(),
-                    visible(&row.phone.id).into_owned(),
+                    id,
                 ])
             })
             .collect();
