@@ -104,7 +104,9 @@ impl Endpoint {
         };
         let bytes = serde_json::to_vec(&saved).map_err(std::io::Error::other)?;
         let path = dir.join(ENDPOINT_FILE);
-        crate::store::atomic_write(&path, &bytes)?;
+        // Meaningless after a crash (the sandbox died with it): atomic, not
+        // waited onto the disk.
+        crate::store::atomic_replace_volatile(&path, &bytes)?;
         Ok(path)
     }
 
