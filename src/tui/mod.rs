@@ -110,7 +110,7 @@ impl Runtime {
         }
     }
 
-    /// From now on no frame waits for phone-number metadata (80 ms for
+    /// From now on no frame waits for phone-number metadata (161 ms for
     /// the sandbox's first twelve numbers): a number not formatted before
     /// is drawn as its digits after a `+`, formatted on a thread of its
     /// own, and the screen is drawn again when it is ready (see

@@ -6,9 +6,9 @@
 pub mod metadata;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
 
 use phonenumber::metadata::Database;
-use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
 
 use crate::text::visible;
 
@@ -46,9 +46,8 @@ pub fn format_number_final(number: &str) -> Option<String> {
 
 /// The formatting of the live terminal: numbers are formatted on a thread
 /// of their own, so that no frame pays for libphonenumber's metadata (12
-/// ms to build `+1`'s, and each pattern compiled on first use: 80 ms and
-/// 18 MiB for the sandbox's first twelve numbers, all in one frame,
-/// before).
+/// ms to build `+1`'s, and each pattern compiled on first use: the frame
+/// that first showed the sandbox's twelve numbers took 161 ms before).
 struct Background {
     queue: mpsc::Sender<String>,
     state: Mutex<Formatted>,
