@@ -20,6 +20,7 @@ use crate::domain::phone::format_number;
 use crate::tui::keymap::{Action, Input, Scope};
 use crate::tui::msg::{Cmd, Msg, Reply};
 use crate::tui::views::ViewModel;
+use crate::tui::views::batches::error_text;
 pub use msg::PhonesMsg;
 
 /// Where the view's phone list comes back (its own job: the form's fetch
@@ -51,9 +52,12 @@ pub struct PhoneRow<'a> {
 pub struct PhonesView {
     /// The fetch whose answer is awaited (an older one's is dropped).
     generation: u64,
-    /// The last list fetched, or why it could not be (`None`: none came
-    /// yet).
-    phones: Option<Result<Vec<Phone>, String>>,
+    /// The last list fetched (`None`: none came yet). A failed refresh
+    /// keeps it, with the error beside it.
+    phones: Option<Vec<Phone>>,
+    /// Why the last fetch failed, as the campaign views say it (with the
+    /// request ID).
+    error: Option<String>,
     /// A fetch is on its way.
     loading: bool,
     /// The phone book as last read, or why it could not be (`None`: not
@@ -77,7 +81,7 @@ impl PhonesView {
             _ => &[],
         };
         match &self.phones {
-            Some(Ok(phones)) => phones
+            Some(phones) => phones
                 .iter()
                 .map(|phone| {
                     let kept = book.iter().find(|b| b.id == phone.id);
@@ -99,7 +103,7 @@ impl PhonesView {
     /// Entries of the phone book the workspace list does not have.
     pub fn only_in_book(&self) -> usize {
         match (&self.book, &self.phones) {
-            (Some(Ok(book)), Some(Ok(phones))) => book
+            (Some(Ok(book)), Some(phones)) => book
                 .iter()
                 .filter(|b| phones.iter().all(|p| p.id != b.id))
                 .count(),
@@ -115,17 +119,15 @@ impl PhonesView {
         self.loading
     }
 
-    /// Why the list could not be fetched, if it could not.
+    /// Why the last fetch failed, if it did (a list fetched before is
+    /// still shown).
     pub fn error(&self) -> Option<&str> {
-        match &self.phones {
-            Some(Err(why)) => Some(why),
-            _ => None,
-        }
+        self.error.as_deref()
     }
 
     /// Whether a list came (empty or not).
     pub fn is_loaded(&self) -> bool {
-        matches!(self.phones, Some(Ok(_)))
+        self.phones.is_some()
     }
 
     /// The phone book: how many entries, or why it was not read.
@@ -187,7 +189,13 @@ impl ViewModel for PhonesView {
             PhonesMsg::Loaded { generation, result } => {
                 if generation == self.generation {
                     self.loading = false;
-                    self.phones = Some(result.map_err(|e| e.to_string()));
+                    match result {
+                        Ok(phones) => {
+                            self.phones = Some(phones);
+                            self.error = None;
+                        }
+                        Err(e) => self.error = Some(error_text(&e)),
+                    }
                     self.selected = self.selected.min(self.rows().len().saturating_sub(1));
                 }
                 Vec::new()

@@ -116,7 +116,8 @@ fn a_stale_answer_is_dropped_and_r_fetches_again() {
         },
         now(),
     );
-    assert!(view.error().is_some() && view.rows().is_empty());
+    assert!(view.error().is_some());
+    assert_eq!(view.rows().len(), 3, "a failed refresh keeps the list");
 }
 
 #[test]
@@ -237,4 +238,39 @@ fn the_books_label_fills_a_blank_one_and_nothing_is_cut_unmarked() {
     );
     assert!(narrow.contains("long label long…"), "{narrow}");
     assert!(narrow.contains("…000004"), "{narrow}");
+}
+
+/// A refresh that fails keeps the list on screen and says why beside it,
+/// with the request ID support asks for, as the campaign views do.
+#[test]
+fn a_failed_refresh_keeps_the_list_and_says_why_with_the_request_id() {
+    let mut view = loaded();
+    let generation = match view.shown() {
+        Some(Msg::Phones(msg)) => match ViewModel::update(&mut view, msg, now()).as_slice() {
+            [Cmd::FetchPhones { generation, .. }, ..] => *generation,
+            cmds => panic!("{cmds:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    ViewModel::update(
+        &mut view,
+        PhonesMsg::Loaded {
+            generation,
+            result: Err(ApiError::Status {
+                status: 500,
+                message: Some("boom".into()),
+                request_id: Some("req-8723".into()),
+                excerpt: None,
+                retry_after: None,
+            }),
+        },
+        now(),
+    );
+    assert_eq!(view.rows().len(), 3, "the list fetched before stays");
+    let shown = screen(&view, 120, 40);
+    assert!(shown.contains("+1 415-555-0101"), "{shown}");
+    assert!(
+        shown.contains("Not fetched again, the list is as before: HTTP 500 (the server failed): boom (request ID req-8723)"),
+        "{shown}"
+    );
 }

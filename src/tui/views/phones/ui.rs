@@ -112,7 +112,19 @@ pub fn draw(view: &PhonesView, theme: &Theme, frame: &mut Frame, area: Rect, _no
         );
     }
 
-    if let Some(text) = view.notice() {
+    // A failed refresh over a list already shown: the list stays, the
+    // error is said beside it.
+    let failed_again = view
+        .error()
+        .filter(|_| !rows.is_empty())
+        .map(|why| format!("Not fetched again, the list is as before: {why}"));
+    if let Some(text) = failed_again {
+        let line = fit_line(
+            Line::styled(visible(&text).into_owned(), theme.error()),
+            notice.width,
+        );
+        frame.render_widget(Paragraph::new(line), notice);
+    } else if let Some(text) = view.notice() {
         let line = fit_line(Line::styled(text.to_owned(), theme.ok()), notice.width);
         frame.render_widget(Paragraph::new(line), notice);
     }
