@@ -196,6 +196,15 @@ pub(super) fn page_number(text: &str) -> Result<u32, String> {
     }
 }
 
+/// `batch watch --every`: refused out of range rather than moved into it.
+pub(super) fn watch_interval(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n @ 1..=3600) => Ok(n),
+        Ok(n) => Err(format!("every {n} s: give 1 to 3600 seconds")),
+        Err(_) => Err(format!("{text:?} is not a number of seconds (1 to 3600)")),
+    }
+}
+
 /// The most rows a page may hold: the commands ask for no more than this.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
@@ -248,6 +257,18 @@ pub enum BatchAction {
     Stop {
         /// The batch ID (24 hex characters).
         id: String,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
+    /// Follow a batch until it ends: a line each time its status or
+    /// progress changes. Exits 0 when it completes, 1 when it is stopped
+    /// or deleted or Weya cannot be asked.
+    Watch {
+        /// The batch ID (24 hex characters).
+        id: String,
+        /// Seconds between looks, 1 to 3600.
+        #[arg(long, default_value_t = 5, value_parser = super::args::watch_interval)]
+        every: u64,
         #[command(flatten)]
         api: ApiOptions,
     },

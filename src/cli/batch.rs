@@ -29,6 +29,7 @@ impl BatchAction {
             | Self::Calls { api, .. }
             | Self::Start { api, .. }
             | Self::Stop { api, .. }
+            | Self::Watch { api, .. }
             | Self::Delete { api, .. } => *api,
         }
     }
@@ -39,6 +40,7 @@ impl BatchAction {
             | Self::Calls { id, .. }
             | Self::Start { id, .. }
             | Self::Stop { id, .. }
+            | Self::Watch { id, .. }
             | Self::Delete { id, .. } => id,
         }
     }
@@ -128,6 +130,9 @@ pub async fn run(
         }
         BatchAction::Start { .. } => dialer(workspace, id, Switch::Start, io).await,
         BatchAction::Stop { .. } => dialer(workspace, id, Switch::Stop, io).await,
+        BatchAction::Watch { every, .. } => {
+            watch(workspace, id, std::time::Duration::from_secs(*every), io).await
+        }
         BatchAction::Delete { yes, .. } => delete(workspace, id, *yes, ask, io).await,
     }
 }
@@ -279,6 +284,87 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         )?;
     }
     Ok(OK)
+}
+
+// ---- watch ----
+
+/// `batch watch ID`: looks at the batch every `every`, and writes a line
+/// (with `--json`, a JSON line) each time its status or progress changes,
+/// until it ends: 0 when it completes, 1 when it is stopped, is deleted
+/// (batch-details answers 404) or Weya cannot be asked. For scripts and
+/// cron (gh's `run watch` is the model): nothing is drawn over, so a log
+/// keeps every step.
+async fn watch(
+    workspace: &Workspace,
+    id: &str,
+    every: std::time::Duration,
+    io: &mut Io<'_>,
+) -> io::Result<u8> {
+    let first = CallQuery {
+        limit: 1,
+        ..CallQuery::default()
+    };
+    let mut last: Option<serde_json::Value> = None;
+    loop {
+        let details = match workspace.client.batch_details(id, &first).await {
+            Ok(details) => details,
+            Err(e) => return failure(io, workspace, &e),
+        };
+        // Progress comes from the batch list; without it the status and
+        // the number of calls still say whether the batch has ended.
+        let summary = find_in_list(&workspace.client, &details)
+            .await
+            .ok()
+            .flatten();
+        let total = summary
+            .as_ref()
+            .and_then(|s| s.total_calls)
+            .unwrap_or(details.total);
+        let picked = summary.as_ref().and_then(|s| s.calls_picked);
+        let completed = summary.as_ref().and_then(|s| s.calls_completed);
+        let seen = json!({
+            "batchId": details.batch_id,
+            "batchName": details.batch_name,
+            "batchStatus": details.batch_status,
+            "totalCalls": total,
+            "callsPicked": picked,
+            "callsCompleted": completed,
+        });
+        if last.as_ref() != Some(&seen) {
+            if io.json {
+                writeln!(io.out, "{}", json_line(&seen))?;
+            } else {
+                writeln!(
+                    io.out,
+                    "{}  {}  {}  {}",
+                    chrono::Local::now().format("%H:%M:%S"),
+                    visible(&details.batch_name),
+                    visible(&details.batch_status),
+                    progress(completed.unwrap_or(0), picked.unwrap_or(0), total)
+                )?;
+            }
+            io.out.flush()?;
+            if last.is_none() && details.batch_status == "paused" {
+                note(
+                    io,
+                    &format!(
+                        "the batch is not started (`weya-tui batch start {id}`); \
+                         watching until it ends"
+                    ),
+                )?;
+            }
+            last = Some(seen);
+        }
+        match details.batch_status.as_str() {
+            "completed" => return Ok(OK),
+            "stopped" => {
+                note(io, &format!("batch {id} was stopped before it completed"))?;
+                return Ok(FAILED);
+            }
+            _ => {}
+        }
+        tokio::time::sleep(every).await;
+    }
 }
 
 /// The batch's item in the batch list, found by searching for its name.

@@ -1,4 +1,4 @@
-//! `weya-tui batch view|calls|start|stop|delete`, run as the built binary
+//! `weya-tui batch view|calls|start|stop|watch|delete`, run as the built binary
 //! against the embedded sandbox (or a stand-in) on loopback: output, exit
 //! codes, what is sent and what is not, and the journal.
 
@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use weya_tui::api::CallQuery;
 use weya_tui::sandbox::{Clock, SANDBOX_USER_ID, Sandbox, SandboxOptions};
 
+use crate::common;
 use crate::common::cli::{Env, text};
 
 impl Env {
@@ -762,4 +763,100 @@ async fn a_batch_started_by_a_command_that_ended_has_dialled_when_the_next_one_l
         stderr.contains("no weya-tui is running the sandbox, so its dialer moves only while"),
         "{stderr}"
     );
+}
+
+/// Runs `batch watch` on `id` (looking every second) while the sandbox's
+/// clock moves `step` at a time; the exit and what it wrote. Fails after
+/// [`common::PATIENCE`] of real time.
+async fn watched(env: &Env, sandbox: &Sandbox, id: &str, json: bool, step: Duration) -> Output {
+    let mut cmd = env.against(sandbox);
+    cmd.args(["batch", "watch", id, "--every", "1"]);
+    if json {
+        cmd.arg("--json");
+    }
+    let child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let waited = tokio::task::spawn_blocking(move || child.wait_with_output());
+    let deadline = tokio::time::Instant::now() + common::PATIENCE;
+    tokio::pin!(waited);
+    loop {
+        tokio::select! {
+            out = &mut waited => return out.unwrap().unwrap(),
+            () = tokio::time::sleep(Duration::from_millis(300)) => {
+                assert!(tokio::time::Instant::now() < deadline, "batch watch (pid {pid}) never ended");
+                sandbox.advance(step);
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_follows_a_batch_to_completion_and_exits_0() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 3);
+    assert_eq!(env.batch(&sandbox, &["start", &id]).status.code(), Some(0));
+    let out = watched(&env, &sandbox, &id, true, Duration::from_secs(600)).await;
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let last = lines.last().unwrap();
+    assert_eq!(last["batchStatus"], "completed", "{stdout}");
+    assert_eq!(last["totalCalls"], 3);
+    assert_eq!(last["callsCompleted"], 3, "{stdout}");
+    assert_eq!(lines[0]["batchStatus"], "active", "{stdout}");
+    // One line per change, none repeated.
+    assert!(lines.windows(2).all(|w| w[0] != w[1]), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_exits_1_when_the_batch_is_stopped_or_deleted() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 3);
+    assert_eq!(env.batch(&sandbox, &["stop", &id]).status.code(), Some(0));
+    let out = watched(&env, &sandbox, &id, false, Duration::ZERO).await;
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("June renewals  stopped"), "{stdout}");
+    assert!(
+        stderr.contains("was stopped before it completed"),
+        "{stderr}"
+    );
+
+    assert_eq!(
+        env.batch(&sandbox, &["delete", &id, "--yes"]).status.code(),
+        Some(0)
+    );
+    let out = watched(&env, &sandbox, &id, false, Duration::ZERO).await;
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("404") || stderr.to_lowercase().contains("not found"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn watch_refuses_an_interval_out_of_range_before_asking_anything() {
+    let env = Env::new();
+    for every in ["0", "3601", "soon"] {
+        let out = env
+            .cmd()
+            .args([
+                "batch",
+                "watch",
+                "64e5f12345abcdef87654321",
+                "--every",
+                every,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--every {every}");
+    }
 }
