@@ -461,12 +461,20 @@ impl WeyaClient {
             return Err(too_large);
         }
         let mut body = Vec::new();
-        // Headers arrived, so the server got the request: a failure now is a
-        // connection dropped mid-answer, whatever reqwest calls it.
+        // Headers arrived, so the server got the request: a failure now is
+        // an answer cut off, its outcome unknown. Said as what it was: the
+        // whole answer not in within the timeout, or the connection lost.
         let dropped = |e: reqwest::Error| {
             tracing::warn!(error = %self.hide_text(&chain(&e)), "answer cut off");
+            let kind = if e.is_timeout() {
+                NetworkFailure::Timeout {
+                    after: self.config.timeout,
+                }
+            } else {
+                NetworkFailure::Dropped
+            };
             ApiError::Network {
-                kind: NetworkFailure::Dropped,
+                kind,
                 host: self.host.clone(),
             }
         };

@@ -332,6 +332,39 @@ async fn a_connection_dropped_after_the_request_is_an_unknown_outcome() {
     assert!(err.outcome_unknown());
 }
 
+/// Headers came, then the body dripped past the timeout: a timeout said
+/// as one, not a dropped connection (from a hostile trial).
+#[tokio::test]
+async fn a_body_that_drips_past_the_timeout_is_a_timeout_not_a_drop() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = socket.read(&mut buf).await;
+        let head =
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{";
+        let _ = socket.write_all(head.as_bytes()).await;
+        // Holds the connection open, sending nothing more.
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    });
+    let err = client_for(&url, Duration::from_millis(500))
+        .create_batch(&request("x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            ApiError::Network {
+                kind: NetworkFailure::Timeout { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.outcome_unknown());
+}
+
 #[tokio::test]
 async fn an_oversized_answer_is_refused_unread() {
     let big = "x".repeat(weya_tui::api::client::MAX_BODY_BYTES + 1);
