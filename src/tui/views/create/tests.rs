@@ -1712,3 +1712,29 @@ fn a_lost_send_found_while_its_review_waits_shows_its_result_instead() {
         "its name is flagged on review"
     );
 }
+
+/// The form says why the phone list failed as the campaign views do, with
+/// the request ID support asks for (the CLI gave it; the form did not).
+#[test]
+fn a_failed_phone_list_names_its_request_id_on_the_form() {
+    let (mut app, _) = App::new(AppContext::for_tests());
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::PhonesLoaded {
+            generation: 1,
+            result: Err(ApiError::Status {
+                status: 500,
+                message: Some("boom".into()),
+                request_id: Some("req-8723".into()),
+                excerpt: None,
+                retry_after: None,
+            }),
+        }),
+    );
+    let shown = screen_of(&app, 120, 40);
+    assert!(
+        shown.contains("Could not load the phone list: HTTP 500 (the server failed): boom"),
+        "{shown}"
+    );
+    assert!(shown.contains("(request ID req-8723)"), "{shown}");
+}

@@ -17,6 +17,7 @@ use crate::form::{FieldId, Form, number, time};
 use crate::num::u16_sat;
 use crate::remote::Remote;
 use crate::text::{fit, pad, visible};
+use crate::tui::views::batches::error_text;
 use crate::tui::views::create::{ClickTarget, CreateView, DraftState};
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{LABEL_WIDTH, draw_input, fit_lines, spinner, wrap_words};
@@ -312,7 +313,7 @@ fn draw_value(
 /// earlier fetch (or the phone book) are still on show.
 fn reload_failure(app: &CreateView) -> Option<String> {
     let picker = &app.form.numbers;
-    let error = picker.phones.error()?;
+    let error = error_text(picker.phones.error()?);
     (picker.total() > 0).then(|| {
         let shown = if picker.phones.value().is_some() {
             "the rows are from before"
@@ -448,8 +449,9 @@ fn numbers_list(
         let lines: Vec<Line> = match &picker.phones {
             Remote::Failed { error, .. } => {
                 let text = format!(
-                    "Could not load the phone list: {error}. Press r here to retry, or i to \
-                     type a phone ID; the rest of the form works meanwhile."
+                    "Could not load the phone list: {}. Press r here to retry, or i to \
+                     type a phone ID; the rest of the form works meanwhile.",
+                    error_text(error)
                 );
                 wrap_words(&text, area.width.saturating_sub(2))
                     .into_iter()
