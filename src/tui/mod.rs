@@ -10,6 +10,8 @@ pub mod msg;
 pub mod palette;
 pub mod shell;
 pub mod terminal;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod views;
 pub mod widgets;
 

@@ -466,7 +466,7 @@ fn a_gateways_502_503_or_504_may_have_made_the_batch_so_the_list_is_watched_befo
             wait > std::time::Duration::ZERO,
             "{status}: watched until it can no longer land"
         );
-        let screen = screen_of(&app, 120, 40);
+        let screen = screen_at(&app, 120, 40);
         assert!(
             screen.contains(&format!(
                 "? Outcome unknown: a gateway answered HTTP {status}, and the batch may have been \
@@ -1037,7 +1037,7 @@ fn saving_a_template_over_one_of_the_same_name_asks_first() {
         )))),
     );
     update(&mut app, Msg::Resize(80, 24));
-    let screen = screen_of(&app, 80, 24);
+    let screen = screen_at(&app, 80, 24);
     assert!(
         screen.contains("A template named “Base” exists."),
         "{screen}"
@@ -1087,21 +1087,6 @@ fn saving_a_template_over_one_of_the_same_name_asks_first() {
     );
 }
 
-fn screen_of(app: &App, width: u16, height: u16) -> String {
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| crate::tui::draw::view(app, f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn a_failed_draft_write_is_on_screen_until_one_succeeds() {
     let (mut app, _) = App::new(AppContext::for_tests());
@@ -1117,7 +1102,7 @@ fn a_failed_draft_write_is_on_screen_until_one_succeeds() {
     );
     assert_eq!(app.create.draft_state, DraftState::Failed(why.into()));
     for (w, h) in [(120, 40), (80, 24)] {
-        let screen = screen_of(&app, w, h);
+        let screen = screen_at(&app, w, h);
         let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             flat.contains("Your draft is not being saved (cannot write /s/draft.json: No space left on device (os error 28)): what you type is only on this screen."),
@@ -1135,7 +1120,7 @@ fn a_failed_draft_write_is_on_screen_until_one_succeeds() {
         }),
     );
     assert_eq!(app.create.draft_state, DraftState::Saved);
-    assert!(!screen_of(&app, 120, 40).contains("not being saved"));
+    assert!(!screen_at(&app, 120, 40).contains("not being saved"));
 }
 
 #[test]
@@ -1160,7 +1145,7 @@ fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
         vec![left("Quick test", "draft-2.json")],
     );
     for (w, h) in [(120, 40), (80, 24)] {
-        let screen = screen_of(&app, w, h);
+        let screen = screen_at(&app, w, h);
         assert!(
             screen.contains("Drafts left by earlier sessions"),
             "{screen}"
@@ -1322,17 +1307,7 @@ fn screen_at(app: &App, width: u16, height: u16) -> String {
     terminal
         .draw(|frame| crate::tui::draw::view(app, frame))
         .unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::tui::testing::text_of(terminal.backend().buffer())
 }
 
 /// Where `text` is drawn: (column, row) of its first character.
@@ -1731,7 +1706,7 @@ fn a_failed_phone_list_names_its_request_id_on_the_form() {
             }),
         }),
     );
-    let shown = screen_of(&app, 120, 40);
+    let shown = screen_at(&app, 120, 40);
     assert!(
         shown.contains("Could not load the phone list: HTTP 500 (the server failed): boom"),
         "{shown}"

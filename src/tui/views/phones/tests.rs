@@ -172,17 +172,7 @@ fn screen(view: &PhonesView, w: u16, h: u16) -> String {
     terminal
         .draw(|f| ui::draw(view, &Theme::new(false), f, f.area(), now()))
         .unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..h)
-        .map(|y| {
-            (0..w)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::tui::testing::text_of(terminal.backend().buffer())
 }
 
 #[test]

@@ -75,17 +75,7 @@ fn draw(view: &BatchDetailsView, w: u16, h: u16) -> String {
     terminal
         .draw(|f| details_ui::draw(view, &Theme::new(false), f, f.area(), now()))
         .unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::tui::testing::text_of(terminal.backend().buffer())
 }
 
 fn fetch_of(cmds: Vec<Cmd>) -> (u64, CallQuery, Duration) {

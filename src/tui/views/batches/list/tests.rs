@@ -68,17 +68,7 @@ fn draw_at(list: &BatchList, w: u16, h: u16, at: DateTime<Utc>) -> String {
     terminal
         .draw(|f| list_ui::draw(list, &Theme::new(false), f, f.area(), at))
         .unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::tui::testing::text_of(terminal.backend().buffer())
 }
 
 /// Sends a tick and returns the fetch it starts.
