@@ -19,8 +19,7 @@ use weya_tui::tui::msg::Cmd;
 use weya_tui::tui::views::batches::ViewContext;
 use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsMsg};
 use weya_tui::tui::views::batches::list::{BatchList, ListMsg};
-use weya_tui::tui::views::batches::ui::details as details_ui;
-use weya_tui::tui::views::batches::ui::list as list_ui;
+use weya_tui::tui::widgets::DrawView;
 use weya_tui::tui::widgets::theme::Theme;
 
 const ROWS: usize = 1_000;
@@ -82,7 +81,7 @@ fn render(c: &mut Criterion) {
     c.bench_function("campaign/list 1000-row page 120x40", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| list_ui::draw(&list, &theme, f, f.area(), now))
+                .draw(|f| DrawView::draw(&list, &theme, f, f.area(), now))
                 .unwrap();
             black_box(terminal.backend().buffer().area);
         })
@@ -112,7 +111,7 @@ fn render(c: &mut Criterion) {
     c.bench_function("campaign/calls 1000-row page 120x40", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| details_ui::draw(&view, &theme, f, f.area(), now))
+                .draw(|f| DrawView::draw(&view, &theme, f, f.area(), now))
                 .unwrap();
             black_box(terminal.backend().buffer().area);
         })

@@ -9,13 +9,9 @@ use ratatui::widgets::Paragraph;
 
 use super::keymap;
 use super::shell::Shell;
-use super::views::View;
-use super::views::batches;
-use super::views::create;
-use super::views::import;
-use super::views::phones;
+use super::views;
 use super::widgets::theme::Theme;
-use super::widgets::{fit_line, help, palette};
+use super::widgets::{DrawView as _, fit_line, help, palette};
 use crate::connection::TargetLabel;
 use crate::text::visible;
 
@@ -35,15 +31,10 @@ pub fn view(shell: &Shell, frame: &mut Frame) {
     let body = body_area(area);
     draw_header(shell, &theme, frame, header);
     let now = shell.now;
-    // Every view's drawing is `ui::draw(&view, &theme, frame, area, now)`.
+    // Every view draws itself through its `ui.rs`'s `impl DrawView`.
     match shell.top() {
-        None => create::ui::draw(&shell.create, &theme, frame, body, now),
-        Some(View::BatchList(view)) => batches::ui::list::draw(view, &theme, frame, body, now),
-        Some(View::BatchDetails(view)) => {
-            batches::ui::details::draw(view, &theme, frame, body, now)
-        }
-        Some(View::Import(view)) => import::ui::draw(view, &theme, frame, body, now),
-        Some(View::Phones(view)) => phones::ui::draw(view, &theme, frame, body, now),
+        None => shell.create.draw(&theme, frame, body, now),
+        Some(view) => views::each!(view, v => v.draw(&theme, frame, body, now)),
     }
     draw_footer(shell, &theme, frame, footer);
     if let Some(h) = &shell.help {

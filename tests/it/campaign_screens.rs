@@ -18,9 +18,8 @@ use weya_tui::tui::keymap::Input;
 use weya_tui::tui::msg::Cmd;
 use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsMsg};
 use weya_tui::tui::views::batches::list::{BatchList, ListMsg};
-use weya_tui::tui::views::batches::ui::details as details_ui;
-use weya_tui::tui::views::batches::ui::list as list_ui;
 use weya_tui::tui::views::batches::{KnownSchedules, ViewContext};
+use weya_tui::tui::widgets::DrawView;
 use weya_tui::tui::widgets::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -74,7 +73,7 @@ fn screen(w: u16, h: u16, draw: impl Fn(&mut ratatui::Frame)) -> String {
 
 fn list_screen(list: &BatchList, w: u16, h: u16) -> String {
     screen(w, h, |f| {
-        list_ui::draw(list, &Theme::new(false), f, f.area(), now())
+        DrawView::draw(list, &Theme::new(false), f, f.area(), now())
     })
 }
 
@@ -306,7 +305,7 @@ fn details_view_in(context: ViewContext, w: u16, h: u16, name: &str) -> BatchDet
     summary.batch_name = name.to_owned();
     let mut view = BatchDetailsView::new(context, summary);
     screen(w, h, |f| {
-        details_ui::draw(&view, &Theme::new(false), f, f.area(), now())
+        DrawView::draw(&view, &Theme::new(false), f, f.area(), now())
     });
     let cmds = view.update(DetailsMsg::Tick, now());
     let [
@@ -339,7 +338,7 @@ fn details_view_in(context: ViewContext, w: u16, h: u16, name: &str) -> BatchDet
 
 fn details_screen(view: &BatchDetailsView, w: u16, h: u16) -> String {
     screen(w, h, |f| {
-        details_ui::draw(view, &Theme::new(false), f, f.area(), now())
+        DrawView::draw(view, &Theme::new(false), f, f.area(), now())
     })
 }
 
@@ -418,7 +417,7 @@ fn an_active_batch_outside_its_window_says_when_it_opens() {
         let mut list = list_with(june_made_here(false), w, h, Ok(page_of(batches(), 63)));
         let at = |list: &BatchList, when| {
             screen(w, h, |f| {
-                list_ui::draw(list, &Theme::new(false), f, f.area(), when)
+                DrawView::draw(list, &Theme::new(false), f, f.area(), when)
             })
         };
         let text = at(&list, evening());
@@ -432,7 +431,7 @@ fn an_active_batch_outside_its_window_says_when_it_opens() {
 
         let view = details_view_in(june_made_here(false), w, h, "June renewals");
         let text = screen(w, h, |f| {
-            details_ui::draw(&view, &Theme::new(false), f, f.area(), evening())
+            DrawView::draw(&view, &Theme::new(false), f, f.area(), evening())
         });
         snap("details_outside_window", w, h, text.clone());
         assert!(text.contains(WAITS), "{text}");
@@ -445,7 +444,7 @@ fn nothing_is_said_of_a_window_the_dialer_ignores_or_of_an_unknown_schedule() {
     for context in [june_made_here(true), ViewContext::default()] {
         let list = list_with(context, w, h, Ok(page_of(batches(), 63)));
         let text = screen(w, h, |f| {
-            list_ui::draw(&list, &Theme::new(false), f, f.area(), evening())
+            DrawView::draw(&list, &Theme::new(false), f, f.area(), evening())
         });
         assert!(!text.contains("outside its calling window"), "{text}");
     }
@@ -466,7 +465,7 @@ fn the_sandbox_examples_schedules_are_known_by_name() {
     let (w, h) = (120, 40);
     let list = list_with(context, w, h, Ok(page_of(vec![reminders.clone()], 1)));
     let text = screen(w, h, |f| {
-        list_ui::draw(&list, &Theme::new(false), f, f.area(), evening())
+        DrawView::draw(&list, &Theme::new(false), f, f.area(), evening())
     });
     assert!(
         text.contains("outside its calling window: opens Fri 09:00 Asia/Kolkata (in 4 h)"),
@@ -479,7 +478,7 @@ fn the_sandbox_examples_schedules_are_known_by_name() {
     };
     let list = list_with(remote, w, h, Ok(page_of(vec![reminders], 1)));
     let text = screen(w, h, |f| {
-        list_ui::draw(&list, &Theme::new(false), f, f.area(), evening())
+        DrawView::draw(&list, &Theme::new(false), f, f.area(), evening())
     });
     assert!(!text.contains("outside its calling window"), "{text}");
 }

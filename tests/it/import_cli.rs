@@ -19,7 +19,8 @@ use serde_json::{Value, json};
 use weya_tui::api::WeyaClient;
 use weya_tui::sandbox::{Fault, SANDBOX_USER_ID, Sandbox};
 use weya_tui::tui::views::import::executor::{ImportExecutor, ProgressSink};
-use weya_tui::tui::views::import::{self, ImportMsg, ImportView, SendPhase, Step as ViewStep};
+use weya_tui::tui::views::import::{ImportMsg, ImportView, SendPhase, Step as ViewStep};
+use weya_tui::tui::widgets::DrawView;
 use weya_tui::tui::widgets::theme::Theme;
 
 use crate::common;
@@ -1262,7 +1263,7 @@ impl ViewRun {
         terminal
             .draw(|frame| {
                 let area = frame.area();
-                import::ui::draw(&self.view, &Theme::new(false), frame, area, view_time());
+                DrawView::draw(&self.view, &Theme::new(false), frame, area, view_time());
             })
             .unwrap();
         common::screen_text(terminal.backend())

@@ -26,9 +26,9 @@ use weya_tui::import::{ImportJournal, Progress, Stage};
 use weya_tui::sandbox::Fault;
 use weya_tui::sandbox::Sandbox;
 use weya_tui::tui::keymap;
-use weya_tui::tui::views::import;
 use weya_tui::tui::views::import::executor::{ImportExecutor, ProgressSink};
 use weya_tui::tui::views::import::{Comparison, ImportCmd, ImportMsg, ImportView, SendPhase, Step};
+use weya_tui::tui::widgets::DrawView;
 use weya_tui::tui::widgets::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -509,7 +509,7 @@ fn screen(view: &ImportView, width: u16, height: u16, now: DateTime<Utc>, dir: &
     terminal
         .draw(|frame| {
             let body = Rect::new(1, 1, width - 2, height - 3);
-            import::ui::draw(view, &theme, frame, body, now);
+            DrawView::draw(view, &theme, frame, body, now);
             // The keys of the step, as the shell's footer shows them.
             let footer: Vec<Span> = keymap::hints(&view.scopes())
                 .into_iter()

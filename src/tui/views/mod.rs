@@ -8,7 +8,7 @@
 //! # The contract
 //!
 //! Every view, the create view too, is a model that implements
-//! [`ViewModel`] and a drawing function, and nothing else:
+//! [`ViewModel`] and a drawing, and nothing else:
 //!
 //! - `update(&mut self, msg, now) -> Vec<Cmd>`: pure (no I/O, no drawing,
 //!   no clock). Its work for the outside world, and for the shell
@@ -23,9 +23,9 @@
 //!   operator's input ([`Input`], declared
 //!   once: an action, a typed key, a paste, a click, the wheel) and the
 //!   replies of its commands.
-//! - Its drawing, in `ui.rs` (or `ui/`), is
-//!   `pub fn draw(view: &<Name>View, theme: &Theme, frame: &mut Frame,
-//!   area: Rect, now: DateTime<Utc>)`, reading the model only. What
+//! - Its drawing, in `ui.rs` (or `ui/`), is `impl DrawView for
+//!   <Name>View` ([`crate::tui::widgets::DrawView`]: `fn draw(&self,
+//!   theme, frame, area, now)`), reading the model only. What
 //!   `update` needs of the layout (scroll limits, where a click lands) the
 //!   drawing records in the model through a `Cell` ([`Scroll`], the create
 //!   view's `FieldAreas`), so the model never imports the drawing or
@@ -45,10 +45,11 @@
 //!    gives with the command (`Reply::new("<name>.job", |answer|
 //!    Msg::<Name>(...))`): the effects need no change to serve an existing
 //!    command to a new view.
-//! 3. `ui.rs`: `draw` as above. `tests.rs`: an update test and the
+//! 3. `ui.rs`: `impl DrawView for <Name>View` (the trait is
+//!    [`crate::tui::widgets::DrawView`]). `tests.rs`: an update test and the
 //!    screens at 120x40 and 80x24 (insta, `TestBackend`).
 //!
-//! Then three shared files and one line of a fourth:
+//! Then three shared files:
 //!
 //! - here: `pub mod <name>;`, a variant of [`View`], its arm in `each!`,
 //!   in [`View::open`] and [`View::is`] for its route, and in
@@ -58,8 +59,10 @@
 //!   title) and the view's rows of [`BINDINGS`](crate::tui::keymap::BINDINGS),
 //!   with one `Scope::Global` row `Action::Show(Route::<Name>)` that puts it
 //!   in the palette (keys `&[]`: the palette only). Then `cargo test
-//!   readme` says to regenerate `docs/keys.md`;
-//! - [`crate::tui::draw()`]: its `ui::draw` arm.
+//!   readme` says to regenerate `docs/keys.md`.
+//!
+//! The drawing is not touched either: it draws the view on top through
+//! `each!` and [`DrawView`](crate::tui::widgets::DrawView).
 //!
 //! The shell is not touched: it resolves a key to an
 //! [`Action`](crate::tui::keymap::Action), keeps its own (quit, help, the
@@ -176,13 +179,14 @@ pub enum View {
 macro_rules! each {
     ($view:expr, $v:ident => $body:expr) => {
         match $view {
-            View::BatchList($v) => $body,
-            View::BatchDetails($v) => $body,
-            View::Import($v) => $body,
-            View::Phones($v) => $body,
+            $crate::tui::views::View::BatchList($v) => $body,
+            $crate::tui::views::View::BatchDetails($v) => $body,
+            $crate::tui::views::View::Import($v) => $body,
+            $crate::tui::views::View::Phones($v) => $body,
         }
     };
 }
+pub(crate) use each;
 
 impl View {
     /// The view a route opens anew, to be drawn `height` rows high (0:

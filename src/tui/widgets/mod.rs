@@ -6,6 +6,7 @@ pub mod help;
 pub mod palette;
 pub mod theme;
 
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -16,6 +17,16 @@ use crate::form::line::LineInput;
 use crate::text::{fit, visible};
 use theme::Theme;
 use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+
+/// The drawing half of a view: its `ui.rs` implements it for the view's
+/// model. It reads the model and draws into `area` (the body between the
+/// shell's header and footer; a dialog may cover the whole frame); it
+/// never changes the model (but may record geometry in a `Cell`) and never
+/// does I/O. The shell draws whichever view is on top through this trait,
+/// so a new view needs no arm in [`crate::tui::draw`].
+pub trait DrawView {
+    fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>);
+}
 
 /// Width of the label column of the form and the review.
 pub(crate) const LABEL_WIDTH: u16 = 19;

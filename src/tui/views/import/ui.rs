@@ -15,6 +15,7 @@ use crate::import::engine::DoubtFigures;
 use crate::import::source::{Delimiter, TextEncoding};
 use crate::import::{CheckReport, JournalRequest, RequestState, Stage};
 use crate::text::{fit, visible};
+use crate::tui::widgets::DrawView;
 use crate::tui::widgets::fit_line;
 use crate::tui::widgets::theme::Theme;
 
@@ -25,49 +26,52 @@ const SHOWN_FAILED: usize = 8;
 
 /// Draws the view's body in `area`; the shell draws the header and the
 /// footer (the keys of [`ImportView::scopes`]).
-pub fn draw(view: &ImportView, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>) {
-    let [title, body, message] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Fill(1),
-        Constraint::Length(2),
-    ])
-    .areas(area);
-    let step = match view.step {
-        Step::Pick | Step::Opening | Step::Sheet => "1 of 4 · the file",
-        Step::Resume | Step::Map => "2 of 4 · the columns",
-        Step::Checking | Step::Preview => "3 of 4 · the check",
-        Step::Send => "4 of 4 · sending",
-    };
-    // A long batch name is cut, with an ellipsis, before the step is.
-    let lead = "Import contacts into ";
-    let step = format!("  step {step}");
-    let room = usize::from(title.width).saturating_sub(lead.width() + step.width());
-    let name = fit(&visible(&view.batch_name), room.max(1));
-    let header = Line::from(vec![
-        Span::styled(lead, theme.title()),
-        Span::styled(name, theme.title()),
-        Span::styled(step, theme.dim()),
-    ]);
-    frame.render_widget(Paragraph::new(fit_line(header, title.width)), title);
-    match view.step {
-        Step::Pick => draw_pick(view, frame, body, theme),
-        Step::Opening | Step::Checking => draw_working(view, frame, body, theme),
-        Step::Sheet => draw_sheet(view, frame, body, theme),
-        Step::Resume => draw_resume(view, frame, body, theme),
-        Step::Map => draw_map(view, frame, body, theme),
-        Step::Preview => draw_preview(view, frame, body, theme),
-        Step::Send => {
-            if let Some(sending) = &view.sending {
-                draw_send(sending, frame, body, theme, now);
+impl DrawView for ImportView {
+    fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>) {
+        let view = self;
+        let [title, body, message] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+        ])
+        .areas(area);
+        let step = match view.step {
+            Step::Pick | Step::Opening | Step::Sheet => "1 of 4 · the file",
+            Step::Resume | Step::Map => "2 of 4 · the columns",
+            Step::Checking | Step::Preview => "3 of 4 · the check",
+            Step::Send => "4 of 4 · sending",
+        };
+        // A long batch name is cut, with an ellipsis, before the step is.
+        let lead = "Import contacts into ";
+        let step = format!("  step {step}");
+        let room = usize::from(title.width).saturating_sub(lead.width() + step.width());
+        let name = fit(&visible(&view.batch_name), room.max(1));
+        let header = Line::from(vec![
+            Span::styled(lead, theme.title()),
+            Span::styled(name, theme.title()),
+            Span::styled(step, theme.dim()),
+        ]);
+        frame.render_widget(Paragraph::new(fit_line(header, title.width)), title);
+        match view.step {
+            Step::Pick => draw_pick(view, frame, body, theme),
+            Step::Opening | Step::Checking => draw_working(view, frame, body, theme),
+            Step::Sheet => draw_sheet(view, frame, body, theme),
+            Step::Resume => draw_resume(view, frame, body, theme),
+            Step::Map => draw_map(view, frame, body, theme),
+            Step::Preview => draw_preview(view, frame, body, theme),
+            Step::Send => {
+                if let Some(sending) = &view.sending {
+                    draw_send(sending, frame, body, theme, now);
+                }
             }
         }
+        let line = match (&view.error, &view.notice) {
+            (Some(e), _) => Line::styled(format!("✗ {}", visible(e)), theme.error()),
+            (None, Some(n)) => Line::styled(visible(n).into_owned(), theme.ok()),
+            (None, None) => Line::default(),
+        };
+        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
     }
-    let line = match (&view.error, &view.notice) {
-        (Some(e), _) => Line::styled(format!("✗ {}", visible(e)), theme.error()),
-        (None, Some(n)) => Line::styled(visible(n).into_owned(), theme.ok()),
-        (None, None) => Line::default(),
-    };
-    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
 }
 
 fn draw_pick(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -7,6 +7,7 @@ use super::*;
 use crate::api::NetworkFailure;
 use crate::tui::context::AppContext;
 use crate::tui::shell::{Shell, update};
+use crate::tui::widgets::DrawView;
 use crate::tui::widgets::theme::Theme;
 
 fn phone(id: u8, number: &str, label: &str) -> Phone {
@@ -170,7 +171,7 @@ fn the_palette_opens_it_and_esc_comes_back() {
 fn screen(view: &PhonesView, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| ui::draw(view, &Theme::new(false), f, f.area(), now()))
+        .draw(|f| DrawView::draw(view, &Theme::new(false), f, f.area(), now()))
         .unwrap();
     crate::tui::testing::text_of(terminal.backend().buffer())
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::*;
 use crate::api::ApiError;
-use crate::tui::views::batches::ui::details as details_ui;
+use crate::tui::widgets::DrawView;
 use crate::tui::widgets::theme::Theme;
 
 fn now() -> DateTime<Utc> {
@@ -73,7 +73,7 @@ fn key(view: &mut BatchDetailsView, code: KeyCode) -> Vec<Cmd> {
 fn draw(view: &BatchDetailsView, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| details_ui::draw(view, &Theme::new(false), f, f.area(), now()))
+        .draw(|f| DrawView::draw(view, &Theme::new(false), f, f.area(), now()))
         .unwrap();
     crate::tui::testing::text_of(terminal.backend().buffer())
 }

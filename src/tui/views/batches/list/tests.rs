@@ -7,7 +7,7 @@ use super::*;
 use crate::api::types::Pagination;
 use crate::api::{Action as ApiAction, NetworkFailure};
 use crate::api::{ApiError, Deleted, DialerState};
-use crate::tui::views::batches::ui::list as list_ui;
+use crate::tui::widgets::DrawView;
 use crate::tui::widgets::theme::Theme;
 
 fn now() -> DateTime<Utc> {
@@ -66,7 +66,7 @@ fn draw(list: &BatchList, w: u16, h: u16) -> String {
 fn draw_at(list: &BatchList, w: u16, h: u16, at: DateTime<Utc>) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| list_ui::draw(list, &Theme::new(false), f, f.area(), at))
+        .draw(|f| DrawView::draw(list, &Theme::new(false), f, f.area(), at))
         .unwrap();
     crate::tui::testing::text_of(terminal.backend().buffer())
 }

@@ -26,7 +26,7 @@ use crate::tui::views::batches::{
     absolute, error_text, parse_time, progress_bar, relative, relative_text,
 };
 use crate::tui::widgets::theme::Theme;
-use crate::tui::widgets::{fit_line, wrap_words};
+use crate::tui::widgets::{DrawView, fit_line, wrap_words};
 
 /// The columns a batch's name keeps in the header however narrow.
 const MIN_NAME: usize = 16;
@@ -39,14 +39,10 @@ const HEADER_LINES: usize = 3;
 const FIELD_WIDTH: u16 = 16;
 
 /// Draws the view into `area` and records its geometry.
-pub fn draw(
-    view: &BatchDetailsView,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-    now: DateTime<Utc>,
-) {
-    view.render(frame, area, theme, now);
+impl DrawView for BatchDetailsView {
+    fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>) {
+        self.render(frame, area, theme, now);
+    }
 }
 
 impl BatchDetailsView {

@@ -22,12 +22,14 @@ use crate::tui::views::batches::live::page_rows;
 use crate::tui::views::batches::{
     absolute, error_text, parse_time, progress_bar, relative, relative_text,
 };
-use crate::tui::widgets::fit_line;
 use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::{DrawView, fit_line};
 
 /// Draws the list into `area` and records where its rows went.
-pub fn draw(view: &BatchList, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>) {
-    view.render(frame, area, theme, now);
+impl DrawView for BatchList {
+    fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>) {
+        self.render(frame, area, theme, now);
+    }
 }
 
 impl BatchList {
