@@ -143,8 +143,14 @@ const ADD_FIELDS: [PhoneField; 5] = [
     PhoneField::AccountSid,
 ];
 
+impl Default for AddPhoneDialog {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl AddPhoneDialog {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Self {
             number: LineInput::new("", 16),
             integration: Integration::Twilio,
@@ -190,7 +196,7 @@ impl AddPhoneDialog {
 
     /// Where typed keys go: the focused text field; nothing while the
     /// request is on its way. Typing in a field takes its error away.
-    fn input_mut(&mut self) -> Option<&mut LineInput> {
+    pub fn input_mut(&mut self) -> Option<&mut LineInput> {
         if self.sending.is_some() {
             return None;
         }
@@ -644,7 +650,7 @@ impl PhonePicker {
 
     /// Opens the dialog that registers a new number (`n`).
     pub fn start_adding(&mut self) {
-        self.mode = Mode::Adding(Box::new(AddPhoneDialog::new()));
+        self.mode = Mode::Adding(Box::default());
     }
 
     /// The add-a-number dialog, when it is open.

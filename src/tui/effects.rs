@@ -581,7 +581,11 @@ impl Effects {
                     let _ = replies.send(reply.make(result)).await;
                 });
             }
-            Cmd::AddPhone { request_id, new } => {
+            Cmd::AddPhone {
+                request_id,
+                new,
+                reply,
+            } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
                 let book = self.phone_book.clone();
@@ -596,8 +600,7 @@ impl Effects {
                         // The error's text never quotes the secrets.
                         Err(e) => tracing::warn!(error = %e, "add-phone failed"),
                     }
-                    let msg = CreateMsg::PhoneAdded { request_id, result };
-                    let _ = replies.send(Msg::Create(msg)).await;
+                    let _ = replies.send(reply.make((request_id, result))).await;
                 });
             }
             Cmd::LoadTemplate { name } => {

@@ -578,6 +578,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Phones, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next number"),
     bind(Scope::Phones, &[ch('r')], Action::RetryLoad, "refresh", "Fetch the phone list and read phonebook.toml again"),
     bind(Scope::Phones, &[ch('c')], Action::Copy, "copy ID", "Copy the highlighted number's phone ID (OSC 52)"),
+    bind(Scope::Phones, &[ch('n')], Action::AddPhone, "add number", "Register a new number with Weya (add-phone) and keep its phone ID in phonebook.toml"),
     bind(Scope::Navigation, &[ESC], Action::Pop, "back", "Back to the view this one was opened from"),
 ];
 

@@ -20,6 +20,7 @@ use crate::api::{ApiError, BatchQuery, BatchSummary, CallQuery, Phone};
 use crate::create::Sought;
 use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
+use crate::store::phonebook::{AddPhoneError, Registered};
 use crate::store::template::BatchFile;
 
 /// Everything that can happen.
@@ -190,6 +191,7 @@ pub enum Cmd {
     AddPhone {
         request_id: u64,
         new: Box<crate::store::phonebook::NewPhone>,
+        reply: Reply<(u64, AddPhoneAnswer)>,
     },
     /// Show another view: the shell does this, before any effect runs.
     Open(Route),
@@ -248,6 +250,10 @@ pub enum Cmd {
         name: String,
     },
 }
+
+/// add-phone's answer: the number registered (and whether the phone book
+/// kept it), or why not.
+pub type AddPhoneAnswer = Result<Registered, AddPhoneError>;
 
 /// Where the answer of a job goes: `to` makes it a message. `job` names
 /// the job for the effects: a newer keyed job of the same name aborts an

@@ -1394,7 +1394,12 @@ fn numbers_add_dialog_masks_the_secrets_and_says_what_is_wrong_in_place() {
     }
     type_text(&mut app, "AC-secret-5678");
     let cmds = press(&mut app, KeyCode::Enter);
-    let [Cmd::AddPhone { request_id, new }] = cmds.as_slice() else {
+    let [
+        Cmd::AddPhone {
+            request_id, new, ..
+        },
+    ] = cmds.as_slice()
+    else {
         panic!("expected one add-phone, got {cmds:?}");
     };
     assert_eq!(new.registration.phone_number, "14155550199");

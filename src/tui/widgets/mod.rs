@@ -2,6 +2,7 @@
 //! text inputs and labelled rows. Draw code only: the model never imports
 //! from here (see `views`).
 
+pub mod add_phone;
 pub mod help;
 pub mod palette;
 pub mod theme;

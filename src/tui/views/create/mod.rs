@@ -379,6 +379,12 @@ pub const PHONES_LOADED: Reply<(u64, Result<Vec<crate::api::Phone>, crate::api::
         Msg::Create(CreateMsg::PhonesLoaded { generation, result })
     });
 
+/// Where the picker dialog's add-phone answer comes back.
+const PHONE_ADDED: Reply<(u64, crate::tui::msg::AddPhoneAnswer)> =
+    Reply::new("create.add_phone", |(request_id, result)| {
+        Msg::Create(CreateMsg::PhoneAdded { request_id, result })
+    });
+
 /// `phonebook.toml` read again for the form's phone list.
 pub const READ_PHONE_BOOK: Cmd = Cmd::ReadPhoneBook {
     reply: Reply::new("phonebook.form", |result| {
@@ -707,6 +713,7 @@ fn on_adding(app: &mut CreateView, action: Action) -> Option<Vec<Cmd>> {
                 return Some(vec![Cmd::AddPhone {
                     request_id,
                     new: Box::new(new),
+                    reply: PHONE_ADDED,
                 }]);
             }
         }

@@ -5,6 +5,7 @@ use ratatui::backend::TestBackend;
 
 use super::*;
 use crate::api::NetworkFailure;
+use crate::store::phonebook::PhoneField;
 use crate::tui::context::AppContext;
 use crate::tui::shell::{Shell, update};
 use crate::tui::widgets::DrawView;
@@ -263,5 +264,181 @@ fn a_failed_refresh_keeps_the_list_and_says_why_with_the_request_id() {
     assert!(
         shown.contains("Not fetched again, the list is as before: HTTP 500 (the server failed): boom (request ID req-8723)"),
         "{shown}"
+    );
+}
+
+/// A key as the shell hands it to the view: its action in the view's
+/// scopes now, else typed text.
+fn press(view: &mut PhonesView, code: KeyCode) -> Vec<Cmd> {
+    let input = Input::key(KeyEvent::new(code, KeyModifiers::NONE), &view.scopes());
+    ViewModel::update(view, PhonesMsg::Input(input), now())
+}
+
+fn type_text(view: &mut PhonesView, text: &str) {
+    for c in text.chars() {
+        press(view, KeyCode::Char(c));
+    }
+}
+
+/// `n`, then the number, a label and the provider's two secrets, as an
+/// operator fills the dialog: Enter sends add-phone once.
+fn fill_and_send(view: &mut PhonesView) -> (u64, Box<crate::store::phonebook::NewPhone>) {
+    press(view, KeyCode::Char('n'));
+    assert!(view.adding().is_some(), "n opens the dialog");
+    assert_eq!(view.scopes(), [Scope::NumbersAdd, Scope::Editing]);
+    type_text(view, "+14155550199");
+    press(view, KeyCode::Tab);
+    assert_eq!(view.scopes(), [Scope::NumbersAdd, Scope::NumbersAddChoice]);
+    press(view, KeyCode::Tab);
+    type_text(view, "Night line");
+    assert!(
+        press(view, KeyCode::Enter).is_empty(),
+        "nothing is sent without the provider's credentials"
+    );
+    assert!(view.adding().is_some_and(|d| !d.errors.is_empty()));
+    assert_eq!(view.adding().unwrap().number.value(), "+14155550199");
+    while view.adding().unwrap().focus != PhoneField::AuthToken {
+        press(view, KeyCode::Tab);
+    }
+    type_text(view, "tok-secret-1234");
+    press(view, KeyCode::Tab);
+    type_text(view, "AC-secret-5678");
+    let cmds = press(view, KeyCode::Enter);
+    let [
+        Cmd::AddPhone {
+            request_id,
+            new,
+            reply,
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("expected one add-phone, got {cmds:?}");
+    };
+    assert_eq!(reply.job, "phones.add_phone");
+    assert!(press(view, KeyCode::Enter).is_empty(), "sent once");
+    (*request_id, new.clone())
+}
+
+fn registered(number: &str) -> Registered {
+    let phone = phone(7, number, "Night line");
+    Registered {
+        answer: crate::api::AddedPhone {
+            id: phone.id.clone(),
+            user_id: String::new(),
+            phone_number: number.into(),
+            integration: "twilio".into(),
+            created_at: String::new(),
+        },
+        phone,
+        book: None,
+    }
+}
+
+/// The add-phone of the form's picker, from the phones view: registered,
+/// the dialog closes, the view says what the new phone ID is and fetches
+/// the list again to show it.
+#[test]
+fn n_registers_a_number_and_the_list_is_fetched_to_show_it() {
+    let mut view = loaded();
+    let (request_id, new) = fill_and_send(&mut view);
+    assert_eq!(new.registration.phone_number, "+14155550199");
+    assert_eq!(new.label, "Night line");
+    let shown = screen(&view, 120, 40);
+    assert!(
+        !shown.contains("tok-secret") && !shown.contains("AC-secret"),
+        "the secrets are drawn masked:\n{shown}"
+    );
+    insta::assert_snapshot!("phones_add_sending_80x24", screen(&view, 80, 24));
+
+    let cmds = ViewModel::update(
+        &mut view,
+        PhonesMsg::PhoneAdded {
+            request_id,
+            result: Ok(registered("+14155550199")),
+        },
+        now(),
+    );
+    assert!(
+        view.adding().is_none(),
+        "the dialog closes, its secrets with it"
+    );
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Cmd::FetchPhones { .. }, Cmd::ReadPhoneBook { .. }]
+        ),
+        "{cmds:?}"
+    );
+    assert_eq!(
+        view.notice(),
+        Some(
+            "Registered +1 415-555-0199 (Night line) as phone ID 64e5f12345abcdef00000007: kept in phonebook.toml."
+        )
+    );
+    assert_eq!(view.scopes(), [Scope::Phones], "the list's keys again");
+}
+
+/// Weya refuses: the dialog stays with everything typed and says why; Esc
+/// closes it and nothing more is sent.
+#[test]
+fn a_refusal_keeps_the_dialog_as_typed_and_says_why() {
+    let mut view = loaded();
+    let (request_id, _) = fill_and_send(&mut view);
+    let refused = AddPhoneError::Api(ApiError::Status {
+        status: 400,
+        message: Some("Invalid phone number format".into()),
+        request_id: Some("req-41".into()),
+        excerpt: None,
+        retry_after: None,
+    });
+    let cmds = ViewModel::update(
+        &mut view,
+        PhonesMsg::PhoneAdded {
+            request_id,
+            result: Err(refused),
+        },
+        now(),
+    );
+    assert!(cmds.is_empty());
+    let dialog = view.adding().expect("the dialog stays");
+    assert_eq!(dialog.number.value(), "+14155550199");
+    assert_eq!(dialog.label.value(), "Night line");
+    assert!(dialog.sending.is_none(), "it can be sent again");
+    let shown = screen(&view, 120, 40);
+    assert!(
+        shown.contains("✗ HTTP 400 (the server rejected the request): Invalid phone"),
+        "{shown}"
+    );
+    insta::assert_snapshot!("phones_add_refused_120x40", shown);
+    assert!(press(&mut view, KeyCode::Esc).is_empty());
+    assert!(view.adding().is_none());
+}
+
+/// Esc while add-phone is on its way stops waiting, and says so; the
+/// answer that comes later is still said, and the list fetched.
+#[test]
+fn an_answer_after_esc_is_still_said() {
+    let mut view = loaded();
+    let (request_id, _) = fill_and_send(&mut view);
+    press(&mut view, KeyCode::Esc);
+    assert!(view.adding().is_none());
+    assert!(
+        view.notice()
+            .unwrap()
+            .starts_with("Stopped waiting for add-phone")
+    );
+    let cmds = ViewModel::update(
+        &mut view,
+        PhonesMsg::PhoneAdded {
+            request_id,
+            result: Ok(registered("+14155550199")),
+        },
+        now(),
+    );
+    assert!(matches!(cmds.as_slice(), [Cmd::FetchPhones { .. }, ..]));
+    assert!(
+        view.notice()
+            .unwrap()
+            .starts_with("Registered +1 415-555-0199")
     );
 }

@@ -11,9 +11,9 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use super::PhonesView;
 use crate::domain::phone::format_number;
 use crate::text::{fit, fit_end, visible};
-use crate::tui::widgets::DrawView;
 use crate::tui::widgets::fit_line;
 use crate::tui::widgets::theme::Theme;
+use crate::tui::widgets::{DrawView, add_phone};
 
 /// Draws the view into `area`.
 impl DrawView for PhonesView {
@@ -156,5 +156,8 @@ impl DrawView for PhonesView {
             status.width,
         );
         frame.render_widget(Paragraph::new(line), status);
+        if let Some(dialog) = view.adding() {
+            add_phone::draw(dialog, theme, frame, frame.area());
+        }
     }
 }

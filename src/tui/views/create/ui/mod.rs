@@ -2,7 +2,6 @@
 //! result, the template and draft dialogs, and the phone picker's
 //! add-a-number dialog.
 
-pub mod add_phone;
 pub mod form;
 pub mod modal;
 pub mod result;
@@ -35,7 +34,7 @@ impl DrawView for CreateView {
         } else if matches!(view.screen, Screen::Form)
             && let crate::form::phones::Mode::Adding(dialog) = &view.form.numbers.mode
         {
-            add_phone::draw(dialog, theme, frame, screen);
+            crate::tui::widgets::add_phone::draw(dialog, theme, frame, screen);
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The phone picker's dialog that registers a new number (add-phone): its
-//! five fields, the secret two masked, and why the last try failed.
+//! The dialog that registers a new number (add-phone), in the form's phone
+//! picker and in the phones view: its five fields, the secret two masked,
+//! and why the last try failed.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
