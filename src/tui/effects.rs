@@ -409,7 +409,12 @@ impl Effects {
                     let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
                 });
             }
-            Cmd::Dialer { id, name, action } => {
+            Cmd::Dialer {
+                id,
+                name,
+                action,
+                reply,
+            } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
                 let journal = self.action_journal();
@@ -420,12 +425,7 @@ impl Effects {
                     };
                     let sent =
                         crate::actions::switch(&client, &journal, &id, Some(name), switch).await;
-                    let msg = ListMsg::DialerChanged {
-                        id,
-                        action,
-                        result: sent.result,
-                    };
-                    let _ = replies.send(Msg::BatchList(msg)).await;
+                    let _ = replies.send(reply.make((id, action, sent.result))).await;
                 });
             }
             Cmd::DeleteBatch { id, name } => {

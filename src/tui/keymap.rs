@@ -50,6 +50,14 @@ pub enum Action {
     Resend,
     /// Copy the new batch ID to the clipboard.
     Copy,
+    /// Copy the highlighted call's number.
+    CopyNumber,
+    /// Copy the highlighted call as one tab-separated line.
+    CopyRow,
+    /// The next item without going back to the list (the next call).
+    NextItem,
+    /// The previous item without going back to the list.
+    PrevItem,
     /// Back to the form for a new batch from the same values.
     NewBatch,
     Back,
@@ -565,12 +573,21 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Call, &[key(KeyCode::PageDown)], Action::PageDown, "page", "A page down"),
     bind(Scope::Call, &[ch('c')], Action::Copy, "copy URL", "Copy the latest recording's URL (OSC 52)"),
     bind(Scope::Call, &[ESC], Action::Back, "back", "Back to the calls"),
+    bind(Scope::Call, &[ch('n'), ch(']')], Action::NextItem, "next call", "The next call (past the page's last, the next page's first)"),
+    bind(Scope::Call, &[ch('p'), ch('[')], Action::PrevItem, "prev call", "The previous call (before the page's first, the previous page's last)"),
+    bind(Scope::Call, &[ch('y')], Action::CopyNumber, "copy number", "Copy the call's number (OSC 52)"),
     bind(Scope::Confirm, &[ENTER, ch('y')], Action::Accept, "yes", "Do it"),
     bind(Scope::Confirm, &[ESC, ch('n')], Action::Cancel, "no", "Do nothing"),
     bind(Scope::DeleteConfirm, &[ENTER], Action::Accept, "delete", "Delete, if the typed name is the batch's name"),
     bind(Scope::DeleteConfirm, &[ESC], Action::Cancel, "cancel", "Keep the batch"),
     bind(Scope::TemplateList, &[key(KeyCode::Char('D'))], Action::DeleteTemplate, "delete", "Delete the highlighted template (asks first)"),
     bind(Scope::Calls, &[ch('i')], Action::Import, "import", "Import contacts into this batch from a CSV or spreadsheet"),
+    bind(Scope::Calls, &[key(KeyCode::Home), ch('g')], Action::Home, "", "The first call of the batch (its first page)"),
+    bind(Scope::Calls, &[key(KeyCode::End), ch('G')], Action::End, "", "The last call of the batch (its last page)"),
+    bind(Scope::Calls, &[ch('y')], Action::CopyNumber, "", "Copy the highlighted call's number (OSC 52)"),
+    bind(Scope::Calls, &[ch('Y')], Action::CopyRow, "", "Copy the highlighted call as one tab-separated line: number, status, attempts, last attempt, duration, the contact's fields"),
+    bind(Scope::Calls, &[ch('s')], Action::Start, "start/stop", "Start calling this batch (asks first)"),
+    bind(Scope::Calls, &[ch('x')], Action::Stop, "start/stop", "Stop calling this batch (asks first; calls in progress finish)"),
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),
     bind(Scope::Help, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "scroll", "Scroll the help down"),
     bind(Scope::Help, &[ESC, key(KeyCode::Char('?')), key(KeyCode::F(1))], Action::CloseHelp, "close", "Close the help"),

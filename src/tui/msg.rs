@@ -243,6 +243,7 @@ pub enum Cmd {
         id: String,
         name: String,
         action: DialerAction,
+        reply: Reply<DialerAnswer>,
     },
     /// delete-batch, journaled as the dialer is.
     DeleteBatch {
@@ -254,6 +255,14 @@ pub enum Cmd {
 /// add-phone's answer: the number registered (and whether the phone book
 /// kept it), or why not.
 pub type AddPhoneAnswer = Result<Registered, AddPhoneError>;
+
+/// start- or stop-calling's answer: the batch, what was asked, and the
+/// server's word.
+pub type DialerAnswer = (
+    String,
+    DialerAction,
+    Result<crate::api::DialerState, ApiError>,
+);
 
 /// Where the answer of a job goes: `to` makes it a message. `job` names
 /// the job for the effects: a newer keyed job of the same name aborts an

@@ -5,6 +5,8 @@
 //! message, to the view it belongs to. See [`crate::tui::views`] for the
 //! view pattern.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
@@ -12,7 +14,7 @@ use super::context::AppContext;
 use super::keymap::{self, Action, Input, Scope};
 use super::msg::{Cmd, Msg, Route, Subscription};
 use super::palette::{Palette, PaletteKey};
-use super::views::batches::details::BatchDetailsView;
+use super::views::batches::details::{BatchDetailsView, CallsKept};
 use super::views::batches::{KnownSchedules, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView};
 use super::views::import::{ImportTarget, ImportView};
@@ -64,6 +66,9 @@ pub struct Shell {
     pub focused: bool,
     /// What the campaign views are told of where they are.
     pub views: ViewContext,
+    /// Each batch's filter and order as its view was left, while the app
+    /// runs: opened again, it shows the calls as the operator left them.
+    calls_kept: HashMap<String, CallsKept>,
 }
 
 impl Shell {
@@ -94,6 +99,7 @@ impl Shell {
             import_sessions: 0,
             focused: true,
             views,
+            calls_kept: HashMap::new(),
         };
         (shell, cmds)
     }
@@ -189,6 +195,10 @@ impl Shell {
         let mut cmds = Vec::new();
         while self.stack.len() > len {
             if let Some(view) = self.stack.pop() {
+                if let View::BatchDetails(details) = &view {
+                    self.calls_kept
+                        .insert(details.batch_id().to_owned(), details.kept());
+                }
                 cmds.extend(view.closed());
             }
         }
@@ -266,8 +276,14 @@ impl Shell {
     /// Enter or the create result's `o`: Esc leads back there, as the
     /// breadcrumb says (navigation is a stack).
     pub fn open_batch(&mut self, summary: BatchSummary) -> Vec<Cmd> {
-        let details =
-            BatchDetailsView::new(self.view_context(), summary).in_height(self.body_height());
+        let kept = self
+            .calls_kept
+            .get(&summary.id)
+            .cloned()
+            .unwrap_or_default();
+        let details = BatchDetailsView::new(self.view_context(), summary)
+            .with_kept(kept)
+            .in_height(self.body_height());
         self.stack.push(View::BatchDetails(details));
         self.shown()
     }
@@ -372,21 +388,21 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Wheel { .. } => Vec::new(),
         // The animation tick; the campaign views do not animate.
-        Msg::Tick if shell.top().is_none() => create::update(&mut shell.create, CreateMsg::Tick),
+        Msg::Tick if shell.top().is_none() => shell.create.update(CreateMsg::Tick, shell.now),
         Msg::Tick | Msg::Second => Vec::new(),
         Msg::Clock(now) => {
             shell.now = now;
             // Every view keeps the time, on show or not: a view shown again
             // is drawn at once, before the next clock.
-            create::update(&mut shell.create, CreateMsg::Clock(now))
+            shell.create.update(CreateMsg::Clock(now), now)
         }
         // The create view says it: it is the one with a notice line.
-        Msg::NotSuspended(why) => create::update(
-            &mut shell.create,
+        Msg::NotSuspended(why) => shell.create.update(
             CreateMsg::Notice(format!("Ctrl-Z does nothing here: {why}.")),
+            shell.now,
         ),
         // The create view is always there: its replies always arrive.
-        Msg::Create(msg) => create::update(&mut shell.create, msg),
+        Msg::Create(msg) => shell.create.update(msg, shell.now),
         Msg::FocusGained => {
             shell.focused = true;
             shell.shown()
@@ -694,6 +710,50 @@ mod tests {
         let cmds = key(&mut shell, KeyCode::Esc);
         assert_eq!(shell.breadcrumb(), ["Batches"]);
         assert_eq!(fetches(&cmds), 1, "the list is refreshed as it comes back");
+    }
+
+    /// Issue 19: a batch's status filter and order are kept while the app
+    /// runs: opened again, its calls are asked for as the operator left
+    /// them; another batch starts afresh.
+    #[test]
+    fn a_batchs_filter_and_order_are_kept_when_it_is_opened_again() {
+        use crate::api::SortOrder;
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        ctrl(&mut shell, 'b');
+        page_loaded(&mut shell, 1);
+        key(&mut shell, KeyCode::Enter);
+        update(
+            &mut shell,
+            Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+        );
+        let Some(View::BatchDetails(details)) = shell.stack.pop() else {
+            panic!("the details are on show");
+        };
+        assert_eq!(details.query().sort_order, SortOrder::Asc);
+        let mut kept = details.kept();
+        kept.filter = Some("busy".into());
+        let details = details.with_kept(kept);
+        shell.stack.push(View::BatchDetails(details));
+        key(&mut shell, KeyCode::Esc);
+        let query_of = |cmds: &[Cmd]| match cmds {
+            [Cmd::FetchCalls { query, .. }] => query.clone(),
+            other => panic!("{other:?}"),
+        };
+        let query = query_of(&key(&mut shell, KeyCode::Enter));
+        assert_eq!(query.filter.as_deref(), Some("busy"));
+        assert_eq!(query.sort_order, SortOrder::Asc);
+        key(&mut shell, KeyCode::Esc);
+        let other = BatchSummary {
+            id: "64e5f12345abcdef98760001".into(),
+            batch_name: "July renewals".into(),
+            ..BatchSummary::default()
+        };
+        let query = query_of(&shell.open_batch(other));
+        assert_eq!(
+            (query.filter, query.sort_order),
+            (None, SortOrder::Desc),
+            "another batch starts afresh"
+        );
     }
 
     #[test]

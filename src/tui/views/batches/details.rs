@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
+use super::dialogs::{DialerAction, Dialog, DialogReply};
 use super::list::{Landing, QUEUED_MOVES, is_move, row_at, visible_offset};
 use super::live::{LivePage, fit_to_rows, page_rows, search_param};
 pub use super::msg::DetailsMsg;
@@ -25,12 +26,21 @@ use crate::api::{BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
 use crate::domain::phone::{format_number, format_number_final};
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Input, Scope};
-use crate::tui::msg::{Cmd, Msg, Subscription};
+use crate::tui::msg::{Cmd, DialerAnswer, Msg, Reply, Subscription};
 use crate::tui::views::{ViewModel, clock};
 
 /// Calls asked for when the view's height is not known (the terminal has
 /// not said its size).
 const FIRST_LIMIT: u32 = 20;
+
+/// Where start- and stop-calling answer this view (`s`, `x`).
+const DIALER_CHANGED: Reply<DialerAnswer> =
+    Reply::new("details.dialer", |(batch_id, action, result)| {
+        Msg::BatchDetails {
+            batch_id,
+            msg: DetailsMsg::DialerChanged { action, result },
+        }
+    });
 
 /// The view's lines around the calls: the three of the header, the column
 /// heads, one notice line and the status line.
@@ -69,6 +79,16 @@ pub struct DetailsGeometry {
     pub call_height: u16,
 }
 
+/// What a batch's view keeps of the operator's choices when it closes, so
+/// opening the batch again (while the app runs) shows its calls as left:
+/// the status filter, the order, and the statuses seen for the filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallsKept {
+    pub filter: Option<String>,
+    pub sort_order: SortOrder,
+    pub statuses: BTreeSet<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct BatchDetailsView {
     pub(super) context: ViewContext,
@@ -104,6 +124,13 @@ pub struct BatchDetailsView {
     queued: Vec<Action>,
     pub(super) notice: Option<Notice>,
     pub(super) geometry: Cell<DetailsGeometry>,
+    /// Open the call at the landing once its page comes (`n`/`p` in a
+    /// call's view went past the page).
+    reopen_call: bool,
+    /// Start or stop asked, until Enter or Esc (`s`, `x`).
+    pub(super) dialog: Option<Dialog>,
+    /// A start or stop sent and not answered yet.
+    pub(super) switching: Option<DialerAction>,
 }
 
 impl BatchDetailsView {
@@ -135,6 +162,9 @@ impl BatchDetailsView {
             queued: Vec::new(),
             notice: None,
             geometry: Cell::new(DetailsGeometry::default()),
+            dialog: None,
+            switching: None,
+            reopen_call: false,
         }
     }
 
@@ -148,6 +178,25 @@ impl BatchDetailsView {
             ..self.geometry.get()
         });
         self
+    }
+
+    /// The view as the operator left it the last time (see
+    /// [`CallsKept`]); its first fetch asks for that.
+    #[must_use]
+    pub fn with_kept(mut self, kept: CallsKept) -> Self {
+        self.query.filter = kept.filter;
+        self.query.sort_order = kept.sort_order;
+        self.statuses = kept.statuses;
+        self
+    }
+
+    /// What to keep of it when it closes.
+    pub fn kept(&self) -> CallsKept {
+        CallsKept {
+            filter: self.query.filter.clone(),
+            sort_order: self.query.sort_order,
+            statuses: self.statuses.clone(),
+        }
     }
 
     /// The breadcrumb's last part.
@@ -186,6 +235,9 @@ impl BatchDetailsView {
     }
 
     pub fn scope(&self) -> Scope {
+        if let Some(dialog) = &self.dialog {
+            return dialog.scope();
+        }
         match (&self.mode, self.search.is_open()) {
             (_, true) => Scope::BatchSearch,
             (Mode::Table, false) => Scope::Calls,
@@ -305,6 +357,38 @@ impl BatchDetailsView {
                     None => Vec::new(),
                 }
             }
+            DetailsMsg::DialerChanged { action, result } => {
+                self.switching = None;
+                let name = visible(&self.name).into_owned();
+                match result {
+                    Ok(state) => {
+                        let status = match state.status.as_str() {
+                            "started" => "active",
+                            "stopped" => "stopped",
+                            _ => action.optimistic_status(),
+                        };
+                        if let Some(summary) = &mut self.summary {
+                            status.clone_into(&mut summary.queue_status);
+                        }
+                        let done = match action {
+                            DialerAction::Start => "Started calling",
+                            DialerAction::Stop => "Stopped calling",
+                        };
+                        self.notice = Some(Notice::done(format!("{done} “{name}”.")));
+                        // The calls and the header say what it did.
+                        return vec![self.fetch(Duration::ZERO)];
+                    }
+                    Err(e) => {
+                        let what = match action {
+                            DialerAction::Start => "Not started",
+                            DialerAction::Stop => "Not stopped",
+                        };
+                        let why = super::error_text(&e);
+                        self.notice = Some(Notice::failed(format!("{what}: “{name}”: {why}")));
+                    }
+                }
+                Vec::new()
+            }
             DetailsMsg::TotalsLoaded { generation, result } => {
                 let found = self
                     .totals
@@ -362,6 +446,16 @@ impl BatchDetailsView {
     }
 
     fn on_action(&mut self, action: Action) -> Vec<Cmd> {
+        if let Some(dialog) = &mut self.dialog {
+            return match dialog.on_action(action) {
+                DialogReply::Open => Vec::new(),
+                DialogReply::Cancelled => {
+                    self.dialog = None;
+                    Vec::new()
+                }
+                DialogReply::Confirmed => self.switch_confirmed(),
+            };
+        }
         if self.search.is_open() {
             return self.on_search_action(action);
         }
@@ -407,6 +501,10 @@ impl BatchDetailsView {
                         self.notice = None;
                         return Vec::new();
                     }
+                    Some(Action::NextItem | Action::PrevItem) => {
+                        return self.step_call(&id, action == Action::NextItem);
+                    }
+                    Some(Action::CopyNumber) => return self.copy_call(action),
                     Some(Action::Copy) => {
                         let url = self.open_call().and_then(|c| {
                             c.phone_logs
@@ -505,6 +603,44 @@ impl BatchDetailsView {
                 return vec![Cmd::Copy(self.id.clone())];
             }
             Action::Back => return vec![Cmd::Close],
+            Action::Home => {
+                if self.query.page > 1 {
+                    self.landing = Some(Landing(0));
+                    self.query.page = 1;
+                    return vec![self.fetch(Duration::ZERO)];
+                }
+                self.selected = 0;
+            }
+            Action::End => {
+                let pages = self.details.as_ref().map_or(0, |d| d.total_pages);
+                if u64::from(self.query.page) < pages {
+                    // Past every row: the last page's last call.
+                    self.landing = Some(Landing(u64::MAX));
+                    self.query.page = u32::try_from(pages).unwrap_or(u32::MAX);
+                    return vec![self.fetch(Duration::ZERO)];
+                }
+                self.selected = count.saturating_sub(1);
+            }
+            Action::CopyNumber | Action::CopyRow => return self.copy_call(action),
+            Action::Start | Action::Stop => {
+                let action = if action == Action::Start {
+                    DialerAction::Start
+                } else {
+                    DialerAction::Stop
+                };
+                if self.switching.is_some() {
+                    self.notice = Some(Notice::info(format!(
+                        "“{}” is waiting for an answer.",
+                        crate::text::visible(&self.name)
+                    )));
+                } else {
+                    self.dialog = Some(Dialog::Confirm {
+                        action,
+                        id: self.id.clone(),
+                        name: self.name.clone(),
+                    });
+                }
+            }
             // The shell looks up the timezone of a batch created here.
             Action::Import => {
                 return vec![Cmd::OpenImport(ImportTarget {
@@ -516,6 +652,85 @@ impl BatchDetailsView {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// `n`/`p` in the view of call `id`: the next or previous call, on
+    /// the next or previous page past the page's ends.
+    fn step_call(&mut self, id: &str, forward: bool) -> Vec<Cmd> {
+        let count = self.calls().len();
+        let Some(at) = self.calls().iter().position(|c| c.id == id) else {
+            return Vec::new();
+        };
+        let pages = self.details.as_ref().map_or(0, |d| d.total_pages);
+        let to = if forward {
+            (at + 1 < count).then_some(at + 1)
+        } else {
+            at.checked_sub(1)
+        };
+        if let Some(to) = to {
+            self.selected = to;
+            self.mode = Mode::Call {
+                id: self.calls()[to].id.clone(),
+                scroll: 0,
+            };
+            self.notice = None;
+            return Vec::new();
+        }
+        if forward && u64::from(self.query.page) < pages {
+            self.landing = Some(Landing::after(self.query.page, self.query.limit));
+            self.query.page += 1;
+        } else if !forward && self.query.page > 1 {
+            self.landing = Some(Landing::before(self.query.page, self.query.limit));
+            self.query.page -= 1;
+        } else {
+            self.notice = Some(Notice::info(if forward {
+                "The last call of the batch (with this filter)."
+            } else {
+                "The first call of the batch (with this filter)."
+            }));
+            return Vec::new();
+        }
+        self.reopen_call = true;
+        vec![self.fetch(Duration::ZERO)]
+    }
+
+    /// `y` copies the highlighted (or open) call's number as Weya holds
+    /// it; `Y` the whole row as one tab-separated line.
+    fn copy_call(&mut self, action: Action) -> Vec<Cmd> {
+        let call = match &self.mode {
+            Mode::Call { .. } => self.open_call(),
+            _ => self.selected(),
+        };
+        let Some(call) = call else {
+            return Vec::new();
+        };
+        let (text, what) = if action == Action::CopyRow {
+            (call_line(call), "the call's row")
+        } else {
+            (call.phone_number.clone(), "the number")
+        };
+        let shown = format_number(&call.phone_number);
+        self.notice = Some(Notice::done(format!("Copied {what} of {shown}.")));
+        vec![Cmd::Copy(text)]
+    }
+
+    /// The dialog said yes: send the switch, journaled as everywhere; its
+    /// answer comes back here.
+    fn switch_confirmed(&mut self) -> Vec<Cmd> {
+        let Some(Dialog::Confirm { action, id, name }) = self.dialog.take() else {
+            return Vec::new();
+        };
+        self.switching = Some(action);
+        self.notice = Some(Notice::info(match action {
+            DialerAction::Start => format!("Starting “{}”…", visible(&name)),
+            DialerAction::Stop => format!("Stopping “{}”…", visible(&name)),
+        }));
+        vec![Cmd::Dialer {
+            id,
+            name,
+            action,
+            reply: DIALER_CHANGED,
+        }]
     }
 
     fn on_search_action(&mut self, action: Action) -> Vec<Cmd> {
@@ -638,8 +853,18 @@ impl BatchDetailsView {
         match self.landing.take() {
             // As on the list: counted from the first call of all.
             Some(landing) => {
-                self.selected = landing.on(self.query.page, self.query.limit);
+                self.selected = landing
+                    .on(self.query.page, self.query.limit)
+                    .min(count.saturating_sub(1));
                 self.offset = self.selected;
+                if std::mem::take(&mut self.reopen_call)
+                    && let Some(call) = self.calls().get(self.selected)
+                {
+                    self.mode = Mode::Call {
+                        id: call.id.clone(),
+                        scroll: 0,
+                    };
+                }
             }
             None => {
                 if let Some(i) = id.and_then(|id| self.calls().iter().position(|c| c.id == id)) {
@@ -700,3 +925,28 @@ impl BatchDetailsView {
 
 #[cfg(test)]
 mod tests;
+
+/// A call as one tab-separated line, as `Y` copies it: the number as Weya
+/// holds it, the last status ("not called yet" before the first attempt),
+/// the attempts, the last attempt's time and duration in seconds, then
+/// each contact field as `name=value`. Tabs and line breaks inside a value
+/// become spaces, so a paste stays one row.
+pub fn call_line(call: &Call) -> String {
+    let clean = |text: &str| text.replace(['\t', '\n', '\r'], " ");
+    let last = call.latest_log();
+    let mut cells = vec![
+        clean(&call.phone_number),
+        clean(call.status().unwrap_or("not called yet")),
+        call.phone_logs.len().to_string(),
+        last.map(|l| clean(&l.created_at)).unwrap_or_default(),
+        last.and_then(|l| l.call_duration)
+            .map(|d| format!("{d}"))
+            .unwrap_or_default(),
+    ];
+    cells.extend(
+        call.fields
+            .keys()
+            .filter_map(|k| call.field_text(k).map(|v| clean(&format!("{k}={v}")))),
+    );
+    cells.join("\t")
+}

@@ -24,12 +24,17 @@ use super::{
 };
 use crate::api::{BatchPage, BatchQuery, BatchSummary};
 use crate::tui::keymap::{self, Action, Input, Scope};
-use crate::tui::msg::{Cmd, Msg, Subscription};
+use crate::tui::msg::{Cmd, DialerAnswer, Msg, Reply, Subscription};
 use crate::tui::views::{ViewModel, clock};
 
 /// Rows asked for when the list's height is not known (the terminal has
 /// not said its size).
 const FIRST_LIMIT: u32 = 20;
+
+/// Where start- and stop-calling answer the list.
+const DIALER_CHANGED: Reply<DialerAnswer> = Reply::new("batches.dialer", |(id, action, result)| {
+    Msg::BatchList(ListMsg::DialerChanged { id, action, result })
+});
 
 /// The list's lines around its rows: the title, the column heads, the
 /// highlighted batch's two lines, one notice line and the status line.
@@ -516,6 +521,7 @@ impl BatchList {
                     name: self.name_of(&id),
                     id,
                     action,
+                    reply: DIALER_CHANGED,
                 }]
             }
             Dialog::Delete(d) => {

@@ -49,6 +49,11 @@ pub enum DetailsMsg {
         generation: u64,
         result: Result<BatchDetails, ApiError>,
     },
+    /// start- or stop-calling answered `s` or `x` here.
+    DialerChanged {
+        action: DialerAction,
+        result: Result<DialerState, ApiError>,
+    },
     /// The batch list searched for this batch's name: the header's
     /// totals, if this batch is among them.
     TotalsLoaded {

@@ -395,29 +395,6 @@ pub const READ_PHONE_BOOK: Cmd = Cmd::ReadPhoneBook {
 /// Rows that PgUp and PgDn move the phone list by.
 const PAGE: isize = 10;
 
-/// The one place the view's model changes. No I/O: effects come back as
-/// [`Cmd`]s.
-pub fn update(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
-    // Only these can change what the operator typed or picked; the clock,
-    // ticks and most replies cannot, and need no comparison of drafts.
-    let may_edit = matches!(
-        msg,
-        CreateMsg::Input(
-            Input::Action(_) | Input::Typed(_) | Input::Paste(_) | Input::Click { .. }
-        ) | CreateMsg::TemplateLoaded { .. }
-            | CreateMsg::PhoneAdded { .. }
-    );
-    if !may_edit {
-        return step(app, msg);
-    }
-    let before = app.form.fingerprint();
-    let mut cmds = step(app, msg);
-    if app.form.fingerprint() != before {
-        cmds.push(files::save_draft(app));
-    }
-    cmds
-}
-
 fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
     match msg {
         CreateMsg::Input(Input::Action(action)) => on_action(app, action),
@@ -685,7 +662,11 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::ShowCompleted
         | Action::ShowAll
         | Action::ChooseStatus
-        | Action::Sort => {}
+        | Action::Sort
+        | Action::CopyNumber
+        | Action::CopyRow
+        | Action::NextItem
+        | Action::PrevItem => {}
     }
     Vec::new()
 }
@@ -983,10 +964,28 @@ fn on_paste(app: &mut CreateView, text: &str) {
 impl ViewModel for CreateView {
     type Msg = CreateMsg;
 
-    /// [`update`]: the time comes as [`CreateMsg::Clock`], which the
-    /// shell sends to this view on show or not.
+    /// The one place the view's model changes. No I/O: effects come back
+    /// as [`Cmd`]s. The time comes as [`CreateMsg::Clock`], which the
+    /// shell sends to this view on show or not, so `_now` is not read.
     fn update(&mut self, msg: CreateMsg, _now: DateTime<Utc>) -> Vec<Cmd> {
-        update(self, msg)
+        // Only these can change what the operator typed or picked; the clock,
+        // ticks and most replies cannot, and need no comparison of drafts.
+        let may_edit = matches!(
+            msg,
+            CreateMsg::Input(
+                Input::Action(_) | Input::Typed(_) | Input::Paste(_) | Input::Click { .. }
+            ) | CreateMsg::TemplateLoaded { .. }
+                | CreateMsg::PhoneAdded { .. }
+        );
+        if !may_edit {
+            return step(self, msg);
+        }
+        let before = self.form.fingerprint();
+        let mut cmds = step(self, msg);
+        if self.form.fingerprint() != before {
+            cmds.push(files::save_draft(self));
+        }
+        cmds
     }
 
     fn scopes(&self) -> Vec<Scope> {

@@ -453,3 +453,170 @@ fn numbers_are_formatted_once_a_page_and_a_new_page_shows_its_own() {
     assert!(!screen.contains("+1 212-555-0000"), "{screen}");
     assert_eq!(view.number_shown(0), "+1 212-555-0010");
 }
+
+fn shifted(view: &mut BatchDetailsView, c: char) -> Vec<Cmd> {
+    view.update(
+        DetailsMsg::Input(Input::Typed(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::SHIFT,
+        ))),
+        now(),
+    )
+}
+
+/// Issue 19: `s` and `x` did nothing in a batch's own view. They ask
+/// first, as on the list; the answer comes back here and the header says
+/// the new status.
+#[test]
+fn s_and_x_start_and_stop_from_the_batch_itself_after_asking() {
+    let mut view = loaded();
+    assert!(key(&mut view, KeyCode::Char('x')).is_empty(), "asks first");
+    assert_eq!(view.scope(), Scope::Confirm);
+    let screen = draw(&view, 80, 16);
+    assert!(screen.contains("Stop calling “June renewals”?"), "{screen}");
+    assert!(key(&mut view, KeyCode::Esc).is_empty(), "Esc sends nothing");
+    assert_eq!(view.scope(), Scope::Calls);
+
+    key(&mut view, KeyCode::Char('x'));
+    let cmds = key(&mut view, KeyCode::Enter);
+    let [
+        Cmd::Dialer {
+            id, action, reply, ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!((id.as_str(), *action), (BATCH, DialerAction::Stop));
+    assert!(
+        key(&mut view, KeyCode::Char('s')).is_empty(),
+        "one switch at a time"
+    );
+    assert!(view.dialog.is_none());
+    let answer = reply.make((
+        BATCH.into(),
+        DialerAction::Stop,
+        Ok(crate::api::DialerState {
+            batch_id: BATCH.into(),
+            status: "stopped".into(),
+        }),
+    ));
+    let Msg::BatchDetails { batch_id, msg } = answer else {
+        panic!("{answer:?}");
+    };
+    assert_eq!(batch_id, BATCH, "addressed to this view");
+    let cmds = view.update(msg, now());
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::FetchCalls { .. }]),
+        "{cmds:?}"
+    );
+    assert_eq!(view.summary().unwrap().queue_status, "stopped");
+    assert_eq!(
+        view.notice.as_ref().map(|n| n.text.as_str()),
+        Some("Stopped calling “June renewals”.")
+    );
+
+    // A refusal says why, and the status stays as it was.
+    key(&mut view, KeyCode::Char('s'));
+    key(&mut view, KeyCode::Enter);
+    view.update(
+        DetailsMsg::DialerChanged {
+            action: DialerAction::Start,
+            result: Err(ApiError::Status {
+                status: 401,
+                message: Some("Token expired".into()),
+                request_id: None,
+                excerpt: None,
+                retry_after: None,
+            }),
+        },
+        now(),
+    );
+    assert_eq!(view.summary().unwrap().queue_status, "stopped");
+    let notice = view.notice.as_ref().unwrap().text.clone();
+    assert!(
+        notice.starts_with("Not started: “June renewals”: HTTP 401"),
+        "{notice}"
+    );
+}
+
+/// G (End) goes to the last call of the batch, on its last page; g (Home)
+/// back to the first.
+#[test]
+fn capital_g_goes_to_the_last_call_of_the_batch_and_g_to_the_first() {
+    let mut view = loaded();
+    let (g, query, _) = fetch_of(shifted(&mut view, 'G'));
+    assert_eq!(query.page, 3);
+    load(&mut view, g, details(20..30, 3, 10, 30));
+    assert_eq!(view.selected().unwrap().phone_number, "12125550029");
+    assert!(shifted(&mut view, 'G').is_empty(), "already there");
+    let (g, query, _) = fetch_of(key(&mut view, KeyCode::Char('g')));
+    assert_eq!(query.page, 1);
+    load(&mut view, g, details(0..10, 1, 10, 30));
+    assert_eq!(view.selected().unwrap().phone_number, "12125550000");
+    key(&mut view, KeyCode::Down);
+    assert!(
+        key(&mut view, KeyCode::Home).is_empty(),
+        "on the first page"
+    );
+    assert_eq!(view.selected, 0);
+}
+
+/// Inside a call's view, n and p go to the next and previous call, across
+/// pages, without going back to the table.
+#[test]
+fn n_and_p_step_through_the_calls_inside_a_calls_view_across_pages() {
+    let mut view = loaded();
+    for _ in 0..9 {
+        key(&mut view, KeyCode::Down);
+    }
+    key(&mut view, KeyCode::Enter);
+    assert_eq!(view.open_call().unwrap().phone_number, "12125550009");
+    key(&mut view, KeyCode::Char('p'));
+    assert_eq!(view.open_call().unwrap().phone_number, "12125550008");
+    key(&mut view, KeyCode::Char('n'));
+    let (g, query, _) = fetch_of(key(&mut view, KeyCode::Char('n')));
+    assert_eq!(query.page, 2, "past the page's last call");
+    load(&mut view, g, details(10..20, 2, 10, 30));
+    assert_eq!(view.scope(), Scope::Call, "still in a call's view");
+    assert_eq!(view.open_call().unwrap().phone_number, "12125550010");
+    let (g, query, _) = fetch_of(key(&mut view, KeyCode::Char('[')));
+    assert_eq!(query.page, 1);
+    load(&mut view, g, details(0..10, 1, 10, 30));
+    assert_eq!(view.open_call().unwrap().phone_number, "12125550009");
+    for _ in 0..9 {
+        key(&mut view, KeyCode::Char('p'));
+    }
+    assert!(key(&mut view, KeyCode::Char('p')).is_empty());
+    assert_eq!(view.open_call().unwrap().phone_number, "12125550000");
+    assert_eq!(
+        view.notice.as_ref().map(|n| n.text.as_str()),
+        Some("The first call of the batch (with this filter).")
+    );
+}
+
+/// y copies the number as Weya holds it; Y the whole row, one line.
+#[test]
+fn y_copies_the_number_and_capital_y_the_row() {
+    let mut view = loaded();
+    key(&mut view, KeyCode::Down);
+    assert_eq!(
+        key(&mut view, KeyCode::Char('y')),
+        [Cmd::Copy("12125550001".into())]
+    );
+    let cmds = shifted(&mut view, 'Y');
+    let [Cmd::Copy(row)] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(
+        row,
+        "12125550001\tbusy\t2\t2026-01-15T13:58:00.000Z\t65\tname=Contact 1\tplan=Premium\tdue_date=2026-02-01\tcity=Austin\tlanguage=en"
+    );
+    let mut odd = call(3);
+    odd.fields
+        .insert("notes".into(), json!("line one\nline\ttwo"));
+    odd.phone_logs.clear();
+    let line = call_line(&odd);
+    assert!(line.contains("\tnot called yet\t0\t\t\t"), "{line}");
+    assert!(line.ends_with("notes=line one line two"), "one row: {line}");
+}

@@ -303,7 +303,8 @@ fn a_refused_start_is_shown_at_once_then_reverted_with_the_advice() {
         [Cmd::Dialer {
             id: id(0),
             name: "Batch 0".into(),
-            action: DialerAction::Start
+            action: DialerAction::Start,
+            reply: DIALER_CHANGED,
         }]
     );
     assert_eq!(
@@ -443,7 +444,8 @@ fn a_confirmed_stop_stays_until_the_next_refresh_corrects_it() {
         [Cmd::Dialer {
             id: id(1),
             name: "Batch 1".into(),
-            action: DialerAction::Stop
+            action: DialerAction::Stop,
+            reply: DIALER_CHANGED,
         }]
     );
     list.update(

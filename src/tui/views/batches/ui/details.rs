@@ -75,6 +75,9 @@ impl BatchDetailsView {
             Mode::Call { scroll, .. } => self.draw_call(*scroll, frame, area, theme, now),
             Mode::Table => {}
         }
+        if let Some(dialog) = &self.dialog {
+            dialog.draw(frame, area, theme);
+        }
     }
 
     fn header_lines(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
