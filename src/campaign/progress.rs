@@ -286,6 +286,49 @@ pub fn span_text(d: Duration) -> String {
     }
 }
 
+/// What a screen says of a batch from its latest counts and what was
+/// seen of it before: why it is not moving, and when it will end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outlook {
+    pub stall: Option<Stall>,
+    pub forecast: Result<Forecast, NoForecast>,
+}
+
+impl Outlook {
+    /// Of `batch` as the list shows it, with its `history` (when it has
+    /// been watched) and `schedule` (when known), at `now`.
+    pub fn of_summary(
+        batch: &BatchSummary,
+        history: Option<&History>,
+        schedule: Option<&CallingSchedule>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let status = batch.queue_status.as_str();
+        let situation = Situation {
+            status,
+            total: batch.total_calls,
+            completed: batch.calls_completed,
+            schedule,
+            calls: None,
+            quiet: history.and_then(|h| h.quiet_for(now)),
+            now,
+        };
+        let left = batch
+            .total_calls
+            .zip(batch.calls_completed)
+            .map(|(t, c)| t.saturating_sub(c));
+        let rate = history.and_then(|h| h.rate(schedule));
+        let forecast = match left {
+            Some(left) => forecast(status, left, rate.as_ref(), schedule, now),
+            None => Err(NoForecast::NoRate),
+        };
+        Self {
+            stall: stall(&situation),
+            forecast,
+        }
+    }
+}
+
 // ---- the calls' attempts ----
 
 /// What the calls on the pages read say: how many wait for a first try,

@@ -247,6 +247,10 @@ pub enum Cmd {
         id: String,
         name: String,
     },
+    /// A batch completed, stopped or stalled while the app ran: ring the
+    /// bell and raise a desktop notification, as configured, written
+    /// between frames.
+    Alert(String),
 }
 
 /// Where the answer of a job goes: `to` makes it a message. `job` names
