@@ -170,10 +170,7 @@ impl History {
         }
         Some(Rate {
             per_minute: done as f64 / (minutes.num_seconds() as f64 / 60.0),
-            basis: format!(
-                "{done} completed in the last {} of calling seen",
-                span_text(minutes)
-            ),
+            basis: format!("the rate of the last {}", span_text(minutes)),
         })
     }
 }
@@ -414,7 +411,7 @@ impl CallsSeen {
         Some(Rate {
             per_minute: done as f64 / (minutes.num_seconds() as f64 / 60.0),
             basis: format!(
-                "{} completions within {} of calling, among the {} calls read",
+                "the rate of {} completions in {} of calling, among {} calls read",
                 recent.len(),
                 span_text(minutes),
                 self.read
@@ -744,16 +741,17 @@ impl Forecast {
         }
     }
 
-    /// The assumptions, in one line.
+    /// The assumptions, in one line: "assumes: the rate of the last 10
+    /// min holds, in its window only; all 79 left complete (failures end
+    /// it sooner)".
     pub fn assumptions(&self) -> String {
         let window = if self.timezone.is_some() {
-            "calls only in its window"
+            "in its window only"
         } else {
-            "calls without pause"
+            "without pause"
         };
         format!(
-            "assumes: the rate holds ({}), it {window}, and each of the {} calls left ends \
-             completed (calls out of retries end it sooner)",
+            "assumes: {} holds, {window}; all {} left complete (failures end it sooner)",
             self.basis,
             crate::num::thousands(self.calls_left)
         )

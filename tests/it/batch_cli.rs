@@ -969,7 +969,7 @@ async fn view_forecasts_the_end_from_the_calls_attempt_times_inside_the_window()
         forecast["basis"]
             .as_str()
             .unwrap()
-            .contains("among the 600 calls read"),
+            .contains("among 600 calls read"),
         "{json}"
     );
     let (stdout, _) = text(&env.batch(&sandbox, &["view", &id]));
@@ -979,7 +979,7 @@ async fn view_forecasts_the_end_from_the_calls_attempt_times_inside_the_window()
         "{stdout}"
     );
     assert!(
-        stdout.contains("          assumes: the rate holds"),
+        stdout.contains("          assumes: the rate of "),
         "{stdout}"
     );
 }
