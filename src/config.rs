@@ -1120,6 +1120,29 @@ mod tests {
     }
 
     #[test]
+    fn the_bell_and_the_desktop_notification_are_on_unless_the_file_turns_them_off() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let notify = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            load(Some(&path), None, false, &env_of(&[])).map(|c| c.notify)
+        };
+        assert_eq!(notify("").unwrap(), Notify::default());
+        assert!(Notify::default().bell && Notify::default().desktop == DesktopNotice::Osc9);
+        let off = notify("notify_bell = false\nnotify_desktop = \"off\"\n").unwrap();
+        assert!(!off.is_on());
+        let urxvt = notify("notify_desktop = \"osc777\"\n").unwrap();
+        assert_eq!(urxvt.desktop, DesktopNotice::Osc777);
+        assert!(urxvt.bell);
+        assert!(
+            notify("notify_desktop = \"loud\"\n").is_err(),
+            "refused, not guessed"
+        );
+    }
+
+    #[test]
     fn the_refresh_interval_comes_from_the_environment_else_the_file_else_5_s() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
