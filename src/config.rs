@@ -26,6 +26,45 @@ struct FileConfig {
     timezone: Option<String>,
     timeout_secs: Option<u64>,
     refresh_secs: Option<u64>,
+    notify_bell: Option<bool>,
+    notify_desktop: Option<DesktopNotice>,
+}
+
+/// What the TUI does, besides the line in its header, when a batch
+/// completes, stops or stalls while it runs (the config file's
+/// `notify_bell` and `notify_desktop`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notify {
+    /// Ring the terminal's bell.
+    pub bell: bool,
+    pub desktop: DesktopNotice,
+}
+
+impl Default for Notify {
+    fn default() -> Self {
+        Self {
+            bell: true,
+            desktop: DesktopNotice::Osc9,
+        }
+    }
+}
+
+impl Notify {
+    /// Whether it writes anything at all.
+    pub fn is_on(self) -> bool {
+        self.bell || self.desktop != DesktopNotice::Off
+    }
+}
+
+/// Which escape sequence asks the terminal for a desktop notification:
+/// terminals understand one or the other, and some both (which would
+/// show it twice), so one is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DesktopNotice {
+    Off,
+    Osc9,
+    Osc777,
 }
 
 /// How often, in seconds, a live view on screen refreshes, unless
@@ -179,6 +218,8 @@ pub struct Config {
     /// The embedded sandbox, if this process starts it, dials whatever
     /// the batches' calling windows say (`--ignore-window`).
     pub ignore_window: bool,
+    /// What a batch's news does in the TUI besides its header.
+    pub notify: Notify,
     /// Every setting, with its value and where it came from (`doctor`).
     pub settings: Vec<Setting>,
 }
@@ -482,6 +523,10 @@ pub fn load_with(
         config_file: file_path,
         refresh,
         ignore_window: false,
+        notify: Notify {
+            bell: file.notify_bell.unwrap_or(true),
+            desktop: file.notify_desktop.unwrap_or(DesktopNotice::Osc9),
+        },
         settings,
     })
 }
@@ -1072,6 +1117,29 @@ mod tests {
             panic!("expected remote");
         };
         assert_eq!(client.user_id.as_deref(), Some("u-env"));
+    }
+
+    #[test]
+    fn the_bell_and_the_desktop_notification_are_on_unless_the_file_turns_them_off() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let notify = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            load(Some(&path), None, false, &env_of(&[])).map(|c| c.notify)
+        };
+        assert_eq!(notify("").unwrap(), Notify::default());
+        assert!(Notify::default().bell && Notify::default().desktop == DesktopNotice::Osc9);
+        let off = notify("notify_bell = false\nnotify_desktop = \"off\"\n").unwrap();
+        assert!(!off.is_on());
+        let urxvt = notify("notify_desktop = \"osc777\"\n").unwrap();
+        assert_eq!(urxvt.desktop, DesktopNotice::Osc777);
+        assert!(urxvt.bell);
+        assert!(
+            notify("notify_desktop = \"loud\"\n").is_err(),
+            "refused, not guessed"
+        );
     }
 
     #[test]

@@ -88,6 +88,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     };
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.cloned());
     runtime.set_landing(landing);
+    runtime.set_notify(config.notify);
     runtime.format_numbers_in_background();
     if let Some(paths) = paths {
         runtime.set_phone_book(paths.phone_book());

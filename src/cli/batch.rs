@@ -17,6 +17,9 @@ use crate::actions;
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
+use crate::campaign::progress::{
+    CallsSeen, Forecast, History, Plan, Situation, Stall, forecast, stall,
+};
 use crate::domain::phone::format_number;
 use crate::form::days::DaySet;
 use crate::store::journal::{self, JournalAction, JournalEntry};
@@ -197,7 +200,10 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         Err(e) => (None, Some(e.to_string())),
     };
     let entries = read_journal(workspace);
-    let window = journal::created_body(&entries, &workspace.target, id).map(CallingWindow::of);
+    let body = journal::created_body(&entries, &workspace.target, id);
+    let window = body.map(CallingWindow::of);
+    let now = Utc::now();
+    let outlook = Outlook::of(workspace, &details, summary.as_ref(), body, now).await;
 
     // The list may leave a count out; batch-details' total counts the calls too.
     let total = summary
@@ -216,6 +222,9 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "updatedAt": summary.as_ref().map(|s| &s.updated_at),
             "callingWindow": window.as_ref().map(CallingWindow::to_json),
             "progressUnknown": summary_missing,
+            "stall": outlook.stall.as_ref().map(Stall::to_json),
+            "forecast": outlook.forecast.as_ref().ok().map(Forecast::to_json),
+            "noForecast": outlook.forecast.as_ref().err(),
         });
         let mut value = value;
         if let (Some(elsewhere), Some(obj)) = (workspace.sandbox_elsewhere, value.as_object_mut()) {
@@ -225,7 +234,6 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         return Ok(OK);
     }
 
-    let now = Utc::now();
     let out = &mut *io.out;
     writeln!(out, "Batch     {}", visible(&details.batch_name))?;
     writeln!(out, "ID        {}", visible(&details.batch_id))?;
@@ -265,6 +273,7 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
              was not created from this machine"
         )?,
     }
+    outlook.write(out, now)?;
     if let Some(why) = summary_missing {
         note(
             io,
@@ -286,6 +295,107 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
     Ok(OK)
 }
 
+/// Why the batch is not moving and when it will end, as one look can
+/// tell (see [`crate::campaign::progress`]): from its counts, the
+/// schedule and retries it was created with here, and the attempts of
+/// the calls on the pages read.
+struct Outlook {
+    stall: Option<Stall>,
+    forecast: Result<Forecast, String>,
+}
+
+/// The most pages of calls one look reads for the attempts' times.
+const OUTLOOK_PAGES: u32 = 10;
+const OUTLOOK_PAGE_SIZE: u32 = 100;
+
+impl Outlook {
+    async fn of(
+        workspace: &Workspace,
+        details: &BatchDetails,
+        summary: Option<&BatchSummary>,
+        body: Option<&Value>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let plan = body.map(Plan::from_body).unwrap_or_default();
+        let status = details.batch_status.as_str();
+        // Only a batch that may be calling needs its calls read.
+        let calls = if status == "active" {
+            read_calls(&workspace.client, &details.batch_id).await
+        } else {
+            Vec::new()
+        };
+        let seen = (!calls.is_empty()).then(|| CallsSeen::of(&calls, plan.retry));
+        let total = summary.and_then(|s| s.total_calls).or(Some(details.total));
+        let completed = summary.and_then(|s| s.calls_completed);
+        // Weya moves `updatedAt` as calls are made: how long nothing has.
+        let updated = summary
+            .and_then(|s| DateTime::parse_from_rfc3339(&s.updated_at).ok())
+            .map(|t| t.with_timezone(&Utc));
+        let last_move = updated.max(seen.as_ref().and_then(|s| s.last_attempt));
+        let situation = Situation {
+            status,
+            total,
+            completed,
+            schedule: plan.schedule.as_ref(),
+            calls: seen.as_ref(),
+            quiet: last_move.map(|t| now - t),
+            now,
+        };
+        let rate = seen.as_ref().and_then(|s| s.rate(plan.schedule.as_ref()));
+        let forecast = match (total, completed) {
+            (Some(total), Some(completed)) => forecast(
+                status,
+                total.saturating_sub(completed),
+                rate.as_ref(),
+                plan.schedule.as_ref(),
+                now,
+            )
+            .map_err(|e| e.as_str().to_owned()),
+            _ => Err("progress not known".to_owned()),
+        };
+        Self {
+            stall: stall(&situation),
+            forecast,
+        }
+    }
+
+    fn write(&self, out: &mut dyn Write, now: DateTime<Utc>) -> io::Result<()> {
+        if let Some(stall) = &self.stall {
+            writeln!(out, "Not moving {}", visible(&stall.detail))?;
+        }
+        match &self.forecast {
+            Ok(f) => {
+                writeln!(out, "Forecast  {}", f.line(now))?;
+                writeln!(out, "          {}", f.assumptions())?;
+            }
+            Err(why) => writeln!(out, "Forecast  none: {why}")?,
+        }
+        Ok(())
+    }
+}
+
+/// The batch's calls, up to [`OUTLOOK_PAGES`] pages; what could not be
+/// read is left out (the outlook says less, the command does not fail).
+async fn read_calls(client: &WeyaClient, id: &str) -> Vec<Call> {
+    let mut calls = Vec::new();
+    for page in 1..=OUTLOOK_PAGES {
+        let query = CallQuery {
+            page,
+            limit: OUTLOOK_PAGE_SIZE,
+            ..CallQuery::default()
+        };
+        let Ok(details) = client.batch_details(id, &query).await else {
+            break;
+        };
+        let last = details.calls.is_empty() || u64::from(page) >= details.total_pages;
+        calls.extend(details.calls);
+        if last {
+            break;
+        }
+    }
+    calls
+}
+
 // ---- watch ----
 
 /// `batch watch ID`: looks at the batch every `every`, and writes a line
@@ -305,6 +415,13 @@ async fn watch(
         ..CallQuery::default()
     };
     let mut last: Option<serde_json::Value> = None;
+    // The counts seen, for the rate, and what was last said of a stall.
+    let mut history = History::default();
+    let mut stall_said: Option<String> = None;
+    let entries = read_journal(workspace);
+    let plan = journal::created_body(&entries, &workspace.target, id)
+        .map(Plan::from_body)
+        .unwrap_or_default();
     loop {
         let details = match workspace.client.batch_details(id, &first).await {
             Ok(details) => details,
@@ -330,13 +447,34 @@ async fn watch(
             "callsPicked": picked,
             "callsCompleted": completed,
         });
+        let now = Utc::now();
+        history.record(
+            now,
+            &details.batch_status,
+            Some(total),
+            completed.unwrap_or(0),
+            picked.unwrap_or(0),
+        );
+        let outlook = watch_outlook(&history, &plan, &details.batch_status, total, now);
         if last.as_ref() != Some(&seen) {
             if io.json {
-                writeln!(io.out, "{}", json_line(&seen))?;
+                let mut line = seen.clone();
+                if let Some(obj) = line.as_object_mut() {
+                    let stall = outlook.0.as_ref().map_or(Value::Null, Stall::to_json);
+                    obj.insert("stall".into(), stall);
+                    let ends = outlook.1.as_ref().map_or(Value::Null, Forecast::to_json);
+                    obj.insert("forecast".into(), ends);
+                }
+                writeln!(io.out, "{}", json_line(&line))?;
             } else {
+                let ends = outlook
+                    .1
+                    .as_ref()
+                    .map(|f| format!("  {}", f.line(now)))
+                    .unwrap_or_default();
                 writeln!(
                     io.out,
-                    "{}  {}  {}  {}",
+                    "{}  {}  {}  {}{ends}",
                     chrono::Local::now().format("%H:%M:%S"),
                     visible(&details.batch_name),
                     visible(&details.batch_status),
@@ -355,6 +493,21 @@ async fn watch(
             }
             last = Some(seen);
         }
+        // A stall is said once as it begins (and again if its words
+        // change); with --json each line carries it.
+        let detail = outlook.0.map(|s| s.detail);
+        if detail != stall_said && !io.json {
+            if let Some(detail) = &detail {
+                writeln!(
+                    io.out,
+                    "{}  not moving: {}",
+                    chrono::Local::now().format("%H:%M:%S"),
+                    visible(detail)
+                )?;
+                io.out.flush()?;
+            }
+            stall_said = detail;
+        }
         match details.batch_status.as_str() {
             "completed" => return Ok(OK),
             "stopped" => {
@@ -365,6 +518,29 @@ async fn watch(
         }
         tokio::time::sleep(every).await;
     }
+}
+
+/// What `batch watch` says of a stall and the end, from the counts it
+/// has seen (the same engine as the TUI's).
+fn watch_outlook(
+    history: &History,
+    plan: &Plan,
+    status: &str,
+    total: u64,
+    now: DateTime<Utc>,
+) -> (Option<Stall>, Option<Forecast>) {
+    let schedule = plan.schedule.as_ref();
+    let completed = history.latest().map_or(0, |s| s.completed);
+    let rate = history.rate(schedule);
+    let ends = forecast(
+        status,
+        total.saturating_sub(completed),
+        rate.as_ref(),
+        schedule,
+        now,
+    )
+    .ok();
+    (stall(&history.situation(Some(plan), now)), ends)
 }
 
 /// The batch's item in the batch list, found by searching for its name.

@@ -63,13 +63,20 @@ pub fn body_area(screen: Rect) -> Rect {
 /// "weya-tui │ Batches › June renewals" at the left, the target at the
 /// right (shortened when both do not fit, and the breadcrumb cut).
 fn draw_header(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let left = Line::from(vec![
+    let mut left = Line::from(vec![
         Span::styled(" weya-tui ", theme.title()),
         Span::styled("│ ", theme.dim()),
         Span::raw(visible(&shell.breadcrumb().join(" › ")).into_owned()),
     ]);
+    // A batch's news, until the next key: before the target's long form.
+    if let Some(alert) = &shell.alert {
+        left.push_span(Span::styled(
+            format!("  ● {}", visible(alert)),
+            theme.warn(),
+        ));
+    }
     let mut right = target_line(&shell.target, theme, false);
-    if left.width() + right.width() > usize::from(area.width) {
+    if left.width() + right.width() > usize::from(area.width) || shell.alert.is_some() {
         right = target_line(&shell.target, theme, true);
     }
     // A long batch name in the breadcrumb is cut before the target, which

@@ -6,6 +6,7 @@
 //! `AsyncSingleJob`), so a fast sequence of requests never leaves stale
 //! ones running. What must never be cut short (createBatch) has no key.
 
+use crate::config::Notify;
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
@@ -75,6 +76,9 @@ pub enum TerminalRequest {
     Copy(String),
     /// Give the terminal back to the shell and stop until continued.
     Suspend,
+    /// Ring the bell and raise a desktop notification saying this, as
+    /// configured (see [`crate::tui::alert_bytes`]).
+    Alert(String, Notify),
 }
 
 /// Spawns the work of commands.
@@ -95,6 +99,9 @@ pub struct Effects {
     import: Option<(u64, ImportExecutor)>,
     /// The operator's home folder, for `~` in an import's path.
     home: Option<PathBuf>,
+    /// Whether a batch's news rings the bell and raises a desktop
+    /// notification.
+    notify: Notify,
 }
 
 /// Sets a cancel flag when dropped: when a keyed job is aborted its future
@@ -142,7 +149,14 @@ impl Effects {
             home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
             target,
             phone_book: None,
+            notify: Notify::default(),
         }
+    }
+
+    /// What a batch's news does besides the header (the config's
+    /// `notify_bell` and `notify_desktop`).
+    pub fn set_notify(&mut self, notify: Notify) {
+        self.notify = notify;
     }
 
     /// Where starts, stops and deletes are journaled (see
@@ -443,6 +457,12 @@ impl Effects {
             }
             Cmd::Copy(text) => self.terminal.push(TerminalRequest::Copy(text)),
             Cmd::Suspend => self.terminal.push(TerminalRequest::Suspend),
+            Cmd::Alert(text) => {
+                if self.notify.is_on() {
+                    self.terminal
+                        .push(TerminalRequest::Alert(text, self.notify));
+                }
+            }
             Cmd::SaveDraft { seq, draft } => {
                 let Some(store) = &self.store else { return };
                 let mut pending = store.pending.lock().unwrap_or_else(|e| e.into_inner());

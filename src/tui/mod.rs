@@ -132,6 +132,12 @@ impl Runtime {
         self.app.create.landing = crate::create::Landing::new(within);
     }
 
+    /// What a batch's news does besides the header: the bell and a
+    /// desktop notification, as configured.
+    pub fn set_notify(&mut self, notify: crate::config::Notify) {
+        self.effects.set_notify(notify);
+    }
+
     /// Where the operator's `phonebook.toml` is: `r` on the phone list
     /// reads it again.
     pub fn set_phone_book(&mut self, path: std::path::PathBuf) {
@@ -217,6 +223,9 @@ pub trait FrameBackend: Backend {
     fn resume(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// Writes a bell and notification sequence (see [`alert_bytes`]),
+    /// between frames.
+    fn alert(&mut self, _bytes: &str) {}
 }
 
 impl FrameBackend for TestBackend {}
@@ -239,7 +248,33 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{b64}\x07")
 }
 
+/// What a batch's news writes to the terminal: the bell (BEL), and a
+/// desktop notification as OSC 9 (iTerm2, WezTerm, Windows Terminal,
+/// kitty, ghostty) or OSC 777 (`notify;TITLE;BODY`: urxvt, foot,
+/// WezTerm, ghostty), as `notify` says. The text is made visible (no
+/// control character can end the sequence early) and OSC 777's title
+/// holds no `;`.
+pub fn alert_bytes(text: &str, notify: crate::config::Notify) -> String {
+    use crate::config::DesktopNotice;
+    let text = crate::text::visible(text);
+    let mut out = String::new();
+    match notify.desktop {
+        DesktopNotice::Off => {}
+        DesktopNotice::Osc9 => out.push_str(&format!("\x1b]9;weya-tui: {text}\x07")),
+        DesktopNotice::Osc777 => out.push_str(&format!("\x1b]777;notify;weya-tui;{text}\x07")),
+    }
+    if notify.bell {
+        out.push('\x07');
+    }
+    out
+}
+
 impl<W: io::Write> FrameBackend for CrosstermBackend<W> {
+    fn alert(&mut self, bytes: &str) {
+        let _ = self.write_all(bytes.as_bytes());
+        let _ = io::Write::flush(self);
+    }
+
     fn begin_frame(&mut self) {
         let _ = crossterm::queue!(self, crossterm::terminal::BeginSynchronizedUpdate);
     }
@@ -391,6 +426,9 @@ where
                     match request {
                         TerminalRequest::Copy(text) => {
                             terminal.backend_mut().copy_to_clipboard(&text);
+                        }
+                        TerminalRequest::Alert(text, notify) => {
+                            terminal.backend_mut().alert(&alert_bytes(&text, notify));
                         }
                         TerminalRequest::Suspend => {
                             if let Some(e) = suspend(terminal, runtime, mouse)? {
@@ -763,6 +801,54 @@ mod tests {
         assert!(
             *sent_at >= fed,
             "sent at {sent_at}, before the Enter fed at {fed} (the last draw's {drawn})"
+        );
+    }
+
+    #[test]
+    fn a_batchs_news_rings_the_bell_and_notifies_as_configured() {
+        use crate::config::{DesktopNotice, Notify};
+        let text = "“June renewals” completed.";
+        let on = Notify::default();
+        assert_eq!(
+            alert_bytes(text, on),
+            "\x1b]9;weya-tui: “June renewals” completed.\x07\x07"
+        );
+        let urxvt = Notify {
+            desktop: DesktopNotice::Osc777,
+            bell: false,
+        };
+        assert_eq!(
+            alert_bytes(text, urxvt),
+            "\x1b]777;notify;weya-tui;“June renewals” completed.\x07"
+        );
+        let bell_only = Notify {
+            desktop: DesktopNotice::Off,
+            bell: true,
+        };
+        assert_eq!(alert_bytes(text, bell_only), "\x07");
+        // A name cannot end the sequence and write to the terminal.
+        let evil = alert_bytes("“x\x07\x1b]52;c;AAAA\x07” completed.", on);
+        assert_eq!(evil.matches('\x07').count(), 2, "{evil:?}");
+        assert!(!evil.contains("\x1b]52"), "{evil:?}");
+
+        // Through the terminal's backend, as the run loop writes it.
+        #[derive(Clone, Default)]
+        struct Capture(Arc<std::sync::Mutex<Vec<u8>>>);
+        impl io::Write for Capture {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let written = Capture::default();
+        let mut backend = CrosstermBackend::new(written.clone());
+        FrameBackend::alert(&mut backend, &alert_bytes(text, urxvt));
+        assert_eq!(
+            written.0.lock().unwrap().as_slice(),
+            "\x1b]777;notify;weya-tui;“June renewals” completed.\x07".as_bytes()
         );
     }
 

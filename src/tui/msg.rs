@@ -250,6 +250,10 @@ pub enum Cmd {
         id: String,
         name: String,
     },
+    /// A batch completed, stopped or stalled while the app ran: ring the
+    /// bell and raise a desktop notification, as configured, written
+    /// between frames.
+    Alert(String),
 }
 
 /// add-phone's answer: the number registered (and whether the phone book

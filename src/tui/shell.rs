@@ -15,13 +15,17 @@ use super::keymap::{self, Action, Input, Scope};
 use super::msg::{Cmd, Msg, Route, Subscription};
 use super::palette::{Palette, PaletteKey};
 use super::views::batches::details::{BatchDetailsView, CallsKept};
+use super::views::batches::details::DetailsMsg;
+use super::views::batches::list::ListMsg;
 use super::views::batches::{KnownSchedules, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView};
 use super::views::import::{ImportTarget, ImportView};
 use super::views::{Scroll, View, ViewModel};
 use crate::api::BatchSummary;
+use crate::campaign::progress::{Plan, Tracker, Transition};
 use crate::connection::TargetLabel;
 use crate::form::FieldId;
+use crate::text::visible;
 
 /// How often animations (spinners, elapsed time) advance while one is on show.
 pub const TICK: std::time::Duration = std::time::Duration::from_millis(100);
@@ -69,6 +73,13 @@ pub struct Shell {
     /// Each batch's filter and order as its view was left, while the app
     /// runs: opened again, it shows the calls as the operator left them.
     calls_kept: HashMap<String, CallsKept>,
+    /// The counts seen of each batch while the app runs, from every
+    /// refresh of the list or a batch's totals: the campaign views start
+    /// from them, and a change in them is news ([`Shell::alert`]).
+    pub progress: Tracker,
+    /// The last batch that completed, stopped or stalled while the app
+    /// ran, shown in the header until the next key.
+    pub alert: Option<String>,
 }
 
 impl Shell {
@@ -83,6 +94,7 @@ impl Shell {
             // Filled in as each view opens (see `view_context`): batches
             // are made as the app runs.
             schedules: KnownSchedules::default(),
+            progress: Tracker::default(),
         };
         let (create, cmds) = CreateView::new(context);
         let shell = Self {
@@ -100,6 +112,8 @@ impl Shell {
             focused: true,
             views,
             calls_kept: HashMap::new(),
+            progress: Tracker::default(),
+            alert: None,
         };
         (shell, cmds)
     }
@@ -256,8 +270,50 @@ impl Shell {
                 self.views.examples.iter().cloned(),
                 context.dialer_ignores_window,
             ),
+            progress: self.progress.clone(),
             ..self.views.clone()
         }
+    }
+
+    /// Records what a refresh of the list or of a batch's totals says of
+    /// each batch, before its view takes it, and raises a notice for a
+    /// batch that completed, stopped or stalled since the last look (one
+    /// seen for the first time is not news: it was so before the app
+    /// looked).
+    fn observe(&mut self, msg: &Msg) -> Vec<Cmd> {
+        let batches: Vec<&BatchSummary> = match msg {
+            Msg::BatchList(ListMsg::PageLoaded {
+                result: Ok(page), ..
+            }) => page.batches.iter().collect(),
+            Msg::BatchDetails {
+                batch_id,
+                msg:
+                    DetailsMsg::TotalsLoaded {
+                        result: Ok(found), ..
+                    },
+            } => found.iter().filter(|b| &b.id == batch_id).collect(),
+            _ => return Vec::new(),
+        };
+        let schedules = self.view_context().schedules;
+        let mut cmds = Vec::new();
+        for batch in batches {
+            let plan = Plan {
+                schedule: schedules.schedule(&batch.id, &batch.batch_name).cloned(),
+                retry: None,
+            };
+            let Some(change) = self.progress.record(batch, Some(&plan), self.now) else {
+                continue;
+            };
+            let name = visible(&batch.batch_name);
+            let text = match change {
+                Transition::Completed => format!("“{name}” completed."),
+                Transition::Stopped => format!("“{name}” was stopped."),
+                Transition::Stalled(stall) => format!("“{name}” is not moving: {}.", stall.detail),
+            };
+            self.alert = Some(text.clone());
+            cmds.push(Cmd::Alert(text));
+        }
+        cmds
     }
 
     /// The timezone a batch made here, on this target, was created with.
@@ -413,7 +469,12 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
         }
         // The rest is a view's own (`Msg::<Name>`): the view it is
         // addressed to takes it.
-        msg => shell.reply(msg),
+        msg => {
+            let alerts = shell.observe(&msg);
+            let mut cmds = shell.reply(msg);
+            cmds.extend(alerts);
+            cmds
+        }
     };
     let mut out = Vec::with_capacity(cmds.len());
     for cmd in cmds {
@@ -430,6 +491,8 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
 }
 
 fn on_key(shell: &mut Shell, key: KeyEvent) -> Vec<Cmd> {
+    // The news lasts until the operator moves on.
+    shell.alert = None;
     if let Some(palette) = &mut shell.palette {
         // Ctrl-C quits from the palette too; every other key is its own.
         if keymap::lookup(&key, &[Scope::Global]) == Some(Action::Quit) {
@@ -657,6 +720,89 @@ mod tests {
                 result: Ok(page),
             }),
         )
+    }
+
+    fn page_with(shell: &mut Shell, generation: u64, status: &str, completed: u64) -> Vec<Cmd> {
+        let page = crate::api::BatchPage {
+            batches: vec![BatchSummary {
+                id: "64e5f12345abcdef98760000".into(),
+                batch_name: "June renewals".into(),
+                total_calls: Some(10),
+                calls_picked: Some(completed),
+                calls_completed: Some(completed),
+                queue_status: status.into(),
+                created_at: String::new(),
+                updated_at: String::new(),
+            }],
+            ..Default::default()
+        };
+        update(
+            shell,
+            Msg::BatchList(ListMsg::PageLoaded {
+                generation,
+                result: Ok(page),
+            }),
+        )
+    }
+
+    fn alerts(cmds: &[Cmd]) -> Vec<&str> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Cmd::Alert(text) => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_that_completes_while_the_app_runs_is_news_once_and_not_at_first_sight() {
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        ctrl(&mut shell, 'b');
+        // Completed before the app looked: not news.
+        assert!(alerts(&page_with(&mut shell, 1, "completed", 10)).is_empty());
+        assert_eq!(shell.alert, None);
+
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        ctrl(&mut shell, 'b');
+        assert!(alerts(&page_with(&mut shell, 1, "active", 4)).is_empty());
+        let start = shell.now;
+        update(&mut shell, Msg::Clock(start + chrono::Duration::seconds(5)));
+        let cmds = page_with(&mut shell, 2, "completed", 10);
+        assert_eq!(alerts(&cmds), ["“June renewals” completed."]);
+        assert_eq!(shell.alert.as_deref(), Some("“June renewals” completed."));
+        update(
+            &mut shell,
+            Msg::Clock(start + chrono::Duration::seconds(10)),
+        );
+        assert!(
+            alerts(&page_with(&mut shell, 3, "completed", 10)).is_empty(),
+            "once"
+        );
+        key(&mut shell, KeyCode::Down);
+        assert_eq!(shell.alert, None, "a key moves on");
+    }
+
+    #[test]
+    fn a_batch_stopped_or_stalled_while_the_app_runs_is_news() {
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        ctrl(&mut shell, 'b');
+        page_with(&mut shell, 1, "active", 4);
+        let start = shell.now;
+        update(
+            &mut shell,
+            Msg::Clock(start + chrono::Duration::minutes(11)),
+        );
+        let cmds = page_with(&mut shell, 2, "active", 4);
+        assert_eq!(
+            alerts(&cmds),
+            ["“June renewals” is not moving: no progress for 11 min, no known reason."]
+        );
+        update(
+            &mut shell,
+            Msg::Clock(start + chrono::Duration::minutes(12)),
+        );
+        let cmds = page_with(&mut shell, 3, "stopped", 4);
+        assert_eq!(alerts(&cmds), ["“June renewals” was stopped."]);
     }
 
     #[test]

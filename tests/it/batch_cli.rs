@@ -860,3 +860,126 @@ fn watch_refuses_an_interval_out_of_range_before_asking_anything() {
         assert_eq!(out.status.code(), Some(2), "--every {every}");
     }
 }
+
+/// A zone where it is about noon now (the CLI reads the real clock,
+/// the sandbox its manual one: these tests keep the two close).
+fn zone_at_noon() -> String {
+    let hour = i32::try_from(chrono::Timelike::hour(&Utc::now())).unwrap();
+    match 12 - hour {
+        n if n > 0 => format!("Etc/GMT-{n}"),
+        0 => "Etc/GMT".to_owned(),
+        n => format!("Etc/GMT+{}", -n),
+    }
+}
+
+/// Creates a batch with `window` in `zone` every day, through the binary,
+/// with `n` contacts, on a sandbox whose clock starts `ago` before now.
+async fn every_day(env: &Env, window: (&str, &str), n: usize, ago: Duration) -> (Sandbox, String) {
+    let sandbox = Sandbox::start_with(
+        0,
+        SandboxOptions {
+            clock: Clock::Manual {
+                start: Utc::now() - chrono::Duration::from_std(ago).unwrap(),
+            },
+            ..SandboxOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let body = json!({"batchName": "Every day", "callingNumbers": ["64e5f12345abcdef87654321"],
+        "retry": 0, "delay": 60, "timezone": zone_at_noon(),
+        "callingHour": {"start": window.0, "end": window.1}, "allowedDays": [0, 1, 2, 3, 4, 5, 6]});
+    let file = env.path("every-day.json");
+    std::fs::write(&file, body.to_string()).unwrap();
+    let out = env
+        .against(&sandbox)
+        .args(["create", "--yes", "--json", "--file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let id = json_of(&out)["batchId"].as_str().unwrap().to_owned();
+    let rows = (0..n)
+        .map(|i| {
+            let mut row = Map::new();
+            row.insert("phoneNumber".into(), json!(format!("1415555{i:04}")));
+            row
+        })
+        .collect();
+    sandbox.store().add_calls(&id, rows, None).unwrap();
+    (sandbox, id)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn view_says_why_a_batch_outside_its_window_is_not_moving() {
+    let env = Env::new();
+    // 20:00–22:00 where it is noon: shut for eight hours.
+    let (sandbox, id) = every_day(&env, ("20:00", "22:00"), 5, Duration::ZERO).await;
+    assert_eq!(env.batch(&sandbox, &["start", &id]).status.code(), Some(0));
+    let out = env.batch(&sandbox, &["view", &id]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("Not moving outside its calling window: opens ")
+            && stdout.contains(" 20:00 Etc/GMT"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Forecast  none: no rate yet"), "{stdout}");
+    let json = json_of(&env.batch(&sandbox, &["view", &id, "--json"]));
+    assert_eq!(json["stall"]["reason"], "windowClosed", "{json}");
+    let until =
+        chrono::DateTime::parse_from_rfc3339(json["stall"]["until"].as_str().unwrap()).unwrap();
+    let wait = until.with_timezone(&Utc) - Utc::now();
+    assert!(
+        (7..=9).contains(&wait.num_hours()),
+        "opens in about 8 h: {json}"
+    );
+    assert_eq!(json["forecast"], Value::Null);
+    assert_eq!(json["noForecast"], "no rate yet");
+
+    // Stopped: said so, and no forecast, with the reason.
+    assert_eq!(env.batch(&sandbox, &["stop", &id]).status.code(), Some(0));
+    let json = json_of(&env.batch(&sandbox, &["view", &id, "--json"]));
+    assert_eq!(json["stall"]["reason"], "stopped", "{json}");
+    assert_eq!(json["noForecast"], "stopped", "{json}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn view_forecasts_the_end_from_the_calls_attempt_times_inside_the_window() {
+    let env = Env::new();
+    // 09:00–17:00 where it is noon; 90 s of dialing, ending about now.
+    let (sandbox, id) = every_day(&env, ("09:00", "17:00"), 600, Duration::from_secs(90)).await;
+    sandbox.store().switch(&id, true);
+    // The sandbox dials 2 calls a second.
+    for _ in 0..9 {
+        sandbox.advance(Duration::from_secs(10));
+    }
+    let json = json_of(&env.batch(&sandbox, &["view", &id, "--json"]));
+    assert_eq!(json["stall"], Value::Null, "{json}");
+    let forecast = &json["forecast"];
+    let per_minute = forecast["callsPerMinute"].as_f64().unwrap();
+    // About 55% of 120 calls a minute are answered in the sandbox.
+    assert!((40.0..90.0).contains(&per_minute), "{json}");
+    let left = forecast["callsLeft"].as_u64().unwrap();
+    assert_eq!(left, 600 - json["callsCompleted"].as_u64().unwrap());
+    // At that rate the rest takes minutes: today, inside the window.
+    let at = chrono::DateTime::parse_from_rfc3339(forecast["finishAt"].as_str().unwrap()).unwrap();
+    let offset = at.with_timezone(&Utc) - Utc::now();
+    assert!((1..=20).contains(&offset.num_minutes()), "{at}: {json}");
+    assert!(
+        forecast["basis"]
+            .as_str()
+            .unwrap()
+            .contains("among 600 calls read"),
+        "{json}"
+    );
+    let (stdout, _) = text(&env.batch(&sandbox, &["view", &id]));
+    assert!(stdout.contains("Forecast  at "), "{stdout}");
+    assert!(
+        stdout.contains("this batch ends ") && stdout.contains("(1 calling day)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("          assumes: the rate of "),
+        "{stdout}"
+    );
+}

@@ -13,6 +13,7 @@ use serde_json::json;
 use common::screen_text;
 use weya_tui::api::types::Pagination;
 use weya_tui::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Call, NetworkFailure};
+use weya_tui::campaign::progress::Tracker;
 use weya_tui::domain::schedule::CallingSchedule;
 use weya_tui::tui::keymap::Input;
 use weya_tui::tui::msg::Cmd;
@@ -481,4 +482,88 @@ fn the_sandbox_examples_schedules_are_known_by_name() {
         DrawView::draw(&list, &Theme::new(false), f, f.area(), evening())
     });
     assert!(!text.contains("outside its calling window"), "{text}");
+}
+
+/// 11:00 in New York on Thursday 15 Jan 2026: "June renewals" (made
+/// here, 09:00–17:00 weekdays) is in its window.
+fn late_morning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 15, 16, 0, 0).unwrap()
+}
+
+/// [`june_made_here`], with "June renewals" seen at `seen` minutes
+/// before [`late_morning`] with `done` calls completed each time.
+fn june_seen(seen: &[(i64, u64)]) -> ViewContext {
+    let mut progress = Tracker::default();
+    for &(ago, done) in seen {
+        let mut june = batches().remove(0);
+        june.calls_completed = Some(done);
+        progress.record(&june, None, late_morning() - chrono::Duration::minutes(ago));
+    }
+    ViewContext {
+        progress,
+        ..june_made_here(false)
+    }
+}
+
+#[test]
+fn a_moving_batch_says_when_it_ends_in_its_window_and_on_what_assumptions() {
+    // 21 completed ten minutes ago, 41 now: 2 a minute, 79 left.
+    let context = june_seen(&[(10, 21), (0, 41)]);
+    let ends = "at 2.0 calls/min this batch ends Thu 11:39 America/New_York (1 calling day)";
+    let assumes = "assumes: the rate of the last 10 min holds, in its window only; all 79 left \
+                   complete (failures end it sooner)";
+    for (w, h) in SIZES {
+        let list = list_with(context.clone(), w, h, Ok(page_of(batches(), 63)));
+        let text = screen(w, h, |f| {
+            DrawView::draw(&list, &Theme::new(false), f, f.area(), late_morning())
+        });
+        snap("list_forecast", w, h, text.clone());
+        assert!(text.contains(ends), "{text}");
+
+        let view = details_view_in(context.clone(), w, h, "June renewals");
+        let text = screen(w, h, |f| {
+            DrawView::draw(&view, &Theme::new(false), f, f.area(), late_morning())
+        });
+        snap("details_forecast", w, h, text.clone());
+        assert!(text.contains(ends), "{text}");
+        if w >= 120 {
+            assert!(text.contains(assumes), "{text}");
+        } else {
+            assert!(
+                text.contains("assumes: the rate of the last 10 min"),
+                "{text}"
+            );
+        }
+    }
+    // Another batch highlighted: nothing seen of it, nothing said.
+    let mut list = list_with(context, 120, 40, Ok(page_of(batches(), 63)));
+    key(&mut list, KeyCode::Down);
+    let text = screen(120, 40, |f| {
+        DrawView::draw(&list, &Theme::new(false), f, f.area(), late_morning())
+    });
+    assert!(!text.contains("calls/min"), "{text}");
+}
+
+#[test]
+fn a_batch_that_has_not_moved_for_ten_minutes_in_its_window_says_so() {
+    let context = june_seen(&[(15, 41), (5, 41)]);
+    let stalled = "no progress for 15 min, no known reason";
+    let (w, h) = (120, 40);
+    let list = list_with(context.clone(), w, h, Ok(page_of(batches(), 63)));
+    let text = screen(w, h, |f| {
+        DrawView::draw(&list, &Theme::new(false), f, f.area(), late_morning())
+    });
+    snap("list_stalled", w, h, text.clone());
+    assert!(text.contains(stalled), "{text}");
+    assert!(
+        !text.contains("calls/min"),
+        "no forecast beside a stall: {text}"
+    );
+
+    let view = details_view_in(context, w, h, "June renewals");
+    let text = screen(w, h, |f| {
+        DrawView::draw(&view, &Theme::new(false), f, f.area(), late_morning())
+    });
+    snap("details_stalled", w, h, text.clone());
+    assert!(text.contains(stalled), "{text}");
 }

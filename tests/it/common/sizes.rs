@@ -61,6 +61,8 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "details_long_name",
     "details_outside_window",
     "details_status_choice",
+    "details_forecast",
+    "list_forecast",
     "list_outside_window",
     "list_populated",
     "list_searching_long",

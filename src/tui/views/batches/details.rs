@@ -395,6 +395,7 @@ impl BatchDetailsView {
                     .finish(generation, result, now)
                     .and_then(|page| page.into_iter().find(|b| b.id == self.id));
                 if let Some(summary) = found {
+                    self.context.progress.record(&summary, None, now);
                     self.summary = Some(summary);
                 }
                 Vec::new()

@@ -329,7 +329,12 @@ impl BatchList {
                     self.queued.clear();
                 }
                 match self.live.finish(generation, result, now) {
-                    Some(page) => self.page_loaded(page),
+                    Some(page) => {
+                        for b in &page.batches {
+                            self.context.progress.record(b, None, now);
+                        }
+                        self.page_loaded(page)
+                    }
                     None => Vec::new(),
                 }
             }

@@ -22,7 +22,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, BatchSummary};
+use crate::campaign::progress::{Outlook, StallReason, Tracker};
 use crate::domain::schedule::CallingSchedule;
 use crate::form::line::{LineEdit, LineInput, paste_notice};
 use crate::text::visible;
@@ -55,6 +56,10 @@ pub struct ViewContext {
     /// The calling schedules the client knows, to say why an active
     /// batch is not calling.
     pub schedules: KnownSchedules,
+    /// The counts seen of each batch so far (the shell's, as the view
+    /// opened; the view adds what its own refreshes see): the rate of a
+    /// forecast, and how long nothing has moved.
+    pub progress: Tracker,
 }
 
 impl Default for ViewContext {
@@ -64,6 +69,7 @@ impl Default for ViewContext {
             examples: Vec::new(),
             refresh: DEFAULT_REFRESH,
             schedules: KnownSchedules::default(),
+            progress: Tracker::default(),
         }
     }
 }
@@ -100,25 +106,32 @@ impl KnownSchedules {
         }
     }
 
-    /// Why batch `id` named `name`, in `status`, is not calling at `now`:
-    /// "outside its calling window: opens Mon 09:00 America/New_York (in
-    /// 14 h)". `None` unless it is active, its schedule is known and its
-    /// window is closed.
-    pub fn closed_note(
-        &self,
-        id: &str,
-        name: &str,
-        status: &str,
-        now: DateTime<Utc>,
-    ) -> Option<String> {
-        if status != "active" {
-            return None;
-        }
-        self.by_id
-            .get(id)
-            .or_else(|| self.by_name.get(name))?
-            .closed_note(now)
+    /// The schedule of batch `id` named `name`, when known.
+    pub fn schedule(&self, id: &str, name: &str) -> Option<&CallingSchedule> {
+        self.by_id.get(id).or_else(|| self.by_name.get(name))
     }
+}
+
+/// What a campaign view says of a batch's progress beyond its counts:
+/// why it is not moving (but for being paused or stopped, which its
+/// status says already), and when it will end, with the assumptions.
+pub fn outlook_of(
+    context: &ViewContext,
+    batch: &BatchSummary,
+    now: DateTime<Utc>,
+) -> (Option<String>, Option<(String, String)>) {
+    let schedule = context.schedules.schedule(&batch.id, &batch.batch_name);
+    let outlook = Outlook::of_summary(batch, context.progress.get(&batch.id), schedule, now);
+    let stall = outlook
+        .stall
+        .filter(|s| !matches!(s.reason, StallReason::Paused | StallReason::Stopped))
+        .map(|s| s.detail);
+    let ends = outlook
+        .forecast
+        .ok()
+        .filter(|_| stall.is_none())
+        .map(|f| (f.line(now), f.assumptions()));
+    (stall, ends)
 }
 
 /// What a notice says of what just happened, told apart by its mark.

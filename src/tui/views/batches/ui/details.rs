@@ -23,7 +23,7 @@ use crate::tui::views::batches::details::{
 use crate::tui::views::batches::list::visible_offset;
 use crate::tui::views::batches::live::page_rows;
 use crate::tui::views::batches::{
-    absolute, error_text, parse_time, progress_bar, relative, relative_text,
+    absolute, error_text, outlook_of, parse_time, progress_bar, relative, relative_text,
 };
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{DrawView, fit_line, wrap_words};
@@ -31,8 +31,9 @@ use crate::tui::widgets::{DrawView, fit_line, wrap_words};
 /// The columns a batch's name keeps in the header however narrow.
 const MIN_NAME: usize = 16;
 
-/// The header's lines: the name, the totals, the times (and a fourth, for
-/// a while, when an active batch is outside its calling window).
+/// The header's lines: the name, the totals, the times (and, for a while,
+/// why an active batch is not moving, or when it will end and on what
+/// assumptions).
 const HEADER_LINES: usize = 3;
 
 /// The width of one contact-field column.
@@ -130,13 +131,18 @@ impl BatchDetailsView {
             }
             None => lines.push(Line::raw("")),
         }
-        // Weya does not say why an active batch is not calling; when its
-        // schedule is known here, this does.
-        let closed = self
-            .context
-            .schedules
-            .closed_note(&self.id, &self.name, &status, now);
-        lines.extend(closed.map(|note| Line::styled(note, theme.warn())));
+        // Weya does not say why an active batch is not calling, nor when
+        // it will end; from what is known here, this does.
+        if let Some(summary) = &self.summary {
+            let mut batch = summary.clone();
+            batch.queue_status.clone_from(&status);
+            let (stall, ends) = outlook_of(&self.context, &batch, now);
+            lines.extend(stall.map(|note| Line::styled(note, theme.warn())));
+            if let Some((line, assumptions)) = ends {
+                lines.push(Line::raw(line));
+                lines.push(Line::styled(assumptions, theme.dim()));
+            }
+        }
         lines.into_iter().map(|l| fit_line(l, width)).collect()
     }
 

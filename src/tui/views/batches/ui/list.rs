@@ -20,7 +20,7 @@ use crate::tui::views::batches::list::{
 };
 use crate::tui::views::batches::live::page_rows;
 use crate::tui::views::batches::{
-    absolute, error_text, parse_time, progress_bar, relative, relative_text,
+    absolute, error_text, outlook_of, parse_time, progress_bar, relative, relative_text,
 };
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{DrawView, fit_line};
@@ -279,8 +279,8 @@ impl BatchList {
 const DETAIL_LINES: usize = 2;
 
 impl BatchList {
-    /// The selected batch in full (see [`detail_lines`]), and, when it is
-    /// active and its known calling window is closed, when it opens.
+    /// The selected batch in full (see [`detail_lines`]), then why it is
+    /// not moving or when it will end, when known.
     fn detail_lines(
         &self,
         b: &BatchSummary,
@@ -288,11 +288,9 @@ impl BatchList {
         now: DateTime<Utc>,
     ) -> Vec<Line<'static>> {
         let mut lines = detail_lines(b, theme, now);
-        let closed = self
-            .context
-            .schedules
-            .closed_note(&b.id, &b.batch_name, &b.queue_status, now);
-        lines.extend(closed.map(|note| Line::styled(note, theme.warn())));
+        let (stall, ends) = outlook_of(&self.context, b, now);
+        lines.extend(stall.map(|note| Line::styled(note, theme.warn())));
+        lines.extend(ends.map(|(line, _)| Line::styled(line, theme.dim())));
         lines
     }
 }

@@ -1,0 +1,4 @@
+//! A running campaign apart from any screen: what the CLI and the TUI
+//! both say of a batch as it runs.
+
+pub mod progress;
