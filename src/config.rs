@@ -26,6 +26,7 @@ struct FileConfig {
     timezone: Option<String>,
     timeout_secs: Option<u64>,
     refresh_secs: Option<u64>,
+    contact_hours: Option<String>,
 }
 
 /// How often, in seconds, a live view on screen refreshes, unless
@@ -179,6 +180,9 @@ pub struct Config {
     /// The embedded sandbox, if this process starts it, dials whatever
     /// the batches' calling windows say (`--ignore-window`).
     pub ignore_window: bool,
+    /// The hours contacts may be called in their own time (`contact_hours`,
+    /// 08:00–21:00 by default): a batch's window leaving them is flagged.
+    pub contact_hours: crate::domain::local_time::ContactHours,
     /// Every setting, with its value and where it came from (`doctor`).
     pub settings: Vec<Setting>,
 }
@@ -325,6 +329,20 @@ pub fn load_with(
         file_path.as_deref(),
     )?;
 
+    let contact_hours = match from_file(&file.contact_hours) {
+        None => crate::domain::local_time::ContactHours::default(),
+        Some(text) => {
+            crate::domain::local_time::ContactHours::parse(&text).map_err(|expected| {
+                ConfigError::Invalid {
+                    setting: "contact_hours",
+                    origin: file_origin().to_string(),
+                    value: format!("{text:?}"),
+                    expected,
+                }
+            })?
+        }
+    };
+
     if let Some(path) = &file_path {
         let access = access_by_others(path);
         if file.api_key.is_some() || file.token.is_some() {
@@ -427,6 +445,17 @@ pub fn load_with(
             }),
         },
         Setting {
+            name: "contact hours",
+            env: None,
+            key: Some("contact_hours"),
+            value: Some(contact_hours.describe()),
+            origin: Some(if file.contact_hours.is_some() {
+                file_origin()
+            } else {
+                Origin::Default
+            }),
+        },
+        Setting {
             name: "timeout",
             env: None,
             key: Some("timeout_secs"),
@@ -482,6 +511,7 @@ pub fn load_with(
         config_file: file_path,
         refresh,
         ignore_window: false,
+        contact_hours,
         settings,
     })
 }
@@ -1103,6 +1133,34 @@ mod tests {
             refresh(Some("refresh_secs = 1\n"), &[]).unwrap(),
             1,
             "the range's ends are taken"
+        );
+    }
+
+    #[test]
+    fn the_contact_hours_are_the_tcpas_unless_the_file_says_otherwise() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let hours = |file: Option<&str>| {
+            if let Some(text) = file {
+                std::fs::write(&path, text).unwrap();
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+            let file = file.map(|_| path.as_path());
+            load(file, None, false, &env_of(&[])).map(|c| c.contact_hours.describe())
+        };
+        assert_eq!(hours(None).unwrap(), "08:00–21:00");
+        assert_eq!(
+            hours(Some("contact_hours = \"09:00-20:00\"\n")).unwrap(),
+            "09:00–20:00"
+        );
+        let refused = hours(Some("contact_hours = \"21:00-08:00\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("contact_hours"), "{refused}");
+        assert!(
+            refused.contains("08:00-21:00"),
+            "says how to write it: {refused}"
         );
     }
 

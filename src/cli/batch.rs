@@ -63,6 +63,8 @@ pub struct Workspace {
     /// does (it dials only while a weya-tui runs; this one caught it up
     /// on starting). `None` for a real API.
     pub sandbox_elsewhere: Option<bool>,
+    /// The hours contacts may be called in their own time (`contact_hours`).
+    pub contact_hours: crate::domain::local_time::ContactHours,
 }
 
 /// Asks a question on the terminal and returns the line typed.
