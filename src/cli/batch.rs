@@ -199,7 +199,9 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         Err(e) => (None, Some(e.to_string())),
     };
     let entries = read_journal(workspace);
-    let window = journal::created_body(&entries, &workspace.target, id).map(CallingWindow::of);
+    let body = journal::created_body(&entries, &workspace.target, id);
+    let window = body.map(CallingWindow::of);
+    let local_times = local_times_of(workspace, id, body).await;
 
     // The list may leave a count out; batch-details' total counts the calls too.
     let total = summary
@@ -220,6 +222,11 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "progressUnknown": summary_missing,
         });
         let mut value = value;
+        let (local, basis) = crate::domain::local_time::json_facts(&local_times);
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("localTime".into(), local);
+            obj.insert("localTimeBasis".into(), basis);
+        }
         if let (Some(elsewhere), Some(obj)) = (workspace.sandbox_elsewhere, value.as_object_mut()) {
             obj.insert("sandboxDialerRunning".into(), json!(elsewhere));
         }
@@ -267,6 +274,22 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
              was not created from this machine"
         )?,
     }
+    match &local_times {
+        Ok(times) => {
+            for line in times.lines(LISTED_ZONES) {
+                writeln!(out, "{}", visible(&line))?;
+            }
+        }
+        // The window's absence is said just above.
+        Err(why) if window.is_some() => {
+            writeln!(
+                out,
+                "{}",
+                visible(&crate::domain::local_time::not_known(why))
+            )?;
+        }
+        Err(_) => {}
+    }
     if let Some(why) = summary_missing {
         note(
             io,
@@ -286,6 +309,41 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         )?;
     }
     Ok(OK)
+}
+
+/// The most time zones `batch view` lists (`--json` has them all).
+const LISTED_ZONES: usize = 8;
+
+/// The batch's window on its contacts' clocks: every page of its calls is
+/// read (at most [`crate::import::existing::MAX_CALLS`]) when its window is
+/// known, and not otherwise (there would be nothing to convert).
+async fn local_times_of(
+    workspace: &Workspace,
+    id: &str,
+    body: Option<&Value>,
+) -> Result<crate::domain::local_time::LocalTimes, String> {
+    use crate::domain::local_time;
+    let Some(schedule) = body.and_then(crate::domain::schedule::CallingSchedule::from_body) else {
+        return Err(local_time::NO_SCHEDULE.to_owned());
+    };
+    let numbers = crate::import::existing::read_batch_numbers(&workspace.client, id, |_| {})
+        .await
+        .map_err(|e| match e {
+            crate::import::existing::ExistingError::TooMany { calls } => format!(
+                "the batch holds {} calls, more than weya-tui reads ({})",
+                thousands(calls),
+                thousands(crate::import::existing::MAX_CALLS)
+            ),
+            crate::import::existing::ExistingError::Api(e) => {
+                format!("the batch's calls could not be read ({e})")
+            }
+        })?;
+    local_time::for_batch(
+        Some(&schedule),
+        &numbers.zone_counts(),
+        workspace.contact_hours,
+        Utc::now(),
+    )
 }
 
 // ---- watch ----

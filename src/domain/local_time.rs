@@ -378,6 +378,9 @@ impl LocalTimes {
     pub fn summary(&self) -> String {
         let zones = self.groups.iter().filter(|g| g.span.is_some()).count();
         let flagged = self.flagged().count();
+        if self.groups.is_empty() {
+            return "no contacts to check yet".to_owned();
+        }
         if flagged == 0 {
             return format!(
                 "every contact is called inside {} their time ({} on {})",
