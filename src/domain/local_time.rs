@@ -383,10 +383,9 @@ impl LocalTimes {
         }
         if flagged == 0 {
             return format!(
-                "every contact is called inside {} their time ({} on {})",
+                "every contact is called inside {} their time ({})",
                 self.hours.describe(),
                 plural(zones as u64, "zone"),
-                self.day.format("%a %-d %b")
             );
         }
         format!(

@@ -78,6 +78,7 @@ impl Shell {
             // Filled in as each view opens (see `view_context`): batches
             // are made as the app runs.
             schedules: KnownSchedules::default(),
+            contact_hours: context.contact_hours,
         };
         let (create, cmds) = CreateView::new(context);
         let shell = Self {
@@ -220,6 +221,17 @@ impl Shell {
             &target.batch_name,
             target.timezone.as_deref(),
         )
+        .with_local_time(
+            self.known_schedule(&target.batch_id).or_else(|| {
+                // The sandbox's examples, known by name.
+                self.views
+                    .examples
+                    .iter()
+                    .find(|(name, _)| *name == target.batch_name)
+                    .map(|(_, schedule)| schedule.clone())
+            }),
+            self.views.contact_hours,
+        )
         .in_session(session);
         self.stack.push(View::Import(view));
         cmds.push(Cmd::StartImport {
@@ -248,6 +260,19 @@ impl Shell {
             ),
             ..self.views.clone()
         }
+    }
+
+    /// The calling schedule a batch made here, on this target, was
+    /// created with (whatever the sandbox's dialer does with it).
+    fn known_schedule(&self, batch_id: &str) -> Option<crate::domain::schedule::CallingSchedule> {
+        let target = create::submit::target_name(&self.target);
+        let context = &self.create.context.known_batches;
+        context
+            .iter()
+            .chain(&self.create.known_batches)
+            .rev()
+            .find(|k| k.id == batch_id && k.target == target)
+            .and_then(|k| k.schedule.clone())
     }
 
     /// The timezone a batch made here, on this target, was created with.

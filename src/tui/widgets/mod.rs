@@ -3,6 +3,7 @@
 //! from here (see `views`).
 
 pub mod help;
+pub mod local_time;
 pub mod palette;
 pub mod theme;
 

@@ -67,6 +67,7 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     // import_view, import_flow
     "import_preview",
     "import_preview_numbers",
+    "import_preview_local_time",
     "import_app_preview",
 ];
 

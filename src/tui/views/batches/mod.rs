@@ -55,6 +55,8 @@ pub struct ViewContext {
     /// The calling schedules the client knows, to say why an active
     /// batch is not calling.
     pub schedules: KnownSchedules,
+    /// The hours contacts may be called in their own time.
+    pub contact_hours: crate::domain::local_time::ContactHours,
 }
 
 impl Default for ViewContext {
@@ -64,6 +66,7 @@ impl Default for ViewContext {
             examples: Vec::new(),
             refresh: DEFAULT_REFRESH,
             schedules: KnownSchedules::default(),
+            contact_hours: crate::domain::local_time::ContactHours::default(),
         }
     }
 }

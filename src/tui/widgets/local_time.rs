@@ -1,0 +1,52 @@
+//! The contacts' own local time as the import check and a batch's
+//! details draw it (the lines are [`crate::domain::local_time`]'s).
+
+use ratatui::text::Line;
+
+use crate::domain::local_time::{self, LocalTimes};
+use crate::text::visible;
+use crate::tui::widgets::theme::Theme;
+
+/// The most time zones the check lists (the rest are counted).
+const SHOWN_ZONES: usize = 6;
+
+/// The batch's window on the contacts' clocks, a line per time zone, those
+/// outside the hours marked; or why it is not shown. For the import
+/// check and the batch's details.
+pub fn lines(times: Option<&Result<LocalTimes, String>>, theme: &Theme) -> Vec<Line<'static>> {
+    match times {
+        None => Vec::new(),
+        // A line, not two: most imports are into batches made elsewhere.
+        Some(Err(why)) if why == local_time::NO_SCHEDULE => vec![Line::styled(
+            "Local time: not shown (the window is known only for batches made here)",
+            theme.dim(),
+        )],
+        Some(Err(why)) => vec![Line::styled(
+            visible(&local_time::not_known(why)).into_owned(),
+            theme.dim(),
+        )],
+        Some(Ok(times)) => {
+            let flagged = times.flagged().next().is_some();
+            let mut lines = vec![Line::styled(
+                format!(
+                    "{}Local time ({}): {}",
+                    if flagged { "⚠ " } else { "" },
+                    times.basis(),
+                    times.summary()
+                ),
+                if flagged { theme.warn() } else { theme.dim() },
+            )];
+            for group in times.groups.iter().take(SHOWN_ZONES) {
+                lines.push(if group.is_flagged() {
+                    Line::styled(format!("  ⚠ {}", times.line(group)), theme.warn())
+                } else {
+                    Line::styled(format!("    {}", times.line(group)), theme.dim())
+                });
+            }
+            if let Some(rest) = times.lines(SHOWN_ZONES).get(SHOWN_ZONES + 1) {
+                lines.push(Line::styled(rest.clone(), theme.dim()));
+            }
+            lines
+        }
+    }
+}
