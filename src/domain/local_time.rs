@@ -257,6 +257,15 @@ impl LocalWindow {
         }
     }
 
+    /// The zone, or "2 zones" (their list is too long for a header).
+    pub fn zone_name_short(&self) -> String {
+        match self.zones.as_slice() {
+            [zone] => zone.name().to_owned(),
+            [] => "an unknown zone".to_owned(),
+            zones => format!("{} zones", zones.len()),
+        }
+    }
+
     /// "06:00–14:00", "23:00–07:00 next day", "00:00–08:00 the next day".
     pub fn local_window(&self) -> Option<String> {
         let (start, end) = self.span?;
@@ -394,6 +403,56 @@ impl LocalTimes {
             plural(zones as u64, "zone"),
             plural(self.flagged_contacts(), "contact"),
             self.hours.describe()
+        )
+    }
+
+    /// One line for a header: the flagged groups, most contacts first, and
+    /// how many are inside the hours. "Local time outside 08:00–21:00
+    /// (09:00–17:00 New York on Mon 2 Jun): 2 in Europe/London 14:00–22:00
+    /// (1 h after 21:00) · 3 inside 08:00–21:00".
+    pub fn compact(&self) -> String {
+        if self.flagged().next().is_none() {
+            return format!("Local time ({}): {}", self.basis(), self.summary());
+        }
+        let mut parts: Vec<String> = self
+            .flagged()
+            .map(|g| {
+                format!(
+                    "{} in {} {} ({})",
+                    thousands(g.count),
+                    g.zone_name_short(),
+                    g.local_window().unwrap_or_default(),
+                    g.flag(self.hours).unwrap_or_default()
+                )
+            })
+            .collect();
+        let inside: u64 = self
+            .groups
+            .iter()
+            .filter(|g| !g.is_flagged() && g.span.is_some())
+            .map(|g| g.count)
+            .sum();
+        if inside > 0 {
+            parts.push(format!(
+                "{} inside {}",
+                thousands(inside),
+                self.hours.describe()
+            ));
+        }
+        let unknown: u64 = self
+            .groups
+            .iter()
+            .filter(|g| g.span.is_none())
+            .map(|g| g.count)
+            .sum();
+        if unknown > 0 {
+            parts.push(format!("{} in an unknown zone", thousands(unknown)));
+        }
+        format!(
+            "Local time outside {} ({}): {}",
+            self.hours.describe(),
+            self.basis(),
+            parts.join(" · ")
         )
     }
 

@@ -7,6 +7,37 @@ use crate::domain::local_time::{self, LocalTimes};
 use crate::text::visible;
 use crate::tui::widgets::theme::Theme;
 
+/// The most lines the local time takes in a batch's details header.
+const HEADER_LINES: usize = 3;
+
+/// A batch's details header: the flagged groups, wrapped to `width` in
+/// at most [`HEADER_LINES`] lines (the last cut), or why none is shown.
+pub fn header_lines(
+    times: Option<&Result<LocalTimes, String>>,
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let (text, style) = match times {
+        None => return Vec::new(),
+        Some(Ok(times)) if times.flagged().next().is_some() => {
+            (format!("⚠ {}", times.compact()), theme.warn())
+        }
+        Some(Ok(times)) => (times.compact(), theme.dim()),
+        Some(Err(why)) => (local_time::not_known(why), theme.dim()),
+    };
+    let mut wrapped = super::wrap_words(&text, width);
+    if wrapped.len() > HEADER_LINES {
+        wrapped.truncate(HEADER_LINES);
+        if let Some(last) = wrapped.last_mut() {
+            last.push_str(" …");
+        }
+    }
+    wrapped
+        .into_iter()
+        .map(|line| Line::styled(line, style))
+        .collect()
+}
+
 /// The most time zones the check lists (the rest are counted).
 const SHOWN_ZONES: usize = 6;
 

@@ -59,6 +59,7 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     // campaign_screens
     "details",
     "details_long_name",
+    "details_local_time",
     "details_outside_window",
     "details_status_choice",
     "list_outside_window",

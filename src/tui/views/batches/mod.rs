@@ -103,6 +103,11 @@ impl KnownSchedules {
         }
     }
 
+    /// The schedule of batch `id` named `name`, when it is known.
+    pub fn schedule(&self, id: &str, name: &str) -> Option<&CallingSchedule> {
+        self.by_id.get(id).or_else(|| self.by_name.get(name))
+    }
+
     /// Why batch `id` named `name`, in `status`, is not calling at `now`:
     /// "outside its calling window: opens Mon 09:00 America/New_York (in
     /// 14 h)". `None` unless it is active, its schedule is known and its

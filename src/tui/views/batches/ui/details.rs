@@ -138,6 +138,13 @@ impl BatchDetailsView {
             .schedules
             .closed_note(&self.id, &self.name, &status, now);
         lines.extend(closed.map(|note| Line::styled(note, theme.warn())));
+        // The batch's window on its contacts' clocks, once their numbers
+        // are read (when its window is known here).
+        lines.extend(crate::tui::widgets::local_time::header_lines(
+            self.local_times(),
+            theme,
+            width,
+        ));
         lines.into_iter().map(|l| fit_line(l, width)).collect()
     }
 
