@@ -82,6 +82,7 @@ fn context() -> AppContext {
         refresh: weya_tui::tui::views::batches::DEFAULT_REFRESH,
         dialer_ignores_window: false,
         examples: Vec::new(),
+        contact_hours: weya_tui::domain::local_time::ContactHours::default(),
     }
 }
 

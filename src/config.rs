@@ -28,6 +28,7 @@ struct FileConfig {
     refresh_secs: Option<u64>,
     notify_bell: Option<bool>,
     notify_desktop: Option<DesktopNotice>,
+    contact_hours: Option<String>,
 }
 
 /// What the TUI does, besides the line in its header, when a batch
@@ -220,6 +221,9 @@ pub struct Config {
     pub ignore_window: bool,
     /// What a batch's news does in the TUI besides its header.
     pub notify: Notify,
+    /// The hours contacts may be called in their own time (`contact_hours`,
+    /// 08:00–21:00 by default): a batch's window leaving them is flagged.
+    pub contact_hours: crate::domain::local_time::ContactHours,
     /// Every setting, with its value and where it came from (`doctor`).
     pub settings: Vec<Setting>,
 }
@@ -366,6 +370,20 @@ pub fn load_with(
         file_path.as_deref(),
     )?;
 
+    let contact_hours = match from_file(&file.contact_hours) {
+        None => crate::domain::local_time::ContactHours::default(),
+        Some(text) => {
+            crate::domain::local_time::ContactHours::parse(&text).map_err(|expected| {
+                ConfigError::Invalid {
+                    setting: "contact_hours",
+                    origin: file_origin().to_string(),
+                    value: format!("{text:?}"),
+                    expected,
+                }
+            })?
+        }
+    };
+
     if let Some(path) = &file_path {
         let access = access_by_others(path);
         if file.api_key.is_some() || file.token.is_some() {
@@ -468,6 +486,17 @@ pub fn load_with(
             }),
         },
         Setting {
+            name: "contact hours",
+            env: None,
+            key: Some("contact_hours"),
+            value: Some(contact_hours.describe()),
+            origin: Some(if file.contact_hours.is_some() {
+                file_origin()
+            } else {
+                Origin::Default
+            }),
+        },
+        Setting {
             name: "timeout",
             env: None,
             key: Some("timeout_secs"),
@@ -527,6 +556,7 @@ pub fn load_with(
             bell: file.notify_bell.unwrap_or(true),
             desktop: file.notify_desktop.unwrap_or(DesktopNotice::Osc9),
         },
+        contact_hours,
         settings,
     })
 }
@@ -1171,6 +1201,34 @@ mod tests {
             refresh(Some("refresh_secs = 1\n"), &[]).unwrap(),
             1,
             "the range's ends are taken"
+        );
+    }
+
+    #[test]
+    fn the_contact_hours_are_the_tcpas_unless_the_file_says_otherwise() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let hours = |file: Option<&str>| {
+            if let Some(text) = file {
+                std::fs::write(&path, text).unwrap();
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+            let file = file.map(|_| path.as_path());
+            load(file, None, false, &env_of(&[])).map(|c| c.contact_hours.describe())
+        };
+        assert_eq!(hours(None).unwrap(), "08:00–21:00");
+        assert_eq!(
+            hours(Some("contact_hours = \"09:00-20:00\"\n")).unwrap(),
+            "09:00–20:00"
+        );
+        let refused = hours(Some("contact_hours = \"21:00-08:00\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("contact_hours"), "{refused}");
+        assert!(
+            refused.contains("08:00-21:00"),
+            "says how to write it: {refused}"
         );
     }
 

@@ -85,6 +85,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         refresh: config.refresh,
         dialer_ignores_window: connection.dialer_ignores_window(),
         examples: connection.example_schedules(),
+        contact_hours: config.contact_hours,
     };
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.cloned());
     runtime.set_landing(landing);

@@ -66,6 +66,8 @@ pub struct Workspace {
     /// does (it dials only while a weya-tui runs; this one caught it up
     /// on starting). `None` for a real API.
     pub sandbox_elsewhere: Option<bool>,
+    /// The hours contacts may be called in their own time (`contact_hours`).
+    pub contact_hours: crate::domain::local_time::ContactHours,
 }
 
 /// Asks a question on the terminal and returns the line typed.
@@ -204,6 +206,7 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
     let window = body.map(CallingWindow::of);
     let now = Utc::now();
     let outlook = Outlook::of(workspace, &details, summary.as_ref(), body, now).await;
+    let local_times = local_times_of(workspace, id, body).await;
 
     // The list may leave a count out; batch-details' total counts the calls too.
     let total = summary
@@ -227,6 +230,11 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "noForecast": outlook.forecast.as_ref().err(),
         });
         let mut value = value;
+        let (local, basis) = crate::domain::local_time::json_facts(&local_times);
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("localTime".into(), local);
+            obj.insert("localTimeBasis".into(), basis);
+        }
         if let (Some(elsewhere), Some(obj)) = (workspace.sandbox_elsewhere, value.as_object_mut()) {
             obj.insert("sandboxDialerRunning".into(), json!(elsewhere));
         }
@@ -274,6 +282,22 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         )?,
     }
     outlook.write(out, now)?;
+    match &local_times {
+        Ok(times) => {
+            for line in times.lines(LISTED_ZONES) {
+                writeln!(out, "{}", visible(&line))?;
+            }
+        }
+        // The window's absence is said just above.
+        Err(why) if window.is_some() => {
+            writeln!(
+                out,
+                "{}",
+                visible(&crate::domain::local_time::not_known(why))
+            )?;
+        }
+        Err(_) => {}
+    }
     if let Some(why) = summary_missing {
         note(
             io,
@@ -394,6 +418,41 @@ async fn read_calls(client: &WeyaClient, id: &str) -> Vec<Call> {
         }
     }
     calls
+}
+
+/// The most time zones `batch view` lists (`--json` has them all).
+const LISTED_ZONES: usize = 8;
+
+/// The batch's window on its contacts' clocks: every page of its calls is
+/// read (at most [`crate::import::existing::MAX_CALLS`]) when its window is
+/// known, and not otherwise (there would be nothing to convert).
+async fn local_times_of(
+    workspace: &Workspace,
+    id: &str,
+    body: Option<&Value>,
+) -> Result<crate::domain::local_time::LocalTimes, String> {
+    use crate::domain::local_time;
+    let Some(schedule) = body.and_then(crate::domain::schedule::CallingSchedule::from_body) else {
+        return Err(local_time::NO_SCHEDULE.to_owned());
+    };
+    let numbers = crate::import::existing::read_batch_numbers(&workspace.client, id, |_| {})
+        .await
+        .map_err(|e| match e {
+            crate::import::existing::ExistingError::TooMany { calls } => format!(
+                "the batch holds {} calls, more than weya-tui reads ({})",
+                thousands(calls),
+                thousands(crate::import::existing::MAX_CALLS)
+            ),
+            crate::import::existing::ExistingError::Api(e) => {
+                format!("the batch's calls could not be read ({e})")
+            }
+        })?;
+    local_time::for_batch(
+        Some(&schedule),
+        &numbers.zone_counts(),
+        workspace.contact_hours,
+        Utc::now(),
+    )
 }
 
 // ---- watch ----

@@ -36,6 +36,8 @@ use super::ApiOptions;
 use super::output::{CredentialUsed, FAILED, INTERRUPTED, Io, OK, REFUSED};
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, CallQuery, WeyaClient};
+use crate::domain::local_time;
+use crate::domain::schedule::CallingSchedule;
 use crate::import::engine::{self, DoubtFigures, ImportSender, Prepared};
 use crate::import::existing::{BatchNumbers, PagesRead, read_batch_numbers};
 use crate::import::{
@@ -58,6 +60,8 @@ const MAX_VALUE_CHARS: usize = 60;
 const MAX_SAMPLE_CHARS: usize = 300;
 /// The most invalid and duplicate rows `--json` lists.
 const MAX_JSON_ROWS: usize = 10_000;
+/// The most time zones the summary lists (`--json` has them all).
+const LISTED_ZONES: usize = 8;
 /// The most column names a message lists.
 const LISTED_COLUMNS: usize = 12;
 
@@ -153,6 +157,8 @@ pub struct ImportContext<'a> {
     pub submit_journal: Option<PathBuf>,
     /// Show progress on stderr (only when it is a terminal).
     pub progress: bool,
+    /// The hours contacts may be called in their own time (`contact_hours`).
+    pub contact_hours: crate::domain::local_time::ContactHours,
 }
 
 /// What the operator is told when the command stops, as text on stderr or
@@ -326,6 +332,10 @@ async fn import(
     };
     let report = checked.map_err(nothing_sent)?;
     add_report_facts(facts, &file, &settings, &report);
+    let local_times = local_times_of(ctx, &args.batch_id, &report);
+    let (local_json, basis) = local_time::json_facts(&local_times);
+    set(facts, "localTime", local_json);
+    set(facts, "localTimeBasis", basis);
     if let Some(note) = &rejected_note {
         set(facts, "rejectedFileRead", json!(note.to_string()));
     }
@@ -344,6 +354,14 @@ async fn import(
     }
     if !io.json {
         print_summary(io, &file, &settings, region_note.as_deref(), &report)?;
+        match &local_times {
+            Ok(times) => {
+                for line in times.lines(LISTED_ZONES) {
+                    writeln!(io.out, "{}", visible(&line))?;
+                }
+            }
+            Err(why) => writeln!(io.out, "{}", visible(&local_time::not_known(why)))?,
+        }
         if let Some(note) = &rejected_note {
             writeln!(io.out, "This is {}.", visible(&note.to_string()))?;
         }
@@ -696,6 +714,29 @@ fn parse_countries(given: &[String]) -> Result<Vec<Country>, Refusal> {
     }
     countries.sort_by_key(ToString::to_string);
     Ok(countries)
+}
+
+/// The batch's window on its contacts' clocks, when this machine created
+/// the batch (the submit journal holds its schedule), or why not.
+fn local_times_of(
+    ctx: &ImportContext<'_>,
+    batch_id: &str,
+    report: &CheckReport,
+) -> Result<local_time::LocalTimes, String> {
+    let entries = ctx
+        .submit_journal
+        .as_deref()
+        .and_then(|path| crate::store::journal::read(path).ok())
+        .map(|(entries, _)| entries)
+        .unwrap_or_default();
+    let schedule = crate::store::journal::created_body(&entries, ctx.target, batch_id)
+        .and_then(CallingSchedule::from_body);
+    local_time::for_batch(
+        schedule.as_ref(),
+        &report.zones,
+        ctx.contact_hours,
+        chrono::Utc::now(),
+    )
 }
 
 /// The region of the batch's timezone, when this machine created the

@@ -69,6 +69,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 journal_dir: paths.map(Paths::imports),
                 submit_journal: paths.map(Paths::journal),
                 progress: io::stderr().is_terminal(),
+                contact_hours: config.contact_hours,
             };
             let mut io = Io {
                 out: &mut out,
@@ -94,6 +95,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 journal: paths.map(Paths::journal),
                 width: batch::output_width(),
                 sandbox_elsewhere,
+                contact_hours: config.contact_hours,
             };
             let mut ask = batch::ask_line_on_terminal;
             let terminal = io::stdin().is_terminal() && !api.reads_stdin();

@@ -1,5 +1,6 @@
 //! What campaigns are made of, apart from any screen: calling windows and
 //! phone numbers as they are shown.
 
+pub mod local_time;
 pub mod phone;
 pub mod schedule;

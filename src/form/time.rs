@@ -9,6 +9,13 @@ impl TimeOfDay {
         (hour < 24 && minute < 60).then_some(Self(hour * 60 + minute))
     }
 
+    /// A time written in the code (checked when it is compiled, in a
+    /// `const`).
+    pub const fn fixed(hour: u16, minute: u16) -> Self {
+        assert!(hour < 24 && minute < 60, "not a time of day");
+        Self(hour * 60 + minute)
+    }
+
     pub fn minutes(self) -> u16 {
         self.0
     }

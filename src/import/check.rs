@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use crate::domain::phone::zones::ZoneCounts;
+
 use super::limits::{Limit, MAX_REJECTED_BYTES, MAX_ROWS};
 use super::phone::{Country, PhoneDigits};
 use super::plan::{PlanBuilder, SendPlan};
@@ -92,6 +94,9 @@ pub struct CheckReport {
     pub read_from_decimal: u64,
     /// Rows whose number is dialled without its extension.
     pub extensions_dropped: u64,
+    /// The valid rows sent, counted by the time zone of their number (see
+    /// [`crate::domain::local_time`]).
+    pub zones: ZoneCounts,
 }
 
 impl CheckReport {
@@ -193,6 +198,7 @@ pub fn check(
     let mut kept: HashMap<u64, u64> = HashMap::new();
     let mut plan = PlanBuilder::default();
     let mut outside = Vec::new();
+    let mut zones = ZoneCounts::default();
     let (mut read_from_decimal, mut extensions_dropped) = (0u64, 0u64);
     let mut read = 0u64;
     // What the invalid rows' cells cost, kept for the rejected file.
@@ -279,6 +285,7 @@ pub fn check(
                     continue;
                 }
                 counts.valid += 1;
+                zones.add(phone.as_u64());
                 plan.push(line, rows.start());
                 if samples.len() < SAMPLE_CONTACTS {
                     let mut json = String::new();
@@ -304,5 +311,6 @@ pub fn check(
         outside,
         read_from_decimal,
         extensions_dropped,
+        zones,
     })
 }

@@ -77,6 +77,16 @@ impl BatchNumbers {
     pub fn is_empty(&self) -> bool {
         self.numbers.is_empty()
     }
+
+    /// The distinct numbers counted by the time zone they belong to (the
+    /// contacts' local time, see [`crate::domain::local_time`]).
+    pub fn zone_counts(&self) -> crate::domain::phone::zones::ZoneCounts {
+        let mut counts = crate::domain::phone::zones::ZoneCounts::default();
+        for &number in &self.numbers {
+            counts.add(number);
+        }
+        counts
+    }
 }
 
 /// Why the batch's numbers were not read.

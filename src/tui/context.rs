@@ -43,6 +43,8 @@ pub struct AppContext {
     /// Batches whose calling schedules the connection knows by name (the
     /// sandbox's examples; none against Weya, whose answers carry none).
     pub examples: Vec<(String, CallingSchedule)>,
+    /// The hours contacts may be called in their own time (`contact_hours`).
+    pub contact_hours: crate::domain::local_time::ContactHours,
 }
 
 #[cfg(test)]
@@ -64,6 +66,7 @@ impl AppContext {
             refresh: crate::tui::views::batches::DEFAULT_REFRESH,
             dialer_ignores_window: false,
             examples: Vec::new(),
+            contact_hours: crate::domain::local_time::ContactHours::default(),
         }
     }
 }

@@ -51,6 +51,8 @@ pub enum JobKey {
     BatchCalls,
     /// "batch.totals": the list row of the batch on show, for its header.
     BatchTotals,
+    /// The numbers of the batch on show, read for its contacts' local time.
+    BatchZones,
 }
 
 /// The longest a change waits before the draft is written: a `kill -9`
@@ -402,6 +404,30 @@ impl Effects {
                     }
                     let result = client.batch_details(&batch_id, &query).await;
                     let msg = DetailsMsg::CallsLoaded { generation, result };
+                    let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
+                });
+            }
+            Cmd::ReadBatchZones { batch_id } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                self.spawn_keyed(JobKey::BatchZones, async move {
+                    use crate::import::existing::{ExistingError, MAX_CALLS, read_batch_numbers};
+                    // The zone map is read here, off the UI thread, the
+                    // first time a number is looked up.
+                    let result = read_batch_numbers(&client, &batch_id, |_| {})
+                        .await
+                        .map(|numbers| numbers.zone_counts())
+                        .map_err(|e| match e {
+                            ExistingError::TooMany { calls } => format!(
+                                "the batch holds {} calls, more than weya-tui reads ({})",
+                                crate::num::thousands(calls),
+                                crate::num::thousands(MAX_CALLS)
+                            ),
+                            ExistingError::Api(e) => {
+                                format!("the batch's calls could not be read ({e})")
+                            }
+                        });
+                    let msg = DetailsMsg::ZonesRead { result };
                     let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
                 });
             }

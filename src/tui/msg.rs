@@ -229,6 +229,11 @@ pub enum Cmd {
         query: CallQuery,
         after: Duration,
     },
+    /// Every page of batch `batch_id`'s calls, for its numbers counted by
+    /// time zone (the contacts' local time in its header), keyed.
+    ReadBatchZones {
+        batch_id: String,
+    },
     /// The header totals of batch `batch_id`: the first page of the batch
     /// list searched for `name`, keyed.
     FetchBatchTotals {

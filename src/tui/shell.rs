@@ -95,6 +95,7 @@ impl Shell {
             // are made as the app runs.
             schedules: KnownSchedules::default(),
             progress: Tracker::default(),
+            contact_hours: context.contact_hours,
         };
         let (create, cmds) = CreateView::new(context);
         let shell = Self {
@@ -244,6 +245,17 @@ impl Shell {
             &target.batch_name,
             target.timezone.as_deref(),
         )
+        .with_local_time(
+            self.known_schedule(&target.batch_id).or_else(|| {
+                // The sandbox's examples, known by name.
+                self.views
+                    .examples
+                    .iter()
+                    .find(|(name, _)| *name == target.batch_name)
+                    .map(|(_, schedule)| schedule.clone())
+            }),
+            self.views.contact_hours,
+        )
         .in_session(session);
         self.stack.push(View::Import(view));
         cmds.push(Cmd::StartImport {
@@ -314,6 +326,19 @@ impl Shell {
             cmds.push(Cmd::Alert(text));
         }
         cmds
+    }
+
+    /// The calling schedule a batch made here, on this target, was
+    /// created with (whatever the sandbox's dialer does with it).
+    fn known_schedule(&self, batch_id: &str) -> Option<crate::domain::schedule::CallingSchedule> {
+        let target = create::submit::target_name(&self.target);
+        let context = &self.create.context.known_batches;
+        context
+            .iter()
+            .chain(&self.create.known_batches)
+            .rev()
+            .find(|k| k.id == batch_id && k.target == target)
+            .and_then(|k| k.schedule.clone())
     }
 
     /// The timezone a batch made here, on this target, was created with.

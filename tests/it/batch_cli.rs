@@ -147,6 +147,83 @@ async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_wit
     assert_eq!(json["callingWindow"], Value::Null);
 }
 
+/// Issue 19: `batch view --json` groups the batch's contacts by their
+/// time zone; for a 09:00–17:00 New York batch those in London and Los
+/// Angeles are flagged, those in New York are not.
+#[tokio::test(flavor = "multi_thread")]
+async fn view_shows_the_window_on_the_contacts_own_clocks() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 0);
+    let rows = [
+        "12125550100",
+        "12125550101",
+        "13105550100",
+        "442071838750",
+        "442079460958",
+    ]
+    .iter()
+    .map(|number| {
+        let mut row = Map::new();
+        row.insert("phoneNumber".into(), json!(number));
+        row
+    })
+    .collect();
+    sandbox.store().add_calls(&id, rows, None).unwrap();
+
+    let json = json_of(&env.batch(&sandbox, &["view", &id, "--json"]));
+    let groups = json["localTime"].as_array().unwrap();
+    let group = |zone: &str| {
+        groups
+            .iter()
+            .find(|g| g["zone"] == zone)
+            .unwrap_or_else(|| panic!("no {zone} in {groups:?}"))
+    };
+    let la = group("America/Los_Angeles");
+    assert_eq!(la["count"], 1);
+    assert_eq!(la["outsideHours"], true);
+    assert_eq!(la["localStart"], "06:00");
+    assert_eq!(la["localEnd"], "14:00");
+    let london = group("Europe/London");
+    let day = json["localTimeBasis"]["day"].as_str().unwrap();
+    let (start, end) = crate::import_cli::london_for_new_york_9_to_5(day);
+    assert_eq!(london["count"], 2);
+    assert_eq!(
+        (london["localStart"].as_str(), london["localEnd"].as_str()),
+        (Some(start.as_str()), Some(end.as_str()))
+    );
+    assert_eq!(
+        london["outsideHours"],
+        json!(end.as_str() > "21:00"),
+        "{london}"
+    );
+    let new_york = group("America/New_York");
+    assert_eq!(new_york["count"], 2);
+    assert_eq!(new_york["outsideHours"], false);
+
+    let (stdout, stderr) = text(&env.batch(&sandbox, &["view", &id]));
+    assert!(
+        stdout.contains(
+            "  ! 1 contact in America/Los_Angeles: 09:00–17:00 New York is 06:00–14:00 for \
+             them (2 h before 08:00)\n"
+        ),
+        "{stdout}\n{stderr}"
+    );
+
+    // A batch made elsewhere: no window, so no local times, and nothing read.
+    let other = sandbox.store().insert(
+        "Made elsewhere".into(),
+        json!({"batchName": "Made elsewhere"}),
+    );
+    let json = json_of(&env.batch(&sandbox, &["view", &other, "--json"]));
+    assert_eq!(json["localTime"], Value::Null);
+    assert!(
+        json["localTimeBasis"]["notKnown"]
+            .as_str()
+            .unwrap()
+            .contains("not known")
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn view_without_a_user_id_shows_what_batch_details_gives_and_says_what_is_missing() {
     let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);

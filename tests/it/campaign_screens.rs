@@ -439,6 +439,89 @@ fn an_active_batch_outside_its_window_says_when_it_opens() {
     }
 }
 
+/// The details of batch 0 named `name` told `context`, and what the view
+/// asked for when its first page came.
+fn first_page(context: ViewContext, name: &str) -> (BatchDetailsView, Vec<Cmd>) {
+    let mut summary = batches().remove(0);
+    summary.batch_name = name.into();
+    let mut view = BatchDetailsView::new(context, summary);
+    let cmds = view.update(DetailsMsg::Tick, now());
+    let [Cmd::FetchCalls { generation, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let cmds = view.update(
+        DetailsMsg::CallsLoaded {
+            generation: *generation,
+            result: Ok(BatchDetails {
+                batch_id: batches()[0].id.clone(),
+                batch_name: name.into(),
+                batch_status: "active".into(),
+                page: 1,
+                limit: 20,
+                total: 6,
+                total_pages: 1,
+                calls: (0..6).map(call).collect(),
+            }),
+        },
+        now(),
+    );
+    (view, cmds)
+}
+
+/// Issue 19: a batch's details say where its window leaves its contacts'
+/// hours. "June renewals" calls 09:00–17:00 New York: those in London and
+/// Los Angeles are flagged, those in New York are not.
+#[test]
+fn details_flag_contacts_in_london_and_los_angeles_not_new_york() {
+    // Its window is known here: its calls are read for their numbers.
+    let (_, cmds) = first_page(june_made_here(false), "June renewals");
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::ReadBatchZones { batch_id } if *batch_id == batches()[0].id)),
+        "{cmds:?}"
+    );
+    for (w, h) in SIZES {
+        let mut view = details_view_in(june_made_here(false), w, h, "June renewals");
+        let mut counts = weya_tui::domain::phone::zones::ZoneCounts::default();
+        for number in [
+            12125550100,
+            12125550101,
+            12125550102,
+            13105550100,
+            442071838750,
+            442079460958,
+        ] {
+            counts.add(number);
+        }
+        view.update(DetailsMsg::ZonesRead { result: Ok(counts) }, now());
+        let text = details_screen(&view, w, h);
+        snap("details_local_time", w, h, text.clone());
+        let times = view.local_times().unwrap().as_ref().unwrap();
+        let line = times.compact();
+        assert_eq!(
+            line,
+            "Local time outside 08:00–21:00 (09:00–17:00 New York on Thu 15 Jan): 2 in \
+             Europe/London 14:00–22:00 (1 h after 21:00) · 1 in America/Los_Angeles \
+             06:00–14:00 (2 h before 08:00) · 3 inside 08:00–21:00",
+        );
+        assert!(text.contains("⚠ Local time outside 08:00–21:00"), "{text}");
+        let new_york = times
+            .groups
+            .iter()
+            .find(|g| g.zone_name() == "America/New_York")
+            .unwrap();
+        assert!(!new_york.is_flagged(), "{new_york:?}");
+    }
+    // A batch whose window is not known here: its calls are not read.
+    let (view, cmds) = first_page(ViewContext::default(), "Made elsewhere");
+    assert!(
+        cmds.iter()
+            .all(|c| !matches!(c, Cmd::ReadBatchZones { .. })),
+        "{cmds:?}"
+    );
+    assert!(view.local_times().is_none());
+}
+
 #[test]
 fn nothing_is_said_of_a_window_the_dialer_ignores_or_of_an_unknown_schedule() {
     let (w, h) = (120, 40);

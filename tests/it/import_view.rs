@@ -936,6 +936,61 @@ fn snapshot_preview() {
     snapshot("import_preview", &view, t(0), dir.path());
 }
 
+/// Issue 19: the check shows the batch's window on the contacts' clocks.
+/// For a 09:00–17:00 New York batch on Monday 2 June 2025, London
+/// (14:00–22:00) and Los Angeles (06:00–14:00) are flagged, New York is not.
+#[test]
+fn the_check_flags_london_and_los_angeles_for_a_new_york_9_to_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cities.csv");
+    std::fs::write(&path, crate::import_cli::THREE_CITIES_CSV).unwrap();
+    let schedule = weya_tui::domain::schedule::CallingSchedule::from_body(&serde_json::json!({
+        "timezone": "America/New_York",
+        "callingHour": {"start": "09:00", "end": "17:00"},
+        "allowedDays": [1, 2, 3, 4, 5],
+    }));
+    assert!(schedule.is_some());
+    let mut view = ImportView::new(BATCH, "New York 9-5", Some("America/New_York"))
+        .with_local_time(
+            schedule,
+            weya_tui::domain::local_time::ContactHours::default(),
+        );
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Preview);
+    // London's numbers are outside the region (US): `o` sends them too.
+    let cmds = press(&mut view, KeyCode::Char('o'));
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Preview);
+
+    let text = screen(&view, 120, 40, t(0), dir.path());
+    let line = |needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle:?} on\n{text}"))
+            .to_owned()
+    };
+    assert!(line("in Europe/London").contains("⚠ 2 contacts in Europe/London: 09:00–17:00 New York is 14:00–22:00 for them (1 h after 21:00)"), "{text}");
+    assert!(
+        line("in America/Los_Angeles").contains("⚠ 1 contact in America/Los_Angeles"),
+        "{text}"
+    );
+    assert!(
+        line("in America/Los_Angeles").contains("(2 h before 08:00)"),
+        "{text}"
+    );
+    let new_york = line("in America/New_York");
+    assert!(!new_york.contains('⚠'), "{new_york}");
+    assert!(
+        new_york.contains("is 09:00–17:00 for them, inside 08:00–21:00"),
+        "{new_york}"
+    );
+    snapshot("import_preview_local_time", &view, t(0), dir.path());
+}
+
 #[test]
 fn snapshot_resume_offer() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@
 //! list, the review, the commands' tables).
 
 pub mod metadata;
+pub mod zones;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock, PoisonError, mpsc};

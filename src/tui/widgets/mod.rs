@@ -4,6 +4,7 @@
 
 pub mod add_phone;
 pub mod help;
+pub mod local_time;
 pub mod palette;
 pub mod theme;
 

@@ -46,6 +46,7 @@ pub fn context() -> AppContext {
         refresh: weya_tui::tui::views::batches::DEFAULT_REFRESH,
         dialer_ignores_window: false,
         examples: weya_tui::sandbox::example_schedules(),
+        contact_hours: weya_tui::domain::local_time::ContactHours::default(),
     }
 }
 

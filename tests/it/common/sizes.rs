@@ -59,6 +59,7 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     // campaign_screens
     "details",
     "details_long_name",
+    "details_local_time",
     "details_outside_window",
     "details_status_choice",
     "details_forecast",
@@ -69,6 +70,7 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     // import_view, import_flow
     "import_preview",
     "import_preview_numbers",
+    "import_preview_local_time",
     "import_app_preview",
 ];
 

@@ -23,7 +23,9 @@ use super::live::{LivePage, fit_to_rows, page_rows, search_param};
 pub use super::msg::DetailsMsg;
 use super::{Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
 use crate::api::{BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
+use crate::domain::local_time::{self, LocalTimes};
 use crate::domain::phone::{format_number, format_number_final};
+use crate::domain::schedule::CallingSchedule;
 use crate::text::visible;
 use crate::tui::keymap::{self, Action, Input, Scope};
 use crate::tui::msg::{Cmd, DialerAnswer, Msg, Reply, Subscription};
@@ -131,6 +133,12 @@ pub struct BatchDetailsView {
     pub(super) dialog: Option<Dialog>,
     /// A start or stop sent and not answered yet.
     pub(super) switching: Option<DialerAction>,
+    /// The batch's window on its contacts' clocks (when its schedule is
+    /// known), or why not; `None` until its calls have been read.
+    pub(super) local_times: Option<Result<LocalTimes, String>>,
+    /// The number of calls when they were last asked for by time zone:
+    /// read again when the batch's total changes (an import).
+    zones_read_at: Option<u64>,
 }
 
 impl BatchDetailsView {
@@ -165,6 +173,8 @@ impl BatchDetailsView {
             dialog: None,
             switching: None,
             reopen_call: false,
+            local_times: None,
+            zones_read_at: None,
         }
     }
 
@@ -348,6 +358,7 @@ impl BatchDetailsView {
                     Some(details) => {
                         self.loaded(details);
                         let mut cmds: Vec<_> = self.fetch_totals().into_iter().collect();
+                        cmds.extend(self.read_zones());
                         // The keys that came while it loaded, in order.
                         for action in std::mem::take(&mut self.queued) {
                             cmds.extend(self.on_action(action));
@@ -386,6 +397,15 @@ impl BatchDetailsView {
                         let why = super::error_text(&e);
                         self.notice = Some(Notice::failed(format!("{what}: “{name}”: {why}")));
                     }
+                }
+                Vec::new()
+            }
+            DetailsMsg::ZonesRead { result } => {
+                if let Some(schedule) = self.schedule() {
+                    let hours = self.context.contact_hours;
+                    self.local_times = Some(result.and_then(|counts| {
+                        local_time::for_batch(Some(&schedule), &counts, hours, now)
+                    }));
                 }
                 Vec::new()
             }
@@ -802,6 +822,39 @@ impl BatchDetailsView {
     /// keeps the totals it was opened with); a batch not on that page
     /// (ten newer batches whose names contain its name) keeps its last
     /// totals.
+    /// The batch's calling schedule, when it is known here.
+    fn schedule(&self) -> Option<CallingSchedule> {
+        self.context
+            .schedules
+            .schedule(&self.id, &self.name)
+            .cloned()
+    }
+
+    /// Reads every page of the batch's calls for its contacts' time zones:
+    /// once it is shown, and again when its number of calls changes. Not
+    /// at all when its window is not known (nothing to convert).
+    fn read_zones(&mut self) -> Option<Cmd> {
+        self.schedule()?;
+        let total = self.details.as_ref().map(|d| d.total)?;
+        if self.query.filter.is_some() || self.query.search.is_some() {
+            // The total of a filtered page is not the batch's.
+            if self.zones_read_at.is_some() {
+                return None;
+            }
+        } else if self.zones_read_at == Some(total) {
+            return None;
+        }
+        self.zones_read_at = Some(total);
+        Some(Cmd::ReadBatchZones {
+            batch_id: self.id.clone(),
+        })
+    }
+
+    /// The batch's window on its contacts' clocks, once read.
+    pub fn local_times(&self) -> Option<&Result<LocalTimes, String>> {
+        self.local_times.as_ref()
+    }
+
     fn fetch_totals(&mut self) -> Option<Cmd> {
         let name = self.name.trim();
         if name.is_empty() || !self.totals.may_refresh() || self.totals.poll_every().is_none() {

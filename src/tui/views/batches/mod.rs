@@ -60,6 +60,8 @@ pub struct ViewContext {
     /// opened; the view adds what its own refreshes see): the rate of a
     /// forecast, and how long nothing has moved.
     pub progress: Tracker,
+    /// The hours contacts may be called in their own time.
+    pub contact_hours: crate::domain::local_time::ContactHours,
 }
 
 impl Default for ViewContext {
@@ -70,6 +72,7 @@ impl Default for ViewContext {
             refresh: DEFAULT_REFRESH,
             schedules: KnownSchedules::default(),
             progress: Tracker::default(),
+            contact_hours: crate::domain::local_time::ContactHours::default(),
         }
     }
 }

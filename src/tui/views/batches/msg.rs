@@ -60,6 +60,11 @@ pub enum DetailsMsg {
         generation: u64,
         result: Result<Vec<BatchSummary>, ApiError>,
     },
+    /// Every page of the batch's calls was read for its numbers, counted
+    /// by time zone (the contacts' local time), or why not.
+    ZonesRead {
+        result: Result<crate::domain::phone::zones::ZoneCounts, String>,
+    },
 }
 
 impl From<Input> for ListMsg {

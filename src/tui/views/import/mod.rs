@@ -34,6 +34,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, TimeDelta, Utc};
 use crossterm::event::KeyEvent;
 
+use crate::domain::local_time::{self, ContactHours, LocalTimes};
+use crate::domain::schedule::CallingSchedule;
 use crate::form::line::LineInput;
 use crate::import::existing::PagesRead;
 use crate::import::journal::JournalSummary;
@@ -333,6 +335,13 @@ pub struct ImportView {
     pub(crate) geometry: Cell<Geometry>,
     /// The shell's number for this import (0 until it is opened as one).
     session: u64,
+    /// The batch's calling schedule, when it was made here: the check
+    /// shows it on the contacts' clocks.
+    schedule: Option<CallingSchedule>,
+    contact_hours: ContactHours,
+    /// The check's contacts by time zone, with the batch's window on
+    /// their clocks, or why that is not shown.
+    pub(crate) local_times: Option<Result<LocalTimes, String>>,
 }
 
 impl ImportView {
@@ -378,6 +387,9 @@ impl ImportView {
             send_when_compared: false,
             sending: None,
             geometry: Cell::new(Geometry::default()),
+            schedule: None,
+            contact_hours: ContactHours::default(),
+            local_times: None,
             session: 0,
         }
     }
@@ -500,6 +512,18 @@ impl ImportView {
     /// The session the shell opened this view as: its replies, and the
     /// work for its executor, carry it (see [`Cmd::Import`]).
     #[must_use]
+    /// The batch's schedule (when it was made here) and the hours contacts
+    /// may be called in: the check shows the window on their clocks.
+    pub fn with_local_time(
+        mut self,
+        schedule: Option<CallingSchedule>,
+        hours: ContactHours,
+    ) -> Self {
+        self.schedule = schedule;
+        self.contact_hours = hours;
+        self
+    }
+
     pub fn in_session(mut self, session: u64) -> Self {
         self.session = session;
         self
@@ -559,7 +583,7 @@ impl ImportView {
                 Vec::new()
             }
             ImportMsg::JournalFound(result) => self.on_journal_found(result),
-            ImportMsg::Checked { job, result } => self.on_checked(job, result),
+            ImportMsg::Checked { job, result } => self.on_checked(job, result, now),
             ImportMsg::RejectedWritten(result) => {
                 self.pending_overwrite = None;
                 match result {
@@ -1084,7 +1108,12 @@ impl ImportView {
         Vec::new()
     }
 
-    fn on_checked(&mut self, job: u64, result: Result<Arc<CheckReport>, String>) -> Vec<ImportCmd> {
+    fn on_checked(
+        &mut self,
+        job: u64,
+        result: Result<Arc<CheckReport>, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<ImportCmd> {
         if !self.finish_job(job, Step::Checking) {
             return Vec::new();
         }
@@ -1102,6 +1131,12 @@ impl ImportView {
                     self.step = Step::Resume;
                     return Vec::new();
                 }
+                self.local_times = Some(local_time::for_batch(
+                    self.schedule.as_ref(),
+                    &report.zones,
+                    self.contact_hours,
+                    now,
+                ));
                 self.report = Some(report);
                 self.preview_scroll = 0;
                 self.step = Step::Preview;

@@ -545,6 +545,10 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
         }),
     ]);
     lines.extend(number_lines(report, theme));
+    lines.extend(crate::tui::widgets::local_time::lines(
+        view.local_times.as_ref(),
+        theme,
+    ));
     if let Some(line) = comparing_line(view, theme) {
         lines.push(line);
     }

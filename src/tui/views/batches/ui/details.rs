@@ -143,6 +143,13 @@ impl BatchDetailsView {
                 lines.push(Line::styled(assumptions, theme.dim()));
             }
         }
+        // The batch's window on its contacts' clocks, once their numbers
+        // are read (when its window is known here).
+        lines.extend(crate::tui::widgets::local_time::header_lines(
+            self.local_times(),
+            theme,
+            width,
+        ));
         lines.into_iter().map(|l| fit_line(l, width)).collect()
     }
 
