@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod campaign;
 pub mod cli;
 pub mod config;
 pub mod connection;

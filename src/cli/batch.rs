@@ -30,6 +30,7 @@ impl BatchAction {
             | Self::Start { api, .. }
             | Self::Stop { api, .. }
             | Self::Watch { api, .. }
+            | Self::Export { api, .. }
             | Self::Delete { api, .. } => *api,
         }
     }
@@ -41,6 +42,7 @@ impl BatchAction {
             | Self::Start { id, .. }
             | Self::Stop { id, .. }
             | Self::Watch { id, .. }
+            | Self::Export { id, .. }
             | Self::Delete { id, .. } => id,
         }
     }
@@ -133,6 +135,9 @@ pub async fn run(
         BatchAction::Watch { every, .. } => {
             watch(workspace, id, std::time::Duration::from_secs(*every), io).await
         }
+        BatchAction::Export { format, output, .. } => {
+            super::export::export(workspace, id, *format, output.as_deref(), io).await
+        }
         BatchAction::Delete { yes, .. } => delete(workspace, id, *yes, ask, io).await,
     }
 }
@@ -140,7 +145,7 @@ pub async fn run(
 /// Says why a request failed (or was not sent), with the request ID
 /// support asks for and, for a refused credential, which one the action
 /// needs and which was used, from where.
-fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
+pub(super) fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
     let code = if e.is_config_problem() {
         REFUSED
     } else {
@@ -163,7 +168,7 @@ fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<
 }
 
 /// Something worth knowing that does not make the command fail.
-fn note(io: &mut Io<'_>, text: &str) -> io::Result<()> {
+pub(super) fn note(io: &mut Io<'_>, text: &str) -> io::Result<()> {
     writeln!(io.err, "weya-tui: {}", visible(text))
 }
 
@@ -198,6 +203,8 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
     };
     let entries = read_journal(workspace);
     let window = journal::created_body(&entries, &workspace.target, id).map(CallingWindow::of);
+    // Every page, once: exact for the whole batch (see `crate::campaign`).
+    let counted = crate::campaign::outcomes::count(&workspace.client, id).await;
 
     // The list may leave a count out; batch-details' total counts the calls too.
     let total = summary
@@ -216,6 +223,8 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "updatedAt": summary.as_ref().map(|s| &s.updated_at),
             "callingWindow": window.as_ref().map(CallingWindow::to_json),
             "progressUnknown": summary_missing,
+            "outcomes": counted.as_ref().ok().map(|c| c.outcomes.to_json(c)),
+            "outcomesUnknown": counted.as_ref().err().map(ToString::to_string),
         });
         let mut value = value;
         if let (Some(elsewhere), Some(obj)) = (workspace.sandbox_elsewhere, value.as_object_mut()) {
@@ -264,6 +273,16 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "Window    not known: Weya's answers do not include it, and this batch \
              was not created from this machine"
         )?,
+    }
+    match &counted {
+        Ok(c) => {
+            let lines = crate::campaign::outcomes::describe(c, now);
+            for (i, line) in lines.iter().enumerate() {
+                let head = if i == 0 { "Outcomes" } else { "" };
+                writeln!(io.out, "{head:<10}{line}")?;
+            }
+        }
+        Err(e) => writeln!(io.out, "Outcomes  not counted: {}", visible(&e.to_string()))?,
     }
     if let Some(why) = summary_missing {
         note(
