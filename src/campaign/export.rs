@@ -112,11 +112,11 @@ pub struct Exported {
 /// the pages before it are written (and `out` flushed as far as it
 /// went); the caller says the file is incomplete (a file:
 /// [`AtomicFile`] leaves none).
-pub async fn export(
+pub async fn export<W: Write>(
     client: &WeyaClient,
     batch_id: &str,
     format: Format,
-    out: &mut dyn Write,
+    out: &mut W,
     mut progress: impl FnMut(Progress),
 ) -> Result<Exported, WalkError> {
     let mut rows = Rows::new(format, out);
@@ -153,16 +153,16 @@ pub async fn export(
 
 /// Where rows go: the csv crate's writer (RFC 4180: quotes where
 /// needed, CRLF line ends) or lines of JSON.
-enum Sink<'a> {
+enum Sink<'a, W: Write> {
     // Boxed: one per export, and the enum stays small.
-    Csv(Box<csv::Writer<&'a mut dyn Write>>),
-    Jsonl(&'a mut dyn Write),
+    Csv(Box<csv::Writer<&'a mut W>>),
+    Jsonl(&'a mut W),
 }
 
 /// The writer of rows, whichever the format.
-struct Rows<'a> {
+struct Rows<'a, W: Write> {
     format: Format,
-    out: Sink<'a>,
+    out: Sink<'a, W>,
     /// The CSV header's contact fields, once written.
     header: Option<Vec<String>>,
     header_set: HashSet<String>,
@@ -173,8 +173,8 @@ struct Rows<'a> {
     record: Vec<String>,
 }
 
-impl<'a> Rows<'a> {
-    fn new(format: Format, out: &'a mut dyn Write) -> Self {
+impl<'a, W: Write> Rows<'a, W> {
+    fn new(format: Format, out: &'a mut W) -> Self {
         let out = match format {
             Format::Csv => Sink::Csv(Box::new(
                 csv::WriterBuilder::new()
@@ -455,6 +455,43 @@ impl Write for AtomicFile {
     fn flush(&mut self) -> io::Result<()> {
         self.tmp.flush()
     }
+}
+
+/// An export written to a folder: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub path: PathBuf,
+    pub exported: Exported,
+}
+
+/// Exports batch `batch_id` (named `name`) as CSV into `dir` (made if
+/// missing) under [`file_name`], atomically: the TUI's `e`. The error is
+/// the sentence to show.
+pub async fn export_to_folder(
+    client: &WeyaClient,
+    dir: &Path,
+    batch_id: &str,
+    name: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Saved, String> {
+    let path = dir.join(file_name(name, batch_id, at, Format::Csv));
+    let cannot = |e: io::Error| format!("cannot write {}: {e}", path.display());
+    std::fs::create_dir_all(dir).map_err(cannot)?;
+    let mut file = AtomicFile::create(&path).map_err(cannot)?;
+    let exported = match export(client, batch_id, Format::Csv, &mut file, |_| {}).await {
+        Ok(exported) => exported,
+        Err(WalkError::Api { page, read, error }) => {
+            let mut why =
+                format!("stopped at page {page} after {read} calls, nothing written: {error}");
+            if let Some(id) = error.request_id() {
+                why.push_str(&format!(" (request ID {id})"));
+            }
+            return Err(why);
+        }
+        Err(WalkError::Sink(e)) => return Err(cannot(e)),
+    };
+    let path = file.commit().map_err(cannot)?;
+    Ok(Saved { path, exported })
 }
 
 /// A file name for batch `name` (`id`) exported at `at`:

@@ -67,6 +67,8 @@ pub enum Action {
     Pop,
     /// Import contacts into the batch on show.
     Import,
+    /// Write every call of the batch to a CSV file.
+    Export,
     /// Complete the typed path.
     Complete,
     /// The highlighted column holds the phone numbers.
@@ -530,6 +532,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Batches, &[ch('x')], Action::Stop, "stop", "Stop calling (asks first; calls in progress finish)"),
     bind(Scope::Batches, &[ch('D')], Action::Delete, "delete", "Delete the batch (type its name to confirm; irreversible)"),
     bind(Scope::Batches, &[ch('c')], Action::Copy, "copy ID", "Copy the batch ID to the clipboard (OSC 52)"),
+    bind(Scope::Batches, &[ch('e')], Action::Export, "export", "Write every call of the batch to a CSV file in the app's data folder (exports/)"),
     bind(Scope::Batches, &[ch('/')], Action::Filter, "search", "Search the batches (sent to Weya as you type)"),
     bind(Scope::Batches, &[ch('r')], Action::RetryLoad, "refresh", "Refresh now (the list refreshes itself while on screen, every 5 s unless WEYA_REFRESH_SECS says otherwise)"),
     bind(Scope::Batches, &[UP, ch('k')], Action::Up, "move", "Highlight the previous batch"),
@@ -548,6 +551,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Calls, &[ch('/')], Action::Filter, "search", "Search the calls (sent to Weya as you type)"),
     bind(Scope::Calls, &[ch('r')], Action::RetryLoad, "refresh", "Refresh now (the calls refresh themselves while on screen, as the list does)"),
     bind(Scope::Calls, &[ch('c')], Action::Copy, "copy ID", "Copy the batch ID to the clipboard (OSC 52)"),
+    bind(Scope::Calls, &[ch('e')], Action::Export, "export", "Write every call of the batch to a CSV file in the app's data folder (exports/)"),
     bind(Scope::Calls, &[UP, ch('k')], Action::Up, "move", "Highlight the previous call"),
     bind(Scope::Calls, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next call"),
     bind(Scope::Calls, &[key(KeyCode::Left), ch('h')], Action::Left, "columns", "Scroll the contact's fields left"),
@@ -569,6 +573,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Confirm, &[ESC, ch('n')], Action::Cancel, "no", "Do nothing"),
     bind(Scope::DeleteConfirm, &[ENTER], Action::Accept, "delete", "Delete, if the typed name is the batch's name"),
     bind(Scope::DeleteConfirm, &[ESC], Action::Cancel, "cancel", "Keep the batch"),
+    bind(Scope::DeleteConfirm, &[ctrl('s')], Action::Export, "export first", "Write the batch's calls to a CSV file before deleting it (Weya's delete page says to export first)"),
     bind(Scope::TemplateList, &[key(KeyCode::Char('D'))], Action::DeleteTemplate, "delete", "Delete the highlighted template (asks first)"),
     bind(Scope::Calls, &[ch('i')], Action::Import, "import", "Import contacts into this batch from a CSV or spreadsheet"),
     bind(Scope::Help, &[UP, key(KeyCode::Char('k'))], Action::Up, "scroll", "Scroll the help up"),

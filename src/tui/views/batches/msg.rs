@@ -4,6 +4,8 @@
 //! shell and no effects.
 
 use crate::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Deleted, DialerState};
+use crate::campaign::export::Saved;
+use crate::campaign::outcomes::Counted;
 use crate::tui::keymap::Input;
 
 /// Start or stop the dialer on a batch.
@@ -34,6 +36,12 @@ pub enum ListMsg {
         id: String,
         result: Result<Deleted, ApiError>,
     },
+    /// An export of batch `id` (`e`, or Ctrl-S in the delete dialog)
+    /// ended: where it went, or why not.
+    Exported {
+        id: String,
+        result: Result<Saved, String>,
+    },
 }
 
 /// Everything that can happen to one batch's view.
@@ -55,6 +63,10 @@ pub enum DetailsMsg {
         generation: u64,
         result: Result<Vec<BatchSummary>, ApiError>,
     },
+    /// Every page was counted (see [`crate::campaign::outcomes`]).
+    OutcomesCounted(Result<Box<Counted>, String>),
+    /// The export `e` started ended.
+    Exported(Result<Saved, String>),
 }
 
 impl From<Input> for ListMsg {
