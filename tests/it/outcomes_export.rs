@@ -325,3 +325,79 @@ async fn the_sandbox_path_counts_and_exports_its_example_batches() {
         assert_eq!(stdout.lines().count() as u64, calls, "{id}: one row a call");
     }
 }
+
+/// BENCHMARKS.md's export figures, run by hand against a release build:
+///
+/// ```sh
+/// cargo build --release --locked --bin weya-tui
+/// WEYA_EXPORT_BIN=target/release/weya-tui cargo test --locked --test it \
+///     export_measured -- --ignored --nocapture
+/// ```
+///
+/// Each export runs under `/usr/bin/time -v` against the mock with every
+/// page rendered beforehand; it prints the calls per second and the peak
+/// RSS for 10,000 and 100,000 calls (flat memory: about the same).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a measurement for BENCHMARKS.md, run by hand"]
+async fn export_measured() {
+    let bin =
+        std::env::var("WEYA_EXPORT_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_weya-tui").into());
+    let env = Env::new();
+    for calls in [10_000, 100_000] {
+        let server = mock::serve_prerendered(calls).await;
+        for format in ["csv", "jsonl", "view"] {
+            let path = env.path(&format!("export-{calls}.{format}"));
+            let args: Vec<&str> = if format == "view" {
+                vec!["batch", "view", MOCK_BATCH, "--json"]
+            } else {
+                vec![
+                    "batch",
+                    "export",
+                    MOCK_BATCH,
+                    "--format",
+                    format,
+                    "-o",
+                    path.to_str().unwrap(),
+                ]
+            };
+            let out = std::process::Command::new("/usr/bin/time")
+                .arg("-v")
+                .arg(&bin)
+                .args(&args)
+                .env("HOME", env.home.path())
+                .env("XDG_CONFIG_HOME", env.path("config"))
+                .env("XDG_STATE_HOME", env.path("state"))
+                .env("XDG_DATA_HOME", env.path("data"))
+                .env("WEYA_BASE_URL", &server.url)
+                .env("WEYA_API_KEY", KEY)
+                .env("WEYA_USER_ID", weya_tui::sandbox::SANDBOX_USER_ID)
+                .env_remove("WEYA_TOKEN")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{stderr}");
+            let field = |name: &str| {
+                stderr
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix(name))
+                    .map(|v| v.trim().to_owned())
+                    .unwrap_or_default()
+            };
+            let wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss):");
+            let seconds: f64 = wall
+                .split(':')
+                .fold(0.0, |acc, part| acc * 60.0 + part.parse::<f64>().unwrap());
+            let rss = field("Maximum resident set size (kbytes):");
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            println!(
+                "{calls} calls {format}: {wall} wall, {:.0} calls/s, peak RSS {rss} KiB, \
+                 user {} s, sys {} s, file {:.1} MB",
+                calls as f64 / seconds,
+                field("User time (seconds):"),
+                field("System time (seconds):"),
+                size as f64 / 1e6
+            );
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}

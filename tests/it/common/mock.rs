@@ -118,6 +118,9 @@ impl MockCall {
 #[derive(Debug)]
 struct Mock {
     calls: usize,
+    /// The answers to `limit=100&sortOrder=asc`, made before serving, so a
+    /// measurement of the client is not one of this (unoptimised) server.
+    prerendered: Option<Vec<String>>,
     /// A page that answers 500.
     fail_page: Option<u64>,
     requests: AtomicUsize,
@@ -143,8 +146,25 @@ impl MockServer {
 
 /// Serves a batch of `calls` calls on loopback; `fail_page` answers 500.
 pub async fn serve(calls: usize, fail_page: Option<u64>) -> MockServer {
+    serve_with(calls, fail_page, false).await
+}
+
+/// [`serve`], every page of 100 oldest first rendered beforehand (for the
+/// export's measurement in BENCHMARKS.md).
+pub async fn serve_prerendered(calls: usize) -> MockServer {
+    serve_with(calls, None, true).await
+}
+
+async fn serve_with(calls: usize, fail_page: Option<u64>, prerender: bool) -> MockServer {
+    let prerendered = prerender.then(|| {
+        let total = calls as u64;
+        (1..=total.div_ceil(MOCK_MAX_PAGE))
+            .map(|page| page_json(calls, page, MOCK_MAX_PAGE, false).to_string())
+            .collect()
+    });
     let mock = Arc::new(Mock {
         calls,
+        prerendered,
         fail_page,
         requests: AtomicUsize::new(0),
         largest_limit: AtomicUsize::new(0),
@@ -196,9 +216,21 @@ async fn details(
             .into_response();
     }
     let limit = asked.min(MOCK_MAX_PAGE);
-    let total = mock.calls as u64;
-    let start = (page - 1) * limit;
     let desc = q.get("sortOrder").is_none_or(|o| o == "desc");
+    if let Some(pages) = &mock.prerendered
+        && limit == MOCK_MAX_PAGE
+        && !desc
+        && let Some(body) = pages.get(usize::try_from(page - 1).unwrap())
+    {
+        return ([("content-type", "application/json")], body.clone()).into_response();
+    }
+    axum::Json(page_json(mock.calls, page, limit, desc)).into_response()
+}
+
+/// The enveloped answer for page `page` of `limit` calls.
+fn page_json(calls: usize, page: u64, limit: u64, desc: bool) -> Value {
+    let total = calls as u64;
+    let start = (page - 1) * limit;
     let rows: Vec<Value> = (start..(start + limit).min(total))
         .map(|k| {
             let i = if desc { total - 1 - k } else { k };
@@ -215,7 +247,7 @@ async fn details(
         "totalPages": total.div_ceil(limit),
         "data": rows,
     });
-    axum::Json(envelope(data)).into_response()
+    envelope(data)
 }
 
 async fn list(State(mock): State<Arc<Mock>>) -> Response {

@@ -128,6 +128,9 @@ pub struct BatchDetailsView {
     pub(super) geometry: Cell<DetailsGeometry>,
     /// The whole batch's outcomes, for the header.
     pub(super) outcomes: OutcomesCount,
+    /// The time the last message came with (a key's handling has none of
+    /// its own; `r` starts a count at it).
+    seen_at: DateTime<Utc>,
 }
 
 impl BatchDetailsView {
@@ -160,6 +163,7 @@ impl BatchDetailsView {
             notice: None,
             geometry: Cell::new(DetailsGeometry::default()),
             outcomes: OutcomesCount::default(),
+            seen_at: DateTime::<Utc>::UNIX_EPOCH,
         }
     }
 
@@ -329,6 +333,7 @@ impl BatchDetailsView {
     }
 
     pub fn update(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<Cmd> {
+        self.seen_at = now;
         let cmds = self.handle(msg, now);
         self.offset = visible_offset(
             self.offset,
@@ -590,9 +595,7 @@ impl BatchDetailsView {
             Action::Filter => self.search.open(),
             Action::RetryLoad => {
                 let mut cmds = vec![self.fetch(Duration::ZERO)];
-                cmds.extend(
-                    self.count_outcomes(self.outcomes.last_ended.unwrap_or_default(), true),
-                );
+                cmds.extend(self.count_outcomes(self.seen_at, true));
                 return cmds;
             }
             Action::Export => {
