@@ -192,6 +192,12 @@ impl Paths {
         self.state_dir.join("imports")
     }
 
+    /// Where the TUI writes exports of batches' calls (`e`): `exports/`
+    /// in the data folder, beside the templates.
+    pub fn exports(&self) -> PathBuf {
+        self.data_dir.join("exports")
+    }
+
     /// The embedded sandbox's saved batches and calls.
     pub fn sandbox_state(&self) -> PathBuf {
         self.state_dir.join("sandbox")

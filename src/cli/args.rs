@@ -272,6 +272,28 @@ pub enum BatchAction {
         #[command(flatten)]
         api: ApiOptions,
     },
+    /// Every call of a batch, one row per call: the number, last status,
+    /// attempts, last attempt's time and duration, talk time, recording,
+    /// transcript, then the contact's own fields. Read page by page and
+    /// written as it comes (flat memory); a file appears only when whole.
+    /// CSV cells that a spreadsheet would run as a formula get a leading '
+    /// (plain numbers such as +12125551234 are left as they are).
+    Export {
+        /// The batch ID (24 hex characters).
+        id: String,
+        /// csv (RFC 4180, a header row, contact fields seen only after
+        /// the first page in the last column as JSON) or jsonl (one JSON
+        /// object per call).
+        #[arg(long, value_enum, default_value_t)]
+        format: crate::campaign::export::Format,
+        /// Where to write: a file (written beside it, then renamed: an
+        /// export that fails leaves no file), or - for standard output
+        /// (the default).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        api: ApiOptions,
+    },
     /// Delete a batch and its calls, irreversibly. Asks for the batch's
     /// name to be typed, unless --yes.
     Delete {

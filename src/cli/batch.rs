@@ -33,6 +33,7 @@ impl BatchAction {
             | Self::Start { api, .. }
             | Self::Stop { api, .. }
             | Self::Watch { api, .. }
+            | Self::Export { api, .. }
             | Self::Delete { api, .. } => *api,
         }
     }
@@ -44,6 +45,7 @@ impl BatchAction {
             | Self::Start { id, .. }
             | Self::Stop { id, .. }
             | Self::Watch { id, .. }
+            | Self::Export { id, .. }
             | Self::Delete { id, .. } => id,
         }
     }
@@ -138,6 +140,9 @@ pub async fn run(
         BatchAction::Watch { every, .. } => {
             watch(workspace, id, std::time::Duration::from_secs(*every), io).await
         }
+        BatchAction::Export { format, output, .. } => {
+            super::export::export(workspace, id, *format, output.as_deref(), io).await
+        }
         BatchAction::Delete { yes, .. } => delete(workspace, id, *yes, ask, io).await,
     }
 }
@@ -145,7 +150,7 @@ pub async fn run(
 /// Says why a request failed (or was not sent), with the request ID
 /// support asks for and, for a refused credential, which one the action
 /// needs and which was used, from where.
-fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
+pub(super) fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
     let code = if e.is_config_problem() {
         REFUSED
     } else {
@@ -168,7 +173,7 @@ fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<
 }
 
 /// Something worth knowing that does not make the command fail.
-fn note(io: &mut Io<'_>, text: &str) -> io::Result<()> {
+pub(super) fn note(io: &mut Io<'_>, text: &str) -> io::Result<()> {
     writeln!(io.err, "weya-tui: {}", visible(text))
 }
 
@@ -207,6 +212,8 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
     let now = Utc::now();
     let outlook = Outlook::of(workspace, &details, summary.as_ref(), body, now).await;
     let local_times = local_times_of(workspace, id, body).await;
+    // Every page, once: exact for the whole batch (see `crate::campaign`).
+    let counted = crate::campaign::outcomes::count(&workspace.client, id).await;
 
     // The list may leave a count out; batch-details' total counts the calls too.
     let total = summary
@@ -228,6 +235,8 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "stall": outlook.stall.as_ref().map(Stall::to_json),
             "forecast": outlook.forecast.as_ref().ok().map(Forecast::to_json),
             "noForecast": outlook.forecast.as_ref().err(),
+            "outcomes": counted.as_ref().ok().map(|c| c.outcomes.to_json(c)),
+            "outcomesUnknown": counted.as_ref().err().map(ToString::to_string),
         });
         let mut value = value;
         let (local, basis) = crate::domain::local_time::json_facts(&local_times);
@@ -250,7 +259,7 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         Some(s) => {
             writeln!(
                 out,
-                "Calls     {} in all · {} answered · {} completed",
+                "Calls     {} in all · {} picked up · {} completed",
                 thousands(total),
                 thousands_or_unknown(s.calls_picked),
                 thousands_or_unknown(s.calls_completed)
@@ -280,6 +289,16 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "Window    not known: Weya's answers do not include it, and this batch \
              was not created from this machine"
         )?,
+    }
+    match &counted {
+        Ok(c) => {
+            let lines = crate::campaign::outcomes::describe(c, now);
+            for (i, line) in lines.iter().enumerate() {
+                let head = if i == 0 { "Outcomes" } else { "" };
+                writeln!(out, "{head:<10}{line}")?;
+            }
+        }
+        Err(e) => writeln!(out, "Outcomes  not counted: {}", visible(&e.to_string()))?,
     }
     outlook.write(out, now)?;
     match &local_times {
@@ -631,7 +650,7 @@ fn progress(completed: u64, picked: u64, total: u64) -> String {
         })
         .collect();
     format!(
-        "[{bar}] {}% completed, {}% answered",
+        "[{bar}] {}% completed, {}% picked up",
         share(completed),
         share(picked)
     )
@@ -1039,14 +1058,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn progress_shows_completed_and_answered() {
+    fn progress_shows_completed_and_picked_up() {
         assert_eq!(
             progress(5, 10, 20),
-            "[█████▒▒▒▒▒░░░░░░░░░░] 25% completed, 50% answered"
+            "[█████▒▒▒▒▒░░░░░░░░░░] 25% completed, 50% picked up"
         );
         assert_eq!(
             progress(0, 0, 0),
-            "[░░░░░░░░░░░░░░░░░░░░] 0% completed, 0% answered"
+            "[░░░░░░░░░░░░░░░░░░░░] 0% completed, 0% picked up"
         );
         // A server that counts more than it has does not overflow the bar.
         assert!(progress(30, 30, 20).starts_with("[████████████████████]"));

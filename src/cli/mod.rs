@@ -7,6 +7,7 @@ pub mod batch;
 pub mod batches;
 pub mod create;
 pub mod doctor;
+pub mod export;
 pub mod history;
 pub mod import;
 pub mod output;

@@ -53,6 +53,8 @@ pub enum JobKey {
     BatchTotals,
     /// The numbers of the batch on show, read for its contacts' local time.
     BatchZones,
+    /// "batch.outcomes": the count of every page of the batch on show.
+    BatchOutcomes,
 }
 
 /// The longest a change waits before the draft is written: a `kill -9`
@@ -479,6 +481,42 @@ impl Effects {
                         result: sent.result,
                     };
                     let _ = replies.send(Msg::BatchList(msg)).await;
+                });
+            }
+            Cmd::CountOutcomes { batch_id, reply } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                self.spawn_keyed(JobKey::BatchOutcomes, async move {
+                    let result = crate::campaign::outcomes::count(&client, &batch_id)
+                        .await
+                        .map(Box::new)
+                        .map_err(|e| e.to_string());
+                    let _ = replies.send(reply.make((batch_id, result))).await;
+                });
+            }
+            Cmd::ExportBatch {
+                batch_id,
+                name,
+                reply,
+            } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                let dir = self.store.as_ref().map(|s| s.paths.exports());
+                tokio::spawn(async move {
+                    let result = match dir {
+                        Some(dir) => {
+                            crate::campaign::export::export_to_folder(
+                                &client,
+                                &dir,
+                                &batch_id,
+                                &name,
+                                chrono::Utc::now(),
+                            )
+                            .await
+                        }
+                        None => Err("no home directory to write the export in".to_owned()),
+                    };
+                    let _ = replies.send(reply.make((batch_id, result))).await;
                 });
             }
             Cmd::Copy(text) => self.terminal.push(TerminalRequest::Copy(text)),

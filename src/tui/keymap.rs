@@ -75,6 +75,8 @@ pub enum Action {
     Pop,
     /// Import contacts into the batch on show.
     Import,
+    /// Write every call of the batch to a CSV file.
+    Export,
     /// Complete the typed path.
     Complete,
     /// The highlighted column holds the phone numbers.
@@ -548,6 +550,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Batches, &[ch('p')], Action::ShowPaused, "", "Show paused batches (of the page shown)"),
     bind(Scope::Batches, &[ch('C')], Action::ShowCompleted, "", "Show completed batches (of the page shown; c copies)"),
     bind(Scope::Batches, &[ch('*')], Action::ShowAll, "all", "Show every status (a, p, C filter)"),
+    bind(Scope::Batches, &[ch('e')], Action::Export, "export", "Write every call of the batch to a CSV file in the app's data folder (exports/)"),
     bind(Scope::BatchSearch, &[ENTER], Action::Accept, "keep", "Keep the search and go back to the rows"),
     bind(Scope::BatchSearch, &[ESC], Action::Cancel, "clear", "Clear the search"),
     bind(Scope::Calls, &[ENTER], Action::Open, "call", "Open the call: attempts, transcript, recording"),
@@ -580,8 +583,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Confirm, &[ESC, ch('n')], Action::Cancel, "no", "Do nothing"),
     bind(Scope::DeleteConfirm, &[ENTER], Action::Accept, "delete", "Delete, if the typed name is the batch's name"),
     bind(Scope::DeleteConfirm, &[ESC], Action::Cancel, "cancel", "Keep the batch"),
+    bind(Scope::DeleteConfirm, &[ctrl('s')], Action::Export, "export first", "Write the batch's calls to a CSV file before deleting it (Weya's delete page says to export first)"),
     bind(Scope::TemplateList, &[key(KeyCode::Char('D'))], Action::DeleteTemplate, "delete", "Delete the highlighted template (asks first)"),
     bind(Scope::Calls, &[ch('i')], Action::Import, "import", "Import contacts into this batch from a CSV or spreadsheet"),
+    bind(Scope::Calls, &[ch('e')], Action::Export, "export", "Write every call of the batch to a CSV file in the app's data folder (exports/)"),
     bind(Scope::Calls, &[key(KeyCode::Home), ch('g')], Action::Home, "", "The first call of the batch (its first page)"),
     bind(Scope::Calls, &[key(KeyCode::End), ch('G')], Action::End, "", "The last call of the batch (its last page)"),
     bind(Scope::Calls, &[ch('y')], Action::CopyNumber, "", "Copy the highlighted call's number (OSC 52)"),

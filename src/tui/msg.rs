@@ -17,6 +17,8 @@ use super::views::create::msg::CreateMsg;
 use super::views::import::msg::{ImportCmd, ImportMsg, ImportTarget};
 use super::views::phones::msg::PhonesMsg;
 use crate::api::{ApiError, BatchQuery, BatchSummary, CallQuery, Phone};
+use crate::campaign::export::Saved;
+use crate::campaign::outcomes::Counted;
 use crate::create::Sought;
 use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
@@ -259,6 +261,19 @@ pub enum Cmd {
     /// bell and raise a desktop notification, as configured, written
     /// between frames.
     Alert(String),
+    /// Count batch `batch_id`'s outcomes: every page of its calls, once
+    /// (one count at a time: a newer one aborts the older).
+    CountOutcomes {
+        batch_id: String,
+        reply: Reply<(String, Result<Box<Counted>, String>)>,
+    },
+    /// Export batch `batch_id`'s calls as CSV into the app's exports
+    /// folder (never aborted: a file appears only once whole).
+    ExportBatch {
+        batch_id: String,
+        name: String,
+        reply: Reply<(String, Result<Saved, String>)>,
+    },
 }
 
 /// add-phone's answer: the number registered (and whether the phone book

@@ -111,7 +111,7 @@ async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_wit
     assert!(stdout.contains(&format!("ID        {id}\n")), "{stdout}");
     assert!(stdout.contains("Status    active\n"), "{stdout}");
     let calls = format!(
-        "Calls     40 in all · {} answered · {} completed",
+        "Calls     40 in all · {} picked up · {} completed",
         summary.calls_picked.unwrap(),
         summary.calls_completed.unwrap()
     );
@@ -743,7 +743,7 @@ async fn counts_read_with_thousands_separators_except_in_json() {
 
     let (stdout, _) = text(&env.batch(&sandbox, &["view", &id]));
     assert!(
-        stdout.contains("Calls     30,000 in all · 0 answered · 0 completed"),
+        stdout.contains("Calls     30,000 in all · 0 picked up · 0 completed"),
         "{stdout}"
     );
     let (stdout, _) = text(&env.batch(&sandbox, &["calls", &id, "--limit", "20"]));

@@ -256,7 +256,7 @@ async fn the_details_header_follows_the_dialer_without_the_list() {
     })
     .await;
     assert!(
-        h.screen().contains("0 completed · 0 answered · 24 calls"),
+        h.screen().contains("0 completed · 0 picked up · 24 calls"),
         "{}",
         h.screen()
     );
@@ -279,9 +279,9 @@ async fn the_details_header_follows_the_dialer_without_the_list() {
     let screen = h.screen();
     let header = screen
         .lines()
-        .find(|l| l.contains("answered ·"))
+        .find(|l| l.contains("picked up ·"))
         .unwrap_or_else(|| panic!("no totals in\n{screen}"));
-    assert!(!header.contains(" 0 answered"), "{header}");
+    assert!(!header.contains(" 0 picked up"), "{header}");
     assert!(screen.contains("▶ active"), "{screen}");
     // The list under it was not asked: it still says what it said.
     let under = selected(h.app());

@@ -257,6 +257,43 @@ fn dialogs() {
         }
         key(&mut list, KeyCode::Enter);
         snap("dialog_delete_wrong_name", w, h, list_screen(&list, w, h));
+        // Issue 19: the dialog offers the export first (Ctrl-S), and says
+        // where it went.
+        let cmds = list.update(
+            ListMsg::Input(Input::Typed(KeyEvent::new(
+                KeyCode::Char('s'),
+                KeyModifiers::CONTROL,
+            ))),
+            now(),
+        );
+        let [Cmd::ExportBatch { batch_id, .. }] = cmds.as_slice() else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(batch_id, &batches()[0].id);
+        assert!(list_screen(&list, w, h).contains("Exporting its calls: every page…"));
+        list.update(
+            ListMsg::Exported {
+                id: batches()[0].id.clone(),
+                result: Ok(saved(120)),
+            },
+            now(),
+        );
+        let text = list_screen(&list, w, h);
+        assert!(text.contains("✓ Exported 120 calls to"), "{text}");
+        snap("dialog_delete_exported", w, h, text);
+    }
+}
+
+/// What an export of batch 0 wrote, as the effects answer it.
+fn saved(rows: u64) -> weya_tui::campaign::export::Saved {
+    weya_tui::campaign::export::Saved {
+        path: "/home/op/.local/share/weya-tui/exports/june-renewals-64e5f12345abcdef98760000-20260115-140000.csv".into(),
+        exported: weya_tui::campaign::export::Exported {
+            walked: weya_tui::campaign::Walked::default(),
+            rows,
+            late_fields: Vec::new(),
+            rows_with_late_fields: 0,
+        },
     }
 }
 
@@ -334,6 +371,21 @@ fn details_view_in(context: ViewContext, w: u16, h: u16, name: &str) -> BatchDet
         },
         now(),
     );
+    // The whole batch's outcomes, counted over its 120 calls.
+    let mut outcomes = weya_tui::campaign::outcomes::Outcomes::default();
+    (0..120).map(call).for_each(|c| outcomes.add(&c));
+    let counted = weya_tui::campaign::outcomes::Counted {
+        outcomes,
+        walked: weya_tui::campaign::Walked {
+            calls: 120,
+            pages: 2,
+            total_first: 120,
+            total_last: 120,
+            ..Default::default()
+        },
+        at: now() - chrono::TimeDelta::seconds(40),
+    };
+    view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), now());
     view
 }
 
@@ -383,6 +435,32 @@ fn details_and_call() {
         press(&mut view, KeyCode::Up);
         press(&mut view, KeyCode::Enter);
         snap("call", w, h, details_screen(&view, w, h));
+    }
+}
+
+/// Issue 19: `e` on a batch's details exports its calls and says where.
+#[test]
+fn details_export_says_where_the_file_is() {
+    for (w, h) in SIZES {
+        let mut view = details_view(w, h);
+        let e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE);
+        let cmds = view.update(DetailsMsg::Input(Input::Typed(e)), now());
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::ExportBatch { name, .. }] if name == "June renewals"),
+            "{cmds:?}"
+        );
+        assert!(details_screen(&view, w, h).contains("Exporting “June renewals”: every page"));
+        view.update(DetailsMsg::Exported(Ok(saved(120))), now());
+        let text = details_screen(&view, w, h);
+        assert!(
+            text.contains("Exported 120 calls of “June renewals” to"),
+            "{text}"
+        );
+        assert!(
+            text.contains("/home/op/.local/share/weya-tui/exports/"),
+            "{text}"
+        );
+        snap("details_exported", w, h, text);
     }
 }
 

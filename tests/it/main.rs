@@ -32,6 +32,7 @@ mod import;
 mod import_cli;
 mod import_flow;
 mod import_view;
+mod outcomes_export;
 mod properties;
 mod pty;
 mod sandbox;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod mock;
 pub mod sizes;
 
 use std::time::Duration;

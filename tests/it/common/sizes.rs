@@ -58,6 +58,8 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "timezone_matches",
     // campaign_screens
     "details",
+    "details_exported",
+    "dialog_delete_exported",
     "details_long_name",
     "details_local_time",
     "details_outside_window",

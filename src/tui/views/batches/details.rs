@@ -23,6 +23,7 @@ use super::live::{LivePage, fit_to_rows, page_rows, search_param};
 pub use super::msg::DetailsMsg;
 use super::{Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, with_editing};
 use crate::api::{BatchDetails, BatchSummary, Call, CallQuery, SortOrder};
+use crate::campaign::outcomes::Counted;
 use crate::domain::local_time::{self, LocalTimes};
 use crate::domain::phone::{format_number, format_number_final};
 use crate::domain::schedule::CallingSchedule;
@@ -44,9 +45,30 @@ const DIALER_CHANGED: Reply<DialerAnswer> =
         }
     });
 
-/// The view's lines around the calls: the three of the header, the column
+/// The view's lines around the calls: the four of the header, the column
 /// heads, one notice line and the status line.
-pub const DETAILS_CHROME: u16 = 6;
+pub const DETAILS_CHROME: u16 = 7;
+
+/// The least time between two counts of the outcomes of an active batch
+/// (each reads every page): and never less than
+/// [`OUTCOMES_PAUSE_FACTOR`] times as long as the last count took, so a
+/// batch of 100,000 calls (1,000 requests) is not read back to back.
+pub const OUTCOMES_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+pub const OUTCOMES_PAUSE_FACTOR: i32 = 10;
+
+/// The header's outcomes: the last count of every page, and the one under
+/// way (at most one; see [`BatchDetailsView::count_outcomes`]).
+#[derive(Debug, Clone, Default)]
+pub struct OutcomesCount {
+    pub counted: Option<Box<Counted>>,
+    /// When the count under way started.
+    pub counting_since: Option<DateTime<Utc>>,
+    /// Why the last count failed (the last good one stays shown).
+    pub failed: Option<String>,
+    /// When the last count ended, and how long it took.
+    last_ended: Option<DateTime<Utc>>,
+    last_took: chrono::TimeDelta,
+}
 
 /// What is on show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +161,11 @@ pub struct BatchDetailsView {
     /// The number of calls when they were last asked for by time zone:
     /// read again when the batch's total changes (an import).
     zones_read_at: Option<u64>,
+    /// The whole batch's outcomes, for the header.
+    pub(super) outcomes: OutcomesCount,
+    /// The time the last message came with (a key's handling has none of
+    /// its own; `r` starts a count at it).
+    seen_at: DateTime<Utc>,
 }
 
 impl BatchDetailsView {
@@ -175,6 +202,62 @@ impl BatchDetailsView {
             reopen_call: false,
             local_times: None,
             zones_read_at: None,
+            outcomes: OutcomesCount::default(),
+            seen_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    /// The header's outcomes, as last counted.
+    pub fn outcomes(&self) -> &OutcomesCount {
+        &self.outcomes
+    }
+
+    /// A count of every page, when one is due: never while one is under
+    /// way; the first once the first page is in; then, for an active batch
+    /// only (another's calls do not change by themselves), no sooner than
+    /// [`OUTCOMES_EVERY`] and [`OUTCOMES_PAUSE_FACTOR`] times the last
+    /// count's length after it ended. `force` (`r`) skips the wait. Asked
+    /// on the view's own refresh, so nothing counts off screen.
+    fn count_outcomes(&mut self, now: DateTime<Utc>, force: bool) -> Option<Cmd> {
+        let o = &self.outcomes;
+        if o.counting_since.is_some() {
+            return None;
+        }
+        let status = self
+            .details
+            .as_ref()
+            .map_or("", |d| d.batch_status.as_str());
+        let due = match o.last_ended {
+            None => true,
+            Some(_) if force => true,
+            Some(_) if o.counted.is_some() && o.failed.is_none() && status != "active" => false,
+            Some(ended) => now - ended >= OUTCOMES_EVERY.max(o.last_took * OUTCOMES_PAUSE_FACTOR),
+        };
+        if !due {
+            return None;
+        }
+        self.outcomes.counting_since = Some(now);
+        Some(Cmd::CountOutcomes {
+            batch_id: self.id.clone(),
+            reply: Reply::new("batch.outcomes", |(batch_id, result)| Msg::BatchDetails {
+                batch_id,
+                msg: DetailsMsg::OutcomesCounted(result),
+            }),
+        })
+    }
+
+    fn outcomes_counted(&mut self, result: Result<Box<Counted>, String>, now: DateTime<Utc>) {
+        let o = &mut self.outcomes;
+        if let Some(since) = o.counting_since.take() {
+            o.last_took = now - since;
+        }
+        o.last_ended = Some(now);
+        match result {
+            Ok(counted) => {
+                o.counted = Some(counted);
+                o.failed = None;
+            }
+            Err(why) => o.failed = Some(why),
         }
     }
 
@@ -312,6 +395,7 @@ impl BatchDetailsView {
     }
 
     pub fn update(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<Cmd> {
+        self.seen_at = now;
         let cmds = self.handle(msg, now);
         self.offset = visible_offset(
             self.offset,
@@ -359,6 +443,7 @@ impl BatchDetailsView {
                         self.loaded(details);
                         let mut cmds: Vec<_> = self.fetch_totals().into_iter().collect();
                         cmds.extend(self.read_zones());
+                        cmds.extend(self.count_outcomes(now, false));
                         // The keys that came while it loaded, in order.
                         for action in std::mem::take(&mut self.queued) {
                             cmds.extend(self.on_action(action));
@@ -407,6 +492,15 @@ impl BatchDetailsView {
                         local_time::for_batch(Some(&schedule), &counts, hours, now)
                     }));
                 }
+                Vec::new()
+            }
+            DetailsMsg::OutcomesCounted(result) => {
+                self.outcomes_counted(result, now);
+                Vec::new()
+            }
+            DetailsMsg::Exported(result) => {
+                let name = self.name.clone();
+                self.notice = Some(super::list::export_notice(&name, &result));
                 Vec::new()
             }
             DetailsMsg::TotalsLoaded { generation, result } => {
@@ -469,7 +563,7 @@ impl BatchDetailsView {
     fn on_action(&mut self, action: Action) -> Vec<Cmd> {
         if let Some(dialog) = &mut self.dialog {
             return match dialog.on_action(action) {
-                DialogReply::Open => Vec::new(),
+                DialogReply::Open | DialogReply::Export => Vec::new(),
                 DialogReply::Cancelled => {
                     self.dialog = None;
                     Vec::new()
@@ -618,7 +712,25 @@ impl BatchDetailsView {
                 return self.restart();
             }
             Action::Filter => self.search.open(),
-            Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
+            Action::RetryLoad => {
+                let mut cmds = vec![self.fetch(Duration::ZERO)];
+                cmds.extend(self.count_outcomes(self.seen_at, true));
+                return cmds;
+            }
+            Action::Export => {
+                self.notice = Some(Notice::info(format!(
+                    "Exporting “{}”: every page of its calls…",
+                    self.name
+                )));
+                return vec![Cmd::ExportBatch {
+                    batch_id: self.id.clone(),
+                    name: self.name.clone(),
+                    reply: Reply::new("batch.export", |(batch_id, result)| Msg::BatchDetails {
+                        batch_id,
+                        msg: DetailsMsg::Exported(result),
+                    }),
+                }];
+            }
             Action::Copy => {
                 self.notice = Some(Notice::done("Copied the batch ID."));
                 return vec![Cmd::Copy(self.id.clone())];

@@ -47,6 +47,22 @@ pub struct DeleteDialog {
     /// What the last paste lost (its control characters), until the next
     /// edit: the name typed may look right and not be.
     pub pasted: Option<String>,
+    /// The export offered before deleting (Ctrl-S), as far as it got.
+    pub export: ExportState,
+}
+
+/// The delete dialog's export (Weya's delete page says to export first).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ExportState {
+    #[default]
+    NotAsked,
+    Running,
+    /// Written: where, and how many calls.
+    Done {
+        path: String,
+        rows: u64,
+    },
+    Failed(String),
 }
 
 /// What a key did to a dialog.
@@ -58,6 +74,8 @@ pub enum DialogReply {
     Cancelled,
     /// Closed: do it.
     Confirmed,
+    /// Still open: export the batch's calls first.
+    Export,
 }
 
 impl Dialog {
@@ -73,6 +91,7 @@ impl Dialog {
             typed: LineInput::new("", room),
             mismatch: false,
             pasted: None,
+            export: ExportState::NotAsked,
         }))
     }
 
@@ -105,6 +124,13 @@ impl Dialog {
                     d.mismatch = true;
                     DialogReply::Open
                 }
+            }
+            (Action::Export, Self::Delete(d)) => {
+                if d.export == ExportState::Running {
+                    return DialogReply::Open;
+                }
+                d.export = ExportState::Running;
+                DialogReply::Export
             }
             (Action::Edit(edit), Self::Delete(d)) => {
                 if d.typed.edit(edit) {
@@ -212,6 +238,20 @@ mod tests {
             type_text(&mut d, id);
             assert_eq!(d.on_key(&key(KeyCode::Enter)), DialogReply::Confirmed);
         }
+    }
+
+    #[test]
+    fn the_delete_dialog_offers_the_export_once_at_a_time_and_still_deletes_only_by_name() {
+        let mut d = Dialog::delete("id".into(), "June".into());
+        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(d.on_key(&ctrl_s), DialogReply::Export);
+        assert_eq!(d.on_key(&ctrl_s), DialogReply::Open, "one export at a time");
+        let Dialog::Delete(state) = &d else { panic!() };
+        assert_eq!(state.export, ExportState::Running);
+        assert_eq!(state.typed.value(), "", "Ctrl-S types nothing");
+        assert_eq!(d.on_key(&key(KeyCode::Enter)), DialogReply::Open);
+        type_text(&mut d, "June");
+        assert_eq!(d.on_key(&key(KeyCode::Enter)), DialogReply::Confirmed);
     }
 
     #[test]

@@ -16,13 +16,14 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 
-use super::dialogs::{Dialog, DialogReply};
+use super::dialogs::{Dialog, DialogReply, ExportState};
 use super::live::{LivePage, fit_to_rows, page_rows, search_param};
 pub use super::msg::{DialerAction, ListMsg};
 use super::{
     Notice, SEARCH_DEBOUNCE, SearchBox, ViewContext, WHEEL_ROWS, error_text, with_editing,
 };
 use crate::api::{BatchPage, BatchQuery, BatchSummary};
+use crate::campaign::export::Saved;
 use crate::tui::keymap::{self, Action, Input, Scope};
 use crate::tui::msg::{Cmd, DialerAnswer, Msg, Reply, Subscription};
 use crate::tui::views::{ViewModel, clock};
@@ -99,6 +100,44 @@ impl Landing {
     pub(super) fn on(self, page: u32, limit: u32) -> usize {
         let first = u64::from(page.saturating_sub(1)) * u64::from(limit);
         usize::try_from(self.0.saturating_sub(first)).unwrap_or(usize::MAX)
+    }
+}
+
+/// The export of batch `id` (named `name`), its answer to the list.
+fn export_cmd(batch_id: String, name: String) -> Cmd {
+    Cmd::ExportBatch {
+        batch_id,
+        name,
+        reply: Reply::new("batches.export", |(id, result)| {
+            Msg::BatchList(ListMsg::Exported { id, result })
+        }),
+    }
+}
+
+/// What an export did, in words: where the file is, or why there is none.
+pub(super) fn export_notice(name: &str, result: &Result<Saved, String>) -> Notice {
+    match result {
+        Ok(saved) => {
+            let mut text = format!(
+                "Exported {} of “{name}” to {}",
+                crate::num::thousands(saved.exported.rows)
+                    + if saved.exported.rows == 1 {
+                        " call"
+                    } else {
+                        " calls"
+                    },
+                saved.path.display()
+            );
+            if !saved.exported.late_fields.is_empty() {
+                text.push_str(&format!(
+                    " (fields seen after the first page, {}, are in its last column)",
+                    saved.exported.late_fields.join(", ")
+                ));
+            }
+            text.push('.');
+            Notice::done(text)
+        }
+        Err(why) => Notice::failed(format!("Not exported: “{name}”: {why}")),
     }
 }
 
@@ -367,6 +406,7 @@ impl BatchList {
                 }
                 Vec::new()
             }
+            ListMsg::Exported { id, result } => self.exported(&id, result),
             ListMsg::Deleted { id, result } => {
                 let name = self.name_of(&id);
                 match result {
@@ -395,6 +435,26 @@ impl BatchList {
                 }
             }
         }
+    }
+
+    /// An export ended: said under the rows, and in the delete dialog
+    /// when it is this batch's.
+    fn exported(&mut self, id: &str, result: Result<Saved, String>) -> Vec<Cmd> {
+        let name = self.name_of(id);
+        let state = match &result {
+            Ok(saved) => ExportState::Done {
+                path: saved.path.display().to_string(),
+                rows: saved.exported.rows,
+            },
+            Err(why) => ExportState::Failed(why.clone()),
+        };
+        if let Some(Dialog::Delete(d)) = &mut self.dialog
+            && d.id == id
+        {
+            d.export = state;
+        }
+        self.say(export_notice(&name, &result));
+        Vec::new()
     }
 
     fn on_action(&mut self, action: Action) -> Vec<Cmd> {
@@ -444,7 +504,12 @@ impl BatchList {
             Action::ShowPaused => self.set_filter(StatusFilter::Paused),
             Action::ShowCompleted => self.set_filter(StatusFilter::Completed),
             Action::ShowAll => self.set_filter(StatusFilter::All),
-            Action::Open | Action::Start | Action::Stop | Action::Delete | Action::Copy => {
+            Action::Open
+            | Action::Start
+            | Action::Stop
+            | Action::Delete
+            | Action::Copy
+            | Action::Export => {
                 return self.on_row(action);
             }
             _ => {}
@@ -511,6 +576,13 @@ impl BatchList {
                 });
             }
             Action::Delete => self.dialog = Some(Dialog::delete(batch.id, batch.batch_name)),
+            Action::Export => {
+                self.say(Notice::info(format!(
+                    "Exporting “{}”: every page of its calls…",
+                    batch.batch_name
+                )));
+                return vec![export_cmd(batch.id, batch.batch_name)];
+            }
             _ => {}
         }
         Vec::new()
@@ -543,6 +615,10 @@ impl BatchList {
     fn dialog_replied(&mut self, reply: DialogReply) -> Vec<Cmd> {
         match reply {
             DialogReply::Open => Vec::new(),
+            DialogReply::Export => match &self.dialog {
+                Some(Dialog::Delete(d)) => vec![export_cmd(d.id.clone(), d.name.clone())],
+                _ => Vec::new(),
+            },
             DialogReply::Cancelled => {
                 self.dialog = None;
                 Vec::new()

@@ -4,6 +4,8 @@
 //! shell and no effects.
 
 use crate::api::{ApiError, BatchDetails, BatchPage, BatchSummary, Deleted, DialerState};
+use crate::campaign::export::Saved;
+use crate::campaign::outcomes::Counted;
 use crate::tui::keymap::Input;
 
 /// Start or stop the dialer on a batch.
@@ -33,6 +35,12 @@ pub enum ListMsg {
     Deleted {
         id: String,
         result: Result<Deleted, ApiError>,
+    },
+    /// An export of batch `id` (`e`, or Ctrl-S in the delete dialog)
+    /// ended: where it went, or why not.
+    Exported {
+        id: String,
+        result: Result<Saved, String>,
     },
 }
 
@@ -65,6 +73,10 @@ pub enum DetailsMsg {
     ZonesRead {
         result: Result<crate::domain::phone::zones::ZoneCounts, String>,
     },
+    /// Every page was counted (see [`crate::campaign::outcomes`]).
+    OutcomesCounted(Result<Box<Counted>, String>),
+    /// The export `e` started ended.
+    Exported(Result<Saved, String>),
 }
 
 impl From<Input> for ListMsg {

@@ -638,6 +638,8 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::Palette
         | Action::Show(_)
         | Action::Pop => {}
+        // The batch views'.
+        Action::Export => {}
         // The import view's.
         Action::Complete
         | Action::PhoneColumn

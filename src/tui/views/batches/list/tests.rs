@@ -426,7 +426,7 @@ fn counts_have_thousands_separators_and_one_is_singular() {
     load(&mut list, g, Ok(one));
     let screen = draw(&list, 120, 16);
     assert!(screen.contains(" 0/38,000 "), "{screen}");
-    assert!(screen.contains("0 answered · 38,000 calls"), "{screen}");
+    assert!(screen.contains("0 picked up · 38,000 calls"), "{screen}");
     assert!(screen.contains("page 1/1 · 1 batch "), "{screen}");
 
     let (g, _, _) = tick(&mut list);

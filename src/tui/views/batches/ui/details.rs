@@ -31,10 +31,10 @@ use crate::tui::widgets::{DrawView, fit_line, wrap_words};
 /// The columns a batch's name keeps in the header however narrow.
 const MIN_NAME: usize = 16;
 
-/// The header's lines: the name, the totals, the times (and, for a while,
-/// why an active batch is not moving, or when it will end and on what
-/// assumptions).
-const HEADER_LINES: usize = 3;
+/// The header's lines: the name, the totals, the times, the outcomes
+/// (and, for a while, why an active batch is not moving, or when it will
+/// end and on what assumptions).
+const HEADER_LINES: usize = 4;
 
 /// The width of one contact-field column.
 const FIELD_WIDTH: u16 = 16;
@@ -105,7 +105,7 @@ impl BatchDetailsView {
             Some(s) => {
                 let bar = if width >= 100 { 30 } else { 16 };
                 lines.push(Line::raw(format!(
-                    "{} {} completed · {} answered · {}",
+                    "{} {} completed · {} picked up · {}",
                     progress_bar(
                         s.calls_completed.unwrap_or(0),
                         s.calls_picked.unwrap_or(0),
@@ -131,6 +131,7 @@ impl BatchDetailsView {
             }
             None => lines.push(Line::raw("")),
         }
+        lines.push(self.outcomes_line(theme, now));
         // Weya does not say why an active batch is not calling, nor when
         // it will end; from what is known here, this does.
         if let Some(summary) = &self.summary {
@@ -151,6 +152,65 @@ impl BatchDetailsView {
             width,
         ));
         lines.into_iter().map(|l| fit_line(l, width)).collect()
+    }
+
+    /// "Outcomes 40 s ago: 50% answered (12 of 24 called) · 24 attempts ·
+    /// talk 22:12 · completed (answered) 12 · no-answer 8 · … · not called
+    /// yet 24": the totals first, so a narrow screen cuts the statuses;
+    /// "answered" said where it is counted.
+    fn outcomes_line(&self, theme: &Theme, now: DateTime<Utc>) -> Line<'static> {
+        use crate::campaign::outcomes::{ANSWERED, ago, percent, talk_time};
+        let o = self.outcomes();
+        let Some(c) = &o.counted else {
+            return match (&o.failed, o.counting_since) {
+                (Some(why), _) => Line::styled(
+                    format!("Outcomes not counted: {} (r tries again)", visible(why)),
+                    theme.warn(),
+                ),
+                (None, Some(_)) => Line::styled("Outcomes: counting every page…", theme.dim()),
+                (None, None) => Line::styled("Outcomes: not counted yet", theme.dim()),
+            };
+        };
+        let n = &c.outcomes;
+        let when = if o.counting_since.is_some() {
+            format!("{}, counting again", ago(now, c.at))
+        } else {
+            ago(now, c.at)
+        };
+        let rate = n
+            .answered_rate()
+            .map_or(String::new(), |r| format!("{} ", percent(r)));
+        let mut spans = vec![
+            Span::styled(format!("Outcomes {when}: "), theme.dim()),
+            Span::raw(format!(
+                "{rate}answered ({} of {} called) · {} attempts · talk {}",
+                thousands(n.answered),
+                thousands(n.attempted),
+                thousands(n.attempts),
+                talk_time(n.talk_seconds),
+            )),
+        ];
+        // The answered status first, named so; the rest most first.
+        let mut ranked = n.ranked();
+        ranked.sort_by_key(|(status, _)| *status != ANSWERED);
+        for (status, count) in ranked {
+            let label = if status == ANSWERED {
+                format!("{ANSWERED} (answered)")
+            } else {
+                visible(status).into_owned()
+            };
+            spans.push(Span::styled(
+                format!(" · {label} {}", thousands(count)),
+                theme.dim(),
+            ));
+        }
+        if let Some(why) = &o.failed {
+            spans.push(Span::styled(
+                format!(" · the last count failed: {}", visible(why)),
+                theme.warn(),
+            ));
+        }
+        Line::from(spans)
     }
 
     fn draw_table(

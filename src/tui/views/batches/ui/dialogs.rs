@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::super::dialogs::{DialerAction, Dialog};
+use super::super::dialogs::{DialerAction, Dialog, ExportState};
 use crate::form::line::LineInput;
 use crate::text::visible;
 use crate::tui::widgets::theme::Theme;
@@ -61,11 +61,34 @@ impl Dialog {
                         ),
                     )
                 };
+                let export = match &d.export {
+                    ExportState::NotAsked => Line::from(vec![
+                        Span::raw("Export its calls first? "),
+                        Span::styled("Ctrl-S", theme.key()),
+                        Span::raw(" writes them all to a CSV file."),
+                    ]),
+                    ExportState::Running => {
+                        Line::styled("Exporting its calls: every page…", theme.dim())
+                    }
+                    ExportState::Done { path, rows } => Line::styled(
+                        format!(
+                            "✓ Exported {} call{} to {}",
+                            crate::num::thousands(*rows),
+                            if *rows == 1 { "" } else { "s" },
+                            visible(path)
+                        ),
+                        theme.ok(),
+                    ),
+                    ExportState::Failed(why) => {
+                        Line::styled(format!("✗ Not exported: {}", visible(why)), theme.error())
+                    }
+                };
                 let mut lines = vec![
                     Line::styled(question, theme.title()),
                     Line::raw(
                         "This cannot be undone: the batch and its calls, logs and recordings go.",
                     ),
+                    export,
                     Line::raw(""),
                     Line::raw(ask),
                     typed_line(&d.typed, theme),

@@ -306,7 +306,7 @@ fn detail_lines(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Vec<Line
         Line::from(vec![
             Span::styled(format!("{} ", visible(&b.id)), theme.dim()),
             Span::raw(format!(
-                "· {} completed · {} answered · {}",
+                "· {} completed · {} picked up · {}",
                 thousands_or_unknown(b.calls_completed),
                 thousands_or_unknown(b.calls_picked),
                 count_or_unknown(b.total_calls, "call", "calls")
