@@ -66,8 +66,8 @@ pub enum Command {
     Create {
         /// The batch: JSON in the API body's shape, or TOML with the same keys.
         /// It is sent exactly as written; the fields it leaves out are not
-        /// sent (Weya's defaults apply).
-        #[arg(long, value_name = "FILE")]
+        /// sent (Weya's defaults apply). Also `--from`, as the app takes it.
+        #[arg(long, value_name = "FILE", visible_alias = "from")]
         file: PathBuf,
         /// Fill the fields the file leaves out with the form's defaults
         /// (09:00–17:00 Mon–Fri in your timezone, 3 retries 60 s apart) and
@@ -81,6 +81,12 @@ pub enum Command {
         /// Send without asking for confirmation.
         #[arg(long)]
         yes: bool,
+        /// When a batch of this name exists already, print its ID and exit
+        /// 0 without creating another (several of that name: exit 2,
+        /// listing them). Asks Weya's batch list, so it needs the user ID.
+        /// Not checked by --dry-run, which asks nothing.
+        #[arg(long)]
+        if_absent: bool,
         #[command(flatten)]
         api: ApiOptions,
     },
@@ -93,21 +99,8 @@ pub enum Command {
         #[command(flatten)]
         api: ApiOptions,
     },
-    /// List batches, newest first.
-    Batches {
-        /// Only batches whose name or status contains this (Weya's search
-        /// looks at both).
-        #[arg(long)]
-        search: Option<String>,
-        /// Which page, from 1.
-        #[arg(long, default_value_t = 1, value_parser = page_number)]
-        page: u32,
-        /// Batches per page, 1 to 100.
-        #[arg(long, default_value_t = 20, value_parser = page_size)]
-        limit: u32,
-        #[command(flatten)]
-        api: ApiOptions,
-    },
+    /// List batches, newest first (also `batch list`).
+    Batches(ListArgs),
     /// One batch: view it, list its calls, start or stop its dialer, delete
     /// it, import contacts into it.
     Batch {
@@ -146,6 +139,23 @@ pub enum Command {
     },
 }
 
+/// `batches` and `batch list`: one page of the batch list.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Only batches whose name or status contains this (Weya's search
+    /// looks at both).
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Which page, from 1.
+    #[arg(long, default_value_t = 1, value_parser = page_number)]
+    pub page: u32,
+    /// Batches per page, 1 to 100.
+    #[arg(long, default_value_t = 20, value_parser = page_size)]
+    pub limit: u32,
+    #[command(flatten)]
+    pub api: ApiOptions,
+}
+
 /// `phones …`.
 #[derive(Debug, Subcommand)]
 pub enum PhonesCommand {
@@ -179,6 +189,8 @@ fn integration(text: &str) -> Result<crate::api::Integration, String> {
 /// `batch …`: commands on one batch.
 #[derive(Debug, Subcommand)]
 pub enum BatchCommand {
+    /// List batches, newest first (as `weya-tui batches`).
+    List(ListArgs),
     #[command(flatten)]
     Manage(BatchAction),
     /// Add contacts from a CSV/TSV file or a spreadsheet: every row checked
@@ -205,6 +217,24 @@ pub(super) fn watch_interval(text: &str) -> Result<u64, String> {
     }
 }
 
+/// The call statuses `--status` takes: Weya documents only `completed`;
+/// the others are those the sandbox writes (our assumption of Weya's).
+pub const CALL_STATUSES: [&str; 5] = ["completed", "in-progress", "no-answer", "busy", "failed"];
+
+/// `batch calls --status`: one of [`CALL_STATUSES`], or exit 2 naming
+/// them (a typo would otherwise list no calls, as if there were none).
+pub(super) fn call_status(text: &str) -> Result<String, String> {
+    let status = text.trim();
+    if CALL_STATUSES.contains(&status) {
+        return Ok(status.to_owned());
+    }
+    Err(format!(
+        "{text:?} is not a call status known here: give one of {} (Weya documents only \
+         completed; the others are what the sandbox writes)",
+        CALL_STATUSES.join(", ")
+    ))
+}
+
 /// The most rows a page may hold: the commands ask for no more than this.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
@@ -225,17 +255,18 @@ pub(super) fn page_size(text: &str) -> Result<u32, String> {
 pub enum BatchAction {
     /// Name, status, progress, dates and calling window of a batch.
     View {
-        /// The batch ID (24 hex characters).
+        /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
         #[command(flatten)]
         api: ApiOptions,
     },
     /// One page of a batch's calls.
     Calls {
-        /// The batch ID (24 hex characters).
+        /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
-        /// Only calls whose last attempt has this status (e.g. completed).
-        #[arg(long, value_name = "STATUS")]
+        /// Only calls whose last attempt has this status: completed (the
+        /// one Weya documents), in-progress, no-answer, busy or failed.
+        #[arg(long, value_name = "STATUS", value_parser = call_status)]
         status: Option<String>,
         /// Which page, from 1.
         #[arg(long, default_value_t = 1, value_parser = super::args::page_number)]
@@ -248,14 +279,14 @@ pub enum BatchAction {
     },
     /// Start the dialer on a batch (start-calling).
     Start {
-        /// The batch ID (24 hex characters).
+        /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
         #[command(flatten)]
         api: ApiOptions,
     },
     /// Stop the dialer on a batch (stop-calling).
     Stop {
-        /// The batch ID (24 hex characters).
+        /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
         #[command(flatten)]
         api: ApiOptions,
@@ -264,7 +295,7 @@ pub enum BatchAction {
     /// progress changes. Exits 0 when it completes, 1 when it is stopped
     /// or deleted or Weya cannot be asked.
     Watch {
-        /// The batch ID (24 hex characters).
+        /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
         /// Seconds between looks, 1 to 3600.
         #[arg(long, default_value_t = 5, value_parser = super::args::watch_interval)]
@@ -279,7 +310,7 @@ pub enum BatchAction {
     /// CSV cells that a spreadsheet would run as a formula get a leading '
     /// (plain numbers such as +12125551234 are left as they are).
     Export {
-        /// The batch ID (24 hex characters).
+        /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
         /// csv (RFC 4180, a header row, contact fields seen only after
         /// the first page in the last column as JSON) or jsonl (one JSON
@@ -297,7 +328,7 @@ pub enum BatchAction {
     /// Delete a batch and its calls, irreversibly. Asks for the batch's
     /// name to be typed, unless --yes.
     Delete {
-        /// The batch ID (24 hex characters).
+        /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
         /// Delete without asking. Without it and without a terminal to ask
         /// on, nothing is deleted.

@@ -85,19 +85,22 @@ pub fn ask_line_on_terminal(question: &str) -> io::Result<String> {
     Ok(answer)
 }
 
-/// How wide the calls table may be: `COLUMNS` when set, else the
-/// terminal's width when the output is one, else no limit (a pipe gets
-/// every column).
+/// How wide the calls table may be: on a terminal, `COLUMNS` when set,
+/// else the terminal's width; into a pipe or a file, no limit (a script
+/// gets every column).
 pub fn output_width() -> Option<usize> {
     use std::io::IsTerminal;
+    // Into a pipe or a file nothing is cut: a script gets every name and
+    // field whole, whatever COLUMNS says.
+    if !io::stdout().is_terminal() {
+        return None;
+    }
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse().ok())
         .or_else(|| {
-            io::stdout()
-                .is_terminal()
-                .then(crossterm::terminal::size)
-                .and_then(Result::ok)
+            crossterm::terminal::size()
+                .ok()
                 .map(|(cols, _)| usize::from(cols))
         })
 }
@@ -109,16 +112,36 @@ pub async fn run(
     ask: Option<&mut AskLine>,
     io: &mut Io<'_>,
 ) -> io::Result<u8> {
-    let id = command.id();
+    let given = command.id();
     // Before anything else: an ID that is not one is the first thing to
-    // fix, whatever else is wrong.
-    if !is_object_id(id) {
-        let e = ApiError::InvalidId {
-            what: "batch ID",
-            value: safe_excerpt(id.as_bytes(), 40),
-        };
-        return failure(io, workspace, &e);
-    }
+    // fix, whatever else is wrong. Anything else is a batch's name.
+    let id = if super::resolve::means_an_id(given) {
+        if !is_object_id(given) {
+            let e = ApiError::InvalidId {
+                what: "batch ID",
+                value: safe_excerpt(given.as_bytes(), 40),
+            };
+            return failure(io, workspace, &e);
+        }
+        given.to_owned()
+    } else {
+        match super::resolve::batch_id(&workspace.client, given).await {
+            Ok(id) => id,
+            Err(not_one) => {
+                let matches: Vec<_> = not_one
+                    .listed()
+                    .iter()
+                    .map(|b| json!({"id": b.id, "name": b.batch_name}))
+                    .collect();
+                return io.fail(
+                    REFUSED,
+                    &not_one.message(given),
+                    json!({"matches": matches}),
+                );
+            }
+        }
+    };
+    let id = id.as_str();
     match command {
         BatchAction::View { .. } => view(workspace, id, io).await,
         BatchAction::Calls {
@@ -224,7 +247,7 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         let value = json!({
             "batchId": details.batch_id,
             "batchName": details.batch_name,
-            "batchStatus": details.batch_status,
+            "status": details.batch_status,
             "totalCalls": total,
             "callsPicked": summary.as_ref().map(|s| s.calls_picked),
             "callsCompleted": summary.as_ref().map(|s| s.calls_completed),
@@ -520,7 +543,7 @@ async fn watch(
         let seen = json!({
             "batchId": details.batch_id,
             "batchName": details.batch_name,
-            "batchStatus": details.batch_status,
+            "status": details.batch_status,
             "totalCalls": total,
             "callsPicked": picked,
             "callsCompleted": completed,
@@ -635,7 +658,7 @@ async fn find_in_list(
     Ok(page.batches.into_iter().find(|b| b.id == details.batch_id))
 }
 
-/// "[██████░░░░░░░░░░░░░░] 30% completed, 45% answered": Weya's
+/// "[██████░░░░░░░░░░░░░░] 30% completed, 45% picked up": Weya's
 /// `callsPicked` counts calls "picked up/answered", and is called so.
 fn progress(completed: u64, picked: u64, total: u64) -> String {
     const WIDTH: u64 = 20;

@@ -6,7 +6,7 @@ use super::output::{
     CredentialUsed, Io, cell, counted, listing, past_the_last_page, thousands,
     thousands_or_unknown, visible,
 };
-use crate::api::{BatchPage, BatchQuery, WeyaClient};
+use crate::api::{BatchPage, BatchQuery, BatchSummary, WeyaClient};
 
 /// `batches`: one page of the batch list, newest first.
 pub async fn batches(
@@ -24,27 +24,69 @@ pub async fn batches(
             return Ok(code);
         }
     }
-    listing(result, credential, io, write_page)
+    let whole = !std::io::IsTerminal::is_terminal(&io::stdout());
+    listing(result.map(page_json), credential, io, |value, out| {
+        write_page(value, whole, out)
+    })
 }
 
-/// One page as a table: names cut to their column with an ellipsis and
-/// padded by terminal columns, so a CJK name keeps the columns after it
-/// in line.
-fn write_page(page: &BatchPage, out: &mut dyn Write) -> io::Result<()> {
+/// A batch in `--json`, in the one vocabulary every command uses for a
+/// batch (`batch view` and `batch watch` too; docs/cli.md "JSON"): Weya's
+/// list says `_id` and `queue_status`, its batch details `batchId` and
+/// `batchStatus`; these say `batchId` and `status` for both.
+pub fn batch_json(b: &BatchSummary) -> serde_json::Value {
+    serde_json::json!({
+        "batchId": b.id,
+        "batchName": b.batch_name,
+        "status": b.queue_status,
+        "totalCalls": b.total_calls,
+        "callsPicked": b.calls_picked,
+        "callsCompleted": b.calls_completed,
+        "createdAt": b.created_at,
+        "updatedAt": b.updated_at,
+    })
+}
+
+/// The page as `--json` prints it, the table read from it too.
+#[derive(serde::Serialize)]
+struct PageJson {
+    batches: Vec<serde_json::Value>,
+    pagination: crate::api::types::Pagination,
+    #[serde(skip)]
+    page: BatchPage,
+}
+
+fn page_json(page: BatchPage) -> PageJson {
+    PageJson {
+        batches: page.batches.iter().map(batch_json).collect(),
+        pagination: page.pagination.clone(),
+        page,
+    }
+}
+
+/// One page as a table: on a terminal, names cut to their column with an
+/// ellipsis and padded by terminal columns, so a CJK name keeps the
+/// columns after it in line; into a pipe or a file (`whole`), names whole.
+fn write_page(page: &PageJson, whole: bool, out: &mut dyn Write) -> io::Result<()> {
+    let page = &page.page;
     if page.batches.is_empty() {
         return writeln!(out, "No batches.");
     }
     writeln!(
         out,
-        "{:<24}  {:<30}  {:<10}  {:>8}  {:>9}  {:>7}  CREATED",
-        "BATCH ID", "NAME", "STATUS", "ANSWERED", "COMPLETED", "TOTAL"
+        "{:<24}  {:<30}  {:<10}  {:>9}  {:>9}  {:>7}  CREATED",
+        "BATCH ID", "NAME", "STATUS", "PICKED UP", "COMPLETED", "TOTAL"
     )?;
     for b in &page.batches {
         writeln!(
             out,
-            "{:<24}  {}  {:<10}  {:>8}  {:>9}  {:>7}  {}",
+            "{:<24}  {}  {:<10}  {:>9}  {:>9}  {:>7}  {}",
             visible(or_unknown(&b.id)),
-            cell(or_unknown(&b.batch_name), 30),
+            if whole {
+                crate::text::pad(&visible(or_unknown(&b.batch_name)), 30)
+            } else {
+                cell(or_unknown(&b.batch_name), 30)
+            },
             visible(or_unknown(&b.queue_status)),
             thousands_or_unknown(b.calls_picked),
             thousands_or_unknown(b.calls_completed),
@@ -104,8 +146,9 @@ mod tests {
                 total_pages: 1,
             },
         };
+        let page = page_json(page);
         let mut out = Vec::new();
-        write_page(&page, &mut out).unwrap();
+        write_page(&page, false, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert!(
@@ -122,5 +165,28 @@ mod tests {
         for line in &lines[1..5] {
             assert_eq!(status_at(line), header, "{text}");
         }
+
+        // Into a pipe: every name whole.
+        let mut out = Vec::new();
+        write_page(&page, true, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("  Example: Appointment confirmations  active"),
+            "{text}"
+        );
+        assert!(
+            text.contains("東京の営業チームの予約確認のお電話です"),
+            "{text}"
+        );
+    }
+
+    /// One vocabulary: a batch is `batchId` and `status` here as in
+    /// `batch view` and `batch watch`, not Weya's `_id`/`queue_status`.
+    #[test]
+    fn the_json_says_a_batch_as_every_command_does() {
+        let value = batch_json(&batch("June renewals"));
+        assert_eq!(value["batchId"], "64e5f12345abcdef98765432");
+        assert_eq!(value["status"], "active");
+        assert!(value.get("_id").is_none() && value.get("queue_status").is_none());
     }
 }

@@ -20,7 +20,7 @@ use super::output::{
 };
 use crate::api::{ApiError, BatchRequest, BatchSummary, Phone};
 use crate::config::{Config, Target};
-use crate::connection::Connection;
+use crate::connection::{Connection, CredentialLabel, TargetLabel};
 use crate::create::review::{self, Summary};
 use crate::create::{Attempt, Landing, Outcome, Sought, Verdict, Watch};
 use crate::form::file as batch_file;
@@ -42,6 +42,8 @@ pub struct Destination {
 pub struct DryRunTarget {
     pub base_url: String,
     pub auth_header: String,
+    /// The target as the review says it, and its name in the journal.
+    pub label: TargetLabel,
 }
 
 /// How `create` makes its request and what it asks first.
@@ -58,6 +60,11 @@ pub struct Options<'a> {
     pub dry_run: Option<DryRunTarget>,
     /// Send without asking.
     pub yes: bool,
+    /// Create nothing when a batch of the name exists (`--if-absent`).
+    pub if_absent: bool,
+    /// The journal, for a dry run's review (a batch of the same name made
+    /// here before); a real run reads it from its destination.
+    pub journal: Option<PathBuf>,
     /// How long a request whose answer was lost may still create the
     /// batch ([`crate::create::LANDING_ENV`]).
     pub landing: Duration,
@@ -110,20 +117,62 @@ pub async fn create(
     };
     let not_set = batch_file::not_set(&request);
     let body = request.to_body();
-    if let Some(target) = options.dry_run {
-        if let Some(warning) = crate::form::invisible_in_name(&request.batch_name) {
-            writeln!(io.err, "weya-tui: warning: {warning}")?;
-        }
+    if let Some(target) = &options.dry_run {
+        // The review's warnings, as a real run says them before sending.
+        let earlier = options
+            .journal
+            .as_deref()
+            .and_then(|path| journal::read(path).ok())
+            .map(|(entries, _)| entries)
+            .unwrap_or_default();
+        let summary = summary_of(
+            &request,
+            &target.label,
+            &PhonePicker::default(),
+            &earlier,
+            &options,
+            &changes,
+        );
         if !io.json {
+            for warning in &summary.warnings {
+                writeln!(io.err, "weya-tui: warning: {}", visible(warning))?;
+            }
             write_as_asked(io.err, &changes, &not_set)?;
         }
-        return dry_run_output(&body, &target, &changes, &not_set, io);
+        return dry_run_output(&body, target, &changes, &not_set, &summary.warnings, io);
     }
     // The sandbox, when that is the target, lives until the request is done.
     let destination = match destination.await {
         Ok(destination) => destination,
         Err(e) => return io.fail(REFUSED, &e, json!({})),
     };
+    if options.if_absent {
+        let client = &destination.connection.client;
+        match super::resolve::by_name(client, &request.batch_name).await {
+            Ok(id) => {
+                if io.json {
+                    let value = json!({"batchId": id, "existing": true});
+                    writeln!(io.out, "{}", json_line(&value))?;
+                } else {
+                    writeln!(
+                        io.err,
+                        "weya-tui: a batch named {:?} exists already: nothing was sent (--if-absent)",
+                        visible(&request.batch_name)
+                    )?;
+                    writeln!(io.out, "Existing batch {}", visible(&id))?;
+                }
+                return Ok(OK);
+            }
+            Err(super::resolve::NotOne::None { .. }) => {}
+            Err(not_one) => {
+                let message = format!(
+                    "--if-absent: {}; nothing was sent",
+                    not_one.message(&request.batch_name)
+                );
+                return io.fail(REFUSED, &message, json!({}));
+            }
+        }
+    }
     // What the review screen shows, said before anything is sent: with
     // --yes too, so a script's log says what it sent and what to look at.
     let earlier = destination
@@ -136,7 +185,7 @@ pub async fn create(
     let phones = known_phones(&destination).await;
     let summary = summary_of(
         &request,
-        &destination,
+        &destination.connection.target,
         &phones,
         &earlier,
         &options,
@@ -454,13 +503,13 @@ fn yes_or_confirmed(
 /// The review's lines for this request, as the TUI shows them.
 fn summary_of(
     request: &BatchRequest,
-    destination: &Destination,
+    target_label: &TargetLabel,
     phones: &PhonePicker,
     journal: &[JournalEntry],
     options: &Options<'_>,
     changes: &[String],
 ) -> Summary {
-    let target = destination.connection.target_name();
+    let target = target_label.name();
     let earlier = journal
         .iter()
         .rev()
@@ -470,7 +519,7 @@ fn summary_of(
     review::summarize(
         request,
         &review::Context {
-            target: &destination.connection.target,
+            target: target_label,
             now: Utc::now(),
             local: options
                 .local_timezone
@@ -516,6 +565,7 @@ fn dry_run_output(
     target: &DryRunTarget,
     changes: &[String],
     not_set: &[&str],
+    warnings: &[String],
     io: &mut Io<'_>,
 ) -> io::Result<u8> {
     // The credential is masked: put yours in place of the dots to run it.
@@ -534,6 +584,7 @@ fn dry_run_output(
                 "curl": curl,
                 "changes": changes,
                 "notSet": not_set,
+                "warnings": warnings,
             }))
         )?;
     } else {
@@ -558,6 +609,7 @@ pub fn dry_run_target(config: &Config) -> DryRunTarget {
         Target::Sandbox => DryRunTarget {
             base_url: "http://127.0.0.1:PORT".to_owned(),
             auth_header: "x-api-key: (the key `weya-tui sandbox` prints)".to_owned(),
+            label: TargetLabel::Sandbox,
         },
         Target::Remote { client } => DryRunTarget {
             base_url: client.base_url.trim_end_matches('/').to_owned(),
@@ -566,6 +618,14 @@ pub fn dry_run_target(config: &Config) -> DryRunTarget {
                 .credentials
                 .header_line(crate::api::auth::Action::CreateBatch)
                 .unwrap_or_default(),
+            label: TargetLabel::Remote {
+                host: reqwest::Url::parse(&client.base_url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                base_url: client.base_url.clone(),
+                credentials: CredentialLabel::of(&client.credentials),
+            },
         },
     }
 }

@@ -203,6 +203,30 @@ impl From<io::Error> for Stop {
 
 /// Runs the import and returns the exit code.
 pub async fn run(args: &ImportArgs, ctx: &ImportContext<'_>, io: &mut Io<'_>) -> io::Result<u8> {
+    // A batch given by its name: its ID, or stop before anything is read.
+    let named;
+    let args = if super::resolve::means_an_id(&args.batch_id) {
+        args
+    } else {
+        match super::resolve::batch_id(ctx.client, &args.batch_id).await {
+            Ok(batch_id) => {
+                named = ImportArgs {
+                    batch_id,
+                    ..args.clone()
+                };
+                &named
+            }
+            Err(not_one) => {
+                let matches: Vec<_> = not_one
+                    .listed()
+                    .iter()
+                    .map(|b| json!({"id": b.id, "name": b.batch_name}))
+                    .collect();
+                let message = format!("{}; nothing was sent", not_one.message(&args.batch_id));
+                return io.fail(REFUSED, &message, json!({"matches": matches}));
+            }
+        }
+    };
     let mut facts = json!({"batchId": args.batch_id});
     match import(args, ctx, io, &mut facts).await {
         Ok(code) => Ok(code),

@@ -12,6 +12,7 @@ pub mod history;
 pub mod import;
 pub mod output;
 pub mod phones;
+pub mod resolve;
 pub mod sandbox;
 
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -19,7 +20,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use anyhow::Context;
 use secrecy::SecretString;
 
-pub use args::{ApiOptions, BatchCommand, Cli, Command, PhonesCommand};
+pub use args::{ApiOptions, BatchCommand, Cli, Command, ListArgs, PhonesCommand};
 pub use output::{Confirm, FAILED, Io, OK, REFUSED};
 
 use crate::api::BatchQuery;
@@ -161,12 +162,23 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             };
             Ok(phones::phones(&connection.client, book, &credential, &mut io).await?)
         }
-        Some(Command::Batches {
-            search,
-            page,
-            limit,
-            api,
-        }) => {
+        Some(
+            Command::Batches(ListArgs {
+                search,
+                page,
+                limit,
+                api,
+            })
+            | Command::Batch {
+                command:
+                    BatchCommand::List(ListArgs {
+                        search,
+                        page,
+                        limit,
+                        api,
+                    }),
+            },
+        ) => {
             let config = load_config(cli, paths, *api)?;
             let connection = connect(&config, paths).await?;
             let query = BatchQuery {
@@ -183,6 +195,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             form_defaults,
             dry_run,
             yes,
+            if_absent,
             api,
         }) => {
             let config = load_config(cli, paths, *api)?;
@@ -219,6 +232,8 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 local_timezone: config::system_timezone(),
                 dry_run,
                 yes: *yes,
+                if_absent: *if_absent,
+                journal: paths.map(Paths::journal),
                 landing,
             };
             Ok(create::create(file, options, destination, &mut io).await?)

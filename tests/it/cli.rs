@@ -2169,7 +2169,151 @@ async fn batches_search_finds_a_status_as_weya_documents() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| b["_id"].as_str().unwrap())
+        .map(|b| b["batchId"].as_str().unwrap())
         .collect();
     assert_eq!(ids, [spring.as_str()], "{page}");
+}
+
+/// Issue 20: a batch is named by its name as well as its ID; two of the
+/// same name are not guessed between (exit 2, both listed with their IDs);
+/// `batch list` is `batches`; `--from` is `--file`; `--if-absent` creates
+/// nothing when a batch of the name exists and prints its ID.
+#[tokio::test(flavor = "multi_thread")]
+async fn batches_are_named_by_name_and_create_if_absent_sends_nothing_twice() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file("batch.json", VALID);
+    let out = env
+        .against(&sandbox)
+        .args(["create", "--yes", "--if-absent", "--from"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let id = sandbox.store().batches()[0].id.clone();
+    assert_eq!(stdout.trim(), format!("Created batch {id}"));
+
+    // Again: the batch exists, nothing is sent.
+    let out = create(
+        &mut env.against(&sandbox),
+        &file,
+        &["--yes", "--if-absent", "--json"],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(
+        (json["batchId"].as_str(), json["existing"].as_bool()),
+        (Some(id.as_str()), Some(true))
+    );
+    assert_eq!(sandbox.store().create_requests(), 1, "nothing sent twice");
+
+    // By name.
+    let out = env
+        .against(&sandbox)
+        .args(["batch", "view", "CLI batch", "--json"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(json["batchId"], id.as_str());
+
+    // `batch list` is `batches`.
+    let list = env
+        .against(&sandbox)
+        .args(["batch", "list"])
+        .output()
+        .unwrap();
+    let batches = env.against(&sandbox).args(["batches"]).output().unwrap();
+    assert_eq!(list.status.code(), Some(0));
+    assert_eq!(text(&list).0, text(&batches).0);
+    assert!(text(&list).0.contains("CLI batch"));
+
+    // A second of the same name (without --if-absent): the name no longer
+    // says which, so nothing is guessed.
+    let out = create(&mut env.against(&sandbox), &file, &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let second = sandbox.store().batches()[1].id.clone();
+    for args in [
+        &["batch", "stop", "CLI batch"][..],
+        &["create", "--yes", "--if-absent", "--file"],
+    ] {
+        let mut cmd = env.against(&sandbox);
+        cmd.args(args);
+        if args[0] == "create" {
+            cmd.arg(&file);
+        }
+        let out = cmd.output().unwrap();
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("2 batches are named \"CLI batch\""),
+            "{stderr}"
+        );
+        assert!(stderr.contains(&id) && stderr.contains(&second), "{stderr}");
+    }
+    assert_eq!(
+        sandbox.store().create_requests(),
+        2,
+        "the refused one sent nothing"
+    );
+
+    // Not a name at all; a mistyped ID is said to be one.
+    let out = env
+        .against(&sandbox)
+        .args(["batch", "view", "No such batch", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["error"],
+        "no batch is named \"No such batch\" (give its name exactly as listed, or its ID)"
+    );
+    let out = env
+        .against(&sandbox)
+        .args(["batch", "view", &id[..23]])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("is not a batch ID"),
+        "{:?}",
+        text(&out)
+    );
+}
+
+/// Issue 20: `--dry-run` says the review's warnings, as a real run does
+/// before sending (on stderr; `--json`: `warnings`), and sends nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_says_the_reviews_warnings() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let file = env.file(
+        "late.json",
+        &VALID.replace(r#""end":"17:00""#, r#""end":"22:00""#),
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--dry-run"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "weya-tui: warning: The window 09:00–22:00 runs outside 08:00–21:00 America/New_York"
+        ),
+        "{stderr}"
+    );
+    let out = create(&mut env.against(&sandbox), &file, &["--dry-run", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = json["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().starts_with("The window 09:00–22:00")),
+        "{json}"
+    );
+    assert_eq!(
+        sandbox.store().create_requests(),
+        0,
+        "a dry run sends nothing"
+    );
 }

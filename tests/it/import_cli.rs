@@ -522,7 +522,8 @@ async fn invalid_input_exits_2_and_sends_nothing() {
     }
     // A batch ID that is not one, and a batch that does not exist.
     for (id, says) in [
-        ("not-an-id", "is not a batch ID"),
+        ("64e5f123", "is not a batch ID"),
+        ("not-a-batch", "no batch is named \"not-a-batch\""),
         ("64e5f12345abcdef00000000", "not found"),
     ] {
         let mut cmd = env.import(&sandbox, &sandbox.base_url(), id, &good);

@@ -305,7 +305,7 @@ async fn the_sandbox_path_counts_and_exports_its_example_batches() {
     let batches = list["batches"].as_array().unwrap();
     assert!(!batches.is_empty());
     for batch in batches {
-        let id = batch["_id"].as_str().unwrap();
+        let id = batch["batchId"].as_str().unwrap();
         let (code, stdout, stderr) =
             run(env.against(&sandbox).args(["batch", "view", id, "--json"]));
         assert_eq!(code, Some(0), "{stderr}");

@@ -1,0 +1,192 @@
+//! A batch named on the command line by its ID or by its name
+//! (`weya-tui batch view "December renewals"`). Weya's batch list has no
+//! exact-name lookup, only `search` ("by batchName or queue_status", a
+//! substring), so a name is looked up by searching for it and keeping the
+//! batches whose whole name is the one given. More than one is not
+//! guessed between: the command stops (exit 2) and lists them, with their
+//! IDs to give instead.
+
+use crate::api::types::is_object_id;
+use crate::api::{ApiError, BatchQuery, BatchSummary, WeyaClient};
+
+/// The most pages of search results read for a name (100 batches a page):
+/// a name that matches more batches than this is said to, not half-read.
+const MAX_PAGES: u32 = 20;
+
+/// Why a name does not lead to one batch.
+#[derive(Debug)]
+pub enum NotOne {
+    /// No batch has exactly this name; those whose name differs only in
+    /// case or spaces are offered.
+    None { near: Vec<BatchSummary> },
+    /// Several batches have this name: which is meant is not guessed.
+    Several(Vec<BatchSummary>),
+    /// The search holds more batches than are read for a name.
+    TooMany { total: u64 },
+    /// The batch list could not be read (a name needs it: it also needs
+    /// the user ID).
+    List(ApiError),
+}
+
+impl NotOne {
+    /// The batches it lists (for `--json`).
+    pub fn listed(&self) -> &[BatchSummary] {
+        match self {
+            Self::None { near } => near,
+            Self::Several(found) => found,
+            Self::TooMany { .. } | Self::List(_) => &[],
+        }
+    }
+
+    /// What to tell the operator, with the IDs to give instead.
+    pub fn message(&self, name: &str) -> String {
+        let rows = |batches: &[BatchSummary]| -> String {
+            batches
+                .iter()
+                .map(|b| {
+                    format!(
+                        "\n  {}  {}  {}  created {}",
+                        b.id,
+                        crate::text::visible(&b.batch_name),
+                        crate::text::visible(&b.queue_status),
+                        crate::text::visible(&b.created_at)
+                    )
+                })
+                .collect()
+        };
+        match self {
+            Self::None { near } if near.is_empty() => {
+                format!("no batch is named {name:?} (give its name exactly as listed, or its ID)")
+            }
+            Self::None { near } => format!(
+                "no batch is named exactly {name:?}; these differ only in case or spaces \
+                 (give one's ID):{}",
+                rows(near)
+            ),
+            Self::Several(found) => format!(
+                "{} batches are named {name:?}; give the ID of the one you mean:{}",
+                found.len(),
+                rows(found)
+            ),
+            Self::TooMany { total } => format!(
+                "the batch list's search for {name:?} holds {total} batches, more than are read \
+                 for a name ({}): give the batch's ID",
+                u64::from(MAX_PAGES) * 100
+            ),
+            Self::List(e) => format!(
+                "a batch named by its name is looked up in the batch list, which could not be \
+                 read ({e}); give the batch's ID instead"
+            ),
+        }
+    }
+}
+
+/// Whether `given` is meant as an ID, right or mistyped: hex digits only,
+/// about as many as an ID has. Such a text is never looked up as a name
+/// (a mistyped ID is said to be one).
+pub fn means_an_id(given: &str) -> bool {
+    is_object_id(given)
+        || (given.len() >= 8 && given.bytes().all(|b| b.is_ascii_hexdigit()))
+        || (given.len() == 24 && given.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The ID of the batch `given` names: itself when it is an ID (24 hex
+/// characters), else the one batch whose name it is.
+pub async fn batch_id(client: &WeyaClient, given: &str) -> Result<String, NotOne> {
+    if is_object_id(given) {
+        return Ok(given.to_owned());
+    }
+    by_name(client, given).await
+}
+
+/// The ID of the one batch named `name` (spaces around it aside).
+pub async fn by_name(client: &WeyaClient, name: &str) -> Result<String, NotOne> {
+    let name = name.trim();
+    let mut exact = Vec::new();
+    let mut near = Vec::new();
+    let mut page = 1;
+    loop {
+        // Spaces as one: a name typed with two finds the one with one
+        // (offered, not taken).
+        let query = BatchQuery {
+            page,
+            limit: 100,
+            search: Some(name.split_whitespace().collect::<Vec<_>>().join(" ")),
+        };
+        let found = match client.list_batches(&query).await {
+            Ok(found) => found,
+            // "No batches found" is an empty list, read as such by the
+            // client; anything else is a failure.
+            Err(e) => return Err(NotOne::List(e)),
+        };
+        if page == 1 && found.pagination.total_pages > u64::from(MAX_PAGES) {
+            return Err(NotOne::TooMany {
+                total: found.pagination.total,
+            });
+        }
+        for batch in found.batches {
+            if batch.batch_name.trim() == name {
+                exact.push(batch);
+            } else if squeeze(&batch.batch_name) == squeeze(name) {
+                near.push(batch);
+            }
+        }
+        if u64::from(page) >= found.pagination.total_pages {
+            break;
+        }
+        page += 1;
+    }
+    match exact.len() {
+        1 => Ok(exact.remove(0).id),
+        0 => Err(NotOne::None { near }),
+        _ => Err(NotOne::Several(exact)),
+    }
+}
+
+/// A name as compared loosely: lower case, runs of spaces as one.
+fn squeeze(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_id_is_an_id_and_a_name_is_a_name() {
+        assert!(means_an_id("64e5f12345abcdef98760001"));
+        assert!(means_an_id("64e5f12345abcdef9876000"), "one short");
+        assert!(means_an_id("64E5F12345ABCDEF9876543Z"), "one not hex");
+        assert!(!means_an_id("December renewals"));
+        assert!(!means_an_id("2026"), "a name may be a year");
+    }
+
+    #[test]
+    fn names_differing_only_in_case_or_spaces_are_near_not_the_same() {
+        assert_eq!(squeeze("  December   Renewals "), "december renewals");
+        assert_ne!(squeeze("December renewal"), squeeze("December renewals"));
+    }
+
+    #[test]
+    fn several_are_listed_with_their_ids() {
+        let batch = |id: &str| BatchSummary {
+            id: id.into(),
+            batch_name: "December renewals".into(),
+            queue_status: "paused".into(),
+            created_at: "2026-12-01T09:00:00.000Z".into(),
+            ..BatchSummary::default()
+        };
+        let message = NotOne::Several(vec![
+            batch("64e5f12345abcdef98760001"),
+            batch("64e5f12345abcdef98760002"),
+        ])
+        .message("December renewals");
+        assert!(message.starts_with("2 batches are named \"December renewals\""));
+        assert!(message.contains(
+            "\n  64e5f12345abcdef98760002  December renewals  paused  created 2026-12-01"
+        ));
+    }
+}
