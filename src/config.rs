@@ -192,6 +192,12 @@ impl Paths {
         self.state_dir.join("imports")
     }
 
+    /// Where splits of a batch by time zone are recorded: `splits/` in
+    /// the state folder ([`crate::domain::zone_split::SplitJournal`]).
+    pub fn splits(&self) -> PathBuf {
+        self.state_dir.join("splits")
+    }
+
     /// Where the TUI writes exports of batches' calls (`e`): `exports/`
     /// in the data folder, beside the templates.
     pub fn exports(&self) -> PathBuf {

@@ -311,7 +311,7 @@ async fn watch(
 
 /// Why no answer says whether the batch was made: it was lost, or a
 /// gateway's 502, 503 or 504 stood in for it.
-fn no_clear_answer(e: &ApiError) -> String {
+pub(crate) fn no_clear_answer(e: &ApiError) -> String {
     if e.from_gateway() {
         format!("a gateway answered for Weya ({e}), which may come after Weya stored the batch")
     } else {
@@ -438,7 +438,7 @@ fn candidate_json(batch: &BatchSummary, said: &str) -> serde_json::Value {
 
 /// The IDs of batches of this name the journal records as created on
 /// `target`: they are not the one sent.
-fn created_here(entries: &[JournalEntry], target: &str, name: &str) -> Vec<String> {
+pub(crate) fn created_here(entries: &[JournalEntry], target: &str, name: &str) -> Vec<String> {
     entries
         .iter()
         .filter(|e| {

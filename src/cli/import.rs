@@ -49,6 +49,8 @@ use crate::import::{
 use crate::num::thousands;
 use crate::text::{json as json_line, visible};
 
+mod split;
+
 /// How many invalid and duplicate rows the summary lists (the rejected
 /// file has them all, `--json` the first 10,000).
 const LISTED_ROWS: usize = 10;
@@ -138,6 +140,18 @@ pub struct ImportArgs {
     /// other rows (by default it is never overwritten without asking).
     #[arg(long)]
     pub overwrite_rejected: bool,
+    /// When the batch's window calls some contacts outside their hours
+    /// (see "Local time"): create one batch per time zone group moved, each
+    /// with the window in its own zone, and import each group's contacts
+    /// into its batch, the rest into this one. Every new batch's request is
+    /// shown first (all of them with --dry-run); exit 2, nothing sent,
+    /// when the contacts cannot be split.
+    #[arg(long, conflicts_with = "again")]
+    pub split_by_zone: bool,
+    /// The settings of one part of a split, exactly (the rows of its time
+    /// zones): set by `--split-by-zone` for each import it runs.
+    #[arg(skip)]
+    pub fixed: Option<Box<ImportSettings>>,
     #[command(flatten)]
     pub api: ApiOptions,
 }
@@ -159,6 +173,13 @@ pub struct ImportContext<'a> {
     pub progress: bool,
     /// The hours contacts may be called in their own time (`contact_hours`).
     pub contact_hours: crate::domain::local_time::ContactHours,
+    /// Where splits by time zone are recorded (`--split-by-zone`); `None`
+    /// without a home directory.
+    pub split_dir: Option<PathBuf>,
+    /// Where requests go, as a split's review of each new batch says it.
+    pub target_label: &'a crate::connection::TargetLabel,
+    /// The phone book, to name a split's calling numbers by.
+    pub phone_book: Vec<crate::api::Phone>,
 }
 
 /// What the operator is told when the command stops, as text on stderr or
@@ -283,8 +304,9 @@ async fn import(
     // requests. Taken before the journal is read, so what another run
     // recorded is on disk; held until this run ends. A dry run sends
     // nothing and needs none.
+    // A split takes the lock of each import it runs, one after another.
     let _lock = match &ctx.journal_dir {
-        Some(dir) if !args.dry_run => {
+        Some(dir) if !args.dry_run && !args.split_by_zone => {
             Some(ImportJournal::lock(dir, &args.batch_id, file.identity()).map_err(nothing_sent)?)
         }
         _ => None,
@@ -298,7 +320,12 @@ async fn import(
         }
         None => None,
     };
+    if args.split_by_zone {
+        // The split reads the journals of its parts itself.
+        existing = None;
+    }
     let (region, region_note) = match (given_region, &existing) {
+        _ if args.fixed.is_some() => (args.fixed.as_ref().and_then(|f| f.region), None),
         (Some(region), _) => (region, None),
         (None, Some(journal)) => (journal.settings().region, None),
         (None, _) => match region_of_batch(ctx, &args.batch_id) {
@@ -317,8 +344,9 @@ async fn import(
         },
     };
     let flags_map = args.phone_column.is_some() || !args.skip_column.is_empty();
-    let (mapping, rejected_note) = match &existing {
-        Some(journal) if !flags_map => (journal.settings().mapping.clone(), None),
+    let (mapping, rejected_note) = match (&existing, &args.fixed) {
+        (_, Some(fixed)) => (fixed.mapping.clone(), None),
+        (Some(journal), _) if !flags_map => (journal.settings().mapping.clone(), None),
         _ => mapping_from_flags(&file, args, region)?,
     };
     let mut settings = ImportSettings::new(mapping, region);
@@ -336,6 +364,9 @@ async fn import(
             settings.allowed_countries = given_countries;
             settings.without_extensions = args.without_extensions;
         }
+    }
+    if let Some(fixed) = &args.fixed {
+        settings = (**fixed).clone();
     }
     if let Some(journal) = existing.take() {
         existing = earlier_import(io, args, journal, &settings, file.header(), facts)?;
@@ -364,6 +395,11 @@ async fn import(
         set(facts, "rejectedFileRead", json!(note.to_string()));
     }
 
+    if args.fixed.is_some() {
+        // One part of a split: the whole file's check was shown, and its
+        // invalid rows written, before the split began.
+        return send_checked(args, ctx, io, facts, report, existing).await;
+    }
     let rejected_file = write_rejected_rows(io, args, &file, &report, facts)?;
     let no_region = report.without_country_code();
     if settings.region.is_none() && no_region > 0 {
@@ -427,10 +463,35 @@ async fn import(
         ))
         .into());
     }
+    if args.split_by_zone {
+        return Box::pin(split::run(
+            args,
+            ctx,
+            io,
+            facts,
+            &file,
+            &settings,
+            &local_times,
+        ))
+        .await;
+    }
     if args.dry_run {
         dry_run_output(io, &args.batch_id, &report, existing.as_ref(), facts)?;
         return Ok(OK);
     }
+    send_checked(args, ctx, io, facts, report, existing).await
+}
+
+/// Sends a checked file's rows to `args.batch_id`: resuming the journal of
+/// an earlier run if there is one, after confirmation.
+async fn send_checked(
+    args: &ImportArgs,
+    ctx: &ImportContext<'_>,
+    io: &mut Io<'_>,
+    facts: &mut Value,
+    report: CheckReport,
+    existing: Option<ImportJournal>,
+) -> Result<u8, Stop> {
     if !args.yes && io.confirm.is_none() {
         return Err(Refusal::new(
             "not sending without --yes: standard input is not a terminal to confirm on; \
@@ -487,7 +548,7 @@ async fn import(
             Some(journal)
         }
         None => {
-            warn_about_other_imports(io, dir, &args.batch_id, file.identity())?;
+            warn_about_other_imports(io, dir, &args.batch_id, plan.identity())?;
             None
         }
     };

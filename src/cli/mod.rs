@@ -72,6 +72,12 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 submit_journal: paths.map(Paths::journal),
                 progress: io::stderr().is_terminal(),
                 contact_hours: config.contact_hours,
+                split_dir: paths.map(Paths::splits),
+                target_label: &connection.target,
+                // Only to name a split's calling numbers by.
+                phone_book: paths
+                    .and_then(|p| config::load_phone_book(&p.phone_book()).ok())
+                    .unwrap_or_default(),
             };
             let mut io = Io {
                 out: &mut out,

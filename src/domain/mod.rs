@@ -4,3 +4,4 @@
 pub mod local_time;
 pub mod phone;
 pub mod schedule;
+pub mod zone_split;

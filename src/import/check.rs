@@ -11,7 +11,7 @@ use crate::domain::phone::zones::ZoneCounts;
 use super::limits::{Limit, MAX_REJECTED_BYTES, MAX_ROWS};
 use super::phone::{Country, PhoneDigits};
 use super::plan::{PlanBuilder, SendPlan};
-pub use super::row::{ImportSettings, RejectReason};
+pub use super::row::{ImportSettings, RejectReason, ZonePart};
 use super::row::{RowClass, classify, push_contact};
 use super::source::{ContactsFile, RowReader};
 use super::{Control, ImportError, Progress, Stage};
@@ -28,7 +28,8 @@ const TICK_ROWS: u64 = 4096;
 const MAX_RESERVE: usize = 1_000_000;
 
 /// Row counts. Every row after the header is exactly one of valid (sent),
-/// invalid, duplicate, outside the region (held back) or skipped.
+/// invalid, duplicate, outside the region (held back), skipped, or
+/// (in one part of a split by time zone) another part's.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub valid: u64,
@@ -39,11 +40,19 @@ pub struct Counts {
     /// Valid numbers of a country outside the region that the operator has
     /// not allowed: not sent (see [`CheckReport::outside`]).
     pub outside_region: u64,
+    /// Valid rows of a time zone that another batch of a split takes
+    /// ([`super::row::ZonePart`]): not sent to this one.
+    pub elsewhere: u64,
 }
 
 impl Counts {
     pub fn rows(&self) -> u64 {
-        self.valid + self.invalid + self.duplicate + self.skipped + self.outside_region
+        self.valid
+            + self.invalid
+            + self.duplicate
+            + self.skipped
+            + self.outside_region
+            + self.elsewhere
     }
 }
 
@@ -234,6 +243,10 @@ pub fn check(
         let (reading, sent) = match classify(rows.cells(), width, &mapping, settings) {
             RowClass::Empty => {
                 counts.skipped += 1;
+                continue;
+            }
+            RowClass::Elsewhere => {
+                counts.elsewhere += 1;
                 continue;
             }
             RowClass::Rejected(reason) => {

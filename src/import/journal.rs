@@ -845,6 +845,17 @@ fn same_content(a: &FileIdentity, b: &FileIdentity) -> bool {
 /// size and content hash, with the sheet, for a workbook): the same rows
 /// anywhere, touched or not, are the same import.
 fn journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
+    dir.join(format!(
+        "{}-{}.json",
+        file_stem_of(batch_id),
+        content_key(file)
+    ))
+}
+
+/// A file's content (its size, its hash and the sheet read) as part of a
+/// file name: what a journal of that content into a batch is known by,
+/// wherever the file is.
+pub fn content_key(file: &FileIdentity) -> String {
     let mut hash = Fnv::default();
     hash.write(&file.size.to_le_bytes());
     hash.write(&file.content_hash.to_le_bytes());
@@ -852,7 +863,7 @@ fn journal_path(dir: &Path, batch_id: &str, file: &FileIdentity) -> PathBuf {
         hash.write(&[0]);
         hash.write(sheet.as_bytes());
     }
-    dir.join(format!("{}-c{:016x}.json", file_stem_of(batch_id), hash.0))
+    format!("c{:016x}", hash.0)
 }
 
 /// Where versions before the journal was known by content kept it: a

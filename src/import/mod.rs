@@ -53,7 +53,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use check::{
-    CheckReport, Counts, DuplicateRow, ImportSettings, OutsideRow, RejectReason, RejectedRow, check,
+    CheckReport, Counts, DuplicateRow, ImportSettings, OutsideRow, RejectReason, RejectedRow,
+    ZonePart, check,
 };
 pub use journal::{
     ImportJournal, ImportLock, JournalError, JournalRequest, RequestState, Resolution,

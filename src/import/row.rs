@@ -28,6 +28,40 @@ pub struct ImportSettings {
     /// such a row is invalid.
     #[serde(default, skip_serializing_if = "is_false")]
     pub without_extensions: bool,
+    /// Only the rows of these time zones (a batch split by zone sends each
+    /// group to its own batch, [`crate::campaign::zone_split`]); `None`:
+    /// every row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<ZonePart>,
+}
+
+/// Which rows of a file go to one batch of a split by time zone: by the
+/// zones of each row's number ([`crate::domain::phone::zones::zones_of`]),
+/// written by their tz database names so that a journal reads the same
+/// whatever the map's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ZonePart {
+    /// Numbers of exactly one of these zones (a group moved to its own
+    /// batch).
+    Only(Vec<String>),
+    /// Every number but those of exactly one of these zones (what stays
+    /// in the original batch).
+    Except(Vec<String>),
+}
+
+impl ZonePart {
+    /// Whether the number `digits` (E.164) belongs to this part.
+    pub fn holds(&self, digits: u64) -> bool {
+        let named = |names: &[String]| match crate::domain::phone::zones::zones_of(digits) {
+            [zone] => names.iter().any(|n| n == zone.name()),
+            _ => false,
+        };
+        match self {
+            Self::Only(names) => named(names),
+            Self::Except(names) => !named(names),
+        }
+    }
 }
 
 // serde's `skip_serializing_if` takes a reference: absent is false, so a
@@ -46,6 +80,7 @@ impl ImportSettings {
             region,
             allowed_countries: Vec::new(),
             without_extensions: false,
+            zones: None,
         }
     }
 
@@ -95,6 +130,8 @@ pub(crate) enum RowClass {
     /// A valid number of a country outside the region that the operator
     /// has not allowed: held back.
     Held(Reading),
+    /// A valid number of a time zone another batch of a split takes.
+    Elsewhere,
 }
 
 /// The one decision about a row, made the same way by the check and by
@@ -118,6 +155,14 @@ pub(crate) fn classify(
     }
     let raw = mapping.cell(cells, mapping.phone_column());
     match phone::read(raw, settings.region, settings.without_extensions) {
+        Ok(reading)
+            if settings
+                .zones
+                .as_ref()
+                .is_some_and(|part| !part.holds(reading.digits.as_u64())) =>
+        {
+            RowClass::Elsewhere
+        }
         Ok(reading) if settings.sends(reading.country) => RowClass::Valid(reading),
         Ok(reading) => RowClass::Held(reading),
         Err(why) => RowClass::Rejected(RejectReason::Phone(why)),

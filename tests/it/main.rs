@@ -37,3 +37,4 @@ mod properties;
 mod pty;
 mod sandbox;
 mod screens;
+mod zone_split_cli;
