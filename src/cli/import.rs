@@ -88,8 +88,17 @@ pub struct ImportArgs {
     #[arg(long, value_name = "NAME")]
     pub phone_column: Option<String>,
     /// A column not to send (its header); may be given more than once.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", visible_alias = "skip")]
     pub skip_column: Vec<String>,
+    /// Send column COLUMN as the contact field FIELD (the agent's variable
+    /// name), as the app's mapping step renames it; `phone=COLUMN` is the
+    /// phone column. May be given more than once.
+    #[arg(long, value_name = "FIELD=COLUMN", value_parser = field_and_column)]
+    pub map: Vec<(String, String)>,
+    /// Send column OLD under the name NEW: `--rename OLD=NEW` is
+    /// `--map NEW=OLD`. May be given more than once.
+    #[arg(long, value_name = "OLD=NEW", value_parser = field_and_column)]
+    pub rename: Vec<(String, String)>,
     /// The country of numbers written without a country code (US, GB,
     /// IN…), or `none` when every number carries its own. Default: the
     /// batch's timezone, for a batch created from this machine.
@@ -343,7 +352,10 @@ async fn import(
             }
         },
     };
-    let flags_map = args.phone_column.is_some() || !args.skip_column.is_empty();
+    let flags_map = args.phone_column.is_some()
+        || !args.skip_column.is_empty()
+        || !args.map.is_empty()
+        || !args.rename.is_empty();
     let (mapping, rejected_note) = match (&existing, &args.fixed) {
         (_, Some(fixed)) => (fixed.mapping.clone(), None),
         (Some(journal), _) if !flags_map => (journal.settings().mapping.clone(), None),
@@ -830,8 +842,19 @@ fn region_of_batch(ctx: &ImportContext<'_>, batch_id: &str) -> Option<(Region, S
     crate::import::region::of_batch(ctx.submit_journal.as_deref()?, batch_id, ctx.target)
 }
 
-/// The guessed mapping with the operator's `--phone-column` and
-/// `--skip-column`, refused with what to pass when it cannot be sent.
+/// `A=B` as its two sides, each trimmed and neither empty.
+fn field_and_column(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
+            Ok((a.trim().to_owned(), b.trim().to_owned()))
+        }
+        _ => Err(format!("{text:?}: give NAME=NAME, both sides named")),
+    }
+}
+
+/// The guessed mapping with the operator's `--phone-column`,
+/// `--skip-column`, `--map` and `--rename`, refused with what to pass
+/// when it cannot be sent.
 fn mapping_from_flags(
     file: &ContactsFile,
     args: &ImportArgs,
@@ -844,6 +867,20 @@ fn mapping_from_flags(
     }
     for name in &args.skip_column {
         mapping.set_send(column_named(header, name, "--skip-column")?, false);
+    }
+    let renames = args
+        .map
+        .iter()
+        .map(|(field, column)| (field, column, "--map"))
+        .chain(args.rename.iter().map(|(old, new)| (new, old, "--rename")));
+    for (field, column, flag) in renames {
+        let at = column_named(header, column, flag)?;
+        if field.eq_ignore_ascii_case("phone") && flag == "--map" {
+            mapping.set_phone(at);
+        } else {
+            mapping.rename(at, field);
+            mapping.set_send(at, true);
+        }
     }
     let errors = match mapping.validate() {
         Ok(_) => return Ok((mapping, note)),

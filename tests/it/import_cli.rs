@@ -2795,3 +2795,67 @@ async fn a_refusal_lists_a_line_s_worth_of_a_wide_header() {
     assert!(stderr.contains("and 1,988 more"), "{stderr}");
     assert!(stderr.len() < 1200, "{} bytes:\n{stderr}", stderr.len());
 }
+
+/// Issue 20: a scripted import maps as the app's mapping step does:
+/// `--map phone=COLUMN` picks the phone column, `--map FIELD=COLUMN` and
+/// `--rename OLD=NEW` send a column under the agent's name, `--skip`
+/// leaves one out; a rename onto the phone column's name is refused with
+/// nothing sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scripted_import_renames_and_skips_columns_as_the_app_does() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file(
+        "people.csv",
+        b"First Name,Mobile,Office,Notes,Plan\nAnn,(212) 555-0143,(212) 555-0100,call late,Gold\n",
+    );
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args([
+            "--region",
+            "US",
+            "--yes",
+            "--map",
+            "phone=Mobile",
+            "--map",
+            "firstName=First Name",
+            "--rename",
+            "Plan=plan",
+            "--skip",
+            "Notes",
+            "--skip",
+            "Office",
+        ]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let stored = sandbox.store().batch(&batch).unwrap();
+    let call = &stored.calls[0];
+    assert_eq!(
+        call.phone_number, "12125550143",
+        "the Mobile column, as Weya takes it"
+    );
+    let fields: Vec<(&str, &str)> = call
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+        .collect();
+    assert_eq!(fields, [("firstName", "Ann"), ("plan", "Gold")]);
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &new_batch(&sandbox), &file)
+        .args([
+            "--region",
+            "US",
+            "--yes",
+            "--map",
+            "phone=Mobile",
+            "--rename",
+            "Office=phoneNumber",
+        ]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    let (code, _, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--map", "phone"]));
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("give NAME=NAME"), "{stderr}");
+}
