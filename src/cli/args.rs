@@ -195,7 +195,7 @@ pub enum BatchCommand {
     Manage(BatchAction),
     /// Add contacts from a CSV/TSV file or a spreadsheet: every row checked
     /// first, sent in requests of at most 1,000, resumable.
-    Import(super::import::ImportArgs),
+    Import(Box<super::import::ImportArgs>),
 }
 
 /// `--page`: refused out of range rather than moved into it, so the page
