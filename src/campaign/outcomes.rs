@@ -2,7 +2,10 @@
 //! were answered, the attempts made and the talk time, folded one call at
 //! a time ([`Outcomes::add`]) so a whole batch takes the memory of its
 //! statuses, not of its calls. `weya-tui batch view` and the TUI's batch
-//! header both count with [`count`].
+//! header both count with [`count`]: one walk of the pages, folded at once
+//! into the outcomes, the calls by time zone (the contacts' local time)
+//! and what [`CallsSeen`] says of the attempts (retries waiting, the rate
+//! of completions), so nothing reads the pages twice.
 //!
 //! # What the words mean
 //!
@@ -23,8 +26,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use super::progress::{CallsSeen, RetryPolicy};
 use super::{WalkError, Walked, walk};
 use crate::api::{Call, WeyaClient};
+use crate::domain::phone::zones::ZoneCounts;
 
 /// The key of the calls not attempted yet (no `phoneLogs`): words no
 /// status Weya writes looks like.
@@ -193,25 +198,79 @@ pub fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counted {
     pub outcomes: Outcomes,
+    /// Its calls by the time zone of their number (a call each: a number
+    /// twice in the batch is called twice), for the contacts' local time.
+    pub zones: ZoneCounts,
+    /// Its calls' attempts: who waits out a retry delay and until when,
+    /// the recent completions (with the retries it was counted with).
+    pub calls: CallsSeen,
     pub walked: Walked,
     /// When the count ended.
     pub at: DateTime<Utc>,
 }
 
+/// One call into every fold of [`Counted`].
+#[derive(Debug, Default)]
+pub struct Fold {
+    outcomes: Outcomes,
+    zones: ZoneCounts,
+    calls: CallsSeen,
+    retry: Option<RetryPolicy>,
+}
+
+impl Fold {
+    /// A fold for a batch that retries as `retry` (when known).
+    pub fn new(retry: Option<RetryPolicy>) -> Self {
+        Self {
+            retry,
+            ..Self::default()
+        }
+    }
+
+    pub fn add(&mut self, call: &Call) {
+        self.outcomes.add(call);
+        self.calls.add(call, self.retry);
+        match crate::import::existing::digits(&call.phone_number) {
+            Some(number) => self.zones.add(number),
+            // No number: no zone (counted as not known).
+            None => self.zones.add(0),
+        }
+    }
+
+    pub fn finish(mut self, walked: Walked, at: DateTime<Utc>) -> Counted {
+        self.calls.finish();
+        Counted {
+            outcomes: self.outcomes,
+            zones: self.zones,
+            calls: self.calls,
+            walked,
+            at,
+        }
+    }
+}
+
 /// Counts every call of batch `batch_id` (one walk of its pages, see
-/// [`super::walk`]).
-pub async fn count(client: &WeyaClient, batch_id: &str) -> Result<Counted, WalkError> {
-    let mut outcomes = Outcomes::default();
+/// [`super::walk`]), with its retry settings when known (for
+/// [`Counted::calls`]). `first_page` sees the first page as it comes (the
+/// batch's name, status and total, for a caller that would otherwise ask
+/// for them).
+pub async fn count(
+    client: &WeyaClient,
+    batch_id: &str,
+    retry: Option<RetryPolicy>,
+    mut first_page: impl FnMut(&crate::api::BatchDetails),
+) -> Result<Counted, WalkError> {
+    let mut fold = Fold::new(retry);
+    let mut first = true;
     let walked = walk(client, batch_id, |page| {
-        page.calls.iter().for_each(|c| outcomes.add(c));
+        if std::mem::take(&mut first) {
+            first_page(page);
+        }
+        page.calls.iter().for_each(|c| fold.add(c));
         Ok(())
     })
     .await?;
-    Ok(Counted {
-        outcomes,
-        walked,
-        at: Utc::now(),
-    })
+    Ok(fold.finish(walked, Utc::now()))
 }
 
 /// "73%"; under 1% but not none, "<1%".

@@ -46,6 +46,11 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The wait between two tries.
+    pub fn delay(self) -> Duration {
+        Duration::seconds(i64::try_from(self.delay_secs).unwrap_or(i64::MAX / 2_000))
+    }
+
     /// From a createBatch body: `retry` and `delay` both given, or `retry`
     /// 0 (no retries, so no delay to wait).
     pub fn from_body(body: &Value) -> Option<Self> {
@@ -293,20 +298,25 @@ pub struct Outlook {
 
 impl Outlook {
     /// Of `batch` as the list shows it, with its `history` (when it has
-    /// been watched) and `schedule` (when known), at `now`.
+    /// been watched), `schedule` (when known) and what the last walk of
+    /// its `calls` said (when it was walked: who waits out a retry delay,
+    /// and the rate of completions when the history has none yet), at
+    /// `now`.
     pub fn of_summary(
         batch: &BatchSummary,
         history: Option<&History>,
         schedule: Option<&CallingSchedule>,
+        calls: Option<&CallsSeen>,
         now: DateTime<Utc>,
     ) -> Self {
         let status = batch.queue_status.as_str();
+        let calls = calls.filter(|c| c.read > 0);
         let situation = Situation {
             status,
             total: batch.total_calls,
             completed: batch.calls_completed,
             schedule,
-            calls: None,
+            calls,
             quiet: history.and_then(|h| h.quiet_for(now)),
             now,
         };
@@ -314,7 +324,9 @@ impl Outlook {
             .total_calls
             .zip(batch.calls_completed)
             .map(|(t, c)| t.saturating_sub(c));
-        let rate = history.and_then(|h| h.rate(schedule));
+        let rate = history
+            .and_then(|h| h.rate(schedule))
+            .or_else(|| calls.and_then(|c| c.rate(schedule)));
         let forecast = match left {
             Some(left) => forecast(status, left, rate.as_ref(), schedule, now),
             None => Err(NoForecast::NoRate),
@@ -345,52 +357,84 @@ pub struct CallsSeen {
     pub completed_at: Vec<DateTime<Utc>>,
     /// The latest attempt of any call read.
     pub last_attempt: Option<DateTime<Utc>>,
+    /// The completions kept past which the old ones are let go (it
+    /// doubles when they are all recent, so a fast batch is not sifted
+    /// at every call).
+    sift_at: usize,
+}
+
+/// An attempt's `createdAt`, when it reads as a time.
+fn log_time(raw: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The call status of an attempt still on the line (the sandbox's word;
 /// Weya documents only "completed").
 const IN_PROGRESS: &str = "in-progress";
 
+/// Completions kept before the ones too old for the rate are let go: a
+/// whole batch's fold keeps about a [`RATE_SPAN`] of them, not one a call.
+const COMPLETIONS_KEPT: usize = 4096;
+
 impl CallsSeen {
     /// Reads `calls`, with the batch's retry settings when known.
     pub fn of(calls: &[Call], retry: Option<RetryPolicy>) -> Self {
         let mut seen = Self::default();
         for call in calls {
-            seen.read += 1;
-            let time = |raw: &str| {
-                DateTime::parse_from_rfc3339(raw.trim())
-                    .ok()
-                    .map(|t| t.with_timezone(&Utc))
-            };
-            let Some(last) = call.latest_log() else {
-                seen.untried += 1;
-                continue;
-            };
-            let at = time(&last.created_at);
-            seen.last_attempt = seen.last_attempt.max(at);
-            match last.call_status.as_str() {
-                IN_PROGRESS => seen.on_line += 1,
-                "completed" => seen.completed_at.extend(at),
-                _ => match retry {
-                    Some(r) if call.phone_logs.len() <= r.retries as usize => {
-                        seen.waiting += 1;
-                        let due = at.map(|at| {
-                            at + Duration::seconds(
-                                i64::try_from(r.delay_secs).unwrap_or(i64::MAX / 2_000),
-                            )
-                        });
-                        seen.next_retry = match (seen.next_retry, due) {
-                            (Some(a), Some(b)) => Some(a.min(b)),
-                            (a, b) => a.or(b),
-                        };
-                    }
-                    Some(_) => {}
-                    None => seen.failed_unknown += 1,
-                },
-            }
+            seen.add(call, retry);
         }
-        seen.completed_at.sort_unstable();
+        seen.finish();
         seen
+    }
+
+    /// Reads one more call (a fold over every page: [`Self::finish`]
+    /// once the last is read).
+    pub fn add(&mut self, call: &Call, retry: Option<RetryPolicy>) {
+        self.read += 1;
+        let Some(last) = call.latest_log() else {
+            self.untried += 1;
+            return;
+        };
+        let at = log_time(&last.created_at);
+        self.last_attempt = self.last_attempt.max(at);
+        match last.call_status.as_str() {
+            IN_PROGRESS => self.on_line += 1,
+            "completed" => {
+                self.completed_at.extend(at);
+                if self.completed_at.len() > self.sift_at.max(COMPLETIONS_KEPT) {
+                    self.forget_old_completions();
+                    self.sift_at = self.completed_at.len() * 2;
+                }
+            }
+            _ => match retry {
+                Some(r) if call.phone_logs.len() <= r.retries as usize => {
+                    self.waiting += 1;
+                    let due = at.map(|at| at + r.delay());
+                    self.next_retry = match (self.next_retry, due) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                Some(_) => {}
+                None => self.failed_unknown += 1,
+            },
+        }
+    }
+
+    /// Puts the completions in order, once every call is read.
+    pub fn finish(&mut self) {
+        self.forget_old_completions();
+        self.completed_at.sort_unstable();
+    }
+
+    /// Lets go of the completions more than [`RATE_SPAN`] before the
+    /// latest one: the rate never reads them.
+    fn forget_old_completions(&mut self) {
+        if let Some(&latest) = self.completed_at.iter().max() {
+            self.completed_at.retain(|t| latest - *t <= RATE_SPAN);
+        }
     }
 
     /// Calls completed per minute of calling between the first and the
@@ -418,6 +462,109 @@ impl CallsSeen {
             ),
         })
     }
+}
+
+// ---- one call's next try ----
+
+/// What comes next for one call, from its attempts and the batch's
+/// retry settings (see [`next_try`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextTry {
+    /// Not called yet: its first try comes when the dialer reaches it.
+    FirstTry,
+    /// Its last attempt is still on the line.
+    OnLine,
+    /// Answered (last status `completed`): nothing more.
+    Answered,
+    /// Attempt `attempt` of `of` is due at `at` (the last attempt's time
+    /// plus the delay).
+    At {
+        at: Option<DateTime<Utc>>,
+        attempt: u32,
+        of: u32,
+    },
+    /// Every try was made.
+    NoMore { made: u32 },
+    /// It failed, and the batch's retries are not known here.
+    Unknown,
+}
+
+/// What comes next for `call` when its batch retries as `retry`.
+pub fn next_try(call: &Call, retry: Option<RetryPolicy>) -> NextTry {
+    let Some(last) = call.latest_log() else {
+        return NextTry::FirstTry;
+    };
+    match last.call_status.as_str() {
+        IN_PROGRESS => return NextTry::OnLine,
+        "completed" => return NextTry::Answered,
+        _ => {}
+    }
+    let Some(r) = retry else {
+        return NextTry::Unknown;
+    };
+    let made = u32::try_from(call.phone_logs.len()).unwrap_or(u32::MAX);
+    let of = r.retries.saturating_add(1);
+    if made >= of {
+        return NextTry::NoMore { made };
+    }
+    NextTry::At {
+        at: log_time(&last.created_at).map(|t| t + r.delay()),
+        attempt: made + 1,
+        of,
+    }
+}
+
+impl NextTry {
+    /// "next try 17:11 (attempt 3 of 4)", "no more tries (4 of 4
+    /// made)": times on the batch's clock when its window is known (and
+    /// moved to its next opening when they fall outside it), else UTC.
+    pub fn describe(&self, schedule: Option<&CallingSchedule>, now: DateTime<Utc>) -> String {
+        match *self {
+            Self::FirstTry => {
+                "not called yet: its first try comes when the dialer reaches it".to_owned()
+            }
+            Self::OnLine => "on the line now".to_owned(),
+            Self::Answered => "answered: no more tries".to_owned(),
+            Self::NoMore { made } => format!("no more tries ({made} of {made} made)"),
+            Self::Unknown => {
+                "next try not known: retries are known only for batches made here".to_owned()
+            }
+            Self::At { at, attempt, of } => {
+                let Some(at) = at else {
+                    return format!("next try: attempt {attempt} of {of}, its time not known");
+                };
+                let mut when = clock_text(at, schedule, now);
+                if let Some(sc) = schedule
+                    && let Some(opens) = next_opening(sc, at.max(now))
+                    && opens > at.max(now)
+                {
+                    when.push_str(&format!(
+                        " — outside the window, so {}",
+                        clock_text(opens, schedule, now)
+                    ));
+                } else if at <= now {
+                    when.push_str(", due now");
+                }
+                format!("next try {when} (attempt {attempt} of {of})")
+            }
+        }
+    }
+}
+
+/// "17:11" today, "Mon 09:00" another day: on the schedule's clock, else
+/// UTC (said so).
+fn clock_text(t: DateTime<Utc>, schedule: Option<&CallingSchedule>, now: DateTime<Utc>) -> String {
+    let zone = schedule.map_or(Tz::UTC, |s| s.timezone);
+    let local = t.with_timezone(&zone);
+    let mut text = if local.date_naive() == now.with_timezone(&zone).date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%a %H:%M").to_string()
+    };
+    if schedule.is_none() {
+        text.push_str(" UTC");
+    }
+    text
 }
 
 // ---- why it is not moving ----

@@ -216,27 +216,55 @@ fn read_journal(workspace: &Workspace) -> Vec<JournalEntry> {
 /// the calling window is in no answer of Weya's, so it comes from the
 /// journal when the batch was created from this machine.
 async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8> {
-    let first = CallQuery {
-        limit: 1,
-        ..CallQuery::default()
-    };
-    let details = match workspace.client.batch_details(id, &first).await {
-        Ok(details) => details,
-        Err(e) => return failure(io, workspace, &e),
+    let entries = read_journal(workspace);
+    let body = journal::created_body(&entries, &workspace.target, id);
+    let plan = body.map(Plan::from_body).unwrap_or_default();
+    // Every page, once (see `crate::campaign`): its first page is the
+    // batch's header, and the one fold of its calls feeds the outcomes,
+    // the contacts' local time and the outlook.
+    let mut first: Option<BatchDetails> = None;
+    let counted = crate::campaign::outcomes::count(&workspace.client, id, plan.retry, |page| {
+        first = Some(BatchDetails {
+            calls: Vec::new(),
+            ..page.clone()
+        });
+    })
+    .await;
+    let details = match (first, &counted) {
+        (Some(mut details), counted) => {
+            if let Ok(c) = counted {
+                // As the last page said it: the newest word.
+                details.batch_status.clone_from(&c.walked.batch_status);
+            }
+            details
+        }
+        (None, Err(e)) => match e.api() {
+            Some(e) => return failure(io, workspace, e),
+            None => return io.fail(FAILED, &e.to_string(), json!({})),
+        },
+        // A batch without calls: its first page was empty, and the walk
+        // kept what it said.
+        (None, Ok(c)) => BatchDetails {
+            batch_id: c.walked.batch_id.clone(),
+            batch_name: c.walked.batch_name.clone(),
+            batch_status: c.walked.batch_status.clone(),
+            page: 1,
+            limit: u64::from(crate::campaign::WALK_PAGE),
+            total: c.walked.total_last,
+            total_pages: 0,
+            calls: Vec::new(),
+        },
     };
     let (summary, summary_missing) = match find_in_list(&workspace.client, &details).await {
         Ok(Some(summary)) => (Some(summary), None),
         Ok(None) => (None, Some("the batch list did not include it".to_owned())),
         Err(e) => (None, Some(e.to_string())),
     };
-    let entries = read_journal(workspace);
-    let body = journal::created_body(&entries, &workspace.target, id);
     let window = body.map(CallingWindow::of);
     let now = Utc::now();
-    let outlook = Outlook::of(workspace, &details, summary.as_ref(), body, now).await;
-    let local_times = local_times_of(workspace, id, body).await;
-    // Every page, once: exact for the whole batch (see `crate::campaign`).
-    let counted = crate::campaign::outcomes::count(&workspace.client, id).await;
+    let seen = counted.as_ref().ok().map(|c| &c.calls);
+    let outlook = Outlook::of(&details, summary.as_ref(), &plan, seen, now);
+    let local_times = local_times_of(workspace, plan.schedule.as_ref(), &counted);
 
     // The list may leave a count out; batch-details' total counts the calls too.
     let total = summary
@@ -370,44 +398,33 @@ struct Outlook {
     forecast: Result<Forecast, String>,
 }
 
-/// The most pages of calls one look reads for the attempts' times.
-const OUTLOOK_PAGES: u32 = 10;
-const OUTLOOK_PAGE_SIZE: u32 = 100;
-
 impl Outlook {
-    async fn of(
-        workspace: &Workspace,
+    fn of(
         details: &BatchDetails,
         summary: Option<&BatchSummary>,
-        body: Option<&Value>,
+        plan: &Plan,
+        seen: Option<&CallsSeen>,
         now: DateTime<Utc>,
     ) -> Self {
-        let plan = body.map(Plan::from_body).unwrap_or_default();
         let status = details.batch_status.as_str();
-        // Only a batch that may be calling needs its calls read.
-        let calls = if status == "active" {
-            read_calls(&workspace.client, &details.batch_id).await
-        } else {
-            Vec::new()
-        };
-        let seen = (!calls.is_empty()).then(|| CallsSeen::of(&calls, plan.retry));
+        let seen = seen.filter(|s| s.read > 0);
         let total = summary.and_then(|s| s.total_calls).or(Some(details.total));
         let completed = summary.and_then(|s| s.calls_completed);
         // Weya moves `updatedAt` as calls are made: how long nothing has.
         let updated = summary
             .and_then(|s| DateTime::parse_from_rfc3339(&s.updated_at).ok())
             .map(|t| t.with_timezone(&Utc));
-        let last_move = updated.max(seen.as_ref().and_then(|s| s.last_attempt));
+        let last_move = updated.max(seen.and_then(|s| s.last_attempt));
         let situation = Situation {
             status,
             total,
             completed,
             schedule: plan.schedule.as_ref(),
-            calls: seen.as_ref(),
+            calls: seen,
             quiet: last_move.map(|t| now - t),
             now,
         };
-        let rate = seen.as_ref().and_then(|s| s.rate(plan.schedule.as_ref()));
+        let rate = seen.and_then(|s| s.rate(plan.schedule.as_ref()));
         let forecast = match (total, completed) {
             (Some(total), Some(completed)) => forecast(
                 status,
@@ -440,58 +457,27 @@ impl Outlook {
     }
 }
 
-/// The batch's calls, up to [`OUTLOOK_PAGES`] pages; what could not be
-/// read is left out (the outlook says less, the command does not fail).
-async fn read_calls(client: &WeyaClient, id: &str) -> Vec<Call> {
-    let mut calls = Vec::new();
-    for page in 1..=OUTLOOK_PAGES {
-        let query = CallQuery {
-            page,
-            limit: OUTLOOK_PAGE_SIZE,
-            ..CallQuery::default()
-        };
-        let Ok(details) = client.batch_details(id, &query).await else {
-            break;
-        };
-        let last = details.calls.is_empty() || u64::from(page) >= details.total_pages;
-        calls.extend(details.calls);
-        if last {
-            break;
-        }
-    }
-    calls
-}
-
 /// The most time zones `batch view` lists (`--json` has them all).
 const LISTED_ZONES: usize = 8;
 
-/// The batch's window on its contacts' clocks: every page of its calls is
-/// read (at most [`crate::import::existing::MAX_CALLS`]) when its window is
-/// known, and not otherwise (there would be nothing to convert).
-async fn local_times_of(
+/// The batch's window on its contacts' clocks, from the calls counted by
+/// time zone in the one walk, when its window is known (there would be
+/// nothing to convert otherwise).
+fn local_times_of(
     workspace: &Workspace,
-    id: &str,
-    body: Option<&Value>,
+    schedule: Option<&crate::domain::schedule::CallingSchedule>,
+    counted: &Result<crate::campaign::outcomes::Counted, crate::campaign::WalkError>,
 ) -> Result<crate::domain::local_time::LocalTimes, String> {
     use crate::domain::local_time;
-    let Some(schedule) = body.and_then(crate::domain::schedule::CallingSchedule::from_body) else {
+    let Some(schedule) = schedule else {
         return Err(local_time::NO_SCHEDULE.to_owned());
     };
-    let numbers = crate::import::existing::read_batch_numbers(&workspace.client, id, |_| {})
-        .await
-        .map_err(|e| match e {
-            crate::import::existing::ExistingError::TooMany { calls } => format!(
-                "the batch holds {} calls, more than weya-tui reads ({})",
-                thousands(calls),
-                thousands(crate::import::existing::MAX_CALLS)
-            ),
-            crate::import::existing::ExistingError::Api(e) => {
-                format!("the batch's calls could not be read ({e})")
-            }
-        })?;
+    let counted = counted
+        .as_ref()
+        .map_err(|e| format!("the batch's calls could not be read ({e})"))?;
     local_time::for_batch(
-        Some(&schedule),
-        &numbers.zone_counts(),
+        Some(schedule),
+        &counted.zones,
         workspace.contact_hours,
         Utc::now(),
     )

@@ -177,7 +177,7 @@ pub async fn read_batch_numbers(
 
 /// A call's `phoneNumber` as E.164 digits: `12125551234` or
 /// `+1 212 555 1234` alike; `None` for anything that is no such number.
-fn digits(phone: &str) -> Option<u64> {
+pub(crate) fn digits(phone: &str) -> Option<u64> {
     let phone = phone.trim();
     let phone = phone.strip_prefix('+').unwrap_or(phone);
     let mut value = 0u64;

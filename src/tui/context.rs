@@ -85,6 +85,9 @@ pub struct KnownBatch {
     /// Its calling schedule, when the body gave all of it: says when an
     /// active batch outside its window will call.
     pub schedule: Option<CallingSchedule>,
+    /// Its retry settings, when the body gave them: says who waits out a
+    /// retry delay, and a call's next try.
+    pub retry: Option<crate::campaign::progress::RetryPolicy>,
 }
 
 impl KnownBatch {
@@ -111,6 +114,7 @@ impl KnownBatch {
                         .and_then(serde_json::Value::as_str)
                         .map(str::to_owned),
                     schedule: CallingSchedule::from_body(&e.body),
+                    retry: crate::campaign::progress::RetryPolicy::from_body(&e.body),
                 })
             })
             .collect()

@@ -51,9 +51,8 @@ pub enum JobKey {
     BatchCalls,
     /// "batch.totals": the list row of the batch on show, for its header.
     BatchTotals,
-    /// The numbers of the batch on show, read for its contacts' local time.
-    BatchZones,
-    /// "batch.outcomes": the count of every page of the batch on show.
+    /// "batch.outcomes": the one walk of every page of the batch on show
+    /// (its outcomes, its contacts' zones, its retries).
     BatchOutcomes,
 }
 
@@ -409,30 +408,6 @@ impl Effects {
                     let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
                 });
             }
-            Cmd::ReadBatchZones { batch_id } => {
-                let client = self.client.clone();
-                let replies = self.replies.clone();
-                self.spawn_keyed(JobKey::BatchZones, async move {
-                    use crate::import::existing::{ExistingError, MAX_CALLS, read_batch_numbers};
-                    // The zone map is read here, off the UI thread, the
-                    // first time a number is looked up.
-                    let result = read_batch_numbers(&client, &batch_id, |_| {})
-                        .await
-                        .map(|numbers| numbers.zone_counts())
-                        .map_err(|e| match e {
-                            ExistingError::TooMany { calls } => format!(
-                                "the batch holds {} calls, more than weya-tui reads ({})",
-                                crate::num::thousands(calls),
-                                crate::num::thousands(MAX_CALLS)
-                            ),
-                            ExistingError::Api(e) => {
-                                format!("the batch's calls could not be read ({e})")
-                            }
-                        });
-                    let msg = DetailsMsg::ZonesRead { result };
-                    let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
-                });
-            }
             Cmd::FetchBatchTotals {
                 generation,
                 batch_id,
@@ -483,14 +458,21 @@ impl Effects {
                     let _ = replies.send(Msg::BatchList(msg)).await;
                 });
             }
-            Cmd::CountOutcomes { batch_id, reply } => {
+            Cmd::CountOutcomes {
+                batch_id,
+                retry,
+                reply,
+            } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
                 self.spawn_keyed(JobKey::BatchOutcomes, async move {
-                    let result = crate::campaign::outcomes::count(&client, &batch_id)
-                        .await
-                        .map(Box::new)
-                        .map_err(|e| e.to_string());
+                    // The zone map is read here, off the UI thread, the
+                    // first time a number is looked up.
+                    let result =
+                        crate::campaign::outcomes::count(&client, &batch_id, retry, |_| {})
+                            .await
+                            .map(Box::new)
+                            .map_err(|e| e.to_string());
                     let _ = replies.send(reply.make((batch_id, result))).await;
                 });
             }

@@ -231,11 +231,6 @@ pub enum Cmd {
         query: CallQuery,
         after: Duration,
     },
-    /// Every page of batch `batch_id`'s calls, for its numbers counted by
-    /// time zone (the contacts' local time in its header), keyed.
-    ReadBatchZones {
-        batch_id: String,
-    },
     /// The header totals of batch `batch_id`: the first page of the batch
     /// list searched for `name`, keyed.
     FetchBatchTotals {
@@ -262,9 +257,13 @@ pub enum Cmd {
     /// between frames.
     Alert(String),
     /// Count batch `batch_id`'s outcomes: every page of its calls, once
-    /// (one count at a time: a newer one aborts the older).
+    /// (one count at a time: a newer one aborts the older), folded into
+    /// the outcomes, the calls by time zone and their retries (`retry`:
+    /// the batch's settings, when known here). One walk feeds the whole
+    /// header: see [`crate::campaign::outcomes::count`].
     CountOutcomes {
         batch_id: String,
+        retry: Option<crate::campaign::progress::RetryPolicy>,
         reply: Reply<(String, Result<Box<Counted>, String>)>,
     },
     /// Export batch `batch_id`'s calls as CSV into the app's exports

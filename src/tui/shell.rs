@@ -270,18 +270,20 @@ impl Shell {
     fn view_context(&self) -> ViewContext {
         let context = &self.create.context;
         let target = create::submit::target_name(&self.target);
-        let made_here = context
-            .known_batches
-            .iter()
-            .chain(&self.create.known_batches)
-            .filter(|k| k.target == target)
-            .filter_map(|k| Some((k.id.clone(), k.schedule.clone()?)));
+        let made_here = || {
+            context
+                .known_batches
+                .iter()
+                .chain(&self.create.known_batches)
+                .filter(|k| k.target == target)
+        };
         ViewContext {
             schedules: KnownSchedules::new(
-                made_here,
+                made_here().filter_map(|k| Some((k.id.clone(), k.schedule.clone()?))),
                 self.views.examples.iter().cloned(),
                 context.dialer_ignores_window,
-            ),
+            )
+            .with_retries(made_here().filter_map(|k| Some((k.id.clone(), k.retry?)))),
             progress: self.progress.clone(),
             ..self.views.clone()
         }
@@ -421,6 +423,16 @@ impl Shell {
                 Ok(cmds) => return self.closing(at, cmds),
                 Err(back) => msg = back,
             }
+        }
+        // A count of a batch whose view has closed meanwhile: kept for
+        // when it opens again.
+        if let Msg::BatchDetails {
+            batch_id,
+            msg: DetailsMsg::OutcomesCounted(result),
+        } = msg
+            && let Some(kept) = self.calls_kept.get_mut(&batch_id)
+        {
+            kept.outcomes.ended(result, now);
         }
         Vec::new()
     }
@@ -927,6 +939,84 @@ mod tests {
         );
     }
 
+    /// Issue 19: the last count of a batch's calls outlives its view:
+    /// opened again, the batch shows it at once (and counts again only
+    /// when due); a count that ends after the view closed is kept too.
+    #[test]
+    fn a_batchs_count_is_kept_when_it_is_closed_and_shown_when_opened_again() {
+        use crate::campaign::Walked;
+        use crate::campaign::outcomes::Fold;
+        const ID: &str = "64e5f12345abcdef98760000";
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        ctrl(&mut shell, 'b');
+        page_loaded(&mut shell, 1);
+        // The calls' first page, as batch-details answers it: the count
+        // of every page is asked for (one walk).
+        let open = |shell: &mut Shell| -> Vec<Cmd> {
+            let cmds = key(shell, KeyCode::Enter);
+            let [Cmd::FetchCalls { generation, .. }] = cmds.as_slice() else {
+                panic!("{cmds:?}");
+            };
+            let details = crate::api::BatchDetails {
+                batch_id: ID.into(),
+                batch_name: "June renewals".into(),
+                batch_status: "paused".into(),
+                total: 0,
+                ..crate::api::BatchDetails::default()
+            };
+            update(
+                shell,
+                Msg::BatchDetails {
+                    batch_id: ID.into(),
+                    msg: DetailsMsg::CallsLoaded {
+                        generation: *generation,
+                        result: Ok(details),
+                    },
+                },
+            )
+        };
+        let counts = |cmds: &[Cmd]| {
+            cmds.iter()
+                .filter(|c| matches!(c, Cmd::CountOutcomes { .. }))
+                .count()
+        };
+        let counted = |shell: &Shell| match shell.top() {
+            Some(View::BatchDetails(d)) => d.outcomes().counted.clone(),
+            _ => panic!("the details are on show"),
+        };
+        let walked = Walked {
+            batch_status: "paused".into(),
+            ..Walked::default()
+        };
+        let reply = |at| Msg::BatchDetails {
+            batch_id: ID.into(),
+            msg: DetailsMsg::OutcomesCounted(Ok(Box::new(
+                Fold::new(None).finish(walked.clone(), at),
+            ))),
+        };
+        assert_eq!(counts(&open(&mut shell)), 1);
+        // The view closes while it counts; the count ends meanwhile.
+        key(&mut shell, KeyCode::Esc);
+        let at = shell.now;
+        update(&mut shell, reply(at));
+        // Opened again: the count is on show at once, not asked again
+        // (a paused batch whose calls did not change).
+        assert_eq!(counts(&open(&mut shell)), 0);
+        assert_eq!(counted(&shell).map(|c| c.at), Some(at));
+        // Closed and opened again: still there.
+        key(&mut shell, KeyCode::Esc);
+        assert_eq!(counts(&open(&mut shell)), 0);
+        assert_eq!(counted(&shell).map(|c| c.at), Some(at));
+        // Another batch has none of it.
+        key(&mut shell, KeyCode::Esc);
+        shell.open_batch(BatchSummary {
+            id: "64e5f12345abcdef98760001".into(),
+            batch_name: "July renewals".into(),
+            ..BatchSummary::default()
+        });
+        assert_eq!(counted(&shell), None);
+    }
+
     #[test]
     fn details_opened_over_the_form_go_back_to_it_with_esc() {
         // As `o` on the create result does: the details over the create
@@ -1047,6 +1137,7 @@ mod tests {
             target: "sandbox".into(),
             timezone: Some("America/New_York".into()),
             schedule: None,
+            retry: None,
         }];
         let (mut shell, _) = Shell::new(known);
         shell.open_import(june());

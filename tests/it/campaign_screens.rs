@@ -372,21 +372,34 @@ fn details_view_in(context: ViewContext, w: u16, h: u16, name: &str) -> BatchDet
         now(),
     );
     // The whole batch's outcomes, counted over its 120 calls.
-    let mut outcomes = weya_tui::campaign::outcomes::Outcomes::default();
-    (0..120).map(call).for_each(|c| outcomes.add(&c));
-    let counted = weya_tui::campaign::outcomes::Counted {
-        outcomes,
-        walked: weya_tui::campaign::Walked {
-            calls: 120,
-            pages: 2,
-            total_first: 120,
-            total_last: 120,
-            ..Default::default()
-        },
-        at: now() - chrono::TimeDelta::seconds(40),
-    };
+    let counted = counted_of((0..120).map(call), now() - chrono::TimeDelta::seconds(40));
     view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), now());
     view
+}
+
+/// The one walk of `calls`, as the count's job folds it (no retries
+/// known), ended at `at`.
+fn counted_of(
+    calls: impl Iterator<Item = Call>,
+    at: DateTime<Utc>,
+) -> weya_tui::campaign::outcomes::Counted {
+    let mut fold = weya_tui::campaign::outcomes::Fold::new(None);
+    let mut n = 0;
+    for c in calls {
+        fold.add(&c);
+        n += 1;
+    }
+    fold.finish(
+        weya_tui::campaign::Walked {
+            calls: n,
+            pages: n.div_ceil(100) as u32,
+            total_first: n,
+            total_last: n,
+            batch_status: "active".into(),
+            ..Default::default()
+        },
+        at,
+    )
 }
 
 fn details_screen(view: &BatchDetailsView, w: u16, h: u16) -> String {
@@ -551,27 +564,34 @@ fn first_page(context: ViewContext, name: &str) -> (BatchDetailsView, Vec<Cmd>) 
 /// Los Angeles are flagged, those in New York are not.
 #[test]
 fn details_flag_contacts_in_london_and_los_angeles_not_new_york() {
-    // Its window is known here: its calls are read for their numbers.
+    // Its window is known here: the one walk of its calls (the outcomes'
+    // count) has their numbers; nothing else reads the pages.
     let (_, cmds) = first_page(june_made_here(false), "June renewals");
-    assert!(
-        cmds.iter()
-            .any(|c| matches!(c, Cmd::ReadBatchZones { batch_id } if *batch_id == batches()[0].id)),
-        "{cmds:?}"
-    );
+    let walks: Vec<_> = cmds
+        .iter()
+        .filter(
+            |c| matches!(c, Cmd::CountOutcomes { batch_id, .. } if *batch_id == batches()[0].id),
+        )
+        .collect();
+    assert_eq!(walks.len(), 1, "{cmds:?}");
     for (w, h) in SIZES {
         let mut view = details_view_in(june_made_here(false), w, h, "June renewals");
-        let mut counts = weya_tui::domain::phone::zones::ZoneCounts::default();
-        for number in [
-            12125550100,
-            12125550101,
-            12125550102,
-            13105550100,
-            442071838750,
-            442079460958,
-        ] {
-            counts.add(number);
-        }
-        view.update(DetailsMsg::ZonesRead { result: Ok(counts) }, now());
+        let numbers = [
+            "+12125550100",
+            "+12125550101",
+            "+12125550102",
+            "+13105550100",
+            "+442071838750",
+            "+442079460958",
+        ];
+        let calls = numbers.iter().enumerate().map(|(i, number)| Call {
+            phone_number: (*number).into(),
+            ..call(i)
+        });
+        view.update(
+            DetailsMsg::OutcomesCounted(Ok(Box::new(counted_of(calls, now())))),
+            now(),
+        );
         let text = details_screen(&view, w, h);
         snap("details_local_time", w, h, text.clone());
         let times = view.local_times().unwrap().as_ref().unwrap();
@@ -590,14 +610,92 @@ fn details_flag_contacts_in_london_and_los_angeles_not_new_york() {
             .unwrap();
         assert!(!new_york.is_flagged(), "{new_york:?}");
     }
-    // A batch whose window is not known here: its calls are not read.
-    let (view, cmds) = first_page(ViewContext::default(), "Made elsewhere");
-    assert!(
+    // A batch whose window is not known here: its calls are walked for
+    // the outcomes all the same, and no local time is said.
+    let (mut view, cmds) = first_page(ViewContext::default(), "Made elsewhere");
+    assert_eq!(
         cmds.iter()
-            .all(|c| !matches!(c, Cmd::ReadBatchZones { .. })),
+            .filter(|c| matches!(c, Cmd::CountOutcomes { .. }))
+            .count(),
+        1,
         "{cmds:?}"
     );
+    view.update(
+        DetailsMsg::OutcomesCounted(Ok(Box::new(counted_of((0..6).map(call), now())))),
+        now(),
+    );
     assert!(view.local_times().is_none());
+}
+
+/// Issue 19: the details header says why an active batch in its window
+/// is not moving when its calls wait out their retry delay (its retries
+/// known here), from the one walk of its calls; and a call's view says
+/// when its next try is, and which.
+#[test]
+fn details_say_calls_wait_out_the_retry_delay_and_a_calls_next_try() {
+    use weya_tui::campaign::progress::RetryPolicy;
+    let retry = RetryPolicy {
+        retries: 2,
+        delay_secs: 2 * 3600,
+    };
+    let mut context = june_made_here(false);
+    context.schedules = context
+        .schedules
+        .with_retries([(batches()[0].id.clone(), retry)]);
+    for (w, h) in SIZES {
+        let mut view = details_view_in(context.clone(), w, h, "June renewals");
+        // Every call tried once at 13:50 UTC (08:50 in New York), and
+        // failed: the next tries are due at 10:50 New York.
+        let failed: Vec<Call> = (0..20)
+            .map(|n| {
+                serde_json::from_value(json!({
+                    "_id": format!("6789abcdef0123456789{n:04x}"),
+                    "phoneNumber": format!("1212555{n:04}"),
+                    "phoneLogs": [{"callStatus": "no-answer", "callDuration": 0,
+                                   "createdAt": "2026-01-15T13:50:00.000Z"}],
+                }))
+                .unwrap()
+            })
+            .collect();
+        let mut fold = weya_tui::campaign::outcomes::Fold::new(Some(retry));
+        failed.iter().for_each(|c| fold.add(c));
+        let counted = fold.finish(
+            weya_tui::campaign::Walked {
+                calls: 20,
+                pages: 1,
+                total_first: 20,
+                total_last: 20,
+                batch_status: "active".into(),
+                ..Default::default()
+            },
+            now(),
+        );
+        view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), now());
+        let text = details_screen(&view, w, h);
+        snap("details_retry_delay", w, h, text.clone());
+        assert!(
+            text.contains("20 calls wait out the retry delay: next at 10:50"),
+            "{text}"
+        );
+
+        // The second call of the page: tried once at 13:10 UTC, so its
+        // second try of three is due at 10:10 New York.
+        key_details(&mut view, KeyCode::Down);
+        key_details(&mut view, KeyCode::Enter);
+        let text = details_screen(&view, w, h);
+        snap("call_next_try", w, h, text.clone());
+        assert!(
+            text.contains("Next try    10:10 (attempt 2 of 3)"),
+            "{text}"
+        );
+    }
+}
+
+fn key_details(view: &mut BatchDetailsView, code: KeyCode) -> Vec<Cmd> {
+    view.update(
+        DetailsMsg::Input(Input::Typed(KeyEvent::new(code, KeyModifiers::NONE))),
+        now(),
+    )
 }
 
 #[test]

@@ -92,6 +92,74 @@ async fn batch_view_json_counts_the_whole_batch_not_the_page() {
     assert!(stdout.contains("all 2,345 calls, 24 pages"), "{stdout}");
 }
 
+/// Issue 19: `batch view` reads every page of the calls once. One walk
+/// (oldest first, 100 a page) feeds the outcomes, the contacts' local
+/// time and the outlook, and its first page is the batch's header: so a
+/// 2,345-call active batch whose window and retries are known here takes
+/// ceil(2345 / 100) = 24 batch-details requests and one of the batch
+/// list (for its progress), 25 in all. (Before this, the same view read
+/// the pages three times: 1 + 10 + 24 + 24 batch-details and the list,
+/// 60 requests.)
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_view_walks_the_pages_once_for_outcomes_local_time_and_outlook() {
+    let server = mock::serve_active(CALLS).await;
+    let env = Env::new();
+    // The batch was created from this machine: its window and retries
+    // are in the journal.
+    let host = server.url.trim_start_matches("http://");
+    let created = json!({
+        "time": "2026-01-15T12:00:00.000Z",
+        "target": host,
+        "action": "create",
+        "outcome": "created",
+        "batch_name": mock::MOCK_NAME,
+        "batch_id": MOCK_BATCH,
+        "body": {
+            "batchName": mock::MOCK_NAME,
+            "timezone": "America/New_York",
+            "callingHour": {"start": "09:00", "end": "17:00"},
+            "allowedDays": [1, 2, 3, 4, 5],
+            "retry": 2,
+            "delay": 7200
+        }
+    });
+    let journal = env.journal();
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    std::fs::write(&journal, format!("{created}\n")).unwrap();
+
+    let (code, stdout, stderr) = run(env
+        .against_url(&server.url, KEY)
+        .args(["batch", "view", MOCK_BATCH, "--json"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(server.detail_requests(), CALLS.div_ceil(100), "one walk");
+    assert_eq!(server.list_requests(), 1);
+    let view: Value = serde_json::from_str(&stdout).unwrap();
+    // What the one walk fed: the outcomes (exact), the local time (every
+    // call, all in New York), and the outlook.
+    assert_eq!(view["outcomes"]["calls"], json!(CALLS));
+    assert_eq!(view["batchStatus"], "active");
+    assert_eq!(view["totalCalls"], json!(CALLS));
+    let zones = view["localTime"].as_array().unwrap();
+    assert_eq!(zones.len(), 1, "{zones:?}");
+    assert_eq!(zones[0]["zone"], "America/New_York");
+    assert_eq!(zones[0]["count"], json!(CALLS));
+    assert!(
+        view["forecast"].is_object() || view["noForecast"].is_string(),
+        "{view}"
+    );
+
+    // The text says the same from the same single walk.
+    let (code, stdout, stderr) = run(env
+        .against_url(&server.url, KEY)
+        .args(["batch", "view", MOCK_BATCH]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(server.detail_requests(), 2 * CALLS.div_ceil(100));
+    assert_eq!(server.list_requests(), 2);
+    assert!(stdout.contains("all 2,345 calls, 24 pages"), "{stdout}");
+    assert!(stdout.contains("Local time"), "{stdout}");
+    assert!(stdout.contains("Forecast"), "{stdout}");
+}
+
 /// The CSV cell a spreadsheet gets for a contact's value.
 fn neutral(value: &str) -> String {
     let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);

@@ -484,3 +484,97 @@ mod properties {
 
     use chrono::Timelike;
 }
+
+/// Issue 19 item 7: a call's view says when its next try is, which
+/// attempt of how many, moved to the window's next opening when it falls
+/// outside, or that there are no more.
+#[test]
+fn a_calls_next_try_is_its_last_attempt_plus_the_delay_inside_the_window() {
+    let schedule = chicago();
+    let retry = RetryPolicy {
+        retries: 3,
+        delay_secs: 2 * 3600,
+    };
+    let now = chicago_at(16, 12, 0);
+    let say = |c: &Call, r| next_try(c, r).describe(Some(&schedule), now);
+    // Tried twice, the last at 11:11: the third of four at 13:11.
+    let twice = call(&[
+        ("busy", chicago_at(16, 9, 0)),
+        ("no-answer", chicago_at(16, 11, 11)),
+    ]);
+    assert_eq!(say(&twice, Some(retry)), "next try 13:11 (attempt 3 of 4)");
+    // At 15:30, the delay ends past 17:00: Monday's opening.
+    let late = call(&[("failed", chicago_at(16, 15, 30))]);
+    assert_eq!(
+        say(&late, Some(retry)),
+        "next try 17:30 — outside the window, so Mon 09:00 (attempt 2 of 4)"
+    );
+    // Due already (the dialer has not come back to it yet).
+    let early = call(&[("busy", chicago_at(16, 9, 0))]);
+    assert_eq!(
+        say(&early, Some(retry)),
+        "next try 11:00, due now (attempt 2 of 4)"
+    );
+    let spent = call(&[
+        ("busy", chicago_at(16, 9, 0)),
+        ("busy", chicago_at(16, 10, 0)),
+        ("busy", chicago_at(16, 11, 0)),
+        ("busy", chicago_at(16, 11, 30)),
+    ]);
+    assert_eq!(say(&spent, Some(retry)), "no more tries (4 of 4 made)");
+    assert_eq!(
+        say(&call(&[("completed", now)]), Some(retry)),
+        "answered: no more tries"
+    );
+    assert_eq!(
+        say(&call(&[("in-progress", now)]), Some(retry)),
+        "on the line now"
+    );
+    assert!(say(&call(&[]), Some(retry)).starts_with("not called yet"));
+    // The retries not known: said so, no time made up.
+    assert_eq!(
+        say(&twice, None),
+        "next try not known: retries are known only for batches made here"
+    );
+    // No window known: the time in UTC, said so.
+    assert_eq!(
+        next_try(&twice, Some(retry)).describe(None, now),
+        "next try 19:11 UTC (attempt 3 of 4)"
+    );
+}
+
+/// The fold of a whole batch keeps the completions the rate reads (the
+/// last RATE_SPAN of them), not one a call, and says the same rate as
+/// reading them all.
+#[test]
+fn a_whole_batchs_completions_take_bounded_memory_and_the_same_rate() {
+    let start = chicago_at(13, 9, 0);
+    // 20,000 completions a minute apart... and then 100 in the last 10 min.
+    let mut calls: Vec<Call> = (0..20_000)
+        .map(|i| call(&[("completed", start - Duration::minutes(20_000 - i))]))
+        .collect();
+    calls.extend((0..100).map(|i| call(&[("completed", start + Duration::seconds(6 * i))])));
+    let mut folded = CallsSeen::default();
+    for c in &calls {
+        folded.add(c, None);
+        assert!(folded.completed_at.len() <= 2 * COMPLETIONS_KEPT + 2);
+    }
+    folded.finish();
+    let last = *folded.completed_at.last().unwrap();
+    assert!(folded.completed_at.iter().all(|t| last - *t <= RATE_SPAN));
+    assert_eq!(folded.read, 20_100);
+    // The same rate as the completions kept by a fold that never sifts.
+    let recent: Vec<Call> = calls
+        .iter()
+        .filter(|c| {
+            let at = log_time(&c.phone_logs[0].created_at).unwrap();
+            last - at <= RATE_SPAN
+        })
+        .cloned()
+        .collect();
+    let all = CallsSeen::of(&recent, None);
+    assert_eq!(
+        folded.rate(None).map(|r| r.per_minute),
+        all.rate(None).map(|r| r.per_minute)
+    );
+}

@@ -124,6 +124,10 @@ struct Mock {
     /// A page that answers 500.
     fail_page: Option<u64>,
     requests: AtomicUsize,
+    /// The batch list's requests.
+    list_requests: AtomicUsize,
+    /// The batch's status, in batch-details and the list.
+    status: &'static str,
     /// The largest `limit` asked for.
     largest_limit: AtomicUsize,
 }
@@ -139,6 +143,12 @@ impl MockServer {
         self.mock.requests.load(Ordering::SeqCst)
     }
 
+    /// The batch list's requests (`batch view` finds the batch's
+    /// progress there).
+    pub fn list_requests(&self) -> usize {
+        self.mock.list_requests.load(Ordering::SeqCst)
+    }
+
     pub fn largest_limit(&self) -> usize {
         self.mock.largest_limit.load(Ordering::SeqCst)
     }
@@ -146,20 +156,31 @@ impl MockServer {
 
 /// Serves a batch of `calls` calls on loopback; `fail_page` answers 500.
 pub async fn serve(calls: usize, fail_page: Option<u64>) -> MockServer {
-    serve_with(calls, fail_page, false).await
+    serve_with(calls, fail_page, false, "completed").await
+}
+
+/// [`serve`], the batch `active` (so `batch view` says why it is not
+/// moving and when it ends, from its calls' attempts).
+pub async fn serve_active(calls: usize) -> MockServer {
+    serve_with(calls, None, false, "active").await
 }
 
 /// [`serve`], every page of 100 oldest first rendered beforehand (for the
 /// export's measurement in BENCHMARKS.md).
 pub async fn serve_prerendered(calls: usize) -> MockServer {
-    serve_with(calls, None, true).await
+    serve_with(calls, None, true, "completed").await
 }
 
-async fn serve_with(calls: usize, fail_page: Option<u64>, prerender: bool) -> MockServer {
+async fn serve_with(
+    calls: usize,
+    fail_page: Option<u64>,
+    prerender: bool,
+    status: &'static str,
+) -> MockServer {
     let prerendered = prerender.then(|| {
         let total = calls as u64;
         (1..=total.div_ceil(MOCK_MAX_PAGE))
-            .map(|page| page_json(calls, page, MOCK_MAX_PAGE, false).to_string())
+            .map(|page| page_json(calls, page, MOCK_MAX_PAGE, false, status).to_string())
             .collect()
     });
     let mock = Arc::new(Mock {
@@ -167,6 +188,8 @@ async fn serve_with(calls: usize, fail_page: Option<u64>, prerender: bool) -> Mo
         prerendered,
         fail_page,
         requests: AtomicUsize::new(0),
+        list_requests: AtomicUsize::new(0),
+        status,
         largest_limit: AtomicUsize::new(0),
     });
     let router = axum::Router::new()
@@ -224,11 +247,11 @@ async fn details(
     {
         return ([("content-type", "application/json")], body.clone()).into_response();
     }
-    axum::Json(page_json(mock.calls, page, limit, desc)).into_response()
+    axum::Json(page_json(mock.calls, page, limit, desc, mock.status)).into_response()
 }
 
 /// The enveloped answer for page `page` of `limit` calls.
-fn page_json(calls: usize, page: u64, limit: u64, desc: bool) -> Value {
+fn page_json(calls: usize, page: u64, limit: u64, desc: bool, status: &str) -> Value {
     let total = calls as u64;
     let start = (page - 1) * limit;
     let rows: Vec<Value> = (start..(start + limit).min(total))
@@ -240,7 +263,7 @@ fn page_json(calls: usize, page: u64, limit: u64, desc: bool) -> Value {
     let data = json!({
         "batchId": MOCK_BATCH,
         "batchName": MOCK_NAME,
-        "batchStatus": "completed",
+        "batchStatus": status,
         "page": page,
         "limit": limit,
         "total": total,
@@ -251,6 +274,7 @@ fn page_json(calls: usize, page: u64, limit: u64, desc: bool) -> Value {
 }
 
 async fn list(State(mock): State<Arc<Mock>>) -> Response {
+    mock.list_requests.fetch_add(1, Ordering::SeqCst);
     let data = json!({
         "batches": [{
             "_id": MOCK_BATCH,
@@ -258,7 +282,7 @@ async fn list(State(mock): State<Arc<Mock>>) -> Response {
             "totalCalls": mock.calls,
             "callsPicked": 0,
             "callsCompleted": 0,
-            "queue_status": "completed",
+            "queue_status": mock.status,
             "createdAt": "2026-01-15T13:00:00.000Z",
             "updatedAt": "2026-01-15T15:00:00.000Z",
         }],

@@ -70,6 +70,29 @@ pub struct OutcomesCount {
     last_took: chrono::TimeDelta,
 }
 
+impl OutcomesCount {
+    /// A count ended at `now`: its result is the last count, or why the
+    /// last one failed (the last good one stays). Whether it counted.
+    /// Also where a count that ends after its view closed is kept.
+    pub fn ended(&mut self, result: Result<Box<Counted>, String>, now: DateTime<Utc>) -> bool {
+        if let Some(since) = self.counting_since.take() {
+            self.last_took = now - since;
+        }
+        self.last_ended = Some(now);
+        match result {
+            Ok(counted) => {
+                self.counted = Some(counted);
+                self.failed = None;
+                true
+            }
+            Err(why) => {
+                self.failed = Some(why);
+                false
+            }
+        }
+    }
+}
+
 /// What is on show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Mode {
@@ -105,12 +128,15 @@ pub struct DetailsGeometry {
 
 /// What a batch's view keeps of the operator's choices when it closes, so
 /// opening the batch again (while the app runs) shows its calls as left:
-/// the status filter, the order, and the statuses seen for the filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// the status filter, the order, the statuses seen for the filter, and
+/// the last count of every page (shown at once, "counted 3 min ago", and
+/// counted again on the view's usual cadence).
+#[derive(Debug, Clone, Default)]
 pub struct CallsKept {
     pub filter: Option<String>,
     pub sort_order: SortOrder,
     pub statuses: BTreeSet<String>,
+    pub outcomes: OutcomesCount,
 }
 
 #[derive(Debug, Clone)]
@@ -158,9 +184,6 @@ pub struct BatchDetailsView {
     /// The batch's window on its contacts' clocks (when its schedule is
     /// known), or why not; `None` until its calls have been read.
     pub(super) local_times: Option<Result<LocalTimes, String>>,
-    /// The number of calls when they were last asked for by time zone:
-    /// read again when the batch's total changes (an import).
-    zones_read_at: Option<u64>,
     /// The whole batch's outcomes, for the header.
     pub(super) outcomes: OutcomesCount,
     /// The time the last message came with (a key's handling has none of
@@ -201,7 +224,6 @@ impl BatchDetailsView {
             switching: None,
             reopen_call: false,
             local_times: None,
-            zones_read_at: None,
             outcomes: OutcomesCount::default(),
             seen_at: DateTime::<Utc>::UNIX_EPOCH,
         }
@@ -214,23 +236,31 @@ impl BatchDetailsView {
 
     /// A count of every page, when one is due: never while one is under
     /// way; the first once the first page is in; then, for an active batch
-    /// only (another's calls do not change by themselves), no sooner than
-    /// [`OUTCOMES_EVERY`] and [`OUTCOMES_PAUSE_FACTOR`] times the last
-    /// count's length after it ended. `force` (`r`) skips the wait. Asked
-    /// on the view's own refresh, so nothing counts off screen.
+    /// (or one whose status or number of calls changed since: an import,
+    /// a start), no sooner than [`OUTCOMES_EVERY`] and
+    /// [`OUTCOMES_PAUSE_FACTOR`] times the last count's length after it
+    /// ended. `force` (`r`) skips the wait. Asked on the view's own
+    /// refresh, so nothing counts off screen. The one walk feeds the
+    /// outcomes, the contacts' local time and the retries (see
+    /// [`crate::campaign::outcomes::count`]).
     fn count_outcomes(&mut self, now: DateTime<Utc>, force: bool) -> Option<Cmd> {
         let o = &self.outcomes;
         if o.counting_since.is_some() {
             return None;
         }
-        let status = self
+        let (status, total) = self
             .details
             .as_ref()
-            .map_or("", |d| d.batch_status.as_str());
+            .map_or(("", None), |d| (d.batch_status.as_str(), Some(d.total)));
+        // The total of a filtered or searched page is not the batch's.
+        let whole = self.query.filter.is_none() && self.query.search.is_none();
+        let unchanged = o.counted.as_ref().is_some_and(|c| {
+            c.walked.batch_status == status && (!whole || total == Some(c.walked.total_last))
+        });
         let due = match o.last_ended {
             None => true,
             Some(_) if force => true,
-            Some(_) if o.counted.is_some() && o.failed.is_none() && status != "active" => false,
+            Some(_) if unchanged && o.failed.is_none() && status != "active" => false,
             Some(ended) => now - ended >= OUTCOMES_EVERY.max(o.last_took * OUTCOMES_PAUSE_FACTOR),
         };
         if !due {
@@ -239,6 +269,7 @@ impl BatchDetailsView {
         self.outcomes.counting_since = Some(now);
         Some(Cmd::CountOutcomes {
             batch_id: self.id.clone(),
+            retry: self.context.schedules.retry(&self.id),
             reply: Reply::new("batch.outcomes", |(batch_id, result)| Msg::BatchDetails {
                 batch_id,
                 msg: DetailsMsg::OutcomesCounted(result),
@@ -247,18 +278,43 @@ impl BatchDetailsView {
     }
 
     fn outcomes_counted(&mut self, result: Result<Box<Counted>, String>, now: DateTime<Utc>) {
-        let o = &mut self.outcomes;
-        if let Some(since) = o.counting_since.take() {
-            o.last_took = now - since;
+        if let Err(why) = &result
+            && self.outcomes.counted.is_none()
+            && self.schedule().is_some()
+        {
+            // A first count that failed says why the local time is not
+            // shown; a later one leaves the last said.
+            self.local_times = Some(Err(format!("the batch's calls could not be read ({why})")));
         }
-        o.last_ended = Some(now);
-        match result {
-            Ok(counted) => {
-                o.counted = Some(counted);
-                o.failed = None;
-            }
-            Err(why) => o.failed = Some(why),
+        if self.outcomes.ended(result, now) {
+            self.local_times_from_count(now);
         }
+    }
+
+    /// The batch's window on its contacts' clocks, from the calls counted
+    /// by time zone (when its window is known here).
+    fn local_times_from_count(&mut self, now: DateTime<Utc>) {
+        let (Some(schedule), Some(counted)) = (self.schedule(), &self.outcomes.counted) else {
+            return;
+        };
+        let hours = self.context.contact_hours;
+        self.local_times = Some(local_time::for_batch(
+            Some(&schedule),
+            &counted.zones,
+            hours,
+            now,
+        ));
+    }
+
+    /// The last count's calls: their attempts and retries, for the
+    /// header's outlook (who waits out a retry delay).
+    pub fn calls_seen(&self) -> Option<&crate::campaign::progress::CallsSeen> {
+        self.outcomes.counted.as_ref().map(|c| &c.calls)
+    }
+
+    /// The batch's retry settings, when it was created here.
+    pub fn retry(&self) -> Option<crate::campaign::progress::RetryPolicy> {
+        self.context.schedules.retry(&self.id)
     }
 
     /// The view to be drawn in an area `height` rows high, as
@@ -280,6 +336,13 @@ impl BatchDetailsView {
         self.query.filter = kept.filter;
         self.query.sort_order = kept.sort_order;
         self.statuses = kept.statuses;
+        self.outcomes = kept.outcomes;
+        // A count that was under way may have been dropped since (one
+        // count runs at a time): this view asks again when due.
+        self.outcomes.counting_since = None;
+        if let Some(at) = self.outcomes.counted.as_ref().map(|c| c.at) {
+            self.local_times_from_count(at);
+        }
         self
     }
 
@@ -289,6 +352,9 @@ impl BatchDetailsView {
             filter: self.query.filter.clone(),
             sort_order: self.query.sort_order,
             statuses: self.statuses.clone(),
+            // A count under way goes on: its reply is kept here (see
+            // `OutcomesCount::ended`) or reaches the batch opened again.
+            outcomes: self.outcomes.clone(),
         }
     }
 
@@ -382,16 +448,40 @@ impl BatchDetailsView {
     }
 
     /// The filter's choices: every status (no filter), then "completed"
-    /// (the one Weya documents) and every other status seen.
+    /// (the one Weya documents), every other status seen on the pages
+    /// shown or counted in the whole batch, and last "not called yet"
+    /// when the count found such calls (Weya's filter takes a status,
+    /// which they have none of: choosing it says so, see
+    /// [`Self::status_count`]).
     pub fn status_choices(&self) -> Vec<Option<String>> {
+        use crate::campaign::outcomes::{NO_STATUS, NOT_CALLED, OTHER};
+        let mut seen = self.statuses.clone();
+        if let Some(c) = &self.outcomes.counted {
+            seen.extend(
+                c.outcomes
+                    .by_status
+                    .keys()
+                    .filter(|k| ![NOT_CALLED, NO_STATUS, OTHER].contains(&k.as_str()))
+                    .cloned(),
+            );
+        }
         let mut out = vec![None, Some("completed".to_owned())];
         out.extend(
-            self.statuses
-                .iter()
+            seen.into_iter()
                 .filter(|s| s.as_str() != "completed")
-                .map(|s| Some(s.clone())),
+                .map(Some),
         );
+        if self.status_count(NOT_CALLED).is_some_and(|n| n > 0) {
+            out.push(Some(NOT_CALLED.to_owned()));
+        }
         out
+    }
+
+    /// The calls whose last status is `status` in the last count of the
+    /// whole batch (`None` before a count).
+    pub fn status_count(&self, status: &str) -> Option<u64> {
+        let c = self.outcomes.counted.as_ref()?;
+        Some(c.outcomes.by_status.get(status).copied().unwrap_or(0))
     }
 
     pub fn update(&mut self, msg: DetailsMsg, now: DateTime<Utc>) -> Vec<Cmd> {
@@ -442,7 +532,6 @@ impl BatchDetailsView {
                     Some(details) => {
                         self.loaded(details);
                         let mut cmds: Vec<_> = self.fetch_totals().into_iter().collect();
-                        cmds.extend(self.read_zones());
                         cmds.extend(self.count_outcomes(now, false));
                         // The keys that came while it loaded, in order.
                         for action in std::mem::take(&mut self.queued) {
@@ -482,15 +571,6 @@ impl BatchDetailsView {
                         let why = super::error_text(&e);
                         self.notice = Some(Notice::failed(format!("{what}: “{name}”: {why}")));
                     }
-                }
-                Vec::new()
-            }
-            DetailsMsg::ZonesRead { result } => {
-                if let Some(schedule) = self.schedule() {
-                    let hours = self.context.contact_hours;
-                    self.local_times = Some(result.and_then(|counts| {
-                        local_time::for_batch(Some(&schedule), &counts, hours, now)
-                    }));
                 }
                 Vec::new()
             }
@@ -592,6 +672,15 @@ impl BatchDetailsView {
                     Some(Action::Accept) => {
                         self.mode = Mode::Table;
                         let chosen = choices.get(cursor).cloned().flatten();
+                        if chosen.as_deref() == Some(crate::campaign::outcomes::NOT_CALLED) {
+                            let n = self.status_count(crate::campaign::outcomes::NOT_CALLED);
+                            self.notice = Some(Notice::info(format!(
+                                "{} calls are not called yet; Weya filters by a call's status \
+                                 and they have none, so they cannot be listed alone.",
+                                crate::num::thousands(n.unwrap_or(0))
+                            )));
+                            return Vec::new();
+                        }
                         if chosen != self.query.filter {
                             self.query.filter = chosen;
                             return self.restart();
@@ -935,31 +1024,11 @@ impl BatchDetailsView {
     /// (ten newer batches whose names contain its name) keeps its last
     /// totals.
     /// The batch's calling schedule, when it is known here.
-    fn schedule(&self) -> Option<CallingSchedule> {
+    pub(super) fn schedule(&self) -> Option<CallingSchedule> {
         self.context
             .schedules
             .schedule(&self.id, &self.name)
             .cloned()
-    }
-
-    /// Reads every page of the batch's calls for its contacts' time zones:
-    /// once it is shown, and again when its number of calls changes. Not
-    /// at all when its window is not known (nothing to convert).
-    fn read_zones(&mut self) -> Option<Cmd> {
-        self.schedule()?;
-        let total = self.details.as_ref().map(|d| d.total)?;
-        if self.query.filter.is_some() || self.query.search.is_some() {
-            // The total of a filtered page is not the batch's.
-            if self.zones_read_at.is_some() {
-                return None;
-            }
-        } else if self.zones_read_at == Some(total) {
-            return None;
-        }
-        self.zones_read_at = Some(total);
-        Some(Cmd::ReadBatchZones {
-            batch_id: self.id.clone(),
-        })
     }
 
     /// The batch's window on its contacts' clocks, once read.

@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::{ApiError, BatchSummary};
-use crate::campaign::progress::{Outlook, StallReason, Tracker};
+use crate::campaign::progress::{CallsSeen, Outlook, RetryPolicy, StallReason, Tracker};
 use crate::domain::schedule::CallingSchedule;
 use crate::form::line::{LineEdit, LineInput, paste_notice};
 use crate::text::visible;
@@ -88,6 +88,10 @@ pub struct KnownSchedules {
     by_id: HashMap<String, CallingSchedule>,
     /// Batches known by their names: the sandbox's examples.
     by_name: HashMap<String, CallingSchedule>,
+    /// The retry settings of the batches created here, by ID (a body
+    /// that gave `retry` and `delay`): who waits out a retry delay, and a
+    /// call's next try.
+    retries: HashMap<String, RetryPolicy>,
 }
 
 impl KnownSchedules {
@@ -106,7 +110,23 @@ impl KnownSchedules {
         Self {
             by_id: by_id.into_iter().collect(),
             by_name: by_name.into_iter().collect(),
+            retries: HashMap::new(),
         }
+    }
+
+    /// The same, with the retry settings of the batches created here.
+    #[must_use]
+    pub fn with_retries(
+        mut self,
+        retries: impl IntoIterator<Item = (String, RetryPolicy)>,
+    ) -> Self {
+        self.retries.extend(retries);
+        self
+    }
+
+    /// The retry settings of batch `id`, when it was created here.
+    pub fn retry(&self, id: &str) -> Option<RetryPolicy> {
+        self.retries.get(id).copied()
     }
 
     /// The schedule of batch `id` named `name`, when known.
@@ -117,14 +137,17 @@ impl KnownSchedules {
 
 /// What a campaign view says of a batch's progress beyond its counts:
 /// why it is not moving (but for being paused or stopped, which its
-/// status says already), and when it will end, with the assumptions.
+/// status says already), and when it will end, with the assumptions;
+/// `calls`, the last walk of its calls when its view counted them (the
+/// list has none: it walks no batch).
 pub fn outlook_of(
     context: &ViewContext,
     batch: &BatchSummary,
+    calls: Option<&CallsSeen>,
     now: DateTime<Utc>,
 ) -> (Option<String>, Option<(String, String)>) {
     let schedule = context.schedules.schedule(&batch.id, &batch.batch_name);
-    let outlook = Outlook::of_summary(batch, context.progress.get(&batch.id), schedule, now);
+    let outlook = Outlook::of_summary(batch, context.progress.get(&batch.id), schedule, calls, now);
     let stall = outlook
         .stall
         .filter(|s| !matches!(s.reason, StallReason::Paused | StallReason::Stopped))

@@ -68,12 +68,8 @@ pub enum DetailsMsg {
         generation: u64,
         result: Result<Vec<BatchSummary>, ApiError>,
     },
-    /// Every page of the batch's calls was read for its numbers, counted
-    /// by time zone (the contacts' local time), or why not.
-    ZonesRead {
-        result: Result<crate::domain::phone::zones::ZoneCounts, String>,
-    },
-    /// Every page was counted (see [`crate::campaign::outcomes`]).
+    /// Every page was counted (see [`crate::campaign::outcomes`]): the
+    /// outcomes, the calls by time zone and their retries, in one reply.
     OutcomesCounted(Result<Box<Counted>, String>),
     /// The export `e` started ended.
     Exported(Result<Saved, String>),

@@ -425,15 +425,17 @@ fn known_batch(
     sent_at: DateTime<Utc>,
     batch_id: &str,
 ) -> super::KnownBatch {
+    let body: Option<serde_json::Value> = serde_json::from_str(&review.body).ok();
     super::KnownBatch {
         name: review.request.batch_name.clone(),
         id: batch_id.to_owned(),
         time: sent_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         target: target_name(&app.context.target),
         timezone: review.request.timezone.clone(),
-        schedule: serde_json::from_str(&review.body)
-            .ok()
-            .and_then(|body| CallingSchedule::from_body(&body)),
+        schedule: body.as_ref().and_then(CallingSchedule::from_body),
+        retry: body
+            .as_ref()
+            .and_then(crate::campaign::progress::RetryPolicy::from_body),
     }
 }
 

@@ -635,7 +635,7 @@ fn y_copies_the_number_and_capital_y_the_row() {
 #[test]
 fn outcomes_are_counted_once_at_a_time_and_again_only_when_due() {
     use crate::campaign::Walked;
-    use crate::campaign::outcomes::{Counted, Outcomes};
+    use crate::campaign::outcomes::Fold;
     let counts = |cmds: &[Cmd]| {
         cmds.iter()
             .filter(|c| matches!(c, Cmd::CountOutcomes { batch_id, .. } if batch_id == BATCH))
@@ -659,23 +659,23 @@ fn outcomes_are_counted_once_at_a_time_and_again_only_when_due() {
     let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
     assert_eq!(counts(&view.update(page(g), now())), 0);
 
-    let mut outcomes = Outcomes::default();
+    let mut fold = Fold::new(None);
     for (i, call) in details(0..30, 1, 30, 30).calls.iter().enumerate() {
         let mut call = call.clone();
         call.phone_logs.truncate(usize::from(i % 3 != 0));
-        outcomes.add(&call);
+        fold.add(&call);
     }
-    let counted = Counted {
-        outcomes,
-        walked: Walked {
+    let counted = fold.finish(
+        Walked {
             calls: 30,
             pages: 1,
             total_first: 30,
             total_last: 30,
+            batch_status: "active".into(),
             ..Walked::default()
         },
-        at: now(),
-    };
+        now(),
+    );
     let ended = now() + chrono::TimeDelta::seconds(2);
     view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), ended);
     // The totals first; the statuses as far as the width goes.
@@ -712,16 +712,103 @@ fn outcomes_are_counted_once_at_a_time_and_again_only_when_due() {
         counts(&view.update(status_page(g, "completed"), at(199))),
         1
     );
-    let counted = Counted {
-        outcomes: Outcomes::default(),
-        walked: Walked::default(),
-        at: at(200),
+    let walked = Walked {
+        batch_status: "completed".into(),
+        total_first: 30,
+        total_last: 30,
+        ..Walked::default()
     };
+    let counted = Fold::new(None).finish(walked, at(200));
     view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), at(200));
     let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, at(900)));
     assert_eq!(
         counts(&view.update(status_page(g, "completed"), at(900))),
         0
     );
-    assert_eq!(counts(&key(&mut view, KeyCode::Char('r'))), 1);
+    let r = view.update(
+        DetailsMsg::Input(Input::Typed(KeyEvent::new(
+            KeyCode::Char('r'),
+            KeyModifiers::NONE,
+        ))),
+        at(900),
+    );
+    assert_eq!(counts(&r), 1);
+    let (g, _, _) = fetch_of(
+        r.into_iter()
+            .filter(|c| matches!(c, Cmd::FetchCalls { .. }))
+            .collect(),
+    );
+    view.update(status_page(g, "completed"), at(900));
+    view.update(
+        DetailsMsg::OutcomesCounted(Ok(Box::new(Fold::new(None).finish(
+            Walked {
+                batch_status: "completed".into(),
+                total_last: 30,
+                ..Walked::default()
+            },
+            at(901),
+        )))),
+        at(901),
+    );
+    // Calls added to it (an import): its count is out of date, so it is
+    // counted again on the usual cadence.
+    let grown = |g| {
+        let mut d = details(0..10, 1, 10, 45);
+        d.batch_status = "completed".into();
+        DetailsMsg::CallsLoaded {
+            generation: g,
+            result: Ok(d),
+        }
+    };
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, at(1000)));
+    assert_eq!(counts(&view.update(grown(g), at(1000))), 1);
+}
+
+/// Issue 19 item 7: the status filter offers every status the whole
+/// batch's count found (not only those on the pages shown), each with its
+/// calls, and "not called yet", which Weya's filter cannot select (it
+/// takes a status, and those calls have none): choosing it says so and
+/// asks nothing.
+#[test]
+fn the_filter_offers_every_status_counted_and_says_not_called_yet_cannot_be_filtered() {
+    use crate::campaign::Walked;
+    use crate::campaign::outcomes::{Fold, NOT_CALLED};
+    let mut view = loaded();
+    let before = view.status_choices();
+    let mut fold = Fold::new(None);
+    let mut voicemail = call(0);
+    voicemail.phone_logs.truncate(1);
+    voicemail.phone_logs[0].call_status = "voicemail".into();
+    fold.add(&voicemail);
+    let mut untried = call(1);
+    untried.phone_logs.clear();
+    fold.add(&untried);
+    fold.add(&untried.clone());
+    let counted = fold.finish(Walked::default(), now());
+    view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), now());
+    let choices = view.status_choices();
+    assert!(!before.contains(&Some("voicemail".into())), "{before:?}");
+    assert!(choices.contains(&Some("voicemail".into())), "{choices:?}");
+    assert_eq!(choices.last(), Some(&Some(NOT_CALLED.to_owned())));
+    assert_eq!(view.status_count("voicemail"), Some(1));
+    assert_eq!(view.status_count(NOT_CALLED), Some(2));
+
+    key(&mut view, KeyCode::Char('f'));
+    let screen = draw(&view, 80, 24);
+    assert!(
+        screen.contains("not called yet (cannot be filtered)"),
+        "{screen}"
+    );
+    assert!(screen.contains("voicemail"), "{screen}");
+    for _ in 0..choices.len() {
+        key(&mut view, KeyCode::Down);
+    }
+    let cmds = key(&mut view, KeyCode::Enter);
+    assert!(cmds.is_empty(), "nothing is asked: {cmds:?}");
+    assert_eq!(view.query().filter, None);
+    let screen = draw(&view, 120, 24);
+    assert!(
+        screen.contains("2 calls are not called yet; Weya filters by a call's status"),
+        "{screen}"
+    );
 }

@@ -72,7 +72,7 @@ impl BatchDetailsView {
             status,
         );
         match &self.mode {
-            Mode::Choosing { cursor } => self.draw_choice(*cursor, frame, area, theme),
+            Mode::Choosing { cursor } => self.draw_choice(*cursor, frame, area, theme, now),
             Mode::Call { scroll, .. } => self.draw_call(*scroll, frame, area, theme, now),
             Mode::Table => {}
         }
@@ -137,7 +137,7 @@ impl BatchDetailsView {
         if let Some(summary) = &self.summary {
             let mut batch = summary.clone();
             batch.queue_status.clone_from(&status);
-            let (stall, ends) = outlook_of(&self.context, &batch, now);
+            let (stall, ends) = outlook_of(&self.context, &batch, self.calls_seen(), now);
             lines.extend(stall.map(|note| Line::styled(note, theme.warn())));
             if let Some((line, assumptions)) = ends {
                 lines.push(Line::raw(line));
@@ -401,31 +401,71 @@ impl BatchDetailsView {
         ])
     }
 
-    fn draw_choice(&self, cursor: usize, frame: &mut Frame, area: Rect, theme: &Theme) {
+    /// The status choice: each status with its calls in the last count
+    /// of the whole batch (by last status), "not called yet" with why it
+    /// cannot be chosen.
+    fn draw_choice(
+        &self,
+        cursor: usize,
+        frame: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        now: DateTime<Utc>,
+    ) {
+        use crate::campaign::outcomes::NOT_CALLED;
         let choices = self.status_choices();
+        let width = 48.min(area.width);
+        let inner = usize::from(width.saturating_sub(2));
+        let counted = self.outcomes().counted.as_ref();
         let mut lines: Vec<Line> = choices
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let text = match c {
-                    None => " every status ".to_owned(),
-                    Some(s) => format!(" {} ", visible(s)),
+                let (name, n) = match c {
+                    None => ("every status".to_owned(), counted.map(|c| c.outcomes.calls)),
+                    Some(s) => (visible(s).into_owned(), self.status_count(s)),
                 };
                 let mark = if *c == self.query.filter { "●" } else { " " };
+                let name = if c.as_deref() == Some(NOT_CALLED) {
+                    format!("{name} (cannot be filtered)")
+                } else {
+                    name
+                };
+                let n = n.map(thousands).unwrap_or_default();
+                // "● name   1,204 ": the mark, a space, the name, at least
+                // a space, the count and a space.
+                let room = inner.saturating_sub(n.width() + 4);
+                let name = fit(&name, room);
+                let pad = inner.saturating_sub(name.width() + n.width() + 4);
+                let text = format!("{mark} {name}{} {n} ", " ".repeat(pad));
                 let style = if i == cursor {
                     theme.cursor()
+                } else if c.as_deref() == Some(NOT_CALLED) {
+                    theme.dim()
                 } else {
                     Style::new()
                 };
-                Line::styled(format!("{mark}{text}"), style)
+                Line::styled(text, style)
             })
             .collect();
         lines.push(Line::raw(""));
+        if let Some(c) = counted {
+            lines.push(Line::styled(
+                format!(
+                    "Calls by last status, counted {}.",
+                    crate::campaign::outcomes::ago(now, c.at)
+                ),
+                theme.dim(),
+            ));
+        }
         lines.push(Line::styled(
             "Weya documents only “completed”.",
             theme.dim(),
         ));
-        let width = 40.min(area.width);
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|l| fit_line(l, width.saturating_sub(2)))
+            .collect();
         let height = u16::try_from(lines.len() + 2)
             .unwrap_or(u16::MAX)
             .min(area.height);
@@ -470,7 +510,10 @@ impl BatchDetailsView {
         let [body, footer] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
         // A long value or URL is cut; the transcript is wrapped already.
-        let lines: Vec<Line> = call_lines(call, theme, now, body.width)
+        // What comes next for it, from the batch's retries when known.
+        let next = crate::campaign::progress::next_try(call, self.retry())
+            .describe(self.schedule().as_ref(), now);
+        let lines: Vec<Line> = call_lines(call, &next, theme, now, body.width)
             .into_iter()
             .map(|l| fit_line(l, body.width))
             .collect();
@@ -533,7 +576,13 @@ fn fixed_widths(phones: &[String], width: u16) -> [u16; 5] {
 }
 
 /// The lines of the call detail, wrapped to `width`.
-fn call_lines(call: &Call, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
+fn call_lines(
+    call: &Call,
+    next: &str,
+    theme: &Theme,
+    now: DateTime<Utc>,
+    width: u16,
+) -> Vec<Line<'static>> {
     let label = |name: &str| Span::styled(format!("{name:<12}"), theme.title());
     let mut lines = vec![Line::from(vec![
         label("Phone"),
@@ -577,6 +626,10 @@ fn call_lines(call: &Call, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec
             )),
         ]));
     }
+    lines.push(Line::from(vec![
+        label("Next try"),
+        Span::raw(next.strip_prefix("next try ").unwrap_or(next).to_owned()),
+    ]));
     let latest = call.phone_logs.iter().rev();
     let url = latest.clone().find_map(|l| l.recording_url.as_deref());
     lines.push(Line::raw(""));

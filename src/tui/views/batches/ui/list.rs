@@ -288,7 +288,7 @@ impl BatchList {
         now: DateTime<Utc>,
     ) -> Vec<Line<'static>> {
         let mut lines = detail_lines(b, theme, now);
-        let (stall, ends) = outlook_of(&self.context, b, now);
+        let (stall, ends) = outlook_of(&self.context, b, None, now);
         lines.extend(stall.map(|note| Line::styled(note, theme.warn())));
         lines.extend(ends.map(|(line, _)| Line::styled(line, theme.dim())));
         lines
