@@ -137,7 +137,7 @@ async fn batch_view_walks_the_pages_once_for_outcomes_local_time_and_outlook() {
     // What the one walk fed: the outcomes (exact), the local time (every
     // call, all in New York), and the outlook.
     assert_eq!(view["outcomes"]["calls"], json!(CALLS));
-    assert_eq!(view["batchStatus"], "active");
+    assert_eq!(view["status"], "active");
     assert_eq!(view["totalCalls"], json!(CALLS));
     let zones = view["localTime"].as_array().unwrap();
     assert_eq!(zones.len(), 1, "{zones:?}");
