@@ -787,7 +787,19 @@ async fn calls(
         return Ok(code);
     }
     if io.json {
-        writeln!(io.out, "{}", json_line(&details))?;
+        // The batch in the one vocabulary (docs/cli.md "JSON"); each call
+        // as Weya sent it, its contact's fields free-form.
+        let value = json!({
+            "batchId": details.batch_id,
+            "batchName": details.batch_name,
+            "status": details.batch_status,
+            "page": details.page,
+            "limit": details.limit,
+            "total": details.total,
+            "totalPages": details.total_pages,
+            "calls": details.calls,
+        });
+        writeln!(io.out, "{}", json_line(&value))?;
         return Ok(OK);
     }
     let out = &mut *io.out;

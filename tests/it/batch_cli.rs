@@ -322,16 +322,19 @@ async fn calls_lists_a_page_with_international_numbers_attempts_and_the_contact_
     assert_eq!(shown, expected);
     assert!(stdout.ends_with("page 2/8 · 30 calls\n"), "{stdout}");
 
-    // --json is batch-details' data, every field of every call.
+    // --json: the batch in the one vocabulary, every field of every call.
     let json = json_of(&env.batch(
         &sandbox,
         &["calls", &id, "--page", "2", "--limit", "4", "--json"],
     ));
     assert_eq!(json["page"], 2);
     assert_eq!(json["total"], 30);
-    assert_eq!(json["data"].as_array().unwrap().len(), 4);
-    assert_eq!(json["data"][0]["phoneNumber"], second.calls[0].phone_number);
-    assert_eq!(json["data"][0]["plan"], "Family");
+    assert_eq!(json["calls"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        json["calls"][0]["phoneNumber"],
+        second.calls[0].phone_number
+    );
+    assert_eq!(json["calls"][0]["plan"], "Family");
 
     // Into a pipe nothing is cut, whatever COLUMNS says (issue 20: a
     // script gets every field; a terminal's width is for a terminal, see
