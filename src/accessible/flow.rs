@@ -223,9 +223,7 @@ fn ask_numbers<R: BufRead, W: Write>(
         let question = if rows.is_empty() {
             format!("Calling numbers, phone IDs separated by commas{keep}: ")
         } else {
-            format!(
-                "Calling numbers, their numbers separated by commas (such as 1,3), or phone IDs{keep}: "
-            )
+            format!("Calling numbers, by number such as 1,3 (or phone IDs){keep}: ")
         };
         let answer = p.ask(&question)?;
         if !answer.is_empty() {
@@ -334,9 +332,7 @@ fn ask_timezone<R: BufRead, W: Write>(
     loop {
         let current = shown(form, FieldId::Timezone);
         let question = if offered.is_empty() {
-            format!(
-                "Timezone, an IANA name such as America/New_York, or a city or country [{current}]: "
-            )
+            format!("Timezone (an IANA name, or a city or country) [{current}]: ")
         } else {
             format!(
                 "Timezone: a number from 1 to {}, or another name [{current}]: ",

@@ -151,7 +151,7 @@ fn a_dumb_terminal_gets_plain_questions_and_a_batch_is_sent_once() {
     app.wait_for("TERM is dumb, so weya-tui runs in its accessible mode");
     app.answer("Choose 1 to 4: ", "1");
     app.answer("Batch name (shown in Weya's dashboard): ", "June renewals");
-    app.answer("or phone IDs: ", "1,3");
+    app.answer("(or phone IDs): ", "1,3");
     app.answer("[Asia/Kolkata]: ", "");
     app.answer("Window start", "10");
     app.answer("Window end", "16");
@@ -194,7 +194,7 @@ fn ctrl_d_at_a_question_ends_cleanly_sending_nothing_and_keeps_the_draft() {
     let mut app = Session::start(home.path(), "xterm-256color", "--accessible");
     app.answer("Choose 1 to 4: ", "1");
     app.answer("Batch name (shown in Weya's dashboard): ", "Half typed");
-    app.answer("or phone IDs: ", "2");
+    app.answer("(or phone IDs): ", "2");
     app.wait_for("Timezone");
     app.type_bytes(b"\x04");
     app.wait_for("Nothing was sent. Your answers are kept as a draft in ");
@@ -222,4 +222,72 @@ fn ctrl_d_at_a_question_ends_cleanly_sending_nothing_and_keeps_the_draft() {
     );
     again.type_bytes(b"\x04");
     assert_eq!(again.exit_code(), 2);
+}
+
+/// The same one-send guarantee as `weya-tui create`: a createBatch that
+/// answers after the timeout and stores the batch late is watched for in
+/// Weya's list, found, said to be created and journaled, and never sent
+/// again. Answers piped in, as a screen reader's user could script them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_answer_is_looked_for_and_the_batch_is_not_sent_twice() {
+    use std::os::unix::fs::PermissionsExt;
+    use weya_tui::sandbox::{Fault, Sandbox};
+
+    let (env, sandbox) = (
+        crate::common::cli::Env::new(),
+        Sandbox::start(0).await.unwrap(),
+    );
+    sandbox
+        .store()
+        .set_fault(Some(Fault::SlowStore(Duration::from_secs(3))));
+    let config = env.file("impatient.toml", "timeout_secs = 1\n");
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut cmd = env.against(&sandbox);
+    cmd.arg("--accessible")
+        .arg("--config")
+        .arg(config)
+        .env("WEYA_LOST_ANSWER_SECS", "30")
+        .env("TZ", "Asia/Kolkata")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // New batch, its answers, Send; then Quit.
+    let typed = "1\nLate answer\n1\n\n\n\n\n\n\n1\n4\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(typed.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("the answer was lost (")
+            && stderr.contains("Nothing is sent again")
+            && stderr.contains("Weya's batch list shows the batch: it was created"),
+        "{stderr}"
+    );
+    let batches = sandbox.store().batches();
+    assert_eq!(batches.len(), 1, "one batch");
+    assert_eq!(sandbox.store().create_requests(), 1, "one POST");
+    assert!(
+        stdout.contains(&format!("Created batch {}", batches[0].id)),
+        "{stdout}"
+    );
+    let (entries, _) = weya_tui::store::journal::read(&env.journal()).unwrap();
+    let outcomes: Vec<_> = entries.iter().map(|e| e.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            weya_tui::store::journal::JournalOutcome::Unknown,
+            weya_tui::store::journal::JournalOutcome::Created
+        ]
+    );
+    // Created: the draft has done its work.
+    assert!(!env.path("state/weya-tui/draft.json").exists());
 }
