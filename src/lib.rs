@@ -6,6 +6,7 @@
 //! The terminal app lives in [`tui`]; the rest is shared with the commands.
 #![forbid(unsafe_code)]
 
+pub mod accessible;
 pub mod actions;
 pub mod api;
 pub mod campaign;

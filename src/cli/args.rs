@@ -33,6 +33,11 @@ pub struct Cli {
     /// or TOML with the same keys).
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
+    /// Run the app as plain questions, one line each, for a screen reader
+    /// or a dumb terminal: no screen drawing, every choice numbered (also
+    /// WEYA_ACCESSIBLE=1; chosen by TERM=dumb).
+    #[arg(long)]
+    pub accessible: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -181,7 +181,6 @@ pub async fn create(
         .and_then(|path| journal::read(path).ok())
         .map(|(entries, _)| entries)
         .unwrap_or_default();
-    let target = destination.connection.target_name().to_owned();
     let phones = known_phones(&destination).await;
     let summary = summary_of(
         &request,
@@ -195,15 +194,55 @@ pub async fn create(
     if !yes_or_confirmed(&request, &destination, options.yes, io)? {
         return Ok(REFUSED);
     }
+    let sending = Sending {
+        request: &request,
+        destination: &destination,
+        earlier: &earlier,
+        landing: options.landing,
+        warnings: &summary.warnings,
+        changes: &changes,
+        not_set: &not_set,
+    };
+    send_once(&sending, io).await
+}
+
+/// A reviewed and confirmed request, with what its answer needs.
+pub(crate) struct Sending<'a> {
+    pub request: &'a BatchRequest,
+    pub destination: &'a Destination,
+    /// The journal's entries, to tell this batch from earlier ones of its name.
+    pub earlier: &'a [JournalEntry],
+    pub landing: Duration,
+    pub warnings: &'a [String],
+    pub changes: &'a [String],
+    pub not_set: &'a [&'static str],
+}
+
+/// Sends a confirmed request once, journals it and, when the answer is
+/// lost, watches Weya's list until the request can no longer land, saying
+/// what became of it: the one sending path of `create` and of the
+/// accessible mode ([`crate::accessible`]). Never sends twice.
+pub(crate) async fn send_once(sending: &Sending<'_>, io: &mut Io<'_>) -> io::Result<u8> {
+    let Sending {
+        request,
+        destination,
+        earlier,
+        landing,
+        warnings,
+        changes,
+        not_set,
+    } = *sending;
+    let body = request.to_body();
+    let target = destination.connection.target_name().to_owned();
     let credential = CredentialUsed::of(&destination.connection);
     let client = &destination.connection.client;
     let sought = Sought {
         name: request.batch_name.clone(),
         sent_at: Utc::now(),
-        known_ids: created_here(&earlier, &target, &request.batch_name),
+        known_ids: created_here(earlier, &target, &request.batch_name),
     };
     let result = crate::create::send(client, body.clone()).await;
-    let landing = Landing::new(options.landing);
+    let landing = Landing::new(landing);
     let can_look = client.config().user_id.is_some();
     let mut attempt = Attempt::new(sought, Outcome::of(result), landing, can_look, Utc::now());
     let answered = match &attempt.outcome {
@@ -218,12 +257,12 @@ pub async fn create(
         &body,
         answered,
     );
-    journal_append(&destination, &entry, io)?;
+    journal_append(destination, &entry, io)?;
     let answer = Answer {
         target: &target,
-        warnings: &summary.warnings,
-        changes: &changes,
-        not_set: &not_set,
+        warnings,
+        changes,
+        not_set,
         credential: &credential,
     };
     let e = match &attempt.outcome {
@@ -256,7 +295,7 @@ pub async fn create(
                     batch_id: &batch.id,
                 },
             );
-            journal_append(&destination, &found, io)?;
+            journal_append(destination, &found, io)?;
             writeln!(
                 io.err,
                 "weya-tui: {}, but Weya's batch list shows the batch: it was created",
@@ -501,7 +540,7 @@ fn yes_or_confirmed(
 }
 
 /// The review's lines for this request, as the TUI shows them.
-fn summary_of(
+pub(crate) fn summary_of(
     request: &BatchRequest,
     target_label: &TargetLabel,
     phones: &PhonePicker,
@@ -634,7 +673,7 @@ pub fn dry_run_target(config: &Config) -> DryRunTarget {
 /// the form's picker merges them. Without the list (it failed, or the
 /// target has no user ID), the phone book's alone: a number neither knows
 /// is named by its ID.
-async fn known_phones(destination: &Destination) -> PhonePicker {
+pub(crate) async fn known_phones(destination: &Destination) -> PhonePicker {
     let fetched = destination.connection.client.list_phones().await;
     if let Err(e) = &fetched {
         tracing::info!(error = %e, "no phone list to name the calling numbers by");

@@ -40,7 +40,13 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         output::ReaderMayLeave::new(io::stderr()),
     );
     match &cli.command {
-        None => crate::launch::tui(cli, paths).await,
+        None => {
+            let env = |name: &str| std::env::var(name).ok();
+            match crate::accessible::chosen(cli.accessible, &env) {
+                Some(why) => crate::accessible::run(cli, paths, why).await,
+                None => crate::launch::tui(cli, paths).await,
+            }
+        }
         Some(Command::Sandbox { reset: true, .. }) => sandbox::reset(paths).map(|()| OK),
         Some(Command::Sandbox { port, fault, .. }) => {
             sandbox::serve(*port, fault.clone(), cli.ignore_window, paths)

@@ -17,6 +17,7 @@
 
 mod common;
 
+mod accessible;
 mod api_calls;
 mod api_client;
 mod batch_cli;
