@@ -1443,3 +1443,93 @@ fn numbers_add_dialog_masks_the_secrets_and_says_what_is_wrong_in_place() {
     );
     snapshot("numbers_added", &app);
 }
+
+/// Issue 20: at 60x20 every sandbox example read "Example: …" on the list
+/// and the days were cut at "Th…", hiding a checked Saturday. Narrow
+/// screens give the names the room (the bar and the times go) and show
+/// every day's state in a compact form.
+#[test]
+fn at_60x20_names_come_first_and_every_days_state_shows() {
+    let mut app = filled();
+    render(&app, 60, 20);
+    let cmds = ctrl(&mut app, 'b');
+    let [Cmd::FetchBatches { generation, .. }] = cmds.as_slice() else {
+        panic!("Ctrl-B fetches the list: {cmds:?}")
+    };
+    let names = [
+        "Example: Welcome calls (every day, any hour)",
+        "Example: Payment reminders",
+        "Example: Appointment confirmations",
+        "Example: June renewals",
+    ];
+    let page = BatchPage {
+        batches: names
+            .iter()
+            .zip([
+                ("paused", 0),
+                ("active", 12),
+                ("stopped", 10),
+                ("completed", 33),
+            ])
+            .enumerate()
+            .map(|(n, (name, (status, done)))| {
+                campaign_batch(u64::try_from(n).unwrap(), name, status, done)
+            })
+            .collect(),
+        pagination: Pagination {
+            total: 4,
+            page: 1,
+            limit: 20,
+            total_pages: 1,
+        },
+    };
+    update(
+        &mut app,
+        Msg::BatchList(ListMsg::PageLoaded {
+            generation: *generation,
+            result: Ok(page),
+        }),
+    );
+    let list = screen_text(render(&app, 60, 20).backend());
+    for name in &names[1..] {
+        assert!(list.contains(name), "{name} whole in:\n{list}");
+    }
+    assert!(
+        list.contains("Example: Welcome calls (every day…"),
+        "{list}"
+    );
+    insta::assert_snapshot!("batch_list_60x20", list);
+
+    // The form, Saturday allowed besides the weekdays.
+    ctrl(&mut app, 'n');
+    app.create.form.days.set(&[1, 2, 3, 4, 5, 6]);
+    let form = screen_text(render(&app, 60, 20).backend());
+    let days = line_with(&form, "Allowed days");
+    assert!(
+        days.contains("[Fr] [Sa]"),
+        "a checked Saturday shows: {days}"
+    );
+    assert!(
+        days.contains(" Su "),
+        "an unchecked Sunday shows too: {days}"
+    );
+    insta::assert_snapshot!("form_60x20", form);
+    // A click on a compact day toggles that day, as on a wide screen.
+    let (row, line) = form
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("Allowed days"))
+        .unwrap();
+    let column = line
+        .find(" Su ")
+        .map(|at| line[..at + 1].chars().count())
+        .unwrap();
+    update(
+        &mut app,
+        Msg::Click {
+            column: u16::try_from(column).unwrap(),
+            row: u16::try_from(row).unwrap(),
+        },
+    );
+    assert!(app.create.form.days.is_on(0), "a click on Su allows Sunday");
+}
