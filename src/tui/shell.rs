@@ -25,6 +25,7 @@ use crate::api::BatchSummary;
 use crate::campaign::progress::{Plan, Tracker, Transition};
 use crate::connection::TargetLabel;
 use crate::form::FieldId;
+use crate::store::home::Home;
 use crate::text::visible;
 
 /// How often animations (spinners, elapsed time) advance while one is on show.
@@ -142,6 +143,16 @@ impl Shell {
             cmds.extend(shell.open(Route::Batches));
         }
         (shell, cmds)
+    }
+
+    /// Where the app is now, kept at the end for the next start: the form,
+    /// or the campaign views (any view over it).
+    pub fn home_now(&self) -> Home {
+        if self.stack.is_empty() {
+            Home::Form
+        } else {
+            Home::Batches
+        }
     }
 
     /// The view on show, when it is not the create view.
@@ -555,15 +566,17 @@ impl Shell {
 }
 
 /// Whether the app opens on the batch list: the account's batches can be
-/// read, the journal records a batch made here on this target, and the
-/// form has nothing to show (a draft, a `--from` file, a notice at start:
-/// the form's notice line is where it is said).
+/// read, the form has nothing to show (a draft, a `--from` file, a notice
+/// at start: the form's notice line is where it is said), and either the
+/// journal records a batch made here on this target or, when it records
+/// none, the last session ended on the campaign views.
 fn starts_on_list(context: &AppContext) -> bool {
     let target = create::submit::target_name(&context.target);
+    let has_batches = context.known_batches.iter().any(|k| k.target == target);
     context.can_list_batches
         && context.initial.is_none()
         && context.notice.is_none()
-        && context.known_batches.iter().any(|k| k.target == target)
+        && (has_batches || context.last_home == Some(Home::Batches))
 }
 
 /// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
@@ -840,6 +853,18 @@ mod tests {
 
         let (shell, _) = Shell::new(AppContext::for_tests());
         assert!(shell.top().is_none(), "nothing known: the form");
+        assert_eq!(shell.home_now(), Home::Form);
+
+        // None made here: where the last session ended.
+        let mut last = AppContext::for_tests();
+        last.can_list_batches = true;
+        last.last_home = Some(Home::Batches);
+        let (shell, _) = Shell::new(last.clone());
+        assert!(on_batches(&shell), "ended on the list: the list");
+        assert_eq!(shell.home_now(), Home::Batches);
+        last.last_home = Some(Home::Form);
+        let (shell, _) = Shell::new(last);
+        assert!(shell.top().is_none(), "ended on the form: the form");
 
         let mut elsewhere = known_here();
         elsewhere.known_batches[0].target = "api.weya.ai".into();
