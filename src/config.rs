@@ -180,6 +180,11 @@ impl Paths {
         self.data_dir.join("templates")
     }
 
+    /// Where the app last ended (the form or the campaign views).
+    pub fn last_view(&self) -> PathBuf {
+        self.state_dir.join("last-view")
+    }
+
     /// The submit journal (JSON Lines).
     pub fn journal(&self) -> PathBuf {
         self.state_dir.join("journal.jsonl")

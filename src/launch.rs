@@ -12,7 +12,7 @@ use crate::cli::args::Cli;
 use crate::config::{self, Paths};
 use crate::connection::Connection;
 use crate::exit::REFUSED;
-use crate::store::{journal, template};
+use crate::store::{home, journal, template};
 use crate::tui::terminal::{Signals, TerminalGuard};
 use crate::tui::{AppContext, Initial, KnownBatch};
 use crate::{DraftOnExit, Runtime, run_with_signals};
@@ -86,6 +86,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         dialer_ignores_window: connection.dialer_ignores_window(),
         examples: connection.example_schedules(),
         contact_hours: config.contact_hours,
+        last_home: paths.and_then(|p| home::read(&p.last_view())),
     };
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.cloned());
     runtime.set_landing(landing);
@@ -108,6 +109,11 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     let mut terminal = TerminalGuard::enter().context("cannot set up the terminal")?;
     let ended = run_with_signals(&mut terminal, EventStream::new(), signals, &mut runtime).await;
     drop(terminal);
+    if let Some(paths) = paths
+        && let Err(e) = home::write(&paths.last_view(), runtime.app.home_now())
+    {
+        tracing::warn!(error = %e, "cannot keep where the app ended");
+    }
     say_what_became_of_the_draft(runtime.finish());
     let ended = ended?;
     tracing::info!(?ended, "the app ended");

@@ -5,6 +5,7 @@
 //! is [`crate::config::Paths`].
 
 pub mod draft;
+pub mod home;
 pub mod journal;
 pub mod jsonl;
 pub mod lock;

@@ -45,6 +45,9 @@ pub struct AppContext {
     pub examples: Vec<(String, CallingSchedule)>,
     /// The hours contacts may be called in their own time (`contact_hours`).
     pub contact_hours: crate::domain::local_time::ContactHours,
+    /// Where the last session ended (the form or the campaign views): the
+    /// app opens there when the journal knows no batch made here.
+    pub last_home: Option<crate::store::home::Home>,
 }
 
 #[cfg(test)]
@@ -67,6 +70,7 @@ impl AppContext {
             dialer_ignores_window: false,
             examples: Vec::new(),
             contact_hours: crate::domain::local_time::ContactHours::default(),
+            last_home: None,
         }
     }
 }

@@ -75,8 +75,15 @@ fn draw_header(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.warn(),
         ));
     }
+    // What the shell says until the next key (Esc on a home screen).
+    if let Some(note) = &shell.note {
+        left.push_span(Span::styled(format!("  {note}"), theme.dim()));
+    }
     let mut right = target_line(&shell.target, theme, false);
-    if left.width() + right.width() > usize::from(area.width) || shell.alert.is_some() {
+    if left.width() + right.width() > usize::from(area.width)
+        || shell.alert.is_some()
+        || shell.note.is_some()
+    {
         right = target_line(&shell.target, theme, true);
     }
     // A long batch name in the breadcrumb is cut before the target, which
@@ -119,7 +126,12 @@ fn target_line(target: &TargetLabel, theme: &Theme, short: bool) -> Line<'static
 
 /// The keys that apply now; quit and help always show, at the right.
 fn draw_footer(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let always = keymap::hints(&[keymap::Scope::Global]);
+    // Ctrl-B, Ctrl-P and F1 at every size; Ctrl-C where there is room
+    // (the help, and Esc on a home screen, say it too).
+    let mut always = keymap::hints(&[keymap::Scope::Global]);
+    if area.width < 100 {
+        always.retain(|(keys, _)| keys != "Ctrl-C");
+    }
     let spans_of = |hints: &[(String, &'static str)]| -> Vec<Span<'static>> {
         hints
             .iter()
@@ -131,8 +143,14 @@ fn draw_footer(shell: &Shell, theme: &Theme, frame: &mut Frame, area: Rect) {
             })
             .collect()
     };
-    let right = Line::from(spans_of(&always));
-    let room = usize::from(area.width).saturating_sub(right.width() + 1);
+    let mut right = spans_of(&always);
+    // Flush with the edge: at 80 columns every cell counts.
+    if let Some(last) = right.last_mut() {
+        last.content = last.content.trim_end().to_owned().into();
+    }
+    let right = Line::from(right);
+    // The screen's hints end in two spaces: the gap before these.
+    let room = usize::from(area.width).saturating_sub(right.width());
     let mut left = vec![Span::raw(" ")];
     for (keys, what) in keymap::footer(&shell.scopes(), room.saturating_sub(1)) {
         left.push(Span::styled(keys, theme.key()));

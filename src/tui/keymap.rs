@@ -129,6 +129,67 @@ pub enum Action {
     DeleteTemplate,
     /// A readline edit of the text being typed.
     Edit(LineEdit),
+    /// An action on a batch chosen in the palette (from anywhere: the
+    /// palette asks which batch).
+    Pick(Pick),
+}
+
+/// What the palette does to a batch it asks for (issue 20: every action
+/// from anywhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// Its details: its calls, live.
+    Open,
+    Import,
+    Start,
+    Stop,
+    Export,
+    Delete,
+}
+
+impl Pick {
+    /// The action of a view that does the same to the batch it shows.
+    pub fn action(self) -> Action {
+        match self {
+            Self::Open => Action::Open,
+            Self::Import => Action::Import,
+            Self::Start => Action::Start,
+            Self::Stop => Action::Stop,
+            Self::Export => Action::Export,
+            Self::Delete => Action::Delete,
+        }
+    }
+
+    /// What the palette's batch picker says it will do.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::Import => "Import into",
+            Self::Start => "Start",
+            Self::Stop => "Stop",
+            Self::Export => "Export",
+            Self::Delete => "Delete",
+        }
+    }
+}
+
+/// Whether the keys in `scopes` are typing text (a field, a search, a
+/// name being typed): then `?` is a character, not the help.
+pub fn types_text(scopes: &[Scope]) -> bool {
+    scopes.iter().any(|s| {
+        matches!(
+            s,
+            Scope::Editing
+                | Scope::FormText
+                | Scope::ImportPick
+                | Scope::ImportMapEdit
+                | Scope::BatchSearch
+                | Scope::DeleteConfirm
+                | Scope::NumbersFilter
+                | Scope::NumbersManual
+                | Scope::NumbersAdd
+        )
+    })
 }
 
 /// A view to show, asked for by a key, the palette or a view.
@@ -419,11 +480,20 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Global, &[key(KeyCode::F(1))], Action::FieldHelp, "help", "Explain the focused field and list every key"),
     // Not in the footer either: the help, the README and the palette list
     // them, and the footer keeps its room for the screen on show.
-    bind(Scope::Global, &[ctrl('p')], Action::Palette, "", "Commands: find any action or view of this screen by typing a few letters of it"),
+    // In the footer at every size (issue 20): the way to every action and
+    // the batch list.
+    bind(Scope::Global, &[ctrl('p')], Action::Palette, "commands", "Commands: find any action, view or batch by typing a few letters of it (from anywhere; it asks for the batch when one is needed)"),
     bind(Scope::Global, &[ctrl('n')], Action::Show(Route::Create), "", "New batch: the form, as you left it"),
-    bind(Scope::Global, &[ctrl('b')], Action::Show(Route::Batches), "", "Batches: the list of the account's batches"),
-    // In the palette only: no chord is spared for it.
+    bind(Scope::Global, &[ctrl('b')], Action::Show(Route::Batches), "batches", "Batches: the list of the account's batches"),
+    // In the palette only: no chord is spared for them.
     bind(Scope::Global, &[], Action::Show(Route::Phones), "", "Phones: the workspace's numbers, and which the phone book keeps"),
+    bind(Scope::Global, &[], Action::Help, "", "Help: every key of this screen and what it does (? outside text fields)"),
+    bind(Scope::Global, &[], Action::Pick(Pick::Open), "", "Watch a batch: its calls, live (asks which batch)"),
+    bind(Scope::Global, &[], Action::Pick(Pick::Import), "", "Import contacts into a batch from a CSV or spreadsheet (asks which batch)"),
+    bind(Scope::Global, &[], Action::Pick(Pick::Start), "", "Start calling a batch (asks which batch, then asks first)"),
+    bind(Scope::Global, &[], Action::Pick(Pick::Stop), "", "Stop calling a batch (asks which batch, then asks first)"),
+    bind(Scope::Global, &[], Action::Pick(Pick::Export), "", "Export a batch's calls to a CSV file in the app's data folder (asks which batch)"),
+    bind(Scope::Global, &[], Action::Pick(Pick::Delete), "", "Delete a batch (asks which batch, then for its name)"),
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
@@ -438,7 +508,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Editing, &[ctrl('y')], Action::Edit(LineEdit::Yank), "", "Put back what Ctrl-U, Ctrl-K or Ctrl-W deleted"),
     // Ctrl-Z, the usual undo, suspends: undo is readline's Ctrl-_.
     bind(Scope::Editing, &[ctrl('_')], Action::Edit(LineEdit::Undo), "", "Undo the last edit (Ctrl-/ in most terminals too)"),
-    bind(Scope::FormList, &[key(KeyCode::Char('?'))], Action::Help, "keys", "List every key (in a text field, ? is typed)"),
+    bind(Scope::FormList, &[key(KeyCode::Char('?'))], Action::Help, "keys", "List every key (on every screen; in a text field, ? is typed)"),
     bind(Scope::Numbers, &[UP, key(KeyCode::Char('k'))], Action::Up, "move", "Highlight the previous number"),
     bind(Scope::Numbers, &[DOWN, key(KeyCode::Char('j'))], Action::Down, "move", "Highlight the next number"),
     bind(Scope::Numbers, &[key(KeyCode::PageUp)], Action::PageUp, "page", "A page up"),
@@ -565,7 +635,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Calls, &[key(KeyCode::Right), ch('l')], Action::Right, "columns", "Scroll the contact's fields right"),
     bind(Scope::Calls, &[key(KeyCode::PageUp)], Action::PageUp, "page", "First row; on the first row, the previous page"),
     bind(Scope::Calls, &[key(KeyCode::PageDown)], Action::PageDown, "page", "Last row; on the last row, the next page"),
-    bind(Scope::Calls, &[ESC], Action::Back, "back", "Back where you came from (the batch list or the result)"),
+    bind(Scope::Calls, &[ESC], Action::Back, "back", "Back to the view it was opened from (the batch list)"),
     bind(Scope::StatusChoice, &[UP, ch('k')], Action::Up, "move", "Highlight the previous status"),
     bind(Scope::StatusChoice, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next status"),
     bind(Scope::StatusChoice, &[ENTER], Action::Accept, "show", "Show calls of the highlighted status"),
@@ -601,7 +671,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Phones, &[ch('r')], Action::RetryLoad, "refresh", "Fetch the phone list and read phonebook.toml again"),
     bind(Scope::Phones, &[ch('c')], Action::Copy, "copy ID", "Copy the highlighted number's phone ID (OSC 52)"),
     bind(Scope::Phones, &[ch('n')], Action::AddPhone, "add number", "Register a new number with Weya (add-phone) and keep its phone ID in phonebook.toml"),
-    bind(Scope::Navigation, &[ESC], Action::Pop, "back", "Back to the view this one was opened from"),
+    bind(Scope::Navigation, &[ESC], Action::Pop, "back", "Back to the view this one was opened from; on the first screen (the list, the phones opened from the form) Esc stays and says how to quit"),
 ];
 
 /// The action of `event` in the first of `scopes` (in priority order) that

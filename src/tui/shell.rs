@@ -8,15 +8,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::context::AppContext;
-use super::keymap::{self, Action, Input, Scope};
+use super::keymap::{self, Action, Input, Pick, Scope};
 use super::msg::{Cmd, Msg, Route, Subscription};
 use super::palette::{Palette, PaletteKey};
 use super::views::batches::details::DetailsMsg;
 use super::views::batches::details::{BatchDetailsView, CallsKept};
-use super::views::batches::list::ListMsg;
+use super::views::batches::list::{BatchList, ListMsg};
 use super::views::batches::{KnownSchedules, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView};
 use super::views::import::{ImportTarget, ImportView};
@@ -25,6 +25,7 @@ use crate::api::BatchSummary;
 use crate::campaign::progress::{Plan, Tracker, Transition};
 use crate::connection::TargetLabel;
 use crate::form::FieldId;
+use crate::store::home::Home;
 use crate::text::visible;
 
 /// How often animations (spinners, elapsed time) advance while one is on show.
@@ -80,11 +81,29 @@ pub struct Shell {
     /// The last batch that completed, stopped or stalled while the app
     /// ran, shown in the header until the next key.
     pub alert: Option<String>,
+    /// What the shell says in the header until the next key: Esc on a
+    /// home screen (nothing under it) says how to quit.
+    pub note: Option<String>,
+    /// The batches of the last list page read, whoever asked: the palette
+    /// finds them by name and picks among them.
+    seen: Vec<BatchSummary>,
 }
 
+/// What Esc on a home screen says: nothing is under it, so Esc does
+/// nothing, and how to leave.
+pub const NOTHING_UNDER: &str =
+    "Nothing under this screen: Ctrl-C quits, Ctrl-P lists every command";
+
 impl Shell {
-    /// A new app on the create view, and the commands to start it.
+    /// A new app on its home screen, and the commands to start it. The
+    /// home is the batch list when the workspace is known to have
+    /// batches (the journal records one made here, on this target) and
+    /// the form has nothing to show (no draft, no `--from` file); else the
+    /// form. Either way Esc never leaves a home screen (see
+    /// [`Shell::pop`]), so a key meant for the list never lands in the
+    /// form's text.
     pub fn new(context: AppContext) -> (Self, Vec<Cmd>) {
+        let starts_on_list = starts_on_list(&context);
         let (target, color, now) = (context.target.clone(), context.color, context.started_at);
         let refresh = context.refresh;
         let views = ViewContext {
@@ -115,8 +134,25 @@ impl Shell {
             calls_kept: HashMap::new(),
             progress: Tracker::default(),
             alert: None,
+            note: None,
+            seen: Vec::new(),
         };
+        let mut cmds = cmds;
+        let mut shell = shell;
+        if starts_on_list {
+            cmds.extend(shell.open(Route::Batches));
+        }
         (shell, cmds)
+    }
+
+    /// Where the app is now, kept at the end for the next start: the form,
+    /// or the campaign views (any view over it).
+    pub fn home_now(&self) -> Home {
+        if self.stack.is_empty() {
+            Home::Form
+        } else {
+            Home::Batches
+        }
     }
 
     /// The view on show, when it is not the create view.
@@ -204,6 +240,62 @@ impl Shell {
         cmds
     }
 
+    /// The batches the palette offers: the open list's page, else the last
+    /// page read.
+    fn known_batches(&self) -> Vec<BatchSummary> {
+        let list = self.stack.iter().find_map(|v| match v {
+            View::BatchList(list) => Some(list),
+            _ => None,
+        });
+        match list.map(BatchList::rows) {
+            Some(rows) if !rows.is_empty() => rows.into_iter().cloned().collect(),
+            _ => self.seen.clone(),
+        }
+    }
+
+    /// The palette asks which batch `pick` is for: among those known, or
+    /// those of a first page asked for now (unless an open list is
+    /// reading its own, whose answer fills the picker as well).
+    fn pick_batch(&mut self, pick: Pick) -> Vec<Cmd> {
+        let batches = self.known_batches();
+        let reading = batches.is_empty();
+        self.palette = Some(Palette::picker(pick, &batches, reading));
+        let list_open = self.stack.iter().any(|v| matches!(v, View::BatchList(_)));
+        if reading && !list_open {
+            return vec![Cmd::FetchBatches {
+                generation: 0,
+                query: crate::api::BatchQuery {
+                    limit: 50,
+                    ..Default::default()
+                },
+                after: std::time::Duration::ZERO,
+            }];
+        }
+        Vec::new()
+    }
+
+    /// Does `pick` to `batch`, chosen in the palette: its details or its
+    /// import opened (over the list, from the form); a start, stop,
+    /// delete or export on the batch list, which asks first as its own
+    /// keys do.
+    pub fn run_on(&mut self, pick: Pick, batch: BatchSummary) -> Vec<Cmd> {
+        match pick {
+            Pick::Open => self.open_batch(batch),
+            Pick::Import => self.open_import(ImportTarget {
+                batch_id: batch.id,
+                batch_name: batch.batch_name,
+                timezone: None,
+            }),
+            Pick::Start | Pick::Stop | Pick::Delete | Pick::Export => {
+                let mut cmds = self.open(Route::Batches);
+                if let Some(View::BatchList(list)) = self.stack.last_mut() {
+                    cmds.extend(list.act_on(pick.action(), batch));
+                }
+                cmds
+            }
+        }
+    }
+
     /// Closes the views from `len` up; what they leave to do (an import's
     /// executor to drop) is returned.
     fn truncate(&mut self, len: usize) -> Vec<Cmd> {
@@ -238,6 +330,7 @@ impl Shell {
         if target.timezone.is_none() {
             target.timezone = self.known_timezone(&target.batch_id);
         }
+        self.list_under();
         self.import_sessions += 1;
         let session = self.import_sessions;
         let view = ImportView::new(
@@ -263,6 +356,17 @@ impl Shell {
             batch_id: target.batch_id,
         });
         cmds
+    }
+
+    /// Puts the batch list (not fetched until it is shown) under a batch's
+    /// view opened from the create view, so that Esc leads to the list and
+    /// not back into the form.
+    fn list_under(&mut self) {
+        if self.stack.is_empty()
+            && let Some(list) = View::open(Route::Batches, &self.view_context(), self.body_height())
+        {
+            self.stack.push(list);
+        }
     }
 
     /// What a view opened now is told: the shell's environment, and the
@@ -298,7 +402,13 @@ impl Shell {
         let batches: Vec<&BatchSummary> = match msg {
             Msg::BatchList(ListMsg::PageLoaded {
                 result: Ok(page), ..
-            }) => page.batches.iter().collect(),
+            }) => {
+                self.seen.clone_from(&page.batches);
+                if let Some(palette) = &mut self.palette {
+                    palette.batches_read(&page.batches);
+                }
+                page.batches.iter().collect()
+            }
             Msg::BatchDetails {
                 batch_id,
                 msg:
@@ -356,9 +466,11 @@ impl Shell {
     }
 
     /// Shows the details of a batch over the view on show, the list's
-    /// Enter or the create result's `o`: Esc leads back there, as the
-    /// breadcrumb says (navigation is a stack).
+    /// Enter; from the create view (the result's `o`) over the batch list,
+    /// where Esc leads, as the breadcrumb says (navigation is a stack
+    /// whose bottom is a home screen, never the form).
     pub fn open_batch(&mut self, summary: BatchSummary) -> Vec<Cmd> {
+        self.list_under();
         let kept = self
             .calls_kept
             .get(&summary.id)
@@ -382,8 +494,16 @@ impl Shell {
         }
     }
 
-    /// Closes the view on show.
+    /// Closes the view on show, unless it is a home screen: the bottom of
+    /// the stack (the batch list or the phones, opened from the form by
+    /// Ctrl-B or the palette) stays, and says how to quit. Esc never
+    /// leads back to the form: only Ctrl-N (or the palette's "New batch")
+    /// does, so a list key after one Esc too many is never typed into it.
     pub fn pop(&mut self) -> Vec<Cmd> {
+        if self.stack.len() <= 1 {
+            self.note = Some(NOTHING_UNDER.to_owned());
+            return Vec::new();
+        }
         let len = self.stack.len().saturating_sub(1);
         let mut cmds = self.truncate(len);
         cmds.extend(self.shown());
@@ -443,6 +563,8 @@ impl Shell {
         let mut out = Vec::with_capacity(cmds.len());
         for cmd in cmds {
             match cmd {
+                // A home screen is never closed by Esc (see `pop`).
+                Cmd::Close if at == 0 => self.note = Some(NOTHING_UNDER.to_owned()),
                 Cmd::Close if at < self.stack.len() => {
                     out.extend(self.truncate(at));
                     out.extend(self.shown());
@@ -453,6 +575,20 @@ impl Shell {
         }
         out
     }
+}
+
+/// Whether the app opens on the batch list: the account's batches can be
+/// read, the form has nothing to show (a draft, a `--from` file, a notice
+/// at start: the form's notice line is where it is said), and either the
+/// journal records a batch made here on this target or, when it records
+/// none, the last session ended on the campaign views.
+fn starts_on_list(context: &AppContext) -> bool {
+    let target = create::submit::target_name(&context.target);
+    let has_batches = context.known_batches.iter().any(|k| k.target == target);
+    context.can_list_batches
+        && context.initial.is_none()
+        && context.notice.is_none()
+        && (has_batches || context.last_home == Some(Home::Batches))
 }
 
 /// The one place the model changes. No I/O: effects come back as [`Cmd`]s.
@@ -530,6 +666,7 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
 fn on_key(shell: &mut Shell, key: KeyEvent) -> Vec<Cmd> {
     // The news lasts until the operator moves on.
     shell.alert = None;
+    shell.note = None;
     if let Some(palette) = &mut shell.palette {
         // Ctrl-C quits from the palette too; every other key is its own.
         if keymap::lookup(&key, &[Scope::Global]) == Some(Action::Quit) {
@@ -547,6 +684,10 @@ fn on_key(shell: &mut Shell, key: KeyEvent) -> Vec<Cmd> {
                 shell.palette = None;
                 act(shell, action)
             }
+            PaletteKey::RunOn(pick, batch) => {
+                shell.palette = None;
+                shell.run_on(pick, *batch)
+            }
         };
     }
     match keymap::lookup(&key, &shell.scopes()) {
@@ -555,6 +696,19 @@ fn on_key(shell: &mut Shell, key: KeyEvent) -> Vec<Cmd> {
             act(shell, Action::Quit)
         }
         Some(action) => act(shell, action),
+        // Esc that nothing binds on the form: it is a home screen too.
+        None if shell.help.is_none() && key.code == KeyCode::Esc && shell.top().is_none() => {
+            shell.note = Some(NOTHING_UNDER.to_owned());
+            Vec::new()
+        }
+        // `?` is the help on every screen but where text is typed (F1
+        // always is).
+        None if shell.help.is_none()
+            && key.code == KeyCode::Char('?')
+            && !keymap::types_text(&shell.scopes()) =>
+        {
+            act(shell, Action::Help)
+        }
         // Unbound keys edit the text being typed, and nothing else.
         None if shell.help.is_none() => shell.deliver(Input::Typed(key)),
         None => Vec::new(),
@@ -588,8 +742,9 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
         Action::Palette => {
             shell.help = None;
             let scopes = shell.scopes();
-            shell.palette = Some(Palette::new(&scopes));
+            shell.palette = Some(Palette::new(&scopes, &shell.known_batches()));
         }
+        Action::Pick(pick) => return shell.pick_batch(pick),
         Action::Show(route) => return shell.open(route),
         Action::Pop => return shell.pop(),
         action => return shell.deliver(Input::Action(action)),
@@ -640,7 +795,7 @@ mod tests {
     }
 
     #[test]
-    fn the_palette_finds_the_batch_list_and_esc_comes_back_to_the_form_as_it_was() {
+    fn the_palette_finds_the_batch_list_and_ctrl_n_comes_back_to_the_form_as_it_was() {
         let (mut shell, _) = Shell::new(AppContext::for_tests());
         typed(&mut shell, "June renewals");
         ctrl(&mut shell, 'p');
@@ -654,13 +809,255 @@ mod tests {
         assert!(shell.palette.is_none());
         assert!(on_batches(&shell), "Enter opens the batch list");
         assert_eq!(shell.breadcrumb(), ["Batches"]);
+        // Issue 20: Esc on the list, a home screen, stays there and says
+        // how to quit; the next list key is the list's.
         key(&mut shell, KeyCode::Esc);
-        assert!(shell.top().is_none(), "Esc goes back");
-        assert_eq!(shell.breadcrumb(), ["New batch"]);
+        assert!(on_batches(&shell), "Esc never leads back into the form");
+        assert_eq!(shell.note.as_deref(), Some(NOTHING_UNDER));
+        key(&mut shell, KeyCode::Char('x'));
+        assert_eq!(shell.note, None, "said until the next key");
         assert_eq!(shell.create.form.name.value(), "June renewals");
+        ctrl(&mut shell, 'n');
+        assert!(shell.top().is_none(), "Ctrl-N: the form");
+        assert_eq!(shell.breadcrumb(), ["New batch"]);
         assert_eq!(shell.create.form.focus, FieldId::Name);
         typed(&mut shell, "!");
         assert_eq!(shell.create.form.name.value(), "June renewals!");
+    }
+
+    #[test]
+    fn esc_on_the_form_types_nothing_and_says_how_to_quit() {
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        typed(&mut shell, "Kept");
+        assert!(key(&mut shell, KeyCode::Esc).is_empty());
+        assert_eq!(shell.note.as_deref(), Some(NOTHING_UNDER));
+        assert!(!shell.quit);
+        assert_eq!(shell.create.form.name.value(), "Kept");
+    }
+
+    fn known_here() -> AppContext {
+        let mut context = AppContext::for_tests();
+        context.can_list_batches = true;
+        context.known_batches = vec![KnownBatch {
+            name: "June renewals".into(),
+            id: june().batch_id,
+            time: "2025-06-02 14:00 UTC".into(),
+            target: "sandbox".into(),
+            timezone: None,
+            schedule: None,
+        }];
+        context
+    }
+
+    /// Issue 20: the app opens on the batch list when the workspace is
+    /// known to have batches (the journal records one made here), on the
+    /// form otherwise, or when the form has the operator's values.
+    #[test]
+    fn the_app_opens_on_the_list_when_the_journal_knows_a_batch_made_here() {
+        let (shell, cmds) = Shell::new(known_here());
+        assert!(on_batches(&shell));
+        assert_eq!(shell.stack.len(), 1);
+        assert_eq!(fetches(&cmds), 1, "its first page is asked for at once");
+        assert!(
+            cmds.iter().any(|c| matches!(c, Cmd::FetchPhones { .. })),
+            "the form's phones load all the same: {cmds:?}"
+        );
+
+        let (shell, _) = Shell::new(AppContext::for_tests());
+        assert!(shell.top().is_none(), "nothing known: the form");
+        assert_eq!(shell.home_now(), Home::Form);
+
+        // None made here: where the last session ended.
+        let mut last = AppContext::for_tests();
+        last.can_list_batches = true;
+        last.last_home = Some(Home::Batches);
+        let (shell, _) = Shell::new(last.clone());
+        assert!(on_batches(&shell), "ended on the list: the list");
+        assert_eq!(shell.home_now(), Home::Batches);
+        last.last_home = Some(Home::Form);
+        let (shell, _) = Shell::new(last);
+        assert!(shell.top().is_none(), "ended on the form: the form");
+
+        let mut elsewhere = known_here();
+        elsewhere.known_batches[0].target = "api.weya.ai".into();
+        let (shell, _) = Shell::new(elsewhere);
+        assert!(shell.top().is_none(), "made on another target: the form");
+
+        let mut unreadable = known_here();
+        unreadable.can_list_batches = false;
+        let (shell, _) = Shell::new(unreadable);
+        assert!(shell.top().is_none(), "no list to read: the form");
+
+        let mut noticed = known_here();
+        noticed.notice = Some("Phone book not used: …".into());
+        let (shell, _) = Shell::new(noticed);
+        assert!(
+            shell.top().is_none(),
+            "a notice at start: the form, which says it"
+        );
+
+        let mut from_file = known_here();
+        from_file.initial = Some(crate::tui::context::Initial::File(Default::default()));
+        let (shell, _) = Shell::new(from_file);
+        assert!(shell.top().is_none(), "--from: the form it fills");
+    }
+
+    #[test]
+    fn esc_on_the_home_list_and_under_a_batch_never_reaches_the_form() {
+        let (mut shell, _) = Shell::new(known_here());
+        page_loaded(&mut shell, 1);
+        key(&mut shell, KeyCode::Enter);
+        assert_eq!(shell.breadcrumb(), ["Batches", "June renewals"]);
+        for _ in 0..3 {
+            key(&mut shell, KeyCode::Esc);
+        }
+        assert!(on_batches(&shell) && shell.stack.len() == 1);
+        assert_eq!(shell.note.as_deref(), Some(NOTHING_UNDER));
+        let cmds = key(&mut shell, KeyCode::Char('x'));
+        assert!(cmds.is_empty(), "x asks first: {cmds:?}");
+        let Some(View::BatchList(list)) = shell.top() else {
+            panic!("the list");
+        };
+        assert!(
+            list.dialog().is_some(),
+            "x is the list's stop, asking first"
+        );
+        assert_eq!(shell.create.form.name.value(), "");
+    }
+
+    /// Issue 20: `?` is the help on every screen, but a character where
+    /// text is typed (F1 is the help there).
+    #[test]
+    fn question_mark_opens_the_help_everywhere_but_in_typed_text() {
+        let (mut shell, _) = Shell::new(known_here());
+        page_loaded(&mut shell, 1);
+        key(&mut shell, KeyCode::Char('?'));
+        assert!(shell.help.is_some(), "on the list");
+        key(&mut shell, KeyCode::Esc);
+        key(&mut shell, KeyCode::Enter);
+        key(&mut shell, KeyCode::Char('?'));
+        assert!(shell.help.is_some(), "on a batch's calls");
+        key(&mut shell, KeyCode::Esc);
+        key(&mut shell, KeyCode::Char('/'));
+        key(&mut shell, KeyCode::Char('?'));
+        assert!(shell.help.is_none(), "typed into the search");
+        update(&mut shell, Msg::Key(KeyEvent::from(KeyCode::F(1))));
+        assert!(shell.help.is_some(), "F1 always");
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        key(&mut shell, KeyCode::Char('?'));
+        assert!(shell.help.is_none());
+        assert_eq!(
+            shell.create.form.name.value(),
+            "?",
+            "the batch name takes it"
+        );
+    }
+
+    /// Issue 20: an action on a batch from the form: the palette asks
+    /// which (reading the first page when none is known), finds it by
+    /// name and does it where its keys do it, asking first.
+    #[test]
+    fn the_palette_stops_a_batch_picked_by_name_from_the_form() {
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        typed(&mut shell, "Kept");
+        ctrl(&mut shell, 'p');
+        typed(&mut shell, "stop");
+        let cmds = key(&mut shell, KeyCode::Enter);
+        assert_eq!(fetches(&cmds), 1, "nothing known: a first page is read");
+        assert_eq!(shell.palette.as_ref().unwrap().picking(), Some(Pick::Stop));
+        page_loaded(&mut shell, 0);
+        typed(&mut shell, "june");
+        assert_eq!(
+            shell.palette.as_ref().unwrap().shown().next().unwrap().0,
+            "June renewals"
+        );
+        key(&mut shell, KeyCode::Enter);
+        assert!(shell.palette.is_none());
+        let Some(View::BatchList(list)) = shell.top() else {
+            panic!("on the list");
+        };
+        assert!(
+            matches!(list.dialog(), Some(crate::tui::views::batches::dialogs::Dialog::Confirm { name, .. }) if name == "June renewals"),
+            "it asks first: {:?}",
+            list.dialog()
+        );
+        assert_eq!(shell.create.form.name.value(), "Kept");
+
+        // Known now: "open june" finds it by name, no picker needed.
+        ctrl(&mut shell, 'n');
+        ctrl(&mut shell, 'p');
+        typed(&mut shell, "open june");
+        key(&mut shell, KeyCode::Enter);
+        assert_eq!(shell.breadcrumb(), ["Batches", "June renewals"]);
+    }
+
+    /// The random operator of issue 20: whatever the keys, from a
+    /// campaign view only Ctrl-N leads to the form, and no key pressed
+    /// while a campaign view is on show changes the form's values (a list
+    /// key after any number of Esc presses is never typed into it).
+    mod any_keys {
+        use super::*;
+        use crate::store::draft::Draft;
+        use proptest::prelude::*;
+
+        fn press() -> impl Strategy<Value = KeyEvent> {
+            let plain = prop::sample::select(vec![
+                KeyCode::Esc,
+                KeyCode::Esc,
+                KeyCode::Esc,
+                KeyCode::Enter,
+                KeyCode::Tab,
+                KeyCode::Down,
+                KeyCode::Char('x'),
+                KeyCode::Char('s'),
+                KeyCode::Char('D'),
+                KeyCode::Char('e'),
+                KeyCode::Char('i'),
+                KeyCode::Char('n'),
+                KeyCode::Char('y'),
+                KeyCode::Char('/'),
+                KeyCode::Char('?'),
+                KeyCode::Char('J'),
+            ])
+            .prop_map(|code| KeyEvent::new(code, KeyModifiers::NONE));
+            let chords = prop::sample::select(vec!['b', 'n', 'p'])
+                .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+            prop_oneof![6 => plain, 1 => chords]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            #[test]
+            fn no_key_on_a_campaign_view_types_into_the_form(
+                home_list in any::<bool>(),
+                keys in prop::collection::vec(press(), 1..60),
+            ) {
+                let context = if home_list { known_here() } else { AppContext::for_tests() };
+                let (mut shell, _) = Shell::new(context);
+                update(&mut shell, Msg::Resize(80, 24));
+                let mut generation = 0;
+                for key in keys {
+                    let campaign = shell.top().is_some();
+                    let before = Draft::of(&shell.create.form);
+                    let palette = shell.palette.is_some();
+                    let cmds = update(&mut shell, Msg::Key(key));
+                    // Each fetch of the list is answered with one batch.
+                    if cmds.iter().any(|c| matches!(c, Cmd::FetchBatches { .. })) {
+                        generation += 1;
+                        page_loaded(&mut shell, generation);
+                    }
+                    let chose_form = key.code == KeyCode::Char('n')
+                        && key.modifiers == KeyModifiers::CONTROL;
+                    if campaign && !chose_form && !palette {
+                        prop_assert!(
+                            shell.top().is_some(),
+                            "{key:?} led from a campaign view to the form"
+                        );
+                        prop_assert_eq!(&Draft::of(&shell.create.form), &before);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -1018,9 +1415,10 @@ mod tests {
     }
 
     #[test]
-    fn details_opened_over_the_form_go_back_to_it_with_esc() {
-        // As `o` on the create result does: the details over the create
-        // view, and Esc back there, not to a list never shown.
+    fn details_opened_from_the_form_have_the_list_under_them() {
+        // As `o` on the create result does: the details over the batch
+        // list (fetched once shown), so Esc leads there and never back
+        // into the form; Ctrl-N shows the form as it was left.
         let (mut shell, _) = Shell::new(AppContext::for_tests());
         typed(&mut shell, "Kept");
         let summary = BatchSummary {
@@ -1033,11 +1431,16 @@ mod tests {
             created_at: String::new(),
             updated_at: String::new(),
         };
-        shell.open_batch(summary);
-        assert_eq!(shell.breadcrumb(), ["New batch", "June renewals"]);
-        assert_eq!(shell.stack.len(), 1, "no list is slipped under it");
+        let cmds = shell.open_batch(summary);
+        assert_eq!(fetches(&cmds), 0, "the list under it is not fetched yet");
+        assert_eq!(shell.breadcrumb(), ["Batches", "June renewals"]);
+        assert_eq!(shell.stack.len(), 2);
+        assert_eq!(fetches(&key(&mut shell, KeyCode::Esc)), 1);
+        assert!(on_batches(&shell), "back on the list, fetched as shown");
         key(&mut shell, KeyCode::Esc);
-        assert!(shell.top().is_none(), "back where the operator came from");
+        assert!(on_batches(&shell));
+        ctrl(&mut shell, 'n');
+        assert!(shell.top().is_none());
         assert_eq!(shell.create.form.name.value(), "Kept");
     }
 
@@ -1101,10 +1504,13 @@ mod tests {
             "Tab lists the folder through the effects: {cmds:?}"
         );
 
-        // Another view over it keeps it; the form (Ctrl-N) closes it.
-        assert!(closed(&ctrl(&mut shell, 'b')).is_empty());
-        assert!(shell.stack.len() == 2 && on_batches(&shell));
-        assert_eq!(closed(&ctrl(&mut shell, 'n')), [1]);
+        // Opened from the form, it has the batch list under it: Ctrl-B
+        // brings the list back and closes it (its journal keeps where it
+        // stands), as Ctrl-N does.
+        assert_eq!(shell.stack.len(), 2);
+        assert_eq!(closed(&ctrl(&mut shell, 'b')), [1]);
+        assert!(shell.stack.len() == 1 && on_batches(&shell));
+        ctrl(&mut shell, 'n');
         assert!(shell.stack.is_empty());
 
         // A reply of the closed import finds no view and does nothing.
@@ -1124,7 +1530,10 @@ mod tests {
         ));
         assert!(on_import(&shell).unwrap().path.value().is_empty());
         assert_eq!(closed(&key(&mut shell, KeyCode::Esc)), [2]);
-        assert!(shell.top().is_none(), "back on the form");
+        assert!(
+            on_batches(&shell),
+            "back on the list under it, not the form"
+        );
     }
 
     #[test]

@@ -450,3 +450,69 @@ async fn a_batch_without_a_name_is_deleted_only_once_its_id_is_typed() {
     wait_for_answer(&mut h, &id).await;
     assert!(sandbox.store().batch(&id).is_none());
 }
+
+/// Issue 20, the path an operator took: the list, a batch's calls, one
+/// Esc too many, then `x` meant for the list. Esc never leads back into
+/// the form, so `x` is the list's stop (asking first) and the form's
+/// name is untouched; a workspace known to have batches opens on them.
+#[tokio::test]
+async fn one_esc_too_many_never_types_a_list_key_into_the_form() {
+    let sandbox = sandbox().await;
+    let mut h = Harness::on_sandbox(&sandbox);
+    h.wait_for_phones().await;
+    h.ctrl('b');
+    h.wait_for("the batch list", |app| {
+        list(app).is_some_and(|l| !l.rows().is_empty())
+    })
+    .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("the calls", |app| {
+        details(app).is_some_and(|d| !d.calls().is_empty())
+    })
+    .await;
+    for _ in 0..3 {
+        h.key(KeyCode::Esc);
+    }
+    let screen = h.screen();
+    assert!(
+        screen.contains("Nothing under this screen: Ctrl-C quits"),
+        "{screen}"
+    );
+    h.key(KeyCode::Char('x'));
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Stop calling “{WELCOME}”?")),
+        "x is the list's stop, asking first:\n{screen}"
+    );
+    assert_eq!(h.app().create.form.name.value(), "");
+    h.key(KeyCode::Esc);
+    h.ctrl('n');
+    assert_eq!(h.app().breadcrumb(), ["New batch"]);
+
+    // Started again with the journal knowing a batch made here: the list.
+    let mut context = common::context();
+    context.known_batches = vec![weya_tui::tui::KnownBatch {
+        name: "October renewals".into(),
+        id: "64e5f12345abcdef98760000".into(),
+        time: "2026-01-15 13:00 UTC".into(),
+        target: "sandbox".into(),
+        timezone: None,
+        schedule: None,
+    }];
+    let client = weya_tui::api::WeyaClient::new(sandbox.client_config()).unwrap();
+    let mut h = Harness {
+        runtime: weya_tui::tui::Runtime::new(context, client, None),
+        terminal: ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap(),
+    };
+    h.wait_for("the batch list", |app| {
+        list(app).is_some_and(|l| !l.rows().is_empty())
+    })
+    .await;
+    let screen = h.screen();
+    assert!(screen.contains("weya-tui │ Batches"), "{screen}");
+    assert!(
+        screen.ends_with("F1 help  Ctrl-P commands  Ctrl-B batches\n")
+            || screen.trim_end().ends_with("Ctrl-B batches"),
+        "{screen}"
+    );
+}

@@ -180,25 +180,32 @@ async fn i_on_the_result_imports_the_messy_csv_and_the_batch_has_exactly_the_goo
         "the import journal is kept beside the submit journal"
     );
 
-    // Esc leaves the import: back on the result it was opened from.
+    // Esc leaves the import: on the batch list under it (issue 20: Esc
+    // never leads back into the form); Ctrl-N shows the result as it was.
     h.key(KeyCode::Esc);
+    assert_eq!(h.app().breadcrumb(), ["Batches"]);
+    h.ctrl('n');
     assert!(h.app().top().is_none());
     assert!(matches!(h.app().create.screen, Screen::Result(_)));
     assert!(h.screen().contains("Batch created"));
 }
 
 #[tokio::test]
-async fn the_palette_offers_the_import_on_the_result_only() {
+async fn the_palette_offers_the_import_anywhere_and_into_the_new_batch_on_the_result() {
     let sandbox = Sandbox::start(0).await.unwrap();
     let mut h = Harness::on_sandbox(&sandbox);
     h.wait_for_phones().await;
+    // No batch yet: the palette asks which, and says there is none.
     h.ctrl('p');
     h.type_text("import");
-    let screen = h.screen();
-    assert!(
-        !screen.contains("Import contacts"),
-        "no batch yet:\n{screen}"
-    );
+    assert!(h.screen().contains("Import contacts into a batch"));
+    h.key(KeyCode::Enter);
+    h.wait_for("the empty list", |app| {
+        app.palette
+            .as_ref()
+            .is_some_and(|p| p.empty_text().starts_with("No batches yet"))
+    })
+    .await;
     h.key(KeyCode::Esc);
 
     created(&mut h, "July renewals").await;
@@ -209,6 +216,27 @@ async fn the_palette_offers_the_import_on_the_result_only() {
         screen.contains("Import contacts into the new batch"),
         "{screen}"
     );
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app().breadcrumb(), ["Import into “July renewals”"]);
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app().breadcrumb(), ["Batches"], "the list under it");
+
+    // Issue 20: from the form too, "import" finds the import into a
+    // batch, and the palette asks which, found by name.
+    h.ctrl('n');
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app().breadcrumb(), ["New batch"]);
+    h.ctrl('p');
+    h.type_text("import");
+    h.key(KeyCode::Enter);
+    h.wait_for("the batches", |app| {
+        app.palette.as_ref().is_some_and(|p| p.shown().count() == 1)
+    })
+    .await;
+    h.type_text("jul");
+    let screen = h.screen();
+    assert!(screen.contains("Import into which batch?"), "{screen}");
+    assert!(screen.contains("July renewals"), "{screen}");
     h.key(KeyCode::Enter);
     assert_eq!(h.app().breadcrumb(), ["Import into “July renewals”"]);
 }

@@ -1029,17 +1029,13 @@ fn at_80_columns_the_footer_keeps_the_fields_own_keys_then_ctrl_s() {
     // Each field in Tab order, with the keys of its own that must show.
     let fields: [(&str, &[&str]); 8] = [
         ("Batch name", &[]),
-        (
-            "Calling numbers",
-            &["Space select", "/ filter", "a all", "x none"],
-        ),
+        // Issue 20: Ctrl-P and Ctrl-B took the room of `a all` and `x
+        // none` here (the palette lists the field's keys first).
+        ("Calling numbers", &["Space select", "/ filter"]),
         ("Timezone", &["Enter take", "Esc undo"]),
         ("Calling window start", &["↑ +15 min", "↓ −15 min"]),
         ("Calling window end", &["↑ +15 min", "↓ −15 min"]),
-        (
-            "Allowed days",
-            &["Space toggle", "w weekdays", "a every day"],
-        ),
+        ("Allowed days", &["Space toggle"]),
         ("Retries", &["+ more", "- less"]),
         ("Retry delay", &["+ more", "- less"]),
     ];
@@ -1054,8 +1050,10 @@ fn at_80_columns_the_footer_keeps_the_fields_own_keys_then_ctrl_s() {
                 .unwrap_or_else(|| panic!("{field}: no {keys:?} in {footer:?}"));
             assert!(at < review, "{field}: {keys:?} before Ctrl-S in {footer:?}");
         }
+        // Issue 20: the way to every command and to the batch list stay
+        // at every size.
         assert!(
-            footer.ends_with("Ctrl-C quit  F1 help"),
+            footer.ends_with("F1 help  Ctrl-P commands  Ctrl-B batches"),
             "{field}: {footer:?}"
         );
         press(&mut app, KeyCode::Tab);
@@ -1312,7 +1310,11 @@ fn numbers_in_the_calls_table_are_whole_in_international_format_at_60_columns() 
 fn no_line_of_the_form_is_cut_without_an_ellipsis_at_60_columns() {
     let app = app();
     let screen = screen_text(render(&app, 60, 20).backend());
-    for line in screen.lines().filter(|l| l.chars().count() >= 59) {
+    // The footer's last hint (Ctrl-B batches) ends at the edge, whole.
+    let lines: Vec<&str> = screen.lines().collect();
+    let (footer, body) = lines.split_last().unwrap();
+    assert!(footer.ends_with("Ctrl-B batches"), "{footer}");
+    for line in body.iter().filter(|l| l.chars().count() >= 59) {
         assert!(
             line.trim_end().ends_with('…') || line.chars().count() < 60,
             "cut at the edge without an ellipsis: {line:?}\n{screen}"
@@ -1440,4 +1442,94 @@ fn numbers_add_dialog_masks_the_secrets_and_says_what_is_wrong_in_place() {
         vec![phone.id.clone()]
     );
     snapshot("numbers_added", &app);
+}
+
+/// Issue 20: at 60x20 every sandbox example read "Example: …" on the list
+/// and the days were cut at "Th…", hiding a checked Saturday. Narrow
+/// screens give the names the room (the bar and the times go) and show
+/// every day's state in a compact form.
+#[test]
+fn at_60x20_names_come_first_and_every_days_state_shows() {
+    let mut app = filled();
+    render(&app, 60, 20);
+    let cmds = ctrl(&mut app, 'b');
+    let [Cmd::FetchBatches { generation, .. }] = cmds.as_slice() else {
+        panic!("Ctrl-B fetches the list: {cmds:?}")
+    };
+    let names = [
+        "Example: Welcome calls (every day, any hour)",
+        "Example: Payment reminders",
+        "Example: Appointment confirmations",
+        "Example: June renewals",
+    ];
+    let page = BatchPage {
+        batches: names
+            .iter()
+            .zip([
+                ("paused", 0),
+                ("active", 12),
+                ("stopped", 10),
+                ("completed", 33),
+            ])
+            .enumerate()
+            .map(|(n, (name, (status, done)))| {
+                campaign_batch(u64::try_from(n).unwrap(), name, status, done)
+            })
+            .collect(),
+        pagination: Pagination {
+            total: 4,
+            page: 1,
+            limit: 20,
+            total_pages: 1,
+        },
+    };
+    update(
+        &mut app,
+        Msg::BatchList(ListMsg::PageLoaded {
+            generation: *generation,
+            result: Ok(page),
+        }),
+    );
+    let list = screen_text(render(&app, 60, 20).backend());
+    for name in &names[1..] {
+        assert!(list.contains(name), "{name} whole in:\n{list}");
+    }
+    assert!(
+        list.contains("Example: Welcome calls (every day…"),
+        "{list}"
+    );
+    insta::assert_snapshot!("batch_list_60x20", list);
+
+    // The form, Saturday allowed besides the weekdays.
+    ctrl(&mut app, 'n');
+    app.create.form.days.set(&[1, 2, 3, 4, 5, 6]);
+    let form = screen_text(render(&app, 60, 20).backend());
+    let days = line_with(&form, "Allowed days");
+    assert!(
+        days.contains("[Fr] [Sa]"),
+        "a checked Saturday shows: {days}"
+    );
+    assert!(
+        days.contains(" Su "),
+        "an unchecked Sunday shows too: {days}"
+    );
+    insta::assert_snapshot!("form_60x20", form);
+    // A click on a compact day toggles that day, as on a wide screen.
+    let (row, line) = form
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("Allowed days"))
+        .unwrap();
+    let column = line
+        .find(" Su ")
+        .map(|at| line[..at + 1].chars().count())
+        .unwrap();
+    update(
+        &mut app,
+        Msg::Click {
+            column: u16::try_from(column).unwrap(),
+            row: u16::try_from(row).unwrap(),
+        },
+    );
+    assert!(app.create.form.days.is_on(0), "a click on Su allows Sunday");
 }

@@ -30,7 +30,7 @@ pub fn draw(palette: &Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled("› ", theme.key()), pasted];
     let shown: Vec<_> = palette.shown().collect();
     if shown.is_empty() {
-        lines.push(Line::styled("Nothing matches.", theme.dim()));
+        lines.push(Line::styled(palette.empty_text(), theme.dim()));
     }
     // The highlight stays in view: the list starts as late as it must.
     let skip = (palette.cursor + 1).saturating_sub(usize::from(rows));
@@ -41,7 +41,7 @@ pub fn draw(palette: &Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
         .take(usize::from(rows))
     {
         // Cut by columns, with an ellipsis, two columns clear of the keys.
-        let what = fit(what, inner.saturating_sub(keys.width() + 2));
+        let what = fit(&what, inner.saturating_sub(keys.width() + 2));
         let pad = inner.saturating_sub(what.width() + keys.width());
         let style = if i == palette.cursor {
             theme.cursor()
@@ -55,7 +55,7 @@ pub fn draw(palette: &Palette, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Commands (Enter runs, Esc closes) ");
+        .title(palette.title());
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
     let query = Rect::new(rect.x + 3, rect.y + 1, width.saturating_sub(4), 1).intersection(area);

@@ -48,6 +48,7 @@ pub fn context() -> AppContext {
         dialer_ignores_window: false,
         examples: weya_tui::sandbox::example_schedules(),
         contact_hours: weya_tui::domain::local_time::ContactHours::default(),
+        last_home: None,
     }
 }
 

@@ -545,6 +545,20 @@ impl BatchList {
         let Some(batch) = self.selected().cloned() else {
             return Vec::new();
         };
+        self.on_batch(action, batch)
+    }
+
+    /// An action on a batch chosen elsewhere (the palette's picker), as
+    /// its key on the highlighted row does: start, stop and delete ask
+    /// first. The batch is highlighted when it is on the page shown.
+    pub fn act_on(&mut self, action: Action, batch: BatchSummary) -> Vec<Cmd> {
+        if let Some(at) = self.rows().iter().position(|b| b.id == batch.id) {
+            self.selected = at;
+        }
+        self.on_batch(action, batch)
+    }
+
+    fn on_batch(&mut self, action: Action, batch: BatchSummary) -> Vec<Cmd> {
         if self.pending.contains_key(&batch.id) {
             self.say(Notice::info(format!(
                 "“{}” is waiting for an answer.",

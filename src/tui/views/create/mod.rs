@@ -654,8 +654,10 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::MarkAdded
         | Action::SendAgain
         | Action::Recount => {}
-        // The campaign views' own.
-        Action::Open
+        // The campaign views' own (a batch picked in the palette is the
+        // shell's).
+        Action::Pick(_)
+        | Action::Open
         | Action::Start
         | Action::Stop
         | Action::Delete

@@ -140,9 +140,10 @@ fn the_arrows_move_within_the_rows_and_c_copies_the_phone_id() {
     );
 }
 
-/// Reached from the palette; Esc leads back to the form as it was.
+/// Reached from the palette over the form: a home screen, where Esc
+/// stays (issue 20: never back into the form's text); Ctrl-N leads back.
 #[test]
-fn the_palette_opens_it_and_esc_comes_back() {
+fn the_palette_opens_it_and_ctrl_n_comes_back() {
     let (mut shell, _) = Shell::new(AppContext::for_tests());
     let key = |shell: &mut Shell, code, modifiers| {
         update(shell, Msg::Key(KeyEvent::new(code, modifiers)))
@@ -165,6 +166,9 @@ fn the_palette_opens_it_and_esc_comes_back() {
         [Scope::Global, Scope::Phones, Scope::Navigation]
     );
     key(&mut shell, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(shell.breadcrumb(), ["Phones"], "Esc stays");
+    assert!(shell.note.is_some(), "and says how to quit");
+    key(&mut shell, KeyCode::Char('n'), KeyModifiers::CONTROL);
     assert!(shell.top().is_none());
     assert_eq!(shell.breadcrumb(), ["New batch"]);
 }

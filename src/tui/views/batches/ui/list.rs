@@ -25,6 +25,11 @@ use crate::tui::views::batches::{
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::{DrawView, fit_line};
 
+/// Below this width (the list's area) the names take the room of the
+/// progress bar and the times: at 60 columns every sandbox example read
+/// "Example: …".
+const NARROW: u16 = 70;
+
 /// Draws the list into `area` and records where its rows went.
 impl DrawView for BatchList {
     fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>) {
@@ -72,17 +77,29 @@ impl BatchList {
         frame.render_widget(Paragraph::new(self.title_line(theme, area.width)), title);
 
         let wide = area.width >= 100;
-        let widths = [
-            Constraint::Length(13),
-            Constraint::Fill(1),
-            Constraint::Length(if wide { 30 } else { 20 }),
-            Constraint::Length(11),
-            Constraint::Length(if wide { 11 } else { 0 }),
-        ];
+        // Narrow (a 60-column screen): the names come first. The progress
+        // keeps its counts without a bar and the times go (the highlighted
+        // batch's lines under the table say them in full).
+        let narrow = area.width < NARROW;
+        let widths: Vec<Constraint> = if narrow {
+            vec![
+                Constraint::Length(11),
+                Constraint::Fill(1),
+                Constraint::Length(11),
+            ]
+        } else {
+            vec![
+                Constraint::Length(13),
+                Constraint::Fill(1),
+                Constraint::Length(if wide { 30 } else { 20 }),
+                Constraint::Length(11),
+                Constraint::Length(if wide { 11 } else { 0 }),
+            ]
+        };
         let head =
             Row::new(["Status", "Name", "Progress", "Created", "Updated"]).style(theme.title());
         frame.render_widget(
-            Table::new(Vec::<Row>::new(), widths)
+            Table::new(Vec::<Row>::new(), widths.clone())
                 .header(head)
                 .column_spacing(1),
             heads,
@@ -93,10 +110,16 @@ impl BatchList {
             let line = fit_line(Line::styled(text, style), table.width);
             frame.render_widget(Paragraph::new(line), table);
         } else {
-            let bar = if wide { 14 } else { 8 };
+            let bar = if wide {
+                14
+            } else if narrow {
+                0
+            } else {
+                8
+            };
             // The columns as the table lays them out, so that a long name
             // is cut with an ellipsis rather than by the table.
-            let columns: Vec<usize> = Layout::horizontal(widths)
+            let columns: Vec<usize> = Layout::horizontal(widths.clone())
                 .spacing(1)
                 .split(table)
                 .iter()
@@ -197,17 +220,22 @@ impl BatchList {
         if self.pending.contains_key(&b.id) {
             status.content = format!("{}…", status.content).into();
         }
-        let progress = format!(
-            "{} {}/{}",
-            progress_bar(
-                b.calls_completed.unwrap_or(0),
-                b.calls_picked.unwrap_or(0),
-                b.total_calls.unwrap_or(0),
-                bar
-            ),
+        let counts = format!(
+            "{}/{}",
             thousands_or_unknown(b.calls_completed),
             thousands_or_unknown(b.total_calls)
         );
+        let progress = if bar == 0 {
+            counts
+        } else {
+            let bar = progress_bar(
+                b.calls_completed.unwrap_or(0),
+                b.calls_picked.unwrap_or(0),
+                b.total_calls.unwrap_or(0),
+                bar,
+            );
+            format!("{bar} {counts}")
+        };
         // A name the list left out is shown as unknown, never as blank.
         let name = if b.batch_name.trim().is_empty() {
             "?".to_owned()

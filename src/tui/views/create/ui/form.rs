@@ -166,10 +166,12 @@ pub fn draw(app: &CreateView, theme: &Theme, frame: &mut Frame, area: Rect) {
     timezone(app, theme, frame, layout.timezone);
     window(app, theme, frame, layout.window);
     days(form, theme, frame, layout.days);
-    // "[x] Mon " after the label: each toggle 7 cells and a space.
+    // "[x] Mon " after the label (each toggle 7 cells and a space), or
+    // "[Mo] " on a narrow screen (4 cells and a space).
+    let (cell, step) = day_cells(layout.days.width);
     targets.extend((0..DAY_NAMES.len()).map(|day| {
-        let x = layout.days.x + LABEL_WIDTH + 8 * u16_sat(day);
-        let rect = Rect::new(x, layout.days.y, 7, 1).intersection(layout.days);
+        let x = layout.days.x + LABEL_WIDTH + step * u16_sat(day);
+        let rect = Rect::new(x, layout.days.y, cell, 1).intersection(layout.days);
         (rect, ClickTarget::Day(day))
     }));
     app.field_areas.record_targets(targets);
@@ -676,12 +678,35 @@ fn window_hint(app: &CreateView, room: usize) -> String {
     hint
 }
 
+/// The cells of one day's toggle and the step to the next, in a field
+/// `width` cells wide: "[x] Mon " where the seven fit, else "[Mo] " / " Mo "
+/// (brackets round an allowed day), so that no day's state is ever cut
+/// off on a narrow screen (issue 20: a checked Saturday was invisible at
+/// 60 columns).
+fn day_cells(width: u16) -> (u16, u16) {
+    if width >= LABEL_WIDTH + 7 * 8 {
+        (7, 8)
+    } else {
+        (4, 5)
+    }
+}
+
 fn days(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = form.focus == FieldId::Days;
     let mut line = label("Allowed days", focused, theme);
+    let compact = day_cells(area.width).0 < 7;
     for (i, name) in DAY_NAMES.iter().enumerate() {
         let on = form.days.is_on(i);
-        let text = format!("[{}] {name}", if on { 'x' } else { ' ' });
+        let text = if compact {
+            let short: String = name.chars().take(2).collect();
+            if on {
+                format!("[{short}]")
+            } else {
+                format!(" {short} ")
+            }
+        } else {
+            format!("[{}] {name}", if on { 'x' } else { ' ' })
+        };
         let style = match (focused && form.days.cursor() == i, on) {
             (true, _) => theme.cursor(),
             (false, true) => theme.selected(),
