@@ -845,6 +845,7 @@ mod tests {
             target: "sandbox".into(),
             timezone: None,
             schedule: None,
+            retry: None,
         }];
         context
     }

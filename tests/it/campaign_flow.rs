@@ -498,6 +498,7 @@ async fn one_esc_too_many_never_types_a_list_key_into_the_form() {
         target: "sandbox".into(),
         timezone: None,
         schedule: None,
+        retry: None,
     }];
     let client = weya_tui::api::WeyaClient::new(sandbox.client_config()).unwrap();
     let mut h = Harness {
