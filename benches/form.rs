@@ -83,6 +83,7 @@ fn context() -> AppContext {
         dialer_ignores_window: false,
         examples: Vec::new(),
         contact_hours: weya_tui::domain::local_time::ContactHours::default(),
+        unfinished_imports: Vec::new(),
     }
 }
 

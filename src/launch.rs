@@ -71,7 +71,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         .into_iter()
         .flatten()
         .collect();
-    let context = AppContext {
+    let mut context = AppContext {
         target: connection.target.clone(),
         default_timezone: config.default_timezone,
         local_timezone: config::system_timezone().unwrap_or_else(|| "UTC".to_owned()),
@@ -86,7 +86,12 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         dialer_ignores_window: connection.dialer_ignores_window(),
         examples: connection.example_schedules(),
         contact_hours: config.contact_hours,
+        unfinished_imports: Vec::new(),
     };
+    // Read before the UI starts: the UI loop never touches the disk.
+    if let Some(paths) = paths {
+        context.take_up_unfinished_imports(&paths.imports());
+    }
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.cloned());
     runtime.set_landing(landing);
     runtime.set_notify(config.notify);
@@ -108,6 +113,10 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
     let mut terminal = TerminalGuard::enter().context("cannot set up the terminal")?;
     let ended = run_with_signals(&mut terminal, EventStream::new(), signals, &mut runtime).await;
     drop(terminal);
+    if let Some(line) = runtime.import_on_exit() {
+        // Not `println!`: it panics when the terminal has gone (EIO).
+        let _ = writeln!(io::stdout(), "{line}");
+    }
     say_what_became_of_the_draft(runtime.finish());
     let ended = ended?;
     tracing::info!(?ended, "the app ended");

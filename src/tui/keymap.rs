@@ -75,6 +75,9 @@ pub enum Action {
     Pop,
     /// Import contacts into the batch on show.
     Import,
+    /// Take up the import a run left unfinished (the start-up notice
+    /// names it).
+    ResumeImport,
     /// Write every call of the batch to a CSV file.
     Export,
     /// Complete the typed path.
@@ -182,6 +185,9 @@ impl Input {
 pub enum Scope {
     /// Everywhere, before any field sees the key.
     Global,
+    /// Everywhere, while an import a run left unfinished is there to
+    /// resume.
+    Unfinished,
     /// The form, whatever field has focus.
     Form,
     /// The form when the focused field takes typed text.
@@ -264,6 +270,7 @@ impl Scope {
     pub fn title(self) -> &'static str {
         match self {
             Self::Global => "Anywhere",
+            Self::Unfinished => "Anywhere, after an import stopped part-way",
             Self::Form => "Form",
             Self::FormText => "Form, in a text field",
             Self::FormList => "Form, outside text fields",
@@ -424,6 +431,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Global, &[ctrl('b')], Action::Show(Route::Batches), "", "Batches: the list of the account's batches"),
     // In the palette only: no chord is spared for it.
     bind(Scope::Global, &[], Action::Show(Route::Phones), "", "Phones: the workspace's numbers, and which the phone book keeps"),
+    bind(Scope::Unfinished, &[ctrl('g')], Action::ResumeImport, "", "Resume the import that stopped part-way (named at start)"),
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
@@ -684,6 +692,7 @@ fn rank_of(binding: &Binding) -> Rank {
         (
             _,
             Scope::Global
+            | Scope::Unfinished
             | Scope::Form
             | Scope::FormText
             | Scope::FormList

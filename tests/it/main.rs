@@ -35,6 +35,7 @@ mod import_view;
 mod outcomes_export;
 mod properties;
 mod pty;
+mod recovery;
 mod sandbox;
 mod screens;
 mod zone_split_cli;
