@@ -84,6 +84,7 @@ fn context() -> AppContext {
         examples: Vec::new(),
         contact_hours: weya_tui::domain::local_time::ContactHours::default(),
         last_home: None,
+        unfinished_imports: Vec::new(),
     }
 }
 

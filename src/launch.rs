@@ -71,7 +71,7 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         .into_iter()
         .flatten()
         .collect();
-    let context = AppContext {
+    let mut context = AppContext {
         target: connection.target.clone(),
         default_timezone: config.default_timezone,
         local_timezone: config::system_timezone().unwrap_or_else(|| "UTC".to_owned()),
@@ -87,7 +87,12 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         examples: connection.example_schedules(),
         contact_hours: config.contact_hours,
         last_home: paths.and_then(|p| home::read(&p.last_view())),
+        unfinished_imports: Vec::new(),
     };
+    // Read before the UI starts: the UI loop never touches the disk.
+    if let Some(paths) = paths {
+        context.take_up_unfinished_imports(&paths.imports());
+    }
     let mut runtime = Runtime::new(context, connection.client.clone(), paths.cloned());
     runtime.set_landing(landing);
     runtime.set_notify(config.notify);
@@ -113,6 +118,10 @@ pub async fn tui(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         && let Err(e) = home::write(&paths.last_view(), runtime.app.home_now())
     {
         tracing::warn!(error = %e, "cannot keep where the app ended");
+    }
+    if let Some(line) = runtime.import_on_exit() {
+        // Not `println!`: it panics when the terminal has gone (EIO).
+        let _ = writeln!(io::stdout(), "{line}");
     }
     say_what_became_of_the_draft(runtime.finish());
     let ended = ended?;

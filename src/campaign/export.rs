@@ -489,6 +489,9 @@ pub async fn export_to_folder(
             return Err(why);
         }
         Err(WalkError::Sink(e)) => return Err(cannot(e)),
+        Err(e @ (WalkError::TooMany { .. } | WalkError::Repeated { .. })) => {
+            return Err(format!("nothing written: {e}"));
+        }
     };
     let path = file.commit().map_err(cannot)?;
     Ok(Saved { path, exported })

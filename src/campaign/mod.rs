@@ -54,9 +54,33 @@ impl Walked {
     }
 }
 
+/// The most calls a walk reads: a batch that says it holds more is not
+/// walked (a total of 10^12 would be read until the disk or the patience
+/// ran out).
+pub const MAX_WALK_CALLS: u64 = 5_000_000;
+
+/// The page sizes a walk falls back to when a page is larger than the
+/// client reads ([`crate::api::client::MAX_BODY_BYTES`]: long
+/// transcripts): each divides the one before, so the calls read so far
+/// are always a whole number of the smaller pages.
+const FALLBACK_PAGES: [u32; 5] = [WALK_PAGE, 50, 25, 5, 1];
+
 /// How a walk ended early.
 #[derive(Debug, thiserror::Error)]
 pub enum WalkError {
+    /// The batch says it holds more calls than a walk reads.
+    #[error(
+        "the batch says it holds {total} calls, more than weya-tui reads ({MAX_WALK_CALLS}); \
+         nothing was counted"
+    )]
+    TooMany { total: u64 },
+    /// Weya answered a page with calls an earlier page held (it ignored
+    /// the page asked for): counting on would count calls twice.
+    #[error(
+        "page {page} repeats the calls of an earlier page (Weya did not page the calls); \
+         the count stopped after {read} calls rather than count calls twice"
+    )]
+    Repeated { page: u32, read: u64 },
     /// Weya failed on page `page`; the calls of the pages before it were
     /// handed over.
     #[error("page {page} of the calls failed after {read} calls were read: {error}")]
@@ -76,15 +100,20 @@ impl WalkError {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Self::Api { error, .. } => Some(error),
-            Self::Sink(_) => None,
+            Self::Sink(_) | Self::TooMany { .. } | Self::Repeated { .. } => None,
         }
     }
 }
 
 /// Reads every call of batch `batch_id`, a page at a time, handing each
-/// page to `on_page` as it comes (nothing is kept between pages). Ends
-/// after the last page (`totalPages`, as the newest page says it) or at
-/// the first empty one.
+/// page to `on_page` as it comes (nothing is kept between pages). Ends at
+/// the first empty or short page, once the calls read reach the `total`
+/// the newest page says, or after its `totalPages`, whichever comes
+/// first: a server that lies about its pages cannot keep it going. A
+/// batch claiming more than [`MAX_WALK_CALLS`] is not walked, and a page
+/// that repeats an earlier one stops it ([`WalkError::Repeated`]). A page
+/// too large to read is asked again in smaller pages (100, 50, 25, 5, 1
+/// calls).
 pub async fn walk(
     client: &WeyaClient,
     batch_id: &str,
@@ -101,28 +130,60 @@ pub async fn walk(
         sort_order: SortOrder::Asc,
         search: None,
     };
+    let mut sizes = FALLBACK_PAGES.iter().copied().skip(1);
+    // The first call of every page read: a page that starts with one of
+    // them is a page read before.
+    let mut firsts = std::collections::HashSet::new();
+    let mut asked = 0u32;
     loop {
-        let details = client
-            .batch_details(batch_id, &query)
-            .await
-            .map_err(|error| WalkError::Api {
-                page: query.page,
-                read: walked.calls,
-                error,
-            })?;
-        walked.pages = query.page;
-        if query.page == 1 {
+        let details = match client.batch_details(batch_id, &query).await {
+            Ok(details) => details,
+            Err(ApiError::TooLarge { .. }) if query.limit > 1 => {
+                // The same calls again, in smaller pages.
+                let smaller = sizes.next().unwrap_or(1);
+                let offset = u64::from(query.page - 1) * u64::from(query.limit);
+                query.limit = smaller;
+                query.page = u32::try_from(offset / u64::from(smaller) + 1).unwrap_or(u32::MAX);
+                continue;
+            }
+            Err(error) => {
+                return Err(WalkError::Api {
+                    page: query.page,
+                    read: walked.calls,
+                    error,
+                });
+            }
+        };
+        asked += 1;
+        walked.pages = asked;
+        if asked == 1 {
+            if details.total > MAX_WALK_CALLS {
+                return Err(WalkError::TooMany {
+                    total: details.total,
+                });
+            }
             walked.total_first = details.total;
             walked.batch_name.clone_from(&details.batch_name);
         }
         walked.total_last = details.total;
         walked.batch_status.clone_from(&details.batch_status);
-        if details.calls.is_empty() {
+        let Some(first) = details.calls.first() else {
             break;
+        };
+        if !first.id.is_empty() && !firsts.insert(first.id.clone()) {
+            return Err(WalkError::Repeated {
+                page: query.page,
+                read: walked.calls,
+            });
         }
         walked.calls += details.calls.len() as u64;
         on_page(&details)?;
-        if u64::from(query.page) >= details.total_pages {
+        let short = details.calls.len() < query.limit as usize;
+        if short
+            || walked.calls >= details.total.max(walked.total_first)
+            || u64::from(query.page) >= details.total_pages
+            || walked.calls >= MAX_WALK_CALLS
+        {
             break;
         }
         query.page += 1;

@@ -286,6 +286,9 @@ pub enum BatchAction {
     Start {
         /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
+        /// Accepted, as by create, import and delete: start asks nothing.
+        #[arg(long, hide = true)]
+        yes: bool,
         #[command(flatten)]
         api: ApiOptions,
     },
@@ -293,6 +296,9 @@ pub enum BatchAction {
     Stop {
         /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
+        /// Accepted, as by create, import and delete: stop asks nothing.
+        #[arg(long, hide = true)]
+        yes: bool,
         #[command(flatten)]
         api: ApiOptions,
     },

@@ -26,6 +26,8 @@ pub enum NotOne {
     /// The batch list could not be read (a name needs it: it also needs
     /// the user ID).
     List(ApiError),
+    /// The list changed while it was read, each time it was read.
+    Moving,
 }
 
 impl NotOne {
@@ -34,7 +36,7 @@ impl NotOne {
         match self {
             Self::None { near } => near,
             Self::Several(found) => found,
-            Self::TooMany { .. } | Self::List(_) => &[],
+            Self::TooMany { .. } | Self::List(_) | Self::Moving => &[],
         }
     }
 
@@ -73,6 +75,10 @@ impl NotOne {
                  for a name ({}): give the batch's ID",
                 u64::from(MAX_PAGES) * 100
             ),
+            Self::Moving => format!(
+                "the batch list changed each time it was read for {name:?} (batches made or \
+                 deleted meanwhile): try again, or give the batch's ID"
+            ),
             Self::List(e) => format!(
                 "a batch named by its name is looked up in the batch list, which could not be \
                  read ({e}); give the batch's ID instead"
@@ -99,12 +105,39 @@ pub async fn batch_id(client: &WeyaClient, given: &str) -> Result<String, NotOne
     by_name(client, given).await
 }
 
-/// The ID of the one batch named `name` (spaces around it aside).
+/// How many times a lookup starts over when the list changes under it.
+const ATTEMPTS: u32 = 3;
+
+/// The ID of the one batch named exactly `name`. The list is read page by
+/// page; when its total changes between pages (a batch made or deleted
+/// meanwhile shifts every row), the lookup starts over rather than miss
+/// the batch, and after [`ATTEMPTS`] says so.
 pub async fn by_name(client: &WeyaClient, name: &str) -> Result<String, NotOne> {
-    let name = name.trim();
+    for _ in 0..ATTEMPTS {
+        match read_matches(client, name).await? {
+            Some((mut exact, near)) => {
+                return match exact.len() {
+                    1 => Ok(exact.remove(0).id),
+                    0 => Err(NotOne::None { near }),
+                    _ => Err(NotOne::Several(exact)),
+                };
+            }
+            None => continue,
+        }
+    }
+    Err(NotOne::Moving)
+}
+
+/// The batches named exactly `name` and those named nearly so, or `None`
+/// when the list changed while it was read.
+async fn read_matches(
+    client: &WeyaClient,
+    name: &str,
+) -> Result<Option<(Vec<BatchSummary>, Vec<BatchSummary>)>, NotOne> {
     let mut exact = Vec::new();
     let mut near = Vec::new();
     let mut page = 1;
+    let mut total = None;
     loop {
         // Spaces as one: a name typed with two finds the one with one
         // (offered, not taken).
@@ -124,8 +157,12 @@ pub async fn by_name(client: &WeyaClient, name: &str) -> Result<String, NotOne> 
                 total: found.pagination.total,
             });
         }
+        if *total.get_or_insert(found.pagination.total) != found.pagination.total {
+            return Ok(None);
+        }
         for batch in found.batches {
-            if batch.batch_name.trim() == name {
+            // Exactly: "dup " is not "dup" (it is offered, not taken).
+            if batch.batch_name == name {
                 exact.push(batch);
             } else if squeeze(&batch.batch_name) == squeeze(name) {
                 near.push(batch);
@@ -136,11 +173,7 @@ pub async fn by_name(client: &WeyaClient, name: &str) -> Result<String, NotOne> 
         }
         page += 1;
     }
-    match exact.len() {
-        1 => Ok(exact.remove(0).id),
-        0 => Err(NotOne::None { near }),
-        _ => Err(NotOne::Several(exact)),
-    }
+    Ok(Some((exact, near)))
 }
 
 /// A name as compared loosely: lower case, runs of spaces as one.

@@ -375,6 +375,20 @@ impl ImportJournal {
     /// batch already. Unreadable journals are skipped.
     pub fn for_batch(dir: &Path, batch_id: &str) -> Result<Vec<Self>, JournalError> {
         let prefix = format!("{}-", file_stem_of(batch_id));
+        let mut found = Self::read_dir(dir, &prefix)?;
+        found.retain(|journal| journal.batch_id == batch_id);
+        Ok(found)
+    }
+
+    /// Every import recorded in `dir`, into any batch, oldest first (see
+    /// [`super::recovery::unfinished`]). Unreadable journals are skipped.
+    pub fn all(dir: &Path) -> Result<Vec<Self>, JournalError> {
+        Self::read_dir(dir, "")
+    }
+
+    /// The journals in `dir` whose file name starts with `prefix`, oldest
+    /// first.
+    fn read_dir(dir: &Path, prefix: &str) -> Result<Vec<Self>, JournalError> {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -391,13 +405,12 @@ impl ImportJournal {
             .filter(|path| {
                 path.file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".json"))
+                    .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".json"))
             })
             .filter_map(|path| {
                 let bytes = std::fs::read(&path).ok()?;
                 Self::parse(&path, &bytes).ok()
             })
-            .filter(|journal| journal.batch_id == batch_id)
             .collect();
         found.sort_by(|a, b| a.created.cmp(&b.created));
         Ok(found)

@@ -42,6 +42,7 @@ pub mod mapping;
 pub mod path;
 pub mod phone;
 pub mod plan;
+pub mod recovery;
 pub mod region;
 pub mod rejected;
 mod row;

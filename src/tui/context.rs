@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::api::Phone;
 use crate::connection::TargetLabel;
 use crate::domain::schedule::CallingSchedule;
+use crate::import::recovery::{self, Unfinished};
 use crate::store::draft::Draft;
 use crate::store::journal::JournalEntry;
 use crate::store::template::BatchFile;
@@ -48,6 +49,38 @@ pub struct AppContext {
     /// Where the last session ended (the form or the campaign views): the
     /// app opens there when the journal knows no batch made here.
     pub last_home: Option<crate::store::home::Home>,
+    /// The imports a run left unfinished, the last changed first: the
+    /// start-up notice names it, and [`RESUME_IMPORT_KEY`] takes it up.
+    pub unfinished_imports: Vec<Unfinished>,
+}
+
+/// The key that takes up the import a run left unfinished, as the
+/// start-up notice and the line on the way out name it.
+pub const RESUME_IMPORT_KEY: &str = "Ctrl-G";
+
+impl AppContext {
+    /// Takes in the imports a run left unfinished, recorded in `dir`: the
+    /// start-up notice names the last, first, with the key that resumes
+    /// it. Reads the disk: before the UI starts.
+    pub fn take_up_unfinished_imports(&mut self, dir: &std::path::Path) {
+        self.unfinished_imports = recovery::unfinished(dir);
+        let known = &self.known_batches;
+        let note = recovery::start_notice(
+            &self.unfinished_imports,
+            |id| {
+                known
+                    .iter()
+                    .rev()
+                    .find(|k| k.id == id)
+                    .map(|k| k.name.clone())
+            },
+            RESUME_IMPORT_KEY,
+        );
+        self.notice = match (note, self.notice.take()) {
+            (Some(note), Some(rest)) => Some(format!("{note} {rest}")),
+            (note, rest) => note.or(rest),
+        };
+    }
 }
 
 #[cfg(test)]
@@ -71,6 +104,7 @@ impl AppContext {
             examples: Vec::new(),
             contact_hours: crate::domain::local_time::ContactHours::default(),
             last_home: None,
+            unfinished_imports: Vec::new(),
         }
     }
 }

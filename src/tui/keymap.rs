@@ -75,6 +75,9 @@ pub enum Action {
     Pop,
     /// Import contacts into the batch on show.
     Import,
+    /// Take up the import a run left unfinished (the start-up notice
+    /// names it).
+    ResumeImport,
     /// Write every call of the batch to a CSV file.
     Export,
     /// Complete the typed path.
@@ -243,6 +246,9 @@ impl Input {
 pub enum Scope {
     /// Everywhere, before any field sees the key.
     Global,
+    /// Everywhere, while an import a run left unfinished is there to
+    /// resume.
+    Unfinished,
     /// The form, whatever field has focus.
     Form,
     /// The form when the focused field takes typed text.
@@ -325,6 +331,7 @@ impl Scope {
     pub fn title(self) -> &'static str {
         match self {
             Self::Global => "Anywhere",
+            Self::Unfinished => "Anywhere, after an import stopped part-way",
             Self::Form => "Form",
             Self::FormText => "Form, in a text field",
             Self::FormList => "Form, outside text fields",
@@ -494,6 +501,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Global, &[], Action::Pick(Pick::Stop), "", "Stop calling a batch (asks which batch, then asks first)"),
     bind(Scope::Global, &[], Action::Pick(Pick::Export), "", "Export a batch's calls to a CSV file in the app's data folder (asks which batch)"),
     bind(Scope::Global, &[], Action::Pick(Pick::Delete), "", "Delete a batch (asks which batch, then for its name)"),
+    bind(Scope::Unfinished, &[ctrl('g')], Action::ResumeImport, "", "Resume the import that stopped part-way (named at start)"),
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
@@ -754,6 +762,7 @@ fn rank_of(binding: &Binding) -> Rank {
         (
             _,
             Scope::Global
+            | Scope::Unfinished
             | Scope::Form
             | Scope::FormText
             | Scope::FormList

@@ -181,6 +181,35 @@ impl Runtime {
         }
     }
 
+    /// On the way out: what an import under way had sent and had not (as
+    /// its journal on disk has it), and how to take it up; `None` when no
+    /// import was sending, or the one that was is complete. Blocking.
+    pub fn import_on_exit(&self) -> Option<String> {
+        self.app.stack.iter().rev().find_map(|view| {
+            let views::View::Import(import) = view else {
+                return None;
+            };
+            let shown = import.sending()?.journal.as_ref()?;
+            // As on disk: a request the executor marked as on its way
+            // after the view last heard of it reads as in doubt there.
+            let on_disk = shown.path().parent().and_then(|dir| {
+                crate::import::ImportJournal::find(dir, shown.batch_id(), shown.file())
+                    .ok()
+                    .flatten()
+            });
+            let journal = on_disk.as_ref().unwrap_or(shown);
+            (!journal.is_complete()).then(|| {
+                crate::import::recovery::on_quit(
+                    import.batch_name(),
+                    journal.batch_id(),
+                    &journal.file().path,
+                    &journal.summary(),
+                    context::RESUME_IMPORT_KEY,
+                )
+            })
+        })
+    }
+
     /// A reply that is already waiting, if any.
     pub fn ready_reply(&mut self) -> Option<Msg> {
         self.replies.try_recv().ok()

@@ -211,6 +211,9 @@ impl Shell {
     /// The key scopes that apply now, most important first.
     pub fn scopes(&self) -> Vec<Scope> {
         let mut scopes = vec![Scope::Global];
+        if !self.create.context.unfinished_imports.is_empty() {
+            scopes.push(Scope::Unfinished);
+        }
         if self.help.is_some() {
             scopes.push(Scope::Help);
             return scopes;
@@ -367,6 +370,38 @@ impl Shell {
         {
             self.stack.push(list);
         }
+    }
+
+    /// The import a run left unfinished, opened on its file: the import
+    /// view finds its journal there and offers to resume it. Without one,
+    /// the notice line says so.
+    pub fn resume_import(&mut self) -> Vec<Cmd> {
+        let Some(last) = self.create.context.unfinished_imports.first().cloned() else {
+            return self.create.update(
+                CreateMsg::Notice("No import stopped part-way: there is none to resume.".into()),
+                self.now,
+            );
+        };
+        let batch_name = self
+            .create
+            .context
+            .known_batches
+            .iter()
+            .chain(&self.create.known_batches)
+            .rev()
+            .find(|k| k.id == last.batch_id)
+            .map_or_else(|| last.batch_id.clone(), |k| k.name.clone());
+        let mut cmds = self.open_import(ImportTarget {
+            batch_id: last.batch_id.clone(),
+            batch_name,
+            timezone: None,
+        });
+        if let Some(View::Import(view)) = self.stack.last_mut()
+            && view.batch_id() == last.batch_id
+        {
+            cmds.extend(view.open_recorded(&last.file, self.now));
+        }
+        cmds
     }
 
     /// What a view opened now is told: the shell's environment, and the
@@ -746,6 +781,7 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
         }
         Action::Pick(pick) => return shell.pick_batch(pick),
         Action::Show(route) => return shell.open(route),
+        Action::ResumeImport => return shell.resume_import(),
         Action::Pop => return shell.pop(),
         action => return shell.deliver(Input::Action(action)),
     }

@@ -2317,3 +2317,23 @@ async fn a_dry_run_says_the_reviews_warnings() {
         "a dry run sends nothing"
     );
 }
+
+/// QA: "dup" took the batch named "dup " (a trailing space). A name is
+/// taken only when it is the batch's exactly; one differing in spaces or
+/// case is offered.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_is_taken_only_exactly_and_a_near_one_is_offered() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let spaced = sandbox
+        .store()
+        .insert("dup ".into(), serde_json::json!({"batchName": "dup "}));
+    let out = env
+        .against(&sandbox)
+        .args(["batch", "view", "dup"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("differ only in case or spaces"), "{stderr}");
+    assert!(stderr.contains(&spaced), "{stderr}");
+}

@@ -49,6 +49,7 @@ pub fn context() -> AppContext {
         examples: weya_tui::sandbox::example_schedules(),
         contact_hours: weya_tui::domain::local_time::ContactHours::default(),
         last_home: None,
+        unfinished_imports: Vec::new(),
     }
 }
 
@@ -65,8 +66,19 @@ impl Harness {
 
     /// The app, keeping its journal, draft and templates in `store`.
     pub fn with_store(config: ClientConfig, width: u16, height: u16, store: Option<Paths>) -> Self {
+        Self::with_context(config, width, height, store, context())
+    }
+
+    /// The app started with `context` (what the launcher read at start).
+    pub fn with_context(
+        config: ClientConfig,
+        width: u16,
+        height: u16,
+        store: Option<Paths>,
+        context: AppContext,
+    ) -> Self {
         let client = WeyaClient::new(config).expect("client");
-        let runtime = Runtime::new(context(), client, store);
+        let runtime = Runtime::new(context, client, store);
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         Self { runtime, terminal }
     }

@@ -74,6 +74,7 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "import_preview_numbers",
     "import_preview_local_time",
     "import_app_preview",
+    "recovery_start_notice",
 ];
 
 /// The screens that show the same words at both sizes.

@@ -1165,9 +1165,12 @@ mod tests;
 /// holds it, the last status ("not called yet" before the first attempt),
 /// the attempts, the last attempt's time and duration in seconds, then
 /// each contact field as `name=value`. Tabs and line breaks inside a value
-/// become spaces, so a paste stays one row.
+/// become spaces, so a paste stays one row, and any other control
+/// character is written as `⟨U+001B⟩` (a pasted ESC or BEL would act in
+/// the terminal or shell it lands in).
 pub fn call_line(call: &Call) -> String {
-    let clean = |text: &str| text.replace(['\t', '\n', '\r'], " ");
+    let clean =
+        |text: &str| crate::text::visible(&text.replace(['\t', '\n', '\r'], " ")).into_owned();
     let last = call.latest_log();
     let mut cells = vec![
         clean(&call.phone_number),

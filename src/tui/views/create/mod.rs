@@ -637,6 +637,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::CloseHelp
         | Action::Palette
         | Action::Show(_)
+        | Action::ResumeImport
         | Action::Pop => {}
         // The batch views'.
         Action::Export => {}

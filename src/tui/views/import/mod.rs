@@ -398,6 +398,13 @@ impl ImportView {
         &self.batch_id
     }
 
+    /// Opens `file`, the file of an import a run left unfinished, as if
+    /// its path were typed: its journal is found and resuming it offered.
+    pub fn open_recorded(&mut self, file: &std::path::Path, now: DateTime<Utc>) -> Vec<Cmd> {
+        self.path = LineInput::new(&file.display().to_string(), MAX_PATH_CHARS);
+        ViewModel::update(self, ImportMsg::Input(Input::Action(Action::Accept)), now)
+    }
+
     pub fn batch_name(&self) -> &str {
         &self.batch_name
     }

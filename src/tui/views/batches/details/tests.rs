@@ -812,3 +812,17 @@ fn the_filter_offers_every_status_counted_and_says_not_called_yet_cannot_be_filt
         "{screen}"
     );
 }
+
+/// QA: `Y` put a field's ESC and BEL on the clipboard as they were.
+#[test]
+fn a_copied_row_carries_no_control_character() {
+    let mut odd = call(4);
+    odd.fields
+        .insert("name".into(), json!("N\u{1b}]0;PWNED\u{7}"));
+    let line = call_line(&odd);
+    assert!(
+        !line.contains('\u{1b}') && !line.contains('\u{7}'),
+        "{line:?}"
+    );
+    assert!(line.contains("name=N⟨U+001B⟩]0;PWNED⟨U+0007⟩"), "{line}");
+}

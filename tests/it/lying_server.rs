@@ -1,0 +1,150 @@
+//! A batch-details that lies: a total no batch has, pages that repeat,
+//! pages too large to read. A walk of the calls (`batch export`, `batch
+//! view`, the details' count) must end, say why, and count nothing twice.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use crate::common::cli::{Env, run};
+
+const KEY: &str = "sk_test_liar_000000000000";
+const BATCH: &str = "5f0c0ffee0ddba11c0ffee07";
+
+#[derive(Clone, Copy)]
+enum Lie {
+    /// `total` 10^12 and as many pages, the same calls on each.
+    Endless,
+    /// Every page answers the first page's calls.
+    Repeats,
+    /// 120 calls whose transcripts make a page of 100 larger than the
+    /// client reads (1 MiB); a page of 50 is not.
+    Fat,
+}
+
+struct Liar {
+    lie: Lie,
+    requests: AtomicUsize,
+}
+
+fn call(i: u64, transcript: usize) -> Value {
+    json!({
+        "_id": format!("{:024x}", 0xa000 + i),
+        "phoneNumber": format!("1212555{:04}", i),
+        "phoneLogs": [{"callStatus": "completed", "callDuration": 30,
+                       "transcript": "x".repeat(transcript),
+                       "createdAt": "2026-01-15T14:00:00.000Z"}],
+        "createdAt": "2026-01-15T13:00:00.000Z"
+    })
+}
+
+async fn details(
+    State(liar): State<Arc<Liar>>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> axum::Json<Value> {
+    liar.requests.fetch_add(1, Ordering::SeqCst);
+    let page: u64 = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let limit: u64 = q.get("limit").and_then(|p| p.parse().ok()).unwrap_or(10);
+    let (total, calls): (u64, Vec<Value>) = match liar.lie {
+        Lie::Endless => (1_000_000_000_000, (0..limit).map(|i| call(i, 10)).collect()),
+        Lie::Repeats => (250, (0..limit).map(|i| call(i, 10)).collect()),
+        Lie::Fat => {
+            let from = (page - 1) * limit;
+            (
+                120,
+                (from..(from + limit).min(120))
+                    .map(|i| call(i, 15_000))
+                    .collect(),
+            )
+        }
+    };
+    axum::Json(
+        json!({"message": "ok", "status": true, "code": 200, "data": {
+            "batchId": BATCH, "batchName": "Liar", "batchStatus": "completed",
+            "page": page, "limit": limit, "total": total,
+            "totalPages": total.div_ceil(limit), "data": calls
+        }}),
+    )
+}
+
+async fn serve(lie: Lie) -> (String, Arc<Liar>) {
+    let liar = Arc::new(Liar {
+        lie,
+        requests: AtomicUsize::new(0),
+    });
+    let router = axum::Router::new()
+        .route("/api/call/batch-details/{id}", get(details))
+        .with_state(Arc::clone(&liar));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (url, liar)
+}
+
+/// QA: a total of 10^12 made the walk run until killed. It is refused at
+/// the first page, nothing written.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_claiming_a_trillion_calls_is_not_walked() {
+    let env = Env::new();
+    let (url, liar) = serve(Lie::Endless).await;
+    let out = env.path("out.csv");
+    let (code, _, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "export", BATCH, "--output"])
+        .arg(&out));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("says it holds 1000000000000 calls, more than weya-tui reads"),
+        "{stderr}"
+    );
+    assert_eq!(liar.requests.load(Ordering::SeqCst), 1);
+    assert!(!out.exists(), "no file claims to be the batch");
+}
+
+/// QA: pages that repeat were counted as more calls. The walk stops at the
+/// first repeated page and says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_that_repeats_an_earlier_one_stops_the_count() {
+    let env = Env::new();
+    let (url, liar) = serve(Lie::Repeats).await;
+    let (code, _, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "export", BATCH, "--output"])
+        .arg(env.path("out.csv")));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("page 2 repeats the calls of an earlier page"),
+        "{stderr}"
+    );
+    assert_eq!(liar.requests.load(Ordering::SeqCst), 2);
+}
+
+/// QA: long transcripts made a page of 100 calls larger than the client
+/// reads, and the export failed. The same calls are read in smaller
+/// pages, every one once.
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_too_large_to_read_are_read_again_smaller() {
+    let env = Env::new();
+    let (url, liar) = serve(Lie::Fat).await;
+    let (code, stdout, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "export", BATCH, "--format", "jsonl"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let ids: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["callId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 120, "{stderr}");
+    let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), 120, "every call once");
+    // Page 1 of 100 refused, then pages of 50: 50 + 50 + 20.
+    assert_eq!(liar.requests.load(Ordering::SeqCst), 4);
+}

@@ -1,0 +1,189 @@
+//! Recovery in plain sight (issue 20 item 6), through the app as an
+//! operator meets it: an import stopped part-way is named at the next
+//! start with the key that resumes it, and quitting during one says what
+//! was sent and what was not.
+
+use crate::common;
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use common::{Harness, object_id_in, screen_text};
+use weya_tui::sandbox::Sandbox;
+use weya_tui::store::journal;
+use weya_tui::tui::views::View;
+use weya_tui::tui::views::import::{Comparing, ImportView, SendPhase, Step};
+use weya_tui::tui::{KnownBatch, Shell};
+
+fn import_of(app: &Shell) -> Option<&ImportView> {
+    match app.top() {
+        Some(View::Import(view)) => Some(view),
+        _ => None,
+    }
+}
+
+fn step(app: &Shell) -> Option<Step> {
+    import_of(app).map(ImportView::step)
+}
+
+fn phase(app: &Shell) -> Option<SendPhase> {
+    import_of(app).and_then(|v| v.sending()).map(|s| s.phase)
+}
+
+fn contacts(rows: usize) -> String {
+    let mut text = String::from("First Name,Phone,Note\n");
+    for i in 0..rows {
+        text.push_str(&format!("Ann {i},(212) 550-{i:04},n{i}\n"));
+    }
+    text
+}
+
+/// The batch's numbers, each once.
+fn numbers_in(sandbox: &Sandbox, batch: &str) -> (usize, usize) {
+    let mut numbers: Vec<String> = sandbox
+        .store()
+        .batch(batch)
+        .unwrap()
+        .calls
+        .iter()
+        .map(|c| c.phone_number.clone())
+        .collect();
+    let all = numbers.len();
+    numbers.sort();
+    numbers.dedup();
+    (all, numbers.len())
+}
+
+#[tokio::test]
+async fn an_import_stopped_part_way_is_named_at_the_next_start_and_ctrl_g_resumes_it() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_in(dir.path());
+    let csv = dir.path().join("contacts.csv");
+    std::fs::write(&csv, contacts(2500)).unwrap();
+
+    // The first run: a batch made on the form, `i`, the file, the check,
+    // Enter sends and Esc pauses after the first request of three.
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store.clone()));
+    h.fill_and_review("December renewals").await;
+    h.key(KeyCode::Enter);
+    h.wait_for_result().await;
+    let screen = h.screen();
+    let id = object_id_in(&screen.replace("64e5f12345abcdef", "")).expect("an ID on screen");
+    h.key(KeyCode::Char('i'));
+    h.type_text(&csv.display().to_string());
+    h.key(KeyCode::Enter);
+    h.wait_for("the columns", |app| step(app) == Some(Step::Map))
+        .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("the check, compared with the batch", |app| {
+        step(app) == Some(Step::Preview)
+            && import_of(app).is_some_and(|v| matches!(v.comparing(), Some(Comparing::Done(_))))
+    })
+    .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("the first request on its way", |app| {
+        import_of(app)
+            .and_then(|v| v.sending())
+            .is_some_and(|s| s.in_flight == Some(0))
+    })
+    .await;
+    h.key(KeyCode::Esc);
+    h.wait_for("sending paused", |app| {
+        phase(app) == Some(SendPhase::Paused)
+    })
+    .await;
+    assert_eq!(numbers_in(&sandbox, &id), (1000, 1000));
+    // What the app prints on the terminal once it is the shell's again.
+    let said = h.runtime.import_on_exit().expect("an import was under way");
+    assert!(
+        said.contains("1,000 of 2,500 rows sent and confirmed, 1,500 not sent yet"),
+        "{said}"
+    );
+    assert!(
+        said.contains("It resumes at the next start (Ctrl-G)"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("weya-tui batch import {id} ")),
+        "{said}"
+    );
+    drop(h);
+    // The next start is another process: it finds what this one left on
+    // disk and no lock of a live one (this process still holds the first
+    // app's draft slot while its tasks wind down). So it starts on a copy
+    // of the folders, locks left out.
+    let next = tempfile::tempdir().unwrap();
+    copy_without_locks(dir.path(), next.path());
+    let store = common::store_in(next.path());
+
+    // The next start reads what the launcher reads: the journal of
+    // batches made here and the imports' journals.
+    let deadline = std::time::Instant::now() + common::PATIENCE;
+    let known = loop {
+        let (entries, _) = journal::read_at_start(&store.journal());
+        let known = KnownBatch::from_journal(&entries);
+        if known.iter().any(|k| k.id == id) || std::time::Instant::now() > deadline {
+            break known;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut context = common::context();
+    context.known_batches = known;
+    context.take_up_unfinished_imports(&store.imports());
+    let mut h = Harness::with_context(sandbox.client_config(), 120, 40, Some(store), context);
+    h.wait_for_phones().await;
+    let screen = h.screen();
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("An import stopped part-way: contacts.csv into “December renewals”"),
+        "{screen}"
+    );
+    assert!(flat.contains("Ctrl-G resumes it"), "{screen}");
+    for (w, h_) in [(80, 24), (120, 40)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h_)).unwrap();
+        weya_tui::draw(&mut terminal, h.app()).unwrap();
+        let text = screen_text(terminal.backend());
+        common::sizes::check_screen("recovery_start_notice", w, h_, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
+    }
+
+    // Ctrl-G: the import of that file into that batch, its record found.
+    h.ctrl('g');
+    h.wait_for("the recorded import offered", |app| {
+        step(app) == Some(Step::Resume)
+    })
+    .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("the check of what is left", |app| {
+        step(app) == Some(Step::Preview)
+            && import_of(app).is_some_and(|v| matches!(v.comparing(), Some(Comparing::Done(_))))
+    })
+    .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("the rest sent", |app| phase(app) == Some(SendPhase::Done))
+        .await;
+    assert_eq!(
+        numbers_in(&sandbox, &id),
+        (2500, 2500),
+        "the rest, none twice"
+    );
+    assert_eq!(h.runtime.import_on_exit(), None, "nothing left to say");
+}
+
+/// `from` copied into `to`, every file but the lock files a live process
+/// holds.
+fn copy_without_locks(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_without_locks(&entry.path(), &target);
+        } else if !entry.file_name().to_string_lossy().ends_with(".lock") {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
