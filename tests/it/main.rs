@@ -31,6 +31,7 @@ mod flow;
 mod import;
 mod import_cli;
 mod import_flow;
+mod import_split_view;
 mod import_view;
 mod outcomes_export;
 mod properties;
