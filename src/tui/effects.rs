@@ -21,7 +21,7 @@ use super::msg::{Cmd, Msg};
 use super::views::batches::msg::{DetailsMsg, DialerAction, ListMsg};
 use super::views::create::msg::{CreateMsg, TemplateEntry};
 use super::views::import::ImportCmd;
-use super::views::import::executor::{ImportExecutor, ProgressSink};
+use super::views::import::executor::{ImportExecutor, ProgressSink, SplitContext};
 use crate::api::{BatchQuery, WeyaClient};
 use crate::config::Paths;
 use crate::store::draft::{Draft, DraftWriter};
@@ -96,6 +96,8 @@ pub struct Effects {
     jobs: HashMap<JobKey, AbortHandle>,
     /// `sandbox` or the host, as the journal names the target.
     target: String,
+    /// Where requests go, as a split by time zone's review says it.
+    target_label: crate::connection::TargetLabel,
     /// The operator's `phonebook.toml`, read again on request.
     phone_book: Option<PathBuf>,
     /// The import open, if any: its session and executor.
@@ -151,6 +153,7 @@ impl Effects {
             import: None,
             home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
             target,
+            target_label: crate::connection::TargetLabel::Sandbox,
             phone_book: None,
             notify: Notify::default(),
         }
@@ -169,6 +172,11 @@ impl Effects {
             path: self.store.as_ref().map(|s| s.paths.journal()),
             target: self.target.clone(),
         }
+    }
+
+    /// Where requests go, as the import's split by time zone says it.
+    pub fn set_target_label(&mut self, label: crate::connection::TargetLabel) {
+        self.target_label = label;
     }
 
     /// Where `phonebook.toml` is, for [`Cmd::ReadPhoneBook`].
@@ -362,7 +370,12 @@ impl Effects {
                     journals,
                     self.home.clone(),
                 )
-                .with_submit_journal(submit_journal, &self.target);
+                .with_submit_journal(submit_journal, &self.target)
+                .with_split(SplitContext {
+                    target_label: self.target_label.clone(),
+                    split_dir: self.store.as_ref().map(|s| s.paths.splits()),
+                    phone_book: self.phone_book.clone(),
+                });
                 self.import = Some((session, executor));
                 if look_up_region {
                     self.run_import(session, ImportCmd::FindBatchRegion);

@@ -93,6 +93,8 @@ pub enum Action {
     AllowCountries,
     /// Dial numbers with an extension without it (or refuse them again).
     WithoutExtensions,
+    /// One batch per time zone group (`batch import --split-by-zone`).
+    SplitByZone,
     /// Check every row of the file; nothing is sent.
     Check,
     /// Write the invalid rows to `NAME.rejected.csv`.
@@ -305,6 +307,15 @@ pub enum Scope {
     ImportSent,
     /// A request whose outcome is unknown waits for the operator.
     ImportDoubt,
+    /// The check, when its local-time lines flag someone and the batch's
+    /// window is known: the split by time zone is offered.
+    ImportSplitOffer,
+    /// The split's review or its creates and imports being made.
+    ImportSplitWorking,
+    /// The split's review.
+    ImportSplitReview,
+    /// What the split did.
+    ImportSplitDone,
     /// The batch list.
     Batches,
     /// Typing a search of the batch list or of the calls.
@@ -362,6 +373,10 @@ impl Scope {
             Self::ImportSending => "Import, sending",
             Self::ImportSent => "Import, paused or done",
             Self::ImportDoubt => "Import, outcome unknown",
+            Self::ImportSplitOffer => "Import, check flags contacts' local time",
+            Self::ImportSplitWorking => "Import, split by time zone running",
+            Self::ImportSplitReview => "Import, split by time zone: review",
+            Self::ImportSplitDone => "Import, split by time zone: result",
             Self::Batches => "Batch list",
             Self::BatchSearch => "Batch list or calls, searching",
             Self::Calls => "Batch details",
@@ -590,6 +605,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportMap, &[ch('g')], Action::Region, "region", "The region of numbers written without a country code (US, GB, IN…)"),
     bind(Scope::ImportMapEdit, &[ENTER], Action::Accept, "ok", "Take the typed name or region"),
     bind(Scope::ImportMapEdit, &[ESC], Action::Cancel, "cancel", "Keep the name or region as it was"),
+    // Before the check's keys: at 80 columns the footer shows it.
+    bind(Scope::ImportSplitOffer, &[ch('z')], Action::SplitByZone, "split by zone", "One batch per time zone group called outside its hours, the window in its own zone (batch import --split-by-zone): its review first, nothing sent"),
     bind(Scope::ImportPreview, &[UP, ch('k')], Action::Up, "scroll", "Scroll up"),
     bind(Scope::ImportPreview, &[DOWN, ch('j')], Action::Down, "scroll", "Scroll down"),
     bind(Scope::ImportPreview, &[ch('w')], Action::WriteRejected, "write rejected", "Write the invalid rows, with why, to NAME.rejected.csv beside the file (a file there that holds other rows: asks first)"),
@@ -599,6 +616,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportPreview, &[ch('g')], Action::Region, "region", "Set the region of numbers without a country code, then check again"),
     bind(Scope::ImportPreview, &[ch('o')], Action::AllowCountries, "other countries", "Send the numbers of the countries outside the region too, or hold them back again; checks again"),
     bind(Scope::ImportPreview, &[ch('x')], Action::WithoutExtensions, "extensions", "Dial numbers with an extension without it, or refuse them again; checks again"),
+    bind(Scope::ImportSplitWorking, &[ESC], Action::Back, "cancel", "Drop the review being made (nothing is sent); the creates and imports, once started, run to their end"),
+    bind(Scope::ImportSplitReview, &[ENTER], Action::Submit, "create and import", "Create every batch reviewed, then import each group's contacts into its batch and the rest into this one"),
+    bind(Scope::ImportSplitReview, &[ESC], Action::Back, "cancel", "Back to the check; nothing is sent"),
+    bind(Scope::ImportSplitReview, &[UP, ch('k')], Action::Up, "scroll", "Scroll up"),
+    bind(Scope::ImportSplitReview, &[DOWN, ch('j')], Action::Down, "scroll", "Scroll down"),
+    bind(Scope::ImportSplitDone, &[ESC], Action::Back, "close", "Leave the import when the split is done; else back to the check, where z resumes it"),
+    bind(Scope::ImportSplitDone, &[UP, ch('k')], Action::Up, "scroll", "Scroll up"),
+    bind(Scope::ImportSplitDone, &[DOWN, ch('j')], Action::Down, "scroll", "Scroll down"),
     bind(Scope::ImportResume, &[ENTER], Action::Resume, "resume", "Check the file again with the recorded columns and send from the first unconfirmed request"),
     bind(Scope::ImportResume, &[ch('d')], Action::StartOver, "start over", "Forget the recorded import and map the columns anew, to import the file again (numbers the batch holds are still left out unless x on the check)"),
     bind(Scope::ImportResume, &[ESC], Action::Back, "other file", "Back to choosing the file"),
@@ -933,6 +958,9 @@ mod tests {
             Scope::ImportSending,
             Scope::ImportSent,
             Scope::ImportDoubt,
+            Scope::ImportSplitWorking,
+            Scope::ImportSplitReview,
+            Scope::ImportSplitDone,
         ];
         let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
         for scope in steps {

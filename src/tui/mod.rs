@@ -101,6 +101,7 @@ impl Runtime {
         let target = app.target.name().to_owned();
         let redraw = tx.clone();
         let mut effects = Effects::with_target(client, tx, store, target);
+        effects.set_target_label(app.target.clone());
         for cmd in cmds {
             effects.run(cmd);
         }

@@ -32,6 +32,7 @@ mod flow;
 mod import;
 mod import_cli;
 mod import_flow;
+mod import_split_view;
 mod import_view;
 mod lying_server;
 mod outcomes_export;

@@ -73,6 +73,8 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "import_preview",
     "import_preview_numbers",
     "import_preview_local_time",
+    "import_split_review",
+    "import_split_result",
     "import_app_preview",
     "recovery_start_notice",
 ];

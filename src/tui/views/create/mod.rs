@@ -648,6 +648,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::Region
         | Action::AllowCountries
         | Action::WithoutExtensions
+        | Action::SplitByZone
         | Action::Check
         | Action::WriteRejected
         | Action::Resume

@@ -20,8 +20,12 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use super::msg::SplitRequest;
 use super::{Comparison, ImportCmd, ImportMsg};
 use crate::api::{CallQuery, WeyaClient};
+use crate::cli::ApiOptions;
+use crate::cli::import::{ImportArgs, ImportContext};
+use crate::cli::output::{CredentialUsed, Io};
 use crate::import::engine::{self, ImportSender, Prepared};
 use crate::import::existing::{BatchNumbers, read_batch_numbers};
 use crate::import::path::{expand_tilde, list_dir};
@@ -49,6 +53,18 @@ pub struct ImportExecutor {
     lock: Arc<Mutex<Option<(FileIdentity, ImportLock)>>>,
     /// The engine sending the plan, once sending began.
     sender: Arc<Mutex<Option<ImportSender>>>,
+    /// What `batch import --split-by-zone` needs besides the above.
+    split: Option<SplitContext>,
+}
+
+/// What the split by time zone runs with besides the executor's own:
+/// where requests go (as its review says it), where splits are recorded
+/// and the phone book (to name calling numbers by).
+#[derive(Debug, Clone)]
+pub struct SplitContext {
+    pub target_label: crate::connection::TargetLabel,
+    pub split_dir: Option<PathBuf>,
+    pub phone_book: Option<PathBuf>,
 }
 
 impl ImportExecutor {
@@ -71,7 +87,15 @@ impl ImportExecutor {
             submit_journal: None,
             lock: Arc::new(Mutex::new(None)),
             sender: Arc::new(Mutex::new(None)),
+            split: None,
         }
+    }
+
+    /// Lets `z` on the check run `batch import --split-by-zone`.
+    #[must_use]
+    pub fn with_split(mut self, split: SplitContext) -> Self {
+        self.split = Some(split);
+        self
     }
 
     /// Looks up the batch's timezone in the submit journal at `path`, as
@@ -194,6 +218,10 @@ impl ImportExecutor {
             }
             ImportCmd::SendRequest { index } => self.send_request(index).await,
             ImportCmd::FetchTotals => ImportMsg::Totals(self.total_calls().await),
+            ImportCmd::SplitByZone(request) => ImportMsg::SplitRan {
+                dry_run: request.dry_run,
+                result: self.split_by_zone(request).await,
+            },
             ImportCmd::ResolveUnknown { index, resolution } => {
                 if resolution == Resolution::SendAgain {
                     // The rows may have landed since the batch's numbers
@@ -483,5 +511,104 @@ where
     match tokio::task::spawn_blocking(work).await {
         Ok(result) => result,
         Err(e) => Err(E::from(format!("the import task stopped: {e}"))),
+    }
+}
+
+/// What a command run here printed, its two streams in one buffer.
+#[derive(Clone, Default)]
+struct Printed(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Printed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `batch import ID FILE --split-by-zone` as the view's choices give it.
+fn split_args(batch_id: &str, request: SplitRequest) -> ImportArgs {
+    ImportArgs {
+        batch_id: batch_id.to_owned(),
+        file: request.file,
+        phone_column: request.phone_column,
+        skip_column: request.skip_column,
+        map: Vec::new(),
+        rename: request.rename,
+        region: Some(request.region),
+        allow_countries: request.allow_countries,
+        without_extensions: request.without_extensions,
+        sheet: request.sheet,
+        rejected: None,
+        dry_run: request.dry_run,
+        yes: !request.dry_run,
+        resend_unknown: false,
+        unknown_added: false,
+        again: false,
+        include_existing: false,
+        overwrite_rejected: false,
+        split_by_zone: true,
+        fixed: None,
+        api: ApiOptions {
+            json: false,
+            api_key_stdin: false,
+            token_stdin: false,
+        },
+    }
+}
+
+impl ImportExecutor {
+    /// Runs the CLI's split (its review with `request.dry_run`) to its
+    /// end on a blocking thread (its output streams are not `Send`),
+    /// keeping what it prints: its exit code and its text.
+    async fn split_by_zone(&self, request: SplitRequest) -> Result<(u8, String), String> {
+        let this = self.clone();
+        let handle = tokio::runtime::Handle::current();
+        blocking(move || {
+            let Some(split) = &this.split else {
+                return Err("the split by time zone is not available here".to_owned());
+            };
+            let hours = request.hours;
+            let args = split_args(&this.batch_id, request);
+            let label = &split.target_label;
+            let credential = CredentialUsed {
+                summary: label.credentials_text(),
+            };
+            let (submit_journal, target) = match &this.submit_journal {
+                Some((path, target)) => (Some(path.clone()), target.clone()),
+                None => (None, label.name().to_owned()),
+            };
+            let ctx = ImportContext {
+                client: &this.client,
+                credential: &credential,
+                target: &target,
+                journal_dir: this.journal_dir.clone(),
+                submit_journal,
+                progress: false,
+                contact_hours: hours,
+                split_dir: split.split_dir.clone(),
+                target_label: label,
+                phone_book: split
+                    .phone_book
+                    .as_deref()
+                    .and_then(|p| crate::config::load_phone_book(p).ok())
+                    .unwrap_or_default(),
+            };
+            // Its output and its errors in one text, in the order written.
+            let printed = Printed::default();
+            let (mut out, mut err) = (printed.clone(), printed.clone());
+            let code = {
+                let mut io = Io::new(&mut out, &mut err, false);
+                handle
+                    .block_on(crate::cli::import::run(&args, &ctx, &mut io))
+                    .map_err(|e| e.to_string())?
+            };
+            let text = String::from_utf8_lossy(&printed.0.borrow()).into_owned();
+            Ok((code, text))
+        })
+        .await
     }
 }

@@ -22,6 +22,7 @@
 
 pub mod executor;
 pub mod msg;
+pub mod split;
 #[cfg(test)]
 mod tests;
 pub mod ui;
@@ -342,6 +343,8 @@ pub struct ImportView {
     /// The check's contacts by time zone, with the batch's window on
     /// their clocks, or why that is not shown.
     pub(crate) local_times: Option<Result<LocalTimes, String>>,
+    /// The split by time zone (`z` on the check), while its screen is open.
+    pub(crate) split: Option<split::SplitScreen>,
 }
 
 impl ImportView {
@@ -390,6 +393,7 @@ impl ImportView {
             schedule: None,
             contact_hours: ContactHours::default(),
             local_times: None,
+            split: None,
             session: 0,
         }
     }
@@ -487,6 +491,12 @@ impl ImportView {
 
     /// The key scopes in force, closest first.
     pub fn scopes(&self) -> Vec<Scope> {
+        if let Some(scope) = self.split_scope() {
+            return vec![scope];
+        }
+        if self.can_split() {
+            return vec![Scope::ImportSplitOffer, Scope::ImportPreview];
+        }
         let scope = match self.step {
             Step::Pick => Scope::ImportPick,
             Step::Opening | Step::Checking => Scope::ImportWorking,
@@ -545,6 +555,9 @@ impl ImportView {
     /// [`Cmd::Import`]). No I/O, no clock.
     pub fn work(&mut self, msg: ImportMsg, now: DateTime<Utc>) -> Vec<ImportCmd> {
         match msg {
+            ImportMsg::Input(Input::Action(action)) if self.split.is_some() => {
+                self.on_split_key(action)
+            }
             ImportMsg::Input(Input::Action(action)) => self.on_action(action, now),
             ImportMsg::Input(Input::Typed(key)) => {
                 let input = match (&mut self.edit, self.step) {
@@ -675,6 +688,7 @@ impl ImportView {
                 Vec::new()
             }
             ImportMsg::JournalUpdated(result) => self.on_journal_updated(result, now),
+            ImportMsg::SplitRan { dry_run, result } => self.on_split_ran(dry_run, result),
             ImportMsg::JournalDiscarded(result) => {
                 match result {
                     Ok(()) => {
@@ -1219,6 +1233,7 @@ impl ImportView {
                 return self.start_compare();
             }
             Action::Submit => return self.submit(),
+            Action::SplitByZone => return self.start_split(),
             Action::Back => {
                 self.step = Step::Map;
                 self.resuming = false;

@@ -80,6 +80,33 @@ pub enum ImportMsg {
     JournalUpdated(Result<ImportJournal, String>),
     /// The recorded import was forgotten.
     JournalDiscarded(Result<(), String>),
+    /// `batch import --split-by-zone` ran (its review with `dry_run`):
+    /// its exit code and what it printed, or why it could not run.
+    SplitRan {
+        dry_run: bool,
+        result: Result<(u8, String), String>,
+    },
+}
+
+/// What `batch import ID FILE --split-by-zone` is run with from the
+/// import view: the view's file and choices, as the command's flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitRequest {
+    pub file: PathBuf,
+    pub sheet: Option<String>,
+    /// ISO code, or `none`.
+    pub region: String,
+    pub allow_countries: Vec<String>,
+    pub without_extensions: bool,
+    pub phone_column: Option<String>,
+    /// `--rename COLUMN=FIELD`: each column sent, under its name.
+    pub rename: Vec<(String, String)>,
+    /// `--skip-column`: each column not sent.
+    pub skip_column: Vec<String>,
+    /// The review only (`--dry-run`), or the creates and imports (`--yes`).
+    pub dry_run: bool,
+    /// `contact_hours`, as the view's check used them.
+    pub hours: crate::domain::local_time::ContactHours,
 }
 
 /// The batch's numbers as read before sending, and what they leave out.
@@ -154,6 +181,9 @@ pub enum ImportCmd {
     },
     RetryFailed,
     DiscardJournal,
+    /// Run `batch import --split-by-zone` through the CLI's engine, its
+    /// output kept for the screen.
+    SplitByZone(SplitRequest),
     /// The operator left the view: the shell pops it.
     Close,
 }
@@ -241,6 +271,7 @@ impl PartialEq for ImportCmd {
                     resolution: b,
                 },
             ) => i == j && a == b,
+            (C::SplitByZone(a), C::SplitByZone(b)) => a == b,
             (C::FetchTotals, C::FetchTotals)
             | (C::RetryFailed, C::RetryFailed)
             | (C::DiscardJournal, C::DiscardJournal)

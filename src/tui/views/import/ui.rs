@@ -10,6 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr as _;
 
+mod split_screen;
+
 use super::{Comparing, Geometry, ImportView, MapEdit, SendPhase, Sending, Step};
 use crate::import::engine::DoubtFigures;
 use crate::import::source::{Delimiter, TextEncoding};
@@ -53,6 +55,11 @@ impl DrawView for ImportView {
         ]);
         frame.render_widget(Paragraph::new(fit_line(header, title.width)), title);
         match view.step {
+            _ if view.split.is_some() => {
+                if let Some(split) = &view.split {
+                    split_screen::draw(split, frame, body, theme);
+                }
+            }
             Step::Pick => draw_pick(view, frame, body, theme),
             Step::Opening | Step::Checking => draw_working(view, frame, body, theme),
             Step::Sheet => draw_sheet(view, frame, body, theme),
