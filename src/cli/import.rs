@@ -1926,10 +1926,10 @@ fn report_end(
     if outcome.sent > 0 {
         writeln!(
             io.out,
-            "\nSent {} request{} this run: Weya added {} contacts to batch {batch_id}.",
+            "\nSent {} request{} this run: Weya added {} to batch {batch_id}.",
             outcome.sent,
             if outcome.sent == 1 { "" } else { "s" },
-            thousands(outcome.rows_added)
+            super::output::counted(outcome.rows_added, "contact", "contacts")
         )?;
     }
     if outcome.rows_left_out > 0 {
