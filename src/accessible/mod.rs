@@ -6,7 +6,7 @@
 //! It is a front end only. The form's fields and checks are the TUI's
 //! ([`crate::form`]), the review's lines and warnings are
 //! [`crate::create::review`]'s, and a batch is sent by
-//! [`crate::cli::create::send_once`], the path `weya-tui create` takes:
+//! `crate::cli::create::send_once`, the path `weya-tui create` takes:
 //! one request, journaled, and when its answer is lost Weya's list watched
 //! until it can no longer land. The batch list and `batch view` are the
 //! commands' own plain text.

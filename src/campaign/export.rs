@@ -101,7 +101,7 @@ pub struct Exported {
     pub walked: Walked,
     pub rows: u64,
     /// Contact fields first seen after the header was written (CSV only):
-    /// their values are in [`OTHER_FIELDS`]. At most [`LATE_NAMES`] names.
+    /// their values are in [`OTHER_FIELDS`]. At most `LATE_NAMES` names.
     pub late_fields: Vec<String>,
     /// Rows with something in [`OTHER_FIELDS`].
     pub rows_with_late_fields: u64,

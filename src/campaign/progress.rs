@@ -438,7 +438,7 @@ impl CallsSeen {
     }
 
     /// Calls completed per minute of calling between the first and the
-    /// last completion read (the most recent [`RATE_SPAN`] of it).
+    /// last completion read (the most recent `RATE_SPAN` of it).
     pub fn rate(&self, schedule: Option<&CallingSchedule>) -> Option<Rate> {
         let last = *self.completed_at.last()?;
         let recent: Vec<_> = self

@@ -111,7 +111,7 @@ const ATTEMPTS: u32 = 3;
 /// The ID of the one batch named exactly `name`. The list is read page by
 /// page; when its total changes between pages (a batch made or deleted
 /// meanwhile shifts every row), the lookup starts over rather than miss
-/// the batch, and after [`ATTEMPTS`] says so.
+/// the batch, and after `ATTEMPTS` (3) says so.
 pub async fn by_name(client: &WeyaClient, name: &str) -> Result<String, NotOne> {
     for _ in 0..ATTEMPTS {
         match read_matches(client, name).await? {

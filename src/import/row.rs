@@ -29,7 +29,7 @@ pub struct ImportSettings {
     #[serde(default, skip_serializing_if = "is_false")]
     pub without_extensions: bool,
     /// Only the rows of these time zones (a batch split by zone sends each
-    /// group to its own batch, [`crate::campaign::zone_split`]); `None`:
+    /// group to its own batch, [`crate::domain::zone_split`]); `None`:
     /// every row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<ZonePart>,

@@ -11,7 +11,7 @@ use crate::tui::widgets::theme::Theme;
 const HEADER_LINES: usize = 3;
 
 /// A batch's details header: the flagged groups, wrapped to `width` in
-/// at most [`HEADER_LINES`] lines (the last cut), or why none is shown.
+/// at most `HEADER_LINES` lines (the last cut), or why none is shown.
 pub fn header_lines(
     times: Option<&Result<LocalTimes, String>>,
     theme: &Theme,

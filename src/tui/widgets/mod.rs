@@ -25,7 +25,7 @@ use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 /// shell's header and footer; a dialog may cover the whole frame); it
 /// never changes the model (but may record geometry in a `Cell`) and never
 /// does I/O. The shell draws whichever view is on top through this trait,
-/// so a new view needs no arm in [`crate::tui::draw`].
+/// so a new view needs no arm in [`crate::tui::draw::view`].
 pub trait DrawView {
     fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>);
 }

@@ -57,7 +57,7 @@ pub const OUTCOMES_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 pub const OUTCOMES_PAUSE_FACTOR: i32 = 10;
 
 /// The header's outcomes: the last count of every page, and the one under
-/// way (at most one; see [`BatchDetailsView::count_outcomes`]).
+/// way (at most one; see `BatchDetailsView::count_outcomes`).
 #[derive(Debug, Clone, Default)]
 pub struct OutcomesCount {
     pub counted: Option<Box<Counted>>,
