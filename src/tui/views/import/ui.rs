@@ -556,6 +556,15 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
         view.local_times.as_ref(),
         theme,
     ));
+    // The remedy, where it exists, said where the flag is (the footer may
+    // have no room for its key).
+    if view.can_split() {
+        lines.push(Line::from(vec![
+            Span::raw("   "),
+            Span::styled("z", theme.key()),
+            Span::raw(" one batch per flagged zone, its window in its own time (reviewed first)"),
+        ]));
+    }
     if let Some(line) = comparing_line(view, theme) {
         lines.push(line);
     }
