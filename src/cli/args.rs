@@ -304,7 +304,8 @@ pub enum BatchAction {
     },
     /// Follow a batch until it ends: a line each time its status or
     /// progress changes. Exits 0 when it completes, 1 when it is stopped
-    /// or deleted or Weya cannot be asked.
+    /// or deleted, or when Weya cannot be asked five times in a row (a
+    /// failed look is asked again, each wait twice the last).
     Watch {
         /// The batch: its ID (24 hex characters) or its exact name.
         id: String,

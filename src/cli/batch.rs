@@ -491,6 +491,10 @@ fn local_times_of(
 /// (batch-details answers 404) or Weya cannot be asked. For scripts and
 /// cron (gh's `run watch` is the model): nothing is drawn over, so a log
 /// keeps every step.
+/// How many failed looks in a row `batch watch` asks again after (each
+/// wait twice the last, from `--every`, at most a minute) before it exits 1.
+const WATCH_MISSES: u32 = 5;
+
 async fn watch(
     workspace: &Workspace,
     id: &str,
@@ -509,10 +513,40 @@ async fn watch(
     let plan = journal::created_body(&entries, &workspace.target, id)
         .map(Plan::from_body)
         .unwrap_or_default();
+    // Failed looks in a row: one blip (a dropped connection, a 502) is
+    // asked again, as the app's refresh does, rather than end a watch a
+    // script or cron relies on.
+    let mut misses = 0u32;
     loop {
         let details = match workspace.client.batch_details(id, &first).await {
-            Ok(details) => details,
-            Err(e) => return failure(io, workspace, &e),
+            Ok(details) => {
+                misses = 0;
+                details
+            }
+            // Deleted, refused or misconfigured: asking again changes nothing.
+            Err(e)
+                if e.is_config_problem()
+                    || matches!(e.status(), Some(400 | 401 | 403 | 404))
+                    || misses >= WATCH_MISSES =>
+            {
+                return failure(io, workspace, &e);
+            }
+            Err(e) => {
+                misses += 1;
+                let wait = every
+                    .saturating_mul(1 << (misses - 1))
+                    .min(std::time::Duration::from_secs(60));
+                note(
+                    io,
+                    &format!(
+                        "could not ask Weya ({e}); asking again in {} s ({misses} of {WATCH_MISSES} \
+                         tries before giving up)",
+                        wait.as_secs().max(1)
+                    ),
+                )?;
+                tokio::time::sleep(wait).await;
+                continue;
+            }
         };
         // Progress comes from the batch list; without it the status and
         // the number of calls still say whether the batch has ended.

@@ -23,6 +23,9 @@ enum Lie {
     /// 120 calls whose transcripts make a page of 100 larger than the
     /// client reads (1 MiB); a page of 50 is not.
     Fat,
+    /// The first look fails with a proxy's 502 page; then the batch is
+    /// completed.
+    Blip,
 }
 
 struct Liar {
@@ -44,8 +47,16 @@ fn call(i: u64, transcript: usize) -> Value {
 async fn details(
     State(liar): State<Arc<Liar>>,
     Query(q): Query<std::collections::HashMap<String, String>>,
-) -> axum::Json<Value> {
-    liar.requests.fetch_add(1, Ordering::SeqCst);
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let n = liar.requests.fetch_add(1, Ordering::SeqCst);
+    if matches!(liar.lie, Lie::Blip) && n == 0 {
+        return (
+            axum::http::StatusCode::BAD_GATEWAY,
+            axum::response::Html("<html><body>502 Bad Gateway</body></html>"),
+        )
+            .into_response();
+    }
     let page: u64 = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     let limit: u64 = q.get("limit").and_then(|p| p.parse().ok()).unwrap_or(10);
     let (total, calls): (u64, Vec<Value>) = match liar.lie {
@@ -60,6 +71,7 @@ async fn details(
                     .collect(),
             )
         }
+        Lie::Blip => (1, vec![call(0, 10)]),
     };
     axum::Json(
         json!({"message": "ok", "status": true, "code": 200, "data": {
@@ -68,6 +80,7 @@ async fn details(
             "totalPages": total.div_ceil(limit), "data": calls
         }}),
     )
+    .into_response()
 }
 
 async fn serve(lie: Lie) -> (String, Arc<Liar>) {
@@ -147,4 +160,23 @@ async fn pages_too_large_to_read_are_read_again_smaller() {
     assert_eq!(unique.len(), 120, "every call once");
     // Page 1 of 100 refused, then pages of 50: 50 + 50 + 20.
     assert_eq!(liar.requests.load(Ordering::SeqCst), 4);
+}
+
+/// QA: `batch watch` gave up on one failed look, so a proxy's blip read
+/// as a failed campaign in cron. It asks again, says so, and exits 0 when
+/// the batch has completed.
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_asks_again_after_a_blip_and_exits_0_when_completed() {
+    let env = Env::new();
+    let (url, liar) = serve(Lie::Blip).await;
+    let (code, stdout, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "watch", BATCH, "--every", "1"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("could not ask Weya (HTTP 502"), "{stderr}");
+    assert!(
+        stderr.contains("asking again in 1 s (1 of 5 tries before giving up)"),
+        "{stderr}"
+    );
+    assert!(liar.requests.load(Ordering::SeqCst) >= 2);
 }
