@@ -9,8 +9,8 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::batch::{Workspace, failure, note};
 use super::output::{FAILED, Io, OK, thousands};
+use super::workspace::{Workspace, failure, note};
 use crate::campaign::WalkError;
 use crate::campaign::export::{self, AtomicFile, Exported, Format, Progress};
 use crate::text::{json as json_line, visible};

@@ -14,6 +14,7 @@ pub mod output;
 pub mod phones;
 pub mod resolve;
 pub mod sandbox;
+pub mod workspace;
 
 use std::io::{self, BufRead, IsTerminal, Write};
 

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use super::msg::SplitRequest;
 use super::{Comparison, ImportCmd, ImportMsg};
 use crate::api::{CallQuery, WeyaClient};
-use crate::cli::ApiOptions;
+use crate::cli::args::ApiOptions;
 use crate::cli::import::{ImportArgs, ImportContext};
 use crate::cli::output::{CredentialUsed, Io};
 use crate::import::engine::{self, ImportSender, Prepared};

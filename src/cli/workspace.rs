@@ -1,0 +1,63 @@
+//! What the commands on a batch share: where they send ([`Workspace`]),
+//! and how they say a failure or a note. A leaf of the commands: `batch`
+//! and `export` both use it, and it uses neither.
+
+use std::io;
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::output::{FAILED, Io, REFUSED};
+use crate::api::{ApiError, WeyaClient};
+use crate::text::visible;
+
+/// Where the commands send to, and what they say about it.
+pub struct Workspace {
+    pub client: WeyaClient,
+    /// `sandbox` or the host, as the journal records it.
+    pub target: String,
+    /// Where the credential came from ("environment variable WEYA_API_KEY"),
+    /// for the advice on a refused one. Never the credential itself.
+    pub credential: String,
+    pub journal: Option<PathBuf>,
+    /// How wide the calls table may be; `None` for as wide as it needs
+    /// (the output is not a terminal).
+    pub width: Option<usize>,
+    /// With the sandbox as the target: whether another weya-tui runs it
+    /// (its dialer goes on after this command), or only this command
+    /// does (it dials only while a weya-tui runs; this one caught it up
+    /// on starting). `None` for a real API.
+    pub sandbox_elsewhere: Option<bool>,
+    /// The hours contacts may be called in their own time (`contact_hours`).
+    pub contact_hours: crate::domain::local_time::ContactHours,
+}
+
+/// Says why a request failed (or was not sent), with the request ID
+/// support asks for and, for a refused credential, which one the action
+/// needs and which was used, from where.
+pub fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
+    let code = if e.is_config_problem() {
+        REFUSED
+    } else {
+        FAILED
+    };
+    let mut message = e.to_string();
+    if let Some(id) = e.request_id() {
+        message.push_str(&format!(" (request ID {id})"));
+    }
+    let advice = e.auth_advice();
+    if io.json {
+        let extra = json!({"status": e.status(), "requestId": e.request_id(), "advice": advice});
+        return io.fail(code, &message, extra);
+    }
+    io.fail(code, &message, json!({}))?;
+    if let Some(advice) = advice {
+        writeln!(io.err, "weya-tui: {}", visible(&advice))?;
+    }
+    Ok(code)
+}
+
+/// Something worth knowing that does not make the command fail.
+pub fn note(io: &mut Io<'_>, text: &str) -> io::Result<()> {
+    writeln!(io.err, "weya-tui: {}", visible(text))
+}
