@@ -280,8 +280,11 @@ pub enum Scope {
     Result,
     /// A dialog over the form (templates).
     Modal,
-    /// The result of a batch that was created.
+    /// The result of a batch that was created (or found in Weya's list
+    /// after its answer was lost).
     Created,
+    /// The result of a batch that was deleted since.
+    Deleted,
     /// A result after which sending the same body again may help.
     Retryable,
     Help,
@@ -360,6 +363,7 @@ impl Scope {
             Self::Result => "Result",
             Self::Modal => "Template dialog",
             Self::Created => "Result, created",
+            Self::Deleted => "Result, batch deleted since",
             Self::Retryable => "Result, not created",
             Self::Help => "Help",
             Self::Navigation => "A view opened over another",
@@ -580,6 +584,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Created, &[key(KeyCode::Char('n'))], Action::NewBatch, "new batch", "Start a new batch from the same values"),
     bind(Scope::Created, &[ch('i')], Action::Import, "import", "Import contacts into the new batch from a CSV or spreadsheet"),
     bind(Scope::Created, &[ch('o')], Action::OpenBatch, "open batch", "Open the new batch's details: its calls, live"),
+    bind(Scope::Deleted, &[key(KeyCode::Char('n'))], Action::NewBatch, "new batch", "Start a new batch from the same values (the one made is deleted)"),
     bind(Scope::Retryable, &[key(KeyCode::Char('r'))], Action::Resend, "send again", "Send the same body again; when the outcome is unknown, only once the batch list shows no such batch (or on a second r)"),
     bind(Scope::Result, &[ESC], Action::Back, "back to form", "Back to the form, with everything as you left it"),
     bind(Scope::Modal, &[UP], Action::Up, "move", "Highlight the previous template"),

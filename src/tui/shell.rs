@@ -475,6 +475,54 @@ impl Shell {
         cmds
     }
 
+    /// What the app read of batches that the create view's result may be
+    /// about: its batch's totals now (from the list's page or a batch's
+    /// header, read anyway: no request of its own), or that it is gone
+    /// (deleted here, or batch-details answers 404 for it).
+    fn tell_result(&mut self, msg: &Msg) -> Vec<Cmd> {
+        let news: Vec<CreateMsg> = match msg {
+            Msg::BatchList(ListMsg::PageLoaded {
+                result: Ok(page), ..
+            }) => page
+                .batches
+                .iter()
+                .cloned()
+                .map(CreateMsg::BatchSeen)
+                .collect(),
+            Msg::BatchDetails {
+                batch_id,
+                msg:
+                    DetailsMsg::TotalsLoaded {
+                        result: Ok(found), ..
+                    },
+            } => found
+                .iter()
+                .filter(|b| &b.id == batch_id)
+                .cloned()
+                .map(CreateMsg::BatchSeen)
+                .collect(),
+            Msg::BatchList(ListMsg::Deleted { id, result: Ok(_) }) => vec![CreateMsg::BatchGone {
+                batch_id: id.clone(),
+                why: format!("deleted in this app at {}", self.now.format("%H:%M:%S UTC")),
+            }],
+            Msg::BatchDetails {
+                batch_id,
+                msg: DetailsMsg::CallsLoaded { result: Err(e), .. },
+            } if e.status() == Some(404) => vec![CreateMsg::BatchGone {
+                batch_id: batch_id.clone(),
+                why: format!(
+                    "Weya answers 404 (not found) for its details, at {}",
+                    self.now.format("%H:%M:%S UTC")
+                ),
+            }],
+            _ => return Vec::new(),
+        };
+        let now = self.now;
+        news.into_iter()
+            .flat_map(|m| self.create.update(m, now))
+            .collect()
+    }
+
     /// The calling schedule a batch made here, on this target, was
     /// created with (whatever the sandbox's dialer does with it).
     fn known_schedule(&self, batch_id: &str) -> Option<crate::domain::schedule::CallingSchedule> {
@@ -548,7 +596,11 @@ impl Shell {
     /// A view just came (back) on screen: a live one refreshes at once,
     /// unless the terminal is not looking.
     fn shown(&mut self) -> Vec<Cmd> {
-        match self.top().and_then(View::shown) {
+        let msg = match self.top() {
+            Some(view) => view.shown(),
+            None => ViewModel::shown(&self.create),
+        };
+        match msg {
             Some(msg) if self.focused => update(self, msg),
             _ => Vec::new(),
         }
@@ -678,7 +730,8 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
         // The rest is a view's own (`Msg::<Name>`): the view it is
         // addressed to takes it.
         msg => {
-            let alerts = shell.observe(&msg);
+            let mut alerts = shell.observe(&msg);
+            alerts.extend(shell.tell_result(&msg));
             let mut cmds = shell.reply(msg);
             cmds.extend(alerts);
             cmds

@@ -39,6 +39,7 @@ mod outcomes_export;
 mod properties;
 mod pty;
 mod recovery;
+mod result_watch;
 mod sandbox;
 mod screens;
 mod zone_split_cli;

@@ -77,6 +77,10 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "import_split_result",
     "import_app_preview",
     "recovery_start_notice",
+    // result_watch
+    "result_after_import",
+    "result_deleted",
+    "result_unknown_found_keys",
 ];
 
 /// The screens that show the same words at both sizes.

@@ -15,7 +15,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
-use crate::api::{BatchRequest, BatchSummary};
+use crate::api::BatchRequest;
 use crate::create::review::Summary;
 pub use crate::create::{Outcome, Verdict};
 use chrono::{DateTime, Utc};
@@ -303,7 +303,9 @@ impl CreateView {
             Screen::Sending { .. } => scopes.push(Scope::Sending),
             Screen::Result(answer) => {
                 scopes.push(Scope::Result);
-                if matches!(answer.outcome, Outcome::Created(_)) {
+                if answer.gone.is_some() {
+                    scopes.push(Scope::Deleted);
+                } else if answer.made_id().is_some() {
                     scopes.push(Scope::Created);
                 } else if answer.may_resend(self.now) {
                     scopes.push(Scope::Retryable);
@@ -449,6 +451,12 @@ fn step(app: &mut CreateView, msg: CreateMsg) -> Vec<Cmd> {
         CreateMsg::BatchesFound { request_id, look } => {
             submit::batches_found(app, request_id, look)
         }
+        CreateMsg::Shown => submit::refresh(app),
+        CreateMsg::BatchSeen(fresh) => {
+            submit::batch_seen(app, fresh);
+            Vec::new()
+        }
+        CreateMsg::BatchGone { batch_id, why } => submit::batch_gone(app, &batch_id, why),
         CreateMsg::TemplateSaved(result) => {
             files::template_saved(app, result);
             Vec::new()
@@ -527,21 +535,23 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         Action::OpenTemplate => return vec![files::ask_template(app)],
         Action::Submit => return submit::submit(app),
         Action::Resend => return submit::resend(app),
+        // The batch made: the one the answer named, or the one Weya's list
+        // showed after the answer was lost (the same keys for both).
         Action::Copy => {
             if let Screen::Result(answer) = &mut app.screen
-                && let Outcome::Created(created) = &answer.attempt.outcome
+                && let Some(id) = answer.made_id()
             {
                 answer.copied = true;
-                return vec![Cmd::Copy(created.batch_id.clone())];
+                return vec![Cmd::Copy(id)];
             }
         }
         Action::Import => {
             if let Screen::Result(answer) = &app.screen
-                && let Outcome::Created(created) = &answer.outcome
+                && let Some(id) = answer.made_id()
             {
                 let request = &answer.review.request;
                 return vec![Cmd::OpenImport(ImportTarget {
-                    batch_id: created.batch_id.clone(),
+                    batch_id: id,
                     batch_name: request.batch_name.clone(),
                     timezone: request.timezone.clone(),
                 })];
@@ -549,15 +559,10 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         }
         Action::OpenBatch => {
             if let Screen::Result(answer) = &app.screen
-                && let Outcome::Created(created) = &answer.outcome
+                && let Some(summary) = answer.made_batch()
             {
-                // The list's totals are not known yet: the details fetch
-                // them.
-                let summary = BatchSummary {
-                    id: created.batch_id.clone(),
-                    batch_name: answer.review.request.batch_name.clone(),
-                    ..BatchSummary::default()
-                };
+                // What the list showed of it, if anything: the details
+                // fetch the rest.
                 return vec![Cmd::OpenBatch(Box::new(summary))];
             }
         }
@@ -1008,6 +1013,16 @@ impl ViewModel for CreateView {
 
     fn wants_mouse(&self) -> bool {
         Self::wants_mouse(self)
+    }
+
+    /// Back on screen, a result looks once more at the batch it made.
+    fn shown(&self) -> Option<Msg> {
+        match &self.screen {
+            Screen::Result(answer) if answer.made_id().is_some() => {
+                Some(Msg::Create(CreateMsg::Shown))
+            }
+            _ => None,
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{ApiError, Created, Phone};
+use crate::api::{ApiError, BatchSummary, Created, Phone};
 use crate::create::Look;
 use crate::store::draft::Draft;
 use crate::store::phonebook::{AddPhoneError, Registered};
@@ -41,6 +41,17 @@ pub enum CreateMsg {
     BatchesFound {
         request_id: u64,
         look: Look,
+    },
+    /// The view is on screen again: the result looks at its batch once.
+    Shown,
+    /// The app read a batch (the list's page, a batch's header): its
+    /// latest totals, for the result of the batch made here.
+    BatchSeen(BatchSummary),
+    /// The app learnt that batch `batch_id` is gone: deleted here, or Weya
+    /// answers that it does not have it (`why`, in words).
+    BatchGone {
+        batch_id: String,
+        why: String,
     },
     /// A template was written (its path) or not (why, or that one of that
     /// name exists).

@@ -13,6 +13,7 @@ use crate::connection::TargetLabel;
 use crate::create::{Attempt, Hold, Look, Outcome, Sought, Verdict};
 use crate::domain::schedule::CallingSchedule;
 use crate::form::FieldId;
+use crate::remote::Remote;
 use crate::store::journal::{Answered, JournalEntry};
 
 /// The result screen's state: the engine's [`Attempt`] (which it derefs
@@ -29,6 +30,20 @@ pub struct Answer {
     lookup_id: u64,
     /// A watch of the list runs for it: more looks are coming.
     watching: bool,
+    /// The look on the way is a refresh of a batch already known (the
+    /// screen back on show): its totals, or that it is gone.
+    refreshing: bool,
+    /// The batch made is gone since: deleted here, or Weya no longer has
+    /// it. Nothing more is asked about it.
+    pub gone: Option<Gone>,
+}
+
+/// What became of a batch made here: it is gone, and why the app says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gone {
+    pub batch_id: String,
+    /// "deleted in this app at 14:02:11 UTC", "Weya answers 404 for it".
+    pub why: String,
 }
 
 impl Deref for Answer {
@@ -54,6 +69,52 @@ impl Answer {
             copied: false,
             lookup_id: 0,
             watching: false,
+            refreshing: false,
+            gone: None,
+        }
+    }
+
+    /// The ID of the batch this send made, as far as is known: the one its
+    /// answer named, or the one found in Weya's list after the answer was
+    /// lost. `None` once it is gone.
+    pub fn made_id(&self) -> Option<String> {
+        if self.gone.is_some() {
+            return None;
+        }
+        match &self.outcome {
+            Outcome::Created(created) => Some(created.batch_id.clone()),
+            _ => match self.verdict() {
+                Verdict::Listed(b) => Some(b.id),
+                _ => None,
+            },
+        }
+    }
+
+    /// The batch made, as the list last showed it (its totals), or as
+    /// little as is known of it.
+    pub fn made_batch(&self) -> Option<BatchSummary> {
+        let id = self.made_id()?;
+        Some(match self.verdict() {
+            Verdict::Listed(b) if b.id == id => b,
+            _ => BatchSummary {
+                id,
+                batch_name: self.review.request.batch_name.clone(),
+                ..BatchSummary::default()
+            },
+        })
+    }
+
+    /// Newer totals of the batch made, read elsewhere in the app.
+    fn seen(&mut self, fresh: BatchSummary) {
+        if self.made_id().as_deref() != Some(fresh.id.as_str()) {
+            return;
+        }
+        match &mut self.attempt.lookup {
+            Remote::Loaded(batches) => match batches.iter_mut().find(|b| b.id == fresh.id) {
+                Some(kept) => *kept = fresh,
+                None => batches.insert(0, fresh),
+            },
+            other => *other = Remote::Loaded(vec![fresh]),
         }
     }
 
@@ -456,6 +517,10 @@ pub(super) fn batches_found(app: &mut CreateView, request_id: u64, look: Look) -
     let Some(answer) = answer_of_lookup(app, request_id) else {
         return Vec::new();
     };
+    if answer.refreshing {
+        refreshed(answer, look, now);
+        return Vec::new();
+    }
     if look.next_in.is_none() {
         answer.watching = false;
     }
@@ -556,4 +621,78 @@ fn found_entry(app: &CreateView, answer: &Answer, batch: &BatchSummary) -> Journ
             batch_id: &batch.id,
         },
     )
+}
+
+/// The result back on screen: one look at Weya's list for the batch it
+/// made, for its totals now (contacts imported since) or to learn it is
+/// gone. One request per showing; none once the batch is gone, while a
+/// look is on its way, or when the list cannot be asked.
+pub(super) fn refresh(app: &mut CreateView) -> Vec<Cmd> {
+    let Screen::Result(answer) = &mut app.screen else {
+        return Vec::new();
+    };
+    if answer.made_id().is_none() || !answer.can_look || answer.watching {
+        return Vec::new();
+    }
+    app.next_request_id += 1;
+    answer.lookup_id = app.next_request_id;
+    answer.watching = true;
+    answer.refreshing = true;
+    vec![Cmd::WatchForBatch {
+        request_id: answer.lookup_id,
+        sought: Box::new(answer.sought.clone()),
+        wait: std::time::Duration::ZERO,
+        every: app.landing.every,
+    }]
+}
+
+/// A refresh's look: the batch's totals now, or, when the list (searched
+/// for its name) no longer has it, that it is gone. A look that failed
+/// changes nothing: what was shown stays.
+fn refreshed(answer: &mut Answer, look: Look, now: DateTime<Utc>) {
+    answer.refreshing = false;
+    answer.watching = false;
+    let (Ok(batches), Some(id)) = (look.result, answer.made_id()) else {
+        return;
+    };
+    match batches.into_iter().find(|b| b.id == id) {
+        Some(fresh) => answer.seen(fresh),
+        None => {
+            answer.gone = Some(Gone {
+                batch_id: id,
+                why: format!(
+                    "no longer in Weya's list (looked at {})",
+                    now.format("%H:%M:%S UTC")
+                ),
+            });
+        }
+    }
+}
+
+/// The app read batch `fresh` elsewhere (the list, a batch's header):
+/// the result of the batch made here shows its totals now.
+pub(super) fn batch_seen(app: &mut CreateView, fresh: BatchSummary) {
+    if let Screen::Result(answer) = &mut app.screen {
+        answer.seen(fresh);
+    }
+}
+
+/// The app learnt batch `batch_id` is gone: its result says so and asks
+/// nothing more about it.
+pub(super) fn batch_gone(app: &mut CreateView, batch_id: &str, why: String) -> Vec<Cmd> {
+    let Screen::Result(answer) = &mut app.screen else {
+        return Vec::new();
+    };
+    if answer.made_id().as_deref() != Some(batch_id) {
+        return Vec::new();
+    }
+    answer.gone = Some(Gone {
+        batch_id: batch_id.to_owned(),
+        why,
+    });
+    answer.refreshing = false;
+    if std::mem::take(&mut answer.watching) {
+        return vec![Cmd::StopBatchLookup];
+    }
+    Vec::new()
 }

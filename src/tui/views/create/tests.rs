@@ -1713,3 +1713,134 @@ fn a_failed_phone_list_names_its_request_id_on_the_form() {
     );
     assert!(shown.contains("(request ID req-8723)"), "{shown}");
 }
+
+/// A created batch's result, its first look at the list answered with
+/// `listed`: the app and the ID.
+fn created_and_listed(listed: Vec<crate::api::BatchSummary>) -> (App, String) {
+    let id = "64e5f12345abcdef98765432".to_owned();
+    let mut app = on_review();
+    app.create.context.can_list_batches = true;
+    key(&mut app, KeyCode::Enter);
+    let cmds = update(
+        &mut app,
+        Msg::Create(CreateMsg::SubmitFinished {
+            request_id: 1,
+            result: Ok(Created {
+                batch_id: id.clone(),
+                request_id: None,
+            }),
+        }),
+    );
+    let (lookup, _) = lookup_of(&cmds);
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::BatchesFound {
+            request_id: lookup,
+            look: crate::create::Look {
+                result: Ok(listed),
+                conclusive: true,
+                next_in: None,
+            },
+        }),
+    );
+    (app, id)
+}
+
+fn summary(id: &str, calls: u64) -> crate::api::BatchSummary {
+    crate::api::BatchSummary {
+        id: id.into(),
+        batch_name: "Q3".into(),
+        total_calls: Some(calls),
+        queue_status: "paused".into(),
+        created_at: "2026-01-15T14:00:01.000Z".into(),
+        ..crate::api::BatchSummary::default()
+    }
+}
+
+/// Issue 20 item 6: what the app reads of the batch elsewhere (the list's
+/// page, a batch's header) is the result's count; back on show it looks
+/// once, and not again while that look is on its way.
+#[test]
+fn the_result_takes_the_count_read_elsewhere_and_looks_once_when_shown_again() {
+    let (mut app, id) = created_and_listed(vec![summary("64e5f12345abcdef98765432", 0)]);
+    assert!(app.create.scopes().contains(&Scope::Created));
+    // Another batch's news changes nothing.
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::BatchSeen(summary("64e5f12345abcdef00000001", 9))),
+    );
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::BatchSeen(summary(&id, 40))),
+    );
+    assert!(
+        matches!(answer(&app).verdict(), Verdict::Listed(b) if b.total_calls == Some(40)),
+        "{:?}",
+        answer(&app).verdict()
+    );
+    let cmds = update(&mut app, Msg::Create(CreateMsg::Shown));
+    let (lookup, wait) = lookup_of(&cmds);
+    assert_eq!(wait, std::time::Duration::ZERO, "one look, not a watch");
+    assert!(
+        update(&mut app, Msg::Create(CreateMsg::Shown)).is_empty(),
+        "not a second while the first is on its way"
+    );
+    // A failed look keeps what was shown.
+    update(
+        &mut app,
+        Msg::Create(CreateMsg::BatchesFound {
+            request_id: lookup,
+            look: crate::create::Look {
+                result: Err(ApiError::Network {
+                    kind: crate::api::NetworkFailure::Dropped,
+                    host: "127.0.0.1".into(),
+                }),
+                conclusive: true,
+                next_in: None,
+            },
+        }),
+    );
+    assert!(matches!(answer(&app).verdict(), Verdict::Listed(b) if b.total_calls == Some(40)));
+    assert!(answer(&app).gone.is_none());
+}
+
+/// Issue 20 item 6: a batch deleted in this app: its result says so,
+/// stops its watch, never looks again, and offers only n (and Esc).
+#[test]
+fn a_batch_deleted_here_ends_its_results_looks_and_keys() {
+    let (mut app, id) = created_and_listed(vec![summary("64e5f12345abcdef98765432", 3)]);
+    let cmds = update(&mut app, Msg::Create(CreateMsg::Shown));
+    lookup_of(&cmds);
+    let cmds = update(
+        &mut app,
+        Msg::BatchList(crate::tui::views::batches::list::ListMsg::Deleted {
+            id: id.clone(),
+            result: Ok(crate::api::Deleted {
+                message: Some("Batch deleted".into()),
+                request_id: None,
+            }),
+        }),
+    );
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::StopBatchLookup)),
+        "the look on its way is stopped: {cmds:?}"
+    );
+    let gone = answer(&app).gone.clone().expect("known to be gone");
+    assert_eq!(gone.batch_id, id);
+    assert!(
+        gone.why.starts_with("deleted in this app at "),
+        "{}",
+        gone.why
+    );
+    assert_eq!(app.create.scopes(), vec![Scope::Result, Scope::Deleted]);
+    assert!(update(&mut app, Msg::Create(CreateMsg::Shown)).is_empty());
+    assert!(
+        crate::tui::views::ViewModel::shown(&app.create).is_none(),
+        "nothing asked when shown again"
+    );
+    for c in ['c', 'i', 'o'] {
+        assert!(key(&mut app, KeyCode::Char(c)).is_empty(), "{c}");
+    }
+    key(&mut app, KeyCode::Char('n'));
+    assert!(matches!(app.create.screen, Screen::Form));
+}

@@ -22,7 +22,10 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
     let mut id_box = None;
     match &answer.outcome {
         Outcome::Created(created) => {
-            lines.push(Line::styled("✓ Batch created", theme.ok()));
+            lines.push(match &answer.gone {
+                Some(_) => Line::styled("✗ Batch created, and deleted since", theme.warn()),
+                None => Line::styled("✓ Batch created", theme.ok()),
+            });
             lines.push(Line::raw(""));
             // The ID in a box of its own: the thing the operator came for.
             // It is the server's word: shown made visible.
@@ -46,6 +49,9 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
                 lines.extend(row("Clipboard", "copied (OSC 52)".into()));
             }
             lines.push(Line::raw(""));
+            if answer.gone.is_some() {
+                lines.push(Line::raw(GONE_ADVICE));
+            }
             lines.push(Line::raw("Esc returns to the form, with its values kept."));
         }
         Outcome::Failed(error) => {
@@ -154,8 +160,15 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
     }
 }
 
+/// What is left to do with a batch deleted since it was made.
+const GONE_ADVICE: &str = "It is not asked about any more. n starts a new batch from the same values; Ctrl-B lists \
+     the batches.";
+
 /// What the batch list said, in words.
 fn verdict_text(app: &CreateView, answer: &Answer) -> String {
+    if let Some(gone) = &answer.gone {
+        return format!("deleted: {}", visible(&gone.why));
+    }
     if matches!(answer.lookup, Remote::Loading { .. }) {
         return format!("{} checking the batch list…", spinner(app.frame));
     }
@@ -245,6 +258,9 @@ fn unknown_advice(app: &CreateView, answer: &Answer) -> String {
                 checked for it before anything is sent again."
             .to_owned();
     }
+    if answer.gone.is_some() {
+        return format!("It was created, and is deleted since. {GONE_ADVICE}");
+    }
     let verdict = answer.verdict();
     if let (Some(until), false) = (
         answer.waiting_until(),
@@ -258,7 +274,9 @@ fn unknown_advice(app: &CreateView, answer: &Answer) -> String {
         );
     }
     match verdict {
-        Verdict::Listed(_) => "It was created: do not send it again.".to_owned(),
+        Verdict::Listed(_) => "It was created: do not send it again. o opens it, i imports \
+                               contacts into it, c copies its ID."
+            .to_owned(),
         Verdict::Absent => "The first send can no longer land and Weya's list has no such \
                             batch: r sends the same body again."
             .to_owned(),
