@@ -34,6 +34,7 @@
 //! costs more than about 200 MiB.
 
 pub mod check;
+pub mod choices;
 pub mod engine;
 pub mod existing;
 pub mod journal;

@@ -566,7 +566,11 @@ fn serve(view: &mut ImportView, dir: &Path, cmds: Vec<ImportCmd>) -> Vec<ImportC
         }
         if !matches!(
             cmd,
-            ImportCmd::Open { .. } | ImportCmd::Check { .. } | ImportCmd::FindJournal { .. }
+            ImportCmd::Open { .. }
+                | ImportCmd::Check { .. }
+                | ImportCmd::FindJournal { .. }
+                | ImportCmd::FindChoices { .. }
+                | ImportCmd::SaveChoices { .. }
         ) {
             left.push(cmd);
             continue;
@@ -719,7 +723,7 @@ fn the_first_sheet_is_the_default_and_esc_on_the_columns_goes_back_to_the_sheets
     // Enter on the sheet already read: its columns, nothing read again.
     let cmds = press(&mut view, KeyCode::Enter);
     assert!(
-        matches!(cmds.as_slice(), [ImportCmd::FindJournal { file }] if file.sheet.as_deref() == Some("June")),
+        matches!(cmds.as_slice(), [ImportCmd::FindJournal { file }, ImportCmd::FindChoices { .. }] if file.sheet.as_deref() == Some("June")),
         "{cmds:?}"
     );
     assert_eq!(view.step(), Step::Map);

@@ -10,6 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use common::{Harness, object_id_in, screen_text};
+use weya_tui::import::choices::SavedChoices;
 use weya_tui::sandbox::Sandbox;
 use weya_tui::store::journal;
 use weya_tui::tui::views::View;
@@ -185,5 +186,168 @@ fn copy_without_locks(from: &std::path::Path, to: &std::path::Path) {
         } else if !entry.file_name().to_string_lossy().ends_with(".lock") {
             std::fs::copy(entry.path(), &target).unwrap();
         }
+    }
+}
+
+/// The import into `name` from the palette, on the file at `csv`: its
+/// columns on show, and the choices kept from before looked for.
+async fn columns_of(h: &mut Harness, csv: &std::path::Path) {
+    h.ctrl('p');
+    h.type_text("import");
+    h.key(KeyCode::Enter);
+    h.wait_for("the batches", |app| {
+        app.palette.as_ref().is_some_and(|p| p.shown().count() == 1)
+    })
+    .await;
+    h.key(KeyCode::Enter);
+    // The region the batch was made with, read from the submit journal,
+    // presets the columns' guess: before the file is opened.
+    h.wait_for("the batch's region", |app| {
+        import_of(app).is_some_and(|v| v.region().is_some())
+    })
+    .await;
+    h.type_text(&csv.display().to_string());
+    h.key(KeyCode::Enter);
+    h.wait_for("the columns", |app| step(app) == Some(Step::Map))
+        .await;
+}
+
+/// The column choices kept in `dir`.
+fn choices_kept(dir: &std::path::Path) -> Vec<SavedChoices> {
+    std::fs::read_dir(dir).map_or(Vec::new(), |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".columns"))
+            .filter_map(|e| serde_json::from_slice(&std::fs::read(e.path()).ok()?).ok())
+            .collect()
+    })
+}
+
+/// Issue 20 item 6: column choices made on the columns step (a rename, a
+/// column left out) survive quitting before anything is sent: the next
+/// run restores them for the same file into the same batch and says
+/// from when, and does not when the file's header changed since (saying
+/// why).
+#[tokio::test]
+async fn column_choices_are_kept_when_quitting_before_sending_and_never_put_on_a_new_header() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_in(dir.path());
+    let csv = dir.path().join("contacts.csv");
+    std::fs::write(&csv, contacts(3)).unwrap();
+
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store.clone()));
+    h.fill_and_review("December renewals").await;
+    h.key(KeyCode::Enter);
+    h.wait_for_result().await;
+    h.key(KeyCode::Char('i'));
+    h.type_text(&csv.display().to_string());
+    h.key(KeyCode::Enter);
+    h.wait_for("the columns", |app| step(app) == Some(Step::Map))
+        .await;
+    let guessed = import_of(h.app()).unwrap().mapping().clone();
+    // First Name sent as "name"; Note left out.
+    h.key(KeyCode::Up);
+    h.key(KeyCode::Char('e'));
+    h.type_text("name");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Char(' '));
+    let chosen = import_of(h.app()).unwrap().mapping().clone();
+    assert_ne!(chosen, guessed);
+    assert_eq!(chosen.columns[0].name, "name");
+    assert!(!chosen.columns[2].send);
+    let imports = store.imports();
+    h.wait_for(
+        "the last choice kept on disk",
+        |_| matches!(choices_kept(&imports).as_slice(), [kept] if kept.mapping == chosen),
+    )
+    .await;
+    // Quit before sending: nothing was sent, nothing to say on exit.
+    assert_eq!(h.runtime.import_on_exit(), None);
+    drop(h);
+    // The batch's entry in the submit journal (written off the loop): the
+    // next run presets the region from it.
+    let deadline = std::time::Instant::now() + common::PATIENCE;
+    while journal::read_at_start(&store.journal()).0.is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the submit journal");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+
+    // The next run: the same file into the same batch.
+    let next = tempfile::tempdir().unwrap();
+    copy_without_locks(dir.path(), next.path());
+    let store = common::store_in(next.path());
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store.clone()));
+    h.wait_for_phones().await;
+    columns_of(&mut h, &csv).await;
+    h.wait_for("the choices restored, and the batch's region", |app| {
+        import_of(app).is_some_and(|v| v.mapping() == &chosen && v.region().is_some())
+    })
+    .await;
+    let screen = h.screen();
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Your column choices from ") && flat.contains(" were restored."),
+        "{screen}"
+    );
+    snapshot_steady("import_choices_restored", &h, dir.path());
+
+    // The file's header changes (Note → Notes): the choices are not put
+    // on it, and the screen says why.
+    std::fs::write(
+        &csv,
+        contacts(3).replacen("First Name,Phone,Note", "First Name,Phone,Notes", 1),
+    )
+    .unwrap();
+    h.key(KeyCode::Esc);
+    assert_eq!(step(h.app()), Some(Step::Pick));
+    h.key(KeyCode::Enter);
+    h.wait_for("the columns of the changed file", |app| {
+        step(app) == Some(Step::Map)
+            && import_of(app).is_some_and(|v| v.mapping().columns[2].header == "Notes")
+    })
+    .await;
+    h.wait_for("the choices refused", |app| {
+        import_of(app)
+            .and_then(|v| v.choices_note())
+            .is_some_and(|n| n.contains("were not restored"))
+    })
+    .await;
+    let view = import_of(h.app()).unwrap();
+    assert_eq!(
+        view.mapping().columns[0].name,
+        "First Name",
+        "the guess stands"
+    );
+    assert!(view.mapping().columns[2].send);
+    let screen = h.screen();
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("were not restored: the file's header changed (“Note” gone, “Notes” new)"),
+        "{screen}"
+    );
+    snapshot_steady("import_choices_stale", &h, dir.path());
+}
+
+/// The screen at 80x24 and 120x40, the date and time of the choices and
+/// the temporary folder made steady.
+fn snapshot_steady(name: &str, h: &Harness, folder: &std::path::Path) {
+    let canonical = std::fs::canonicalize(folder).unwrap();
+    for (w, h_) in [(80, 24), (120, 40)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h_)).unwrap();
+        weya_tui::draw(&mut terminal, h.app()).unwrap();
+        let mut text = screen_text(terminal.backend())
+            .replace(&canonical.display().to_string(), "~/data")
+            .replace(&folder.display().to_string(), "~/data");
+        if let Some(at) = text.find("choices from ") {
+            let start = at + "choices from ".len();
+            let stamp = "YYYY-MM-DD hh:mm";
+            text.replace_range(start..start + stamp.len(), stamp);
+        }
+        common::sizes::check_screen(name, w, h_, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
     }
 }

@@ -77,7 +77,9 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "import_split_result",
     "import_app_preview",
     "recovery_start_notice",
-    // result_watch
+    // recovery, result_watch
+    "import_choices_restored",
+    "import_choices_stale",
     "result_after_import",
     "result_deleted",
     "result_unknown_found_keys",

@@ -53,6 +53,8 @@ pub struct ImportExecutor {
     lock: Arc<Mutex<Option<(FileIdentity, ImportLock)>>>,
     /// The engine sending the plan, once sending began.
     sender: Arc<Mutex<Option<ImportSender>>>,
+    /// The latest save of the column choices written (its `seq`).
+    choices_written: Arc<Mutex<u64>>,
     /// What `batch import --split-by-zone` needs besides the above.
     split: Option<SplitContext>,
 }
@@ -88,6 +90,7 @@ impl ImportExecutor {
             lock: Arc::new(Mutex::new(None)),
             sender: Arc::new(Mutex::new(None)),
             split: None,
+            choices_written: Arc::new(Mutex::new(0)),
         }
     }
 
@@ -166,6 +169,34 @@ impl ImportExecutor {
                 })
                 .await;
                 ImportMsg::JournalFound(result)
+            }
+            ImportCmd::FindChoices { file } => {
+                let this = self.clone();
+                let result = blocking(move || match &this.journal_dir {
+                    Some(dir) => crate::import::choices::load(dir, &this.batch_id, &file),
+                    None => Ok(None),
+                })
+                .await;
+                ImportMsg::ChoicesFound(result)
+            }
+            ImportCmd::SaveChoices { seq, choices } => {
+                let dir = self.journal_dir.clone();
+                let written = Arc::clone(&self.choices_written);
+                let result = blocking(move || {
+                    // Nowhere to keep them: nothing is sent either.
+                    let Some(dir) = &dir else {
+                        return Ok(());
+                    };
+                    let mut last = written.lock().unwrap_or_else(PoisonError::into_inner);
+                    if *last > seq {
+                        return Ok(());
+                    }
+                    crate::import::choices::save(dir, &choices)?;
+                    *last = seq;
+                    Ok(())
+                })
+                .await;
+                ImportMsg::ChoicesSaved(result)
             }
             ImportCmd::Check {
                 job,

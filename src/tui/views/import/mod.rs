@@ -38,6 +38,7 @@ use crossterm::event::KeyEvent;
 use crate::domain::local_time::{self, ContactHours, LocalTimes};
 use crate::domain::schedule::CallingSchedule;
 use crate::form::line::LineInput;
+use crate::import::choices::{Restore, SavedChoices};
 use crate::import::existing::PagesRead;
 use crate::import::journal::JournalSummary;
 use crate::import::path::{Completion, Entry, complete, split};
@@ -321,6 +322,13 @@ pub struct ImportView {
     /// The file is a rejected-rows file weya-tui wrote: what is done about
     /// it, said on the columns and the check.
     pub(crate) rejected_note: Option<RejectedFileNote>,
+    /// What became of the column choices kept from an earlier visit to
+    /// this file for this batch: restored (and from when), or not (why).
+    pub(crate) choices_note: Option<String>,
+    /// They were restored (else the note says why not).
+    pub(crate) choices_restored: bool,
+    /// Saves of the column choices asked for so far.
+    choices_seq: u64,
     /// The rows to send compared with the batch's numbers, once checked.
     pub(crate) comparing: Option<Comparing>,
     compare_job: u64,
@@ -383,6 +391,9 @@ impl ImportView {
             report: None,
             preview_scroll: 0,
             rejected_note: None,
+            choices_note: None,
+            choices_restored: false,
+            choices_seq: 0,
             comparing: None,
             compare_job: 0,
             include_existing: false,
@@ -437,6 +448,11 @@ impl ImportView {
 
     pub fn mapping(&self) -> &ColumnMapping {
         &self.mapping
+    }
+
+    /// What became of the column choices kept from before, if any were.
+    pub fn choices_note(&self) -> Option<&str> {
+        self.choices_note.as_deref()
     }
 
     pub fn region(&self) -> Option<Region> {
@@ -554,6 +570,21 @@ impl ImportView {
     /// [`ViewModel::update`] hands it over as
     /// [`Cmd::Import`]). No I/O, no clock.
     pub fn work(&mut self, msg: ImportMsg, now: DateTime<Utc>) -> Vec<ImportCmd> {
+        // The operator's column choices are kept as they change, so
+        // quitting before sending loses none of them.
+        let on_columns = matches!(msg, ImportMsg::Input(_)) && self.step == Step::Map;
+        let before = on_columns.then(|| self.mapping.clone());
+        let mut cmds = self.work_on(msg, now);
+        if let Some(before) = before
+            && before != self.mapping
+            && let Some(keep) = self.keep_choices(now)
+        {
+            cmds.push(keep);
+        }
+        cmds
+    }
+
+    fn work_on(&mut self, msg: ImportMsg, now: DateTime<Utc>) -> Vec<ImportCmd> {
         match msg {
             ImportMsg::Input(Input::Action(action)) if self.split.is_some() => {
                 self.on_split_key(action)
@@ -603,6 +634,19 @@ impl ImportView {
                 Vec::new()
             }
             ImportMsg::JournalFound(result) => self.on_journal_found(result),
+            ImportMsg::ChoicesFound(result) => {
+                self.on_choices_found(result);
+                Vec::new()
+            }
+            ImportMsg::ChoicesSaved(result) => {
+                if let Err(e) = result {
+                    self.choices_restored = false;
+                    self.choices_note = Some(format!(
+                        "Your column choices are not kept if you quit now: {e}"
+                    ));
+                }
+                Vec::new()
+            }
             ImportMsg::Checked { job, result } => self.on_checked(job, result, now),
             ImportMsg::RejectedWritten(result) => {
                 self.pending_overwrite = None;
@@ -899,9 +943,16 @@ impl ImportView {
         self.resuming = false;
         self.report = None;
         self.sending = None;
+        self.choices_note = None;
+        self.choices_restored = false;
         let identity = file.identity().clone();
         self.step = Step::Map;
-        vec![ImportCmd::FindJournal { file: identity }]
+        vec![
+            ImportCmd::FindJournal {
+                file: identity.clone(),
+            },
+            ImportCmd::FindChoices { file: identity },
+        ]
     }
 
     /// The sheet step: ↑/↓ and Enter, which reads the highlighted sheet
@@ -965,6 +1016,66 @@ impl ImportView {
             Err(e) => self.error = Some(format!("The import journal cannot be read: {e}")),
         }
         Vec::new()
+    }
+
+    /// The column choices kept for the file opened, taken while its
+    /// columns are on show and not yet changed: as they were when the
+    /// header is the same, else not at all, and the note says which.
+    fn on_choices_found(&mut self, result: Result<Option<SavedChoices>, String>) {
+        let Some(file) = &self.file else {
+            return;
+        };
+        let saved = match result {
+            Ok(Some(saved)) if saved.is_for(&self.batch_id, file.identity()) => saved,
+            Ok(_) => return,
+            Err(e) => {
+                self.choices_note = Some(format!(
+                    "Your earlier column choices could not be read ({e}): the columns are \
+                     guessed again."
+                ));
+                return;
+            }
+        };
+        if !matches!(self.step, Step::Map | Step::Resume) {
+            return;
+        }
+        let when = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+        match saved.restore(file.header()) {
+            Restore::Restored { mapping, saved_at } => {
+                self.mapping = mapping;
+                self.cursor = self.mapping.phone.unwrap_or(0);
+                self.choices_restored = true;
+                self.choices_note = Some(format!(
+                    "Your column choices from {} were restored.",
+                    when(saved_at)
+                ));
+            }
+            Restore::Stale { saved_at, why } => {
+                self.choices_restored = false;
+                self.choices_note = Some(format!(
+                    "Your column choices from {} were not restored: {why}. The columns are \
+                     guessed again.",
+                    when(saved_at)
+                ));
+            }
+        }
+    }
+
+    /// The column choices as they are now, to keep.
+    fn keep_choices(&mut self, now: DateTime<Utc>) -> Option<ImportCmd> {
+        let file = self.file.as_ref()?;
+        let choices = Box::new(SavedChoices::new(
+            &self.batch_id,
+            file.identity(),
+            file.header(),
+            self.mapping.clone(),
+            now,
+        ));
+        self.choices_seq += 1;
+        Some(ImportCmd::SaveChoices {
+            seq: self.choices_seq,
+            choices,
+        })
     }
 
     fn on_resume(&mut self, action: Action) -> Vec<ImportCmd> {

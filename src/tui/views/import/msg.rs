@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use crate::import::choices::SavedChoices;
 use crate::import::existing::{BatchNumbers, PagesRead};
 use crate::import::path::Entry;
 use crate::import::{
@@ -48,6 +49,10 @@ pub enum ImportMsg {
     BatchRegion(Option<Region>),
     /// The journal of this file into this batch, if an import was started.
     JournalFound(Result<Option<ImportJournal>, String>),
+    /// The column choices kept for the file opened, if any.
+    ChoicesFound(Result<Option<SavedChoices>, String>),
+    /// The column choices were kept, or why not.
+    ChoicesSaved(Result<(), String>),
     Checked {
         job: u64,
         result: Result<Arc<CheckReport>, String>,
@@ -140,6 +145,17 @@ pub enum ImportCmd {
     /// Look for a journal of this file into the batch.
     FindJournal {
         file: FileIdentity,
+    },
+    /// Look for the column choices kept for this file into the batch.
+    FindChoices {
+        file: FileIdentity,
+    },
+    /// Keep the column choices made so far, atomically. `seq` grows with
+    /// each change: a save that finds a later one written does nothing
+    /// (saves run side by side).
+    SaveChoices {
+        seq: u64,
+        choices: Box<SavedChoices>,
     },
     /// Check every row, off the UI loop, reporting progress.
     Check {

@@ -57,6 +57,9 @@ fn serve(view: &mut ImportView, cmds: Vec<ImportCmd>) -> Vec<ImportCmd> {
                     .map_err(|e| e.to_string()),
             },
             ImportCmd::FindJournal { .. } => ImportMsg::JournalFound(Ok(None)),
+            // No choices kept from before; the ones made are kept.
+            ImportCmd::FindChoices { .. } => ImportMsg::ChoicesFound(Ok(None)),
+            ImportCmd::SaveChoices { .. } => ImportMsg::ChoicesSaved(Ok(())),
             // A batch that holds no calls yet.
             ImportCmd::Compare { job, .. } => ImportMsg::Compared {
                 job,
@@ -477,7 +480,10 @@ fn a_recorded_import_of_the_same_file_is_offered_for_resuming() {
         },
         t(0),
     );
-    assert!(matches!(cmds.as_slice(), [ImportCmd::FindJournal { .. }]));
+    assert!(matches!(
+        cmds.as_slice(),
+        [ImportCmd::FindJournal { .. }, ImportCmd::FindChoices { .. }]
+    ));
     press(&mut view, KeyCode::Down);
     press(&mut view, KeyCode::Char(' '));
     view.work(ImportMsg::JournalFound(Ok(Some(journal.clone()))), t(0));

@@ -298,8 +298,15 @@ fn region_line(view: &ImportView, theme: &Theme) -> Line<'static> {
 }
 
 fn draw_map(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
+    // Column choices kept from before, restored or not: their line (or
+    // two, on a narrow screen) under the file's.
+    let choices = view.choices_note.as_deref().map(visible);
+    let choices_rows = choices.as_ref().map_or(0, |text| {
+        let width = usize::from(area.width.max(1));
+        u16::try_from(text.chars().count().div_ceil(width)).unwrap_or(2)
+    });
     let [file, region, _, head, list] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(2 + choices_rows),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -312,6 +319,14 @@ fn draw_map(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) {
             visible(&note.short()).into_owned(),
             theme.warn(),
         ));
+    }
+    if let Some(text) = choices {
+        let style = if view.choices_restored {
+            theme.ok()
+        } else {
+            theme.warn()
+        };
+        top.push(Line::styled(text.into_owned(), style));
     }
     frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), file);
     frame.render_widget(Paragraph::new(region_line(view, theme)), region);
