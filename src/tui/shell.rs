@@ -511,7 +511,7 @@ impl Shell {
             } if e.status() == Some(404) => vec![CreateMsg::BatchGone {
                 batch_id: batch_id.clone(),
                 why: format!(
-                    "Weya answers 404 (not found) for its details, at {}",
+                    "deleted: Weya answers 404 (not found) for its details, at {}",
                     self.now.format("%H:%M:%S UTC")
                 ),
             }],

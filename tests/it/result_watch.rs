@@ -238,7 +238,11 @@ async fn a_batch_found_after_its_answer_was_lost_opens_and_takes_an_import_like_
             .is_some_and(|a| matches!(a.verdict(), Verdict::Listed(b) if b.total_calls == Some(5)))
     })
     .await;
-    assert!(flat(&h.screen()).contains("FOUND: batch"), "{}", h.screen());
+    let screen = h.screen();
+    assert!(
+        flat(&screen).contains("it was created (status paused, 5 calls)"),
+        "{screen}"
+    );
 
     // Deleted elsewhere, and the result back on show: its one look no
     // longer finds it.

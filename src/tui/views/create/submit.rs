@@ -42,7 +42,8 @@ pub struct Answer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gone {
     pub batch_id: String,
-    /// "deleted in this app at 14:02:11 UTC", "Weya answers 404 for it".
+    /// "deleted in this app at 14:02:11 UTC", "deleted: Weya answers 404
+    /// (not found) for its details, at …", in words for the screen.
     pub why: String,
 }
 
@@ -661,7 +662,7 @@ fn refreshed(answer: &mut Answer, look: Look, now: DateTime<Utc>) {
             answer.gone = Some(Gone {
                 batch_id: id,
                 why: format!(
-                    "no longer in Weya's list (looked at {})",
+                    "deleted: no longer in Weya's list (looked at {})",
                     now.format("%H:%M:%S UTC")
                 ),
             });

@@ -167,7 +167,7 @@ const GONE_ADVICE: &str = "It is not asked about any more. n starts a new batch 
 /// What the batch list said, in words.
 fn verdict_text(app: &CreateView, answer: &Answer) -> String {
     if let Some(gone) = &answer.gone {
-        return format!("deleted: {}", visible(&gone.why));
+        return visible(&gone.why).into_owned();
     }
     if matches!(answer.lookup, Remote::Loading { .. }) {
         return format!("{} checking the batch list…", spinner(app.frame));
@@ -191,11 +191,17 @@ fn verdict_text(app: &CreateView, answer: &Answer) -> String {
             crate::num::thousands_or_unknown(b.total_calls)
         ),
         (Verdict::Listed(b), _) => format!(
-            "FOUND: batch {} with this name, created {}: it was created",
+            "FOUND: batch {} with this name, created {}: it was created (status {}, {} calls)",
             visible(&b.id),
             chrono::DateTime::parse_from_rfc3339(&b.created_at)
                 .map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-                .unwrap_or_else(|_| visible(&b.created_at).into_owned())
+                .unwrap_or_else(|_| visible(&b.created_at).into_owned()),
+            if b.queue_status.is_empty() {
+                "unknown"
+            } else {
+                &b.queue_status
+            },
+            crate::num::thousands_or_unknown(b.total_calls)
         ),
         (Verdict::Candidates(c), _) => {
             let more = match c.len() {
