@@ -291,6 +291,16 @@ impl Rows {
         out
     }
 
+    /// Where call `id` was read in the walk (0 for the first call of
+    /// the oldest-first pages): its page of
+    /// [`super::WALK_PAGE`] calls holds it in full.
+    pub fn read_at(&self, id: &str) -> Option<u32> {
+        self.rows
+            .iter()
+            .find(|r| r.call.id == id)
+            .map(|r| r.read_at)
+    }
+
     /// Page `page` (from 1) of `limit` rows of an arrangement: the calls,
     /// and the number of pages (at least 1).
     pub fn page<'a>(&'a self, arranged: &[usize], page: u32, limit: u32) -> (Vec<&'a Call>, u64) {

@@ -41,4 +41,5 @@ mod pty;
 mod recovery;
 mod sandbox;
 mod screens;
+mod sorted_calls;
 mod zone_split_cli;
