@@ -183,8 +183,13 @@ impl Row {
     /// Whether the search (lower case) is in its number or a contact
     /// field's value: the search in sorted mode runs here, on the rows.
     fn matches(&self, needle: &str) -> bool {
+        // A number as typed ("+1 (415) 555-01") is its digits; text with
+        // letters in it is not a number.
+        let number_like = needle
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
         let digits: String = needle.chars().filter(char::is_ascii_digit).collect();
-        (!digits.is_empty() && self.call.phone_number.contains(&digits))
+        (number_like && !digits.is_empty() && self.call.phone_number.contains(&digits))
             || self.call.phone_number.to_lowercase().contains(needle)
             || self.call.fields.keys().any(|k| {
                 self.call
@@ -266,7 +271,8 @@ pub struct Arrangement {
 
 impl Rows {
     /// The rows matching `how`, sorted by its column (stable; ties by
-    /// `createdAt`, oldest first, then as read): indices into `rows`.
+    /// `createdAt`, oldest first, then as read; by `createdAt` itself,
+    /// ties as read in the order asked): indices into `rows`.
     pub fn arrange(&self, how: &Arrangement) -> Vec<usize> {
         let needle = how
             .search
@@ -284,6 +290,13 @@ impl Rows {
             .collect();
         out.sort_by(|&a, &b| {
             let (a, b) = (&self.rows[a], &self.rows[b]);
+            if how.column == Column::Created {
+                // Calls added at the same instant: as added, in the order
+                // asked (Weya's newest first lists the last added first).
+                return a
+                    .cmp_by(b, Column::Created, how.order)
+                    .then(directed(a.read_at.cmp(&b.read_at), how.order));
+            }
             a.cmp_by(b, how.column, how.order)
                 .then_with(|| a.cmp_by(b, Column::Created, SortOrder::Asc))
                 .then(a.read_at.cmp(&b.read_at))
@@ -391,6 +404,9 @@ mod tests {
         };
         assert_eq!(only(NOT_CALLED, None), vec![1, 2]);
         assert_eq!(only(NOT_CALLED, Some("asha")), vec![2]);
+        // A number as typed finds its call; digits inside words are words.
+        assert_eq!(only(NOT_CALLED, Some("+1 (212) 555-0002")), vec![2]);
+        assert_eq!(only(NOT_CALLED, Some("rao 1")), Vec::<usize>::new());
         assert_eq!(only("busy", None), vec![0]);
     }
 
@@ -471,6 +487,9 @@ mod tests {
             for w in got.windows(2) {
                 let (a, b) = (&calls[w[0]], &calls[w[1]]);
                 match (shown(a, column), shown(b, column)) {
+                    (Some(x), Some(y)) if x == y && column == Column::Created => {
+                        prop_assert_eq!(w[0] < w[1], !desc);
+                    }
                     (Some(x), Some(y)) if x == y => {
                         prop_assert!((&a.created_at, w[0]) < (&b.created_at, w[1]));
                     }
