@@ -568,6 +568,7 @@ impl BatchDetailsView {
                     Some(details) => {
                         self.loaded(details);
                         let mut cmds: Vec<_> = self.fetch_totals().into_iter().collect();
+                        cmds.extend(self.open_in_full());
                         cmds.extend(self.count_outcomes(now, false));
                         // The keys that came while it loaded, in order.
                         for action in std::mem::take(&mut self.queued) {
@@ -938,7 +939,7 @@ impl BatchDetailsView {
                 scroll: 0,
             };
             self.notice = None;
-            return Vec::new();
+            return self.open_in_full().into_iter().collect();
         }
         if forward && u64::from(self.query.page) < pages {
             self.landing = Some(Landing::after(self.query.page, self.query.limit));

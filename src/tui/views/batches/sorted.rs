@@ -273,6 +273,19 @@ impl BatchDetailsView {
         })
     }
 
+    /// The call open, when it came from the sorted table and is not read
+    /// in full yet (`n`/`p` in a call's view, a page turned under it).
+    pub(super) fn open_in_full(&mut self) -> Option<Cmd> {
+        let Mode::Call { id, .. } = &self.mode else {
+            return None;
+        };
+        if self.sorting.full_call.as_ref().is_some_and(|c| &c.id == id) {
+            return None;
+        }
+        let id = id.clone();
+        self.read_in_full(&id)
+    }
+
     /// The page asked for by [`Self::read_in_full`]: the open call from
     /// it, in full, or why not.
     pub(super) fn call_read(&mut self, result: Result<BatchDetails, crate::api::ApiError>) {

@@ -936,6 +936,15 @@ fn o_sorts_the_whole_batch_by_a_column_from_the_rows_the_count_kept() {
     assert!(view.open_call().unwrap().phone_logs[1].transcript.is_none());
     view.update(DetailsMsg::CallRead(Ok(details(0..30, 1, 100, 30))), now());
     assert!(view.open_call().unwrap().phone_logs[1].transcript.is_some());
+    // n: the next call of the sorted table, read in full too.
+    let cmds = key(&mut view, KeyCode::Char('n'));
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::FetchCallPage { .. }]),
+        "{cmds:?}"
+    );
+    view.update(DetailsMsg::CallRead(Ok(details(0..30, 1, 100, 30))), now());
+    assert_eq!(view.open_call().unwrap().phone_number, "12125550001");
+    assert!(view.open_call().unwrap().phone_logs[1].transcript.is_some());
     // / in a sorted table searches the rows read (Weya is asked too, for
     // the header, but its page is not what is shown).
     key(&mut view, KeyCode::Esc);
