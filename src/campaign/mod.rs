@@ -3,7 +3,7 @@
 //! what its calls add up to: every
 //! call of a batch read page by page ([`walk`]), folded into its
 //! [`outcomes::Outcomes`] or written out row by row
-//! ([`export`]). Nothing here draws or prints: the front-ends present.
+//! ([`export`]), or kept and sorted by any column ([`sorted`]). Nothing here draws or prints: the front-ends present.
 //!
 //! # Why every page
 //!
@@ -20,6 +20,7 @@
 pub mod export;
 pub mod outcomes;
 pub mod progress;
+pub mod sorted;
 
 use crate::api::{ApiError, BatchDetails, CallQuery, SortOrder, WeyaClient};
 

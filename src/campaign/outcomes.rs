@@ -207,6 +207,10 @@ pub struct Counted {
     pub walked: Walked,
     /// When the count ended.
     pub at: DateTime<Utc>,
+    /// The calls kept for a sort by any column, when the count was asked
+    /// to keep them ([`Fold::keeping`]): shared, as a count is cloned
+    /// into the view's kept state.
+    pub rows: Option<std::sync::Arc<super::sorted::Rows>>,
 }
 
 /// One call into every fold of [`Counted`].
@@ -216,6 +220,7 @@ pub struct Fold {
     zones: ZoneCounts,
     calls: CallsSeen,
     retry: Option<RetryPolicy>,
+    rows: Option<super::sorted::Keeper>,
 }
 
 impl Fold {
@@ -227,8 +232,19 @@ impl Fold {
         }
     }
 
+    /// The same fold, keeping each call's row for a sort too (up to
+    /// `cap` calls; see [`super::sorted`]).
+    #[must_use]
+    pub fn keeping(mut self, cap: usize) -> Self {
+        self.rows = Some(super::sorted::Keeper::new(cap));
+        self
+    }
+
     pub fn add(&mut self, call: &Call) {
         self.outcomes.add(call);
+        if let Some(rows) = &mut self.rows {
+            rows.add(call);
+        }
         self.calls.add(call, self.retry);
         match crate::import::existing::digits(&call.phone_number) {
             Some(number) => self.zones.add(number),
@@ -245,6 +261,7 @@ impl Fold {
             calls: self.calls,
             walked,
             at,
+            rows: self.rows.map(|k| std::sync::Arc::new(k.finish())),
         }
     }
 }
@@ -260,12 +277,26 @@ pub async fn count(
     retry: Option<RetryPolicy>,
     mut first_page: impl FnMut(&crate::api::BatchDetails),
 ) -> Result<Counted, WalkError> {
-    let mut fold = Fold::new(retry);
     let mut first = true;
-    let walked = walk(client, batch_id, |page| {
+    count_with(client, batch_id, Fold::new(retry), |page| {
         if std::mem::take(&mut first) {
             first_page(page);
         }
+    })
+    .await
+}
+
+/// [`count`] with the fold given (e.g. [`Fold::keeping`] rows for a
+/// sort), and `on_page` seeing every page as it comes (for "reading 12 of
+/// 24 pages").
+pub async fn count_with(
+    client: &WeyaClient,
+    batch_id: &str,
+    mut fold: Fold,
+    mut on_page: impl FnMut(&crate::api::BatchDetails),
+) -> Result<Counted, WalkError> {
+    let walked = walk(client, batch_id, |page| {
+        on_page(page);
         page.calls.iter().for_each(|c| fold.add(c));
         Ok(())
     })

@@ -233,9 +233,14 @@ pub(super) fn call_status(text: &str) -> Result<String, String> {
     if CALL_STATUSES.contains(&status) {
         return Ok(status.to_owned());
     }
+    // Not a status Weya filters by: the calls with no attempt, found by
+    // reading every page (see `batch calls --sort`).
+    if ["not-called-yet", crate::campaign::outcomes::NOT_CALLED].contains(&status) {
+        return Ok(crate::campaign::outcomes::NOT_CALLED.to_owned());
+    }
     Err(format!(
-        "{text:?} is not a call status known here: give one of {} (Weya documents only \
-         completed; the others are what the sandbox writes)",
+        "{text:?} is not a call status known here: give one of {}, or not-called-yet (Weya \
+         documents only completed; the others are what the sandbox writes)",
         CALL_STATUSES.join(", ")
     ))
 }
@@ -270,9 +275,20 @@ pub enum BatchAction {
         /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
         /// Only calls whose last attempt has this status: completed (the
-        /// one Weya documents), in-progress, no-answer, busy or failed.
+        /// one Weya documents), in-progress, no-answer, busy or failed;
+        /// or not-called-yet (no attempt: Weya cannot filter by it, so
+        /// every page is read, as for --sort).
         #[arg(long, value_name = "STATUS", value_parser = call_status)]
         status: Option<String>,
+        /// Sort by this column: created (Weya's own order, sorted by the
+        /// server), or number, status, duration, attempts, time (sorted
+        /// here over every call of the batch: every page is read, up to
+        /// 50,000 calls). Without it: newest first.
+        #[arg(long, value_name = "COLUMN", value_parser = crate::campaign::sorted::Column::parse)]
+        sort: Option<crate::campaign::sorted::Column>,
+        /// With --sort: largest (or newest, or last) first.
+        #[arg(long, requires = "sort")]
+        desc: bool,
         /// Which page, from 1.
         #[arg(long, default_value_t = 1, value_parser = super::args::page_number)]
         page: u32,

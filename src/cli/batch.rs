@@ -16,9 +16,11 @@ use crate::actions;
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
+use crate::campaign::outcomes::NOT_CALLED;
 use crate::campaign::progress::{
     CallsSeen, Forecast, History, Plan, Situation, Stall, forecast, stall,
 };
+use crate::campaign::sorted::Column;
 use crate::domain::phone::format_number;
 use crate::form::days::DaySet;
 use crate::store::journal::{self, JournalAction, JournalEntry};
@@ -128,15 +130,28 @@ pub async fn run(
             status,
             page,
             limit,
+            sort,
+            desc,
             ..
         } => {
+            let order = match (sort, desc) {
+                (None, _) | (Some(_), true) => crate::api::SortOrder::Desc,
+                (Some(_), false) => crate::api::SortOrder::Asc,
+            };
             let query = CallQuery {
                 page: *page,
                 limit: *limit,
                 filter: status.clone().filter(|s| !s.trim().is_empty()),
+                sort_order: order,
                 ..CallQuery::default()
             };
-            calls(workspace, id, &query, io).await
+            let column = sort.unwrap_or_default();
+            let not_called = query.filter.as_deref() == Some(NOT_CALLED);
+            if column.by_server() && !not_called {
+                calls(workspace, id, &query, io).await
+            } else {
+                sorted_calls(workspace, id, column, &query, io).await
+            }
         }
         BatchAction::Start { .. } => dialer(workspace, id, Switch::Start, io).await,
         BatchAction::Stop { .. } => dialer(workspace, id, Switch::Stop, io).await,
@@ -754,6 +769,18 @@ async fn calls(
         Ok(details) => details,
         Err(e) => return failure(io, workspace, &e),
     };
+    write_page(workspace, &details, query, None, io)
+}
+
+/// One page of calls as a table, or as JSON (with `sort` when sorted
+/// here).
+fn write_page(
+    workspace: &Workspace,
+    details: &BatchDetails,
+    query: &CallQuery,
+    sort: Option<Value>,
+    io: &mut Io<'_>,
+) -> io::Result<u8> {
     // Raw here: `fail` makes the whole message visible.
     let status = query
         .filter
@@ -783,6 +810,10 @@ async fn calls(
             "totalPages": details.total_pages,
             "calls": details.calls,
         });
+        let mut value = value;
+        if let (Some(sort), Some(obj)) = (sort, value.as_object_mut()) {
+            obj.insert("sort".to_owned(), sort);
+        }
         writeln!(io.out, "{}", json_line(&value))?;
         return Ok(OK);
     }
@@ -819,6 +850,103 @@ async fn calls(
         output::counted(details.total, "call", "calls")
     )?;
     Ok(OK)
+}
+
+/// `batch calls ID --sort COLUMN` (any column but `created`) or
+/// `--status not-called-yet`: every page read once, the calls kept and
+/// sorted, filtered and paged by [`crate::campaign::sorted`]; the same
+/// table and JSON as one page of Weya's, with a `sort` object saying what
+/// was read, and a line on stderr saying so.
+async fn sorted_calls(
+    workspace: &Workspace,
+    id: &str,
+    column: Column,
+    query: &CallQuery,
+    io: &mut Io<'_>,
+) -> io::Result<u8> {
+    use crate::campaign::outcomes::{Fold, count_with};
+    use crate::campaign::sorted::{Arrangement, MAX_SORTED_CALLS};
+    let fold = Fold::new(None).keeping(MAX_SORTED_CALLS);
+    let counted = match count_with(&workspace.client, id, fold, |_| {}).await {
+        Ok(counted) => counted,
+        Err(e) => {
+            return match e.api() {
+                Some(e) => failure(io, workspace, e),
+                None => io.fail(FAILED, &e.to_string(), json!({})),
+            };
+        }
+    };
+    let walked = &counted.walked;
+    let rows = counted.rows.clone().unwrap_or_default();
+    if let Some(over) = rows.over {
+        return io.fail(
+            REFUSED,
+            &format!(
+                "the batch holds {} calls, more than weya-tui sorts ({}): sort by created \
+                 (Weya's own order) or use batch export",
+                thousands(over),
+                thousands(MAX_SORTED_CALLS as u64)
+            ),
+            json!({"calls": over, "maxSorted": MAX_SORTED_CALLS}),
+        );
+    }
+    let how = Arrangement {
+        column,
+        order: query.sort_order,
+        status: query.filter.clone(),
+        search: None,
+    };
+    let arranged = rows.arrange(&how);
+    let (page, pages) = rows.page(&arranged, query.page, query.limit);
+    let calls: Vec<Call> = page.into_iter().cloned().collect();
+    let direction = match query.sort_order {
+        crate::api::SortOrder::Asc => "ascending",
+        crate::api::SortOrder::Desc => "descending",
+    };
+    let read_at = counted
+        .at
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    // Said on stderr, so a script's stdout stays the table or the JSON.
+    writeln!(
+        io.err,
+        "read every page of the batch ({} calls, {} page{}) to {} by {} {direction}; Weya \
+         sorts by createdAt only{}",
+        thousands(walked.calls),
+        thousands(u64::from(walked.pages)),
+        if walked.pages == 1 { "" } else { "s" },
+        if query.filter.as_deref() == Some(NOT_CALLED) {
+            "find the calls not called yet and sort them"
+        } else {
+            "sort"
+        },
+        column.name(),
+        if walked.moved() {
+            " (the batch changed while it was read)"
+        } else {
+            ""
+        }
+    )?;
+    let details = BatchDetails {
+        batch_id: walked.batch_id.clone(),
+        batch_name: walked.batch_name.clone(),
+        batch_status: walked.batch_status.clone(),
+        page: u64::from(query.page),
+        limit: u64::from(query.limit),
+        total: arranged.len() as u64,
+        total_pages: pages,
+        calls,
+    };
+    let sort = json!({
+        "column": column.name(),
+        "order": query.sort_order.as_str(),
+        "over": "every call of the batch, as read",
+        "calls": walked.calls,
+        "pages": walked.pages,
+        "readAt": read_at,
+        "batchChangedWhileRead": walked.moved(),
+        "omitted": ["transcript", "recordingUrl"],
+    });
+    write_page(workspace, &details, query, Some(sort), io)
 }
 
 /// The contact fields' columns: those that fit, in the order first seen.

@@ -421,6 +421,18 @@ impl Effects {
                     let _ = replies.send(Msg::BatchDetails { batch_id, msg }).await;
                 });
             }
+            Cmd::FetchCallPage {
+                batch_id,
+                query,
+                reply,
+            } => {
+                let client = self.client.clone();
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    let result = client.batch_details(&batch_id, &query).await;
+                    let _ = replies.send(reply.make((batch_id, result))).await;
+                });
+            }
             Cmd::FetchBatchTotals {
                 generation,
                 batch_id,
@@ -474,18 +486,35 @@ impl Effects {
             Cmd::CountOutcomes {
                 batch_id,
                 retry,
+                keep_rows,
+                progress,
                 reply,
             } => {
                 let client = self.client.clone();
                 let replies = self.replies.clone();
                 self.spawn_keyed(JobKey::BatchOutcomes, async move {
+                    use crate::campaign::outcomes::{Fold, count_with};
+                    let mut fold = Fold::new(retry);
+                    if keep_rows {
+                        fold = fold.keeping(crate::campaign::sorted::MAX_SORTED_CALLS);
+                    }
+                    let mut read = 0u32;
+                    let told = replies.clone();
+                    let id = batch_id.clone();
                     // The zone map is read here, off the UI thread, the
                     // first time a number is looked up.
-                    let result =
-                        crate::campaign::outcomes::count(&client, &batch_id, retry, |_| {})
-                            .await
-                            .map(Box::new)
-                            .map_err(|e| e.to_string());
+                    let result = count_with(&client, &batch_id, fold, |page| {
+                        read += 1;
+                        if let Some(progress) = &progress {
+                            // Progress may be dropped when the queue is
+                            // full: the next page says it again.
+                            let _ = told
+                                .try_send(progress.make((id.clone(), (read, page.total_pages))));
+                        }
+                    })
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
                     let _ = replies.send(reply.make((batch_id, result))).await;
                 });
             }

@@ -231,6 +231,15 @@ pub enum Cmd {
         query: CallQuery,
         after: Duration,
     },
+    /// One call in full (its transcripts and recordings) from the calls
+    /// table sorted by the walk, whose rows leave them out: the page of
+    /// batch-details it was read on. Its own job, so the live page's
+    /// refresh neither aborts it nor is aborted.
+    FetchCallPage {
+        batch_id: String,
+        query: CallQuery,
+        reply: Reply<(String, Result<crate::api::BatchDetails, ApiError>)>,
+    },
     /// The header totals of batch `batch_id`: the first page of the batch
     /// list searched for `name`, keyed.
     FetchBatchTotals {
@@ -264,6 +273,13 @@ pub enum Cmd {
     CountOutcomes {
         batch_id: String,
         retry: Option<crate::campaign::progress::RetryPolicy>,
+        /// Keep each call's row for a sort by any column (see
+        /// [`crate::campaign::sorted`]): asked only while the calls are
+        /// sorted or filtered by the walk.
+        keep_rows: bool,
+        /// Told after each page: the pages read and how many the batch
+        /// has ("reading 12 of 24 pages").
+        progress: Option<Reply<(String, (u32, u64))>>,
         reply: Reply<(String, Result<Box<Counted>, String>)>,
     },
     /// Export batch `batch_id`'s calls as CSV into the app's exports

@@ -1081,3 +1081,115 @@ async fn view_forecasts_the_end_from_the_calls_attempt_times_inside_the_window()
         "{stdout}"
     );
 }
+
+/// Every call of the batch as the sandbox holds it, oldest first.
+fn every_call(sandbox: &Sandbox, id: &str) -> Vec<weya_tui::api::Call> {
+    let mut out = Vec::new();
+    for page in 1.. {
+        let details = sandbox
+            .store()
+            .details(
+                id,
+                &CallQuery {
+                    page,
+                    limit: 100,
+                    sort_order: weya_tui::api::SortOrder::Asc,
+                    ..CallQuery::default()
+                },
+            )
+            .unwrap();
+        if details.calls.is_empty() {
+            break;
+        }
+        out.extend(details.calls);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_sorted_by_duration_are_the_whole_batch_in_order_across_three_pages() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 250);
+    sandbox.store().switch(&id, true);
+    sandbox.advance(Duration::from_secs(120));
+    sandbox.store().switch(&id, false);
+    let all = every_call(&sandbox, &id);
+    assert_eq!(all.len(), 250);
+    // The truth: longest last attempt first, calls without a duration
+    // last, equal ones oldest first (a stable sort of the oldest-first list).
+    let duration = |c: &weya_tui::api::Call| c.latest_log().and_then(|l| l.call_duration);
+    let mut truth = all.clone();
+    truth.sort_by(|a, b| match (duration(a), duration(b)) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let with_duration = truth.iter().filter(|c| duration(c).is_some()).count();
+    assert!(
+        with_duration > 3 && with_duration < 250,
+        "some calls were made, some not: {with_duration}"
+    );
+    let mut shown = Vec::new();
+    for page in ["1", "2", "3"] {
+        let out = env.batch(
+            &sandbox,
+            &[
+                "calls", &id, "--sort", "duration", "--desc", "--limit", "100", "--page", page,
+                "--json",
+            ],
+        );
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(
+            stderr.contains(
+                "read every page of the batch (250 calls, 3 pages) to sort by duration descending"
+            ),
+            "{stderr}"
+        );
+        let json = json_of(&out);
+        assert_eq!(json["total"], 250);
+        assert_eq!(json["totalPages"], 3);
+        assert_eq!(json["sort"]["column"], "duration");
+        assert_eq!(json["sort"]["order"], "desc");
+        for call in json["calls"].as_array().unwrap() {
+            shown.push(call["_id"].as_str().unwrap().to_owned());
+        }
+    }
+    let want: Vec<_> = truth.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(shown, want);
+
+    // Not called yet: a filter Weya's cannot do, counted exactly.
+    let not_called = all.iter().filter(|c| c.phone_logs.is_empty()).count();
+    let out = env.batch(
+        &sandbox,
+        &[
+            "calls",
+            &id,
+            "--status",
+            "not-called-yet",
+            "--limit",
+            "100",
+            "--json",
+        ],
+    );
+    let json = json_of(&out);
+    assert_eq!(json["total"], not_called as u64);
+    assert!(
+        json["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["phoneLogs"].as_array().is_none_or(Vec::is_empty)),
+        "{json}"
+    );
+    // As a table, the footer says the filter.
+    let out = env.batch(&sandbox, &["calls", &id, "--status", "not-called-yet"]);
+    assert!(
+        text(&out)
+            .0
+            .contains(&format!("{not_called} calls with status not called yet")),
+        "{}",
+        text(&out).0
+    );
+}

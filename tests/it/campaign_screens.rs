@@ -826,3 +826,74 @@ fn a_batch_that_has_not_moved_for_ten_minutes_in_its_window_says_so() {
     snap("details_stalled", w, h, text.clone());
     assert!(text.contains(stalled), "{text}");
 }
+
+/// Issue 19 item 7: `o` sorts the calls by duration over the whole batch.
+/// While the count that keeps the rows reads the pages, the line under
+/// the table says how far it is (and the page on screen stays Weya's);
+/// then the table is the longest calls of the batch, and the line says
+/// over what and as read when.
+#[test]
+fn details_sorted_by_duration_over_the_whole_batch() {
+    for (w, h) in SIZES {
+        let mut view = details_view(w, h);
+        // number, status, duration
+        let first = key_details(&mut view, KeyCode::Char('o'));
+        assert!(
+            first.iter().any(|c| matches!(
+                c,
+                Cmd::CountOutcomes {
+                    keep_rows: true,
+                    ..
+                }
+            )),
+            "{first:?}"
+        );
+        key_details(&mut view, KeyCode::Char('o'));
+        let cmds = key_details(&mut view, KeyCode::Char('o'));
+        let [
+            Cmd::FetchCalls {
+                generation, query, ..
+            },
+        ] = cmds.as_slice()
+        else {
+            panic!("{cmds:?}")
+        };
+        let (generation, limit) = (*generation, u64::from(query.limit));
+        let server_page = BatchDetails {
+            batch_id: "64e5f12345abcdef98760000".into(),
+            batch_name: "June renewals".into(),
+            batch_status: "active".into(),
+            page: 1,
+            limit,
+            total: 120,
+            total_pages: 120u64.div_ceil(limit),
+            calls: (0..usize::try_from(limit).unwrap()).map(call).collect(),
+        };
+        view.update(
+            DetailsMsg::CallsLoaded {
+                generation,
+                result: Ok(server_page),
+            },
+            now(),
+        );
+        view.update(DetailsMsg::CountProgress { pages: 1, of: 2 }, now());
+        snap("details_sorting_reading", w, h, details_screen(&view, w, h));
+        let mut fold = weya_tui::campaign::outcomes::Fold::new(None).keeping(1000);
+        (0..120).map(call).for_each(|c| fold.add(&c));
+        let counted = fold.finish(
+            weya_tui::campaign::Walked {
+                calls: 120,
+                pages: 2,
+                total_first: 120,
+                total_last: 120,
+                batch_status: "active".into(),
+                ..Default::default()
+            },
+            now() - chrono::TimeDelta::seconds(5),
+        );
+        view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), now());
+        let text = details_screen(&view, w, h);
+        assert!(text.contains("by duration ↓"), "{text}");
+        snap("details_sorted_by_duration", w, h, text);
+    }
+}

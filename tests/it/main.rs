@@ -42,4 +42,5 @@ mod recovery;
 mod result_watch;
 mod sandbox;
 mod screens;
+mod sorted_calls;
 mod zone_split_cli;

@@ -64,6 +64,8 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "details_local_time",
     "details_outside_window",
     "details_status_choice",
+    "details_sorted_by_duration",
+    "details_sorting_reading",
     "details_forecast",
     "list_forecast",
     "list_outside_window",

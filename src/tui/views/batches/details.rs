@@ -135,6 +135,8 @@ pub struct DetailsGeometry {
 pub struct CallsKept {
     pub filter: Option<String>,
     pub sort_order: SortOrder,
+    /// The column sorted by (see [`super::sorted`]).
+    pub sort_column: crate::campaign::sorted::Column,
     pub statuses: BTreeSet<String>,
     pub outcomes: OutcomesCount,
 }
@@ -151,7 +153,7 @@ pub struct BatchDetailsView {
     /// The page's numbers as shown, each formatted the first time its row
     /// is drawn: libphonenumber's formatting takes microseconds a number,
     /// too long to spend on every frame for every row on screen.
-    numbers_shown: Vec<OnceCell<String>>,
+    pub(super) numbers_shown: Vec<OnceCell<String>>,
     /// Its refreshes, and the error of the last one that failed.
     pub(super) live: LivePage,
     /// The refreshes of the header's totals (its own requests; it never
@@ -186,6 +188,9 @@ pub struct BatchDetailsView {
     pub(super) local_times: Option<Result<LocalTimes, String>>,
     /// The whole batch's outcomes, for the header.
     pub(super) outcomes: OutcomesCount,
+    /// The column the calls are sorted by, and the walk that reads them
+    /// when it is not Weya's (see [`super::sorted`]).
+    pub(super) sorting: super::sorted::Sorting,
     /// The time the last message came with (a key's handling has none of
     /// its own; `r` starts a count at it).
     seen_at: DateTime<Utc>,
@@ -225,6 +230,7 @@ impl BatchDetailsView {
             reopen_call: false,
             local_times: None,
             outcomes: OutcomesCount::default(),
+            sorting: super::sorted::Sorting::default(),
             seen_at: DateTime::<Utc>::UNIX_EPOCH,
         }
     }
@@ -243,7 +249,7 @@ impl BatchDetailsView {
     /// refresh, so nothing counts off screen. The one walk feeds the
     /// outcomes, the contacts' local time and the retries (see
     /// [`crate::campaign::outcomes::count`]).
-    fn count_outcomes(&mut self, now: DateTime<Utc>, force: bool) -> Option<Cmd> {
+    pub(super) fn count_outcomes(&mut self, now: DateTime<Utc>, force: bool) -> Option<Cmd> {
         let o = &self.outcomes;
         if o.counting_since.is_some() {
             return None;
@@ -257,9 +263,12 @@ impl BatchDetailsView {
         let unchanged = o.counted.as_ref().is_some_and(|c| {
             c.walked.batch_status == status && (!whole || total == Some(c.walked.total_last))
         });
+        // A table sorted by the walk needs the rows a count keeps.
+        let rows_wanted = self.sorting.by_walk(&self.query)
+            && o.counted.as_ref().is_none_or(|c| c.rows.is_none());
         let due = match o.last_ended {
             None => true,
-            Some(_) if force => true,
+            Some(_) if force || rows_wanted => true,
             Some(_) if unchanged && o.failed.is_none() && status != "active" => false,
             Some(ended) => now - ended >= OUTCOMES_EVERY.max(o.last_took * OUTCOMES_PAUSE_FACTOR),
         };
@@ -267,9 +276,18 @@ impl BatchDetailsView {
             return None;
         }
         self.outcomes.counting_since = Some(now);
+        self.sorting.reading = None;
         Some(Cmd::CountOutcomes {
             batch_id: self.id.clone(),
             retry: self.context.schedules.retry(&self.id),
+            keep_rows: self.sorting.by_walk(&self.query),
+            progress: Some(Reply::new(
+                "batch.outcomes.progress",
+                |(batch_id, (pages, of))| Msg::BatchDetails {
+                    batch_id,
+                    msg: DetailsMsg::CountProgress { pages, of },
+                },
+            )),
             reply: Reply::new("batch.outcomes", |(batch_id, result)| Msg::BatchDetails {
                 batch_id,
                 msg: DetailsMsg::OutcomesCounted(result),
@@ -277,7 +295,11 @@ impl BatchDetailsView {
         })
     }
 
-    fn outcomes_counted(&mut self, result: Result<Box<Counted>, String>, now: DateTime<Utc>) {
+    fn outcomes_counted(
+        &mut self,
+        result: Result<Box<Counted>, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Cmd> {
         if let Err(why) = &result
             && self.outcomes.counted.is_none()
             && self.schedule().is_some()
@@ -286,9 +308,14 @@ impl BatchDetailsView {
             // shown; a later one leaves the last said.
             self.local_times = Some(Err(format!("the batch's calls could not be read ({why})")));
         }
+        self.sorting.reading = None;
         if self.outcomes.ended(result, now) {
             self.local_times_from_count(now);
+            if self.sorting.by_walk(&self.query) {
+                return self.sorted_counted(now);
+            }
         }
+        Vec::new()
     }
 
     /// The batch's window on its contacts' clocks, from the calls counted
@@ -335,6 +362,7 @@ impl BatchDetailsView {
     pub fn with_kept(mut self, kept: CallsKept) -> Self {
         self.query.filter = kept.filter;
         self.query.sort_order = kept.sort_order;
+        self.sorting.column = kept.sort_column;
         self.statuses = kept.statuses;
         self.outcomes = kept.outcomes;
         // A count that was under way may have been dropped since (one
@@ -351,6 +379,7 @@ impl BatchDetailsView {
         CallsKept {
             filter: self.query.filter.clone(),
             sort_order: self.query.sort_order,
+            sort_column: self.sorting.column,
             statuses: self.statuses.clone(),
             // A count under way goes on: its reply is kept here (see
             // `OutcomesCount::ended`) or reaches the batch opened again.
@@ -442,6 +471,13 @@ impl BatchDetailsView {
     /// The call open in the call detail.
     pub fn open_call(&self) -> Option<&Call> {
         match &self.mode {
+            // Read in full from the sorted table (its rows leave out the
+            // transcripts): that, until another call is opened.
+            Mode::Call { id, .. }
+                if self.sorting.full_call.as_ref().is_some_and(|c| &c.id == id) =>
+            {
+                self.sorting.full_call.as_deref()
+            }
             Mode::Call { id, .. } => self.calls().iter().find(|c| &c.id == id),
             _ => None,
         }
@@ -532,6 +568,7 @@ impl BatchDetailsView {
                     Some(details) => {
                         self.loaded(details);
                         let mut cmds: Vec<_> = self.fetch_totals().into_iter().collect();
+                        cmds.extend(self.open_in_full());
                         cmds.extend(self.count_outcomes(now, false));
                         // The keys that came while it loaded, in order.
                         for action in std::mem::take(&mut self.queued) {
@@ -574,8 +611,15 @@ impl BatchDetailsView {
                 }
                 Vec::new()
             }
-            DetailsMsg::OutcomesCounted(result) => {
-                self.outcomes_counted(result, now);
+            DetailsMsg::OutcomesCounted(result) => self.outcomes_counted(result, now),
+            DetailsMsg::CallRead(result) => {
+                self.call_read(result);
+                Vec::new()
+            }
+            DetailsMsg::CountProgress { pages, of } => {
+                if self.outcomes.counting_since.is_some() {
+                    self.sorting.reading = Some((pages, of));
+                }
                 Vec::new()
             }
             DetailsMsg::Exported(result) => {
@@ -672,18 +716,11 @@ impl BatchDetailsView {
                     Some(Action::Accept) => {
                         self.mode = Mode::Table;
                         let chosen = choices.get(cursor).cloned().flatten();
-                        if chosen.as_deref() == Some(crate::campaign::outcomes::NOT_CALLED) {
-                            let n = self.status_count(crate::campaign::outcomes::NOT_CALLED);
-                            self.notice = Some(Notice::info(format!(
-                                "{} calls are not called yet; Weya filters by a call's status \
-                                 and they have none, so they cannot be listed alone.",
-                                crate::num::thousands(n.unwrap_or(0))
-                            )));
-                            return Vec::new();
-                        }
                         if chosen != self.query.filter {
+                            // "Not called yet" is found by the walk (Weya's
+                            // filter takes a status, they have none).
                             self.query.filter = chosen;
-                            return self.restart();
+                            return self.resorted();
                         }
                     }
                     Some(Action::Cancel) => self.mode = Mode::Table,
@@ -779,10 +816,12 @@ impl BatchDetailsView {
             }
             Action::Open => {
                 if let Some(call) = self.selected() {
+                    let id = call.id.clone();
                     self.mode = Mode::Call {
-                        id: call.id.clone(),
+                        id: id.clone(),
                         scroll: 0,
                     };
+                    return self.read_in_full(&id).into_iter().collect();
                 }
             }
             Action::ChooseStatus => {
@@ -799,6 +838,10 @@ impl BatchDetailsView {
                     SortOrder::Asc => SortOrder::Desc,
                 };
                 return self.restart();
+            }
+            Action::SortColumn => {
+                self.sorting.column = self.sorting.column.next();
+                return self.resorted();
             }
             Action::Filter => self.search.open(),
             Action::RetryLoad => {
@@ -896,7 +939,7 @@ impl BatchDetailsView {
                 scroll: 0,
             };
             self.notice = None;
-            return Vec::new();
+            return self.open_in_full().into_iter().collect();
         }
         if forward && u64::from(self.query.page) < pages {
             self.landing = Some(Landing::after(self.query.page, self.query.limit));
@@ -984,8 +1027,16 @@ impl BatchDetailsView {
         self.fetch(SEARCH_DEBOUNCE)
     }
 
+    /// The column or the filter changed: from the first page, and a
+    /// count that keeps the rows when the table needs them and has none.
+    fn resorted(&mut self) -> Vec<Cmd> {
+        let mut cmds = self.restart();
+        cmds.extend(self.count_outcomes(self.seen_at, false));
+        cmds
+    }
+
     /// The query changed: from the first page, at once.
-    fn restart(&mut self) -> Vec<Cmd> {
+    pub(super) fn restart(&mut self) -> Vec<Cmd> {
         self.query.page = 1;
         self.landing = Some(Landing(0));
         vec![self.fetch(Duration::ZERO)]
@@ -1008,7 +1059,7 @@ impl BatchDetailsView {
         Cmd::FetchCalls {
             generation: self.live.begin(),
             batch_id: self.id.clone(),
-            query: self.query.clone(),
+            query: super::sorted::sent(&self.query),
             after,
         }
     }
@@ -1083,6 +1134,7 @@ impl BatchDetailsView {
         }
         let id = self.selected().map(|c| c.id.clone());
         self.details = Some(details);
+        self.arrange_sorted();
         let count = self.calls().len();
         self.numbers_shown = std::iter::repeat_with(OnceCell::new).take(count).collect();
         match self.landing.take() {

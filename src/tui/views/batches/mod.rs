@@ -14,6 +14,7 @@ pub mod dialogs;
 pub mod list;
 pub mod live;
 pub mod msg;
+pub mod sorted;
 pub mod ui;
 
 use std::collections::HashMap;

@@ -71,6 +71,11 @@ pub enum DetailsMsg {
     /// Every page was counted (see [`crate::campaign::outcomes`]): the
     /// outcomes, the calls by time zone and their retries, in one reply.
     OutcomesCounted(Result<Box<Counted>, String>),
+    /// The page a call of the sorted table was read on, asked again to
+    /// show the call in full.
+    CallRead(Result<BatchDetails, ApiError>),
+    /// The count under way has read `pages` of the batch's `of` pages.
+    CountProgress { pages: u32, of: u64 },
     /// The export `e` started ended.
     Exported(Result<Saved, String>),
 }

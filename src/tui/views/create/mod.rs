@@ -674,6 +674,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::ShowAll
         | Action::ChooseStatus
         | Action::Sort
+        | Action::SortColumn
         | Action::CopyNumber
         | Action::CopyRow
         | Action::NextItem

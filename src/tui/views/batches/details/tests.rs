@@ -767,25 +767,31 @@ fn outcomes_are_counted_once_at_a_time_and_again_only_when_due() {
 /// Issue 19 item 7: the status filter offers every status the whole
 /// batch's count found (not only those on the pages shown), each with its
 /// calls, and "not called yet", which Weya's filter cannot select (it
-/// takes a status, and those calls have none): choosing it says so and
-/// asks nothing.
+/// takes a status, and those calls have none): choosing it reads every
+/// page (a count that keeps the rows) and shows exactly those calls.
 #[test]
-fn the_filter_offers_every_status_counted_and_says_not_called_yet_cannot_be_filtered() {
+fn the_filter_offers_every_status_counted_and_not_called_yet_by_the_walk() {
     use crate::campaign::Walked;
     use crate::campaign::outcomes::{Fold, NOT_CALLED};
     let mut view = loaded();
     let before = view.status_choices();
-    let mut fold = Fold::new(None);
     let mut voicemail = call(0);
     voicemail.phone_logs.truncate(1);
     voicemail.phone_logs[0].call_status = "voicemail".into();
-    fold.add(&voicemail);
     let mut untried = call(1);
     untried.phone_logs.clear();
-    fold.add(&untried);
-    fold.add(&untried.clone());
-    let counted = fold.finish(Walked::default(), now());
-    view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), now());
+    let mut untried_too = call(2);
+    untried_too.phone_logs.clear();
+    let batch = [voicemail, untried, untried_too];
+    let counted = |keep: bool| {
+        let mut fold = Fold::new(None);
+        if keep {
+            fold = fold.keeping(100);
+        }
+        batch.iter().for_each(|c| fold.add(c));
+        Box::new(fold.finish(Walked::default(), now()))
+    };
+    view.update(DetailsMsg::OutcomesCounted(Ok(counted(false))), now());
     let choices = view.status_choices();
     assert!(!before.contains(&Some("voicemail".into())), "{before:?}");
     assert!(choices.contains(&Some("voicemail".into())), "{choices:?}");
@@ -796,7 +802,7 @@ fn the_filter_offers_every_status_counted_and_says_not_called_yet_cannot_be_filt
     key(&mut view, KeyCode::Char('f'));
     let screen = draw(&view, 80, 24);
     assert!(
-        screen.contains("not called yet (cannot be filtered)"),
+        screen.contains("not called yet (reads every page)"),
         "{screen}"
     );
     assert!(screen.contains("voicemail"), "{screen}");
@@ -804,13 +810,170 @@ fn the_filter_offers_every_status_counted_and_says_not_called_yet_cannot_be_filt
         key(&mut view, KeyCode::Down);
     }
     let cmds = key(&mut view, KeyCode::Enter);
-    assert!(cmds.is_empty(), "nothing is asked: {cmds:?}");
-    assert_eq!(view.query().filter, None);
+    // Weya is asked for the page without the filter it cannot take, and
+    // a count that keeps the rows starts at once.
+    let [
+        Cmd::FetchCalls {
+            generation, query, ..
+        },
+        Cmd::CountOutcomes {
+            keep_rows: true, ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(query.filter, None);
+    assert_eq!(view.query().filter.as_deref(), Some(NOT_CALLED));
+    let generation = *generation;
     let screen = draw(&view, 120, 24);
     assert!(
-        screen.contains("2 calls are not called yet; Weya filters by a call's status"),
+        screen.contains("reading every page to find the calls not called yet…"),
         "{screen}"
     );
+    view.update(DetailsMsg::CountProgress { pages: 1, of: 3 }, now());
+    assert!(
+        draw(&view, 120, 24).contains("reading 1 of 3 pages to find the calls not called yet…")
+    );
+    load(&mut view, generation, details(0..10, 1, 10, 30));
+    view.update(DetailsMsg::OutcomesCounted(Ok(counted(true))), now());
+    let numbers: Vec<_> = view
+        .calls()
+        .iter()
+        .map(|c| c.phone_number.as_str())
+        .collect();
+    assert_eq!(
+        numbers,
+        ["12125550002", "12125550001"],
+        "the same createdAt, newest first: the last read first"
+    );
+    let screen = draw(&view, 120, 24);
+    assert!(
+        screen.contains("page 1/1 · 2 calls · status not called yet"),
+        "{screen}"
+    );
+}
+
+/// Issue 19 item 7: `o` sorts by the next column over the whole batch
+/// (the rows the count kept), never one page; `S` flips it; Weya's page
+/// keeps coming for the header, and the choice is kept per batch.
+#[test]
+fn o_sorts_the_whole_batch_by_a_column_from_the_rows_the_count_kept() {
+    use crate::campaign::Walked;
+    use crate::campaign::outcomes::Fold;
+    use crate::campaign::sorted::Column;
+    let mut view = loaded();
+    // Three pages of ten on the server; the durations rise with n.
+    let batch: Vec<Call> = (0..30)
+        .map(|n| {
+            let mut c = call(n);
+            if let Some(l) = c.phone_logs.last_mut() {
+                l.call_duration = Some(n as f64);
+            }
+            c
+        })
+        .collect();
+    let mut fold = Fold::new(None).keeping(100);
+    batch.iter().for_each(|c| fold.add(c));
+    let walked = Walked {
+        calls: 30,
+        pages: 3,
+        total_first: 30,
+        total_last: 30,
+        ..Walked::default()
+    };
+    let counted = Box::new(fold.finish(walked, now()));
+    // o: number. The first count (asked when the page came, without
+    // rows) is under way: when it ends without rows, one that keeps them
+    // starts.
+    fetch_of(key(&mut view, KeyCode::Char('o')));
+    let without = Box::new(Fold::new(None).finish(Walked::default(), now()));
+    let cmds = view.update(DetailsMsg::OutcomesCounted(Ok(without)), now());
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Cmd::CountOutcomes {
+                keep_rows: true,
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
+    // Status, duration: one count at a time, none more.
+    key(&mut view, KeyCode::Char('o'));
+    let (g, _, _) = fetch_of(key(&mut view, KeyCode::Char('o')));
+    assert_eq!(view.sorting().column, Column::Duration);
+    load(&mut view, g, details(0..10, 1, 10, 30));
+    view.update(DetailsMsg::OutcomesCounted(Ok(counted)), now());
+    let top = |view: &BatchDetailsView| {
+        view.calls()
+            .iter()
+            .map(|c| c.phone_number.clone())
+            .take(3)
+            .collect::<Vec<_>>()
+    };
+    // Newest (largest) first: the longest calls of the batch, from page 3.
+    assert_eq!(top(&view), ["12125550029", "12125550028", "12125550027"]);
+    let screen = draw(&view, 120, 24);
+    assert!(
+        screen.contains("by duration ↓ over all 30 calls as read 14:00 UTC (r reads again)"),
+        "{screen}"
+    );
+    // S: the shortest first, asked from page 1.
+    let (g, query, _) = fetch_of(key(&mut view, KeyCode::Char('S')));
+    assert_eq!(query.page, 1);
+    load(&mut view, g, details(0..10, 1, 10, 30));
+    assert_eq!(top(&view), ["12125550000", "12125550001", "12125550002"]);
+    // Enter reads the call in full from the page it was read on.
+    let cmds = key(&mut view, KeyCode::Enter);
+    let [Cmd::FetchCallPage { query, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(
+        (query.page, query.limit, query.sort_order),
+        (1, 100, SortOrder::Asc)
+    );
+    assert!(view.open_call().unwrap().phone_logs[1].transcript.is_none());
+    view.update(DetailsMsg::CallRead(Ok(details(0..30, 1, 100, 30))), now());
+    assert!(view.open_call().unwrap().phone_logs[1].transcript.is_some());
+    // n: the next call of the sorted table, read in full too.
+    let cmds = key(&mut view, KeyCode::Char('n'));
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::FetchCallPage { .. }]),
+        "{cmds:?}"
+    );
+    view.update(DetailsMsg::CallRead(Ok(details(0..30, 1, 100, 30))), now());
+    assert_eq!(view.open_call().unwrap().phone_number, "12125550001");
+    assert!(view.open_call().unwrap().phone_logs[1].transcript.is_some());
+    // / in a sorted table searches the rows read (Weya is asked too, for
+    // the header, but its page is not what is shown).
+    key(&mut view, KeyCode::Esc);
+    key(&mut view, KeyCode::Char('/'));
+    let mut last = Vec::new();
+    for c in "contact 2".chars() {
+        last = key(&mut view, KeyCode::Char(c));
+    }
+    let (g, query, _) = fetch_of(last);
+    assert_eq!(query.search.as_deref(), Some("contact 2"));
+    load(&mut view, g, details(0..10, 1, 10, 30));
+    let found: Vec<_> = view
+        .calls()
+        .iter()
+        .map(|c| c.phone_number.as_str())
+        .collect();
+    // Contact 2 and 20 to 29, shortest first, on one page.
+    let want: Vec<String> = [2]
+        .into_iter()
+        .chain(20..30)
+        .map(|n| format!("1212555{n:04}"))
+        .collect();
+    assert_eq!(found, want);
+    assert!(draw(&view, 120, 24).contains("page 1/1 · 11 calls"));
+    // Kept per batch.
+    let kept = view.kept();
+    assert_eq!(kept.sort_column, Column::Duration);
+    let again = BatchDetailsView::new(ViewContext::default(), summary()).with_kept(kept);
+    assert_eq!(again.sorting().column, Column::Duration);
 }
 
 /// QA: `Y` put a field's ESC and BEL on the clipboard as they were.

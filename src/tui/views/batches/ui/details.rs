@@ -369,11 +369,33 @@ impl BatchDetailsView {
         if let Some(f) = &self.query.filter {
             parts.push(format!("status {}", visible(f)));
         }
-        let order = match self.query.sort_order {
-            SortOrder::Desc => "newest first",
-            SortOrder::Asc => "oldest first",
-        };
         let right = self.live.freshness(now);
+        let order = if self.sorting().by_walk(&self.query) {
+            // Over every call as read, and when (see `sorted`); in fewer
+            // words when the whole does not fit.
+            let said = |short| {
+                crate::tui::views::batches::sorted::describe(
+                    self.sorting(),
+                    self.query.sort_order,
+                    self.outcomes().counted.as_deref(),
+                    short,
+                    |at| at.format("%H:%M").to_string(),
+                )
+            };
+            let before: usize = parts.iter().map(|p| p.width() + 3).sum();
+            let long = said(false);
+            if before + long.width() + right.width() + 1 > usize::from(width) {
+                said(true)
+            } else {
+                long
+            }
+        } else {
+            match self.query.sort_order {
+                SortOrder::Desc => "newest first",
+                SortOrder::Asc => "oldest first",
+            }
+            .to_owned()
+        };
         let room = usize::from(width).saturating_sub(right.width() + 1);
         const SEP: &str = " · ";
         let quoted = |parts: &[String]| {
@@ -382,7 +404,7 @@ impl BatchDetailsView {
         };
         if let Some(whole) = search_text(&self.search, usize::MAX) {
             let mut with_order = parts.clone();
-            with_order.push(order.to_owned());
+            with_order.push(order.clone());
             if quoted(&with_order) > whole.width() {
                 parts = with_order;
             }
@@ -390,7 +412,7 @@ impl BatchDetailsView {
                 parts.push(format!("search “{search}”"));
             }
         } else {
-            parts.push(order.to_owned());
+            parts.push(order);
         }
         let left = fit(&parts.join(SEP), room);
         let pad = usize::from(width).saturating_sub(left.width() + right.width());
@@ -426,8 +448,9 @@ impl BatchDetailsView {
                     Some(s) => (visible(s).into_owned(), self.status_count(s)),
                 };
                 let mark = if *c == self.query.filter { "●" } else { " " };
+                // Weya cannot filter by it: every page is read for it.
                 let name = if c.as_deref() == Some(NOT_CALLED) {
-                    format!("{name} (cannot be filtered)")
+                    format!("{name} (reads every page)")
                 } else {
                     name
                 };

@@ -1,0 +1,320 @@
+//! The calls table sorted by any column, or filtered "not called yet",
+//! over the whole batch: what a batch's view keeps of it and how a page
+//! of it is made from the rows the outcomes count kept (the engine is
+//! [`crate::campaign::sorted`]; the view asks the count to keep rows
+//! while it sorts, so nothing reads the pages twice).
+//!
+//! Sorting by `createdAt` stays Weya's, a page at a time, as before. Any
+//! other column, or the status "not called yet" (Weya's filter takes a
+//! status, and those calls have none), switches the table to the rows of
+//! the last count: the page on screen is made here, the search is applied
+//! to the rows here (the number and the contact's fields), and the line
+//! under the table says over what and as read when.
+
+use std::cell::OnceCell;
+
+use chrono::{DateTime, Utc};
+
+use super::Notice;
+use super::details::{BatchDetailsView, Mode};
+use super::live::search_param;
+use crate::api::{BatchDetails, CallQuery, SortOrder};
+use crate::campaign::outcomes::{Counted, NOT_CALLED};
+use crate::campaign::sorted::{Arrangement, Column, MAX_SORTED_CALLS};
+use crate::tui::msg::{Cmd, Msg, Reply};
+use crate::tui::views::batches::msg::DetailsMsg;
+
+/// What the view keeps of the sort (and, per batch, in `CallsKept`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sorting {
+    pub column: Column,
+    /// The count under way has read this many of so many pages.
+    pub reading: Option<(u32, u64)>,
+    /// The call opened from the sorted table, read again in full.
+    pub full_call: Option<Box<crate::api::Call>>,
+}
+
+impl Sorting {
+    /// Whether the table is made from the walked rows: a column Weya does
+    /// not sort by, or the calls not called yet.
+    pub fn by_walk(&self, query: &CallQuery) -> bool {
+        !self.column.by_server() || query.filter.as_deref() == Some(NOT_CALLED)
+    }
+}
+
+/// What the rows of the last count give for this query.
+pub enum Arranged {
+    /// The page to show.
+    Page(BatchDetails),
+    /// No rows yet (the count under way keeps them).
+    NotRead,
+    /// More calls than are sorted: how many.
+    TooMany(u64),
+}
+
+/// Page `query.page` of the batch's calls sorted by `column`, from the
+/// rows of `counted`; `server` is the page Weya answered (its batch's
+/// name and status are kept).
+pub fn arrange(
+    counted: Option<&Counted>,
+    column: Column,
+    query: &CallQuery,
+    search: Option<&str>,
+    server: &BatchDetails,
+) -> Arranged {
+    let Some(rows) = counted.and_then(|c| c.rows.as_deref()) else {
+        return Arranged::NotRead;
+    };
+    if let Some(over) = rows.over {
+        return Arranged::TooMany(over);
+    }
+    let how = Arrangement {
+        column,
+        order: query.sort_order,
+        status: query.filter.clone(),
+        search: search.map(str::to_owned),
+    };
+    let arranged = rows.arrange(&how);
+    let (calls, pages) = rows.page(&arranged, query.page, query.limit);
+    Arranged::Page(BatchDetails {
+        page: u64::from(query.page),
+        limit: u64::from(query.limit),
+        total: arranged.len() as u64,
+        total_pages: pages,
+        calls: calls.into_iter().cloned().collect(),
+        ..BatchDetails {
+            calls: Vec::new(),
+            ..server.clone()
+        }
+    })
+}
+
+/// The query sent to Weya while the table is made from the rows: the
+/// same page, less the status Weya cannot filter by.
+pub fn sent(query: &CallQuery) -> CallQuery {
+    let mut sent = query.clone();
+    if sent.filter.as_deref() == Some(NOT_CALLED) {
+        sent.filter = None;
+    }
+    sent
+}
+
+/// "by duration ↓ over all 2,345 calls as read 12:01 UTC (r reads
+/// again)"; while the rows are read, "reading 12 of 24 pages to sort by
+/// duration ↓ (shown: newest first)"; past the cap, why not. `short`: the
+/// same in fewer words, for a narrow line ("by duration ↓ · read 12:01 ·
+/// r again"). `at` formats the time of the count.
+pub fn describe(
+    sorting: &Sorting,
+    order: SortOrder,
+    counted: Option<&Counted>,
+    short: bool,
+    at: impl Fn(DateTime<Utc>) -> String,
+) -> String {
+    let arrow = match order {
+        SortOrder::Asc => "↑",
+        SortOrder::Desc => "↓",
+    };
+    let weyas = match order {
+        SortOrder::Desc => "newest first",
+        SortOrder::Asc => "oldest first",
+    };
+    let what = if sorting.column.by_server() {
+        // Not called yet, in Weya's order: still over every call read.
+        weyas.to_owned()
+    } else {
+        format!("by {} {arrow}", sorting.column.name())
+    };
+    let rows = counted.and_then(|c| c.rows.as_deref().map(|r| (c, r)));
+    let thousands = crate::num::thousands;
+    match (rows, sorting.reading) {
+        (Some((_, rows)), _) if rows.over.is_some() => format!(
+            "not sorted: {} calls, more than {} are sorted here",
+            thousands(rows.over.unwrap_or(0)),
+            thousands(MAX_SORTED_CALLS as u64)
+        ),
+        (Some((c, _)), reading) if short => {
+            let again = match reading {
+                Some((n, of)) => format!("reading {n}/{}", of.max(1)),
+                None => "r again".to_owned(),
+            };
+            format!("{what} · read {} · {again}", at(c.at))
+        }
+        (Some((c, _)), reading) => {
+            let again = match reading {
+                Some((n, of)) => format!(" (reading again: {n} of {} pages)", of.max(1)),
+                None => " (r reads again)".to_owned(),
+            };
+            format!(
+                "{what} over all {} calls as read {} UTC{again}",
+                thousands(c.walked.calls),
+                at(c.at)
+            )
+        }
+        (None, reading) => {
+            let pages = match reading {
+                Some((n, of)) => format!("reading {n} of {} pages", thousands(of.max(1))),
+                None => "reading every page".to_owned(),
+            };
+            // By Weya's column, the walk is for "not called yet".
+            match (short, sorting.column.by_server()) {
+                (true, true) => format!("{pages} to filter…"),
+                (true, false) => format!("{pages} to sort…"),
+                (false, true) => format!("{pages} to find the calls not called yet…"),
+                (false, false) => format!("{pages} to sort {what}… (shown: {weyas})"),
+            }
+        }
+    }
+}
+
+/// The calls table's side of the sort: kept here rather than in
+/// `details.rs`, which only calls in.
+impl BatchDetailsView {
+    /// A count ended while the table is sorted by the walk: its page is
+    /// made again from the new rows; a count without rows (asked before
+    /// the sort was chosen) is followed by one that keeps them; a batch
+    /// past the cap goes back to Weya's order, saying why.
+    pub(super) fn sorted_counted(&mut self, now: DateTime<Utc>) -> Vec<Cmd> {
+        use super::sorted::Arranged;
+        let Some(server) = self.details.clone() else {
+            return Vec::new();
+        };
+        let search = search_param(self.search.text());
+        match super::sorted::arrange(
+            self.outcomes.counted.as_deref(),
+            self.sorting.column,
+            &self.query,
+            search.as_deref(),
+            &server,
+        ) {
+            Arranged::Page(page) => {
+                self.show_page(page);
+                Vec::new()
+            }
+            Arranged::NotRead => self.count_outcomes(now, true).into_iter().collect(),
+            Arranged::TooMany(over) => {
+                self.notice = Some(Notice::info(format!(
+                    "Not sorted by {}: the batch holds {} calls, more than are sorted here ({}); \
+                     the calls are in Weya's order.",
+                    self.sorting.column.name(),
+                    crate::num::thousands(over),
+                    crate::num::thousands(crate::campaign::sorted::MAX_SORTED_CALLS as u64)
+                )));
+                self.sorting.column = crate::campaign::sorted::Column::Created;
+                if self.query.filter.as_deref() == Some(crate::campaign::outcomes::NOT_CALLED) {
+                    self.query.filter = None;
+                }
+                self.restart()
+            }
+        }
+    }
+
+    /// The sorted page in place of the one on screen, the highlighted
+    /// call kept when it is still on it.
+    pub(super) fn show_page(&mut self, page: BatchDetails) {
+        let id = self.selected().map(|c| c.id.clone());
+        let count = page.calls.len();
+        self.numbers_shown = std::iter::repeat_with(OnceCell::new).take(count).collect();
+        self.details = Some(page);
+        if let Some(i) = id.and_then(|id| self.calls().iter().position(|c| c.id == id)) {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(count.saturating_sub(1));
+    }
+
+    /// While the table is sorted by the walk, the page Weya answered
+    /// (which keeps the header live) gives way to the page of the sorted
+    /// rows, when they are read.
+    pub(super) fn arrange_sorted(&mut self) {
+        if !self.sorting.by_walk(&self.query) {
+            return;
+        }
+        let Some(server) = &self.details else {
+            return;
+        };
+        let search = search_param(self.search.text());
+        if let super::sorted::Arranged::Page(page) = super::sorted::arrange(
+            self.outcomes.counted.as_deref(),
+            self.sorting.column,
+            &self.query,
+            search.as_deref(),
+            server,
+        ) {
+            self.details = Some(page);
+        }
+    }
+
+    /// A call opened from the table sorted by the walk: its row left out
+    /// its transcripts and recordings, so the page it was read on is
+    /// asked again (the same request as the walk's).
+    pub(super) fn read_in_full(&mut self, id: &str) -> Option<Cmd> {
+        if !self.sorting.by_walk(&self.query) {
+            return None;
+        }
+        let rows = self.outcomes.counted.as_ref()?.rows.as_deref()?;
+        let at = rows.read_at(id)?;
+        let limit = crate::campaign::WALK_PAGE;
+        self.notice = Some(Notice::info(
+            "Reading the call in full (its transcript and recording)…",
+        ));
+        Some(Cmd::FetchCallPage {
+            batch_id: self.id.clone(),
+            query: CallQuery {
+                page: at / limit + 1,
+                limit,
+                filter: None,
+                sort_order: SortOrder::Asc,
+                search: None,
+            },
+            reply: Reply::new("batch.call", |(batch_id, result)| Msg::BatchDetails {
+                batch_id,
+                msg: DetailsMsg::CallRead(result),
+            }),
+        })
+    }
+
+    /// The call open, when it came from the sorted table and is not read
+    /// in full yet (`n`/`p` in a call's view, a page turned under it).
+    pub(super) fn open_in_full(&mut self) -> Option<Cmd> {
+        let Mode::Call { id, .. } = &self.mode else {
+            return None;
+        };
+        if self.sorting.full_call.as_ref().is_some_and(|c| &c.id == id) {
+            return None;
+        }
+        let id = id.clone();
+        self.read_in_full(&id)
+    }
+
+    /// The page asked for by [`Self::read_in_full`]: the open call from
+    /// it, in full, or why not.
+    pub(super) fn call_read(&mut self, result: Result<BatchDetails, crate::api::ApiError>) {
+        let Mode::Call { id, .. } = &self.mode else {
+            return;
+        };
+        let found = match result {
+            Ok(page) => page.calls.into_iter().find(|c| &c.id == id),
+            Err(e) => {
+                self.notice = Some(Notice::failed(format!(
+                    "The call could not be read in full: {} (its attempts are as read)",
+                    super::error_text(&e)
+                )));
+                return;
+            }
+        };
+        let Some(full) = found else {
+            self.notice = Some(Notice::info(
+                "The call is no longer where it was read (the batch changed): its transcript \
+                 and recording are not shown; r reads the batch again.",
+            ));
+            return;
+        };
+        self.sorting.full_call = Some(Box::new(full));
+        self.notice = None;
+    }
+
+    /// The column sorted by and the walk reading the rows.
+    pub fn sorting(&self) -> &super::sorted::Sorting {
+        &self.sorting
+    }
+}
