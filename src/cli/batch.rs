@@ -975,6 +975,18 @@ async fn dialer(
     journal_note(&sent, workspace, io)?;
     let state = match sent.result {
         Ok(state) => state,
+        Err(e) if e.outcome_unknown() => {
+            let code = failure(io, workspace, &e)?;
+            note(
+                io,
+                &format!(
+                    "{} (batch {id}): `weya-tui batch view {id}` shows its status now; \
+                     nothing is sent again by itself",
+                    engine_switch.not_done(&e)
+                ),
+            )?;
+            return Ok(code);
+        }
         Err(e) => return failure(io, workspace, &e),
     };
     if io.json {

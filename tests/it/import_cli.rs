@@ -751,6 +751,10 @@ enum Step {
     Contradicting207,
     /// Not forwarded: answered with this status and request ID `req-refused`.
     Refuse(u16),
+    /// Forwarded (Weya stores every row), then answered with this success
+    /// status and an envelope that says `status: false`, no failed chunks,
+    /// request ID `req-false`: an answer that contradicts itself.
+    SaysFalse(u16),
 }
 
 /// A stand-in for Weya in front of the sandbox: every request is
@@ -885,6 +889,19 @@ async fn forward(
         )
             .into_response();
     }
+    if let Step::SaysFalse(code) = step {
+        let envelope = json!({"message": "Calls could not be added", "status": false,
+            "code": code, "errorMessage": "Calls could not be added"});
+        return (
+            axum::http::StatusCode::from_u16(code).unwrap(),
+            [
+                ("x-request-id", "req-false"),
+                ("content-type", "application/json"),
+            ],
+            envelope.to_string(),
+        )
+            .into_response();
+    }
     if step == Step::DropAfterForward {
         // Headers go out, then the body fails: hyper drops the connection.
         let failing = futures::stream::once(async {
@@ -949,6 +966,60 @@ async fn a_207_fails_one_request_and_the_next_run_resends_only_its_rows() {
     let numbers = numbers_in(&sandbox, &batch);
     let distinct: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!((numbers.len(), distinct.len()), (2500, 2500));
+}
+
+/// QA: a 200 (or 201) whose envelope says `status: false` was read as a
+/// refusal and sent again on the next run, though Weya had stored its
+/// rows. It is in doubt: named as a contradiction with Weya's message and
+/// request ID, and a second run does not send it again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_success_status_that_says_false_is_in_doubt_and_not_sent_again() {
+    for code in [200u16, 201] {
+        let env = Env::new();
+        let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+        let batch = new_batch(&sandbox);
+        let proxy = Proxy::start(Arc::clone(&sandbox), move |n| {
+            if n == 2 {
+                Step::SaysFalse(code)
+            } else {
+                Step::Forward
+            }
+        })
+        .await;
+        let file = env.file("big.csv", &generated_csv(2500));
+
+        let (exit, stdout, stderr) = run(env
+            .import(&sandbox, &proxy.url, &batch, &file)
+            .args(["--region", "US", "--yes"]));
+        assert_eq!(exit, Some(1), "{stdout}\n{stderr}");
+        assert!(stdout.contains("Outcome unknown"), "{stdout}");
+        assert!(!stdout.contains("Failed"), "not a refusal: {stdout}");
+        assert_eq!(request_states(&env), ["confirmed", "unknown", "confirmed"]);
+        let journal: Value =
+            serde_json::from_slice(&std::fs::read(&env.journals()[0]).unwrap()).unwrap();
+        let reason = journal["requests"][1]["reason"].as_str().unwrap();
+        for needle in [
+            format!("HTTP {code} with \"status\": false: the answer contradicts itself"),
+            "Weya's message: Calls could not be added".to_owned(),
+            "(request ID req-false)".to_owned(),
+        ] {
+            assert!(reason.contains(&needle), "{needle}: {reason}");
+        }
+        // Weya stored them: all 2,500 are in the batch.
+        assert_eq!(numbers_in(&sandbox, &batch).len(), 2500);
+
+        // The next run, without a terminal and without --resend-unknown,
+        // sends nothing: the request waits for the operator.
+        let (exit, stdout, stderr) =
+            run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+        assert_eq!(exit, Some(1), "{stdout}\n{stderr}");
+        assert!(
+            stderr.contains("request 2: rows 1001–2000 (lines 1002–2001): its outcome is unknown"),
+            "{stderr}"
+        );
+        assert_eq!(proxy.bodies().len(), 3, "request 2 was not sent again");
+        assert_eq!(numbers_in(&sandbox, &batch).len(), 2500);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -564,10 +564,7 @@ impl BatchDetailsView {
                         return vec![self.fetch(Duration::ZERO)];
                     }
                     Err(e) => {
-                        let what = match action {
-                            DialerAction::Start => "Not started",
-                            DialerAction::Stop => "Not stopped",
-                        };
+                        let what = action.switch().not_done(&e);
                         let why = super::error_text(&e);
                         self.notice = Some(Notice::failed(format!("{what}: “{name}”: {why}")));
                     }

@@ -396,10 +396,7 @@ impl BatchList {
                     }
                     Err(e) => {
                         self.revert(&id);
-                        let what = match action {
-                            DialerAction::Start => "Not started",
-                            DialerAction::Stop => "Not stopped",
-                        };
+                        let what = action.switch().not_done(&e);
                         let why = error_text(&e);
                         self.say(Notice::failed(format!("{what}: “{name}”: {why}")));
                     }
