@@ -184,11 +184,24 @@ impl History {
 #[derive(Debug, Clone, Default)]
 pub struct Tracker {
     by_id: HashMap<String, History>,
+    /// The status a start or stop this app's operator sent leads to, by
+    /// batch ID, until a look shows a change of status: that change is
+    /// theirs, not news ([`Tracker::acted`]).
+    own: HashMap<String, String>,
 }
 
 impl Tracker {
     pub fn get(&self, id: &str) -> Option<&History> {
         self.by_id.get(id)
+    }
+
+    /// This app's operator sent a start or stop to batch `id`, which
+    /// leads to `status` ("active", "stopped"). The next change of status
+    /// a look shows is theirs: when it is to `status` it is not news (the
+    /// operator knows; the bell is for what happens elsewhere). A later
+    /// change, or one to another status, still is.
+    pub fn acted(&mut self, id: &str, status: &str) {
+        self.own.insert(id.to_owned(), status.to_owned());
     }
 
     /// Records a look at `batch` and says what changed since the last
@@ -215,6 +228,15 @@ impl Tracker {
         );
         let (status_before, stall_before) = before?;
         let status = batch.queue_status.as_str();
+        if let Some(expected) = self.own.get(&batch.id) {
+            let ours = status == expected;
+            if ours || status != status_before {
+                self.own.remove(&batch.id);
+            }
+            if ours && status != status_before {
+                return None;
+            }
+        }
         if status != status_before {
             return match status {
                 "completed" => Some(Transition::Completed),
