@@ -342,21 +342,32 @@ impl Outlook {
             quiet: history.and_then(|h| h.quiet_for(now)),
             now,
         };
-        let left = batch
-            .total_calls
-            .zip(batch.calls_completed)
-            .map(|(t, c)| t.saturating_sub(c));
         let rate = history
             .and_then(|h| h.rate(schedule))
             .or_else(|| calls.and_then(|c| c.rate(schedule)));
-        let forecast = match left {
-            Some(left) => forecast(status, left, rate.as_ref(), schedule, now),
-            None => Err(NoForecast::NoRate),
+        Self::of(&situation, rate.as_ref())
+    }
+
+    /// What one look at a batch (`s`) says, calling at `rate`: why it is
+    /// not moving, and when it will end. A batch with nothing left to
+    /// call has no forecast ([`NoForecast::NothingLeft`]): it is
+    /// finishing, and a time computed from the calls not completed would
+    /// only move out at every look. The one engine behind the list, a
+    /// batch's details, `batch view` and `batch watch`.
+    pub fn of(s: &Situation<'_>, rate: Option<&Rate>) -> Self {
+        let stall = stall(s);
+        let forecast = if stall
+            .as_ref()
+            .is_some_and(|st| st.reason == StallReason::NothingLeft)
+        {
+            Err(NoForecast::NothingLeft)
+        } else {
+            match s.calls_left() {
+                Some(left) => forecast(s.status, left, rate, s.schedule, s.now),
+                None => Err(NoForecast::NoRate),
+            }
         };
-        Self {
-            stall: stall(&situation),
-            forecast,
-        }
+        Self { stall, forecast }
     }
 }
 
@@ -655,6 +666,17 @@ pub struct Situation<'a> {
     pub now: DateTime<Utc>,
 }
 
+impl Situation<'_> {
+    /// The calls not completed, by Weya's counts; `None` when they are
+    /// not known. (When every call is answered or out of retries, the
+    /// stall says so and [`Outlook::of`] forecasts nothing.)
+    pub fn calls_left(&self) -> Option<u64> {
+        self.total
+            .zip(self.completed)
+            .map(|(t, c)| t.saturating_sub(c))
+    }
+}
+
 /// Why the batch is not moving, from what is known; `None` when it is
 /// moving, has ended, or nothing is known that would say.
 pub fn stall(s: &Situation<'_>) -> Option<Stall> {
@@ -790,6 +812,9 @@ pub enum NoForecast {
     /// The window leaves no time to call within a year (no day allowed,
     /// or a window that ends before it starts).
     NoWindowAhead,
+    /// Active, and every call is answered or out of retries: Weya has yet
+    /// to mark it completed.
+    NothingLeft,
 }
 
 impl NoForecast {
@@ -800,6 +825,7 @@ impl NoForecast {
             Self::Stopped => "stopped",
             Self::Ended => "ended",
             Self::NoWindowAhead => "no calling window within a year",
+            Self::NothingLeft => "finishing: no calls left",
         }
     }
 }

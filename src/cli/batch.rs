@@ -16,9 +16,7 @@ use crate::actions;
 use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
-use crate::campaign::progress::{
-    CallsSeen, Forecast, History, Plan, Situation, Stall, forecast, stall,
-};
+use crate::campaign::progress::{CallsSeen, Forecast, History, Plan, Situation, Stall};
 use crate::domain::phone::format_number;
 use crate::form::days::DaySet;
 use crate::store::journal::{self, JournalAction, JournalEntry};
@@ -375,19 +373,13 @@ impl Outlook {
             now,
         };
         let rate = seen.and_then(|s| s.rate(plan.schedule.as_ref()));
-        let forecast = match (total, completed) {
-            (Some(total), Some(completed)) => forecast(
-                status,
-                total.saturating_sub(completed),
-                rate.as_ref(),
-                plan.schedule.as_ref(),
-                now,
-            )
-            .map_err(|e| e.as_str().to_owned()),
-            _ => Err("progress not known".to_owned()),
+        let outlook = crate::campaign::progress::Outlook::of(&situation, rate.as_ref());
+        let forecast = match situation.calls_left() {
+            Some(_) => outlook.forecast.map_err(|e| e.as_str().to_owned()),
+            None => Err("progress not known".to_owned()),
         };
         Self {
-            stall: stall(&situation),
+            stall: outlook.stall,
             forecast,
         }
     }
@@ -600,18 +592,15 @@ fn watch_outlook(
     total: u64,
     now: DateTime<Utc>,
 ) -> (Option<Stall>, Option<Forecast>) {
-    let schedule = plan.schedule.as_ref();
-    let completed = history.latest().map_or(0, |s| s.completed);
-    let rate = history.rate(schedule);
-    let ends = forecast(
+    let rate = history.rate(plan.schedule.as_ref());
+    let situation = Situation {
         status,
-        total.saturating_sub(completed),
-        rate.as_ref(),
-        schedule,
-        now,
-    )
-    .ok();
-    (stall(&history.situation(Some(plan), now)), ends)
+        total: Some(total),
+        completed: Some(history.latest().map_or(0, |s| s.completed)),
+        ..history.situation(Some(plan), now)
+    };
+    let outlook = crate::campaign::progress::Outlook::of(&situation, rate.as_ref());
+    (outlook.stall, outlook.forecast.ok())
 }
 
 /// The batch's item in the batch list, found by searching for its name.
