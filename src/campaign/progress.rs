@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
@@ -774,6 +774,25 @@ pub fn stall(s: &Situation<'_>) -> Option<Stall> {
         )),
         _ => None,
     }
+}
+
+/// What starting a batch on `schedule` at `now` means for its calls, when
+/// its window is closed: "window closed: opens Mon 09:00 America/Chicago
+/// (in 41 h); no one is called before then", or, on a day it does not
+/// call, "Saturday is not a calling day: opens …". `None` when the window
+/// is open (or nothing true can be said: see
+/// [`CallingSchedule::closed_note`]). The start dialog and `batch start`
+/// both say it.
+pub fn start_note(schedule: &CallingSchedule, now: DateTime<Utc>) -> Option<String> {
+    let opens = schedule.opens_note(now)?;
+    let local = now.with_timezone(&schedule.timezone);
+    let weekday = u8::try_from(local.weekday().num_days_from_sunday()).unwrap_or(0);
+    let why = if schedule.days.contains(&weekday) {
+        "window closed".to_owned()
+    } else {
+        format!("{} is not a calling day", local.format("%A"))
+    };
+    Some(format!("{why}: {opens}; no one is called before then"))
 }
 
 /// When the schedule next lets the batch call at or after `at` (`at`

@@ -978,6 +978,19 @@ async fn dialer(
         }
         Err(e) => return failure(io, workspace, &e),
     };
+    // Started outside its calling window: said, as the TUI's dialog says
+    // it, from the schedule it was created with here.
+    if let Switch::Start = switch {
+        let entries = read_journal(workspace);
+        let schedule = journal::created_body(&entries, &workspace.target, id)
+            .and_then(|body| Plan::from_body(body).schedule);
+        if let Some(window) = schedule
+            .as_ref()
+            .and_then(|s| crate::campaign::progress::start_note(s, Utc::now()))
+        {
+            note(io, &window)?;
+        }
+    }
     if io.json {
         let value = json!({"batchId": id, "action": action.as_str(), "status": state.status});
         writeln!(io.out, "{}", json_line(&value))?;

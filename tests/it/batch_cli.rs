@@ -1087,7 +1087,18 @@ async fn view_says_why_a_batch_outside_its_window_is_not_moving() {
     let env = Env::new();
     // 20:00–22:00 where it is noon: shut for eight hours.
     let (sandbox, id) = every_day(&env, ("20:00", "22:00"), 5, Duration::ZERO).await;
-    assert_eq!(env.batch(&sandbox, &["start", &id]).status.code(), Some(0));
+    // QA: `batch start` said nothing of the closed window. It says when
+    // it opens, on stderr, as the TUI's start dialog does.
+    let out = env.batch(&sandbox, &["start", &id]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.starts_with("Started calling batch"), "{stdout}");
+    assert!(
+        stderr.contains("weya-tui: window closed: opens ")
+            && stderr.contains(" 20:00 Etc/GMT")
+            && stderr.contains("; no one is called before then"),
+        "{stderr}"
+    );
     let out = env.batch(&sandbox, &["view", &id]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");

@@ -367,6 +367,29 @@ fn an_active_batch_with_nothing_left_to_call_has_no_forecast_at_any_look() {
     assert_eq!(forecast.calls_left, 3);
 }
 
+/// QA: a start whose window is closed, or on a day it does not call,
+/// says when it opens; an open window says nothing.
+#[test]
+fn starting_outside_the_window_says_when_it_opens() {
+    let schedule = chicago();
+    // Tuesday 18:00: closed until Wednesday 09:00.
+    assert_eq!(
+        start_note(&schedule, chicago_at(13, 18, 0)).as_deref(),
+        Some(
+            "window closed: opens Wed 09:00 America/Chicago (in 15 h); no one is called before then"
+        )
+    );
+    // Saturday 16:00: not a calling day, opens Monday 09:00.
+    assert_eq!(
+        start_note(&schedule, chicago_at(17, 16, 0)).as_deref(),
+        Some(
+            "Saturday is not a calling day: opens Mon 09:00 America/Chicago (in 41 h); no one \
+             is called before then"
+        )
+    );
+    assert_eq!(start_note(&schedule, chicago_at(13, 10, 0)), None);
+}
+
 fn summary(status: &str, completed: u64) -> BatchSummary {
     BatchSummary {
         id: "64e5f12345abcdef98760000".into(),
