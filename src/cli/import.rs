@@ -424,6 +424,11 @@ async fn import(
             if no_region == 1 { "is" } else { "are" },
         )?;
     }
+    // Values sent with spaces at an end or characters no one sees: said
+    // (as the import view says them), and sent as they are.
+    for odd in &report.odd_values {
+        writeln!(io.err, "weya-tui: warning: {}", visible(&odd.describe()))?;
+    }
     if !io.json {
         print_summary(io, &file, &settings, region_note.as_deref(), &report)?;
         match &local_times {
@@ -1102,6 +1107,11 @@ fn add_report_facts(
             "extensionsDialledWithout": report.extensions_dropped,
             "extensionsRefused": report.with_extension(),
         }),
+    );
+    set(
+        facts,
+        "valueWarnings",
+        Value::Array(report.odd_values.iter().map(|o| o.to_json()).collect()),
     );
     set(
         facts,

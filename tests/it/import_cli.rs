@@ -171,6 +171,79 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
     assert_eq!(numbers_in(&sandbox, &batch).len(), 5);
 }
 
+/// QA: values with spaces at an end, or characters no one sees, were
+/// sent with no word. The check names the column, the count and the first
+/// lines, says they are sent as they are (stderr and `--json`), and they
+/// are: nothing changed silently.
+#[tokio::test(flavor = "multi_thread")]
+async fn values_with_edge_spaces_or_hidden_characters_are_warned_of_and_sent_as_they_are() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let csv = "Name,Phone,Note\n \
+         Ann ,(212) 555-0143,ok\n\
+         Bob,(212) 555-0144,\"two\nlines\"\n\
+         Cy\u{200B},(212) 555-0145,plain\n\
+         Dee,(212) 555-0146,trail \n\
+         Eve ,555-12,not sent\n";
+    let file = env.file("odd.csv", csv);
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let warning = |column: &str, kind: &str, count: u64, lines: &[u64]| {
+        json!({"column": column, "variable": column, "kind": kind, "count": count,
+               "firstLines": lines, "sentAsIs": true})
+    };
+    // Eve's row is invalid (its number): not sent, so not counted.
+    assert_eq!(
+        report["valueWarnings"],
+        json!([
+            warning("Name", "edgeSpaces", 1, &[2]),
+            warning("Name", "hiddenCharacters", 1, &[5]),
+            warning("Note", "edgeSpaces", 1, &[6]),
+            warning("Note", "hiddenCharacters", 1, &[3]),
+        ]),
+        "{report}"
+    );
+    for said in [
+        "weya-tui: warning: Column “Name”: 1 value begins or ends with spaces (line 2): sent as \
+         they are",
+        "weya-tui: warning: Column “Name”: 1 value holds control or invisible characters (line \
+         5): sent as they are",
+        "weya-tui: warning: Column “Note”: 1 value holds control or invisible characters (line \
+         3): sent as they are",
+    ] {
+        assert!(stderr.contains(said), "{said}\n{stderr}");
+    }
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("Column “Note”: 1 value begins or ends with spaces (line 6)"));
+    let stored = sandbox.store().batch(&batch).unwrap();
+    let fields: Vec<(&str, &str)> = stored
+        .calls
+        .iter()
+        .map(|c| {
+            (
+                c.fields["Name"].as_str().unwrap(),
+                c.fields["Note"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (" Ann ", "ok"),
+            ("Bob", "two\nlines"),
+            ("Cy\u{200B}", "plain"),
+            ("Dee", "trail ")
+        ]
+    );
+}
+
 /// The issue's file: a US typo that once became Dutch (+31), numbers of
 /// three other countries written with their codes, and a US number.
 const COUNTRIES_CSV: &str = "Name,Phone\n\

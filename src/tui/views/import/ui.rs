@@ -733,6 +733,10 @@ fn number_lines(report: &CheckReport, theme: &Theme) -> Vec<Line<'static>> {
             theme.warn(),
         ));
     }
+    // Values sent with spaces at an end or characters no one sees.
+    for odd in &report.odd_values {
+        lines.push(Line::styled(format!("⚠ {}", odd.describe()), theme.warn()));
+    }
     lines
 }
 
