@@ -161,6 +161,13 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
         stdout.contains("1 of 1 requests confirmed (5 of 5 contacts)"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(
+            "The file's 10 rows: 5 confirmed in the batch · 3 invalid (each with its reason) · 1 \
+             duplicate (a number's first row is kept) · 1 empty (skipped)."
+        ),
+        "{stdout}"
+    );
 
     // The same command again sends nothing more.
     let (code, stdout, stderr) = run(env
@@ -281,6 +288,15 @@ async fn numbers_of_other_countries_are_counted_and_sent_only_when_named() {
         "{stdout}"
     );
     assert_eq!(numbers_in(&sandbox, &batch), ["12125550143"]);
+    // QA: the end said "1 of 1 contacts" and nothing of the other four
+    // rows. Every row of the file is accounted for, with why.
+    assert!(
+        stdout.contains(
+            "The file's 5 rows: 1 confirmed in the batch · 1 invalid (each with its reason) · 3 \
+             held back (numbers of countries not allowed)."
+        ),
+        "{stdout}"
+    );
 
     // --json says the same, by country.
     let other = new_batch(&sandbox);
@@ -1029,6 +1045,12 @@ async fn a_207_fails_one_request_and_the_next_run_resends_only_its_rows() {
     assert_eq!(report["resumed"], true);
     assert_eq!(report["sent"], 1);
     assert_eq!(report["rowsAdded"], 1000);
+    assert_eq!(
+        report["fileRows"],
+        json!({"rows": 2500, "confirmed": 2500, "inBatchAlready": 0, "notAdded": 0,
+               "inDoubt": 0, "failed": 0, "notSent": 0, "invalid": 0, "duplicate": 0,
+               "heldBack": 0, "empty": 0, "otherPart": 0})
+    );
 
     // The second run sent request 2's rows, and only those.
     let bodies = proxy.bodies();
@@ -1067,6 +1089,13 @@ async fn a_success_status_that_says_false_is_in_doubt_and_not_sent_again() {
         assert_eq!(exit, Some(1), "{stdout}\n{stderr}");
         assert!(stdout.contains("Outcome unknown"), "{stdout}");
         assert!(!stdout.contains("Failed"), "not a refusal: {stdout}");
+        assert!(
+            stdout.contains(
+                "The file's 2,500 rows: 1,500 confirmed in the batch · 1,000 in doubt (sent, no \
+                 clear answer)."
+            ),
+            "{stdout}"
+        );
         assert_eq!(request_states(&env), ["confirmed", "unknown", "confirmed"]);
         let journal: Value =
             serde_json::from_slice(&std::fs::read(&env.journals()[0]).unwrap()).unwrap();
