@@ -39,6 +39,21 @@ pub enum Switch {
     Stop,
 }
 
+impl Switch {
+    /// The headline for a start or stop that did not come back done:
+    /// "Not started" when Weya refused it; when the answer leaves it open
+    /// (lost, or a success status whose body says `status: false`:
+    /// [`ApiError::outcome_unknown`]), that it is not known.
+    pub fn not_done(self, e: &ApiError) -> &'static str {
+        match (self, e.outcome_unknown()) {
+            (Self::Start, false) => "Not started",
+            (Self::Stop, false) => "Not stopped",
+            (Self::Start, true) => "Not known whether it started",
+            (Self::Stop, true) => "Not known whether it stopped",
+        }
+    }
+}
+
 /// start-calling or stop-calling on batch `id`, journaled. `name` is the
 /// batch's name when the caller knows it.
 pub async fn switch(

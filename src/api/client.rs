@@ -694,13 +694,14 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, ApiError> {
         Err(_) => return Err(unexpected(request_id)),
     };
     if envelope.status == Some(false) {
-        let message = envelope.best_message().map(str::to_owned);
-        return Err(ApiError::Status {
+        // A success status that says it failed: see `ApiError::Contradicted`.
+        let message = envelope
+            .best_message()
+            .map(|m| safe_excerpt(m.as_bytes(), 300));
+        return Err(ApiError::Contradicted {
             status,
             message,
             request_id,
-            excerpt: None,
-            retry_after,
         });
     }
     match envelope.data {
@@ -804,6 +805,9 @@ fn decode_success(reply: Reply) -> Result<Deleted, ApiError> {
             message: envelope.message,
             request_id,
         }),
+        // delete-batch's page shows no status code in its envelope, so a
+        // 200 with `success: false` does not contradict it: a refusal, as
+        // before (sending a delete again is harmless).
         Some(false) => Err(ApiError::Status {
             status,
             message,
@@ -821,6 +825,18 @@ fn decode_add_calls(reply: Reply) -> Result<AddCallsOutcome, ApiError> {
     if (200..300).contains(&reply.status)
         && let Ok(envelope) = serde_json::from_slice::<Envelope<AddCallsData>>(&reply.body)
     {
+        if reply.status != 207 && envelope.status == Some(false) {
+            // Weya documents `status: false` on a success status only
+            // with a 207: a 200 or 201 that says false contradicts itself,
+            // failed chunks or not.
+            return Err(ApiError::Contradicted {
+                status: reply.status,
+                message: envelope
+                    .best_message()
+                    .map(|m| safe_excerpt(m.as_bytes(), 300)),
+                request_id: reply.request_id,
+            });
+        }
         let data = envelope.data.clone().unwrap_or_default();
         if !data.failed_chunks.is_empty() {
             return Ok(AddCallsOutcome::Partial(PartialAdd {

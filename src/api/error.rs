@@ -35,6 +35,24 @@ pub enum ApiError {
         excerpt: String,
         request_id: Option<String>,
     },
+    /// A success status (200, 201, …) whose envelope says `status: false`:
+    /// the HTTP status says it was done, the body says it was not. Weya
+    /// documents `status: false` on a success status only for
+    /// addCallsToBatch's 207 with `failedChunks`; any other such answer
+    /// contradicts itself, so whether the request was carried out is not
+    /// known ([`ApiError::outcome_unknown`]): never read as a refusal, so
+    /// never sent again blindly.
+    #[error(
+        "HTTP {status} with \"status\": false: the answer contradicts itself (its HTTP status \
+         says done, its body says not), so whether it was done is not known{}",
+        said(message.as_deref())
+    )]
+    Contradicted {
+        status: u16,
+        /// Weya's own words (`errorMessage` or `message`), when it gave any.
+        message: Option<String>,
+        request_id: Option<String>,
+    },
     /// A success status whose `data` is not a batch ID: the server said yes
     /// without saying to what.
     #[error("HTTP {status}: the answer gave no batch ID (data was {data})")]
@@ -115,6 +133,13 @@ pub enum ApiError {
     InvalidId { what: &'static str, value: String },
 }
 
+fn said(message: Option<&str>) -> String {
+    match message {
+        Some(m) => format!("; Weya's message: {m}"),
+        None => "; Weya gave no message".to_owned(),
+    }
+}
+
 fn auth_hint(action: Action, used: AuthMode) -> String {
     let documented = action.documented_auth();
     if documented.accepts(used) {
@@ -139,6 +164,7 @@ impl ApiError {
         match self {
             Self::Status { status, .. }
             | Self::Unexpected { status, .. }
+            | Self::Contradicted { status, .. }
             | Self::NoBatchId { status, .. }
             | Self::TooLarge { status, .. }
             | Self::Redirected { status, .. }
@@ -153,6 +179,7 @@ impl ApiError {
         match self {
             Self::Status { request_id, .. }
             | Self::Unexpected { request_id, .. }
+            | Self::Contradicted { request_id, .. }
             | Self::NoBatchId { request_id, .. }
             | Self::AuthRefused { request_id, .. }
             | Self::ListNotFound { request_id, .. } => request_id.as_deref(),
@@ -164,6 +191,7 @@ impl ApiError {
     pub fn server_message(&self) -> Option<&str> {
         match self {
             Self::Status { message, .. }
+            | Self::Contradicted { message, .. }
             | Self::AuthRefused { message, .. }
             | Self::ListNotFound { message, .. } => message.as_deref(),
             _ => None,
@@ -234,7 +262,9 @@ impl ApiError {
     /// carried out with one, pointing at the result. So does a 502, 503 or
     /// 504 ([`ApiError::from_gateway`]): a gateway or proxy says it with its
     /// own page when the server behind it answered too late or went away,
-    /// which may be after the server stored what was sent.
+    /// which may be after the server stored what was sent. So does a
+    /// success status whose body says `status: false`
+    /// ([`ApiError::Contradicted`]).
     pub fn outcome_unknown(&self) -> bool {
         self.from_gateway()
             || matches!(
@@ -246,6 +276,7 @@ impl ApiError {
                     status: 200..=299,
                     ..
                 } | Self::NoBatchId { .. }
+                    | Self::Contradicted { .. }
                     | Self::TooLarge {
                         status: 200..=299,
                         ..

@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
@@ -184,11 +184,24 @@ impl History {
 #[derive(Debug, Clone, Default)]
 pub struct Tracker {
     by_id: HashMap<String, History>,
+    /// The status a start or stop this app's operator sent leads to, by
+    /// batch ID, until a look shows a change of status: that change is
+    /// theirs, not news ([`Tracker::acted`]).
+    own: HashMap<String, String>,
 }
 
 impl Tracker {
     pub fn get(&self, id: &str) -> Option<&History> {
         self.by_id.get(id)
+    }
+
+    /// This app's operator sent a start or stop to batch `id`, which
+    /// leads to `status` ("active", "stopped"). The next change of status
+    /// a look shows is theirs: when it is to `status` it is not news (the
+    /// operator knows; the bell is for what happens elsewhere). A later
+    /// change, or one to another status, still is.
+    pub fn acted(&mut self, id: &str, status: &str) {
+        self.own.insert(id.to_owned(), status.to_owned());
     }
 
     /// Records a look at `batch` and says what changed since the last
@@ -215,6 +228,15 @@ impl Tracker {
         );
         let (status_before, stall_before) = before?;
         let status = batch.queue_status.as_str();
+        if let Some(expected) = self.own.get(&batch.id) {
+            let ours = status == expected;
+            if ours || status != status_before {
+                self.own.remove(&batch.id);
+            }
+            if ours && status != status_before {
+                return None;
+            }
+        }
         if status != status_before {
             return match status {
                 "completed" => Some(Transition::Completed),
@@ -320,21 +342,32 @@ impl Outlook {
             quiet: history.and_then(|h| h.quiet_for(now)),
             now,
         };
-        let left = batch
-            .total_calls
-            .zip(batch.calls_completed)
-            .map(|(t, c)| t.saturating_sub(c));
         let rate = history
             .and_then(|h| h.rate(schedule))
             .or_else(|| calls.and_then(|c| c.rate(schedule)));
-        let forecast = match left {
-            Some(left) => forecast(status, left, rate.as_ref(), schedule, now),
-            None => Err(NoForecast::NoRate),
+        Self::of(&situation, rate.as_ref())
+    }
+
+    /// What one look at a batch (`s`) says, calling at `rate`: why it is
+    /// not moving, and when it will end. A batch with nothing left to
+    /// call has no forecast ([`NoForecast::NothingLeft`]): it is
+    /// finishing, and a time computed from the calls not completed would
+    /// only move out at every look. The one engine behind the list, a
+    /// batch's details, `batch view` and `batch watch`.
+    pub fn of(s: &Situation<'_>, rate: Option<&Rate>) -> Self {
+        let stall = stall(s);
+        let forecast = if stall
+            .as_ref()
+            .is_some_and(|st| st.reason == StallReason::NothingLeft)
+        {
+            Err(NoForecast::NothingLeft)
+        } else {
+            match s.calls_left() {
+                Some(left) => forecast(s.status, left, rate, s.schedule, s.now),
+                None => Err(NoForecast::NoRate),
+            }
         };
-        Self {
-            stall: stall(&situation),
-            forecast,
-        }
+        Self { stall, forecast }
     }
 }
 
@@ -633,6 +666,17 @@ pub struct Situation<'a> {
     pub now: DateTime<Utc>,
 }
 
+impl Situation<'_> {
+    /// The calls not completed, by Weya's counts; `None` when they are
+    /// not known. (When every call is answered or out of retries, the
+    /// stall says so and [`Outlook::of`] forecasts nothing.)
+    pub fn calls_left(&self) -> Option<u64> {
+        self.total
+            .zip(self.completed)
+            .map(|(t, c)| t.saturating_sub(c))
+    }
+}
+
 /// Why the batch is not moving, from what is known; `None` when it is
 /// moving, has ended, or nothing is known that would say.
 pub fn stall(s: &Situation<'_>) -> Option<Stall> {
@@ -732,6 +776,25 @@ pub fn stall(s: &Situation<'_>) -> Option<Stall> {
     }
 }
 
+/// What starting a batch on `schedule` at `now` means for its calls, when
+/// its window is closed: "window closed: opens Mon 09:00 America/Chicago
+/// (in 41 h); no one is called before then", or, on a day it does not
+/// call, "Saturday is not a calling day: opens …". `None` when the window
+/// is open (or nothing true can be said: see
+/// [`CallingSchedule::closed_note`]). The start dialog and `batch start`
+/// both say it.
+pub fn start_note(schedule: &CallingSchedule, now: DateTime<Utc>) -> Option<String> {
+    let opens = schedule.opens_note(now)?;
+    let local = now.with_timezone(&schedule.timezone);
+    let weekday = u8::try_from(local.weekday().num_days_from_sunday()).unwrap_or(0);
+    let why = if schedule.days.contains(&weekday) {
+        "window closed".to_owned()
+    } else {
+        format!("{} is not a calling day", local.format("%A"))
+    };
+    Some(format!("{why}: {opens}; no one is called before then"))
+}
+
 /// When the schedule next lets the batch call at or after `at` (`at`
 /// itself when its window is open then).
 fn next_opening(s: &CallingSchedule, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -768,6 +831,9 @@ pub enum NoForecast {
     /// The window leaves no time to call within a year (no day allowed,
     /// or a window that ends before it starts).
     NoWindowAhead,
+    /// Active, and every call is answered or out of retries: Weya has yet
+    /// to mark it completed.
+    NothingLeft,
 }
 
 impl NoForecast {
@@ -778,6 +844,7 @@ impl NoForecast {
             Self::Stopped => "stopped",
             Self::Ended => "ended",
             Self::NoWindowAhead => "no calling window within a year",
+            Self::NothingLeft => "finishing: no calls left",
         }
     }
 }

@@ -17,9 +17,7 @@ use crate::api::error::safe_excerpt;
 use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
 use crate::campaign::outcomes::NOT_CALLED;
-use crate::campaign::progress::{
-    CallsSeen, Forecast, History, Plan, Situation, Stall, forecast, stall,
-};
+use crate::campaign::progress::{CallsSeen, Forecast, History, Plan, Situation, Stall};
 use crate::campaign::sorted::Column;
 use crate::domain::phone::format_number;
 use crate::form::days::DaySet;
@@ -390,19 +388,13 @@ impl Outlook {
             now,
         };
         let rate = seen.and_then(|s| s.rate(plan.schedule.as_ref()));
-        let forecast = match (total, completed) {
-            (Some(total), Some(completed)) => forecast(
-                status,
-                total.saturating_sub(completed),
-                rate.as_ref(),
-                plan.schedule.as_ref(),
-                now,
-            )
-            .map_err(|e| e.as_str().to_owned()),
-            _ => Err("progress not known".to_owned()),
+        let outlook = crate::campaign::progress::Outlook::of(&situation, rate.as_ref());
+        let forecast = match situation.calls_left() {
+            Some(_) => outlook.forecast.map_err(|e| e.as_str().to_owned()),
+            None => Err("progress not known".to_owned()),
         };
         Self {
-            stall: stall(&situation),
+            stall: outlook.stall,
             forecast,
         }
     }
@@ -615,18 +607,15 @@ fn watch_outlook(
     total: u64,
     now: DateTime<Utc>,
 ) -> (Option<Stall>, Option<Forecast>) {
-    let schedule = plan.schedule.as_ref();
-    let completed = history.latest().map_or(0, |s| s.completed);
-    let rate = history.rate(schedule);
-    let ends = forecast(
+    let rate = history.rate(plan.schedule.as_ref());
+    let situation = Situation {
         status,
-        total.saturating_sub(completed),
-        rate.as_ref(),
-        schedule,
-        now,
-    )
-    .ok();
-    (stall(&history.situation(Some(plan), now)), ends)
+        total: Some(total),
+        completed: Some(history.latest().map_or(0, |s| s.completed)),
+        ..history.situation(Some(plan), now)
+    };
+    let outlook = crate::campaign::progress::Outlook::of(&situation, rate.as_ref());
+    (outlook.stall, outlook.forecast.ok())
 }
 
 /// The batch's item in the batch list, found by searching for its name.
@@ -1103,8 +1092,33 @@ async fn dialer(
     journal_note(&sent, workspace, io)?;
     let state = match sent.result {
         Ok(state) => state,
+        Err(e) if e.outcome_unknown() => {
+            let code = failure(io, workspace, &e)?;
+            note(
+                io,
+                &format!(
+                    "{} (batch {id}): `weya-tui batch view {id}` shows its status now; \
+                     nothing is sent again by itself",
+                    engine_switch.not_done(&e)
+                ),
+            )?;
+            return Ok(code);
+        }
         Err(e) => return failure(io, workspace, &e),
     };
+    // Started outside its calling window: said, as the TUI's dialog says
+    // it, from the schedule it was created with here.
+    if let Switch::Start = switch {
+        let entries = read_journal(workspace);
+        let schedule = journal::created_body(&entries, &workspace.target, id)
+            .and_then(|body| Plan::from_body(body).schedule);
+        if let Some(window) = schedule
+            .as_ref()
+            .and_then(|s| crate::campaign::progress::start_note(s, Utc::now()))
+        {
+            note(io, &window)?;
+        }
+    }
     if io.json {
         let value = json!({"batchId": id, "action": action.as_str(), "status": state.status});
         writeln!(io.out, "{}", json_line(&value))?;

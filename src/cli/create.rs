@@ -348,11 +348,13 @@ async fn watch(
     Ok(())
 }
 
-/// Why no answer says whether the batch was made: it was lost, or a
-/// gateway's 502, 503 or 504 stood in for it.
+/// Why no answer says whether the batch was made: it was lost, a
+/// gateway's 502, 503 or 504 stood in for it, or it contradicts itself.
 pub(crate) fn no_clear_answer(e: &ApiError) -> String {
     if e.from_gateway() {
         format!("a gateway answered for Weya ({e}), which may come after Weya stored the batch")
+    } else if let ApiError::Contradicted { .. } = e {
+        e.to_string()
     } else {
         format!("the answer was lost ({e})")
     }

@@ -38,6 +38,8 @@ use crate::api::types::is_object_id;
 use crate::api::{ApiError, CallQuery, WeyaClient};
 use crate::domain::local_time;
 use crate::domain::schedule::CallingSchedule;
+use crate::import::account::RowAccount;
+use crate::import::check::Counts;
 use crate::import::engine::{self, DoubtFigures, ImportSender, Prepared};
 use crate::import::existing::{BatchNumbers, PagesRead, read_batch_numbers};
 use crate::import::{
@@ -424,6 +426,11 @@ async fn import(
             if no_region == 1 { "is" } else { "are" },
         )?;
     }
+    // Values sent with spaces at an end or characters no one sees: said
+    // (as the import view says them), and sent as they are.
+    for odd in &report.odd_values {
+        writeln!(io.err, "weya-tui: warning: {}", visible(&odd.describe()))?;
+    }
     if !io.json {
         print_summary(io, &file, &settings, region_note.as_deref(), &report)?;
         match &local_times {
@@ -542,6 +549,7 @@ async fn send_checked(
         }
     };
 
+    let counts = report.counts;
     let plan = Arc::new(report.plan);
     let resumed = existing.is_some();
     set(facts, "resumed", json!(resumed));
@@ -602,7 +610,7 @@ async fn send_checked(
     let sender = ImportSender::new(ctx.client.clone(), &args.batch_id, Arc::clone(&plan))
         .leaving_out(compared.numbers);
     let outcome = send_all(io, ctx, &sender, &mut journal).await?;
-    report_end(io, &args.batch_id, &journal, &outcome, facts)?;
+    report_end(io, &args.batch_id, &journal, &counts, &outcome, facts)?;
     Ok(if outcome.interrupted {
         INTERRUPTED
     } else if journal.is_complete() {
@@ -1102,6 +1110,11 @@ fn add_report_facts(
             "extensionsDialledWithout": report.extensions_dropped,
             "extensionsRefused": report.with_extension(),
         }),
+    );
+    set(
+        facts,
+        "valueWarnings",
+        Value::Array(report.odd_values.iter().map(|o| o.to_json()).collect()),
     );
     set(
         facts,
@@ -1845,10 +1858,13 @@ fn report_end(
     io: &mut Io<'_>,
     batch_id: &str,
     journal: &ImportJournal,
+    counts: &Counts,
     outcome: &SendOutcome,
     facts: &mut Value,
 ) -> io::Result<()> {
     let s = journal.summary();
+    // Every row of the file, in one place each: they sum to its rows.
+    let account = RowAccount::of(counts, journal);
     let listed = |wanted: fn(&RequestState) -> Option<&str>| -> Vec<(&JournalRequest, &str)> {
         journal
             .requests()
@@ -1914,6 +1930,7 @@ fn report_end(
             }),
         );
         set(facts, "rowsShort", json!(s.rows_short));
+        set(facts, "fileRows", account.to_json());
         set(facts, "failed", as_json(&failed));
         set(facts, "partial", as_json(&partial));
         set(facts, "unknown", as_json(&unknown));
@@ -1965,6 +1982,7 @@ fn report_end(
         thousands(s.rows_confirmed),
         thousands(s.rows_total)
     )?;
+    writeln!(io.out, "{}.", account.line())?;
     let mut list = |title: &str, items: &[(&JournalRequest, &str)]| -> io::Result<()> {
         if items.is_empty() {
             return Ok(());

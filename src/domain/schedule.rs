@@ -150,6 +150,14 @@ impl CallingSchedule {
     /// when there is nothing true to say: a window that ends before it
     /// starts (Weya does not document one across midnight) or no day.
     pub fn closed_note(&self, now: DateTime<Utc>) -> Option<String> {
+        self.opens_note(now)
+            .map(|opens| format!("outside its calling window: {opens}"))
+    }
+
+    /// When the window next opens, said as [`Self::closed_note`] says it
+    /// ("opens Mon 09:00 America/New_York (in 14 h)"), when it is closed
+    /// at `now`.
+    pub fn opens_note(&self, now: DateTime<Utc>) -> Option<String> {
         if self.end <= self.start {
             return None;
         }
@@ -167,7 +175,7 @@ impl CallingSchedule {
             return None;
         }
         Some(format!(
-            "outside its calling window: opens {} {} (in {})",
+            "opens {} {} (in {})",
             opens.with_timezone(&self.timezone).format("%a %H:%M"),
             self.timezone.name(),
             until(opens - now)

@@ -85,6 +85,147 @@ pub struct DuplicateRow {
     pub phone: PhoneDigits,
 }
 
+/// What is odd about a value sent: nothing the operator could see in a
+/// spreadsheet, which Weya (and the agent reading it) gets all the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OddKind {
+    /// Spaces (or tabs, line breaks, no-break spaces) at its start or end.
+    EdgeSpaces,
+    /// A control character (a line break inside, an escape) or one that
+    /// draws nothing (a zero-width space, a bidi override) anywhere in it.
+    Hidden,
+}
+
+impl OddKind {
+    fn of(value: &str) -> [bool; 2] {
+        if value.is_empty() {
+            return [false, false];
+        }
+        let edge = value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace);
+        let hidden = if value.is_ascii() {
+            value.bytes().any(|b| b < 0x20 || b == 0x7f)
+        } else {
+            value.chars().any(|c| crate::text::hidden(c).is_some())
+        };
+        [edge, hidden]
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EdgeSpaces => "edgeSpaces",
+            Self::Hidden => "hiddenCharacters",
+        }
+    }
+}
+
+/// How many lines [`OddValues`] names.
+pub const ODD_LINES: usize = 5;
+
+/// The values of one column sent with something odd about them
+/// ([`OddKind`]), among the rows sent. They are sent as the file has them:
+/// the check says so, and changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OddValues {
+    /// The column's header in the file.
+    pub column: String,
+    /// The variable it is sent as (its header, or the name it was given).
+    pub variable: String,
+    pub kind: OddKind,
+    pub count: u64,
+    /// The first lines (rows of a sheet) holding one, in file order.
+    pub first_lines: Vec<u64>,
+}
+
+impl OddValues {
+    /// "Column “Name”: 3 values begin or end with spaces (lines 3, 7, 9):
+    /// sent as they are".
+    pub fn describe(&self) -> String {
+        let column = crate::text::visible(&self.column);
+        let as_var = if self.variable == self.column {
+            String::new()
+        } else {
+            format!(" (sent as {})", crate::text::visible(&self.variable))
+        };
+        let n = self.count;
+        let what = match (self.kind, n == 1) {
+            (OddKind::EdgeSpaces, true) => "value begins or ends with spaces",
+            (OddKind::EdgeSpaces, false) => "values begin or end with spaces",
+            (OddKind::Hidden, true) => "value holds control or invisible characters",
+            (OddKind::Hidden, false) => "values hold control or invisible characters",
+        };
+        let lines: Vec<String> = self.first_lines.iter().map(u64::to_string).collect();
+        let more = if n > self.first_lines.len() as u64 {
+            ", …"
+        } else {
+            ""
+        };
+        format!(
+            "Column “{column}”{as_var}: {} {what} (line{} {}{more}): sent as they are",
+            crate::num::thousands(n),
+            if lines.len() == 1 { "" } else { "s" },
+            lines.join(", ")
+        )
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "column": self.column,
+            "variable": self.variable,
+            "kind": self.kind.as_str(),
+            "count": self.count,
+            "firstLines": self.first_lines,
+            "sentAsIs": true,
+        })
+    }
+}
+
+/// Counts [`OddValues`] per variable and kind, as rows are sent.
+struct OddTally {
+    by_variable: Vec<[OddValues; 2]>,
+}
+
+impl OddTally {
+    fn new(header: &[String], mapping: &super::mapping::ValidMapping) -> Self {
+        let by_variable = mapping
+            .variables()
+            .iter()
+            .map(|(column, name)| {
+                let make = |kind| OddValues {
+                    column: header.get(*column).cloned().unwrap_or_default(),
+                    variable: name.clone(),
+                    kind,
+                    count: 0,
+                    first_lines: Vec::new(),
+                };
+                [make(OddKind::EdgeSpaces), make(OddKind::Hidden)]
+            })
+            .collect();
+        Self { by_variable }
+    }
+
+    fn add(&mut self, line: u64, cells: &[String], mapping: &super::mapping::ValidMapping) {
+        for ((column, _), tally) in mapping.variables().iter().zip(&mut self.by_variable) {
+            let odd = OddKind::of(mapping.cell(cells, *column));
+            for (is_odd, values) in odd.into_iter().zip(tally.iter_mut()) {
+                if is_odd {
+                    values.count += 1;
+                    if values.first_lines.len() < ODD_LINES {
+                        values.first_lines.push(line);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<OddValues> {
+        self.by_variable
+            .into_iter()
+            .flatten()
+            .filter(|v| v.count > 0)
+            .collect()
+    }
+}
+
 /// What the check found, and the plan to send the valid rows.
 #[derive(Debug, Clone)]
 pub struct CheckReport {
@@ -106,6 +247,9 @@ pub struct CheckReport {
     /// The valid rows sent, counted by the time zone of their number (see
     /// [`crate::domain::local_time`]).
     pub zones: ZoneCounts,
+    /// The columns whose values sent have spaces at an end or characters
+    /// that cannot be seen, in column order: said, never changed.
+    pub odd_values: Vec<OddValues>,
 }
 
 impl CheckReport {
@@ -208,6 +352,7 @@ pub fn check(
     let mut plan = PlanBuilder::default();
     let mut outside = Vec::new();
     let mut zones = ZoneCounts::default();
+    let mut odd = OddTally::new(file.header(), &mapping);
     let (mut read_from_decimal, mut extensions_dropped) = (0u64, 0u64);
     let mut read = 0u64;
     // What the invalid rows' cells cost, kept for the rejected file.
@@ -298,6 +443,7 @@ pub fn check(
                     continue;
                 }
                 counts.valid += 1;
+                odd.add(line, rows.cells(), &mapping);
                 zones.add(phone.as_u64());
                 plan.push(line, rows.start());
                 if samples.len() < SAMPLE_CONTACTS {
@@ -325,5 +471,6 @@ pub fn check(
         read_from_decimal,
         extensions_dropped,
         zones,
+        odd_values: odd.finish(),
     })
 }

@@ -31,6 +31,7 @@
 //! | 2xx, `added` > `S`, or a count of call IDs that is not `added`, or no count at all | in doubt | unknown |
 //! | 207 whose failed chunk holds every row sent, nothing added | refused | failed |
 //! | any other 207 (rows added and a chunk failed, a chunk that was not sent, no failed chunk) | in doubt | unknown |
+//! | 200, 201 or any 2xx but 207 whose envelope says `status: false` (failed chunks or not): a success status and a refusal at once ([`ApiError::Contradicted`]) | in doubt, the contradiction, Weya's message and request ID named | unknown |
 //! | no answer (timeout, dropped connection), an unreadable 2xx, a 302/303, a 502/503/504 from a proxy, any other network failure once connected | in doubt | unknown |
 //! | 401, 403, 404 | refused, and sending stops | failed |
 //! | 429 | refused, and sending stops until later | failed |
@@ -583,6 +584,24 @@ mod tests {
                 matches!(classify(&answer, 1000), Verdict::InDoubt { .. }),
                 "{answer:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_success_status_that_says_false_is_in_doubt_never_a_refusal() {
+        let answer = Err(ApiError::Contradicted {
+            status: 200,
+            message: Some("Calls could not be added".into()),
+            request_id: Some("r-4".into()),
+        });
+        match classify(&answer, 10) {
+            Verdict::InDoubt { reason } => assert!(
+                reason.contains("contradicts itself")
+                    && reason.contains("Weya's message: Calls could not be added")
+                    && reason.ends_with("(request ID r-4)"),
+                "{reason}"
+            ),
+            other => panic!("{other:?}"),
         }
     }
 

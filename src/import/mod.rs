@@ -33,6 +33,7 @@
 //! is read, and what the check keeps of it as it grows, so that no file
 //! costs more than about 200 MiB.
 
+pub mod account;
 pub mod check;
 pub mod choices;
 pub mod engine;

@@ -367,6 +367,15 @@ fn scrub(e: ApiError, secrets: &[&str]) -> ApiError {
             excerpt: text(excerpt),
             request_id,
         },
+        ApiError::Contradicted {
+            status,
+            message,
+            request_id,
+        } => ApiError::Contradicted {
+            status,
+            message: opt(message),
+            request_id,
+        },
         ApiError::NoBatchId {
             status,
             data,

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::msg::{Cmd, Msg};
-use super::views::batches::msg::{DetailsMsg, DialerAction, ListMsg};
+use super::views::batches::msg::{DetailsMsg, ListMsg};
 use super::views::create::msg::{CreateMsg, TemplateEntry};
 use super::views::import::ImportCmd;
 use super::views::import::executor::{ImportExecutor, ProgressSink, SplitContext};
@@ -461,12 +461,9 @@ impl Effects {
                 let replies = self.replies.clone();
                 let journal = self.action_journal();
                 tokio::spawn(async move {
-                    let switch = match action {
-                        DialerAction::Start => crate::actions::Switch::Start,
-                        DialerAction::Stop => crate::actions::Switch::Stop,
-                    };
                     let sent =
-                        crate::actions::switch(&client, &journal, &id, Some(name), switch).await;
+                        crate::actions::switch(&client, &journal, &id, Some(name), action.switch())
+                            .await;
                     let _ = replies.send(reply.make((id, action, sent.result))).await;
                 });
             }

@@ -21,7 +21,7 @@ use super::views::batches::{KnownSchedules, ViewContext};
 use super::views::create::{self, CreateMsg, CreateView};
 use super::views::import::{ImportTarget, ImportView};
 use super::views::{Scroll, View, ViewModel};
-use crate::api::BatchSummary;
+use crate::api::{ApiError, BatchSummary};
 use crate::campaign::progress::{Plan, Tracker, Transition};
 use crate::connection::TargetLabel;
 use crate::form::FieldId;
@@ -434,6 +434,24 @@ impl Shell {
     /// seen for the first time is not news: it was so before the app
     /// looked).
     fn observe(&mut self, msg: &Msg) -> Vec<Cmd> {
+        // A start or stop the operator sent here (answered, or whose
+        // answer leaves it open): the change it makes is not news.
+        let own = match msg {
+            Msg::BatchList(ListMsg::DialerChanged { id, action, result }) => {
+                Some((id, *action, result))
+            }
+            Msg::BatchDetails {
+                batch_id,
+                msg: DetailsMsg::DialerChanged { action, result },
+            } => Some((batch_id, *action, result)),
+            _ => None,
+        };
+        if let Some((id, action, result)) = own {
+            if result.as_ref().is_ok() || result.as_ref().is_err_and(ApiError::outcome_unknown) {
+                self.progress.acted(id, action.optimistic_status());
+            }
+            return Vec::new();
+        }
         let batches: Vec<&BatchSummary> = match msg {
             Msg::BatchList(ListMsg::PageLoaded {
                 result: Ok(page), ..
@@ -844,8 +862,10 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::DialerState;
     use crate::tui::context::KnownBatch;
     use crate::tui::views::batches::list::ListMsg;
+    use crate::tui::views::batches::msg::DialerAction;
     use crate::tui::views::import::{ImportCmd, ImportMsg};
     use crossterm::event::{KeyCode, KeyModifiers};
 
@@ -1326,6 +1346,90 @@ mod tests {
             Msg::Clock(start + chrono::Duration::minutes(12)),
         );
         let cmds = page_with(&mut shell, 3, "stopped", 4);
+        assert_eq!(alerts(&cmds), ["“June renewals” was stopped."]);
+    }
+
+    /// QA: the operator's own stop raised "was stopped" and the bell. A
+    /// stop sent here (from the list or a batch's view, answered or in
+    /// doubt) is not news; a stop made elsewhere afterwards still is.
+    #[test]
+    fn a_stop_the_operator_made_here_is_not_news_and_one_made_elsewhere_is() {
+        let id = "64e5f12345abcdef98760000";
+        let stopped = |action| DialerState {
+            batch_id: id.into(),
+            status: match action {
+                DialerAction::Start => "started".into(),
+                DialerAction::Stop => "stopped".into(),
+            },
+        };
+        let by_list = |action| {
+            Msg::BatchList(ListMsg::DialerChanged {
+                id: id.into(),
+                action,
+                result: Ok(stopped(action)),
+            })
+        };
+        let by_details = |action| Msg::BatchDetails {
+            batch_id: id.into(),
+            msg: DetailsMsg::DialerChanged {
+                action,
+                result: Ok(stopped(action)),
+            },
+        };
+        let in_doubt = Msg::BatchList(ListMsg::DialerChanged {
+            id: id.into(),
+            action: DialerAction::Stop,
+            result: Err(ApiError::Network {
+                kind: crate::api::NetworkFailure::Dropped,
+                host: "x".into(),
+            }),
+        });
+        for own in [
+            by_list(DialerAction::Stop),
+            by_details(DialerAction::Stop),
+            in_doubt,
+        ] {
+            let (mut shell, _) = Shell::new(AppContext::for_tests());
+            ctrl(&mut shell, 'b');
+            page_with(&mut shell, 1, "active", 4);
+            let start = shell.now;
+            let at = |m| Msg::Clock(start + chrono::Duration::seconds(m));
+            update(&mut shell, own);
+            update(&mut shell, at(5));
+            let cmds = page_with(&mut shell, 2, "stopped", 4);
+            assert!(alerts(&cmds).is_empty(), "{:?}", alerts(&cmds));
+            assert_eq!(shell.alert, None);
+
+            // Started here again, then stopped elsewhere: news.
+            update(&mut shell, by_list(DialerAction::Start));
+            update(&mut shell, at(10));
+            assert!(alerts(&page_with(&mut shell, 3, "active", 5)).is_empty());
+            update(&mut shell, at(15));
+            let cmds = page_with(&mut shell, 4, "stopped", 6);
+            assert_eq!(alerts(&cmds), ["“June renewals” was stopped."]);
+        }
+
+        // A stop Weya refused leaves nothing of the operator's to expect.
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        ctrl(&mut shell, 'b');
+        page_with(&mut shell, 1, "active", 4);
+        let start = shell.now;
+        update(
+            &mut shell,
+            Msg::BatchList(ListMsg::DialerChanged {
+                id: id.into(),
+                action: DialerAction::Stop,
+                result: Err(ApiError::Status {
+                    status: 400,
+                    message: None,
+                    request_id: None,
+                    excerpt: None,
+                    retry_after: None,
+                }),
+            }),
+        );
+        update(&mut shell, Msg::Clock(start + chrono::Duration::seconds(5)));
+        let cmds = page_with(&mut shell, 2, "stopped", 4);
         assert_eq!(alerts(&cmds), ["“June renewals” was stopped."]);
     }
 

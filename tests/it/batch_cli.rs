@@ -474,6 +474,81 @@ async fn delete_without_yes_and_without_a_terminal_refuses_and_sends_nothing() {
     assert_eq!(requests.load(Ordering::SeqCst), 0);
 }
 
+/// QA: start or stop answered 200 with `"status": false` was said as
+/// "not started" and journaled as failed, though the dialer may have
+/// started. It is said as not known, with the contradiction, Weya's
+/// message and request ID, and where to look; the journal says unknown.
+/// (delete-batch's `success: false` stays a refusal: its page shows no
+/// status code to contradict, and a delete sent again is harmless.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_start_stop_or_delete_answered_200_with_status_false_is_not_known_not_refused() {
+    use axum::routing::{delete, post};
+    let said_false = || async {
+        (
+            [("x-request-id", "req-false")],
+            axum::Json(json!({"status": false, "success": false, "code": 200,
+                "message": "Dialer busy"})),
+        )
+    };
+    let router = axum::Router::new()
+        .route("/api/call/start-calling", post(said_false))
+        .route("/api/call/stop-calling", post(said_false))
+        .route("/api/call/delete-batch/{id}", delete(said_false));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let env = Env::new();
+    let batch = "64e5f12345abcdef98765432";
+    for (args, said) in [
+        (&["start", batch][..], "Not known whether it started"),
+        (&["stop", batch], "Not known whether it stopped"),
+    ] {
+        let out = env
+            .against_url(&url, "sk_test_standin_0000000000")
+            .env("WEYA_TOKEN", "tok_standin_0000000000")
+            .arg("batch")
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stdout}{stderr}");
+        for needle in [
+            "HTTP 200 with \"status\": false: the answer contradicts itself",
+            "so whether it was done is not known; Weya's message: Dialer busy (request ID req-false)",
+            said,
+            &format!("`weya-tui batch view {batch}` shows its status now"),
+        ] {
+            assert!(stderr.contains(needle), "{args:?}: {needle}: {stderr}");
+        }
+        assert!(!stderr.contains("Not started"), "{stderr}");
+    }
+    let out = env
+        .against_url(&url, "sk_test_standin_0000000000")
+        .env("WEYA_TOKEN", "tok_standin_0000000000")
+        .args(["batch", "delete", batch, "--yes"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("HTTP 200 (unexpected answer): Dialer busy"),
+        "{stderr}"
+    );
+    let outcomes: Vec<Value> = env
+        .history_json()
+        .iter()
+        .map(|e| json!([e["action"], e["outcome"]]))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            json!(["start", "unknown"]),
+            json!(["stop", "unknown"]),
+            json!(["delete", "failed"])
+        ]
+    );
+}
+
 /// A server on loopback that counts the requests it gets and answers 500.
 async fn counting_stand_in() -> (String, Arc<AtomicUsize>) {
     let requests = Arc::new(AtomicUsize::new(0));
@@ -1012,7 +1087,18 @@ async fn view_says_why_a_batch_outside_its_window_is_not_moving() {
     let env = Env::new();
     // 20:00–22:00 where it is noon: shut for eight hours.
     let (sandbox, id) = every_day(&env, ("20:00", "22:00"), 5, Duration::ZERO).await;
-    assert_eq!(env.batch(&sandbox, &["start", &id]).status.code(), Some(0));
+    // QA: `batch start` said nothing of the closed window. It says when
+    // it opens, on stderr, as the TUI's start dialog does.
+    let out = env.batch(&sandbox, &["start", &id]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.starts_with("Started calling batch"), "{stdout}");
+    assert!(
+        stderr.contains("weya-tui: window closed: opens ")
+            && stderr.contains(" 20:00 Etc/GMT")
+            && stderr.contains("; no one is called before then"),
+        "{stderr}"
+    );
     let out = env.batch(&sandbox, &["view", &id]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");

@@ -239,6 +239,35 @@ fn list_searching() {
     }
 }
 
+/// QA: starting a batch whose calling window is closed said nothing of
+/// it. The dialog says when the window opens (08:00 in Chicago: it opens
+/// at 09:00).
+#[test]
+fn dialog_start_window_closed() {
+    let chicago = CallingSchedule::from_body(&json!({
+        "timezone": "America/Chicago",
+        "callingHour": {"start": "09:00", "end": "17:00"},
+        "allowedDays": [1, 2, 3, 4, 5]
+    }))
+    .unwrap();
+    for (w, h) in SIZES {
+        let context = ViewContext {
+            schedules: KnownSchedules::new([(batches()[1].id.clone(), chicago.clone())], [], false),
+            ..ViewContext::default()
+        };
+        let mut list = list_with(context, w, h, Ok(page_of(batches(), 63)));
+        key(&mut list, KeyCode::Down);
+        key(&mut list, KeyCode::Char('s'));
+        let text = list_screen(&list, w, h);
+        assert!(text.contains("window closed: opens Thu 09:00"), "{text}");
+        snap("dialog_start_window_closed", w, h, text);
+        // Stopping it says nothing of the window.
+        key(&mut list, KeyCode::Esc);
+        key(&mut list, KeyCode::Char('x'));
+        assert!(!list_screen(&list, w, h).contains("window closed"));
+    }
+}
+
 #[test]
 fn dialogs() {
     for (w, h) in SIZES {

@@ -1456,8 +1456,27 @@ fn behind_a_gateway(
     status: axum::http::StatusCode,
     stores: bool,
 ) -> (axum::Router, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    storing_stand_in(stores, move || {
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/html")],
+            format!("<html><head><title>{status}</title></head></html>"),
+        )
+            .into_response()
+    })
+}
+
+/// A stand-in whose createBatch answers `answer()`, having stored the
+/// batch (`stores`) or not; its list shows what was stored. The count of
+/// POSTs comes with it.
+fn storing_stand_in(
+    stores: bool,
+    answer: impl Fn() -> axum::response::Response + Clone + Send + Sync + 'static,
+) -> (axum::Router, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use axum::Json;
-    use axum::http::{StatusCode, header};
+    use axum::http::StatusCode;
     use axum::response::IntoResponse;
     use axum::routing::{get, post};
     use serde_json::json;
@@ -1491,7 +1510,7 @@ fn behind_a_gateway(
         .route(
             "/api/call/createBatch",
             post(move || {
-                let (counted, storing) = (counted.clone(), storing.clone());
+                let (counted, storing, answer) = (counted.clone(), storing.clone(), answer.clone());
                 async move {
                     counted.fetch_add(1, Ordering::SeqCst);
                     if stores {
@@ -1499,15 +1518,70 @@ fn behind_a_gateway(
                             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                         );
                     }
-                    (
-                        status,
-                        [(header::CONTENT_TYPE, "text/html")],
-                        format!("<html><head><title>{status}</title></head></html>"),
-                    )
+                    answer()
                 }
             }),
         );
     (router, posts)
+}
+
+/// QA: a createBatch answered 201 (or 200) with `"status": false` was
+/// read as "not created", inviting a second batch though Weya may have
+/// made the first. It is in doubt: said as a contradiction with Weya's
+/// message and request ID, and Weya's list is watched for the batch, as
+/// after a lost answer. One POST each time.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_answered_201_with_status_false_is_watched_for_not_taken_as_refused() {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use std::sync::atomic::Ordering;
+    use weya_tui::store::journal::{self, JournalOutcome};
+    for (code, stores) in [(201u16, true), (200, true), (201, false)] {
+        let env = Env::new();
+        let (router, posts) = storing_stand_in(stores, move || {
+            (
+                StatusCode::from_u16(code).unwrap(),
+                [("x-request-id", "req-false")],
+                axum::Json(serde_json::json!({"status": false, "code": code,
+                    "message": "Batch could not be created"})),
+            )
+                .into_response()
+        });
+        let url = stand_in(router).await;
+        let file = env.file("batch.json", VALID);
+        let out = create(
+            &mut env.impatient(env.against_stand_in(&url), 2),
+            &file,
+            &["--yes", "--json"],
+        );
+        let (stdout, stderr) = text(&out);
+        assert!(
+            stderr.contains(&format!(
+                "HTTP {code} with \"status\": false: the answer contradicts itself"
+            )) && stderr.contains("Weya's message: Batch could not be created")
+                && stderr.contains("the batch may have been created; watching Weya's list"),
+            "{code}: {stderr}"
+        );
+        assert_eq!(posts.load(Ordering::SeqCst), 1, "{code}: one POST");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let (entries, _) = journal::read(&env.journal()).unwrap();
+        let outcomes: Vec<_> = entries.iter().map(|e| e.outcome).collect();
+        if stores {
+            assert_eq!(out.status.code(), Some(0), "{code}: {stdout}\n{stderr}");
+            assert_eq!(json["batchId"], "6650c0ffee0ddba11ab1e0bb", "{json}");
+            assert_eq!(json["foundInList"], true, "{json}");
+            assert_eq!(
+                outcomes,
+                [JournalOutcome::Unknown, JournalOutcome::Created],
+                "{code}"
+            );
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{code}: {stdout}\n{stderr}");
+            assert_eq!(outcomes, [JournalOutcome::Unknown], "{code}");
+            let error = json["error"].as_str().unwrap();
+            assert!(error.contains("the batch was not created"), "{error}");
+        }
+    }
 }
 
 /// A gateway's 502, 503 or 504 may come after Weya stored the batch: the

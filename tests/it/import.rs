@@ -626,6 +626,50 @@ fn the_check_reports_progress_and_stops_when_asked() {
     assert!(matches!(error, ImportError::Cancelled));
 }
 
+/// QA: the end of an import counted only the rows sent. Whatever state
+/// each request is in, every row of the file is in exactly one place:
+/// the figures sum to the file's rows.
+#[test]
+fn every_row_of_the_file_is_accounted_for_at_the_end() {
+    use weya_tui::import::account::RowAccount;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "big.csv", generated_csv(4_600).as_bytes());
+    let file = open_file(&path);
+    let (_, report) = check_guessed(&file, us());
+    let c = report.counts;
+    assert!(c.invalid > 0 && c.valid < 4_600, "{c:?}");
+    let mut journal = ImportJournal::start(&journal_dir(&dir), BATCH, &report.plan, None).unwrap();
+    // Confirmed with 10 left out; partly added; in doubt; refused; one
+    // still planned.
+    journal.mark_sending_leaving_out(0, 10).unwrap();
+    journal.mark_confirmed(0, Some(990)).unwrap();
+    journal.mark_sending(1).unwrap();
+    journal.mark_partial(1, 600, "short").unwrap();
+    journal.mark_sending(2).unwrap();
+    journal.mark_unknown(2, "no answer").unwrap();
+    journal.mark_sending(3).unwrap();
+    journal.mark_failed(3, "refused").unwrap();
+    let account = RowAccount::of(&c, &journal);
+    assert_eq!(account.rows(), 4_600);
+    assert_eq!(account.rows(), c.rows());
+    assert_eq!(
+        (
+            account.confirmed,
+            account.in_batch_already,
+            account.not_added
+        ),
+        (990 + 600, 10, 400)
+    );
+    assert_eq!(
+        (account.in_doubt, account.failed, account.not_sent),
+        (1000, 1000, 545)
+    );
+    assert_eq!(account.invalid, c.invalid);
+    let line = account.line();
+    assert!(line.starts_with("The file's 4,600 rows: 1,590 confirmed in the batch · 10 in the batch already (not sent) · 400 sent and not added by Weya · 1,000 in doubt (sent, no clear answer) · 1,000 refused by Weya · 545 not sent yet · "), "{line}");
+    assert_eq!(account.to_json()["rows"], 4_600);
+}
+
 fn journal_dir(dir: &TempDir) -> PathBuf {
     dir.path().join("state/weya-tui/imports")
 }

@@ -161,6 +161,13 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
         stdout.contains("1 of 1 requests confirmed (5 of 5 contacts)"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(
+            "The file's 10 rows: 5 confirmed in the batch · 3 invalid (each with its reason) · 1 \
+             duplicate (a number's first row is kept) · 1 empty (skipped)."
+        ),
+        "{stdout}"
+    );
 
     // The same command again sends nothing more.
     let (code, stdout, stderr) = run(env
@@ -169,6 +176,79 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("Already imported"), "{stdout}");
     assert_eq!(numbers_in(&sandbox, &batch).len(), 5);
+}
+
+/// QA: values with spaces at an end, or characters no one sees, were
+/// sent with no word. The check names the column, the count and the first
+/// lines, says they are sent as they are (stderr and `--json`), and they
+/// are: nothing changed silently.
+#[tokio::test(flavor = "multi_thread")]
+async fn values_with_edge_spaces_or_hidden_characters_are_warned_of_and_sent_as_they_are() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let csv = "Name,Phone,Note\n \
+         Ann ,(212) 555-0143,ok\n\
+         Bob,(212) 555-0144,\"two\nlines\"\n\
+         Cy\u{200B},(212) 555-0145,plain\n\
+         Dee,(212) 555-0146,trail \n\
+         Eve ,555-12,not sent\n";
+    let file = env.file("odd.csv", csv);
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let warning = |column: &str, kind: &str, count: u64, lines: &[u64]| {
+        json!({"column": column, "variable": column, "kind": kind, "count": count,
+               "firstLines": lines, "sentAsIs": true})
+    };
+    // Eve's row is invalid (its number): not sent, so not counted.
+    assert_eq!(
+        report["valueWarnings"],
+        json!([
+            warning("Name", "edgeSpaces", 1, &[2]),
+            warning("Name", "hiddenCharacters", 1, &[5]),
+            warning("Note", "edgeSpaces", 1, &[6]),
+            warning("Note", "hiddenCharacters", 1, &[3]),
+        ]),
+        "{report}"
+    );
+    for said in [
+        "weya-tui: warning: Column “Name”: 1 value begins or ends with spaces (line 2): sent as \
+         they are",
+        "weya-tui: warning: Column “Name”: 1 value holds control or invisible characters (line \
+         5): sent as they are",
+        "weya-tui: warning: Column “Note”: 1 value holds control or invisible characters (line \
+         3): sent as they are",
+    ] {
+        assert!(stderr.contains(said), "{said}\n{stderr}");
+    }
+
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("Column “Note”: 1 value begins or ends with spaces (line 6)"));
+    let stored = sandbox.store().batch(&batch).unwrap();
+    let fields: Vec<(&str, &str)> = stored
+        .calls
+        .iter()
+        .map(|c| {
+            (
+                c.fields["Name"].as_str().unwrap(),
+                c.fields["Note"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (" Ann ", "ok"),
+            ("Bob", "two\nlines"),
+            ("Cy\u{200B}", "plain"),
+            ("Dee", "trail ")
+        ]
+    );
 }
 
 /// The issue's file: a US typo that once became Dutch (+31), numbers of
@@ -208,6 +288,15 @@ async fn numbers_of_other_countries_are_counted_and_sent_only_when_named() {
         "{stdout}"
     );
     assert_eq!(numbers_in(&sandbox, &batch), ["12125550143"]);
+    // QA: the end said "1 of 1 contacts" and nothing of the other four
+    // rows. Every row of the file is accounted for, with why.
+    assert!(
+        stdout.contains(
+            "The file's 5 rows: 1 confirmed in the batch · 1 invalid (each with its reason) · 3 \
+             held back (numbers of countries not allowed)."
+        ),
+        "{stdout}"
+    );
 
     // --json says the same, by country.
     let other = new_batch(&sandbox);
@@ -751,6 +840,10 @@ enum Step {
     Contradicting207,
     /// Not forwarded: answered with this status and request ID `req-refused`.
     Refuse(u16),
+    /// Forwarded (Weya stores every row), then answered with this success
+    /// status and an envelope that says `status: false`, no failed chunks,
+    /// request ID `req-false`: an answer that contradicts itself.
+    SaysFalse(u16),
 }
 
 /// A stand-in for Weya in front of the sandbox: every request is
@@ -885,6 +978,19 @@ async fn forward(
         )
             .into_response();
     }
+    if let Step::SaysFalse(code) = step {
+        let envelope = json!({"message": "Calls could not be added", "status": false,
+            "code": code, "errorMessage": "Calls could not be added"});
+        return (
+            axum::http::StatusCode::from_u16(code).unwrap(),
+            [
+                ("x-request-id", "req-false"),
+                ("content-type", "application/json"),
+            ],
+            envelope.to_string(),
+        )
+            .into_response();
+    }
     if step == Step::DropAfterForward {
         // Headers go out, then the body fails: hyper drops the connection.
         let failing = futures::stream::once(async {
@@ -939,6 +1045,12 @@ async fn a_207_fails_one_request_and_the_next_run_resends_only_its_rows() {
     assert_eq!(report["resumed"], true);
     assert_eq!(report["sent"], 1);
     assert_eq!(report["rowsAdded"], 1000);
+    assert_eq!(
+        report["fileRows"],
+        json!({"rows": 2500, "confirmed": 2500, "inBatchAlready": 0, "notAdded": 0,
+               "inDoubt": 0, "failed": 0, "notSent": 0, "invalid": 0, "duplicate": 0,
+               "heldBack": 0, "empty": 0, "otherPart": 0})
+    );
 
     // The second run sent request 2's rows, and only those.
     let bodies = proxy.bodies();
@@ -949,6 +1061,67 @@ async fn a_207_fails_one_request_and_the_next_run_resends_only_its_rows() {
     let numbers = numbers_in(&sandbox, &batch);
     let distinct: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!((numbers.len(), distinct.len()), (2500, 2500));
+}
+
+/// QA: a 200 (or 201) whose envelope says `status: false` was read as a
+/// refusal and sent again on the next run, though Weya had stored its
+/// rows. It is in doubt: named as a contradiction with Weya's message and
+/// request ID, and a second run does not send it again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_success_status_that_says_false_is_in_doubt_and_not_sent_again() {
+    for code in [200u16, 201] {
+        let env = Env::new();
+        let sandbox = Arc::new(Sandbox::start(0).await.unwrap());
+        let batch = new_batch(&sandbox);
+        let proxy = Proxy::start(Arc::clone(&sandbox), move |n| {
+            if n == 2 {
+                Step::SaysFalse(code)
+            } else {
+                Step::Forward
+            }
+        })
+        .await;
+        let file = env.file("big.csv", &generated_csv(2500));
+
+        let (exit, stdout, stderr) = run(env
+            .import(&sandbox, &proxy.url, &batch, &file)
+            .args(["--region", "US", "--yes"]));
+        assert_eq!(exit, Some(1), "{stdout}\n{stderr}");
+        assert!(stdout.contains("Outcome unknown"), "{stdout}");
+        assert!(!stdout.contains("Failed"), "not a refusal: {stdout}");
+        assert!(
+            stdout.contains(
+                "The file's 2,500 rows: 1,500 confirmed in the batch · 1,000 in doubt (sent, no \
+                 clear answer)."
+            ),
+            "{stdout}"
+        );
+        assert_eq!(request_states(&env), ["confirmed", "unknown", "confirmed"]);
+        let journal: Value =
+            serde_json::from_slice(&std::fs::read(&env.journals()[0]).unwrap()).unwrap();
+        let reason = journal["requests"][1]["reason"].as_str().unwrap();
+        for needle in [
+            format!("HTTP {code} with \"status\": false: the answer contradicts itself"),
+            "Weya's message: Calls could not be added".to_owned(),
+            "(request ID req-false)".to_owned(),
+        ] {
+            assert!(reason.contains(&needle), "{needle}: {reason}");
+        }
+        // Weya stored them: all 2,500 are in the batch.
+        assert_eq!(numbers_in(&sandbox, &batch).len(), 2500);
+
+        // The next run, without a terminal and without --resend-unknown,
+        // sends nothing: the request waits for the operator.
+        let (exit, stdout, stderr) =
+            run(env.import(&sandbox, &proxy.url, &batch, &file).arg("--yes"));
+        assert_eq!(exit, Some(1), "{stdout}\n{stderr}");
+        assert!(
+            stderr.contains("request 2: rows 1001–2000 (lines 1002–2001): its outcome is unknown"),
+            "{stderr}"
+        );
+        assert_eq!(proxy.bodies().len(), 3, "request 2 was not sent again");
+        assert_eq!(numbers_in(&sandbox, &batch).len(), 2500);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

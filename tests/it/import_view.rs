@@ -940,6 +940,36 @@ fn snapshot_preview() {
     snapshot("import_preview", &view, t(0), dir.path());
 }
 
+/// QA: values with spaces at an end or characters no one sees were sent
+/// with no word. The preview names the column, the count and the first
+/// lines, and says they are sent as they are.
+#[test]
+fn snapshot_preview_odd_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.csv");
+    std::fs::write(
+        &path,
+        "Name,Phone,Note\n Ann ,(212) 555-0143,ok\nBob,(212) 555-0144,\"two\nlines\"\n\
+         Cy\u{200B},(212) 555-0145,plain\nDee,(212) 555-0146,trail \n",
+    )
+    .unwrap();
+    let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    assert_eq!(view.step(), Step::Preview);
+    let text = screen(&view, 120, 40, t(0), dir.path());
+    assert!(
+        text.contains(
+            "⚠ Column “Name”: 1 value begins or ends with spaces (line 2): sent as they are"
+        ),
+        "{text}"
+    );
+    snapshot("import_preview_odd_values", &view, t(0), dir.path());
+}
+
 /// Issue 19: the check shows the batch's window on the contacts' clocks.
 /// For a 09:00–17:00 New York batch on Monday 2 June 2025, London
 /// (14:00–22:00) and Los Angeles (06:00–14:00) are flagged, New York is not.

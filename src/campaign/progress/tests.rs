@@ -315,6 +315,81 @@ fn no_forecast_says_why() {
     );
 }
 
+/// QA: an active batch whose every call had been tried (answered or out
+/// of retries) kept a forecast, computed from the calls not completed,
+/// that moved out at every look. It says there is nothing left to call.
+#[test]
+fn an_active_batch_with_nothing_left_to_call_has_no_forecast_at_any_look() {
+    let retry = RetryPolicy {
+        retries: 1,
+        delay_secs: 600,
+    };
+    let t0 = chicago_at(13, 11, 0);
+    let ago = |m| t0 - Duration::minutes(m);
+    // Three answered a minute apart (a rate), two out of retries.
+    let mut calls = vec![
+        call(&[("completed", ago(40))]),
+        call(&[("completed", ago(30))]),
+        call(&[("completed", ago(20))]),
+        call(&[("no-answer", ago(50)), ("busy", ago(35))]),
+        call(&[("no-answer", ago(45)), ("no-answer", ago(25))]),
+    ];
+    let seen = CallsSeen::of(&calls, Some(retry));
+    let rate = seen.rate(None).expect("three completions make a rate");
+    for minutes in [0, 5, 60, 24 * 60] {
+        let s = Situation {
+            total: Some(5),
+            completed: Some(3),
+            calls: Some(&seen),
+            schedule: None,
+            ..situation("active", t0 + Duration::minutes(minutes))
+        };
+        assert_eq!(s.calls_left(), Some(2), "by Weya's counts");
+        let outlook = Outlook::of(&s, Some(&rate));
+        assert_eq!(outlook.forecast, Err(NoForecast::NothingLeft), "{minutes}");
+        assert_eq!(
+            outlook.stall.map(|s| s.reason),
+            Some(StallReason::NothingLeft)
+        );
+    }
+    assert_eq!(NoForecast::NothingLeft.as_str(), "finishing: no calls left");
+
+    // One more call not yet tried: a forecast.
+    calls.push(call(&[]));
+    let seen = CallsSeen::of(&calls, Some(retry));
+    let s = Situation {
+        total: Some(6),
+        completed: Some(3),
+        calls: Some(&seen),
+        ..situation("active", t0)
+    };
+    let forecast = Outlook::of(&s, Some(&rate)).forecast.unwrap();
+    assert_eq!(forecast.calls_left, 3);
+}
+
+/// QA: a start whose window is closed, or on a day it does not call,
+/// says when it opens; an open window says nothing.
+#[test]
+fn starting_outside_the_window_says_when_it_opens() {
+    let schedule = chicago();
+    // Tuesday 18:00: closed until Wednesday 09:00.
+    assert_eq!(
+        start_note(&schedule, chicago_at(13, 18, 0)).as_deref(),
+        Some(
+            "window closed: opens Wed 09:00 America/Chicago (in 15 h); no one is called before then"
+        )
+    );
+    // Saturday 16:00: not a calling day, opens Monday 09:00.
+    assert_eq!(
+        start_note(&schedule, chicago_at(17, 16, 0)).as_deref(),
+        Some(
+            "Saturday is not a calling day: opens Mon 09:00 America/Chicago (in 41 h); no one \
+             is called before then"
+        )
+    );
+    assert_eq!(start_note(&schedule, chicago_at(13, 10, 0)), None);
+}
+
 fn summary(status: &str, completed: u64) -> BatchSummary {
     BatchSummary {
         id: "64e5f12345abcdef98760000".into(),
@@ -479,6 +554,46 @@ mod properties {
                 }
                 Err(other) => prop_assert!(false, "{other:?}"),
             }
+        }
+    }
+
+    proptest! {
+        /// Whatever the counts, the rate and the time of the look, an
+        /// active batch whose every call read is answered or out of
+        /// retries says there is nothing left, never a time.
+        #[test]
+        fn nothing_left_to_call_never_has_a_forecast(
+            answered in 0usize..40,
+            exhausted in 1usize..40,
+            retries in 0u32..4,
+            per_minute in 0.01f64..500.0,
+            later in 0i64..(30 * 24 * 60),
+            total_said in proptest::option::of(0u64..100),
+            completed_said in proptest::option::of(0u64..100),
+        ) {
+            let t0 = chicago_at(13, 9, 0);
+            let retry = RetryPolicy { retries, delay_secs: 60 };
+            let mut calls: Vec<Call> = (0..answered)
+                .map(|i| call(&[("completed", t0 + Duration::minutes(i as i64))]))
+                .collect();
+            let failed: Vec<(&str, DateTime<Utc>)> =
+                (0..=retries).map(|_| ("no-answer", t0)).collect();
+            calls.extend((0..exhausted).map(|_| call(&failed)));
+            let seen = CallsSeen::of(&calls, Some(retry));
+            let read = seen.read;
+            let s = Situation {
+                status: "active",
+                // Weya's own counts may lag or lead: the calls decide.
+                total: total_said.map(|t| t.min(read)),
+                completed: completed_said,
+                schedule: None,
+                calls: Some(&seen),
+                quiet: None,
+                now: t0 + Duration::minutes(later),
+            };
+            let rate = Rate { per_minute, basis: String::new() };
+            let outlook = Outlook::of(&s, Some(&rate));
+            prop_assert_eq!(outlook.forecast, Err(NoForecast::NothingLeft));
         }
     }
 

@@ -13,7 +13,7 @@
 use std::io;
 use std::str::FromStr;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
@@ -369,16 +369,7 @@ async fn create_one(
                 }
                 verdict => {
                     let why = unsettled(&verdict, &attempt);
-                    journal
-                        .set(
-                            index,
-                            CreateState::Unknown {
-                                sent_at: *sent_at,
-                                reason: why.clone(),
-                            },
-                        )
-                        .map_err(super::nothing_sent)?;
-                    return Ok(Err(why));
+                    return left_in_doubt(journal, index, *sent_at, why);
                 }
             }
         }
@@ -446,14 +437,7 @@ async fn create_one(
             if let Some(id) = e.request_id() {
                 reason.push_str(&format!(" (request ID {id})"));
             }
-            journal
-                .set(
-                    index,
-                    CreateState::Failed {
-                        reason: reason.clone(),
-                    },
-                )
-                .map_err(super::nothing_sent)?;
+            not_created(journal, index, &reason)?;
             return Ok(Err(format!(
                 "Weya refused batch “{}”: {reason}; it was not created",
                 entry.batch_name
@@ -462,16 +446,7 @@ async fn create_one(
         Outcome::Failed(e) => e.clone(),
         Outcome::Abandoned { .. } => {
             let why = "the request was stopped before its answer: the batch may exist".to_owned();
-            journal
-                .set(
-                    index,
-                    CreateState::Unknown {
-                        sent_at,
-                        reason: why.clone(),
-                    },
-                )
-                .map_err(super::nothing_sent)?;
-            return Ok(Err(why));
+            return left_in_doubt(journal, index, sent_at, why);
         }
     };
     if attempt.wants_lookup() {
@@ -499,14 +474,7 @@ async fn create_one(
                  land: it was not created",
                 crate::cli::create::no_clear_answer(&e)
             );
-            journal
-                .set(
-                    index,
-                    CreateState::Failed {
-                        reason: reason.clone(),
-                    },
-                )
-                .map_err(super::nothing_sent)?;
+            not_created(journal, index, &reason)?;
             Ok(Err(reason))
         }
         verdict => {
@@ -515,18 +483,42 @@ async fn create_one(
                 crate::cli::create::no_clear_answer(&e),
                 unsettled(&verdict, &attempt)
             );
-            journal
-                .set(
-                    index,
-                    CreateState::Unknown {
-                        sent_at,
-                        reason: why.clone(),
-                    },
-                )
-                .map_err(super::nothing_sent)?;
-            Ok(Err(why))
+            left_in_doubt(journal, index, sent_at, why)
         }
     }
+}
+
+/// Records that group `index`'s batch may exist (`why`, sent at
+/// `sent_at`: the next run looks for it before sending), and gives `why`
+/// back as the reason the split stops.
+fn left_in_doubt(
+    journal: &mut SplitJournal,
+    index: usize,
+    sent_at: DateTime<Utc>,
+    why: String,
+) -> Result<Result<(), String>, Stop> {
+    journal
+        .set(
+            index,
+            CreateState::Unknown {
+                sent_at,
+                reason: why.clone(),
+            },
+        )
+        .map_err(super::nothing_sent)?;
+    Ok(Err(why))
+}
+
+/// Records that group `index`'s batch was not created, and why.
+fn not_created(journal: &mut SplitJournal, index: usize, reason: &str) -> Result<(), Stop> {
+    journal
+        .set(
+            index,
+            CreateState::Failed {
+                reason: reason.to_owned(),
+            },
+        )
+        .map_err(|e| super::nothing_sent(e).into())
 }
 
 /// Looks at Weya's list until the request can no longer land, or the

@@ -601,10 +601,7 @@ impl BatchDetailsView {
                         return vec![self.fetch(Duration::ZERO)];
                     }
                     Err(e) => {
-                        let what = match action {
-                            DialerAction::Start => "Not started",
-                            DialerAction::Stop => "Not stopped",
-                        };
+                        let what = action.switch().not_done(&e);
                         let why = super::error_text(&e);
                         self.notice = Some(Notice::failed(format!("{what}: “{name}”: {why}")));
                     }
@@ -899,11 +896,14 @@ impl BatchDetailsView {
                         crate::text::visible(&self.name)
                     )));
                 } else {
-                    self.dialog = Some(Dialog::Confirm {
+                    let schedule = self.context.schedules.schedule(&self.id, &self.name);
+                    self.dialog = Some(Dialog::confirm(
                         action,
-                        id: self.id.clone(),
-                        name: self.name.clone(),
-                    });
+                        self.id.clone(),
+                        self.name.clone(),
+                        schedule,
+                        self.seen_at,
+                    ));
                 }
             }
             // The shell looks up the timezone of a batch created here.
@@ -982,7 +982,10 @@ impl BatchDetailsView {
     /// The dialog said yes: send the switch, journaled as everywhere; its
     /// answer comes back here.
     fn switch_confirmed(&mut self) -> Vec<Cmd> {
-        let Some(Dialog::Confirm { action, id, name }) = self.dialog.take() else {
+        let Some(Dialog::Confirm {
+            action, id, name, ..
+        }) = self.dialog.take()
+        else {
             return Vec::new();
         };
         self.switching = Some(action);

@@ -27,6 +27,9 @@ pub enum Dialog {
         action: DialerAction,
         id: String,
         name: String,
+        /// For a start, when the batch's calling window is closed now
+        /// ([`crate::campaign::progress::start_note`]): when it opens.
+        window: Option<String>,
     },
     /// Boxed: the line input is large beside the other dialog.
     Delete(Box<DeleteDialog>),
@@ -79,6 +82,30 @@ pub enum DialogReply {
 }
 
 impl Dialog {
+    /// The dialog that confirms `action` on batch `id`: a start says when
+    /// the batch's window opens if it is closed at `now` (its `schedule`,
+    /// when known).
+    pub fn confirm(
+        action: DialerAction,
+        id: String,
+        name: String,
+        schedule: Option<&crate::domain::schedule::CallingSchedule>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        let window = match action {
+            DialerAction::Start => {
+                schedule.and_then(|s| crate::campaign::progress::start_note(s, now))
+            }
+            DialerAction::Stop => None,
+        };
+        Self::Confirm {
+            action,
+            id,
+            name,
+            window,
+        }
+    }
+
     pub fn delete(id: String, name: String) -> Self {
         // Room for the whole name even when the server holds a longer one
         // than the form would make.
@@ -267,6 +294,7 @@ mod tests {
             action: DialerAction::Stop,
             id: "id".into(),
             name: "n".into(),
+            window: None,
         };
         assert_eq!(d.on_key(&key(KeyCode::Char('q'))), DialogReply::Open);
         assert_eq!(d.on_key(&key(KeyCode::Char('y'))), DialogReply::Confirmed);

@@ -190,6 +190,9 @@ pub struct BatchList {
     pub(super) dialog: Option<Dialog>,
     pub(super) notice: Option<Notice>,
     pub(super) geometry: Cell<ListGeometry>,
+    /// The time of the last message: what a dialog opened by a key says
+    /// of the calling window is said as of then.
+    now: DateTime<Utc>,
 }
 
 impl BatchList {
@@ -213,6 +216,7 @@ impl BatchList {
             dialog: None,
             notice: None,
             geometry: Cell::new(ListGeometry::default()),
+            now: DateTime::<Utc>::UNIX_EPOCH,
         }
     }
 
@@ -305,6 +309,7 @@ impl BatchList {
     }
 
     pub fn update(&mut self, msg: ListMsg, now: DateTime<Utc>) -> Vec<Cmd> {
+        self.now = now;
         let cmds = self.handle(msg, now);
         // The window moves only as far as the cursor needs: kept here, not
         // recomputed per frame, so moving up does not pin the cursor to the
@@ -396,10 +401,7 @@ impl BatchList {
                     }
                     Err(e) => {
                         self.revert(&id);
-                        let what = match action {
-                            DialerAction::Start => "Not started",
-                            DialerAction::Stop => "Not stopped",
-                        };
+                        let what = action.switch().not_done(&e);
                         let why = error_text(&e);
                         self.say(Notice::failed(format!("{what}: “{name}”: {why}")));
                     }
@@ -583,11 +585,17 @@ impl BatchList {
                 } else {
                     DialerAction::Stop
                 };
-                self.dialog = Some(Dialog::Confirm {
+                let schedule = self
+                    .context
+                    .schedules
+                    .schedule(&batch.id, &batch.batch_name);
+                self.dialog = Some(Dialog::confirm(
                     action,
-                    id: batch.id,
-                    name: batch.batch_name,
-                });
+                    batch.id.clone(),
+                    batch.batch_name.clone(),
+                    schedule,
+                    self.now,
+                ));
             }
             Action::Delete => self.dialog = Some(Dialog::delete(batch.id, batch.batch_name)),
             Action::Export => {

@@ -15,6 +15,16 @@ pub enum DialerAction {
     Stop,
 }
 
+impl DialerAction {
+    /// The engine's name for it.
+    pub fn switch(self) -> crate::actions::Switch {
+        match self {
+            Self::Start => crate::actions::Switch::Start,
+            Self::Stop => crate::actions::Switch::Stop,
+        }
+    }
+}
+
 /// Everything that can happen to the batch list.
 #[derive(Debug, Clone)]
 pub enum ListMsg {

@@ -68,7 +68,8 @@ impl DrawView for ImportView {
             Step::Preview => draw_preview(view, frame, body, theme),
             Step::Send => {
                 if let Some(sending) = &view.sending {
-                    draw_send(sending, frame, body, theme, now);
+                    let counts = view.report.as_ref().map(|r| r.counts);
+                    draw_send(sending, counts.as_ref(), frame, body, theme, now);
                 }
             }
         }
@@ -748,10 +749,23 @@ fn number_lines(report: &CheckReport, theme: &Theme) -> Vec<Line<'static>> {
             theme.warn(),
         ));
     }
+    // Values sent with spaces at an end or characters no one sees.
+    for odd in &report.odd_values {
+        lines.push(Line::styled(format!("⚠ {}", odd.describe()), theme.warn()));
+    }
     lines
 }
 
-fn draw_send(sending: &Sending, frame: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
+/// The sending step; once done, with every row of the file accounted
+/// for when the check's `counts` are known.
+fn draw_send(
+    sending: &Sending,
+    counts: Option<&crate::import::check::Counts>,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) {
     let [status, gauge, _, rest] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -846,6 +860,13 @@ fn draw_send(sending: &Sending, frame: &mut Frame, area: Rect, theme: &Theme, no
         gauge,
     );
     let mut lines = Vec::new();
+    if sending.phase == SendPhase::Done
+        && let (Some(counts), Some(journal)) = (counts, &sending.journal)
+    {
+        let account = crate::import::account::RowAccount::of(counts, journal);
+        lines.push(Line::raw(format!("{}.", account.line())));
+        lines.push(Line::default());
+    }
     if let Some(error) = &sending.error {
         lines.push(Line::styled(format!("✗ {}", visible(error)), theme.error()));
     }

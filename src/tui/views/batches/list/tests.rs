@@ -382,6 +382,37 @@ fn started(list: &mut BatchList) {
     );
 }
 
+/// QA: a start answered 200 with `"status": false` read "Not started",
+/// though the dialer may have started: it says it is not known.
+#[test]
+fn a_start_whose_answer_contradicts_itself_is_not_known_not_refused() {
+    let mut list = loaded();
+    key(&mut list, KeyCode::Char('s'));
+    let cmds = key(&mut list, KeyCode::Enter);
+    let [Cmd::Dialer { id, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    let contradicted = ApiError::Contradicted {
+        status: 200,
+        message: Some("Dialer busy".into()),
+        request_id: Some("req-false".into()),
+    };
+    list.update(
+        ListMsg::DialerChanged {
+            id: id.clone(),
+            action: DialerAction::Start,
+            result: Err(contradicted),
+        },
+        now(),
+    );
+    let screen = draw(&list, 160, 16);
+    assert!(
+        screen.contains("Not known whether it started: “Batch 0”: HTTP 200 with \"status\": false"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Not started"), "{screen}");
+}
+
 #[test]
 fn a_failed_refresh_replaces_a_stale_success_at_once() {
     let mut list = loaded();

@@ -14,7 +14,12 @@ impl Dialog {
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let width = 64.min(area.width.saturating_sub(4)).max(20);
         let (title, lines) = match self {
-            Self::Confirm { action, name, .. } => {
+            Self::Confirm {
+                action,
+                name,
+                window,
+                ..
+            } => {
                 let name = visible(name);
                 let (title, question, effect) = match action {
                     DialerAction::Start => (
@@ -28,9 +33,11 @@ impl Dialog {
                         "Calls in progress finish; no new calls start.",
                     ),
                 };
-                let lines = vec![
-                    Line::styled(question, theme.title()),
-                    Line::raw(effect),
+                let mut lines = vec![Line::styled(question, theme.title()), Line::raw(effect)];
+                if let Some(window) = window {
+                    lines.push(Line::styled(format!("⚠ {window}."), theme.warn()));
+                }
+                lines.extend([
                     Line::raw(""),
                     Line::from(vec![
                         Span::styled("Enter", theme.key()),
@@ -38,7 +45,7 @@ impl Dialog {
                         Span::styled("Esc", theme.key()),
                         Span::raw(" no"),
                     ]),
-                ];
+                ]);
                 (title, lines)
             }
             Self::Delete(d) => {

@@ -72,6 +72,13 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
                     ),
                     theme.warn(),
                 ),
+                ApiError::Contradicted { status, .. } => Line::styled(
+                    format!(
+                        "? Outcome unknown: HTTP {status} with \"status\": false, an answer \
+                         that contradicts itself"
+                    ),
+                    theme.warn(),
+                ),
                 ApiError::Redirected { .. } if error.outcome_unknown() => Line::styled(
                     "? Outcome unknown: the server redirected the request elsewhere",
                     theme.warn(),
