@@ -818,12 +818,22 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
             });
         }
         Action::CloseHelp => shell.help = None,
-        Action::Up | Action::Down if shell.help.is_some() => {
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Home
+        | Action::End
+            if shell.help.is_some() =>
+        {
             if let Some(help) = &mut shell.help {
-                if action == Action::Up {
-                    help.scroll.up();
-                } else {
-                    help.scroll.down();
+                match action {
+                    Action::Up => help.scroll.up(),
+                    Action::Down => help.scroll.down(),
+                    Action::PageUp => help.scroll.page_up(),
+                    Action::PageDown => help.scroll.page_down(),
+                    Action::Home => help.scroll.top(),
+                    _ => help.scroll.bottom(),
                 }
             }
         }
