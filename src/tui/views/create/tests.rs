@@ -1198,9 +1198,12 @@ fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
             "{screen}"
         );
         assert!(
-            screen.contains("“Quick test”  2026-01-15 09:30 UTC  draft-2.json"),
+            // On the operator's clock (Berlin in these tests), the zone
+            // named once above the rows.
+            screen.contains("“Quick test”  2026-01-15 10:30  draft-2.json"),
             "{screen}"
         );
+        assert!(screen.contains("(times in Europe/Berlin)"), "{screen}");
         assert!(screen.contains("in /s"), "{screen}");
     }
     // Keys go to the dialog: the form cannot change under it.
