@@ -883,6 +883,16 @@ pub fn load_phone_book(path: &Path) -> Result<Vec<Phone>, String> {
         .collect()
 }
 
+/// The operator's clock, from [`system_timezone`] (UTC when none is
+/// found), read once: the CLI's times read on it.
+pub fn local_clock() -> crate::domain::clock::LocalClock {
+    static CLOCK: std::sync::OnceLock<crate::domain::clock::LocalClock> =
+        std::sync::OnceLock::new();
+    *CLOCK.get_or_init(|| {
+        crate::domain::clock::LocalClock::named(&system_timezone().unwrap_or_default())
+    })
+}
+
 /// The operator's IANA timezone: `TZ`, else `/etc/timezone`, else the target
 /// of the `/etc/localtime` link.
 pub fn system_timezone() -> Option<String> {

@@ -653,13 +653,14 @@ fn progress(completed: u64, picked: u64, total: u64) -> String {
     )
 }
 
-/// "2026-01-15 14:00 UTC (3 h ago)"; a time that does not read as one is
-/// shown as it came.
+/// "2026-01-15 19:30 (Asia/Kolkata), 3 h ago", on the operator's clock;
+/// a time that does not read as one is shown as it came.
 fn when(raw: &str, now: DateTime<Utc>) -> String {
     match DateTime::parse_from_rfc3339(raw) {
         Ok(at) => {
             let at = at.with_timezone(&Utc);
-            format!("{} ({})", at.format("%Y-%m-%d %H:%M UTC"), ago(now - at))
+            let clock = crate::config::local_clock();
+            format!("{}, {}", clock.minute_zoned(at), ago(now - at))
         }
         Err(_) if raw.is_empty() => "-".to_owned(),
         Err(_) => visible(raw).into_owned(),
@@ -979,7 +980,11 @@ fn write_calls_table(
 ) -> io::Result<()> {
     let mut header = format!(
         "{:<PHONE_WIDTH$}  {:<STATUS_WIDTH$}  {:>DURATION_WIDTH$}  {:>ATTEMPTS_WIDTH$}  {:<TIME_WIDTH$}",
-        "PHONE", "STATUS", "DURATION", "ATTEMPTS", "TIME (UTC)"
+        "PHONE",
+        "STATUS",
+        "DURATION",
+        "ATTEMPTS",
+        crate::config::local_clock().heading("TIME", TIME_WIDTH, Utc::now())
     );
     for (key, w) in fields {
         header.push_str(&format!("  {}", cell(key, *w)));
@@ -1029,7 +1034,7 @@ fn duration(seconds: f64) -> String {
 /// "2026-01-15 14:03"; a time that does not read as one, as it came.
 fn short_time(raw: &str) -> String {
     match DateTime::parse_from_rfc3339(raw) {
-        Ok(at) => at.with_timezone(&Utc).format("%Y-%m-%d %H:%M").to_string(),
+        Ok(at) => crate::config::local_clock().minute(at.with_timezone(&Utc)),
         Err(_) if raw.is_empty() => "-".to_owned(),
         Err(_) => cell(raw, TIME_WIDTH),
     }

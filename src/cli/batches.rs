@@ -72,10 +72,19 @@ fn write_page(page: &PageJson, whole: bool, out: &mut dyn Write) -> io::Result<(
     if page.batches.is_empty() {
         return writeln!(out, "No batches.");
     }
+    // The dates on the operator's clock, the zone named in the heading
+    // (`--json` keeps Weya's UTC).
+    let clock = crate::config::local_clock();
     writeln!(
         out,
-        "{:<24}  {:<30}  {:<10}  {:>9}  {:>9}  {:>7}  CREATED",
-        "BATCH ID", "NAME", "STATUS", "PICKED UP", "COMPLETED", "TOTAL"
+        "{:<24}  {:<30}  {:<10}  {:>9}  {:>9}  {:>7}  CREATED ({})",
+        "BATCH ID",
+        "NAME",
+        "STATUS",
+        "PICKED UP",
+        "COMPLETED",
+        "TOTAL",
+        clock.zone_name()
     )?;
     for b in &page.batches {
         writeln!(
@@ -91,7 +100,9 @@ fn write_page(page: &PageJson, whole: bool, out: &mut dyn Write) -> io::Result<(
             thousands_or_unknown(b.calls_picked),
             thousands_or_unknown(b.calls_completed),
             thousands_or_unknown(b.total_calls),
-            visible(or_unknown(&b.created_at))
+            clock
+                .minute_of(&b.created_at)
+                .unwrap_or_else(|| visible(or_unknown(&b.created_at)).into_owned())
         )?;
     }
     let p = &page.pagination;

@@ -323,7 +323,7 @@ async fn watch(
          still store the batch until {}: looking for it in Weya's batch list every {} s until \
          then. Nothing is sent again.",
         visible(&no_clear_answer(e)),
-        attempt.lands_by.format("%H:%M:%S UTC"),
+        crate::config::local_clock().time_zoned(attempt.lands_by),
         every.as_secs().max(1)
     )?;
     let sought = attempt.sought.clone();
@@ -416,7 +416,7 @@ impl Answer<'_> {
                 format!(
                     "; the batch was not created: Weya's list has no batch of this name at a look \
                      after {}, when the request could no longer land. Sending it again is safe",
-                    attempt.lands_by.format("%H:%M:%S UTC")
+                    crate::config::local_clock().time_zoned(attempt.lands_by)
                 ),
             ),
             Verdict::Candidates(c) => (
@@ -686,8 +686,8 @@ pub(crate) async fn known_phones(destination: &Destination) -> PhonePicker {
     picker
 }
 
-/// A journal time as the review names it: "2026-01-15 14:00 UTC".
+/// A journal time as the review names it, on the operator's clock:
+/// "2026-01-15 19:30 (Asia/Kolkata)".
 fn when(time: &str) -> String {
-    let minutes: String = time.replace('T', " ").chars().take(16).collect();
-    format!("{minutes} UTC")
+    crate::config::local_clock().minute_zoned_of(time)
 }

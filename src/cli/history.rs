@@ -29,10 +29,17 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
         }
         return Ok(OK);
     }
+    // The times on the operator's clock; the journal keeps UTC (data).
+    let clock = crate::config::local_clock();
     writeln!(
         io.out,
         "{:<24} {:<6} {:<8} {:<26} {:<24} {:<20} TARGET",
-        "SENT (UTC)", "ACTION", "OUTCOME", "BATCH NAME", "BATCH ID", "REQUEST ID"
+        clock.heading("SENT", 24, chrono::Utc::now()),
+        "ACTION",
+        "OUTCOME",
+        "BATCH NAME",
+        "BATCH ID",
+        "REQUEST ID"
     )?;
     for e in &entries {
         let outcome = match e.outcome {
@@ -49,7 +56,10 @@ pub fn history(path: &Path, io: &mut Io<'_>) -> io::Result<u8> {
         writeln!(
             io.out,
             "{:<24} {:<6} {:<8} {} {:<24} {:<20} {}",
-            visible(&e.time),
+            chrono::DateTime::parse_from_rfc3339(&e.time).map_or_else(
+                |_| visible(&e.time).into_owned(),
+                |t| clock.second(t.with_timezone(&chrono::Utc))
+            ),
             e.action.as_str(),
             outcome,
             cell(name, 26),

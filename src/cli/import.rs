@@ -707,16 +707,10 @@ fn earlier_import(
     Ok(Some(journal))
 }
 
-/// An RFC 3339 time as "2025-06-02 14:03 UTC".
+/// An RFC 3339 time on the operator's clock: "2025-06-02 19:33
+/// (Asia/Kolkata)".
 fn when(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339).map_or_else(
-        |_| rfc3339.to_owned(),
-        |t| {
-            t.with_timezone(&chrono::Utc)
-                .format("%Y-%m-%d %H:%M UTC")
-                .to_string()
-        },
-    )
+    crate::config::local_clock().minute_zoned_of(rfc3339)
 }
 
 /// The invalid rows, beside the file or where the operator said, never

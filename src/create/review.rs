@@ -1,5 +1,5 @@
 //! What the review says about a request, in plain lines: who calls, when
-//! (in the batch's timezone, UTC and the operator's), how often it
+//! (in the batch's timezone and the operator's), how often it
 //! retries, where it goes, what was left to Weya and what was changed on
 //! request, and the warnings. The TUI's review screen and `weya-tui
 //! create` both show these lines, so they never say different things.
@@ -209,8 +209,9 @@ fn calls_from(request: &BatchRequest, phones: &PhonePicker) -> String {
     }
 }
 
-/// "Mon 19 Jan 09:00–17:00 America/New_York, 14:00–22:00 UTC, 19:30–03:30
-/// +1 your time (Asia/Kolkata)", with "(open now)" while it is.
+/// "Mon 19 Jan 09:00–17:00 America/New_York, 19:30–03:30 +1 your time
+/// (Asia/Kolkata)", with "(open now)" while it is. UTC only when the
+/// operator's zone is unknown: they read their own clock.
 fn next_window(w: &schedule::Window, tz: Tz, cx: &Context<'_>) -> String {
     let mut text = format!(
         "{} {} {}",
@@ -220,14 +221,18 @@ fn next_window(w: &schedule::Window, tz: Tz, cx: &Context<'_>) -> String {
     );
     // Another zone is named only where its clocks differ (Etc/UTC is UTC).
     let there = w.describe_in(tz);
-    let utc = w.describe_in(chrono_tz::UTC);
-    if utc != there {
-        text.push_str(&format!(", {utc} UTC"));
-    }
-    if let Some(local) = cx.local {
-        let yours = w.describe_in(local);
-        if yours != there && yours != utc {
-            text.push_str(&format!(", {yours} your time ({})", local.name()));
+    match cx.local {
+        Some(local) => {
+            let yours = w.describe_in(local);
+            if yours != there {
+                text.push_str(&format!(", {yours} your time ({})", local.name()));
+            }
+        }
+        None => {
+            let utc = w.describe_in(chrono_tz::UTC);
+            if utc != there {
+                text.push_str(&format!(", {utc} UTC"));
+            }
         }
     }
     if w.start <= cx.now && cx.now < w.end {
@@ -344,8 +349,8 @@ mod tests {
         assert_eq!(
             s.line("Next window"),
             Some(
-                "Mon 19 Jan 09:00–17:00 America/New_York, 14:00–22:00 UTC, 19:30–03:30 +1 your \
-                 time (Asia/Kolkata)"
+                "Mon 19 Jan 09:00–17:00 America/New_York, 19:30–03:30 +1 your time \
+                 (Asia/Kolkata)"
             )
         );
         assert_eq!(s.line("Retries"), Some("no retries"));

@@ -114,6 +114,8 @@ impl AppContext {
 pub struct KnownBatch {
     pub name: String,
     pub id: String,
+    /// When it was sent, as the journal has it (RFC 3339, UTC: data; the
+    /// screen reads it on the operator's clock).
     pub time: String,
     /// `sandbox` or the host: a sandbox batch does not clash with a real one.
     pub target: String,
@@ -138,13 +140,7 @@ impl KnownBatch {
                 Some(Self {
                     id: e.batch_id.clone()?,
                     name: e.batch_name.clone(),
-                    time: e
-                        .time
-                        .replace('T', " ")
-                        .chars()
-                        .take(16)
-                        .collect::<String>()
-                        + " UTC",
+                    time: e.time.clone(),
                     target: e.target.clone(),
                     timezone: e
                         .body

@@ -115,6 +115,7 @@ impl Shell {
             schedules: KnownSchedules::default(),
             progress: Tracker::default(),
             contact_hours: context.contact_hours,
+            clock: crate::domain::clock::LocalClock::named(&context.local_timezone),
         };
         let (create, cmds) = CreateView::new(context);
         let shell = Self {
@@ -352,6 +353,7 @@ impl Shell {
             }),
             self.views.contact_hours,
         )
+        .with_clock(self.views.clock)
         .in_session(session);
         self.stack.push(View::Import(view));
         cmds.push(Cmd::StartImport {
@@ -493,6 +495,27 @@ impl Shell {
         cmds
     }
 
+    /// A batch whose details answer 404 is gone: the list under its view
+    /// (and the palette's batches) drop it at once.
+    fn forget_gone(&mut self, msg: &Msg) {
+        let Msg::BatchDetails {
+            batch_id,
+            msg: DetailsMsg::CallsLoaded { result: Err(e), .. },
+        } = msg
+        else {
+            return;
+        };
+        if e.status() != Some(404) {
+            return;
+        }
+        self.seen.retain(|b| &b.id != batch_id);
+        for view in &mut self.stack {
+            if let View::BatchList(list) = view {
+                list.forget(batch_id);
+            }
+        }
+    }
+
     /// What the app read of batches that the create view's result may be
     /// about: its batch's totals now (from the list's page or a batch's
     /// header, read anyway: no request of its own), or that it is gone
@@ -521,7 +544,10 @@ impl Shell {
                 .collect(),
             Msg::BatchList(ListMsg::Deleted { id, result: Ok(_) }) => vec![CreateMsg::BatchGone {
                 batch_id: id.clone(),
-                why: format!("deleted in this app at {}", self.now.format("%H:%M:%S UTC")),
+                why: format!(
+                    "deleted in this app at {}",
+                    self.views.clock.time_zoned(self.now)
+                ),
             }],
             Msg::BatchDetails {
                 batch_id,
@@ -530,7 +556,7 @@ impl Shell {
                 batch_id: batch_id.clone(),
                 why: format!(
                     "deleted: Weya answers 404 (not found) for its details, at {}",
-                    self.now.format("%H:%M:%S UTC")
+                    self.views.clock.time_zoned(self.now)
                 ),
             }],
             _ => return Vec::new(),
@@ -750,6 +776,7 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
         msg => {
             let mut alerts = shell.observe(&msg);
             alerts.extend(shell.tell_result(&msg));
+            shell.forget_gone(&msg);
             let mut cmds = shell.reply(msg);
             cmds.extend(alerts);
             cmds
@@ -836,12 +863,22 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
             });
         }
         Action::CloseHelp => shell.help = None,
-        Action::Up | Action::Down if shell.help.is_some() => {
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Home
+        | Action::End
+            if shell.help.is_some() =>
+        {
             if let Some(help) = &mut shell.help {
-                if action == Action::Up {
-                    help.scroll.up();
-                } else {
-                    help.scroll.down();
+                match action {
+                    Action::Up => help.scroll.up(),
+                    Action::Down => help.scroll.down(),
+                    Action::PageUp => help.scroll.page_up(),
+                    Action::PageDown => help.scroll.page_down(),
+                    Action::Home => help.scroll.top(),
+                    _ => help.scroll.bottom(),
                 }
             }
         }
@@ -950,7 +987,7 @@ mod tests {
         context.known_batches = vec![KnownBatch {
             name: "June renewals".into(),
             id: june().batch_id,
-            time: "2025-06-02 14:00 UTC".into(),
+            time: "2025-06-02T14:00:00Z".into(),
             target: "sandbox".into(),
             timezone: None,
             schedule: None,
@@ -1296,6 +1333,54 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    /// A batch deleted elsewhere while its calls are on show: its details
+    /// answer 404, and the list under it drops its row at once (it does
+    /// not wait for its next refresh to stop offering it).
+    #[test]
+    fn a_batch_whose_details_answer_404_leaves_the_list_under_it() {
+        let (mut shell, _) = Shell::new(AppContext::for_tests());
+        ctrl(&mut shell, 'b');
+        page_loaded(&mut shell, 1);
+        let id = "64e5f12345abcdef98760000";
+        let cmds = key(&mut shell, KeyCode::Enter);
+        let generation = cmds
+            .iter()
+            .find_map(|c| match c {
+                Cmd::FetchCalls { generation, .. } => Some(*generation),
+                _ => None,
+            })
+            .expect("opening the batch fetches its calls");
+        update(
+            &mut shell,
+            Msg::BatchDetails {
+                batch_id: id.into(),
+                msg: DetailsMsg::CallsLoaded {
+                    generation,
+                    result: Err(crate::api::ApiError::Status {
+                        status: 404,
+                        message: None,
+                        request_id: None,
+                        excerpt: None,
+                        retry_after: None,
+                    }),
+                },
+            },
+        );
+        match shell.top() {
+            Some(View::BatchDetails(d)) => assert!(d.gone().is_some()),
+            _ => panic!("the batch's view stays, saying it is gone"),
+        }
+        key(&mut shell, KeyCode::Esc);
+        match shell.top() {
+            Some(View::BatchList(list)) => assert!(
+                list.rows().iter().all(|b| b.id != id),
+                "the list drops the gone batch"
+            ),
+            _ => panic!("Esc goes back to the list"),
+        }
+        assert!(shell.known_batches().iter().all(|b| b.id != id));
     }
 
     #[test]
@@ -1736,7 +1821,7 @@ mod tests {
         known.known_batches = vec![KnownBatch {
             name: "June renewals".into(),
             id: june().batch_id,
-            time: "2025-06-02 14:00 UTC".into(),
+            time: "2025-06-02T14:00:00Z".into(),
             target: "sandbox".into(),
             timezone: Some("America/New_York".into()),
             schedule: None,

@@ -104,7 +104,13 @@ async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_wit
         "{summary:?} of {dialled} dialled"
     );
 
-    let out = env.batch(&sandbox, &["view", &id]);
+    // An operator in Kolkata reads the dates on their own clock.
+    let out = env
+        .against(&sandbox)
+        .env("TZ", "Asia/Kolkata")
+        .args(["batch", "view", &id])
+        .output()
+        .unwrap();
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stdout.contains("Batch     June renewals\n"), "{stdout}");
@@ -118,7 +124,8 @@ async fn view_shows_name_status_progress_dates_and_the_window_it_was_created_wit
     assert!(stdout.contains(&calls), "{stdout}");
     assert!(stdout.contains("Progress  ["), "{stdout}");
     assert!(
-        stdout.contains("Created   2026-01-15 15:00 UTC"),
+        // 15:00 UTC, on the operator's clock with its zone named.
+        stdout.contains("Created   2026-01-15 20:30 (Asia/Kolkata), "),
         "{stdout}"
     );
     assert!(

@@ -20,6 +20,15 @@ use weya_tui::tui::msg::Cmd;
 use weya_tui::tui::views::batches::details::{BatchDetailsView, DetailsMsg};
 use weya_tui::tui::views::batches::list::{BatchList, ListMsg};
 use weya_tui::tui::views::batches::{KnownSchedules, ViewContext};
+
+/// The views' context with the operator in Kolkata: every time on these
+/// screens reads on their clock, the zone named.
+fn kolkata() -> ViewContext {
+    ViewContext {
+        clock: weya_tui::domain::clock::LocalClock::named("Asia/Kolkata"),
+        ..ViewContext::default()
+    }
+}
 use weya_tui::tui::widgets::DrawView;
 use weya_tui::tui::widgets::theme::Theme;
 
@@ -118,7 +127,7 @@ fn snap(name: &str, w: u16, h: u16, text: String) {
 #[test]
 fn list_loading() {
     for (w, h) in SIZES {
-        let mut list = BatchList::new(ViewContext::default());
+        let mut list = BatchList::new(kolkata());
         list.update(ListMsg::Tick, now());
         snap("list_loading", w, h, list_screen(&list, w, h));
     }
@@ -127,7 +136,7 @@ fn list_loading() {
 #[test]
 fn list_empty() {
     for (w, h) in SIZES {
-        let list = list_with(ViewContext::default(), w, h, Ok(BatchPage::default()));
+        let list = list_with(kolkata(), w, h, Ok(BatchPage::default()));
         snap("list_empty", w, h, list_screen(&list, w, h));
     }
 }
@@ -135,7 +144,7 @@ fn list_empty() {
 #[test]
 fn list_error_with_backoff() {
     for (w, h) in SIZES {
-        let mut list = list_with(ViewContext::default(), w, h, Ok(page_of(batches(), 63)));
+        let mut list = list_with(kolkata(), w, h, Ok(page_of(batches(), 63)));
         for _ in 0..3 {
             let cmds = list.update(ListMsg::Tick, now());
             let [Cmd::FetchBatches { generation, .. }] = cmds.as_slice() else {
@@ -159,7 +168,7 @@ fn list_error_with_backoff() {
 #[test]
 fn list_populated() {
     for (w, h) in SIZES {
-        let mut list = list_with(ViewContext::default(), w, h, Ok(page_of(batches(), 63)));
+        let mut list = list_with(kolkata(), w, h, Ok(page_of(batches(), 63)));
         key(&mut list, KeyCode::Down);
         snap("list_populated", w, h, list_screen(&list, w, h));
     }
@@ -178,7 +187,7 @@ fn list_of_sandbox_examples() {
     let context = ViewContext {
         sandbox: true,
         examples: as_examples(&examples),
-        ..ViewContext::default()
+        ..kolkata()
     };
     let (w, h) = (120, 40);
     let list = list_with(context, w, h, Ok(page_of(examples, 4)));
@@ -213,7 +222,7 @@ fn examples_list(w: u16, h: u16) -> BatchList {
     let context = ViewContext {
         sandbox: true,
         examples: as_examples(&examples),
-        ..ViewContext::default()
+        ..kolkata()
     };
     list_with(context, w, h, Ok(page_of(examples, 4)))
 }
@@ -271,7 +280,7 @@ fn dialog_start_window_closed() {
 #[test]
 fn dialogs() {
     for (w, h) in SIZES {
-        let mut list = list_with(ViewContext::default(), w, h, Ok(page_of(batches(), 63)));
+        let mut list = list_with(kolkata(), w, h, Ok(page_of(batches(), 63)));
         key(&mut list, KeyCode::Down);
         key(&mut list, KeyCode::Char('s'));
         snap("dialog_start", w, h, list_screen(&list, w, h));
@@ -363,7 +372,7 @@ fn details_view(w: u16, h: u16) -> BatchDetailsView {
 
 /// The details of batch 0, named `name`, with its first page of calls.
 fn details_view_named(w: u16, h: u16, name: &str) -> BatchDetailsView {
-    details_view_in(ViewContext::default(), w, h, name)
+    details_view_in(kolkata(), w, h, name)
 }
 
 /// [`details_view_named`], the view told `context`.
@@ -506,6 +515,40 @@ fn details_export_says_where_the_file_is() {
     }
 }
 
+/// A batch deleted elsewhere while on show: batch-details answers 404,
+/// and the view says it is gone and that it stops asking, with the time
+/// on the operator's clock.
+#[test]
+fn details_of_a_batch_deleted_elsewhere_say_it_is_gone() {
+    for (w, h) in SIZES {
+        let mut view = details_view(w, h);
+        let cmds = view.update(DetailsMsg::Tick, now());
+        let [Cmd::FetchCalls { generation, .. }] = cmds.as_slice() else {
+            panic!("{cmds:?}")
+        };
+        view.update(
+            DetailsMsg::CallsLoaded {
+                generation: *generation,
+                result: Err(ApiError::Status {
+                    status: 404,
+                    message: Some("Batch not found".into()),
+                    request_id: None,
+                    excerpt: None,
+                    retry_after: None,
+                }),
+            },
+            now(),
+        );
+        let text = details_screen(&view, w, h);
+        assert!(
+            text.contains("This batch is gone: Weya answers 404 (not found) for it since"),
+            "{text}"
+        );
+        assert!(view.refresh_timer().is_none(), "it stops asking");
+        snap("details_gone", w, h, text);
+    }
+}
+
 // ---- an active batch outside its calling window ----
 
 /// Thursday 15 Jan 2026, 18:00 in New York: "June renewals" (active,
@@ -526,7 +569,7 @@ fn june_made_here(ignoring: bool) -> ViewContext {
     ViewContext {
         sandbox: true,
         schedules: KnownSchedules::new([(batches()[0].id.clone(), june)], [], ignoring),
-        ..ViewContext::default()
+        ..kolkata()
     }
 }
 
@@ -641,7 +684,7 @@ fn details_flag_contacts_in_london_and_los_angeles_not_new_york() {
     }
     // A batch whose window is not known here: its calls are walked for
     // the outcomes all the same, and no local time is said.
-    let (mut view, cmds) = first_page(ViewContext::default(), "Made elsewhere");
+    let (mut view, cmds) = first_page(kolkata(), "Made elsewhere");
     assert_eq!(
         cmds.iter()
             .filter(|c| matches!(c, Cmd::CountOutcomes { .. }))
@@ -730,7 +773,7 @@ fn key_details(view: &mut BatchDetailsView, code: KeyCode) -> Vec<Cmd> {
 #[test]
 fn nothing_is_said_of_a_window_the_dialer_ignores_or_of_an_unknown_schedule() {
     let (w, h) = (120, 40);
-    for context in [june_made_here(true), ViewContext::default()] {
+    for context in [june_made_here(true), kolkata()] {
         let list = list_with(context, w, h, Ok(page_of(batches(), 63)));
         let text = screen(w, h, |f| {
             DrawView::draw(&list, &Theme::new(false), f, f.area(), evening())
@@ -749,7 +792,7 @@ fn the_sandbox_examples_schedules_are_known_by_name() {
     let context = ViewContext {
         sandbox: true,
         schedules: KnownSchedules::new([], weya_tui::sandbox::example_schedules(), false),
-        ..ViewContext::default()
+        ..kolkata()
     };
     let (w, h) = (120, 40);
     let list = list_with(context, w, h, Ok(page_of(vec![reminders.clone()], 1)));
@@ -763,7 +806,7 @@ fn the_sandbox_examples_schedules_are_known_by_name() {
     // A real API's batch of that name is not the example.
     let remote = ViewContext {
         schedules: KnownSchedules::new([], [], false),
-        ..ViewContext::default()
+        ..kolkata()
     };
     let list = list_with(remote, w, h, Ok(page_of(vec![reminders], 1)));
     let text = screen(w, h, |f| {

@@ -936,10 +936,11 @@ async fn create_says_what_it_sends_with_its_warnings_on_stderr_with_yes_too() {
         "Batch name   Weekend push",
         // Named as the TUI's review names it: the sandbox lists the phone.
         "Calls from   1 number: +1 212-555-0143 (New York sales)\n",
-        // In the batch's timezone; the next window in UTC too.
+        // In the batch's timezone; the next window in the operator's too
+        // (the CLI tests run with TZ=Etc/UTC).
         "Schedule     Sun, Sat 10:00–18:30 Asia/Kolkata (8 h 30 min a day)\n",
         "Next window  ",
-        "04:30–13:00 UTC",
+        "04:30–13:00 your time (Etc/UTC)",
         "Retries      2 retries, 900 s = 15 min apart",
         "Target       ",
         "weya-tui: warning: Calls on Saturday and Sunday",

@@ -262,4 +262,14 @@ async fn a_batch_found_after_its_answer_was_lost_opens_and_takes_an_import_like_
         flat(&screen).contains("It was created, and is deleted since"),
         "{screen}"
     );
+    // The headline says so too: not "outcome unknown" over lines that
+    // know it was created and deleted.
+    assert!(
+        screen.contains(
+            "✓ Created (found in Weya's list after the answer was lost), and deleted since"
+        ),
+        "{screen}"
+    );
+    assert!(!screen.contains("Outcome unknown"), "{screen}");
+    snapshot("result_unknown_found_deleted", &h);
 }

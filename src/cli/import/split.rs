@@ -327,7 +327,7 @@ async fn create_one(
                 "weya-tui: batch “{}” was sent at {} by an earlier run with no answer recorded: \
                  looking for it in Weya's batch list",
                 visible(&entry.batch_name),
-                sent_at.format("%H:%M:%S UTC")
+                crate::config::local_clock().time_zoned(*sent_at)
             )?;
             let sought = Sought {
                 name: entry.batch_name.clone(),
@@ -456,7 +456,7 @@ async fn create_one(
              {}. Nothing is sent again.",
             visible(&crate::cli::create::no_clear_answer(&e)),
             visible(&entry.batch_name),
-            attempt.lands_by.format("%H:%M:%S UTC")
+            crate::config::local_clock().time_zoned(attempt.lands_by)
         )?;
         look_until_settled(ctx, &mut attempt).await;
     }
@@ -548,7 +548,7 @@ fn unsettled(verdict: &Verdict, attempt: &Attempt) -> String {
         _ => format!(
             "the batch may have been created (Weya may store it until {}), and Weya's list has \
              not settled it",
-            attempt.lands_by.format("%H:%M:%S UTC")
+            crate::config::local_clock().time_zoned(attempt.lands_by)
         ),
     }
 }

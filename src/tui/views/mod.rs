@@ -273,6 +273,8 @@ impl View {
 pub struct Scroll {
     offset: u16,
     max: Cell<u16>,
+    /// The lines on show at once, as the last drawing had them (a page).
+    page: Cell<u16>,
 }
 
 impl Scroll {
@@ -289,9 +291,37 @@ impl Scroll {
         self.offset = (self.offset + 1).min(self.max.get());
     }
 
+    /// A page up: the line that was at the top ends up at the bottom
+    /// (one line stays on show, to read on from).
+    pub fn page_up(&mut self) {
+        let step = self.page.get().saturating_sub(1).max(1);
+        self.offset = self.offset().saturating_sub(step);
+    }
+
+    /// A page down: the line that was at the bottom ends up at the top.
+    pub fn page_down(&mut self) {
+        let step = self.page.get().saturating_sub(1).max(1);
+        self.offset = self.offset().saturating_add(step).min(self.max.get());
+    }
+
+    /// The first line.
+    pub fn top(&mut self) {
+        self.offset = 0;
+    }
+
+    /// The last page.
+    pub fn bottom(&mut self) {
+        self.offset = self.max.get();
+    }
+
     /// Called by the drawing: how far the content can scroll now.
     pub fn record_max(&self, max: u16) {
         self.max.set(max);
+    }
+
+    /// Called by the drawing: how many lines are on show at once.
+    pub fn record_page(&self, lines: u16) {
+        self.page.set(lines);
     }
 }
 

@@ -26,8 +26,9 @@ pub fn draw(help: &Help, theme: &Theme, frame: &mut Frame, area: Rect) {
         height,
     );
     help.scroll.record_max(total.saturating_sub(inner));
+    help.scroll.record_page(inner);
     let title = if total > inner {
-        " Keys (↑/↓ scroll, Esc closes) "
+        " Keys (↑/↓ PgUp/PgDn scroll, Esc closes) "
     } else {
         " Keys (Esc closes) "
     };

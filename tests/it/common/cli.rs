@@ -54,7 +54,9 @@ impl Env {
         ] {
             cmd.env_remove(var);
         }
+        // The operator's clock is fixed: the times printed read in it.
         cmd.env("HOME", self.home.path())
+            .env("TZ", "Etc/UTC")
             .env("WEYA_LOST_ANSWER_SECS", "1")
             .env("XDG_CONFIG_HOME", self.path("config"))
             .env("XDG_STATE_HOME", self.path("state"))

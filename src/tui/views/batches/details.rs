@@ -68,9 +68,31 @@ pub struct OutcomesCount {
     /// When the last count ended, and how long it took.
     last_ended: Option<DateTime<Utc>>,
     last_took: chrono::TimeDelta,
+    /// The batch's completed calls (its totals) as the count under way
+    /// started, and as the last good count started: the header says how
+    /// many completed since (see [`Self::completed_since`]).
+    completed_starting: Option<u64>,
+    completed_counted: Option<u64>,
 }
 
 impl OutcomesCount {
+    /// A count starts at `now`, the batch's totals saying `completed`
+    /// calls completed.
+    fn started(&mut self, now: DateTime<Utc>, completed: Option<u64>) {
+        self.counting_since = Some(now);
+        self.completed_starting = completed;
+    }
+
+    /// How many calls completed since the last good count started, by
+    /// the batch's totals now (`completed`): the outcomes trail progress
+    /// by that many (counts are paced: [`OUTCOMES_EVERY`]). `None` when
+    /// none did, or either number is unknown.
+    pub fn completed_since(&self, completed: Option<u64>) -> Option<u64> {
+        self.counted.as_ref()?;
+        let then = self.completed_counted?;
+        completed?.checked_sub(then).filter(|&n| n > 0)
+    }
+
     /// A count ended at `now`: its result is the last count, or why the
     /// last one failed (the last good one stays). Whether it counted.
     /// Also where a count that ends after its view closed is kept.
@@ -79,10 +101,12 @@ impl OutcomesCount {
             self.last_took = now - since;
         }
         self.last_ended = Some(now);
+        let starting = self.completed_starting.take();
         match result {
             Ok(counted) => {
                 self.counted = Some(counted);
                 self.failed = None;
+                self.completed_counted = starting;
                 true
             }
             Err(why) => {
@@ -194,6 +218,10 @@ pub struct BatchDetailsView {
     /// The time the last message came with (a key's handling has none of
     /// its own; `r` starts a count at it).
     seen_at: DateTime<Utc>,
+    /// When batch-details first answered 404 (not found) for it: the
+    /// batch is gone (deleted elsewhere), and the view stops asking
+    /// (`r` asks once more; an answer with its calls brings it back).
+    pub(super) gone: Option<DateTime<Utc>>,
 }
 
 impl BatchDetailsView {
@@ -232,6 +260,7 @@ impl BatchDetailsView {
             outcomes: OutcomesCount::default(),
             sorting: super::sorted::Sorting::default(),
             seen_at: DateTime::<Utc>::UNIX_EPOCH,
+            gone: None,
         }
     }
 
@@ -275,7 +304,8 @@ impl BatchDetailsView {
         if !due {
             return None;
         }
-        self.outcomes.counting_since = Some(now);
+        let completed = self.summary.as_ref().and_then(|s| s.calls_completed);
+        self.outcomes.started(now, completed);
         self.sorting.reading = None;
         Some(Cmd::CountOutcomes {
             batch_id: self.id.clone(),
@@ -405,21 +435,29 @@ impl BatchDetailsView {
         self.summary.as_ref()
     }
 
-    /// As [`super::list::BatchList::poll_every`].
+    /// As [`super::list::BatchList::poll_every`]; none once the batch is
+    /// gone (asking again would only hear 404 again).
     pub fn poll_every(&self) -> Option<Duration> {
-        self.live.poll_every()
+        self.live.poll_every().filter(|_| self.gone.is_none())
     }
 
     /// The period of the shell's refresh timer (see
-    /// [`LivePage::timer_period`]): none while a page is asked for.
+    /// [`LivePage::timer_period`]): none while a page is asked for, and
+    /// none once the batch is gone.
     pub fn refresh_timer(&self) -> Option<Duration> {
-        self.live.timer_period()
+        self.live.timer_period().filter(|_| self.gone.is_none())
     }
 
     /// Whether a time on screen moves on its own (see
-    /// [`LivePage::shows_time`]).
+    /// [`LivePage::shows_time`]): "updated 3 min ago" goes on ageing once
+    /// the batch is gone too (a redraw, no request).
     pub fn shows_time(&self) -> bool {
         self.live.shows_time()
+    }
+
+    /// When the batch was found gone (batch-details answered 404).
+    pub fn gone(&self) -> Option<DateTime<Utc>> {
+        self.gone
     }
 
     pub fn scope(&self) -> Scope {
@@ -555,6 +593,8 @@ impl BatchDetailsView {
                 self.on_wheel(down);
                 Vec::new()
             }
+            // A gone batch is not asked for again on the beat.
+            DetailsMsg::Tick if self.gone.is_some() => Vec::new(),
             DetailsMsg::Tick if self.live.may_refresh() => vec![self.fetch(Duration::ZERO)],
             DetailsMsg::Tick => Vec::new(),
             DetailsMsg::CallsLoaded { generation, result } => {
@@ -563,6 +603,12 @@ impl BatchDetailsView {
                 if self.live.awaits(generation) && result.is_err() {
                     self.notice = None;
                     self.queued.clear();
+                }
+                if self.live.awaits(generation) {
+                    self.gone = match &result {
+                        Err(e) if e.status() == Some(404) => self.gone.or(Some(now)),
+                        _ => None,
+                    };
                 }
                 match self.live.finish(generation, result, now) {
                     Some(details) => {

@@ -757,6 +757,20 @@ impl BatchList {
         self.clamp();
     }
 
+    /// Drops batch `id` from the page on show: it is gone (its details
+    /// answered 404), so its row does not wait for the next refresh to go.
+    pub fn forget(&mut self, id: &str) {
+        self.pending.remove(id);
+        if let Some(page) = &mut self.page {
+            let before = page.batches.len();
+            page.batches.retain(|b| b.id != id);
+            if page.batches.len() < before {
+                page.pagination.total = page.pagination.total.saturating_sub(1);
+            }
+        }
+        self.clamp();
+    }
+
     fn clamp(&mut self) {
         let count = self.rows().len();
         self.selected = self.selected.min(count.saturating_sub(1));

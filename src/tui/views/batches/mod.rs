@@ -63,6 +63,8 @@ pub struct ViewContext {
     pub progress: Tracker,
     /// The hours contacts may be called in their own time.
     pub contact_hours: crate::domain::local_time::ContactHours,
+    /// The operator's clock: the times on screen read in their zone.
+    pub clock: crate::domain::clock::LocalClock,
 }
 
 impl Default for ViewContext {
@@ -74,6 +76,7 @@ impl Default for ViewContext {
             schedules: KnownSchedules::default(),
             progress: Tracker::default(),
             contact_hours: crate::domain::local_time::ContactHours::default(),
+            clock: crate::domain::clock::LocalClock::default(),
         }
     }
 }
@@ -354,9 +357,10 @@ pub fn relative(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// A timestamp as the detail lines show it: "2026-01-15 14:00 UTC".
-pub fn absolute(then: DateTime<Utc>) -> String {
-    then.format("%Y-%m-%d %H:%M UTC").to_string()
+/// A timestamp as the detail lines show it, on the operator's clock:
+/// "2026-01-15 19:30 (Asia/Kolkata)".
+pub fn absolute(then: DateTime<Utc>, clock: &crate::domain::clock::LocalClock) -> String {
+    clock.minute_zoned(then)
 }
 
 /// A server timestamp relative to now, or as it came when it does not parse.
@@ -446,7 +450,8 @@ mod tests {
         assert_eq!(relative(at(0), at(3 * 3600 + 5)), "3 h ago");
         assert_eq!(relative(at(0), at(2 * 86_400)), "2 d ago");
         assert_eq!(relative(at(0), at(40 * 86_400)), "2026-01-15");
-        assert_eq!(absolute(at(0)), "2026-01-15 14:00 UTC");
+        let kolkata = crate::domain::clock::LocalClock::named("Asia/Kolkata");
+        assert_eq!(absolute(at(0), &kolkata), "2026-01-15 19:30 (Asia/Kolkata)");
         assert_eq!(relative_text("2026-01-15T13:00:00.000Z", at(0)), "1 h ago");
         assert_eq!(relative_text("", at(0)), "—");
     }

@@ -158,7 +158,7 @@ pub(super) fn draft_adopted(
         Ok(draft) => {
             draft.apply(&mut app.form);
             app.draft_state = DraftState::Saved;
-            let when = draft.saved_at.replace('T', " ").replace('Z', " UTC");
+            let when = app.clock().minute_zoned_of(&draft.saved_at);
             app.notice = Some(format!(
                 "Restored the draft {} from {when}; the others stay as they are and are offered at the next start.",
                 path.display()

@@ -155,6 +155,11 @@ pub struct CreateView {
 }
 
 impl CreateView {
+    /// The operator's clock (their zone): the times on screen read in it.
+    pub fn clock(&self) -> crate::domain::clock::LocalClock {
+        crate::domain::clock::LocalClock::named(&self.context.local_timezone)
+    }
+
     /// A new create view and the commands to start it (fetch the phone
     /// list).
     pub fn new(mut context: AppContext) -> (Self, Vec<Cmd>) {
@@ -869,7 +874,7 @@ fn review_summary(app: &CreateView, request: &BatchRequest) -> crate::create::re
         .chain(&app.known_batches)
         .rev()
         .find(|k| k.name == request.batch_name && k.target == target)
-        .map(|k| (k.time.clone(), k.id.clone()));
+        .map(|k| (app.clock().minute_zoned_of(&k.time), k.id.clone()));
     let mut summary = crate::create::review::summarize(
         request,
         &crate::create::review::Context {

@@ -42,7 +42,7 @@ pub struct Answer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gone {
     pub batch_id: String,
-    /// "deleted in this app at 14:02:11 UTC", "deleted: Weya answers 404
+    /// "deleted in this app at 19:32:11 (Asia/Kolkata)", "deleted: Weya answers 404
     /// (not found) for its details, at …", in words for the screen.
     pub why: String,
 }
@@ -146,7 +146,7 @@ pub fn waiting_for(app: &CreateView) -> Option<String> {
     Some(format!(
         "Enter waits until {}: your send of “{name}” had no clear answer, and Weya's list \
          is watched for it.",
-        until.format("%H:%M:%S UTC")
+        app.clock().time_zoned(until)
     ))
 }
 
@@ -491,7 +491,7 @@ fn known_batch(
     super::KnownBatch {
         name: review.request.batch_name.clone(),
         id: batch_id.to_owned(),
-        time: sent_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        time: sent_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         target: target_name(&app.context.target),
         timezone: review.request.timezone.clone(),
         schedule: body.as_ref().and_then(CallingSchedule::from_body),
@@ -515,11 +515,12 @@ fn finish(app: &mut CreateView, mut answer: Answer) -> Vec<Cmd> {
 /// it. When it settles a kept answer, the operator is told.
 pub(super) fn batches_found(app: &mut CreateView, request_id: u64, look: Look) -> Vec<Cmd> {
     let now = app.now;
+    let clock = app.clock();
     let Some(answer) = answer_of_lookup(app, request_id) else {
         return Vec::new();
     };
     if answer.refreshing {
-        refreshed(answer, look, now);
+        refreshed(answer, look, now, clock);
         return Vec::new();
     }
     if look.next_in.is_none() {
@@ -650,7 +651,12 @@ pub(super) fn refresh(app: &mut CreateView) -> Vec<Cmd> {
 /// A refresh's look: the batch's totals now, or, when the list (searched
 /// for its name) no longer has it, that it is gone. A look that failed
 /// changes nothing: what was shown stays.
-fn refreshed(answer: &mut Answer, look: Look, now: DateTime<Utc>) {
+fn refreshed(
+    answer: &mut Answer,
+    look: Look,
+    now: DateTime<Utc>,
+    clock: crate::domain::clock::LocalClock,
+) {
     answer.refreshing = false;
     answer.watching = false;
     let (Ok(batches), Some(id)) = (look.result, answer.made_id()) else {
@@ -662,8 +668,8 @@ fn refreshed(answer: &mut Answer, look: Look, now: DateTime<Utc>) {
             answer.gone = Some(Gone {
                 batch_id: id,
                 why: format!(
-                    "deleted: no longer in Weya's list (looked at {})",
-                    now.format("%H:%M:%S UTC")
+                    "deleted: no longer in Weya's list, looked at {}",
+                    clock.time_zoned(now)
                 ),
             });
         }

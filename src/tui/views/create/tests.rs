@@ -1021,6 +1021,53 @@ fn the_help_scrolls_to_its_end_and_no_further() {
 }
 
 #[test]
+fn the_help_pages_with_pgdn_space_pgup_home_and_end() {
+    let (mut app, _) = App::new(AppContext::for_tests());
+    key_drawn(&mut app, KeyCode::F(1), (80, 24));
+    let offset = |app: &App| app.help.as_ref().unwrap().scroll.offset();
+    let top = screen_at(&app, 80, 24);
+    assert!(top.contains("PgUp/PgDn scroll"), "{top}");
+    // The box's lines inside its borders, as the operator reads them.
+    let inside = |app: &App| -> Vec<String> {
+        let rows = drawn(app, (80, 24));
+        let left = rows
+            .iter()
+            .find_map(|row| row.chars().position(|c| c == '┌'))
+            .expect("the help's box");
+        rows.into_iter()
+            .filter(|row| row.chars().nth(left) == Some('│'))
+            .map(|row| row.chars().skip(left + 1).collect())
+            .collect()
+    };
+    let before = inside(&app);
+    key_drawn(&mut app, KeyCode::PageDown, (80, 24));
+    let page = offset(&app);
+    let after = inside(&app);
+    assert_eq!(
+        usize::from(page),
+        before.len() - 1,
+        "a page down moves a box less one line"
+    );
+    assert_eq!(
+        after.first(),
+        before.last(),
+        "the last line read is the first of the next page"
+    );
+    key_drawn(&mut app, KeyCode::Char(' '), (80, 24));
+    assert_eq!(offset(&app), 2 * page, "Space pages down too");
+    key_drawn(&mut app, KeyCode::PageUp, (80, 24));
+    assert_eq!(offset(&app), page);
+    key_drawn(&mut app, KeyCode::End, (80, 24));
+    let end = offset(&app);
+    assert!(end > 2 * page, "End goes to the last page");
+    key_drawn(&mut app, KeyCode::PageDown, (80, 24));
+    assert_eq!(offset(&app), end, "no further than the end");
+    key_drawn(&mut app, KeyCode::Home, (80, 24));
+    assert_eq!(offset(&app), 0);
+    assert!(app.help.is_some(), "paging keeps the help open");
+}
+
+#[test]
 fn saving_a_template_over_one_of_the_same_name_asks_first() {
     let mut app = with_phones(1);
     typed(&mut app, "Base");
@@ -1151,9 +1198,12 @@ fn drafts_left_by_earlier_sessions_are_offered_and_one_can_be_taken() {
             "{screen}"
         );
         assert!(
-            screen.contains("“Quick test”  2026-01-15 09:30 UTC  draft-2.json"),
+            // On the operator's clock (Berlin in these tests), the zone
+            // named once above the rows.
+            screen.contains("“Quick test”  2026-01-15 10:30  draft-2.json"),
             "{screen}"
         );
+        assert!(screen.contains("(times in Europe/Berlin)"), "{screen}");
         assert!(screen.contains("in /s"), "{screen}");
     }
     // Keys go to the dialog: the form cannot change under it.

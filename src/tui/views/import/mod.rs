@@ -353,6 +353,8 @@ pub struct ImportView {
     pub(crate) local_times: Option<Result<LocalTimes, String>>,
     /// The split by time zone (`z` on the check), while its screen is open.
     pub(crate) split: Option<split::SplitScreen>,
+    /// The operator's clock: the times on screen read in their zone.
+    pub(crate) clock: crate::domain::clock::LocalClock,
 }
 
 impl ImportView {
@@ -405,6 +407,7 @@ impl ImportView {
             contact_hours: ContactHours::default(),
             local_times: None,
             split: None,
+            clock: crate::domain::clock::LocalClock::default(),
             session: 0,
         }
     }
@@ -554,6 +557,13 @@ impl ImportView {
     ) -> Self {
         self.schedule = schedule;
         self.contact_hours = hours;
+        self
+    }
+
+    /// The view reading times on `clock` (the operator's zone).
+    #[must_use]
+    pub fn with_clock(mut self, clock: crate::domain::clock::LocalClock) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -1039,7 +1049,8 @@ impl ImportView {
         if !matches!(self.step, Step::Map | Step::Resume) {
             return;
         }
-        let when = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+        let clock = self.clock;
+        let when = |at: DateTime<Utc>| clock.minute_zoned(at);
         match saved.restore(file.header()) {
             Restore::Restored { mapping, saved_at } => {
                 self.mapping = mapping;

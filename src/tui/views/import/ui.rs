@@ -418,16 +418,15 @@ fn draw_resume(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) 
         return;
     };
     let summary = journal.summary();
-    let created = journal.created().replace('T', " ");
-    let created: String = created.chars().take(16).collect();
+    let created = view.clock.minute_zoned_of(journal.created());
     let mut lines = vec![
         file_line(view, theme),
         Line::default(),
         Line::styled(
             if journal.is_complete() {
-                format!("This file's rows were imported into this batch (started {created} UTC).")
+                format!("This file's rows were imported into this batch (started {created}).")
             } else {
-                format!("This file was being imported into this batch (started {created} UTC).")
+                format!("This file was being imported into this batch (started {created}).")
             },
             theme.warn(),
         ),
@@ -460,11 +459,10 @@ fn draw_resume(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) 
             }
         }
         None => {
-            let on = journal.updated().replace('T', " ");
-            let on: String = on.chars().take(16).collect();
+            let on = view.clock.minute_zoned_of(journal.updated());
             lines.push(Line::styled(
                 format!(
-                    "Already imported on {on} UTC ({} rows): nothing is left to send.",
+                    "Already imported on {on} ({} rows): nothing is left to send.",
                     thousands(summary.rows_confirmed)
                 ),
                 theme.ok(),

@@ -989,3 +989,150 @@ fn a_copied_row_carries_no_control_character() {
     );
     assert!(line.contains("name=N⟨U+001B⟩]0;PWNED⟨U+0007⟩"), "{line}");
 }
+
+fn not_found() -> ApiError {
+    ApiError::Status {
+        status: 404,
+        message: Some("Batch not found".into()),
+        request_id: None,
+        excerpt: None,
+        retry_after: None,
+    }
+}
+
+/// A batch deleted elsewhere: batch-details answers 404. The view says it
+/// is gone, stops asking on its beat (a 404 retried forever was a request
+/// a minute for nothing), and leaves Esc; `r` asks once more.
+#[test]
+fn a_batch_deleted_elsewhere_is_said_gone_and_no_longer_asked_for() {
+    let mut view = loaded();
+    assert!(view.refresh_timer().is_some(), "a live batch refreshes");
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    let later = now() + chrono::TimeDelta::seconds(5);
+    view.update(
+        DetailsMsg::CallsLoaded {
+            generation: g,
+            result: Err(not_found()),
+        },
+        later,
+    );
+    assert_eq!(view.gone(), Some(later));
+    for (w, h) in [(120, 40), (80, 24)] {
+        let screen = draw(&view, w, h);
+        assert!(screen.contains("This batch is gone"), "{screen}");
+        assert!(screen.contains("Not asking again"), "{screen}");
+    }
+    // Nothing asks again on its own: no refresh timer (only the clock
+    // that ages "updated 3 min ago"), and a tick that comes anyway sends
+    // nothing.
+    assert_eq!(view.refresh_timer(), None);
+    assert_eq!(view.poll_every(), None);
+    let names: Vec<_> = ViewModel::subscriptions(&view)
+        .iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["clock"]);
+    let at = |s| later + chrono::TimeDelta::seconds(s);
+    assert!(view.update(DetailsMsg::Tick, at(60)).is_empty());
+    assert!(view.update(DetailsMsg::Tick, at(600)).is_empty());
+    // Esc still goes back.
+    assert!(matches!(
+        key(&mut view, KeyCode::Esc).as_slice(),
+        [Cmd::Close]
+    ));
+    // r asks once; an answer with its calls brings the view back to life.
+    let r: Vec<Cmd> = key(&mut view, KeyCode::Char('r'))
+        .into_iter()
+        .filter(|c| matches!(c, Cmd::FetchCalls { .. }))
+        .collect();
+    let (g, _, _) = fetch_of(r);
+    load(&mut view, g, details(0..10, 1, 10, 30));
+    assert_eq!(view.gone(), None);
+    assert!(view.refresh_timer().is_some());
+    assert!(!draw(&view, 80, 24).contains("This batch is gone"));
+}
+
+/// Any other failure is retried as before (with its backoff): only a 404
+/// says the batch is gone.
+#[test]
+fn a_server_error_is_retried_not_taken_for_a_deleted_batch() {
+    let mut view = loaded();
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    view.update(
+        DetailsMsg::CallsLoaded {
+            generation: g,
+            result: Err(ApiError::Status {
+                status: 503,
+                message: None,
+                request_id: None,
+                excerpt: None,
+                retry_after: None,
+            }),
+        },
+        now(),
+    );
+    assert_eq!(view.gone(), None);
+    assert!(view.refresh_timer().is_some());
+    assert!(!draw(&view, 80, 24).contains("gone"));
+}
+
+/// The outcomes are counted at a pace (a minute at least): when the
+/// batch's totals move past what the last count saw, the header says the
+/// count's age plainly and by how many calls it trails, and asks nothing
+/// more for it.
+#[test]
+fn outcomes_behind_the_totals_say_their_age_and_how_many_completed_since() {
+    use crate::campaign::Walked;
+    use crate::campaign::outcomes::Fold;
+    let mut view = BatchDetailsView::new(ViewContext::default(), summary());
+    draw(&view, 200, 20);
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    let cmds = view.update(
+        DetailsMsg::CallsLoaded {
+            generation: g,
+            result: Ok(details(0..10, 1, 10, 30)),
+        },
+        now(),
+    );
+    let totals = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::FetchBatchTotals { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("the totals are asked");
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::CountOutcomes { .. })));
+    let counted = Fold::new(None).finish(
+        Walked {
+            calls: 30,
+            pages: 1,
+            total_first: 30,
+            total_last: 30,
+            batch_status: "active".into(),
+            ..Walked::default()
+        },
+        now() - chrono::TimeDelta::seconds(40),
+    );
+    view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), now());
+    // The totals as the count started (7 completed): nothing trails.
+    let header = draw(&view, 200, 20);
+    assert!(header.contains("Outcomes 40 s ago: "), "{header}");
+    assert!(!header.contains("completed since"), "{header}");
+
+    // 12 more calls complete by the totals since.
+    let mut fresh = summary();
+    fresh.calls_completed = Some(19);
+    let cmds = view.update(
+        DetailsMsg::TotalsLoaded {
+            generation: totals,
+            result: Ok(vec![fresh]),
+        },
+        now(),
+    );
+    assert!(cmds.is_empty(), "no request of its own: {cmds:?}");
+    let header = draw(&view, 200, 20);
+    assert!(
+        header.contains("Outcomes as of 40 s ago; 12 calls completed since: "),
+        "{header}"
+    );
+}

@@ -117,7 +117,9 @@ impl BatchDetailsView {
                     count_or_unknown(s.total_calls, "call", "calls")
                 )));
                 let when = |text: &str| match parse_time(text) {
-                    Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
+                    Some(t) => {
+                        format!("{}, {}", absolute(t, &self.context.clock), relative(t, now))
+                    }
                     None => relative_text(text, now),
                 };
                 lines.push(Line::styled(
@@ -172,10 +174,17 @@ impl BatchDetailsView {
             };
         };
         let n = &c.outcomes;
-        let when = if o.counting_since.is_some() {
-            format!("{}, counting again", ago(now, c.at))
-        } else {
-            ago(now, c.at)
+        let completed = self.summary().and_then(|s| s.calls_completed);
+        // The count trails the totals: its age said plainly, with how far.
+        let since = o
+            .completed_since(completed)
+            .map(|k| format!("; {} completed since", count(k, "call", "calls")))
+            .unwrap_or_default();
+        let when = match (o.counting_since.is_some(), since.is_empty()) {
+            (true, true) => format!("{}, counting again", ago(now, c.at)),
+            (true, false) => format!("as of {}{since}, counting again", ago(now, c.at)),
+            (false, true) => ago(now, c.at),
+            (false, false) => format!("as of {}{since}", ago(now, c.at)),
         };
         let rate = n
             .answered_rate()
@@ -293,6 +302,7 @@ impl BatchDetailsView {
 
         if calls.is_empty() {
             let text = match (&self.details, self.live.error()) {
+                _ if self.gone.is_some() => "This batch is gone: no calls to show.".to_owned(),
                 (None, None) => "Reading the calls…".to_owned(),
                 (None, Some(_)) => "The calls could not be read.".to_owned(),
                 (Some(_), _) if self.query.filter.is_some() || self.query.search.is_some() => {
@@ -340,11 +350,18 @@ impl BatchDetailsView {
     /// What the last action did, then why the last refresh failed and
     /// when the next try is (see [`notice_lines`]).
     fn notice_lines(&self, theme: &Theme, now: DateTime<Utc>, width: u16) -> Vec<Line<'static>> {
-        let failure = self.live.error().map(|e| {
-            let mut text = error_text(e);
-            text.push_str(&self.live.retry_text(now));
-            text
-        });
+        let failure = match self.gone {
+            Some(at) => Some(format!(
+                "This batch is gone: Weya answers 404 (not found) for it since {}. \
+                 Not asking again (r asks once more; Esc goes back).",
+                self.context.clock.time_zoned(at)
+            )),
+            None => self.live.error().map(|e| {
+                let mut text = error_text(e);
+                text.push_str(&self.live.retry_text(now));
+                text
+            }),
+        };
         // The open call shows its own notice in its frame.
         let notice = self.notice.as_ref().filter(|_| self.open_call().is_none());
         notice_lines(notice, failure.as_deref(), theme, width)
@@ -536,7 +553,7 @@ impl BatchDetailsView {
         // What comes next for it, from the batch's retries when known.
         let next = crate::campaign::progress::next_try(call, self.retry())
             .describe(self.schedule().as_ref(), now);
-        let lines: Vec<Line> = call_lines(call, &next, theme, now, body.width)
+        let lines: Vec<Line> = call_lines(call, &next, theme, now, &self.context.clock, body.width)
             .into_iter()
             .map(|l| fit_line(l, body.width))
             .collect();
@@ -604,6 +621,7 @@ fn call_lines(
     next: &str,
     theme: &Theme,
     now: DateTime<Utc>,
+    clock: &crate::domain::clock::LocalClock,
     width: u16,
 ) -> Vec<Line<'static>> {
     let label = |name: &str| Span::styled(format!("{name:<12}"), theme.title());
@@ -630,7 +648,7 @@ fn call_lines(
     ));
     for (i, log) in call.phone_logs.iter().enumerate() {
         let when = match parse_time(&log.created_at) {
-            Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
+            Some(t) => format!("{}, {}", absolute(t, clock), relative(t, now)),
             None => relative_text(&log.created_at, now),
         };
         let status = if log.call_status.is_empty() {

@@ -315,7 +315,7 @@ impl BatchList {
         theme: &Theme,
         now: DateTime<Utc>,
     ) -> Vec<Line<'static>> {
-        let mut lines = detail_lines(b, theme, now);
+        let mut lines = detail_lines(b, theme, now, &self.context.clock);
         let (stall, ends) = outlook_of(&self.context, b, None, now);
         lines.extend(stall.map(|note| Line::styled(note, theme.warn())));
         lines.extend(ends.map(|(line, _)| Line::styled(line, theme.dim())));
@@ -325,9 +325,14 @@ impl BatchList {
 
 /// The selected batch in full: its ID, the counts the bar draws, and its
 /// times absolute and relative.
-fn detail_lines(b: &BatchSummary, theme: &Theme, now: DateTime<Utc>) -> Vec<Line<'static>> {
+fn detail_lines(
+    b: &BatchSummary,
+    theme: &Theme,
+    now: DateTime<Utc>,
+    clock: &crate::domain::clock::LocalClock,
+) -> Vec<Line<'static>> {
     let when = |text: &str| match parse_time(text) {
-        Some(t) => format!("{} ({})", absolute(t), relative(t, now)),
+        Some(t) => format!("{}, {}", absolute(t, clock), relative(t, now)),
         None => relative_text(text, now),
     };
     vec![

@@ -30,7 +30,7 @@ impl DrawView for CreateView {
             Screen::Result(answer) => result::draw(view, answer, theme, frame, body),
         }
         if let Some(m) = &view.modal {
-            modal::draw(m, theme, frame, screen);
+            modal::draw(m, view.clock(), theme, frame, screen);
         } else if matches!(view.screen, Screen::Form)
             && let crate::form::phones::Mode::Adding(dialog) = &view.form.numbers.mode
         {

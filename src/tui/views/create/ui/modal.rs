@@ -74,7 +74,13 @@ fn preview(file: &Result<BatchFile, String>, width: u16, theme: &Theme) -> Vec<L
         .collect()
 }
 
-pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(
+    modal: &Modal,
+    clock: crate::domain::clock::LocalClock,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let wide = matches!(modal, Modal::Drafts { .. });
     let width = (if wide { 76 } else { 60 }).min(area.width.saturating_sub(4));
     let text_width = width.saturating_sub(2);
@@ -117,20 +123,23 @@ pub fn draw(modal: &Modal, theme: &Theme, frame: &mut Frame, area: Rect) {
             cursor,
             opening,
         } => {
-            let mut lines = wrapped("Sessions that have ended left these drafts.", Style::new());
+            let mut lines = wrapped(
+                &format!(
+                    "Sessions that have ended left these drafts (times in {}).",
+                    clock.zone_name()
+                ),
+                Style::new(),
+            );
             lines.push(Line::raw(""));
             for (i, left) in drafts.iter().enumerate() {
                 let file = left.path.file_name().unwrap_or_default().to_string_lossy();
-                // "2026-01-15T13:58:02Z" → "2026-01-15 13:58 UTC".
-                let when: String = left
-                    .draft
-                    .saved_at
-                    .replace('T', " ")
-                    .chars()
-                    .take(16)
-                    .collect();
+                // "2026-01-15T13:58:02Z" → "2026-01-15 19:28" (the
+                // operator's time, the zone named above the rows).
+                let when = clock
+                    .minute_of(&left.draft.saved_at)
+                    .unwrap_or_else(|| left.draft.saved_at.clone());
                 let on_form = if i == 0 { "  (on the form)" } else { "" };
-                let tail = format!("  {when} UTC  {file}{on_form} ");
+                let tail = format!("  {when}  {file}{on_form} ");
                 // The name gives way when the row is too long.
                 let room = usize::from(text_width)
                     .saturating_sub(tail.chars().count() + 1)

@@ -56,6 +56,10 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
         }
         Outcome::Failed(error) => {
             let headline = match error {
+                // Found in Weya's list after the answer was lost, and gone
+                // since: its headline says what became of it, as the lines
+                // below do.
+                _ if answer.gone.is_some() => Line::styled(GONE_HEADLINE, theme.warn()),
                 ApiError::Network { .. } if error.outcome_unknown() => {
                     Line::styled("? Outcome unknown: no answer arrived", theme.warn())
                 }
@@ -124,7 +128,11 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
         }
         Outcome::Abandoned { after } => {
             lines.push(Line::styled(
-                "? Outcome unknown: you stopped waiting",
+                if answer.gone.is_some() {
+                    GONE_HEADLINE
+                } else {
+                    "? Outcome unknown: you stopped waiting"
+                },
                 theme.warn(),
             ));
             lines.push(Line::raw(""));
@@ -167,6 +175,11 @@ pub fn draw(app: &CreateView, answer: &Answer, theme: &Theme, frame: &mut Frame,
     }
 }
 
+/// The headline of a batch whose answer was lost, found in Weya's list
+/// since, and deleted after that.
+const GONE_HEADLINE: &str =
+    "✓ Created (found in Weya's list after the answer was lost), and deleted since";
+
 /// What is left to do with a batch deleted since it was made.
 const GONE_ADVICE: &str = "It is not asked about any more. n starts a new batch from the same values; Ctrl-B lists \
      the batches.";
@@ -179,8 +192,9 @@ fn verdict_text(app: &CreateView, answer: &Answer) -> String {
     if matches!(answer.lookup, Remote::Loading { .. }) {
         return format!("{} checking the batch list…", spinner(app.frame));
     }
+    let clock = app.clock();
     let then = |at: Option<chrono::DateTime<chrono::Utc>>| {
-        at.map(|t| format!("; next look at {}", t.format("%H:%M:%S UTC")))
+        at.map(|t| format!("; next look at {}", clock.time_zoned(t)))
             .unwrap_or_default()
     };
     match (answer.verdict(), &answer.outcome) {
@@ -200,9 +214,10 @@ fn verdict_text(app: &CreateView, answer: &Answer) -> String {
         (Verdict::Listed(b), _) => format!(
             "FOUND: batch {} with this name, created {}: it was created (status {}, {} calls)",
             visible(&b.id),
-            chrono::DateTime::parse_from_rfc3339(&b.created_at)
-                .map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-                .unwrap_or_else(|_| visible(&b.created_at).into_owned()),
+            chrono::DateTime::parse_from_rfc3339(&b.created_at).map_or_else(
+                |_| visible(&b.created_at).into_owned(),
+                |at| clock.minute_zoned(at.with_timezone(&chrono::Utc))
+            ),
             if b.queue_status.is_empty() {
                 "unknown"
             } else {
@@ -226,7 +241,7 @@ fn verdict_text(app: &CreateView, answer: &Answer) -> String {
         }
         (Verdict::Absent, _) if answer.conclusive => format!(
             "no batch with this name, at a look after {}, when the send could no longer land",
-            answer.lands_by.format("%H:%M:%S UTC")
+            clock.time_zoned(answer.lands_by)
         ),
         (Verdict::Absent, _) => format!(
             "not there yet: no batch with this name created since you sent it{}",
@@ -244,12 +259,14 @@ fn waiting_row(app: &CreateView, answer: &Answer) -> Option<String> {
     let left = (until - app.now).to_std().unwrap_or_default().as_secs();
     let left = match left {
         0 => "the last look is due".to_owned(),
-        s @ ..120 => format!("{s} s from now"),
-        s => format!("{} min {} s from now", s / 60, s % 60),
+        s @ ..120 => format!("in {s} s"),
+        s => format!("in {} min {} s", s / 60, s % 60),
     };
+    let clock = app.clock();
     Some(format!(
-        "{} ({left}): Weya may store the batch until then, and its list is watched",
-        until.format("%H:%M:%S UTC")
+        "{} ({}, {left}): Weya may store the batch until then; its list is watched",
+        clock.time(until),
+        clock.zone_name()
     ))
 }
 
@@ -283,7 +300,7 @@ fn unknown_advice(app: &CreateView, answer: &Answer) -> String {
             "No answer said whether the batch was made, and a server may store it after the \
              client gave up: nothing is sent again before a look at Weya's list after {} finds \
              no such batch.",
-            until.format("%H:%M:%S UTC")
+            app.clock().time_zoned(until)
         );
     }
     match verdict {
@@ -309,7 +326,7 @@ fn unknown_advice(app: &CreateView, answer: &Answer) -> String {
             } else {
                 format!(
                     "r is offered after {}, when it can no longer land",
-                    answer.lands_by.format("%H:%M:%S UTC")
+                    app.clock().time_zoned(answer.lands_by)
                 )
             }
         ),

@@ -250,7 +250,8 @@ fn local_tz(app: &CreateView) -> Option<Tz> {
     Tz::from_str(&app.context.local_timezone).ok()
 }
 
-/// The next calling windows in the batch's zone, the operator's and UTC.
+/// The next calling windows in the batch's zone and the operator's (no
+/// UTC: the operator reads their own clock; the body sent keeps the data).
 fn preview(app: &CreateView, review: &Review, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let Some((tz, start, end, days)) = schedule_of(review) else {
         return vec![Line::styled(
@@ -281,7 +282,6 @@ fn preview(app: &CreateView, review: &Review, width: u16, theme: &Theme) -> Vec<
             format!("you ({})", short_zone(local))
         ));
     }
-    header.push_str("   UTC");
     let mut lines = vec![Line::from(vec![
         Span::styled(
             format!("{:<w$}", "Next windows", w = usize::from(LABEL_WIDTH)),
@@ -299,7 +299,6 @@ fn preview(app: &CreateView, review: &Review, width: u16, theme: &Theme) -> Vec<
         if let Some(local) = local {
             row.push_str(&format!("   {:<16}", w.describe_in(local)));
         }
-        row.push_str(&format!("   {}", w.describe_in(chrono_tz::UTC)));
         let open_now = w.start <= app.now && app.now < w.end;
         let row: String = row
             .chars()
