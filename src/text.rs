@@ -76,13 +76,104 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     for c in text[first..].chars() {
         match (c, hidden(c)) {
             ('\t' | '\n' | '\r', _) => out.push(' '),
-            (c, Some(_)) => {
-                let _ = write!(out, "⟨U+{:04X}⟩", u32::from(c));
-            }
-            (c, None) => out.push(c),
+            (c, _) => push_shown(&mut out, c),
         }
     }
     Cow::Owned(out)
+}
+
+/// What a character of text from elsewhere is on a terminal: itself, or
+/// (a control or an invisible character, the bidi overrides among them)
+/// its code point `⟨U+202E⟩`. Tabs and line ends are the caller's to
+/// decide: [`visible`] makes them spaces, [`ShownOnTerminal`] keeps them.
+fn push_shown(out: &mut String, c: char) {
+    if hidden(c).is_some() {
+        let _ = write!(out, "⟨U+{:04X}⟩", u32::from(c));
+    } else {
+        out.push(c);
+    }
+}
+
+/// A writer for text of many lines on its way to a terminal (an export
+/// printed with `--output -`): every character as [`visible`] shows it
+/// (an escape sequence or a bidi override becomes its code point, even
+/// split across writes) but tabs and line ends, which pass. Bytes that
+/// are not UTF-8 are shown as U+FFFD. Off (a pipe or a file), bytes pass
+/// exactly as they are.
+pub struct ShownOnTerminal<W: std::io::Write> {
+    inner: W,
+    on: bool,
+    /// The start of a character the last write ended inside.
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> ShownOnTerminal<W> {
+    pub fn new(inner: W, on: bool) -> Self {
+        Self {
+            inner,
+            on,
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for ShownOnTerminal<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.on {
+            return self.inner.write(buf);
+        }
+        let mut bytes = std::mem::take(&mut self.pending);
+        bytes.extend_from_slice(buf);
+        let mut out = String::with_capacity(bytes.len() + 16);
+        let mut rest = &bytes[..];
+        while !rest.is_empty() {
+            let (good, bad) = match std::str::from_utf8(rest) {
+                Ok(text) => (text, None),
+                Err(e) => {
+                    let (good, _) = rest.split_at(e.valid_up_to());
+                    (
+                        std::str::from_utf8(good).unwrap_or_default(),
+                        Some((e.valid_up_to(), e.error_len())),
+                    )
+                }
+            };
+            for c in good.chars() {
+                match c {
+                    '\t' | '\n' | '\r' => out.push(c),
+                    c => push_shown(&mut out, c),
+                }
+            }
+            match bad {
+                None => rest = &[],
+                // A character cut by the end of this write: its start
+                // waits for the next.
+                Some((at, None)) => {
+                    self.pending = rest[at..].to_vec();
+                    rest = &[];
+                }
+                Some((at, Some(len))) => {
+                    out.push('\u{FFFD}');
+                    rest = &rest[at + len..];
+                }
+            }
+        }
+        self.inner.write_all(out.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for ShownOnTerminal<W> {
+    fn drop(&mut self) {
+        // The text ended inside a character.
+        if !self.pending.is_empty() {
+            let _ = self.inner.write_all("\u{FFFD}".as_bytes());
+            let _ = self.inner.flush();
+        }
+    }
 }
 
 /// `text` in double quotes exactly as it is, nothing trimmed or folded,

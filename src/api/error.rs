@@ -304,6 +304,47 @@ impl ApiError {
         )
     }
 
+    /// The error as said for a read (a batch's details, the list, an
+    /// export's pages): nothing was asked to change, so the wording for a
+    /// write ("whether it was done is not known") does not fit. A
+    /// contradicting answer, a timeout, a dropped connection, a gateway's
+    /// 502–504, a 500 or a 429 say that nothing was changed and to run it
+    /// again.
+    pub fn read_text(&self) -> String {
+        match self {
+            Self::Contradicted {
+                status, message, ..
+            } => format!(
+                "HTTP {status} with \"status\": false: Weya's answer contradicts itself (its \
+                 HTTP status says done, its body says not){}; nothing was changed (this was a \
+                 read): run it again",
+                said(message.as_deref())
+            ),
+            _ if self.passing() => {
+                format!("{self}; nothing was changed (this was a read): run it again")
+            }
+            _ => self.to_string(),
+        }
+    }
+
+    /// Whether the same request may well get an answer a moment later: a
+    /// timeout, a dropped connection, a gateway's 502–504, a 500, a 429.
+    fn passing(&self) -> bool {
+        self.from_gateway()
+            || matches!(
+                self,
+                Self::Network {
+                    kind: NetworkFailure::Timeout { .. }
+                        | NetworkFailure::ConnectTimeout { .. }
+                        | NetworkFailure::Dropped,
+                    ..
+                } | Self::Status {
+                    status: 429 | 500,
+                    ..
+                }
+            )
+    }
+
     /// Whether sending the same request again would only get the same
     /// answer: the input or the credential was refused, or the base URL
     /// points at a server that sends everything elsewhere.
@@ -394,18 +435,36 @@ pub fn safe_excerpt(body: &[u8], max: usize) -> String {
     crate::text::visible(&crate::text::fit(&folded, max)).into_owned()
 }
 
+/// The text of markup: tags dropped, and what is inside `<script>` and
+/// `<style>` too (code, not words for a person).
 fn strip_tags(s: &str) -> String {
+    let lower = s.to_ascii_lowercase();
     let mut out = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
+    let mut at = 0;
+    while at < s.len() {
+        let Some(open) = s[at..].find('<').map(|i| at + i) else {
+            out.push_str(&s[at..]);
+            break;
+        };
+        out.push_str(&s[at..open]);
+        let Some(close) = s[open..].find('>').map(|i| open + i) else {
+            break;
+        };
+        out.push(' ');
+        at = close + 1;
+        let name: String = lower[open + 1..close]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        if name == "script" || name == "style" {
+            // Up to the end of its closing tag (or of the page).
+            let end = format!("</{name}");
+            at = match lower[at..].find(&end) {
+                Some(i) => lower[at + i..]
+                    .find('>')
+                    .map_or(s.len(), |j| at + i + j + 1),
+                None => s.len(),
+            };
         }
     }
     out
@@ -426,6 +485,59 @@ mod tests {
     fn html_without_title_is_stripped_and_folded() {
         let page = b"<html><body>\n<h1>Service\r\n Unavailable</h1>\x1b[31m</body></html>";
         assert_eq!(safe_excerpt(page, 80), "Service Unavailable ⟨U+001B⟩[31m");
+    }
+
+    /// QA: a proxy page without a title read "502 Bad Gateway x", the
+    /// `x` its script's code.
+    #[test]
+    fn scripts_and_styles_are_not_text() {
+        let page =
+            b"<html><head><style>h1 { color: red }</style><SCRIPT type=x>var x = '<b>';</script>\
+                     </head><body><h1>502 Bad Gateway</h1><script>x</script></body></html>";
+        assert_eq!(safe_excerpt(page, 80), "502 Bad Gateway");
+        assert_eq!(safe_excerpt(b"a <script>never closed", 80), "a");
+    }
+
+    /// QA: a read answered 200 with `"status": false` said "whether it
+    /// was done is not known", the wording for a write; reads say nothing
+    /// changed and to run them again, as a timeout or a 502 on a read does.
+    #[test]
+    fn a_failed_read_says_nothing_changed_and_to_run_it_again() {
+        let contradicted = ApiError::Contradicted {
+            status: 200,
+            message: Some("oops".into()),
+            request_id: None,
+        };
+        let text = contradicted.read_text();
+        assert!(text.contains("Weya's answer contradicts itself"), "{text}");
+        assert!(
+            text.ends_with("nothing was changed (this was a read): run it again"),
+            "{text}"
+        );
+        assert!(!text.contains("not known"), "{text}");
+        let timeout = ApiError::Network {
+            kind: NetworkFailure::Timeout {
+                after: Duration::from_secs(30),
+            },
+            host: "api.weya.ai".into(),
+        };
+        assert!(timeout.read_text().ends_with("run it again"));
+        let gateway = ApiError::Status {
+            status: 502,
+            message: None,
+            request_id: None,
+            excerpt: Some("Bad Gateway".into()),
+            retry_after: None,
+        };
+        assert!(gateway.read_text().ends_with("run it again"));
+        let refused = ApiError::Status {
+            status: 400,
+            message: Some("bad".into()),
+            request_id: None,
+            excerpt: None,
+            retry_after: None,
+        };
+        assert_eq!(refused.read_text(), refused.to_string());
     }
 
     #[test]

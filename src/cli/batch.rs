@@ -50,7 +50,7 @@ impl BatchAction {
     }
 }
 
-pub use super::workspace::{Workspace, failure, note};
+pub use super::workspace::{Workspace, batch_failure, failure, note, read_failure};
 
 /// Asks a question on the terminal and returns the line typed.
 pub type AskLine = dyn FnMut(&str) -> io::Result<String>;
@@ -113,7 +113,7 @@ pub async fn run(
                     .iter()
                     .map(|b| json!({"id": b.id, "name": b.batch_name}))
                     .collect();
-                return io.fail(
+                return io.fail_lines(
                     REFUSED,
                     &not_one.message(given),
                     json!({"matches": matches}),
@@ -202,7 +202,7 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             details
         }
         (None, Err(e)) => match e.api() {
-            Some(e) => return failure(io, workspace, e),
+            Some(e) => return read_failure(io, workspace, e),
             None => return io.fail(FAILED, &e.to_string(), json!({})),
         },
         // A batch without calls: its first page was empty, and the walk
@@ -486,7 +486,7 @@ async fn watch(
                     || matches!(e.status(), Some(400 | 401 | 403 | 404))
                     || misses >= WATCH_MISSES =>
             {
-                return failure(io, workspace, &e);
+                return batch_failure(io, workspace, &e, true);
             }
             Err(e) => {
                 misses += 1;
@@ -757,7 +757,7 @@ async fn calls(
 ) -> io::Result<u8> {
     let details = match workspace.client.batch_details(id, query).await {
         Ok(details) => details,
-        Err(e) => return failure(io, workspace, &e),
+        Err(e) => return read_failure(io, workspace, &e),
     };
     write_page(workspace, &details, query, None, io)
 }
@@ -820,7 +820,8 @@ fn write_page(
         writeln!(out, "No calls{status} on page {}.", query.page)?;
     } else {
         let fields = field_columns(&details.calls, workspace.width);
-        write_calls_table(out, &details.calls, &fields.shown)?;
+        let whole = workspace.width.is_none();
+        write_calls_table(out, &details.calls, &fields.shown, whole)?;
         if !fields.hidden.is_empty() {
             let names: Vec<_> = fields.hidden.iter().map(|k| visible(k)).collect();
             writeln!(
@@ -861,7 +862,7 @@ async fn sorted_calls(
         Ok(counted) => counted,
         Err(e) => {
             return match e.api() {
-                Some(e) => failure(io, workspace, e),
+                Some(e) => read_failure(io, workspace, e),
                 None => io.fail(FAILED, &e.to_string(), json!({})),
             };
         }
@@ -945,14 +946,21 @@ struct FieldColumns {
     hidden: Vec<String>,
 }
 
+/// With no `width` (into a pipe or a file) every column is as wide as
+/// its widest value: nothing is cut.
 fn field_columns(calls: &[Call], width: Option<usize>) -> FieldColumns {
+    let cap = if width.is_some() {
+        FIELD_WIDTH
+    } else {
+        usize::MAX
+    };
     let mut columns: Vec<(String, usize)> = Vec::new();
     for call in calls {
         for key in call.fields.keys() {
-            let len = shown_width(&call.field_text(key).unwrap_or_default()).min(FIELD_WIDTH);
+            let len = shown_width(&call.field_text(key).unwrap_or_default()).min(cap);
             match columns.iter_mut().find(|(k, _)| k == key) {
                 Some((_, w)) => *w = (*w).max(len),
-                None => columns.push((key.clone(), shown_width(key).min(FIELD_WIDTH).max(len))),
+                None => columns.push((key.clone(), shown_width(key).min(cap).max(len))),
             }
         }
     }
@@ -973,13 +981,30 @@ fn field_columns(calls: &[Call], width: Option<usize>) -> FieldColumns {
     FieldColumns { shown, hidden }
 }
 
+/// The calls as a table. `whole` (into a pipe or a file): the number,
+/// status and time columns widen to their longest value instead of
+/// cutting it, as the fields' columns do.
 fn write_calls_table(
     out: &mut dyn Write,
     calls: &[Call],
     fields: &[(String, usize)],
+    whole: bool,
 ) -> io::Result<()> {
+    let widest = |min: usize, text: &dyn Fn(&Call) -> String| {
+        if whole {
+            calls
+                .iter()
+                .map(|c| shown_width(&text(c)))
+                .fold(min, usize::max)
+        } else {
+            min
+        }
+    };
+    let phone_width = widest(PHONE_WIDTH, &|c| format_number(&c.phone_number));
+    let status_width = widest(STATUS_WIDTH, &|c| c.status().unwrap_or("-").to_owned());
+    let time_width = widest(TIME_WIDTH, &|c| short_time(call_time(c), usize::MAX));
     let mut header = format!(
-        "{:<PHONE_WIDTH$}  {:<STATUS_WIDTH$}  {:>DURATION_WIDTH$}  {:>ATTEMPTS_WIDTH$}  {:<TIME_WIDTH$}",
+        "{:<phone_width$}  {:<status_width$}  {:>DURATION_WIDTH$}  {:>ATTEMPTS_WIDTH$}  {:<time_width$}",
         "PHONE",
         "STATUS",
         "DURATION",
@@ -992,18 +1017,14 @@ fn write_calls_table(
     writeln!(out, "{}", header.trim_end())?;
     for call in calls {
         let log = call.latest_log();
-        let time = log
-            .map(|l| l.created_at.as_str())
-            .filter(|t| !t.is_empty())
-            .unwrap_or(&call.created_at);
         let mut line = format!(
             "{}  {}  {:>DURATION_WIDTH$}  {:>ATTEMPTS_WIDTH$}  {}",
-            cell(&format_number(&call.phone_number), PHONE_WIDTH),
-            cell(call.status().unwrap_or("-"), STATUS_WIDTH),
+            cell(&format_number(&call.phone_number), phone_width),
+            cell(call.status().unwrap_or("-"), status_width),
             log.and_then(|l| l.call_duration)
                 .map_or("-".to_owned(), duration),
             call.phone_logs.len(),
-            cell(&short_time(time), TIME_WIDTH),
+            cell(&short_time(call_time(call), time_width), time_width),
         );
         for (key, w) in fields {
             let value = call.field_text(key).unwrap_or_default();
@@ -1031,12 +1052,22 @@ fn duration(seconds: f64) -> String {
     }
 }
 
-/// "2026-01-15 14:03"; a time that does not read as one, as it came.
-fn short_time(raw: &str) -> String {
+/// When the call was last tried (else created), as Weya wrote it.
+fn call_time(call: &Call) -> &str {
+    call.latest_log()
+        .map(|l| l.created_at.as_str())
+        .filter(|t| !t.is_empty())
+        .unwrap_or(&call.created_at)
+}
+
+/// "2026-01-15 14:03"; a time that does not read as one, as it came (cut
+/// to `width`).
+fn short_time(raw: &str, width: usize) -> String {
     match DateTime::parse_from_rfc3339(raw) {
         Ok(at) => crate::config::local_clock().minute(at.with_timezone(&Utc)),
         Err(_) if raw.is_empty() => "-".to_owned(),
-        Err(_) => cell(raw, TIME_WIDTH),
+        Err(_) if width == usize::MAX => visible(raw).into_owned(),
+        Err(_) => cell(raw, width),
     }
 }
 
@@ -1164,7 +1195,7 @@ async fn delete(
         };
         let details = match workspace.client.batch_details(id, &first).await {
             Ok(details) => details,
-            Err(e) => return failure(io, workspace, &e),
+            Err(e) => return batch_failure(io, workspace, &e, true),
         };
         let confirmation = actions::Confirmation::for_batch(id, &details.batch_name);
         let what = confirmation.what;
@@ -1201,7 +1232,7 @@ async fn delete(
             }
             Ok(OK)
         }
-        Err(e) => failure(io, workspace, &e),
+        Err(e) => batch_failure(io, workspace, &e, false),
     }
 }
 

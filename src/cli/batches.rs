@@ -66,7 +66,8 @@ fn page_json(page: BatchPage) -> PageJson {
 
 /// One page as a table: on a terminal, names cut to their column with an
 /// ellipsis and padded by terminal columns, so a CJK name keeps the
-/// columns after it in line; into a pipe or a file (`whole`), names whole.
+/// columns after it in line; into a pipe or a file (`whole`), names whole
+/// and the column as wide as the longest, so the columns still line up.
 fn write_page(page: &PageJson, whole: bool, out: &mut dyn Write) -> io::Result<()> {
     let page = &page.page;
     if page.batches.is_empty() {
@@ -75,9 +76,18 @@ fn write_page(page: &PageJson, whole: bool, out: &mut dyn Write) -> io::Result<(
     // The dates on the operator's clock, the zone named in the heading
     // (`--json` keeps Weya's UTC).
     let clock = crate::config::local_clock();
+    let name_width = if whole {
+        use unicode_width::UnicodeWidthStr as _;
+        page.batches
+            .iter()
+            .map(|b| visible(or_unknown(&b.batch_name)).width())
+            .fold(NAME_WIDTH, usize::max)
+    } else {
+        NAME_WIDTH
+    };
     writeln!(
         out,
-        "{:<24}  {:<30}  {:<10}  {:>9}  {:>9}  {:>7}  CREATED ({})",
+        "{:<24}  {:<name_width$}  {:<10}  {:>9}  {:>9}  {:>7}  CREATED ({})",
         "BATCH ID",
         "NAME",
         "STATUS",
@@ -91,11 +101,7 @@ fn write_page(page: &PageJson, whole: bool, out: &mut dyn Write) -> io::Result<(
             out,
             "{:<24}  {}  {:<10}  {:>9}  {:>9}  {:>7}  {}",
             visible(or_unknown(&b.id)),
-            if whole {
-                crate::text::pad(&visible(or_unknown(&b.batch_name)), 30)
-            } else {
-                cell(or_unknown(&b.batch_name), 30)
-            },
+            cell(or_unknown(&b.batch_name), name_width),
             visible(or_unknown(&b.queue_status)),
             thousands_or_unknown(b.calls_picked),
             thousands_or_unknown(b.calls_completed),
@@ -114,6 +120,9 @@ fn write_page(page: &PageJson, whole: bool, out: &mut dyn Write) -> io::Result<(
         counted(p.total, "batch", "batches")
     )
 }
+
+/// The name column's width at a terminal (longer names are cut with "…").
+const NAME_WIDTH: usize = 30;
 
 /// A field the list left out (or sent empty) is shown as unknown.
 fn or_unknown(text: &str) -> &str {
@@ -182,13 +191,20 @@ mod tests {
         write_page(&page, true, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
-            text.contains("  Example: Appointment confirmations  active"),
+            text.contains("  Example: Appointment confirmations  "),
             "{text}"
         );
         assert!(
             text.contains("東京の営業チームの予約確認のお電話です"),
             "{text}"
         );
+        // QA: a name past 30 columns pushed the rest of its line out of
+        // line; into a pipe the column widens to the longest name.
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines[0][..lines[0].find("STATUS").unwrap()].width();
+        for line in &lines[1..5] {
+            assert_eq!(status_at(line), header, "{text}");
+        }
     }
 
     /// One vocabulary: a batch is `batchId` and `status` here as in

@@ -166,10 +166,10 @@ pub async fn create(
             Err(super::resolve::NotOne::None { .. }) => {}
             Err(not_one) => {
                 let message = format!(
-                    "--if-absent: {}; nothing was sent",
-                    not_one.message(&request.batch_name)
+                    "--if-absent: {}",
+                    not_one.message_then(&request.batch_name, "nothing was sent")
                 );
-                return io.fail(REFUSED, &message, json!({}));
+                return io.fail_lines(REFUSED, &message, json!({}));
             }
         }
     }

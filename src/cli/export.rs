@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::output::{FAILED, Io, OK, thousands};
-use super::workspace::{Workspace, failure, note};
+use super::workspace::{Workspace, note, read_failure};
 use crate::campaign::WalkError;
 use crate::campaign::export::{self, AtomicFile, Exported, Format, Progress};
 use crate::text::{json as json_line, visible};
@@ -31,7 +31,7 @@ pub async fn export(
         // escape sequence in a field would retitle or recolour it. A pipe
         // or a file gets the bytes exactly.
         let on_terminal = io::stdout().is_terminal();
-        let mut shown_out = Shown::new(&mut *io.out, on_terminal);
+        let mut shown_out = crate::text::ShownOnTerminal::new(&mut *io.out, on_terminal);
         let mut out = io::BufWriter::with_capacity(64 * 1024, &mut shown_out);
         let result = export::export(&workspace.client, id, format, &mut out, |p| {
             shown.show(p);
@@ -39,6 +39,7 @@ pub async fn export(
         .await;
         drop(out);
         let _ = shown_out.flush();
+        drop(shown_out);
         shown.clear();
         return match result {
             Ok(done) => {
@@ -161,7 +162,7 @@ fn failed(workspace: &Workspace, io: &mut Io<'_>, e: &WalkError, output: &str) -
                     ),
                 )?;
             }
-            failure(io, workspace, error)
+            read_failure(io, workspace, error)
         }
         WalkError::Sink(e) => {
             let message = format!("cannot write the export: {e}; {output}");
@@ -207,64 +208,10 @@ impl ProgressLine {
     }
 }
 
-/// A writer that, when `on`, writes the control characters a terminal
-/// would act on (C0 but tab and line ends, DEL, C1) as `⟨U+001B⟩`, as
-/// every other output of the app shows them. Off, it passes bytes as they
-/// are.
-struct Shown<'a> {
-    inner: &'a mut dyn Write,
-    on: bool,
-    /// A 0xC2 byte that ended the last write: the lead byte of a C1
-    /// control, or of another character, decided by the next byte.
-    lead: bool,
-}
-
-impl<'a> Shown<'a> {
-    fn new(inner: &'a mut dyn Write, on: bool) -> Self {
-        Self {
-            inner,
-            on,
-            lead: false,
-        }
-    }
-}
-
-impl Write for Shown<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if !self.on {
-            return self.inner.write(buf);
-        }
-        let mut out = Vec::with_capacity(buf.len());
-        for &b in buf {
-            if std::mem::take(&mut self.lead) {
-                if (0x80..=0x9f).contains(&b) {
-                    out.extend_from_slice(format!("⟨U+{b:04X}⟩").as_bytes());
-                    continue;
-                }
-                out.push(0xc2);
-            }
-            match b {
-                b'\t' | b'\n' | b'\r' => out.push(b),
-                0x00..=0x1f | 0x7f => out.extend_from_slice(format!("⟨U+{b:04X}⟩").as_bytes()),
-                0xc2 => self.lead = true,
-                _ => out.push(b),
-            }
-        }
-        self.inner.write_all(&out)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        if std::mem::take(&mut self.lead) {
-            self.inner.write_all(&[0xc2])?;
-        }
-        self.inner.flush()
-    }
-}
-
 #[cfg(test)]
 mod shown_tests {
     use super::*;
+    use crate::text::ShownOnTerminal;
 
     /// QA: a CSV export to a terminal let a field's OSC sequence retitle
     /// it. Shown, the sequence is text; C1 controls too, even split
@@ -273,9 +220,10 @@ mod shown_tests {
     fn a_terminal_sees_control_characters_as_text() {
         let mut sink = Vec::new();
         {
-            let mut shown = Shown::new(&mut sink, true);
+            let mut shown = ShownOnTerminal::new(&mut sink, true);
             shown.write_all(b"a\x1b]0;PWNED\x07b\r\n\xc2").unwrap();
-            shown.write_all(b"\x9b31m \xc2\xa9 \xe6\x9d\xb1\n").unwrap();
+            shown.write_all(b"\x9b31m \xc2\xa9 \xe6\x9d").unwrap();
+            shown.write_all(b"\xb1\n").unwrap();
             shown.flush().unwrap();
         }
         assert_eq!(
@@ -283,7 +231,36 @@ mod shown_tests {
             "a⟨U+001B⟩]0;PWNED⟨U+0007⟩b\r\n⟨U+009B⟩31m © 東\n"
         );
         let mut raw = Vec::new();
-        Shown::new(&mut raw, false).write_all(b"\x1b[31m").unwrap();
+        ShownOnTerminal::new(&mut raw, false)
+            .write_all(b"\x1b[31m")
+            .unwrap();
         assert_eq!(raw, b"\x1b[31m", "a pipe gets the bytes exactly");
+    }
+
+    /// QA: a bidi override in a status reached the terminal raw from
+    /// `batch export --output -`, while `batch calls` showed it as
+    /// ⟨U+202E⟩: the same rule now, split across writes or not; bytes
+    /// that are not UTF-8 show as U+FFFD.
+    #[test]
+    fn a_terminal_sees_bidi_overrides_and_invisibles_as_code_points() {
+        let override_ = "\u{202E}".as_bytes();
+        let mut sink = Vec::new();
+        {
+            let mut shown = ShownOnTerminal::new(&mut sink, true);
+            shown.write_all(b"+1555,busy").unwrap();
+            shown.write_all(&override_[..1]).unwrap();
+            shown.write_all(&override_[1..]).unwrap();
+            shown.write_all("dne\u{200B}x".as_bytes()).unwrap();
+            shown.write_all(b",\xff\tok\n").unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(sink).unwrap(),
+            "+1555,busy⟨U+202E⟩dne⟨U+200B⟩x,\u{FFFD}\tok\n"
+        );
+        assert_eq!(
+            crate::text::visible("busy\u{202E}dne"),
+            "busy⟨U+202E⟩dne",
+            "the same rule as every other output"
+        );
     }
 }

@@ -77,7 +77,7 @@ fn excerpt(value: &str, max: usize) -> String {
 /// `batch import`'s arguments.
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
-    /// The batch to add the contacts to (24 hex characters).
+    /// The batch to add the contacts to: its ID (24 hex characters) or its exact name.
     #[arg(value_name = "ID")]
     pub batch_id: String,
     /// The contacts: .csv, .tsv, .txt, .xlsx, .xlsm, .xls or .ods, with a
@@ -254,8 +254,8 @@ pub async fn run(args: &ImportArgs, ctx: &ImportContext<'_>, io: &mut Io<'_>) ->
                     .iter()
                     .map(|b| json!({"id": b.id, "name": b.batch_name}))
                     .collect();
-                let message = format!("{}; nothing was sent", not_one.message(&args.batch_id));
-                return io.fail(REFUSED, &message, json!({"matches": matches}));
+                let message = not_one.message_then(&args.batch_id, "nothing was sent");
+                return io.fail_lines(REFUSED, &message, json!({"matches": matches}));
             }
         }
     };
@@ -875,6 +875,9 @@ fn mapping_from_flags(
         .iter()
         .map(|(field, column)| (field, column, "--map"))
         .chain(args.rename.iter().map(|(old, new)| (new, old, "--rename")));
+    // Which flag gave a column its name, to name it back when the name
+    // is refused.
+    let mut named_by: Vec<(usize, String)> = Vec::new();
     for (field, column, flag) in renames {
         let at = column_named(header, column, flag)?;
         if field.eq_ignore_ascii_case("phone") && flag == "--map" {
@@ -882,8 +885,21 @@ fn mapping_from_flags(
         } else {
             mapping.rename(at, field);
             mapping.set_send(at, true);
+            let given = if flag == "--map" {
+                format!("--map \"{field}={column}\"")
+            } else {
+                format!("--rename \"{column}={field}\"")
+            };
+            named_by.retain(|(c, _)| *c != at);
+            named_by.push((at, given));
         }
     }
+    let by_flag = |column: usize| {
+        named_by
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, given)| given.as_str())
+    };
     let errors = match mapping.validate() {
         Ok(_) => return Ok((mapping, note)),
         Err(errors) => errors,
@@ -895,15 +911,35 @@ fn mapping_from_flags(
                 "no column looks like phone numbers: pass --phone-column NAME (the columns are {})",
                 column_list(header)
             ),
-            MappingError::DuplicateName { name, .. } => format!(
-                "several columns are named “{name}”: pass --skip-column for all but one, \
-                 or rename them in the file"
-            ),
-            MappingError::ReservedName { column } => format!(
-                "column “{}” would be sent as phoneNumber, the phone column's name: pass \
-                 --skip-column or --phone-column",
-                header.get(*column).map_or("", String::as_str)
-            ),
+            MappingError::DuplicateName { name, columns } => {
+                let given: Vec<&str> = columns.iter().filter_map(|&c| by_flag(c)).collect();
+                let since = if given.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (after {})", given.join(", "))
+                };
+                format!(
+                    "several columns would be sent as “{name}”{since}: leave all but one out \
+                     (--skip COLUMN), or send them under other names (--rename OLD=NEW, or \
+                     --map NEW=OLD)"
+                )
+            }
+            MappingError::ReservedName { column } => {
+                let name = header.get(*column).map_or("", String::as_str);
+                match by_flag(*column) {
+                    Some(given) => format!(
+                        "{given} would send column “{name}” as phoneNumber, the phone column's \
+                         name: give it another name, or make it the phone column \
+                         (--phone-column \"{name}\" or --map phone=\"{name}\")"
+                    ),
+                    None => format!(
+                        "column “{name}” would be sent as phoneNumber, the phone column's \
+                         name: leave it out (--skip \"{name}\"), send it under another name \
+                         (--rename \"{name}=NEW\"), or make it the phone column \
+                         (--phone-column \"{name}\")"
+                    ),
+                }
+            }
             other => other.to_string(),
         })
         .collect();

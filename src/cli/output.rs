@@ -106,6 +106,25 @@ impl<'a> Io<'a> {
         }
         Ok(code)
     }
+
+    /// [`fail`](Self::fail) for a message of several lines (a headline
+    /// and a list of batches): the lines kept, each shown made safe.
+    pub(crate) fn fail_lines(
+        &mut self,
+        code: u8,
+        message: &str,
+        extra: serde_json::Value,
+    ) -> io::Result<u8> {
+        if self.json {
+            return self.fail(code, message, extra);
+        }
+        writeln!(
+            self.err,
+            "weya-tui: {}",
+            crate::text::visible_lines(message)
+        )?;
+        Ok(code)
+    }
 }
 
 /// An error and its causes on one line, as `{:#}` joins them, less any

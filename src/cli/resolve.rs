@@ -40,51 +40,117 @@ impl NotOne {
         }
     }
 
-    /// What to tell the operator, with the IDs to give instead.
+    /// What to tell the operator, with the IDs to give instead: a
+    /// headline, then the batches one per line (ID, name, status, when
+    /// created), at most [`LISTED`] of them and how many more.
     pub fn message(&self, name: &str) -> String {
-        let rows = |batches: &[BatchSummary]| -> String {
-            batches
-                .iter()
-                .map(|b| {
-                    format!(
-                        "\n  {}  {}  {}  created {}",
-                        b.id,
-                        crate::text::visible(&b.batch_name),
-                        crate::text::visible(&b.queue_status),
-                        crate::text::visible(&b.created_at)
-                    )
-                })
-                .collect()
+        self.message_then(name, "")
+    }
+
+    /// [`message`](Self::message) with `note` ("nothing was sent") said at
+    /// the end of its headline, before the list.
+    pub fn message_then(&self, name: &str, note: &str) -> String {
+        let note = if note.is_empty() {
+            String::new()
+        } else {
+            format!("; {note}")
         };
+        let (head, listed) = self.headline(name);
+        if listed.is_empty() {
+            return format!("{head}{note}");
+        }
+        format!("{head}{note}:{}", rows(listed))
+    }
+
+    fn headline(&self, name: &str) -> (String, &[BatchSummary]) {
         match self {
-            Self::None { near } if near.is_empty() => {
-                format!("no batch is named {name:?} (give its name exactly as listed, or its ID)")
-            }
-            Self::None { near } => format!(
-                "no batch is named exactly {name:?}; these differ only in case or spaces \
-                 (give one's ID):{}",
-                rows(near)
+            Self::None { near } if near.is_empty() => (
+                format!("no batch is named {name:?} (give its name exactly as listed, or its ID)"),
+                &[],
             ),
-            Self::Several(found) => format!(
-                "{} batches are named {name:?}; give the ID of the one you mean:{}",
-                found.len(),
-                rows(found)
+            Self::None { near } => (
+                format!(
+                    "no batch is named exactly {name:?}; {} differ only in case or spaces \
+                     (give one's ID)",
+                    if near.len() == 1 { "this one" } else { "these" }
+                ),
+                near,
             ),
-            Self::TooMany { total } => format!(
-                "the batch list's search for {name:?} holds {total} batches, more than are read \
-                 for a name ({}): give the batch's ID",
-                u64::from(MAX_PAGES) * 100
+            Self::Several(found) => (
+                format!(
+                    "{} batches are named {name:?}; give the ID of the one you mean",
+                    found.len()
+                ),
+                found,
             ),
-            Self::Moving => format!(
-                "the batch list changed each time it was read for {name:?} (batches made or \
-                 deleted meanwhile): try again, or give the batch's ID"
+            Self::TooMany { total } => (
+                format!(
+                    "the batch list's search for {name:?} holds {total} batches, more than are \
+                     read for a name ({}): give the batch's ID",
+                    u64::from(MAX_PAGES) * 100
+                ),
+                &[],
             ),
-            Self::List(e) => format!(
-                "a batch named by its name is looked up in the batch list, which could not be \
-                 read ({e}); give the batch's ID instead"
+            Self::Moving => (
+                format!(
+                    "the batch list changed each time it was read for {name:?} (batches made or \
+                     deleted meanwhile): try again, or give the batch's ID"
+                ),
+                &[],
+            ),
+            Self::List(e) => (
+                format!(
+                    "a batch named by its name is looked up in the batch list, which could not \
+                     be read ({e}); give the batch's ID instead"
+                ),
+                &[],
             ),
         }
     }
+}
+
+/// The most batches a message lists one per line; `--json` has them all.
+pub const LISTED: usize = 20;
+
+/// Batches one per line, in columns: ID, name, status, when created (on
+/// the operator's clock), each made visible; past [`LISTED`], how many
+/// more.
+fn rows(batches: &[BatchSummary]) -> String {
+    use std::fmt::Write as _;
+    use unicode_width::UnicodeWidthStr as _;
+    let shown = &batches[..batches.len().min(LISTED)];
+    let names: Vec<_> = shown
+        .iter()
+        .map(|b| crate::text::visible(&b.batch_name))
+        .collect();
+    let statuses: Vec<_> = shown
+        .iter()
+        .map(|b| crate::text::visible(&b.queue_status))
+        .collect();
+    let name_width = names.iter().map(|n| n.width()).max().unwrap_or(0);
+    let status_width = statuses.iter().map(|s| s.width()).max().unwrap_or(0);
+    let clock = crate::config::local_clock();
+    let mut out = String::new();
+    for ((b, name), status) in shown.iter().zip(&names).zip(&statuses) {
+        let created = clock
+            .minute_of(&b.created_at)
+            .unwrap_or_else(|| crate::text::visible(&b.created_at).into_owned());
+        let _ = write!(
+            out,
+            "\n  {}  {}  {}  created {created}",
+            crate::text::visible(&b.id),
+            crate::text::pad(name, name_width),
+            crate::text::pad(status, status_width),
+        );
+    }
+    if batches.len() > shown.len() {
+        let _ = write!(
+            out,
+            "\n  and {} more (--json lists them all)",
+            batches.len() - shown.len()
+        );
+    }
+    out
 }
 
 /// Whether `given` is meant as an ID, right or mistyped: hex digits only,
@@ -221,5 +287,42 @@ mod tests {
         assert!(message.contains(
             "\n  64e5f12345abcdef98760002  December renewals  paused  created 2026-12-01"
         ));
+    }
+
+    /// QA: 150 batches of one name came out as one line. One per line,
+    /// in columns, the first 20 and how many more; a note ("nothing was
+    /// sent") ends the headline, not the last row.
+    #[test]
+    fn many_are_listed_one_per_line_the_first_twenty_and_how_many_more() {
+        let found: Vec<BatchSummary> = (0..150)
+            .map(|i| BatchSummary {
+                id: format!("64e5f12345abcdef9876{i:04}"),
+                batch_name: if i == 1 {
+                    "Dec\u{202E}".into()
+                } else {
+                    "Dec".into()
+                },
+                queue_status: if i == 0 { "completed" } else { "paused" }.into(),
+                created_at: "2026-12-01T09:00:00.000Z".into(),
+                ..BatchSummary::default()
+            })
+            .collect();
+        let message = NotOne::Several(found).message_then("Dec", "nothing was sent");
+        let lines: Vec<&str> = message.lines().collect();
+        assert_eq!(
+            lines[0],
+            "150 batches are named \"Dec\"; give the ID of the one you mean; nothing was sent:"
+        );
+        assert_eq!(lines.len(), 1 + LISTED + 1, "{message}");
+        assert_eq!(lines[21], "  and 130 more (--json lists them all)");
+        assert!(
+            lines[1].starts_with("  64e5f12345abcdef98760000  Dec          completed  created ")
+        );
+        assert!(
+            lines[2].starts_with("  64e5f12345abcdef98760001  Dec⟨U+202E⟩  paused     created ")
+        );
+        assert!(
+            lines[3].starts_with("  64e5f12345abcdef98760002  Dec          paused     created ")
+        );
     }
 }

@@ -35,13 +35,46 @@ pub struct Workspace {
 /// Says why a request failed (or was not sent), with the request ID
 /// support asks for and, for a refused credential, which one the action
 /// needs and which was used, from where.
-pub fn failure(io: &mut Io<'_>, _workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
+pub fn failure(io: &mut Io<'_>, workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
+    failure_saying(io, workspace, e, e.to_string())
+}
+
+/// [`failure`] of a read (a batch's details, its calls, an export's
+/// pages): nothing was changed, and where asking again may well work, it
+/// says to run it again ([`ApiError::read_text`]).
+pub fn read_failure(io: &mut Io<'_>, workspace: &Workspace, e: &ApiError) -> io::Result<u8> {
+    failure_saying(io, workspace, e, e.read_text())
+}
+
+/// [`failure`] for a command on a batch that may have been deleted
+/// meanwhile (`batch delete`, `batch watch`): a 404 says so. `read`: the
+/// request only read.
+pub fn batch_failure(
+    io: &mut Io<'_>,
+    workspace: &Workspace,
+    e: &ApiError,
+    read: bool,
+) -> io::Result<u8> {
+    let mut message = if read { e.read_text() } else { e.to_string() };
+    if e.status() == Some(404) {
+        message.push_str(
+            " (the batch may have been deleted: `weya-tui batches` lists those there are)",
+        );
+    }
+    failure_saying(io, workspace, e, message)
+}
+
+fn failure_saying(
+    io: &mut Io<'_>,
+    _workspace: &Workspace,
+    e: &ApiError,
+    mut message: String,
+) -> io::Result<u8> {
     let code = if e.is_config_problem() {
         REFUSED
     } else {
         FAILED
     };
-    let mut message = e.to_string();
     if let Some(id) = e.request_id() {
         message.push_str(&format!(" (request ID {id})"));
     }

@@ -803,6 +803,124 @@ async fn server_text_never_reaches_the_terminal_raw() {
     }
 }
 
+/// QA: `batch calls … | cat` cut a long status to "a-very-long…" and
+/// contact fields at 24 characters, though docs/cli.md says output into
+/// a pipe or a file is never cut. Into a pipe every cell is whole and the
+/// columns still line up.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_calls_table_into_a_pipe_cuts_nothing_and_stays_in_line() {
+    use axum::Json;
+    use axum::routing::get;
+    let status = "a-very-long-status-that-weya-might-write";
+    let note = "please call after the school run, not before ten";
+    let details = json!({"status": true, "code": 200, "data": {
+        "batchId": "64e5f12345abcdef98765432", "batchName": "June",
+        "batchStatus": "active", "page": 1, "limit": 20, "total": 2,
+        "totalPages": 1, "data": [
+            {"_id": "c1", "phoneNumber": "14155550100", "note": note,
+             "phoneLogs": [{"callStatus": status, "createdAt": "2026-01-15T09:30:00.000Z"}],
+             "createdAt": "2026-01-15T09:00:00.000Z"},
+            {"_id": "c2", "phoneNumber": "14155550101", "note": "short",
+             "phoneLogs": [{"callStatus": "busy", "createdAt": "2026-01-15T09:31:00.000Z"}],
+             "createdAt": "2026-01-15T09:00:00.000Z"}]}});
+    let router = axum::Router::new().route(
+        "/api/call/batch-details/{id}",
+        get(move || async move { Json(details) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let env = Env::new();
+    let out = env
+        .against_url(&url, "sk_test_standin_0000000000")
+        .env("COLUMNS", "80")
+        .args(["batch", "calls", "64e5f12345abcdef98765432"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains(status), "{stdout}");
+    assert!(stdout.contains(note), "{stdout}");
+    assert!(!stdout.contains('…'), "{stdout}");
+    assert!(!stdout.contains("not shown for want of width"), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let column = |line: &str, of: &str| line.find(of).unwrap_or_else(|| panic!("{of}: {stdout}"));
+    let header = lines.iter().position(|l| l.starts_with("PHONE")).unwrap();
+    let (first, second) = (lines[header + 1], lines[header + 2]);
+    assert_eq!(
+        column(first, status),
+        column(lines[header], "STATUS"),
+        "{stdout}"
+    );
+    assert_eq!(column(first, "2026-"), column(second, "2026-"), "{stdout}");
+    assert_eq!(column(first, note), column(second, "short"), "{stdout}");
+}
+
+/// QA: a read answered 200 with `"status": false` said "so whether it
+/// was done is not known", the wording for a write. A read says nothing
+/// was changed and to run it again; a 404 on `batch watch` or `batch
+/// delete` says the batch may have been deleted.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_that_contradicts_itself_says_to_run_it_again_and_a_404_says_deleted() {
+    use axum::Json;
+    use axum::http::StatusCode;
+    use axum::routing::get;
+    let router = axum::Router::new()
+        .route(
+            "/api/call/batch-details/64e5f12345abcdef98765432",
+            get(|| async { Json(json!({"status": false, "code": 200, "message": "Try later"})) }),
+        )
+        .route(
+            "/api/call/batch-details/64e5f12345abcdef98760000",
+            get(|| async {
+                (
+                    StatusCode::NOT_FOUND,
+                    Json(json!({"status": false, "message": "Batch not found"})),
+                )
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let env = Env::new();
+    for command in ["view", "calls"] {
+        let out = env
+            .against_url(&url, "sk_test_standin_0000000000")
+            .args(["batch", command, "64e5f12345abcdef98765432"])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("Weya's answer contradicts itself"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains("nothing was changed (this was a read): run it again"),
+            "{command}: {stderr}"
+        );
+        assert!(!stderr.contains("not known"), "{command}: {stderr}");
+    }
+    for args in [
+        &["watch", "64e5f12345abcdef98760000"][..],
+        &["delete", "64e5f12345abcdef98760000", "--yes"],
+    ] {
+        let out = env
+            .against_url(&url, "sk_test_standin_0000000000")
+            .env("WEYA_TOKEN", "tok_standin_0000000000")
+            .arg("batch")
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_ne!(out.status.code(), Some(0), "{args:?}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("HTTP 404") && stderr.contains("the batch may have been deleted"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn calls_past_the_last_page_are_refused_not_shown_as_no_calls() {
     let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);

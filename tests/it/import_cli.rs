@@ -3026,6 +3026,37 @@ async fn a_scripted_import_renames_and_skips_columns_as_the_app_does() {
         ]));
     assert_eq!(code, Some(2), "{stdout}\n{stderr}");
     assert!(stderr.contains("nothing was sent"), "{stderr}");
+    // QA: the refusal named only --skip-column/--phone-column; it names
+    // the flag that made the name, and what to pass instead.
+    assert!(
+        stderr.contains(
+            "--rename \"Office=phoneNumber\" would send column “Office” as phoneNumber, the \
+             phone column's name: give it another name"
+        ),
+        "{stderr}"
+    );
+    // QA: two columns under one name said "rename them in the file".
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &new_batch(&sandbox), &file)
+        .args([
+            "--region",
+            "US",
+            "--yes",
+            "--map",
+            "phone=Mobile",
+            "--rename",
+            "Office=Notes",
+        ]));
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    for needle in [
+        "several columns would be sent as “Notes” (after --rename \"Office=Notes\")",
+        "(--skip COLUMN)",
+        "(--rename OLD=NEW, or --map NEW=OLD)",
+        "nothing was sent",
+    ] {
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+    }
+    assert!(!stderr.contains("in the file"), "{stderr}");
     let (code, _, stderr) = run(env
         .import(&sandbox, &sandbox.base_url(), &batch, &file)
         .args(["--region", "US", "--map", "phone"]));
