@@ -70,9 +70,8 @@ impl NotOne {
             ),
             Self::None { near } => (
                 format!(
-                    "no batch is named exactly {name:?}; {} differ only in case or spaces \
-                     (give one's ID)",
-                    if near.len() == 1 { "this one" } else { "these" }
+                    "no batch is named exactly {name:?}; these differ only in case or spaces \
+                     (give one's ID)"
                 ),
                 near,
             ),

@@ -2327,6 +2327,20 @@ async fn batches_are_named_by_name_and_create_if_absent_sends_nothing_twice() {
             "{stderr}"
         );
         assert!(stderr.contains(&id) && stderr.contains(&second), "{stderr}");
+        // QA: the matches came out as one line; one per line now, each
+        // with its own ID.
+        let rows: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("  ") && l.contains("  CLI batch  paused  created "))
+            .collect();
+        assert_eq!(rows.len(), 2, "{stderr}");
+        for batch in sandbox.store().batches() {
+            assert!(
+                rows.iter()
+                    .any(|r| r.starts_with(&format!("  {}", batch.id))),
+                "{stderr}"
+            );
+        }
     }
     assert_eq!(
         sandbox.store().create_requests(),
