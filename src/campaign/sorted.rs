@@ -97,10 +97,31 @@ impl Column {
         self == Self::Created
     }
 
+    /// The order a column is first sorted in, by the CLI's `--sort`
+    /// (without `--desc`) and by the TUI's `o` alike: ascending (smallest,
+    /// earliest, A first); created keeps Weya's newest first, the order
+    /// the table opens in.
+    pub fn first_order(self) -> SortOrder {
+        if self.by_server() {
+            SortOrder::Desc
+        } else {
+            SortOrder::Asc
+        }
+    }
+
     /// The next column (`o`).
     pub fn next(self) -> Self {
         let at = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
         Self::ALL[(at + 1) % Self::ALL.len()]
+    }
+}
+
+/// The order in words, as the CLI and the TUI say it: "ascending ↑",
+/// "descending ↓".
+pub fn order_words(order: SortOrder) -> &'static str {
+    match order {
+        SortOrder::Asc => "ascending ↑",
+        SortOrder::Desc => "descending ↓",
     }
 }
 

@@ -890,10 +890,7 @@ async fn sorted_calls(
     let arranged = rows.arrange(&how);
     let (page, pages) = rows.page(&arranged, query.page, query.limit);
     let calls: Vec<Call> = page.into_iter().cloned().collect();
-    let direction = match query.sort_order {
-        crate::api::SortOrder::Asc => "ascending",
-        crate::api::SortOrder::Desc => "descending",
-    };
+    let direction = crate::campaign::sorted::order_words(query.sort_order);
     let read_at = counted
         .at
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);

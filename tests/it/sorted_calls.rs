@@ -70,7 +70,8 @@ async fn sorting_by_duration_in_the_view_orders_the_whole_batch_across_24_pages(
     let mut view = BatchDetailsView::new(ViewContext::default(), summary).in_height(40);
     let cmds = view.update(DetailsMsg::Tick, now);
     answer(&mut view, &cmds);
-    // o, o, o: by duration; S: longest first is the default (desc).
+    // o, o, o: by duration, shortest first (ascending, as the CLI's
+    // --sort); S below: longest first.
     let mut keep = false;
     for _ in 0..3 {
         let cmds = press(&mut view, KeyCode::Char('o'));
@@ -113,6 +114,9 @@ async fn sorting_by_duration_in_the_view_orders_the_whole_batch_across_24_pages(
     .unwrap();
     assert_eq!(pages_read, 24);
     view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), now);
+    assert!(!view.calls().is_empty());
+    let cmds = press(&mut view, KeyCode::Char('S'));
+    answer(&mut view, &cmds);
 
     // Page through the view: every call once, in the order of the truth.
     let mut shown: Vec<String> = view.calls().iter().map(|c| c.id.clone()).collect();

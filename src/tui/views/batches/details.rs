@@ -883,7 +883,10 @@ impl BatchDetailsView {
                 return self.restart();
             }
             Action::SortColumn => {
+                // A new column starts in its first order (ascending, as
+                // the CLI's --sort), from the first row.
                 self.sorting.column = self.sorting.column.next();
+                self.query.sort_order = self.sorting.column.first_order();
                 return self.resorted();
             }
             Action::Filter => self.search.open(),

@@ -99,9 +99,10 @@ pub fn sent(query: &CallQuery) -> CallQuery {
     sent
 }
 
-/// "by duration ↓ over all 2,345 calls as read 12:01 UTC (r reads
-/// again)"; while the rows are read, "reading 12 of 24 pages to sort by
-/// duration ↓ (shown: newest first)"; past the cap, why not. `short`: the
+/// "by duration descending ↓ over all 2,345 calls as read 12:01 UTC (r
+/// reads again)"; while the rows are read, "reading 12 of 24 pages to sort
+/// by duration descending ↓ (shown: newest first)"; past the cap, why
+/// not. `short`: the
 /// same in fewer words, for a narrow line ("by duration ↓ · read 12:01 ·
 /// r again"). `at` formats the time of the count.
 pub fn describe(
@@ -111,10 +112,6 @@ pub fn describe(
     short: bool,
     at: impl Fn(DateTime<Utc>) -> String,
 ) -> String {
-    let arrow = match order {
-        SortOrder::Asc => "↑",
-        SortOrder::Desc => "↓",
-    };
     let weyas = match order {
         SortOrder::Desc => "newest first",
         SortOrder::Asc => "oldest first",
@@ -123,7 +120,14 @@ pub fn describe(
         // Not called yet, in Weya's order: still over every call read.
         weyas.to_owned()
     } else {
-        format!("by {} {arrow}", sorting.column.name())
+        // The order in words where there is room, its arrow where not.
+        let words = crate::campaign::sorted::order_words(order);
+        let how = if short {
+            words.rsplit(' ').next().unwrap_or(words)
+        } else {
+            words
+        };
+        format!("by {} {how}", sorting.column.name())
     };
     let rows = counted.and_then(|c| c.rows.as_deref().map(|r| (c, r)));
     let thousands = crate::num::thousands;

@@ -854,6 +854,60 @@ fn the_filter_offers_every_status_counted_and_not_called_yet_by_the_walk() {
     );
 }
 
+/// QA: after `o` the table seemed to keep its place, its top rows
+/// missing, and the first `o` sorted descending while the CLI's --sort is
+/// ascending. A new column lands on its first row, ascending, and the
+/// line under the table says so in words.
+#[test]
+fn a_new_sort_column_lands_on_the_first_row_ascending() {
+    use crate::campaign::Walked;
+    use crate::campaign::outcomes::Fold;
+    let mut view = loaded();
+    let batch: Vec<Call> = (0..30).map(call).collect();
+    let mut fold = Fold::new(None).keeping(100);
+    batch.iter().for_each(|c| fold.add(c));
+    let walked = Walked {
+        calls: 30,
+        pages: 3,
+        total_first: 30,
+        total_last: 30,
+        ..Walked::default()
+    };
+    let counted = Box::new(fold.finish(walked, now()));
+    for _ in 0..7 {
+        key(&mut view, KeyCode::Down);
+    }
+    assert_eq!(
+        view.selected().unwrap().phone_number,
+        view.calls()[7].phone_number
+    );
+    let (g, query, _) = fetch_of(key(&mut view, KeyCode::Char('o')));
+    assert_eq!((query.page, query.sort_order), (1, SortOrder::Asc));
+    load(&mut view, g, details(0..10, 1, 10, 30));
+    view.update(DetailsMsg::OutcomesCounted(Ok(counted)), now());
+    let numbers: Vec<_> = view
+        .calls()
+        .iter()
+        .map(|c| c.phone_number.clone())
+        .collect();
+    let mut sorted = numbers.clone();
+    sorted.sort();
+    assert_eq!(numbers, sorted, "ascending");
+    assert_eq!(numbers[0], "12125550000");
+    assert_eq!(view.selected().unwrap().phone_number, "12125550000");
+    let screen = draw(&view, 80, 17);
+    assert!(screen.contains("by number ↑ · read"), "{screen}");
+    let wide = draw(&view, 120, 17);
+    assert!(
+        wide.contains("by number ascending ↑ over all 30 calls"),
+        "{wide}"
+    );
+    assert!(
+        screen.contains("212-555-0000"),
+        "the first row is on screen: {screen}"
+    );
+}
+
 /// Issue 19 item 7: `o` sorts by the next column over the whole batch
 /// (the rows the count kept), never one page; `S` flips it; Weya's page
 /// keeps coming for the header, and the choice is kept per batch.
@@ -912,18 +966,23 @@ fn o_sorts_the_whole_batch_by_a_column_from_the_rows_the_count_kept() {
             .take(3)
             .collect::<Vec<_>>()
     };
-    // Newest (largest) first: the longest calls of the batch, from page 3.
-    assert_eq!(top(&view), ["12125550029", "12125550028", "12125550027"]);
+    // A new column sorts ascending first, as the CLI's --sort does: the
+    // shortest calls of the batch.
+    assert_eq!(top(&view), ["12125550000", "12125550001", "12125550002"]);
     let screen = draw(&view, 120, 24);
     assert!(
-        screen.contains("by duration ↓ over all 30 calls as read 14:00 UTC (r reads again)"),
+        screen.contains(
+            "by duration ascending ↑ over all 30 calls as read 14:00 UTC (r reads again)"
+        ),
         "{screen}"
     );
-    // S: the shortest first, asked from page 1.
+    // S: the longest first (from page 3 of Weya's), asked from page 1.
     let (g, query, _) = fetch_of(key(&mut view, KeyCode::Char('S')));
     assert_eq!(query.page, 1);
     load(&mut view, g, details(0..10, 1, 10, 30));
-    assert_eq!(top(&view), ["12125550000", "12125550001", "12125550002"]);
+    assert_eq!(top(&view), ["12125550029", "12125550028", "12125550027"]);
+    let (g, _, _) = fetch_of(key(&mut view, KeyCode::Char('S')));
+    load(&mut view, g, details(0..10, 1, 10, 30));
     // Enter reads the call in full from the page it was read on.
     let cmds = key(&mut view, KeyCode::Enter);
     let [Cmd::FetchCallPage { query, .. }] = cmds.as_slice() else {
