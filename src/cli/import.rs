@@ -24,6 +24,7 @@
 //! a refusal too: nothing of this run was sent, and running it again once
 //! the other has ended is safe).
 
+use crate::import::region::BatchZone;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -340,14 +341,24 @@ async fn import(
         (Some(region), _) => (region, None),
         (None, Some(journal)) => (journal.settings().region, None),
         (None, _) => match region_of_batch(ctx, &args.batch_id) {
-            Some((region, zone)) => (Some(region), Some(zone)),
-            None => {
+            BatchZone::Known(region, zone) => (Some(region), Some(zone)),
+            unknown => {
+                let why = match unknown {
+                    BatchZone::NotSet => "The batch was created from this machine without a \
+                                          timezone, so it suggests no country."
+                        .to_owned(),
+                    BatchZone::NoCountry(zone) => format!(
+                        "The batch's timezone, {}, is no one country's.",
+                        crate::text::visible(&zone)
+                    ),
+                    _ => "The batch's timezone is known only for batches created from this \
+                          machine; Weya's batch details do not give it."
+                        .to_owned(),
+                };
                 return Err(Refusal::new(format!(
                     "which country are numbers without a country code in? Pass --region \
                      (e.g. --region US), or --region none if every number starts with its \
-                     country code. (The batch's timezone is known only for batches created \
-                     from this machine; Weya's batch details do not give it.) Nothing was sent. \
-                     File: {}",
+                     country code. ({why}) Nothing was sent. File: {}",
                     file.path().display()
                 ))
                 .into());
@@ -839,9 +850,12 @@ fn local_times_of(
 }
 
 /// The region of the batch's timezone, when this machine created the
-/// batch (the submit journal holds the body it sent).
-fn region_of_batch(ctx: &ImportContext<'_>, batch_id: &str) -> Option<(Region, String)> {
-    crate::import::region::of_batch(ctx.submit_journal.as_deref()?, batch_id, ctx.target)
+/// batch (the submit journal holds the body it sent), or why not.
+fn region_of_batch(ctx: &ImportContext<'_>, batch_id: &str) -> BatchZone {
+    match ctx.submit_journal.as_deref() {
+        Some(journal) => crate::import::region::zone_of_batch(journal, batch_id, ctx.target),
+        None => BatchZone::NotHere,
+    }
 }
 
 /// `A=B` as its two sides, each trimmed and neither empty.

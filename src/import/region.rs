@@ -123,6 +123,44 @@ pub fn batch_timezone<'a>(
         .find_map(|e| e.body.get("timezone")?.as_str())
 }
 
+/// What this machine knows of a batch's timezone, for the region of an
+/// import into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchZone {
+    /// Created here with this timezone, in this country.
+    Known(Region, String),
+    /// Created here with a timezone of no one country (`UTC`).
+    NoCountry(String),
+    /// Created here without a timezone.
+    NotSet,
+    /// Not created from this machine (or its journal cannot be read):
+    /// Weya's batch details do not give the timezone.
+    NotHere,
+}
+
+/// [`BatchZone`] of `batch_id` on `target`, from the journal file at
+/// `journal`.
+pub fn zone_of_batch(journal: &std::path::Path, batch_id: &str, target: &str) -> BatchZone {
+    let Ok((entries, _)) = crate::store::journal::read(journal) else {
+        return BatchZone::NotHere;
+    };
+    let created = entries
+        .iter()
+        .rev()
+        .filter(|e| e.outcome == crate::store::journal::JournalOutcome::Created)
+        .find(|e| e.batch_id.as_deref() == Some(batch_id) && e.target == target);
+    let Some(created) = created else {
+        return BatchZone::NotHere;
+    };
+    match created.body.get("timezone").and_then(|z| z.as_str()) {
+        Some(zone) if !zone.trim().is_empty() => match Region::for_timezone(zone) {
+            Some(region) => BatchZone::Known(region, zone.to_owned()),
+            None => BatchZone::NoCountry(zone.to_owned()),
+        },
+        _ => BatchZone::NotSet,
+    }
+}
+
 /// [`batch_timezone`] read from the journal file at `journal`, with its
 /// region; `None` when the journal cannot be read or has no region for it.
 pub fn of_batch(

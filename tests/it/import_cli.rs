@@ -3063,3 +3063,41 @@ async fn a_scripted_import_renames_and_skips_columns_as_the_app_does() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("give NAME=NAME"), "{stderr}");
 }
+
+/// QA: a batch created here without a timezone, then `batch import`
+/// without `--region`, said the timezone "is known only for batches
+/// created from this machine" though it was created here. It says the
+/// batch was created without one, and what to pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_created_here_without_a_timezone_says_so_when_no_region_is_given() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let body = env.file(
+        "dup.json",
+        br#"{"batchName":"No zone","callingNumbers":["64e5f12345abcdef87654321"],
+            "retry":3,"delay":60,"callingHour":{"start":"09:00","end":"17:00"},
+            "allowedDays":[1,2,3,4,5]}"#,
+    );
+    let (code, _, stderr) = run(env
+        .against(&sandbox)
+        .args(["create", "--yes", "--file"])
+        .arg(&body));
+    assert_eq!(code, Some(0), "{stderr}");
+    let batch = sandbox.store().batches()[0].id.clone();
+    let file = env.file("people.csv", b"name,phone\nAnn,(212) 555-0143\n");
+    let (code, _, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .arg("--yes"));
+    assert_eq!(code, Some(2), "{stderr}");
+    for needle in [
+        "Pass --region (e.g. --region US), or --region none",
+        "The batch was created from this machine without a timezone",
+        "Nothing was sent",
+    ] {
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+    }
+    assert!(
+        !stderr.contains("known only for batches created"),
+        "{stderr}"
+    );
+    assert!(sandbox.store().batch(&batch).unwrap().calls.is_empty());
+}
