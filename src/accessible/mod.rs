@@ -299,6 +299,7 @@ impl Session<'_> {
             journal: self.options.journal.clone(),
             width: None,
             sandbox_elsewhere: None,
+            dialer_ignores_window: connection.dialer_ignores_window(),
             contact_hours: self.contact_hours,
         };
         let action = BatchAction::View {

@@ -75,7 +75,24 @@ pub struct Plan {
     pub retry: Option<RetryPolicy>,
 }
 
+/// What replaces a batch's window reasoning when the dialer behind the
+/// connection calls at any hour (the sandbox's `--ignore-window`): no
+/// "outside its calling window", since it calls all the same.
+pub const WINDOW_IGNORED: &str =
+    "the sandbox ignores the calling window (--ignore-window): it calls at any hour, on any day";
+
 impl Plan {
+    /// The plan as the dialer follows it: with `ignores_window` (the
+    /// sandbox's `--ignore-window`), no window holds the calls back, so
+    /// none is reasoned from (stalls, forecasts).
+    #[must_use]
+    pub fn as_dialed(mut self, ignores_window: bool) -> Self {
+        if ignores_window {
+            self.schedule = None;
+        }
+        self
+    }
+
     pub fn from_body(body: &Value) -> Self {
         Self {
             schedule: CallingSchedule::from_body(body),

@@ -182,6 +182,10 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
     let entries = read_journal(workspace);
     let body = journal::created_body(&entries, &workspace.target, id);
     let plan = body.map(Plan::from_body).unwrap_or_default();
+    // The window as sent (for its line and the contacts' local time), and
+    // as the dialer follows it (for why it is not moving and when it ends).
+    let ignored = workspace.dialer_ignores_window;
+    let dialed = plan.clone().as_dialed(ignored);
     // Every page, once (see `crate::campaign`): its first page is the
     // batch's header, and the one fold of its calls feeds the outcomes,
     // the contacts' local time and the outlook.
@@ -226,7 +230,7 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
     let window = body.map(CallingWindow::of);
     let now = Utc::now();
     let seen = counted.as_ref().ok().map(|c| &c.calls);
-    let outlook = Outlook::of(&details, summary.as_ref(), &plan, seen, now);
+    let outlook = Outlook::of(&details, summary.as_ref(), &dialed, seen, now);
     let local_times = local_times_of(workspace, plan.schedule.as_ref(), &counted);
 
     // The list may leave a count out; batch-details' total counts the calls too.
@@ -245,6 +249,7 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
             "createdAt": summary.as_ref().map(|s| &s.created_at),
             "updatedAt": summary.as_ref().map(|s| &s.updated_at),
             "callingWindow": window.as_ref().map(CallingWindow::to_json),
+            "windowIgnored": ignored,
             "progressUnknown": summary_missing,
             "stall": outlook.stall.as_ref().map(Stall::to_json),
             "forecast": outlook.forecast.as_ref().ok().map(Forecast::to_json),
@@ -293,10 +298,21 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         None => writeln!(out, "Calls     {} in all", thousands(total))?,
     }
     match &window {
+        Some(w) if ignored => writeln!(
+            out,
+            "Window    {} (as sent from this machine); {}",
+            w.describe(),
+            crate::campaign::progress::WINDOW_IGNORED
+        )?,
         Some(w) => writeln!(
             out,
             "Window    {} (as sent from this machine)",
             w.describe()
+        )?,
+        None if ignored => writeln!(
+            out,
+            "Window    not known here; {}",
+            crate::campaign::progress::WINDOW_IGNORED
         )?,
         None => writeln!(
             out,
@@ -315,6 +331,9 @@ async fn view(workspace: &Workspace, id: &str, io: &mut Io<'_>) -> io::Result<u8
         Err(e) => writeln!(out, "Outcomes  not counted: {}", visible(&e.to_string()))?,
     }
     outlook.write(out, now)?;
+    if ignored {
+        writeln!(out, "{}", crate::domain::local_time::ANY_HOUR)?;
+    }
     match &local_times {
         Ok(times) => {
             for line in times.lines(LISTED_ZONES) {
@@ -469,7 +488,11 @@ async fn watch(
     let entries = read_journal(workspace);
     let plan = journal::created_body(&entries, &workspace.target, id)
         .map(Plan::from_body)
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .as_dialed(workspace.dialer_ignores_window);
+    if workspace.dialer_ignores_window && !io.json {
+        note(io, crate::campaign::progress::WINDOW_IGNORED)?;
+    }
     // Failed looks in a row: one blip (a dropped connection, a 502) is
     // asked again, as the app's refresh does, rather than end a watch a
     // script or cron relies on.
@@ -1149,7 +1172,18 @@ async fn dialer(
             .as_ref()
             .and_then(|s| crate::campaign::progress::start_note(s, Utc::now()))
         {
-            note(io, &window)?;
+            if workspace.dialer_ignores_window {
+                let closed = window.split(':').next().unwrap_or("the window is closed");
+                note(
+                    io,
+                    &format!(
+                        "{closed}, but {}",
+                        crate::campaign::progress::WINDOW_IGNORED
+                    ),
+                )?;
+            } else {
+                note(io, &window)?;
+            }
         }
     }
     if io.json {

@@ -67,7 +67,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             command: BatchCommand::Import(args),
         }) => {
             let config = load_config(cli, paths, args.api)?;
-            let connection = connect(&config, paths).await?;
+            let connection = connect(&config, paths, true).await?;
             let mut ask = output::ask_on_terminal;
             let terminal = io::stdin().is_terminal() && !args.api.reads_stdin();
             let credential = output::CredentialUsed::of(&connection);
@@ -99,7 +99,13 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         }) => {
             let api = command.api();
             let config = load_config(cli, paths, api)?;
-            let connection = connect(&config, paths).await?;
+            let window_matters = matches!(
+                command,
+                args::BatchAction::View { .. }
+                    | args::BatchAction::Watch { .. }
+                    | args::BatchAction::Start { .. }
+            );
+            let connection = connect(&config, paths, window_matters).await?;
             let credential = connection.target.credentials_text();
             let sandbox_elsewhere = matches!(config.target, config::Target::Sandbox)
                 .then(|| connection.joined_another_sandbox());
@@ -110,6 +116,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 journal: paths.map(Paths::journal),
                 width: batch::output_width(),
                 sandbox_elsewhere,
+                dialer_ignores_window: connection.dialer_ignores_window(),
                 contact_hours: config.contact_hours,
             };
             let mut ask = batch::ask_line_on_terminal;
@@ -149,7 +156,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                     return Ok(io.fail(REFUSED, &message, serde_json::json!({}))?);
                 }
             };
-            let connection = connect(&config, paths).await?;
+            let connection = connect(&config, paths, false).await?;
             let credential = output::CredentialUsed::of(&connection);
             Ok(phones::add(&connection.client, &request, secrets, &credential, &mut io).await?)
         }
@@ -160,7 +167,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
         }
         Some(Command::Phones { api, .. }) => {
             let config = load_config(cli, paths, *api)?;
-            let connection = connect(&config, paths).await?;
+            let connection = connect(&config, paths, false).await?;
             let credential = output::CredentialUsed::of(&connection);
             let mut io = Io::new(&mut out, &mut err, api.json);
             let book = match paths.map(|p| config::load_phone_book(&p.phone_book())) {
@@ -193,7 +200,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
             },
         ) => {
             let config = load_config(cli, paths, *api)?;
-            let connection = connect(&config, paths).await?;
+            let connection = connect(&config, paths, false).await?;
             let query = BatchQuery {
                 page: *page,
                 limit: *limit,
@@ -225,7 +232,7 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
                 json: api.json,
             };
             let destination = async {
-                let connection = connect(&config, paths)
+                let connection = connect(&config, paths, false)
                     .await
                     .map_err(|e| output::error_text(&e.into()))?;
                 // Only to name the numbers by: one that cannot be read
@@ -256,13 +263,16 @@ pub async fn run(cli: &Cli, paths: Option<&Paths>) -> anyhow::Result<u8> {
 
 /// The connection for a command, with a warning on stderr when it joined
 /// another process's sandbox whose `--ignore-window` differs from this
-/// command's: that flag then does nothing, and the operator hears so.
+/// command's: that flag then does nothing, and the operator hears so,
+/// once, from the commands the calling window matters to
+/// (`window_matters`: watch, view, start, import), not from every one.
 async fn connect(
     config: &Config,
     paths: Option<&Paths>,
+    window_matters: bool,
 ) -> Result<Connection, crate::connection::ConnectError> {
     let connection = Connection::open(config, paths).await?;
-    if let Some(text) = connection.window_mismatch() {
+    if let Some(text) = connection.window_mismatch().filter(|_| window_matters) {
         // Not `eprintln!`: it panics when stderr has gone.
         let _ = writeln!(io::stderr(), "weya-tui: warning: {text}");
     }

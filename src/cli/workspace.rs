@@ -28,6 +28,10 @@ pub struct Workspace {
     /// does (it dials only while a weya-tui runs; this one caught it up
     /// on starting). `None` for a real API.
     pub sandbox_elsewhere: Option<bool>,
+    /// The connection is the sandbox with `--ignore-window` (its own or
+    /// the running one's): its dialer calls at any hour, whatever the
+    /// batches' windows. Known from the connection, not the sandbox.
+    pub dialer_ignores_window: bool,
     /// The hours contacts may be called in their own time (`contact_hours`).
     pub contact_hours: crate::domain::local_time::ContactHours,
 }

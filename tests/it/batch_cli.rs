@@ -803,6 +803,79 @@ async fn server_text_never_reaches_the_terminal_raw() {
     }
 }
 
+/// QA: under the sandbox's `--ignore-window`, `batch view` said "not
+/// moving: outside its calling window" while it called, and the local
+/// time lines said only the window's hours. The connection knows its
+/// dialer ignores the window: the window line says so, no stall is put
+/// down to the window, the local time says calls may come at any hour,
+/// and `batch start` says the window is closed but ignored.
+#[tokio::test(flavor = "multi_thread")]
+async fn under_ignore_window_the_window_is_said_ignored_not_closed() {
+    use chrono::Datelike as _;
+    let env = Env::new();
+    // A window closed today: its one calling day is three days away.
+    let day = (Utc::now().weekday().num_days_from_sunday() + 3) % 7;
+    let body = env.file(
+        "closed.json",
+        format!(
+            r#"{{"batchName":"Closed today","callingNumbers":["64e5f12345abcdef87654321"],
+            "retry":1,"delay":60,"timezone":"UTC",
+            "callingHour":{{"start":"09:00","end":"10:00"}},"allowedDays":[{day}]}}"#
+        )
+        .as_bytes(),
+    );
+    let run = |args: &[&str]| {
+        let out = env
+            .cmd()
+            .arg("--ignore-window")
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stdout}{stderr}");
+        (stdout, stderr)
+    };
+    let (stdout, _) = run(&["create", "--yes", "--file", body.to_str().unwrap()]);
+    let id = stdout.trim().rsplit(' ').next().unwrap().to_owned();
+    let people = env.file(
+        "people.csv",
+        "phone\n+12125550143\n+442079460958\n+13105550188\n",
+    );
+    run(&[
+        "batch",
+        "import",
+        &id,
+        people.to_str().unwrap(),
+        "--region",
+        "US",
+        "--yes",
+    ]);
+    let (_, stderr) = run(&["batch", "start", &id]);
+    assert!(
+        stderr.contains("but the sandbox ignores the calling window (--ignore-window)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no one is called before then"), "{stderr}");
+    let (stdout, _) = run(&["batch", "view", &id]);
+    assert!(
+        stdout.contains(
+            "(as sent from this machine); the sandbox ignores the calling window \
+             (--ignore-window): it calls at any hour, on any day"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("outside its calling window"), "{stdout}");
+    assert!(!stdout.contains("window closed"), "{stdout}");
+    assert!(
+        stdout.contains("Local time: calls may come at any hour of the contacts' own day"),
+        "{stdout}"
+    );
+    let (stdout, _) = run(&["batch", "view", &id, "--json"]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["windowIgnored"], true, "{json}");
+    assert_ne!(json["stall"]["reason"], "windowClosed", "{json}");
+}
+
 /// QA: `batch calls … | cat` cut a long status to "a-very-long…" and
 /// contact fields at 24 characters, though docs/cli.md says output into
 /// a pipe or a file is never cut. Into a pipe every cell is whole and the

@@ -671,10 +671,10 @@ async fn a_command_given_ignore_window_says_when_the_running_sandbox_keeps_the_w
     let state = home.path().join("state/weya-tui/sandbox");
     // This process owns the sandbox, its dialer keeping the windows.
     let owner = start_in(&state).await;
-    let run = |flags: &[&str]| {
+    let run_as = |flags: &[&str], command: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_weya-tui"))
             .args(flags)
-            .arg("batches")
+            .args(command)
             .env_remove("WEYA_API_KEY")
             .env_remove("WEYA_TOKEN")
             .env_remove("WEYA_BASE_URL")
@@ -687,6 +687,7 @@ async fn a_command_given_ignore_window_says_when_the_running_sandbox_keeps_the_w
             .output()
             .unwrap()
     };
+    let run = |flags: &[&str]| run_as(flags, &["batch", "view", "Example: June renewals"]);
     let out = run(&["--ignore-window"]);
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -698,9 +699,23 @@ async fn a_command_given_ignore_window_says_when_the_running_sandbox_keeps_the_w
         )),
         "{err}"
     );
+    assert_eq!(
+        err.matches("warning: the sandbox is run by another")
+            .count(),
+        1,
+        "said once: {err}"
+    );
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("Example: "),
         "the command still did its work"
+    );
+    // A command the calling window does not matter to says nothing of it.
+    let listed = run_as(&["--ignore-window"], &["batches"]);
+    assert_eq!(listed.status.code(), Some(0));
+    assert!(
+        !String::from_utf8_lossy(&listed.stderr).contains("--ignore-window"),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
     );
     let agreeing = run(&[]);
     assert!(
