@@ -536,8 +536,8 @@ impl LocalTimes {
 /// The local-time line when the dialer calls at any hour (the sandbox's
 /// `--ignore-window`): the window's hours below are not what holds calls
 /// to; calls may come at any hour of the contacts' day.
-pub const ANY_HOUR: &str = "Local time: calls may come at any hour of the contacts' own day: \
-     the sandbox ignores the calling window (--ignore-window)";
+pub const ANY_HOUR: &str =
+    "Local time: calls may come at any hour of the contacts' day (the sandbox ignores the window)";
 
 /// What is said where a batch's local times cannot be shown: why.
 pub fn not_known(why: &str) -> String {

@@ -867,7 +867,7 @@ async fn under_ignore_window_the_window_is_said_ignored_not_closed() {
     assert!(!stdout.contains("outside its calling window"), "{stdout}");
     assert!(!stdout.contains("window closed"), "{stdout}");
     assert!(
-        stdout.contains("Local time: calls may come at any hour of the contacts' own day"),
+        stdout.contains("Local time: calls may come at any hour of the contacts' day"),
         "{stdout}"
     );
     let (stdout, _) = run(&["batch", "view", &id, "--json"]);

@@ -782,6 +782,37 @@ fn nothing_is_said_of_a_window_the_dialer_ignores_or_of_an_unknown_schedule() {
     }
 }
 
+/// QA: under the sandbox's `--ignore-window` the details lost the
+/// contacts' local time (the windows were dropped with the reasoning). The
+/// window is not reasoned from (no "outside its calling window" in the
+/// evening), and the local time stays, first saying that calls may come
+/// at any hour.
+#[test]
+fn details_under_ignore_window_keep_the_local_time_and_say_any_hour() {
+    for (w, h) in SIZES {
+        let mut view = details_view_in(june_made_here(true), w, h, "June renewals");
+        let numbers = ["+12125550100", "+13105550100", "+442079460958"];
+        let calls = numbers.iter().enumerate().map(|(i, number)| Call {
+            phone_number: (*number).into(),
+            ..call(i)
+        });
+        view.update(
+            DetailsMsg::OutcomesCounted(Ok(Box::new(counted_of(calls, now())))),
+            now(),
+        );
+        let text = screen(w, h, |f| {
+            DrawView::draw(&view, &Theme::new(false), f, f.area(), evening())
+        });
+        snap("details_ignore_window", w, h, text.clone());
+        assert!(!text.contains("outside its calling window"), "{text}");
+        assert!(
+            text.contains("Local time: calls may come at any hour"),
+            "{text}"
+        );
+        assert!(view.local_times().is_some_and(|t| t.is_ok()), "{text}");
+    }
+}
+
 #[test]
 fn the_sandbox_examples_schedules_are_known_by_name() {
     // "Example: Payment reminders" is active, every day 09:00–20:00 in

@@ -332,7 +332,11 @@ impl BatchDetailsView {
     ) -> Vec<Cmd> {
         if let Err(why) = &result
             && self.outcomes.counted.is_none()
-            && self.schedule().is_some()
+            && self
+                .context
+                .schedules
+                .as_sent(&self.id, &self.name)
+                .is_some()
         {
             // A first count that failed says why the local time is not
             // shown; a later one leaves the last said.
@@ -351,7 +355,12 @@ impl BatchDetailsView {
     /// The batch's window on its contacts' clocks, from the calls counted
     /// by time zone (when its window is known here).
     fn local_times_from_count(&mut self, now: DateTime<Utc>) {
-        let (Some(schedule), Some(counted)) = (self.schedule(), &self.outcomes.counted) else {
+        let schedule = self
+            .context
+            .schedules
+            .as_sent(&self.id, &self.name)
+            .cloned();
+        let (Some(schedule), Some(counted)) = (schedule, &self.outcomes.counted) else {
             return;
         };
         let hours = self.context.contact_hours;

@@ -96,26 +96,40 @@ pub struct KnownSchedules {
     /// that gave `retry` and `delay`): who waits out a retry delay, and a
     /// call's next try.
     retries: HashMap<String, RetryPolicy>,
+    /// The dialer calls at any hour (the sandbox's `--ignore-window`):
+    /// the windows are kept for the contacts' local time, and no window
+    /// is reasoned from ([`Self::schedule`] gives none).
+    window_ignored: bool,
 }
 
 impl KnownSchedules {
     /// The schedules of the batches made on this target, by ID, and those
-    /// the connection knows by name (the sandbox's examples). None at all when the
-    /// dialer calls at any hour (`--ignore-window`): a batch outside its
-    /// window calls all the same there.
+    /// the connection knows by name (the sandbox's examples). When the
+    /// dialer calls at any hour (`--ignore-window`), a batch outside its
+    /// window calls all the same there: [`Self::schedule`] gives none, and
+    /// only the contacts' local time reads them ([`Self::as_sent`]).
     pub fn new(
         by_id: impl IntoIterator<Item = (String, CallingSchedule)>,
         by_name: impl IntoIterator<Item = (String, CallingSchedule)>,
         dialer_ignores_window: bool,
     ) -> Self {
-        if dialer_ignores_window {
-            return Self::default();
-        }
         Self {
             by_id: by_id.into_iter().collect(),
             by_name: by_name.into_iter().collect(),
             retries: HashMap::new(),
+            window_ignored: dialer_ignores_window,
         }
+    }
+
+    /// Whether the dialer calls at any hour, whatever the windows.
+    pub fn window_ignored(&self) -> bool {
+        self.window_ignored
+    }
+
+    /// The schedule batch `id` named `name` was created with, when known,
+    /// whether or not the dialer keeps to it: for the contacts' local time.
+    pub fn as_sent(&self, id: &str, name: &str) -> Option<&CallingSchedule> {
+        self.by_id.get(id).or_else(|| self.by_name.get(name))
     }
 
     /// The same, with the retry settings of the batches created here.
@@ -133,9 +147,13 @@ impl KnownSchedules {
         self.retries.get(id).copied()
     }
 
-    /// The schedule of batch `id` named `name`, when known.
+    /// The schedule of batch `id` named `name` as the dialer keeps to it,
+    /// when known: none when it calls at any hour.
     pub fn schedule(&self, id: &str, name: &str) -> Option<&CallingSchedule> {
-        self.by_id.get(id).or_else(|| self.by_name.get(name))
+        if self.window_ignored {
+            return None;
+        }
+        self.as_sent(id, name)
     }
 }
 

@@ -147,7 +147,14 @@ impl BatchDetailsView {
             }
         }
         // The batch's window on its contacts' clocks, once their numbers
-        // are read (when its window is known here).
+        // are read (when its window is known here); with a dialer that
+        // ignores the window, first that calls may come at any hour.
+        if self.context.schedules.window_ignored() {
+            lines.push(Line::styled(
+                crate::domain::local_time::ANY_HOUR,
+                theme.warn(),
+            ));
+        }
         lines.extend(crate::tui::widgets::local_time::header_lines(
             self.local_times(),
             theme,
