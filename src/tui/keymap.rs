@@ -60,6 +60,8 @@ pub enum Action {
     PrevItem,
     /// Back to the form for a new batch from the same values.
     NewBatch,
+    /// The result of the last batch sent from the form, on show again.
+    LastResult,
     Back,
     CloseHelp,
     /// Save the form as a named template.
@@ -511,7 +513,8 @@ pub const BINDINGS: &[Binding] = &[
     // In the footer at every size (issue 20): the way to every action and
     // the batch list.
     bind(Scope::Global, &[ctrl('p')], Action::Palette, "commands", "Commands: find any action, view or batch by typing a few letters of it (from anywhere; it asks for the batch when one is needed)"),
-    bind(Scope::Global, &[ctrl('n')], Action::Show(Route::Create), "", "New batch: the form, as you left it"),
+    bind(Scope::Global, &[ctrl('n')], Action::Show(Route::Create), "", "New batch: the form, ready to type in (after a send, from the same values)"),
+    bind(Scope::Global, &[], Action::LastResult, "", "Last result: the batch sent last, with its keys (c, i, o)"),
     bind(Scope::Global, &[ctrl('b')], Action::Show(Route::Batches), "batches", "Batches: the list of the account's batches"),
     // In the palette only: no chord is spared for them.
     bind(Scope::Global, &[], Action::Show(Route::Phones), "", "Phones: the workspace's numbers, and which the phone book keeps"),
