@@ -667,7 +667,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::BatchSearch, &[ENTER], Action::Accept, "keep", "Keep the search and go back to the rows"),
     bind(Scope::BatchSearch, &[ESC], Action::Cancel, "clear", "Clear the search"),
     bind(Scope::Calls, &[ENTER], Action::Open, "call", "Open the call: attempts, transcript, recording"),
-    bind(Scope::Calls, &[ch('f')], Action::ChooseStatus, "filter", "Show only calls of one status"),
+    bind(Scope::Calls, &[ch('f')], Action::ChooseStatus, "filter", "Show only calls of one status (one seen, or not called yet once counted)"),
     bind(Scope::Calls, &[ch('o')], Action::SortColumn, "sort", "Sort by the next column: number, status, duration, attempts, time (over every call of the batch, read page by page), then created (Weya's order)"),
     bind(Scope::Calls, &[ch('S')], Action::Sort, "order", "Flip the order: newest or oldest first, or largest or smallest first"),
     bind(Scope::Calls, &[ch('/')], Action::Filter, "search", "Search the calls (sent to Weya as you type; in a table sorted over the whole batch, the numbers and contact fields read)"),

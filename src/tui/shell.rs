@@ -41,6 +41,10 @@ pub struct Help {
     /// The field whose explanation heads the help (F1), if any.
     pub field: Option<FieldId>,
     pub scroll: Scroll,
+    /// The key scopes of the screen it was opened on, most important
+    /// first: their sections come first, then the keys of anywhere, then
+    /// the rest.
+    pub scopes: Vec<Scope>,
 }
 
 /// The whole model: the shell's own state and its views.
@@ -866,6 +870,7 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
             shell.help = Some(Help {
                 field,
                 scroll: Scroll::default(),
+                scopes: shell.scopes(),
             });
         }
         Action::CloseHelp => shell.help = None,
