@@ -54,6 +54,53 @@ impl Switch {
     }
 }
 
+/// Why a start or stop of a batch would change nothing, from what the
+/// app last read of it (its status, its number of calls): a completed
+/// batch has nothing to start or stop, a batch of no calls nothing to
+/// start. `None` when it may do something: sent, Weya decides (an unknown
+/// status included). The CLI and the TUI say these words and send
+/// nothing.
+pub fn nothing_to_do(switch: Switch, status: &str, calls: Option<u64>) -> Option<NothingToDo> {
+    let what = match switch {
+        Switch::Start => "start",
+        Switch::Stop => "stop",
+    };
+    if status.trim().eq_ignore_ascii_case("completed") {
+        return Some(NothingToDo {
+            why: format!("the batch is completed: nothing to {what}"),
+            // A stop wants the batch not calling, which it is not.
+            state_holds: switch == Switch::Stop,
+        });
+    }
+    if switch == Switch::Start && calls == Some(0) {
+        return Some(NothingToDo {
+            why: "the batch has no calls: nothing to start; import contacts into it first".into(),
+            state_holds: false,
+        });
+    }
+    None
+}
+
+/// A start or stop that would change nothing ([`nothing_to_do`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NothingToDo {
+    /// "the batch is completed: nothing to stop".
+    pub why: String,
+    /// What the operator asked for holds already (a stop of a batch that
+    /// does not call): the CLI exits 0; else (a start that calls no one)
+    /// it exits 2.
+    pub state_holds: bool,
+}
+
+impl NothingToDo {
+    /// What the CLI and the TUI say, the batch named by `which` ("batch
+    /// 64e5…, “June”", or "“June”"): "the batch is completed: nothing to
+    /// stop (“June”); nothing was sent".
+    pub fn said(&self, which: &str) -> String {
+        format!("{} ({which}); nothing was sent", self.why)
+    }
+}
+
 /// start-calling or stop-calling on batch `id`, journaled. `name` is the
 /// batch's name when the caller knows it.
 pub async fn switch(
@@ -210,6 +257,39 @@ mod tests {
     use super::*;
 
     const ID: &str = "64e5f12345abcdef98765432";
+
+    /// Issue 19: a start or stop of a completed batch, or a start of one
+    /// with no calls, claimed success; they are said for what they are.
+    #[test]
+    fn a_completed_or_empty_batch_has_nothing_to_start_and_a_completed_one_nothing_to_stop() {
+        let said = |switch, status, calls| nothing_to_do(switch, status, calls);
+        let stop = said(Switch::Stop, "completed", Some(12)).unwrap();
+        assert_eq!(stop.why, "the batch is completed: nothing to stop");
+        assert!(stop.state_holds);
+        let start = said(Switch::Start, "completed", Some(12)).unwrap();
+        assert_eq!(start.why, "the batch is completed: nothing to start");
+        assert!(!start.state_holds);
+        let empty = said(Switch::Start, "paused", Some(0)).unwrap();
+        assert!(
+            empty
+                .why
+                .starts_with("the batch has no calls: nothing to start")
+        );
+        assert!(!empty.state_holds);
+        assert_eq!(
+            said(Switch::Stop, "paused", Some(0)),
+            None,
+            "stopped anyway"
+        );
+        assert_eq!(said(Switch::Start, "paused", Some(3)), None);
+        assert_eq!(said(Switch::Start, "paused", None), None, "not known: sent");
+        assert_eq!(said(Switch::Stop, "active", Some(3)), None);
+        assert_eq!(
+            said(Switch::Start, "queued", Some(3)),
+            None,
+            "unknown: sent"
+        );
+    }
 
     #[test]
     fn a_name_that_cannot_be_typed_is_confirmed_by_the_id() {

@@ -298,7 +298,8 @@ pub enum BatchAction {
         #[command(flatten)]
         api: ApiOptions,
     },
-    /// Start the dialer on a batch (start-calling).
+    /// Start the dialer on a batch (start-calling). A completed batch, or
+    /// one with no calls, is said so and nothing is sent (exit 2).
     Start {
         /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
@@ -308,7 +309,8 @@ pub enum BatchAction {
         #[command(flatten)]
         api: ApiOptions,
     },
-    /// Stop the dialer on a batch (stop-calling).
+    /// Stop the dialer on a batch (stop-calling). A completed batch is said
+    /// so and nothing is sent (exit 0).
     Stop {
         /// The batch: its ID (24 hex characters) or its exact name.
         id: String,
@@ -321,7 +323,8 @@ pub enum BatchAction {
     /// Follow a batch until it ends: a line each time its status or
     /// progress changes. Exits 0 when it completes, 1 when it is stopped
     /// or deleted, or when Weya cannot be asked five times in a row (a
-    /// failed look is asked again, each wait twice the last).
+    /// failed look is asked again, each wait twice the last), 2 at once
+    /// when the batch has no calls.
     Watch {
         /// The batch: its ID (24 hex characters) or its exact name.
         id: String,

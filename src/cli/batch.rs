@@ -583,6 +583,18 @@ async fn watch(
                 )?;
             }
             io.out.flush()?;
+            if last.is_none() && total == 0 {
+                // Nothing will be called: an empty batch "completes" at
+                // once when started, which is no news to wait for.
+                note(
+                    io,
+                    &format!(
+                        "batch {id} has no calls: nothing to watch (import contacts into it \
+                         first: `weya-tui batch import {id} FILE`)"
+                    ),
+                )?;
+                return Ok(REFUSED);
+            }
             if last.is_none() && details.batch_status == "paused" {
                 note(
                     io,
@@ -1143,6 +1155,38 @@ async fn dialer(
             "stopped",
         ),
     };
+    // The batch looked at first: a start or stop that would change
+    // nothing is said for what it is, and not sent (a failed look sends:
+    // Weya decides). Without the user ID nothing can be sent, and nothing
+    // is asked: the switch says what is missing.
+    let first = CallQuery {
+        limit: 1,
+        ..CallQuery::default()
+    };
+    let can_send = workspace.client.config().user_id.is_some();
+    let look = if can_send {
+        Some(workspace.client.batch_details(id, &first).await)
+    } else {
+        None
+    };
+    match look {
+        None => {}
+        Some(Ok(details)) => {
+            let calls = Some(details.total);
+            if let Some(nothing) =
+                actions::nothing_to_do(engine_switch, &details.batch_status, calls)
+            {
+                return nothing_sent(io, id, &details, action, &nothing);
+            }
+        }
+        Some(Err(e)) => note(
+            io,
+            &format!(
+                "could not look at the batch first ({e}); sending the {} anyway",
+                action.as_str()
+            ),
+        )?,
+    }
     let journal = action_journal(workspace);
     let sent = actions::switch(&workspace.client, &journal, id, None, engine_switch).await;
     journal_note(&sent, workspace, io)?;
@@ -1196,6 +1240,40 @@ async fn dialer(
         write!(io.out, " (the server says: {})", visible(&state.status))?;
     }
     writeln!(io.out, ".")?;
+    Ok(OK)
+}
+
+/// A start or stop that would change nothing, said and not sent: exit 0
+/// when what was asked holds already (a completed batch is not calling),
+/// else 2 (a start that would call no one).
+fn nothing_sent(
+    io: &mut Io<'_>,
+    id: &str,
+    details: &BatchDetails,
+    action: JournalAction,
+    nothing: &actions::NothingToDo,
+) -> io::Result<u8> {
+    let name = visible(&details.batch_name);
+    let message = nothing.said(&format!("batch {id}, “{name}”"));
+    if !nothing.state_holds {
+        return io.fail(
+            REFUSED,
+            &message,
+            json!({"batchId": id, "action": action.as_str(), "status": details.batch_status,
+                   "totalCalls": details.total, "sent": false}),
+        );
+    }
+    if io.json {
+        let value = json!({"batchId": id, "action": action.as_str(), "status": details.batch_status,
+                           "totalCalls": details.total, "sent": false, "reason": nothing.why});
+        writeln!(io.out, "{}", json_line(&value))?;
+    } else {
+        let mut said = message;
+        if let Some(first) = said.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        writeln!(io.out, "{said}.")?;
+    }
     Ok(OK)
 }
 

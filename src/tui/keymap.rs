@@ -60,6 +60,8 @@ pub enum Action {
     PrevItem,
     /// Back to the form for a new batch from the same values.
     NewBatch,
+    /// The result of the last batch sent from the form, on show again.
+    LastResult,
     Back,
     CloseHelp,
     /// Save the form as a named template.
@@ -511,7 +513,8 @@ pub const BINDINGS: &[Binding] = &[
     // In the footer at every size (issue 20): the way to every action and
     // the batch list.
     bind(Scope::Global, &[ctrl('p')], Action::Palette, "commands", "Commands: find any action, view or batch by typing a few letters of it (from anywhere; it asks for the batch when one is needed)"),
-    bind(Scope::Global, &[ctrl('n')], Action::Show(Route::Create), "", "New batch: the form, as you left it"),
+    bind(Scope::Global, &[ctrl('n')], Action::Show(Route::Create), "", "New batch: the form, ready to type in (after a send, from the same values)"),
+    bind(Scope::Global, &[], Action::LastResult, "", "Last result: the batch sent last, with its keys (c, i, o)"),
     bind(Scope::Global, &[ctrl('b')], Action::Show(Route::Batches), "batches", "Batches: the list of the account's batches"),
     // In the palette only: no chord is spared for them.
     bind(Scope::Global, &[], Action::Show(Route::Phones), "", "Phones: the workspace's numbers, and which the phone book keeps"),
@@ -664,7 +667,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::BatchSearch, &[ENTER], Action::Accept, "keep", "Keep the search and go back to the rows"),
     bind(Scope::BatchSearch, &[ESC], Action::Cancel, "clear", "Clear the search"),
     bind(Scope::Calls, &[ENTER], Action::Open, "call", "Open the call: attempts, transcript, recording"),
-    bind(Scope::Calls, &[ch('f')], Action::ChooseStatus, "filter", "Show only calls of one status"),
+    bind(Scope::Calls, &[ch('f')], Action::ChooseStatus, "filter", "Show only calls of one status (one seen, or not called yet once counted)"),
     bind(Scope::Calls, &[ch('o')], Action::SortColumn, "sort", "Sort by the next column, ascending first (S flips it), from the first row: number, status, duration, attempts, time (over every call of the batch, read page by page), then created (Weya's order, newest first)"),
     bind(Scope::Calls, &[ch('S')], Action::Sort, "order", "Flip the order: newest or oldest first, or largest or smallest first"),
     bind(Scope::Calls, &[ch('/')], Action::Filter, "search", "Search the calls (sent to Weya as you type; in a table sorted over the whole batch, the numbers and contact fields read)"),

@@ -834,6 +834,150 @@ mod tests {
         );
     }
 
+    /// Issue 19: the result screen sat stale while the CLI imported 12
+    /// rows and deleted the batch. On a paused clock, driven as the run
+    /// loop drives it: while the result is on show it looks at its batch
+    /// at the list's refresh (5 s), after failed looks at the list's
+    /// backoff (5, 10 s), and stops once the batch is gone; not on show,
+    /// or without focus, it does not look.
+    #[tokio::test(start_paused = true)]
+    async fn the_result_on_show_looks_at_its_batch_at_the_lists_cadence_until_it_is_gone() {
+        use crate::api::{ApiError, BatchSummary, Created, NetworkFailure, Phone};
+        use crate::create::Look;
+        use crate::tui::msg::Cmd;
+        use crate::tui::views::create::{CreateMsg, Screen, Verdict};
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+        const ID: &str = "64e5f12345abcdef98765432";
+        let (mut app, _) = Shell::new(AppContext {
+            refresh: Duration::from_secs(5),
+            ..AppContext::for_tests()
+        });
+        app.create.context.can_list_batches = true;
+        update(
+            &mut app,
+            Msg::Create(CreateMsg::PhonesLoaded {
+                generation: 1,
+                result: Ok(vec![Phone {
+                    id: "64e5f12345abcdef87654329".into(),
+                    phone_number: "4930901820".into(),
+                    integration: "twilio".into(),
+                    label: "Berlin".into(),
+                }]),
+            }),
+        );
+        let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        for c in "Q3".chars() {
+            update(&mut app, key(KeyCode::Char(c)));
+        }
+        update(&mut app, key(KeyCode::Tab));
+        update(&mut app, key(KeyCode::Char(' ')));
+        update(&mut app, ctrl('s'));
+        update(&mut app, key(KeyCode::Enter));
+        let batch = |calls| BatchSummary {
+            id: ID.into(),
+            batch_name: "Q3".into(),
+            total_calls: Some(calls),
+            queue_status: "paused".into(),
+            ..BatchSummary::default()
+        };
+        let found = |request_id, result| {
+            Msg::Create(CreateMsg::BatchesFound {
+                request_id,
+                look: Look {
+                    result,
+                    conclusive: true,
+                    next_in: None,
+                },
+            })
+        };
+        let lookup = |cmds: Vec<Cmd>| {
+            cmds.into_iter().find_map(|c| match c {
+                Cmd::WatchForBatch { request_id, .. } => Some(request_id),
+                _ => None,
+            })
+        };
+        let created = Msg::Create(CreateMsg::SubmitFinished {
+            request_id: 1,
+            result: Ok(Created {
+                batch_id: ID.into(),
+                request_id: None,
+            }),
+        });
+        let first = lookup(update(&mut app, created)).expect("the list is checked");
+        update(&mut app, found(first, Ok(vec![batch(0)])));
+        let calls = |app: &Shell| match &app.create.screen {
+            Screen::Result(a) => match a.verdict() {
+                Verdict::Listed(b) => b.total_calls,
+                _ => None,
+            },
+            _ => None,
+        };
+        assert_eq!(calls(&app), Some(0));
+
+        // Not on show, or without focus: no look.
+        let looks = |app: &Shell| {
+            app.subscriptions()
+                .iter()
+                .filter(|s| s.name == "result.refresh")
+                .count()
+        };
+        assert_eq!(looks(&app), 1);
+        update(&mut app, ctrl('b'));
+        assert_eq!(looks(&app), 0, "the list on show");
+        update(&mut app, Msg::FocusGained);
+        update(&mut app, ctrl('p'));
+        for c in "last result".chars() {
+            update(&mut app, key(KeyCode::Char(c)));
+        }
+        let back = lookup(update(&mut app, key(KeyCode::Enter))).expect("a look as it shows");
+        update(&mut app, found(back, Ok(vec![batch(0)])));
+        update(&mut app, Msg::FocusLost);
+        assert_eq!(looks(&app), 0, "no focus");
+        let again = lookup(update(&mut app, Msg::FocusGained)).expect("a look as focus comes back");
+        update(&mut app, found(again, Ok(vec![batch(0)])));
+
+        // Imported into (12 calls), two failed looks, then deleted.
+        let failed = || {
+            Err(ApiError::Network {
+                kind: NetworkFailure::Dropped,
+                host: "h".into(),
+            })
+        };
+        let mut answers = vec![
+            Ok(vec![batch(12)]),
+            failed(),
+            failed(),
+            Ok(vec![batch(12)]),
+            Ok(Vec::new()),
+        ]
+        .into_iter();
+        let start = Instant::now();
+        let mut timers = Timers::default();
+        let mut asked = Vec::new();
+        while let Some((at, name, msg)) = timers.next(&app.subscriptions(), Instant::now()) {
+            tokio::time::sleep_until(at).await;
+            timers.fired(name);
+            for cmd in update(&mut app, msg) {
+                if let Cmd::WatchForBatch { request_id, .. } = cmd {
+                    asked.push((Instant::now() - start).as_secs());
+                    let answer = answers.next().expect("no more looks than answers");
+                    update(&mut app, found(request_id, answer));
+                    if asked.len() == 1 {
+                        assert_eq!(calls(&app), Some(12), "the count imported elsewhere");
+                    }
+                }
+            }
+        }
+        assert_eq!(asked, [5, 10, 15, 25, 30]);
+        let Screen::Result(answer) = &app.create.screen else {
+            panic!("the result stays on show");
+        };
+        assert!(answer.gone.is_some(), "the delete is said");
+        assert!(app.subscriptions().is_empty(), "and nothing more is asked");
+    }
+
     #[test]
     fn a_batchs_news_rings_the_bell_and_notifies_as_configured() {
         use crate::config::{DesktopNotice, Notify};

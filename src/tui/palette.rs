@@ -216,6 +216,30 @@ impl Palette {
         }
     }
 
+    /// How well `query` matches `entry`: a command by its sentence, its
+    /// footer label ("filter", "copy ID") or its keys' names ("Ctrl-B"),
+    /// whichever matches best (a label matched whole ranks first); a batch
+    /// by its name.
+    fn score(&self, query: &str, entry: &Entry) -> Option<i64> {
+        let Entry::Command(b) = entry else {
+            return fuzzy_score(query, &self.text_of(entry));
+        };
+        let label = |text: &str| {
+            let whole = squeezed(query) == squeezed(text);
+            fuzzy_score(query, text).map(|s| if whole { s + 10 } else { s })
+        };
+        [
+            fuzzy_score(query, b.help),
+            (!b.short.is_empty()).then(|| label(b.short)).flatten(),
+            (!b.keys.is_empty())
+                .then(|| label(&keymap::keys_label(b)))
+                .flatten(),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+    }
+
     /// A key: Esc, Enter and the arrows up and down work the list; every
     /// other key edits the query as any text input does.
     pub fn on_key(&mut self, key: KeyEvent) -> PaletteKey {
@@ -263,13 +287,22 @@ impl Palette {
             .iter()
             .enumerate()
             .filter(|(_, e)| batches || matches!(e, Entry::Command(_)))
-            .filter_map(|(i, e)| fuzzy_score(query, &self.text_of(e)).map(|s| (i, s)))
+            .filter_map(|(i, e)| self.score(query, e).map(|s| (i, s)))
             .collect();
         // Stable: equal scores keep the table's order.
         scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
         self.matches = scored.into_iter().map(|(i, _)| i).collect();
         self.cursor = 0;
     }
+}
+
+/// `text` lowercased without its spaces and dashes: "copy ID" is typed
+/// "copy id", "Ctrl-B" "ctrl b".
+fn squeezed(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// How well `query` matches `text`, VS Code style: every letter of the
@@ -299,16 +332,28 @@ pub fn fuzzy_score(query: &str, text: &str) -> Option<i64> {
 /// before must begin a word: letters strewn over a sentence are no match
 /// (`export` is none for "Next field (wraps around)…, typing replaces
 /// it", `jul` none for "June renewals"; `open ren` is one for "Open June
-/// renewals").
+/// renewals"). Nor are letters picked in bits: past one bit per two
+/// letters typed, or one from the middle of a word per three, the match is
+/// cut ("doctor" is none for "Sort by the next column: … duration, …
+/// over every call of the batch … order", "temp" none for "The empty
+/// plan").
 fn score_from(query: &[char], text: &[char], start: usize) -> Option<i64> {
     let mut score = -i64::try_from(start / 8).unwrap_or(i64::MAX);
     let mut previous: Option<usize> = None;
     let mut at = start;
+    let (mut bits, mut mid_word_bits) = (1, 0);
     for &wanted in query {
         let word_start = |i: usize| i == 0 || !text[i - 1].is_alphanumeric();
         let found = (at..text.len()).find(|&i| {
             text[i] == wanted && (previous.is_none_or(|p| i - p <= 3) || word_start(i))
         })?;
+        if previous.is_some_and(|p| p + 1 != found) {
+            bits += 1;
+            mid_word_bits += usize::from(!word_start(found));
+            if mid_word_bits > (query.len() / 3).max(1) || bits > (query.len() / 2).max(2) {
+                return None;
+            }
+        }
         score += 1;
         if found == 0 {
             score += 8;
@@ -335,9 +380,44 @@ mod tests {
         let start = fuzzy_score("batch", "Batches: the list of batches").unwrap();
         let inside = fuzzy_score("batch", "New batch: the form").unwrap();
         assert!(start > inside, "{start} > {inside}");
-        let together = fuzzy_score("temp", "Save the form as a named template").unwrap();
-        let scattered = fuzzy_score("temp", "The empty plan").unwrap();
-        assert!(together > scattered, "{together} > {scattered}");
+        assert!(fuzzy_score("temp", "Save the form as a named template").is_some());
+        assert_eq!(fuzzy_score("temp", "The empty plan"), None, "scattered");
+    }
+
+    /// Issue 19: the footer says "f filter", and the palette found nothing
+    /// for "filter"; "doctor" found "Sort by the next column…" (its
+    /// letters picked from the middle of words).
+    #[test]
+    fn the_palette_finds_actions_by_the_footers_words_and_keys_and_cuts_scattered_letters() {
+        let calls = [Scope::Global, Scope::Calls, Scope::Navigation];
+        let mut palette = Palette::new(&calls, &[]);
+        typed(&mut palette, "filter");
+        assert_eq!(actions(&palette).first(), Some(&Action::ChooseStatus));
+        let mut palette = Palette::new(&calls, &[]);
+        typed(&mut palette, "not called");
+        assert_eq!(actions(&palette).first(), Some(&Action::ChooseStatus));
+        let mut palette = Palette::new(&calls, &[]);
+        typed(&mut palette, "doctor");
+        assert_eq!(actions(&palette), [], "nothing is a doctor here");
+        assert_eq!(
+            fuzzy_score(
+                "doctor",
+                "Sort by the next column: number, status, duration, attempts, time (over every \
+                 call of the batch, read page by page), then created (Weya's order)"
+            ),
+            None
+        );
+        // A key's name finds its action.
+        let mut palette = Palette::new(&[Scope::Global, Scope::Batches, Scope::Navigation], &[]);
+        typed(&mut palette, "ctrl b");
+        assert_eq!(
+            actions(&palette).first(),
+            Some(&Action::Show(crate::tui::keymap::Route::Batches))
+        );
+        // The footer's word on the result screen.
+        let mut palette = Palette::new(&[Scope::Global, Scope::Result, Scope::Created], &[]);
+        typed(&mut palette, "copy id");
+        assert_eq!(actions(&palette).first(), Some(&Action::Copy));
     }
 
     #[test]

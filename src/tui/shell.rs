@@ -41,6 +41,10 @@ pub struct Help {
     /// The field whose explanation heads the help (F1), if any.
     pub field: Option<FieldId>,
     pub scroll: Scroll,
+    /// The key scopes of the screen it was opened on, most important
+    /// first: their sections come first, then the keys of anywhere, then
+    /// the rest.
+    pub scopes: Vec<Scope>,
 }
 
 /// The whole model: the shell's own state and its views.
@@ -181,11 +185,11 @@ impl Shell {
     /// The periodic work of the view on show: the animation tick while it
     /// animates, and what it polls. Empty, the loop sleeps until input.
     pub fn subscriptions(&self) -> Vec<Subscription> {
-        let mut subs = self
-            .top()
-            .filter(|_| self.focused)
-            .map(View::subscriptions)
-            .unwrap_or_default();
+        let mut subs = match self.top() {
+            _ if !self.focused => Vec::new(),
+            Some(view) => view.subscriptions(),
+            None => self.create.subscriptions(),
+        };
         if self.is_animating() {
             subs.push(Subscription {
                 name: "animation",
@@ -231,8 +235,14 @@ impl Shell {
 
     /// Shows `route`: the create view by closing what is over it, another
     /// view by bringing it back if it is open, else by opening it.
+    /// The create view is always shown on its form, where typed letters
+    /// are text ([`CreateView::new_batch`]): never on a result, whose
+    /// letters are commands.
     pub fn open(&mut self, route: Route) -> Vec<Cmd> {
         let mut cmds = Vec::new();
+        if route == Route::Create {
+            cmds.extend(self.create.new_batch());
+        }
         if let Some(at) = self.stack.iter().position(|v| v.is(route)) {
             cmds.extend(self.truncate(at + 1));
         } else if let Some(view) = View::open(route, &self.view_context(), self.body_height()) {
@@ -860,6 +870,7 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
             shell.help = Some(Help {
                 field,
                 scroll: Scroll::default(),
+                scopes: shell.scopes(),
             });
         }
         Action::CloseHelp => shell.help = None,
@@ -890,6 +901,12 @@ fn act(shell: &mut Shell, action: Action) -> Vec<Cmd> {
         Action::Pick(pick) => return shell.pick_batch(pick),
         Action::Show(route) => return shell.open(route),
         Action::ResumeImport => return shell.resume_import(),
+        Action::LastResult => {
+            let mut cmds = shell.truncate(0);
+            shell.create.show_last_result();
+            cmds.extend(shell.shown());
+            return cmds;
+        }
         Action::Pop => return shell.pop(),
         action => return shell.deliver(Input::Action(action)),
     }

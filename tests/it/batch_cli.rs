@@ -1477,3 +1477,75 @@ async fn calls_sorted_by_duration_are_the_whole_batch_in_order_across_three_page
         text(&out).0
     );
 }
+
+/// Issue 19: `batch stop` and `batch start` of a completed batch, and
+/// `batch start` of one with no calls, printed "Stopped/Started calling"
+/// and exited 0 though nothing changed; `watch` of an empty batch said
+/// "completed" and exited 0. The batch is looked at first: these say what
+/// they are and send nothing (a stop of a completed batch exits 0: it is
+/// not calling; a start that calls no one exits 2), and `watch` of a batch
+/// with no calls says so and exits 2.
+#[tokio::test(flavor = "multi_thread")]
+async fn start_or_stop_that_would_change_nothing_says_so_and_sends_nothing() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let status = |env: &Env, id: &str| {
+        json_of(&env.batch(&sandbox, &["view", id, "--json"]))["status"].clone()
+    };
+    let empty = june_renewals(&env, &sandbox, 0);
+    let out = env.batch(&sandbox, &["start", &empty]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "weya-tui: the batch has no calls: nothing to start; import contacts into it first \
+             (batch {empty}, “June renewals”); nothing was sent\n"
+        )
+    );
+    assert_eq!(status(&env, &empty), "paused", "not started");
+    let out = env.batch(&sandbox, &["watch", &empty, "--every", "1"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("batch {empty} has no calls: nothing to watch")),
+        "{stderr}"
+    );
+
+    let id = june_renewals(&env, &sandbox, 3);
+    assert_eq!(env.batch(&sandbox, &["start", &id]).status.code(), Some(0));
+    let out = watched(&env, &sandbox, &id, false, Duration::from_secs(600)).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(status(&env, &id), "completed");
+    let out = env.batch(&sandbox, &["stop", &id]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stdout,
+        format!(
+            "The batch is completed: nothing to stop (batch {id}, “June renewals”); nothing was \
+             sent.\n"
+        )
+    );
+    let out = env.batch(&sandbox, &["stop", &id, "--json"]);
+    assert_eq!(
+        json_of(&out),
+        json!({"batchId": id, "action": "stop", "status": "completed", "totalCalls": 3,
+               "sent": false, "reason": "the batch is completed: nothing to stop"})
+    );
+    let out = env.batch(&sandbox, &["start", &id]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the batch is completed: nothing to start"),
+        "{stderr}"
+    );
+    assert_eq!(status(&env, &id), "completed");
+    // Only what was sent is journaled: the two creates and one start.
+    let actions: Vec<String> = env
+        .history_json()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(actions, ["create", "create", "start"]);
+}

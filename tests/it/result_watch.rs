@@ -97,6 +97,14 @@ fn steady(text: &str) -> String {
     out
 }
 
+/// The result of the last batch sent, on show again from anywhere: the
+/// palette's "Last result".
+fn last_result(h: &mut Harness) {
+    h.ctrl('p');
+    h.type_text("last result");
+    h.key(KeyCode::Enter);
+}
+
 fn contacts(rows: usize) -> String {
     let mut text = String::from("First Name,Phone\n");
     for i in 0..rows {
@@ -144,12 +152,13 @@ async fn after_an_import_the_result_shows_the_new_count_and_after_a_delete_says_
     let id = object_id_in(&screen.replace("64e5f12345abcdef", "")).expect("an ID on screen");
     assert!(flat(&screen).contains(", 0 calls"), "{screen}");
 
-    // i on the result, the file sent, then back to the result (Ctrl-N):
-    // it shows the count the batch has now.
+    // i on the result, the file sent, then back to the result (the
+    // palette's "Last result": Ctrl-N is a new form): it shows the count
+    // the batch has now.
     h.key(KeyCode::Char('i'));
     import_file(&mut h, &csv).await;
     assert_eq!(sandbox.store().batch(&id).unwrap().calls.len(), 12);
-    h.ctrl('n');
+    last_result(&mut h);
     h.wait_for("the result with the batch's count now", |app| {
         answer(app)
             .is_some_and(|a| matches!(a.verdict(), Verdict::Listed(b) if b.total_calls == Some(12)))
@@ -169,7 +178,7 @@ async fn after_an_import_the_result_shows_the_new_count_and_after_a_delete_says_
         |app| matches!(&app.create.screen, Screen::Result(a) if a.gone.is_some()),
     )
     .await;
-    h.ctrl('n');
+    last_result(&mut h);
     let screen = h.screen();
     let text = flat(&screen);
     assert!(
@@ -223,7 +232,7 @@ async fn a_batch_found_after_its_answer_was_lost_opens_and_takes_an_import_like_
         _ => panic!("o opens the details:\n{}", h.screen()),
     }
     // Back on the result, i: the import into it.
-    h.ctrl('n');
+    last_result(&mut h);
     assert!(answer(h.app()).is_some(), "{}", h.screen());
     h.key(KeyCode::Char('i'));
     assert_eq!(
@@ -232,7 +241,7 @@ async fn a_batch_found_after_its_answer_was_lost_opens_and_takes_an_import_like_
     );
     import_file(&mut h, &csv).await;
     assert_eq!(sandbox.store().batch(&id).unwrap().calls.len(), 5);
-    h.ctrl('n');
+    last_result(&mut h);
     h.wait_for("the count on the result", |app| {
         answer(app)
             .is_some_and(|a| matches!(a.verdict(), Verdict::Listed(b) if b.total_calls == Some(5)))
@@ -248,7 +257,7 @@ async fn a_batch_found_after_its_answer_was_lost_opens_and_takes_an_import_like_
     // longer finds it.
     assert!(sandbox.store().delete(&id));
     h.ctrl('b');
-    h.ctrl('n');
+    last_result(&mut h);
     h.wait_for("the batch known to be gone", |app| {
         answer(app).is_some_and(|a| a.gone.is_some())
     })

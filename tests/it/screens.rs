@@ -1533,3 +1533,49 @@ fn at_60x20_names_come_first_and_every_days_state_shows() {
     );
     assert!(app.create.form.days.is_on(0), "a click on Su allows Sunday");
 }
+
+/// The help's section titles, in order, as drawn on `screen`.
+fn help_sections(app: &App) -> Vec<String> {
+    let order = weya_tui::tui::widgets::help::sections(&app.help.as_ref().unwrap().scopes);
+    order.iter().map(|s| s.title().to_owned()).collect()
+}
+
+/// Issue 19: `?` on the batch list or a batch's calls opened the keys of
+/// anywhere, then the form's; the screen's own section was far below. It
+/// opens on the screen's own keys, then those of anywhere.
+#[test]
+fn help_opens_on_the_keys_of_the_screen_it_is_opened_on() {
+    for (w, h) in SIZES {
+        let mut app = on_the_batch_list(w, h);
+        press(&mut app, KeyCode::Char('?'));
+        let sections = help_sections(&app);
+        assert_eq!(sections[0], "Batch list", "{sections:?}");
+        let text = screen_text(render(&app, w, h).backend());
+        let first = text
+            .lines()
+            .find(|l| l.contains("Batch list") || l.contains("Anywhere") || l.contains("Form"))
+            .unwrap();
+        assert!(first.contains("Batch list"), "{first}\n{text}");
+        common::sizes::check_screen("help_batches", w, h, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
+
+        press(&mut app, KeyCode::Esc);
+        let cmds = press(&mut app, KeyCode::Enter);
+        let [Cmd::FetchCalls { batch_id, .. }] = cmds.as_slice() else {
+            panic!("Enter opens the details: {cmds:?}")
+        };
+        assert_eq!(app.breadcrumb(), ["Batches", "June renewals"], "{batch_id}");
+        press(&mut app, KeyCode::Char('?'));
+        let sections = help_sections(&app);
+        assert_eq!(
+            sections[..3],
+            ["Batch details", "A view opened over another", "Anywhere"],
+            "{sections:?}"
+        );
+        let text = screen_text(render(&app, w, h).backend());
+        common::sizes::check_screen("help_calls", w, h, text, |file, text| {
+            insta::assert_snapshot!(file, text);
+        });
+    }
+}

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::form::FieldId;
-use crate::tui::keymap::{self, BINDINGS};
+use crate::tui::keymap::{self, BINDINGS, Scope};
 use crate::tui::shell::Help;
 use crate::tui::widgets::theme::Theme;
 use crate::tui::widgets::wrap_words;
@@ -15,7 +15,7 @@ use crate::tui::widgets::wrap_words;
 /// headed by what the field does when F1 asked about one.
 pub fn draw(help: &Help, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(96);
-    let lines = content(help.field, width, theme);
+    let lines = content(help.field, &help.scopes, width, theme);
     let total = crate::num::u16_sat(lines.len());
     let height = box_height(total, area);
     let inner = height.saturating_sub(2);
@@ -42,9 +42,33 @@ pub fn draw(help: &Help, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// The sections of the help in the order shown: the screen's own scopes
+/// (`current`, but the keys of anywhere) in the order it gives them, then
+/// the keys of anywhere (and Ctrl-G's), then every other scope in the
+/// table's order.
+pub fn sections(current: &[Scope]) -> Vec<Scope> {
+    let anywhere = [Scope::Global, Scope::Unfinished];
+    let mut order: Vec<Scope> = current
+        .iter()
+        .copied()
+        .filter(|s| !anywhere.contains(s))
+        .collect();
+    for scope in anywhere.into_iter().chain(BINDINGS.iter().map(|b| b.scope)) {
+        if !order.contains(&scope) {
+            order.push(scope);
+        }
+    }
+    order
+}
+
 /// The overlay's lines at `width`: the field's explanation (F1), then every
-/// binding by scope.
-fn content(field: Option<FieldId>, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+/// binding by scope, the screen's own first (see [`sections`]).
+fn content(
+    field: Option<FieldId>,
+    current: &[Scope],
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     if let Some(field) = field {
         lines.push(Line::styled(field.label(), theme.title()));
@@ -53,8 +77,12 @@ fn content(field: Option<FieldId>, width: u16, theme: &Theme) -> Vec<Line<'stati
         }
         lines.push(Line::raw(""));
     }
+    let order = sections(current);
     let mut scope = None;
-    for b in BINDINGS {
+    let bindings = order
+        .iter()
+        .flat_map(|s| BINDINGS.iter().filter(move |b| b.scope == *s));
+    for b in bindings {
         if scope != Some(b.scope) {
             lines.push(Line::styled(b.scope.title(), theme.title()));
             scope = Some(b.scope);

@@ -43,6 +43,7 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "form_from_bad_file",
     "form_phones_failed",
     "help",
+    "help_batches",
     "numbers_add_empty",
     "numbers_add_errors",
     "numbers_add_sending",

@@ -948,11 +948,18 @@ impl BatchDetailsView {
                 } else {
                     DialerAction::Stop
                 };
+                let nothing = self.summary.as_ref().and_then(|s| {
+                    crate::actions::nothing_to_do(action.switch(), &s.queue_status, s.total_calls)
+                });
                 if self.switching.is_some() {
                     self.notice = Some(Notice::info(format!(
                         "“{}” is waiting for an answer.",
                         crate::text::visible(&self.name)
                     )));
+                } else if let Some(nothing) = nothing {
+                    // As `weya-tui batch start/stop` says it: not sent.
+                    let which = format!("“{}”", crate::text::visible(&self.name));
+                    self.notice = Some(Notice::info(format!("{}.", nothing.said(&which))));
                 } else {
                     let schedule = self.context.schedules.schedule(&self.id, &self.name);
                     self.dialog = Some(Dialog::confirm(

@@ -585,6 +585,16 @@ impl BatchList {
                 } else {
                     DialerAction::Stop
                 };
+                if let Some(nothing) = crate::actions::nothing_to_do(
+                    action.switch(),
+                    &batch.queue_status,
+                    batch.total_calls,
+                ) {
+                    // As `weya-tui batch start/stop` says it: not sent.
+                    let which = format!("“{}”", crate::text::visible(&batch.batch_name));
+                    self.say(Notice::info(format!("{}.", nothing.said(&which))));
+                    return Vec::new();
+                }
                 let schedule = self
                     .context
                     .schedules

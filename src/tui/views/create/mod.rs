@@ -150,6 +150,10 @@ pub struct CreateView {
     /// A send whose fate is open (or whose name is in doubt) while its
     /// result is not on screen: nothing else is sent until it settles.
     unsettled: Option<Box<Answer>>,
+    /// The last result left, settled: shown again by the palette's "Last
+    /// result", never by Ctrl-N (its single-letter keys are no place to
+    /// type a name).
+    last_result: Option<Box<Answer>>,
     phones_generation: u64,
     next_request_id: u64,
 }
@@ -201,6 +205,7 @@ impl CreateView {
             request_timeout: crate::api::client::DEFAULT_TIMEOUT,
             landing: crate::create::Landing::new(crate::create::DEFAULT_LANDING),
             unsettled: None,
+            last_result: None,
             phones_generation: 0,
             next_request_id: 0,
         };
@@ -222,6 +227,82 @@ impl CreateView {
                 }
                 Screen::Form | Screen::Review(_) => false,
             }
+    }
+
+    /// Ctrl-N (or the palette's "New batch"): the form, where typed letters
+    /// go into a text field, whatever this view was left on. A result whose
+    /// batch was made gives way to a new batch from the same values (as its
+    /// `n`), any other result to the draft as it was; the review to the
+    /// form; a send still waited for is left to run (as Esc does) and its
+    /// result comes back by the palette's "Last result". On a field whose
+    /// letters are keys (the phone list, the days), the name takes the
+    /// focus.
+    pub fn new_batch(&mut self) -> Vec<Cmd> {
+        let mut cmds = Vec::new();
+        if matches!(self.screen, Screen::Sending { .. }) {
+            cmds.extend(submit::abandon(self));
+        }
+        match &self.screen {
+            Screen::Form => {}
+            Screen::Review(_) => {
+                self.screen = Screen::Form;
+                self.notice = None;
+            }
+            Screen::Result(answer) => {
+                let made = answer.made_id().is_some() || answer.gone.is_some();
+                submit::leave_result(self);
+                if made {
+                    self.notice = Some(NEW_FROM_SAME.into());
+                    self.form.focus_to(FieldId::Name);
+                } else {
+                    self.notice = self.waiting_for();
+                }
+            }
+            Screen::Sending { .. } => {}
+        }
+        let letters_are_keys = match self.form.focus {
+            FieldId::Numbers => matches!(self.form.numbers.mode, Mode::Browse),
+            FieldId::Days => true,
+            _ => false,
+        };
+        if self.modal.is_none() && letters_are_keys {
+            self.form.focus_to(FieldId::Name);
+        }
+        cmds
+    }
+
+    /// The palette's "Last result": the result of the last batch sent from
+    /// the form on show again (one whose fate is still open first), from
+    /// the form or the review. Without one, the notice line says so.
+    pub fn show_last_result(&mut self) {
+        if !matches!(self.screen, Screen::Form | Screen::Review(_)) {
+            return;
+        }
+        match self.unsettled.take().or_else(|| self.last_result.take()) {
+            Some(answer) => {
+                self.screen = Screen::Result(answer);
+                self.notice = None;
+            }
+            None => {
+                self.notice = Some("No result to show: no batch was sent in this session.".into());
+            }
+        }
+    }
+
+    /// The result of a batch made here, on show, looks at its batch at
+    /// the list's cadence (with its backoff), so a count changed or a
+    /// delete made elsewhere shows up; nothing elsewhere, while a look is
+    /// on its way, or once the batch is gone. The shell asks only while
+    /// this view is on show and the terminal has focus.
+    pub fn subscriptions(&self) -> Vec<crate::tui::msg::Subscription> {
+        submit::refresh_every(self)
+            .map(|every| crate::tui::msg::Subscription {
+                name: "result.refresh",
+                every,
+                msg: Msg::Create(CreateMsg::Shown),
+            })
+            .into_iter()
+            .collect()
     }
 
     /// Why Enter on the review sends nothing now: an earlier send's fate
@@ -399,6 +480,9 @@ pub const READ_PHONE_BOOK: Cmd = Cmd::ReadPhoneBook {
     }),
 };
 
+/// What the form says when it is a new batch from the values just sent.
+const NEW_FROM_SAME: &str = "A new batch from the same values: give it a name.";
+
 /// Rows that PgUp and PgDn move the phone list by.
 const PAGE: isize = 10;
 
@@ -573,7 +657,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         }
         Action::NewBatch => {
             submit::leave_result(app);
-            app.notice = Some("A new batch from the same values: give it a name.".into());
+            app.notice = Some(NEW_FROM_SAME.into());
             app.form.focus_to(FieldId::Name);
         }
         Action::Back => return on_back(app),
@@ -647,6 +731,7 @@ fn on_action(app: &mut CreateView, action: Action) -> Vec<Cmd> {
         | Action::CloseHelp
         | Action::Palette
         | Action::Show(_)
+        | Action::LastResult
         | Action::ResumeImport
         | Action::Pop => {}
         // The batch views'.

@@ -36,6 +36,8 @@ pub struct Answer {
     /// The batch made is gone since: deleted here, or Weya no longer has
     /// it. Nothing more is asked about it.
     pub gone: Option<Gone>,
+    /// Refreshes in a row whose look failed: the next waits longer.
+    failures: u32,
 }
 
 /// What became of a batch made here: it is gone, and why the app says so.
@@ -72,6 +74,7 @@ impl Answer {
             watching: false,
             refreshing: false,
             gone: None,
+            failures: 0,
         }
     }
 
@@ -402,7 +405,7 @@ fn finished_late(
         if answer.watching {
             cmds.push(Cmd::StopBatchLookup);
         }
-        app.unsettled = None;
+        app.last_result = app.unsettled.take();
     }
     cmds
 }
@@ -474,10 +477,12 @@ fn watch(app: &mut CreateView, answer: &mut Answer) -> Vec<Cmd> {
 /// Leaving the result screen: an answer whose fate is still open stays in
 /// mind (its watch goes on, and nothing else is sent until it settles).
 pub(super) fn leave_result(app: &mut CreateView) {
-    if let Screen::Result(answer) = std::mem::replace(&mut app.screen, Screen::Form)
-        && answer.outlives_its_screen(app.now)
-    {
-        app.unsettled = Some(answer);
+    if let Screen::Result(answer) = std::mem::replace(&mut app.screen, Screen::Form) {
+        if answer.outlives_its_screen(app.now) {
+            app.unsettled = Some(answer);
+        } else {
+            app.last_result = Some(answer);
+        }
     }
 }
 
@@ -552,7 +557,7 @@ pub(super) fn batches_found(app: &mut CreateView, request_id: u64, look: Look) -
         } else {
             app.notice = Some(settled_notice(&answer));
             if !answer.outlives_its_screen(now) {
-                app.unsettled = None;
+                app.last_result = app.unsettled.take();
             }
         }
     }
@@ -625,10 +630,10 @@ fn found_entry(app: &CreateView, answer: &Answer, batch: &BatchSummary) -> Journ
     )
 }
 
-/// The result back on screen: one look at Weya's list for the batch it
-/// made, for its totals now (contacts imported since) or to learn it is
-/// gone. One request per showing; none once the batch is gone, while a
-/// look is on its way, or when the list cannot be asked.
+/// The result back on screen, or its refresh due ([`refresh_every`]):
+/// one look at Weya's list for the batch it made, for its totals now
+/// (contacts imported since) or to learn it is gone. One request at a
+/// time; none once the batch is gone, or when the list cannot be asked.
 pub(super) fn refresh(app: &mut CreateView) -> Vec<Cmd> {
     let Screen::Result(answer) = &mut app.screen else {
         return Vec::new();
@@ -648,6 +653,29 @@ pub(super) fn refresh(app: &mut CreateView) -> Vec<Cmd> {
     }]
 }
 
+/// How long after the last look the result on show looks at its batch
+/// again: the list's refresh (`WEYA_REFRESH_SECS`), after failed looks
+/// the list's backoff (never shorter than the refresh). `None` while a
+/// look is on its way (the wait counts from its answer), once the batch
+/// is gone, before one is known made, or when the list cannot be asked.
+pub(super) fn refresh_every(app: &CreateView) -> Option<std::time::Duration> {
+    use crate::tui::views::batches::live::BACKOFF;
+    let Screen::Result(answer) = &app.screen else {
+        return None;
+    };
+    if answer.made_id().is_none() || !answer.can_look || answer.watching {
+        return None;
+    }
+    let refresh = app.context.refresh;
+    Some(match answer.failures {
+        0 => refresh,
+        n => BACKOFF[usize::try_from(n - 1)
+            .unwrap_or(usize::MAX)
+            .min(BACKOFF.len() - 1)]
+        .max(refresh),
+    })
+}
+
 /// A refresh's look: the batch's totals now, or, when the list (searched
 /// for its name) no longer has it, that it is gone. A look that failed
 /// changes nothing: what was shown stays.
@@ -659,6 +687,11 @@ fn refreshed(
 ) {
     answer.refreshing = false;
     answer.watching = false;
+    answer.failures = if look.result.is_ok() {
+        0
+    } else {
+        answer.failures.saturating_add(1)
+    };
     let (Ok(batches), Some(id)) = (look.result, answer.made_id()) else {
         return;
     };

@@ -1894,3 +1894,153 @@ fn a_batch_deleted_here_ends_its_results_looks_and_keys() {
     key(&mut app, KeyCode::Char('n'));
     assert!(matches!(app.create.screen, Screen::Form));
 }
+
+/// No command among `cmds` acts on a batch or leaves the form: a copy, an
+/// import, a batch's details, a send.
+fn acts(cmds: &[Cmd]) -> bool {
+    cmds.iter().any(|c| {
+        matches!(
+            c,
+            Cmd::Copy(_) | Cmd::OpenImport(_) | Cmd::OpenBatch(_) | Cmd::Submit { .. }
+        )
+    })
+}
+
+/// The QA's repro (issue 19): a batch made, Ctrl-B, Ctrl-N, a name typed.
+/// Ctrl-N lands on the form, a new batch from the same values with its
+/// name to type: the `c` of "Watch result" copies nothing, its `n`, `i`
+/// and `o` open nothing. The result is still there, by the palette.
+#[test]
+fn ctrl_n_after_a_batch_was_made_lands_on_the_name_and_never_on_the_result() {
+    let (mut app, id) = created_and_listed(vec![summary("64e5f12345abcdef98765432", 0)]);
+    ctrl(&mut app, 'b');
+    ctrl(&mut app, 'n');
+    assert!(app.top().is_none());
+    assert!(matches!(app.create.screen, Screen::Form));
+    assert_eq!(app.create.form.focus, FieldId::Name);
+    assert!(
+        app.create
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("same values")),
+        "{:?}",
+        app.create.notice
+    );
+    let mut cmds = Vec::new();
+    for c in "Watch result".chars() {
+        cmds.extend(key(&mut app, KeyCode::Char(c)));
+    }
+    assert!(!acts(&cmds), "{cmds:?}");
+    assert_eq!(app.create.form.name.value(), "Watch result");
+
+    // Ctrl-N on the result itself does the same.
+    let (mut app, _) = created_and_listed(vec![summary(&id, 0)]);
+    ctrl(&mut app, 'n');
+    typed(&mut app, "cino");
+    assert!(matches!(app.create.screen, Screen::Form));
+    assert_eq!(app.create.form.name.value(), "cino");
+
+    // The last result is reachable from the palette, and looks at its
+    // batch as it comes on show.
+    ctrl(&mut app, 'p');
+    typed(&mut app, "last result");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(answer(&app).made_id(), Some(made) if made == id),
+        "the result is back"
+    );
+    lookup_of(&cmds);
+    assert_eq!(app.create.form.name.value(), "cino", "the form kept");
+    // With none, the palette's entry says so.
+    let (mut fresh, _) = App::new(AppContext::for_tests());
+    ctrl(&mut fresh, 'p');
+    typed(&mut fresh, "last result");
+    key(&mut fresh, KeyCode::Enter);
+    assert!(matches!(fresh.create.screen, Screen::Form));
+    assert!(
+        fresh
+            .create
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("No result")),
+        "{:?}",
+        fresh.create.notice
+    );
+}
+
+/// Ctrl-N from the review, or while sending, lands on the form too; a
+/// send left waiting runs on (as Esc leaves it) and nothing is sent twice.
+#[test]
+fn ctrl_n_from_the_review_or_while_sending_lands_on_the_form() {
+    let mut app = on_review();
+    ctrl(&mut app, 'b');
+    ctrl(&mut app, 'n');
+    assert!(matches!(app.create.screen, Screen::Form));
+    let mut app = on_review();
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.create.screen, Screen::Sending { .. }));
+    let cmds = ctrl(&mut app, 'n');
+    assert!(!acts(&cmds), "{cmds:?}");
+    assert!(matches!(app.create.screen, Screen::Form));
+    assert!(
+        app.create.waiting_for().is_some(),
+        "the send is still waited for"
+    );
+}
+
+/// The property of issue 19: from anywhere the operator can get (the
+/// result of a batch made, the list, the review, fields whose letters are
+/// keys), after Ctrl-N typed letters go into a text field of the form and
+/// act on nothing.
+mod after_ctrl_n {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn press() -> impl Strategy<Value = KeyEvent> {
+        let plain = prop::sample::select(vec![
+            KeyCode::Esc,
+            KeyCode::Enter,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Down,
+            KeyCode::Char(' '),
+            KeyCode::Char('c'),
+            KeyCode::Char('n'),
+            KeyCode::Char('i'),
+            KeyCode::Char('o'),
+        ])
+        .prop_map(|code| KeyEvent::new(code, KeyModifiers::NONE));
+        let chords = prop::sample::select(vec!['b', 'n', 's'])
+            .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        prop_oneof![4 => plain, 1 => chords]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn typed_letters_go_into_a_text_field(
+            keys in prop::collection::vec(press(), 0..30),
+        ) {
+            let (mut app, _) = created_and_listed(vec![summary("64e5f12345abcdef98765432", 0)]);
+            for key in keys {
+                update(&mut app, Msg::Key(key));
+            }
+            ctrl(&mut app, 'n');
+            prop_assert!(app.top().is_none());
+            prop_assert!(matches!(app.create.screen, Screen::Form));
+            let field = app.create.form.focus;
+            prop_assert!(
+                app.create.form.line_mut(field).is_some()
+                    || matches!(app.create.form.numbers.mode, Mode::Filter | Mode::Manual(_) | Mode::Adding(_)),
+                "{field:?} takes no text"
+            );
+            let mut cmds = Vec::new();
+            for c in "cino".chars() {
+                cmds.extend(key(&mut app, KeyCode::Char(c)));
+            }
+            prop_assert!(!acts(&cmds), "{cmds:?}");
+            prop_assert!(matches!(app.create.screen, Screen::Form));
+            prop_assert!(app.top().is_none());
+        }
+    }
+}

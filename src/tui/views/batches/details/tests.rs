@@ -1195,3 +1195,29 @@ fn outcomes_behind_the_totals_say_their_age_and_how_many_completed_since() {
         "{header}"
     );
 }
+
+/// Issue 19: a batch's calls say what the list says of a start or stop
+/// that would change nothing: no dialog, nothing sent, the words of
+/// `weya-tui batch start/stop`. The status is the one its header shows
+/// (a page's batchStatus).
+#[test]
+fn s_or_x_on_a_completed_batch_is_said_and_not_asked() {
+    let mut view = BatchDetailsView::new(ViewContext::default(), summary());
+    draw(&view, 120, 17);
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    let mut page = details(0..10, 1, 10, 30);
+    page.batch_status = "completed".into();
+    load(&mut view, g, page);
+    for (c, what) in [('s', "start"), ('x', "stop")] {
+        assert!(key(&mut view, KeyCode::Char(c)).is_empty(), "{c}");
+        assert!(view.dialog.is_none(), "{c}: nothing to ask");
+        assert_eq!(view.scope(), Scope::Calls);
+        let screen = draw(&view, 120, 17);
+        assert!(
+            screen.contains(&format!(
+                "the batch is completed: nothing to {what} (“June renewals”); nothing was sent."
+            )),
+            "{screen}"
+        );
+    }
+}

@@ -724,3 +724,42 @@ fn the_countdown_says_retrying_once_due_not_0_s() {
     tick(&mut list);
     assert!(drawn_at(&list, 5_900).contains("retrying… (1 failed)"));
 }
+
+/// Issue 19: s or x on a completed batch, or s on one with no calls, asks
+/// nothing and sends nothing: the notice says what it is, in the words of
+/// `weya-tui batch start/stop`.
+#[test]
+fn a_start_or_stop_that_would_change_nothing_is_said_and_not_asked() {
+    let mut list = loaded();
+    key(&mut list, KeyCode::Down);
+    key(&mut list, KeyCode::Down);
+    assert_eq!(list.selected().unwrap().queue_status, "completed");
+    for (c, what) in [('s', "start"), ('x', "stop")] {
+        let cmds = key(&mut list, KeyCode::Char(c));
+        assert!(cmds.is_empty(), "{cmds:?}");
+        assert!(list.dialog().is_none(), "{c}: nothing to ask");
+        let screen = draw(&list, 120, 16);
+        assert!(
+            screen.contains(&format!(
+                "the batch is completed: nothing to {what} (“Batch 2”); nothing was sent."
+            )),
+            "{screen}"
+        );
+    }
+    let mut list = BatchList::new(ViewContext::default());
+    draw(&list, 120, 16);
+    let (g, _, _) = tick(&mut list);
+    let mut empty = page(0..1, 1, 10, 1);
+    empty.batches[0].total_calls = Some(0);
+    load(&mut list, g, Ok(empty));
+    assert!(key(&mut list, KeyCode::Char('s')).is_empty());
+    assert!(list.dialog().is_none());
+    let screen = draw(&list, 120, 16);
+    assert!(
+        screen.contains("the batch has no calls: nothing to start"),
+        "{screen}"
+    );
+    // A stop of it is asked, as ever: Weya decides.
+    key(&mut list, KeyCode::Char('x'));
+    assert!(matches!(list.dialog(), Some(Dialog::Confirm { .. })));
+}
