@@ -334,7 +334,12 @@ impl Shell {
         if target.timezone.is_none() {
             target.timezone = self.known_timezone(&target.batch_id);
         }
-        self.list_under();
+        // From the create view's result (`i`, or the palette there), Esc
+        // leads back to that result, where it was opened (see
+        // `bottom_over_result`); from the form, to the list.
+        if !self.on_result() {
+            self.list_under();
+        }
         self.import_sessions += 1;
         let session = self.import_sessions;
         let view = ImportView::new(
@@ -627,7 +632,7 @@ impl Shell {
     /// leads back to the form: only Ctrl-N (or the palette's "New batch")
     /// does, so a list key after one Esc too many is never typed into it.
     pub fn pop(&mut self) -> Vec<Cmd> {
-        if self.stack.len() <= 1 {
+        if self.stack.len() <= 1 && !self.bottom_over_result() {
             self.note = Some(NOTHING_UNDER.to_owned());
             return Vec::new();
         }
@@ -635,6 +640,19 @@ impl Shell {
         let mut cmds = self.truncate(len);
         cmds.extend(self.shown());
         cmds
+    }
+
+    /// Whether the create view shows a batch's result (not the form):
+    /// a view opened from there goes back to it.
+    fn on_result(&self) -> bool {
+        matches!(self.create.screen, create::Screen::Result(_))
+    }
+
+    /// Whether the bottom of the stack is an import opened over the create
+    /// view's result: it is no home screen, and Esc from it shows that
+    /// result again (a screen of keys, not the form's text fields).
+    fn bottom_over_result(&self) -> bool {
+        matches!(self.stack.first(), Some(View::Import(_))) && self.on_result()
     }
 
     /// A view just came (back) on screen: a live one refreshes at once,
@@ -695,7 +713,9 @@ impl Shell {
         for cmd in cmds {
             match cmd {
                 // A home screen is never closed by Esc (see `pop`).
-                Cmd::Close if at == 0 => self.note = Some(NOTHING_UNDER.to_owned()),
+                Cmd::Close if at == 0 && !self.bottom_over_result() => {
+                    self.note = Some(NOTHING_UNDER.to_owned());
+                }
                 Cmd::Close if at < self.stack.len() => {
                     out.extend(self.truncate(at));
                     out.extend(self.shown());

@@ -514,7 +514,10 @@ impl ImportView {
             return vec![scope];
         }
         if self.can_split() {
-            return vec![Scope::ImportSplitOffer, Scope::ImportPreview];
+            // The two bind no key in common, so their order only tells
+            // the footer which to show first (the last listed): the
+            // offer, before the check's own keys, at 80 columns too.
+            return vec![Scope::ImportPreview, Scope::ImportSplitOffer];
         }
         let scope = match self.step {
             Step::Pick => Scope::ImportPick,
@@ -524,11 +527,24 @@ impl ImportView {
             Step::Map | Step::Preview if self.edit.is_some() => Scope::ImportMapEdit,
             Step::Map => Scope::ImportMap,
             Step::Preview => Scope::ImportPreview,
-            Step::Send => match self.sending.as_ref().map(|s| s.phase) {
-                Some(SendPhase::Doubt) => Scope::ImportDoubt,
-                Some(SendPhase::Paused | SendPhase::Done) => Scope::ImportSent,
-                _ => Scope::ImportSending,
-            },
+            Step::Send => {
+                let failed = self
+                    .sending
+                    .as_ref()
+                    .is_some_and(|s| s.failed().next().is_some());
+                let scope = match self.sending.as_ref().map(|s| s.phase) {
+                    Some(SendPhase::Doubt) => Scope::ImportDoubt,
+                    Some(SendPhase::Paused) => Scope::ImportSent,
+                    Some(SendPhase::Done) => Scope::ImportDone,
+                    _ => Scope::ImportSending,
+                };
+                // r only where it does something: a request failed.
+                return if failed && matches!(scope, Scope::ImportSent | Scope::ImportDone) {
+                    vec![Scope::ImportFailed, scope]
+                } else {
+                    vec![scope]
+                };
+            }
         };
         vec![scope]
     }
