@@ -62,9 +62,9 @@ pub fn unfinished(dir: &Path) -> Vec<Unfinished> {
 /// refused, or short of what was sent, when there are).
 pub fn where_it_stands(s: &JournalSummary) -> String {
     let mut parts = vec![format!(
-        "{} of {} rows sent and confirmed",
+        "{} of {} sent and confirmed",
         thousands(s.rows_confirmed),
-        thousands(s.rows_total)
+        crate::num::counted(s.rows_total, "row")
     )];
     if s.rows_in_doubt > 0 {
         parts.push(format!(
