@@ -25,6 +25,7 @@ use crate::api::{ApiError, BatchSummary};
 use crate::campaign::progress::{Plan, Tracker, Transition};
 use crate::connection::TargetLabel;
 use crate::form::FieldId;
+use crate::import::recovery;
 use crate::store::home::Home;
 use crate::text::visible;
 
@@ -389,6 +390,13 @@ impl Shell {
                 self.now,
             );
         };
+        // Its batch is gone: resuming would meet the same 404. Set aside
+        // (the journal kept, marked), as the notice offered.
+        if last.gone.is_some() {
+            return vec![Cmd::SetImportAside {
+                batch_id: last.batch_id,
+            }];
+        }
         let batch_name = self
             .create
             .context
@@ -567,9 +575,24 @@ impl Shell {
             _ => return Vec::new(),
         };
         let now = self.now;
-        news.into_iter()
-            .flat_map(|m| self.create.update(m, now))
-            .collect()
+        let mut cmds = Vec::new();
+        for news in news {
+            if let CreateMsg::BatchGone { batch_id, why } = &news {
+                // Its unfinished imports cannot be resumed: said so from
+                // now on (Ctrl-G sets them aside), and at the next start.
+                for unfinished in &mut self.create.context.unfinished_imports {
+                    if &unfinished.batch_id == batch_id && unfinished.gone.is_none() {
+                        unfinished.gone = Some(why.clone());
+                    }
+                }
+                cmds.push(Cmd::MarkImportsGone {
+                    batch_id: batch_id.clone(),
+                    why: why.clone(),
+                });
+            }
+            cmds.extend(self.create.update(news, now));
+        }
+        cmds
     }
 
     /// The calling schedule a batch made here, on this target, was
@@ -781,6 +804,25 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             CreateMsg::Notice(format!("Ctrl-Z does nothing here: {why}.")),
             shell.now,
         ),
+        Msg::ImportSetAside { batch_id, result } => {
+            shell.note = Some(match result {
+                Ok(_) => {
+                    let unfinished = &mut shell.create.context.unfinished_imports;
+                    let file = unfinished
+                        .iter()
+                        .find(|u| u.batch_id == batch_id)
+                        .map(recovery::Unfinished::file_name)
+                        .unwrap_or_default();
+                    unfinished.retain(|u| u.batch_id != batch_id);
+                    format!(
+                        "Set aside: the import of {file} into a batch that no longer exists \
+                         (its journal is kept, marked)"
+                    )
+                }
+                Err(e) => format!("The import could not be set aside: {}", visible(&e)),
+            });
+            Vec::new()
+        }
         // The create view is always there: its replies always arrive.
         Msg::Create(msg) => shell.create.update(msg, shell.now),
         Msg::FocusGained => {

@@ -285,3 +285,34 @@ async fn the_palette_offers_the_import_anywhere_and_into_the_new_batch_on_the_re
     h.key(KeyCode::Enter);
     assert_eq!(h.app().breadcrumb(), ["Import into “July renewals”"]);
 }
+
+/// The QA's stale result: `i` on the result of a batch deleted elsewhere
+/// went through every step and failed only at sending. The view reads one
+/// page of the batch's details as it opens and says it is gone before any
+/// column is mapped; Enter opens nothing.
+#[tokio::test]
+async fn an_import_into_a_batch_deleted_elsewhere_says_so_before_the_columns() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_in(dir.path());
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
+    let id = created(&mut h, "June renewals").await;
+    assert!(sandbox.store().delete(&id), "deleted elsewhere");
+    h.key(KeyCode::Char('i'));
+    h.wait_for("the batch found gone", |app| {
+        import_of(app).is_some_and(|v| v.batch_gone().is_some())
+    })
+    .await;
+    let screen = h.screen();
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("“June renewals” no longer exists: Weya answers HTTP 404"),
+        "{screen}"
+    );
+    snapshot("import_app_batch_gone", h.app());
+    h.type_text(&format!("{}messy-semicolon-1252.csv", fixtures()));
+    h.key(KeyCode::Enter);
+    assert_eq!(step(h.app()), Some(Step::Pick), "nothing opened");
+    h.key(KeyCode::Esc);
+    assert!(h.screen().contains("Batch created") || h.app().top().is_none());
+}

@@ -355,6 +355,9 @@ pub struct ImportView {
     pub(crate) split: Option<split::SplitScreen>,
     /// The operator's clock: the times on screen read in their zone.
     pub(crate) clock: crate::domain::clock::LocalClock,
+    /// Weya does not find the batch (batch-details answered 404 when the
+    /// view opened): nothing is opened, checked or sent for it.
+    pub(crate) batch_gone: Option<String>,
 }
 
 impl ImportView {
@@ -408,12 +411,28 @@ impl ImportView {
             local_times: None,
             split: None,
             clock: crate::domain::clock::LocalClock::default(),
+            batch_gone: None,
             session: 0,
         }
     }
 
     pub fn batch_id(&self) -> &str {
         &self.batch_id
+    }
+
+    /// Why the batch is known gone, if it is.
+    pub fn batch_gone(&self) -> Option<&str> {
+        self.batch_gone.as_deref()
+    }
+
+    /// What the view says of a batch known gone.
+    fn gone_line(&self) -> Option<String> {
+        self.batch_gone.as_ref().map(|why| {
+            format!(
+                "“{}” no longer exists: {why}. Nothing can be imported into it; Esc leaves.",
+                self.batch_name
+            )
+        })
     }
 
     /// Opens `file`, the file of an import a run left unfinished, as if
@@ -651,6 +670,14 @@ impl ImportView {
                 Vec::new()
             }
             ImportMsg::Opened { job, result } => self.on_opened(job, result),
+            ImportMsg::BatchChecked(gone) => {
+                // Said before the operator maps any column.
+                self.batch_gone = gone;
+                if self.batch_gone.is_some() {
+                    self.error = self.gone_line();
+                }
+                Vec::new()
+            }
             ImportMsg::BatchRegion(region) => {
                 // Only before a file is open: from then on the region is
                 // the operator's (the guessed columns depend on it).
@@ -794,6 +821,17 @@ impl ImportView {
                 report: Arc::clone(report),
                 overwrite: true,
             }];
+        }
+        // A batch known gone takes nothing: the way on is refused on every
+        // step (only Esc and the keys that do not go on are left).
+        if self.batch_gone.is_some()
+            && matches!(
+                action,
+                Action::Accept | Action::Check | Action::Submit | Action::Resume | Action::Resend
+            )
+        {
+            self.error = self.gone_line();
+            return Vec::new();
         }
         match self.step {
             Step::Pick => self.on_pick(action),
