@@ -50,9 +50,30 @@ pub fn thousands_or_unknown(n: Option<u64>) -> String {
     n.map_or_else(|| "?".to_owned(), thousands)
 }
 
+/// `n` and its noun, in the singular for one: "1 contact", "2,000
+/// contacts". `noun` is the singular; the plural adds an s (see
+/// [`counted_as`] for any other).
+pub fn counted(n: u64, noun: &str) -> String {
+    counted_as(n, noun, &format!("{noun}s"))
+}
+
+/// `n` and `one` or `many`: "1 batch", "3 batches".
+pub fn counted_as(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_is_said_in_the_singular() {
+        assert_eq!(counted(1, "contact"), "1 contact");
+        assert_eq!(counted(0, "contact"), "0 contacts");
+        assert_eq!(counted(2_000, "request"), "2,000 requests");
+        assert_eq!(counted_as(1, "batch", "batches"), "1 batch");
+        assert_eq!(counted_as(3, "batch", "batches"), "3 batches");
+    }
 
     #[test]
     fn conversions_saturate_instead_of_wrapping() {

@@ -1331,6 +1331,25 @@ async fn delete(
     journal_note(&sent, workspace, io)?;
     match sent.result {
         Ok(deleted) => {
+            // Its unfinished imports can never be resumed: their journals
+            // say so, and the app's start offers to set them aside. The
+            // import journals live beside the submit journal.
+            if let Some(dir) = workspace
+                .journal
+                .as_deref()
+                .and_then(std::path::Path::parent)
+                .map(|state| state.join("imports"))
+                && let Err(e) = crate::import::recovery::mark_gone(
+                    &dir,
+                    id,
+                    &format!(
+                        "deleted with weya-tui batch delete on {}",
+                        chrono::Utc::now().to_rfc3339()
+                    ),
+                )
+            {
+                tracing::warn!(error = %e, "cannot mark the deleted batch's imports");
+            }
             if io.json {
                 let value = json!({"batchId": id, "deleted": true, "message": deleted.message});
                 writeln!(io.out, "{}", json_line(&value))?;

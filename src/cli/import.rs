@@ -49,7 +49,7 @@ use crate::import::{
     Region, RejectedFileNote, RequestState, Resolution, SendPlan, Stage, Written, check,
     rejected_path, write_rejected_to,
 };
-use crate::num::thousands;
+use crate::num::{counted, thousands};
 use crate::text::{json as json_line, visible};
 
 mod split;
@@ -679,10 +679,10 @@ fn earlier_import(
         } else {
             writeln!(
                 io.out,
-                "Already imported on {} ({} rows): this file's content went into batch {} then \
+                "Already imported on {} ({}): this file's content went into batch {} then \
                  (from {}). Nothing was sent; --again imports it again.",
                 when(journal.updated()),
-                thousands(s.rows_confirmed),
+                counted(s.rows_confirmed, "row"),
                 args.batch_id,
                 visible(&from)
             )?;
@@ -692,18 +692,18 @@ fn earlier_import(
     if !same_settings {
         let done = if journal.is_complete() {
             format!(
-                "was imported into batch {} on {} ({} rows)",
+                "was imported into batch {} on {} ({})",
                 args.batch_id,
                 when(journal.updated()),
-                thousands(s.rows_confirmed)
+                counted(s.rows_confirmed, "row")
             )
         } else {
             format!(
-                "was being imported into batch {} (started {}, {} of {} rows confirmed)",
+                "was being imported into batch {} (started {}, {} of {} confirmed)",
                 args.batch_id,
                 when(journal.created()),
                 thousands(s.rows_confirmed),
-                thousands(s.rows_total)
+                counted(s.rows_total, "row")
             )
         };
         return Err(Refusal::new(format!(
@@ -1187,9 +1187,9 @@ fn print_summary(
     let shown = file.path().display().to_string();
     writeln!(
         out,
-        "{}: {} rows after the header.",
+        "{}: {} after the header.",
         visible(&shown),
-        thousands(report.counts.rows())
+        counted(report.counts.rows(), "row")
     )?;
     for notice in file.notices() {
         writeln!(out, "  {}", visible(&notice.to_string()))?;
@@ -1409,11 +1409,10 @@ fn dry_run_output(
     };
     writeln!(
         io.out,
-        "\nDry run: nothing was sent. {} contacts would go in {} request{} of at most 1,000 rows. \
+        "\nDry run: nothing was sent. {} would go in {} of at most 1,000 rows. \
          The first body begins:\n{{\"batchId\":\"{batch_id}\",\"call_data\":[\n  {}{more}\n]}}",
-        thousands(report.counts.valid),
-        thousands(requests as u64),
-        if requests == 1 { "" } else { "s" },
+        counted(report.counts.valid, "contact"),
+        counted(requests as u64, "request"),
         report
             .samples
             .iter()
@@ -1424,11 +1423,11 @@ fn dry_run_output(
     if let Some(s) = recorded {
         writeln!(
             io.out,
-            "An import of this file into this batch is recorded: {} of {} requests confirmed \
-             ({} rows). Running without --dry-run resumes it.",
+            "An import of this file into this batch is recorded: {} of {} confirmed \
+             ({}). Running without --dry-run resumes it.",
             s.confirmed,
-            requests,
-            thousands(s.rows_confirmed)
+            counted(requests as u64, "request"),
+            counted(s.rows_confirmed, "row")
         )?;
     }
     Ok(())
@@ -1462,10 +1461,10 @@ fn warn_about_other_imports(
         writeln!(
             io.err,
             "weya-tui: warning: this file was imported into this batch before, as it was on {} \
-             ({} rows confirmed); it has changed since, so this import starts afresh (rows whose \
+             ({} confirmed); it has changed since, so this import starts afresh (rows whose \
              number is in the batch are left out, unless --include-existing) (journal: {})",
             visible(&when(other.created())),
-            thousands(s.rows_confirmed),
+            counted(s.rows_confirmed, "row"),
             other.path().display()
         )?;
     }
@@ -1475,10 +1474,9 @@ fn warn_about_other_imports(
 /// "Send 5,000 contacts in 5 requests to batch … on sandbox? [y/N]"
 fn plan_question(ctx: &ImportContext<'_>, batch_id: &str, requests: usize, rows: u64) -> String {
     format!(
-        "Send {} contacts in {} request{} to batch {batch_id} on {}? [y/N] ",
-        thousands(rows),
-        requests,
-        if requests == 1 { "" } else { "s" },
+        "Send {} in {} to batch {batch_id} on {}? [y/N] ",
+        counted(rows, "contact"),
+        counted(requests as u64, "request"),
         visible(ctx.target)
     )
 }
@@ -1507,13 +1505,13 @@ fn settle(
     let total = journal.requests().len();
     if let Some(first) = journal.first_unconfirmed() {
         let message = format!(
-            "Resuming the import started {}: {} of {} requests confirmed ({} of {} contacts); \
+            "Resuming the import started {}: {} of {} confirmed ({} of {}); \
              resuming at request {} (rows {}–{}).",
             journal.created(),
             s.confirmed,
-            total,
+            counted(total as u64, "request"),
             thousands(s.rows_confirmed),
-            thousands(s.rows_total),
+            counted(s.rows_total, "contact"),
             first.index + 1,
             first.first_row,
             first.first_row + u64::from(first.rows) - 1
@@ -1543,9 +1541,9 @@ fn settle(
             Some(Resolution::WasAdded)
         } else if let Some(ask) = io.confirm.as_mut() {
             let question = format!(
-                "Send request {}'s {} rows again? [y/N] ",
+                "Send request {}'s {} again? [y/N] ",
                 request.index + 1,
-                thousands(u64::from(request.sent()))
+                counted(u64::from(request.sent()), "row")
             );
             ask(&question)?.then_some(Resolution::SendAgain)
         } else {
@@ -1878,9 +1876,9 @@ fn progress_line(
     started: (Instant, u64),
 ) -> String {
     let mut line = format!(
-        "Sending request {request} of {requests}: {} of {} rows",
+        "Sending request {request} of {requests}: {} of {}",
         thousands(rows_done),
-        thousands(rows_total)
+        counted(rows_total, "row")
     );
     let secs = started.0.elapsed().as_secs_f64();
     let this_run = rows_done.saturating_sub(started.1);
@@ -2020,11 +2018,11 @@ fn report_end(
     };
     writeln!(
         io.out,
-        "{} of {} requests confirmed ({} of {} contacts){short}.",
+        "{} of {} confirmed ({} of {}){short}.",
         s.confirmed,
-        journal.requests().len(),
+        counted(journal.requests().len() as u64, "request"),
         thousands(s.rows_confirmed),
-        thousands(s.rows_total)
+        counted(s.rows_total, "contact")
     )?;
     writeln!(io.out, "{}.", account.line())?;
     let mut list = |title: &str, items: &[(&JournalRequest, &str)]| -> io::Result<()> {

@@ -261,7 +261,7 @@ pub(super) fn listing<T: serde::Serialize>(
 
 /// `n` and the noun for that many: "1 batch", "30,000 calls".
 pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+    crate::num::counted_as(n, one, many)
 }
 
 /// Refuses a page asked for past the last one, which the server answers

@@ -425,6 +425,19 @@ fn record(journal: &mut ImportJournal, index: usize, verdict: Verdict) -> Outcom
         Verdict::Refused { reason, .. } => journal.mark_failed(index, reason),
         Verdict::InDoubt { reason } => journal.mark_unknown(index, reason),
     };
+    // A 404 to addCallsToBatch: Weya does not find the batch. The journal
+    // says so, so the start-up notice offers to set the import aside
+    // rather than resume it against the same 404.
+    let written = written.and_then(|()| match &verdict {
+        Verdict::Refused {
+            error: Some(e),
+            reason,
+            ..
+        } if e.status() == Some(404) => {
+            journal.mark_batch_gone(&format!("Weya does not find the batch: {reason}"))
+        }
+        _ => Ok(()),
+    });
     let unrecorded = written.err().map(|e| {
         tracing::error!(error = %e, index, "cannot record a request's answer");
         let answer = match &verdict {

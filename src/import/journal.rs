@@ -234,6 +234,18 @@ impl JournalSummary {
     }
 }
 
+/// A batch an import was for that is known gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchGone {
+    /// When it was found gone (RFC 3339).
+    pub since: String,
+    /// How it was found gone, in a sentence's words.
+    pub why: String,
+    /// When the operator set the import aside (RFC 3339), if they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_aside: Option<String>,
+}
+
 /// The journal of one import: a file into a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportJournal {
@@ -249,6 +261,10 @@ pub struct ImportJournal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     batch_total_before: Option<u64>,
     requests: Vec<JournalRequest>,
+    /// The batch is known gone: Weya answered 404 for it, or this app
+    /// deleted it. Nothing of the import can be sent any more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    batch_gone: Option<BatchGone>,
     #[serde(skip)]
     path: PathBuf,
     /// `batch_total_before` came from an older version's `.before` file
@@ -296,11 +312,55 @@ impl ImportJournal {
                     state: RequestState::Planned,
                 })
                 .collect(),
+            batch_gone: None,
             path,
             legacy_before_file: false,
         };
         journal.save()?;
         Ok(journal)
+    }
+
+    /// Why the batch is known gone, and whether the import was set aside.
+    pub fn batch_gone(&self) -> Option<&BatchGone> {
+        self.batch_gone.as_ref()
+    }
+
+    /// Records that the batch is gone (`why`: "Weya answered 404 …"), once:
+    /// the first reason is kept.
+    pub fn mark_batch_gone(&mut self, why: &str) -> Result<(), JournalError> {
+        if self.batch_gone.is_some() {
+            return Ok(());
+        }
+        self.batch_gone = Some(BatchGone {
+            since: now(),
+            why: why.to_owned(),
+            set_aside: None,
+        });
+        self.save()
+    }
+
+    /// Sets aside the import of a batch that is gone: the journal is kept
+    /// (what was sent stays on record), marked, and no longer offered as
+    /// unfinished. Refused while the batch is not known gone.
+    pub fn set_aside(&mut self) -> Result<(), JournalError> {
+        let Some(gone) = self.batch_gone.as_mut() else {
+            return Err(JournalError::Io {
+                path: self.path.clone(),
+                source: io::Error::other("the batch is not known gone: nothing set aside"),
+            });
+        };
+        if gone.set_aside.is_none() {
+            gone.set_aside = Some(now());
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    /// Set aside (see [`set_aside`](Self::set_aside)).
+    pub fn is_set_aside(&self) -> bool {
+        self.batch_gone
+            .as_ref()
+            .is_some_and(|g| g.set_aside.is_some())
     }
 
     /// Takes the lock of the import of `file` into `batch_id`, or says

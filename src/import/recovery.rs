@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::journal::{ImportJournal, JournalSummary};
+use super::journal::{ImportJournal, JournalError, JournalSummary};
 use crate::num::thousands;
 use crate::text::visible;
 
@@ -21,6 +21,9 @@ pub struct Unfinished {
     pub summary: JournalSummary,
     /// When the journal last changed (RFC 3339).
     pub updated: String,
+    /// How its batch was found gone (a 404, or deleted here): then it
+    /// cannot be resumed, only set aside ([`set_aside`]).
+    pub gone: Option<String>,
 }
 
 impl Unfinished {
@@ -30,6 +33,7 @@ impl Unfinished {
             file: journal.file().path.clone(),
             summary: journal.summary(),
             updated: journal.updated().to_owned(),
+            gone: journal.batch_gone().map(|g| g.why.clone()),
         }
     }
 
@@ -50,11 +54,38 @@ pub fn unfinished(dir: &Path) -> Vec<Unfinished> {
     let mut found: Vec<Unfinished> = ImportJournal::all(dir)
         .unwrap_or_default()
         .iter()
-        .filter(|journal| !journal.is_complete())
+        .filter(|journal| !journal.is_complete() && !journal.is_set_aside())
         .map(Unfinished::of)
         .collect();
     found.sort_by(|a, b| b.updated.cmp(&a.updated));
     found
+}
+
+/// Records in every journal of `batch_id` in `dir` that the batch is gone
+/// (`why`): a 404 for it, or this app deleted it. How many were marked.
+pub fn mark_gone(dir: &Path, batch_id: &str, why: &str) -> Result<usize, JournalError> {
+    let mut marked = 0;
+    for mut journal in ImportJournal::for_batch(dir, batch_id)? {
+        if journal.batch_gone().is_none() {
+            journal.mark_batch_gone(why)?;
+            marked += 1;
+        }
+    }
+    Ok(marked)
+}
+
+/// Sets aside the unfinished imports into `batch_id`, a batch known gone:
+/// their journals are kept, marked, and no longer named at start-up. How
+/// many were set aside.
+pub fn set_aside(dir: &Path, batch_id: &str) -> Result<usize, JournalError> {
+    let mut count = 0;
+    for mut journal in ImportJournal::for_batch(dir, batch_id)? {
+        if journal.batch_gone().is_some() && !journal.is_set_aside() && !journal.is_complete() {
+            journal.set_aside()?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
 /// Where an import stands, rows by what became of them: "2,000 of 11,000
@@ -62,9 +93,9 @@ pub fn unfinished(dir: &Path) -> Vec<Unfinished> {
 /// refused, or short of what was sent, when there are).
 pub fn where_it_stands(s: &JournalSummary) -> String {
     let mut parts = vec![format!(
-        "{} of {} rows sent and confirmed",
+        "{} of {} sent and confirmed",
         thousands(s.rows_confirmed),
-        thousands(s.rows_total)
+        crate::num::counted(s.rows_total, "row")
     )];
     if s.rows_in_doubt > 0 {
         parts.push(format!(
@@ -106,6 +137,19 @@ pub fn start_notice(
         last.file_name(),
         where_it_stands(&last.summary)
     );
+    if let Some(why) = &last.gone {
+        // Resuming would only meet the same 404: say so, and offer to set
+        // it aside instead of nagging at every start.
+        let others = match found.len() {
+            1 => String::new(),
+            n => format!(" ({n} stopped part-way in all)"),
+        };
+        return Some(format!(
+            "An import stopped part-way into a batch that no longer exists: {what} ({}).{others} \
+             {key} sets it aside (its journal is kept).",
+            visible(why)
+        ));
+    }
     Some(match found.len() {
         1 => format!("An import stopped part-way: {what}. {key} resumes it."),
         n => format!(
@@ -181,6 +225,7 @@ mod tests {
             file: "/home/op/contacts.csv".into(),
             summary: summary(11_000, 2_000, 0),
             updated: "2026-12-06T10:00:00Z".into(),
+            gone: None,
         }];
         let notice = start_notice(&found, |_| Some("December".into()), "Ctrl-G").unwrap();
         assert_eq!(
@@ -189,6 +234,30 @@ mod tests {
              sent and confirmed, 9,000 not sent yet. Ctrl-G resumes it."
         );
         assert_eq!(start_notice(&[], |_| None, "Ctrl-G"), None);
+    }
+
+    /// The QA's nag: "3 imports stopped part-way; the last: contacts.csv
+    /// into “X” … Ctrl-G resumes it" though X was deleted.
+    #[test]
+    fn an_import_into_a_batch_known_gone_is_offered_to_be_set_aside_not_resumed() {
+        let found = vec![Unfinished {
+            batch_id: "b1".into(),
+            file: "/home/op/contacts.csv".into(),
+            summary: summary(3_000, 1_000, 0),
+            updated: "2026-12-06T10:00:00Z".into(),
+            gone: Some("Weya does not find the batch (HTTP 404)".into()),
+        }];
+        let notice = start_notice(&found, |_| Some("X".into()), "Ctrl-G").unwrap();
+        assert!(notice.contains("a batch that no longer exists"), "{notice}");
+        assert!(
+            notice.contains("Weya does not find the batch (HTTP 404)"),
+            "{notice}"
+        );
+        assert!(
+            notice.ends_with("Ctrl-G sets it aside (its journal is kept)."),
+            "{notice}"
+        );
+        assert!(!notice.contains("resumes"), "{notice}");
     }
 
     #[test]

@@ -377,6 +377,9 @@ impl Effects {
                     phone_book: self.phone_book.clone(),
                 });
                 self.import = Some((session, executor));
+                // Said gone before any column is mapped (a stale result,
+                // a batch deleted elsewhere).
+                self.run_import(session, ImportCmd::CheckBatch);
                 if look_up_region {
                     self.run_import(session, ImportCmd::FindBatchRegion);
                 }
@@ -652,6 +655,32 @@ impl Effects {
                     },
                     move |result| Msg::Create(CreateMsg::TemplateDeleted { name, result }),
                 );
+            }
+            Cmd::MarkImportsGone { batch_id, why } => {
+                let Some(dir) = self.store.as_ref().map(|s| s.paths.imports()) else {
+                    return;
+                };
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::import::recovery::mark_gone(&dir, &batch_id, &why) {
+                        tracing::warn!(error = %e, batch_id, "cannot mark its imports' batch gone");
+                    }
+                });
+            }
+            Cmd::SetImportAside { batch_id } => {
+                let replies = self.replies.clone();
+                let dir = self.store.as_ref().map(|s| s.paths.imports());
+                tokio::spawn(async move {
+                    let id = batch_id.clone();
+                    let result = match dir {
+                        Some(dir) => tokio::task::spawn_blocking(move || {
+                            crate::import::recovery::set_aside(&dir, &id).map_err(|e| e.to_string())
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string())),
+                        None => Err("no home directory holds the import journals".to_owned()),
+                    };
+                    let _ = replies.send(Msg::ImportSetAside { batch_id, result }).await;
+                });
             }
             Cmd::SetDraftAside { seq, draft } => {
                 let replies = self.replies.clone();

@@ -310,8 +310,12 @@ pub enum Scope {
     ImportResume,
     /// Requests on their way.
     ImportSending,
-    /// Sending paused or finished.
+    /// Sending paused.
     ImportSent,
+    /// Sending finished: nothing left to send.
+    ImportDone,
+    /// Paused or finished after a request failed: its rows can go again.
+    ImportFailed,
     /// A request whose outcome is unknown waits for the operator.
     ImportDoubt,
     /// The check, when its local-time lines flag someone and the batch's
@@ -379,7 +383,9 @@ impl Scope {
             Self::ImportPreview => "Import, check results",
             Self::ImportResume => "Import, earlier import found",
             Self::ImportSending => "Import, sending",
-            Self::ImportSent => "Import, paused or done",
+            Self::ImportSent => "Import, paused",
+            Self::ImportDone => "Import, done",
+            Self::ImportFailed => "Import, paused or done after a request failed",
             Self::ImportDoubt => "Import, outcome unknown",
             Self::ImportSplitOffer => "Import, check flags contacts' local time",
             Self::ImportSplitWorking => "Import, split by time zone running",
@@ -605,27 +611,31 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportSheet, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next sheet"),
     bind(Scope::ImportSheet, &[ESC], Action::Back, "other file", "Back to choosing the file"),
     // First: at 80 columns the footer has room for the way on, not for all.
+    // The footer shows Enter first, then these in this order as room
+    // allows: at 80 columns, Space and e.
     bind(Scope::ImportMap, &[ENTER], Action::Check, "check", "Check every row; nothing is sent yet"),
+    bind(Scope::ImportMap, &[ch(' ')], Action::Toggle, "skip", "Leave the highlighted column out (it is not sent as an agent variable), or send it again"),
+    bind(Scope::ImportMap, &[ch('e')], Action::Rename, "rename", "Rename the variable the column is sent as (First Name → name)"),
+    bind(Scope::ImportMap, &[ch('p')], Action::PhoneColumn, "phone", "The highlighted column holds the phone numbers"),
+    bind(Scope::ImportMap, &[ch('g')], Action::Region, "region", "The region of numbers written without a country code (US, GB, IN…)"),
     bind(Scope::ImportMap, &[ESC], Action::Back, "other file", "Back to choosing the file (or the sheet, in a workbook of several)"),
     bind(Scope::ImportMap, &[UP, ch('k')], Action::Up, "move", "Highlight the previous column"),
     bind(Scope::ImportMap, &[DOWN, ch('j')], Action::Down, "move", "Highlight the next column"),
-    bind(Scope::ImportMap, &[ch(' ')], Action::Toggle, "send", "Send the highlighted column as an agent variable, or not"),
-    bind(Scope::ImportMap, &[ch('p')], Action::PhoneColumn, "phone", "The highlighted column holds the phone numbers"),
-    bind(Scope::ImportMap, &[ch('e')], Action::Rename, "rename", "Rename the variable the column is sent as (First Name → name)"),
-    bind(Scope::ImportMap, &[ch('g')], Action::Region, "region", "The region of numbers written without a country code (US, GB, IN…)"),
     bind(Scope::ImportMapEdit, &[ENTER], Action::Accept, "ok", "Take the typed name or region"),
     bind(Scope::ImportMapEdit, &[ESC], Action::Cancel, "cancel", "Keep the name or region as it was"),
     // Before the check's keys: at 80 columns the footer shows it.
     bind(Scope::ImportSplitOffer, &[ch('z')], Action::SplitByZone, "split by zone", "One batch per time zone group called outside its hours, the window in its own zone (batch import --split-by-zone): its review first, nothing sent"),
+    // The footer shows Enter first, then these in this order as room
+    // allows: at 80 columns g and o (z before them when offered).
+    bind(Scope::ImportPreview, &[ENTER], Action::Submit, "send", "Send the valid rows, 1,000 per request"),
+    bind(Scope::ImportPreview, &[ch('g')], Action::Region, "region", "Set the region of numbers without a country code, then check again"),
+    bind(Scope::ImportPreview, &[ch('o')], Action::AllowCountries, "countries", "Send the numbers of the countries outside the region too, or hold them back again; checks again"),
+    bind(Scope::ImportPreview, &[ESC], Action::Back, "columns", "Back to the columns"),
+    bind(Scope::ImportPreview, &[ch('b')], Action::Toggle, "in batch", "Leave out the rows whose number the batch holds already (the default), or send them too"),
+    bind(Scope::ImportPreview, &[ch('x')], Action::WithoutExtensions, "extensions", "Dial numbers with an extension without it, or refuse them again; checks again"),
+    bind(Scope::ImportPreview, &[ch('w')], Action::WriteRejected, "write rejected", "Write the invalid rows, with why, to NAME.rejected.csv beside the file (a file there that holds other rows: asks first)"),
     bind(Scope::ImportPreview, &[UP, ch('k')], Action::Up, "scroll", "Scroll up"),
     bind(Scope::ImportPreview, &[DOWN, ch('j')], Action::Down, "scroll", "Scroll down"),
-    bind(Scope::ImportPreview, &[ch('w')], Action::WriteRejected, "write rejected", "Write the invalid rows, with why, to NAME.rejected.csv beside the file (a file there that holds other rows: asks first)"),
-    bind(Scope::ImportPreview, &[ch('b')], Action::Toggle, "in batch", "Leave out the rows whose number the batch holds already (the default), or send them too"),
-    bind(Scope::ImportPreview, &[ENTER], Action::Submit, "send", "Send the valid rows, 1,000 per request"),
-    bind(Scope::ImportPreview, &[ESC], Action::Back, "columns", "Back to the columns"),
-    bind(Scope::ImportPreview, &[ch('g')], Action::Region, "region", "Set the region of numbers without a country code, then check again"),
-    bind(Scope::ImportPreview, &[ch('o')], Action::AllowCountries, "other countries", "Send the numbers of the countries outside the region too, or hold them back again; checks again"),
-    bind(Scope::ImportPreview, &[ch('x')], Action::WithoutExtensions, "extensions", "Dial numbers with an extension without it, or refuse them again; checks again"),
     bind(Scope::ImportSplitWorking, &[ESC], Action::Back, "cancel", "Drop the review being made (nothing is sent); the creates and imports, once started, run to their end"),
     bind(Scope::ImportSplitReview, &[ENTER], Action::Submit, "create and import", "Create every batch reviewed, then import each group's contacts into its batch and the rest into this one"),
     bind(Scope::ImportSplitReview, &[ESC], Action::Back, "cancel", "Back to the check; nothing is sent"),
@@ -639,8 +649,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportResume, &[ESC], Action::Back, "other file", "Back to choosing the file"),
     bind(Scope::ImportSending, &[ESC], Action::Back, "pause", "Pause once the request on its way has been answered"),
     bind(Scope::ImportSent, &[ENTER], Action::Resume, "continue", "Send the requests not sent yet"),
-    bind(Scope::ImportSent, &[ch('r')], Action::Resend, "resend failed", "Send again only the rows of the requests that failed"),
     bind(Scope::ImportSent, &[ESC], Action::Back, "close", "Leave the import (the journal keeps where it stands)"),
+    bind(Scope::ImportDone, &[ENTER], Action::Back, "close", "Leave the finished import: back to the view it was opened from"),
+    bind(Scope::ImportDone, &[ESC], Action::Back, "close", "Leave the finished import: back to the view it was opened from"),
+    bind(Scope::ImportFailed, &[ch('r')], Action::Resend, "resend failed", "Send again only the rows of the requests that failed (offered only when one failed)"),
     bind(Scope::ImportDoubt, &[ch('a')], Action::MarkAdded, "were added", "The batch has these rows: count them as sent"),
     bind(Scope::ImportDoubt, &[ch('s')], Action::SendAgain, "send again", "The batch does not have these rows: send again those whose number it does not hold"),
     bind(Scope::ImportDoubt, &[ch('t')], Action::Recount, "recount", "Fetch the batch's totalCalls again"),
@@ -760,6 +772,9 @@ pub fn hints(scopes: &[Scope]) -> Vec<(String, &'static str)> {
 /// How much a footer hint matters when room is short.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rank {
+    /// Enter on a screen of its own: the step's way on. First, and never
+    /// dropped for another of the screen's keys.
+    Primary,
     /// The keys of the focused field or of the screen: what it alone does.
     Own,
     /// Ctrl-S: the way forward from anywhere in the form.
@@ -770,7 +785,13 @@ enum Rank {
     Moves,
 }
 
-const RANKS: [Rank; 4] = [Rank::Own, Rank::Forward, Rank::General, Rank::Moves];
+const RANKS: [Rank; 5] = [
+    Rank::Primary,
+    Rank::Own,
+    Rank::Forward,
+    Rank::General,
+    Rank::Moves,
+];
 
 struct Hint {
     keys: String,
@@ -809,6 +830,7 @@ fn rank_of(binding: &Binding) -> Rank {
             | Scope::Navigation
             | Scope::Editing,
         ) => Rank::General,
+        _ if binding.keys.contains(&ENTER) => Rank::Primary,
         _ => Rank::Own,
     }
 }
@@ -845,8 +867,10 @@ fn hint_entries(scopes: &[Scope]) -> Vec<Hint> {
 
 /// The footer's hints for the active scopes within `room` cells, global
 /// keys left out (the footer shows them apart). When not all fit, the
-/// screen's own keys come first, then Ctrl-S (room for it is kept), then
-/// the form's keys, then movement; they are shown in that order.
+/// screen's Enter comes first (so no longer hint crowds it out), then its
+/// other keys in the table's order (room for Ctrl-S is kept), then
+/// Ctrl-S, then the form's keys, then movement; they are shown in that
+/// order.
 pub fn footer(scopes: &[Scope], room: usize) -> Vec<(String, &'static str)> {
     let global = hint_entries(&[Scope::Global]);
     let hints: Vec<Hint> = hint_entries(scopes)
@@ -855,7 +879,7 @@ pub fn footer(scopes: &[Scope], room: usize) -> Vec<(String, &'static str)> {
         .collect();
     let forward: usize = hints
         .iter()
-        .filter(|h| h.rank == Rank::Forward)
+        .filter(|h| matches!(h.rank, Rank::Forward))
         .map(Hint::width)
         .sum();
     let mut used = 0;
@@ -972,6 +996,7 @@ mod tests {
             Scope::ImportResume,
             Scope::ImportSending,
             Scope::ImportSent,
+            Scope::ImportDone,
             Scope::ImportDoubt,
             Scope::ImportSplitWorking,
             Scope::ImportSplitReview,
@@ -992,6 +1017,47 @@ mod tests {
                 assert!(!keys[i + 1..].contains(k), "{scope:?} binds {k:?} twice");
             }
         }
+    }
+
+    /// The QA's 80x24 check step: "w write rejected  b in batch" and no
+    /// Enter. The room is what the shell leaves at 80 columns beside F1,
+    /// Ctrl-P and Ctrl-B.
+    #[test]
+    fn at_80_columns_every_screen_s_enter_is_in_the_footer_and_first() {
+        const ROOM_AT_80: usize = 80 - "F1 help  Ctrl-P commands  Ctrl-B batches".len() - 1;
+        for b in BINDINGS.iter().filter(|b| {
+            b.keys.first() == Some(&ENTER) && !b.short.is_empty() && rank_of(b) == Rank::Primary
+        }) {
+            let shown = footer(&[Scope::Global, b.scope, Scope::Navigation], ROOM_AT_80);
+            assert!(
+                shown
+                    .first()
+                    .is_some_and(|(keys, what)| keys.starts_with("Enter") && *what == b.short),
+                "{:?}: {shown:?}",
+                b.scope
+            );
+        }
+        let map = footer(
+            &[Scope::Global, Scope::ImportMap, Scope::Navigation],
+            ROOM_AT_80,
+        );
+        let keys: Vec<&str> = map.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["Enter", "Space", "e"], "{map:?}");
+        let check = footer(
+            &[
+                Scope::Global,
+                Scope::ImportPreview,
+                Scope::ImportSplitOffer,
+                Scope::Navigation,
+            ],
+            ROOM_AT_80,
+        );
+        let keys: Vec<&str> = check.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["Enter", "z", "g"],
+            "the offer to split first: {check:?}"
+        );
     }
 
     #[test]

@@ -55,6 +55,12 @@ pub enum Msg {
     Second,
     /// Ctrl-Z did not stop the app, and why.
     NotSuspended(String),
+    /// The unfinished imports into `batch_id` were set aside (how many),
+    /// or why not.
+    ImportSetAside {
+        batch_id: String,
+        result: Result<usize, String>,
+    },
     /// For the create view.
     Create(CreateMsg),
     /// For the batch list.
@@ -202,6 +208,17 @@ pub enum Cmd {
     Close,
     /// Show the import view for this batch (the shell does this too).
     OpenImport(ImportTarget),
+    /// Record in the import journals of `batch_id` that the batch is gone
+    /// (`why`): the start-up notice then offers to set them aside.
+    MarkImportsGone {
+        batch_id: String,
+        why: String,
+    },
+    /// Set aside the unfinished imports into `batch_id`, a batch known
+    /// gone (Ctrl-G then): answered with [`Msg::ImportSetAside`].
+    SetImportAside {
+        batch_id: String,
+    },
     /// An import view was opened: its executor, which holds the journal of
     /// import `session` into `batch_id`, is made.
     StartImport {

@@ -25,6 +25,7 @@ use crate::api::{ApiError, BatchSummary};
 use crate::campaign::progress::{Plan, Tracker, Transition};
 use crate::connection::TargetLabel;
 use crate::form::FieldId;
+use crate::import::recovery;
 use crate::store::home::Home;
 use crate::text::visible;
 
@@ -344,7 +345,12 @@ impl Shell {
         if target.timezone.is_none() {
             target.timezone = self.known_timezone(&target.batch_id);
         }
-        self.list_under();
+        // From the create view's result (`i`, or the palette there), Esc
+        // leads back to that result, where it was opened (see
+        // `bottom_over_result`); from the form, to the list.
+        if !self.on_result() {
+            self.list_under();
+        }
         self.import_sessions += 1;
         let session = self.import_sessions;
         let view = ImportView::new(
@@ -394,6 +400,13 @@ impl Shell {
                 self.now,
             );
         };
+        // Its batch is gone: resuming would meet the same 404. Set aside
+        // (the journal kept, marked), as the notice offered.
+        if last.gone.is_some() {
+            return vec![Cmd::SetImportAside {
+                batch_id: last.batch_id,
+            }];
+        }
         let batch_name = self
             .create
             .context
@@ -572,9 +585,24 @@ impl Shell {
             _ => return Vec::new(),
         };
         let now = self.now;
-        news.into_iter()
-            .flat_map(|m| self.create.update(m, now))
-            .collect()
+        let mut cmds = Vec::new();
+        for news in news {
+            if let CreateMsg::BatchGone { batch_id, why } = &news {
+                // Its unfinished imports cannot be resumed: said so from
+                // now on (Ctrl-G sets them aside), and at the next start.
+                for unfinished in &mut self.create.context.unfinished_imports {
+                    if &unfinished.batch_id == batch_id && unfinished.gone.is_none() {
+                        unfinished.gone = Some(why.clone());
+                    }
+                }
+                cmds.push(Cmd::MarkImportsGone {
+                    batch_id: batch_id.clone(),
+                    why: why.clone(),
+                });
+            }
+            cmds.extend(self.create.update(news, now));
+        }
+        cmds
     }
 
     /// The calling schedule a batch made here, on this target, was
@@ -637,7 +665,7 @@ impl Shell {
     /// leads back to the form: only Ctrl-N (or the palette's "New batch")
     /// does, so a list key after one Esc too many is never typed into it.
     pub fn pop(&mut self) -> Vec<Cmd> {
-        if self.stack.len() <= 1 {
+        if self.stack.len() <= 1 && !self.bottom_over_result() {
             self.note = Some(NOTHING_UNDER.to_owned());
             return Vec::new();
         }
@@ -645,6 +673,19 @@ impl Shell {
         let mut cmds = self.truncate(len);
         cmds.extend(self.shown());
         cmds
+    }
+
+    /// Whether the create view shows a batch's result (not the form):
+    /// a view opened from there goes back to it.
+    fn on_result(&self) -> bool {
+        matches!(self.create.screen, create::Screen::Result(_))
+    }
+
+    /// Whether the bottom of the stack is an import opened over the create
+    /// view's result: it is no home screen, and Esc from it shows that
+    /// result again (a screen of keys, not the form's text fields).
+    fn bottom_over_result(&self) -> bool {
+        matches!(self.stack.first(), Some(View::Import(_))) && self.on_result()
     }
 
     /// A view just came (back) on screen: a live one refreshes at once,
@@ -705,7 +746,9 @@ impl Shell {
         for cmd in cmds {
             match cmd {
                 // A home screen is never closed by Esc (see `pop`).
-                Cmd::Close if at == 0 => self.note = Some(NOTHING_UNDER.to_owned()),
+                Cmd::Close if at == 0 && !self.bottom_over_result() => {
+                    self.note = Some(NOTHING_UNDER.to_owned());
+                }
                 Cmd::Close if at < self.stack.len() => {
                     out.extend(self.truncate(at));
                     out.extend(self.shown());
@@ -771,6 +814,25 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
             CreateMsg::Notice(format!("Ctrl-Z does nothing here: {why}.")),
             shell.now,
         ),
+        Msg::ImportSetAside { batch_id, result } => {
+            shell.note = Some(match result {
+                Ok(_) => {
+                    let unfinished = &mut shell.create.context.unfinished_imports;
+                    let file = unfinished
+                        .iter()
+                        .find(|u| u.batch_id == batch_id)
+                        .map(recovery::Unfinished::file_name)
+                        .unwrap_or_default();
+                    unfinished.retain(|u| u.batch_id != batch_id);
+                    format!(
+                        "Set aside: the import of {file} into a batch that no longer exists \
+                         (its journal is kept, marked)"
+                    )
+                }
+                Err(e) => format!("The import could not be set aside: {}", visible(&e)),
+            });
+            Vec::new()
+        }
         // The create view is always there: its replies always arrive.
         Msg::Create(msg) => shell.create.update(msg, shell.now),
         Msg::FocusGained => {

@@ -158,7 +158,7 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
         "a header and three rows:\n{rejected}"
     );
     assert!(
-        stdout.contains("1 of 1 requests confirmed (5 of 5 contacts)"),
+        stdout.contains("1 of 1 request confirmed (5 of 5 contacts)"),
         "{stdout}"
     );
     assert!(
@@ -3100,4 +3100,34 @@ async fn a_batch_created_here_without_a_timezone_says_so_when_no_region_is_given
         "{stderr}"
     );
     assert!(sandbox.store().batch(&batch).unwrap().calls.is_empty());
+}
+
+/// The QA's "all 1 contacts", "1 requests: 1 confirmed": one contact is
+/// said in the singular, by `batch import` and its dry run alike.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_contact_is_said_in_the_singular() {
+    let (env, sandbox) = (Env::new(), Sandbox::start(0).await.unwrap());
+    let batch = new_batch(&sandbox);
+    let file = env.file("one.csv", b"phone,name\n+12125550143,Ann\n");
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--dry-run"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains(": 1 row after the header."), "{stdout}");
+    assert!(
+        stdout.contains("1 contact would go in 1 request of at most 1,000 rows"),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) = run(env
+        .import(&sandbox, &sandbox.base_url(), &batch, &file)
+        .args(["--region", "US", "--yes"]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 of 1 request confirmed (1 of 1 contact)."),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("1 requests") && !stdout.contains("1 contacts"),
+        "{stdout}"
+    );
 }

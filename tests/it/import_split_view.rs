@@ -275,7 +275,7 @@ async fn z_reviews_the_split_then_enter_creates_each_batch_once_and_imports() {
     let mut view = checked(&setup).await;
     assert_eq!(
         view.scopes(),
-        [Scope::ImportSplitOffer, Scope::ImportPreview]
+        [Scope::ImportPreview, Scope::ImportSplitOffer]
     );
     let batches_before = setup.sandbox.store().batches().len();
 
@@ -458,7 +458,7 @@ fn z_is_offered_only_for_a_flagged_check_and_esc_cancels_before_sending() {
     assert!(view.split().is_none());
     assert_eq!(
         view.scopes(),
-        [Scope::ImportSplitOffer, Scope::ImportPreview]
+        [Scope::ImportPreview, Scope::ImportSplitOffer]
     );
     drop(setup);
 }

@@ -1179,3 +1179,50 @@ fn a_contacts_file_that_is_no_regular_file_is_refused_at_once() {
         );
     }
 }
+
+/// The QA's finished import of one contact: "Done: all 1 contacts", a
+/// footer offering "Enter continue" (which did nothing) and "r resend
+/// failed" (nothing failed). Now: the singular, Enter closes, no r.
+#[test]
+fn one_contact_done_is_said_in_the_singular_and_enter_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.csv");
+    std::fs::write(&path, contacts(1)).unwrap();
+    let mut view = ImportView::new(BATCH, "June renewals", Some("America/New_York"));
+    type_path(&mut view, &path);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    let cmds = press(&mut view, KeyCode::Enter);
+    serve(&mut view, dir.path(), cmds);
+    let check = screen(&view, 80, 24, t(0), dir.path());
+    assert!(check.contains("Sends 1 contact in 1 request "), "{check}");
+    let cmds = press(&mut view, KeyCode::Enter);
+    let [ImportCmd::BeginSend { plan, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let mut journal =
+        ImportJournal::start(&dir.path().join("imports"), BATCH, plan, Some(0)).unwrap();
+    view.work(ImportMsg::SendReady(Ok(journal.clone())), t(0));
+    done(&mut view, &mut journal, 0, Answer::Confirmed, 1);
+    assert_eq!(view.sending().unwrap().phase, SendPhase::Done);
+    let text = screen(&view, 80, 24, t(2), dir.path());
+    assert!(
+        text.contains("Done: the 1 contact is in the batch."),
+        "{text}"
+    );
+    assert!(text.contains("1 / 1 row"), "{text}");
+    assert!(
+        !text.contains("1 contacts") && !text.contains("1 rows"),
+        "{text}"
+    );
+    assert!(text.contains("Enter/Esc close"), "{text}");
+    assert!(!text.contains("resend"), "nothing failed: {text}");
+    assert!(press(&mut view, KeyCode::Char('r')).is_empty());
+    assert!(
+        matches!(
+            press(&mut view, KeyCode::Enter).as_slice(),
+            [ImportCmd::Close]
+        ),
+        "Enter does what the footer says"
+    );
+}

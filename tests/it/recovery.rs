@@ -174,6 +174,112 @@ async fn an_import_stopped_part_way_is_named_at_the_next_start_and_ctrl_g_resume
     assert_eq!(h.runtime.import_on_exit(), None, "nothing left to say");
 }
 
+/// The QA's nag: an unfinished import into a batch deleted since was
+/// named at every start with "Ctrl-G resumes it". The send that met
+/// Weya's 404 marks the journal; the next start says the batch no longer
+/// exists and Ctrl-G sets the import aside (the journal kept, marked), so
+/// the start after that names nothing.
+#[tokio::test]
+async fn an_import_into_a_batch_gone_is_said_so_at_the_next_start_and_ctrl_g_sets_it_aside() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_in(dir.path());
+    let csv = dir.path().join("contacts.csv");
+    std::fs::write(&csv, contacts(2500)).unwrap();
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store.clone()));
+    h.fill_and_review("Gone renewals").await;
+    h.key(KeyCode::Enter);
+    h.wait_for_result().await;
+    let id = object_id_in(&h.screen().replace("64e5f12345abcdef", "")).expect("an ID");
+    h.key(KeyCode::Char('i'));
+    h.type_text(&csv.display().to_string());
+    h.key(KeyCode::Enter);
+    h.wait_for("the columns", |app| step(app) == Some(Step::Map))
+        .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("the check, compared with the batch", |app| {
+        step(app) == Some(Step::Preview)
+            && import_of(app).is_some_and(|v| matches!(v.comparing(), Some(Comparing::Done(_))))
+    })
+    .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("the first request on its way", |app| {
+        import_of(app)
+            .and_then(|v| v.sending())
+            .is_some_and(|s| s.in_flight == Some(0))
+    })
+    .await;
+    h.key(KeyCode::Esc);
+    h.wait_for("sending paused", |app| {
+        phase(app) == Some(SendPhase::Paused)
+    })
+    .await;
+    // Deleted elsewhere; Enter sends the next request, which meets a 404.
+    assert!(sandbox.store().delete(&id));
+    h.key(KeyCode::Enter);
+    h.wait_for("the 404 stops sending", |app| {
+        phase(app) == Some(SendPhase::Paused)
+            && import_of(app)
+                .and_then(|v| v.sending())
+                .is_some_and(|s| s.error.is_some())
+    })
+    .await;
+    drop(h);
+    let next = tempfile::tempdir().unwrap();
+    copy_without_locks(dir.path(), next.path());
+    let store = common::store_in(next.path());
+    let (entries, _) = journal::read_at_start(&store.journal());
+    let mut context = common::context();
+    context.known_batches = KnownBatch::from_journal(&entries);
+    context.take_up_unfinished_imports(&store.imports());
+    assert!(
+        context.unfinished_imports[0].gone.is_some(),
+        "the journal says the batch is gone"
+    );
+    let mut h = Harness::with_context(
+        sandbox.client_config(),
+        120,
+        40,
+        Some(store.clone()),
+        context,
+    );
+    h.wait_for_phones().await;
+    let screen = h.screen();
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "An import stopped part-way into a batch that no longer exists: contacts.csv"
+        ),
+        "{screen}"
+    );
+    assert!(flat.contains("Weya does not find the batch"), "{screen}");
+    assert!(
+        flat.contains("Ctrl-G sets it aside (its journal is kept)."),
+        "{screen}"
+    );
+    assert!(!flat.contains("resumes it"), "{screen}");
+
+    h.ctrl('g');
+    h.wait_for("set aside", |app| {
+        app.create.context.unfinished_imports.is_empty()
+    })
+    .await;
+    assert!(
+        import_of(h.app()).is_none(),
+        "no import opened on a gone batch"
+    );
+    let note = h.app().note.clone().unwrap_or_default();
+    assert!(
+        note.starts_with("Set aside: the import of contacts.csv"),
+        "{note}"
+    );
+    // Kept, marked, and named at no later start.
+    let kept = weya_tui::import::ImportJournal::all(&store.imports()).unwrap();
+    assert_eq!(kept.len(), 1, "the journal is kept");
+    assert!(kept[0].is_set_aside());
+    assert!(weya_tui::import::recovery::unfinished(&store.imports()).is_empty());
+}
+
 /// `from` copied into `to`, every file but the lock files a live process
 /// holds.
 fn copy_without_locks(from: &std::path::Path, to: &std::path::Path) {

@@ -79,6 +79,10 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "import_split_review",
     "import_split_result",
     "import_app_preview",
+    // the footer's Enter and the step's keys at 80 columns (the QA's
+    // 80x24 columns step and finished import)
+    "import_app_map",
+    "import_app_done",
     "recovery_start_notice",
     // recovery, result_watch
     "import_choices_restored",

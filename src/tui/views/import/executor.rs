@@ -145,6 +145,28 @@ impl ImportExecutor {
                 .await;
                 ImportMsg::Opened { job, result }
             }
+            ImportCmd::CheckBatch => {
+                let query = crate::api::CallQuery {
+                    limit: 1,
+                    ..crate::api::CallQuery::default()
+                };
+                match self.client.batch_details(&self.batch_id, &query).await {
+                    Err(e) if e.status() == Some(404) => {
+                        let why = format!("Weya answers {e}");
+                        if let Some(dir) = self.journal_dir.clone() {
+                            let (id, said) = (self.batch_id.clone(), why.clone());
+                            // The journals of its imports say so too.
+                            let _ = blocking(move || {
+                                crate::import::recovery::mark_gone(&dir, &id, &said)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .await;
+                        }
+                        ImportMsg::BatchChecked(Some(why))
+                    }
+                    _ => ImportMsg::BatchChecked(None),
+                }
+            }
             ImportCmd::FindBatchRegion => {
                 let (batch_id, journal) = (self.batch_id.clone(), self.submit_journal.clone());
                 let region = blocking(move || {

@@ -355,6 +355,9 @@ pub struct ImportView {
     pub(crate) split: Option<split::SplitScreen>,
     /// The operator's clock: the times on screen read in their zone.
     pub(crate) clock: crate::domain::clock::LocalClock,
+    /// Weya does not find the batch (batch-details answered 404 when the
+    /// view opened): nothing is opened, checked or sent for it.
+    pub(crate) batch_gone: Option<String>,
 }
 
 impl ImportView {
@@ -408,12 +411,28 @@ impl ImportView {
             local_times: None,
             split: None,
             clock: crate::domain::clock::LocalClock::default(),
+            batch_gone: None,
             session: 0,
         }
     }
 
     pub fn batch_id(&self) -> &str {
         &self.batch_id
+    }
+
+    /// Why the batch is known gone, if it is.
+    pub fn batch_gone(&self) -> Option<&str> {
+        self.batch_gone.as_deref()
+    }
+
+    /// What the view says of a batch known gone.
+    fn gone_line(&self) -> Option<String> {
+        self.batch_gone.as_ref().map(|why| {
+            format!(
+                "“{}” no longer exists: {why}. Nothing can be imported into it; Esc leaves.",
+                self.batch_name
+            )
+        })
     }
 
     /// Opens `file`, the file of an import a run left unfinished, as if
@@ -514,7 +533,10 @@ impl ImportView {
             return vec![scope];
         }
         if self.can_split() {
-            return vec![Scope::ImportSplitOffer, Scope::ImportPreview];
+            // The two bind no key in common, so their order only tells
+            // the footer which to show first (the last listed): the
+            // offer, before the check's own keys, at 80 columns too.
+            return vec![Scope::ImportPreview, Scope::ImportSplitOffer];
         }
         let scope = match self.step {
             Step::Pick => Scope::ImportPick,
@@ -524,11 +546,24 @@ impl ImportView {
             Step::Map | Step::Preview if self.edit.is_some() => Scope::ImportMapEdit,
             Step::Map => Scope::ImportMap,
             Step::Preview => Scope::ImportPreview,
-            Step::Send => match self.sending.as_ref().map(|s| s.phase) {
-                Some(SendPhase::Doubt) => Scope::ImportDoubt,
-                Some(SendPhase::Paused | SendPhase::Done) => Scope::ImportSent,
-                _ => Scope::ImportSending,
-            },
+            Step::Send => {
+                let failed = self
+                    .sending
+                    .as_ref()
+                    .is_some_and(|s| s.failed().next().is_some());
+                let scope = match self.sending.as_ref().map(|s| s.phase) {
+                    Some(SendPhase::Doubt) => Scope::ImportDoubt,
+                    Some(SendPhase::Paused) => Scope::ImportSent,
+                    Some(SendPhase::Done) => Scope::ImportDone,
+                    _ => Scope::ImportSending,
+                };
+                // r only where it does something: a request failed.
+                return if failed && matches!(scope, Scope::ImportSent | Scope::ImportDone) {
+                    vec![Scope::ImportFailed, scope]
+                } else {
+                    vec![scope]
+                };
+            }
         };
         vec![scope]
     }
@@ -635,6 +670,14 @@ impl ImportView {
                 Vec::new()
             }
             ImportMsg::Opened { job, result } => self.on_opened(job, result),
+            ImportMsg::BatchChecked(gone) => {
+                // Said before the operator maps any column.
+                self.batch_gone = gone;
+                if self.batch_gone.is_some() {
+                    self.error = self.gone_line();
+                }
+                Vec::new()
+            }
             ImportMsg::BatchRegion(region) => {
                 // Only before a file is open: from then on the region is
                 // the operator's (the guessed columns depend on it).
@@ -778,6 +821,17 @@ impl ImportView {
                 report: Arc::clone(report),
                 overwrite: true,
             }];
+        }
+        // A batch known gone takes nothing: the way on is refused on every
+        // step (only Esc and the keys that do not go on are left).
+        if self.batch_gone.is_some()
+            && matches!(
+                action,
+                Action::Accept | Action::Check | Action::Submit | Action::Resume | Action::Resend
+            )
+        {
+            self.error = self.gone_line();
+            return Vec::new();
         }
         match self.step {
             Step::Pick => self.on_pick(action),

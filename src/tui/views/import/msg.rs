@@ -47,6 +47,10 @@ pub enum ImportMsg {
     },
     /// The region of the batch's timezone, when the submit journal has it.
     BatchRegion(Option<Region>),
+    /// Whether Weya finds the batch, read as the view opens (one page of
+    /// batch-details): `Some(why)` when it answers 404. Any other answer
+    /// says nothing (the check reads the batch again).
+    BatchChecked(Option<String>),
     /// The journal of this file into this batch, if an import was started.
     JournalFound(Result<Option<ImportJournal>, String>),
     /// The column choices kept for the file opened, if any.
@@ -142,6 +146,10 @@ pub enum ImportCmd {
     /// with, to preset the region (the shell knows it only for batches
     /// its session saw created; `create` may have made this one since).
     FindBatchRegion,
+    /// Read one page of batch-details: does the batch exist? Answered
+    /// with [`ImportMsg::BatchChecked`]; a 404 marks the batch's import
+    /// journals gone too.
+    CheckBatch,
     /// Look for a journal of this file into the batch.
     FindJournal {
         file: FileIdentity,

@@ -154,7 +154,7 @@ fn draw_working(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             let ratio = (p.done as f64 / p.total as f64).clamp(0.0, 1.0);
             let unit = match (p.stage, view.file.as_ref().and_then(|f| f.rows_hint())) {
                 (Stage::Checking, Some(_)) => {
-                    format!("{} of {} rows", thousands(p.done), thousands(p.total))
+                    format!("{} of {}", thousands(p.done), counted(p.total, "row"))
                 }
                 _ => format!("{} of {}", bytes(p.done), bytes(p.total)),
             };
@@ -431,11 +431,11 @@ fn draw_resume(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) 
             theme.warn(),
         ),
         Line::raw(format!(
-            "{} requests: {} confirmed ({} of {} rows), {} failed, {} in doubt, {} not sent.",
-            journal.requests().len(),
+            "{}: {} confirmed ({} of {}), {} failed, {} in doubt, {} not sent.",
+            counted(journal.requests().len() as u64, "request"),
             summary.confirmed,
             thousands(summary.rows_confirmed),
-            thousands(summary.rows_total),
+            counted(summary.rows_total, "row"),
             summary.failed,
             summary.unknown,
             summary.planned
@@ -462,8 +462,8 @@ fn draw_resume(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme) 
             let on = view.clock.minute_zoned_of(journal.updated());
             lines.push(Line::styled(
                 format!(
-                    "Already imported on {on} ({} rows): nothing is left to send.",
-                    thousands(summary.rows_confirmed)
+                    "Already imported on {on} ({}): nothing is left to send.",
+                    counted(summary.rows_confirmed, "row")
                 ),
                 theme.ok(),
             ));
@@ -551,17 +551,15 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
             }
             // Resuming: what is left, never what was planned at first.
             Some(left) => format!(
-                "Sends {} contacts in {} request{}; {} already confirmed.",
-                thousands(left.rows.saturating_sub(left_out)),
-                thousands(left.requests as u64),
-                if left.requests == 1 { "" } else { "s" },
+                "Sends {} in {}; {} already confirmed.",
+                counted(left.rows.saturating_sub(left_out), "contact"),
+                counted(left.requests as u64, "request"),
                 thousands(left.confirmed_rows)
             ),
             None => format!(
-                "Sends {} contacts in {} request{} of at most 1,000 rows.",
-                thousands(report.plan.rows().saturating_sub(left_out)),
-                thousands(requests as u64),
-                if requests == 1 { "" } else { "s" },
+                "Sends {} in {} of at most 1,000 rows.",
+                counted(report.plan.rows().saturating_sub(left_out), "contact"),
+                counted(requests as u64, "request"),
             ),
         }),
     ]);
@@ -683,8 +681,8 @@ fn comparing_line(view: &ImportView, theme: &Theme) -> Option<Line<'static>> {
         }
         Comparing::Done(comparison) => Line::styled(
             format!(
-                "None of these numbers is in the batch yet (it holds {} calls).",
-                thousands(comparison.numbers.calls())
+                "None of these numbers is in the batch yet (it holds {}).",
+                counted(comparison.numbers.calls(), "call")
             ),
             theme.dim(),
         ),
@@ -815,21 +813,29 @@ fn draw_send(
                 .as_ref()
                 .is_some_and(crate::import::ImportJournal::is_complete) =>
         {
-            let mut text = format!("Done: all {} contacts are in the batch", thousands(done));
+            let mut text = if done == 1 {
+                "Done: the 1 contact is in the batch".to_owned()
+            } else {
+                format!("Done: all {} contacts are in the batch", thousands(done))
+            };
             if summary.rows_left_out > 0 {
-                text.push_str(&format!(
-                    " ({} of them were there already and were not sent)",
-                    thousands(summary.rows_left_out)
-                ));
+                text.push_str(&if summary.rows_left_out == 1 {
+                    " (1 of them was there already and was not sent)".to_owned()
+                } else {
+                    format!(
+                        " ({} of them were there already and were not sent)",
+                        thousands(summary.rows_left_out)
+                    )
+                });
             }
             text.push('.');
             Line::styled(text, theme.ok())
         }
         SendPhase::Done => Line::styled(
             format!(
-                "Done, but not all: {} of {} contacts are confirmed in the batch.",
+                "Done, but not all: {} of {} confirmed in the batch.",
                 thousands(done),
-                thousands(summary.rows_total)
+                counted(summary.rows_total, "contact")
             ),
             theme.warn(),
         ),
@@ -841,11 +847,11 @@ fn draw_send(
     } else {
         (done as f64 / total as f64).clamp(0.0, 1.0)
     };
-    let mut label = format!("{} / {} rows", thousands(done), thousands(total));
+    let mut label = format!("{} / {}", thousands(done), counted(total, "row"));
     if let Some((rate, left)) = sending.rate(now) {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // shown whole
         let rate = rate.round() as u64;
-        label.push_str(&format!(" · {} rows/s", thousands(rate)));
+        label.push_str(&format!(" · {}/s", counted(rate, "row")));
         if matches!(sending.phase, SendPhase::Running | SendPhase::Pausing) && left > 0 {
             label.push_str(&format!(" · about {} left", duration(left)));
         }
@@ -879,10 +885,10 @@ fn draw_send(
         let rows: u64 = failed.iter().map(|(r, _)| u64::from(r.rows)).sum();
         lines.push(Line::styled(
             format!(
-                "{} request{} failed ({} rows, none of them added):",
-                failed.len(),
-                if failed.len() == 1 { "" } else { "s" },
-                thousands(rows)
+                "{} failed ({}, {} added):",
+                counted(failed.len() as u64, "request"),
+                counted(rows, "row"),
+                if rows == 1 { "not" } else { "none of them" }
             ),
             theme.error(),
         ));
@@ -949,10 +955,15 @@ fn doubt_lines(sending: &Sending, request: &JournalRequest, theme: &Theme) -> Ve
     ]));
     if let Some((figures, (without, with))) = figures.and_then(|f| f.expected().map(|e| (f, e))) {
         lines.push(Line::raw(format!(
-            "With its {} rows added it would be {}; without them {} \
+            "With its {} added it would be {}; without {} {} \
              (if nothing else added calls meanwhile).",
-            thousands(figures.in_question),
+            counted(figures.in_question, "row"),
             thousands(with),
+            if figures.in_question == 1 {
+                "it"
+            } else {
+                "them"
+            },
             thousands(without)
         )));
     }
@@ -993,7 +1004,7 @@ fn max_scroll(lines: &[Line], area: Rect) -> u16 {
 }
 
 /// The views' counts read as the commands' do.
-pub(crate) use crate::num::thousands;
+pub(crate) use crate::num::{counted, thousands};
 
 /// 4718592 → "4.5 MiB".
 fn bytes(n: u64) -> String {
