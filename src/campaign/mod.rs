@@ -82,6 +82,20 @@ pub enum WalkError {
          the count stopped after {read} calls rather than count calls twice"
     )]
     Repeated { page: u32, read: u64 },
+    /// The pages ended (an empty or short page) before the `total` they
+    /// said, while that total did not change: calls were left unread, so
+    /// what was read is not the batch.
+    #[error(
+        "the pages ended after {read} of the {total} calls the batch says it holds (at page \
+         {page}, while the total did not change): {missing} calls were not read, \
+         so the calls read are not the whole batch"
+    )]
+    Incomplete {
+        page: u32,
+        read: u64,
+        total: u64,
+        missing: u64,
+    },
     /// Weya failed on page `page`; the calls of the pages before it were
     /// handed over.
     #[error("page {page} of the calls failed after {read} calls were read: {error}")]
@@ -101,7 +115,10 @@ impl WalkError {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Self::Api { error, .. } => Some(error),
-            Self::Sink(_) | Self::TooMany { .. } | Self::Repeated { .. } => None,
+            Self::Sink(_)
+            | Self::TooMany { .. }
+            | Self::Repeated { .. }
+            | Self::Incomplete { .. } => None,
         }
     }
 }
@@ -110,7 +127,8 @@ impl WalkError {
 /// page to `on_page` as it comes (nothing is kept between pages). Ends at
 /// the first empty or short page, once the calls read reach the `total`
 /// the newest page says, or after its `totalPages`, whichever comes
-/// first: a server that lies about its pages cannot keep it going. A
+/// first: a server that lies about its pages cannot keep it going. Pages
+/// that end before the unchanged `total` are [`WalkError::Incomplete`]. A
 /// batch claiming more than [`MAX_WALK_CALLS`] is not walked, and a page
 /// that repeats an earlier one stops it ([`WalkError::Repeated`]). A page
 /// too large to read is asked again in smaller pages (100, 50, 25, 5, 1
@@ -189,5 +207,22 @@ pub async fn walk(
         }
         query.page += 1;
     }
+    incomplete(&walked, query.page)?;
     Ok(walked)
+}
+
+/// A walk whose pages ended (page `page` empty, short or the last
+/// `totalPages` allows) with fewer calls
+/// read than the `total` every page said: calls were skipped, not removed
+/// (a total that changed is a batch that moved, [`Walked::moved`]).
+fn incomplete(walked: &Walked, page: u32) -> Result<(), WalkError> {
+    if walked.total_first == walked.total_last && walked.calls < walked.total_last {
+        return Err(WalkError::Incomplete {
+            page,
+            read: walked.calls,
+            total: walked.total_last,
+            missing: walked.total_last - walked.calls,
+        });
+    }
+    Ok(())
 }

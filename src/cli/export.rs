@@ -167,7 +167,7 @@ fn failed(workspace: &Workspace, io: &mut Io<'_>, e: &WalkError, output: &str) -
             let message = format!("cannot write the export: {e}; {output}");
             io.fail(FAILED, &message, json!({}))
         }
-        WalkError::TooMany { .. } | WalkError::Repeated { .. } => {
+        WalkError::TooMany { .. } | WalkError::Repeated { .. } | WalkError::Incomplete { .. } => {
             io.fail(FAILED, &format!("{e}; {output}"), json!({}))
         }
     }

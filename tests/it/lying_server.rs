@@ -26,6 +26,9 @@ enum Lie {
     /// The first look fails with a proxy's 502 page; then the batch is
     /// completed.
     Blip,
+    /// 250 calls in 3 pages, but page 2 answers calls 200–249 and page 3
+    /// none: 100 calls are never handed out, the total never changes.
+    Skips,
 }
 
 struct Liar {
@@ -72,6 +75,19 @@ async fn details(
             )
         }
         Lie::Blip => (1, vec![call(0, 10)]),
+        Lie::Skips => {
+            let from = match page {
+                1 => 0,
+                2 => 200,
+                _ => 250,
+            };
+            (
+                250,
+                (from..(from + limit).min(250))
+                    .map(|i| call(i, 10))
+                    .collect(),
+            )
+        }
     };
     axum::Json(
         json!({"message": "ok", "status": true, "code": 200, "data": {
@@ -179,4 +195,47 @@ async fn watch_asks_again_after_a_blip_and_exits_0_when_completed() {
         "{stderr}"
     );
     assert!(liar.requests.load(Ordering::SeqCst) >= 2);
+}
+
+/// QA: pages that ended short of the total the batch kept saying (250
+/// calls; page 2 answered calls 200–249, page 3 none) were an export
+/// that exited 0 with 150 rows, and outcomes counted over 150 calls. The
+/// walk failed: the export exits 1 without putting the file in place,
+/// and `batch view` says the outcomes were not counted, and why.
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_that_end_short_of_an_unchanged_total_are_an_incomplete_walk() {
+    let env = Env::new();
+    let (url, liar) = serve(Lie::Skips).await;
+    let out = env.path("out.csv");
+    let (code, _, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "export", BATCH, "--output"])
+        .arg(&out));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the pages ended after 150 of the 250 calls the batch says it holds"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("100 calls were not read"), "{stderr}");
+    assert!(!stderr.contains("changed while it was read"), "{stderr}");
+    assert!(!out.exists(), "no file claims to be the batch");
+    assert_eq!(liar.requests.load(Ordering::SeqCst), 2);
+
+    let (code, stdout, stderr) = run(env.against_url(&url, KEY).args(["batch", "view", BATCH]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("Outcomes  not counted: the pages ended after 150 of the 250 calls"),
+        "{stdout}"
+    );
+    let (_, stdout, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "view", BATCH, "--json"]));
+    let view: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!(view["outcomes"], Value::Null, "{stdout}");
+    assert!(
+        view["outcomesUnknown"]
+            .as_str()
+            .is_some_and(|s| s.contains("100 calls were not read")),
+        "{stdout}"
+    );
 }
