@@ -114,7 +114,7 @@ pub async fn run(
                     .map(|b| json!({"id": b.id, "name": b.batch_name}))
                     .collect();
                 return io.fail(
-                    REFUSED,
+                    not_one.code(),
                     &not_one.message(given),
                     json!({"matches": matches}),
                 );

@@ -255,7 +255,7 @@ pub async fn run(args: &ImportArgs, ctx: &ImportContext<'_>, io: &mut Io<'_>) ->
                     .map(|b| json!({"id": b.id, "name": b.batch_name}))
                     .collect();
                 let message = format!("{}; nothing was sent", not_one.message(&args.batch_id));
-                return io.fail(REFUSED, &message, json!({"matches": matches}));
+                return io.fail(not_one.code(), &message, json!({"matches": matches}));
             }
         }
     };

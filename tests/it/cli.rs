@@ -2474,3 +2474,69 @@ async fn a_name_is_taken_only_exactly_and_a_near_one_is_offered() {
     assert!(stderr.contains("differ only in case or spaces"), "{stderr}");
     assert!(stderr.contains(&spaced), "{stderr}");
 }
+
+/// QA: when the batch list failed (a proxy's 502 page, or a 200 saying
+/// `status: false`), `create --if-absent` and `batch view "NAME"` exited 2,
+/// the operator's mistake, and `--if-absent` advised giving an ID. It is
+/// Weya's failure: exit 1, and `--if-absent` says that whether the batch
+/// exists could not be found out, nothing sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_list_that_fails_is_exit_1_for_a_name_and_for_if_absent() {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    use axum::routing::{get, post};
+    let env = Env::new();
+    let file = env.file("batch.json", VALID);
+    for html in [true, false] {
+        let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&sent);
+        let router = axum::Router::new()
+            .route(
+                "/api/call/batches/{user}",
+                get(move || async move {
+                    if html {
+                        (
+                            StatusCode::BAD_GATEWAY,
+                            [(header::CONTENT_TYPE, "text/html")],
+                            "<html><title>502 Bad Gateway</title></html>".to_owned(),
+                        )
+                            .into_response()
+                    } else {
+                        axum::Json(serde_json::json!({"status": false, "message": "Database busy"}))
+                            .into_response()
+                    }
+                }),
+            )
+            .route(
+                "/api/call/createBatch",
+                post(move || async move {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }),
+            );
+        let url = stand_in(router).await;
+        let out = env
+            .against_stand_in(&url)
+            .args(["batch", "view", "December renewals"])
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "html {html}: {stderr}");
+        assert!(stderr.contains("could not be read"), "{stderr}");
+
+        let out = create(
+            &mut env.against_stand_in(&url),
+            &file,
+            &["--yes", "--if-absent"],
+        );
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "html {html}: {stderr}");
+        assert!(
+            stderr.contains("whether a batch named \"CLI batch\" exists could not be found out"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("nothing was sent"), "{stderr}");
+        assert!(!stderr.contains("ID instead"), "{stderr}");
+        assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 0);
+    }
+}
