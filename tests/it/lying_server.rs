@@ -29,11 +29,15 @@ enum Lie {
     /// 250 calls in 3 pages, but page 2 answers calls 200–249 and page 3
     /// none: 100 calls are never handed out, the total never changes.
     Skips,
+    /// A running batch whose details answer, while the batch list always
+    /// fails with a proxy's 502 page.
+    ListDown,
 }
 
 struct Liar {
     lie: Lie,
     requests: AtomicUsize,
+    list_requests: AtomicUsize,
 }
 
 fn call(i: u64, transcript: usize) -> Value {
@@ -62,33 +66,41 @@ async fn details(
     }
     let page: u64 = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     let limit: u64 = q.get("limit").and_then(|p| p.parse().ok()).unwrap_or(10);
-    let (total, calls): (u64, Vec<Value>) = match liar.lie {
-        Lie::Endless => (1_000_000_000_000, (0..limit).map(|i| call(i, 10)).collect()),
-        Lie::Repeats => (250, (0..limit).map(|i| call(i, 10)).collect()),
-        Lie::Fat => {
-            let from = (page - 1) * limit;
-            (
-                120,
-                (from..(from + limit).min(120))
-                    .map(|i| call(i, 15_000))
-                    .collect(),
-            )
-        }
-        Lie::Blip => (1, vec![call(0, 10)]),
-        Lie::Skips => {
-            let from = match page {
-                1 => 0,
-                2 => 200,
-                _ => 250,
-            };
-            (
-                250,
-                (from..(from + limit).min(250))
-                    .map(|i| call(i, 10))
-                    .collect(),
-            )
-        }
-    };
+    let (total, calls): (u64, Vec<Value>) =
+        match liar.lie {
+            Lie::Endless => (1_000_000_000_000, (0..limit).map(|i| call(i, 10)).collect()),
+            Lie::Repeats => (250, (0..limit).map(|i| call(i, 10)).collect()),
+            Lie::Fat => {
+                let from = (page - 1) * limit;
+                (
+                    120,
+                    (from..(from + limit).min(120))
+                        .map(|i| call(i, 15_000))
+                        .collect(),
+                )
+            }
+            Lie::Blip => (1, vec![call(0, 10)]),
+            Lie::ListDown => {
+                return axum::Json(json!({"message": "ok", "status": true, "code": 200, "data": {
+                "batchId": BATCH, "batchName": "Liar", "batchStatus": "running",
+                "page": 1, "limit": limit, "total": 1, "totalPages": 1, "data": [call(0, 10)]
+            }}))
+            .into_response();
+            }
+            Lie::Skips => {
+                let from = match page {
+                    1 => 0,
+                    2 => 200,
+                    _ => 250,
+                };
+                (
+                    250,
+                    (from..(from + limit).min(250))
+                        .map(|i| call(i, 10))
+                        .collect(),
+                )
+            }
+        };
     axum::Json(
         json!({"message": "ok", "status": true, "code": 200, "data": {
             "batchId": BATCH, "batchName": "Liar", "batchStatus": "completed",
@@ -99,13 +111,34 @@ async fn details(
     .into_response()
 }
 
+/// The batch list: down for [`Lie::ListDown`], counted in `list_requests`;
+/// else no batches.
+async fn list(State(liar): State<Arc<Liar>>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if matches!(liar.lie, Lie::ListDown) {
+        liar.list_requests.fetch_add(1, Ordering::SeqCst);
+        return (
+            axum::http::StatusCode::BAD_GATEWAY,
+            axum::response::Html("<html><body>502 Bad Gateway</body></html>"),
+        )
+            .into_response();
+    }
+    (
+        axum::http::StatusCode::NOT_FOUND,
+        axum::Json(json!({"status": false, "message": "No batches found"})),
+    )
+        .into_response()
+}
+
 async fn serve(lie: Lie) -> (String, Arc<Liar>) {
     let liar = Arc::new(Liar {
         lie,
         requests: AtomicUsize::new(0),
+        list_requests: AtomicUsize::new(0),
     });
     let router = axum::Router::new()
         .route("/api/call/batch-details/{id}", get(details))
+        .route("/api/call/batches/{user}", get(list))
         .with_state(Arc::clone(&liar));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -191,7 +224,7 @@ async fn watch_asks_again_after_a_blip_and_exits_0_when_completed() {
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(stderr.contains("could not ask Weya (HTTP 502"), "{stderr}");
     assert!(
-        stderr.contains("asking again in 1 s (1 of 5 tries before giving up)"),
+        stderr.contains("asking again in 1 s (1 of 5 failed looks in a row before giving up)"),
         "{stderr}"
     );
     assert!(liar.requests.load(Ordering::SeqCst) >= 2);
@@ -238,4 +271,37 @@ async fn pages_that_end_short_of_an_unchanged_total_are_an_incomplete_walk() {
             .is_some_and(|s| s.contains("100 calls were not read")),
         "{stdout}"
     );
+}
+
+/// QA: with the batch's details answering and the batch list always
+/// failing, `batch watch` asked the list 87 times in 90 s, said nothing
+/// and never ended. A failed list is a failed look: said on stderr, the
+/// wait doubling (1, 2, 4, 8 s), and the fifth in a row ends the watch
+/// with exit 1, no sixth request after "5 of 5".
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_counts_a_failing_batch_list_and_gives_up_after_five() {
+    let env = Env::new();
+    let (url, liar) = serve(Lie::ListDown).await;
+    let started = std::time::Instant::now();
+    let (code, stdout, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "watch", BATCH, "--every", "1"]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    for (n, wait) in [(1, 1), (2, 2), (3, 4), (4, 8)] {
+        assert!(
+            stderr.contains("could not read the batch list for the batch's progress (HTTP 502")
+                && stderr.contains(&format!(
+                    "asking again in {wait} s ({n} of 5 failed looks in a row before giving up)"
+                )),
+            "{n}: {stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("5 of 5 failed looks in a row: giving up"),
+        "{stderr}"
+    );
+    assert_eq!(liar.list_requests.load(Ordering::SeqCst), 5, "{stderr}");
+    assert_eq!(liar.requests.load(Ordering::SeqCst), 5, "{stderr}");
+    // The waits were taken: 1 + 2 + 4 + 8 s.
+    assert!(started.elapsed() >= std::time::Duration::from_secs(15));
 }
