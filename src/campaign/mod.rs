@@ -71,10 +71,10 @@ const FALLBACK_PAGES: [u32; 5] = [WALK_PAGE, 50, 25, 5, 1];
 pub enum WalkError {
     /// The batch says it holds more calls than a walk reads.
     #[error(
-        "the batch says it holds {total} calls, more than weya-tui reads ({MAX_WALK_CALLS}); \
+        "the batch says it holds {total} calls, more than weya-tui reads ({max}); \
          nothing was counted"
     )]
-    TooMany { total: u64 },
+    TooMany { total: u64, max: u64 },
     /// Weya answered a page with calls an earlier page held (it ignored
     /// the page asked for): counting on would count calls twice.
     #[error(
@@ -136,8 +136,21 @@ impl WalkError {
 pub async fn walk(
     client: &WeyaClient,
     batch_id: &str,
+    on_page: impl FnMut(&BatchDetails) -> std::io::Result<()>,
+) -> Result<Walked, WalkError> {
+    walk_at_most(client, batch_id, MAX_WALK_CALLS, on_page).await
+}
+
+/// [`walk`] of a batch whose first page says it holds at most `max`
+/// calls (and at most [`MAX_WALK_CALLS`]): a larger one is
+/// [`WalkError::TooMany`] after that first page, nothing more read.
+pub async fn walk_at_most(
+    client: &WeyaClient,
+    batch_id: &str,
+    max: u64,
     mut on_page: impl FnMut(&BatchDetails) -> std::io::Result<()>,
 ) -> Result<Walked, WalkError> {
+    let max = max.min(MAX_WALK_CALLS);
     let mut walked = Walked {
         batch_id: batch_id.to_owned(),
         ..Walked::default()
@@ -176,9 +189,10 @@ pub async fn walk(
         asked += 1;
         walked.pages = asked;
         if asked == 1 {
-            if details.total > MAX_WALK_CALLS {
+            if details.total > max {
                 return Err(WalkError::TooMany {
                     total: details.total,
+                    max,
                 });
             }
             walked.total_first = details.total;

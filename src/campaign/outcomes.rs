@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::progress::{CallsSeen, RetryPolicy};
-use super::{WalkError, Walked, walk};
+use super::{WalkError, Walked, walk, walk_at_most};
 use crate::api::{Call, WeyaClient};
 use crate::domain::phone::zones::ZoneCounts;
 
@@ -302,6 +302,42 @@ pub async fn count_with(
     })
     .await?;
     Ok(fold.finish(walked, Utc::now()))
+}
+
+/// Every call of the batch kept for a sort ([`Fold::keeping`] `cap`),
+/// with the count: a batch whose first page says it holds more than
+/// `cap` calls is not read on (the rows' [`super::sorted::Rows::over`]
+/// says its total, the count is of nothing and `walked.pages` is 1).
+pub async fn keep_for_sort(
+    client: &WeyaClient,
+    batch_id: &str,
+    cap: usize,
+) -> Result<Counted, WalkError> {
+    let mut fold = Fold::new(None).keeping(cap);
+    let walked = walk_at_most(client, batch_id, cap as u64, |page| {
+        page.calls.iter().for_each(|c| fold.add(c));
+        Ok(())
+    })
+    .await;
+    match walked {
+        Ok(walked) => Ok(fold.finish(walked, Utc::now())),
+        Err(WalkError::TooMany { total, max }) if max == cap as u64 => {
+            let walked = Walked {
+                batch_id: batch_id.to_owned(),
+                pages: 1,
+                total_first: total,
+                total_last: total,
+                ..Walked::default()
+            };
+            let mut counted = Fold::new(None).finish(walked, Utc::now());
+            counted.rows = Some(std::sync::Arc::new(super::sorted::Rows {
+                rows: Vec::new(),
+                over: Some(total),
+            }));
+            Ok(counted)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// "73%"; under 1% but not none, "<1%".

@@ -898,10 +898,10 @@ async fn sorted_calls(
     query: &CallQuery,
     io: &mut Io<'_>,
 ) -> io::Result<u8> {
-    use crate::campaign::outcomes::{Fold, count_with};
     use crate::campaign::sorted::{Arrangement, MAX_SORTED_CALLS};
-    let fold = Fold::new(None).keeping(MAX_SORTED_CALLS);
-    let counted = match count_with(&workspace.client, id, fold, |_| {}).await {
+    // Past the cap at the first page: nothing more is read.
+    let kept = crate::campaign::outcomes::keep_for_sort(&workspace.client, id, MAX_SORTED_CALLS);
+    let counted = match kept.await {
         Ok(counted) => counted,
         Err(e) => {
             return match e.api() {
@@ -916,10 +916,16 @@ async fn sorted_calls(
         return io.fail(
             REFUSED,
             &format!(
-                "the batch holds {} calls, more than weya-tui sorts ({}): sort by created \
-                 (Weya's own order) or use batch export",
+                "the batch holds {} calls, more than weya-tui reads to {} ({}); nothing \
+                 more was read: {}",
                 thousands(over),
-                thousands(MAX_SORTED_CALLS as u64)
+                if query.filter.as_deref() == Some(NOT_CALLED) {
+                    "find the calls not called yet"
+                } else {
+                    "sort"
+                },
+                thousands(MAX_SORTED_CALLS as u64),
+                crate::campaign::sorted::over_cap_advice(query.filter.as_deref())
             ),
             json!({"calls": over, "maxSorted": MAX_SORTED_CALLS}),
         );

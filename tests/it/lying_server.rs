@@ -32,6 +32,8 @@ enum Lie {
     /// A running batch whose details answer, while the batch list always
     /// fails with a proxy's 502 page.
     ListDown,
+    /// 60,000 calls, every page full: more than a sort keeps.
+    Huge,
 }
 
 struct Liar {
@@ -80,6 +82,15 @@ async fn details(
                 )
             }
             Lie::Blip => (1, vec![call(0, 10)]),
+            Lie::Huge => {
+                let from = (page - 1) * limit;
+                (
+                    60_000,
+                    (from..(from + limit).min(60_000))
+                        .map(|i| call(i, 10))
+                        .collect(),
+                )
+            }
             Lie::ListDown => {
                 return axum::Json(json!({"message": "ok", "status": true, "code": 200, "data": {
                 "batchId": BATCH, "batchName": "Liar", "batchStatus": "running",
@@ -304,4 +315,40 @@ async fn watch_counts_a_failing_batch_list_and_gives_up_after_five() {
     assert_eq!(liar.requests.load(Ordering::SeqCst), 5, "{stderr}");
     // The waits were taken: 1 + 2 + 4 + 8 s.
     assert!(started.elapsed() >= std::time::Duration::from_secs(15));
+}
+
+/// QA: the 50,000-call cap of a sort was applied after reading every page
+/// (600 requests, 79 MB, 28 s, then exit 2). The first page's total is
+/// checked against it: one request, exit 2, and advice that fits the
+/// filter (sorting by created does not find the calls not called yet).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sort_past_the_cap_is_refused_at_the_first_page() {
+    let env = Env::new();
+    let (url, liar) = serve(Lie::Huge).await;
+    let (code, _, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "calls", BATCH, "--sort", "duration"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the batch holds 60,000 calls, more than weya-tui reads to sort (50,000)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("sort by created"), "{stderr}");
+    assert_eq!(liar.requests.load(Ordering::SeqCst), 1);
+
+    let (code, _, stderr) = run(env.against_url(&url, KEY).args([
+        "batch",
+        "calls",
+        BATCH,
+        "--status",
+        "not-called-yet",
+    ]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("more than weya-tui reads to find the calls not called yet (50,000)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rows with attempts 0"), "{stderr}");
+    assert!(!stderr.contains("sort by created"), "{stderr}");
+    assert_eq!(liar.requests.load(Ordering::SeqCst), 2);
 }
