@@ -158,6 +158,8 @@ impl Outcomes {
             "pages": counted.walked.pages,
             "countedAt": counted.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "batchChangedWhileCounted": counted.walked.moved(),
+            "unreadableCalls": counted.walked.unreadable,
+            "unreadableAt": counted.walked.unreadable_at,
         })
     }
 }
@@ -167,9 +169,17 @@ impl Outcomes {
 pub fn describe(counted: &Counted, now: DateTime<Utc>) -> Vec<String> {
     let o = &counted.outcomes;
     let w = &counted.walked;
+    let calls = if w.unreadable > 0 {
+        format!(
+            "{} of {}",
+            crate::num::thousands(o.calls),
+            crate::num::thousands(o.calls + w.unreadable)
+        )
+    } else {
+        format!("all {}", crate::num::thousands(o.calls))
+    };
     let mut how = format!(
-        "(all {} calls, {} page{}, counted {}; answered = last status {ANSWERED})",
-        crate::num::thousands(o.calls),
+        "({calls} calls, {} page{}, counted {}; answered = last status {ANSWERED})",
         crate::num::thousands(u64::from(w.pages)),
         if w.pages == 1 { "" } else { "s" },
         ago(now, counted.at),
@@ -181,7 +191,15 @@ pub fn describe(counted: &Counted, now: DateTime<Utc>) -> Vec<String> {
             crate::num::thousands(w.total_last)
         ));
     }
-    vec![o.describe_statuses(), o.describe_totals(), how]
+    let mut lines = vec![o.describe_statuses(), o.describe_totals(), how];
+    if w.unreadable > 0 {
+        lines.push(format!(
+            "NOT COUNTED: {} (by position, oldest first), each alone larger than weya-tui \
+             reads (1 MiB: a long transcript); the counts above are of the other calls",
+            w.unreadable_named(),
+        ));
+    }
+    lines
 }
 
 /// "just now", "40 s ago", "3 min ago".

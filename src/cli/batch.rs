@@ -966,6 +966,16 @@ async fn sorted_calls(
             ""
         }
     )?;
+    if walked.unreadable > 0 {
+        note(
+            io,
+            &format!(
+                "NOT SORTED: {} (by position, oldest first), each alone larger than weya-tui \
+                 reads (1 MiB: a long transcript); they are not among the calls listed",
+                walked.unreadable_named()
+            ),
+        )?;
+    }
     let details = BatchDetails {
         batch_id: walked.batch_id.clone(),
         batch_name: walked.batch_name.clone(),

@@ -34,6 +34,9 @@ enum Lie {
     ListDown,
     /// 60,000 calls, every page full: more than a sort keeps.
     Huge,
+    /// 12 calls; the 7th's transcript alone is larger than the client
+    /// reads (1 MiB).
+    OneFat,
 }
 
 struct Liar {
@@ -82,6 +85,15 @@ async fn details(
                 )
             }
             Lie::Blip => (1, vec![call(0, 10)]),
+            Lie::OneFat => {
+                let from = (page - 1) * limit;
+                (
+                    12,
+                    (from..(from + limit).min(12))
+                        .map(|i| call(i, if i == 6 { 1_100_000 } else { 10 }))
+                        .collect(),
+                )
+            }
             Lie::Huge => {
                 let from = (page - 1) * limit;
                 (
@@ -351,4 +363,49 @@ async fn a_sort_past_the_cap_is_refused_at_the_first_page() {
     assert!(stderr.contains("rows with attempts 0"), "{stderr}");
     assert!(!stderr.contains("sort by created"), "{stderr}");
     assert_eq!(liar.requests.load(Ordering::SeqCst), 2);
+}
+
+/// QA: one call with a transcript over 1 MiB made the batch unviewable and
+/// unexportable ("the answer was larger than 1048576 bytes"). Pages fall
+/// back to smaller ones down to a page of 1; the call that is too large
+/// even alone is skipped, named by its position, and said loudly: the
+/// export writes every other call and exits 1, the view counts the others
+/// and says which one it did not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_too_large_to_read_alone_is_skipped_named_and_said() {
+    let env = Env::new();
+    let (url, _liar) = serve(Lie::OneFat).await;
+    let out = env.path("out.jsonl");
+    let (code, _, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "export", BATCH, "--format", "jsonl", "--output"])
+        .arg(&out));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("NOT EXPORTED: call 7 (by position, oldest first)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the 11 rows written are every other call"),
+        "{stderr}"
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    let ids: Vec<String> = written
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["callId"].to_string())
+        .collect();
+    assert_eq!(ids.len(), 11, "{written}");
+    assert!(
+        !ids.iter()
+            .any(|id| id.contains(&format!("{:024x}", 0xa000 + 6)))
+    );
+
+    let (code, stdout, stderr) = run(env.against_url(&url, KEY).args(["batch", "view", BATCH]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("(11 of 12 calls,"), "{stdout}");
+    assert!(
+        stdout.contains("NOT COUNTED: call 7 (by position"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("changed while"), "{stdout}");
 }
