@@ -364,24 +364,18 @@ impl Credentials {
     /// the screen, in a log or in the journal. Credentials shorter than
     /// [`MIN_MASKED_CHARS`] are left.
     pub fn hide_in(&self, text: Vec<u8>) -> Vec<u8> {
-        let mut patterns: Vec<(String, String)> = Vec::new();
+        let mut secrets: Vec<(&str, String)> = Vec::new();
         for credential in [&self.key, &self.token].into_iter().flatten() {
             let secret = credential.expose();
             if secret.chars().count() < MIN_MASKED_CHARS {
                 continue;
             }
-            let masked = credential.masked();
-            let encoded = super::client::encode_segment(secret);
-            for form in [secret.to_owned(), encoded.to_ascii_lowercase(), encoded] {
-                if !patterns.iter().any(|(p, _)| *p == form) {
-                    patterns.push((form, masked.clone()));
-                }
-            }
+            secrets.push((secret, credential.masked()));
         }
         // The longer first: one credential may hold the other.
-        patterns.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-        patterns.iter().fold(text, |text, (pattern, masked)| {
-            replace_bytes(text, pattern.as_bytes(), masked.as_bytes())
+        secrets.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+        secrets.iter().fold(text, |text, (secret, masked)| {
+            replace_encoded(text, secret.as_bytes(), masked.as_bytes())
         })
     }
 
@@ -392,27 +386,90 @@ impl Credentials {
     }
 }
 
-/// `text` with every occurrence of `pattern` (not empty) replaced.
-fn replace_bytes(text: Vec<u8>, pattern: &[u8], with: &[u8]) -> Vec<u8> {
-    let Some(&first) = pattern.first() else {
-        return text;
-    };
-    let found = |at: usize| text[at..].starts_with(pattern);
-    if !(0..text.len()).any(|i| text[i] == first && found(i)) {
+/// `text` with every copy of `secret` (not empty) replaced by `with`,
+/// however a server wrote it: each of its bytes as it is, percent-encoded
+/// in either case (`%2B`, `%2b`, `%5F` for `_`, needed or not), `+` for a
+/// space (form encoding), or escaped as in a JSON string (`\/`,
+/// `\u002b`), in any mix. Where copies overlap, the leftmost is replaced,
+/// as far as it reaches.
+fn replace_encoded(text: Vec<u8>, secret: &[u8], with: &[u8]) -> Vec<u8> {
+    if secret.is_empty() {
         return text;
     }
-    let mut out = Vec::with_capacity(text.len());
+    let mut out: Option<Vec<u8>> = None;
     let mut i = 0;
+    let mut kept = 0;
+    let first = secret[0];
     while i < text.len() {
-        if text[i] == first && found(i) {
+        let may_start = text[i] == first || matches!(text[i], b'%' | b'+' | b'\\');
+        if let Some(end) = may_start
+            .then(|| encoded_copy_at(&text, i, secret))
+            .flatten()
+        {
+            let out = out.get_or_insert_with(|| Vec::with_capacity(text.len()));
+            out.extend_from_slice(&text[kept..i]);
             out.extend_from_slice(with);
-            i += pattern.len();
+            i = end;
+            kept = end;
         } else {
-            out.push(text[i]);
             i += 1;
         }
     }
-    out
+    match out {
+        None => text,
+        Some(mut out) => {
+            out.extend_from_slice(&text[kept..]);
+            out
+        }
+    }
+}
+
+/// Where a copy of `secret` starting at `at` ends (the farthest end when
+/// the encodings allow several), if one starts there.
+fn encoded_copy_at(text: &[u8], at: usize, secret: &[u8]) -> Option<usize> {
+    // Every position a copy of the secret's first bytes can reach: few,
+    // as only a `%` or a backslash read as itself can also start an encoding.
+    let mut ends = vec![at];
+    let mut next = Vec::new();
+    for &b in secret {
+        next.clear();
+        for &j in &ends {
+            for len in encodings_at(text, j, b).into_iter().flatten() {
+                if !next.contains(&(j + len)) {
+                    next.push(j + len);
+                }
+            }
+        }
+        if next.is_empty() {
+            return None;
+        }
+        std::mem::swap(&mut ends, &mut next);
+    }
+    ends.into_iter().max()
+}
+
+/// The lengths of the ways byte `b` may be written at `text[j..]`.
+fn encodings_at(text: &[u8], j: usize, b: u8) -> [Option<usize>; 2] {
+    let rest = &text[j.min(text.len())..];
+    let hex = |at: usize| -> Option<u8> {
+        let h = rest.get(at..at + 2)?;
+        if !h.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+    };
+    let literal = (rest.first() == Some(&b)).then_some(1);
+    let encoded = match rest.first() {
+        Some(b'%') if hex(1) == Some(b) => Some(3),
+        Some(b'+') if b == b' ' => Some(1),
+        Some(b'\\') => match rest.get(1) {
+            Some(&c) if c == b && matches!(b, b'"' | b'\\' | b'/') => Some(2),
+            Some(b'u' | b'U') if rest.get(2..4) == Some(&b"00"[..]) && hex(4) == Some(b) => Some(6),
+            _ => None,
+        },
+        _ => None,
+    };
+    [literal, encoded]
 }
 
 impl std::fmt::Debug for Credentials {
@@ -583,6 +640,79 @@ mod tests {
             Credential::new(SecretString::from("key"), "env"),
         );
         assert_eq!(short.hide_in_text("invalid key"), "invalid key");
+    }
+
+    /// `text` with every `%XX` decoded, `+` read as a space or not, and
+    /// JSON's `\u00XX` escapes undone: what a reader could decode from it.
+    fn decodings(text: &[u8]) -> Vec<Vec<u8>> {
+        let hex = |h: Option<&[u8]>| {
+            h.and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        };
+        [false, true]
+            .into_iter()
+            .map(|plus| {
+                let mut out = Vec::new();
+                let mut i = 0;
+                while i < text.len() {
+                    let (b, len) = match text[i] {
+                        b'%' if hex(text.get(i + 1..i + 3)).is_some() => {
+                            (hex(text.get(i + 1..i + 3)).unwrap_or(0), 3)
+                        }
+                        b'\\'
+                            if text.get(i + 1..i + 4) == Some(&b"u00"[..])
+                                && hex(text.get(i + 4..i + 6)).is_some() =>
+                        {
+                            (hex(text.get(i + 4..i + 6)).unwrap_or(0), 6)
+                        }
+                        b'+' if plus => (b' ', 1),
+                        c => (c, 1),
+                    };
+                    out.push(b);
+                    i += len;
+                }
+                out
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Issue 20: a server that echoes the credential percent-encoded
+        /// in lowercase, form-encoded, with characters encoded that need
+        /// not be, or JSON-escaped, in any mix, gets it masked.
+        #[test]
+        fn a_credential_echoed_in_any_mix_of_encodings_is_never_left_decodable(
+            secret in "[ -~]{8,40}",
+            forms in proptest::collection::vec(0u8..6, 40),
+            before in "[ -~]{0,12}",
+            after in "[ -~]{0,12}",
+        ) {
+            let creds = Credentials::default().with(
+                AuthMode::Bearer,
+                Credential::new(SecretString::from(secret.clone()), "env"),
+            );
+            let mut echoed = before.into_bytes();
+            for (&b, form) in secret.as_bytes().iter().zip(forms) {
+                let written = match form {
+                    1 => format!("%{b:02X}"),
+                    2 => format!("%{b:02x}"),
+                    3 => format!("%{:x}{:X}", b >> 4, b & 15),
+                    4 if b == b' ' => "+".to_owned(),
+                    5 => format!("\\u{b:04x}"),
+                    _ => (b as char).to_string(),
+                };
+                echoed.extend_from_slice(written.as_bytes());
+            }
+            echoed.extend_from_slice(after.as_bytes());
+            let shown = creds.hide_in(echoed.clone());
+            for decoded in decodings(&shown) {
+                proptest::prop_assert!(
+                    !decoded.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                    "{secret:?} decodable from {:?}",
+                    String::from_utf8_lossy(&shown)
+                );
+            }
+        }
     }
 
     #[test]

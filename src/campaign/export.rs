@@ -489,7 +489,11 @@ pub async fn export_to_folder(
             return Err(why);
         }
         Err(WalkError::Sink(e)) => return Err(cannot(e)),
-        Err(e @ (WalkError::TooMany { .. } | WalkError::Repeated { .. })) => {
+        Err(
+            e @ (WalkError::TooMany { .. }
+            | WalkError::Repeated { .. }
+            | WalkError::Incomplete { .. }),
+        ) => {
             return Err(format!("nothing written: {e}"));
         }
     };

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::progress::{CallsSeen, RetryPolicy};
-use super::{WalkError, Walked, walk};
+use super::{WalkError, Walked, walk, walk_at_most};
 use crate::api::{Call, WeyaClient};
 use crate::domain::phone::zones::ZoneCounts;
 
@@ -158,6 +158,8 @@ impl Outcomes {
             "pages": counted.walked.pages,
             "countedAt": counted.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "batchChangedWhileCounted": counted.walked.moved(),
+            "unreadableCalls": counted.walked.unreadable,
+            "unreadableAt": counted.walked.unreadable_at,
         })
     }
 }
@@ -167,9 +169,17 @@ impl Outcomes {
 pub fn describe(counted: &Counted, now: DateTime<Utc>) -> Vec<String> {
     let o = &counted.outcomes;
     let w = &counted.walked;
+    let calls = if w.unreadable > 0 {
+        format!(
+            "{} of {}",
+            crate::num::thousands(o.calls),
+            crate::num::thousands(o.calls + w.unreadable)
+        )
+    } else {
+        format!("all {}", crate::num::thousands(o.calls))
+    };
     let mut how = format!(
-        "(all {} calls, {} page{}, counted {}; answered = last status {ANSWERED})",
-        crate::num::thousands(o.calls),
+        "({calls} calls, {} page{}, counted {}; answered = last status {ANSWERED})",
         crate::num::thousands(u64::from(w.pages)),
         if w.pages == 1 { "" } else { "s" },
         ago(now, counted.at),
@@ -181,7 +191,15 @@ pub fn describe(counted: &Counted, now: DateTime<Utc>) -> Vec<String> {
             crate::num::thousands(w.total_last)
         ));
     }
-    vec![o.describe_statuses(), o.describe_totals(), how]
+    let mut lines = vec![o.describe_statuses(), o.describe_totals(), how];
+    if w.unreadable > 0 {
+        lines.push(format!(
+            "NOT COUNTED: {} (by position, oldest first), each alone larger than weya-tui \
+             reads (1 MiB: a long transcript); the counts above are of the other calls",
+            w.unreadable_named(),
+        ));
+    }
+    lines
 }
 
 /// "just now", "40 s ago", "3 min ago".
@@ -302,6 +320,42 @@ pub async fn count_with(
     })
     .await?;
     Ok(fold.finish(walked, Utc::now()))
+}
+
+/// Every call of the batch kept for a sort ([`Fold::keeping`] `cap`),
+/// with the count: a batch whose first page says it holds more than
+/// `cap` calls is not read on (the rows' [`super::sorted::Rows::over`]
+/// says its total, the count is of nothing and `walked.pages` is 1).
+pub async fn keep_for_sort(
+    client: &WeyaClient,
+    batch_id: &str,
+    cap: usize,
+) -> Result<Counted, WalkError> {
+    let mut fold = Fold::new(None).keeping(cap);
+    let walked = walk_at_most(client, batch_id, cap as u64, |page| {
+        page.calls.iter().for_each(|c| fold.add(c));
+        Ok(())
+    })
+    .await;
+    match walked {
+        Ok(walked) => Ok(fold.finish(walked, Utc::now())),
+        Err(WalkError::TooMany { total, max }) if max == cap as u64 => {
+            let walked = Walked {
+                batch_id: batch_id.to_owned(),
+                pages: 1,
+                total_first: total,
+                total_last: total,
+                ..Walked::default()
+            };
+            let mut counted = Fold::new(None).finish(walked, Utc::now());
+            counted.rows = Some(std::sync::Arc::new(super::sorted::Rows {
+                rows: Vec::new(),
+                over: Some(total),
+            }));
+            Ok(counted)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// "73%"; under 1% but not none, "<1%".

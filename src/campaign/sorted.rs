@@ -227,6 +227,21 @@ fn directed(ord: Ordering, order: SortOrder) -> Ordering {
     }
 }
 
+/// What to do instead when a batch holds more calls than are kept for a
+/// sort (or to find the calls not called yet, `status`
+/// [`NOT_CALLED`]): what fits the filter.
+pub fn over_cap_advice(status: Option<&str>) -> &'static str {
+    match status {
+        // Weya's filter cannot ask for them, and sorting by created does
+        // not find them: the export has every call's attempts.
+        Some(NOT_CALLED) => {
+            "use batch export, whose rows with attempts 0 are the calls not called yet"
+        }
+        Some(_) => "sort by created (Weya's own order, with its status filter) or use batch export",
+        None => "sort by created (Weya's own order) or use batch export",
+    }
+}
+
 /// Keeps rows as a walk reads calls, up to a cap.
 #[derive(Debug, Clone)]
 pub struct Keeper {

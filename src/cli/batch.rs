@@ -114,7 +114,7 @@ pub async fn run(
                     .map(|b| json!({"id": b.id, "name": b.batch_name}))
                     .collect();
                 return io.fail_lines(
-                    REFUSED,
+                    not_one.code(),
                     &not_one.message(given),
                     json!({"matches": matches}),
                 );
@@ -467,8 +467,9 @@ fn local_times_of(
 /// (batch-details answers 404) or Weya cannot be asked. For scripts and
 /// cron (gh's `run watch` is the model): nothing is drawn over, so a log
 /// keeps every step.
-/// How many failed looks in a row `batch watch` asks again after (each
-/// wait twice the last, from `--every`, at most a minute) before it exits 1.
+/// How many failed looks in a row (the batch's details or the batch list
+/// failing) end `batch watch` with exit 1; after each before, it waits
+/// twice the last wait, from `--every`, at most a minute, and says so.
 const WATCH_MISSES: u32 = 5;
 
 async fn watch(
@@ -495,34 +496,26 @@ async fn watch(
     }
     // Failed looks in a row: one blip (a dropped connection, a 502) is
     // asked again, as the app's refresh does, rather than end a watch a
-    // script or cron relies on.
-    let mut misses = 0u32;
+    // script or cron relies on. A look is the batch's details and the
+    // batch list (its progress): either failing is a failed look.
+    let mut misses = Misses::default();
     loop {
         let details = match workspace.client.batch_details(id, &first).await {
-            Ok(details) => {
-                misses = 0;
-                details
-            }
+            Ok(details) => details,
             // Deleted, refused or misconfigured: asking again changes nothing.
             Err(e)
-                if e.is_config_problem()
-                    || matches!(e.status(), Some(400 | 401 | 403 | 404))
-                    || misses >= WATCH_MISSES =>
+                if e.is_config_problem() || matches!(e.status(), Some(400 | 401 | 403 | 404)) =>
             {
                 return batch_failure(io, workspace, &e, true);
             }
             Err(e) => {
-                misses += 1;
-                let wait = every
-                    .saturating_mul(1 << (misses - 1))
-                    .min(std::time::Duration::from_secs(60));
+                let Some(wait) = misses.failed(every) else {
+                    note(io, &misses.gave_up())?;
+                    return failure(io, workspace, &e);
+                };
                 note(
                     io,
-                    &format!(
-                        "could not ask Weya ({e}); asking again in {} s ({misses} of {WATCH_MISSES} \
-                         tries before giving up)",
-                        wait.as_secs().max(1)
-                    ),
+                    &format!("could not ask Weya ({e}); {}", misses.again(wait)),
                 )?;
                 tokio::time::sleep(wait).await;
                 continue;
@@ -530,10 +523,26 @@ async fn watch(
         };
         // Progress comes from the batch list; without it the status and
         // the number of calls still say whether the batch has ended.
-        let summary = find_in_list(&workspace.client, &details)
-            .await
-            .ok()
-            .flatten();
+        let (summary, list_wait) = match find_in_list(&workspace.client, &details).await {
+            Ok(summary) => {
+                misses = Misses::default();
+                (summary, None)
+            }
+            Err(e) => {
+                let Some(wait) = misses.failed(every) else {
+                    note(io, &misses.gave_up())?;
+                    return failure(io, workspace, &e);
+                };
+                note(
+                    io,
+                    &format!(
+                        "could not read the batch list for the batch's progress ({e}); {}",
+                        misses.again(wait)
+                    ),
+                )?;
+                (None, Some(wait))
+            }
+        };
         let total = summary
             .as_ref()
             .and_then(|s| s.total_calls)
@@ -629,7 +638,42 @@ async fn watch(
             }
             _ => {}
         }
-        tokio::time::sleep(every).await;
+        tokio::time::sleep(list_wait.unwrap_or(every)).await;
+    }
+}
+
+/// `batch watch`'s failed looks in a row, and the waits after them: each
+/// twice the last, from `--every`, at most a minute. The
+/// [`WATCH_MISSES`]th in a row ends the watch: no request follows it.
+#[derive(Debug, Default)]
+struct Misses(u32);
+
+impl Misses {
+    /// Counts a failed look: the wait before the next look, or `None` when
+    /// this one was the last allowed.
+    fn failed(&mut self, every: std::time::Duration) -> Option<std::time::Duration> {
+        self.0 += 1;
+        (self.0 < WATCH_MISSES).then(|| {
+            every
+                .saturating_mul(1 << (self.0 - 1))
+                .min(std::time::Duration::from_secs(60))
+        })
+    }
+
+    /// "asking again in 2 s (2 of 5 failed looks in a row before giving up)"
+    fn again(&self, wait: std::time::Duration) -> String {
+        format!(
+            "asking again in {} s ({} of {WATCH_MISSES} failed looks in a row before giving up)",
+            wait.as_secs().max(1),
+            self.0
+        )
+    }
+
+    fn gave_up(&self) -> String {
+        format!(
+            "{} of {WATCH_MISSES} failed looks in a row: giving up",
+            self.0
+        )
     }
 }
 
@@ -890,10 +934,10 @@ async fn sorted_calls(
     query: &CallQuery,
     io: &mut Io<'_>,
 ) -> io::Result<u8> {
-    use crate::campaign::outcomes::{Fold, count_with};
     use crate::campaign::sorted::{Arrangement, MAX_SORTED_CALLS};
-    let fold = Fold::new(None).keeping(MAX_SORTED_CALLS);
-    let counted = match count_with(&workspace.client, id, fold, |_| {}).await {
+    // Past the cap at the first page: nothing more is read.
+    let kept = crate::campaign::outcomes::keep_for_sort(&workspace.client, id, MAX_SORTED_CALLS);
+    let counted = match kept.await {
         Ok(counted) => counted,
         Err(e) => {
             return match e.api() {
@@ -908,10 +952,16 @@ async fn sorted_calls(
         return io.fail(
             REFUSED,
             &format!(
-                "the batch holds {} calls, more than weya-tui sorts ({}): sort by created \
-                 (Weya's own order) or use batch export",
+                "the batch holds {} calls, more than weya-tui reads to {} ({}); nothing \
+                 more was read: {}",
                 thousands(over),
-                thousands(MAX_SORTED_CALLS as u64)
+                if query.filter.as_deref() == Some(NOT_CALLED) {
+                    "find the calls not called yet"
+                } else {
+                    "sort"
+                },
+                thousands(MAX_SORTED_CALLS as u64),
+                crate::campaign::sorted::over_cap_advice(query.filter.as_deref())
             ),
             json!({"calls": over, "maxSorted": MAX_SORTED_CALLS}),
         );
@@ -949,6 +999,16 @@ async fn sorted_calls(
             ""
         }
     )?;
+    if walked.unreadable > 0 {
+        note(
+            io,
+            &format!(
+                "NOT SORTED: {} (by position, oldest first), each alone larger than weya-tui \
+                 reads (1 MiB: a long transcript); they are not among the calls listed",
+                walked.unreadable_named()
+            ),
+        )?;
+    }
     let details = BatchDetails {
         batch_id: walked.batch_id.clone(),
         batch_name: walked.batch_name.clone(),

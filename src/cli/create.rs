@@ -164,12 +164,24 @@ pub async fn create(
                 return Ok(OK);
             }
             Err(super::resolve::NotOne::None { .. }) => {}
+            Err(super::resolve::NotOne::List(e)) => {
+                // Giving an ID does not apply: whether the batch exists
+                // is what could not be found out.
+                let message = format!(
+                    "--if-absent: whether a batch named {:?} exists could not be found out: the \
+                     batch list could not be read ({e}); nothing was sent. Try again when the \
+                     list answers; without --if-absent the batch is created whatever exists",
+                    visible(&request.batch_name)
+                );
+                let code = super::resolve::NotOne::List(e).code();
+                return io.fail(code, &message, json!({}));
+            }
             Err(not_one) => {
                 let message = format!(
                     "--if-absent: {}",
                     not_one.message_then(&request.batch_name, "nothing was sent")
                 );
-                return io.fail_lines(REFUSED, &message, json!({}));
+                return io.fail_lines(not_one.code(), &message, json!({}));
             }
         }
     }

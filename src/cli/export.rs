@@ -44,7 +44,7 @@ pub async fn export(
         return match result {
             Ok(done) => {
                 said_of(&done, io, None)?;
-                Ok(OK)
+                unreadable_said(&done, io)
             }
             Err(e) => failed(
                 workspace,
@@ -78,7 +78,25 @@ pub async fn export(
         return io.fail(FAILED, &message, json!({}));
     }
     said_of(&done, io, Some((path, format)))?;
-    Ok(OK)
+    unreadable_said(&done, io)
+}
+
+/// Calls too large to read even alone were skipped: said on stderr, and
+/// the export exits 1 (the rows written are every other call; no earlier
+/// export could hold them either, as the limit is weya-tui's).
+fn unreadable_said(done: &Exported, io: &mut Io<'_>) -> io::Result<u8> {
+    let w = &done.walked;
+    if w.unreadable == 0 {
+        return Ok(OK);
+    }
+    writeln!(
+        io.err,
+        "weya-tui: NOT EXPORTED: {} (by position, oldest first), each alone larger than \
+         weya-tui reads (1 MiB: a long transcript); the {} rows written are every other call",
+        w.unreadable_named(),
+        thousands(done.rows)
+    )?;
+    Ok(FAILED)
 }
 
 /// Says what was written: for a file on stdout (JSON with `--json`), for
@@ -98,6 +116,8 @@ fn said_of(done: &Exported, io: &mut Io<'_>, file: Option<(&Path, Format)>) -> i
                 "lateFields": done.late_fields,
                 "rowsWithLateFields": done.rows_with_late_fields,
                 "batchChangedWhileExported": done.walked.moved(),
+                "unreadableCalls": done.walked.unreadable,
+                "unreadableAt": done.walked.unreadable_at,
             });
             writeln!(io.out, "{}", json_line(&value))?;
         }
@@ -168,7 +188,7 @@ fn failed(workspace: &Workspace, io: &mut Io<'_>, e: &WalkError, output: &str) -
             let message = format!("cannot write the export: {e}; {output}");
             io.fail(FAILED, &message, json!({}))
         }
-        WalkError::TooMany { .. } | WalkError::Repeated { .. } => {
+        WalkError::TooMany { .. } | WalkError::Repeated { .. } | WalkError::Incomplete { .. } => {
             io.fail(FAILED, &format!("{e}; {output}"), json!({}))
         }
     }

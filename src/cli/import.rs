@@ -256,7 +256,7 @@ pub async fn run(args: &ImportArgs, ctx: &ImportContext<'_>, io: &mut Io<'_>) ->
                     .map(|b| json!({"id": b.id, "name": b.batch_name}))
                     .collect();
                 let message = not_one.message_then(&args.batch_id, "nothing was sent");
-                return io.fail_lines(REFUSED, &message, json!({"matches": matches}));
+                return io.fail_lines(not_one.code(), &message, json!({"matches": matches}));
             }
         }
     };

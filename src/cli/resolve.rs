@@ -40,6 +40,16 @@ impl NotOne {
         }
     }
 
+    /// The exit code: the list could not be read is Weya's or the
+    /// network's failure (1), unless a setting is missing (2); a name that
+    /// leads to no one batch is the operator's to fix (2).
+    pub fn code(&self) -> u8 {
+        match self {
+            Self::List(e) if !e.is_config_problem() => crate::exit::FAILED,
+            _ => crate::exit::REFUSED,
+        }
+    }
+
     /// What to tell the operator, with the IDs to give instead: a
     /// headline, then the batches one per line (ID, name, status, when
     /// created), at most [`LISTED`] of them and how many more.

@@ -613,7 +613,7 @@ async fn an_invalid_id_or_a_missing_user_id_exits_2_with_nothing_sent() {
     }
     assert_eq!(requests.load(Ordering::SeqCst), 0);
     // Anything else is a batch's name, looked up in the list (which this
-    // stand-in fails): exit 2, nothing sent to the batch.
+    // stand-in fails: Weya's failure, exit 1), nothing sent to the batch.
     for args in [
         &["calls", "../../etc"][..],
         &["start", "not-an-id"],
@@ -626,7 +626,7 @@ async fn an_invalid_id_or_a_missing_user_id_exits_2_with_nothing_sent() {
             .output()
             .unwrap();
         let (_, stderr) = text(&out);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert!(
             stderr.contains("is looked up in the batch list, which could not be read"),
             "{args:?}: {stderr}"

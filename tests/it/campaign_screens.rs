@@ -1005,3 +1005,59 @@ fn details_sorted_by_duration_over_the_whole_batch() {
         snap("details_sorted_by_duration", w, h, text);
     }
 }
+
+/// QA: a read for the sort that failed left "reading every page to
+/// sort…" on screen for good. The line under the table says the calls
+/// could not be read, why, and when they are asked again.
+#[test]
+fn details_sort_failed_says_why_and_when_again() {
+    for (w, h) in SIZES {
+        let mut view = details_view(w, h);
+        key_details(&mut view, KeyCode::Char('o'));
+        key_details(&mut view, KeyCode::Char('o'));
+        let cmds = key_details(&mut view, KeyCode::Char('o'));
+        let [
+            Cmd::FetchCalls {
+                generation, query, ..
+            },
+        ] = cmds.as_slice()
+        else {
+            panic!("{cmds:?}")
+        };
+        let (generation, limit) = (*generation, u64::from(query.limit));
+        let server_page = BatchDetails {
+            batch_id: "64e5f12345abcdef98760000".into(),
+            batch_name: "June renewals".into(),
+            batch_status: "active".into(),
+            page: 1,
+            limit,
+            total: 120,
+            total_pages: 120u64.div_ceil(limit),
+            calls: (0..usize::try_from(limit).unwrap()).map(call).collect(),
+        };
+        view.update(
+            DetailsMsg::CallsLoaded {
+                generation,
+                result: Ok(server_page),
+            },
+            now(),
+        );
+        view.update(
+            DetailsMsg::OutcomesCounted(Err(
+                "page 2 of the calls failed after 100 calls were read: HTTP 502".into(),
+            )),
+            now(),
+        );
+        let text = details_screen(&view, w, h);
+        // The wait first, the reason after (cut first); at 80 columns
+        // only that it failed fits.
+        let said = if w >= 120 {
+            "not sorted: calls not read; next try in 5 s (1 failed): page 2 of"
+        } else {
+            "not sorted: calls not read"
+        };
+        assert!(text.contains(said), "{text}");
+        assert!(!text.contains("reading every page"), "{text}");
+        snap("details_sort_failed", w, h, text);
+    }
+}

@@ -1677,6 +1677,20 @@ fn echoing(answer: usize) -> axum::Router {
                             format!("invalid key {ECHOED_KEY} (token {ECHOED_TOKEN})")})),
                     )
                         .into_response(),
+                    3 => (
+                        // The tester's server: the credentials echoed in
+                        // encodings a simple replace misses.
+                        StatusCode::UNAUTHORIZED,
+                        [(header::CONTENT_TYPE, "application/json")],
+                        format!(
+                            r#"{{"status":false,"message":"lower={} plus={} needless={} json={}"}}"#,
+                            ECHOED_KEY_IN_URL.to_ascii_lowercase(),
+                            format!("Bearer {ECHOED_TOKEN}").replace(' ', "+"),
+                            ECHOED_TOKEN.replace('_', "%5F"),
+                            ECHOED_KEY.replace('/', r"\/").replace('+', r"\u002B"),
+                        ),
+                    )
+                        .into_response(),
                     1 => (
                         StatusCode::BAD_REQUEST,
                         [(header::CONTENT_TYPE, "text/html")],
@@ -1707,6 +1721,10 @@ async fn a_credential_the_server_echoes_is_masked_everywhere() {
         (0, "invalid key ••••wxyz (token ••••5678)"),
         (1, "Blocked: /createBatch?key=••••wxyz"),
         (2, "data was \"••••wxyz\""),
+        (
+            3,
+            "lower=••••wxyz plus=Bearer+••••5678 needless=••••5678 json=••••wxyz",
+        ),
     ] {
         let url = stand_in(echoing(answer)).await;
         for json in [false, true] {
@@ -1724,6 +1742,9 @@ async fn a_credential_the_server_echoes_is_masked_everywhere() {
             assert!(shown.contains(shows), "{answer}, json {json}: {shown}");
             for secret in [ECHOED_KEY, ECHOED_KEY_IN_URL, ECHOED_TOKEN, "0123456789"] {
                 assert!(!shown.contains(secret), "{secret} shown: {shown}");
+                for decoded in decodings(&shown) {
+                    assert!(!decoded.contains(secret), "{secret} decodable: {shown}");
+                }
             }
         }
     }
@@ -1739,6 +1760,47 @@ async fn a_credential_the_server_echoes_is_masked_everywhere() {
             assert!(!holds(bytes, secret), "{} holds {secret}", path.display());
         }
     }
+}
+
+/// `text` percent-decoded (the key holds a `+`: once with `+` as it is,
+/// once as a space) and with JSON's `\/` and `\u00XX` undone.
+fn decodings(text: &str) -> [String; 2] {
+    let decode = |plus: bool| {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let hex = |at: usize| {
+                std::str::from_utf8(b.get(at..at + 2)?)
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            };
+            match b[i] {
+                b'%' if hex(i + 1).is_some() => {
+                    out.push(hex(i + 1).unwrap());
+                    i += 3;
+                }
+                b'\\' if b.get(i + 1) == Some(&b'/') => {
+                    out.push(b'/');
+                    i += 2;
+                }
+                b'\\' if b.get(i + 1..i + 4) == Some(b"u00") && hex(i + 4).is_some() => {
+                    out.push(hex(i + 4).unwrap());
+                    i += 6;
+                }
+                b'+' if plus => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                c => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    [decode(false), decode(true)]
 }
 
 // ---- phones add (add-phone) ----
@@ -2425,4 +2487,70 @@ async fn a_name_is_taken_only_exactly_and_a_near_one_is_offered() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("differ only in case or spaces"), "{stderr}");
     assert!(stderr.contains(&spaced), "{stderr}");
+}
+
+/// QA: when the batch list failed (a proxy's 502 page, or a 200 saying
+/// `status: false`), `create --if-absent` and `batch view "NAME"` exited 2,
+/// the operator's mistake, and `--if-absent` advised giving an ID. It is
+/// Weya's failure: exit 1, and `--if-absent` says that whether the batch
+/// exists could not be found out, nothing sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_list_that_fails_is_exit_1_for_a_name_and_for_if_absent() {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    use axum::routing::{get, post};
+    let env = Env::new();
+    let file = env.file("batch.json", VALID);
+    for html in [true, false] {
+        let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&sent);
+        let router = axum::Router::new()
+            .route(
+                "/api/call/batches/{user}",
+                get(move || async move {
+                    if html {
+                        (
+                            StatusCode::BAD_GATEWAY,
+                            [(header::CONTENT_TYPE, "text/html")],
+                            "<html><title>502 Bad Gateway</title></html>".to_owned(),
+                        )
+                            .into_response()
+                    } else {
+                        axum::Json(serde_json::json!({"status": false, "message": "Database busy"}))
+                            .into_response()
+                    }
+                }),
+            )
+            .route(
+                "/api/call/createBatch",
+                post(move || async move {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }),
+            );
+        let url = stand_in(router).await;
+        let out = env
+            .against_stand_in(&url)
+            .args(["batch", "view", "December renewals"])
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "html {html}: {stderr}");
+        assert!(stderr.contains("could not be read"), "{stderr}");
+
+        let out = create(
+            &mut env.against_stand_in(&url),
+            &file,
+            &["--yes", "--if-absent"],
+        );
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "html {html}: {stderr}");
+        assert!(
+            stderr.contains("whether a batch named \"CLI batch\" exists could not be found out"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("nothing was sent"), "{stderr}");
+        assert!(!stderr.contains("ID instead"), "{stderr}");
+        assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 0);
+    }
 }

@@ -65,6 +65,9 @@ pub struct OutcomesCount {
     pub counting_since: Option<DateTime<Utc>>,
     /// Why the last count failed (the last good one stays shown).
     pub failed: Option<String>,
+    /// Failed counts in a row: the next waits as a failed refresh does
+    /// ([`super::live::BACKOFF`]).
+    failures: u32,
     /// When the last count ended, and how long it took.
     last_ended: Option<DateTime<Utc>>,
     last_took: chrono::TimeDelta,
@@ -106,14 +109,43 @@ impl OutcomesCount {
             Ok(counted) => {
                 self.counted = Some(counted);
                 self.failed = None;
+                self.failures = 0;
                 self.completed_counted = starting;
                 true
             }
             Err(why) => {
                 self.failed = Some(why);
+                self.failures += 1;
                 false
             }
         }
+    }
+
+    /// After a failed count, how long the next waits: 5, 10, 20, then 60
+    /// s for 1, 2, 3 and more failures in a row, as a failed refresh.
+    fn backoff(&self) -> chrono::TimeDelta {
+        let at = (self.failures.max(1) as usize - 1).min(super::live::BACKOFF.len() - 1);
+        chrono::TimeDelta::from_std(super::live::BACKOFF[at]).unwrap_or(OUTCOMES_EVERY)
+    }
+
+    /// After a failed count (none under way): why, and when the next is
+    /// asked for a sort that waits for its rows ("next try in
+    /// 20 s (2 failed): HTTP 502 …"), the wait first, as the reason may
+    /// be cut.
+    pub fn failure(&self, now: DateTime<Utc>) -> Option<String> {
+        if self.counting_since.is_some() {
+            return None;
+        }
+        let why = self.failed.as_ref()?;
+        let next = self.last_ended.map_or(0, |ended| {
+            (ended + self.backoff() - now).num_seconds().max(0)
+        });
+        let when = if next > 0 {
+            format!("next try in {next} s")
+        } else {
+            "trying again…".to_owned()
+        };
+        Some(format!("{when} ({} failed): {why}", self.failures))
     }
 }
 
@@ -297,7 +329,11 @@ impl BatchDetailsView {
             && o.counted.as_ref().is_none_or(|c| c.rows.is_none());
         let due = match o.last_ended {
             None => true,
-            Some(_) if force || rows_wanted => true,
+            Some(_) if force => true,
+            // A sort waiting for its rows is not asked again at every
+            // refresh after a failure: 5, 10, 20, then 60 s.
+            Some(ended) if rows_wanted && o.failed.is_some() => now - ended >= o.backoff(),
+            Some(_) if rows_wanted => true,
             Some(_) if unchanged && o.failed.is_none() && status != "active" => false,
             Some(ended) => now - ended >= OUTCOMES_EVERY.max(o.last_took * OUTCOMES_PAUSE_FACTOR),
         };

@@ -104,11 +104,14 @@ pub fn sent(query: &CallQuery) -> CallQuery {
 /// by duration descending ↓ (shown: newest first)"; past the cap, why
 /// not. `short`: the
 /// same in fewer words, for a narrow line ("by duration ↓ · read 12:01 ·
-/// r again"). `at` formats the time of the count.
+/// r again"). `failed`: why the last read failed and when it is tried
+/// again, when it did and none is under way. `at` formats the time of the
+/// count.
 pub fn describe(
     sorting: &Sorting,
     order: SortOrder,
     counted: Option<&Counted>,
+    failed: Option<&str>,
     short: bool,
     at: impl Fn(DateTime<Utc>) -> String,
 ) -> String {
@@ -154,6 +157,16 @@ pub fn describe(
                 thousands(c.walked.calls),
                 at(c.at)
             )
+        }
+        // The read for the sort failed (and no other is under way): said,
+        // with when it is tried again, rather than "reading…" forever.
+        (None, None) if failed.is_some() => {
+            let why = failed.unwrap_or_default();
+            if short {
+                format!("not sorted: calls not read; {why}")
+            } else {
+                format!("not sorted {what}: the calls could not be read; {why} (shown: {weyas})")
+            }
         }
         (None, reading) => {
             let pages = match reading {

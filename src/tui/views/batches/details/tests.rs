@@ -1221,3 +1221,95 @@ fn s_or_x_on_a_completed_batch_is_said_and_not_asked() {
         );
     }
 }
+
+/// QA: a failed read for the sort showed "reading every page to sort…"
+/// forever and was asked again every 5 s. The sort line says it failed,
+/// why, and when it is tried again; the next reads wait 5, 10, 20, then
+/// 60 s, as a failed refresh does.
+#[test]
+fn a_failed_read_for_the_sort_is_said_on_the_sort_line_and_backs_off() {
+    use crate::campaign::Walked;
+    use crate::campaign::outcomes::Fold;
+    let counts = |cmds: &[Cmd]| {
+        cmds.iter()
+            .filter(|c| {
+                matches!(
+                    c,
+                    Cmd::CountOutcomes {
+                        keep_rows: true,
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    let mut view = loaded();
+    // The first count (without rows) ends; o asks for one that keeps them.
+    let without = Box::new(Fold::new(None).finish(Walked::default(), now()));
+    view.update(DetailsMsg::OutcomesCounted(Ok(without)), now());
+    let cmds = key(&mut view, KeyCode::Char('o'));
+    assert_eq!(counts(&cmds), 1, "{cmds:?}");
+    let g = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::FetchCalls { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{cmds:?}"));
+    load(&mut view, g, details(0..10, 1, 10, 30));
+    let mut failed_at = now();
+    for (n, wait) in [(1, 5), (2, 10), (3, 20), (4, 60), (5, 60)] {
+        view.update(
+            DetailsMsg::OutcomesCounted(Err("page 2 failed: HTTP 502".into())),
+            failed_at,
+        );
+        let draw_at = |w: u16| {
+            let mut terminal = Terminal::new(TestBackend::new(w, 24)).unwrap();
+            terminal
+                .draw(|f| DrawView::draw(&view, &Theme::new(false), f, f.area(), failed_at))
+                .unwrap();
+            crate::tui::testing::text_of(terminal.backend().buffer())
+        };
+        let screen = draw_at(240);
+        assert!(
+            screen.contains(&format!(
+                "not sorted by number ↓: the calls could not be read; next try in {wait} s \
+                 ({n} failed): page 2 failed: HTTP 502 (shown: newest first)"
+            )),
+            "{n}: {screen}"
+        );
+        // Narrow, in fewer words, the reason still there.
+        let screen = draw_at(160);
+        assert!(
+            screen.contains(&format!(
+                "not sorted: calls not read; next try in {wait} s ({n} failed): page 2 failed: \
+                 HTTP 502"
+            )),
+            "{n}: {screen}"
+        );
+        assert!(!screen.contains("reading every page"), "{screen}");
+        // Refreshes before the wait is out ask nothing.
+        let early = failed_at + chrono::TimeDelta::seconds(wait - 1);
+        let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, early));
+        let cmds = view.update(
+            DetailsMsg::CallsLoaded {
+                generation: g,
+                result: Ok(details(0..10, 1, 10, 30)),
+            },
+            early,
+        );
+        assert_eq!(counts(&cmds), 0, "{n}: asked after {} s", wait - 1);
+        // Once it is out, one.
+        let due = failed_at + chrono::TimeDelta::seconds(wait);
+        let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, due));
+        let cmds = view.update(
+            DetailsMsg::CallsLoaded {
+                generation: g,
+                result: Ok(details(0..10, 1, 10, 30)),
+            },
+            due,
+        );
+        assert_eq!(counts(&cmds), 1, "{n}: not asked after {wait} s");
+        failed_at = due;
+    }
+}

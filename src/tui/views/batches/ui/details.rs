@@ -402,6 +402,7 @@ impl BatchDetailsView {
                     self.sorting(),
                     self.query.sort_order,
                     self.outcomes().counted.as_deref(),
+                    self.outcomes().failure(now).as_deref(),
                     short,
                     |at| at.format("%H:%M").to_string(),
                 )
