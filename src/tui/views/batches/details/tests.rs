@@ -1273,8 +1273,8 @@ fn a_failed_read_for_the_sort_is_said_on_the_sort_line_and_backs_off() {
         let screen = draw_at(240);
         assert!(
             screen.contains(&format!(
-                "not sorted by number ↓: the calls could not be read; next try in {wait} s \
-                 ({n} failed): page 2 failed: HTTP 502 (shown: newest first)"
+                "not sorted by number ascending ↑: the calls could not be read; next try in {wait} s \
+                 ({n} failed): page 2 failed: HTTP 502 (shown: oldest first)"
             )),
             "{n}: {screen}"
         );
