@@ -21,6 +21,7 @@ pub mod export;
 pub mod outcomes;
 pub mod progress;
 pub mod sorted;
+pub mod status;
 
 use crate::api::{ApiError, BatchDetails, CallQuery, SortOrder, WeyaClient};
 

@@ -31,11 +31,7 @@ use super::{WalkError, Walked, walk, walk_at_most};
 use crate::api::{Call, WeyaClient};
 use crate::domain::phone::zones::ZoneCounts;
 
-/// The key of the calls not attempted yet (no `phoneLogs`): words no
-/// status Weya writes looks like.
-pub const NOT_CALLED: &str = "not called yet";
-/// The key of the calls whose latest attempt carries no status.
-pub const NO_STATUS: &str = "(no status)";
+pub use super::status::{NO_STATUS, NOT_CALLED};
 /// The status that counts as answered: the only one Weya documents.
 pub const ANSWERED: &str = "completed";
 /// The most distinct statuses counted by name; a server that sends more

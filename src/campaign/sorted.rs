@@ -25,7 +25,7 @@ use std::cmp::Ordering;
 
 use chrono::DateTime;
 
-use super::outcomes::{NO_STATUS, NOT_CALLED};
+use super::status::{NO_STATUS, NOT_CALLED};
 use crate::api::{Call, SortOrder};
 
 /// The most calls kept for a sort: past this, sorting is not offered (a
