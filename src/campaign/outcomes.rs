@@ -169,21 +169,23 @@ pub fn describe(counted: &Counted, now: DateTime<Utc>) -> Vec<String> {
         format!(
             "{} of {}",
             crate::num::thousands(o.calls),
-            crate::num::thousands(o.calls + w.unreadable)
+            crate::num::counted(o.calls + w.unreadable, "call")
         )
+    } else if o.calls == 1 {
+        "the 1 call".to_owned()
     } else {
-        format!("all {}", crate::num::thousands(o.calls))
+        format!("all {}", crate::num::counted(o.calls, "call"))
     };
     let mut how = format!(
-        "({calls} calls, {} page{}, counted {}; answered = last status {ANSWERED})",
+        "({calls}, {} page{}, counted {}; answered = last status {ANSWERED})",
         crate::num::thousands(u64::from(w.pages)),
         if w.pages == 1 { "" } else { "s" },
         ago(now, counted.at),
     );
     if w.moved() {
         how.push_str(&format!(
-            "; the batch changed while counted ({} calls at the start, {} at the end)",
-            crate::num::thousands(w.total_first),
+            "; the batch changed while counted ({} at the start, {} at the end)",
+            crate::num::counted(w.total_first, "call"),
             crate::num::thousands(w.total_last)
         ));
     }
@@ -420,6 +422,23 @@ mod tests {
             o.describe_totals(),
             "answered 2 of 4 called (50%) · 6 attempts · talk 1:46"
         );
+    }
+
+    /// QA: `batch view` said "(all 1 calls, 1 page, …)".
+    #[test]
+    fn one_call_is_said_in_the_singular() {
+        let mut fold = Fold::new(None);
+        fold.add(&call(&[("completed", 65.0)]));
+        let walked = crate::campaign::Walked {
+            calls: 1,
+            pages: 1,
+            total_first: 1,
+            total_last: 1,
+            ..crate::campaign::Walked::default()
+        };
+        let at = DateTime::UNIX_EPOCH;
+        let how = describe(&fold.finish(walked, at), at)[2].clone();
+        assert!(how.starts_with("(the 1 call, 1 page, counted"), "{how}");
     }
 
     #[test]

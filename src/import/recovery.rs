@@ -144,9 +144,10 @@ pub fn start_notice(
             1 => String::new(),
             n => format!(" ({n} stopped part-way in all)"),
         };
+        // The key first: a narrow terminal cuts the end of the line.
         return Some(format!(
-            "An import stopped part-way into a batch that no longer exists: {what} ({}).{others} \
-             {key} sets it aside (its journal is kept).",
+            "{key} sets aside (its journal kept) an import stopped part-way into a batch that \
+             no longer exists: {what} ({}).{others}",
             visible(why)
         ));
     }
@@ -253,8 +254,9 @@ mod tests {
             notice.contains("Weya does not find the batch (HTTP 404)"),
             "{notice}"
         );
+        // The key first: at 80 columns the end of the line is cut.
         assert!(
-            notice.ends_with("Ctrl-G sets it aside (its journal is kept)."),
+            notice.starts_with("Ctrl-G sets aside (its journal kept) an import"),
             "{notice}"
         );
         assert!(!notice.contains("resumes"), "{notice}");

@@ -64,8 +64,19 @@ impl AppContext {
     /// it. Reads the disk: before the UI starts.
     pub fn take_up_unfinished_imports(&mut self, dir: &std::path::Path) {
         self.unfinished_imports = recovery::unfinished(dir);
+        let note = self.unfinished_notice();
+        self.notice = match (note, self.notice.take()) {
+            (Some(note), Some(rest)) => Some(format!("{note} {rest}")),
+            (note, rest) => note.or(rest),
+        };
+    }
+}
+
+impl AppContext {
+    /// The start-up line for [`Self::unfinished_imports`] (`None`: none).
+    pub fn unfinished_notice(&self) -> Option<String> {
         let known = &self.known_batches;
-        let note = recovery::start_notice(
+        recovery::start_notice(
             &self.unfinished_imports,
             |id| {
                 known
@@ -75,11 +86,7 @@ impl AppContext {
                     .map(|k| k.name.clone())
             },
             RESUME_IMPORT_KEY,
-        );
-        self.notice = match (note, self.notice.take()) {
-            (Some(note), Some(rest)) => Some(format!("{note} {rest}")),
-            (note, rest) => note.or(rest),
-        };
+        )
     }
 }
 

@@ -318,6 +318,8 @@ pub enum Scope {
     ImportFailed,
     /// A request whose outcome is unknown waits for the operator.
     ImportDoubt,
+    /// Weya does not find the batch: nothing is opened, checked or sent.
+    ImportGone,
     /// The check, when its local-time lines flag someone and the batch's
     /// window is known: the split by time zone is offered.
     ImportSplitOffer,
@@ -387,6 +389,7 @@ impl Scope {
             Self::ImportDone => "Import, done",
             Self::ImportFailed => "Import, paused or done after a request failed",
             Self::ImportDoubt => "Import, outcome unknown",
+            Self::ImportGone => "Import, batch no longer exists",
             Self::ImportSplitOffer => "Import, check flags contacts' local time",
             Self::ImportSplitWorking => "Import, split by time zone running",
             Self::ImportSplitReview => "Import, split by time zone: review",
@@ -531,7 +534,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Global, &[], Action::Pick(Pick::Stop), "", "Stop calling a batch (asks which batch, then asks first)"),
     bind(Scope::Global, &[], Action::Pick(Pick::Export), "", "Export a batch's calls to a CSV file in the app's data folder (asks which batch)"),
     bind(Scope::Global, &[], Action::Pick(Pick::Delete), "", "Delete a batch (asks which batch, then for its name)"),
-    bind(Scope::Unfinished, &[ctrl('g')], Action::ResumeImport, "", "Resume the import that stopped part-way (named at start)"),
+    bind(Scope::Unfinished, &[ctrl('g')], Action::ResumeImport, "", "Resume (or set aside, when its batch is gone) the import that stopped part-way (named at start)"),
     bind(Scope::Form, &[key(KeyCode::Tab)], Action::NextField, "next", "Next field (wraps around); a text field's value is selected, so typing replaces it"),
     bind(Scope::Form, &[key(KeyCode::BackTab)], Action::PrevField, "prev", "Previous field"),
     bind(Scope::Form, &[ctrl('s')], Action::Review, "review", "Check the form and open the review"),
@@ -650,6 +653,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::ImportSending, &[ESC], Action::Back, "pause", "Pause once the request on its way has been answered"),
     bind(Scope::ImportSent, &[ENTER], Action::Resume, "continue", "Send the requests not sent yet"),
     bind(Scope::ImportSent, &[ESC], Action::Back, "close", "Leave the import (the journal keeps where it stands)"),
+    bind(Scope::ImportGone, &[ESC], Action::Back, "close", "Leave the import: the batch no longer exists, nothing can be sent to it"),
     bind(Scope::ImportDone, &[ENTER], Action::Back, "close", "Leave the finished import: back to the view it was opened from"),
     bind(Scope::ImportDone, &[ESC], Action::Back, "close", "Leave the finished import: back to the view it was opened from"),
     bind(Scope::ImportFailed, &[ch('r')], Action::Resend, "resend failed", "Send again only the rows of the requests that failed (offered only when one failed)"),
@@ -998,6 +1002,7 @@ mod tests {
             Scope::ImportSent,
             Scope::ImportDone,
             Scope::ImportDoubt,
+            Scope::ImportGone,
             Scope::ImportSplitWorking,
             Scope::ImportSplitReview,
             Scope::ImportSplitDone,

@@ -471,6 +471,21 @@ mod tests {
         assert_eq!(actions(&palette)[0], Action::Pick(Pick::Import));
     }
 
+    /// QA: "aside" found nothing, though Ctrl-G sets aside an import
+    /// whose batch is gone.
+    #[test]
+    fn set_aside_finds_the_key_that_takes_up_an_unfinished_import() {
+        let scopes = [
+            Scope::Global,
+            Scope::Unfinished,
+            Scope::Form,
+            Scope::FormText,
+        ];
+        let mut palette = Palette::new(&scopes, &[]);
+        typed(&mut palette, "set aside");
+        assert_eq!(actions(&palette).first(), Some(&Action::ResumeImport));
+    }
+
     #[test]
     fn every_action_on_a_batch_is_offered_wherever_you_are() {
         let scopes = [Scope::Global, Scope::Form, Scope::FormText];

@@ -817,6 +817,7 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
         Msg::ImportSetAside { batch_id, result } => {
             shell.note = Some(match result {
                 Ok(_) => {
+                    let said = shell.create.context.unfinished_notice();
                     let unfinished = &mut shell.create.context.unfinished_imports;
                     let file = unfinished
                         .iter()
@@ -824,6 +825,20 @@ pub fn update(shell: &mut Shell, msg: Msg) -> Vec<Cmd> {
                         .map(recovery::Unfinished::file_name)
                         .unwrap_or_default();
                     unfinished.retain(|u| u.batch_id != batch_id);
+                    // The start-up line that offered it gives way to the
+                    // one for the imports left (if any).
+                    let next = shell.create.context.unfinished_notice();
+                    if let (Some(said), Some(shown)) = (said, shell.create.notice.as_mut())
+                        && shown.contains(&said)
+                    {
+                        *shown = shown
+                            .replace(&said, next.as_deref().unwrap_or_default())
+                            .trim()
+                            .to_owned();
+                        if shown.is_empty() {
+                            shell.create.notice = None;
+                        }
+                    }
                     format!(
                         "Set aside: the import of {file} into a batch that no longer exists \
                          (its journal is kept, marked)"

@@ -291,6 +291,46 @@ async fn the_palette_offers_the_import_anywhere_and_into_the_new_batch_on_the_re
 /// page of the batch's details as it opens and says it is gone before any
 /// column is mapped; Enter opens nothing.
 #[tokio::test]
+async fn a_batch_deleted_after_the_import_opened_is_found_gone_by_the_check_and_sent_nothing() {
+    let sandbox = Sandbox::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_in(dir.path());
+    let mut h = Harness::with_store(sandbox.client_config(), 120, 40, Some(store));
+    let id = created(&mut h, "June renewals").await;
+    h.key(KeyCode::Char('i'));
+    h.type_text(&format!("{}messy-semicolon-1252.csv", fixtures()));
+    h.key(KeyCode::Enter);
+    h.wait_for("the columns", |app| step(app) == Some(Step::Map))
+        .await;
+    // Deleted from the CLI while the operator maps the columns.
+    assert!(sandbox.store().delete(&id), "deleted elsewhere");
+    h.key(KeyCode::Enter);
+    // (The opening's own look at the batch may be answered after the
+    // delete too: either way the check ends, finding it gone.)
+    h.wait_for("the check finds the batch gone", |app| {
+        step(app) == Some(Step::Preview)
+            && import_of(app).is_some_and(|v| {
+                v.batch_gone().is_some() && matches!(v.comparing(), Some(Comparing::Failed(_)))
+            })
+    })
+    .await;
+    let screen = h.screen();
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("“June renewals” no longer exists: Weya answers HTTP 404"),
+        "{screen}"
+    );
+    assert!(!flat.contains("Enter send"), "{screen}");
+    snapshot("import_app_check_batch_gone", h.app());
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    assert_eq!(step(h.app()), Some(Step::Preview), "nothing sent");
+    assert!(import_of(h.app()).unwrap().sending().is_none());
+    h.key(KeyCode::Esc);
+    assert!(import_of(h.app()).is_none(), "Esc leaves");
+}
+
+#[tokio::test]
 async fn an_import_into_a_batch_deleted_elsewhere_says_so_before_the_columns() {
     let sandbox = Sandbox::start(0).await.unwrap();
     let dir = tempfile::tempdir().unwrap();

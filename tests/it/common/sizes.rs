@@ -84,6 +84,8 @@ const NARROW_SNAPSHOTS: &[&str] = &[
     "import_app_map",
     "import_app_done",
     "recovery_start_notice",
+    "import_gone_start_notice",
+    "import_gone_set_aside",
     // recovery, result_watch
     "import_choices_restored",
     "import_choices_stale",

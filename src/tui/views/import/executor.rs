@@ -152,17 +152,7 @@ impl ImportExecutor {
                 };
                 match self.client.batch_details(&self.batch_id, &query).await {
                     Err(e) if e.status() == Some(404) => {
-                        let why = format!("Weya answers {e}");
-                        if let Some(dir) = self.journal_dir.clone() {
-                            let (id, said) = (self.batch_id.clone(), why.clone());
-                            // The journals of its imports say so too.
-                            let _ = blocking(move || {
-                                crate::import::recovery::mark_gone(&dir, &id, &said)
-                                    .map_err(|e| e.to_string())
-                            })
-                            .await;
-                        }
-                        ImportMsg::BatchChecked(Some(why))
+                        ImportMsg::BatchChecked(Some(self.gone(&e).await))
                     }
                     _ => ImportMsg::BatchChecked(None),
                 }
@@ -262,9 +252,21 @@ impl ImportExecutor {
                 job,
                 plan,
                 requests,
-            } => ImportMsg::Compared {
-                job,
-                result: self.compare(job, plan, requests, &progress).await,
+            } => match self.compare(job, plan, requests, &progress).await {
+                // Weya does not find the batch: said as when the view opens,
+                // and nothing is sent to it.
+                Err(Compare::Gone(e)) => ImportMsg::CompareGone {
+                    job,
+                    why: self.gone(&e).await,
+                },
+                Err(Compare::Failed(e)) => ImportMsg::Compared {
+                    job,
+                    result: Err(e),
+                },
+                Ok(comparison) => ImportMsg::Compared {
+                    job,
+                    result: Ok(comparison),
+                },
             },
             ImportCmd::BeginSend { plan, existing } => {
                 ImportMsg::SendReady(self.begin_send(plan, existing).await)
@@ -494,25 +496,43 @@ impl ImportExecutor {
 
     /// Reads the batch's numbers, page by page (told to `progress`), and
     /// counts the rows of `requests` that carry one.
+    /// Weya answered 404 for the batch (`answer`): why the view says it
+    /// is gone; the journals of its imports say so too.
+    async fn gone(&self, answer: &(dyn std::fmt::Display + Sync)) -> String {
+        let why = format!("Weya answers {answer}");
+        if let Some(dir) = self.journal_dir.clone() {
+            let (id, said) = (self.batch_id.clone(), why.clone());
+            let _ = blocking(move || {
+                crate::import::recovery::mark_gone(&dir, &id, &said).map_err(|e| e.to_string())
+            })
+            .await;
+        }
+        why
+    }
+
     async fn compare(
         &self,
         job: u64,
         plan: Arc<SendPlan>,
         requests: Vec<usize>,
         progress: &ProgressSink,
-    ) -> Result<Arc<Comparison>, String> {
+    ) -> Result<Arc<Comparison>, Compare> {
         let numbers = read_batch_numbers(&self.client, &self.batch_id, |pages| {
             progress(ImportMsg::CompareProgress { job, pages });
         })
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match e.api_error() {
+            Some(api) if api.status() == Some(404) => Compare::Gone(api.to_string()),
+            _ => Compare::Failed(e.to_string()),
+        })?;
         let numbers = Arc::new(numbers);
         let counted = Arc::clone(&numbers);
         let left_out = blocking(move || {
             plan.left_out(&counted, &requests, &mut Control::default())
                 .map_err(|e| e.to_string())
         })
-        .await?;
+        .await
+        .map_err(Compare::Failed)?;
         Ok(Arc::new(Comparison {
             numbers,
             left_out: left_out.iter().map(|(_, n)| u64::from(*n)).sum(),
@@ -664,4 +684,11 @@ impl ImportExecutor {
         })
         .await
     }
+}
+
+/// Why the batch's numbers were not compared.
+enum Compare {
+    /// Weya does not find the batch (its answer).
+    Gone(String),
+    Failed(String),
 }

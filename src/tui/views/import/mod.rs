@@ -425,6 +425,13 @@ impl ImportView {
         self.batch_gone.as_deref()
     }
 
+    /// Weya does not find the batch (`why`): from now on nothing is
+    /// opened, checked or sent for it, and the view says so.
+    fn mark_gone(&mut self, why: String) {
+        self.batch_gone = Some(why);
+        self.error = self.gone_line();
+    }
+
     /// What the view says of a batch known gone.
     fn gone_line(&self) -> Option<String> {
         self.batch_gone.as_ref().map(|why| {
@@ -527,8 +534,18 @@ impl ImportView {
         self.step == Step::Pick || self.edit.is_some()
     }
 
+    /// Whether a request is on its way (its answer is awaited).
+    fn in_flight(&self) -> bool {
+        self.sending.as_ref().is_some_and(|s| s.in_flight.is_some())
+    }
+
     /// The key scopes in force, closest first.
     pub fn scopes(&self) -> Vec<Scope> {
+        // A batch known gone: only Esc, which leaves (once no request is
+        // on its way).
+        if self.batch_gone.is_some() && !self.in_flight() {
+            return vec![Scope::ImportGone];
+        }
         if let Some(scope) = self.split_scope() {
             return vec![scope];
         }
@@ -672,9 +689,19 @@ impl ImportView {
             ImportMsg::Opened { job, result } => self.on_opened(job, result),
             ImportMsg::BatchChecked(gone) => {
                 // Said before the operator maps any column.
-                self.batch_gone = gone;
-                if self.batch_gone.is_some() {
-                    self.error = self.gone_line();
+                if let Some(why) = gone {
+                    self.mark_gone(why);
+                }
+                Vec::new()
+            }
+            ImportMsg::CompareGone { job, why } => {
+                if matches!(&self.comparing, Some(Comparing::Reading { job: awaited, .. }) if *awaited == job)
+                {
+                    self.send_when_compared = false;
+                    self.comparing = Some(Comparing::Failed(
+                        "the batch no longer exists: nothing is sent to it".into(),
+                    ));
+                    self.mark_gone(why);
                 }
                 Vec::new()
             }
@@ -832,6 +859,14 @@ impl ImportView {
         {
             self.error = self.gone_line();
             return Vec::new();
+        }
+        // Esc leaves a batch known gone from every step, once no request
+        // is on its way.
+        if self.batch_gone.is_some() && action == Action::Back && !self.in_flight() {
+            if let Some(cancel) = self.cancel.take() {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            return vec![ImportCmd::Close];
         }
         match self.step {
             Step::Pick => self.on_pick(action),
@@ -1063,6 +1098,12 @@ impl ImportView {
     ) -> Vec<ImportCmd> {
         match result {
             Ok(Some(journal)) => {
+                // Its journal knows the batch gone (a 404 while sending):
+                // the import is not offered again.
+                if let Some(gone) = journal.batch_gone() {
+                    self.mark_gone(gone.why.clone());
+                    return Vec::new();
+                }
                 // Only while the operator is still on the columns of the
                 // file it belongs to.
                 // Known by its content: the same rows copied elsewhere or
@@ -1572,9 +1613,20 @@ impl ImportView {
             return Vec::new();
         }
         sending.in_flight = None;
+        let gone = journal
+            .as_ref()
+            .and_then(|j| j.batch_gone().map(|g| g.why.clone()));
         if let Some(journal) = journal {
             sending.take_journal(journal.clone());
             self.journal = Some(journal);
+        }
+        if let Some(gone) = gone {
+            // The engine stopped on Weya's 404: no request goes after it.
+            sending.error = stop;
+            sending.phase = SendPhase::Paused;
+            sending.clock_off(now);
+            self.mark_gone(gone);
+            return Vec::new();
         }
         if let Some(why) = stop {
             // The engine says no other request goes now (a refusal every

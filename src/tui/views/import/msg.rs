@@ -73,6 +73,9 @@ pub enum ImportMsg {
         job: u64,
         result: Result<Arc<Comparison>, String>,
     },
+    /// Reading the batch's numbers met a 404: Weya does not find the
+    /// batch (`why`), as [`ImportMsg::BatchChecked`] says it.
+    CompareGone { job: u64, why: String },
     /// The journal is on disk and sending can start (it holds the batch's
     /// totalCalls from when the import was first started, if known).
     SendReady(Result<ImportJournal, String>),

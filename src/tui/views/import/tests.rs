@@ -828,3 +828,110 @@ fn the_batch_region_does_not_overwrite_the_operators_once_a_file_is_open() {
     view.work(ImportMsg::BatchRegion(jp), t(0));
     assert_eq!(view.region().map(|r| r.to_string()), Some("US".into()));
 }
+
+/// Esc on a batch known gone closes the view (the footer's only key).
+fn esc_closes(view: &mut ImportView) {
+    assert_eq!(view.scopes(), [Scope::ImportGone]);
+    let cmds = press(view, KeyCode::Esc);
+    assert!(matches!(cmds.as_slice(), [ImportCmd::Close]), "{cmds:?}");
+}
+
+#[test]
+fn a_404_reading_the_batchs_numbers_says_the_batch_is_gone_and_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut view = mapped(&dir, &contacts(1500));
+    let cmds = press(&mut view, KeyCode::Enter);
+    let cmds = serve_check_only(&mut view, cmds);
+    let [ImportCmd::Compare { job, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let job = *job;
+    // Enter while the numbers are read: it waits for them.
+    assert!(press(&mut view, KeyCode::Enter).is_empty());
+    let cmds = view.work(
+        ImportMsg::CompareGone {
+            job,
+            why: "Weya answers HTTP 404 (not found): Batch not found".into(),
+        },
+        t(0),
+    );
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert_eq!(
+        view.batch_gone(),
+        Some("Weya answers HTTP 404 (not found): Batch not found")
+    );
+    let error = view.error.as_deref().unwrap();
+    assert!(error.contains("no longer exists"), "{error}");
+    // Enter sends nothing, now or later; not offered in the footer.
+    assert!(press(&mut view, KeyCode::Enter).is_empty());
+    assert!(press(&mut view, KeyCode::Enter).is_empty());
+    assert!(view.sending().is_none());
+    esc_closes(&mut view);
+}
+
+#[test]
+fn a_404_while_sending_stops_it_and_enter_sends_no_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut view, mut journal) = sending(&dir, 2500);
+    journal.mark_sending(0).unwrap();
+    journal
+        .mark_failed(0, "HTTP 404 (not found): Batch not found")
+        .unwrap();
+    journal
+        .mark_batch_gone("Weya does not find the batch: HTTP 404 (not found)")
+        .unwrap();
+    let cmds = view.work(
+        ImportMsg::RequestDone {
+            index: 0,
+            journal: Some(journal.clone()),
+            stop: Some("the remaining requests were not sent: Weya would refuse them".into()),
+        },
+        t(1),
+    );
+    assert!(sent(&cmds).is_empty(), "{cmds:?}");
+    assert_eq!(view.sending().unwrap().phase, SendPhase::Paused);
+    assert!(view.batch_gone().is_some());
+    // Enter (resume) and r (resend) send nothing after the engine's stop.
+    for key in [KeyCode::Enter, KeyCode::Enter, KeyCode::Char('r')] {
+        let cmds = press(&mut view, key);
+        assert!(sent(&cmds).is_empty(), "{key:?}: {cmds:?}");
+        assert!(
+            !cmds.iter().any(|c| matches!(c, ImportCmd::RetryFailed)),
+            "{cmds:?}"
+        );
+    }
+    esc_closes(&mut view);
+}
+
+#[test]
+fn a_journal_that_knows_the_batch_gone_is_not_offered_to_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut journal) = sending(&dir, 2500);
+    journal.mark_sending(0).unwrap();
+    journal.mark_failed(0, "HTTP 404 (not found)").unwrap();
+    journal
+        .mark_batch_gone("Weya does not find the batch: HTTP 404 (not found)")
+        .unwrap();
+    let mut view = mapped(&dir, &contacts(2500));
+    view.work(ImportMsg::JournalFound(Ok(Some(journal))), t(0));
+    assert_eq!(view.step(), Step::Map, "no resume offered");
+    assert!(view.batch_gone().is_some());
+    assert!(
+        press(&mut view, KeyCode::Enter).is_empty(),
+        "Enter checks nothing"
+    );
+    esc_closes(&mut view);
+}
+
+#[test]
+fn the_gone_first_step_offers_only_esc() {
+    let mut view = ImportView::new(BATCH, "June renewals", None);
+    assert_eq!(view.scopes(), [Scope::ImportPick]);
+    view.work(
+        ImportMsg::BatchChecked(Some("Weya answers HTTP 404 (not found)".into())),
+        t(0),
+    );
+    type_text(&mut view, "/tmp/x.csv");
+    assert!(press(&mut view, KeyCode::Enter).is_empty());
+    esc_closes(&mut view);
+}

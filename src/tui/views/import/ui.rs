@@ -69,7 +69,8 @@ impl DrawView for ImportView {
             Step::Send => {
                 if let Some(sending) = &view.sending {
                     let counts = view.report.as_ref().map(|r| r.counts);
-                    draw_send(sending, counts.as_ref(), frame, body, theme, now);
+                    let gone = view.batch_gone().is_some();
+                    draw_send(sending, counts.as_ref(), gone, frame, body, theme, now);
                 }
             }
         }
@@ -757,6 +758,7 @@ fn number_lines(report: &CheckReport, theme: &Theme) -> Vec<Line<'static>> {
 fn draw_send(
     sending: &Sending,
     counts: Option<&crate::import::check::Counts>,
+    gone: bool,
     frame: &mut Frame,
     area: Rect,
     theme: &Theme,
@@ -788,6 +790,11 @@ fn draw_send(
             )),
             None => Line::raw("Sending…"),
         },
+        // The engine stopped on Weya's 404: nothing more goes.
+        SendPhase::Paused if gone => Line::styled(
+            "Stopped: the batch no longer exists; nothing more is sent. Esc leaves.",
+            theme.warn(),
+        ),
         SendPhase::Paused => Line::styled(
             "Paused. Enter sends the requests not sent yet.",
             theme.warn(),

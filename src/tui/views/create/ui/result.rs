@@ -203,16 +203,16 @@ fn verdict_text(app: &CreateView, answer: &Answer) -> String {
         }
         (Verdict::Unchecked, _) => "not checked yet".to_owned(),
         (Verdict::Listed(b), Outcome::Created(_)) => format!(
-            "listed, status {}, {} calls",
+            "listed, status {}, {}",
             if b.queue_status.is_empty() {
                 "unknown"
             } else {
                 &b.queue_status
             },
-            crate::num::thousands_or_unknown(b.total_calls)
+            calls_of(b.total_calls)
         ),
         (Verdict::Listed(b), _) => format!(
-            "FOUND: batch {} with this name, created {}: it was created (status {}, {} calls)",
+            "FOUND: batch {} with this name, created {}: it was created (status {}, {})",
             visible(&b.id),
             chrono::DateTime::parse_from_rfc3339(&b.created_at).map_or_else(
                 |_| visible(&b.created_at).into_owned(),
@@ -223,7 +223,7 @@ fn verdict_text(app: &CreateView, answer: &Answer) -> String {
             } else {
                 &b.queue_status
             },
-            crate::num::thousands_or_unknown(b.total_calls)
+            calls_of(b.total_calls)
         ),
         (Verdict::Candidates(c), _) => {
             let more = match c.len() {
@@ -402,5 +402,22 @@ fn advice(app: &CreateView, answer: &Answer, error: &ApiError) -> String {
                 .to_owned()
         }
         _ => "Check the configuration, then send again.".to_owned(),
+    }
+}
+
+/// A batch's totalCalls as said: "1 call", "2,000 calls", "? calls" when
+/// Weya does not say.
+fn calls_of(total: Option<u64>) -> String {
+    total.map_or_else(|| "? calls".to_owned(), |n| crate::num::counted(n, "call"))
+}
+
+#[cfg(test)]
+mod calls_tests {
+    /// QA: "listed, status paused, 1 calls".
+    #[test]
+    fn one_call_is_said_in_the_singular() {
+        assert_eq!(super::calls_of(Some(1)), "1 call");
+        assert_eq!(super::calls_of(Some(2_000)), "2,000 calls");
+        assert_eq!(super::calls_of(None), "? calls");
     }
 }
