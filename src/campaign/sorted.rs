@@ -116,6 +116,108 @@ impl Column {
     }
 }
 
+/// What the calls are sorted by: a fixed column, or a contact field by
+/// its exact name (the table's scrolled columns).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    Column(Column),
+    Field(String),
+}
+
+impl Default for SortKey {
+    fn default() -> Self {
+        Self::Column(Column::default())
+    }
+}
+
+impl From<Column> for SortKey {
+    fn from(column: Column) -> Self {
+        Self::Column(column)
+    }
+}
+
+impl SortKey {
+    /// The word the screen says: a column's name, or the field's.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Column(c) => c.name(),
+            Self::Field(f) => f,
+        }
+    }
+
+    /// `--sort`: a column (as [`Column::parse`] reads it), else a contact
+    /// field by its exact name (whether the batch has it is known only
+    /// once its calls are read: see [`Rows::has_field`]).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match Column::parse(text) {
+            Ok(c) => Ok(Self::Column(c)),
+            Err(_) if !text.trim().is_empty() => Ok(Self::Field(text.to_owned())),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether Weya sorts by it (only `createdAt`).
+    pub fn by_server(&self) -> bool {
+        matches!(self, Self::Column(c) if c.by_server())
+    }
+
+    /// The order it is first sorted in: ascending, but created.
+    pub fn first_order(&self) -> SortOrder {
+        match self {
+            Self::Column(c) => c.first_order(),
+            Self::Field(_) => SortOrder::Asc,
+        }
+    }
+
+    /// The next key (`o`): number, status, duration, attempts, time, each
+    /// contact field of `fields` (in the table's order), created.
+    pub fn next(&self, fields: &[String]) -> Self {
+        let first_field = || fields.first().map(|f| Self::Field(f.clone()));
+        match self {
+            Self::Column(Column::Time) => first_field().unwrap_or(Self::Column(Column::Created)),
+            Self::Column(c) => Self::Column(c.next()),
+            Self::Field(f) => match fields.iter().position(|x| x == f) {
+                Some(i) if i + 1 < fields.len() => Self::Field(fields[i + 1].clone()),
+                Some(_) => Self::Column(Column::Created),
+                // A field no longer shown: on to the first one, else created.
+                None => first_field().unwrap_or(Self::Column(Column::Created)),
+            },
+        }
+    }
+}
+
+/// A contact field's value as sorted: numbers (when it parses as one)
+/// before text (lower-cased), so that the order is total in a column
+/// mixing both; an empty or absent value has none (last either way).
+#[derive(Debug, Clone, PartialEq)]
+enum FieldValue {
+    Number(f64),
+    Text(String),
+}
+
+impl FieldValue {
+    fn of(call: &Call, field: &str) -> Option<Self> {
+        let text = call.field_text(field)?;
+        let t = text.trim();
+        if t.is_empty() {
+            return None;
+        }
+        Some(match t.parse::<f64>() {
+            Ok(n) if n.is_finite() => Self::Number(n),
+            _ => Self::Text(t.to_lowercase()),
+        })
+    }
+
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Self::Number(a), Self::Number(b)) => a.total_cmp(b),
+            (Self::Number(_), Self::Text(_)) => Ordering::Less,
+            (Self::Text(_), Self::Number(_)) => Ordering::Greater,
+            (Self::Text(a), Self::Text(b)) => a.cmp(b),
+        }
+    }
+}
+
 /// The order in words, as the CLI and the TUI say it: "ascending ↑",
 /// "descending ↓".
 pub fn order_words(order: SortOrder) -> &'static str {
@@ -299,7 +401,7 @@ pub struct Rows {
 /// outcomes' keys, [`NOT_CALLED`] included) and a search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Arrangement {
-    pub column: Column,
+    pub key: SortKey,
     pub order: SortOrder,
     pub status: Option<String>,
     pub search: Option<String>,
@@ -324,20 +426,62 @@ impl Rows {
                     && needle.as_deref().is_none_or(|n| row.matches(n))
             })
             .collect();
+        let column = match &how.key {
+            SortKey::Column(c) => *c,
+            SortKey::Field(field) => {
+                // Each value read once, not at every comparison.
+                let values: Vec<Option<FieldValue>> = self
+                    .rows
+                    .iter()
+                    .map(|r| FieldValue::of(&r.call, field))
+                    .collect();
+                out.sort_by(|&x, &y| {
+                    let by_field = match (&values[x], &values[y]) {
+                        (Some(a), Some(b)) => directed(a.cmp(b), how.order),
+                        (Some(_), None) => Ordering::Less,
+                        (None, Some(_)) => Ordering::Greater,
+                        (None, None) => Ordering::Equal,
+                    };
+                    let (a, b) = (&self.rows[x], &self.rows[y]);
+                    by_field
+                        .then_with(|| a.cmp_by(b, Column::Created, SortOrder::Asc))
+                        .then(a.read_at.cmp(&b.read_at))
+                });
+                return out;
+            }
+        };
         out.sort_by(|&a, &b| {
             let (a, b) = (&self.rows[a], &self.rows[b]);
-            if how.column == Column::Created {
+            if column == Column::Created {
                 // Calls added at the same instant: as added, in the order
                 // asked (Weya's newest first lists the last added first).
                 return a
                     .cmp_by(b, Column::Created, how.order)
                     .then(directed(a.read_at.cmp(&b.read_at), how.order));
             }
-            a.cmp_by(b, how.column, how.order)
+            a.cmp_by(b, column, how.order)
                 .then_with(|| a.cmp_by(b, Column::Created, SortOrder::Asc))
                 .then(a.read_at.cmp(&b.read_at))
         });
         out
+    }
+
+    /// The contact fields the kept calls hold, in the order first seen.
+    pub fn fields(&self) -> Vec<String> {
+        let mut seen = Vec::new();
+        for row in &self.rows {
+            for key in row.call.fields.keys() {
+                if !seen.contains(key) {
+                    seen.push(key.clone());
+                }
+            }
+        }
+        seen
+    }
+
+    /// Whether a kept call holds the contact field `name` (exactly).
+    pub fn has_field(&self, name: &str) -> bool {
+        self.rows.iter().any(|r| r.call.fields.contains_key(name))
     }
 
     /// Where call `id` was read in the walk (0 for the first call of
@@ -407,7 +551,7 @@ mod tests {
         ];
         let r = rows(&calls, 10);
         let how = Arrangement {
-            column: Column::Duration,
+            key: Column::Duration.into(),
             order: SortOrder::Desc,
             ..Arrangement::default()
         };
@@ -463,6 +607,84 @@ mod tests {
         assert_eq!(Column::Time.next(), Column::Created);
     }
 
+    fn with_field(mut c: Call, name: &str, value: serde_json::Value) -> Call {
+        c.fields.insert(name.into(), value);
+        c
+    }
+
+    #[test]
+    fn by_a_field_numbers_as_numbers_text_without_case_and_the_empty_last_either_way() {
+        let calls = vec![
+            with_field(call(0, &[]), "age", serde_json::json!("10")),
+            with_field(call(1, &[]), "age", serde_json::json!(9)),
+            with_field(call(2, &[]), "age", serde_json::json!("")),
+            call(3, &[]),
+            with_field(call(4, &[]), "age", serde_json::json!("2.5")),
+            with_field(call(5, &[]), "age", serde_json::json!(9)),
+        ];
+        let r = rows(&calls, 10);
+        let by = |order| {
+            r.arrange(&Arrangement {
+                key: SortKey::Field("age".into()),
+                order,
+                ..Arrangement::default()
+            })
+        };
+        // 2.5 < 9 < 10 as numbers (as text "10" < "2.5" < "9"); equal
+        // nines oldest first; empty and missing last, oldest first.
+        assert_eq!(by(SortOrder::Asc), vec![4, 1, 5, 0, 2, 3]);
+        assert_eq!(by(SortOrder::Desc), vec![0, 1, 5, 4, 2, 3]);
+        let names = vec![
+            with_field(call(0, &[]), "firstName", serde_json::json!("bela")),
+            with_field(call(1, &[]), "firstName", serde_json::json!("Asha")),
+            with_field(call(2, &[]), "firstName", serde_json::json!("Chen")),
+        ];
+        let r = rows(&names, 10);
+        let how = Arrangement {
+            key: SortKey::Field("firstName".into()),
+            order: SortOrder::Asc,
+            ..Arrangement::default()
+        };
+        assert_eq!(r.arrange(&how), vec![1, 0, 2]);
+        assert_eq!(r.fields(), vec!["firstName".to_owned()]);
+        assert!(r.has_field("firstName") && !r.has_field("firstname"));
+    }
+
+    #[test]
+    fn o_cycles_the_columns_then_the_fields_shown_then_created() {
+        let fields = vec!["firstName".to_owned(), "city".to_owned()];
+        let mut key = SortKey::from(Column::Created);
+        let mut seen = Vec::new();
+        for _ in 0..8 {
+            key = key.next(&fields);
+            seen.push(key.name().to_owned());
+        }
+        assert_eq!(
+            seen,
+            [
+                "number",
+                "status",
+                "duration",
+                "attempts",
+                "time",
+                "firstName",
+                "city",
+                "created"
+            ]
+        );
+        assert_eq!(
+            SortKey::from(Column::Time).next(&[]),
+            SortKey::from(Column::Created)
+        );
+        // --sort: a column's words first, else a field by its exact name.
+        assert_eq!(SortKey::parse("Duration"), Ok(Column::Duration.into()));
+        assert_eq!(
+            SortKey::parse("firstName"),
+            Ok(SortKey::Field("firstName".into()))
+        );
+        assert!(SortKey::parse(" ").is_err());
+    }
+
     fn any_call() -> impl Strategy<Value = Call> {
         let status = prop_oneof![Just("completed"), Just("busy"), Just("no-answer"), Just("")];
         (
@@ -491,6 +713,63 @@ mod tests {
         }
     }
 
+    fn any_value() -> impl Strategy<Value = Option<serde_json::Value>> {
+        prop::option::of(prop_oneof![
+            (-50i64..50).prop_map(|n| serde_json::json!(n)),
+            (-50.0f64..50.0).prop_map(|n| serde_json::json!(n.to_string())),
+            "[a-cA-C]{0,3}".prop_map(|t| serde_json::json!(t)),
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn a_field_sort_is_a_permutation_ordered_by_the_value_with_the_empty_last(
+            values in prop::collection::vec(any_value(), 0..60),
+            desc in any::<bool>(),
+        ) {
+            let calls: Vec<Call> = (0u32..)
+                .zip(&values)
+                .map(|(n, v)| {
+                    let c = call(n, &[]);
+                    match v {
+                        Some(v) => with_field(c, "f", v.clone()),
+                        None => c,
+                    }
+                })
+                .collect();
+            let r = rows(&calls, 100);
+            let order = if desc { SortOrder::Desc } else { SortOrder::Asc };
+            let got = r.arrange(&Arrangement { key: SortKey::Field("f".into()), order, ..Arrangement::default() });
+            let mut sorted = got.clone();
+            sorted.sort_unstable();
+            prop_assert_eq!(sorted, (0..calls.len()).collect::<Vec<_>>());
+            // Independent of the sorter: numbers, then text without case.
+            let value = |i: usize| -> Option<(u8, f64, String)> {
+                let t = calls[i].field_text("f")?.trim().to_owned();
+                if t.is_empty() { return None; }
+                Some(match t.parse::<f64>() {
+                    Ok(n) => (0, n, String::new()),
+                    Err(_) => (1, 0.0, t.to_lowercase()),
+                })
+            };
+            for w in got.windows(2) {
+                match (value(w[0]), value(w[1])) {
+                    (Some(a), Some(b)) => {
+                        let ord = a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2));
+                        if ord == Ordering::Equal {
+                            prop_assert!(w[0] < w[1], "ties oldest first");
+                        } else {
+                            prop_assert_eq!(ord == Ordering::Less, !desc);
+                        }
+                    }
+                    (None, Some(_)) => prop_assert!(false, "an empty value before one with"),
+                    (Some(_), None) => {}
+                    (None, None) => prop_assert!(w[0] < w[1]),
+                }
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn a_sort_is_a_permutation_ordered_by_its_key_and_a_filter_keeps_exactly_the_matching(
@@ -509,7 +788,7 @@ mod tests {
                 return Ok(());
             }
             let order = if desc { SortOrder::Desc } else { SortOrder::Asc };
-            let how = Arrangement { column, order, status: status.clone(), search: None };
+            let how = Arrangement { key: column.into(), order, status: status.clone(), search: None };
             let got = r.arrange(&how);
             // Exactly the matching calls, each once.
             let mut sorted = got.clone();

@@ -283,9 +283,11 @@ pub enum BatchAction {
         /// Sort by this column: created (Weya's own order, sorted by the
         /// server), or number, status, duration, attempts, time (sorted
         /// here over every call of the batch: every page is read, up to
-        /// 50,000 calls). Without it: newest first.
-        #[arg(long, value_name = "COLUMN", value_parser = crate::campaign::sorted::Column::parse)]
-        sort: Option<crate::campaign::sorted::Column>,
+        /// 50,000 calls), or a contact field by its exact name (numbers
+        /// as numbers, text without case, the calls without it last).
+        /// Without it: newest first.
+        #[arg(long, value_name = "COLUMN|FIELD", value_parser = crate::campaign::sorted::SortKey::parse)]
+        sort: Option<crate::campaign::sorted::SortKey>,
         /// With --sort: largest (or newest, or last) first.
         #[arg(long, requires = "sort")]
         desc: bool,

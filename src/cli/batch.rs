@@ -18,7 +18,7 @@ use crate::api::types::is_object_id;
 use crate::api::{ApiError, BatchDetails, BatchQuery, BatchSummary, Call, CallQuery, WeyaClient};
 use crate::campaign::outcomes::NOT_CALLED;
 use crate::campaign::progress::{CallsSeen, Forecast, History, Plan, Situation, Stall};
-use crate::campaign::sorted::Column;
+use crate::campaign::sorted::SortKey;
 use crate::domain::phone::format_number;
 use crate::form::days::DaySet;
 use crate::store::journal::{self, JournalAction, JournalEntry};
@@ -143,7 +143,7 @@ pub async fn run(
                 sort_order: order,
                 ..CallQuery::default()
             };
-            let column = sort.unwrap_or_default();
+            let column = sort.clone().unwrap_or_default();
             let not_called = query.filter.as_deref() == Some(NOT_CALLED);
             if column.by_server() && !not_called {
                 calls(workspace, id, &query, io).await
@@ -930,11 +930,11 @@ fn write_page(
 async fn sorted_calls(
     workspace: &Workspace,
     id: &str,
-    column: Column,
+    column: SortKey,
     query: &CallQuery,
     io: &mut Io<'_>,
 ) -> io::Result<u8> {
-    use crate::campaign::sorted::{Arrangement, MAX_SORTED_CALLS};
+    use crate::campaign::sorted::{Arrangement, Column, MAX_SORTED_CALLS};
     // Past the cap at the first page: nothing more is read.
     let kept = crate::campaign::outcomes::keep_for_sort(&workspace.client, id, MAX_SORTED_CALLS);
     let counted = match kept.await {
@@ -966,8 +966,29 @@ async fn sorted_calls(
             json!({"calls": over, "maxSorted": MAX_SORTED_CALLS}),
         );
     }
+    // A field is known only once the calls are read: a name no call
+    // holds (a typo, another case) is refused rather than sorting nothing.
+    if let SortKey::Field(name) = &column
+        && !rows.has_field(name)
+    {
+        let fields = rows.fields();
+        return io.fail(
+            REFUSED,
+            &format!(
+                "{name:?} is not a column or a field of this batch's calls: give a column ({}) \
+                 or a field ({})",
+                Column::ALL.map(Column::name).join(", "),
+                if fields.is_empty() {
+                    "its calls have none".to_owned()
+                } else {
+                    fields.join(", ")
+                }
+            ),
+            json!({"columns": Column::ALL.map(Column::name), "fields": fields}),
+        );
+    }
     let how = Arrangement {
-        column,
+        key: column.clone(),
         order: query.sort_order,
         status: query.filter.clone(),
         search: None,
@@ -1021,6 +1042,7 @@ async fn sorted_calls(
     };
     let sort = json!({
         "column": column.name(),
+        "contactField": matches!(column, SortKey::Field(_)),
         "order": query.sort_order.as_str(),
         "over": "every call of the batch, as read",
         "calls": walked.calls,

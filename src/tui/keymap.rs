@@ -128,7 +128,8 @@ pub enum Action {
     ChooseStatus,
     /// Cycle the calls' order (createdAt newest or oldest first).
     Sort,
-    /// Sort the calls by the next column (over the whole batch).
+    /// Sort the calls by the next column or contact field (over the whole
+    /// batch).
     SortColumn,
     /// Open the details of the batch just created.
     OpenBatch,
@@ -684,7 +685,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::BatchSearch, &[ESC], Action::Cancel, "clear", "Clear the search"),
     bind(Scope::Calls, &[ENTER], Action::Open, "call", "Open the call: attempts, transcript, recording"),
     bind(Scope::Calls, &[ch('f')], Action::ChooseStatus, "filter", "Show only calls of one status (one seen, or not called yet once counted)"),
-    bind(Scope::Calls, &[ch('o')], Action::SortColumn, "sort", "Sort by the next column, ascending first (S flips it), from the first row: number, status, duration, attempts, time (over every call of the batch, read page by page), then created (Weya's order, newest first)"),
+    bind(Scope::Calls, &[ch('o')], Action::SortColumn, "sort", "Sort by the next column, ascending first (S flips it), from the first row: number, status, duration, attempts, time, each contact field (over every call of the batch, read page by page), then created (Weya's order, newest first)"),
     bind(Scope::Calls, &[ch('S')], Action::Sort, "order", "Flip the order: newest or oldest first, or largest or smallest first"),
     bind(Scope::Calls, &[ch('/')], Action::Filter, "search", "Search the calls (sent to Weya as you type; in a table sorted over the whole batch, the numbers and contact fields read)"),
     bind(Scope::Calls, &[ch('r')], Action::RetryLoad, "refresh", "Refresh now (the calls refresh themselves while on screen, as the list does)"),

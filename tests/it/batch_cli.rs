@@ -1549,3 +1549,90 @@ async fn start_or_stop_that_would_change_nothing_says_so_and_sends_nothing() {
         .collect();
     assert_eq!(actions, ["create", "create", "start"]);
 }
+
+/// Issue 19 item 7: `--sort FIELD` sorts by a contact field over the
+/// whole batch (numbers as numbers, the calls without it last), and a
+/// name no call holds is refused with the columns and the fields seen.
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_sorted_by_a_contact_field_and_an_unknown_field_refused() {
+    let (env, sandbox) = (Env::new(), sandbox_on_manual_clock().await);
+    let id = june_renewals(&env, &sandbox, 0);
+    // Ages as an import gives them: text, numbers, one missing.
+    let ages = [
+        json!("10"),
+        json!(9),
+        Value::Null,
+        json!("100"),
+        json!("2.5"),
+    ];
+    let rows = ages
+        .iter()
+        .enumerate()
+        .map(|(i, age)| {
+            let mut row = Map::new();
+            row.insert("phoneNumber".into(), json!(format!("1415556{i:04}")));
+            row.insert("name".into(), json!(format!("Contact {i}")));
+            if !age.is_null() {
+                row.insert("age".into(), age.clone());
+            }
+            row
+        })
+        .collect();
+    sandbox.store().add_calls(&id, rows, None).unwrap();
+
+    let out = env.batch(&sandbox, &["calls", &id, "--sort", "age", "--json"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("to sort by age ascending"), "{stderr}");
+    let json = json_of(&out);
+    assert_eq!(json["sort"]["column"], "age");
+    assert_eq!(json["sort"]["contactField"], true);
+    let names: Vec<&str> = json["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    // 2.5, 9, 10, 100 (as text "10" < "100" < "2.5" < "9"), none last.
+    assert_eq!(
+        names,
+        [
+            "Contact 4",
+            "Contact 1",
+            "Contact 0",
+            "Contact 3",
+            "Contact 2"
+        ]
+    );
+    let out = env.batch(
+        &sandbox,
+        &["calls", &id, "--sort", "age", "--desc", "--json"],
+    );
+    let names: Vec<String> = json_of(&out)["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Contact 3",
+            "Contact 0",
+            "Contact 1",
+            "Contact 4",
+            "Contact 2"
+        ]
+    );
+
+    // Exact names: another case is not the field.
+    let out = env.batch(&sandbox, &["calls", &id, "--sort", "Age"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("\"Age\" is not a column or a field of this batch's calls")
+            && stderr.contains("created, number, status, duration, attempts, time")
+            && stderr.contains("name, age"),
+        "{stderr}"
+    );
+}

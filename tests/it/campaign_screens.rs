@@ -1061,3 +1061,85 @@ fn details_sort_failed_says_why_and_when_again() {
         snap("details_sort_failed", w, h, text);
     }
 }
+
+/// Issue 19 item 7, by a contact field: after the fixed columns `o` goes
+/// on to each contact field in the table's order (name, then plan), and
+/// the table is the whole batch by that field (text without case, ties
+/// oldest first), the line under it naming the field.
+#[test]
+fn details_sorted_by_a_contact_field_over_the_whole_batch() {
+    let (w, h) = (120, 40);
+    let mut view = details_view(w, h);
+    // number, status, duration, attempts, time, name, plan
+    let mut cmds = Vec::new();
+    for _ in 0..7 {
+        cmds = key_details(&mut view, KeyCode::Char('o'));
+    }
+    assert_eq!(view.sorting().column.name(), "plan");
+    let [
+        Cmd::FetchCalls {
+            generation, query, ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    let (generation, limit) = (*generation, u64::from(query.limit));
+    view.update(
+        DetailsMsg::CallsLoaded {
+            generation,
+            result: Ok(BatchDetails {
+                batch_id: "64e5f12345abcdef98760000".into(),
+                batch_name: "June renewals".into(),
+                batch_status: "active".into(),
+                page: 1,
+                limit,
+                total: 120,
+                total_pages: 120u64.div_ceil(limit),
+                calls: (0..usize::try_from(limit).unwrap()).map(call).collect(),
+            }),
+        },
+        now(),
+    );
+    let mut fold = weya_tui::campaign::outcomes::Fold::new(None).keeping(1000);
+    (0..120).map(call).for_each(|c| fold.add(&c));
+    let counted = fold.finish(
+        weya_tui::campaign::Walked {
+            calls: 120,
+            pages: 2,
+            total_first: 120,
+            total_last: 120,
+            batch_status: "active".into(),
+            ..Default::default()
+        },
+        now() - chrono::TimeDelta::seconds(5),
+    );
+    view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(counted))), now());
+    let text = details_screen(&view, w, h);
+    assert!(
+        text.contains("by plan ascending ↑ over all 120 calls"),
+        "{text}"
+    );
+    // The page is the first rows of every plan sorted (Basic's 30 calls,
+    // then Family's), each plan's calls oldest first (as added: 0, 4, …).
+    let mut want: Vec<(String, usize)> = (0..120)
+        .map(|n| (call(n).field_text("plan").unwrap(), n))
+        .collect();
+    want.sort_by_key(|(p, n)| (p.to_lowercase(), *n));
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("+1 212")).collect();
+    assert!(rows.len() > 30, "{text}");
+    for (row, (plan, n)) in rows.iter().zip(&want) {
+        assert!(
+            row.contains(&format!("Contact {n} ")) && row.contains(plan.as_str()),
+            "{row} is not call {n} ({plan}): {text}"
+        );
+    }
+    snap("details_sorted_by_a_field", w, h, text);
+    // The other fields in the table's order, then created (Weya's order).
+    let mut next = Vec::new();
+    for _ in 0..3 {
+        key_details(&mut view, KeyCode::Char('o'));
+        next.push(view.sorting().column.name().to_owned());
+    }
+    assert_eq!(next, ["due_date", "amount", "created"]);
+}

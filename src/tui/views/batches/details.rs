@@ -192,7 +192,7 @@ pub struct CallsKept {
     pub filter: Option<String>,
     pub sort_order: SortOrder,
     /// The column sorted by (see [`super::sorted`]).
-    pub sort_column: crate::campaign::sorted::Column,
+    pub sort_column: crate::campaign::sorted::SortKey,
     pub statuses: BTreeSet<String>,
     pub outcomes: OutcomesCount,
 }
@@ -454,7 +454,7 @@ impl BatchDetailsView {
         CallsKept {
             filter: self.query.filter.clone(),
             sort_order: self.query.sort_order,
-            sort_column: self.sorting.column,
+            sort_column: self.sorting.column.clone(),
             statuses: self.statuses.clone(),
             // A count under way goes on: its reply is kept here (see
             // `OutcomesCount::ended`) or reaches the batch opened again.
@@ -929,8 +929,9 @@ impl BatchDetailsView {
             }
             Action::SortColumn => {
                 // A new column starts in its first order (ascending, as
-                // the CLI's --sort), from the first row.
-                self.sorting.column = self.sorting.column.next();
+                // the CLI's --sort), from the first row; after the fixed
+                // columns, each contact field in the table's order.
+                self.sorting.column = self.sorting.column.next(&self.columns);
                 self.query.sort_order = self.sorting.column.first_order();
                 return self.resorted();
             }

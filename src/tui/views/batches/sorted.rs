@@ -20,14 +20,15 @@ use super::details::{BatchDetailsView, Mode};
 use super::live::search_param;
 use crate::api::{BatchDetails, CallQuery, SortOrder};
 use crate::campaign::outcomes::{Counted, NOT_CALLED};
-use crate::campaign::sorted::{Arrangement, Column, MAX_SORTED_CALLS};
+use crate::campaign::sorted::{Arrangement, MAX_SORTED_CALLS, SortKey};
 use crate::tui::msg::{Cmd, Msg, Reply};
 use crate::tui::views::batches::msg::DetailsMsg;
 
 /// What the view keeps of the sort (and, per batch, in `CallsKept`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sorting {
-    pub column: Column,
+    /// A column or a contact field.
+    pub column: SortKey,
     /// The count under way has read this many of so many pages.
     pub reading: Option<(u32, u64)>,
     /// The call opened from the sorted table, read again in full.
@@ -57,7 +58,7 @@ pub enum Arranged {
 /// name and status are kept).
 pub fn arrange(
     counted: Option<&Counted>,
-    column: Column,
+    column: &SortKey,
     query: &CallQuery,
     search: Option<&str>,
     server: &BatchDetails,
@@ -69,7 +70,7 @@ pub fn arrange(
         return Arranged::TooMany(over);
     }
     let how = Arrangement {
-        column,
+        key: column.clone(),
         order: query.sort_order,
         status: query.filter.clone(),
         search: search.map(str::to_owned),
@@ -199,7 +200,7 @@ impl BatchDetailsView {
         let search = search_param(self.search.text());
         match super::sorted::arrange(
             self.outcomes.counted.as_deref(),
-            self.sorting.column,
+            &self.sorting.column,
             &self.query,
             search.as_deref(),
             &server,
@@ -217,7 +218,7 @@ impl BatchDetailsView {
                     crate::num::thousands(over),
                     crate::num::thousands(crate::campaign::sorted::MAX_SORTED_CALLS as u64)
                 )));
-                self.sorting.column = crate::campaign::sorted::Column::Created;
+                self.sorting.column = SortKey::default();
                 if self.query.filter.as_deref() == Some(crate::campaign::outcomes::NOT_CALLED) {
                     self.query.filter = None;
                 }
@@ -252,7 +253,7 @@ impl BatchDetailsView {
         let search = search_param(self.search.text());
         if let super::sorted::Arranged::Page(page) = super::sorted::arrange(
             self.outcomes.counted.as_deref(),
-            self.sorting.column,
+            &self.sorting.column,
             &self.query,
             search.as_deref(),
             server,

@@ -956,7 +956,7 @@ fn o_sorts_the_whole_batch_by_a_column_from_the_rows_the_count_kept() {
     // Status, duration: one count at a time, none more.
     key(&mut view, KeyCode::Char('o'));
     let (g, _, _) = fetch_of(key(&mut view, KeyCode::Char('o')));
-    assert_eq!(view.sorting().column, Column::Duration);
+    assert_eq!(view.sorting().column, Column::Duration.into());
     load(&mut view, g, details(0..10, 1, 10, 30));
     view.update(DetailsMsg::OutcomesCounted(Ok(counted)), now());
     let top = |view: &BatchDetailsView| {
@@ -1030,9 +1030,9 @@ fn o_sorts_the_whole_batch_by_a_column_from_the_rows_the_count_kept() {
     assert!(draw(&view, 120, 24).contains("page 1/1 · 11 calls"));
     // Kept per batch.
     let kept = view.kept();
-    assert_eq!(kept.sort_column, Column::Duration);
+    assert_eq!(kept.sort_column, Column::Duration.into());
     let again = BatchDetailsView::new(ViewContext::default(), summary()).with_kept(kept);
-    assert_eq!(again.sorting().column, Column::Duration);
+    assert_eq!(again.sorting().column, Column::Duration.into());
 }
 
 /// QA: `Y` put a field's ESC and BEL on the clipboard as they were.
