@@ -43,6 +43,8 @@ struct Liar {
     lie: Lie,
     requests: AtomicUsize,
     list_requests: AtomicUsize,
+    /// The numbers addCallsToBatch was sent.
+    added: std::sync::Mutex<Vec<String>>,
 }
 
 fn call(i: u64, transcript: usize) -> Value {
@@ -153,15 +155,35 @@ async fn list(State(liar): State<Arc<Liar>>) -> axum::response::Response {
         .into_response()
 }
 
+/// addCallsToBatch: every row added, its number kept in `added`.
+async fn add(
+    State(liar): State<Arc<Liar>>,
+    axum::Json(body): axum::Json<Value>,
+) -> axum::Json<Value> {
+    let rows = body["call_data"].as_array().cloned().unwrap_or_default();
+    let mut added = liar.added.lock().unwrap();
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            added.push(row["phoneNumber"].as_str().unwrap_or_default().to_owned());
+            format!("{:024x}", 0xb000 + added.len())
+        })
+        .collect();
+    axum::Json(json!({"message": "ok", "status": true, "code": 200,
+                      "data": {"added": rows.len(), "callIds": ids}}))
+}
+
 async fn serve(lie: Lie) -> (String, Arc<Liar>) {
     let liar = Arc::new(Liar {
         lie,
         requests: AtomicUsize::new(0),
         list_requests: AtomicUsize::new(0),
+        added: std::sync::Mutex::new(Vec::new()),
     });
     let router = axum::Router::new()
         .route("/api/call/batch-details/{id}", get(details))
         .route("/api/call/batches/{user}", get(list))
+        .route("/api/call/addCallsToBatch", axum::routing::post(add))
         .with_state(Arc::clone(&liar));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -408,4 +430,38 @@ async fn a_call_too_large_to_read_alone_is_skipped_named_and_said() {
         "{stdout}"
     );
     assert!(!stdout.contains("changed while"), "{stdout}");
+}
+
+/// QA: the import's look for numbers already in the batch read pages 1–3
+/// of a server whose every page answers calls 0–99 (total 250): 300 rows,
+/// so the count looked whole, and call 150's number was sent again with
+/// no warning. It reads with the walk's guards: the repeated page stops
+/// it, and the import says the comparison was not whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_import_says_its_look_at_repeated_pages_was_not_whole() {
+    let env = Env::new();
+    let (url, liar) = serve(Lie::Repeats).await;
+    let file = env.path("more.csv");
+    // Call 5 (on the first page) and call 150 (never read).
+    std::fs::write(&file, "phone\n+12125550005\n+12125550150\n+12125559999\n").unwrap();
+    let (code, stdout, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "import", BATCH, "--yes", "--region", "US"])
+        .arg(&file));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("the batch's pages gave 100 of its 250 calls (page 2 repeats the calls of an earlier page"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("rows whose number is among the others are not left out"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("1 number already in the batch is left out"),
+        "{stdout}"
+    );
+    let added = liar.added.lock().unwrap().clone();
+    assert_eq!(added.len(), 2, "{added:?}");
+    assert!(!added.iter().any(|n| n.ends_with("5550005")), "{added:?}");
 }
