@@ -13,6 +13,7 @@ use crate::common::cli::{Env, run};
 
 const KEY: &str = "sk_test_liar_000000000000";
 const BATCH: &str = "5f0c0ffee0ddba11c0ffee07";
+const OTHER: &str = "5f0c0ffee0ddba11c0ffee99";
 
 #[derive(Clone, Copy)]
 enum Lie {
@@ -34,6 +35,8 @@ enum Lie {
     ListDown,
     /// 60,000 calls, every page full: more than a sort keeps.
     Huge,
+    /// Answers for another batch ([`OTHER`]) whatever batch is asked for.
+    OtherBatch,
     /// 12 calls; the 7th's transcript alone is larger than the client
     /// reads (1 MiB).
     OneFat,
@@ -87,6 +90,13 @@ async fn details(
                 )
             }
             Lie::Blip => (1, vec![call(0, 10)]),
+            Lie::OtherBatch => {
+                return axum::Json(json!({"message": "ok", "status": true, "code": 200, "data": {
+                "batchId": OTHER, "batchName": "Someone else's", "batchStatus": "completed",
+                "page": 1, "limit": limit, "total": 1, "totalPages": 1, "data": [call(0, 10)]
+            }}))
+                .into_response();
+            }
             Lie::OneFat => {
                 let from = (page - 1) * limit;
                 (
@@ -464,4 +474,27 @@ async fn the_import_says_its_look_at_repeated_pages_was_not_whole() {
     let added = liar.added.lock().unwrap().clone();
     assert_eq!(added.len(), 2, "{added:?}");
     assert!(!added.iter().any(|n| n.ends_with("5550005")), "{added:?}");
+}
+
+/// QA: `batch view ID2` answered with `batchId: ID1` printed ID1's calls as
+/// ID2's, and `batch export ID2` wrote them. The client refuses an answer
+/// for another batch: the view fails, the export writes no file.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_for_another_batch_is_refused() {
+    let env = Env::new();
+    let (url, _liar) = serve(Lie::OtherBatch).await;
+    let said = format!("Weya answered for batch {OTHER} when asked for {BATCH}");
+    let (code, stdout, stderr) = run(env.against_url(&url, KEY).args(["batch", "view", BATCH]));
+    assert_ne!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains(&said), "{stderr}");
+    assert!(!stdout.contains("Someone else's"), "{stdout}");
+
+    let out = env.path("out.csv");
+    let (code, _, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "export", BATCH, "--output"])
+        .arg(&out));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(&said), "{stderr}");
+    assert!(!out.exists(), "no file holds another batch's calls");
 }
