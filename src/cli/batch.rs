@@ -156,8 +156,21 @@ pub async fn run(
         BatchAction::Watch { every, .. } => {
             watch(workspace, id, std::time::Duration::from_secs(*every), io).await
         }
-        BatchAction::Export { format, output, .. } => {
-            super::export::export(workspace, id, *format, output.as_deref(), io).await
+        BatchAction::Export {
+            format,
+            output,
+            allow_unreadable,
+            ..
+        } => {
+            super::export::export(
+                workspace,
+                id,
+                *format,
+                output.as_deref(),
+                *allow_unreadable,
+                io,
+            )
+            .await
         }
         BatchAction::Delete { yes, .. } => delete(workspace, id, *yes, ask, io).await,
     }

@@ -401,8 +401,9 @@ async fn a_sort_past_the_cap_is_refused_at_the_first_page() {
 /// unexportable ("the answer was larger than 1048576 bytes"). Pages fall
 /// back to smaller ones down to a page of 1; the call that is too large
 /// even alone is skipped, named by its position, and said loudly: the
-/// export writes every other call and exits 1, the view counts the others
-/// and says which one it did not.
+/// export exits 1 and puts no file in place (it is not the batch) unless
+/// --allow-unreadable asks for every other call; the view counts the
+/// others and says which one it did not.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_call_too_large_to_read_alone_is_skipped_named_and_said() {
     let env = Env::new();
@@ -411,6 +412,30 @@ async fn a_call_too_large_to_read_alone_is_skipped_named_and_said() {
     let (code, _, stderr) = run(env
         .against_url(&url, KEY)
         .args(["batch", "export", BATCH, "--format", "jsonl", "--output"])
+        .arg(&out));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("NOT EXPORTED: call 7 (by position, oldest first)"),
+        "{stderr}"
+    );
+    // Not the whole batch: no file, as for any export that stops short.
+    assert!(
+        stderr.contains("was not written (--allow-unreadable writes the 11 other rows)"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "no file claims to be the batch");
+
+    let (code, _, stderr) = run(env
+        .against_url(&url, KEY)
+        .args([
+            "batch",
+            "export",
+            BATCH,
+            "--format",
+            "jsonl",
+            "--allow-unreadable",
+            "--output",
+        ])
         .arg(&out));
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
