@@ -1417,7 +1417,7 @@ async fn delete(
                     id,
                     &format!(
                         "deleted with weya-tui batch delete on {}",
-                        chrono::Utc::now().to_rfc3339()
+                        crate::config::local_clock().minute_zoned(chrono::Utc::now())
                     ),
                 )
             {

@@ -1507,7 +1507,7 @@ fn settle(
         let message = format!(
             "Resuming the import started {}: {} of {} confirmed ({} of {}); \
              resuming at request {} (rows {}–{}).",
-            journal.created(),
+            when(journal.created()),
             s.confirmed,
             counted(total as u64, "request"),
             thousands(s.rows_confirmed),
