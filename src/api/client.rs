@@ -278,7 +278,17 @@ impl WeyaClient {
         let url = format!("{}/api/call/batch-details/{batch_id}", self.config.base_url);
         let builder = self.http.get(url).query(&query.params());
         let reply = self.send(self.authed(Action::BatchDetails, builder)?).await;
-        self.for_action(Action::BatchDetails, reply.and_then(decode))
+        let details: BatchDetails =
+            self.for_action(Action::BatchDetails, reply.and_then(decode))?;
+        // An answer for another batch is not this one's: its calls would
+        // be shown, counted or exported as the batch asked for.
+        if !details.batch_id.is_empty() && !details.batch_id.eq_ignore_ascii_case(batch_id) {
+            return Err(ApiError::OtherBatch {
+                asked: batch_id.to_owned(),
+                answered: safe_excerpt(details.batch_id.as_bytes(), 40),
+            });
+        }
+        Ok(details)
     }
 
     /// `POST /api/call/start-calling`: the dialer starts on the batch.

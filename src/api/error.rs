@@ -62,6 +62,14 @@ pub enum ApiError {
         data: String,
         request_id: Option<String>,
     },
+    /// A batch-details answer whose `batchId` is not the batch asked for:
+    /// another batch's calls, never read as this one's.
+    #[error("Weya answered for batch {answered} when asked for {asked}; its answer was not used")]
+    OtherBatch {
+        asked: String,
+        /// The `batchId` the answer gave (a short, markup-free excerpt).
+        answered: String,
+    },
     /// The request did not get an HTTP answer.
     #[error("{kind} ({host})")]
     Network { kind: NetworkFailure, host: String },

@@ -339,7 +339,8 @@ pub enum BatchAction {
     /// Every call of a batch, one row per call: the number, last status,
     /// attempts, last attempt's time and duration, talk time, recording,
     /// transcript, then the contact's own fields. Read page by page and
-    /// written as it comes (flat memory); a file appears only when whole.
+    /// written as it comes (flat memory); a file appears only when whole
+    /// (unless --allow-unreadable).
     /// CSV cells that a spreadsheet would run as a formula get a leading '
     /// (plain numbers such as +12125551234 are left as they are).
     Export {
@@ -355,6 +356,11 @@ pub enum BatchAction {
         /// (the default).
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
+        /// With --output: put the file in place even when calls too
+        /// large to read (over 1 MiB alone) were skipped; it then holds
+        /// every other call. The export still exits 1 and names them.
+        #[arg(long)]
+        allow_unreadable: bool,
         #[command(flatten)]
         api: ApiOptions,
     },

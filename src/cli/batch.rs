@@ -156,8 +156,21 @@ pub async fn run(
         BatchAction::Watch { every, .. } => {
             watch(workspace, id, std::time::Duration::from_secs(*every), io).await
         }
-        BatchAction::Export { format, output, .. } => {
-            super::export::export(workspace, id, *format, output.as_deref(), io).await
+        BatchAction::Export {
+            format,
+            output,
+            allow_unreadable,
+            ..
+        } => {
+            super::export::export(
+                workspace,
+                id,
+                *format,
+                output.as_deref(),
+                *allow_unreadable,
+                io,
+            )
+            .await
         }
         BatchAction::Delete { yes, .. } => delete(workspace, id, *yes, ask, io).await,
     }
@@ -1426,7 +1439,7 @@ async fn delete(
                     id,
                     &format!(
                         "deleted with weya-tui batch delete on {}",
-                        chrono::Utc::now().to_rfc3339()
+                        crate::config::local_clock().minute_zoned(chrono::Utc::now())
                     ),
                 )
             {

@@ -1,7 +1,8 @@
 //! `weya-tui batch export ID [--format csv|jsonl] [--output FILE|-]`:
 //! every call of a batch, through [`crate::campaign::export`] (the TUI's
 //! `e` writes with the same engine). Its rows go to standard output or to
-//! a file that appears only once it is whole; what happened is said on
+//! a file that appears only once it is whole (or, with
+//! `--allow-unreadable`, whole but for calls too large to read); what happened is said on
 //! stderr (or, for a file, on stdout; with `--json`, as one JSON line).
 
 use std::io::{self, IsTerminal as _, Write};
@@ -15,12 +16,15 @@ use crate::campaign::WalkError;
 use crate::campaign::export::{self, AtomicFile, Exported, Format, Progress};
 use crate::text::{json as json_line, visible};
 
-/// Runs the export of batch `id` to `output` (`None` or `-`: stdout).
+/// Runs the export of batch `id` to `output` (`None` or `-`: stdout). A
+/// file whose export skipped calls too large to read is put in place only
+/// when `allow_unreadable`.
 pub async fn export(
     workspace: &Workspace,
     id: &str,
     format: Format,
     output: Option<&Path>,
+    allow_unreadable: bool,
     io: &mut Io<'_>,
 ) -> io::Result<u8> {
     // Progress only for a person watching: a log or a pipe gets the end.
@@ -73,6 +77,25 @@ pub async fn export(
             return failed(workspace, io, &e, &nothing);
         }
     };
+    if done.walked.unreadable > 0 && !allow_unreadable {
+        // Not the whole batch: like any export that stops short, no file
+        // is put in place (an earlier one stays as it was).
+        drop(file);
+        let w = &done.walked;
+        let message = format!(
+            "NOT EXPORTED: {} (by position, oldest first), each alone larger than weya-tui reads \
+             (1 MiB: a long transcript); {} was not written (--allow-unreadable writes the {} \
+             other rows)",
+            w.unreadable_named(),
+            path.display(),
+            thousands(done.rows)
+        );
+        return io.fail(
+            FAILED,
+            &message,
+            json!({"unreadableCalls": w.unreadable, "unreadableAt": w.unreadable_at}),
+        );
+    }
     if let Err(e) = file.commit() {
         let message = format!("cannot write {}: {e}; it was not written", path.display());
         return io.fail(FAILED, &message, json!({}));

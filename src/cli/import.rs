@@ -1507,7 +1507,7 @@ fn settle(
         let message = format!(
             "Resuming the import started {}: {} of {} confirmed ({} of {}); \
              resuming at request {} (rows {}–{}).",
-            journal.created(),
+            when(journal.created()),
             s.confirmed,
             counted(total as u64, "request"),
             thousands(s.rows_confirmed),
@@ -1641,14 +1641,8 @@ async fn compare_with_batch(
             }
         }
     };
-    if numbers.read() < numbers.calls() {
-        writeln!(
-            io.err,
-            "weya-tui: warning: the batch's pages gave {} of its {} calls: rows whose number is \
-             among the others are not left out",
-            thousands(numbers.read()),
-            thousands(numbers.calls())
-        )?;
+    if let Some(short) = numbers.not_whole() {
+        writeln!(io.err, "weya-tui: warning: {}", visible(&short))?;
     }
     let numbers = Arc::new(numbers);
     let left_out = {
@@ -1672,6 +1666,7 @@ async fn compare_with_batch(
             "calls": numbers.calls(),
             "numbers": numbers.distinct(),
             "leftOut": total,
+            "notWhole": numbers.not_whole(),
         }),
     );
     if total > 0 && !io.json {

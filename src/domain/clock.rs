@@ -48,6 +48,12 @@ impl LocalClock {
         at.with_timezone(&self.zone).format("%H:%M:%S").to_string()
     }
 
+    /// "19:32 IST": the hour and minute, in this zone, with its
+    /// abbreviation (an offset where the zone has none): for a short line.
+    pub fn minute_of_day(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone).format("%H:%M %Z").to_string()
+    }
+
     /// "2026-01-15 19:30": the date and minute, in this zone.
     pub fn minute(&self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.zone)
@@ -115,6 +121,8 @@ mod tests {
         let kolkata = LocalClock::named("Asia/Kolkata");
         assert_eq!(kolkata.time(at()), "19:32:11");
         assert_eq!(kolkata.time_zoned(at()), "19:32:11 (Asia/Kolkata)");
+        assert_eq!(kolkata.minute_of_day(at()), "19:32 IST");
+        assert_eq!(LocalClock::default().minute_of_day(at()), "14:02 UTC");
         assert_eq!(
             kolkata.minute_zoned(at()),
             "2026-01-15 19:32 (Asia/Kolkata)"

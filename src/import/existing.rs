@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 
-use crate::api::{ApiError, CallQuery, SortOrder, WeyaClient};
+use crate::api::{ApiError, WeyaClient};
 
 /// Calls asked for per page: the most the CLI's `batch calls --limit`
 /// takes, and what the sandbox serves at most (Weya documents no limit).
@@ -39,6 +39,9 @@ pub struct BatchNumbers {
     /// Calls read: fewer than `calls` when the pages did not give them all
     /// (calls added or removed while paging, a server that ignores `page`).
     read: u64,
+    /// Why the pages stopped before the whole batch, when the walk said
+    /// (a page that repeats an earlier one, pages that end short).
+    not_whole: Option<String>,
 }
 
 impl BatchNumbers {
@@ -50,6 +53,7 @@ impl BatchNumbers {
             numbers,
             calls,
             read: calls,
+            not_whole: None,
         }
     }
 
@@ -72,6 +76,25 @@ impl BatchNumbers {
     /// whose number is among the others are not left out.
     pub fn read(&self) -> u64 {
         self.read
+    }
+
+    /// When the pages did not give the whole batch, the sentence that
+    /// says so and what it means for the rows (the CLI's warning and the
+    /// TUI check's line): `None` when every call was read.
+    pub fn not_whole(&self) -> Option<String> {
+        if self.read >= self.calls && self.not_whole.is_none() {
+            return None;
+        }
+        let mut said = format!(
+            "the batch's pages gave {} of its {} calls",
+            crate::num::thousands(self.read),
+            crate::num::thousands(self.calls)
+        );
+        if let Some(why) = &self.not_whole {
+            said.push_str(&format!(" ({why})"));
+        }
+        said.push_str(": rows whose number is among the others are not left out");
+        Some(said)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -113,64 +136,66 @@ impl ExistingError {
     }
 }
 
-/// Reads every page of `batch_id`'s calls, oldest first (so calls added
-/// meanwhile come at the end, not in the middle), telling `progress` after
-/// each page. Stops at the first page that fails; refuses a batch of more
-/// than [`MAX_CALLS`] before reading past its first page.
+/// Reads every page of `batch_id`'s calls with the walk every other
+/// reader uses ([`crate::campaign::walk_at_most`]: oldest first, pages too
+/// large read again smaller, a page that repeats an earlier one or pages
+/// that end short of the total stop it), telling `progress` after each
+/// page. A walk that fails on a page is [`ExistingError::Api`]; a walk
+/// that stops before the whole batch (a repeated page, missing pages, an
+/// unreadable call) keeps the numbers read and says why in
+/// [`BatchNumbers::not_whole`]. A batch of more than [`MAX_CALLS`] is
+/// refused at its first page.
 pub async fn read_batch_numbers(
     client: &WeyaClient,
     batch_id: &str,
     mut progress: impl FnMut(PagesRead),
 ) -> Result<BatchNumbers, ExistingError> {
+    use crate::campaign::{WalkError, walk_at_most};
     let mut found = BatchNumbers::default();
-    let mut page = 1u32;
-    let mut pages = 1u64;
-    loop {
-        let query = CallQuery {
-            page,
-            limit: PAGE_SIZE,
-            sort_order: SortOrder::Asc,
-            ..CallQuery::default()
-        };
-        let details = client
-            .batch_details(batch_id, &query)
-            .await
-            .map_err(ExistingError::Api)?;
-        if page == 1 {
+    let mut pages_read = 0u64;
+    let walked = walk_at_most(client, batch_id, MAX_CALLS, |details| {
+        if pages_read == 0 {
             found.calls = details.total;
-            if details.total > MAX_CALLS {
-                return Err(ExistingError::TooMany {
-                    calls: details.total,
-                });
-            }
-            // The server's own page size decides the count of pages (it
-            // may serve fewer than asked for).
-            let per_page = u64::try_from(details.calls.len())
-                .unwrap_or(u64::MAX)
-                .max(1);
-            pages = details
-                .total_pages
-                .max(details.total.div_ceil(per_page))
-                .max(1);
         }
-        let empty = details.calls.is_empty();
+        pages_read += 1;
         for call in &details.calls {
             found.read += 1;
             if let Some(number) = digits(&call.phone_number) {
                 found.numbers.insert(number);
             }
         }
+        // The server's own page size decides the count of pages (it may
+        // serve fewer than asked for).
+        let per_page = details.limit.max(details.calls.len() as u64).max(1);
+        let of = details
+            .total_pages
+            .max(details.total.div_ceil(per_page))
+            .max(pages_read);
         progress(PagesRead {
-            pages: u64::from(page),
-            of: pages,
+            pages: pages_read,
+            of,
         });
-        // Bounded however the server counts: never more pages than the
-        // first one announced, and never past MAX_CALLS / PAGE_SIZE + 1.
-        let max_pages = MAX_CALLS.div_ceil(u64::from(PAGE_SIZE)) + 1;
-        if empty || u64::from(page) >= pages || u64::from(page) >= max_pages {
-            break;
+        Ok(())
+    })
+    .await;
+    match walked {
+        Ok(walked) => {
+            found.calls = walked.total_first;
+            if walked.unreadable > 0 {
+                found.not_whole = Some(format!(
+                    "{} could not be read (larger than weya-tui reads)",
+                    walked.unreadable_named()
+                ));
+            }
         }
-        page += 1;
+        Err(WalkError::TooMany { total, .. }) => {
+            return Err(ExistingError::TooMany { calls: total });
+        }
+        Err(WalkError::Api { error, .. }) => return Err(ExistingError::Api(error)),
+        Err(e @ (WalkError::Repeated { .. } | WalkError::Incomplete { .. })) => {
+            found.not_whole = Some(e.to_string());
+        }
+        Err(e @ WalkError::Sink(_)) => found.not_whole = Some(e.to_string()),
     }
     Ok(found)
 }

@@ -418,6 +418,10 @@ fn scrub(e: ApiError, secrets: &[&str]) -> ApiError {
             what,
             value: text(value),
         },
+        ApiError::OtherBatch { asked, answered } => ApiError::OtherBatch {
+            asked,
+            answered: text(answered),
+        },
         other @ (ApiError::Network { .. }
         | ApiError::TooLarge { .. }
         | ApiError::Redirected { .. }

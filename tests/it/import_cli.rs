@@ -1226,6 +1226,13 @@ async fn a_second_run_of_the_same_import_is_refused_while_the_first_sends() {
         .args(["--yes", "--resend-unknown"]));
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(stderr.contains("resuming at request 2"), "{stderr}");
+    // When it started, on the operator's clock (the tests' TZ), not as
+    // the journal's RFC 3339.
+    let resuming = stderr
+        .lines()
+        .find(|l| l.starts_with("Resuming the import started "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(resuming.contains(" (Etc/UTC): "), "{resuming}");
     let bodies = proxy.bodies();
     assert_eq!(bodies.len(), 4);
     assert_eq!(bodies[2][0], number_of_row(1001));

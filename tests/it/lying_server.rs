@@ -13,6 +13,7 @@ use crate::common::cli::{Env, run};
 
 const KEY: &str = "sk_test_liar_000000000000";
 const BATCH: &str = "5f0c0ffee0ddba11c0ffee07";
+const OTHER: &str = "5f0c0ffee0ddba11c0ffee99";
 
 #[derive(Clone, Copy)]
 enum Lie {
@@ -34,6 +35,8 @@ enum Lie {
     ListDown,
     /// 60,000 calls, every page full: more than a sort keeps.
     Huge,
+    /// Answers for another batch ([`OTHER`]) whatever batch is asked for.
+    OtherBatch,
     /// 12 calls; the 7th's transcript alone is larger than the client
     /// reads (1 MiB).
     OneFat,
@@ -43,6 +46,8 @@ struct Liar {
     lie: Lie,
     requests: AtomicUsize,
     list_requests: AtomicUsize,
+    /// The numbers addCallsToBatch was sent.
+    added: std::sync::Mutex<Vec<String>>,
 }
 
 fn call(i: u64, transcript: usize) -> Value {
@@ -85,6 +90,13 @@ async fn details(
                 )
             }
             Lie::Blip => (1, vec![call(0, 10)]),
+            Lie::OtherBatch => {
+                return axum::Json(json!({"message": "ok", "status": true, "code": 200, "data": {
+                "batchId": OTHER, "batchName": "Someone else's", "batchStatus": "completed",
+                "page": 1, "limit": limit, "total": 1, "totalPages": 1, "data": [call(0, 10)]
+            }}))
+                .into_response();
+            }
             Lie::OneFat => {
                 let from = (page - 1) * limit;
                 (
@@ -153,15 +165,35 @@ async fn list(State(liar): State<Arc<Liar>>) -> axum::response::Response {
         .into_response()
 }
 
+/// addCallsToBatch: every row added, its number kept in `added`.
+async fn add(
+    State(liar): State<Arc<Liar>>,
+    axum::Json(body): axum::Json<Value>,
+) -> axum::Json<Value> {
+    let rows = body["call_data"].as_array().cloned().unwrap_or_default();
+    let mut added = liar.added.lock().unwrap();
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            added.push(row["phoneNumber"].as_str().unwrap_or_default().to_owned());
+            format!("{:024x}", 0xb000 + added.len())
+        })
+        .collect();
+    axum::Json(json!({"message": "ok", "status": true, "code": 200,
+                      "data": {"added": rows.len(), "callIds": ids}}))
+}
+
 async fn serve(lie: Lie) -> (String, Arc<Liar>) {
     let liar = Arc::new(Liar {
         lie,
         requests: AtomicUsize::new(0),
         list_requests: AtomicUsize::new(0),
+        added: std::sync::Mutex::new(Vec::new()),
     });
     let router = axum::Router::new()
         .route("/api/call/batch-details/{id}", get(details))
         .route("/api/call/batches/{user}", get(list))
+        .route("/api/call/addCallsToBatch", axum::routing::post(add))
         .with_state(Arc::clone(&liar));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -369,8 +401,9 @@ async fn a_sort_past_the_cap_is_refused_at_the_first_page() {
 /// unexportable ("the answer was larger than 1048576 bytes"). Pages fall
 /// back to smaller ones down to a page of 1; the call that is too large
 /// even alone is skipped, named by its position, and said loudly: the
-/// export writes every other call and exits 1, the view counts the others
-/// and says which one it did not.
+/// export exits 1 and puts no file in place (it is not the batch) unless
+/// --allow-unreadable asks for every other call; the view counts the
+/// others and says which one it did not.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_call_too_large_to_read_alone_is_skipped_named_and_said() {
     let env = Env::new();
@@ -379,6 +412,30 @@ async fn a_call_too_large_to_read_alone_is_skipped_named_and_said() {
     let (code, _, stderr) = run(env
         .against_url(&url, KEY)
         .args(["batch", "export", BATCH, "--format", "jsonl", "--output"])
+        .arg(&out));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("NOT EXPORTED: call 7 (by position, oldest first)"),
+        "{stderr}"
+    );
+    // Not the whole batch: no file, as for any export that stops short.
+    assert!(
+        stderr.contains("was not written (--allow-unreadable writes the 11 other rows)"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "no file claims to be the batch");
+
+    let (code, _, stderr) = run(env
+        .against_url(&url, KEY)
+        .args([
+            "batch",
+            "export",
+            BATCH,
+            "--format",
+            "jsonl",
+            "--allow-unreadable",
+            "--output",
+        ])
         .arg(&out));
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
@@ -408,4 +465,61 @@ async fn a_call_too_large_to_read_alone_is_skipped_named_and_said() {
         "{stdout}"
     );
     assert!(!stdout.contains("changed while"), "{stdout}");
+}
+
+/// QA: the import's look for numbers already in the batch read pages 1–3
+/// of a server whose every page answers calls 0–99 (total 250): 300 rows,
+/// so the count looked whole, and call 150's number was sent again with
+/// no warning. It reads with the walk's guards: the repeated page stops
+/// it, and the import says the comparison was not whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_import_says_its_look_at_repeated_pages_was_not_whole() {
+    let env = Env::new();
+    let (url, liar) = serve(Lie::Repeats).await;
+    let file = env.path("more.csv");
+    // Call 5 (on the first page) and call 150 (never read).
+    std::fs::write(&file, "phone\n+12125550005\n+12125550150\n+12125559999\n").unwrap();
+    let (code, stdout, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "import", BATCH, "--yes", "--region", "US"])
+        .arg(&file));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("the batch's pages gave 100 of its 250 calls (page 2 repeats the calls of an earlier page"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("rows whose number is among the others are not left out"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("1 number already in the batch is left out"),
+        "{stdout}"
+    );
+    let added = liar.added.lock().unwrap().clone();
+    assert_eq!(added.len(), 2, "{added:?}");
+    assert!(!added.iter().any(|n| n.ends_with("5550005")), "{added:?}");
+}
+
+/// QA: `batch view ID2` answered with `batchId: ID1` printed ID1's calls as
+/// ID2's, and `batch export ID2` wrote them. The client refuses an answer
+/// for another batch: the view fails, the export writes no file.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_for_another_batch_is_refused() {
+    let env = Env::new();
+    let (url, _liar) = serve(Lie::OtherBatch).await;
+    let said = format!("Weya answered for batch {OTHER} when asked for {BATCH}");
+    let (code, stdout, stderr) = run(env.against_url(&url, KEY).args(["batch", "view", BATCH]));
+    assert_ne!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains(&said), "{stderr}");
+    assert!(!stdout.contains("Someone else's"), "{stdout}");
+
+    let out = env.path("out.csv");
+    let (code, _, stderr) = run(env
+        .against_url(&url, KEY)
+        .args(["batch", "export", BATCH, "--output"])
+        .arg(&out));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(&said), "{stderr}");
+    assert!(!out.exists(), "no file holds another batch's calls");
 }

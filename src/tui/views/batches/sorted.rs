@@ -107,7 +107,7 @@ pub fn sent(query: &CallQuery) -> CallQuery {
 /// same in fewer words, for a narrow line ("by duration ↓ · read 12:01 ·
 /// r again"). `failed`: why the last read failed and when it is tried
 /// again, when it did and none is under way. `at` formats the time of the
-/// count.
+/// count, on the operator's clock and with its zone ("12:01 IST").
 pub fn describe(
     sorting: &Sorting,
     order: SortOrder,
@@ -146,7 +146,11 @@ pub fn describe(
                 Some((n, of)) => format!("reading {n}/{}", of.max(1)),
                 None => "r again".to_owned(),
             };
-            format!("{what} · read {} · {again}", at(c.at))
+            // The time alone, on the operator's clock (the zone only
+            // where there is room).
+            let read = at(c.at);
+            let read = read.split_once(' ').map_or(read.as_str(), |(hm, _)| hm);
+            format!("{what} · read {read} · {again}")
         }
         (Some((c, _)), reading) => {
             let again = match reading {
@@ -154,7 +158,7 @@ pub fn describe(
                 None => " (r reads again)".to_owned(),
             };
             format!(
-                "{what} over all {} calls as read {} UTC{again}",
+                "{what} over all {} calls as read {}{again}",
                 thousands(c.walked.calls),
                 at(c.at)
             )

@@ -659,6 +659,14 @@ fn comparing_line(view: &ImportView, theme: &Theme) -> Option<Line<'static>> {
             }
             Line::styled(text, theme.dim())
         }
+        Comparing::Done(comparison) if comparison.numbers.not_whole().is_some() => Line::styled(
+            format!(
+                "⚠ {} left out; {}.",
+                counted(comparison.left_out, "number"),
+                visible(&comparison.numbers.not_whole().unwrap_or_default())
+            ),
+            theme.warn(),
+        ),
         Comparing::Done(comparison) if comparison.left_out > 0 => Line::styled(
             format!(
                 "{} number{} already in the batch {} left out (b sends {} too).",

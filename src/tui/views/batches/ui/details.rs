@@ -404,7 +404,7 @@ impl BatchDetailsView {
                     self.outcomes().counted.as_deref(),
                     self.outcomes().failure(now).as_deref(),
                     short,
-                    |at| at.format("%H:%M").to_string(),
+                    |at| self.context.clock.minute_of_day(at),
                 )
             };
             let before: usize = parts.iter().map(|p| p.width() + 3).sum();
