@@ -1315,6 +1315,7 @@ impl BatchDetailsView {
     }
 }
 
+mod sorting;
 #[cfg(test)]
 mod tests;
 
