@@ -5,15 +5,20 @@
 //! memory, which the first frame with a phone list on it used to pay. Here
 //! the same data (`assets/phone-metadata.bin`, cut from the crate's
 //! `PhoneNumberMetadata.xml` by `examples/phone_metadata.rs`) is kept as one
-//! chunk per calling code, and a code's regions are built the first time a
-//! number of that code is shown: `+1` builds the 25 regions of the North
-//! American plan, `+44` four. `tests::the_chunks_are_the_crates_database`
+//! chunk per calling code, and a code's regions are read the first time a
+//! number of that code is shown (`+1` reads the 25 regions of the North
+//! American plan, `+44` four) into the plain data of `grouping.rs`, which
+//! compiles a pattern when a number first needs it; only the contacts
+//! import builds the crate's database ([`whole`]).
+//! `tests::the_chunks_are_the_crates_database`
 //! fails when the file and the crate disagree (after an upgrade: run the
 //! example again).
 
 use std::sync::OnceLock;
 
 use phonenumber::metadata::{Database, loader};
+
+use super::grouping::Plan;
 
 /// The chunks: [`MAGIC`], the number of calling codes (`u16`,
 /// little-endian), a table with for each code its number (`u16`), where its
@@ -30,10 +35,12 @@ const MAGIC: &[u8; 4] = b"WPM2";
 /// One table entry: a code's number, its chunk's start and length.
 const ENTRY: usize = 10;
 
-/// One calling code: its encoded regions, and their database once built.
+/// One calling code: its encoded regions, and what was built of them.
 struct Slot {
     code: u16,
     chunk: &'static [u8],
+    plan: OnceLock<Option<Plan>>,
+    #[cfg(test)]
     database: OnceLock<Option<Database>>,
 }
 
@@ -84,6 +91,8 @@ fn table(file: &'static [u8]) -> Option<Vec<Slot>> {
         slots.push(Slot {
             code,
             chunk,
+            plan: OnceLock::new(),
+            #[cfg(test)]
             database: OnceLock::new(),
         });
     }
@@ -103,10 +112,21 @@ pub fn calling_code(digits: &str) -> Option<u16> {
         .find(|&code| slot(code).is_some())
 }
 
-/// The database of `code`'s regions, built now if it was not before (12
-/// ms for the largest, `+1`, and each pattern is compiled the first time a
-/// number uses it). `None` for a code no country has.
-pub fn database(code: u16) -> Option<&'static Database> {
+/// What tells whether a number of calling code `code` is valid and how it
+/// is grouped, built the first time a number of that code is shown (the
+/// code's regions decoded; each pattern is compiled when first used).
+/// `None` for a code no country has.
+pub(super) fn plan(code: u16) -> Option<&'static Plan> {
+    let slot = slot(code)?;
+    slot.plan
+        .get_or_init(|| Plan::new(postcard::from_bytes(slot.chunk).ok()?))
+        .as_ref()
+}
+
+/// The `phonenumber` crate's database of `code`'s regions, for the tests
+/// that hold [`plan`] to the crate's answers.
+#[cfg(test)]
+pub(super) fn database(code: u16) -> Option<&'static Database> {
     let slot = slot(code)?;
     slot.database
         .get_or_init(|| {

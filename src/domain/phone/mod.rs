@@ -3,13 +3,12 @@
 //! wherever a number is shown (the TUI's tables and details, the form's
 //! list, the review, the commands' tables).
 
+mod grouping;
 pub mod metadata;
 pub mod zones;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
-
-use phonenumber::metadata::Database;
 
 use crate::text::visible;
 
@@ -126,24 +125,17 @@ fn format_now(number: &str) -> String {
         return visible(number).into_owned();
     }
     let international = format!("+{digits}");
+    if digits.starts_with('0') {
+        // No calling code starts with 0 (`01…` is not `+1`).
+        return international;
+    }
     let Some(code) = metadata::calling_code(digits) else {
         return international;
     };
-    let Some(database) = metadata::database(code) else {
-        return international;
-    };
-    match phonenumber::parse_with(database, None, &international) {
-        // Grouped only when the grouping keeps every digit: the parser
-        // takes a trunk `0` off (`4402079460958` would show as the other
-        // number `+44 20 7946 0958`) and some plans add one.
-        Ok(parsed)
-            if parsed.is_valid_with(database)
-                && format!("{code}{}", parsed.national()) == digits =>
-        {
-            grouped(database, code, &parsed.national().to_string())
-        }
-        _ => international,
-    }
+    let national = &digits[code.to_string().len()..];
+    metadata::plan(code)
+        .and_then(|plan| plan.format(code, national))
+        .unwrap_or(international)
 }
 
 /// A number as [`format_number`] shows it before it is formatted.
@@ -154,40 +146,6 @@ fn ungrouped(number: &str) -> String {
         return visible(number).into_owned();
     }
     format!("+{digits}")
-}
-
-/// `+<code> <national>` grouped by the first of its country's formats
-/// that fits, as libphonenumber's international format does. Written out
-/// here because the `phonenumber` crate's formatter builds its whole
-/// database whichever database it is given (`unwrap_or(&DATABASE)`);
-/// `metadata::tests::the_chunks_are_the_crates_database` holds that both
-/// write every example number alike.
-fn grouped(database: &Database, code: u16, national: &str) -> String {
-    let Some(meta) = database.by_code(&code).and_then(|m| m.into_iter().next()) else {
-        return format!("+{code} {national}");
-    };
-    let formats = if meta.international_formats().is_empty() {
-        meta.formats()
-    } else {
-        meta.international_formats()
-    };
-    let fits = |format: &&phonenumber::metadata::Format| match format.leading_digits().last() {
-        None => true,
-        Some(leading) => {
-            leading.find(national).is_some_and(|m| m.start() == 0)
-                && format
-                    .pattern()
-                    .find(national)
-                    .is_some_and(|m| m.start() == 0 && m.end() == national.len())
-        }
-    };
-    match formats.iter().find(fits) {
-        Some(format) => format!(
-            "+{code} {}",
-            format.pattern().replace(national, format.format())
-        ),
-        None => format!("+{code} {national}"),
-    }
 }
 
 /// A calling number as a review names it: `+1 212-555-0143 (New York
