@@ -7,18 +7,20 @@
 //! each with every engine the `regex` crate has: the first numbers on the
 //! form (six calling codes) took 2.9 MiB of heap at peak, 1.6 MiB of it
 //! kept, about a fifth of the process. Here a code's regions are plain
-//! data, and a pattern is compiled the first time a number needs it, without
-//! the lazy DFA (numbers are at most 17 digits: the other engines take
-//! microseconds). What is read is the same as the crate reads for a number
+//! data, and a pattern is compiled with `regex-lite` the first time a
+//! number needs it (numbers are at most 17 digits: its engines take
+//! microseconds, in a fifth of the memory, and the `regex` crate's code is
+//! not paged in at start). What is read is the same as the crate reads for a number
 //! written `+<digits>` (`parse_with`, `is_valid_with`, its international
 //! format), step by step: the test `formats_as_the_crate_does` holds the
 //! two to the same answer for every example number of every region and for
 //! random numbers of the codes operators call most.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use phonenumber::metadata::loader;
-use regex::{Regex, RegexBuilder};
+use regex_lite::{Regex, RegexBuilder};
 
 /// libphonenumber's bounds on a national number, in digits.
 const MIN_NATIONAL: usize = 2;
@@ -26,7 +28,9 @@ const MAX_NATIONAL: usize = 17;
 
 /// A pattern from the metadata, compiled when first used. One that does
 /// not compile matches nothing (the crate would refuse the whole code, and
-/// a test holds that every pattern compiles).
+/// a test holds that every pattern compiles). The same text is one
+/// pattern throughout a calling code ([`Patterns`]): the United States'
+/// fixed-line and mobile patterns are one 1.5 KB pattern, compiled once.
 struct Pattern {
     source: String,
     compiled: OnceLock<Option<Regex>>,
@@ -47,9 +51,6 @@ impl Pattern {
                     // As the crate compiles them: the metadata spreads long
                     // patterns over lines.
                     .ignore_whitespace(true)
-                    // No lazy DFA: its cache is most of a compiled
-                    // pattern's memory, and a number is short.
-                    .dfa_size_limit(0)
                     .build()
                     .ok()
             })
@@ -69,17 +70,31 @@ impl Pattern {
     }
 }
 
+/// The patterns of one calling code, each text once.
+#[derive(Default)]
+struct Patterns(HashMap<String, Arc<Pattern>>);
+
+impl Patterns {
+    fn get(&mut self, source: String) -> Arc<Pattern> {
+        Arc::clone(
+            self.0
+                .entry(source)
+                .or_insert_with_key(|source| Arc::new(Pattern::new(source.clone()))),
+        )
+    }
+}
+
 /// One kind of number (fixed line, mobile, …) of a region.
 struct Desc {
-    pattern: Pattern,
+    pattern: Arc<Pattern>,
     possible_length: Vec<u16>,
     possible_local_length: Vec<u16>,
 }
 
 impl Desc {
-    fn new(desc: loader::Descriptor) -> Option<Self> {
+    fn new(desc: loader::Descriptor, patterns: &mut Patterns) -> Option<Self> {
         Some(Self {
-            pattern: Pattern::new(desc.national_number?),
+            pattern: patterns.get(desc.national_number?),
             possible_length: desc.possible_length,
             possible_local_length: desc.possible_local_length,
         })
@@ -96,19 +111,23 @@ impl Desc {
 
 /// One way a region groups its numbers.
 struct Format {
-    pattern: Pattern,
+    pattern: Arc<Pattern>,
     format: String,
     /// The last of the format's leading-digit patterns (the crate looks at
     /// that one only).
-    leading: Option<Pattern>,
+    leading: Option<Arc<Pattern>>,
 }
 
 impl Format {
-    fn new(format: loader::Format) -> Option<Self> {
+    fn new(format: loader::Format, patterns: &mut Patterns) -> Option<Self> {
         Some(Self {
-            pattern: Pattern::new(format.pattern?),
+            pattern: patterns.get(format.pattern?),
             format: format.format?,
-            leading: format.leading_digits.into_iter().last().map(Pattern::new),
+            leading: format
+                .leading_digits
+                .into_iter()
+                .last()
+                .map(|leading| patterns.get(leading)),
         })
     }
 
@@ -128,9 +147,9 @@ impl Format {
 
 /// One region (country or territory) of a calling code.
 struct Region {
-    leading_digits: Option<Pattern>,
+    leading_digits: Option<Arc<Pattern>>,
     national_prefix: Option<String>,
-    prefix_for_parsing: Option<Pattern>,
+    prefix_for_parsing: Option<Arc<Pattern>>,
     prefix_transform: Option<String>,
     general: Desc,
     /// The kinds the crate's `number_type` looks at; a number of any of
@@ -141,7 +160,7 @@ struct Region {
 }
 
 impl Region {
-    fn new(meta: loader::Metadata) -> Option<Self> {
+    fn new(meta: loader::Metadata, patterns: &mut Patterns) -> Option<Self> {
         let kinds = [
             meta.premium_rate,
             meta.toll_free,
@@ -160,19 +179,19 @@ impl Region {
             meta.international_formats
         };
         Some(Self {
-            leading_digits: meta.leading_digits.map(Pattern::new),
+            leading_digits: meta.leading_digits.map(|p| patterns.get(p)),
             national_prefix: meta.national_prefix,
-            prefix_for_parsing: meta.national_prefix_for_parsing.map(Pattern::new),
+            prefix_for_parsing: meta.national_prefix_for_parsing.map(|p| patterns.get(p)),
             prefix_transform: meta.national_prefix_transform_rule,
-            general: Desc::new(meta.general?)?,
+            general: Desc::new(meta.general?, patterns)?,
             kinds: kinds
                 .into_iter()
                 .flatten()
-                .map(Desc::new)
+                .map(|kind| Desc::new(kind, patterns))
                 .collect::<Option<_>>()?,
             formats: formats
                 .into_iter()
-                .map(Format::new)
+                .map(|format| Format::new(format, patterns))
                 .collect::<Option<_>>()?,
         })
     }
@@ -248,9 +267,10 @@ impl Plan {
     /// refuses the whole code then).
     pub(super) fn new(regions: Vec<loader::Metadata>) -> Option<Self> {
         let mut plan = Vec::with_capacity(regions.len());
+        let mut patterns = Patterns::default();
         for meta in regions {
             let main = meta.main_country_for_code;
-            let region = Region::new(meta)?;
+            let region = Region::new(meta, &mut patterns)?;
             if main {
                 plan.insert(0, region);
             } else {
@@ -315,7 +335,7 @@ impl Plan {
     /// else the first that does not (for a test).
     #[cfg(test)]
     pub(super) fn first_broken_pattern(&self) -> Option<&str> {
-        let mut patterns: Vec<&Pattern> = Vec::new();
+        let mut patterns: Vec<&Arc<Pattern>> = Vec::new();
         for region in &self.regions {
             patterns.extend(region.leading_digits.iter());
             patterns.extend(region.prefix_for_parsing.iter());
