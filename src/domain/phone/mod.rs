@@ -45,9 +45,10 @@ pub fn format_number_final(number: &str) -> Option<String> {
 }
 
 /// The formatting of the live terminal: numbers are formatted on a thread
-/// of their own, so that no frame pays for libphonenumber's metadata (12
-/// ms to build `+1`'s, and each pattern compiled on first use: the frame
-/// that first showed the sandbox's twelve numbers took 161 ms before).
+/// of their own, so that no frame pays for reading a calling code's
+/// metadata and compiling its patterns the first time one of its numbers
+/// is shown (with the `phonenumber` crate's database, the frame that first
+/// showed the sandbox's twelve numbers took 161 ms).
 struct Background {
     queue: mpsc::Sender<String>,
     state: Mutex<Formatted>,
