@@ -468,7 +468,7 @@ async fn save_changes(store: Arc<SandboxStore>, persister: Arc<Persister>) {
 /// Writes the state file if the state changed since the last write, then
 /// empties the log if the file now holds all of it (blocking).
 fn save(store: &SandboxStore, persister: &Persister) -> std::io::Result<()> {
-    let snapshot = store.snapshot();
-    let saved_seq = persister.write(snapshot.generation, snapshot.state, snapshot.log_seq)?;
+    let snapshot = store.snapshot()?;
+    let saved_seq = persister.write(snapshot.generation, &snapshot.bytes, snapshot.log_seq)?;
     store.compact_log(saved_seq)
 }

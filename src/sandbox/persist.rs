@@ -59,6 +59,40 @@ struct Saved {
     log_seq: u64,
 }
 
+/// [`Saved`] as it is written: borrowed from the store and encoded under
+/// its lock, so a save (every second while the dialer runs) copies no
+/// batch, only writes the bytes.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SavedRef<'a> {
+    version: u32,
+    #[serde(flatten)]
+    state: SavedStateRef<'a>,
+    #[serde(rename = "log_seq")]
+    log_seq: u64,
+}
+
+/// [`SavedState`], borrowed; the same fields under the same names.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SavedStateRef<'a> {
+    pub batches: &'a [StoredBatch],
+    pub phones: &'a [StoredPhone],
+    pub dialed_until: Option<DateTime<Utc>>,
+    pub rng: Option<u64>,
+}
+
+/// The bytes of the state file for `state`, which includes the log up to
+/// `log_seq`.
+pub(super) fn encode(state: SavedStateRef<'_>, log_seq: u64) -> std::io::Result<Vec<u8>> {
+    let saved = SavedRef {
+        version: VERSION,
+        state,
+        log_seq,
+    };
+    serde_json::to_vec(&saved).map_err(std::io::Error::other)
+}
+
 /// What the sandbox keeps between runs. The fields after `batches` came
 /// later: a file without them reads as no phones added and a dialer with
 /// nothing to catch up.
@@ -374,26 +408,21 @@ impl Persister {
         MutationLog::open(&self.dir, log_seq)
     }
 
-    /// Writes `state` (the state at change count `generation`, including
-    /// the log up to `log_seq`) unless the file already holds that state
-    /// or a newer one. Returns the last line of the log the file holds.
+    /// Writes `bytes` (the state at change count `generation`, including
+    /// the log up to `log_seq`, as [`encode`] writes it) unless the file
+    /// already holds that state or a newer one. Returns the last line of
+    /// the log the file holds.
     pub(super) fn write(
         &self,
         generation: u64,
-        state: SavedState,
+        bytes: &[u8],
         log_seq: u64,
     ) -> std::io::Result<u64> {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         if generation <= written.0 {
             return Ok(written.1);
         }
-        let saved = Saved {
-            version: VERSION,
-            state,
-            log_seq,
-        };
-        let bytes = serde_json::to_vec(&saved).map_err(std::io::Error::other)?;
-        crate::store::atomic_write(&self.path(), &bytes)?;
+        crate::store::atomic_write(&self.path(), bytes)?;
         *written = (generation, log_seq);
         Ok(log_seq)
     }

@@ -16,7 +16,7 @@ use super::Fault;
 use super::auth::SandboxAuth;
 use super::dialer::{self, DialerConfig, Rng};
 use super::model::{CallStep, QueueCache, QueueStatus, StoredBatch, StoredCall, StoredPhone};
-use super::persist::{Loaded, Mutation, MutationLog, SavedState};
+use super::persist::{self, Loaded, Mutation, MutationLog, SavedStateRef};
 use crate::api::types::{ADD_CALLS_CHUNK, FIRST_CHUNK_NUM, FailedChunk};
 use crate::api::{BatchDetails, BatchSummary, CallQuery, Phone, SortOrder};
 
@@ -703,9 +703,10 @@ impl SandboxStore {
         self.dialer_wake.notify_one();
     }
 
-    /// The change count, a copy of the state and the last line of the
-    /// log it includes, for saving.
-    pub(super) fn snapshot(&self) -> Snapshot {
+    /// The change count, the state file's bytes for the state now and the
+    /// last line of the log they include, for saving: encoded under the
+    /// lock, so no batch is copied.
+    pub(super) fn snapshot(&self) -> std::io::Result<Snapshot> {
         let state = self.lock();
         let log_seq = self
             .log
@@ -713,16 +714,20 @@ impl SandboxStore {
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()
             .map_or(0, MutationLog::seq);
-        Snapshot {
-            generation: self.generation.load(Ordering::SeqCst),
-            state: SavedState {
-                batches: state.batches.clone(),
-                phones: state.phones.clone(),
+        let bytes = persist::encode(
+            SavedStateRef {
+                batches: &state.batches,
+                phones: &state.phones,
                 dialed_until: Some(state.now),
                 rng: Some(state.rng.state()),
             },
             log_seq,
-        }
+        )?;
+        Ok(Snapshot {
+            generation: self.generation.load(Ordering::SeqCst),
+            bytes,
+            log_seq,
+        })
     }
 
     /// Empties the log when the state file holds all of it (`saved_seq`).
@@ -762,7 +767,7 @@ impl SandboxStore {
 /// The state as of one moment, for saving.
 pub(super) struct Snapshot {
     pub generation: u64,
-    pub state: SavedState,
+    pub bytes: Vec<u8>,
     pub log_seq: u64,
 }
 
