@@ -1276,7 +1276,9 @@ fn print_summary(
             writeln!(
                 out,
                 "  line {}: {} is on line {} already",
-                d.line, d.phone, d.first_line
+                d.line,
+                crate::domain::phone::format_number(&d.phone.to_string()),
+                d.first_line
             )?;
         }
     }

@@ -145,7 +145,7 @@ async fn the_messy_csv_imports_exactly_the_good_rows() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("line 6: 12125550143 is on line 2 already"),
+        stdout.contains("line 6: +1 212-555-0143 is on line 2 already"),
         "{stdout}"
     );
     assert!(stdout.contains("read as Windows-1252"), "{stdout}");

@@ -610,7 +610,9 @@ fn draw_preview(view: &ImportView, frame: &mut Frame, area: Rect, theme: &Theme)
                 "Duplicates are left out, the first kept: line {} repeats line {} ({}){}.",
                 first.line,
                 first.first_line,
-                first.phone,
+                // No-break spaces: the line wraps, and not inside the number.
+                crate::domain::phone::format_number(&first.phone.to_string())
+                    .replace(' ', "\u{a0}"),
                 match report.duplicates.len() - 1 {
                     0 => String::new(),
                     more => format!(", and {} more", thousands(more as u64)),
