@@ -302,11 +302,12 @@ impl BatchDetailsView {
     }
 
     /// A count of every page, when one is due: never while one is under
-    /// way; the first once the first page is in; then, for an active batch
-    /// (or one whose status or number of calls changed since: an import,
-    /// a start), no sooner than [`OUTCOMES_EVERY`] and
-    /// [`OUTCOMES_PAUSE_FACTOR`] times the last count's length after it
-    /// ended. `force` (`r`) skips the wait. Asked on the view's own
+    /// way; the first once the first page is in; then, for an active batch,
+    /// no sooner than [`OUTCOMES_EVERY`] and [`OUTCOMES_PAUSE_FACTOR`]
+    /// times the last count's length after it ended; for one whose status
+    /// or number of calls changed since the last count (an import, a
+    /// start), at the next refresh [`OUTCOMES_PAUSE_FACTOR`] times the last
+    /// count's length after it. `force` (`r`) skips the wait. Asked on the view's own
     /// refresh, so nothing counts off screen. The one walk feeds the
     /// outcomes, the contacts' local time and the retries (see
     /// [`crate::campaign::outcomes::count`]).
@@ -335,6 +336,13 @@ impl BatchDetailsView {
             Some(ended) if rows_wanted && o.failed.is_some() => now - ended >= o.backoff(),
             Some(_) if rows_wanted => true,
             Some(_) if unchanged && o.failed.is_none() && status != "active" => false,
+            // Calls added or removed (an import, here or elsewhere), or the
+            // status changed since the last count: counted again at once,
+            // paced only by what a count costs, so the header never says
+            // "0 of 0 called" over a batch that has its calls.
+            Some(ended) if !unchanged && o.counted.is_some() && o.failed.is_none() => {
+                now - ended >= o.last_took * OUTCOMES_PAUSE_FACTOR
+            }
             Some(ended) => now - ended >= OUTCOMES_EVERY.max(o.last_took * OUTCOMES_PAUSE_FACTOR),
         };
         if !due {

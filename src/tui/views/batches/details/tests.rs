@@ -626,6 +626,49 @@ fn y_copies_the_number_and_capital_y_the_row() {
     assert!(line.ends_with("notes=line one line two"), "one row: {line}");
 }
 
+/// A batch whose number of calls changed since its last count (contacts
+/// imported, here or from another terminal) is counted again at the next
+/// refresh, not a minute later: its header never says "0 of 0 called"
+/// over calls on screen, and "not called yet" is offered at once.
+#[test]
+fn a_batch_given_calls_since_its_count_is_counted_again_at_the_next_refresh() {
+    use crate::campaign::Walked;
+    use crate::campaign::outcomes::Fold;
+    let counts = |cmds: &[Cmd]| {
+        cmds.iter()
+            .filter(|c| matches!(c, Cmd::CountOutcomes { batch_id, .. } if batch_id == BATCH))
+            .count()
+    };
+    let mut view = BatchDetailsView::new(ViewContext::default(), summary());
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
+    let page = |g: u64, total: u64| {
+        let shown = usize::try_from(total.min(10)).unwrap_or(10);
+        let mut d = details(0..shown, 1, 10, total);
+        d.batch_status = "paused".into();
+        DetailsMsg::CallsLoaded {
+            generation: g,
+            result: Ok(d),
+        }
+    };
+    assert_eq!(counts(&view.update(page(g, 0), now())), 1);
+    let empty = Fold::new(None).finish(
+        Walked {
+            batch_status: "paused".into(),
+            ..Walked::default()
+        },
+        now(),
+    );
+    let ended = now() + chrono::TimeDelta::milliseconds(50);
+    view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(empty))), ended);
+    let at = |s| ended + chrono::TimeDelta::seconds(s);
+    // Nothing changed: a paused batch is not counted again on its own.
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, at(5)));
+    assert_eq!(counts(&view.update(page(g, 0), at(5))), 0);
+    // 17 calls imported: the next refresh counts them.
+    let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, at(10)));
+    assert_eq!(counts(&view.update(page(g, 17), at(10))), 1);
+}
+
 /// Issue 19: the header's outcomes are counted over every page once the
 /// first page of calls is in; never two counts at once; an active batch
 /// again no sooner than a minute (or ten times the last count's length)
