@@ -242,7 +242,8 @@ impl PhonesView {
     }
 
     /// add-phone answered request `request_id`. Registered: the dialog
-    /// closes and the list is fetched again, to show the number. Refused:
+    /// closes, the list is fetched again to show the number, and the
+    /// form's phone list reads the phone book again to offer it. Refused:
     /// the dialog says why, with everything typed still there. An answer
     /// the operator stopped waiting for is said as a notice.
     fn phone_added(
@@ -287,7 +288,11 @@ impl PhonesView {
         if awaited {
             self.adding = None;
         }
-        self.refresh()
+        let mut cmds = self.refresh();
+        // The form's picker offers the phone book too: read again, it
+        // offers the number now, not after a restart.
+        cmds.push(crate::tui::views::create::READ_PHONE_BOOK);
+        cmds
     }
 }
 
