@@ -626,6 +626,13 @@ fn y_copies_the_number_and_capital_y_the_row() {
     assert!(line.ends_with("notes=line one line two"), "one row: {line}");
 }
 
+/// How many counts of the batch's outcomes `cmds` ask for.
+fn counts(cmds: &[Cmd]) -> usize {
+    cmds.iter()
+        .filter(|c| matches!(c, Cmd::CountOutcomes { batch_id, .. } if batch_id == BATCH))
+        .count()
+}
+
 /// A batch whose number of calls changed since its last count (contacts
 /// imported, here or from another terminal) is counted again at the next
 /// refresh, not a minute later: its header never says "0 of 0 called"
@@ -634,11 +641,6 @@ fn y_copies_the_number_and_capital_y_the_row() {
 fn a_batch_given_calls_since_its_count_is_counted_again_at_the_next_refresh() {
     use crate::campaign::Walked;
     use crate::campaign::outcomes::Fold;
-    let counts = |cmds: &[Cmd]| {
-        cmds.iter()
-            .filter(|c| matches!(c, Cmd::CountOutcomes { batch_id, .. } if batch_id == BATCH))
-            .count()
-    };
     let mut view = BatchDetailsView::new(ViewContext::default(), summary());
     let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
     let page = |g: u64, total: u64| {
@@ -679,11 +681,6 @@ fn a_batch_given_calls_since_its_count_is_counted_again_at_the_next_refresh() {
 fn outcomes_are_counted_once_at_a_time_and_again_only_when_due() {
     use crate::campaign::Walked;
     use crate::campaign::outcomes::Fold;
-    let counts = |cmds: &[Cmd]| {
-        cmds.iter()
-            .filter(|c| matches!(c, Cmd::CountOutcomes { batch_id, .. } if batch_id == BATCH))
-            .count()
-    };
     let mut view = BatchDetailsView::new(ViewContext::default(), summary());
     draw(&view, 120, 20);
     let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, now()));
