@@ -210,18 +210,38 @@ fn span_in(window: &Window, day: NaiveDate, tz: Tz) -> (i64, i64) {
 }
 
 /// Minutes of `span` (wall-clock minutes from a midnight) before
-/// `hours.earliest` and after `hours.latest` of whichever day they fall on.
+/// `hours.earliest` and after `hours.latest`. Each night (from `latest`
+/// to the next day's `earliest`) the span reaches is one stretch: the
+/// part the window runs on into from the evening is "after `latest`",
+/// the part it runs in from towards the morning is "before `earliest`"
+/// (a window of 01:00–00:59 the next day is 7 h before 08:00 and 3 h 59
+/// min after 21:00, not 7 h 59 min and 3 h); a night it runs through from
+/// evening to morning, or lies inside, is cut at midnight.
 fn outside((start, end): (i64, i64), hours: ContactHours) -> (u32, u32) {
     let (earliest, latest) = (
         i64::from(hours.earliest.minutes()),
         i64::from(hours.latest.minutes()),
     );
-    let overlap = |from: i64, to: i64| (end.min(to) - start.max(from)).max(0);
     let (mut before, mut after) = (0i64, 0i64);
-    for day in start.div_euclid(1440)..=end.div_euclid(1440) {
+    // The night that ends on the morning of `day`, for every day the span
+    // touches, and the night after its last day.
+    for day in start.div_euclid(1440)..=end.div_euclid(1440) + 1 {
         let midnight = day * 1440;
-        before += overlap(midnight, midnight + earliest);
-        after += overlap(midnight + latest, midnight + 1440);
+        let night = (midnight - 1440 + latest, midnight + earliest);
+        let (from, to) = (start.max(night.0), end.min(night.1));
+        if from >= to {
+            continue;
+        }
+        let from_evening = from == night.0;
+        let to_morning = to == night.1;
+        if from_evening && !to_morning {
+            after += to - from;
+        } else if to_morning && !from_evening {
+            before += to - from;
+        } else {
+            after += (midnight.min(to) - from).max(0);
+            before += (to - midnight.max(from)).max(0);
+        }
     }
     let minutes = |m: i64| u32::try_from(m).unwrap_or(u32::MAX);
     (minutes(before), minutes(after))
@@ -578,6 +598,27 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    /// The stretch a window runs into from the evening is "after 21:00",
+    /// the one it runs in from towards the morning "before 08:00"; a night
+    /// crossed whole, or one the window lies inside, is cut at midnight.
+    #[test]
+    fn minutes_outside_are_told_by_the_end_of_the_night_they_touch() {
+        let hours = ContactHours::default();
+        let at = |h: i64, m: i64| h * 60 + m;
+        // 00:00–23:59 Chicago in New York: 01:00–00:59 the next day.
+        assert_eq!(outside((at(1, 0), at(24, 59)), hours), (420, 239));
+        assert_eq!(outside((at(9, 0), at(17, 0)), hours), (0, 0));
+        assert_eq!(outside((at(6, 0), at(14, 0)), hours), (120, 0));
+        assert_eq!(outside((at(18, 0), at(23, 0)), hours), (0, 120));
+        assert_eq!(outside((at(22, 0), at(23, 0)), hours), (0, 60));
+        assert_eq!(outside((at(2, 0), at(5, 0)), hours), (180, 0));
+        assert_eq!(outside((at(22, 0), at(26, 0)), hours), (120, 120));
+        // Evening to morning: the night cut at midnight.
+        assert_eq!(outside((at(20, 0), at(33, 0)), hours), (480, 180));
+        // The day before: 23:00–01:00 is two hours, one each side.
+        assert_eq!(outside((at(-1, 0), at(1, 0)), hours), (60, 60));
+    }
 
     fn new_york_9_to_5() -> CallingSchedule {
         CallingSchedule {
