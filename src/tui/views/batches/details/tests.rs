@@ -662,6 +662,9 @@ fn a_batch_given_calls_since_its_count_is_counted_again_at_the_next_refresh() {
     );
     let ended = now() + chrono::TimeDelta::milliseconds(50);
     view.update(DetailsMsg::OutcomesCounted(Ok(Box::new(empty))), ended);
+    let header = draw(&view, 120, 20);
+    assert!(header.contains("nothing called yet"), "{header}");
+    assert!(!header.contains("0 of 0 called"), "{header}");
     let at = |s| ended + chrono::TimeDelta::seconds(s);
     // Nothing changed: a paused batch is not counted again on its own.
     let (g, _, _) = fetch_of(view.update(DetailsMsg::Tick, at(5)));

@@ -196,15 +196,21 @@ impl BatchDetailsView {
         let rate = n
             .answered_rate()
             .map_or(String::new(), |r| format!("{} ", percent(r)));
-        let mut spans = vec![
-            Span::styled(format!("Outcomes {when}: "), theme.dim()),
-            Span::raw(format!(
+        let summary = if n.attempted == 0 {
+            // Not "answered (0 of 0 called)" on a batch not started.
+            "nothing called yet".to_owned()
+        } else {
+            format!(
                 "{rate}answered ({} of {} called) · {} attempts · talk {}",
                 thousands(n.answered),
                 thousands(n.attempted),
                 thousands(n.attempts),
                 talk_time(n.talk_seconds),
-            )),
+            )
+        };
+        let mut spans = vec![
+            Span::styled(format!("Outcomes {when}: "), theme.dim()),
+            Span::raw(summary),
         ];
         // The answered status first, named so; the rest most first.
         let mut ranked = n.ranked();
