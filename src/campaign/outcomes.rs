@@ -125,8 +125,12 @@ impl Outcomes {
             .join(" · ")
     }
 
-    /// "answered 1,204 of 1,644 called (73%) · 2,310 attempts · talk 41:20:05".
+    /// "answered 1,204 of 1,644 called (73%) · 2,310 attempts · talk
+    /// 41:20:05", or "nothing called yet".
     pub fn describe_totals(&self) -> String {
+        if self.attempted == 0 {
+            return "nothing called yet".to_owned();
+        }
         let rate = self
             .answered_rate()
             .map_or(String::new(), |r| format!(" ({})", percent(r)));
@@ -450,10 +454,7 @@ mod tests {
         let mut fresh = Outcomes::default();
         fresh.add(&call(&[]));
         assert_eq!(fresh.answered_rate(), None);
-        assert_eq!(
-            fresh.describe_totals(),
-            "answered 0 of 0 called · 0 attempts · talk 0:00"
-        );
+        assert_eq!(fresh.describe_totals(), "nothing called yet");
     }
 
     #[test]
