@@ -44,8 +44,9 @@ struct Slot {
     database: OnceLock<Option<Database>>,
 }
 
-/// `chunks` in the layout `assets/phone-metadata.bin` has (see [`FILE`];
-/// for `examples/phone_metadata.rs`).
+/// `chunks` in the layout `assets/phone-metadata.bin` has: `WPM2`, the
+/// number of codes, their table (code, start, length) and the chunks (for
+/// `examples/phone_metadata.rs`).
 pub fn encode(chunks: &[(u16, Vec<u8>)]) -> Vec<u8> {
     let count = u16::try_from(chunks.len()).unwrap_or(u16::MAX);
     let mut out = MAGIC.to_vec();
