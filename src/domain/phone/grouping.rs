@@ -489,6 +489,46 @@ mod tests {
         assert!(checked > 3_000, "only {checked} numbers");
     }
 
+    /// Numbers written with what a country's parsing takes off as a trunk
+    /// prefix or carrier code (drawn from its `nationalPrefixForParsing`
+    /// pattern: Argentina's `0…15`, Brazil's carrier codes, Mexico's `1`),
+    /// before each of its example numbers, read as the crate reads them:
+    /// the path of the prefix rules and their transforms.
+    #[test]
+    fn numbers_with_trunk_and_carrier_prefixes_format_as_the_crate_does() {
+        use proptest::strategy::{Strategy, ValueTree};
+        use proptest::test_runner::{Config, TestRng, TestRunner};
+        let mut runner = TestRunner::new_with_rng(
+            Config::default(),
+            TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+        );
+        let mut checked = 0;
+        for (code, examples) in examples() {
+            let database = metadata::database(code).expect("a database");
+            for meta in database.by_code(&code).unwrap_or_default() {
+                let Some(parsing) = meta.national_prefix_for_parsing() else {
+                    continue;
+                };
+                let source: String = parsing.as_str().split_whitespace().collect();
+                // Look-arounds are not for the generator: those are skipped.
+                let Ok(prefixes) = proptest::string::string_regex(&source) else {
+                    continue;
+                };
+                for _ in 0..16 {
+                    let prefix = prefixes.new_tree(&mut runner).expect("a prefix").current();
+                    if !prefix.bytes().all(|b| b.is_ascii_digit()) {
+                        continue;
+                    }
+                    for example in examples.iter().take(4) {
+                        agree(&format!("{code}{prefix}{example}"));
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 800, "only {checked} numbers");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2_000))]
 
