@@ -332,6 +332,9 @@ pub enum Scope {
     ImportSplitDone,
     /// The batch list.
     Batches,
+    /// The batch list narrowed by a search kept with Enter: Esc clears it
+    /// before it goes back.
+    BatchesSearched,
     /// Typing a search of the batch list or of the calls.
     BatchSearch,
     /// One batch's calls.
@@ -396,6 +399,7 @@ impl Scope {
             Self::ImportSplitReview => "Import, split by time zone: review",
             Self::ImportSplitDone => "Import, split by time zone: result",
             Self::Batches => "Batch list",
+            Self::BatchesSearched => "Batch list, narrowed by a kept search",
             Self::BatchSearch => "Batch list or calls, searching",
             Self::Calls => "Batch details",
             Self::StatusChoice => "Batch details, choosing a status",
@@ -681,6 +685,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Scope::Batches, &[ch('C')], Action::ShowCompleted, "", "Show completed batches (of the page shown; c copies)"),
     bind(Scope::Batches, &[ch('*')], Action::ShowAll, "all", "Show every status (a, p, C filter)"),
     bind(Scope::Batches, &[ch('e')], Action::Export, "export", "Write every call of the batch to a CSV file in the app's data folder (exports/)"),
+    bind(Scope::BatchesSearched, &[ESC], Action::Cancel, "clear search", "Clear the search kept with Enter and show every batch again (Esc once more goes back)"),
     bind(Scope::BatchSearch, &[ENTER], Action::Accept, "keep", "Keep the search and go back to the rows"),
     bind(Scope::BatchSearch, &[ESC], Action::Cancel, "clear", "Clear the search"),
     bind(Scope::Calls, &[ENTER], Action::Open, "call", "Open the call: attempts, transcript, recording"),

@@ -256,9 +256,14 @@ impl BatchList {
         }
     }
 
-    /// [`Self::scope`], and while searching the readline edits too.
+    /// [`Self::scope`], and while searching the readline edits too; over
+    /// the rows a kept search narrows, Esc clears it first.
     pub fn scopes(&self) -> Vec<Scope> {
-        with_editing(self.scope())
+        let scope = self.scope();
+        if scope == Scope::Batches && !self.search.text().is_empty() {
+            return vec![Scope::BatchesSearched, scope];
+        }
+        with_editing(scope)
     }
 
     /// Whether keys go to typed text (the shell then keeps its letter
@@ -501,6 +506,15 @@ impl BatchList {
             Action::Home => self.selected = 0,
             Action::End => self.selected = count.saturating_sub(1),
             Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
+            Action::Cancel => {
+                // A kept search, cleared from the rows: every batch again.
+                if self.search.clear() {
+                    self.query.page = 1;
+                    self.selected = 0;
+                    self.offset = 0;
+                    return vec![self.fetch(Duration::ZERO)];
+                }
+            }
             Action::Filter => self.search.open(),
             Action::ShowActive => self.set_filter(StatusFilter::Active),
             Action::ShowPaused => self.set_filter(StatusFilter::Paused),

@@ -226,6 +226,27 @@ fn search_is_debounced_and_the_latest_wins() {
     );
 }
 
+/// A search kept with Enter narrows the rows until Esc clears it: Esc on
+/// the rows shows every batch again, and only the next Esc is the shell's
+/// (back, or how to quit).
+#[test]
+fn esc_on_the_rows_clears_a_kept_search_first() {
+    let mut list = loaded();
+    key(&mut list, KeyCode::Char('/'));
+    type_text(&mut list, "ju");
+    key(&mut list, KeyCode::Enter);
+    assert!(!list.is_typing());
+    assert_eq!(list.scopes(), [Scope::BatchesSearched, Scope::Batches]);
+    let (_, query, after) = fetch_of(key(&mut list, KeyCode::Esc));
+    assert_eq!((query.search, query.page, after), (None, 1, Duration::ZERO));
+    assert_eq!(list.search.text(), "");
+    assert_eq!(list.scopes(), [Scope::Batches]);
+    assert!(
+        key(&mut list, KeyCode::Esc).is_empty(),
+        "nothing kept: Esc is not the list's"
+    );
+}
+
 #[test]
 fn a_paste_into_the_search_says_which_control_characters_it_lost() {
     let mut list = loaded();
