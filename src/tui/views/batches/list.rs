@@ -506,14 +506,13 @@ impl BatchList {
             Action::Home => self.selected = 0,
             Action::End => self.selected = count.saturating_sub(1),
             Action::RetryLoad => return vec![self.fetch(Duration::ZERO)],
-            Action::Cancel => {
-                // A kept search, cleared from the rows: every batch again.
-                if self.search.clear() {
-                    self.query.page = 1;
-                    self.selected = 0;
-                    self.offset = 0;
-                    return vec![self.fetch(Duration::ZERO)];
-                }
+            // A kept search, cleared from the rows: every batch again.
+            Action::Cancel if !self.search.text().is_empty() => {
+                self.search.clear();
+                self.query.page = 1;
+                self.selected = 0;
+                self.offset = 0;
+                return vec![self.fetch(Duration::ZERO)];
             }
             Action::Filter => self.search.open(),
             Action::ShowActive => self.set_filter(StatusFilter::Active),
