@@ -161,6 +161,10 @@ impl PhonesView {
         self.adding.as_ref()
     }
 
+    /// The list and the phone book fetched again; the form's picker, which
+    /// offers the book too, reads it again with this view (a number added
+    /// here, or by `phones add` in another terminal, is offered there now,
+    /// not after a restart).
     fn refresh(&mut self) -> Vec<Cmd> {
         self.generation += 1;
         self.loading = true;
@@ -170,6 +174,7 @@ impl PhonesView {
                 reply: LOADED,
             },
             Cmd::ReadPhoneBook { reply: BOOK_READ },
+            crate::tui::views::create::READ_PHONE_BOOK,
         ]
     }
 
@@ -242,8 +247,8 @@ impl PhonesView {
     }
 
     /// add-phone answered request `request_id`. Registered: the dialog
-    /// closes, the list is fetched again to show the number, and the
-    /// form's phone list reads the phone book again to offer it. Refused:
+    /// closes, and the list is fetched again (and the book read again, here
+    /// and by the form) to show the number. Refused:
     /// the dialog says why, with everything typed still there. An answer
     /// the operator stopped waiting for is said as a notice.
     fn phone_added(
@@ -288,11 +293,7 @@ impl PhonesView {
         if awaited {
             self.adding = None;
         }
-        let mut cmds = self.refresh();
-        // The form's picker offers the phone book too: read again, it
-        // offers the number now, not after a restart.
-        cmds.push(crate::tui::views::create::READ_PHONE_BOOK);
-        cmds
+        self.refresh()
     }
 }
 
